@@ -1,0 +1,63 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings every Vigil target shares: Swift 6 language mode (the tools-version default) and no tolerated warnings.
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vigil", targets: ["vigil"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(
+            name: "VigilCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "VigilParsers",
+            dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(name: "VigilAnalyzers", dependencies: ["VigilCore"], swiftSettings: strict),
+        .target(name: "VigilReport", dependencies: ["VigilCore"], swiftSettings: strict),
+        .target(
+            name: "VigilEngine",
+            dependencies: [
+                "VigilCore", "VigilParsers", "VigilAnalyzers",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "VigilSynth", dependencies: ["VigilCore"], swiftSettings: strict),
+        .target(
+            name: "VigilCLI",
+            dependencies: [
+                "VigilCore", "VigilParsers", "VigilAnalyzers", "VigilReport", "VigilEngine", "VigilSynth",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "vigil", dependencies: ["VigilCLI"], swiftSettings: strict),
+
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"], swiftSettings: strict),
+        .testTarget(
+            name: "VigilParsersTests",
+            dependencies: ["VigilParsers", "VigilCore"],
+            swiftSettings: strict
+        ),
+    ]
+)

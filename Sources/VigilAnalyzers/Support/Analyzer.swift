@@ -1,0 +1,78 @@
+public import Foundation
+public import VigilCore
+
+/// One concern of the assessment (account hygiene, credentials, updates…): a pure function from the estate to
+/// findings and metrics. Analyzers know rules, never formats or files.
+public protocol Analyzer: Sendable {
+    /// A short identifier (`account-hygiene`).
+    var name: String { get }
+    /// The rules this analyzer can raise.
+    var rules: [RuleID] { get }
+    /// Analyzes the estate.
+    func analyze(_ context: AnalysisContext) -> AnalyzerOutput
+}
+
+/// What an analyzer found.
+public struct AnalyzerOutput: Sendable {
+    /// Findings.
+    public var findings: [Finding]
+    /// Measured quantities.
+    public var metrics: [Metric]
+    /// How fully each area this analyzer covers could be assessed.
+    public var coverage: [Coverage]
+    /// Plain-words statements of what it found.
+    public var headlines: [Headline]
+
+    public init(findings: [Finding] = [], metrics: [Metric] = [], coverage: [Coverage] = [], headlines: [Headline] = [])
+    {
+        self.findings = findings
+        self.metrics = metrics
+        self.coverage = coverage
+        self.headlines = headlines
+    }
+}
+
+/// Everything an analyzer may use: the estate, its derived indexes, the date the assessment is as of, and settings.
+public struct AnalysisContext: Sendable {
+    /// The estate.
+    public let estate: Estate
+    /// Accounts, groups, privilege and credentials joined.
+    public let directory: DirectoryIndex
+    /// The date "now" means (injected, so that results are reproducible).
+    public let asOf: Date
+    /// Thresholds and options.
+    public let settings: AnalysisSettings
+
+    public init(estate: Estate, asOf: Date, settings: AnalysisSettings = AnalysisSettings()) {
+        self.estate = estate
+        self.directory = DirectoryIndex(estate)
+        self.asOf = asOf
+        self.settings = settings
+    }
+
+    /// Whole days from `date` to the assessment date.
+    public func daysSince(_ date: Date) -> Int {
+        Int((asOf.timeIntervalSince(date) / 86_400).rounded(.down))
+    }
+}
+
+/// Thresholds the analyzers use.
+public struct AnalysisSettings: Sendable, Hashable {
+    /// Days without logon after which an enabled account is stale.
+    public var staleDays: Int
+
+    /// The default staleness threshold: 90 days, the usual review period for inactive accounts.
+    public static let defaultStaleDays = 90
+
+    public init(staleDays: Int = AnalysisSettings.defaultStaleDays) {
+        self.staleDays = staleDays
+    }
+}
+
+/// Every analyzer, as one literal list: adding a concern means adding it here; nothing registers itself.
+public enum AnalyzerCatalogue {
+    /// All analyzers, in report order.
+    public static let all: [any Analyzer] = [
+        AccountHygieneAnalyzer()
+    ]
+}

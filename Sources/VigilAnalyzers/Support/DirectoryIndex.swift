@@ -1,0 +1,146 @@
+public import VigilCore
+
+/// Accounts, groups, privilege and password hashes joined up, computed once per assessment.
+public struct DirectoryIndex: Sendable {
+    /// Why an account counts as privileged.
+    public enum Privilege: Sendable, Hashable {
+        /// A member, directly or through nested groups, of a privileged group.
+        case member(of: String)
+        /// Its primary group is a privileged group.
+        case primaryGroup(String)
+        /// `adminCount = 1`: protected by AdminSDHolder now or in the past.
+        case adminCount
+
+        /// The reason in plain words.
+        public var explanation: String {
+            switch self {
+            case .member(let group): "member of \(group)"
+            case .primaryGroup(let group): "primary group is \(group)"
+            case .adminCount: "marked adminCount=1 (protected as an administrator now or in the past)"
+            }
+        }
+    }
+
+    /// Well-known relative identifiers of privileged domain groups.
+    static let privilegedDomainRIDs: Set<UInt32> = [512, 518, 519, 520, 526, 527]
+    /// Well-known relative identifiers of privileged built-in groups (`S-1-5-32-…`).
+    static let privilegedBuiltinRIDs: Set<UInt32> = [544, 548, 549, 550, 551]
+    /// Names of privileged groups, for exports without SIDs.
+    static let privilegedGroupNames: Set<String> = [
+        "domain admins", "enterprise admins", "schema admins", "administrators", "account operators",
+        "server operators", "print operators", "backup operators", "group policy creator owners", "key admins",
+        "enterprise key admins", "dnsadmins",
+    ]
+
+    /// The accounts, in estate order.
+    public let accounts: [Account]
+    /// The credential record of each account (by account index), when the hash dump has one.
+    public let credentialOfAccount: [Int: CredentialRecord]
+    /// Credential records that match no account.
+    public let unmatchedCredentials: [CredentialRecord]
+    /// Why each privileged account (by index) is privileged.
+    public let privilege: [Int: Privilege]
+
+    public init(_ estate: Estate) {
+        accounts = estate.accounts
+        privilege = Self.resolvePrivilege(accounts: estate.accounts, groups: estate.groups)
+        (credentialOfAccount, unmatchedCredentials) = Self.joinCredentials(
+            accounts: estate.accounts, credentials: estate.credentials)
+    }
+
+    /// Whether the account at `index` is privileged.
+    public func isPrivileged(_ index: Int) -> Bool { privilege[index] != nil }
+
+    // MARK: Privilege
+
+    private static func isPrivileged(_ group: DirectoryGroup) -> Bool {
+        if let sid = group.sid, let rid = sid.rid {
+            if sid.authority == 5, sid.subAuthorities.count == 2, sid.subAuthorities[0] == 32 {
+                return privilegedBuiltinRIDs.contains(rid)
+            }
+            if sid.domain != nil { return privilegedDomainRIDs.contains(rid) }
+        }
+        return privilegedGroupNames.contains(group.name.lowercased())
+    }
+
+    private static func resolvePrivilege(accounts: [Account], groups: [DirectoryGroup]) -> [Int: Privilege] {
+        var groupByDN: [String: Int] = [:]
+        for (index, group) in groups.enumerated() {
+            groupByDN[DistinguishedName.normalised(group.distinguishedName)] = index
+        }
+        var accountByDN: [String: Int] = [:]
+        for (index, account) in accounts.enumerated() {
+            if let dn = account.distinguishedName { accountByDN[DistinguishedName.normalised(dn)] = index }
+        }
+        // Members of each group: from the group's `member` values and from accounts' `memberOf`.
+        var memberGroups = [[Int]](repeating: [], count: groups.count)
+        var memberAccounts = [[Int]](repeating: [], count: groups.count)
+        for (index, group) in groups.enumerated() {
+            for member in group.members {
+                let key = DistinguishedName.normalised(member)
+                if let child = groupByDN[key] {
+                    memberGroups[index].append(child)
+                } else if let account = accountByDN[key] {
+                    memberAccounts[index].append(account)
+                }
+            }
+        }
+        for (index, account) in accounts.enumerated() {
+            for parent in account.memberOf {
+                if let group = groupByDN[DistinguishedName.normalised(parent)] { memberAccounts[group].append(index) }
+            }
+        }
+
+        var result: [Int: Privilege] = [:]
+        var primaryPrivileged: [UInt32: String] = [:]
+        for (start, group) in groups.enumerated() where isPrivileged(group) {
+            if let rid = group.sid?.rid, group.sid?.domain != nil { primaryPrivileged[rid] = group.name }
+            var visited: Set<Int> = [start]
+            var queue = [start]
+            while let current = queue.popLast() {
+                for account in memberAccounts[current] where result[account] == nil {
+                    let via = current == start ? group.name : "\(group.name) (through \(groups[current].name))"
+                    result[account] = .member(of: via)
+                }
+                for child in memberGroups[current] where visited.insert(child).inserted { queue.append(child) }
+            }
+        }
+        for (index, account) in accounts.enumerated() where result[index] == nil {
+            if let primary = account.primaryGroupID,
+                let name = primaryPrivileged[primary] ?? defaultPrimaryName(primary)
+            {
+                result[index] = .primaryGroup(name)
+            } else if account.adminCount {
+                result[index] = .adminCount
+            }
+        }
+        return result
+    }
+
+    private static func defaultPrimaryName(_ rid: UInt32) -> String? {
+        rid == 512 ? "Domain Admins" : rid == 519 ? "Enterprise Admins" : nil
+    }
+
+    // MARK: Credentials
+
+    private static func joinCredentials(
+        accounts: [Account],
+        credentials: [CredentialRecord]
+    ) -> ([Int: CredentialRecord], [CredentialRecord]) {
+        var byName: [String: [Int]] = [:]
+        for (index, account) in accounts.enumerated() { byName[account.name.lowercased(), default: []].append(index) }
+        var joined: [Int: CredentialRecord] = [:]
+        var unmatched: [CredentialRecord] = []
+        for record in credentials {
+            let candidates = byName[record.accountName.lowercased()] ?? []
+            let match =
+                candidates.first { accounts[$0].sid?.rid == record.rid } ?? candidates.first { accounts[$0].sid == nil }
+            if let match, joined[match] == nil {
+                joined[match] = record
+            } else {
+                unmatched.append(record)
+            }
+        }
+        return (joined, unmatched)
+    }
+}

@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilCore
+import VigilEngine
+import VigilParsers
+import VigilReport
+
+/// `vigil assess DIR`: assess one organisation's evidence bundle and write its reports.
+struct AssessCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assess",
+        abstract: "Assess a folder of evidence exports and write the reports.",
+        discussion: """
+            DIR holds the organisation's exports (an LDIF directory export, a secretsdump/pwdump hash dump, …) and \
+            optionally a vigil.yaml manifest naming the organisation, the inputs and their formats. Formats are \
+            recognised by content. Vigil lists what it read and every file it did not, then writes report.html, \
+            assessment.json and findings.csv into --out. Hashes and passwords never appear in any output.
+
+            Run `vigil formats` for the formats read and the commands that produce them.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The evidence bundle folder.", valueName: "dir"))
+    var directory: String
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Folder to write the reports into.", valueName: "dir"))
+    var out: String = "vigil-report"
+
+    @Option(help: ArgumentHelp("Report formats to write, comma-separated: html, json, csv.", valueName: "list"))
+    var format = ReportFormats(formats: ReportFormat.allCases)
+
+    @Option(
+        name: .customLong("fail-on"),
+        help: ArgumentHelp(
+            "Exit with code 1 when a finding at or above this severity exists (info, low, medium, high, critical).",
+            valueName: "severity"))
+    var failOn: SeverityThreshold?
+
+    @Option(
+        name: .customLong("stale-days"),
+        help: ArgumentHelp(
+            "Days without logon after which an enabled account is stale (default 90, or the manifest's settings.stale-days).",
+            valueName: "days"))
+    var staleDays: Int?
+
+    @OptionGroup var asOf: AsOfOption
+
+    @Flag(help: "Exit with code 65 if any evidence record was rejected as malformed.")
+    var strict = false
+
+    @Flag(name: [.short, .long], help: "Print only errors.")
+    var quiet = false
+
+    @Flag(name: [.short, .long], help: "Log each stage to standard error.")
+    var verbose = false
+
+    func validate() throws {
+        if let staleDays, staleDays <= 0 { throw ValidationError("--stale-days must be a positive number of days") }
+    }
+
+    func run() async throws {
+        let logger = Logger.vigil("vigil.assess", verbose: verbose)
+        let bundleURL = URL(fileURLWithPath: directory)
+        let outURL = URL(fileURLWithPath: out)
+        let progress = ProgressLine(enabled: Terminal.standardErrorIsTerminal && !quiet)
+        let quiet = self.quiet
+        let engine = AssessmentEngine(logger: logger)
+        let assessment: Assessment
+        do {
+            assessment = try await engine.assess(
+                directory: bundleURL,
+                options: .init(asOf: try asOf.date(), staleDays: staleDays, excluding: [outURL])
+            ) { event in
+                switch event {
+                case .reading(let file, let read, let total):
+                    progress.show(
+                        "Reading \(file)  \(total > 0 ? "\(min(100, read * 100 / total))%" : "")  \(Wording.number(read >> 20)) MiB"
+                    )
+                case .inventory(let inventory):
+                    progress.clear()
+                    if !quiet { print(EvidenceListing.render(inventory), terminator: "") }
+                case .analyzing(let name):
+                    progress.show("Analysing: \(name)", force: true)
+                case .recognised, .read:
+                    break
+                }
+            }
+        } catch let error as EvidenceError {
+            progress.clear()
+            Terminal.error("vigil: \(error)")
+            throw error.code.hasSuffix("not-found") || error.code == "manifest.missing-input"
+                ? VigilExit.noInput : error.code == "evidence.read-failed" ? VigilExit.ioError : VigilExit.dataError
+        }
+        progress.clear()
+
+        if assessment.evidence.files.isEmpty {
+            Terminal.error("vigil: no evidence recognised in \(directory); run `vigil formats` for what Vigil reads")
+            throw VigilExit.dataError
+        }
+        let written: [URL]
+        do {
+            written = try ReportSet.write(assessment, formats: format.formats, to: outURL)
+        } catch {
+            Terminal.error("vigil: cannot write reports into \(out): \(error.localizedDescription)")
+            throw VigilExit.cannotCreate
+        }
+        if !quiet {
+            print("")
+            print(TerminalSummaryRenderer(colour: Terminal.standardOutputIsTerminal).render(assessment), terminator: "")
+            print("")
+            print("Reports: " + written.map(\.relativePath).joined(separator: ", "))
+        }
+        if strict, assessment.evidence.recordsRejected > 0 {
+            Terminal.error("vigil: \(Wording.count(assessment.evidence.recordsRejected, "record")) rejected (--strict)")
+            throw VigilExit.dataError
+        }
+        if let failOn, let worst = assessment.worstSeverity, worst >= failOn.severity {
+            throw VigilExit.findings
+        }
+    }
+}
+
+/// The "what was read" listing printed before the analysis results.
+enum EvidenceListing {
+    static func render(_ inventory: EvidenceInventory) -> String {
+        var lines = ["Evidence read:"]
+        let width = max(20, inventory.files.map(\.path.count).max() ?? 0)
+        for file in inventory.files {
+            var line =
+                "  \(file.path.padding(to: width))  \(file.format.padding(to: 8))  \(Wording.count(file.recordsRead, "record"))"
+            if file.recordsRejected > 0 { line += ", \(Wording.number(file.recordsRejected)) rejected" }
+            lines.append(line)
+            for diagnostic in file.diagnostics.prefix(3) { lines.append("      \(diagnostic)") }
+            if file.diagnosticCount > 3 {
+                lines.append("      … \(Wording.count(file.diagnosticCount - 3, "more problem")) in the report")
+            }
+        }
+        if !inventory.unrecognised.isEmpty {
+            lines.append("Not read:")
+            for file in inventory.unrecognised { lines.append("  \(file.path.padding(to: width))  \(file.reason)") }
+        }
+        for check in inventory.crossChecks { lines.append("Note: \(check.message) [\(check.location)]") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    /// Padded with spaces to `width` characters.
+    func padding(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

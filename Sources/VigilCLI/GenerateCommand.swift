@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilSynth
+
+/// `vigil generate`: write one synthetic organisation of any size, for benchmarks and tests.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write one synthetic organisation's exports (any size) and its ground truth.",
+        discussion: """
+            Writes <out>/estate/ (directory.ldif, ntds.ntds, vigil.yaml) and <out>/ground-truth.json. Memory stays \
+            small whatever --staff is: 1,500,000 accounts write about 1.3 GB of LDIF.
+            """
+    )
+
+    enum Layout: String, ExpressibleByArgument, CaseIterable {
+        case trust, practice
+    }
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Folder to write into.", valueName: "dir"))
+    var out: String
+
+    @Option(help: "Seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Staff accounts.")
+    var staff: Int = 7_000
+
+    @Option(help: "Computer accounts (default: 70% of --staff).")
+    var computers: Int?
+
+    @Option(help: "Directory layout: trust or practice.")
+    var layout: Layout = .trust
+
+    @OptionGroup var asOf: AsOfOption
+
+    func validate() throws {
+        guard staff >= 1 else { throw ValidationError("--staff must be at least 1") }
+        if let computers, computers < 0 { throw ValidationError("--computers cannot be negative") }
+    }
+
+    func run() throws {
+        let started = ContinuousClock.now
+        let root = URL(fileURLWithPath: out)
+        let specification = EstateSpecification(
+            organisation: Organisation(
+                code: layout == .trust ? "R9N" : "Y90001",
+                name: layout == .trust ? "Northgate University Hospitals NHS Foundation Trust" : "Riverside Surgery",
+                kind: layout == .trust ? .acuteTrust : .gpPractice),
+            domain: layout == .trust ? "northgate.nhs.local" : "riverside.nhs.local",
+            staff: staff,
+            computers: computers ?? staff * 7 / 10,
+            layout: layout == .trust ? .trust : .practice,
+            seed: seed
+        )
+        let progress = ProgressLine()
+        let truth: GroundTruth
+        do {
+            truth = try EstateGenerator(specification, asOf: try asOf.date()).write(
+                to: root.appendingPathComponent("estate")
+            ) { written in
+                progress.show("Generating: \(Wording.number(written)) of \(Wording.number(staff)) staff accounts")
+            }
+            try GroundTruthFile.write(truth, to: root.appendingPathComponent("ground-truth.json"))
+        } catch {
+            progress.clear()
+            Terminal.error("vigil: cannot write the synthetic estate under \(out): \(error)")
+            throw VigilExit.cannotCreate
+        }
+        progress.clear()
+        print(
+            "Wrote \(Wording.count(truth.accounts, "account")) and \(Wording.count(truth.computers, "computer")) to \(root.appendingPathComponent("estate").relativePath) (\(Wording.count(truth.expected.count, "seeded failing")) in \(root.appendingPathComponent("ground-truth.json").relativePath)) in \((ContinuousClock.now - started).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))."
+        )
+    }
+}

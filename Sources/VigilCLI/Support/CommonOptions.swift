@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilCore
+import VigilReport
+
+/// `--as-of YYYY-MM-DD`: the date "now" means, for reproducible output.
+struct AsOfOption: ParsableArguments {
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp("The date the assessment is as of (YYYY-MM-DD, UTC). Default: today.", valueName: "date"))
+    var asOf: String?
+
+    /// The chosen date, or now.
+    func date() throws -> Date {
+        guard let asOf else { return Date() }
+        guard let date = CivilDate.parse(asOf) else {
+            throw ValidationError("--as-of expects a date as YYYY-MM-DD, such as 2026-11-01")
+        }
+        return date
+    }
+}
+
+/// `--format html,json,csv`.
+struct ReportFormats: ExpressibleByArgument {
+    var formats: [ReportFormat]
+
+    init(formats: [ReportFormat]) {
+        self.formats = formats
+    }
+
+    init?(argument: String) {
+        var formats: [ReportFormat] = []
+        for part in argument.split(separator: ",") {
+            guard let format = ReportFormat(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                return nil
+            }
+            formats.append(format)
+        }
+        guard !formats.isEmpty else { return nil }
+        self.formats = formats
+    }
+
+    var defaultValueDescription: String { formats.map(\.rawValue).joined(separator: ",") }
+
+    static var allValueStrings: [String] { ReportFormat.allCases.map(\.rawValue) }
+}
+
+/// `--fail-on SEVERITY`.
+struct SeverityThreshold: ExpressibleByArgument {
+    var severity: Severity
+
+    init?(argument: String) {
+        guard let severity = Severity(rawValue: argument.lowercased()) else { return nil }
+        self.severity = severity
+    }
+
+    static var allValueStrings: [String] { Severity.allCases.map(\.rawValue) }
+}
+
+extension Logger {
+    /// A logger for a command: debug level with `--verbose`, warnings otherwise.
+    static func vigil(_ label: String, verbose: Bool) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = verbose ? .debug : .warning
+        return logger
+    }
+}

@@ -1,0 +1,32 @@
+public import ArgumentParser
+import VigilCore
+
+/// `vigil`: the root command.
+public struct VigilCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Assess a health organisation's security from its own exports, offline.",
+        discussion: """
+            Vigil reads the exports an organisation already has (directory export, hash dump, host inventories, \
+            advisories, scans) and reports weak and shared passwords, stale and unprotected accounts, and the other \
+            failings a security review looks for, with the evidence behind each one. Nothing leaves the machine.
+
+            Start with `vigil demo` to see a full run on a synthetic estate.
+
+            EXIT CODES
+              0   success (no findings at or above --fail-on, when given)
+              1   findings at or above the --fail-on severity exist
+              64  usage error: unknown option, bad value
+              65  evidence unusable: no recognised evidence, invalid vigil.yaml, or (with --strict) rejected records
+              66  input not found: the bundle folder or a named input does not exist
+              73  an output file or folder could not be created
+              74  an input could not be read (I/O error)
+            """,
+        version: ToolIdentity.current.version,
+        subcommands: [
+            AssessCommand.self, DemoCommand.self, GenerateCommand.self, RulesCommand.self, FormatsCommand.self,
+        ]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,77 @@
+public import Foundation
+
+/// The result of assessing one organisation's evidence: what was read, what could be assessed, what was measured and
+/// what was found. This is the document `assessment.json` holds and the national service receives (as findings only).
+public struct Assessment: Codable, Sendable {
+    /// The version of the JSON document; bumped on any incompatible change (see `schemas/assessment.schema.json`).
+    public static let currentSchemaVersion = "1.0"
+
+    /// The document's schema version.
+    public var schemaVersion: String
+    /// The tool and version that produced it.
+    public var tool: ToolIdentity
+    /// The organisation assessed.
+    public var organisation: Organisation
+    /// The date the assessment is as of (injected, so runs are reproducible).
+    public var assessedAt: Date
+    /// The evidence read.
+    public var evidence: EvidenceInventory
+    /// Which areas were assessed.
+    public var coverage: [Coverage]
+    /// Measured quantities, sorted by id.
+    public var metrics: [Metric]
+    /// Plain-words statements per area, for the first page.
+    public var headlines: [Headline]
+    /// Findings in report order: severity, rule, subject.
+    public var findings: [Finding]
+
+    public init(
+        tool: ToolIdentity = .current,
+        organisation: Organisation,
+        assessedAt: Date,
+        evidence: EvidenceInventory,
+        coverage: [Coverage],
+        metrics: [Metric],
+        headlines: [Headline],
+        findings: [Finding]
+    ) {
+        self.schemaVersion = Assessment.currentSchemaVersion
+        self.tool = tool
+        self.organisation = organisation
+        self.assessedAt = assessedAt
+        self.evidence = evidence
+        self.coverage = coverage.sorted { $0.area < $1.area }
+        self.metrics = metrics.sorted { $0.id < $1.id }
+        self.headlines = headlines.sorted { ($0.area, $0.text) < ($1.area, $1.text) }
+        self.findings = findings.sorted(by: Finding.reportOrder)
+    }
+
+    /// The metric with `id`, if measured.
+    public func metric(_ id: String) -> Metric? {
+        metrics.first { $0.id == id }
+    }
+
+    /// Number of findings at each severity.
+    public var findingsBySeverity: [Severity: Int] {
+        findings.reduce(into: [:]) { $0[$1.severity, default: 0] += 1 }
+    }
+
+    /// The highest severity found, if any.
+    public var worstSeverity: Severity? { findings.map(\.severity).max() }
+}
+
+/// The name and version of the software that produced a document.
+public struct ToolIdentity: Codable, Sendable, Hashable {
+    /// `vigil`.
+    public var name: String
+    /// Semantic version.
+    public var version: String
+
+    public init(name: String, version: String) {
+        self.name = name
+        self.version = version
+    }
+
+    /// This build of Vigil.
+    public static let current = ToolIdentity(name: "vigil", version: "0.1.0")
+}

@@ -1,0 +1,70 @@
+/// What an assessment read: every file, the format it was recognised as, and how its records fared.
+public struct EvidenceInventory: Codable, Sendable, Hashable {
+    /// Files read, sorted by path.
+    public var files: [EvidenceFileSummary]
+    /// Files present in the bundle whose format was not recognised, sorted by path.
+    public var unrecognised: [UnrecognisedFile]
+    /// Problems found by comparing files with each other (hash-dump entries with no directory account…).
+    public var crossChecks: [Diagnostic]
+
+    public init(files: [EvidenceFileSummary], unrecognised: [UnrecognisedFile], crossChecks: [Diagnostic] = []) {
+        self.files = files.sorted { $0.path < $1.path }
+        self.unrecognised = unrecognised.sorted { $0.path < $1.path }
+        self.crossChecks = crossChecks.sorted()
+    }
+
+    /// Total records rejected across files.
+    public var recordsRejected: Int { files.reduce(0) { $0 + $1.recordsRejected } }
+}
+
+/// One evidence file and what reading it produced.
+public struct EvidenceFileSummary: Codable, Sendable, Hashable {
+    /// Path relative to the bundle root.
+    public var path: String
+    /// The format identifier it was read as (`ldif`, `pwdump`).
+    public var format: String
+    /// Size in bytes.
+    public var bytes: Int
+    /// Records accepted.
+    public var recordsRead: Int
+    /// Records rejected because they were malformed.
+    public var recordsRejected: Int
+    /// Diagnostics, capped at ``diagnosticLimit`` per file (the count stays exact).
+    public var diagnostics: [Diagnostic]
+    /// How many diagnostics there were in all.
+    public var diagnosticCount: Int
+
+    /// The most diagnostics kept per file; more are counted, not kept.
+    public static let diagnosticLimit = 200
+
+    public init(
+        path: String,
+        format: String,
+        bytes: Int,
+        recordsRead: Int,
+        recordsRejected: Int,
+        diagnostics: [Diagnostic],
+        diagnosticCount: Int
+    ) {
+        self.path = path
+        self.format = format
+        self.bytes = bytes
+        self.recordsRead = recordsRead
+        self.recordsRejected = recordsRejected
+        self.diagnostics = diagnostics
+        self.diagnosticCount = diagnosticCount
+    }
+}
+
+/// A bundle file Vigil did not read, and why.
+public struct UnrecognisedFile: Codable, Sendable, Hashable {
+    /// Path relative to the bundle root.
+    public var path: String
+    /// Why it was not read (`format not recognised`, `empty file`, `could not be opened`).
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+}

@@ -1,0 +1,91 @@
+import Crypto
+import Foundation
+
+/// One failing found in the evidence: a rule broken by a subject, with the evidence that shows it.
+public struct Finding: Codable, Sendable, Hashable {
+    /// The rule broken; its title, rationale, remediation and controls are in the ``RuleCatalogue``.
+    public var rule: RuleID
+    /// The severity of this instance (usually the rule's, raised when circumstances make it worse).
+    public var severity: Severity
+    /// What the finding is about.
+    public var subject: Subject
+    /// A specific, plain-words statement of what is wrong with the subject. Never a hash, password or identifier.
+    public var detail: String
+    /// The records that show it.
+    public var evidence: [EvidenceReference]
+    /// Other subjects involved (e.g. the other accounts sharing a password).
+    public var related: [Subject]
+    /// Machine-readable facts behind the finding (`"daysSinceLogon": "412"`).
+    public var facts: [String: String]
+    /// A stable identity for this rule and subject across assessments.
+    public var fingerprint: String
+
+    public init(
+        rule: RuleID,
+        severity: Severity? = nil,
+        subject: Subject,
+        detail: String,
+        evidence: [EvidenceReference],
+        related: [Subject] = [],
+        facts: [String: String] = [:]
+    ) {
+        self.rule = rule
+        self.severity = severity ?? RuleCatalogue.rule(rule).severity
+        self.subject = subject
+        self.detail = detail
+        self.evidence = evidence.sorted()
+        self.related = related.sorted()
+        self.facts = facts
+        self.fingerprint = Finding.fingerprint(rule: rule, subject: subject)
+    }
+
+    /// SHA-256 over rule and subject identity, truncated to 128 bits and hex-encoded. Stable across runs, machines and
+    /// changes of wording, so the national service can tell new, persisting and fixed findings apart.
+    public static func fingerprint(rule: RuleID, subject: Subject) -> String {
+        let key = "vigil-finding-v1\u{1F}\(rule.rawValue)\u{1F}\(subject.kind.rawValue)\u{1F}\(subject.id)"
+        return HexDigit.encode(SHA256.hash(data: Data(key.utf8)).prefix(16))
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case rule, severity, subject, detail, evidence, related, facts, fingerprint
+        case title, area, remediation, controls
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        rule = try container.decode(RuleID.self, forKey: .rule)
+        severity = try container.decode(Severity.self, forKey: .severity)
+        subject = try container.decode(Subject.self, forKey: .subject)
+        detail = try container.decode(String.self, forKey: .detail)
+        evidence = try container.decode([EvidenceReference].self, forKey: .evidence)
+        related = try container.decode([Subject].self, forKey: .related)
+        facts = try container.decode([String: String].self, forKey: .facts)
+        fingerprint = try container.decode(String.self, forKey: .fingerprint)
+    }
+
+    /// Encodes the finding with its rule's title, area, remediation and controls alongside, so that each finding in
+    /// `assessment.json` is understandable on its own.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rule, forKey: .rule)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(subject, forKey: .subject)
+        try container.encode(detail, forKey: .detail)
+        try container.encode(evidence, forKey: .evidence)
+        try container.encode(related, forKey: .related)
+        try container.encode(facts, forKey: .facts)
+        try container.encode(fingerprint, forKey: .fingerprint)
+        let metadata = RuleCatalogue.rule(rule)
+        try container.encode(metadata.title, forKey: .title)
+        try container.encode(metadata.area, forKey: .area)
+        try container.encode(metadata.remediation, forKey: .remediation)
+        try container.encode(metadata.controls, forKey: .controls)
+    }
+
+    /// The canonical order for output: severity (worst first), then rule, then subject.
+    public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
+        if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
+        if lhs.rule != rhs.rule { return lhs.rule < rhs.rule }
+        return lhs.subject < rhs.subject
+    }
+}

@@ -1,0 +1,51 @@
+public import Foundation
+
+/// Calendar arithmetic in UTC on the proleptic Gregorian calendar (Howard Hinnant's days-from-civil algorithms),
+/// without `Calendar` or locale: dates in reports and readers never depend on the machine's settings.
+public enum CivilDate {
+    /// Days since 1970-01-01 of `year-month-day`.
+    public static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The midnight (UTC) starting `year-month-day`.
+    public static func date(year: Int, month: Int, day: Int) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(days(year: year, month: month, day: day) * 86_400))
+    }
+
+    /// Year, month and day of a day count since 1970-01-01.
+    public static func components(days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// `2025-09-15`: the UTC day of `date`.
+    public static func string(_ date: Date) -> String {
+        let (year, month, day) = components(days: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+        return "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
+    }
+
+    /// Parses `YYYY-MM-DD` to its UTC midnight.
+    public static func parse(_ text: some StringProtocol) -> Date? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        let result = date(year: year, month: month, day: day)
+        guard string(result) == "\(parts[0])-\(parts[1])-\(parts[2])" else { return nil }
+        return result
+    }
+}

@@ -1,0 +1,207 @@
+public import Foundation
+public import Logging
+public import VigilAnalyzers
+public import VigilCore
+public import VigilParsers
+
+/// The one pipeline every front end calls: bundle → readers → estate → analyzers → assessment.
+public struct AssessmentEngine: Sendable {
+    /// Options of one run.
+    public struct Options: Sendable {
+        /// The date the assessment is as of (inject a fixed one for reproducible output).
+        public var asOf: Date
+        /// The organisation, overriding the manifest's.
+        public var organisation: Organisation?
+        /// Days without logon after which an enabled account is stale, overriding the manifest's.
+        public var staleDays: Int?
+        /// Folders inside the bundle not to read (such as the report folder).
+        public var excluding: [URL]
+
+        public init(asOf: Date, organisation: Organisation? = nil, staleDays: Int? = nil, excluding: [URL] = []) {
+            self.asOf = asOf
+            self.organisation = organisation
+            self.staleDays = staleDays
+            self.excluding = excluding
+        }
+    }
+
+    /// The analyzers run, in order.
+    public let analyzers: [any Analyzer]
+    /// The readers tried for recognition.
+    public let readers: [any EvidenceReader]
+    private let logger: Logger
+
+    public init(
+        analyzers: [any Analyzer] = AnalyzerCatalogue.all,
+        readers: [any EvidenceReader] = ReaderCatalogue.all,
+        logger: Logger = Logger(label: "vigil.engine")
+    ) {
+        self.analyzers = analyzers
+        self.readers = readers
+        self.logger = logger
+    }
+
+    /// Assesses the bundle in `directory`.
+    public func assess(
+        directory: URL,
+        options: Options,
+        events: @escaping @Sendable (EngineEvent) -> Void = { _ in }
+    ) async throws -> Assessment {
+        let bundle = try EvidenceBundle(directory: directory, excluding: options.excluding)
+        let (recognised, unrecognised) = try recognise(bundle, events: events)
+        let fragments = try await read(recognised, events: events)
+        let organisation = options.organisation ?? bundle.manifest.organisation ?? .unnamed
+        var estate = Estate(organisation: organisation)
+        for fragment in fragments {
+            estate.domains += fragment.domains
+            estate.accounts += fragment.accounts
+            estate.groups += fragment.groups
+            estate.credentials += fragment.credentials
+            estate.hosts += fragment.hosts
+        }
+        let settings = AnalysisSettings(
+            staleDays: options.staleDays ?? bundle.manifest.staleDays ?? AnalysisSettings.defaultStaleDays)
+        let context = AnalysisContext(estate: estate, asOf: options.asOf, settings: settings)
+        let inventory = EvidenceInventory(
+            files: fragments.map(\.summary),
+            unrecognised: unrecognised + bundle.skipped.map { UnrecognisedFile(path: $0.path, reason: $0.reason) },
+            crossChecks: CrossChecks.diagnose(context.directory, estate: estate)
+        )
+        events(.inventory(inventory))
+        return analyze(context, evidence: inventory, events: events)
+    }
+
+    /// Runs the analyzers on an estate already built (the demo and tests use this directly).
+    public func analyze(
+        _ context: AnalysisContext,
+        evidence: EvidenceInventory,
+        events: @escaping @Sendable (EngineEvent) -> Void = { _ in }
+    ) -> Assessment {
+        var findings: [Finding] = []
+        var metrics: [Metric] = []
+        var coverage: [AssessmentArea: [Coverage]] = [:]
+        var headlines: [Headline] = []
+        for analyzer in analyzers {
+            events(.analyzing(analyzer.name))
+            let started = ContinuousClock.now
+            let output = analyzer.analyze(context)
+            logger.debug(
+                "analyzer finished",
+                metadata: [
+                    "vigil.analyzer": "\(analyzer.name)", "vigil.findings": "\(output.findings.count)",
+                    "vigil.elapsed": "\(ContinuousClock.now - started)",
+                ])
+            findings += output.findings
+            metrics += output.metrics
+            headlines += output.headlines
+            for entry in output.coverage { coverage[entry.area, default: []].append(entry) }
+        }
+        let areas = AssessmentArea.allCases.map { area in
+            guard let entries = coverage[area], !entries.isEmpty else {
+                return Coverage(
+                    area: area, status: .notAssessed, basis: "Not assessed: provide \(area.evidenceNeeded).")
+            }
+            let status: Coverage.Status = entries.allSatisfy { $0.status == .assessed } ? .assessed : .partial
+            return Coverage(area: area, status: status, basis: entries.map(\.basis).joined(separator: "; "))
+        }
+        return Assessment(
+            organisation: context.estate.organisation,
+            assessedAt: context.asOf,
+            evidence: evidence,
+            coverage: areas,
+            metrics: metrics,
+            headlines: headlines,
+            findings: findings
+        )
+    }
+
+    // MARK: Stages
+
+    private func recognise(
+        _ bundle: EvidenceBundle,
+        events: @Sendable (EngineEvent) -> Void
+    ) throws -> ([(EvidenceBundle.Input, any EvidenceReader, Int)], [UnrecognisedFile]) {
+        let sniffer = FormatSniffer(readers: readers)
+        var recognised: [(EvidenceBundle.Input, any EvidenceReader, Int)] = []
+        var unrecognised: [UnrecognisedFile] = []
+        for input in bundle.inputs {
+            let size = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int) ?? 0
+            if let format = input.format, let reader = ReaderCatalogue.reader(for: format) {
+                recognised.append((input, reader, size))
+                events(.recognised(file: input.displayPath, format: reader.format.id, bytes: size))
+                continue
+            }
+            let verdict: FormatSniffer.Verdict
+            do {
+                verdict = try sniffer.examine(path: input.path)
+            } catch let error as EvidenceError {
+                unrecognised.append(UnrecognisedFile(path: input.displayPath, reason: error.message))
+                events(.recognised(file: input.displayPath, format: nil, bytes: size))
+                continue
+            }
+            switch verdict {
+            case .recognised(let reader):
+                recognised.append((input, reader, size))
+                events(.recognised(file: input.displayPath, format: reader.format.id, bytes: size))
+            case .empty:
+                unrecognised.append(UnrecognisedFile(path: input.displayPath, reason: "empty file"))
+                events(.recognised(file: input.displayPath, format: nil, bytes: size))
+            case .binary:
+                unrecognised.append(
+                    UnrecognisedFile(path: input.displayPath, reason: "binary file (not a text export Vigil reads)"))
+                events(.recognised(file: input.displayPath, format: nil, bytes: size))
+            case .unrecognised:
+                unrecognised.append(UnrecognisedFile(path: input.displayPath, reason: "format not recognised"))
+                events(.recognised(file: input.displayPath, format: nil, bytes: size))
+            }
+        }
+        return (recognised, unrecognised)
+    }
+
+    /// Reads every recognised file concurrently, returning fragments in input order.
+    private func read(
+        _ inputs: [(EvidenceBundle.Input, any EvidenceReader, Int)],
+        events: @escaping @Sendable (EngineEvent) -> Void
+    ) async throws -> [ReadFragment] {
+        try await withThrowingTaskGroup(of: (Int, ReadFragment).self) { group in
+            for (position, (input, reader, size)) in inputs.enumerated() {
+                group.addTask {
+                    let fragment = try reader.read(path: input.path, file: input.displayPath) { bytes in
+                        events(.reading(file: input.displayPath, bytesRead: bytes, totalBytes: size))
+                    }
+                    let read = ReadFragment(fragment: fragment, format: reader.format.id, bytes: size)
+                    events(.read(read.summary))
+                    return (position, read)
+                }
+            }
+            var results = [ReadFragment?](repeating: nil, count: inputs.count)
+            for try await (position, fragment) in group { results[position] = fragment }
+            return results.map { $0! }
+        }
+    }
+}
+
+/// A fragment with the facts needed to summarise its file.
+struct ReadFragment: Sendable {
+    var fragment: EvidenceFragment
+    var format: String
+    var bytes: Int
+
+    var domains: [DirectoryDomain] { fragment.domains }
+    var accounts: [Account] { fragment.accounts }
+    var groups: [DirectoryGroup] { fragment.groups }
+    var credentials: [CredentialRecord] { fragment.credentials }
+    var hosts: [Machine] { fragment.hosts }
+
+    var summary: EvidenceFileSummary {
+        EvidenceFileSummary(
+            path: fragment.log.file,
+            format: format,
+            bytes: bytes,
+            recordsRead: fragment.log.recordsRead,
+            recordsRejected: fragment.log.recordsRejected,
+            diagnostics: fragment.log.diagnostics,
+            diagnosticCount: fragment.log.count
+        )
+    }
+}

@@ -1,0 +1,260 @@
+import VigilCore
+
+/// A streaming RFC 2849 parser for LDIF content records (as `ldifde -f` and `ldapsearch -LLL` write them).
+///
+/// Handles folded lines (including folded comments), `::` base64 values, `version:` lines, ldapsearch's extended-LDIF
+/// comments, `search:`/`result:` trailers and `ref:` search references, attribute options (`member;range=0-1499`) and
+/// case-insensitive attribute names. Change records (`changetype:`) and `:<` URL values are rejected with a diagnostic:
+/// Vigil never fetches a file an export names. Only the attributes asked for are kept, which keeps memory per record
+/// small and parsing fast.
+public struct LDIFParser: Sendable {
+    /// The largest record kept (sum of kept values); larger records are rejected.
+    public static let maxRecordBytes = 64 << 20
+
+    private let attributeTable: AttributeTable
+
+    /// - Parameter attributes: the attribute names to keep, matched case-insensitively; a value's index in this list
+    ///   identifies it in ``LDIFRecord``.
+    public init(attributes: [String]) {
+        attributeTable = AttributeTable(attributes)
+    }
+
+    /// Parses the file at `path`, calling `body` with each well-formed content record and the log, so that the caller
+    /// can reject a record on grounds of its own. Malformed records are logged to `log` (position and what was expected,
+    /// never the content) and skipped.
+    public func parse(
+        path: String,
+        log: inout DiagnosticLog,
+        progress: ((Int) -> Void)? = nil,
+        _ body: (LDIFRecord, inout DiagnosticLog) throws -> Void
+    ) throws {
+        var state = ParserState()
+        try LineReader(path: path).forEachLine(progress: progress) { line in
+            try state.consume(line, table: attributeTable, log: &log, body: body)
+        }
+        try state.finishRecord(table: attributeTable, log: &log, body: body)
+    }
+}
+
+/// Case-insensitive lookup of wanted attribute names, bucketed by length.
+struct AttributeTable: Sendable {
+    private var byLength: [[(name: [UInt8], index: Int)]] = Array(repeating: [], count: 64)
+
+    init(_ names: [String]) {
+        for (index, name) in names.enumerated() {
+            let bytes = Array(name.lowercased().utf8)
+            if bytes.count < byLength.count { byLength[bytes.count].append((bytes, index)) }
+        }
+    }
+
+    /// The index of the attribute named by `name` (options after `;` ignored), or `nil` when not wanted.
+    func index(of name: UnsafeBufferPointer<UInt8>) -> Int? {
+        var length = name.count
+        if let semicolon = name.firstIndex(of: UInt8(ascii: ";")) { length = semicolon }
+        guard length < byLength.count else { return nil }
+        candidates: for candidate in byLength[length] {
+            for offset in 0..<length where ASCII.lower(name[offset]) != candidate.name[offset] { continue candidates }
+            return candidate.index
+        }
+        return nil
+    }
+}
+
+/// The line-by-line state of an LDIF parse.
+private struct ParserState {
+    enum Pending {
+        case none
+        case skipped
+        case distinguishedName(base64: Bool)
+        case attribute(index: Int, base64: Bool, start: Int, line: Int)
+    }
+
+    var record = LDIFRecord()
+    var inRecord = false
+    var broken = false
+    var pending = Pending.none
+    var base64Scratch: [UInt8] = []
+    var sawFirstRecord = false
+    var skippingReference = false
+
+    mutating func consume(
+        _ line: LineReader.Line,
+        table: AttributeTable,
+        log: inout DiagnosticLog,
+        body: (LDIFRecord, inout DiagnosticLog) throws -> Void
+    ) throws {
+        if line.isOverlong {
+            fail(
+                line.number, "ldif.line-too-long", "line longer than the reader's limit; the record was skipped",
+                log: &log)
+            return
+        }
+        let bytes = line.bytes
+        if bytes.isEmpty {
+            try finishRecord(table: table, log: &log, body: body)
+            return
+        }
+        switch bytes[0] {
+        case UInt8(ascii: " "):
+            continueLine(bytes, line: line.number, log: &log)
+        case UInt8(ascii: "#"):
+            finishValue(log: &log)
+            pending = .skipped
+        default:
+            finishValue(log: &log)
+            guard !broken, !skippingReference else { return }
+            startLine(bytes, line: line.number, table: table, log: &log)
+        }
+    }
+
+    mutating func finishRecord(
+        table: AttributeTable, log: inout DiagnosticLog, body: (LDIFRecord, inout DiagnosticLog) throws -> Void
+    ) throws {
+        finishValue(log: &log)
+        defer {
+            inRecord = false
+            broken = false
+            skippingReference = false
+            pending = .none
+        }
+        guard inRecord, !broken, !skippingReference else { return }
+        log.recordsRead += 1
+        try body(record, &log)
+    }
+
+    private mutating func fail(_ line: Int, _ code: String, _ message: String, log: inout DiagnosticLog) {
+        if !broken { log.reject(line: line, code: code, message) }
+        broken = true
+        inRecord = true
+        pending = .skipped
+    }
+
+    private mutating func continueLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, log: inout DiagnosticLog) {
+        let rest = UnsafeBufferPointer(rebasing: bytes[1...])
+        switch pending {
+        case .none:
+            fail(
+                line, "ldif.unexpected-continuation",
+                "a continuation line (starting with a space) follows nothing it could continue", log: &log)
+        case .skipped:
+            break
+        case .distinguishedName(let base64), .attribute(_, let base64, _, _):
+            if base64 {
+                base64Scratch.append(contentsOf: rest)
+            } else {
+                record.storage.append(contentsOf: rest)
+            }
+            if record.storage.count + base64Scratch.count > LDIFParser.maxRecordBytes {
+                fail(
+                    line, "ldif.record-too-large", "record larger than \(LDIFParser.maxRecordBytes >> 20) MiB; skipped",
+                    log: &log)
+            }
+        }
+    }
+
+    private mutating func startLine(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        line: Int,
+        table: AttributeTable,
+        log: inout DiagnosticLog
+    ) {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
+            fail(line, "ldif.missing-colon", "expected 'attribute: value' (or 'attribute:: base64')", log: &log)
+            return
+        }
+        let name = UnsafeBufferPointer(rebasing: bytes[0..<colon])
+        var valueStart = colon + 1
+        var base64 = false
+        if valueStart < bytes.count, bytes[valueStart] == UInt8(ascii: ":") {
+            base64 = true
+            valueStart += 1
+        } else if valueStart < bytes.count, bytes[valueStart] == UInt8(ascii: "<") {
+            if !inRecord {
+                fail(line, "ldif.expected-dn", "expected 'dn:' to start a record", log: &log)
+            } else if table.index(of: name) != nil {
+                log.warn(
+                    line: line, code: "ldif.url-value",
+                    "':<' URL values are not read: Vigil never fetches files an export names; value ignored")
+            }
+            pending = .skipped
+            return
+        }
+        while valueStart < bytes.count, bytes[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+        let value = UnsafeBufferPointer(rebasing: bytes[valueStart...])
+
+        if !inRecord {
+            if ASCII.equalsLowercase(name, "dn") {
+                record.reset(line: line)
+                inRecord = true
+                sawFirstRecord = true
+                pending = .distinguishedName(base64: base64)
+                appendValue(value, base64: base64)
+                return
+            }
+            if !sawFirstRecord, ASCII.equalsLowercase(name, "version") {
+                if !ASCII.equalsLowercase(value, "1") {
+                    log.warn(line: line, code: "ldif.version", "expected 'version: 1'; reading as version 1")
+                }
+                pending = .skipped
+                return
+            }
+            if ASCII.equalsLowercase(name, "search") || ASCII.equalsLowercase(name, "result") {
+                pending = .skipped
+                return
+            }
+            if ASCII.equalsLowercase(name, "ref") {
+                inRecord = true
+                skippingReference = true
+                pending = .skipped
+                return
+            }
+            fail(line, "ldif.expected-dn", "expected 'dn:' to start a record", log: &log)
+            return
+        }
+        if ASCII.equalsLowercase(name, "changetype") || ASCII.equalsLowercase(name, "control") {
+            fail(
+                line, "ldif.change-record",
+                "change records (changetype/control) are not an export of the directory's contents; export with 'ldifde -f FILE' or 'ldapsearch -LLL' instead",
+                log: &log)
+            return
+        }
+        guard let index = table.index(of: name) else {
+            pending = .skipped
+            return
+        }
+        pending = .attribute(index: index, base64: base64, start: record.storage.count, line: line)
+        appendValue(value, base64: base64)
+    }
+
+    private mutating func appendValue(_ value: UnsafeBufferPointer<UInt8>, base64: Bool) {
+        if base64 {
+            base64Scratch.removeAll(keepingCapacity: true)
+            base64Scratch.append(contentsOf: value)
+        } else {
+            record.storage.append(contentsOf: value)
+        }
+    }
+
+    private mutating func finishValue(log: inout DiagnosticLog) {
+        defer { pending = .none }
+        switch pending {
+        case .none, .skipped:
+            return
+        case .distinguishedName(let base64):
+            let start = 0
+            if base64, !decodeBase64(line: record.line, attribute: "dn", log: &log) { return }
+            record.dnRange = start..<record.storage.count
+        case .attribute(let index, let base64, let start, let line):
+            if base64, !decodeBase64(line: line, attribute: "attribute", log: &log) { return }
+            record.slots.append(.init(attribute: index, start: start, end: record.storage.count, line: line))
+        }
+    }
+
+    private mutating func decodeBase64(line: Int, attribute: String, log: inout DiagnosticLog) -> Bool {
+        guard Base64.decode(base64Scratch, appendingTo: &record.storage) else {
+            fail(line, "ldif.invalid-base64", "the \(attribute) value after '::' is not valid base64", log: &log)
+            return false
+        }
+        return true
+    }
+}

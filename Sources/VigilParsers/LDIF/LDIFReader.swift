@@ -1,0 +1,240 @@
+import Foundation
+import VigilCore
+
+/// Reads an Active Directory export in LDIF into accounts, groups and domains (with the domain password policy).
+///
+/// Entries are classified by `objectClass`: `computer` and `user` become accounts, `group` groups, `domainDNS` a domain.
+/// Other entries (OUs, containers, contacts) are read and ignored. A record with a value that cannot mean what its
+/// attribute says (a non-numeric `userAccountControl`, a malformed `objectSid`) is rejected whole, with its position.
+public struct LDIFReader: EvidenceReader {
+    public let format = EvidenceFormat(
+        id: "ldif",
+        name: "LDIF directory export (RFC 2849, Active Directory)",
+        producedBy:
+            "ldifde -f directory.ldif -r \"(|(objectClass=user)(objectClass=group)(objectClass=domainDNS))\" -l \"sAMAccountName,userAccountControl,pwdLastSet,lastLogonTimestamp,whenCreated,accountExpires,objectSid,memberOf,member,adminCount,servicePrincipalName,primaryGroupID,displayName,givenName,sn,minPwdLength,pwdHistoryLength,lockoutThreshold,maxPwdAge,minPwdAge,pwdProperties\""
+    )
+
+    public init() {}
+
+    public func recognises(_ sample: TextSample) -> Bool {
+        for line in sample.lines() where !line.hasPrefix("#") {
+            let lower = line.lowercased()
+            if lower.hasPrefix("version:") { continue }
+            return lower.hasPrefix("dn:")
+        }
+        return false
+    }
+
+    public func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment {
+        var fragment = EvidenceFragment(file: file)
+        var log = fragment.log
+        let mapper = DirectoryEntryMapper(file: file)
+        try LDIFParser(attributes: DirectoryAttribute.names).parse(path: path, log: &log, progress: progress) {
+            record,
+            log in
+            mapper.map(record, into: &fragment, log: &log)
+        }
+        fragment.log = log
+        return fragment
+    }
+}
+
+/// The Active Directory attributes the reader keeps, in the order that defines their indexes.
+enum DirectoryAttribute: Int, CaseIterable {
+    case objectClass, samAccountName, userAccountControl, pwdLastSet, lastLogonTimestamp, lastLogon, whenCreated
+    case accountExpires, objectSid, memberOf, member, adminCount, servicePrincipalName, displayName, givenName, sn, cn
+    case primaryGroupID, minPwdLength, pwdHistoryLength, lockoutThreshold, maxPwdAge, minPwdAge, pwdProperties
+
+    static let names: [String] = allCases.map { attribute in
+        switch attribute {
+        case .samAccountName: "sAMAccountName"
+        case .primaryGroupID: "primaryGroupID"
+        default: String(describing: attribute)
+        }
+    }
+}
+
+/// Turns LDIF records into directory model values.
+struct DirectoryEntryMapper {
+    let file: String
+
+    /// The kind of directory object a record holds.
+    enum EntryClass {
+        case user, computer, group, domain, other
+    }
+
+    /// A value that could not be read; the record is rejected with this message at this line.
+    struct Rejection: Error {
+        var line: Int
+        var code: String
+        var message: String
+    }
+
+    func map(_ record: LDIFRecord, into fragment: inout EvidenceFragment, log: inout DiagnosticLog) {
+        do {
+            switch entryClass(record) {
+            case .user, .computer: fragment.accounts.append(try account(record))
+            case .group: fragment.groups.append(try group(record))
+            case .domain: fragment.domains.append(try domain(record))
+            case .other: break
+            }
+        } catch {
+            log.recordsRead -= 1
+            log.reject(line: error.line, code: error.code, error.message)
+        }
+    }
+
+    private func entryClass(_ record: LDIFRecord) -> EntryClass {
+        var result = EntryClass.other
+        for (value, _) in record.values(DirectoryAttribute.objectClass.rawValue) {
+            if ASCII.equalsLowercase(value, "computer") { return .computer }
+            if ASCII.equalsLowercase(value, "user") { result = .user }
+            if ASCII.equalsLowercase(value, "group") { result = .group }
+            if ASCII.equalsLowercase(value, "domaindns") { result = .domain }
+        }
+        return result
+    }
+
+    private func account(_ record: LDIFRecord) throws(Rejection) -> Account {
+        let dn = try text(record.distinguishedName, line: record.line, attribute: "dn")
+        guard let name = try string(record, .samAccountName) else {
+            throw Rejection(
+                line: record.line, code: "ldif.missing-attribute",
+                message: "user or computer entry without sAMAccountName")
+        }
+        let control = AccountControl(
+            rawValue: UInt32(truncatingIfNeeded: try integer(record, .userAccountControl) ?? 0x200))
+        let sid = try securityIdentifier(record)
+        let lastLogon = [try fileTime(record, .lastLogonTimestamp), try fileTime(record, .lastLogon)].compactMap { $0 }
+            .max()
+        let spns = try strings(record, .servicePrincipalName)
+        let isComputer = control.contains(.workstationTrust) || control.contains(.serverTrust) || name.hasSuffix("$")
+        let kind: Account.Kind =
+            if isComputer { .computer } else if let rid = sid?.rid, rid < 1000 { .builtIn } else if !spns.isEmpty {
+                .service
+            } else { .user }
+        let displayName = try string(record, .displayName)
+        let commonName = try string(record, .cn)
+        return Account(
+            name: name,
+            domain: DistinguishedName.netBIOSGuess(dn),
+            displayName: displayName ?? commonName,
+            givenName: try string(record, .givenName),
+            surname: try string(record, .sn),
+            distinguishedName: dn,
+            sid: sid,
+            kind: kind,
+            control: control,
+            passwordLastSet: try fileTime(record, .pwdLastSet),
+            lastLogon: lastLogon,
+            created: try generalizedTime(record, .whenCreated),
+            expires: try fileTime(record, .accountExpires),
+            adminCount: try integer(record, .adminCount).map { $0 != 0 } ?? false,
+            memberOf: try strings(record, .memberOf),
+            primaryGroupID: try integer(record, .primaryGroupID).map { UInt32(truncatingIfNeeded: $0) },
+            servicePrincipalNames: spns,
+            source: EvidenceReference(file: file, line: record.line)
+        )
+    }
+
+    private func group(_ record: LDIFRecord) throws(Rejection) -> DirectoryGroup {
+        let dn = try text(record.distinguishedName, line: record.line, attribute: "dn")
+        let accountName = try string(record, .samAccountName)
+        let commonName = try string(record, .cn)
+        return DirectoryGroup(
+            distinguishedName: dn,
+            name: accountName ?? commonName ?? DistinguishedName.firstValue(dn),
+            sid: try securityIdentifier(record),
+            adminCount: try integer(record, .adminCount).map { $0 != 0 } ?? false,
+            members: try strings(record, .member),
+            source: EvidenceReference(file: file, line: record.line)
+        )
+    }
+
+    private func domain(_ record: LDIFRecord) throws(Rejection) -> DirectoryDomain {
+        let dn = try text(record.distinguishedName, line: record.line, attribute: "dn")
+        let properties = try integer(record, .pwdProperties)
+        let policy = PasswordPolicy(
+            minimumLength: try integer(record, .minPwdLength).map(Int.init),
+            historyLength: try integer(record, .pwdHistoryLength).map(Int.init),
+            lockoutThreshold: try integer(record, .lockoutThreshold).map(Int.init),
+            maximumAgeDays: try integer(record, .maxPwdAge).map(Self.intervalDays),
+            minimumAgeDays: try integer(record, .minPwdAge).map(Self.intervalDays),
+            complexityRequired: properties.map { $0 & 0x1 != 0 },
+            reversibleEncryption: properties.map { $0 & 0x10 != 0 }
+        )
+        return DirectoryDomain(
+            distinguishedName: dn,
+            dnsName: DistinguishedName.dnsName(dn),
+            sid: try securityIdentifier(record),
+            passwordPolicy: policy,
+            source: EvidenceReference(file: file, line: record.line)
+        )
+    }
+
+    /// Days in an AD negative interval (`maxPwdAge`); 0 for "never" (`Int64.min` or 0).
+    static func intervalDays(_ ticks: Int64) -> Int {
+        guard ticks != Int64.min, ticks != 0 else { return 0 }
+        return Int(ticks.magnitude / (864_000_000_000))
+    }
+
+    // MARK: Values
+
+    private func text(_ bytes: ArraySlice<UInt8>, line: Int, attribute: String) throws(Rejection) -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw Rejection(
+                line: line, code: "ldif.invalid-utf8",
+                message: "\(attribute) is not valid UTF-8 (binary values must be written base64 after '::')")
+        }
+        return text
+    }
+
+    private func string(_ record: LDIFRecord, _ attribute: DirectoryAttribute) throws(Rejection) -> String? {
+        guard let (bytes, line) = record.first(attribute.rawValue) else { return nil }
+        return try text(bytes, line: line, attribute: DirectoryAttribute.names[attribute.rawValue])
+    }
+
+    private func strings(_ record: LDIFRecord, _ attribute: DirectoryAttribute) throws(Rejection) -> [String] {
+        var result: [String] = []
+        for (bytes, line) in record.values(attribute.rawValue) where !bytes.isEmpty {
+            result.append(try text(bytes, line: line, attribute: DirectoryAttribute.names[attribute.rawValue]))
+        }
+        return result
+    }
+
+    private func integer(_ record: LDIFRecord, _ attribute: DirectoryAttribute) throws(Rejection) -> Int64? {
+        guard let (bytes, line) = record.first(attribute.rawValue) else { return nil }
+        guard let value = ASCII.integer(bytes) else {
+            throw Rejection(
+                line: line, code: "ldif.invalid-integer",
+                message: "\(DirectoryAttribute.names[attribute.rawValue]): expected a decimal integer")
+        }
+        return value
+    }
+
+    private func fileTime(_ record: LDIFRecord, _ attribute: DirectoryAttribute) throws(Rejection) -> Date? {
+        guard let ticks = try integer(record, attribute) else { return nil }
+        return WindowsFileTime.date(fromTicks: ticks)
+    }
+
+    private func securityIdentifier(_ record: LDIFRecord) throws(Rejection) -> SecurityIdentifier? {
+        guard let (bytes, line) = record.first(DirectoryAttribute.objectSid.rawValue) else { return nil }
+        if let sid = SecurityIdentifier(bytes: bytes) { return sid }
+        if let text = String(validating: bytes, as: UTF8.self), let sid = SecurityIdentifier(text) { return sid }
+        throw Rejection(
+            line: line, code: "ldif.invalid-sid",
+            message: "objectSid: expected a binary SID (base64 after '::') or S-1-… text")
+    }
+
+    private func generalizedTime(_ record: LDIFRecord, _ attribute: DirectoryAttribute) throws(Rejection) -> Date? {
+        guard let (bytes, line) = record.first(attribute.rawValue) else { return nil }
+        guard let date = GeneralizedTime.date(bytes) else {
+            throw Rejection(
+                line: line, code: "ldif.invalid-time",
+                message:
+                    "\(DirectoryAttribute.names[attribute.rawValue]): expected LDAP GeneralizedTime such as 20250105110850.0Z"
+            )
+        }
+        return date
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import VigilCore
+import Yams
+
+/// Reads `vigil.yaml`. Unknown keys are errors, so a typo (`inptus:`) is caught rather than silently ignored.
+public struct ManifestReader: Sendable {
+    public init() {}
+
+    /// Parses manifest text; `file` names it in errors.
+    public func parse(_ text: String, file: String) throws(EvidenceError) -> BundleManifest {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw EvidenceError(
+                code: "manifest.invalid-yaml", path: file, message: "not valid YAML: \(Self.describe(error))")
+        } catch {
+            throw EvidenceError(code: "manifest.invalid-yaml", path: file, message: "not valid YAML")
+        }
+        guard let node else { return BundleManifest() }
+        let root = try mapping(
+            node, at: "top level", file: file, keys: ["organisation", "inputs", "reference", "settings"])
+        var manifest = BundleManifest()
+
+        if let organisation = root["organisation"] {
+            let fields = try mapping(organisation, at: "organisation", file: file, keys: ["code", "name", "kind"])
+            let code = try scalar(fields["code"], at: "organisation.code", file: file, required: true)!
+            let name = try scalar(fields["name"], at: "organisation.name", file: file, required: true)!
+            let kindText = try scalar(fields["kind"], at: "organisation.kind", file: file, required: false) ?? "other"
+            guard let kind = Organisation.Kind(rawValue: kindText) else {
+                let allowed = Organisation.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw error(file, fields["kind"], "organisation.kind must be one of: \(allowed)")
+            }
+            manifest.organisation = Organisation(code: code, name: name, kind: kind)
+        }
+        if let inputs = root["inputs"] {
+            guard let sequence = inputs.sequence else { throw error(file, inputs, "inputs must be a list") }
+            for item in sequence {
+                if let path = item.scalar?.string {
+                    manifest.inputs.append(.init(path: path))
+                    continue
+                }
+                let fields = try mapping(item, at: "inputs[]", file: file, keys: ["path", "format"])
+                let path = try scalar(fields["path"], at: "inputs[].path", file: file, required: true)!
+                let format = try scalar(fields["format"], at: "inputs[].format", file: file, required: false)
+                if let format, ReaderCatalogue.reader(for: format) == nil {
+                    let known = ReaderCatalogue.all.map(\.format.id).joined(separator: ", ")
+                    throw error(file, fields["format"], "unknown format '\(format)'; known formats: \(known)")
+                }
+                manifest.inputs.append(.init(path: path, format: format))
+            }
+        }
+        if let reference = root["reference"] {
+            let fields = try mapping(reference, at: "reference", file: file, keys: ["breach-index"])
+            manifest.reference.breachIndex = try scalar(
+                fields["breach-index"], at: "reference.breach-index", file: file, required: false)
+        }
+        if let settings = root["settings"] {
+            let fields = try mapping(settings, at: "settings", file: file, keys: ["stale-days"])
+            if let text = try scalar(fields["stale-days"], at: "settings.stale-days", file: file, required: false) {
+                guard let days = Int(text), days > 0 else {
+                    throw error(
+                        file, fields["stale-days"], "settings.stale-days must be a positive whole number of days")
+                }
+                manifest.staleDays = days
+            }
+        }
+        return manifest
+    }
+
+    private func mapping(_ node: Node, at path: String, file: String, keys: Set<String>) throws(EvidenceError)
+        -> [String: Node]
+    {
+        guard let mapping = node.mapping else { throw error(file, node, "\(path) must be a mapping of keys to values") }
+        var result: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string else { throw error(file, key, "\(path) has a key that is not text") }
+            guard keys.contains(name) else {
+                throw error(
+                    file, key,
+                    "unknown key '\(name)' in \(path); expected one of: \(keys.sorted().joined(separator: ", "))")
+            }
+            result[name] = value
+        }
+        return result
+    }
+
+    private func scalar(_ node: Node?, at path: String, file: String, required: Bool) throws(EvidenceError) -> String? {
+        guard let node else {
+            if required {
+                throw EvidenceError(code: "manifest.missing-key", path: file, message: "\(path) is required")
+            }
+            return nil
+        }
+        guard let text = node.scalar?.string else { throw error(file, node, "\(path) must be a single value") }
+        return text
+    }
+
+    private func error(_ file: String, _ node: Node?, _ message: String) -> EvidenceError {
+        let line = node?.mark.map { ":\($0.line)" } ?? ""
+        return EvidenceError(code: "manifest.invalid", path: file + line, message: message)
+    }
+
+    private static func describe(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            "\(problem) at line \(mark.line), column \(mark.column)"
+        default:
+            "the document could not be parsed"
+        }
+    }
+}

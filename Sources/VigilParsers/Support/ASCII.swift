@@ -1,0 +1,46 @@
+/// Byte-level ASCII helpers for the readers' hot paths.
+enum ASCII {
+    /// The byte lower-cased if it is an ASCII capital.
+    @inline(__always)
+    static func lower(_ byte: UInt8) -> UInt8 {
+        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+    }
+
+    /// Whether `bytes` equal the lower-case ASCII `literal`, ignoring case.
+    static func equalsLowercase(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        for index in 0..<bytes.count where lower(bytes[index]) != expected[index] { return false }
+        return true
+    }
+
+    /// Whether `bytes` equal the lower-case ASCII `literal`, ignoring case.
+    static func equalsLowercase(_ bytes: some Collection<UInt8>, _ literal: String) -> Bool {
+        bytes.count == literal.utf8.count && zip(bytes, literal.utf8).allSatisfy { lower($0) == $1 }
+    }
+
+    /// Parses an optionally signed decimal integer occupying all of `bytes`.
+    static func integer(_ bytes: some Collection<UInt8>) -> Int64? {
+        var iterator = bytes.makeIterator()
+        guard var byte = iterator.next() else { return nil }
+        var negative = false
+        if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") {
+            negative = byte == UInt8(ascii: "-")
+            guard let next = iterator.next() else { return nil }
+            byte = next
+        }
+        var value: Int64 = 0
+        while true {
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) =
+                negative
+                ? shifted.subtractingReportingOverflow(Int64(digit)) : shifted.addingReportingOverflow(Int64(digit))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+            guard let next = iterator.next() else { return value }
+            byte = next
+        }
+    }
+}

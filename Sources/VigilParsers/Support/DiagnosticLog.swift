@@ -1,0 +1,39 @@
+public import VigilCore
+
+/// Collects the diagnostics and record counts of one evidence file, keeping at most
+/// ``EvidenceFileSummary/diagnosticLimit`` diagnostics but counting all of them.
+public struct DiagnosticLog: Sendable {
+    /// The file's path relative to the bundle root, used in every diagnostic.
+    public let file: String
+    /// Kept diagnostics, in the order found.
+    public private(set) var diagnostics: [Diagnostic] = []
+    /// All diagnostics, including those not kept.
+    public private(set) var count = 0
+    /// Records accepted.
+    public var recordsRead = 0
+    /// Records rejected.
+    public private(set) var recordsRejected = 0
+
+    public init(file: String) {
+        self.file = file
+    }
+
+    /// Records a rejected record: an error at `line`.
+    public mutating func reject(line: Int?, code: String, _ message: String) {
+        recordsRejected += 1
+        add(.error, line: line, code: code, message)
+    }
+
+    /// Records a warning at `line`; the record is still read.
+    public mutating func warn(line: Int?, code: String, _ message: String) {
+        add(.warning, line: line, code: code, message)
+    }
+
+    private mutating func add(_ level: Diagnostic.Level, line: Int?, code: String, _ message: String) {
+        count += 1
+        guard diagnostics.count < EvidenceFileSummary.diagnosticLimit else { return }
+        diagnostics.append(
+            Diagnostic(level: level, code: code, location: EvidenceReference(file: file, line: line), message: message)
+        )
+    }
+}

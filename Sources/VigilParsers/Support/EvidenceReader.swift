@@ -1,0 +1,50 @@
+import VigilCore
+
+/// A format Vigil reads, and how to produce it on the source system.
+public struct EvidenceFormat: Sendable, Hashable, Codable {
+    /// Identifier used in manifests and output (`ldif`).
+    public var id: String
+    /// The format's name for people.
+    public var name: String
+    /// The command that produces it on the source system.
+    public var producedBy: String
+
+    public init(id: String, name: String, producedBy: String) {
+        self.id = id
+        self.name = name
+        self.producedBy = producedBy
+    }
+}
+
+/// Reads one evidence format into an ``EvidenceFragment``. Readers know formats, never rules.
+public protocol EvidenceReader: Sendable {
+    /// The format this reader reads.
+    var format: EvidenceFormat { get }
+
+    /// Whether a file whose opening text (UTF-8, BOM removed, at most ``FormatSniffer/sampleSize`` bytes) is
+    /// `sample` is in this format. Decided by content, not by the file name.
+    func recognises(_ sample: TextSample) -> Bool
+
+    /// Reads the file at `path` (shown as `file` in diagnostics), streaming with bounded memory. Malformed records are
+    /// logged and skipped; only a failure to read the file at all throws.
+    func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment
+}
+
+/// The opening of a file, decoded to UTF-8, for format recognition.
+public struct TextSample: Sendable {
+    /// The bytes (UTF-8, no BOM).
+    public var bytes: [UInt8]
+
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// The sample's complete lines (the last, possibly cut, line dropped when the sample was truncated), without
+    /// line ends, skipping empty ones.
+    public func lines(limit: Int = 200) -> [Substring] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        if bytes.count >= FormatSniffer.sampleSize, !lines.isEmpty { lines.removeLast() }
+        return Array(lines.prefix(limit)).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+    }
+}

@@ -1,0 +1,68 @@
+import Glibc
+
+/// Recognises evidence formats by content, trying each reader of a catalogue in order.
+public struct FormatSniffer: Sendable {
+    /// How much of each file is examined.
+    public static let sampleSize = 64 << 10
+
+    /// What examining a file concluded.
+    public enum Verdict: Sendable {
+        case recognised(any EvidenceReader)
+        case empty
+        case binary
+        case unrecognised
+    }
+
+    /// The readers tried, in order.
+    public let readers: [any EvidenceReader]
+
+    public init(readers: [any EvidenceReader] = ReaderCatalogue.all) {
+        self.readers = readers
+    }
+
+    /// Examines the file at `path`.
+    public func examine(path: String) throws -> Verdict {
+        let sample = try Self.sample(path: path)
+        if sample.bytes.isEmpty || sample.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            return .empty
+        }
+        if sample.bytes.contains(0) { return .binary }
+        for reader in readers where reader.recognises(sample) { return .recognised(reader) }
+        return .unrecognised
+    }
+
+    /// The opening of the file at `path`, decoded to UTF-8.
+    public static func sample(path: String) throws -> TextSample {
+        let file = try RawFile(path: path)
+        defer { file.close() }
+        var raw = [UInt8](repeating: 0, count: sampleSize)
+        var filled = 0
+        while filled < sampleSize {
+            let count = try raw.withUnsafeMutableBytes {
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        var decoder = TextDecoder()
+        var text: [UInt8] = []
+        decoder.decode(raw[0..<filled], into: &text)
+        decoder.finish(into: &text)
+        return TextSample(bytes: Array(text.prefix(sampleSize)))
+    }
+}
+
+/// Every evidence reader, in the order format recognition tries them. A literal list: adding a format means adding
+/// its reader here, nothing registers itself.
+public enum ReaderCatalogue {
+    /// All readers.
+    public static let all: [any EvidenceReader] = [
+        LDIFReader(),
+        PwdumpReader(),
+    ]
+
+    /// The reader for the format identifier `id` (`ldif`), for manifests that name a format explicitly.
+    public static func reader(for id: String) -> (any EvidenceReader)? {
+        all.first { $0.format.id == id.lowercased() }
+    }
+}

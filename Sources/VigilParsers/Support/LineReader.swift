@@ -1,0 +1,142 @@
+import Glibc
+
+/// Streams a text file line by line with bounded memory, whatever its size.
+///
+/// Handles the encodings real exports arrive in: UTF-8 with or without a byte-order mark, and UTF-16 (little- or
+/// big-endian, with a BOM as PowerShell's `>` writes it, or little-endian detected without one), transcoded to UTF-8.
+/// Line ends may be LF or CRLF. A line longer than `maxLineLength` is delivered once, empty, with `isOverlong` set, so a
+/// reader can reject its record without holding the line in memory.
+public struct LineReader: Sendable {
+    /// One line of the file, valid only during the callback.
+    public struct Line {
+        /// The line's bytes in UTF-8, without the line end.
+        public let bytes: UnsafeBufferPointer<UInt8>
+        /// One-based line number.
+        public let number: Int
+        /// The line exceeded the limit; `bytes` is empty.
+        public let isOverlong: Bool
+    }
+
+    /// The file's path.
+    public let path: String
+    /// Bytes read per system call.
+    public let chunkSize: Int
+    /// The longest line delivered whole.
+    public let maxLineLength: Int
+
+    public init(path: String, chunkSize: Int = 1 << 20, maxLineLength: Int = 8 << 20) {
+        self.path = path
+        self.chunkSize = chunkSize
+        self.maxLineLength = maxLineLength
+    }
+
+    /// Calls `body` for each line in order. `progress` receives the count of raw bytes read so far after each chunk.
+    public func forEachLine(
+        progress: ((Int) -> Void)? = nil,
+        _ body: (Line) throws -> Void
+    ) throws {
+        let file = try RawFile(path: path)
+        defer { file.close() }
+        var decoder = TextDecoder()
+        var raw = [UInt8](repeating: 0, count: chunkSize)
+        var pending: [UInt8] = []
+        pending.reserveCapacity(chunkSize * 2)
+        var lineNumber = 0
+        var skippingOverlong = false
+        var consumedRaw = 0
+
+        func emit(_ buffer: UnsafeBufferPointer<UInt8>) throws {
+            lineNumber += 1
+            var end = buffer.count
+            if end > 0, buffer[end - 1] == 0x0D { end -= 1 }
+            try body(Line(bytes: UnsafeBufferPointer(rebasing: buffer[0..<end]), number: lineNumber, isOverlong: false))
+        }
+
+        func drain(final: Bool) throws {
+            var start = 0
+            try pending.withUnsafeBufferPointer { buffer in
+                let count = buffer.count
+                guard let base = buffer.baseAddress else { return }
+                while start < count {
+                    let remaining = count - start
+                    guard let hit = memchr(base + start, 0x0A, remaining) else { break }
+                    let end = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if skippingOverlong {
+                        skippingOverlong = false
+                        lineNumber += 1
+                        try body(
+                            Line(bytes: UnsafeBufferPointer(start: nil, count: 0), number: lineNumber, isOverlong: true)
+                        )
+                    } else {
+                        try emit(UnsafeBufferPointer(rebasing: buffer[start..<end]))
+                    }
+                    start = end + 1
+                }
+                if final, start < count {
+                    if skippingOverlong {
+                        skippingOverlong = false
+                        lineNumber += 1
+                        try body(
+                            Line(bytes: UnsafeBufferPointer(start: nil, count: 0), number: lineNumber, isOverlong: true)
+                        )
+                    } else {
+                        try emit(UnsafeBufferPointer(rebasing: buffer[start..<count]))
+                    }
+                    start = count
+                } else if final, skippingOverlong {
+                    skippingOverlong = false
+                    lineNumber += 1
+                    try body(
+                        Line(bytes: UnsafeBufferPointer(start: nil, count: 0), number: lineNumber, isOverlong: true))
+                }
+            }
+            pending.removeSubrange(0..<start)
+            if pending.count > maxLineLength {
+                skippingOverlong = true
+                pending.removeAll(keepingCapacity: true)
+            } else if skippingOverlong {
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+
+        while true {
+            let count = try raw.withUnsafeMutableBytes { try file.read(into: $0) }
+            if count == 0 { break }
+            consumedRaw += count
+            decoder.decode(raw[0..<count], into: &pending)
+            try drain(final: false)
+            progress?(consumedRaw)
+        }
+        decoder.finish(into: &pending)
+        try drain(final: true)
+    }
+}
+
+/// A read-only file descriptor with errors that name the file.
+struct RawFile {
+    let descriptor: Int32
+    let path: String
+
+    init(path: String) throws {
+        self.path = path
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw EvidenceError.cannotOpen(path: path, errno: errno) }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw EvidenceError.notARegularFile(path: path) }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw EvidenceError.cannotOpen(path: path, errno: errno) }
+        self.descriptor = descriptor
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno == EINTR { continue }
+            throw EvidenceError.readFailed(path: path, errno: errno)
+        }
+    }
+
+    func close() {
+        _ = Glibc.close(descriptor)
+    }
+}

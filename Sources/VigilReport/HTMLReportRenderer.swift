@@ -1,0 +1,359 @@
+public import VigilCore
+
+/// `report.html`: one self-contained page (inline CSS and SVG, no scripts, no external assets) that a security lead can
+/// read in a minute and print. Page one answers what was assessed, what the evidence says per area, and what to do
+/// first; detail by rule follows. Every piece of text from the evidence is HTML-escaped.
+public struct HTMLReportRenderer: Sendable {
+    /// The most subjects listed per rule; the rest are counted (all are in the CSV and JSON).
+    public var rowLimit: Int
+
+    public init(rowLimit: Int = 250) {
+        self.rowLimit = rowLimit
+    }
+
+    /// The page for `assessment`.
+    public func render(_ assessment: Assessment) -> String {
+        let groups = RuleGroup.groups(assessment.findings)
+        var page = HTMLPage(title: "Security assessment: \(assessment.organisation.name)")
+        header(assessment, into: &page)
+        glance(assessment, groups: groups, into: &page)
+        actions(groups, into: &page)
+        coverage(assessment, into: &page)
+        findings(groups, into: &page)
+        diagnostics(assessment, into: &page)
+        page.raw(
+            "<footer><p>Produced by \(escape(assessment.tool.name)) \(escape(assessment.tool.version)). Hashes, passwords and patient identifiers never appear in this report. Each finding has a fingerprint that stays the same from one assessment to the next, so fixed and new findings can be told apart.</p></footer>"
+        )
+        return page.finish()
+    }
+
+    // MARK: Sections
+
+    private func header(_ assessment: Assessment, into page: inout HTMLPage) {
+        let organisation = assessment.organisation
+        page.raw("<header><p class=\"kicker\">Vigil security assessment</p>")
+        page.raw("<h1>\(escape(organisation.name))</h1>")
+        page.raw(
+            "<p class=\"meta\">ODS code \(escape(organisation.code)) · \(escape(kindName(organisation.kind))) · evidence as of \(CivilDate.string(assessment.assessedAt))</p>"
+        )
+        page.raw(
+            "<nav><a href=\"#glance\">At a glance</a> <a href=\"#actions\">Do these first</a> <a href=\"#coverage\">What was assessed</a> <a href=\"#findings\">Findings by rule</a> <a href=\"#diagnostics\">Evidence problems</a></nav></header>"
+        )
+    }
+
+    private func glance(_ assessment: Assessment, groups: [RuleGroup], into page: inout HTMLPage) {
+        page.raw("<section id=\"glance\"><h2>At a glance</h2>")
+        let counts = assessment.findingsBySeverity
+        let urgent = counts[.critical, default: 0] + counts[.high, default: 0]
+        if assessment.findings.isEmpty {
+            page.raw(
+                "<p class=\"lead\">No findings in the areas assessed. Areas marked “not assessed” below had no evidence and are not a pass.</p>"
+            )
+        } else {
+            page.raw(
+                "<p class=\"lead\">\(Wording.count(assessment.findings.count, "finding")) across \(Wording.count(groups.count, "rule")); <strong>\(Wording.number(urgent)) \(urgent == 1 ? "is" : "are") critical or high</strong> and should be fixed first.</p>"
+            )
+        }
+        page.raw("<div class=\"tiles\">")
+        for entry in assessment.coverage {
+            let headlines = assessment.headlines.filter { $0.area == entry.area }
+            let worst = headlines.compactMap(\.severity).max()
+            let state = entry.status == .notAssessed ? "none" : worst?.rawValue ?? "ok"
+            page.raw(
+                "<div class=\"tile \(state)\"><h3>\(escape(entry.area.title))</h3><p class=\"status\">\(statusLabel(entry.status))</p>"
+            )
+            if headlines.isEmpty {
+                page.raw("<p>\(escape(entry.status == .notAssessed ? entry.basis : "Nothing to report."))</p>")
+            } else {
+                for headline in headlines { page.raw("<p>\(escape(headline.text))</p>") }
+            }
+            page.raw("</div>")
+        }
+        page.raw("</div>")
+        if !assessment.findings.isEmpty {
+            page.raw("<figure>\(severityChart(counts))<figcaption>Findings by severity</figcaption></figure>")
+        }
+        page.raw("</section>")
+    }
+
+    private func actions(_ groups: [RuleGroup], into page: inout HTMLPage) {
+        page.raw("<section id=\"actions\"><h2>Do these first</h2>")
+        guard !groups.isEmpty else {
+            page.raw("<p>Nothing to do in the areas assessed.</p></section>")
+            return
+        }
+        page.raw(
+            "<p>The few actions that remove the most risk, worst first. Each links to its detail.</p><ol class=\"actions\">"
+        )
+        for group in groups.prefix(5) {
+            let rule = group.rule
+            page.raw(
+                "<li><p><span class=\"badge \(group.severity.rawValue)\">\(group.severity.label)</span> <a href=\"#\(rule.id.rawValue)\"><strong>\(escape(rule.title))</strong></a>: \(Wording.count(group.findings.count, subjectNoun(group))) · effort \(rule.effort.rawValue)</p><p>\(escape(rule.remediation))</p></li>"
+            )
+        }
+        page.raw("</ol></section>")
+    }
+
+    private func coverage(_ assessment: Assessment, into page: inout HTMLPage) {
+        page.raw("<section id=\"coverage\"><h2>What was assessed</h2>")
+        page.raw("<p>Absence of evidence is never a pass: an area without evidence is “not assessed”.</p>")
+        page.raw("<table><thead><tr><th>Area</th><th>Status</th><th>Basis</th></tr></thead><tbody>")
+        for entry in assessment.coverage {
+            page.raw(
+                "<tr><td>\(escape(entry.area.title))</td><td>\(statusLabel(entry.status))</td><td>\(escape(entry.basis))</td></tr>"
+            )
+        }
+        page.raw("</tbody></table>")
+        let evidence = assessment.evidence
+        page.raw("<h3>Evidence files</h3>")
+        if evidence.files.isEmpty {
+            page.raw("<p>No evidence file was recognised.</p>")
+        } else {
+            page.raw(
+                "<table><thead><tr><th>File</th><th>Format</th><th class=\"num\">Size</th><th class=\"num\">Records read</th><th class=\"num\">Rejected</th></tr></thead><tbody>"
+            )
+            for file in evidence.files {
+                let rejected =
+                    file.recordsRejected > 0
+                    ? "<a href=\"#diagnostics\">\(Wording.number(file.recordsRejected))</a>" : "0"
+                page.raw(
+                    "<tr><td><code>\(escape(file.path))</code></td><td>\(escape(file.format))</td><td class=\"num\">\(byteText(file.bytes))</td><td class=\"num\">\(Wording.number(file.recordsRead))</td><td class=\"num\">\(rejected)</td></tr>"
+                )
+            }
+            page.raw("</tbody></table>")
+        }
+        if !evidence.unrecognised.isEmpty {
+            page.raw("<h3>Files not read</h3><table><thead><tr><th>File</th><th>Why</th></tr></thead><tbody>")
+            for file in evidence.unrecognised {
+                page.raw("<tr><td><code>\(escape(file.path))</code></td><td>\(escape(file.reason))</td></tr>")
+            }
+            page.raw("</tbody></table>")
+        }
+        if !evidence.crossChecks.isEmpty {
+            page.raw("<h3>Consistency between files</h3><ul>")
+            for check in evidence.crossChecks {
+                page.raw("<li>\(escape(check.message)) (<code>\(escape(check.location.description))</code>)</li>")
+            }
+            page.raw("</ul>")
+        }
+        page.raw("</section>")
+    }
+
+    private func findings(_ groups: [RuleGroup], into page: inout HTMLPage) {
+        page.raw("<section id=\"findings\"><h2>Findings by rule</h2>")
+        if groups.isEmpty { page.raw("<p>No findings.</p>") }
+        for group in groups {
+            let rule = group.rule
+            page.raw(
+                "<article id=\"\(rule.id.rawValue)\"><h3><span class=\"badge \(group.severity.rawValue)\">\(group.severity.label)</span> \(escape(rule.title)) <span class=\"count\">\(Wording.count(group.findings.count, subjectNoun(group)))</span></h3>"
+            )
+            page.raw(
+                "<p class=\"rule-id\"><code>\(rule.id.rawValue)</code> · \(escape(rule.area.title)) · \(rule.controls.map { "\(escape($0.framework.title)) \(escape($0.id)) \(escape($0.title))" }.joined(separator: "; "))</p>"
+            )
+            page.raw(
+                "<p>\(escape(rule.summary))</p><p><strong>Why it matters.</strong> \(escape(rule.rationale))</p><p><strong>How to fix it.</strong> \(escape(rule.remediation))</p>"
+            )
+            page.raw(
+                "<table><thead><tr><th>\(escape(subjectHeading(group)))</th><th>What the evidence shows</th><th>Evidence</th></tr></thead><tbody>"
+            )
+            for finding in group.findings.prefix(rowLimit) {
+                var detail = escape(finding.detail)
+                if !finding.related.isEmpty {
+                    detail +=
+                        "<br><span class=\"related\">With: \(finding.related.map { escape($0.name) }.joined(separator: ", "))</span>"
+                }
+                let badge =
+                    finding.severity != group.severity
+                    ? " <span class=\"badge \(finding.severity.rawValue)\">\(finding.severity.label)</span>" : ""
+                page.raw(
+                    "<tr><td>\(escape(finding.subject.name))\(badge)</td><td>\(detail)</td><td><code>\(finding.evidence.map { escape($0.description) }.joined(separator: "<br>"))</code></td></tr>"
+                )
+            }
+            page.raw("</tbody></table>")
+            if group.findings.count > rowLimit {
+                page.raw(
+                    "<p class=\"note\">Showing \(Wording.number(rowLimit)) of \(Wording.number(group.findings.count)); every finding is in findings.csv and assessment.json.</p>"
+                )
+            }
+            page.raw("</article>")
+        }
+        page.raw("</section>")
+    }
+
+    private func diagnostics(_ assessment: Assessment, into page: inout HTMLPage) {
+        page.raw("<section id=\"diagnostics\"><h2>Evidence problems</h2>")
+        let files = assessment.evidence.files.filter { $0.diagnosticCount > 0 }
+        guard !files.isEmpty else {
+            page.raw("<p>Every record of every file read was well formed.</p></section>")
+            return
+        }
+        page.raw(
+            "<p>Records that could not be read were skipped; the rest of each file was still assessed. Positions are given; the content is not, as it may hold hashes or personal data.</p>"
+        )
+        page.raw("<table><thead><tr><th>Where</th><th>Level</th><th>Problem</th></tr></thead><tbody>")
+        for file in files {
+            for diagnostic in file.diagnostics {
+                page.raw(
+                    "<tr><td><code>\(escape(diagnostic.location.description))</code></td><td>\(diagnostic.level.rawValue)</td><td>\(escape(diagnostic.message))</td></tr>"
+                )
+            }
+            if file.diagnosticCount > file.diagnostics.count {
+                page.raw(
+                    "<tr><td><code>\(escape(file.path))</code></td><td></td><td>… and \(Wording.number(file.diagnosticCount - file.diagnostics.count)) more</td></tr>"
+                )
+            }
+        }
+        page.raw("</tbody></table></section>")
+    }
+
+    // MARK: Pieces
+
+    private func severityChart(_ counts: [Severity: Int]) -> String {
+        let severities = Severity.allCases.reversed()
+        let maximum = max(counts.values.max() ?? 1, 1)
+        let rowHeight = 26
+        let width = 560
+        let barSpace = 380
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Findings by severity\" width=\"\(width)\" height=\"\(rowHeight * severities.count + 4)\" viewBox=\"0 0 \(width) \(rowHeight * severities.count + 4)\">"
+        for (row, severity) in severities.enumerated() {
+            let value = counts[severity, default: 0]
+            let y = row * rowHeight + 2
+            let length = value == 0 ? 0 : max(2, value * barSpace / maximum)
+            svg += "<text x=\"0\" y=\"\(y + 17)\" class=\"axis\">\(severity.label)</text>"
+            svg +=
+                "<rect x=\"90\" y=\"\(y + 3)\" width=\"\(length)\" height=\"18\" class=\"bar \(severity.rawValue)\"/>"
+            svg += "<text x=\"\(96 + length)\" y=\"\(y + 17)\" class=\"value\">\(Wording.number(value))</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    private func statusLabel(_ status: Coverage.Status) -> String {
+        switch status {
+        case .assessed: "<span class=\"status assessed\">Assessed</span>"
+        case .partial: "<span class=\"status partial\">Partly assessed</span>"
+        case .notAssessed: "<span class=\"status not-assessed\">Not assessed</span>"
+        }
+    }
+
+    private func subjectNoun(_ group: RuleGroup) -> String {
+        let kinds = Set(group.findings.map(\.subject.kind))
+        guard kinds.count == 1, let kind = kinds.first else { return "finding" }
+        return kind.rawValue
+    }
+
+    private func subjectHeading(_ group: RuleGroup) -> String {
+        let noun = subjectNoun(group)
+        return noun.prefix(1).uppercased() + noun.dropFirst()
+    }
+
+    private func kindName(_ kind: Organisation.Kind) -> String {
+        switch kind {
+        case .acuteTrust: "acute trust"
+        case .mentalHealthTrust: "mental health trust"
+        case .communityTrust: "community trust"
+        case .ambulanceTrust: "ambulance trust"
+        case .gpPractice: "GP practice"
+        case .commissioningBody: "commissioning body"
+        case .other: "organisation"
+        }
+    }
+
+    private func byteText(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        if bytes < 1 << 20 { return "\(Wording.number(bytes >> 10)) KiB" }
+        if bytes < 1 << 30 { return "\(Wording.number(bytes >> 20)) MiB" }
+        return "\(Wording.number(bytes >> 30)) GiB"
+    }
+}
+
+/// Accumulates the page's HTML.
+struct HTMLPage {
+    private var body: [String] = []
+    private let title: String
+
+    init(title: String) {
+        self.title = title
+    }
+
+    mutating func raw(_ html: String) {
+        body.append(html)
+    }
+
+    func finish() -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en-GB">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="generator" content="vigil">
+        <title>\(escape(title))</title>
+        <style>\(HTMLPage.stylesheet)</style>
+        </head>
+        <body>
+        \(body.joined(separator: "\n"))
+        </body>
+        </html>
+
+        """
+    }
+
+    static let stylesheet = """
+        :root{--ink:#1b1f24;--muted:#5c6670;--line:#d8dde3;--bg:#ffffff;--panel:#f5f7f9;--critical:#8b0000;--high:#c2410c;--medium:#b7791f;--low:#1c64b0;--info:#6b7280;--ok:#2f7d32}
+        *{box-sizing:border-box}
+        body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--ink);background:var(--bg);margin:0 auto;max-width:1100px;padding:24px}
+        header{border-bottom:3px solid var(--ink);margin-bottom:16px}
+        .kicker{text-transform:uppercase;letter-spacing:.08em;color:var(--muted);margin:0;font-size:13px}
+        h1{margin:4px 0;font-size:30px}
+        h2{margin-top:36px;border-bottom:1px solid var(--line);padding-bottom:4px}
+        h3{margin:20px 0 6px}
+        .meta{color:var(--muted);margin:0 0 8px}
+        nav a{margin-right:14px;color:var(--low);text-decoration:none}
+        .lead{font-size:18px}
+        .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:12px}
+        .tile{border:1px solid var(--line);border-left:6px solid var(--ok);border-radius:4px;padding:8px 12px;background:var(--panel)}
+        .tile h3{margin:0;font-size:16px}
+        .tile p{margin:4px 0}
+        .tile.none{border-left-color:var(--line);color:var(--muted)}
+        .tile.critical{border-left-color:var(--critical)}.tile.high{border-left-color:var(--high)}.tile.medium{border-left-color:var(--medium)}.tile.low{border-left-color:var(--low)}.tile.info{border-left-color:var(--info)}
+        .status{font-size:13px;font-weight:600}
+        .status.assessed{color:var(--ok)}.status.partial{color:var(--medium)}.status.not-assessed{color:var(--muted)}
+        .badge{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px;font-weight:700;color:#fff;vertical-align:middle}
+        .badge.critical{background:var(--critical)}.badge.high{background:var(--high)}.badge.medium{background:var(--medium)}.badge.low{background:var(--low)}.badge.info{background:var(--info)}
+        .count{font-weight:400;color:var(--muted);font-size:15px}
+        .rule-id{color:var(--muted);font-size:13px}
+        .related{color:var(--muted);font-size:13px}
+        .note{color:var(--muted);font-style:italic}
+        table{border-collapse:collapse;width:100%;margin:8px 0}
+        th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+        th{background:var(--panel)}
+        td.num,th.num{text-align:right}
+        code{font:13px ui-monospace,Menlo,Consolas,monospace}
+        ol.actions li{margin-bottom:10px}
+        ol.actions p{margin:2px 0}
+        figure{margin:16px 0}
+        figcaption{color:var(--muted);font-size:13px}
+        svg .axis,svg .value{font:13px system-ui,sans-serif;fill:var(--ink)}
+        svg .bar.critical{fill:var(--critical)}svg .bar.high{fill:var(--high)}svg .bar.medium{fill:var(--medium)}svg .bar.low{fill:var(--low)}svg .bar.info{fill:var(--info)}
+        footer{margin-top:40px;border-top:1px solid var(--line);color:var(--muted);font-size:13px}
+        @media print{body{max-width:none;padding:0;font-size:11pt}nav{display:none}a{color:inherit;text-decoration:none}article,tr,.tile{break-inside:avoid}h2{break-after:avoid}section#findings{break-before:page}.badge,.tile,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+        """
+}
+
+/// Escapes text for HTML content and attribute values.
+func escape(_ text: String) -> String {
+    var result = ""
+    result.reserveCapacity(text.utf8.count)
+    for character in text {
+        switch character {
+        case "&": result += "&amp;"
+        case "<": result += "&lt;"
+        case ">": result += "&gt;"
+        case "\"": result += "&quot;"
+        case "'": result += "&#39;"
+        default: result.append(character)
+        }
+    }
+    return result
+}

@@ -1,0 +1,37 @@
+public import Foundation
+public import VigilCore
+
+/// The report files an assessment can be written as.
+public enum ReportFormat: String, Sendable, CaseIterable, Hashable {
+    case html, json, csv
+
+    /// The file name written for this format.
+    public var fileName: String {
+        switch self {
+        case .html: "report.html"
+        case .json: "assessment.json"
+        case .csv: "findings.csv"
+        }
+    }
+}
+
+/// Writes an assessment's reports into a folder.
+public enum ReportSet {
+    /// Writes `formats` into `directory` (created if needed), returning the files written in format order.
+    public static func write(_ assessment: Assessment, formats: [ReportFormat], to directory: URL) throws -> [URL] {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var written: [URL] = []
+        for format in ReportFormat.allCases where formats.contains(format) {
+            let url = directory.appendingPathComponent(format.fileName)
+            let data: Data =
+                switch format {
+                case .html: Data(HTMLReportRenderer().render(assessment).utf8)
+                case .json: try JSONReportRenderer.render(assessment)
+                case .csv: Data(CSVReportRenderer.render(assessment).utf8)
+                }
+            try data.write(to: url, options: .atomic)
+            written.append(url)
+        }
+        return written
+    }
+}

@@ -1,0 +1,114 @@
+public import VigilCore
+
+/// The concise summary `vigil assess` prints: what was read, what was assessed, what was found, where the reports are.
+public struct TerminalSummaryRenderer: Sendable {
+    /// Whether to colour severities with ANSI escapes (only on a terminal).
+    public var colour: Bool
+
+    public init(colour: Bool) {
+        self.colour = colour
+    }
+
+    /// The summary text, ending in a newline.
+    public func render(_ assessment: Assessment) -> String {
+        var lines: [String] = []
+        let organisation = assessment.organisation
+        lines.append(
+            bold(
+                "Vigil assessment: \(organisation.name) (\(organisation.code)), as of \(CivilDate.string(assessment.assessedAt))"
+            ))
+        let evidence = assessment.evidence
+        let records = evidence.files.reduce(0) { $0 + $1.recordsRead }
+        var read =
+            "Evidence: \(Wording.count(evidence.files.count, "file")) read, \(Wording.count(records, "record")) accepted"
+        if evidence.recordsRejected > 0 {
+            read += ", " + paint("\(Wording.count(evidence.recordsRejected, "record")) rejected", .high)
+        }
+        if !evidence.unrecognised.isEmpty { read += ", \(Wording.count(evidence.unrecognised.count, "file")) not read" }
+        lines.append(read)
+        lines.append(
+            "Coverage: "
+                + assessment.coverage.map { "\($0.area.title) \(statusWord($0.status))" }.joined(separator: " · ")
+        )
+        lines.append("")
+        for headline in assessment.headlines {
+            let marker = headline.severity.map { paint("■", $0) } ?? "□"
+            lines.append("\(marker) \(headline.text)")
+        }
+        if !assessment.headlines.isEmpty { lines.append("") }
+        let counts = assessment.findingsBySeverity
+        if assessment.findings.isEmpty {
+            lines.append("No findings.")
+        } else {
+            let parts = Severity.allCases.reversed().compactMap { severity in
+                counts[severity].map { paint("\($0) \(severity.rawValue)", severity) }
+            }
+            lines.append("Findings: \(parts.joined(separator: ", "))")
+            for group in RuleGroup.groups(assessment.findings).prefix(12) {
+                let severity = paint(group.severity.label.uppercased().padding(to: 8), group.severity)
+                lines.append(
+                    "  \(severity) \(group.rule.id.rawValue.padding(to: 31)) \(group.rule.title) (\(Wording.number(group.findings.count)))"
+                )
+            }
+            let more = RuleGroup.groups(assessment.findings).count - 12
+            if more > 0 { lines.append("  … and \(Wording.count(more, "more rule"))") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func statusWord(_ status: Coverage.Status) -> String {
+        switch status {
+        case .assessed: "assessed"
+        case .partial: "partly assessed"
+        case .notAssessed: dim("not assessed")
+        }
+    }
+
+    private func bold(_ text: String) -> String { colour ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+    private func dim(_ text: String) -> String { colour ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+
+    private func paint(_ text: String, _ severity: Severity) -> String {
+        guard colour else { return text }
+        let code =
+            switch severity {
+            case .critical: "1;31"
+            case .high: "31"
+            case .medium: "33"
+            case .low: "36"
+            case .info: "2"
+            }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+}
+
+/// Findings of one rule, for summaries and the report's per-rule sections.
+public struct RuleGroup: Sendable {
+    /// The rule.
+    public var rule: Rule
+    /// Its findings, in report order.
+    public var findings: [Finding]
+    /// The worst severity among them.
+    public var severity: Severity
+
+    /// Findings grouped by rule, worst severity first, then most findings, then rule id.
+    public static func groups(_ findings: [Finding]) -> [RuleGroup] {
+        var byRule: [RuleID: [Finding]] = [:]
+        for finding in findings { byRule[finding.rule, default: []].append(finding) }
+        return byRule.map { id, findings in
+            RuleGroup(
+                rule: RuleCatalogue.rule(id), findings: findings.sorted(by: Finding.reportOrder),
+                severity: findings.map(\.severity).max()!)
+        }.sorted { lhs, rhs in
+            if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
+            if lhs.findings.count != rhs.findings.count { return lhs.findings.count > rhs.findings.count }
+            return lhs.rule.id < rhs.rule.id
+        }
+    }
+}
+
+extension String {
+    /// The string padded with spaces to at least `width` characters.
+    func padding(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

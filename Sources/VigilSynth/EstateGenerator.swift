@@ -1,0 +1,172 @@
+public import Foundation
+import VigilCore
+
+/// Writes a synthetic organisation's directory export (LDIF) and hash dump (secretsdump format) with a manifest, and
+/// returns the ground truth of every failing it seeded.
+///
+/// Every staff account is a pure function of the seed and its index, so estates of any size stream to disk in bounded
+/// memory (a byte of state per account) and group membership can be written without keeping accounts around.
+public struct EstateGenerator: Sendable {
+    /// The organisation to generate.
+    public let specification: EstateSpecification
+    /// The date the estate is as of: logon times and password ages are relative to it.
+    public let asOf: Date
+
+    /// Names of the files written into the bundle folder.
+    public enum FileName {
+        /// The directory export.
+        public static let directory = "directory.ldif"
+        /// The hash dump, named as `secretsdump.py -outputfile ntds` names it.
+        public static let hashes = "ntds.ntds"
+        /// The manifest.
+        public static let manifest = "vigil.yaml"
+    }
+
+    public init(_ specification: EstateSpecification, asOf: Date) {
+        self.specification = specification
+        self.asOf = asOf
+    }
+
+    /// Writes the bundle into `directory` (created if needed) and returns its ground truth. `progress` receives the
+    /// number of staff accounts written so far.
+    public func write(to directory: URL, progress: ((Int) -> Void)? = nil) throws -> GroundTruth {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let plan = EstatePlan(specification, asOf: asOf)
+        let ldif = try LDIFWriter(path: directory.appendingPathComponent(FileName.directory).path)
+        let dump = try BufferedFileWriter(path: directory.appendingPathComponent(FileName.hashes).path)
+        try writeDomain(plan, to: ldif)
+        for account in plan.specialAccounts {
+            try writeAccount(account, plan: plan, ldif: ldif, dump: dump)
+        }
+        for index in 0..<specification.staff {
+            try writeAccount(plan.staffAccount(index), plan: plan, ldif: ldif, dump: dump)
+            if index % 10_000 == 9_999 { progress?(index + 1) }
+        }
+        progress?(specification.staff)
+        for index in 0..<specification.computers {
+            try writeAccount(plan.computer(index), plan: plan, ldif: ldif, dump: dump)
+        }
+        for group in plan.groups {
+            try writeGroup(group, plan: plan, to: ldif)
+        }
+        try ldif.close()
+        try dump.close()
+        try manifest().write(to: directory.appendingPathComponent(FileName.manifest), atomically: true, encoding: .utf8)
+        return GroundTruth(
+            seed: specification.seed,
+            asOf: asOf,
+            organisation: specification.organisation,
+            accounts: specification.staff + plan.specialAccounts.count,
+            computers: specification.computers,
+            rules: EstatePlan.coveredRules,
+            expected: plan.expectations.sorted()
+        )
+    }
+
+    private func manifest() -> String {
+        let organisation = specification.organisation
+        return """
+            # Evidence bundle written by `vigil demo` / `vigil generate` (synthetic data).
+            organisation:
+              code: \(organisation.code)
+              name: "\(organisation.name)"
+              kind: \(organisation.kind.rawValue)
+
+            """
+    }
+
+    // MARK: Writing
+
+    private func writeDomain(_ plan: EstatePlan, to ldif: LDIFWriter) throws(SynthError) {
+        let trust = specification.layout == .trust
+        try ldif.entry(
+            plan.domainDN,
+            [
+                ("objectClass", .text("top")), ("objectClass", .text("domain")), ("objectClass", .text("domainDNS")),
+                ("dc", .text(String(specification.domain.split(separator: ".")[0]))),
+                ("objectSid", .bytes(plan.domainSID.binary)),
+                ("minPwdLength", .text(trust ? "8" : "6")),
+                ("pwdProperties", .text(trust ? "1" : "0")),
+                ("pwdHistoryLength", .text(trust ? "24" : "0")),
+                ("lockoutThreshold", .text(trust ? "10" : "0")),
+                ("maxPwdAge", .text(trust ? "-78624000000000" : "-36288000000000")),
+                ("minPwdAge", .text(trust ? "-864000000000" : "0")),
+            ]
+        )
+    }
+
+    private func writeAccount(_ account: PlannedAccount, plan: EstatePlan, ldif: LDIFWriter, dump: BufferedFileWriter)
+        throws(SynthError)
+    {
+        var attributes: [(String, LDIFValue)] = [("objectClass", .text("top"))]
+        if account.isComputer {
+            attributes += [
+                ("objectClass", .text("person")), ("objectClass", .text("organizationalPerson")),
+                ("objectClass", .text("user")), ("objectClass", .text("computer")),
+            ]
+        } else {
+            attributes += [
+                ("objectClass", .text("person")), ("objectClass", .text("organizationalPerson")),
+                ("objectClass", .text("user")),
+            ]
+        }
+        attributes.append(("cn", .text(account.commonName)))
+        if let surname = account.surname { attributes.append(("sn", .text(surname))) }
+        if let given = account.givenName { attributes.append(("givenName", .text(given))) }
+        if !account.isComputer { attributes.append(("displayName", .text(account.commonName))) }
+        if let department = account.department { attributes.append(("department", .text(department))) }
+        attributes.append(("sAMAccountName", .text(account.samAccountName)))
+        if account.isComputer {
+            let host = account.samAccountName.dropLast().lowercased()
+            attributes.append(("dNSHostName", .text("\(host).\(specification.domain)")))
+            attributes.append(("operatingSystem", .text(account.operatingSystem ?? "Windows 10 Enterprise")))
+        } else {
+            attributes.append(("userPrincipalName", .text("\(account.samAccountName)@\(specification.domain)")))
+        }
+        attributes.append(("userAccountControl", .text(String(account.control.rawValue))))
+        attributes.append(("pwdLastSet", .text(String(WindowsFileTime.ticks(from: account.passwordLastSet)))))
+        if let lastLogon = account.lastLogon {
+            attributes.append(("lastLogonTimestamp", .text(String(WindowsFileTime.ticks(from: lastLogon)))))
+        }
+        attributes.append(("whenCreated", .text(Self.generalizedTime(account.created))))
+        attributes.append(("accountExpires", .text("9223372036854775807")))
+        attributes.append(("objectSid", .bytes(plan.sid(account.rid).binary)))
+        attributes.append(("primaryGroupID", .text(account.isComputer ? "515" : "513")))
+        if account.adminCount { attributes.append(("adminCount", .text("1"))) }
+        for spn in account.servicePrincipalNames { attributes.append(("servicePrincipalName", .text(spn))) }
+        for group in account.memberOf { attributes.append(("memberOf", .text(plan.groups[group].distinguishedName))) }
+        try ldif.entry(account.distinguishedName, attributes)
+
+        let prefix = account.isBuiltIn ? "" : specification.netBIOSName + "\\"
+        let lm = account.lmHash ?? "aad3b435b51404eeaad3b435b51404ee"
+        try dump.write("\(prefix)\(account.samAccountName):\(account.rid):\(lm):\(account.hash.unredactedHex):::\n")
+        for (position, old) in account.history.enumerated() {
+            try dump.write(
+                "\(prefix)\(account.samAccountName)_history\(position):\(account.rid):aad3b435b51404eeaad3b435b51404ee:\(old.unredactedHex):::\n"
+            )
+        }
+    }
+
+    private func writeGroup(_ group: PlannedGroup, plan: EstatePlan, to ldif: LDIFWriter) throws(SynthError) {
+        var attributes: [(String, LDIFValue)] = [
+            ("objectClass", .text("top")), ("objectClass", .text("group")), ("cn", .text(group.name)),
+            ("sAMAccountName", .text(group.name)),
+            ("groupType", .text(group.builtin ? "-2147483643" : "-2147483646")),
+            ("objectSid", .bytes(group.sid.binary)),
+        ]
+        if group.adminCount { attributes.append(("adminCount", .text("1"))) }
+        for member in plan.members(of: group) { attributes.append(("member", .text(member))) }
+        try ldif.entry(group.distinguishedName, attributes)
+    }
+
+    /// `20250105110850.0Z`.
+    static func generalizedTime(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let (year, month, day) = CivilDate.components(days: days)
+        let rest = seconds - days * 86_400
+        return zeroPadded(year, width: 4) + zeroPadded(month, width: 2) + zeroPadded(day, width: 2)
+            + zeroPadded(rest / 3600, width: 2) + zeroPadded(rest / 60 % 60, width: 2) + zeroPadded(rest % 60, width: 2)
+            + ".0Z"
+    }
+}

@@ -1,0 +1,65 @@
+public import Foundation
+public import VigilCore
+
+/// What a synthetic estate was seeded with: every failing an assessment must find, and nothing else.
+public struct GroundTruth: Codable, Sendable {
+    /// One seeded failing: a rule that must fire for a subject.
+    public struct Expectation: Codable, Sendable, Hashable, Comparable {
+        /// The rule.
+        public var rule: RuleID
+        /// The subject's name as reports show it (`NORTHGATE\amy.hall`).
+        public var subject: String
+
+        public init(rule: RuleID, subject: String) {
+            self.rule = rule
+            self.subject = subject
+        }
+
+        public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.rule, lhs.subject) < (rhs.rule, rhs.subject) }
+    }
+
+    /// The generator's seed.
+    public var seed: UInt64
+    /// The date the estate is as of.
+    public var asOf: Date
+    /// The organisation.
+    public var organisation: Organisation
+    /// Counts of what was generated.
+    public var accounts: Int
+    /// Computer accounts generated.
+    public var computers: Int
+    /// The rules this ground truth is complete for: for these, an assessment must find exactly ``expected``.
+    public var rules: [RuleID]
+    /// Every seeded failing, sorted.
+    public var expected: [Expectation]
+
+    /// Compares an assessment's findings with the ground truth, for the rules it covers.
+    public func compare(with assessment: Assessment) -> Comparison {
+        let covered = Set(rules)
+        let found = Set(
+            assessment.findings.filter { covered.contains($0.rule) }.map {
+                Expectation(rule: $0.rule, subject: $0.subject.name)
+            })
+        let wanted = Set(expected)
+        return Comparison(
+            missed: wanted.subtracting(found).sorted(), unexpected: found.subtracting(wanted).sorted(),
+            matched: wanted.intersection(found).count)
+    }
+
+    /// How an assessment compares with the ground truth.
+    public struct Comparison: Sendable, Equatable {
+        /// Seeded failings not found.
+        public var missed: [Expectation]
+        /// Findings not seeded.
+        public var unexpected: [Expectation]
+        /// Seeded failings found.
+        public var matched: Int
+
+        /// Found / seeded.
+        public var recall: Double { matched + missed.count == 0 ? 1 : Double(matched) / Double(matched + missed.count) }
+        /// Correct / found.
+        public var precision: Double {
+            matched + unexpected.count == 0 ? 1 : Double(matched) / Double(matched + unexpected.count)
+        }
+    }
+}
