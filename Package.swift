@@ -53,11 +53,36 @@ let package = Package(
         ),
         .executableTarget(name: "vigil", dependencies: ["VigilCLI"], swiftSettings: strict),
 
-        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"], swiftSettings: strict),
-        .testTarget(
-            name: "VigilParsersTests",
-            dependencies: ["VigilParsers", "VigilCore"],
+        .target(
+            name: "VigilTestSupport",
+            dependencies: ["VigilCore", "VigilSynth"],
+            path: "Tests/VigilTestSupport",
             swiftSettings: strict
         ),
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "VigilParsersTests", dependencies: ["VigilParsers", "VigilCore", "VigilSynth", "VigilTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "VigilAnalyzersTests",
+            dependencies: ["VigilAnalyzers", "VigilEngine", "VigilSynth", "VigilCore", "VigilTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VigilReportTests",
+            dependencies: ["VigilReport", "VigilEngine", "VigilSynth", "VigilCore", "VigilTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VigilEngineTests",
+            dependencies: ["VigilEngine", "VigilParsers", "VigilCore", "VigilTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VigilSynthTests", dependencies: ["VigilSynth", "VigilParsers", "VigilCore", "VigilTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "VigilCLITests", dependencies: ["VigilCLI", "VigilReport", "VigilCore", "VigilTestSupport"],
+            swiftSettings: strict),
     ]
 )

@@ -99,7 +99,7 @@ public struct AssessmentEngine: Sendable {
         let areas = AssessmentArea.allCases.map { area in
             guard let entries = coverage[area], !entries.isEmpty else {
                 return Coverage(
-                    area: area, status: .notAssessed, basis: "Not assessed: provide \(area.evidenceNeeded).")
+                    area: area, status: .notAssessed, basis: "No evidence: provide \(area.evidenceNeeded).")
             }
             let status: Coverage.Status = entries.allSatisfy { $0.status == .assessed } ? .assessed : .partial
             return Coverage(area: area, status: status, basis: entries.map(\.basis).joined(separator: "; "))

@@ -287,14 +287,14 @@ public struct AccountHygieneAnalyzer: Analyzer {
             area: .accounts,
             status: .assessed,
             basis:
-                "\(context.estate.accounts.count) directory accounts (\(enabled) enabled people, service and built-in accounts); staleness threshold \(context.settings.staleDays) days"
+                "\(Wording.count(context.estate.accounts.count, "directory account")) (\(Wording.number(enabled)) enabled people, service and built-in accounts); staleness threshold \(context.settings.staleDays) days"
         )
         guard !context.estate.credentials.isEmpty else { return [accounts] }
         let credentials = Coverage(
             area: .credentials,
             status: .partial,
             basis:
-                "password hashes of \(withHash) of \(enabled) enabled accounts: empty, LM-stored and shared passwords checked; breached and guessable passwords not checked"
+                "password hashes of \(Wording.number(withHash)) of \(Wording.number(enabled)) enabled accounts: empty, LM-stored and shared passwords checked; breached and guessable passwords not checked"
         )
         return [accounts, credentials]
     }

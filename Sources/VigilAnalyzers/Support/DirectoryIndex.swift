@@ -91,18 +91,26 @@ public struct DirectoryIndex: Sendable {
             }
         }
 
+        // Breadth-first from every privileged group at once, so each account's reason is its shortest path.
         var result: [Int: Privilege] = [:]
         var primaryPrivileged: [UInt32: String] = [:]
-        for (start, group) in groups.enumerated() where isPrivileged(group) {
+        var root = [Int?](repeating: nil, count: groups.count)
+        var queue: [Int] = []
+        for (index, group) in groups.enumerated() where isPrivileged(group) {
             if let rid = group.sid?.rid, group.sid?.domain != nil { primaryPrivileged[rid] = group.name }
-            var visited: Set<Int> = [start]
-            var queue = [start]
-            while let current = queue.popLast() {
-                for account in memberAccounts[current] where result[account] == nil {
-                    let via = current == start ? group.name : "\(group.name) (through \(groups[current].name))"
-                    result[account] = .member(of: via)
-                }
-                for child in memberGroups[current] where visited.insert(child).inserted { queue.append(child) }
+            root[index] = index
+            queue.append(index)
+        }
+        var head = 0
+        while head < queue.count {
+            let current = queue[head]
+            head += 1
+            let origin = groups[root[current]!].name
+            let via = root[current] == current ? origin : "\(origin) (through \(groups[current].name))"
+            for account in memberAccounts[current] where result[account] == nil { result[account] = .member(of: via) }
+            for child in memberGroups[current] where root[child] == nil {
+                root[child] = root[current]
+                queue.append(child)
             }
         }
         for (index, account) in accounts.enumerated() where result[index] == nil {

@@ -67,6 +67,8 @@ private struct ParserState {
         case skipped
         case distinguishedName(base64: Bool)
         case attribute(index: Int, base64: Bool, start: Int, line: Int)
+        /// A line whose first physical line held no `:` (the name itself was folded); parsed once complete.
+        case unfolding(line: Int)
     }
 
     var record = LDIFRecord()
@@ -74,6 +76,7 @@ private struct ParserState {
     var broken = false
     var pending = Pending.none
     var base64Scratch: [UInt8] = []
+    var unfoldingScratch: [UInt8] = []
     var sawFirstRecord = false
     var skippingReference = false
 
@@ -98,11 +101,17 @@ private struct ParserState {
         case UInt8(ascii: " "):
             continueLine(bytes, line: line.number, log: &log)
         case UInt8(ascii: "#"):
-            finishValue(log: &log)
+            finishValue(table: table, log: &log)
             pending = .skipped
         default:
-            finishValue(log: &log)
+            finishValue(table: table, log: &log)
             guard !broken, !skippingReference else { return }
+            guard bytes.contains(UInt8(ascii: ":")) else {
+                unfoldingScratch.removeAll(keepingCapacity: true)
+                unfoldingScratch.append(contentsOf: bytes)
+                pending = .unfolding(line: line.number)
+                return
+            }
             startLine(bytes, line: line.number, table: table, log: &log)
         }
     }
@@ -110,7 +119,7 @@ private struct ParserState {
     mutating func finishRecord(
         table: AttributeTable, log: inout DiagnosticLog, body: (LDIFRecord, inout DiagnosticLog) throws -> Void
     ) throws {
-        finishValue(log: &log)
+        finishValue(table: table, log: &log)
         defer {
             inRecord = false
             broken = false
@@ -138,6 +147,13 @@ private struct ParserState {
                 "a continuation line (starting with a space) follows nothing it could continue", log: &log)
         case .skipped:
             break
+        case .unfolding:
+            unfoldingScratch.append(contentsOf: rest)
+            if unfoldingScratch.count > LDIFParser.maxRecordBytes {
+                fail(
+                    line, "ldif.record-too-large", "record larger than \(LDIFParser.maxRecordBytes >> 20) MiB; skipped",
+                    log: &log)
+            }
         case .distinguishedName(let base64), .attribute(_, let base64, _, _):
             if base64 {
                 base64Scratch.append(contentsOf: rest)
@@ -235,11 +251,16 @@ private struct ParserState {
         }
     }
 
-    private mutating func finishValue(log: inout DiagnosticLog) {
+    private mutating func finishValue(table: AttributeTable, log: inout DiagnosticLog) {
         defer { pending = .none }
         switch pending {
         case .none, .skipped:
             return
+        case .unfolding(let line):
+            let logical = unfoldingScratch
+            pending = .none
+            logical.withUnsafeBufferPointer { startLine($0, line: line, table: table, log: &log) }
+            finishValue(table: table, log: &log)
         case .distinguishedName(let base64):
             let start = 0
             if base64, !decodeBase64(line: record.line, attribute: "dn", log: &log) { return }

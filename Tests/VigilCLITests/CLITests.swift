@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilReport
+import VigilTestSupport
+
+@testable import VigilCLI
+
+/// Runs the real `vigil` executable, so exit codes and output are what users and scripts see.
+enum VigilProcess {
+    static let executable: URL = {
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = testBinary.deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("vigil")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return Fixtures.repository.appendingPathComponent(".build/debug/vigil")
+    }()
+
+    struct Result {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            error: String(decoding: errorData, as: UTF8.self))
+    }
+}
+
+@Suite("vigil command line", .serialized)
+struct CLITests {
+    @Test("the executable exists next to the tests")
+    func executable() {
+        #expect(
+            FileManager.default.isExecutableFile(atPath: VigilProcess.executable.path),
+            "build the package first: \(VigilProcess.executable.path)")
+    }
+
+    @Test("assess: lists what it read, writes the reports, prints a summary; exit 0")
+    func assess() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let out = scratch.url.appendingPathComponent("out")
+        let result = try VigilProcess.run([
+            "assess", Fixtures.url("ad-estate-sample").path, "--out", out.path, "--as-of", "2026-11-01",
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("Evidence read:"))
+        #expect(result.output.contains("directory.ldif") && result.output.contains("187 records"))
+        #expect(result.output.contains("Not read:") && result.output.contains("ground-truth.json"))
+        #expect(result.output.contains("Riverside Medical Practice (Y99999), as of 2026-11-01"))
+        for format in ReportFormat.allCases {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(format.fileName).path))
+        }
+    }
+
+    @Test(
+        "exit codes are the documented ones",
+        arguments: [
+            (["--fail-on", "critical"], 1), (["--fail-on", "info"], 1), (["--format", "json"], 0),
+            (["--fail-on", "severe"], 64),
+            (["--as-of", "01/11/2026"], 64), (["--stale-days", "0"], 64), (["--strict"], 0),
+        ] as [([String], Int32)]
+    )
+    func exitCodes(arguments: [String], status: Int32) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let result = try VigilProcess.run(
+            [
+                "assess", Fixtures.url("ad-estate-sample").path, "--out", scratch.url.path, "--quiet", "--as-of",
+                "2026-11-01",
+            ] + arguments)
+        #expect(result.status == status, "\(arguments): \(result.error)")
+    }
+
+    @Test("input problems exit 65, 66 or 73 with a message naming the file")
+    func inputErrors() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let missing = try VigilProcess.run(["assess", scratch.url.appendingPathComponent("nope").path, "-q"])
+        #expect(missing.status == 66 && missing.error.contains("no such folder"))
+        try scratch.write("empty/notes.txt", "nothing here\n")
+        let nothing = try VigilProcess.run([
+            "assess", scratch.url.appendingPathComponent("empty").path, "-q", "--out",
+            scratch.url.appendingPathComponent("o").path,
+        ])
+        #expect(nothing.status == 65 && nothing.error.contains("no evidence recognised"))
+        try scratch.write("bad/vigil.yaml", "organisation:\n  code: X\n  name: Y\n  colour: red\n")
+        let manifest = try VigilProcess.run(["assess", scratch.url.appendingPathComponent("bad").path, "-q"])
+        #expect(
+            manifest.status == 65 && manifest.error.contains("vigil.yaml:4")
+                && manifest.error.contains("unknown key 'colour'"))
+        try scratch.write(
+            "broken/d.ldif",
+            "dn: CN=a,DC=t\nobjectClass: user\nuserAccountControl: x\n\ndn: CN=b,DC=t\nobjectClass: user\nsAMAccountName: b\n"
+        )
+        let strict = try VigilProcess.run([
+            "assess", scratch.url.appendingPathComponent("broken").path, "--strict", "-q", "--out",
+            scratch.url.appendingPathComponent("o2").path,
+        ])
+        #expect(strict.status == 65 && strict.error.contains("1 record rejected"))
+        try scratch.write("blocker", "a file where the output folder should go")
+        let cannot = try VigilProcess.run([
+            "assess", Fixtures.url("ad-estate-sample").path, "-q", "--out",
+            scratch.url.appendingPathComponent("blocker/out").path,
+        ])
+        #expect(cannot.status == 73)
+    }
+
+    @Test("demo: generates, assesses, matches ground truth and writes an index")
+    func demo() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let result = try VigilProcess.run([
+            "demo", "--out", scratch.url.path, "--trust-staff", "300", "--practices", "2", "--as-of", "2026-11-01",
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("3 synthetic organisations"))
+        #expect(result.output.components(separatedBy: "0 unexpected").count == 4)
+        #expect(!result.output.contains("differ from the ground truth"))
+        for path in [
+            "index.html", "reports/R9N/report.html", "estates/R9N/directory.ldif", "estates/R9N/ntds.ntds",
+            "ground-truth/R9N.json",
+        ] {
+            #expect(FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent(path).path), "\(path)")
+        }
+    }
+
+    @Test("generate: writes a bundle and its ground truth")
+    func generate() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let result = try VigilProcess.run([
+            "generate", "--out", scratch.url.path, "--staff", "500", "--computers", "10", "--as-of", "2026-11-01",
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("computers"))
+        #expect(FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("ground-truth.json").path))
+        #expect(FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("estate/vigil.yaml").path))
+    }
+
+    @Test("rules --format markdown is docs/rules.md")
+    func rules() throws {
+        let result = try VigilProcess.run(["rules", "--format", "markdown"])
+        #expect(result.output == RuleCatalogueRenderer.markdown())
+        #expect(try VigilProcess.run(["rules"]).output.contains("VGL-CRED-SHARED"))
+    }
+
+    @Test("--help documents every option and the exit codes")
+    func help() throws {
+        let root = try VigilProcess.run(["--help"])
+        #expect(root.output.contains("EXIT CODES") && root.output.contains("65"))
+        let assess = try VigilProcess.run(["assess", "--help"])
+        for option in ["--out", "--format", "--fail-on", "--stale-days", "--as-of", "--strict", "--quiet", "--verbose"]
+        {
+            #expect(assess.output.contains(option), "assess --help lacks \(option)")
+        }
+        let demo = try VigilProcess.run(["demo", "--help"])
+        for option in ["--seed", "--out", "--trust-staff", "--practices", "--format", "--as-of"] {
+            #expect(demo.output.contains(option))
+        }
+    }
+}

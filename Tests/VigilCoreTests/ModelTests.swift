@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import VigilCore
+
+@Suite("Estate model")
+struct ModelTests {
+    @Test("a binary objectSid decodes to its string form and back")
+    func securityIdentifier() throws {
+        let bytes = try #require(Data(base64Encoded: "AQUAAAAAAAUVAAAAVwQAAK4IAAAFDQAA0QcAAA=="))
+        let sid = try #require(SecurityIdentifier(bytes: bytes))
+        #expect(sid.description == "S-1-5-21-1111-2222-3333-2001")
+        #expect(sid.rid == 2001)
+        #expect(sid.domain?.description == "S-1-5-21-1111-2222-3333")
+        #expect(SecurityIdentifier("S-1-5-32-544")?.domain == nil)
+        #expect(SecurityIdentifier(sid.description) == sid)
+    }
+
+    @Test(
+        "malformed SIDs are refused",
+        arguments: [[UInt8](), [2, 1, 0, 0, 0, 0, 0, 5, 1, 0, 0, 0], [1, 2, 0, 0, 0, 0, 0, 5, 1, 0, 0, 0]])
+    func malformedSID(bytes: [UInt8]) {
+        #expect(SecurityIdentifier(bytes: bytes) == nil)
+    }
+
+    @Test("FILETIME converts both ways; 0 and Int64.max mean never")
+    func fileTime() throws {
+        let epoch = try #require(WindowsFileTime.date(fromTicks: 116_444_736_000_000_000))
+        #expect(epoch.timeIntervalSince1970 == 0)
+        #expect(WindowsFileTime.date(fromTicks: 0) == nil)
+        #expect(WindowsFileTime.date(fromTicks: Int64.max) == nil)
+        let date = CivilDate.date(year: 2026, month: 11, day: 1)
+        #expect(WindowsFileTime.date(fromTicks: WindowsFileTime.ticks(from: date)) == date)
+        #expect(
+            CivilDate.string(try #require(WindowsFileTime.date(fromTicks: 134_203_392_000_000_000))) == "2026-04-11")
+    }
+
+    @Test("civil dates round-trip and invalid ones are refused")
+    func civilDates() {
+        for days in stride(from: -800_000, through: 800_000, by: 997) {
+            let (year, month, day) = CivilDate.components(days: days)
+            #expect(CivilDate.days(year: year, month: month, day: day) == days)
+        }
+        #expect(CivilDate.parse("2024-02-29").map(CivilDate.string) == "2024-02-29")
+        #expect(CivilDate.parse("2023-02-29") == nil)
+        #expect(CivilDate.parse("2023-13-01") == nil)
+        #expect(CivilDate.parse("23-01-01") == nil)
+    }
+
+    @Test("distinguished names compare regardless of case and spacing")
+    func distinguishedNames() {
+        #expect(
+            DistinguishedName.normalised("CN=Domain Admins, CN=Users,DC=Trust,DC=nhs")
+                == DistinguishedName.normalised("cn=domain admins,cn=users,dc=trust,dc=nhs"))
+        #expect(
+            DistinguishedName.normalised("CN=Smith\\, John,OU=Staff")
+                != DistinguishedName.normalised("CN=Smith,CN=John,OU=Staff"))
+        #expect(DistinguishedName.dnsName("CN=x,OU=Staff,DC=riverside,DC=nhs,DC=local") == "riverside.nhs.local")
+        #expect(DistinguishedName.netBIOSGuess("CN=x,DC=riverside,DC=nhs,DC=local") == "RIVERSIDE")
+        #expect(DistinguishedName.firstValue("CN=Smith\\, John,OU=Staff") == "Smith, John")
+        #expect(DistinguishedName.firstValue("CN=Ko\\C4\\8Dar,OU=Staff") == "Kočar")
+    }
+
+    @Test("an estate encodes without its credential hashes")
+    func estateCoding() throws {
+        let hash = NTHash(password: "Winter2025")
+        let estate = Estate(
+            organisation: .unnamed,
+            accounts: [Account(name: "amy", source: .init(file: "d.ldif", line: 3))],
+            credentials: [
+                CredentialRecord(accountName: "amy", rid: 1, ntHash: hash, hasLMHash: false, source: .init(file: "h"))
+            ]
+        )
+        let data = try JSONEncoder().encode(estate)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(!text.localizedCaseInsensitiveContains(hash.unredactedHex))
+        #expect(!text.contains("credentials"))
+        let decoded = try JSONDecoder().decode(Estate.self, from: data)
+        #expect(decoded.accounts == estate.accounts)
+        #expect(decoded.credentials.isEmpty)
+    }
+
+    @Test("accounts are enabled unless disabled or expired")
+    func enabled() {
+        let now = CivilDate.date(year: 2026, month: 1, day: 1)
+        var account = Account(name: "a", source: .init(file: "f"))
+        #expect(account.isEnabled(at: now))
+        account.expires = now.addingTimeInterval(-1)
+        #expect(!account.isEnabled(at: now))
+        account.expires = nil
+        account.control.insert(.disabled)
+        #expect(!account.isEnabled(at: now))
+    }
+}

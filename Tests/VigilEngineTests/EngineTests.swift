@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilParsers
+import VigilTestSupport
+
+@testable import VigilEngine
+
+@Suite("Assessment engine and evidence bundles")
+struct EngineTests {
+    let asOf = CivilDate.date(year: 2026, month: 11, day: 1)
+
+    @Test("assesses the sample bundle: organisation from the manifest, every file accounted for")
+    func sampleBundle() async throws {
+        let assessment = try await AssessmentEngine().assess(
+            directory: Fixtures.url("ad-estate-sample"), options: .init(asOf: asOf))
+        #expect(
+            assessment.organisation
+                == Organisation(code: "Y99999", name: "Riverside Medical Practice", kind: .gpPractice))
+        #expect(
+            assessment.evidence.files.map { "\($0.path) \($0.format) \($0.recordsRead)" } == [
+                "directory.ldif ldif 187", "ntds.txt pwdump 182",
+            ])
+        #expect(
+            assessment.evidence.unrecognised == [
+                UnrecognisedFile(path: "ground-truth.json", reason: "format not recognised")
+            ])
+        #expect(assessment.evidence.crossChecks.isEmpty)
+        let coverage = Dictionary(uniqueKeysWithValues: assessment.coverage.map { ($0.area, $0.status) })
+        #expect(coverage[.accounts] == .assessed)
+        #expect(coverage[.credentials] == .partial)
+        #expect(coverage[.updates] == .notAssessed)
+        #expect(assessment.coverage.count == AssessmentArea.allCases.count)
+    }
+
+    @Test("the same bundle gives byte-identical output")
+    func deterministic() async throws {
+        let engine = AssessmentEngine()
+        let first = try await engine.assess(directory: Fixtures.url("ad-estate-sample"), options: .init(asOf: asOf))
+        let second = try await engine.assess(directory: Fixtures.url("ad-estate-sample"), options: .init(asOf: asOf))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .iso8601
+        #expect(try encoder.encode(first) == encoder.encode(second))
+    }
+
+    @Test("walks subfolders; lists hidden folders, symbolic links, empty and binary files; skips the output folder")
+    func walking() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try FileManager.default.copyItem(
+            at: Fixtures.url("ad-estate-sample/directory.ldif"),
+            to: scratch.url.appendingPathComponent("directory.ldif"))
+        try scratch.write("dc01/hashes.txt", try Fixtures.text("ad-estate-sample/ntds.txt"))
+        try scratch.write(".git/config", "[core]\n")
+        try scratch.write("empty.txt", "")
+        try scratch.write("logo.png", Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0x00]))
+        try scratch.write("report/assessment.json", "{}")
+        try FileManager.default.createSymbolicLink(
+            atPath: scratch.url.appendingPathComponent("elsewhere").path, withDestinationPath: "/etc")
+        let assessment = try await AssessmentEngine().assess(
+            directory: scratch.url,
+            options: .init(asOf: asOf, excluding: [scratch.url.appendingPathComponent("report")])
+        )
+        #expect(assessment.evidence.files.map(\.path) == ["dc01/hashes.txt", "directory.ldif"])
+        #expect(
+            assessment.evidence.unrecognised.map { "\($0.path): \($0.reason)" } == [
+                ".git: hidden folder not read", "elsewhere: symbolic link not followed", "empty.txt: empty file",
+                "logo.png: binary file (not a text export Vigil reads)",
+            ])
+        #expect(assessment.organisation == .unnamed)
+    }
+
+    @Test("a manifest's inputs and formats are used as given")
+    func manifestInputs() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write("exports/ad.data", try Fixtures.text("ad-estate-sample/directory.ldif"))
+        try scratch.write("ignored.ldif", "dn: CN=x\n")
+        try scratch.write(
+            "vigil.yaml",
+            "organisation:\n  code: RXX\n  name: Example\ninputs:\n  - path: exports/ad.data\n    format: ldif\nsettings:\n  stale-days: 30\n"
+        )
+        let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
+        #expect(assessment.evidence.files.map(\.path) == ["exports/ad.data"])
+        #expect(assessment.coverage.first { $0.area == .accounts }?.basis.contains("threshold 30 days") == true)
+        #expect(assessment.coverage.first { $0.area == .credentials }?.status == .notAssessed)
+    }
+
+    @Test(
+        "bundle problems are errors with a code",
+        arguments: [
+            ("missing", "bundle.not-found"), ("file", "bundle.not-a-folder"),
+            ("manifest-missing-input", "manifest.missing-input"),
+            ("manifest-bad", "manifest.invalid"),
+        ]
+    )
+    func bundleErrors(case name: String, code: String) async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var directory = scratch.url
+        switch name {
+        case "missing": directory = scratch.url.appendingPathComponent("nope")
+        case "file": directory = try scratch.write("file.txt", "x")
+        case "manifest-missing-input": try scratch.write("vigil.yaml", "inputs:\n  - gone.ldif\n")
+        default: try scratch.write("vigil.yaml", "organisation: 3\n")
+        }
+        await #expect {
+            _ = try await AssessmentEngine().assess(directory: directory, options: .init(asOf: asOf))
+        } throws: { error in
+            (error as? EvidenceError)?.code == code
+        }
+    }
+
+    @Test("hash-dump entries without accounts, and accounts without hashes, are reported once each")
+    func crossChecks() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write(
+            "d.ldif",
+            "dn: CN=a,DC=t\nobjectClass: user\nsAMAccountName: a\nobjectSid: S-1-5-21-1-2-3-1001\n\ndn: CN=b,DC=t\nobjectClass: user\nsAMAccountName: b\n\n"
+        )
+        try scratch.write(
+            "h.txt",
+            "T\\a:1001:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::\nT\\zed:1009:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586d:::\nT\\PC$:1010:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586e:::\n"
+        )
+        let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
+        let checks = assessment.evidence.crossChecks
+        #expect(checks.map(\.code) == ["cross.account-without-hash", "cross.hash-without-account"])
+        #expect(checks.first?.location == EvidenceReference(file: "d.ldif", line: 6))
+        #expect(checks.last?.message.hasPrefix("1 hash-dump entry match") == true)
+    }
+
+    @Test("rejected records reach the evidence inventory and the rest is still assessed")
+    func rejectedRecords() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write(
+            "d.ldif",
+            "dn: CN=a,DC=t\nobjectClass: user\nsAMAccountName: a\nuserAccountControl: 66048\n\ndn: CN=b,DC=t\nobjectClass: user\nuserAccountControl: nope\n\n"
+        )
+        let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
+        #expect(assessment.evidence.recordsRejected == 1)
+        #expect(assessment.findings.map(\.rule) == [.passwordNeverExpires])
+    }
+}

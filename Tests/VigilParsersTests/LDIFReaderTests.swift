@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilTestSupport
+
+@testable import VigilParsers
+
+@Suite("LDIF reader")
+struct LDIFReaderTests {
+    let reader = LDIFReader()
+
+    func read(_ text: String, name: String = "test.ldif") throws -> EvidenceFragment {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let url = try scratch.write(name, text)
+        return try reader.read(path: url.path, file: name, progress: nil)
+    }
+
+    @Test("reads the sample AD export: users, groups and the domain password policy")
+    func activeDirectorySample() throws {
+        let fragment = try reader.read(
+            path: Fixtures.url("ad-estate-sample/directory.ldif").path, file: "directory.ldif", progress: nil)
+        #expect(fragment.log.recordsRejected == 0)
+        #expect(fragment.log.recordsRead == 187)
+        #expect(fragment.accounts.count == 182)
+        #expect(fragment.groups.count == 4)
+        let domain = try #require(fragment.domains.first)
+        #expect(domain.dnsName == "riverside.nhs.local")
+        #expect(
+            domain.passwordPolicy
+                == PasswordPolicy(
+                    minimumLength: 6, historyLength: 0, lockoutThreshold: 0, maximumAgeDays: 42,
+                    complexityRequired: false, reversibleEncryption: false))
+        let amy = try #require(fragment.accounts.first { $0.name == "amy.hall" })
+        #expect(amy.sid?.description == "S-1-5-21-1111-2222-3333-2001")
+        #expect(amy.qualifiedName == "RIVERSIDE\\amy.hall")
+        #expect(amy.control == .normalAccount)
+        #expect(amy.displayName == "Amy Hall")
+        #expect(amy.memberOf == ["CN=Clinical Staff,CN=Users,DC=riverside,DC=nhs,DC=local"])
+        #expect(amy.passwordLastSet.map(CivilDate.string) == "2026-04-11")
+        #expect(amy.source == EvidenceReference(file: "directory.ldif", line: 222))
+        let tom = try #require(fragment.accounts.first { $0.name == "tom.hall" })
+        #expect(tom.control.contains(.reversibleEncryption))
+        let admins = try #require(fragment.groups.first { $0.name == "Domain Admins" })
+        #expect(admins.adminCount && admins.members.count == 2)
+    }
+
+    @Test("reads OpenLDAP's content sample: base64 values keep their spaces, folded lines are joined")
+    func openLDAPSample() throws {
+        var log = DiagnosticLog(file: "test.ldif")
+        var surnames: [String] = []
+        var members: [String] = []
+        try LDIFParser(attributes: ["sn", "member"]).parse(
+            path: Fixtures.url("ldif/openldap-test.ldif").path, log: &log
+        ) { record, _ in
+            surnames += record.values(0).map { String(decoding: $0.bytes, as: UTF8.self) }
+            members += record.values(1).map { String(decoding: $0.bytes, as: UTF8.self) }
+        }
+        #expect(log.recordsRead == 19)
+        #expect(log.recordsRejected == 0)
+        #expect(surnames.contains(" Jensen "))
+        #expect(members.contains("cn=Barbara Jensen,ou=Information Technology Division,ou=People,dc=example,dc=com"))
+        // No AD classes: nothing becomes an account, and nothing is an error.
+        let fragment = try reader.read(
+            path: Fixtures.url("ldif/openldap-test.ldif").path, file: "test.ldif", progress: nil)
+        #expect(fragment.accounts.isEmpty && fragment.log.count == 0)
+    }
+
+    @Test("rejects every change record of OpenLDAP's modify sample at its changetype line")
+    func changeRecords() throws {
+        let fragment = try reader.read(
+            path: Fixtures.url("ldif/openldap-test-modify.ldif").path, file: "m.ldif", progress: nil)
+        #expect(fragment.log.recordsRead == 0)
+        #expect(fragment.log.recordsRejected == 8)
+        #expect(fragment.log.diagnostics.map(\.location.line) == [7, 24, 35, 59, 78, 96, 100, 108])
+        #expect(
+            fragment.log.diagnostics.allSatisfy { $0.code == "ldif.change-record" && $0.message.contains("ldifde") })
+    }
+
+    @Test("a malformed record is rejected with its position; the records around it are still read")
+    func badRecordsDoNotStopTheRest() throws {
+        let text = """
+            dn: CN=a,DC=x,DC=y
+            objectClass: user
+            sAMAccountName: first
+
+            dn: CN=b,DC=x,DC=y
+            objectClass: user
+            this line has no colon SECRET-VALUE
+            sAMAccountName: second
+
+            dn: CN=c,DC=x,DC=y
+            objectClass: user
+            sAMAccountName: third
+            userAccountControl: 5x12
+
+            dn: CN=d,DC=x,DC=y
+            objectClass: user
+            objectSid:: AQUA!!!notbase64
+
+            dn: CN=e,DC=x,DC=y
+            objectClass: user
+            sAMAccountName: fifth
+
+            """
+        let fragment = try read(text)
+        #expect(fragment.accounts.map(\.name) == ["first", "fifth"])
+        #expect(fragment.log.recordsRead == 2)
+        #expect(fragment.log.recordsRejected == 3)
+        #expect(fragment.log.diagnostics.map(\.location.line) == [7, 13, 17])
+        #expect(
+            fragment.log.diagnostics.map(\.code) == [
+                "ldif.missing-colon", "ldif.invalid-integer", "ldif.invalid-base64",
+            ])
+        #expect(fragment.log.diagnostics.allSatisfy { !$0.message.contains("SECRET") && !$0.message.contains("5x12") })
+    }
+
+    @Test("folded lines, base64 DNs, CRLF endings, comments and ldapsearch trailers")
+    func syntax() throws {
+        let dn = "CN=Zoë Müller,OU=Staff,DC=trust,DC=nhs"
+        let encodedDN = Data(dn.utf8).base64EncodedString()
+        let text = [
+            "# extended LDIF", "version: 1", "", "# Zoë, Staff, trust.nhs",
+            "dn:: \(encodedDN)", "objectClass: user", "sAMAccount", " Name: zoe.muller",
+            "memberOf: CN=A Very Long Group Name That Wr",
+            " aps,OU=Groups,DC=trust,DC=nhs", "# a comment inside", " that continues", "userAccountControl: 66048", "",
+            "# search result", "search: 2", "result: 0 Success", "", "# numEntries: 1", "",
+        ].joined(separator: "\r\n")
+        let fragment = try read(text)
+        #expect(fragment.log.count == 0)
+        let account = try #require(fragment.accounts.first)
+        #expect(account.distinguishedName == dn)
+        #expect(account.name == "zoe.muller")
+        #expect(account.memberOf == ["CN=A Very Long Group Name That Wraps,OU=Groups,DC=trust,DC=nhs"])
+        #expect(account.control.contains(.passwordNeverExpires))
+    }
+
+    @Test("attribute names are case-insensitive and ranged values count")
+    func attributeNames() throws {
+        let fragment = try read(
+            "dn: CN=G,DC=x\nOBJECTCLASS: Group\nsamaccountname: G\nmember;range=0-1499: CN=a,DC=x\nMember: CN=b,DC=x\n\n"
+        )
+        #expect(fragment.groups.first?.members == ["CN=a,DC=x", "CN=b,DC=x"])
+    }
+
+    @Test("values that are not UTF-8 are rejected without being quoted")
+    func invalidUTF8() throws {
+        var bytes = Array("dn: CN=a,DC=x\nobjectClass: user\nsAMAccountName: bad".utf8)
+        bytes += [0xC3, 0x28, 0xFF]
+        bytes += Array("\n\ndn: CN=b,DC=x\nobjectClass: user\nsAMAccountName: good\n".utf8)
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let url = try scratch.write("u.ldif", Data(bytes))
+        let fragment = try reader.read(path: url.path, file: "u.ldif", progress: nil)
+        #expect(fragment.accounts.map(\.name) == ["good"])
+        #expect(fragment.log.diagnostics.first?.code == "ldif.invalid-utf8")
+        #expect(fragment.log.diagnostics.first?.location.line == 3)
+    }
+
+    @Test("UTF-16 exports (PowerShell redirection) are read like UTF-8")
+    func utf16() throws {
+        let text = "dn: CN=a,DC=x\r\nobjectClass: user\r\nsAMAccountName: zoë\r\n\r\n"
+        var data = Data([0xFF, 0xFE])
+        data.append(text.data(using: .utf16LittleEndian)!)
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let url = try scratch.write("w.ldif", data)
+        let fragment = try reader.read(path: url.path, file: "w.ldif", progress: nil)
+        #expect(fragment.accounts.map(\.name) == ["zoë"])
+    }
+
+    @Test("URL values are never fetched")
+    func urlValues() throws {
+        let fragment = try read(
+            "dn: CN=a,DC=x\nobjectClass: user\nsAMAccountName: a\nmemberOf:< file:///etc/passwd\n\n")
+        #expect(fragment.accounts.first?.memberOf == [])
+        #expect(fragment.log.diagnostics.first?.code == "ldif.url-value")
+    }
+
+    @Test("a line over the limit rejects its record and nothing else")
+    func overlongLine() throws {
+        let huge = String(repeating: "A", count: 9 << 20)
+        let fragment = try read(
+            "dn: CN=a,DC=x\nobjectClass: user\nsAMAccountName: a\ndescription: \(huge)\n\ndn: CN=b,DC=x\nobjectClass: user\nsAMAccountName: b\n"
+        )
+        #expect(fragment.accounts.map(\.name) == ["b"])
+        #expect(fragment.log.diagnostics.map(\.code) == ["ldif.line-too-long"])
+        #expect(fragment.log.diagnostics.first?.location.line == 4)
+    }
+
+    @Test("content is recognised as LDIF whatever the file is called")
+    func recognition() {
+        #expect(reader.recognises(TextSample(bytes: Array("# comment\nversion: 1\n\ndn: CN=x\n".utf8))))
+        #expect(reader.recognises(TextSample(bytes: Array("DN: CN=x\n".utf8))))
+        #expect(
+            !reader.recognises(
+                TextSample(
+                    bytes: Array(
+                        "user:1000:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::\n".utf8))))
+        #expect(!reader.recognises(TextSample(bytes: Array("{\"dn\": 1}".utf8))))
+    }
+}

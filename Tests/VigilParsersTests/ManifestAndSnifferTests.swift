@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilTestSupport
+
+@testable import VigilParsers
+
+@Suite("Manifest and format recognition")
+struct ManifestAndSnifferTests {
+    @Test("a full manifest")
+    func fullManifest() throws {
+        let manifest = try ManifestReader().parse(
+            """
+            organisation:
+              code: RXX
+              name: "Example Hospitals NHS Trust"
+              kind: acute-trust
+            inputs:
+              - path: exports/directory.ldif
+                format: ldif
+              - ntds.ntds
+            reference:
+              breach-index: /srv/pwned.vigilidx
+            settings:
+              stale-days: 120
+            """,
+            file: "vigil.yaml"
+        )
+        #expect(
+            manifest.organisation == Organisation(code: "RXX", name: "Example Hospitals NHS Trust", kind: .acuteTrust))
+        #expect(manifest.inputs == [.init(path: "exports/directory.ldif", format: "ldif"), .init(path: "ntds.ntds")])
+        #expect(manifest.reference.breachIndex == "/srv/pwned.vigilidx")
+        #expect(manifest.staleDays == 120)
+    }
+
+    @Test(
+        "manifest mistakes are named with their line",
+        arguments: [
+            ("organisation:\n  code: X\n  name: Y\n  kind: hospital\n", "organisation.kind must be one of", ":4"),
+            ("organisation:\n  code: X\n  name: Y\ninptus: []\n", "unknown key 'inptus'", ":4"),
+            ("inputs:\n  - path: a\n    format: csvv\n", "unknown format 'csvv'", ":3"),
+            ("settings:\n  stale-days: soon\n", "positive whole number", ":2"),
+            ("organisation:\n  name: Y\n", "organisation.code is required", ""),
+            ("organisation: [unclosed\n", "not valid YAML", ""),
+        ]
+    )
+    func mistakes(text: String, message: String, line: String) {
+        #expect {
+            _ = try ManifestReader().parse(text, file: "vigil.yaml")
+        } throws: { error in
+            guard let error = error as? EvidenceError else { return false }
+            return error.message.contains(message) && error.path == "vigil.yaml" + line
+        }
+    }
+
+    @Test("formats are recognised by content, not by name")
+    func sniffing() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let sniffer = FormatSniffer()
+        let ldif = try scratch.write("export.txt", "version: 1\n\ndn: CN=a,DC=x\nobjectClass: user\n")
+        let dump = try scratch.write(
+            "hashes.ldif", "x:1:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::\n")
+        let empty = try scratch.write("empty.csv", "\n\n")
+        let binary = try scratch.write("photo.jpg", Data([0xFF, 0xD8, 0xFF, 0x00, 0x10, 0x4A, 0x46]))
+        let other = try scratch.write("notes.txt", "Meeting notes\nnothing to see\n")
+        func format(_ url: URL) throws -> String {
+            switch try sniffer.examine(path: url.path) {
+            case .recognised(let reader): reader.format.id
+            case .empty: "empty"
+            case .binary: "binary"
+            case .unrecognised: "unrecognised"
+            }
+        }
+        #expect(try format(ldif) == "ldif")
+        #expect(try format(dump) == "pwdump")
+        #expect(try format(empty) == "empty")
+        #expect(try format(binary) == "binary")
+        #expect(try format(other) == "unrecognised")
+        #expect(throws: EvidenceError.self) {
+            try sniffer.examine(path: scratch.url.appendingPathComponent("missing").path)
+        }
+        #expect(throws: EvidenceError.self) { try sniffer.examine(path: scratch.url.path) }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilEngine
+import VigilSynth
+import VigilTestSupport
+
+@testable import VigilReport
+
+/// Assessments shared by the report tests: a small practice (golden files) and a trust (schema, leaks).
+enum ReportFixtures {
+    static func assess(seed: UInt64, staff: Int, layout: EstateSpecification.Layout) async throws -> (
+        Assessment, SyntheticBundles.Bundle
+    ) {
+        let bundle = try SyntheticBundles.make(seed: seed, staff: staff, layout: layout)
+        let assessment = try await AssessmentEngine().assess(
+            directory: bundle.directory, options: .init(asOf: SyntheticBundles.asOf))
+        return (assessment, bundle)
+    }
+}
+
+@Suite("Report renderers")
+struct ReportTests {
+    @Test("assessment.json validates against the published schema and decodes back to the same document")
+    func schema() async throws {
+        let (assessment, bundle) = try await ReportFixtures.assess(seed: 11, staff: 600, layout: .trust)
+        defer { bundle.scratch.remove() }
+        let data = try JSONReportRenderer.render(assessment)
+        let validator = try JSONSchemaValidator(
+            schema: Data(contentsOf: Fixtures.repository.appendingPathComponent("schemas/assessment.schema.json")))
+        try validator.validate(data)
+        let decoded = try JSONReportRenderer.decode(data)
+        #expect(try JSONReportRenderer.render(decoded) == data)
+        #expect(decoded.schemaVersion == Assessment.currentSchemaVersion)
+    }
+
+    @Test("the schema validator catches documents that break it")
+    func schemaCatchesViolations() throws {
+        let validator = try JSONSchemaValidator(
+            schema: Data(contentsOf: Fixtures.repository.appendingPathComponent("schemas/assessment.schema.json")))
+        let assessment = Assessment(
+            organisation: .unnamed, assessedAt: SyntheticBundles.asOf, evidence: .init(files: [], unrecognised: []),
+            coverage: [], metrics: [], headlines: [], findings: [])
+        var object = try JSONSerialization.jsonObject(with: JSONReportRenderer.render(assessment)) as! [String: Any]
+        try validator.validate(JSONSerialization.data(withJSONObject: object))
+        object["schemaVersion"] = "0.9"
+        object["extra"] = true
+        #expect(throws: JSONSchemaValidator.ValidationFailure.self) {
+            try validator.validate(JSONSerialization.data(withJSONObject: object))
+        }
+    }
+
+    @Test("golden files: HTML, JSON and CSV of a seeded practice", arguments: ReportFormat.allCases)
+    func golden(format: ReportFormat) async throws {
+        let (assessment, bundle) = try await ReportFixtures.assess(seed: 7, staff: 24, layout: .practice)
+        defer { bundle.scratch.remove() }
+        let text: String =
+            switch format {
+            case .html: HTMLReportRenderer().render(assessment)
+            case .json: String(decoding: try JSONReportRenderer.render(assessment), as: UTF8.self)
+            case .csv: CSVReportRenderer.render(assessment)
+            }
+        let outcome = try Golden.compare(
+            text, with: "practice-seed7.\(format.rawValue == "json" ? "assessment.json" : format.rawValue)")
+        #expect(outcome == .matches)
+    }
+
+    @Test("no output ever contains a password hash from the evidence", arguments: ReportFormat.allCases)
+    func noHashes(format: ReportFormat) async throws {
+        let (assessment, bundle) = try await ReportFixtures.assess(seed: 12, staff: 400, layout: .trust)
+        defer { bundle.scratch.remove() }
+        let dump = try String(
+            contentsOf: bundle.directory.appendingPathComponent(EstateGenerator.FileName.hashes), encoding: .utf8)
+        let hashes = Set(
+            dump.split(separator: "\n").flatMap { line in
+                line.split(separator: ":").filter { $0.count == 32 }.map { $0.lowercased() }
+            })
+        #expect(hashes.count > 400)
+        let output = try ReportSet.write(
+            assessment, formats: [format], to: bundle.scratch.url.appendingPathComponent("out"))
+        let text = try String(contentsOf: output[0], encoding: .utf8).lowercased()
+        // Any 32-hex-digit run in the output would be a candidate leak; check each against the dump.
+        let runs = text.matches(of: /[0-9a-f]{32}/).map { String($0.output) }
+        #expect(runs.filter { hashes.contains($0) } == [])
+    }
+
+    static let hostile = Assessment(
+        organisation: Organisation(code: "X<1>", name: "St <Mary's> & \"Co\"", kind: .other),
+        assessedAt: SyntheticBundles.asOf,
+        evidence: .init(
+            files: [], unrecognised: [.init(path: "<img src=x onerror=alert(1)>.txt", reason: "format not recognised")]),
+        coverage: [],
+        metrics: [],
+        headlines: [],
+        findings: [
+            Finding(
+                rule: .staleAccount, subject: Subject(kind: .account, id: "1", name: "<script>alert(1)</script>"),
+                detail: "=HYPERLINK(\"http://evil\")", evidence: [.init(file: "a,b.ldif", line: 3)]),
+            Finding(
+                rule: .passwordNeverExpires, subject: Subject(kind: .account, id: "2", name: "+cmd|' /C calc'!A0"),
+                detail: "line\nbreak", evidence: []),
+        ]
+    )
+
+    @Test("HTML escapes everything taken from the evidence")
+    func htmlEscaping() {
+        let html = HTMLReportRenderer().render(Self.hostile)
+        #expect(!html.contains("<script>"))
+        #expect(!html.contains("<img"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(html.contains("St &lt;Mary&#39;s&gt; &amp; &quot;Co&quot;"))
+    }
+
+    @Test("the HTML page is self-contained: no scripts, no external resources")
+    func selfContained() async throws {
+        let (assessment, bundle) = try await ReportFixtures.assess(seed: 3, staff: 200, layout: .trust)
+        defer { bundle.scratch.remove() }
+        let html = HTMLReportRenderer().render(assessment)
+        for forbidden in ["<script", "<link", "src=", "@import", "url(", "href=\"http", "href=\"//"] {
+            #expect(!html.contains(forbidden), "found \(forbidden)")
+        }
+        #expect(html.contains("<svg"))
+        #expect(html.contains("@media print"))
+    }
+
+    @Test("CSV quotes where needed and neutralises formulas")
+    func csv() {
+        let csv = CSVReportRenderer.render(Self.hostile)
+        let lines = csv.components(separatedBy: "\r\n")
+        #expect(lines[0] == CSVReportRenderer.columns.joined(separator: ","))
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""))
+        #expect(csv.contains("'+cmd|' /C calc'!A0"))
+        #expect(csv.contains("\"line\nbreak\""))
+        #expect(csv.contains("a,b.ldif:3") && csv.contains("\"a,b.ldif:3\""))
+    }
+
+    @Test("the terminal summary names the organisation, coverage and worst rules; colour only when asked")
+    func terminal() async throws {
+        let (assessment, bundle) = try await ReportFixtures.assess(seed: 5, staff: 300, layout: .trust)
+        defer { bundle.scratch.remove() }
+        let plain = TerminalSummaryRenderer(colour: false).render(assessment)
+        #expect(plain.contains("Test Trust (R9N)"))
+        #expect(plain.contains("Security updates not assessed"))
+        #expect(plain.contains("VGL-ACCT-STALE"))
+        #expect(!plain.contains("\u{1B}["))
+        #expect(TerminalSummaryRenderer(colour: true).render(assessment).contains("\u{1B}[1;31m"))
+    }
+
+    @Test("the rule documentation in docs/rules.md is current")
+    func rulesDocumentation() throws {
+        let committed = try String(
+            contentsOf: Fixtures.repository.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        #expect(
+            committed == RuleCatalogueRenderer.markdown(),
+            "docs/rules.md is stale: run `swift run vigil rules --format markdown > docs/rules.md`")
+    }
+}

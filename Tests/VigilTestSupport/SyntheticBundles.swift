@@ -1,0 +1,36 @@
+public import Foundation
+import VigilCore
+public import VigilSynth
+
+/// Generates synthetic bundles for tests, each in its own scratch folder.
+public enum SyntheticBundles {
+    /// The fixed date tests assess as of.
+    public static let asOf = CivilDate.date(year: 2026, month: 11, day: 1)
+
+    /// A generated bundle and its ground truth.
+    public struct Bundle: Sendable {
+        public let scratch: ScratchDirectory
+        public let truth: GroundTruth
+        public var directory: URL { scratch.url.appendingPathComponent("estate") }
+    }
+
+    /// Writes an estate of `staff` accounts in `layout` for `seed`.
+    public static func make(seed: UInt64, staff: Int, layout: EstateSpecification.Layout, computers: Int? = nil) throws
+        -> Bundle
+    {
+        let scratch = try ScratchDirectory("vigil-estate")
+        let specification = EstateSpecification(
+            organisation: Organisation(
+                code: layout == .trust ? "R9N" : "Y90001", name: layout == .trust ? "Test Trust" : "Test Practice",
+                kind: layout == .trust ? .acuteTrust : .gpPractice),
+            domain: layout == .trust ? "testtrust.nhs.local" : "testpractice.nhs.local",
+            staff: staff,
+            computers: computers ?? staff / 2,
+            layout: layout,
+            seed: seed
+        )
+        let truth = try EstateGenerator(specification, asOf: asOf).write(
+            to: scratch.url.appendingPathComponent("estate"))
+        return Bundle(scratch: scratch, truth: truth)
+    }
+}
