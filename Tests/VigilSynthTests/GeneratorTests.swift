@@ -13,7 +13,7 @@ struct GeneratorTests {
         let first = try SyntheticBundles.make(seed: 42, staff: 150, layout: .trust)
         let second = try SyntheticBundles.make(seed: 42, staff: 150, layout: .trust)
         let other = try SyntheticBundles.make(seed: 43, staff: 150, layout: .trust)
-        defer { [first, second, other].forEach { $0.scratch.remove() } }
+        defer { for bundle in [first, second, other] { bundle.scratch.remove() } }
         for name in [EstateGenerator.FileName.directory, EstateGenerator.FileName.hashes] {
             let a = try Data(contentsOf: first.directory.appendingPathComponent(name))
             #expect(a == (try Data(contentsOf: second.directory.appendingPathComponent(name))))
