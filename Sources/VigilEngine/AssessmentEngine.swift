@@ -48,27 +48,41 @@ public struct AssessmentEngine: Sendable {
         events: @escaping @Sendable (EngineEvent) -> Void = { _ in }
     ) async throws -> Assessment {
         let bundle = try EvidenceBundle(directory: directory, excluding: options.excluding)
-        let (recognised, unrecognised) = try recognise(bundle, events: events)
-        let fragments = try await read(recognised, events: events)
-        let organisation = options.organisation ?? bundle.manifest.organisation ?? .unnamed
-        var estate = Estate(organisation: organisation)
-        for fragment in fragments {
-            estate.domains += fragment.domains
-            estate.accounts += fragment.accounts
-            estate.groups += fragment.groups
-            estate.credentials += fragment.credentials
-            estate.hosts += fragment.hosts
-        }
+        let evidence = try await collect(bundle, organisation: options.organisation, events: events)
         let settings = AnalysisSettings(
             staleDays: options.staleDays ?? bundle.manifest.staleDays ?? AnalysisSettings.defaultStaleDays)
-        let context = AnalysisContext(estate: estate, asOf: options.asOf, settings: settings)
-        let inventory = EvidenceInventory(
-            files: fragments.map(\.summary),
-            unrecognised: unrecognised + bundle.skipped.map { UnrecognisedFile(path: $0.path, reason: $0.reason) },
-            crossChecks: CrossChecks.diagnose(context.directory, estate: estate)
-        )
+        let started = ContinuousClock.now
+        let context = AnalysisContext(estate: evidence.estate, asOf: options.asOf, settings: settings)
+        logger.debug("directory index built", metadata: ["vigil.elapsed": "\(ContinuousClock.now - started)"])
+        var inventory = evidence.inventory
+        inventory.crossChecks = CrossChecks.diagnose(context.directory, estate: evidence.estate)
         events(.inventory(inventory))
         return analyze(context, evidence: inventory, events: events)
+    }
+
+    /// Recognises and reads every file of `bundle` into one estate, without analysing it (`vigil inspect` stops here).
+    public func collect(
+        _ bundle: EvidenceBundle,
+        organisation: Organisation? = nil,
+        events: @escaping @Sendable (EngineEvent) -> Void = { _ in }
+    ) async throws -> CollectedEvidence {
+        let started = ContinuousClock.now
+        let (recognised, unrecognised) = try recognise(bundle, events: events)
+        let fragments = try await read(recognised, events: events)
+        var estate = Estate(organisation: organisation ?? bundle.manifest.organisation ?? .unnamed)
+        for fragment in fragments {
+            estate.domains.adopt(fragment.domains)
+            estate.accounts.adopt(fragment.accounts)
+            estate.groups.adopt(fragment.groups)
+            estate.credentials.adopt(fragment.credentials)
+            estate.hosts.adopt(fragment.hosts)
+        }
+        logger.debug("evidence read", metadata: ["vigil.files": "\(fragments.count)", "vigil.elapsed": "\(ContinuousClock.now - started)"])
+        let inventory = EvidenceInventory(
+            files: fragments.map(\.summary),
+            unrecognised: unrecognised + bundle.skipped.map { UnrecognisedFile(path: $0.path, reason: $0.reason) }
+        )
+        return CollectedEvidence(estate: estate, inventory: inventory, readTimes: fragments.map(\.elapsed))
     }
 
     /// Runs the analyzers on an estate already built (the demo and tests use this directly).
@@ -166,10 +180,11 @@ public struct AssessmentEngine: Sendable {
         try await withThrowingTaskGroup(of: (Int, ReadFragment).self) { group in
             for (position, (input, reader, size)) in inputs.enumerated() {
                 group.addTask {
+                    let started = ContinuousClock.now
                     let fragment = try reader.read(path: input.path, file: input.displayPath) { bytes in
                         events(.reading(file: input.displayPath, bytesRead: bytes, totalBytes: size))
                     }
-                    let read = ReadFragment(fragment: fragment, format: reader.format.id, bytes: size)
+                    let read = ReadFragment(fragment: fragment, format: reader.format.id, bytes: size, elapsed: ContinuousClock.now - started)
                     events(.read(read.summary))
                     return (position, read)
                 }
@@ -186,6 +201,7 @@ struct ReadFragment: Sendable {
     var fragment: EvidenceFragment
     var format: String
     var bytes: Int
+    var elapsed: Duration
 
     var domains: [DirectoryDomain] { fragment.domains }
     var accounts: [Account] { fragment.accounts }
@@ -203,5 +219,23 @@ struct ReadFragment: Sendable {
             diagnostics: fragment.log.diagnostics,
             diagnosticCount: fragment.log.count
         )
+    }
+}
+
+/// Everything read from a bundle, before analysis.
+public struct CollectedEvidence: Sendable {
+    /// The estate the evidence describes.
+    public var estate: Estate
+    /// What was read and what was not.
+    public var inventory: EvidenceInventory
+    /// How long reading each file of ``EvidenceInventory/files`` took, in the same order.
+    public var readTimes: [Duration]
+}
+
+extension Array {
+    /// Appends `other`, sharing its storage instead of copying when this array is empty (one file usually supplies all
+    /// of a kind, and a directory holds millions of accounts).
+    mutating func adopt(_ other: [Element]) {
+        if isEmpty { self = other } else { self += other }
     }
 }

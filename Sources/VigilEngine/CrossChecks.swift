@@ -36,6 +36,6 @@ enum CrossChecks {
                 )
             )
         }
-        return diagnostics
+        return diagnostics.sorted()
     }
 }

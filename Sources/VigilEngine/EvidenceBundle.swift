@@ -67,6 +67,19 @@ public struct EvidenceBundle: Sendable {
         }
     }
 
+    /// An ad-hoc bundle of the given files, each recognised by content (`vigil inspect`).
+    public init(files: [URL]) throws(EvidenceError) {
+        root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        manifest = BundleManifest()
+        inputs = try files.map { url throws(EvidenceError) in
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw EvidenceError(code: "bundle.not-found", path: url.path, message: "no such file")
+            }
+            return Input(path: url.standardizedFileURL.path, displayPath: url.relativePath, format: nil)
+        }
+        skipped = []
+    }
+
     /// Every regular file under `root`, skipping the manifest, excluded folders, symbolic links and hidden folders.
     private static func walk(root: URL, excluding: [String]) -> ([Input], [(String, String)]) {
         var inputs: [Input] = []

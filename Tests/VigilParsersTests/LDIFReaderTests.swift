@@ -53,8 +53,10 @@ struct LDIFReaderTests {
         try LDIFParser(attributes: ["sn", "member"]).parse(
             path: Fixtures.url("ldif/openldap-test.ldif").path, log: &log
         ) { record, _ in
-            surnames += record.values(0).map { String(decoding: $0.bytes, as: UTF8.self) }
-            members += record.values(1).map { String(decoding: $0.bytes, as: UTF8.self) }
+            record.withView { view in
+                view.forEachValue(0) { bytes, _ in surnames.append(String(decoding: bytes, as: UTF8.self)) }
+                view.forEachValue(1) { bytes, _ in members.append(String(decoding: bytes, as: UTF8.self)) }
+            }
         }
         #expect(log.recordsRead == 19)
         #expect(log.recordsRejected == 0)
@@ -186,6 +188,34 @@ struct LDIFReaderTests {
         #expect(fragment.accounts.map(\.name) == ["b"])
         #expect(fragment.log.diagnostics.map(\.code) == ["ldif.line-too-long"])
         #expect(fragment.log.diagnostics.first?.location.line == 4)
+    }
+
+    @Test("a file parsed in segments on several cores gives exactly what one pass gives", arguments: [2, 3, 7])
+    func segments(parts: Int) throws {
+        var text = try Fixtures.text("ad-estate-sample/directory.ldif")
+        // A bad record near the end: its line number must survive the segment arithmetic.
+        text += "\ndn: CN=bad,DC=riverside,DC=nhs,DC=local\nobjectClass: user\nsAMAccountName: bad\nuserAccountControl: nope\n"
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let url = try scratch.write("d.ldif", text)
+        let single = try LDIFReader(segmentThreshold: .max, parallelism: 1).read(path: url.path, file: "d.ldif", progress: nil)
+        let split = try LDIFReader(segmentThreshold: 1, parallelism: parts).read(path: url.path, file: "d.ldif", progress: nil)
+        #expect(try SegmentedFile(path: url.path, size: text.utf8.count, parts: parts).segments.count == parts)
+        #expect(split.accounts == single.accounts)
+        #expect(split.groups == single.groups)
+        #expect(split.domains == single.domains)
+        #expect(split.log.diagnostics == single.log.diagnostics)
+        #expect(split.log.diagnostics.map(\.location.line) == [text.split(separator: "\n", omittingEmptySubsequences: false).count - 1])
+        #expect(split.log.recordsRead == single.log.recordsRead && split.log.recordsRejected == 1)
+    }
+
+    @Test("the NetBIOS domain guess is the first DC= label, whatever the case and escaping before it")
+    func netBIOSGuess() {
+        var cache = DomainNameCache()
+        func guess(_ dn: String) -> String? { Array(dn.utf8).withUnsafeBufferPointer { cache.netBIOSGuess($0) } }
+        #expect(guess("CN=x,OU=Staff,DC=riverside,DC=nhs,DC=local") == "RIVERSIDE")
+        #expect(guess("CN=Smith\\, dc=fake,OU=Staff, dc=Trust,DC=nhs") == "TRUST")
+        #expect(guess("CN=x,OU=Staff") == nil)
     }
 
     @Test("content is recognised as LDIF whatever the file is called")

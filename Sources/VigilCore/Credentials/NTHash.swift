@@ -23,6 +23,7 @@ public struct NTHash: Sendable, Hashable, Comparable {
     }
 
     /// Parses 32 hexadecimal digits (either case); `nil` for anything else.
+    @inlinable
     public init?(hex: some Collection<UInt8>) {
         guard hex.count == 32 else { return nil }
         var high: UInt64 = 0
@@ -82,7 +83,7 @@ extension NTHash: CustomStringConvertible, CustomDebugStringConvertible {
 /// Hexadecimal digit helpers shared by the hash types and readers.
 public enum HexDigit {
     /// The value of an ASCII hex digit, or `nil`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func value(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")

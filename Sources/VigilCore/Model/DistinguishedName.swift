@@ -36,24 +36,47 @@ public enum DistinguishedName {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// The values of the `DC=` components, in order (`["trust", "nhs", "uk"]`).
+    /// The values of the `DC=` components, in order (`["trust", "nhs", "uk"]`). Scans bytes: it runs once per account.
     public static func domainComponents(_ dn: String) -> [String] {
-        rdns(dn).compactMap { rdn in
-            let parts = rdn.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, parts[0].trimmingSpaces.lowercased() == "dc" else { return nil }
-            return String(parts[1].trimmingSpaces)
+        var components: [String] = []
+        var utf8 = dn.utf8[...]
+        while !utf8.isEmpty {
+            // At the start of an RDN: skip spaces, test for `dc=`.
+            while utf8.first == UInt8(ascii: " ") { utf8 = utf8.dropFirst() }
+            let isDomainComponent =
+                utf8.count >= 3 && lowered(utf8[utf8.startIndex]) == UInt8(ascii: "d")
+                && lowered(utf8[utf8.index(after: utf8.startIndex)]) == UInt8(ascii: "c")
+            var valueStart = utf8.startIndex
+            if isDomainComponent {
+                var cursor = utf8.index(utf8.startIndex, offsetBy: 2)
+                while cursor < utf8.endIndex, utf8[cursor] == UInt8(ascii: " ") { cursor = utf8.index(after: cursor) }
+                if cursor < utf8.endIndex, utf8[cursor] == UInt8(ascii: "=") { valueStart = utf8.index(after: cursor) }
+            }
+            // Find the end of this RDN: the next unescaped comma.
+            var cursor = utf8.startIndex
+            var escaped = false
+            while cursor < utf8.endIndex {
+                let byte = utf8[cursor]
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: ",") {
+                    break
+                }
+                cursor = utf8.index(after: cursor)
+            }
+            if valueStart != utf8.startIndex {
+                components.append(String(Substring(utf8[valueStart..<cursor]).trimmingSpaces))
+            }
+            utf8 = cursor < utf8.endIndex ? utf8[utf8.index(after: cursor)...] : utf8[utf8.endIndex...]
         }
+        return components
     }
 
     /// The DNS name from the `DC=` components (`trust.nhs.uk`).
     public static func dnsName(_ dn: String) -> String {
         domainComponents(dn).joined(separator: ".")
-    }
-
-    /// The usual NetBIOS domain name: the first `DC=` label upper-cased. AD lets administrators choose another, which
-    /// an LDIF of users does not show; hash dumps carry the real one.
-    public static func netBIOSGuess(_ dn: String) -> String? {
-        domainComponents(dn).first.map { $0.uppercased() }
     }
 
     /// The value of the first RDN (`Domain Admins` for `CN=Domain Admins,CN=Users,…`), unescaped.

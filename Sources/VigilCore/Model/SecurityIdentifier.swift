@@ -13,11 +13,18 @@ public struct SecurityIdentifier: Codable, Sendable, Hashable, Comparable {
     /// Decodes the binary form stored in `objectSid`: revision, count, 6-byte big-endian authority, little-endian
     /// sub-authorities. Returns `nil` unless the bytes are a well-formed revision-1 SID.
     public init?(bytes: some Collection<UInt8>) {
-        let bytes = Array(bytes)
+        guard let sid = Array(bytes).withUnsafeBufferPointer({ SecurityIdentifier(buffer: $0) }) else { return nil }
+        self = sid
+    }
+
+    /// Decodes the binary form from a buffer (the readers' fast path).
+    public init?(buffer bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count >= 8, bytes[0] == 1 else { return nil }
         let count = Int(bytes[1])
         guard count <= 15, bytes.count == 8 + 4 * count else { return nil }
-        authority = bytes[2..<8].reduce(0) { $0 << 8 | UInt64($1) }
+        var authority: UInt64 = 0
+        for index in 2..<8 { authority = authority << 8 | UInt64(bytes[index]) }
+        self.authority = authority
         subAuthorities = (0..<count).map { index in
             let base = 8 + 4 * index
             return UInt32(bytes[base]) | UInt32(bytes[base + 1]) << 8 | UInt32(bytes[base + 2]) << 16

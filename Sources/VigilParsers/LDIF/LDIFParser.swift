@@ -22,40 +22,78 @@ public struct LDIFParser: Sendable {
     /// Parses the file at `path`, calling `body` with each well-formed content record and the log, so that the caller
     /// can reject a record on grounds of its own. Malformed records are logged to `log` (position and what was expected,
     /// never the content) and skipped.
+    /// - Parameter range: the bytes to parse (whole records, see `SegmentedFile`), or `nil` for the whole file.
+    /// - Returns: the number of lines read.
+    @discardableResult
     public func parse(
         path: String,
+        range: Range<Int>? = nil,
         log: inout DiagnosticLog,
         progress: ((Int) -> Void)? = nil,
         _ body: (LDIFRecord, inout DiagnosticLog) throws -> Void
-    ) throws {
+    ) throws -> Int {
         var state = ParserState()
-        try LineReader(path: path).forEachLine(progress: progress) { line in
+        state.sawFirstRecord = (range?.lowerBound ?? 0) > 0
+        let lines = try LineReader(path: path, range: range).forEachLine(progress: progress) { line in
             try state.consume(line, table: attributeTable, log: &log, body: body)
         }
         try state.finishRecord(table: attributeTable, log: &log, body: body)
+        return lines
     }
 }
 
-/// Case-insensitive lookup of wanted attribute names, bucketed by length.
+/// Case-insensitive lookup of wanted attribute names. Each name (at most 24 bytes) is packed lower-cased into three
+/// words, so a lookup is a handful of integer comparisons with no allocation.
 struct AttributeTable: Sendable {
-    private var byLength: [[(name: [UInt8], index: Int)]] = Array(repeating: [], count: 64)
+    private struct Entry: Sendable {
+        var length: Int
+        var words: (UInt64, UInt64, UInt64)
+        var index: Int
+    }
+
+    private var entries: [Entry] = []
+    static let maximumLength = 24
 
     init(_ names: [String]) {
         for (index, name) in names.enumerated() {
             let bytes = Array(name.lowercased().utf8)
-            if bytes.count < byLength.count { byLength[bytes.count].append((bytes, index)) }
+            precondition(bytes.count <= Self.maximumLength, "attribute names are at most 24 bytes")
+            let words = bytes.withUnsafeBufferPointer { Self.pack($0, length: $0.count) }
+            entries.append(Entry(length: bytes.count, words: words, index: index))
         }
+    }
+
+    @inline(__always)
+    private static func pack(_ name: UnsafeBufferPointer<UInt8>, length: Int) -> (UInt64, UInt64, UInt64) {
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        for offset in 0..<length {
+            let byte = UInt64(ASCII.lower(name[offset])) << (8 * UInt64(offset & 7))
+            switch offset >> 3 {
+            case 0: words.0 |= byte
+            case 1: words.1 |= byte
+            default: words.2 |= byte
+            }
+        }
+        return words
     }
 
     /// The index of the attribute named by `name` (options after `;` ignored), or `nil` when not wanted.
     func index(of name: UnsafeBufferPointer<UInt8>) -> Int? {
-        var length = name.count
-        if let semicolon = name.firstIndex(of: UInt8(ascii: ";")) { length = semicolon }
-        guard length < byLength.count else { return nil }
-        candidates: for candidate in byLength[length] {
-            for offset in 0..<length where ASCII.lower(name[offset]) != candidate.name[offset] { continue candidates }
-            return candidate.index
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var length = 0
+        while length < name.count {
+            let byte = name[length]
+            if byte == UInt8(ascii: ";") { break }
+            guard length < Self.maximumLength else { return nil }
+            let shifted = UInt64(ASCII.lower(byte)) << (8 * UInt64(length & 7))
+            switch length >> 3 {
+            case 0: words.0 |= shifted
+            case 1: words.1 |= shifted
+            default: words.2 |= shifted
+            }
+            length += 1
         }
+        for entry in entries where entry.length == length && entry.words == words { return entry.index }
         return nil
     }
 }

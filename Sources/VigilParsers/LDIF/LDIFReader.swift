@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VigilCore
 
 /// Reads an Active Directory export in LDIF into accounts, groups and domains (with the domain password policy).
@@ -14,7 +15,19 @@ public struct LDIFReader: EvidenceReader {
             "ldifde -f directory.ldif -r \"(|(objectClass=user)(objectClass=group)(objectClass=domainDNS))\" -l \"sAMAccountName,userAccountControl,pwdLastSet,lastLogonTimestamp,whenCreated,accountExpires,objectSid,memberOf,member,adminCount,servicePrincipalName,primaryGroupID,displayName,givenName,sn,minPwdLength,pwdHistoryLength,lockoutThreshold,maxPwdAge,minPwdAge,pwdProperties\""
     )
 
-    public init() {}
+    /// Files at least this large are parsed in segments on every core.
+    let segmentThreshold: Int
+    /// How many segments to parse at once.
+    let parallelism: Int
+
+    public init() {
+        self.init(segmentThreshold: SegmentedFile.minimumSize, parallelism: ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    init(segmentThreshold: Int, parallelism: Int) {
+        self.segmentThreshold = segmentThreshold
+        self.parallelism = parallelism
+    }
 
     public func recognises(_ sample: TextSample) -> Bool {
         for line in sample.lines() where !line.hasPrefix("#") {
@@ -25,17 +38,29 @@ public struct LDIFReader: EvidenceReader {
         return false
     }
 
+    /// Reads the file, splitting a large one into segments of whole records parsed on every core.
     public func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment {
-        var fragment = EvidenceFragment(file: file)
-        var log = fragment.log
-        let mapper = DirectoryEntryMapper(file: file)
-        try LDIFParser(attributes: DirectoryAttribute.names).parse(path: path, log: &log, progress: progress) {
-            record,
-            log in
-            mapper.map(record, into: &fragment, log: &log)
+        let size = try RawFile.size(of: path)
+        let segmented = try SegmentedFile(path: path, size: size, parts: size >= segmentThreshold ? parallelism : 1)
+        let readSoFar = Mutex([Int](repeating: 0, count: segmented.segments.count))
+        let parts = try segmented.map { index, range in
+            var fragment = EvidenceFragment(file: file)
+            var log = fragment.log
+            var mapper = DirectoryEntryMapper(file: file)
+            let lines = try LDIFParser(attributes: DirectoryAttribute.names).parse(
+                path: path,
+                range: segmented.segments.count > 1 ? range : nil,
+                log: &log,
+                progress: progress.map { report in
+                    { bytes in report(readSoFar.withLock { $0[index] = bytes; return $0.reduce(0, +) }) }
+                }
+            ) { record, log in
+                mapper.map(record, into: &fragment, log: &log)
+            }
+            fragment.log = log
+            return (fragment, lines)
         }
-        fragment.log = log
-        return fragment
+        return EvidenceFragment(segments: parts)
     }
 }
 
@@ -57,6 +82,10 @@ enum DirectoryAttribute: Int, CaseIterable {
 /// Turns LDIF records into directory model values.
 struct DirectoryEntryMapper {
     let file: String
+    /// Domain names already derived, by the bytes of their first `DC=` value: an export names only a few domains.
+    var domainNames = DomainNameCache()
+    /// Repeated values (group DNs in `memberOf` and `member`) share one string.
+    var interner = StringInterner()
 
     /// The kind of directory object a record holds.
     enum EntryClass {
@@ -70,13 +99,15 @@ struct DirectoryEntryMapper {
         var message: String
     }
 
-    func map(_ record: LDIFRecord, into fragment: inout EvidenceFragment, log: inout DiagnosticLog) {
+    mutating func map(_ record: LDIFRecord, into fragment: inout EvidenceFragment, log: inout DiagnosticLog) {
         do {
-            switch entryClass(record) {
-            case .user, .computer: fragment.accounts.append(try account(record))
-            case .group: fragment.groups.append(try group(record))
-            case .domain: fragment.domains.append(try domain(record))
-            case .other: break
+            try record.withView { (record) throws(Rejection) in
+                switch entryClass(record) {
+                case .user, .computer: fragment.accounts.append(try account(record))
+                case .group: fragment.groups.append(try group(record))
+                case .domain: fragment.domains.append(try domain(record))
+                case .other: break
+                }
             }
         } catch {
             log.recordsRead -= 1
@@ -84,10 +115,11 @@ struct DirectoryEntryMapper {
         }
     }
 
-    private func entryClass(_ record: LDIFRecord) -> EntryClass {
+    private func entryClass(_ record: LDIFRecordView) -> EntryClass {
         var result = EntryClass.other
-        for (value, _) in record.values(DirectoryAttribute.objectClass.rawValue) {
-            if ASCII.equalsLowercase(value, "computer") { return .computer }
+        record.forEachValue(DirectoryAttribute.objectClass.rawValue) { value, _ in
+            if result == .computer { return }
+            if ASCII.equalsLowercase(value, "computer") { result = .computer }
             if ASCII.equalsLowercase(value, "user") { result = .user }
             if ASCII.equalsLowercase(value, "group") { result = .group }
             if ASCII.equalsLowercase(value, "domaindns") { result = .domain }
@@ -95,7 +127,7 @@ struct DirectoryEntryMapper {
         return result
     }
 
-    private func account(_ record: LDIFRecord) throws(Rejection) -> Account {
+    private mutating func account(_ record: LDIFRecordView) throws(Rejection) -> Account {
         let dn = try text(record.distinguishedName, line: record.line, attribute: "dn")
         guard let name = try string(record, .samAccountName) else {
             throw Rejection(
@@ -117,7 +149,7 @@ struct DirectoryEntryMapper {
         let commonName = try string(record, .cn)
         return Account(
             name: name,
-            domain: DistinguishedName.netBIOSGuess(dn),
+            domain: domainNames.netBIOSGuess(record.distinguishedName),
             displayName: displayName ?? commonName,
             givenName: try string(record, .givenName),
             surname: try string(record, .sn),
@@ -137,7 +169,7 @@ struct DirectoryEntryMapper {
         )
     }
 
-    private func group(_ record: LDIFRecord) throws(Rejection) -> DirectoryGroup {
+    private mutating func group(_ record: LDIFRecordView) throws(Rejection) -> DirectoryGroup {
         let dn = try text(record.distinguishedName, line: record.line, attribute: "dn")
         let accountName = try string(record, .samAccountName)
         let commonName = try string(record, .cn)
@@ -151,7 +183,7 @@ struct DirectoryEntryMapper {
         )
     }
 
-    private func domain(_ record: LDIFRecord) throws(Rejection) -> DirectoryDomain {
+    private func domain(_ record: LDIFRecordView) throws(Rejection) -> DirectoryDomain {
         let dn = try text(record.distinguishedName, line: record.line, attribute: "dn")
         let properties = try integer(record, .pwdProperties)
         let policy = PasswordPolicy(
@@ -180,7 +212,7 @@ struct DirectoryEntryMapper {
 
     // MARK: Values
 
-    private func text(_ bytes: ArraySlice<UInt8>, line: Int, attribute: String) throws(Rejection) -> String {
+    private func text(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, attribute: String) throws(Rejection) -> String {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw Rejection(
                 line: line, code: "ldif.invalid-utf8",
@@ -189,20 +221,26 @@ struct DirectoryEntryMapper {
         return text
     }
 
-    private func string(_ record: LDIFRecord, _ attribute: DirectoryAttribute) throws(Rejection) -> String? {
+    private func string(_ record: LDIFRecordView, _ attribute: DirectoryAttribute) throws(Rejection) -> String? {
         guard let (bytes, line) = record.first(attribute.rawValue) else { return nil }
         return try text(bytes, line: line, attribute: DirectoryAttribute.names[attribute.rawValue])
     }
 
-    private func strings(_ record: LDIFRecord, _ attribute: DirectoryAttribute) throws(Rejection) -> [String] {
+    private mutating func strings(_ record: LDIFRecordView, _ attribute: DirectoryAttribute) throws(Rejection) -> [String] {
         var result: [String] = []
-        for (bytes, line) in record.values(attribute.rawValue) where !bytes.isEmpty {
-            result.append(try text(bytes, line: line, attribute: DirectoryAttribute.names[attribute.rawValue]))
+        try record.forEachValue(attribute.rawValue) { (bytes, line) throws(Rejection) in
+            guard !bytes.isEmpty else { return }
+            guard let value = self.interner.string(bytes) else {
+                throw Rejection(
+                    line: line, code: "ldif.invalid-utf8",
+                    message: "\(DirectoryAttribute.names[attribute.rawValue]) is not valid UTF-8 (binary values must be written base64 after '::')")
+            }
+            result.append(value)
         }
         return result
     }
 
-    private func integer(_ record: LDIFRecord, _ attribute: DirectoryAttribute) throws(Rejection) -> Int64? {
+    private func integer(_ record: LDIFRecordView, _ attribute: DirectoryAttribute) throws(Rejection) -> Int64? {
         guard let (bytes, line) = record.first(attribute.rawValue) else { return nil }
         guard let value = ASCII.integer(bytes) else {
             throw Rejection(
@@ -212,21 +250,21 @@ struct DirectoryEntryMapper {
         return value
     }
 
-    private func fileTime(_ record: LDIFRecord, _ attribute: DirectoryAttribute) throws(Rejection) -> Date? {
+    private func fileTime(_ record: LDIFRecordView, _ attribute: DirectoryAttribute) throws(Rejection) -> Date? {
         guard let ticks = try integer(record, attribute) else { return nil }
         return WindowsFileTime.date(fromTicks: ticks)
     }
 
-    private func securityIdentifier(_ record: LDIFRecord) throws(Rejection) -> SecurityIdentifier? {
+    private func securityIdentifier(_ record: LDIFRecordView) throws(Rejection) -> SecurityIdentifier? {
         guard let (bytes, line) = record.first(DirectoryAttribute.objectSid.rawValue) else { return nil }
-        if let sid = SecurityIdentifier(bytes: bytes) { return sid }
+        if let sid = SecurityIdentifier(buffer: bytes) { return sid }
         if let text = String(validating: bytes, as: UTF8.self), let sid = SecurityIdentifier(text) { return sid }
         throw Rejection(
             line: line, code: "ldif.invalid-sid",
             message: "objectSid: expected a binary SID (base64 after '::') or S-1-… text")
     }
 
-    private func generalizedTime(_ record: LDIFRecord, _ attribute: DirectoryAttribute) throws(Rejection) -> Date? {
+    private func generalizedTime(_ record: LDIFRecordView, _ attribute: DirectoryAttribute) throws(Rejection) -> Date? {
         guard let (bytes, line) = record.first(attribute.rawValue) else { return nil }
         guard let date = GeneralizedTime.date(bytes) else {
             throw Rejection(
@@ -236,5 +274,48 @@ struct DirectoryEntryMapper {
             )
         }
         return date
+    }
+}
+
+/// The NetBIOS-name guess (first `DC=` label, upper-cased) for DNs, cached by that label's bytes.
+struct DomainNameCache {
+    private var names: [[UInt8]: String] = [:]
+
+    /// The guess for the DN `dn`, or `nil` when it has no `DC=` component.
+    mutating func netBIOSGuess(_ dn: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let label = Self.firstDomainComponent(dn) else { return nil }
+        if let known = names[label] { return known }
+        let name = String(decoding: label, as: UTF8.self).uppercased()
+        names[label] = name
+        return name
+    }
+
+    /// The bytes of the first `DC=` value: the RDN after a comma (or at the start) whose type is `dc`.
+    static func firstDomainComponent(_ dn: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var index = dn.startIndex
+        var atStart = true
+        var escaped = false
+        while index < dn.endIndex {
+            let byte = dn[index]
+            if atStart, byte != UInt8(ascii: " ") {
+                atStart = false
+                if index + 2 < dn.endIndex, ASCII.lower(byte) == UInt8(ascii: "d"), ASCII.lower(dn[index + 1]) == UInt8(ascii: "c"),
+                    dn[index + 2] == UInt8(ascii: "=")
+                {
+                    var end = index + 3
+                    while end < dn.endIndex, dn[end] != UInt8(ascii: ",") { end += 1 }
+                    return Array(dn[(index + 3)..<end]).map(ASCII.lower)
+                }
+            }
+            if escaped {
+                escaped = false
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            } else if byte == UInt8(ascii: ",") {
+                atStart = true
+            }
+            index += 1
+        }
+        return nil
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import VigilCore
 
 /// Reads NT hash dumps in the pwdump layout that `secretsdump.py`, `pwdump`, `fgdump` and DSInternals write:
@@ -21,7 +20,8 @@ public struct PwdumpReader: EvidenceReader {
         var matches = 0
         for line in sample.lines() {
             if line.hasPrefix("[") { continue }
-            guard PwdumpLine.parse(Array(line.utf8)) != nil else { return false }
+            let parsed = Array(line.utf8).withUnsafeBufferPointer { PwdumpLine.parse($0) }
+            guard parsed != nil else { return false }
             matches += 1
             if matches >= 3 { return true }
         }
@@ -30,110 +30,197 @@ public struct PwdumpReader: EvidenceReader {
 
     public func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment {
         var fragment = EvidenceFragment(file: file)
-        var indexByName: [String: Int] = [:]
-        var history: [(line: Int, name: String, rid: UInt32, position: Int, hash: NTHash)] = []
-        var cleartextLines = 0
-
+        var state = PwdumpState(file: file)
+        var log = fragment.log
         try LineReader(path: path, maxLineLength: 64 << 10).forEachLine(progress: progress) { line in
-            if line.isOverlong {
-                fragment.log.reject(
-                    line: line.number, code: "pwdump.line-too-long",
-                    "line longer than 64 KiB; expected 'user:rid:lmhash:nthash:::'")
-                return
-            }
-            let bytes = line.bytes
-            if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) || bytes[0] == UInt8(ascii: "[") {
-                return
-            }
-            if PwdumpLine.isKerberosKey(bytes) { return }
-            if PwdumpLine.isCleartext(bytes) {
-                cleartextLines += 1
-                return
-            }
-            guard let parsed = PwdumpLine.parse(Array(bytes)) else {
-                fragment.log.reject(
-                    line: line.number, code: "pwdump.malformed", PwdumpLine.explainFailure(Array(bytes)))
-                return
-            }
-            guard let name = String(validating: parsed.name, as: UTF8.self),
-                let domain = parsed.domain.map({ String(validating: $0, as: UTF8.self) }) ?? .some(nil)
-            else {
-                fragment.log.reject(line: line.number, code: "pwdump.invalid-utf8", "account name is not valid UTF-8")
-                return
-            }
-            let reference = EvidenceReference(file: file, line: line.number)
-            if let (base, position) = PwdumpLine.historyEntry(name) {
-                if let hash = parsed.ntHash { history.append((line.number, base, parsed.rid, position, hash)) }
-                fragment.log.recordsRead += 1
-                return
-            }
-            let key = name.lowercased()
-            if indexByName[key] != nil {
-                fragment.log.warn(
-                    line: line.number, code: "pwdump.duplicate-account",
-                    "account appears more than once; the first entry is used")
-                return
-            }
-            indexByName[key] = fragment.credentials.count
-            fragment.credentials.append(
-                CredentialRecord(
-                    accountName: name,
-                    domain: domain,
-                    rid: parsed.rid,
-                    ntHash: parsed.ntHash,
-                    hasLMHash: parsed.hasLMHash,
-                    source: reference
-                )
-            )
-            fragment.log.recordsRead += 1
+            state.consume(line, into: &fragment.credentials, log: &log)
         }
-
-        for entry in history.sorted(by: { ($0.name, $0.position) < ($1.name, $1.position) }) {
-            guard let index = indexByName[entry.name.lowercased()], fragment.credentials[index].rid == entry.rid else {
-                fragment.log.warn(
-                    line: entry.line, code: "pwdump.orphan-history",
-                    "password history entry has no current-hash line for the same account and RID; ignored")
-                continue
-            }
-            fragment.credentials[index].history.append(entry.hash)
-        }
-        if cleartextLines > 0 {
-            fragment.log.warn(
-                line: nil, code: "pwdump.cleartext",
-                "\(cleartextLines) cleartext password line(s) (reversible encryption) were dropped unread; rotate those passwords"
-            )
-        }
+        state.finish(into: &fragment.credentials, log: &log)
+        fragment.log = log
         return fragment
     }
 }
 
-/// One parsed `[domain\]user:rid:lmhash:nthash:::` line.
+/// The running state of a dump being read: which accounts were seen, and history lines waiting for their account.
+private struct PwdumpState {
+    let file: String
+    var indexByName: [String: Int] = [:]
+    /// The account of the last current-hash line: history lines usually follow it directly.
+    var last: (index: Int, name: [UInt8])?
+    var pendingHistory: [(line: Int, name: String, rid: UInt32, position: Int, hash: NTHash)] = []
+    var cleartextLines = 0
+    var lastDomain: (bytes: [UInt8], text: String)?
+
+    init(file: String) {
+        self.file = file
+    }
+
+    mutating func consume(_ line: LineReader.Line, into credentials: inout [CredentialRecord], log: inout DiagnosticLog) {
+        if line.isOverlong {
+            log.reject(line: line.number, code: "pwdump.line-too-long", "line longer than 64 KiB; expected 'user:rid:lmhash:nthash:::'")
+            return
+        }
+        let bytes = line.bytes
+        guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }), first != UInt8(ascii: "[") else { return }
+        switch PwdumpLine.classify(bytes) {
+        case .ignored:
+            return
+        case .cleartext:
+            cleartextLines += 1
+            return
+        case .malformed:
+            log.reject(line: line.number, code: "pwdump.malformed", PwdumpLine.explainFailure(Array(bytes)))
+            return
+        case .hashes(let parsed):
+            record(parsed, bytes: bytes, line: line.number, into: &credentials, log: &log)
+        }
+    }
+
+    private mutating func record(_ parsed: PwdumpLine, bytes: UnsafeBufferPointer<UInt8>, line: Int, into credentials: inout [CredentialRecord], log: inout DiagnosticLog) {
+        let nameBytes = UnsafeBufferPointer(rebasing: bytes[parsed.name])
+        if let position = parsed.historyPosition {
+            log.recordsRead += 1
+            guard let hash = parsed.ntHash else { return }
+            if let last, credentials[last.index].rid == parsed.rid, nameBytes.elementsEqual(last.name, by: { ASCII.lower($0) == $1 }) {
+                credentials[last.index].history.append(hash)
+                return
+            }
+            guard let name = String(validating: nameBytes, as: UTF8.self) else {
+                log.reject(line: line, code: "pwdump.invalid-utf8", "account name is not valid UTF-8")
+                return
+            }
+            pendingHistory.append((line, name, parsed.rid, position, hash))
+            return
+        }
+        guard let name = String(validating: nameBytes, as: UTF8.self) else {
+            log.reject(line: line, code: "pwdump.invalid-utf8", "account name is not valid UTF-8")
+            return
+        }
+        var domain: String?
+        if let range = parsed.domain {
+            let domainBytes = UnsafeBufferPointer(rebasing: bytes[range])
+            if let lastDomain, domainBytes.elementsEqual(lastDomain.bytes) {
+                domain = lastDomain.text
+            } else {
+                guard let text = String(validating: domainBytes, as: UTF8.self) else {
+                    log.reject(line: line, code: "pwdump.invalid-utf8", "domain name is not valid UTF-8")
+                    return
+                }
+                lastDomain = (Array(domainBytes), text)
+                domain = text
+            }
+        }
+        let key = nameBytes.contains(where: { $0 &- UInt8(ascii: "A") < 26 || $0 >= 0x80 }) ? name.lowercased() : name
+        if indexByName[key] != nil {
+            log.warn(line: line, code: "pwdump.duplicate-account", "account appears more than once; the first entry is used")
+            last = nil
+            return
+        }
+        indexByName[key] = credentials.count
+        last = (credentials.count, nameBytes.map(ASCII.lower))
+        credentials.append(
+            CredentialRecord(
+                accountName: name,
+                domain: domain,
+                rid: parsed.rid,
+                ntHash: parsed.ntHash,
+                hasLMHash: parsed.hasLMHash,
+                source: EvidenceReference(file: file, line: line)
+            )
+        )
+        log.recordsRead += 1
+    }
+
+    mutating func finish(into credentials: inout [CredentialRecord], log: inout DiagnosticLog) {
+        for entry in pendingHistory.sorted(by: { ($0.name, $0.position) < ($1.name, $1.position) }) {
+            guard let index = indexByName[entry.name.lowercased()], credentials[index].rid == entry.rid else {
+                log.warn(line: entry.line, code: "pwdump.orphan-history", "password history entry has no current-hash line for the same account and RID; ignored")
+                continue
+            }
+            credentials[index].history.append(entry.hash)
+        }
+        if cleartextLines > 0 {
+            log.warn(line: nil, code: "pwdump.cleartext", "\(cleartextLines) cleartext password line(s) (reversible encryption) were dropped unread; rotate those passwords")
+        }
+    }
+}
+
+/// One parsed `[domain\]user:rid:lmhash:nthash:::` line, as byte ranges into the line.
 struct PwdumpLine {
-    var domain: ArraySlice<UInt8>?
-    var name: ArraySlice<UInt8>
+    /// What a line of a dump is.
+    enum Kind {
+        case hashes(PwdumpLine)
+        case cleartext
+        case ignored
+        case malformed
+    }
+
+    var domain: Range<Int>?
+    /// The account name, without any `_historyN` suffix.
+    var name: Range<Int>
+    /// N of a `_historyN` line.
+    var historyPosition: Int?
     var rid: UInt32
     var ntHash: NTHash?
     var hasLMHash: Bool
 
     /// LM hash of the empty password: stored when no LM hash exists.
     static let emptyLM = Array("aad3b435b51404eeaad3b435b51404ee".utf8)
+    static let noPassword = Array("NO PASSWORD".utf8)
+    static let historySuffix = Array("_history".utf8)
 
-    static func parse(_ bytes: [UInt8]) -> PwdumpLine? {
-        var line = bytes[...]
-        if let suffix = line.lastIndex(of: UInt8(ascii: "(")), line[suffix...].starts(with: Array("(status=".utf8)) {
-            line = line[..<suffix]
-            while line.last == 0x20 { line = line.dropLast() }
+    /// Classifies one line.
+    static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> Kind {
+        if let parsed = parse(bytes) { return .hashes(parsed) }
+        var colons: [Int] = []
+        for index in bytes.indices where bytes[index] == UInt8(ascii: ":") {
+            colons.append(index)
+            if colons.count > 2 { break }
         }
-        let fields = line.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
-        guard fields.count == 7, fields[4].isEmpty, fields[5].isEmpty, fields[6].isEmpty, !fields[0].isEmpty,
-            let rid = ASCII.integer(fields[1]), rid >= 0, rid <= UInt32.max
-        else { return nil }
-        let lm = fields[2]
-        let nt = fields[3]
+        if colons.count >= 2 {
+            let type = bytes[(colons[0] + 1)..<colons[1]]
+            if type.elementsEqual("CLEARTEXT".utf8) { return .cleartext }
+            if colons.count == 2 {
+                for prefix in ["aes", "des-", "rc4", "dec-"] where type.starts(with: prefix.utf8) { return .ignored }
+            }
+        }
+        return .malformed
+    }
+
+    /// Parses a hash line; `nil` for anything else.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> PwdumpLine? {
+        var end = bytes.count
+        if end > 0, bytes[end - 1] == UInt8(ascii: ")"), let open = bytes.lastIndex(of: UInt8(ascii: "(")),
+            bytes[open...].starts(with: "(status=".utf8)
+        {
+            end = open
+            while end > 0, bytes[end - 1] == 0x20 { end -= 1 }
+        }
+        var colons = (0, 0, 0, 0, 0, 0)
+        var count = 0
+        for index in 0..<end where bytes[index] == UInt8(ascii: ":") {
+            switch count {
+            case 0: colons.0 = index
+            case 1: colons.1 = index
+            case 2: colons.2 = index
+            case 3: colons.3 = index
+            case 4: colons.4 = index
+            case 5: colons.5 = index
+            default: return nil
+            }
+            count += 1
+        }
+        // Seven fields, the last three empty: `name:rid:lm:nt:::`.
+        guard count == 6, colons.4 == colons.3 + 1, colons.5 == colons.4 + 1, colons.5 == end - 1, colons.0 > 0 else { return nil }
+        guard let rid = ASCII.integer(bytes[(colons.0 + 1)..<colons.1]), rid >= 0, rid <= UInt32.max else {
+            return nil
+        }
+        let lm = bytes[(colons.1 + 1)..<colons.2]
+        let nt = bytes[(colons.2 + 1)..<colons.3]
         let hasLM: Bool
         if lm.count == 32, lm.allSatisfy({ HexDigit.value($0) != nil }) {
             hasLM = !lm.elementsEqual(emptyLM) { ASCII.lower($0) == $1 } && !lm.allSatisfy { $0 == UInt8(ascii: "0") }
-        } else if isNoPassword(lm) {
+        } else if lm.starts(with: noPassword) {
             hasLM = false
         } else {
             return nil
@@ -141,19 +228,31 @@ struct PwdumpLine {
         let ntHash: NTHash?
         if let hash = NTHash(hex: nt) {
             ntHash = hash
-        } else if isNoPassword(nt) {
+        } else if nt.starts(with: noPassword) {
             ntHash = nil
         } else {
             return nil
         }
-        var domain: ArraySlice<UInt8>?
-        var name = fields[0]
-        if let slash = name.lastIndex(of: UInt8(ascii: "\\")) {
-            domain = name[..<slash]
-            name = name[(slash + 1)...]
+        var nameStart = 0
+        var domain: Range<Int>?
+        if let slash = bytes[0..<colons.0].lastIndex(of: UInt8(ascii: "\\")) {
+            domain = 0..<slash
+            nameStart = slash + 1
         }
-        guard !name.isEmpty else { return nil }
-        return PwdumpLine(domain: domain, name: name, rid: UInt32(rid), ntHash: ntHash, hasLMHash: hasLM)
+        var nameEnd = colons.0
+        guard nameStart < nameEnd else { return nil }
+        var historyPosition: Int?
+        // `name_historyN`: digits at the end after `_history`.
+        var digitsStart = nameEnd
+        while digitsStart > nameStart, bytes[digitsStart - 1] &- UInt8(ascii: "0") < 10 { digitsStart -= 1 }
+        if digitsStart < nameEnd, digitsStart - nameStart > historySuffix.count,
+            bytes[(digitsStart - historySuffix.count)..<digitsStart].elementsEqual(historySuffix),
+            let position = ASCII.integer(bytes[digitsStart..<nameEnd])
+        {
+            historyPosition = Int(position)
+            nameEnd = digitsStart - historySuffix.count
+        }
+        return PwdumpLine(domain: domain, name: nameStart..<nameEnd, historyPosition: historyPosition, rid: UInt32(rid), ntHash: ntHash, hasLMHash: hasLM)
     }
 
     /// What was wrong with a line that did not parse, without quoting it.
@@ -162,39 +261,8 @@ struct PwdumpLine {
         let expected = "expected 'user:rid:lmhash:nthash:::'"
         guard fields.count == 7 else { return "\(expected): found \(fields.count) ':'-separated fields instead of 7" }
         if ASCII.integer(fields[1]) == nil { return "\(expected): the RID (field 2) is not a number" }
-        if fields[2].count != 32 {
-            return "\(expected): the LM hash (field 3) is \(fields[2].count) characters, not 32 hex digits"
-        }
-        if fields[3].count != 32 {
-            return "\(expected): the NT hash (field 4) is \(fields[3].count) characters, not 32 hex digits"
-        }
+        if fields[2].count != 32 { return "\(expected): the LM hash (field 3) is \(fields[2].count) characters, not 32 hex digits" }
+        if fields[3].count != 32 { return "\(expected): the NT hash (field 4) is \(fields[3].count) characters, not 32 hex digits" }
         return "\(expected): a hash field holds characters other than hex digits"
-    }
-
-    /// pwdump6/fgdump write `NO PASSWORD*********************` for a missing hash.
-    static func isNoPassword(_ field: ArraySlice<UInt8>) -> Bool {
-        field.starts(with: Array("NO PASSWORD".utf8))
-    }
-
-    /// `user:aes256-cts-hmac-sha1-96:hex`, `user:des-cbc-md5:hex` and similar Kerberos key lines.
-    static func isKerberosKey(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let fields = bytes.split(separator: UInt8(ascii: ":"), maxSplits: 2, omittingEmptySubsequences: false)
-        guard fields.count == 3 else { return false }
-        let type = String(decoding: fields[1], as: UTF8.self)
-        return type.hasPrefix("aes") || type.hasPrefix("des-") || type.hasPrefix("rc4") || type.hasPrefix("dec-")
-    }
-
-    /// `user:CLEARTEXT:password` lines secretsdump writes for reversibly encrypted passwords.
-    static func isCleartext(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let fields = bytes.split(separator: UInt8(ascii: ":"), maxSplits: 2, omittingEmptySubsequences: false)
-        return fields.count == 3 && fields[1].elementsEqual("CLEARTEXT".utf8)
-    }
-
-    /// `name_historyN` → (`name`, N).
-    static func historyEntry(_ name: String) -> (String, Int)? {
-        guard let range = name.range(of: "_history", options: .backwards),
-            let position = Int(name[range.upperBound...]), !name[..<range.lowerBound].isEmpty
-        else { return nil }
-        return (String(name[..<range.lowerBound]), position)
     }
 }

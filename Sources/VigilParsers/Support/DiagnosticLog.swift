@@ -29,6 +29,12 @@ public struct DiagnosticLog: Sendable {
         add(.warning, line: line, code: code, message)
     }
 
+    /// Counts diagnostics that were not kept (from a merged log), `rejected` of them rejections.
+    mutating func addUnkept(_ count: Int, rejected: Int) {
+        self.count += count
+        recordsRejected += rejected
+    }
+
     private mutating func add(_ level: Diagnostic.Level, line: Int?, code: String, _ message: String) {
         count += 1
         guard diagnostics.count < EvidenceFileSummary.diagnosticLimit else { return }

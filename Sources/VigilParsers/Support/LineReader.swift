@@ -23,21 +23,33 @@ public struct LineReader: Sendable {
     public let chunkSize: Int
     /// The longest line delivered whole.
     public let maxLineLength: Int
+    /// The bytes of the file to read; `nil` for all of it. A range not starting at 0 is read as UTF-8, with line numbers
+    /// counted from its start (see ``SegmentedFile``).
+    public let range: Range<Int>?
 
-    public init(path: String, chunkSize: Int = 1 << 20, maxLineLength: Int = 8 << 20) {
+    public init(path: String, chunkSize: Int = 1 << 20, maxLineLength: Int = 8 << 20, range: Range<Int>? = nil) {
         self.path = path
         self.chunkSize = chunkSize
         self.maxLineLength = maxLineLength
+        self.range = range
     }
 
-    /// Calls `body` for each line in order. `progress` receives the count of raw bytes read so far after each chunk.
+    /// Calls `body` for each line in order, and returns the number of lines. `progress` receives the count of raw bytes
+    /// read so far after each chunk.
+    @discardableResult
     public func forEachLine(
         progress: ((Int) -> Void)? = nil,
         _ body: (Line) throws -> Void
-    ) throws {
+    ) throws -> Int {
         let file = try RawFile(path: path)
         defer { file.close() }
         var decoder = TextDecoder()
+        var remaining = Int.max
+        if let range {
+            try file.seek(to: range.lowerBound)
+            remaining = range.count
+            if range.lowerBound > 0 { decoder = TextDecoder(encoding: .utf8) }
+        }
         var raw = [UInt8](repeating: 0, count: chunkSize)
         var pending: [UInt8] = []
         pending.reserveCapacity(chunkSize * 2)
@@ -99,9 +111,11 @@ public struct LineReader: Sendable {
             }
         }
 
-        while true {
-            let count = try raw.withUnsafeMutableBytes { try file.read(into: $0) }
+        while remaining > 0 {
+            let want = min(chunkSize, remaining)
+            let count = try raw.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
             if count == 0 { break }
+            remaining -= count
             consumedRaw += count
             decoder.decode(raw[0..<count], into: &pending)
             try drain(final: false)
@@ -109,6 +123,7 @@ public struct LineReader: Sendable {
         }
         decoder.finish(into: &pending)
         try drain(final: true)
+        return lineNumber
     }
 }
 
@@ -132,6 +147,19 @@ struct RawFile {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }
             if errno == EINTR { continue }
+            throw EvidenceError.readFailed(path: path, errno: errno)
+        }
+    }
+
+    /// The size of the regular file at `path`.
+    static func size(of path: String) throws -> Int {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw EvidenceError.cannotOpen(path: path, errno: errno) }
+        return Int(status.st_size)
+    }
+
+    func seek(to offset: Int) throws {
+        guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
             throw EvidenceError.readFailed(path: path, errno: errno)
         }
     }

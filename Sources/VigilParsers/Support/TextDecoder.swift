@@ -16,6 +16,11 @@ public struct TextDecoder: Sendable {
 
     public init() {}
 
+    /// A decoder for text known to be in `encoding` (no detection, no byte-order mark expected).
+    public init(encoding: Encoding) {
+        self.encoding = encoding
+    }
+
     /// Appends the UTF-8 form of `bytes` to `output`.
     public mutating func decode(_ bytes: ArraySlice<UInt8>, into output: inout [UInt8]) {
         var input = bytes
