@@ -243,34 +243,35 @@ public struct AccountHygieneAnalyzer: Analyzer {
 
         var findings: [Finding] = []
         for (number, members) in groups.enumerated() {
-            let privileged = members.filter(directory.isPrivileged)
+            let privileged = Set(members.filter(directory.isPrivileged))
+            let subjects = Dictionary(uniqueKeysWithValues: members.map { ($0, Subject.account(directory.accounts[$0])) })
+            // Privileged members first: they are what makes the sharing critical.
+            let relatedOrder = members.filter(privileged.contains) + members.filter { !privileged.contains($0) }
             let groupLabel = "shared-password group \(number + 1)"
             for index in members {
                 let account = directory.accounts[index]
-                let others = members.filter { $0 != index }
-                let isPrivileged = directory.isPrivileged(index)
-                let privilegedOthers = others.filter(directory.isPrivileged).count
-                var detail =
-                    "This account has the same password as \(others.count) other enabled account\(others.count == 1 ? "" : "s")"
+                let others = members.count - 1
+                let isPrivileged = privileged.contains(index)
+                let privilegedOthers = privileged.count - (isPrivileged ? 1 : 0)
+                var detail = "This account has the same password as \(Wording.count(others, "other enabled account"))"
                 if isPrivileged, let reason = directory.privilege[index] {
-                    detail +=
-                        "; it is privileged (\(reason.explanation)), so each of them holds administrative control."
+                    detail += "; it is privileged (\(reason.explanation)), so each of them holds administrative control."
                 } else if privilegedOthers > 0 {
-                    detail +=
-                        ", \(privilegedOthers == 1 ? "one of them" : "\(privilegedOthers) of them") privileged: whoever knows this password controls the domain."
+                    detail += ", \(privilegedOthers == 1 ? "one of them" : "\(Wording.number(privilegedOthers)) of them") privileged: whoever knows this password controls the domain."
                 } else {
                     detail += "."
                 }
                 var evidence = [account.source]
                 if let source = directory.credentialOfAccount[index]?.source { evidence.append(source) }
+                let related = relatedOrder.lazy.filter { $0 != index }.prefix(Finding.relatedLimit).map { subjects[$0]! }
                 findings.append(
                     Finding(
                         rule: isPrivileged ? .privilegedSharedPassword : .sharedPassword,
                         severity: privileged.isEmpty ? nil : .critical,
-                        subject: .account(account),
+                        subject: subjects[index]!,
                         detail: detail,
                         evidence: evidence,
-                        related: others.map { .account(directory.accounts[$0]) },
+                        related: Array(related),
                         facts: [
                             "sharedGroup": groupLabel, "groupSize": String(members.count),
                             "privilegedInGroup": String(privileged.count),

@@ -63,60 +63,98 @@ public struct DirectoryIndex: Sendable {
         return privilegedGroupNames.contains(group.name.lowercased())
     }
 
+    /// Walks outwards from the privileged groups only, so that an estate of millions of accounts costs one pass over
+    /// accounts (exact DN and `memberOf` look-ups) rather than normalising every DN.
     private static func resolvePrivilege(accounts: [Account], groups: [DirectoryGroup]) -> [Int: Privilege] {
         var groupByDN: [String: Int] = [:]
         for (index, group) in groups.enumerated() {
             groupByDN[DistinguishedName.normalised(group.distinguishedName)] = index
         }
-        var accountByDN: [String: Int] = [:]
-        for (index, account) in accounts.enumerated() {
-            if let dn = account.distinguishedName { accountByDN[DistinguishedName.normalised(dn)] = index }
-        }
-        // Members of each group: from the group's `member` values and from accounts' `memberOf`.
-        var memberGroups = [[Int]](repeating: [], count: groups.count)
-        var memberAccounts = [[Int]](repeating: [], count: groups.count)
-        for (index, group) in groups.enumerated() {
-            for member in group.members {
-                let key = DistinguishedName.normalised(member)
-                if let child = groupByDN[key] {
-                    memberGroups[index].append(child)
-                } else if let account = accountByDN[key] {
-                    memberAccounts[index].append(account)
-                }
-            }
-        }
-        for (index, account) in accounts.enumerated() {
-            for parent in account.memberOf {
-                if let group = groupByDN[DistinguishedName.normalised(parent)] { memberAccounts[group].append(index) }
-            }
-        }
-
-        // Breadth-first from every privileged group at once, so each account's reason is its shortest path.
-        var result: [Int: Privilege] = [:]
-        var primaryPrivileged: [UInt32: String] = [:]
+        // Breadth-first from every privileged group at once: a group's position in `queue` orders reasons, so each
+        // account gets its shortest path.
         var root = [Int?](repeating: nil, count: groups.count)
         var queue: [Int] = []
+        var primaryPrivileged: [UInt32: String] = [:]
         for (index, group) in groups.enumerated() where isPrivileged(group) {
             if let rid = group.sid?.rid, group.sid?.domain != nil { primaryPrivileged[rid] = group.name }
             root[index] = index
             queue.append(index)
         }
+        var accountMembers: [String: Int] = [:]
+        var accountMembersByKey: [String: Int] = [:]
         var head = 0
         while head < queue.count {
             let current = queue[head]
             head += 1
-            let origin = groups[root[current]!].name
-            let via = root[current] == current ? origin : "\(origin) (through \(groups[current].name))"
-            for account in memberAccounts[current] where result[account] == nil { result[account] = .member(of: via) }
-            for child in memberGroups[current] where root[child] == nil {
-                root[child] = root[current]
-                queue.append(child)
+            for member in groups[current].members {
+                let key = DistinguishedName.normalised(member)
+                if let child = groupByDN[key] {
+                    if root[child] == nil {
+                        root[child] = root[current]
+                        queue.append(child)
+                    }
+                } else if accountMembersByKey[key] == nil {
+                    accountMembersByKey[key] = current
+                    accountMembers[member] = current
+                }
             }
         }
+        guard !queue.isEmpty else { return Self.adminCountOnly(accounts) }
+        var order = [Int](repeating: .max, count: groups.count)
+        for (position, group) in queue.enumerated() { order[group] = position }
+
+        // Each account's nearest privileged group, from the groups' `member` values and the account's `memberOf`.
+        var nearest: [Int: Int] = [:]
+        func consider(_ account: Int, _ group: Int) {
+            if let known = nearest[account], order[known] <= order[group] { return }
+            nearest[account] = group
+        }
+        var matchedKeys = 0
+        var memo: [String: Int?] = [:]
+        for (index, account) in accounts.enumerated() {
+            if let dn = account.distinguishedName, let group = accountMembers[dn] {
+                consider(index, group)
+                matchedKeys += 1
+            }
+            for parent in account.memberOf {
+                let group: Int?
+                if let known = memo[parent] {
+                    group = known
+                } else {
+                    group = groupByDN[DistinguishedName.normalised(parent)].flatMap { root[$0] == nil ? nil : $0 }
+                    memo[parent] = group
+                }
+                if let group { consider(index, group) }
+            }
+        }
+        if matchedKeys < accountMembersByKey.count {
+            // Some member values differ from the accounts' DNs in case or spacing: compare normalised forms.
+            for (index, account) in accounts.enumerated() {
+                if let dn = account.distinguishedName, let group = accountMembersByKey[DistinguishedName.normalised(dn)] {
+                    consider(index, group)
+                }
+            }
+        }
+
+        var result: [Int: Privilege] = [:]
+        for (account, group) in nearest {
+            let origin = groups[root[group]!].name
+            result[account] = .member(of: root[group] == group ? origin : "\(origin) (through \(groups[group].name))")
+        }
         for (index, account) in accounts.enumerated() where result[index] == nil {
-            if let primary = account.primaryGroupID,
-                let name = primaryPrivileged[primary] ?? defaultPrimaryName(primary)
-            {
+            if let primary = account.primaryGroupID, let name = primaryPrivileged[primary] ?? defaultPrimaryName(primary) {
+                result[index] = .primaryGroup(name)
+            } else if account.adminCount {
+                result[index] = .adminCount
+            }
+        }
+        return result
+    }
+
+    private static func adminCountOnly(_ accounts: [Account]) -> [Int: Privilege] {
+        var result: [Int: Privilege] = [:]
+        for (index, account) in accounts.enumerated() {
+            if let primary = account.primaryGroupID, let name = defaultPrimaryName(primary) {
                 result[index] = .primaryGroup(name)
             } else if account.adminCount {
                 result[index] = .adminCount

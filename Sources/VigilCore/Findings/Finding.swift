@@ -13,12 +13,17 @@ public struct Finding: Codable, Sendable, Hashable {
     public var detail: String
     /// The records that show it.
     public var evidence: [EvidenceReference]
-    /// Other subjects involved (e.g. the other accounts sharing a password).
+    /// Other subjects involved (e.g. the other accounts sharing a password), at most ``relatedLimit``; `facts` carries
+    /// the full count where it matters.
     public var related: [Subject]
     /// Machine-readable facts behind the finding (`"daysSinceLogon": "412"`).
     public var facts: [String: String]
     /// A stable identity for this rule and subject across assessments.
     public var fingerprint: String
+
+    /// The most related subjects a finding lists: a default password shared by thousands must not make every one of
+    /// their findings list every other.
+    public static let relatedLimit = 20
 
     public init(
         rule: RuleID,
@@ -34,7 +39,7 @@ public struct Finding: Codable, Sendable, Hashable {
         self.subject = subject
         self.detail = detail
         self.evidence = evidence.sorted()
-        self.related = related.sorted()
+        self.related = Array(related.prefix(Finding.relatedLimit))
         self.facts = facts
         self.fingerprint = Finding.fingerprint(rule: rule, subject: subject)
     }

@@ -78,6 +78,13 @@ public struct SecurityIdentifier: Codable, Sendable, Hashable, Comparable {
 extension SecurityIdentifier: CustomStringConvertible {
     /// The string form, `S-1-5-21-…`.
     public var description: String {
-        "S-1-\(authority)" + subAuthorities.map { "-\($0)" }.joined()
+        var text = "S-1-"
+        text.reserveCapacity(12 + 11 * subAuthorities.count)
+        text += String(authority)
+        for sub in subAuthorities {
+            text += "-"
+            text += String(sub)
+        }
+        return text
     }
 }
