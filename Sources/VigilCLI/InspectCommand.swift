@@ -31,7 +31,9 @@ struct InspectCommand: AsyncParsableCommand {
         let evidence: CollectedEvidence
         do {
             evidence = try await AssessmentEngine().collect(bundle) { event in
-                if case .reading(let file, let read, _) = event { progress.show("Reading \(file)  \(Wording.number(read >> 20)) MiB") }
+                if case .reading(let file, let read, _) = event {
+                    progress.show("Reading \(file)  \(Wording.number(read >> 20)) MiB")
+                }
             }
         } catch let error as EvidenceError {
             progress.clear()
@@ -43,13 +45,21 @@ struct InspectCommand: AsyncParsableCommand {
         for (file, elapsed) in zip(evidence.inventory.files, evidence.readTimes) {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let rate = seconds > 0 ? Double(file.bytes) / seconds / 1_048_576 : 0
-            print("\(file.path): \(file.format), \(Wording.count(file.recordsRead, "record")) read, \(Wording.number(file.recordsRejected)) rejected; \(Wording.number(file.bytes >> 20)) MiB in \(String(format: "%.2f", seconds)) s (\(Wording.number(Int(rate))) MiB/s)")
+            print(
+                "\(file.path): \(file.format), \(Wording.count(file.recordsRead, "record")) read, \(Wording.number(file.recordsRejected)) rejected; \(Wording.number(file.bytes >> 20)) MiB in \(String(format: "%.2f", seconds)) s (\(Wording.number(Int(rate))) MiB/s)"
+            )
             for diagnostic in file.diagnostics { print("  \(diagnostic)") }
-            if file.diagnosticCount > file.diagnostics.count { print("  … and \(Wording.count(file.diagnosticCount - file.diagnostics.count, "more problem"))") }
+            if file.diagnosticCount > file.diagnostics.count {
+                print("  … and \(Wording.count(file.diagnosticCount - file.diagnostics.count, "more problem"))")
+            }
         }
         for file in evidence.inventory.unrecognised { print("\(file.path): not read: \(file.reason)") }
         let history = estate.credentials.reduce(0) { $0 + $1.history.count }
-        print("Holds: \(Wording.count(estate.accounts.count, "account")), \(Wording.count(estate.groups.count, "group")), \(Wording.count(estate.domains.count, "domain")), \(Wording.count(estate.credentials.count, "password hash", plural: "password hashes")) (\(Wording.number(history)) in history).")
-        if evidence.inventory.recordsRejected > 0 || !evidence.inventory.unrecognised.isEmpty { throw VigilExit.dataError }
+        print(
+            "Holds: \(Wording.count(estate.accounts.count, "account")), \(Wording.count(estate.groups.count, "group")), \(Wording.count(estate.domains.count, "domain")), \(Wording.count(estate.credentials.count, "password hash", plural: "password hashes")) (\(Wording.number(history)) in history)."
+        )
+        if evidence.inventory.recordsRejected > 0 || !evidence.inventory.unrecognised.isEmpty {
+            throw VigilExit.dataError
+        }
     }
 }

@@ -77,7 +77,9 @@ public struct AssessmentEngine: Sendable {
             estate.credentials.adopt(fragment.credentials)
             estate.hosts.adopt(fragment.hosts)
         }
-        logger.debug("evidence read", metadata: ["vigil.files": "\(fragments.count)", "vigil.elapsed": "\(ContinuousClock.now - started)"])
+        logger.debug(
+            "evidence read",
+            metadata: ["vigil.files": "\(fragments.count)", "vigil.elapsed": "\(ContinuousClock.now - started)"])
         let inventory = EvidenceInventory(
             files: fragments.map(\.summary),
             unrecognised: unrecognised + bundle.skipped.map { UnrecognisedFile(path: $0.path, reason: $0.reason) }
@@ -184,7 +186,9 @@ public struct AssessmentEngine: Sendable {
                     let fragment = try reader.read(path: input.path, file: input.displayPath) { bytes in
                         events(.reading(file: input.displayPath, bytesRead: bytes, totalBytes: size))
                     }
-                    let read = ReadFragment(fragment: fragment, format: reader.format.id, bytes: size, elapsed: ContinuousClock.now - started)
+                    let read = ReadFragment(
+                        fragment: fragment, format: reader.format.id, bytes: size,
+                        elapsed: ContinuousClock.now - started)
                     events(.read(read.summary))
                     return (position, read)
                 }

@@ -30,7 +30,10 @@ public enum CSVReportRenderer {
     static func cell(_ value: String) -> String {
         var text = value
         if let first = text.utf8.first, "=+-@\t\r".utf8.contains(first) { text = "'" + text }
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
+        guard
+            text.utf8.contains(where: {
+                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
+            })
         else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -137,6 +137,21 @@ struct LDIFReaderTests {
         #expect(account.control.contains(.passwordNeverExpires))
     }
 
+    @Test("the eight-bytes-at-once lower-casing agrees with byte-by-byte lower-casing for every byte")
+    func swarLowercase() {
+        for byte in 0...255 {
+            for position in 0..<8 {
+                let word =
+                    UInt64(byte) << (8 * UInt64(position)) | 0x4142_6162_5A5B_4060 & ~(0xFF << (8 * UInt64(position)))
+                let expected = (0..<8).reduce(UInt64(0)) { result, offset in
+                    result | UInt64(ASCII.lower(UInt8(truncatingIfNeeded: word >> (8 * UInt64(offset)))))
+                        << (8 * UInt64(offset))
+                }
+                #expect(AttributeTable.lowered(word) == expected)
+            }
+        }
+    }
+
     @Test("attribute names are case-insensitive and ranged values count")
     func attributeNames() throws {
         let fragment = try read(
@@ -194,18 +209,24 @@ struct LDIFReaderTests {
     func segments(parts: Int) throws {
         var text = try Fixtures.text("ad-estate-sample/directory.ldif")
         // A bad record near the end: its line number must survive the segment arithmetic.
-        text += "\ndn: CN=bad,DC=riverside,DC=nhs,DC=local\nobjectClass: user\nsAMAccountName: bad\nuserAccountControl: nope\n"
+        text +=
+            "\ndn: CN=bad,DC=riverside,DC=nhs,DC=local\nobjectClass: user\nsAMAccountName: bad\nuserAccountControl: nope\n"
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let url = try scratch.write("d.ldif", text)
-        let single = try LDIFReader(segmentThreshold: .max, parallelism: 1).read(path: url.path, file: "d.ldif", progress: nil)
-        let split = try LDIFReader(segmentThreshold: 1, parallelism: parts).read(path: url.path, file: "d.ldif", progress: nil)
+        let single = try LDIFReader(segmentThreshold: .max, parallelism: 1).read(
+            path: url.path, file: "d.ldif", progress: nil)
+        let split = try LDIFReader(segmentThreshold: 1, parallelism: parts).read(
+            path: url.path, file: "d.ldif", progress: nil)
         #expect(try SegmentedFile(path: url.path, size: text.utf8.count, parts: parts).segments.count == parts)
         #expect(split.accounts == single.accounts)
         #expect(split.groups == single.groups)
         #expect(split.domains == single.domains)
         #expect(split.log.diagnostics == single.log.diagnostics)
-        #expect(split.log.diagnostics.map(\.location.line) == [text.split(separator: "\n", omittingEmptySubsequences: false).count - 1])
+        #expect(
+            split.log.diagnostics.map(\.location.line) == [
+                text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+            ])
         #expect(split.log.recordsRead == single.log.recordsRead && split.log.recordsRejected == 1)
     }
 

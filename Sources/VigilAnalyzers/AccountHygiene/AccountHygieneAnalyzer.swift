@@ -244,7 +244,8 @@ public struct AccountHygieneAnalyzer: Analyzer {
         var findings: [Finding] = []
         for (number, members) in groups.enumerated() {
             let privileged = Set(members.filter(directory.isPrivileged))
-            let subjects = Dictionary(uniqueKeysWithValues: members.map { ($0, Subject.account(directory.accounts[$0])) })
+            let subjects = Dictionary(
+                uniqueKeysWithValues: members.map { ($0, Subject.account(directory.accounts[$0])) })
             // Privileged members first: they are what makes the sharing critical.
             let relatedOrder = members.filter(privileged.contains) + members.filter { !privileged.contains($0) }
             let groupLabel = "shared-password group \(number + 1)"
@@ -255,15 +256,19 @@ public struct AccountHygieneAnalyzer: Analyzer {
                 let privilegedOthers = privileged.count - (isPrivileged ? 1 : 0)
                 var detail = "This account has the same password as \(Wording.count(others, "other enabled account"))"
                 if isPrivileged, let reason = directory.privilege[index] {
-                    detail += "; it is privileged (\(reason.explanation)), so each of them holds administrative control."
+                    detail +=
+                        "; it is privileged (\(reason.explanation)), so each of them holds administrative control."
                 } else if privilegedOthers > 0 {
-                    detail += ", \(privilegedOthers == 1 ? "one of them" : "\(Wording.number(privilegedOthers)) of them") privileged: whoever knows this password controls the domain."
+                    detail +=
+                        ", \(privilegedOthers == 1 ? "one of them" : "\(Wording.number(privilegedOthers)) of them") privileged: whoever knows this password controls the domain."
                 } else {
                     detail += "."
                 }
                 var evidence = [account.source]
                 if let source = directory.credentialOfAccount[index]?.source { evidence.append(source) }
-                let related = relatedOrder.lazy.filter { $0 != index }.prefix(Finding.relatedLimit).map { subjects[$0]! }
+                let related = relatedOrder.lazy.filter { $0 != index }.prefix(Finding.relatedLimit).map {
+                    subjects[$0]!
+                }
                 findings.append(
                     Finding(
                         rule: isPrivileged ? .privilegedSharedPassword : .sharedPassword,

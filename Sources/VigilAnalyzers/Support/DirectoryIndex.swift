@@ -130,7 +130,8 @@ public struct DirectoryIndex: Sendable {
         if matchedKeys < accountMembersByKey.count {
             // Some member values differ from the accounts' DNs in case or spacing: compare normalised forms.
             for (index, account) in accounts.enumerated() {
-                if let dn = account.distinguishedName, let group = accountMembersByKey[DistinguishedName.normalised(dn)] {
+                if let dn = account.distinguishedName, let group = accountMembersByKey[DistinguishedName.normalised(dn)]
+                {
                     consider(index, group)
                 }
             }
@@ -142,7 +143,9 @@ public struct DirectoryIndex: Sendable {
             result[account] = .member(of: root[group] == group ? origin : "\(origin) (through \(groups[group].name))")
         }
         for (index, account) in accounts.enumerated() where result[index] == nil {
-            if let primary = account.primaryGroupID, let name = primaryPrivileged[primary] ?? defaultPrimaryName(primary) {
+            if let primary = account.primaryGroupID,
+                let name = primaryPrivileged[primary] ?? defaultPrimaryName(primary)
+            {
                 result[index] = .primaryGroup(name)
             } else if account.adminCount {
                 result[index] = .adminCount

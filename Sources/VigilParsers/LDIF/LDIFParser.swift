@@ -1,3 +1,4 @@
+import Glibc
 import VigilCore
 
 /// A streaming RFC 2849 parser for LDIF content records (as `ldifde -f` and `ldapsearch -LLL` write them).
@@ -32,7 +33,7 @@ public struct LDIFParser: Sendable {
         progress: ((Int) -> Void)? = nil,
         _ body: (LDIFRecord, inout DiagnosticLog) throws -> Void
     ) throws -> Int {
-        var state = ParserState()
+        var state = ParserState(record: LDIFRecord(attributeCount: attributeTable.count))
         state.sawFirstRecord = (range?.lowerBound ?? 0) > 0
         let lines = try LineReader(path: path, range: range).forEachLine(progress: progress) { line in
             try state.consume(line, table: attributeTable, log: &log, body: body)
@@ -51,50 +52,66 @@ struct AttributeTable: Sendable {
         var index: Int
     }
 
+    /// Entries sorted by name length; `bucket[n]..<bucket[n + 1]` are those of length n.
     private var entries: [Entry] = []
+    private var bucket = [Int](repeating: 0, count: AttributeTable.maximumLength + 2)
     static let maximumLength = 24
 
+    /// The number of attributes.
+    let count: Int
+
     init(_ names: [String]) {
+        count = names.count
+        var all: [Entry] = []
         for (index, name) in names.enumerated() {
             let bytes = Array(name.lowercased().utf8)
             precondition(bytes.count <= Self.maximumLength, "attribute names are at most 24 bytes")
-            let words = bytes.withUnsafeBufferPointer { Self.pack($0, length: $0.count) }
-            entries.append(Entry(length: bytes.count, words: words, index: index))
-        }
-    }
-
-    @inline(__always)
-    private static func pack(_ name: UnsafeBufferPointer<UInt8>, length: Int) -> (UInt64, UInt64, UInt64) {
-        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        for offset in 0..<length {
-            let byte = UInt64(ASCII.lower(name[offset])) << (8 * UInt64(offset & 7))
-            switch offset >> 3 {
-            case 0: words.0 |= byte
-            case 1: words.1 |= byte
-            default: words.2 |= byte
+            var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            for (offset, byte) in bytes.enumerated() {
+                let shifted = UInt64(byte) << (8 * UInt64(offset & 7))
+                switch offset >> 3 {
+                case 0: words.0 |= shifted
+                case 1: words.1 |= shifted
+                default: words.2 |= shifted
+                }
             }
+            all.append(Entry(length: bytes.count, words: words, index: index))
         }
-        return words
+        entries = all.sorted { $0.length < $1.length }
+        for length in 0...(Self.maximumLength + 1) {
+            bucket[length] = entries.firstIndex { $0.length >= length } ?? entries.count
+        }
     }
 
     /// The index of the attribute named by `name` (options after `;` ignored), or `nil` when not wanted.
     func index(of name: UnsafeBufferPointer<UInt8>) -> Int? {
-        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var length = 0
-        while length < name.count {
-            let byte = name[length]
-            if byte == UInt8(ascii: ";") { break }
-            guard length < Self.maximumLength else { return nil }
-            let shifted = UInt64(ASCII.lower(byte)) << (8 * UInt64(length & 7))
-            switch length >> 3 {
-            case 0: words.0 |= shifted
-            case 1: words.1 |= shifted
-            default: words.2 |= shifted
-            }
-            length += 1
+        guard let base = name.baseAddress else { return nil }
+        var length = name.count
+        if let semicolon = memchr(base, Int32(UInt8(ascii: ";")), length) {
+            length = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(semicolon))
         }
-        for entry in entries where entry.length == length && entry.words == words { return entry.index }
-        return nil
+        guard length <= Self.maximumLength else { return nil }
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { _ = memcpy($0.baseAddress!, base, length) }
+        words = (Self.lowered(words.0), Self.lowered(words.1), Self.lowered(words.2))
+        return entries.withUnsafeBufferPointer { entries in
+            for position in bucket[length]..<bucket[length + 1] where entries[position].words == words {
+                return entries[position].index
+            }
+            return nil
+        }
+    }
+
+    /// Eight bytes at once with ASCII capitals lower-cased (SWAR): other bytes, non-ASCII included, are unchanged.
+    @inline(__always)
+    static func lowered(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high = ones &* 0x80
+        let low7 = word & ~high
+        let atLeastA = low7 &+ ones &* (0x80 - 0x41)
+        let pastZ = low7 &+ ones &* (0x80 - 0x5B)
+        let capitals = atLeastA & ~pastZ & ~word & high
+        return word | (capitals >> 2)
     }
 }
 
@@ -109,7 +126,7 @@ private struct ParserState {
         case unfolding(line: Int)
     }
 
-    var record = LDIFRecord()
+    var record: LDIFRecord
     var inRecord = false
     var broken = false
     var pending = Pending.none
@@ -144,13 +161,13 @@ private struct ParserState {
         default:
             finishValue(table: table, log: &log)
             guard !broken, !skippingReference else { return }
-            guard bytes.contains(UInt8(ascii: ":")) else {
+            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {
                 unfoldingScratch.removeAll(keepingCapacity: true)
                 unfoldingScratch.append(contentsOf: bytes)
                 pending = .unfolding(line: line.number)
                 return
             }
-            startLine(bytes, line: line.number, table: table, log: &log)
+            startLine(bytes, colon: colon, line: line.number, table: table, log: &log)
         }
     }
 
@@ -206,13 +223,15 @@ private struct ParserState {
         }
     }
 
+    /// Starts a logical line whose first `:` is at `colon`.
     private mutating func startLine(
         _ bytes: UnsafeBufferPointer<UInt8>,
+        colon: Int?,
         line: Int,
         table: AttributeTable,
         log: inout DiagnosticLog
     ) {
-        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
+        guard let colon, colon > 0 else {
             fail(line, "ldif.missing-colon", "expected 'attribute: value' (or 'attribute:: base64')", log: &log)
             return
         }
@@ -265,6 +284,11 @@ private struct ParserState {
             fail(line, "ldif.expected-dn", "expected 'dn:' to start a record", log: &log)
             return
         }
+        if let index = table.index(of: name) {
+            pending = .attribute(index: index, base64: base64, start: record.storage.count, line: line)
+            appendValue(value, base64: base64)
+            return
+        }
         if ASCII.equalsLowercase(name, "changetype") || ASCII.equalsLowercase(name, "control") {
             fail(
                 line, "ldif.change-record",
@@ -272,12 +296,7 @@ private struct ParserState {
                 log: &log)
             return
         }
-        guard let index = table.index(of: name) else {
-            pending = .skipped
-            return
-        }
-        pending = .attribute(index: index, base64: base64, start: record.storage.count, line: line)
-        appendValue(value, base64: base64)
+        pending = .skipped
     }
 
     private mutating func appendValue(_ value: UnsafeBufferPointer<UInt8>, base64: Bool) {
@@ -297,7 +316,9 @@ private struct ParserState {
         case .unfolding(let line):
             let logical = unfoldingScratch
             pending = .none
-            logical.withUnsafeBufferPointer { startLine($0, line: line, table: table, log: &log) }
+            logical.withUnsafeBufferPointer { bytes in
+                startLine(bytes, colon: bytes.firstIndex(of: UInt8(ascii: ":")), line: line, table: table, log: &log)
+            }
             finishValue(table: table, log: &log)
         case .distinguishedName(let base64):
             let start = 0
@@ -305,7 +326,7 @@ private struct ParserState {
             record.dnRange = start..<record.storage.count
         case .attribute(let index, let base64, let start, let line):
             if base64, !decodeBase64(line: line, attribute: "attribute", log: &log) { return }
-            record.slots.append(.init(attribute: index, start: start, end: record.storage.count, line: line))
+            record.append(.init(attribute: index, start: start, end: record.storage.count, line: line))
         }
     }
 

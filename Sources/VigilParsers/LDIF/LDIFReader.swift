@@ -21,7 +21,8 @@ public struct LDIFReader: EvidenceReader {
     let parallelism: Int
 
     public init() {
-        self.init(segmentThreshold: SegmentedFile.minimumSize, parallelism: ProcessInfo.processInfo.activeProcessorCount)
+        self.init(
+            segmentThreshold: SegmentedFile.minimumSize, parallelism: ProcessInfo.processInfo.activeProcessorCount)
     }
 
     init(segmentThreshold: Int, parallelism: Int) {
@@ -45,6 +46,8 @@ public struct LDIFReader: EvidenceReader {
         let readSoFar = Mutex([Int](repeating: 0, count: segmented.segments.count))
         let parts = try segmented.map { index, range in
             var fragment = EvidenceFragment(file: file)
+            // Most of an AD export is accounts (about 700 bytes each): reserving avoids regrowing millions of them.
+            fragment.accounts.reserveCapacity(min(range.count / 700, 1 << 24))
             var log = fragment.log
             var mapper = DirectoryEntryMapper(file: file)
             let lines = try LDIFParser(attributes: DirectoryAttribute.names).parse(
@@ -52,7 +55,13 @@ public struct LDIFReader: EvidenceReader {
                 range: segmented.segments.count > 1 ? range : nil,
                 log: &log,
                 progress: progress.map { report in
-                    { bytes in report(readSoFar.withLock { $0[index] = bytes; return $0.reduce(0, +) }) }
+                    { bytes in
+                        report(
+                            readSoFar.withLock {
+                                $0[index] = bytes
+                                return $0.reduce(0, +)
+                            })
+                    }
                 }
             ) { record, log in
                 mapper.map(record, into: &fragment, log: &log)
@@ -118,14 +127,20 @@ struct DirectoryEntryMapper {
     private func entryClass(_ record: LDIFRecordView) -> EntryClass {
         var result = EntryClass.other
         record.forEachValue(DirectoryAttribute.objectClass.rawValue) { value, _ in
-            if result == .computer { return }
-            if ASCII.equalsLowercase(value, "computer") { result = .computer }
-            if ASCII.equalsLowercase(value, "user") { result = .user }
-            if ASCII.equalsLowercase(value, "group") { result = .group }
-            if ASCII.equalsLowercase(value, "domaindns") { result = .domain }
+            guard result != .computer else { return }
+            switch Self.objectClasses.index(of: value) {
+            case 0: result = .computer
+            case 1: result = .user
+            case 2: result = .group
+            case 3: result = .domain
+            default: break
+            }
         }
         return result
     }
+
+    /// The object classes that decide what an entry becomes, looked up like attribute names (case-insensitively).
+    private static let objectClasses = AttributeTable(["computer", "user", "group", "domainDNS"])
 
     private mutating func account(_ record: LDIFRecordView) throws(Rejection) -> Account {
         let dn = try text(record.distinguishedName, line: record.line, attribute: "dn")
@@ -146,7 +161,7 @@ struct DirectoryEntryMapper {
                 .service
             } else { .user }
         let displayName = try string(record, .displayName)
-        let commonName = try string(record, .cn)
+        let commonName = displayName == nil ? try string(record, .cn) : nil
         return Account(
             name: name,
             domain: domainNames.netBIOSGuess(record.distinguishedName),
@@ -213,7 +228,7 @@ struct DirectoryEntryMapper {
     // MARK: Values
 
     private func text(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, attribute: String) throws(Rejection) -> String {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard let text = ASCII.string(bytes) else {
             throw Rejection(
                 line: line, code: "ldif.invalid-utf8",
                 message: "\(attribute) is not valid UTF-8 (binary values must be written base64 after '::')")
@@ -226,14 +241,18 @@ struct DirectoryEntryMapper {
         return try text(bytes, line: line, attribute: DirectoryAttribute.names[attribute.rawValue])
     }
 
-    private mutating func strings(_ record: LDIFRecordView, _ attribute: DirectoryAttribute) throws(Rejection) -> [String] {
+    private mutating func strings(_ record: LDIFRecordView, _ attribute: DirectoryAttribute) throws(Rejection)
+        -> [String]
+    {
         var result: [String] = []
         try record.forEachValue(attribute.rawValue) { (bytes, line) throws(Rejection) in
             guard !bytes.isEmpty else { return }
             guard let value = self.interner.string(bytes) else {
                 throw Rejection(
                     line: line, code: "ldif.invalid-utf8",
-                    message: "\(DirectoryAttribute.names[attribute.rawValue]) is not valid UTF-8 (binary values must be written base64 after '::')")
+                    message:
+                        "\(DirectoryAttribute.names[attribute.rawValue]) is not valid UTF-8 (binary values must be written base64 after '::')"
+                )
             }
             result.append(value)
         }
@@ -258,7 +277,7 @@ struct DirectoryEntryMapper {
     private func securityIdentifier(_ record: LDIFRecordView) throws(Rejection) -> SecurityIdentifier? {
         guard let (bytes, line) = record.first(DirectoryAttribute.objectSid.rawValue) else { return nil }
         if let sid = SecurityIdentifier(buffer: bytes) { return sid }
-        if let text = String(validating: bytes, as: UTF8.self), let sid = SecurityIdentifier(text) { return sid }
+        if let text = ASCII.string(bytes), let sid = SecurityIdentifier(text) { return sid }
         throw Rejection(
             line: line, code: "ldif.invalid-sid",
             message: "objectSid: expected a binary SID (base64 after '::') or S-1-… text")
@@ -277,34 +296,39 @@ struct DirectoryEntryMapper {
     }
 }
 
-/// The NetBIOS-name guess (first `DC=` label, upper-cased) for DNs, cached by that label's bytes.
+/// The NetBIOS-name guess (first `DC=` label, upper-cased) for DNs, remembering the last label: an export names only a
+/// few domains, so nearly every look-up is a comparison without allocation.
 struct DomainNameCache {
-    private var names: [[UInt8]: String] = [:]
+    private var lastLabel: [UInt8] = []
+    private var lastName: String?
 
     /// The guess for the DN `dn`, or `nil` when it has no `DC=` component.
     mutating func netBIOSGuess(_ dn: UnsafeBufferPointer<UInt8>) -> String? {
         guard let label = Self.firstDomainComponent(dn) else { return nil }
-        if let known = names[label] { return known }
-        let name = String(decoding: label, as: UTF8.self).uppercased()
-        names[label] = name
+        let bytes = UnsafeBufferPointer(rebasing: dn[label])
+        if let lastName, bytes.elementsEqual(lastLabel, by: { ASCII.lower($0) == $1 }) { return lastName }
+        lastLabel = bytes.map(ASCII.lower)
+        let name = String(decoding: lastLabel, as: UTF8.self).uppercased()
+        lastName = name
         return name
     }
 
-    /// The bytes of the first `DC=` value: the RDN after a comma (or at the start) whose type is `dc`.
-    static func firstDomainComponent(_ dn: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        var index = dn.startIndex
+    /// Where the first `DC=` value is: the RDN after a comma (or at the start) whose type is `dc`.
+    static func firstDomainComponent(_ dn: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        var index = 0
         var atStart = true
         var escaped = false
-        while index < dn.endIndex {
+        while index < dn.count {
             let byte = dn[index]
             if atStart, byte != UInt8(ascii: " ") {
                 atStart = false
-                if index + 2 < dn.endIndex, ASCII.lower(byte) == UInt8(ascii: "d"), ASCII.lower(dn[index + 1]) == UInt8(ascii: "c"),
+                if index + 2 < dn.count, ASCII.lower(byte) == UInt8(ascii: "d"),
+                    ASCII.lower(dn[index + 1]) == UInt8(ascii: "c"),
                     dn[index + 2] == UInt8(ascii: "=")
                 {
                     var end = index + 3
-                    while end < dn.endIndex, dn[end] != UInt8(ascii: ",") { end += 1 }
-                    return Array(dn[(index + 3)..<end]).map(ASCII.lower)
+                    while end < dn.count, dn[end] != UInt8(ascii: ",") { end += 1 }
+                    return (index + 3)..<end
                 }
             }
             if escaped {

@@ -55,9 +55,12 @@ private struct PwdumpState {
         self.file = file
     }
 
-    mutating func consume(_ line: LineReader.Line, into credentials: inout [CredentialRecord], log: inout DiagnosticLog) {
+    mutating func consume(_ line: LineReader.Line, into credentials: inout [CredentialRecord], log: inout DiagnosticLog)
+    {
         if line.isOverlong {
-            log.reject(line: line.number, code: "pwdump.line-too-long", "line longer than 64 KiB; expected 'user:rid:lmhash:nthash:::'")
+            log.reject(
+                line: line.number, code: "pwdump.line-too-long",
+                "line longer than 64 KiB; expected 'user:rid:lmhash:nthash:::'")
             return
         }
         let bytes = line.bytes
@@ -76,23 +79,28 @@ private struct PwdumpState {
         }
     }
 
-    private mutating func record(_ parsed: PwdumpLine, bytes: UnsafeBufferPointer<UInt8>, line: Int, into credentials: inout [CredentialRecord], log: inout DiagnosticLog) {
+    private mutating func record(
+        _ parsed: PwdumpLine, bytes: UnsafeBufferPointer<UInt8>, line: Int, into credentials: inout [CredentialRecord],
+        log: inout DiagnosticLog
+    ) {
         let nameBytes = UnsafeBufferPointer(rebasing: bytes[parsed.name])
         if let position = parsed.historyPosition {
             log.recordsRead += 1
             guard let hash = parsed.ntHash else { return }
-            if let last, credentials[last.index].rid == parsed.rid, nameBytes.elementsEqual(last.name, by: { ASCII.lower($0) == $1 }) {
+            if let last, credentials[last.index].rid == parsed.rid,
+                nameBytes.elementsEqual(last.name, by: { ASCII.lower($0) == $1 })
+            {
                 credentials[last.index].history.append(hash)
                 return
             }
-            guard let name = String(validating: nameBytes, as: UTF8.self) else {
+            guard let name = ASCII.string(nameBytes) else {
                 log.reject(line: line, code: "pwdump.invalid-utf8", "account name is not valid UTF-8")
                 return
             }
             pendingHistory.append((line, name, parsed.rid, position, hash))
             return
         }
-        guard let name = String(validating: nameBytes, as: UTF8.self) else {
+        guard let name = ASCII.string(nameBytes) else {
             log.reject(line: line, code: "pwdump.invalid-utf8", "account name is not valid UTF-8")
             return
         }
@@ -102,7 +110,7 @@ private struct PwdumpState {
             if let lastDomain, domainBytes.elementsEqual(lastDomain.bytes) {
                 domain = lastDomain.text
             } else {
-                guard let text = String(validating: domainBytes, as: UTF8.self) else {
+                guard let text = ASCII.string(domainBytes) else {
                     log.reject(line: line, code: "pwdump.invalid-utf8", "domain name is not valid UTF-8")
                     return
                 }
@@ -112,7 +120,8 @@ private struct PwdumpState {
         }
         let key = nameBytes.contains(where: { $0 &- UInt8(ascii: "A") < 26 || $0 >= 0x80 }) ? name.lowercased() : name
         if indexByName[key] != nil {
-            log.warn(line: line, code: "pwdump.duplicate-account", "account appears more than once; the first entry is used")
+            log.warn(
+                line: line, code: "pwdump.duplicate-account", "account appears more than once; the first entry is used")
             last = nil
             return
         }
@@ -134,13 +143,18 @@ private struct PwdumpState {
     mutating func finish(into credentials: inout [CredentialRecord], log: inout DiagnosticLog) {
         for entry in pendingHistory.sorted(by: { ($0.name, $0.position) < ($1.name, $1.position) }) {
             guard let index = indexByName[entry.name.lowercased()], credentials[index].rid == entry.rid else {
-                log.warn(line: entry.line, code: "pwdump.orphan-history", "password history entry has no current-hash line for the same account and RID; ignored")
+                log.warn(
+                    line: entry.line, code: "pwdump.orphan-history",
+                    "password history entry has no current-hash line for the same account and RID; ignored")
                 continue
             }
             credentials[index].history.append(entry.hash)
         }
         if cleartextLines > 0 {
-            log.warn(line: nil, code: "pwdump.cleartext", "\(cleartextLines) cleartext password line(s) (reversible encryption) were dropped unread; rotate those passwords")
+            log.warn(
+                line: nil, code: "pwdump.cleartext",
+                "\(cleartextLines) cleartext password line(s) (reversible encryption) were dropped unread; rotate those passwords"
+            )
         }
     }
 }
@@ -211,7 +225,9 @@ struct PwdumpLine {
             count += 1
         }
         // Seven fields, the last three empty: `name:rid:lm:nt:::`.
-        guard count == 6, colons.4 == colons.3 + 1, colons.5 == colons.4 + 1, colons.5 == end - 1, colons.0 > 0 else { return nil }
+        guard count == 6, colons.4 == colons.3 + 1, colons.5 == colons.4 + 1, colons.5 == end - 1, colons.0 > 0 else {
+            return nil
+        }
         guard let rid = ASCII.integer(bytes[(colons.0 + 1)..<colons.1]), rid >= 0, rid <= UInt32.max else {
             return nil
         }
@@ -252,7 +268,9 @@ struct PwdumpLine {
             historyPosition = Int(position)
             nameEnd = digitsStart - historySuffix.count
         }
-        return PwdumpLine(domain: domain, name: nameStart..<nameEnd, historyPosition: historyPosition, rid: UInt32(rid), ntHash: ntHash, hasLMHash: hasLM)
+        return PwdumpLine(
+            domain: domain, name: nameStart..<nameEnd, historyPosition: historyPosition, rid: UInt32(rid),
+            ntHash: ntHash, hasLMHash: hasLM)
     }
 
     /// What was wrong with a line that did not parse, without quoting it.
@@ -261,8 +279,12 @@ struct PwdumpLine {
         let expected = "expected 'user:rid:lmhash:nthash:::'"
         guard fields.count == 7 else { return "\(expected): found \(fields.count) ':'-separated fields instead of 7" }
         if ASCII.integer(fields[1]) == nil { return "\(expected): the RID (field 2) is not a number" }
-        if fields[2].count != 32 { return "\(expected): the LM hash (field 3) is \(fields[2].count) characters, not 32 hex digits" }
-        if fields[3].count != 32 { return "\(expected): the NT hash (field 4) is \(fields[3].count) characters, not 32 hex digits" }
+        if fields[2].count != 32 {
+            return "\(expected): the LM hash (field 3) is \(fields[2].count) characters, not 32 hex digits"
+        }
+        if fields[3].count != 32 {
+            return "\(expected): the NT hash (field 4) is \(fields[3].count) characters, not 32 hex digits"
+        }
         return "\(expected): a hash field holds characters other than hex digits"
     }
 }

@@ -14,9 +14,28 @@ enum ASCII {
         return true
     }
 
-    /// Whether `bytes` equal the lower-case ASCII `literal`, ignoring case.
-    static func equalsLowercase(_ bytes: some Collection<UInt8>, _ literal: String) -> Bool {
-        bytes.count == literal.utf8.count && zip(bytes, literal.utf8).allSatisfy { lower($0) == $1 }
+    /// Whether every byte is ASCII, eight bytes at a time.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        var high: UInt64 = 0
+        while offset + 8 <= bytes.count {
+            high |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < bytes.count {
+            high |= UInt64(bytes[offset])
+            offset += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// The text of UTF-8 `bytes`, or `nil` when they are not valid UTF-8. ASCII (nearly every directory value) takes a
+    /// fast path.
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     /// Parses an optionally signed decimal integer occupying all of `bytes`.

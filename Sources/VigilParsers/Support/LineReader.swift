@@ -113,7 +113,9 @@ public struct LineReader: Sendable {
 
         while remaining > 0 {
             let want = min(chunkSize, remaining)
-            let count = try raw.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+            let count = try raw.withUnsafeMutableBytes {
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
+            }
             if count == 0 { break }
             remaining -= count
             consumedRaw += count

@@ -85,9 +85,13 @@ extension EvidenceFragment {
             for index in segments[position].0.domains.indices { shift(&segments[position].0.domains[index].source) }
             for index in segments[position].0.accounts.indices { shift(&segments[position].0.accounts[index].source) }
             for index in segments[position].0.groups.indices { shift(&segments[position].0.groups[index].source) }
-            for index in segments[position].0.credentials.indices { shift(&segments[position].0.credentials[index].source) }
+            for index in segments[position].0.credentials.indices {
+                shift(&segments[position].0.credentials[index].source)
+            }
             for index in segments[position].0.hosts.indices {
-                for source in segments[position].0.hosts[index].sources.indices { shift(&segments[position].0.hosts[index].sources[source]) }
+                for source in segments[position].0.hosts[index].sources.indices {
+                    shift(&segments[position].0.hosts[index].sources[source])
+                }
             }
             let part = segments[position].0
             segments[position].0 = EvidenceFragment(file: log.file)
@@ -114,6 +118,8 @@ extension DiagnosticLog {
         }
         // Diagnostics beyond the other log's cap were counted there but not kept: count them here too.
         let unkept = other.count - other.diagnostics.count
-        if unkept > 0 { addUnkept(unkept, rejected: other.recordsRejected - other.diagnostics.filter { $0.level == .error }.count) }
+        if unkept > 0 {
+            addUnkept(unkept, rejected: other.recordsRejected - other.diagnostics.filter { $0.level == .error }.count)
+        }
     }
 }

@@ -14,13 +14,15 @@ struct StringInterner {
         hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
         let key = hasher.finalize()
         if let known = table[key], Self.equal(known, bytes) { return known }
-        guard let value = String(validating: bytes, as: UTF8.self) else { return nil }
+        guard let value = ASCII.string(bytes) else { return nil }
         if table.count < Self.capacity, table[key] == nil { table[key] = value }
         return value
     }
 
     private static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var string = string
-        return string.withUTF8 { $0.count == bytes.count && ($0.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0) }
+        return string.withUTF8 {
+            $0.count == bytes.count && ($0.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+        }
     }
 }
