@@ -70,12 +70,18 @@ public struct AssessmentEngine: Sendable {
         let (recognised, unrecognised) = try recognise(bundle, events: events)
         let fragments = try await read(recognised, events: events)
         var estate = Estate(organisation: organisation ?? bundle.manifest.organisation ?? .unnamed)
-        for fragment in fragments {
-            estate.domains.adopt(fragment.domains)
-            estate.accounts.adopt(fragment.accounts)
-            estate.groups.adopt(fragment.groups)
-            estate.credentials.adopt(fragment.credentials)
-            estate.hosts.adopt(fragment.hosts)
+        for read in fragments {
+            estate.domains.adopt(read.fragment.domains)
+            estate.accounts.adopt(read.fragment.accounts)
+            estate.groups.adopt(read.fragment.groups)
+            estate.credentials.adopt(read.fragment.credentials)
+            estate.hosts.adopt(read.fragment.hosts)
+            estate.resources.adopt(read.fragment.resources)
+            estate.grants.adopt(read.fragment.grants)
+            estate.accessEvents.adopt(read.fragment.accessEvents)
+            estate.advisories.adopt(read.fragment.advisories)
+            estate.networkObservations.adopt(read.fragment.networkObservations)
+            estate.claims.adopt(read.fragment.claims)
         }
         logger.debug(
             "evidence read",
@@ -206,12 +212,6 @@ struct ReadFragment: Sendable {
     var format: String
     var bytes: Int
     var elapsed: Duration
-
-    var domains: [DirectoryDomain] { fragment.domains }
-    var accounts: [Account] { fragment.accounts }
-    var groups: [DirectoryGroup] { fragment.groups }
-    var credentials: [CredentialRecord] { fragment.credentials }
-    var hosts: [Machine] { fragment.hosts }
 
     var summary: EvidenceFileSummary {
         EvidenceFileSummary(

@@ -13,6 +13,18 @@ public struct EvidenceFragment: Sendable {
     public var credentials: [CredentialRecord] = []
     /// Hosts.
     public var hosts: [Machine] = []
+    /// Shares, folders, files, applications and databases.
+    public var resources: [Resource] = []
+    /// Permissions on resources.
+    public var grants: [Grant] = []
+    /// Audit log entries.
+    public var accessEvents: [AccessEvent] = []
+    /// Security advisories.
+    public var advisories: [Advisory] = []
+    /// Network scan results.
+    public var networkObservations: [NetworkObservation] = []
+    /// Self-assessment answers.
+    public var claims: [Claim] = []
     /// Record counts and diagnostics.
     public var log: DiagnosticLog
 

@@ -100,6 +100,12 @@ extension EvidenceFragment {
             groups += part.groups
             credentials += part.credentials
             hosts += part.hosts
+            resources += part.resources
+            grants += part.grants
+            accessEvents += part.accessEvents
+            advisories += part.advisories
+            networkObservations += part.networkObservations
+            claims += part.claims
             log.absorb(part.log, lineOffset: lineOffset)
         }
     }
