@@ -8,6 +8,11 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The readers, the generator and the hashing and password-guessing code are optimised even in debug builds: unoptimised
+/// they are up to a hundred times slower, which would make `swift run vigil demo` and the tests that run real dictionary
+/// attacks take minutes.
+let optimisedInDebug: [SwiftSetting] = strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Vigil",
     platforms: [.macOS(.v15)],
@@ -24,14 +29,16 @@ let package = Package(
         .target(
             name: "VigilCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: strict
+            swiftSettings: optimisedInDebug
         ),
         .target(
             name: "VigilParsers",
             dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")],
-            swiftSettings: strict
+            exclude: ["Resources/SOURCES.md"],
+            resources: [.copy("Resources/common-passwords.txt")],
+            swiftSettings: optimisedInDebug
         ),
-        .target(name: "VigilAnalyzers", dependencies: ["VigilCore"], swiftSettings: strict),
+        .target(name: "VigilAnalyzers", dependencies: ["VigilCore"], swiftSettings: optimisedInDebug),
         .target(name: "VigilReport", dependencies: ["VigilCore"], swiftSettings: strict),
         .target(
             name: "VigilEngine",
@@ -41,7 +48,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "VigilSynth", dependencies: ["VigilCore"], swiftSettings: strict),
+        .target(name: "VigilSynth", dependencies: ["VigilCore"], swiftSettings: optimisedInDebug),
         .target(
             name: "VigilCLI",
             dependencies: [
@@ -55,7 +62,7 @@ let package = Package(
 
         .target(
             name: "VigilTestSupport",
-            dependencies: ["VigilCore", "VigilSynth"],
+            dependencies: ["VigilCore", "VigilSynth", "VigilParsers"],
             path: "Tests/VigilTestSupport",
             swiftSettings: strict
         ),

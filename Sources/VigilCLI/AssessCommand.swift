@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import VigilAnalyzers
 import VigilCore
 import VigilEngine
 import VigilParsers
@@ -44,6 +45,24 @@ struct AssessCommand: AsyncParsableCommand {
             valueName: "days"))
     var staleDays: Int?
 
+    @Option(
+        name: .customLong("breach-index"),
+        help: ArgumentHelp(
+            "A breach-corpus index built with `vigil corpus build` (overrides the manifest's reference: breach-index:).",
+            valueName: "index"))
+    var breachIndex: String?
+
+    @Option(
+        name: .customLong("wordlist"),
+        help: ArgumentHelp("An extra password word list, one word per line; repeat for several.", valueName: "file"))
+    var wordlists: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "How hard the dictionary attack tries: quick, standard or thorough (default standard, or the manifest's settings: guessing:).",
+            valueName: "level"))
+    var guessing: String?
+
     @OptionGroup var asOf: AsOfOption
 
     @Flag(help: "Exit with code 65 if any evidence record was rejected as malformed.")
@@ -57,6 +76,9 @@ struct AssessCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let staleDays, staleDays <= 0 { throw ValidationError("--stale-days must be a positive number of days") }
+        if let guessing, GuessingRules.Level(rawValue: guessing) == nil {
+            throw ValidationError("--guessing must be quick, standard or thorough")
+        }
     }
 
     func run() async throws {
@@ -70,7 +92,10 @@ struct AssessCommand: AsyncParsableCommand {
         do {
             assessment = try await engine.assess(
                 directory: bundleURL,
-                options: .init(asOf: try asOf.date(), staleDays: staleDays, excluding: [outURL])
+                options: .init(
+                    asOf: try asOf.date(), staleDays: staleDays, excluding: [outURL], breachIndex: breachIndex,
+                    wordlists: wordlists,
+                    guessing: guessing.flatMap(GuessingRules.Level.init(rawValue:)))
             ) { event in
                 switch event {
                 case .reading(let file, let read, let total):

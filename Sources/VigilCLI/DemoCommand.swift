@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import VigilCore
 import VigilEngine
+import VigilParsers
 import VigilReport
 import VigilSynth
 
@@ -55,20 +56,33 @@ struct DemoCommand: AsyncParsableCommand {
         var rows: [String] = []
         var allMatched = true
 
-        for specification in specifications {
-            let code = specification.organisation.code
-            let estate = root.appendingPathComponent("estates").appendingPathComponent(code)
-            progress.show("Generating \(specification.organisation.name)", force: true)
-            let truth: GroundTruth
-            do {
-                truth = try EstateGenerator(specification, asOf: date).write(to: estate)
+        // Every estate first, then the breach corpus that knows their breached passwords, indexed, then assessments.
+        var truths: [GroundTruth] = []
+        do {
+            for specification in specifications {
+                let code = specification.organisation.code
+                progress.show("Generating \(specification.organisation.name)", force: true)
+                let truth = try EstateGenerator(
+                    specification, asOf: date, breachIndex: "../../reference/\(SyntheticCorpus.indexName)"
+                )
+                .write(to: root.appendingPathComponent("estates").appendingPathComponent(code))
                 try GroundTruthFile.write(
                     truth, to: root.appendingPathComponent("ground-truth").appendingPathComponent("\(code).json"))
-            } catch {
-                progress.clear()
-                Terminal.error("vigil: cannot write the synthetic estate under \(out): \(error)")
-                throw VigilExit.cannotCreate
+                truths.append(truth)
             }
+            progress.show("Writing and indexing a synthetic breach corpus", force: true)
+            try SyntheticCorpus.write(
+                for: specifications, asOf: date, seed: seed, filler: 200_000,
+                into: root.appendingPathComponent("reference"))
+        } catch {
+            progress.clear()
+            Terminal.error("vigil: cannot write the synthetic estate under \(out): \(error)")
+            throw VigilExit.cannotCreate
+        }
+
+        for (specification, truth) in zip(specifications, truths) {
+            let code = specification.organisation.code
+            let estate = root.appendingPathComponent("estates").appendingPathComponent(code)
             progress.show("Assessing \(specification.organisation.name)", force: true)
             let assessment = try await engine.assess(directory: estate, options: .init(asOf: date))
             let reports = root.appendingPathComponent("reports").appendingPathComponent(code)
@@ -131,5 +145,25 @@ enum GroundTruthFile {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         try encoder.encode(truth).write(to: url, options: .atomic)
+    }
+}
+
+/// The demo's and `generate`'s breach corpus: a Pwned-Passwords-format file and its index, side by side.
+enum SyntheticCorpus {
+    static let fileName = "pwned-passwords-ntlm.txt"
+    static let indexName = "pwned-passwords.vbi"
+
+    static func write(
+        for specifications: [EstateSpecification], asOf: Date, seed: UInt64, filler: Int, into folder: URL
+    ) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let corpus = folder.appendingPathComponent(fileName).path
+        try BreachCorpusWriter.write(
+            entries: specifications.flatMap { BreachCorpusWriter.entries(for: $0, asOf: asOf) }, filler: filler,
+            seed: seed, to: corpus)
+        var options = BreachIndexBuilder.Options()
+        options.resume = false
+        _ = try BreachIndexBuilder(options: options).build(
+            source: corpus, output: folder.appendingPathComponent(indexName).path)
     }
 }

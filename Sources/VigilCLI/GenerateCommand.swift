@@ -9,8 +9,9 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write one synthetic organisation's exports (any size) and its ground truth.",
         discussion: """
-            Writes <out>/estate/ (directory.ldif, ntds.ntds, vigil.yaml) and <out>/ground-truth.json. Memory stays \
-            small whatever --staff is: 1,500,000 accounts write about 1.3 GB of LDIF.
+            Writes <out>/estate/ (directory.ldif, ntds.ntds, vigil.yaml), <out>/ground-truth.json, and a synthetic \
+            breach corpus <out>/pwned-passwords-ntlm.txt with its index <out>/pwned-passwords.vbi (the manifest \
+            points at it). Memory stays small whatever --staff is: 1,500,000 accounts write about 1.1 GB of LDIF.
             """
     )
 
@@ -32,6 +33,11 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: "Directory layout: trust or practice.")
     var layout: Layout = .trust
+
+    @Option(
+        name: .customLong("corpus-filler"),
+        help: "Random hashes in the synthetic breach corpus besides the estate's breached and common passwords.")
+    var corpusFiller: Int = 100_000
 
     @OptionGroup var asOf: AsOfOption
 
@@ -57,12 +63,16 @@ struct GenerateCommand: ParsableCommand {
         let progress = ProgressLine()
         let truth: GroundTruth
         do {
-            truth = try EstateGenerator(specification, asOf: try asOf.date()).write(
-                to: root.appendingPathComponent("estate")
-            ) { written in
-                progress.show("Generating: \(Wording.number(written)) of \(Wording.number(staff)) staff accounts")
-            }
+            let date = try asOf.date()
+            truth = try EstateGenerator(specification, asOf: date, breachIndex: "../\(SyntheticCorpus.indexName)")
+                .write(
+                    to: root.appendingPathComponent("estate")
+                ) { written in
+                    progress.show("Generating: \(Wording.number(written)) of \(Wording.number(staff)) staff accounts")
+                }
             try GroundTruthFile.write(truth, to: root.appendingPathComponent("ground-truth.json"))
+            progress.show("Writing and indexing a synthetic breach corpus", force: true)
+            try SyntheticCorpus.write(for: [specification], asOf: date, seed: seed, filler: corpusFiller, into: root)
         } catch {
             progress.clear()
             Terminal.error("vigil: cannot write the synthetic estate under \(out): \(error)")

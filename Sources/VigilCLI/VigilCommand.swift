@@ -24,7 +24,8 @@ public struct VigilCommand: AsyncParsableCommand {
             """,
         version: ToolIdentity.current.version,
         subcommands: [
-            AssessCommand.self, DemoCommand.self, InspectCommand.self, GenerateCommand.self, RulesCommand.self,
+            AssessCommand.self, DemoCommand.self, InspectCommand.self, CorpusCommand.self, GenerateCommand.self,
+            RulesCommand.self,
             FormatsCommand.self,
         ]
     )

@@ -16,12 +16,29 @@ public struct AssessmentEngine: Sendable {
         public var staleDays: Int?
         /// Folders inside the bundle not to read (such as the report folder).
         public var excluding: [URL]
+        /// A breach index (`vigil corpus build`), overriding the manifest's `reference: breach-index:`.
+        public var breachIndex: String?
+        /// Extra password word lists, in addition to the manifest's.
+        public var wordlists: [String]
+        /// How hard the dictionary attack tries, overriding the manifest's `settings: guessing:`.
+        public var guessing: GuessingRules.Level?
 
-        public init(asOf: Date, organisation: Organisation? = nil, staleDays: Int? = nil, excluding: [URL] = []) {
+        public init(
+            asOf: Date,
+            organisation: Organisation? = nil,
+            staleDays: Int? = nil,
+            excluding: [URL] = [],
+            breachIndex: String? = nil,
+            wordlists: [String] = [],
+            guessing: GuessingRules.Level? = nil
+        ) {
             self.asOf = asOf
             self.organisation = organisation
             self.staleDays = staleDays
             self.excluding = excluding
+            self.breachIndex = breachIndex
+            self.wordlists = wordlists
+            self.guessing = guessing
         }
     }
 
@@ -51,8 +68,10 @@ public struct AssessmentEngine: Sendable {
         let evidence = try await collect(bundle, organisation: options.organisation, events: events)
         let settings = AnalysisSettings(
             staleDays: options.staleDays ?? bundle.manifest.staleDays ?? AnalysisSettings.defaultStaleDays)
+        let reference = try ReferenceLoader.load(bundle: bundle, options: options, estate: evidence.estate)
         let started = ContinuousClock.now
-        let context = AnalysisContext(estate: evidence.estate, asOf: options.asOf, settings: settings)
+        let context = AnalysisContext(
+            estate: evidence.estate, asOf: options.asOf, settings: settings, reference: reference)
         logger.debug("directory index built", metadata: ["vigil.elapsed": "\(ContinuousClock.now - started)"])
         var inventory = evidence.inventory
         inventory.crossChecks = CrossChecks.diagnose(context.directory, estate: evidence.estate)

@@ -22,9 +22,13 @@ public struct EstateGenerator: Sendable {
         public static let manifest = "vigil.yaml"
     }
 
-    public init(_ specification: EstateSpecification, asOf: Date) {
+    /// The breach index the bundle's manifest points at (relative to the bundle), if any.
+    public let breachIndex: String?
+
+    public init(_ specification: EstateSpecification, asOf: Date, breachIndex: String? = nil) {
         self.specification = specification
         self.asOf = asOf
+        self.breachIndex = breachIndex
     }
 
     /// Writes the bundle into `directory` (created if needed) and returns its ground truth. `progress` receives the
@@ -34,12 +38,16 @@ public struct EstateGenerator: Sendable {
         let plan = EstatePlan(specification, asOf: asOf)
         let ldif = try LDIFWriter(path: directory.appendingPathComponent(FileName.directory).path)
         let dump = try BufferedFileWriter(path: directory.appendingPathComponent(FileName.hashes).path)
+        var sharing = PasswordSharing()
         try writeDomain(plan, to: ldif)
         for account in plan.specialAccounts {
             try writeAccount(account, plan: plan, ldif: ldif, dump: dump)
+            sharing.add(account, netBIOS: specification.netBIOSName)
         }
         for index in 0..<specification.staff {
-            try writeAccount(plan.staffAccount(index), plan: plan, ldif: ldif, dump: dump)
+            let account = plan.staffAccount(index)
+            try writeAccount(account, plan: plan, ldif: ldif, dump: dump)
+            sharing.add(account, netBIOS: specification.netBIOSName)
             if index % 10_000 == 9_999 { progress?(index + 1) }
         }
         progress?(specification.staff)
@@ -59,7 +67,7 @@ public struct EstateGenerator: Sendable {
             accounts: specification.staff + plan.specialAccounts.count,
             computers: specification.computers,
             rules: EstatePlan.coveredRules,
-            expected: plan.expectations.sorted()
+            expected: (plan.expectations + sharing.expectations()).sorted()
         )
     }
 
@@ -72,25 +80,25 @@ public struct EstateGenerator: Sendable {
               name: "\(organisation.name)"
               kind: \(organisation.kind.rawValue)
 
-            """
+            """ + (breachIndex.map { "reference:\n  breach-index: \($0)\n" } ?? "")
     }
 
     // MARK: Writing
 
     private func writeDomain(_ plan: EstatePlan, to ldif: LDIFWriter) throws(SynthError) {
-        let trust = specification.layout == .trust
+        let policy = plan.domainPolicy
         try ldif.entry(
             plan.domainDN,
             [
                 ("objectClass", .text("top")), ("objectClass", .text("domain")), ("objectClass", .text("domainDNS")),
                 ("dc", .text(String(specification.domain.split(separator: ".")[0]))),
                 ("objectSid", .bytes(plan.domainSID.binary)),
-                ("minPwdLength", .text(trust ? "8" : "6")),
-                ("pwdProperties", .text(trust ? "1" : "0")),
-                ("pwdHistoryLength", .text(trust ? "24" : "0")),
-                ("lockoutThreshold", .text(trust ? "10" : "0")),
-                ("maxPwdAge", .text(trust ? "-78624000000000" : "-36288000000000")),
-                ("minPwdAge", .text(trust ? "-864000000000" : "0")),
+                ("minPwdLength", .text(String(policy.minimumLength))),
+                ("pwdProperties", .text(policy.complexity ? "1" : "0")),
+                ("pwdHistoryLength", .text(String(policy.history))),
+                ("lockoutThreshold", .text(String(policy.lockoutThreshold))),
+                ("maxPwdAge", .text(String(-Int64(policy.maximumAgeDays) * 864_000_000_000))),
+                ("minPwdAge", .text(specification.layout == .trust ? "-864000000000" : "0")),
             ]
         )
     }
@@ -168,5 +176,27 @@ public struct EstateGenerator: Sendable {
         return zeroPadded(year, width: 4) + zeroPadded(month, width: 2) + zeroPadded(day, width: 2)
             + zeroPadded(rest / 3600, width: 2) + zeroPadded(rest / 60 % 60, width: 2) + zeroPadded(rest % 60, width: 2)
             + ".0Z"
+    }
+}
+
+/// Which enabled accounts ended up with the same password, for the ground truth of shared passwords: seeded groups (a
+/// shared starting password, an administrator's reused password, suppliers' service accounts) and repeats that a large
+/// estate makes by itself.
+struct PasswordSharing {
+    private var owners: [NTHash: [(subject: String, privileged: Bool)]] = [:]
+
+    mutating func add(_ account: PlannedAccount, netBIOS: String) {
+        guard !account.isComputer, !account.control.contains(.disabled), account.hash != .emptyPassword else { return }
+        let subject = "\(netBIOS)\\\(account.samAccountName)"
+        owners[account.hash, default: []].append((subject, account.adminCount))
+    }
+
+    func expectations() -> [GroundTruth.Expectation] {
+        owners.values.filter { $0.count > 1 }.flatMap { members in
+            members.map {
+                GroundTruth.Expectation(
+                    rule: $0.privileged ? .privilegedSharedPassword : .sharedPassword, subject: $0.subject)
+            }
+        }
     }
 }

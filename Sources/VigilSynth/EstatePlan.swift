@@ -45,14 +45,21 @@ struct PlannedGroup {
 enum StaffCondition: UInt8 {
     case clean, disabled, stale, neverLoggedOnStale, neverLoggedOnRecent, neverExpires, passwordNotRequired
     case reversibleEncryption, lmHash, emptyPassword, sharedStarter, sharesWithAdmin
+    case desOnly, noPreAuth
+    /// Password conditions: the plaintext is in ``EstatePlan/weakPasswords``.
+    case breachedOnly, commonPassword, organisationWord, seasonYear, ownNameYear, keyboardWalk, usernamePassword
+    case reusedPassword, sharedHistory
 }
 
 /// The decisions behind an estate: who exists, in which groups, seeded with which failings.
 struct EstatePlan {
-    /// The rules the ground truth is complete for.
+    /// The rules the ground truth is complete for: every account, credential and password-policy rule.
     static let coveredRules: [RuleID] = [
         .staleAccount, .stalePrivilegedAccount, .passwordNeverExpires, .passwordNotRequired, .reversibleEncryption,
-        .lmHashStored, .emptyPassword, .sharedPassword, .privilegedSharedPassword,
+        .desOnly, .preAuthNotRequired, .lmHashStored, .emptyPassword, .sharedPassword, .privilegedSharedPassword,
+        .breachedPassword, .guessablePassword, .usernameAsPassword, .machineDefaultPassword, .reusedPassword,
+        .sharedHistoryPassword, .kerberoastable, .policyMinimumLength, .policyLockout, .policyForcedExpiry,
+        .policyComposition, .policyHistory, .policyLengthBypassed, .policyComplexityBypassed, .policyHistoryBypassed,
     ]
     static let teamSize = 60
 
@@ -61,12 +68,20 @@ struct EstatePlan {
     let domainDN: String
     let domainSID: SecurityIdentifier
     let directorates: [String]
-    private(set) var conditions: [StaffCondition]
+    var conditions: [StaffCondition]
     private(set) var specialAccounts: [PlannedAccount] = []
     private(set) var groups: [PlannedGroup] = []
-    private(set) var expectations: [GroundTruth.Expectation] = []
+    var expectations: [GroundTruth.Expectation] = []
+    /// The plaintext of every seeded weak or shared-history password, by staff index (unique across the estate).
+    var weakPasswords: [Int: String] = [:]
+    /// Hashes placed in a donor's password history (donor staff index → hash another account now uses).
+    var historyGifts: [Int: NTHash] = [:]
+    /// Computer indexes left with their default password.
+    var machineDefaults: Set<Int> = []
+    /// The shared starting password of new accounts.
+    var starterPassword = ""
     private var teamGroupBase = 0
-    private let starterHash: NTHash
+    var starterHash = NTHash(high: 0, low: 0)
     private let adminPairHash: NTHash
     private var adminPartner: Int?
 
@@ -90,12 +105,13 @@ struct EstatePlan {
                 "Corporate Services", "Estates and Facilities",
             ]
             : ["Practice"]
-        starterHash = NTHash(high: random.next(), low: random.next())
         adminPairHash = NTHash(high: random.next(), low: random.next())
         conditions = Self.assignConditions(specification, random: &random)
         planGroups()
         planSpecialAccounts(random: &random)
+        planPasswords(random: &random)
         recordStaffExpectations()
+        recordPolicyExpectations()
     }
 
     // MARK: Staff
@@ -115,7 +131,12 @@ struct EstatePlan {
             (.disabled, rates.disabled), (.stale, rates.stale), (.neverLoggedOnStale, rates.neverLoggedOn / 2),
             (.neverLoggedOnRecent, rates.neverLoggedOn / 2), (.neverExpires, rates.neverExpires),
             (.passwordNotRequired, rates.passwordNotRequired), (.reversibleEncryption, rates.reversibleEncryption),
-            (.lmHash, rates.lmHash), (.emptyPassword, rates.emptyPassword),
+            (.lmHash, rates.lmHash), (.emptyPassword, rates.emptyPassword), (.desOnly, rates.desOnly),
+            (.noPreAuth, rates.noPreAuth), (.breachedOnly, rates.breached), (.commonPassword, rates.commonPassword),
+            (.organisationWord, rates.organisationWord), (.seasonYear, rates.seasonYear),
+            (.ownNameYear, rates.ownNameYear),
+            (.keyboardWalk, rates.keyboardWalk), (.usernamePassword, rates.usernamePassword),
+            (.reusedPassword, rates.reusedPassword), (.sharedHistory, rates.sharedHistory),
         ]
         for (condition, rate) in quotas {
             let quota = Int((Double(count) * rate).rounded())
@@ -133,7 +154,7 @@ struct EstatePlan {
     }
 
     /// The person behind staff index `index`.
-    private func person(_ index: Int) -> (given: String, surname: String, sam: String, commonName: String) {
+    func person(_ index: Int) -> (given: String, surname: String, sam: String, commonName: String) {
         let (given, surname, suffix) = NamePool.person(index, salt: specification.seed)
         let number = suffix > 0 ? String(suffix + 1) : ""
         let sam: String
@@ -168,7 +189,13 @@ struct EstatePlan {
         var hash = NTHash(high: random.next(), low: random.next())
         var lmHash: String?
         switch condition {
-        case .clean, .sharedStarter, .sharesWithAdmin: break
+        case .clean, .sharedStarter, .sharesWithAdmin, .reusedPassword: break
+        case .desOnly: control.insert(.desKeyOnly)
+        case .noPreAuth: control.insert(.preAuthNotRequired)
+        case .breachedOnly, .commonPassword, .organisationWord, .seasonYear, .ownNameYear, .keyboardWalk,
+            .usernamePassword,
+            .sharedHistory:
+            hash = NTHash(password: weakPasswords[index]!)
         case .disabled:
             control.insert(.disabled)
             lastLogon = asOf.addingTimeInterval(-day * Double(200 + random.next() % 1_300))
@@ -201,6 +228,8 @@ struct EstatePlan {
                 NTHash(high: random.next(), low: random.next()), NTHash(high: random.next(), low: random.next()),
             ]
         }
+        if condition == .reusedPassword { history = [NTHash(high: random.next(), low: random.next()), hash] }
+        if let gift = historyGifts[index] { history = [gift] + history }
         let team = index / Self.teamSize
         return PlannedAccount(
             samAccountName: who.sam,
@@ -231,11 +260,19 @@ struct EstatePlan {
                 case .reversibleEncryption: .reversibleEncryption
                 case .lmHash: .lmHashStored
                 case .emptyPassword: .emptyPassword
-                case .sharedStarter: .sharedPassword
-                case .sharesWithAdmin: .sharedPassword
+                case .sharedStarter, .sharesWithAdmin: nil
+                case .desOnly: .desOnly
+                case .noPreAuth: .preAuthNotRequired
+                case .breachedOnly: .breachedPassword
+                case .commonPassword, .organisationWord, .seasonYear, .ownNameYear, .keyboardWalk: .guessablePassword
+                case .usernamePassword: .usernameAsPassword
+                case .reusedPassword: .reusedPassword
+                case .sharedHistory: .sharedHistoryPassword
                 case .clean, .disabled, .neverLoggedOnRecent: nil
                 }
             if let rule { expect(rule, person(index).sam) }
+            // The shared starting password is itself guessable.
+            if condition == .sharedStarter { expect(.guessablePassword, person(index).sam) }
         }
     }
 
@@ -251,6 +288,9 @@ struct EstatePlan {
         let systems = [
             "Windows 10 Enterprise", "Windows 11 Enterprise", "Windows 10 Enterprise", "Windows 7 Professional",
         ]
+        let hash =
+            machineDefaults.contains(index)
+            ? NTHash(password: String(name.lowercased().prefix(14))) : NTHash(high: random.next(), low: random.next())
         return PlannedAccount(
             samAccountName: name + "$",
             commonName: name,
@@ -260,7 +300,7 @@ struct EstatePlan {
             passwordLastSet: asOf.addingTimeInterval(-86_400 * Double(random.next() % 30)),
             lastLogon: lastLogon,
             created: asOf.addingTimeInterval(-86_400 * Double(300 + random.next() % 2_000)),
-            hash: NTHash(high: random.next(), low: random.next()),
+            hash: hash,
             isComputer: true,
             operatingSystem: systems[Int(random.next() % UInt64(systems.count))]
         )
@@ -430,7 +470,6 @@ struct EstatePlan {
                 admin.hash = adminPairHash
                 conditions[owner] = .sharesWithAdmin
                 adminPartner = owner
-                expect(.privilegedSharedPassword, subject)
             }
             specialAccounts.append(admin)
         }
@@ -455,6 +494,8 @@ struct EstatePlan {
             : [("svc_scan", "HTTP/scan"), ("svc_backup", "HTTP/backup")]
         let supplierShared: Set<String> = specification.layout == .trust ? ["svc_pacs", "svc_lab", "svc_scan"] : []
         let backupShared: Set<String> = specification.layout == .trust ? ["svc_backup", "svc_sql"] : []
+        // Service passwords nobody has changed for years: kerberoastable.
+        let oldPasswords: Set<String> = specification.layout == .trust ? ["svc_print", "svc_pharmacy"] : ["svc_scan"]
         let supplierHash = NTHash(high: random.next(), low: random.next())
         let backupHash = NTHash(high: random.next(), low: random.next())
         for (number, (name, spn)) in services.enumerated() {
@@ -466,6 +507,10 @@ struct EstatePlan {
             groups[serviceAccounts].members.append(.account(account.distinguishedName))
             let subject = "\(netBIOS)\\\(name)"
             expect(.passwordNeverExpires, subject)
+            if oldPasswords.contains(name) {
+                account.passwordLastSet = asOf.addingTimeInterval(-day * Double(400 + random.next() % 1_500))
+                expect(.kerberoastable, subject)
+            }
             if name == "svc_backup" {
                 account.memberOf.append(backupOperators)
                 account.adminCount = true
@@ -473,11 +518,9 @@ struct EstatePlan {
             }
             if supplierShared.contains(name) {
                 account.hash = supplierHash
-                expect(.sharedPassword, subject)
             }
             if backupShared.contains(name) {
                 account.hash = backupHash
-                expect(name == "svc_backup" ? .privilegedSharedPassword : .sharedPassword, subject)
             }
             specialAccounts.append(account)
         }
@@ -485,7 +528,7 @@ struct EstatePlan {
 
     // MARK: Helpers
 
-    private mutating func expect(_ rule: RuleID, _ sam: String) {
+    mutating func expect(_ rule: RuleID, _ sam: String) {
         let subject = sam.contains("\\") ? sam : "\(specification.netBIOSName)\\\(sam)"
         expectations.append(GroundTruth.Expectation(rule: rule, subject: subject))
     }

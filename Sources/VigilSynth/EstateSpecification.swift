@@ -30,6 +30,30 @@ public struct EstateSpecification: Sendable, Hashable {
         public var emptyPassword = 0.001
         /// Members of the one "default starting password" group.
         public var sharedStarterPassword = 0.002
+        /// DES-only Kerberos keys.
+        public var desOnly = 0.0005
+        /// Kerberos pre-authentication not required.
+        public var noPreAuth = 0.0005
+        /// Passwords found only in the breach corpus (not guessable).
+        public var breached = 0.03
+        /// A common password, possibly capitalised or with digits, a year or a symbol.
+        public var commonPassword = 0.02
+        /// The organisation's name with a year.
+        public var organisationWord = 0.004
+        /// A season and a year.
+        public var seasonYear = 0.006
+        /// The person's own first name and a year.
+        public var ownNameYear = 0.004
+        /// A keyboard walk.
+        public var keyboardWalk = 0.002
+        /// The user name as the password.
+        public var usernamePassword = 0.001
+        /// A previous password reused.
+        public var reusedPassword = 0.004
+        /// Another account's previous password.
+        public var sharedHistory = 0.002
+        /// Computer accounts left with their default password.
+        public var machineDefault = 0.002
 
         public init() {}
     }

@@ -33,14 +33,14 @@ public struct GroundTruth: Codable, Sendable {
     /// Every seeded failing, sorted.
     public var expected: [Expectation]
 
-    /// Compares an assessment's findings with the ground truth, for the rules it covers.
-    public func compare(with assessment: Assessment) -> Comparison {
-        let covered = Set(rules)
+    /// Compares an assessment's findings with the ground truth, for the rules it covers (or the subset `only`).
+    public func compare(with assessment: Assessment, rules only: Set<RuleID>? = nil) -> Comparison {
+        let covered = only.map { $0.intersection(rules) } ?? Set(rules)
         let found = Set(
             assessment.findings.filter { covered.contains($0.rule) }.map {
                 Expectation(rule: $0.rule, subject: $0.subject.name)
             })
-        let wanted = Set(expected)
+        let wanted = Set(expected.filter { covered.contains($0.rule) })
         return Comparison(
             missed: wanted.subtracting(found).sorted(), unexpected: found.subtracting(wanted).sorted(),
             matched: wanted.intersection(found).count)

@@ -56,3 +56,44 @@ struct CredentialTests {
         #expect(small < large)
     }
 }
+
+@Suite("Batched NT hashing")
+struct NTHashBatchTests {
+    @Test("every lane agrees with the scalar NT hash, for every length a batch takes")
+    func agreesWithScalar() {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<40 {
+            var batch = NTHashBatch()
+            var passwords: [String] = []
+            while !batch.isFull {
+                let length = Int.random(in: 0...NTHashBatch.maximumLength, using: &random)
+                let password = String(
+                    (0..<length).map { _ in Character(Unicode.Scalar(UInt8.random(in: 32...126, using: &random))) })
+                let added = batch.add(utf16: password.utf16)
+                #expect(added)
+                passwords.append(password)
+            }
+            batch.forEachDigest { lane, hash in #expect(hash == NTHash(password: passwords[lane])) }
+        }
+    }
+
+    @Test("non-ASCII code units, split prefix and suffix, partial batches")
+    func variants() {
+        var batch = NTHashBatch()
+        let prefix = Array("Zoë".utf16)
+        let suffix = Array("2024!".utf16)
+        let added = prefix.withUnsafeBufferPointer { p in
+            suffix.withUnsafeBufferPointer { s in batch.add(prefix: p, suffix: s) }
+        }
+        #expect(added)
+        let empty = batch.add(utf16: "".utf16)
+        let tooLong = batch.add(utf16: String(repeating: "x", count: 28).utf16)
+        #expect(empty && !tooLong)
+        var seen = 0
+        batch.forEachDigest { lane, hash in
+            seen += 1
+            #expect(hash == NTHash(password: lane == 0 ? "Zoë2024!" : ""))
+        }
+        #expect(seen == 2)
+    }
+}

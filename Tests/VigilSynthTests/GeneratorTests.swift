@@ -49,12 +49,13 @@ struct GeneratorTests {
         #expect(directory.groups.flatMap(\.members).allSatisfy { names.contains($0) })
     }
 
-    @Test("ground truth seeds every hygiene rule in a trust")
+    @Test("a trust and a practice together seed every rule the ground truth covers")
     func seededRules() throws {
-        let bundle = try SyntheticBundles.make(seed: 1, staff: 3_000, layout: .trust)
-        defer { bundle.scratch.remove() }
-        #expect(Set(bundle.truth.expected.map(\.rule)) == Set(bundle.truth.rules))
-        #expect(bundle.truth.expected == bundle.truth.expected.sorted())
+        let trust = try SyntheticBundles.make(seed: 1, staff: 3_000, layout: .trust)
+        let practice = try SyntheticBundles.make(seed: 2, staff: 40, layout: .practice)
+        defer { for bundle in [trust, practice] { bundle.scratch.remove() } }
+        #expect(Set((trust.truth.expected + practice.truth.expected).map(\.rule)) == Set(trust.truth.rules))
+        #expect(trust.truth.expected == trust.truth.expected.sorted())
     }
 
     @Test("the demo is one trust and GP practices of 10 to 60 staff, with distinct codes and domains")

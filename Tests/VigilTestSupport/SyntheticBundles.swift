@@ -1,8 +1,10 @@
 public import Foundation
 import VigilCore
+import VigilParsers
 public import VigilSynth
 
-/// Generates synthetic bundles for tests, each in its own scratch folder.
+/// Generates synthetic bundles for tests, each in its own scratch folder, with a synthetic breach corpus indexed beside
+/// the bundle (its manifest points at it), as `vigil generate` writes them.
 public enum SyntheticBundles {
     /// The fixed date tests assess as of.
     public static let asOf = CivilDate.date(year: 2026, month: 11, day: 1)
@@ -12,6 +14,7 @@ public enum SyntheticBundles {
         public let scratch: ScratchDirectory
         public let truth: GroundTruth
         public var directory: URL { scratch.url.appendingPathComponent("estate") }
+        public var breachIndex: URL { scratch.url.appendingPathComponent("pwned-passwords.vbi") }
     }
 
     /// Writes an estate of `staff` accounts in `layout` for `seed`.
@@ -29,8 +32,13 @@ public enum SyntheticBundles {
             layout: layout,
             seed: seed
         )
-        let truth = try EstateGenerator(specification, asOf: asOf).write(
+        let truth = try EstateGenerator(specification, asOf: asOf, breachIndex: "../pwned-passwords.vbi").write(
             to: scratch.url.appendingPathComponent("estate"))
+        let corpus = scratch.url.appendingPathComponent("pwned-passwords-ntlm.txt").path
+        try BreachCorpusWriter.write(
+            entries: BreachCorpusWriter.entries(for: specification, asOf: asOf), filler: 2_000, seed: seed, to: corpus)
+        _ = try BreachIndexBuilder().build(
+            source: corpus, output: scratch.url.appendingPathComponent("pwned-passwords.vbi").path)
         return Bundle(scratch: scratch, truth: truth)
     }
 }

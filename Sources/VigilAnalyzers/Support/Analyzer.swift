@@ -42,12 +42,18 @@ public struct AnalysisContext: Sendable {
     public let asOf: Date
     /// Thresholds and options.
     public let settings: AnalysisSettings
+    /// Reference data the organisation supplied or Vigil ships (breach corpus, word lists).
+    public let reference: ReferenceData
 
-    public init(estate: Estate, asOf: Date, settings: AnalysisSettings = AnalysisSettings()) {
+    public init(
+        estate: Estate, asOf: Date, settings: AnalysisSettings = AnalysisSettings(),
+        reference: ReferenceData = ReferenceData()
+    ) {
         self.estate = estate
         self.directory = DirectoryIndex(estate)
         self.asOf = asOf
         self.settings = settings
+        self.reference = reference
     }
 
     /// Whole days from `date` to the assessment date.
@@ -69,10 +75,39 @@ public struct AnalysisSettings: Sendable, Hashable {
     }
 }
 
+/// Reference data for the analyzers: what is known outside the estate's own evidence.
+public struct ReferenceData: Sendable {
+    /// A breached-password corpus, when the organisation has indexed one.
+    public var breachCorpus: (any BreachCorpus)?
+    /// Common passwords, most common first (Vigil's built-in list, lower case).
+    public var commonPasswords: [String]
+    /// Extra words the organisation supplied (case kept), tried like common passwords.
+    public var listedWords: [String]
+    /// The organisation's own words: its name, code, sites, domain names.
+    public var organisationWords: [String]
+    /// How hard the dictionary attack tries.
+    public var guessing: GuessingRules.Level
+
+    public init(
+        breachCorpus: (any BreachCorpus)? = nil,
+        commonPasswords: [String] = [],
+        listedWords: [String] = [],
+        organisationWords: [String] = [],
+        guessing: GuessingRules.Level = .standard
+    ) {
+        self.breachCorpus = breachCorpus
+        self.commonPasswords = commonPasswords
+        self.listedWords = listedWords
+        self.organisationWords = organisationWords
+        self.guessing = guessing
+    }
+}
+
 /// Every analyzer, as one literal list: adding a concern means adding it here; nothing registers itself.
 public enum AnalyzerCatalogue {
     /// All analyzers, in report order.
     public static let all: [any Analyzer] = [
-        AccountHygieneAnalyzer()
+        AccountHygieneAnalyzer(),
+        CredentialAnalyzer(),
     ]
 }

@@ -1,3 +1,4 @@
+public import Foundation
 public import VigilCore
 
 /// Accounts, groups, privilege and password hashes joined up, computed once per assessment.
@@ -50,6 +51,11 @@ public struct DirectoryIndex: Sendable {
 
     /// Whether the account at `index` is privileged.
     public func isPrivileged(_ index: Int) -> Bool { privilege[index] != nil }
+
+    /// Indexes of enabled accounts that are not computers: the people, services and built-in accounts rules apply to.
+    public func enabledPeople(at date: Date) -> [Int] {
+        accounts.indices.filter { accounts[$0].kind != .computer && accounts[$0].isEnabled(at: date) }
+    }
 
     // MARK: Privilege
 

@@ -23,6 +23,11 @@ public struct Subject: Codable, Sendable, Hashable, Comparable {
         Subject(kind: .account, id: account.id, name: account.qualifiedName)
     }
 
+    /// The subject for a directory domain.
+    public static func domain(_ domain: DirectoryDomain) -> Subject {
+        Subject(kind: .domain, id: domain.sid?.description ?? domain.dnsName.lowercased(), name: domain.dnsName)
+    }
+
     public static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.kind.rawValue, lhs.name, lhs.id) < (rhs.kind.rawValue, rhs.name, rhs.id)
     }

@@ -87,64 +87,34 @@ extension RuleCatalogue {
             ]
         ),
         Rule(
-            id: .lmHashStored,
-            area: .credentials,
-            title: "LM hash stored",
-            severity: .high,
-            summary: "The hash dump holds a LAN Manager (LM) hash for the account.",
+            id: .desOnly,
+            area: .accounts,
+            title: "Account limited to DES Kerberos keys",
+            severity: .medium,
+            summary: "An enabled account has the USE_DES_KEY_ONLY flag, so Kerberos tickets for it use single DES.",
             rationale:
-                "LM hashes split the password into two upper-cased 7-character halves and can be reversed in minutes. They exist only because the password was set while LM storage was allowed and has not been changed since.",
+                "DES was broken decades ago: tickets encrypted with it can be cracked offline in hours, revealing the password's key. Modern Windows disables DES by default, so the flag also signals an old configuration nobody has reviewed.",
             remediation:
-                "Enforce 'Network security: Do not store LAN Manager hash value on next password change' and have the account's password changed.",
+                "Clear the flag (Set-ADAccountControl -UseDESKeyOnly $false), reset the password so AES keys are created, and check the application that needed it.",
             effort: .low,
             controls: [.ceSecureConfiguration, .dss9ITProtection],
             references: [
-                "https://learn.microsoft.com/troubleshoot/windows-server/windows-security/prevent-windows-store-lm-hash-password"
+                "https://learn.microsoft.com/windows/security/threat-protection/security-policy-settings/network-security-configure-encryption-types-allowed-for-kerberos"
             ]
         ),
         Rule(
-            id: .emptyPassword,
-            area: .credentials,
-            title: "Empty password",
-            severity: .critical,
-            summary: "An enabled account's NT hash is the hash of the empty password.",
-            rationale: "Anyone who knows the account name can log on as it.",
-            remediation:
-                "Set a strong password now, clear PASSWD_NOTREQD if set, and find out who created the account this way.",
-            effort: .low,
-            controls: [.ceUserAccess, .dss4DataAccess],
-            references: []
-        ),
-        Rule(
-            id: .sharedPassword,
-            area: .credentials,
-            title: "Password shared between accounts",
+            id: .preAuthNotRequired,
+            area: .accounts,
+            title: "Kerberos pre-authentication not required",
             severity: .high,
-            summary:
-                "Several enabled accounts have the same NT hash, so they have the same password. Critical when one of them is privileged.",
+            summary: "An enabled account has the DONT_REQ_PREAUTH flag (AS-REP roastable).",
             rationale:
-                "One guessed, phished or leaked password opens every account in the group, and nobody can tell who used which. When an ordinary account shares an administrator's password, compromising the ordinary account gives control of the domain.",
+                "Anyone on the network, without any password, can ask the domain controller for data encrypted with this account's password and crack it offline at leisure.",
             remediation:
-                "Give each account its own password; for service accounts use group Managed Service Accounts. Find out why the accounts were set up alike (a default starting password, a shared team password) and stop the practice.",
-            effort: .medium,
-            controls: [.ceUserAccess, .dss4DataAccess],
-            references: ["https://www.ncsc.gov.uk/collection/passwords/updating-your-approach"]
-        ),
-        Rule(
-            id: .privilegedSharedPassword,
-            area: .credentials,
-            title: "Privileged account shares its password",
-            severity: .critical,
-            summary: "An enabled privileged account has the same NT hash as at least one other account.",
-            rationale:
-                "Whoever knows the other account's password also holds administrative control of the domain, usually without anyone realising it.",
-            remediation:
-                "Reset the privileged account's password to a long, unique one today; keep administrator accounts separate from everyday accounts and use a privileged access workstation or password vault for them.",
+                "Clear the flag (Set-ADAccountControl -DoesNotRequirePreAuth $false). If an old application needs it, give the account a long random password and restrict where it can log on.",
             effort: .low,
-            controls: [.ceUserAccess, .dss4DataAccess, .dss9ITProtection],
-            references: [
-                "https://learn.microsoft.com/security/privileged-access-workstations/privileged-access-access-model"
-            ]
+            controls: [.ceSecureConfiguration, .ceUserAccess, .dss9ITProtection],
+            references: ["https://attack.mitre.org/techniques/T1558/004/"]
         ),
     ]
 }

@@ -9,12 +9,8 @@ extension RuleID {
     public static let passwordNotRequired = RuleID("VGL-ACCT-PWD-NOT-REQUIRED")
     /// Enabled account whose password is stored with reversible encryption.
     public static let reversibleEncryption = RuleID("VGL-ACCT-REVERSIBLE-ENCRYPTION")
-    /// Account with an LM hash stored.
-    public static let lmHashStored = RuleID("VGL-CRED-LM-HASH")
-    /// Enabled account with an empty password.
-    public static let emptyPassword = RuleID("VGL-CRED-EMPTY-PASSWORD")
-    /// Enabled account sharing its password with other accounts.
-    public static let sharedPassword = RuleID("VGL-CRED-SHARED")
-    /// Privileged account sharing its password with another account.
-    public static let privilegedSharedPassword = RuleID("VGL-CRED-PRIV-SHARED")
+    /// Enabled account restricted to DES Kerberos keys.
+    public static let desOnly = RuleID("VGL-ACCT-DES-ONLY")
+    /// Enabled account that does not require Kerberos pre-authentication (AS-REP roastable).
+    public static let preAuthNotRequired = RuleID("VGL-ACCT-NO-PREAUTH")
 }

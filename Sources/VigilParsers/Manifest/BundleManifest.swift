@@ -34,15 +34,29 @@ public struct BundleManifest: Sendable, Equatable {
     public var reference: Reference
     /// Days without logon after which an enabled account is stale.
     public var staleDays: Int?
+    /// Extra password word lists (paths), tried like common passwords.
+    public var wordlists: [String]
+    /// The organisation's own words beyond its name and code: sites, departments, local words.
+    public var organisationWords: [String]
+    /// How hard the dictionary attack tries: `quick`, `standard` or `thorough`.
+    public var guessing: String?
 
     public init(
-        organisation: Organisation? = nil, inputs: [Input] = [], reference: Reference = Reference(),
-        staleDays: Int? = nil
+        organisation: Organisation? = nil,
+        inputs: [Input] = [],
+        reference: Reference = Reference(),
+        staleDays: Int? = nil,
+        wordlists: [String] = [],
+        organisationWords: [String] = [],
+        guessing: String? = nil
     ) {
         self.organisation = organisation
         self.inputs = inputs
         self.reference = reference
         self.staleDays = staleDays
+        self.wordlists = wordlists
+        self.organisationWords = organisationWords
+        self.guessing = guessing
     }
 
     /// The manifest file name looked for at the bundle root.

@@ -56,7 +56,18 @@ public struct ManifestReader: Sendable {
                 fields["breach-index"], at: "reference.breach-index", file: file, required: false)
         }
         if let settings = root["settings"] {
-            let fields = try mapping(settings, at: "settings", file: file, keys: ["stale-days"])
+            let fields = try mapping(
+                settings, at: "settings", file: file,
+                keys: ["stale-days", "wordlists", "organisation-words", "guessing"])
+            manifest.wordlists = try list(fields["wordlists"], at: "settings.wordlists", file: file)
+            manifest.organisationWords = try list(
+                fields["organisation-words"], at: "settings.organisation-words", file: file)
+            if let level = try scalar(fields["guessing"], at: "settings.guessing", file: file, required: false) {
+                guard ["quick", "standard", "thorough"].contains(level) else {
+                    throw error(file, fields["guessing"], "settings.guessing must be quick, standard or thorough")
+                }
+                manifest.guessing = level
+            }
             if let text = try scalar(fields["stale-days"], at: "settings.stale-days", file: file, required: false) {
                 guard let days = Int(text), days > 0 else {
                     throw error(
@@ -83,6 +94,19 @@ public struct ManifestReader: Sendable {
             result[name] = value
         }
         return result
+    }
+
+    private func list(_ node: Node?, at path: String, file: String) throws(EvidenceError) -> [String] {
+        guard let node else { return [] }
+        guard let sequence = node.sequence else { throw error(file, node, "\(path) must be a list") }
+        var values: [String] = []
+        for item in sequence {
+            guard let text = item.scalar?.string else {
+                throw error(file, item, "\(path) must be a list of single values")
+            }
+            values.append(text)
+        }
+        return values
     }
 
     private func scalar(_ node: Node?, at path: String, file: String, required: Bool) throws(EvidenceError) -> String? {

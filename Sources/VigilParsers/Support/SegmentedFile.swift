@@ -1,5 +1,3 @@
-import Dispatch
-import Synchronization
 import VigilCore
 
 /// Splits a large UTF-8 file into segments at record boundaries so that its records can be parsed on every core.
@@ -57,16 +55,10 @@ struct SegmentedFile {
         segments = zip(starts, starts.dropFirst() + [size]).map { $0..<$1 }
     }
 
-    /// Runs `work` on every segment concurrently (on the calling thread when there is one), returning results in order.
+    /// Runs `work` on every segment concurrently, returning results in order.
     func map<Result: Sendable>(_ work: @Sendable (Int, Range<Int>) throws -> Result) throws -> [Result] {
-        if segments.count == 1 { return [try work(0, segments[0])] }
-        let results = Mutex<[Int: Swift.Result<Result, any Error>]>([:])
         let segments = self.segments
-        DispatchQueue.concurrentPerform(iterations: segments.count) { index in
-            let outcome = Swift.Result { try work(index, segments[index]) }
-            results.withLock { $0[index] = outcome }
-        }
-        return try results.withLock { stored in try (0..<segments.count).map { try stored[$0]!.get() } }
+        return try parallelMap(segments.count) { try work($0, segments[$0]) }
     }
 }
 

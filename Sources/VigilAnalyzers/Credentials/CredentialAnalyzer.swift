@@ -1,0 +1,283 @@
+import Foundation
+public import VigilCore
+
+/// Passwords, from a hash dump joined to the directory: empty, LM-stored, user-name, guessable (a targeted dictionary
+/// attack), breached (a breach-corpus index), shared (current and previous passwords), reused, kerberoastable service
+/// accounts, pre-created computers' default passwords, and the domain password policy against the standards and against
+/// what the hashes show. Every finding describes a password by its pattern; no password or hash is ever output.
+public struct CredentialAnalyzer: Analyzer {
+    public let name = "credentials"
+    public let rules: [RuleID] = [
+        .emptyPassword, .lmHashStored, .usernameAsPassword, .guessablePassword, .breachedPassword, .sharedPassword,
+        .privilegedSharedPassword, .sharedHistoryPassword, .reusedPassword, .kerberoastable, .machineDefaultPassword,
+        .policyMinimumLength, .policyLockout, .policyForcedExpiry, .policyComposition, .policyHistory,
+        .policyLengthBypassed, .policyComplexityBypassed, .policyHistoryBypassed,
+    ]
+
+    /// A service account's password older than this many days counts as old for kerberoasting.
+    static let oldServicePasswordDays = 365
+
+    public init() {}
+
+    public func analyze(_ context: AnalysisContext) -> AnalyzerOutput {
+        let directory = context.directory
+        guard !context.estate.credentials.isEmpty, !directory.accounts.isEmpty else { return AnalyzerOutput() }
+        let people = directory.enabledPeople(at: context.asOf).filter {
+            directory.credentialOfAccount[$0]?.ntHash != nil
+        }
+        let weaknesses = WeaknessSearch(context: context, people: people).run()
+        var findings: [Finding] = []
+
+        for index in people {
+            let account = directory.accounts[index]
+            let credential = directory.credentialOfAccount[index]!
+            let evidence = [account.source, credential.source]
+            let privileged = directory.privilege[index]
+            let raise: Severity? = privileged == nil ? nil : .critical
+            let privilegeNote = privileged.map { " The account is privileged (\($0.explanation))." } ?? ""
+            if credential.hasLMHash {
+                findings.append(
+                    Finding(
+                        rule: .lmHashStored, subject: .account(account),
+                        detail:
+                            "The hash dump holds an LM hash for this enabled account; LM hashes are reversed in minutes.",
+                        evidence: evidence))
+            }
+            switch weaknesses.weakness[index] {
+            case .empty?:
+                findings.append(
+                    Finding(
+                        rule: .emptyPassword, subject: .account(account),
+                        detail:
+                            "This enabled account has an empty password: anyone who knows its name can log on.\(privilegeNote)",
+                        evidence: evidence))
+            case .username?:
+                findings.append(
+                    Finding(
+                        rule: .usernameAsPassword, subject: .account(account),
+                        detail: "The password is the account's own name.\(privilegeNote)", evidence: evidence))
+            case .guessable(let pattern, let prevalence)?:
+                let own =
+                    pattern.base == .personName && CandidateWords.personNames(of: account).contains(pattern.baseWord)
+                var detail =
+                    "The password was recovered by a targeted dictionary attack: \(pattern.description(ownName: own)), \(pattern.length) characters."
+                var facts = ["pattern": pattern.description(ownName: own), "length": String(pattern.length)]
+                if let prevalence {
+                    detail += " It also appears \(Wording.count(prevalence, "time")) in the breach corpus."
+                    facts["breachCount"] = String(prevalence)
+                }
+                findings.append(
+                    Finding(
+                        rule: .guessablePassword, severity: raise, subject: .account(account),
+                        detail: detail + privilegeNote, evidence: evidence, facts: facts))
+            case .breached(let prevalence)?:
+                findings.append(
+                    Finding(
+                        rule: .breachedPassword, severity: raise, subject: .account(account),
+                        detail:
+                            "The password appears \(Wording.count(prevalence, "time")) in the breach corpus (\(weaknesses.corpusName ?? "supplied")).\(privilegeNote)",
+                        evidence: evidence, facts: ["breachCount": String(prevalence)]))
+            case nil:
+                break
+            }
+            if let history = credential.ntHash.map({ credential.history.firstIndex(of: $0) }), let position = history {
+                findings.append(
+                    Finding(
+                        rule: .reusedPassword, subject: .account(account),
+                        detail: "The current password is the same as the one used \(ordinal(position + 1)) before it.",
+                        evidence: evidence, facts: ["historyPosition": String(position)]))
+            }
+            if !account.servicePrincipalNames.isEmpty,
+                let finding = kerberoasting(
+                    account, index: index, weakness: weaknesses.weakness[index], evidence: evidence, context: context)
+            {
+                findings.append(finding)
+            }
+        }
+        findings += SharedPasswords.findings(people: people, directory: directory)
+        findings += weaknesses.machineDefaults.map { index in
+            let account = directory.accounts[index]
+            return Finding(
+                rule: .machineDefaultPassword, subject: .account(account),
+                detail:
+                    "The computer account's password is its own name in lower case: it was pre-created and never joined, or never rotated.",
+                evidence: [account.source, directory.credentialOfAccount[index]!.source])
+        }
+        let policy = PasswordPolicyEvaluation(context: context, people: people, weaknesses: weaknesses)
+        findings += policy.findings()
+
+        let metrics = self.metrics(findings: findings, people: people, weaknesses: weaknesses, directory: directory)
+        return AnalyzerOutput(
+            findings: findings,
+            metrics: metrics,
+            coverage: [coverage(context, people: people.count, weaknesses: weaknesses)],
+            headlines: headlines(metrics, policy: policy, weaknesses: weaknesses)
+        )
+    }
+
+    private func kerberoasting(
+        _ account: Account, index: Int, weakness: Weakness?, evidence: [EvidenceReference], context: AnalysisContext
+    ) -> Finding? {
+        var reasons: [String] = []
+        switch weakness {
+        case .empty?: reasons.append("its password is empty")
+        case .username?: reasons.append("its password is its name")
+        case .guessable?: reasons.append("its password is guessable")
+        case .breached?: reasons.append("its password is in the breach corpus")
+        case nil: break
+        }
+        let age = account.passwordLastSet.map(context.daysSince)
+        if let age, age > Self.oldServicePasswordDays { reasons.append("its password has not changed for \(age) days") }
+        guard !reasons.isEmpty else { return nil }
+        let privileged = context.directory.privilege[index]
+        var detail =
+            "Any domain user can request a Kerberos ticket for this service account (\(Wording.count(account.servicePrincipalNames.count, "service principal name"))) and crack it offline; \(reasons.joined(separator: " and "))."
+        if let privileged { detail += " The account is privileged (\(privileged.explanation))." }
+        var facts = ["spns": String(account.servicePrincipalNames.count)]
+        if let age { facts["passwordAgeDays"] = String(age) }
+        return Finding(
+            rule: .kerberoastable, severity: privileged == nil ? nil : .critical, subject: .account(account),
+            detail: detail, evidence: evidence, facts: facts)
+    }
+
+    private func ordinal(_ number: Int) -> String {
+        let word =
+            switch number {
+            case 1: "one"
+            case 2: "two"
+            case 3: "three"
+            default: "\(number)"
+            }
+        return word + " change\(number == 1 ? "" : "s")"
+    }
+
+    // MARK: Metrics, headlines, coverage
+
+    private func metrics(
+        findings: [Finding], people: [Int], weaknesses: WeaknessSearch.Result, directory: DirectoryIndex
+    ) -> [Metric] {
+        let count = { (rules: Set<RuleID>) in findings.filter { rules.contains($0.rule) }.count }
+        let privileged = people.filter(directory.isPrivileged)
+        let weak = people.filter { weaknesses.weakness[$0] != nil }
+        let sharing = findings.filter { $0.rule == .sharedPassword || $0.rule == .privilegedSharedPassword }
+        var metrics = [
+            Metric(
+                id: "credentials.assessed", label: "Enabled accounts whose password hash was assessed",
+                value: people.count),
+            Metric(
+                id: "credentials.weak",
+                label: "Enabled accounts with a breached, guessable, user-name or empty password", value: weak.count,
+                total: people.count),
+            Metric(
+                id: "credentials.privileged-weak",
+                label: "Privileged accounts with a breached, guessable, user-name or empty password",
+                value: weak.filter(directory.isPrivileged).count, total: privileged.count),
+            Metric(
+                id: "credentials.guessable",
+                label: "Enabled accounts whose password a targeted dictionary attack recovered",
+                value: count([.guessablePassword, .usernameAsPassword]), total: people.count),
+            Metric(
+                id: "credentials.empty", label: "Enabled accounts with an empty password",
+                value: count([.emptyPassword]), total: people.count),
+            Metric(
+                id: "credentials.lm-hash", label: "Enabled accounts with an LM hash stored",
+                value: count([.lmHashStored]), total: people.count),
+            Metric(
+                id: "credentials.shared", label: "Enabled accounts sharing a password with another account",
+                value: sharing.count, total: people.count),
+            Metric(
+                id: "credentials.shared-groups", label: "Groups of accounts sharing one password",
+                value: Set(sharing.compactMap { $0.facts["sharedGroup"] }).count),
+            Metric(
+                id: "credentials.privileged-shared", label: "Privileged accounts sharing their password",
+                value: count([.privilegedSharedPassword]), total: privileged.count),
+            Metric(
+                id: "credentials.reused", label: "Enabled accounts whose password is one of their previous ones",
+                value: count([.reusedPassword]), total: people.count),
+        ]
+        if weaknesses.corpusName != nil {
+            metrics.append(
+                Metric(
+                    id: "credentials.breached", label: "Enabled accounts whose password is in the breach corpus",
+                    value: people.filter { weaknesses.prevalence[$0] != nil }.count, total: people.count))
+        }
+        return metrics
+    }
+
+    private func headlines(_ metrics: [Metric], policy: PasswordPolicyEvaluation, weaknesses: WeaknessSearch.Result)
+        -> [Headline]
+    {
+        func value(_ id: String) -> Int { metrics.first { $0.id == id }?.value ?? 0 }
+        let assessed = value("credentials.assessed")
+        let weak = value("credentials.weak")
+        let privilegedWeak = value("credentials.privileged-weak")
+        var result: [Headline] = []
+        if weak == 0 {
+            result.append(
+                Headline(
+                    area: .credentials,
+                    text:
+                        "No breached, guessable or empty password among the \(Wording.count(assessed, "enabled account")) assessed.",
+                    severity: nil))
+        } else {
+            var parts: [String] = []
+            if let breached = metrics.first(where: { $0.id == "credentials.breached" })?.value, breached > 0 {
+                parts.append("\(Wording.number(breached)) in breach data")
+            }
+            if value("credentials.guessable") > 0 {
+                parts.append("\(Wording.number(value("credentials.guessable"))) guessable")
+            }
+            if value("credentials.empty") > 0 { parts.append("\(Wording.number(value("credentials.empty"))) empty") }
+            var text =
+                "\(Wording.number(weak)) of \(Wording.count(assessed, "enabled account")) (\(Wording.percent(weak, of: assessed))) have a password an attacker would try early (\(parts.joined(separator: ", ")))"
+            text +=
+                privilegedWeak > 0
+                ? "; \(Wording.count(privilegedWeak, "of them is an administrator", plural: "of them are administrators"))."
+                : "."
+            result.append(Headline(area: .credentials, text: text, severity: privilegedWeak > 0 ? .critical : .high))
+        }
+        let shared = value("credentials.shared")
+        if shared > 0 {
+            let privilegedShared = value("credentials.privileged-shared")
+            var text =
+                "\(Wording.number(shared)) of \(Wording.count(assessed, "enabled account")) (\(Wording.percent(shared, of: assessed))) share a password with another account"
+            text +=
+                privilegedShared > 0
+                ? ", \(Wording.count(privilegedShared, "of them an administrator", plural: "of them administrators"))."
+                : "."
+            result.append(Headline(area: .credentials, text: text, severity: privilegedShared > 0 ? .critical : .high))
+        }
+        if let headline = policy.headline() { result.append(headline) }
+        return result
+    }
+
+    private func coverage(_ context: AnalysisContext, people: Int, weaknesses: WeaknessSearch.Result) -> Coverage {
+        var basis =
+            "password hashes of \(Wording.count(people, "enabled account")): empty, LM, user-name, shared, reused and guessable passwords (\(weaknesses.candidatesDescription))"
+        guard let corpus = weaknesses.corpusName else {
+            basis +=
+                "; breached passwords not checked: no breach index (build one with vigil corpus build, then pass --breach-index)"
+            return Coverage(area: .credentials, status: .partial, basis: basis)
+        }
+        basis += "; breached passwords against \(corpus)"
+        return Coverage(area: .credentials, status: .assessed, basis: basis)
+    }
+}
+
+/// The single weakness reported for an account's current password, most telling first.
+enum Weakness: Sendable {
+    case empty
+    case username
+    case guessable(PasswordPattern, prevalence: Int?)
+    case breached(Int)
+}
+
+extension CandidateWords {
+    /// The account holder's own name parts, lower-cased.
+    static func personNames(of account: Account) -> Set<String> {
+        Set(
+            ([account.givenName, account.surname].compactMap { $0 } + (account.displayName.map(nameParts) ?? [])).map {
+                $0.lowercased()
+            })
+    }
+}

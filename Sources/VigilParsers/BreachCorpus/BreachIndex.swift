@@ -1,0 +1,221 @@
+import Glibc
+public import VigilCore
+
+/// A breach index opened read-only and memory-mapped: look-ups touch a table slot and a few keys, never the corpus.
+///
+/// Opening verifies the header (magic, version, checksum), that the file is exactly as long as the header says, and
+/// that the prefix table is consistent with the entry count; ``verifyData()`` also checks every key and count against
+/// the checksum written when the index was built. An index that fails is refused with ``BreachIndexError``, never used
+/// in part.
+public final class BreachIndex: BreachCorpus, @unchecked Sendable {
+    // @unchecked: the mapping is read-only and immutable after `init`; nothing mutates it until `deinit`.
+
+    public let hashKind: BreachHashKind
+    public let entryCount: Int
+    /// What the index was built from (file name and hash count), for reports.
+    public let sourceDescription: String
+    /// The index file's path.
+    public let path: String
+
+    private let base: UnsafeRawPointer
+    private let size: Int
+    private let prefixBits: Int
+    private let table: UnsafePointer<UInt32>
+    private let keys: UnsafePointer<UInt64>
+    private let counts: UnsafePointer<UInt32>
+    private let dataChecksum: UInt64
+
+    /// Opens and verifies the index at `path`.
+    public init(path: String) throws(BreachIndexError) {
+        self.path = path
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        size = Int(status.st_size)
+        guard size >= BreachIndexLayout.headerSize else {
+            throw .invalid(path: path, reason: "the file is shorter than an index header (truncated, or not an index)")
+        }
+        guard let mapping = mmap(nil, size, PROT_READ, MAP_SHARED, descriptor, 0), mapping != MAP_FAILED else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        base = UnsafeRawPointer(mapping)
+        do {
+            let header = try BreachIndex.readHeader(base, size: size, path: path)
+            hashKind = header.kind
+            entryCount = header.count
+            prefixBits = header.bits
+            sourceDescription = header.description
+            dataChecksum = header.checksum
+            table = (base + header.tableOffset).assumingMemoryBound(to: UInt32.self)
+            keys = (base + header.keysOffset).assumingMemoryBound(to: UInt64.self)
+            counts = (base + header.countsOffset).assumingMemoryBound(to: UInt32.self)
+            try verifyTable()
+        } catch {
+            munmap(UnsafeMutableRawPointer(mutating: base), size)
+            throw error
+        }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), size, MADV_RANDOM)
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: base), size)
+    }
+
+    public func prevalence(ofKey key: UInt64) -> Int? {
+        let bucket = Int(key >> UInt64(64 - prefixBits))
+        var low = Int(table[bucket])
+        var high = Int(table[bucket + 1])
+        while low < high {
+            let middle = (low + high) / 2
+            let candidate = UInt64(littleEndian: keys[middle])
+            if candidate == key { return Int(UInt32(littleEndian: counts[middle])) }
+            if candidate < key { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
+
+    /// How many times a password with this SHA-1 digest was seen, for a SHA-1 index.
+    public func prevalence(ofSHA1 digest: some Collection<UInt8>) -> Int? {
+        guard hashKind == .sha1, digest.count >= 8 else { return nil }
+        return prevalence(ofKey: digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) })
+    }
+
+    /// Checks every key and count against the checksum recorded at build time, and that keys ascend. Reads the whole
+    /// index (seconds per gigabyte).
+    public func verifyData(progress: ((Double) -> Void)? = nil) throws(BreachIndexError) {
+        var checksum = SectionChecksum()
+        var previous: UInt64 = 0
+        let step = max(1, entryCount / 100)
+        for index in 0..<entryCount {
+            let key = UInt64(littleEndian: keys[index])
+            if index > 0, key <= previous {
+                throw .invalid(path: path, reason: "keys are not in ascending order at entry \(index)")
+            }
+            previous = key
+            checksum.add(key)
+            if index % step == 0 { progress?(Double(index) / Double(max(entryCount, 1))) }
+        }
+        checksum.add(bytes: UnsafeRawBufferPointer(start: counts, count: entryCount * 4))
+        guard checksum.value == dataChecksum else {
+            throw .invalid(
+                path: path,
+                reason: "the data does not match its checksum (the file is corrupt); rebuild it with vigil corpus build"
+            )
+        }
+    }
+
+    // MARK: Opening
+
+    private struct Header {
+        var kind: BreachHashKind
+        var count: Int
+        var bits: Int
+        var tableOffset: Int
+        var keysOffset: Int
+        var countsOffset: Int
+        var checksum: UInt64
+        var description: String
+    }
+
+    private static func readHeader(_ base: UnsafeRawPointer, size: Int, path: String) throws(BreachIndexError) -> Header
+    {
+        typealias O = BreachIndexLayout.Offset
+        func u32(_ offset: Int) -> UInt32 {
+            UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        }
+        func u64(_ offset: Int) -> UInt64 {
+            UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+        guard UnsafeRawBufferPointer(start: base, count: 8).elementsEqual(BreachIndexLayout.magic) else {
+            throw .invalid(path: path, reason: "not a Vigil breach index (build one with vigil corpus build)")
+        }
+        guard u32(O.version) == BreachIndexLayout.version else {
+            throw .invalid(
+                path: path,
+                reason:
+                    "index format version \(u32(O.version)) is not supported (expected \(BreachIndexLayout.version)); rebuild it"
+            )
+        }
+        var headerChecksum = SectionChecksum()
+        headerChecksum.add(bytes: UnsafeRawBufferPointer(start: base, count: O.headerChecksum))
+        guard headerChecksum.value == u64(O.headerChecksum) else {
+            throw .invalid(path: path, reason: "the header is corrupt (checksum mismatch)")
+        }
+        guard let kind = BreachIndexLayout.hashKind(code: u32(O.hashKind)) else {
+            throw .invalid(path: path, reason: "unknown hash kind")
+        }
+        let count = Int(u64(O.entryCount))
+        let bits = Int(u32(O.prefixBits))
+        guard (8...24).contains(bits) else { throw .invalid(path: path, reason: "prefix bits out of range") }
+        let tableOffset = Int(u64(O.tableOffset))
+        let keysOffset = Int(u64(O.keysOffset))
+        let countsOffset = Int(u64(O.countsOffset))
+        let tableBytes = BreachIndexLayout.tableBytes(bits: bits)
+        let (keysBytes, keysOverflow) = count.multipliedReportingOverflow(by: 8)
+        guard !keysOverflow, tableOffset == BreachIndexLayout.headerSize, keysOffset == tableOffset + tableBytes,
+            countsOffset == keysOffset + keysBytes, Int(u64(O.fileSize)) == countsOffset + count * 4
+        else { throw .invalid(path: path, reason: "section offsets are inconsistent") }
+        guard size == Int(u64(O.fileSize)) else {
+            throw .invalid(
+                path: path,
+                reason:
+                    "the file is \(size) bytes but its header says \(u64(O.fileSize)) (truncated or padded); rebuild it"
+            )
+        }
+        let length = min(Int(u32(O.descriptionLength)), BreachIndexLayout.descriptionCapacity)
+        let description = String(
+            decoding: UnsafeRawBufferPointer(start: base + O.description, count: length), as: UTF8.self)
+        return Header(
+            kind: kind, count: count, bits: bits, tableOffset: tableOffset, keysOffset: keysOffset,
+            countsOffset: countsOffset, checksum: u64(O.dataChecksum), description: description)
+    }
+
+    /// The prefix table must rise from 0 to `entryCount`; a sample of buckets must hold keys with their prefix.
+    private func verifyTable() throws(BreachIndexError) {
+        let slots = (1 << prefixBits) + 1
+        guard table[0] == 0, Int(table[slots - 1]) == entryCount else {
+            throw .invalid(path: path, reason: "the prefix table does not cover the entries")
+        }
+        var previous: UInt32 = 0
+        for slot in 0..<slots {
+            let value = UInt32(littleEndian: table[slot])
+            guard value >= previous else {
+                throw .invalid(path: path, reason: "the prefix table is not ordered at bucket \(slot)")
+            }
+            previous = value
+        }
+        var random = UInt64(truncatingIfNeeded: entryCount) &* 0x9E37_79B9_7F4A_7C15 | 1
+        for _ in 0..<min(256, slots - 1) {
+            random ^= random << 13
+            random ^= random >> 7
+            random ^= random << 17
+            let bucket = Int(random % UInt64(slots - 1))
+            for entry in Int(table[bucket])..<Int(table[bucket + 1]) {
+                let key = UInt64(littleEndian: keys[entry])
+                guard Int(key >> UInt64(64 - prefixBits)) == bucket else {
+                    throw .invalid(path: path, reason: "a key is in the wrong bucket (corrupt index); rebuild it")
+                }
+            }
+        }
+    }
+}
+
+/// Why a breach index was refused.
+public enum BreachIndexError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file could not be opened or mapped.
+    case unreadable(path: String, reason: String)
+    /// The file is not a valid index.
+    case invalid(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason):
+            "\(path): error: cannot open the breach index: \(reason) [corpus.unreadable]"
+        case .invalid(let path, let reason): "\(path): error: the breach index is refused: \(reason) [corpus.invalid]"
+        }
+    }
+}

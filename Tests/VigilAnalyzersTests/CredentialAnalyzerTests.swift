@@ -1,0 +1,237 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilEngine
+import VigilParsers
+import VigilSynth
+import VigilTestSupport
+
+@testable import VigilAnalyzers
+
+@Suite("Credential analyzer")
+struct CredentialAnalyzerTests {
+    static let allRules = Set(AccountHygieneAnalyzer().rules + CredentialAnalyzer().rules)
+
+    @Test("finds exactly the sample estate's weak, shared and flagged accounts, with the breach corpus")
+    func sampleGroundTruth() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let assessment = try await AssessmentEngine().assess(
+            directory: Fixtures.url("ad-estate-sample"),
+            options: .init(asOf: SyntheticBundles.asOf, breachIndex: try SampleTruth.breachIndex(in: scratch))
+        )
+        let expected = try SampleTruth.load().expected
+        let found = Set(
+            assessment.findings.filter { Self.allRules.contains($0.rule) }.map { "\($0.rule) \($0.subject.name)" })
+        #expect(found.subtracting(expected).sorted() == [])
+        #expect(expected.subtracting(found).sorted() == [])
+        #expect(assessment.coverage.first { $0.area == .credentials }?.status == .assessed)
+        // Patterns, never passwords: every guessable finding names its pattern and length.
+        for finding in assessment.findings where finding.rule == .guessablePassword {
+            #expect(finding.facts["pattern"] != nil && finding.facts["length"] != nil)
+        }
+        let uma = try #require(
+            assessment.findings.first { $0.subject.name == "RIVERSIDE\\uma.hughes" && $0.rule == .guessablePassword })
+        #expect(uma.facts["pattern"] == "own name + year")
+        let breached = try #require(assessment.findings.first { $0.rule == .breachedPassword })
+        #expect(Int(breached.facts["breachCount"] ?? "") ?? 0 > 0)
+    }
+
+    @Test("without a breach index the area is partly assessed and nothing is reported as breached")
+    func withoutCorpus() async throws {
+        let assessment = try await AssessmentEngine().assess(
+            directory: Fixtures.url("ad-estate-sample"), options: .init(asOf: SyntheticBundles.asOf))
+        let coverage = try #require(assessment.coverage.first { $0.area == .credentials })
+        #expect(coverage.status == .partial && coverage.basis.contains("vigil corpus build"))
+        #expect(!assessment.findings.contains { $0.rule == .breachedPassword })
+        #expect(assessment.findings.contains { $0.rule == .guessablePassword })
+    }
+
+    @Test(
+        "finds every seeded failing of generated estates — accounts, passwords, policy — and nothing else",
+        arguments: [
+            (UInt64(1), 300, EstateSpecification.Layout.trust), (3, 12, .practice), (4, 45, .practice),
+            (5, 60, .practice),
+            (6, 1_500, .trust),
+        ]
+    )
+    func generatedGroundTruth(seed: UInt64, staff: Int, layout: EstateSpecification.Layout) async throws {
+        let bundle = try SyntheticBundles.make(seed: seed, staff: staff, layout: layout)
+        defer { bundle.scratch.remove() }
+        let assessment = try await AssessmentEngine().assess(
+            directory: bundle.directory, options: .init(asOf: SyntheticBundles.asOf))
+        let comparison = bundle.truth.compare(with: assessment)
+        #expect(comparison.missed == [])
+        #expect(comparison.unexpected == [])
+        #expect(comparison.matched == bundle.truth.expected.count)
+        #expect(Set(bundle.truth.rules) == Self.allRules)
+    }
+
+    @Test("the generator's common passwords are all near the top of the built-in list")
+    func generatorWordsAreCommon() throws {
+        let head = Set(
+            try PasswordListReader.builtInCommonPasswords().prefix(GuessingRules(level: .standard).fullTreatmentWords))
+        let outside = EstatePlanWords.common.filter { !head.contains($0) }
+        #expect(outside == [])
+    }
+
+    // MARK: Unit cases on a hand-built estate
+
+    func analyze(_ estate: Estate, corpus: (any BreachCorpus)? = nil, level: GuessingRules.Level = .quick)
+        -> AnalyzerOutput
+    {
+        var reference = ReferenceData(
+            commonPasswords: ["password", "welcome", "letmein", "dragon"], organisationWords: ["Riverside"],
+            guessing: level)
+        reference.breachCorpus = corpus
+        return CredentialAnalyzer().analyze(
+            AnalysisContext(estate: estate, asOf: TestDirectory.asOf, reference: reference))
+    }
+
+    @Test("shared passwords: current hashes among enabled accounts; the empty password is its own rule")
+    func sharing() {
+        let estate = Estate(
+            organisation: .unnamed,
+            accounts: [
+                TestDirectory.account("a", rid: 1001), TestDirectory.account("b", rid: 1002),
+                TestDirectory.account("c", rid: 1003),
+                TestDirectory.account("d", rid: 1004, control: [.normalAccount, .disabled]),
+                TestDirectory.account("e", rid: 1005),
+                TestDirectory.account("f", rid: 1006),
+            ],
+            credentials: [
+                TestDirectory.credential("a", rid: 1001, password: "x7#Lq!pw-Z"),
+                TestDirectory.credential("b", rid: 1002, password: "x7#Lq!pw-Z"),
+                TestDirectory.credential("c", rid: 1003, password: "unique-c-9f"),
+                TestDirectory.credential("d", rid: 1004, password: "unique-c-9f"),
+                TestDirectory.credential("e", rid: 1005, password: ""),
+                TestDirectory.credential("f", rid: 1006, password: "", lm: true),
+            ]
+        )
+        let output = analyze(estate)
+        #expect(Set(output.findings.filter { $0.rule == .sharedPassword }.map(\.subject.name)) == ["T\\a", "T\\b"])
+        #expect(Set(output.findings.filter { $0.rule == .emptyPassword }.map(\.subject.name)) == ["T\\e", "T\\f"])
+        #expect(output.findings.filter { $0.rule == .lmHashStored }.map(\.subject.name) == ["T\\f"])
+        #expect(output.metrics.first { $0.id == "credentials.shared" }?.value == 2)
+        #expect(output.metrics.first { $0.id == "credentials.shared-groups" }?.value == 1)
+    }
+
+    @Test("user name, guessable, breached, reused, shared history and kerberoastable, each once per account")
+    func weaknesses() throws {
+        var service = TestDirectory.account("svc_app", rid: 1006)
+        service.servicePrincipalNames = ["HTTP/app.t"]
+        service.passwordLastSet = TestDirectory.asOf.addingTimeInterval(-86_400 * 800)
+        let estate = Estate(
+            organisation: .unnamed,
+            accounts: [
+                TestDirectory.account("amy.hall", rid: 1001), TestDirectory.account("ben", rid: 1002),
+                TestDirectory.account("cat", rid: 1003),
+                TestDirectory.account("dan", rid: 1004), TestDirectory.account("eve", rid: 1005), service,
+            ],
+            credentials: [
+                TestDirectory.credential("amy.hall", rid: 1001, password: "Amy.Hall"),
+                TestDirectory.credential("ben", rid: 1002, password: "Riverside2024!"),
+                TestDirectory.credential("cat", rid: 1003, password: "q8#Vz!u2@Lp"),
+                CredentialRecord(
+                    accountName: "dan", rid: 1004, ntHash: NTHash(password: "s3cure-Horse-77"), hasLMHash: false,
+                    history: [NTHash(password: "old-1-xx"), NTHash(password: "s3cure-Horse-77")],
+                    source: .init(file: "h")),
+                CredentialRecord(
+                    accountName: "eve", rid: 1005, ntHash: NTHash(password: "eve-Pass-q!9"), hasLMHash: false,
+                    history: [NTHash(password: "given-to-eve-9!")], source: .init(file: "h")),
+                TestDirectory.credential("svc_app", rid: 1006, password: "given-to-eve-9!"),
+            ]
+        )
+        let corpus = InMemoryCorpus([NTHash(password: "q8#Vz!u2@Lp"): 42])
+        let findings = analyze(estate, corpus: corpus).findings
+        func rules(_ name: String) -> Set<RuleID> {
+            Set(findings.filter { $0.subject.name == "T\\\(name)" }.map(\.rule))
+        }
+        #expect(rules("amy.hall") == [.usernameAsPassword])
+        #expect(rules("ben") == [.guessablePassword])
+        #expect(
+            findings.first { $0.rule == .guessablePassword }?.facts["pattern"] == "organisation word + year + symbol")
+        #expect(rules("cat") == [.breachedPassword])
+        #expect(findings.first { $0.rule == .breachedPassword }?.facts["breachCount"] == "42")
+        #expect(rules("dan") == [.reusedPassword])
+        #expect(rules("svc_app") == [.sharedHistoryPassword, .kerberoastable])
+        #expect(rules("eve").isEmpty)
+        // No output anywhere holds a password.
+        for finding in findings {
+            for secret in ["Riverside2024", "q8#Vz", "s3cure", "given-to-eve"] {
+                #expect(!finding.detail.contains(secret))
+            }
+        }
+    }
+
+    @Test("a pre-created computer account still on its default password")
+    func machineDefault() {
+        var computer = TestDirectory.account("WS0042$", rid: 3001, control: .workstationTrust)
+        computer.kind = .computer
+        var other = TestDirectory.account("WS0043$", rid: 3002, control: .workstationTrust)
+        other.kind = .computer
+        let estate = Estate(
+            organisation: .unnamed,
+            accounts: [computer, other, TestDirectory.account("amy", rid: 1001)],
+            credentials: [
+                TestDirectory.credential("WS0042$", rid: 3001, password: "ws0042"),
+                TestDirectory.credential("WS0043$", rid: 3002, password: "long-random-machine-secret"),
+                TestDirectory.credential("amy", rid: 1001, password: "z!9Qv#2mLk"),
+            ]
+        )
+        #expect(
+            analyze(estate).findings.filter { $0.rule == .machineDefaultPassword }.map(\.subject.name) == ["T\\WS0042$"]
+        )
+    }
+
+    @Test("the policy judged against the standards and against what the hashes show")
+    func policy() {
+        func estate(_ policy: PasswordPolicy, passwords: [String], history: [NTHash] = []) -> Estate {
+            Estate(
+                organisation: .unnamed,
+                domains: [
+                    DirectoryDomain(
+                        distinguishedName: "DC=t", dnsName: "t.local", passwordPolicy: policy,
+                        source: .init(file: "d", line: 1))
+                ],
+                accounts: passwords.indices.map { TestDirectory.account("u\($0)", rid: UInt32(1001 + $0)) },
+                credentials: passwords.enumerated().map { index, password in
+                    CredentialRecord(
+                        accountName: "u\(index)", rid: UInt32(1001 + index), ntHash: NTHash(password: password),
+                        hasLMHash: false, history: index == 0 ? history : [], source: .init(file: "h"))
+                }
+            )
+        }
+        let weak = PasswordPolicy(
+            minimumLength: 8, historyLength: 24, lockoutThreshold: 0, maximumAgeDays: 90, complexityRequired: true)
+        let rules = Set(
+            analyze(
+                estate(
+                    weak, passwords: ["letmein", "Welcome1", "Xq!9-vLm#2Ra"], history: [NTHash(password: "letmein")])
+            ).findings.map(\.rule))
+        #expect(
+            rules.isSuperset(of: [
+                .policyMinimumLength, .policyLockout, .policyForcedExpiry, .policyComposition, .policyLengthBypassed,
+                .policyComplexityBypassed, .policyHistoryBypassed,
+            ]))
+        #expect(!rules.contains(.policyHistory))
+        let strong = PasswordPolicy(
+            minimumLength: 14, historyLength: 24, lockoutThreshold: 10, maximumAgeDays: 0, complexityRequired: false)
+        let none = analyze(estate(strong, passwords: ["Xq!9-vLm#2Ra-long"])).findings.filter {
+            $0.subject.kind == .domain
+        }
+        #expect(none.isEmpty)
+    }
+}
+
+/// A breach corpus held in memory, for unit tests.
+struct InMemoryCorpus: BreachCorpus {
+    let counts: [UInt64: Int]
+    init(_ entries: [NTHash: Int]) {
+        counts = Dictionary(uniqueKeysWithValues: entries.map { ($0.key.high, $0.value) })
+    }
+    var hashKind: BreachHashKind { .ntlm }
+    var entryCount: Int { counts.count }
+    var sourceDescription: String { "test corpus" }
+    func prevalence(ofKey key: UInt64) -> Int? { counts[key] }
+}
