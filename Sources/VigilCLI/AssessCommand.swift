@@ -116,6 +116,10 @@ struct AssessCommand: AsyncParsableCommand {
             Terminal.error("vigil: \(error)")
             throw error.code.hasSuffix("not-found") || error.code == "manifest.missing-input"
                 ? VigilExit.noInput : error.code == "evidence.read-failed" ? VigilExit.ioError : VigilExit.dataError
+        } catch let error as BreachIndexError {
+            progress.clear()
+            Terminal.error("vigil: \(error)")
+            throw VigilExit.dataError
         }
         progress.clear()
 

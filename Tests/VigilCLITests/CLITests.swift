@@ -124,6 +124,56 @@ struct CLITests {
         #expect(cannot.status == 73)
     }
 
+    @Test("corpus build and verify; assess with the index; refusals have their exit codes")
+    func corpus() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let index = scratch.url.appendingPathComponent("pwned.vbi").path
+        let build = try VigilProcess.run([
+            "corpus", "build", Fixtures.url("corpus/pwned-passwords-ntlm-sample.txt").path, "-o", index,
+        ])
+        #expect(build.status == 0, "\(build.error)")
+        #expect(build.output.contains("Indexed 20,022 NTLM hashes"))
+        let verify = try VigilProcess.run(["corpus", "verify", index])
+        #expect(verify.status == 0 && verify.output.contains("valid"))
+        let assess = try VigilProcess.run([
+            "assess", Fixtures.url("ad-estate-sample").path, "--breach-index", index, "--out",
+            scratch.url.appendingPathComponent("out").path, "--as-of", "2026-11-01",
+        ])
+        #expect(assess.status == 0, "\(assess.error)")
+        #expect(assess.output.contains("VGL-CRED-BREACHED") && assess.output.contains("Passwords assessed"))
+        // Nothing the terminal shows is a hash from the dump.
+        let hashes = try Fixtures.text("ad-estate-sample/ntds.txt").split(separator: "\n").map {
+            $0.split(separator: ":")[3].lowercased()
+        }
+        #expect(!hashes.contains { assess.output.lowercased().contains($0) })
+
+        try scratch.write("not-a-corpus.txt", "hello\nworld\n")
+        #expect(
+            try VigilProcess.run([
+                "corpus", "build", scratch.url.appendingPathComponent("not-a-corpus.txt").path, "-o", index + ".2",
+            ]).status == 65)
+        #expect(
+            try VigilProcess.run([
+                "corpus", "build", scratch.url.appendingPathComponent("missing.txt").path, "-o", index + ".3",
+            ]).status == 66)
+        try scratch.write("broken.vbi", "VIGILBIX but not really an index")
+        let refused = try VigilProcess.run([
+            "assess", Fixtures.url("ad-estate-sample").path, "--breach-index",
+            scratch.url.appendingPathComponent("broken.vbi").path, "-q", "--out",
+            scratch.url.appendingPathComponent("o").path,
+        ])
+        #expect(refused.status == 65 && refused.error.contains("refused"))
+        let noList = try VigilProcess.run([
+            "assess", Fixtures.url("ad-estate-sample").path, "--wordlist", "/nonexistent/words.txt", "-q", "--out",
+            scratch.url.appendingPathComponent("o").path,
+        ])
+        #expect(noList.status == 66)
+        #expect(
+            try VigilProcess.run(["assess", Fixtures.url("ad-estate-sample").path, "--guessing", "extreme"]).status
+                == 64)
+    }
+
     @Test("demo: generates, assesses, matches ground truth and writes an index")
     func demo() throws {
         let scratch = try ScratchDirectory()
@@ -137,7 +187,7 @@ struct CLITests {
         #expect(!result.output.contains("differ from the ground truth"))
         for path in [
             "index.html", "reports/R9N/report.html", "estates/R9N/directory.ldif", "estates/R9N/ntds.ntds",
-            "ground-truth/R9N.json",
+            "ground-truth/R9N.json", "reference/pwned-passwords.vbi",
         ] {
             #expect(FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent(path).path), "\(path)")
         }

@@ -312,11 +312,10 @@ private struct BuildJob {
                 path: source,
                 reason: "a folder with no prefix files (00000 … FFFFF): expected a Pwned Passwords download")
         }
-        missingPrefixFiles = (1 << 20) - Set(files.map(\.prefix)).count
+        let present = Set(files.map(\.prefix))
+        missingPrefixFiles = (1 << 20) - present.count
         if missingPrefixFiles > 0 {
-            let first = (0..<(1 << 20)).lazy.map { UInt64($0) }.first { prefix in
-                files.firstIndex { $0.prefix == prefix } == nil
-            }
+            let first = (0..<UInt64(1 << 20)).first { !present.contains($0) }
             log.warn(
                 line: nil, code: "corpus.missing-prefixes",
                 "\(missingPrefixFiles) of 1048576 prefix files are missing (first: \(String(first ?? 0, radix: 16, uppercase: true))); hashes under those prefixes are not in the index"

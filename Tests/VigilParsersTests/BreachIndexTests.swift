@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilTestSupport
+
+@testable import VigilParsers
+
+@Suite("Breach corpus index")
+struct BreachIndexTests {
+    static let corpus = Fixtures.url("corpus/pwned-passwords-ntlm-sample.txt")
+
+    /// The sample corpus as (hash, count).
+    static func entries() throws -> [(NTHash, Int)] {
+        try Fixtures.text("corpus/pwned-passwords-ntlm-sample.txt").split(separator: "\n").map { line in
+            let parts = line.split(separator: ":")
+            return (NTHash(hex: String(parts[0]))!, Int(parts[1])!)
+        }
+    }
+
+    func build(_ source: String, in scratch: ScratchDirectory, options: BreachIndexBuilder.Options = .init()) throws
+        -> (BreachIndex, BreachIndexBuilder.Summary)
+    {
+        let output = scratch.url.appendingPathComponent("index.vbi").path
+        let summary = try BreachIndexBuilder(options: options).build(source: source, output: output)
+        return (try BreachIndex(path: output), summary)
+    }
+
+    @Test("indexes the sorted single-file layout; every hash is found with its count, others are not")
+    func singleFile() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let (index, summary) = try build(Self.corpus.path, in: scratch)
+        let entries = try Self.entries()
+        #expect(summary.entries == entries.count && summary.rejected == 0 && summary.sortedInput)
+        #expect(index.entryCount == entries.count && index.hashKind == .ntlm)
+        for (hash, count) in entries { #expect(index.prevalence(of: hash) == count) }
+        #expect(index.prevalence(of: NTHash(password: "not-in-any-corpus-7Q!x")) == nil)
+        #expect(index.prevalence(of: NTHash(high: 0, low: 0)) == nil)
+        #expect(index.prevalence(of: NTHash(high: .max, low: .max)) == nil)
+        try index.verifyData()
+    }
+
+    @Test("indexes the per-prefix folder layout identically, and says which prefixes are missing")
+    func perPrefix() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var files: [String: String] = [:]
+        for (hash, count) in try Self.entries() {
+            let hex = hash.unredactedHex.uppercased()
+            files[String(hex.prefix(5)), default: ""] += "\(hex.dropFirst(5)):\(count)\r\n"
+        }
+        for (prefix, text) in files { try scratch.write("range/\(prefix)", text) }
+        let (index, summary) = try build(scratch.url.appendingPathComponent("range").path, in: scratch)
+        #expect(summary.entries == (try Self.entries()).count)
+        #expect(summary.missingPrefixFiles == (1 << 20) - files.count)
+        #expect(summary.diagnostics.contains { $0.code == "corpus.missing-prefixes" })
+        for (hash, count) in try Self.entries() { #expect(index.prevalence(of: hash) == count) }
+    }
+
+    @Test("unsorted input is reported and sorted; repeats are merged by adding counts")
+    func unsorted() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var lines = try Fixtures.text("corpus/pwned-passwords-ntlm-sample.txt").split(separator: "\n").map(String.init)
+        var random = SystemRandomNumberGenerator()
+        lines.shuffle(using: &random)
+        let repeated = lines[0]
+        lines.append(repeated)
+        let source = try scratch.write("shuffled.txt", lines.joined(separator: "\n") + "\n")
+        var options = BreachIndexBuilder.Options()
+        options.runEntries = 3_000
+        let (index, summary) = try build(source.path, in: scratch, options: options)
+        #expect(!summary.sortedInput)
+        #expect(summary.diagnostics.contains { $0.code == "corpus.unsorted" && $0.location.line != nil })
+        #expect(summary.merged == 1)
+        let entries = try Self.entries()
+        #expect(index.entryCount == entries.count)
+        let (repeatedHash, repeatedCount) = entries.first { $0.0 == NTHash(hex: String(repeated.prefix(32)))! }!
+        #expect(index.prevalence(of: repeatedHash) == repeatedCount * 2)
+        try index.verifyData()
+    }
+
+    @Test("malformed lines are rejected with their line and reason; the rest is indexed")
+    func malformed() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var lines = try Fixtures.text("corpus/pwned-passwords-ntlm-sample.txt").split(separator: "\n").map(String.init)
+        lines[10] = "00000000000000000000000000000000000000:12"
+        lines[20] = "5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8:3"
+        lines[30] = "ZZZZ0000000000000000000000000000:4"
+        lines[40] = String(lines[40].prefix(32))
+        lines[50] = String(lines[50].prefix(20))
+        let source = try scratch.write("corpus.txt", lines.joined(separator: "\n"))
+        let (index, summary) = try build(source.path, in: scratch)
+        #expect(summary.rejected == 5)
+        #expect(summary.diagnostics.map(\.location.line) == [11, 21, 31, 41, 51])
+        #expect(summary.diagnostics[1].message.contains("SHA-1 hash in a NTLM corpus"))
+        #expect(summary.diagnostics[2].message.contains("hex digits"))
+        #expect(!summary.diagnostics.contains { $0.message.contains("5BAA61") || $0.message.contains("ZZZZ") })
+        #expect(index.entryCount == lines.count - 5)
+    }
+
+    @Test("a file that is mostly not a corpus is refused: no index is written")
+    func refused() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let text = (0..<100).map { $0 % 2 == 0 ? "8846F7EAEE8FB117AD06BDD830B7586C:\($0)" : "just some text \($0)" }
+            .joined(separator: "\n")
+        let source = try scratch.write("notes.txt", text)
+        let output = scratch.url.appendingPathComponent("index.vbi").path
+        #expect { try BreachIndexBuilder().build(source: source.path, output: output) } throws: { error in
+            if case .refused = error as? CorpusBuildError { return true }
+            return false
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+        #expect(throws: CorpusBuildError.self) {
+            try BreachIndexBuilder().build(source: try scratch.write("empty.txt", "").path, output: output)
+        }
+    }
+
+    @Test("a SHA-1 corpus is indexed and consulted by password")
+    func sha1() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let source = try scratch.write(
+            "sha1.txt",
+            "5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8:9659365\n7C4A8D09CA3762AF61E59520943DC26494F8941B:37359195\n")
+        let (index, _) = try build(source.path, in: scratch)
+        #expect(index.hashKind == .sha1)
+        #expect(index.prevalence(ofPassword: Array("password".utf16)) == 9_659_365)
+        #expect(index.prevalence(ofPassword: Array("123456".utf16)) == 37_359_195)
+        #expect(index.prevalence(of: NTHash(password: "password")) == nil)
+    }
+
+    @Test("an interrupted build continues where it stopped and gives the same index")
+    func resume() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var options = BreachIndexBuilder.Options()
+        options.blockSize = 64 << 10
+        let output = scratch.url.appendingPathComponent("index.vbi").path
+        var blocks = 0
+        #expect {
+            try BreachIndexBuilder(options: options).build(
+                source: Self.corpus.path, output: output,
+                shouldContinue: {
+                    blocks += 1
+                    return blocks < 3
+                })
+        } throws: { error in
+            if case .interrupted(_, let resumable) = error as? CorpusBuildError { return resumable }
+            return false
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+        let summary = try BreachIndexBuilder(options: options).build(source: Self.corpus.path, output: output)
+        #expect(summary.resumedAt != nil)
+        let resumed = try BreachIndex(path: output)
+        try resumed.verifyData()
+        for (hash, count) in try Self.entries() { #expect(resumed.prevalence(of: hash) == count) }
+    }
+
+    @Test("a damaged index is refused, never half used", arguments: ["header", "data", "truncated", "foreign"])
+    func damaged(kind: String) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let output = scratch.url.appendingPathComponent("index.vbi")
+        _ = try BreachIndexBuilder().build(source: Self.corpus.path, output: output.path)
+        var bytes = try Data(contentsOf: output)
+        switch kind {
+        case "header": bytes[100] ^= 0xFF
+        case "data": bytes[bytes.count - 10] ^= 0xFF
+        case "truncated": bytes = bytes.prefix(bytes.count - 4)
+        default: bytes = Data("HASH:COUNT\n".utf8)
+        }
+        try bytes.write(to: output)
+        if kind == "data" {
+            // Structure is intact, so opening succeeds; the full check finds the damage.
+            let index = try BreachIndex(path: output.path)
+            #expect(throws: BreachIndexError.self) { try index.verifyData() }
+        } else {
+            #expect(throws: BreachIndexError.self) { _ = try BreachIndex(path: output.path) }
+        }
+    }
+}
