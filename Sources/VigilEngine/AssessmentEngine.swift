@@ -82,6 +82,8 @@ public struct AssessmentEngine: Sendable {
             estate.advisories.adopt(read.fragment.advisories)
             estate.networkObservations.adopt(read.fragment.networkObservations)
             estate.claims.adopt(read.fragment.claims)
+            estate.fileScans.adopt(read.fragment.fileScans)
+            estate.patientData.adopt(read.fragment.patientData)
         }
         logger.debug(
             "evidence read",

@@ -1,0 +1,427 @@
+import VigilCore
+
+/// Finds patient identifiers in text, a line or a table cell at a time, and adds them to a ``FileTally``.
+///
+/// Every identifier it knows contains a digit, so the scan jumps from digit to digit eight bytes at a time and looks
+/// at the bytes around a digit only when it finds one. At a digit it reads the token: a 10-digit number (bare,
+/// `943 476 5919` or `943-476-5919`) is checked (Modulus 11, issued range) and scored by its format, the column header
+/// or the words before it, and the share of valid numbers around it; a date counts as a date of birth only when a
+/// label or header says so and a name is beside it; a postcode by its shape and area; a hospital number only under a
+/// header or label that says so.
+public struct IdentifierDetector: Sendable {
+    /// The year "now" is in: two-digit years above it belong to the last century, and no one is born after it.
+    public let currentYear: Int
+
+    /// How far before a number nearby words are looked for, within its line or cell.
+    static let lookback = 48
+    /// How far around a date of birth a name is looked for.
+    static let nameWindow = 320
+
+    /// The text stream of a file (free text, not a column).
+    public static let textStream = -1
+
+    public init(currentYear: Int) {
+        self.currentYear = currentYear
+    }
+
+    /// Where a token sits: free text (context from the words before it in its line) or a table cell (context from the
+    /// column's header and the cell's own text).
+    enum Context {
+        case text
+        case cell(role: ColumnRole, header: TableHeader?, stream: Int)
+    }
+
+    // MARK: Free text
+
+    /// Scans a block of whole lines of free text, the first numbered `firstLine`; returns the number of line ends in
+    /// it. `base[start..<end]` may hold many lines; line numbers are counted only up to where something is found.
+    @discardableResult
+    public func scanText(
+        _ base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, tally: inout FileTally
+    ) -> Int {
+        var lines = LineCounter(base: base, start: start, firstLine: firstLine)
+        var index = start
+        while true {
+            index = SWAR.firstDigit(base, from: index, end: end)
+            guard index < end else { break }
+            index = analyse(base, at: index, floor: start, end: end, context: .text, lines: &lines, tally: &tally)
+        }
+        return lines.count(to: end) - firstLine
+    }
+
+    /// Scans one cell (or delimited field) of a table whose column has `role`, at `position`.
+    func scanCell(
+        _ base: UnsafePointer<UInt8>, start: Int, end: Int, role: ColumnRole, header: TableHeader?, stream: Int,
+        position: ContentPosition, tally: inout FileTally
+    ) {
+        var lines = LineCounter(fixed: position)
+        var index = start
+        while true {
+            index = SWAR.firstDigit(base, from: index, end: end)
+            guard index < end else { break }
+            index = analyse(
+                base, at: index, floor: start, end: end, context: .cell(role: role, header: header, stream: stream),
+                lines: &lines, tally: &tally)
+        }
+    }
+
+    // MARK: Tokens
+
+    /// Looks at the token whose first digit is at `start` and returns the index after it.
+    private func analyse(
+        _ base: UnsafePointer<UInt8>, at start: Int, floor: Int, end: Int, context: Context,
+        lines: inout LineCounter, tally: inout FileTally
+    ) -> Int {
+        let previous: UInt8 = start > floor ? base[start - 1] : 0x20
+        if Byte.isLetter(previous) || previous >= 0x80 {
+            if Byte.isUpper(previous), let postcode = Postcode.match(base, digit: start, floor: floor, end: end) {
+                recordPostcode(base, postcode, context: context, lines: &lines, tally: &tally)
+                return postcode.end
+            }
+            return lettered(base, digit: start, floor: floor, end: end, context: context, lines: &lines, tally: &tally)
+        }
+        var index = start
+        while index < end, Byte.isDigit(base[index]), index - start < 20 { index += 1 }
+        let length = index - start
+        let next: UInt8 = index < end ? base[index] : 0x20
+        switch length {
+        case 10:
+            if !Byte.isLetter(next), !context.isHospitalNumberColumn {
+                let value = Self.number(base, start, 10)
+                healthNumber(
+                    value, format: Scoring.bare, base, start: start, end: index, floor: floor, limit: end,
+                    separator: nil, context: context, lines: &lines, tally: &tally)
+            }
+        case 3 where next == 0x20 || next == UInt8(ascii: "-"):
+            if let value = Self.grouped(base, start, end: end, separator: next) {
+                healthNumber(
+                    value, format: next == 0x20 ? Scoring.spaced : Scoring.hyphenated, base, start: start,
+                    end: start + 12, floor: floor, limit: end, separator: next, context: context, lines: &lines,
+                    tally: &tally)
+                return start + 12
+            }
+        case 1, 2, 4:
+            if next == UInt8(ascii: "/") || next == UInt8(ascii: "-") || next == UInt8(ascii: ".")
+                || (length <= 2 && next == 0x20)
+            {
+                if let date = DateShape.parse(base, at: start, end: end, pivotYear: currentYear) {
+                    // A date with a time is a timestamp, except in a date-of-birth column (`1956-03-12 00:00:00`).
+                    if !DateShape.timeFollows(base, date.end, end: end) || context.isDateOfBirthColumn {
+                        dateOfBirth(
+                            date, base, start: start, floor: floor, end: end, context: context, lines: &lines,
+                            tally: &tally)
+                    }
+                    return date.end
+                }
+            }
+        default:
+            break
+        }
+        if (5...12).contains(length), !Byte.isLetter(next) {
+            hospitalNumber(
+                base, start: start, end: index, prefixEnd: start, floor: floor, context: context, lines: &lines,
+                tally: &tally)
+        }
+        return Self.skipWord(base, from: index, end: end)
+    }
+
+    /// A digit with letters before it: a hospital number with a letter prefix (`K123456`, `RXH1234567`), or part of
+    /// some other word.
+    private func lettered(
+        _ base: UnsafePointer<UInt8>, digit: Int, floor: Int, end: Int, context: Context, lines: inout LineCounter,
+        tally: inout FileTally
+    ) -> Int {
+        var start = digit
+        while start > floor, digit - start < 5, Byte.isLetter(base[start - 1]) { start -= 1 }
+        let wordEnd = Self.skipWord(base, from: digit, end: end)
+        guard digit - start <= 4, start == floor || !Byte.isWordByte(base[start - 1]) else { return wordEnd }
+        var digitsEnd = digit
+        while digitsEnd < end, Byte.isDigit(base[digitsEnd]) { digitsEnd += 1 }
+        let digits = digitsEnd - digit
+        // Up to two letters may follow the digits.
+        guard (4...12).contains(digits), wordEnd - digitsEnd <= 2 else { return wordEnd }
+        for index in digitsEnd..<wordEnd where !Byte.isLetter(base[index]) { return wordEnd }
+        hospitalNumber(
+            base, start: start, end: wordEnd, prefixEnd: digit, floor: floor, context: context, lines: &lines,
+            tally: &tally)
+        return wordEnd
+    }
+
+    // MARK: Health numbers
+
+    private func healthNumber(
+        _ value: UInt64, format: Float, _ base: UnsafePointer<UInt8>, start: Int, end: Int, floor: Int, limit: Int,
+        separator: UInt8?, context: Context, lines: inout LineCounter, tally: inout FileTally
+    ) {
+        guard Self.leftBoundaryAllows(base, start: start, floor: floor, separator: separator),
+            Self.rightBoundaryAllows(base, end: end, limit: limit, separator: separator)
+        else { return }
+        let stream: Int
+        var score = format
+        switch context {
+        case .text:
+            stream = Self.textStream
+        case .cell(let role, _, let cellStream):
+            stream = cellStream
+            if role == .healthNumber { score += Scoring.healthColumn }
+            if role.excludesHealthNumbers { score += Scoring.otherColumn }
+        }
+        let valid = HealthNumber.isIssuedOrTest(value)
+        tally.sawShapedNumber(stream: stream, valid: valid)
+        guard valid else { return }
+        let lineStart = context.isText ? lines.lineStart(before: start, floor: floor) : floor
+        let window = max(lineStart, start - Self.lookback)
+        if let cue = Vocabulary.numbers.nearestCue(base, floor: lineStart, start: window, end: start) {
+            switch cue.cue {
+            case .healthNumber, .patient: score += Scoring.healthWord
+            case .other: score += Scoring.otherWord
+            default: break
+            }
+        }
+        tally.addHealthNumber(value, score: score, stream: stream, position: lines.position(at: start))
+    }
+
+    /// The byte before a number does not make it part of something else: `ORD-4505577104`, `+44…`, `£…`, or a
+    /// longer run of digit groups (`+44 113 496 0123`).
+    private static func leftBoundaryAllows(
+        _ base: UnsafePointer<UInt8>, start: Int, floor: Int, separator: UInt8?
+    ) -> Bool {
+        guard start > floor else { return true }
+        let previous = base[start - 1]
+        if previous == UInt8(ascii: "+") || previous == UInt8(ascii: "$") || previous == 0xA3 || previous == 0xAC {
+            return false
+        }
+        // `ORD-4505577104`, `v1.4505577104`; not `/` (`/patients/4010232137` is a path; `INV/…` is left to the words).
+        let joiners: [UInt8] = [UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "\\")]
+        if joiners.contains(previous), start - 1 > floor, Byte.isWordByte(base[start - 2]) { return false }
+        if let separator, previous == separator, start - 1 > floor, Byte.isDigit(base[start - 2]) { return false }
+        return true
+    }
+
+    /// The bytes after a number do not continue it: a decimal part, `/1`, `-01`, a letter, or (for grouped numbers)
+    /// another digit group.
+    private static func rightBoundaryAllows(
+        _ base: UnsafePointer<UInt8>, end: Int, limit: Int, separator: UInt8?
+    ) -> Bool {
+        guard end < limit else { return true }
+        let next = base[end]
+        if Byte.isWordByte(next) { return false }
+        guard end + 1 < limit, Byte.isDigit(base[end + 1]) else { return true }
+        if next == UInt8(ascii: ".") || next == UInt8(ascii: "/") || next == UInt8(ascii: "-") { return false }
+        if let separator, next == separator {
+            // `943 476 5919 12/03/1956` is a number then a date; `113 496 0123 4567` is one longer number.
+            var index = end + 1
+            while index < limit, Byte.isDigit(base[index]), index - end < 6 { index += 1 }
+            return index < limit && (base[index] == UInt8(ascii: "/") || base[index] == UInt8(ascii: "."))
+        }
+        return true
+    }
+
+    // MARK: Dates of birth
+
+    private func dateOfBirth(
+        _ date: DateShape, _ base: UnsafePointer<UInt8>, start: Int, floor: Int, end: Int, context: Context,
+        lines: inout LineCounter, tally: inout FileTally
+    ) {
+        guard date.year >= 1900, date.year <= currentYear else { return }
+        switch context {
+        case .cell(let role, let header, _):
+            guard role == .dateOfBirth, header?.hasNames == true else { return }
+            tally.add(
+                .dateOfBirth, key: date.key, score: 0.9, position: lines.position(at: start),
+                sample: "**/**/\(date.year)")
+        case .text:
+            let lineStart = lines.lineStart(before: start, floor: floor)
+            guard
+                let label = Vocabulary.dates.nearestCue(
+                    base, floor: lineStart, start: max(lineStart, start - 32), end: start),
+                label.cue == .dateOfBirth, label.distance <= 12
+            else { return }
+            let nameEnd = min(end, date.end + 120)
+            guard
+                Vocabulary.names.nearestCue(
+                    base, floor: floor, start: max(floor, start - Self.nameWindow), end: nameEnd) != nil
+            else { return }
+            tally.add(
+                .dateOfBirth, key: date.key, score: 0.8, position: lines.position(at: start),
+                sample: "**/**/\(date.year)")
+        }
+    }
+
+    /// A date of birth held as a spreadsheet serial number (days since 1899-12-30) under a date-of-birth header.
+    func serialDateOfBirth(
+        _ serial: Int, header: TableHeader?, position: ContentPosition, tally: inout FileTally
+    ) {
+        guard header?.hasNames == true, (1...73_000).contains(serial) else { return }
+        let (year, month, day) = CivilDate.components(days: serial - 25_569)
+        guard year >= 1900, year <= currentYear else { return }
+        tally.add(
+            .dateOfBirth, key: UInt64(year * 10_000 + month * 100 + day), score: 0.9, position: position,
+            sample: "**/**/\(year)")
+    }
+
+    // MARK: Postcodes and hospital numbers
+
+    private func recordPostcode(
+        _ base: UnsafePointer<UInt8>, _ postcode: (start: Int, end: Int, key: UInt64), context: Context,
+        lines: inout LineCounter, tally: inout FileTally
+    ) {
+        var score: Float = 0.75
+        if case .cell(let role, _, _) = context {
+            if role == .postcode { score = 0.95 } else if role == .other { return }
+        }
+        tally.add(
+            .postcode, key: postcode.key, score: score, position: lines.position(at: postcode.start),
+            sample: Postcode.masked(base, start: postcode.start, end: postcode.end))
+    }
+
+    private func hospitalNumber(
+        _ base: UnsafePointer<UInt8>, start: Int, end: Int, prefixEnd: Int, floor: Int, context: Context,
+        lines: inout LineCounter, tally: inout FileTally
+    ) {
+        var score: Float
+        switch context {
+        case .cell(let role, _, _):
+            guard role == .hospitalNumber else { return }
+            score = 0.9
+        case .text:
+            guard Self.labelMayPrecede(base, start: start, floor: floor) else { return }
+            let lineStart = lines.lineStart(before: start, floor: floor)
+            guard
+                let label = Vocabulary.hospitalNumbers.nearestCue(
+                    base, floor: lineStart, start: max(lineStart, start - 32), end: start),
+                label.distance <= 4
+            else { return }
+            score = 0.8
+        }
+        var key: UInt64 = 0xCBF2_9CE4_8422_2325
+        var masked: [UInt8] = []
+        for index in start..<end {
+            let byte = Byte.lower(base[index])
+            key = (key ^ UInt64(byte)) &* 0x100_0000_01B3
+            masked.append(index < prefixEnd || index >= end - 2 ? base[index] : UInt8(ascii: "*"))
+        }
+        tally.add(
+            .hospitalNumber, key: key, score: score, position: lines.position(at: start),
+            sample: String(decoding: masked, as: UTF8.self))
+    }
+
+    // MARK: Helpers
+
+    /// Whether a word ends just before `start`, past at most four separators (`MRN: `, `Hosp. No `): the only place a
+    /// label of a hospital number can be.
+    @inline(__always)
+    private static func labelMayPrecede(_ base: UnsafePointer<UInt8>, start: Int, floor: Int) -> Bool {
+        var index = start - 1
+        while index >= floor, start - index <= 4 {
+            let byte = base[index]
+            if Byte.isLetter(byte) { return true }
+            guard
+                byte == 0x20 || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "#") || byte == UInt8(ascii: "=")
+                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == 0x09
+                    || byte == UInt8(ascii: "(")
+            else { return false }
+            index -= 1
+        }
+        return false
+    }
+
+    /// The value of `count` digits at `start`.
+    @inline(__always)
+    static func number(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for index in start..<(start + count) { value = value &* 10 &+ UInt64(base[index] &- 0x30) }
+        return value
+    }
+
+    /// `ddd?ddd?dddd` with the same separator twice, at `start`.
+    private static func grouped(_ base: UnsafePointer<UInt8>, _ start: Int, end: Int, separator: UInt8) -> UInt64? {
+        guard start + 12 <= end, base[start + 7] == separator else { return nil }
+        for offset in [4, 5, 6, 8, 9, 10, 11] where !Byte.isDigit(base[start + offset]) { return nil }
+        if start + 12 < end, Byte.isDigit(base[start + 12]) { return nil }
+        return number(base, start, 3) * 10_000_000 + number(base, start + 4, 3) * 10_000 + number(base, start + 8, 4)
+    }
+
+    /// The index after the letters, digits and non-ASCII bytes from `index`.
+    @inline(__always)
+    static func skipWord(_ base: UnsafePointer<UInt8>, from index: Int, end: Int) -> Int {
+        var cursor = index
+        while cursor < end, Byte.isWordByte(base[cursor]) { cursor += 1 }
+        return cursor
+    }
+}
+
+extension IdentifierDetector.Context {
+    var isText: Bool {
+        if case .text = self { return true }
+        return false
+    }
+
+    var isHospitalNumberColumn: Bool {
+        if case .cell(let role, _, _) = self { return role == .hospitalNumber }
+        return false
+    }
+
+    var isDateOfBirthColumn: Bool {
+        if case .cell(let role, _, _) = self { return role == .dateOfBirth }
+        return false
+    }
+}
+
+/// Line numbers counted lazily: only as far as the last position asked about.
+struct LineCounter {
+    private let base: UnsafePointer<UInt8>?
+    private var countedTo: Int
+    private var line: Int
+    private var lastLineStart: Int
+    private let fixed: ContentPosition?
+
+    init(base: UnsafePointer<UInt8>, start: Int, firstLine: Int) {
+        self.base = base
+        countedTo = start
+        line = firstLine
+        lastLineStart = start
+        fixed = nil
+    }
+
+    init(fixed: ContentPosition) {
+        base = nil
+        countedTo = 0
+        line = 0
+        lastLineStart = 0
+        self.fixed = fixed
+    }
+
+    /// The position of the byte at `index`.
+    mutating func position(at index: Int) -> ContentPosition {
+        if let fixed { return fixed }
+        advance(to: index)
+        return .line(line)
+    }
+
+    /// The first byte of the line holding `index` (not before `floor`).
+    mutating func lineStart(before index: Int, floor: Int) -> Int {
+        guard fixed == nil else { return floor }
+        advance(to: index)
+        return max(lastLineStart, floor)
+    }
+
+    /// The line number at `index` (one past the last line end before it).
+    mutating func count(to index: Int) -> Int {
+        guard fixed == nil else { return line }
+        advance(to: index)
+        return line
+    }
+
+    private mutating func advance(to index: Int) {
+        guard let base, index > countedTo else { return }
+        let newlines = SWAR.count(0x0A, base, from: countedTo, end: index)
+        if newlines > 0 {
+            line += newlines
+            var cursor = index - 1
+            while base[cursor] != 0x0A { cursor -= 1 }
+            lastLineStart = cursor + 1
+        }
+        countedTo = index
+    }
+}
