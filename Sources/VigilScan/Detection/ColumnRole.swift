@@ -81,9 +81,17 @@ struct TableHeader: Sendable {
         hasNames = roles.contains(.name)
     }
 
-    /// Whether a row whose cells have these roles looks like a header: at least one known role, and (for rows of
-    /// several cells) not mostly numbers.
+    /// Whether a row whose cells have these roles looks like a header: at least one known role.
     var isHeader: Bool { roles.contains { $0 != .unknown } }
+
+    /// The header a row of cells makes, or `nil` when the row is not one: a header has at least two cells, names at
+    /// least one known column, and holds no value (no cell with five digits or more: a number, a date).
+    static func from(cells: [[UInt8]]) -> TableHeader? {
+        guard cells.filter({ !$0.isEmpty }).count >= 2 else { return nil }
+        for cell in cells where cell.reduce(0, { Byte.isDigit($1) ? $0 + 1 : $0 }) >= 5 { return nil }
+        let header = TableHeader(roles: cells.map { ColumnRole.of(header: $0) })
+        return header.isHeader ? header : nil
+    }
 
     func role(_ column: Int) -> ColumnRole { column < roles.count ? roles[column] : .unknown }
 }

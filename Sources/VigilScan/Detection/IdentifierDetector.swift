@@ -35,16 +35,21 @@ public struct IdentifierDetector: Sendable {
 
     /// Scans a block of whole lines of free text, the first numbered `firstLine`; returns the number of line ends in
     /// it. `base[start..<end]` may hold many lines; line numbers are counted only up to where something is found.
+    ///
+    /// `base[context..<start]`, when given, is text just before the block (earlier paragraphs of a document) that is
+    /// read only for a name near a date of birth.
     @discardableResult
     public func scanText(
-        _ base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, tally: inout FileTally
+        _ base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, context: Int? = nil,
+        tally: inout FileTally
     ) -> Int {
         var lines = LineCounter(base: base, start: start, firstLine: firstLine)
         var index = start
+        let floor = context ?? start
         while true {
             index = SWAR.firstDigit(base, from: index, end: end)
             guard index < end else { break }
-            index = analyse(base, at: index, floor: start, end: end, context: .text, lines: &lines, tally: &tally)
+            index = analyse(base, at: index, floor: floor, end: end, context: .text, lines: &lines, tally: &tally)
         }
         return lines.count(to: end) - firstLine
     }
