@@ -55,7 +55,7 @@ enum ColumnRole: UInt8, Sendable {
         if has("username", "filename", "hostname", "servername", "sheetname", "drugname", "wardname", "sitename") {
             return .unknown
         }
-        if has("name", "surname", "forename", "firstname", "lastname", "givenname", "familyname", "patient") {
+        if has("name", "surname", "forename", "firstname", "lastname", "givenname", "familyname") || text == "patient" {
             return .name
         }
         return .unknown

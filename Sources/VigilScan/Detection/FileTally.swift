@@ -166,8 +166,13 @@ public struct FileTally: Sendable {
         streams[stream] = state
     }
 
-    /// A valid health number with its score from format and context, decided now if its stream's verdict is fixed.
-    mutating func addHealthNumber(_ value: UInt64, score: Float, stream: Int, position: ContentPosition) {
+    /// A valid health number with its score from format and context, decided now if it is not judged by a stream
+    /// (`stream` is `nil`) or its stream's verdict is fixed.
+    mutating func addHealthNumber(_ value: UInt64, score: Float, stream: Int?, position: ContentPosition) {
+        guard let stream else {
+            decide(Pending(value: value, score: score, stream: 0, position: position), adjustment: 0)
+            return
+        }
         if let frozen = streams[stream]?.frozen {
             decide(Pending(value: value, score: score, stream: stream, position: position), adjustment: frozen)
         } else {
@@ -247,7 +252,11 @@ public struct FileTally: Sendable {
         }
         let alone = tallies.filter { $0.kind.identifiesAlone && $0.count > 0 }
         var patients = alone.map(\.distinct).max() ?? 0
-        if patients == 0, let births = tallies.first(where: { $0.kind == .dateOfBirth }) { patients = births.distinct }
+        // Dates of birth (counted only beside names) count patients too, unless the only numbers are test numbers:
+        // then the dates belong to test patients.
+        if !(patients == 0 && testData > 0), let births = tallies.first(where: { $0.kind == .dateOfBirth }) {
+            patients = max(patients, births.distinct)
+        }
         guard let classification = PatientDataExposure.classify(patients: patients, testData: testData) else {
             return nil
         }

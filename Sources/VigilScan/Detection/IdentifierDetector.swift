@@ -91,14 +91,22 @@ public struct IdentifierDetector: Sendable {
         let next: UInt8 = index < end ? base[index] : 0x20
         switch length {
         case 10:
-            if !Byte.isLetter(next), !context.isHospitalNumberColumn {
-                let value = Self.number(base, start, 10)
+            let value = Self.number(base, start, 10)
+            // In a hospital-number column, a valid health number is a health number; anything else a hospital number.
+            if !Byte.isLetter(next), !context.isHospitalNumberColumn || HealthNumber.isIssuedOrTest(value) {
                 healthNumber(
                     value, format: Scoring.bare, base, start: start, end: index, floor: floor, limit: end,
                     separator: nil, context: context, lines: &lines, tally: &tally)
+                if context.isHospitalNumberColumn { return Self.skipWord(base, from: index, end: end) }
             }
         case 3 where next == 0x20 || next == UInt8(ascii: "-"):
             if let value = Self.grouped(base, start, end: end, separator: next) {
+                if context.isHospitalNumberColumn, !HealthNumber.isIssuedOrTest(value) {
+                    hospitalNumber(
+                        base, start: start, end: start + 12, prefixEnd: start, floor: floor, context: context,
+                        lines: &lines, tally: &tally)
+                    return start + 12
+                }
                 healthNumber(
                     value, format: next == 0x20 ? Scoring.spaced : Scoring.hyphenated, base, start: start,
                     end: start + 12, floor: floor, limit: end, separator: next, context: context, lines: &lines,
@@ -168,22 +176,31 @@ public struct IdentifierDetector: Sendable {
             stream = Self.textStream
         case .cell(let role, _, let cellStream):
             stream = cellStream
-            if role == .healthNumber { score += Scoring.healthColumn }
+            if role == .healthNumber || role == .hospitalNumber { score += Scoring.healthColumn }
             if role.excludesHealthNumbers { score += Scoring.otherColumn }
         }
         let valid = HealthNumber.isIssuedOrTest(value)
-        tally.sawShapedNumber(stream: stream, valid: valid)
-        guard valid else { return }
         let lineStart = context.isText ? lines.lineStart(before: start, floor: floor) : floor
         let window = max(lineStart, start - Self.lookback)
+        var worded = false
         if let cue = Vocabulary.numbers.nearestCue(base, floor: lineStart, start: window, end: start) {
             switch cue.cue {
-            case .healthNumber, .patient: score += Scoring.healthWord
-            case .other: score += Scoring.otherWord
+            case .healthNumber, .patient:
+                score += Scoring.healthWord
+                worded = true
+            case .other:
+                score += Scoring.otherWord
+                worded = true
             default: break
             }
         }
-        tally.addHealthNumber(value, score: score, stream: stream, position: lines.position(at: start))
+        // A column is judged as a whole (its header is its word); in free text only numbers with no word beside them
+        // are judged by the numbers around them.
+        let judgedByStream = !context.isText || !worded
+        if judgedByStream { tally.sawShapedNumber(stream: stream, valid: valid) }
+        guard valid else { return }
+        tally.addHealthNumber(
+            value, score: score, stream: judgedByStream ? stream : nil, position: lines.position(at: start))
     }
 
     /// The byte before a number does not make it part of something else: `ORD-4505577104`, `+44…`, `£…`, or a
