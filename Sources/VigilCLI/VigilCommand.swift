@@ -25,7 +25,7 @@ public struct VigilCommand: AsyncParsableCommand {
         version: ToolIdentity.current.version,
         subcommands: [
             AssessCommand.self, ScanCommand.self, DemoCommand.self, InspectCommand.self, GenerateCommand.self,
-            RulesCommand.self, FormatsCommand.self,
+            GenerateShareCommand.self, RulesCommand.self, FormatsCommand.self,
         ]
     )
 

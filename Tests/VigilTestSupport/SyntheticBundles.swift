@@ -14,10 +14,10 @@ public enum SyntheticBundles {
         public var directory: URL { scratch.url.appendingPathComponent("estate") }
     }
 
-    /// Writes an estate of `staff` accounts in `layout` for `seed`.
-    public static func make(seed: UInt64, staff: Int, layout: EstateSpecification.Layout, computers: Int? = nil) throws
-        -> Bundle
-    {
+    /// Writes an estate of `staff` accounts in `layout` for `seed`, with a file share of `shareFiles` files.
+    public static func make(
+        seed: UInt64, staff: Int, layout: EstateSpecification.Layout, computers: Int? = nil, shareFiles: Int = 0
+    ) throws -> Bundle {
         let scratch = try ScratchDirectory("vigil-estate")
         let specification = EstateSpecification(
             organisation: Organisation(
@@ -27,7 +27,8 @@ public enum SyntheticBundles {
             staff: staff,
             computers: computers ?? staff / 2,
             layout: layout,
-            seed: seed
+            seed: seed,
+            shareFiles: shareFiles
         )
         let truth = try EstateGenerator(specification, asOf: asOf).write(
             to: scratch.url.appendingPathComponent("estate"))

@@ -73,6 +73,7 @@ public struct AnalysisSettings: Sendable, Hashable {
 public enum AnalyzerCatalogue {
     /// All analyzers, in report order.
     public static let all: [any Analyzer] = [
-        AccountHygieneAnalyzer()
+        AccountHygieneAnalyzer(),
+        PatientDataAnalyzer(),
     ]
 }

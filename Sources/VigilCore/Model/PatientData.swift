@@ -27,6 +27,14 @@ public enum PatientIdentifierKind: String, Codable, Sendable, CaseIterable, Comp
         }
     }
 
+    /// The kind's plural for people.
+    public var plural: String {
+        switch self {
+        case .dateOfBirth: "dates of birth"
+        default: title + "s"
+        }
+    }
+
     /// Whether the identifier on its own points at one patient (a national or hospital number), as opposed to a detail
     /// that identifies only with others (a date of birth, a postcode).
     public var identifiesAlone: Bool {

@@ -26,6 +26,46 @@ public struct BundleManifest: Sendable, Equatable {
         }
     }
 
+    /// Folders to scan for patient identifiers during the assessment.
+    public struct Scan: Sendable, Equatable {
+        /// One folder tree to scan.
+        public struct Root: Sendable, Equatable {
+            /// The folder (relative to the bundle, or absolute).
+            public var path: String
+            /// How permission exports (icacls, Get-Acl) name the same folder (`D:\Shares\Clinical`).
+            public var aclPath: String?
+            /// The server holding it, to join with host inventories (disk encryption).
+            public var host: String?
+
+            public init(path: String, aclPath: String? = nil, host: String? = nil) {
+                self.path = path
+                self.aclPath = aclPath
+                self.host = host
+            }
+        }
+
+        /// The folders.
+        public var roots: [Root]
+        /// Only files matching one of these patterns are read (all when empty).
+        public var include: [String]
+        /// Files and folders matching any of these are left out.
+        public var exclude: [String]
+        /// The incremental state file (relative to the bundle, or absolute); none when `nil`.
+        public var state: String?
+        /// Worker threads; every core when `nil`.
+        public var jobs: Int?
+
+        public init(
+            roots: [Root], include: [String] = [], exclude: [String] = [], state: String? = nil, jobs: Int? = nil
+        ) {
+            self.roots = roots
+            self.include = include
+            self.exclude = exclude
+            self.state = state
+            self.jobs = jobs
+        }
+    }
+
     /// The organisation; `nil` when the manifest does not name one.
     public var organisation: Organisation?
     /// Inputs; empty means "every file in the bundle".
@@ -34,15 +74,18 @@ public struct BundleManifest: Sendable, Equatable {
     public var reference: Reference
     /// Days without logon after which an enabled account is stale.
     public var staleDays: Int?
+    /// Folders to scan for patient identifiers; `nil` when the manifest has no `scan:` section.
+    public var scan: Scan?
 
     public init(
         organisation: Organisation? = nil, inputs: [Input] = [], reference: Reference = Reference(),
-        staleDays: Int? = nil
+        staleDays: Int? = nil, scan: Scan? = nil
     ) {
         self.organisation = organisation
         self.inputs = inputs
         self.reference = reference
         self.staleDays = staleDays
+        self.scan = scan
     }
 
     /// The manifest file name looked for at the bundle root.
