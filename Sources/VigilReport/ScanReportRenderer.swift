@@ -155,10 +155,10 @@ public enum ScanReportRenderer {
                     if tally.testData > 0 { text += " (+\(Wording.number(tally.testData)) test numbers)" }
                     return text
                 }.joined(separator: "<br>")
-                var where_ = "<code>\(escape(exposure.path))</code>"
-                if let acl = exposure.aclPath { where_ += "<br><span class=\"related\">\(escape(acl))</span>" }
+                var location = "<code>\(escape(exposure.path))</code>"
+                if let acl = exposure.aclPath { location += "<br><span class=\"related\">\(escape(acl))</span>" }
                 page.raw(
-                    "<tr><td>\(where_)<br><span class=\"related\">\(escape(exposure.format)), \(byteText(exposure.bytes))</span></td><td><span class=\"badge \(badge)\">\(escape(exposure.classification.title))</span></td><td class=\"num\">\(Wording.number(exposure.patients))</td><td>\(identifiers)</td><td>\(exposure.confidence.rawValue)</td></tr>"
+                    "<tr><td>\(location)<br><span class=\"related\">\(escape(exposure.format)), \(byteText(exposure.bytes))</span></td><td><span class=\"badge \(badge)\">\(escape(exposure.classification.title))</span></td><td class=\"num\">\(Wording.number(exposure.patients))</td><td>\(identifiers)</td><td>\(exposure.confidence.rawValue)</td></tr>"
                 )
             }
             page.raw("</tbody></table>")
