@@ -20,15 +20,35 @@ public struct IdentifierDetector: Sendable {
     /// The text stream of a file (free text, not a column).
     public static let textStream = -1
 
+    /// The vocabularies, held here so that the hot path reads stored properties rather than lazily initialised globals.
+    private let numbers = Vocabulary.numbers
+    private let dates = Vocabulary.dates
+    private let hospitalLabels = Vocabulary.hospitalNumbers
+    private let names = Vocabulary.names
+
     public init(currentYear: Int) {
         self.currentYear = currentYear
     }
 
     /// Where a token sits: free text (context from the words before it in its line) or a table cell (context from the
     /// column's header and the cell's own text).
-    enum Context {
-        case text
-        case cell(role: ColumnRole, header: TableHeader?, stream: Int)
+    ///
+    /// A plain value with no reference inside, so passing it through the hot path costs no reference counting.
+    struct Context {
+        var isText: Bool
+        var role: ColumnRole
+        /// The table has a name column (a date of birth counts only beside a name).
+        var hasNames: Bool
+        var stream: Int
+
+        static let text = Context(isText: true, role: .unknown, hasNames: false, stream: IdentifierDetector.textStream)
+
+        static func cell(role: ColumnRole, header: TableHeader?, stream: Int) -> Context {
+            Context(isText: false, role: role, hasNames: header?.hasNames ?? false, stream: stream)
+        }
+
+        var isHospitalNumberColumn: Bool { !isText && role == .hospitalNumber }
+        var isDateOfBirthColumn: Bool { !isText && role == .dateOfBirth }
     }
 
     // MARK: Free text
@@ -169,21 +189,17 @@ public struct IdentifierDetector: Sendable {
         guard Self.leftBoundaryAllows(base, start: start, floor: floor, separator: separator),
             Self.rightBoundaryAllows(base, end: end, limit: limit, separator: separator)
         else { return }
-        let stream: Int
+        let stream = context.stream
         var score = format
-        switch context {
-        case .text:
-            stream = Self.textStream
-        case .cell(let role, _, let cellStream):
-            stream = cellStream
-            if role == .healthNumber || role == .hospitalNumber { score += Scoring.healthColumn }
-            if role.excludesHealthNumbers { score += Scoring.otherColumn }
+        if !context.isText {
+            if context.role == .healthNumber || context.role == .hospitalNumber { score += Scoring.healthColumn }
+            if context.role.excludesHealthNumbers { score += Scoring.otherColumn }
         }
         let valid = HealthNumber.isIssuedOrTest(value)
         let lineStart = context.isText ? lines.lineStart(before: start, floor: floor) : floor
         let window = max(lineStart, start - Self.lookback)
         var worded = false
-        if let cue = Vocabulary.numbers.nearestCue(base, floor: lineStart, start: window, end: start) {
+        if let cue = numbers.nearestCue(base, floor: lineStart, start: window, end: start) {
             switch cue.cue {
             case .healthNumber, .patient:
                 score += Scoring.healthWord
@@ -246,22 +262,22 @@ public struct IdentifierDetector: Sendable {
         lines: inout LineCounter, tally: inout FileTally
     ) {
         guard date.year >= 1900, date.year <= currentYear else { return }
-        switch context {
-        case .cell(let role, let header, _):
-            guard role == .dateOfBirth, header?.hasNames == true else { return }
+        if !context.isText {
+            guard context.role == .dateOfBirth, context.hasNames else { return }
             tally.add(
                 .dateOfBirth, key: date.key, score: 0.9, position: lines.position(at: start),
                 sample: "**/**/\(date.year)")
-        case .text:
+        } else {
+            guard Self.lastWord(base, before: start, floor: floor, isOneOf: Self.birthLabelEnds) else { return }
             let lineStart = lines.lineStart(before: start, floor: floor)
             guard
-                let label = Vocabulary.dates.nearestCue(
+                let label = dates.nearestCue(
                     base, floor: lineStart, start: max(lineStart, start - 32), end: start),
                 label.cue == .dateOfBirth, label.distance <= 12
             else { return }
             let nameEnd = min(end, date.end + 120)
             guard
-                Vocabulary.names.nearestCue(
+                names.nearestCue(
                     base, floor: floor, start: max(floor, start - Self.nameWindow), end: nameEnd) != nil
             else { return }
             tally.add(
@@ -289,8 +305,8 @@ public struct IdentifierDetector: Sendable {
         lines: inout LineCounter, tally: inout FileTally
     ) {
         var score: Float = 0.75
-        if case .cell(let role, _, _) = context {
-            if role == .postcode { score = 0.95 } else if role == .other { return }
+        if !context.isText {
+            if context.role == .postcode { score = 0.95 } else if context.role == .other { return }
         }
         tally.add(
             .postcode, key: postcode.key, score: score, position: lines.position(at: postcode.start),
@@ -302,15 +318,16 @@ public struct IdentifierDetector: Sendable {
         lines: inout LineCounter, tally: inout FileTally
     ) {
         var score: Float
-        switch context {
-        case .cell(let role, _, _):
-            guard role == .hospitalNumber else { return }
+        if !context.isText {
+            guard context.role == .hospitalNumber else { return }
             score = 0.9
-        case .text:
-            guard Self.labelMayPrecede(base, start: start, floor: floor) else { return }
+        } else {
+            // The label's last word comes right before the number (`MRN:`, `Hospital No.`, `Patient ID`): a cheap
+            // test that spares the vocabulary search for the many numbers with no such word.
+            guard Self.lastWord(base, before: start, floor: floor, isOneOf: Self.hospitalLabelEnds) else { return }
             let lineStart = lines.lineStart(before: start, floor: floor)
             guard
-                let label = Vocabulary.hospitalNumbers.nearestCue(
+                let label = hospitalLabels.nearestCue(
                     base, floor: lineStart, start: max(lineStart, start - 32), end: start),
                 label.distance <= 4
             else { return }
@@ -330,20 +347,37 @@ public struct IdentifierDetector: Sendable {
 
     // MARK: Helpers
 
-    /// Whether a word ends just before `start`, past at most four separators (`MRN: `, `Hosp. No `): the only place a
-    /// label of a hospital number can be.
+    /// Last words of hospital-number labels (`MRN`, `Hospital No`, `Unit number`, `Patient ID`).
+    static let hospitalLabelEnds: [[UInt8]] = ["mrn", "no", "number", "num", "id", "nos"].map { Array($0.utf8) }
+    /// Last words of date-of-birth labels (`DOB`, `D.O.B`, `Date of birth`, `Birth date`, `born`).
+    static let birthLabelEnds: [[UInt8]] = ["dob", "b", "birth", "born", "date", "on"].map { Array($0.utf8) }
+
+    /// Whether the word just before `start` (past at most four separators: spaces, `:`, `#`, `=`, `.`, `-`, `(`,
+    /// quotes, `>`) is one of `words`, compared without case; a camelCase hump ends a word (`hospitalNumber` → `number`).
     @inline(__always)
-    private static func labelMayPrecede(_ base: UnsafePointer<UInt8>, start: Int, floor: Int) -> Bool {
-        var index = start - 1
-        while index >= floor, start - index <= 4 {
-            let byte = base[index]
-            if Byte.isLetter(byte) { return true }
+    static func lastWord(_ base: UnsafePointer<UInt8>, before start: Int, floor: Int, isOneOf words: [[UInt8]]) -> Bool
+    {
+        var end = start
+        while end > floor, start - end < 4 {
+            let byte = base[end - 1]
             guard
                 byte == 0x20 || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "#") || byte == UInt8(ascii: "=")
                     || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == 0x09
                     || byte == UInt8(ascii: "(")
-            else { return false }
-            index -= 1
+                    || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ">")
+            else { break }
+            end -= 1
+        }
+        var begin = end
+        while begin > floor, end - begin < 8, Byte.isLetter(base[begin - 1]) {
+            begin -= 1
+            if Byte.isUpper(base[begin]), begin > floor, Byte.isLower(base[begin - 1]) { break }
+        }
+        let length = end - begin
+        guard length > 0, length <= 7 else { return false }
+        outer: for word in words where word.count == length {
+            for offset in 0..<length where Byte.lower(base[begin + offset]) != word[offset] { continue outer }
+            return true
         }
         return false
     }
@@ -370,23 +404,6 @@ public struct IdentifierDetector: Sendable {
         var cursor = index
         while cursor < end, Byte.isWordByte(base[cursor]) { cursor += 1 }
         return cursor
-    }
-}
-
-extension IdentifierDetector.Context {
-    var isText: Bool {
-        if case .text = self { return true }
-        return false
-    }
-
-    var isHospitalNumberColumn: Bool {
-        if case .cell(let role, _, _) = self { return role == .hospitalNumber }
-        return false
-    }
-
-    var isDateOfBirthColumn: Bool {
-        if case .cell(let role, _, _) = self { return role == .dateOfBirth }
-        return false
     }
 }
 
@@ -437,12 +454,13 @@ struct LineCounter {
 
     private mutating func advance(to index: Int) {
         guard let base, index > countedTo else { return }
-        let newlines = SWAR.count(0x0A, base, from: countedTo, end: index)
-        if newlines > 0 {
-            line += newlines
-            var cursor = index - 1
-            while base[cursor] != 0x0A { cursor -= 1 }
-            lastLineStart = cursor + 1
+        var cursor = countedTo
+        while true {
+            let hit = SWAR.firstOf(0x0A, 0x0A, base, from: cursor, end: index)
+            guard hit < index else { break }
+            line += 1
+            lastLineStart = hit + 1
+            cursor = hit + 1
         }
         countedTo = index
     }

@@ -22,25 +22,38 @@ enum Cue: UInt8, Sendable {
 /// counts as a start). In a keyword, a space stands for one optional separator (` `, `_`, `-`, `.`, `/`) or none, so
 /// `date of birth` matches `Date of Birth`, `date_of_birth` and `dateOfBirth`.
 struct Vocabulary: Sendable {
-    struct Keyword: Sendable {
-        /// Lower-case words.
-        var words: [[UInt8]]
-        var cue: Cue
-        /// Whether the last word may run on into more letters (`order` matches `orders`, `orderId`).
-        var prefix: Bool
-    }
-
-    /// Keywords by the lower-case letter they start with (index 0–25), `&` and others in bucket 26.
-    private let buckets: [[Keyword]]
+    /// Every keyword's bytes, one after another; a space inside a keyword stands for an optional separator.
+    private let text: [UInt8]
+    /// Per keyword: where its bytes start and end in `text`, its cue, whether it may run on.
+    private let starts: [Int]
+    private let ends: [Int]
+    private let cues: [Cue]
+    private let prefixes: [Bool]
+    /// Keyword indexes by first letter (0–25), `&` and others at 26.
+    private let buckets: [Range<Int>]
 
     init(_ entries: [(String, Cue, Bool)]) {
-        var buckets = [[Keyword]](repeating: [], count: 27)
-        for (text, cue, prefix) in entries {
-            let words = text.split(separator: " ").map { Array($0.utf8) }
-            let first = words[0][0]
-            buckets[Byte.isLower(first) ? Int(first - 0x61) : 26].append(
-                Keyword(words: words, cue: cue, prefix: prefix))
+        func bucket(_ byte: UInt8) -> Int { Byte.isLower(byte) ? Int(byte - 0x61) : 26 }
+        let sorted = entries.enumerated().sorted { lhs, rhs in
+            let (a, b) = (bucket(lhs.element.0.utf8.first!), bucket(rhs.element.0.utf8.first!))
+            return a != b ? a < b : lhs.offset < rhs.offset
+        }.map(\.element)
+        var text: [UInt8] = []
+        var starts: [Int] = []
+        var ends: [Int] = []
+        var buckets = [Range<Int>](repeating: 0..<0, count: 27)
+        for (index, entry) in sorted.enumerated() {
+            starts.append(text.count)
+            text += Array(entry.0.utf8)
+            ends.append(text.count)
+            let first = bucket(entry.0.utf8.first!)
+            buckets[first] = buckets[first].isEmpty ? index..<(index + 1) : buckets[first].lowerBound..<(index + 1)
         }
+        self.text = text
+        self.starts = starts
+        self.ends = ends
+        cues = sorted.map(\.1)
+        prefixes = sorted.map(\.2)
         self.buckets = buckets
     }
 
@@ -48,45 +61,65 @@ struct Vocabulary: Sendable {
     /// far before `end` it ends; `nil` when none occurs. `floor` is where the segment really begins (a byte before the
     /// window start decides whether the window starts mid-word).
     func nearestCue(_ base: UnsafePointer<UInt8>, floor: Int, start: Int, end: Int) -> (cue: Cue, distance: Int)? {
-        var best: (cue: Cue, end: Int)?
-        var index = start
-        while index < end {
-            let byte = base[index]
-            guard Byte.isLetter(byte) || byte == UInt8(ascii: "&") else {
-                index += 1
-                continue
-            }
-            let previous: UInt8 = index > floor ? base[index - 1] : 0x20
-            let wordStart = !Byte.isLetter(previous) || (Byte.isLower(previous) && Byte.isUpper(byte))
-            if wordStart {
-                let lowered = Byte.lower(byte)
-                let bucket = Byte.isLower(lowered) ? Int(lowered - 0x61) : 26
-                for keyword in buckets[bucket] {
-                    if let matchEnd = match(keyword, base, at: index, end: end),
-                        best == nil || matchEnd > best!.end
-                    {
-                        best = (keyword.cue, matchEnd)
+        text.withUnsafeBufferPointer { text in
+            starts.withUnsafeBufferPointer { starts in
+                ends.withUnsafeBufferPointer { ends in
+                    prefixes.withUnsafeBufferPointer { prefixes in
+                        var bestEnd = -1
+                        var bestIndex = 0
+                        var index = start
+                        while index < end {
+                            let byte = base[index]
+                            guard Byte.isLetter(byte) || byte == UInt8(ascii: "&") else {
+                                index += 1
+                                continue
+                            }
+                            let previous: UInt8 = index > floor ? base[index - 1] : 0x20
+                            if !Byte.isLetter(previous) || (Byte.isLower(previous) && Byte.isUpper(byte)) {
+                                let lowered = Byte.lower(byte)
+                                for keyword in buckets[Byte.isLower(lowered) ? Int(lowered - 0x61) : 26] {
+                                    let matchEnd = Self.match(
+                                        text, starts[keyword], ends[keyword], prefixes[keyword], base, at: index,
+                                        end: end)
+                                    if matchEnd > bestEnd {
+                                        bestEnd = matchEnd
+                                        bestIndex = keyword
+                                    }
+                                }
+                            }
+                            index += 1
+                        }
+                        return bestEnd < 0 ? nil : (cues[bestIndex], end - bestEnd)
                     }
                 }
             }
-            index += 1
         }
-        return best.map { ($0.cue, end - $0.end) }
     }
 
-    /// The end of `keyword` matched at `index`, or `nil`.
-    private func match(_ keyword: Keyword, _ base: UnsafePointer<UInt8>, at index: Int, end: Int) -> Int? {
+    /// The end of keyword `text[from..<to]` matched at `index`, or -1.
+    @inline(__always)
+    private static func match(
+        _ text: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ prefix: Bool, _ base: UnsafePointer<UInt8>,
+        at index: Int, end: Int
+    ) -> Int {
         var position = index
-        for (number, word) in keyword.words.enumerated() {
-            if number > 0, position < end, Self.isSeparator(base[position]) { position += 1 }
-            guard position + word.count <= end else { return nil }
-            for offset in 0..<word.count where Byte.lower(base[position + offset]) != word[offset] { return nil }
-            position += word.count
+        var cursor = from
+        while cursor < to {
+            let expected = text[cursor]
+            if expected == 0x20 {
+                // An optional separator.
+                if position < end, isSeparator(base[position]) { position += 1 }
+                cursor += 1
+                continue
+            }
+            guard position < end, Byte.lower(base[position]) == expected else { return -1 }
+            position += 1
+            cursor += 1
         }
-        if !keyword.prefix, position < end {
+        if !prefix, position < end {
             let next = base[position]
             // A whole word: the next byte is not a lower-case continuation (`reference` is not `ref`; `RefNo` is).
-            if Byte.isLower(next) || (Byte.isUpper(next) && Byte.isUpper(base[position - 1])) { return nil }
+            if Byte.isLower(next) || (Byte.isUpper(next) && Byte.isUpper(base[position - 1])) { return -1 }
         }
         return position
     }
