@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import VigilCore
 import VigilReport
 import VigilScan
@@ -105,6 +106,12 @@ struct ScanCommand: AsyncParsableCommand {
             valueName: "class"))
     var failOn: FailClass?
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write every identifier found as a JSON line (file, kind, line or sheet and cell; never the value), for measuring accuracy.",
+            valueName: "file", visibility: .hidden))
+    var locations: String?
+
     @OptionGroup var asOf: AsOfOption
 
     @Flag(help: "Exit with code 65 if any file or folder could not be read.")
@@ -145,14 +152,21 @@ struct ScanCommand: AsyncParsableCommand {
             excludedPaths: [outURL.path])
         let progress = ProgressLine(enabled: Terminal.standardErrorIsTerminal && !quiet)
         let result: ScanResult
+        let found = LocationLog(path: locations)
+        var recorder: (@Sendable (String, Detection) -> Void)?
+        if locations != nil { recorder = { file, detection in found.add(file, detection) } }
+        let draw: @Sendable (ScanProgress) -> Void = { update in progress.show(ScanProgressText.render(update)) }
         do {
-            result = try await FileShareScanner(options: options).run { update in
-                progress.show(ScanProgressText.render(update))
-            }
-        } catch {
+            result = try await FileShareScanner(options: options).run(progress: draw, recorder: recorder)
+            try found.write()
+        } catch let error as ScanError {
             progress.clear()
             Terminal.error("vigil: \(error)")
             throw error.code == "scan.not-found" ? VigilExit.noInput : VigilExit.cannotCreate
+        } catch {
+            progress.clear()
+            Terminal.error("vigil: cannot write \(locations ?? ""): \(error.localizedDescription)")
+            throw VigilExit.cannotCreate
         }
         progress.clear()
         let report = result.report(scannedAt: date)
@@ -273,5 +287,38 @@ enum ScanSummary {
             lines.append("  … \(Wording.count(report.problemCount - 5, "more problem")) in the report")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Where identifiers were found (never their values), collected from the scan's workers for `--locations`.
+final class LocationLog: Sendable {
+    private let path: String?
+    private let lines = Mutex<[String]>([])
+
+    init(path: String?) {
+        self.path = path
+    }
+
+    func add(_ file: String, _ detection: Detection) {
+        let location = detection.position.location(sheets: [])
+        var fields = ["\"file\":\(Self.quoted(file))", "\"kind\":\"\(detection.kind.rawValue)\""]
+        fields.append("\"isTestData\":\(detection.isTestData)")
+        var place: [String] = []
+        if let line = location.line { place.append("\"line\":\(line)") }
+        if let cell = location.cell { place.append("\"cell\":\"\(cell)\",\"sheet\":\(detection.position.sheet)") }
+        fields.append("\"location\":{\(place.joined(separator: ","))}")
+        let line = "{" + fields.joined(separator: ",") + "}"
+        lines.withLock { $0.append(line) }
+    }
+
+    func write() throws {
+        guard let path else { return }
+        let text = lines.withLock { $0.sorted().joined(separator: "\n") }
+        try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    private static func quoted(_ text: String) -> String {
+        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -20,45 +20,80 @@ enum ColumnRole: UInt8, Sendable {
             compact.append(Byte.lower(byte))
         }
         guard !compact.isEmpty else { return .unknown }
-        let text = String(decoding: compact, as: UTF8.self)
-        func has(_ parts: String...) -> Bool { parts.contains { text.contains($0) } }
-        func starts(_ parts: String...) -> Bool { parts.contains { text.hasPrefix($0) } }
-        if has("email", "nhsmail", "trust", "site", "organisation", "ods") { return .other }
-        if has("nhs", "communityhealthindex", "healthandcare", "h&c", "healthcareno", "healthcarenumber")
-            || text == "chi" || starts("chino", "chinum", "hcno", "hcnum", "hcn") || text.hasSuffix("chino")
-            || text.hasSuffix("chinumber")
-        {
-            return .healthNumber
+        return compact.withUnsafeBufferPointer { text in
+            func has(_ words: [[UInt8]]) -> Bool { words.contains { Self.contains(text, $0) } }
+            func starts(_ words: [[UInt8]]) -> Bool { words.contains { text.starts(with: $0) } }
+            func ends(_ words: [[UInt8]]) -> Bool {
+                words.contains { text.count >= $0.count && text.suffix($0.count).elementsEqual($0) }
+            }
+            func equals(_ words: [[UInt8]]) -> Bool { words.contains { text.elementsEqual($0) } }
+            if has(Words.notPatient) { return .other }
+            if has(Words.health) || equals(Words.chi) || starts(Words.healthStarts) || ends(Words.healthEnds) {
+                return .healthNumber
+            }
+            if has(Words.hospital) { return .hospitalNumber }
+            if has(Words.birth) || equals(Words.born) { return .dateOfBirth }
+            if has(Words.other) || equals(Words.otherExact) || starts(Words.otherStarts) || ends(Words.otherEnds) {
+                return .other
+            }
+            if has(Words.dates) { return .otherDate }
+            if has(Words.postcode) { return .postcode }
+            if has(Words.notNames) { return .unknown }
+            if has(Words.names) || equals(Words.patient) { return .name }
+            return .unknown
         }
-        if has(
+    }
+
+    /// Whether `needle` occurs in `text`.
+    private static func contains(_ text: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard needle.count <= text.count, let first = needle.first else { return false }
+        var index = 0
+        while index + needle.count <= text.count {
+            if text[index] == first {
+                var offset = 1
+                while offset < needle.count, text[index + offset] == needle[offset] { offset += 1 }
+                if offset == needle.count { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+
+    /// The words headers are judged by, in their compact form (lower-case letters, digits and `&`).
+    private enum Words {
+        static func bytes(_ words: [String]) -> [[UInt8]] { words.map { Array($0.utf8) } }
+        static let notPatient = bytes(["email", "nhsmail", "trust", "site", "organisation", "ods"])
+        static let health = bytes([
+            "nhs", "communityhealthindex", "healthandcare", "h&c", "healthcareno", "healthcarenumber",
+        ])
+        static let chi = bytes(["chi"])
+        static let healthStarts = bytes(["chino", "chinum", "hcno", "hcnum", "hcn"])
+        static let healthEnds = bytes(["chino", "chinumber"])
+        static let hospital = bytes([
             "mrn", "hospitalno", "hospitalnum", "hospitalid", "hospno", "hospnum", "unitno", "unitnum", "casenote",
             "pasno", "pasnum", "pasid", "patientid", "patientno", "patientnum", "medicalrecord", "recordno",
-            "recordnumber", "localpatient", "districtno")
-        {
-            return .hospitalNumber
-        }
-        if has("dob", "dateofbirth", "birthdate", "birthday", "dateofb") || text == "born" { return .dateOfBirth }
-        if has(
+            "recordnumber", "localpatient", "districtno",
+        ])
+        static let birth = bytes(["dob", "dateofbirth", "birthdate", "birthday", "dateofb"])
+        static let born = bytes(["born"])
+        static let other = bytes([
             "phone", "tel", "mobile", "fax", "contactno", "contactnum", "landline", "order", "invoice", "account",
             "acct", "sortcode", "transaction", "txn", "serial", "barcode", "tracking", "policy", "amount", "price",
             "cost", "total", "qty", "quantity", "staff", "employee", "payroll", "badge", "card", "iban", "purchase",
-            "customer", "supplier", "vendor", "booking", "ticket", "receipt", "payment")
-            || text == "ref" || starts("ref", "reference") || text.hasSuffix("ref") || text == "po"
-            || starts("pono", "ponum", "mob")
-        {
-            return .other
-        }
-        if has("date", "admitted", "discharged", "appointment", "appt", "seen", "created", "updated", "time") {
-            return .otherDate
-        }
-        if has("postcode", "postalcode", "zip") { return .postcode }
-        if has("username", "filename", "hostname", "servername", "sheetname", "drugname", "wardname", "sitename") {
-            return .unknown
-        }
-        if has("name", "surname", "forename", "firstname", "lastname", "givenname", "familyname") || text == "patient" {
-            return .name
-        }
-        return .unknown
+            "customer", "supplier", "vendor", "booking", "ticket", "receipt", "payment",
+        ])
+        static let otherExact = bytes(["ref", "po"])
+        static let otherStarts = bytes(["ref", "reference", "pono", "ponum", "mob"])
+        static let otherEnds = bytes(["ref"])
+        static let dates = bytes([
+            "date", "admitted", "discharged", "appointment", "appt", "seen", "created", "updated", "time",
+        ])
+        static let postcode = bytes(["postcode", "postalcode", "zip"])
+        static let notNames = bytes([
+            "username", "filename", "hostname", "servername", "sheetname", "drugname", "wardname", "sitename",
+        ])
+        static let names = bytes(["name", "surname", "forename", "firstname", "lastname", "givenname", "familyname"])
+        static let patient = bytes(["patient"])
     }
 
     /// Whether the role says the column holds something other than a health number.

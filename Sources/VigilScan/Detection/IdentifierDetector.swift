@@ -12,8 +12,9 @@ public struct IdentifierDetector: Sendable {
     /// The year "now" is in: two-digit years above it belong to the last century, and no one is born after it.
     public let currentYear: Int
 
-    /// How far before a number nearby words are looked for, within its line or cell.
-    static let lookback = 48
+    /// How far before a number nearby words are looked for, within its line or cell (`"nhsNumber": "` is 14 bytes,
+    /// `NHS number is ` 14, `Re: … NHS No: ` 8).
+    static let lookback = 32
     /// How far around a date of birth a name is looked for.
     static let nameWindow = 320
 
@@ -196,6 +197,12 @@ public struct IdentifierDetector: Sendable {
             if context.role.excludesHealthNumbers { score += Scoring.otherColumn }
         }
         let valid = HealthNumber.isIssuedOrTest(value)
+        guard valid else {
+            // An invalid number counts against its stream whatever words are near it (a conservative shortcut that
+            // spares the word search for the nine numbers in ten that fail the check).
+            tally.sawShapedNumber(stream: stream, valid: false)
+            return
+        }
         let lineStart = context.isText ? lines.lineStart(before: start, floor: floor) : floor
         let window = max(lineStart, start - Self.lookback)
         var worded = false
@@ -213,8 +220,7 @@ public struct IdentifierDetector: Sendable {
         // A column is judged as a whole (its header is its word); in free text only numbers with no word beside them
         // are judged by the numbers around them.
         let judgedByStream = !context.isText || !worded
-        if judgedByStream { tally.sawShapedNumber(stream: stream, valid: valid) }
-        guard valid else { return }
+        if judgedByStream { tally.sawShapedNumber(stream: stream, valid: true) }
         tally.addHealthNumber(
             value, score: score, stream: judgedByStream ? stream : nil, position: lines.position(at: start))
     }
@@ -268,7 +274,7 @@ public struct IdentifierDetector: Sendable {
                 .dateOfBirth, key: date.key, score: 0.9, position: lines.position(at: start),
                 sample: "**/**/\(date.year)")
         } else {
-            guard Self.lastWord(base, before: start, floor: floor, isOneOf: Self.birthLabelEnds) else { return }
+            guard Self.lastWord(base, before: start, floor: floor, isOneOf: Self.birthLabelEnds) != nil else { return }
             let lineStart = lines.lineStart(before: start, floor: floor)
             guard
                 let label = dates.nearestCue(
@@ -324,7 +330,15 @@ public struct IdentifierDetector: Sendable {
         } else {
             // The label's last word comes right before the number (`MRN:`, `Hospital No.`, `Patient ID`): a cheap
             // test that spares the vocabulary search for the many numbers with no such word.
-            guard Self.lastWord(base, before: start, floor: floor, isOneOf: Self.hospitalLabelEnds) else { return }
+            guard let word = Self.lastWord(base, before: start, floor: floor, isOneOf: Self.hospitalLabelEnds) else {
+                return
+            }
+            // `ID` alone is everywhere (`id=…` in logs); only `Patient ID`, `PAS ID`, `Hospital ID` are labels.
+            if word.length == 2, Byte.lower(base[word.start]) == UInt8(ascii: "i"),
+                Self.lastWord(base, before: word.start, floor: floor, isOneOf: Self.identifierOwners) == nil
+            {
+                return
+            }
             let lineStart = lines.lineStart(before: start, floor: floor)
             guard
                 let label = hospitalLabels.nearestCue(
@@ -352,11 +366,15 @@ public struct IdentifierDetector: Sendable {
     /// Last words of date-of-birth labels (`DOB`, `D.O.B`, `Date of birth`, `Birth date`, `born`).
     static let birthLabelEnds: [[UInt8]] = ["dob", "b", "birth", "born", "date", "on"].map { Array($0.utf8) }
 
-    /// Whether the word just before `start` (past at most four separators: spaces, `:`, `#`, `=`, `.`, `-`, `(`,
+    /// The word just before `start`, when it (past at most four separators: spaces, `:`, `#`, `=`, `.`, `-`, `(`,
     /// quotes, `>`) is one of `words`, compared without case; a camelCase hump ends a word (`hospitalNumber` → `number`).
+    /// Words before `ID` that make it a hospital-number label.
+    static let identifierOwners: [[UInt8]] = ["patient", "pas", "hospital"].map { Array($0.utf8) }
+
     @inline(__always)
-    static func lastWord(_ base: UnsafePointer<UInt8>, before start: Int, floor: Int, isOneOf words: [[UInt8]]) -> Bool
-    {
+    static func lastWord(_ base: UnsafePointer<UInt8>, before start: Int, floor: Int, isOneOf words: [[UInt8]]) -> (
+        start: Int, length: Int
+    )? {
         var end = start
         while end > floor, start - end < 4 {
             let byte = base[end - 1]
@@ -369,17 +387,17 @@ public struct IdentifierDetector: Sendable {
             end -= 1
         }
         var begin = end
-        while begin > floor, end - begin < 8, Byte.isLetter(base[begin - 1]) {
+        while begin > floor, end - begin < 9, Byte.isLetter(base[begin - 1]) {
             begin -= 1
             if Byte.isUpper(base[begin]), begin > floor, Byte.isLower(base[begin - 1]) { break }
         }
         let length = end - begin
-        guard length > 0, length <= 7 else { return false }
+        guard length > 0, length <= 8 else { return nil }
         outer: for word in words where word.count == length {
             for offset in 0..<length where Byte.lower(base[begin + offset]) != word[offset] { continue outer }
-            return true
+            return (begin, length)
         }
-        return false
+        return nil
     }
 
     /// The value of `count` digits at `start`.
