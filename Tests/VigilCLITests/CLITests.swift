@@ -235,7 +235,8 @@ struct ScanCLITests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let result = try VigilProcess.run([
-            "scan", scratch.url.appendingPathComponent("nope").path, "--out", scratch.url.appendingPathComponent("o").path,
+            "scan", scratch.url.appendingPathComponent("nope").path, "--out",
+            scratch.url.appendingPathComponent("o").path,
         ])
         #expect(result.status == 66 && result.error.contains("no such file or folder"))
     }

@@ -187,13 +187,15 @@ struct SheetHandler: XMLEventHandler {
     mutating func start(name: UnsafeBufferPointer<UInt8>, tag: UnsafeBufferPointer<UInt8>, empty: Bool) {
         if name.equals("c") {
             column = nextColumn
-            if let reference = XMLTokenizer.attribute(tag, "r") {
-                let (referenceColumn, referenceRow) = Self.cellReference(reference)
+            if let range = XMLTokenizer.attributeRange(tag, "r") {
+                let (referenceColumn, referenceRow) = Self.cellReference(UnsafeBufferPointer(rebasing: tag[range]))
                 if let referenceColumn { column = referenceColumn }
                 if let referenceRow { row = referenceRow }
             }
             nextColumn = column + 1
-            cellType = XMLTokenizer.attribute(tag, "t").map(Self.typeCode) ?? UInt8(ascii: "n")
+            cellType =
+                XMLTokenizer.attributeRange(tag, "t").map { Self.typeCode(UnsafeBufferPointer(rebasing: tag[$0])) }
+                ?? UInt8(ascii: "n")
             inCell = !empty
             value.removeAll(keepingCapacity: true)
         } else if name.equals("row") {
@@ -253,7 +255,7 @@ struct SheetHandler: XMLEventHandler {
 
     private func text(of cell: (column: Int, type: UInt8, value: [UInt8])) -> [UInt8] {
         guard cell.type == UInt8(ascii: "s") else { return cell.value }
-        guard let index = Int(String(decoding: cell.value, as: UTF8.self)), let range = strings.string(index) else {
+        guard let index = Self.index(cell.value), let range = strings.string(index) else {
             return []
         }
         return Array(strings.bytes[range].dropLast())
@@ -272,7 +274,7 @@ struct SheetHandler: XMLEventHandler {
         }
         let header = self.header
         if type == UInt8(ascii: "s") {
-            guard let index = Int(String(decoding: value, as: UTF8.self)), let range = strings.string(index) else {
+            guard let index = Self.index(value), let range = strings.string(index) else {
                 return
             }
             strings.bytes.withUnsafeBufferPointer { buffer in
@@ -290,7 +292,7 @@ struct SheetHandler: XMLEventHandler {
     }
 
     /// `B7` → (1, 7).
-    static func cellReference(_ reference: [UInt8]) -> (Int?, Int?) {
+    static func cellReference(_ reference: some Collection<UInt8>) -> (Int?, Int?) {
         var column = 0
         var letters = 0
         var row = 0
@@ -310,15 +312,24 @@ struct SheetHandler: XMLEventHandler {
     }
 
     /// The cell type attribute as one byte: `s` shared, `i` inline, `n` number, `b` boolean, `e` error, `t` string.
-    static func typeCode(_ value: [UInt8]) -> UInt8 {
-        switch String(decoding: value, as: UTF8.self) {
-        case "s": UInt8(ascii: "s")
-        case "inlineStr": UInt8(ascii: "i")
-        case "str": UInt8(ascii: "t")
-        case "b": UInt8(ascii: "b")
-        case "e": UInt8(ascii: "e")
-        case "d": UInt8(ascii: "d")
-        default: UInt8(ascii: "n")
+    static func typeCode(_ value: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        if value.equals("s") { return UInt8(ascii: "s") }
+        if value.equals("inlineStr") { return UInt8(ascii: "i") }
+        if value.equals("str") { return UInt8(ascii: "t") }
+        if value.equals("b") { return UInt8(ascii: "b") }
+        if value.equals("e") { return UInt8(ascii: "e") }
+        if value.equals("d") { return UInt8(ascii: "d") }
+        return UInt8(ascii: "n")
+    }
+
+    /// A shared-string index written as digits.
+    static func index(_ value: [UInt8]) -> Int? {
+        guard !value.isEmpty, value.count < 10 else { return nil }
+        var result = 0
+        for byte in value {
+            guard Byte.isDigit(byte) else { return nil }
+            result = result * 10 + Int(byte - 0x30)
         }
+        return result
     }
 }

@@ -194,6 +194,30 @@ struct XMLTokenizer {
         return nil
     }
 
+    /// Where the value of attribute `name` lies in a start tag, without decoding it (for values that hold no entity:
+    /// cell references, types), sparing an allocation per cell.
+    static func attributeRange(_ tag: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Range<Int>? {
+        let length = name.utf8CodeUnitCount
+        var index = 0
+        let count = tag.count
+        while index + length + 2 < count {
+            let before = tag[index]
+            if before == 0x20 || before == 0x09 || before == 0x0A || before == 0x0D,
+                memcmp(tag.baseAddress! + index + 1, name.utf8Start, length) == 0,
+                tag[index + 1 + length] == UInt8(ascii: "=")
+            {
+                let quote = tag[index + 2 + length]
+                guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return nil }
+                let start = index + 3 + length
+                var end = start
+                while end < count, tag[end] != quote { end += 1 }
+                return start..<end
+            }
+            index += 1
+        }
+        return nil
+    }
+
     /// The value of attribute `name` in a start tag (local names compared, so `r:id` matches `id` only when asked
     /// for `r:id`), entities decoded.
     static func attribute(_ tag: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> [UInt8]? {
