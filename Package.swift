@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -39,11 +41,20 @@ let package = Package(
             swiftSettings: optimisedInDebug
         ),
         .target(name: "VigilAnalyzers", dependencies: ["VigilCore"], swiftSettings: optimisedInDebug),
+        .target(
+            name: "VigilScan",
+            dependencies: [
+                "VigilCore", "VigilParsers",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: optimisedInDebug
+        ),
         .target(name: "VigilReport", dependencies: ["VigilCore"], swiftSettings: strict),
         .target(
             name: "VigilEngine",
             dependencies: [
-                "VigilCore", "VigilParsers", "VigilAnalyzers",
+                "VigilCore", "VigilParsers", "VigilAnalyzers", "VigilScan",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -52,7 +63,7 @@ let package = Package(
         .target(
             name: "VigilCLI",
             dependencies: [
-                "VigilCore", "VigilParsers", "VigilAnalyzers", "VigilReport", "VigilEngine", "VigilSynth",
+                "VigilCore", "VigilParsers", "VigilAnalyzers", "VigilReport", "VigilEngine", "VigilSynth", "VigilScan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,6 +99,14 @@ let package = Package(
         .testTarget(
             name: "VigilSynthTests", dependencies: ["VigilSynth", "VigilParsers", "VigilCore", "VigilTestSupport"],
             swiftSettings: strict),
+        .testTarget(
+            name: "VigilScanTests",
+            dependencies: [
+                "VigilScan", "VigilCore", "VigilSynth", "VigilTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "VigilCLITests", dependencies: ["VigilCLI", "VigilReport", "VigilCore", "VigilTestSupport"],
             swiftSettings: strict),

@@ -107,6 +107,8 @@ struct AssessCommand: AsyncParsableCommand {
                     if !quiet { print(EvidenceListing.render(inventory), terminator: "") }
                 case .analyzing(let name):
                     progress.show("Analysing: \(name)", force: true)
+                case .scanning(let update):
+                    progress.show(ScanProgressText.render(update))
                 case .recognised, .read:
                     break
                 }

@@ -24,9 +24,8 @@ public struct VigilCommand: AsyncParsableCommand {
             """,
         version: ToolIdentity.current.version,
         subcommands: [
-            AssessCommand.self, DemoCommand.self, InspectCommand.self, CorpusCommand.self, GenerateCommand.self,
-            RulesCommand.self,
-            FormatsCommand.self,
+            AssessCommand.self, ScanCommand.self, DemoCommand.self, InspectCommand.self, CorpusCommand.self,
+            GenerateCommand.self, GenerateShareCommand.self, RulesCommand.self, FormatsCommand.self,
         ]
     )
 

@@ -3,6 +3,7 @@ public import Logging
 public import VigilAnalyzers
 public import VigilCore
 public import VigilParsers
+import VigilScan
 
 /// The one pipeline every front end calls: bundle → readers → estate → analyzers → assessment.
 public struct AssessmentEngine: Sendable {
@@ -65,7 +66,7 @@ public struct AssessmentEngine: Sendable {
         events: @escaping @Sendable (EngineEvent) -> Void = { _ in }
     ) async throws -> Assessment {
         let bundle = try EvidenceBundle(directory: directory, excluding: options.excluding)
-        let evidence = try await collect(bundle, organisation: options.organisation, events: events)
+        let evidence = try await collect(bundle, organisation: options.organisation, asOf: options.asOf, events: events)
         let settings = AnalysisSettings(
             staleDays: options.staleDays ?? bundle.manifest.staleDays ?? AnalysisSettings.defaultStaleDays)
         let reference = try ReferenceLoader.load(bundle: bundle, options: options, estate: evidence.estate)
@@ -79,10 +80,12 @@ public struct AssessmentEngine: Sendable {
         return analyze(context, evidence: inventory, events: events)
     }
 
-    /// Recognises and reads every file of `bundle` into one estate, without analysing it (`vigil inspect` stops here).
+    /// Recognises and reads every file of `bundle` into one estate, and runs the scan its manifest asks for, without
+    /// analysing anything (`vigil inspect` stops here). `asOf` fixes the year dates of birth are judged against.
     public func collect(
         _ bundle: EvidenceBundle,
         organisation: Organisation? = nil,
+        asOf: Date = Date(),
         events: @escaping @Sendable (EngineEvent) -> Void = { _ in }
     ) async throws -> CollectedEvidence {
         let started = ContinuousClock.now
@@ -101,12 +104,21 @@ public struct AssessmentEngine: Sendable {
             estate.advisories.adopt(read.fragment.advisories)
             estate.networkObservations.adopt(read.fragment.networkObservations)
             estate.claims.adopt(read.fragment.claims)
+            estate.fileScans.adopt(read.fragment.fileScans)
+            estate.patientData.adopt(read.fragment.patientData)
+        }
+        var summaries = fragments.map(\.summary)
+        if let scan = bundle.manifest.scan {
+            let result = try await self.scan(scan, bundle: bundle, asOf: asOf, events: events)
+            estate.fileScans = result.records
+            estate.patientData = result.exposures
+            summaries += result.summaries
         }
         logger.debug(
             "evidence read",
             metadata: ["vigil.files": "\(fragments.count)", "vigil.elapsed": "\(ContinuousClock.now - started)"])
         let inventory = EvidenceInventory(
-            files: fragments.map(\.summary),
+            files: summaries,
             unrecognised: unrecognised + bundle.skipped.map { UnrecognisedFile(path: $0.path, reason: $0.reason) }
         )
         return CollectedEvidence(estate: estate, inventory: inventory, readTimes: fragments.map(\.elapsed))
@@ -157,6 +169,54 @@ public struct AssessmentEngine: Sendable {
     }
 
     // MARK: Stages
+
+    /// Runs the manifest's patient-data scan; each folder becomes an evidence file of format `file-scan` whose records
+    /// are the files read and whose rejections are the files that could not be.
+    private func scan(
+        _ scan: BundleManifest.Scan, bundle: EvidenceBundle, asOf: Date,
+        events: @escaping @Sendable (EngineEvent) -> Void
+    ) async throws -> (records: [FileScanRecord], exposures: [PatientDataExposure], summaries: [EvidenceFileSummary]) {
+        let roots = scan.roots.map { root in
+            ScanRoot(
+                path: EvidenceBundle.resolve(root.path, in: bundle.root).path, display: root.path,
+                aclPath: root.aclPath,
+                host: root.host)
+        }
+        for (root, given) in zip(roots, scan.roots) where !FileManager.default.fileExists(atPath: root.path) {
+            throw EvidenceError(
+                code: "manifest.missing-input", path: BundleManifest.fileName,
+                message: "scan path '\(given.path)' does not exist")
+        }
+        let options = ScanOptions(
+            roots: roots, include: scan.include.map(GlobPattern.init), exclude: scan.exclude.map(GlobPattern.init),
+            statePath: scan.state.map { EvidenceBundle.resolve($0, in: bundle.root).path },
+            jobs: scan.jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+            currentYear: CivilDate.components(days: Int((asOf.timeIntervalSince1970 / 86_400).rounded(.down))).year)
+        let result: ScanResult
+        do {
+            result = try await FileShareScanner(options: options).run { events(.scanning($0)) }
+        } catch {
+            throw EvidenceError(code: error.code, path: BundleManifest.fileName, message: error.message)
+        }
+        let summaries = result.records.map { record in
+            let prefix = record.root + "/"
+            let problems = result.problems.filter {
+                $0.location.file == record.root || $0.location.file.hasPrefix(prefix)
+            }
+            return EvidenceFileSummary(
+                path: record.root, format: "file-scan", bytes: record.bytes, recordsRead: record.filesRead,
+                recordsRejected: record.filesFailed,
+                diagnostics: Array(problems.prefix(EvidenceFileSummary.diagnosticLimit)),
+                diagnosticCount: problems.count)
+        }
+        logger.debug(
+            "patient-data scan finished",
+            metadata: [
+                "vigil.files": "\(result.totals.files)", "vigil.exposures": "\(result.exposures.count)",
+                "vigil.elapsed": "\(result.performance.seconds)",
+            ])
+        return (result.records, result.exposures, summaries)
+    }
 
     private func recognise(
         _ bundle: EvidenceBundle,

@@ -1,4 +1,5 @@
 public import VigilCore
+public import VigilScan
 
 /// Progress of an assessment, for front ends to show (the CLI draws it on a terminal).
 public enum EngineEvent: Sendable {
@@ -8,6 +9,8 @@ public enum EngineEvent: Sendable {
     case reading(file: String, bytesRead: Int, totalBytes: Int)
     /// A file was read.
     case read(EvidenceFileSummary)
+    /// Progress of the manifest's patient-data scan.
+    case scanning(ScanProgress)
     /// Every file was read; analysis starts next.
     case inventory(EvidenceInventory)
     /// An analyzer started.

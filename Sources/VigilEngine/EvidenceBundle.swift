@@ -48,7 +48,9 @@ public struct EvidenceBundle: Sendable {
         } else {
             manifest = BundleManifest()
         }
-        let excludedPaths = excluding.map { $0.standardizedFileURL.path }
+        // Folders the manifest names for the patient-data scan are scanned, not read as evidence exports.
+        let scanned = (manifest.scan?.roots ?? []).map { Self.resolve($0.path, in: root).path }
+        let excludedPaths = excluding.map { $0.standardizedFileURL.path } + scanned
         if manifest.inputs.isEmpty {
             (inputs, skipped) = Self.walk(root: root, excluding: excludedPaths)
         } else {
@@ -65,6 +67,11 @@ public struct EvidenceBundle: Sendable {
             }
             skipped = []
         }
+    }
+
+    /// A manifest path resolved against the bundle root (absolute paths stay as they are).
+    public static func resolve(_ path: String, in root: URL) -> URL {
+        (path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)).standardizedFileURL
     }
 
     /// An ad-hoc bundle of the given files, each recognised by content (`vigil inspect`).

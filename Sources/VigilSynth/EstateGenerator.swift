@@ -59,15 +59,29 @@ public struct EstateGenerator: Sendable {
         }
         try ldif.close()
         try dump.close()
-        try manifest().write(to: directory.appendingPathComponent(FileName.manifest), atomically: true, encoding: .utf8)
+        var manifest = manifest()
+        var rules = EstatePlan.coveredRules
+        var expected = plan.expectations + sharing.expectations()
+        if specification.shareFiles > 0 {
+            let share = FileShareWriter(specification: specification, asOf: asOf)
+            expected += try share.write(to: directory)
+            rules += FileShareWriter.coveredRules
+            manifest += share.manifestSection
+        }
+        do {
+            try manifest.write(
+                to: directory.appendingPathComponent(FileName.manifest), atomically: true, encoding: .utf8)
+        } catch {
+            throw SynthError(message: "cannot write \(FileName.manifest)")
+        }
         return GroundTruth(
             seed: specification.seed,
             asOf: asOf,
             organisation: specification.organisation,
             accounts: specification.staff + plan.specialAccounts.count,
             computers: specification.computers,
-            rules: EstatePlan.coveredRules,
-            expected: (plan.expectations + sharing.expectations()).sorted()
+            rules: rules,
+            expected: expected.sorted()
         )
     }
 

@@ -72,10 +72,12 @@ public struct EstateSpecification: Sendable, Hashable {
     public var rates: Rates
     /// Seed for this organisation.
     public var seed: UInt64
+    /// Files on the organisation's file share (with its permissions as icacls prints them); none when 0.
+    public var shareFiles: Int
 
     public init(
         organisation: Organisation, domain: String, staff: Int, computers: Int, layout: Layout, rates: Rates = Rates(),
-        seed: UInt64
+        seed: UInt64, shareFiles: Int = 0
     ) {
         self.organisation = organisation
         self.domain = domain
@@ -84,6 +86,7 @@ public struct EstateSpecification: Sendable, Hashable {
         self.layout = layout
         self.rates = rates
         self.seed = seed
+        self.shareFiles = shareFiles
     }
 
     /// The NetBIOS domain name (first DNS label, upper-cased).
@@ -102,7 +105,8 @@ public struct EstateSpecification: Sendable, Hashable {
                 staff: trustStaff,
                 computers: trustStaff * 7 / 10,
                 layout: .trust,
-                seed: seed
+                seed: seed,
+                shareFiles: 40
             )
         ]
         let names = [
@@ -122,7 +126,8 @@ public struct EstateSpecification: Sendable, Hashable {
                     staff: staff,
                     computers: staff,
                     layout: .practice,
-                    seed: seed &+ UInt64(index + 1) &* 0x1000_0001
+                    seed: seed &+ UInt64(index + 1) &* 0x1000_0001,
+                    shareFiles: 12
                 )
             )
         }

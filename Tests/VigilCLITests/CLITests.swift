@@ -228,3 +228,66 @@ struct CLITests {
         }
     }
 }
+
+@Suite("vigil scan command line", .serialized)
+struct ScanCLITests {
+    static let numbers = ["4010232137", "4505577104", "4975836327", "4504941597", "4994108269", "4814143524"]
+
+    static func share(_ scratch: ScratchDirectory) throws -> URL {
+        var list = "NHS Number,Surname,Date of Birth\n"
+        for number in numbers { list += "\(number),Smith,01/02/1960\n" }
+        try scratch.write("share/Lists/clinic.csv", list)
+        try scratch.write("share/letter.txt", "Re: Mrs Jane Smith  NHS No: 401 023 2137\n")
+        return scratch.url.appendingPathComponent("share")
+    }
+
+    @Test("scans, prints a summary with throughput, writes the three reports; none holds an identifier")
+    func scan() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let share = try Self.share(scratch)
+        let out = scratch.url.appendingPathComponent("out")
+        let result = try VigilProcess.run(["scan", share.path, "--out", out.path, "--as-of", "2026-11-01"])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("Scanned 2 files"))
+        #expect(result.output.contains("Throughput:"))
+        #expect(result.output.contains("1 patient list"))
+        for format in ScanReportFormat.allCases {
+            let text = try String(contentsOf: out.appendingPathComponent(format.fileName), encoding: .utf8)
+            for number in Self.numbers { #expect(!text.contains(number), "\(format) holds an NHS number") }
+            #expect(!text.contains("401 023 2137"))
+        }
+        let validator = try JSONSchemaValidator(
+            schema: Data(contentsOf: Fixtures.repository.appendingPathComponent("schemas/scan.schema.json")))
+        try validator.validate(Data(contentsOf: out.appendingPathComponent("scan.json")))
+        let again = try VigilProcess.run(["scan", share.path, "--out", out.path, "--as-of", "2026-11-01"])
+        #expect(again.output.contains("2 unchanged since the last scan"))
+    }
+
+    @Test(
+        "exit codes are the documented ones",
+        arguments: [
+            (["--fail-on", "patient-list"], 1), (["--fail-on", "bulk-export"], 0), (["--jobs", "0"], 64),
+            (["--strict"], 65), (["--format", "pdf"], 64),
+        ] as [([String], Int32)])
+    func exitCodes(arguments: [String], status: Int32) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let share = try Self.share(scratch)
+        try scratch.write("share/broken.xlsx", Data([0x50, 0x4B, 0x03, 0x04, 9, 9, 9]))
+        let result = try VigilProcess.run(
+            ["scan", share.path, "--out", scratch.url.appendingPathComponent("out").path, "-q"] + arguments)
+        #expect(result.status == status, "\(arguments): \(result.error)")
+    }
+
+    @Test("a path that does not exist exits 66")
+    func missing() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let result = try VigilProcess.run([
+            "scan", scratch.url.appendingPathComponent("nope").path, "--out",
+            scratch.url.appendingPathComponent("o").path,
+        ])
+        #expect(result.status == 66 && result.error.contains("no such file or folder"))
+    }
+}

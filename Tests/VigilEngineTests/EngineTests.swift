@@ -144,3 +144,51 @@ struct EngineTests {
         #expect(assessment.findings.map(\.rule) == [.passwordNeverExpires])
     }
 }
+
+@Suite("Patient-data scan in an assessment")
+struct EngineScanTests {
+    let asOf = CivilDate.date(year: 2026, month: 11, day: 1)
+
+    @Test("the manifest's scan runs; its folder is scanned, not read as evidence; permissions join")
+    func scanSection() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var list = "NHS Number,Surname,DOB\n"
+        for number in ["4010232137", "4505577104", "4975836327", "4504941597", "4994108269", "4814143524"] {
+            list += "\(number),Smith,01/02/1960\n"
+        }
+        try scratch.write("shares/clinical/Lists/clinic.csv", list)
+        try scratch.write("shares/clinical/letter.txt", "Re: Mrs Jane Smith  NHS No: 401 023 2137\n")
+        try scratch.write(
+            "acl/icacls.txt",
+            "D:\\Shares\\Clinical\\Lists RIVERSIDE\\Domain Users:(OI)(CI)(RX)\n\nSuccessfully processed 1 files; Failed processing 0 files\n"
+        )
+        try scratch.write(
+            "vigil.yaml",
+            "scan:\n  paths:\n    - path: shares/clinical\n      acl-path: 'D:\\Shares\\Clinical'\n      host: FS01\n")
+        let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
+        #expect(
+            assessment.evidence.files.map { "\($0.path) \($0.format) \($0.recordsRead)" } == [
+                "acl/icacls.txt icacls 1", "shares/clinical file-scan 2",
+            ])
+        #expect(assessment.evidence.unrecognised.isEmpty)
+        #expect(
+            assessment.findings.map { "\($0.rule.rawValue) \($0.subject.name)" } == [
+                "VGL-PD-BROAD-ACCESS shares/clinical/Lists/clinic.csv",
+                "VGL-PD-PATIENT-LIST shares/clinical/Lists/clinic.csv",
+            ])
+        #expect(assessment.coverage.first { $0.area == .patientData }?.status == .assessed)
+    }
+
+    @Test("a scan path that does not exist is a missing input")
+    func missingScanPath() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write("vigil.yaml", "scan:\n  paths: [nowhere]\n")
+        await #expect {
+            _ = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
+        } throws: { error in
+            (error as? EvidenceError)?.code == "manifest.missing-input"
+        }
+    }
+}

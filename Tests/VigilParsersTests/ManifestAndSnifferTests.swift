@@ -83,3 +83,48 @@ struct ManifestAndSnifferTests {
         #expect(throws: EvidenceError.self) { try sniffer.examine(path: scratch.url.path) }
     }
 }
+
+@Suite("Manifest scan section")
+struct ManifestScanTests {
+    @Test("paths as strings or with their ACL path and host; patterns, state and jobs")
+    func scanSection() throws {
+        let manifest = try ManifestReader().parse(
+            """
+            scan:
+              paths:
+                - shares/practice
+                - path: /mnt/fs01/clinical
+                  acl-path: 'D:\\Shares\\Clinical'
+                  host: FS01
+              include: "*.csv"
+              exclude: ["~$*", "**/Archive"]
+              state: scan-state.sqlite
+              jobs: 2
+            """,
+            file: "vigil.yaml")
+        let scan = try #require(manifest.scan)
+        #expect(
+            scan.roots == [
+                .init(path: "shares/practice"),
+                .init(path: "/mnt/fs01/clinical", aclPath: "D:\\Shares\\Clinical", host: "FS01"),
+            ])
+        #expect(scan.include == ["*.csv"] && scan.exclude == ["~$*", "**/Archive"])
+        #expect(scan.state == "scan-state.sqlite" && scan.jobs == 2)
+    }
+
+    @Test(
+        "scan section mistakes are errors with a position",
+        arguments: [
+            ("scan:\n  include: ['*.csv']\n", "scan.paths is required"),
+            ("scan:\n  paths: []\n", "scan.paths must be a list"),
+            ("scan:\n  paths: [a]\n  jobs: none\n", "scan.jobs must be a positive"),
+            ("scan:\n  paths:\n    - path: a\n      acl: b\n", "unknown key 'acl'"),
+        ])
+    func scanMistakes(text: String, message: String) {
+        #expect {
+            _ = try ManifestReader().parse(text, file: "vigil.yaml")
+        } throws: { error in
+            (error as? EvidenceError)?.message.contains(message) == true
+        }
+    }
+}

@@ -12,7 +12,8 @@ enum ReportFixtures {
     static func assess(seed: UInt64, staff: Int, layout: EstateSpecification.Layout) async throws -> (
         Assessment, SyntheticBundles.Bundle
     ) {
-        let bundle = try SyntheticBundles.make(seed: seed, staff: staff, layout: layout)
+        let bundle = try SyntheticBundles.make(
+            seed: seed, staff: staff, layout: layout, shareFiles: layout == .practice ? 12 : 30)
         let assessment = try await AssessmentEngine().assess(
             directory: bundle.directory, options: .init(asOf: SyntheticBundles.asOf))
         return (assessment, bundle)

@@ -17,10 +17,10 @@ public enum SyntheticBundles {
         public var breachIndex: URL { scratch.url.appendingPathComponent("pwned-passwords.vbi") }
     }
 
-    /// Writes an estate of `staff` accounts in `layout` for `seed`.
-    public static func make(seed: UInt64, staff: Int, layout: EstateSpecification.Layout, computers: Int? = nil) throws
-        -> Bundle
-    {
+    /// Writes an estate of `staff` accounts in `layout` for `seed`, with a file share of `shareFiles` files.
+    public static func make(
+        seed: UInt64, staff: Int, layout: EstateSpecification.Layout, computers: Int? = nil, shareFiles: Int = 0
+    ) throws -> Bundle {
         let scratch = try ScratchDirectory("vigil-estate")
         let specification = EstateSpecification(
             organisation: Organisation(
@@ -30,7 +30,8 @@ public enum SyntheticBundles {
             staff: staff,
             computers: computers ?? staff / 2,
             layout: layout,
-            seed: seed
+            seed: seed,
+            shareFiles: shareFiles
         )
         let truth = try EstateGenerator(specification, asOf: asOf, breachIndex: "../pwned-passwords.vbi").write(
             to: scratch.url.appendingPathComponent("estate"))

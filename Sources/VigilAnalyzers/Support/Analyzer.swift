@@ -109,5 +109,6 @@ public enum AnalyzerCatalogue {
     public static let all: [any Analyzer] = [
         AccountHygieneAnalyzer(),
         CredentialAnalyzer(),
+        PatientDataAnalyzer(),
     ]
 }

@@ -27,6 +27,10 @@ public struct Estate: Codable, Sendable {
     public var networkObservations: [NetworkObservation]
     /// Self-assessment answers.
     public var claims: [Claim]
+    /// Folder trees scanned for patient identifiers.
+    public var fileScans: [FileScanRecord]
+    /// Files found to hold patient identifiers.
+    public var patientData: [PatientDataExposure]
 
     public init(
         organisation: Organisation,
@@ -40,7 +44,9 @@ public struct Estate: Codable, Sendable {
         accessEvents: [AccessEvent] = [],
         advisories: [Advisory] = [],
         networkObservations: [NetworkObservation] = [],
-        claims: [Claim] = []
+        claims: [Claim] = [],
+        fileScans: [FileScanRecord] = [],
+        patientData: [PatientDataExposure] = []
     ) {
         self.organisation = organisation
         self.domains = domains
@@ -54,11 +60,13 @@ public struct Estate: Codable, Sendable {
         self.advisories = advisories
         self.networkObservations = networkObservations
         self.claims = claims
+        self.fileScans = fileScans
+        self.patientData = patientData
     }
 
     private enum CodingKeys: String, CodingKey {
         case organisation, domains, accounts, groups, hosts, resources, grants, accessEvents, advisories
-        case networkObservations, claims
+        case networkObservations, claims, fileScans, patientData
     }
 
     public init(from decoder: any Decoder) throws {
@@ -74,7 +82,9 @@ public struct Estate: Codable, Sendable {
             accessEvents: try container.decode([AccessEvent].self, forKey: .accessEvents),
             advisories: try container.decode([Advisory].self, forKey: .advisories),
             networkObservations: try container.decode([NetworkObservation].self, forKey: .networkObservations),
-            claims: try container.decode([Claim].self, forKey: .claims)
+            claims: try container.decode([Claim].self, forKey: .claims),
+            fileScans: try container.decodeIfPresent([FileScanRecord].self, forKey: .fileScans) ?? [],
+            patientData: try container.decodeIfPresent([PatientDataExposure].self, forKey: .patientData) ?? []
         )
     }
 
@@ -91,5 +101,7 @@ public struct Estate: Codable, Sendable {
         try container.encode(advisories, forKey: .advisories)
         try container.encode(networkObservations, forKey: .networkObservations)
         try container.encode(claims, forKey: .claims)
+        try container.encode(fileScans, forKey: .fileScans)
+        try container.encode(patientData, forKey: .patientData)
     }
 }

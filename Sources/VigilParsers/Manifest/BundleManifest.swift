@@ -26,6 +26,46 @@ public struct BundleManifest: Sendable, Equatable {
         }
     }
 
+    /// Folders to scan for patient identifiers during the assessment.
+    public struct Scan: Sendable, Equatable {
+        /// One folder tree to scan.
+        public struct Root: Sendable, Equatable {
+            /// The folder (relative to the bundle, or absolute).
+            public var path: String
+            /// How permission exports (icacls, Get-Acl) name the same folder (`D:\Shares\Clinical`).
+            public var aclPath: String?
+            /// The server holding it, to join with host inventories (disk encryption).
+            public var host: String?
+
+            public init(path: String, aclPath: String? = nil, host: String? = nil) {
+                self.path = path
+                self.aclPath = aclPath
+                self.host = host
+            }
+        }
+
+        /// The folders.
+        public var roots: [Root]
+        /// Only files matching one of these patterns are read (all when empty).
+        public var include: [String]
+        /// Files and folders matching any of these are left out.
+        public var exclude: [String]
+        /// The incremental state file (relative to the bundle, or absolute); none when `nil`.
+        public var state: String?
+        /// Worker threads; every core when `nil`.
+        public var jobs: Int?
+
+        public init(
+            roots: [Root], include: [String] = [], exclude: [String] = [], state: String? = nil, jobs: Int? = nil
+        ) {
+            self.roots = roots
+            self.include = include
+            self.exclude = exclude
+            self.state = state
+            self.jobs = jobs
+        }
+    }
+
     /// The organisation; `nil` when the manifest does not name one.
     public var organisation: Organisation?
     /// Inputs; empty means "every file in the bundle".
@@ -40,6 +80,8 @@ public struct BundleManifest: Sendable, Equatable {
     public var organisationWords: [String]
     /// How hard the dictionary attack tries: `quick`, `standard` or `thorough`.
     public var guessing: String?
+    /// Folders to scan for patient identifiers; `nil` when the manifest has no `scan:` section.
+    public var scan: Scan?
 
     public init(
         organisation: Organisation? = nil,
@@ -48,7 +90,8 @@ public struct BundleManifest: Sendable, Equatable {
         staleDays: Int? = nil,
         wordlists: [String] = [],
         organisationWords: [String] = [],
-        guessing: String? = nil
+        guessing: String? = nil,
+        scan: Scan? = nil
     ) {
         self.organisation = organisation
         self.inputs = inputs
@@ -57,6 +100,7 @@ public struct BundleManifest: Sendable, Equatable {
         self.wordlists = wordlists
         self.organisationWords = organisationWords
         self.guessing = guessing
+        self.scan = scan
     }
 
     /// The manifest file name looked for at the bundle root.

@@ -19,7 +19,7 @@ public struct ManifestReader: Sendable {
         }
         guard let node else { return BundleManifest() }
         let root = try mapping(
-            node, at: "top level", file: file, keys: ["organisation", "inputs", "reference", "settings"])
+            node, at: "top level", file: file, keys: ["organisation", "inputs", "reference", "settings", "scan"])
         var manifest = BundleManifest()
 
         if let organisation = root["organisation"] {
@@ -76,7 +76,56 @@ public struct ManifestReader: Sendable {
                 manifest.staleDays = days
             }
         }
+        if let scan = root["scan"] { manifest.scan = try scanSection(scan, file: file) }
         return manifest
+    }
+
+    /// `scan:` — folders to scan for patient identifiers, with their ACL paths and hosts, patterns, state and jobs.
+    private func scanSection(_ node: Node, file: String) throws(EvidenceError) -> BundleManifest.Scan {
+        let fields = try mapping(node, at: "scan", file: file, keys: ["paths", "include", "exclude", "state", "jobs"])
+        guard let paths = fields["paths"] else {
+            throw EvidenceError(code: "manifest.missing-key", path: file, message: "scan.paths is required")
+        }
+        guard let sequence = paths.sequence, !sequence.isEmpty else {
+            throw error(file, paths, "scan.paths must be a list of folders")
+        }
+        var roots: [BundleManifest.Scan.Root] = []
+        for item in sequence {
+            if let path = item.scalar?.string {
+                roots.append(.init(path: path))
+                continue
+            }
+            let entry = try mapping(item, at: "scan.paths[]", file: file, keys: ["path", "acl-path", "host"])
+            roots.append(
+                .init(
+                    path: try scalar(entry["path"], at: "scan.paths[].path", file: file, required: true)!,
+                    aclPath: try scalar(entry["acl-path"], at: "scan.paths[].acl-path", file: file, required: false),
+                    host: try scalar(entry["host"], at: "scan.paths[].host", file: file, required: false)))
+        }
+        func patterns(_ key: String) throws(EvidenceError) -> [String] {
+            guard let node = fields[key] else { return [] }
+            if let single = node.scalar?.string { return [single] }
+            guard let sequence = node.sequence else {
+                throw error(file, node, "scan.\(key) must be a list of patterns")
+            }
+            var result: [String] = []
+            for item in sequence {
+                guard let text = item.scalar?.string else {
+                    throw error(file, item, "scan.\(key) must be a list of patterns")
+                }
+                result.append(text)
+            }
+            return result
+        }
+        var scan = BundleManifest.Scan(roots: roots, include: try patterns("include"), exclude: try patterns("exclude"))
+        scan.state = try scalar(fields["state"], at: "scan.state", file: file, required: false)
+        if let text = try scalar(fields["jobs"], at: "scan.jobs", file: file, required: false) {
+            guard let jobs = Int(text), jobs > 0 else {
+                throw error(file, fields["jobs"], "scan.jobs must be a positive whole number")
+            }
+            scan.jobs = jobs
+        }
+        return scan
     }
 
     private func mapping(_ node: Node, at path: String, file: String, keys: Set<String>) throws(EvidenceError)

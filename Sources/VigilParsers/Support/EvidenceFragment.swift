@@ -25,6 +25,10 @@ public struct EvidenceFragment: Sendable {
     public var networkObservations: [NetworkObservation] = []
     /// Self-assessment answers.
     public var claims: [Claim] = []
+    /// Folder trees scanned for patient identifiers.
+    public var fileScans: [FileScanRecord] = []
+    /// Files found to hold patient identifiers.
+    public var patientData: [PatientDataExposure] = []
     /// Record counts and diagnostics.
     public var log: DiagnosticLog
 

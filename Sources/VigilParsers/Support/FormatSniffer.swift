@@ -59,6 +59,8 @@ public enum ReaderCatalogue {
     public static let all: [any EvidenceReader] = [
         LDIFReader(),
         PwdumpReader(),
+        IcaclsReader(),
+        GetAclReader(),
     ]
 
     /// The reader for the format identifier `id` (`ldif`), for manifests that name a format explicitly.

@@ -1,0 +1,105 @@
+import VigilParsers
+
+/// What a file's first bytes (and, for archives, its name) say it is.
+enum ContentKind: Sendable, Equatable {
+    /// Text in an ASCII-compatible encoding (UTF-8, Latin-1, Windows-1252…), read byte for byte.
+    case text
+    /// Delimited text (CSV, TSV) with the delimiter.
+    case delimited(UInt8)
+    /// UTF-16 text, transcoded to UTF-8.
+    case utf16(TextDecoder.Encoding)
+    /// An Office Open XML workbook (`.xlsx`, `.xlsm`).
+    case workbook
+    /// An Office Open XML document (`.docx`, `.docm`).
+    case document
+    /// Not read, and why.
+    case skipped(SkipReason)
+}
+
+/// Why a file's content was not read.
+public enum SkipReason: String, Codable, Sendable, CaseIterable, Comparable {
+    case empty
+    case binary
+    case image
+    case pdf
+    /// Legacy binary Office formats (`.xls`, `.doc`: OLE2 compound files).
+    case legacyOffice = "legacy-office"
+    /// Zip and other archives that are not Office Open XML documents, and compressed files.
+    case archive
+
+    /// The reason for people.
+    public var title: String {
+        switch self {
+        case .empty: "empty"
+        case .binary: "binary"
+        case .image: "image"
+        case .pdf: "PDF (not read)"
+        case .legacyOffice: "legacy Office binary (.xls/.doc, not read)"
+        case .archive: "archive or compressed file (not opened)"
+        }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+enum ContentSniffer {
+    /// Decides from the opening `sample` of a file named `name`.
+    static func kind(of sample: UnsafeRawBufferPointer, name: String) -> ContentKind {
+        guard sample.count > 0 else { return .skipped(.empty) }
+        let bytes = sample.bindMemory(to: UInt8.self)
+        func starts(_ prefix: [UInt8]) -> Bool { bytes.count >= prefix.count && zip(bytes, prefix).allSatisfy(==) }
+        let lowerName = name.lowercased()
+        let fileExtension = lowerName.split(separator: ".").last.map(String.init) ?? ""
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
+            switch fileExtension {
+            case "xlsx", "xlsm", "xltx", "xltm": return .workbook
+            case "docx", "docm", "dotx", "dotm": return .document
+            default: return .skipped(.archive)
+            }
+        }
+        if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .skipped(.legacyOffice) }
+        if starts(Array("%PDF".utf8)) { return .skipped(.pdf) }
+        if starts([0x89, 0x50, 0x4E, 0x47]) || starts([0xFF, 0xD8, 0xFF]) || starts(Array("GIF8".utf8))
+            || starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A])
+            || starts(Array("BM".utf8))
+                && fileExtension == "bmp"
+        {
+            return .skipped(.image)
+        }
+        if starts([0x1F, 0x8B]) || starts(Array("BZh".utf8)) || starts([0xFD, 0x37, 0x7A, 0x58, 0x5A])
+            || starts([0x37, 0x7A, 0xBC, 0xAF]) || starts(Array("Rar!".utf8))
+        {
+            return .skipped(.archive)
+        }
+        let (encoding, _) = TextDecoder.detect(ArraySlice(bytes.prefix(512)))
+        if encoding != .utf8 { return .utf16(encoding) }
+        // NUL bytes mean binary (UTF-16 was recognised above).
+        if bytes.prefix(8_192).contains(0) { return .skipped(.binary) }
+        if fileExtension == "tsv" || fileExtension == "tab" { return .delimited(0x09) }
+        if fileExtension == "csv" { return .delimited(delimiter(bytes) ?? UInt8(ascii: ",")) }
+        if let delimiter = delimiter(bytes), fileExtension != "json", fileExtension != "xml",
+            fileExtension != "html", fileExtension != "htm", fileExtension != "log"
+        {
+            return .delimited(delimiter)
+        }
+        return .text
+    }
+
+    /// The delimiter of delimited text: a comma, tab, semicolon or pipe that appears the same number of times (at least
+    /// twice) on each of the first lines.
+    static func delimiter(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8? {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        for index in 0..<bytes.count where bytes[index] == 0x0A {
+            lines.append(ArraySlice(bytes[start..<index]))
+            start = index + 1
+            if lines.count == 6 { break }
+        }
+        guard lines.count >= 2 else { return nil }
+        for candidate in [UInt8(ascii: ","), 0x09, UInt8(ascii: ";"), UInt8(ascii: "|")] {
+            let counts = lines.map { line in line.reduce(0) { $1 == candidate ? $0 + 1 : $0 } }
+            if let first = counts.first, first >= 2, counts.allSatisfy({ $0 == first }) { return candidate }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,291 @@
+import Foundation
+import Glibc
+import VigilParsers
+
+/// What scanning one file's content gave.
+struct FileOutcome: Sendable {
+    enum Status: Sendable, Equatable {
+        /// Read as `format` (`text`, `csv`, `xlsx`…).
+        case read(String)
+        case skipped(SkipReason)
+        case failed(code: String, message: String)
+    }
+
+    var status: Status
+    var findings: FileFindings?
+    /// Size and modification time when opened (nanoseconds since 1970).
+    var size: Int
+    var modified: Int64
+    /// XXH64 of the content, keyed with the state's key; `nil` when not read.
+    var hash: UInt64?
+    /// Bytes read from disk.
+    var bytesRead: Int
+    /// The file's size or modification time changed while it was read: the result may be of a mix of versions.
+    var changed = false
+}
+
+/// Scans the content of one file at a time, with buffers reused from file to file. One per worker: not thread-safe.
+final class FileContentScanner {
+    /// Bytes read per system call.
+    static let chunk = 1 << 20
+    /// The longest stretch without a line end scanned as one line; longer lines are cut into windows this long.
+    static let maxLine = 1 << 20
+    /// How much of a file decides its kind.
+    static let sniffLength = 8_192
+
+    /// `O_NOATIME` on Linux (not exported by Glibc's module map).
+    static let noAccessTime: Int32 = 0o1_000_000
+
+    let detector: IdentifierDetector
+    let limits: ArchiveLimits
+    let hashSeed: UInt64
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private let capacity = chunk + maxLine
+
+    init(detector: IdentifierDetector, limits: ArchiveLimits, hashSeed: UInt64) {
+        self.detector = detector
+        self.limits = limits
+        self.hashSeed = hashSeed
+        buffer = .allocate(capacity: capacity)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Scans the file at `path` (a regular file when it was listed) whose name is `name`.
+    func scan(path: String, name: String, recorder: (@Sendable (Detection) -> Void)? = nil) -> FileOutcome {
+        // O_NOATIME (Linux): reading does not change the file's access time, which owners and audits rely on.
+        var descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | Self.noAccessTime)
+        if descriptor < 0, errno == EPERM { descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
+        guard descriptor >= 0 else { return Self.failure(errno: errno, size: 0, modified: 0) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return Self.failure(errno: errno, size: 0, modified: 0) }
+        let size = Int(status.st_size)
+        let modified = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            return FileOutcome(
+                status: .failed(code: "scan.not-a-file", message: "no longer a regular file; not read"), size: size,
+                modified: modified, bytesRead: 0)
+        }
+        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
+        let sniffed = pread(descriptor, buffer, Self.sniffLength, 0)
+        guard sniffed >= 0 else { return Self.failure(errno: errno, size: size, modified: modified) }
+        let kind = ContentSniffer.kind(of: UnsafeRawBufferPointer(start: buffer, count: sniffed), name: name)
+        var tally = FileTally(recorder: recorder)
+        var outcome = FileOutcome(status: .read("text"), size: size, modified: modified, bytesRead: 0)
+        var sheets: [String] = []
+        do throws(ScanFailure) {
+            switch kind {
+            case .skipped(let reason):
+                return FileOutcome(status: .skipped(reason), size: size, modified: modified, bytesRead: sniffed)
+            case .text:
+                outcome.status = .read(Self.textFormat(name))
+                try readText(descriptor, kind: kind, outcome: &outcome, tally: &tally)
+            case .delimited(let delimiter):
+                outcome.status = .read(delimiter == 0x09 ? "tsv" : "csv")
+                try readText(descriptor, kind: kind, outcome: &outcome, tally: &tally)
+            case .utf16:
+                outcome.status = .read(Self.textFormat(name) + " (UTF-16)")
+                try readText(descriptor, kind: kind, outcome: &outcome, tally: &tally)
+            case .workbook, .document:
+                outcome.status = .read(kind == .workbook ? "xlsx" : "docx")
+                try hashWhole(descriptor, outcome: &outcome)
+                let url = Self.reopenable(descriptor, path: path)
+                do throws(ArchiveFailure) {
+                    if kind == .workbook {
+                        sheets = try WorkbookScanner(detector: detector, limits: limits).scan(url, tally: &tally)
+                    } else {
+                        try DocumentScanner(detector: detector, limits: limits).scan(url, tally: &tally)
+                    }
+                } catch {
+                    throw ScanFailure(code: error.code, message: error.message)
+                }
+            }
+        } catch {
+            outcome.status = .failed(code: error.code, message: error.message)
+            outcome.hash = nil
+            return outcome
+        }
+        tally.finish()
+        outcome.findings = tally.summary(sheets: sheets)
+        var after = stat()
+        if fstat(descriptor, &after) == 0 {
+            let afterModified = Int64(after.st_mtim.tv_sec) * 1_000_000_000 + Int64(after.st_mtim.tv_nsec)
+            outcome.changed = Int(after.st_size) != size || afterModified != modified
+        }
+        return outcome
+    }
+
+    // MARK: Text
+
+    /// Streams a text file in chunks of whole lines through the detector (or the delimited-text reader), hashing the
+    /// raw bytes on the way. Lines longer than ``maxLine`` are cut into windows at a non-word byte.
+    private func readText(
+        _ descriptor: Int32, kind: ContentKind, outcome: inout FileOutcome, tally: inout FileTally
+    ) throws(ScanFailure) {
+        var hasher = XXHash64(seed: hashSeed)
+        var line = 1
+        var table: DelimitedReader?
+        if case .delimited(let delimiter) = kind { table = DelimitedReader(delimiter: delimiter) }
+        var decoder: TextDecoder?
+        var raw: [UInt8] = []
+        var transcoded: [UInt8] = []
+        if case .utf16(let encoding) = kind {
+            decoder = TextDecoder()
+            _ = encoding
+            raw = [UInt8](repeating: 0, count: Self.chunk / 2)
+        }
+        var carried = 0
+        var offset: off_t = 0
+        while true {
+            var count: Int
+            if decoder != nil {
+                // Decode a raw chunk into UTF-8, then append it after what was carried.
+                count = raw.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
+                guard count >= 0 else { throw ScanFailure(errno: errno) }
+                raw.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                transcoded.removeAll(keepingCapacity: true)
+                if count > 0 {
+                    decoder!.decode(raw[0..<count], into: &transcoded)
+                } else {
+                    decoder!.finish(into: &transcoded)
+                }
+                let room = capacity - carried
+                let take = min(room, transcoded.count)
+                transcoded.withUnsafeBufferPointer { (buffer + carried).update(from: $0.baseAddress!, count: take) }
+                if take < transcoded.count {
+                    throw ScanFailure(code: "scan.read-failed", message: "UTF-16 text could not be buffered")
+                }
+                offset += off_t(count)
+                outcome.bytesRead += count
+                let total = carried + take
+                if count == 0 {
+                    process(total, final: true, line: &line, table: &table, tally: &tally)
+                    break
+                }
+                carried = consume(total, line: &line, table: &table, tally: &tally)
+                continue
+            }
+            count = pread(descriptor, buffer + carried, Self.chunk, offset)
+            guard count >= 0 else {
+                if errno == EINTR { continue }
+                throw ScanFailure(errno: errno)
+            }
+            hasher.update(UnsafeRawBufferPointer(start: buffer + carried, count: count))
+            offset += off_t(count)
+            outcome.bytesRead += count
+            if count == 0 {
+                process(carried, final: true, line: &line, table: &table, tally: &tally)
+                break
+            }
+            carried = consume(carried + count, line: &line, table: &table, tally: &tally)
+        }
+        outcome.hash = hasher.finalize()
+    }
+
+    /// Scans the whole lines in `buffer[0..<total]` and moves the rest to the front; returns its length.
+    private func consume(_ total: Int, line: inout Int, table: inout DelimitedReader?, tally: inout FileTally) -> Int {
+        var end = 0
+        var cursor = total - 1
+        while cursor >= 0, buffer[cursor] != 0x0A { cursor -= 1 }
+        if cursor >= 0 {
+            end = cursor + 1
+        } else if total >= Self.maxLine {
+            // An enormous line: cut it at a byte that cannot be inside an identifier.
+            end = total
+            var cursor = total - 1
+            while cursor > total - 256 {
+                let byte = buffer[cursor]
+                if !Byte.isAlphanumeric(byte), byte != 0x20, byte != UInt8(ascii: "-"), byte != UInt8(ascii: "/"),
+                    byte != UInt8(ascii: ".")
+                {
+                    end = cursor + 1
+                    break
+                }
+                cursor -= 1
+            }
+        }
+        guard end > 0 else { return total }
+        process(end, final: false, line: &line, table: &table, tally: &tally)
+        let rest = total - end
+        if rest > 0 { buffer.update(from: buffer + end, count: rest) }
+        return rest
+    }
+
+    private func process(
+        _ end: Int, final: Bool, line: inout Int, table: inout DelimitedReader?, tally: inout FileTally
+    ) {
+        guard end > 0 else { return }
+        if table != nil {
+            line += table!.read(buffer, end: end, firstLine: line, detector: detector, tally: &tally)
+        } else {
+            line += detector.scanText(buffer, start: 0, end: end, firstLine: line, tally: &tally)
+        }
+    }
+
+    /// Hashes the whole file (archives are read by the zip reader, not here).
+    private func hashWhole(_ descriptor: Int32, outcome: inout FileOutcome) throws(ScanFailure) {
+        var hasher = XXHash64(seed: hashSeed)
+        var offset: off_t = 0
+        while true {
+            let count = pread(descriptor, buffer, capacity, offset)
+            guard count >= 0 else {
+                if errno == EINTR { continue }
+                throw ScanFailure(errno: errno)
+            }
+            if count == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(start: buffer, count: count))
+            offset += off_t(count)
+            outcome.bytesRead += count
+        }
+        outcome.hash = hasher.finalize()
+    }
+
+    /// A path that opens the very file already open as `descriptor` (so a file swapped for a link meanwhile is not
+    /// followed), or `path` where `/proc` is not available.
+    private static func reopenable(_ descriptor: Int32, path: String) -> URL {
+        let procPath = "/proc/self/fd/\(descriptor)"
+        return access(procPath, R_OK) == 0 ? URL(fileURLWithPath: procPath) : URL(fileURLWithPath: path)
+    }
+
+    private static func textFormat(_ name: String) -> String {
+        let lower = name.lowercased()
+        for (suffix, format) in [
+            (".json", "json"), (".xml", "xml"), (".html", "html"), (".htm", "html"), (".log", "log"),
+            (".txt", "text"), (".csv", "csv"), (".tsv", "tsv"),
+        ] where lower.hasSuffix(suffix) {
+            return format
+        }
+        return "text"
+    }
+
+    private static func failure(errno code: Int32, size: Int, modified: Int64) -> FileOutcome {
+        let failure = ScanFailure(errno: code)
+        return FileOutcome(
+            status: .failed(code: failure.code, message: failure.message), size: size, modified: modified, bytesRead: 0)
+    }
+}
+
+/// Why a file could not be read, without its content.
+struct ScanFailure: Error, Sendable {
+    var code: String
+    var message: String
+
+    init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(errno code: Int32) {
+        switch code {
+        case EACCES, EPERM:
+            self.init(code: "scan.permission-denied", message: "permission denied")
+        case ENOENT:
+            self.init(code: "scan.vanished", message: "the file disappeared during the scan")
+        case ELOOP:
+            self.init(code: "scan.symlink", message: "replaced by a symbolic link during the scan; not followed")
+        default:
+            self.init(code: "scan.read-failed", message: "reading failed: \(String(cString: strerror(code)))")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import ZIPFoundation
+
+/// Limits on what an Office Open XML file (a zip) may make Vigil inflate: defences against zip bombs and oversized
+/// parts. A file over a limit is reported as failed and the scan goes on.
+public struct ArchiveLimits: Sendable, Hashable {
+    /// Most entries the archive may list.
+    public var maxEntries: Int
+    /// Most bytes any one part may inflate to.
+    public var maxPartBytes: Int
+    /// Most bytes all parts read may inflate to together.
+    public var maxTotalBytes: Int
+    /// Most bytes a part may inflate to per compressed byte (real spreadsheets compress 5–20 times; bombs 1,000+).
+    public var maxRatio: Int
+
+    public init(
+        maxEntries: Int = 10_000, maxPartBytes: Int = 512 << 20, maxTotalBytes: Int = 2 << 30, maxRatio: Int = 250
+    ) {
+        self.maxEntries = maxEntries
+        self.maxPartBytes = maxPartBytes
+        self.maxTotalBytes = maxTotalBytes
+        self.maxRatio = maxRatio
+    }
+}
+
+/// Why an archive could not be read.
+struct ArchiveFailure: Error, Sendable {
+    var code: String
+    var message: String
+
+    static func limit(_ what: String) -> ArchiveFailure {
+        ArchiveFailure(
+            code: "scan.archive-limit", message: "archive exceeds a safety limit (\(what)); not read further")
+    }
+}
+
+/// Reads the parts of an Office Open XML file that hold text: a workbook's shared strings and worksheets, a document's
+/// body, headers and footers. Other parts (images, embedded objects, nested archives) are never inflated.
+struct OfficeDocumentReader {
+    let url: URL
+    let limits: ArchiveLimits
+    private var inflated = 0
+
+    init(url: URL, limits: ArchiveLimits) {
+        self.url = url
+        self.limits = limits
+    }
+
+    /// The entries of the archive, or a failure when it is not a readable zip or lists too many.
+    func entries(_ archive: Archive) throws(ArchiveFailure) -> [String: Entry] {
+        var entries: [String: Entry] = [:]
+        for entry in archive {
+            guard entries.count < limits.maxEntries else { throw .limit("more than \(limits.maxEntries) entries") }
+            if entry.type == .file { entries[entry.path] = entry }
+        }
+        return entries
+    }
+
+    func open() throws(ArchiveFailure) -> Archive {
+        do {
+            return try Archive(url: url, accessMode: .read)
+        } catch {
+            throw ArchiveFailure(
+                code: "scan.broken-archive", message: "not a readable zip archive (broken or truncated)")
+        }
+    }
+
+    /// Inflates `entry`, giving its bytes to `consumer` in chunks, within the limits.
+    mutating func read(
+        _ entry: Entry, from archive: Archive, consumer: (UnsafeRawBufferPointer) -> Void
+    ) throws(ArchiveFailure) {
+        let compressed = max(Int(entry.compressedSize), 1)
+        let allowed = min(
+            limits.maxPartBytes, max(1 << 20, compressed.multipliedReportingOverflow(by: limits.maxRatio).partialValue))
+        var produced = 0
+        var failure: ArchiveFailure?
+        let already = inflated
+        let total = limits.maxTotalBytes
+        do {
+            _ = try archive.extract(entry, bufferSize: 256 << 10, skipCRC32: true) { data in
+                produced += data.count
+                if produced > allowed {
+                    failure =
+                        produced > limits.maxPartBytes
+                        ? .limit("a part inflates past \(limits.maxPartBytes >> 20) MiB")
+                        : .limit("compression ratio over \(limits.maxRatio):1")
+                    throw CancellationError()
+                }
+                if already + produced > total {
+                    failure = .limit("parts inflate past \(total >> 20) MiB in all")
+                    throw CancellationError()
+                }
+                data.withUnsafeBytes { consumer($0) }
+            }
+        } catch {
+            if let failure { throw failure }
+            throw ArchiveFailure(
+                code: "scan.broken-archive", message: "a part could not be inflated (corrupt data or checksum mismatch)"
+            )
+        }
+        inflated += produced
+    }
+}

@@ -1,0 +1,335 @@
+import Foundation
+import ZIPFoundation
+
+/// Scans an Office Open XML workbook (`.xlsx`): its shared strings and every worksheet, cell by cell, with each column's
+/// header (the first row of the first ten that names a known column) as context. Locations are sheet and cell.
+struct WorkbookScanner {
+    let detector: IdentifierDetector
+    let limits: ArchiveLimits
+
+    /// Scans the workbook at `url` into `tally`; returns the worksheet names (for locations).
+    func scan(_ url: URL, tally: inout FileTally) throws(ArchiveFailure) -> [String] {
+        var reader = OfficeDocumentReader(url: url, limits: limits)
+        let archive = try reader.open()
+        let entries = try reader.entries(archive)
+        let sheets = try worksheets(entries, archive: archive, reader: &reader)
+        guard !sheets.isEmpty else {
+            throw ArchiveFailure(code: "scan.broken-archive", message: "a workbook without worksheets")
+        }
+        var strings = SharedStrings()
+        if let entry = entries["xl/sharedStrings.xml"] {
+            var tokenizer = XMLTokenizer()
+            var handler = SharedStringsHandler(limit: limits.maxPartBytes)
+            try reader.read(entry, from: archive) { tokenizer.feed($0, to: &handler) }
+            tokenizer.finish(to: &handler)
+            strings = handler.strings
+        }
+        for (index, sheet) in sheets.enumerated() {
+            var tokenizer = XMLTokenizer()
+            var handler = SheetHandler(
+                detector: detector, strings: strings, sheet: index, tally: tally)
+            try reader.read(sheet.entry, from: archive) { tokenizer.feed($0, to: &handler) }
+            tokenizer.finish(to: &handler)
+            tally = handler.tally
+        }
+        return sheets.map(\.name)
+    }
+
+    /// The worksheets in workbook order with their names, from `xl/workbook.xml` and its relationships; falling back
+    /// to every `xl/worksheets/*.xml` part.
+    private func worksheets(
+        _ entries: [String: Entry], archive: Archive, reader: inout OfficeDocumentReader
+    ) throws(ArchiveFailure) -> [(name: String, entry: Entry)] {
+        var names: [(name: String, id: String)] = []
+        var targets: [String: String] = [:]
+        if let workbook = entries["xl/workbook.xml"] {
+            var tokenizer = XMLTokenizer()
+            var handler = AttributeCollector(element: "sheet", attributes: ["name", "r:id"])
+            try reader.read(workbook, from: archive) { tokenizer.feed($0, to: &handler) }
+            names = handler.found.compactMap { values in
+                guard let name = values[0], let id = values[1] else { return nil }
+                return (name, id)
+            }
+        }
+        if let relations = entries["xl/_rels/workbook.xml.rels"] {
+            var tokenizer = XMLTokenizer()
+            var handler = AttributeCollector(element: "Relationship", attributes: ["Id", "Target"])
+            try reader.read(relations, from: archive) { tokenizer.feed($0, to: &handler) }
+            for values in handler.found {
+                guard let id = values[0], let target = values[1] else { continue }
+                targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+            }
+        }
+        var result: [(String, Entry)] = []
+        for (name, id) in names {
+            if let target = targets[id], let entry = entries[target] { result.append((name, entry)) }
+        }
+        if result.isEmpty {
+            let parts = entries.keys.filter {
+                $0.hasPrefix("xl/worksheets/") && $0.hasSuffix(".xml") && !$0.contains("_rels")
+            }
+            result = parts.sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 }.map { path in
+                (String(path.split(separator: "/").last!.dropLast(4)), entries[path]!)
+            }
+        }
+        return result
+    }
+}
+
+/// The shared strings of a workbook, held as one byte array with offsets.
+struct SharedStrings: Sendable {
+    var bytes: [UInt8] = []
+    var starts: [Int] = [0]
+
+    var count: Int { starts.count - 1 }
+
+    func string(_ index: Int) -> Range<Int>? {
+        guard index >= 0, index < count else { return nil }
+        return starts[index]..<starts[index + 1]
+    }
+}
+
+/// Collects `<si>` entries of `xl/sharedStrings.xml`: the text of `<t>` elements, without phonetic runs.
+struct SharedStringsHandler: XMLEventHandler {
+    var strings = SharedStrings()
+    let limit: Int
+    private var inText = false
+    private var inPhonetic = false
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    mutating func start(name: UnsafeBufferPointer<UInt8>, tag: UnsafeBufferPointer<UInt8>, empty: Bool) {
+        if name.equals("t") {
+            inText = !empty
+        } else if name.equals("rPh") {
+            inPhonetic = !empty
+        }
+    }
+
+    mutating func end(name: UnsafeBufferPointer<UInt8>) {
+        if name.equals("t") {
+            inText = false
+        } else if name.equals("rPh") {
+            inPhonetic = false
+        } else if name.equals("si") {
+            // A separator keeps two strings from running together.
+            strings.bytes.append(0x0A)
+            strings.starts.append(strings.bytes.count)
+        }
+    }
+
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard inText, !inPhonetic, strings.bytes.count + bytes.count <= limit else { return }
+        strings.bytes.append(contentsOf: bytes)
+    }
+}
+
+/// Collects the values of some attributes of every element named `element`.
+struct AttributeCollector: XMLEventHandler {
+    let element: String
+    let attributes: [String]
+    var found: [[String?]] = []
+
+    mutating func start(name: UnsafeBufferPointer<UInt8>, tag: UnsafeBufferPointer<UInt8>, empty: Bool) {
+        guard String(decoding: name, as: UTF8.self) == element else { return }
+        found.append(
+            attributes.map { attribute in
+                Self.attribute(tag, attribute).map { String(decoding: $0, as: UTF8.self) }
+            })
+    }
+
+    mutating func end(name: UnsafeBufferPointer<UInt8>) {}
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {}
+
+    private static func attribute(_ tag: UnsafeBufferPointer<UInt8>, _ name: String) -> [UInt8]? {
+        switch name {
+        case "name": XMLTokenizer.attribute(tag, "name")
+        case "r:id": XMLTokenizer.attribute(tag, "r:id")
+        case "Id": XMLTokenizer.attribute(tag, "Id")
+        case "Target": XMLTokenizer.attribute(tag, "Target")
+        default: nil
+        }
+    }
+}
+
+/// Reads one worksheet's cells and scans each with its column's header as context.
+struct SheetHandler: XMLEventHandler {
+    /// Rows searched for a header before the sheet is read without one.
+    static let headerSearchRows = 10
+
+    let detector: IdentifierDetector
+    let strings: SharedStrings
+    let sheet: Int
+    var tally: FileTally
+
+    private var header: TableHeader?
+    private var rowsSeen = 0
+    private var row = 0
+    private var nextColumn = 0
+    private var column = 0
+    private var cellType: UInt8 = 0
+    private var inCell = false
+    private var inValue = false
+    private var value: [UInt8] = []
+    /// Cells of the current row, held while the header is still being looked for.
+    private var held: [(column: Int, type: UInt8, value: [UInt8])] = []
+
+    init(detector: IdentifierDetector, strings: SharedStrings, sheet: Int, tally: FileTally) {
+        self.detector = detector
+        self.strings = strings
+        self.sheet = sheet
+        self.tally = tally
+        value.reserveCapacity(256)
+    }
+
+    mutating func start(name: UnsafeBufferPointer<UInt8>, tag: UnsafeBufferPointer<UInt8>, empty: Bool) {
+        if name.equals("c") {
+            column = nextColumn
+            if let range = XMLTokenizer.attributeRange(tag, "r") {
+                let (referenceColumn, referenceRow) = Self.cellReference(UnsafeBufferPointer(rebasing: tag[range]))
+                if let referenceColumn { column = referenceColumn }
+                if let referenceRow { row = referenceRow }
+            }
+            nextColumn = column + 1
+            cellType =
+                XMLTokenizer.attributeRange(tag, "t").map { Self.typeCode(UnsafeBufferPointer(rebasing: tag[$0])) }
+                ?? UInt8(ascii: "n")
+            inCell = !empty
+            value.removeAll(keepingCapacity: true)
+        } else if name.equals("row") {
+            row = XMLTokenizer.attribute(tag, "r").flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? row + 1
+            nextColumn = 0
+            if empty { endRow() }
+        } else if inCell, name.equals("v") || name.equals("t") {
+            inValue = !empty
+        } else if inCell, name.equals("rPh") {
+            inValue = false
+        }
+    }
+
+    mutating func end(name: UnsafeBufferPointer<UInt8>) {
+        if name.equals("v") || name.equals("t") {
+            inValue = false
+        } else if name.equals("c") {
+            if inCell { endCell() }
+            inCell = false
+        } else if name.equals("row") {
+            endRow()
+        }
+    }
+
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard inValue, value.count + bytes.count <= 1 << 16 else { return }
+        value.append(contentsOf: bytes)
+    }
+
+    private mutating func endCell() {
+        guard !value.isEmpty else { return }
+        if header == nil {
+            held.append((column, cellType, value))
+        } else {
+            scan(column: column, type: cellType, value: value)
+        }
+    }
+
+    private mutating func endRow() {
+        guard header == nil else { return }
+        rowsSeen += 1
+        var texts = [[UInt8]](repeating: [], count: min(16_384, (held.map(\.column).max() ?? -1) + 1))
+        for cell in held where cell.column < texts.count { texts[cell.column] = text(of: cell) }
+        if let candidate = TableHeader.from(cells: texts) {
+            header = candidate
+        } else {
+            // Not a header: read its cells now, without column context.
+            let cells = held
+            if rowsSeen >= Self.headerSearchRows { header = TableHeader(roles: []) }
+            let keep = header
+            header = TableHeader(roles: [])
+            for cell in cells { scan(column: cell.column, type: cell.type, value: cell.value) }
+            header = keep
+        }
+        held.removeAll()
+    }
+
+    private func text(of cell: (column: Int, type: UInt8, value: [UInt8])) -> [UInt8] {
+        guard cell.type == UInt8(ascii: "s") else { return cell.value }
+        guard let index = Self.index(cell.value), let range = strings.string(index) else {
+            return []
+        }
+        return Array(strings.bytes[range].dropLast())
+    }
+
+    private mutating func scan(column: Int, type: UInt8, value: [UInt8]) {
+        let role = header?.role(column) ?? .unknown
+        let position = ContentPosition.cell(sheet: sheet, row: row, column: column)
+        let stream = sheet * 16_384 + min(column, 16_383)
+        if type == UInt8(ascii: "n"), role == .dateOfBirth {
+            let text = String(decoding: value, as: UTF8.self)
+            if let serial = Double(text), serial.isFinite, serial >= 1, serial < 100_000 {
+                detector.serialDateOfBirth(Int(serial), header: header, position: position, tally: &tally)
+            }
+            return
+        }
+        let header = self.header
+        if type == UInt8(ascii: "s") {
+            guard let index = Self.index(value), let range = strings.string(index) else {
+                return
+            }
+            strings.bytes.withUnsafeBufferPointer { buffer in
+                detector.scanCell(
+                    buffer.baseAddress!, start: range.lowerBound, end: range.upperBound - 1, role: role,
+                    header: header, stream: stream, position: position, tally: &tally)
+            }
+            return
+        }
+        value.withUnsafeBufferPointer { buffer in
+            detector.scanCell(
+                buffer.baseAddress!, start: 0, end: buffer.count, role: role, header: header, stream: stream,
+                position: position, tally: &tally)
+        }
+    }
+
+    /// `B7` → (1, 7).
+    static func cellReference(_ reference: some Collection<UInt8>) -> (Int?, Int?) {
+        var column = 0
+        var letters = 0
+        var row = 0
+        var digits = 0
+        for byte in reference {
+            if Byte.isUpper(byte), digits == 0, letters < 3 {
+                column = column * 26 + Int(byte - 0x40)
+                letters += 1
+            } else if Byte.isDigit(byte), digits < 8 {
+                row = row * 10 + Int(byte - 0x30)
+                digits += 1
+            } else {
+                return (nil, nil)
+            }
+        }
+        return (letters > 0 ? column - 1 : nil, digits > 0 ? row : nil)
+    }
+
+    /// The cell type attribute as one byte: `s` shared, `i` inline, `n` number, `b` boolean, `e` error, `t` string.
+    static func typeCode(_ value: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        if value.equals("s") { return UInt8(ascii: "s") }
+        if value.equals("inlineStr") { return UInt8(ascii: "i") }
+        if value.equals("str") { return UInt8(ascii: "t") }
+        if value.equals("b") { return UInt8(ascii: "b") }
+        if value.equals("e") { return UInt8(ascii: "e") }
+        if value.equals("d") { return UInt8(ascii: "d") }
+        return UInt8(ascii: "n")
+    }
+
+    /// A shared-string index written as digits.
+    static func index(_ value: [UInt8]) -> Int? {
+        guard !value.isEmpty, value.count < 10 else { return nil }
+        var result = 0
+        for byte in value {
+            guard Byte.isDigit(byte) else { return nil }
+            result = result * 10 + Int(byte - 0x30)
+        }
+        return result
+    }
+}

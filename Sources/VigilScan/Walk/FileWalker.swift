@@ -1,0 +1,140 @@
+import Glibc
+import VigilCore
+
+/// A regular file found by the walk.
+struct WalkedFile: Sendable {
+    /// The path to open.
+    var path: String
+    /// The path relative to its root, `/`-separated.
+    var relative: String
+    /// Which root it is under.
+    var root: Int
+    var size: Int
+    /// Modification time, nanoseconds since 1970.
+    var modified: Int64
+}
+
+/// What the walk found besides files.
+struct WalkTally: Sendable {
+    var folders = 0
+    var symbolicLinks = 0
+    var otherEntries = 0
+    var excluded = 0
+    var foldersUnreadable = 0
+    var problems: [Diagnostic] = []
+    var problemCount = 0
+
+    mutating func problem(_ code: String, _ file: String, _ message: String, level: Diagnostic.Level = .warning) {
+        problemCount += 1
+        guard problems.count < FileShareScanner.problemLimit else { return }
+        problems.append(
+            Diagnostic(level: level, code: code, location: EvidenceReference(file: file), message: message))
+    }
+}
+
+/// Walks folder trees without following symbolic links (so nothing outside a tree is reached through one), pruning
+/// excluded folders, skipping anything that is not a regular file, guarding against loops (bind mounts) and
+/// unbounded depth, and counting every folder it cannot open. Never recursive: depth costs no stack.
+struct FileWalker {
+    let include: [GlobPattern]
+    let exclude: [GlobPattern]
+    /// Absolute paths never entered or listed (the report folder, the state file).
+    let excludedPaths: Set<String>
+    let maxDepth: Int
+
+    /// Every regular file under `root` (or `root` itself when it is a file), relative paths shown under `display`.
+    func walk(root: String, index: Int, display: String, into files: inout [WalkedFile], tally: inout WalkTally) {
+        var status = stat()
+        guard lstat(root, &status) == 0 else {
+            tally.problem("scan.unreadable-folder", display, "cannot be read: \(String(cString: strerror(errno)))")
+            tally.foldersUnreadable += 1
+            return
+        }
+        if status.st_mode & S_IFMT == S_IFREG {
+            let name = String(root.split(separator: "/").last ?? Substring(root))
+            files.append(
+                WalkedFile(
+                    path: root, relative: name, root: index, size: Int(status.st_size), modified: Self.modified(status))
+            )
+            return
+        }
+        var pending: [(path: String, relative: String, depth: Int)] = [(root, "", 0)]
+        var visited: Set<[UInt64]> = []
+        while let folder = pending.popLast() {
+            guard let directory = opendir(folder.path) else {
+                tally.foldersUnreadable += 1
+                let shown = folder.relative.isEmpty ? display : "\(display)/\(folder.relative)"
+                let reason = errno == EACCES || errno == EPERM ? "permission denied" : String(cString: strerror(errno))
+                tally.problem("scan.unreadable-folder", shown, "folder not read: \(reason)")
+                continue
+            }
+            defer { closedir(directory) }
+            var folderStatus = stat()
+            if fstat(dirfd(directory), &folderStatus) == 0 {
+                let identity = [UInt64(folderStatus.st_dev), UInt64(folderStatus.st_ino)]
+                guard visited.insert(identity).inserted else {
+                    tally.problem(
+                        "scan.loop", folder.relative.isEmpty ? display : "\(display)/\(folder.relative)",
+                        "folder already scanned by another path (a bind mount or loop); not scanned again")
+                    continue
+                }
+            }
+            tally.folders += 1
+            var children: [(String, String, Int)] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                let path = folder.path.hasSuffix("/") ? folder.path + name : folder.path + "/" + name
+                let relative = folder.relative.isEmpty ? name : folder.relative + "/" + name
+                if excludedPaths.contains(path) { continue }
+                var status = stat()
+                guard lstat(path, &status) == 0 else {
+                    tally.problem(
+                        "scan.unreadable", "\(display)/\(relative)",
+                        "cannot be examined: \(String(cString: strerror(errno)))")
+                    tally.otherEntries += 1
+                    continue
+                }
+                switch status.st_mode & S_IFMT {
+                case S_IFDIR:
+                    if exclude.contains(where: { $0.matches(relative) }) {
+                        tally.excluded += 1
+                        continue
+                    }
+                    if folder.depth + 1 > maxDepth {
+                        tally.problem(
+                            "scan.too-deep", "\(display)/\(relative)",
+                            "folder more than \(maxDepth) levels deep; not scanned")
+                        continue
+                    }
+                    children.append((path, relative, folder.depth + 1))
+                case S_IFREG:
+                    if !include.isEmpty, !include.contains(where: { $0.matches(relative) }) {
+                        tally.excluded += 1
+                        continue
+                    }
+                    if exclude.contains(where: { $0.matches(relative) }) {
+                        tally.excluded += 1
+                        continue
+                    }
+                    files.append(
+                        WalkedFile(
+                            path: path, relative: relative, root: index, size: Int(status.st_size),
+                            modified: Self.modified(status)))
+                case S_IFLNK:
+                    tally.symbolicLinks += 1
+                default:
+                    tally.otherEntries += 1
+                }
+            }
+            // Depth first, in name order.
+            pending.append(contentsOf: children.sorted { $0.1 > $1.1 })
+        }
+    }
+
+    static func modified(_ status: stat) -> Int64 {
+        Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilTestSupport
+
+@testable import VigilParsers
+
+@Suite("Permission readers: icacls and Get-Acl")
+struct AccessControlReaderTests {
+    func grants(_ fragment: EvidenceFragment) -> [String] {
+        fragment.grants.map { "\($0.resourceID) | \($0.principal) | \($0.right.rawValue)" }
+    }
+
+    @Test(
+        "icacls: paths with spaces split by indentation or by principal form; rights; deny and errors reported",
+        arguments: ["acl/icacls-clinical.txt", "acl/icacls-clinical-utf16.txt"])
+    func icacls(fixture: String) throws {
+        let reader = IcaclsReader()
+        #expect(reader.recognises(try FormatSniffer.sample(path: Fixtures.url(fixture).path)))
+        let fragment = try reader.read(path: Fixtures.url(fixture).path, file: "acl.txt", progress: nil)
+        #expect(fragment.log.recordsRead == 8)
+        #expect(fragment.log.recordsRejected == 0)
+        let found = grants(fragment)
+        #expect(found.contains("D:\\Shares\\Clinical | RIVERSIDE\\Clinical Staff | modify"))
+        #expect(found.contains("D:\\Shares\\Clinical\\Clinic Lists | RIVERSIDE\\Domain Users | read"))
+        #expect(found.contains("D:\\Shares\\Clinical\\Clinic Lists\\March 2026.xlsx | RIVERSIDE\\Domain Users | read"))
+        #expect(found.contains("D:\\Shares\\Clinical\\One Entry Folder | NT AUTHORITY\\Authenticated Users | read"))
+        #expect(found.contains("D:\\Shares\\Clinical\\Scans | NT AUTHORITY\\Authenticated Users | read"))
+        #expect(found.contains("D:\\Shares\\Clinical\\Drop Box | Everyone | write"))
+        #expect(
+            found.contains("\\\\fs01\\clinical$\\Ward 4 Lists | S-1-5-21-1004336348-1177238915-682003330-513 | read"))
+        #expect(!found.contains { $0.contains("Private Notes | Everyone") })
+        let kinds = Dictionary(uniqueKeysWithValues: fragment.resources.map { ($0.id, $0.kind) })
+        #expect(kinds["D:\\Shares\\Clinical\\Clinic Lists\\March 2026.xlsx"] == .file)
+        #expect(kinds["D:\\Shares\\Clinical"] == .folder)
+        #expect(fragment.resources.first { $0.id.hasPrefix("\\\\fs01") }?.host == "fs01")
+        #expect(
+            fragment.log.diagnostics.map(\.code).sorted() == ["icacls.deny", "icacls.path-error"],
+            "\(fragment.log.diagnostics)")
+        #expect(fragment.log.diagnostics.first { $0.code == "icacls.path-error" }?.location.line == 27)
+    }
+
+    @Test("icacls: a line that fits no form is rejected with its position, and the rest is read")
+    func icaclsMalformed() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let url = try scratch.write(
+            "acl.txt",
+            "D:\\A BUILTIN\\Users:(OI)(CI)(RX)\n\nthis line is not icacls\n\nD:\\B Everyone:(R)\n")
+        let fragment = try IcaclsReader().read(path: url.path, file: "acl.txt", progress: nil)
+        #expect(grants(fragment) == ["D:\\A | BUILTIN\\Users | read", "D:\\B | Everyone | read"])
+        #expect(fragment.log.diagnostics.map(\.location.line) == [3])
+        #expect(fragment.log.recordsRejected == 1)
+    }
+
+    @Test("Get-Acl objects: SDDL preferred (aliases and SIDs), AccessToString otherwise; the #TYPE line skipped")
+    func getAclObjects() throws {
+        let reader = GetAclReader()
+        let path = Fixtures.url("acl/get-acl-objects.csv").path
+        #expect(reader.recognises(try FormatSniffer.sample(path: path)))
+        #expect(!IcaclsReader().recognises(try FormatSniffer.sample(path: path)))
+        let fragment = try reader.read(path: path, file: "acl.csv", progress: nil)
+        #expect(fragment.log.recordsRead == 3 && fragment.log.recordsRejected == 0)
+        let found = grants(fragment)
+        #expect(found.contains("D:\\Shares\\Clinical | S-1-5-21-1004336348-1177238915-682003330-1107 | modify"))
+        #expect(found.contains("D:\\Shares\\Clinical\\Clinic Lists | Domain Users | read"))
+        #expect(found.contains("D:\\Shares\\Clinical\\Clinic Lists | NT AUTHORITY\\SYSTEM | full-control"))
+        #expect(found.contains("D:\\Shares\\Clinical\\Old | Everyone | read"))
+        #expect(found.contains("D:\\Shares\\Clinical\\Old | RIVERSIDE\\Domain Users | full-control"))
+        #expect(fragment.log.diagnostics.map(\.code) == ["getacl.deny"])
+    }
+
+    @Test("Get-Acl rules: one row per access rule")
+    func getAclRules() throws {
+        let path = Fixtures.url("acl/get-acl-rules.csv").path
+        #expect(GetAclReader().recognises(try FormatSniffer.sample(path: path)))
+        let fragment = try GetAclReader().read(path: path, file: "rules.csv", progress: nil)
+        #expect(
+            grants(fragment) == [
+                "D:\\Shares\\Clinical\\Clinic Lists | RIVERSIDE\\Domain Users | read",
+                "D:\\Shares\\Clinical\\Clinic Lists | NT AUTHORITY\\SYSTEM | full-control",
+                "D:\\Shares\\Clinical\\Finance | RIVERSIDE\\Finance Team | modify",
+            ])
+        #expect(fragment.resources.map(\.kind) == [.folder, .folder])
+    }
+
+    @Test("the sniffer tells the permission formats from the others")
+    func recognition() throws {
+        let sniffer = FormatSniffer()
+        for (fixture, format) in [
+            ("acl/icacls-clinical.txt", "icacls"), ("acl/icacls-clinical-utf16.txt", "icacls"),
+            ("acl/get-acl-objects.csv", "get-acl"), ("acl/get-acl-rules.csv", "get-acl"),
+            ("ad-estate-sample/directory.ldif", "ldif"), ("ad-estate-sample/ntds.txt", "pwdump"),
+        ] {
+            guard case .recognised(let reader) = try sniffer.examine(path: Fixtures.url(fixture).path) else {
+                Issue.record("\(fixture) not recognised")
+                continue
+            }
+            #expect(reader.format.id == format, "\(fixture)")
+        }
+    }
+}
