@@ -18,6 +18,7 @@ public struct HTMLReportRenderer: Sendable {
         header(assessment, into: &page)
         glance(assessment, groups: groups, into: &page)
         actions(groups, into: &page)
+        accountsAtRisk(assessment, into: &page)
         coverage(assessment, into: &page)
         findings(groups, into: &page)
         diagnostics(assessment, into: &page)
@@ -37,7 +38,7 @@ public struct HTMLReportRenderer: Sendable {
             "<p class=\"meta\">ODS code \(escape(organisation.code)) · \(escape(kindName(organisation.kind))) · evidence as of \(CivilDate.string(assessment.assessedAt))</p>"
         )
         page.raw(
-            "<nav><a href=\"#glance\">At a glance</a> <a href=\"#actions\">Do these first</a> <a href=\"#coverage\">What was assessed</a> <a href=\"#findings\">Findings by rule</a> <a href=\"#diagnostics\">Evidence problems</a></nav></header>"
+            "<nav><a href=\"#glance\">At a glance</a> <a href=\"#actions\">Do these first</a> <a href=\"#accounts\">Accounts at most risk</a> <a href=\"#coverage\">What was assessed</a> <a href=\"#findings\">Findings by rule</a> <a href=\"#diagnostics\">Evidence problems</a></nav></header>"
         )
     }
 
@@ -74,6 +75,34 @@ public struct HTMLReportRenderer: Sendable {
             page.raw("<figure>\(severityChart(counts))<figcaption>Findings by severity</figcaption></figure>")
         }
         page.raw("</section>")
+    }
+
+    /// The accounts with the worst findings first (severity, then how many), each with its problems: where to start
+    /// resetting passwords and removing rights.
+    private func accountsAtRisk(_ assessment: Assessment, into page: inout HTMLPage) {
+        let byAccount = Dictionary(grouping: assessment.findings.filter { $0.subject.kind == .account }, by: \.subject)
+        guard !byAccount.isEmpty else { return }
+        let ranked = byAccount.sorted { lhs, rhs in
+            let left = (lhs.value.map(\.severity).max()!, lhs.value.count)
+            let right = (rhs.value.map(\.severity).max()!, rhs.value.count)
+            if left.0 != right.0 { return left.0 > right.0 }
+            if left.1 != right.1 { return left.1 > right.1 }
+            return lhs.key < rhs.key
+        }
+        let limit = 25
+        page.raw("<section id=\"accounts\"><h2>Accounts at most risk</h2>")
+        page.raw("<p>\(Wording.count(byAccount.count, "account")) \(byAccount.count == 1 ? "has" : "have") findings; the worst \(min(limit, byAccount.count)) are below. Passwords are described by their pattern, never shown.</p>")
+        page.raw("<table><thead><tr><th>Account</th><th>Worst</th><th>Problems</th></tr></thead><tbody>")
+        for (subject, findings) in ranked.prefix(limit) {
+            let worst = findings.map(\.severity).max()!
+            let problems = findings.sorted(by: Finding.reportOrder).map { finding in
+                let title = escape(RuleCatalogue.rule(finding.rule).title)
+                let pattern = finding.facts["pattern"].map { " (\(escape($0)))" } ?? ""
+                return "<a href=\"#\(finding.rule.rawValue)\">\(title)</a>\(pattern)"
+            }
+            page.raw("<tr><td>\(escape(subject.name))</td><td><span class=\"badge \(worst.rawValue)\">\(worst.label)</span></td><td>\(problems.joined(separator: "; "))</td></tr>")
+        }
+        page.raw("</tbody></table></section>")
     }
 
     private func actions(_ groups: [RuleGroup], into page: inout HTMLPage) {

@@ -18,7 +18,7 @@ struct BrowserTests {
             assessment, formats: [.html], to: bundle.scratch.url.appendingPathComponent("out"))[0]
         let dom = try Browser.run(["--dump-dom", report.absoluteString])
         #expect(dom.contains("<h1>Test Trust</h1>"))
-        for section in ["glance", "actions", "coverage", "findings", "diagnostics"] {
+        for section in ["glance", "actions", "accounts", "coverage", "findings", "diagnostics"] {
             #expect(dom.contains("id=\"\(section)\""))
         }
         #expect(dom.contains("<svg"))
