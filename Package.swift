@@ -17,7 +17,11 @@ let package = Package(
     name: "Vigil",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "vigil", targets: ["vigil"])
+        .executable(name: "vigil", targets: ["vigil"]),
+        // Libraries for the benchmark package in Benchmarks/ (and anyone embedding Vigil).
+        .library(name: "VigilCore", targets: ["VigilCore"]),
+        .library(name: "VigilParsers", targets: ["VigilParsers"]),
+        .library(name: "VigilAnalyzers", targets: ["VigilAnalyzers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

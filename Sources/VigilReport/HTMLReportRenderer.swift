@@ -91,7 +91,9 @@ public struct HTMLReportRenderer: Sendable {
         }
         let limit = 25
         page.raw("<section id=\"accounts\"><h2>Accounts at most risk</h2>")
-        page.raw("<p>\(Wording.count(byAccount.count, "account")) \(byAccount.count == 1 ? "has" : "have") findings; the worst \(min(limit, byAccount.count)) are below. Passwords are described by their pattern, never shown.</p>")
+        page.raw(
+            "<p>\(Wording.count(byAccount.count, "account")) \(byAccount.count == 1 ? "has" : "have") findings; the worst \(min(limit, byAccount.count)) are below. Passwords are described by their pattern, never shown.</p>"
+        )
         page.raw("<table><thead><tr><th>Account</th><th>Worst</th><th>Problems</th></tr></thead><tbody>")
         for (subject, findings) in ranked.prefix(limit) {
             let worst = findings.map(\.severity).max()!
@@ -100,7 +102,9 @@ public struct HTMLReportRenderer: Sendable {
                 let pattern = finding.facts["pattern"].map { " (\(escape($0)))" } ?? ""
                 return "<a href=\"#\(finding.rule.rawValue)\">\(title)</a>\(pattern)"
             }
-            page.raw("<tr><td>\(escape(subject.name))</td><td><span class=\"badge \(worst.rawValue)\">\(worst.label)</span></td><td>\(problems.joined(separator: "; "))</td></tr>")
+            page.raw(
+                "<tr><td>\(escape(subject.name))</td><td><span class=\"badge \(worst.rawValue)\">\(worst.label)</span></td><td>\(problems.joined(separator: "; "))</td></tr>"
+            )
         }
         page.raw("</tbody></table></section>")
     }

@@ -76,6 +76,25 @@ public struct GuessingRules: Sendable, Hashable {
         substitutions = true
     }
 
+    /// Custom rules: every word tried as listed, capitalised and in upper case, with each of `endings` appended, and
+    /// look-alike substitutions when `substitutions` is set.
+    public init(endings: [String], substitutions: Bool) {
+        let classified = endings.map { text in
+            let digits = text.allSatisfy(\.isNumber)
+            let kind: PasswordPattern.Ending =
+                text.isEmpty
+                ? .none
+                : digits
+                    ? (text.count == 4 && (text.hasPrefix("19") || text.hasPrefix("20")) ? .year : .digits)
+                    : text.allSatisfy({ !$0.isLetter && !$0.isNumber }) ? .symbol : .digitsAndSymbol
+            return Ending(units: Array(text.utf16), kind: kind)
+        }
+        self.endings = classified
+        tailEndings = classified
+        fullTreatmentWords = .max
+        self.substitutions = substitutions
+    }
+
     /// Look-alike substitutions tried one at a time, then all together.
     static let lookAlikes: [(UInt16, UInt16)] = [("a", "@"), ("o", "0"), ("e", "3"), ("i", "1"), ("s", "$")].map {
         (Array($0.0.utf16)[0], Array($0.1.utf16)[0])

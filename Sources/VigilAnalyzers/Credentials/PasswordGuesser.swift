@@ -1,7 +1,7 @@
-import VigilCore
+public import VigilCore
 
 /// A word the dictionary attack starts from.
-struct CandidateWord: Sendable {
+public struct CandidateWord: Sendable {
     /// UTF-16 code units as written in its list.
     var units: [UInt16]
     /// What kind of word it is.
@@ -9,7 +9,7 @@ struct CandidateWord: Sendable {
     /// Whether it gets every variant and ending, or only the short tail list.
     var fullTreatment: Bool
 
-    init(_ text: String, base: PasswordPattern.Base, fullTreatment: Bool = true) {
+    public init(_ text: String, base: PasswordPattern.Base, fullTreatment: Bool = true) {
         units = Array(text.utf16)
         self.base = base
         self.fullTreatment = fullTreatment
@@ -19,18 +19,42 @@ struct CandidateWord: Sendable {
 /// Recovers passwords from NT hashes the way an attacker would: words (common passwords, the organisation's own words,
 /// names, seasons, keyboard walks) through mangling rules, hashed eight at a time and compared with every target hash
 /// at once (NT hashes are unsalted). Returns patterns, never passwords.
-struct PasswordGuesser: Sendable {
-    let rules: GuessingRules
+public struct PasswordGuesser: Sendable {
+    /// The rules: which variants and endings to try.
+    public let rules: GuessingRules
+
+    public init(rules: GuessingRules) {
+        self.rules = rules
+    }
+
+    /// How many candidates an attack with `words` hashes (variants and endings that fit a batch).
+    public func candidateCount(_ words: [CandidateWord]) -> Int {
+        words.reduce(0) { total, word in
+            let endings = word.fullTreatment ? rules.endings : rules.tailEndings
+            var count = 0
+            for (capitalisation, cased) in Worker.capitalisations(word.units).enumerated() {
+                guard let cased else { continue }
+                let variants =
+                    word.fullTreatment && rules.substitutions && capitalisation < 2
+                    ? Worker.substitutions(cased) : [cased]
+                for variant in variants {
+                    count += endings.filter { variant.count + $0.units.count <= NTHashBatch.maximumLength }.count
+                }
+            }
+            return total + count
+        }
+    }
 
     /// A recovered password: its pattern, and how to regenerate it briefly (to look it up in a SHA-1 corpus).
-    struct Recovery: Sendable {
-        var pattern: PasswordPattern
+    public struct Recovery: Sendable {
+        /// What the password is like.
+        public var pattern: PasswordPattern
         fileprivate var attempt: Attempt
     }
 
     /// The recovery of each target hash whose password was found; the first word (in `words` order) and variant to
     /// produce a hash wins, so results do not depend on scheduling.
-    func recover(targets: [NTHash], words: [CandidateWord]) -> [NTHash: Recovery] {
+    public func recover(targets: [NTHash], words: [CandidateWord]) -> [NTHash: Recovery] {
         guard !targets.isEmpty, !words.isEmpty else { return [:] }
         let table = TargetTable(targets)
         let chunks = min(words.count, 256)
@@ -52,8 +76,10 @@ struct PasswordGuesser: Sendable {
 
     /// The password a recovery stands for, as UTF-16 code units. Use it only transiently; never store or print it.
     func password(of recovery: Recovery, words: [CandidateWord]) -> [UInt16] {
-        let attempt = recovery.attempt
-        let word = words[attempt.word]
+        Self.password(of: recovery.attempt, word: words[recovery.attempt.word], rules: rules)
+    }
+
+    fileprivate static func password(of attempt: Attempt, word: CandidateWord, rules: GuessingRules) -> [UInt16] {
         let cased = Worker.capitalisations(word.units)[attempt.capitalisation] ?? word.units
         let variant = attempt.substitution == 0 ? cased : Worker.substitutions(cased)[attempt.substitution]
         return variant + (attempt.tail ? rules.tailEndings : rules.endings)[attempt.ending].units
@@ -66,8 +92,6 @@ struct PasswordGuesser: Sendable {
         var substitution: Int
         var ending: Int
         var tail: Bool
-        var length: Int
-        var classes: CharacterClasses
 
         static func < (lhs: Self, rhs: Self) -> Bool {
             (lhs.word, lhs.ending, lhs.capitalisation, lhs.substitution) < (
@@ -75,16 +99,17 @@ struct PasswordGuesser: Sendable {
             )
         }
 
+        /// The pattern of the password this attempt stands for (regenerated briefly for its length and classes).
         func pattern(_ word: CandidateWord, rules: GuessingRules) -> PasswordPattern {
-            let ending = (tail ? rules.tailEndings : rules.endings)[self.ending]
+            let password = PasswordGuesser.password(of: self, word: word, rules: rules)
             return PasswordPattern(
                 base: word.base,
                 baseWord: String(decoding: word.units, as: UTF16.self).lowercased(),
                 capitalisation: [.asListed, .capitalised, .upper][capitalisation],
                 substitutions: substitution > 0,
-                ending: ending.kind,
-                length: length,
-                classes: classes
+                ending: (tail ? rules.tailEndings : rules.endings)[ending].kind,
+                length: password.count,
+                classes: CharacterClasses(password)
             )
         }
     }
@@ -95,32 +120,36 @@ struct PasswordGuesser: Sendable {
         let table: TargetTable
         var batch = NTHashBatch()
         var lanes: [Attempt] = []
+        /// Every ending's code units back to back, with each ending's range: the inner loop then touches no arrays of
+        /// arrays (and no reference counts).
+        let fullEndings: FlatEndings
+        let tailEndings: FlatEndings
 
         init(rules: GuessingRules, table: TargetTable) {
             self.rules = rules
             self.table = table
+            fullEndings = FlatEndings(rules.endings)
+            tailEndings = FlatEndings(rules.tailEndings)
             lanes.reserveCapacity(NTHashBatch.width)
         }
 
         mutating func attack(_ word: CandidateWord, index: Int, found: (NTHash, Attempt) -> Void) {
-            let endings = word.fullTreatment ? rules.endings : rules.tailEndings
+            let endings = word.fullTreatment ? fullEndings : tailEndings
             for (capitalisation, cased) in Self.capitalisations(word.units).enumerated() {
                 guard let cased else { continue }
-                let variants = word.fullTreatment && capitalisation < 2 ? Self.substitutions(cased) : [cased]
+                let variants =
+                    word.fullTreatment && rules.substitutions && capitalisation < 2
+                    ? Self.substitutions(cased) : [cased]
                 for (substitution, variant) in variants.enumerated() {
-                    let classesOfWord = CharacterClasses(variant)
                     variant.withUnsafeBufferPointer { prefix in
-                        for (position, ending) in endings.enumerated() {
-                            ending.units.withUnsafeBufferPointer { suffix in
-                                guard batch.add(prefix: prefix, suffix: suffix) else { return }
+                        endings.units.withUnsafeBufferPointer { units in
+                            for position in endings.ranges.indices {
+                                let suffix = UnsafeBufferPointer(rebasing: units[endings.ranges[position]])
+                                guard batch.add(prefix: prefix, suffix: suffix) else { continue }
                                 lanes.append(
                                     Attempt(
                                         word: index, capitalisation: capitalisation, substitution: substitution,
-                                        ending: position,
-                                        tail: !word.fullTreatment, length: prefix.count + suffix.count,
-                                        classes: classesOfWord.union(CharacterClasses(ending.units))
-                                    )
-                                )
+                                        ending: position, tail: !word.fullTreatment))
                                 if batch.isFull { flush(found) }
                             }
                         }
@@ -134,13 +163,13 @@ struct PasswordGuesser: Sendable {
         }
 
         private mutating func flush(_ found: (NTHash, Attempt) -> Void) {
-            let table = self.table
-            let lanes = self.lanes
-            batch.forEachDigest { lane, hash in
+            let digests = batch.digests()
+            for lane in 0..<batch.count {
+                let hash = digests[lane]
                 if table.contains(hash) { found(hash, lanes[lane]) }
             }
             batch.reset()
-            self.lanes.removeAll(keepingCapacity: true)
+            lanes.removeAll(keepingCapacity: true)
         }
 
         /// As listed, capitalised, upper case; `nil` where a variant repeats an earlier one.
@@ -166,6 +195,23 @@ struct PasswordGuesser: Sendable {
             if variants.count > 2 { variants.append(all) }
             return variants
         }
+    }
+}
+
+/// Endings' code units in one array, with each ending's range.
+struct FlatEndings: Sendable {
+    let units: [UInt16]
+    let ranges: [Range<Int>]
+
+    init(_ endings: [GuessingRules.Ending]) {
+        var units: [UInt16] = []
+        var ranges: [Range<Int>] = []
+        for ending in endings {
+            ranges.append(units.count..<units.count + ending.units.count)
+            units += ending.units
+        }
+        self.units = units
+        self.ranges = ranges
     }
 }
 

@@ -6,8 +6,17 @@ public struct NTHashBatch: Sendable {
     /// The longest candidate (in UTF-16 code units) a batch takes.
     public static let maximumLength = 27
 
-    /// Message words, lane-interleaved: `words[w][lane]`.
-    private var words: [SIMD8<UInt32>] = Array(repeating: .zero, count: 16)
+    typealias Vector = SIMD8<UInt32>
+    /// The 16 message words of every lane, word-major (`words[w]` holds word w of all eight lanes), inline so that
+    /// filling a lane is plain stores and hashing is vector loads.
+    private var words:
+        (
+            Vector, Vector, Vector, Vector, Vector, Vector, Vector, Vector, Vector, Vector, Vector, Vector, Vector,
+            Vector, Vector, Vector
+        ) = (
+            .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero,
+            .zero
+        )
     /// Candidates added so far.
     public private(set) var count = 0
 
@@ -27,22 +36,24 @@ public struct NTHashBatch: Sendable {
     /// long for a batch or the batch is full.
     @discardableResult
     public mutating func add(prefix: UnsafeBufferPointer<UInt16>, suffix: UnsafeBufferPointer<UInt16>) -> Bool {
-        guard prefix.count + suffix.count <= Self.maximumLength, !isFull else { return false }
+        let length = prefix.count + suffix.count
+        guard length <= Self.maximumLength, count < Self.width else { return false }
         let lane = count
-        for word in 0..<16 { words[word][lane] = 0 }
-        var position = 0
-        for unit in prefix {
-            words[position >> 1][lane] |= UInt32(unit) << (position & 1 == 0 ? 0 : 16)
-            position += 1
+        withUnsafeMutableBytes(of: &words) { raw in
+            let message = raw.baseAddress!.assumingMemoryBound(to: UInt32.self)
+            // Two code units per little-endian word, then the 0x80 padding, zeros, and the bit length in word 14.
+            var units = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+            withUnsafeMutableBytes(of: &units) { scratch in
+                let target = scratch.baseAddress!.assumingMemoryBound(to: UInt16.self)
+                if let base = prefix.baseAddress { target.update(from: base, count: prefix.count) }
+                if let base = suffix.baseAddress { (target + prefix.count).update(from: base, count: suffix.count) }
+                target[length] = 0x80
+                let packed = scratch.baseAddress!.assumingMemoryBound(to: UInt32.self)
+                for word in 0..<14 { message[word * Self.width + lane] = packed[word] }
+            }
+            message[14 * Self.width + lane] = UInt32(length * 16)
+            message[15 * Self.width + lane] = 0
         }
-        for unit in suffix {
-            words[position >> 1][lane] |= UInt32(unit) << (position & 1 == 0 ? 0 : 16)
-            position += 1
-        }
-        // The 0x80 padding byte follows the last code unit; the bit length goes in word 14.
-        let padWord = position >> 1
-        words[padWord][lane] |= 0x80 << (position & 1 == 0 ? 0 : 16)
-        words[14][lane] = UInt32(position * 16)
         count += 1
         return true
     }
@@ -54,54 +65,147 @@ public struct NTHashBatch: Sendable {
 
     /// Calls `body` with each candidate's lane (order of addition) and NT hash.
     public func forEachDigest(_ body: (Int, NTHash) throws -> Void) rethrows {
-        var a = SIMD8<UInt32>(repeating: 0x6745_2301)
-        var b = SIMD8<UInt32>(repeating: 0xEFCD_AB89)
-        var c = SIMD8<UInt32>(repeating: 0x98BA_DCFE)
-        var d = SIMD8<UInt32>(repeating: 0x1032_5476)
-        let x = words
-        @inline(__always) func rotl(_ v: SIMD8<UInt32>, _ s: UInt32) -> SIMD8<UInt32> { (v &<< s) | (v &>> (32 - s)) }
-        @inline(__always) func f(_ x: SIMD8<UInt32>, _ y: SIMD8<UInt32>, _ z: SIMD8<UInt32>) -> SIMD8<UInt32> {
-            z ^ (x & (y ^ z))
-        }
-        @inline(__always) func g(_ x: SIMD8<UInt32>, _ y: SIMD8<UInt32>, _ z: SIMD8<UInt32>) -> SIMD8<UInt32> {
-            (x & y) | (x & z) | (y & z)
-        }
-        @inline(__always) func h(_ x: SIMD8<UInt32>, _ y: SIMD8<UInt32>, _ z: SIMD8<UInt32>) -> SIMD8<UInt32> {
-            x ^ y ^ z
-        }
-        for i in stride(from: 0, to: 16, by: 4) {
-            a = rotl(a &+ f(b, c, d) &+ x[i], 3)
-            d = rotl(d &+ f(a, b, c) &+ x[i + 1], 7)
-            c = rotl(c &+ f(d, a, b) &+ x[i + 2], 11)
-            b = rotl(b &+ f(c, d, a) &+ x[i + 3], 19)
-        }
-        let k2 = SIMD8<UInt32>(repeating: 0x5A82_7999)
-        for i in 0..<4 {
-            a = rotl(a &+ g(b, c, d) &+ x[i] &+ k2, 3)
-            d = rotl(d &+ g(a, b, c) &+ x[i + 4] &+ k2, 5)
-            c = rotl(c &+ g(d, a, b) &+ x[i + 8] &+ k2, 9)
-            b = rotl(b &+ g(c, d, a) &+ x[i + 12] &+ k2, 13)
-        }
-        let k3 = SIMD8<UInt32>(repeating: 0x6ED9_EBA1)
-        for i in [0, 2, 1, 3] {
-            a = rotl(a &+ h(b, c, d) &+ x[i] &+ k3, 3)
-            d = rotl(d &+ h(a, b, c) &+ x[i + 8] &+ k3, 9)
-            c = rotl(c &+ h(d, a, b) &+ x[i + 4] &+ k3, 11)
-            b = rotl(b &+ h(c, d, a) &+ x[i + 12] &+ k3, 15)
-        }
-        a &+= SIMD8(repeating: 0x6745_2301)
-        b &+= SIMD8(repeating: 0xEFCD_AB89)
-        c &+= SIMD8(repeating: 0x98BA_DCFE)
-        d &+= SIMD8(repeating: 0x1032_5476)
-        // The digest is a, b, c, d little-endian; NTHash holds it as two big-endian 64-bit halves.
-        for lane in 0..<count {
-            try body(
-                lane,
-                NTHash(
-                    high: UInt64(a[lane].byteSwapped) << 32 | UInt64(b[lane].byteSwapped),
-                    low: UInt64(c[lane].byteSwapped) << 32 | UInt64(d[lane].byteSwapped)
-                )
+        let digests = self.digests()
+        for lane in 0..<count { try body(lane, digests[lane]) }
+    }
+
+    /// The NT hashes of the candidates added (lanes beyond ``count`` hold leftovers).
+    public func digests() -> Digests {
+        let (a, b, c, d) = withUnsafeBytes(of: words) { Self.compress($0) }
+        return Digests(a: a, b: b, c: c, d: d)
+    }
+
+    /// The eight lanes' MD4 state words after hashing.
+    public struct Digests: Sendable {
+        @usableFromInline let a: SIMD8<UInt32>
+        @usableFromInline let b: SIMD8<UInt32>
+        @usableFromInline let c: SIMD8<UInt32>
+        @usableFromInline let d: SIMD8<UInt32>
+
+        /// The NT hash in `lane`.
+        @inlinable
+        public subscript(lane: Int) -> NTHash {
+            NTHash(
+                high: UInt64(a[lane].byteSwapped) << 32 | UInt64(b[lane].byteSwapped),
+                low: UInt64(c[lane].byteSwapped) << 32 | UInt64(d[lane].byteSwapped)
             )
         }
+    }
+
+    /// MD4 over one block per lane; `message` holds the 16 words, word-major. Unrolled so that every rotation is by
+    /// a constant.
+    @inline(__always)
+    private static func compress(_ message: UnsafeRawBufferPointer) -> (Vector, Vector, Vector, Vector) {
+        let m = message.baseAddress!.assumingMemoryBound(to: Vector.self)
+        var a = Vector(repeating: 0x6745_2301)
+        var b = Vector(repeating: 0xEFCD_AB89)
+        var c = Vector(repeating: 0x98BA_DCFE)
+        var d = Vector(repeating: 0x1032_5476)
+        let k2 = Vector(repeating: 0x5A82_7999)
+        let k3 = Vector(repeating: 0x6ED9_EBA1)
+        @inline(__always) func f(_ x: Vector, _ y: Vector, _ z: Vector) -> Vector { z ^ (x & (y ^ z)) }
+        @inline(__always) func g(_ x: Vector, _ y: Vector, _ z: Vector) -> Vector { (x & y) | (z & (x | y)) }
+        @inline(__always) func h(_ x: Vector, _ y: Vector, _ z: Vector) -> Vector { x ^ y ^ z }
+        a &+= f(b, c, d) &+ m[0]
+        a = a &<< 3 | a &>> 29
+        d &+= f(a, b, c) &+ m[1]
+        d = d &<< 7 | d &>> 25
+        c &+= f(d, a, b) &+ m[2]
+        c = c &<< 11 | c &>> 21
+        b &+= f(c, d, a) &+ m[3]
+        b = b &<< 19 | b &>> 13
+        a &+= f(b, c, d) &+ m[4]
+        a = a &<< 3 | a &>> 29
+        d &+= f(a, b, c) &+ m[5]
+        d = d &<< 7 | d &>> 25
+        c &+= f(d, a, b) &+ m[6]
+        c = c &<< 11 | c &>> 21
+        b &+= f(c, d, a) &+ m[7]
+        b = b &<< 19 | b &>> 13
+        a &+= f(b, c, d) &+ m[8]
+        a = a &<< 3 | a &>> 29
+        d &+= f(a, b, c) &+ m[9]
+        d = d &<< 7 | d &>> 25
+        c &+= f(d, a, b) &+ m[10]
+        c = c &<< 11 | c &>> 21
+        b &+= f(c, d, a) &+ m[11]
+        b = b &<< 19 | b &>> 13
+        a &+= f(b, c, d) &+ m[12]
+        a = a &<< 3 | a &>> 29
+        d &+= f(a, b, c) &+ m[13]
+        d = d &<< 7 | d &>> 25
+        c &+= f(d, a, b) &+ m[14]
+        c = c &<< 11 | c &>> 21
+        b &+= f(c, d, a) &+ m[15]
+        b = b &<< 19 | b &>> 13
+        a &+= g(b, c, d) &+ m[0] &+ k2
+        a = a &<< 3 | a &>> 29
+        d &+= g(a, b, c) &+ m[4] &+ k2
+        d = d &<< 5 | d &>> 27
+        c &+= g(d, a, b) &+ m[8] &+ k2
+        c = c &<< 9 | c &>> 23
+        b &+= g(c, d, a) &+ m[12] &+ k2
+        b = b &<< 13 | b &>> 19
+        a &+= g(b, c, d) &+ m[1] &+ k2
+        a = a &<< 3 | a &>> 29
+        d &+= g(a, b, c) &+ m[5] &+ k2
+        d = d &<< 5 | d &>> 27
+        c &+= g(d, a, b) &+ m[9] &+ k2
+        c = c &<< 9 | c &>> 23
+        b &+= g(c, d, a) &+ m[13] &+ k2
+        b = b &<< 13 | b &>> 19
+        a &+= g(b, c, d) &+ m[2] &+ k2
+        a = a &<< 3 | a &>> 29
+        d &+= g(a, b, c) &+ m[6] &+ k2
+        d = d &<< 5 | d &>> 27
+        c &+= g(d, a, b) &+ m[10] &+ k2
+        c = c &<< 9 | c &>> 23
+        b &+= g(c, d, a) &+ m[14] &+ k2
+        b = b &<< 13 | b &>> 19
+        a &+= g(b, c, d) &+ m[3] &+ k2
+        a = a &<< 3 | a &>> 29
+        d &+= g(a, b, c) &+ m[7] &+ k2
+        d = d &<< 5 | d &>> 27
+        c &+= g(d, a, b) &+ m[11] &+ k2
+        c = c &<< 9 | c &>> 23
+        b &+= g(c, d, a) &+ m[15] &+ k2
+        b = b &<< 13 | b &>> 19
+        a &+= h(b, c, d) &+ m[0] &+ k3
+        a = a &<< 3 | a &>> 29
+        d &+= h(a, b, c) &+ m[8] &+ k3
+        d = d &<< 9 | d &>> 23
+        c &+= h(d, a, b) &+ m[4] &+ k3
+        c = c &<< 11 | c &>> 21
+        b &+= h(c, d, a) &+ m[12] &+ k3
+        b = b &<< 15 | b &>> 17
+        a &+= h(b, c, d) &+ m[2] &+ k3
+        a = a &<< 3 | a &>> 29
+        d &+= h(a, b, c) &+ m[10] &+ k3
+        d = d &<< 9 | d &>> 23
+        c &+= h(d, a, b) &+ m[6] &+ k3
+        c = c &<< 11 | c &>> 21
+        b &+= h(c, d, a) &+ m[14] &+ k3
+        b = b &<< 15 | b &>> 17
+        a &+= h(b, c, d) &+ m[1] &+ k3
+        a = a &<< 3 | a &>> 29
+        d &+= h(a, b, c) &+ m[9] &+ k3
+        d = d &<< 9 | d &>> 23
+        c &+= h(d, a, b) &+ m[5] &+ k3
+        c = c &<< 11 | c &>> 21
+        b &+= h(c, d, a) &+ m[13] &+ k3
+        b = b &<< 15 | b &>> 17
+        a &+= h(b, c, d) &+ m[3] &+ k3
+        a = a &<< 3 | a &>> 29
+        d &+= h(a, b, c) &+ m[11] &+ k3
+        d = d &<< 9 | d &>> 23
+        c &+= h(d, a, b) &+ m[7] &+ k3
+        c = c &<< 11 | c &>> 21
+        b &+= h(c, d, a) &+ m[15] &+ k3
+        b = b &<< 15 | b &>> 17
+        return (
+            a &+ Vector(repeating: 0x6745_2301), b &+ Vector(repeating: 0xEFCD_AB89),
+            c &+ Vector(repeating: 0x98BA_DCFE),
+            d &+ Vector(repeating: 0x1032_5476)
+        )
     }
 }
