@@ -120,7 +120,8 @@ struct CorpusVerifyCommand: ParsableCommand {
         do {
             let opened = try BreachIndex(path: index)
             let progress = ProgressLine()
-            try opened.verifyData { progress.show("Verifying \(index)  \(Int($0 * 100))%") }
+            progress.show("Verifying \(index)…")
+            try opened.verifyData()
             progress.clear()
             print(
                 "\(index): valid; \(Wording.count(opened.entryCount, "\(opened.hashKind == .ntlm ? "NTLM" : "SHA-1") hash", plural: "\(opened.hashKind == .ntlm ? "NTLM" : "SHA-1") hashes")) (\(opened.sourceDescription))"

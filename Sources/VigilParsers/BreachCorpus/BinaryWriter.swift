@@ -1,6 +1,10 @@
 import Glibc
 
-/// Appends fixed-width little-endian integers to a file through a buffer.
+/// Writes a file at explicit offsets: small appends go through a buffer; large runs can be placed by concurrent
+/// workers into space reserved for them (``reserve(_:)``, ``PlacedWrites``).
+///
+/// Nothing is synced to disk: an index interrupted by a power cut is caught when it is opened (its size, header and
+/// table are checked) or by `vigil corpus verify`, and is rebuilt from the corpus.
 final class BinaryWriter {
     /// A failed file operation, naming the file.
     struct Failure: Error, CustomStringConvertible {
@@ -9,68 +13,102 @@ final class BinaryWriter {
         var description: String { "\(path): \(String(cString: strerror(errno)))" }
     }
 
+    let path: String
     private let descriptor: Int32
-    private let path: String
-    private var buffer: [UInt8] = []
-    private static let flushThreshold = 4 << 20
+    private let buffer: UnsafeMutableRawPointer
+    private var buffered = 0
+    /// The file's logical end: what is on disk plus what is buffered.
+    private(set) var end: Int
+    private static let capacity = 1 << 20
 
-    init(path: String, append: Bool = false) throws(Failure) {
+    /// Opens `path` for writing, creating it; appends go to its end.
+    init(path: String) throws(Failure) {
         self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : 0), 0o600)
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Failure(path: path, errno: errno) }
-        if append { lseek(descriptor, 0, SEEK_END) }
-        buffer.reserveCapacity(Self.flushThreshold + 16)
+        end = Int(lseek(descriptor, 0, SEEK_END))
+        buffer = .allocate(byteCount: Self.capacity, alignment: 16)
     }
 
     deinit {
+        buffer.deallocate()
         Glibc.close(descriptor)
     }
 
+    /// Writes that workers may make concurrently into reserved space.
+    var placed: PlacedWrites { PlacedWrites(descriptor: descriptor) }
+
+    /// Appends one index entry.
     @inline(__always)
-    func append(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
-        if buffer.count >= Self.flushThreshold { try? flush() }
+    func append(key: UInt64, count: UInt32) throws(Failure) {
+        if buffered + 12 > Self.capacity { try flush() }
+        buffer.storeBytes(of: key.littleEndian, toByteOffset: buffered, as: UInt64.self)
+        buffer.storeBytes(of: count.littleEndian, toByteOffset: buffered + 8, as: UInt32.self)
+        buffered += 12
+        end += 12
     }
 
-    @inline(__always)
-    func append(_ value: UInt32) {
-        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
-        if buffer.count >= Self.flushThreshold { try? flush() }
-    }
-
+    /// Appends `bytes`.
     func append(bytes: UnsafeRawBufferPointer) throws(Failure) {
-        try flush()
-        try writeAll(bytes)
+        if buffered + bytes.count <= Self.capacity {
+            if let base = bytes.baseAddress { (buffer + buffered).copyMemory(from: base, byteCount: bytes.count) }
+            buffered += bytes.count
+            end += bytes.count
+            return
+        }
+        let at = try reserve(bytes.count)
+        try write(bytes, at: at)
     }
 
+    /// Appends `count` zero bytes (room for a header written later).
+    func appendZeros(_ count: Int) throws(Failure) {
+        let zeros = [UInt8](repeating: 0, count: count)
+        try zeros.withUnsafeBytes { bytes in Result { () throws(Failure) in try append(bytes: bytes) } }.get()
+    }
+
+    /// Flushes the buffer and sets aside `count` bytes at the end, returning their offset, for writes placed there.
+    func reserve(_ count: Int) throws(Failure) -> Int {
+        try flush()
+        defer { end += count }
+        return end
+    }
+
+    /// Writes the buffered bytes to the file.
     func flush() throws(Failure) {
-        guard !buffer.isEmpty else { return }
-        let outcome = buffer.withUnsafeBytes { bytes in Result { () throws(Failure) in try writeAll(bytes) } }
-        try outcome.get()
-        buffer.removeAll(keepingCapacity: true)
+        guard buffered > 0 else { return }
+        try write(UnsafeRawBufferPointer(start: buffer, count: buffered), at: end - buffered)
+        buffered = 0
     }
 
-    /// Cuts the file to `entries` values of `width` bytes (to resume after the last checkpoint).
-    func truncate(entries: Int, width: Int) throws(Failure) {
+    /// Writes `bytes` at `offset`.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(Failure) {
+        let failure = placed.write(bytes, at: offset)
+        guard failure == 0 else { throw Failure(path: path, errno: failure) }
+    }
+
+    /// Cuts the file to `size` bytes and appends from there (to resume after the last checkpoint).
+    func truncate(to size: Int) throws(Failure) {
         try flush()
-        guard ftruncate(descriptor, off_t(entries * width)) == 0 else { throw Failure(path: path, errno: errno) }
-        lseek(descriptor, off_t(entries * width), SEEK_SET)
+        guard ftruncate(descriptor, off_t(size)) == 0 else { throw Failure(path: path, errno: errno) }
+        end = size
     }
+}
 
-    func close() throws(Failure) {
-        try flush()
-        guard fsync(descriptor) == 0 || errno == EINVAL else { throw Failure(path: path, errno: errno) }
-    }
+/// Positioned writes to an open file, safe to make from several threads at once (each is a `pwrite`).
+struct PlacedWrites: Sendable {
+    let descriptor: Int32
 
-    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(Failure) {
-        var offset = 0
-        while offset < bytes.count {
-            let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+    /// Writes all of `bytes` at `offset`; returns 0, or the `errno` of the failure.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Int32 {
+        var done = 0
+        while done < bytes.count {
+            let count = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
             if count < 0 {
                 if errno == EINTR { continue }
-                throw Failure(path: path, errno: errno)
+                return errno
             }
-            offset += count
+            done += count
         }
+        return 0
     }
 }

@@ -111,7 +111,7 @@ public enum CorpusBuildError: Error, Sendable, CustomStringConvertible {
 
 // MARK: - The build
 
-/// One build in progress: the source, the temporary files and the order state.
+/// One build in progress: the source, the partial index file and the order state.
 private struct BuildJob {
     let source: String
     let output: String
@@ -127,13 +127,21 @@ private struct BuildJob {
     /// The last entry, held back so that a repeat can be merged into it.
     var pending: (key: UInt64, count: UInt32)?
     var written = 0
-    var keys: BinaryWriter
-    var counts: BinaryWriter
+    /// Steps (blocks of a file, batches of a folder) done in this run.
+    var steps = 0
+    /// The index being built: a blank header, then the entries as they are parsed.
+    var file: BinaryWriter
     /// Unsorted input: entries collected for the current run, and the runs written.
     var run: [(key: UInt64, count: UInt32)] = []
     var runs: [String] = []
 
     var partial: String { output + ".partial" }
+
+    /// Steps between checkpoints (an interruption checkpoints at once; a crash loses at most this many).
+    static let checkpointInterval = 8
+
+    /// Bytes read past a part's end to finish its last line; no corpus line is longer.
+    static let lineSlack = 4096
 
     init(source: String, output: String, options: BreachIndexBuilder.Options, isDirectory: Bool)
         throws(CorpusBuildError)
@@ -145,8 +153,7 @@ private struct BuildJob {
         kind = options.kind
         log = DiagnosticLog(file: (source as NSString).lastPathComponent)
         do {
-            keys = try BinaryWriter(path: output + ".partial.keys")
-            counts = try BinaryWriter(path: output + ".partial.counts")
+            file = try BinaryWriter(path: output + ".partial")
         } catch {
             throw .output(path: output, reason: error.description)
         }
@@ -160,7 +167,7 @@ private struct BuildJob {
         } else {
             try readFile(events: events, shouldContinue: shouldContinue)
         }
-        flushPending()
+        try flushPending()
         guard let kind, lines > 0, written + run.count > 0 || log.recordsRejected == 0 else {
             cleanUp()
             throw .source(path: source, reason: "no Pwned Passwords lines ('HASH:COUNT') found")
@@ -179,11 +186,8 @@ private struct BuildJob {
             try mergeRuns()
         }
         events(.writing)
-        try closeWriters()
         do {
-            try BreachIndexWriter.assemble(
-                keysPath: output + ".partial.keys", countsPath: output + ".partial.counts", entries: written,
-                kind: kind, description: describe(), output: output)
+            try BreachIndexWriter.finish(file, entries: written, kind: kind, description: describe(), output: output)
         } catch {
             throw .output(path: output, reason: error.description)
         }
@@ -211,81 +215,73 @@ private struct BuildJob {
         let total = Int(status.st_size)
         let identity = SourceIdentity(size: total, modified: Int(status.st_mtim.tv_sec))
         var offset = 0
-        if options.resume, let checkpoint = Checkpoint.load(partial), checkpoint.matches(identity, kind: kind) {
+        if options.resume, let checkpoint = Checkpoint.load(partial), checkpoint.matches(identity, kind: kind),
+            file.end >= BreachIndexLayout.tableOffset(entries: checkpoint.entries)
+        {
             try resume(from: checkpoint)
             offset = checkpoint.position
             events(.resumed(at: checkpoint.line + 1))
         } else {
-            try restartWriters()
+            try restartFile()
         }
-        var block = [UInt8](repeating: 0, count: options.blockSize)
+        if kind == nil { kind = try detectKind(descriptor, total: total) }
+        guard let kind else { return }
+        let parser = CorpusLineParser(kind: kind, prefix: nil)
+        let workers = max(1, options.parallelism)
+        let partSize = max(options.blockSize / workers, 4096)
+        let parts = (0..<workers).map { _ in ParsedEntries(capacity: partSize / parser.shortestLine + 2) }
         while offset < total {
-            let count = block.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(offset)) }
-            guard count > 0 else {
-                throw .source(path: source, reason: "reading failed: \(String(cString: strerror(errno)))")
+            let stepEnd = min(total, offset + workers * partSize)
+            let window: SourceWindow
+            do {
+                window = try SourceWindow(
+                    descriptor, covering: max(offset - 1, 0)..<min(total, stepEnd + Self.lineSlack))
+            } catch {
+                throw .source(path: source, reason: "reading failed: \(String(cString: strerror(error.code)))")
             }
-            var usable = count
-            if offset + count < total {
-                guard let lastNewline = block[0..<count].lastIndex(of: 0x0A) else {
-                    // A line longer than a block: no corpus line is; skip it as one malformed line.
-                    lines += 1
-                    log.reject(
-                        line: lines, code: "corpus.line-too-long",
-                        "a line longer than \(options.blockSize >> 20) MiB; expected 'HASH:COUNT'")
-                    offset += count
-                    continue
+            let start = offset
+            let active = (stepEnd - start + partSize - 1) / partSize
+            _ = parallelMap(active) { (index: Int) in
+                let owned = (start + index * partSize)..<min(start + (index + 1) * partSize, stepEnd)
+                let from = max(owned.lowerBound - 1, 0)
+                let to = min(total, owned.upperBound + Self.lineSlack)
+                parts[index].reset()
+                parser.parse(
+                    window.bytes(from..<to), ownedEnd: owned.upperBound - from, startsAtLine: owned.lowerBound == 0,
+                    endsAtFile: to == total, into: parts[index])
+            }
+            var placements: [Placement] = []
+            for (index, part) in parts.prefix(active).enumerated() {
+                if let placement = try absorb(part, location: { line in (nil, line) }) {
+                    placements.append(Placement(part: index, entries: placement.entries, offset: placement.offset))
                 }
-                usable = lastNewline + 1
             }
-            if kind == nil {
-                kind = block.withUnsafeBufferPointer {
-                    CorpusLineParser.detectKind(UnsafeBufferPointer(rebasing: $0[0..<usable]), prefixed: false)
-                }
+            let placed = file.placed
+            let jobs = placements
+            let failures = parallelMap(jobs.count) { (index: Int) -> Int32 in
+                let placement = jobs[index]
+                return placed.write(parts[placement.part].bytes(placement.entries), at: placement.offset)
             }
-            if kind != nil {
-                let parser = CorpusLineParser(kind: kind, prefix: nil)
-                let parts = block.withUnsafeBufferPointer { buffer in
-                    Self.parseParallel(
-                        UnsafeBufferPointer(rebasing: buffer[0..<usable]), parser: parser, parts: options.parallelism)
-                }
-                try absorb(parts, location: { line in (nil, line) })
-            } else {
-                lines += block[0..<usable].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            if let failure = failures.first(where: { $0 != 0 }) {
+                throw .output(path: output, reason: BinaryWriter.Failure(path: partial, errno: failure).description)
             }
-            offset += usable
-            if sorted {
-                try flushWriters()
-                Checkpoint(
-                    identity: identity, kind: kind, position: offset, line: lines, entries: written, pending: pending,
-                    rejected: log.recordsRejected, merged: merged
-                ).save(partial)
-            }
+            offset = stepEnd
+            steps += 1
+            if steps % Self.checkpointInterval == 0 { try checkpoint(identity, position: offset) }
             events(.progress(processed: offset, total: total))
-            if offset < total, !shouldContinue() { try stop() }
+            if offset < total, !shouldContinue() { try stop(identity, position: offset) }
         }
     }
 
-    /// Parses `bytes` (whole lines) in `parts` pieces concurrently, returning the outputs in order.
-    static func parseParallel(_ bytes: UnsafeBufferPointer<UInt8>, parser: CorpusLineParser, parts: Int)
-        -> [CorpusLineParser.Output]
-    {
-        var bounds = [0]
-        if parts > 1, bytes.count > 1 << 20 {
-            for part in 1..<parts {
-                var cut = bytes.count / parts * part
-                while cut < bytes.count, bytes[cut - 1] != 0x0A { cut += 1 }
-                if cut > bounds.last!, cut < bytes.count { bounds.append(cut) }
-            }
+    /// The kind of the first hash line in the file's first MiB.
+    private func detectKind(_ descriptor: Int32, total: Int) throws(CorpusBuildError) -> BreachHashKind? {
+        var head = [UInt8](repeating: 0, count: min(total, 1 << 20))
+        let count = head.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count >= 0 else {
+            throw .source(path: source, reason: "reading failed: \(String(cString: strerror(errno)))")
         }
-        bounds.append(bytes.count)
-        let shared = SharedBuffer(bytes: bytes)
-        let pieces = bounds
-        return parallelMap(pieces.count - 1) { (index: Int) -> CorpusLineParser.Output in
-            var output = CorpusLineParser.Output()
-            output.keys.reserveCapacity((pieces[index + 1] - pieces[index]) / 36)
-            output.counts.reserveCapacity((pieces[index + 1] - pieces[index]) / 36)
-            parser.parse(UnsafeBufferPointer(rebasing: shared.bytes[pieces[index]..<pieces[index + 1]]), into: &output)
-            return output
+        return head.withUnsafeBufferPointer {
+            CorpusLineParser.detectKind(UnsafeBufferPointer(rebasing: $0[0..<count]), prefixed: false)
         }
     }
 
@@ -323,17 +319,19 @@ private struct BuildJob {
         }
         let identity = SourceIdentity(size: files.count, modified: Int(files.last!.prefix))
         var next = 0
-        if options.resume, let checkpoint = Checkpoint.load(partial), checkpoint.matches(identity, kind: kind) {
+        if options.resume, let checkpoint = Checkpoint.load(partial), checkpoint.matches(identity, kind: kind),
+            file.end >= BreachIndexLayout.tableOffset(entries: checkpoint.entries)
+        {
             try resume(from: checkpoint)
             next = checkpoint.position
             events(.resumed(at: next))
         } else {
-            try restartWriters()
+            try restartFile()
         }
         let batch = 256
         while next < files.count {
             let slice = Array(files[next..<min(files.count, next + batch)])
-            var contents: [(UInt64, String, [UInt8])] = []
+            var contents: [(prefix: UInt64, name: String, bytes: [UInt8])] = []
             for (prefix, name) in slice {
                 guard let data = FileManager.default.contents(atPath: (source as NSString).appendingPathComponent(name))
                 else {
@@ -347,60 +345,94 @@ private struct BuildJob {
                 }
                 contents.append((prefix, name, [UInt8](data)))
             }
-            if kind != nil {
-                let kind = self.kind
+            if let kind {
                 let files = contents
-                let outputs = parallelMap(files.count) { (index: Int) -> CorpusLineParser.Output in
-                    var output = CorpusLineParser.Output()
-                    files[index].2.withUnsafeBufferPointer {
-                        CorpusLineParser(kind: kind, prefix: files[index].0).parse($0, into: &output)
+                let outputs = parallelMap(files.count) { (index: Int) -> ParsedEntries in
+                    let parser = CorpusLineParser(kind: kind, prefix: files[index].prefix)
+                    let entries = ParsedEntries(capacity: files[index].bytes.count / parser.shortestLine + 2)
+                    files[index].bytes.withUnsafeBufferPointer {
+                        parser.parse($0, ownedEnd: $0.count, startsAtLine: true, endsAtFile: true, into: entries)
                     }
-                    return output
+                    return entries
                 }
-                for (index, output) in outputs.enumerated() {
-                    try absorb([output], location: { line in (contents[index].1, line) })
+                for (index, entries) in outputs.enumerated() {
+                    if let placement = try absorb(entries, location: { line in (contents[index].name, line) }) {
+                        do {
+                            try file.write(entries.bytes(placement.entries), at: placement.offset)
+                        } catch {
+                            throw .output(path: output, reason: error.description)
+                        }
+                    }
                 }
             }
             next += slice.count
-            if sorted {
-                try flushWriters()
-                Checkpoint(
-                    identity: identity, kind: kind, position: next, line: lines, entries: written, pending: pending,
-                    rejected: log.recordsRejected, merged: merged
-                ).save(partial)
-            }
+            steps += 1
+            if steps % Self.checkpointInterval == 0 { try checkpoint(identity, position: next) }
             events(.progress(processed: next, total: files.count))
-            if next < files.count, !shouldContinue() { try stop() }
+            if next < files.count, !shouldContinue() { try stop(identity, position: next) }
         }
     }
 
-    /// Stops an interrupted build: sorted progress stays checkpointed for a rerun; unsorted runs are discarded.
-    private mutating func stop() throws(CorpusBuildError) {
-        try flushWriters()
+    /// Stops an interrupted build: sorted progress is checkpointed for a rerun; unsorted runs are discarded.
+    private mutating func stop(_ identity: SourceIdentity, position: Int) throws(CorpusBuildError) {
+        try checkpoint(identity, position: position)
         if !sorted { cleanUp() }
         throw .interrupted(path: output, resumable: sorted)
     }
 
+    /// Records how far a sorted build has come, so that a rerun after a crash or Ctrl-C continues from here.
+    private mutating func checkpoint(_ identity: SourceIdentity, position: Int) throws(CorpusBuildError) {
+        guard sorted else { return }
+        try flushFile()
+        Checkpoint(
+            identity: identity, kind: kind, position: position, line: lines, entries: written, pending: pending,
+            rejected: log.recordsRejected, merged: merged
+        ).save(partial)
+    }
+
     // MARK: Entries in order
 
-    /// Takes parsed outputs in source order: checks order, merges repeats, writes or collects entries.
-    private mutating func absorb(_ outputs: [CorpusLineParser.Output], location: (Int) -> (String?, Int))
-        throws(CorpusBuildError)
+    /// Takes one part's entries, in source order: checks order, merges repeats, writes or collects entries. A part
+    /// that ascends past the last entry written is not copied here: the space for it is reserved in the file and
+    /// returned, for the caller to fill (in parallel with other parts).
+    private mutating func absorb(_ part: ParsedEntries, location: (Int) -> (String?, Int)) throws(CorpusBuildError)
+        -> (entries: Range<Int>, offset: Int)?
     {
-        for output in outputs {
-            let lineBase = lines
-            for (line, reason) in output.rejected {
-                let (file, number) = location(lineBase + line)
-                if let file {
-                    log.reject(line: number, code: "corpus.malformed", "\(file): \(reason)")
-                } else {
-                    log.reject(line: number, code: "corpus.malformed", reason)
-                }
+        let lineBase = lines
+        for (line, reason) in part.rejected {
+            let (file, number) = location(lineBase + line)
+            if let file {
+                log.reject(line: number, code: "corpus.malformed", "\(file): \(reason)")
+            } else {
+                log.reject(line: number, code: "corpus.malformed", reason)
             }
-            lines += output.lines
-            for index in output.keys.indices {
-                try add(output.keys[index], output.counts[index], line: lineBase, location: location)
+        }
+        lines += part.lines
+        merged += part.merged
+        let count = part.count
+        guard count > 0 else { return nil }
+        guard sorted, part.ascending, pending.map({ part.key(at: 0) >= $0.key }) ?? true else {
+            for index in 0..<count {
+                try add(part.key(at: index), part.prevalence(at: index), line: lineBase, location: location)
             }
+            return nil
+        }
+        var from = 0
+        if let current = pending, part.key(at: 0) == current.key {
+            pending = (current.key, Self.sum(current.count, part.prevalence(at: 0)))
+            merged += 1
+            from = 1
+        }
+        guard from < count else { return nil }
+        if let current = pending { try append(current) }
+        pending = (part.key(at: count - 1), part.prevalence(at: count - 1))
+        let entries = from..<count - 1
+        guard !entries.isEmpty else { return nil }
+        written += entries.count
+        do {
+            return (entries, try file.reserve(entries.count * BreachIndexLayout.entrySize))
+        } catch {
+            throw .output(path: output, reason: error.description)
         }
     }
 
@@ -415,7 +447,7 @@ private struct BuildJob {
         }
         if let current = pending {
             if key == current.key {
-                pending = (key, current.count &+ count < current.count ? UInt32.max : current.count + count)
+                pending = (key, Self.sum(current.count, count))
                 merged += 1
                 return
             }
@@ -430,19 +462,30 @@ private struct BuildJob {
                 run.append((key, count))
                 return
             }
-            keys.append(current.key)
-            counts.append(current.count)
-            written += 1
+            try append(current)
         }
         pending = (key, count)
     }
 
-    private mutating func flushPending() {
+    private mutating func flushPending() throws(CorpusBuildError) {
         guard let current = pending else { return }
-        keys.append(current.key)
-        counts.append(current.count)
-        written += 1
+        try append(current)
         pending = nil
+    }
+
+    private mutating func append(_ entry: (key: UInt64, count: UInt32)) throws(CorpusBuildError) {
+        do {
+            try file.append(key: entry.key, count: entry.count)
+        } catch {
+            throw .output(path: output, reason: error.description)
+        }
+        written += 1
+    }
+
+    /// Adds two prevalence counts, saturating.
+    private static func sum(_ first: UInt32, _ second: UInt32) -> UInt32 {
+        let (total, overflow) = first.addingReportingOverflow(second)
+        return overflow ? .max : total
     }
 
     // MARK: Unsorted input
@@ -452,11 +495,9 @@ private struct BuildJob {
         let path = partial + ".run\(runs.count)"
         do {
             let writer = try BinaryWriter(path: path)
-            for entry in run {
-                writer.append(entry.key)
-                writer.append(entry.count)
-            }
-            try writer.close()
+            try writer.truncate(to: 0)
+            for entry in run { try writer.append(key: entry.key, count: entry.count) }
+            try writer.flush()
         } catch {
             throw .output(path: output, reason: error.description)
         }
@@ -467,14 +508,13 @@ private struct BuildJob {
     /// Merges the sorted prefix already written with the sorted runs, adding the counts of equal keys.
     private mutating func mergeRuns() throws(CorpusBuildError) {
         if !run.isEmpty { try writeRun() }
-        try closeWriters()
+        try flushFile()
         do {
-            var sources: [MergeSource] = [
-                try MergeSource(keys: output + ".partial.keys", counts: output + ".partial.counts")
-            ]
-            for path in runs { sources.append(try MergeSource(interleaved: path)) }
-            keys = try BinaryWriter(path: output + ".partial.keys.merged")
-            counts = try BinaryWriter(path: output + ".partial.counts.merged")
+            var sources = [try MergeSource(path: partial, offset: BreachIndexLayout.headerSize)]
+            for path in runs { sources.append(try MergeSource(path: path, offset: 0)) }
+            let merging = try BinaryWriter(path: partial + ".merged")
+            try merging.truncate(to: 0)
+            try merging.appendZeros(BreachIndexLayout.headerSize)
             written = 0
             var heap = sources.indices.filter { sources[$0].current != nil }
             var last: (key: UInt64, count: UInt32)?
@@ -484,32 +524,24 @@ private struct BuildJob {
                 sources[best].advance()
                 if sources[best].current == nil { heap.removeAll { $0 == best } }
                 if let previous = last, previous.key == entry.key {
-                    last = (
-                        entry.key,
-                        previous.count &+ entry.count < previous.count ? UInt32.max : previous.count + entry.count
-                    )
+                    last = (entry.key, Self.sum(previous.count, entry.count))
                     merged += 1
                     continue
                 }
                 if let previous = last {
-                    keys.append(previous.key)
-                    counts.append(previous.count)
+                    try merging.append(key: previous.key, count: previous.count)
                     written += 1
                 }
                 last = entry
             }
             if let previous = last {
-                keys.append(previous.key)
-                counts.append(previous.count)
+                try merging.append(key: previous.key, count: previous.count)
                 written += 1
             }
-            try keys.close()
-            try counts.close()
+            try merging.flush()
             for path in runs { unlink(path) }
-            rename(output + ".partial.keys.merged", output + ".partial.keys")
-            rename(output + ".partial.counts.merged", output + ".partial.counts")
-            keys = try BinaryWriter(path: output + ".partial.keys", append: true)
-            counts = try BinaryWriter(path: output + ".partial.counts", append: true)
+            rename(partial + ".merged", partial)
+            file = try BinaryWriter(path: partial)
         } catch {
             throw .output(path: output, reason: error.description)
         }
@@ -519,8 +551,7 @@ private struct BuildJob {
 
     private mutating func resume(from checkpoint: Checkpoint) throws(CorpusBuildError) {
         do {
-            try keys.truncate(entries: checkpoint.entries, width: 8)
-            try counts.truncate(entries: checkpoint.entries, width: 4)
+            try file.truncate(to: BreachIndexLayout.tableOffset(entries: checkpoint.entries))
         } catch {
             throw .output(path: output, reason: error.description)
         }
@@ -535,37 +566,71 @@ private struct BuildJob {
         }
     }
 
-    private mutating func restartWriters() throws(CorpusBuildError) {
+    private mutating func restartFile() throws(CorpusBuildError) {
         do {
-            try keys.truncate(entries: 0, width: 8)
-            try counts.truncate(entries: 0, width: 4)
+            try file.truncate(to: 0)
+            try file.appendZeros(BreachIndexLayout.headerSize)
         } catch {
             throw .output(path: output, reason: error.description)
         }
     }
 
-    private mutating func flushWriters() throws(CorpusBuildError) {
+    private mutating func flushFile() throws(CorpusBuildError) {
         do {
-            try keys.flush()
-            try counts.flush()
-        } catch {
-            throw .output(path: output, reason: error.description)
-        }
-    }
-
-    private mutating func closeWriters() throws(CorpusBuildError) {
-        do {
-            try keys.close()
-            try counts.close()
+            try file.flush()
         } catch {
             throw .output(path: output, reason: error.description)
         }
     }
 
     private func cleanUp() {
-        for suffix in [".partial.keys", ".partial.counts"] { unlink(output + suffix) }
+        unlink(partial)
+        unlink(partial + ".merged")
         for path in runs { unlink(path) }
         Checkpoint.remove(partial)
+    }
+}
+
+/// Where a part's entries go in the index file.
+private struct Placement: Sendable {
+    var part: Int
+    var entries: Range<Int>
+    var offset: Int
+}
+
+/// A read-only mapping of part of a single-file corpus, for one step of a build: its parts are parsed in place, with
+/// no copy, and the mapping is dropped after the step so that memory stays bounded however large the corpus.
+private final class SourceWindow: @unchecked Sendable {
+    // @unchecked: the mapping is read-only and outlives the parallel step that reads it.
+    struct Failure: Error {
+        var code: Int32
+    }
+
+    private let mapping: UnsafeRawPointer
+    private let mappedLength: Int
+    /// The file offset of `mapping`.
+    private let mappedFrom: Int
+
+    init(_ descriptor: Int32, covering range: Range<Int>) throws(Failure) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        mappedFrom = range.lowerBound / page * page
+        mappedLength = range.upperBound - mappedFrom
+        guard
+            let mapped = mmap(nil, mappedLength, PROT_READ, MAP_PRIVATE, descriptor, off_t(mappedFrom)),
+            mapped != MAP_FAILED
+        else { throw Failure(code: errno) }
+        _ = madvise(mapped, mappedLength, MADV_SEQUENTIAL)
+        mapping = UnsafeRawPointer(mapped)
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: mapping), mappedLength)
+    }
+
+    /// The bytes at file offsets `range`, which must lie in the window.
+    func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(
+            start: (mapping + (range.lowerBound - mappedFrom)).assumingMemoryBound(to: UInt8.self), count: range.count)
     }
 }
 
@@ -627,40 +692,26 @@ private struct Checkpoint: Codable {
     }
 }
 
-/// One sorted input of the run merge.
+/// One sorted input of the run merge: index entries from `offset` to the end of a file.
 private struct MergeSource {
-    private let keys: MappedFile
-    private let counts: MappedFile?
+    private let file: MappedFile
+    private let offset: Int
     private let entries: Int
     private var position = 0
     private(set) var current: (key: UInt64, count: UInt32)?
 
-    /// The main sorted prefix: keys and counts in separate files.
-    init(keys keysPath: String, counts countsPath: String) throws(BinaryWriter.Failure) {
-        keys = try MappedFile(path: keysPath)
-        counts = try MappedFile(path: countsPath)
-        entries = keys.bytes.count / 8
-        current = entries > 0 ? read(0) : nil
-    }
-
-    /// A run: key then count, interleaved.
-    init(interleaved path: String) throws(BinaryWriter.Failure) {
-        keys = try MappedFile(path: path)
-        counts = nil
-        entries = keys.bytes.count / 12
+    init(path: String, offset: Int) throws(BinaryWriter.Failure) {
+        file = try MappedFile(path: path)
+        self.offset = offset
+        entries = max(0, file.bytes.count - offset) / BreachIndexLayout.entrySize
         current = entries > 0 ? read(0) : nil
     }
 
     private func read(_ index: Int) -> (key: UInt64, count: UInt32) {
-        if let counts {
-            return (
-                UInt64(littleEndian: keys.bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)),
-                UInt32(littleEndian: counts.bytes.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
-            )
-        }
+        let at = offset + index * BreachIndexLayout.entrySize
         return (
-            UInt64(littleEndian: keys.bytes.loadUnaligned(fromByteOffset: index * 12, as: UInt64.self)),
-            UInt32(littleEndian: keys.bytes.loadUnaligned(fromByteOffset: index * 12 + 8, as: UInt32.self))
+            UInt64(littleEndian: file.bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)),
+            UInt32(littleEndian: file.bytes.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self))
         )
     }
 

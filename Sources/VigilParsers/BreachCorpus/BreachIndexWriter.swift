@@ -1,32 +1,34 @@
+import Foundation
 import Glibc
 import VigilCore
 
-/// Writes the final index file from the sorted keys and counts of a build: header, prefix table, keys, counts; then
-/// renames it into place, so that a reader never sees a half-written index.
+/// Finishes an index whose entries a build has streamed into a partial file after a blank header: appends the prefix
+/// table, writes the header with the checksums, and renames the file into place, so that a reader never sees a
+/// half-written index.
 enum BreachIndexWriter {
-    static func assemble(
-        keysPath: String, countsPath: String, entries: Int, kind: BreachHashKind, description: String, output: String
+    static func finish(
+        _ file: BinaryWriter, entries: Int, kind: BreachHashKind, description: String, output: String
     ) throws(BinaryWriter.Failure) {
-        let keys = try MappedFile(path: keysPath)
-        let counts = try MappedFile(path: countsPath)
-        guard keys.bytes.count == entries * 8, counts.bytes.count == entries * 4 else {
-            throw BinaryWriter.Failure(path: keysPath, errno: EIO)
+        try file.flush()
+        let mapped = try MappedFile(path: file.path)
+        let entryBytes = entries * BreachIndexLayout.entrySize
+        guard mapped.bytes.count == BreachIndexLayout.headerSize + entryBytes else {
+            throw BinaryWriter.Failure(path: file.path, errno: EIO)
         }
+        let data = UnsafeRawBufferPointer(rebasing: mapped.bytes[BreachIndexLayout.headerSize...])
         let bits = BreachIndexLayout.prefixBits(for: entries)
-        var table = [UInt32](repeating: 0, count: (1 << bits) + 1)
+        let (table, dataSum) = prefixTableAndChecksum(data, entries: entries, bits: bits)
+        let tableBytes = table.withUnsafeBytes { Array($0) }
+        try tableBytes.withUnsafeBytes { bytes in
+            Result { () throws(BinaryWriter.Failure) in try file.append(bytes: bytes) }
+        }.get()
+        try file.flush()
         var checksum = SectionChecksum()
-        for index in 0..<entries {
-            let key = UInt64(littleEndian: keys.bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
-            table[Int(key >> UInt64(64 - bits)) + 1] += 1
-            checksum.add(key)
-        }
-        for slot in 1..<table.count { table[slot] += table[slot - 1] }
-        checksum.add(bytes: counts.bytes)
+        checksum.add(dataSum)
+        checksum.add(tableBytes.withUnsafeBytes { SectionChecksum.of($0) })
 
-        let tableBytes = BreachIndexLayout.tableBytes(bits: bits)
-        let keysOffset = BreachIndexLayout.headerSize + tableBytes
-        let countsOffset = keysOffset + entries * 8
-        let fileSize = countsOffset + entries * 4
+        let tableOffset = BreachIndexLayout.tableOffset(entries: entries)
+        let fileSize = tableOffset + tableBytes.count
         var header = [UInt8](repeating: 0, count: BreachIndexLayout.headerSize)
         func put<T: FixedWidthInteger>(_ value: T, at offset: Int) {
             withUnsafeBytes(of: value.littleEndian) {
@@ -39,9 +41,8 @@ enum BreachIndexWriter {
         put(BreachIndexLayout.hashKindCode(kind), at: O.hashKind)
         put(UInt64(entries), at: O.entryCount)
         put(UInt32(bits), at: O.prefixBits)
-        put(UInt64(BreachIndexLayout.headerSize), at: O.tableOffset)
-        put(UInt64(keysOffset), at: O.keysOffset)
-        put(UInt64(countsOffset), at: O.countsOffset)
+        put(UInt64(BreachIndexLayout.headerSize), at: O.entriesOffset)
+        put(UInt64(tableOffset), at: O.tableOffset)
         put(UInt64(fileSize), at: O.fileSize)
         put(checksum.value, at: O.dataChecksum)
         let text = Array(description.utf8.prefix(BreachIndexLayout.descriptionCapacity))
@@ -50,21 +51,61 @@ enum BreachIndexWriter {
         var headerChecksum = SectionChecksum()
         header.withUnsafeBytes { headerChecksum.add(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<O.headerChecksum])) }
         put(headerChecksum.value, at: O.headerChecksum)
-
-        let temporary = output + ".partial.index"
-        unlink(temporary)
-        let writer = try BinaryWriter(path: temporary)
         try header.withUnsafeBytes { bytes in
-            Result { () throws(BinaryWriter.Failure) in try writer.append(bytes: bytes) }
+            Result { () throws(BinaryWriter.Failure) in try file.write(bytes, at: 0) }
         }.get()
-        var padded = table.map(\.littleEndian).withUnsafeBytes { Array($0) }
-        padded += [UInt8](repeating: 0, count: tableBytes - padded.count)
-        try padded.withUnsafeBytes { bytes in
-            Result { () throws(BinaryWriter.Failure) in try writer.append(bytes: bytes) }
-        }.get()
-        try writer.append(bytes: keys.bytes)
-        try writer.append(bytes: counts.bytes)
-        try writer.close()
-        guard rename(temporary, output) == 0 else { throw BinaryWriter.Failure(path: output, errno: errno) }
+        guard rename(file.path, output) == 0 else { throw BinaryWriter.Failure(path: output, errno: errno) }
     }
+
+    /// The prefix table of sorted entries — slot `i` is the first entry whose key's top `bits` bits are at least `i` —
+    /// and the checksum of the entries, in one pass on every core. Each worker takes whole checksum chunks and the
+    /// entries that start in them; a slot belongs to the worker holding the first entry at or past it.
+    static func prefixTableAndChecksum(_ data: UnsafeRawBufferPointer, entries: Int, bits: Int) -> ([UInt32], UInt64) {
+        let slots = (1 << bits) + 1
+        let shift = UInt64(64 - bits)
+        let table = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: slots)
+        defer { table.deallocate() }
+        let shared = SharedTable(slots: table, data: data)
+        let chunkSize = SectionChecksum.chunkSize
+        let chunks = (data.count + chunkSize - 1) / chunkSize
+        let workers = max(1, min(chunks, ProcessInfo.processInfo.activeProcessorCount * 2))
+        let size = BreachIndexLayout.entrySize
+        let sums = parallelMap(workers) { (worker: Int) -> [UInt64] in
+            let chunkRange = (chunks * worker / workers)..<(chunks * (worker + 1) / workers)
+            let firstEntry = (chunkRange.lowerBound * chunkSize + size - 1) / size
+            let endEntry = worker == workers - 1 ? entries : (chunkRange.upperBound * chunkSize + size - 1) / size
+            let base = shared.data.baseAddress!
+            func bucket(_ index: Int) -> Int {
+                Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index * size, as: UInt64.self)) >> shift)
+            }
+            var next = firstEntry == 0 ? 0 : bucket(firstEntry - 1) + 1
+            let slots = shared.slots.baseAddress!
+            for index in firstEntry..<max(firstEntry, endEntry) {
+                let current = bucket(index)
+                while next <= current {
+                    slots[next] = UInt32(truncatingIfNeeded: index).littleEndian
+                    next += 1
+                }
+            }
+            if worker == workers - 1 {
+                while next < shared.slots.count {
+                    slots[next] = UInt32(truncatingIfNeeded: entries).littleEndian
+                    next += 1
+                }
+            }
+            return chunkRange.map { chunk in
+                let start = chunk * chunkSize
+                return SectionChecksum.chunkSum(
+                    UnsafeRawBufferPointer(rebasing: shared.data[start..<min(start + chunkSize, shared.data.count)]))
+            }
+        }
+        return (Array(table), SectionChecksum.combine(Array(sums.joined()), length: data.count))
+    }
+}
+
+/// The table being filled and the entries it indexes, shared by the workers of ``BreachIndexWriter/prefixTable(_:entries:bits:)``.
+private struct SharedTable: @unchecked Sendable {
+    // @unchecked: workers write disjoint slots and only read the entries; the table outlives the parallel step.
+    let slots: UnsafeMutableBufferPointer<UInt32>
+    let data: UnsafeRawBufferPointer
 }
