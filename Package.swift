@@ -41,7 +41,7 @@ let package = Package(
             name: "VigilParsers",
             dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")],
             exclude: ["Resources/SOURCES.md"],
-            resources: [.copy("Resources/common-passwords.txt")],
+            resources: [.copy("Resources/common-passwords.txt"), .copy("Resources/builtin-advisories.csv")],
             swiftSettings: optimisedInDebug
         ),
         .target(name: "VigilAnalyzers", dependencies: ["VigilCore"], swiftSettings: optimisedInDebug),
@@ -60,6 +60,8 @@ let package = Package(
             dependencies: [
                 "VigilCore", "VigilParsers", "VigilAnalyzers", "VigilScan",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict
         ),

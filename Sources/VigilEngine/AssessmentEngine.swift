@@ -23,6 +23,8 @@ public struct AssessmentEngine: Sendable {
         public var wordlists: [String]
         /// How hard the dictionary attack tries, overriding the manifest's `settings: guessing:`.
         public var guessing: GuessingRules.Level?
+        /// An advisory database (`vigil advisories import`), overriding the manifest's `reference: advisories:`.
+        public var advisories: String?
 
         public init(
             asOf: Date,
@@ -31,7 +33,8 @@ public struct AssessmentEngine: Sendable {
             excluding: [URL] = [],
             breachIndex: String? = nil,
             wordlists: [String] = [],
-            guessing: GuessingRules.Level? = nil
+            guessing: GuessingRules.Level? = nil,
+            advisories: String? = nil
         ) {
             self.asOf = asOf
             self.organisation = organisation
@@ -40,6 +43,7 @@ public struct AssessmentEngine: Sendable {
             self.breachIndex = breachIndex
             self.wordlists = wordlists
             self.guessing = guessing
+            self.advisories = advisories
         }
     }
 
@@ -107,6 +111,7 @@ public struct AssessmentEngine: Sendable {
             estate.fileScans.adopt(read.fragment.fileScans)
             estate.patientData.adopt(read.fragment.patientData)
         }
+        estate.hosts = Machine.mergedByName(estate.hosts)
         var summaries = fragments.map(\.summary)
         if let scan = bundle.manifest.scan {
             let result = try await self.scan(scan, bundle: bundle, asOf: asOf, events: events)
@@ -134,6 +139,7 @@ public struct AssessmentEngine: Sendable {
         var metrics: [Metric] = []
         var coverage: [AssessmentArea: [Coverage]] = [:]
         var headlines: [Headline] = []
+        var tables: [SummaryTable] = []
         for analyzer in analyzers {
             events(.analyzing(analyzer.name))
             let started = ContinuousClock.now
@@ -147,6 +153,7 @@ public struct AssessmentEngine: Sendable {
             findings += output.findings
             metrics += output.metrics
             headlines += output.headlines
+            tables += output.tables
             for entry in output.coverage { coverage[entry.area, default: []].append(entry) }
         }
         let areas = AssessmentArea.allCases.map { area in
@@ -164,7 +171,8 @@ public struct AssessmentEngine: Sendable {
             coverage: areas,
             metrics: metrics,
             headlines: headlines,
-            findings: findings
+            findings: findings,
+            tables: tables
         )
     }
 

@@ -19,7 +19,9 @@ public struct HTMLReportRenderer: Sendable {
         glance(assessment, groups: groups, into: &page)
         actions(groups, into: &page)
         accountsAtRisk(assessment, into: &page)
+        hostsAtRisk(assessment, into: &page)
         coverage(assessment, into: &page)
+        tables(assessment, into: &page)
         findings(groups, into: &page)
         diagnostics(assessment, into: &page)
         page.raw(
@@ -38,7 +40,7 @@ public struct HTMLReportRenderer: Sendable {
             "<p class=\"meta\">ODS code \(escape(organisation.code)) · \(escape(kindName(organisation.kind))) · evidence as of \(CivilDate.string(assessment.assessedAt))</p>"
         )
         page.raw(
-            "<nav><a href=\"#glance\">At a glance</a> <a href=\"#actions\">Do these first</a> <a href=\"#accounts\">Accounts at most risk</a> <a href=\"#coverage\">What was assessed</a> <a href=\"#findings\">Findings by rule</a> <a href=\"#diagnostics\">Evidence problems</a></nav></header>"
+            "<nav><a href=\"#glance\">At a glance</a> <a href=\"#actions\">Do these first</a> <a href=\"#accounts\">Accounts at most risk</a> <a href=\"#hosts\">Hosts at most risk</a> <a href=\"#coverage\">What was assessed</a> <a href=\"#findings\">Findings by rule</a> <a href=\"#diagnostics\">Evidence problems</a></nav></header>"
         )
     }
 
@@ -107,6 +109,50 @@ public struct HTMLReportRenderer: Sendable {
             )
         }
         page.raw("</tbody></table></section>")
+    }
+
+    /// The hosts with the worst findings first: known exploited vulnerabilities, then how long they have been exposed.
+    private func hostsAtRisk(_ assessment: Assessment, into page: inout HTMLPage) {
+        let byHost = Dictionary(grouping: assessment.findings.filter { $0.subject.kind == .host }, by: \.subject)
+        guard !byHost.isEmpty else { return }
+        func exposure(_ findings: [Finding]) -> Int { findings.compactMap { $0.facts["daysExposed"].flatMap(Int.init) }.max() ?? 0 }
+        let ranked = byHost.map { (subject: $0.key, findings: $0.value, worst: $0.value.map(\.severity).max()!, days: exposure($0.value)) }
+            .sorted { lhs, rhs in
+                if lhs.worst != rhs.worst { return lhs.worst > rhs.worst }
+                if lhs.days != rhs.days { return lhs.days > rhs.days }
+                return lhs.subject < rhs.subject
+            }
+        let limit = 25
+        page.raw("<section id=\"hosts\"><h2>Hosts at most risk</h2>")
+        page.raw(
+            "<p>\(Wording.count(byHost.count, "host")) \(byHost.count == 1 ? "has" : "have") findings; the worst \(min(limit, byHost.count)) are below, known exploited vulnerabilities and the longest exposure first. Every host is in findings.csv.</p>"
+        )
+        page.raw("<table><thead><tr><th>Host</th><th>Worst</th><th>Exposed for</th><th>Problems</th></tr></thead><tbody>")
+        for entry in ranked.prefix(limit) {
+            let problems = entry.findings.sorted(by: Finding.reportOrder).map { finding in
+                let count = finding.facts["vulnerabilities"].map { " (\(escape($0)))" } ?? ""
+                return "<a href=\"#\(finding.rule.rawValue)\">\(escape(RuleCatalogue.rule(finding.rule).title))</a>\(count)"
+            }
+            page.raw(
+                "<tr><td>\(escape(entry.subject.name))</td><td><span class=\"badge \(entry.worst.rawValue)\">\(entry.worst.label)</span></td><td>\(entry.days > 0 ? Wording.count(entry.days, "day") : "")</td><td>\(problems.joined(separator: "; "))</td></tr>"
+            )
+        }
+        page.raw("</tbody></table></section>")
+    }
+
+    /// The analyzers' views across findings (advisories missing across hosts).
+    private func tables(_ assessment: Assessment, into page: inout HTMLPage) {
+        for table in assessment.tables where !table.rows.isEmpty {
+            page.raw("<section id=\"\(escape(table.id))\"><h2>\(escape(table.title))</h2><table><thead><tr>")
+            for column in table.columns { page.raw("<th>\(escape(column))</th>") }
+            page.raw("</tr></thead><tbody>")
+            for row in table.rows {
+                page.raw("<tr>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>")
+            }
+            page.raw("</tbody></table>")
+            if let note = table.note { page.raw("<p class=\"note\">\(escape(note))</p>") }
+            page.raw("</section>")
+        }
     }
 
     private func actions(_ groups: [RuleGroup], into page: inout HTMLPage) {

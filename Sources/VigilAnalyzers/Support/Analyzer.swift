@@ -22,13 +22,18 @@ public struct AnalyzerOutput: Sendable {
     public var coverage: [Coverage]
     /// Plain-words statements of what it found.
     public var headlines: [Headline]
+    /// Views across its findings, for the report.
+    public var tables: [SummaryTable]
 
-    public init(findings: [Finding] = [], metrics: [Metric] = [], coverage: [Coverage] = [], headlines: [Headline] = [])
-    {
+    public init(
+        findings: [Finding] = [], metrics: [Metric] = [], coverage: [Coverage] = [], headlines: [Headline] = [],
+        tables: [SummaryTable] = []
+    ) {
         self.findings = findings
         self.metrics = metrics
         self.coverage = coverage
         self.headlines = headlines
+        self.tables = tables
     }
 }
 
@@ -87,19 +92,27 @@ public struct ReferenceData: Sendable {
     public var organisationWords: [String]
     /// How hard the dictionary attack tries.
     public var guessing: GuessingRules.Level
+    /// Advisories from outside the bundle: Vigil's built-in catalogue and any imported advisory database.
+    public var advisories: [Advisory]
+    /// Where ``advisories`` came from, for the coverage note (`built-in catalogue (12 advisories)`).
+    public var advisorySources: [String]
 
     public init(
         breachCorpus: (any BreachCorpus)? = nil,
         commonPasswords: [String] = [],
         listedWords: [String] = [],
         organisationWords: [String] = [],
-        guessing: GuessingRules.Level = .standard
+        guessing: GuessingRules.Level = .standard,
+        advisories: [Advisory] = [],
+        advisorySources: [String] = []
     ) {
         self.breachCorpus = breachCorpus
         self.commonPasswords = commonPasswords
         self.listedWords = listedWords
         self.organisationWords = organisationWords
         self.guessing = guessing
+        self.advisories = advisories
+        self.advisorySources = advisorySources
     }
 }
 
@@ -109,6 +122,7 @@ public enum AnalyzerCatalogue {
     public static let all: [any Analyzer] = [
         AccountHygieneAnalyzer(),
         CredentialAnalyzer(),
+        UpdatesAnalyzer(),
         PatientDataAnalyzer(),
     ]
 }

@@ -4,7 +4,7 @@ public import Foundation
 /// what was found. This is the document `assessment.json` holds and the national service receives (as findings only).
 public struct Assessment: Codable, Sendable {
     /// The version of the JSON document; bumped on any incompatible change (see `schemas/assessment.schema.json`).
-    public static let currentSchemaVersion = "1.0"
+    public static let currentSchemaVersion = "1.1"
 
     /// The document's schema version.
     public var schemaVersion: String
@@ -24,6 +24,8 @@ public struct Assessment: Codable, Sendable {
     public var headlines: [Headline]
     /// Findings in report order: severity, rule, subject.
     public var findings: [Finding]
+    /// Views across findings (advisories missing across hosts), by area then id.
+    public var tables: [SummaryTable]
 
     public init(
         tool: ToolIdentity = .current,
@@ -33,7 +35,8 @@ public struct Assessment: Codable, Sendable {
         coverage: [Coverage],
         metrics: [Metric],
         headlines: [Headline],
-        findings: [Finding]
+        findings: [Finding],
+        tables: [SummaryTable] = []
     ) {
         self.schemaVersion = Assessment.currentSchemaVersion
         self.tool = tool
@@ -44,6 +47,7 @@ public struct Assessment: Codable, Sendable {
         self.metrics = metrics.sorted { $0.id < $1.id }
         self.headlines = headlines.sorted { ($0.area, $0.text) < ($1.area, $1.text) }
         self.findings = findings.sorted(by: Finding.reportOrder)
+        self.tables = tables.sorted { ($0.area, $0.id) < ($1.area, $1.id) }
     }
 
     /// The metric with `id`, if measured.

@@ -1,8 +1,11 @@
 public import Foundation
 
-/// A published security advisory and the updates that fix it.
+/// A published security advisory (one vulnerability, or one bulletin) and the updates that fix it.
+///
+/// Advisory readers (WES-NG definitions, CSAF, CVRF, OSV, the built-in catalogue) each produce these; the CISA KEV
+/// catalogue produces advisories that carry only ``exploitation``, joined to the others by CVE.
 public struct Advisory: Codable, Sendable, Hashable, Identifiable {
-    /// The advisory identifier (`MS17-010`, `CVE-2017-0144`).
+    /// The advisory identifier (`CVE-2017-0144`, `MS17-010`, `GHSA-…`).
     public var id: String
     /// The title.
     public var title: String
@@ -12,6 +15,10 @@ public struct Advisory: Codable, Sendable, Hashable, Identifiable {
     public var published: Date?
     /// The highest CVSS base score among its vulnerabilities.
     public var cvssScore: Double?
+    /// The vendor's own rating (`Critical`, `Important`), when given.
+    public var vendorSeverity: String?
+    /// The kind of impact (`Remote Code Execution`), when given.
+    public var impact: String?
     /// Whether it is known to be exploited (CISA KEV), and when remediation was due.
     public var exploitation: Exploitation?
     /// The fixes, per affected product.
@@ -25,6 +32,8 @@ public struct Advisory: Codable, Sendable, Hashable, Identifiable {
         cves: [String] = [],
         published: Date? = nil,
         cvssScore: Double? = nil,
+        vendorSeverity: String? = nil,
+        impact: String? = nil,
         exploitation: Exploitation? = nil,
         fixes: [AdvisoryFix] = [],
         source: EvidenceReference
@@ -34,6 +43,8 @@ public struct Advisory: Codable, Sendable, Hashable, Identifiable {
         self.cves = cves
         self.published = published
         self.cvssScore = cvssScore
+        self.vendorSeverity = vendorSeverity
+        self.impact = impact
         self.exploitation = exploitation
         self.fixes = fixes
         self.source = source
@@ -48,29 +59,38 @@ public struct Exploitation: Codable, Sendable, Hashable {
     public var dueDate: Date?
     /// Whether ransomware campaigns are known to use it.
     public var knownRansomwareUse: Bool
+    /// What the catalogue says to do (`Apply updates per vendor instructions.`).
+    public var requiredAction: String?
 
-    public init(dateAdded: Date, dueDate: Date? = nil, knownRansomwareUse: Bool) {
+    public init(dateAdded: Date, dueDate: Date? = nil, knownRansomwareUse: Bool, requiredAction: String? = nil) {
         self.dateAdded = dateAdded
         self.dueDate = dueDate
         self.knownRansomwareUse = knownRansomwareUse
+        self.requiredAction = requiredAction
     }
 }
 
 /// An update that fixes an advisory for one product, and the updates it supersedes.
 public struct AdvisoryFix: Codable, Sendable, Hashable {
-    /// The affected product as the vendor names it (`Windows 7 for x64-based Systems Service Pack 1`).
+    /// The affected product as the vendor names it (`Windows 7 for x64-based Systems Service Pack 1`); for OSV,
+    /// `ECOSYSTEM/package` (`PyPI/jinja2`).
     public var product: String
-    /// The fixing update (`KB4012212`).
+    /// The fixing update (`KB4012212`), normalised to `KB` + digits.
     public var kb: String?
-    /// The OS build at or above which the product is fixed (`10.0.14393.953`).
+    /// The build or version at or above which the product is fixed (`10.0.14393.953`; for OSV the fixed version).
     public var fixedBuild: String?
-    /// Updates this one supersedes.
+    /// Updates (`KB` + digits) this fixing update supersedes for this product.
     public var supersedes: [String]
+    /// The kind of update (`Security Update`, `Monthly Rollup`, `Security Only`), when given.
+    public var kind: String?
 
-    public init(product: String, kb: String? = nil, fixedBuild: String? = nil, supersedes: [String] = []) {
+    public init(
+        product: String, kb: String? = nil, fixedBuild: String? = nil, supersedes: [String] = [], kind: String? = nil
+    ) {
         self.product = product
         self.kb = kb
         self.fixedBuild = fixedBuild
         self.supersedes = supersedes
+        self.kind = kind
     }
 }

@@ -1,6 +1,9 @@
 public import Foundation
 
-/// A computer (host) in the estate, as host inventories (systeminfo, osquery, CSV) describe it.
+/// A computer (host) in the estate, as host inventories (systeminfo, wmic qfe, osquery, CSV) describe it.
+///
+/// One host may be described by several files; the engine merges them by name (``merging(_:)``), keeping where each
+/// fact was read.
 public struct Machine: Codable, Sendable, Hashable, Identifiable {
     /// The machine's stable key: its name lower-cased.
     public var id: String { name.lowercased() }
@@ -9,8 +12,15 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
     public var name: String
     /// The operating system, when an inventory reported it.
     public var operatingSystem: OperatingSystem?
+    /// Where the operating system was read.
+    public var operatingSystemSource: EvidenceReference?
     /// Updates reported as installed.
     public var installedUpdates: [InstalledUpdate]
+    /// Whether some source listed this host's installed updates (even an empty list): without such a list an update
+    /// can be neither confirmed nor ruled out from KB numbers.
+    public var updatesListed: Bool
+    /// Installed programs, when an inventory lists them (osquery `programs`).
+    public var installedPrograms: [InstalledProgram]
     /// Whether the SMBv1 server is enabled; `nil` when no evidence says.
     public var smbVersion1Enabled: Bool?
     /// Whether the system volume is encrypted (BitLocker protection on); `nil` when no evidence says.
@@ -21,41 +31,112 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
     public init(
         name: String,
         operatingSystem: OperatingSystem? = nil,
+        operatingSystemSource: EvidenceReference? = nil,
         installedUpdates: [InstalledUpdate] = [],
+        updatesListed: Bool = false,
+        installedPrograms: [InstalledProgram] = [],
         smbVersion1Enabled: Bool? = nil,
         diskEncrypted: Bool? = nil,
         sources: [EvidenceReference]
     ) {
         self.name = name
         self.operatingSystem = operatingSystem
+        self.operatingSystemSource = operatingSystemSource
         self.installedUpdates = installedUpdates
+        self.updatesListed = updatesListed || !installedUpdates.isEmpty
+        self.installedPrograms = installedPrograms
         self.smbVersion1Enabled = smbVersion1Enabled
         self.diskEncrypted = diskEncrypted
         self.sources = sources
+    }
+
+    /// This host with what `other` (the same host, from another source) adds: updates are united (one per KB, the
+    /// earliest source kept), the operating system with the more precise version wins (one with a revision over one
+    /// without), and a yes/no fact is taken from whichever source states it, an enabled SMBv1 or an unencrypted disk
+    /// winning over the opposite.
+    public func merging(_ other: Machine) -> Machine {
+        var merged = self
+        if let theirs = other.operatingSystem {
+            if let ours = operatingSystem {
+                if ours.precision < theirs.precision {
+                    merged.operatingSystem = theirs
+                    merged.operatingSystemSource = other.operatingSystemSource
+                }
+            } else {
+                merged.operatingSystem = theirs
+                merged.operatingSystemSource = other.operatingSystemSource
+            }
+        }
+        var known = Set(installedUpdates.map(\.kb))
+        for update in other.installedUpdates where known.insert(update.kb).inserted {
+            merged.installedUpdates.append(update)
+        }
+        merged.updatesListed = updatesListed || other.updatesListed
+        var programs = Set(installedPrograms)
+        for program in other.installedPrograms where programs.insert(program).inserted {
+            merged.installedPrograms.append(program)
+        }
+        merged.smbVersion1Enabled = Self.worse(smbVersion1Enabled, other.smbVersion1Enabled, bad: true)
+        merged.diskEncrypted = Self.worse(diskEncrypted, other.diskEncrypted, bad: false)
+        merged.sources = Array(Set(sources + other.sources)).sorted()
+        return merged
+    }
+
+    /// `hosts` with every host described several times merged into one (by name, case-insensitively), in the order
+    /// each host first appears.
+    public static func mergedByName(_ hosts: [Machine]) -> [Machine] {
+        var merged: [Machine] = []
+        var position: [String: Int] = [:]
+        merged.reserveCapacity(hosts.count)
+        for host in hosts {
+            if let index = position[host.id] {
+                merged[index] = merged[index].merging(host)
+            } else {
+                position[host.id] = merged.count
+                merged.append(host)
+            }
+        }
+        return merged
+    }
+
+    private static func worse(_ first: Bool?, _ second: Bool?, bad: Bool) -> Bool? {
+        guard let first else { return second }
+        guard let second else { return first }
+        return first == bad || second == bad ? bad : first
     }
 }
 
 /// An operating system as reported by an inventory.
 public struct OperatingSystem: Codable, Sendable, Hashable {
-    /// The product name as reported (`Microsoft Windows 10 Enterprise`).
+    /// The product name as reported (`Microsoft Windows 10 Enterprise`), possibly in the inventory's language: product
+    /// matching relies on ``version``, ``build``, ``architecture`` and the edition words it can read.
     public var name: String
-    /// The version (`10.0.19045`).
+    /// The version (`10.0.19045`, `6.1.7601`).
     public var version: String?
     /// The build number (`19045`).
     public var build: Int?
     /// The update build revision (UBR, `4529`), which pins the cumulative update level.
     public var revision: Int?
-    /// The architecture (`x64-based PC`).
+    /// The architecture as reported (`x64-based PC`, `64-bit`, `x86_64`).
     public var architecture: String?
+    /// The service pack level (`1` for "Service Pack 1"), when reported.
+    public var servicePack: Int?
 
     public init(
-        name: String, version: String? = nil, build: Int? = nil, revision: Int? = nil, architecture: String? = nil
+        name: String, version: String? = nil, build: Int? = nil, revision: Int? = nil, architecture: String? = nil,
+        servicePack: Int? = nil
     ) {
         self.name = name
         self.version = version
         self.build = build
         self.revision = revision
         self.architecture = architecture
+        self.servicePack = servicePack
+    }
+
+    /// How precisely the version is known: a revision beats a build beats a name alone.
+    var precision: Int {
+        revision != nil ? 3 : build != nil ? 2 : version != nil ? 1 : 0
     }
 }
 
@@ -72,5 +153,30 @@ public struct InstalledUpdate: Codable, Sendable, Hashable {
         self.kb = kb
         self.installedOn = installedOn
         self.source = source
+    }
+
+    /// `KB` + digits for a knowledge-base reference written as `KB4012212`, `kb4012212`, `4012212` or with
+    /// surrounding spaces; `nil` when it holds no such number.
+    public static func normalisedKB(_ text: some StringProtocol) -> String? {
+        var digits = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        if digits.lowercased().hasPrefix("kb") { digits = digits.dropFirst(2) }
+        guard (4...8).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return "KB" + digits
+    }
+}
+
+/// A program installed on a host (osquery `programs`, an inventory's software list).
+public struct InstalledProgram: Codable, Sendable, Hashable {
+    /// The program's name as registered (`Microsoft Edge`).
+    public var name: String
+    /// Its version (`120.0.2210.91`).
+    public var version: String?
+    /// Its publisher.
+    public var publisher: String?
+
+    public init(name: String, version: String? = nil, publisher: String? = nil) {
+        self.name = name
+        self.version = version
+        self.publisher = publisher
     }
 }

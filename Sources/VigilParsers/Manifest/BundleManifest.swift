@@ -20,9 +20,12 @@ public struct BundleManifest: Sendable, Equatable {
     public struct Reference: Sendable, Equatable {
         /// A breach-corpus index built with `vigil corpus build`.
         public var breachIndex: String?
+        /// An advisory database built with `vigil advisories import`.
+        public var advisories: String?
 
-        public init(breachIndex: String? = nil) {
+        public init(breachIndex: String? = nil, advisories: String? = nil) {
             self.breachIndex = breachIndex
+            self.advisories = advisories
         }
     }
 

@@ -51,9 +51,11 @@ public struct ManifestReader: Sendable {
             }
         }
         if let reference = root["reference"] {
-            let fields = try mapping(reference, at: "reference", file: file, keys: ["breach-index"])
+            let fields = try mapping(reference, at: "reference", file: file, keys: ["breach-index", "advisories"])
             manifest.reference.breachIndex = try scalar(
                 fields["breach-index"], at: "reference.breach-index", file: file, required: false)
+            manifest.reference.advisories = try scalar(
+                fields["advisories"], at: "reference.advisories", file: file, required: false)
         }
         if let settings = root["settings"] {
             let fields = try mapping(

@@ -61,6 +61,15 @@ public enum ReaderCatalogue {
         PwdumpReader(),
         IcaclsReader(),
         GetAclReader(),
+        SystemInfoReader(),
+        WmicQfeReader(),
+        OsqueryReader(),
+        HostInventoryCSVReader(),
+        WesngDefinitionsReader(),
+        KEVReader(),
+        CSAFReader(),
+        CVRFReader(),
+        OSVReader(),
     ]
 
     /// The reader for the format identifier `id` (`ldif`), for manifests that name a format explicitly.

@@ -3,8 +3,9 @@ import VigilAnalyzers
 import VigilCore
 import VigilParsers
 
-/// Loads the reference data an assessment uses: the breach index, the common-password list, extra word lists and the
-/// organisation's own words. Paths in `vigil.yaml` are relative to the bundle.
+/// Loads the reference data an assessment uses: the breach index, the common-password list, extra word lists, the
+/// organisation's own words, Vigil's built-in advisory catalogue and an imported advisory database. Paths in
+/// `vigil.yaml` are relative to the bundle.
 enum ReferenceLoader {
     static func load(bundle: EvidenceBundle, options: AssessmentEngine.Options, estate: Estate) throws -> ReferenceData
     {
@@ -24,6 +25,16 @@ enum ReferenceLoader {
             reference.listedWords += try PasswordListReader.read(path: path)
         }
         reference.organisationWords = organisationWords(estate: estate, extra: manifest.organisationWords)
+        let builtIn = try BuiltInAdvisories.load()
+        reference.advisories = builtIn
+        reference.advisorySources = ["built-in catalogue of \(Wording.count(builtIn.count, "advisory", plural: "advisories"))"]
+        if let path = options.advisories ?? manifest.reference.advisories.map(resolve) {
+            let database = try AdvisoryDatabase(path: path)
+            let imported = try database.advisories()
+            reference.advisories += imported
+            reference.advisorySources.append(
+                "\(Wording.count(imported.count, "advisory", plural: "advisories")) from \((path as NSString).lastPathComponent)")
+        }
         reference.guessing =
             options.guessing ?? manifest.guessing.flatMap(GuessingRules.Level.init(rawValue:)) ?? .standard
         return reference

@@ -1,0 +1,161 @@
+/// Splits a JSON array, streamed line by line, into the text of its elements, so that a large `osqueryi --json` result
+/// is parsed one row at a time in bounded memory. Elements nested deeper than ``maxDepth`` or longer than
+/// ``maxElementLength`` are skipped and reported, never parsed.
+struct JSONArraySplitter {
+    /// The deepest nesting accepted inside an element (osquery rows are flat objects).
+    static let maxDepth = 64
+    /// The longest element accepted.
+    static let maxElementLength = 4 << 20
+
+    /// What the bytes seen so far completed.
+    enum Event {
+        /// An element's text and the line it starts on.
+        case element([UInt8], line: Int)
+        /// An element nested too deeply, skipped.
+        case tooDeep(line: Int)
+        /// An element over the length limit, skipped.
+        case tooLong(line: Int)
+        /// The text is not a JSON array of values; nothing after this is read.
+        case malformed(line: Int, expected: String)
+    }
+
+    private enum Position { case beforeArray, betweenElements, inElement, afterArray, failed }
+
+    private var position = Position.beforeArray
+    private var depth = 0
+    private var inString = false
+    private var escaped = false
+    private var buffer: [UInt8] = []
+    private var elementLine = 0
+    private var tooDeep = false
+    private var tooLong = false
+    private var lastLine = 0
+
+    /// Adds one line (without its line end), calling `emit` for each element it completes.
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, _ emit: (Event) -> Void) {
+        lastLine = line
+        for byte in bytes { consume(byte, line: line, emit) }
+        if position == .inElement { append(0x0A) }
+    }
+
+    /// Reports an array left open at the end of the input.
+    mutating func finish(_ emit: (Event) -> Void) {
+        if position == .betweenElements || position == .inElement {
+            emit(
+                .malformed(
+                    line: position == .inElement ? elementLine : lastLine, expected: "the array to be closed by ']'"))
+        }
+        position = .failed
+    }
+
+    private mutating func consume(_ byte: UInt8, line: Int, _ emit: (Event) -> Void) {
+        let isSpace = byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
+        switch position {
+        case .failed:
+            return
+        case .beforeArray:
+            if isSpace { return }
+            if byte == UInt8(ascii: "[") {
+                position = .betweenElements
+            } else {
+                fail(line: line, expected: "a JSON array ('[')", emit)
+            }
+        case .afterArray:
+            if !isSpace { fail(line: line, expected: "nothing after the array's closing ']'", emit) }
+        case .betweenElements:
+            if isSpace || byte == UInt8(ascii: ",") { return }
+            if byte == UInt8(ascii: "]") {
+                position = .afterArray
+            } else if byte == UInt8(ascii: "{") {
+                position = .inElement
+                elementLine = line
+                depth = 1
+                buffer.removeAll(keepingCapacity: true)
+                tooDeep = false
+                tooLong = false
+                append(byte)
+            } else {
+                fail(line: line, expected: "an object ('{') for each row", emit)
+            }
+        case .inElement:
+            append(byte)
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                return
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                if depth > Self.maxDepth { tooDeep = true }
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 { completeElement(emit) }
+            default:
+                break
+            }
+        }
+    }
+
+    private mutating func completeElement(_ emit: (Event) -> Void) {
+        position = .betweenElements
+        if tooDeep {
+            emit(.tooDeep(line: elementLine))
+        } else if tooLong {
+            emit(.tooLong(line: elementLine))
+        } else {
+            emit(.element(buffer, line: elementLine))
+        }
+        buffer.removeAll(keepingCapacity: buffer.capacity <= 64 << 10)
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        guard !tooDeep, !tooLong else { return }
+        if buffer.count >= Self.maxElementLength {
+            tooLong = true
+            buffer.removeAll()
+            return
+        }
+        buffer.append(byte)
+    }
+
+    private mutating func fail(line: Int, expected: String, _ emit: (Event) -> Void) {
+        position = .failed
+        emit(.malformed(line: line, expected: expected))
+    }
+
+    /// Whether a JSON text nests deeper than ``maxDepth`` (brackets counted outside strings).
+    static func nestsTooDeeply(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                if depth > maxDepth { return true }
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            default: break
+            }
+        }
+        return false
+    }
+}

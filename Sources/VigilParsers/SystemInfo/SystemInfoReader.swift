@@ -1,0 +1,265 @@
+import VigilCore
+
+/// Reads Windows `systeminfo` reports, as printed (`Label:   value` lines) or as CSV (`systeminfo /fo csv`, a header
+/// then one row per host, more hosts appended with `/s HOST /fo csv /nh`), into hosts.
+///
+/// Read: host name, OS name, OS version (version, build, service pack), system type and the hotfix list
+/// (`[01]: KB5022502` continuation lines; `File 1` entries ignored). Labels are matched in English, German, French,
+/// Italian, Spanish, Russian and Chinese; for other languages the fields are found by their fixed order and form.
+/// Lines that are not valid UTF-8 (cmd.exe writes the OEM code page) are read as code page 850, or, after a Chinese
+/// GBK label, with replacement characters: the values read are ASCII either way.
+public struct SystemInfoReader: EvidenceReader {
+    public let format = EvidenceFormat(
+        id: "systeminfo",
+        name: "Windows systeminfo",
+        producedBy:
+            "systeminfo > %COMPUTERNAME%.systeminfo.txt   (or systeminfo /fo csv > systeminfo.csv; more hosts: systeminfo /s HOST /fo csv /nh >> systeminfo.csv)"
+    )
+
+    /// The longest line read.
+    static let maxLineLength = 64 << 10
+
+    public init() {}
+
+    public func recognises(_ sample: TextSample) -> Bool {
+        let lines = sample.lines(limit: 60)
+        guard let first = lines.first else { return false }
+        if first.hasPrefix("\"") { return Self.recognisesCSV(lines) }
+        var labelled = 0
+        var knownHost = false
+        var version = false
+        var architecture = false
+        for line in lines where line.first != " " {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let label = line[..<colon]
+            let value = line[line.index(after: colon)...].trimming(" \t")
+            if labelled == 0, SystemInfoField.named(label) == .hostName { knownHost = true }
+            if labelled == 2, WindowsVersion.systemInfo(value) != nil { version = true }
+            if SystemInfoRecord.isArchitecture(value) { architecture = true }
+            labelled += 1
+        }
+        return version && (knownHost || architecture)
+    }
+
+    /// Whether CSV lines start with a systeminfo header or row.
+    private static func recognisesCSV(_ lines: [Substring]) -> Bool {
+        let fields = lines[0].split(separator: ",", omittingEmptySubsequences: false).map { $0.trimming("\" ") }
+        guard fields.count >= 3 else { return false }
+        if SystemInfoField.named(fields[0]) == .hostName, SystemInfoField.named(fields[1]) == .osName { return true }
+        return WindowsVersion.systemInfo(fields[2]) != nil && fields.contains { SystemInfoRecord.isArchitecture($0) }
+    }
+
+    public func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment {
+        var fragment = EvidenceFragment(file: file)
+        var log = fragment.log
+        var hosts = HostCollector()
+        var text = SystemInfoTextState(file: file)
+        var csv: SystemInfoCSVState?
+        var decided = false
+        try LineReader(path: path, maxLineLength: Self.maxLineLength).forEachLine(progress: progress) { line in
+            if line.isOverlong {
+                log.reject(
+                    line: line.number, code: "systeminfo.line-too-long",
+                    "line longer than 64 KiB; expected 'Label: value'")
+                return
+            }
+            if !decided {
+                guard let first = line.bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+                decided = true
+                if first == UInt8(ascii: "\"") { csv = SystemInfoCSVState(file: file) }
+            }
+            if csv != nil {
+                csv?.consume(line, into: &hosts, log: &log)
+            } else {
+                text.consume(line, into: &hosts, log: &log)
+            }
+        }
+        if let csv {
+            csv.finish(log: &log)
+        } else {
+            text.finish(into: &hosts, log: &log)
+        }
+        fragment.hosts = hosts.hosts
+        fragment.log = log
+        return fragment
+    }
+
+    /// Adds a finished report to `hosts`, or rejects it.
+    static func complete(
+        _ record: SystemInfoRecord, file: String, into hosts: inout HostCollector, log: inout DiagnosticLog
+    ) {
+        guard let machine = record.machine(file: file) else {
+            log.reject(
+                line: record.line, code: "systeminfo.incomplete",
+                "expected a host name followed by the OS Name and OS Version fields (or the Hotfix(s) field)")
+            return
+        }
+        hosts.add(machine)
+        log.recordsRead += 1
+    }
+}
+
+/// Reading printed reports: a labelled line starts a field, indented lines continue it, and the host name label
+/// starts the next host's report.
+private struct SystemInfoTextState {
+    let file: String
+    var record: SystemInfoRecord?
+    /// The field the current line continues.
+    var current: SystemInfoField?
+    /// The label that starts a report in this file, when it is not a known host name label.
+    var startLabel: [UInt8]?
+    /// Whether the file's labels are GBK (Chinese cmd.exe).
+    var gbk = false
+
+    init(file: String) {
+        self.file = file
+    }
+
+    mutating func consume(_ line: LineReader.Line, into hosts: inout HostCollector, log: inout DiagnosticLog) {
+        let bytes = line.bytes
+        guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+        if bytes[0] == 0x20 || bytes[0] == 0x09 || first == UInt8(ascii: "[") {
+            continueField(bytes, line: line.number)
+            return
+        }
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {
+            current = nil
+            return
+        }
+        var labelBytes = Array(bytes[..<colon])
+        while labelBytes.last == 0x20 || labelBytes.last == 0x09 { labelBytes.removeLast() }
+        var known = SystemInfoField.named(gbk: labelBytes)
+        if known != nil { gbk = true }
+        let text = decode(bytes)
+        let colonIndex = text.firstIndex(of: ":") ?? text.endIndex
+        if known == nil { known = SystemInfoField.named(text[..<colonIndex]) }
+        let value = colonIndex < text.endIndex ? text[text.index(after: colonIndex)...].trimming(" \t\u{00A0}") : ""
+        let startsReport = known == .hostName || (known == nil && startLabel == labelBytes)
+        if startsReport || record == nil {
+            if let record { SystemInfoReader.complete(record, file: file, into: &hosts, log: &log) }
+            record = SystemInfoRecord(line: line.number)
+            if known != .hostName, startLabel == nil { startLabel = labelBytes }
+        }
+        guard var report = record else { return }
+        current = report.field(labelled: known, value: value)
+        if let current { report.set(current, value: value, line: line.number) }
+        report.fieldCount += 1
+        record = report
+    }
+
+    private mutating func continueField(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+        guard var report = record else { return }
+        let text = decode(bytes)
+        if current == .hotfixes {
+            report.addHotfix(text, line: line, file: file)
+        } else if current == nil, !report.hotfixesListed, SystemInfoRecord.hotfixKB(text) != nil {
+            // A KB list under an unknown label is the hotfix list.
+            current = .hotfixes
+            report.addHotfix(text, line: line, file: file)
+        }
+        record = report
+    }
+
+    private func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        gbk ? String(decoding: bytes, as: UTF8.self) : ConsoleText.decode(bytes)
+    }
+
+    mutating func finish(into hosts: inout HostCollector, log: inout DiagnosticLog) {
+        if let record { SystemInfoReader.complete(record, file: file, into: &hosts, log: &log) }
+        record = nil
+    }
+}
+
+/// Reading `systeminfo /fo csv`: an optional header naming the columns, then one row per host. Rows whose third field
+/// is not an OS version are headers (appended exports may repeat it).
+private struct SystemInfoCSVState {
+    let file: String
+    var records = CSVRecords()
+    var columns: [SystemInfoField: Int] = [
+        .hostName: SystemInfoField.hostName.position, .osName: SystemInfoField.osName.position,
+        .osVersion: SystemInfoField.osVersion.position,
+    ]
+    var rows = 0
+
+    init(file: String) {
+        self.file = file
+    }
+
+    mutating func consume(_ line: LineReader.Line, into hosts: inout HostCollector, log: inout DiagnosticLog) {
+        if line.bytes.isEmpty { return }
+        switch records.add(line.bytes, line: line.number) {
+        case .pending:
+            return
+        case .overlong(let start):
+            log.reject(line: start, code: "systeminfo.record-too-long", "row longer than 1 MiB; skipped")
+        case .record(let fields, let start):
+            if fields.count == 1, fields[0].trimming(" \t").isEmpty { return }
+            guard fields.count >= 3 else {
+                log.reject(
+                    line: start, code: "systeminfo.short-row", "expected at least Host Name, OS Name, OS Version")
+                return
+            }
+            if isHeader(fields) {
+                columns = Self.mapping(fields)
+                return
+            }
+            read(fields, line: start, into: &hosts, log: &log)
+            rows += 1
+        }
+    }
+
+    private func isHeader(_ fields: [String]) -> Bool {
+        let version = columns[.osVersion].flatMap { $0 < fields.count ? fields[$0] : nil } ?? fields[2]
+        if WindowsVersion.systemInfo(version) != nil { return false }
+        return rows == 0 || fields.prefix(3).contains { SystemInfoField.named($0) == .hostName }
+    }
+
+    private static func mapping(_ header: [String]) -> [SystemInfoField: Int] {
+        var columns: [SystemInfoField: Int] = [:]
+        for (index, name) in header.enumerated() {
+            if let field = SystemInfoField.named(name), columns[field] == nil { columns[field] = index }
+        }
+        for field in [SystemInfoField.hostName, .osName, .osVersion] where columns[field] == nil {
+            columns[field] = field.position
+        }
+        if columns[.hotfixes] == nil, header.count > SystemInfoField.hotfixes.position {
+            columns[.hotfixes] = SystemInfoField.hotfixes.position
+        }
+        return columns
+    }
+
+    private func read(_ fields: [String], line: Int, into hosts: inout HostCollector, log: inout DiagnosticLog) {
+        func value(_ field: SystemInfoField) -> String? {
+            columns[field].flatMap { $0 < fields.count ? fields[$0].trimming(" \t\u{00A0}") : nil }
+        }
+        var record = SystemInfoRecord(line: line)
+        for field in [SystemInfoField.hostName, .osName, .osVersion] {
+            if let text = value(field) { record.set(field, value: text, line: line) }
+        }
+        if record.osVersion == nil {
+            log.reject(line: line, code: "systeminfo.os-version", "expected an OS Version like '10.0.19045 … 19045'")
+            return
+        }
+        if let architecture = value(.systemType) ?? fields.first(where: { SystemInfoRecord.isArchitecture($0) }) {
+            record.set(.systemType, value: architecture, line: line)
+        }
+        // The hotfix list is one field: `N Hotfix(s) Installed.,[01]: KB…,[02]: KB…`.
+        var hotfixes = value(.hotfixes)
+        if hotfixes.map(Self.holdsKB) != true, let found = fields.first(where: Self.holdsKB) { hotfixes = found }
+        if let hotfixes {
+            record.set(.hotfixes, value: hotfixes, line: line)
+            for entry in hotfixes.split(separator: ",") { record.addHotfix(entry, line: line, file: file) }
+        }
+        SystemInfoReader.complete(record, file: file, into: &hosts, log: &log)
+    }
+
+    private static func holdsKB(_ field: String) -> Bool {
+        field.split(separator: ",").contains { SystemInfoRecord.hotfixKB($0) != nil }
+    }
+
+    func finish(log: inout DiagnosticLog) {
+        if records.isOpen {
+            log.reject(line: records.startLine, code: "systeminfo.unterminated", "a quoted field is never closed")
+        }
+    }
+}

@@ -1,0 +1,84 @@
+"""Derives Vigil's built-in advisory catalogue (Sources/VigilParsers/Resources/builtin-advisories.csv) from the WES-NG
+definitions (BSD 3-Clause, bitsadmin/wesng): every row for a few historically critical, wormable or mass-exploited
+Windows vulnerabilities, plus, for each affected product, one row per later update that WES-NG records as superseding
+a fixing update (directly or through a chain), so that hosts patched by a later monthly rollup or cumulative update
+are recognised as fixed without the full definitions. Those rows keep the vulnerability's CVE (the later update
+contains its fix), the later update's own release date and its real Supersedes value, and say so in the title.
+
+The Exploits column is left empty and Itanium, Windows RT and Server Core rows are left out, to keep the file small.
+
+usage: make-builtin-advisories.py CVEs_YYYYMMDD.csv > Sources/VigilParsers/Resources/builtin-advisories.csv
+"""
+import collections
+import csv
+import sys
+
+TARGETS = {
+    "CVE-2017-0143", "CVE-2017-0144", "CVE-2017-0145", "CVE-2017-0146", "CVE-2017-0147", "CVE-2017-0148",  # MS17-010
+    "CVE-2008-4250",  # MS08-067 (Conficker)
+    "CVE-2019-0708",  # BlueKeep
+    "CVE-2019-1181", "CVE-2019-1182",  # DejaBlue
+    "CVE-2020-0796",  # SMBGhost
+    "CVE-2020-1472",  # Zerologon
+}
+# Products Vigil does not recognise from an inventory (no Itanium; Server Core shares the full installation's fixes).
+SKIPPED_PRODUCTS = ("Itanium", "Server Core", "Windows RT")
+
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8", errors="replace")))
+header, rows = rows[0], rows[1:]
+
+
+def kbs(text):
+    return {part.strip() for part in text.replace(",", ";").split(";") if part.strip().isdigit()}
+
+
+supersedes = collections.defaultdict(set)  # (product, kb) -> kbs it supersedes
+latest = {}  # (product, kb) -> its latest DatePosted: a cumulative update is listed again under every old CVE it fixes
+for row in rows:
+    if not row[2]:
+        continue
+    key = (row[4], row[2])
+    supersedes[key] |= kbs(row[8])
+    latest[key] = max(latest.get(key, ""), row[0])
+superseded_by = collections.defaultdict(set)
+for (product, kb), olds in supersedes.items():
+    for old in olds:
+        superseded_by[(product, old)].add(kb)
+
+# One row per (CVE, KB, product), Supersedes united: WES-NG repeats rows under two titles, with and without Supersedes.
+merged = {}
+order = []
+
+
+def add(row):
+    key = (row[1], row[2], row[4])
+    if key in merged:
+        merged[key][8] = ";".join(sorted(kbs(merged[key][8]) | kbs(row[8])))
+    else:
+        merged[key] = row
+        order.append(key)
+
+
+for row in rows:
+    if row[1] not in TARGETS or any(word in row[4] for word in SKIPPED_PRODUCTS):
+        continue
+    add(row[:9] + [""])  # exploit links are not used, and would make the file large
+    if not row[2]:
+        continue
+    # Later updates containing this fix, by supersedence.
+    stack, later = [(row[4], row[2])], set()
+    while stack:
+        for newer in superseded_by[stack.pop()]:
+            if newer not in later:
+                later.add(newer)
+                stack.append((row[4], newer))
+    for newer in sorted(later):
+        posted = latest.get((row[4], newer))
+        if posted is not None:
+            add([posted, row[1], newer, "Later cumulative update containing the fix", row[4], row[5], row[6], row[7],
+                 ";".join(sorted(supersedes[(row[4], newer)])), ""])
+
+out = csv.writer(sys.stdout, quoting=csv.QUOTE_ALL, lineterminator="\n")
+out.writerow(header)
+for key in order:
+    out.writerow(merged[key])
