@@ -7,6 +7,11 @@ contains its fix), the later update's own release date and its real Supersedes v
 
 The Exploits column is left empty and Itanium, Windows RT and Server Core rows are left out, to keep the file small.
 
+WES-NG has no rows for Windows XP or Windows 8 (out of support when Microsoft's machine-readable data began), so the
+updates Microsoft published for them against these worms are added by hand from its bulletins (SUPPLEMENT below):
+KB4012598 (MS17-010, 13 May 2017, for XP, Server 2003 and Windows 8), KB958644 (MS08-067, 23 October 2008) and
+KB4500331 (BlueKeep, 14 May 2019, for XP and Server 2003). Their titles say so.
+
 usage: make-builtin-advisories.py CVEs_YYYYMMDD.csv > Sources/VigilParsers/Resources/builtin-advisories.csv
 """
 import collections
@@ -21,6 +26,21 @@ TARGETS = {
     "CVE-2020-0796",  # SMBGhost
     "CVE-2020-1472",  # Zerologon
 }
+XP_AND_2003 = [
+    "Windows XP Service Pack 3", "Windows XP Professional x64 Edition Service Pack 2",
+    "Windows Server 2003 Service Pack 2", "Windows Server 2003 x64 Edition Service Pack 2",
+]
+WINDOWS_8 = ["Windows 8 for 32-bit Systems", "Windows 8 for x64-based Systems"]
+MS17_010 = ["CVE-2017-0143", "CVE-2017-0144", "CVE-2017-0145", "CVE-2017-0146", "CVE-2017-0147", "CVE-2017-0148"]
+SUPPLEMENT = (
+    [("20170513", cve, "4012598", "Customer guidance for WannaCrypt attacks (MS17-010 for out-of-support Windows; added by Vigil from Microsoft's bulletin)", product)
+     for cve in MS17_010 for product in XP_AND_2003 + WINDOWS_8]
+    + [("20081023", "CVE-2008-4250", "958644", "Vulnerability in Server Service (MS08-067; added by Vigil from Microsoft's bulletin)", product)
+       for product in XP_AND_2003]
+    + [("20190514", "CVE-2019-0708", "4500331", "Remote Desktop Services Remote Code Execution (BlueKeep, for out-of-support Windows; added by Vigil from Microsoft's bulletin)", product)
+       for product in XP_AND_2003]
+)
+
 # Products Vigil does not recognise from an inventory (no Itanium; Server Core shares the full installation's fixes).
 SKIPPED_PRODUCTS = ("Itanium", "Server Core", "Windows RT")
 
@@ -77,6 +97,9 @@ for row in rows:
         if posted is not None:
             add([posted, row[1], newer, "Later cumulative update containing the fix", row[4], row[5], row[6], row[7],
                  ";".join(sorted(supersedes[(row[4], newer)])), ""])
+
+for date, cve, kb, title, product in SUPPLEMENT:
+    add([date, cve, kb, title, product, "", "Critical", "Remote Code Execution", "", ""])
 
 out = csv.writer(sys.stdout, quoting=csv.QUOTE_ALL, lineterminator="\n")
 out.writerow(header)

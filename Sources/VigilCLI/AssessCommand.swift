@@ -53,6 +53,19 @@ struct AssessCommand: AsyncParsableCommand {
     var breachIndex: String?
 
     @Option(
+        help: ArgumentHelp(
+            "An advisory database built with `vigil advisories import` (overrides the manifest's reference: advisories:). Vigil's built-in catalogue of critical Windows advisories is always used too.",
+            valueName: "db"))
+    var advisories: String?
+
+    @Flag(
+        name: .customLong("all-missing-updates"),
+        help:
+            "List every missing advisory of each host in assessment.json (facts.listed), not only the worst 20; large for big estates."
+    )
+    var allMissingUpdates = false
+
+    @Option(
         name: .customLong("wordlist"),
         help: ArgumentHelp("An extra password word list, one word per line; repeat for several.", valueName: "file"))
     var wordlists: [String] = []
@@ -95,7 +108,8 @@ struct AssessCommand: AsyncParsableCommand {
                 options: .init(
                     asOf: try asOf.date(), staleDays: staleDays, excluding: [outURL], breachIndex: breachIndex,
                     wordlists: wordlists,
-                    guessing: guessing.flatMap(GuessingRules.Level.init(rawValue:)))
+                    guessing: guessing.flatMap(GuessingRules.Level.init(rawValue:)), advisories: advisories,
+                    listAllMissingUpdates: allMissingUpdates)
             ) { event in
                 switch event {
                 case .reading(let file, let read, let total):
@@ -122,6 +136,10 @@ struct AssessCommand: AsyncParsableCommand {
             progress.clear()
             Terminal.error("vigil: \(error)")
             throw VigilExit.dataError
+        } catch let error as AdvisoryDatabaseError {
+            progress.clear()
+            Terminal.error("vigil: \(error)")
+            throw FileManager.default.fileExists(atPath: error.path) ? VigilExit.dataError : VigilExit.noInput
         }
         progress.clear()
 

@@ -25,6 +25,7 @@ public struct VigilCommand: AsyncParsableCommand {
         version: ToolIdentity.current.version,
         subcommands: [
             AssessCommand.self, ScanCommand.self, DemoCommand.self, InspectCommand.self, CorpusCommand.self,
+            AdvisoriesCommand.self,
             GenerateCommand.self, GenerateShareCommand.self, RulesCommand.self, FormatsCommand.self,
         ]
     )

@@ -25,6 +25,8 @@ public struct AssessmentEngine: Sendable {
         public var guessing: GuessingRules.Level?
         /// An advisory database (`vigil advisories import`), overriding the manifest's `reference: advisories:`.
         public var advisories: String?
+        /// List every missing advisory per host in update findings.
+        public var listAllMissingUpdates: Bool
 
         public init(
             asOf: Date,
@@ -34,7 +36,8 @@ public struct AssessmentEngine: Sendable {
             breachIndex: String? = nil,
             wordlists: [String] = [],
             guessing: GuessingRules.Level? = nil,
-            advisories: String? = nil
+            advisories: String? = nil,
+            listAllMissingUpdates: Bool = false
         ) {
             self.asOf = asOf
             self.organisation = organisation
@@ -44,6 +47,7 @@ public struct AssessmentEngine: Sendable {
             self.wordlists = wordlists
             self.guessing = guessing
             self.advisories = advisories
+            self.listAllMissingUpdates = listAllMissingUpdates
         }
     }
 
@@ -72,7 +76,8 @@ public struct AssessmentEngine: Sendable {
         let bundle = try EvidenceBundle(directory: directory, excluding: options.excluding)
         let evidence = try await collect(bundle, organisation: options.organisation, asOf: options.asOf, events: events)
         let settings = AnalysisSettings(
-            staleDays: options.staleDays ?? bundle.manifest.staleDays ?? AnalysisSettings.defaultStaleDays)
+            staleDays: options.staleDays ?? bundle.manifest.staleDays ?? AnalysisSettings.defaultStaleDays,
+            listAllMissingUpdates: options.listAllMissingUpdates)
         let reference = try ReferenceLoader.load(bundle: bundle, options: options, estate: evidence.estate)
         let started = ContinuousClock.now
         let context = AnalysisContext(

@@ -115,23 +115,29 @@ public struct HTMLReportRenderer: Sendable {
     private func hostsAtRisk(_ assessment: Assessment, into page: inout HTMLPage) {
         let byHost = Dictionary(grouping: assessment.findings.filter { $0.subject.kind == .host }, by: \.subject)
         guard !byHost.isEmpty else { return }
-        func exposure(_ findings: [Finding]) -> Int { findings.compactMap { $0.facts["daysExposed"].flatMap(Int.init) }.max() ?? 0 }
-        let ranked = byHost.map { (subject: $0.key, findings: $0.value, worst: $0.value.map(\.severity).max()!, days: exposure($0.value)) }
-            .sorted { lhs, rhs in
-                if lhs.worst != rhs.worst { return lhs.worst > rhs.worst }
-                if lhs.days != rhs.days { return lhs.days > rhs.days }
-                return lhs.subject < rhs.subject
-            }
+        func exposure(_ findings: [Finding]) -> Int {
+            findings.compactMap { $0.facts["daysExposed"].flatMap(Int.init) }.max() ?? 0
+        }
+        let ranked = byHost.map {
+            (subject: $0.key, findings: $0.value, worst: $0.value.map(\.severity).max()!, days: exposure($0.value))
+        }
+        .sorted { lhs, rhs in
+            if lhs.worst != rhs.worst { return lhs.worst > rhs.worst }
+            if lhs.days != rhs.days { return lhs.days > rhs.days }
+            return lhs.subject < rhs.subject
+        }
         let limit = 25
         page.raw("<section id=\"hosts\"><h2>Hosts at most risk</h2>")
         page.raw(
             "<p>\(Wording.count(byHost.count, "host")) \(byHost.count == 1 ? "has" : "have") findings; the worst \(min(limit, byHost.count)) are below, known exploited vulnerabilities and the longest exposure first. Every host is in findings.csv.</p>"
         )
-        page.raw("<table><thead><tr><th>Host</th><th>Worst</th><th>Exposed for</th><th>Problems</th></tr></thead><tbody>")
+        page.raw(
+            "<table><thead><tr><th>Host</th><th>Worst</th><th>Exposed for</th><th>Problems</th></tr></thead><tbody>")
         for entry in ranked.prefix(limit) {
             let problems = entry.findings.sorted(by: Finding.reportOrder).map { finding in
                 let count = finding.facts["vulnerabilities"].map { " (\(escape($0)))" } ?? ""
-                return "<a href=\"#\(finding.rule.rawValue)\">\(escape(RuleCatalogue.rule(finding.rule).title))</a>\(count)"
+                return
+                    "<a href=\"#\(finding.rule.rawValue)\">\(escape(RuleCatalogue.rule(finding.rule).title))</a>\(count)"
             }
             page.raw(
                 "<tr><td>\(escape(entry.subject.name))</td><td><span class=\"badge \(entry.worst.rawValue)\">\(entry.worst.label)</span></td><td>\(entry.days > 0 ? Wording.count(entry.days, "day") : "")</td><td>\(problems.joined(separator: "; "))</td></tr>"

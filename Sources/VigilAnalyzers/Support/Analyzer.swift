@@ -71,12 +71,16 @@ public struct AnalysisContext: Sendable {
 public struct AnalysisSettings: Sendable, Hashable {
     /// Days without logon after which an enabled account is stale.
     public var staleDays: Int
+    /// Whether update findings list every missing advisory (`facts["listed"]`), not only the worst twenty: for
+    /// comparing with other tools; large for big estates.
+    public var listAllMissingUpdates: Bool
 
     /// The default staleness threshold: 90 days, the usual review period for inactive accounts.
     public static let defaultStaleDays = 90
 
-    public init(staleDays: Int = AnalysisSettings.defaultStaleDays) {
+    public init(staleDays: Int = AnalysisSettings.defaultStaleDays, listAllMissingUpdates: Bool = false) {
         self.staleDays = staleDays
+        self.listAllMissingUpdates = listAllMissingUpdates
     }
 }
 

@@ -37,7 +37,6 @@ public struct AdvisoryIndex: Sendable {
     /// Advisories that only say a CVE is exploited (KEV), joined into the others.
     public let exploitationOnly: Int
 
-
     public init(_ sources: [Advisory]) {
         var exploitation: [String: Exploitation] = [:]
         var merged: [String: Advisory] = [:]
@@ -58,9 +57,10 @@ public struct AdvisoryIndex: Sendable {
         var advisories = merged.values.sorted { $0.id < $1.id }
         for index in advisories.indices where advisories[index].exploitation == nil {
             let advisory = advisories[index]
-            advisories[index].exploitation = (advisory.cves + [advisory.id]).lazy.compactMap {
-                exploitation[$0.uppercased()]
-            }.first
+            advisories[index].exploitation =
+                (advisory.cves + [advisory.id]).lazy.compactMap {
+                    exploitation[$0.uppercased()]
+                }.first
         }
         self.advisories = advisories
         self.exploitationOnly = exploitationOnly
@@ -80,7 +80,7 @@ public struct AdvisoryIndex: Sendable {
                     if !entry.kbs.contains(kb) { entry.kbs.append(kb) }
                     known.insert(kb)
                     productKBs[product, default: [:]][kb, default: false] =
-                        productKBs[product]?[kb] == true || advisory.id.hasPrefix("CVE-")
+                        productKBs[product]?[kb] == true || advisory.id.hasPrefix("CVE-") || !advisory.cves.isEmpty
                     if fix.kind?.localizedCaseInsensitiveContains("security only") == true { securityOnly.insert(kb) }
                     let older = fix.supersedes.compactMap(Self.number)
                     if !older.isEmpty {

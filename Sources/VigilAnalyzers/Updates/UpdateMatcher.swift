@@ -13,7 +13,8 @@ struct HostUpdateState: Sendable {
     var fixed = 0
     /// Of those, how many were decided by the order of cumulative updates (the supersedence chain was broken).
     var fixedByReleaseOrder = 0
-    /// Why the host's state could not be decided, when it could not.
+    /// Why the host's state could not be decided, when it could not. When the advisory data is older than the host's
+    /// updates, ``missing`` keeps what the data alone would call missing, for the finding to mention.
     var unknownReason: String?
 }
 
@@ -69,17 +70,18 @@ struct UpdateMatcher {
         }
         let installed = Array(Set(host.installedUpdates.compactMap { AdvisoryIndex.number($0.kb) })).sorted()
         let signature = Signature(product: product, installed: installed, build: build, listed: host.updatesListed)
-        if let known = memo[signature] { return known }
-        var state = decide(release: release, product: product, installed: installed, build: build, listed: host.updatesListed)
-        state.release = release
+        // The release is set after the memo: hosts of one product and patch level can still differ in edition
+        // (LTSB against semi-annual servicing), which decides support, not updates.
+        var state =
+            memo[signature]
+            ?? decide(product: product, installed: installed, build: build, listed: host.updatesListed)
         memo[signature] = state
+        state.release = release
         return state
     }
 
-    private func decide(
-        release: WindowsRelease, product: String, installed: [UInt32], build: BuildNumber?, listed: Bool
-    ) -> HostUpdateState {
-        var state = HostUpdateState(release: release, product: product)
+    private func decide(product: String, installed: [UInt32], build: BuildNumber?, listed: Bool) -> HostUpdateState {
+        var state = HostUpdateState(product: product)
         let key = product.lowercased()
         let covered = index.covered(by: installed)
         let cumulative = Set(index.cumulative[key] ?? [])
@@ -95,14 +97,16 @@ struct UpdateMatcher {
             {
                 state.fixed += 1
                 state.fixedByReleaseOrder += 1
-            } else if listed ? entry.kbs.isEmpty : !entry.fixedBuilds.contains(where: { $0.build == build?.build }) {
+            } else if !Self.decidable(entry, build: build, listed: listed) {
                 undecided += 1
             } else {
-                state.missing.append(MissingFix(advisory: entry.advisory, fixingKBs: entry.kbs, fixedBuilds: entry.fixedBuilds))
+                state.missing.append(
+                    MissingFix(advisory: entry.advisory, fixingKBs: entry.kbs, fixedBuilds: entry.fixedBuilds))
             }
         }
         if state.missing.isEmpty, state.fixed == 0, undecided > 0 {
-            state.unknownReason = "the advisory data gives no update or build that the host's evidence can be compared with"
+            state.unknownReason =
+                "the advisory data gives no update or build that the host's evidence can be compared with"
         } else if !state.missing.isEmpty, listed {
             let newest = index.newestKnown[key] ?? 0
             if let unknown = installed.first(where: { $0 > newest && !index.known.contains($0) }) {
@@ -113,6 +117,13 @@ struct UpdateMatcher {
         return state
     }
 
+    /// Whether the host's evidence can show an advisory missing: a fixed build of the host's build, with the host's
+    /// revision known, or fixing updates to look for in a list of installed updates.
+    private static func decidable(_ entry: AdvisoryIndex.ProductAdvisory, build: BuildNumber?, listed: Bool) -> Bool {
+        if let build, entry.fixedBuilds.contains(where: { $0.build == build.build }) { return true }
+        return listed && !entry.kbs.isEmpty
+    }
+
     /// The proof that `fix` is missing on a host, in plain words.
     func proof(_ fix: MissingFix, host: Machine, product: String) -> String {
         var parts: [String] = []
@@ -121,7 +132,9 @@ struct UpdateMatcher {
             let later = index.supersedingCount(fix.fixingKBs)
             parts.append(
                 "fixed by \(kbs)\(fix.fixingKBs.count > 6 ? " and \(fix.fixingKBs.count - 6) more" : "")"
-                    + (later > 0 ? " or any of \(later) later updates that supersede them" : ""))
+                    + (later > 0
+                        ? " or \(later == 1 ? "the later update" : "any of \(Wording.number(later)) later updates") that supersede\(later == 1 ? "s" : "") them"
+                        : ""))
         }
         if !fix.fixedBuilds.isEmpty {
             let builds = fix.fixedBuilds.sorted().prefix(3).map { "\($0.build).\($0.revision)" }.joined(separator: ", ")

@@ -1,5 +1,5 @@
-public import VigilCore
 import Foundation
+public import VigilCore
 
 /// Missing security updates: each host's inventory (installed updates, build revision) against the advisories the
 /// bundle, the imported advisory database and Vigil's built-in catalogue hold, without supersedence false positives;
@@ -32,24 +32,41 @@ public struct UpdatesAnalyzer: Analyzer {
             findings += lifecycleFindings(host, state: state, context: context, tally: &tally)
             if let reason = state.unknownReason {
                 tally.unknown += 1
-                findings.append(
-                    Finding(
-                        rule: .updateStateUnknown, subject: Self.subject(host),
-                        detail: "Whether \(host.name) is up to date cannot be decided: \(reason).",
-                        evidence: host.sources, facts: ["reason": reason]))
+                findings.append(unknownFinding(host, reason: reason, state: state, index: index))
                 continue
             }
             tally.decided += 1
             tally.fixedByReleaseOrder += state.fixedByReleaseOrder
-            findings += missingFindings(host, state: state, index: index, matcher: matcher, context: context, tally: &tally)
+            findings += missingFindings(
+                host, state: state, index: index, matcher: matcher, context: context, tally: &tally)
         }
         return AnalyzerOutput(
             findings: findings, metrics: tally.metrics(hosts: hosts.count),
             coverage: [coverage(hosts: hosts.count, tally: tally, index: index, context: context)],
-            headlines: tally.headlines(hosts: hosts.count), tables: [advisoryTable(tally, index: index, context: context)])
+            headlines: tally.headlines(hosts: hosts.count),
+            tables: [advisoryTable(tally, index: index, context: context)])
     }
 
     // MARK: Per host
+
+    /// The host cannot be decided; when the advisory data is only older than its updates, say what the data alone
+    /// would call missing (raised to high when that includes exploited vulnerabilities), so that it is not hidden.
+    private func unknownFinding(_ host: Machine, reason: String, state: HostUpdateState, index: AdvisoryIndex)
+        -> Finding
+    {
+        var detail = "Whether \(host.name) is up to date cannot be decided: \(reason)."
+        var facts = ["reason": reason]
+        let exploited = state.missing.filter { index.advisories[$0.advisory].exploitation != nil }
+        if !state.missing.isEmpty {
+            facts["possiblyMissing"] = String(state.missing.count)
+            facts["possiblyMissingExploited"] = String(exploited.count)
+            detail +=
+                " The advisory data alone would call \(Wording.count(state.missing.count, "vulnerability", plural: "vulnerabilities")) unfixed\(exploited.isEmpty ? "" : ", \(Wording.number(exploited.count)) of them known to be exploited (\(exploited.prefix(3).map { index.advisories[$0.advisory].id }.joined(separator: ", ")))"), unless its newer updates contain the fixes."
+        }
+        return Finding(
+            rule: .updateStateUnknown, severity: exploited.isEmpty ? nil : .high, subject: Self.subject(host),
+            detail: detail, evidence: host.sources, facts: facts)
+    }
 
     private func lifecycleFindings(
         _ host: Machine, state: HostUpdateState, context: AnalysisContext, tally: inout Tally
@@ -61,11 +78,14 @@ public struct UpdatesAnalyzer: Analyzer {
             let days = context.daysSince(end)
             findings.append(
                 Finding(
-                    rule: .unsupportedSystem, severity: release.isLegacy ? .critical : .high, subject: Self.subject(host),
+                    rule: .unsupportedSystem, severity: release.isLegacy ? .critical : .high,
+                    subject: Self.subject(host),
                     detail:
                         "\(host.name) runs \(release.name), whose support ended on \(CivilDate.string(end)) (\(Wording.count(days, "day")) ago): it gets no security updates unless enrolled in Extended Security Updates.",
                     evidence: [host.operatingSystemSource ?? host.sources.first].compactMap { $0 },
-                    facts: ["release": release.name, "endOfSupport": CivilDate.string(end), "daysUnsupported": String(days)]
+                    facts: [
+                        "release": release.name, "endOfSupport": CivilDate.string(end), "daysUnsupported": String(days),
+                    ]
                 ))
         }
         if host.smbVersion1Enabled == true {
@@ -100,8 +120,6 @@ public struct UpdatesAnalyzer: Analyzer {
                 other.append(fix)
             }
         }
-        let oldest = state.missing.compactMap { index.advisories[$0.advisory].published }.min()
-        let exposedDays = oldest.map(context.daysSince) ?? 0
         if !exploited.isEmpty { tally.exploited += 1 }
         if !exploited.isEmpty || !overdue.isEmpty {
             tally.overdue += 1
@@ -110,12 +128,13 @@ public struct UpdatesAnalyzer: Analyzer {
             tally.overdueYears[years, default: 0] += 1
         }
         var findings: [Finding] = []
-        for (rule, fixes) in [(RuleID.updateMissingExploited, exploited), (.updateOverdue, overdue), (.updateMissing, other)]
+        for (rule, fixes) in [
+            (RuleID.updateMissingExploited, exploited), (.updateOverdue, overdue), (.updateMissing, other),
+        ]
         where !fixes.isEmpty {
             findings.append(
                 finding(
-                    rule, host: host, fixes: fixes, product: product, index: index, matcher: matcher, context: context,
-                    exposedDays: exposedDays))
+                    rule, host: host, fixes: fixes, product: product, index: index, matcher: matcher, context: context))
         }
         return findings
     }
@@ -123,7 +142,7 @@ public struct UpdatesAnalyzer: Analyzer {
     /// One finding for the advisories of one rule a host misses: the worst first, the proof of the first three.
     private func finding(
         _ rule: RuleID, host: Machine, fixes: [MissingFix], product: String, index: AdvisoryIndex,
-        matcher: UpdateMatcher, context: AnalysisContext, exposedDays: Int
+        matcher: UpdateMatcher, context: AnalysisContext
     ) -> Finding {
         let ordered = fixes.sorted { Self.priority(index.advisories[$0.advisory], index.advisories[$1.advisory]) }
         let advisories = ordered.map { index.advisories[$0.advisory] }
@@ -138,7 +157,8 @@ public struct UpdatesAnalyzer: Analyzer {
         }
         var facts: [String: String] = [
             "vulnerabilities": String(advisories.count),
-            "listed": advisories.prefix(Self.listed).map(\.id).joined(separator: ","),
+            "listed": advisories.prefix(context.settings.listAllMissingUpdates ? .max : Self.listed).map(\.id).joined(
+                separator: ","),
             "product": product,
         ]
         if let days { facts["daysExposed"] = String(days) }
@@ -148,7 +168,8 @@ public struct UpdatesAnalyzer: Analyzer {
                 facts["kevDueDate"] = CivilDate.string(due)
                 detail +=
                     due < context.asOf
-                    ? "; CISA's remediation due date passed on \(CivilDate.string(due))" : "; CISA's due date is \(CivilDate.string(due))"
+                    ? "; CISA's remediation due date passed on \(CivilDate.string(due))"
+                    : "; CISA's due date is \(CivilDate.string(due))"
             }
             if advisories.contains(where: { $0.exploitation?.knownRansomwareUse == true }) {
                 facts["ransomware"] = "known"
@@ -160,12 +181,13 @@ public struct UpdatesAnalyzer: Analyzer {
             detail += ". Installing \(install) (or a later cumulative update) fixes the newest of them"
         }
         for (position, fix) in ordered.prefix(3).enumerated() {
-            facts["proof\(position + 1)"] = "\(index.advisories[fix.advisory].id): " + matcher.proof(fix, host: host, product: product)
+            facts["proof\(position + 1)"] =
+                "\(index.advisories[fix.advisory].id): " + matcher.proof(fix, host: host, product: product)
         }
-        let evidence = [host.operatingSystemSource].compactMap { $0 } + Array(host.installedUpdates.prefix(1).map(\.source))
-        let severity: Severity? = advisories.contains { $0.exploitation?.knownRansomwareUse == true } ? .critical : nil
+        let evidence =
+            [host.operatingSystemSource].compactMap { $0 } + Array(host.installedUpdates.prefix(1).map(\.source))
         return Finding(
-            rule: rule, severity: severity, subject: Self.subject(host), detail: detail + ".",
+            rule: rule, subject: Self.subject(host), detail: detail + ".",
             evidence: evidence.isEmpty ? host.sources : evidence, facts: facts)
     }
 
@@ -177,7 +199,7 @@ public struct UpdatesAnalyzer: Analyzer {
     /// Critical or high risk: CVSS 7 or more, or rated Critical or Important by the vendor (Microsoft's "Important"
     /// covers most CVSS 7 to 8.8 vulnerabilities).
     static func isHighRisk(_ advisory: Advisory) -> Bool {
-        if let score = advisory.cvssScore { return score >= 7 }
+        if let score = advisory.cvssScore, score >= 7 { return true }
         let rating = advisory.vendorSeverity?.lowercased() ?? ""
         return rating == "critical" || rating == "important" || rating == "high"
     }
@@ -188,7 +210,9 @@ public struct UpdatesAnalyzer: Analyzer {
         let left = rank(lhs)
         let right = rank(rhs)
         if left != right { return left > right }
-        if lhs.published != rhs.published { return (lhs.published ?? .distantFuture) < (rhs.published ?? .distantFuture) }
+        if lhs.published != rhs.published {
+            return (lhs.published ?? .distantFuture) < (rhs.published ?? .distantFuture)
+        }
         return lhs.id < rhs.id
     }
 
@@ -214,8 +238,13 @@ public struct UpdatesAnalyzer: Analyzer {
             "\(Wording.count(hosts, "host")) inventoried, \(Wording.number(tally.decided)) decided against \(Wording.count(index.advisories.count, "advisory", plural: "advisories"))"
         let sources = context.reference.advisorySources + (context.estate.advisories.isEmpty ? [] : ["the bundle"])
         if !sources.isEmpty { basis += " (\(sources.joined(separator: ", ")))" }
-        if index.exploitationOnly > 0 { basis += " and \(Wording.count(index.exploitationOnly, "known-exploited entry", plural: "known-exploited entries"))" }
-        if tally.unknown > 0 { basis += "; \(Wording.number(tally.unknown)) could not be decided (see VGL-UPD-UNKNOWN)" }
+        if index.exploitationOnly > 0 {
+            basis +=
+                " and \(Wording.count(index.exploitationOnly, "known-exploited entry", plural: "known-exploited entries"))"
+        }
+        if tally.unknown > 0 {
+            basis += "; \(Wording.number(tally.unknown)) could not be decided (see VGL-UPD-UNKNOWN)"
+        }
         return Coverage(area: .updates, status: tally.unknown == 0 ? .assessed : .partial, basis: basis)
     }
 
@@ -230,18 +259,23 @@ public struct UpdatesAnalyzer: Analyzer {
             let advisory = index.advisories[entry.key]
             let released = advisory.published.map(CivilDate.string) ?? "unknown"
             let age = advisory.published.map { Wording.count(context.daysSince($0), "day") } ?? ""
-            let kev = advisory.exploitation.map { exploited in
-                "yes" + (exploited.dueDate.map { ", due \(CivilDate.string($0))" } ?? "")
-                    + (exploited.knownRansomwareUse ? ", ransomware" : "")
-            } ?? "no"
+            let kev =
+                advisory.exploitation.map { exploited in
+                    "yes" + (exploited.dueDate.map { ", due \(CivilDate.string($0))" } ?? "")
+                        + (exploited.knownRansomwareUse ? ", ransomware" : "")
+                } ?? "no"
             let severity = advisory.cvssScore.map { String(format: "%.1f", $0) } ?? advisory.vendorSeverity ?? ""
             return [advisory.id, advisory.title, Wording.number(entry.value), kev, released, age, severity]
         }
         return SummaryTable(
             id: "updates.advisories", area: .updates, title: "Advisories missing across hosts",
-            columns: ["Advisory", "Title", "Hosts missing it", "Known exploited", "Fix released", "Exposed for", "Severity"],
+            columns: [
+                "Advisory", "Title", "Hosts missing it", "Known exploited", "Fix released", "Exposed for", "Severity",
+            ],
             rows: rows,
-            note: ordered.count > Self.tableRows ? "\(Wording.count(ordered.count - Self.tableRows, "more advisory", plural: "more advisories")) not shown" : nil)
+            note: ordered.count > Self.tableRows
+                ? "\(Wording.count(ordered.count - Self.tableRows, "more advisory", plural: "more advisories")) not shown"
+                : nil)
     }
 }
 
@@ -263,7 +297,9 @@ private struct Tally {
     func metrics(hosts: Int) -> [Metric] {
         [
             Metric(id: "updates.hosts", label: "Hosts inventoried", value: hosts),
-            Metric(id: "updates.hosts-decided", label: "Hosts whose update state was decided", value: decided, total: hosts),
+            Metric(
+                id: "updates.hosts-decided", label: "Hosts whose update state was decided", value: decided, total: hosts
+            ),
             Metric(
                 id: "updates.hosts-missing-exploited", label: "Hosts missing fixes for known exploited vulnerabilities",
                 value: exploited, total: hosts),
@@ -274,8 +310,10 @@ private struct Tally {
                 id: "updates.hosts-unsupported", label: "Hosts on an unsupported operating system", value: unsupported,
                 total: hosts),
             Metric(id: "updates.hosts-smb1", label: "Hosts with SMBv1 enabled", value: smb1, total: hosts),
-            Metric(id: "updates.hosts-unknown", label: "Hosts whose update state is unknown", value: unknown, total: hosts),
-            Metric(id: "updates.advisories-missing", label: "Distinct advisories missing somewhere", value: missing.count),
+            Metric(
+                id: "updates.hosts-unknown", label: "Hosts whose update state is unknown", value: unknown, total: hosts),
+            Metric(
+                id: "updates.advisories-missing", label: "Distinct advisories missing somewhere", value: missing.count),
         ]
     }
 
@@ -287,20 +325,24 @@ private struct Tally {
             if years >= 1 {
                 text =
                     "\(Wording.count(atLeast, "host")) of \(Wording.number(hosts)) \(atLeast == 1 ? "misses" : "miss") critical or high security updates released more than \(Wording.count(years, "year")) ago"
-                if overdue > atLeast { text += "; \(Wording.number(overdue)) miss such updates for more than 14 days" }
+                if overdue > atLeast {
+                    text += "; \(Wording.number(overdue)) miss such updates for more than 14 days"
+                }
             } else {
                 text =
                     "\(Wording.count(overdue, "host")) of \(Wording.number(hosts)) \(overdue == 1 ? "misses" : "miss") critical or high security updates released more than 14 days ago"
             }
             if exploited > 0 {
-                text += "; \(Wording.number(exploited)) lack fixes for vulnerabilities being exploited"
+                text +=
+                    "; \(Wording.number(exploited)) \(exploited == 1 ? "lacks" : "lack") fixes for vulnerabilities being exploited"
             }
             headlines.append(Headline(area: .updates, text: text + ".", severity: exploited > 0 ? .critical : .high))
         } else if decided > 0 {
             headlines.append(
                 Headline(
                     area: .updates,
-                    text: "No host misses a critical or high security update released more than 14 days ago (\(Wording.count(decided, "host")) decided).",
+                    text:
+                        "No host misses a critical or high security update released more than 14 days ago (\(Wording.count(decided, "host")) decided).",
                     severity: nil))
         }
         if unsupported > 0 {
@@ -313,7 +355,9 @@ private struct Tally {
         }
         if smb1 > 0 {
             headlines.append(
-                Headline(area: .updates, text: "\(Wording.count(smb1, "host")) \(smb1 == 1 ? "has" : "have") SMBv1 enabled.", severity: .high))
+                Headline(
+                    area: .updates, text: "\(Wording.count(smb1, "host")) \(smb1 == 1 ? "has" : "have") SMBv1 enabled.",
+                    severity: .high))
         }
         if unknown > 0 {
             headlines.append(

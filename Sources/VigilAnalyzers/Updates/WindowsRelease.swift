@@ -64,7 +64,7 @@ public struct WindowsRelease: Sendable, Hashable {
             if server { return legacy("Windows Server 2012 R2", ["Windows Server 2012 R2"], support: (2023, 10, 10)) }
             return legacy("Windows 8.1", ["Windows 8.1 for \(architecture.phrase) systems"], support: (2023, 1, 10))
         case (10, 0):
-            let longTerm = ["LTSB", "LTSC"].contains { system.name.localizedCaseInsensitiveContains($0) }
+            let longTerm = ["LTSB", "LTSC"].first { system.name.localizedCaseInsensitiveContains($0) }
             return windows10Family(build: build, server: server, longTerm: longTerm, architecture: architecture)
         default:
             return nil
@@ -99,7 +99,7 @@ public struct WindowsRelease: Sendable, Hashable {
 
     /// Windows 10, 11 and Server 2016 onwards, by build number; the long-term servicing editions (LTSB, LTSC) have
     /// their own end dates.
-    private static func windows10Family(build: Int, server: Bool, longTerm: Bool, architecture: Architecture)
+    private static func windows10Family(build: Int, server: Bool, longTerm: String?, architecture: Architecture)
         -> WindowsRelease?
     {
         if server {
@@ -130,14 +130,14 @@ public struct WindowsRelease: Sendable, Hashable {
             26100: (2029, 10, 9),
         ]
         guard let (version, semiAnnualSupport) = releases[build] else { return nil }
-        let support = longTerm ? longTermSupport[build] ?? semiAnnualSupport : semiAnnualSupport
+        let support = longTerm != nil ? longTermSupport[build] ?? semiAnnualSupport : semiAnnualSupport
         let family = windows11 ? "Windows 11" : "Windows 10"
         let bits = "for \(architecture.phrase) Systems"
         var products = version.isEmpty ? ["\(family) \(bits)"] : ["\(family) Version \(version) \(bits)"]
         if windows11, version == "21H2" { products.append("Windows 11 \(bits)") }
         let name = version.isEmpty ? family : "\(family) \(version)"
         return WindowsRelease(
-            name: longTerm ? name + " LTSC" : name, productNames: products,
+            name: longTerm.map { "\(name) \($0)" } ?? name, productNames: products,
             endOfSupport: CivilDate.date(year: support.0, month: support.1, day: support.2), isLegacy: false)
     }
 }

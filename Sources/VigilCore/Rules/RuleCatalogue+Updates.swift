@@ -71,7 +71,8 @@ extension RuleCatalogue {
             area: .updates,
             title: "SMBv1 enabled",
             severity: .high,
-            summary: "The host has the SMB 1.0 server feature enabled (osquery windows_optional_features, or the inventory).",
+            summary:
+                "The host has the SMB 1.0 server feature enabled (osquery windows_optional_features, or the inventory).",
             rationale:
                 "SMBv1 is the protocol WannaCry and NotPetya spread through. Microsoft deprecated it in 2014; nothing current needs it, and keeping it enabled leaves a worm's way in even after patching.",
             remediation:
@@ -89,7 +90,8 @@ extension RuleCatalogue {
             severity: .low,
             summary:
                 "The evidence does not say whether the host is up to date: it lists no installed updates and no build revision, its Windows version is not recognised, or it has updates newer than the advisory data knows.",
-            rationale: "A host that cannot be shown to be patched is not patched as far as assurance goes. Absence of evidence is never a pass.",
+            rationale:
+                "A host that cannot be shown to be patched is not patched as far as assurance goes. Absence of evidence is never a pass.",
             remediation:
                 "Collect a complete inventory of the host (systeminfo, or osquery with os_version and patches), or import current advisory data (vigil advisories import), and assess again.",
             effort: .low,

@@ -80,12 +80,15 @@ public struct AdvisoryDatabase: Sendable {
                         sql: "INSERT OR IGNORE INTO meta VALUES ('format', ?)", arguments: [String(Self.formatVersion)])
                 }
             }
-            let version = try queue.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'") }
+            let version = try queue.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'")
+            }
             guard version == String(Self.formatVersion) else {
                 throw AdvisoryDatabaseError(
                     path: path,
                     message:
-                        "not an advisory database of this version of Vigil (format \(version ?? "none"), expected \(Self.formatVersion)); rebuild it with vigil advisories import")
+                        "not an advisory database of this version of Vigil (format \(version ?? "none"), expected \(Self.formatVersion)); rebuild it with vigil advisories import"
+                )
             }
         } catch let error as AdvisoryDatabaseError {
             throw error
@@ -101,7 +104,8 @@ public struct AdvisoryDatabase: Sendable {
         do {
             return try queue.write { db in
                 let replaced =
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM advisory WHERE source = ?", arguments: [source]) ?? 0
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM advisory WHERE source = ?", arguments: [source])
+                    ?? 0
                 try db.execute(
                     sql: "DELETE FROM fix WHERE advisory IN (SELECT rowid FROM advisory WHERE source = ?)",
                     arguments: [source])
@@ -113,7 +117,9 @@ public struct AdvisoryDatabase: Sendable {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                 let insertFix = try db.makeStatement(
-                    sql: "INSERT INTO fix (advisory, product, kb, fixed_build, supersedes, kind) VALUES (?, ?, ?, ?, ?, ?)")
+                    sql:
+                        "INSERT INTO fix (advisory, product, kb, fixed_build, supersedes, kind) VALUES (?, ?, ?, ?, ?, ?)"
+                )
                 var fixes = 0
                 for advisory in advisories {
                     let exploited = advisory.exploitation

@@ -27,13 +27,16 @@ enum ReferenceLoader {
         reference.organisationWords = organisationWords(estate: estate, extra: manifest.organisationWords)
         let builtIn = try BuiltInAdvisories.load()
         reference.advisories = builtIn
-        reference.advisorySources = ["built-in catalogue of \(Wording.count(builtIn.count, "advisory", plural: "advisories"))"]
+        reference.advisorySources = [
+            "built-in catalogue of \(Wording.count(builtIn.count, "advisory", plural: "advisories"))"
+        ]
         if let path = options.advisories ?? manifest.reference.advisories.map(resolve) {
             let database = try AdvisoryDatabase(path: path)
             let imported = try database.advisories()
             reference.advisories += imported
             reference.advisorySources.append(
-                "\(Wording.count(imported.count, "advisory", plural: "advisories")) from \((path as NSString).lastPathComponent)")
+                "\(Wording.count(imported.count, "advisory", plural: "advisories")) from \((path as NSString).lastPathComponent)"
+            )
         }
         reference.guessing =
             options.guessing ?? manifest.guessing.flatMap(GuessingRules.Level.init(rawValue:)) ?? .standard

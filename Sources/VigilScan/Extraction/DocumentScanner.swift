@@ -9,7 +9,7 @@ struct DocumentScanner {
     let limits: ArchiveLimits
 
     func scan(_ url: URL, tally: inout FileTally) throws(ArchiveFailure) {
-        var reader = OfficeDocumentReader(url: url, limits: limits)
+        var reader = BoundedZipReader(url: url, limits: limits)
         let archive = try reader.open()
         let entries = try reader.entries(archive)
         guard let body = entries["word/document.xml"] else {

@@ -9,7 +9,7 @@ struct WorkbookScanner {
 
     /// Scans the workbook at `url` into `tally`; returns the worksheet names (for locations).
     func scan(_ url: URL, tally: inout FileTally) throws(ArchiveFailure) -> [String] {
-        var reader = OfficeDocumentReader(url: url, limits: limits)
+        var reader = BoundedZipReader(url: url, limits: limits)
         let archive = try reader.open()
         let entries = try reader.entries(archive)
         let sheets = try worksheets(entries, archive: archive, reader: &reader)
@@ -38,7 +38,7 @@ struct WorkbookScanner {
     /// The worksheets in workbook order with their names, from `xl/workbook.xml` and its relationships; falling back
     /// to every `xl/worksheets/*.xml` part.
     private func worksheets(
-        _ entries: [String: Entry], archive: Archive, reader: inout OfficeDocumentReader
+        _ entries: [String: Entry], archive: Archive, reader: inout BoundedZipReader
     ) throws(ArchiveFailure) -> [(name: String, entry: Entry)] {
         var names: [(name: String, id: String)] = []
         var targets: [String: String] = [:]

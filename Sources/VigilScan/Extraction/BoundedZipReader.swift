@@ -1,8 +1,8 @@
-import Foundation
+public import Foundation
 import ZIPFoundation
 
-/// Limits on what an Office Open XML file (a zip) may make Vigil inflate: defences against zip bombs and oversized
-/// parts. A file over a limit is reported as failed and the scan goes on.
+/// Limits on what a zip (an Office Open XML file, a definitions archive) may make Vigil inflate: defences against zip
+/// bombs and oversized parts. A file over a limit is reported as failed and the work goes on.
 public struct ArchiveLimits: Sendable, Hashable {
     /// Most entries the archive may list.
     public var maxEntries: Int
@@ -24,9 +24,13 @@ public struct ArchiveLimits: Sendable, Hashable {
 }
 
 /// Why an archive could not be read.
-struct ArchiveFailure: Error, Sendable {
-    var code: String
-    var message: String
+public struct ArchiveFailure: Error, Sendable, CustomStringConvertible {
+    /// A stable code (`scan.archive-limit`, `scan.broken-archive`).
+    public var code: String
+    /// What went wrong.
+    public var message: String
+
+    public var description: String { message }
 
     static func limit(_ what: String) -> ArchiveFailure {
         ArchiveFailure(
@@ -34,9 +38,10 @@ struct ArchiveFailure: Error, Sendable {
     }
 }
 
-/// Reads the parts of an Office Open XML file that hold text: a workbook's shared strings and worksheets, a document's
-/// body, headers and footers. Other parts (images, embedded objects, nested archives) are never inflated.
-struct OfficeDocumentReader {
+/// Inflates the entries of a zip within ``ArchiveLimits``, streaming: the parts of an Office Open XML file that hold
+/// text (a workbook's shared strings and worksheets, a document's body), or the files of an advisory archive. Entries
+/// not asked for are never inflated.
+struct BoundedZipReader {
     let url: URL
     let limits: ArchiveLimits
     private var inflated = 0
@@ -99,5 +104,32 @@ struct OfficeDocumentReader {
             )
         }
         inflated += produced
+    }
+}
+
+/// Extracting chosen files of a zip into a folder, within limits (for archives of reference data such as the WES-NG
+/// definitions `definitions.zip`).
+public enum ZipExtraction {
+    /// Extracts the file entries of the zip at `url` whose paths `accept` approves into `folder` (flattened to their
+    /// last path component), returning the files written in archive order.
+    public static func extract(
+        _ url: URL, into folder: URL, limits: ArchiveLimits = ArchiveLimits(), accept: (String) -> Bool
+    ) throws(ArchiveFailure) -> [URL] {
+        var reader = BoundedZipReader(url: url, limits: limits)
+        let archive = try reader.open()
+        let entries = try reader.entries(archive)
+        var written: [URL] = []
+        for path in entries.keys.sorted() where accept(path) {
+            let name = (path as NSString).lastPathComponent
+            guard !name.isEmpty, !name.hasPrefix(".") else { continue }
+            let target = folder.appendingPathComponent(name)
+            guard FileManager.default.createFile(atPath: target.path, contents: nil),
+                let handle = FileHandle(forWritingAtPath: target.path)
+            else { throw ArchiveFailure(code: "archive.output", message: "cannot write \(target.path)") }
+            defer { try? handle.close() }
+            try reader.read(entries[path]!, from: archive) { bytes in handle.write(Data(bytes)) }
+            written.append(target)
+        }
+        return written
     }
 }

@@ -1,0 +1,715 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilEngine
+
+@testable import VigilAnalyzers
+
+@Suite("Updates analyzer")
+struct UpdatesAnalyzerTests {
+    static let asOf = CivilDate.date(year: 2026, month: 12, day: 1)
+    static let inventory = EvidenceReference(file: "hosts/systeminfo.txt", line: 1)
+    static let feed = EvidenceReference(file: "advisories/wesng.csv", line: 2)
+
+    static let windows7 = "Windows 7 for x64-based Systems Service Pack 1"
+    static let server2008R2 = "Windows Server 2008 R2 for x64-based Systems Service Pack 1"
+    static let windows10v22H2 = "Windows 10 Version 22H2 for x64-based Systems"
+    static let windows11v24H2 = "Windows 11 Version 24H2 for x64-based Systems"
+    static let windows10v1607 = "Windows 10 Version 1607 for x64-based Systems"
+
+    static let missingRules: Set<RuleID> = [.updateMissingExploited, .updateOverdue, .updateMissing]
+
+    // MARK: Builders
+
+    static func system(
+        _ name: String, _ version: String?, build: Int? = nil, revision: Int? = nil,
+        architecture: String? = "x64-based PC", servicePack: Int? = nil
+    ) -> OperatingSystem {
+        let build = build ?? version.flatMap { $0.split(separator: ".").dropFirst(2).first.flatMap { Int($0) } }
+        return OperatingSystem(
+            name: name, version: version, build: build, revision: revision, architecture: architecture,
+            servicePack: servicePack)
+    }
+
+    static let win7 = system("Microsoft Windows 7 Enterprise", "6.1.7601", servicePack: 1)
+    static let server2008R2Standard = system("Microsoft Windows Server 2008 R2 Standard", "6.1.7601", servicePack: 1)
+    static let win11 = system("Microsoft Windows 11 Enterprise", "10.0.26100")
+
+    /// A host; `kbs: nil` means no inventory listed its updates.
+    static func host(
+        _ name: String, _ system: OperatingSystem? = win7, kbs: [String]? = [], smb1: Bool? = nil
+    ) -> Machine {
+        Machine(
+            name: name, operatingSystem: system, operatingSystemSource: system == nil ? nil : inventory,
+            installedUpdates: (kbs ?? []).map { InstalledUpdate(kb: $0, source: inventory) },
+            updatesListed: kbs != nil, smbVersion1Enabled: smb1, sources: [inventory])
+    }
+
+    static func fix(
+        _ kb: String?, _ product: String = windows7, supersedes: [String] = [], kind: String? = nil,
+        build: String? = nil
+    ) -> AdvisoryFix {
+        AdvisoryFix(product: product, kb: kb, fixedBuild: build, supersedes: supersedes, kind: kind)
+    }
+
+    static func advisory(
+        _ id: String, _ fixes: [AdvisoryFix], published: Date = CivilDate.date(year: 2017, month: 3, day: 14),
+        cvss: Double? = 8.1, vendor: String? = nil, cves: [String]? = nil, source: EvidenceReference = feed
+    ) -> Advisory {
+        Advisory(
+            id: id, title: "Security update for \(id)", cves: cves ?? (id.hasPrefix("CVE-") ? [id] : []),
+            published: published, cvssScore: cvss, vendorSeverity: vendor, fixes: fixes, source: source)
+    }
+
+    /// A CISA KEV entry: no fixes, only exploitation.
+    static func kev(_ cve: String, due: (Int, Int, Int), ransomware: Bool) -> Advisory {
+        Advisory(
+            id: cve, title: "KEV \(cve)", cves: [cve],
+            exploitation: Exploitation(
+                dateAdded: CivilDate.date(year: due.0 - 1, month: due.1, day: due.2),
+                dueDate: CivilDate.date(year: due.0, month: due.1, day: due.2), knownRansomwareUse: ransomware),
+            source: EvidenceReference(file: "advisories/known_exploited_vulnerabilities.json"))
+    }
+
+    static func analyse(
+        _ hosts: [Machine], _ advisories: [Advisory], reference: [Advisory] = [], asOf: Date = asOf
+    ) -> AnalyzerOutput {
+        let estate = Estate(organisation: .unnamed, hosts: hosts, advisories: advisories)
+        return UpdatesAnalyzer().analyze(
+            AnalysisContext(estate: estate, asOf: asOf, reference: ReferenceData(advisories: reference)))
+    }
+
+    static func rules(_ output: AnalyzerOutput) -> [String] {
+        output.findings.map { "\($0.rule.rawValue) \($0.subject.name)" }.sorted()
+    }
+
+    static func finding(_ output: AnalyzerOutput, _ rule: RuleID, _ host: String) -> Finding? {
+        output.findings.first { $0.rule == rule && $0.subject.name == host }
+    }
+
+    /// The advisories a host is reported missing, across the three missing-update rules.
+    static func missing(_ output: AnalyzerOutput, _ host: String) -> Set<String> {
+        Set(
+            output.findings.filter { missingRules.contains($0.rule) && $0.subject.name == host }
+                .flatMap { ($0.facts["listed"] ?? "").split(separator: ",").map(String.init) })
+    }
+
+    // Real March 2017 (MS17-010) and May 2019 (BlueKeep) updates for Windows 7 SP1 x64.
+    static let eternalBlue = advisory(
+        "CVE-2017-0144", [fix("KB4012212"), fix("KB4012215", supersedes: ["KB3212646"])])
+    static let blueKeep = advisory(
+        "CVE-2019-0708",
+        [fix("KB4499164", supersedes: ["KB4493472"]), fix("KB4499175")],
+        published: CivilDate.date(year: 2019, month: 5, day: 14), cvss: 9.8)
+
+    // MARK: 1. Windows release recognition
+
+    struct ReleaseCase: Sendable, CustomTestStringConvertible {
+        var system: OperatingSystem
+        var product: String
+        var end: (Int, Int, Int)
+        var legacy: Bool
+        var testDescription: String { "\(system.name) \(system.version ?? "-") \(system.architecture ?? "")" }
+    }
+
+    static let releaseCases: [ReleaseCase] = [
+        ReleaseCase(system: win7, product: windows7, end: (2020, 1, 14), legacy: true),
+        ReleaseCase(
+            system: system("Microsoft Windows 7 Professional", "6.1.7601", architecture: "X86-based PC"),
+            product: "Windows 7 for 32-bit Systems Service Pack 1", end: (2020, 1, 14), legacy: true),
+        ReleaseCase(system: server2008R2Standard, product: server2008R2, end: (2020, 1, 14), legacy: true),
+        ReleaseCase(
+            system: system("Microsoft Windows 8.1 Pro", "6.3.9600"), product: "Windows 8.1 for x64-based systems",
+            end: (2023, 1, 10), legacy: true),
+        ReleaseCase(
+            system: system("Microsoft Windows 8.1 Pro", "6.3.9600", architecture: "X86-based PC"),
+            product: "Windows 8.1 for 32-bit systems", end: (2023, 1, 10), legacy: true),
+        ReleaseCase(
+            system: system("Microsoft Windows Server 2012 R2 Datacenter", "6.3.9600"),
+            product: "Windows Server 2012 R2", end: (2023, 10, 10), legacy: true),
+        ReleaseCase(
+            system: system("Microsoft Windows 10 Enterprise", "10.0.14393"), product: windows10v1607,
+            end: (2019, 4, 9), legacy: false),
+        ReleaseCase(
+            system: system("Microsoft Windows 10 Enterprise", "10.0.14393", architecture: "X86-based PC"),
+            product: "Windows 10 Version 1607 for 32-bit Systems", end: (2019, 4, 9), legacy: false),
+        ReleaseCase(
+            system: system("Microsoft Windows Server 2016 Standard", "10.0.14393"), product: "Windows Server 2016",
+            end: (2027, 1, 12), legacy: false),
+        ReleaseCase(
+            system: system("Microsoft Windows 10 Enterprise 2016 LTSB", "10.0.14393"), product: windows10v1607,
+            end: (2026, 10, 13), legacy: false),
+        ReleaseCase(
+            system: system("Microsoft Windows 10 Enterprise", "10.0.17763"),
+            product: "Windows 10 Version 1809 for x64-based Systems", end: (2021, 5, 11), legacy: false),
+        ReleaseCase(
+            system: system("Microsoft Windows Server 2019 Datacenter", "10.0.17763"), product: "Windows Server 2019",
+            end: (2029, 1, 9), legacy: false),
+        ReleaseCase(
+            system: system("Microsoft Windows 10 Pro", "10.0.19045.4529", build: 19045, revision: 4529),
+            product: windows10v22H2, end: (2025, 10, 14), legacy: false),
+        // osquery's os_version gives the build alone.
+        ReleaseCase(
+            system: system("Microsoft Windows 10 Pro", nil, build: 19045, architecture: "x86_64"),
+            product: windows10v22H2, end: (2025, 10, 14), legacy: false),
+        ReleaseCase(
+            system: system("Microsoft Windows 11 Enterprise", "10.0.22631"),
+            product: "Windows 11 Version 23H2 for x64-based Systems", end: (2026, 11, 10), legacy: false),
+        ReleaseCase(system: win11, product: windows11v24H2, end: (2027, 10, 12), legacy: false),
+        ReleaseCase(
+            system: system("Microsoft Windows 11 Pro", "10.0.26100", architecture: "ARM64-based PC"),
+            product: "Windows 11 Version 24H2 for ARM64-based Systems", end: (2027, 10, 12), legacy: false),
+        ReleaseCase(
+            system: system("Microsoft Windows Server 2025 Standard", "10.0.26100"), product: "Windows Server 2025",
+            end: (2034, 10, 10), legacy: false),
+        ReleaseCase(
+            system: system(
+                "Microsoft Windows XP Professional", "5.1.2600", architecture: "X86-based PC", servicePack: 3),
+            product: "Windows XP Service Pack 3", end: (2014, 4, 8), legacy: true),
+        ReleaseCase(
+            system: system("Microsoft Windows Server 2008 Standard", "6.0.6002", servicePack: 2),
+            product: "Windows Server 2008 for x64-based Systems Service Pack 2", end: (2020, 1, 14), legacy: true),
+    ]
+
+    @Test("recognises a release's advisory product name and end of support", arguments: releaseCases)
+    func recognition(_ example: ReleaseCase) throws {
+        let release = try #require(WindowsRelease.recognise(example.system))
+        #expect(release.productNames.first == example.product)
+        #expect(release.endOfSupport == CivilDate.date(year: example.end.0, month: example.end.1, day: example.end.2))
+        #expect(release.isLegacy == example.legacy)
+    }
+
+    @Test(
+        "a localised product name and architecture give the same release as the English one",
+        arguments: [
+            (
+                system("Microsoft Windows 7 Professional", "6.1.7601", architecture: "x64-based PC"),
+                system("Microsoft Windows 7 Professional", "6.1.7601", architecture: "x64-basierter PC")
+            ),
+            (
+                system("Microsoft Windows 7 Professional", "6.1.7601", architecture: "X86-based PC"),
+                system("Microsoft Windows 7 Professionnel", "6.1.7601", architecture: "PC à base de X86")
+            ),
+            (
+                system("Microsoft Windows Server 2008 R2 Enterprise", "6.1.7601"),
+                system("Microsoft Windows Server 2008 R2 Entreprise", "6.1.7601", architecture: "PC à base de x64")
+            ),
+            (
+                system("Microsoft Windows 10 Enterprise", "10.0.19045"),
+                system("Microsoft Windows 10 Enterprise", "10.0.19045", architecture: "x64-basierter PC")
+            ),
+        ])
+    func localised(english: OperatingSystem, localised: OperatingSystem) throws {
+        let expected = try #require(WindowsRelease.recognise(english))
+        #expect(WindowsRelease.recognise(localised) == expected)
+    }
+
+    @Test(
+        "versions Vigil does not know are not recognised",
+        arguments: [
+            system("Microsoft Windows NT Workstation", "4.0.1381"),
+            system("Windows 10 Technical Preview", "6.4.9841"),
+            system("Microsoft Windows 10 Enterprise", "10.0.99999"),
+            system("Microsoft Windows 10 Enterprise", "10.0.20348"),
+            system("Microsoft Windows Server 2022 Standard", "10.0.22000"),
+            system("Microsoft Windows", nil),
+            system("Microsoft Windows", nil, build: 1234),
+        ])
+    func unrecognised(_ system: OperatingSystem) {
+        #expect(WindowsRelease.recognise(system) == nil)
+    }
+
+    // MARK: 2. Matching
+
+    @Test("a directly installed fix leaves nothing missing; without it the advisory is missing")
+    func directFix() {
+        let output = Self.analyse(
+            [Self.host("PC-FIXED", kbs: ["KB4012212"]), Self.host("PC-OPEN", kbs: ["KB2999226"])], [Self.eternalBlue])
+        #expect(
+            Self.rules(output) == [
+                "VGL-UPD-OVERDUE PC-OPEN", "VGL-UPD-UNSUPPORTED-OS PC-FIXED", "VGL-UPD-UNSUPPORTED-OS PC-OPEN",
+            ])
+        #expect(Self.missing(output, "PC-FIXED") == [])
+        #expect(Self.missing(output, "PC-OPEN") == ["CVE-2017-0144"])
+        #expect(Self.finding(output, .updateStateUnknown, "PC-FIXED") == nil)
+    }
+
+    /// Windows 7 monthly rollups of March to June 2017, each superseding the one before.
+    static func rollupChain(brokenAt broken: String? = nil) -> [Advisory] {
+        func link(_ kb: String, _ older: String) -> [String] { kb == broken ? [] : [older] }
+        return [
+            eternalBlue,
+            advisory("CVE-2017-0158", [fix("KB4015549", supersedes: link("KB4015549", "KB4012215"))]),
+            advisory("CVE-2017-0213", [fix("KB4019264", supersedes: link("KB4019264", "KB4015549"))]),
+            advisory("CVE-2017-8464", [fix("KB4022719", supersedes: link("KB4022719", "KB4019264"))]),
+        ]
+    }
+
+    @Test("an update that supersedes the fix through a chain of three rollups fixes it")
+    func supersedenceChain() {
+        let advisories = Self.rollupChain()
+        let host = Self.host("PC-JUNE", kbs: ["KB4022719"])
+        let output = Self.analyse([host], advisories)
+        #expect(Self.missing(output, "PC-JUNE") == [])
+        #expect(Self.finding(output, .updateStateUnknown, "PC-JUNE") == nil)
+        var matcher = UpdateMatcher(index: AdvisoryIndex(advisories))
+        let state = matcher.match(host)
+        #expect(state.fixed == 4)
+        #expect(state.fixedByReleaseOrder == 0)
+    }
+
+    @Test("with the chain broken, a later cumulative update of the same product still fixes it (release order)")
+    func releaseOrder() {
+        let advisories = Self.rollupChain(brokenAt: "KB4019264")
+        let host = Self.host("PC-JUNE", kbs: ["KB4022719"])
+        let output = Self.analyse([host], advisories)
+        #expect(Self.missing(output, "PC-JUNE") == [])
+        var matcher = UpdateMatcher(index: AdvisoryIndex(advisories))
+        let state = matcher.match(host)
+        #expect(state.fixed == 4)
+        // KB4012215 and KB4015549 are no longer reachable through supersedence from KB4022719.
+        #expect(state.fixedByReleaseOrder == 2)
+    }
+
+    @Test("release order needs a cumulative update of the same product: another product's rollup does not count")
+    func releaseOrderSameProduct() {
+        // KB4499164 is also Server 2008 R2's May 2019 rollup; here the data knows it only for that product.
+        let output = Self.analyse(
+            [Self.host("PC-01", kbs: ["KB4499164"])],
+            [
+                Self.eternalBlue,
+                Self.advisory(
+                    "CVE-2019-0708", [Self.fix("KB4499164", Self.server2008R2, supersedes: ["KB4493472"])],
+                    published: CivilDate.date(year: 2019, month: 5, day: 14)),
+            ])
+        #expect(Self.missing(output, "PC-01") == ["CVE-2017-0144"])
+    }
+
+    @Test(
+        "a later update fixes older advisories by release order only when it is cumulative",
+        arguments: [
+            ("Monthly Rollup", ["KB4493472"], true),
+            ("Security Only", ["KB4493448"], false),  // excluded by its kind, though it takes part in supersedence
+            (nil, [], false),  // never in supersedence: WES-NG's security-only updates look like this
+        ] as [(String?, [String], Bool)])
+    func laterUpdateKind(kind: String?, supersedes: [String], fixesOlder: Bool) {
+        let may2019 = Self.advisory(
+            "CVE-2019-0708", [Self.fix("KB4499175", supersedes: supersedes, kind: kind)],
+            published: CivilDate.date(year: 2019, month: 5, day: 14))
+        let output = Self.analyse([Self.host("PC-01", kbs: ["KB4499175"])], [Self.eternalBlue, may2019])
+        #expect(Self.missing(output, "PC-01") == (fixesOlder ? [] : ["CVE-2017-0144"]))
+    }
+
+    @Test("a servicing-stack update (fixing only ADV990001) does not fix older vulnerabilities by release order")
+    func servicingStack() {
+        let stack = Self.advisory(
+            "ADV990001", [Self.fix("KB4516655", supersedes: ["KB4490628"])],
+            published: CivilDate.date(year: 2019, month: 9, day: 10), cvss: nil, vendor: "Critical")
+        let output = Self.analyse([Self.host("PC-01", kbs: ["KB4516655"])], [Self.eternalBlue, stack])
+        #expect(Self.missing(output, "PC-01") == ["CVE-2017-0144"])
+    }
+
+    /// CVE-2024-30080 (MSMQ), fixed by KB5039211, build 19045.4529.
+    static let msmq = advisory(
+        "CVE-2024-30080", [fix("KB5039211", windows10v22H2, build: "10.0.19045.4529")],
+        published: CivilDate.date(year: 2024, month: 6, day: 11), cvss: 9.8)
+
+    @Test(
+        "a host reporting its build revision but no update list is fixed at or above the fixed build",
+        arguments: [(4529, false), (4780, false), (4412, true), (4528, true)])
+    func buildRevision(revision: Int, missing: Bool) {
+        let osquery = Self.system("Microsoft Windows 10 Pro", "10.0.19045", revision: revision)
+        let output = Self.analyse([Self.host("PC-01", osquery, kbs: nil)], [Self.msmq])
+        #expect(Self.missing(output, "PC-01") == (missing ? ["CVE-2024-30080"] : []))
+        #expect(Self.finding(output, .updateStateUnknown, "PC-01") == nil)
+    }
+
+    @Test("a fixed build on another build of the product does not decide a host's advisory")
+    func otherBuild() {
+        let osquery = Self.system("Microsoft Windows 10 Pro", "10.0.19045", revision: 9999)
+        let otherBuild = Self.advisory(
+            "CVE-2024-30080", [Self.fix(nil, Self.windows10v22H2, build: "10.0.19044.4529")],
+            published: CivilDate.date(year: 2024, month: 6, day: 11), cvss: 9.8)
+        let output = Self.analyse([Self.host("PC-01", osquery, kbs: nil)], [otherBuild])
+        #expect(Self.missing(output, "PC-01") == [])
+        #expect(Self.finding(output, .updateStateUnknown, "PC-01") != nil)
+    }
+
+    @Test("a host listing its updates whose build revision is below a build-only fix misses it")
+    func listedHostBelowFixedBuild() {
+        // May 2024's cumulative update (KB5037768, build 19045.4412) is installed and reported with its revision;
+        // a source that gives only the fixed build for June's CVE-2024-30080 must still decide it.
+        let host = Self.host(
+            "PC-01", Self.system("Microsoft Windows 10 Pro", "10.0.19045", revision: 4412), kbs: ["KB5037768"])
+        let may = Self.advisory(
+            "CVE-2024-30051", [Self.fix("KB5037768", Self.windows10v22H2, supersedes: ["KB5036892"])],
+            published: CivilDate.date(year: 2024, month: 5, day: 14), cvss: 7.8)
+        let juneBuildOnly = Self.advisory(
+            "CVE-2024-30080", [Self.fix(nil, Self.windows10v22H2, build: "10.0.19045.4529")],
+            published: CivilDate.date(year: 2024, month: 6, day: 11), cvss: 9.8)
+        let output = Self.analyse([host], [may, juneBuildOnly])
+        #expect(Self.missing(output, "PC-01") == ["CVE-2024-30080"])
+    }
+
+    @Test(
+        "a host whose evidence cannot decide is unknown, never patched",
+        arguments: [
+            ("no update list and no revision", host("PC-01", win7, kbs: nil), "lists its installed updates"),
+            ("no operating system", host("PC-01", nil, kbs: ["KB2999226"]), "reports its operating system"),
+            (
+                "unrecognised operating system",
+                host("PC-01", system("Microsoft Windows NT Server", "4.0.1381"), kbs: ["KB2999226"]),
+                "not one Vigil recognises"
+            ),
+        ])
+    func unknown(_ label: String, host: Machine, reason: String) throws {
+        let output = Self.analyse([host], [Self.eternalBlue, Self.blueKeep])
+        let finding = try #require(Self.finding(output, .updateStateUnknown, "PC-01"))
+        #expect(finding.facts["reason"]?.contains(reason) == true)
+        #expect(Self.missing(output, "PC-01") == [])
+        #expect(output.coverage.first?.status == .partial)
+    }
+
+    @Test("an installed update newer than any the data knows for the product makes a host unknown (stale data)")
+    func staleAdvisoryData() throws {
+        // KB5022338: January 2023 Extended Security Update rollup for Windows 7, unknown to this data.
+        let output = Self.analyse([Self.host("PC-ESU", kbs: ["KB5022338"])], [Self.eternalBlue, Self.blueKeep])
+        let finding = try #require(Self.finding(output, .updateStateUnknown, "PC-ESU"))
+        #expect(finding.facts["reason"]?.contains("KB5022338") == true)
+        #expect(Self.missing(output, "PC-ESU") == [])
+    }
+
+    @Test("an unknown update older than the data's newest for the product does not make a host unknown")
+    func unknownOlderUpdate() {
+        // KB2999226: the 2015 Universal C Runtime update, in no advisory.
+        let output = Self.analyse([Self.host("PC-01", kbs: ["KB2999226"])], [Self.eternalBlue, Self.blueKeep])
+        #expect(Self.finding(output, .updateStateUnknown, "PC-01") == nil)
+        #expect(Self.missing(output, "PC-01") == ["CVE-2017-0144", "CVE-2019-0708"])
+        #expect(output.coverage.first?.status == .assessed)
+    }
+
+    @Test("hosts with identical evidence get identical findings; hosts with different evidence do not share them")
+    func memo() throws {
+        let hosts = [
+            Self.host("PC-A", kbs: ["KB2999226"]), Self.host("PC-B", kbs: ["KB2999226"]),
+            Self.host("PC-C", kbs: ["KB4499164"]), Self.host("PC-D", kbs: ["KB2999226"]),
+        ]
+        let output = Self.analyse(hosts, [Self.eternalBlue, Self.blueKeep])
+        for name in ["PC-A", "PC-B", "PC-D"] {
+            #expect(Self.missing(output, name) == ["CVE-2017-0144", "CVE-2019-0708"])
+        }
+        // KB4499164 covers BlueKeep directly and MS17-010 by release order.
+        #expect(Self.missing(output, "PC-C") == [])
+        let first = try #require(Self.finding(output, .updateOverdue, "PC-A"))
+        let second = try #require(Self.finding(output, .updateOverdue, "PC-B"))
+        #expect(first.facts == second.facts)
+        #expect(first.detail.replacingOccurrences(of: "PC-A", with: "PC-B") == second.detail)
+    }
+
+    @Test("hosts of one product but different releases (LTSB and semi-annual 1607) keep their own end of support")
+    func memoKeepsRelease() {
+        let asOf = CivilDate.date(year: 2026, month: 6, day: 1)
+        let ltsb = Self.system("Microsoft Windows 10 Enterprise 2016 LTSB", "10.0.14393")
+        let semiAnnual = Self.system("Microsoft Windows 10 Enterprise", "10.0.14393")
+        let cumulative = Self.advisory(
+            "CVE-2017-0144", [Self.fix("KB4013429", Self.windows10v1607, supersedes: ["KB3213986"])])
+        let hosts = [
+            Self.host("PC-1", ltsb, kbs: ["KB4013429"]), Self.host("PC-2", semiAnnual, kbs: ["KB4013429"]),
+            Self.host("PC-3", ltsb, kbs: ["KB4013429"]), Self.host("PC-4", semiAnnual, kbs: ["KB4013429"]),
+        ]
+        let output = Self.analyse(hosts, [cumulative], asOf: asOf)
+        let unsupported = output.findings.filter { $0.rule == .unsupportedSystem }.map(\.subject.name).sorted()
+        #expect(unsupported == ["PC-2", "PC-4"])
+    }
+
+    // MARK: 3. Priority and grouping
+
+    @Test("a known-exploited missing advisory (KEV entry joined by CVE) is reported as exploited")
+    func exploited() throws {
+        let output = Self.analyse(
+            [Self.host("PC-01", kbs: ["KB2999226"])],
+            [
+                Self.eternalBlue, Self.blueKeep,
+                Self.kev("CVE-2017-0144", due: (2022, 8, 10), ransomware: true),
+                Self.kev("CVE-2019-0708", due: (2022, 5, 3), ransomware: false),
+            ])
+        let finding = try #require(Self.finding(output, .updateMissingExploited, "PC-01"))
+        #expect(finding.severity == .critical)
+        #expect(finding.facts["ransomware"] == "known")
+        #expect(finding.facts["kevDueDate"] == "2022-05-03")
+        #expect(finding.facts["vulnerabilities"] == "2")
+        // Exploited first, then the higher score: BlueKeep (9.8) before EternalBlue (8.1).
+        #expect(finding.facts["listed"] == "CVE-2019-0708,CVE-2017-0144")
+        #expect(Self.finding(output, .updateOverdue, "PC-01") == nil)
+        #expect(Self.finding(output, .updateMissing, "PC-01") == nil)
+    }
+
+    @Test("a KEV entry without known ransomware use gives no ransomware fact")
+    func exploitedWithoutRansomware() throws {
+        let output = Self.analyse(
+            [Self.host("PC-01", kbs: ["KB2999226"])],
+            [Self.blueKeep, Self.kev("CVE-2019-0708", due: (2022, 5, 3), ransomware: false)])
+        let finding = try #require(Self.finding(output, .updateMissingExploited, "PC-01"))
+        #expect(finding.facts["ransomware"] == nil)
+        #expect(finding.facts["kevDueDate"] == "2022-05-03")
+        #expect(!finding.detail.contains("ransomware"))
+    }
+
+    @Test("a KEV entry joins a bulletin advisory through the CVEs it covers")
+    func exploitedJoinedByCVE() throws {
+        let bulletin = Self.advisory(
+            "MS17-010", [Self.fix("KB4012212"), Self.fix("KB4012215", supersedes: ["KB3212646"])],
+            cves: ["CVE-2017-0143", "CVE-2017-0144", "CVE-2017-0145"])
+        let output = Self.analyse(
+            [Self.host("PC-01", kbs: ["KB2999226"])],
+            [Self.kev("CVE-2017-0144", due: (2022, 8, 10), ransomware: true), bulletin])
+        let finding = try #require(Self.finding(output, .updateMissingExploited, "PC-01"))
+        #expect(finding.facts["listed"] == "MS17-010")
+        #expect(output.coverage.first?.basis.contains("1 known-exploited entry") == true)
+    }
+
+    @Test(
+        "critical or high advisories released more than 14 days before are overdue; others are missing",
+        arguments: [
+            (CivilDate.date(year: 2026, month: 11, day: 16), 9.8, nil, RuleID.updateOverdue),  // 15 days
+            (CivilDate.date(year: 2026, month: 11, day: 17), 9.8, nil, .updateMissing),  // 14 days
+            (CivilDate.date(year: 2026, month: 11, day: 30), 9.8, nil, .updateMissing),
+            (CivilDate.date(year: 2025, month: 1, day: 14), 7.0, nil, .updateOverdue),
+            (CivilDate.date(year: 2025, month: 1, day: 14), 6.9, nil, .updateMissing),
+            (CivilDate.date(year: 2025, month: 1, day: 14), nil, "Critical", .updateOverdue),
+            (CivilDate.date(year: 2025, month: 1, day: 14), nil, "Important", .updateOverdue),
+            (CivilDate.date(year: 2025, month: 1, day: 14), nil, "Moderate", .updateMissing),
+            (CivilDate.date(year: 2025, month: 1, day: 14), nil, nil, .updateMissing),
+        ] as [(Date, Double?, String?, RuleID)])
+    func priority(published: Date, cvss: Double?, vendor: String?, rule: RuleID) {
+        let advisory = Self.advisory(
+            "CVE-2025-21298", [Self.fix("KB5050009", Self.windows11v24H2, supersedes: ["KB5048667"])],
+            published: published, cvss: cvss, vendor: vendor)
+        let output = Self.analyse([Self.host("PC-01", Self.win11, kbs: ["KB5044284"])], [advisory])
+        let found = output.findings.filter { Self.missingRules.contains($0.rule) }.map(\.rule)
+        #expect(found == [rule])
+    }
+
+    @Test("facts: days exposed, the proof naming the product and fixing updates, and at most 20 listed")
+    func facts() throws {
+        let older = Self.advisory(
+            "CVE-2024-49138", [Self.fix("KB5048667", Self.windows11v24H2, supersedes: ["KB5046617"])],
+            published: CivilDate.date(year: 2026, month: 11, day: 1), cvss: 7.8)
+        let newer = Self.advisory(
+            "CVE-2025-21333", [Self.fix("KB5050009", Self.windows11v24H2, supersedes: ["KB5048667"])],
+            published: CivilDate.date(year: 2026, month: 11, day: 11), cvss: 7.8)
+        let output = Self.analyse([Self.host("PC-01", Self.win11, kbs: ["KB5044284"])], [older, newer])
+        let finding = try #require(Self.finding(output, .updateOverdue, "PC-01"))
+        #expect(finding.facts["daysExposed"] == "30")
+        #expect(finding.facts["product"] == Self.windows11v24H2)
+        #expect(finding.facts["install"] == "KB5050009")
+        let proof = try #require(finding.facts["proof2"])
+        #expect(proof.hasPrefix("CVE-2025-21333: \(Self.windows11v24H2): fixed by KB5050009"))
+        #expect(proof.hasSuffix("the host lists 1 installed update, none of which applies"))
+        let first = try #require(finding.facts["proof1"])
+        #expect(first.contains("KB5048667") && first.contains("or the later update that supersedes them"))
+        #expect(finding.facts["proof3"] == nil)
+    }
+
+    @Test("a finding lists at most 20 advisory identifiers but counts them all")
+    func listedLimit() throws {
+        let advisories = (0..<25).map { offset in
+            Self.advisory(
+                "CVE-2017-\(String(format: "%04d", 8500 + offset))", [Self.fix("KB\(4038777 + offset)")],
+                published: CivilDate.date(year: 2017, month: 9, day: 12), cvss: 7.5)
+        }
+        let output = Self.analyse([Self.host("PC-01", kbs: ["KB2999226"])], advisories)
+        let finding = try #require(Self.finding(output, .updateOverdue, "PC-01"))
+        #expect(finding.facts["vulnerabilities"] == "25")
+        let listed = try #require(finding.facts["listed"]).split(separator: ",")
+        #expect(listed.count == 20)
+        #expect(listed.first == "CVE-2017-8500")
+    }
+
+    // MARK: 4. Unsupported systems and SMBv1
+
+    @Test(
+        "an unsupported operating system is reported after, never on or before, its end of support",
+        arguments: [
+            (
+                system("Microsoft Windows XP Professional", "5.1.2600", architecture: "X86-based PC"), (2026, 12, 1),
+                Severity.critical
+            ),
+            (win7, (2026, 12, 1), .critical),
+            (win7, (2020, 1, 15), .critical),
+            (win7, (2020, 1, 14), nil),
+            (server2008R2Standard, (2026, 12, 1), .critical),
+            (system("Microsoft Windows 10 Enterprise", "10.0.17763"), (2026, 12, 1), .high),
+            (system("Microsoft Windows 10 Enterprise", "10.0.17763"), (2021, 5, 12), .high),
+            (system("Microsoft Windows 10 Enterprise", "10.0.17763"), (2021, 5, 11), nil),
+            (system("Microsoft Windows Server 2019 Standard", "10.0.17763"), (2026, 12, 1), nil),
+            (win11, (2026, 12, 1), nil),
+        ] as [(OperatingSystem, (Int, Int, Int), Severity?)])
+    func unsupported(system: OperatingSystem, on day: (Int, Int, Int), severity: Severity?) {
+        let asOf = CivilDate.date(year: day.0, month: day.1, day: day.2)
+        let output = Self.analyse([Self.host("PC-01", system, kbs: [])], [], asOf: asOf)
+        let finding = Self.finding(output, .unsupportedSystem, "PC-01")
+        #expect(finding?.severity == severity)
+        if let finding {
+            let end = WindowsRelease.recognise(system)?.endOfSupport
+            #expect(finding.facts["endOfSupport"] == end.map(CivilDate.string))
+        }
+    }
+
+    @Test("SMBv1 is reported only when evidence says it is enabled", arguments: [(true, true), (false, false)])
+    func smb1(enabled: Bool, reported: Bool) {
+        let output = Self.analyse([Self.host("PC-01", Self.win11, kbs: [], smb1: enabled)], [])
+        #expect((Self.finding(output, .smbVersion1Enabled, "PC-01") != nil) == reported)
+    }
+
+    @Test("SMBv1 is not reported when no evidence says")
+    func smb1Unknown() {
+        let output = Self.analyse(
+            [Self.host("PC-01", Self.win11, kbs: [], smb1: nil), Self.host("PC-02", Self.win11, kbs: [], smb1: true)],
+            [])
+        #expect(output.findings.filter { $0.rule == .smbVersion1Enabled }.map(\.subject.name) == ["PC-02"])
+    }
+
+    // MARK: 5. Advisory merging
+
+    @Test("the same CVE from two sources: fixes united, the highest score, the earliest date")
+    func merging() throws {
+        let bundle = Self.advisory(
+            "CVE-2019-0708", [Self.fix("KB4499164", supersedes: ["KB4493472"])],
+            published: CivilDate.date(year: 2019, month: 5, day: 20), cvss: 6.5)
+        let imported = Self.advisory(
+            "CVE-2019-0708",
+            [
+                Self.fix("KB4499164", supersedes: ["KB4489878"]), Self.fix("KB4499175"),
+                Self.fix("KB4499164", Self.server2008R2, supersedes: ["KB4493472"]),
+            ],
+            published: CivilDate.date(year: 2019, month: 5, day: 14), cvss: 9.8,
+            source: EvidenceReference(file: "advisories/imported.csv"))
+        let merged = try #require(AdvisoryIndex([bundle, imported]).advisories.first)
+        #expect(AdvisoryIndex([bundle, imported]).advisories.count == 1)
+        #expect(merged.cvssScore == 9.8)
+        #expect(merged.published == CivilDate.date(year: 2019, month: 5, day: 14))
+        #expect(merged.fixes.count == 3)
+        let win7Rollup = merged.fixes.first { $0.product == Self.windows7 && $0.kb == "KB4499164" }
+        #expect(win7Rollup?.supersedes == ["KB4489878", "KB4493472"])
+
+        let output = Self.analyse(
+            [
+                Self.host("PC-SECONLY", kbs: ["KB4499175"]), Self.host("PC-OPEN", kbs: ["KB2999226"]),
+                Self.host("SRV-01", Self.server2008R2Standard, kbs: ["KB4489878"]),
+            ],
+            [bundle], reference: [imported])
+        #expect(Self.missing(output, "PC-SECONLY") == [])
+        // Overdue on the higher score; exposure from the earlier date.
+        let open = try #require(Self.finding(output, .updateOverdue, "PC-OPEN"))
+        #expect(open.facts["daysExposed"] == String(UpdatesAnalyzerTests.days(from: (2019, 5, 14))))
+        #expect(Self.finding(output, .updateOverdue, "SRV-01") != nil)
+    }
+
+    /// Whole days from a date to the as-of date, by counting calendar days.
+    static func days(from day: (Int, Int, Int)) -> Int {
+        CivilDate.days(year: 2026, month: 12, day: 1) - CivilDate.days(year: day.0, month: day.1, day: day.2)
+    }
+
+    // MARK: 7. The built-in catalogue
+
+    static let builtIn = Result { try BuiltInAdvisories.load() }
+
+    static let eternalBlueCVEs: Set<String> = [
+        "CVE-2017-0143", "CVE-2017-0144", "CVE-2017-0145", "CVE-2017-0146", "CVE-2017-0147", "CVE-2017-0148",
+    ]
+
+    static func analyseBuiltIn(_ host: Machine) throws -> AnalyzerOutput {
+        analyse([host], [], reference: try builtIn.get())
+    }
+
+    @Test(
+        "Windows 7 SP1 x64 against the built-in catalogue",
+        arguments: [
+            // Only pre-2017 updates (the UCRT, the September 2016 SSU, January 2017's rollup).
+            (["KB2999226", "KB3177467", "KB3212646"], eternalBlueCVEs.union(["CVE-2019-0708"])),
+            // March 2017's security-only update fixes MS17-010 and nothing later.
+            (["KB4012212"], ["CVE-2019-0708"]),
+            // May 2019's security-only update fixes BlueKeep but not the earlier MS17-010.
+            (["KB4499175"], eternalBlueCVEs),
+            // May 2019's monthly rollup supersedes March 2017's through the chain.
+            (["KB4499164"], []),
+            // September 2019's monthly rollup.
+            (["KB4516065"], []),
+        ] as [([String], Set<String>)])
+    func builtInWindows7(kbs: [String], missing: Set<String>) throws {
+        let output = try Self.analyseBuiltIn(Self.host("PC-01", Self.win7, kbs: kbs))
+        #expect(Self.finding(output, .updateStateUnknown, "PC-01") == nil)
+        #expect(Self.missing(output, "PC-01") == missing)
+        if !missing.isEmpty {
+            let finding = try #require(Self.finding(output, .updateMissingExploited, "PC-01"))
+            #expect(finding.severity == .critical)
+            #expect(finding.facts["ransomware"] == "known")
+            #expect(finding.facts["proof1"]?.contains(Self.windows7) == true)
+        }
+    }
+
+    @Test("Windows 10 1607 with March 2017's cumulative update has MS17-010 fixed but misses DejaBlue")
+    func builtInWindows10() throws {
+        let output = try Self.analyseBuiltIn(
+            Self.host("PC-01", Self.system("Microsoft Windows 10 Enterprise", "10.0.14393"), kbs: ["KB4013429"]))
+        #expect(Self.finding(output, .updateStateUnknown, "PC-01") == nil)
+        #expect(Self.missing(output, "PC-01") == ["CVE-2019-1181", "CVE-2019-1182"])
+        let open = try Self.analyseBuiltIn(
+            Self.host("PC-02", Self.system("Microsoft Windows 10 Enterprise", "10.0.14393"), kbs: ["KB3213986"]))
+        #expect(Self.missing(open, "PC-02").isSuperset(of: Self.eternalBlueCVEs))
+    }
+
+    @Test(
+        "Server 2008 SP2 with the MS17-010 update KB4012598 has it fixed; without, it misses it",
+        arguments: [(["KB4012598"], false), (["KB3177186"], true)])
+    func builtInServer2008(kbs: [String], missesEternalBlue: Bool) throws {
+        let system = Self.system("Microsoft Windows Server 2008 Standard", "6.0.6002", servicePack: 2)
+        let output = try Self.analyseBuiltIn(Self.host("SRV-01", system, kbs: kbs))
+        let missing = Self.missing(output, "SRV-01")
+        #expect(missing.isSuperset(of: Self.eternalBlueCVEs) == missesEternalBlue)
+        #expect(missing.isDisjoint(with: Self.eternalBlueCVEs) == !missesEternalBlue)
+        #expect(missing.contains("CVE-2019-0708"))
+    }
+
+    @Test(
+        "Windows XP SP3: the emergency update KB4012598 fixes MS17-010; without it MS17-010 and MS08-067 are missing",
+        arguments: [(["KB4012598", "KB958644"], false), (["KB2347290"], true)])
+    func builtInWindowsXP(kbs: [String], missesEternalBlue: Bool) throws {
+        let system = Self.system(
+            "Microsoft Windows XP Professional", "5.1.2600", architecture: "X86-based PC", servicePack: 3)
+        let output = try Self.analyseBuiltIn(Self.host("PC-XP", system, kbs: kbs))
+        let missing = Self.missing(output, "PC-XP")
+        #expect(missing.isDisjoint(with: Self.eternalBlueCVEs) == !missesEternalBlue)
+        #expect(missing.contains("CVE-2008-4250") == missesEternalBlue)
+        #expect(missing.contains("CVE-2019-0708"), "BlueKeep's KB4500331 is not installed")
+        #expect(Self.finding(output, .updateStateUnknown, "PC-XP") == nil)
+        #expect(Self.finding(output, .unsupportedSystem, "PC-XP")?.severity == .critical)
+    }
+
+    // MARK: 8. The advisory table
+
+    @Test("the advisory table puts known-exploited advisories first and counts the hosts missing each")
+    func table() throws {
+        let lnk = Self.advisory(
+            "CVE-2017-8464", [Self.fix("KB4022722")], published: CivilDate.date(year: 2017, month: 6, day: 13),
+            cvss: 8.8)
+        let hosts = [
+            Self.host("PC-01", kbs: ["KB2999226"]),  // misses all three
+            Self.host("PC-02", kbs: ["KB4499164"]),  // misses the two security-only fixes
+            Self.host("PC-03", kbs: ["KB4499164", "KB4022722"]),  // misses MS17-010's security-only fix only
+        ]
+        // Here MS17-010 is fixed only by its security-only update, so no rollup fixes it by release order.
+        let securityOnly = Self.advisory("CVE-2017-0144", [Self.fix("KB4012212")])
+        let output = Self.analyse(
+            hosts, [securityOnly, lnk, Self.blueKeep, Self.kev("CVE-2019-0708", due: (2022, 5, 3), ransomware: true)])
+        let table = try #require(output.tables.first { $0.id == "updates.advisories" })
+        let rows = table.rows.map { [$0[0], $0[2], $0[3]] }
+        #expect(
+            rows == [
+                ["CVE-2019-0708", "1", "yes, due 2022-05-03, ransomware"], ["CVE-2017-0144", "3", "no"],
+                ["CVE-2017-8464", "2", "no"],
+            ])
+        #expect(table.note == nil)
+    }
+}
