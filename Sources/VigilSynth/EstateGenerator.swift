@@ -1,8 +1,8 @@
 public import Foundation
 import VigilCore
 
-/// Writes a synthetic organisation's directory export (LDIF) and hash dump (secretsdump format) with a manifest, and
-/// returns the ground truth of every failing it seeded.
+/// Writes a synthetic organisation's directory export (LDIF) and hash dump (secretsdump format), and optionally its host
+/// inventories and file share, with a manifest, and returns the ground truth of every failing it seeded.
 ///
 /// Every staff account is a pure function of the seed and its index, so estates of any size stream to disk in bounded
 /// memory (a byte of state per account) and group membership can be written without keeping accounts around.
@@ -62,6 +62,11 @@ public struct EstateGenerator: Sendable {
         var manifest = manifest()
         var rules = EstatePlan.coveredRules
         var expected = plan.expectations + sharing.expectations()
+        if specification.inventories {
+            expected += try HostInventoryWriter(specification: specification, asOf: asOf).write(
+                to: directory, plan: plan)
+            rules += HostInventoryWriter.coveredRules
+        }
         if specification.shareFiles > 0 {
             let share = FileShareWriter(specification: specification, asOf: asOf)
             expected += try share.write(to: directory)

@@ -285,9 +285,7 @@ struct EstatePlan {
             ? "\(specification.netBIOSName.prefix(3))-WS" : "\(specification.netBIOSName.prefix(6))-PC"
         let name = "\(prefix)\(zeroPadded(index + 1, width: 5))"
         let lastLogon = asOf.addingTimeInterval(-86_400 * Double(random.next() % 20))
-        let systems = [
-            "Windows 10 Enterprise", "Windows 11 Enterprise", "Windows 10 Enterprise", "Windows 7 Professional",
-        ]
+        let systems = DemoRelease.workstationMix.map(\.operatingSystemName)
         let hash =
             machineDefaults.contains(index)
             ? NTHash(password: String(name.lowercased().prefix(14))) : NTHash(high: random.next(), low: random.next())

@@ -74,10 +74,12 @@ public struct EstateSpecification: Sendable, Hashable {
     public var seed: UInt64
     /// Files on the organisation's file share (with its permissions as icacls prints them); none when 0.
     public var shareFiles: Int
+    /// Whether host inventories (systeminfo, osquery) of its computers and servers are written.
+    public var inventories: Bool
 
     public init(
         organisation: Organisation, domain: String, staff: Int, computers: Int, layout: Layout, rates: Rates = Rates(),
-        seed: UInt64, shareFiles: Int = 0
+        seed: UInt64, shareFiles: Int = 0, inventories: Bool = false
     ) {
         self.organisation = organisation
         self.domain = domain
@@ -87,6 +89,7 @@ public struct EstateSpecification: Sendable, Hashable {
         self.rates = rates
         self.seed = seed
         self.shareFiles = shareFiles
+        self.inventories = inventories
     }
 
     /// The NetBIOS domain name (first DNS label, upper-cased).
@@ -106,7 +109,8 @@ public struct EstateSpecification: Sendable, Hashable {
                 computers: trustStaff * 7 / 10,
                 layout: .trust,
                 seed: seed,
-                shareFiles: 40
+                shareFiles: 40,
+                inventories: true
             )
         ]
         let names = [
@@ -127,7 +131,8 @@ public struct EstateSpecification: Sendable, Hashable {
                     computers: staff,
                     layout: .practice,
                     seed: seed &+ UInt64(index + 1) &* 0x1000_0001,
-                    shareFiles: 12
+                    shareFiles: 12,
+                    inventories: true
                 )
             )
         }

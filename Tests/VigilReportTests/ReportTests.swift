@@ -13,7 +13,7 @@ enum ReportFixtures {
         Assessment, SyntheticBundles.Bundle
     ) {
         let bundle = try SyntheticBundles.make(
-            seed: seed, staff: staff, layout: layout, shareFiles: layout == .practice ? 12 : 30)
+            seed: seed, staff: staff, layout: layout, shareFiles: layout == .practice ? 12 : 30, inventories: true)
         let assessment = try await AssessmentEngine().assess(
             directory: bundle.directory, options: .init(asOf: SyntheticBundles.asOf))
         return (assessment, bundle)
@@ -141,8 +141,9 @@ struct ReportTests {
         defer { bundle.scratch.remove() }
         let plain = TerminalSummaryRenderer(colour: false).render(assessment)
         #expect(plain.contains("Test Trust (R9N)"))
-        #expect(plain.contains("Security updates not assessed"))
-        #expect(plain.contains("VGL-ACCT-STALE"))
+        #expect(plain.contains("Security updates partly assessed"))
+        #expect(plain.contains("Access to confidential data not assessed"))
+        #expect(plain.contains("VGL-UPD-MISSING-EXPLOITED"))
         #expect(!plain.contains("\u{1B}["))
         #expect(TerminalSummaryRenderer(colour: true).render(assessment).contains("\u{1B}[1;31m"))
     }

@@ -17,9 +17,11 @@ public enum SyntheticBundles {
         public var breachIndex: URL { scratch.url.appendingPathComponent("pwned-passwords.vbi") }
     }
 
-    /// Writes an estate of `staff` accounts in `layout` for `seed`, with a file share of `shareFiles` files.
+    /// Writes an estate of `staff` accounts in `layout` for `seed`, with a file share of `shareFiles` files and, when
+    /// `inventories`, host inventories of its computers and servers.
     public static func make(
-        seed: UInt64, staff: Int, layout: EstateSpecification.Layout, computers: Int? = nil, shareFiles: Int = 0
+        seed: UInt64, staff: Int, layout: EstateSpecification.Layout, computers: Int? = nil, shareFiles: Int = 0,
+        inventories: Bool = false
     ) throws -> Bundle {
         let scratch = try ScratchDirectory("vigil-estate")
         let specification = EstateSpecification(
@@ -31,7 +33,8 @@ public enum SyntheticBundles {
             computers: computers ?? staff / 2,
             layout: layout,
             seed: seed,
-            shareFiles: shareFiles
+            shareFiles: shareFiles,
+            inventories: inventories
         )
         let truth = try EstateGenerator(specification, asOf: asOf, breachIndex: "../pwned-passwords.vbi").write(
             to: scratch.url.appendingPathComponent("estate"))
