@@ -55,7 +55,8 @@ public struct AdvisoryImporter: Sendable {
         } else if path.lowercased().hasSuffix(".zip") {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "vigil-advisories-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             defer { try? FileManager.default.removeItem(at: folder) }
             let archive = (path as NSString).lastPathComponent
             let members: [URL]
