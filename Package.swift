@@ -114,7 +114,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "VigilCLITests", dependencies: ["VigilCLI", "VigilReport", "VigilCore", "VigilTestSupport"],
+            name: "VigilCLITests",
+            dependencies: [
+                "VigilCLI", "VigilReport", "VigilCore", "VigilTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strict),
     ]
 )

@@ -36,6 +36,8 @@ struct MissingFix: Sendable {
 struct UpdateMatcher {
     let index: AdvisoryIndex
     private var memo: [Signature: HostUpdateState] = [:]
+    /// How many updates supersede each set of fixing updates, for proofs (a graph walk each, so kept).
+    private var laterCounts: [[UInt32]: Int] = [:]
 
     init(index: AdvisoryIndex) {
         self.index = index
@@ -125,11 +127,12 @@ struct UpdateMatcher {
     }
 
     /// The proof that `fix` is missing on a host, in plain words.
-    func proof(_ fix: MissingFix, host: Machine, product: String) -> String {
+    mutating func proof(_ fix: MissingFix, host: Machine, product: String) -> String {
         var parts: [String] = []
         if !fix.fixingKBs.isEmpty {
             let kbs = fix.fixingKBs.sorted().prefix(6).map { "KB\($0)" }.joined(separator: ", ")
-            let later = index.supersedingCount(fix.fixingKBs)
+            let later = laterCounts[fix.fixingKBs] ?? index.supersedingCount(fix.fixingKBs)
+            laterCounts[fix.fixingKBs] = later
             parts.append(
                 "fixed by \(kbs)\(fix.fixingKBs.count > 6 ? " and \(fix.fixingKBs.count - 6) more" : "")"
                     + (later > 0

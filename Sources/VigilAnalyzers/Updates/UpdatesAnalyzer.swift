@@ -38,7 +38,7 @@ public struct UpdatesAnalyzer: Analyzer {
             tally.decided += 1
             tally.fixedByReleaseOrder += state.fixedByReleaseOrder
             findings += missingFindings(
-                host, state: state, index: index, matcher: matcher, context: context, tally: &tally)
+                host, state: state, index: index, matcher: &matcher, context: context, tally: &tally)
         }
         return AnalyzerOutput(
             findings: findings, metrics: tally.metrics(hosts: hosts.count),
@@ -100,7 +100,7 @@ public struct UpdatesAnalyzer: Analyzer {
     }
 
     private func missingFindings(
-        _ host: Machine, state: HostUpdateState, index: AdvisoryIndex, matcher: UpdateMatcher,
+        _ host: Machine, state: HostUpdateState, index: AdvisoryIndex, matcher: inout UpdateMatcher,
         context: AnalysisContext, tally: inout Tally
     ) -> [Finding] {
         guard !state.missing.isEmpty, let product = state.product else { return [] }
@@ -134,7 +134,8 @@ public struct UpdatesAnalyzer: Analyzer {
         where !fixes.isEmpty {
             findings.append(
                 finding(
-                    rule, host: host, fixes: fixes, product: product, index: index, matcher: matcher, context: context))
+                    rule, host: host, fixes: fixes, product: product, index: index, matcher: &matcher, context: context)
+            )
         }
         return findings
     }
@@ -142,7 +143,7 @@ public struct UpdatesAnalyzer: Analyzer {
     /// One finding for the advisories of one rule a host misses: the worst first, the proof of the first three.
     private func finding(
         _ rule: RuleID, host: Machine, fixes: [MissingFix], product: String, index: AdvisoryIndex,
-        matcher: UpdateMatcher, context: AnalysisContext
+        matcher: inout UpdateMatcher, context: AnalysisContext
     ) -> Finding {
         let ordered = fixes.sorted { Self.priority(index.advisories[$0.advisory], index.advisories[$1.advisory]) }
         let advisories = ordered.map { index.advisories[$0.advisory] }

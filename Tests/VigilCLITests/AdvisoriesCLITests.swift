@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import VigilTestSupport
+import ZIPFoundation
+
+/// `vigil advisories import` and `show`, and `vigil assess --advisories`, through the real executable.
+@Suite("vigil advisories", .serialized)
+struct AdvisoriesCLITests {
+    /// A zip holding the real WES-NG sample, as `definitions.zip` holds its CSVs, plus a file that is not one.
+    static func definitionsZip(in scratch: ScratchDirectory) throws -> URL {
+        let url = scratch.url.appendingPathComponent("definitions.zip")
+        let archive = try Archive(url: url, accessMode: .create)
+        try archive.addEntry(
+            with: "CVEs_sample.csv", fileURL: Fixtures.url("advisories/wesng-cves-sample.csv"),
+            compressionMethod: .deflate)
+        let version = Data("wes.py definitions version 0.94\n".utf8)
+        try archive.addEntry(
+            with: "Version_0.94.txt", type: .file, uncompressedSize: Int64(version.count), compressionMethod: .deflate
+        ) { position, size in version.subdata(in: Int(position)..<Int(position) + size) }
+        return url
+    }
+
+    @Test("import a definitions zip and the KEV catalogue, show them, re-import, assess with the database")
+    func importAndAssess() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let database = scratch.url.appendingPathComponent("advisories.db").path
+        let zip = try Self.definitionsZip(in: scratch)
+        let kev = Fixtures.url("advisories/kev-sample.json").path
+        let imported = try VigilProcess.run(["advisories", "import", zip.path, kev, "-o", database])
+        #expect(imported.status == 0, "\(imported.error)")
+        #expect(imported.output.contains("definitions.zip/CVEs_sample.csv  wesng-definitions"))
+        #expect(imported.output.contains("kev-sample.json  cisa-kev"))
+        #expect(imported.output.contains("Version_0.94.txt") == false, "only .csv, .json and .xml members are read")
+        let shown = try VigilProcess.run(["advisories", "show", database])
+        #expect(shown.status == 0)
+        #expect(shown.output.components(separatedBy: "\n").filter { $0.contains("imported") }.count == 2)
+
+        let again = try VigilProcess.run(["advisories", "import", kev, "-o", database])
+        #expect(again.status == 0 && again.output.contains("replacing"))
+        let reshown = try VigilProcess.run(["advisories", "show", database])
+        #expect(reshown.output.components(separatedBy: "\n").filter { $0.contains("imported") }.count == 2)
+
+        let bundle = scratch.url.appendingPathComponent("bundle")
+        try FileManager.default.createDirectory(at: bundle, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: Fixtures.url("windows-systeminfo/systeminfo/10_1809_x64_pro_en-us_20190307_systeminfo.txt"),
+            to: bundle.appendingPathComponent("pc.txt"))
+        let out = scratch.url.appendingPathComponent("out")
+        let assessed = try VigilProcess.run([
+            "assess", bundle.path, "--out", out.path, "--as-of", "2026-12-01", "--advisories", database, "-q",
+        ])
+        #expect(assessed.status == 0, "\(assessed.error)")
+        let json = try String(contentsOf: out.appendingPathComponent("assessment.json"), encoding: .utf8)
+        #expect(json.contains("from advisories.db"))
+        #expect(json.contains("built-in catalogue"))
+    }
+
+    @Test("refusals have their exit codes: not advisories 65, missing 66, not a database 65, zip bomb 65")
+    func refusals() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let database = scratch.url.appendingPathComponent("advisories.db").path
+        let ldif = Fixtures.url("ldif/openldap-test.ldif").path
+        let notAdvisories = try VigilProcess.run(["advisories", "import", ldif, "-o", database])
+        #expect(notAdvisories.status == 65)
+        #expect(notAdvisories.output.contains("not imported"))
+        #expect(try VigilProcess.run(["advisories", "import", "/nonexistent/x.csv", "-o", database]).status == 66)
+        #expect(try VigilProcess.run(["advisories", "show", "/nonexistent/x.db"]).status == 66)
+        let garbage = try scratch.write("garbage.db", "SQLite format 3? no: just text\n")
+        let shown = try VigilProcess.run(["advisories", "show", garbage.path])
+        #expect(shown.status == 65)
+        #expect(shown.error.contains("garbage.db"))
+        let assessed = try VigilProcess.run([
+            "assess", scratch.url.path, "--out", scratch.url.appendingPathComponent("out").path, "--advisories",
+            "/nonexistent/a.db", "-q",
+        ])
+        #expect(assessed.status == 66)
+
+        // 64 MiB of zeros deflates about a thousandfold: past the 250:1 ratio the inflater allows.
+        let bomb = scratch.url.appendingPathComponent("bomb.zip")
+        let archive = try Archive(url: bomb, accessMode: .create)
+        let chunk = Data(count: 1 << 20)
+        try archive.addEntry(
+            with: "CVEs_bomb.csv", type: .file, uncompressedSize: Int64(64 << 20), compressionMethod: .deflate
+        ) { _, size in chunk.prefix(size) }
+        let refused = try VigilProcess.run(["advisories", "import", bomb.path, "-o", database])
+        #expect(refused.status == 65)
+        #expect(refused.error.contains("safety limit"))
+    }
+}
