@@ -271,6 +271,19 @@ struct UpdatesAnalyzerTests {
         #expect(state.fixedByReleaseOrder == 2)
     }
 
+    @Test("release order starts with the rollup era: a 2016 .NET update in a chain says nothing of a 2011 kernel fix")
+    func releaseOrderBeforeRollups() {
+        // Before October 2016 Windows 7 took one update per component; both updates below take part in supersedence.
+        let kernel = Self.advisory(
+            "CVE-2011-2002", [Self.fix("KB2393802", supersedes: ["KB979683"])],
+            published: CivilDate.date(year: 2011, month: 2, day: 8))
+        let dotNet = Self.advisory(
+            "CVE-2016-0041", [Self.fix("KB3127220", supersedes: ["KB2656356"])],
+            published: CivilDate.date(year: 2016, month: 2, day: 9))
+        let output = Self.analyse([Self.host("PC-2016", kbs: ["KB3127220"])], [kernel, dotNet])
+        #expect(Self.missing(output, "PC-2016") == ["CVE-2011-2002"])
+    }
+
     @Test("release order needs a cumulative update of the same product: another product's rollup does not count")
     func releaseOrderSameProduct() {
         // KB4499164 is also Server 2008 R2's May 2019 rollup; here the data knows it only for that product.

@@ -103,6 +103,35 @@ struct ReportTests {
         ]
     )
 
+    @Test("assessment.json's own finding writer gives exactly the bytes JSONEncoder gives, on hostile text and in bulk")
+    func findingWriterMatchesEncoder() throws {
+        var strange = ""
+        for scalar in (0..<0x80).compactMap(Unicode.Scalar.init) { strange.unicodeScalars.append(scalar) }
+        strange += "é 中文 \u{2028}\u{2029} \u{1F600} \\ / \""
+        var findings = Self.hostile.findings
+        for index in 0..<5_000 {
+            findings.append(
+                Finding(
+                    rule: index % 2 == 0 ? .updateMissingExploited : .patientListBroadAccess,
+                    subject: Subject(kind: .host, id: "h\(index)", name: strange),
+                    detail: strange + String(index),
+                    evidence: index % 3 == 0 ? [] : [.init(file: strange, line: index)],
+                    related: index % 5 == 0 ? [Subject(kind: .group, id: strange, name: "g")] : [],
+                    facts: index % 7 == 0 ? [:] : ["b": strange, "a": "1", "z\(strange)": ""]))
+        }
+        var assessment = Self.hostile
+        assessment.findings = findings
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let expected = try encoder.encode(assessment) + Data([0x0A])
+        let actual = try JSONReportRenderer.render(assessment)
+        #expect(actual == expected)
+        var none = Self.hostile
+        none.findings = []
+        #expect(try JSONReportRenderer.render(none) == (try encoder.encode(none) + Data([0x0A])))
+    }
+
     @Test("HTML escapes everything taken from the evidence")
     func htmlEscaping() {
         let html = HTMLReportRenderer().render(Self.hostile)

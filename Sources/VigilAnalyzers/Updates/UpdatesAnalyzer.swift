@@ -24,27 +24,62 @@ public struct UpdatesAnalyzer: Analyzer {
         let hosts = context.estate.hosts.sorted { $0.id < $1.id }
         guard !hosts.isEmpty else { return AnalyzerOutput() }
         let index = AdvisoryIndex(context.estate.advisories + context.reference.advisories)
-        var matcher = UpdateMatcher(index: index)
-        var findings: [Finding] = []
-        var tally = Tally()
-        for host in hosts {
-            let state = matcher.match(host)
-            findings += lifecycleFindings(host, state: state, context: context, tally: &tally)
-            if let reason = state.unknownReason {
-                tally.unknown += 1
-                findings.append(unknownFinding(host, reason: reason, state: state, index: index))
-                continue
+        // Hosts are independent: slices are matched on every core, each with its own caches, and joined in order.
+        let slices = min(max(1, hosts.count / 256), ProcessInfo.processInfo.activeProcessorCount)
+        let results = parallelMap(slices) { slice -> ([Finding], Tally) in
+            var matcher = UpdateMatcher(index: index)
+            var classes = EntryClasses(index: index, asOf: context.asOf)
+            var tally = Tally()
+            var findings: [Finding] = []
+            for host in hosts[(hosts.count * slice / slices)..<(hosts.count * (slice + 1) / slices)] {
+                findings += assess(
+                    host, index: index, matcher: &matcher, classes: &classes, tally: &tally, context: context)
             }
-            tally.decided += 1
-            tally.fixedByReleaseOrder += state.fixedByReleaseOrder
-            findings += missingFindings(
-                host, state: state, index: index, matcher: &matcher, context: context, tally: &tally)
+            return (findings, tally)
         }
+        var tally = Tally()
+        for result in results { tally.add(result.1) }
+        let hostsMissing = tally.hostsMissing(index)
         return AnalyzerOutput(
-            findings: findings, metrics: tally.metrics(hosts: hosts.count),
+            findings: results.flatMap(\.0),
+            metrics: tally.metrics(hosts: hosts.count, advisoriesMissing: hostsMissing.count),
             coverage: [coverage(hosts: hosts.count, tally: tally, index: index, context: context)],
             headlines: tally.headlines(hosts: hosts.count),
-            tables: [advisoryTable(tally, index: index, context: context)])
+            tables: [advisoryTable(hostsMissing, index: index, context: context)])
+    }
+
+    /// The findings of one host, counted into `tally`.
+    private func assess(
+        _ host: Machine, index: AdvisoryIndex, matcher: inout UpdateMatcher, classes: inout EntryClasses,
+        tally: inout Tally, context: AnalysisContext
+    ) -> [Finding] {
+        let state = matcher.match(host)
+        var findings = lifecycleFindings(host, state: state, context: context, tally: &tally)
+        if let reason = state.unknownReason {
+            tally.unknown += 1
+            return findings + [unknownFinding(host, reason: reason, state: state, index: index)]
+        }
+        tally.decided += 1
+        tally.fixedByReleaseOrder += state.fixedByReleaseOrder
+        guard let product = state.product, !state.missing.isEmpty else { return findings }
+        let facts = classes.facts(product)
+        var groups: [[Int32]] = [[], [], []]
+        tally.count(state.missing, product: product, entries: index.products[product].entries.count)
+        for entry in state.missing { groups[Int(facts.classes[Int(entry)].rawValue)].append(entry) }
+        if !groups[0].isEmpty { tally.exploited += 1 }
+        if !groups[0].isEmpty || !groups[1].isEmpty {
+            tally.overdue += 1
+            let oldest = (groups[0] + groups[1]).compactMap { facts.published[Int($0)] }.min()
+            tally.overdueYears[oldest.map { context.daysSince($0) / 365 } ?? 0, default: 0] += 1
+        }
+        for (rule, entries) in zip([RuleID.updateMissingExploited, .updateOverdue, .updateMissing], groups)
+        where !entries.isEmpty {
+            findings.append(
+                finding(
+                    rule, host: host, entries: entries, product: product, facts: facts, index: index,
+                    matcher: &matcher, context: context))
+        }
+        return findings
     }
 
     // MARK: Per host
@@ -56,12 +91,16 @@ public struct UpdatesAnalyzer: Analyzer {
     {
         var detail = "Whether \(host.name) is up to date cannot be decided: \(reason)."
         var facts = ["reason": reason]
-        let exploited = state.missing.filter { index.advisories[$0.advisory].exploitation != nil }
-        if !state.missing.isEmpty {
-            facts["possiblyMissing"] = String(state.missing.count)
+        let advisories =
+            state.product.map { product in
+                state.missing.map { index.advisories[index.products[product].entries[Int($0)].advisory] }
+            } ?? []
+        let exploited = advisories.filter { $0.exploitation != nil }
+        if !advisories.isEmpty {
+            facts["possiblyMissing"] = String(advisories.count)
             facts["possiblyMissingExploited"] = String(exploited.count)
             detail +=
-                " The advisory data alone would call \(Wording.count(state.missing.count, "vulnerability", plural: "vulnerabilities")) unfixed\(exploited.isEmpty ? "" : ", \(Wording.number(exploited.count)) of them known to be exploited (\(exploited.prefix(3).map { index.advisories[$0.advisory].id }.joined(separator: ", ")))"), unless its newer updates contain the fixes."
+                " The advisory data alone would call \(Wording.count(advisories.count, "vulnerability", plural: "vulnerabilities")) unfixed\(exploited.isEmpty ? "" : ", \(Wording.number(exploited.count)) of them known to be exploited (\(exploited.prefix(3).map(\.id).joined(separator: ", ")))"), unless its newer updates contain the fixes."
         }
         return Finding(
             rule: .updateStateUnknown, severity: exploited.isEmpty ? nil : .high, subject: Self.subject(host),
@@ -99,91 +138,48 @@ public struct UpdatesAnalyzer: Analyzer {
         return findings
     }
 
-    private func missingFindings(
-        _ host: Machine, state: HostUpdateState, index: AdvisoryIndex, matcher: inout UpdateMatcher,
-        context: AnalysisContext, tally: inout Tally
-    ) -> [Finding] {
-        guard !state.missing.isEmpty, let product = state.product else { return [] }
-        var exploited: [MissingFix] = []
-        var overdue: [MissingFix] = []
-        var other: [MissingFix] = []
-        for fix in state.missing {
-            let advisory = index.advisories[fix.advisory]
-            tally.missing[fix.advisory, default: 0] += 1
-            if advisory.exploitation != nil {
-                exploited.append(fix)
-            } else if Self.isHighRisk(advisory), let published = advisory.published,
-                context.daysSince(published) > Self.windowDays
-            {
-                overdue.append(fix)
-            } else {
-                other.append(fix)
-            }
-        }
-        if !exploited.isEmpty { tally.exploited += 1 }
-        if !exploited.isEmpty || !overdue.isEmpty {
-            tally.overdue += 1
-            let overdueOldest = (exploited + overdue).compactMap { index.advisories[$0.advisory].published }.min()
-            let years = overdueOldest.map { context.daysSince($0) / 365 } ?? 0
-            tally.overdueYears[years, default: 0] += 1
-        }
-        var findings: [Finding] = []
-        for (rule, fixes) in [
-            (RuleID.updateMissingExploited, exploited), (.updateOverdue, overdue), (.updateMissing, other),
-        ]
-        where !fixes.isEmpty {
-            findings.append(
-                finding(
-                    rule, host: host, fixes: fixes, product: product, index: index, matcher: &matcher, context: context)
-            )
-        }
-        return findings
-    }
-
-    /// One finding for the advisories of one rule a host misses: the worst first, the proof of the first three.
+    /// One finding for the advisories of one rule a host misses (`entries`, already worst first): the first twenty
+    /// named, the proof of the first three, the oldest exposure and the update to install.
     private func finding(
-        _ rule: RuleID, host: Machine, fixes: [MissingFix], product: String, index: AdvisoryIndex,
-        matcher: inout UpdateMatcher, context: AnalysisContext
+        _ rule: RuleID, host: Machine, entries: [Int32], product: Int, facts entryFacts: EntryFacts,
+        index: AdvisoryIndex, matcher: inout UpdateMatcher, context: AnalysisContext
     ) -> Finding {
-        let ordered = fixes.sorted { Self.priority(index.advisories[$0.advisory], index.advisories[$1.advisory]) }
-        let advisories = ordered.map { index.advisories[$0.advisory] }
-        let oldest = advisories.compactMap(\.published).min()
-        let days = oldest.map(context.daysSince)
+        let table = index.products[product]
+        let limit = context.settings.listAllMissingUpdates ? entries.count : Self.listed
+        let named = entries.prefix(limit).map { index.advisories[table.entries[Int($0)].advisory].id }
+        let oldest = entries.compactMap { entryFacts.published[Int($0)] }.min()
         var detail =
-            "\(host.name) (\(product)) lacks every fix for \(Wording.count(advisories.count, "vulnerability", plural: "vulnerabilities"))"
-        let named = advisories.prefix(5).map(\.id).joined(separator: ", ")
-        detail += " (\(named)\(advisories.count > 5 ? ", …" : ""))"
-        if let oldest, let days {
+            "\(host.name) (\(table.name)) lacks every fix for \(Wording.count(entries.count, "vulnerability", plural: "vulnerabilities"))"
+        detail += " (\(named.prefix(5).joined(separator: ", "))\(entries.count > 5 ? ", …" : ""))"
+        var facts: [String: String] = [
+            "vulnerabilities": String(entries.count), "listed": named.joined(separator: ","), "product": table.name,
+        ]
+        if let oldest {
+            let days = context.daysSince(oldest)
+            facts["daysExposed"] = String(days)
             detail += "; the oldest fix was released on \(CivilDate.string(oldest)), \(Wording.count(days, "day")) ago"
         }
-        var facts: [String: String] = [
-            "vulnerabilities": String(advisories.count),
-            "listed": advisories.prefix(context.settings.listAllMissingUpdates ? .max : Self.listed).map(\.id).joined(
-                separator: ","),
-            "product": product,
-        ]
-        if let days { facts["daysExposed"] = String(days) }
         if rule == .updateMissingExploited {
-            let dues = advisories.compactMap(\.exploitation?.dueDate)
-            if let due = dues.min() {
+            if let due = entries.compactMap({ entryFacts.dueDates[Int($0)] }).min() {
                 facts["kevDueDate"] = CivilDate.string(due)
                 detail +=
                     due < context.asOf
                     ? "; CISA's remediation due date passed on \(CivilDate.string(due))"
                     : "; CISA's due date is \(CivilDate.string(due))"
             }
-            if advisories.contains(where: { $0.exploitation?.knownRansomwareUse == true }) {
+            if entries.contains(where: { entryFacts.ransomware[Int($0)] }) {
                 facts["ransomware"] = "known"
                 detail += "; used in ransomware campaigns"
             }
         }
-        if let install = Self.suggestedUpdate(ordered, index: index) {
-            facts["install"] = install
-            detail += ". Installing \(install) (or a later cumulative update) fixes the newest of them"
+        if let newest = entries.lazy.map({ table.newestUpdate[Int($0)] }).max(), newest > 0 {
+            facts["install"] = "KB\(newest)"
+            detail += ". Installing KB\(newest) (or a later cumulative update) fixes the newest of them"
         }
-        for (position, fix) in ordered.prefix(3).enumerated() {
+        for (position, entry) in entries.prefix(3).enumerated() {
             facts["proof\(position + 1)"] =
-                "\(index.advisories[fix.advisory].id): " + matcher.proof(fix, host: host, product: product)
+                "\(index.advisories[table.entries[Int(entry)].advisory].id): "
+                + matcher.proof(entry: entry, product: product, host: host)
         }
         let evidence =
             [host.operatingSystemSource].compactMap { $0 } + Array(host.installedUpdates.prefix(1).map(\.source))
@@ -192,40 +188,12 @@ public struct UpdatesAnalyzer: Analyzer {
             evidence: evidence.isEmpty ? host.sources : evidence, facts: facts)
     }
 
-    /// The newest fixing update among `fixes`, which (being cumulative where the product is) usually fixes them all.
-    static func suggestedUpdate(_ fixes: [MissingFix], index: AdvisoryIndex) -> String? {
-        fixes.flatMap(\.fixingKBs).max().map { "KB\($0)" }
-    }
-
     /// Critical or high risk: CVSS 7 or more, or rated Critical or Important by the vendor (Microsoft's "Important"
     /// covers most CVSS 7 to 8.8 vulnerabilities).
     static func isHighRisk(_ advisory: Advisory) -> Bool {
         if let score = advisory.cvssScore, score >= 7 { return true }
         let rating = advisory.vendorSeverity?.lowercased() ?? ""
         return rating == "critical" || rating == "important" || rating == "high"
-    }
-
-    /// Known exploited first, then highest score or rating, then oldest, then identifier.
-    static func priority(_ lhs: Advisory, _ rhs: Advisory) -> Bool {
-        if (lhs.exploitation != nil) != (rhs.exploitation != nil) { return lhs.exploitation != nil }
-        let left = rank(lhs)
-        let right = rank(rhs)
-        if left != right { return left > right }
-        if lhs.published != rhs.published {
-            return (lhs.published ?? .distantFuture) < (rhs.published ?? .distantFuture)
-        }
-        return lhs.id < rhs.id
-    }
-
-    private static func rank(_ advisory: Advisory) -> Double {
-        if let score = advisory.cvssScore { return score }
-        switch advisory.vendorSeverity?.lowercased() {
-        case "critical": return 9
-        case "important", "high": return 7.5
-        case "moderate", "medium": return 5
-        case "low": return 2
-        default: return 0
-        }
     }
 
     static func subject(_ host: Machine) -> Subject {
@@ -249,12 +217,14 @@ public struct UpdatesAnalyzer: Analyzer {
         return Coverage(area: .updates, status: tally.unknown == 0 ? .assessed : .partial, basis: basis)
     }
 
-    private func advisoryTable(_ tally: Tally, index: AdvisoryIndex, context: AnalysisContext) -> SummaryTable {
-        let ordered = tally.missing.sorted { lhs, rhs in
+    private func advisoryTable(_ hostsMissing: [Int: Int], index: AdvisoryIndex, context: AnalysisContext)
+        -> SummaryTable
+    {
+        let ordered = hostsMissing.sorted { lhs, rhs in
             let (left, right) = (index.advisories[lhs.key], index.advisories[rhs.key])
             if (left.exploitation != nil) != (right.exploitation != nil) { return left.exploitation != nil }
             if lhs.value != rhs.value { return lhs.value > rhs.value }
-            return Self.priority(left, right)
+            return AdvisoryIndex.priority(left, right)
         }
         let rows = ordered.prefix(Self.tableRows).map { entry -> [String] in
             let advisory = index.advisories[entry.key]
@@ -280,6 +250,49 @@ public struct UpdatesAnalyzer: Analyzer {
     }
 }
 
+/// Which rule each entry of a product falls under, and the facts findings need of it, worked out once per product.
+private struct EntryClasses {
+    let index: AdvisoryIndex
+    let asOf: Date
+    private var cache: [Int: EntryFacts] = [:]
+
+    init(index: AdvisoryIndex, asOf: Date) {
+        self.index = index
+        self.asOf = asOf
+    }
+
+    mutating func facts(_ product: Int) -> EntryFacts {
+        if let known = cache[product] { return known }
+        let advisories = index.products[product].entries.map { index.advisories[$0.advisory] }
+        let facts = EntryFacts(
+            classes: advisories.map { advisory in
+                if advisory.exploitation != nil { return .exploited }
+                if UpdatesAnalyzer.isHighRisk(advisory), let published = advisory.published,
+                    asOf.timeIntervalSince(published) > Double(UpdatesAnalyzer.windowDays) * 86_400
+                {
+                    return .overdue
+                }
+                return .other
+            },
+            published: advisories.map(\.published), dueDates: advisories.map { $0.exploitation?.dueDate },
+            ransomware: advisories.map { $0.exploitation?.knownRansomwareUse == true })
+        cache[product] = facts
+        return facts
+    }
+}
+
+/// Per entry of a product's table: its rule class and dates.
+private struct EntryFacts {
+    enum Class: UInt8 {
+        case exploited, overdue, other
+    }
+
+    var classes: [Class]
+    var published: [Date?]
+    var dueDates: [Date?]
+    var ransomware: [Bool]
+}
+
 /// Counts across hosts, for metrics, headlines and the advisory table.
 private struct Tally {
     var decided = 0
@@ -292,10 +305,45 @@ private struct Tally {
     var fixedByReleaseOrder = 0
     /// Hosts with overdue updates, by the age in whole years of their oldest overdue fix.
     var overdueYears: [Int: Int] = [:]
-    /// Per advisory (index), hosts missing it.
-    var missing: [Int: Int] = [:]
+    /// Per product, per entry of its table, hosts missing it (empty for a product no host missed anything of).
+    var missing: [[Int32]] = []
 
-    func metrics(hosts: Int) -> [Metric] {
+    /// Counts the hosts missing `entries` of `product` (a table of `count` entries).
+    mutating func count(_ entries: [Int32], product: Int, entries count: Int) {
+        if missing.count <= product { missing += Array(repeating: [], count: product + 1 - missing.count) }
+        if missing[product].isEmpty { missing[product] = [Int32](repeating: 0, count: count) }
+        for entry in entries { missing[product][Int(entry)] += 1 }
+    }
+
+    /// Adds another slice's counts.
+    mutating func add(_ other: Tally) {
+        decided += other.decided
+        unknown += other.unknown
+        exploited += other.exploited
+        overdue += other.overdue
+        unsupported += other.unsupported
+        unsupportedLegacy += other.unsupportedLegacy
+        smb1 += other.smb1
+        fixedByReleaseOrder += other.fixedByReleaseOrder
+        overdueYears.merge(other.overdueYears, uniquingKeysWith: +)
+        for (product, counts) in other.missing.enumerated() where !counts.isEmpty {
+            if missing.count <= product { missing += Array(repeating: [], count: product + 1 - missing.count) }
+            missing[product] = missing[product].isEmpty ? counts : zip(missing[product], counts).map { $0 + $1 }
+        }
+    }
+
+    /// Per advisory (index into ``AdvisoryIndex/advisories``), hosts missing it, across products.
+    func hostsMissing(_ index: AdvisoryIndex) -> [Int: Int] {
+        var byAdvisory: [Int: Int] = [:]
+        for (product, counts) in missing.enumerated() {
+            for (entry, count) in counts.enumerated() where count > 0 {
+                byAdvisory[index.products[product].entries[entry].advisory, default: 0] += Int(count)
+            }
+        }
+        return byAdvisory
+    }
+
+    func metrics(hosts: Int, advisoriesMissing: Int) -> [Metric] {
         [
             Metric(id: "updates.hosts", label: "Hosts inventoried", value: hosts),
             Metric(
@@ -314,7 +362,8 @@ private struct Tally {
             Metric(
                 id: "updates.hosts-unknown", label: "Hosts whose update state is unknown", value: unknown, total: hosts),
             Metric(
-                id: "updates.advisories-missing", label: "Distinct advisories missing somewhere", value: missing.count),
+                id: "updates.advisories-missing", label: "Distinct advisories missing somewhere",
+                value: advisoriesMissing),
         ]
     }
 

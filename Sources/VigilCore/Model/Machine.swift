@@ -158,10 +158,27 @@ public struct InstalledUpdate: Codable, Sendable, Hashable {
     /// `KB` + digits for a knowledge-base reference written as `KB4012212`, `kb4012212`, `4012212` or with
     /// surrounding spaces; `nil` when it holds no such number.
     public static func normalisedKB(_ text: some StringProtocol) -> String? {
-        var digits = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        if digits.lowercased().hasPrefix("kb") { digits = digits.dropFirst(2) }
-        guard (4...8).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return "KB" + digits
+        number(text).map { "KB\($0)" }
+    }
+
+    /// The number of a knowledge-base reference (`KB4012212` → 4012212), read as ``normalisedKB(_:)`` reads it: 4 to
+    /// 8 digits, an optional `KB` before them in either case, spaces around. Byte by byte, no allocation: readers and
+    /// matching call it for every update of every host.
+    public static func number(_ text: some StringProtocol) -> UInt32? {
+        var utf8 = Substring(text).utf8[...]
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        while let first = utf8.first, isSpace(first) { utf8 = utf8.dropFirst() }
+        while let last = utf8.last, isSpace(last) { utf8 = utf8.dropLast() }
+        if utf8.count >= 2, utf8.first! | 0x20 == 0x6B, utf8[utf8.index(after: utf8.startIndex)] | 0x20 == 0x62 {
+            utf8 = utf8.dropFirst(2)
+        }
+        guard (4...8).contains(utf8.count) else { return nil }
+        var value: UInt32 = 0
+        for byte in utf8 {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            value = value * 10 + UInt32(byte - 0x30)
+        }
+        return value
     }
 }
 

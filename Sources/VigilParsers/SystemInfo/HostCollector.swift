@@ -5,45 +5,66 @@ import VigilCore
 struct HostCollector {
     private var machines: [Machine] = []
     private var positions: [String: Int] = [:]
-    private var knownUpdates: [Set<String>] = []
-    private var knownPrograms: [Set<InstalledProgram>] = []
+    /// The KB numbers and programs of hosts met more than once, by position: made at a host's second record, so a file
+    /// of one record per host builds no sets, and kept after, so a file of one row per update stays linear.
+    private var knownUpdates: [Int: Set<String>] = [:]
+    private var knownPrograms: [Int: Set<InstalledProgram>] = [:]
 
     /// The hosts collected so far.
     var hosts: [Machine] { machines }
 
-    /// Adds what `machine` says to the host of the same name.
-    mutating func add(_ machine: Machine) {
-        guard let position = positions[machine.id] else {
-            positions[machine.id] = machines.count
-            var first = machine
-            first.installedUpdates = []
-            first.installedPrograms = []
-            machines.append(first)
-            knownUpdates.append([])
-            knownPrograms.append([])
-            append(lists: machine, at: machines.count - 1)
+    /// Adds what `machine` says to the host of the same name. `updatesUnique`: the caller vouches that `machine` lists
+    /// each KB once.
+    mutating func add(_ machine: Machine, updatesUnique: Bool = false) {
+        let id = machine.id
+        let count = machines.count
+        // One hash for a new host: insert, and put the old position back in the rarer case of a known host.
+        if let position = positions.updateValue(count, forKey: id) {
+            positions[id] = position
+            merge(machine, at: position)
             return
         }
-        var existing = machines[position]
-        // Updates and programs are united here through kept sets: `merging` rebuilds its sets on every call, which
-        // is quadratic over a file with one row per update or program. The remaining facts go through `merging`.
-        let facts = Self.factsOnly(existing).merging(Self.factsOnly(machine))
-        existing.operatingSystem = facts.operatingSystem
-        existing.operatingSystemSource = facts.operatingSystemSource
-        existing.smbVersion1Enabled = facts.smbVersion1Enabled
-        existing.diskEncrypted = facts.diskEncrypted
-        existing.updatesListed = existing.updatesListed || machine.updatesListed
-        machines[position] = existing
-        append(lists: machine, at: position)
+        var first = machine
+        if !updatesUnique { first.installedUpdates = Self.unique(machine.installedUpdates, by: \.kb) }
+        first.installedPrograms = Self.unique(machine.installedPrograms, by: \.self)
+        machines.append(first)
     }
 
-    private mutating func append(lists machine: Machine, at position: Int) {
-        for update in machine.installedUpdates where knownUpdates[position].insert(update.kb).inserted {
-            machines[position].installedUpdates.append(update)
+    private mutating func merge(_ machine: Machine, at position: Int) {
+        // Updates and programs are united here through kept sets: `merging` rebuilds its sets on every call, which
+        // is quadratic over a file with one row per update or program. The remaining facts go through `merging`.
+        let facts = Self.factsOnly(machines[position]).merging(Self.factsOnly(machine))
+        machines[position].operatingSystem = facts.operatingSystem
+        machines[position].operatingSystemSource = facts.operatingSystemSource
+        machines[position].smbVersion1Enabled = facts.smbVersion1Enabled
+        machines[position].diskEncrypted = facts.diskEncrypted
+        machines[position].updatesListed = machines[position].updatesListed || machine.updatesListed
+        if !machine.installedUpdates.isEmpty {
+            var known = knownUpdates.removeValue(forKey: position) ?? Set(machines[position].installedUpdates.map(\.kb))
+            for update in machine.installedUpdates where known.insert(update.kb).inserted {
+                machines[position].installedUpdates.append(update)
+            }
+            knownUpdates[position] = known
         }
-        for program in machine.installedPrograms where knownPrograms[position].insert(program).inserted {
-            machines[position].installedPrograms.append(program)
+        if !machine.installedPrograms.isEmpty {
+            var known = knownPrograms.removeValue(forKey: position) ?? Set(machines[position].installedPrograms)
+            for program in machine.installedPrograms where known.insert(program).inserted {
+                machines[position].installedPrograms.append(program)
+            }
+            knownPrograms[position] = known
         }
+    }
+
+    /// `items` without repeats (by `key`), the first of each kept, in order.
+    private static func unique<Item, Key: Hashable>(_ items: [Item], by key: (Item) -> Key) -> [Item] {
+        if items.count < 2 { return items }
+        if items.count <= 16 {
+            let keys = items.map(key)
+            let repeated = keys.indices.contains { index in keys[..<index].contains(keys[index]) }
+            if !repeated { return items }
+        }
+        var seen = Set<Key>()
+        return items.filter { seen.insert(key($0)).inserted }
     }
 
     private static func factsOnly(_ machine: Machine) -> Machine {

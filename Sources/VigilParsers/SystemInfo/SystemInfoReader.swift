@@ -94,7 +94,7 @@ public struct SystemInfoReader: EvidenceReader {
                 "expected a host name followed by the OS Name and OS Version fields (or the Hotfix(s) field)")
             return
         }
-        hosts.add(machine)
+        hosts.add(machine, updatesUnique: true)
         log.recordsRead += 1
     }
 }
@@ -140,24 +140,27 @@ private struct SystemInfoTextState {
             record = SystemInfoRecord(line: line.number)
             if known != .hostName, startLabel == nil { startLabel = labelBytes }
         }
-        guard var report = record else { return }
-        current = report.field(labelled: known, value: value)
-        if let current { report.set(current, value: value, line: line.number) }
-        report.fieldCount += 1
-        record = report
+        // Mutated in place: a copy would copy the report's update list on every line.
+        guard record != nil else { return }
+        current = record?.field(labelled: known, value: value)
+        if let current { record?.set(current, value: value, line: line.number) }
+        record?.fieldCount += 1
     }
 
     private mutating func continueField(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
-        guard var report = record else { return }
-        let text = decode(bytes)
-        if current == .hotfixes {
-            report.addHotfix(text, line: line, file: file)
-        } else if current == nil, !report.hotfixesListed, SystemInfoRecord.hotfixKB(text) != nil {
-            // A KB list under an unknown label is the hotfix list.
-            current = .hotfixes
-            report.addHotfix(text, line: line, file: file)
+        guard let listed = record?.hotfixesListed, current == .hotfixes || (current == nil && !listed) else { return }
+        // Plain ASCII lines (nearly all) are read as bytes; the report is mutated in place, as a copy would copy its
+        // update list on every line.
+        let kb: String?
+        if SystemInfoBytes.isPlain(bytes) {
+            kb = SystemInfoBytes.hotfixKB(bytes)?.kb
+        } else {
+            kb = SystemInfoRecord.hotfixKB(decode(bytes))
         }
-        record = report
+        guard let kb else { return }
+        // A KB list under an unknown label is the hotfix list.
+        current = .hotfixes
+        record?.addHotfix(kb: kb, line: line, file: file)
     }
 
     private func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
@@ -167,99 +170,5 @@ private struct SystemInfoTextState {
     mutating func finish(into hosts: inout HostCollector, log: inout DiagnosticLog) {
         if let record { SystemInfoReader.complete(record, file: file, into: &hosts, log: &log) }
         record = nil
-    }
-}
-
-/// Reading `systeminfo /fo csv`: an optional header naming the columns, then one row per host. Rows whose third field
-/// is not an OS version are headers (appended exports may repeat it).
-private struct SystemInfoCSVState {
-    let file: String
-    var records = CSVRecords()
-    var columns: [SystemInfoField: Int] = [
-        .hostName: SystemInfoField.hostName.position, .osName: SystemInfoField.osName.position,
-        .osVersion: SystemInfoField.osVersion.position,
-    ]
-    var rows = 0
-
-    init(file: String) {
-        self.file = file
-    }
-
-    mutating func consume(_ line: LineReader.Line, into hosts: inout HostCollector, log: inout DiagnosticLog) {
-        if line.bytes.isEmpty { return }
-        switch records.add(line.bytes, line: line.number) {
-        case .pending:
-            return
-        case .overlong(let start):
-            log.reject(line: start, code: "systeminfo.record-too-long", "row longer than 1 MiB; skipped")
-        case .record(let fields, let start):
-            if fields.count == 1, fields[0].trimming(" \t").isEmpty { return }
-            guard fields.count >= 3 else {
-                log.reject(
-                    line: start, code: "systeminfo.short-row", "expected at least Host Name, OS Name, OS Version")
-                return
-            }
-            if isHeader(fields) {
-                columns = Self.mapping(fields)
-                return
-            }
-            read(fields, line: start, into: &hosts, log: &log)
-            rows += 1
-        }
-    }
-
-    private func isHeader(_ fields: [String]) -> Bool {
-        let version = columns[.osVersion].flatMap { $0 < fields.count ? fields[$0] : nil } ?? fields[2]
-        if WindowsVersion.systemInfo(version) != nil { return false }
-        return rows == 0 || fields.prefix(3).contains { SystemInfoField.named($0) == .hostName }
-    }
-
-    private static func mapping(_ header: [String]) -> [SystemInfoField: Int] {
-        var columns: [SystemInfoField: Int] = [:]
-        for (index, name) in header.enumerated() {
-            if let field = SystemInfoField.named(name), columns[field] == nil { columns[field] = index }
-        }
-        for field in [SystemInfoField.hostName, .osName, .osVersion] where columns[field] == nil {
-            columns[field] = field.position
-        }
-        if columns[.hotfixes] == nil, header.count > SystemInfoField.hotfixes.position {
-            columns[.hotfixes] = SystemInfoField.hotfixes.position
-        }
-        return columns
-    }
-
-    private func read(_ fields: [String], line: Int, into hosts: inout HostCollector, log: inout DiagnosticLog) {
-        func value(_ field: SystemInfoField) -> String? {
-            columns[field].flatMap { $0 < fields.count ? fields[$0].trimming(" \t\u{00A0}") : nil }
-        }
-        var record = SystemInfoRecord(line: line)
-        for field in [SystemInfoField.hostName, .osName, .osVersion] {
-            if let text = value(field) { record.set(field, value: text, line: line) }
-        }
-        if record.osVersion == nil {
-            log.reject(line: line, code: "systeminfo.os-version", "expected an OS Version like '10.0.19045 … 19045'")
-            return
-        }
-        if let architecture = value(.systemType) ?? fields.first(where: { SystemInfoRecord.isArchitecture($0) }) {
-            record.set(.systemType, value: architecture, line: line)
-        }
-        // The hotfix list is one field: `N Hotfix(s) Installed.,[01]: KB…,[02]: KB…`.
-        var hotfixes = value(.hotfixes)
-        if hotfixes.map(Self.holdsKB) != true, let found = fields.first(where: Self.holdsKB) { hotfixes = found }
-        if let hotfixes {
-            record.set(.hotfixes, value: hotfixes, line: line)
-            for entry in hotfixes.split(separator: ",") { record.addHotfix(entry, line: line, file: file) }
-        }
-        SystemInfoReader.complete(record, file: file, into: &hosts, log: &log)
-    }
-
-    private static func holdsKB(_ field: String) -> Bool {
-        field.split(separator: ",").contains { SystemInfoRecord.hotfixKB($0) != nil }
-    }
-
-    func finish(log: inout DiagnosticLog) {
-        if records.isOpen {
-            log.reject(line: records.startLine, code: "systeminfo.unterminated", "a quoted field is never closed")
-        }
     }
 }

@@ -54,6 +54,11 @@ struct SystemInfoRecord {
     /// Reads one hotfix entry (`[01]: KB5022502`); entries that are not KB numbers (`[01]: File 1`) are ignored.
     mutating func addHotfix(_ entry: some StringProtocol, line: Int, file: String) {
         guard let kb = Self.hotfixKB(entry) else { return }
+        addHotfix(kb: kb, line: line, file: file)
+    }
+
+    /// Keeps a hotfix entry's KB number (``hotfixKB(_:)``).
+    mutating func addHotfix(kb: String, line: Int, file: String) {
         hotfixesListed = true
         if seenUpdates.insert(kb).inserted {
             updates.append(InstalledUpdate(kb: kb, source: EvidenceReference(file: file, line: line)))
