@@ -17,7 +17,7 @@ public struct WesngDefinitionsReader: EvidenceReader {
         id: "wesng-definitions",
         name: "WES-NG definitions (CVEs_*.csv from definitions.zip)",
         producedBy:
-            "wes.py --update   (downloads definitions.zip; unzip it and add CVEs_YYYYMMDD.csv, and Custom_YYYYMMDD.csv if wanted)"
+            "wes.py --update   (downloads definitions.zip: vigil advisories import definitions.zip -o advisories.db, or put its CVEs_YYYYMMDD.csv in the bundle)"
     )
 
     /// The header, lower case, without quotes.
