@@ -137,6 +137,13 @@ public struct AdvisoryIndex: Sendable {
         self.supersededBy = supersededBy
         self.known = known
 
+        // Each advisory's place in priority order, worked out once: entries of every product are sorted by it.
+        var order = [Int](repeating: 0, count: advisories.count)
+        for (rank, position) in advisories.indices.sorted(by: { Self.priority(advisories[$0], advisories[$1]) })
+            .enumerated()
+        {
+            order[position] = rank
+        }
         var products: [ProductTable] = []
         var productIndex: [String: Int] = [:]
         for (product, value) in byProduct.sorted(by: { $0.key < $1.key }) {
@@ -145,7 +152,7 @@ public struct AdvisoryIndex: Sendable {
                 (fixesCVE[product] ?? [:]).filter { kb, fixesVulnerability in
                     fixesVulnerability && kb >= Self.rollupEra && edges.contains(kb) && !securityOnly.contains(kb)
                 }.keys)
-            let entries = value.entries.sorted { Self.priority(advisories[$0.advisory], advisories[$1.advisory]) }
+            let entries = value.entries.sorted { order[$0.advisory] < order[$1.advisory] }
             var fixedBy: [UInt32: [Int32]] = [:]
             for (position, entry) in entries.enumerated() {
                 for kb in entry.kbs { fixedBy[kb, default: []].append(Int32(position)) }
