@@ -166,4 +166,28 @@ enum AdvisoryDocument {
 
     /// `256 MiB`: a limit in words.
     static func describe(_ limit: Int) -> String { "\(limit >> 20) MiB" }
+
+    /// The JSON document at `path`, parsed, for the readers of JSON advisory formats (codes `<format>.too-large` and
+    /// `<format>.json`): `nil`, with a rejection, when the file is larger than `limit`; `nil` when it is blank; a
+    /// parse failure is logged with its line, and what was read before it is kept (`kept` names it: "records").
+    static func json(
+        path: String, limit: Int, format: String, expected: String, kept: String, log: inout DiagnosticLog,
+        progress: (@Sendable (Int) -> Void)?
+    ) throws -> JSONTreeParser.Outcome? {
+        guard let bytes = try read(path: path, limit: limit) else {
+            log.reject(
+                line: 1, code: "\(format).too-large",
+                "file larger than \(describe(limit)); expected \(expected); not read")
+            return nil
+        }
+        progress?(bytes.count)
+        guard bytes.contains(where: { $0 > 0x20 }) else { return nil }
+        let parsed = JSONTreeParser.parse(bytes)
+        if let failure = parsed.failure {
+            log.reject(
+                line: failure.line, code: "\(format).json",
+                "not valid JSON: expected \(failure.expected); \(kept) before this point are kept")
+        }
+        return parsed
+    }
 }

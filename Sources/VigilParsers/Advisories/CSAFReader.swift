@@ -29,20 +29,12 @@ public struct CSAFReader: EvidenceReader {
 
     public func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment {
         var fragment = EvidenceFragment(file: file)
-        guard let bytes = try AdvisoryDocument.read(path: path, limit: Self.sizeLimit) else {
-            fragment.log.reject(
-                line: 1, code: "csaf.too-large",
-                "file larger than \(AdvisoryDocument.describe(Self.sizeLimit)); expected one CSAF document; not read")
-            return fragment
-        }
-        progress?(bytes.count)
-        guard bytes.contains(where: { $0 > 0x20 }) else { return fragment }
-        let parsed = JSONTreeParser.parse(bytes)
-        if let failure = parsed.failure {
-            fragment.log.reject(
-                line: failure.line, code: "csaf.json",
-                "not valid JSON: expected \(failure.expected); vulnerabilities before this point are kept")
-        }
+        guard
+            let parsed = try AdvisoryDocument.json(
+                path: path, limit: Self.sizeLimit, format: "csaf", expected: "one CSAF document",
+                kept: "vulnerabilities",
+                log: &fragment.log, progress: progress)
+        else { return fragment }
         guard let root = parsed.root, let document = root["document"]?.object else {
             if parsed.failure == nil {
                 fragment.log.reject(

@@ -35,20 +35,11 @@ public struct OSVReader: EvidenceReader {
 
     public func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment {
         var fragment = EvidenceFragment(file: file)
-        guard let bytes = try AdvisoryDocument.read(path: path, limit: Self.sizeLimit) else {
-            fragment.log.reject(
-                line: 1, code: "osv.too-large",
-                "file larger than \(AdvisoryDocument.describe(Self.sizeLimit)); expected OSV records; not read")
-            return fragment
-        }
-        progress?(bytes.count)
-        guard bytes.contains(where: { $0 > 0x20 }) else { return fragment }
-        let parsed = JSONTreeParser.parse(bytes)
-        if let failure = parsed.failure {
-            fragment.log.reject(
-                line: failure.line, code: "osv.json",
-                "not valid JSON: expected \(failure.expected); records before this point are kept")
-        }
+        guard
+            let parsed = try AdvisoryDocument.json(
+                path: path, limit: Self.sizeLimit, format: "osv", expected: "OSV records", kept: "records",
+                log: &fragment.log, progress: progress)
+        else { return fragment }
         let records: [JSONValue]
         switch parsed.root {
         case .array(let elements): records = elements
