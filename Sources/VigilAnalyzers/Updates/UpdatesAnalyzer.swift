@@ -214,6 +214,10 @@ public struct UpdatesAnalyzer: Analyzer {
         if tally.unknown > 0 {
             basis += "; \(Wording.number(tally.unknown)) could not be decided (see VGL-UPD-UNKNOWN)"
         }
+        if tally.fixedByReleaseOrder > 0 {
+            basis +=
+                "; \(Wording.count(tally.fixedByReleaseOrder, "host × advisory pair")) taken as fixed because a later cumulative update of the same Windows version is installed (a gap in the supersedence data)"
+        }
         return Coverage(area: .updates, status: tally.unknown == 0 ? .assessed : .partial, basis: basis)
     }
 
