@@ -56,6 +56,24 @@ struct AdvisoriesCLITests {
         #expect(json.contains("built-in catalogue"))
     }
 
+    @Test("zip members of the same name in different folders are each imported, none overwritten")
+    func sameNameMembers() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let zip = scratch.url.appendingPathComponent("feeds.zip")
+        let archive = try Archive(url: zip, accessMode: .create)
+        for folder in ["2025", "2026"] {
+            try archive.addEntry(
+                with: "\(folder)/CVEs.csv", fileURL: Fixtures.url("advisories/wesng-cves-sample.csv"),
+                compressionMethod: .deflate)
+        }
+        let database = scratch.url.appendingPathComponent("advisories.db").path
+        let imported = try VigilProcess.run(["advisories", "import", zip.path, "-o", database])
+        #expect(imported.status == 0, "\(imported.error)")
+        #expect(imported.output.components(separatedBy: "\n").filter { $0.contains("wesng-definitions") }.count == 2)
+        #expect(imported.output.contains("from 2 sources"))
+    }
+
     @Test("refusals have their exit codes: not advisories 65, missing 66, not a database 65, zip bomb 65")
     func refusals() throws {
         let scratch = try ScratchDirectory()

@@ -111,7 +111,7 @@ struct BoundedZipReader {
 /// definitions `definitions.zip`).
 public enum ZipExtraction {
     /// Extracts the file entries of the zip at `url` whose paths `accept` approves into `folder` (flattened to their
-    /// last path component), returning the files written in archive order.
+    /// last path component, numbered where two share one), returning the files written in path order.
     public static func extract(
         _ url: URL, into folder: URL, limits: ArchiveLimits = ArchiveLimits(), accept: (String) -> Bool
     ) throws(ArchiveFailure) -> [URL] {
@@ -119,9 +119,12 @@ public enum ZipExtraction {
         let archive = try reader.open()
         let entries = try reader.entries(archive)
         var written: [URL] = []
+        var used: Set<String> = []
         for path in entries.keys.sorted() where accept(path) {
-            let name = (path as NSString).lastPathComponent
+            var name = (path as NSString).lastPathComponent
             guard !name.isEmpty, !name.hasPrefix(".") else { continue }
+            // Members of different folders may share a name; flattened, each keeps its own file.
+            if !used.insert(name).inserted { name = "\(written.count + 1)-\(name)" }
             let target = folder.appendingPathComponent(name)
             guard FileManager.default.createFile(atPath: target.path, contents: nil),
                 let handle = FileHandle(forWritingAtPath: target.path)
