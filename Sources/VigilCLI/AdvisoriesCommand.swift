@@ -23,7 +23,9 @@ struct AdvisoriesImportCommand: ParsableCommand {
             Each SRC is a file in an advisory format (WES-NG definitions CSV, CSAF 2.0 JSON, Microsoft CVRF 1.2 XML, \
             OSV JSON, the CISA KEV catalogue as JSON or CSV), a folder of them, or a zip of them such as WES-NG's \
             definitions.zip. Formats are recognised by content. An import replaces what an earlier import of the \
-            same source stored and keeps everything else, so sources can be added one at a time. Assess with the \
+            same source stored and keeps everything else, so sources can be added one at a time. Each import ends \
+            by compiling the matching index (the built-in catalogue and every advisory stored, joined), which \
+            assessments load instead of joining the advisories again. Assess with the \
             database through `vigil assess --advisories DB` or `reference: advisories:` in vigil.yaml; Vigil's \
             built-in catalogue of critical Windows advisories is always used as well.
 
@@ -94,6 +96,15 @@ struct AdvisoriesImportCommand: ParsableCommand {
             Terminal.error("vigil: no advisories found in \(sources.joined(separator: ", "))")
             throw VigilExit.dataError
         }
+        progress.show("Compiling the matching index…")
+        do {
+            try CompiledAdvisories.compile(database)
+        } catch {
+            progress.clear()
+            Terminal.error("vigil: \(error)")
+            throw VigilExit.cannotCreate
+        }
+        progress.clear()
         if !quiet, let contents = try? database.contents() {
             print(
                 "\(output): \(Wording.count(contents.advisories, "advisory", plural: "advisories")) and \(Wording.count(contents.fixes, "fix", plural: "fixes")) from \(Wording.count(contents.sources.count, "source"))"

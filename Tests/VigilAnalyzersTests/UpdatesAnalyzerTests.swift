@@ -47,9 +47,10 @@ struct UpdatesAnalyzerTests {
 
     static func fix(
         _ kb: String?, _ product: String = windows7, supersedes: [String] = [], kind: String? = nil,
-        build: String? = nil
+        build: String? = nil, component: String? = nil
     ) -> AdvisoryFix {
-        AdvisoryFix(product: product, kb: kb, fixedBuild: build, supersedes: supersedes, kind: kind)
+        AdvisoryFix(
+            product: product, kb: kb, fixedBuild: build, supersedes: supersedes, kind: kind, component: component)
     }
 
     static func advisory(
@@ -598,10 +599,12 @@ struct UpdatesAnalyzerTests {
             ],
             published: CivilDate.date(year: 2019, month: 5, day: 14), cvss: 9.8,
             source: EvidenceReference(file: "advisories/imported.csv"))
-        let merged = try #require(AdvisoryIndex([bundle, imported]).advisories.first)
+        let joined = try #require(AdvisoryIndex([bundle, imported]).advisories.first)
         #expect(AdvisoryIndex([bundle, imported]).advisories.count == 1)
-        #expect(merged.cvssScore == 9.8)
-        #expect(merged.published == CivilDate.date(year: 2019, month: 5, day: 14))
+        #expect(joined.cvssScore == 9.8)
+        #expect(joined.published == CivilDate.date(year: 2019, month: 5, day: 14))
+        var merged = bundle
+        merged.merge(imported)
         #expect(merged.fixes.count == 3)
         let win7Rollup = merged.fixes.first { $0.product == Self.windows7 && $0.kb == "KB4499164" }
         #expect(win7Rollup?.supersedes == ["KB4489878", "KB4493472"])
@@ -622,6 +625,116 @@ struct UpdatesAnalyzerTests {
     /// Whole days from a date to the as-of date, by counting calendar days.
     static func days(from day: (Int, Int, Int)) -> Int {
         CivilDate.days(year: 2026, month: 12, day: 1) - CivilDate.days(year: day.0, month: day.1, day: day.2)
+    }
+
+    // MARK: 6. Installable components
+
+    static let dotNet351 = "Microsoft .NET Framework 3.5.1"
+    static let dotNet4 = "Microsoft .NET Framework 4"
+    static let dotNet45 = "Microsoft .NET Framework 4.5"
+
+    /// CVE-2015-2431 (MS15-080) for Windows 7 as WES-NG has it: KB3078601 for Windows itself, KB3072305 for
+    /// .NET 3.5.1; and MS13-082 (CVE-2013-3128): Windows, .NET 3.5.1, 4 and 4.5 each with their own update. Two older
+    /// .NET updates, one per version, show which versions a host has.
+    static let componentAdvisories = [
+        advisory(
+            "CVE-2015-2431",
+            [fix("KB3078601", component: ""), fix("KB3072305", component: dotNet351)],
+            published: CivilDate.date(year: 2015, month: 8, day: 11)),
+        advisory(
+            "CVE-2013-3128",
+            [
+                fix("KB2847311", component: "Windows Kernel-Mode Drivers"), fix("KB2861698", component: dotNet351),
+                fix("KB2858302", component: dotNet4), fix("KB2861208", component: dotNet45),
+            ],
+            published: CivilDate.date(year: 2013, month: 10, day: 8)),
+        advisory(
+            "CVE-2012-0160",
+            [fix("KB2633880", component: dotNet351), fix("KB2633870", component: dotNet4)],
+            published: CivilDate.date(year: 2012, month: 3, day: 13)),
+    ]
+
+    @Test(
+        "an update of one installable component fixes neither Windows nor another component the host has",
+        arguments: [
+            // The .NET 3.5.1 fix alone leaves the Windows fix of MS15-080 missing.
+            (["KB3072305"], ["CVE-2015-2431", "CVE-2013-3128", "CVE-2012-0160"]),
+            // Windows' fix alone: the host shows no .NET 3.5.1 update, so only Windows' part applies.
+            (["KB3078601", "KB2847311"], ["CVE-2012-0160"]),
+            // The host has .NET 3.5.1 (KB2633880): its MS15-080 part applies too.
+            (["KB3078601", "KB2847311", "KB2633880"], ["CVE-2015-2431", "CVE-2013-3128"]),
+            // .NET 4 shown (KB2633870): MS13-082 needs its .NET 4 update; MS15-080 has no .NET 4 part.
+            (["KB3078601", "KB3072305", "KB2847311", "KB2861698", "KB2633870", "KB2633880"], ["CVE-2013-3128"]),
+            (["KB3078601", "KB3072305", "KB2847311", "KB2861698", "KB2858302", "KB2633870", "KB2633880"], []),
+        ] as [([String], Set<String>)])
+    func installableComponents(kbs: [String], missing: Set<String>) {
+        let output = Self.analyse([Self.host("PC-01", kbs: kbs)], Self.componentAdvisories)
+        #expect(Self.missing(output, "PC-01") == missing)
+    }
+
+    @Test(".NET 4.5 upgrades 4 in place: a host showing both needs only the 4.5 part; areas of Windows are Windows")
+    func componentFamilies() {
+        // KB2861208 (.NET 4.5 part) shows 4.5; KB2633870 shows 4: only 4.5 applies, so KB2858302 is not needed.
+        let output = Self.analyse(
+            [Self.host("PC-01", kbs: ["KB2847311", "KB2633870", "KB2633880", "KB2861698", "KB2861208"])],
+            Self.componentAdvisories)
+        #expect(Self.missing(output, "PC-01") == ["CVE-2015-2431"])
+        #expect(InstallableComponent("Windows Kernel-Mode Drivers") == nil)
+        #expect(InstallableComponent("Microsoft Graphics Component") == nil)
+        #expect(InstallableComponent("Windows Internet Explorer 11") == nil)
+        #expect(InstallableComponent(Self.dotNet351)?.family == nil)
+        #expect(InstallableComponent("Microsoft .NET Framework 4.7.2")?.version == [4, 7, 2])
+    }
+
+    // MARK: 6b. The index snapshot
+
+    @Test("a snapshot decodes to an index that matches every host as the built one; a product filter keeps only those")
+    func snapshotRoundTrip() throws {
+        let advisories =
+            try Self.builtIn.get() + Self.componentAdvisories + Self.rollupChain()
+            + [Self.kev("CVE-2017-0144", due: (2022, 8, 10), ransomware: true)]
+        let built = AdvisoryIndex(advisories)
+        let decoded = try AdvisoryIndex(snapshot: built.snapshot())
+        #expect(decoded.advisories == built.advisories)
+        #expect(decoded.productCount == built.productCount)
+        #expect(decoded.supersedes == built.supersedes && decoded.known == built.known)
+        #expect(decoded.snapshot() == built.snapshot())
+        let hosts = [
+            Self.host("PC-01", kbs: ["KB3072305", "KB2633880"]), Self.host("PC-02", kbs: ["KB4022719"]),
+            Self.host("PC-03", kbs: ["KB4012212"]),
+            Self.host("SRV-01", Self.server2008R2Standard, kbs: ["KB4499164"]),
+            Self.host("PC-04", Self.system("Microsoft Windows 10 Enterprise", "10.0.14393"), kbs: ["KB4013429"]),
+        ]
+        let wanted = AdvisoryIndex.products(for: hosts)
+        let filtered = try AdvisoryIndex(snapshot: built.snapshot(), products: wanted)
+        #expect(filtered.productCount < built.productCount && filtered.productCount > 0)
+        #expect(Set(filtered.productIndex.keys).isSubset(of: wanted))
+        for index in [decoded, filtered] {
+            var expected = UpdateMatcher(index: built)
+            var actual = UpdateMatcher(index: index)
+            for host in hosts {
+                let (left, right) = (expected.match(host), actual.match(host))
+                #expect(left.product.map { built.products[$0].name } == right.product.map { index.products[$0].name })
+                let names = { (state: HostUpdateState, index: AdvisoryIndex) in
+                    state.missing.map { index.advisories[index.products[state.product!].entries[Int($0)].advisory].id }
+                }
+                #expect(names(left, built) == names(right, index), "\(host.name)")
+                #expect(left.fixed == right.fixed && left.fixedByReleaseOrder == right.fixedByReleaseOrder)
+            }
+        }
+    }
+
+    @Test("a damaged snapshot is refused whole: every truncation and a flipped magic throw, none crashes")
+    func snapshotDamage() throws {
+        let bytes = AdvisoryIndex(Self.componentAdvisories + Self.rollupChain()).snapshot()
+        for length in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 97)) {
+            #expect(throws: AdvisoryIndex.SnapshotError.self) {
+                try AdvisoryIndex(snapshot: Array(bytes.prefix(length)))
+            }
+        }
+        var flipped = bytes
+        flipped[0] ^= 0xFF
+        #expect(throws: AdvisoryIndex.SnapshotError.self) { try AdvisoryIndex(snapshot: flipped) }
     }
 
     // MARK: 7. The built-in catalogue

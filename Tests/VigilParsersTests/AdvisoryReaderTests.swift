@@ -22,7 +22,7 @@ struct AdvisoryReaderTests {
 
     // MARK: WES-NG
 
-    @Test("WES-NG: duplicate rows merge into one fix per product and KB, their Supersedes united")
+    @Test("WES-NG: duplicate rows merge into one fix per product, KB and component, their Supersedes united")
     func wesngDuplicates() throws {
         let fragment = try Self.read(WesngDefinitionsReader(), "wesng-cves-sample.csv")
         #expect(fragment.log.recordsRead == 281 && fragment.log.recordsRejected == 0)
@@ -33,13 +33,19 @@ struct AdvisoryReaderTests {
         #expect(credssp.title == "CredSSP Remote Code Execution Vulnerability")
         #expect(
             credssp.fixes == [
-                AdvisoryFix(product: "Windows Server 2019", kb: "KB4551853", supersedes: ["KB4549949"]),
+                AdvisoryFix(
+                    product: "Windows Server 2019", kb: "KB4551853", supersedes: ["KB4549949"],
+                    component: "Microsoft Windows"),
                 AdvisoryFix(
                     product: "Windows Server 2019 (Server Core installation)", kb: "KB4551853",
-                    supersedes: ["KB4549949"]),
+                    supersedes: ["KB4549949"], component: "Microsoft Windows"),
             ])
         let eternalBlue = try #require(fragment.advisories.first { $0.id == "CVE-2017-0144" })
-        #expect(eternalBlue.fixes.count == 35)
+        // 35 (product, KB) pairs; five of them are listed both without a component and for "Windows SMB Server".
+        #expect(eternalBlue.fixes.count == 40)
+        #expect(
+            eternalBlue.fixes.filter { $0.product == "Windows Vista Service Pack 2" && $0.kb == "KB4012598" }
+                .map(\.component) == [nil, "Windows SMB Server"])
         #expect(
             eternalBlue.fixes.contains(
                 AdvisoryFix(product: "Windows 7 for x64-based Systems Service Pack 1", kb: "KB4012212")))

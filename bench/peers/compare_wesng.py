@@ -289,6 +289,9 @@ def main():
                 if mine & wes_components:
                     return None
                 theirs = wes_components - mine
+                # Windows' own part (no component) is not missing when a fix of that part is installed or superseded.
+                if "" in theirs and defs.chain(installed, {k for k in fixing if "" in comps.get(k, set())}):
+                    theirs = theirs - {""}
                 present = sorted(k for k in installed if comps.get(k, set()) & theirs)
                 return theirs, present
 

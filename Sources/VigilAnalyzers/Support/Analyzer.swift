@@ -100,6 +100,9 @@ public struct ReferenceData: Sendable {
     public var advisories: [Advisory]
     /// Where ``advisories`` came from, for the coverage note (`built-in catalogue (12 advisories)`).
     public var advisorySources: [String]
+    /// The built-in catalogue and the advisory database already joined for matching (an advisory database's compiled
+    /// index), used instead of ``advisories`` when set.
+    public var advisoryIndex: AdvisoryIndex?
 
     public init(
         breachCorpus: (any BreachCorpus)? = nil,

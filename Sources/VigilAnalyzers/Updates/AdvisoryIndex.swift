@@ -7,33 +7,31 @@ public import VigilCore
 /// Built once per assessment; every host is matched against it.
 public struct AdvisoryIndex: Sendable {
     /// One advisory's fixes for one product.
-    struct ProductAdvisory: Sendable {
+    struct ProductAdvisory: Sendable, Equatable {
         /// Index into ``advisories``.
         var advisory: Int
         /// Fixing updates (KB numbers) for the product.
         var kbs: [UInt32]
+        /// Which fixing update is for which part: the product itself or an installable component. Empty when every
+        /// update is for the product itself.
+        var parts: [Part] = []
         /// Fixed builds for the product (`10.0.14393.953` → build 14393, revision 953).
         var fixedBuilds: [BuildNumber]
+    }
+
+    /// A fixing update and the part of the product it is for: 1 + an index into the table's
+    /// ``ProductTable/components``, or 0 for the product itself. One update can be for several parts.
+    struct Part: Sendable, Hashable {
+        var kb: UInt32
+        var component: UInt16
     }
 
     /// One product's advisories, as matching needs them.
     struct ProductTable: Sendable {
         /// The product's name as the data spells it.
         var name: String
-        /// Its advisories, in priority order (``priority(_:_:)``), so that what a host misses comes out ranked.
+        /// Its advisories, in priority order (``Priority``), so that what a host misses comes out ranked.
         var entries: [ProductAdvisory]
-        /// Per fixing update, the entries it fixes directly.
-        var entriesFixedBy: [UInt32: [Int32]]
-        /// Per entry, the lowest of its fixing updates that is a cumulative update of the product (`UInt32.max` when
-        /// none is): any later cumulative update of the product contains it. Kept apart from ``entries``, with
-        /// ``hasUpdates`` and ``hasBuilds``, so that matching a host reads only plain numbers.
-        var firstCumulative: [UInt32]
-        /// Per entry, whether it names fixing updates.
-        var hasUpdates: [Bool]
-        /// Per entry, its newest fixing update (0 when it names none): the one to install.
-        var newestUpdate: [UInt32]
-        /// Per entry, whether it names fixed builds.
-        var hasBuilds: [Bool]
         /// Its cumulative updates: updates that take part in the product's supersedence and fix a CVE (monthly
         /// rollups and cumulative updates do; security-only updates are never superseded, and servicing-stack updates
         /// fix only the ADV990001 advisory), unless their kind says "Security Only". Within one product's series, KB
@@ -44,11 +42,59 @@ public struct AdvisoryIndex: Sendable {
         var cumulative: Set<UInt32>
         /// The highest update number the data knows for the product.
         var newestKnown: UInt32
+        /// The installable components its fixes name (``Part/component`` counts from 1 into these).
+        var components: [InstallableComponent]
+
+        // Derived from the above, kept apart from ``entries`` so that matching a host reads only plain numbers.
+
+        /// Per fixing update, the entries it fixes directly.
+        let entriesFixedBy: [UInt32: [Int32]]
+        /// Per entry, the lowest of its fixing updates that is a cumulative update of the product (`UInt32.max` when
+        /// none is): any later cumulative update of the product contains it.
+        let firstCumulative: [UInt32]
+        /// Per entry, whether it names fixing updates.
+        let hasUpdates: [Bool]
+        /// Per entry, its newest fixing update (0 when it names none): the one to install.
+        let newestUpdate: [UInt32]
+        /// Per entry, whether it names fixed builds.
+        let hasBuilds: [Bool]
+        /// Per entry, whether some of its updates are for an installable component.
+        let hasComponents: [Bool]
+        /// Per update, the installable components it is a fix for: a host that has it installed has them.
+        let componentsShownBy: [UInt32: [UInt16]]
+
+        init(
+            name: String, entries: [ProductAdvisory], cumulative: Set<UInt32>, newestKnown: UInt32,
+            components: [InstallableComponent]
+        ) {
+            self.name = name
+            self.entries = entries
+            self.cumulative = cumulative
+            self.newestKnown = newestKnown
+            self.components = components
+            var fixedBy: [UInt32: [Int32]] = [:]
+            var shownBy: [UInt32: [UInt16]] = [:]
+            for (position, entry) in entries.enumerated() {
+                for kb in entry.kbs { fixedBy[kb, default: []].append(Int32(position)) }
+                for part in entry.parts where part.component > 0 && shownBy[part.kb]?.contains(part.component) != true {
+                    shownBy[part.kb, default: []].append(part.component)
+                }
+            }
+            entriesFixedBy = fixedBy
+            componentsShownBy = shownBy
+            firstCumulative = entries.map { $0.kbs.filter(cumulative.contains).min() ?? .max }
+            hasUpdates = entries.map { !$0.kbs.isEmpty }
+            newestUpdate = entries.map { $0.kbs.max() ?? 0 }
+            hasBuilds = entries.map { !$0.fixedBuilds.isEmpty }
+            hasComponents = entries.map { !$0.parts.isEmpty }
+        }
     }
 
-    /// The advisories, merged by identifier, sorted by identifier.
+    /// The advisories, merged by identifier, sorted by identifier, without their fixes (which the product tables
+    /// hold).
     public let advisories: [Advisory]
-    /// Per product, its table; ``productIndex`` finds a product by its lower-case name.
+    /// Per product, its table; ``productIndex`` finds a product by its lower-case name. An index built or loaded for
+    /// some products only holds theirs.
     let products: [ProductTable]
     let productIndex: [String: Int]
     /// Per update, the updates it supersedes (for any product).
@@ -60,11 +106,33 @@ public struct AdvisoryIndex: Sendable {
     /// Advisories that only say a CVE is exploited (KEV), joined into the others.
     public let exploitationOnly: Int
 
+    /// The products it holds tables for.
+    public var productCount: Int { products.count }
+
     /// The first monthly rollup (KB3185330, October 2016, Windows 7 SP1 and Server 2008 R2; the 8.1 and 2012 ones
     /// followed it): from then on every Windows version is serviced by cumulative updates.
     static let rollupEra: UInt32 = 3_185_330
 
-    public init(_ sources: [Advisory]) {
+    init(
+        advisories: [Advisory], products: [ProductTable], supersedes: [UInt32: [UInt32]], known: Set<UInt32>,
+        exploitationOnly: Int
+    ) {
+        self.advisories = advisories
+        self.products = products
+        productIndex = Dictionary(
+            products.enumerated().map { ($0.element.name.lowercased(), $0.offset) },
+            uniquingKeysWith: { first, _ in first })
+        self.supersedes = supersedes
+        var supersededBy: [UInt32: [UInt32]] = [:]
+        for (newer, olders) in supersedes { for older in olders { supersededBy[older, default: []].append(newer) } }
+        self.supersededBy = supersededBy.mapValues { $0.sorted() }
+        self.known = known
+        self.exploitationOnly = exploitationOnly
+    }
+
+    /// Joins `sources`: advisories merged by identifier, exploitation joined by CVE, fixes indexed by product. With
+    /// `wanted` (lower-case product names, ``products(for:)``), only those products' tables are built.
+    public init(_ sources: [Advisory], products wanted: Set<String>? = nil) {
         var exploitation: [String: Exploitation] = [:]
         var merged: [String: Advisory] = [:]
         var exploitationOnly = 0
@@ -89,85 +157,71 @@ public struct AdvisoryIndex: Sendable {
                     exploitation[$0.uppercased()]
                 }.first
         }
-        self.advisories = advisories
-        self.exploitationOnly = exploitationOnly
 
-        var byProduct: [String: (name: String, entries: [ProductAdvisory])] = [:]
+        var byProduct: [String: ProductBuilder] = [:]
         var supersedes: [UInt32: Set<UInt32>] = [:]
-        var fixesCVE: [String: [UInt32: Bool]] = [:]
         var securityOnly: Set<UInt32> = []
-        var productEdges: [String: Set<UInt32>] = [:]
         var known: Set<UInt32> = []
+        var lowercased: [String: String] = [:]
         for (position, advisory) in advisories.enumerated() {
             let isVulnerability = advisory.id.hasPrefix("CVE-") || !advisory.cves.isEmpty
-            var perProduct: [String: (name: String, entry: ProductAdvisory)] = [:]
+            var perProduct: [String: ProductAdvisory] = [:]
             for fix in advisory.fixes {
-                let product = fix.product.lowercased()
-                var (name, entry) =
-                    perProduct[product]
-                    ?? (
-                        fix.product,
-                        ProductAdvisory(advisory: position, kbs: [], fixedBuilds: [])
-                    )
-                if let kb = fix.kb.flatMap(Self.number) {
-                    if !entry.kbs.contains(kb) { entry.kbs.append(kb) }
+                let product = lowercased[fix.product] ?? fix.product.lowercased()
+                lowercased[fix.product] = product
+                let kb = fix.kb.flatMap(Self.number)
+                let older = fix.supersedes.compactMap(Self.number)
+                if let kb {
                     known.insert(kb)
-                    fixesCVE[product, default: [:]][kb] = fixesCVE[product]?[kb] == true || isVulnerability
-                    if fix.kind?.localizedCaseInsensitiveContains("security only") == true { securityOnly.insert(kb) }
-                    let older = fix.supersedes.compactMap(Self.number)
                     if !older.isEmpty {
                         supersedes[kb, default: []].formUnion(older)
                         known.formUnion(older)
-                        productEdges[product, default: []].insert(kb)
-                        productEdges[product, default: []].formUnion(older)
                     }
+                    if fix.kind?.localizedCaseInsensitiveContains("security only") == true { securityOnly.insert(kb) }
+                }
+                guard wanted?.contains(product) ?? true else { continue }
+                var builder = byProduct[product] ?? ProductBuilder(name: fix.product)
+                var entry = perProduct[product] ?? ProductAdvisory(advisory: position, kbs: [], fixedBuilds: [])
+                if let kb {
+                    builder.add(kb, supersedes: older, fixesVulnerability: isVulnerability)
+                    let part = Part(kb: kb, component: fix.component.flatMap { builder.component($0) } ?? 0)
+                    if !entry.kbs.contains(kb) { entry.kbs.append(kb) }
+                    if !entry.parts.contains(part) { entry.parts.append(part) }
                 }
                 if let build = fix.fixedBuild.flatMap(BuildNumber.init), !entry.fixedBuilds.contains(build) {
                     entry.fixedBuilds.append(build)
                 }
-                perProduct[product] = (name, entry)
+                byProduct[product] = builder
+                perProduct[product] = entry
             }
-            for (product, value) in perProduct where !value.entry.kbs.isEmpty || !value.entry.fixedBuilds.isEmpty {
-                byProduct[product, default: (value.name, [])].entries.append(value.entry)
+            for (product, var entry) in perProduct where !entry.kbs.isEmpty || !entry.fixedBuilds.isEmpty {
+                if entry.parts.allSatisfy({ $0.component == 0 }) { entry.parts = [] }
+                byProduct[product]?.entries.append(entry)
             }
+            advisories[position].fixes = []
         }
-        self.supersedes = supersedes.mapValues { $0.sorted() }
-        var supersededBy: [UInt32: [UInt32]] = [:]
-        for (newer, olders) in supersedes { for older in olders { supersededBy[older, default: []].append(newer) } }
-        self.supersededBy = supersededBy
-        self.known = known
 
         // Each advisory's place in priority order, worked out once: entries of every product are sorted by it.
         var order = [Int](repeating: 0, count: advisories.count)
-        for (rank, position) in advisories.indices.sorted(by: { Self.priority(advisories[$0], advisories[$1]) })
-            .enumerated()
-        {
+        let priorities = advisories.map(Priority.init)
+        for (rank, position) in advisories.indices.sorted(by: { priorities[$0] < priorities[$1] }).enumerated() {
             order[position] = rank
         }
-        var products: [ProductTable] = []
-        var productIndex: [String: Int] = [:]
-        for (product, value) in byProduct.sorted(by: { $0.key < $1.key }) {
-            let edges = productEdges[product] ?? []
-            let cumulative = Set(
-                (fixesCVE[product] ?? [:]).filter { kb, fixesVulnerability in
-                    fixesVulnerability && kb >= Self.rollupEra && edges.contains(kb) && !securityOnly.contains(kb)
-                }.keys)
-            let entries = value.entries.sorted { order[$0.advisory] < order[$1.advisory] }
-            var fixedBy: [UInt32: [Int32]] = [:]
-            for (position, entry) in entries.enumerated() {
-                for kb in entry.kbs { fixedBy[kb, default: []].append(Int32(position)) }
-            }
-            productIndex[product] = products.count
-            products.append(
-                ProductTable(
-                    name: value.name, entries: entries, entriesFixedBy: fixedBy,
-                    firstCumulative: entries.map { $0.kbs.filter(cumulative.contains).min() ?? .max },
-                    hasUpdates: entries.map { !$0.kbs.isEmpty }, newestUpdate: entries.map { $0.kbs.max() ?? 0 },
-                    hasBuilds: entries.map { !$0.fixedBuilds.isEmpty },
-                    cumulative: cumulative, newestKnown: fixesCVE[product]?.keys.max() ?? 0))
+        let tables = byProduct.sorted { $0.key < $1.key }.map { _, builder in
+            builder.table(order: order, securityOnly: securityOnly)
         }
-        self.products = products
-        self.productIndex = productIndex
+        self.init(
+            advisories: advisories, products: tables, supersedes: supersedes.mapValues { $0.sorted() }, known: known,
+            exploitationOnly: exploitationOnly)
+    }
+
+    /// The lower-case advisory product names `hosts` can be matched as: what an index needs to hold for them.
+    public static func products(for hosts: [Machine]) -> Set<String> {
+        var products: Set<String> = []
+        for system in Set(hosts.compactMap(\.operatingSystem)) {
+            for name in WindowsRelease.recognise(system)?.productNames ?? [] { products.insert(name.lowercased()) }
+        }
+        return products
     }
 
     /// The number of a `KB1234567` reference.
@@ -196,27 +250,81 @@ public struct AdvisoryIndex: Sendable {
         return later.count
     }
 
-    /// Known exploited first, then highest score or rating, then oldest, then identifier.
-    static func priority(_ lhs: Advisory, _ rhs: Advisory) -> Bool {
-        if (lhs.exploitation != nil) != (rhs.exploitation != nil) { return lhs.exploitation != nil }
-        let left = rank(lhs)
-        let right = rank(rhs)
-        if left != right { return left > right }
-        if lhs.published != rhs.published {
-            return (lhs.published ?? .distantFuture) < (rhs.published ?? .distantFuture)
+    /// An advisory's place in priority order — known exploited first, then highest score or rating, then oldest,
+    /// then identifier — worked out once so that sorting many compares plain values: lesser comes first.
+    struct Priority: Comparable {
+        var exploited: Bool
+        var rank: Double
+        var published: Date
+        var id: String
+
+        init(_ advisory: Advisory) {
+            exploited = advisory.exploitation != nil
+            rank = Self.rank(advisory)
+            published = advisory.published ?? .distantFuture
+            id = advisory.id
         }
-        return lhs.id < rhs.id
+
+        static func < (lhs: Self, rhs: Self) -> Bool {
+            if lhs.exploited != rhs.exploited { return lhs.exploited }
+            if lhs.rank != rhs.rank { return lhs.rank > rhs.rank }
+            if lhs.published != rhs.published { return lhs.published < rhs.published }
+            return lhs.id < rhs.id
+        }
+
+        private static func rank(_ advisory: Advisory) -> Double {
+            if let score = advisory.cvssScore { return score }
+            switch advisory.vendorSeverity?.lowercased() {
+            case "critical": return 9
+            case "important", "high": return 7.5
+            case "moderate", "medium": return 5
+            case "low": return 2
+            default: return 0
+            }
+        }
+    }
+}
+
+/// One product's table while the index is built.
+private struct ProductBuilder {
+    var name: String
+    var entries: [AdvisoryIndex.ProductAdvisory] = []
+    /// Updates that take part in the product's supersedence (as superseding or superseded).
+    var edges: Set<UInt32> = []
+    /// Per fixing update, whether it fixes a vulnerability (a CVE) rather than only an advisory.
+    var fixesVulnerability: [UInt32: Bool] = [:]
+    var components: [InstallableComponent] = []
+    var componentIDs: [String: UInt16] = [:]
+
+    init(name: String) {
+        self.name = name
     }
 
-    private static func rank(_ advisory: Advisory) -> Double {
-        if let score = advisory.cvssScore { return score }
-        switch advisory.vendorSeverity?.lowercased() {
-        case "critical": return 9
-        case "important", "high": return 7.5
-        case "moderate", "medium": return 5
-        case "low": return 2
-        default: return 0
+    mutating func add(_ kb: UInt32, supersedes older: [UInt32], fixesVulnerability vulnerability: Bool) {
+        fixesVulnerability[kb] = fixesVulnerability[kb] == true || vulnerability
+        if !older.isEmpty {
+            edges.insert(kb)
+            edges.formUnion(older)
         }
+    }
+
+    /// The identifier (from 1) of the installable component `name` names, or `nil` when it is not installable.
+    mutating func component(_ name: String) -> UInt16? {
+        if let known = componentIDs[name] { return known }
+        guard let component = InstallableComponent(name), components.count < Int(UInt16.max) else { return nil }
+        components.append(component)
+        componentIDs[name] = UInt16(components.count)
+        return UInt16(components.count)
+    }
+
+    func table(order: [Int], securityOnly: Set<UInt32>) -> AdvisoryIndex.ProductTable {
+        let cumulative = Set(
+            fixesVulnerability.filter { kb, vulnerability in
+                vulnerability && kb >= AdvisoryIndex.rollupEra && edges.contains(kb) && !securityOnly.contains(kb)
+            }.keys)
+        return AdvisoryIndex.ProductTable(
+            name: name, entries: entries.sorted { order[$0.advisory] < order[$1.advisory] }, cumulative: cumulative,
+            newestKnown: fixesVulnerability.keys.max() ?? 0, components: components)
     }
 }
 
@@ -229,7 +337,8 @@ struct BuildNumber: Sendable, Hashable, Comparable {
     init?(_ text: String) {
         let parts = text.split(separator: ".")
         guard parts.count == 4 || parts.count == 2, let revision = Int(parts[parts.count - 1]),
-            let build = Int(parts[parts.count - 2]), build >= 2600
+            let build = Int(parts[parts.count - 2]), build >= 2600, UInt32(exactly: build) != nil,
+            UInt32(exactly: revision) != nil
         else { return nil }
         self.build = build
         self.revision = revision

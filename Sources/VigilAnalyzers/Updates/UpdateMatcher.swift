@@ -29,8 +29,8 @@ struct HostUpdateState: Sendable {
 struct UpdateMatcher {
     let index: AdvisoryIndex
     private var memo: [Signature: HostUpdateState] = [:]
-    /// Per product and installed update, the product's entries it fixes directly or through supersedence.
-    private var fixedEntries: [ProductUpdate: [Int32]] = [:]
+    /// Per product and installed update, what it fixes directly or through supersedence.
+    private var fixedEntries: [ProductUpdate: UpdateFixes] = [:]
     /// Per product and entry, the part of its proof that does not depend on the host (a graph walk each, so kept).
     private var proofs: [ProductEntry: String] = [:]
     /// Releases recognised, per operating system report (estates repeat a handful of them).
@@ -95,16 +95,44 @@ struct UpdateMatcher {
         -> HostUpdateState
     {
         var state = HostUpdateState(product: product)
-        let count = index.products[product].entries.count
-        var fixed = [Bool](repeating: false, count: count)
-        for kb in installed {
-            for entry in entries(fixedBy: kb, product: product) { fixed[Int(entry)] = true }
-        }
         let table = index.products[product]
+        let count = table.entries.count
+        var fixed = [Bool](repeating: false, count: count)
+        // For entries with updates of installable components: which of their components an installed update fixes.
+        var componentsFixed: [Int32: Set<UInt16>] = [:]
+        for kb in installed {
+            let fixes = self.fixes(by: kb, product: product)
+            for entry in fixes.entries { fixed[Int(entry)] = true }
+            for (entry, component) in fixes.components { componentsFixed[entry, default: []].insert(component) }
+        }
         let newestCumulative = installed.filter(table.cumulative.contains).max() ?? 0
+        let shown = table.components.isEmpty ? ShownComponents() : shownComponents(table, installed: installed)
         var undecided = 0
         table.firstCumulative.withUnsafeBufferPointer { firstCumulative in
             for position in 0..<count {
+                // An update of one installable component (.NET 3.5.1) does not fix another the host has (.NET 4), nor
+                // the product itself (slow path: few entries name components).
+                if table.hasComponents[position] {
+                    switch componentsDecide(
+                        table.entries[position], in: table, fixed: componentsFixed[Int32(position)] ?? [],
+                        shown: shown, newestCumulative: newestCumulative)
+                    {
+                    case .notApplicable:
+                        // Decided: the host has another version of every component the entry is for.
+                        state.fixed += 1
+                        continue
+                    case .fixed(let byReleaseOrder):
+                        state.fixed += 1
+                        if byReleaseOrder { state.fixedByReleaseOrder += 1 }
+                        continue
+                    case .missing:
+                        if listed {
+                            state.missing.append(Int32(position))
+                            continue
+                        }
+                    case .anyFix: break
+                    }
+                }
                 if fixed[position] {
                     state.fixed += 1
                     continue
@@ -141,15 +169,95 @@ struct UpdateMatcher {
         return state
     }
 
-    /// The entries of `product` that `kb` fixes, directly or by superseding a fix.
-    private mutating func entries(fixedBy kb: UInt32, product: Int) -> [Int32] {
+    /// How an entry with updates of installable components is decided.
+    private enum ComponentDecision {
+        /// Every part that applies to the host is fixed (one of them by release order, if set).
+        case fixed(byReleaseOrder: Bool)
+        /// A part that applies to the host (the product itself, or a component it has) has no fix installed.
+        case missing
+        /// The entry is only for versions of components the host has another version of (IE 8 on a host with IE 11).
+        case notApplicable
+        /// No part is known to apply (the entry names only components the host shows no sign of): any fix decides.
+        case anyFix
+    }
+
+    /// The installable components a host shows, and the families they belong to.
+    private struct ShownComponents {
+        var components: Set<UInt16> = []
+        var families: Set<String> = []
+    }
+
+    /// Decides an entry whose updates are split by installable component: the product's own updates always apply, a
+    /// component's only when the host shows the component (``shownComponents(_:installed:)``); each part that applies
+    /// must be fixed by an installed update (directly or through supersedence: `fixed`) or by release order.
+    private func componentsDecide(
+        _ entry: AdvisoryIndex.ProductAdvisory, in table: AdvisoryIndex.ProductTable, fixed: Set<UInt16>,
+        shown: ShownComponents, newestCumulative: UInt32
+    ) -> ComponentDecision {
+        let parts = Set(entry.parts.map(\.component))
+        let applying = parts.filter { $0 == 0 || shown.components.contains($0) }
+        guard !applying.isEmpty else {
+            let otherVersions = parts.allSatisfy { id in
+                table.components[Int(id) - 1].family.map(shown.families.contains) ?? false
+            }
+            return otherVersions ? .notApplicable : .anyFix
+        }
+        var byReleaseOrder = false
+        for component in applying where !fixed.contains(component) {
+            let inOrder = entry.parts.contains { part in
+                part.component == component && table.cumulative.contains(part.kb) && part.kb <= newestCumulative
+            }
+            guard inOrder else { return .missing }
+            byReleaseOrder = true
+        }
+        return .fixed(byReleaseOrder: byReleaseOrder)
+    }
+
+    /// The installable components of `table` that a host with `installed` shows: those an installed update is a fix
+    /// for. Of a family whose versions replace each other (Internet Explorer), only the newest shown counts.
+    private func shownComponents(_ table: AdvisoryIndex.ProductTable, installed: [UInt32]) -> ShownComponents {
+        var shown: Set<UInt16> = []
+        for kb in installed { shown.formUnion(table.componentsShownBy[kb] ?? []) }
+        var newest: [String: UInt16] = [:]
+        for id in shown {
+            let component = table.components[Int(id) - 1]
+            guard let family = component.family else { continue }
+            if let other = newest[family],
+                !table.components[Int(other) - 1].version.lexicographicallyPrecedes(component.version)
+            {
+                continue
+            }
+            newest[family] = id
+        }
+        return ShownComponents(
+            components: shown.filter { id in table.components[Int(id) - 1].family.map { newest[$0] == id } ?? true },
+            families: Set(newest.keys))
+    }
+
+    /// What one installed update fixes for a product, directly or by superseding a fix.
+    private struct UpdateFixes {
+        /// The entries it fixes.
+        var entries: [Int32] = []
+        /// For entries with updates of installable components, the component (0: the product itself) it fixes.
+        var components: [(entry: Int32, component: UInt16)] = []
+    }
+
+    /// What `kb` fixes for `product`, directly or by superseding a fix.
+    private mutating func fixes(by kb: UInt32, product: Int) -> UpdateFixes {
         let key = ProductUpdate(product: product, kb: kb)
         if let known = fixedEntries[key] { return known }
         let table = index.products[product]
-        var entries: [Int32] = []
-        for covered in index.covered(by: kb) { entries += table.entriesFixedBy[covered] ?? [] }
-        fixedEntries[key] = entries
-        return entries
+        var fixes = UpdateFixes()
+        for covered in index.covered(by: kb) {
+            for entry in table.entriesFixedBy[covered] ?? [] {
+                fixes.entries.append(entry)
+                guard table.hasComponents[Int(entry)] else { continue }
+                let advisory = table.entries[Int(entry)]
+                for part in advisory.parts where part.kb == covered { fixes.components.append((entry, part.component)) }
+            }
+        }
+        fixedEntries[key] = fixes
+        return fixes
     }
 
     /// The proof that `entry` of `product` is missing on a host, in plain words.

@@ -23,7 +23,10 @@ public struct UpdatesAnalyzer: Analyzer {
     public func analyze(_ context: AnalysisContext) -> AnalyzerOutput {
         let hosts = context.estate.hosts.sorted { $0.id < $1.id }
         guard !hosts.isEmpty else { return AnalyzerOutput() }
-        let index = AdvisoryIndex(context.estate.advisories + context.reference.advisories)
+        let index =
+            context.reference.advisoryIndex
+            ?? AdvisoryIndex(
+                context.estate.advisories + context.reference.advisories, products: AdvisoryIndex.products(for: hosts))
         // Hosts are independent: slices are matched on every core, each with its own caches, and joined in order.
         let slices = min(max(1, hosts.count / 256), ProcessInfo.processInfo.activeProcessorCount)
         let results = parallelMap(slices) { slice -> ([Finding], Tally) in
@@ -224,12 +227,12 @@ public struct UpdatesAnalyzer: Analyzer {
     private func advisoryTable(_ hostsMissing: [Int: Int], index: AdvisoryIndex, context: AnalysisContext)
         -> SummaryTable
     {
-        let ordered = hostsMissing.sorted { lhs, rhs in
-            let (left, right) = (index.advisories[lhs.key], index.advisories[rhs.key])
-            if (left.exploitation != nil) != (right.exploitation != nil) { return left.exploitation != nil }
-            if lhs.value != rhs.value { return lhs.value > rhs.value }
-            return AdvisoryIndex.priority(left, right)
-        }
+        let keyed = hostsMissing.map { ($0, AdvisoryIndex.Priority(index.advisories[$0.key])) }
+        let ordered = keyed.sorted { lhs, rhs in
+            if lhs.1.exploited != rhs.1.exploited { return lhs.1.exploited }
+            if lhs.0.value != rhs.0.value { return lhs.0.value > rhs.0.value }
+            return lhs.1 < rhs.1
+        }.map(\.0)
         let rows = ordered.prefix(Self.tableRows).map { entry -> [String] in
             let advisory = index.advisories[entry.key]
             let released = advisory.published.map(CivilDate.string) ?? "unknown"

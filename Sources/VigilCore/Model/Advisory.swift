@@ -83,14 +83,19 @@ public struct AdvisoryFix: Codable, Sendable, Hashable {
     public var supersedes: [String]
     /// The kind of update (`Security Update`, `Monthly Rollup`, `Security Only`), when given.
     public var kind: String?
+    /// The part of the product the update is for, when the source names one (WES-NG's AffectedComponent:
+    /// `Microsoft .NET Framework 3.5.1`, `Windows Internet Explorer 8`, `Windows Kernel`).
+    public var component: String?
 
     public init(
-        product: String, kb: String? = nil, fixedBuild: String? = nil, supersedes: [String] = [], kind: String? = nil
+        product: String, kb: String? = nil, fixedBuild: String? = nil, supersedes: [String] = [], kind: String? = nil,
+        component: String? = nil
     ) {
         self.product = product
         self.kb = kb
         self.fixedBuild = fixedBuild
         self.supersedes = supersedes
         self.kind = kind
+        self.component = component
     }
 }

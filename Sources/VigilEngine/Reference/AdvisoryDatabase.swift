@@ -21,7 +21,7 @@ public struct AdvisoryDatabaseError: Error, Sendable, CustomStringConvertible {
 /// its source gave it; advisories with the same identifier from different sources are merged when matching.
 public struct AdvisoryDatabase: Sendable {
     /// Bumped on incompatible schema changes; a database of another version is refused with what to do.
-    static let formatVersion = 1
+    static let formatVersion = 2
 
     /// What one import did.
     public struct ImportSummary: Sendable {
@@ -73,8 +73,10 @@ public struct AdvisoryDatabase: Sendable {
                             CREATE INDEX IF NOT EXISTS advisory_source ON advisory(source);
                             CREATE TABLE IF NOT EXISTS fix (
                                 advisory INTEGER NOT NULL REFERENCES advisory(rowid) ON DELETE CASCADE,
-                                product TEXT NOT NULL, kb TEXT, fixed_build TEXT, supersedes TEXT NOT NULL, kind TEXT);
+                                product TEXT NOT NULL, kb TEXT, fixed_build TEXT, supersedes TEXT NOT NULL, kind TEXT,
+                                component TEXT);
                             CREATE INDEX IF NOT EXISTS fix_advisory ON fix(advisory);
+                            CREATE TABLE IF NOT EXISTS compiled (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL);
                             """)
                     try db.execute(
                         sql: "INSERT OR IGNORE INTO meta VALUES ('format', ?)", arguments: [String(Self.formatVersion)])
@@ -110,6 +112,7 @@ public struct AdvisoryDatabase: Sendable {
                     sql: "DELETE FROM fix WHERE advisory IN (SELECT rowid FROM advisory WHERE source = ?)",
                     arguments: [source])
                 try db.execute(sql: "DELETE FROM advisory WHERE source = ?", arguments: [source])
+                try db.execute(sql: "DELETE FROM compiled")
                 let insertAdvisory = try db.makeStatement(
                     sql: """
                         INSERT INTO advisory (source, id, title, cves, published, cvss, vendor_severity, impact,
@@ -118,7 +121,7 @@ public struct AdvisoryDatabase: Sendable {
                         """)
                 let insertFix = try db.makeStatement(
                     sql:
-                        "INSERT INTO fix (advisory, product, kb, fixed_build, supersedes, kind) VALUES (?, ?, ?, ?, ?, ?)"
+                        "INSERT INTO fix (advisory, product, kb, fixed_build, supersedes, kind, component) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 )
                 var fixes = 0
                 for advisory in advisories {
@@ -134,6 +137,7 @@ public struct AdvisoryDatabase: Sendable {
                     for fix in advisory.fixes {
                         try insertFix.execute(arguments: [
                             row, fix.product, fix.kb, fix.fixedBuild, fix.supersedes.joined(separator: ","), fix.kind,
+                            fix.component,
                         ])
                         fixes += 1
                     }
@@ -154,14 +158,14 @@ public struct AdvisoryDatabase: Sendable {
             return try queue.read { db in
                 var fixes: [Int64: [AdvisoryFix]] = [:]
                 let fixRows = try Row.fetchCursor(
-                    db, sql: "SELECT advisory, product, kb, fixed_build, supersedes, kind FROM fix")
+                    db, sql: "SELECT advisory, product, kb, fixed_build, supersedes, kind, component FROM fix")
                 while let row = try fixRows.next() {
                     let supersedes: String = row[4]
                     fixes[row[0], default: []].append(
                         AdvisoryFix(
                             product: row[1], kb: row[2], fixedBuild: row[3],
                             supersedes: supersedes.isEmpty ? [] : supersedes.split(separator: ",").map(String.init),
-                            kind: row[5]))
+                            kind: row[5], component: row[6]))
                 }
                 var advisories: [Advisory] = []
                 let rows = try Row.fetchCursor(
@@ -191,6 +195,56 @@ public struct AdvisoryDatabase: Sendable {
                             fixes: fixes[row[0]] ?? [], source: EvidenceReference(file: row[12], line: row[13])))
                 }
                 return advisories
+            }
+        } catch {
+            throw AdvisoryDatabaseError(path: path, message: "cannot read the database: \(Self.reason(error))")
+        }
+    }
+
+    /// A matching index compiled from the database (``CompiledAdvisories``): its snapshot, the snapshot of the built-in
+    /// catalogue it includes, and the number of advisories the database held.
+    public struct StoredIndex: Sendable {
+        /// ``AdvisoryIndex/snapshot()`` of the built-in catalogue and the database's advisories together.
+        public var snapshot: Data
+        /// The snapshot of the built-in catalogue alone, to tell whether this build's catalogue is the one included.
+        public var catalogue: Data
+        /// Advisories the database held when the index was compiled.
+        public var advisories: Int
+
+        public init(snapshot: Data, catalogue: Data, advisories: Int) {
+            self.snapshot = snapshot
+            self.catalogue = catalogue
+            self.advisories = advisories
+        }
+    }
+
+    /// Keeps `index` until the next import replaces any source.
+    public func storeIndex(_ index: StoredIndex) throws(AdvisoryDatabaseError) {
+        do {
+            try queue.write { db in
+                try db.execute(sql: "DELETE FROM compiled")
+                for (key, value) in [
+                    ("index", index.snapshot), ("catalogue", index.catalogue),
+                    ("advisories", Data(String(index.advisories).utf8)),
+                ] {
+                    try db.execute(sql: "INSERT INTO compiled VALUES (?, ?)", arguments: [key, value])
+                }
+            }
+        } catch {
+            throw AdvisoryDatabaseError(path: path, message: "cannot write the database: \(Self.reason(error))")
+        }
+    }
+
+    /// The compiled index, if the database holds one (an import since it was compiled removes it).
+    public func storedIndex() throws(AdvisoryDatabaseError) -> StoredIndex? {
+        do {
+            return try queue.read { db in
+                var values: [String: Data] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT key, value FROM compiled") { values[row[0]] = row[1] }
+                guard let snapshot = values["index"], let catalogue = values["catalogue"],
+                    let count = values["advisories"].flatMap({ Int(String(decoding: $0, as: UTF8.self)) })
+                else { return nil }
+                return StoredIndex(snapshot: snapshot, catalogue: catalogue, advisories: count)
             }
         } catch {
             throw AdvisoryDatabaseError(path: path, message: "cannot read the database: \(Self.reason(error))")

@@ -32,11 +32,21 @@ enum ReferenceLoader {
         ]
         if let path = options.advisories ?? manifest.reference.advisories.map(resolve) {
             let database = try AdvisoryDatabase(path: path)
-            let imported = try database.advisories()
-            reference.advisories += imported
-            reference.advisorySources.append(
-                "\(Wording.count(imported.count, "advisory", plural: "advisories")) from \((path as NSString).lastPathComponent)"
-            )
+            let name = (path as NSString).lastPathComponent
+            // The compiled index already holds the built-in catalogue; advisories in the bundle need the full join.
+            if estate.advisories.isEmpty,
+                let compiled = try CompiledAdvisories.load(
+                    database, builtIn: builtIn, products: AdvisoryIndex.products(for: estate.hosts))
+            {
+                reference.advisoryIndex = compiled.index
+                reference.advisorySources.append(
+                    "\(Wording.count(compiled.advisories, "advisory", plural: "advisories")) from \(name)")
+            } else {
+                let imported = try database.advisories()
+                reference.advisories += imported
+                reference.advisorySources.append(
+                    "\(Wording.count(imported.count, "advisory", plural: "advisories")) from \(name)")
+            }
         }
         reference.guessing =
             options.guessing ?? manifest.guessing.flatMap(GuessingRules.Level.init(rawValue:)) ?? .standard

@@ -8,7 +8,8 @@ import VigilCore
 /// in the CVE column (`ADV180002`, the custom file's `SP81U1X64`); rows with an empty or bare `CVE` column (Flash and
 /// authentication bulletins) are grouped by their bulletin, `KB` + BulletinKB, or by their title when that is not a KB
 /// number either. Each advisory
-/// has one fix per (product, KB); repeated rows are merged and their Supersedes lists united. Supersedes keeps only KB
+/// has one fix per (product, KB, AffectedComponent) — one Internet Explorer update is listed for IE 8, 9, 10 and 11 —;
+/// repeated rows are merged and their Supersedes lists united. Supersedes keeps only KB
 /// numbers: `None`, version strings (`20.0.1`), `<br>` debris and the custom file's service-pack pseudo-KBs
 /// (`SP81X64`, which no installed-update list can contain) are dropped. The file is streamed and split at byte level:
 /// the full 608,740-row file is read in about a second.
@@ -130,12 +131,15 @@ private struct WesngTable {
         var product: Int32
         var kb: UInt32
         var supersedes: [UInt32]
+        /// Index into ``components``; -1 when the row names none.
+        var component: Int32
     }
 
     struct FixKey: Hashable {
         var group: Int32
         var product: Int32
         var kb: UInt32
+        var component: Int32
     }
 
     var groups: [Group] = []
@@ -143,7 +147,8 @@ private struct WesngTable {
     var groupByID: [String: Int32] = [:]
     var fixes: [Fix] = []
     var fixByKey: [FixKey: Int32] = [:]
-    var products = ProductTable()
+    var products = NameTable()
+    var components = NameTable()
     var lastKey: [UInt8] = []
     var lastIndex: Int32 = 0
     var hasLast = false
@@ -169,16 +174,19 @@ private struct WesngTable {
         let kb = AdvisoryText.kbNumber(kbBytes) ?? 0
         let group = self.group(splitter, bytes, kb: kb, days: days, line: line)
         let product = products.index(splitter.raw(4, in: bytes))
+        let componentBytes = splitter.raw(5, in: bytes)
+        let component = componentBytes.isEmpty ? -1 : components.index(componentBytes)
         supersedes.removeAll(keepingCapacity: true)
         AdvisoryText.appendKBList(splitter.raw(8, in: bytes), to: &supersedes)
-        let key = FixKey(group: group, product: product, kb: kb)
+        let key = FixKey(group: group, product: product, kb: kb, component: component)
         if let known = fixByKey[key] {
             for number in supersedes where !fixes[Int(known)].supersedes.contains(number) {
                 fixes[Int(known)].supersedes.append(number)
             }
         } else {
             let index = Int32(fixes.count)
-            fixes.append(Fix(product: product, kb: kb, supersedes: supersedes.isEmpty ? [] : supersedes))
+            fixes.append(
+                Fix(product: product, kb: kb, supersedes: supersedes.isEmpty ? [] : supersedes, component: component))
             fixByKey[key] = index
             groups[Int(group)].fixes.append(index)
         }
@@ -284,7 +292,7 @@ private struct WesngTable {
                 }
                 return AdvisoryFix(
                     product: products.names[Int(fix.product)], kb: fix.kb == 0 ? nil : kbName(fix.kb),
-                    supersedes: names)
+                    supersedes: names, component: fix.component < 0 ? nil : components.names[Int(fix.component)])
             }
             return Advisory(
                 id: group.id, title: group.title, cves: group.id.hasPrefix("CVE-") ? [group.id] : [],
@@ -295,8 +303,9 @@ private struct WesngTable {
     }
 }
 
-/// Product names by small integer, looked up by their bytes without making a `String` once a name is known.
-private struct ProductTable {
+/// Names (products, components) by small integer, looked up by their bytes without making a `String` once a name is
+/// known.
+private struct NameTable {
     private(set) var names: [String] = []
     private var byHash: [Int: Int32] = [:]
     private var byName: [String: Int32] = [:]
