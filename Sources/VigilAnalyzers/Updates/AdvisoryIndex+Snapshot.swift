@@ -274,7 +274,7 @@ private struct SnapshotReader {
 
     mutating func table(advisories: Int) -> AdvisoryIndex.ProductTable? {
         guard let name = string(), let newestKnown = u32(), let cumulative = numbers(),
-            let componentCount = count()
+            let componentCount = count(), componentCount < 64
         else { return nil }
         var components: [InstallableComponent] = []
         for _ in 0..<componentCount {

@@ -26,6 +26,17 @@ public struct AdvisoryIndex: Sendable {
         var component: UInt16
     }
 
+    /// What an entry of a product's table names.
+    struct EntryKind: OptionSet, Sendable {
+        let rawValue: UInt8
+        /// Fixing updates.
+        static let updates = EntryKind(rawValue: 1)
+        /// Fixed builds.
+        static let builds = EntryKind(rawValue: 2)
+        /// Updates of installable components (``ProductAdvisory/parts``).
+        static let components = EntryKind(rawValue: 4)
+    }
+
     /// One product's advisories, as matching needs them.
     struct ProductTable: Sendable {
         /// The product's name as the data spells it.
@@ -52,14 +63,10 @@ public struct AdvisoryIndex: Sendable {
         /// Per entry, the lowest of its fixing updates that is a cumulative update of the product (`UInt32.max` when
         /// none is): any later cumulative update of the product contains it.
         let firstCumulative: [UInt32]
-        /// Per entry, whether it names fixing updates.
-        let hasUpdates: [Bool]
         /// Per entry, its newest fixing update (0 when it names none): the one to install.
         let newestUpdate: [UInt32]
-        /// Per entry, whether it names fixed builds.
-        let hasBuilds: [Bool]
-        /// Per entry, whether some of its updates are for an installable component.
-        let hasComponents: [Bool]
+        /// Per entry, what it names besides fixing updates (one byte each, so that matching reads one array).
+        let kinds: [EntryKind]
         /// Per update, the installable components it is a fix for: a host that has it installed has them.
         let componentsShownBy: [UInt32: [UInt16]]
 
@@ -83,10 +90,14 @@ public struct AdvisoryIndex: Sendable {
             entriesFixedBy = fixedBy
             componentsShownBy = shownBy
             firstCumulative = entries.map { $0.kbs.filter(cumulative.contains).min() ?? .max }
-            hasUpdates = entries.map { !$0.kbs.isEmpty }
             newestUpdate = entries.map { $0.kbs.max() ?? 0 }
-            hasBuilds = entries.map { !$0.fixedBuilds.isEmpty }
-            hasComponents = entries.map { !$0.parts.isEmpty }
+            kinds = entries.map { entry in
+                var kind: EntryKind = []
+                if !entry.kbs.isEmpty { kind.insert(.updates) }
+                if !entry.fixedBuilds.isEmpty { kind.insert(.builds) }
+                if !entry.parts.isEmpty { kind.insert(.components) }
+                return kind
+            }
         }
     }
 
@@ -308,10 +319,11 @@ private struct ProductBuilder {
         }
     }
 
-    /// The identifier (from 1) of the installable component `name` names, or `nil` when it is not installable.
+    /// The identifier (1…63) of the installable component `name` names, or `nil` when it is not installable.
     mutating func component(_ name: String) -> UInt16? {
         if let known = componentIDs[name] { return known }
-        guard let component = InstallableComponent(name), components.count < Int(UInt16.max) else { return nil }
+        // Beyond 63 (never seen: a product has a dozen .NET versions at most), a component is taken as the product.
+        guard let component = InstallableComponent(name), components.count < 63 else { return nil }
         components.append(component)
         componentIDs[name] = UInt16(components.count)
         return UInt16(components.count)

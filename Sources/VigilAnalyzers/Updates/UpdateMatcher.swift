@@ -1,6 +1,18 @@
 import Foundation
 import VigilCore
 
+/// A set of a product table's parts (0, the product itself, and its installable components 1…63), as bits.
+struct ComponentSet: OptionSet, Sendable {
+    var rawValue: UInt64
+
+    init(rawValue: UInt64) {
+        self.rawValue = rawValue
+    }
+
+    func contains(_ component: UInt16) -> Bool { rawValue & (1 << UInt64(component)) != 0 }
+    mutating func insert(_ component: UInt16) { rawValue |= 1 << UInt64(component) }
+}
+
 /// What matching one host against the advisories concluded.
 struct HostUpdateState: Sendable {
     /// The Windows release recognised, if any.
@@ -35,6 +47,10 @@ struct UpdateMatcher {
     private var proofs: [ProductEntry: String] = [:]
     /// Releases recognised, per operating system report (estates repeat a handful of them).
     private var releases: [OperatingSystem: WindowsRelease?] = [:]
+
+    /// Decisions kept for reuse: estates repeat a few hundred patch levels, and an estate whose hosts nearly all
+    /// differ must not keep one decision per host.
+    static let memoLimit = 4096
 
     init(index: AdvisoryIndex) {
         self.index = index
@@ -84,9 +100,13 @@ struct UpdateMatcher {
         let signature = Signature(product: product, installed: installed, build: build, listed: host.updatesListed)
         // The release is set after the memo: hosts of one product and patch level can still differ in edition
         // (LTSB against semi-annual servicing), which decides support, not updates.
-        var state =
-            memo[signature] ?? decide(product: product, installed: installed, build: build, listed: host.updatesListed)
-        memo[signature] = state
+        var state: HostUpdateState
+        if let known = memo[signature] {
+            state = known
+        } else {
+            state = decide(product: product, installed: installed, build: build, listed: host.updatesListed)
+            if memo.count < Self.memoLimit { memo[signature] = state }
+        }
         state.release = release
         return state
     }
@@ -97,66 +117,71 @@ struct UpdateMatcher {
         var state = HostUpdateState(product: product)
         let table = index.products[product]
         let count = table.entries.count
-        var fixed = [Bool](repeating: false, count: count)
+        var fixed = [UInt64](repeating: 0, count: (count + 63) / 64)
         // For entries with updates of installable components: which of their components an installed update fixes.
-        var componentsFixed: [Int32: Set<UInt16>] = [:]
+        var componentsFixed = [ComponentSet](repeating: [], count: table.components.isEmpty ? 0 : count)
         for kb in installed {
             let fixes = self.fixes(by: kb, product: product)
-            for entry in fixes.entries { fixed[Int(entry)] = true }
-            for (entry, component) in fixes.components { componentsFixed[entry, default: []].insert(component) }
+            for (word, bits) in zip(fixed.indices, fixes.entries) { fixed[word] |= bits }
+            for (entry, component) in fixes.components { componentsFixed[Int(entry)].insert(component) }
         }
         let newestCumulative = installed.filter(table.cumulative.contains).max() ?? 0
         let shown = table.components.isEmpty ? ShownComponents() : shownComponents(table, installed: installed)
-        var undecided = 0
-        table.firstCumulative.withUnsafeBufferPointer { firstCumulative in
-            for position in 0..<count {
-                // An update of one installable component (.NET 3.5.1) does not fix another the host has (.NET 4), nor
-                // the product itself (slow path: few entries name components).
-                if table.hasComponents[position] {
-                    switch componentsDecide(
-                        table.entries[position], in: table, fixed: componentsFixed[Int32(position)] ?? [],
-                        shown: shown, newestCumulative: newestCumulative)
-                    {
-                    case .notApplicable:
-                        // Decided: the host has another version of every component the entry is for.
-                        state.fixed += 1
-                        continue
-                    case .fixed(let byReleaseOrder):
-                        state.fixed += 1
-                        if byReleaseOrder { state.fixedByReleaseOrder += 1 }
-                        continue
-                    case .missing:
-                        if listed {
-                            state.missing.append(Int32(position))
-                            continue
-                        }
-                    case .anyFix: break
-                    }
-                }
-                if fixed[position] {
-                    state.fixed += 1
+        var (fixedCount, byReleaseOrder, undecided) = (0, 0, 0)
+        var missing: [Int32] = []
+        let firstCumulative = table.firstCumulative
+        let kinds = table.kinds
+        for position in 0..<count {
+            let kind = kinds[position]
+            // An update of one installable component (.NET 3.5.1) does not fix another the host has (.NET 4), nor
+            // the product itself (slow path: few entries name components).
+            if kind.contains(.components) {
+                switch componentsDecide(
+                    table.entries[position], in: table, fixed: componentsFixed[position], shown: shown,
+                    newestCumulative: newestCumulative)
+                {
+                case .notApplicable:
+                    // Decided: the host has another version of every component the entry is for.
+                    fixedCount += 1
                     continue
-                }
-                // A fixed build decides only for a host whose build it names (slow path: few entries have builds).
-                var buildNamed = false
-                if table.hasBuilds[position], let build {
-                    let builds = table.entries[position].fixedBuilds
-                    if builds.contains(where: { $0.build == build.build && build >= $0 }) {
-                        state.fixed += 1
+                case .fixed(let inOrder):
+                    fixedCount += 1
+                    if inOrder { byReleaseOrder += 1 }
+                    continue
+                case .missing:
+                    if listed {
+                        missing.append(Int32(position))
                         continue
                     }
-                    buildNamed = builds.contains { $0.build == build.build }
-                }
-                if firstCumulative[position] <= newestCumulative {
-                    state.fixed += 1
-                    state.fixedByReleaseOrder += 1
-                } else if buildNamed || (listed && table.hasUpdates[position]) {
-                    state.missing.append(Int32(position))
-                } else {
-                    undecided += 1
+                case .anyFix: break
                 }
             }
+            if fixed[position >> 6] & (1 << UInt64(position & 63)) != 0 {
+                fixedCount += 1
+                continue
+            }
+            // A fixed build decides only for a host whose build it names (slow path: few entries have builds).
+            var buildNamed = false
+            if kind.contains(.builds), let build {
+                let builds = table.entries[position].fixedBuilds
+                if builds.contains(where: { $0.build == build.build && build >= $0 }) {
+                    fixedCount += 1
+                    continue
+                }
+                buildNamed = builds.contains { $0.build == build.build }
+            }
+            if firstCumulative[position] <= newestCumulative {
+                fixedCount += 1
+                byReleaseOrder += 1
+            } else if buildNamed || (listed && kind.contains(.updates)) {
+                missing.append(Int32(position))
+            } else {
+                undecided += 1
+            }
         }
+        state.fixed = fixedCount
+        state.fixedByReleaseOrder = byReleaseOrder
+        state.missing = missing
         if state.missing.isEmpty, state.fixed == 0, undecided > 0 {
             state.unknownReason =
                 "the advisory data gives no update or build that the host's evidence can be compared with"
@@ -181,9 +206,9 @@ struct UpdateMatcher {
         case anyFix
     }
 
-    /// The installable components a host shows, and the families they belong to.
+    /// The installable components a host shows (the newest of each family), and the families it shows.
     private struct ShownComponents {
-        var components: Set<UInt16> = []
+        var components: ComponentSet = []
         var families: Set<String> = []
     }
 
@@ -191,33 +216,33 @@ struct UpdateMatcher {
     /// component's only when the host shows the component (``shownComponents(_:installed:)``); each part that applies
     /// must be fixed by an installed update (directly or through supersedence: `fixed`) or by release order.
     private func componentsDecide(
-        _ entry: AdvisoryIndex.ProductAdvisory, in table: AdvisoryIndex.ProductTable, fixed: Set<UInt16>,
+        _ entry: AdvisoryIndex.ProductAdvisory, in table: AdvisoryIndex.ProductTable, fixed: ComponentSet,
         shown: ShownComponents, newestCumulative: UInt32
     ) -> ComponentDecision {
-        let parts = Set(entry.parts.map(\.component))
-        let applying = parts.filter { $0 == 0 || shown.components.contains($0) }
-        guard !applying.isEmpty else {
-            let otherVersions = parts.allSatisfy { id in
-                table.components[Int(id) - 1].family.map(shown.families.contains) ?? false
-            }
-            return otherVersions ? .notApplicable : .anyFix
-        }
+        var applies = false
         var byReleaseOrder = false
-        for component in applying where !fixed.contains(component) {
-            let inOrder = entry.parts.contains { part in
-                part.component == component && table.cumulative.contains(part.kb) && part.kb <= newestCumulative
+        for part in entry.parts where part.component == 0 || shown.components.contains(part.component) {
+            applies = true
+            if fixed.contains(part.component) { continue }
+            let inOrder = entry.parts.contains { other in
+                other.component == part.component && table.cumulative.contains(other.kb)
+                    && other.kb <= newestCumulative
             }
             guard inOrder else { return .missing }
             byReleaseOrder = true
         }
-        return .fixed(byReleaseOrder: byReleaseOrder)
+        if applies { return .fixed(byReleaseOrder: byReleaseOrder) }
+        let otherVersions = entry.parts.allSatisfy { part in
+            table.components[Int(part.component) - 1].family.map(shown.families.contains) ?? false
+        }
+        return otherVersions ? .notApplicable : .anyFix
     }
 
     /// The installable components of `table` that a host with `installed` shows: those an installed update is a fix
-    /// for. Of a family whose versions replace each other (Internet Explorer), only the newest shown counts.
+    /// for. Of a family whose versions replace each other (.NET Framework 4.x), only the newest shown counts.
     private func shownComponents(_ table: AdvisoryIndex.ProductTable, installed: [UInt32]) -> ShownComponents {
-        var shown: Set<UInt16> = []
-        for kb in installed { shown.formUnion(table.componentsShownBy[kb] ?? []) }
+        var shown: [UInt16] = []
+        for kb in installed { shown += table.componentsShownBy[kb] ?? [] }
         var newest: [String: UInt16] = [:]
         for id in shown {
             let component = table.components[Int(id) - 1]
@@ -229,15 +254,18 @@ struct UpdateMatcher {
             }
             newest[family] = id
         }
-        return ShownComponents(
-            components: shown.filter { id in table.components[Int(id) - 1].family.map { newest[$0] == id } ?? true },
-            families: Set(newest.keys))
+        var result = ShownComponents(families: Set(newest.keys))
+        for id in shown where table.components[Int(id) - 1].family.map({ newest[$0] == id }) ?? true {
+            result.components.insert(id)
+        }
+        return result
     }
 
     /// What one installed update fixes for a product, directly or by superseding a fix.
     private struct UpdateFixes {
-        /// The entries it fixes.
-        var entries: [Int32] = []
+        /// The entries it fixes, as bits (entry `n` is bit `n % 64` of word `n / 64`): a host's fixes are the union of
+        /// its updates', and a cumulative update fixes thousands of entries.
+        var entries: [UInt64]
         /// For entries with updates of installable components, the component (0: the product itself) it fixes.
         var components: [(entry: Int32, component: UInt16)] = []
     }
@@ -247,11 +275,11 @@ struct UpdateMatcher {
         let key = ProductUpdate(product: product, kb: kb)
         if let known = fixedEntries[key] { return known }
         let table = index.products[product]
-        var fixes = UpdateFixes()
+        var fixes = UpdateFixes(entries: [UInt64](repeating: 0, count: (table.entries.count + 63) / 64))
         for covered in index.covered(by: kb) {
             for entry in table.entriesFixedBy[covered] ?? [] {
-                fixes.entries.append(entry)
-                guard table.hasComponents[Int(entry)] else { continue }
+                fixes.entries[Int(entry) >> 6] |= 1 << UInt64(entry & 63)
+                guard table.kinds[Int(entry)].contains(.components) else { continue }
                 let advisory = table.entries[Int(entry)]
                 for part in advisory.parts where part.kb == covered { fixes.components.append((entry, part.component)) }
             }
