@@ -21,8 +21,10 @@ public struct UpdatesAnalyzer: Analyzer {
     public init() {}
 
     public func analyze(_ context: AnalysisContext) -> AnalyzerOutput {
-        let hosts = context.estate.hosts.sorted { $0.id < $1.id }
+        let hosts = context.estate.hosts
         guard !hosts.isEmpty else { return AnalyzerOutput() }
+        // Findings come out in host order; the order is sorted by position, not by moving the (large) hosts.
+        let order = hosts.indices.sorted { hosts[$0].id < hosts[$1].id }
         let index =
             context.reference.advisoryIndex
             ?? AdvisoryIndex(
@@ -34,9 +36,10 @@ public struct UpdatesAnalyzer: Analyzer {
             var classes = EntryClasses(index: index, asOf: context.asOf)
             var tally = Tally()
             var findings: [Finding] = []
-            for host in hosts[(hosts.count * slice / slices)..<(hosts.count * (slice + 1) / slices)] {
+            for position in order[(hosts.count * slice / slices)..<(hosts.count * (slice + 1) / slices)] {
                 findings += assess(
-                    host, index: index, matcher: &matcher, classes: &classes, tally: &tally, context: context)
+                    hosts[position], index: index, matcher: &matcher, classes: &classes, tally: &tally,
+                    context: context)
             }
             return (findings, tally)
         }
