@@ -75,7 +75,7 @@ public struct UpdatesAnalyzer: Analyzer {
         if !groups[0].isEmpty { tally.exploited += 1 }
         if !groups[0].isEmpty || !groups[1].isEmpty {
             tally.overdue += 1
-            let oldest = (groups[0] + groups[1]).compactMap { facts.published[Int($0)] }.min()
+            let oldest = groups[0...1].joined().lazy.compactMap { facts.published[Int($0)] }.min()
             tally.overdueYears[oldest.map { context.daysSince($0) / 365 } ?? 0, default: 0] += 1
         }
         for (rule, entries) in zip([RuleID.updateMissingExploited, .updateOverdue, .updateMissing], groups)
@@ -153,7 +153,7 @@ public struct UpdatesAnalyzer: Analyzer {
         let table = index.products[product]
         let limit = context.settings.listAllMissingUpdates ? entries.count : Self.listed
         let named = entries.prefix(limit).map { index.advisories[table.entries[Int($0)].advisory].id }
-        let oldest = entries.compactMap { entryFacts.published[Int($0)] }.min()
+        let oldest = entries.lazy.compactMap { entryFacts.published[Int($0)] }.min()
         var detail =
             "\(host.name) (\(table.name)) lacks every fix for \(Wording.count(entries.count, "vulnerability", plural: "vulnerabilities"))"
         detail += " (\(named.prefix(5).joined(separator: ", "))\(entries.count > 5 ? ", …" : ""))"
@@ -166,7 +166,7 @@ public struct UpdatesAnalyzer: Analyzer {
             detail += "; the oldest fix was released on \(CivilDate.string(oldest)), \(Wording.count(days, "day")) ago"
         }
         if rule == .updateMissingExploited {
-            if let due = entries.compactMap({ entryFacts.dueDates[Int($0)] }).min() {
+            if let due = entries.lazy.compactMap({ entryFacts.dueDates[Int($0)] }).min() {
                 facts["kevDueDate"] = CivilDate.string(due)
                 detail +=
                     due < context.asOf
