@@ -169,16 +169,20 @@ public struct AssessmentEngine: Sendable {
             let status: Coverage.Status = entries.allSatisfy { $0.status == .assessed } ? .assessed : .partial
             return Coverage(area: area, status: status, basis: entries.map(\.basis).joined(separator: "; "))
         }
-        return Assessment(
+        let started = ContinuousClock.now
+        let assessment = Assessment(
             organisation: context.estate.organisation,
             assessedAt: context.asOf,
             evidence: evidence,
             coverage: areas,
             metrics: metrics,
             headlines: headlines,
-            findings: findings,
+            // Consumed, so that they are put in order in place rather than copied.
+            findings: consume findings,
             tables: tables
         )
+        logger.debug("findings put in report order", metadata: ["vigil.elapsed": "\(ContinuousClock.now - started)"])
+        return assessment
     }
 
     // MARK: Stages

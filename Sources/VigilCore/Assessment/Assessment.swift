@@ -46,7 +46,7 @@ public struct Assessment: Codable, Sendable {
         self.coverage = coverage.sorted { $0.area < $1.area }
         self.metrics = metrics.sorted { $0.id < $1.id }
         self.headlines = headlines.sorted { ($0.area, $0.text) < ($1.area, $1.text) }
-        self.findings = findings.sorted(by: Finding.reportOrder)
+        self.findings = Finding.inReportOrder(consume findings)
         self.tables = tables.sorted { ($0.area, $0.id) < ($1.area, $1.id) }
     }
 
@@ -57,7 +57,10 @@ public struct Assessment: Codable, Sendable {
 
     /// Number of findings at each severity.
     public var findingsBySeverity: [Severity: Int] {
-        findings.reduce(into: [:]) { $0[$1.severity, default: 0] += 1 }
+        var counts: [Severity: Int] = [:]
+        // By position: iterating the findings themselves would copy each one.
+        for index in findings.indices { counts[findings[index].severity, default: 0] += 1 }
+        return counts
     }
 
     /// The highest severity found, if any.
