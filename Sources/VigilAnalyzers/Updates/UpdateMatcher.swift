@@ -45,8 +45,10 @@ struct UpdateMatcher {
     private var fixedEntries: [ProductUpdate: UpdateFixes] = [:]
     /// Per product and entry, the part of its proof that does not depend on the host (a graph walk each, so kept).
     private var proofs: [ProductEntry: String] = [:]
-    /// Releases recognised, per operating system report (estates repeat a handful of them).
+    /// Releases recognised, and the advisory product each is matched as, per operating system report (estates repeat
+    /// a handful of them).
     private var releases: [OperatingSystem: WindowsRelease?] = [:]
+    private var productOf: [OperatingSystem: Int?] = [:]
 
     /// Decisions kept for reuse: estates repeat a few hundred patch levels, and an estate whose hosts nearly all
     /// differ must not keep one decision per host.
@@ -85,7 +87,10 @@ struct UpdateMatcher {
             return HostUpdateState(unknownReason: "its operating system version is not one Vigil recognises")
         }
         let products = index.productIndex
-        guard let product = release.productNames.lazy.compactMap({ products[$0.lowercased()] }).first else {
+        let product =
+            productOf[system] ?? release.productNames.lazy.compactMap({ products[$0.lowercased()] }).first
+        productOf[system] = product
+        guard let product else {
             return HostUpdateState(
                 release: release,
                 unknownReason: "the advisory data has no advisories for \(release.name): import current advisories")

@@ -75,7 +75,7 @@ public struct UpdatesAnalyzer: Analyzer {
         if !groups[0].isEmpty { tally.exploited += 1 }
         if !groups[0].isEmpty || !groups[1].isEmpty {
             tally.overdue += 1
-            let oldest = groups[0...1].joined().lazy.compactMap { facts.published[Int($0)] }.min()
+            let oldest = [groups[0], groups[1]].compactMap { Self.earliest(facts.published, at: $0) }.min()
             tally.overdueYears[oldest.map { context.daysSince($0) / 365 } ?? 0, default: 0] += 1
         }
         for (rule, entries) in zip([RuleID.updateMissingExploited, .updateOverdue, .updateMissing], groups)
@@ -153,7 +153,7 @@ public struct UpdatesAnalyzer: Analyzer {
         let table = index.products[product]
         let limit = context.settings.listAllMissingUpdates ? entries.count : Self.listed
         let named = entries.prefix(limit).map { index.advisories[table.entries[Int($0)].advisory].id }
-        let oldest = entries.lazy.compactMap { entryFacts.published[Int($0)] }.min()
+        let oldest = Self.earliest(entryFacts.published, at: entries)
         var detail =
             "\(host.name) (\(table.name)) lacks every fix for \(Wording.count(entries.count, "vulnerability", plural: "vulnerabilities"))"
         detail += " (\(named.prefix(5).joined(separator: ", "))\(entries.count > 5 ? ", …" : ""))"
@@ -166,7 +166,7 @@ public struct UpdatesAnalyzer: Analyzer {
             detail += "; the oldest fix was released on \(CivilDate.string(oldest)), \(Wording.count(days, "day")) ago"
         }
         if rule == .updateMissingExploited {
-            if let due = entries.lazy.compactMap({ entryFacts.dueDates[Int($0)] }).min() {
+            if let due = Self.earliest(entryFacts.dueDates, at: entries) {
                 facts["kevDueDate"] = CivilDate.string(due)
                 detail +=
                     due < context.asOf
@@ -192,6 +192,15 @@ public struct UpdatesAnalyzer: Analyzer {
         return Finding(
             rule: rule, subject: Self.subject(host), detail: detail + ".",
             evidence: evidence.isEmpty ? host.sources : evidence, facts: facts)
+    }
+
+    /// The earliest of `dates` at the positions `entries`.
+    private static func earliest(_ dates: [Date?], at entries: [Int32]) -> Date? {
+        var earliest: Date?
+        for entry in entries {
+            if let date = dates[Int(entry)], earliest.map({ date < $0 }) ?? true { earliest = date }
+        }
+        return earliest
     }
 
     /// Critical or high risk: CVSS 7 or more, or rated Critical or Important by the vendor (Microsoft's "Important"
@@ -322,7 +331,9 @@ private struct Tally {
     mutating func count(_ entries: [Int32], product: Int, entries count: Int) {
         if missing.count <= product { missing += Array(repeating: [], count: product + 1 - missing.count) }
         if missing[product].isEmpty { missing[product] = [Int32](repeating: 0, count: count) }
-        for entry in entries { missing[product][Int(entry)] += 1 }
+        missing[product].withUnsafeMutableBufferPointer { counts in
+            for entry in entries { counts[Int(entry)] += 1 }
+        }
     }
 
     /// Adds another slice's counts.
