@@ -125,8 +125,11 @@ struct AdvisoriesShowCommand: ParsableCommand {
 
     func run() throws {
         let contents: AdvisoryDatabase.Contents
+        let compiled: AdvisoryDatabase.StoredIndex?
         do {
-            contents = try AdvisoryDatabase(path: database).contents()
+            let opened = try AdvisoryDatabase(path: database)
+            contents = try opened.contents()
+            compiled = try opened.storedIndex()
         } catch {
             Terminal.error("vigil: \(error)")
             throw FileManager.default.fileExists(atPath: database) ? VigilExit.dataError : VigilExit.noInput
@@ -139,5 +142,8 @@ struct AdvisoriesShowCommand: ParsableCommand {
         print(
             "\(database): \(Wording.count(contents.advisories, "advisory", plural: "advisories")), \(Wording.count(contents.fixes, "fix", plural: "fixes"))"
         )
+        print(
+            compiled.map { "matching index: compiled (\(Wording.number($0.snapshot.count >> 10)) KiB)" }
+                ?? "matching index: none (assessments join the advisories on every run; any import compiles it)")
     }
 }
