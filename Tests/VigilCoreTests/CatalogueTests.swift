@@ -58,6 +58,25 @@ struct CatalogueTests {
         #expect(try JSONDecoder().decode(Finding.self, from: data) == finding)
     }
 
+    @Test("findings in report order are exactly as sorted by reportOrder: ties keep their order, equal text is equal")
+    func reportOrder() {
+        let rules = [RuleID("VGL-B"), RuleID("VGL-A"), RuleID("VGL-\u{E9}"), RuleID("VGL-e\u{301}"), RuleID("VGL-A-B")]
+        let names = ["b", "a", "\u{E9}", "e\u{301}", "A", "", "a b"]
+        let findings = (0..<3_000).map { position in
+            // A fixed permutation of the positions, so that findings arrive out of order; 420 distinct keys, so that
+            // each is shared by several findings, told apart by their detail.
+            let index = position * 7_919 % 3_000
+            return Finding(
+                rule: rules[index % rules.count], severity: Severity.allCases[index % 3],
+                subject: Subject(
+                    kind: Subject.Kind.allCases[index % 4], id: String(index % 2), name: names[index % names.count]),
+                detail: String(position), evidence: [])
+        }
+        // Each detail is the finding's original position, so the details name the order found.
+        #expect(Finding.inReportOrder(findings).map(\.detail) == findings.sorted(by: Finding.reportOrder).map(\.detail))
+        #expect(Finding.inReportOrder([]) == [])
+    }
+
     @Test(
         "plain-words numbers",
         arguments: [
