@@ -10,20 +10,45 @@ public enum CSVReportRenderer {
         "severity", "rule", "title", "area", "subject_kind", "subject", "detail", "evidence", "related", "fingerprint",
     ]
 
+    /// Findings per slice rendered by one worker.
+    static let sliceSize = 2_000
+
     /// The CSV text for `assessment`.
     public static func render(_ assessment: Assessment) -> String {
-        var output = columns.joined(separator: ",") + "\r\n"
-        for finding in assessment.findings {
-            let rule = RuleCatalogue.rule(finding.rule)
-            let cells = [
-                finding.severity.rawValue, finding.rule.rawValue, rule.title, rule.area.rawValue,
-                finding.subject.kind.rawValue,
-                finding.subject.name, finding.detail, finding.evidence.map(\.description).joined(separator: "; "),
-                finding.related.map(\.name).joined(separator: "; "), finding.fingerprint,
-            ]
-            output += cells.map(cell).joined(separator: ",") + "\r\n"
+        var bytes: [UInt8] = []
+        write(assessment) { bytes += $0 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Writes the CSV for `assessment` to `output` in pieces, in order: rows are made in slices on every core, and a
+    /// large estate's file is never held whole.
+    public static func write<Failure: Error>(
+        _ assessment: Assessment, to output: ([UInt8]) throws(Failure) -> Void
+    ) throws(Failure) {
+        try output(Array((columns.joined(separator: ",") + "\r\n").utf8))
+        let findings = assessment.findings
+        let slices = (findings.count + sliceSize - 1) / sliceSize
+        try parallelForEachInOrder(slices) { slice -> [UInt8] in
+            var bytes: [UInt8] = []
+            for finding in findings[slice * sliceSize..<min(findings.count, (slice + 1) * sliceSize)] {
+                bytes += row(finding).utf8
+            }
+            return bytes
+        } consume: { (bytes) throws(Failure) in
+            try output(bytes)
         }
-        return output
+    }
+
+    /// The row for `finding`, with its line end.
+    private static func row(_ finding: Finding) -> String {
+        let rule = RuleCatalogue.rule(finding.rule)
+        let cells = [
+            finding.severity.rawValue, finding.rule.rawValue, rule.title, rule.area.rawValue,
+            finding.subject.kind.rawValue,
+            finding.subject.name, finding.detail, finding.evidence.map(\.description).joined(separator: "; "),
+            finding.related.map(\.name).joined(separator: "; "), finding.fingerprint,
+        ]
+        return cells.map(cell).joined(separator: ",") + "\r\n"
     }
 
     /// One cell, neutralised and quoted when needed.

@@ -17,19 +17,20 @@ public enum ReportFormat: String, Sendable, CaseIterable, Hashable {
 
 /// Writes an assessment's reports into a folder.
 public enum ReportSet {
-    /// Writes `formats` into `directory` (created if needed), returning the files written in format order.
+    /// Writes `formats` into `directory` (created if needed), returning the files written in format order. Each file is
+    /// written in pieces as it is rendered and replaces any previous one only once complete.
     public static func write(_ assessment: Assessment, formats: [ReportFormat], to directory: URL) throws -> [URL] {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var written: [URL] = []
         for format in ReportFormat.allCases where formats.contains(format) {
             let url = directory.appendingPathComponent(format.fileName)
-            let data: Data =
+            try AtomicFile.write(to: url) { output in
                 switch format {
-                case .html: Data(HTMLReportRenderer().render(assessment).utf8)
-                case .json: try JSONReportRenderer.render(assessment)
-                case .csv: Data(CSVReportRenderer.render(assessment).utf8)
+                case .html: try output(Array(HTMLReportRenderer().render(assessment).utf8))
+                case .json: try JSONReportRenderer.write(assessment, to: output)
+                case .csv: try CSVReportRenderer.write(assessment, to: output)
                 }
-            try data.write(to: url, options: .atomic)
+            }
             written.append(url)
         }
         return written

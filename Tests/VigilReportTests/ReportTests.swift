@@ -103,12 +103,12 @@ struct ReportTests {
         ]
     )
 
-    @Test("assessment.json's own finding writer gives exactly the bytes JSONEncoder gives, on hostile text and in bulk")
-    func findingWriterMatchesEncoder() throws {
+    /// The hostile assessment with 5,000 more findings of every control character and more, in several slices.
+    static let bulk: Assessment = {
         var strange = ""
         for scalar in (0..<0x80).compactMap(Unicode.Scalar.init) { strange.unicodeScalars.append(scalar) }
         strange += "é 中文 \u{2028}\u{2029} \u{1F600} \\ / \""
-        var findings = Self.hostile.findings
+        var findings = hostile.findings
         for index in 0..<5_000 {
             findings.append(
                 Finding(
@@ -119,17 +119,58 @@ struct ReportTests {
                     related: index % 5 == 0 ? [Subject(kind: .group, id: strange, name: "g")] : [],
                     facts: index % 7 == 0 ? [:] : ["b": strange, "a": "1", "z\(strange)": ""]))
         }
-        var assessment = Self.hostile
+        var assessment = hostile
         assessment.findings = findings
+        return assessment
+    }()
+
+    @Test("assessment.json's own finding writer gives exactly the bytes JSONEncoder gives, on hostile text and in bulk")
+    func findingWriterMatchesEncoder() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let expected = try encoder.encode(assessment) + Data([0x0A])
-        let actual = try JSONReportRenderer.render(assessment)
+        let expected = try encoder.encode(Self.bulk) + Data([0x0A])
+        let actual = try JSONReportRenderer.render(Self.bulk)
         #expect(actual == expected)
         var none = Self.hostile
         none.findings = []
         #expect(try JSONReportRenderer.render(none) == (try encoder.encode(none) + Data([0x0A])))
+    }
+
+    @Test("report files written piece by piece hold exactly the rendered bytes, and nothing else is left in the folder")
+    func streamedFiles() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        #expect(Self.bulk.findings.count > 4 * JSONReportRenderer.sliceSize)
+        let written = try ReportSet.write(Self.bulk, formats: [.json, .csv], to: scratch.url)
+        #expect(try Data(contentsOf: written[0]) == (try JSONReportRenderer.render(Self.bulk)))
+        #expect(try Data(contentsOf: written[1]) == Data(CSVReportRenderer.render(Self.bulk).utf8))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == [
+                "assessment.json", "findings.csv",
+            ])
+    }
+
+    @Test("a report file that fails while being written leaves the previous file, or none, and no partial one")
+    func failedWrite() throws {
+        struct Interrupted: Error {}
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let previous = try scratch.write("assessment.json", "previous\n")
+        let fresh = scratch.url.appendingPathComponent("findings.csv")
+        for url in [previous, fresh] {
+            #expect(throws: Interrupted.self) {
+                try AtomicFile.write(to: url) { output in
+                    try output(Array(repeating: 0x41, count: 100_000))
+                    throw Interrupted()
+                }
+            }
+        }
+        #expect(try String(contentsOf: previous, encoding: .utf8) == "previous\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path) == ["assessment.json"])
+        #expect(throws: ReportWriteError.self) {
+            try AtomicFile.write(to: scratch.url.appendingPathComponent("missing/report.html")) { _ in }
+        }
     }
 
     @Test("HTML escapes everything taken from the evidence")
