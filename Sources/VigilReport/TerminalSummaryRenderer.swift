@@ -44,13 +44,14 @@ public struct TerminalSummaryRenderer: Sendable {
                 counts[severity].map { paint("\($0) \(severity.rawValue)", severity) }
             }
             lines.append("Findings: \(parts.joined(separator: ", "))")
-            for group in RuleGroup.groups(assessment.findings).prefix(12) {
+            let groups = RuleGroup.groups(assessment.findings)
+            for group in groups.prefix(12) {
                 let severity = paint(group.severity.label.uppercased().padding(to: 8), group.severity)
                 lines.append(
                     "  \(severity) \(group.rule.id.rawValue.padding(to: 31)) \(group.rule.title) (\(Wording.number(group.findings.count)))"
                 )
             }
-            let more = RuleGroup.groups(assessment.findings).count - 12
+            let more = groups.count - 12
             if more > 0 { lines.append("  … and \(Wording.count(more, "more rule"))") }
         }
         return lines.joined(separator: "\n") + "\n"
