@@ -148,8 +148,10 @@ struct AssessCommand: AsyncParsableCommand {
             throw VigilExit.dataError
         }
         let written: [URL]
+        let started = ContinuousClock.now
         do {
             written = try ReportSet.write(assessment, formats: format.formats, to: outURL)
+            logger.debug("reports written", metadata: ["vigil.elapsed": "\(ContinuousClock.now - started)"])
         } catch {
             Terminal.error("vigil: cannot write reports into \(out): \(error.localizedDescription)")
             throw VigilExit.cannotCreate
