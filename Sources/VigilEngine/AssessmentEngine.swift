@@ -177,7 +177,8 @@ public struct AssessmentEngine: Sendable {
             coverage: areas,
             metrics: metrics,
             headlines: headlines,
-            findings: findings,
+            // Consumed, so that they are put in order in place rather than copied.
+            findings: consume findings,
             tables: tables
         )
         logger.debug("findings put in report order", metadata: ["vigil.elapsed": "\(ContinuousClock.now - started)"])

@@ -46,7 +46,7 @@ public struct Assessment: Codable, Sendable {
         self.coverage = coverage.sorted { $0.area < $1.area }
         self.metrics = metrics.sorted { $0.id < $1.id }
         self.headlines = headlines.sorted { ($0.area, $0.text) < ($1.area, $1.text) }
-        self.findings = Finding.inReportOrder(findings)
+        self.findings = Finding.inReportOrder(consume findings)
         self.tables = tables.sorted { ($0.area, $0.id) < ($1.area, $1.id) }
     }
 
