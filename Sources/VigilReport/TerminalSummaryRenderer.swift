@@ -44,14 +44,14 @@ public struct TerminalSummaryRenderer: Sendable {
                 counts[severity].map { paint("\($0) \(severity.rawValue)", severity) }
             }
             lines.append("Findings: \(parts.joined(separator: ", "))")
-            let groups = RuleGroup.groups(assessment.findings)
-            for group in groups.prefix(12) {
-                let severity = paint(group.severity.label.uppercased().padding(to: 8), group.severity)
+            let tallies = RuleTally.tallies(assessment.findings)
+            for tally in tallies.prefix(12) {
+                let severity = paint(tally.severity.label.uppercased().padding(to: 8), tally.severity)
                 lines.append(
-                    "  \(severity) \(group.rule.id.rawValue.padding(to: 31)) \(group.rule.title) (\(Wording.number(group.findings.count)))"
+                    "  \(severity) \(tally.rule.id.rawValue.padding(to: 31)) \(tally.rule.title) (\(Wording.number(tally.count)))"
                 )
             }
-            let more = groups.count - 12
+            let more = tallies.count - 12
             if more > 0 { lines.append("  … and \(Wording.count(more, "more rule"))") }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -97,14 +97,46 @@ public struct RuleGroup: Sendable {
         for finding in findings { byRule[finding.rule, default: []].append(finding) }
         return byRule.map { id, findings in
             RuleGroup(
-                rule: RuleCatalogue.rule(id), findings: findings.sorted(by: Finding.reportOrder),
+                rule: RuleCatalogue.rule(id), findings: Finding.inReportOrder(findings),
                 severity: findings.map(\.severity).max()!)
         }.sorted { lhs, rhs in
-            if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
-            if lhs.findings.count != rhs.findings.count { return lhs.findings.count > rhs.findings.count }
-            return lhs.rule.id < rhs.rule.id
+            listedFirst(
+                (lhs.severity, lhs.findings.count, lhs.rule.id), (rhs.severity, rhs.findings.count, rhs.rule.id))
         }
     }
+}
+
+/// How many findings a rule has and the worst severity among them: what the terminal summary lists of a
+/// ``RuleGroup``, counted without copying a quarter of a million findings into groups.
+struct RuleTally {
+    /// The rule.
+    var rule: Rule
+    /// Its number of findings.
+    var count: Int
+    /// The worst severity among them.
+    var severity: Severity
+
+    /// The rules of `findings` in the order of ``RuleGroup/groups(_:)``.
+    static func tallies(_ findings: [Finding]) -> [RuleTally] {
+        var byRule: [RuleID: (count: Int, severity: Severity)] = [:]
+        // By position: iterating the findings themselves would copy each one.
+        for index in findings.indices {
+            let severity = findings[index].severity
+            let tally = byRule[findings[index].rule] ?? (0, severity)
+            byRule[findings[index].rule] = (tally.count + 1, max(tally.severity, severity))
+        }
+        return byRule.map { id, tally in
+            RuleTally(rule: RuleCatalogue.rule(id), count: tally.count, severity: tally.severity)
+        }
+        .sorted { listedFirst(($0.severity, $0.count, $0.rule.id), ($1.severity, $1.count, $1.rule.id)) }
+    }
+}
+
+/// The order rules are listed in: worst severity first, then most findings, then rule id.
+private func listedFirst(_ lhs: (Severity, Int, RuleID), _ rhs: (Severity, Int, RuleID)) -> Bool {
+    if lhs.0 != rhs.0 { return lhs.0 > rhs.0 }
+    if lhs.1 != rhs.1 { return lhs.1 > rhs.1 }
+    return lhs.2 < rhs.2
 }
 
 extension String {

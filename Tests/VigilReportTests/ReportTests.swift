@@ -216,6 +216,10 @@ struct ReportTests {
         #expect(plain.contains("VGL-UPD-MISSING-EXPLOITED"))
         #expect(!plain.contains("\u{1B}["))
         #expect(TerminalSummaryRenderer(colour: true).render(assessment).contains("\u{1B}[1;31m"))
+        // The summary counts rules without grouping the findings, in the same order as the report's groups.
+        #expect(
+            RuleTally.tallies(assessment.findings).map { "\($0.rule.id) \($0.count) \($0.severity)" }
+                == RuleGroup.groups(assessment.findings).map { "\($0.rule.id) \($0.findings.count) \($0.severity)" })
     }
 
     @Test("the rule documentation in docs/rules.md is current")

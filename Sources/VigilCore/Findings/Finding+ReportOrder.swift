@@ -12,6 +12,8 @@ extension Finding {
             let right = findings[rhs].subject
             return (left.name, left.id) < (right.name, right.id)
         }
+        // Already in order (a rule's findings taken from an assessment's): returned as they are, not even copied.
+        if order.elementsEqual(order.indices) { return findings }
         permute(&findings, into: order)
         return findings
     }
