@@ -57,7 +57,10 @@ public struct Assessment: Codable, Sendable {
 
     /// Number of findings at each severity.
     public var findingsBySeverity: [Severity: Int] {
-        findings.reduce(into: [:]) { $0[$1.severity, default: 0] += 1 }
+        var counts: [Severity: Int] = [:]
+        // By position: iterating the findings themselves would copy each one.
+        for index in findings.indices { counts[findings[index].severity, default: 0] += 1 }
+        return counts
     }
 
     /// The highest severity found, if any.
