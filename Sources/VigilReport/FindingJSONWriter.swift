@@ -4,172 +4,108 @@ import VigilCore
 /// `assessment.json` of a 100,000-host estate holds a quarter of a million findings, and the generic encoder spends
 /// most of an assessment's time on them. The bytes are identical to the encoder's (a test compares the two on hostile
 /// text), so the document is the same whichever writes it.
+///
+/// A finding's layout is fixed, so the writer appends whole runs of punctuation, keys and indentation at a time, and
+/// what depends on the rule alone (its area, controls, remediation and title) is rendered once per rule.
 struct FindingJSONWriter {
     private(set) var bytes: [UInt8] = []
+    private var ruleParts: [RuleID: RuleParts] = [:]
 
     /// Appends `finding` as an element of the top-level `findings` array (its `{` indented by four spaces).
     mutating func append(_ finding: Finding) {
-        let rule = RuleCatalogue.rule(finding.rule)
-        open("{")
-        key("area", 6)
-        string(rule.area.rawValue)
-        comma()
-        key("controls", 6)
-        array(rule.controls, indent: 6) { writer, control in
-            writer.object(indent: 8) { writer in
-                writer.key("framework", 10)
-                writer.string(control.framework.rawValue)
-                writer.comma()
-                writer.key("id", 10)
-                writer.string(control.id)
-                writer.comma()
-                writer.key("title", 10)
-                writer.string(control.title)
+        let rule = parts(of: finding.rule)
+        bytes += rule.opening
+        escaped(finding.detail)
+        append(Fragment.evidence)
+        list(finding.evidence) { writer, reference in
+            writer.append(Fragment.evidenceFile)
+            writer.escaped(reference.file)
+            if let line = reference.line {
+                writer.append(Fragment.evidenceLine)
+                writer.bytes += String(line).utf8
+                writer.append(Fragment.evidenceClose)
+            } else {
+                writer.append(Fragment.quotedEvidenceClose)
             }
         }
-        comma()
-        key("detail", 6)
-        string(finding.detail)
-        comma()
-        key("evidence", 6)
-        array(finding.evidence, indent: 6) { writer, reference in
-            writer.object(indent: 8) { writer in
-                writer.key("file", 10)
-                writer.string(reference.file)
-                if let line = reference.line {
-                    writer.comma()
-                    writer.key("line", 10)
-                    writer.bytes += Array(String(line).utf8)
-                }
-            }
-        }
-        comma()
-        key("facts", 6)
+        append(Fragment.facts)
         if finding.facts.isEmpty {
-            bytes += Array("{\n\n      }".utf8)
+            append(Fragment.emptyFacts)
         } else {
-            bytes += [0x7B, 0x0A]
             for (position, (name, value)) in finding.facts.sorted(by: { $0.key < $1.key }).enumerated() {
-                if position > 0 { comma() }
-                key(name, 8)
-                string(value)
+                append(position == 0 ? Fragment.firstFact : Fragment.nextFact)
+                escaped(name)
+                append(Fragment.factValue)
+                escaped(value)
+                bytes.append(0x22)
             }
-            newline(6)
-            bytes.append(0x7D)
+            append(Fragment.factsClose)
         }
-        comma()
-        key("fingerprint", 6)
-        string(finding.fingerprint)
-        comma()
-        key("related", 6)
-        array(finding.related, indent: 6) { writer, subject in writer.subject(subject, indent: 8) }
-        comma()
-        key("remediation", 6)
-        string(rule.remediation)
-        comma()
-        key("rule", 6)
-        string(finding.rule.rawValue)
-        comma()
-        key("severity", 6)
-        string(finding.severity.rawValue)
-        comma()
-        key("subject", 6)
-        subject(finding.subject, indent: 6, opening: false)
-        comma()
-        key("title", 6)
-        string(rule.title)
-        newline(4)
-        bytes.append(0x7D)
+        append(Fragment.fingerprint)
+        escaped(finding.fingerprint)
+        append(Fragment.related)
+        list(finding.related) { writer, subject in
+            writer.append(Fragment.relatedOpen)
+            writer.escaped(subject.id)
+            writer.append(Fragment.relatedKind)
+            writer.escaped(subject.kind.rawValue)
+            writer.append(Fragment.relatedName)
+            writer.escaped(subject.name)
+            writer.append(Fragment.relatedClose)
+        }
+        bytes += rule.middle
+        escaped(finding.severity.rawValue)
+        append(Fragment.subject)
+        escaped(finding.subject.id)
+        append(Fragment.subjectKind)
+        escaped(finding.subject.kind.rawValue)
+        append(Fragment.subjectName)
+        escaped(finding.subject.name)
+        append(Fragment.subjectClose)
+        bytes += rule.closing
     }
 
     /// Appends the `,` and line end between two findings.
     mutating func appendSeparator() {
-        comma()
+        append(Fragment.separator)
     }
 
     // MARK: Pieces
 
-    private mutating func open(_ brace: String) {
-        bytes += [0x20, 0x20, 0x20, 0x20] + Array(brace.utf8) + [0x0A]
+    private mutating func parts(of rule: RuleID) -> RuleParts {
+        if let parts = ruleParts[rule] { return parts }
+        let parts = RuleParts(RuleCatalogue.rule(rule))
+        ruleParts[rule] = parts
+        return parts
     }
 
-    private mutating func subject(_ subject: Subject, indent: Int, opening: Bool = true) {
-        let body = { (writer: inout FindingJSONWriter) in
-            writer.key("id", indent + 2)
-            writer.string(subject.id)
-            writer.comma()
-            writer.key("kind", indent + 2)
-            writer.string(subject.kind.rawValue)
-            writer.comma()
-            writer.key("name", indent + 2)
-            writer.string(subject.name)
-        }
-        if opening {
-            object(indent: indent, body)
-        } else {
-            bytes += [0x7B, 0x0A]
-            body(&self)
-            newline(indent)
-            bytes.append(0x7D)
-        }
+    private mutating func append(_ fragment: StaticString) {
+        fragment.withUTF8Buffer { bytes += $0 }
     }
 
-    /// An object that is an array element: indented, then its members, then its closing brace.
-    private mutating func object(indent: Int, _ body: (inout FindingJSONWriter) -> Void) {
-        spaces(indent)
-        bytes += [0x7B, 0x0A]
-        body(&self)
-        newline(indent)
-        bytes.append(0x7D)
-    }
-
-    private mutating func array<Element>(
-        _ elements: [Element], indent: Int, _ element: (inout FindingJSONWriter, Element) -> Void
-    ) {
-        bytes += [0x5B, 0x0A]
-        if elements.isEmpty { bytes.append(0x0A) }
+    /// A member array of the finding: its `[` where the writer is, its elements each written by `element` on lines
+    /// of their own, and its `]` indented by six spaces.
+    private mutating func list<Element>(_ elements: [Element], _ element: (inout FindingJSONWriter, Element) -> Void) {
+        bytes.append(0x5B)
         for (position, value) in elements.enumerated() {
-            if position > 0 { bytes += [0x2C, 0x0A] }
+            append(position == 0 ? Fragment.lineEnd : Fragment.separator)
             element(&self, value)
         }
-        if !elements.isEmpty { bytes.append(0x0A) }
-        spaces(indent)
-        bytes.append(0x5D)
+        if elements.isEmpty { bytes.append(0x0A) }
+        append(Fragment.arrayClose)
     }
 
-    private mutating func key(_ name: String, _ indent: Int) {
-        spaces(indent)
-        string(name)
-        bytes += [0x20, 0x3A, 0x20]
-    }
-
-    private mutating func comma() {
-        bytes += [0x2C, 0x0A]
-    }
-
-    private mutating func newline(_ indent: Int) {
-        bytes.append(0x0A)
-        spaces(indent)
-    }
-
-    private mutating func spaces(_ count: Int) {
-        bytes.append(contentsOf: repeatElement(0x20, count: count))
-    }
-
-    /// A string as `JSONEncoder` escapes it with `.withoutEscapingSlashes`.
-    private mutating func string(_ text: String) {
-        bytes.append(0x22)
-        var text = text
-        let plain = text.withUTF8 { utf8 in
-            guard !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
-            bytes.append(contentsOf: utf8)
-            return true
+    /// The text of a JSON string, without its quotes, escaped as `JSONEncoder` escapes it with
+    /// `.withoutEscapingSlashes`.
+    private mutating func escaped(_ text: String) {
+        let contiguous: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            if JSONText.isPlain(utf8) { bytes += utf8 } else { escape(utf8) }
         }
-        if plain {
-            bytes.append(0x22)
-            return
-        }
-        for byte in text.utf8 {
+        if contiguous == nil { escape(Array(text.utf8)) }
+    }
+
+    private mutating func escape(_ utf8: some Collection<UInt8>) {
+        for byte in utf8 {
             switch byte {
             case 0x22: bytes += [0x5C, 0x22]
             case 0x5C: bytes += [0x5C, 0x5C]
@@ -184,6 +120,117 @@ struct FindingJSONWriter {
             default: bytes.append(byte)
             }
         }
-        bytes.append(0x22)
+    }
+
+    /// What a rule's findings share, rendered once: everything before the detail, the remediation and rule between
+    /// the related subjects and the severity, and the title to the finding's end.
+    private struct RuleParts {
+        /// From the finding's `{` to the detail's opening quote.
+        let opening: [UInt8]
+        /// From the related subjects' `]` to the severity's opening quote.
+        let middle: [UInt8]
+        /// From the subject's `}` to the finding's `}`.
+        let closing: [UInt8]
+
+        init(_ rule: Rule) {
+            var writer = FindingJSONWriter()
+            writer.append(Fragment.findingOpen)
+            writer.escaped(rule.area.rawValue)
+            writer.append(Fragment.controls)
+            writer.list(rule.controls) { writer, control in
+                writer.append(Fragment.controlFramework)
+                writer.escaped(control.framework.rawValue)
+                writer.append(Fragment.controlID)
+                writer.escaped(control.id)
+                writer.append(Fragment.controlTitle)
+                writer.escaped(control.title)
+                writer.append(Fragment.controlClose)
+            }
+            writer.append(Fragment.detail)
+            opening = writer.bytes
+            writer.bytes = []
+            writer.append(Fragment.remediation)
+            writer.escaped(rule.remediation)
+            writer.append(Fragment.rule)
+            writer.escaped(rule.id.rawValue)
+            writer.append(Fragment.severity)
+            middle = writer.bytes
+            writer.bytes = []
+            writer.append(Fragment.title)
+            writer.escaped(rule.title)
+            writer.append(Fragment.findingClose)
+            closing = writer.bytes
+        }
+    }
+}
+
+/// The fixed runs of a finding's JSON: punctuation, keys and the indentation before them. Static strings, so that
+/// appending one touches no reference count that the workers would contend for.
+private enum Fragment {
+    static let separator: StaticString = ",\n"
+    static let lineEnd: StaticString = "\n"
+    static let arrayClose: StaticString = "\n      ]"
+
+    static let findingOpen: StaticString = "    {\n      \"area\" : \""
+    static let controls: StaticString = "\",\n      \"controls\" : "
+    static let controlFramework: StaticString = "        {\n          \"framework\" : \""
+    static let controlID: StaticString = "\",\n          \"id\" : \""
+    static let controlTitle: StaticString = "\",\n          \"title\" : \""
+    static let controlClose: StaticString = "\"\n        }"
+    static let detail: StaticString = ",\n      \"detail\" : \""
+    static let evidence: StaticString = "\",\n      \"evidence\" : "
+    static let evidenceFile: StaticString = "        {\n          \"file\" : \""
+    static let evidenceLine: StaticString = "\",\n          \"line\" : "
+    static let evidenceClose: StaticString = "\n        }"
+    static let quotedEvidenceClose: StaticString = "\"\n        }"
+    static let facts: StaticString = ",\n      \"facts\" : {"
+    static let emptyFacts: StaticString = "\n\n      }"
+    static let firstFact: StaticString = "\n        \""
+    static let nextFact: StaticString = ",\n        \""
+    static let factValue: StaticString = "\" : \""
+    static let factsClose: StaticString = "\n      }"
+    static let fingerprint: StaticString = ",\n      \"fingerprint\" : \""
+    static let related: StaticString = "\",\n      \"related\" : "
+    static let relatedOpen: StaticString = "        {\n          \"id\" : \""
+    static let relatedKind: StaticString = "\",\n          \"kind\" : \""
+    static let relatedName: StaticString = "\",\n          \"name\" : \""
+    static let relatedClose: StaticString = "\"\n        }"
+    static let remediation: StaticString = ",\n      \"remediation\" : \""
+    static let rule: StaticString = "\",\n      \"rule\" : \""
+    static let severity: StaticString = "\",\n      \"severity\" : \""
+    static let subject: StaticString = "\",\n      \"subject\" : {\n        \"id\" : \""
+    static let subjectKind: StaticString = "\",\n        \"kind\" : \""
+    static let subjectName: StaticString = "\",\n        \"name\" : \""
+    static let subjectClose: StaticString = "\"\n      }"
+    static let title: StaticString = ",\n      \"title\" : \""
+    static let findingClose: StaticString = "\"\n    }"
+}
+
+/// Tests on the bytes of JSON string content.
+private enum JSONText {
+    /// Whether `utf8` holds nothing `JSONEncoder` escapes (a control character, `"` or `\`), looked at eight bytes at
+    /// a time: most text in findings is plain and long.
+    static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(utf8)
+        var offset = 0
+        while offset + 8 <= raw.count {
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            if hasByte(below: 0x20, word) || hasByte(0x22, word) || hasByte(0x5C, word) { return false }
+            offset += 8
+        }
+        return !raw[offset...].contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether a byte of `word` is below `limit` (at most 0x80).
+    private static func hasByte(below limit: UInt8, _ word: UInt64) -> Bool {
+        (word &- ones &* UInt64(limit)) & ~word & highBits != 0
+    }
+
+    /// Whether a byte of `word` is `byte`.
+    private static func hasByte(_ byte: UInt8, _ word: UInt64) -> Bool {
+        hasByte(below: 1, word ^ (ones &* UInt64(byte)))
     }
 }

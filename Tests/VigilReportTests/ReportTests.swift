@@ -103,7 +103,8 @@ struct ReportTests {
         ]
     )
 
-    /// The hostile assessment with 5,000 more findings of every control character and more, in several slices.
+    /// The hostile assessment with 5,000 more findings of every control character and more, in several slices, and
+    /// findings of plain text but for one character.
     static let bulk: Assessment = {
         var strange = ""
         for scalar in (0..<0x80).compactMap(Unicode.Scalar.init) { strange.unicodeScalars.append(scalar) }
@@ -118,6 +119,16 @@ struct ReportTests {
                     evidence: index % 3 == 0 ? [] : [.init(file: strange, line: index)],
                     related: index % 5 == 0 ? [Subject(kind: .group, id: strange, name: "g")] : [],
                     facts: index % 7 == 0 ? [:] : ["b": strange, "a": "1", "z\(strange)": ""]))
+        }
+        // A character JSONEncoder might escape at every offset in and after the writer's eight-byte steps.
+        for offset in 0..<20 {
+            for special in ["\u{0}", "\u{1F}", "\"", "\\", "\u{7F}", " ", "/", "é", "\u{1F600}"] {
+                let text = String(repeating: "x", count: offset) + special + "yz"
+                findings.append(
+                    Finding(
+                        rule: .staleAccount, subject: Subject(kind: .account, id: text, name: text), detail: text,
+                        evidence: [.init(file: text)], facts: [text: text]))
+            }
         }
         var assessment = hostile
         assessment.findings = findings
