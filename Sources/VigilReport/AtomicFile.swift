@@ -7,7 +7,7 @@ import Glibc
 enum AtomicFile {
     /// Writes the file at `url` with the bytes `body` passes to `output`, in order. If `body` or a write fails, the
     /// temporary file is removed and whatever was at `url` is left as it was.
-    static func write(to url: URL, _ body: (_ output: ([UInt8]) throws -> Void) throws -> Void) throws {
+    static func write(to url: URL, _ body: (_ output: @Sendable ([UInt8]) throws -> Void) throws -> Void) throws {
         let path = url.path
         let (descriptor, temporary) = try create(beside: path)
         do {

@@ -1,3 +1,4 @@
+import Synchronization
 public import VigilCore
 
 /// `findings.csv`: one row per finding (RFC 4180), for spreadsheets and ticketing imports.
@@ -15,15 +16,16 @@ public enum CSVReportRenderer {
 
     /// The CSV text for `assessment`.
     public static func render(_ assessment: Assessment) -> String {
-        var bytes: [UInt8] = []
-        write(assessment) { bytes += $0 }
-        return String(decoding: bytes, as: UTF8.self)
+        let text = Mutex<[UInt8]>([])
+        write(assessment) { bytes in text.withLock { $0 += bytes } }
+        return text.withLock { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Writes the CSV for `assessment` to `output` in pieces, in order: rows are made in slices on every core, and a
-    /// large estate's file is never held whole.
+    /// large estate's file is never held whole. `output` is called once at a time, but from the worker that made the
+    /// piece.
     public static func write<Failure: Error>(
-        _ assessment: Assessment, to output: ([UInt8]) throws(Failure) -> Void
+        _ assessment: Assessment, to output: @Sendable ([UInt8]) throws(Failure) -> Void
     ) throws(Failure) {
         try output(Array((columns.joined(separator: ",") + "\r\n").utf8))
         let findings = assessment.findings

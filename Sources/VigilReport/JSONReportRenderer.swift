@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 public import VigilCore
 
 /// `assessment.json`: the assessment as a versioned JSON document (see `schemas/assessment.schema.json`). Keys are
@@ -9,15 +10,16 @@ public enum JSONReportRenderer {
 
     /// The document for `assessment`, in memory.
     public static func render(_ assessment: Assessment) throws -> Data {
-        var data = Data()
-        try write(assessment) { data.append(contentsOf: $0) }
-        return data
+        let document = Mutex(Data())
+        try write(assessment) { bytes in document.withLock { $0.append(contentsOf: bytes) } }
+        return document.withLock { $0 }
     }
 
     /// Writes the document for `assessment` to `output` in pieces, in order, without holding all of it: a large
     /// estate's runs to hundreds of megabytes. Findings are written by ``FindingJSONWriter`` in slices on every core
-    /// and spliced into what `JSONEncoder` writes for the rest: the same bytes, several times faster.
-    public static func write(_ assessment: Assessment, to output: ([UInt8]) throws -> Void) throws {
+    /// and spliced into what `JSONEncoder` writes for the rest: the same bytes, several times faster. `output` is
+    /// called once at a time, but from the worker that rendered the piece.
+    public static func write(_ assessment: Assessment, to output: @Sendable ([UInt8]) throws -> Void) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

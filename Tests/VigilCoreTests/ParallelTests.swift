@@ -4,33 +4,41 @@ import VigilCore
 
 @Suite("Parallel work")
 struct ParallelTests {
-    @Test("results are handed over in order, each once, however many pieces there are", arguments: [0, 1, 3, 500])
+    @Test(
+        "results are consumed in order, each once and one at a time, however many pieces there are",
+        arguments: [0, 1, 3, 500])
     func inOrder(count: Int) {
-        var seen: [Int] = []
+        let seen = Mutex<[Int]>([])
+        let consuming = Atomic<Bool>(false)
+        let overlapped = Atomic<Bool>(false)
         parallelForEachInOrder(count) { index in
             index * index
-        } consume: {
-            seen.append($0)
+        } consume: { square in
+            if consuming.exchange(true, ordering: .acquiring) { overlapped.store(true, ordering: .relaxed) }
+            seen.withLock { $0.append(square) }
+            consuming.store(false, ordering: .releasing)
         }
-        #expect(seen == (0..<count).map { $0 * $0 })
+        #expect(seen.withLock { $0 } == (0..<count).map { $0 * $0 })
+        let overlaps = overlapped.load(ordering: .relaxed)
+        #expect(!overlaps)
     }
 
     @Test("a failure to consume stops the work not yet started and is rethrown")
     func failure() {
         struct Full: Error {}
-        final class Counter: Sendable { let value = Atomic<Int>(0) }
-        let started = Counter()
-        var consumed = 0
+        let started = Atomic<Int>(0)
+        let consumed = Atomic<Int>(0)
         #expect(throws: Full.self) {
             try parallelForEachInOrder(10_000) { index in
-                started.value.add(1, ordering: .relaxed)
+                started.add(1, ordering: .relaxed)
                 return index
             } consume: { index throws(Full) in
                 if index == 10 { throw Full() }
-                consumed += 1
+                consumed.add(1, ordering: .relaxed)
             }
         }
-        #expect(consumed == 10)
-        #expect(started.value.load(ordering: .relaxed) < 10_000)
+        let (consumedCount, startedCount) = (consumed.load(ordering: .relaxed), started.load(ordering: .relaxed))
+        #expect(consumedCount == 10)
+        #expect(startedCount < 10_000)
     }
 }

@@ -21,82 +21,34 @@ public func parallelMap<Result: Sendable, Failure: Error>(
     return ordered
 }
 
-/// Runs `count` independent pieces of CPU work on every core and hands each result to `consume` on the calling thread,
-/// in order, as soon as it and every one before it are done. At most two results per core wait at a time, so that a
-/// document far larger than memory can be rendered on every core and written out as it goes. When `consume` throws,
-/// the pieces not yet started are skipped and the error is rethrown once the workers have stopped.
-public func parallelForEachInOrder<Result: Sendable, Failure: Error>(
+/// Runs `count` independent pieces of CPU work on every core and passes each result to `consume` in order, as soon as
+/// it and every one before it are done, so that a document far larger than memory can be rendered on every core and
+/// written as it goes. Each worker hands over its own results, one at a time and in turn: at most one result per core
+/// is held, and `consume` is never called twice at once, though not always on the calling thread. When `consume`
+/// throws, no further results are consumed, the pieces not yet started are skipped, and the error is rethrown.
+public func parallelForEachInOrder<Result, Failure: Error>(
     _ count: Int,
-    _ work: @escaping @Sendable (Int) -> Result,
-    consume: (Result) throws(Failure) -> Void
+    _ work: @Sendable (Int) -> Result,
+    consume: @Sendable (Result) throws(Failure) -> Void
 ) throws(Failure) {
     guard count > 0 else { return }
-    let cores = ProcessInfo.processInfo.activeProcessorCount
-    let pieces = OrderedPieces<Result>(count: count, ahead: 2 * cores)
-    let workers = DispatchGroup()
-    for _ in 0..<min(count, cores) {
-        DispatchQueue.global().async(group: workers) {
-            while let index = pieces.claim() { pieces.fill(index, with: work(index)) }
+    let next = Atomic<Int>(0)
+    // Piece `i`'s worker waits for turn `i`, given once piece `i - 1` is consumed.
+    let turns = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+    let failure = Mutex<Failure?>(nil)
+    DispatchQueue.concurrentPerform(iterations: min(count, ProcessInfo.processInfo.activeProcessorCount)) { _ in
+        while failure.withLock({ $0 == nil }) {
+            let index = next.add(1, ordering: .relaxed).oldValue
+            guard index < count else { return }
+            let result = work(index)
+            if index > 0 { turns[index].wait() }
+            if failure.withLock({ $0 == nil }) {
+                do throws(Failure) { try consume(result) } catch { failure.withLock { $0 = error } }
+            }
+            if index + 1 < count { turns[index + 1].signal() }
         }
     }
-    defer {
-        pieces.cancel()
-        workers.wait()
-    }
-    for index in 0..<count { try consume(pieces.take(index)) }
-}
-
-/// The results of ``parallelForEachInOrder(_:_:consume:)`` between the workers that make them and the thread
-/// that takes them in order.
-private final class OrderedPieces<Result: Sendable>: Sendable {
-    private let count: Int
-    /// One permit per result that may be claimed and not yet taken.
-    private let window: DispatchSemaphore
-    /// Signalled once each result is filled.
-    private let filled: [DispatchSemaphore]
-    private let results = Mutex<[Int: Result]>([:])
-    private let next = Atomic<Int>(0)
-    private let cancelled = Atomic<Bool>(false)
-
-    init(count: Int, ahead: Int) {
-        self.count = count
-        // Made empty and then given its permits: libdispatch traps when a semaphore is freed holding fewer than it
-        // was made with, as this one does when the consumer stops early.
-        window = DispatchSemaphore(value: 0)
-        for _ in 0..<ahead { window.signal() }
-        filled = (0..<count).map { _ in DispatchSemaphore(value: 0) }
-    }
-
-    /// The next piece to work on, once there is room for its result; nil when none is left or the work was cancelled.
-    func claim() -> Int? {
-        window.wait()
-        let index = next.add(1, ordering: .relaxed).oldValue
-        guard index < count, !cancelled.load(ordering: .relaxed) else {
-            // Pass the permit on, so that every waiting worker wakes and finds there is nothing left.
-            window.signal()
-            return nil
-        }
-        return index
-    }
-
-    func fill(_ index: Int, with result: Result) {
-        results.withLock { $0[index] = result }
-        filled[index].signal()
-    }
-
-    /// The result of piece `index`, waiting for it if needed, and room for one more.
-    func take(_ index: Int) -> Result {
-        filled[index].wait()
-        let result = results.withLock { $0.removeValue(forKey: index)! }
-        window.signal()
-        return result
-    }
-
-    /// Stops workers claiming more pieces.
-    func cancel() {
-        cancelled.store(true, ordering: .relaxed)
-        window.signal()
-    }
+    if let error = failure.withLock({ $0 }) { throw error }
 }
 
 /// A read-only buffer handed to parallel workers.
