@@ -142,6 +142,7 @@ struct AssessCommand: AsyncParsableCommand {
             throw FileManager.default.fileExists(atPath: error.path) ? VigilExit.dataError : VigilExit.noInput
         }
         progress.clear()
+        ProcessLifetime.keepUntilExit(assessment)
 
         if assessment.evidence.files.isEmpty {
             Terminal.error("vigil: no evidence recognised in \(directory); run `vigil formats` for what Vigil reads")
