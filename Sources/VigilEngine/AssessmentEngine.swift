@@ -155,7 +155,8 @@ public struct AssessmentEngine: Sendable {
                     "vigil.analyzer": "\(analyzer.name)", "vigil.findings": "\(output.findings.count)",
                     "vigil.elapsed": "\(ContinuousClock.now - started)",
                 ])
-            findings += output.findings
+            // The first findings are taken as they are: appending copies each one, retaining all its strings.
+            if findings.isEmpty { findings = output.findings } else { findings += output.findings }
             metrics += output.metrics
             headlines += output.headlines
             tables += output.tables
