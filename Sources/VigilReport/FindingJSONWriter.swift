@@ -8,8 +8,17 @@ import VigilCore
 /// A finding's layout is fixed, so the writer appends whole runs of punctuation, keys and indentation at a time, and
 /// what depends on the rule alone (its area, controls, remediation and title) is rendered once per rule.
 struct FindingJSONWriter {
+    /// About the size of an update finding, half of which is its rule's text: reserving it for each finding to come
+    /// spares the buffer its doublings, each a copy of all written so far.
+    static let typicalFindingSize = 2_048
+
     private(set) var bytes: [UInt8] = []
     private var ruleParts: [RuleID: RuleParts] = [:]
+
+    /// A writer with room for `findings` findings of typical size.
+    init(reservingFor findings: Int = 0) {
+        bytes.reserveCapacity(findings * Self.typicalFindingSize)
+    }
 
     /// Appends `finding` as an element of the top-level `findings` array (its `{` indented by four spaces).
     mutating func append(_ finding: Finding) {

@@ -39,10 +39,11 @@ public enum JSONReportRenderer {
         try output(Array(document[..<range.lowerBound]) + Array("\"findings\" : [\n".utf8))
         let slices = (findings.count + sliceSize - 1) / sliceSize
         try parallelForEachInOrder(slices) { slice -> [UInt8] in
-            var writer = FindingJSONWriter()
+            let positions = slice * sliceSize..<min(findings.count, (slice + 1) * sliceSize)
+            var writer = FindingJSONWriter(reservingFor: positions.count)
             if slice > 0 { writer.appendSeparator() }
-            for position in slice * sliceSize..<min(findings.count, (slice + 1) * sliceSize) {
-                if position > slice * sliceSize { writer.appendSeparator() }
+            for position in positions {
+                if position > positions.lowerBound { writer.appendSeparator() }
                 writer.append(findings[position])
             }
             return writer.bytes
