@@ -30,10 +30,9 @@ enum AtomicFile {
     /// `Data.write` makes it).
     private static func create(beside path: String) throws -> (descriptor: Int32, path: String) {
         let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
         while true {
             let name = ".\(url.lastPathComponent).\(String(UInt32.random(in: .min ... .max), radix: 16)).partial"
-            let temporary = (folder as NSString).appendingPathComponent(name)
+            let temporary = url.deletingLastPathComponent().appendingPathComponent(name).path
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if descriptor >= 0 { return (descriptor, temporary) }
             guard errno == EEXIST else { throw ReportWriteError(path: path, errno: errno) }

@@ -82,30 +82,31 @@ public struct HTMLReportRenderer: Sendable {
     /// The accounts with the worst findings first (severity, then how many), each with its problems: where to start
     /// resetting passwords and removing rights.
     private func accountsAtRisk(_ assessment: Assessment, into page: inout HTMLPage) {
-        let byAccount = Dictionary(grouping: assessment.findings.filter { $0.subject.kind == .account }, by: \.subject)
-        guard !byAccount.isEmpty else { return }
-        let ranked = byAccount.sorted { lhs, rhs in
-            let left = (lhs.value.map(\.severity).max()!, lhs.value.count)
-            let right = (rhs.value.map(\.severity).max()!, rhs.value.count)
-            if left.0 != right.0 { return left.0 > right.0 }
-            if left.1 != right.1 { return left.1 > right.1 }
-            return lhs.key < rhs.key
+        let findings = assessment.findings
+        let accounts = SubjectFindings.of(.account, in: findings)
+        guard !accounts.isEmpty else { return }
+        // Positions are sorted rather than the accounts, each of whose moves would retain and release its strings.
+        let ranked = accounts.indices.sorted { lhs, rhs in
+            if accounts[lhs].worst != accounts[rhs].worst { return accounts[lhs].worst > accounts[rhs].worst }
+            let counts = (accounts[lhs].positions.count, accounts[rhs].positions.count)
+            if counts.0 != counts.1 { return counts.0 > counts.1 }
+            return accounts[lhs].subject < accounts[rhs].subject
         }
         let limit = 25
         page.raw("<section id=\"accounts\"><h2>Accounts at most risk</h2>")
         page.raw(
-            "<p>\(Wording.count(byAccount.count, "account")) \(byAccount.count == 1 ? "has" : "have") findings; the worst \(min(limit, byAccount.count)) are below. Passwords are described by their pattern, never shown.</p>"
+            "<p>\(Wording.count(accounts.count, "account")) \(accounts.count == 1 ? "has" : "have") findings; the worst \(min(limit, accounts.count)) are below. Passwords are described by their pattern, never shown.</p>"
         )
         page.raw("<table><thead><tr><th>Account</th><th>Worst</th><th>Problems</th></tr></thead><tbody>")
-        for (subject, findings) in ranked.prefix(limit) {
-            let worst = findings.map(\.severity).max()!
-            let problems = findings.sorted(by: Finding.reportOrder).map { finding in
+        for account in ranked.prefix(limit).map({ accounts[$0] }) {
+            let worst = account.worst
+            let problems = account.findings(in: findings).sorted(by: Finding.reportOrder).map { finding in
                 let title = escape(RuleCatalogue.rule(finding.rule).title)
                 let pattern = finding.facts["pattern"].map { " (\(escape($0)))" } ?? ""
                 return "<a href=\"#\(finding.rule.rawValue)\">\(title)</a>\(pattern)"
             }
             page.raw(
-                "<tr><td>\(escape(subject.name))</td><td><span class=\"badge \(worst.rawValue)\">\(worst.label)</span></td><td>\(problems.joined(separator: "; "))</td></tr>"
+                "<tr><td>\(escape(account.subject.name))</td><td><span class=\"badge \(worst.rawValue)\">\(worst.label)</span></td><td>\(problems.joined(separator: "; "))</td></tr>"
             )
         }
         page.raw("</tbody></table></section>")
@@ -113,34 +114,35 @@ public struct HTMLReportRenderer: Sendable {
 
     /// The hosts with the worst findings first: known exploited vulnerabilities, then how long they have been exposed.
     private func hostsAtRisk(_ assessment: Assessment, into page: inout HTMLPage) {
-        let byHost = Dictionary(grouping: assessment.findings.filter { $0.subject.kind == .host }, by: \.subject)
-        guard !byHost.isEmpty else { return }
-        func exposure(_ findings: [Finding]) -> Int {
-            findings.compactMap { $0.facts["daysExposed"].flatMap(Int.init) }.max() ?? 0
+        let findings = assessment.findings
+        let hosts = SubjectFindings.of(.host, in: findings)
+        guard !hosts.isEmpty else { return }
+        let exposure = hosts.map { host in
+            host.positions.compactMap { findings[$0].facts["daysExposed"].flatMap(Int.init) }.max() ?? 0
         }
-        let ranked = byHost.map {
-            (subject: $0.key, findings: $0.value, worst: $0.value.map(\.severity).max()!, days: exposure($0.value))
-        }
-        .sorted { lhs, rhs in
-            if lhs.worst != rhs.worst { return lhs.worst > rhs.worst }
-            if lhs.days != rhs.days { return lhs.days > rhs.days }
-            return lhs.subject < rhs.subject
+        // Positions are sorted rather than the hosts, each of whose moves would retain and release its strings.
+        let ranked = hosts.indices.sorted { lhs, rhs in
+            if hosts[lhs].worst != hosts[rhs].worst { return hosts[lhs].worst > hosts[rhs].worst }
+            if exposure[lhs] != exposure[rhs] { return exposure[lhs] > exposure[rhs] }
+            return hosts[lhs].subject < hosts[rhs].subject
         }
         let limit = 25
         page.raw("<section id=\"hosts\"><h2>Hosts at most risk</h2>")
         page.raw(
-            "<p>\(Wording.count(byHost.count, "host")) \(byHost.count == 1 ? "has" : "have") findings; the worst \(min(limit, byHost.count)) are below, known exploited vulnerabilities and the longest exposure first. Every host is in findings.csv.</p>"
+            "<p>\(Wording.count(hosts.count, "host")) \(hosts.count == 1 ? "has" : "have") findings; the worst \(min(limit, hosts.count)) are below, known exploited vulnerabilities and the longest exposure first. Every host is in findings.csv.</p>"
         )
         page.raw(
             "<table><thead><tr><th>Host</th><th>Worst</th><th>Exposed for</th><th>Problems</th></tr></thead><tbody>")
-        for entry in ranked.prefix(limit) {
-            let problems = entry.findings.sorted(by: Finding.reportOrder).map { finding in
+        for index in ranked.prefix(limit) {
+            let host = hosts[index]
+            let days = exposure[index]
+            let problems = host.findings(in: findings).sorted(by: Finding.reportOrder).map { finding in
                 let count = finding.facts["vulnerabilities"].map { " (\(escape($0)))" } ?? ""
                 return
                     "<a href=\"#\(finding.rule.rawValue)\">\(escape(RuleCatalogue.rule(finding.rule).title))</a>\(count)"
             }
             page.raw(
-                "<tr><td>\(escape(entry.subject.name))</td><td><span class=\"badge \(entry.worst.rawValue)\">\(entry.worst.label)</span></td><td>\(entry.days > 0 ? Wording.count(entry.days, "day") : "")</td><td>\(problems.joined(separator: "; "))</td></tr>"
+                "<tr><td>\(escape(host.subject.name))</td><td><span class=\"badge \(host.worst.rawValue)\">\(host.worst.label)</span></td><td>\(days > 0 ? Wording.count(days, "day") : "")</td><td>\(problems.joined(separator: "; "))</td></tr>"
             )
         }
         page.raw("</tbody></table></section>")
@@ -441,4 +443,38 @@ func escape(_ text: String) -> String {
         }
     }
     return result
+}
+
+/// One subject's findings as positions in an assessment's findings: grouping positions copies no finding, where
+/// grouping the findings themselves took seconds on a large estate.
+private struct SubjectFindings {
+    /// The subject.
+    var subject: Subject
+    /// Where its findings are, in order.
+    var positions: [Int]
+    /// The worst severity among them.
+    var worst: Severity
+
+    /// The subjects of `kind` that `findings` are about, in order of their first finding.
+    static func of(_ kind: Subject.Kind, in findings: [Finding]) -> [SubjectFindings] {
+        var subjects: [SubjectFindings] = []
+        var numbers: [Subject: Int] = [:]
+        for position in findings.indices where findings[position].subject.kind == kind {
+            let severity = findings[position].severity
+            if let number = numbers[findings[position].subject] {
+                subjects[number].positions.append(position)
+                subjects[number].worst = max(subjects[number].worst, severity)
+            } else {
+                numbers[findings[position].subject] = subjects.count
+                subjects.append(
+                    SubjectFindings(subject: findings[position].subject, positions: [position], worst: severity))
+            }
+        }
+        return subjects
+    }
+
+    /// Its findings, taken from `findings`.
+    func findings(in findings: [Finding]) -> [Finding] {
+        positions.map { findings[$0] }
+    }
 }

@@ -216,6 +216,19 @@ struct ReportTests {
         #expect(csv.contains("a,b.ldif:3") && csv.contains("\"a,b.ldif:3\""))
     }
 
+    @Test(
+        "CSV cells written as bytes are the cells made as strings, quotes joined to other characters included",
+        arguments: [
+            "", "plain", "=1+2", "+cmd|' /C calc'!A0", "-", "@x", "\tx", "\rx", "a,b", "say \"hi\"", "\"", "\"\"",
+            "line\nbreak", "crlf\r\n", "é,\"", "\"\u{301} joined", "\u{600}\" prepended", "=\"\u{301}", "中文 \"引\"",
+            "\u{1F600}\",\u{1F600}",
+        ])
+    func csvCellBytes(value: String) {
+        var bytes: [UInt8] = []
+        CSVReportRenderer.appendCell(value, to: &bytes)
+        #expect(bytes == Array(CSVReportRenderer.cell(value).utf8))
+    }
+
     @Test("the terminal summary names the organisation, coverage and worst rules; colour only when asked")
     func terminal() async throws {
         let (assessment, bundle) = try await ReportFixtures.assess(seed: 5, staff: 300, layout: .trust)
