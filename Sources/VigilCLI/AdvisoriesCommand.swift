@@ -125,11 +125,11 @@ struct AdvisoriesShowCommand: ParsableCommand {
 
     func run() throws {
         let contents: AdvisoryDatabase.Contents
-        let compiled: AdvisoryDatabase.StoredIndex?
+        let compiled: CompiledAdvisories.Status
         do {
             let opened = try AdvisoryDatabase(path: database)
             contents = try opened.contents()
-            compiled = try opened.storedIndex()
+            compiled = try CompiledAdvisories.status(opened)
         } catch {
             Terminal.error("vigil: \(error)")
             throw FileManager.default.fileExists(atPath: database) ? VigilExit.dataError : VigilExit.noInput
@@ -142,8 +142,14 @@ struct AdvisoriesShowCommand: ParsableCommand {
         print(
             "\(database): \(Wording.count(contents.advisories, "advisory", plural: "advisories")), \(Wording.count(contents.fixes, "fix", plural: "fixes"))"
         )
-        print(
-            compiled.map { "matching index: compiled (\(Wording.number($0.snapshot.count >> 10)) KiB)" }
-                ?? "matching index: none (assessments join the advisories on every run; any import compiles it)")
+        switch compiled {
+        case .current(let bytes): print("matching index: compiled (\(Wording.number(bytes >> 10)) KiB)")
+        case .stale:
+            print(
+                "matching index: compiled by another version of Vigil, not used (assessments join the advisories on every run); import any source again to compile it"
+            )
+        case .none:
+            print("matching index: none (assessments join the advisories on every run); any import compiles it")
+        }
     }
 }

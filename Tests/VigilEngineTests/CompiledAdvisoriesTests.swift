@@ -46,8 +46,10 @@ struct CompiledAdvisoriesTests {
         let (bundle, database) = try Self.setUp(scratch)
         #expect(try database.storedIndex() == nil)
         let joined = try await Self.findings(bundle, database)
+        #expect(try CompiledAdvisories.status(database) == .none)
         try CompiledAdvisories.compile(database)
         #expect(try database.storedIndex() != nil)
+        #expect(try CompiledAdvisories.status(database) != .stale && CompiledAdvisories.status(database) != .none)
         let compiled = try await Self.findings(bundle, database)
         #expect(compiled.contains { $0.rule == .updateMissingExploited })
         #expect(compiled == joined)
@@ -67,6 +69,7 @@ struct CompiledAdvisoriesTests {
         // The real snapshot, labelled as compiled with another built-in catalogue: it must be ignored.
         stored.catalogue = Data("another catalogue".utf8)
         try database.storeIndex(stored)
+        #expect(try CompiledAdvisories.status(database) == .stale)
         #expect(try await Self.findings(bundle, database) == joined)
 
         try CompiledAdvisories.compile(database)
