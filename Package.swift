@@ -110,6 +110,7 @@ let package = Package(
             dependencies: [
                 "VigilScan", "VigilCore", "VigilSynth", "VigilTestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

@@ -130,10 +130,11 @@ public struct FileShareScanner: Sendable {
         }
         var store: ScanStateStore?
         var remembered: [String: StoredFile] = [:]
+        var stateDamaged = false
         if let statePath = options.statePath {
             do throws(ScanStateError) {
                 let opened = try ScanStateStore(path: statePath)
-                remembered = try opened.load()
+                (remembered, stateDamaged) = try opened.load()
                 store = opened
             } catch {
                 throw ScanError(code: "scan.state", message: error.description)
@@ -202,6 +203,12 @@ public struct FileShareScanner: Sendable {
             guard problems.count < Self.problemLimit else { return }
             problems.append(
                 Diagnostic(level: level, code: code, location: EvidenceReference(file: file), message: message))
+        }
+        if stateDamaged, let statePath = options.statePath {
+            problem(
+                "scan.state-damaged", statePath,
+                "the scan state file held rows Vigil does not write (edited or damaged); it was emptied and every file read afresh"
+            )
         }
         for index in files.indices.sorted(by: { files[$0].relative < files[$1].relative }) {
             let file = files[index]

@@ -61,7 +61,7 @@ final class FileContentScanner {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { return Self.failure(errno: errno, size: 0, modified: 0) }
         let size = Int(status.st_size)
-        let modified = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
+        let modified = FileTime.nanoseconds(status.st_mtim)
         guard status.st_mode & S_IFMT == S_IFREG else {
             return FileOutcome(
                 status: .failed(code: "scan.not-a-file", message: "no longer a regular file; not read"), size: size,
@@ -110,7 +110,7 @@ final class FileContentScanner {
         outcome.findings = tally.summary(sheets: sheets)
         var after = stat()
         if fstat(descriptor, &after) == 0 {
-            let afterModified = Int64(after.st_mtim.tv_sec) * 1_000_000_000 + Int64(after.st_mtim.tv_nsec)
+            let afterModified = FileTime.nanoseconds(after.st_mtim)
             outcome.changed = Int(after.st_size) != size || afterModified != modified
         }
         return outcome

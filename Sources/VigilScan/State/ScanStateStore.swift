@@ -88,27 +88,59 @@ final class ScanStateStore {
         }
     }
 
-    /// Every remembered file, by path.
-    func load() throws(ScanStateError) -> [String: StoredFile] {
+    /// Every remembered file, by path, and whether rows had to be dropped.
+    ///
+    /// The state file is a cache anyone with write access to it can edit: a row that does not have the shape Vigil
+    /// writes (a NULL where a value belongs, text where a number belongs) is never decoded by force (GRDB's
+    /// non-optional subscripts stop the process and print the row); instead the whole cache is emptied, so the scan
+    /// reads every file afresh, and `damaged` tells the caller to say so.
+    func load() throws(ScanStateError) -> (files: [String: StoredFile], damaged: Bool) {
         let decoder = JSONDecoder()
         do {
-            return try queue.read { db in
+            let (files, damaged) = try queue.read { db -> ([String: StoredFile], Bool) in
                 var result: [String: StoredFile] = [:]
                 let rows = try Row.fetchCursor(db, sql: "SELECT path, size, modified, hash, status, findings FROM file")
                 while let row = try rows.next() {
-                    let findings: FileFindings? = (row["findings"] as Data?).flatMap {
-                        try? decoder.decode(FileFindings.self, from: $0)
-                    }
-                    let hash: Int64? = row["hash"]
-                    result[row["path"]] = StoredFile(
-                        size: row["size"], modified: row["modified"], hash: hash.map { UInt64(bitPattern: $0) },
-                        status: row["status"], findings: findings)
+                    guard let stored = Self.decode(row, decoder: decoder) else { return ([:], true) }
+                    result[stored.path] = stored.file
                 }
-                return result
+                return (result, false)
             }
+            if damaged { try queue.write { db in try db.execute(sql: "DELETE FROM file") } }
+            return (files, damaged)
         } catch {
             throw ScanStateError(path: path, message: "the scan state file cannot be read")
         }
+    }
+
+    /// One row as written by ``save(_:forgetting:)``, or `nil` if any column is missing or has another type.
+    ///
+    /// Every column is taken as a `DatabaseValue` and converted with `fromDatabaseValue`, which returns `nil` on a
+    /// mismatch: GRDB's typed subscripts (optional ones included) stop the process when a conversion fails.
+    private static func decode(_ row: Row, decoder: JSONDecoder) -> (path: String, file: StoredFile)? {
+        func column<Value: DatabaseValueConvertible>(_ name: String, as type: Value.Type) -> Value? {
+            Value.fromDatabaseValue(row[name] as DatabaseValue)
+        }
+        guard let path = column("path", as: String.self), let size = column("size", as: Int64.self),
+            let size = Int(exactly: size), size >= 0, let modified = column("modified", as: Int64.self),
+            let status = column("status", as: String.self)
+        else { return nil }
+        var hash: Int64?
+        if !(row["hash"] as DatabaseValue).isNull {
+            guard let number = column("hash", as: Int64.self) else { return nil }
+            hash = number
+        }
+        var findings: FileFindings?
+        if !(row["findings"] as DatabaseValue).isNull {
+            guard let data = column("findings", as: Data.self),
+                let decoded = try? decoder.decode(FileFindings.self, from: data)
+            else { return nil }
+            findings = decoded
+        }
+        let file = StoredFile(
+            size: size, modified: modified, hash: hash.map { UInt64(bitPattern: $0) }, status: status,
+            findings: findings)
+        return (path, file)
     }
 
     /// Remembers `files` (by path) and forgets `forgotten`, in one transaction.

@@ -135,6 +135,6 @@ struct FileWalker {
     }
 
     static func modified(_ status: stat) -> Int64 {
-        Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
+        FileTime.nanoseconds(status.st_mtim)
     }
 }
