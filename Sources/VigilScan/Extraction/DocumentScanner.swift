@@ -1,4 +1,5 @@
 import Foundation
+import VigilIO
 import ZIPFoundation
 
 /// Scans an Office Open XML document (`.docx`): the body, headers and footers. Paragraphs are scanned as lines of text

@@ -1,4 +1,5 @@
 import Foundation
+import VigilIO
 import ZIPFoundation
 
 /// Scans an Office Open XML workbook (`.xlsx`): its shared strings and every worksheet, cell by cell, with each column's
