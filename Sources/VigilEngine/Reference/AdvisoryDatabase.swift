@@ -53,6 +53,11 @@ public struct AdvisoryDatabase: Sendable {
             throw AdvisoryDatabaseError(
                 path: path, message: "no advisory database here; build one with vigil advisories import SRC -o \(path)")
         }
+        if create, access(path, F_OK) != 0 {
+            // Owner-only from the start, like every file Vigil writes (SQLite gives its journal the same permissions).
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if descriptor >= 0 { close(descriptor) }
+        }
         do {
             var configuration = Configuration()
             configuration.label = "vigil.advisories"
