@@ -118,7 +118,7 @@ struct AssessCommand: AsyncParsableCommand {
                     )
                 case .inventory(let inventory):
                     progress.clear()
-                    if !quiet { print(EvidenceListing.render(inventory), terminator: "") }
+                    if !quiet { print(TerminalText.sanitised(EvidenceListing.render(inventory)), terminator: "") }
                 case .analyzing(let name):
                     progress.show("Analysing: \(name)", force: true)
                 case .scanning(let update):

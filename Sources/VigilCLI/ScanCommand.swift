@@ -178,7 +178,7 @@ struct ScanCommand: AsyncParsableCommand {
             throw VigilExit.cannotCreate
         }
         if !quiet {
-            print(ScanSummary.render(report), terminator: "")
+            print(TerminalText.sanitised(ScanSummary.render(report)), terminator: "")
             print(
                 "Reports: "
                     + written.map {
@@ -301,7 +301,7 @@ final class LocationLog: Sendable {
 
     func add(_ file: String, _ detection: Detection) {
         let location = detection.position.location(sheets: [])
-        var fields = ["\"file\":\(Self.quoted(file))", "\"kind\":\"\(detection.kind.rawValue)\""]
+        var fields = ["\"file\":\(Self.quoted(PathMasking.masked(file)))", "\"kind\":\"\(detection.kind.rawValue)\""]
         fields.append("\"isTestData\":\(detection.isTestData)")
         var place: [String] = []
         if let line = location.line { place.append("\"line\":\(line)") }

@@ -165,7 +165,13 @@ public struct FileShareScanner: Sendable {
         let key = store?.hashKey ?? 0
         let limits = options.limits
         let walked = files
-        let known = remembered
+        // The state file knows files by keyed hashes of their paths; the workers look them up by path.
+        let keys = files.map { store?.key($0.path) ?? "" }
+        let rootKeys = options.roots.map { store?.key($0.path) ?? "" }
+        var known: [String: StoredFile] = [:]
+        if store != nil {
+            for (file, key) in zip(files, keys) { known[file.path] = remembered[key] }
+        }
         let workers = min(options.jobs, max(1, files.count))
         let shared = WorkQueue(
             files: walked, order: order, known: known, totalBytes: totalBytes, started: started, progress: progress,
@@ -226,13 +232,14 @@ public struct FileShareScanner: Sendable {
                 if outcome.changed {
                     totals.filesChanged += 1
                     problem("scan.changed", shown, "the file changed while it was read; read again at the next scan")
-                    toForget.append(file.path)
+                    toForget.append(keys[index])
                 } else if !reused {
                     toSave.append(
                         (
-                            file.path,
+                            keys[index],
                             StoredFile(
-                                size: outcome.size, modified: outcome.modified, hash: outcome.hash,
+                                root: rootKeys[file.root], size: outcome.size, modified: outcome.modified,
+                                hash: outcome.hash,
                                 status: "read:\(format)", findings: outcome.findings)
                         ))
                 }
@@ -251,9 +258,9 @@ public struct FileShareScanner: Sendable {
                 if !reused {
                     toSave.append(
                         (
-                            file.path,
+                            keys[index],
                             StoredFile(
-                                size: outcome.size, modified: outcome.modified, hash: nil,
+                                root: rootKeys[file.root], size: outcome.size, modified: outcome.modified, hash: nil,
                                 status: "skipped:\(reason.rawValue)", findings: nil)
                         ))
                 }
@@ -261,15 +268,15 @@ public struct FileShareScanner: Sendable {
                 totals.filesFailed += 1
                 perRoot[file.root].filesFailed += 1
                 problem(code, shown, message, .error)
-                toForget.append(file.path)
+                toForget.append(keys[index])
             }
         }
         if let store {
             // Forget files that have gone from the folders scanned.
-            let present = Set(files.map(\.path))
-            let prefixes = options.roots.map { $0.path.hasSuffix("/") ? $0.path : $0.path + "/" }
-            for path in remembered.keys where !present.contains(path) && prefixes.contains(where: path.hasPrefix) {
-                toForget.append(path)
+            let present = Set(keys)
+            let scanned = Set(rootKeys)
+            for (key, stored) in remembered where !present.contains(key) && scanned.contains(stored.root) {
+                toForget.append(key)
             }
             do throws(ScanStateError) {
                 try store.save(toSave, forgetting: toForget)
@@ -277,10 +284,30 @@ public struct FileShareScanner: Sendable {
                 throw ScanError(code: "scan.state", message: error.description)
             }
         }
-        return ScanResult(
-            records: perRoot, exposures: exposures.sorted(), totals: totals, problems: problems.sorted(),
-            problemCount: problemCount,
-            performance: FileScanPerformance(seconds: elapsed(), bytesRead: bytesRead, jobs: workers))
+        return Self.masked(
+            ScanResult(
+                records: perRoot, exposures: exposures, totals: totals, problems: problems, problemCount: problemCount,
+                performance: FileScanPerformance(seconds: elapsed(), bytesRead: bytesRead, jobs: workers)))
+    }
+
+    /// The result with health-service numbers in file and folder names masked (``PathMasking``), in report order:
+    /// every path a report, the terminal or the estate shows leaves the scanner here.
+    static func masked(_ result: ScanResult) -> ScanResult {
+        var result = result
+        for index in result.records.indices {
+            result.records[index].root = PathMasking.masked(result.records[index].root)
+            result.records[index].aclRoot = result.records[index].aclRoot.map(PathMasking.masked)
+        }
+        for index in result.exposures.indices {
+            result.exposures[index].path = PathMasking.masked(result.exposures[index].path)
+            result.exposures[index].aclPath = result.exposures[index].aclPath.map(PathMasking.masked)
+        }
+        for index in result.problems.indices {
+            result.problems[index].location.file = PathMasking.masked(result.problems[index].location.file)
+        }
+        result.exposures.sort()
+        result.problems.sort()
+        return result
     }
 
     /// A remembered status as an outcome status, or `nil` when it cannot be reused.

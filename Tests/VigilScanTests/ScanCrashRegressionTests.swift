@@ -83,7 +83,7 @@ struct ScanCrashRegressionTests {
 
     @Test(
         "a state file with a NULL or a wrong type where a value belongs is emptied with a warning, never decoded by force",
-        arguments: ["NULL size", "text modified", "NULL path", "bad findings"])
+        arguments: ["NULL size", "text modified", "NULL key", "bad findings"])
     func damagedStateFile(damage: String) async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
@@ -98,14 +98,15 @@ struct ScanCrashRegressionTests {
             try db.execute(
                 sql: """
                     CREATE TABLE loose AS SELECT * FROM file; DROP TABLE file;
-                    CREATE TABLE file (path, size, modified, hash, status, findings);
+                    CREATE TABLE file (key, root, size, modified, hash, status, findings);
                     INSERT INTO file SELECT * FROM loose; DROP TABLE loose;
                     """)
+            let one = "key = (SELECT key FROM file ORDER BY key LIMIT 1)"
             switch damage {
-            case "NULL size": try db.execute(sql: "UPDATE file SET size = NULL WHERE path LIKE '%1.txt'")
-            case "text modified": try db.execute(sql: "UPDATE file SET modified = 'soon' WHERE path LIKE '%1.txt'")
-            case "NULL path": try db.execute(sql: "UPDATE file SET path = NULL WHERE path LIKE '%1.txt'")
-            default: try db.execute(sql: "UPDATE file SET findings = x'00ff' WHERE path LIKE '%1.txt'")
+            case "NULL size": try db.execute(sql: "UPDATE file SET size = NULL WHERE \(one)")
+            case "text modified": try db.execute(sql: "UPDATE file SET modified = 'soon' WHERE \(one)")
+            case "NULL key": try db.execute(sql: "UPDATE file SET key = NULL WHERE \(one)")
+            default: try db.execute(sql: "UPDATE file SET findings = x'00ff' WHERE \(one)")
             }
         }
         try queue.close()
