@@ -102,7 +102,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilEngineTests",
-            dependencies: ["VigilEngine", "VigilParsers", "VigilCore", "VigilTestSupport"],
+            dependencies: [
+                "VigilEngine", "VigilParsers", "VigilCore", "VigilTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
