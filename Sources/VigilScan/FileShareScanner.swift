@@ -290,20 +290,22 @@ public struct FileShareScanner: Sendable {
                 performance: FileScanPerformance(seconds: elapsed(), bytesRead: bytesRead, jobs: workers)))
     }
 
-    /// The result with health-service numbers in file and folder names masked (``PathMasking``), in report order:
-    /// every path a report, the terminal or the estate shows leaves the scanner here.
+    /// The result with health-service numbers in file and folder names masked (``PathMasking``) and bytes of names that
+    /// are not UTF-8 shown as `\xE9` (``RawName``), in report order: every path a report, the terminal or the estate
+    /// shows leaves the scanner here.
     static func masked(_ result: ScanResult) -> ScanResult {
         var result = result
+        func show(_ path: String) -> String { PathMasking.masked(RawName.display(path)) }
         for index in result.records.indices {
-            result.records[index].root = PathMasking.masked(result.records[index].root)
-            result.records[index].aclRoot = result.records[index].aclRoot.map(PathMasking.masked)
+            result.records[index].root = show(result.records[index].root)
+            result.records[index].aclRoot = result.records[index].aclRoot.map(show)
         }
         for index in result.exposures.indices {
-            result.exposures[index].path = PathMasking.masked(result.exposures[index].path)
-            result.exposures[index].aclPath = result.exposures[index].aclPath.map(PathMasking.masked)
+            result.exposures[index].path = show(result.exposures[index].path)
+            result.exposures[index].aclPath = result.exposures[index].aclPath.map(show)
         }
         for index in result.problems.indices {
-            result.problems[index].location.file = PathMasking.masked(result.problems[index].location.file)
+            result.problems[index].location.file = show(result.problems[index].location.file)
         }
         result.exposures.sort()
         result.problems.sort()

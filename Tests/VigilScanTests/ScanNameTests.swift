@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import VigilCore
 import VigilTestSupport
@@ -55,5 +56,55 @@ struct ScanNameTests {
     func terminalText() {
         #expect(TerminalText.sanitised("a\u{1B}[2Jb\u{7}c\u{9B}d\u{202E}e\n\tf") == "a?[2Jb?c?d?e\n\tf")
         #expect(TerminalText.sanitised("café.csv") == "café.csv")
+    }
+
+    @Test(
+        "names that are not UTF-8 (Latin-1) are scanned by their bytes and shown escaped; the scan is the same as UTF-8"
+    )
+    func latin1Names() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let share = scratch.url.appendingPathComponent("share")
+        try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
+        // `dép/café.csv` in Latin-1: bytes no UTF-8 decoder accepts. Made with raw system calls.
+        let folder = Array(share.path.utf8) + Array("/d".utf8) + [0xE9] + Array("p".utf8)
+        #expect(mkdir(folder.map { CChar(bitPattern: $0) } + [0], 0o755) == 0)
+        let file = folder + Array("/caf".utf8) + [0xE9] + Array(".csv".utf8)
+        let descriptor = open(file.map { CChar(bitPattern: $0) } + [0], O_WRONLY | O_CREAT, 0o644)
+        #expect(descriptor >= 0)
+        let list =
+            "NHS Number,Name\n"
+            + ["4010232137", "4505577104", "4975836327"].map { "\($0),Jane Smith" }
+            .joined(separator: "\n") + "\n"
+        _ = list.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
+        close(descriptor)
+        try scratch.write("share/caf\u{E9}-utf8.csv", list)
+        let state = scratch.url.appendingPathComponent("state.sqlite").path
+        let (result, _) = try await Scan.run(share, state: state)
+        #expect(result.totals.filesRead == 2 && result.totals.filesFailed == 0 && result.totals.otherEntries == 0)
+        let latin1 = try #require(result.exposures.first { $0.path == "share/d\\xE9p/caf\\xE9.csv" })
+        let utf8 = try #require(result.exposures.first { $0.path == "share/caf\u{E9}-utf8.csv" })
+        #expect(latin1.identifiers == utf8.identifiers && latin1.patients == utf8.patients)
+        let (again, _) = try await Scan.run(share, state: state)
+        #expect(again.totals.filesReused == 2)
+        // The mapping is reversible, also for a UTF-8 name holding the private-use characters it uses.
+        for raw in [[0x63, 0x61, 0x66, 0xE9], Array("\u{F7E9}x".utf8), Array("plain".utf8)] as [[UInt8]] {
+            let name = raw.withUnsafeBytes { RawName.decode($0) }
+            #expect(RawName.bytes(name).dropLast().map { UInt8(bitPattern: $0) } == raw)
+        }
+    }
+
+    @Test("a symbolic link given as the root is not followed, and says so")
+    func rootLink() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write("real/list.txt", Scan.letter)
+        try FileManager.default.createSymbolicLink(
+            atPath: scratch.url.appendingPathComponent("link").path,
+            withDestinationPath: scratch.url.appendingPathComponent("real").path)
+        let (result, _) = try await Scan.run(scratch.url.appendingPathComponent("link"))
+        #expect(result.totals.files == 0 && result.totals.symbolicLinks == 1 && result.exposures.isEmpty)
+        let problem = try #require(result.problems.first)
+        #expect(problem.code == "scan.root-link" && problem.message.contains("symbolic link"))
     }
 }

@@ -55,8 +55,9 @@ final class FileContentScanner {
     /// Scans the file at `path` (a regular file when it was listed) whose name is `name`.
     func scan(path: String, name: String, recorder: (@Sendable (Detection) -> Void)? = nil) -> FileOutcome {
         // O_NOATIME (Linux): reading does not change the file's access time, which owners and audits rely on.
-        var descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | Self.noAccessTime)
-        if descriptor < 0, errno == EPERM { descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
+        let raw = RawName.bytes(path)
+        var descriptor = open(raw, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | Self.noAccessTime)
+        if descriptor < 0, errno == EPERM { descriptor = open(raw, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
         guard descriptor >= 0 else { return Self.failure(errno: errno, size: 0, modified: 0) }
         defer { close(descriptor) }
         var status = stat()
