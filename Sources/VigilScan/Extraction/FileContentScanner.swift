@@ -86,8 +86,9 @@ final class FileContentScanner {
             case .delimited(let delimiter):
                 outcome.status = .read(delimiter == 0x09 ? "tsv" : "csv")
                 try readText(descriptor, kind: kind, outcome: &outcome, tally: &tally)
-            case .utf16:
-                outcome.status = .read(Self.textFormat(name) + " (UTF-16)")
+            case .utf16(_, let delimiter):
+                let format = delimiter.map { $0 == 0x09 ? "tsv" : "csv" } ?? Self.textFormat(name)
+                outcome.status = .read(format + " (UTF-16)")
                 try readText(descriptor, kind: kind, outcome: &outcome, tally: &tally)
             case .workbook, .document:
                 outcome.status = .read(kind == .workbook ? "xlsx" : "docx")
@@ -132,10 +133,10 @@ final class FileContentScanner {
         var decoder: TextDecoder?
         var raw: [UInt8] = []
         var transcoded: [UInt8] = []
-        if case .utf16(let encoding) = kind {
+        if case .utf16(_, let delimiter) = kind {
             decoder = TextDecoder()
-            _ = encoding
             raw = [UInt8](repeating: 0, count: Self.chunk / 2)
+            if let delimiter { table = DelimitedReader(delimiter: delimiter) }
         }
         var carried = 0
         var offset: off_t = 0
