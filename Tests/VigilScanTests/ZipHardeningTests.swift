@@ -5,6 +5,7 @@ import VigilTestSupport
 import ZIPFoundation
 
 @testable import VigilScan
+@testable import VigilSynth
 
 /// Zip defences beyond the per-part limits: overlapping entries (one deflate stream listed hundreds of times) stop at
 /// the first repeat, and flattened members never overwrite each other.
@@ -109,5 +110,29 @@ struct ZipHardeningTests {
         #expect(Set(written.map(\.lastPathComponent)).count == 4)
         let contents = try written.map { try String(contentsOf: $0, encoding: .utf8) }
         #expect(Set(contents) == Set(members.values))
+    }
+}
+
+/// `.docx` tables are held a row at a time, within bounds.
+@Suite("Document table bounds")
+struct DocumentTableBoundsTests {
+    @Test("a row wider than 256 cells or a cell over 256 KiB is read as text beyond the bound: nothing is missed")
+    func wideRowAndLongCell() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var wide = (0..<400).map { "cell \($0)" }
+        wide[300] = "NHS No: 401 023 2137"
+        let long = String(repeating: "lorem ", count: 60_000) + "NHS No: 450 557 7104"
+        try scratch.write(
+            "share/tables.docx",
+            OfficePackage.document([
+                .paragraph("Referrals"), .table([["Name", "Notes"], wide, ["Mr Khan", long]]),
+            ]))
+        let (result, found) = try await Scan.run(scratch.url.appendingPathComponent("share"))
+        #expect(result.totals.filesRead == 1 && result.totals.filesFailed == 0)
+        #expect(
+            found["tables.docx"]?.filter { $0.kind == .nhsNumber }.map(\.value).sorted() == [
+                401_023_2137, 450_557_7104,
+            ])
     }
 }
