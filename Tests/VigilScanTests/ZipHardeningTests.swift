@@ -66,12 +66,11 @@ struct ZipHardeningTests {
     func overlappingEntries() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        try scratch.write("share/bomb.xlsx", try Self.overlapping(copies: 300, inflated: 4 << 20))
+        try scratch.write("share/bomb.xlsx", try Self.overlapping(copies: 300, inflated: 2 << 20))
         try scratch.write("share/ok.txt", Scan.letter)
-        let clock = ContinuousClock()
-        let started = clock.now
         let (result, _) = try await Scan.run(scratch.url.appendingPathComponent("share"))
-        #expect(clock.now - started < .seconds(20))
+        // The overlap is what stops it (at the second entry), not the total limit after hundreds of megabytes, whose
+        // message differs; wall time is not asserted, as the machine may be busy.
         let problem = try #require(result.problems.first { $0.location.file == "share/bomb.xlsx" })
         #expect(problem.code == "scan.archive-limit" && problem.message.contains("overlapping"))
         #expect(result.exposures.map(\.path) == ["share/ok.txt"])
