@@ -37,9 +37,12 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: optimisedInDebug
         ),
+        // The foundation for reading bytes (issue 13): tokenizers and byte helpers every reader can share. It depends on
+        // nothing, so the readers above it stay free to choose theirs.
+        .target(name: "VigilIO", swiftSettings: optimisedInDebug),
         .target(
             name: "VigilParsers",
-            dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["VigilCore", "VigilIO", .product(name: "Yams", package: "Yams")],
             exclude: ["Resources/SOURCES.md"],
             resources: [.copy("Resources/common-passwords.txt"), .copy("Resources/builtin-advisories.csv")],
             swiftSettings: optimisedInDebug
@@ -48,7 +51,7 @@ let package = Package(
         .target(
             name: "VigilScan",
             dependencies: [
-                "VigilCore", "VigilParsers",
+                "VigilCore", "VigilIO", "VigilParsers",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -99,7 +102,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilEngineTests",
-            dependencies: ["VigilEngine", "VigilParsers", "VigilCore", "VigilTestSupport"],
+            dependencies: [
+                "VigilEngine", "VigilParsers", "VigilCore", "VigilTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -110,6 +116,7 @@ let package = Package(
             dependencies: [
                 "VigilScan", "VigilCore", "VigilSynth", "VigilTestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

@@ -78,6 +78,13 @@ struct AssessCommand: AsyncParsableCommand {
 
     @OptionGroup var asOf: AsOfOption
 
+    @Flag(
+        name: .customLong("allow-outside-bundle"),
+        help:
+            "Let vigil.yaml name inputs, scan folders and the scan state file outside the bundle (absolute or ../ paths) or through symbolic links; refused otherwise."
+    )
+    var allowOutsideBundle = false
+
     @Flag(help: "Exit with code 65 if any evidence record was rejected as malformed.")
     var strict = false
 
@@ -109,7 +116,7 @@ struct AssessCommand: AsyncParsableCommand {
                     asOf: try asOf.date(), staleDays: staleDays, excluding: [outURL], breachIndex: breachIndex,
                     wordlists: wordlists,
                     guessing: guessing.flatMap(GuessingRules.Level.init(rawValue:)), advisories: advisories,
-                    listAllMissingUpdates: allMissingUpdates)
+                    listAllMissingUpdates: allMissingUpdates, allowOutsideBundle: allowOutsideBundle)
             ) { event in
                 switch event {
                 case .reading(let file, let read, let total):
@@ -118,7 +125,7 @@ struct AssessCommand: AsyncParsableCommand {
                     )
                 case .inventory(let inventory):
                     progress.clear()
-                    if !quiet { print(EvidenceListing.render(inventory), terminator: "") }
+                    if !quiet { print(TerminalText.sanitised(EvidenceListing.render(inventory)), terminator: "") }
                 case .analyzing(let name):
                     progress.show("Analysing: \(name)", force: true)
                 case .scanning(let update):

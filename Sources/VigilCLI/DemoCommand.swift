@@ -105,9 +105,11 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let index = root.appendingPathComponent("index.html")
         do {
-            try Data(
-                OrganisationIndexRenderer.render(entries, title: "Vigil demo: synthetic estate (seed \(seed))").utf8
-            ).write(to: index, options: .atomic)
+            try AtomicFile.write(
+                Data(
+                    OrganisationIndexRenderer.render(entries, title: "Vigil demo: synthetic estate (seed \(seed))").utf8
+                ),
+                to: index)
         } catch {
             progress.clear()
             Terminal.error("vigil: cannot write \(index.path): \(error.localizedDescription)")
@@ -140,11 +142,11 @@ struct DemoCommand: AsyncParsableCommand {
 /// Writes ground truth as sorted, pretty JSON.
 enum GroundTruthFile {
     static func write(_ truth: GroundTruth, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try AtomicFile.createFolder(url.deletingLastPathComponent())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        try encoder.encode(truth).write(to: url, options: .atomic)
+        try AtomicFile.write(encoder.encode(truth), to: url)
     }
 }
 

@@ -134,7 +134,7 @@ struct ScanCommand: AsyncParsableCommand {
         let statePath = noState ? nil : state ?? outURL.appendingPathComponent(".vigil-scan-state.sqlite").path
         if statePath != nil {
             do {
-                try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
+                try AtomicFile.createFolder(outURL)
             } catch {
                 Terminal.error("vigil: cannot create \(out): \(error.localizedDescription)")
                 throw VigilExit.cannotCreate
@@ -178,7 +178,7 @@ struct ScanCommand: AsyncParsableCommand {
             throw VigilExit.cannotCreate
         }
         if !quiet {
-            print(ScanSummary.render(report), terminator: "")
+            print(TerminalText.sanitised(ScanSummary.render(report)), terminator: "")
             print(
                 "Reports: "
                     + written.map {
@@ -301,7 +301,7 @@ final class LocationLog: Sendable {
 
     func add(_ file: String, _ detection: Detection) {
         let location = detection.position.location(sheets: [])
-        var fields = ["\"file\":\(Self.quoted(file))", "\"kind\":\"\(detection.kind.rawValue)\""]
+        var fields = ["\"file\":\(Self.quoted(PathMasking.masked(file)))", "\"kind\":\"\(detection.kind.rawValue)\""]
         fields.append("\"isTestData\":\(detection.isTestData)")
         var place: [String] = []
         if let line = location.line { place.append("\"line\":\(line)") }
@@ -314,7 +314,7 @@ final class LocationLog: Sendable {
     func write() throws {
         guard let path else { return }
         let text = lines.withLock { $0.sorted().joined(separator: "\n") }
-        try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        try AtomicFile.write(Data((text + "\n").utf8), to: URL(fileURLWithPath: path))
     }
 
     private static func quoted(_ text: String) -> String {

@@ -20,6 +20,7 @@ public struct VigilCommand: AsyncParsableCommand {
               65  evidence unusable: no recognised evidence, invalid vigil.yaml, or (with --strict) rejected records
               66  input not found: the bundle folder or a named input does not exist
               73  an output file or folder could not be created
+              70  internal error: Vigil stopped on a fault (a bug; nothing from memory is printed)
               74  an input could not be read (I/O error)
             """,
         version: ToolIdentity.current.version,

@@ -27,6 +27,8 @@ public struct AssessmentEngine: Sendable {
         public var advisories: String?
         /// List every missing advisory per host in update findings.
         public var listAllMissingUpdates: Bool
+        /// Let `vigil.yaml` name paths outside the bundle or through symbolic links (`--allow-outside-bundle`).
+        public var allowOutsideBundle: Bool
 
         public init(
             asOf: Date,
@@ -37,7 +39,8 @@ public struct AssessmentEngine: Sendable {
             wordlists: [String] = [],
             guessing: GuessingRules.Level? = nil,
             advisories: String? = nil,
-            listAllMissingUpdates: Bool = false
+            listAllMissingUpdates: Bool = false,
+            allowOutsideBundle: Bool = false
         ) {
             self.asOf = asOf
             self.organisation = organisation
@@ -48,6 +51,7 @@ public struct AssessmentEngine: Sendable {
             self.guessing = guessing
             self.advisories = advisories
             self.listAllMissingUpdates = listAllMissingUpdates
+            self.allowOutsideBundle = allowOutsideBundle
         }
     }
 
@@ -73,7 +77,8 @@ public struct AssessmentEngine: Sendable {
         options: Options,
         events: @escaping @Sendable (EngineEvent) -> Void = { _ in }
     ) async throws -> Assessment {
-        let bundle = try EvidenceBundle(directory: directory, excluding: options.excluding)
+        let bundle = try EvidenceBundle(
+            directory: directory, excluding: options.excluding, allowOutside: options.allowOutsideBundle)
         let evidence = try await collect(bundle, organisation: options.organisation, asOf: options.asOf, events: events)
         let settings = AnalysisSettings(
             staleDays: options.staleDays ?? bundle.manifest.staleDays ?? AnalysisSettings.defaultStaleDays,
@@ -200,10 +205,10 @@ public struct AssessmentEngine: Sendable {
                 aclPath: root.aclPath,
                 host: root.host)
         }
-        for (root, given) in zip(roots, scan.roots) where !FileManager.default.fileExists(atPath: root.path) {
+        for (index, root) in roots.enumerated() where !FileManager.default.fileExists(atPath: root.path) {
             throw EvidenceError(
                 code: "manifest.missing-input", path: BundleManifest.fileName,
-                message: "scan path '\(given.path)' does not exist")
+                message: "scan.paths[\(index)] names a folder that does not exist")
         }
         let options = ScanOptions(
             roots: roots, include: scan.include.map(GlobPattern.init), exclude: scan.exclude.map(GlobPattern.init),

@@ -23,7 +23,9 @@ public struct EvidenceBundle: Sendable {
     public let skipped: [(path: String, reason: String)]
 
     /// Loads the bundle at `directory`. Files under any of `excluding` (e.g. the report folder) are not examined.
-    public init(directory: URL, excluding: [URL] = []) throws(EvidenceError) {
+    /// Paths in `vigil.yaml` (inputs, scan folders, the scan state file) must stay inside the bundle and pass through
+    /// no symbolic link, unless `allowOutside` (`--allow-outside-bundle`) says otherwise (see ``confined(_:key:in:allowOutside:)``).
+    public init(directory: URL, excluding: [URL] = [], allowOutside: Bool = false) throws(EvidenceError) {
         let root = directory.standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
@@ -49,24 +51,67 @@ public struct EvidenceBundle: Sendable {
             manifest = BundleManifest()
         }
         // Folders the manifest names for the patient-data scan are scanned, not read as evidence exports.
+        for (index, scanRoot) in (manifest.scan?.roots ?? []).enumerated() {
+            _ = try Self.confined(scanRoot.path, key: "scan.paths[\(index)]", in: root, allowOutside: allowOutside)
+        }
+        if let state = manifest.scan?.state {
+            _ = try Self.confined(state, key: "scan.state", in: root, allowOutside: allowOutside)
+        }
         let scanned = (manifest.scan?.roots ?? []).map { Self.resolve($0.path, in: root).path }
         let excludedPaths = excluding.map { $0.standardizedFileURL.path } + scanned
         if manifest.inputs.isEmpty {
             (inputs, skipped) = Self.walk(root: root, excluding: excludedPaths)
         } else {
-            inputs = try manifest.inputs.map { input throws(EvidenceError) in
-                let url =
-                    input.path.hasPrefix("/")
-                    ? URL(fileURLWithPath: input.path) : root.appendingPathComponent(input.path)
+            inputs = try manifest.inputs.enumerated().map { (index, input) throws(EvidenceError) in
+                let key = "inputs[\(index)]"
+                let url = try Self.confined(input.path, key: key, in: root, allowOutside: allowOutside)
                 guard FileManager.default.fileExists(atPath: url.path) else {
+                    // The path is not quoted: vigil.yaml values stay out of messages (the key and index find it).
                     throw EvidenceError(
                         code: "manifest.missing-input", path: BundleManifest.fileName,
-                        message: "input '\(input.path)' does not exist")
+                        message: "\(key) names a file that does not exist")
                 }
                 return Input(path: url.standardizedFileURL.path, displayPath: input.path, format: input.format)
             }
             skipped = []
         }
+    }
+
+    /// The manifest path `path` (at `key`, e.g. `inputs[2]`) resolved against the bundle `root`, refused with
+    /// `manifest.outside-bundle` when it is absolute or leads out of the bundle with `..`, and with
+    /// `manifest.symbolic-link` when a part of it inside the bundle is a symbolic link, unless `allowOutside`.
+    ///
+    /// Why: a bundle is often assembled from files others sent; a manifest naming `/etc/shadow`, `../../home` or a link
+    /// to either would make Vigil read, scan or write where its user never pointed it. Paths given on the command line
+    /// are the user's own choice and are not confined. Messages name the key, never the path (`vigil.yaml` values stay
+    /// out of messages).
+    public static func confined(_ path: String, key: String, in root: URL, allowOutside: Bool) throws(EvidenceError)
+        -> URL
+    {
+        let url = resolve(path, in: root)
+        guard !allowOutside else { return url }
+        func refuse(_ code: String, _ reason: String) -> EvidenceError {
+            EvidenceError(
+                code: code, path: BundleManifest.fileName,
+                message: "\(key) \(reason); name it on the command line, or pass --allow-outside-bundle to allow it")
+        }
+        guard !path.hasPrefix("/") else {
+            throw refuse("manifest.outside-bundle", "is an absolute path, and manifest paths stay inside the bundle")
+        }
+        let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        guard url.path == root.path || url.path.hasPrefix(base) else {
+            throw refuse("manifest.outside-bundle", "leads outside the bundle, and manifest paths stay inside it")
+        }
+        var current = root.path
+        for part in url.path.dropFirst(base.count).split(separator: "/") {
+            current += "/" + part
+            var status = stat()
+            guard lstat(current, &status) == 0 else { break }
+            if status.st_mode & S_IFMT == S_IFLNK {
+                throw refuse("manifest.symbolic-link", "passes through a symbolic link, and Vigil follows none")
+            }
+        }
+        return url
     }
 
     /// A manifest path resolved against the bundle root (absolute paths stay as they are).

@@ -4,10 +4,31 @@ import Glibc
 /// Writes a file as `Data.write(to:options: .atomic)` does — under a temporary name beside it, synced, then renamed
 /// over it — but taking the bytes in pieces, so that a report of hundreds of megabytes never has to be held whole.
 /// Readers, and a crash, see the previous file (or none), never part of the new one.
-enum AtomicFile {
+///
+/// Files are created readable and writable by their owner only (0600, whatever the umask): reports list weak and
+/// privileged accounts and where patient data lies, and the folder they are written to is often shared (an audit found
+/// them 0644 in a 0755 folder). Replacing a file gives the new one these permissions too.
+public enum AtomicFile {
+    /// The permissions of every file Vigil writes.
+    public static let fileMode: mode_t = 0o600
+    /// The permissions of every folder Vigil creates (existing folders are left as they are).
+    public static let folderMode: Int = 0o700
+
+    /// Writes `data` to `url` atomically, owner-only.
+    public static func write(_ data: Data, to url: URL) throws {
+        try write(to: url) { output in try output([UInt8](data)) }
+    }
+
+    /// Creates `url` and any missing parent folders, owner-only (0700); folders that exist are left as they are.
+    public static func createFolder(_ url: URL) throws {
+        try FileManager.default.createDirectory(
+            at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: folderMode])
+    }
+
     /// Writes the file at `url` with the bytes `body` passes to `output`, in order. If `body` or a write fails, the
     /// temporary file is removed and whatever was at `url` is left as it was.
-    static func write(to url: URL, _ body: (_ output: @Sendable ([UInt8]) throws -> Void) throws -> Void) throws {
+    public static func write(to url: URL, _ body: (_ output: @Sendable ([UInt8]) throws -> Void) throws -> Void) throws
+    {
         let path = url.path
         let (descriptor, temporary) = try create(beside: path)
         do {
@@ -26,15 +47,23 @@ enum AtomicFile {
         }
     }
 
-    /// A new, empty file with a hidden, unused name in `path`'s folder, readable as the umask allows (as
-    /// `Data.write` makes it).
+    /// A new, empty file with a hidden, unused name in `path`'s folder, owner-only (`fchmod` after `open`, so a
+    /// restrictive umask cannot make it less than readable by its owner and a permissive one cannot widen it).
     private static func create(beside path: String) throws -> (descriptor: Int32, path: String) {
         let url = URL(fileURLWithPath: path)
         while true {
             let name = ".\(url.lastPathComponent).\(String(UInt32.random(in: .min ... .max), radix: 16)).partial"
             let temporary = url.deletingLastPathComponent().appendingPathComponent(name).path
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-            if descriptor >= 0 { return (descriptor, temporary) }
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
+            if descriptor >= 0 {
+                guard fchmod(descriptor, fileMode) == 0 else {
+                    let failure = ReportWriteError(path: path, errno: errno)
+                    close(descriptor)
+                    unlink(temporary)
+                    throw failure
+                }
+                return (descriptor, temporary)
+            }
             guard errno == EEXIST else { throw ReportWriteError(path: path, errno: errno) }
         }
     }

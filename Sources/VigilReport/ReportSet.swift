@@ -20,7 +20,7 @@ public enum ReportSet {
     /// Writes `formats` into `directory` (created if needed), returning the files written in format order. Each file is
     /// written in pieces as it is rendered and replaces any previous one only once complete.
     public static func write(_ assessment: Assessment, formats: [ReportFormat], to directory: URL) throws -> [URL] {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try AtomicFile.createFolder(directory)
         var written: [URL] = []
         for format in ReportFormat.allCases where formats.contains(format) {
             let url = directory.appendingPathComponent(format.fileName)

@@ -14,7 +14,7 @@ public enum ScanReportFormat: String, Sendable, CaseIterable, Hashable {
 public enum ScanReportRenderer {
     /// Writes `formats` into `directory` (created if needed), returning the files written.
     public static func write(_ report: FileScanReport, formats: [ScanReportFormat], to directory: URL) throws -> [URL] {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try AtomicFile.createFolder(directory)
         var written: [URL] = []
         for format in ScanReportFormat.allCases where formats.contains(format) {
             let url = directory.appendingPathComponent(format.fileName)
@@ -24,7 +24,7 @@ public enum ScanReportRenderer {
                 case .json: try json(report)
                 case .csv: Data(csv(report).utf8)
                 }
-            try data.write(to: url, options: .atomic)
+            try AtomicFile.write(data, to: url)
             written.append(url)
         }
         return written

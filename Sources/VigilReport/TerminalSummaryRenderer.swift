@@ -13,10 +13,12 @@ public struct TerminalSummaryRenderer: Sendable {
     public func render(_ assessment: Assessment) -> String {
         var lines: [String] = []
         let organisation = assessment.organisation
+        // Names come from evidence: control characters in them are made harmless before any colour is added.
         lines.append(
             bold(
-                "Vigil assessment: \(organisation.name) (\(organisation.code)), as of \(CivilDate.string(assessment.assessedAt))"
-            ))
+                TerminalText.sanitised(
+                    "Vigil assessment: \(organisation.name) (\(organisation.code)), as of \(CivilDate.string(assessment.assessedAt))"
+                )))
         let evidence = assessment.evidence
         let records = evidence.files.reduce(0) { $0 + $1.recordsRead }
         var read =
@@ -33,7 +35,7 @@ public struct TerminalSummaryRenderer: Sendable {
         lines.append("")
         for headline in assessment.headlines {
             let marker = headline.severity.map { paint("■", $0) } ?? "□"
-            lines.append("\(marker) \(headline.text)")
+            lines.append("\(marker) \(TerminalText.sanitised(headline.text))")
         }
         if !assessment.headlines.isEmpty { lines.append("") }
         let counts = assessment.findingsBySeverity

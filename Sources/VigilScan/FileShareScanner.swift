@@ -130,10 +130,11 @@ public struct FileShareScanner: Sendable {
         }
         var store: ScanStateStore?
         var remembered: [String: StoredFile] = [:]
+        var stateDamaged = false
         if let statePath = options.statePath {
             do throws(ScanStateError) {
                 let opened = try ScanStateStore(path: statePath)
-                remembered = try opened.load()
+                (remembered, stateDamaged) = try opened.load()
                 store = opened
             } catch {
                 throw ScanError(code: "scan.state", message: error.description)
@@ -164,7 +165,13 @@ public struct FileShareScanner: Sendable {
         let key = store?.hashKey ?? 0
         let limits = options.limits
         let walked = files
-        let known = remembered
+        // The state file knows files by keyed hashes of their paths; the workers look them up by path.
+        let keys = files.map { store?.key($0.path) ?? "" }
+        let rootKeys = options.roots.map { store?.key($0.path) ?? "" }
+        var known: [String: StoredFile] = [:]
+        if store != nil {
+            for (file, key) in zip(files, keys) { known[file.path] = remembered[key] }
+        }
         let workers = min(options.jobs, max(1, files.count))
         let shared = WorkQueue(
             files: walked, order: order, known: known, totalBytes: totalBytes, started: started, progress: progress,
@@ -203,6 +210,12 @@ public struct FileShareScanner: Sendable {
             problems.append(
                 Diagnostic(level: level, code: code, location: EvidenceReference(file: file), message: message))
         }
+        if stateDamaged, let statePath = options.statePath {
+            problem(
+                "scan.state-damaged", statePath,
+                "the scan state file held rows Vigil does not write (edited or damaged); it was emptied and every file read afresh"
+            )
+        }
         for index in files.indices.sorted(by: { files[$0].relative < files[$1].relative }) {
             let file = files[index]
             let (outcome, reused) = outcomes[index]
@@ -219,13 +232,14 @@ public struct FileShareScanner: Sendable {
                 if outcome.changed {
                     totals.filesChanged += 1
                     problem("scan.changed", shown, "the file changed while it was read; read again at the next scan")
-                    toForget.append(file.path)
+                    toForget.append(keys[index])
                 } else if !reused {
                     toSave.append(
                         (
-                            file.path,
+                            keys[index],
                             StoredFile(
-                                size: outcome.size, modified: outcome.modified, hash: outcome.hash,
+                                root: rootKeys[file.root], size: outcome.size, modified: outcome.modified,
+                                hash: outcome.hash,
                                 status: "read:\(format)", findings: outcome.findings)
                         ))
                 }
@@ -244,9 +258,9 @@ public struct FileShareScanner: Sendable {
                 if !reused {
                     toSave.append(
                         (
-                            file.path,
+                            keys[index],
                             StoredFile(
-                                size: outcome.size, modified: outcome.modified, hash: nil,
+                                root: rootKeys[file.root], size: outcome.size, modified: outcome.modified, hash: nil,
                                 status: "skipped:\(reason.rawValue)", findings: nil)
                         ))
                 }
@@ -254,15 +268,15 @@ public struct FileShareScanner: Sendable {
                 totals.filesFailed += 1
                 perRoot[file.root].filesFailed += 1
                 problem(code, shown, message, .error)
-                toForget.append(file.path)
+                toForget.append(keys[index])
             }
         }
         if let store {
             // Forget files that have gone from the folders scanned.
-            let present = Set(files.map(\.path))
-            let prefixes = options.roots.map { $0.path.hasSuffix("/") ? $0.path : $0.path + "/" }
-            for path in remembered.keys where !present.contains(path) && prefixes.contains(where: path.hasPrefix) {
-                toForget.append(path)
+            let present = Set(keys)
+            let scanned = Set(rootKeys)
+            for (key, stored) in remembered where !present.contains(key) && scanned.contains(stored.root) {
+                toForget.append(key)
             }
             do throws(ScanStateError) {
                 try store.save(toSave, forgetting: toForget)
@@ -270,10 +284,32 @@ public struct FileShareScanner: Sendable {
                 throw ScanError(code: "scan.state", message: error.description)
             }
         }
-        return ScanResult(
-            records: perRoot, exposures: exposures.sorted(), totals: totals, problems: problems.sorted(),
-            problemCount: problemCount,
-            performance: FileScanPerformance(seconds: elapsed(), bytesRead: bytesRead, jobs: workers))
+        return Self.masked(
+            ScanResult(
+                records: perRoot, exposures: exposures, totals: totals, problems: problems, problemCount: problemCount,
+                performance: FileScanPerformance(seconds: elapsed(), bytesRead: bytesRead, jobs: workers)))
+    }
+
+    /// The result with health-service numbers in file and folder names masked (``PathMasking``) and bytes of names that
+    /// are not UTF-8 shown as `\xE9` (``RawName``), in report order: every path a report, the terminal or the estate
+    /// shows leaves the scanner here.
+    static func masked(_ result: ScanResult) -> ScanResult {
+        var result = result
+        func show(_ path: String) -> String { PathMasking.masked(RawName.display(path)) }
+        for index in result.records.indices {
+            result.records[index].root = show(result.records[index].root)
+            result.records[index].aclRoot = result.records[index].aclRoot.map(show)
+        }
+        for index in result.exposures.indices {
+            result.exposures[index].path = show(result.exposures[index].path)
+            result.exposures[index].aclPath = result.exposures[index].aclPath.map(show)
+        }
+        for index in result.problems.indices {
+            result.problems[index].location.file = show(result.problems[index].location.file)
+        }
+        result.exposures.sort()
+        result.problems.sort()
+        return result
     }
 
     /// A remembered status as an outcome status, or `nil` when it cannot be reused.

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import VigilCore
 import VigilReport
@@ -225,6 +226,32 @@ struct CLITests {
         let demo = try VigilProcess.run(["demo", "--help"])
         for option in ["--seed", "--out", "--trust-staff", "--practices", "--format", "--as-of"] {
             #expect(demo.output.contains(option))
+        }
+    }
+
+    /// A fault in the real executable (raised here by sending the signal a trap or a bad access raises, since Vigil
+    /// has no switch to crash on purpose) prints one fixed line and exits 70: no registers, no memory, no backtrace.
+    @Test(
+        "a crash prints a fixed line and exits 70, never registers or memory",
+        arguments: [SIGSEGV, SIGILL, SIGTRAP, SIGBUS])
+    func crash(signal: Int32) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let process = Process()
+        process.executableURL = VigilProcess.executable
+        process.arguments = ["demo", "--out", scratch.url.appendingPathComponent("out").path]
+        let error = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = error
+        try process.run()
+        usleep(400_000)
+        kill(process.processIdentifier, signal)
+        let text = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == CrashHandler.exitCode)
+        #expect(text.hasSuffix(String(describing: CrashHandler.message)))
+        for marker in ["Registers", "rax", "Backtrac", "Thread 0", "0x0000"] {
+            #expect(!text.contains(marker), "\(marker) printed after a crash")
         }
     }
 }

@@ -276,6 +276,72 @@ struct AdvisoryReaderTests {
         #expect(cut.log.diagnostics.contains { $0.code == "cvrf.xml" && $0.location.line != nil })
     }
 
+    /// A small CVRF document around one vulnerability's body.
+    static func cvrf(_ body: String, published: String = "2024-01-09T08:00:00Z") -> String {
+        """
+        <?xml version="1.0" encoding="utf-8"?>
+        <cvrfdoc xmlns="http://www.icasi.org/CVRF/schema/cvrf/1.1" xmlns:vuln="http://www.icasi.org/CVRF/schema/vuln/1.1">
+        <DocumentTracking><InitialReleaseDate>\(published)</InitialReleaseDate></DocumentTracking>
+        <vuln:Vulnerability Ordinal="1"><vuln:CVE>CVE-2024-0001</vuln:CVE>\(body)</vuln:Vulnerability>
+        </cvrfdoc>
+        """
+    }
+
+    @Test(
+        "CVRF: time-zone offsets beyond any real zone are not dates (an overflow once stopped the process)",
+        arguments: ["+99999999999999999:00", "-99999999999999999:00", "+00:99999999999999999", "+24:00", "+5:00"])
+    func cvrfHugeZoneOffset(zone: String) throws {
+        #expect(AdvisoryText.timestamp("2024-01-09T08:00:00" + zone) == nil)
+        #expect(AdvisoryText.timestamp("2024-01-09T99999999999999999:00:00") == nil)
+        let fragment = try Self.read(CVRFReader(), text: Self.cvrf("", published: "2024-01-09T08:00:00" + zone))
+        #expect(fragment.advisories.count == 1 && fragment.advisories.first?.published == nil)
+        #expect(AdvisoryText.timestamp("2024-01-09T08:00:00+01:00") == AdvisoryText.timestamp("2024-01-09T07:00:00Z"))
+    }
+
+    @Test("CVRF: an element name with an invalid UTF-8 byte is a positioned error, not a trap; earlier ones are kept")
+    func cvrfInvalidName() throws {
+        let text = Self.cvrf("<vuln:Title>First</vuln:Title>")
+        let document = text.replacingOccurrences(
+            of: "</cvrfdoc>", with: "<vuln:Vulnerability><X\u{1}></X\u{1}></vuln:Vulnerability>\n</cvrfdoc>")
+        var bytes = Array(document.utf8)
+        for index in bytes.indices where bytes[index] == 1 { bytes[index] = 0xFF }
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let fragment = try CVRFReader().read(
+            path: scratch.write("bad.xml", Data(bytes)).path, file: "bad.xml", progress: nil)
+        #expect(fragment.advisories.map(\.title) == ["First"])
+        let error = try #require(fragment.log.diagnostics.first { $0.code == "cvrf.xml" })
+        #expect(error.location.line == 5 && error.message.contains("UTF-8"))
+    }
+
+    @Test("CVRF: a mismatched end tag and markup after the root are errors with their line")
+    func cvrfMismatched() throws {
+        let mismatched = try Self.read(CVRFReader(), text: Self.cvrf("<vuln:Title>T</vuln:Notes>"))
+        #expect(mismatched.advisories.isEmpty)
+        #expect(mismatched.log.diagnostics.map(\.code) == ["cvrf.xml"])
+        #expect(mismatched.log.diagnostics.first?.location.line == 4)
+        let trailing = try Self.read(CVRFReader(), text: Self.cvrf("") + "\n<cvrfdoc></cvrfdoc>")
+        #expect(trailing.advisories.count == 1 && trailing.log.diagnostics.first?.location.line == 6)
+    }
+
+    @Test("CVRF and CSAF: a CVSS score of 1e999 (infinity) is rejected with a diagnostic, never stored")
+    func infiniteScore() throws {
+        let cvrf = try Self.read(
+            CVRFReader(),
+            text: Self.cvrf(
+                "<vuln:CVSSScoreSets><vuln:ScoreSet><vuln:BaseScore>1e999</vuln:BaseScore></vuln:ScoreSet></vuln:CVSSScoreSets>"
+            ))
+        #expect(cvrf.advisories.first?.cvssScore == nil)
+        #expect(cvrf.log.diagnostics.map(\.code) == ["cvrf.score"])
+        let csaf = try Fixtures.text("advisories/msrc_cve-2025-29806.json")
+        let infinite = csaf.replacingOccurrences(
+            of: #""baseScore"\s*:\s*[0-9.]+"#, with: "\"baseScore\": 1e999", options: .regularExpression)
+        #expect(infinite != csaf)
+        let fragment = try Self.read(CSAFReader(), text: infinite)
+        #expect(fragment.advisories.allSatisfy { $0.cvssScore.map(\.isFinite) ?? true })
+        #expect(!fragment.log.diagnostics.isEmpty)
+    }
+
     // MARK: OSV
 
     @Test(

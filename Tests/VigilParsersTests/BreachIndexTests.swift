@@ -216,4 +216,31 @@ struct BreachIndexTests {
             #expect(throws: BreachIndexError.self) { _ = try BreachIndex(path: output.path) }
         }
     }
+
+    /// Headers made to look valid (checksum recomputed) with numbers that overflow when converted or added: each must be
+    /// refused, not trap (an audit crashed the process with a huge entry count).
+    @Test(
+        "a forged header with a huge count or offset is refused, not a crash",
+        arguments: [
+            (BreachIndexLayout.Offset.entryCount, UInt64.max), (BreachIndexLayout.Offset.entryCount, UInt64(Int.max)),
+            (BreachIndexLayout.Offset.entryCount, UInt64(Int.max / BreachIndexLayout.entrySize)),
+            (BreachIndexLayout.Offset.tableOffset, UInt64.max), (BreachIndexLayout.Offset.tableOffset, UInt64(Int.max)),
+            (BreachIndexLayout.Offset.fileSize, UInt64.max), (BreachIndexLayout.Offset.entriesOffset, UInt64.max),
+        ])
+    func forgedHeader(offset: Int, value: UInt64) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let output = scratch.url.appendingPathComponent("index.vbi")
+        _ = try BreachIndexBuilder().build(source: Self.corpus.path, output: output.path)
+        var bytes = [UInt8](try Data(contentsOf: output))
+        withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<offset + 8, with: $0) }
+        var checksum = SectionChecksum()
+        bytes.withUnsafeBytes {
+            checksum.add(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<BreachIndexLayout.Offset.headerChecksum]))
+        }
+        let at = BreachIndexLayout.Offset.headerChecksum
+        withUnsafeBytes(of: checksum.value.littleEndian) { bytes.replaceSubrange(at..<at + 8, with: $0) }
+        try Data(bytes).write(to: output)
+        #expect(throws: BreachIndexError.self) { _ = try BreachIndex(path: output.path) }
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Synchronization
+import VigilCore
 
 /// Writing to the terminal: results to standard output, progress and errors to standard error.
 enum Terminal {
@@ -10,9 +11,9 @@ enum Terminal {
     static let standardOutputIsTerminal =
         isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 
-    /// Prints to standard error.
+    /// Prints to standard error, with control characters from evidence (file names) made harmless.
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.sanitised(message) + "\n").utf8))
     }
 }
 

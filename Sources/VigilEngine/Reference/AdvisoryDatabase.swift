@@ -53,6 +53,11 @@ public struct AdvisoryDatabase: Sendable {
             throw AdvisoryDatabaseError(
                 path: path, message: "no advisory database here; build one with vigil advisories import SRC -o \(path)")
         }
+        if create, access(path, F_OK) != 0 {
+            // Owner-only from the start, like every file Vigil writes (SQLite gives its journal the same permissions).
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if descriptor >= 0 { close(descriptor) }
+        }
         do {
             var configuration = Configuration()
             configuration.label = "vigil.advisories"
@@ -159,13 +164,14 @@ public struct AdvisoryDatabase: Sendable {
                 var fixes: [Int64: [AdvisoryFix]] = [:]
                 let fixRows = try Row.fetchCursor(
                     db, sql: "SELECT advisory, product, kb, fixed_build, supersedes, kind, component FROM fix")
-                while let row = try fixRows.next() {
-                    let supersedes: String = row[4]
-                    fixes[row[0], default: []].append(
+                while let next = try fixRows.next() {
+                    let row = StoredRow(row: next)
+                    let supersedes: String = try row.value(4)
+                    fixes[try row.value(0, as: Int64.self), default: []].append(
                         AdvisoryFix(
-                            product: row[1], kb: row[2], fixedBuild: row[3],
+                            product: try row.value(1), kb: try row.optional(2), fixedBuild: try row.optional(3),
                             supersedes: supersedes.isEmpty ? [] : supersedes.split(separator: ",").map(String.init),
-                            kind: row[5], component: row[6]))
+                            kind: try row.optional(5), component: try row.optional(6)))
                 }
                 var advisories: [Advisory] = []
                 let rows = try Row.fetchCursor(
@@ -174,25 +180,30 @@ public struct AdvisoryDatabase: Sendable {
                         SELECT rowid, id, title, cves, published, cvss, vendor_severity, impact, kev_added, kev_due,
                             kev_ransomware, kev_action, file, line FROM advisory ORDER BY rowid
                         """)
-                while let row = try rows.next() {
-                    let cves: String = row[3]
-                    let added: Double? = row[8]
-                    let due: Double? = row[9]
-                    let ransomware: Int? = row[10]
-                    let published: Double? = row[4]
+                while let next = try rows.next() {
+                    let row = StoredRow(row: next)
+                    let cves: String = try row.value(3)
+                    let added: Double? = try row.optional(8)
+                    let due: Double? = try row.optional(9)
+                    let ransomware: Int? = try row.optional(10)
+                    let published: Double? = try row.optional(4)
+                    let action: String? = try row.optional(11)
+                    let score: Double? = try row.optional(5)
                     advisories.append(
                         Advisory(
-                            id: row[1], title: row[2],
+                            id: try row.value(1), title: try row.value(2),
                             cves: cves.isEmpty ? [] : cves.split(separator: ",").map(String.init),
-                            published: published.map(Date.init(timeIntervalSince1970:)), cvssScore: row[5],
-                            vendorSeverity: row[6], impact: row[7],
+                            published: published.map(Date.init(timeIntervalSince1970:)),
+                            cvssScore: score.flatMap { $0.isFinite ? $0 : nil },
+                            vendorSeverity: try row.optional(6), impact: try row.optional(7),
                             exploitation: added.map {
                                 Exploitation(
                                     dateAdded: Date(timeIntervalSince1970: $0),
                                     dueDate: due.map(Date.init(timeIntervalSince1970:)),
-                                    knownRansomwareUse: ransomware == 1, requiredAction: row[11])
+                                    knownRansomwareUse: ransomware == 1, requiredAction: action)
                             },
-                            fixes: fixes[row[0]] ?? [], source: EvidenceReference(file: row[12], line: row[13])))
+                            fixes: fixes[try row.value(0, as: Int64.self)] ?? [],
+                            source: EvidenceReference(file: try row.value(12), line: try row.optional(13))))
                 }
                 return advisories
             }
@@ -240,7 +251,10 @@ public struct AdvisoryDatabase: Sendable {
         do {
             return try queue.read { db in
                 var values: [String: Data] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT key, value FROM compiled") { values[row[0]] = row[1] }
+                for next in try Row.fetchAll(db, sql: "SELECT key, value FROM compiled") {
+                    let row = StoredRow(row: next)
+                    values[try row.value(0, as: String.self)] = try row.value(1, as: Data.self)
+                }
                 guard let snapshot = values["index"], let catalogue = values["catalogue"],
                     let count = values["advisories"].flatMap({ Int(String(decoding: $0, as: UTF8.self)) })
                 else { return nil }
@@ -256,7 +270,13 @@ public struct AdvisoryDatabase: Sendable {
         do {
             return try queue.read { db in
                 let sources = try Row.fetchAll(db, sql: "SELECT name, advisories, imported FROM source ORDER BY name")
-                    .map { (name: $0[0] as String, advisories: $0[1] as Int, imported: $0[2] as String) }
+                    .map { next in
+                        let row = StoredRow(row: next)
+                        return (
+                            name: try row.value(0, as: String.self), advisories: try row.value(1, as: Int.self),
+                            imported: try row.value(2, as: String.self)
+                        )
+                    }
                 return Contents(
                     sources: sources,
                     advisories: try Int.fetchOne(db, sql: "SELECT count(*) FROM advisory") ?? 0,

@@ -115,14 +115,17 @@ enum AdvisoryText {
         rest = rest.dropFirst()
         let clock = rest.prefix(8).split(separator: ":", omittingEmptySubsequences: false)
         guard clock.count == 3, let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2]),
-            hour < 24, minute < 60, second < 61
+            (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second)
         else { return nil }
         rest = rest.dropFirst(8)
         if rest.first == "." { rest = rest.drop { $0 == "." || ($0.isASCII && $0.isNumber) } }
         var offset = 0
         if let sign = rest.first, sign == "+" || sign == "-" {
             let zone = rest.dropFirst().split(separator: ":")
-            guard zone.count == 2, let hours = Int(zone[0]), let minutes = Int(zone[1]) else { return nil }
+            // Bounded before any arithmetic: a zone of `+99999999999999999:00` once overflowed and stopped the process.
+            guard zone.count == 2, zone[0].count == 2, zone[1].count == 2, let hours = Int(zone[0]),
+                let minutes = Int(zone[1]), (0...23).contains(hours), (0...59).contains(minutes)
+            else { return nil }
             offset = (hours * 3600 + minutes * 60) * (sign == "-" ? -1 : 1)
         } else if !rest.isEmpty, rest != "Z" {
             return nil

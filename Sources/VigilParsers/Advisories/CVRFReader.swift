@@ -1,6 +1,6 @@
 import Foundation
-import FoundationXML
 import VigilCore
+import VigilIO
 
 /// Reads Microsoft's monthly CVRF 1.1/1.2 XML documents (`cvrfDocument-2024-Jan.xml` from the MSRC API), one advisory
 /// per vulnerability, with the supersedence that MSRC's CSAF lacks.
@@ -9,7 +9,8 @@ import VigilCore
 /// `Remediation Type="Vendor Fix"` gives a fix per `ProductID`: KB from `Description` (digits) or `URL`, `SubType`,
 /// `FixedBuild` and `Supercedence` (one KB, empty, or a list separated by `, ` or `; `), merged per (product, KB).
 /// Severity is the highest `Threat Type="Severity"`. Documents with a DTD (`<!DOCTYPE`, `<!ENTITY`) are refused, so no
-/// entity is ever expanded and no external entity is fetched.
+/// entity is ever expanded and no external entity is fetched. Documents stream through VigilIO's entity-free
+/// ``XMLTokenizer`` (Foundation's `XMLParser` loaded whole documents and trapped on invalid UTF-8 in an element name).
 public struct CVRFReader: EvidenceReader {
     public let format = EvidenceFormat(
         id: "cvrf",
@@ -31,42 +32,34 @@ public struct CVRFReader: EvidenceReader {
 
     public func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment {
         var fragment = EvidenceFragment(file: file)
-        guard let bytes = try AdvisoryDocument.read(path: path, limit: Self.sizeLimit) else {
+        guard try RawFile.size(of: path) <= Self.sizeLimit else {
             fragment.log.reject(
                 line: 1, code: "cvrf.too-large",
                 "file larger than \(AdvisoryDocument.describe(Self.sizeLimit)); expected a CVRF document; not read")
             return fragment
         }
-        progress?(bytes.count)
-        guard bytes.contains(where: { $0 > 0x20 }) else { return fragment }
-        if let line = Self.declarationLine(bytes) {
+        let document = try Self.stream(path: path, progress: progress)
+        guard document.sawContent else { return fragment }
+        if let failure = document.failure, failure.kind == .declaration {
             fragment.log.reject(
-                line: line, code: "cvrf.dtd",
+                line: failure.line, code: "cvrf.dtd",
                 "the document declares a DTD or entities (<!DOCTYPE or <!ENTITY); refused: CVRF needs neither, and expanding them is unsafe"
             )
             return fragment
         }
-        let collector = CVRFCollector()
-        let parser = XMLParser(data: Data(bytes))
-        parser.shouldProcessNamespaces = true
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = collector
-        // XMLParser on Linux reports no error for a document cut short, so the root's end tag is checked too.
-        let complete = parser.parse() && Self.endsWithRootEndTag(bytes)
-        if !collector.isCVRF {
+        guard document.isCVRF else {
             fragment.log.reject(
                 line: 1, code: "cvrf.not-cvrf", "expected a CVRF document: XML whose root element is cvrfdoc")
             return fragment
         }
-        if !complete {
+        if let failure = document.failure {
             fragment.log.reject(
-                line: max(parser.lineNumber, 1), code: "cvrf.xml",
-                "not well-formed XML, or cut short before the end tag of cvrfdoc; vulnerabilities before this point are kept"
-            )
+                line: failure.line, code: "cvrf.xml",
+                "\(failure.kind.explanation); vulnerabilities before this point are kept")
         }
-        for vulnerability in collector.vulnerabilities {
+        for vulnerability in document.vulnerabilities {
             let (advisory, dangling) = vulnerability.advisory(
-                products: collector.products, published: collector.published, file: file)
+                products: document.products, published: document.published, file: file)
             fragment.advisories.append(advisory)
             if dangling > 0 {
                 fragment.log.warn(
@@ -74,39 +67,42 @@ public struct CVRFReader: EvidenceReader {
                     "vulnerability \(vulnerability.ordinal): \(dangling) vendor fix ProductID reference\(dangling == 1 ? "" : "s") not defined in the product tree; skipped"
                 )
             }
+            if vulnerability.rejectedScores > 0 {
+                fragment.log.warn(
+                    line: vulnerability.line, code: "cvrf.score",
+                    "vulnerability \(vulnerability.ordinal): a CVSS BaseScore is not a number from 0 to 10; ignored")
+            }
             fragment.log.recordsRead += 1
         }
         return fragment
     }
 
-    /// Whether the document's last markup is the end tag of `cvrfdoc`.
-    static func endsWithRootEndTag(_ bytes: [UInt8]) -> Bool {
-        guard let last = bytes.lastIndex(where: { $0 > 0x20 }) else { return false }
-        let end = Array("cvrfdoc>".utf8)
-        return last + 1 >= end.count && bytes[(last + 1 - end.count)...last].elementsEqual(end)
-    }
-
-    /// The line of the first `<!DOCTYPE` or `<!ENTITY`, if any.
-    static func declarationLine(_ bytes: [UInt8]) -> Int? {
-        let markers = [Array("<!DOCTYPE".utf8), Array("<!ENTITY".utf8)]
-        var line = 1
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x0A {
-                line += 1
-            } else if byte == UInt8(ascii: "<"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "!") {
-                for marker in markers where index + marker.count <= bytes.count {
-                    if bytes[index..<index + marker.count].elementsEqual(
-                        marker, by: { ASCII.lower($0) == ASCII.lower($1) })
-                    {
-                        return line
-                    }
-                }
-            }
-            index += 1
+    /// Reads the file at `path` through the entity-free tokenizer a chunk at a time (UTF-16 with a byte-order mark is
+    /// transcoded as it streams), so memory stays bounded whatever the document's size.
+    static func stream(path: String, progress: (@Sendable (Int) -> Void)?) throws -> CVRFDocument {
+        let file = try RawFile(path: path)
+        defer { file.close() }
+        var raw = [UInt8](repeating: 0, count: 1 << 20)
+        var decoder = TextDecoder()
+        var text: [UInt8] = []
+        var tokenizer = XMLTokenizer()
+        tokenizer.reportsPositions = true
+        var document = CVRFDocument()
+        while document.failure == nil {
+            let count = try raw.withUnsafeMutableBytes { try file.read(into: $0) }
+            if count == 0 { break }
+            progress?(count)
+            text.removeAll(keepingCapacity: true)
+            decoder.decode(raw[0..<count], into: &text)
+            if !document.sawContent { document.sawContent = text.contains { $0 > 0x20 } }
+            text.withUnsafeBytes { tokenizer.feed($0, to: &document) }
         }
-        return nil
+        text.removeAll(keepingCapacity: true)
+        decoder.finish(into: &text)
+        text.withUnsafeBytes { tokenizer.feed($0, to: &document) }
+        tokenizer.finish(to: &document)
+        document.end(malformed: tokenizer.malformed, line: tokenizer.line)
+        return document
     }
 }
 
@@ -121,6 +117,8 @@ struct CVRFVulnerability {
     var severities: [String] = []
     var impact: String?
     var score: Double?
+    /// Base scores that were not numbers from 0 to 10 (`1e999`, `n/a`), ignored.
+    var rejectedScores = 0
     var revisionDates: [Date] = []
     var remediations: [CVRFRemediation] = []
 
@@ -176,103 +174,4 @@ struct CVRFRemediation {
     var productIDs: [String] = []
     var subType: String?
     var fixedBuild: String?
-}
-
-/// The `XMLParser` delegate that collects the product tree and vulnerabilities of a CVRF document.
-final class CVRFCollector: NSObject, XMLParserDelegate {
-    /// Whether the root element was `cvrfdoc`.
-    private(set) var isCVRF = false
-    /// Full product name by ProductID.
-    private(set) var products: [String: String] = [:]
-    /// The vulnerabilities read whole.
-    private(set) var vulnerabilities: [CVRFVulnerability] = []
-    /// The document's initial release date.
-    private(set) var published: Date?
-
-    private var path: [String] = []
-    private var branches: [String] = []
-    private var text = ""
-    private var productID: String?
-    private var vulnerability: CVRFVulnerability?
-    private var remediation: CVRFRemediation?
-    private var threatType: String?
-    private var count = 0
-
-    func parser(
-        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        if path.isEmpty {
-            guard name == "cvrfdoc" else {
-                parser.abortParsing()
-                return
-            }
-            isCVRF = true
-        }
-        path.append(name)
-        text = ""
-        switch name {
-        case "Branch": branches.append(attributes["Name"] ?? "")
-        case "FullProductName": productID = attributes["ProductID"]
-        case "Vulnerability":
-            count += 1
-            vulnerability = CVRFVulnerability(line: max(parser.lineNumber, 1), ordinal: count)
-        case "Threat": threatType = attributes["Type"]
-        case "Remediation": remediation = attributes["Type"] == "Vendor Fix" ? CVRFRemediation() : nil
-        default: break
-        }
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if text.utf8.count < 1 << 20 { text += string }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let parent = path.count >= 2 ? path[path.count - 2] : ""
-        path.removeLast()
-        text = ""
-        switch (parent, name) {
-        case (_, "Branch"): branches.removeLast()
-        case (_, "FullProductName"):
-            if let productID, products[productID] == nil {
-                products[productID] = value.isEmpty ? branches.joined(separator: " ") : value
-            }
-            productID = nil
-        case ("DocumentTracking", "InitialReleaseDate"): published = AdvisoryText.timestamp(value)
-        case ("Vulnerability", "CVE"): vulnerability?.cve = AdvisoryText.cveID(value)
-        case ("Vulnerability", "Title"): vulnerability?.title = value.isEmpty ? nil : value
-        case ("Threat", "Description"):
-            guard !value.isEmpty else { break }
-            if threatType == "Severity" {
-                vulnerability?.severities.append(value)
-            } else if threatType == "Impact", vulnerability?.impact == nil {
-                vulnerability?.impact = value
-            }
-        case ("ScoreSet", "BaseScore"):
-            if let score = Double(value), score > vulnerability?.score ?? -1 { vulnerability?.score = score }
-        case ("Revision", "Date"):
-            if path.contains("Vulnerability"), let date = AdvisoryText.timestamp(value) {
-                vulnerability?.revisionDates.append(date)
-            }
-        case ("Remediation", "Description"): remediation?.description = value
-        case ("Remediation", "URL"): remediation?.url = value
-        case ("Remediation", "Supercedence"): remediation?.supercedence = value
-        case ("Remediation", "ProductID"):
-            // Older months list several ids in one element.
-            for id in value.split(separator: ",") {
-                let id = id.trimmingCharacters(in: .whitespaces)
-                if !id.isEmpty { remediation?.productIDs.append(id) }
-            }
-        case ("Remediation", "SubType"): remediation?.subType = value.isEmpty ? nil : value
-        case ("Remediation", "FixedBuild"): remediation?.fixedBuild = value.isEmpty ? nil : value
-        case (_, "Remediation"):
-            if let remediation { vulnerability?.remediations.append(remediation) }
-            remediation = nil
-        case (_, "Vulnerability"):
-            if let vulnerability { vulnerabilities.append(vulnerability) }
-            vulnerability = nil
-        default: break
-        }
-    }
 }

@@ -248,6 +248,11 @@ struct JSONTreeParser {
             fail("a value (string, number, object, array, true, false or null)")
             return nil
         }
+        // `1e999` parses as infinity, which no advisory number (a CVSS score, a count) can be.
+        guard value.isFinite else {
+            fail("a finite number (this one is too large for a double)")
+            return nil
+        }
         return .number(value)
     }
 

@@ -178,16 +178,20 @@ public final class BreachIndex: BreachCorpus, @unchecked Sendable {
         guard let kind = BreachIndexLayout.hashKind(code: u32(O.hashKind)) else {
             throw .invalid(path: path, reason: "unknown hash kind")
         }
-        let count = Int(u64(O.entryCount))
+        // Every number is converted and combined with checks: the header checksum is no protection against a file
+        // made to look valid, and a count near 2^64 must be refused, not trap.
+        guard let count = Int(exactly: u64(O.entryCount)), let tableOffset = Int(exactly: u64(O.tableOffset)),
+            let entriesOffset = Int(exactly: u64(O.entriesOffset)), let fileSize = Int(exactly: u64(O.fileSize))
+        else { throw .invalid(path: path, reason: "section offsets are inconsistent") }
         let bits = Int(u32(O.prefixBits))
         guard (8...24).contains(bits) else { throw .invalid(path: path, reason: "prefix bits out of range") }
-        let tableOffset = Int(u64(O.tableOffset))
         let (entryBytes, overflow) = count.multipliedReportingOverflow(by: BreachIndexLayout.entrySize)
-        guard !overflow, count >= 0, Int(u64(O.entriesOffset)) == BreachIndexLayout.headerSize,
-            tableOffset == BreachIndexLayout.headerSize + entryBytes,
-            Int(u64(O.fileSize)) == tableOffset + BreachIndexLayout.tableBytes(bits: bits)
+        let (dataEnd, dataOverflow) = BreachIndexLayout.headerSize.addingReportingOverflow(entryBytes)
+        let (end, endOverflow) = tableOffset.addingReportingOverflow(BreachIndexLayout.tableBytes(bits: bits))
+        guard !overflow, !dataOverflow, !endOverflow, entriesOffset == BreachIndexLayout.headerSize,
+            tableOffset == dataEnd, fileSize == end
         else { throw .invalid(path: path, reason: "section offsets are inconsistent") }
-        guard size == Int(u64(O.fileSize)) else {
+        guard size == fileSize else {
             throw .invalid(
                 path: path,
                 reason:

@@ -45,7 +45,8 @@ public struct ManifestReader: Sendable {
                 let format = try scalar(fields["format"], at: "inputs[].format", file: file, required: false)
                 if let format, ReaderCatalogue.reader(for: format) == nil {
                     let known = ReaderCatalogue.all.map(\.format.id).joined(separator: ", ")
-                    throw error(file, fields["format"], "unknown format '\(format)'; known formats: \(known)")
+                    throw error(
+                        file, fields["format"], "inputs[].format is not a known format; known formats: \(known)")
                 }
                 manifest.inputs.append(.init(path: path, format: format))
             }

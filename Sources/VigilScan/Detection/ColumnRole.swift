@@ -1,3 +1,5 @@
+import VigilIO
+
 /// What a column of a table holds, judged from its header (`NHS No`, `DOB`, `Mobile`…).
 enum ColumnRole: UInt8, Sendable {
     /// Nothing the header says.

@@ -1,3 +1,5 @@
+import VigilIO
+
 /// Dates as UK records print them: `12/03/1956`, `12.03.56`, `12-03-1956`, `1956-03-12`, `12 Mar 1956`,
 /// `12-MAR-1956`, `12 March 1956`.
 struct DateShape: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import VigilCore
+import VigilIO
 
 /// Finds patient identifiers in text, a line or a table cell at a time, and adds them to a ``FileTally``.
 ///

@@ -1,3 +1,5 @@
+import VigilIO
+
 /// UK postcodes (`LS1 4AB`, `SW1A 2AA`, `B33 8TH`), in capitals, with or without the space: an outward code of a real
 /// postcode area and a district, and an inward code of a digit and two letters from the set Royal Mail uses.
 enum Postcode {

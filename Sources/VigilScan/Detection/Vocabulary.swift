@@ -1,3 +1,5 @@
+import VigilIO
+
 /// What a word beside a value, or a column's header, says the value is.
 enum Cue: UInt8, Sendable {
     /// An NHS, CHI or H&C number ("NHS No", "CHI", "H&C number").

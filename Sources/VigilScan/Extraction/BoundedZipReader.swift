@@ -1,4 +1,5 @@
 public import Foundation
+import Glibc
 import ZIPFoundation
 
 /// Limits on what a zip (an Office Open XML file, a definitions archive) may make Vigil inflate: defences against zip
@@ -45,10 +46,25 @@ struct BoundedZipReader {
     let url: URL
     let limits: ArchiveLimits
     private var inflated = 0
+    /// Compressed bytes of the entries read so far, by their own account.
+    private var compressedRead = 0
+    /// The archive's size in bytes (`nil` when it cannot be known).
+    private let fileSize: Int?
 
     init(url: URL, limits: ArchiveLimits) {
         self.url = url
         self.limits = limits
+        var status = stat()
+        fileSize = stat(url.path, &status) == 0 ? Int(status.st_size) : nil
+    }
+
+    /// The most bytes the whole archive may inflate to: ``ArchiveLimits/maxTotalBytes``, and no more than the ratio
+    /// limit allows for the archive's size (at least 64 MiB), so that a small file cannot inflate to gigabytes by
+    /// listing many parts.
+    var totalAllowed: Int {
+        guard let fileSize else { return limits.maxTotalBytes }
+        let byRatio = fileSize.multipliedReportingOverflow(by: limits.maxRatio)
+        return min(limits.maxTotalBytes, max(64 << 20, byRatio.overflow ? .max : byRatio.partialValue))
     }
 
     /// The entries of the archive, or a failure when it is not a readable zip or lists too many.
@@ -75,12 +91,19 @@ struct BoundedZipReader {
         _ entry: Entry, from archive: Archive, consumer: (UnsafeRawBufferPointer) -> Void
     ) throws(ArchiveFailure) {
         let compressed = max(Int(entry.compressedSize), 1)
+        // Entries whose compressed data together exceed the file must share data: an overlapping-entries zip bomb
+        // (hundreds of entries pointing at one deflate stream). Refused at the first repeat, before inflating it.
+        let (sum, overflow) = compressedRead.addingReportingOverflow(compressed)
+        if let fileSize, overflow || sum > fileSize {
+            throw .limit("entries share compressed data (overlapping entries)")
+        }
+        compressedRead = sum
         let allowed = min(
             limits.maxPartBytes, max(1 << 20, compressed.multipliedReportingOverflow(by: limits.maxRatio).partialValue))
         var produced = 0
         var failure: ArchiveFailure?
         let already = inflated
-        let total = limits.maxTotalBytes
+        let total = totalAllowed
         do {
             _ = try archive.extract(entry, bufferSize: 256 << 10, skipCRC32: true) { data in
                 produced += data.count
@@ -120,15 +143,27 @@ public enum ZipExtraction {
         let entries = try reader.entries(archive)
         var written: [URL] = []
         var used: Set<String> = []
+        let members = Set(entries.keys.map { ($0 as NSString).lastPathComponent })
         for path in entries.keys.sorted() where accept(path) {
             var name = (path as NSString).lastPathComponent
             guard !name.isEmpty, !name.hasPrefix(".") else { continue }
-            // Members of different folders may share a name; flattened, each keeps its own file.
-            if !used.insert(name).inserted { name = "\(written.count + 1)-\(name)" }
+            // Members of different folders may share a name; flattened, each keeps its own file. A renamed member
+            // may not take a name another member has or will have (`2-a.csv` beside `a/a.csv` and `b/a.csv`), and the
+            // file is created exclusively, so no member ever overwrites another.
+            if !used.insert(name).inserted {
+                let original = name
+                var number = written.count + 1
+                repeat {
+                    name = "\(number)-\(original)"
+                    number += 1
+                } while members.contains(name) || !used.insert(name).inserted
+            }
             let target = folder.appendingPathComponent(name)
-            guard FileManager.default.createFile(atPath: target.path, contents: nil),
-                let handle = FileHandle(forWritingAtPath: target.path)
-            else { throw ArchiveFailure(code: "archive.output", message: "cannot write \(target.path)") }
+            let descriptor = Glibc.open(target.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard descriptor >= 0 else {
+                throw ArchiveFailure(code: "archive.output", message: "cannot write \(target.path)")
+            }
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             defer { try? handle.close() }
             try reader.read(entries[path]!, from: archive) { bytes in handle.write(Data(bytes)) }
             written.append(target)

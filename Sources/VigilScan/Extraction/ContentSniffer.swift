@@ -6,8 +6,8 @@ enum ContentKind: Sendable, Equatable {
     case text
     /// Delimited text (CSV, TSV) with the delimiter.
     case delimited(UInt8)
-    /// UTF-16 text, transcoded to UTF-8.
-    case utf16(TextDecoder.Encoding)
+    /// UTF-16 text, transcoded to UTF-8; delimited (CSV, TSV) when `delimiter` is set, judged as for UTF-8.
+    case utf16(TextDecoder.Encoding, delimiter: UInt8?)
     /// An Office Open XML workbook (`.xlsx`, `.xlsm`).
     case workbook
     /// An Office Open XML document (`.docx`, `.docm`).
@@ -72,17 +72,31 @@ enum ContentSniffer {
             return .skipped(.archive)
         }
         let (encoding, _) = TextDecoder.detect(ArraySlice(bytes.prefix(512)))
-        if encoding != .utf8 { return .utf16(encoding) }
+        if encoding != .utf8 {
+            // A UTF-16 patient list (Excel's "Unicode text" export) is a table like its UTF-8 twin: the sample is
+            // transcoded and judged by the same rules, so its header gives the columns their roles.
+            var decoder = TextDecoder()
+            var sample: [UInt8] = []
+            decoder.decode(ArraySlice(bytes), into: &sample)
+            let delimiter = sample.withUnsafeBufferPointer { delimiterOf($0, fileExtension: fileExtension) }
+            return .utf16(encoding, delimiter: delimiter)
+        }
         // NUL bytes mean binary (UTF-16 was recognised above).
         if bytes.prefix(8_192).contains(0) { return .skipped(.binary) }
-        if fileExtension == "tsv" || fileExtension == "tab" { return .delimited(0x09) }
-        if fileExtension == "csv" { return .delimited(delimiter(bytes) ?? UInt8(ascii: ",")) }
+        return delimiterOf(bytes, fileExtension: fileExtension).map(ContentKind.delimited) ?? .text
+    }
+
+    /// The delimiter of text (UTF-8, or transcoded) if it is a table: by extension (`.tsv`, `.csv`) or by content
+    /// for names that do not say otherwise.
+    static func delimiterOf(_ bytes: UnsafeBufferPointer<UInt8>, fileExtension: String) -> UInt8? {
+        if fileExtension == "tsv" || fileExtension == "tab" { return 0x09 }
+        if fileExtension == "csv" { return delimiter(bytes) ?? UInt8(ascii: ",") }
         if let delimiter = delimiter(bytes), fileExtension != "json", fileExtension != "xml",
             fileExtension != "html", fileExtension != "htm", fileExtension != "log"
         {
-            return .delimited(delimiter)
+            return delimiter
         }
-        return .text
+        return nil
     }
 
     /// The delimiter of delimited text: a comma, tab, semicolon or pipe that appears the same number of times (at least

@@ -1,4 +1,5 @@
 import Glibc
+import VigilIO
 
 /// Reads delimited text (CSV, TSV) a block of whole lines at a time: the header (the first of the first ten lines that
 /// names a known column) gives each column a role, and every field holding a digit is scanned with its column's role

@@ -1,4 +1,5 @@
 import Foundation
+import VigilIO
 import ZIPFoundation
 
 /// Scans an Office Open XML document (`.docx`): the body, headers and footers. Paragraphs are scanned as lines of text
@@ -37,6 +38,11 @@ struct ParagraphHandler: XMLEventHandler {
     static let contextLength = 320
     /// The longest paragraph held; longer ones are scanned in pieces.
     static let maxParagraph = 1 << 20
+    /// The most text one table cell holds, and the most cells a row holds (Word allows 63 columns). Beyond them text is
+    /// scanned as paragraphs, without the table's header context: a row is held whole until it ends, and one 2.9 MB
+    /// file once made a row of 142 MB.
+    static let maxCell = 256 << 10
+    static let maxCells = 256
 
     let detector: IdentifierDetector
     var tally: FileTally
@@ -86,7 +92,7 @@ struct ParagraphHandler: XMLEventHandler {
         } else if name.equals("p") {
             endParagraph()
         } else if name.equals("tc") {
-            cells.append(cell)
+            if cells.count < Self.maxCells { cells.append(cell) }
         } else if name.equals("tr") {
             endRow()
         } else if name.equals("tbl") {
@@ -112,9 +118,9 @@ struct ParagraphHandler: XMLEventHandler {
             paragraph.removeAll(keepingCapacity: true)
             line += 1
         }
-        if tableDepth > 0 {
+        if tableDepth > 0, cells.count < Self.maxCells, cell.count + paragraph.count < Self.maxCell {
             if !cell.isEmpty { cell.append(0x20) }
-            cell.append(contentsOf: paragraph.prefix(Self.maxParagraph))
+            cell.append(contentsOf: paragraph)
             return
         }
         guard !paragraph.isEmpty else { return }

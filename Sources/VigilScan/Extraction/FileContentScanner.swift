@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import VigilIO
 import VigilParsers
 
 /// What scanning one file's content gave.
@@ -54,14 +55,15 @@ final class FileContentScanner {
     /// Scans the file at `path` (a regular file when it was listed) whose name is `name`.
     func scan(path: String, name: String, recorder: (@Sendable (Detection) -> Void)? = nil) -> FileOutcome {
         // O_NOATIME (Linux): reading does not change the file's access time, which owners and audits rely on.
-        var descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | Self.noAccessTime)
-        if descriptor < 0, errno == EPERM { descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
+        let raw = RawName.bytes(path)
+        var descriptor = open(raw, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | Self.noAccessTime)
+        if descriptor < 0, errno == EPERM { descriptor = open(raw, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
         guard descriptor >= 0 else { return Self.failure(errno: errno, size: 0, modified: 0) }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { return Self.failure(errno: errno, size: 0, modified: 0) }
         let size = Int(status.st_size)
-        let modified = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
+        let modified = FileTime.nanoseconds(status.st_mtim)
         guard status.st_mode & S_IFMT == S_IFREG else {
             return FileOutcome(
                 status: .failed(code: "scan.not-a-file", message: "no longer a regular file; not read"), size: size,
@@ -84,8 +86,9 @@ final class FileContentScanner {
             case .delimited(let delimiter):
                 outcome.status = .read(delimiter == 0x09 ? "tsv" : "csv")
                 try readText(descriptor, kind: kind, outcome: &outcome, tally: &tally)
-            case .utf16:
-                outcome.status = .read(Self.textFormat(name) + " (UTF-16)")
+            case .utf16(_, let delimiter):
+                let format = delimiter.map { $0 == 0x09 ? "tsv" : "csv" } ?? Self.textFormat(name)
+                outcome.status = .read(format + " (UTF-16)")
                 try readText(descriptor, kind: kind, outcome: &outcome, tally: &tally)
             case .workbook, .document:
                 outcome.status = .read(kind == .workbook ? "xlsx" : "docx")
@@ -110,7 +113,7 @@ final class FileContentScanner {
         outcome.findings = tally.summary(sheets: sheets)
         var after = stat()
         if fstat(descriptor, &after) == 0 {
-            let afterModified = Int64(after.st_mtim.tv_sec) * 1_000_000_000 + Int64(after.st_mtim.tv_nsec)
+            let afterModified = FileTime.nanoseconds(after.st_mtim)
             outcome.changed = Int(after.st_size) != size || afterModified != modified
         }
         return outcome
@@ -130,10 +133,10 @@ final class FileContentScanner {
         var decoder: TextDecoder?
         var raw: [UInt8] = []
         var transcoded: [UInt8] = []
-        if case .utf16(let encoding) = kind {
+        if case .utf16(_, let delimiter) = kind {
             decoder = TextDecoder()
-            _ = encoding
             raw = [UInt8](repeating: 0, count: Self.chunk / 2)
+            if let delimiter { table = DelimitedReader(delimiter: delimiter) }
         }
         var carried = 0
         var offset: off_t = 0

@@ -1,4 +1,5 @@
 import Foundation
+import VigilIO
 import ZIPFoundation
 
 /// Scans an Office Open XML workbook (`.xlsx`): its shared strings and every worksheet, cell by cell, with each column's
@@ -199,7 +200,9 @@ struct SheetHandler: XMLEventHandler {
             inCell = !empty
             value.removeAll(keepingCapacity: true)
         } else if name.equals("row") {
-            row = XMLTokenizer.attribute(tag, "r").flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? row + 1
+            // A sheet has at most 1,048,576 rows: a larger or unreadable `r` is ignored, and counting on from the
+            // previous row saturates, so `r="9223372036854775807"` followed by a row without `r` cannot overflow.
+            row = XMLTokenizer.attribute(tag, "r").flatMap(Self.rowNumber) ?? (row < Self.maxRow ? row + 1 : row)
             nextColumn = 0
             if empty { endRow() }
         } else if inCell, name.equals("v") || name.equals("t") {
@@ -309,6 +312,16 @@ struct SheetHandler: XMLEventHandler {
             }
         }
         return (letters > 0 ? column - 1 : nil, digits > 0 ? row : nil)
+    }
+
+    /// The most rows a sheet can have (Excel's limit); row numbers beyond it are not believed.
+    static let maxRow = 1 << 20
+
+    /// A row's `r` attribute, if it is a number of at most ``maxRow``.
+    static func rowNumber(_ value: [UInt8]) -> Int? {
+        guard !value.isEmpty, value.count <= 7, value.allSatisfy(Byte.isDigit) else { return nil }
+        let number = value.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        return (1...maxRow).contains(number) ? number : nil
     }
 
     /// The cell type attribute as one byte: `s` shared, `i` inline, `n` number, `b` boolean, `e` error, `t` string.

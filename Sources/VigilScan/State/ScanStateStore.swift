@@ -5,6 +5,9 @@ import Glibc
 /// What the state file remembers of one file: enough to know it has not changed (size, modification time, content
 /// fingerprint) and what scanning it found (counts and masked samples only, as in any report).
 struct StoredFile: Sendable {
+    /// The keyed hash of the root folder it was found under (``ScanStateStore/key(_:)``), so that files gone from a
+    /// folder scanned again are forgotten without the state file naming the folder.
+    var root = ""
     var size: Int
     var modified: Int64
     var hash: UInt64?
@@ -24,8 +27,11 @@ public struct ScanStateError: Error, Sendable, CustomStringConvertible {
 /// keyed content hash and result. A rescan reuses the result of every file whose size and modification time are
 /// unchanged without opening it, so a nightly rescan of an unchanged share costs a walk of its folders.
 ///
-/// It never holds an identifier: results are the same counts and masked samples a report shows. The file is created
-/// readable by its owner only (SQLite gives its journal the same permissions).
+/// It never holds an identifier: results are the same counts and masked samples a report shows. Nor does it hold a
+/// name: files and roots are keyed by a 128-bit keyed hash of their path (``key(_:)``), since a name can itself be an
+/// identifier (`referral 9434765919.csv`) and most files on a share hold no patient data at all, so no report names
+/// them either. The key lives in the same file, so the hash stops the names being read, not a guess of a full path
+/// being confirmed. The file is created readable by its owner only (SQLite gives its journal the same permissions).
 final class ScanStateStore {
     /// Bumped whenever detection changes, so that results remembered by an older version are not reused.
     static let detectorVersion = "1"
@@ -52,6 +58,23 @@ final class ScanStateStore {
                         CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                         CREATE TABLE file (
                             path TEXT PRIMARY KEY NOT NULL,
+                            size INTEGER NOT NULL,
+                            modified INTEGER NOT NULL,
+                            hash INTEGER,
+                            status TEXT NOT NULL,
+                            findings BLOB
+                        ) WITHOUT ROWID;
+                        """)
+            }
+            migrator.registerMigration("v2-keyed-paths") { db in
+                // The cache is dropped, not converted: paths cannot be turned into keys without the key, and the next
+                // scan rebuilds it.
+                try db.execute(
+                    sql: """
+                        DROP TABLE file;
+                        CREATE TABLE file (
+                            key TEXT PRIMARY KEY NOT NULL,
+                            root TEXT NOT NULL,
                             size INTEGER NOT NULL,
                             modified INTEGER NOT NULL,
                             hash INTEGER,
@@ -88,44 +111,88 @@ final class ScanStateStore {
         }
     }
 
-    /// Every remembered file, by path.
-    func load() throws(ScanStateError) -> [String: StoredFile] {
+    /// The key that stands for `path` in the state file: two XXH64 hashes of it under seeds derived from the file's
+    /// private key, in hexadecimal.
+    func key(_ path: String) -> String {
+        let bytes = Array(path.utf8)
+        let first = XXHash64.hash(bytes, seed: hashKey ^ 0x7061_7468_2D6B_6579)
+        let second = XXHash64.hash(bytes, seed: hashKey &* 0x9E37_79B9_7F4A_7C15 &+ 1)
+        return String(first, radix: 16) + ":" + String(second, radix: 16)
+    }
+
+    /// Every remembered file, by key, and whether rows had to be dropped.
+    ///
+    /// The state file is a cache anyone with write access to it can edit: a row that does not have the shape Vigil
+    /// writes (a NULL where a value belongs, text where a number belongs) is never decoded by force (GRDB's
+    /// non-optional subscripts stop the process and print the row); instead the whole cache is emptied, so the scan
+    /// reads every file afresh, and `damaged` tells the caller to say so.
+    func load() throws(ScanStateError) -> (files: [String: StoredFile], damaged: Bool) {
         let decoder = JSONDecoder()
         do {
-            return try queue.read { db in
+            let (files, damaged) = try queue.read { db -> ([String: StoredFile], Bool) in
                 var result: [String: StoredFile] = [:]
-                let rows = try Row.fetchCursor(db, sql: "SELECT path, size, modified, hash, status, findings FROM file")
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT key, root, size, modified, hash, status, findings FROM file")
                 while let row = try rows.next() {
-                    let findings: FileFindings? = (row["findings"] as Data?).flatMap {
-                        try? decoder.decode(FileFindings.self, from: $0)
-                    }
-                    let hash: Int64? = row["hash"]
-                    result[row["path"]] = StoredFile(
-                        size: row["size"], modified: row["modified"], hash: hash.map { UInt64(bitPattern: $0) },
-                        status: row["status"], findings: findings)
+                    guard let stored = Self.decode(row, decoder: decoder) else { return ([:], true) }
+                    result[stored.path] = stored.file
                 }
-                return result
+                return (result, false)
             }
+            if damaged { try queue.write { db in try db.execute(sql: "DELETE FROM file") } }
+            return (files, damaged)
         } catch {
             throw ScanStateError(path: path, message: "the scan state file cannot be read")
         }
     }
 
-    /// Remembers `files` (by path) and forgets `forgotten`, in one transaction.
+    /// One row as written by ``save(_:forgetting:)``, or `nil` if any column is missing or has another type.
+    ///
+    /// Every column is taken as a `DatabaseValue` and converted with `fromDatabaseValue`, which returns `nil` on a
+    /// mismatch: GRDB's typed subscripts (optional ones included) stop the process when a conversion fails.
+    private static func decode(_ row: Row, decoder: JSONDecoder) -> (path: String, file: StoredFile)? {
+        func column<Value: DatabaseValueConvertible>(_ name: String, as type: Value.Type) -> Value? {
+            Value.fromDatabaseValue(row[name] as DatabaseValue)
+        }
+        guard let path = column("key", as: String.self), let root = column("root", as: String.self),
+            let size = column("size", as: Int64.self),
+            let size = Int(exactly: size), size >= 0, let modified = column("modified", as: Int64.self),
+            let status = column("status", as: String.self)
+        else { return nil }
+        var hash: Int64?
+        if !(row["hash"] as DatabaseValue).isNull {
+            guard let number = column("hash", as: Int64.self) else { return nil }
+            hash = number
+        }
+        var findings: FileFindings?
+        if !(row["findings"] as DatabaseValue).isNull {
+            guard let data = column("findings", as: Data.self),
+                let decoded = try? decoder.decode(FileFindings.self, from: data)
+            else { return nil }
+            findings = decoded
+        }
+        let file = StoredFile(
+            root: root, size: size, modified: modified, hash: hash.map { UInt64(bitPattern: $0) }, status: status,
+            findings: findings)
+        return (path, file)
+    }
+
+    /// Remembers `files` (by key) and forgets the keys `forgotten`, in one transaction.
     func save(_ files: [(String, StoredFile)], forgetting forgotten: [String]) throws(ScanStateError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         do {
             try queue.write { db in
-                let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?)")
-                for (path, file) in files {
+                let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?, ?)")
+                for (key, file) in files {
                     let findings = try file.findings.map { try encoder.encode($0) }
                     try insert.execute(arguments: [
-                        path, file.size, file.modified, file.hash.map { Int64(bitPattern: $0) }, file.status, findings,
+                        key, file.root, file.size, file.modified, file.hash.map { Int64(bitPattern: $0) }, file.status,
+                        findings,
                     ])
                 }
-                let delete = try db.cachedStatement(sql: "DELETE FROM file WHERE path = ?")
-                for path in forgotten { try delete.execute(arguments: [path]) }
+                let delete = try db.cachedStatement(sql: "DELETE FROM file WHERE key = ?")
+                for key in forgotten { try delete.execute(arguments: [key]) }
             }
         } catch {
             throw ScanStateError(path: path, message: "the scan state file cannot be written")

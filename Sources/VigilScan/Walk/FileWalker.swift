@@ -45,9 +45,18 @@ struct FileWalker {
     /// Every regular file under `root` (or `root` itself when it is a file), relative paths shown under `display`.
     func walk(root: String, index: Int, display: String, into files: inout [WalkedFile], tally: inout WalkTally) {
         var status = stat()
-        guard lstat(root, &status) == 0 else {
+        guard lstat(RawName.bytes(root), &status) == 0 else {
             tally.problem("scan.unreadable-folder", display, "cannot be read: \(String(cString: strerror(errno)))")
             tally.foldersUnreadable += 1
+            return
+        }
+        // A link given as the root is not followed either: the walk's promise holds for every path it opens.
+        if status.st_mode & S_IFMT == S_IFLNK {
+            tally.symbolicLinks += 1
+            tally.foldersUnreadable += 1
+            tally.problem(
+                "scan.root-link", display,
+                "is a symbolic link, and the scan follows none; give the folder it points to instead", level: .error)
             return
         }
         if status.st_mode & S_IFMT == S_IFREG {
@@ -58,13 +67,20 @@ struct FileWalker {
             )
             return
         }
-        var pending: [(path: String, relative: String, depth: Int)] = [(root, "", 0)]
+        var pending: [(path: String, relative: String, depth: Int, identity: [UInt64])] = [
+            (root, "", 0, [UInt64(status.st_dev), UInt64(status.st_ino)])
+        ]
         var visited: Set<[UInt64]> = []
         while let folder = pending.popLast() {
-            guard let directory = opendir(folder.path) else {
+            // Opened without following a link (O_NOFOLLOW) and then checked to be the folder listed (device and
+            // inode), so a folder swapped for a link, or an ancestor swapped, between listing and opening is not
+            // followed.
+            let descriptor = open(RawName.bytes(folder.path), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard descriptor >= 0, let directory = fdopendir(descriptor) else {
+                let reason = errno == EACCES || errno == EPERM ? "permission denied" : String(cString: strerror(errno))
+                if descriptor >= 0 { close(descriptor) }
                 tally.foldersUnreadable += 1
                 let shown = folder.relative.isEmpty ? display : "\(display)/\(folder.relative)"
-                let reason = errno == EACCES || errno == EPERM ? "permission denied" : String(cString: strerror(errno))
                 tally.problem("scan.unreadable-folder", shown, "folder not read: \(reason)")
                 continue
             }
@@ -72,6 +88,13 @@ struct FileWalker {
             var folderStatus = stat()
             if fstat(dirfd(directory), &folderStatus) == 0 {
                 let identity = [UInt64(folderStatus.st_dev), UInt64(folderStatus.st_ino)]
+                guard identity == folder.identity else {
+                    tally.foldersUnreadable += 1
+                    tally.problem(
+                        "scan.swapped", folder.relative.isEmpty ? display : "\(display)/\(folder.relative)",
+                        "folder replaced while the scan ran (by a link or another folder); not scanned", level: .error)
+                    continue
+                }
                 guard visited.insert(identity).inserted else {
                     tally.problem(
                         "scan.loop", folder.relative.isEmpty ? display : "\(display)/\(folder.relative)",
@@ -80,17 +103,17 @@ struct FileWalker {
                 }
             }
             tally.folders += 1
-            var children: [(String, String, Int)] = []
+            var children: [(String, String, Int, [UInt64])] = []
             while let entry = readdir(directory) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                    RawName.decode(UnsafeRawBufferPointer(rebasing: raw.prefix(while: { $0 != 0 })))
                 }
                 if name == "." || name == ".." { continue }
                 let path = folder.path.hasSuffix("/") ? folder.path + name : folder.path + "/" + name
                 let relative = folder.relative.isEmpty ? name : folder.relative + "/" + name
                 if excludedPaths.contains(path) { continue }
                 var status = stat()
-                guard lstat(path, &status) == 0 else {
+                guard fstatat(dirfd(directory), RawName.bytes(name), &status, AT_SYMLINK_NOFOLLOW) == 0 else {
                     tally.problem(
                         "scan.unreadable", "\(display)/\(relative)",
                         "cannot be examined: \(String(cString: strerror(errno)))")
@@ -109,7 +132,7 @@ struct FileWalker {
                             "folder more than \(maxDepth) levels deep; not scanned")
                         continue
                     }
-                    children.append((path, relative, folder.depth + 1))
+                    children.append((path, relative, folder.depth + 1, [UInt64(status.st_dev), UInt64(status.st_ino)]))
                 case S_IFREG:
                     if !include.isEmpty, !include.contains(where: { $0.matches(relative) }) {
                         tally.excluded += 1
@@ -135,6 +158,6 @@ struct FileWalker {
     }
 
     static func modified(_ status: stat) -> Int64 {
-        Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
+        FileTime.nanoseconds(status.st_mtim)
     }
 }

@@ -1,13 +1,18 @@
 /// Byte searches eight bytes at a time ("SIMD within a register"): the scanner's hot loop skips text that holds no
 /// digit, and counts line ends, without looking at bytes one by one.
-enum SWAR {
-    static let ones: UInt64 = 0x0101_0101_0101_0101
-    static let highs: UInt64 = 0x8080_8080_8080_8080
-    static let lows7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+///
+/// Every function is `@inlinable`: they sit in the scanner's innermost loops, which live in other targets.
+public enum SWAR {
+    /// `0x01` in every byte.
+    public static let ones: UInt64 = 0x0101_0101_0101_0101
+    /// `0x80` in every byte.
+    public static let highs: UInt64 = 0x8080_8080_8080_8080
+    /// `0x7F` in every byte.
+    public static let lows7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
 
     /// High bit set in each byte of `word` that is an ASCII digit, and only there (exact, no false positives).
-    @inline(__always)
-    static func digitMask(_ word: UInt64) -> UInt64 {
+    @inlinable @inline(__always)
+    public static func digitMask(_ word: UInt64) -> UInt64 {
         // Bit Twiddling Hacks' `hasbetween(x, 0x2F, 0x3A)`, exact per byte: no carry or borrow crosses a byte because
         // the low seven bits are at most 0x7F.
         let low = word & lows7
@@ -15,15 +20,15 @@ enum SWAR {
     }
 
     /// High bit set in each byte of `word` equal to `byte`.
-    @inline(__always)
-    static func equalMask(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+    @inlinable @inline(__always)
+    public static func equalMask(_ word: UInt64, _ byte: UInt8) -> UInt64 {
         let value = word ^ (ones &* UInt64(byte))
         return ~(((value & lows7) &+ lows7) | value | lows7)
     }
 
     /// The index of the first ASCII digit in `buffer[from..<end]`, or `end`.
-    @inline(__always)
-    static func firstDigit(_ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+    @inlinable @inline(__always)
+    public static func firstDigit(_ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
         var index = from
         let raw = UnsafeRawPointer(base)
         while index + 8 <= end {
@@ -39,14 +44,14 @@ enum SWAR {
     }
 
     /// Whether `buffer[from..<end]` holds an ASCII digit.
-    @inline(__always)
-    static func containsDigit(_ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Bool {
+    @inlinable @inline(__always)
+    public static func containsDigit(_ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Bool {
         firstDigit(base, from: from, end: end) < end
     }
 
     /// The index of the first `a` or `b` in `buffer[from..<end]`, or `end`.
-    @inline(__always)
-    static func firstOf(_ a: UInt8, _ b: UInt8, _ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+    @inlinable @inline(__always)
+    public static func firstOf(_ a: UInt8, _ b: UInt8, _ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
         var index = from
         let raw = UnsafeRawPointer(base)
         while index + 8 <= end {
@@ -63,8 +68,8 @@ enum SWAR {
     }
 
     /// The number of `byte`s in `buffer[from..<end]`.
-    @inline(__always)
-    static func count(_ byte: UInt8, _ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+    @inlinable @inline(__always)
+    public static func count(_ byte: UInt8, _ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
         var index = from
         var total = 0
         let raw = UnsafeRawPointer(base)
@@ -80,14 +85,24 @@ enum SWAR {
     }
 }
 
-/// Byte classes for the detectors.
-enum Byte {
-    @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
-    @inline(__always) static func isUpper(_ byte: UInt8) -> Bool { byte &- 0x41 < 26 }
-    @inline(__always) static func isLower(_ byte: UInt8) -> Bool { byte &- 0x61 < 26 }
-    @inline(__always) static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
-    @inline(__always) static func isAlphanumeric(_ byte: UInt8) -> Bool { isDigit(byte) || isLetter(byte) }
+/// ASCII byte classes for the detectors and tokenizers.
+public enum Byte {
+    /// Whether the byte is an ASCII digit.
+    @inlinable @inline(__always) public static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+    /// Whether the byte is an ASCII capital letter.
+    @inlinable @inline(__always) public static func isUpper(_ byte: UInt8) -> Bool { byte &- 0x41 < 26 }
+    /// Whether the byte is an ASCII small letter.
+    @inlinable @inline(__always) public static func isLower(_ byte: UInt8) -> Bool { byte &- 0x61 < 26 }
+    /// Whether the byte is an ASCII letter.
+    @inlinable @inline(__always) public static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
+    /// Whether the byte is an ASCII letter or digit.
+    @inlinable @inline(__always) public static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        isDigit(byte) || isLetter(byte)
+    }
     /// A letter, digit, or any byte of a non-ASCII UTF-8 character (part of a word in another script).
-    @inline(__always) static func isWordByte(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte >= 0x80 }
-    @inline(__always) static func lower(_ byte: UInt8) -> UInt8 { isUpper(byte) ? byte | 0x20 : byte }
+    @inlinable @inline(__always) public static func isWordByte(_ byte: UInt8) -> Bool {
+        isAlphanumeric(byte) || byte >= 0x80
+    }
+    /// The byte in lower case if it is an ASCII capital.
+    @inlinable @inline(__always) public static func lower(_ byte: UInt8) -> UInt8 { isUpper(byte) ? byte | 0x20 : byte }
 }

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import Glibc
+import Testing
+import VigilCore
+import VigilTestSupport
+import ZIPFoundation
+
+@testable import VigilScan
+@testable import VigilSynth
+
+/// Inputs that once stopped the scanner (issue 12's audit): each is now read, or refused with a diagnostic, and the
+/// scan goes on.
+@Suite("Scanner crash regressions")
+struct ScanCrashRegressionTests {
+    /// `archive` with every entry's content passed through `transform` (deflated, as Office writes it).
+    static func rewritten(_ archive: Data, _ transform: (String, String) -> String) throws -> Data {
+        let source = try Archive(data: archive, accessMode: .read)
+        let target = try Archive(data: Data(), accessMode: .create)
+        for entry in source {
+            var content = Data()
+            _ = try source.extract(entry) { content.append($0) }
+            let changed = Data(transform(entry.path, String(decoding: content, as: UTF8.self)).utf8)
+            try target.addEntry(
+                with: entry.path, type: .file, uncompressedSize: Int64(changed.count), compressionMethod: .deflate
+            ) { position, size in
+                changed.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        return try #require(target.data)
+    }
+
+    @Test("xlsx: a row numbered Int.max followed by a row without r is read, not an overflow")
+    func hugeRowNumber() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let rows: [[OfficePackage.Cell]] = [
+            [.text("NHS No"), .text("Surname")], [.number("4010232137"), .text("Smith")],
+            [.number("4505577104"), .text("Jones")],
+        ]
+        let workbook = try Self.rewritten(OfficePackage.workbook([("Clinic", rows)])) { path, text in
+            guard path.hasPrefix("xl/worksheets/") else { return text }
+            // Cell references are removed too, so the row counter alone numbers the rows.
+            return
+                text
+                .replacingOccurrences(of: "<row r=\"1\">", with: "<row r=\"9223372036854775807\">")
+                .replacingOccurrences(of: "<row r=\"2\">", with: "<row>")
+                .replacingOccurrences(of: "<row r=\"3\">", with: "<row r=\"99999999999999999999999\">")
+                .replacingOccurrences(of: #" r="[A-Z]+[0-9]+""#, with: "", options: .regularExpression)
+        }
+        try scratch.write("share/list.xlsx", workbook)
+        let (result, found) = try await Scan.run(scratch.url.appendingPathComponent("share"))
+        #expect(result.totals.filesRead == 1 && result.totals.filesFailed == 0)
+        #expect(found["list.xlsx"]?.filter { $0.kind == .nhsNumber }.count == 2)
+    }
+
+    @Test("a file modified after 2262 (nanoseconds past Int64) is scanned and remembered, not an overflow")
+    func farFutureModificationTime() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let file = try scratch.write("share/future.txt", Scan.letter)
+        let state = scratch.url.appendingPathComponent("state.sqlite").path
+        // 2286-11-20 and the largest time the file system keeps; both overflow nanoseconds in Int64.
+        for seconds in [10_000_000_000, Int.max] {
+            var times = [
+                timespec(tv_sec: seconds, tv_nsec: 999_999_999), timespec(tv_sec: seconds, tv_nsec: 999_999_999),
+            ]
+            let set = utimensat(AT_FDCWD, file.path, &times, 0)
+            guard set == 0 else { continue }  // a file system that cannot hold the time has nothing to test
+            var status = stat()
+            #expect(stat(file.path, &status) == 0 && status.st_mtim.tv_sec > 9_300_000_000)
+            let (first, found) = try await Scan.run(scratch.url.appendingPathComponent("share"), state: state)
+            #expect(first.totals.filesRead + first.totals.filesReused == 1 && first.totals.filesFailed == 0)
+            #expect(first.exposures.count == 1)
+            #expect(found["future.txt"] != nil || first.totals.filesReused == 1)
+            let (second, _) = try await Scan.run(scratch.url.appendingPathComponent("share"), state: state)
+            #expect(second.totals.filesReused == 1 && second.exposures == first.exposures)
+        }
+        #expect(FileTime.nanoseconds(timespec(tv_sec: 10_000_000_000, tv_nsec: 5)) == .max)
+        #expect(FileTime.nanoseconds(timespec(tv_sec: -10_000_000_000, tv_nsec: 5)) == .min)
+        #expect(FileTime.nanoseconds(timespec(tv_sec: 2, tv_nsec: 5)) == 2_000_000_005)
+    }
+
+    @Test(
+        "a state file with a NULL or a wrong type where a value belongs is emptied with a warning, never decoded by force",
+        arguments: ["NULL size", "text modified", "NULL key", "bad findings"])
+    func damagedStateFile(damage: String) async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let share = scratch.url.appendingPathComponent("share")
+        let state = scratch.url.appendingPathComponent("state.sqlite").path
+        for index in 0..<3 { try scratch.write("share/\(index).txt", Scan.letter) }
+        let (first, _) = try await Scan.run(share, state: state)
+        #expect(first.totals.filesRead == 3)
+        // Recreate the table without its constraints (as an attacker or a broken copy could) and plant the damage.
+        let queue = try DatabaseQueue(path: state)
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE loose AS SELECT * FROM file; DROP TABLE file;
+                    CREATE TABLE file (key, root, size, modified, hash, status, findings);
+                    INSERT INTO file SELECT * FROM loose; DROP TABLE loose;
+                    """)
+            let one = "key = (SELECT key FROM file ORDER BY key LIMIT 1)"
+            switch damage {
+            case "NULL size": try db.execute(sql: "UPDATE file SET size = NULL WHERE \(one)")
+            case "text modified": try db.execute(sql: "UPDATE file SET modified = 'soon' WHERE \(one)")
+            case "NULL key": try db.execute(sql: "UPDATE file SET key = NULL WHERE \(one)")
+            default: try db.execute(sql: "UPDATE file SET findings = x'00ff' WHERE \(one)")
+            }
+        }
+        try queue.close()
+        let (second, _) = try await Scan.run(share, state: state)
+        #expect(second.totals.filesRead == 3 && second.totals.filesReused == 0)
+        #expect(second.exposures == first.exposures)
+        let warning = try #require(second.problems.first { $0.code == "scan.state-damaged" })
+        #expect(!warning.message.contains("401") && !warning.message.contains("txt"))
+        // The cache is rebuilt: the next scan reuses everything.
+        let (third, _) = try await Scan.run(share, state: state)
+        #expect(third.totals.filesReused == 3 && !third.problems.contains { $0.code == "scan.state-damaged" })
+    }
+}

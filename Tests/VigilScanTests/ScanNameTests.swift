@@ -1,0 +1,110 @@
+import Foundation
+import Glibc
+import Testing
+import VigilCore
+import VigilTestSupport
+
+@testable import VigilScan
+
+/// File and folder names are evidence too: a name can hold a patient identifier, and names of files without findings
+/// are kept out of every output.
+@Suite("Names in scan output")
+struct ScanNameTests {
+    @Test(
+        "health-service numbers in names are masked as in content; other digits are kept",
+        arguments: [
+            ("referral 9434765919.csv", "referral 943 *** **19.csv"),
+            ("943 476 5919/letter.txt", "943 *** **19/letter.txt"),
+            ("943-476-5919.docx", "943 *** **19.docx"),
+            ("x/0101011237 chi.txt", "x/*** *** **37 chi.txt"),
+            ("94347659190.csv", "94347659190.csv"),  // eleven digits: not a health-service number
+            ("9434765918.csv", "9434765918.csv"),  // check digit wrong
+            ("2024-01-09 clinic.csv", "2024-01-09 clinic.csv"),
+            ("943 476-5919.csv", "943 476-5919.csv"),  // mixed separators are not a printed number
+        ])
+    func masking(name: String, shown: String) {
+        #expect(PathMasking.masked(name) == shown)
+    }
+
+    @Test("a scan masks numbers in file and folder names in exposures and problems; the state file holds no name")
+    func scanMasksNames() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write("share/referral 9434765919.csv", "NHS Number,Name\n4010232137,Jane Smith\n")
+        try scratch.write("share/4505577104 notes/letter.txt", Scan.letter)
+        try scratch.write("share/holiday rota.txt", "nothing to see\n")
+        try scratch.write("share/7041386473.xlsx", Data([0x50, 0x4B, 0x03, 0x04, 9, 9]))
+        let state = scratch.url.appendingPathComponent("state.sqlite").path
+        let (result, _) = try await Scan.run(scratch.url.appendingPathComponent("share"), state: state)
+        let shown = result.exposures.map(\.path) + result.problems.map(\.location.file)
+        #expect(shown.contains("share/referral 943 *** **19.csv"))
+        #expect(shown.contains("share/450 *** **04 notes/letter.txt"))
+        #expect(shown.contains("share/704 *** **73.xlsx"))
+        for text in shown {
+            for number in ["9434765919", "4505577104", "7041386473"] { #expect(!text.contains(number)) }
+        }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: state))
+        for needle in ["9434765919", "4505577104", "7041386473", "holiday", "referral", "letter", "share/"] {
+            #expect(bytes.range(of: Data(needle.utf8)) == nil, "\(needle) in the state file")
+        }
+        // The keyed state still does its job.
+        let (again, _) = try await Scan.run(scratch.url.appendingPathComponent("share"), state: state)
+        #expect(again.totals.filesReused == 3 && again.exposures == result.exposures)
+    }
+
+    @Test("terminal text: escape sequences and bidirectional overrides in names are made harmless")
+    func terminalText() {
+        #expect(TerminalText.sanitised("a\u{1B}[2Jb\u{7}c\u{9B}d\u{202E}e\n\tf") == "a?[2Jb?c?d?e\n\tf")
+        #expect(TerminalText.sanitised("café.csv") == "café.csv")
+    }
+
+    @Test(
+        "names that are not UTF-8 (Latin-1) are scanned by their bytes and shown escaped; the scan is the same as UTF-8"
+    )
+    func latin1Names() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let share = scratch.url.appendingPathComponent("share")
+        try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
+        // `dép/café.csv` in Latin-1: bytes no UTF-8 decoder accepts. Made with raw system calls.
+        let folder = Array(share.path.utf8) + Array("/d".utf8) + [0xE9] + Array("p".utf8)
+        #expect(mkdir(folder.map { CChar(bitPattern: $0) } + [0], 0o755) == 0)
+        let file = folder + Array("/caf".utf8) + [0xE9] + Array(".csv".utf8)
+        let descriptor = open(file.map { CChar(bitPattern: $0) } + [0], O_WRONLY | O_CREAT, 0o644)
+        #expect(descriptor >= 0)
+        let list =
+            "NHS Number,Name\n"
+            + ["4010232137", "4505577104", "4975836327"].map { "\($0),Jane Smith" }
+            .joined(separator: "\n") + "\n"
+        _ = list.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
+        close(descriptor)
+        try scratch.write("share/caf\u{E9}-utf8.csv", list)
+        let state = scratch.url.appendingPathComponent("state.sqlite").path
+        let (result, _) = try await Scan.run(share, state: state)
+        #expect(result.totals.filesRead == 2 && result.totals.filesFailed == 0 && result.totals.otherEntries == 0)
+        let latin1 = try #require(result.exposures.first { $0.path == "share/d\\xE9p/caf\\xE9.csv" })
+        let utf8 = try #require(result.exposures.first { $0.path == "share/caf\u{E9}-utf8.csv" })
+        #expect(latin1.identifiers == utf8.identifiers && latin1.patients == utf8.patients)
+        let (again, _) = try await Scan.run(share, state: state)
+        #expect(again.totals.filesReused == 2)
+        // The mapping is reversible, also for a UTF-8 name holding the private-use characters it uses.
+        for raw in [[0x63, 0x61, 0x66, 0xE9], Array("\u{F7E9}x".utf8), Array("plain".utf8)] as [[UInt8]] {
+            let name = raw.withUnsafeBytes { RawName.decode($0) }
+            #expect(RawName.bytes(name).dropLast().map { UInt8(bitPattern: $0) } == raw)
+        }
+    }
+
+    @Test("a symbolic link given as the root is not followed, and says so")
+    func rootLink() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write("real/list.txt", Scan.letter)
+        try FileManager.default.createSymbolicLink(
+            atPath: scratch.url.appendingPathComponent("link").path,
+            withDestinationPath: scratch.url.appendingPathComponent("real").path)
+        let (result, _) = try await Scan.run(scratch.url.appendingPathComponent("link"))
+        #expect(result.totals.files == 0 && result.totals.symbolicLinks == 1 && result.exposures.isEmpty)
+        let problem = try #require(result.problems.first)
+        #expect(problem.code == "scan.root-link" && problem.message.contains("symbolic link"))
+    }
+}
