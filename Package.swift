@@ -18,10 +18,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
-        // Libraries for the benchmark package in Benchmarks/ (and anyone embedding Vigil).
+        // Libraries for the benchmark and fuzzing packages in Benchmarks/ and Fuzz/ (and anyone embedding Vigil).
         .library(name: "VigilCore", targets: ["VigilCore"]),
         .library(name: "VigilParsers", targets: ["VigilParsers"]),
         .library(name: "VigilAnalyzers", targets: ["VigilAnalyzers"]),
+        .library(name: "VigilScan", targets: ["VigilScan"]),
+        .library(name: "VigilIO", targets: ["VigilIO"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

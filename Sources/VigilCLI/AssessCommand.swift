@@ -28,8 +28,11 @@ struct AssessCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Folder to write the reports into.", valueName: "dir"))
     var out: String = "vigil-report"
 
-    @Option(help: ArgumentHelp("Report formats to write, comma-separated: html, json, csv.", valueName: "list"))
-    var format = ReportFormats(formats: ReportFormat.allCases)
+    @Option(
+        help: ArgumentHelp(
+            "Report formats to write, comma-separated: html, json, csv, ocsf (OCSF 1.8.0 events for a SIEM, findings.ocsf.jsonl; not written unless named).",
+            valueName: "list"))
+    var format = ReportFormats(formats: ReportFormat.defaults)
 
     @Option(
         name: .customLong("fail-on"),

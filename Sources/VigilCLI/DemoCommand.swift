@@ -32,8 +32,11 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Number of GP practices (10–60 staff each).")
     var practices: Int = 4
 
-    @Option(help: ArgumentHelp("Report formats to write, comma-separated: html, json, csv.", valueName: "list"))
-    var format = ReportFormats(formats: ReportFormat.allCases)
+    @Option(
+        help: ArgumentHelp(
+            "Report formats to write, comma-separated: html, json, csv, ocsf (OCSF 1.8.0 events for a SIEM, findings.ocsf.jsonl; not written unless named).",
+            valueName: "list"))
+    var format = ReportFormats(formats: ReportFormat.defaults)
 
     @OptionGroup var asOf: AsOfOption
 

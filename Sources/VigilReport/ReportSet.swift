@@ -4,6 +4,11 @@ public import VigilCore
 /// The report files an assessment can be written as.
 public enum ReportFormat: String, Sendable, CaseIterable, Hashable {
     case html, json, csv
+    /// OCSF 1.8.0 events, one per finding, for a SIEM (``OCSFReportRenderer``). Written only when asked for.
+    case ocsf
+
+    /// The formats written when none are named: the reports people and spreadsheets read.
+    public static let defaults: [ReportFormat] = [.html, .json, .csv]
 
     /// The file name written for this format.
     public var fileName: String {
@@ -11,6 +16,7 @@ public enum ReportFormat: String, Sendable, CaseIterable, Hashable {
         case .html: "report.html"
         case .json: "assessment.json"
         case .csv: "findings.csv"
+        case .ocsf: "findings.ocsf.jsonl"
         }
     }
 }
@@ -29,6 +35,7 @@ public enum ReportSet {
                 case .html: try output(Array(HTMLReportRenderer().render(assessment).utf8))
                 case .json: try JSONReportRenderer.write(assessment, to: output)
                 case .csv: try CSVReportRenderer.write(assessment, to: output)
+                case .ocsf: try OCSFReportRenderer.write(assessment, to: output)
                 }
             }
             written.append(url)

@@ -67,7 +67,7 @@ struct CLITests {
         #expect(result.output.contains("directory.ldif") && result.output.contains("187 records"))
         #expect(result.output.contains("Not read:") && result.output.contains("ground-truth.json"))
         #expect(result.output.contains("Riverside Medical Practice (Y99999), as of 2026-11-01"))
-        for format in ReportFormat.allCases {
+        for format in ReportFormat.defaults {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(format.fileName).path))
         }
     }
@@ -76,6 +76,7 @@ struct CLITests {
         "exit codes are the documented ones",
         arguments: [
             (["--fail-on", "critical"], 1), (["--fail-on", "info"], 1), (["--format", "json"], 0),
+            (["--format", "ocsf"], 0),
             (["--fail-on", "severe"], 64),
             (["--as-of", "01/11/2026"], 64), (["--stale-days", "0"], 64), (["--strict"], 0),
         ] as [([String], Int32)]

@@ -51,7 +51,7 @@ struct ReportTests {
         }
     }
 
-    @Test("golden files: HTML, JSON and CSV of a seeded practice", arguments: ReportFormat.allCases)
+    @Test("golden files: HTML, JSON, CSV and OCSF of a seeded practice", arguments: ReportFormat.allCases)
     func golden(format: ReportFormat) async throws {
         let (assessment, bundle) = try await ReportFixtures.assess(seed: 7, staff: 24, layout: .practice)
         defer { bundle.scratch.remove() }
@@ -60,9 +60,15 @@ struct ReportTests {
             case .html: HTMLReportRenderer().render(assessment)
             case .json: String(decoding: try JSONReportRenderer.render(assessment), as: UTF8.self)
             case .csv: CSVReportRenderer.render(assessment)
+            case .ocsf: OCSFReportRenderer.render(assessment)
             }
-        let outcome = try Golden.compare(
-            text, with: "practice-seed7.\(format.rawValue == "json" ? "assessment.json" : format.rawValue)")
+        let suffix =
+            switch format {
+            case .json: "assessment.json"
+            case .ocsf: "ocsf.jsonl"
+            default: format.rawValue
+            }
+        let outcome = try Golden.compare(text, with: "practice-seed7.\(suffix)")
         #expect(outcome == .matches)
     }
 
