@@ -35,9 +35,15 @@ public struct DiagnosticLog: Sendable {
         recordsRejected += rejected
     }
 
+    /// Codes kept even past the cap: they say the file is incomplete, which lowers the coverage of what rests on it,
+    /// so a file with many bad records must not lose them. Each is logged at most a few times per file.
+    public static let alwaysKept: Set<String> = [
+        "ldif.truncated", "ldif.partial-record", "ldif.unclassified",
+    ]
+
     private mutating func add(_ level: Diagnostic.Level, line: Int?, code: String, _ message: String) {
         count += 1
-        guard diagnostics.count < EvidenceFileSummary.diagnosticLimit else { return }
+        guard diagnostics.count < EvidenceFileSummary.diagnosticLimit || Self.alwaysKept.contains(code) else { return }
         diagnostics.append(
             Diagnostic(level: level, code: code, location: EvidenceReference(file: file, line: line), message: message)
         )
