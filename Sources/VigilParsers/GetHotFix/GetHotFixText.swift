@@ -225,8 +225,10 @@ struct GetHotFixText {
             log.reject(line: records.startLine, code: "hotfix.unterminated", "a quoted field is never closed")
         }
         if form == nil {
+            // An empty file (or one of blank lines) holds no updates and says nothing wrong.
+            guard let first = leading.first else { return }
             log.reject(
-                line: leading.first, code: "hotfix.no-header",
+                line: first, code: "hotfix.no-header",
                 "expected Get-HotFix output: a table header with HotFixID and its line of dashes, a CSV header, or 'HotFixID : KB…' lines"
             )
             return
