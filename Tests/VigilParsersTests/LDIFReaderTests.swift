@@ -218,6 +218,16 @@ struct LDIFReaderTests {
         #expect(fragment.log.diagnostics.first?.location.line == 4)
     }
 
+    @Test("the sign of a cut export is kept even past the cap on diagnostics, and the cap still holds")
+    func truncationPastCap() throws {
+        let broken = (0..<250).map { "dn: CN=U\($0),DC=trust,DC=nhs\nobjectClass: user\nno colon here\n" }
+        let text = broken.joined(separator: "\n") + "\n# search result\nsearch: 2\nresult: 4 Size limit exceeded\n"
+        let fragment = try read(text)
+        #expect(fragment.log.count == 251)
+        #expect(fragment.log.diagnostics.count == EvidenceFileSummary.diagnosticLimit)
+        #expect(fragment.log.diagnostics.last?.code == "ldif.truncated")
+    }
+
     @Test("a line of spaces between records is a blank line, and does not stop recognition")
     func whitespaceLine() throws {
         let text = [
