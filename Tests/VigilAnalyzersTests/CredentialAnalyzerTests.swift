@@ -67,6 +67,9 @@ struct CredentialAnalyzerTests {
             coverage.basis.contains("hash dump alone") && coverage.basis.contains("directory export (LDIF) would add"))
         #expect(!coverage.basis.contains("provide"))
         #expect(assessment.coverage.first { $0.area == .accounts }?.status == .notAssessed)
+        // Whether the accounts are enabled is unknown without the directory: the headline does not say "enabled".
+        let headline = try #require(assessment.headlines.first { $0.area == .credentials })
+        #expect(headline.text.contains("hash-dump accounts") && !headline.text.contains("enabled"))
     }
 
     @Test("without a directory, LM hashes and computers on their default password are still found")

@@ -125,7 +125,10 @@ public struct CredentialAnalyzer: Analyzer {
                     ? dumpOnlyCoverage(context, people: people.count, weaknesses: weaknesses)
                     : coverage(context, people: people.count, weaknesses: weaknesses)
             ],
-            headlines: headlines(metrics, policy: policy, weaknesses: weaknesses)
+            headlines: headlines(
+                metrics, policy: policy, weaknesses: weaknesses,
+                // Without a directory, whether an account is enabled is unknown: say what was counted.
+                noun: dumpOnly ? "hash-dump account" : "enabled account")
         )
     }
 
@@ -218,9 +221,9 @@ public struct CredentialAnalyzer: Analyzer {
         return metrics
     }
 
-    private func headlines(_ metrics: [Metric], policy: PasswordPolicyEvaluation, weaknesses: WeaknessSearch.Result)
-        -> [Headline]
-    {
+    private func headlines(
+        _ metrics: [Metric], policy: PasswordPolicyEvaluation, weaknesses: WeaknessSearch.Result, noun: String
+    ) -> [Headline] {
         func value(_ id: String) -> Int { metrics.first { $0.id == id }?.value ?? 0 }
         let assessed = value("credentials.assessed")
         let weak = value("credentials.weak")
@@ -231,7 +234,7 @@ public struct CredentialAnalyzer: Analyzer {
                 Headline(
                     area: .credentials,
                     text:
-                        "No breached, guessable or empty password among the \(Wording.count(assessed, "enabled account")) assessed.",
+                        "No breached, guessable or empty password among the \(Wording.count(assessed, noun)) assessed.",
                     severity: nil))
         } else {
             var parts: [String] = []
@@ -243,7 +246,7 @@ public struct CredentialAnalyzer: Analyzer {
             }
             if value("credentials.empty") > 0 { parts.append("\(Wording.number(value("credentials.empty"))) empty") }
             var text =
-                "\(Wording.number(weak)) of \(Wording.count(assessed, "enabled account")) (\(Wording.percent(weak, of: assessed))) have a password an attacker would try early (\(parts.joined(separator: ", ")))"
+                "\(Wording.number(weak)) of \(Wording.count(assessed, noun)) (\(Wording.percent(weak, of: assessed))) have a password an attacker would try early (\(parts.joined(separator: ", ")))"
             text +=
                 privilegedWeak > 0
                 ? "; \(Wording.count(privilegedWeak, "of them is an administrator", plural: "of them are administrators"))."
@@ -254,7 +257,7 @@ public struct CredentialAnalyzer: Analyzer {
         if shared > 0 {
             let privilegedShared = value("credentials.privileged-shared")
             var text =
-                "\(Wording.number(shared)) of \(Wording.count(assessed, "enabled account")) (\(Wording.percent(shared, of: assessed))) share a password with another account"
+                "\(Wording.number(shared)) of \(Wording.count(assessed, noun)) (\(Wording.percent(shared, of: assessed))) share a password with another account"
             text +=
                 privilegedShared > 0
                 ? ", \(Wording.count(privilegedShared, "of them an administrator", plural: "of them administrators"))."
