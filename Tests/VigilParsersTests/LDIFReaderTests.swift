@@ -228,6 +228,26 @@ struct LDIFReaderTests {
         #expect(fragment.log.diagnostics.last?.code == "ldif.truncated")
     }
 
+    @Test("the documented ldifde and ldapsearch commands, and the format's producedBy, request every attribute read")
+    func documentedCommandsRequestEverything() throws {
+        let doc = try String(
+            contentsOf: Fixtures.repository.appendingPathComponent("docs/formats/ldif.md"), encoding: .utf8)
+        let ldifde = try #require(
+            doc.components(separatedBy: "```bat\n").dropFirst().first?.components(separatedBy: "```").first)
+        let ldapsearch = try #require(
+            doc.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first)
+        let words = { (text: String) in
+            Set(text.split(whereSeparator: { " ,\"\\\n^".contains($0) }).map { $0.lowercased() })
+        }
+        for (name, command) in [
+            ("ldifde", ldifde), ("ldapsearch", ldapsearch), ("producedBy", reader.format.producedBy),
+        ] {
+            let requested = words(command)
+            let missing = DirectoryAttribute.names.filter { !requested.contains($0.lowercased()) }
+            #expect(missing.isEmpty, "\(name) does not request \(missing)")
+        }
+    }
+
     @Test("a line of spaces between records is a blank line, and does not stop recognition")
     func whitespaceLine() throws {
         let text = [

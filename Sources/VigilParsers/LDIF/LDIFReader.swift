@@ -15,7 +15,7 @@ public struct LDIFReader: EvidenceReader {
         id: "ldif",
         name: "LDIF directory export (RFC 2849, Active Directory)",
         producedBy:
-            "ldifde -f directory.ldif -r \"(|(objectClass=user)(objectClass=group)(objectClass=domainDNS))\" -l \"objectClass,objectCategory,sAMAccountType,sAMAccountName,userAccountControl,pwdLastSet,lastLogonTimestamp,whenCreated,accountExpires,objectSid,memberOf,member,adminCount,servicePrincipalName,primaryGroupID,displayName,givenName,sn,minPwdLength,pwdHistoryLength,lockoutThreshold,maxPwdAge,minPwdAge,pwdProperties\""
+            "ldifde -f directory.ldif -r \"(|(objectClass=user)(objectClass=group)(objectClass=domainDNS))\" -l \"objectClass,objectCategory,sAMAccountType,sAMAccountName,userAccountControl,pwdLastSet,lastLogonTimestamp,lastLogon,whenCreated,accountExpires,objectSid,memberOf,member,adminCount,servicePrincipalName,primaryGroupID,displayName,cn,givenName,sn,minPwdLength,pwdHistoryLength,lockoutThreshold,maxPwdAge,minPwdAge,pwdProperties\""
     )
 
     /// Files at least this large are parsed in segments on every core.
