@@ -167,7 +167,7 @@ public struct AssessmentEngine: Sendable {
             tables += output.tables
             for entry in output.coverage { coverage[entry.area, default: []].append(entry) }
         }
-        let areas = AssessmentArea.allCases.map { area in
+        let assessedAreas = AssessmentArea.allCases.map { area in
             guard let entries = coverage[area], !entries.isEmpty else {
                 return Coverage(
                     area: area, status: .notAssessed, basis: "No evidence: provide \(area.evidenceNeeded).")
@@ -175,6 +175,7 @@ public struct AssessmentEngine: Sendable {
             let status: Coverage.Status = entries.allSatisfy { $0.status == .assessed } ? .assessed : .partial
             return Coverage(area: area, status: status, basis: entries.map(\.basis).joined(separator: "; "))
         }
+        let areas = IncompleteEvidence.adjust(assessedAreas, evidence: evidence)
         let started = ContinuousClock.now
         let assessment = Assessment(
             organisation: context.estate.organisation,

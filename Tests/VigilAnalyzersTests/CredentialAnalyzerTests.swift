@@ -47,6 +47,51 @@ struct CredentialAnalyzerTests {
         #expect(assessment.findings.contains { $0.rule == .guessablePassword })
     }
 
+    @Test("a hash dump read alone yields what the hashes support, named as in the dump, and says what LDIF would add")
+    func dumpAlone() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write("ntds.txt", try Data(contentsOf: Fixtures.url("pwdump/dpat-customer-small.ntds")))
+        let assessment = try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: SyntheticBundles.asOf))
+        let findings = assessment.findings.filter { Self.allRules.contains($0.rule) }
+        // Worked out by hand from the dump: cjordan's NT hash is the empty password's; dpat and Larry share one hash;
+        // Guest (empty too) and krbtgt are disabled by default and left out.
+        #expect(findings.filter { $0.rule == .emptyPassword }.map(\.subject.name) == ["cjordan"])
+        #expect(Set(findings.filter { $0.rule == .sharedPassword }.map(\.subject.name)) == ["dpat", "Larry"])
+        #expect(!findings.contains { ["Guest", "krbtgt"].contains($0.subject.name) })
+        #expect(!findings.contains { $0.rule == .lmHashStored })
+        let coverage = try #require(assessment.coverage.first { $0.area == .credentials })
+        #expect(coverage.status == .partial)
+        #expect(
+            coverage.basis.contains("hash dump alone") && coverage.basis.contains("directory export (LDIF) would add"))
+        #expect(!coverage.basis.contains("provide"))
+        #expect(assessment.coverage.first { $0.area == .accounts }?.status == .notAssessed)
+        // Whether the accounts are enabled is unknown without the directory: the headline does not say "enabled".
+        let headline = try #require(assessment.headlines.first { $0.area == .credentials })
+        #expect(headline.text.contains("hash-dump accounts") && !headline.text.contains("enabled"))
+    }
+
+    @Test("without a directory, LM hashes and computers on their default password are still found")
+    func dumpAloneLMAndMachine() {
+        let source = EvidenceReference(file: "dump.txt", line: 1)
+        let machineDefault = NTHash(password: "ws0042")
+        let estate = Estate(
+            organisation: Organisation(code: "T1", name: "Test", kind: .other),
+            credentials: [
+                CredentialRecord(
+                    accountName: "amy", domain: "TRUST", rid: 1104, ntHash: NTHash(password: "Sunshine2024!"),
+                    hasLMHash: true, source: source),
+                CredentialRecord(
+                    accountName: "WS0042$", domain: "TRUST", rid: 1105, ntHash: machineDefault, hasLMHash: false,
+                    source: source),
+            ])
+        let output = CredentialAnalyzer().analyze(AnalysisContext(estate: estate, asOf: SyntheticBundles.asOf))
+        #expect(output.findings.filter { $0.rule == .lmHashStored }.map(\.subject.name) == ["TRUST\\amy"])
+        #expect(output.findings.filter { $0.rule == .machineDefaultPassword }.map(\.subject.name) == ["TRUST\\WS0042$"])
+        #expect(output.coverage.map(\.status) == [.partial])
+    }
+
     @Test(
         "finds every seeded failing of generated estates — accounts, passwords, policy — and nothing else",
         arguments: [

@@ -68,15 +68,195 @@ struct LDIFReaderTests {
         #expect(fragment.accounts.isEmpty && fragment.log.count == 0)
     }
 
-    @Test("rejects every change record of OpenLDAP's modify sample at its changetype line")
+    @Test("rejects the modify, delete and modrdn records of OpenLDAP's modify sample; its 'changetype: add' is content")
     func changeRecords() throws {
         let fragment = try reader.read(
             path: Fixtures.url("ldif/openldap-test-modify.ldif").path, file: "m.ldif", progress: nil)
-        #expect(fragment.log.recordsRead == 0)
-        #expect(fragment.log.recordsRejected == 8)
-        #expect(fragment.log.diagnostics.map(\.location.line) == [7, 24, 35, 59, 78, 96, 100, 108])
+        #expect(fragment.log.recordsRead == 1)
+        #expect(fragment.log.recordsRejected == 7)
+        #expect(fragment.log.diagnostics.map(\.location.line) == [7, 24, 35, 59, 96, 100, 108])
         #expect(
-            fragment.log.diagnostics.allSatisfy { $0.code == "ldif.change-record" && $0.message.contains("ldifde") })
+            fragment.log.diagnostics.allSatisfy {
+                $0.code == "ldif.change-record" && $0.message.contains("changetype: add")
+            })
+    }
+
+    @Test("ldifde's 'changetype: add' on every entry is read as the entry's contents")
+    func ldifdeAddRecords() throws {
+        let text = [
+            "dn: CN=Amy Hall,CN=Users,DC=trust,DC=nhs", "changetype: add", "objectClass: top", "objectClass: user",
+            "sAMAccountName: amy.hall", "userAccountControl: 512", "",
+            "dn: CN=WS01,CN=Computers,DC=trust,DC=nhs", "changetype: Add", "objectClass: computer",
+            "sAMAccountName: WS01$", "userAccountControl: 4096", "",
+        ].joined(separator: "\r\n")
+        let fragment = try read(text)
+        #expect(fragment.log.count == 0)
+        #expect(fragment.accounts.map(\.name) == ["amy.hall", "WS01$"])
+        #expect(fragment.accounts.map(\.kind) == [.user, .computer])
+    }
+
+    @Test(
+        "entries are classified by whichever of objectClass, objectCategory, sAMAccountType or userAccountControl the export has",
+        arguments: [
+            ("objectClass: user", Account.Kind.user),
+            ("objectClass: computer", .computer),
+            ("objectCategory: CN=Person,CN=Schema,CN=Configuration,DC=trust,DC=nhs", .user),
+            ("objectCategory: CN=Computer,CN=Schema,CN=Configuration,DC=trust,DC=nhs", .computer),
+            ("sAMAccountType: 805306368", .user),
+            ("sAMAccountType: 805306369", .computer),
+            ("userAccountControl: 66048", .user),
+            ("userAccountControl: 4096", .computer),
+            ("userAccountControl: 8192", .computer),
+        ])
+    func classification(attribute: String, kind: Account.Kind) throws {
+        let text = ["dn: CN=X,CN=Users,DC=trust,DC=nhs", "sAMAccountName: x1", attribute, ""].joined(separator: "\n")
+        let fragment = try read(text)
+        #expect(fragment.log.count == 0)
+        #expect(fragment.accounts.map(\.kind) == [kind])
+    }
+
+    @Test(
+        "groups are classified by objectCategory or sAMAccountType too",
+        arguments: [
+            "objectCategory: CN=Group,CN=Schema,CN=Configuration,DC=trust,DC=nhs", "sAMAccountType: 268435456",
+            "sAMAccountType: 536870912",
+        ])
+    func groupClassification(attribute: String) throws {
+        let text = ["dn: CN=Staff,CN=Users,DC=trust,DC=nhs", "sAMAccountName: Staff", attribute, ""].joined(
+            separator: "\n")
+        let fragment = try read(text)
+        #expect(fragment.groups.map(\.name) == ["Staff"])
+        #expect(fragment.accounts.isEmpty)
+    }
+
+    @Test("entries nothing classifies are reported once, naming the missing attributes, never a silent zero")
+    func unclassified() throws {
+        let text = [
+            "dn: CN=OU,DC=trust,DC=nhs", "description: not a principal", "",
+            "dn: CN=A,CN=Users,DC=trust,DC=nhs", "sAMAccountName: a1", "pwdLastSet: 0", "",
+            "dn: CN=B,CN=Users,DC=trust,DC=nhs", "sAMAccountName: b1", "",
+        ].joined(separator: "\n")
+        let fragment = try read(text)
+        #expect(fragment.accounts.isEmpty)
+        #expect(fragment.log.recordsRead == 3)
+        let warning = try #require(fragment.log.diagnostics.first)
+        #expect(fragment.log.diagnostics.count == 1)
+        #expect(warning.code == "ldif.unclassified" && warning.level == .warning && warning.location.line == 4)
+        #expect(warning.message.hasPrefix("2 entries") && warning.message.contains("objectClass"))
+    }
+
+    @Test(
+        "ldapsearch's non-zero result trailers mean the export is incomplete",
+        arguments: [
+            ("result: 4 Size limit exceeded", "size limit"), ("result: 3 Time limit exceeded", "time limit"),
+            ("result: 11 Administrative limit exceeded", "administrative limit"),
+        ])
+    func truncatedResult(trailer: String, words: String) throws {
+        let text = [
+            "dn: CN=A,CN=Users,DC=trust,DC=nhs", "objectClass: user", "sAMAccountName: a1", "",
+            "# search result", "search: 2", trailer, "", "# numResponses: 2", "# numEntries: 1", "",
+        ].joined(separator: "\n")
+        let fragment = try read(text)
+        #expect(fragment.accounts.count == 1)
+        let warning = try #require(fragment.log.diagnostics.first)
+        #expect(warning.code == "ldif.truncated" && warning.location.line == 7 && warning.message.contains(words))
+    }
+
+    @Test("a paged search left with a non-empty cookie is incomplete; one run to its last page is not")
+    func pagedCookies() throws {
+        // ldapsearch's full output: each page ends with its result, the paged-results control and the cookie.
+        let page = [
+            "# extended LDIF", "dn: CN=A,CN=Users,DC=trust,DC=nhs", "objectClass: user", "sAMAccountName: a1", "",
+            "# search result", "search: 2", "result: 0 Success", "control: 1.2.840.113556.1.4.319 false MAUCAQAEAA==",
+        ]
+        let cut = try read((page + ["pagedresults: cookie=AQAAAA==", ""]).joined(separator: "\n"))
+        #expect(cut.accounts.count == 1)
+        #expect(cut.log.diagnostics.map(\.code) == ["ldif.truncated"])
+        #expect(cut.log.diagnostics.first?.location.line == 10)
+        let complete = try read((page + ["pagedresults: cookie=", "", "# numEntries: 1", ""]).joined(separator: "\n"))
+        #expect(complete.log.count == 0)
+    }
+
+    @Test("ldapsearch -LL paged output: version repeated per page is fine; a last page without its cookie is cut")
+    func pagedCommentCookies() throws {
+        let first = [
+            "version: 1", "", "dn: CN=A,CN=Users,DC=trust,DC=nhs", "objectClass: user", "sAMAccountName: a1", "",
+            "# pagedresults: cookie=AwAAAAAAAAA=", "version: 1", "", "dn: CN=B,CN=Users,DC=trust,DC=nhs",
+            "objectClass: user", "sAMAccountName: b1", "",
+        ]
+        let complete = try read((first + ["# pagedresults: cookie=", ""]).joined(separator: "\n"))
+        #expect(complete.accounts.count == 2 && complete.log.count == 0)
+        let cut = try read(first.joined(separator: "\n"))
+        #expect(cut.accounts.count == 2)
+        #expect(cut.log.diagnostics.map(\.code) == ["ldif.truncated"])
+        #expect(cut.log.diagnostics.first?.location.line == 10)
+    }
+
+    @Test("a file cut in the middle of its last record rejects that record and says the export is incomplete")
+    func partialLastRecord() throws {
+        let text = [
+            "dn: CN=A,CN=Users,DC=trust,DC=nhs", "objectClass: user", "sAMAccountName: a1", "",
+            "dn: CN=B,CN=Users,DC=trust,DC=nhs", "objectClass: user", "sAMAccountName: b1", "userAccountControl: 51",
+        ].joined(separator: "\n")
+        let fragment = try read(text)
+        #expect(fragment.accounts.map(\.name) == ["a1"])
+        #expect(fragment.log.diagnostics.map(\.code) == ["ldif.partial-record"])
+        #expect(fragment.log.diagnostics.first?.location.line == 8)
+        // The same records ending with a line break are complete.
+        #expect(try read(text + "\n").accounts.count == 2)
+    }
+
+    @Test("records run together without a blank line are split at each dn: and reported at its line")
+    func mergedRecords() throws {
+        let text = [
+            "dn: CN=A,CN=Users,DC=trust,DC=nhs", "objectClass: user", "sAMAccountName: a1",
+            "dn: CN=B,CN=Users,DC=trust,DC=nhs", "objectClass: user", "sAMAccountName: b1", "",
+        ].joined(separator: "\n")
+        let fragment = try read(text)
+        #expect(fragment.accounts.map(\.name) == ["a1", "b1"])
+        #expect(fragment.log.diagnostics.map(\.code) == ["ldif.merged-records"])
+        #expect(fragment.log.diagnostics.first?.location.line == 4)
+    }
+
+    @Test("the sign of a cut export is kept even past the cap on diagnostics, and the cap still holds")
+    func truncationPastCap() throws {
+        let broken = (0..<250).map { "dn: CN=U\($0),DC=trust,DC=nhs\nobjectClass: user\nno colon here\n" }
+        let text = broken.joined(separator: "\n") + "\n# search result\nsearch: 2\nresult: 4 Size limit exceeded\n"
+        let fragment = try read(text)
+        #expect(fragment.log.count == 251)
+        #expect(fragment.log.diagnostics.count == EvidenceFileSummary.diagnosticLimit)
+        #expect(fragment.log.diagnostics.last?.code == "ldif.truncated")
+    }
+
+    @Test("the documented ldifde and ldapsearch commands, and the format's producedBy, request every attribute read")
+    func documentedCommandsRequestEverything() throws {
+        let doc = try String(
+            contentsOf: Fixtures.repository.appendingPathComponent("docs/formats/ldif.md"), encoding: .utf8)
+        let ldifde = try #require(
+            doc.components(separatedBy: "```bat\n").dropFirst().first?.components(separatedBy: "```").first)
+        let ldapsearch = try #require(
+            doc.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first)
+        let words = { (text: String) in
+            Set(text.split(whereSeparator: { " ,\"\\\n^".contains($0) }).map { $0.lowercased() })
+        }
+        for (name, command) in [
+            ("ldifde", ldifde), ("ldapsearch", ldapsearch), ("producedBy", reader.format.producedBy),
+        ] {
+            let requested = words(command)
+            let missing = DirectoryAttribute.names.filter { !requested.contains($0.lowercased()) }
+            #expect(missing.isEmpty, "\(name) does not request \(missing)")
+        }
+    }
+
+    @Test("a line of spaces between records is a blank line, and does not stop recognition")
+    func whitespaceLine() throws {
+        let text = [
+            "   ", "dn: CN=A,CN=Users,DC=trust,DC=nhs", "objectClass: user", "sAMAccountName: a1", "  ",
+            "dn: CN=B,CN=Users,DC=trust,DC=nhs", "objectClass: user", "sAMAccountName: b1", "",
+        ].joined(separator: "\n")
+        #expect(reader.recognises(TextSample(bytes: Array(text.utf8))))
+        let fragment = try read(text)
+        #expect(fragment.accounts.count == 2 && fragment.log.count == 0)
     }
 
     @Test("a malformed record is rejected with its position; the records around it are still read")

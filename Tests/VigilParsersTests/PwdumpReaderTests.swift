@@ -62,8 +62,59 @@ struct PwdumpReaderTests {
         #expect(fragment.credentials.map(\.accountName) == ["amy"])
         #expect(fragment.credentials.first?.ntHash == NTHash(password: "password"))
         #expect(fragment.log.recordsRejected == 0)
-        #expect(fragment.log.diagnostics.map(\.code) == ["pwdump.cleartext"])
+        #expect(fragment.log.diagnostics.map(\.code) == ["pwdump.status-lines", "pwdump.cleartext"])
+        #expect(fragment.log.diagnostics.first?.message.hasPrefix("3 status lines") == true)
         #expect(!fragment.log.diagnostics.contains { $0.message.contains("Winter") || $0.message.contains("bob") })
+    }
+
+    @Test("a saved secretsdump console run: prompt, banner, status lines and LSA sections skipped, counted and placed")
+    func consoleCapture() throws {
+        let text = """
+            kali@kali:~$ impacket-secretsdump -system SYSTEM -ntds ntds.dit LOCAL
+            Impacket v0.10.0 - Copyright 2022 SecureAuth Corporation
+
+            [*] Target system bootKey: 0x0123456789abcdef0123456789abcdef
+            [*] Dumping local SAM hashes (uid:rid:lmhash:nthash)
+            Administrator:500:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::
+            [*] Dumping cached domain logon information (domain/username:hash)
+            TRUST.LOCAL/amy:$DCC2$10240#amy#0123456789abcdef0123456789abcdef
+            [*] Dumping LSA Secrets
+            [*] $MACHINE.ACC
+            $MACHINE.ACC:plain_password_hex:0011
+             0000   8D D2 B1 AB 2C
+            [*] Dumping Domain Credentials (domain\\uid:rid:lmhash:nthash)
+            TRUST\\amy:1104:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::
+            TRUST\\bob:1105:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::
+            [*] Cleaning up...
+            kali@kali:~$
+
+            """
+        #expect(PwdumpReader().recognises(TextSample(bytes: Array(text.utf8))))
+        let fragment = try read(text)
+        #expect(fragment.credentials.map(\.accountName) == ["Administrator", "amy", "bob"])
+        #expect(fragment.log.recordsRejected == 0)
+        let warnings = Dictionary(
+            uniqueKeysWithValues: fragment.log.diagnostics.map { ($0.code, ($0.location.line, $0.message)) })
+        #expect(warnings["pwdump.leading-text"]?.0 == 1)
+        #expect(warnings["pwdump.leading-text"]?.1.hasPrefix("2 lines") == true)
+        #expect(warnings["pwdump.status-lines"]?.0 == 4)
+        #expect(warnings["pwdump.status-lines"]?.1.hasPrefix("7 status lines") == true)
+        #expect(warnings["pwdump.other-section"]?.0 == 8)
+        #expect(warnings["pwdump.other-section"]?.1.hasPrefix("3 lines") == true)
+        #expect(warnings["pwdump.trailing-text"]?.0 == 17)
+        #expect(fragment.log.diagnostics.allSatisfy { $0.level == .warning })
+        #expect(!fragment.log.diagnostics.contains { $0.message.contains("8D D2") || $0.message.contains("DCC2") })
+    }
+
+    @Test("a long preamble is not a dump; a few lines before the hashes are")
+    func recognitionLimit() {
+        let hashes = (1...3).map {
+            "u\($0):100\($0):aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::"
+        }
+        let short = (["notes from the audit", "C:\\> type dump.txt"] + hashes).joined(separator: "\n")
+        #expect(PwdumpReader().recognises(TextSample(bytes: Array(short.utf8))))
+        let long = ((1...20).map { "paragraph \($0) of a report" } + hashes).joined(separator: "\n")
+        #expect(!PwdumpReader().recognises(TextSample(bytes: Array(long.utf8))))
     }
 
     @Test("malformed lines are rejected with position and reason, never content; the rest are read")

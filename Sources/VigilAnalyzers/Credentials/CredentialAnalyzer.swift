@@ -4,7 +4,9 @@ public import VigilCore
 /// Passwords, from a hash dump joined to the directory: empty, LM-stored, user-name, guessable (a targeted dictionary
 /// attack), breached (a breach-corpus index), shared (current and previous passwords), reused, kerberoastable service
 /// accounts, pre-created computers' default passwords, and the domain password policy against the standards and against
-/// what the hashes show. Every finding describes a password by its pattern; no password or hash is ever output.
+/// what the hashes show. A hash dump without a directory export yields what the hashes alone support, with the
+/// accounts named as the dump names them (see `CredentialAnalyzer+DumpOnly.swift`). Every finding describes a password
+/// by its pattern; no password or hash is ever output.
 public struct CredentialAnalyzer: Analyzer {
     public let name = "credentials"
     public let rules: [RuleID] = [
@@ -20,10 +22,18 @@ public struct CredentialAnalyzer: Analyzer {
     public init() {}
 
     public func analyze(_ context: AnalysisContext) -> AnalyzerOutput {
+        guard !context.estate.credentials.isEmpty else { return AnalyzerOutput() }
+        guard !context.directory.accounts.isEmpty else { return analyzeDumpOnly(context) }
+        return assess(context, dumpOnly: false)
+    }
+
+    /// The assessment proper, on a context whose accounts are the directory's, or, for a dump read alone, the dump's
+    /// own names (`dumpOnly`): then accounts disabled by default are left out and coverage says what is missing.
+    func assess(_ context: AnalysisContext, dumpOnly: Bool) -> AnalyzerOutput {
         let directory = context.directory
-        guard !context.estate.credentials.isEmpty, !directory.accounts.isEmpty else { return AnalyzerOutput() }
         let people = directory.enabledPeople(at: context.asOf).filter {
             directory.credentialOfAccount[$0]?.ntHash != nil
+                && !(dumpOnly && Self.disabledByDefault(directory.credentialOfAccount[$0]!))
         }
         let weaknesses = WeaknessSearch(context: context, people: people).run()
         var findings: [Finding] = []
@@ -110,8 +120,15 @@ public struct CredentialAnalyzer: Analyzer {
         return AnalyzerOutput(
             findings: findings,
             metrics: metrics,
-            coverage: [coverage(context, people: people.count, weaknesses: weaknesses)],
-            headlines: headlines(metrics, policy: policy, weaknesses: weaknesses)
+            coverage: [
+                dumpOnly
+                    ? dumpOnlyCoverage(context, people: people.count, weaknesses: weaknesses)
+                    : coverage(context, people: people.count, weaknesses: weaknesses)
+            ],
+            headlines: headlines(
+                metrics, policy: policy, weaknesses: weaknesses,
+                // Without a directory, whether an account is enabled is unknown: say what was counted.
+                noun: dumpOnly ? "hash-dump account" : "enabled account")
         )
     }
 
@@ -204,9 +221,9 @@ public struct CredentialAnalyzer: Analyzer {
         return metrics
     }
 
-    private func headlines(_ metrics: [Metric], policy: PasswordPolicyEvaluation, weaknesses: WeaknessSearch.Result)
-        -> [Headline]
-    {
+    private func headlines(
+        _ metrics: [Metric], policy: PasswordPolicyEvaluation, weaknesses: WeaknessSearch.Result, noun: String
+    ) -> [Headline] {
         func value(_ id: String) -> Int { metrics.first { $0.id == id }?.value ?? 0 }
         let assessed = value("credentials.assessed")
         let weak = value("credentials.weak")
@@ -217,7 +234,7 @@ public struct CredentialAnalyzer: Analyzer {
                 Headline(
                     area: .credentials,
                     text:
-                        "No breached, guessable or empty password among the \(Wording.count(assessed, "enabled account")) assessed.",
+                        "No breached, guessable or empty password among the \(Wording.count(assessed, noun)) assessed.",
                     severity: nil))
         } else {
             var parts: [String] = []
@@ -229,7 +246,7 @@ public struct CredentialAnalyzer: Analyzer {
             }
             if value("credentials.empty") > 0 { parts.append("\(Wording.number(value("credentials.empty"))) empty") }
             var text =
-                "\(Wording.number(weak)) of \(Wording.count(assessed, "enabled account")) (\(Wording.percent(weak, of: assessed))) have a password an attacker would try early (\(parts.joined(separator: ", ")))"
+                "\(Wording.number(weak)) of \(Wording.count(assessed, noun)) (\(Wording.percent(weak, of: assessed))) have a password an attacker would try early (\(parts.joined(separator: ", ")))"
             text +=
                 privilegedWeak > 0
                 ? "; \(Wording.count(privilegedWeak, "of them is an administrator", plural: "of them are administrators"))."
@@ -240,7 +257,7 @@ public struct CredentialAnalyzer: Analyzer {
         if shared > 0 {
             let privilegedShared = value("credentials.privileged-shared")
             var text =
-                "\(Wording.number(shared)) of \(Wording.count(assessed, "enabled account")) (\(Wording.percent(shared, of: assessed))) share a password with another account"
+                "\(Wording.number(shared)) of \(Wording.count(assessed, noun)) (\(Wording.percent(shared, of: assessed))) share a password with another account"
             text +=
                 privilegedShared > 0
                 ? ", \(Wording.count(privilegedShared, "of them an administrator", plural: "of them administrators"))."

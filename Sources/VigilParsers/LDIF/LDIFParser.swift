@@ -5,9 +5,12 @@ import VigilCore
 ///
 /// Handles folded lines (including folded comments), `::` base64 values, `version:` lines, ldapsearch's extended-LDIF
 /// comments, `search:`/`result:` trailers and `ref:` search references, attribute options (`member;range=0-1499`) and
-/// case-insensitive attribute names. Change records (`changetype:`) and `:<` URL values are rejected with a diagnostic:
-/// Vigil never fetches a file an export names. Only the attributes asked for are kept, which keeps memory per record
-/// small and parsing fast.
+/// case-insensitive attribute names. `changetype: add` (which `ldifde -f` writes on every entry) introduces content;
+/// other change records (`modify`, `delete`, `modrdn`) and `:<` URL values are rejected with a diagnostic: Vigil never
+/// fetches a file an export names. Signs that the export is incomplete — a non-zero ldapsearch `result:`, a paged
+/// search whose last cookie was not empty, a last record cut mid-line — and records run together for lack of a blank
+/// line are reported at their line. Only the attributes asked for are kept, which keeps memory per record small and
+/// parsing fast.
 public struct LDIFParser: Sendable {
     /// The largest record kept (sum of kept values); larger records are rejected.
     public static let maxRecordBytes = 64 << 20
@@ -23,12 +26,18 @@ public struct LDIFParser: Sendable {
     /// Parses the file at `path`, calling `body` with each well-formed content record and the log, so that the caller
     /// can reject a record on grounds of its own. Malformed records are logged to `log` (position and what was expected,
     /// never the content) and skipped.
-    /// - Parameter range: the bytes to parse (whole records, see `SegmentedFile`), or `nil` for the whole file.
+    /// - Parameters:
+    ///   - range: the bytes to parse (whole records, see `SegmentedFile`), or `nil` for the whole file.
+    ///   - endsMidLine: the bytes parsed end without a line break: the file was cut, so its last record is rejected
+    ///     rather than read with a value that may be cut short.
+    ///   - endsFile: the bytes parsed are the end of the file, where a paged search left unfinished shows.
     /// - Returns: the number of lines read.
     @discardableResult
     public func parse(
         path: String,
         range: Range<Int>? = nil,
+        endsMidLine: Bool = false,
+        endsFile: Bool = true,
         log: inout DiagnosticLog,
         progress: ((Int) -> Void)? = nil,
         _ body: (LDIFRecord, inout DiagnosticLog) throws -> Void
@@ -38,7 +47,8 @@ public struct LDIFParser: Sendable {
         let lines = try LineReader(path: path, range: range).forEachLine(progress: progress) { line in
             try state.consume(line, table: attributeTable, log: &log, body: body)
         }
-        try state.finishRecord(table: attributeTable, log: &log, body: body)
+        try state.finishFile(
+            lines: lines, endsMidLine: endsMidLine, endsFile: endsFile, table: attributeTable, log: &log, body: body)
         return lines
     }
 }
@@ -134,6 +144,21 @@ private struct ParserState {
     var unfoldingScratch: [UInt8] = []
     var sawFirstRecord = false
     var skippingReference = false
+    /// The line of the last paged-search cookie, when it was not empty: more pages were due.
+    var pendingCookieLine: Int?
+    /// Whether the export is a paged search (it has `pagedresults: cookie=` lines).
+    var pagedSearch = false
+    /// Records read since the last cookie: a complete paged search ends with a cookie, so records after it were
+    /// cut short (ldapsearch -LL stopped by a size limit prints no result line).
+    var recordsAfterCookie = 0
+    /// The line of the first record after the last cookie.
+    var firstRecordAfterCookie: Int?
+    /// Whether the last line outside a record was ldapsearch's `result:` trailer (a `control:` may follow it).
+    var inTrailer = false
+    /// Whether a `result:` line was seen since the last cookie (it reports a limit itself).
+    var sawResult = false
+    /// Whether a non-zero `result:` was reported: the export's one truncation warning.
+    var resultReportedCut = false
 
     mutating func consume(
         _ line: LineReader.Line,
@@ -148,7 +173,9 @@ private struct ParserState {
             return
         }
         let bytes = line.bytes
-        if bytes.isEmpty {
+        // A line of spaces is a blank line typed (or pasted) carelessly: it ends the record. (A fold whose whole
+        // continuation is spaces would be cut here; no exporter folds so.)
+        if bytes.isEmpty || bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
             try finishRecord(table: table, log: &log, body: body)
             return
         }
@@ -157,9 +184,18 @@ private struct ParserState {
             continueLine(bytes, line: line.number, log: &log)
         case UInt8(ascii: "#"):
             finishValue(table: table, log: &log)
+            notePagedSearchComment(bytes, line: line.number)
             pending = .skipped
         default:
             finishValue(table: table, log: &log)
+            if inRecord, !skippingReference, Self.startsRecord(bytes) {
+                // Two records run together: without this, the second's attributes would be merged into the first.
+                log.warn(
+                    line: line.number, code: "ldif.merged-records",
+                    "a 'dn:' line inside a record: records must be separated by a blank line; read as the start of a new record, but check how the export was made or edited"
+                )
+                try finishRecord(table: table, log: &log, body: body)
+            }
             guard !broken, !skippingReference else { return }
             guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {
                 unfoldingScratch.removeAll(keepingCapacity: true)
@@ -169,6 +205,65 @@ private struct ParserState {
             }
             startLine(bytes, colon: colon, line: line.number, table: table, log: &log)
         }
+    }
+
+    /// Ends the file: the last record is read unless the file was cut in the middle of a line, and a paged search that
+    /// stopped before its last page is reported.
+    mutating func finishFile(
+        lines: Int, endsMidLine: Bool, endsFile: Bool, table: AttributeTable, log: inout DiagnosticLog,
+        body: (LDIFRecord, inout DiagnosticLog) throws -> Void
+    ) throws {
+        finishValue(table: table, log: &log)
+        if endsMidLine, inRecord, !broken, !skippingReference {
+            fail(
+                lines, "ldif.partial-record",
+                "the file ends in the middle of a line: the last record (from line \(record.line)) was cut and is not read; the export is incomplete, export it again",
+                log: &log)
+        }
+        try finishRecord(table: table, log: &log, body: body)
+        // One warning per export: a non-zero `result:` already said the search was cut.
+        guard endsFile, !resultReportedCut else { return }
+        if pagedSearch, recordsAfterCookie > 0, !sawResult {
+            log.warn(
+                line: firstRecordAfterCookie, code: "ldif.truncated",
+                "a paged search whose last page has no closing cookie: the server stopped it (a size or time limit), so the export is incomplete; export again without a size limit, keeping ldapsearch's result lines (no -L)"
+            )
+        } else if let cookieLine = pendingCookieLine {
+            log.warn(
+                line: cookieLine, code: "ldif.truncated",
+                "a paged search stopped before its last page (the last page cookie is not empty): the export is incomplete; run the search to the end (ldapsearch -E pr=1000/noprompt)"
+            )
+        }
+    }
+
+    /// Whether a logical line starts with `dn:` (any case).
+    private static func startsRecord(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count >= 3 && ASCII.lower(bytes[0]) == UInt8(ascii: "d") && ASCII.lower(bytes[1]) == UInt8(ascii: "n")
+            && bytes[2] == UInt8(ascii: ":")
+    }
+
+    /// Remembers ldapsearch's `# pagedresults: cookie=…` comments (-LL): the last one of a complete search is empty.
+    private mutating func notePagedSearchComment(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+        let marker = Array("# pagedresults:".utf8)
+        guard bytes.count >= marker.count,
+            zip(bytes.prefix(marker.count), marker).allSatisfy({ ASCII.lower($0) == $1 })
+        else { return }
+        var start = marker.count
+        while start < bytes.count, bytes[start] == UInt8(ascii: " ") { start += 1 }
+        notePagedSearchCookie(UnsafeBufferPointer(rebasing: bytes[start...]), line: line)
+    }
+
+    /// Remembers a paged-search cookie (`cookie=…`, after `pagedresults:`): empty on the last page.
+    private mutating func notePagedSearchCookie(_ value: UnsafeBufferPointer<UInt8>, line: Int) {
+        let marker = Array("cookie=".utf8)
+        guard value.count >= marker.count, zip(value.prefix(marker.count), marker).allSatisfy({ ASCII.lower($0) == $1 })
+        else { return }
+        pagedSearch = true
+        sawResult = false
+        recordsAfterCookie = 0
+        firstRecordAfterCookie = nil
+        let rest = value.dropFirst(marker.count)
+        pendingCookieLine = rest.allSatisfy { $0 == UInt8(ascii: " ") } ? nil : line
     }
 
     mutating func finishRecord(
@@ -182,6 +277,8 @@ private struct ParserState {
             pending = .none
         }
         guard inRecord, !broken, !skippingReference else { return }
+        recordsAfterCookie += 1
+        if firstRecordAfterCookie == nil { firstRecordAfterCookie = record.line }
         log.recordsRead += 1
         try body(record, &log)
     }
@@ -256,6 +353,8 @@ private struct ParserState {
         let value = UnsafeBufferPointer(rebasing: bytes[valueStart...])
 
         if !inRecord {
+            let afterTrailer = inTrailer
+            inTrailer = false
             if ASCII.equalsLowercase(name, "dn") {
                 record.reset(line: line)
                 inRecord = true
@@ -264,14 +363,32 @@ private struct ParserState {
                 appendValue(value, base64: base64)
                 return
             }
-            if !sawFirstRecord, ASCII.equalsLowercase(name, "version") {
+            // Paged ldapsearch (-LL) repeats `version: 1` before each page.
+            if ASCII.equalsLowercase(name, "version") {
                 if !ASCII.equalsLowercase(value, "1") {
                     log.warn(line: line, code: "ldif.version", "expected 'version: 1'; reading as version 1")
                 }
                 pending = .skipped
                 return
             }
-            if ASCII.equalsLowercase(name, "search") || ASCII.equalsLowercase(name, "result") {
+            if ASCII.equalsLowercase(name, "search") {
+                pending = .skipped
+                return
+            }
+            if ASCII.equalsLowercase(name, "result") {
+                noteResult(value, line: line, log: &log)
+                sawResult = true
+                inTrailer = true
+                pending = .skipped
+                return
+            }
+            if afterTrailer,
+                ASCII.equalsLowercase(name, "control") || ASCII.equalsLowercase(name, "matcheddn")
+                    || ASCII.equalsLowercase(name, "text") || ASCII.equalsLowercase(name, "pagedresults")
+            {
+                // The result's response controls, matched DN, text and paged-search cookie belong to the trailer.
+                if ASCII.equalsLowercase(name, "pagedresults") { notePagedSearchCookie(value, line: line) }
+                inTrailer = true
                 pending = .skipped
                 return
             }
@@ -289,14 +406,39 @@ private struct ParserState {
             appendValue(value, base64: base64)
             return
         }
+        if ASCII.equalsLowercase(name, "changetype"), !base64, ASCII.equalsLowercase(value, "add") {
+            // `ldifde -f` writes `changetype: add` on every entry: the entry's full contents follow.
+            pending = .skipped
+            return
+        }
         if ASCII.equalsLowercase(name, "changetype") || ASCII.equalsLowercase(name, "control") {
             fail(
                 line, "ldif.change-record",
-                "change records (changetype/control) are not an export of the directory's contents; export with 'ldifde -f FILE' or 'ldapsearch -LLL' instead",
+                "a change record (changetype: modify, delete or modrdn, or control:) changes a directory and is not an export of its contents; only entries with no changetype or 'changetype: add' are read. Export with the command in docs/formats/ldif.md",
                 log: &log)
             return
         }
         pending = .skipped
+    }
+
+    /// Reports a non-zero ldapsearch result (`result: 4 Size limit exceeded`, `result: 3 Time limit exceeded`): the
+    /// server stopped before sending every entry.
+    private mutating func noteResult(_ value: UnsafeBufferPointer<UInt8>, line: Int, log: inout DiagnosticLog) {
+        let digits = value.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        guard !digits.isEmpty, digits.count <= 4, !digits.allSatisfy({ $0 == UInt8(ascii: "0") }) else { return }
+        let code = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        let reason =
+            switch code {
+            case 3: "time limit exceeded"
+            case 4: "size limit exceeded"
+            case 11: "administrative limit exceeded"
+            default: "result code \(code)"
+            }
+        resultReportedCut = true
+        log.warn(
+            line: line, code: "ldif.truncated",
+            "ldapsearch reported '\(reason)' (result \(code)): the server stopped before sending every entry, so the export is incomplete; export again with paging (-E pr=1000/noprompt) and no size limit"
+        )
     }
 
     private mutating func appendValue(_ value: UnsafeBufferPointer<UInt8>, base64: Bool) {

@@ -4,15 +4,18 @@ import VigilCore
 
 /// Reads an Active Directory export in LDIF into accounts, groups and domains (with the domain password policy).
 ///
-/// Entries are classified by `objectClass`: `computer` and `user` become accounts, `group` groups, `domainDNS` a domain.
-/// Other entries (OUs, containers, contacts) are read and ignored. A record with a value that cannot mean what its
+/// Entries are classified by `objectClass` (`computer` and `user` become accounts, `group` groups, `domainDNS` a
+/// domain), or, when an export lacks it, by `objectCategory`, `sAMAccountType` or `userAccountControl`, whichever it
+/// has. Entries with a `sAMAccountName` that none of these classify are counted and reported once, naming the missing
+/// attributes: an export without them must never read as a directory with no accounts. Other entries (OUs,
+/// containers, contacts) are read and ignored. A record with a value that cannot mean what its
 /// attribute says (a non-numeric `userAccountControl`, a malformed `objectSid`) is rejected whole, with its position.
 public struct LDIFReader: EvidenceReader {
     public let format = EvidenceFormat(
         id: "ldif",
         name: "LDIF directory export (RFC 2849, Active Directory)",
         producedBy:
-            "ldifde -f directory.ldif -r \"(|(objectClass=user)(objectClass=group)(objectClass=domainDNS))\" -l \"sAMAccountName,userAccountControl,pwdLastSet,lastLogonTimestamp,whenCreated,accountExpires,objectSid,memberOf,member,adminCount,servicePrincipalName,primaryGroupID,displayName,givenName,sn,minPwdLength,pwdHistoryLength,lockoutThreshold,maxPwdAge,minPwdAge,pwdProperties\""
+            "ldifde -f directory.ldif -r \"(|(objectClass=user)(objectClass=group)(objectClass=domainDNS))\" -l \"objectClass,objectCategory,sAMAccountType,sAMAccountName,userAccountControl,pwdLastSet,lastLogonTimestamp,lastLogon,whenCreated,accountExpires,objectSid,memberOf,member,adminCount,servicePrincipalName,primaryGroupID,displayName,cn,givenName,sn,minPwdLength,pwdHistoryLength,lockoutThreshold,maxPwdAge,minPwdAge,pwdProperties\""
     )
 
     /// Files at least this large are parsed in segments on every core.
@@ -31,7 +34,8 @@ public struct LDIFReader: EvidenceReader {
     }
 
     public func recognises(_ sample: TextSample) -> Bool {
-        for line in sample.lines() where !line.hasPrefix("#") {
+        // Lines of spaces are blank lines typed carelessly; they must not make a real export unrecognised.
+        for line in sample.lines() where !line.hasPrefix("#") && !line.allSatisfy({ $0 == " " || $0 == "\t" }) {
             let lower = line.lowercased()
             if lower.hasPrefix("version:") { continue }
             return lower.hasPrefix("dn:")
@@ -42,6 +46,7 @@ public struct LDIFReader: EvidenceReader {
     /// Reads the file, splitting a large one into segments of whole records parsed on every core.
     public func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment {
         let size = try RawFile.size(of: path)
+        let endsMidLine = try !RawFile.endsWithLineBreak(path: path, size: size)
         let segmented = try SegmentedFile(path: path, size: size, parts: size >= segmentThreshold ? parallelism : 1)
         let readSoFar = Mutex([Int](repeating: 0, count: segmented.segments.count))
         let parts = try segmented.map { index, range in
@@ -53,6 +58,8 @@ public struct LDIFReader: EvidenceReader {
             let lines = try LDIFParser(attributes: DirectoryAttribute.names).parse(
                 path: path,
                 range: segmented.segments.count > 1 ? range : nil,
+                endsMidLine: endsMidLine && range.upperBound >= size,
+                endsFile: range.upperBound >= size,
                 log: &log,
                 progress: progress.map { report in
                     { bytes in
@@ -66,6 +73,7 @@ public struct LDIFReader: EvidenceReader {
             ) { record, log in
                 mapper.map(record, into: &fragment, log: &log)
             }
+            mapper.reportUnclassified(log: &log)
             fragment.log = log
             return (fragment, lines)
         }
@@ -78,10 +86,12 @@ enum DirectoryAttribute: Int, CaseIterable {
     case objectClass, samAccountName, userAccountControl, pwdLastSet, lastLogonTimestamp, lastLogon, whenCreated
     case accountExpires, objectSid, memberOf, member, adminCount, servicePrincipalName, displayName, givenName, sn, cn
     case primaryGroupID, minPwdLength, pwdHistoryLength, lockoutThreshold, maxPwdAge, minPwdAge, pwdProperties
+    case objectCategory, samAccountType
 
     static let names: [String] = allCases.map { attribute in
         switch attribute {
         case .samAccountName: "sAMAccountName"
+        case .samAccountType: "sAMAccountType"
         case .primaryGroupID: "primaryGroupID"
         default: String(describing: attribute)
         }
@@ -95,6 +105,10 @@ struct DirectoryEntryMapper {
     var domainNames = DomainNameCache()
     /// Repeated values (group DNs in `memberOf` and `member`) share one string.
     var interner = StringInterner()
+    /// Entries with a `sAMAccountName` that no attribute of the export could classify.
+    var unclassified = 0
+    /// The line of the first of them.
+    var firstUnclassifiedLine: Int?
 
     /// The kind of directory object a record holds.
     enum EntryClass {
@@ -112,10 +126,15 @@ struct DirectoryEntryMapper {
         do {
             try record.withView { (record) throws(Rejection) in
                 switch entryClass(record) {
-                case .user, .computer: fragment.accounts.append(try account(record))
+                case .user: fragment.accounts.append(try account(record, computerClass: false))
+                case .computer: fragment.accounts.append(try account(record, computerClass: true))
                 case .group: fragment.groups.append(try group(record))
                 case .domain: fragment.domains.append(try domain(record))
-                case .other: break
+                case .other:
+                    if record.first(DirectoryAttribute.samAccountName.rawValue) != nil {
+                        unclassified += 1
+                        if firstUnclassifiedLine == nil { firstUnclassifiedLine = record.line }
+                    }
                 }
             }
         } catch {
@@ -124,7 +143,67 @@ struct DirectoryEntryMapper {
         }
     }
 
+    /// Reports, once, the entries that looked like security principals but could not be classified.
+    mutating func reportUnclassified(log: inout DiagnosticLog) {
+        guard unclassified > 0 else { return }
+        log.warn(
+            line: firstUnclassifiedLine, code: "ldif.unclassified",
+            "\(unclassified == 1 ? "1 entry" : "\(unclassified) entries") with sAMAccountName could not be classified as a user, computer or group: the export has none of objectClass, objectCategory, sAMAccountType or userAccountControl, so these accounts are not assessed. Export again requesting objectClass (the commands in docs/formats/ldif.md)"
+        )
+        unclassified = 0
+        firstUnclassifiedLine = nil
+    }
+
+    /// What the entry is, from the first attribute the export has: `objectClass`, then `objectCategory`,
+    /// `sAMAccountType`, `userAccountControl` (exports made with an attribute list often lack `objectClass`).
     private func entryClass(_ record: LDIFRecordView) -> EntryClass {
+        if record.first(DirectoryAttribute.objectClass.rawValue) != nil { return objectClass(record) }
+        if let (value, _) = record.first(DirectoryAttribute.objectCategory.rawValue) {
+            return Self.category(value)
+        }
+        if let (value, _) = record.first(DirectoryAttribute.samAccountType.rawValue), let type = ASCII.integer(value) {
+            return Self.accountType(type)
+        }
+        if let (value, _) = record.first(DirectoryAttribute.userAccountControl.rawValue),
+            let control = ASCII.integer(value)
+        {
+            let flags = AccountControl(rawValue: UInt32(truncatingIfNeeded: control))
+            if flags.contains(.workstationTrust) || flags.contains(.serverTrust) { return .computer }
+            return .user
+        }
+        return .other
+    }
+
+    /// The class named by an `objectCategory` DN's first value (`CN=Person,CN=Schema,…`).
+    static func category(_ dn: UnsafeBufferPointer<UInt8>) -> EntryClass {
+        guard dn.count > 3, ASCII.lower(dn[0]) == UInt8(ascii: "c"), ASCII.lower(dn[1]) == UInt8(ascii: "n"),
+            dn[2] == UInt8(ascii: "=")
+        else { return .other }
+        let end = dn.firstIndex(of: UInt8(ascii: ",")) ?? dn.count
+        switch categories.index(of: UnsafeBufferPointer(rebasing: dn[3..<end])) {
+        case 0: return .user
+        case 1: return .computer
+        case 2: return .group
+        case 3: return .domain
+        default: return .other
+        }
+    }
+
+    /// The schema classes `objectCategory` names, looked up case-insensitively.
+    private static let categories = AttributeTable(["Person", "Computer", "Group", "Domain-DNS"])
+
+    /// The class a `sAMAccountType` value means (SAM_USER_OBJECT, SAM_MACHINE_ACCOUNT, the group and alias types);
+    /// trust accounts are not people or computers, so they are left out.
+    static func accountType(_ type: Int64) -> EntryClass {
+        switch type {
+        case 0x3000_0000: .user
+        case 0x3000_0001: .computer
+        case 0x1000_0000, 0x1000_0001, 0x2000_0000, 0x2000_0001: .group
+        default: .other
+        }
+    }
+
+    private func objectClass(_ record: LDIFRecordView) -> EntryClass {
         var result = EntryClass.other
         record.forEachValue(DirectoryAttribute.objectClass.rawValue) { value, _ in
             guard result != .computer else { return }
@@ -142,7 +221,8 @@ struct DirectoryEntryMapper {
     /// The object classes that decide what an entry becomes, looked up like attribute names (case-insensitively).
     private static let objectClasses = AttributeTable(["computer", "user", "group", "domainDNS"])
 
-    private mutating func account(_ record: LDIFRecordView) throws(Rejection) -> Account {
+    /// The account an entry describes; `computerClass`: the entry's class says it is a computer, whatever its flags.
+    private mutating func account(_ record: LDIFRecordView, computerClass: Bool) throws(Rejection) -> Account {
         let dn = try text(record.distinguishedName, line: record.line, attribute: "dn")
         guard let name = try string(record, .samAccountName) else {
             throw Rejection(
@@ -155,7 +235,9 @@ struct DirectoryEntryMapper {
         let lastLogon = [try fileTime(record, .lastLogonTimestamp), try fileTime(record, .lastLogon)].compactMap { $0 }
             .max()
         let spns = try strings(record, .servicePrincipalName)
-        let isComputer = control.contains(.workstationTrust) || control.contains(.serverTrust) || name.hasSuffix("$")
+        let isComputer =
+            computerClass || control.contains(.workstationTrust) || control.contains(.serverTrust)
+            || name.hasSuffix("$")
         let kind: Account.Kind =
             if isComputer { .computer } else if let rid = sid?.rid, rid < 1000 { .builtIn } else if !spns.isEmpty {
                 .service

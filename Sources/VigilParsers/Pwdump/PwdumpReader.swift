@@ -16,17 +16,31 @@ public struct PwdumpReader: EvidenceReader {
 
     public init() {}
 
+    /// Recognised when hash lines follow at most a few lines of something else (a prompt, impacket's banner, notes):
+    /// people save secretsdump's console output as it was. Status lines (`[*] …`) and blank lines never count.
     public func recognises(_ sample: TextSample) -> Bool {
         var matches = 0
+        var leading = 0
+        var otherAfter = 0
         for line in sample.lines() {
-            if line.hasPrefix("[") { continue }
+            if line.hasPrefix("[") || line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             let parsed = Array(line.utf8).withUnsafeBufferPointer { PwdumpLine.parse($0) }
-            guard parsed != nil else { return false }
-            matches += 1
-            if matches >= 3 { return true }
+            if parsed != nil {
+                matches += 1
+                if matches >= 3 { return true }
+            } else if matches == 0 {
+                leading += 1
+                if leading > Self.maximumLeadingLines { return false }
+            } else {
+                // Sections without NT hashes (LSA secrets, cached logons) may sit between hash sections.
+                otherAfter += 1
+            }
         }
-        return matches > 0
+        return matches > 0 && otherAfter <= matches
     }
+
+    /// The most lines of other text before the first hash line for a file to be recognised as a dump.
+    static let maximumLeadingLines = 12
 
     public func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment {
         var fragment = EvidenceFragment(file: file)
@@ -50,6 +64,7 @@ private struct PwdumpState {
     var pendingHistory: [(line: Int, name: String, rid: UInt32, position: Int, hash: NTHash)] = []
     var cleartextLines = 0
     var lastDomain: (bytes: [UInt8], text: String)?
+    var noise = ConsoleNoise()
 
     init(file: String) {
         self.file = file
@@ -64,7 +79,11 @@ private struct PwdumpState {
             return
         }
         let bytes = line.bytes
-        guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }), first != UInt8(ascii: "[") else { return }
+        guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+        if first == UInt8(ascii: "[") {
+            noise.status(bytes, line: line.number)
+            return
+        }
         switch PwdumpLine.classify(bytes) {
         case .ignored:
             return
@@ -72,9 +91,10 @@ private struct PwdumpState {
             cleartextLines += 1
             return
         case .malformed:
-            log.reject(line: line.number, code: "pwdump.malformed", PwdumpLine.explainFailure(Array(bytes)))
+            noise.other(line: line.number, explanation: { PwdumpLine.explainFailure(Array(bytes)) })
             return
         case .hashes(let parsed):
+            noise.hashLine(log: &log)
             record(parsed, bytes: bytes, line: line.number, into: &credentials, log: &log)
         }
     }
@@ -141,6 +161,7 @@ private struct PwdumpState {
     }
 
     mutating func finish(into credentials: inout [CredentialRecord], log: inout DiagnosticLog) {
+        noise.finish(log: &log)
         for entry in pendingHistory.sorted(by: { ($0.name, $0.position) < ($1.name, $1.position) }) {
             guard let index = indexByName[entry.name.lowercased()], credentials[index].rid == entry.rid else {
                 log.warn(

@@ -35,11 +35,28 @@ public struct DiagnosticLog: Sendable {
         recordsRejected += rejected
     }
 
+    /// Codes kept even past the cap: they say the file is incomplete, which lowers the coverage of what rests on it,
+    /// so a file with many bad records must not lose them. Each is logged at most a few times per file.
+    public static let alwaysKept: Set<String> = [
+        "ldif.truncated", "ldif.partial-record", "ldif.unclassified",
+    ]
+
     private mutating func add(_ level: Diagnostic.Level, line: Int?, code: String, _ message: String) {
         count += 1
-        guard diagnostics.count < EvidenceFileSummary.diagnosticLimit else { return }
-        diagnostics.append(
+        let file = self.file
+        let make = {
             Diagnostic(level: level, code: code, location: EvidenceReference(file: file, line: line), message: message)
-        )
+        }
+        guard diagnostics.count < EvidenceFileSummary.diagnosticLimit else {
+            // Past the cap, one that must be kept takes the place of the last ordinary one, so the cap still holds.
+            if Self.alwaysKept.contains(code),
+                let last = diagnostics.lastIndex(where: { !Self.alwaysKept.contains($0.code) })
+            {
+                diagnostics.remove(at: last)
+                diagnostics.append(make())
+            }
+            return
+        }
+        diagnostics.append(make())
     }
 }

@@ -63,6 +63,7 @@ public enum ReaderCatalogue {
         GetAclReader(),
         SystemInfoReader(),
         WmicQfeReader(),
+        GetHotFixReader(),
         OsqueryReader(),
         HostInventoryCSVReader(),
         WesngDefinitionsReader(),

@@ -160,6 +160,23 @@ struct RawFile {
         return Int(status.st_size)
     }
 
+    /// Whether the file at `path` (of `size` bytes) ends with a line break in UTF-8 or UTF-16 (either byte order), or
+    /// is empty: a file that does not was probably cut while it was written or copied.
+    static func endsWithLineBreak(path: String, size: Int) throws -> Bool {
+        guard size > 0 else { return true }
+        let file = try RawFile(path: path)
+        defer { file.close() }
+        let count = min(size, 2)
+        try file.seek(to: size - count)
+        var tail = [UInt8](repeating: 0, count: count)
+        let read = try tail.withUnsafeMutableBytes { try file.read(into: $0) }
+        guard read == count else { return true }
+        let last = tail[count - 1]
+        if last == 0x0A { return true }
+        // UTF-16 little-endian `\n\0`; big-endian ends `\0\n`, caught above.
+        return count == 2 && last == 0 && tail[0] == 0x0A
+    }
+
     func seek(to offset: Int) throws {
         guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
             throw EvidenceError.readFailed(path: path, errno: errno)

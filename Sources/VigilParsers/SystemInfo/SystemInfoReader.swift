@@ -22,9 +22,17 @@ public struct SystemInfoReader: EvidenceReader {
     public init() {}
 
     public func recognises(_ sample: TextSample) -> Bool {
-        let lines = sample.lines(limit: 60)
-        guard let first = lines.first else { return false }
-        if first.hasPrefix("\"") { return Self.recognisesCSV(lines) }
+        let all = sample.lines(limit: 60)
+        guard let first = all.first else { return false }
+        if first.hasPrefix("\"") { return Self.recognisesCSV(all) }
+        // A prompt or a few lines of notes may come before the report: start at the first host-name label.
+        let start =
+            all.prefix(Self.maximumLeadingLines + 1).firstIndex { line in
+                line.first != " "
+                    && line.firstIndex(of: ":").map { SystemInfoField.named(line[..<$0]) == .hostName }
+                        ?? false
+            } ?? 0
+        let lines = all[start...]
         var labelled = 0
         var knownHost = false
         var version = false
@@ -40,6 +48,9 @@ public struct SystemInfoReader: EvidenceReader {
         }
         return version && (knownHost || architecture)
     }
+
+    /// The most lines of notes or prompt before a report for the file to be recognised.
+    static let maximumLeadingLines = 12
 
     /// Whether CSV lines start with a systeminfo header or row.
     private static func recognisesCSV(_ lines: [Substring]) -> Bool {
@@ -110,6 +121,13 @@ private struct SystemInfoTextState {
     var startLabel: [UInt8]?
     /// Whether the file's labels are GBK (Chinese cmd.exe).
     var gbk = false
+    /// Whether a report has started: a host-name label, or (for labels in a language Vigil does not know) the first
+    /// labelled line.
+    var reportSeen = false
+    /// Lines before the first host-name label.
+    var leading = LineTally()
+    /// Lines after a report started that are neither `Label: value` nor indented (prompts, notes).
+    var otherText = LineTally()
 
     init(file: String) {
         self.file = file
@@ -118,11 +136,14 @@ private struct SystemInfoTextState {
     mutating func consume(_ line: LineReader.Line, into hosts: inout HostCollector, log: inout DiagnosticLog) {
         let bytes = line.bytes
         guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+        if !reportSeen { leading.add(line.number) }
         if bytes[0] == 0x20 || bytes[0] == 0x09 || first == UInt8(ascii: "[") {
             continueField(bytes, line: line.number)
             return
         }
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {
+            // A prompt, a note, `exit`: not part of any report.
+            if reportSeen { otherText.add(line.number) }
             current = nil
             return
         }
@@ -135,6 +156,19 @@ private struct SystemInfoTextState {
         if known == nil { known = SystemInfoField.named(text[..<colonIndex]) }
         let value = colonIndex < text.endIndex ? text[text.index(after: colonIndex)...].trimming(" \t\u{00A0}") : ""
         let startsReport = known == .hostName || (known == nil && startLabel == labelBytes)
+        if known == .hostName, !reportSeen {
+            // Everything before the first host-name label was a prompt or notes pasted above the report.
+            reportSeen = true
+            leading.count -= 1
+            if let first = leading.first, leading.count > 0 {
+                log.warn(
+                    line: first, code: "systeminfo.leading-text",
+                    "\(leading.count == 1 ? "1 line" : "\(leading.count) lines") before the first report (a prompt or notes) skipped"
+                )
+            }
+            record = nil
+            startLabel = nil
+        }
         if startsReport || record == nil {
             if let record { SystemInfoReader.complete(record, file: file, into: &hosts, log: &log) }
             record = SystemInfoRecord(line: line.number)
@@ -170,5 +204,11 @@ private struct SystemInfoTextState {
     mutating func finish(into hosts: inout HostCollector, log: inout DiagnosticLog) {
         if let record { SystemInfoReader.complete(record, file: file, into: &hosts, log: &log) }
         record = nil
+        if let first = otherText.first {
+            log.warn(
+                line: first, code: "systeminfo.other-text",
+                "\(otherText.count == 1 ? "1 line" : "\(otherText.count) lines") that are neither 'Label: value' nor indented (a prompt or notes) skipped"
+            )
+        }
     }
 }

@@ -1,0 +1,53 @@
+import VigilCore
+
+/// A hash dump read without a directory export. The hashes alone show empty, LM-stored, user-name, guessable, shared
+/// and reused passwords and computers on their default password; they cannot show whether an account is enabled,
+/// privileged or a service, nor the domain's policy. Rather than nothing (and a coverage note asking for the dump just
+/// read), the dump's own entries stand in for accounts: named as the dump names them (`DOMAIN\name`, no SID), people
+/// unless the name ends in `$`.
+extension CredentialAnalyzer {
+    /// Built-in accounts Windows creates disabled (Guest, krbtgt, DefaultAccount, WDAGUtilityAccount): nearly every dump
+    /// lists Guest with an empty password, which without the directory would read as an open account.
+    static let disabledByDefaultRIDs: ClosedRange<UInt32> = 501...504
+
+    /// Whether `record` is one of the built-in accounts disabled by default.
+    static func disabledByDefault(_ record: CredentialRecord) -> Bool {
+        disabledByDefaultRIDs.contains(record.rid)
+    }
+
+    /// Assesses the dump alone, its entries standing in for the directory's accounts.
+    func analyzeDumpOnly(_ context: AnalysisContext) -> AnalyzerOutput {
+        var estate = context.estate
+        estate.accounts = Self.accounts(fromDump: context.estate.credentials)
+        let dumpContext = AnalysisContext(
+            estate: estate, asOf: context.asOf, settings: context.settings, reference: context.reference)
+        return assess(dumpContext, dumpOnly: true)
+    }
+
+    /// One account per distinct `DOMAIN\name` of the dump, in dump order, at the line its hash was read.
+    static func accounts(fromDump credentials: [CredentialRecord]) -> [Account] {
+        var seen: Set<String> = []
+        var accounts: [Account] = []
+        for record in credentials {
+            let key = "\(record.domain?.lowercased() ?? "")\\\(record.accountName.lowercased())"
+            guard seen.insert(key).inserted else { continue }
+            let kind: Account.Kind = record.isMachineAccount ? .computer : record.rid < 1000 ? .builtIn : .user
+            accounts.append(
+                Account(
+                    name: record.accountName, domain: record.domain, kind: kind,
+                    control: record.isMachineAccount ? [.workstationTrust] : .normalAccount,
+                    source: record.source))
+        }
+        return accounts
+    }
+
+    /// Partly assessed: says what the hashes showed and what a directory export would add.
+    func dumpOnlyCoverage(_ context: AnalysisContext, people: Int, weaknesses: WeaknessSearch.Result) -> Coverage {
+        var basis =
+            "password hashes of \(Wording.count(people, "account")) from the hash dump alone: empty, LM, user-name, shared, reused and guessable passwords (\(weaknesses.candidatesDescription))"
+        if let corpus = weaknesses.corpusName { basis += " and breached passwords against \(corpus)" }
+        basis +=
+            "; accounts are named as in the dump and counted as enabled, except the built-in accounts Windows creates disabled (Guest, krbtgt, DefaultAccount, WDAGUtilityAccount). A directory export (LDIF) would add which accounts are enabled, privileged or services (kerberoasting), and the domain password policy"
+        return Coverage(area: .credentials, status: .partial, basis: basis)
+    }
+}

@@ -1,0 +1,55 @@
+import VigilCore
+
+/// Evidence files that say of themselves that they are incomplete: a directory export the server cut short, run
+/// together, or whose entries could not be classified. Analyzers see only the estate, so they cannot tell a directory
+/// of 1,000 accounts from the first 1,000 of a larger one; the reader's diagnostics can, and they lower the coverage
+/// of the areas that rest on that file — an incomplete export must never read as a complete assessment.
+enum IncompleteEvidence {
+    /// The directory-export diagnostics that mean the accounts read are not all the directory holds, with a few words
+    /// for the coverage note.
+    static let directoryGaps: [String: String] = [
+        "ldif.truncated": "the export stopped before its end",
+        "ldif.partial-record": "the file was cut in the middle of a record",
+        "ldif.merged-records": "records run together without a blank line",
+        "ldif.unclassified": "entries could not be classified as users, computers or groups",
+    ]
+
+    /// The areas that rest on a directory export.
+    static let directoryAreas: Set<AssessmentArea> = [.accounts, .credentials]
+
+    /// `areas` with those that rest on an incomplete file marked partly assessed, their basis naming file and line.
+    static func adjust(_ areas: [Coverage], evidence: EvidenceInventory) -> [Coverage] {
+        let notes = directoryNotes(evidence)
+        guard !notes.isEmpty else { return areas }
+        let summary = notes.joined(separator: "; ")
+        return areas.map { coverage in
+            guard directoryAreas.contains(coverage.area) else { return coverage }
+            var adjusted = coverage
+            switch coverage.status {
+            case .assessed, .partial:
+                adjusted.status = .partial
+                adjusted.basis += "; the directory export is incomplete (\(summary)): export it again in full"
+            case .notAssessed:
+                adjusted.basis =
+                    "The directory export was read but yielded nothing to assess (\(summary)); provide \(coverage.area.evidenceNeeded)."
+            }
+            return adjusted
+        }
+    }
+
+    /// One note per incomplete directory file and kind of gap: `directory.ldif line 1003: the export stopped…`.
+    static func directoryNotes(_ evidence: EvidenceInventory) -> [String] {
+        var notes: [String] = []
+        for file in evidence.files where file.format == "ldif" {
+            var seen: Set<String> = []
+            for diagnostic in file.diagnostics {
+                guard let words = directoryGaps[diagnostic.code], seen.insert(diagnostic.code).inserted else {
+                    continue
+                }
+                let line = diagnostic.location.line.map { " line \($0)" } ?? ""
+                notes.append("\(file.path)\(line): \(words)")
+            }
+        }
+        return notes
+    }
+}

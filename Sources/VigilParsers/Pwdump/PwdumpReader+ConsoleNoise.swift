@@ -1,0 +1,95 @@
+/// What surrounds the hash lines of a saved console run (`secretsdump.py … | tee dump.txt`, a pasted terminal): the
+/// prompt and impacket's banner before them, `[*]`/`[+]`/`[-]` status lines, sections that hold no NT hashes (LSA
+/// secrets, cached logons, Kerberos keys), and whatever follows the last hash line. Each kind is skipped, counted and
+/// reported once with the line of its first occurrence; a line that is not a hash line *between* hash lines of a hash
+/// section is still a malformed record.
+struct ConsoleNoise {
+    /// Lines of other text before the first hash line.
+    private(set) var leading = LineTally()
+    /// `[*]`, `[+]`, `[-]`, `[!]` status lines.
+    private(set) var statusLines = LineTally()
+    /// Lines inside a secretsdump section without NT hashes.
+    private(set) var sectionLines = LineTally()
+    /// Lines of other text after the last hash line read so far: malformed records if a hash line follows, trailing
+    /// text otherwise. At most ``pendingLimit`` are kept with their explanation; more are only counted.
+    private var pending: [(line: Int, explanation: String)] = []
+    private var pendingCount = 0
+    private var pendingFirst: Int?
+    private var sawHash = false
+    private var inOtherSection = false
+
+    /// Pending lines kept with their explanation.
+    static let pendingLimit = 1_000
+
+    /// A status line; `[*] Dumping …` lines also open a section, with NT hashes only when it says `lmhash:nthash`.
+    mutating func status(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+        statusLines.add(line)
+        let text = String(decoding: bytes.prefix(200), as: UTF8.self)
+        if text.contains("lmhash:nthash") || text.contains("NTDS.DIT secrets") {
+            inOtherSection = false
+        } else if text.hasPrefix("[*] Dumping") || text.hasPrefix("[*] Kerberos keys") || text.hasPrefix("[*] DPAPI")
+            || text.hasPrefix("[*] NL$KM") || text.hasPrefix("[*] $MACHINE.ACC") || text.hasPrefix("[*] _SC_")
+            || text.hasPrefix("[*] DefaultPassword") || text.hasPrefix("[*] ClearText")
+        {
+            inOtherSection = true
+        }
+    }
+
+    /// A line that is not a hash line.
+    mutating func other(line: Int, explanation: () -> String) {
+        if !sawHash {
+            leading.add(line)
+        } else if inOtherSection {
+            sectionLines.add(line)
+        } else {
+            pendingCount += 1
+            if pendingFirst == nil { pendingFirst = line }
+            if pending.count < Self.pendingLimit { pending.append((line, explanation())) }
+        }
+    }
+
+    /// A hash line: lines of other text since the previous one were malformed records.
+    mutating func hashLine(log: inout DiagnosticLog) {
+        sawHash = true
+        inOtherSection = false
+        guard pendingCount > 0 else { return }
+        for entry in pending { log.reject(line: entry.line, code: "pwdump.malformed", entry.explanation) }
+        if pendingCount > pending.count {
+            log.reject(
+                line: pending.last.map { $0.line + 1 }, code: "pwdump.malformed",
+                "\(pendingCount - pending.count) more lines that are not 'user:rid:lmhash:nthash:::' lines")
+        }
+        pending.removeAll(keepingCapacity: true)
+        pendingCount = 0
+        pendingFirst = nil
+    }
+
+    /// Reports what was skipped.
+    mutating func finish(log: inout DiagnosticLog) {
+        if let first = leading.first {
+            log.warn(
+                line: first, code: "pwdump.leading-text",
+                "\(Self.lines(leading.count)) before the first hash line (a prompt, banner or notes) skipped")
+        }
+        if let first = statusLines.first {
+            log.warn(
+                line: first, code: "pwdump.status-lines",
+                "\(Self.lines(statusLines.count, "status line")) ([*], [+], [-]) of a saved secretsdump run skipped")
+        }
+        if let first = sectionLines.first {
+            log.warn(
+                line: first, code: "pwdump.other-section",
+                "\(Self.lines(sectionLines.count)) in secretsdump sections without NT hashes (LSA secrets, cached logons, Kerberos keys) skipped unread"
+            )
+        }
+        if let first = pendingFirst {
+            log.warn(
+                line: first, code: "pwdump.trailing-text",
+                "\(Self.lines(pendingCount)) after the last hash line (a prompt or notes) skipped")
+        }
+    }
+
+    private static func lines(_ count: Int, _ noun: String = "line") -> String {
+        count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
+    }
+}

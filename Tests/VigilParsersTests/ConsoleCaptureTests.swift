@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilTestSupport
+
+@testable import VigilParsers
+
+/// Exports as people paste them: a prompt or notes around systeminfo, several reports in one file, and PowerShell's
+/// Get-HotFix in its table, list and CSV forms. Every skipped line is counted in a positioned warning.
+@Suite("Console captures: systeminfo with noise, Get-HotFix")
+struct ConsoleCaptureTests {
+    static let windows10 = "windows-systeminfo/systeminfo/10_22H2_x64_enterprise_en-us_systeminfo.txt"
+    static let server2019 = "windows-systeminfo/systeminfo/srv_2019_rtm_datacenter_en-us_systeminfo.txt"
+
+    func write(_ text: String, name: String) throws -> (ScratchDirectory, URL) {
+        let scratch = try ScratchDirectory()
+        return (scratch, try scratch.write(name, text))
+    }
+
+    func recognised(_ url: URL) throws -> String? {
+        if case .recognised(let reader) = try FormatSniffer().examine(path: url.path) { return reader.format.id }
+        return nil
+    }
+
+    // MARK: systeminfo
+
+    @Test("systeminfo below a prompt and notes: recognised, the notes skipped and counted at their line")
+    func systemInfoBelowNotes() throws {
+        let report = try Fixtures.text(Self.windows10)
+        let text =
+            "Ward 3 PC, collected by J. Smith on Tuesday\r\nAsset tag: 00412\r\n\r\nC:\\Users\\jsmith>systeminfo\r\n\r\n"
+            + report + "\r\nC:\\Users\\jsmith>exit\r\n"
+        let (scratch, url) = try write(text, name: "ward3.txt")
+        defer { scratch.remove() }
+        #expect(try recognised(url) == "systeminfo")
+        let fragment = try SystemInfoReader().read(path: url.path, file: "ward3.txt", progress: nil)
+        #expect(fragment.hosts.map(\.name) == ["DESKTOP-92B51CV"])
+        #expect(fragment.hosts.first?.installedUpdates.map(\.kb) == ["KB5022502"])
+        #expect(fragment.log.recordsRejected == 0)
+        let leading = try #require(fragment.log.diagnostics.first { $0.code == "systeminfo.leading-text" })
+        #expect(leading.location.line == 1 && leading.message.hasPrefix("3 lines") && leading.level == .warning)
+    }
+
+    @Test("two systeminfo reports in one file are two hosts")
+    func twoReports() throws {
+        let text = try Fixtures.text(Self.windows10) + "\r\n" + Fixtures.text(Self.server2019)
+        let (scratch, url) = try write(text, name: "both.txt")
+        defer { scratch.remove() }
+        #expect(try recognised(url) == "systeminfo")
+        let fragment = try SystemInfoReader().read(path: url.path, file: "both.txt", progress: nil)
+        #expect(fragment.hosts.map(\.name) == ["DESKTOP-92B51CV", "WIN-O863JARO7CM"])
+        #expect(fragment.hosts.last?.installedUpdates.count == 5)
+        #expect(fragment.log.recordsRead == 2 && fragment.log.recordsRejected == 0)
+    }
+
+    // MARK: Get-HotFix
+
+    static let table = """
+        PS C:\\Users\\Administrator> Get-HotFix
+
+        Source        Description      HotFixID      InstalledBy          InstalledOn
+        ------        -----------      --------      -----------          -----------
+        DC01          Update           KB3176936                          10/18/2016 12:00:00 AM
+        DC01          Security Update  KB4013418     NT AUTHORITY\\SYSTEM  3/16/2017 12:00:00 AM
+        DC01          Update           File 1        NT AUTHORITY\\SYSTEM
+
+        PS C:\\Users\\Administrator>
+
+        """
+
+    @Test("the default table: columns from the dashes, prompt lines counted, 'File 1' skipped, month-first dates")
+    func hotfixTable() throws {
+        let (scratch, url) = try write(Self.table, name: "dc01.txt")
+        defer { scratch.remove() }
+        #expect(try recognised(url) == "get-hotfix")
+        let fragment = try GetHotFixReader().read(path: url.path, file: "dc01.txt", progress: nil)
+        let host = try #require(fragment.hosts.first)
+        #expect(fragment.hosts.count == 1 && host.name == "DC01")
+        #expect(host.installedUpdates.map(\.kb) == ["KB3176936", "KB4013418"])
+        #expect(host.installedUpdates.map { $0.installedOn.map(CivilDate.string) } == ["2016-10-18", "2017-03-16"])
+        #expect(host.installedUpdates.first?.source.line == 5)
+        let codes = fragment.log.diagnostics.map(\.code)
+        #expect(codes == ["hotfix.leading-text", "hotfix.other-text", "hotfix.not-kb"])
+        #expect(fragment.log.diagnostics.first?.location.line == 1)
+        #expect(fragment.log.diagnostics[1].location.line == 9)
+    }
+
+    @Test("Format-List blocks, host from Source; day-first dates told from a day above 12")
+    func hotfixList() throws {
+        let text = """
+            Source      : PC0042
+            Description : Security Update
+            HotFixID    : KB5034441
+            InstalledBy : NT AUTHORITY\\SYSTEM
+            InstalledOn : 15/01/2024 00:00:00
+
+            Source      : PC0042
+            Description : Update
+            HotFixID    : KB5033372
+            InstalledBy : NT AUTHORITY\\SYSTEM
+            InstalledOn : 03/02/2024 00:00:00
+
+            """
+        let (scratch, url) = try write(text, name: "pc0042.txt")
+        defer { scratch.remove() }
+        #expect(try recognised(url) == "get-hotfix")
+        let fragment = try GetHotFixReader().read(path: url.path, file: "pc0042.txt", progress: nil)
+        let host = try #require(fragment.hosts.first)
+        #expect(host.name == "PC0042" && host.installedUpdates.map(\.kb) == ["KB5034441", "KB5033372"])
+        #expect(host.installedUpdates.map { $0.installedOn.map(CivilDate.string) } == ["2024-01-15", "2024-02-03"])
+        #expect(fragment.log.count == 0)
+    }
+
+    @Test(
+        "Export-Csv with the #TYPE line, several hosts; dates that could be either order are left out, with a warning")
+    func hotfixCSV() throws {
+        let text = """
+            #TYPE System.Management.ManagementObject#root\\cimv2\\Win32_QuickFixEngineering
+            "PSComputerName","InstalledOn","Caption","CSName","Description","HotFixID","InstalledBy"
+            "PC1","2/3/2024 12:00:00 AM","http://support.microsoft.com/?kbid=5034441","PC1","Security Update","KB5034441","NT AUTHORITY\\SYSTEM"
+            "PC2","4/5/2024 12:00:00 AM","","PC2","Update","KB5033372","NT AUTHORITY\\SYSTEM"
+
+            """
+        let (scratch, url) = try write(text, name: "hotfix.csv")
+        defer { scratch.remove() }
+        #expect(try recognised(url) == "get-hotfix")
+        let fragment = try GetHotFixReader().read(path: url.path, file: "hotfix.csv", progress: nil)
+        #expect(fragment.hosts.map(\.name) == ["PC1", "PC2"])
+        #expect(fragment.hosts.flatMap(\.installedUpdates).allSatisfy { $0.installedOn == nil })
+        #expect(fragment.log.diagnostics.map(\.code) == ["hotfix.ambiguous-dates"])
+        #expect(fragment.log.diagnostics.first?.location.line == 3)
+    }
+
+    @Test("a table that cut the host name takes the host from the file name and says so")
+    func hotfixCutHost() throws {
+        let text = """
+            Source        Description      HotFixID      InstalledBy          InstalledOn
+            ------        -----------      --------      -----------          -----------
+            DESKTOP-KA... Update           KB4483452     NT AUTHORITY\\SYSTEM  2019/2/14 0:00:00
+
+            """
+        let (scratch, url) = try write(text, name: "DESKTOP-KA7.hotfix.txt")
+        defer { scratch.remove() }
+        let fragment = try GetHotFixReader().read(path: url.path, file: "DESKTOP-KA7.hotfix.txt", progress: nil)
+        #expect(fragment.hosts.map(\.name) == ["DESKTOP-KA7"])
+        #expect(fragment.hosts.first?.installedUpdates.first?.installedOn.map(CivilDate.string) == "2019-02-14")
+        #expect(fragment.log.diagnostics.map(\.code) == ["hotfix.host-cut", "hotfix.host-from-file-name"])
+    }
+
+    @Test("text that is not Get-HotFix output is neither recognised nor read as hosts")
+    func notHotfix() throws {
+        let (scratch, url) = try write("just some notes\nabout KB5034441\n", name: "notes.txt")
+        defer { scratch.remove() }
+        #expect(try recognised(url) != "get-hotfix")
+        let fragment = try GetHotFixReader().read(path: url.path, file: "notes.txt", progress: nil)
+        #expect(fragment.hosts.isEmpty)
+        #expect(fragment.log.diagnostics.map(\.code) == ["hotfix.no-header"])
+    }
+}

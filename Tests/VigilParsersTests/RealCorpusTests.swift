@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilTestSupport
+
+@testable import VigilParsers
+
+/// Real exports published by people unrelated to Vigil (lab write-ups, project documentation), each attributed in
+/// `Tests/Fixtures/SOURCES.md`, with its reading worked out by hand in `Tests/Fixtures/real/expected.json`: the format
+/// it is recognised as, the accounts (with their kind), hash-dump entries, hosts with their KBs, and every diagnostic
+/// with its line.
+@Suite("Real corpus: exports as people published them")
+struct RealCorpusTests {
+    /// One file's expected reading.
+    struct Expectation: Decodable, Sendable, CustomTestStringConvertible {
+        var file: String
+        var format: String
+        /// `DOMAIN\name` as the dump writes it.
+        var credentials: [String]
+        var machineAccounts: [String]
+        /// Entries whose NT hash is the empty password's.
+        var emptyHashes: [String]
+        /// `name:kind`.
+        var accounts: [String]
+        /// `HOST:KB1,KB2`.
+        var hosts: [String]
+        /// `code@line`, in the order logged.
+        var warnings: [String]
+        var rejected: Int
+
+        var testDescription: String { file }
+    }
+
+    static let expectations: [Expectation] = {
+        guard let data = try? Data(contentsOf: Fixtures.url("real/expected.json")),
+            let decoded = try? JSONDecoder().decode([Expectation].self, from: data)
+        else { return [] }
+        return decoded
+    }()
+
+    @Test("the expectation table is there and names every file of the corpus")
+    func tableComplete() throws {
+        let root = Fixtures.url("real")
+        let files = try #require(FileManager.default.enumerator(atPath: root.path)).compactMap { $0 as? String }
+            .filter { $0.contains("/") }.sorted()
+        #expect(!Self.expectations.isEmpty)
+        #expect(Self.expectations.map(\.file).sorted() == files)
+    }
+
+    @Test("each file is recognised and read as worked out by hand", arguments: expectations)
+    func reading(_ expected: Expectation) throws {
+        let url = Fixtures.url("real/" + expected.file)
+        guard case .recognised(let reader) = try FormatSniffer().examine(path: url.path) else {
+            Issue.record("\(expected.file) was not recognised")
+            return
+        }
+        #expect(reader.format.id == expected.format)
+        let fragment = try reader.read(path: url.path, file: expected.file, progress: nil)
+        let qualified = { (record: CredentialRecord) in
+            record.domain.map { "\($0)\\\(record.accountName)" } ?? record.accountName
+        }
+        #expect(fragment.credentials.map(qualified) == expected.credentials)
+        #expect(fragment.credentials.filter(\.isMachineAccount).map(qualified) == expected.machineAccounts)
+        #expect(fragment.credentials.filter { $0.ntHash == .emptyPassword }.map(qualified) == expected.emptyHashes)
+        #expect(fragment.accounts.map { "\($0.name):\($0.kind.rawValue)" } == expected.accounts)
+        #expect(
+            fragment.hosts.map { "\($0.name):\($0.installedUpdates.map(\.kb).joined(separator: ","))" }
+                == expected.hosts)
+        #expect(
+            fragment.log.diagnostics.map { "\($0.code)@\($0.location.line.map(String.init) ?? "-")" }
+                == expected.warnings)
+        #expect(fragment.log.recordsRejected == expected.rejected)
+    }
+}
