@@ -230,7 +230,10 @@ public struct AdvisoryIndex: Sendable {
     public static func products(for hosts: [Machine]) -> Set<String> {
         var products: Set<String> = []
         for system in Set(hosts.compactMap(\.operatingSystem)) {
-            for name in WindowsRelease.recognise(system)?.productNames ?? [] { products.insert(name.lowercased()) }
+            let release = WindowsRelease.recognise(system)
+            for name in (release?.productNames ?? []) + (release?.missingServicePack?.productNames ?? []) {
+                products.insert(name.lowercased())
+            }
         }
         return products
     }
