@@ -223,6 +223,7 @@ struct UpdatesCatalogueTests {
         #expect(finding.facts["kevDueDate"] == nil)
         #expect(!finding.detail.contains("due"))
         #expect(finding.facts["os"] == "Windows 7 SP1")
+        #expect(finding.facts["install"] == "KB5022338", "the newest rollup, not May 2019's security-only update")
         #expect(finding.facts["closes"]?.contains("EternalBlue") == true)
     }
 

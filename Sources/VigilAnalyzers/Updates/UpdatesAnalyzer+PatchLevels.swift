@@ -41,15 +41,20 @@ struct NamedAdvisories: Sendable {
         published = advisories.map { set in set.compactMap { index.advisories[$0].published }.min() }
     }
 
-    /// The host's verdict on each named vulnerability.
-    func verdicts(_ state: HostUpdateState, index: AdvisoryIndex) -> [NamedVerdict] {
+    /// Per named vulnerability, whether `table` has an entry for it.
+    func listed(in table: AdvisoryIndex.ProductTable) -> [Bool] {
+        let named = Set(table.entries.map(\.advisory))
+        return advisories.map { !$0.isDisjoint(with: named) }
+    }
+
+    /// The host's verdict on each named vulnerability; `listed` is ``listed(in:)`` of the host's product table.
+    func verdicts(_ state: HostUpdateState, index: AdvisoryIndex, listed: [Bool]?) -> [NamedVerdict] {
         let table = state.product.map { index.products[$0] }
         let missing = Set(
             state.missing.compactMap { entry in table.map { $0.entries[Int(entry)].advisory } })
-        let named = Set(table?.entries.map(\.advisory) ?? [])
         return advisories.indices.map { position in
             let ids = advisories[position]
-            if table != nil, !ids.isDisjoint(with: named) {
+            if let listed, listed[position] {
                 if !ids.isDisjoint(with: missing) {
                     if let pack = state.servicePack { return .missing(servicePack: pack.name) }
                     return state.unknownReason == nil ? .missing(servicePack: nil) : .unknown
@@ -106,15 +111,62 @@ struct PatchLevelHosts: Sendable {
     }
 }
 
+/// What the updates analyzer says of each host beyond its findings — its named verdicts, the update to install and
+/// what it closes — with what repeats across hosts worked out once: one per matching slice, like the matcher.
+struct HostDescriber {
+    let index: AdvisoryIndex
+    let named: NamedAdvisories
+    /// Per product, whether its table lists each named vulnerability (a pass over thousands of entries).
+    private var listed: [Int: [Bool]] = [:]
+    /// Per decision (estates repeat a few hundred), the remedy.
+    private var remedies: [RemedyKey: UpdatesAnalyzer.Remedy] = [:]
+
+    private struct RemedyKey: Hashable {
+        var product: Int?
+        var missing: [Int32]
+        var servicePack: String?
+    }
+
+    init(index: AdvisoryIndex, named: NamedAdvisories) {
+        self.index = index
+        self.named = named
+    }
+
+    /// "MS17-010: fixed; BlueKeep: not affected; …" for a host whose state is `state`.
+    mutating func verdicts(_ state: HostUpdateState) -> String {
+        var presence: [Bool]?
+        if let product = state.product {
+            presence = listed[product] ?? named.listed(in: index.products[product])
+            listed[product] = presence
+        }
+        return named.summary(named.verdicts(state, index: index, listed: presence))
+    }
+
+    /// The update that closes most of what `state` misses, what it closes and since when the host is exposed.
+    mutating func remedy(_ state: HostUpdateState) -> UpdatesAnalyzer.Remedy {
+        let key = RemedyKey(product: state.product, missing: state.missing, servicePack: state.servicePack?.kb)
+        if let known = remedies[key] { return known }
+        let remedy = UpdatesAnalyzer.remedy(state, index: index)
+        if remedies.count < UpdateMatcher.memoLimit { remedies[key] = remedy }
+        return remedy
+    }
+}
+
 extension UpdatesAnalyzer {
+    /// What to install for a host, what it closes, and the dates its exposure is measured from.
+    struct Remedy: Sendable {
+        var install: String
+        var closes: String
+        var exploitedSince: Date?
+        var oldestFix: Date?
+    }
+
     /// Rows of the patch-level table shown.
     static let patchLevelRows = 50
 
     /// The update that closes most of what `state` misses, what it closes and since when the host is exposed.
-    static func remedy(_ state: HostUpdateState, index: AdvisoryIndex) -> (
-        install: String, closes: String, exploitedSince: Date?, oldestFix: Date?
-    ) {
-        guard let product = state.product, !state.missing.isEmpty else { return ("", "", nil, nil) }
+    static func remedy(_ state: HostUpdateState, index: AdvisoryIndex) -> Remedy {
+        guard let product = state.product, !state.missing.isEmpty else { return Remedy(install: "", closes: "") }
         let table = index.products[product]
         let advisories = state.missing.map { index.advisories[table.entries[Int($0)].advisory] }
         var names: [String] = []
@@ -128,11 +180,24 @@ extension UpdatesAnalyzer {
         let exploitedSince = advisories.compactMap { $0.exploitation?.dateAdded }.min()
         let oldestFix = advisories.compactMap(\.published).min()
         if let pack = state.servicePack {
-            return ("\(pack.kb) (\(pack.name)), then the latest monthly rollup", closes, exploitedSince, oldestFix)
+            return Remedy(
+                install: "\(pack.kb) (\(pack.name)), then the latest monthly rollup", closes: closes,
+                exploitedSince: exploitedSince, oldestFix: oldestFix)
         }
-        // The newest fixing update: for a release serviced by cumulative updates it contains every earlier fix.
+        // The newest cumulative update the data knows for the product, when its supersedence reaches every missing
+        // fix (a security-only update numbered after the month's rollup closes only its own advisory); otherwise the
+        // newest fixing update of what is missing.
+        if let latest = table.newestUpdate.filter(table.cumulative.contains).max() {
+            let covered = index.covered(by: latest)
+            if state.missing.allSatisfy({ table.entries[Int($0)].kbs.contains(where: covered.contains) }) {
+                return Remedy(
+                    install: "KB\(latest)", closes: closes, exploitedSince: exploitedSince, oldestFix: oldestFix)
+            }
+        }
         let newest = state.missing.map { table.newestUpdate[Int($0)] }.max() ?? 0
-        guard newest > 0 else { return ("", closes, exploitedSince, oldestFix) }
+        guard newest > 0 else {
+            return Remedy(install: "", closes: closes, exploitedSince: exploitedSince, oldestFix: oldestFix)
+        }
         let covered = index.covered(by: newest)
         let closed = state.missing.filter { entry in
             table.entries[Int(entry)].kbs.contains(where: covered.contains)
@@ -141,13 +206,13 @@ extension UpdatesAnalyzer {
         let install =
             closed == state.missing.count
             ? "KB\(newest)" : "KB\(newest) (closes \(Wording.number(closed)) of \(Wording.number(state.missing.count)))"
-        return (install, closes, exploitedSince, oldestFix)
+        return Remedy(install: install, closes: closes, exploitedSince: exploitedSince, oldestFix: oldestFix)
     }
 
     /// Adds to a missing-updates finding what a person acts on: the host's operating system and build, what the update
     /// to install closes (by bulletin and common name) and the host's verdict on each named vulnerability.
     static func describeHost(
-        _ host: Machine, state: HostUpdateState, index: AdvisoryIndex, verdicts: String, into finding: inout Finding
+        _ host: Machine, state: HostUpdateState, remedy: Remedy, verdicts: String, into finding: inout Finding
     ) {
         if let release = state.release {
             finding.facts["os"] = release.name
@@ -156,22 +221,23 @@ extension UpdatesAnalyzer {
         if let build = host.operatingSystem?.build {
             finding.facts["build"] = String(build) + (host.operatingSystem?.revision.map { ".\($0)" } ?? "")
         }
-        let remedy = remedy(state, index: index)
         if !remedy.closes.isEmpty { finding.facts["closes"] = remedy.closes }
+        // The one update that closes most of what the host misses (the newest rollup rather than a month's
+        // security-only update), as the patch-level table names it; a service pack stays the first thing to install.
+        if state.servicePack == nil, remedy.install.hasPrefix("KB"), !remedy.install.contains(" ") {
+            finding.facts["install"] = remedy.install
+        }
         if !verdicts.isEmpty { finding.facts["named"] = verdicts }
     }
 
     /// The patch level of a host whose state is `state`.
-    static func patchLevel(
-        _ host: Machine, state: HostUpdateState, verdicts: String, index: AdvisoryIndex
-    ) -> PatchLevel {
+    static func patchLevel(_ host: Machine, state: HostUpdateState, verdicts: String, remedy: Remedy) -> PatchLevel {
         let system =
             state.release.map { release in
                 release.name + (release.edition.map { $0 == .longTerm || $0 == .server ? "" : " \($0.rawValue)" } ?? "")
             } ?? host.operatingSystem?.name ?? "unknown"
         var build = host.operatingSystem?.build.map(String.init) ?? ""
         if let revision = host.operatingSystem?.revision, !build.isEmpty { build += ".\(revision)" }
-        let remedy = remedy(state, index: index)
         return PatchLevel(
             system: system, build: build,
             newestInstalled: host.installedUpdates.compactMap { AdvisoryIndex.number($0.kb) }.max() ?? 0,

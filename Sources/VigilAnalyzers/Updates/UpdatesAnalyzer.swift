@@ -35,11 +35,13 @@ public struct UpdatesAnalyzer: Analyzer {
         let results = parallelMap(slices) { slice -> ([Finding], Tally) in
             var matcher = UpdateMatcher(index: index)
             var classes = EntryClasses(index: index, asOf: context.asOf)
+            var describer = HostDescriber(index: index, named: named)
             var tally = Tally()
             var findings: [Finding] = []
             for position in order[(hosts.count * slice / slices)..<(hosts.count * (slice + 1) / slices)] {
                 findings += assess(
-                    hosts[position], index: index, named: named, matcher: &matcher, classes: &classes, tally: &tally,
+                    hosts[position], index: index, describer: &describer, matcher: &matcher, classes: &classes,
+                    tally: &tally,
                     context: context)
             }
             return (findings, tally)
@@ -60,12 +62,13 @@ public struct UpdatesAnalyzer: Analyzer {
 
     /// The findings of one host, counted into `tally`.
     private func assess(
-        _ host: Machine, index: AdvisoryIndex, named: NamedAdvisories, matcher: inout UpdateMatcher,
+        _ host: Machine, index: AdvisoryIndex, describer: inout HostDescriber, matcher: inout UpdateMatcher,
         classes: inout EntryClasses, tally: inout Tally, context: AnalysisContext
     ) -> [Finding] {
         let state = matcher.match(host)
-        let verdicts = named.summary(named.verdicts(state, index: index))
-        tally.levels[Self.patchLevel(host, state: state, verdicts: verdicts, index: index), default: .init()].add(
+        let verdicts = describer.verdicts(state)
+        let remedy = describer.remedy(state)
+        tally.levels[Self.patchLevel(host, state: state, verdicts: verdicts, remedy: remedy), default: .init()].add(
             host.name)
         var findings = lifecycleFindings(host, state: state, context: context, tally: &tally)
         if let reason = state.unknownReason {
@@ -92,7 +95,7 @@ public struct UpdatesAnalyzer: Analyzer {
             var finding = finding(
                 rule, host: host, entries: entries, product: product, facts: facts, index: index,
                 matcher: &matcher, context: context, servicePack: state.servicePack)
-            Self.describeHost(host, state: state, index: index, verdicts: verdicts, into: &finding)
+            Self.describeHost(host, state: state, remedy: remedy, verdicts: verdicts, into: &finding)
             findings.append(finding)
         }
         return findings
