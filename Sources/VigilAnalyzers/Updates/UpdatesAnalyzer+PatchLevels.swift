@@ -120,6 +120,8 @@ struct HostDescriber {
     private var listed: [Int: [Bool]] = [:]
     /// Per decision (estates repeat a few hundred), the remedy.
     private var remedies: [RemedyKey: UpdatesAnalyzer.Remedy] = [:]
+    /// What the few updates named as remedies supersede, through their chains.
+    private var chains: [UInt32: Set<UInt32>] = [:]
 
     private struct RemedyKey: Hashable {
         var product: Int?
@@ -146,7 +148,15 @@ struct HostDescriber {
     mutating func remedy(_ state: HostUpdateState) -> UpdatesAnalyzer.Remedy {
         let key = RemedyKey(product: state.product, missing: state.missing, servicePack: state.servicePack?.kb)
         if let known = remedies[key] { return known }
-        let remedy = UpdatesAnalyzer.remedy(state, index: index)
+        let index = index
+        var chains = chains
+        let remedy = UpdatesAnalyzer.remedy(state, index: index) { kb in
+            if let known = chains[kb] { return known }
+            let covered = index.covered(by: kb)
+            if chains.count < 64 { chains[kb] = covered }
+            return covered
+        }
+        self.chains = chains
         if remedies.count < UpdateMatcher.memoLimit { remedies[key] = remedy }
         return remedy
     }
@@ -165,7 +175,11 @@ extension UpdatesAnalyzer {
     static let patchLevelRows = 50
 
     /// The update that closes most of what `state` misses, what it closes and since when the host is exposed.
-    static func remedy(_ state: HostUpdateState, index: AdvisoryIndex) -> Remedy {
+    /// `covered` gives what an update supersedes, directly or through a chain, with itself (``AdvisoryIndex/covered(by:)``,
+    /// kept by the caller: a rollup's chain runs to thousands of updates).
+    static func remedy(
+        _ state: HostUpdateState, index: AdvisoryIndex, covered: (UInt32) -> Set<UInt32>
+    ) -> Remedy {
         guard let product = state.product, !state.missing.isEmpty else { return Remedy(install: "", closes: "") }
         let table = index.products[product]
         let advisories = state.missing.map { index.advisories[table.entries[Int($0)].advisory] }
@@ -187,8 +201,8 @@ extension UpdatesAnalyzer {
         // The newest cumulative update the data knows for the product, when its supersedence reaches every missing
         // fix (a security-only update numbered after the month's rollup closes only its own advisory); otherwise the
         // newest fixing update of what is missing.
-        if let latest = table.newestUpdate.filter(table.cumulative.contains).max() {
-            let covered = index.covered(by: latest)
+        if let latest = table.newestCumulative {
+            let covered = covered(latest)
             if state.missing.allSatisfy({ table.entries[Int($0)].kbs.contains(where: covered.contains) }) {
                 return Remedy(
                     install: "KB\(latest)", closes: closes, exploitedSince: exploitedSince, oldestFix: oldestFix)
@@ -198,7 +212,7 @@ extension UpdatesAnalyzer {
         guard newest > 0 else {
             return Remedy(install: "", closes: closes, exploitedSince: exploitedSince, oldestFix: oldestFix)
         }
-        let covered = index.covered(by: newest)
+        let covered = covered(newest)
         let closed = state.missing.filter { entry in
             table.entries[Int(entry)].kbs.contains(where: covered.contains)
                 || (table.cumulative.contains(newest) && table.firstCumulative[Int(entry)] <= newest)
