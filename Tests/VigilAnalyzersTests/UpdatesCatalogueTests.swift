@@ -274,6 +274,8 @@ struct UpdatesCatalogueTests {
                 at: Fixtures.url(file), to: scratch.url.appendingPathComponent((file as NSString).lastPathComponent))
         }
         let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: Self.asOf))
+        let coverage = assessment.coverage.first { $0.area == .updates }
+        #expect(coverage?.basis.contains("as of WES-NG definitions of 2026-06-28") == true, "the catalogue's date")
         let table = try #require(assessment.tables.first { $0.id == "updates.patch-levels" })
         let named = try #require(table.columns.firstIndex(of: "Named vulnerabilities"))
         let hosts = try #require(table.columns.firstIndex(of: "Hosts (first by name)"))
