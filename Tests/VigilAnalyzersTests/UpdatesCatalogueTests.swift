@@ -106,7 +106,7 @@ struct UpdatesCatalogueTests {
         let finding = try #require(Base.finding(output, .updateMissingExploited, "PC-RTM"))
         #expect(finding.facts["install"] == "KB976932")
         #expect(finding.detail.contains("install Service Pack 1 (KB976932), then"))
-        #expect(finding.facts["proof1"]?.contains("no Service Pack 1") == true)
+        #expect(finding.facts["proof1"]?.contains("lacks Service Pack 1 (KB976932)") == true)
         let unsupported = try #require(Base.finding(output, .unsupportedSystem, "PC-RTM"))
         #expect(unsupported.facts["endOfSupport"] == "2013-04-09")
     }
@@ -118,6 +118,22 @@ struct UpdatesCatalogueTests {
         let finding = try #require(Base.finding(output, .updateMissingExploited, "SRV-08"))
         #expect(finding.facts["install"] == "KB948465")
         #expect(Base.missing(output, "SRV-08").isSuperset(of: Base.eternalBlueCVEs))
+    }
+
+    @Test(
+        "Windows 8.1 and Server 2012 R2 listing nothing since March 2014 lack KB2919355, which MS17-010's fix needs",
+        arguments: [
+            (Base.system("Microsoft Windows 8.1 Pro", "6.3.9600"), ["KB2883200"], true),
+            (Base.system("Microsoft Windows Server 2012 R2 Standard", "6.3.9600"), ["KB2883200"], true),
+            // Anything numbered after it shows the April 2014 update is there: decided as usual.
+            (Base.system("Microsoft Windows Server 2012 R2 Standard", "6.3.9600"), ["KB2919355", "KB2999226"], false),
+        ] as [(OperatingSystem, [String], Bool)])
+    func windows81Update(system: OperatingSystem, kbs: [String], lacksUpdate: Bool) throws {
+        let output = try Base.analyseBuiltIn(Base.host("PC-81", system, kbs: kbs))
+        let finding = try #require(Base.finding(output, .updateMissingExploited, "PC-81"))
+        #expect(Base.missing(output, "PC-81").isSuperset(of: Base.eternalBlueCVEs))
+        #expect((finding.facts["install"] == "KB2919355") == lacksUpdate)
+        #expect(finding.detail.contains("install the April 2014 update (KB2919355), then") == lacksUpdate)
     }
 
     // MARK: Not affected

@@ -53,6 +53,9 @@ struct UpdateMatcher {
     private var releases: [OperatingSystem: WindowsRelease?] = [:]
     private var productOf: [OperatingSystem: Int?] = [:]
 
+    /// KB2919355, the April 2014 update every later Windows 8.1 and Server 2012 R2 update requires.
+    static let windows81Update: UInt32 = 2_919_355
+
     /// Decisions kept for reuse: estates repeat a few hundred patch levels, and an estate whose hosts nearly all
     /// differ must not keep one decision per host.
     static let memoLimit = 4096
@@ -110,6 +113,14 @@ struct UpdateMatcher {
                 unknownReason: "no inventory lists its installed updates or reports its build revision")
         }
         let installed = Array(Set(host.installedUpdates.compactMap { AdvisoryIndex.number($0.kb) })).sorted()
+        // Windows 8.1 and Server 2012 R2 take no update after March 2014 without KB2919355; a listed host with
+        // neither it nor anything numbered after it lacks it (a later update would show it was installed).
+        if release.name == "Windows 8.1" || release.name == "Windows Server 2012 R2", host.updatesListed,
+            installed.allSatisfy({ $0 < Self.windows81Update })
+        {
+            return servicePackState(
+                release: release, pack: .windows81Update(productNames: release.productNames), product: product)
+        }
         let signature = Signature(product: product, installed: installed, build: build, listed: host.updatesListed)
         // The release is set after the memo: hosts of one product and patch level can still differ in edition
         // (LTSB against semi-annual servicing), which decides support, not updates.
@@ -133,7 +144,8 @@ struct UpdateMatcher {
         let entries = index.products[product].entries
         let missing = entries.indices.filter { position in
             let published = index.advisories[entries[position].advisory].published
-            return published.map { date in release.endOfSupport.map { date > $0 } ?? true } ?? true
+            let cutoff = pack.levelSupportedUntil ?? release.endOfSupport
+            return published.map { date in cutoff.map { date > $0 } ?? true } ?? true
         }
         return HostUpdateState(
             release: release, product: product, missing: missing.map { Int32($0) }, servicePack: pack)

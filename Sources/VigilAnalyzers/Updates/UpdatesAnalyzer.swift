@@ -213,7 +213,7 @@ public struct UpdatesAnalyzer: Analyzer {
             facts["proof\(position + 1)"] =
                 "\(id): "
                 + (servicePack.map { pack in
-                    "\(table.name): the host has no \(pack.name), which every fix for it requires"
+                    "\(table.name): the host lacks \(pack.name) (\(pack.kb)), which every fix for it requires"
                 } ?? matcher.proof(entry: entry, product: product, host: host))
         }
         let evidence =

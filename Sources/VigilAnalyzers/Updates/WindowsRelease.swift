@@ -37,6 +37,17 @@ public struct WindowsRelease: Sendable, Hashable {
         /// The advisory product names of the release with the service pack (most specific first): its advisories
         /// apply to the host, which cannot install their fixes.
         public var productNames: [String]
+        /// The last day the host's level was supported, when it is not the release's end of support: advisories
+        /// published after it are those whose fixes need the service pack.
+        public var levelSupportedUntil: Date? = nil
+
+        /// Windows 8.1 and Server 2012 R2 without the April 2014 update (KB2919355, "Windows 8.1 Update"), which
+        /// every later update requires; that level's support ended on 2014-06-10.
+        static func windows81Update(productNames: [String]) -> ServicePack {
+            ServicePack(
+                name: "the April 2014 update", kb: "KB2919355", productNames: productNames,
+                levelSupportedUntil: CivilDate.date(year: 2014, month: 6, day: 10))
+        }
     }
 
     /// The lifecycle families Microsoft dates Windows versions by.
