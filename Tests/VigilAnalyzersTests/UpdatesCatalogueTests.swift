@@ -87,6 +87,13 @@ struct UpdatesCatalogueTests {
         #expect(unknown.facts["reason"]?.hasPrefix("updates newer than the catalogue") == true)
         #expect(unknown.facts["reason"]?.contains("vigil advisories import") == true)
         #expect(Base.missing(output, "SRV-01").isEmpty)
+        let table = try #require(output.tables.first { $0.id == "updates.patch-levels" })
+        let row = try #require(table.rows.first)
+        let cell = { (name: String) in table.columns.firstIndex(of: name).map { row[$0] } }
+        #expect(cell("Install") == "cannot be decided")
+        #expect(cell("It closes") == "")
+        #expect(cell("Known exploited") == "")
+        #expect(cell("Named vulnerabilities")?.contains("MS17-010: unknown") == true)
     }
 
     static let server2016 = Base.system("Microsoft Windows Server 2016 Standard", "10.0.14393")

@@ -246,6 +246,8 @@ extension UpdatesAnalyzer {
 
     /// The patch level of a host whose state is `state`.
     static func patchLevel(_ host: Machine, state: HostUpdateState, verdicts: String, remedy: Remedy) -> PatchLevel {
+        // An undecided host's "missing" is what stale data alone would say: never a remedy, nor exposure.
+        let remedy = state.unknownReason == nil ? remedy : Remedy(install: "", closes: "")
         let system =
             state.release.map { release in
                 release.name + (release.edition.map { $0 == .longTerm || $0 == .server ? "" : " \($0.rawValue)" } ?? "")
@@ -288,7 +290,8 @@ extension UpdatesAnalyzer {
                 level.newestInstalled > 0 ? "KB\(level.newestInstalled)" : "none listed",
                 level.install.isEmpty ? (level.unknown ? "cannot be decided" : "nothing missing") : level.install,
                 level.closes,
-                level.exploitedSince.map { "yes, listed as exploited since \(CivilDate.string($0))" } ?? "no",
+                level.exploitedSince.map { "yes, listed as exploited since \(CivilDate.string($0))" }
+                    ?? (level.unknown ? "" : "no"),
                 exposure ?? "", level.verdicts, names,
             ]
         }
