@@ -46,7 +46,10 @@ let package = Package(
             name: "VigilParsers",
             dependencies: ["VigilCore", "VigilIO", .product(name: "Yams", package: "Yams")],
             exclude: ["Resources/SOURCES.md"],
-            resources: [.copy("Resources/common-passwords.txt"), .copy("Resources/builtin-advisories.csv")],
+            resources: [
+                .copy("Resources/common-passwords.txt"), .copy("Resources/builtin-advisories.csv"),
+                .copy("Resources/builtin-kev.json"), .copy("Resources/builtin-advisories-info.json"),
+            ],
             swiftSettings: optimisedInDebug
         ),
         .target(name: "VigilAnalyzers", dependencies: ["VigilCore"], swiftSettings: optimisedInDebug),

@@ -114,16 +114,33 @@ struct AdvisoriesImportCommand: ParsableCommand {
     }
 }
 
-/// `vigil advisories show DB`.
+/// `vigil advisories show [DB]`.
 struct AdvisoriesShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "List the sources an advisory database holds.",
-        discussion: "Exit codes: 0 listed; 65 not an advisory database of this version; 66 DB does not exist.")
+        commandName: "show",
+        abstract: "Describe the built-in catalogue and list the sources an advisory database holds.",
+        discussion: """
+            Without DB, describes only Vigil's built-in catalogue: its advisories and the dates of the WES-NG \
+            definitions and CISA KEV catalogue it was made from (updates released after that date are unknown to \
+            it: import current definitions).
+
+            Exit codes: 0 listed; 65 not an advisory database of this version; 66 DB does not exist.
+            """)
 
     @Argument(help: ArgumentHelp("The advisory database.", valueName: "db"))
-    var database: String
+    var database: String?
 
     func run() throws {
+        do {
+            let builtIn = try BuiltInAdvisories.load()
+            print(
+                "built-in catalogue: \(Wording.count(builtIn.count, "advisory", plural: "advisories")) as of \(try BuiltInAdvisories.info().summary)"
+            )
+        } catch {
+            Terminal.error("vigil: \(error)")
+            throw VigilExit.dataError
+        }
+        guard let database else { return }
         let contents: AdvisoryDatabase.Contents
         let compiled: CompiledAdvisories.Status
         do {

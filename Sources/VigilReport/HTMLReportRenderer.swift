@@ -128,21 +128,27 @@ public struct HTMLReportRenderer: Sendable {
         }
         let limit = 25
         page.raw("<section id=\"hosts\"><h2>Hosts at most risk</h2>")
+        let grouped = assessment.tables.contains { $0.id == "updates.patch-levels" && !$0.rows.isEmpty }
         page.raw(
-            "<p>\(Wording.count(hosts.count, "host")) \(hosts.count == 1 ? "has" : "have") findings; the worst \(min(limit, hosts.count)) are below, known exploited vulnerabilities and the longest exposure first. Every host is in findings.csv.</p>"
+            "<p>\(Wording.count(hosts.count, "host")) \(hosts.count == 1 ? "has" : "have") findings; the worst \(min(limit, hosts.count)) are below, known exploited vulnerabilities and the longest exposure first. Every host is in findings.csv\(grouped ? "; hosts at the same patch level are counted together, with the one update to install, in <a href=\"#updates.patch-levels\">Hosts by patch level</a>" : "").</p>"
         )
         page.raw(
-            "<table><thead><tr><th>Host</th><th>Worst</th><th>Exposed for</th><th>Problems</th></tr></thead><tbody>")
+            "<table><thead><tr><th>Host</th><th>Worst</th><th>Operating system</th><th>Install</th><th>It closes</th><th>Exposed for</th><th>Problems</th></tr></thead><tbody>"
+        )
         for index in ranked.prefix(limit) {
             let host = hosts[index]
             let days = exposure[index]
-            let problems = host.findings(in: findings).sorted(by: Finding.reportOrder).map { finding in
+            let hostFindings = host.findings(in: findings).sorted(by: Finding.reportOrder)
+            let problems = hostFindings.map { finding in
                 let count = finding.facts["vulnerabilities"].map { " (\(escape($0)))" } ?? ""
                 return
                     "<a href=\"#\(finding.rule.rawValue)\">\(escape(RuleCatalogue.rule(finding.rule).title))</a>\(count)"
             }
+            // What a person acts on, from the updates analyzer's facts: the system, the one update, what it closes.
+            let fact = { (key: String) in hostFindings.lazy.compactMap { $0.facts[key] }.first ?? "" }
+            let system = [fact("os").isEmpty ? fact("release") : fact("os"), fact("build")].filter { !$0.isEmpty }
             page.raw(
-                "<tr><td>\(escape(host.subject.name))</td><td><span class=\"badge \(host.worst.rawValue)\">\(host.worst.label)</span></td><td>\(days > 0 ? Wording.count(days, "day") : "")</td><td>\(problems.joined(separator: "; "))</td></tr>"
+                "<tr><td>\(escape(host.subject.name))</td><td><span class=\"badge \(host.worst.rawValue)\">\(host.worst.label)</span></td><td>\(escape(system.joined(separator: ", build ")))</td><td>\(escape(fact("install")))</td><td>\(escape(fact("closes")))</td><td>\(days > 0 ? Wording.count(days, "day") : "")</td><td>\(problems.joined(separator: "; "))</td></tr>"
             )
         }
         page.raw("</tbody></table></section>")

@@ -159,7 +159,7 @@ struct UpdatesAnalyzerTests {
         ReleaseCase(system: win11, product: windows11v24H2, end: (2027, 10, 12), legacy: false),
         ReleaseCase(
             system: system("Microsoft Windows 11 Pro", "10.0.26100", architecture: "ARM64-based PC"),
-            product: "Windows 11 Version 24H2 for ARM64-based Systems", end: (2027, 10, 12), legacy: false),
+            product: "Windows 11 Version 24H2 for ARM64-based Systems", end: (2026, 10, 13), legacy: false),
         ReleaseCase(
             system: system("Microsoft Windows Server 2025 Standard", "10.0.26100"), product: "Windows Server 2025",
             end: (2034, 10, 10), legacy: false),
@@ -450,7 +450,9 @@ struct UpdatesAnalyzerTests {
         let finding = try #require(Self.finding(output, .updateMissingExploited, "PC-01"))
         #expect(finding.severity == .critical)
         #expect(finding.facts["ransomware"] == "known")
-        #expect(finding.facts["kevDueDate"] == "2022-05-03")
+        // The CISA date only as "listed as exploited since" (the earliest date added), never its US federal due date.
+        #expect(finding.facts["exploitedSince"] == "2021-05-03")
+        #expect(finding.facts["kevDueDate"] == nil)
         #expect(finding.facts["vulnerabilities"] == "2")
         // Exploited first, then the higher score: BlueKeep (9.8) before EternalBlue (8.1).
         #expect(finding.facts["listed"] == "CVE-2019-0708,CVE-2017-0144")
@@ -465,7 +467,7 @@ struct UpdatesAnalyzerTests {
             [Self.blueKeep, Self.kev("CVE-2019-0708", due: (2022, 5, 3), ransomware: false)])
         let finding = try #require(Self.finding(output, .updateMissingExploited, "PC-01"))
         #expect(finding.facts["ransomware"] == nil)
-        #expect(finding.facts["kevDueDate"] == "2022-05-03")
+        #expect(finding.facts["exploitedSince"] == "2021-05-03")
         #expect(!finding.detail.contains("ransomware"))
     }
 
@@ -833,7 +835,8 @@ struct UpdatesAnalyzerTests {
         let rows = table.rows.map { [$0[0], $0[2], $0[3]] }
         #expect(
             rows == [
-                ["CVE-2019-0708", "1", "yes, due 2022-05-03, ransomware"], ["CVE-2017-0144", "3", "no"],
+                ["CVE-2019-0708", "1", "yes, listed as exploited since 2021-05-03, ransomware"],
+                ["CVE-2017-0144", "3", "no"],
                 ["CVE-2017-8464", "2", "no"],
             ])
         #expect(table.note == nil)

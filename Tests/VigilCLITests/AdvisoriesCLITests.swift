@@ -57,6 +57,18 @@ struct AdvisoriesCLITests {
         #expect(json.contains("built-in catalogue"))
     }
 
+    @Test("show without a database states the built-in catalogue and the dates of the data it was made from")
+    func showBuiltIn() throws {
+        let shown = try VigilProcess.run(["advisories", "show"])
+        #expect(shown.status == 0)
+        #expect(
+            shown.output.contains(
+                "built-in catalogue: 12 advisories as of WES-NG definitions of 2026-06-28, CISA KEV catalogue 2025.08.25"
+            ))
+        let withDatabase = try VigilProcess.run(["advisories", "show", "/nonexistent/x.db"])
+        #expect(withDatabase.output.hasPrefix("built-in catalogue: "))
+    }
+
     @Test("zip members of the same name in different folders are each imported, none overwritten")
     func sameNameMembers() throws {
         let scratch = try ScratchDirectory()

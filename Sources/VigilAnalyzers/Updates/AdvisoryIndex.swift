@@ -65,6 +65,9 @@ public struct AdvisoryIndex: Sendable {
         let firstCumulative: [UInt32]
         /// Per entry, its newest fixing update (0 when it names none): the one to install.
         let newestUpdate: [UInt32]
+        /// The newest cumulative update that is a fixing update of some entry: the rollup to recommend when its chain
+        /// reaches every fix a host misses.
+        let newestCumulative: UInt32?
         /// Per entry, what it names besides fixing updates (one byte each, so that matching reads one array).
         let kinds: [EntryKind]
         /// Per update, the installable components it is a fix for: a host that has it installed has them.
@@ -91,6 +94,7 @@ public struct AdvisoryIndex: Sendable {
             componentsShownBy = shownBy
             firstCumulative = entries.map { $0.kbs.filter(cumulative.contains).min() ?? .max }
             newestUpdate = entries.map { $0.kbs.max() ?? 0 }
+            newestCumulative = entries.lazy.flatMap(\.kbs).filter(cumulative.contains).max()
             kinds = entries.map { entry in
                 var kind: EntryKind = []
                 if !entry.kbs.isEmpty { kind.insert(.updates) }
@@ -230,7 +234,10 @@ public struct AdvisoryIndex: Sendable {
     public static func products(for hosts: [Machine]) -> Set<String> {
         var products: Set<String> = []
         for system in Set(hosts.compactMap(\.operatingSystem)) {
-            for name in WindowsRelease.recognise(system)?.productNames ?? [] { products.insert(name.lowercased()) }
+            let release = WindowsRelease.recognise(system)
+            for name in (release?.productNames ?? []) + (release?.missingServicePack?.productNames ?? []) {
+                products.insert(name.lowercased())
+            }
         }
         return products
     }

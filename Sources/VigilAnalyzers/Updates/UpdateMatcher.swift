@@ -28,6 +28,9 @@ struct HostUpdateState: Sendable {
     /// Why the host's state could not be decided, when it could not. When the advisory data is older than the host's
     /// updates, ``missing`` keeps what the data alone would call missing, for the finding to mention.
     var unknownReason: String?
+    /// The service pack the host lacks: ``missing`` are then the advisories of the release with that service pack,
+    /// released after the host's own service pack level lost support, whose fixes cannot be installed without it.
+    var servicePack: WindowsRelease.ServicePack?
 }
 
 /// Decides, per host, which advisories are really unfixed: an advisory for the host's product is fixed when an
@@ -49,6 +52,9 @@ struct UpdateMatcher {
     /// a handful of them).
     private var releases: [OperatingSystem: WindowsRelease?] = [:]
     private var productOf: [OperatingSystem: Int?] = [:]
+
+    /// KB2919355, the April 2014 update every later Windows 8.1 and Server 2012 R2 update requires.
+    static let windows81Update: UInt32 = 2_919_355
 
     /// Decisions kept for reuse: estates repeat a few hundred patch levels, and an estate whose hosts nearly all
     /// differ must not keep one decision per host.
@@ -87,6 +93,11 @@ struct UpdateMatcher {
             return HostUpdateState(unknownReason: "its operating system version is not one Vigil recognises")
         }
         let products = index.productIndex
+        if let pack = release.missingServicePack,
+            let product = pack.productNames.lazy.compactMap({ products[$0.lowercased()] }).first
+        {
+            return servicePackState(release: release, pack: pack, product: product)
+        }
         let product =
             productOf[system] ?? release.productNames.lazy.compactMap({ products[$0.lowercased()] }).first
         productOf[system] = product
@@ -102,6 +113,14 @@ struct UpdateMatcher {
                 unknownReason: "no inventory lists its installed updates or reports its build revision")
         }
         let installed = Array(Set(host.installedUpdates.compactMap { AdvisoryIndex.number($0.kb) })).sorted()
+        // Windows 8.1 and Server 2012 R2 take no update after March 2014 without KB2919355; a listed host with
+        // neither it nor anything numbered after it lacks it (a later update would show it was installed).
+        if release.name == "Windows 8.1" || release.name == "Windows Server 2012 R2", host.updatesListed,
+            installed.allSatisfy({ $0 < Self.windows81Update })
+        {
+            return servicePackState(
+                release: release, pack: .windows81Update(productNames: release.productNames), product: product)
+        }
         let signature = Signature(product: product, installed: installed, build: build, listed: host.updatesListed)
         // The release is set after the memo: hosts of one product and patch level can still differ in edition
         // (LTSB against semi-annual servicing), which decides support, not updates.
@@ -114,6 +133,22 @@ struct UpdateMatcher {
         }
         state.release = release
         return state
+    }
+
+    /// A host without the service pack its release needs: every advisory of the release with the service pack that
+    /// was published after the host's level lost support is missing, whatever it has installed, because none of
+    /// their fixes installs without the service pack (Windows 7 without SP1 cannot take MS17-010's KB4012212).
+    private func servicePackState(release: WindowsRelease, pack: WindowsRelease.ServicePack, product: Int)
+        -> HostUpdateState
+    {
+        let entries = index.products[product].entries
+        let missing = entries.indices.filter { position in
+            let published = index.advisories[entries[position].advisory].published
+            let cutoff = pack.levelSupportedUntil ?? release.endOfSupport
+            return published.map { date in cutoff.map { date > $0 } ?? true } ?? true
+        }
+        return HostUpdateState(
+            release: release, product: product, missing: missing.map { Int32($0) }, servicePack: pack)
     }
 
     private mutating func decide(product: Int, installed: [UInt32], build: BuildNumber?, listed: Bool)
@@ -193,8 +228,10 @@ struct UpdateMatcher {
         } else if !state.missing.isEmpty, listed,
             let unknown = installed.first(where: { $0 > table.newestKnown && !index.known.contains($0) })
         {
+            // An update numbered after everything the data knows is a later rollup the data predates, which may
+            // well contain the fixes: never evidence that they are missing.
             state.unknownReason =
-                "it has updates newer than any the advisory data knows for this product (KB\(unknown)): import current advisories"
+                "updates newer than the catalogue: KB\(unknown) is numbered after the newest update the advisory data knows for \(table.name) (KB\(table.newestKnown)); import current definitions with `vigil advisories import`"
         }
         return state
     }

@@ -29,16 +29,19 @@ public struct UpdatesAnalyzer: Analyzer {
             context.reference.advisoryIndex
             ?? AdvisoryIndex(
                 context.estate.advisories + context.reference.advisories, products: AdvisoryIndex.products(for: hosts))
+        let named = NamedAdvisories(index: index)
         // Hosts are independent: slices are matched on every core, each with its own caches, and joined in order.
         let slices = min(max(1, hosts.count / 256), ProcessInfo.processInfo.activeProcessorCount)
         let results = parallelMap(slices) { slice -> ([Finding], Tally) in
             var matcher = UpdateMatcher(index: index)
             var classes = EntryClasses(index: index, asOf: context.asOf)
+            var describer = HostDescriber(index: index, named: named)
             var tally = Tally()
             var findings: [Finding] = []
             for position in order[(hosts.count * slice / slices)..<(hosts.count * (slice + 1) / slices)] {
                 findings += assess(
-                    hosts[position], index: index, matcher: &matcher, classes: &classes, tally: &tally,
+                    hosts[position], index: index, describer: &describer, matcher: &matcher, classes: &classes,
+                    tally: &tally,
                     context: context)
             }
             return (findings, tally)
@@ -51,19 +54,28 @@ public struct UpdatesAnalyzer: Analyzer {
             metrics: tally.metrics(hosts: hosts.count, advisoriesMissing: hostsMissing.count),
             coverage: [coverage(hosts: hosts.count, tally: tally, index: index, context: context)],
             headlines: tally.headlines(hosts: hosts.count),
-            tables: [advisoryTable(hostsMissing, index: index, context: context)])
+            tables: [
+                Self.patchLevelTable(tally.levels, context: context),
+                advisoryTable(hostsMissing, index: index, context: context),
+            ])
     }
 
     /// The findings of one host, counted into `tally`.
     private func assess(
-        _ host: Machine, index: AdvisoryIndex, matcher: inout UpdateMatcher, classes: inout EntryClasses,
-        tally: inout Tally, context: AnalysisContext
+        _ host: Machine, index: AdvisoryIndex, describer: inout HostDescriber, matcher: inout UpdateMatcher,
+        classes: inout EntryClasses, tally: inout Tally, context: AnalysisContext
     ) -> [Finding] {
         let state = matcher.match(host)
+        let verdicts = describer.verdicts(state)
+        let remedy = describer.remedy(state)
+        tally.levels[Self.patchLevel(host, state: state, verdicts: verdicts, remedy: remedy), default: .init()].add(
+            host.name)
         var findings = lifecycleFindings(host, state: state, context: context, tally: &tally)
         if let reason = state.unknownReason {
             tally.unknown += 1
-            return findings + [unknownFinding(host, reason: reason, state: state, index: index)]
+            var finding = unknownFinding(host, reason: reason, state: state, index: index)
+            if !verdicts.isEmpty { finding.facts["named"] = verdicts }
+            return findings + [finding]
         }
         tally.decided += 1
         tally.fixedByReleaseOrder += state.fixedByReleaseOrder
@@ -80,10 +92,11 @@ public struct UpdatesAnalyzer: Analyzer {
         }
         for (rule, entries) in zip([RuleID.updateMissingExploited, .updateOverdue, .updateMissing], groups)
         where !entries.isEmpty {
-            findings.append(
-                finding(
-                    rule, host: host, entries: entries, product: product, facts: facts, index: index,
-                    matcher: &matcher, context: context))
+            var finding = finding(
+                rule, host: host, entries: entries, product: product, facts: facts, index: index,
+                matcher: &matcher, context: context, servicePack: state.servicePack)
+            Self.describeHost(host, state: state, remedy: remedy, verdicts: verdicts, into: &finding)
+            findings.append(finding)
         }
         return findings
     }
@@ -126,10 +139,11 @@ public struct UpdatesAnalyzer: Analyzer {
                     rule: .unsupportedSystem, severity: release.isLegacy ? .critical : .high,
                     subject: Self.subject(host),
                     detail:
-                        "\(host.name) runs \(release.name), whose support ended on \(CivilDate.string(end)) (\(Wording.count(days, "day")) ago): it gets no security updates unless enrolled in Extended Security Updates.",
+                        "\(host.name) runs \(release.name)\(release.edition.map { $0 == .server || $0 == .longTerm ? "" : " (\($0.rawValue) editions)" } ?? ""), whose support ended on \(CivilDate.string(end)) (\(Wording.count(days, "day")) ago): it gets no security updates unless enrolled in Extended Security Updates\(release.missingServicePack.map { "; without \($0.name) it cannot install even those" } ?? "").",
                     evidence: [host.operatingSystemSource ?? host.sources.first].compactMap { $0 },
                     facts: [
                         "release": release.name, "endOfSupport": CivilDate.string(end), "daysUnsupported": String(days),
+                        "edition": release.edition?.rawValue ?? "not stated",
                     ]
                 ))
         }
@@ -148,7 +162,8 @@ public struct UpdatesAnalyzer: Analyzer {
     /// named, the proof of the first three, the oldest exposure and the update to install.
     private func finding(
         _ rule: RuleID, host: Machine, entries: [Int32], product: Int, facts entryFacts: EntryFacts,
-        index: AdvisoryIndex, matcher: inout UpdateMatcher, context: AnalysisContext
+        index: AdvisoryIndex, matcher: inout UpdateMatcher, context: AnalysisContext,
+        servicePack: WindowsRelease.ServicePack?
     ) -> Finding {
         let table = index.products[product]
         let limit = context.settings.listAllMissingUpdates ? entries.count : Self.listed
@@ -165,27 +180,41 @@ public struct UpdatesAnalyzer: Analyzer {
             facts["daysExposed"] = String(days)
             detail += "; the oldest fix was released on \(CivilDate.string(oldest)), \(Wording.count(days, "day")) ago"
         }
+        if let oldest {
+            // The organisation's deadline: Cyber Essentials and the NHS toolkit give 14 days from release.
+            let due = oldest.addingTimeInterval(Double(Self.windowDays) * 86_400)
+            facts["installBy"] = CivilDate.string(due)
+            if due < context.asOf {
+                detail += " (Cyber Essentials' 14 days to install ran out on \(CivilDate.string(due)))"
+            }
+        }
         if rule == .updateMissingExploited {
-            if let due = Self.earliest(entryFacts.dueDates, at: entries) {
-                facts["kevDueDate"] = CivilDate.string(due)
-                detail +=
-                    due < context.asOf
-                    ? "; CISA's remediation due date passed on \(CivilDate.string(due))"
-                    : "; CISA's due date is \(CivilDate.string(due))"
+            if let listed = entries.compactMap({ index.advisories[table.entries[Int($0)].advisory].exploitation })
+                .map(\.dateAdded).min()
+            {
+                facts["exploitedSince"] = CivilDate.string(listed)
+                detail += "; listed as exploited in CISA's catalogue since \(CivilDate.string(listed))"
             }
             if entries.contains(where: { entryFacts.ransomware[Int($0)] }) {
                 facts["ransomware"] = "known"
                 detail += "; used in ransomware campaigns"
             }
         }
-        if let newest = entries.lazy.map({ table.newestUpdate[Int($0)] }).max(), newest > 0 {
+        if let pack = servicePack {
+            facts["install"] = pack.kb
+            detail +=
+                ". Without \(pack.name) none of these fixes can be installed: install \(pack.name) (\(pack.kb)), then the latest monthly rollup"
+        } else if let newest = entries.lazy.map({ table.newestUpdate[Int($0)] }).max(), newest > 0 {
             facts["install"] = "KB\(newest)"
             detail += ". Installing KB\(newest) (or a later cumulative update) fixes the newest of them"
         }
         for (position, entry) in entries.prefix(3).enumerated() {
+            let id = index.advisories[table.entries[Int(entry)].advisory].id
             facts["proof\(position + 1)"] =
-                "\(index.advisories[table.entries[Int(entry)].advisory].id): "
-                + matcher.proof(entry: entry, product: product, host: host)
+                "\(id): "
+                + (servicePack.map { pack in
+                    "\(table.name): the host lacks \(pack.name) (\(pack.kb)), which every fix for it requires"
+                } ?? matcher.proof(entry: entry, product: product, host: host))
         }
         let evidence =
             [host.operatingSystemSource].compactMap { $0 } + Array(host.installedUpdates.prefix(1).map(\.source))
@@ -251,7 +280,7 @@ public struct UpdatesAnalyzer: Analyzer {
             let age = advisory.published.map { Wording.count(context.daysSince($0), "day") } ?? ""
             let kev =
                 advisory.exploitation.map { exploited in
-                    "yes" + (exploited.dueDate.map { ", due \(CivilDate.string($0))" } ?? "")
+                    "yes, listed as exploited since \(CivilDate.string(exploited.dateAdded))"
                         + (exploited.knownRansomwareUse ? ", ransomware" : "")
                 } ?? "no"
             let severity = advisory.cvssScore.map { String(format: "%.1f", $0) } ?? advisory.vendorSeverity ?? ""
@@ -293,7 +322,7 @@ private struct EntryClasses {
                 }
                 return .other
             },
-            published: advisories.map(\.published), dueDates: advisories.map { $0.exploitation?.dueDate },
+            published: advisories.map(\.published),
             ransomware: advisories.map { $0.exploitation?.knownRansomwareUse == true })
         cache[product] = facts
         return facts
@@ -308,7 +337,6 @@ private struct EntryFacts {
 
     var classes: [Class]
     var published: [Date?]
-    var dueDates: [Date?]
     var ransomware: [Bool]
 }
 
@@ -326,6 +354,8 @@ private struct Tally {
     var overdueYears: [Int: Int] = [:]
     /// Per product, per entry of its table, hosts missing it (empty for a product no host missed anything of).
     var missing: [[Int32]] = []
+    /// Hosts by patch level.
+    var levels: [PatchLevel: PatchLevelHosts] = [:]
 
     /// Counts the hosts missing `entries` of `product` (a table of `count` entries).
     mutating func count(_ entries: [Int32], product: Int, entries count: Int) {
@@ -347,6 +377,7 @@ private struct Tally {
         smb1 += other.smb1
         fixedByReleaseOrder += other.fixedByReleaseOrder
         overdueYears.merge(other.overdueYears, uniquingKeysWith: +)
+        for (level, hosts) in other.levels { levels[level, default: .init()].merge(hosts) }
         for (product, counts) in other.missing.enumerated() where !counts.isEmpty {
             if missing.count <= product { missing += Array(repeating: [], count: product + 1 - missing.count) }
             missing[product] = missing[product].isEmpty ? counts : zip(missing[product], counts).map { $0 + $1 }

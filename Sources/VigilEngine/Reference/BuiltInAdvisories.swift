@@ -4,41 +4,56 @@ import VigilParsers
 
 /// Vigil's built-in advisory catalogue: the historically critical, wormable Windows vulnerabilities (MS17-010 for
 /// every affected Windows version including the XP, 2003 and Vista emergency update, MS08-067, BlueKeep, DejaBlue,
-/// SMBGhost, Zerologon) with every update that fixes them directly or as a later cumulative update, from the WES-NG
-/// definitions (see `Sources/VigilParsers/Resources/SOURCES.md`), joined with their CISA KEV entries. It makes first
-/// runs and the demo work offline; `vigil advisories import` adds everything else.
+/// SMBGhost, Zerologon) with every update that fixes them directly or as a later monthly rollup or cumulative update
+/// through each release's end of support, from the WES-NG definitions, joined with their entries in CISA's KEV
+/// catalogue. All three resource files are written by `scripts/make-builtin-advisories.py` (see
+/// `Sources/VigilParsers/Resources/SOURCES.md`); nothing in them is typed by hand. It makes first runs and the demo work
+/// offline; `vigil advisories import` adds everything else.
 public enum BuiltInAdvisories {
-    /// The catalogue's advisories.
+    /// What the catalogue was made from, for `vigil advisories show` and the report.
+    public struct Info: Sendable, Equatable, Decodable {
+        /// The date of the WES-NG definitions (`2026-06-28`): the catalogue knows no update released after it.
+        public var definitionsDate: String
+        /// The definitions file (`CVEs_20260628.csv`).
+        public var definitions: String
+        /// The KEV catalogue's version (`2025.08.25`).
+        public var kevCatalogVersion: String
+        /// The KEV catalogue's release date.
+        public var kevDateReleased: String
+
+        /// "WES-NG definitions of 2026-06-28, CISA KEV catalogue 2025.08.25", for a sentence.
+        public var summary: String {
+            "WES-NG definitions of \(definitionsDate), CISA KEV catalogue \(kevCatalogVersion)"
+        }
+    }
+
+    /// The catalogue's advisories, with the KEV entries of their CVEs joined in.
     public static func load() throws -> [Advisory] {
-        guard let path = BundledReference.advisoriesPath else {
+        guard let path = BundledReference.advisoriesPath, let kevPath = BundledReference.knownExploitedPath else {
             throw EvidenceError(
                 code: "advisories.missing", path: "builtin-advisories.csv",
                 message: "the built-in advisory catalogue is missing from this build")
         }
         let fragment = try WesngDefinitionsReader().read(path: path, file: "built-in advisories", progress: nil)
+        let known = try KEVReader().read(path: kevPath, file: "built-in KEV entries", progress: nil)
+        var exploited: [String: Exploitation] = [:]
+        for entry in known.advisories {
+            if let exploitation = entry.exploitation { exploited[entry.id] = exploitation }
+        }
         return fragment.advisories.map { advisory in
             var advisory = advisory
-            advisory.exploitation = advisory.exploitation ?? knownExploited[advisory.id]
+            advisory.exploitation = advisory.exploitation ?? exploited[advisory.id]
             return advisory
         }
     }
 
-    /// The CISA KEV entries of the catalogue's CVEs (`dateAdded`, `dueDate`, `knownRansomwareCampaignUse`, as in the
-    /// catalogue of 2025-08-25), so that the demo and first runs prioritise them without the catalogue file.
-    static let knownExploited: [String: Exploitation] = {
-        let entries: [(cve: String, added: String, due: String)] = [
-            ("CVE-2017-0143", "2021-11-03", "2022-05-03"), ("CVE-2017-0144", "2022-02-10", "2022-08-10"),
-            ("CVE-2017-0148", "2022-04-06", "2022-04-27"), ("CVE-2019-0708", "2021-11-03", "2022-05-03"),
-            ("CVE-2020-0796", "2022-02-10", "2022-08-10"), ("CVE-2020-1472", "2021-11-03", "2020-09-21"),
-        ]
-        return Dictionary(
-            uniqueKeysWithValues: entries.map { entry in
-                (
-                    entry.cve,
-                    Exploitation(
-                        dateAdded: CivilDate.parse(entry.added)!, dueDate: CivilDate.parse(entry.due),
-                        knownRansomwareUse: true, requiredAction: "Apply updates per vendor instructions.")
-                )
-            })
-    }()
+    /// What the catalogue was made from.
+    public static func info() throws -> Info {
+        guard let path = BundledReference.advisoriesInfoPath else {
+            throw EvidenceError(
+                code: "advisories.missing", path: "builtin-advisories-info.json",
+                message: "the built-in advisory catalogue's description is missing from this build")
+        }
+        return try JSONDecoder().decode(Info.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
 }

@@ -29,6 +29,7 @@ enum ReferenceLoader {
         reference.advisories = builtIn
         reference.advisorySources = [
             "built-in catalogue of \(Wording.count(builtIn.count, "advisory", plural: "advisories"))"
+                + ((try? BuiltInAdvisories.info()).map { " as of \($0.summary)" } ?? "")
         ]
         if let path = options.advisories ?? manifest.reference.advisories.map(resolve) {
             let database = try AdvisoryDatabase(path: path)

@@ -134,6 +134,26 @@ enum AdvisoryText {
     }
 
     /// Whether a JSON sample is a JSON Schema (the schemas published beside the formats are not advisories).
+    /// A title with the spaces its source lost put back: MSRC's titles carry non-breaking spaces that WES-NG's data
+    /// stores as `?` ("Remote Desktop Services?Remote Code Execution Vulnerability"); a `?` between two letters is
+    /// never a question in an advisory title.
+    static func title(_ text: String) -> String {
+        guard text.contains("?") else { return text }
+        let characters = Array(text)
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for (position, character) in characters.enumerated() {
+            if character == "?", position > 0, position + 1 < characters.count, characters[position - 1].isLetter,
+                characters[position + 1].isLetter
+            {
+                result.append(" ")
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
     static func isJSONSchema(_ text: String) -> Bool {
         text.contains("json-schema.org/")
     }

@@ -232,7 +232,7 @@ private struct WesngTable {
         let index = Int32(groups.count)
         groups.append(
             Group(
-                id: id, title: splitter.string(3, in: bytes), days: days,
+                id: id, title: AdvisoryText.title(splitter.string(3, in: bytes)), days: days,
                 severity: text(splitter.string(6, in: bytes)), impact: text(splitter.string(7, in: bytes)), line: line))
         groupByID[id] = index
         return index

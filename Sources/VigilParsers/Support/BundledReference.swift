@@ -6,4 +6,14 @@ public enum BundledReference {
     public static var advisoriesPath: String? {
         Bundle.module.url(forResource: "builtin-advisories", withExtension: "csv")?.path
     }
+
+    /// The CISA KEV entries of the built-in catalogue's CVEs, in the catalogue's JSON format.
+    public static var knownExploitedPath: String? {
+        Bundle.module.url(forResource: "builtin-kev", withExtension: "json")?.path
+    }
+
+    /// What the built-in catalogue was made from (`builtin-advisories-info.json`): the sources' dates.
+    public static var advisoriesInfoPath: String? {
+        Bundle.module.url(forResource: "builtin-advisories-info", withExtension: "json")?.path
+    }
 }

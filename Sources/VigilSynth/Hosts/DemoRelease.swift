@@ -5,9 +5,9 @@ import VigilCore
 /// and what an assessment with Vigil's built-in advisory catalogue must find for it.
 ///
 /// The patch levels are chosen so that each way of deciding is exercised: a host unpatched since before WannaCry, one
-/// with only the March 2017 security-only update, one with a 2019 rollup that supersedes the fixes through a chain,
-/// one with updates newer than the built-in catalogue knows (unknown, never "patched"), and servers whose cumulative
-/// updates postdate the fixes.
+/// with only the March 2017 security-only update, one with a 2019 rollup that supersedes the fixes through a chain, one
+/// with a 2020 rollup past the break in WES-NG's chain, a server with a cumulative update newer than the built-in
+/// catalogue knows (unknown, never "patched" nor "missing"), and servers whose cumulative updates postdate the fixes.
 enum DemoRelease: String, CaseIterable, Sendable {
     case windows7, windows10LTSB2016, windows10LTSC2019, windows11, server2016, server2012R2, server2019
 
@@ -64,14 +64,12 @@ enum DemoRelease: String, CaseIterable, Sendable {
         switch self {
         case .windows7:
             [
-                (
-                    4,
-                    PatchLevel(
-                        kbs: [2_999_226, 3_177_467, 3_212_646], expected: [.updateMissingExploited, .updateOverdue])
-                ),
+                // MS17-010's six CVEs and BlueKeep are all on CISA's catalogue: exploited, none merely overdue.
+                (4, PatchLevel(kbs: [2_999_226, 3_177_467, 3_212_646], expected: [.updateMissingExploited])),
                 (2, PatchLevel(kbs: [2_999_226, 3_177_467, 4_012_212], expected: [.updateMissingExploited])),
                 (3, PatchLevel(kbs: [2_999_226, 4_516_065], expected: [])),
-                (1, PatchLevel(kbs: [4_534_310], expected: [.updateStateUnknown])),
+                // January 2020's rollup: WES-NG's chain breaks before it, the catalogue's series link does not.
+                (1, PatchLevel(kbs: [4_534_310], expected: [])),
             ]
         case .windows10LTSB2016:
             [
@@ -84,7 +82,13 @@ enum DemoRelease: String, CaseIterable, Sendable {
                 (5, PatchLevel(kbs: [4_489_899], revision: 379, expected: [.updateOverdue])),
             ]
         case .windows11: [(10, PatchLevel(kbs: [5_066_835], revision: 6899, expected: [.updateStateUnknown]))]
-        case .server2016: [(10, PatchLevel(kbs: [5_073_722], expected: []))]
+        case .server2016:
+            [
+                (8, PatchLevel(kbs: [5_073_722], expected: [])),
+                // A cumulative update released after the catalogue's definitions (numbered after the newest it knows,
+                // KB5094122): the fixes may be in it, so the host is unknown, never missing them.
+                (2, PatchLevel(kbs: [5_101_010], expected: [.updateStateUnknown])),
+            ]
         case .server2012R2: [(10, PatchLevel(kbs: [4_516_067], expected: [.updateMissingExploited]))]
         case .server2019: [(10, PatchLevel(kbs: [5_050_008], expected: []))]
         }

@@ -1,0 +1,309 @@
+import Foundation
+import VigilCore
+
+/// A host's verdict on one named vulnerability (MS17-010, BlueKeep…): what the evidence decides, including that a
+/// release built after the fix is not affected, and *unknown* only for what the evidence cannot decide.
+enum NamedVerdict: Hashable, Sendable {
+    /// A fix applies and none is installed; `servicePack` when the host must install one first.
+    case missing(servicePack: String?)
+    /// An installed update (or the build) contains the fix.
+    case fixed
+    /// The release was first released after the fix and the advisory names no fix for it.
+    case notAffected
+    /// The evidence cannot decide.
+    case unknown
+
+    /// "missing (install SP1 first)", "not affected".
+    var text: String {
+        switch self {
+        case .missing(let pack?): "missing (install \(pack) first)"
+        case .missing(nil): "missing"
+        case .fixed: "fixed"
+        case .notAffected: "not affected"
+        case .unknown: "unknown"
+        }
+    }
+}
+
+/// The advisories of the named vulnerabilities, found once per index.
+struct NamedAdvisories: Sendable {
+    /// Per named vulnerability (``NamedVulnerability/all`` order), its advisories' positions in the index.
+    let advisories: [Set<Int>]
+    /// Per named vulnerability, the earliest publication of its advisories.
+    let published: [Date?]
+
+    init(index: AdvisoryIndex) {
+        var positions: [String: Int] = [:]
+        for (position, advisory) in index.advisories.enumerated() where NamedVulnerability.named(advisory.id) != nil {
+            positions[advisory.id] = position
+        }
+        advisories = NamedVulnerability.all.map { Set($0.cves.compactMap { positions[$0] }) }
+        published = advisories.map { set in set.compactMap { index.advisories[$0].published }.min() }
+    }
+
+    /// Per named vulnerability, whether `table` has an entry for it.
+    func listed(in table: AdvisoryIndex.ProductTable) -> [Bool] {
+        let named = Set(table.entries.map(\.advisory))
+        return advisories.map { !$0.isDisjoint(with: named) }
+    }
+
+    /// The host's verdict on each named vulnerability; `listed` is ``listed(in:)`` of the host's product table.
+    func verdicts(_ state: HostUpdateState, index: AdvisoryIndex, listed: [Bool]?) -> [NamedVerdict] {
+        let table = state.product.map { index.products[$0] }
+        let missing = Set(
+            state.missing.compactMap { entry in table.map { $0.entries[Int(entry)].advisory } })
+        return advisories.indices.map { position in
+            let ids = advisories[position]
+            if let listed, listed[position] {
+                if !ids.isDisjoint(with: missing) {
+                    if let pack = state.servicePack { return .missing(servicePack: pack.name) }
+                    return state.unknownReason == nil ? .missing(servicePack: nil) : .unknown
+                }
+                return state.unknownReason == nil && state.servicePack == nil ? .fixed : .unknown
+            }
+            // No fix named for the release: it is not affected when it came out after the fix.
+            if let released = state.release?.released, let published = published[position], released > published {
+                return .notAffected
+            }
+            return .unknown
+        }
+    }
+
+    /// "MS17-010: fixed; BlueKeep: not affected; …", for the named vulnerabilities whose advisories the data holds.
+    func summary(_ verdicts: [NamedVerdict]) -> String {
+        zip(NamedVulnerability.all, zip(advisories, verdicts)).filter { !$0.1.0.isEmpty }.map {
+            "\($0.0.name): \($0.1.1.text)"
+        }.joined(separator: "; ")
+    }
+}
+
+/// Hosts at one patch level: the same release, edition, build, newest update and verdicts, so the same one update
+/// to install. Estates repeat a few hundred of these, and a lead acts on them, not on hosts one by one.
+struct PatchLevel: Hashable, Sendable {
+    var system: String
+    var build: String
+    var newestInstalled: UInt32
+    var install: String
+    var closes: String
+    var exploitedSince: Date?
+    var oldestFix: Date?
+    var verdicts: String
+    var unknown: Bool
+}
+
+/// How many hosts are at a patch level, and the first few of them by name.
+struct PatchLevelHosts: Sendable {
+    var count = 0
+    var examples: [String] = []
+
+    mutating func add(_ name: String) {
+        count += 1
+        examples.append(name)
+        if examples.count > 3 {
+            examples.sort()
+            examples.removeLast()
+        }
+    }
+
+    mutating func merge(_ other: PatchLevelHosts) {
+        count += other.count
+        examples = Array((examples + other.examples).sorted().prefix(3))
+    }
+}
+
+/// What the updates analyzer says of each host beyond its findings — its named verdicts, the update to install and
+/// what it closes — with what repeats across hosts worked out once: one per matching slice, like the matcher.
+struct HostDescriber {
+    let index: AdvisoryIndex
+    let named: NamedAdvisories
+    /// Per product, whether its table lists each named vulnerability (a pass over thousands of entries).
+    private var listed: [Int: [Bool]] = [:]
+    /// Per decision (estates repeat a few hundred), the remedy.
+    private var remedies: [RemedyKey: UpdatesAnalyzer.Remedy] = [:]
+    /// What the few updates named as remedies supersede, through their chains.
+    private var chains: [UInt32: Set<UInt32>] = [:]
+
+    private struct RemedyKey: Hashable {
+        var product: Int?
+        var missing: [Int32]
+        var servicePack: String?
+    }
+
+    init(index: AdvisoryIndex, named: NamedAdvisories) {
+        self.index = index
+        self.named = named
+    }
+
+    /// "MS17-010: fixed; BlueKeep: not affected; …" for a host whose state is `state`.
+    mutating func verdicts(_ state: HostUpdateState) -> String {
+        var presence: [Bool]?
+        if let product = state.product {
+            presence = listed[product] ?? named.listed(in: index.products[product])
+            listed[product] = presence
+        }
+        return named.summary(named.verdicts(state, index: index, listed: presence))
+    }
+
+    /// The update that closes most of what `state` misses, what it closes and since when the host is exposed.
+    mutating func remedy(_ state: HostUpdateState) -> UpdatesAnalyzer.Remedy {
+        let key = RemedyKey(product: state.product, missing: state.missing, servicePack: state.servicePack?.kb)
+        if let known = remedies[key] { return known }
+        let index = index
+        var chains = chains
+        let remedy = UpdatesAnalyzer.remedy(state, index: index) { kb in
+            if let known = chains[kb] { return known }
+            let covered = index.covered(by: kb)
+            if chains.count < 64 { chains[kb] = covered }
+            return covered
+        }
+        self.chains = chains
+        if remedies.count < UpdateMatcher.memoLimit { remedies[key] = remedy }
+        return remedy
+    }
+}
+
+extension UpdatesAnalyzer {
+    /// What to install for a host, what it closes, and the dates its exposure is measured from.
+    struct Remedy: Sendable {
+        var install: String
+        var closes: String
+        var exploitedSince: Date?
+        var oldestFix: Date?
+    }
+
+    /// Rows of the patch-level table shown.
+    static let patchLevelRows = 50
+
+    /// The update that closes most of what `state` misses, what it closes and since when the host is exposed.
+    /// `covered` gives what an update supersedes, directly or through a chain, with itself (``AdvisoryIndex/covered(by:)``,
+    /// kept by the caller: a rollup's chain runs to thousands of updates).
+    static func remedy(
+        _ state: HostUpdateState, index: AdvisoryIndex, covered: (UInt32) -> Set<UInt32>
+    ) -> Remedy {
+        guard let product = state.product, !state.missing.isEmpty else { return Remedy(install: "", closes: "") }
+        let table = index.products[product]
+        let advisories = state.missing.map { index.advisories[table.entries[Int($0)].advisory] }
+        var names: [String] = []
+        for advisory in advisories {
+            if let named = NamedVulnerability.named(advisory.id), !names.contains(named.label) {
+                names.append(named.label)
+            }
+        }
+        let count = Wording.count(advisories.count, "vulnerability", plural: "vulnerabilities")
+        let closes = names.isEmpty ? count : "\(names.joined(separator: ", ")); \(count) in all"
+        let exploitedSince = advisories.compactMap { $0.exploitation?.dateAdded }.min()
+        let oldestFix = advisories.compactMap(\.published).min()
+        if let pack = state.servicePack {
+            return Remedy(
+                install: "\(pack.kb) (\(pack.name)), then the latest monthly rollup", closes: closes,
+                exploitedSince: exploitedSince, oldestFix: oldestFix)
+        }
+        // The newest cumulative update the data knows for the product, when its supersedence reaches every missing
+        // fix (a security-only update numbered after the month's rollup closes only its own advisory); otherwise the
+        // newest fixing update of what is missing.
+        if let latest = table.newestCumulative {
+            let covered = covered(latest)
+            if state.missing.allSatisfy({ table.entries[Int($0)].kbs.contains(where: covered.contains) }) {
+                return Remedy(
+                    install: "KB\(latest)", closes: closes, exploitedSince: exploitedSince, oldestFix: oldestFix)
+            }
+        }
+        let newest = state.missing.map { table.newestUpdate[Int($0)] }.max() ?? 0
+        guard newest > 0 else {
+            return Remedy(install: "", closes: closes, exploitedSince: exploitedSince, oldestFix: oldestFix)
+        }
+        let covered = covered(newest)
+        let closed = state.missing.filter { entry in
+            table.entries[Int(entry)].kbs.contains(where: covered.contains)
+                || (table.cumulative.contains(newest) && table.firstCumulative[Int(entry)] <= newest)
+        }.count
+        let install =
+            closed == state.missing.count
+            ? "KB\(newest)" : "KB\(newest) (closes \(Wording.number(closed)) of \(Wording.number(state.missing.count)))"
+        return Remedy(install: install, closes: closes, exploitedSince: exploitedSince, oldestFix: oldestFix)
+    }
+
+    /// Adds to a missing-updates finding what a person acts on: the host's operating system and build, what the update
+    /// to install closes (by bulletin and common name) and the host's verdict on each named vulnerability.
+    static func describeHost(
+        _ host: Machine, state: HostUpdateState, remedy: Remedy, verdicts: String, into finding: inout Finding
+    ) {
+        if let release = state.release {
+            finding.facts["os"] = release.name
+            if let edition = release.edition { finding.facts["edition"] = edition.rawValue }
+        }
+        if let build = host.operatingSystem?.build {
+            finding.facts["build"] = String(build) + (host.operatingSystem?.revision.map { ".\($0)" } ?? "")
+        }
+        if !remedy.closes.isEmpty { finding.facts["closes"] = remedy.closes }
+        // The one update that closes most of what the host misses (the newest rollup rather than a month's
+        // security-only update), as the patch-level table names it; a service pack stays the first thing to install.
+        if state.servicePack == nil, remedy.install.hasPrefix("KB"), !remedy.install.contains(" ") {
+            finding.facts["install"] = remedy.install
+        }
+        if !verdicts.isEmpty { finding.facts["named"] = verdicts }
+    }
+
+    /// The patch level of a host whose state is `state`.
+    static func patchLevel(_ host: Machine, state: HostUpdateState, verdicts: String, remedy: Remedy) -> PatchLevel {
+        // An undecided host's "missing" is what stale data alone would say: never a remedy, nor exposure.
+        let remedy = state.unknownReason == nil ? remedy : Remedy(install: "", closes: "")
+        let system =
+            state.release.map { release in
+                release.name + (release.edition.map { $0 == .longTerm || $0 == .server ? "" : " \($0.rawValue)" } ?? "")
+            } ?? host.operatingSystem?.name ?? "unknown"
+        var build = host.operatingSystem?.build.map(String.init) ?? ""
+        if let revision = host.operatingSystem?.revision, !build.isEmpty { build += ".\(revision)" }
+        return PatchLevel(
+            system: system, build: build,
+            newestInstalled: host.installedUpdates.compactMap { AdvisoryIndex.number($0.kb) }.max() ?? 0,
+            install: remedy.install, closes: remedy.closes, exploitedSince: remedy.exploitedSince,
+            oldestFix: remedy.oldestFix, verdicts: verdicts, unknown: state.unknownReason != nil)
+    }
+
+    /// The table of patch levels, worst first: exploited vulnerabilities open, then the longest exposure, then the
+    /// most hosts.
+    static func patchLevelTable(_ levels: [PatchLevel: PatchLevelHosts], context: AnalysisContext) -> SummaryTable {
+        let ordered = levels.sorted { lhs, rhs in
+            if (lhs.key.exploitedSince != nil) != (rhs.key.exploitedSince != nil) {
+                return lhs.key.exploitedSince != nil
+            }
+            let (left, right) = (lhs.key.oldestFix ?? .distantFuture, rhs.key.oldestFix ?? .distantFuture)
+            if left != right { return left < right }
+            if lhs.value.count != rhs.value.count { return lhs.value.count > rhs.value.count }
+            let (first, second) = (lhs.value.examples.first ?? "", rhs.value.examples.first ?? "")
+            return (lhs.key.system, lhs.key.build, first) < (rhs.key.system, rhs.key.build, second)
+        }
+        let window = Double(windowDays) * 86_400
+        let rows = ordered.prefix(patchLevelRows).map { level, hosts -> [String] in
+            let exposure = level.oldestFix.map { fix -> String in
+                let due = fix.addingTimeInterval(window)
+                let days = context.daysSince(fix)
+                return due < context.asOf
+                    ? "\(Wording.count(days, "day")) (overdue since \(CivilDate.string(due)), 14 days after release)"
+                    : "\(Wording.count(days, "day")) (due by \(CivilDate.string(due)))"
+            }
+            let names =
+                hosts.examples.joined(separator: ", ") + (hosts.count > hosts.examples.count ? ", …" : "")
+            return [
+                Wording.number(hosts.count), level.system, level.build.isEmpty ? "not reported" : level.build,
+                level.newestInstalled > 0 ? "KB\(level.newestInstalled)" : "none listed",
+                level.install.isEmpty ? (level.unknown ? "cannot be decided" : "nothing missing") : level.install,
+                level.closes,
+                level.exploitedSince.map { "yes, listed as exploited since \(CivilDate.string($0))" }
+                    ?? (level.unknown ? "" : "no"),
+                exposure ?? "", level.verdicts, names,
+            ]
+        }
+        return SummaryTable(
+            id: "updates.patch-levels", area: .updates, title: "Hosts by patch level",
+            columns: [
+                "Hosts", "Operating system", "Build", "Newest update installed", "Install", "It closes",
+                "Known exploited", "Exposed for (Cyber Essentials: 14 days to install)", "Named vulnerabilities",
+                "Hosts (first by name)",
+            ],
+            rows: rows,
+            note: ordered.count > patchLevelRows
+                ? "\(Wording.count(ordered.count - patchLevelRows, "more patch level")) not shown" : nil)
+    }
+}

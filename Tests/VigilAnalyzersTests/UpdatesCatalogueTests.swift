@@ -1,0 +1,348 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilEngine
+import VigilParsers
+import VigilTestSupport
+
+@testable import VigilAnalyzers
+
+/// The built-in catalogue as it ages (issue 10, items 3 to 6 and 8): every later monthly rollup and cumulative update
+/// recognised, KEV flags from CISA's catalogue, its date stated, updates newer than it never taken as missing fixes,
+/// service packs, releases not affected, and end of support per edition — against real hosts where there are any.
+@Suite("Updates: the built-in catalogue, service packs, editions")
+struct UpdatesCatalogueTests {
+    typealias Base = UpdatesAnalyzerTests
+
+    static let asOf = CivilDate.date(year: 2026, month: 12, day: 1)
+
+    // MARK: The catalogue
+
+    @Test("the catalogue's resource stays under 1 MB and states the dates of the data it was made from")
+    func catalogueFile() throws {
+        let path = try #require(BundledReference.advisoriesPath)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(size < 1_000_000)
+        let info = try BuiltInAdvisories.info()
+        #expect(info.definitionsDate == "2026-06-28")
+        #expect(info.kevCatalogVersion == "2025.08.25")
+        #expect(info.summary.contains("2026-06-28"))
+    }
+
+    @Test(
+        "known-exploited flags come from CISA's catalogue: MS17-010's six CVEs, BlueKeep, SMBGhost and Zerologon",
+        arguments: [
+            ("CVE-2017-0143", "2021-11-03"), ("CVE-2017-0144", "2022-02-10"), ("CVE-2017-0145", "2022-02-10"),
+            ("CVE-2017-0146", "2022-03-25"), ("CVE-2017-0147", "2022-05-24"), ("CVE-2017-0148", "2022-04-06"),
+            ("CVE-2019-0708", "2021-11-03"), ("CVE-2020-0796", "2022-02-10"), ("CVE-2020-1472", "2021-11-03"),
+        ])
+    func exploitedFlags(cve: String, added: String) throws {
+        let advisory = try #require(try BuiltInAdvisories.load().first { $0.id == cve })
+        #expect(advisory.exploitation.map { CivilDate.string($0.dateAdded) } == added)
+        #expect(advisory.exploitation?.knownRansomwareUse == true)
+    }
+
+    @Test("a vulnerability CISA does not list is not flagged as exploited (MS08-067, DejaBlue)")
+    func notExploited() throws {
+        let advisories = try BuiltInAdvisories.load()
+        for cve in ["CVE-2008-4250", "CVE-2019-1181", "CVE-2019-1182"] {
+            let advisory = try #require(advisories.first { $0.id == cve })
+            #expect(advisory.exploitation == nil, "\(cve)")
+        }
+    }
+
+    @Test("titles WES-NG stores with a lost non-breaking space read with a space, not a question mark")
+    func titles() throws {
+        let blueKeep = try #require(try BuiltInAdvisories.load().first { $0.id == "CVE-2019-0708" })
+        #expect(blueKeep.title == "Remote Desktop Services Remote Code Execution Vulnerability")
+        #expect(AdvisoryTextProbe.title("Is it fixed? Yes") == "Is it fixed? Yes")
+    }
+
+    @Test(
+        "every later monthly rollup of Windows 7 SP1 through January 2023 (extended support) fixes MS17-010 and BlueKeep",
+        arguments: [
+            "KB4534310",  // January 2020, the last before end of support
+            "KB4537820",  // February 2020, the first of Extended Security Updates
+            "KB5001335",  // April 2021, after a month WES-NG's Supersedes skips
+            "KB5022338",  // January 2023, the last
+        ])
+    func windows7Rollups(kb: String) throws {
+        let output = try Base.analyseBuiltIn(Base.host("PC-01", Base.win7, kbs: [kb]))
+        #expect(Base.finding(output, .updateStateUnknown, "PC-01") == nil)
+        #expect(Base.missing(output, "PC-01").isDisjoint(with: Base.eternalBlueCVEs.union(["CVE-2019-0708"])))
+    }
+
+    @Test("Server 2016 (1607) with a 2026 cumulative update has MS17-010 fixed")
+    func server2016Recent() throws {
+        let system = Base.system("Microsoft Windows Server 2016 Standard", "10.0.14393")
+        let output = try Base.analyseBuiltIn(Base.host("SRV-01", system, kbs: ["KB5094122"]))
+        #expect(Base.finding(output, .updateStateUnknown, "SRV-01") == nil)
+        #expect(Base.missing(output, "SRV-01").isDisjoint(with: Base.eternalBlueCVEs))
+    }
+
+    @Test("an update numbered after the newest the catalogue knows makes the host unknown, not missing the fix")
+    func newerThanCatalogue() throws {
+        let output = try Base.analyseBuiltIn(Base.host("SRV-01", Self.server2016, kbs: ["KB5999999"]))
+        let unknown = try #require(Base.finding(output, .updateStateUnknown, "SRV-01"))
+        #expect(unknown.facts["reason"]?.hasPrefix("updates newer than the catalogue") == true)
+        #expect(unknown.facts["reason"]?.contains("vigil advisories import") == true)
+        #expect(Base.missing(output, "SRV-01").isEmpty)
+        let table = try #require(output.tables.first { $0.id == "updates.patch-levels" })
+        let row = try #require(table.rows.first)
+        let cell = { (name: String) in table.columns.firstIndex(of: name).map { row[$0] } }
+        #expect(cell("Install") == "cannot be decided")
+        #expect(cell("It closes") == "")
+        #expect(cell("Known exploited") == "")
+        #expect(cell("Named vulnerabilities")?.contains("MS17-010: unknown") == true)
+    }
+
+    static let server2016 = Base.system("Microsoft Windows Server 2016 Standard", "10.0.14393")
+
+    // MARK: Service packs
+
+    @Test(
+        "Windows 7 and Server 2008 R2 without SP1 miss MS17-010 with the reason, beside the unsupported release",
+        arguments: [
+            Base.system("Microsoft Windows 7 Professional", "6.1.7600"),
+            Base.system("Microsoft Windows Server 2008 R2 Standard", "6.1.7600"),
+        ])
+    func withoutServicePack(_ system: OperatingSystem) throws {
+        let output = try Base.analyseBuiltIn(Base.host("PC-RTM", system, kbs: ["KB4012212"]))
+        #expect(Base.finding(output, .updateStateUnknown, "PC-RTM") == nil)
+        #expect(Base.missing(output, "PC-RTM").isSuperset(of: Base.eternalBlueCVEs))
+        let finding = try #require(Base.finding(output, .updateMissingExploited, "PC-RTM"))
+        #expect(finding.facts["install"] == "KB976932")
+        #expect(finding.detail.contains("install Service Pack 1 (KB976932), then"))
+        #expect(finding.facts["proof1"]?.contains("lacks Service Pack 1 (KB976932)") == true)
+        let unsupported = try #require(Base.finding(output, .unsupportedSystem, "PC-RTM"))
+        #expect(unsupported.facts["endOfSupport"] == "2013-04-09")
+    }
+
+    @Test("Server 2008 SP1 (build 6001) needs SP2 before MS17-010's KB4012598")
+    func server2008ServicePack1() throws {
+        let system = Base.system("Microsoft Windows Server 2008 Standard", "6.0.6001", servicePack: 1)
+        let output = try Base.analyseBuiltIn(Base.host("SRV-08", system, kbs: ["KB4012598"]))
+        let finding = try #require(Base.finding(output, .updateMissingExploited, "SRV-08"))
+        #expect(finding.facts["install"] == "KB948465")
+        #expect(Base.missing(output, "SRV-08").isSuperset(of: Base.eternalBlueCVEs))
+    }
+
+    @Test(
+        "Windows 8.1 and Server 2012 R2 listing nothing since March 2014 lack KB2919355, which MS17-010's fix needs",
+        arguments: [
+            (Base.system("Microsoft Windows 8.1 Pro", "6.3.9600"), ["KB2883200"], true),
+            (Base.system("Microsoft Windows Server 2012 R2 Standard", "6.3.9600"), ["KB2883200"], true),
+            // Anything numbered after it shows the April 2014 update is there: decided as usual.
+            (Base.system("Microsoft Windows Server 2012 R2 Standard", "6.3.9600"), ["KB2919355", "KB2999226"], false),
+        ] as [(OperatingSystem, [String], Bool)])
+    func windows81Update(system: OperatingSystem, kbs: [String], lacksUpdate: Bool) throws {
+        let output = try Base.analyseBuiltIn(Base.host("PC-81", system, kbs: kbs))
+        let finding = try #require(Base.finding(output, .updateMissingExploited, "PC-81"))
+        #expect(Base.missing(output, "PC-81").isSuperset(of: Base.eternalBlueCVEs))
+        #expect((finding.facts["install"] == "KB2919355") == lacksUpdate)
+        #expect(finding.detail.contains("install the April 2014 update (KB2919355), then") == lacksUpdate)
+    }
+
+    // MARK: Not affected
+
+    static func verdicts(_ output: AnalyzerOutput) throws -> String {
+        let table = try #require(output.tables.first { $0.id == "updates.patch-levels" })
+        let column = try #require(table.columns.firstIndex(of: "Named vulnerabilities"))
+        return try #require(table.rows.first)[column]
+    }
+
+    @Test(
+        "releases built after MS17-010 are not affected by it; a release it lists without the fix misses it",
+        arguments: [
+            (Base.system("Microsoft Windows 10 Pro", "10.0.15063"), "MS17-010: not affected"),
+            (Base.system("Microsoft Windows 11 Pro", "10.0.22631"), "MS17-010: not affected"),
+            (Base.system("Microsoft Windows Server 2019 Standard", "10.0.17763"), "MS17-010: not affected"),
+            (Base.system("Microsoft Windows Server 2022 Standard", "10.0.20348"), "MS17-010: not affected"),
+            (Base.system("Microsoft Windows 10 Enterprise", "10.0.14393"), "MS17-010: missing"),
+            (Base.win7, "MS17-010: missing"),
+            (Base.system("Microsoft Windows 7 Professional", "6.1.7600"), "MS17-010: missing (install Service Pack 1"),
+        ])
+    func notAffected(system: OperatingSystem, verdict: String) throws {
+        let output = try Base.analyseBuiltIn(Base.host("PC-01", system, kbs: ["KB2999226"]))
+        #expect(try Self.verdicts(output).contains(verdict))
+    }
+
+    // MARK: Editions
+
+    @Test(
+        "end of support follows the edition family",
+        arguments: [
+            ("Microsoft Windows 11 Pro", "10.0.22631", "2025-11-11", "Home/Pro"),
+            ("Microsoft Windows 11 Home", "10.0.22631", "2025-11-11", "Home/Pro"),
+            ("Microsoft Windows 11 Enterprise", "10.0.22631", "2026-11-10", "Enterprise/Education"),
+            ("Microsoft Windows 11 Education", "10.0.22631", "2026-11-10", "Enterprise/Education"),
+            ("Microsoft Windows 11 Pro Education", "10.0.22631", "2025-11-11", "Home/Pro"),
+            ("Microsoft Windows 11 Pro", "10.0.26100", "2026-10-13", "Home/Pro"),
+            ("Microsoft Windows 11 Enterprise", "10.0.26100", "2027-10-12", "Enterprise/Education"),
+            ("Microsoft Windows 11 Enterprise LTSC", "10.0.26100", "2029-10-09", "LTSB/LTSC"),
+            ("Microsoft Windows 11 Home", "10.0.22621", "2024-10-08", "Home/Pro"),
+            ("Microsoft Windows 10 Home", "10.0.19045", "2025-10-14", "Home/Pro"),
+            ("Microsoft Windows 10 Pro", "10.0.19045", "2025-10-14", "Home/Pro"),
+            ("Microsoft Windows 10 Enterprise", "10.0.19045", "2025-10-14", "Enterprise/Education"),
+            ("Microsoft Windows 10 Pro", "10.0.17763", "2020-11-10", "Home/Pro"),
+            ("Microsoft Windows 10 Enterprise", "10.0.17763", "2021-05-11", "Enterprise/Education"),
+            ("Microsoft Windows 10 Enterprise LTSC", "10.0.17763", "2029-01-09", "LTSB/LTSC"),
+            ("Microsoft Windows 10 Enterprise 2016 LTSB", "10.0.14393", "2026-10-13", "LTSB/LTSC"),
+            ("Microsoft Windows 10 Pro", "10.0.19044", "2023-06-13", "Home/Pro"),
+            ("Microsoft Windows 10 Enterprise LTSC", "10.0.19044", "2027-01-12", "LTSB/LTSC"),
+            ("Microsoft Windows Server 2019 Standard", "10.0.17763", "2029-01-09", "Server"),
+            ("Microsoft Windows 10 专业版", "10.0.17763", "2020-11-10", "Home/Pro"),
+            ("Microsoft Windows 10 Корпоративная", "10.0.17763", "2021-05-11", "Enterprise/Education"),
+        ])
+    func editions(name: String, version: String, end: String, family: String) throws {
+        let release = try #require(WindowsRelease.recognise(Base.system(name, version)))
+        #expect(release.endOfSupport.map(CivilDate.string) == end)
+        #expect(release.edition?.rawValue == family)
+    }
+
+    @Test("a product name that states no edition gets the Enterprise/Education date, never a shorter one")
+    func editionNotStated() throws {
+        let release = try #require(WindowsRelease.recognise(Base.system("Microsoft Windows", "10.0.22631")))
+        #expect(release.edition == nil)
+        #expect(release.endOfSupport.map(CivilDate.string) == "2026-11-10")
+    }
+
+    @Test("Windows 11 Pro 23H2 is unsupported on 2025-12-01, Enterprise 23H2 is not; the finding names the edition")
+    func editionFinding() throws {
+        let day = CivilDate.date(year: 2025, month: 12, day: 1)
+        let pro = Base.host("PC-PRO", Base.system("Microsoft Windows 11 Pro", "10.0.22631"), kbs: [])
+        let enterprise = Base.host("PC-ENT", Base.system("Microsoft Windows 11 Enterprise", "10.0.22631"), kbs: [])
+        let output = Base.analyse([pro, enterprise], [], asOf: day)
+        let finding = try #require(Base.finding(output, .unsupportedSystem, "PC-PRO"))
+        #expect(finding.facts["edition"] == "Home/Pro")
+        #expect(finding.detail.contains("(Home/Pro editions)"))
+        #expect(Base.finding(output, .unsupportedSystem, "PC-ENT") == nil)
+    }
+
+    // MARK: Hosts by patch level
+
+    @Test("identical hosts form one patch level with the update to install, what it closes and the exploited date")
+    func patchLevels() throws {
+        let hosts =
+            (1...3).map { Base.host("PC-0\($0)", Base.win7, kbs: ["KB3212646"]) } + [
+                Base.host("PC-09", Base.win7, kbs: ["KB4499164"])
+            ]
+        let output = Base.analyse(hosts, [], reference: try Base.builtIn.get())
+        let table = try #require(output.tables.first { $0.id == "updates.patch-levels" })
+        #expect(table.rows.count == 2)
+        let first = try #require(table.rows.first)
+        let cell = { (name: String) in table.columns.firstIndex(of: name).map { first[$0] } }
+        #expect(cell("Hosts") == "3")
+        #expect(cell("Operating system") == "Windows 7 SP1")
+        #expect(cell("Newest update installed") == "KB3212646")
+        #expect(cell("Install") == "KB5022338")
+        #expect(cell("It closes")?.hasPrefix("MS17-010 (EternalBlue, WannaCry), BlueKeep") == true)
+        #expect(cell("Known exploited") == "yes, listed as exploited since 2021-11-03")
+        #expect(
+            cell("Exposed for (Cyber Essentials: 14 days to install)")?.contains("overdue since 2017-03-28") == true)
+        #expect(cell("Hosts (first by name)") == "PC-01, PC-02, PC-03")
+        let finding = try #require(Base.finding(output, .updateMissingExploited, "PC-01"))
+        #expect(finding.facts["exploitedSince"] == "2021-11-03")
+        #expect(finding.facts["kevDueDate"] == nil)
+        #expect(!finding.detail.contains("due"))
+        #expect(finding.facts["os"] == "Windows 7 SP1")
+        #expect(finding.facts["install"] == "KB5022338", "the newest rollup, not May 2019's security-only update")
+        #expect(finding.facts["closes"]?.contains("EternalBlue") == true)
+    }
+
+    // MARK: Real hosts
+
+    struct RealHost: CustomTestStringConvertible, Sendable {
+        var files: [String]
+        var host: String
+        var verdict: String
+        var basis: String
+        var testDescription: String {
+            "\(files.map { ($0 as NSString).lastPathComponent }.joined(separator: " + ")): \(verdict)"
+        }
+    }
+
+    /// The expected verdicts, worked out by hand from Microsoft's MS17-010 bulletin (Tests/Fixtures/windows-systeminfo/
+    /// ms17-010-verdicts.csv).
+    static let realHosts: [RealHost] = {
+        guard let text = try? Fixtures.text("windows-systeminfo/ms17-010-verdicts.csv") else { return [] }
+        return text.split(separator: "\n").dropFirst().compactMap { line in
+            let fields = CSVLine.fields(String(line))
+            guard fields.count == 4 else { return nil }
+            return RealHost(
+                files: fields[0].split(separator: ";").map(String.init), host: fields[1], verdict: fields[2],
+                basis: fields[3])
+        }
+    }()
+
+    @Test("the verdict table covers every real host inventory in the fixtures")
+    func everyRealSample() throws {
+        #expect(Self.realHosts.count >= 20)
+        let listed = Set(Self.realHosts.flatMap(\.files))
+        for folder in ["windows-systeminfo/systeminfo", "windows-systeminfo/qfe"] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url(folder).path)
+            for name in names
+            where name.hasSuffix("_systeminfo.txt") || name.hasSuffix("_qfe.txt") || name.hasSuffix(".csv") {
+                #expect(listed.contains("\(folder)/\(name)"), "\(name) has no expected MS17-010 verdict")
+            }
+        }
+    }
+
+    @Test("each real host's MS17-010 verdict with the built-in catalogue alone", arguments: realHosts)
+    func realHost(_ example: RealHost) async throws {
+        let scratch = try ScratchDirectory("vigil-ms17-010")
+        defer { scratch.remove() }
+        for file in example.files {
+            try FileManager.default.copyItem(
+                at: Fixtures.url(file), to: scratch.url.appendingPathComponent((file as NSString).lastPathComponent))
+        }
+        let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: Self.asOf))
+        let coverage = assessment.coverage.first { $0.area == .updates }
+        #expect(coverage?.basis.contains("as of WES-NG definitions of 2026-06-28") == true, "the catalogue's date")
+        let table = try #require(assessment.tables.first { $0.id == "updates.patch-levels" })
+        let named = try #require(table.columns.firstIndex(of: "Named vulnerabilities"))
+        let hosts = try #require(table.columns.firstIndex(of: "Hosts (first by name)"))
+        let rows = table.rows.filter { example.host == "*" || $0[hosts].contains(example.host) }
+        #expect(!rows.isEmpty)
+        for row in rows {
+            let verdict = row[named].split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { $0.hasPrefix("MS17-010: ") }.map { String($0.dropFirst("MS17-010: ".count)) }
+            #expect(verdict == example.verdict, "\(row[hosts]): \(example.basis)")
+        }
+    }
+}
+
+/// The title repair, reached through the WES-NG reader's public behaviour.
+private enum AdvisoryTextProbe {
+    static func title(_ text: String) -> String {
+        let csv =
+            "DatePosted,CVE,BulletinKB,Title,AffectedProduct,AffectedComponent,Severity,Impact,Supersedes,Exploits\n"
+            + "20170314,CVE-2017-0001,4012212,\"\(text)\",Windows 7 for x64-based Systems Service Pack 1,,,,,\n"
+        guard let scratch = try? ScratchDirectory("vigil-title"), let url = try? scratch.write("cves.csv", csv),
+            let fragment = try? WesngDefinitionsReader().read(path: url.path, file: "cves.csv", progress: nil)
+        else { return "" }
+        defer { scratch.remove() }
+        return fragment.advisories.first?.title ?? ""
+    }
+}
+
+/// Splits one CSV line with quoted fields.
+private enum CSVLine {
+    static func fields(_ line: String) -> [String] {
+        var fields: [String] = []
+        var field = ""
+        var quoted = false
+        for character in line {
+            if character == "\"" {
+                quoted.toggle()
+            } else if character == ",", !quoted {
+                fields.append(field)
+                field = ""
+            } else {
+                field.append(character)
+            }
+        }
+        fields.append(field)
+        return fields
+    }
+}
