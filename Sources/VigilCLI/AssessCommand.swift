@@ -19,6 +19,12 @@ struct AssessCommand: AsyncParsableCommand {
             assessment.json and findings.csv into --out. Hashes and passwords never appear in any output.
 
             Run `vigil formats` for the formats read and the commands that produce them.
+
+            Exit codes: 0 assessed (and no finding at or above --fail-on); 1 a finding at or above --fail-on; \
+            64 usage error; 65 evidence unusable: nothing recognised, an invalid vigil.yaml, a file that was the only \
+            evidence of its kind and of which no record could be read (every record rejected, or content not in the \
+            format vigil.yaml declares), or with --strict any rejected record; 66 the bundle or an input vigil.yaml \
+            names does not exist; 73 the reports could not be written; 74 an input could not be read.
             """
     )
 
@@ -163,6 +169,13 @@ struct AssessCommand: AsyncParsableCommand {
             print("")
             print("Reports: " + written.map(\.relativePath).joined(separator: ", "))
         }
+        let unusable = assessment.evidence.unusable
+        for file in unusable {
+            let why = file.diagnostics.first.map { ": \($0.message) (\($0.location))" } ?? ""
+            Terminal.error(
+                "vigil: \(file.path) (\(file.format)): no record could be read, so nothing was assessed from it\(why)")
+        }
+        if !unusable.isEmpty { throw VigilExit.dataError }
         if strict, assessment.evidence.recordsRejected > 0 {
             Terminal.error("vigil: \(Wording.count(assessment.evidence.recordsRejected, "record")) rejected (--strict)")
             throw VigilExit.dataError

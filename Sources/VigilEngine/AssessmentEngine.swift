@@ -167,7 +167,14 @@ public struct AssessmentEngine: Sendable {
                 return Coverage(
                     area: area, status: .notAssessed, basis: "No evidence: provide \(area.evidenceNeeded).")
             }
-            let status: Coverage.Status = entries.allSatisfy { $0.status == .assessed } ? .assessed : .partial
+            let status: Coverage.Status =
+                if entries.allSatisfy({ $0.status == .assessed }) {
+                    .assessed
+                } else if entries.allSatisfy({ $0.status == .notAssessed }) {
+                    .notAssessed
+                } else {
+                    .partial
+                }
             return Coverage(area: area, status: status, basis: entries.map(\.basis).joined(separator: "; "))
         }
         let started = ContinuousClock.now
@@ -180,7 +187,9 @@ public struct AssessmentEngine: Sendable {
             headlines: headlines,
             // Consumed, so that they are put in order in place rather than copied.
             findings: consume findings,
-            tables: tables
+            tables: tables,
+            // A privileged account's password reaches every account and every host of the domain.
+            domainReach: max(context.estate.accounts.count, context.estate.hosts.count)
         )
         logger.debug("findings put in report order", metadata: ["vigil.elapsed": "\(ContinuousClock.now - started)"])
         return assessment
@@ -246,7 +255,9 @@ public struct AssessmentEngine: Sendable {
         for input in bundle.inputs {
             let size = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int) ?? 0
             if let format = input.format, let reader = ReaderCatalogue.reader(for: format) {
-                recognised.append((input, reader, size))
+                var declared = input
+                declared.formatMismatch = Self.formatMismatch(declared: reader, input: input, sniffer: sniffer)
+                recognised.append((declared, reader, size))
                 events(.recognised(file: input.displayPath, format: reader.format.id, bytes: size))
                 continue
             }
@@ -277,6 +288,26 @@ public struct AssessmentEngine: Sendable {
         return (recognised, unrecognised)
     }
 
+    /// A warning when a file's content does not look like the format `vigil.yaml` declares for it, saying what it does
+    /// look like: a hash dump declared as `ldif` otherwise reads as "0 records accepted" and nothing more.
+    static func formatMismatch(declared reader: any EvidenceReader, input: EvidenceBundle.Input, sniffer: FormatSniffer)
+        -> Diagnostic?
+    {
+        guard let sample = try? FormatSniffer.sample(path: input.path), !reader.recognises(sample) else { return nil }
+        let looksLike: String
+        switch try? sniffer.examine(path: input.path) {
+        case .recognised(let other)?: looksLike = "\(other.format.name) (format: \(other.format.id))"
+        case .empty?: looksLike = "an empty file"
+        case .binary?: looksLike = "a binary file, not a text export"
+        case .unrecognised?, nil: looksLike = "no format Vigil reads"
+        }
+        return Diagnostic(
+            level: .warning, code: "manifest.format-mismatch", location: EvidenceReference(file: input.displayPath),
+            message:
+                "vigil.yaml declares this file as \(reader.format.name) (format: \(reader.format.id)), but its content looks like \(looksLike); correct or remove its format: entry"
+        )
+    }
+
     /// Reads every recognised file concurrently, returning fragments in input order.
     private func read(
         _ inputs: [(EvidenceBundle.Input, any EvidenceReader, Int)],
@@ -291,7 +322,7 @@ public struct AssessmentEngine: Sendable {
                     }
                     let read = ReadFragment(
                         fragment: fragment, format: reader.format.id, bytes: size,
-                        elapsed: ContinuousClock.now - started)
+                        elapsed: ContinuousClock.now - started, notes: [input.formatMismatch].compactMap { $0 })
                     events(.read(read.summary))
                     return (position, read)
                 }
@@ -309,6 +340,8 @@ struct ReadFragment: Sendable {
     var format: String
     var bytes: Int
     var elapsed: Duration
+    /// Problems with the file as a whole, found before reading it (a declared format its content does not match).
+    var notes: [Diagnostic] = []
 
     var summary: EvidenceFileSummary {
         EvidenceFileSummary(
@@ -317,8 +350,8 @@ struct ReadFragment: Sendable {
             bytes: bytes,
             recordsRead: fragment.log.recordsRead,
             recordsRejected: fragment.log.recordsRejected,
-            diagnostics: fragment.log.diagnostics,
-            diagnosticCount: fragment.log.count
+            diagnostics: notes + fragment.log.diagnostics,
+            diagnosticCount: notes.count + fragment.log.count
         )
     }
 }

@@ -13,11 +13,11 @@ public struct HTMLReportRenderer: Sendable {
 
     /// The page for `assessment`.
     public func render(_ assessment: Assessment) -> String {
-        let groups = RuleGroup.groups(assessment.findings)
+        let groups = RuleGroup.groups(assessment)
         var page = HTMLPage(title: "Security assessment: \(assessment.organisation.name)")
         header(assessment, into: &page)
         glance(assessment, groups: groups, into: &page)
-        actions(groups, into: &page)
+        actions(assessment, groups: groups, into: &page)
         accountsAtRisk(assessment, into: &page)
         hostsAtRisk(assessment, into: &page)
         coverage(assessment, into: &page)
@@ -46,8 +46,8 @@ public struct HTMLReportRenderer: Sendable {
 
     private func glance(_ assessment: Assessment, groups: [RuleGroup], into page: inout HTMLPage) {
         page.raw("<section id=\"glance\"><h2>At a glance</h2>")
-        let counts = assessment.findingsBySeverity
-        let urgent = counts[.critical, default: 0] + counts[.high, default: 0]
+        let counts = assessment.summary.bySeverity
+        let urgent = counts.critical + counts.high
         if assessment.findings.isEmpty {
             page.raw(
                 "<p class=\"lead\">No findings in the areas assessed. Areas marked “not assessed” below had no evidence and are not a pass.</p>"
@@ -163,19 +163,26 @@ public struct HTMLReportRenderer: Sendable {
         }
     }
 
-    private func actions(_ groups: [RuleGroup], into page: inout HTMLPage) {
+    /// The head of the summary's actions: one rule at one severity each, ordered by the risk fixing them removes (a
+    /// severity's weight times how far each finding reaches, a privileged account's reaching the whole domain).
+    private func actions(_ assessment: Assessment, groups: [RuleGroup], into page: inout HTMLPage) {
         page.raw("<section id=\"actions\"><h2>Do these first</h2>")
-        guard !groups.isEmpty else {
+        let actions = assessment.summary.actions
+        guard !actions.isEmpty else {
             page.raw("<p>Nothing to do in the areas assessed.</p></section>")
             return
         }
+        let nouns = Dictionary(groups.map { ($0.rule.id, subjectNoun($0)) }, uniquingKeysWith: { first, _ in first })
         page.raw(
-            "<p>The few actions that remove the most risk, worst first. Each links to its detail.</p><ol class=\"actions\">"
+            "<p>The actions that remove the most risk, in order: each finding weighs by its own severity (a critical ten times a high), and one that gives control of the domain (a privileged account's password) weighs as much as every account and host together. Each links to its detail.</p><ol class=\"actions\">"
         )
-        for group in groups.prefix(5) {
-            let rule = group.rule
+        for action in actions.prefix(5) {
+            let rule = RuleCatalogue.rule(action.rule)
+            let why = action.escalations.compactMap { rule.escalation($0) }.map {
+                " · \($0.severity.label.lowercased()) because \(escape($0.condition))"
+            }.joined()
             page.raw(
-                "<li><p><span class=\"badge \(group.severity.rawValue)\">\(group.severity.label)</span> <a href=\"#\(rule.id.rawValue)\"><strong>\(escape(rule.title))</strong></a>: \(Wording.count(group.findings.count, subjectNoun(group))) · effort \(rule.effort.rawValue)</p><p>\(escape(rule.remediation))</p></li>"
+                "<li><p><span class=\"badge \(action.severity.rawValue)\">\(action.severity.label)</span> <a href=\"#\(rule.id.rawValue)\"><strong>\(escape(rule.title))</strong></a>: \(Wording.count(action.findings, nouns[rule.id] ?? "finding"))\(why) · effort \(rule.effort.rawValue)</p><p>\(escape(rule.remediation))</p></li>"
             )
         }
         page.raw("</ol></section>")
@@ -232,10 +239,10 @@ public struct HTMLReportRenderer: Sendable {
         for group in groups {
             let rule = group.rule
             page.raw(
-                "<article id=\"\(rule.id.rawValue)\"><h3><span class=\"badge \(group.severity.rawValue)\">\(group.severity.label)</span> \(escape(rule.title)) <span class=\"count\">\(Wording.count(group.findings.count, subjectNoun(group)))</span></h3>"
+                "<article id=\"\(rule.id.rawValue)\"><h3>\(escape(rule.title)) <span class=\"count\">\(Wording.count(group.findings.count, subjectNoun(group))): \(severityBadges(group.counts))</span></h3>"
             )
             page.raw(
-                "<p class=\"rule-id\"><code>\(rule.id.rawValue)</code> · \(escape(rule.area.title)) · \(rule.controls.map { "\(escape($0.framework.title)) \(escape($0.id)) \(escape($0.title))" }.joined(separator: "; "))</p>"
+                "<p class=\"rule-id\"><code>\(rule.id.rawValue)</code> · \(escape(rule.area.title)) · severity \(escape(rule.severityDescription)) · \(rule.controls.map { "\(escape($0.framework.title)) \(escape($0.id)) \(escape($0.title))" }.joined(separator: "; "))</p>"
             )
             page.raw(
                 "<p>\(escape(rule.summary))</p><p><strong>Why it matters.</strong> \(escape(rule.rationale))</p><p><strong>How to fix it.</strong> \(escape(rule.remediation))</p>"
@@ -243,6 +250,8 @@ public struct HTMLReportRenderer: Sendable {
             page.raw(
                 "<table><thead><tr><th>\(escape(subjectHeading(group)))</th><th>What the evidence shows</th><th>Evidence</th></tr></thead><tbody>"
             )
+            // A rule whose findings differ in severity shows each row's own.
+            let mixed = Severity.allCases.filter { group.counts[$0] > 0 }.count > 1
             for finding in group.findings.prefix(rowLimit) {
                 var detail = escape(finding.detail)
                 if !finding.related.isEmpty {
@@ -250,8 +259,7 @@ public struct HTMLReportRenderer: Sendable {
                         "<br><span class=\"related\">With: \(finding.related.map { escape($0.name) }.joined(separator: ", "))</span>"
                 }
                 let badge =
-                    finding.severity != group.severity
-                    ? " <span class=\"badge \(finding.severity.rawValue)\">\(finding.severity.label)</span>" : ""
+                    mixed ? " <span class=\"badge \(finding.severity.rawValue)\">\(finding.severity.label)</span>" : ""
                 page.raw(
                     "<tr><td>\(escape(finding.subject.name))\(badge)</td><td>\(detail)</td><td><code>\(finding.evidence.map { escape($0.description) }.joined(separator: "<br>"))</code></td></tr>"
                 )
@@ -295,16 +303,23 @@ public struct HTMLReportRenderer: Sendable {
 
     // MARK: Pieces
 
-    private func severityChart(_ counts: [Severity: Int]) -> String {
+    /// One badge per severity present: `2 critical` `90 high`.
+    private func severityBadges(_ counts: SeverityCounts) -> String {
+        Severity.allCases.reversed().filter { counts[$0] > 0 }.map {
+            "<span class=\"badge \($0.rawValue)\">\(Wording.number(counts[$0])) \($0.rawValue)</span>"
+        }.joined(separator: " ")
+    }
+
+    private func severityChart(_ counts: SeverityCounts) -> String {
         let severities = Severity.allCases.reversed()
-        let maximum = max(counts.values.max() ?? 1, 1)
+        let maximum = max(severities.map { counts[$0] }.max() ?? 1, 1)
         let rowHeight = 26
         let width = 560
         let barSpace = 380
         var svg =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Findings by severity\" width=\"\(width)\" height=\"\(rowHeight * severities.count + 4)\" viewBox=\"0 0 \(width) \(rowHeight * severities.count + 4)\">"
         for (row, severity) in severities.enumerated() {
-            let value = counts[severity, default: 0]
+            let value = counts[severity]
             let y = row * rowHeight + 2
             let length = value == 0 ? 0 : max(2, value * barSpace / maximum)
             svg += "<text x=\"0\" y=\"\(y + 17)\" class=\"axis\">\(severity.label)</text>"

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilEngine
+import VigilTestSupport
+
+/// Coverage is what the analyzers used: each area is assessed exactly when its evidence is in the bundle, and the
+/// basis never asks for evidence that was used ("provide ACL exports" beside a finding drawn from one).
+@Suite("Coverage computed from the evidence the analyzers used")
+struct CoverageTests {
+    /// A variant of a full synthetic practice bundle: files removed, or the manifest's scan section dropped.
+    struct Variant: Sendable, CustomStringConvertible {
+        var description: String
+        var remove: [String] = []
+        var dropScan = false
+        var expected: [AssessmentArea: Coverage.Status]
+        /// Words the basis of an area must contain, and words it must not.
+        var basisContains: [AssessmentArea: String] = [:]
+        var basisLacks: [AssessmentArea: String] = [:]
+    }
+
+    static let variants: [Variant] = [
+        Variant(
+            description: "everything",
+            expected: [.accounts: .assessed, .updates: .partial, .access: .partial],
+            basisContains: [.access: "permission entries"], basisLacks: [.access: "provide icacls"]),
+        Variant(
+            description: "no ACL exports", remove: ["acl"],
+            expected: [.accounts: .assessed, .access: .notAssessed],
+            basisContains: [.access: "provide icacls or Get-Acl exports"]),
+        Variant(
+            description: "ACL exports but no scan", dropScan: true,
+            expected: [.patientData: .notAssessed, .access: .notAssessed],
+            basisContains: [.access: "no file-share scan"]),
+        Variant(
+            description: "no scan and no ACL exports", remove: ["acl"], dropScan: true,
+            expected: [.patientData: .notAssessed, .access: .notAssessed],
+            basisContains: [.access: "No evidence"]),
+        Variant(
+            description: "no hash dump", remove: ["ntds.ntds"],
+            expected: [.accounts: .assessed, .credentials: .notAssessed]),
+        Variant(
+            description: "no directory export", remove: ["directory.ldif"],
+            expected: [.accounts: .notAssessed]),
+        Variant(
+            description: "no host inventories", remove: ["inventory"],
+            expected: [.updates: .notAssessed, .accounts: .assessed]),
+    ]
+
+    static let template: SyntheticBundles.Bundle? = try? SyntheticBundles.make(
+        seed: 21, staff: 40, layout: .practice, shareFiles: 12, inventories: true)
+
+    @Test("each area's coverage follows the evidence in the bundle", arguments: variants)
+    func coverage(variant: Variant) async throws {
+        let template = try #require(Self.template)
+        let scratch = try ScratchDirectory("vigil-coverage")
+        defer { scratch.remove() }
+        let bundle = scratch.url.appendingPathComponent("estate")
+        try FileManager.default.copyItem(at: template.directory, to: bundle)
+        for path in variant.remove {
+            try FileManager.default.removeItem(at: bundle.appendingPathComponent(path))
+        }
+        if variant.dropScan {
+            let manifest = bundle.appendingPathComponent("vigil.yaml")
+            let text = try String(contentsOf: manifest, encoding: .utf8)
+            let kept = try #require(text.components(separatedBy: "\nscan:").first)
+            try kept.write(to: manifest, atomically: true, encoding: .utf8)
+        }
+        let assessment = try await AssessmentEngine().assess(
+            directory: bundle, options: .init(asOf: SyntheticBundles.asOf, breachIndex: template.breachIndex.path))
+        let coverage = Dictionary(uniqueKeysWithValues: assessment.coverage.map { ($0.area, $0) })
+        #expect(Set(coverage.keys) == Set(AssessmentArea.allCases))
+        for (area, status) in variant.expected {
+            #expect(coverage[area]?.status == status, "\(area): \(coverage[area]?.basis ?? "")")
+        }
+        for (area, words) in variant.basisContains {
+            #expect(coverage[area]?.basis.contains(words) == true, "\(area): \(coverage[area]?.basis ?? "")")
+        }
+        for (area, words) in variant.basisLacks {
+            #expect(coverage[area]?.basis.contains(words) == false, "\(area): \(coverage[area]?.basis ?? "")")
+        }
+        // Whatever the bundle, no patient-data finding draws on permissions while access says none were provided.
+        let usedPermissions = assessment.findings.contains { $0.rule == .patientListBroadAccess }
+        if usedPermissions { #expect(coverage[.access]?.status != .notAssessed) }
+    }
+}
