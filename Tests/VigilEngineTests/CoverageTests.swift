@@ -22,7 +22,7 @@ struct CoverageTests {
     static let variants: [Variant] = [
         Variant(
             description: "everything",
-            expected: [.accounts: .assessed, .updates: .partial, .access: .partial],
+            expected: [.accounts: .assessed, .credentials: .assessed, .access: .partial],
             basisContains: [.access: "permission entries"], basisLacks: [.access: "provide icacls"]),
         Variant(
             description: "no ACL exports", remove: ["acl"],

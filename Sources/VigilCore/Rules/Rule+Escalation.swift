@@ -1,6 +1,6 @@
 extension Rule {
     /// A documented circumstance that raises a finding above its rule's base severity (`Critical when a privileged
-    /// account is involved`). A finding raised by one names it in `facts["escalation"]`, so that every severity in a
+    /// account is involved`), or, rarely, lowers it (a lockout that exists but is late is less bad than none). A finding raised by one names it in `facts["escalation"]`, so that every severity in a
     /// report can be traced to the rule's base or to one of its escalations.
     public struct Escalation: Codable, Sendable, Hashable {
         /// The stable identifier a finding carries in `facts["escalation"]` (`privileged`).
@@ -43,6 +43,10 @@ extension Rule {
             public static let legacySystem: ID = "legacy-system"
             /// The advisory data alone would call a known-exploited vulnerability missing.
             public static let exploitedPossible: ID = "exploited-possible"
+            /// The password policy's minimum length is below 8 characters.
+            public static let belowEight: ID = "below-eight"
+            /// Accounts do lock out, only after more attempts than Cyber Essentials allows (a lower severity).
+            public static let lockoutLate: ID = "lockout-late"
         }
 
         /// What an attacker who exploits a finding controls.
