@@ -278,10 +278,17 @@ public struct AssessmentEngine: Sendable {
                 events(.recognised(file: input.displayPath, format: nil, bytes: size))
             case .binary:
                 unrecognised.append(
-                    UnrecognisedFile(path: input.displayPath, reason: "binary file (not a text export Vigil reads)"))
+                    UnrecognisedFile(
+                        path: input.displayPath,
+                        reason: ReferenceFile.explain(path: input.path) ?? "binary file (not a text export Vigil reads)"
+                    ))
                 events(.recognised(file: input.displayPath, format: nil, bytes: size))
             case .unrecognised:
-                unrecognised.append(UnrecognisedFile(path: input.displayPath, reason: "format not recognised"))
+                unrecognised.append(
+                    UnrecognisedFile(
+                        path: input.displayPath,
+                        reason: ReferenceFile.explain(path: input.path) ?? "format not recognised"
+                    ))
                 events(.recognised(file: input.displayPath, format: nil, bytes: size))
             }
         }

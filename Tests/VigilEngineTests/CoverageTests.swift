@@ -84,3 +84,38 @@ struct CoverageTests {
         if usedPermissions { #expect(coverage[.access]?.status != .notAssessed) }
     }
 }
+
+/// Reference data left in a bundle is named with the command that makes it usable, never "not recognised".
+@Suite("Reference files in a bundle")
+struct ReferenceFileTests {
+    @Test("a Pwned Passwords corpus, WES-NG definitions, a breach index and a database are each explained")
+    func explained() async throws {
+        let scratch = try ScratchDirectory("vigil-reference-files")
+        defer { scratch.remove() }
+        try FileManager.default.copyItem(
+            at: Fixtures.url("ad-estate-sample/directory.ldif"),
+            to: scratch.url.appendingPathComponent("directory.ldif"))
+        // Synthetic lines in the corpus's shape (an NTLM download and a SHA-1 range file), not real hashes.
+        try scratch.write(
+            "pwned-passwords-ntlm.txt",
+            (0..<8).map { "\(String(repeating: String($0), count: 32)):\($0 + 3)\r\n" }.joined())
+        try scratch.write(
+            "range/00000.txt", (0..<3).map { "\(String(repeating: "A\($0)", count: 17))B:\($0 + 1)\n" }.joined())
+        // A zip's local header whose first entry is WES-NG's CVE table.
+        let entry = Array("CVEs_20250101.csv".utf8)
+        var zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 22)
+        zip += [UInt8(entry.count), 0, 0, 0] + entry + [0x00, 0xFF, 0x10]
+        try Data(zip).write(to: scratch.url.appendingPathComponent("wes.zip"))
+        try Data(Array("VIGILBIX".utf8) + [0, 2, 0, 0]).write(to: scratch.url.appendingPathComponent("corpus.vbi"))
+        try Data(Array("SQLite format 3".utf8) + [0, 1, 2]).write(to: scratch.url.appendingPathComponent("adv.db"))
+        let assessment = try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: SyntheticBundles.asOf))
+        let reasons = Dictionary(uniqueKeysWithValues: assessment.evidence.unrecognised.map { ($0.path, $0.reason) })
+        #expect(reasons["pwned-passwords-ntlm.txt"]?.contains("vigil corpus build") == true)
+        #expect(reasons["range/00000.txt"]?.contains("vigil corpus build") == true)
+        #expect(reasons["wes.zip"]?.contains("vigil advisories import") == true)
+        #expect(reasons["corpus.vbi"]?.contains("--breach-index") == true)
+        #expect(reasons["adv.db"]?.contains("--advisories") == true)
+        #expect(assessment.evidence.files.map(\.path) == ["directory.ldif"])
+    }
+}
