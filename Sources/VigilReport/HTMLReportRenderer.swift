@@ -6,9 +6,13 @@ public import VigilCore
 public struct HTMLReportRenderer: Sendable {
     /// The most subjects listed per rule; the rest are counted (all are in the CSV and JSON).
     public var rowLimit: Int
+    /// The rows of a rule's table shown open; the rest (up to ``rowLimit``) are collapsed in `<details>`, which
+    /// print as their one-line summary, so that a trust's report prints in tens of pages, not hundreds.
+    public var openRows: Int
 
-    public init(rowLimit: Int = 250) {
+    public init(rowLimit: Int = 250, openRows: Int = 10) {
         self.rowLimit = rowLimit
+        self.openRows = openRows
     }
 
     /// The page for `assessment`.
@@ -24,6 +28,7 @@ public struct HTMLReportRenderer: Sendable {
         tables(assessment, into: &page)
         findings(groups, into: &page)
         diagnostics(assessment, into: &page)
+        evidenceAppendix(assessment, into: &page)
         page.raw(
             "<footer><p>Produced by \(escape(assessment.tool.name)) \(escape(assessment.tool.version)). Hashes, passwords and patient identifiers never appear in this report. Each finding has a fingerprint that stays the same from one assessment to the next, so fixed and new findings can be told apart.</p></footer>"
         )
@@ -39,9 +44,17 @@ public struct HTMLReportRenderer: Sendable {
         page.raw(
             "<p class=\"meta\">ODS code \(escape(organisation.code)) · \(escape(kindName(organisation.kind))) · evidence as of \(CivilDate.string(assessment.assessedAt))</p>"
         )
+        // Only sections the page has: a link to a missing section is a dead end.
+        let kinds = Set(assessment.findings.lazy.map(\.subject.kind))
+        var links = [("glance", "At a glance"), ("actions", "Do these first")]
+        if kinds.contains(.account) { links.append(("accounts", "Accounts at most risk")) }
+        if kinds.contains(.host) { links.append(("hosts", "Hosts at most risk")) }
+        links += [
+            ("coverage", "What was assessed"), ("findings", "Findings by rule"), ("diagnostics", "Evidence problems"),
+        ]
+        if !assessment.evidence.files.isEmpty { links.append(("evidence-files", "Every file read")) }
         page.raw(
-            "<nav><a href=\"#glance\">At a glance</a> <a href=\"#actions\">Do these first</a> <a href=\"#accounts\">Accounts at most risk</a> <a href=\"#hosts\">Hosts at most risk</a> <a href=\"#coverage\">What was assessed</a> <a href=\"#findings\">Findings by rule</a> <a href=\"#diagnostics\">Evidence problems</a></nav></header>"
-        )
+            "<nav>" + links.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " ") + "</nav></header>")
     }
 
     private func glance(_ assessment: Assessment, groups: [RuleGroup], into page: inout HTMLPage) {
@@ -66,17 +79,13 @@ public struct HTMLReportRenderer: Sendable {
                 "<div class=\"tile \(state)\"><h3>\(escape(entry.area.title))</h3><p class=\"status\">\(statusLabel(entry.status))</p>"
             )
             if headlines.isEmpty {
-                page.raw("<p>\(escape(entry.status == .notAssessed ? entry.basis : "Nothing to report."))</p>")
+                page.raw("<p>\(escape(entry.status == .assessed ? "Nothing to report." : entry.basis))</p>")
             } else {
                 for headline in headlines { page.raw("<p>\(escape(headline.text))</p>") }
             }
             page.raw("</div>")
         }
-        page.raw("</div>")
-        if !assessment.findings.isEmpty {
-            page.raw("<figure>\(severityChart(counts))<figcaption>Findings by severity</figcaption></figure>")
-        }
-        page.raw("</section>")
+        page.raw("</div></section>")
     }
 
     /// The accounts with the worst findings first (severity, then how many), each with its problems: where to start
@@ -174,7 +183,7 @@ public struct HTMLReportRenderer: Sendable {
         }
         let nouns = Dictionary(groups.map { ($0.rule.id, subjectNoun($0)) }, uniquingKeysWith: { first, _ in first })
         page.raw(
-            "<p>The actions that remove the most risk, in order: each finding weighs by its own severity (a critical ten times a high), and one that gives control of the domain (a privileged account's password) weighs as much as every account and host together. Each links to its detail.</p><ol class=\"actions\">"
+            "<p class=\"explain\">Ordered by the risk each removes: a finding weighs by its own severity (a critical ten times a high), and one that gives control of the domain (a privileged account's password) as much as every account and host together.</p><ol class=\"actions\">"
         )
         for action in actions.prefix(5) {
             let rule = RuleCatalogue.rule(action.rule)
@@ -185,7 +194,11 @@ public struct HTMLReportRenderer: Sendable {
                 "<li><p><span class=\"badge \(action.severity.rawValue)\">\(action.severity.label)</span> <a href=\"#\(rule.id.rawValue)\"><strong>\(escape(rule.title))</strong></a>: \(Wording.count(action.findings, nouns[rule.id] ?? "finding"))\(why) · effort \(rule.effort.rawValue)</p><p>\(escape(rule.remediation))</p></li>"
             )
         }
-        page.raw("</ol></section>")
+        page.raw("</ol>")
+        // After the actions, so that page one holds the headlines, what was assessed and what to do first.
+        page.raw(
+            "<figure>\(severityChart(assessment.summary.bySeverity))<figcaption>Findings by severity</figcaption></figure></section>"
+        )
     }
 
     private func coverage(_ assessment: Assessment, into page: inout HTMLPage) {
@@ -204,24 +217,39 @@ public struct HTMLReportRenderer: Sendable {
             page.raw("<p>No evidence file was recognised.</p>")
         } else {
             page.raw(
-                "<table><thead><tr><th>File</th><th>Format</th><th class=\"num\">Size</th><th class=\"num\">Records read</th><th class=\"num\">Rejected</th></tr></thead><tbody>"
+                "<p>\(Wording.count(evidence.files.count, "file")) read, by folder and format; files with problems are named, and <a href=\"#evidence-files\">every file</a> is listed at the end and in assessment.json.</p>"
             )
-            for file in evidence.files {
+            page.raw(
+                "<table><thead><tr><th>Folder</th><th>Format</th><th class=\"num\">Files</th><th class=\"num\">Size</th><th class=\"num\">Records read</th><th class=\"num\">Rejected</th></tr></thead><tbody>"
+            )
+            for group in evidence.groups {
                 let rejected =
-                    file.recordsRejected > 0
-                    ? "<a href=\"#diagnostics\">\(Wording.number(file.recordsRejected))</a>" : "0"
+                    group.recordsRejected > 0
+                    ? "<a href=\"#diagnostics\">\(Wording.number(group.recordsRejected))</a>" : "0"
                 page.raw(
-                    "<tr><td><code>\(escape(file.path))</code></td><td>\(escape(file.format))</td><td class=\"num\">\(byteText(file.bytes))</td><td class=\"num\">\(Wording.number(file.recordsRead))</td><td class=\"num\">\(rejected)</td></tr>"
+                    "<tr><td><code>\(escape(group.folder.isEmpty ? "." : group.folder + "/"))</code></td><td>\(escape(group.format))</td><td class=\"num\">\(Wording.number(group.files))</td><td class=\"num\">\(byteText(group.bytes))</td><td class=\"num\">\(Wording.number(group.recordsRead))</td><td class=\"num\">\(rejected)</td></tr>"
                 )
+                for position in group.withProblems.prefix(10) {
+                    let file = evidence.files[position]
+                    page.raw(
+                        "<tr class=\"problem\"><td colspan=\"4\"><code>\(escape(file.path))</code></td><td class=\"num\">\(Wording.number(file.recordsRead))</td><td class=\"num\"><a href=\"#diagnostics\">\(Wording.count(file.diagnosticCount, "problem"))</a></td></tr>"
+                    )
+                }
+                if group.withProblems.count > 10 {
+                    page.raw(
+                        "<tr class=\"problem\"><td colspan=\"6\">… and \(Wording.count(group.withProblems.count - 10, "more file")) with problems</td></tr>"
+                    )
+                }
             }
             page.raw("</tbody></table>")
         }
         if !evidence.unrecognised.isEmpty {
-            page.raw("<h3>Files not read</h3><table><thead><tr><th>File</th><th>Why</th></tr></thead><tbody>")
-            for file in evidence.unrecognised {
-                page.raw("<tr><td><code>\(escape(file.path))</code></td><td>\(escape(file.reason))</td></tr>")
+            page.raw("<h3>Files not read</h3>")
+            let rows = evidence.unrecognised.map {
+                "<tr><td><code>\(escape($0.path))</code></td><td>\(escape($0.reason))</td></tr>"
             }
-            page.raw("</tbody></table>")
+            collapsibleTable(
+                head: "<tr><th>File</th><th>Why</th></tr>", rows: rows, more: "more files not read", into: &page)
         }
         if !evidence.crossChecks.isEmpty {
             page.raw("<h3>Consistency between files</h3><ul>")
@@ -247,11 +275,9 @@ public struct HTMLReportRenderer: Sendable {
             page.raw(
                 "<p>\(escape(rule.summary))</p><p><strong>Why it matters.</strong> \(escape(rule.rationale))</p><p><strong>How to fix it.</strong> \(escape(rule.remediation))</p>"
             )
-            page.raw(
-                "<table><thead><tr><th>\(escape(subjectHeading(group)))</th><th>What the evidence shows</th><th>Evidence</th></tr></thead><tbody>"
-            )
             // A rule whose findings differ in severity shows each row's own.
             let mixed = Severity.allCases.filter { group.counts[$0] > 0 }.count > 1
+            var rows: [String] = []
             for finding in group.findings.prefix(rowLimit) {
                 var detail = escape(finding.detail)
                 if !finding.related.isEmpty {
@@ -260,11 +286,14 @@ public struct HTMLReportRenderer: Sendable {
                 }
                 let badge =
                     mixed ? " <span class=\"badge \(finding.severity.rawValue)\">\(finding.severity.label)</span>" : ""
-                page.raw(
+                rows.append(
                     "<tr><td>\(escape(finding.subject.name))\(badge)</td><td>\(detail)</td><td><code>\(finding.evidence.map { escape($0.description) }.joined(separator: "<br>"))</code></td></tr>"
                 )
             }
-            page.raw("</tbody></table>")
+            collapsibleTable(
+                head:
+                    "<tr><th>\(escape(subjectHeading(group)))</th><th>What the evidence shows</th><th>Evidence</th></tr>",
+                rows: rows, more: "more \(subjectNoun(group))s", into: &page)
             if group.findings.count > rowLimit {
                 page.raw(
                     "<p class=\"note\">Showing \(Wording.number(rowLimit)) of \(Wording.number(group.findings.count)); every finding is in findings.csv and assessment.json.</p>"
@@ -301,7 +330,39 @@ public struct HTMLReportRenderer: Sendable {
         page.raw("</tbody></table></section>")
     }
 
+    /// Every file read, one row each: the detail behind the grouped listing, collapsed (it prints as one line).
+    private func evidenceAppendix(_ assessment: Assessment, into page: inout HTMLPage) {
+        let files = assessment.evidence.files
+        guard !files.isEmpty else { return }
+        page.raw(
+            "<section id=\"evidence-files\" class=\"appendix\"><h2>Appendix: every file read</h2><details><summary>\(Wording.count(files.count, "file")) (also in assessment.json, evidence.files)</summary>"
+        )
+        page.raw(
+            "<table><thead><tr><th>File</th><th>Format</th><th class=\"num\">Size</th><th class=\"num\">Records read</th><th class=\"num\">Rejected</th></tr></thead><tbody>"
+        )
+        for file in files {
+            page.raw(
+                "<tr><td><code>\(escape(file.path))</code></td><td>\(escape(file.format))</td><td class=\"num\">\(byteText(file.bytes))</td><td class=\"num\">\(Wording.number(file.recordsRead))</td><td class=\"num\">\(Wording.number(file.recordsRejected))</td></tr>"
+            )
+        }
+        page.raw("</tbody></table></details></section>")
+    }
+
     // MARK: Pieces
+
+    /// A table showing its first ``openRows`` rows, the rest in a `<details>` that opens in the browser and prints as
+    /// its summary line.
+    private func collapsibleTable(head: String, rows: [String], more: String, into page: inout HTMLPage) {
+        page.raw("<table><thead>\(head)</thead><tbody>")
+        for row in rows.prefix(openRows) { page.raw(row) }
+        page.raw("</tbody></table>")
+        guard rows.count > openRows else { return }
+        page.raw(
+            "<details class=\"more\"><summary>\(Wording.number(rows.count - openRows)) \(escape(more))</summary><table><thead>\(head)</thead><tbody>"
+        )
+        for row in rows.dropFirst(openRows) { page.raw(row) }
+        page.raw("</tbody></table></details>")
+    }
 
     /// One badge per severity present: `2 critical` `90 high`.
     private func severityBadges(_ counts: SeverityCounts) -> String {
@@ -390,6 +451,7 @@ struct HTMLPage {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="generator" content="vigil">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
         <title>\(escape(title))</title>
         <style>\(HTMLPage.stylesheet)</style>
         </head>
@@ -439,7 +501,10 @@ struct HTMLPage {
         svg .axis,svg .value{font:13px system-ui,sans-serif;fill:var(--ink)}
         svg .bar.critical{fill:var(--critical)}svg .bar.high{fill:var(--high)}svg .bar.medium{fill:var(--medium)}svg .bar.low{fill:var(--low)}svg .bar.info{fill:var(--info)}
         footer{margin-top:40px;border-top:1px solid var(--line);color:var(--muted);font-size:13px}
-        @media print{body{max-width:none;padding:0;font-size:11pt}nav{display:none}a{color:inherit;text-decoration:none}article,tr,.tile{break-inside:avoid}h2{break-after:avoid}section#findings{break-before:page}.badge,.tile,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+        details.more summary,.appendix summary{cursor:pointer;color:var(--low);margin:4px 0}
+        tr.problem td{color:var(--muted);font-size:13px;padding-left:24px}
+        @page{size:A4;margin:14mm 12mm}
+        @media print{body{max-width:none;padding:0;font-size:9.5pt;line-height:1.35}nav{display:none}a{color:inherit;text-decoration:none}h1{font-size:17pt;margin:0}h2{margin-top:8pt;font-size:12.5pt}h3{font-size:11pt;margin:8pt 0 3pt}.lead{font-size:10pt;margin:4pt 0}.kicker{font-size:8pt}.tile p{font-size:8.5pt}.tile.none p:not(.status){display:none}.explain{font-size:8.5pt;margin:2pt 0}ol.actions p{font-size:8.5pt;margin:1pt 0}ol.actions{margin:4pt 0}h2{padding-bottom:1pt}.tiles{grid-template-columns:repeat(3,1fr);gap:5px;align-items:start}.tile{padding:4px 8px}.tile h3{font-size:10pt}.tile p{margin:2px 0}figure{margin:6pt 0}ol.actions li{margin-bottom:2pt}code{font-size:8.5pt}th,td{padding:2px 6px}tr,.tile,ol.actions li{break-inside:avoid}h2,h3{break-after:avoid}section#findings{break-before:page}details.more summary::before{content:"+ "}.badge,.tile,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
         """
 }
 

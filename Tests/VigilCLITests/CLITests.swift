@@ -63,7 +63,12 @@ struct CLITests {
         ])
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("Evidence read:"))
-        #expect(result.output.contains("directory.ldif") && result.output.contains("187 records"))
+        // Grouped by folder and format; -v lists every file.
+        #expect(result.output.contains("ldif        1 file, 187 records"), "\(result.output)")
+        let verbose = try VigilProcess.run([
+            "assess", Fixtures.url("ad-estate-sample").path, "--out", out.path, "--as-of", "2026-11-01", "-v",
+        ])
+        #expect(verbose.output.contains("directory.ldif") && verbose.output.contains("187 records"))
         #expect(result.output.contains("Not read:") && result.output.contains("ground-truth.json"))
         #expect(result.output.contains("Riverside Medical Practice (Y99999), as of 2026-11-01"))
         for format in ReportFormat.allCases {

@@ -228,3 +228,16 @@ struct HeadlineReconciliationTests {
         }
     }
 }
+
+@Suite("Report navigation")
+struct NavigationTests {
+    @Test("every in-page link of every demo report has its target", arguments: 0..<3)
+    func noDeadLinks(organisation: Int) async throws {
+        let assessment = try #require(try await DemoAssessments.all().dropFirst(organisation).first)
+        let html = HTMLReportRenderer().render(assessment)
+        let targets = Set(html.matches(of: #/ id="([^"]+)"/#).map { String($0.output.1) })
+        let links = Set(html.matches(of: /href="#([^"]+)"/).map { String($0.output.1) })
+        #expect(!links.isEmpty)
+        #expect(links.subtracting(targets).sorted() == [])
+    }
+}
