@@ -120,8 +120,9 @@ public struct AssessmentEngine: Sendable {
         var summaries = fragments.map(\.summary)
         if let scan = bundle.manifest.scan {
             let result = try await self.scan(scan, bundle: bundle, asOf: asOf, events: events)
-            estate.fileScans = result.records
-            estate.patientData = result.exposures
+            // Added to what a scan.json in the bundle brought, if any.
+            estate.fileScans += result.records
+            estate.patientData += result.exposures
             summaries += result.summaries
         }
         logger.debug(

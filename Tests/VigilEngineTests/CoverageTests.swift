@@ -119,3 +119,46 @@ struct ReferenceFileTests {
         #expect(assessment.evidence.files.map(\.path) == ["directory.ldif"])
     }
 }
+
+/// A `scan.json` put in a bundle is evidence: joined with the bundle's ACL exports by the Windows path it recorded.
+@Suite("vigil scan's report as evidence")
+struct ScanReportEvidenceTests {
+    @Test("scan.json beside an icacls export gives the patient-list findings a scan section gives")
+    func joined() async throws {
+        let template = try #require(CoverageTests.template)
+        let scratch = try ScratchDirectory("vigil-scan-json")
+        defer { scratch.remove() }
+        let bundle = scratch.url.appendingPathComponent("estate")
+        try FileManager.default.copyItem(at: template.directory, to: bundle)
+        let withSection = try await AssessmentEngine().assess(
+            directory: bundle, options: .init(asOf: SyntheticBundles.asOf, breachIndex: template.breachIndex.path))
+        // The same scan, written by the scanner as scan.json, and the manifest's scan section removed.
+        let scans = withSection.findings.filter { $0.rule.rawValue.hasPrefix("VGL-PD-") }
+        #expect(!scans.isEmpty)
+        let manifest = bundle.appendingPathComponent("vigil.yaml")
+        let text = try String(contentsOf: manifest, encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "\nscan:").last)
+        try #require(text.components(separatedBy: "\nscan:").first).write(
+            to: manifest, atomically: true, encoding: .utf8)
+        let collected = try await AssessmentEngine().collect(
+            EvidenceBundle(directory: template.directory), asOf: SyntheticBundles.asOf)
+        let report = FileScanReport(
+            scannedAt: SyntheticBundles.asOf, roots: collected.estate.fileScans,
+            totals: FileScanTotals(files: collected.estate.fileScans.reduce(0) { $0 + $1.files }),
+            exposures: collected.estate.patientData, problems: [], problemCount: 0,
+            performance: FileScanPerformance(seconds: 1, bytesRead: 0, jobs: 1))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        try encoder.encode(report).write(to: bundle.appendingPathComponent("scan.json"))
+        #expect(section.contains("acl-path"))
+        let fromJSON = try await AssessmentEngine().assess(
+            directory: bundle, options: .init(asOf: SyntheticBundles.asOf, breachIndex: template.breachIndex.path))
+        #expect(fromJSON.evidence.files.contains { $0.path == "scan.json" && $0.format == "vigil-scan" })
+        let found = fromJSON.findings.filter { $0.rule.rawValue.hasPrefix("VGL-PD-") }
+        #expect(found.map(\.fingerprint).sorted() == scans.map(\.fingerprint).sorted())
+        #expect(
+            found.contains { $0.rule == .patientListBroadAccess }
+                == scans.contains { $0.rule == .patientListBroadAccess })
+    }
+}

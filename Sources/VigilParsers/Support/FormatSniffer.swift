@@ -65,6 +65,7 @@ public enum ReaderCatalogue {
         WmicQfeReader(),
         OsqueryReader(),
         HostInventoryCSVReader(),
+        ScanReportReader(),
         WesngDefinitionsReader(),
         KEVReader(),
         CSAFReader(),
