@@ -197,7 +197,7 @@ public struct HTMLReportRenderer: Sendable {
         page.raw("</ol>")
         // After the actions, so that page one holds the headlines, what was assessed and what to do first.
         page.raw(
-            "<figure>\(severityChart(assessment.summary.bySeverity))<figcaption>Findings by severity</figcaption></figure></section>"
+            "<div class=\"charts\">\(([severityChart(assessment.summary.bySeverity)] + pictures(assessment)).joined())</div></section>"
         )
     }
 
@@ -371,26 +371,6 @@ public struct HTMLReportRenderer: Sendable {
         }.joined(separator: " ")
     }
 
-    private func severityChart(_ counts: SeverityCounts) -> String {
-        let severities = Severity.allCases.reversed()
-        let maximum = max(severities.map { counts[$0] }.max() ?? 1, 1)
-        let rowHeight = 26
-        let width = 560
-        let barSpace = 380
-        var svg =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Findings by severity\" width=\"\(width)\" height=\"\(rowHeight * severities.count + 4)\" viewBox=\"0 0 \(width) \(rowHeight * severities.count + 4)\">"
-        for (row, severity) in severities.enumerated() {
-            let value = counts[severity]
-            let y = row * rowHeight + 2
-            let length = value == 0 ? 0 : max(2, value * barSpace / maximum)
-            svg += "<text x=\"0\" y=\"\(y + 17)\" class=\"axis\">\(severity.label)</text>"
-            svg +=
-                "<rect x=\"90\" y=\"\(y + 3)\" width=\"\(length)\" height=\"18\" class=\"bar \(severity.rawValue)\"/>"
-            svg += "<text x=\"\(96 + length)\" y=\"\(y + 17)\" class=\"value\">\(Wording.number(value))</text>"
-        }
-        return svg + "</svg>"
-    }
-
     private func statusLabel(_ status: Coverage.Status) -> String {
         switch status {
         case .assessed: "<span class=\"status assessed\">Assessed</span>"
@@ -496,7 +476,9 @@ struct HTMLPage {
         code{font:13px ui-monospace,Menlo,Consolas,monospace}
         ol.actions li{margin-bottom:10px}
         ol.actions p{margin:2px 0}
-        figure{margin:16px 0}
+        figure{margin:12px 0}
+        .charts{display:flex;flex-wrap:wrap;gap:8px 28px}
+        svg .bar.ok{fill:var(--ok)}
         figcaption{color:var(--muted);font-size:13px}
         svg .axis,svg .value{font:13px system-ui,sans-serif;fill:var(--ink)}
         svg .bar.critical{fill:var(--critical)}svg .bar.high{fill:var(--high)}svg .bar.medium{fill:var(--medium)}svg .bar.low{fill:var(--low)}svg .bar.info{fill:var(--info)}
@@ -504,7 +486,7 @@ struct HTMLPage {
         details.more summary,.appendix summary{cursor:pointer;color:var(--low);margin:4px 0}
         tr.problem td{color:var(--muted);font-size:13px;padding-left:24px}
         @page{size:A4;margin:14mm 12mm}
-        @media print{body{max-width:none;padding:0;font-size:9.5pt;line-height:1.35}nav{display:none}a{color:inherit;text-decoration:none}h1{font-size:17pt;margin:0}h2{margin-top:8pt;font-size:12.5pt}h3{font-size:11pt;margin:8pt 0 3pt}.lead{font-size:10pt;margin:4pt 0}.kicker{font-size:8pt}.tile p{font-size:8.5pt}.tile.none p:not(.status){display:none}.explain{font-size:8.5pt;margin:2pt 0}ol.actions p{font-size:8.5pt;margin:1pt 0}ol.actions{margin:4pt 0}h2{padding-bottom:1pt}.tiles{grid-template-columns:repeat(3,1fr);gap:5px;align-items:start}.tile{padding:4px 8px}.tile h3{font-size:10pt}.tile p{margin:2px 0}figure{margin:6pt 0}ol.actions li{margin-bottom:2pt}code{font-size:8.5pt}th,td{padding:2px 6px}tr,.tile,ol.actions li{break-inside:avoid}h2,h3{break-after:avoid}section#findings{break-before:page}details.more summary::before{content:"+ "}.badge,.tile,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+        @media print{.charts figure{break-inside:avoid}body{max-width:none;padding:0;font-size:9.5pt;line-height:1.35}nav{display:none}a{color:inherit;text-decoration:none}h1{font-size:17pt;margin:0}h2{margin-top:8pt;font-size:12.5pt}h3{font-size:11pt;margin:8pt 0 3pt}.lead{font-size:10pt;margin:4pt 0}.kicker{font-size:8pt}.tile p{font-size:8.5pt}.tile.none p:not(.status){display:none}.explain{font-size:8.5pt;margin:2pt 0}ol.actions p{font-size:8.5pt;margin:1pt 0}ol.actions{margin:4pt 0}h2{padding-bottom:1pt}.tiles{grid-template-columns:repeat(3,1fr);gap:5px;align-items:start}.tile{padding:4px 8px}.tile h3{font-size:10pt}.tile p{margin:2px 0}figure{margin:6pt 0}ol.actions li{margin-bottom:2pt}code{font-size:8.5pt}th,td{padding:2px 6px}tr,.tile,ol.actions li{break-inside:avoid}h2,h3{break-after:avoid}section#findings{break-before:page}details.more summary::before{content:"+ "}.badge,.tile,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
         """
 }
 

@@ -240,4 +240,26 @@ struct NavigationTests {
         #expect(!links.isEmpty)
         #expect(links.subtracting(targets).sorted() == [])
     }
+
+    @Test("the trust's pictures are accessible SVG drawn from its metrics, with no script", arguments: 0..<3)
+    func pictures(organisation: Int) async throws {
+        let assessment = try #require(try await DemoAssessments.all().dropFirst(organisation).first)
+        let html = HTMLReportRenderer().render(assessment)
+        #expect(!html.contains("<script"))
+        #expect(html.contains("Content-Security-Policy"))
+        let charts = html.matches(of: #/<svg [^>]*role="img" aria-labelledby="([a-z-]+)-title \1-desc"/#).map {
+            String($0.output.1)
+        }
+        #expect(charts.contains("chart-severity") && charts.contains("chart-passwords"))
+        for chart in charts {
+            #expect(html.contains("<title id=\"\(chart)-title\">"))
+            #expect(html.contains("<desc id=\"\(chart)-desc\">"))
+        }
+        if let hosts = assessment.metric("updates.hosts")?.value, hosts > 0 {
+            let unsupported = try #require(assessment.metric("updates.hosts-unsupported")?.value)
+            #expect(html.contains("Supported: \(Wording.number(hosts - unsupported))"))
+        }
+        let guessable = try #require(assessment.metric("credentials.guessable")?.value)
+        #expect(html.contains("Guessable: \(Wording.number(guessable))"))
+    }
 }
