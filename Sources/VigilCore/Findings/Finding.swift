@@ -51,15 +51,15 @@ public struct Finding: Codable, Sendable, Hashable {
         related: [Subject] = [],
         facts: [String: String] = [:]
     ) {
-        let metadata = RuleCatalogue.rule(rule)
         var facts = facts
         var raised: Severity?
-        if let escalation, let found = metadata.escalation(escalation) {
+        // The catalogue is consulted only when needed: a finding given its severity may name a rule outside it.
+        if let escalation, let found = RuleCatalogue.rule(rule).escalation(escalation) {
             raised = found.severity
             facts[Finding.escalationFact] = escalation.rawValue
         }
         self.rule = rule
-        self.severity = severity ?? raised ?? metadata.severity
+        self.severity = severity ?? raised ?? RuleCatalogue.rule(rule).severity
         self.subject = subject
         self.detail = detail
         self.evidence = evidence.sorted()
