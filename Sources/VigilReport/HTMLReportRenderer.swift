@@ -211,6 +211,7 @@ public struct HTMLReportRenderer: Sendable {
             )
         }
         page.raw("</tbody></table>")
+        headlineCounts(assessment, into: &page)
         let evidence = assessment.evidence
         page.raw("<h3>Evidence files</h3>")
         if evidence.files.isEmpty {
@@ -328,6 +329,22 @@ public struct HTMLReportRenderer: Sendable {
             }
         }
         page.raw("</tbody></table></section>")
+    }
+
+    /// What the headline numbers count where that is not a rule's count of findings (distinct hosts across two
+    /// rules, accounts in breach data whatever else is wrong), so that a reader comparing them does not see a
+    /// contradiction.
+    private func headlineCounts(_ assessment: Assessment, into page: inout HTMLPage) {
+        let quoted = Set(assessment.headlines.flatMap(\.metrics))
+        let noted = assessment.metrics.filter { quoted.contains($0.id) && $0.note != nil }
+        guard !noted.isEmpty else { return }
+        page.raw("<h3>What the headline numbers count</h3><ul class=\"counts\">")
+        for metric in noted {
+            page.raw(
+                "<li><strong>\(Wording.number(metric.value))</strong> \(escape(metric.label.prefix(1).lowercased() + metric.label.dropFirst())) (<code>\(escape(metric.id))</code>): \(escape(metric.note ?? ""))</li>"
+            )
+        }
+        page.raw("</ul>")
     }
 
     /// Every file read, one row each: the detail behind the grouped listing, collapsed (it prints as one line).
