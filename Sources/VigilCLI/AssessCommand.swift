@@ -19,6 +19,12 @@ struct AssessCommand: AsyncParsableCommand {
             assessment.json and findings.csv into --out. Hashes and passwords never appear in any output.
 
             Run `vigil formats` for the formats read and the commands that produce them.
+
+            Exit codes: 0 assessed (and no finding at or above --fail-on); 1 a finding at or above --fail-on; \
+            64 usage error; 65 evidence unusable: nothing recognised, an invalid vigil.yaml, a file that was the only \
+            evidence of its kind and of which no record could be read (every record rejected, or content not in the \
+            format vigil.yaml declares), or with --strict any rejected record; 66 the bundle or an input vigil.yaml \
+            names does not exist; 73 the reports could not be written; 74 an input could not be read.
             """
     )
 
@@ -94,7 +100,9 @@ struct AssessCommand: AsyncParsableCommand {
     @Flag(name: [.short, .long], help: "Print only errors.")
     var quiet = false
 
-    @Flag(name: [.short, .long], help: "Log each stage to standard error.")
+    @Flag(
+        name: [.short, .long],
+        help: "List every evidence file read (not only by folder and format) and log each stage to standard error.")
     var verbose = false
 
     func validate() throws {
@@ -128,7 +136,7 @@ struct AssessCommand: AsyncParsableCommand {
                     )
                 case .inventory(let inventory):
                     progress.clear()
-                    if !quiet { print(TerminalText.sanitised(EvidenceListing.render(inventory)), terminator: "") }
+                    if !quiet { print(TerminalText.sanitised(EvidenceListing.render(inventory, everyFile: verbose)), terminator: "") }
                 case .analyzing(let name):
                     progress.show("Analysing: \(name)", force: true)
                 case .scanning(let update):
@@ -173,6 +181,13 @@ struct AssessCommand: AsyncParsableCommand {
             print("")
             print("Reports: " + written.map(\.relativePath).joined(separator: ", "))
         }
+        let unusable = assessment.evidence.unusable
+        for file in unusable {
+            let why = file.diagnostics.first.map { ": \($0.message) (\($0.location))" } ?? ""
+            Terminal.error(
+                "vigil: \(file.path) (\(file.format)): no record could be read, so nothing was assessed from it\(why)")
+        }
+        if !unusable.isEmpty { throw VigilExit.dataError }
         if strict, assessment.evidence.recordsRejected > 0 {
             Terminal.error("vigil: \(Wording.count(assessment.evidence.recordsRejected, "record")) rejected (--strict)")
             throw VigilExit.dataError
@@ -183,27 +198,63 @@ struct AssessCommand: AsyncParsableCommand {
     }
 }
 
-/// The "what was read" listing printed before the analysis results.
+/// The "what was read" listing printed before the analysis results: by folder and format, with the files that had
+/// problems named under their group (every file with `everyFile`, as `-v` asks), then the files not read.
 enum EvidenceListing {
-    static func render(_ inventory: EvidenceInventory) -> String {
+    static func render(_ inventory: EvidenceInventory, everyFile: Bool = false) -> String {
         var lines = ["Evidence read:"]
-        let width = max(20, inventory.files.map(\.path.count).max() ?? 0)
-        for file in inventory.files {
-            var line =
-                "  \(file.path.padding(to: width))  \(file.format.padding(to: 8))  \(Wording.count(file.recordsRead, "record"))"
-            if file.recordsRejected > 0 { line += ", \(Wording.number(file.recordsRejected)) rejected" }
-            lines.append(line)
-            for diagnostic in file.diagnostics.prefix(3) { lines.append("      \(diagnostic)") }
-            if file.diagnosticCount > 3 {
-                lines.append("      … \(Wording.count(file.diagnosticCount - 3, "more problem")) in the report")
+        if everyFile {
+            let width = max(20, inventory.files.map(\.path.count).max() ?? 0)
+            for file in inventory.files {
+                var line =
+                    "  \(file.path.padding(to: width))  \(file.format.padding(to: 8))  \(Wording.count(file.recordsRead, "record"))"
+                if file.recordsRejected > 0 { line += ", \(Wording.number(file.recordsRejected)) rejected" }
+                lines.append(line)
+                lines += problems(file)
+            }
+        } else {
+            let groups = inventory.groups
+            let width = max(20, groups.map { $0.folder.count + 1 }.max() ?? 0)
+            for group in groups {
+                var line =
+                    "  \((group.folder.isEmpty ? "." : group.folder + "/").padding(to: width))  \(group.format.padding(to: 10))  \(Wording.count(group.files, "file")), \(Wording.count(group.recordsRead, "record"))"
+                if group.recordsRejected > 0 { line += ", \(Wording.number(group.recordsRejected)) rejected" }
+                lines.append(line)
+                for position in group.withProblems.prefix(5) {
+                    let file = inventory.files[position]
+                    lines.append(
+                        "    \(file.path): \(Wording.count(file.recordsRead, "record")), \(Wording.number(file.recordsRejected)) rejected"
+                    )
+                    lines += problems(file)
+                }
+                if group.withProblems.count > 5 {
+                    lines.append(
+                        "    … \(Wording.count(group.withProblems.count - 5, "more file")) with problems (-v lists every file)"
+                    )
+                }
             }
         }
         if !inventory.unrecognised.isEmpty {
             lines.append("Not read:")
-            for file in inventory.unrecognised { lines.append("  \(file.path.padding(to: width))  \(file.reason)") }
+            let shown = everyFile ? inventory.unrecognised[...] : inventory.unrecognised.prefix(20)
+            let width = max(20, shown.map(\.path.count).max() ?? 0)
+            for file in shown { lines.append("  \(file.path.padding(to: width))  \(file.reason)") }
+            if shown.count < inventory.unrecognised.count {
+                lines.append(
+                    "  … \(Wording.count(inventory.unrecognised.count - shown.count, "more file")) (-v lists every file)"
+                )
+            }
         }
         for check in inventory.crossChecks { lines.append("Note: \(check.message) [\(check.location)]") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func problems(_ file: EvidenceFileSummary) -> [String] {
+        var lines = file.diagnostics.prefix(3).map { "      \($0)" }
+        if file.diagnosticCount > 3 {
+            lines.append("      … \(Wording.count(file.diagnosticCount - 3, "more problem")) in the report")
+        }
+        return lines
     }
 }
 

@@ -17,6 +17,13 @@ struct DemoCommand: AsyncParsableCommand {
             export, secretsdump hash dump, vigil.yaml), ground-truth/<code>.json (every failing seeded), \
             reports/<code>/ (report.html, assessment.json, findings.csv) and index.html (all organisations). Then \
             compares each assessment with its ground truth. The same seed gives the same estate.
+
+            --out must be empty, missing, or a folder an earlier `vigil demo` wrote (it leaves a .vigil-demo marker \
+            file): the demo then removes only what it wrote there before writing again, so old files never mix with \
+            the new estate. Any other non-empty folder is refused.
+
+            Exit codes: 0 every assessment matched its ground truth; 70 an assessment differs from its ground truth \
+            (a fault in Vigil); 73 --out is a non-empty folder the demo did not write, or cannot be written.
             """
     )
 
@@ -58,6 +65,14 @@ struct DemoCommand: AsyncParsableCommand {
         var entries: [OrganisationIndexRenderer.Entry] = []
         var rows: [String] = []
         var allMatched = true
+
+        do {
+            try DemoFolder.prepare(root)
+        } catch {
+            progress.clear()
+            Terminal.error("vigil: \(error)")
+            throw VigilExit.cannotCreate
+        }
 
         // Every estate first, then the breach corpus that knows their breached passwords, indexed, then assessments.
         var truths: [GroundTruth] = []
@@ -119,7 +134,15 @@ struct DemoCommand: AsyncParsableCommand {
             throw VigilExit.cannotCreate
         }
         progress.clear()
-        guard !quiet else { return }
+        if !allMatched {
+            Terminal.error(
+                "vigil: the demo's assessments differ from the ground truth they were generated with (a fault in Vigil):\n"
+                    + rows.joined(separator: "\n"))
+        }
+        guard !quiet else {
+            if !allMatched { throw VigilExit.selfCheckFailed }
+            return
+        }
         let elapsed = ContinuousClock.now - started
         print(
             "Vigil demo: \(Wording.count(specifications.count, "synthetic organisation")) (seed \(seed)), as of \(CivilDate.string(date))"
@@ -139,6 +162,7 @@ struct DemoCommand: AsyncParsableCommand {
         print(
             "Done in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).\(allMatched ? "" : " Some findings differ from the ground truth: see above.")"
         )
+        if !allMatched { throw VigilExit.selfCheckFailed }
     }
 }
 

@@ -125,8 +125,9 @@ public struct AssessmentEngine: Sendable {
         var summaries = fragments.map(\.summary)
         if let scan = bundle.manifest.scan {
             let result = try await self.scan(scan, bundle: bundle, asOf: asOf, events: events)
-            estate.fileScans = result.records
-            estate.patientData = result.exposures
+            // Added to what a scan.json in the bundle brought, if any.
+            estate.fileScans += result.records
+            estate.patientData += result.exposures
             summaries += result.summaries
         }
         logger.debug(
@@ -172,7 +173,14 @@ public struct AssessmentEngine: Sendable {
                 return Coverage(
                     area: area, status: .notAssessed, basis: "No evidence: provide \(area.evidenceNeeded).")
             }
-            let status: Coverage.Status = entries.allSatisfy { $0.status == .assessed } ? .assessed : .partial
+            let status: Coverage.Status =
+                if entries.allSatisfy({ $0.status == .assessed }) {
+                    .assessed
+                } else if entries.allSatisfy({ $0.status == .notAssessed }) {
+                    .notAssessed
+                } else {
+                    .partial
+                }
             return Coverage(area: area, status: status, basis: entries.map(\.basis).joined(separator: "; "))
         }
         let areas = IncompleteEvidence.adjust(assessedAreas, evidence: evidence)
@@ -186,7 +194,9 @@ public struct AssessmentEngine: Sendable {
             headlines: headlines,
             // Consumed, so that they are put in order in place rather than copied.
             findings: consume findings,
-            tables: tables
+            tables: tables,
+            // A privileged account's password reaches every account and every host of the domain.
+            domainReach: max(context.estate.accounts.count, context.estate.hosts.count)
         )
         logger.debug("findings put in report order", metadata: ["vigil.elapsed": "\(ContinuousClock.now - started)"])
         return assessment
@@ -252,7 +262,9 @@ public struct AssessmentEngine: Sendable {
         for input in bundle.inputs {
             let size = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int) ?? 0
             if let format = input.format, let reader = ReaderCatalogue.reader(for: format) {
-                recognised.append((input, reader, size))
+                var declared = input
+                declared.formatMismatch = Self.formatMismatch(declared: reader, input: input, sniffer: sniffer)
+                recognised.append((declared, reader, size))
                 events(.recognised(file: input.displayPath, format: reader.format.id, bytes: size))
                 continue
             }
@@ -273,14 +285,41 @@ public struct AssessmentEngine: Sendable {
                 events(.recognised(file: input.displayPath, format: nil, bytes: size))
             case .binary:
                 unrecognised.append(
-                    UnrecognisedFile(path: input.displayPath, reason: "binary file (not a text export Vigil reads)"))
+                    UnrecognisedFile(
+                        path: input.displayPath,
+                        reason: ReferenceFile.explain(path: input.path) ?? "binary file (not a text export Vigil reads)"
+                    ))
                 events(.recognised(file: input.displayPath, format: nil, bytes: size))
             case .unrecognised:
-                unrecognised.append(UnrecognisedFile(path: input.displayPath, reason: "format not recognised"))
+                unrecognised.append(
+                    UnrecognisedFile(
+                        path: input.displayPath,
+                        reason: ReferenceFile.explain(path: input.path) ?? "format not recognised"
+                    ))
                 events(.recognised(file: input.displayPath, format: nil, bytes: size))
             }
         }
         return (recognised, unrecognised)
+    }
+
+    /// A warning when a file's content does not look like the format `vigil.yaml` declares for it, saying what it does
+    /// look like: a hash dump declared as `ldif` otherwise reads as "0 records accepted" and nothing more.
+    static func formatMismatch(declared reader: any EvidenceReader, input: EvidenceBundle.Input, sniffer: FormatSniffer)
+        -> Diagnostic?
+    {
+        guard let sample = try? FormatSniffer.sample(path: input.path), !reader.recognises(sample) else { return nil }
+        let looksLike: String
+        switch try? sniffer.examine(path: input.path) {
+        case .recognised(let other)?: looksLike = "\(other.format.name) (format: \(other.format.id))"
+        case .empty?: looksLike = "an empty file"
+        case .binary?: looksLike = "a binary file, not a text export"
+        case .unrecognised?, nil: looksLike = "no format Vigil reads"
+        }
+        return Diagnostic(
+            level: .warning, code: "manifest.format-mismatch", location: EvidenceReference(file: input.displayPath),
+            message:
+                "vigil.yaml declares this file as \(reader.format.name) (format: \(reader.format.id)), but its content looks like \(looksLike); correct or remove its format: entry"
+        )
     }
 
     /// Reads every recognised file concurrently, returning fragments in input order.
@@ -297,7 +336,7 @@ public struct AssessmentEngine: Sendable {
                     }
                     let read = ReadFragment(
                         fragment: fragment, format: reader.format.id, bytes: size,
-                        elapsed: ContinuousClock.now - started)
+                        elapsed: ContinuousClock.now - started, notes: [input.formatMismatch].compactMap { $0 })
                     events(.read(read.summary))
                     return (position, read)
                 }
@@ -315,6 +354,8 @@ struct ReadFragment: Sendable {
     var format: String
     var bytes: Int
     var elapsed: Duration
+    /// Problems with the file as a whole, found before reading it (a declared format its content does not match).
+    var notes: [Diagnostic] = []
 
     var summary: EvidenceFileSummary {
         EvidenceFileSummary(
@@ -323,8 +364,8 @@ struct ReadFragment: Sendable {
             bytes: bytes,
             recordsRead: fragment.log.recordsRead,
             recordsRejected: fragment.log.recordsRejected,
-            diagnostics: fragment.log.diagnostics,
-            diagnosticCount: fragment.log.count
+            diagnostics: notes + fragment.log.diagnostics,
+            diagnosticCount: notes.count + fragment.log.count
         )
     }
 }

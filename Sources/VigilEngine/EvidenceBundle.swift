@@ -1,4 +1,5 @@
 public import Foundation
+public import VigilCore
 public import VigilParsers
 
 /// A folder of evidence exports with an optional `vigil.yaml` manifest, resolved to the list of files to read.
@@ -11,6 +12,8 @@ public struct EvidenceBundle: Sendable {
         public var displayPath: String
         /// The format the manifest names, if any.
         public var format: String?
+        /// Set when the content does not look like ``format``: what it looks like instead.
+        public var formatMismatch: Diagnostic? = nil
     }
 
     /// The bundle root.

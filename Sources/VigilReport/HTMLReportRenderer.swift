@@ -6,24 +6,29 @@ public import VigilCore
 public struct HTMLReportRenderer: Sendable {
     /// The most subjects listed per rule; the rest are counted (all are in the CSV and JSON).
     public var rowLimit: Int
+    /// The rows of a rule's table shown open; the rest (up to ``rowLimit``) are collapsed in `<details>`, which
+    /// print as their one-line summary, so that a trust's report prints in tens of pages, not hundreds.
+    public var openRows: Int
 
-    public init(rowLimit: Int = 250) {
+    public init(rowLimit: Int = 250, openRows: Int = 10) {
         self.rowLimit = rowLimit
+        self.openRows = openRows
     }
 
     /// The page for `assessment`.
     public func render(_ assessment: Assessment) -> String {
-        let groups = RuleGroup.groups(assessment.findings)
+        let groups = RuleGroup.groups(assessment)
         var page = HTMLPage(title: "Security assessment: \(assessment.organisation.name)")
         header(assessment, into: &page)
         glance(assessment, groups: groups, into: &page)
-        actions(groups, into: &page)
+        actions(assessment, groups: groups, into: &page)
         accountsAtRisk(assessment, into: &page)
         hostsAtRisk(assessment, into: &page)
         coverage(assessment, into: &page)
         tables(assessment, into: &page)
         findings(groups, into: &page)
         diagnostics(assessment, into: &page)
+        evidenceAppendix(assessment, into: &page)
         page.raw(
             "<footer><p>Produced by \(escape(assessment.tool.name)) \(escape(assessment.tool.version)). Hashes, passwords and patient identifiers never appear in this report. Each finding has a fingerprint that stays the same from one assessment to the next, so fixed and new findings can be told apart.</p></footer>"
         )
@@ -39,15 +44,23 @@ public struct HTMLReportRenderer: Sendable {
         page.raw(
             "<p class=\"meta\">ODS code \(escape(organisation.code)) · \(escape(kindName(organisation.kind))) · evidence as of \(CivilDate.string(assessment.assessedAt))</p>"
         )
+        // Only sections the page has: a link to a missing section is a dead end.
+        let kinds = Set(assessment.findings.lazy.map(\.subject.kind))
+        var links = [("glance", "At a glance"), ("actions", "Do these first")]
+        if kinds.contains(.account) { links.append(("accounts", "Accounts at most risk")) }
+        if kinds.contains(.host) { links.append(("hosts", "Hosts at most risk")) }
+        links += [
+            ("coverage", "What was assessed"), ("findings", "Findings by rule"), ("diagnostics", "Evidence problems"),
+        ]
+        if !assessment.evidence.files.isEmpty { links.append(("evidence-files", "Every file read")) }
         page.raw(
-            "<nav><a href=\"#glance\">At a glance</a> <a href=\"#actions\">Do these first</a> <a href=\"#accounts\">Accounts at most risk</a> <a href=\"#hosts\">Hosts at most risk</a> <a href=\"#coverage\">What was assessed</a> <a href=\"#findings\">Findings by rule</a> <a href=\"#diagnostics\">Evidence problems</a></nav></header>"
-        )
+            "<nav>" + links.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " ") + "</nav></header>")
     }
 
     private func glance(_ assessment: Assessment, groups: [RuleGroup], into page: inout HTMLPage) {
         page.raw("<section id=\"glance\"><h2>At a glance</h2>")
-        let counts = assessment.findingsBySeverity
-        let urgent = counts[.critical, default: 0] + counts[.high, default: 0]
+        let counts = assessment.summary.bySeverity
+        let urgent = counts.critical + counts.high
         if assessment.findings.isEmpty {
             page.raw(
                 "<p class=\"lead\">No findings in the areas assessed. Areas marked “not assessed” below had no evidence and are not a pass.</p>"
@@ -66,17 +79,13 @@ public struct HTMLReportRenderer: Sendable {
                 "<div class=\"tile \(state)\"><h3>\(escape(entry.area.title))</h3><p class=\"status\">\(statusLabel(entry.status))</p>"
             )
             if headlines.isEmpty {
-                page.raw("<p>\(escape(entry.status == .notAssessed ? entry.basis : "Nothing to report."))</p>")
+                page.raw("<p>\(escape(entry.status == .assessed ? "Nothing to report." : entry.basis))</p>")
             } else {
                 for headline in headlines { page.raw("<p>\(escape(headline.text))</p>") }
             }
             page.raw("</div>")
         }
-        page.raw("</div>")
-        if !assessment.findings.isEmpty {
-            page.raw("<figure>\(severityChart(counts))<figcaption>Findings by severity</figcaption></figure>")
-        }
-        page.raw("</section>")
+        page.raw("</div></section>")
     }
 
     /// The accounts with the worst findings first (severity, then how many), each with its problems: where to start
@@ -169,22 +178,33 @@ public struct HTMLReportRenderer: Sendable {
         }
     }
 
-    private func actions(_ groups: [RuleGroup], into page: inout HTMLPage) {
+    /// The head of the summary's actions: one rule at one severity each, ordered by the risk fixing them removes (a
+    /// severity's weight times how far each finding reaches, a privileged account's reaching the whole domain).
+    private func actions(_ assessment: Assessment, groups: [RuleGroup], into page: inout HTMLPage) {
         page.raw("<section id=\"actions\"><h2>Do these first</h2>")
-        guard !groups.isEmpty else {
+        let actions = assessment.summary.actions
+        guard !actions.isEmpty else {
             page.raw("<p>Nothing to do in the areas assessed.</p></section>")
             return
         }
+        let nouns = Dictionary(groups.map { ($0.rule.id, subjectNoun($0)) }, uniquingKeysWith: { first, _ in first })
         page.raw(
-            "<p>The few actions that remove the most risk, worst first. Each links to its detail.</p><ol class=\"actions\">"
+            "<p class=\"explain\">Ordered by the risk each removes: a finding weighs by its own severity (a critical ten times a high), and one that gives control of the domain (a privileged account's password) as much as every account and host together.</p><ol class=\"actions\">"
         )
-        for group in groups.prefix(5) {
-            let rule = group.rule
+        for action in actions.prefix(5) {
+            let rule = RuleCatalogue.rule(action.rule)
+            let why = action.escalations.compactMap { rule.escalation($0) }.map {
+                " · \($0.severity.label.lowercased()) because \(escape($0.condition))"
+            }.joined()
             page.raw(
-                "<li><p><span class=\"badge \(group.severity.rawValue)\">\(group.severity.label)</span> <a href=\"#\(rule.id.rawValue)\"><strong>\(escape(rule.title))</strong></a>: \(Wording.count(group.findings.count, subjectNoun(group))) · effort \(rule.effort.rawValue)</p><p>\(escape(rule.remediation))</p></li>"
+                "<li><p><span class=\"badge \(action.severity.rawValue)\">\(action.severity.label)</span> <a href=\"#\(rule.id.rawValue)\"><strong>\(escape(rule.title))</strong></a>: \(Wording.count(action.findings, nouns[rule.id] ?? "finding"))\(why) · effort \(rule.effort.rawValue)</p><p>\(escape(rule.remediation))</p></li>"
             )
         }
-        page.raw("</ol></section>")
+        page.raw("</ol>")
+        // After the actions, so that page one holds the headlines, what was assessed and what to do first.
+        page.raw(
+            "<div class=\"charts\">\(([severityChart(assessment.summary.bySeverity)] + pictures(assessment)).joined())</div></section>"
+        )
     }
 
     private func coverage(_ assessment: Assessment, into page: inout HTMLPage) {
@@ -197,30 +217,46 @@ public struct HTMLReportRenderer: Sendable {
             )
         }
         page.raw("</tbody></table>")
+        headlineCounts(assessment, into: &page)
         let evidence = assessment.evidence
         page.raw("<h3>Evidence files</h3>")
         if evidence.files.isEmpty {
             page.raw("<p>No evidence file was recognised.</p>")
         } else {
             page.raw(
-                "<table><thead><tr><th>File</th><th>Format</th><th class=\"num\">Size</th><th class=\"num\">Records read</th><th class=\"num\">Rejected</th></tr></thead><tbody>"
+                "<p>\(Wording.count(evidence.files.count, "file")) read, by folder and format; files with problems are named, and <a href=\"#evidence-files\">every file</a> is listed at the end and in assessment.json.</p>"
             )
-            for file in evidence.files {
+            page.raw(
+                "<table><thead><tr><th>Folder</th><th>Format</th><th class=\"num\">Files</th><th class=\"num\">Size</th><th class=\"num\">Records read</th><th class=\"num\">Rejected</th></tr></thead><tbody>"
+            )
+            for group in evidence.groups {
                 let rejected =
-                    file.recordsRejected > 0
-                    ? "<a href=\"#diagnostics\">\(Wording.number(file.recordsRejected))</a>" : "0"
+                    group.recordsRejected > 0
+                    ? "<a href=\"#diagnostics\">\(Wording.number(group.recordsRejected))</a>" : "0"
                 page.raw(
-                    "<tr><td><code>\(escape(file.path))</code></td><td>\(escape(file.format))</td><td class=\"num\">\(byteText(file.bytes))</td><td class=\"num\">\(Wording.number(file.recordsRead))</td><td class=\"num\">\(rejected)</td></tr>"
+                    "<tr><td><code>\(escape(group.folder.isEmpty ? "." : group.folder + "/"))</code></td><td>\(escape(group.format))</td><td class=\"num\">\(Wording.number(group.files))</td><td class=\"num\">\(byteText(group.bytes))</td><td class=\"num\">\(Wording.number(group.recordsRead))</td><td class=\"num\">\(rejected)</td></tr>"
                 )
+                for position in group.withProblems.prefix(10) {
+                    let file = evidence.files[position]
+                    page.raw(
+                        "<tr class=\"problem\"><td colspan=\"4\"><code>\(escape(file.path))</code></td><td class=\"num\">\(Wording.number(file.recordsRead))</td><td class=\"num\"><a href=\"#diagnostics\">\(Wording.count(file.diagnosticCount, "problem"))</a></td></tr>"
+                    )
+                }
+                if group.withProblems.count > 10 {
+                    page.raw(
+                        "<tr class=\"problem\"><td colspan=\"6\">… and \(Wording.count(group.withProblems.count - 10, "more file")) with problems</td></tr>"
+                    )
+                }
             }
             page.raw("</tbody></table>")
         }
         if !evidence.unrecognised.isEmpty {
-            page.raw("<h3>Files not read</h3><table><thead><tr><th>File</th><th>Why</th></tr></thead><tbody>")
-            for file in evidence.unrecognised {
-                page.raw("<tr><td><code>\(escape(file.path))</code></td><td>\(escape(file.reason))</td></tr>")
+            page.raw("<h3>Files not read</h3>")
+            let rows = evidence.unrecognised.map {
+                "<tr><td><code>\(escape($0.path))</code></td><td>\(escape($0.reason))</td></tr>"
             }
-            page.raw("</tbody></table>")
+            collapsibleTable(
+                head: "<tr><th>File</th><th>Why</th></tr>", rows: rows, more: "more files not read", into: &page)
         }
         if !evidence.crossChecks.isEmpty {
             page.raw("<h3>Consistency between files</h3><ul>")
@@ -238,17 +274,17 @@ public struct HTMLReportRenderer: Sendable {
         for group in groups {
             let rule = group.rule
             page.raw(
-                "<article id=\"\(rule.id.rawValue)\"><h3><span class=\"badge \(group.severity.rawValue)\">\(group.severity.label)</span> \(escape(rule.title)) <span class=\"count\">\(Wording.count(group.findings.count, subjectNoun(group)))</span></h3>"
+                "<article id=\"\(rule.id.rawValue)\"><h3>\(escape(rule.title)) <span class=\"count\">\(Wording.count(group.findings.count, subjectNoun(group))): \(severityBadges(group.counts))</span></h3>"
             )
             page.raw(
-                "<p class=\"rule-id\"><code>\(rule.id.rawValue)</code> · \(escape(rule.area.title)) · \(rule.controls.map { "\(escape($0.framework.title)) \(escape($0.id)) \(escape($0.title))" }.joined(separator: "; "))</p>"
+                "<p class=\"rule-id\"><code>\(rule.id.rawValue)</code> · \(escape(rule.area.title)) · severity \(escape(rule.severityDescription)) · \(rule.controls.map { "\(escape($0.framework.title)) \(escape($0.id)) \(escape($0.title))" }.joined(separator: "; "))</p>"
             )
             page.raw(
                 "<p>\(escape(rule.summary))</p><p><strong>Why it matters.</strong> \(escape(rule.rationale))</p><p><strong>How to fix it.</strong> \(escape(rule.remediation))</p>"
             )
-            page.raw(
-                "<table><thead><tr><th>\(escape(subjectHeading(group)))</th><th>What the evidence shows</th><th>Evidence</th></tr></thead><tbody>"
-            )
+            // A rule whose findings differ in severity shows each row's own.
+            let mixed = Severity.allCases.filter { group.counts[$0] > 0 }.count > 1
+            var rows: [String] = []
             for finding in group.findings.prefix(rowLimit) {
                 var detail = escape(finding.detail)
                 if !finding.related.isEmpty {
@@ -256,13 +292,15 @@ public struct HTMLReportRenderer: Sendable {
                         "<br><span class=\"related\">With: \(finding.related.map { escape($0.name) }.joined(separator: ", "))</span>"
                 }
                 let badge =
-                    finding.severity != group.severity
-                    ? " <span class=\"badge \(finding.severity.rawValue)\">\(finding.severity.label)</span>" : ""
-                page.raw(
+                    mixed ? " <span class=\"badge \(finding.severity.rawValue)\">\(finding.severity.label)</span>" : ""
+                rows.append(
                     "<tr><td>\(escape(finding.subject.name))\(badge)</td><td>\(detail)</td><td><code>\(finding.evidence.map { escape($0.description) }.joined(separator: "<br>"))</code></td></tr>"
                 )
             }
-            page.raw("</tbody></table>")
+            collapsibleTable(
+                head:
+                    "<tr><th>\(escape(subjectHeading(group)))</th><th>What the evidence shows</th><th>Evidence</th></tr>",
+                rows: rows, more: "more \(subjectNoun(group))s", into: &page)
             if group.findings.count > rowLimit {
                 page.raw(
                     "<p class=\"note\">Showing \(Wording.number(rowLimit)) of \(Wording.number(group.findings.count)); every finding is in findings.csv and assessment.json.</p>"
@@ -299,26 +337,61 @@ public struct HTMLReportRenderer: Sendable {
         page.raw("</tbody></table></section>")
     }
 
+    /// What the headline numbers count where that is not a rule's count of findings (distinct hosts across two
+    /// rules, accounts in breach data whatever else is wrong), so that a reader comparing them does not see a
+    /// contradiction.
+    private func headlineCounts(_ assessment: Assessment, into page: inout HTMLPage) {
+        let quoted = Set(assessment.headlines.flatMap(\.metrics))
+        let noted = assessment.metrics.filter { quoted.contains($0.id) && $0.note != nil }
+        guard !noted.isEmpty else { return }
+        page.raw("<h3>What the headline numbers count</h3><ul class=\"counts\">")
+        for metric in noted {
+            page.raw(
+                "<li><strong>\(Wording.number(metric.value))</strong> \(escape(metric.label.prefix(1).lowercased() + metric.label.dropFirst())) (<code>\(escape(metric.id))</code>): \(escape(metric.note ?? ""))</li>"
+            )
+        }
+        page.raw("</ul>")
+    }
+
+    /// Every file read, one row each: the detail behind the grouped listing, collapsed (it prints as one line).
+    private func evidenceAppendix(_ assessment: Assessment, into page: inout HTMLPage) {
+        let files = assessment.evidence.files
+        guard !files.isEmpty else { return }
+        page.raw(
+            "<section id=\"evidence-files\" class=\"appendix\"><h2>Appendix: every file read</h2><details><summary>\(Wording.count(files.count, "file")) (also in assessment.json, evidence.files)</summary>"
+        )
+        page.raw(
+            "<table><thead><tr><th>File</th><th>Format</th><th class=\"num\">Size</th><th class=\"num\">Records read</th><th class=\"num\">Rejected</th></tr></thead><tbody>"
+        )
+        for file in files {
+            page.raw(
+                "<tr><td><code>\(escape(file.path))</code></td><td>\(escape(file.format))</td><td class=\"num\">\(byteText(file.bytes))</td><td class=\"num\">\(Wording.number(file.recordsRead))</td><td class=\"num\">\(Wording.number(file.recordsRejected))</td></tr>"
+            )
+        }
+        page.raw("</tbody></table></details></section>")
+    }
+
     // MARK: Pieces
 
-    private func severityChart(_ counts: [Severity: Int]) -> String {
-        let severities = Severity.allCases.reversed()
-        let maximum = max(counts.values.max() ?? 1, 1)
-        let rowHeight = 26
-        let width = 560
-        let barSpace = 380
-        var svg =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Findings by severity\" width=\"\(width)\" height=\"\(rowHeight * severities.count + 4)\" viewBox=\"0 0 \(width) \(rowHeight * severities.count + 4)\">"
-        for (row, severity) in severities.enumerated() {
-            let value = counts[severity, default: 0]
-            let y = row * rowHeight + 2
-            let length = value == 0 ? 0 : max(2, value * barSpace / maximum)
-            svg += "<text x=\"0\" y=\"\(y + 17)\" class=\"axis\">\(severity.label)</text>"
-            svg +=
-                "<rect x=\"90\" y=\"\(y + 3)\" width=\"\(length)\" height=\"18\" class=\"bar \(severity.rawValue)\"/>"
-            svg += "<text x=\"\(96 + length)\" y=\"\(y + 17)\" class=\"value\">\(Wording.number(value))</text>"
-        }
-        return svg + "</svg>"
+    /// A table showing its first ``openRows`` rows, the rest in a `<details>` that opens in the browser and prints as
+    /// its summary line.
+    private func collapsibleTable(head: String, rows: [String], more: String, into page: inout HTMLPage) {
+        page.raw("<table><thead>\(head)</thead><tbody>")
+        for row in rows.prefix(openRows) { page.raw(row) }
+        page.raw("</tbody></table>")
+        guard rows.count > openRows else { return }
+        page.raw(
+            "<details class=\"more\"><summary>\(Wording.number(rows.count - openRows)) \(escape(more))</summary><table><thead>\(head)</thead><tbody>"
+        )
+        for row in rows.dropFirst(openRows) { page.raw(row) }
+        page.raw("</tbody></table></details>")
+    }
+
+    /// One badge per severity present: `2 critical` `90 high`.
+    private func severityBadges(_ counts: SeverityCounts) -> String {
+        Severity.allCases.reversed().filter { counts[$0] > 0 }.map {
+            "<span class=\"badge \($0.rawValue)\">\(Wording.number(counts[$0])) \($0.rawValue)</span>"
+        }.joined(separator: " ")
     }
 
     private func statusLabel(_ status: Coverage.Status) -> String {
@@ -381,6 +454,7 @@ struct HTMLPage {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="generator" content="vigil">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
         <title>\(escape(title))</title>
         <style>\(HTMLPage.stylesheet)</style>
         </head>
@@ -425,12 +499,17 @@ struct HTMLPage {
         code{font:13px ui-monospace,Menlo,Consolas,monospace}
         ol.actions li{margin-bottom:10px}
         ol.actions p{margin:2px 0}
-        figure{margin:16px 0}
+        figure{margin:12px 0}
+        .charts{display:flex;flex-wrap:wrap;gap:8px 28px}
+        svg .bar.ok{fill:var(--ok)}
         figcaption{color:var(--muted);font-size:13px}
         svg .axis,svg .value{font:13px system-ui,sans-serif;fill:var(--ink)}
         svg .bar.critical{fill:var(--critical)}svg .bar.high{fill:var(--high)}svg .bar.medium{fill:var(--medium)}svg .bar.low{fill:var(--low)}svg .bar.info{fill:var(--info)}
         footer{margin-top:40px;border-top:1px solid var(--line);color:var(--muted);font-size:13px}
-        @media print{body{max-width:none;padding:0;font-size:11pt}nav{display:none}a{color:inherit;text-decoration:none}article,tr,.tile{break-inside:avoid}h2{break-after:avoid}section#findings{break-before:page}.badge,.tile,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+        details.more summary,.appendix summary{cursor:pointer;color:var(--low);margin:4px 0}
+        tr.problem td{color:var(--muted);font-size:13px;padding-left:24px}
+        @page{size:A4;margin:14mm 12mm}
+        @media print{.charts figure{break-inside:avoid}body{max-width:none;padding:0;font-size:9.5pt;line-height:1.35}nav{display:none}a{color:inherit;text-decoration:none}h1{font-size:17pt;margin:0}h2{margin-top:8pt;font-size:12.5pt}h3{font-size:11pt;margin:8pt 0 3pt}.lead{font-size:10pt;margin:4pt 0}.kicker{font-size:8pt}.tile p{font-size:8.5pt}.tile.none p:not(.status){display:none}.explain{font-size:8.5pt;margin:2pt 0}ol.actions p{font-size:8.5pt;margin:1pt 0}ol.actions{margin:4pt 0}h2{padding-bottom:1pt}.tiles{grid-template-columns:repeat(3,1fr);gap:5px;align-items:start}.tile{padding:4px 8px}.tile h3{font-size:10pt}.tile p{margin:2px 0}figure{margin:6pt 0}ol.actions li{margin-bottom:2pt}code{font-size:8.5pt}th,td{padding:2px 6px}tr,.tile,ol.actions li{break-inside:avoid}h2,h3{break-after:avoid}section#findings{break-before:page}details.more summary::before{content:"+ "}.badge,.tile,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
         """
 }
 

@@ -2,11 +2,15 @@ public import VigilCore
 
 /// The rule catalogue as text for `vigil rules` and as the Markdown of `docs/rules.md` (generated, never edited).
 public enum RuleCatalogueRenderer {
-    /// One line per rule: id, severity, title.
+    /// One line per rule: id, base severity, title, and each escalation (`critical when …`).
     public static func text(_ rules: [Rule] = RuleCatalogue.all) -> String {
         let width = rules.map(\.id.rawValue.count).max() ?? 0
-        return rules.map { "\($0.id.rawValue.padding(to: width))  \($0.severity.rawValue.padding(to: 8))  \($0.title)" }
-            .joined(separator: "\n") + "\n"
+        return rules.map { rule in
+            let escalations = rule.escalations.map { "\($0.severity.rawValue) when \($0.condition)" }
+            return "\(rule.id.rawValue.padding(to: width))  \(rule.severity.rawValue.padding(to: 8))  \(rule.title)"
+                + (escalations.isEmpty ? "" : " (\(escalations.joined(separator: "; ")))")
+        }
+        .joined(separator: "\n") + "\n"
     }
 
     /// The Markdown document `docs/rules.md`.
@@ -18,12 +22,14 @@ public enum RuleCatalogueRenderer {
             "",
             "Every finding Vigil reports names one of these rules. Identifiers are stable: they are never renamed or reused.",
             "",
+            "A rule has a base severity; an escalation raises a finding above it in the circumstance it names, and the finding records which (`facts.escalation`). Every count in a report counts each finding at its own severity.",
+            "",
             "| Rule | Area | Severity | Title |",
             "|---|---|---|---|",
         ]
         for rule in rules {
             lines.append(
-                "| [`\(rule.id.rawValue)`](#\(rule.id.rawValue.lowercased())) | \(rule.area.title) | \(rule.severity.rawValue) | \(rule.title) |"
+                "| [`\(rule.id.rawValue)`](#\(rule.id.rawValue.lowercased())) | \(rule.area.title) | \(rule.severityDescription) | \(rule.title) |"
             )
         }
         for rule in rules {
@@ -31,7 +37,7 @@ public enum RuleCatalogueRenderer {
                 "",
                 "## \(rule.id.rawValue)",
                 "",
-                "**\(rule.title)**. Area: \(rule.area.title). Default severity: \(rule.severity.rawValue). Effort to fix: \(rule.effort.rawValue).",
+                "**\(rule.title)**. Area: \(rule.area.title). Severity: \(rule.severityDescription). Effort to fix: \(rule.effort.rawValue).",
                 "",
                 rule.summary,
                 "",

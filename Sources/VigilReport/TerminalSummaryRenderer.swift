@@ -38,22 +38,32 @@ public struct TerminalSummaryRenderer: Sendable {
             lines.append("\(marker) \(TerminalText.sanitised(headline.text))")
         }
         if !assessment.headlines.isEmpty { lines.append("") }
-        let counts = assessment.findingsBySeverity
+        let summary = assessment.summary
         if assessment.findings.isEmpty {
             lines.append("No findings.")
         } else {
-            let parts = Severity.allCases.reversed().compactMap { severity in
-                counts[severity].map { paint("\($0) \(severity.rawValue)", severity) }
+            let parts = Severity.allCases.reversed().filter { summary.bySeverity[$0] > 0 }.map { severity in
+                paint("\(Wording.number(summary.bySeverity[severity])) \(severity.rawValue)", severity)
             }
             lines.append("Findings: \(parts.joined(separator: ", "))")
-            let tallies = RuleTally.tallies(assessment.findings)
-            for tally in tallies.prefix(12) {
-                let severity = paint(tally.severity.label.uppercased().padding(to: 8), tally.severity)
+            lines.append("Do these first (most risk removed first):")
+            for (number, action) in summary.actions.prefix(5).enumerated() {
+                let rule = RuleCatalogue.rule(action.rule)
+                let severity = paint(action.severity.label.uppercased().padding(to: 8), action.severity)
+                let why = action.escalations.compactMap { rule.escalation($0)?.condition }
                 lines.append(
-                    "  \(severity) \(tally.rule.id.rawValue.padding(to: 31)) \(tally.rule.title) (\(Wording.number(tally.count)))"
+                    "  \(number + 1). \(severity) \(rule.id.rawValue.padding(to: 27)) \(rule.title) (\(Wording.number(action.findings)))"
+                        + (why.isEmpty ? "" : ": \(why.joined(separator: "; "))"))
+            }
+            lines.append("By rule (each finding at its own severity):")
+            for count in summary.rules.prefix(12) {
+                let rule = RuleCatalogue.rule(count.rule)
+                let worst = paint(count.worst.label.uppercased().padding(to: 8), count.worst)
+                lines.append(
+                    "  \(worst) \(rule.id.rawValue.padding(to: 31)) \(rule.title) (\(Wording.number(count.findings)): \(count.bySeverity.description))"
                 )
             }
-            let more = tallies.count - 12
+            let more = summary.rules.count - 12
             if more > 0 { lines.append("  … and \(Wording.count(more, "more rule"))") }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -84,61 +94,29 @@ public struct TerminalSummaryRenderer: Sendable {
     }
 }
 
-/// Findings of one rule, for summaries and the report's per-rule sections.
+/// Findings of one rule, for the report's per-rule sections.
 public struct RuleGroup: Sendable {
     /// The rule.
     public var rule: Rule
     /// Its findings, in report order.
     public var findings: [Finding]
-    /// The worst severity among them.
-    public var severity: Severity
+    /// Its findings at each severity, each counted at its own.
+    public var counts: SeverityCounts
 
-    /// Findings grouped by rule, worst severity first, then most findings, then rule id.
-    public static func groups(_ findings: [Finding]) -> [RuleGroup] {
+    /// The worst severity among its findings (for ordering and colour, never as the group's only level).
+    public var worst: Severity { counts.worst ?? rule.severity }
+
+    /// The findings of `assessment` grouped by rule, in the order of its summary: most risk removed first.
+    public static func groups(_ assessment: Assessment) -> [RuleGroup] {
         var byRule: [RuleID: [Finding]] = [:]
-        for finding in findings { byRule[finding.rule, default: []].append(finding) }
-        return byRule.map { id, findings in
-            RuleGroup(
-                rule: RuleCatalogue.rule(id), findings: Finding.inReportOrder(findings),
-                severity: findings.map(\.severity).max()!)
-        }.sorted { lhs, rhs in
-            listedFirst(
-                (lhs.severity, lhs.findings.count, lhs.rule.id), (rhs.severity, rhs.findings.count, rhs.rule.id))
+        for finding in assessment.findings { byRule[finding.rule, default: []].append(finding) }
+        return assessment.summary.rules.compactMap { count in
+            byRule[count.rule].map {
+                RuleGroup(
+                    rule: RuleCatalogue.rule(count.rule), findings: Finding.inReportOrder($0), counts: count.bySeverity)
+            }
         }
     }
-}
-
-/// How many findings a rule has and the worst severity among them: what the terminal summary lists of a
-/// ``RuleGroup``, counted without copying a quarter of a million findings into groups.
-struct RuleTally {
-    /// The rule.
-    var rule: Rule
-    /// Its number of findings.
-    var count: Int
-    /// The worst severity among them.
-    var severity: Severity
-
-    /// The rules of `findings` in the order of ``RuleGroup/groups(_:)``.
-    static func tallies(_ findings: [Finding]) -> [RuleTally] {
-        var byRule: [RuleID: (count: Int, severity: Severity)] = [:]
-        // By position: iterating the findings themselves would copy each one.
-        for index in findings.indices {
-            let severity = findings[index].severity
-            let tally = byRule[findings[index].rule] ?? (0, severity)
-            byRule[findings[index].rule] = (tally.count + 1, max(tally.severity, severity))
-        }
-        return byRule.map { id, tally in
-            RuleTally(rule: RuleCatalogue.rule(id), count: tally.count, severity: tally.severity)
-        }
-        .sorted { listedFirst(($0.severity, $0.count, $0.rule.id), ($1.severity, $1.count, $1.rule.id)) }
-    }
-}
-
-/// The order rules are listed in: worst severity first, then most findings, then rule id.
-private func listedFirst(_ lhs: (Severity, Int, RuleID), _ rhs: (Severity, Int, RuleID)) -> Bool {
-    if lhs.0 != rhs.0 { return lhs.0 > rhs.0 }
-    if lhs.1 != rhs.1 { return lhs.1 > rhs.1 }
-    return lhs.2 < rhs.2
 }
 
 extension String {

@@ -64,7 +64,12 @@ struct CLITests {
         ])
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("Evidence read:"))
-        #expect(result.output.contains("directory.ldif") && result.output.contains("187 records"))
+        // Grouped by folder and format; -v lists every file.
+        #expect(result.output.contains("ldif        1 file, 187 records"), "\(result.output)")
+        let verbose = try VigilProcess.run([
+            "assess", Fixtures.url("ad-estate-sample").path, "--out", out.path, "--as-of", "2026-11-01", "-v",
+        ])
+        #expect(verbose.output.contains("directory.ldif") && verbose.output.contains("187 records"))
         #expect(result.output.contains("Not read:") && result.output.contains("ground-truth.json"))
         #expect(result.output.contains("Riverside Medical Practice (Y99999), as of 2026-11-01"))
         for format in ReportFormat.defaults {
@@ -174,6 +179,66 @@ struct CLITests {
         #expect(
             try VigilProcess.run(["assess", Fixtures.url("ad-estate-sample").path, "--guessing", "extreme"]).status
                 == 64)
+    }
+
+    @Test("a file that was the only evidence of its kind and of which nothing could be read exits 65, naming it")
+    func unusableEvidence() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        // A hash dump declared as LDIF: the content says what it is.
+        try FileManager.default.createDirectory(
+            at: scratch.url.appendingPathComponent("declared"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: Fixtures.url("pwdump/dpat-customer-small.ntds"),
+            to: scratch.url.appendingPathComponent("declared/ntds.ntds"))
+        try FileManager.default.copyItem(
+            at: Fixtures.url("ad-estate-sample/directory.ldif"),
+            to: scratch.url.appendingPathComponent("declared/directory.ldif"))
+        try scratch.write(
+            "declared/vigil.yaml",
+            "organisation:\n  code: X1\n  name: Test\n  kind: other\ninputs:\n  - path: ntds.ntds\n    format: ldif\n  - directory.ldif\n"
+        )
+        let declared = try VigilProcess.run([
+            "assess", scratch.url.appendingPathComponent("declared").path, "--out",
+            scratch.url.appendingPathComponent("o1").path, "--fail-on", "critical",
+        ])
+        #expect(declared.status == 65, "\(declared.error)")
+        #expect(declared.error.contains("ntds.ntds (ldif): no record could be read"), "\(declared.error)")
+        #expect(declared.error.contains("looks like") && declared.error.contains("format: pwdump"), "\(declared.error)")
+        // Every record of the only directory export rejected.
+        try scratch.write("rejected/d.ldif", "dn: CN=a,DC=t\nobjectClass: user\nuserAccountControl: x\n")
+        let rejected = try VigilProcess.run([
+            "assess", scratch.url.appendingPathComponent("rejected").path, "-q", "--out",
+            scratch.url.appendingPathComponent("o2").path,
+        ])
+        #expect(rejected.status == 65, "\(rejected.error)")
+        #expect(rejected.error.contains("d.ldif (ldif): no record could be read"), "\(rejected.error)")
+    }
+
+    @Test("demo: refuses a non-empty folder it did not write; rewrites its own without mixing old files in")
+    func demoFolder() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write("mine/notes.txt", "a user's file\n")
+        let refused = try VigilProcess.run([
+            "demo", "--out", scratch.url.appendingPathComponent("mine").path, "--trust-staff", "20", "--practices",
+            "0", "-q",
+        ])
+        #expect(refused.status == 73 && refused.error.contains("not written by vigil demo"), "\(refused.error)")
+        #expect(FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("mine/notes.txt").path))
+        let out = scratch.url.appendingPathComponent("demo")
+        let arguments = [
+            "demo", "--out", out.path, "--trust-staff", "40", "--practices", "0", "-q", "--as-of", "2026-11-01",
+        ]
+        #expect(try VigilProcess.run(arguments).status == 0)
+        try scratch.write(
+            "demo/estates/R9N/old-export.ldif", "dn: CN=old,DC=t\nobjectClass: user\nsAMAccountName: old\n")
+        try scratch.write("demo/kept.txt", "not the demo's\n")
+        let again = try VigilProcess.run(arguments)
+        #expect(again.status == 0, "\(again.error)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("estates/R9N/old-export.ldif").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("kept.txt").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("reports/R9N/report.html").path))
     }
 
     @Test("demo: generates, assesses, matches ground truth and writes an index")

@@ -75,16 +75,17 @@ public struct AccountHygieneAnalyzer: Analyzer {
             ),
             Metric(
                 id: "accounts.stale", label: "Enabled accounts not used within the staleness threshold",
-                value: count(.staleAccount) + count(.stalePrivilegedAccount), total: enabled.count),
+                value: count(.staleAccount) + count(.stalePrivilegedAccount), total: enabled.count,
+                rules: [.staleAccount, .stalePrivilegedAccount]),
             Metric(
                 id: "accounts.privileged-stale", label: "Privileged accounts not used within the staleness threshold",
-                value: count(.stalePrivilegedAccount), total: privileged),
+                value: count(.stalePrivilegedAccount), total: privileged, rules: [.stalePrivilegedAccount]),
             Metric(
                 id: "accounts.password-never-expires", label: "Enabled accounts whose password never expires",
-                value: count(.passwordNeverExpires), total: enabled.count),
+                value: count(.passwordNeverExpires), total: enabled.count, rules: [.passwordNeverExpires]),
             Metric(
                 id: "accounts.password-not-required", label: "Enabled accounts allowed an empty password",
-                value: count(.passwordNotRequired), total: enabled.count),
+                value: count(.passwordNotRequired), total: enabled.count, rules: [.passwordNotRequired]),
         ]
         let coverage = Coverage(
             area: .accounts,
@@ -105,14 +106,17 @@ public struct AccountHygieneAnalyzer: Analyzer {
             return Headline(
                 area: .accounts,
                 text: "Every enabled account has been used in the last \(context.settings.staleDays) days.",
-                severity: nil)
+                severity: nil, metrics: ["accounts.stale"])
         }
         var text =
             "\(Wording.number(stale)) of \(Wording.count(enabled, "enabled account")) (\(Wording.percent(stale, of: enabled))) \(stale == 1 ? "has" : "have") not been used for over \(context.settings.staleDays) days"
         text +=
             privilegedStale > 0
             ? ", \(Wording.count(privilegedStale, "of them an administrator", plural: "of them administrators"))." : "."
-        return Headline(area: .accounts, text: text, severity: privilegedStale > 0 ? .high : .medium)
+        return Headline(
+            area: .accounts, text: text, severity: privilegedStale > 0 ? .high : .medium,
+            metrics: ["accounts.stale", "accounts.enabled"] + (privilegedStale > 0 ? ["accounts.privileged-stale"] : [])
+        )
     }
 
     private func staleness(of account: Account, index: Int, context: AnalysisContext) -> Finding? {

@@ -43,7 +43,7 @@ public struct CredentialAnalyzer: Analyzer {
             let credential = directory.credentialOfAccount[index]!
             let evidence = [account.source, credential.source]
             let privileged = directory.privilege[index]
-            let raise: Severity? = privileged == nil ? nil : .critical
+            let raise: Rule.Escalation.ID? = privileged == nil ? nil : .privileged
             let privilegeNote = privileged.map { " The account is privileged (\($0.explanation))." } ?? ""
             if credential.hasLMHash {
                 findings.append(
@@ -78,12 +78,12 @@ public struct CredentialAnalyzer: Analyzer {
                 }
                 findings.append(
                     Finding(
-                        rule: .guessablePassword, severity: raise, subject: .account(account),
+                        rule: .guessablePassword, escalation: raise, subject: .account(account),
                         detail: detail + privilegeNote, evidence: evidence, facts: facts))
             case .breached(let prevalence)?:
                 findings.append(
                     Finding(
-                        rule: .breachedPassword, severity: raise, subject: .account(account),
+                        rule: .breachedPassword, escalation: raise, subject: .account(account),
                         detail:
                             "The password appears \(Wording.count(prevalence, "time")) in the breach corpus (\(weaknesses.corpusName ?? "supplied")).\(privilegeNote)",
                         evidence: evidence, facts: ["breachCount": String(prevalence)]))
@@ -153,7 +153,7 @@ public struct CredentialAnalyzer: Analyzer {
         var facts = ["spns": String(account.servicePrincipalNames.count)]
         if let age { facts["passwordAgeDays"] = String(age) }
         return Finding(
-            rule: .kerberoastable, severity: privileged == nil ? nil : .critical, subject: .account(account),
+            rule: .kerberoastable, escalation: privileged == nil ? nil : .privileged, subject: .account(account),
             detail: detail, evidence: evidence, facts: facts)
     }
 
@@ -184,7 +184,8 @@ public struct CredentialAnalyzer: Analyzer {
             Metric(
                 id: "credentials.weak",
                 label: "Enabled accounts with a breached, guessable, user-name or empty password", value: weak.count,
-                total: people.count),
+                total: people.count,
+                rules: [.breachedPassword, .guessablePassword, .usernameAsPassword, .emptyPassword]),
             Metric(
                 id: "credentials.privileged-weak",
                 label: "Privileged accounts with a breached, guessable, user-name or empty password",
@@ -192,31 +193,39 @@ public struct CredentialAnalyzer: Analyzer {
             Metric(
                 id: "credentials.guessable",
                 label: "Enabled accounts whose password a targeted dictionary attack recovered",
-                value: count([.guessablePassword, .usernameAsPassword]), total: people.count),
+                value: count([.guessablePassword, .usernameAsPassword]), total: people.count,
+                rules: [.guessablePassword, .usernameAsPassword]),
+            Metric(
+                id: "credentials.breached-only",
+                label: "Enabled accounts whose password is in the breach corpus and was not otherwise recovered",
+                value: count([.breachedPassword]), total: people.count, rules: [.breachedPassword]),
             Metric(
                 id: "credentials.empty", label: "Enabled accounts with an empty password",
-                value: count([.emptyPassword]), total: people.count),
+                value: count([.emptyPassword]), total: people.count, rules: [.emptyPassword]),
             Metric(
                 id: "credentials.lm-hash", label: "Enabled accounts with an LM hash stored",
-                value: count([.lmHashStored]), total: people.count),
+                value: count([.lmHashStored]), total: people.count, rules: [.lmHashStored]),
             Metric(
                 id: "credentials.shared", label: "Enabled accounts sharing a password with another account",
-                value: sharing.count, total: people.count),
+                value: sharing.count, total: people.count, rules: [.sharedPassword, .privilegedSharedPassword]),
             Metric(
                 id: "credentials.shared-groups", label: "Groups of accounts sharing one password",
                 value: Set(sharing.compactMap { $0.facts["sharedGroup"] }).count),
             Metric(
                 id: "credentials.privileged-shared", label: "Privileged accounts sharing their password",
-                value: count([.privilegedSharedPassword]), total: privileged.count),
+                value: count([.privilegedSharedPassword]), total: privileged.count, rules: [.privilegedSharedPassword]),
             Metric(
                 id: "credentials.reused", label: "Enabled accounts whose password is one of their previous ones",
-                value: count([.reusedPassword]), total: people.count),
+                value: count([.reusedPassword]), total: people.count, rules: [.reusedPassword]),
         ]
         if weaknesses.corpusName != nil {
             metrics.append(
                 Metric(
                     id: "credentials.breached", label: "Enabled accounts whose password is in the breach corpus",
-                    value: people.filter { weaknesses.prevalence[$0] != nil }.count, total: people.count))
+                    value: people.filter { weaknesses.prevalence[$0] != nil }.count, total: people.count,
+                    note:
+                        "Distinct accounts whose password is in the breach corpus, whatever else is wrong with it: VGL-CRED-BREACHED is raised only for those whose password was not also guessed, empty or the user name (credentials.breached-only), the rest are under those rules."
+                ))
         }
         return metrics
     }
@@ -235,23 +244,34 @@ public struct CredentialAnalyzer: Analyzer {
                     area: .credentials,
                     text:
                         "No breached, guessable or empty password among the \(Wording.count(assessed, noun)) assessed.",
-                    severity: nil))
+                    severity: nil, metrics: ["credentials.assessed"]))
         } else {
+            // The parts partition the accounts counted (each account's password has one weakness, as each has one
+            // finding), so they add up to the total and each equals its rule's count.
             var parts: [String] = []
-            if let breached = metrics.first(where: { $0.id == "credentials.breached" })?.value, breached > 0 {
-                parts.append("\(Wording.number(breached)) in breach data")
-            }
+            var used = ["credentials.weak", "credentials.assessed"]
             if value("credentials.guessable") > 0 {
                 parts.append("\(Wording.number(value("credentials.guessable"))) guessable")
+                used.append("credentials.guessable")
             }
-            if value("credentials.empty") > 0 { parts.append("\(Wording.number(value("credentials.empty"))) empty") }
+            if value("credentials.breached-only") > 0 {
+                parts.append("\(Wording.number(value("credentials.breached-only"))) more in breach data")
+                used.append("credentials.breached-only")
+            }
+            if value("credentials.empty") > 0 {
+                parts.append("\(Wording.number(value("credentials.empty"))) empty")
+                used.append("credentials.empty")
+            }
+            if privilegedWeak > 0 { used.append("credentials.privileged-weak") }
             var text =
                 "\(Wording.number(weak)) of \(Wording.count(assessed, noun)) (\(Wording.percent(weak, of: assessed))) have a password an attacker would try early (\(parts.joined(separator: ", ")))"
             text +=
                 privilegedWeak > 0
                 ? "; \(Wording.count(privilegedWeak, "of them is an administrator", plural: "of them are administrators"))."
                 : "."
-            result.append(Headline(area: .credentials, text: text, severity: privilegedWeak > 0 ? .critical : .high))
+            result.append(
+                Headline(
+                    area: .credentials, text: text, severity: privilegedWeak > 0 ? .critical : .high, metrics: used))
         }
         let shared = value("credentials.shared")
         if shared > 0 {
@@ -262,7 +282,11 @@ public struct CredentialAnalyzer: Analyzer {
                 privilegedShared > 0
                 ? ", \(Wording.count(privilegedShared, "of them an administrator", plural: "of them administrators"))."
                 : "."
-            result.append(Headline(area: .credentials, text: text, severity: privilegedShared > 0 ? .critical : .high))
+            result.append(
+                Headline(
+                    area: .credentials, text: text, severity: privilegedShared > 0 ? .critical : .high,
+                    metrics: ["credentials.shared", "credentials.assessed"]
+                        + (privilegedShared > 0 ? ["credentials.privileged-shared"] : [])))
         }
         if let headline = policy.headline() { result.append(headline) }
         return result

@@ -42,14 +42,15 @@ struct PasswordPolicyEvaluation {
         let policy = domain.passwordPolicy
         var findings: [Finding] = []
         func add(
-            _ rule: RuleID, _ severity: Severity? = nil, _ detail: String, summary: String,
+            _ rule: RuleID, _ escalation: Rule.Escalation.ID? = nil, _ detail: String, summary: String,
             facts: [String: String] = [:]
         ) {
             var facts = facts
             facts["summary"] = summary
             findings.append(
                 Finding(
-                    rule: rule, severity: severity, subject: .domain(domain), detail: detail, evidence: [domain.source],
+                    rule: rule, escalation: escalation, subject: .domain(domain), detail: detail,
+                    evidence: [domain.source],
                     facts: facts))
         }
         if let length = policy.minimumLength, length < 12 {
@@ -58,7 +59,7 @@ struct PasswordPolicyEvaluation {
                 ? "The minimum password length is \(length): below the 8 characters that Cyber Essentials (with a deny list) and NIST SP 800-63B (with multi-factor authentication) accept at the very least, and far below Cyber Essentials' 12 and NIST's 15 for a password used alone."
                 : "The minimum password length is \(length): Cyber Essentials accepts fewer than 12 characters only with automatic blocking of common passwords, which Active Directory does not do by itself; NIST SP 800-63B asks for 15 when the password is the only factor."
             add(
-                .policyMinimumLength, length < 8 ? .high : nil, detail, summary: "\(length)-character minimum",
+                .policyMinimumLength, length < 8 ? .belowEight : nil, detail, summary: "\(length)-character minimum",
                 facts: ["minimumLength": String(length)])
         }
         if let threshold = policy.lockoutThreshold, threshold == 0 || threshold > 10 {
@@ -67,7 +68,7 @@ struct PasswordPolicyEvaluation {
                 ? "Accounts never lock out (lockoutThreshold 0): guesses are unlimited. Cyber Essentials requires locking after no more than 10 failed attempts (or throttling); NIST SP 800-63B requires limiting consecutive failures to 100."
                 : "Accounts lock only after \(threshold) failed attempts: Cyber Essentials requires no more than 10\(threshold > 100 ? ", and NIST SP 800-63B no more than 100" : "")."
             add(
-                .policyLockout, threshold == 0 ? nil : .medium, detail,
+                .policyLockout, threshold == 0 ? nil : .lockoutLate, detail,
                 summary: threshold == 0 ? "no lockout" : "lockout after \(threshold) attempts",
                 facts: ["lockoutThreshold": String(threshold)])
         }

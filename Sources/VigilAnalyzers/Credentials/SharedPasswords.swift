@@ -43,7 +43,7 @@ enum SharedPasswords {
             if let source = directory.credentialOfAccount[index]?.source { evidence.append(source) }
             return Finding(
                 rule: isPrivileged ? .privilegedSharedPassword : .sharedPassword,
-                severity: privileged.isEmpty ? nil : .critical,
+                escalation: isPrivileged || privileged.isEmpty ? nil : .privileged,
                 subject: subjects[index]!,
                 detail: detail,
                 evidence: evidence,
@@ -79,7 +79,7 @@ enum SharedPasswords {
             findings.append(
                 Finding(
                     rule: .sharedHistoryPassword,
-                    severity: privilegedInvolved ? .high : nil,
+                    escalation: privilegedInvolved ? .privileged : nil,
                     subject: .account(account),
                     detail:
                         "This account's current password was previously the password of \(Wording.count(others.count, "other account"))\(privilegedInvolved ? ", and a privileged account is involved" : "").",

@@ -13,7 +13,10 @@ public struct PatientDataAnalyzer: Analyzer {
 
     public func analyze(_ context: AnalysisContext) -> AnalyzerOutput {
         let estate = context.estate
-        guard !estate.fileScans.isEmpty || !estate.patientData.isEmpty else { return AnalyzerOutput() }
+        guard !estate.fileScans.isEmpty || !estate.patientData.isEmpty else {
+            return AnalyzerOutput(
+                coverage: Self.accessCoverage(grants: estate.grants, lists: 0, unknown: 0, scanned: false))
+        }
         let permissions = PermissionIndex(estate.grants)
         let hosts = Dictionary(estate.hosts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let lists = estate.patientData.filter(\.isPatientList).sorted()
@@ -86,9 +89,12 @@ public struct PatientDataAnalyzer: Analyzer {
             Metric(
                 id: "patients.files-with-identifiers", label: "Files holding patient identifiers",
                 value: exposures.filter { $0.classification != .testData }.count, total: files),
-            Metric(id: "patients.lists", label: "Files listing patients (5 or more)", value: lists.count, total: files),
             Metric(
-                id: "patients.bulk-exports", label: "Bulk exports (1,000 patients or more)", value: bulk, total: files),
+                id: "patients.lists", label: "Files listing patients (5 or more)", value: lists.count, total: files,
+                rules: [.patientList, .patientBulkExport]),
+            Metric(
+                id: "patients.bulk-exports", label: "Bulk exports (1,000 patients or more)", value: bulk, total: files,
+                rules: [.patientBulkExport]),
             Metric(
                 id: "patients.single-identifier-files", label: "Files about one or a few patients", value: single,
                 total: files),
@@ -101,14 +107,14 @@ public struct PatientDataAnalyzer: Analyzer {
             Metric(
                 id: "patients.lists-broadly-readable",
                 label: "Patient lists readable by Everyone, Authenticated Users or Domain Users", value: broad,
-                total: lists.count),
+                total: lists.count, rules: [.patientListBroadAccess]),
             Metric(
                 id: "patients.lists-permissions-unknown",
                 label: "Patient lists whose permissions are not in the evidence",
                 value: unknown, total: lists.count),
             Metric(
                 id: "patients.lists-unencrypted-disk", label: "Patient lists on hosts whose disk is not encrypted",
-                value: unencrypted.values.reduce(0, +), total: lists.count),
+                value: unencrypted.values.reduce(0, +), total: lists.count, rules: [.patientListUnencryptedDisk]),
             Metric(id: "patients.files-unreadable", label: "Files that could not be read", value: failed, total: files),
         ]
         var headlines: [Headline] = []
@@ -118,7 +124,9 @@ public struct PatientDataAnalyzer: Analyzer {
                     area: .patientData,
                     text:
                         "No file lists patients in the \(Wording.count(files, "file")) scanned\(single > 0 ? "; \(Wording.count(single, "file")) \(single == 1 ? "holds" : "hold") one or a few patients' identifiers" : "").",
-                    severity: nil))
+                    severity: nil,
+                    metrics: ["patients.lists", "patients.files-scanned"]
+                        + (single > 0 ? ["patients.single-identifier-files"] : [])))
         } else {
             var text =
                 "\(Wording.count(lists.count, "file")) on shares \(lists.count == 1 ? "lists" : "list") patients (\(Wording.count(lists.reduce(0) { $0 + $1.patients }, "patient")) counted file by file)"
@@ -128,7 +136,10 @@ public struct PatientDataAnalyzer: Analyzer {
                 ? "; \(Wording.number(broad)) \(broad == 1 ? "is" : "are") readable by everyone in the organisation (Everyone, Authenticated Users or Domain Users)."
                 : "."
             headlines.append(
-                Headline(area: .patientData, text: text, severity: broad > 0 ? .critical : bulk > 0 ? .high : .medium))
+                Headline(
+                    area: .patientData, text: text, severity: broad > 0 ? .critical : bulk > 0 ? .high : .medium,
+                    metrics: ["patients.lists", "patients.in-lists"] + (bulk > 0 ? ["patients.bulk-exports"] : [])
+                        + (broad > 0 ? ["patients.lists-broadly-readable"] : [])))
         }
         if !unencrypted.isEmpty {
             let count = unencrypted.values.reduce(0, +)
@@ -137,7 +148,7 @@ public struct PatientDataAnalyzer: Analyzer {
                     area: .patientData,
                     text:
                         "\(Wording.count(count, "patient list")) \(count == 1 ? "sits" : "sit") on \(Self.list(unencrypted.keys.sorted())), whose disk is not encrypted.",
-                    severity: .high))
+                    severity: .high, metrics: ["patients.lists-unencrypted-disk"]))
         }
         var basis =
             "\(Wording.count(files, "file")) scanned in \(Wording.count(estate.fileScans.count, "folder tree")) for NHS, CHI, H&C and hospital numbers, dates of birth beside names and postcodes"
@@ -151,7 +162,53 @@ public struct PatientDataAnalyzer: Analyzer {
         let status: Coverage.Status = failed > 0 || unknown > 0 ? .partial : .assessed
         return AnalyzerOutput(
             findings: findings, metrics: metrics,
-            coverage: [Coverage(area: .patientData, status: status, basis: basis)], headlines: headlines)
+            coverage: [
+                Coverage(area: .patientData, status: status, basis: basis)
+            ] + Self.accessCoverage(grants: estate.grants, lists: lists.count, unknown: unknown, scanned: true),
+            headlines: headlines)
+    }
+
+    /// Access to confidential data as far as this analyzer judged it: from the permissions it joined with the patient
+    /// lists it found, never from a fixed list of areas. Without permissions and without a scan it says nothing, and
+    /// the area stays "not assessed" with the evidence it needs.
+    static func accessCoverage(grants: [Grant], lists: Int, unknown: Int, scanned: Bool) -> [Coverage] {
+        let paths = Set(grants.map(\.resourceID)).count
+        let read =
+            "\(Wording.count(grants.count, "permission entry", plural: "permission entries")) on \(Wording.count(paths, "path")) (icacls, Get-Acl)"
+        guard scanned else {
+            guard !grants.isEmpty else { return [] }
+            return [
+                Coverage(
+                    area: .access, status: .notAssessed,
+                    basis:
+                        "\(read) read, but no file-share scan says which folders hold patient data: add a scan: section to vigil.yaml or a vigil scan's scan.json to the bundle"
+                )
+            ]
+        }
+        guard !grants.isEmpty else {
+            guard lists > 0 else { return [] }
+            return [
+                Coverage(
+                    area: .access, status: .notAssessed,
+                    basis:
+                        "who can read the \(Wording.count(lists, "patient list")) found is not known: provide icacls or Get-Acl exports of their folders"
+                )
+            ]
+        }
+        guard lists > 0 else {
+            return [
+                Coverage(
+                    area: .access, status: .assessed,
+                    basis:
+                        "\(read) read; no file in the folders scanned lists patients, so none is exposed through them")
+            ]
+        }
+        let known = lists - unknown
+        let basis =
+            "\(read) joined with the patient lists found: who can read \(Wording.number(known)) of \(Wording.count(lists, "patient list")) is known"
+            + (unknown > 0 ? "; provide permission exports of the other lists' folders" : "")
+            + "; role exports and access logs (who did read them) were not provided"
+        return [Coverage(area: .access, status: known == 0 ? .notAssessed : .partial, basis: basis)]
     }
 
     /// "A patient list of 500 patients: NHS numbers (500 distinct, sample 401 *** **37, line 2), dates of birth (…)."

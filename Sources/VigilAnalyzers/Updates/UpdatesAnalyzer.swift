@@ -122,7 +122,8 @@ public struct UpdatesAnalyzer: Analyzer {
                 " The advisory data alone would call \(Wording.count(advisories.count, "vulnerability", plural: "vulnerabilities")) unfixed\(exploited.isEmpty ? "" : ", \(Wording.number(exploited.count)) of them known to be exploited (\(exploited.prefix(3).map(\.id).joined(separator: ", ")))"), unless its newer updates contain the fixes."
         }
         return Finding(
-            rule: .updateStateUnknown, severity: exploited.isEmpty ? nil : .high, subject: Self.subject(host),
+            rule: .updateStateUnknown, escalation: exploited.isEmpty ? nil : .exploitedPossible,
+            subject: Self.subject(host),
             detail: detail, evidence: host.sources, facts: facts)
     }
 
@@ -136,7 +137,7 @@ public struct UpdatesAnalyzer: Analyzer {
             let days = context.daysSince(end)
             findings.append(
                 Finding(
-                    rule: .unsupportedSystem, severity: release.isLegacy ? .critical : .high,
+                    rule: .unsupportedSystem, escalation: release.isLegacy ? .legacySystem : nil,
                     subject: Self.subject(host),
                     detail:
                         "\(host.name) runs \(release.name)\(release.edition.map { $0 == .server || $0 == .longTerm ? "" : " (\($0.rawValue) editions)" } ?? ""), whose support ended on \(CivilDate.string(end)) (\(Wording.count(days, "day")) ago): it gets no security updates unless enrolled in Extended Security Updates\(release.missingServicePack.map { "; without \($0.name) it cannot install even those" } ?? "").",
@@ -403,49 +404,80 @@ private struct Tally {
             ),
             Metric(
                 id: "updates.hosts-missing-exploited", label: "Hosts missing fixes for known exploited vulnerabilities",
-                value: exploited, total: hosts),
+                value: exploited, total: hosts, rules: [.updateMissingExploited]),
             Metric(
-                id: "updates.hosts-overdue", label: "Hosts missing critical or high updates for more than 14 days",
-                value: overdue, total: hosts),
+                id: "updates.hosts-overdue",
+                label:
+                    "Hosts missing a fix for a known exploited vulnerability or a critical or high update released more than 14 days ago",
+                value: overdue, total: hosts, rules: [.updateMissingExploited, .updateOverdue],
+                note:
+                    "Distinct hosts: VGL-UPD-OVERDUE alone counts only the hosts whose overdue updates include one not known to be exploited; the others are under VGL-UPD-MISSING-EXPLOITED."
+            ),
+            Metric(
+                id: "updates.hosts-overdue-oldest",
+                label: "Hosts whose oldest such update was released more than the whole years the headline states",
+                value: overdueOldest, total: hosts,
+                note:
+                    "A subset of updates.hosts-overdue: the hosts exposed longest, by the release of their oldest missing fix."
+            ),
             Metric(
                 id: "updates.hosts-unsupported", label: "Hosts on an unsupported operating system", value: unsupported,
-                total: hosts),
-            Metric(id: "updates.hosts-smb1", label: "Hosts with SMBv1 enabled", value: smb1, total: hosts),
+                total: hosts, rules: [.unsupportedSystem]),
             Metric(
-                id: "updates.hosts-unknown", label: "Hosts whose update state is unknown", value: unknown, total: hosts),
+                id: "updates.hosts-unsupported-legacy", label: "Hosts on Windows 8.1, Server 2012 R2 or older",
+                value: unsupportedLegacy, total: hosts,
+                note: "The hosts of VGL-UPD-UNSUPPORTED-OS at critical (escalation legacy-system)."),
+            Metric(
+                id: "updates.hosts-smb1", label: "Hosts with SMBv1 enabled", value: smb1, total: hosts,
+                rules: [.smbVersion1Enabled]),
+            Metric(
+                id: "updates.hosts-unknown", label: "Hosts whose update state is unknown", value: unknown, total: hosts,
+                rules: [.updateStateUnknown]),
             Metric(
                 id: "updates.advisories-missing", label: "Distinct advisories missing somewhere",
                 value: advisoriesMissing),
         ]
     }
 
+    /// The hosts whose oldest overdue fix is the most whole years old (at least one), as the headline states them.
+    var overdueOldest: Int {
+        guard let years = overdueYears.keys.max() else { return 0 }
+        return overdueYears.filter { $0.key >= max(years, 1) }.values.reduce(0, +)
+    }
+
     func headlines(hosts: Int) -> [Headline] {
         var headlines: [Headline] = []
         if overdue > 0, let years = overdueYears.keys.max() {
-            let atLeast = overdueYears.filter { $0.key >= max(years, 1) }.values.reduce(0, +)
+            let atLeast = overdueOldest
+            var used = ["updates.hosts-overdue-oldest", "updates.hosts"]
             var text: String
             if years >= 1 {
                 text =
                     "\(Wording.count(atLeast, "host")) of \(Wording.number(hosts)) \(atLeast == 1 ? "misses" : "miss") critical or high security updates released more than \(Wording.count(years, "year")) ago"
                 if overdue > atLeast {
                     text += "; \(Wording.number(overdue)) miss such updates for more than 14 days"
+                    used.append("updates.hosts-overdue")
                 }
             } else {
                 text =
                     "\(Wording.count(overdue, "host")) of \(Wording.number(hosts)) \(overdue == 1 ? "misses" : "miss") critical or high security updates released more than 14 days ago"
+                used = ["updates.hosts-overdue", "updates.hosts"]
             }
             if exploited > 0 {
                 text +=
                     "; \(Wording.number(exploited)) \(exploited == 1 ? "lacks" : "lack") fixes for vulnerabilities being exploited"
+                used.append("updates.hosts-missing-exploited")
             }
-            headlines.append(Headline(area: .updates, text: text + ".", severity: exploited > 0 ? .critical : .high))
+            headlines.append(
+                Headline(
+                    area: .updates, text: text + ".", severity: exploited > 0 ? .critical : .high, metrics: used))
         } else if decided > 0 {
             headlines.append(
                 Headline(
                     area: .updates,
                     text:
                         "No host misses a critical or high security update released more than 14 days ago (\(Wording.count(decided, "host")) decided).",
-                    severity: nil))
+                    severity: nil, metrics: ["updates.hosts-overdue", "updates.hosts-decided"]))
         }
         if unsupported > 0 {
             headlines.append(
@@ -453,20 +485,22 @@ private struct Tally {
                     area: .updates,
                     text:
                         "\(Wording.count(unsupported, "host")) \(unsupported == 1 ? "runs" : "run") an operating system past its end of support\(unsupportedLegacy > 0 ? ", \(Wording.number(unsupportedLegacy)) of them Windows 8.1, Server 2012 R2 or older" : "").",
-                    severity: unsupportedLegacy > 0 ? .critical : .high))
+                    severity: unsupportedLegacy > 0 ? .critical : .high,
+                    metrics: ["updates.hosts-unsupported"]
+                        + (unsupportedLegacy > 0 ? ["updates.hosts-unsupported-legacy"] : [])))
         }
         if smb1 > 0 {
             headlines.append(
                 Headline(
                     area: .updates, text: "\(Wording.count(smb1, "host")) \(smb1 == 1 ? "has" : "have") SMBv1 enabled.",
-                    severity: .high))
+                    severity: .high, metrics: ["updates.hosts-smb1"]))
         }
         if unknown > 0 {
             headlines.append(
                 Headline(
                     area: .updates,
                     text: "The update state of \(Wording.count(unknown, "host")) cannot be decided from the evidence.",
-                    severity: .low))
+                    severity: .low, metrics: ["updates.hosts-unknown"]))
         }
         return headlines
     }

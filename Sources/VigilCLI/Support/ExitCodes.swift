@@ -12,4 +12,6 @@ enum VigilExit {
     static let cannotCreate = ExitCode(73)
     /// Input could not be read (EX_IOERR).
     static let ioError = ExitCode(74)
+    /// Vigil's own check failed: the demo's assessment differs from the ground truth it seeded (EX_SOFTWARE).
+    static let selfCheckFailed = ExitCode(70)
 }

@@ -4,7 +4,7 @@ public import Foundation
 /// what was found. This is the document `assessment.json` holds and the national service receives (as findings only).
 public struct Assessment: Codable, Sendable {
     /// The version of the JSON document; bumped on any incompatible change (see `schemas/assessment.schema.json`).
-    public static let currentSchemaVersion = "1.1"
+    public static let currentSchemaVersion = "1.2"
 
     /// The document's schema version.
     public var schemaVersion: String
@@ -26,6 +26,8 @@ public struct Assessment: Codable, Sendable {
     public var findings: [Finding]
     /// Views across findings (advisories missing across hosts), by area then id.
     public var tables: [SummaryTable]
+    /// Counts by severity, per rule and per action, derived from the findings (each at its own severity).
+    public var summary: AssessmentSummary
 
     public init(
         tool: ToolIdentity = .current,
@@ -36,7 +38,8 @@ public struct Assessment: Codable, Sendable {
         metrics: [Metric],
         headlines: [Headline],
         findings: [Finding],
-        tables: [SummaryTable] = []
+        tables: [SummaryTable] = [],
+        domainReach: Int = 1
     ) {
         self.schemaVersion = Assessment.currentSchemaVersion
         self.tool = tool
@@ -48,6 +51,7 @@ public struct Assessment: Codable, Sendable {
         self.headlines = headlines.sorted { ($0.area, $0.text) < ($1.area, $1.text) }
         self.findings = Finding.inReportOrder(consume findings)
         self.tables = tables.sorted { ($0.area, $0.id) < ($1.area, $1.id) }
+        self.summary = AssessmentSummary(findings: self.findings, domainReach: domainReach)
     }
 
     /// The metric with `id`, if measured.

@@ -30,12 +30,22 @@ public struct Metric: Codable, Sendable, Hashable {
     public var value: Int
     /// The population it is a share of, when it is one (`value` of `total`).
     public var total: Int?
+    /// The rules whose findings it counts: when set, ``value`` is the number of distinct subjects of findings of these
+    /// rules, and a test holds every assessment to it.
+    public var rules: [RuleID]?
+    /// What it counts when that is not a count of findings, said so that a reader comparing it with a rule's count
+    /// knows why they differ (distinct accounts in breach data, whatever else is wrong with their passwords).
+    public var note: String?
 
-    public init(id: String, label: String, value: Int, total: Int? = nil) {
+    public init(
+        id: String, label: String, value: Int, total: Int? = nil, rules: [RuleID]? = nil, note: String? = nil
+    ) {
         self.id = id
         self.label = label
         self.value = value
         self.total = total
+        self.rules = rules
+        self.note = note
     }
 
     /// `value / total`, when there is a non-zero total.
@@ -53,10 +63,14 @@ public struct Headline: Codable, Sendable, Hashable {
     public var text: String
     /// How bad it is: the worst severity behind the statement, or `nil` when nothing is wrong.
     public var severity: Severity?
+    /// The ids of the metrics whose values the text states, in the order it states them: every number in a headline
+    /// is a metric `assessment.json` carries.
+    public var metrics: [String]
 
-    public init(area: AssessmentArea, text: String, severity: Severity?) {
+    public init(area: AssessmentArea, text: String, severity: Severity?, metrics: [String] = []) {
         self.area = area
         self.text = text
         self.severity = severity
+        self.metrics = metrics
     }
 }

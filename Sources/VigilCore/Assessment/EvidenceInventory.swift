@@ -15,6 +15,18 @@ public struct EvidenceInventory: Codable, Sendable, Hashable {
 
     /// Total records rejected across files.
     public var recordsRejected: Int { files.reduce(0) { $0 + $1.recordsRejected } }
+
+    /// Files from which nothing could be read although evidence was given: a declared format the content does not
+    /// match (the evidence it holds was not read as what it is), or every record rejected while no other file of the
+    /// same format was read (the only evidence of its kind). `vigil assess` exits 65 naming each.
+    public var unusable: [EvidenceFileSummary] {
+        let formatsRead = Set(files.filter { $0.recordsRead > 0 }.map(\.format))
+        return files.filter { file in
+            guard file.recordsRead == 0 else { return false }
+            if file.diagnostics.contains(where: { $0.code == "manifest.format-mismatch" }) { return true }
+            return file.recordsRejected > 0 && !formatsRead.contains(file.format)
+        }
+    }
 }
 
 /// One evidence file and what reading it produced.

@@ -5,7 +5,8 @@ import Foundation
 public struct Finding: Codable, Sendable, Hashable {
     /// The rule broken; its title, rationale, remediation and controls are in the ``RuleCatalogue``.
     public var rule: RuleID
-    /// The severity of this instance (usually the rule's, raised when circumstances make it worse).
+    /// The severity of this instance: the rule's base severity, or the severity of the rule's escalation named in
+    /// `facts["escalation"]` when its circumstance holds.
     public var severity: Severity
     /// What the finding is about.
     public var subject: Subject
@@ -25,17 +26,40 @@ public struct Finding: Codable, Sendable, Hashable {
     /// their findings list every other.
     public static let relatedLimit = 20
 
+    /// The fact naming the rule escalation that raised this finding above the rule's base severity.
+    public static let escalationFact = "escalation"
+
+    /// How far an attacker reaches through this finding: its escalation's reach, else its rule's.
+    public var reach: Rule.Escalation.Reach {
+        escalation?.reach ?? RuleCatalogue.rule(rule).reach
+    }
+
+    /// The escalation of the finding's rule that raised it, if any.
+    public var escalation: Rule.Escalation? {
+        facts[Finding.escalationFact].flatMap { RuleCatalogue.rule(rule).escalation(Rule.Escalation.ID(rawValue: $0)) }
+    }
+
+    /// A finding of `rule` at the rule's base severity, or, given `escalation`, at the severity of that escalation of
+    /// the rule (recorded in `facts["escalation"]`). `severity` overrides both, for tests and documents read back.
     public init(
         rule: RuleID,
         severity: Severity? = nil,
+        escalation: Rule.Escalation.ID? = nil,
         subject: Subject,
         detail: String,
         evidence: [EvidenceReference],
         related: [Subject] = [],
         facts: [String: String] = [:]
     ) {
+        var facts = facts
+        var raised: Severity?
+        // The catalogue is consulted only when needed: a finding given its severity may name a rule outside it.
+        if let escalation, let found = RuleCatalogue.rule(rule).escalation(escalation) {
+            raised = found.severity
+            facts[Finding.escalationFact] = escalation.rawValue
+        }
         self.rule = rule
-        self.severity = severity ?? RuleCatalogue.rule(rule).severity
+        self.severity = severity ?? raised ?? RuleCatalogue.rule(rule).severity
         self.subject = subject
         self.detail = detail
         self.evidence = evidence.sorted()

@@ -15,8 +15,12 @@ public struct Rule: Codable, Sendable, Hashable, Identifiable {
     public var area: AssessmentArea
     /// A short title naming the failing (`Password shared between accounts`).
     public var title: String
-    /// The default severity of a finding.
+    /// The base severity of a finding; ``escalations`` raise it in documented circumstances.
     public var severity: Severity
+    /// The circumstances that raise a finding above ``severity``, each with the severity it takes.
+    public var escalations: [Escalation]
+    /// How far an attacker reaches through a finding of the rule when no escalation says otherwise.
+    public var reach: Escalation.Reach
     /// What the rule detects, in one or two sentences.
     public var summary: String
     /// Why it matters, in plain words.
@@ -40,7 +44,9 @@ public struct Rule: Codable, Sendable, Hashable, Identifiable {
         remediation: String,
         effort: Effort,
         controls: [Control],
-        references: [String] = []
+        references: [String] = [],
+        escalations: [Escalation] = [],
+        reach: Escalation.Reach = .subject
     ) {
         self.id = id
         self.area = area
@@ -52,6 +58,8 @@ public struct Rule: Codable, Sendable, Hashable, Identifiable {
         self.effort = effort
         self.controls = controls
         self.references = references
+        self.escalations = escalations
+        self.reach = reach
     }
 }
 

@@ -43,7 +43,11 @@ extension RuleCatalogue {
                 "Give each account its own password; for service accounts use group Managed Service Accounts. Find out why the accounts were set up alike (a default starting password, a shared team password) and stop the practice.",
             effort: .medium,
             controls: [.ceUserAccess, .dss4DataAccess],
-            references: ["https://www.ncsc.gov.uk/collection/passwords/updating-your-approach"]
+            references: ["https://www.ncsc.gov.uk/collection/passwords/updating-your-approach"],
+            escalations: [
+                .init(
+                    .privileged, severity: .critical, when: "a privileged account shares the password", reach: .domain)
+            ]
         ),
         Rule(
             id: .privilegedSharedPassword,
@@ -59,7 +63,8 @@ extension RuleCatalogue {
             controls: [.ceUserAccess, .dss4DataAccess, .dss9ITProtection],
             references: [
                 "https://learn.microsoft.com/security/privileged-access-workstations/privileged-access-access-model"
-            ]
+            ],
+            reach: .domain
         ),
         Rule(
             id: .breachedPassword,
@@ -77,6 +82,9 @@ extension RuleCatalogue {
             references: [
                 "https://haveibeenpwned.com/Passwords",
                 "https://www.ncsc.gov.uk/collection/passwords/updating-your-approach",
+            ],
+            escalations: [
+                .init(.privileged, severity: .critical, when: "the account is privileged", reach: .domain)
             ]
         ),
         Rule(
@@ -92,7 +100,10 @@ extension RuleCatalogue {
                 "Have the password changed now. Block these patterns at every change (a deny list including the organisation's name and seasons), encourage three random words or a password manager, and turn on multi-factor authentication.",
             effort: .low,
             controls: [.ceUserAccess, .dss4DataAccess],
-            references: ["https://www.ncsc.gov.uk/blog-post/three-random-words-or-thinkrandom-0"]
+            references: ["https://www.ncsc.gov.uk/blog-post/three-random-words-or-thinkrandom-0"],
+            escalations: [
+                .init(.privileged, severity: .critical, when: "the account is privileged", reach: .domain)
+            ]
         ),
         Rule(
             id: .usernameAsPassword,
@@ -150,7 +161,10 @@ extension RuleCatalogue {
                 "Have the password changed and stop the practice of reusing passwords between accounts; set starting passwords to unique random values that must be changed at first logon.",
             effort: .low,
             controls: [.ceUserAccess, .dss4DataAccess],
-            references: []
+            references: [],
+            escalations: [
+                .init(.privileged, severity: .high, when: "a privileged account is involved", reach: .domain)
+            ]
         ),
         Rule(
             id: .kerberoastable,
@@ -165,7 +179,10 @@ extension RuleCatalogue {
                 "Move the service to a group Managed Service Account (a 120-character password rotated automatically); otherwise set a random password of 25 or more characters and rotate it yearly. Remove SPNs nobody uses.",
             effort: .medium,
             controls: [.ceUserAccess, .ceSecureConfiguration, .dss9ITProtection],
-            references: ["https://attack.mitre.org/techniques/T1558/003/"]
+            references: ["https://attack.mitre.org/techniques/T1558/003/"],
+            escalations: [
+                .init(.privileged, severity: .critical, when: "the account is privileged", reach: .domain)
+            ]
         ),
     ]
 }

@@ -17,7 +17,8 @@ extension RuleCatalogue {
             controls: [.ceUserAccess, .dss4DataAccess],
             references: [
                 "https://www.ncsc.gov.uk/cyberessentials/overview", "https://pages.nist.gov/800-63-4/sp800-63b.html",
-            ]
+            ],
+            escalations: [.init(.belowEight, severity: .high, when: "the minimum is below 8 characters")]
         ),
         Rule(
             id: .policyLockout,
@@ -32,7 +33,11 @@ extension RuleCatalogue {
                 "Set the account lockout threshold to 10 or fewer with an observation window and a lockout duration of about 15 minutes, and alert on lockouts.",
             effort: .low,
             controls: [.ceUserAccess, .dss9ITProtection],
-            references: ["https://www.ncsc.gov.uk/collection/passwords/updating-your-approach"]
+            references: ["https://www.ncsc.gov.uk/collection/passwords/updating-your-approach"],
+            escalations: [
+                .init(
+                    .lockoutLate, severity: .medium, when: "accounts do lock out, but only after more than 10 attempts")
+            ]
         ),
         Rule(
             id: .policyForcedExpiry,

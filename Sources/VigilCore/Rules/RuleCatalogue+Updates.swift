@@ -64,6 +64,11 @@ extension RuleCatalogue {
             references: [
                 "https://learn.microsoft.com/lifecycle/products/",
                 "https://www.dsptoolkit.nhs.uk/Help/data-security-standards",
+            ],
+            escalations: [
+                .init(
+                    .legacySystem, severity: .critical,
+                    when: "the release is one WannaCry reached (Windows XP to 8.1, Server 2003 to 2012 R2)")
             ]
         ),
         Rule(
@@ -96,7 +101,12 @@ extension RuleCatalogue {
                 "Collect a complete inventory of the host (systeminfo, or osquery with os_version and patches), or import current advisory data (vigil advisories import), and assess again.",
             effort: .low,
             controls: [.ceSecurityUpdates],
-            references: []
+            references: [],
+            escalations: [
+                .init(
+                    .exploitedPossible, severity: .high,
+                    when: "the advisory data alone would call a known-exploited vulnerability unfixed")
+            ]
         ),
     ]
 }

@@ -66,6 +66,7 @@ public enum ReaderCatalogue {
         GetHotFixReader(),
         OsqueryReader(),
         HostInventoryCSVReader(),
+        ScanReportReader(),
         WesngDefinitionsReader(),
         KEVReader(),
         CSAFReader(),

@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilEngine
+import VigilTestSupport
+
+/// Coverage is what the analyzers used: each area is assessed exactly when its evidence is in the bundle, and the
+/// basis never asks for evidence that was used ("provide ACL exports" beside a finding drawn from one).
+@Suite("Coverage computed from the evidence the analyzers used")
+struct CoverageTests {
+    /// A variant of a full synthetic practice bundle: files removed, or the manifest's scan section dropped.
+    struct Variant: Sendable, CustomStringConvertible {
+        var description: String
+        var remove: [String] = []
+        var dropScan = false
+        var expected: [AssessmentArea: Coverage.Status]
+        /// Words the basis of an area must contain, and words it must not.
+        var basisContains: [AssessmentArea: String] = [:]
+        var basisLacks: [AssessmentArea: String] = [:]
+    }
+
+    static let variants: [Variant] = [
+        Variant(
+            description: "everything",
+            expected: [.accounts: .assessed, .credentials: .assessed, .access: .partial],
+            basisContains: [.access: "permission entries"], basisLacks: [.access: "provide icacls"]),
+        Variant(
+            description: "no ACL exports", remove: ["acl"],
+            expected: [.accounts: .assessed, .access: .notAssessed],
+            basisContains: [.access: "provide icacls or Get-Acl exports"]),
+        Variant(
+            description: "ACL exports but no scan", dropScan: true,
+            expected: [.patientData: .notAssessed, .access: .notAssessed],
+            basisContains: [.access: "no file-share scan"]),
+        Variant(
+            description: "no scan and no ACL exports", remove: ["acl"], dropScan: true,
+            expected: [.patientData: .notAssessed, .access: .notAssessed],
+            basisContains: [.access: "No evidence"]),
+        Variant(
+            description: "no hash dump", remove: ["ntds.ntds"],
+            expected: [.accounts: .assessed, .credentials: .notAssessed]),
+        Variant(
+            description: "no directory export", remove: ["directory.ldif"],
+            expected: [.accounts: .notAssessed]),
+        Variant(
+            description: "no host inventories", remove: ["inventory"],
+            expected: [.updates: .notAssessed, .accounts: .assessed]),
+    ]
+
+    static let template: SyntheticBundles.Bundle? = try? SyntheticBundles.make(
+        seed: 21, staff: 40, layout: .practice, shareFiles: 12, inventories: true)
+
+    @Test("each area's coverage follows the evidence in the bundle", arguments: variants)
+    func coverage(variant: Variant) async throws {
+        let template = try #require(Self.template)
+        let scratch = try ScratchDirectory("vigil-coverage")
+        defer { scratch.remove() }
+        let bundle = scratch.url.appendingPathComponent("estate")
+        try FileManager.default.copyItem(at: template.directory, to: bundle)
+        for path in variant.remove {
+            try FileManager.default.removeItem(at: bundle.appendingPathComponent(path))
+        }
+        if variant.dropScan {
+            let manifest = bundle.appendingPathComponent("vigil.yaml")
+            let text = try String(contentsOf: manifest, encoding: .utf8)
+            let kept = try #require(text.components(separatedBy: "\nscan:").first)
+            try kept.write(to: manifest, atomically: true, encoding: .utf8)
+        }
+        let assessment = try await AssessmentEngine().assess(
+            directory: bundle, options: .init(asOf: SyntheticBundles.asOf, breachIndex: template.breachIndex.path))
+        let coverage = Dictionary(uniqueKeysWithValues: assessment.coverage.map { ($0.area, $0) })
+        #expect(Set(coverage.keys) == Set(AssessmentArea.allCases))
+        for (area, status) in variant.expected {
+            #expect(coverage[area]?.status == status, "\(area): \(coverage[area]?.basis ?? "")")
+        }
+        for (area, words) in variant.basisContains {
+            #expect(coverage[area]?.basis.contains(words) == true, "\(area): \(coverage[area]?.basis ?? "")")
+        }
+        for (area, words) in variant.basisLacks {
+            #expect(coverage[area]?.basis.contains(words) == false, "\(area): \(coverage[area]?.basis ?? "")")
+        }
+        // Whatever the bundle, no patient-data finding draws on permissions while access says none were provided.
+        let usedPermissions = assessment.findings.contains { $0.rule == .patientListBroadAccess }
+        if usedPermissions { #expect(coverage[.access]?.status != .notAssessed) }
+    }
+}
+
+/// Reference data left in a bundle is named with the command that makes it usable, never "not recognised".
+@Suite("Reference files in a bundle")
+struct ReferenceFileTests {
+    @Test("a Pwned Passwords corpus, WES-NG definitions, a breach index and a database are each explained")
+    func explained() async throws {
+        let scratch = try ScratchDirectory("vigil-reference-files")
+        defer { scratch.remove() }
+        try FileManager.default.copyItem(
+            at: Fixtures.url("ad-estate-sample/directory.ldif"),
+            to: scratch.url.appendingPathComponent("directory.ldif"))
+        // Synthetic lines in the corpus's shape (an NTLM download and a SHA-1 range file), not real hashes.
+        try scratch.write(
+            "pwned-passwords-ntlm.txt",
+            (0..<8).map { "\(String(repeating: String($0), count: 32)):\($0 + 3)\r\n" }.joined())
+        try scratch.write(
+            "range/00000.txt", (0..<3).map { "\(String(repeating: "A\($0)", count: 17))B:\($0 + 1)\n" }.joined())
+        // A zip's local header whose first entry is WES-NG's CVE table.
+        let entry = Array("CVEs_20250101.csv".utf8)
+        var zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 22)
+        zip += [UInt8(entry.count), 0, 0, 0] + entry + [0x00, 0xFF, 0x10]
+        try Data(zip).write(to: scratch.url.appendingPathComponent("wes.zip"))
+        try Data(Array("VIGILBIX".utf8) + [0, 2, 0, 0]).write(to: scratch.url.appendingPathComponent("corpus.vbi"))
+        try Data(Array("SQLite format 3".utf8) + [0, 1, 2]).write(to: scratch.url.appendingPathComponent("adv.db"))
+        let assessment = try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: SyntheticBundles.asOf))
+        let reasons = Dictionary(uniqueKeysWithValues: assessment.evidence.unrecognised.map { ($0.path, $0.reason) })
+        #expect(reasons["pwned-passwords-ntlm.txt"]?.contains("vigil corpus build") == true)
+        #expect(reasons["range/00000.txt"]?.contains("vigil corpus build") == true)
+        #expect(reasons["wes.zip"]?.contains("vigil advisories import") == true)
+        #expect(reasons["corpus.vbi"]?.contains("--breach-index") == true)
+        #expect(reasons["adv.db"]?.contains("--advisories") == true)
+        #expect(assessment.evidence.files.map(\.path) == ["directory.ldif"])
+    }
+}
+
+/// A `scan.json` put in a bundle is evidence: joined with the bundle's ACL exports by the Windows path it recorded.
+@Suite("vigil scan's report as evidence")
+struct ScanReportEvidenceTests {
+    @Test("scan.json beside an icacls export gives the patient-list findings a scan section gives")
+    func joined() async throws {
+        let template = try #require(CoverageTests.template)
+        let scratch = try ScratchDirectory("vigil-scan-json")
+        defer { scratch.remove() }
+        let bundle = scratch.url.appendingPathComponent("estate")
+        try FileManager.default.copyItem(at: template.directory, to: bundle)
+        let withSection = try await AssessmentEngine().assess(
+            directory: bundle, options: .init(asOf: SyntheticBundles.asOf, breachIndex: template.breachIndex.path))
+        // The same scan, written by the scanner as scan.json, and the manifest's scan section removed.
+        let scans = withSection.findings.filter { $0.rule.rawValue.hasPrefix("VGL-PD-") }
+        #expect(!scans.isEmpty)
+        let manifest = bundle.appendingPathComponent("vigil.yaml")
+        let text = try String(contentsOf: manifest, encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "\nscan:").last)
+        try #require(text.components(separatedBy: "\nscan:").first).write(
+            to: manifest, atomically: true, encoding: .utf8)
+        let collected = try await AssessmentEngine().collect(
+            EvidenceBundle(directory: template.directory), asOf: SyntheticBundles.asOf)
+        let report = FileScanReport(
+            scannedAt: SyntheticBundles.asOf, roots: collected.estate.fileScans,
+            totals: FileScanTotals(files: collected.estate.fileScans.reduce(0) { $0 + $1.files }),
+            exposures: collected.estate.patientData, problems: [], problemCount: 0,
+            performance: FileScanPerformance(seconds: 1, bytesRead: 0, jobs: 1))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        try encoder.encode(report).write(to: bundle.appendingPathComponent("scan.json"))
+        #expect(section.contains("acl-path"))
+        let fromJSON = try await AssessmentEngine().assess(
+            directory: bundle, options: .init(asOf: SyntheticBundles.asOf, breachIndex: template.breachIndex.path))
+        #expect(fromJSON.evidence.files.contains { $0.path == "scan.json" && $0.format == "vigil-scan" })
+        let found = fromJSON.findings.filter { $0.rule.rawValue.hasPrefix("VGL-PD-") }
+        #expect(found.map(\.fingerprint).sorted() == scans.map(\.fingerprint).sorted())
+        #expect(
+            found.contains { $0.rule == .patientListBroadAccess }
+                == scans.contains { $0.rule == .patientListBroadAccess })
+    }
+}
