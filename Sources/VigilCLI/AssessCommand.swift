@@ -136,7 +136,10 @@ struct AssessCommand: AsyncParsableCommand {
                     )
                 case .inventory(let inventory):
                     progress.clear()
-                    if !quiet { print(TerminalText.sanitised(EvidenceListing.render(inventory, everyFile: verbose)), terminator: "") }
+                    if !quiet {
+                        let listing = EvidenceListing.render(inventory, everyFile: verbose)
+                        print(TerminalText.sanitised(listing), terminator: "")
+                    }
                 case .analyzing(let name):
                     progress.show("Analysing: \(name)", force: true)
                 case .scanning(let update):

@@ -1,5 +1,5 @@
-@testable import VigilScan
 import VigilIO
+@testable import VigilScan
 
 extension Harness {
     /// The scanner's extractors: one harness per kind of content, chosen as the scanner chooses (by the file's opening
