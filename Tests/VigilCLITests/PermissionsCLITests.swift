@@ -21,6 +21,7 @@ struct PermissionsCLITests {
         let out = scratch.url.appendingPathComponent("reports/assess")
         let assess = try VigilProcess.run([
             "assess", Fixtures.url("ad-estate-sample").path, "--out", out.path, "--as-of", "2026-11-01",
+            "--format", ReportFormat.allCases.map(\.rawValue).joined(separator: ","),
         ])
         #expect(assess.status == 0, "\(assess.error)")
         #expect(Self.mode(out) == 0o700 && Self.mode(out.deletingLastPathComponent()) == 0o700)
