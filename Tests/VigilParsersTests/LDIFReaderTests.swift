@@ -385,6 +385,19 @@ struct LDIFReaderTests {
         #expect(fragment.log.diagnostics.first?.location.line == 4)
     }
 
+    @Test("a record of many unfolded lines is held to the record limit too, at the line that passes it")
+    func recordOfUnfoldedLines() throws {
+        // 70 values of 1 MiB, none folded: each is under the line limit, together they pass the 64 MiB record limit.
+        let group = "memberOf: CN=" + String(repeating: "G", count: (1 << 20) - 3) + "\n"
+        let fragment = try read(
+            "dn: CN=a,DC=x\nobjectClass: user\nsAMAccountName: a\n" + String(repeating: group, count: 70)
+                + "\ndn: CN=b,DC=x\nobjectClass: user\nsAMAccountName: b\n")
+        #expect(fragment.accounts.map(\.name) == ["b"])
+        #expect(fragment.log.diagnostics.map(\.code) == ["ldif.record-too-large"])
+        // Lines 4 to 66 hold 63 MiB of values; the 64th, line 67, takes the record (with its name) past 64 MiB.
+        #expect(fragment.log.diagnostics.first?.location.line == 67)
+    }
+
     @Test("a file parsed in segments on several cores gives exactly what one pass gives", arguments: [2, 3, 7])
     func segments(parts: Int) throws {
         var text = try Fixtures.text("ad-estate-sample/directory.ldif")

@@ -204,7 +204,17 @@ private struct ParserState {
                 return
             }
             startLine(bytes, colon: colon, line: line.number, table: table, log: &log)
+            enforceRecordLimit(line: line.number, log: &log)
         }
+    }
+
+    /// Skips the record once the values it keeps pass ``maxRecordBytes``, whether they arrived folded or as many short
+    /// lines: checking only continuations let a record of unfolded lines grow without bound (280 MiB in the audit).
+    private mutating func enforceRecordLimit(line: Int, log: inout DiagnosticLog) {
+        guard inRecord, !broken, record.storage.count + base64Scratch.count > LDIFParser.maxRecordBytes else { return }
+        fail(
+            line, "ldif.record-too-large", "record larger than \(LDIFParser.maxRecordBytes >> 20) MiB; skipped",
+            log: &log)
     }
 
     /// Ends the file: the last record is read unless the file was cut in the middle of a line, and a paged search that
@@ -312,11 +322,7 @@ private struct ParserState {
             } else {
                 record.storage.append(contentsOf: rest)
             }
-            if record.storage.count + base64Scratch.count > LDIFParser.maxRecordBytes {
-                fail(
-                    line, "ldif.record-too-large", "record larger than \(LDIFParser.maxRecordBytes >> 20) MiB; skipped",
-                    log: &log)
-            }
+            enforceRecordLimit(line: line, log: &log)
         }
     }
 
