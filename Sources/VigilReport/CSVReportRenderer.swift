@@ -6,9 +6,12 @@ public import VigilCore
 /// Cells that a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, tab or carriage return) are prefixed
 /// with `'`: account names come from the evidence and must not become formulas on a colleague's machine.
 public enum CSVReportRenderer {
-    /// The column headers.
+    /// The column headers. Columns are only ever added at the end, so that imports keyed by position keep working: the
+    /// last six are the ones people filter on (the organisation's code, a host's operating system, the update to
+    /// install and the CVEs it closes, days exposed, and what to do), empty where a finding has no such fact.
     public static let columns = [
         "severity", "rule", "title", "area", "subject_kind", "subject", "detail", "evidence", "related", "fingerprint",
+        "organisation", "host_os", "kb", "cve", "days_exposed", "remediation",
     ]
 
     /// Findings per slice rendered by one worker.
@@ -33,7 +36,7 @@ public enum CSVReportRenderer {
         try parallelForEachInOrder(slices) { slice -> [UInt8] in
             var bytes: [UInt8] = []
             for finding in findings[slice * sliceSize..<min(findings.count, (slice + 1) * sliceSize)] {
-                appendRow(finding, to: &bytes)
+                appendRow(finding, organisation: assessment.organisation.code, to: &bytes)
             }
             return bytes
         } consume: { (bytes) throws(Failure) in
@@ -42,19 +45,30 @@ public enum CSVReportRenderer {
     }
 
     /// Appends the row for `finding`, with its line end.
-    private static func appendRow(_ finding: Finding, to bytes: inout [UInt8]) {
+    private static func appendRow(_ finding: Finding, organisation: String, to bytes: inout [UInt8]) {
         let rule = RuleCatalogue.rule(finding.rule)
+        let facts = finding.facts
         let cells = [
             finding.severity.rawValue, finding.rule.rawValue, rule.title, rule.area.rawValue,
             finding.subject.kind.rawValue,
             finding.subject.name, finding.detail, finding.evidence.map(\.description).joined(separator: "; "),
             finding.related.map(\.name).joined(separator: "; "), finding.fingerprint,
+            organisation, facts["os"] ?? facts["release"] ?? "", facts["install"] ?? "",
+            cves(facts["listed"]), facts["daysExposed"] ?? "",
+            rule.remediation,
         ]
         for (position, text) in cells.enumerated() {
             if position > 0 { bytes.append(UInt8(ascii: ",")) }
             appendCell(text, to: &bytes)
         }
         bytes += [0x0D, 0x0A]
+    }
+
+    /// The CVE identifiers among a finding's listed vulnerabilities (advisory ids without a CVE are left out), joined
+    /// with `; ` as the other list cells are.
+    static func cves(_ listed: String?) -> String {
+        guard let listed else { return "" }
+        return listed.split(separator: ",").filter { $0.hasPrefix("CVE-") }.joined(separator: "; ")
     }
 
     /// Appends ``cell(_:)`` of `value`, working on its bytes: the string operations spent seconds on the quarter of a

@@ -211,6 +211,68 @@ struct ReportTests {
         #expect(html.contains("@media print"))
     }
 
+    @Test("findings.csv's filter columns are each finding's own organisation, facts and remediation")
+    func csvFilterColumns() async throws {
+        let (assessment, bundle) = try await ReportFixtures.assess(seed: 7, staff: 24, layout: .practice)
+        defer { bundle.scratch.remove() }
+        let rows = Self.parseCSV(CSVReportRenderer.render(assessment))
+        let header = try #require(rows.first)
+        let column = { (name: String) throws -> Int in try #require(header.firstIndex(of: name)) }
+        let (organisation, os, kb, cve, days, remediation) = (
+            try column("organisation"), try column("host_os"), try column("kb"), try column("cve"),
+            try column("days_exposed"), try column("remediation")
+        )
+        #expect(rows.count - 1 == assessment.findings.count)
+        for (row, finding) in zip(rows.dropFirst(), assessment.findings) {
+            #expect(row.count == header.count)
+            #expect(row[organisation] == assessment.organisation.code)
+            #expect(row[os] == finding.facts["os"] ?? finding.facts["release"] ?? "")
+            #expect(row[kb] == finding.facts["install"] ?? "")
+            #expect(row[days] == finding.facts["daysExposed"] ?? "")
+            #expect(row[remediation] == RuleCatalogue.rule(finding.rule).remediation)
+            let listed = Set((finding.facts["listed"] ?? "").split(separator: ",").map(String.init))
+            let cves = row[cve].isEmpty ? [] : row[cve].components(separatedBy: "; ")
+            #expect(cves.allSatisfy { $0.hasPrefix("CVE-") && listed.contains($0) })
+        }
+        // The practice has missing updates, so the columns are exercised, not only empty.
+        #expect(rows.dropFirst().contains { !$0[kb].isEmpty && !$0[cve].isEmpty && Int($0[days]) != nil })
+    }
+
+    /// RFC 4180 rows of `text` (quoted cells, doubled quotes, CRLF), enough to read back what the renderer wrote.
+    static func parseCSV(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var cell = ""
+        var quoted = false
+        var characters = Array(text)[...]
+        while let character = characters.popFirst() {
+            if quoted {
+                if character == "\"" {
+                    if characters.first == "\"" {
+                        cell.append("\"")
+                        characters.removeFirst()
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    cell.append(character)
+                }
+            } else if character == "\"" {
+                quoted = true
+            } else if character == "," {
+                row.append(cell)
+                cell = ""
+            } else if character == "\r\n" || character == "\n" {
+                row.append(cell)
+                rows.append(row)
+                (row, cell) = ([], "")
+            } else {
+                cell.append(character)
+            }
+        }
+        return rows
+    }
+
     @Test("CSV quotes where needed and neutralises formulas")
     func csv() {
         let csv = CSVReportRenderer.render(Self.hostile)
