@@ -32,8 +32,8 @@ public struct CredentialAnalyzer: Analyzer {
     func assess(_ context: AnalysisContext, dumpOnly: Bool) -> AnalyzerOutput {
         let directory = context.directory
         let people = directory.enabledPeople(at: context.asOf).filter {
-            directory.credentialOfAccount[$0]?.ntHash != nil
-                && !(dumpOnly && Self.disabledByDefault(directory.credentialOfAccount[$0]!))
+            guard let credential = directory.credentialOfAccount[$0], credential.ntHash != nil else { return false }
+            return !(dumpOnly && Self.disabledByDefault(credential))
         }
         let weaknesses = WeaknessSearch(context: context, people: people).run()
         var findings: [Finding] = []

@@ -16,28 +16,28 @@ extension EvidenceInventory {
         public var recordsRejected: Int
         /// Positions (in ``EvidenceInventory/files``) of the files with problems, always listed one by one.
         public var withProblems: [Int]
+
+        /// Counts `file`, at `position` in the inventory, into the group; sizes add up saturating, never trapping.
+        mutating func add(_ file: EvidenceFileSummary, at position: Int) {
+            files += 1
+            bytes = bytes.addingReportingOverflow(file.bytes).overflow ? .max : bytes + file.bytes
+            recordsRead += file.recordsRead
+            recordsRejected += file.recordsRejected
+            if file.diagnosticCount > 0 { withProblems.append(position) }
+        }
     }
 
     /// The files read, grouped by folder and format, in folder then format order.
     public var groups: [Group] {
         var byKey: [String: Group] = [:]
-        var order: [String] = []
         for (position, file) in files.enumerated() {
             let folder = Self.folder(of: file.path)
-            let key = folder + "\u{1F}" + file.format
-            if byKey[key] == nil {
-                order.append(key)
-                byKey[key] = Group(
-                    folder: folder, format: file.format, files: 0, bytes: 0, recordsRead: 0, recordsRejected: 0,
-                    withProblems: [])
-            }
-            byKey[key]!.files += 1
-            byKey[key]!.bytes = byKey[key]!.bytes.addingReportingOverflow(file.bytes).partialValue
-            byKey[key]!.recordsRead += file.recordsRead
-            byKey[key]!.recordsRejected += file.recordsRejected
-            if file.diagnosticCount > 0 { byKey[key]!.withProblems.append(position) }
+            let empty = Group(
+                folder: folder, format: file.format, files: 0, bytes: 0, recordsRead: 0, recordsRejected: 0,
+                withProblems: [])
+            byKey[folder + "\u{1F}" + file.format, default: empty].add(file, at: position)
         }
-        return order.sorted().compactMap { byKey[$0] }
+        return byKey.keys.sorted().compactMap { byKey[$0] }
     }
 
     /// The folder part of a bundle-relative path (`inventory/systeminfo` of `inventory/systeminfo/PC1.txt`).
