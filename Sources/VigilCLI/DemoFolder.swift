@@ -1,4 +1,6 @@
 import Foundation
+import VigilCore
+import VigilScan
 
 /// The demo's output folder: written only when empty, missing or written by an earlier demo (which leaves a marker
 /// file), and cleared of exactly what a demo writes before writing again, so that old estates never mix with the new
@@ -16,10 +18,15 @@ enum DemoFolder {
         /// Entries found in it that no demo writes, or that it holds without the marker.
         var entries: [String]
 
+        /// Names are the user's own, shown as every other name is: identifiers masked, control characters harmless.
         var description: String {
-            let shown = entries.prefix(5).joined(separator: ", ") + (entries.count > 5 ? ", …" : "")
+            let shown = entries.prefix(5).map(Self.shown).joined(separator: ", ") + (entries.count > 5 ? ", …" : "")
             return
-                "\(path) is not empty and was not written by vigil demo (it holds \(shown)); choose another --out or empty it"
+                "\(Self.shown(path)) is not empty and was not written by vigil demo (it holds \(shown)); choose another --out or empty it"
+        }
+
+        private static func shown(_ name: String) -> String {
+            TerminalText.sanitised(PathMasking.masked(name))
         }
     }
 

@@ -220,11 +220,14 @@ struct CLITests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         try scratch.write("mine/notes.txt", "a user's file\n")
+        try scratch.write("mine/referral 9434765919.csv", "a name that is itself an identifier\n")
         let refused = try VigilProcess.run([
             "demo", "--out", scratch.url.appendingPathComponent("mine").path, "--trust-staff", "20", "--practices",
             "0", "-q",
         ])
         #expect(refused.status == 73 && refused.error.contains("not written by vigil demo"), "\(refused.error)")
+        // The refusal names what it found as every output names files: the NHS number in the name masked.
+        #expect(refused.error.contains("referral 943 *** **19.csv") && !refused.error.contains("9434765919"))
         #expect(FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("mine/notes.txt").path))
         let out = scratch.url.appendingPathComponent("demo")
         let arguments = [
