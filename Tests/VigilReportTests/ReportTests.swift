@@ -205,6 +205,21 @@ struct ReportTests {
         #expect(decoded.proof == [])
     }
 
+    @Test("docs/formats documents every findings.csv column in order and every declared fact")
+    func formatDocs() throws {
+        let docs = Fixtures.repository.appendingPathComponent("docs/formats")
+        let csv = try String(contentsOf: docs.appendingPathComponent("findings-csv.md"), encoding: .utf8)
+        let documented = csv.matches(of: /\n\| (\d+) \| `([a-z_]+)` \|/).map { (Int($0.output.1), String($0.output.2)) }
+        #expect(documented.map(\.1) == CSVReportRenderer.columns)
+        #expect(documented.map(\.0) == Array(1...CSVReportRenderer.columns.count).map(Optional.init))
+        let json = try String(contentsOf: docs.appendingPathComponent("assessment-json.md"), encoding: .utf8)
+        let factsTable = try #require(json.split(separator: "### Facts").last)
+        for name in Finding.factKinds.keys {
+            #expect(factsTable.contains("`\(name)`"), "docs/formats/assessment-json.md does not describe \(name)")
+        }
+        #expect(json.contains("| **\(Assessment.currentSchemaVersion)** |"))
+    }
+
     @Test("the schema types every declared fact as the catalogue declares it, and declares no other")
     func schemaFactKinds() throws {
         let schema = try #require(
@@ -325,6 +340,8 @@ struct ReportTests {
             #expect(row[os] == finding.facts["os"] ?? finding.facts["release"] ?? "")
             #expect(row[kb] == finding.facts["install"] ?? "")
             #expect(row[days] == finding.facts["daysExposed"] ?? "")
+            // One documented format for a number column: plain decimal digits, no separator or unit.
+            #expect(row[days].allSatisfy { $0.isASCII && $0.isNumber }, "days_exposed '\(row[days])'")
             #expect(row[remediation] == RuleCatalogue.rule(finding.rule).remediation)
             let listed = Set((finding.facts["listed"] ?? "").split(separator: ",").map(String.init))
             let cves = row[cve].isEmpty ? [] : row[cve].components(separatedBy: "; ")
