@@ -16,7 +16,8 @@ struct AssessCommand: AsyncParsableCommand {
             DIR holds the organisation's exports (an LDIF directory export, a secretsdump/pwdump hash dump, …) and \
             optionally a vigil.yaml manifest naming the organisation, the inputs and their formats. Formats are \
             recognised by content. Vigil lists what it read and every file it did not, then writes report.html, \
-            assessment.json and findings.csv into --out. Hashes and passwords never appear in any output.
+            assessment.json and findings.csv into --out, readable by their owner only (0600, folders created 0700) \
+            unless --mode widens them. Hashes and passwords never appear in any output.
 
             Run `vigil formats` for the formats read and the commands that produce them.
 
@@ -86,6 +87,8 @@ struct AssessCommand: AsyncParsableCommand {
     var guessing: String?
 
     @OptionGroup var asOf: AsOfOption
+
+    @OptionGroup var outputMode: OutputModeOption
 
     @Flag(
         name: .customLong("allow-outside-bundle"),
@@ -172,7 +175,8 @@ struct AssessCommand: AsyncParsableCommand {
         let written: [URL]
         let started = ContinuousClock.now
         do {
-            written = try ReportSet.write(assessment, formats: format.formats, to: outURL)
+            written = try ReportSet.write(
+                assessment, formats: format.formats, to: outURL, permissions: outputMode.permissions())
             logger.debug("reports written", metadata: ["vigil.elapsed": "\(ContinuousClock.now - started)"])
         } catch {
             Terminal.error("vigil: cannot write reports into \(out): \(error.localizedDescription)")

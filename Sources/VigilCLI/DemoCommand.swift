@@ -16,7 +16,8 @@ struct DemoCommand: AsyncParsableCommand {
             Writes, under --out: estates/<code>/ (each organisation's exports in the real formats: LDIF directory \
             export, secretsdump hash dump, vigil.yaml), ground-truth/<code>.json (every failing seeded), \
             reports/<code>/ (report.html, assessment.json, findings.csv) and index.html (all organisations). Then \
-            compares each assessment with its ground truth. The same seed gives the same estate.
+            compares each assessment with its ground truth. The same seed gives the same estate. Reports, ground \
+            truth and index.html are readable by their owner only (0600) unless --mode widens them.
 
             --out must be empty, missing, or a folder an earlier `vigil demo` wrote (it leaves a .vigil-demo marker \
             file): the demo then removes only what it wrote there before writing again, so old files never mix with \
@@ -46,6 +47,8 @@ struct DemoCommand: AsyncParsableCommand {
     var format = ReportFormats(formats: ReportFormat.defaults)
 
     @OptionGroup var asOf: AsOfOption
+
+    @OptionGroup var outputMode: OutputModeOption
 
     @Flag(name: [.short, .long], help: "Print only errors.")
     var quiet = false
@@ -85,7 +88,8 @@ struct DemoCommand: AsyncParsableCommand {
                 )
                 .write(to: root.appendingPathComponent("estates").appendingPathComponent(code))
                 try GroundTruthFile.write(
-                    truth, to: root.appendingPathComponent("ground-truth").appendingPathComponent("\(code).json"))
+                    truth, to: root.appendingPathComponent("ground-truth").appendingPathComponent("\(code).json"),
+                    permissions: outputMode.permissions())
                 truths.append(truth)
             }
             progress.show("Writing and indexing a synthetic breach corpus", force: true)
@@ -105,7 +109,8 @@ struct DemoCommand: AsyncParsableCommand {
             let assessment = try await engine.assess(directory: estate, options: .init(asOf: date))
             let reports = root.appendingPathComponent("reports").appendingPathComponent(code)
             do {
-                _ = try ReportSet.write(assessment, formats: format.formats, to: reports)
+                _ = try ReportSet.write(
+                    assessment, formats: format.formats, to: reports, permissions: outputMode.permissions())
             } catch {
                 progress.clear()
                 Terminal.error("vigil: cannot write reports into \(reports.path): \(error.localizedDescription)")
@@ -127,7 +132,7 @@ struct DemoCommand: AsyncParsableCommand {
                 Data(
                     OrganisationIndexRenderer.render(entries, title: "Vigil demo: synthetic estate (seed \(seed))").utf8
                 ),
-                to: index)
+                to: index, permissions: outputMode.permissions())
         } catch {
             progress.clear()
             Terminal.error("vigil: cannot write \(index.path): \(error.localizedDescription)")
@@ -168,12 +173,12 @@ struct DemoCommand: AsyncParsableCommand {
 
 /// Writes ground truth as sorted, pretty JSON.
 enum GroundTruthFile {
-    static func write(_ truth: GroundTruth, to url: URL) throws {
-        try AtomicFile.createFolder(url.deletingLastPathComponent())
+    static func write(_ truth: GroundTruth, to url: URL, permissions: OutputPermissions = .ownerOnly) throws {
+        try AtomicFile.createFolder(url.deletingLastPathComponent(), permissions: permissions)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        try AtomicFile.write(encoder.encode(truth), to: url)
+        try AtomicFile.write(encoder.encode(truth), to: url, permissions: permissions)
     }
 }
 

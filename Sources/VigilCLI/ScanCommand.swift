@@ -16,8 +16,9 @@ struct ScanCommand: AsyncParsableCommand {
             finds NHS numbers (Modulus 11, issued ranges; the 999 test range is flagged as test data), Scottish CHI \
             and Northern Ireland H&C numbers, dates of birth beside names, postcodes, and hospital numbers where a \
             header or label says so, and classifies each file as a single identifier, a patient list (5+ patients) \
-            or a bulk export (1,000+). Writes scan.html, scan.json and scan.csv into --out. Identifiers are only ever \
-            written masked (943 *** **19).
+            or a bulk export (1,000+). Writes scan.html, scan.json and scan.csv into --out, readable by their owner \
+            only (0600, folders created 0700) unless --mode widens them; the state file stays owner-only. \
+            Identifiers are only ever written masked (943 *** **19).
 
             A state file (default <out>/.vigil-scan-state.sqlite) remembers each file's size, modification time, \
             content hash and result, so a rescan reads only what changed. Binary files, images, PDFs, legacy .xls/.doc \
@@ -114,6 +115,8 @@ struct ScanCommand: AsyncParsableCommand {
 
     @OptionGroup var asOf: AsOfOption
 
+    @OptionGroup var outputMode: OutputModeOption
+
     @Flag(help: "Exit with code 65 if any file or folder could not be read.")
     var strict = false
 
@@ -134,7 +137,7 @@ struct ScanCommand: AsyncParsableCommand {
         let statePath = noState ? nil : state ?? outURL.appendingPathComponent(".vigil-scan-state.sqlite").path
         if statePath != nil {
             do {
-                try AtomicFile.createFolder(outURL)
+                try AtomicFile.createFolder(outURL, permissions: outputMode.permissions())
             } catch {
                 Terminal.error("vigil: cannot create \(out): \(error.localizedDescription)")
                 throw VigilExit.cannotCreate
@@ -172,7 +175,8 @@ struct ScanCommand: AsyncParsableCommand {
         let report = result.report(scannedAt: date)
         let written: [URL]
         do {
-            written = try ScanReportRenderer.write(report, formats: format.formats, to: outURL)
+            written = try ScanReportRenderer.write(
+                report, formats: format.formats, to: outURL, permissions: outputMode.permissions())
         } catch {
             Terminal.error("vigil: cannot write the scan reports into \(out): \(error.localizedDescription)")
             throw VigilExit.cannotCreate

@@ -5,32 +5,45 @@ import Glibc
 /// over it — but taking the bytes in pieces, so that a report of hundreds of megabytes never has to be held whole.
 /// Readers, and a crash, see the previous file (or none), never part of the new one.
 ///
-/// Files are created readable and writable by their owner only (0600, whatever the umask): reports list weak and
-/// privileged accounts and where patient data lies, and the folder they are written to is often shared (an audit found
-/// them 0644 in a 0755 folder). Replacing a file gives the new one these permissions too.
+/// Files are created readable and writable by their owner only (0600, whatever the umask) unless the caller passes
+/// wider ``OutputPermissions`` (`--mode`): reports list weak and privileged accounts and where patient data lies, and
+/// the folder they are written to is often shared (an audit found them 0644 in a 0755 folder). Replacing a file gives
+/// the new one these permissions too.
 public enum AtomicFile {
-    /// The permissions of every file Vigil writes.
-    public static let fileMode: mode_t = 0o600
-    /// The permissions of every folder Vigil creates (existing folders are left as they are).
-    public static let folderMode: Int = 0o700
+    /// The permissions of every file Vigil writes unless told otherwise.
+    public static let fileMode: mode_t = OutputPermissions.ownerOnly.fileMode
+    /// The permissions of every folder Vigil creates unless told otherwise (existing folders are left as they are).
+    public static let folderMode: Int = Int(OutputPermissions.ownerOnly.folderMode)
 
-    /// Writes `data` to `url` atomically, owner-only.
-    public static func write(_ data: Data, to url: URL) throws {
-        try write(to: url) { output in try output([UInt8](data)) }
+    /// Writes `data` to `url` atomically, with `permissions` (owner-only by default).
+    public static func write(_ data: Data, to url: URL, permissions: OutputPermissions = .ownerOnly) throws {
+        try write(to: url, permissions: permissions) { output in try output([UInt8](data)) }
     }
 
-    /// Creates `url` and any missing parent folders, owner-only (0700); folders that exist are left as they are.
-    public static func createFolder(_ url: URL) throws {
+    /// Creates `url` and any missing parent folders with `permissions`' folder mode (0700 by default), set after
+    /// creation so that the umask can neither widen nor narrow it; folders that exist are left as they are.
+    public static func createFolder(_ url: URL, permissions: OutputPermissions = .ownerOnly) throws {
+        var missing: [URL] = []
+        var folder = url.standardizedFileURL
+        while !FileManager.default.fileExists(atPath: folder.path), folder.path != "/" {
+            missing.append(folder)
+            folder = folder.deletingLastPathComponent()
+        }
         try FileManager.default.createDirectory(
-            at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: folderMode])
+            at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(permissions.folderMode)])
+        for created in missing where chmod(created.path, permissions.folderMode) != 0 {
+            throw ReportWriteError(path: created.path, errno: errno)
+        }
     }
 
-    /// Writes the file at `url` with the bytes `body` passes to `output`, in order. If `body` or a write fails, the
-    /// temporary file is removed and whatever was at `url` is left as it was.
-    public static func write(to url: URL, _ body: (_ output: @Sendable ([UInt8]) throws -> Void) throws -> Void) throws
-    {
+    /// Writes the file at `url` with the bytes `body` passes to `output`, in order, with `permissions` (owner-only by
+    /// default). If `body` or a write fails, the temporary file is removed and whatever was at `url` is left as it was.
+    public static func write(
+        to url: URL, permissions: OutputPermissions = .ownerOnly,
+        _ body: (_ output: @Sendable ([UInt8]) throws -> Void) throws -> Void
+    ) throws {
         let path = url.path
-        let (descriptor, temporary) = try create(beside: path)
+        let (descriptor, temporary) = try create(beside: path, mode: permissions.fileMode)
         do {
             try body { bytes in try append(bytes, to: descriptor, path: path) }
             guard fsync(descriptor) == 0 else { throw ReportWriteError(path: path, errno: errno) }
@@ -47,9 +60,9 @@ public enum AtomicFile {
         }
     }
 
-    /// A new, empty file with a hidden, unused name in `path`'s folder, owner-only (`fchmod` after `open`, so a
+    /// A new, empty file with a hidden, unused name in `path`'s folder, with `mode` (`fchmod` after `open`, so a
     /// restrictive umask cannot make it less than readable by its owner and a permissive one cannot widen it).
-    private static func create(beside path: String) throws -> (descriptor: Int32, path: String) {
+    private static func create(beside path: String, mode fileMode: mode_t) throws -> (descriptor: Int32, path: String) {
         let url = URL(fileURLWithPath: path)
         while true {
             let name = ".\(url.lastPathComponent).\(String(UInt32.random(in: .min ... .max), radix: 16)).partial"

@@ -26,7 +26,7 @@ struct FindingJSONWriter {
         bytes += rule.opening
         escaped(finding.detail)
         append(Fragment.evidence)
-        list(finding.evidence) { writer, reference in
+        list(finding.evidence, closing: Fragment.arrayClose) { writer, reference in
             writer.append(Fragment.evidenceFile)
             writer.escaped(reference.file)
             if let line = reference.line {
@@ -45,15 +45,20 @@ struct FindingJSONWriter {
                 append(position == 0 ? Fragment.firstFact : Fragment.nextFact)
                 escaped(name)
                 append(Fragment.factValue)
-                escaped(value)
-                bytes.append(0x22)
+                fact(FactValue(name: name, text: value))
             }
             append(Fragment.factsClose)
         }
         append(Fragment.fingerprint)
         escaped(finding.fingerprint)
+        append(Fragment.proof)
+        list(finding.proof, closing: Fragment.arrayClose) { writer, step in
+            writer.append(Fragment.proofStep)
+            writer.escaped(step)
+            writer.bytes.append(0x22)
+        }
         append(Fragment.related)
-        list(finding.related) { writer, subject in
+        list(finding.related, closing: Fragment.arrayClose) { writer, subject in
             writer.append(Fragment.relatedOpen)
             writer.escaped(subject.id)
             writer.append(Fragment.relatedKind)
@@ -93,15 +98,37 @@ struct FindingJSONWriter {
     }
 
     /// A member array of the finding: its `[` where the writer is, its elements each written by `element` on lines
-    /// of their own, and its `]` indented by six spaces.
-    private mutating func list<Element>(_ elements: [Element], _ element: (inout FindingJSONWriter, Element) -> Void) {
+    /// of their own, and its `]` after `closing`'s line end and indentation (six spaces for the finding's own members).
+    private mutating func list<Element>(
+        _ elements: [Element], closing: StaticString,
+        _ element: (inout FindingJSONWriter, Element) -> Void
+    ) {
         bytes.append(0x5B)
         for (position, value) in elements.enumerated() {
             append(position == 0 ? Fragment.lineEnd : Fragment.separator)
             element(&self, value)
         }
         if elements.isEmpty { bytes.append(0x0A) }
-        append(Fragment.arrayClose)
+        append(closing)
+    }
+
+    /// A fact's value, typed as ``FactValue`` says: a number, `true`/`false`, a list of strings indented under the
+    /// fact, or a string.
+    private mutating func fact(_ value: FactValue) {
+        switch value {
+        case .integer(let number): bytes += String(number).utf8
+        case .boolean(let flag): append(flag ? Fragment.trueValue : Fragment.falseValue)
+        case .text(let text):
+            bytes.append(0x22)
+            escaped(text)
+            bytes.append(0x22)
+        case .list(let elements):
+            list(elements, closing: Fragment.factArrayClose) { writer, element in
+                writer.append(Fragment.factElement)
+                writer.escaped(element)
+                writer.bytes.append(0x22)
+            }
+        }
     }
 
     /// The text of a JSON string, without its quotes, escaped as `JSONEncoder` escapes it with
@@ -146,7 +173,7 @@ struct FindingJSONWriter {
             writer.append(Fragment.findingOpen)
             writer.escaped(rule.area.rawValue)
             writer.append(Fragment.controls)
-            writer.list(rule.controls) { writer, control in
+            writer.list(rule.controls, closing: Fragment.arrayClose) { writer, control in
                 writer.append(Fragment.controlFramework)
                 writer.escaped(control.framework.rawValue)
                 writer.append(Fragment.controlID)
@@ -196,10 +223,16 @@ private enum Fragment {
     static let emptyFacts: StaticString = "\n\n      }"
     static let firstFact: StaticString = "\n        \""
     static let nextFact: StaticString = ",\n        \""
-    static let factValue: StaticString = "\" : \""
+    static let factValue: StaticString = "\" : "
+    static let factElement: StaticString = "          \""
+    static let factArrayClose: StaticString = "\n        ]"
+    static let trueValue: StaticString = "true"
+    static let falseValue: StaticString = "false"
     static let factsClose: StaticString = "\n      }"
     static let fingerprint: StaticString = ",\n      \"fingerprint\" : \""
-    static let related: StaticString = "\",\n      \"related\" : "
+    static let proof: StaticString = "\",\n      \"proof\" : "
+    static let proofStep: StaticString = "        \""
+    static let related: StaticString = ",\n      \"related\" : "
     static let relatedOpen: StaticString = "        {\n          \"id\" : \""
     static let relatedKind: StaticString = "\",\n          \"kind\" : \""
     static let relatedName: StaticString = "\",\n          \"name\" : \""

@@ -6,8 +6,9 @@ public import VigilCore
 public struct HTMLReportRenderer: Sendable {
     /// The most subjects listed per rule; the rest are counted (all are in the CSV and JSON).
     public var rowLimit: Int
-    /// The rows of a rule's table shown open; the rest (up to ``rowLimit``) are collapsed in `<details>`, which
-    /// print as their one-line summary, so that a trust's report prints in tens of pages, not hundreds.
+    /// The rows of a rule's table shown open; the rest (up to ``rowLimit``) are collapsed in `<details>`, which print
+    /// leaves out, saying how many rows it leaves out and where they are, so that a trust's report prints in tens of
+    /// pages, not hundreds.
     public var openRows: Int
 
     public init(rowLimit: Int = 250, openRows: Int = 10) {
@@ -256,7 +257,8 @@ public struct HTMLReportRenderer: Sendable {
                 "<tr><td><code>\(escape($0.path))</code></td><td>\(escape($0.reason))</td></tr>"
             }
             collapsibleTable(
-                head: "<tr><th>File</th><th>Why</th></tr>", rows: rows, more: "more files not read", into: &page)
+                head: "<tr><th>File</th><th>Why</th></tr>", rows: rows, total: rows.count, noun: "file not read",
+                plural: "files not read", fullList: "assessment.json (evidence.unrecognised)", into: &page)
         }
         if !evidence.crossChecks.isEmpty {
             page.raw("<h3>Consistency between files</h3><ul>")
@@ -300,7 +302,8 @@ public struct HTMLReportRenderer: Sendable {
             collapsibleTable(
                 head:
                     "<tr><th>\(escape(subjectHeading(group)))</th><th>What the evidence shows</th><th>Evidence</th></tr>",
-                rows: rows, more: "more \(subjectNoun(group))s", into: &page)
+                rows: rows, total: group.findings.count, noun: subjectNoun(group),
+                fullList: "findings.csv and assessment.json (rule \(rule.id.rawValue))", into: &page)
             if group.findings.count > rowLimit {
                 page.raw(
                     "<p class=\"note\">Showing \(Wording.number(rowLimit)) of \(Wording.number(group.findings.count)); every finding is in findings.csv and assessment.json.</p>"
@@ -358,7 +361,7 @@ public struct HTMLReportRenderer: Sendable {
         let files = assessment.evidence.files
         guard !files.isEmpty else { return }
         page.raw(
-            "<section id=\"evidence-files\" class=\"appendix\"><h2>Appendix: every file read</h2><details><summary>\(Wording.count(files.count, "file")) (also in assessment.json, evidence.files)</summary>"
+            "<section id=\"evidence-files\" class=\"appendix\"><h2>Appendix: every file read</h2><p class=\"note print-only\">Not printed: the list of all \(Wording.count(files.count, "file")) read, one row each. Every one is in assessment.json (evidence.files) and in this report opened in a browser; the files read are counted by folder and format under “What was assessed”.</p><details><summary>\(Wording.count(files.count, "file")) (also in assessment.json, evidence.files)</summary>"
         )
         page.raw(
             "<table><thead><tr><th>File</th><th>Format</th><th class=\"num\">Size</th><th class=\"num\">Records read</th><th class=\"num\">Rejected</th></tr></thead><tbody>"
@@ -373,18 +376,30 @@ public struct HTMLReportRenderer: Sendable {
 
     // MARK: Pieces
 
-    /// A table showing its first ``openRows`` rows, the rest in a `<details>` that opens in the browser and prints as
-    /// its summary line.
-    private func collapsibleTable(head: String, rows: [String], more: String, into page: inout HTMLPage) {
+    /// A table of `total` `noun`s showing its first ``openRows`` rows, the rest of `rows` in a `<details>` that opens
+    /// in the browser. Print leaves the collapsed rows out and says in words how many it leaves out and where they all
+    /// are (`fullList`): printing every rule's table whole took the demo trust from 22 A4 pages to 106.
+    private func collapsibleTable(
+        head: String, rows: [String], total: Int, noun: String, plural: String? = nil, fullList: String,
+        into page: inout HTMLPage
+    ) {
         page.raw("<table><thead>\(head)</thead><tbody>")
         for row in rows.prefix(openRows) { page.raw(row) }
         page.raw("</tbody></table>")
         guard rows.count > openRows else { return }
+        let plural = plural ?? noun + "s"
+        let more = Wording.count(rows.count - openRows, "more \(noun)", plural: "more \(plural)")
         page.raw(
-            "<details class=\"more\"><summary>\(Wording.number(rows.count - openRows)) \(escape(more))</summary><table><thead>\(head)</thead><tbody>"
-        )
+            "<details class=\"more\"><summary>\(escape(more))</summary><table><thead>\(head)</thead><tbody>")
         for row in rows.dropFirst(openRows) { page.raw(row) }
         page.raw("</tbody></table></details>")
+        let browser =
+            rows.count < total
+            ? "this report opened in a browser shows the first \(Wording.number(rows.count))"
+            : "this report opened in a browser shows them all"
+        page.raw(
+            "<p class=\"note print-only\">Printed: the first \(Wording.number(openRows)) of \(Wording.count(total, noun, plural: plural)). The other \(Wording.number(total - openRows)) are not printed: every one is in \(escape(fullList)), and \(browser).</p>"
+        )
     }
 
     /// One badge per severity present: `2 critical` `90 high`.
@@ -508,8 +523,9 @@ struct HTMLPage {
         footer{margin-top:40px;border-top:1px solid var(--line);color:var(--muted);font-size:13px}
         details.more summary,.appendix summary{cursor:pointer;color:var(--low);margin:4px 0}
         tr.problem td{color:var(--muted);font-size:13px;padding-left:24px}
+        .print-only{display:none}
         @page{size:A4;margin:14mm 12mm}
-        @media print{.charts figure{break-inside:avoid}body{max-width:none;padding:0;font-size:9.5pt;line-height:1.35}nav{display:none}a{color:inherit;text-decoration:none}h1{font-size:17pt;margin:0}h2{margin-top:8pt;font-size:12.5pt}h3{font-size:11pt;margin:8pt 0 3pt}.lead{font-size:10pt;margin:4pt 0}.kicker{font-size:8pt}.tile p{font-size:8.5pt}.tile.none p:not(.status){display:none}.explain{font-size:8.5pt;margin:2pt 0}ol.actions p{font-size:8.5pt;margin:1pt 0}ol.actions{margin:4pt 0}h2{padding-bottom:1pt}.tiles{grid-template-columns:repeat(3,1fr);gap:5px;align-items:start}.tile{padding:4px 8px}.tile h3{font-size:10pt}.tile p{margin:2px 0}figure{margin:6pt 0}ol.actions li{margin-bottom:2pt}code{font-size:8.5pt}th,td{padding:2px 6px}tr,.tile,ol.actions li{break-inside:avoid}h2,h3{break-after:avoid}section#findings{break-before:page}details.more summary::before{content:"+ "}.badge,.tile,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+        @media print{.charts figure{break-inside:avoid}body{max-width:none;padding:0;font-size:9.5pt;line-height:1.35}nav{display:none}a{color:inherit;text-decoration:none}h1{font-size:17pt;margin:0}h2{margin-top:8pt;font-size:12.5pt}h3{font-size:11pt;margin:8pt 0 3pt}.lead{font-size:10pt;margin:4pt 0}.kicker{font-size:8pt}.tile p{font-size:8.5pt}.tile.none p:not(.status){display:none}.explain{font-size:8.5pt;margin:2pt 0}ol.actions p{font-size:8.5pt;margin:1pt 0}ol.actions{margin:4pt 0}h2{padding-bottom:1pt}.tiles{grid-template-columns:repeat(3,1fr);gap:5px;align-items:start}.tile{padding:4px 8px}.tile h3{font-size:10pt}.tile p{margin:2px 0}figure{margin:6pt 0}ol.actions li{margin-bottom:2pt}code{font-size:8.5pt}th,td{padding:2px 6px}tr,.tile,ol.actions li{break-inside:avoid}h2,h3{break-after:avoid}section#findings{break-before:page}details.more,.appendix details{display:none}.print-only{display:block}.badge,.tile,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
         """
 }
 

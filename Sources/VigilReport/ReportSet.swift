@@ -24,13 +24,17 @@ public enum ReportFormat: String, Sendable, CaseIterable, Hashable {
 /// Writes an assessment's reports into a folder.
 public enum ReportSet {
     /// Writes `formats` into `directory` (created if needed), returning the files written in format order. Each file is
-    /// written in pieces as it is rendered and replaces any previous one only once complete.
-    public static func write(_ assessment: Assessment, formats: [ReportFormat], to directory: URL) throws -> [URL] {
-        try AtomicFile.createFolder(directory)
+    /// written in pieces as it is rendered and replaces any previous one only once complete. Files and created folders
+    /// get `permissions` (owner-only unless `--mode` widens them).
+    public static func write(
+        _ assessment: Assessment, formats: [ReportFormat], to directory: URL,
+        permissions: OutputPermissions = .ownerOnly
+    ) throws -> [URL] {
+        try AtomicFile.createFolder(directory, permissions: permissions)
         var written: [URL] = []
         for format in ReportFormat.allCases where formats.contains(format) {
             let url = directory.appendingPathComponent(format.fileName)
-            try AtomicFile.write(to: url) { output in
+            try AtomicFile.write(to: url, permissions: permissions) { output in
                 switch format {
                 case .html: try output(Array(HTMLReportRenderer().render(assessment).utf8))
                 case .json: try JSONReportRenderer.write(assessment, to: output)

@@ -12,9 +12,13 @@ public enum ScanReportFormat: String, Sendable, CaseIterable, Hashable {
 /// Renders a ``FileScanReport``: an HTML page (self-contained, no scripts), a JSON document
 /// (`schemas/scan.schema.json`) and a CSV of one row per file and kind of identifier. Identifiers appear only masked.
 public enum ScanReportRenderer {
-    /// Writes `formats` into `directory` (created if needed), returning the files written.
-    public static func write(_ report: FileScanReport, formats: [ScanReportFormat], to directory: URL) throws -> [URL] {
-        try AtomicFile.createFolder(directory)
+    /// Writes `formats` into `directory` (created if needed), returning the files written, with `permissions`
+    /// (owner-only unless `--mode` widens them).
+    public static func write(
+        _ report: FileScanReport, formats: [ScanReportFormat], to directory: URL,
+        permissions: OutputPermissions = .ownerOnly
+    ) throws -> [URL] {
+        try AtomicFile.createFolder(directory, permissions: permissions)
         var written: [URL] = []
         for format in ScanReportFormat.allCases where formats.contains(format) {
             let url = directory.appendingPathComponent(format.fileName)
@@ -24,7 +28,7 @@ public enum ScanReportRenderer {
                 case .json: try json(report)
                 case .csv: Data(csv(report).utf8)
                 }
-            try AtomicFile.write(data, to: url)
+            try AtomicFile.write(data, to: url, permissions: permissions)
             written.append(url)
         }
         return written

@@ -449,7 +449,7 @@ struct UpdatesAnalyzerTests {
             ])
         let finding = try #require(Self.finding(output, .updateMissingExploited, "PC-01"))
         #expect(finding.severity == .critical)
-        #expect(finding.facts["ransomware"] == "known")
+        #expect(finding.facts["ransomware"] == "true")
         // The CISA date only as "listed as exploited since" (the earliest date added), never its US federal due date.
         #expect(finding.facts["exploitedSince"] == "2021-05-03")
         #expect(finding.facts["kevDueDate"] == nil)
@@ -519,12 +519,13 @@ struct UpdatesAnalyzerTests {
         #expect(finding.facts["daysExposed"] == "30")
         #expect(finding.facts["product"] == Self.windows11v24H2)
         #expect(finding.facts["install"] == "KB5050009")
-        let proof = try #require(finding.facts["proof2"])
+        #expect(finding.proof.count == 2)
+        let proof = try #require(finding.proof.last)
         #expect(proof.hasPrefix("CVE-2025-21333: \(Self.windows11v24H2): fixed by KB5050009"))
         #expect(proof.hasSuffix("the host lists 1 installed update, none of which applies"))
-        let first = try #require(finding.facts["proof1"])
+        let first = try #require(finding.proof.first)
         #expect(first.contains("KB5048667") && first.contains("or the later update that supersedes them"))
-        #expect(finding.facts["proof3"] == nil)
+        #expect(!finding.facts.keys.contains { $0.hasPrefix("proof") })
     }
 
     @Test("a finding lists at most 20 advisory identifiers but counts them all")
@@ -772,8 +773,8 @@ struct UpdatesAnalyzerTests {
         if !missing.isEmpty {
             let finding = try #require(Self.finding(output, .updateMissingExploited, "PC-01"))
             #expect(finding.severity == .critical)
-            #expect(finding.facts["ransomware"] == "known")
-            #expect(finding.facts["proof1"]?.contains(Self.windows7) == true)
+            #expect(finding.facts["ransomware"] == "true")
+            #expect(finding.proof.first?.contains(Self.windows7) == true)
         }
     }
 

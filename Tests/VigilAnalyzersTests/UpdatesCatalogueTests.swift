@@ -113,7 +113,7 @@ struct UpdatesCatalogueTests {
         let finding = try #require(Base.finding(output, .updateMissingExploited, "PC-RTM"))
         #expect(finding.facts["install"] == "KB976932")
         #expect(finding.detail.contains("install Service Pack 1 (KB976932), then"))
-        #expect(finding.facts["proof1"]?.contains("lacks Service Pack 1 (KB976932)") == true)
+        #expect(finding.proof.first?.contains("lacks Service Pack 1 (KB976932)") == true)
         let unsupported = try #require(Base.finding(output, .unsupportedSystem, "PC-RTM"))
         #expect(unsupported.facts["endOfSupport"] == "2013-04-09")
     }

@@ -56,4 +56,72 @@ struct PermissionsCLITests {
         #expect(imported.status == 0, "\(imported.error)")
         #expect(Self.mode(database) == 0o600)
     }
+
+    @Test("--mode widens the reports deliberately: 640 gives 0640 files in 0750 folders for assess, scan and demo")
+    func widened() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let out = scratch.url.appendingPathComponent("shared/assess")
+        let assess = try VigilProcess.run([
+            "assess", Fixtures.url("ad-estate-sample").path, "--out", out.path, "--as-of", "2026-11-01", "--mode",
+            "640", "-q",
+        ])
+        #expect(assess.status == 0, "\(assess.error)")
+        #expect(Self.mode(out) == 0o750 && Self.mode(out.deletingLastPathComponent()) == 0o750)
+        for format in ReportFormat.defaults {
+            #expect(Self.mode(out.appendingPathComponent(format.fileName)) == 0o640, "\(format.fileName)")
+        }
+        // Without --mode the next run narrows them again: the default is never remembered from the files.
+        _ = try VigilProcess.run(["assess", Fixtures.url("ad-estate-sample").path, "--out", out.path, "-q"])
+        #expect(Self.mode(out.appendingPathComponent(ReportFormat.json.fileName)) == 0o600)
+
+        try scratch.write("share/list.txt", "NHS No: 401 023 2137\n")
+        let scanOut = scratch.url.appendingPathComponent("scan-out")
+        let scan = try VigilProcess.run([
+            "scan", scratch.url.appendingPathComponent("share").path, "--out", scanOut.path, "--mode", "0644", "-q",
+        ])
+        #expect(scan.status == 0, "\(scan.error)")
+        #expect(Self.mode(scanOut) == 0o755)
+        for format in ScanReportFormat.allCases {
+            #expect(Self.mode(scanOut.appendingPathComponent(format.fileName)) == 0o644, "\(format.fileName)")
+        }
+        // The state file is a cache nobody else needs: it stays owner-only whatever --mode says.
+        #expect(Self.mode(scanOut.appendingPathComponent(".vigil-scan-state.sqlite")) == 0o600)
+
+        let demo = scratch.url.appendingPathComponent("demo")
+        let demoRun = try VigilProcess.run([
+            "demo", "--out", demo.path, "--trust-staff", "40", "--practices", "0", "--mode", "640", "-q",
+        ])
+        #expect(demoRun.status == 0, "\(demoRun.error)")
+        #expect(Self.mode(demo.appendingPathComponent("index.html")) == 0o640)
+        let reports = try FileManager.default.contentsOfDirectory(
+            atPath: demo.appendingPathComponent("reports").path)
+        #expect(!reports.isEmpty)
+        for code in reports {
+            let folder = demo.appendingPathComponent("reports").appendingPathComponent(code)
+            #expect(Self.mode(folder) == 0o750)
+            #expect(Self.mode(folder.appendingPathComponent(ReportFormat.html.fileName)) == 0o640)
+            #expect(Self.mode(demo.appendingPathComponent("ground-truth/\(code).json")) == 0o640)
+        }
+    }
+
+    @Test(
+        "--mode refuses what is not three octal digits, what the owner cannot write and what anyone can write: exit 64",
+        arguments: [
+            ("666", "anyone"), ("0602", "anyone"), ("777", "anyone"), ("400", "owner"), ("044", "owner"),
+            ("64", "octal"), ("0o640", "octal"), ("6400", "octal"), ("680", "octal"), ("-640", "octal"),
+            ("", "octal"), ("4755", "octal"),
+        ])
+    func refused(mode: String, reason: String) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let out = scratch.url.appendingPathComponent("out")
+        for command in [["assess", Fixtures.url("ad-estate-sample").path], ["scan", scratch.url.path], ["demo"]] {
+            let result = try VigilProcess.run(command + ["--out", out.path, "--mode=\(mode)", "-q"])
+            #expect(result.status == 64, "\(command[0]) --mode \(mode): \(result.status)")
+            #expect(result.error.contains("--mode"), "\(result.error)")
+            #expect(result.error.contains(reason), "\(command[0]) --mode \(mode): \(result.error)")
+            #expect(!FileManager.default.fileExists(atPath: out.path), "\(command[0]) wrote despite --mode \(mode)")
+        }
+    }
 }

@@ -124,7 +124,22 @@ struct ReportTests {
                     detail: strange + String(index),
                     evidence: index % 3 == 0 ? [] : [.init(file: strange, line: index)],
                     related: index % 5 == 0 ? [Subject(kind: .group, id: strange, name: "g")] : [],
-                    facts: index % 7 == 0 ? [:] : ["b": strange, "a": "1", "z\(strange)": ""]))
+                    facts: index % 7 == 0 ? [:] : ["b": strange, "a": "1", "z\(strange)": ""],
+                    proof: index % 4 == 0 ? [] : [strange, "step \(index)"]))
+        }
+        // Declared facts of every kind, in canonical form and not (written as strings), lists empty and of hostile text.
+        let typed: [[String: String]] = [
+            ["daysExposed": "3519", "vulnerabilities": "-2", "patients": "0", "ransomware": "true"],
+            ["daysExposed": "0012", "vulnerabilities": "1e3", "patients": "", "ransomware": "known"],
+            ["listed": "CVE-2017-0143,CVE-2017-0144", "readableBy": "", "named": "MS17-010: missing; \(strange)"],
+            ["listed": ",,\(strange),", "identifiers": "nhs-number 41/41", "installBy": "2017-03-28"],
+            ["ransomware": "false", "endOfSupport": "not a date", "accounts": "9223372036854775807"],
+        ]
+        for (index, facts) in typed.enumerated() {
+            findings.append(
+                Finding(
+                    rule: .updateMissingExploited, subject: Subject(kind: .host, id: "typed\(index)", name: "t"),
+                    detail: "typed", evidence: [], facts: facts, proof: index % 2 == 0 ? ["one"] : []))
         }
         // A character JSONEncoder might escape at every offset in and after the writer's eight-byte steps.
         for offset in 0..<20 {
@@ -152,6 +167,77 @@ struct ReportTests {
         var none = Self.hostile
         none.findings = []
         #expect(try JSONReportRenderer.render(none) == (try encoder.encode(none) + Data([0x0A])))
+        // Typed values read back as exactly the text they were made from.
+        let decoded = try JSONReportRenderer.decode(actual)
+        #expect(decoded.findings.map(\.facts) == Self.bulk.findings.map(\.facts))
+        #expect(decoded.findings.map(\.proof) == Self.bulk.findings.map(\.proof))
+    }
+
+    @Test("facts are typed by their declared kind, only in canonical form; other text stays a string")
+    func factValues() throws {
+        #expect(FactValue(name: "daysExposed", text: "3519") == .integer(3519))
+        #expect(FactValue(name: "daysExposed", text: "0012") == .text("0012"))
+        #expect(FactValue(name: "daysExposed", text: "99999999999999999999") == .text("99999999999999999999"))
+        #expect(FactValue(name: "ransomware", text: "true") == .boolean(true))
+        #expect(FactValue(name: "ransomware", text: "yes") == .text("yes"))
+        #expect(FactValue(name: "listed", text: "CVE-1,CVE-2") == .list(["CVE-1", "CVE-2"]))
+        #expect(FactValue(name: "listed", text: "") == .list([]))
+        #expect(FactValue(name: "installBy", text: "2017-03-28") == .text("2017-03-28"))
+        #expect(FactValue(name: "undeclared", text: "12") == .text("12"))
+        let data = try JSONReportRenderer.render(Self.bulk)
+        let findings = try #require(
+            (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["findings"] as? [[String: Any]])
+        let typed = findings.compactMap { $0["facts"] as? [String: Any] }.filter { $0["daysExposed"] != nil }
+        #expect(typed.count == 2)
+        #expect(typed.contains { ($0["daysExposed"] as? NSNumber)?.intValue == 3519 })
+        #expect(typed.contains { $0["daysExposed"] as? String == "0012" })
+    }
+
+    @Test("a schema 1.x finding, its facts all strings and its proof in proof1-proof3, still reads")
+    func readsVersionOneFacts() throws {
+        let finding = #"""
+            {"area":"updates","controls":[],"detail":"d","evidence":[],"facts":{"daysExposed":"30","proof1":"CVE-1: p",
+            "ransomware":"known"},"fingerprint":"00000000000000000000000000000000","related":[],"remediation":"r",
+            "rule":"VGL-UPD-OVERDUE","severity":"high","subject":{"id":"h","kind":"host","name":"h"},"title":"t"}
+            """#
+        let decoded = try JSONDecoder().decode(Finding.self, from: Data(finding.utf8))
+        #expect(decoded.facts == ["daysExposed": "30", "proof1": "CVE-1: p", "ransomware": "known"])
+        #expect(decoded.proof == [])
+    }
+
+    @Test("docs/formats documents every findings.csv column in order and every declared fact")
+    func formatDocs() throws {
+        let docs = Fixtures.repository.appendingPathComponent("docs/formats")
+        let csv = try String(contentsOf: docs.appendingPathComponent("findings-csv.md"), encoding: .utf8)
+        let documented = csv.matches(of: /\n\| (\d+) \| `([a-z_]+)` \|/).map { (Int($0.output.1), String($0.output.2)) }
+        #expect(documented.map(\.1) == CSVReportRenderer.columns)
+        #expect(documented.map(\.0) == Array(1...CSVReportRenderer.columns.count).map(Optional.init))
+        let json = try String(contentsOf: docs.appendingPathComponent("assessment-json.md"), encoding: .utf8)
+        let factsTable = try #require(json.split(separator: "### Facts").last)
+        for name in Finding.factKinds.keys {
+            #expect(factsTable.contains("`\(name)`"), "docs/formats/assessment-json.md does not describe \(name)")
+        }
+        #expect(json.contains("| **\(Assessment.currentSchemaVersion)** |"))
+    }
+
+    @Test("the schema types every declared fact as the catalogue declares it, and declares no other")
+    func schemaFactKinds() throws {
+        let schema = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: Fixtures.repository.appendingPathComponent("schemas/assessment.schema.json")))
+                as? [String: Any])
+        let definitions = try #require(schema["$defs"] as? [String: Any])
+        let finding = try #require(definitions["finding"] as? [String: Any])
+        let facts = try #require(
+            ((finding["properties"] as? [String: Any])?["facts"] as? [String: Any])?["properties"] as? [String: Any])
+        #expect(Set(facts.keys) == Set(Finding.factKinds.keys))
+        for (name, kind) in Finding.factKinds {
+            let declared = try #require(facts[name] as? [String: Any], "\(name) missing from the schema")
+            switch kind {
+            case .date: #expect(declared["$ref"] as? String == "#/$defs/day", "\(name)")
+            default: #expect(declared["type"] as? String == kind.jsonType, "\(name)")
+            }
+        }
     }
 
     @Test("report files written piece by piece hold exactly the rendered bytes, and nothing else is left in the folder")
@@ -211,6 +297,31 @@ struct ReportTests {
         #expect(html.contains("@media print"))
     }
 
+    @Test("a long rule table prints its first rows and says how many it leaves out and where they all are")
+    func printedCutIsStated() async throws {
+        let (assessment, bundle) = try await ReportFixtures.assess(seed: 3, staff: 200, layout: .trust)
+        defer { bundle.scratch.remove() }
+        let renderer = HTMLReportRenderer()
+        let html = renderer.render(assessment)
+        let long = assessment.summary.rules.filter { $0.findings > renderer.openRows }
+        #expect(!long.isEmpty)
+        let notes = html.matches(of: /<p class="note print-only">Printed: the first (\d+) of ([\d,]+) [^<]*<\/p>/)
+        let ruleNotes = notes.filter { $0.output.0.contains("(rule VGL-") }
+        #expect(ruleNotes.count == long.count)
+        for rule in long {
+            let note = try #require(
+                ruleNotes.first { $0.output.0.contains("(rule \(rule.rule.rawValue))") }, "\(rule.rule.rawValue)")
+            #expect(Int(note.output.1) == renderer.openRows)
+            #expect(note.output.2.replacing(",", with: "") == String(rule.findings))
+            #expect(
+                note.output.0.contains("The other \(Wording.number(rule.findings - renderer.openRows)) are not printed")
+            )
+        }
+        // Print hides the collapsed rows and shows the note; the screen the reverse.
+        #expect(html.contains(".print-only{display:none}"))
+        #expect(html.contains("details.more,.appendix details{display:none}.print-only{display:block}"))
+    }
+
     @Test("findings.csv's filter columns are each finding's own organisation, facts and remediation")
     func csvFilterColumns() async throws {
         let (assessment, bundle) = try await ReportFixtures.assess(seed: 7, staff: 24, layout: .practice)
@@ -229,6 +340,8 @@ struct ReportTests {
             #expect(row[os] == finding.facts["os"] ?? finding.facts["release"] ?? "")
             #expect(row[kb] == finding.facts["install"] ?? "")
             #expect(row[days] == finding.facts["daysExposed"] ?? "")
+            // One documented format for a number column: plain decimal digits, no separator or unit.
+            #expect(row[days].allSatisfy { $0.isASCII && $0.isNumber }, "days_exposed '\(row[days])'")
             #expect(row[remediation] == RuleCatalogue.rule(finding.rule).remediation)
             let listed = Set((finding.facts["listed"] ?? "").split(separator: ",").map(String.init))
             let cves = row[cve].isEmpty ? [] : row[cve].components(separatedBy: "; ")

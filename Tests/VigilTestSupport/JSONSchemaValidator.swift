@@ -100,12 +100,23 @@ public struct JSONSchemaValidator {
         case "array": return value is [Any]
         case "string": return value is String
         case "integer":
-            guard let number = value as? NSNumber else { return false }
+            guard let number = value as? NSNumber, !Self.isBoolean(number) else { return false }
             return number.doubleValue == number.doubleValue.rounded()
-        case "number": return value is NSNumber
+        case "number":
+            guard let number = value as? NSNumber else { return false }
+            return !Self.isBoolean(number)
+        case "boolean":
+            guard let number = value as? NSNumber else { return false }
+            return Self.isBoolean(number)
         case "null": return value is NSNull
         default: return false
         }
+    }
+
+    /// Whether `number` was read from `true` or `false`: `JSONSerialization` gives booleans and numbers alike as
+    /// `NSNumber`, a boolean's stored as a char (`c`), a JSON number's never.
+    private static func isBoolean(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
     }
 
     private func equal(_ lhs: Any, _ rhs: Any) -> Bool {

@@ -170,7 +170,9 @@ def main():
         host["files"].update(e["file"] for e in f.get("evidence", []))
         facts = f.get("facts", {})
         if f["rule"] in ("VGL-UPD-MISSING-EXPLOITED", "VGL-UPD-OVERDUE", "VGL-UPD-MISSING"):
-            listed = [x for x in facts.get("listed", "").split(",") if x]
+            # assessment.json 2.0 writes listed as an array; 1.x as a comma-separated string.
+            listed = facts.get("listed", [])
+            listed = [x for x in (listed.split(",") if isinstance(listed, str) else listed) if x]
             host["ids"].update(listed)
             host["product"] = facts.get("product")
             if len(listed) < int(facts.get("vulnerabilities", "0")):

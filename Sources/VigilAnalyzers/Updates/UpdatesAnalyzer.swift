@@ -197,7 +197,7 @@ public struct UpdatesAnalyzer: Analyzer {
                 detail += "; listed as exploited in CISA's catalogue since \(CivilDate.string(listed))"
             }
             if entries.contains(where: { entryFacts.ransomware[Int($0)] }) {
-                facts["ransomware"] = "known"
+                facts["ransomware"] = "true"
                 detail += "; used in ransomware campaigns"
             }
         }
@@ -209,10 +209,9 @@ public struct UpdatesAnalyzer: Analyzer {
             facts["install"] = "KB\(newest)"
             detail += ". Installing KB\(newest) (or a later cumulative update) fixes the newest of them"
         }
-        for (position, entry) in entries.prefix(3).enumerated() {
+        let proof = entries.prefix(3).map { entry in
             let id = index.advisories[table.entries[Int(entry)].advisory].id
-            facts["proof\(position + 1)"] =
-                "\(id): "
+            return "\(id): "
                 + (servicePack.map { pack in
                     "\(table.name): the host lacks \(pack.name) (\(pack.kb)), which every fix for it requires"
                 } ?? matcher.proof(entry: entry, product: product, host: host))
@@ -221,7 +220,7 @@ public struct UpdatesAnalyzer: Analyzer {
             [host.operatingSystemSource].compactMap { $0 } + Array(host.installedUpdates.prefix(1).map(\.source))
         return Finding(
             rule: rule, subject: Self.subject(host), detail: detail + ".",
-            evidence: evidence.isEmpty ? host.sources : evidence, facts: facts)
+            evidence: evidence.isEmpty ? host.sources : evidence, facts: facts, proof: proof)
     }
 
     /// The earliest of `dates` at the positions `entries`.

@@ -21,6 +21,30 @@ struct AsOfOption: ParsableArguments {
     }
 }
 
+/// `--mode 640`: the permissions of the reports a command writes, owner-only (600) unless widened deliberately.
+struct OutputModeOption: ParsableArguments {
+    @Option(
+        name: .customLong("mode"),
+        help: ArgumentHelp(
+            "Permissions of the reports written, in octal: 640 lets the owner's group read them (folders created for them get 750). Default 600, owner only: reports name weak and privileged accounts and where patient data lies. World-writable modes are refused.",
+            valueName: "octal"))
+    var mode: String?
+
+    func validate() throws {
+        _ = try permissions()
+    }
+
+    /// The permissions chosen, or owner-only; a usage error (exit 64) for a mode Vigil refuses.
+    func permissions() throws -> OutputPermissions {
+        guard let mode else { return .ownerOnly }
+        do {
+            return try OutputPermissions(octal: mode)
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
+    }
+}
+
 /// `--format html,json,csv`.
 struct ReportFormats: ExpressibleByArgument {
     var formats: [ReportFormat]

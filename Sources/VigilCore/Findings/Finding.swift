@@ -17,8 +17,12 @@ public struct Finding: Codable, Sendable, Hashable {
     /// Other subjects involved (e.g. the other accounts sharing a password), at most ``relatedLimit``; `facts` carries
     /// the full count where it matters.
     public var related: [Subject]
-    /// Machine-readable facts behind the finding (`"daysSinceLogon": "412"`).
+    /// Machine-readable facts behind the finding (`"daysSinceLogon": "412"`), as text; each fact's kind is declared
+    /// in ``factKinds``, by which `assessment.json` writes it as a number, boolean, list or string.
     public var facts: [String: String]
+    /// The steps that show the finding holds, one sentence each (for a missing update: the product, the updates that
+    /// would fix it and what the host has installed); empty for rules whose evidence speaks for itself.
+    public var proof: [String]
     /// A stable identity for this rule and subject across assessments.
     public var fingerprint: String
 
@@ -49,7 +53,8 @@ public struct Finding: Codable, Sendable, Hashable {
         detail: String,
         evidence: [EvidenceReference],
         related: [Subject] = [],
-        facts: [String: String] = [:]
+        facts: [String: String] = [:],
+        proof: [String] = []
     ) {
         var facts = facts
         var raised: Severity?
@@ -65,6 +70,7 @@ public struct Finding: Codable, Sendable, Hashable {
         self.evidence = evidence.sorted()
         self.related = Array(related.prefix(Finding.relatedLimit))
         self.facts = facts
+        self.proof = proof
         self.fingerprint = Finding.fingerprint(rule: rule, subject: subject)
     }
 
@@ -76,7 +82,7 @@ public struct Finding: Codable, Sendable, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case rule, severity, subject, detail, evidence, related, facts, fingerprint
+        case rule, severity, subject, detail, evidence, related, facts, proof, fingerprint
         case title, area, remediation, controls
     }
 
@@ -88,7 +94,10 @@ public struct Finding: Codable, Sendable, Hashable {
         detail = try container.decode(String.self, forKey: .detail)
         evidence = try container.decode([EvidenceReference].self, forKey: .evidence)
         related = try container.decode([Subject].self, forKey: .related)
-        facts = try container.decode([String: String].self, forKey: .facts)
+        // Typed values (schema 2) and the text values of schema 1 documents both read back as text.
+        let values = try container.decode([String: FactValue].self, forKey: .facts)
+        facts = Dictionary(uniqueKeysWithValues: values.map { ($0.key, $0.value.text(name: $0.key)) })
+        proof = try container.decodeIfPresent([String].self, forKey: .proof) ?? []
         fingerprint = try container.decode(String.self, forKey: .fingerprint)
     }
 
@@ -102,7 +111,10 @@ public struct Finding: Codable, Sendable, Hashable {
         try container.encode(detail, forKey: .detail)
         try container.encode(evidence, forKey: .evidence)
         try container.encode(related, forKey: .related)
-        try container.encode(facts, forKey: .facts)
+        try container.encode(
+            Dictionary(uniqueKeysWithValues: facts.map { ($0.key, FactValue(name: $0.key, text: $0.value)) }),
+            forKey: .facts)
+        try container.encode(proof, forKey: .proof)
         try container.encode(fingerprint, forKey: .fingerprint)
         let metadata = RuleCatalogue.rule(rule)
         try container.encode(metadata.title, forKey: .title)
