@@ -267,6 +267,20 @@ struct CredentialAnalyzerTests {
         }
         #expect(none.isEmpty)
     }
+
+    @Test("secretsdump's local SAM Administrator is not joined to the domain's: the DRSUAPI section's hash is")
+    func localSAMNotJoined() throws {
+        // One real run dumped the DC's SAM (line 10) and then the domain (line 31); both entries are RID 500.
+        let file = "real/pwdump/secretsdump-mirage-sam-lsa-dcsync.txt"
+        let dump = try PwdumpReader().read(path: Fixtures.url(file).path, file: file, progress: nil)
+        let administrator = TestDirectory.account("Administrator", rid: 500)
+        let index = DirectoryIndex(
+            Estate(organisation: .unnamed, accounts: [administrator], credentials: dump.credentials))
+        let joined = try #require(index.credentialOfAccount[0])
+        #expect(joined.domain == "mirage.htb" && !joined.isLocalAccount && joined.source.line == 31)
+        let local = index.unmatchedCredentials.filter(\.isLocalAccount)
+        #expect(local.map(\.accountName) == ["Administrator", "Guest", "DefaultAccount"])
+    }
 }
 
 /// A breach corpus held in memory, for unit tests.

@@ -188,8 +188,15 @@ public struct DirectoryIndex: Sendable {
         var unmatched: [CredentialRecord] = []
         for record in credentials {
             let candidates = byName[record.accountName.lowercased()] ?? []
+            // The account a dump-only assessment made from this very entry, first. A computer's local account (a SAM
+            // dump) joins nothing else: it is not the directory's account of the same name and RID.
+            let own = candidates.first { accounts[$0].source == record.source }
             let match =
-                candidates.first { accounts[$0].sid?.rid == record.rid } ?? candidates.first { accounts[$0].sid == nil }
+                own
+                ?? (record.isLocalAccount
+                    ? nil
+                    : candidates.first { accounts[$0].sid?.rid == record.rid }
+                        ?? candidates.first { accounts[$0].sid == nil })
             if let match, joined[match] == nil {
                 joined[match] = record
             } else {

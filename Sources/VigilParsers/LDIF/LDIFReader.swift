@@ -33,12 +33,29 @@ public struct LDIFReader: EvidenceReader {
         self.parallelism = parallelism
     }
 
+    /// Recognised by a first record (`dn:`) after comments and `version:`, or by ldapsearch's `# extended LDIF` header
+    /// over a search that returned no entry (its `result:` says why); a few lines of a pasted prompt and command may
+    /// come first.
     public func recognises(_ sample: TextSample) -> Bool {
+        var leading = 0
+        var sawLDIF = false
+        var extended = false
         // Lines of spaces are blank lines typed carelessly; they must not make a real export unrecognised.
-        for line in sample.lines() where !line.hasPrefix("#") && !line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+        for line in sample.lines() where !line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
             let lower = line.lowercased()
-            if lower.hasPrefix("version:") { continue }
-            return lower.hasPrefix("dn:")
+            if line.hasPrefix("#") {
+                sawLDIF = true
+                if lower.hasPrefix("# extended ldif") { extended = true }
+                continue
+            }
+            if lower.hasPrefix("version:") {
+                sawLDIF = true
+                continue
+            }
+            if lower.hasPrefix("dn:") { return true }
+            if extended, lower.hasPrefix("search:") || lower.hasPrefix("result:") { return true }
+            guard !sawLDIF, leading < LDIFParser.maximumLeadingLines else { return false }
+            leading += 1
         }
         return false
     }
@@ -105,10 +122,13 @@ struct DirectoryEntryMapper {
     var domainNames = DomainNameCache()
     /// Repeated values (group DNs in `memberOf` and `member`) share one string.
     var interner = StringInterner()
-    /// Entries with a `sAMAccountName` that no attribute of the export could classify.
+    /// Entries that no attribute of the export could classify (no class attribute, or a `sAMAccountName` of no known
+    /// class).
     var unclassified = 0
     /// The line of the first of them.
     var firstUnclassifiedLine: Int?
+    /// The line of a root DSE entry (empty DN), when the export is one.
+    var rootEntryLine: Int?
 
     /// The kind of directory object a record holds.
     enum EntryClass {
@@ -131,7 +151,12 @@ struct DirectoryEntryMapper {
                 case .group: fragment.groups.append(try group(record))
                 case .domain: fragment.domains.append(try domain(record))
                 case .other:
-                    if record.first(DirectoryAttribute.samAccountName.rawValue) != nil {
+                    // An entry the export gives nothing to classify by (an `ldifde -l cn` export, a misspelt attribute
+                    // list) may be any account: counted, never silently dropped. The root DSE (the empty DN
+                    // `ldapsearch -s base` returns) holds no accounts and is reported on its own.
+                    if record.distinguishedName.isEmpty {
+                        if rootEntryLine == nil { rootEntryLine = record.line }
+                    } else if record.first(DirectoryAttribute.samAccountName.rawValue) != nil || !classifiable(record) {
                         unclassified += 1
                         if firstUnclassifiedLine == nil { firstUnclassifiedLine = record.line }
                     }
@@ -143,15 +168,30 @@ struct DirectoryEntryMapper {
         }
     }
 
-    /// Reports, once, the entries that looked like security principals but could not be classified.
+    /// Reports, once, the entries that could not be classified, and a root DSE read instead of the directory.
     mutating func reportUnclassified(log: inout DiagnosticLog) {
+        if let rootEntryLine {
+            log.warn(
+                line: rootEntryLine, code: "ldif.root-dse",
+                "an entry with an empty DN is the server's root DSE (what 'ldapsearch -s base' returns), not the directory: it holds no accounts. Export the domain with the commands in docs/formats/ldif.md"
+            )
+            self.rootEntryLine = nil
+        }
         guard unclassified > 0 else { return }
         log.warn(
             line: firstUnclassifiedLine, code: "ldif.unclassified",
-            "\(unclassified == 1 ? "1 entry" : "\(unclassified) entries") with sAMAccountName could not be classified as a user, computer or group: the export has none of objectClass, objectCategory, sAMAccountType or userAccountControl, so these accounts are not assessed. Export again requesting objectClass (the commands in docs/formats/ldif.md)"
+            "\(unclassified == 1 ? "1 entry" : "\(unclassified) entries") could not be classified as a user, computer or group: the export has none of objectClass, objectCategory, sAMAccountType or userAccountControl, so these accounts are not assessed. Export again requesting objectClass (the commands in docs/formats/ldif.md)"
         )
         unclassified = 0
         firstUnclassifiedLine = nil
+    }
+
+    /// Whether the export gave the entry any attribute its class is read from.
+    private func classifiable(_ record: LDIFRecordView) -> Bool {
+        record.first(DirectoryAttribute.objectClass.rawValue) != nil
+            || record.first(DirectoryAttribute.objectCategory.rawValue) != nil
+            || record.first(DirectoryAttribute.samAccountType.rawValue) != nil
+            || record.first(DirectoryAttribute.userAccountControl.rawValue) != nil
     }
 
     /// What the entry is, from the first attribute the export has: `objectClass`, then `objectCategory`,
