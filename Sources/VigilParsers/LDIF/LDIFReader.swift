@@ -122,13 +122,17 @@ struct DirectoryEntryMapper {
     var domainNames = DomainNameCache()
     /// Repeated values (group DNs in `memberOf` and `member`) share one string.
     var interner = StringInterner()
-    /// Entries that no attribute of the export could classify (no class attribute, or a `sAMAccountName` of no known
-    /// class).
+    /// Entries with a `sAMAccountName` that no attribute of the export could classify.
     var unclassified = 0
     /// The line of the first of them.
     var firstUnclassifiedLine: Int?
     /// The line of a root DSE entry (empty DN), when the export is one.
     var rootEntryLine: Int?
+    /// Entries classified as a user, computer, group or domain.
+    var classified = 0
+    /// Entries with neither a class attribute nor a `sAMAccountName`, and the line of the first.
+    var classless = 0
+    var firstClasslessLine: Int?
 
     /// The kind of directory object a record holds.
     enum EntryClass {
@@ -146,19 +150,28 @@ struct DirectoryEntryMapper {
         do {
             try record.withView { (record) throws(Rejection) in
                 switch entryClass(record) {
-                case .user: fragment.accounts.append(try account(record, computerClass: false))
-                case .computer: fragment.accounts.append(try account(record, computerClass: true))
-                case .group: fragment.groups.append(try group(record))
-                case .domain: fragment.domains.append(try domain(record))
+                case .user:
+                    fragment.accounts.append(try account(record, computerClass: false))
+                    classified += 1
+                case .computer:
+                    fragment.accounts.append(try account(record, computerClass: true))
+                    classified += 1
+                case .group:
+                    fragment.groups.append(try group(record))
+                    classified += 1
+                case .domain:
+                    fragment.domains.append(try domain(record))
+                    classified += 1
                 case .other:
-                    // An entry the export gives nothing to classify by (an `ldifde -l cn` export, a misspelt attribute
-                    // list) may be any account: counted, never silently dropped. The root DSE (the empty DN
-                    // `ldapsearch -s base` returns) holds no accounts and is reported on its own.
+                    // The root DSE (the empty DN `ldapsearch -s base` returns) holds no accounts: reported on its own.
                     if record.distinguishedName.isEmpty {
                         if rootEntryLine == nil { rootEntryLine = record.line }
-                    } else if record.first(DirectoryAttribute.samAccountName.rawValue) != nil || !classifiable(record) {
+                    } else if record.first(DirectoryAttribute.samAccountName.rawValue) != nil {
                         unclassified += 1
                         if firstUnclassifiedLine == nil { firstUnclassifiedLine = record.line }
+                    } else if !classifiable(record) {
+                        classless += 1
+                        if firstClasslessLine == nil { firstClasslessLine = record.line }
                     }
                 }
             }
@@ -177,6 +190,15 @@ struct DirectoryEntryMapper {
             )
             self.rootEntryLine = nil
         }
+        // Entries with nothing to classify them by and no sAMAccountName may be OUs exported without objectClass; when
+        // nothing else in the export could be classified either (`ldifde -l cn`, a misspelt attribute list), they are
+        // the export's accounts, and reading none of them must not pass as a directory of no accounts.
+        if unclassified == 0, classified == 0, classless > 0 {
+            unclassified = classless
+            firstUnclassifiedLine = firstClasslessLine
+        }
+        classless = 0
+        firstClasslessLine = nil
         guard unclassified > 0 else { return }
         log.warn(
             line: firstUnclassifiedLine, code: "ldif.unclassified",
