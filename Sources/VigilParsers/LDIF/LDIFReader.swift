@@ -34,12 +34,13 @@ public struct LDIFReader: EvidenceReader {
     }
 
     /// Recognised by a first record (`dn:`) after comments and `version:`, or by ldapsearch's `# extended LDIF` header
-    /// over a search that returned no entry (its `result:` says why); a few lines of a pasted prompt and command may
-    /// come first.
+    /// or `search:`/`result:` trailer over a search that returned no entry (its `result:` says why); a few lines of a
+    /// pasted prompt and command may come first.
     public func recognises(_ sample: TextSample) -> Bool {
         var leading = 0
         var sawLDIF = false
         var extended = false
+        var searchLine = false
         // Lines of spaces are blank lines typed carelessly; they must not make a real export unrecognised.
         for line in sample.lines() where !line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
             let lower = line.lowercased()
@@ -54,6 +55,12 @@ public struct LDIFReader: EvidenceReader {
             }
             if lower.hasPrefix("dn:") { return true }
             if extended, lower.hasPrefix("search:") || lower.hasPrefix("result:") { return true }
+            // ldapsearch's trailer alone (`search: 2` then `result: 1 Operations error`), pasted without its header.
+            if searchLine, lower.hasPrefix("result:") { return true }
+            if sawLDIF, lower.hasPrefix("search:") {
+                searchLine = true
+                continue
+            }
             guard !sawLDIF, leading < LDIFParser.maximumLeadingLines else { return false }
             leading += 1
         }
