@@ -53,6 +53,16 @@ struct ConsoleCaptureTests {
         #expect(fragment.log.recordsRead == 2 && fragment.log.recordsRejected == 0)
     }
 
+    @Test("a table pasted after a report is counted whole as other text, its rows not taken for labels")
+    func systeminfoTrailingTable() throws {
+        let file = "real/systeminfo/winpeas-tiny11-win11-23h2.txt"
+        let fragment = try SystemInfoReader().read(path: Fixtures.url(file).path, file: file, progress: nil)
+        #expect(fragment.hosts.map(\.name) == ["TINY11"])
+        let other = try #require(fragment.log.diagnostics.first { $0.code == "systeminfo.other-text" })
+        // The hotfix table winPEAS prints after the report: header, underline and five rows with `12:00:00 AM`.
+        #expect(other.location.line == 65 && other.message.hasPrefix("7 lines"))
+    }
+
     // MARK: Get-HotFix
 
     static let table = """
