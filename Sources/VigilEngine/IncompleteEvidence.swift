@@ -12,6 +12,8 @@ enum IncompleteEvidence {
         "ldif.partial-record": "the file was cut in the middle of a record",
         "ldif.merged-records": "records run together without a blank line",
         "ldif.unclassified": "entries could not be classified as users, computers or groups",
+        "ldif.search-failed": "the directory search failed",
+        "ldif.root-dse": "it is the server's root entry, not the directory",
     ]
 
     /// The areas that rest on a directory export.

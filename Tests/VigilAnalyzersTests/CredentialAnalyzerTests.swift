@@ -267,6 +267,34 @@ struct CredentialAnalyzerTests {
         }
         #expect(none.isEmpty)
     }
+
+    @Test("a dump read alone: each Administrator (RID 500) is its own account, joined to its own hash, and privileged")
+    func dumpOnlyAdministrators() throws {
+        let file = "real/pwdump/secretsdump-mirage-sam-lsa-dcsync.txt"
+        let dump = try PwdumpReader().read(path: Fixtures.url(file).path, file: file, progress: nil)
+        let accounts = CredentialAnalyzer.accounts(fromDump: dump.credentials)
+        let index = DirectoryIndex(Estate(organisation: .unnamed, accounts: accounts, credentials: dump.credentials))
+        let administrators = accounts.indices.filter { accounts[$0].name == "Administrator" }
+        #expect(administrators.count == 2)
+        #expect(administrators.map { index.credentialOfAccount[$0]?.source.line } == [10, 31])
+        #expect(administrators.allSatisfy { index.privilege[$0] == .builtInAdministrator })
+        #expect(index.privilege.count == 2, "only the two RID 500 accounts: a dump names no groups")
+        #expect(index.unmatchedCredentials.isEmpty)
+    }
+
+    @Test("secretsdump's local SAM Administrator is not joined to the domain's: the DRSUAPI section's hash is")
+    func localSAMNotJoined() throws {
+        // One real run dumped the DC's SAM (line 10) and then the domain (line 31); both entries are RID 500.
+        let file = "real/pwdump/secretsdump-mirage-sam-lsa-dcsync.txt"
+        let dump = try PwdumpReader().read(path: Fixtures.url(file).path, file: file, progress: nil)
+        let administrator = TestDirectory.account("Administrator", rid: 500)
+        let index = DirectoryIndex(
+            Estate(organisation: .unnamed, accounts: [administrator], credentials: dump.credentials))
+        let joined = try #require(index.credentialOfAccount[0])
+        #expect(joined.domain == "mirage.htb" && !joined.isLocalAccount && joined.source.line == 31)
+        let local = index.unmatchedCredentials.filter(\.isLocalAccount)
+        #expect(local.map(\.accountName) == ["Administrator", "Guest", "DefaultAccount"])
+    }
 }
 
 /// A breach corpus held in memory, for unit tests.

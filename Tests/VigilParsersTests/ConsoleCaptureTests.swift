@@ -53,6 +53,16 @@ struct ConsoleCaptureTests {
         #expect(fragment.log.recordsRead == 2 && fragment.log.recordsRejected == 0)
     }
 
+    @Test("a table pasted after a report is counted whole as other text, its rows not taken for labels")
+    func systeminfoTrailingTable() throws {
+        let file = "real/systeminfo/winpeas-tiny11-win11-23h2.txt"
+        let fragment = try SystemInfoReader().read(path: Fixtures.url(file).path, file: file, progress: nil)
+        #expect(fragment.hosts.map(\.name) == ["TINY11"])
+        let other = try #require(fragment.log.diagnostics.first { $0.code == "systeminfo.other-text" })
+        // The hotfix table winPEAS prints after the report: header, underline and five rows with `12:00:00 AM`.
+        #expect(other.location.line == 65 && other.message.hasPrefix("7 lines"))
+    }
+
     // MARK: Get-HotFix
 
     static let table = """
@@ -145,6 +155,27 @@ struct ConsoleCaptureTests {
         #expect(fragment.hosts.map(\.name) == ["DESKTOP-KA7"])
         #expect(fragment.hosts.first?.installedUpdates.first?.installedOn.map(CivilDate.string) == "2019-02-14")
         #expect(fragment.log.diagnostics.map(\.code) == ["hotfix.host-cut", "hotfix.host-from-file-name"])
+    }
+
+    @Test("a table with East Asian names: columns are counted in console cells, as PowerShell pads them")
+    func hotfixWideCharacters() throws {
+        // A Japanese host name takes two cells a character: PowerShell pads `開発端末01` (10 cells, 6 characters) to the
+        // 14-cell Source column with 4 spaces, and a user name in InstalledBy likewise.
+        let text = """
+            Source        Description      HotFixID      InstalledBy          InstalledOn
+            ------        -----------      --------      -----------          -----------
+            開発端末01    Update           KB5032189     NT AUTHORITY\\SYSTEM  2023/11/20 0:00:00
+            開発端末01    Security Update  KB5032392     開発端末01\\山田      2023/11/19 0:00:00
+
+            """
+        let (scratch, url) = try write(text, name: "hotfix.txt")
+        defer { scratch.remove() }
+        let fragment = try GetHotFixReader().read(path: url.path, file: "hotfix.txt", progress: nil)
+        #expect(fragment.hosts.map(\.name) == ["開発端末01"])
+        let updates = fragment.hosts.first?.installedUpdates ?? []
+        #expect(updates.map(\.kb) == ["KB5032189", "KB5032392"])
+        #expect(updates.map { $0.installedOn.map(CivilDate.string) } == ["2023-11-20", "2023-11-19"])
+        #expect(fragment.log.diagnostics.isEmpty)
     }
 
     @Test("text that is not Get-HotFix output is neither recognised nor read as hosts")

@@ -27,6 +27,11 @@ struct RealCorpusTests {
         /// `code@line`, in the order logged.
         var warnings: [String]
         var rejected: Int
+        /// Entries of secretsdump's "local SAM" sections (one computer's accounts, not the domain's), as `credentials`
+        /// writes them; absent means none.
+        var localAccounts: [String]?
+        /// ACL files: `resource|principal:right` per grant, in file order; absent means none.
+        var grants: [String]?
 
         var testDescription: String { file }
     }
@@ -70,5 +75,10 @@ struct RealCorpusTests {
             fragment.log.diagnostics.map { "\($0.code)@\($0.location.line.map(String.init) ?? "-")" }
                 == expected.warnings)
         #expect(fragment.log.recordsRejected == expected.rejected)
+        #expect(fragment.credentials.filter(\.isLocalAccount).map(qualified) == (expected.localAccounts ?? []))
+        let resourceNames = Dictionary(fragment.resources.map { ($0.id, $0.name) }) { first, _ in first }
+        #expect(
+            fragment.grants.map { "\(resourceNames[$0.resourceID] ?? "?")|\($0.principal):\($0.right.rawValue)" }
+                == (expected.grants ?? []))
     }
 }

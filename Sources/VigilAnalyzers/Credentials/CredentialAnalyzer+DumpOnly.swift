@@ -29,7 +29,9 @@ extension CredentialAnalyzer {
         var seen: Set<String> = []
         var accounts: [Account] = []
         for record in credentials {
-            let key = "\(record.domain?.lowercased() ?? "")\\\(record.accountName.lowercased())"
+            // A SAM's local Administrator and the domain's are two accounts, though secretsdump may name both alike.
+            let key =
+                "\(record.isLocalAccount ? "local:" : "")\(record.domain?.lowercased() ?? "")\\\(record.accountName.lowercased())"
             guard seen.insert(key).inserted else { continue }
             let kind: Account.Kind = record.isMachineAccount ? .computer : record.rid < 1000 ? .builtIn : .user
             accounts.append(

@@ -11,6 +11,9 @@ public struct DirectoryIndex: Sendable {
         case primaryGroup(String)
         /// `adminCount = 1`: protected by AdminSDHolder now or in the past.
         case adminCount
+        /// The built-in Administrator (RID 500), known by its RID when no group says so: a hash dump read alone names
+        /// no groups, and a computer's local Administrator belongs to none of the domain's.
+        case builtInAdministrator
 
         /// The reason in plain words.
         public var explanation: String {
@@ -18,6 +21,7 @@ public struct DirectoryIndex: Sendable {
             case .member(let group): "member of \(group)"
             case .primaryGroup(let group): "primary group is \(group)"
             case .adminCount: "marked adminCount=1 (protected as an administrator now or in the past)"
+            case .builtInAdministrator: "the built-in Administrator account (RID 500)"
             }
         }
     }
@@ -44,10 +48,19 @@ public struct DirectoryIndex: Sendable {
 
     public init(_ estate: Estate) {
         accounts = estate.accounts
-        privilege = Self.resolvePrivilege(accounts: estate.accounts, groups: estate.groups)
         (credentialOfAccount, unmatchedCredentials) = Self.joinCredentials(
             accounts: estate.accounts, credentials: estate.credentials)
+        var privilege = Self.resolvePrivilege(accounts: estate.accounts, groups: estate.groups)
+        for (index, account) in estate.accounts.enumerated() where privilege[index] == nil {
+            if (account.sid?.rid ?? credentialOfAccount[index]?.rid) == Self.builtInAdministratorRID {
+                privilege[index] = .builtInAdministrator
+            }
+        }
+        self.privilege = privilege
     }
+
+    /// The relative identifier Windows gives the built-in Administrator, of a domain and of each computer.
+    static let builtInAdministratorRID: UInt32 = 500
 
     /// Whether the account at `index` is privileged.
     public func isPrivileged(_ index: Int) -> Bool { privilege[index] != nil }
@@ -188,8 +201,15 @@ public struct DirectoryIndex: Sendable {
         var unmatched: [CredentialRecord] = []
         for record in credentials {
             let candidates = byName[record.accountName.lowercased()] ?? []
+            // The account a dump-only assessment made from this very entry, first. A computer's local account (a SAM
+            // dump) joins nothing else: it is not the directory's account of the same name and RID.
+            let own = candidates.first { accounts[$0].source == record.source }
             let match =
-                candidates.first { accounts[$0].sid?.rid == record.rid } ?? candidates.first { accounts[$0].sid == nil }
+                own
+                ?? (record.isLocalAccount
+                    ? nil
+                    : candidates.first { accounts[$0].sid?.rid == record.rid }
+                        ?? candidates.first { accounts[$0].sid == nil })
             if let match, joined[match] == nil {
                 joined[match] = record
             } else {

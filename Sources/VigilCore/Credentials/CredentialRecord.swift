@@ -15,6 +15,9 @@ public struct CredentialRecord: Sendable, Hashable {
     public var history: [NTHash]
     /// Where the current hash was read.
     public var source: EvidenceReference
+    /// Whether the entry is a local account of one computer (secretsdump's "Dumping local SAM hashes" section) rather
+    /// than a domain account: a member server's local `Administrator` is not the domain's, though both have RID 500.
+    public var isLocalAccount: Bool
 
     public init(
         accountName: String,
@@ -23,7 +26,8 @@ public struct CredentialRecord: Sendable, Hashable {
         ntHash: NTHash?,
         hasLMHash: Bool,
         history: [NTHash] = [],
-        source: EvidenceReference
+        source: EvidenceReference,
+        isLocalAccount: Bool = false
     ) {
         self.accountName = accountName
         self.domain = domain
@@ -32,6 +36,7 @@ public struct CredentialRecord: Sendable, Hashable {
         self.hasLMHash = hasLMHash
         self.history = history
         self.source = source
+        self.isLocalAccount = isLocalAccount
     }
 
     /// Whether the name is a computer account's (`NAME$`).

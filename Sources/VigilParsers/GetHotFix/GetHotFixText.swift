@@ -42,14 +42,77 @@ struct GetHotFixTable {
     }
 
     /// The fields of a row, cut at the columns' offsets.
+    ///
+    /// Offsets are console cells, not characters: PowerShell pads each cell to its column by the cells its text takes,
+    /// and an East Asian wide character (a Japanese or Chinese host or user name) takes two. A row whose HotFixID cell
+    /// holds no KB number while a KB number stands elsewhere in it is out of line (a longer name pasted over the Source
+    /// cell): its columns after the first are moved by as much as the KB number is.
     func cut(_ row: String) -> [String: String] {
         let characters = Array(row)
+        var cells: [Int] = []
+        cells.reserveCapacity(characters.count)
+        var cell = 0
+        for character in characters {
+            cells.append(cell)
+            cell += Self.width(character)
+        }
+        let starts = columns.map(\.start)
+        let fields = cut(characters, cells: cells, starts: starts)
+        guard let hotfix = columns.firstIndex(where: { $0.name == "hotfixid" }), hotfix > 0,
+            !Self.isKB(fields["hotfixid"] ?? ""), let kb = Self.firstKB(characters)
+        else { return fields }
+        let shift = cells[kb] - starts[hotfix]
+        let moved = starts.enumerated().map { $0.offset == 0 ? $0.element : $0.element + shift }
+        guard moved.indices.dropFirst().allSatisfy({ moved[$0] > moved[$0 - 1] }) else { return fields }
+        let realigned = cut(characters, cells: cells, starts: moved)
+        return Self.isKB(realigned["hotfixid"] ?? "") ? realigned : fields
+    }
+
+    /// The text of each column, cut at console-cell offsets `starts`.
+    private func cut(_ characters: [Character], cells: [Int], starts: [Int]) -> [String: String] {
         var fields: [String: String] = [:]
-        for (index, column) in columns.enumerated() where column.start < characters.count {
-            let end = index + 1 < columns.count ? min(columns[index + 1].start, characters.count) : characters.count
-            fields[column.name] = String(characters[column.start..<end]).trimming(" \t")
+        var position = 0
+        for (index, column) in columns.enumerated() {
+            let end = index + 1 < starts.count ? starts[index + 1] : Int.max
+            while position < characters.count, cells[position] < starts[index] { position += 1 }
+            var text = ""
+            while position < characters.count, cells[position] < end {
+                text.append(characters[position])
+                position += 1
+            }
+            if !text.isEmpty { fields[column.name] = text.trimming(" \t") }
         }
         return fields
+    }
+
+    /// The console cells a character takes: two for East Asian wide and full-width characters, one otherwise.
+    static func width(_ character: Character) -> Int {
+        guard let scalar = character.unicodeScalars.first?.value, scalar >= 0x1100 else { return 1 }
+        switch scalar {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
+    }
+
+    /// Whether `text` is a KB number (`KB5034123`).
+    static func isKB(_ text: some StringProtocol) -> Bool {
+        text.count > 2 && text.hasPrefix("KB") && text.dropFirst(2).allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// The index of the first character of the first space-separated KB number in a row.
+    private static func firstKB(_ characters: [Character]) -> Int? {
+        var start = 0
+        while start < characters.count {
+            while start < characters.count, characters[start] == " " || characters[start] == "\t" { start += 1 }
+            var end = start
+            while end < characters.count, characters[end] != " ", characters[end] != "\t" { end += 1 }
+            if end > start, isKB(String(characters[start..<end])) { return start }
+            start = end
+        }
+        return nil
     }
 }
 

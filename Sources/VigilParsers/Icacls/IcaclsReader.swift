@@ -20,17 +20,28 @@ public struct IcaclsReader: EvidenceReader {
 
     public init() {}
 
+    /// Recognised when access-entry lines follow at most a few lines of something else: people paste icacls with the
+    /// prompt and command above it (`C:\> icacls D:\Shares`, `$ icacls crazy`).
     public func recognises(_ sample: TextSample) -> Bool {
         var entries = 0
+        var leading = 0
         for line in sample.lines(limit: 40) {
             let text = String(line)
             if text.hasPrefix("Successfully processed") { return entries > 0 }
-            guard Self.aceStart(text) != nil else { return false }
+            if entries == 0, text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
+            guard Self.aceStart(text) != nil else {
+                guard entries == 0, leading < Self.maximumLeadingLines else { return false }
+                leading += 1
+                continue
+            }
             entries += 1
             if entries >= 2 { return true }
         }
         return entries > 0
     }
+
+    /// The most lines of other text (a prompt, the command, notes) before the first entry for a file to be recognised.
+    static let maximumLeadingLines = 4
 
     public func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment {
         var fragment = EvidenceFragment(file: file)
@@ -97,6 +108,8 @@ private struct IcaclsState {
     var held: (text: String, line: Int)?
     var denies = 0
     var resources: Set<String> = []
+    /// Lines of other text before the first entry (a pasted prompt and command): skipped and counted.
+    var leading = LineTally()
 
     init(file: String) {
         self.file = file
@@ -134,6 +147,10 @@ private struct IcaclsState {
             return
         }
         if text.hasPrefix("Successfully processed") || text.hasPrefix("Failed processing") { return }
+        if current == nil, resources.isEmpty, leading.count < IcaclsReader.maximumLeadingLines {
+            leading.add(line)
+            return
+        }
         if text.contains(": ") {
             log.warn(
                 line: line, code: "icacls.path-error",
@@ -224,6 +241,12 @@ private struct IcaclsState {
             splitByForm(text, line: line, log: &log)
         }
         flush(into: &fragment, log: &log)
+        if let first = leading.first {
+            log.warn(
+                line: first, code: "icacls.leading-text",
+                "\(leading.count) line\(leading.count == 1 ? "" : "s") before the first entry (a prompt, the command or notes) skipped"
+            )
+        }
         if denies > 0 {
             log.warn(
                 line: nil, code: "icacls.deny",

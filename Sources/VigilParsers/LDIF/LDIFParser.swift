@@ -12,6 +12,10 @@ import VigilCore
 /// line are reported at their line. Only the attributes asked for are kept, which keeps memory per record small and
 /// parsing fast.
 public struct LDIFParser: Sendable {
+    /// The most lines of other text (a pasted prompt and command) skipped before the LDIF; more are read, and
+    /// rejected, as records.
+    static let maximumLeadingLines = 4
+
     /// The largest record kept (sum of kept values); larger records are rejected.
     public static let maxRecordBytes = 64 << 20
 
@@ -44,6 +48,7 @@ public struct LDIFParser: Sendable {
     ) throws -> Int {
         var state = ParserState(record: LDIFRecord(attributeCount: attributeTable.count))
         state.sawFirstRecord = (range?.lowerBound ?? 0) > 0
+        state.sawLDIFLine = state.sawFirstRecord
         let lines = try LineReader(path: path, range: range).forEachLine(progress: progress) { line in
             try state.consume(line, table: attributeTable, log: &log, body: body)
         }
@@ -159,6 +164,11 @@ private struct ParserState {
     var sawResult = false
     /// Whether a non-zero `result:` was reported: the export's one truncation warning.
     var resultReportedCut = false
+    /// Whether an LDIF line (a comment, `version:`, `dn:`) was seen: lines before the first are a pasted prompt and
+    /// command (`$ ldapsearch -x -H ldap://…`), skipped and counted.
+    var sawLDIFLine = false
+    /// Lines of other text before the first LDIF line.
+    var leading = LineTally()
 
     mutating func consume(
         _ line: LineReader.Line,
@@ -183,10 +193,21 @@ private struct ParserState {
         case UInt8(ascii: " "):
             continueLine(bytes, line: line.number, log: &log)
         case UInt8(ascii: "#"):
+            sawLDIFLine = true
             finishValue(table: table, log: &log)
             notePagedSearchComment(bytes, line: line.number)
             pending = .skipped
         default:
+            if !sawLDIFLine {
+                if Self.startsRecord(bytes) || Self.startsVersion(bytes)
+                    || leading.count >= LDIFParser.maximumLeadingLines
+                {
+                    sawLDIFLine = true
+                } else {
+                    leading.add(line.number)
+                    return
+                }
+            }
             finishValue(table: table, log: &log)
             if inRecord, !skippingReference, Self.startsRecord(bytes) {
                 // Two records run together: without this, the second's attributes would be merged into the first.
@@ -231,6 +252,12 @@ private struct ParserState {
                 log: &log)
         }
         try finishRecord(table: table, log: &log, body: body)
+        if let first = leading.first {
+            log.warn(
+                line: first, code: "ldif.leading-text",
+                "\(leading.count == 1 ? "1 line" : "\(leading.count) lines") before the LDIF (a pasted prompt or command) skipped"
+            )
+        }
         // One warning per export: a non-zero `result:` already said the search was cut.
         guard endsFile, !resultReportedCut else { return }
         if pagedSearch, recordsAfterCookie > 0, !sawResult {
@@ -244,6 +271,11 @@ private struct ParserState {
                 "a paged search stopped before its last page (the last page cookie is not empty): the export is incomplete; run the search to the end (ldapsearch -E pr=1000/noprompt)"
             )
         }
+    }
+
+    /// Whether a line starts with `version:` (any case).
+    private static func startsVersion(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count >= 8 && ASCII.equalsLowercase(UnsafeBufferPointer(rebasing: bytes[0..<8]), "version:")
     }
 
     /// Whether a logical line starts with `dn:` (any case).
@@ -433,14 +465,31 @@ private struct ParserState {
         let digits = value.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
         guard !digits.isEmpty, digits.count <= 4, !digits.allSatisfy({ $0 == UInt8(ascii: "0") }) else { return }
         let code = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-        let reason =
+        resultReportedCut = true
+        let limit: String? =
             switch code {
             case 3: "time limit exceeded"
             case 4: "size limit exceeded"
             case 11: "administrative limit exceeded"
-            default: "result code \(code)"
+            default: nil
             }
-        resultReportedCut = true
+        guard let reason = limit else {
+            // Any other code is a search that failed (no such base DN, a bind required or refused): not a cut export
+            // to be paged, but one that holds nothing of the directory.
+            let failure =
+                switch code {
+                case 1: "operations error (Active Directory answers so when a bind is required)"
+                case 32: "no such object (the base DN -b does not exist)"
+                case 49: "invalid credentials"
+                case 50: "insufficient access rights"
+                default: "result code \(code)"
+                }
+            log.warn(
+                line: line, code: "ldif.search-failed",
+                "ldapsearch reported '\(failure)' (result \(code)): the search failed, so the export holds none or only part of the directory; bind with an account that may read it (-D, -W) and give the domain's base DN (-b), as docs/formats/ldif.md shows"
+            )
+            return
+        }
         log.warn(
             line: line, code: "ldif.truncated",
             "ldapsearch reported '\(reason)' (result \(code)): the server stopped before sending every entry, so the export is incomplete; export again with paging (-E pr=1000/noprompt) and no size limit"

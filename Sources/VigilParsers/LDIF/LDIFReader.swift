@@ -33,12 +33,36 @@ public struct LDIFReader: EvidenceReader {
         self.parallelism = parallelism
     }
 
+    /// Recognised by a first record (`dn:`) after comments and `version:`, or by ldapsearch's `# extended LDIF` header
+    /// or `search:`/`result:` trailer over a search that returned no entry (its `result:` says why); a few lines of a
+    /// pasted prompt and command may come first.
     public func recognises(_ sample: TextSample) -> Bool {
+        var leading = 0
+        var sawLDIF = false
+        var extended = false
+        var searchLine = false
         // Lines of spaces are blank lines typed carelessly; they must not make a real export unrecognised.
-        for line in sample.lines() where !line.hasPrefix("#") && !line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+        for line in sample.lines() where !line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
             let lower = line.lowercased()
-            if lower.hasPrefix("version:") { continue }
-            return lower.hasPrefix("dn:")
+            if line.hasPrefix("#") {
+                sawLDIF = true
+                if lower.hasPrefix("# extended ldif") { extended = true }
+                continue
+            }
+            if lower.hasPrefix("version:") {
+                sawLDIF = true
+                continue
+            }
+            if lower.hasPrefix("dn:") { return true }
+            if extended, lower.hasPrefix("search:") || lower.hasPrefix("result:") { return true }
+            // ldapsearch's trailer alone (`search: 2` then `result: 1 Operations error`), pasted without its header.
+            if searchLine, lower.hasPrefix("result:") { return true }
+            if sawLDIF, lower.hasPrefix("search:") {
+                searchLine = true
+                continue
+            }
+            guard !sawLDIF, leading < LDIFParser.maximumLeadingLines else { return false }
+            leading += 1
         }
         return false
     }
@@ -109,6 +133,13 @@ struct DirectoryEntryMapper {
     var unclassified = 0
     /// The line of the first of them.
     var firstUnclassifiedLine: Int?
+    /// The line of a root DSE entry (empty DN), when the export is one.
+    var rootEntryLine: Int?
+    /// Entries classified as a user, computer, group or domain.
+    var classified = 0
+    /// Entries with neither a class attribute nor a `sAMAccountName`, and the line of the first.
+    var classless = 0
+    var firstClasslessLine: Int?
 
     /// The kind of directory object a record holds.
     enum EntryClass {
@@ -126,14 +157,28 @@ struct DirectoryEntryMapper {
         do {
             try record.withView { (record) throws(Rejection) in
                 switch entryClass(record) {
-                case .user: fragment.accounts.append(try account(record, computerClass: false))
-                case .computer: fragment.accounts.append(try account(record, computerClass: true))
-                case .group: fragment.groups.append(try group(record))
-                case .domain: fragment.domains.append(try domain(record))
+                case .user:
+                    fragment.accounts.append(try account(record, computerClass: false))
+                    classified += 1
+                case .computer:
+                    fragment.accounts.append(try account(record, computerClass: true))
+                    classified += 1
+                case .group:
+                    fragment.groups.append(try group(record))
+                    classified += 1
+                case .domain:
+                    fragment.domains.append(try domain(record))
+                    classified += 1
                 case .other:
-                    if record.first(DirectoryAttribute.samAccountName.rawValue) != nil {
+                    // The root DSE (the empty DN `ldapsearch -s base` returns) holds no accounts: reported on its own.
+                    if record.distinguishedName.isEmpty {
+                        if rootEntryLine == nil { rootEntryLine = record.line }
+                    } else if record.first(DirectoryAttribute.samAccountName.rawValue) != nil {
                         unclassified += 1
                         if firstUnclassifiedLine == nil { firstUnclassifiedLine = record.line }
+                    } else if !classifiable(record) {
+                        classless += 1
+                        if firstClasslessLine == nil { firstClasslessLine = record.line }
                     }
                 }
             }
@@ -143,15 +188,39 @@ struct DirectoryEntryMapper {
         }
     }
 
-    /// Reports, once, the entries that looked like security principals but could not be classified.
+    /// Reports, once, the entries that could not be classified, and a root DSE read instead of the directory.
     mutating func reportUnclassified(log: inout DiagnosticLog) {
+        if let rootEntryLine {
+            log.warn(
+                line: rootEntryLine, code: "ldif.root-dse",
+                "an entry with an empty DN is the server's root DSE (what 'ldapsearch -s base' returns), not the directory: it holds no accounts. Export the domain with the commands in docs/formats/ldif.md"
+            )
+            self.rootEntryLine = nil
+        }
+        // Entries with nothing to classify them by and no sAMAccountName may be OUs exported without objectClass; when
+        // nothing else in the export could be classified either (`ldifde -l cn`, a misspelt attribute list), they are
+        // the export's accounts, and reading none of them must not pass as a directory of no accounts.
+        if unclassified == 0, classified == 0, classless > 0 {
+            unclassified = classless
+            firstUnclassifiedLine = firstClasslessLine
+        }
+        classless = 0
+        firstClasslessLine = nil
         guard unclassified > 0 else { return }
         log.warn(
             line: firstUnclassifiedLine, code: "ldif.unclassified",
-            "\(unclassified == 1 ? "1 entry" : "\(unclassified) entries") with sAMAccountName could not be classified as a user, computer or group: the export has none of objectClass, objectCategory, sAMAccountType or userAccountControl, so these accounts are not assessed. Export again requesting objectClass (the commands in docs/formats/ldif.md)"
+            "\(unclassified == 1 ? "1 entry" : "\(unclassified) entries") could not be classified as a user, computer or group: the export has none of objectClass, objectCategory, sAMAccountType or userAccountControl, so these accounts are not assessed. Export again requesting objectClass (the commands in docs/formats/ldif.md)"
         )
         unclassified = 0
         firstUnclassifiedLine = nil
+    }
+
+    /// Whether the export gave the entry any attribute its class is read from.
+    private func classifiable(_ record: LDIFRecordView) -> Bool {
+        record.first(DirectoryAttribute.objectClass.rawValue) != nil
+            || record.first(DirectoryAttribute.objectCategory.rawValue) != nil
+            || record.first(DirectoryAttribute.samAccountType.rawValue) != nil
+            || record.first(DirectoryAttribute.userAccountControl.rawValue) != nil
     }
 
     /// What the entry is, from the first attribute the export has: `objectClass`, then `objectCategory`,

@@ -17,6 +17,11 @@ struct ConsoleNoise {
     private var pendingFirst: Int?
     private var sawHash = false
     private var inOtherSection = false
+    /// The hash sections opened so far: secretsdump run with both a SAM and the NTDS lists `Administrator` (RID 500) in
+    /// each, and they are two accounts, the computer's and the domain's.
+    private(set) var hashSection = 0
+    /// Whether the current hash section is secretsdump's "Dumping local SAM hashes": one computer's local accounts.
+    private(set) var inLocalSAM = false
 
     /// Pending lines kept with their explanation.
     static let pendingLimit = 1_000
@@ -25,7 +30,11 @@ struct ConsoleNoise {
     mutating func status(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
         statusLines.add(line)
         let text = String(decoding: bytes.prefix(200), as: UTF8.self)
-        if text.contains("lmhash:nthash") || text.contains("NTDS.DIT secrets") {
+        if text.contains("lmhash:nthash") {
+            inOtherSection = false
+            hashSection += 1
+            inLocalSAM = text.contains("local SAM")
+        } else if text.contains("NTDS.DIT secrets") {
             inOtherSection = false
         } else if text.hasPrefix("[*] Dumping") || text.hasPrefix("[*] Kerberos keys") || text.hasPrefix("[*] DPAPI")
             || text.hasPrefix("[*] NL$KM") || text.hasPrefix("[*] $MACHINE.ACC") || text.hasPrefix("[*] _SC_")

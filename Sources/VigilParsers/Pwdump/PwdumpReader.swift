@@ -61,7 +61,7 @@ private struct PwdumpState {
     var indexByName: [String: Int] = [:]
     /// The account of the last current-hash line: history lines usually follow it directly.
     var last: (index: Int, name: [UInt8])?
-    var pendingHistory: [(line: Int, name: String, rid: UInt32, position: Int, hash: NTHash)] = []
+    var pendingHistory: [(line: Int, key: String, rid: UInt32, position: Int, hash: NTHash)] = []
     var cleartextLines = 0
     var lastDomain: (bytes: [UInt8], text: String)?
     var noise = ConsoleNoise()
@@ -117,7 +117,7 @@ private struct PwdumpState {
                 log.reject(line: line, code: "pwdump.invalid-utf8", "account name is not valid UTF-8")
                 return
             }
-            pendingHistory.append((line, name, parsed.rid, position, hash))
+            pendingHistory.append((line, key(name.lowercased()), parsed.rid, position, hash))
             return
         }
         guard let name = ASCII.string(nameBytes) else {
@@ -138,7 +138,8 @@ private struct PwdumpState {
                 domain = text
             }
         }
-        let key = nameBytes.contains(where: { $0 &- UInt8(ascii: "A") < 26 || $0 >= 0x80 }) ? name.lowercased() : name
+        let key = key(
+            nameBytes.contains(where: { $0 &- UInt8(ascii: "A") < 26 || $0 >= 0x80 }) ? name.lowercased() : name)
         if indexByName[key] != nil {
             log.warn(
                 line: line, code: "pwdump.duplicate-account", "account appears more than once; the first entry is used")
@@ -154,16 +155,23 @@ private struct PwdumpState {
                 rid: parsed.rid,
                 ntHash: parsed.ntHash,
                 hasLMHash: parsed.hasLMHash,
-                source: EvidenceReference(file: file, line: line)
+                source: EvidenceReference(file: file, line: line),
+                isLocalAccount: noise.inLocalSAM
             )
         )
         log.recordsRead += 1
     }
 
+    /// The duplicate key of a lower-cased account name: names repeat across secretsdump's sections (the SAM's and the
+    /// domain's `Administrator`), only within one section is a repeat a duplicate.
+    private func key(_ lowercasedName: String) -> String {
+        noise.hashSection == 0 ? lowercasedName : "\(noise.hashSection)\u{1F}\(lowercasedName)"
+    }
+
     mutating func finish(into credentials: inout [CredentialRecord], log: inout DiagnosticLog) {
         noise.finish(log: &log)
-        for entry in pendingHistory.sorted(by: { ($0.name, $0.position) < ($1.name, $1.position) }) {
-            guard let index = indexByName[entry.name.lowercased()], credentials[index].rid == entry.rid else {
+        for entry in pendingHistory.sorted(by: { ($0.key, $0.position) < ($1.key, $1.position) }) {
+            guard let index = indexByName[entry.key], credentials[index].rid == entry.rid else {
                 log.warn(
                     line: entry.line, code: "pwdump.orphan-history",
                     "password history entry has no current-hash line for the same account and RID; ignored")

@@ -154,6 +154,16 @@ private struct SystemInfoTextState {
         let text = decode(bytes)
         let colonIndex = text.firstIndex(of: ":") ?? text.endIndex
         if known == nil { known = SystemInfoField.named(text[..<colonIndex]) }
+        if known == nil, reportSeen, !gbk,
+            labelBytes.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "/") })
+        {
+            // No systeminfo label, in any language, holds a backslash or a slash: a line with a colon after one is a
+            // table row or a path pasted after the report (`KB5041655 Update NT AUTHORITY\SYSTEM 3/3/2025 12:00:00 AM`).
+            // (GBK labels are left alone: a double-byte character may end in the byte of a backslash.)
+            otherText.add(line.number)
+            current = nil
+            return
+        }
         let value = colonIndex < text.endIndex ? text[text.index(after: colonIndex)...].trimming(" \t\u{00A0}") : ""
         let startsReport = known == .hostName || (known == nil && startLabel == labelBytes)
         if known == .hostName, !reportSeen {
