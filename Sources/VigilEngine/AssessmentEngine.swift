@@ -168,6 +168,10 @@ public struct AssessmentEngine: Sendable {
             tables += output.tables
             for entry in output.coverage { coverage[entry.area, default: []].append(entry) }
         }
+        // Joins across analyzers (weak passwords that reach patient data) read the findings raised above.
+        let joined = AccessJoin.findings(findings, context: context)
+        findings += joined.findings
+        metrics += joined.metrics
         let assessedAreas = AssessmentArea.allCases.map { area in
             guard let entries = coverage[area], !entries.isEmpty else {
                 return Coverage(
