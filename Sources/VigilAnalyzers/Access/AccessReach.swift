@@ -84,13 +84,18 @@ public struct AccessReach: Sendable {
         var heldBack = 0
         var memberCache: [AccessGraph.Principal: AccessBitset] = [:]
         var byGrant: [String: (grant: Grant, staff: AccessBitset, files: Int)] = [:]
+        // Files with the same ACL share one reader set (copy on write), and each permission adds a given ACL's readers
+        // once: memory follows the distinct ACLs, not the files.
+        var cache: [String: AccessBitset] = [:]
+        var added: Set<String> = []
         let roots = estate.fileScans.compactMap(\.aclRoot).map { AccessControlIndex.key($0) }.sorted {
             $0.count > $1.count
         }
         for exposure in estate.patientData.sorted() where exposure.classification != .testData {
             let aclPath = exposure.aclPath ?? exposure.path
             let share = Self.share(of: aclPath, roots: roots)
-            guard exposure.aclPath != nil, let found = engine.readers(of: aclPath, using: &work) else {
+            guard exposure.aclPath != nil, let found = engine.readers(of: aclPath, using: &work, cache: &cache)
+            else {
                 uncovered += 1
                 files.append(File(path: exposure.path, share: share, readers: nil))
                 continue
@@ -101,6 +106,14 @@ public struct AccessReach: Sendable {
             readable.formIntersection(staff)
             reaching.formUnion(readable)
             for (grant, principal) in found.openedBy {
+                let origin = acls.origin(of: grant)
+                let key = "\(AccessControlIndex.key(origin.resourceID))|\(origin.principal.lowercased())"
+                let first = added.insert("\(key)\n\(found.signature)").inserted
+                if !first, var entry = byGrant[key] {
+                    entry.files += 1
+                    byGrant[key] = entry
+                    continue
+                }
                 let members: AccessBitset
                 if let cached = memberCache[principal] {
                     members = cached
@@ -111,8 +124,6 @@ public struct AccessReach: Sendable {
                 var opens = readable
                 opens.formIntersection(members)
                 guard !opens.isEmpty else { continue }
-                let origin = acls.origin(of: grant)
-                let key = "\(AccessControlIndex.key(origin.resourceID))|\(origin.principal.lowercased())"
                 if var entry = byGrant[key] {
                     entry.staff.formUnion(opens)
                     entry.files += 1

@@ -20,6 +20,8 @@ public struct EffectiveAccess: Sendable {
         public var heldBack: Int
         /// The path whose ACL decided it.
         public var listedPath: String
+        /// The entries that decided it, as text: two paths with the same signature have the same readers.
+        public var signature: String
     }
 
     /// The directory as a graph.
@@ -35,6 +37,16 @@ public struct EffectiveAccess: Sendable {
 
     /// The readers of `path`, or `nil` when no ACL covers it.
     public func readers(of path: String, isFolder: Bool = false, using work: inout AccessGraph.Workspace) -> Readers? {
+        var cache: [String: AccessBitset] = [:]
+        return readers(of: path, isFolder: isFolder, using: &work, cache: &cache)
+    }
+
+    /// The readers of `path`, with the reader sets of ACLs already seen kept in `cache` by the entries that decide
+    /// them: the files of a folder share one ACL, so a share of thousands of files costs one walk and one set.
+    public func readers(
+        of path: String, isFolder: Bool = false, using work: inout AccessGraph.Workspace,
+        cache: inout [String: AccessBitset]
+    ) -> Readers? {
         guard let entries = acls.entries(for: path, isFolder: isFolder) else { return nil }
         var explicitAllow: [AccessGraph.Principal] = []
         var explicitDeny: [AccessGraph.Principal] = []
@@ -59,13 +71,22 @@ public struct EffectiveAccess: Sendable {
                 }
             }
         }
+        let signature = entries.grants.filter(\.right.includesRead).map {
+            "\($0.access.rawValue) \($0.inherited) \($0.principal.lowercased())"
+        }.sorted().joined(separator: "\n")
+        if let known = cache[signature] {
+            return Readers(
+                accounts: known, openedBy: openedBy, unknownPrincipals: unknown, heldBack: entries.heldBack,
+                listedPath: entries.listedPath, signature: signature)
+        }
         let graph = directory.graph
         var readers = graph.members(of: inheritedAllow, using: &work)
         if !inheritedDeny.isEmpty { readers.subtract(graph.members(of: inheritedDeny, using: &work)) }
         graph.addMembers(of: explicitAllow, to: &readers, using: &work)
         if !explicitDeny.isEmpty { readers.subtract(graph.members(of: explicitDeny, using: &work)) }
+        cache[signature] = readers
         return Readers(
             accounts: readers, openedBy: openedBy, unknownPrincipals: unknown, heldBack: entries.heldBack,
-            listedPath: entries.listedPath)
+            listedPath: entries.listedPath, signature: signature)
     }
 }
