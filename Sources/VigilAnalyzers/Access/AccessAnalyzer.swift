@@ -76,7 +76,15 @@ public struct AccessAnalyzer: Analyzer {
                 value: grant.staff, total: reach.staffCount,
                 note: "enabled staff who can read at least one confidential file through this entry")
         }
-        return widest + [
+        let shares = reach.shares().prefix(10).enumerated().map { rank, share in
+            Metric(
+                id: "access.share-\(rank + 1)", label: "Staff who can read patient data on \(share.path)",
+                value: share.staff, total: reach.staffCount,
+                note:
+                    "enabled staff who can read at least one of the share's \(Wording.count(share.files, "confidential file"))"
+            )
+        }
+        return widest + shares + [
             Metric(
                 id: "access.staff-enabled", label: "Enabled staff logins (user accounts)", value: reach.staffCount,
                 note: "enabled accounts of kind user; services, computers and built-in accounts are not staff"),
