@@ -21,26 +21,30 @@ EDGES="$OUT/access-$USERS-$GROUP_COUNT-$RESOURCES-$CONFIDENTIAL.txt"
 mkdir -p "$OUT"
 
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 2; }
-(cd Benchmarks && swift build -c release --product vigil-bench >&2)
-BENCH=Benchmarks/.build/release/vigil-bench
+# BENCH names a vigil-bench built elsewhere (the Benchmarks package finds Vigil as the package "main", so it builds
+# only from a checkout in a folder named main).
+if [ -z "${BENCH:-}" ]; then
+    (cd Benchmarks && swift build -c release --product vigil-bench >&2)
+    BENCH=Benchmarks/.build/release/vigil-bench
+fi
 if [ ! -f bench/.venv/bin/python ]; then python3 -m venv bench/.venv >&2; fi
 bench/.venv/bin/pip install -q 'python-igraph==1.0.0' 'networkx==3.6.1' >&2
 [ -f "$EDGES" ] || bench/.venv/bin/python bench/peers/make_access_graph.py "$EDGES" --users "$USERS" --groups "$GROUP_COUNT" \
     --resources "$RESOURCES" --confidential "$CONFIDENTIAL"
 
 run() {  # name command… → the tool's JSON line, with its peak RSS (KiB) appended
-    local log
+    local log name=$1
+    shift
     log=$(mktemp)
-    /usr/bin/time -f "%M" -o "$log" "$@" > "$OUT/access-$1.json"
-    echo "$(cat "$OUT/access-$1.json") $(tail -1 "$log")"
+    /usr/bin/time -f "%M" -o "$log" "$@" > "$OUT/access-$name.json"
+    echo "$(cat "$OUT/access-$name.json") $(tail -1 "$log")"
     rm -f "$log"
 }
-shift_run() { local name=$1; shift; run "$name" "$@"; }
-vigil=$(shift_run vigil "$BENCH" access "$EDGES" "$OUT/access-counts-vigil.txt")
-igraph=$(shift_run igraph bench/.venv/bin/python bench/peers/access_reach.py igraph "$EDGES" "$OUT/access-counts-igraph.txt")
+vigil=$(run vigil "$BENCH" access "$EDGES" "$OUT/access-counts-vigil.txt")
+igraph=$(run igraph bench/.venv/bin/python bench/peers/access_reach.py igraph "$EDGES" "$OUT/access-counts-igraph.txt")
 networkx=""
 if [ "$NETWORKX" = 1 ]; then
-    networkx=$(shift_run networkx bench/.venv/bin/python bench/peers/access_reach.py networkx "$EDGES" "$OUT/access-counts-networkx.txt")
+    networkx=$(run networkx bench/.venv/bin/python bench/peers/access_reach.py networkx "$EDGES" "$OUT/access-counts-networkx.txt")
 fi
 
 echo "Edge list: $(wc -l < "$EDGES") lines, $(( $(stat -c %s "$EDGES") >> 20 )) MiB; $(nproc) cores."

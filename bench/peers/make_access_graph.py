@@ -2,9 +2,10 @@
 """Writes a generated directory and file-share permission graph as an edge list, for bench/access.sh.
 
 Users, groups nested in layers (a group in layer k sits in one or two groups of layer k-1; layer 0 is the top, so
-nesting is up to LAYERS deep), a few back edges that close cycles, and resources each granting read to one to four
+nesting is up to LAYERS deep), and resources each granting read to one to four
 principals (mostly groups deep in the nesting, sometimes a top-level group, a user, or group 0, "Domain Users", which
-holds every user). About one user in twelve is disabled; a few confidential resources carry a deny entry. Seeded: the
+holds every user). A few deep groups contain one of their own ancestors, closing cycles that leave the condensed nesting
+at most LAYERS deep. About one user in twelve is disabled; a few confidential resources carry a deny entry. Seeded: the
 same arguments give the same file.
 
 Format, one record a line, integers only:
@@ -55,12 +56,18 @@ with open(args.out, "w") as out:
         for _ in range(rng.choice((1, 2, 2, 3, 3, 4))):
             layer = layers[rng.choices(range(len(layers)), weights=weights)[0]]
             w(f"m {rng.choice(layer)} {user}\n")
+    parents = {}
     for depth in range(1, len(layers)):
         for group in layers[depth]:
-            for parent in rng.sample(layers[depth - 1], min(rng.choice((1, 1, 2)), len(layers[depth - 1]))):
+            parents[group] = rng.sample(layers[depth - 1], min(rng.choice((1, 1, 2)), len(layers[depth - 1])))
+            for parent in parents[group]:
                 w(f"n {parent} {group}\n")
-    for _ in range(max(1, args.groups // 1000)):  # back edges: a deep group containing a group above it
-        w(f"n {rng.choice(layers[-1])} {rng.choice(layers[rng.randrange(len(layers) - 1)])}\n")
+    for _ in range(max(1, args.groups // 1000)):  # cycles: a deep group containing one of its own ancestors
+        group = rng.choice(layers[-1])
+        ancestor = group
+        for _ in range(rng.randrange(1, len(layers))):
+            ancestor = rng.choice(parents[ancestor])
+        w(f"n {group} {ancestor}\n")
     confidential = set(rng.sample(range(args.resources), args.confidential))
     for resource in sorted(confidential):
         w(f"c {resource}\n")

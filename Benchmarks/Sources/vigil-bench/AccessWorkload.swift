@@ -66,10 +66,13 @@ func accessWorkload(edges path: String, counts countsPath: String) throws {
     let parsed = ContinuousClock.now
 
     let graph = AccessGraph(accountCount: users, groupCount: groups, nesting: nesting, membership: membership)
-    var enabled = AccessBitset.full(capacity: users)
     var disabledSet = AccessBitset(capacity: users)
-    for user in disabled { disabledSet.insert(Int(user)) }
-    enabled.subtract(disabledSet)
+    for user in disabled where user >= 0 && Int(user) < users { disabledSet.insert(Int(user)) }
+    let enabled = {
+        var set = AccessBitset.full(capacity: users)
+        set.subtract(disabledSet)
+        return set
+    }()
     func principals(_ pairs: [(Int32, Int32)]) -> (start: [Int32], principals: [AccessGraph.Principal]) {
         let rows = AccessGraph.rows(count: resources, pairs.filter { $0.0 >= 0 && Int($0.0) < resources })
         return (
@@ -81,14 +84,16 @@ func accessWorkload(edges path: String, counts countsPath: String) throws {
     let denied = principals(denies)
     let built = ContinuousClock.now
 
+    let userCount = users
+    let queried = confidential
     let cores = ProcessInfo.processInfo.activeProcessorCount
-    let chunk = (confidential.count + cores - 1) / max(cores, 1)
+    let chunk = (queried.count + cores - 1) / max(cores, 1)
     let counts = parallelMap(cores) { part in
         var work = AccessGraph.Workspace(for: graph)
-        var readers = AccessBitset(capacity: users)
-        var deniedSet = AccessBitset(capacity: users)
+        var readers = AccessBitset(capacity: userCount)
+        var deniedSet = AccessBitset(capacity: userCount)
         var result: [Int] = []
-        for resource in confidential.dropFirst(part * chunk).prefix(chunk).map(Int.init) {
+        for resource in queried.dropFirst(part * chunk).prefix(chunk).map(Int.init) {
             readers.removeAll()
             let allow = allowed.principals[Int(allowed.start[resource])..<Int(allowed.start[resource + 1])]
             graph.addMembers(of: allow, to: &readers, using: &work)
