@@ -89,7 +89,9 @@ public struct AssessmentEngine: Sendable {
             estate: evidence.estate, asOf: options.asOf, settings: settings, reference: reference)
         logger.debug("directory index built", metadata: ["vigil.elapsed": "\(ContinuousClock.now - started)"])
         var inventory = evidence.inventory
-        inventory.crossChecks = CrossChecks.diagnose(context.directory, estate: evidence.estate)
+        inventory.crossChecks =
+            (CrossChecks.diagnose(context.directory, estate: evidence.estate)
+            + CrossChecks.access(estate: evidence.estate)).sorted()
         events(.inventory(inventory))
         return analyze(context, evidence: inventory, events: events)
     }
