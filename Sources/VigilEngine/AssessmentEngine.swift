@@ -123,6 +123,8 @@ public struct AssessmentEngine: Sendable {
             estate.fileScans.adopt(read.fragment.fileScans)
             estate.patientData.adopt(read.fragment.patientData)
         }
+        // Resources vigil.yaml names as confidential, beside the ones the ACL exports list (always unclassified).
+        estate.resources += bundle.manifest.resources
         estate.hosts = Machine.mergedByName(estate.hosts)
         var summaries = fragments.map(\.summary)
         if let scan = bundle.manifest.scan {

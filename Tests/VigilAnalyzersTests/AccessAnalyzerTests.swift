@@ -107,4 +107,26 @@ struct AccessAnalyzerTests {
         // Without a weak password on a reaching account, nothing is joined.
         #expect(AccessJoin.findings(Array(findings.suffix(1)), context: context).findings.isEmpty)
     }
+
+    @Test("a folder vigil.yaml names as patient data is a confidential resource even without a scan")
+    func manifestFolder() throws {
+        let generated = AccessEstate(seed: 7)
+        var estate = Self.estate(generated)
+        estate.fileScans = []
+        estate.patientData = []
+        let folder = try #require(generated.nodes.indices.last { generated.nodes[$0].isFolder })
+        estate.resources.append(
+            Resource(
+                id: generated.nodes[folder].path, name: "Ward lists", kind: .folder,
+                classification: .patientConfidential, source: .init(file: "vigil.yaml", line: 3)))
+        estate.resources.append(
+            Resource(
+                id: "EPR", name: "EPR", kind: .application, classification: .patientConfidential,
+                source: .init(file: "vigil.yaml", line: 5)))
+        let output = AccessAnalyzer().analyze(AnalysisContext(estate: estate, asOf: Self.asOf))
+        let expected = generated.readers(of: folder).filter { generated.enabled[$0] }
+        #expect(output.metrics.first { $0.id == "access.staff-reach-patient-data" }?.value == expected.count)
+        #expect(output.metrics.first { $0.id == "access.confidential-files" }?.value == 1)
+        #expect(output.coverage.first?.basis.contains("1 application vigil.yaml names needs role exports") == true)
+    }
 }

@@ -35,7 +35,9 @@ public struct AccessAnalyzer: Analyzer {
         var missing: [String] = []
         if estate.accounts.isEmpty { missing.append("a directory export (LDIF) to say who is in which group") }
         if estate.grants.isEmpty { missing.append("ACL exports (icacls, Get-Acl) of the shares") }
-        if estate.fileScans.isEmpty && estate.patientData.isEmpty {
+        if estate.fileScans.isEmpty && estate.patientData.isEmpty
+            && !estate.resources.contains(where: { $0.classification == .patientConfidential })
+        {
             missing.append(
                 "a file-share scan (vigil scan or a scan: section in vigil.yaml) to say where patient data is")
         }
@@ -95,7 +97,9 @@ public struct AccessAnalyzer: Analyzer {
                     "effective read access, through nested and primary groups and well-known principals, after deny entries, to at least one file the scan found patient identifiers in"
             ),
             Metric(
-                id: "access.confidential-files", label: "Files holding patient identifiers (confidential resources)",
+                id: "access.confidential-files",
+                label:
+                    "Confidential resources: files with patient identifiers, and folders vigil.yaml names as patient data",
                 value: reach.files.count),
             Metric(
                 id: "access.confidential-files-permissions-unknown",
@@ -144,6 +148,10 @@ public struct AccessAnalyzer: Analyzer {
         if reach.unknownPrincipals > 0 {
             basis +=
                 "; \(Wording.count(reach.unknownPrincipals, "entry", plural: "entries")) name principals the directory does not hold (other domains, deleted accounts)"
+        }
+        if reach.applicationsNamed > 0 {
+            basis +=
+                "; access to the \(Wording.count(reach.applicationsNamed, "application")) vigil.yaml names needs role exports, not read yet (not assessed)"
         }
         basis +=
             "; who used the access, unused access and a least-privilege proposal need access logs, which were not provided (not assessed)"

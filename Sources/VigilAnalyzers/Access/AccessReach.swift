@@ -59,6 +59,8 @@ public struct AccessReach: Sendable {
     public let cycles: Int
     /// Group members naming nothing in the export.
     public let unresolvedMembers: Int
+    /// Applications and databases vigil.yaml names, whose access needs role exports (not read yet).
+    public let applicationsNamed: Int
     private let opened: [OpeningGrant]
 
     /// The number of enabled staff logins.
@@ -69,7 +71,9 @@ public struct AccessReach: Sendable {
     /// Computes every confidential file's readers.
     public init(estate: Estate, asOf: Date) {
         let directory = DirectoryAccess(accounts: estate.accounts, groups: estate.groups)
-        let acls = AccessControlIndex(estate.grants, listed: estate.resources.map(\.id))
+        // The ACL exports' resources are unclassified; those vigil.yaml names carry a classification and are no listing.
+        let acls = AccessControlIndex(
+            estate.grants, listed: estate.resources.filter { $0.classification == .unclassified }.map(\.id))
         let engine = EffectiveAccess(directory: directory, acls: acls)
         var staff = AccessBitset(capacity: estate.accounts.count)
         for (index, account) in estate.accounts.enumerated() where account.kind == .user && account.isEnabled(at: asOf)
@@ -134,6 +138,28 @@ public struct AccessReach: Sendable {
             }
             files.append(File(path: exposure.path, share: share, readers: found.accounts))
         }
+        // Folders and shares vigil.yaml names as holding patient data count as confidential resources of their own.
+        for resource in estate.resources
+        where resource.classification == .patientConfidential && resource.kind != .application
+            && resource.kind != .database
+        {
+            let share = Self.share(of: resource.id, roots: roots)
+            guard let found = engine.readers(of: resource.id, isFolder: true, using: &work, cache: &cache) else {
+                uncovered += 1
+                files.append(File(path: resource.id, share: share, readers: nil))
+                continue
+            }
+            unknown += found.unknownPrincipals.count
+            heldBack += found.heldBack
+            var readable = found.accounts
+            readable.formIntersection(staff)
+            reaching.formUnion(readable)
+            files.append(File(path: resource.id, share: share, readers: found.accounts))
+        }
+        applicationsNamed =
+            estate.resources.filter {
+                $0.classification > .unclassified && ($0.kind == .application || $0.kind == .database)
+            }.count
         opened = byGrant.values.map {
             OpeningGrant(
                 principal: $0.grant.principal, path: $0.grant.resourceID, right: $0.grant.right,
