@@ -89,7 +89,9 @@ public struct AssessmentEngine: Sendable {
             estate: evidence.estate, asOf: options.asOf, settings: settings, reference: reference)
         logger.debug("directory index built", metadata: ["vigil.elapsed": "\(ContinuousClock.now - started)"])
         var inventory = evidence.inventory
-        inventory.crossChecks = CrossChecks.diagnose(context.directory, estate: evidence.estate)
+        inventory.crossChecks =
+            (CrossChecks.diagnose(context.directory, estate: evidence.estate)
+            + CrossChecks.access(estate: evidence.estate)).sorted()
         events(.inventory(inventory))
         return analyze(context, evidence: inventory, events: events)
     }
@@ -121,6 +123,8 @@ public struct AssessmentEngine: Sendable {
             estate.fileScans.adopt(read.fragment.fileScans)
             estate.patientData.adopt(read.fragment.patientData)
         }
+        // Resources vigil.yaml names as confidential, beside the ones the ACL exports list (always unclassified).
+        estate.resources += bundle.manifest.resources
         estate.hosts = Machine.mergedByName(estate.hosts)
         var summaries = fragments.map(\.summary)
         if let scan = bundle.manifest.scan {
@@ -168,6 +172,10 @@ public struct AssessmentEngine: Sendable {
             tables += output.tables
             for entry in output.coverage { coverage[entry.area, default: []].append(entry) }
         }
+        // Joins across analyzers (weak passwords that reach patient data) read the findings raised above.
+        let joined = AccessJoin.findings(findings, context: context)
+        findings += joined.findings
+        metrics += joined.metrics
         let assessedAreas = AssessmentArea.allCases.map { area in
             guard let entries = coverage[area], !entries.isEmpty else {
                 return Coverage(

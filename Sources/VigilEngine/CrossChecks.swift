@@ -38,4 +38,44 @@ enum CrossChecks {
         }
         return diagnostics.sorted()
     }
+
+    /// What the access analysis could not match, each summarised in one diagnostic pointing at the first instance:
+    /// cycles of nested groups (condensed, so harmless, but worth untangling), group members that name nothing in the
+    /// export, and permission entries naming principals the directory does not hold. Names are never quoted.
+    static func access(estate: Estate) -> [Diagnostic] {
+        guard !estate.accounts.isEmpty || !estate.groups.isEmpty, !estate.grants.isEmpty else { return [] }
+        let directory = DirectoryAccess(accounts: estate.accounts, groups: estate.groups)
+        var diagnostics: [Diagnostic] = []
+        let cycles = directory.graph.cycles
+        if let first = cycles.compactMap({ $0.first }).filter({ $0 < estate.groups.count }).map({
+            estate.groups[$0].source
+        }).min() {
+            diagnostics.append(
+                Diagnostic(
+                    level: .warning, code: "cross.group-cycle", location: first,
+                    message:
+                        "\(Wording.count(cycles.count, "cycle")) of nested groups (first here): each is treated as one group for who can read what"
+                ))
+        }
+        if directory.unresolvedMembers > 0,
+            let first = estate.groups.first(where: { !$0.members.isEmpty })?.source
+        {
+            diagnostics.append(
+                Diagnostic(
+                    level: .warning, code: "cross.member-unresolved", location: first,
+                    message:
+                        "\(Wording.count(directory.unresolvedMembers, "group member")) name no account or group of the directory export (foreign principals, deleted or out-of-scope entries); they are left out of who can read what"
+                ))
+        }
+        let unknown = estate.grants.filter { directory.resolve($0.principal) == .unknown }
+        if let first = unknown.map(\.source).min() {
+            diagnostics.append(
+                Diagnostic(
+                    level: .warning, code: "cross.principal-unknown", location: first,
+                    message:
+                        "\(Wording.count(unknown.count, "permission entry", plural: "permission entries")) name principals the directory export does not hold (first here); who they let read is not counted"
+                ))
+        }
+        return diagnostics
+    }
 }

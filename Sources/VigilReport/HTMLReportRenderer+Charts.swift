@@ -59,6 +59,22 @@ extension HTMLReportRenderer {
                         Bar(label: "Not known", value: unknown, style: "info"),
                     ]))
         }
+        let shares = assessment.metrics.filter { $0.id.hasPrefix("access.share-") }
+        if !shares.isEmpty {
+            figures.append(
+                barChart(
+                    id: "chart-access-shares",
+                    title: "Staff who can read patient data, by share (who used it needs access logs)",
+                    bars: shares.map { metric in
+                        let path = metric.label.split(separator: " on ", omittingEmptySubsequences: false).dropFirst()
+                            .joined(separator: " on ")
+                        let total = metric.total ?? 0
+                        return Bar(
+                            label: path.count > 24 ? "…" + path.suffix(23) : path, value: metric.value,
+                            style: metric.value * 2 > total ? "critical" : metric.value * 4 >= total ? "high" : "medium"
+                        )
+                    }))
+        }
         return figures
     }
 

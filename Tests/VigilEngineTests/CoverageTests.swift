@@ -22,26 +22,27 @@ struct CoverageTests {
     static let variants: [Variant] = [
         Variant(
             description: "everything",
-            expected: [.accounts: .assessed, .credentials: .assessed, .access: .partial],
-            basisContains: [.access: "permission entries"], basisLacks: [.access: "provide icacls"]),
+            expected: [.accounts: .assessed, .credentials: .assessed, .access: .assessed],
+            basisContains: [.access: "effective read access"], basisLacks: [.access: "no permission export"]),
         Variant(
             description: "no ACL exports", remove: ["acl"],
             expected: [.accounts: .assessed, .access: .notAssessed],
-            basisContains: [.access: "provide icacls or Get-Acl exports"]),
+            basisContains: [.access: "missing: ACL exports"]),
         Variant(
             description: "ACL exports but no scan", dropScan: true,
             expected: [.patientData: .notAssessed, .access: .notAssessed],
-            basisContains: [.access: "no file-share scan"]),
+            basisContains: [.access: "missing: a file-share scan"]),
         Variant(
             description: "no scan and no ACL exports", remove: ["acl"], dropScan: true,
             expected: [.patientData: .notAssessed, .access: .notAssessed],
-            basisContains: [.access: "No evidence"]),
+            basisContains: [.access: "missing: ACL exports (icacls, Get-Acl) of the shares; a file-share scan"]),
         Variant(
             description: "no hash dump", remove: ["ntds.ntds"],
             expected: [.accounts: .assessed, .credentials: .notAssessed]),
         Variant(
             description: "no directory export", remove: ["directory.ldif"],
-            expected: [.accounts: .notAssessed]),
+            expected: [.accounts: .notAssessed, .access: .notAssessed],
+            basisContains: [.access: "missing: a directory export"]),
         Variant(
             description: "no host inventories", remove: ["inventory"],
             expected: [.updates: .notAssessed, .accounts: .assessed]),
@@ -81,7 +82,7 @@ struct CoverageTests {
         }
         // Whatever the bundle, no patient-data finding draws on permissions while access says none were provided.
         let usedPermissions = assessment.findings.contains { $0.rule == .patientListBroadAccess }
-        if usedPermissions { #expect(coverage[.access]?.status != .notAssessed) }
+        if usedPermissions { #expect(coverage[.access]?.basis.contains("ACL exports") == false) }
     }
 }
 

@@ -8,11 +8,13 @@ import VigilTestSupport
 @Suite("Permission readers: icacls and Get-Acl")
 struct AccessControlReaderTests {
     func grants(_ fragment: EvidenceFragment) -> [String] {
-        fragment.grants.map { "\($0.resourceID) | \($0.principal) | \($0.right.rawValue)" }
+        fragment.grants.map {
+            "\($0.resourceID) | \($0.principal) | \($0.access == .deny ? "deny " : "")\($0.right.rawValue)"
+        }
     }
 
     @Test(
-        "icacls: paths with spaces split by indentation or by principal form; rights; deny and errors reported",
+        "icacls: paths with spaces split by indentation or by principal form; rights, deny, inheritance; errors reported",
         arguments: ["acl/icacls-clinical.txt", "acl/icacls-clinical-utf16.txt"])
     func icacls(fixture: String) throws {
         let reader = IcaclsReader()
@@ -29,15 +31,38 @@ struct AccessControlReaderTests {
         #expect(found.contains("D:\\Shares\\Clinical\\Drop Box | Everyone | write"))
         #expect(
             found.contains("\\\\fs01\\clinical$\\Ward 4 Lists | S-1-5-21-1004336348-1177238915-682003330-513 | read"))
-        #expect(!found.contains { $0.contains("Private Notes | Everyone") })
+        #expect(found.contains("D:\\Shares\\Clinical\\Private Notes | Everyone | deny write"))
+        let byKey = Dictionary(
+            fragment.grants.map { ("\($0.resourceID) | \($0.principal)", $0) }, uniquingKeysWith: { first, _ in first })
+        let explicit = byKey["D:\\Shares\\Clinical\\Clinic Lists | RIVERSIDE\\Domain Users"]
+        #expect(explicit?.inherited == false)
+        #expect(explicit?.appliesTo == Grant.Scope(object: true, files: true, folders: true))
+        let inherited = byKey["D:\\Shares\\Clinical\\Clinic Lists\\March 2026.xlsx | RIVERSIDE\\Domain Users"]
+        #expect(inherited?.inherited == true)
+        #expect(inherited?.appliesTo == .objectOnly)
+        #expect(byKey["D:\\Shares\\Clinical | CREATOR OWNER"]?.appliesTo?.object == false)
+        #expect(byKey["D:\\Shares\\Clinical\\Scans | NT AUTHORITY\\Authenticated Users"]?.right == .read)
         let kinds = Dictionary(uniqueKeysWithValues: fragment.resources.map { ($0.id, $0.kind) })
         #expect(kinds["D:\\Shares\\Clinical\\Clinic Lists\\March 2026.xlsx"] == .file)
         #expect(kinds["D:\\Shares\\Clinical"] == .folder)
         #expect(fragment.resources.first { $0.id.hasPrefix("\\\\fs01") }?.host == "fs01")
         #expect(
-            fragment.log.diagnostics.map(\.code).sorted() == ["icacls.deny", "icacls.path-error"],
+            fragment.log.diagnostics.map(\.code).sorted() == ["icacls.path-error"],
             "\(fragment.log.diagnostics)")
         #expect(fragment.log.diagnostics.first { $0.code == "icacls.path-error" }?.location.line == 27)
+    }
+
+    @Test("icacls: an entry with rights Vigil does not know is reported with its position, not guessed")
+    func icaclsUninterpretable() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let url = try scratch.write(
+            "acl.txt", "D:\\A BUILTIN\\Users:(OI)(CI)(RX)\n     Everyone:(OI)(CI)(ZZ)\n     T\\ann:(RD,WD)\n")
+        let fragment = try IcaclsReader().read(path: url.path, file: "acl.txt", progress: nil)
+        #expect(grants(fragment) == ["D:\\A | BUILTIN\\Users | read", "D:\\A | T\\ann | modify"])
+        #expect(fragment.log.diagnostics.map(\.code) == ["icacls.uninterpreted"])
+        #expect(fragment.log.diagnostics.map(\.location.line) == [2])
+        #expect(!fragment.log.diagnostics[0].message.contains("ZZ"))
     }
 
     @Test("icacls: a line that fits no form is rejected with its position, and the rest is read")
@@ -67,7 +92,13 @@ struct AccessControlReaderTests {
         #expect(found.contains("D:\\Shares\\Clinical\\Clinic Lists | NT AUTHORITY\\SYSTEM | full-control"))
         #expect(found.contains("D:\\Shares\\Clinical\\Old | Everyone | read"))
         #expect(found.contains("D:\\Shares\\Clinical\\Old | RIVERSIDE\\Domain Users | full-control"))
-        #expect(fragment.log.diagnostics.map(\.code) == ["getacl.deny"])
+        #expect(found.contains("D:\\Shares\\Clinical\\Clinic Lists | Everyone | deny write"))
+        let system = fragment.grants.first {
+            $0.resourceID.hasSuffix("Clinic Lists") && $0.principal == "NT AUTHORITY\\SYSTEM"
+        }
+        #expect(system?.inherited == true)
+        #expect(system?.appliesTo == Grant.Scope(object: true, files: true, folders: true))
+        #expect(fragment.log.diagnostics.isEmpty, "\(fragment.log.diagnostics)")
     }
 
     @Test("Get-Acl rules: one row per access rule")
@@ -79,8 +110,11 @@ struct AccessControlReaderTests {
             grants(fragment) == [
                 "D:\\Shares\\Clinical\\Clinic Lists | RIVERSIDE\\Domain Users | read",
                 "D:\\Shares\\Clinical\\Clinic Lists | NT AUTHORITY\\SYSTEM | full-control",
+                "D:\\Shares\\Clinical\\Clinic Lists | Everyone | deny write",
                 "D:\\Shares\\Clinical\\Finance | RIVERSIDE\\Finance Team | modify",
             ])
+        #expect(fragment.grants.map(\.inherited) == [false, true, false, false])
+        #expect(fragment.grants[2].appliesTo == .objectOnly)
         #expect(fragment.resources.map(\.kind) == [.folder, .folder])
     }
 

@@ -129,4 +129,43 @@ struct ManifestScanTests {
             (error as? EvidenceError)?.message.contains(message) == true
         }
     }
+
+    @Test("resources: folders by Windows path and applications, each with a classification and its line")
+    func resources() throws {
+        let manifest = try ManifestReader().parse(
+            """
+            resources:
+              - path: 'D:\\Shares\\Clinical\\Ward Lists'
+                classification: patient-confidential
+              - path: '\\\\fs01\\finance'
+                classification: confidential
+                name: Finance share
+              - application: EPR
+                classification: patient-confidential
+            """, file: "vigil.yaml")
+        #expect(manifest.resources.map(\.id) == ["D:\\Shares\\Clinical\\Ward Lists", "\\\\fs01\\finance", "EPR"])
+        #expect(manifest.resources.map(\.kind) == [.folder, .share, .application])
+        #expect(
+            manifest.resources.map(\.classification) == [.patientConfidential, .confidential, .patientConfidential])
+        #expect(manifest.resources[1].name == "Finance share")
+        #expect(manifest.resources.map(\.source.line) == [2, 4, 7])
+    }
+
+    @Test(
+        "resources mistakes are errors with a position, never quoting the value",
+        arguments: [
+            ("resources: D:\\x\n", "resources must be a list"),
+            ("resources:\n  - classification: confidential\n", "exactly one of path or application"),
+            ("resources:\n  - path: a\n    application: b\n    classification: confidential\n", "exactly one of"),
+            ("resources:\n  - path: a\n    classification: secretish\n", "classification must be one of"),
+            ("resources:\n  - path: a\n    classification: unclassified\n", "classification must be one of"),
+        ])
+    func resourcesMistakes(text: String, message: String) {
+        #expect {
+            _ = try ManifestReader().parse(text, file: "vigil.yaml")
+        } throws: { error in
+            guard let error = error as? EvidenceError else { return false }
+            return error.message.contains(message) && !error.message.contains("secretish")
+        }
+    }
 }

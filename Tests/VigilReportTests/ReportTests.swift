@@ -417,7 +417,7 @@ struct ReportTests {
         let plain = TerminalSummaryRenderer(colour: false).render(assessment)
         #expect(plain.contains("Test Trust (R9N)"))
         #expect(plain.contains("Security updates partly assessed"))
-        #expect(plain.contains("Access to confidential data partly assessed"))
+        #expect(plain.contains("Access to confidential data assessed"))
         #expect(plain.contains("VGL-UPD-MISSING-EXPLOITED"))
         #expect(!plain.contains("\u{1B}["))
         #expect(TerminalSummaryRenderer(colour: true).render(assessment).contains("\u{1B}[1;31m"))

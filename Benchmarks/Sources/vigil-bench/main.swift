@@ -8,9 +8,12 @@ import VigilParsers
 ///     vigil-bench nthash WORDS ENDINGS TARGETS   the dictionary attack: WORDS × {as listed, Capitalised, UPPER} × ENDINGS
 ///                                                against TARGETS (NT hashes, hex); taskset it to one core for per-core speed
 ///     vigil-bench lookup INDEX HASHES            look every hash of HASHES up in a breach index
+///     vigil-bench access EDGES COUNTS            distinct enabled readers of each confidential resource of an edge list
+///                                                (bench/peers/make_access_graph.py), written to COUNTS as "RES COUNT"
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: vigil-bench nthash WORDS ENDINGS TARGETS | lookup INDEX HASHES\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: vigil-bench nthash WORDS ENDINGS TARGETS | lookup INDEX HASHES | access EDGES COUNTS\n".utf8))
     exit(64)
 }
 
@@ -47,6 +50,8 @@ case "lookup":
     print(
         "{\"lookups\": \(hashes.count), \"found\": \(found), \"seconds\": \(elapsed), \"nanosecondsPerLookup\": \(elapsed / Double(max(hashes.count, 1)) * 1e9)}"
     )
+case "access":
+    try accessWorkload(edges: arguments[2], counts: arguments[3])
 default:
     FileHandle.standardError.write(Data("unknown workload \(arguments[1])\n".utf8))
     exit(64)

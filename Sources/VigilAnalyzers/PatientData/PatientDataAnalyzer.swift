@@ -3,6 +3,8 @@ public import VigilCore
 /// Patient data in files: lists and bulk exports on shares (from `vigil scan` or the manifest's `scan:` section),
 /// joined with NTFS permissions (icacls, Get-Acl) to say who can read them, and with host inventories to say whether
 /// the disk under them is encrypted. A list readable by Everyone, Authenticated Users or Domain Users is critical.
+/// Who can read patient data in general (effective access through groups, the area "access to confidential data") is
+/// the `AccessAnalyzer`'s.
 public struct PatientDataAnalyzer: Analyzer {
     public let name = "patient-data"
     public let rules: [RuleID] = [
@@ -14,8 +16,7 @@ public struct PatientDataAnalyzer: Analyzer {
     public func analyze(_ context: AnalysisContext) -> AnalyzerOutput {
         let estate = context.estate
         guard !estate.fileScans.isEmpty || !estate.patientData.isEmpty else {
-            return AnalyzerOutput(
-                coverage: Self.accessCoverage(grants: estate.grants, lists: 0, unknown: 0, scanned: false))
+            return AnalyzerOutput()
         }
         let permissions = PermissionIndex(estate.grants)
         let hosts = Dictionary(estate.hosts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -37,7 +38,7 @@ public struct PatientDataAnalyzer: Analyzer {
             var access = ""
             var grantEvidence: [EvidenceReference] = []
             if let acl = exposure.aclPath, let found = permissions.grants(for: acl) {
-                let readers = found.grants.filter { $0.right != .write }
+                let readers = found.grants.filter { $0.access == .allow && $0.right.includesRead }
                 let open = readers.compactMap { grant in PermissionIndex.broadGroup(grant.principal).map { (grant, $0) }
                 }
                 grantEvidence = found.grants.map(\.source)
@@ -164,51 +165,8 @@ public struct PatientDataAnalyzer: Analyzer {
             findings: findings, metrics: metrics,
             coverage: [
                 Coverage(area: .patientData, status: status, basis: basis)
-            ] + Self.accessCoverage(grants: estate.grants, lists: lists.count, unknown: unknown, scanned: true),
+            ],
             headlines: headlines)
-    }
-
-    /// Access to confidential data as far as this analyzer judged it: from the permissions it joined with the patient
-    /// lists it found, never from a fixed list of areas. Without permissions and without a scan it says nothing, and
-    /// the area stays "not assessed" with the evidence it needs.
-    static func accessCoverage(grants: [Grant], lists: Int, unknown: Int, scanned: Bool) -> [Coverage] {
-        let paths = Set(grants.map(\.resourceID)).count
-        let read =
-            "\(Wording.count(grants.count, "permission entry", plural: "permission entries")) on \(Wording.count(paths, "path")) (icacls, Get-Acl)"
-        guard scanned else {
-            guard !grants.isEmpty else { return [] }
-            return [
-                Coverage(
-                    area: .access, status: .notAssessed,
-                    basis:
-                        "\(read) read, but no file-share scan says which folders hold patient data: add a scan: section to vigil.yaml or a vigil scan's scan.json to the bundle"
-                )
-            ]
-        }
-        guard !grants.isEmpty else {
-            guard lists > 0 else { return [] }
-            return [
-                Coverage(
-                    area: .access, status: .notAssessed,
-                    basis:
-                        "who can read the \(Wording.count(lists, "patient list")) found is not known: provide icacls or Get-Acl exports of their folders"
-                )
-            ]
-        }
-        guard lists > 0 else {
-            return [
-                Coverage(
-                    area: .access, status: .assessed,
-                    basis:
-                        "\(read) read; no file in the folders scanned lists patients, so none is exposed through them")
-            ]
-        }
-        let known = lists - unknown
-        let basis =
-            "\(read) joined with the patient lists found: who can read \(Wording.number(known)) of \(Wording.count(lists, "patient list")) is known"
-            + (unknown > 0 ? "; provide permission exports of the other lists' folders" : "")
-            + "; role exports and access logs (who did read them) were not provided"
-        return [Coverage(area: .access, status: known == 0 ? .notAssessed : .partial, basis: basis)]
     }
 
     /// "A patient list of 500 patients: NHS numbers (500 distinct, sample 401 *** **37, line 2), dates of birth (…)."

@@ -131,5 +131,6 @@ public enum AnalyzerCatalogue {
         CredentialAnalyzer(),
         UpdatesAnalyzer(),
         PatientDataAnalyzer(),
+        AccessAnalyzer(),
     ]
 }

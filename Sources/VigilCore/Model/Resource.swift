@@ -45,31 +45,6 @@ public struct Resource: Codable, Sendable, Hashable, Identifiable {
     }
 }
 
-/// A permission on a resource held by a principal (an account or a group).
-public struct Grant: Codable, Sendable, Hashable {
-    /// The rights a grant confers, weakest first.
-    public enum Right: String, Codable, Sendable, CaseIterable {
-        case read, write, modify
-        case fullControl = "full-control"
-    }
-
-    /// The resource's identifier.
-    public var resourceID: String
-    /// The principal as written in the ACL (`NHSTRUST\Domain Users`, `Everyone`, a SID).
-    public var principal: String
-    /// The right granted.
-    public var right: Right
-    /// Where it was read.
-    public var source: EvidenceReference
-
-    public init(resourceID: String, principal: String, right: Right, source: EvidenceReference) {
-        self.resourceID = resourceID
-        self.principal = principal
-        self.right = right
-        self.source = source
-    }
-}
-
 /// A recorded access to a resource (an audit log entry).
 public struct AccessEvent: Codable, Sendable, Hashable {
     /// When it happened.

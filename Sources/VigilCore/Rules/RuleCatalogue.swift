@@ -2,7 +2,9 @@
 /// `vigil rules` and the generated `docs/rules.md`.
 public enum RuleCatalogue {
     /// All rules, in documentation order: one list per area, each in its own `RuleCatalogue+<Area>.swift`.
-    public static let all: [Rule] = accountRules + credentialRules + policyRules + updateRules + patientDataRules
+    public static let all: [Rule] =
+        accountRules + credentialRules + policyRules + updateRules + patientDataRules
+        + accessRules
 
     /// The rule with `id`. Every `RuleID` constant is in the catalogue (a test checks it), so this cannot fail for them.
     public static func rule(_ id: RuleID) -> Rule {

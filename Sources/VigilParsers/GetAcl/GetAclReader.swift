@@ -8,7 +8,9 @@ import VigilCore
 /// - one row per access rule (`(Get-Acl $p).Access | Select-Object Path, IdentityReference, FileSystemRights,
 ///   AccessControlType, …`).
 ///
-/// Windows PowerShell's `#TYPE` first line is skipped. Deny rules are counted and not modelled.
+/// Windows PowerShell's `#TYPE` first line is skipped. Deny rules, inheritance (`ID`, `IsInherited`) and where a rule
+/// applies (SDDL flags, `InheritanceFlags`, `PropagationFlags`) are kept on the grants; `AccessToString` says neither,
+/// so its grants have no scope. Rules with rights Vigil does not know are reported, never guessed.
 public struct GetAclReader: EvidenceReader {
     public let format = EvidenceFormat(
         id: "get-acl",
@@ -36,7 +38,7 @@ public struct GetAclReader: EvidenceReader {
         var records = CSVRecords()
         var header: Header?
         var seen: Set<String> = []
-        var denies = 0
+        var uninterpreted = 0
         try LineReader(path: path, maxLineLength: 1 << 20).forEachLine(progress: progress) { line in
             if line.isOverlong {
                 log.reject(line: line.number, code: "getacl.line-too-long", "line longer than 1 MiB")
@@ -59,20 +61,31 @@ public struct GetAclReader: EvidenceReader {
                     return
                 }
                 if fields.count == 1, fields[0].isEmpty { return }
-                known.read(fields, line: start, file: file, into: &fragment, seen: &seen, denies: &denies, log: &log)
+                known.read(
+                    fields, line: start, file: file, into: &fragment, seen: &seen, uninterpreted: &uninterpreted,
+                    log: &log)
             }
         }
         if records.isOpen {
             log.reject(line: records.startLine, code: "getacl.unterminated", "a quoted field is never closed")
         }
-        if denies > 0 {
+        if uninterpreted > 0 {
             log.warn(
-                line: nil, code: "getacl.deny",
-                "\(denies) deny rule\(denies == 1 ? " was" : "s were") not modelled: who can read may be narrower than reported"
+                line: nil, code: "getacl.uninterpreted",
+                "\(uninterpreted) access rule\(uninterpreted == 1 ? " holds" : "s hold") rights Vigil does not know; \(uninterpreted == 1 ? "it was" : "they were") left out of who can read"
             )
         }
         fragment.log = log
         return fragment
+    }
+
+    /// One access rule of a row, before it becomes a grant.
+    struct Rule {
+        var principal: String
+        var right: Grant.Right
+        var access: Grant.Access
+        var inherited: Bool
+        var scope: Grant.Scope?
     }
 
     /// Column positions of the header.
@@ -84,6 +97,8 @@ public struct GetAclReader: EvidenceReader {
         var rights: Int?
         var type: Int?
         var inheritance: Int?
+        var propagation: Int?
+        var isInherited: Int?
 
         init?(_ names: [String]) {
             func column(_ name: String) -> Int? { names.firstIndex { $0.lowercased() == name.lowercased() } }
@@ -95,12 +110,14 @@ public struct GetAclReader: EvidenceReader {
             rights = column("FileSystemRights")
             type = column("AccessControlType")
             inheritance = column("InheritanceFlags")
+            propagation = column("PropagationFlags")
+            isInherited = column("IsInherited")
             guard sddl != nil || accessText != nil || (identity != nil && rights != nil) else { return nil }
         }
 
         func read(
             _ fields: [String], line: Int, file: String, into fragment: inout EvidenceFragment, seen: inout Set<String>,
-            denies: inout Int, log: inout DiagnosticLog
+            uninterpreted: inout Int, log: inout DiagnosticLog
         ) {
             func field(_ index: Int?) -> String? { index.flatMap { $0 < fields.count ? fields[$0] : nil } }
             guard var path = field(self.path), !path.isEmpty else {
@@ -108,41 +125,52 @@ public struct GetAclReader: EvidenceReader {
                 return
             }
             if let marker = path.range(of: "::") { path = String(path[marker.upperBound...]) }
-            var rules: [(principal: String, right: Grant.Right, inheritable: Bool)] = []
+            var rules: [Rule] = []
             var parsed = false
             if let sddl = field(self.sddl), !sddl.isEmpty {
                 parsed = true
                 for ace in Self.sddlEntries(sddl) {
-                    if ace.deny {
-                        denies += 1
-                    } else if let right = ace.right {
-                        rules.append((ace.principal, right, ace.inheritable))
+                    guard let right = ace.right else {
+                        uninterpreted += 1
+                        continue
                     }
+                    rules.append(
+                        Rule(
+                            principal: ace.principal, right: right, access: ace.deny ? .deny : .allow,
+                            inherited: ace.inherited, scope: ace.scope))
                 }
             } else if let text = field(accessText), !text.isEmpty {
                 parsed = true
                 for entry in text.split(separator: "\n") {
                     let words = entry.split(separator: " ", omittingEmptySubsequences: false)
                     guard let verb = words.lastIndex(where: { $0 == "Allow" || $0 == "Deny" }), verb > 0 else {
-                        continue
-                    }
-                    if words[verb] == "Deny" {
-                        denies += 1
+                        uninterpreted += 1
                         continue
                     }
                     let principal = words[..<verb].joined(separator: " ")
                     let rights = words[(verb + 1)...].joined(separator: " ")
-                    if let right = AccessRights.fileSystemRights(rights) { rules.append((principal, right, false)) }
+                    guard let right = AccessRights.fileSystemRights(rights) else {
+                        uninterpreted += 1
+                        continue
+                    }
+                    rules.append(
+                        Rule(
+                            principal: principal, right: right, access: words[verb] == "Deny" ? .deny : .allow,
+                            inherited: false, scope: nil))
                 }
             } else if let identity = field(self.identity), let rights = field(self.rights) {
                 parsed = true
-                if field(type)?.lowercased() == "deny" {
-                    denies += 1
-                } else if let right = AccessRights.fileSystemRights(rights) {
-                    let inherits = field(inheritance).map {
-                        $0.contains("ObjectInherit") || $0.contains("ContainerInherit")
+                if let right = AccessRights.fileSystemRights(rights) {
+                    let scope = field(inheritance).map {
+                        AccessRights.dotNetScope(inheritance: $0, propagation: field(propagation))
                     }
-                    rules.append((identity, right, inherits ?? false))
+                    rules.append(
+                        Rule(
+                            principal: identity, right: right,
+                            access: field(type)?.lowercased() == "deny" ? .deny : .allow,
+                            inherited: field(isInherited)?.lowercased() == "true", scope: scope))
+                } else {
+                    uninterpreted += 1
                 }
             }
             guard parsed else {
@@ -150,13 +178,14 @@ public struct GetAclReader: EvidenceReader {
                 return
             }
             let resource = Resource.fileSystem(
-                path: path, inheritable: rules.contains { $0.inheritable },
+                path: path, inheritable: rules.contains { $0.scope?.inheritable == true },
                 source: EvidenceReference(file: file, line: line))
             if seen.insert(resource.id.lowercased()).inserted { fragment.resources.append(resource) }
             for rule in rules {
                 fragment.grants.append(
                     Grant(
-                        resourceID: resource.id, principal: rule.principal, right: rule.right,
+                        resourceID: resource.id, principal: rule.principal, right: rule.right, access: rule.access,
+                        inherited: rule.inherited, appliesTo: rule.scope,
                         source: EvidenceReference(file: file, line: line)))
             }
             log.recordsRead += 1
@@ -164,10 +193,10 @@ public struct GetAclReader: EvidenceReader {
 
         /// The access entries of an SDDL string's DACL (`D:PAI(A;OICI;FA;;;BA)(A;;0x1200a9;;;S-1-5-21-…-513)`).
         static func sddlEntries(_ sddl: String) -> [(
-            principal: String, right: Grant.Right?, deny: Bool, inheritable: Bool
+            principal: String, right: Grant.Right?, deny: Bool, inherited: Bool, scope: Grant.Scope
         )] {
             guard let dacl = sddl.range(of: "D:") else { return [] }
-            var entries: [(String, Grant.Right?, Bool, Bool)] = []
+            var entries: [(String, Grant.Right?, Bool, Bool, Grant.Scope)] = []
             var rest = sddl[dacl.upperBound...]
             if let system = rest.range(of: "S:") { rest = rest[..<system.lowerBound] }
             while let open = rest.firstIndex(of: "("), let close = rest[open...].firstIndex(of: ")") {
@@ -179,8 +208,9 @@ public struct GetAclReader: EvidenceReader {
                 guard type == "A" || type == "D" || type == "OA" || type == "OD" else { continue }
                 let trustee = String(parts[5])
                 let principal = AccessRights.sddlAliases[trustee] ?? trustee
-                let inheritable = parts[1].contains("OI") || parts[1].contains("CI")
-                entries.append((principal, AccessRights.sddl(parts[2]), type.hasSuffix("D"), inheritable))
+                let flags = AccessRights.sddlScope(parts[1])
+                entries.append(
+                    (principal, AccessRights.sddl(parts[2]), type.hasSuffix("D"), flags.inherited, flags.scope))
             }
             return entries
         }

@@ -4,9 +4,13 @@ import VigilCore
 enum AccessRights {
     /// The grant an icacls permission list confers (`(OI)(CI)(RX)`, `(I)(F)`, `(RD,WD,AD)`), or `nil` for none (`N`,
     /// or rights that neither read nor write data such as `(D)` alone).
+    /// Rights that read data along with rights that write it (`(RD,WD)`) come out as `modify`, so that whether an
+    /// entry reads never hides behind a stronger-ranked write.
     static func icacls(_ groups: [Substring]) -> Grant.Right? {
         var best: Grant.Right?
+        var reads = false
         func raise(_ right: Grant.Right) {
+            if right == .read { reads = true }
             if best == nil || Self.rank(right) > Self.rank(best!) { best = right }
         }
         for group in groups {
@@ -20,7 +24,51 @@ enum AccessRights {
                 }
             }
         }
-        return best
+        return best == .write && reads ? .modify : best
+    }
+
+    /// Tokens icacls writes inside parentheses that Vigil knows: inheritance flags, `DENY`, `N` (no access) and the
+    /// simple and specific rights.
+    static let icaclsTokens: Set<String> = [
+        "OI", "CI", "IO", "NP", "I", "DENY", "N", "F", "M", "RX", "R", "W", "D", "DE", "RC", "WDAC", "WO", "S", "AS",
+        "MA", "GR", "GW", "GE", "GA", "RD", "WD", "AD", "REA", "WEA", "X", "DC", "RA", "WA",
+    ]
+
+    /// Whether an icacls permission list holds a token Vigil does not know (so its effect is reported, not guessed).
+    static func icaclsUninterpretable(_ groups: [Substring]) -> Bool {
+        groups.contains { group in group.split(separator: ",").contains { !icaclsTokens.contains($0.uppercased()) } }
+    }
+
+    /// Where an icacls entry applies, from its `(OI)(CI)(IO)(NP)` flags.
+    static func icaclsScope(_ groups: [Substring]) -> Grant.Scope {
+        Grant.Scope(
+            object: !groups.contains("IO"), files: groups.contains("OI"), folders: groups.contains("CI"),
+            childrenOnly: groups.contains("NP"))
+    }
+
+    /// Where an SDDL entry applies, from its flags (`OICIIONPID`, two letters each).
+    static func sddlScope(_ flags: Substring) -> (scope: Grant.Scope, inherited: Bool) {
+        var set: Set<Substring> = []
+        var index = flags.startIndex
+        while index < flags.endIndex {
+            let end = flags.index(index, offsetBy: 2, limitedBy: flags.endIndex) ?? flags.endIndex
+            set.insert(flags[index..<end])
+            index = end
+        }
+        return (
+            Grant.Scope(
+                object: !set.contains("IO"), files: set.contains("OI"), folders: set.contains("CI"),
+                childrenOnly: set.contains("NP")),
+            set.contains("ID")
+        )
+    }
+
+    /// Where a Get-Acl rule applies, from its `InheritanceFlags` and `PropagationFlags` columns.
+    static func dotNetScope(inheritance: String, propagation: String?) -> Grant.Scope {
+        let propagation = propagation ?? ""
+        return Grant.Scope(
+            object: !propagation.contains("InheritOnly"), files: inheritance.contains("ObjectInherit"),
+            folders: inheritance.contains("ContainerInherit"), childrenOnly: propagation.contains("NoPropagateInherit"))
     }
 
     /// The grant of a .NET `FileSystemRights` value as `Get-Acl` writes it: names (`ReadAndExecute, Synchronize`) or a
@@ -28,6 +76,7 @@ enum AccessRights {
     static func fileSystemRights(_ text: String) -> Grant.Right? {
         if let number = Int64(text.trimming(" ")) { return mask(UInt32(truncatingIfNeeded: number)) }
         var best: Grant.Right?
+        var reads = false
         for name in text.split(separator: ",") {
             let right: Grant.Right? =
                 switch name.trimming(" ").lowercased() {
@@ -37,9 +86,10 @@ enum AccessRights {
                 case "read", "readandexecute", "readdata", "listdirectory", "executefile", "traverse": .read
                 default: nil
                 }
+            if right == .read { reads = true }
             if let right, best == nil || rank(right) > rank(best!) { best = right }
         }
-        return best
+        return best == .write && reads ? .modify : best
     }
 
     /// The grant of an access mask (SDDL hex rights, numeric `FileSystemRights`).
@@ -57,6 +107,7 @@ enum AccessRights {
     static func sddl(_ text: Substring) -> Grant.Right? {
         if text.hasPrefix("0x") || text.hasPrefix("0X") { return UInt32(text.dropFirst(2), radix: 16).flatMap(mask) }
         var best: Grant.Right?
+        var reads = false
         var index = text.startIndex
         while index < text.endIndex {
             let end = text.index(index, offsetBy: 2, limitedBy: text.endIndex) ?? text.endIndex
@@ -67,10 +118,11 @@ enum AccessRights {
                 case "FR", "GR", "FX", "GX", "RC", "RP", "CC", "LC": .read
                 default: nil
                 }
+            if right == .read { reads = true }
             if let right, best == nil || rank(right) > rank(best!) { best = right }
             index = end
         }
-        return best
+        return best == .write && reads ? .modify : best
     }
 
     static func rank(_ right: Grant.Right) -> Int {

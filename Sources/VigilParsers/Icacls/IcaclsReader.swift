@@ -10,7 +10,9 @@ import VigilCore
 ///
 /// The indentation says where the path ends (paths and principals both contain spaces); a path with a single entry is
 /// split before the principal by its form (`DOMAIN\name`, `BUILTIN\…`, `NT AUTHORITY\…`, `Everyone`, a SID). Deny
-/// entries are counted and not modelled; lines icacls writes for paths it could not read are reported as warnings.
+/// entries, `(I)` (inherited) and `(OI)(CI)(IO)(NP)` become the grant's access, `inherited` and `appliesTo`; entries
+/// holding rights Vigil does not know are counted and reported, never guessed; lines icacls writes for paths it could
+/// not read are reported as warnings.
 public struct IcaclsReader: EvidenceReader {
     public let format = EvidenceFormat(
         id: "icacls",
@@ -106,7 +108,6 @@ private struct IcaclsState {
     var current: (path: String, line: Int, indent: Int?, aces: [(principal: String, groups: [Substring], line: Int)])?
     /// The first line of an entry whose split waits for the next line's indentation.
     var held: (text: String, line: Int)?
-    var denies = 0
     var resources: Set<String> = []
     /// Lines of other text before the first entry (a pasted prompt and command): skipped and counted.
     var leading = LineTally()
@@ -222,14 +223,18 @@ private struct IcaclsState {
             path: entry.path, inheritable: inheritable, source: EvidenceReference(file: file, line: entry.line))
         if resources.insert(resource.id.lowercased()).inserted { fragment.resources.append(resource) }
         for ace in entry.aces {
-            if ace.groups.contains("DENY") {
-                denies += 1
+            if AccessRights.icaclsUninterpretable(ace.groups) {
+                log.warn(
+                    line: ace.line, code: "icacls.uninterpreted",
+                    "an access entry holds rights Vigil does not know; it is left out of who can read")
                 continue
             }
             guard let right = AccessRights.icacls(ace.groups) else { continue }
             fragment.grants.append(
                 Grant(
                     resourceID: resource.id, principal: ace.principal, right: right,
+                    access: ace.groups.contains("DENY") ? .deny : .allow, inherited: ace.groups.contains("I"),
+                    appliesTo: AccessRights.icaclsScope(ace.groups),
                     source: EvidenceReference(file: file, line: ace.line)))
         }
         log.recordsRead += 1
@@ -245,12 +250,6 @@ private struct IcaclsState {
             log.warn(
                 line: first, code: "icacls.leading-text",
                 "\(leading.count) line\(leading.count == 1 ? "" : "s") before the first entry (a prompt, the command or notes) skipped"
-            )
-        }
-        if denies > 0 {
-            log.warn(
-                line: nil, code: "icacls.deny",
-                "\(denies) deny entr\(denies == 1 ? "y was" : "ies were") not modelled: who can read may be narrower than reported"
             )
         }
     }

@@ -85,6 +85,9 @@ public struct BundleManifest: Sendable, Equatable {
     public var guessing: String?
     /// Folders to scan for patient identifiers; `nil` when the manifest has no `scan:` section.
     public var scan: Scan?
+    /// Resources the organisation names as confidential (`resources:`): folders or shares by Windows path, or
+    /// applications, each with its classification.
+    public var resources: [Resource]
 
     public init(
         organisation: Organisation? = nil,
@@ -94,7 +97,8 @@ public struct BundleManifest: Sendable, Equatable {
         wordlists: [String] = [],
         organisationWords: [String] = [],
         guessing: String? = nil,
-        scan: Scan? = nil
+        scan: Scan? = nil,
+        resources: [Resource] = []
     ) {
         self.organisation = organisation
         self.inputs = inputs
@@ -104,6 +108,7 @@ public struct BundleManifest: Sendable, Equatable {
         self.organisationWords = organisationWords
         self.guessing = guessing
         self.scan = scan
+        self.resources = resources
     }
 
     /// The manifest file name looked for at the bundle root.

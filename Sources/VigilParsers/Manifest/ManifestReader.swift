@@ -19,7 +19,8 @@ public struct ManifestReader: Sendable {
         }
         guard let node else { return BundleManifest() }
         let root = try mapping(
-            node, at: "top level", file: file, keys: ["organisation", "inputs", "reference", "settings", "scan"])
+            node, at: "top level", file: file,
+            keys: ["organisation", "inputs", "reference", "settings", "scan", "resources"])
         var manifest = BundleManifest()
 
         if let organisation = root["organisation"] {
@@ -80,7 +81,44 @@ public struct ManifestReader: Sendable {
             }
         }
         if let scan = root["scan"] { manifest.scan = try scanSection(scan, file: file) }
+        if let resources = root["resources"] { manifest.resources = try resourcesSection(resources, file: file) }
         return manifest
+    }
+
+    /// `resources:` — confidential resources the scan cannot find: a folder or share by its Windows path (as the ACL
+    /// exports name it), or an application, each with a classification (`confidential`, `patient-confidential`…).
+    private func resourcesSection(_ node: Node, file: String) throws(EvidenceError) -> [Resource] {
+        guard let sequence = node.sequence else {
+            throw error(file, node, "resources must be a list of entries with path or application, and classification")
+        }
+        var resources: [Resource] = []
+        for item in sequence {
+            let entry = try mapping(
+                item, at: "resources[]", file: file, keys: ["path", "application", "classification", "name"])
+            let path = try scalar(entry["path"], at: "resources[].path", file: file, required: false)
+            let application = try scalar(
+                entry["application"], at: "resources[].application", file: file, required: false)
+            guard (path == nil) != (application == nil), let id = path ?? application else {
+                throw error(file, item, "each entry of resources needs exactly one of path or application")
+            }
+            let text = try scalar(
+                entry["classification"], at: "resources[].classification", file: file, required: true)!
+            guard let classification = Resource.Classification(rawValue: text), classification != .unclassified else {
+                throw error(
+                    file, entry["classification"],
+                    "resources[].classification must be one of \(Resource.Classification.allCases.dropFirst().map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            let kind: Resource.Kind =
+                application != nil
+                ? .application : id.hasPrefix("\\\\") && id.split(separator: "\\").count == 2 ? .share : .folder
+            resources.append(
+                Resource(
+                    id: id, name: try scalar(entry["name"], at: "resources[].name", file: file, required: false) ?? id,
+                    kind: kind, classification: classification,
+                    source: EvidenceReference(file: file, line: item.mark.map(\.line))))
+        }
+        return resources
     }
 
     /// `scan:` — folders to scan for patient identifiers, with their ACL paths and hosts, patterns, state and jobs.

@@ -4,11 +4,13 @@ import VigilCore
 /// Writes an organisation's file share into its evidence bundle (`shares/<name>/`, a small labelled share from
 /// ``ShareCorpusGenerator``), the share's NTFS permissions as `icacls` prints them (`acl/<host>-icacls.txt`), and the
 /// ground truth of the patient-data findings they make: every patient list and bulk export, and those in the folders
-/// the permissions open to Domain Users, Authenticated Users or Everyone.
+/// the permissions open to Domain Users, Authenticated Users or Everyone; and each of those permissions that opens a
+/// file with patient identifiers to every member of staff (the review's shape: a clinical share open to Domain Users).
 struct FileShareWriter {
     /// The patient-data rules a share's ground truth is complete for (disk encryption needs host inventories, which
-    /// the synthetic estate does not write).
-    static let coveredRules: [RuleID] = [.patientList, .patientBulkExport, .patientListBroadAccess]
+    /// the synthetic estate does not write). The narrow folders' groups are not in the directory, and the
+    /// administrators are few, so only the broad permissions open patient data to a quarter of staff.
+    static let coveredRules: [RuleID] = [.patientList, .patientBulkExport, .patientListBroadAccess, .accessWideGrant]
 
     let specification: EstateSpecification
     let asOf: Date
@@ -48,6 +50,15 @@ struct FileShareWriter {
             if folders.contains(where: { $0.broad && windows.hasPrefix($0.path + "\\") }) {
                 expectations.append(.init(rule: .patientListBroadAccess, subject: subject))
             }
+        }
+        for folder in folders where folder.broad {
+            let holdsIdentifiers = summary.expected.contains { path, classification in
+                classification != .testData
+                    && path.replacingOccurrences(of: "/", with: "\\").hasPrefix(folder.path + "\\")
+            }
+            guard holdsIdentifiers, let extra = folder.extra, let colon = extra.firstIndex(of: ":") else { continue }
+            expectations.append(
+                .init(rule: .accessWideGrant, subject: "\(extra[..<colon]) on \(aclRoot)\\\(folder.path)"))
         }
         return expectations
     }

@@ -1,0 +1,201 @@
+import Foundation
+public import VigilCore
+
+/// Who can reach patient data: the files the scan found identifiers in (confidential resources, rolled up to shares),
+/// joined with the ACL exports and the directory's nesting to give each file's effective readers, and from them the
+/// headline "N of M enabled staff logins (P%) can read patient data" with the permissions that open most of it.
+///
+/// It judges only when all three kinds of evidence are there (directory, permissions, scan); otherwise the area is
+/// "not assessed" and says which is missing. Usage (who did read) needs access logs, which Vigil does not read yet, so
+/// unused access is stated as not assessed, never as unused.
+public struct AccessAnalyzer: Analyzer {
+    public let name = "access"
+    public let rules: [RuleID] = [.accessWideGrant, .accessWeakPasswordReachesPatientData]
+
+    /// The share of enabled staff a single permission must open patient data to before it is a finding.
+    static let wideShare = 0.25
+
+    public init() {}
+
+    public func analyze(_ context: AnalysisContext) -> AnalyzerOutput {
+        let estate = context.estate
+        if let missing = Self.missingEvidence(estate) {
+            return AnalyzerOutput(coverage: [Coverage(area: .access, status: .notAssessed, basis: missing)])
+        }
+        let reach = AccessReach(estate: estate, asOf: context.asOf)
+        let grants = reach.openingGrants()
+        return AnalyzerOutput(
+            findings: Self.findings(reach, grants: grants), metrics: Self.metrics(reach),
+            coverage: [Self.coverage(reach)], headlines: Self.headlines(reach, grants: grants),
+            tables: Self.tables(reach))
+    }
+
+    /// What is missing for the area to be assessed, or `nil` when directory, permissions and scan are all present.
+    static func missingEvidence(_ estate: Estate) -> String? {
+        var missing: [String] = []
+        if estate.accounts.isEmpty { missing.append("a directory export (LDIF) to say who is in which group") }
+        if estate.grants.isEmpty { missing.append("ACL exports (icacls, Get-Acl) of the shares") }
+        if estate.fileScans.isEmpty && estate.patientData.isEmpty
+            && !estate.resources.contains(where: { $0.classification == .patientConfidential })
+        {
+            missing.append(
+                "a file-share scan (vigil scan or a scan: section in vigil.yaml) to say where patient data is")
+        }
+        guard !missing.isEmpty else { return nil }
+        return "Who can read patient data needs the directory, the permissions and the scan together; missing: "
+            + missing.joined(separator: "; ")
+    }
+
+    // MARK: Stages
+
+    static func findings(_ reach: AccessReach, grants: [AccessReach.OpeningGrant]) -> [Finding] {
+        let staff = reach.staffCount
+        guard staff > 0 else { return [] }
+        return grants.filter { Double($0.staff) >= Double(staff) * wideShare }.map { grant in
+            let most = Double(grant.staff) > Double(staff) / 2
+            let subject = Subject(
+                kind: .resource, id: "\(grant.path.lowercased())|\(grant.principal.lowercased())",
+                name: "\(grant.principal) on \(grant.path)")
+            return Finding(
+                rule: .accessWideGrant, escalation: most ? "most-staff" : nil, subject: subject,
+                detail:
+                    "\(grant.principal) has \(title(grant.right)) on \(grant.path): this one entry lets \(Wording.count(grant.staff, "enabled staff login")) of \(Wording.number(staff)) (\(Wording.percent(grant.staff, of: staff))) read \(Wording.count(grant.files, "file")) holding patient identifiers.",
+                evidence: [grant.source],
+                related: [Subject(kind: .group, id: grant.principal.lowercased(), name: grant.principal)],
+                facts: [
+                    "staff": String(grant.staff), "staffTotal": String(staff), "files": String(grant.files),
+                    "principal": grant.principal, "path": grant.path, "right": grant.right.rawValue,
+                ])
+        }
+    }
+
+    static func metrics(_ reach: AccessReach) -> [Metric] {
+        let widest = reach.openingGrants().prefix(3).enumerated().map { rank, grant in
+            Metric(
+                id: "access.widest-grant-\(rank + 1)",
+                label:
+                    "Widest permission \(rank + 1) on patient data (\(grant.principal) on \(grant.path)): staff it opens it to",
+                value: grant.staff, total: reach.staffCount,
+                note: "enabled staff who can read at least one confidential file through this entry")
+        }
+        let shares = reach.shares().prefix(10).enumerated().map { rank, share in
+            Metric(
+                id: "access.share-\(rank + 1)", label: "Staff who can read patient data on \(share.path)",
+                value: share.staff, total: reach.staffCount,
+                note:
+                    "enabled staff who can read at least one of the share's \(Wording.count(share.files, "confidential file"))"
+            )
+        }
+        return widest + shares + [
+            Metric(
+                id: "access.staff-enabled", label: "Enabled staff logins (user accounts)", value: reach.staffCount,
+                note: "enabled accounts of kind user; services, computers and built-in accounts are not staff"),
+            Metric(
+                id: "access.staff-reach-patient-data", label: "Enabled staff logins that can read patient data",
+                value: reach.reachingStaff, total: reach.staffCount,
+                note:
+                    "effective read access, through nested and primary groups and well-known principals, after deny entries, to at least one file the scan found patient identifiers in"
+            ),
+            Metric(
+                id: "access.confidential-files",
+                label:
+                    "Confidential resources: files with patient identifiers, and folders vigil.yaml names as patient data",
+                value: reach.files.count),
+            Metric(
+                id: "access.confidential-files-permissions-unknown",
+                label: "Confidential files no permission export covers", value: reach.uncovered,
+                total: reach.files.count),
+            Metric(
+                id: "access.grants-unknown-principal",
+                label: "Entries on confidential files naming a principal the directory does not hold",
+                value: reach.unknownPrincipals),
+            Metric(
+                id: "access.grants-inheritance-unstated",
+                label: "Entries not followed down because the export does not state their inheritance",
+                value: reach.heldBack),
+            Metric(id: "access.group-cycles", label: "Cycles of nested groups", value: reach.cycles),
+            Metric(
+                id: "access.members-unresolved", label: "Group members that name no account or group of the export",
+                value: reach.unresolvedMembers),
+            Metric(
+                id: "access.wide-grants", label: "Permissions opening patient data to a quarter or more of staff",
+                value: reach.staffCount == 0
+                    ? 0
+                    : reach.openingGrants().filter { Double($0.staff) >= Double(reach.staffCount) * wideShare }.count,
+                rules: [.accessWideGrant]),
+        ]
+    }
+
+    /// A right as people say it.
+    static func title(_ right: Grant.Right) -> String {
+        switch right {
+        case .read: "Read"
+        case .write: "Write"
+        case .modify: "Modify"
+        case .fullControl: "Full control"
+        }
+    }
+
+    static func coverage(_ reach: AccessReach) -> Coverage {
+        var basis =
+            "\(Wording.count(reach.files.count, "confidential file")) from the scan joined with the permissions and \(Wording.count(reach.accountCount, "directory account")): effective read access through nested and primary groups, after deny entries"
+        var status: Coverage.Status = .assessed
+        if reach.uncovered > 0 {
+            status = .partial
+            basis +=
+                "; \(Wording.number(reach.uncovered)) of them \(reach.uncovered == 1 ? "has" : "have") no permission export (provide icacls or Get-Acl of their folders)"
+        }
+        if reach.unknownPrincipals > 0 {
+            basis +=
+                "; \(Wording.count(reach.unknownPrincipals, "entry", plural: "entries")) name principals the directory does not hold (other domains, deleted accounts)"
+        }
+        if reach.applicationsNamed > 0 {
+            basis +=
+                "; access to the \(Wording.count(reach.applicationsNamed, "application")) vigil.yaml names needs role exports, not read yet (not assessed)"
+        }
+        basis +=
+            "; who used the access, unused access and a least-privilege proposal need access logs, which were not provided (not assessed)"
+        return Coverage(area: .access, status: reach.files.isEmpty ? .assessed : status, basis: basis)
+    }
+
+    static func headlines(_ reach: AccessReach, grants: [AccessReach.OpeningGrant]) -> [Headline] {
+        guard reach.staffCount > 0, !reach.files.isEmpty else { return [] }
+        var text =
+            "\(Wording.number(reach.reachingStaff)) of \(Wording.count(reach.staffCount, "enabled staff login")) (\(Wording.percent(reach.reachingStaff, of: reach.staffCount))) can read patient data"
+        let top = grants.prefix(3)
+        if !top.isEmpty {
+            text +=
+                "; the widest permissions: "
+                + top.map {
+                    "\($0.principal): \(title($0.right)) on \($0.path) → \(Wording.count($0.staff, "staff", plural: "staff"))"
+                }
+                .joined(separator: ", ")
+        }
+        text += "."
+        let wide = grants.filter { Double($0.staff) >= Double(reach.staffCount) * wideShare }
+        let severity: Severity? =
+            wide.contains { Double($0.staff) > Double(reach.staffCount) / 2 } ? .critical : wide.isEmpty ? nil : .high
+        return [
+            Headline(
+                area: .access, text: text, severity: severity,
+                metrics: ["access.staff-reach-patient-data", "access.staff-enabled"]
+                    + top.indices.map { "access.widest-grant-\($0 + 1)" })
+        ]
+    }
+
+    static func tables(_ reach: AccessReach) -> [SummaryTable] {
+        let shares = reach.shares()
+        guard !shares.isEmpty else { return [] }
+        return [
+            SummaryTable(
+                id: "access.shares", area: .access, title: "Who can read patient data, by share",
+                columns: ["Share", "Files with patient identifiers", "Staff who can read them", "Staff who used them"],
+                rows: shares.map {
+                    [$0.path, Wording.number($0.files), Wording.number($0.staff), "not assessed (no access logs)"]
+                },
+                note:
+                    "Staff: enabled user accounts that can read at least one of the share's files with patient identifiers. Use needs access logs."
+            )
+        ]
+    }
+}

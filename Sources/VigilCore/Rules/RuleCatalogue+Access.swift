@@ -1,0 +1,41 @@
+extension RuleCatalogue {
+    /// Who can reach confidential data: effective access through groups, joined with the patient-data scan.
+    static let accessRules: [Rule] = [
+        Rule(
+            id: .accessWideGrant,
+            area: .access,
+            title: "One permission opens patient data to a large part of staff",
+            severity: .high,
+            summary:
+                "A single access entry (a group, or a well-known principal such as Domain Users, on a folder or share) lets a quarter or more of the organisation's enabled staff logins read files holding patient identifiers, counted through nested groups and primary groups, after deny entries.",
+            rationale:
+                "The national review found that practically every organisation lets any member of staff with a log-in, however junior, read confidential data. Access should follow the need to know: each extra reader is another account whose compromise or misuse exposes the patients in those files.",
+            remediation:
+                "Replace the entry with a group of the people who need the data (the team that uses the folder), or move the files to a folder that already has one. Check the effect first: the report's least-privilege proposal lists who would lose access.",
+            effort: .medium,
+            controls: [.dss4DataAccess, .dss1PersonalData, .ceUserAccess],
+            references: [
+                "https://www.dsptoolkit.nhs.uk/Help/data-security-standards",
+                "https://learn.microsoft.com/windows/security/identity-protection/access-control/access-control",
+            ],
+            escalations: [
+                Rule.Escalation(
+                    "most-staff", severity: .critical, when: "it opens patient data to more than half of enabled staff")
+            ]
+        ),
+        Rule(
+            id: .accessWeakPasswordReachesPatientData,
+            area: .access,
+            title: "Account with a weak or shared password can read patient data",
+            severity: .critical,
+            summary:
+                "An enabled account whose password is breached, guessable, empty, its own user name or shared with other accounts can read files holding patient identifiers. For a shared password, every account sharing it counts as reaching what any of them reaches.",
+            rationale:
+                "A password an attacker can guess or look up is a way into the patient data the account can read; the same weak password on an account without that reach is a smaller risk, so these come first.",
+            remediation:
+                "Have the password changed now and turn on multi-factor authentication for the account; then narrow its access to the patient data it needs.",
+            effort: .low,
+            controls: [.dss4DataAccess, .dss1PersonalData, .ceUserAccess]
+        ),
+    ]
+}

@@ -1,0 +1,6 @@
+extension RuleID {
+    /// One permission (a principal on a folder) that lets a large share of staff read patient data.
+    public static let accessWideGrant = RuleID("VGL-AC-WIDE-GRANT")
+    /// An account whose password is breached, guessable, empty or shared can read patient data.
+    public static let accessWeakPasswordReachesPatientData = RuleID("VGL-AC-WEAK-PASSWORD-PATIENT-DATA")
+}
