@@ -92,6 +92,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTestSupport"], swiftSettings: strict),
+        .testTarget(name: "VigilIOTests", dependencies: ["VigilIO"], swiftSettings: strict),
         .testTarget(
             name: "VigilParsersTests", dependencies: ["VigilParsers", "VigilCore", "VigilSynth", "VigilTestSupport"],
             swiftSettings: strict),
