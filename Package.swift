@@ -98,12 +98,16 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "VigilAnalyzersTests",
-            dependencies: ["VigilAnalyzers", "VigilEngine", "VigilSynth", "VigilCore", "VigilTestSupport"],
+            dependencies: [
+                "VigilAnalyzers", "VigilEngine", "VigilParsers", "VigilSynth", "VigilCore", "VigilTestSupport",
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "VigilReportTests",
-            dependencies: ["VigilReport", "VigilEngine", "VigilSynth", "VigilCore", "VigilTestSupport"],
+            dependencies: [
+                "VigilReport", "VigilEngine", "VigilParsers", "VigilSynth", "VigilCore", "VigilTestSupport",
+            ],
             swiftSettings: strict
         ),
         .testTarget(
