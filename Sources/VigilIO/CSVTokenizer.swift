@@ -153,10 +153,16 @@ public struct CSVTokenizer {
                     index = stop + 1
                 }
             case .quoteInQuoted:
-                if base[index] == quote {
+                let byte = base[index]
+                if byte == quote {
                     // A doubled quote: the second is the literal quote.
                     visitor.content(buffer, from: index, to: index + 1)
                     state = .quoted
+                    index += 1
+                } else if byte == delimiter {
+                    // The common case, a delimiter right after the closing quote: no stray bytes to count.
+                    visitor.endField()
+                    state = .fieldStart
                     index += 1
                 } else {
                     state = dialect.quoting == .anywhere ? .unquoted : .afterClosingQuote
