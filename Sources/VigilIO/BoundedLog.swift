@@ -1,7 +1,7 @@
 /// Counts everything added and keeps the first ``limit``: the one "count every problem, keep the first N" rule, so a
-/// hostile input with millions of bad records costs a counter, not memory. The scan's walk and its per-file problems
-/// share one; ``addReplacing(_:where:)`` is the rule `DiagnosticLog` applies to codes it must never drop, for when the
-/// readers' log moves onto it.
+/// hostile input with millions of bad records costs a counter, not memory. Every reader's `DiagnosticLog` keeps its
+/// diagnostics in one (``addReplacing(_:where:)`` is its rule for codes it must never drop), and the scan's walk and
+/// per-file problems share another.
 ///
 /// `@inlinable`, so each client specialises it for its element type.
 public struct BoundedLog<Element> {
