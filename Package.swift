@@ -92,17 +92,22 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTestSupport"], swiftSettings: strict),
+        .testTarget(name: "VigilIOTests", dependencies: ["VigilIO"], swiftSettings: strict),
         .testTarget(
             name: "VigilParsersTests", dependencies: ["VigilParsers", "VigilCore", "VigilSynth", "VigilTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "VigilAnalyzersTests",
-            dependencies: ["VigilAnalyzers", "VigilEngine", "VigilSynth", "VigilCore", "VigilTestSupport"],
+            dependencies: [
+                "VigilAnalyzers", "VigilEngine", "VigilParsers", "VigilSynth", "VigilCore", "VigilTestSupport",
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "VigilReportTests",
-            dependencies: ["VigilReport", "VigilEngine", "VigilSynth", "VigilCore", "VigilTestSupport"],
+            dependencies: [
+                "VigilReport", "VigilEngine", "VigilParsers", "VigilSynth", "VigilCore", "VigilTestSupport",
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 public import Foundation
 import Synchronization
 public import VigilCore
+import VigilIO
 
 /// A folder tree (or a single file) to scan.
 public struct ScanRoot: Sendable, Hashable {
@@ -193,8 +194,8 @@ public struct FileShareScanner: Sendable {
         var totals = FileScanTotals(
             files: files.count, bytes: totalBytes, folders: walk.folders, foldersUnreadable: walk.foldersUnreadable,
             symbolicLinks: walk.symbolicLinks, otherEntries: walk.otherEntries, excluded: walk.excluded)
+        // The walk's problems continue in one bounded log: counted all, the first few kept.
         var problems = walk.problems
-        var problemCount = walk.problemCount
         var exposures: [PatientDataExposure] = []
         var perRoot = options.roots.map { root in
             FileScanRecord(
@@ -205,9 +206,7 @@ public struct FileShareScanner: Sendable {
         var toForget: [String] = []
         var bytesRead = 0
         func problem(_ code: String, _ file: String, _ message: String, _ level: Diagnostic.Level = .warning) {
-            problemCount += 1
-            guard problems.count < Self.problemLimit else { return }
-            problems.append(
+            problems.add(
                 Diagnostic(level: level, code: code, location: EvidenceReference(file: file), message: message))
         }
         if stateDamaged, let statePath = options.statePath {
@@ -286,7 +285,8 @@ public struct FileShareScanner: Sendable {
         }
         return Self.masked(
             ScanResult(
-                records: perRoot, exposures: exposures, totals: totals, problems: problems, problemCount: problemCount,
+                records: perRoot, exposures: exposures, totals: totals, problems: problems.kept,
+                problemCount: problems.count,
                 performance: FileScanPerformance(seconds: elapsed(), bytesRead: bytesRead, jobs: workers)))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilIO
 
 /// Reads the CISA Known Exploited Vulnerabilities catalogue, as JSON (`known_exploited_vulnerabilities.json`) or as its
 /// CSV variant (`known_exploited_vulnerabilities.csv`, same columns).
@@ -31,7 +32,9 @@ public struct KEVReader: EvidenceReader {
                 && text.contains("\"cveID\"")
         }
         guard let first = sample.lines(limit: 1).first else { return false }
-        return Self.columns(first.split(separator: ",").map(String.init)) != nil
+        // Split as the rows are, so a quoted header name holding a comma stays one column.
+        let names = CSVRecordReader.strings(ofLine: first.utf8, dialect: CSVDialect(quoting: .anywhere))
+        return Self.columns(names) != nil
     }
 
     /// The positions of the CSV columns in a header, or `nil` when it is not a KEV header.
@@ -101,19 +104,20 @@ public struct KEVReader: EvidenceReader {
     }
 
     private func readCSV(_ bytes: [UInt8], file: String, into fragment: inout EvidenceFragment) {
-        var records = CSVRecords()
+        var records = CSVRecordReader(dialect: CSVDialect(quoting: .anywhere))
         var columns: [String: Int]?
         var lineNumber = 0
         var sawHeader = false
         for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
             let outcome = Array(line).withUnsafeBufferPointer { records.add($0, line: lineNumber) }
-            guard case .record(let fields, let start) = outcome else {
+            guard case .record(let start) = outcome else {
                 if case .overlong(let start) = outcome {
                     fragment.log.reject(line: start, code: "kev.record-too-long", "record longer than 1 MiB; skipped")
                 }
                 continue
             }
+            let fields = records.fields()
             if fields.count == 1, fields[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
             guard let known = columns else {
                 if !sawHeader {

@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilIO
 
 /// Reads the WES-NG (Windows Exploit Suggester – Next Generation) definitions CSV, `CVEs_YYYYMMDD.csv` or
 /// `Custom_YYYYMMDD.csv` from `definitions.zip`: one row per (CVE, fixing KB, affected product).
@@ -34,7 +35,7 @@ public struct WesngDefinitionsReader: EvidenceReader {
 
     public func recognises(_ sample: TextSample) -> Bool {
         guard let first = sample.lines(limit: 1).first else { return false }
-        return Self.isHeader(first.split(separator: ",", omittingEmptySubsequences: false).map { String($0) })
+        return Self.isHeader(CSVRecordReader.strings(ofLine: first.utf8, dialect: CSVDialect()))
     }
 
     static func isHeader(_ names: [String]) -> Bool {
@@ -45,62 +46,46 @@ public struct WesngDefinitionsReader: EvidenceReader {
         var fragment = EvidenceFragment(file: file)
         var log = fragment.log
         var table = WesngTable()
-        var splitter = CSVFieldSplitter()
-        var carry: [UInt8] = []
-        var carryStart = 0
+        // RFC 4180 quoting; the record limit is checked here, before a line is added, so an overlong record is
+        // dropped at once and the next line starts afresh.
+        var records = CSVRecordReader(dialect: CSVDialect(quoting: .fieldStart), maxRecordLength: .max)
         var expectingHeader = true
 
-        func process(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+        func process(_ record: CSVRecord, line: Int) {
             if expectingHeader {
                 expectingHeader = false
-                let names = splitter.fields.indices.map { splitter.string($0, in: bytes) }
-                if Self.isHeader(names) { return }
+                if Self.isHeader(record.strings()) { return }
                 log.reject(
                     line: line, code: "wesng.no-header",
                     "expected the header DatePosted,CVE,BulletinKB,Title,AffectedProduct,AffectedComponent,Severity,Impact,Supersedes,Exploits; reading the rows anyway"
                 )
             }
-            table.add(splitter, bytes, line: line, log: &log)
+            table.add(record, line: line, log: &log)
         }
 
         try LineReader(path: path, maxLineLength: Self.maxRecordLength).forEachLine(progress: progress) { line in
-            if !carry.isEmpty {
-                if line.isOverlong || carry.count + line.bytes.count > Self.maxRecordLength {
-                    log.reject(line: carryStart, code: "wesng.record-too-long", "record longer than 1 MiB; skipped")
-                    carry.removeAll(keepingCapacity: false)
-                    splitter.reset()
+            if records.isOpen {
+                if line.isOverlong || records.recordLength - 1 + line.bytes.count > Self.maxRecordLength {
+                    log.reject(
+                        line: records.startLine, code: "wesng.record-too-long", "record longer than 1 MiB; skipped")
+                    records.reset()
                     return
                 }
-                carry.append(0x0A)
-                carry.append(contentsOf: line.bytes)
-                carry.withUnsafeBufferPointer { buffer in
-                    switch splitter.split(buffer) {
-                    case .open: return
-                    case .complete: process(buffer, line: carryStart)
-                    case .malformed(let field): Self.rejectQuote(field, line: carryStart, log: &log)
-                    }
-                    carry.removeAll(keepingCapacity: true)
-                    splitter.reset()
+            } else {
+                if line.isOverlong {
+                    log.reject(line: line.number, code: "wesng.record-too-long", "record longer than 1 MiB; skipped")
+                    return
                 }
-                return
+                if line.bytes.isEmpty || line.bytes[0] == UInt8(ascii: "#") { return }
             }
-            if line.isOverlong {
-                log.reject(line: line.number, code: "wesng.record-too-long", "record longer than 1 MiB; skipped")
-                return
-            }
-            let bytes = line.bytes
-            if bytes.isEmpty || bytes[0] == UInt8(ascii: "#") { return }
-            splitter.reset()
-            switch splitter.split(bytes) {
-            case .open:
-                carry.append(contentsOf: bytes)
-                carryStart = line.number
-            case .complete: process(bytes, line: line.number)
-            case .malformed(let field): Self.rejectQuote(field, line: line.number, log: &log)
+            switch records.add(line.bytes, line: line.number) {
+            case .pending, .overlong: return
+            case .record(let start): records.withRecord { process($0, line: start) }
+            case .malformed(let start, let field): Self.rejectQuote(field, line: start, log: &log)
             }
         }
-        if !carry.isEmpty {
-            log.reject(line: carryStart, code: "wesng.unterminated", "a quoted field is never closed")
+        if records.isOpen {
+            log.reject(line: records.startLine, code: "wesng.unterminated", "a quoted field is never closed")
         }
         fragment.advisories = table.advisories(file: file)
         fragment.log = log
@@ -159,25 +144,25 @@ private struct WesngTable {
     static let junk: Set<String> = ["System.Object[]", "None"]
 
     mutating func add(
-        _ splitter: CSVFieldSplitter, _ bytes: UnsafeBufferPointer<UInt8>, line: Int, log: inout DiagnosticLog
+        _ record: CSVRecord, line: Int, log: inout DiagnosticLog
     ) {
-        guard splitter.fields.count == 10 else {
+        guard record.count == 10 else {
             log.reject(
-                line: line, code: "wesng.columns", "expected 10 fields, found \(splitter.fields.count)")
+                line: line, code: "wesng.columns", "expected 10 fields, found \(record.count)")
             return
         }
-        guard let days = date(splitter.raw(0, in: bytes)) else {
+        guard let days = date(record[0]) else {
             log.reject(line: line, code: "wesng.date", "expected DatePosted as YYYYMMDD")
             return
         }
-        let kbBytes = splitter.raw(2, in: bytes)
+        let kbBytes = record[2]
         let kb = AdvisoryText.kbNumber(kbBytes) ?? 0
-        let group = self.group(splitter, bytes, kb: kb, days: days, line: line)
-        let product = products.index(splitter.raw(4, in: bytes))
-        let componentBytes = splitter.raw(5, in: bytes)
+        let group = self.group(record, kb: kb, days: days, line: line)
+        let product = products.index(record[4])
+        let componentBytes = record[5]
         let component = componentBytes.isEmpty ? -1 : components.index(componentBytes)
         supersedes.removeAll(keepingCapacity: true)
-        AdvisoryText.appendKBList(splitter.raw(8, in: bytes), to: &supersedes)
+        AdvisoryText.appendKBList(record[8], to: &supersedes)
         let key = FixKey(group: group, product: product, kb: kb, component: component)
         if let known = fixByKey[key] {
             for number in supersedes where !fixes[Int(known)].supersedes.contains(number) {
@@ -196,9 +181,9 @@ private struct WesngTable {
     /// The group of a row, created on first sight. The last CVE's bytes are remembered: rows of one CVE are often
     /// adjacent.
     private mutating func group(
-        _ splitter: CSVFieldSplitter, _ bytes: UnsafeBufferPointer<UInt8>, kb: UInt32, days: Int, line: Int
+        _ record: CSVRecord, kb: UInt32, days: Int, line: Int
     ) -> Int32 {
-        let cve = splitter.raw(1, in: bytes)
+        let cve = record[1]
         let index: Int32
         if hasLast, cve.elementsEqual(lastKey) {
             index = lastIndex
@@ -209,8 +194,8 @@ private struct WesngTable {
                 hasLast = true
             } else {
                 let columnID = AdvisoryText.cveID(raw) ?? Self.advisoryID(raw)
-                let id = columnID ?? (kb != 0 ? AdvisoryText.kb(kb) : splitter.string(3, in: bytes))
-                index = groupByID[id] ?? newGroup(id: id, splitter, bytes, days: days, line: line)
+                let id = columnID ?? (kb != 0 ? AdvisoryText.kb(kb) : record.string(3))
+                index = groupByID[id] ?? newGroup(id: id, record, days: days, line: line)
                 // Rows with no identifier group by bulletin or title, so their (empty) key is not remembered.
                 hasLast = columnID != nil
                 if columnID != nil { groupByKey[raw] = index }
@@ -221,19 +206,19 @@ private struct WesngTable {
         }
         let position = Int(index)
         if days < groups[position].days { groups[position].days = days }
-        if groups[position].severity == nil { groups[position].severity = text(splitter.string(6, in: bytes)) }
-        if groups[position].impact == nil { groups[position].impact = text(splitter.string(7, in: bytes)) }
+        if groups[position].severity == nil { groups[position].severity = text(record.string(6)) }
+        if groups[position].impact == nil { groups[position].impact = text(record.string(7)) }
         return index
     }
 
     private mutating func newGroup(
-        id: String, _ splitter: CSVFieldSplitter, _ bytes: UnsafeBufferPointer<UInt8>, days: Int, line: Int
+        id: String, _ record: CSVRecord, days: Int, line: Int
     ) -> Int32 {
         let index = Int32(groups.count)
         groups.append(
             Group(
-                id: id, title: AdvisoryText.title(splitter.string(3, in: bytes)), days: days,
-                severity: text(splitter.string(6, in: bytes)), impact: text(splitter.string(7, in: bytes)), line: line))
+                id: id, title: AdvisoryText.title(record.string(3)), days: days,
+                severity: text(record.string(6)), impact: text(record.string(7)), line: line))
         groupByID[id] = index
         return index
     }

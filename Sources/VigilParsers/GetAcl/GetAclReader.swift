@@ -1,4 +1,5 @@
 import VigilCore
+import VigilIO
 
 /// Reads PowerShell `Get-Acl` exports (`Export-Csv`) into resources and grants, in either shape people produce:
 ///
@@ -35,7 +36,7 @@ public struct GetAclReader: EvidenceReader {
     public func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment {
         var fragment = EvidenceFragment(file: file)
         var log = fragment.log
-        var records = CSVRecords()
+        var records = CSVRecordReader(dialect: CSVDialect(quoting: .anywhere))
         var header: Header?
         var seen: Set<String> = []
         var uninterpreted = 0
@@ -46,11 +47,12 @@ public struct GetAclReader: EvidenceReader {
             }
             if header == nil, line.bytes.starts(with: "#TYPE".utf8) { return }
             switch records.add(line.bytes, line: line.number) {
-            case .pending:
+            case .pending, .malformed:  // never malformed: quotes are read leniently
                 return
             case .overlong(let start):
                 log.reject(line: start, code: "getacl.record-too-long", "record longer than 1 MiB; skipped")
-            case .record(let fields, let start):
+            case .record(let start):
+                let fields = records.fields()
                 guard let known = header else {
                     header = Header(fields)
                     if header == nil {

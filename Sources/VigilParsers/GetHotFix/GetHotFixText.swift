@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilIO
 
 /// The columns of a `Get-HotFix` table, from its header and the line of dashes under it.
 struct GetHotFixTable {
@@ -138,7 +139,7 @@ struct GetHotFixCSV {
 struct GetHotFixText {
     enum Form {
         case table(GetHotFixTable)
-        case csv(GetHotFixCSV, CSVRecords)
+        case csv(GetHotFixCSV, CSVRecordReader)
         case list
     }
 
@@ -202,11 +203,12 @@ struct GetHotFixText {
             let outcome = records.add(line.bytes, line: line.number)
             form = .csv(header, records)
             switch outcome {
-            case .pending:
+            case .pending, .malformed:  // never malformed: quotes are read leniently
                 return
             case .overlong(let start):
                 log.reject(line: start, code: "hotfix.record-too-long", "row longer than 1 MiB; skipped")
-            case .record(let values, let start):
+            case .record(let start):
+                let values = records.fields()
                 if GetHotFixCSV(header: values.joined(separator: ",")) != nil { return }
                 var fields: [String: String] = [:]
                 for (index, name) in header.names.enumerated() where index < values.count {
@@ -245,7 +247,7 @@ struct GetHotFixText {
         if let header = GetHotFixTable(header: text), !text.contains(",") {
             pendingHeader = (header, line)
         } else if let header = GetHotFixCSV(header: text) {
-            form = .csv(header, CSVRecords())
+            form = .csv(header, CSVRecordReader(dialect: CSVDialect(quoting: .anywhere)))
         } else if let (key, value) = Self.listPair(text), key == "hotfixid" || Self.isListKey(key) {
             form = .list
             block = ([key: value], line)

@@ -1,4 +1,5 @@
 import VigilCore
+import VigilIO
 
 /// Reads Vigil's own host inventory CSV, for hosts no other inventory covers: a header naming `host` and any of `os`,
 /// `version`, `build`, `revision`, `kbs`, `architecture`, `smb1`, `bitlocker` (any case, any order, other columns
@@ -27,7 +28,7 @@ public struct HostInventoryCSVReader: EvidenceReader {
         var log = fragment.log
         var hosts = HostCollector()
         var header: HostInventoryHeader?
-        var records: CSVRecords?
+        var records: CSVRecordReader?
         var headerMissing = false
         try LineReader(path: path, maxLineLength: 1 << 20).forEachLine(progress: progress) { line in
             if line.isOverlong {
@@ -41,7 +42,7 @@ public struct HostInventoryCSVReader: EvidenceReader {
                 if line.bytes.starts(with: "#TYPE".utf8) { return }
                 header = HostInventoryHeader(Array(line.bytes))
                 if let header {
-                    records = CSVRecords(delimiter: header.delimiter)
+                    records = CSVRecordReader(dialect: CSVDialect(delimiter: header.delimiter, quoting: .anywhere))
                 } else {
                     // Without the header no row can be read: one diagnostic for the file.
                     headerMissing = true
@@ -53,11 +54,12 @@ public struct HostInventoryCSVReader: EvidenceReader {
             }
             defer { records = csv }
             switch csv.add(line.bytes, line: line.number) {
-            case .pending:
+            case .pending, .malformed:  // never malformed: quotes are read leniently
                 return
             case .overlong(let start):
                 log.reject(line: start, code: "hostcsv.record-too-long", "row longer than 1 MiB; skipped")
-            case .record(let fields, let start):
+            case .record(let start):
+                let fields = csv.fields()
                 if fields.allSatisfy({ $0.trimming(" \t").isEmpty }) { return }
                 switch known.machine(fields, source: EvidenceReference(file: file, line: start)) {
                 case .success(let machine):
@@ -98,9 +100,14 @@ struct HostInventoryHeader {
     /// The header in `line`, or `nil` when it names no `host` column and fewer than two other documented columns.
     init?(_ line: [UInt8]) {
         let comma = UInt8(ascii: ",")
-        delimiter = line.contains(comma) || !line.contains(UInt8(ascii: ";")) ? comma : UInt8(ascii: ";")
+        let delimiter = line.contains(comma) || !line.contains(UInt8(ascii: ";")) ? comma : UInt8(ascii: ";")
+        self.delimiter = delimiter
         var positions: [Column: Int] = [:]
-        for (index, name) in line.split(separator: delimiter, omittingEmptySubsequences: false).enumerated() {
+        // Split as the rows are, so a quoted header name holding the delimiter stays one column.
+        let names = line.withUnsafeBufferPointer {
+            CSVRecordReader.fields(ofLine: $0, dialect: CSVDialect(delimiter: delimiter, quoting: .anywhere))
+        }
+        for (index, name) in names.enumerated() {
             let text = String(decoding: name, as: UTF8.self).trimming(" \t\"\u{FEFF}").lowercased()
             if let column = Column(rawValue: text), positions[column] == nil { positions[column] = index }
         }

@@ -1,4 +1,5 @@
 public import VigilCore
+import VigilIO
 
 /// Collects the diagnostics and record counts of one evidence file, keeping at most
 /// ``EvidenceFileSummary/diagnosticLimit`` diagnostics but counting all of them.
@@ -6,14 +7,17 @@ public struct DiagnosticLog: Sendable {
     /// The file's path relative to the bundle root, used in every diagnostic.
     public let file: String
     /// Kept diagnostics, in the order found.
-    public private(set) var diagnostics: [Diagnostic] = []
+    public var diagnostics: [Diagnostic] { kept.kept }
     /// All diagnostics, including those not kept.
-    public private(set) var count = 0
+    public var count: Int { kept.count }
     /// Records accepted.
     public var recordsRead = 0
     /// Records rejected.
     public private(set) var recordsRejected = 0
 
+    private var kept = BoundedLog<Diagnostic>(limit: EvidenceFileSummary.diagnosticLimit)
+
+    /// An empty log for `file`.
     public init(file: String) {
         self.file = file
     }
@@ -31,7 +35,7 @@ public struct DiagnosticLog: Sendable {
 
     /// Counts diagnostics that were not kept (from a merged log), `rejected` of them rejections.
     mutating func addUnkept(_ count: Int, rejected: Int) {
-        self.count += count
+        kept.addUnkept(count)
         recordsRejected += rejected
     }
 
@@ -42,21 +46,13 @@ public struct DiagnosticLog: Sendable {
     ]
 
     private mutating func add(_ level: Diagnostic.Level, line: Int?, code: String, _ message: String) {
-        count += 1
-        let file = self.file
-        let make = {
-            Diagnostic(level: level, code: code, location: EvidenceReference(file: file, line: line), message: message)
-        }
-        guard diagnostics.count < EvidenceFileSummary.diagnosticLimit else {
+        let diagnostic = Diagnostic(
+            level: level, code: code, location: EvidenceReference(file: file, line: line), message: message)
+        if Self.alwaysKept.contains(code) {
             // Past the cap, one that must be kept takes the place of the last ordinary one, so the cap still holds.
-            if Self.alwaysKept.contains(code),
-                let last = diagnostics.lastIndex(where: { !Self.alwaysKept.contains($0.code) })
-            {
-                diagnostics.remove(at: last)
-                diagnostics.append(make())
-            }
-            return
+            kept.addReplacing(diagnostic) { !Self.alwaysKept.contains($0.code) }
+        } else {
+            kept.add(diagnostic)
         }
-        diagnostics.append(make())
     }
 }

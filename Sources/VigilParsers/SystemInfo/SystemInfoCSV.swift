@@ -1,5 +1,5 @@
-import Glibc
 import VigilCore
+import VigilIO
 
 /// Reading `systeminfo /fo csv`: an optional header naming the columns, then one row per host. Rows whose third field
 /// is not an OS version are headers (appended exports may repeat it).
@@ -9,7 +9,7 @@ import VigilCore
 /// ASCII take the string path, whose rules (Unicode trimming, grapheme clusters) the byte path reproduces for ASCII.
 struct SystemInfoCSVState {
     let file: String
-    private var records = SystemInfoCSVRecords()
+    private var records = CSVRecordReader(dialect: CSVDialect(quoting: .anywhere))
     private var columns: [SystemInfoField: Int] = [
         .hostName: SystemInfoField.hostName.position, .osName: SystemInfoField.osName.position,
         .osVersion: SystemInfoField.osVersion.position,
@@ -33,22 +33,20 @@ struct SystemInfoCSVState {
     mutating func consume(_ line: LineReader.Line, into hosts: inout HostCollector, log: inout DiagnosticLog) {
         if line.bytes.isEmpty { return }
         switch records.add(line.bytes, line: line.number) {
-        case .pending:
+        case .pending, .malformed:  // never malformed: quotes are read leniently
             return
         case .overlong(let start):
             log.reject(line: start, code: "systeminfo.record-too-long", "row longer than 1 MiB; skipped")
         case .record(let start):
-            let buffer = records.buffer
-            let ends = records.ends
-            buffer.withUnsafeBufferPointer { bytes in
-                ends.withUnsafeBufferPointer { ends in
-                    consume(CSVRow(bytes: bytes, ends: ends), line: start, into: &hosts, log: &log)
-                }
-            }
+            // A copy (of references) so the record can be read while `self` changes.
+            let record = records
+            record.withRecord { consume($0, line: start, into: &hosts, log: &log) }
         }
     }
 
-    private mutating func consume(_ row: CSVRow, line: Int, into hosts: inout HostCollector, log: inout DiagnosticLog) {
+    private mutating func consume(
+        _ row: CSVRecord, line: Int, into hosts: inout HostCollector, log: inout DiagnosticLog
+    ) {
         if row.count == 1, row[0].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
         guard row.count >= 3 else {
             log.reject(line: line, code: "systeminfo.short-row", "expected at least Host Name, OS Name, OS Version")
@@ -62,7 +60,7 @@ struct SystemInfoCSVState {
         rows += 1
     }
 
-    private func isHeader(_ row: CSVRow) -> Bool {
+    private func isHeader(_ row: CSVRecord) -> Bool {
         let version = osVersionColumn < row.count ? osVersionColumn : 2
         if SystemInfoBytes.systemInfoVersion(row, version, trimmed: false) != nil { return false }
         return rows == 0 || (0..<3).contains { SystemInfoField.named(row.string($0)) == .hostName }
@@ -92,7 +90,7 @@ struct SystemInfoCSVState {
     }
 
     /// The trimmed text of field `index`, `nil` when the row is shorter; repeated values share one string.
-    private mutating func value(_ row: CSVRow, _ index: Int, intern: Bool = false) -> String? {
+    private mutating func value(_ row: CSVRecord, _ index: Int, intern: Bool = false) -> String? {
         guard index < row.count else { return nil }
         let field = row[index]
         guard SystemInfoBytes.isPlain(field) else { return row.string(index).trimming(" \t\u{00A0}") }
@@ -101,7 +99,7 @@ struct SystemInfoCSVState {
         return String(decoding: trimmed, as: UTF8.self)
     }
 
-    private mutating func read(_ row: CSVRow, line: Int, into hosts: inout HostCollector, log: inout DiagnosticLog) {
+    private mutating func read(_ row: CSVRecord, line: Int, into hosts: inout HostCollector, log: inout DiagnosticLog) {
         let hostName = value(row, hostColumn)
         let osName = value(row, osNameColumn, intern: true)
         guard osVersionColumn < row.count,
@@ -171,108 +169,6 @@ struct SystemInfoCSVState {
     }
 }
 
-/// One CSV row: its fields' unescaped bytes, back to back, and where each ends.
-struct CSVRow {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let ends: UnsafeBufferPointer<Int>
-
-    var count: Int { ends.count }
-
-    /// The bytes of field `index`.
-    subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
-        let start = index == 0 ? 0 : ends[index - 1]
-        return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
-    }
-
-    /// The text of field `index`, invalid UTF-8 replaced.
-    func string(_ index: Int) -> String {
-        String(decoding: self[index], as: UTF8.self)
-    }
-}
-
-/// Assembles RFC 4180 records from lines exactly as ``CSVRecords`` does (a quote opens quoting anywhere, a doubled
-/// quote inside quotes is one quote, a CR ending an unquoted line is dropped), but into one reused byte buffer with
-/// field ends instead of a `String` per field, copying runs of bytes at a time.
-struct SystemInfoCSVRecords {
-    let delimiter: UInt8 = UInt8(ascii: ",")
-    /// The unescaped content of the record's fields, back to back.
-    private(set) var buffer: [UInt8] = []
-    /// Where each field of ``buffer`` ends.
-    private(set) var ends: [Int] = []
-    private var inQuotes = false
-    private var length = 0
-    private var overlong = false
-    /// The line the record being assembled started on.
-    private(set) var startLine = 0
-
-    /// What a line gave.
-    enum Outcome {
-        /// A complete record (in ``buffer`` and ``ends``), with the line it started on.
-        case record(line: Int)
-        /// The line continues a quoted field.
-        case pending
-        /// A record over the length limit ended here, dropped.
-        case overlong(line: Int)
-    }
-
-    /// Whether a quoted field was still open at the end of the input.
-    var isOpen: Bool { inQuotes }
-
-    /// Adds one line (without its line end).
-    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Outcome {
-        if !inQuotes {
-            startLine = line
-            buffer.removeAll(keepingCapacity: true)
-            ends.removeAll(keepingCapacity: true)
-            length = 0
-            overlong = false
-        } else if !overlong {
-            buffer.append(0x0A)
-        }
-        length += bytes.count + 1
-        if length > CSVRecords.maxRecordLength { overlong = true }
-        let count = bytes.count
-        if let base = bytes.baseAddress {
-            var index = 0
-            while index < count {
-                if inQuotes {
-                    let hit = memchr(base + index, Int32(UInt8(ascii: "\"")), count - index)
-                    let quote = hit.map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
-                    append(bytes, index..<quote)
-                    if quote == count { break }
-                    if quote + 1 < count, base[quote + 1] == UInt8(ascii: "\"") {
-                        append(bytes, quote..<quote + 1)
-                        index = quote + 2
-                    } else {
-                        inQuotes = false
-                        index = quote + 1
-                    }
-                } else {
-                    var scan = index
-                    while scan < count, base[scan] != UInt8(ascii: "\""), base[scan] != delimiter { scan += 1 }
-                    // A CR ending the line outside quotes is dropped.
-                    let end = scan == count && base[count - 1] == 0x0D ? max(index, count - 1) : scan
-                    append(bytes, index..<end)
-                    if scan == count { break }
-                    if base[scan] == UInt8(ascii: "\"") {
-                        inQuotes = true
-                    } else {
-                        ends.append(buffer.count)
-                    }
-                    index = scan + 1
-                }
-            }
-        }
-        if inQuotes { return .pending }
-        ends.append(buffer.count)
-        return overlong ? .overlong(line: startLine) : .record(line: startLine)
-    }
-
-    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-        if !overlong, !range.isEmpty { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range])) }
-    }
-}
-
 /// Byte versions of the systeminfo value rules, for plain ASCII fields (``isPlain(_:)``); other fields go through the
 /// string versions (``WindowsVersion/systemInfo(_:)``, ``SystemInfoRecord/hotfixKB(_:)``,
 /// ``SystemInfoRecord/isArchitecture(_:)``), which give the same results on plain ASCII.
@@ -295,7 +191,7 @@ enum SystemInfoBytes {
 
     /// ``WindowsVersion/systemInfo(_:)`` of field `index` (trimmed of spaces, tabs and no-break spaces first when
     /// `trimmed`).
-    static func systemInfoVersion(_ row: CSVRow, _ index: Int, trimmed: Bool) -> (
+    static func systemInfoVersion(_ row: CSVRecord, _ index: Int, trimmed: Bool) -> (
         version: String, build: Int?, servicePack: Int?
     )? {
         let field = row[index]
@@ -352,7 +248,7 @@ enum SystemInfoBytes {
     }
 
     /// ``SystemInfoRecord/isArchitecture(_:)`` of field `index`.
-    static func isArchitecture(_ row: CSVRow, _ index: Int) -> Bool {
+    static func isArchitecture(_ row: CSVRecord, _ index: Int) -> Bool {
         let field = row[index]
         guard isPlain(field) else { return SystemInfoRecord.isArchitecture(row.string(index)) }
         let suffix = 9  // "-based pc"
@@ -361,7 +257,7 @@ enum SystemInfoBytes {
     }
 
     /// Appends the KB numbers of field `index`'s comma-separated entries (``SystemInfoRecord/hotfixKB(_:)``), in order.
-    static func hotfixKBs(_ row: CSVRow, _ index: Int, trimmed: Bool, into kbs: inout [(key: Int, kb: String)]) {
+    static func hotfixKBs(_ row: CSVRecord, _ index: Int, trimmed: Bool, into kbs: inout [(key: Int, kb: String)]) {
         let field = row[index]
         guard isPlain(field) else {
             let text = row.string(index)

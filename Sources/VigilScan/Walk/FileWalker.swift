@@ -1,5 +1,6 @@
 import Glibc
 import VigilCore
+import VigilIO
 
 /// A regular file found by the walk.
 struct WalkedFile: Sendable {
@@ -21,14 +22,11 @@ struct WalkTally: Sendable {
     var otherEntries = 0
     var excluded = 0
     var foldersUnreadable = 0
-    var problems: [Diagnostic] = []
-    var problemCount = 0
+    /// Problems met, every one counted, the first ``FileShareScanner/problemLimit`` kept.
+    var problems = BoundedLog<Diagnostic>(limit: FileShareScanner.problemLimit)
 
     mutating func problem(_ code: String, _ file: String, _ message: String, level: Diagnostic.Level = .warning) {
-        problemCount += 1
-        guard problems.count < FileShareScanner.problemLimit else { return }
-        problems.append(
-            Diagnostic(level: level, code: code, location: EvidenceReference(file: file), message: message))
+        problems.add(Diagnostic(level: level, code: code, location: EvidenceReference(file: file), message: message))
     }
 }
 
