@@ -104,6 +104,7 @@ public struct JSONSchemaValidator {
             return number.doubleValue == number.doubleValue.rounded()
         case "number": return value is NSNumber
         case "null": return value is NSNull
+        case "boolean": return value is Bool
         default: return false
         }
     }
