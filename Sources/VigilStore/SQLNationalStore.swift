@@ -39,6 +39,8 @@ public final class SQLNationalStore: NationalStore, Service {
 
     let backend: Backend
     let logger: Logger
+    /// Serialises this process's SQLite transactions (see ``transaction(_:)``).
+    let sqliteGate = AsyncGate()
 
     var dialect: Dialect {
         switch backend {
@@ -134,25 +136,63 @@ public final class SQLNationalStore: NationalStore, Service {
                 throw error
             }
         case .sqlite(let path):
-            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            // One transaction at a time per process: SQLite has one writer anyway, and concurrent BEGIN IMMEDIATEs
+            // on one file came back "database is locked" despite the busy timeout (found by the conformance suite's
+            // concurrency test). Other processes on the same file still queue on the busy timeout.
+            await sqliteGate.acquire()
             do {
-                let database = connection.sql(queryLogLevel: nil)
-                try await database.raw("PRAGMA busy_timeout = 30000").run()
-                try await database.raw("PRAGMA foreign_keys = ON").run()
-                try await database.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let result = try await body(database)
-                    try await database.raw("COMMIT").run()
-                    try await connection.close()
-                    return result
-                } catch {
-                    try? await database.raw("ROLLBACK").run()
-                    throw error
-                }
+                let result = try await sqliteTransaction(path: path, body)
+                await sqliteGate.release()
+                return result
             } catch {
-                try? await connection.close()
+                await sqliteGate.release()
                 throw error
             }
         }
+    }
+
+    /// One SQLite transaction on a connection of its own.
+    private func sqliteTransaction<T: Sendable>(path: String, _ body: @Sendable (any SQLDatabase) async throws -> T)
+        async throws -> T
+    {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        do {
+            let database = connection.sql(queryLogLevel: nil)
+            try await database.raw("PRAGMA busy_timeout = 30000").run()
+            try await database.raw("PRAGMA foreign_keys = ON").run()
+            try await database.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                try await connection.close()
+                return result
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}
+
+/// A first-come, first-served lock for async code: at most one holder, the rest wait without blocking a thread.
+actor AsyncGate {
+    private var held = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    /// Waits until the gate is free, then holds it.
+    func acquire() async {
+        guard held else {
+            held = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the gate to the next waiter, or frees it.
+    func release() {
+        if waiting.isEmpty { held = false } else { waiting.removeFirst().resume() }
     }
 }

@@ -223,4 +223,38 @@ struct StoreConformanceTests {
             #expect(try await store.tickets(organisation: second.id).isEmpty)
         }
     }
+
+    @Test(
+        "concurrent submissions, identical and different, are each recorded once: nothing lost, nothing doubled",
+        arguments: Backend.available)
+    func concurrentSubmissions(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            let same = Scenario.week(0, missing: ["a", "b"], inventoried: ["a", "b"])
+            let receipts = try await withThrowingTaskGroup(of: Receipt.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await store.ingest(same, organisation: organisation.id, receivedAt: Scenario.start)
+                    }
+                }
+                for week in 1...4 {
+                    group.addTask {
+                        try await store.ingest(
+                            Scenario.week(week, missing: ["b"], inventoried: ["a", "b"]),
+                            organisation: organisation.id, receivedAt: Scenario.start)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let identical = receipts.filter { $0.digest == (try? same.digest()) }
+            #expect(identical.count == 4)
+            #expect(identical.filter { !$0.duplicate }.count == 1)
+            #expect(Set(identical.map(\.submission)).count == 1)
+            #expect(Set(receipts.map(\.submission)).count == 5)
+            // One ticket per rule and subject, whatever the interleaving.
+            let tickets = try await store.tickets(organisation: organisation.id)
+            #expect(tickets.count == 2)
+            #expect(Set(tickets.map(\.subject)).count == 2)
+        }
+    }
 }
