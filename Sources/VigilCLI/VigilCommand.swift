@@ -26,7 +26,7 @@ public struct VigilCommand: AsyncParsableCommand {
         version: ToolIdentity.current.version,
         subcommands: [
             AssessCommand.self, ScanCommand.self, DemoCommand.self, InspectCommand.self, CorpusCommand.self,
-            AdvisoriesCommand.self,
+            AdvisoriesCommand.self, SubmitCommand.self, ServeCommand.self, AdminCommand.self,
             GenerateCommand.self, GenerateShareCommand.self, RulesCommand.self, FormatsCommand.self,
         ]
     )

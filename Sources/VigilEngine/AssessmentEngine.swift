@@ -203,6 +203,7 @@ public struct AssessmentEngine: Sendable {
             // Consumed, so that they are put in order in place rather than copied.
             findings: consume findings,
             tables: tables,
+            covered: CoveredSubjects.covered(by: context, areas: areas),
             // A privileged account's password reaches every account and every host of the domain.
             domainReach: max(context.estate.accounts.count, context.estate.hosts.count)
         )

@@ -8,6 +8,8 @@ enum VigilExit {
     static let dataError = ExitCode(65)
     /// Input not found (EX_NOINPUT).
     static let noInput = ExitCode(66)
+    /// A service could not be reached or refused the request (EX_UNAVAILABLE).
+    static let unavailable = ExitCode(69)
     /// Output cannot be created (EX_CANTCREAT).
     static let cannotCreate = ExitCode(73)
     /// Input could not be read (EX_IOERR).

@@ -24,6 +24,9 @@ public struct Assessment: Codable, Sendable {
     public var headlines: [Headline]
     /// Findings in report order: severity, rule, subject.
     public var findings: [Finding]
+    /// Which subjects the evidence covered, per area and subject kind, by area then kind (schema 2.0; absent in older
+    /// documents). The national service closes a finding only on evidence that covered its subject.
+    public var covered: [CoveredSubjects]?
     /// Views across findings (advisories missing across hosts), by area then id.
     public var tables: [SummaryTable]
     /// Counts by severity, per rule and per action, derived from the findings (each at its own severity).
@@ -39,6 +42,7 @@ public struct Assessment: Codable, Sendable {
         headlines: [Headline],
         findings: [Finding],
         tables: [SummaryTable] = [],
+        covered: [CoveredSubjects]? = nil,
         domainReach: Int = 1
     ) {
         self.schemaVersion = Assessment.currentSchemaVersion
@@ -51,6 +55,7 @@ public struct Assessment: Codable, Sendable {
         self.headlines = headlines.sorted { ($0.area, $0.text) < ($1.area, $1.text) }
         self.findings = Finding.inReportOrder(consume findings)
         self.tables = tables.sorted { ($0.area, $0.id) < ($1.area, $1.id) }
+        self.covered = covered?.sorted { ($0.area, $0.kind.rawValue) < ($1.area, $1.kind.rawValue) }
         self.summary = AssessmentSummary(findings: self.findings, domainReach: domainReach)
     }
 

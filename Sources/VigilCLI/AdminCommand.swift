@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilReport
+import VigilStore
+
+/// `vigil admin`: set up the national service's organisations and their submission tokens.
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Set up the national service: organisations and submission tokens.",
+        subcommands: [CreateOrganisation.self, IssueToken.self, ListOrganisations.self]
+    )
+
+    /// Where the store is, shared by every admin command.
+    struct StoreOptions: ParsableArguments {
+        @Option(
+            help: ArgumentHelp("A SQLite file, or postgres://user:password@host:port/database.", valueName: "database"))
+        var database = "vigil-national.sqlite"
+
+        /// Opens and migrates the store, runs `body`, and stops the store.
+        func withStore<T: Sendable>(_ body: @Sendable (SQLNationalStore) async throws -> T) async throws -> T {
+            do {
+                let store = try SQLNationalStore(address: database)
+                return try await store.withRunning {
+                    try await store.migrate()
+                    return try await body(store)
+                }
+            } catch let error as StoreError {
+                Terminal.error("vigil: \(error)")
+                throw error.code == .duplicateOrganisation || error.code == .unknownOrganisation
+                    || error.code == .invalidOrganisation ? VigilExit.dataError : VigilExit.unavailable
+            }
+        }
+    }
+
+    /// `vigil admin create-organisation`.
+    struct CreateOrganisation: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-organisation", abstract: "Add an organisation (ODS code, name, kind, parents).")
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "The organisation's ODS code (capital letters and digits).")
+        var code: String
+
+        @Option(help: "The organisation's name.")
+        var name: String
+
+        @Option(
+            help:
+                "acute-trust, mental-health-trust, community-trust, ambulance-trust, gp-practice, commissioning-body or other."
+        )
+        var kind: String = "other"
+
+        @Option(help: "The codes above it, nation first, comma-separated (region,ICB).")
+        var parents: String = ""
+
+        func validate() throws {
+            guard Organisation.Kind(rawValue: kind) != nil else {
+                throw ValidationError(
+                    "--kind is one of \(Organisation.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
+        func run() async throws {
+            let organisation = NewOrganisation(
+                code: code, name: name, kind: Organisation.Kind(rawValue: kind) ?? .other,
+                parents: parents.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let made = try await store.withStore { try await $0.createOrganisation(organisation) }
+            print("Created \(made.code) (\(made.path)).")
+        }
+    }
+
+    /// `vigil admin issue-token`.
+    struct IssueToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "issue-token",
+            abstract: "Make a submission token for an organisation; it is shown once and stored only hashed.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "The organisation's ODS code.")
+        var code: String
+
+        @Option(help: ArgumentHelp("Write the token to this file (0600) instead of printing it.", valueName: "file"))
+        var out: String?
+
+        func run() async throws {
+            let token = try await store.withStore { try await $0.issueToken(organisation: code, at: Date()) }
+            guard let out else {
+                print(token)
+                return
+            }
+            do {
+                try AtomicFile.write(Data((token + "\n").utf8), to: URL(fileURLWithPath: out))
+            } catch {
+                Terminal.error("vigil: \(out): the token could not be written")
+                throw VigilExit.cannotCreate
+            }
+            print("Wrote the token for \(code) to \(out); it is not stored anywhere else.")
+        }
+    }
+
+    /// `vigil admin list-organisations`.
+    struct ListOrganisations: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list-organisations", abstract: "List the organisations, by path.")
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            for organisation in try await store.withStore({ try await $0.organisations() }) {
+                print("\(organisation.path)\t\(organisation.kind.rawValue)\t\(organisation.name)")
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilReport
+import VigilSubmission
+
+/// `vigil submit assessment.json`: the findings-only submission for the national service, written locally with
+/// `--dry-run --out F` or sent with `--server URL --token-file F`.
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Send an assessment's findings, without names, to the national service.",
+        discussion: """
+            Builds the findings-only submission from assessment.json: rules, severities, counts and dates, with \
+            every account, host and file replaced by a key made with the organisation's own secret \
+            (HMAC-SHA256), so the centre cannot tell who or what they are and the organisation can map them back. \
+            No hash, password, patient identifier, name, path or detail text leaves. The secret is created on \
+            first use in ~/.config/vigil/pseudonym.key (readable by its owner only); keep it: another key makes \
+            every finding look new. With --dry-run, the submission is written to --out instead of being sent, so it \
+            can be read before anything leaves.
+
+            EXIT CODES
+              0   submitted (or written, with --dry-run)
+              64  usage error
+              65  the assessment or the key is not usable
+              66  assessment.json or the token file not found
+              69  the service refused the submission or could not be reached
+              73  the submission could not be written
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The assessment.json that `vigil assess` wrote.", valueName: "assessment.json"))
+    var assessment: String
+
+    @Flag(help: "Write the submission instead of sending it (with --out).")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("Where --dry-run writes the submission.", valueName: "file"))
+    var out: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The organisation's pseudonymisation key file (default ~/.config/vigil/pseudonym.key, made on first use).",
+            valueName: "file"))
+    var pseudonymKey: String?
+
+    @Option(help: ArgumentHelp("The national service's address (https://…).", valueName: "url"))
+    var server: String?
+
+    @Option(help: ArgumentHelp("A file holding the organisation's submission token.", valueName: "file"))
+    var tokenFile: String?
+
+    func validate() throws {
+        if dryRun {
+            guard out != nil else { throw ValidationError("--dry-run needs --out FILE") }
+        } else {
+            guard server != nil, tokenFile != nil else {
+                throw ValidationError("give --server URL and --token-file FILE, or --dry-run --out FILE")
+            }
+        }
+    }
+
+    func run() async throws {
+        let submission = try buildSubmission()
+        if dryRun, let out {
+            try write(submission, to: out)
+            return
+        }
+        if let server, let tokenFile {
+            try await send(submission, server: server, tokenFile: tokenFile)
+        }
+    }
+
+    /// Stage 1: read the assessment and the key, and pseudonymise.
+    func buildSubmission() throws -> Submission {
+        let url = URL(fileURLWithPath: assessment)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            Terminal.error("vigil: \(assessment): no such file")
+            throw VigilExit.noInput
+        }
+        let document: Assessment
+        do {
+            document = try JSONReportRenderer.decode(try Data(contentsOf: url))
+        } catch {
+            Terminal.error("vigil: \(assessment): not an assessment.json written by `vigil assess`")
+            throw VigilExit.dataError
+        }
+        do {
+            let location = pseudonymKey.map { URL(fileURLWithPath: $0) } ?? PseudonymKey.defaultLocation
+            let (key, created) = try PseudonymKey.load(from: location, create: true)
+            if created {
+                Terminal.error("vigil: made a new pseudonymisation key in \(location.path); keep it and back it up")
+            }
+            return try Submission(assessment: document, key: key)
+        } catch {
+            Terminal.error("vigil: \(error)")
+            throw VigilExit.dataError
+        }
+    }
+
+    /// Stage 2 (dry run): write the canonical document, owner-only.
+    func write(_ submission: Submission, to path: String) throws {
+        do {
+            let bytes = try submission.canonicalJSON()
+            try AtomicFile.write(bytes, to: URL(fileURLWithPath: path))
+            print(
+                "Wrote \(path): \(Wording.count(submission.findings.count, "finding")), \(Wording.count(submission.coverage.count, "coverage group")); digest \(try submission.digest())"
+            )
+        } catch {
+            Terminal.error("vigil: \(path): the submission could not be written")
+            throw VigilExit.cannotCreate
+        }
+    }
+}

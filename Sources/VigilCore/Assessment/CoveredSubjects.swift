@@ -1,0 +1,39 @@
+/// Which subjects of one kind the evidence for one area covered: the hosts whose inventories listed their updates, the
+/// directory's accounts, the accounts whose password hashes were read. A finding about a covered subject that is absent
+/// from a later assessment is fixed; one about a subject the later evidence did not cover is only unverified. Without
+/// this, "fixed" could only mean "missing from the next import", which closes live findings on a partial re-import.
+public struct CoveredSubjects: Codable, Sendable, Hashable {
+    /// The area whose rules the evidence covered these subjects for.
+    public var area: AssessmentArea
+    /// The kind of the subjects.
+    public var kind: Subject.Kind
+    /// Whether the evidence covered every subject of this kind for the area (a domain's password policy, read from the
+    /// directory as a whole), so that `ids` need not list them.
+    public var complete: Bool
+    /// The subjects' ids (``Subject/id``), sorted and distinct.
+    public var ids: [String]
+
+    public init(area: AssessmentArea, kind: Subject.Kind, complete: Bool = false, ids: some Sequence<String>) {
+        self.area = area
+        self.kind = kind
+        self.complete = complete
+        self.ids = Array(Set(ids)).sorted()
+    }
+
+    /// Whether the evidence covered `subject` for this area.
+    public func covers(_ subject: Subject) -> Bool {
+        guard subject.kind == kind else { return false }
+        return complete || binarySearch(subject.id)
+    }
+
+    private func binarySearch(_ id: String) -> Bool {
+        var low = 0
+        var high = ids.count
+        while low < high {
+            let middle = low + (high - low) / 2
+            if ids[middle] == id { return true }
+            if ids[middle] < id { low = middle + 1 } else { high = middle }
+        }
+        return false
+    }
+}

@@ -1,0 +1,41 @@
+import VigilAnalyzers
+import VigilCore
+
+extension CoveredSubjects {
+    /// The subjects the evidence in `context` covered, for each area `areas` says was assessed or partly assessed.
+    ///
+    /// Deliberately conservative: a subject is listed only when the evidence shows the analyzers could have found its
+    /// failings (a host whose inventory listed its updates, an account whose hash was read). A subject left out makes a
+    /// later absence *unverified* rather than *fixed*, which is the safe side to err on. Kinds that the evidence reads
+    /// as a whole (a domain's policy, groups, the organisation's own claims) are covered completely when the area was
+    /// fully assessed. Files are listed only when they still hold patient data: a scan does not record every clean
+    /// file, so a file that disappears stays unverified (docs/decisions/0001-national-service.md).
+    static func covered(by context: AnalysisContext, areas: [Coverage]) -> [CoveredSubjects] {
+        let assessed = Dictionary(areas.map { ($0.area, $0.status) }, uniquingKeysWith: { first, _ in first })
+        var sets: [CoveredSubjects] = []
+        let inventoried = context.estate.hosts.filter(\.updatesListed).map(\.id)
+        let accounts = context.directory.accounts.map(\.id)
+        let hashed = context.directory.credentialOfAccount.keys.map { context.directory.accounts[$0].id }
+        let files = context.estate.patientData.map { $0.aclPath ?? $0.path }
+        for area in AssessmentArea.allCases {
+            guard let status = assessed[area], status != .notAssessed else { continue }
+            switch area {
+            case .updates, .wormExposure:
+                sets.append(CoveredSubjects(area: area, kind: .host, ids: inventoried))
+            case .accounts:
+                sets.append(CoveredSubjects(area: area, kind: .account, ids: accounts))
+            case .credentials:
+                sets.append(CoveredSubjects(area: area, kind: .account, ids: hashed))
+            case .patientData, .access:
+                sets.append(CoveredSubjects(area: area, kind: .file, ids: files))
+            case .assurance:
+                break
+            }
+            guard status == .assessed else { continue }
+            for kind in [Subject.Kind.organisation, .domain, .group, .claim, .advisory] {
+                sets.append(CoveredSubjects(area: area, kind: kind, complete: true, ids: []))
+            }
+        }
+        return sets
+    }
+}

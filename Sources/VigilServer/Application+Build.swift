@@ -1,0 +1,29 @@
+public import Hummingbird
+public import Logging
+import NIOCore
+public import VigilStore
+
+/// Builds the national service's HTTP application over `store`: the API routes and the overview page, with the store
+/// run as one of the application's services and migrated before the server accepts a connection, so `runService()`
+/// starts both and shuts both down gracefully on SIGTERM or SIGINT. `onRunning` is told the port once listening.
+public func buildApplication(
+    configuration: ServerConfiguration, store: SQLNationalStore, logger: Logger = Logger(label: "vigil.server"),
+    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = Router()
+    router.add(middleware: SecurityHeadersMiddleware())
+    SubmissionRoutes(store: store, configuration: configuration).register(on: router)
+    router.get("api/v1/health") { _, _ in
+        JSONResponse.ok(["status": "ok"])
+    }
+    OverviewPage(store: store).register(on: router)
+    var application = Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),
+        services: [store],
+        onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+    application.beforeServerStarts { try await store.migrate() }
+    return application
+}

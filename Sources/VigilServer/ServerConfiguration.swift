@@ -1,0 +1,41 @@
+public import Foundation
+
+/// How `vigil serve` listens and what it accepts.
+public struct ServerConfiguration: Sendable {
+    /// The address to listen on.
+    public var host: String
+    /// The port (0: any free port, for tests).
+    public var port: Int
+    /// The largest request body accepted, in bytes; larger ones get 413 and change nothing.
+    public var bodyLimit: Int
+    /// The clock receipts are stamped with (injected, so tests are reproducible).
+    public var now: @Sendable () -> Date
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = ServerConfiguration.defaultBodyLimit,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.host = host
+        self.port = port
+        self.bodyLimit = bodyLimit
+        self.now = now
+    }
+
+    /// 64 MiB: the submission document's own limit.
+    public static let defaultBodyLimit = 64 << 20
+
+    /// Parses `--listen`: `HOST:PORT`, `:PORT` or `PORT`.
+    public static func listenAddress(_ text: String) -> (host: String, port: Int)? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1:
+            guard let port = Int(parts[0]), (0...65_535).contains(port) else { return nil }
+            return ("127.0.0.1", port)
+        case 2:
+            guard let port = Int(parts[1]), (0...65_535).contains(port) else { return nil }
+            return (parts[0].isEmpty ? "127.0.0.1" : String(parts[0]), port)
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import VigilStore
+import VigilSubmission
+
+/// `POST /api/v1/submissions`: an organisation's findings-only submission, authorised by its bearer token. The body
+/// is bounded before it is read, validated entirely before anything is stored, and stored in one transaction; the
+/// receipt (201, or 200 for a document received before) is sent only after commit. Malformed or oversized bodies get a
+/// 4xx naming the position, never echoing content, and change nothing.
+struct SubmissionRoutes: Sendable {
+    let store: SQLNationalStore
+    let configuration: ServerConfiguration
+
+    func register(on router: Router<some RequestContext>) {
+        router.post("api/v1/submissions") { request, _ in
+            try await submit(request)
+        }
+    }
+
+    func submit(_ request: Request) async throws -> Response {
+        guard let token = Self.bearerToken(request) else {
+            var response = JSONResponse.problem(
+                .unauthorized, code: "auth.missing-token",
+                message: "send the organisation's token as Authorization: Bearer")
+            response.headers[.wwwAuthenticate] = "Bearer"
+            return response
+        }
+        guard let organisation = try await store.organisation(token: token) else {
+            var response = JSONResponse.problem(
+                .unauthorized, code: "auth.invalid-token", message: "the token is not a live submission token")
+            response.headers[.wwwAuthenticate] = "Bearer error=\"invalid_token\""
+            return response
+        }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: configuration.bodyLimit)
+        } catch is NIOTooManyBytesError {
+            return JSONResponse.problem(
+                .contentTooLarge, code: SubmissionError.Code.tooLarge.rawValue,
+                message: "a submission is at most \(configuration.bodyLimit) bytes")
+        }
+        let submission: Submission
+        do throws(SubmissionError) {
+            submission = try Submission.decode(Data(buffer: body))
+        } catch {
+            return JSONResponse.problem(
+                error.code == .tooLarge ? .contentTooLarge : .unprocessableContent, code: error.code.rawValue,
+                message: error.message, position: error.position)
+        }
+        // An assessment made without naming the organisation says UNKNOWN; any other code must be the token's.
+        guard submission.organisation == organisation.code || submission.organisation == "UNKNOWN" else {
+            return JSONResponse.problem(
+                .forbidden, code: "auth.wrong-organisation",
+                message: "the submission names another organisation than the token's", position: "organisation")
+        }
+        let receipt = try await store.ingest(submission, organisation: organisation.id, receivedAt: configuration.now())
+        return JSONResponse.make(receipt, status: receipt.duplicate ? .ok : .created)
+    }
+
+    /// The token of an `Authorization: Bearer …` header, when well formed (printable ASCII, at most 200 bytes).
+    static func bearerToken(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard (1...200).contains(token.utf8.count), token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            return nil
+        }
+        return token
+    }
+}

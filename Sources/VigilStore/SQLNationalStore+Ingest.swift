@@ -1,0 +1,288 @@
+public import Foundation
+import SQLKit
+import VigilCore
+public import VigilSubmission
+
+extension SQLNationalStore {
+    /// Records a submission and applies its ticket transitions in one transaction, in named stages: lock the
+    /// organisation, answer a duplicate with its first receipt, record the submission and its coverage, plan the
+    /// transitions (``TicketPlanner``), apply them with their events, refresh the day's aggregate, write the counts.
+    /// The receipt is returned after commit, so an acknowledged submission is never lost and a failed one leaves
+    /// nothing behind.
+    public func ingest(_ submission: Submission, organisation: Int64, receivedAt: Date) async throws -> Receipt {
+        let submission = submission.normalised
+        let digest = try submission.digest()
+        return try await transaction { database in
+            try await self.lockOrganisation(organisation, on: database)
+            if let receipt = try await Self.existingReceipt(organisation: organisation, digest: digest, on: database) {
+                return receipt
+            }
+            // A submission older than one already applied is kept, but applied it would reopen what newer evidence
+            // fixed: a late delivery changes no ticket.
+            let newest = try await database.raw(
+                "SELECT MAX(assessed_at) AS newest FROM submissions WHERE organisation_id = \(bind: organisation) AND applied = 1"
+            ).first()?.decode(column: "newest", as: Int64?.self)
+            let assessedAt = Self.seconds(submission.assessedAt)
+            let applies = newest.map { assessedAt >= $0 } ?? true
+            let id = try await Self.record(
+                submission, digest: digest, organisation: organisation, applies: applies, receivedAt: receivedAt,
+                on: database)
+            var counts = Counts()
+            if applies {
+                let current = try await Self.currentTickets(organisation: organisation, on: database)
+                let changes = TicketPlanner.plan(submission, current: current)
+                counts = try await Self.apply(
+                    changes, of: submission, submission: id, organisation: organisation, on: database)
+                try await Self.refreshDay(
+                    organisation: organisation, day: Self.day(submission.assessedAt), on: database)
+            }
+            try await database.raw(
+                """
+                UPDATE submissions SET opened = \(bind: counts.opened), fixed = \(bind: counts.fixed),
+                reopened = \(bind: counts.reopened), unverified = \(bind: counts.unverified) WHERE id = \(bind: id)
+                """
+            ).run()
+            return Receipt(
+                submission: id, digest: digest, duplicate: false, applied: applies, opened: counts.opened,
+                fixed: counts.fixed, reopened: counts.reopened, unverified: counts.unverified,
+                receivedAt: Date(timeIntervalSince1970: TimeInterval(Self.seconds(receivedAt))))
+        }
+    }
+
+    /// Tickets changed by one submission, by kind of change.
+    struct Counts: Sendable {
+        var opened = 0
+        var fixed = 0
+        var reopened = 0
+        var unverified = 0
+    }
+
+    /// On PostgreSQL, serialises submissions of one organisation across servers (SQLite's `BEGIN IMMEDIATE` already
+    /// serialises every writer).
+    func lockOrganisation(_ organisation: Int64, on database: any SQLDatabase) async throws {
+        let lock = dialect == .postgres ? " FOR UPDATE" : ""
+        let row = try await database.raw(
+            "SELECT id FROM organisations WHERE id = \(bind: organisation)\(unsafeRaw: lock)"
+        ).first()
+        guard row != nil else { throw StoreError(.unknownOrganisation, "no organisation has that id") }
+    }
+
+    static func existingReceipt(organisation: Int64, digest: String, on database: any SQLDatabase) async throws
+        -> Receipt?
+    {
+        guard
+            let row = try await database.raw(
+                """
+                SELECT id, received_at, applied, opened, fixed, reopened, unverified FROM submissions
+                WHERE organisation_id = \(bind: organisation) AND digest = \(bind: digest)
+                """
+            ).first()
+        else { return nil }
+        return Receipt(
+            submission: try row.decode(column: "id", as: Int64.self), digest: digest, duplicate: true,
+            applied: try row.decode(column: "applied", as: Int64.self) == 1,
+            opened: Int(try row.decode(column: "opened", as: Int64.self)),
+            fixed: Int(try row.decode(column: "fixed", as: Int64.self)),
+            reopened: Int(try row.decode(column: "reopened", as: Int64.self)),
+            unverified: Int(try row.decode(column: "unverified", as: Int64.self)),
+            receivedAt: Date(timeIntervalSince1970: TimeInterval(try row.decode(column: "received_at", as: Int64.self)))
+        )
+    }
+
+    /// Inserts the submission, its areas and its coverage sets (each a sorted run of 16-byte keys).
+    static func record(
+        _ submission: Submission, digest: String, organisation: Int64, applies: Bool, receivedAt: Date,
+        on database: any SQLDatabase
+    ) async throws -> Int64 {
+        guard
+            let row = try await database.raw(
+                """
+                INSERT INTO submissions (organisation_id, digest, assessed_at, received_at, tool_version, findings,
+                applied, opened, fixed, reopened, unverified)
+                VALUES (\(bind: organisation), \(bind: digest), \(bind: seconds(submission.assessedAt)),
+                \(bind: seconds(receivedAt)), \(bind: submission.tool.version), \(bind: Int64(submission.findings.count)),
+                \(bind: Int64(applies ? 1 : 0)), 0, 0, 0, 0) RETURNING id
+                """
+            ).first()
+        else { throw StoreError(.corrupt, "the new submission's id was not returned") }
+        let id = try row.decode(column: "id", as: Int64.self)
+        for area in submission.areas {
+            try await database.raw(
+                "INSERT INTO submission_areas (submission_id, area, status) VALUES (\(bind: id), \(bind: area.area.rawValue), \(bind: area.status.rawValue))"
+            ).run()
+        }
+        for group in submission.coverage {
+            try await database.raw(
+                """
+                INSERT INTO coverage_sets (submission_id, group_id, complete, subjects)
+                VALUES (\(bind: id), \(bind: group.id), \(bind: Int64(group.complete ? 1 : 0)), \(bind: packed(group.subjects)))
+                """
+            ).run()
+        }
+        return id
+    }
+
+    /// Keys of 32 hex digits packed as 16 bytes each, in order.
+    static func packed(_ keys: [String]) -> Data {
+        var data = Data(capacity: keys.count * 16)
+        for key in keys {
+            let digits = Array(key.utf8)
+            for index in stride(from: 0, to: digits.count - 1, by: 2) {
+                let high = HexDigit.value(digits[index]) ?? 0
+                let low = HexDigit.value(digits[index + 1]) ?? 0
+                data.append(high << 4 | low)
+            }
+        }
+        return data
+    }
+
+    static func currentTickets(organisation: Int64, on database: any SQLDatabase) async throws
+        -> [TicketPlanner.Current]
+    {
+        try await database.raw(
+            """
+            SELECT id, rule, subject, kind, area, state, fixed_at FROM tickets
+            WHERE organisation_id = \(bind: organisation) AND is_current = 1
+            """
+        ).all().map { row in
+            guard let kind = Subject.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
+                let area = AssessmentArea(rawValue: try row.decode(column: "area", as: String.self)),
+                let state = Ticket.State(rawValue: try row.decode(column: "state", as: String.self))
+            else { throw StoreError(.corrupt, "a ticket has an unknown kind, area or state") }
+            return TicketPlanner.Current(
+                id: try row.decode(column: "id", as: Int64.self),
+                rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)),
+                subject: try row.decode(column: "subject", as: String.self), kind: kind, area: area, state: state,
+                fixedAt: try row.decode(column: "fixed_at", as: Int64?.self).map {
+                    Date(timeIntervalSince1970: TimeInterval($0))
+                })
+        }
+    }
+
+    /// Applies the planned changes, each with its event in the append-only history.
+    static func apply(
+        _ changes: [TicketPlanner.Change], of submission: Submission, submission id: Int64, organisation: Int64,
+        on database: any SQLDatabase
+    ) async throws -> Counts {
+        let at = seconds(submission.assessedAt)
+        var counts = Counts()
+        for change in changes {
+            switch change {
+            case .open(let position, let superseding):
+                if let superseding {
+                    try await database.raw("UPDATE tickets SET is_current = 0 WHERE id = \(bind: superseding)").run()
+                }
+                let finding = submission.findings[position]
+                guard
+                    let row = try await database.raw(
+                        """
+                        INSERT INTO tickets (organisation_id, rule, subject, kind, area, severity, state, is_current,
+                        opened_at, last_seen_at, fixed_at, reopen_count, opened_submission, last_submission)
+                        VALUES (\(bind: organisation), \(bind: finding.rule.rawValue), \(bind: finding.subject),
+                        \(bind: finding.kind.rawValue), \(bind: finding.area.rawValue), \(bind: finding.severity.rawValue),
+                        'open', 1, \(bind: at), \(bind: at), NULL, 0, \(bind: id), \(bind: id)) RETURNING id
+                        """
+                    ).first()
+                else { throw StoreError(.corrupt, "the new ticket's id was not returned") }
+                try await event(
+                    .opened, ticket: try row.decode(column: "id", as: Int64.self), at: at, submission: id, on: database)
+                counts.opened += 1
+            case .seen(let ticket, let position, let confirmed):
+                try await database.raw(
+                    """
+                    UPDATE tickets SET state = CASE WHEN state = 'excepted' THEN state ELSE 'open' END,
+                    severity = \(bind: submission.findings[position].severity.rawValue), last_seen_at = \(bind: at),
+                    last_submission = \(bind: id) WHERE id = \(bind: ticket)
+                    """
+                ).run()
+                if confirmed { try await event(.confirmed, ticket: ticket, at: at, submission: id, on: database) }
+            case .reopen(let ticket, let position):
+                try await database.raw(
+                    """
+                    UPDATE tickets SET state = 'open', fixed_at = NULL, reopen_count = reopen_count + 1,
+                    severity = \(bind: submission.findings[position].severity.rawValue), last_seen_at = \(bind: at),
+                    last_submission = \(bind: id) WHERE id = \(bind: ticket)
+                    """
+                ).run()
+                try await event(.reopened, ticket: ticket, at: at, submission: id, on: database)
+                counts.reopened += 1
+            case .fix(let ticket):
+                try await database.raw(
+                    "UPDATE tickets SET state = 'fixed', fixed_at = \(bind: at), last_submission = \(bind: id) WHERE id = \(bind: ticket)"
+                ).run()
+                try await event(.fixed, ticket: ticket, at: at, submission: id, on: database)
+                counts.fixed += 1
+            case .unverify(let ticket):
+                try await database.raw("UPDATE tickets SET state = 'unverified' WHERE id = \(bind: ticket)").run()
+                try await event(.unverified, ticket: ticket, at: at, submission: id, on: database)
+                counts.unverified += 1
+            }
+        }
+        return counts
+    }
+
+    static func event(
+        _ kind: TicketEvent.Kind, ticket: Int64, at: Int64, submission: Int64, on database: any SQLDatabase
+    ) async throws {
+        try await database.raw(
+            "INSERT INTO ticket_events (ticket_id, kind, at, submission_id) VALUES (\(bind: ticket), \(bind: kind.rawValue), \(bind: at), \(bind: submission))"
+        ).run()
+    }
+
+    /// Rewrites the organisation's aggregate for `day` from its current tickets, counting the submission.
+    static func refreshDay(organisation: Int64, day: String, on database: any SQLDatabase) async throws {
+        let rows = try await database.raw(
+            """
+            SELECT severity, state, COUNT(*) AS n FROM tickets
+            WHERE organisation_id = \(bind: organisation) AND is_current = 1 GROUP BY severity, state
+            """
+        ).all()
+        var open: [Severity: Int64] = [:]
+        var unverified: Int64 = 0
+        var fixed: Int64 = 0
+        for row in rows {
+            let count = try row.decode(column: "n", as: Int64.self)
+            let state = try row.decode(column: "state", as: String.self)
+            let severity = Severity(rawValue: try row.decode(column: "severity", as: String.self)) ?? .info
+            switch Ticket.State(rawValue: state) {
+            case .open?:
+                open[severity, default: 0] += count
+            case .unverified?:
+                open[severity, default: 0] += count
+                unverified += count
+            case .fixed?:
+                fixed += count
+            case .excepted?, nil:
+                break
+            }
+        }
+        try await database.raw(
+            """
+            INSERT INTO org_daily (organisation_id, day, open_critical, open_high, open_medium, open_low, open_info,
+            unverified, fixed, submissions)
+            VALUES (\(bind: organisation), \(bind: day), \(bind: open[.critical] ?? 0), \(bind: open[.high] ?? 0),
+            \(bind: open[.medium] ?? 0), \(bind: open[.low] ?? 0), \(bind: open[.info] ?? 0), \(bind: unverified),
+            \(bind: fixed), 1)
+            ON CONFLICT (organisation_id, day) DO UPDATE SET open_critical = excluded.open_critical,
+            open_high = excluded.open_high, open_medium = excluded.open_medium, open_low = excluded.open_low,
+            open_info = excluded.open_info, unverified = excluded.unverified, fixed = excluded.fixed,
+            submissions = org_daily.submissions + 1
+            """
+        ).run()
+    }
+
+    /// Whole seconds since 1970, as the store keeps dates.
+    static func seconds(_ date: Date) -> Int64 {
+        let value = date.timeIntervalSince1970.rounded(.down)
+        guard value.isFinite, abs(value) < 1e15 else { return 0 }
+        return Int64(value)
+    }
+
+    /// The UTC day of `date`, `YYYY-MM-DD`.
+    static func day(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    }
+}

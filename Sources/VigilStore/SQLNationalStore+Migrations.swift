@@ -1,0 +1,112 @@
+import Foundation
+import SQLKit
+
+extension SQLNationalStore {
+    /// One numbered schema change. Append-only: a released migration is never edited or removed, only followed by a
+    /// new one, so every database reaches the same schema by the same steps.
+    struct Migration: Sendable {
+        let version: Int
+        let name: String
+        let statements: @Sendable (Dialect) -> [String]
+    }
+
+    /// Every migration, in order.
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "organisations, tokens, submissions, tickets, events, daily aggregates") {
+            dialect in
+            [
+                """
+                CREATE TABLE organisations (
+                    id \(dialect.identity), ods_code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, kind TEXT NOT NULL,
+                    path TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE submission_tokens (
+                    token_hash TEXT PRIMARY KEY, organisation_id BIGINT NOT NULL REFERENCES organisations (id),
+                    created_at BIGINT NOT NULL, revoked_at BIGINT)
+                """,
+                """
+                CREATE TABLE submissions (
+                    id \(dialect.identity), organisation_id BIGINT NOT NULL REFERENCES organisations (id),
+                    digest TEXT NOT NULL, assessed_at BIGINT NOT NULL, received_at BIGINT NOT NULL,
+                    tool_version TEXT NOT NULL, findings BIGINT NOT NULL, applied BIGINT NOT NULL,
+                    opened BIGINT NOT NULL, fixed BIGINT NOT NULL, reopened BIGINT NOT NULL,
+                    unverified BIGINT NOT NULL, UNIQUE (organisation_id, digest))
+                """,
+                "CREATE INDEX submissions_by_organisation ON submissions (organisation_id, assessed_at)",
+                """
+                CREATE TABLE submission_areas (
+                    submission_id BIGINT NOT NULL REFERENCES submissions (id), area TEXT NOT NULL,
+                    status TEXT NOT NULL, PRIMARY KEY (submission_id, area))
+                """,
+                """
+                CREATE TABLE coverage_sets (
+                    submission_id BIGINT NOT NULL REFERENCES submissions (id), group_id TEXT NOT NULL,
+                    complete BIGINT NOT NULL, subjects \(dialect.bytes) NOT NULL, PRIMARY KEY (submission_id, group_id))
+                """,
+                """
+                CREATE TABLE tickets (
+                    id \(dialect.identity), organisation_id BIGINT NOT NULL REFERENCES organisations (id),
+                    rule TEXT NOT NULL, subject TEXT NOT NULL, kind TEXT NOT NULL, area TEXT NOT NULL,
+                    severity TEXT NOT NULL, state TEXT NOT NULL, is_current BIGINT NOT NULL,
+                    opened_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, fixed_at BIGINT,
+                    reopen_count BIGINT NOT NULL, opened_submission BIGINT NOT NULL REFERENCES submissions (id),
+                    last_submission BIGINT NOT NULL REFERENCES submissions (id))
+                """,
+                "CREATE INDEX tickets_current ON tickets (organisation_id, is_current, rule, subject)",
+                """
+                CREATE TABLE ticket_events (
+                    id \(dialect.identity), ticket_id BIGINT NOT NULL REFERENCES tickets (id), kind TEXT NOT NULL,
+                    at BIGINT NOT NULL, submission_id BIGINT REFERENCES submissions (id), actor TEXT)
+                """,
+                "CREATE INDEX ticket_events_by_ticket ON ticket_events (ticket_id, id)",
+                """
+                CREATE TABLE org_daily (
+                    organisation_id BIGINT NOT NULL REFERENCES organisations (id), day TEXT NOT NULL,
+                    open_critical BIGINT NOT NULL, open_high BIGINT NOT NULL, open_medium BIGINT NOT NULL,
+                    open_low BIGINT NOT NULL, open_info BIGINT NOT NULL, unverified BIGINT NOT NULL,
+                    fixed BIGINT NOT NULL, submissions BIGINT NOT NULL, PRIMARY KEY (organisation_id, day))
+                """,
+            ]
+        }
+    ]
+
+    public func migrate() async throws {
+        if case .sqlite = backend {
+            // Readers do not block the writer and the writer does not block readers; persistent in the file.
+            try await transactionless { try await $0.raw("PRAGMA journal_mode = WAL").run() }
+        }
+        try await transaction { database in
+            if self.dialect == .postgres {
+                // Taken first: two servers starting together on one database race even on CREATE TABLE IF NOT
+                // EXISTS; the second waits, then finds nothing to do (found by the suite's parallel tests).
+                try await database.raw("SELECT pg_advisory_xact_lock(7406)").run()
+            }
+            try await database.raw(
+                "CREATE TABLE IF NOT EXISTS vigil_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            ).run()
+            let applied = try await database.raw("SELECT version FROM vigil_migrations").all()
+                .map { try $0.decode(column: "version", as: Int64.self) }
+            let newest = applied.max() ?? 0
+            if let known = Self.migrations.last?.version, newest > Int64(known) {
+                throw StoreError(.newerSchema, "the database was migrated by a newer Vigil (schema \(newest))")
+            }
+            for migration in Self.migrations where !applied.contains(Int64(migration.version)) {
+                for statement in migration.statements(self.dialect) {
+                    try await database.raw(SQLQueryString(statement)).run()
+                }
+                try await database.raw(
+                    "INSERT INTO vigil_migrations (version, name, applied_at) VALUES (\(bind: Int64(migration.version)), \(bind: migration.name), \(bind: Int64(Date().timeIntervalSince1970)))"
+                ).run()
+            }
+        }
+    }
+
+    /// The schema versions applied, oldest first.
+    public func appliedMigrations() async throws -> [Int] {
+        try await transaction { database in
+            try await database.raw("SELECT version FROM vigil_migrations ORDER BY version").all()
+                .map { Int(try $0.decode(column: "version", as: Int64.self)) }
+        }
+    }
+}

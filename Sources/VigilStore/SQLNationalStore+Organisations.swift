@@ -1,0 +1,110 @@
+import Crypto
+public import Foundation
+import SQLKit
+import VigilCore
+
+extension SQLNationalStore {
+    public func createOrganisation(_ organisation: NewOrganisation) async throws -> OrganisationRecord {
+        for code in [organisation.code] + organisation.parents where !Self.isODSCode(code) {
+            throw StoreError(.invalidOrganisation, "an ODS code is 1 to 16 capital letters and digits")
+        }
+        let name = organisation.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...200).contains(name.count), !name.contains(where: \.isNewline) else {
+            throw StoreError(.invalidOrganisation, "an organisation's name is 1 to 200 characters on one line")
+        }
+        let path = (organisation.parents + [organisation.code]).joined(separator: "/")
+        return try await transaction { database in
+            let existing = try await database.raw(
+                "SELECT id FROM organisations WHERE ods_code = \(bind: organisation.code)"
+            ).first()
+            guard existing == nil else {
+                throw StoreError(.duplicateOrganisation, "an organisation with that ODS code exists")
+            }
+            let row = try await database.raw(
+                """
+                INSERT INTO organisations (ods_code, name, kind, path, created_at)
+                VALUES (\(bind: organisation.code), \(bind: name), \(bind: organisation.kind.rawValue), \(bind: path),
+                \(bind: Int64(Date().timeIntervalSince1970))) RETURNING id
+                """
+            ).first()
+            guard let id = try row?.decode(column: "id", as: Int64.self) else {
+                throw StoreError(.corrupt, "the new organisation's id was not returned")
+            }
+            return OrganisationRecord(id: id, code: organisation.code, name: name, kind: organisation.kind, path: path)
+        }
+    }
+
+    public func organisation(code: String) async throws -> OrganisationRecord? {
+        try await transaction { database in
+            try await database.raw(
+                "SELECT id, ods_code, name, kind, path FROM organisations WHERE ods_code = \(bind: code)"
+            ).first().map(Self.organisation(row:))
+        }
+    }
+
+    public func organisations() async throws -> [OrganisationRecord] {
+        try await transaction { database in
+            try await database.raw("SELECT id, ods_code, name, kind, path FROM organisations ORDER BY path").all()
+                .map(Self.organisation(row:))
+        }
+    }
+
+    public func issueToken(organisation code: String, at date: Date) async throws -> String {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = generator.next() }
+        let token = "vgl_" + HexDigit.encode(bytes)
+        try await transaction { database in
+            guard
+                let row = try await database.raw("SELECT id FROM organisations WHERE ods_code = \(bind: code)").first()
+            else {
+                throw StoreError(.unknownOrganisation, "no organisation has that ODS code")
+            }
+            let id = try row.decode(column: "id", as: Int64.self)
+            try await database.raw(
+                """
+                INSERT INTO submission_tokens (token_hash, organisation_id, created_at)
+                VALUES (\(bind: Self.tokenHash(token)), \(bind: id), \(bind: Int64(date.timeIntervalSince1970)))
+                """
+            ).run()
+        }
+        return token
+    }
+
+    public func organisation(token: String) async throws -> OrganisationRecord? {
+        // Tokens are 256 random bits, so a fast hash is enough: nothing can be guessed from it.
+        let hash = Self.tokenHash(token)
+        return try await transaction { database in
+            try await database.raw(
+                """
+                SELECT o.id, o.ods_code, o.name, o.kind, o.path FROM submission_tokens t
+                JOIN organisations o ON o.id = t.organisation_id
+                WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
+                """
+            ).first().map(Self.organisation(row:))
+        }
+    }
+
+    /// SHA-256 of a token, hex: what the database keeps instead of the token.
+    static func tokenHash(_ token: String) -> String {
+        HexDigit.encode(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    static func organisation(row: any SQLRow) throws -> OrganisationRecord {
+        let kind = try row.decode(column: "kind", as: String.self)
+        return OrganisationRecord(
+            id: try row.decode(column: "id", as: Int64.self),
+            code: try row.decode(column: "ods_code", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            kind: Organisation.Kind(rawValue: kind) ?? .other,
+            path: try row.decode(column: "path", as: String.self))
+    }
+
+    static func isODSCode(_ code: String) -> Bool {
+        (1...16).contains(code.utf8.count)
+            && code.utf8.allSatisfy {
+                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+            }
+    }
+}

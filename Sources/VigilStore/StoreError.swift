@@ -1,0 +1,33 @@
+/// A failure of the national store, with a typed code. Messages never quote tokens or submitted content.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure.
+    public enum Code: String, Sendable {
+        /// The database address is not `postgres://…` or a file path.
+        case invalidAddress = "store.invalid-address"
+        /// An organisation with that ODS code exists already.
+        case duplicateOrganisation = "store.duplicate-organisation"
+        /// No organisation has that ODS code.
+        case unknownOrganisation = "store.unknown-organisation"
+        /// The organisation's fields are not valid.
+        case invalidOrganisation = "store.invalid-organisation"
+        /// The database was migrated by a newer version of Vigil.
+        case newerSchema = "store.newer-schema"
+        /// The database returned something the store did not expect.
+        case corrupt = "store.corrupt"
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// What went wrong, for people.
+    public var message: String
+    /// The underlying error.
+    public var cause: (any Error)?
+
+    public init(_ code: Code, _ message: String, cause: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
+    public var description: String { "\(message) [\(code.rawValue)]" }
+}

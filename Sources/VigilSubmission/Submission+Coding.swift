@@ -1,0 +1,188 @@
+import Crypto
+public import Foundation
+import VigilCore
+
+extension Submission {
+    /// Bounds on what a submission may hold, so that a hostile or broken client cannot exhaust the service.
+    public enum Limits {
+        /// The largest document accepted, in bytes (64 MiB).
+        public static let bytes = 64 << 20
+        /// The most findings in one submission.
+        public static let findings = 500_000
+        /// The most covered-subject keys across all coverage groups.
+        public static let coverageKeys = 1_500_000
+        /// The most metrics.
+        public static let metrics = 1_000
+        /// The most facts on one finding.
+        public static let factsPerFinding = 16
+    }
+
+    /// The canonical bytes: compact JSON, keys sorted, arrays in the document's canonical order, dates ISO 8601. The
+    /// same assessment and key always give the same bytes, on any machine.
+    public func canonicalJSON() throws(SubmissionError) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        do {
+            return try encoder.encode(normalised)
+        } catch {
+            throw SubmissionError(.malformed, "the submission could not be encoded", cause: error)
+        }
+    }
+
+    /// SHA-256 of the canonical bytes, hex-encoded: the idempotency key (the same document twice is one submission).
+    public func digest() throws(SubmissionError) -> String {
+        HexDigit.encode(SHA256.hash(data: try canonicalJSON()))
+    }
+
+    /// The same content in canonical order (arrays sorted as ``init(tool:organisation:assessedAt:areas:findings:coverage:metrics:)``
+    /// sorts them), so that a document whose arrays were reordered has the same digest.
+    public var normalised: Submission {
+        var copy = Submission(
+            tool: tool, organisation: organisation, assessedAt: assessedAt, areas: areas, findings: findings,
+            coverage: coverage.map {
+                CoverageGroup(area: $0.area, kind: $0.kind, complete: $0.complete, subjects: $0.subjects)
+            }, metrics: metrics)
+        copy.schemaVersion = schemaVersion
+        return copy
+    }
+
+    /// Reads and validates a submission sent to the service: the size, the shape, the version and every limit and
+    /// allow-list are checked again, because a modified client could send anything.
+    public static func decode(_ data: Data) throws(SubmissionError) -> Submission {
+        guard data.count <= Limits.bytes else {
+            throw SubmissionError(.tooLarge, "a submission is at most \(Limits.bytes) bytes")
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let submission: Submission
+        do {
+            submission = try decoder.decode(Submission.self, from: data)
+        } catch let error as DecodingError {
+            throw SubmissionError(
+                .malformed, "the body is not a submission document (schemas/submission.schema.json)",
+                position: Self.position(of: error), cause: error)
+        } catch {
+            throw SubmissionError(.malformed, "the body is not JSON", cause: error)
+        }
+        try submission.validate()
+        return submission.normalised
+    }
+
+    /// Checks the version, the limits and the shapes of every field that could carry a name.
+    public func validate() throws(SubmissionError) {
+        guard schemaVersion == Submission.currentSchemaVersion else {
+            throw SubmissionError(
+                .unsupportedVersion, "this service reads submission schema \(Submission.currentSchemaVersion)",
+                position: "schemaVersion")
+        }
+        guard Self.isCode(organisation, maxLength: 16) else {
+            throw SubmissionError(.invalid, "an ODS code is 1 to 16 letters and digits", position: "organisation")
+        }
+        guard findings.count <= Limits.findings else {
+            throw SubmissionError(.tooLarge, "at most \(Limits.findings) findings", position: "findings")
+        }
+        guard metrics.count <= Limits.metrics else {
+            throw SubmissionError(.tooLarge, "at most \(Limits.metrics) metrics", position: "metrics")
+        }
+        try validateFindings()
+        try validateCoverage()
+        for (position, metric) in metrics.enumerated() {
+            let bounded = metric.value >= 0 && (metric.total ?? 0) >= 0
+            guard Self.isIdentifier(metric.id), bounded else {
+                throw SubmissionError(
+                    .invalid, "a metric has an id of letters, digits and dots, and non-negative counts",
+                    position: "metrics[\(position)]")
+            }
+        }
+    }
+
+    private func validateFindings() throws(SubmissionError) {
+        var seen = Set<String>()
+        for (position, finding) in findings.enumerated() {
+            let at = "findings[\(position)]"
+            guard Self.isIdentifier(finding.rule.rawValue) else {
+                throw SubmissionError(
+                    .invalid, "a rule id is letters, digits, dots and hyphens", position: "\(at).rule")
+            }
+            guard Self.isSubjectKey(finding.subject) else {
+                throw SubmissionError(.invalid, "a subject key is 32 lower-case hex digits", position: "\(at).subject")
+            }
+            guard seen.insert("\(finding.rule.rawValue) \(finding.subject)").inserted else {
+                throw SubmissionError(.invalid, "a rule and subject appear once", position: at)
+            }
+            guard finding.facts.count <= Limits.factsPerFinding else {
+                throw SubmissionError(.tooLarge, "at most \(Limits.factsPerFinding) facts", position: "\(at).facts")
+            }
+            for (key, value) in finding.facts {
+                let allowed =
+                    key == Finding.escalationFact
+                    ? Self.isIdentifier(value) : SubmissionFacts.allowed[key].map { SubmissionFacts.fits(value, $0) }
+                guard allowed == true else {
+                    throw SubmissionError(
+                        .invalid, "a fact outside the allow-list or of the wrong shape", position: "\(at).facts")
+                }
+            }
+        }
+    }
+
+    private func validateCoverage() throws(SubmissionError) {
+        var keys = 0
+        var groups = Set<String>()
+        for (position, group) in coverage.enumerated() {
+            guard groups.insert(group.id).inserted else {
+                throw SubmissionError(
+                    .invalid, "each area and kind has one coverage group", position: "coverage[\(position)]")
+            }
+            keys += group.subjects.count
+            guard keys <= Limits.coverageKeys else {
+                throw SubmissionError(
+                    .tooLarge, "at most \(Limits.coverageKeys) covered subjects", position: "coverage")
+            }
+            guard group.subjects.allSatisfy(Self.isSubjectKey) else {
+                throw SubmissionError(
+                    .invalid, "a subject key is 32 lower-case hex digits", position: "coverage[\(position)].subjects")
+            }
+        }
+    }
+
+    static func isSubjectKey(_ value: String) -> Bool {
+        value.utf8.count == 32
+            && value.utf8.allSatisfy {
+                SubmissionFacts.isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+            }
+    }
+
+    static func isIdentifier(_ value: String) -> Bool {
+        (1...100).contains(value.utf8.count)
+            && value.utf8.allSatisfy {
+                SubmissionFacts.isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0)
+                    || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 == UInt8(ascii: ".")
+                    || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+            }
+    }
+
+    static func isCode(_ value: String, maxLength: Int) -> Bool {
+        (1...maxLength).contains(value.utf8.count)
+            && value.utf8.allSatisfy {
+                SubmissionFacts.isDigit($0) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0)
+            }
+    }
+
+    /// The coding path of a decoding error, as `findings[3].subject`, never the value.
+    static func position(of error: DecodingError) -> String? {
+        let path: [any CodingKey]
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            path = context.codingPath
+        case .keyNotFound(let key, let context):
+            path = context.codingPath + [key]
+        @unknown default:
+            return nil
+        }
+        guard !path.isEmpty else { return nil }
+        return path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingPrefix(".")
+            .description
+    }
+}

@@ -1,0 +1,122 @@
+public import Foundation
+public import VigilCore
+
+/// The findings-only form of an assessment that leaves the organisation for the national service
+/// (docs/decisions/0001-national-service.md). It carries rules, severities, pseudonymous subject keys, facts from an
+/// allow-list of numbers, dates and codes, what the evidence covered, per-area status and metrics. It never carries a
+/// name, a path, a hash, a password, a patient identifier or detail text: subjects are keyed by
+/// ``PseudonymKey/subjectKey(kind:id:)``, which only the organisation can map back.
+public struct Submission: Codable, Sendable, Hashable {
+    /// The version of this document; bumped on any incompatible change (see `schemas/submission.schema.json`).
+    public static let currentSchemaVersion = "1.0"
+
+    /// The document's schema version.
+    public var schemaVersion: String
+    /// The tool and version that produced the assessment.
+    public var tool: ToolIdentity
+    /// The organisation's ODS code as the assessment states it (the server trusts its token, not this).
+    public var organisation: String
+    /// The date the assessment is as of.
+    public var assessedAt: Date
+    /// Per area: assessed, partial or not assessed, by area.
+    public var areas: [AreaStatus]
+    /// The findings, by rule then subject key.
+    public var findings: [SubmittedFinding]
+    /// What the evidence covered, by area then kind.
+    public var coverage: [CoverageGroup]
+    /// Measured counts, by id.
+    public var metrics: [SubmittedMetric]
+
+    public init(
+        tool: ToolIdentity, organisation: String, assessedAt: Date, areas: [AreaStatus],
+        findings: [SubmittedFinding], coverage: [CoverageGroup], metrics: [SubmittedMetric]
+    ) {
+        self.schemaVersion = Submission.currentSchemaVersion
+        self.tool = tool
+        self.organisation = organisation
+        self.assessedAt = assessedAt
+        self.areas = areas.sorted { $0.area < $1.area }
+        self.findings = findings.sorted { ($0.rule, $0.subject) < ($1.rule, $1.subject) }
+        self.coverage = coverage.sorted { ($0.area, $0.kind.rawValue) < ($1.area, $1.kind.rawValue) }
+        self.metrics = metrics.sorted { $0.id < $1.id }
+    }
+
+    /// Whether an area was assessed, and so whether an absence in it means anything.
+    public struct AreaStatus: Codable, Sendable, Hashable {
+        /// The area.
+        public var area: AssessmentArea
+        /// Assessed, partial or not assessed.
+        public var status: Coverage.Status
+
+        public init(area: AssessmentArea, status: Coverage.Status) {
+            self.area = area
+            self.status = status
+        }
+    }
+
+    /// One finding without anything that names its subject.
+    public struct SubmittedFinding: Codable, Sendable, Hashable {
+        /// The rule broken.
+        public var rule: RuleID
+        /// The finding's own severity.
+        public var severity: Severity
+        /// The area of the rule, so that the service knows which coverage group decides the finding's closure.
+        public var area: AssessmentArea
+        /// The kind of subject.
+        public var kind: Subject.Kind
+        /// The subject's pseudonymous key (32 hex digits).
+        public var subject: String
+        /// Facts from the allow-list only (``SubmissionFacts``).
+        public var facts: [String: String]
+
+        public init(
+            rule: RuleID, severity: Severity, area: AssessmentArea, kind: Subject.Kind, subject: String,
+            facts: [String: String]
+        ) {
+            self.rule = rule
+            self.severity = severity
+            self.area = area
+            self.kind = kind
+            self.subject = subject
+            self.facts = facts
+        }
+    }
+
+    /// The subjects of one kind the evidence covered for one area's rules, as pseudonymous keys.
+    public struct CoverageGroup: Codable, Sendable, Hashable {
+        /// The area.
+        public var area: AssessmentArea
+        /// The kind of subject.
+        public var kind: Subject.Kind
+        /// Every subject of the kind was covered (the keys are then not listed).
+        public var complete: Bool
+        /// The covered subjects' keys, sorted and distinct.
+        public var subjects: [String]
+
+        public init(area: AssessmentArea, kind: Subject.Kind, complete: Bool, subjects: some Sequence<String>) {
+            self.area = area
+            self.kind = kind
+            self.complete = complete
+            self.subjects = Array(Set(subjects)).sorted()
+        }
+
+        /// The group's name in the store (`updates/host`).
+        public var id: String { "\(area.rawValue)/\(kind.rawValue)" }
+    }
+
+    /// A measured count (never the metric's label, which is prose).
+    public struct SubmittedMetric: Codable, Sendable, Hashable {
+        /// The metric's stable id (`accounts.enabled`).
+        public var id: String
+        /// The count.
+        public var value: Int
+        /// The population it is a share of, when it is one.
+        public var total: Int?
+
+        public init(id: String, value: Int, total: Int?) {
+            self.id = id
+            self.value = value
+            self.total = total
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Glibc
+import Testing
+import VigilCore
+import VigilTestSupport
+
+/// The national service end to end through the real executable: `admin` sets up an organisation and a token, `serve`
+/// listens on a free loopback port, `submit` sends the golden practice's assessment, and SIGTERM stops the server
+/// gracefully with exit 0.
+@Suite("national service command line", .serialized)
+struct NationalServiceCLITests {
+    static let golden = Fixtures.url("golden/practice-seed7.assessment.json").path
+
+    /// Runs `vigil` with HOME in `home`, so the pseudonymisation key is made there.
+    static func run(_ arguments: [String], home: URL) throws -> VigilProcess.Result {
+        let process = Process()
+        process.executableURL = VigilProcess.executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = home.path
+        process.environment = environment
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return VigilProcess.Result(
+            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            error: String(decoding: errorData, as: UTF8.self))
+    }
+
+    @Test("submit --dry-run makes the key 0600 on first use and writes a submission without the assessment's names")
+    func dryRun() throws {
+        let scratch = try ScratchDirectory("vigil-submit")
+        defer { scratch.remove() }
+        let out = scratch.url.appending(path: "submission.json")
+        let result = try Self.run(["submit", Self.golden, "--dry-run", "--out", out.path], home: scratch.url)
+        #expect(result.status == 0, "\(result.error)")
+        let key = scratch.url.appending(path: ".config/vigil/pseudonym.key")
+        let mode = try FileManager.default.attributesOfItem(atPath: key.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(result.error.contains("made a new pseudonymisation key"))
+        let text = try String(contentsOf: out, encoding: .utf8)
+        #expect(text.contains("\"findings\""))
+        // Every subject name and id, evidence file and detail of the assessment stays behind.
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.golden)))
+        let findings = try #require((document as? [String: Any])?["findings"] as? [[String: Any]])
+        var names = Set<String>()
+        for finding in findings {
+            let subject = finding["subject"] as? [String: Any]
+            names.formUnion([subject?["name"], subject?["id"], finding["detail"]].compactMap { $0 as? String })
+            names.formUnion((finding["evidence"] as? [[String: Any]] ?? []).compactMap { $0["file"] as? String })
+        }
+        #expect(names.count > 10)
+        for name in names where name.count > 4 {
+            #expect(!text.contains(name), "a name leaked (\(name.count) characters)")
+        }
+        // The same assessment and key again: the same bytes.
+        let again = scratch.url.appending(path: "again.json")
+        _ = try Self.run(["submit", Self.golden, "--dry-run", "--out", again.path], home: scratch.url)
+        #expect(try Data(contentsOf: again) == Data(contentsOf: out))
+    }
+
+    @Test("admin, serve, submit and SIGTERM: a receipt comes back and the server stops with 0")
+    func endToEnd() async throws {
+        let scratch = try ScratchDirectory("vigil-serve")
+        defer { scratch.remove() }
+        let database = scratch.url.appending(path: "national.sqlite").path
+        let created = try Self.run(
+            [
+                "admin", "create-organisation", "--database", database, "--code", "Y90001", "--name", "Test Practice",
+                "--kind", "gp-practice", "--parents", "Y56,QE1",
+            ], home: scratch.url)
+        #expect(created.status == 0, "\(created.error)")
+        let tokenFile = scratch.url.appending(path: "token").path
+        let issued = try Self.run(
+            ["admin", "issue-token", "--database", database, "--code", "Y90001", "--out", tokenFile], home: scratch.url)
+        #expect(issued.status == 0, "\(issued.error)")
+        #expect(!issued.output.contains("vgl_"))
+
+        let server = Process()
+        server.executableURL = VigilProcess.executable
+        server.arguments = ["serve", "--database", database, "--listen", "127.0.0.1:0"]
+        let output = Pipe()
+        server.standardOutput = output
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let address = try Self.listeningAddress(output)
+
+        // The golden practice's assessment names Y90001, the organisation the token is for.
+        let submitted = try Self.run(
+            ["submit", Self.golden, "--server", address, "--token-file", tokenFile], home: scratch.url)
+        #expect(submitted.status == 0, "\(submitted.error)")
+        #expect(submitted.output.contains("Received as submission"))
+        let again = try Self.run(
+            ["submit", Self.golden, "--server", address, "--token-file", tokenFile], home: scratch.url)
+        #expect(again.output.contains("nothing changed"))
+        let wrong = try Self.run(
+            ["submit", Self.golden, "--server", address, "--token-file", Self.golden], home: scratch.url)
+        #expect(wrong.status != 0)
+
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        #expect(server.terminationReason == .exit && server.terminationStatus == 0)
+    }
+
+    /// Reads the server's first line until it names its address (at most 60 s).
+    static func listeningAddress(_ pipe: Pipe) throws -> String {
+        let deadline = Date().addingTimeInterval(60)
+        var text = ""
+        while Date() < deadline {
+            let data = pipe.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+            if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+/"#, options: .regularExpression) {
+                return String(text[range])
+            }
+        }
+        throw CocoaError(.fileReadUnknown)
+    }
+}

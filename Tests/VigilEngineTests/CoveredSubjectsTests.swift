@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilEngine
+import VigilTestSupport
+
+/// `assessment.json`'s `covered` section: what the national service closes tickets on. It must cover every subject a
+/// covered area's findings are about (else a live finding could never be seen as persisting on its own evidence), and
+/// nothing for an area without evidence (else an absence there could close a ticket).
+@Suite("covered subjects")
+struct CoveredSubjectsTests {
+    static func assess(removing paths: [String]) async throws -> Assessment {
+        let template = try #require(CoverageTests.template)
+        let scratch = try ScratchDirectory("vigil-covered")
+        defer { scratch.remove() }
+        let bundle = scratch.url.appendingPathComponent("estate")
+        try FileManager.default.copyItem(at: template.directory, to: bundle)
+        for path in paths { try FileManager.default.removeItem(at: bundle.appendingPathComponent(path)) }
+        return try await AssessmentEngine().assess(
+            directory: bundle, options: .init(asOf: SyntheticBundles.asOf, breachIndex: template.breachIndex.path))
+    }
+
+    @Test("every host and account finding's subject is in its area's covered set")
+    func findingsAreCovered() async throws {
+        let assessment = try await Self.assess(removing: [])
+        let covered = try #require(assessment.covered)
+        let hosts = try #require(covered.first { $0.area == .updates && $0.kind == .host })
+        #expect(!hosts.ids.isEmpty)
+        #expect(assessment.findings.contains { $0.subject.kind == .host })
+        #expect(assessment.findings.contains { $0.subject.kind == .account })
+        #expect(covered.contains { $0.area == .accounts && $0.kind == .account && !$0.ids.isEmpty })
+        for finding in assessment.findings where [.host, .account].contains(finding.subject.kind) {
+            let area = RuleCatalogue.all.first { $0.id == finding.rule }?.area
+            let group = covered.first { $0.area == area && $0.kind == finding.subject.kind }
+            #expect(group?.covers(finding.subject) == true, "\(finding.rule.rawValue) not covered")
+        }
+    }
+
+    @Test("an area without evidence covers nothing")
+    func noEvidenceNoCoverage() async throws {
+        let assessment = try await Self.assess(removing: ["inventory"])
+        let covered = try #require(assessment.covered)
+        #expect(!covered.contains { $0.area == .updates })
+        #expect(covered.contains { $0.area == .accounts })
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import VigilCore
+import VigilServer
+import VigilStore
+import VigilSubmission
+
+/// The submission API through a real HTTP server on a loopback port (HummingbirdTesting's live mode), over a SQLite
+/// store: receipts, idempotency, authentication, and 4xx for malformed, oversized and misdirected bodies that change
+/// nothing.
+@Suite("submission API")
+struct SubmissionAPITests {
+    static let key = try! PseudonymKey(bytes: [UInt8](repeating: 5, count: 32))
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    /// A store with one organisation and its token, and the application over it.
+    struct Service {
+        let store: SQLNationalStore
+        let organisation: OrganisationRecord
+        let token: String
+        let folder: URL
+    }
+
+    static func withService(
+        bodyLimit: Int = ServerConfiguration.defaultBodyLimit,
+        _ body: @Sendable (Service, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLNationalStore(address: folder.appending(path: "national.sqlite").path)
+        try await store.migrate()
+        let organisation = try await store.createOrganisation(
+            NewOrganisation(code: "RXX", name: "Riverside <Test> Trust", kind: .acuteTrust, parents: ["Y56", "QE1"]))
+        let token = try await store.issueToken(organisation: "RXX", at: now)
+        let service = Service(store: store, organisation: organisation, token: token, folder: folder)
+        let application = buildApplication(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, bodyLimit: bodyLimit, now: { now }),
+            store: store)
+        try await application.test(.live) { client in
+            try await body(service, client)
+        }
+    }
+
+    static func submission(missing: [String], week: Int = 0, organisation: String = "RXX") throws -> ByteBuffer {
+        let document = Submission(
+            tool: ToolIdentity(name: "vigil", version: "test"), organisation: organisation,
+            assessedAt: now.addingTimeInterval(TimeInterval(week * 7 * 86_400)),
+            areas: [.init(area: .updates, status: .assessed)],
+            findings: missing.map {
+                .init(
+                    rule: .updateMissing, severity: .high, area: .updates, kind: .host,
+                    subject: key.subjectKey(kind: .host, id: $0), facts: ["daysExposed": "40"])
+            },
+            coverage: [
+                .init(
+                    area: .updates, kind: .host, complete: false,
+                    subjects: ["a", "b"].map { key.subjectKey(kind: .host, id: $0) })
+            ],
+            metrics: [])
+        return ByteBuffer(data: try document.canonicalJSON())
+    }
+
+    static func headers(_ token: String) -> HTTPFields {
+        [.authorization: "Bearer \(token)", .contentType: "application/json"]
+    }
+
+    static func receipt(_ response: TestResponse) throws -> Receipt {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(Receipt.self, from: Data(buffer: response.body))
+    }
+
+    static func errorCode(_ response: TestResponse) -> String? {
+        let object = try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+        return (object?["error"] as? [String: Any])?["code"] as? String
+    }
+
+    @Test("a submission gets 201 and a receipt; the same document again 200 and the same receipt")
+    func receipts() async throws {
+        try await Self.withService { service, client in
+            let body = try Self.submission(missing: ["a", "b"])
+            let first = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token), body: body)
+            #expect(first.status == .created)
+            let receipt = try Self.receipt(first)
+            #expect(receipt.opened == 2 && !receipt.duplicate && receipt.receivedAt == Self.now)
+            let again = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token), body: body)
+            #expect(again.status == .ok)
+            #expect(try Self.receipt(again).submission == receipt.submission)
+            #expect(try await service.store.tickets(organisation: service.organisation.id).count == 2)
+            // The next week's evidence covers both hosts and shows one fixed.
+            let next = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
+                body: try Self.submission(missing: ["b"], week: 1))
+            #expect(try Self.receipt(next).fixed == 1)
+        }
+    }
+
+    @Test(
+        "no token, a wrong token or another scheme gets 401 and stores nothing",
+        arguments: [
+            nil, "Bearer vgl_0000", "Basic dXNlcjpwYXNz", "Bearer ",
+        ])
+    func unauthorised(_ authorization: String?) async throws {
+        try await Self.withService { service, client in
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if let authorization { headers[.authorization] = authorization }
+            let response = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: headers, body: try Self.submission(missing: ["a"]))
+            #expect(response.status == .unauthorized)
+            #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+            #expect(try await service.store.tickets(organisation: service.organisation.id).isEmpty)
+        }
+    }
+
+    @Test(
+        "malformed bodies get 422 with a code and position, echo nothing and change nothing",
+        arguments: [
+            "{", "[]", #"{"schemaVersion":"1.0"}"#, "not json at all: 9434765919",
+        ])
+    func malformed(_ text: String) async throws {
+        try await Self.withService { service, client in
+            let response = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
+                body: ByteBuffer(string: text))
+            #expect(response.status == .unprocessableContent)
+            #expect(Self.errorCode(response) == "submission.malformed")
+            #expect(!String(buffer: response.body).contains("9434765919"))
+            #expect(try await service.store.daily(organisation: service.organisation.id).isEmpty)
+        }
+    }
+
+    @Test("a body over the limit gets 413 and changes nothing")
+    func oversized() async throws {
+        try await Self.withService(bodyLimit: 1_024) { service, client in
+            let body = try Self.submission(missing: (0..<40).map { "host-\($0)" })
+            #expect(body.readableBytes > 1_024)
+            let response = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token), body: body)
+            #expect(response.status == .contentTooLarge)
+            #expect(try await service.store.tickets(organisation: service.organisation.id).isEmpty)
+        }
+    }
+
+    @Test("a submission naming another organisation than the token's gets 403")
+    func wrongOrganisation() async throws {
+        try await Self.withService { service, client in
+            let response = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
+                body: try Self.submission(missing: ["a"], organisation: "RYY"))
+            #expect(response.status == .forbidden)
+            #expect(Self.errorCode(response) == "auth.wrong-organisation")
+            #expect(try await service.store.tickets(organisation: service.organisation.id).isEmpty)
+        }
+    }
+
+    @Test("the overview page lists organisations with escaped names, counts and strict security headers")
+    func overview() async throws {
+        try await Self.withService { service, client in
+            _ = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
+                body: try Self.submission(missing: ["a", "b"]))
+            let page = try await client.execute(uri: "/", method: .get)
+            #expect(page.status == .ok)
+            let html = String(buffer: page.body)
+            #expect(html.contains("Riverside &lt;Test&gt; Trust"))
+            #expect(!html.contains("<Test>"))
+            #expect(html.contains("<td>0</td><td>2</td>"))  // no critical, two high
+            #expect(!html.contains("<script"))
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            #expect(page.headers[.xContentTypeOptions] == "nosniff")
+            let health = try await client.execute(uri: "/api/v1/health", method: .get)
+            #expect(health.status == .ok)
+        }
+    }
+}
