@@ -9,7 +9,9 @@ extension CoveredSubjects {
     /// later absence *unverified* rather than *fixed*, which is the safe side to err on. Kinds that the evidence reads
     /// as a whole (a domain's policy, groups, the organisation's own claims) are covered completely when the area was
     /// fully assessed. Files are listed only when they still hold patient data: a scan does not record every clean
-    /// file, so a file that disappears stays unverified (docs/decisions/0001-national-service.md).
+    /// file, so a file that disappears stays unverified (docs/decisions/0001-national-service.md). Access covers the
+    /// accounts whose hashes were read (a weak password that reaches patient data) and the paths whose permissions
+    /// were exported (a wide grant removed from an exported path is fixed; one on a path not exported again is not).
     static func covered(by context: AnalysisContext, areas: [Coverage]) -> [CoveredSubjects] {
         let assessed = Dictionary(areas.map { ($0.area, $0.status) }, uniquingKeysWith: { first, _ in first })
         var sets: [CoveredSubjects] = []
@@ -17,6 +19,8 @@ extension CoveredSubjects {
         let accounts = context.directory.accounts.map(\.id)
         let hashed = context.directory.credentialOfAccount.keys.map { context.directory.accounts[$0].id }
         let files = context.estate.patientData.map { $0.aclPath ?? $0.path }
+        // Permissions are covered by path: every path whose entries were exported (see `covers`).
+        let exportedPaths = context.estate.grants.map { $0.resourceID.lowercased() }
         for area in AssessmentArea.allCases {
             guard let status = assessed[area], status != .notAssessed else { continue }
             switch area {
@@ -26,8 +30,12 @@ extension CoveredSubjects {
                 sets.append(CoveredSubjects(area: area, kind: .account, ids: accounts))
             case .credentials:
                 sets.append(CoveredSubjects(area: area, kind: .account, ids: hashed))
-            case .patientData, .access:
+            case .patientData:
                 sets.append(CoveredSubjects(area: area, kind: .file, ids: files))
+            case .access:
+                sets.append(CoveredSubjects(area: area, kind: .file, ids: files))
+                sets.append(CoveredSubjects(area: area, kind: .account, ids: hashed))
+                sets.append(CoveredSubjects(area: area, kind: .resource, ids: exportedPaths))
             case .assurance:
                 break
             }

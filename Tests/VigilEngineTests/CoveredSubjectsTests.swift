@@ -20,7 +20,7 @@ struct CoveredSubjectsTests {
             directory: bundle, options: .init(asOf: SyntheticBundles.asOf, breachIndex: template.breachIndex.path))
     }
 
-    @Test("every host and account finding's subject is in its area's covered set")
+    @Test("every host, account and permission finding's subject is in its area's covered set")
     func findingsAreCovered() async throws {
         let assessment = try await Self.assess(removing: [])
         let covered = try #require(assessment.covered)
@@ -29,11 +29,23 @@ struct CoveredSubjectsTests {
         #expect(assessment.findings.contains { $0.subject.kind == .host })
         #expect(assessment.findings.contains { $0.subject.kind == .account })
         #expect(covered.contains { $0.area == .accounts && $0.kind == .account && !$0.ids.isEmpty })
-        for finding in assessment.findings where [.host, .account].contains(finding.subject.kind) {
+        for finding in assessment.findings where [.host, .account, .resource].contains(finding.subject.kind) {
             let area = RuleCatalogue.all.first { $0.id == finding.rule }?.area
             let group = covered.first { $0.area == area && $0.kind == finding.subject.kind }
             #expect(group?.covers(finding.subject) == true, "\(finding.rule.rawValue) not covered")
         }
+    }
+
+    @Test("a permission is covered by its path: removed from an exported path it is fixed, elsewhere unverified")
+    func permissionsCoveredByPath() {
+        let covered = CoveredSubjects(area: .access, kind: .resource, ids: [#"d:\shares\clinical"#])
+        let onPath = Subject(kind: .resource, id: #"d:\shares\clinical|everyone"#, name: "Everyone")
+        let elsewhere = Subject(kind: .resource, id: #"d:\shares\finance|everyone"#, name: "Everyone")
+        let prefixOnly = Subject(kind: .resource, id: #"d:\shares\clinical\sub|everyone"#, name: "Everyone")
+        #expect(covered.covers(onPath))
+        #expect(!covered.covers(elsewhere))
+        #expect(!covered.covers(prefixOnly))
+        #expect(!covered.covers(Subject(kind: .file, id: #"d:\shares\clinical"#, name: "clinical")))
     }
 
     @Test("an area without evidence covers nothing")

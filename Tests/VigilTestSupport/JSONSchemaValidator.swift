@@ -109,7 +109,6 @@ public struct JSONSchemaValidator {
             guard let number = value as? NSNumber else { return false }
             return Self.isBoolean(number)
         case "null": return value is NSNull
-        case "boolean": return value is Bool
         default: return false
         }
     }

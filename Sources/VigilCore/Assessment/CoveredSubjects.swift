@@ -20,10 +20,14 @@ public struct CoveredSubjects: Codable, Sendable, Hashable {
         self.ids = Array(Set(ids)).sorted()
     }
 
-    /// Whether the evidence covered `subject` for this area.
+    /// Whether the evidence covered `subject` for this area. A permission (a `resource` whose id is
+    /// `path|principal`) is covered when its path is listed: the path's permissions were exported, so an entry gone
+    /// from them was removed, not left out of the export.
     public func covers(_ subject: Subject) -> Bool {
         guard subject.kind == kind else { return false }
-        return complete || binarySearch(subject.id)
+        if complete || binarySearch(subject.id) { return true }
+        guard kind == .resource, let bar = subject.id.firstIndex(of: "|") else { return false }
+        return binarySearch(String(subject.id[..<bar]))
     }
 
     private func binarySearch(_ id: String) -> Bool {

@@ -38,6 +38,9 @@ extension Finding {
         // Patient data.
         "patients": .integer, "identifiers": .list(separator: "; "), "readableBy": .list(separator: ", "),
         "aclPath": .text, "classification": .text, "confidence": .text, "host": .text,
+        // Access to patient data.
+        "staff": .integer, "staffTotal": .integer, "files": .integer, "credentialRules": .list(separator: ", "),
+        "path": .text, "principal": .text, "right": .text, "reachThrough": .text,
         // Updates and support.
         "daysExposed": .integer, "daysUnsupported": .integer, "possiblyMissing": .integer,
         "possiblyMissingExploited": .integer, "vulnerabilities": .integer,
