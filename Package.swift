@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilStore", "VigilSubmission", "VigilCore",
+                "VigilStore", "VigilSubmission", "VigilCore", "VigilReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -190,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "VigilCLITests",
             dependencies: [
-                "VigilCLI", "VigilReport", "VigilCore", "VigilTestSupport",
+                "VigilCLI", "VigilReport", "VigilCore", "VigilTestSupport", "VigilStore", "VigilSubmission",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict),

@@ -412,7 +412,7 @@ extension SQLNationalStore {
     // MARK: - Validation
 
     /// The alert with its title trimmed and its links upper-cased, sorted and distinct, or an error naming the field.
-    static func validated(_ alert: NewAlert) throws -> NewAlert {
+    public static func validated(_ alert: NewAlert) throws -> NewAlert {
         var alert = alert
         alert.title = alert.title.trimmingCharacters(in: .whitespaces)
         guard (1...200).contains(alert.title.count),
