@@ -8,6 +8,13 @@ extension SQLNationalStore {
     public func issueAlert(_ alert: NewAlert) async throws -> AlertRecord {
         let alert = try Self.validated(alert)
         return try await transaction { database in
+            if self.dialect == .postgres {
+                // Every organisation's row, in id order, as each submission takes its own: an alert is matched
+                // against committed tickets with no submission half-applied beside it. No deadlock: a submission
+                // holds only its organisation's row, and the lock leaves foreign-key checks free (see
+                // lockOrganisation).
+                try await database.raw("SELECT id FROM organisations ORDER BY id FOR NO KEY UPDATE").run()
+            }
             guard
                 let row = try await database.raw(
                     """
@@ -26,13 +33,18 @@ extension SQLNationalStore {
                     "INSERT INTO alert_links (alert_id, kind, value) VALUES (\(bind: id), \(bind: kind), \(bind: value))"
                 ).run()
             }
-            try await Self.ensureStatuses(on: database)
+            try await Self.ensureStatuses(alert: id, on: database)
             let stored = try await Self.alerts(id: id, on: database)
             guard let record = stored.first else { throw StoreError(.corrupt, "the new alert was not found") }
-            let organisations = try await database.raw("SELECT id FROM organisations ORDER BY id").all()
-                .map { try $0.decode(column: "id", as: Int64.self) }
+            // Only an organisation with a live ticket can match a new alert; the rest keep their fresh status.
+            let organisations = try await database.raw(
+                """
+                SELECT DISTINCT organisation_id FROM tickets WHERE is_current = 1 AND state <> 'fixed'
+                ORDER BY organisation_id
+                """
+            ).all().map { try $0.decode(column: "organisation_id", as: Int64.self) }
             for organisation in organisations {
-                try await Self.evaluate(record, organisation: organisation, evidence: nil, on: database)
+                try await Self.evaluate([record], organisation: organisation, evidence: nil, on: database)
             }
             return record
         }
@@ -54,7 +66,7 @@ extension SQLNationalStore {
             guard let record = try await Self.alerts(id: alert, on: database).first else {
                 throw StoreError(.unknownAlert, "no alert has that id")
             }
-            try await Self.ensureStatuses(on: database)
+            try await Self.ensureStatuses(alert: alert, on: database)
             return try await Self.statuses(
                 where: "s.alert_id = ", alert, alerts: [record.id: record], at: now, on: database)
         }
@@ -65,7 +77,7 @@ extension SQLNationalStore {
         try await transaction { database in
             let records = try await Self.alerts(id: nil, on: database)
             let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            try await Self.ensureStatuses(on: database)
+            try await Self.ensureStatuses(organisation: organisation, on: database)
             return try await Self.statuses(
                 where: "s.organisation_id = ", organisation, alerts: byID, at: now, on: database)
         }
@@ -148,15 +160,28 @@ extension SQLNationalStore {
 
     // MARK: - Evaluation
 
-    /// Gives every (alert, organisation) pair its status row. Issuing an alert and creating an organisation each add
+    /// Gives the alert a status row for every organisation. Issuing an alert and creating an organisation each add
     /// theirs, but on PostgreSQL the two can run at once and miss each other's uncommitted row; every read of
-    /// statuses fills such a gap first, so no organisation is ever missing from an alert's list.
-    static func ensureStatuses(on database: any SQLDatabase) async throws {
+    /// statuses fills such a gap first (for the alert, or the organisation, read), so no one is ever missing.
+    static func ensureStatuses(alert: Int64, on database: any SQLDatabase) async throws {
         try await database.raw(
             """
             INSERT INTO alert_status (alert_id, organisation_id, state, reopen_count)
-            SELECT a.id, o.id, 'open', 0 FROM alerts a CROSS JOIN organisations o
-            WHERE NOT EXISTS (SELECT 1 FROM alert_status s WHERE s.alert_id = a.id AND s.organisation_id = o.id)
+            SELECT \(bind: alert), o.id, 'open', 0 FROM organisations o
+            WHERE NOT EXISTS (SELECT 1 FROM alert_status s WHERE s.alert_id = \(bind: alert) AND s.organisation_id = o.id)
+            ON CONFLICT (alert_id, organisation_id) DO NOTHING
+            """
+        ).run()
+    }
+
+    /// Gives the organisation a status row for every alert (see ``ensureStatuses(alert:on:)``).
+    static func ensureStatuses(organisation: Int64, on database: any SQLDatabase) async throws {
+        try await database.raw(
+            """
+            INSERT INTO alert_status (alert_id, organisation_id, state, reopen_count)
+            SELECT a.id, \(bind: organisation), 'open', 0 FROM alerts a
+            WHERE NOT EXISTS (SELECT 1 FROM alert_status s WHERE s.alert_id = a.id
+            AND s.organisation_id = \(bind: organisation))
             ON CONFLICT (alert_id, organisation_id) DO NOTHING
             """
         ).run()
@@ -167,44 +192,60 @@ extension SQLNationalStore {
     static func evaluateAlerts(organisation: Int64, evidence: AlertPlanner.Evidence, on database: any SQLDatabase)
         async throws
     {
-        for alert in try await alerts(id: nil, on: database) {
-            try await evaluate(alert, organisation: organisation, evidence: evidence, on: database)
-        }
+        let alerts = try await alerts(id: nil, on: database)
+        guard !alerts.isEmpty else { return }
+        try await evaluate(alerts, organisation: organisation, evidence: evidence, on: database)
     }
 
-    /// Plans and applies one alert's changes for one organisation.
+    /// Plans and applies the changes of `alerts` for one organisation. Its tickets, statuses and matches are read
+    /// once, whatever the number of alerts, and only changes are written: a submission costs a few queries more
+    /// however many alerts are live.
     static func evaluate(
-        _ alert: AlertRecord, organisation: Int64, evidence: AlertPlanner.Evidence?, on database: any SQLDatabase
+        _ alerts: [AlertRecord], organisation: Int64, evidence: AlertPlanner.Evidence?, on database: any SQLDatabase
     ) async throws {
-        try await database.raw(
-            """
-            INSERT INTO alert_status (alert_id, organisation_id, state, reopen_count)
-            VALUES (\(bind: alert.id), \(bind: organisation), 'open', 0) ON CONFLICT (alert_id, organisation_id) DO NOTHING
-            """
-        ).run()
-        let state = try await Self.state(alert: alert.id, organisation: organisation, on: database)
-        let matchRows = try await database.raw(
-            """
-            SELECT ticket_id, state FROM alert_matches
-            WHERE alert_id = \(bind: alert.id) AND organisation_id = \(bind: organisation)
-            """
-        ).all()
-        var matches: [Int64: Bool] = [:]
-        for row in matchRows {
-            matches[try row.decode(column: "ticket_id", as: Int64.self)] =
+        let tickets = try await ticketViews(organisation: organisation, on: database)
+        var states: [Int64: StoredState] = [:]
+        for row in try await database.raw(
+            "SELECT alert_id, state, acknowledged_at FROM alert_status WHERE organisation_id = \(bind: organisation)"
+        ).all() {
+            guard let state = AlertStatus.State(rawValue: try row.decode(column: "state", as: String.self)) else {
+                throw StoreError(.corrupt, "an alert status has an unknown state")
+            }
+            states[try row.decode(column: "alert_id", as: Int64.self)] = StoredState(
+                state: state, acknowledgedAt: try row.decode(column: "acknowledged_at", as: Int64?.self),
+                openMatches: 0)
+        }
+        var matches: [Int64: [Int64: Bool]] = [:]
+        for row in try await database.raw(
+            "SELECT alert_id, ticket_id, state FROM alert_matches WHERE organisation_id = \(bind: organisation)"
+        ).all() {
+            matches[try row.decode(column: "alert_id", as: Int64.self), default: [:]][
+                try row.decode(column: "ticket_id", as: Int64.self)] =
                 try row.decode(column: "state", as: String.self) == "open"
         }
-        let tickets = try await ticketViews(organisation: organisation, on: database)
-        let planned = AlertPlanner.Alert(
-            rules: Set(alert.rules), advisories: Set((alert.cves + alert.advisories).map { $0.uppercased() }),
-            issuedAt: seconds(alert.issuedAt))
-        let changes = AlertPlanner.plan(
-            planned, state: state.state, matches: matches, tickets: tickets, evidence: evidence)
-        let at = evidence?.at ?? seconds(alert.issuedAt)
-        for change in changes {
-            try await apply(
-                change, alert: alert.id, organisation: organisation, state: state, at: at,
-                submission: evidence?.submission, on: database)
+        for alert in alerts {
+            let state = states[alert.id] ?? StoredState(state: .open, acknowledgedAt: nil, openMatches: 0)
+            let planned = AlertPlanner.Alert(
+                rules: Set(alert.rules), advisories: Set((alert.cves + alert.advisories).map { $0.uppercased() }),
+                issuedAt: seconds(alert.issuedAt))
+            let changes = AlertPlanner.plan(
+                planned, state: state.state, matches: matches[alert.id] ?? [:], tickets: tickets, evidence: evidence)
+            guard !changes.isEmpty else { continue }
+            if states[alert.id] == nil {
+                try await database.raw(
+                    """
+                    INSERT INTO alert_status (alert_id, organisation_id, state, reopen_count)
+                    VALUES (\(bind: alert.id), \(bind: organisation), 'open', 0)
+                    ON CONFLICT (alert_id, organisation_id) DO NOTHING
+                    """
+                ).run()
+            }
+            let at = evidence?.at ?? seconds(alert.issuedAt)
+            for change in changes {
+                try await apply(
+                    change, alert: alert.id, organisation: organisation, state: state, at: at,
+                    submission: evidence?.submission, on: database)
+            }
         }
     }
 

@@ -63,7 +63,11 @@ extension SQLNationalStore {
     /// On PostgreSQL, serialises submissions of one organisation across servers (SQLite's `BEGIN IMMEDIATE` already
     /// serialises every writer).
     func lockOrganisation(_ organisation: Int64, on database: any SQLDatabase) async throws {
-        let lock = dialect == .postgres ? " FOR UPDATE" : ""
+        // FOR NO KEY UPDATE, not FOR UPDATE: it serialises writers of one organisation just the same, but leaves the
+        // KEY SHARE locks of foreign-key checks free, so a transaction inserting a row that references the
+        // organisation (an alert status, a token) never waits on it while holding what the writer waits for — the
+        // conformance suite's parallel tests found that deadlock (40P01) with FOR UPDATE.
+        let lock = dialect == .postgres ? " FOR NO KEY UPDATE" : ""
         let row = try await database.raw(
             "SELECT id FROM organisations WHERE id = \(bind: organisation)\(unsafeRaw: lock)"
         ).first()
