@@ -183,8 +183,9 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilStore", "VigilSubmission", "VigilCore",
+                "VigilServer", "VigilStore", "VigilSubmission", "VigilCore", "VigilTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
         .testTarget(

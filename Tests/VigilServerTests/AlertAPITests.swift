@@ -6,6 +6,7 @@ import VigilCore
 import VigilServer
 import VigilStore
 import VigilSubmission
+import VigilTestSupport
 
 /// The alert routes through a real HTTP server on a loopback port over a SQLite store, with the clock fixed: an
 /// organisation lists its alerts, acknowledges or declares one not applicable, reads its overdue feed as JSON or CSV,
@@ -243,6 +244,46 @@ struct AlertAPITests {
             #expect(anonymous.status == .unauthorized)
             let anonymousList = try await client.execute(uri: "/api/v1/alerts", method: .get)
             #expect(anonymousList.status == .unauthorized)
+        }
+    }
+
+    @Test("every alert response body matches its schema in docs/api/openapi.yaml")
+    func contract() async throws {
+        try await Self.withService { service, client in
+            _ = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.firstToken),
+                body: try Self.submission(missing: true, day: 1))
+            _ = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.firstToken),
+                body: try Self.submission(missing: false, day: 2))
+            let declared = try await client.execute(
+                uri: Self.acknowledgement(service.alert.id), method: .post, headers: Self.headers(service.secondToken),
+                body: ByteBuffer(string: #"{"response":"not-applicable","reason":"no Windows hosts"}"#))
+            try OpenAPIContract.validate(Data(buffer: declared.body), component: "AlertStatus")
+            for token in [service.firstToken, service.secondToken] {
+                for uri in ["/api/v1/alerts", "/api/v1/alerts/overdue"] {
+                    let response = try await client.execute(uri: uri, method: .get, headers: Self.headers(token))
+                    #expect(response.status == .ok)
+                    try OpenAPIContract.validate(Data(buffer: response.body), component: "AlertStatus", array: true)
+                }
+            }
+            // A closed status, with its closing submission and time to closure, and a declared one were both checked.
+            let closed = try Self.statuses(
+                try await client.execute(uri: "/api/v1/alerts", method: .get, headers: Self.headers(service.firstToken))
+            )
+            #expect(closed.first?.state == .closed && closed.first?.closedSubmission != nil)
+            let unknown = try await client.execute(
+                uri: Self.acknowledgement(999), method: .post, headers: Self.headers(service.firstToken),
+                body: ByteBuffer(string: #"{"response":"acknowledged"}"#))
+            try OpenAPIContract.validate(Data(buffer: unknown.body), component: "Problem")
+        }
+    }
+
+    @Test("the contract check itself fails a body that breaks the schema")
+    func contractRejects() throws {
+        let broken = Data(#"[{"alert":{"id":1},"state":"sort-of"}]"#.utf8)
+        #expect(throws: JSONSchemaValidator.ValidationFailure.self) {
+            try OpenAPIContract.validate(broken, component: "AlertStatus", array: true)
         }
     }
 }
