@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilStore", "VigilSubmission", "VigilCore",
+                "VigilStore", "VigilSubmission", "VigilCore", "VigilReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -183,14 +183,15 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilStore", "VigilSubmission", "VigilCore",
+                "VigilServer", "VigilStore", "VigilSubmission", "VigilCore", "VigilTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
         .testTarget(
             name: "VigilCLITests",
             dependencies: [
-                "VigilCLI", "VigilReport", "VigilCore", "VigilTestSupport",
+                "VigilCLI", "VigilReport", "VigilCore", "VigilTestSupport", "VigilStore", "VigilSubmission",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict),

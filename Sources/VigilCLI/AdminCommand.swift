@@ -8,8 +8,19 @@ import VigilStore
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Set up the national service: organisations and submission tokens.",
-        subcommands: [CreateOrganisation.self, IssueToken.self, ListOrganisations.self]
+        abstract: "Set up the national service: organisations, submission tokens and alerts.",
+        discussion: """
+            Every admin command acts on the database directly (--database), as the service's operator; the \
+            server need not run.
+
+            Exit codes: 0 done; 64 a bad option or value, an unknown alert id or rule; 65 the organisation is \
+            unknown, exists already or is not valid; 69 the database cannot be used; 73 an output file cannot be \
+            written.
+            """,
+        subcommands: [
+            CreateOrganisation.self, IssueToken.self, ListOrganisations.self, IssueAlert.self, ListAlerts.self,
+            AlertStatusCommand.self,
+        ]
     )
 
     /// Where the store is, shared by every admin command.
@@ -28,8 +39,14 @@ struct AdminCommand: AsyncParsableCommand {
                 }
             } catch let error as StoreError {
                 Terminal.error("vigil: \(error)")
-                throw error.code == .duplicateOrganisation || error.code == .unknownOrganisation
-                    || error.code == .invalidOrganisation ? VigilExit.dataError : VigilExit.unavailable
+                switch error.code {
+                case .duplicateOrganisation, .unknownOrganisation, .invalidOrganisation:
+                    throw VigilExit.dataError
+                case .unknownAlert, .invalidAlert, .alertApplies, .alertClosed:
+                    throw ExitCode.validationFailure
+                case .invalidAddress, .newerSchema, .corrupt:
+                    throw VigilExit.unavailable
+                }
             }
         }
     }

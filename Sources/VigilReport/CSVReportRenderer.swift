@@ -102,7 +102,7 @@ public enum CSVReportRenderer {
 
     /// One cell, neutralised and quoted when needed, its quotes doubled character by character (so a quote joined to a
     /// combining mark stays single).
-    static func cell(_ value: String) -> String {
+    public static func cell(_ value: String) -> String {
         var text = value
         if let first = text.utf8.first, "=+-@\t\r".utf8.contains(first) { text = "'" + text }
         guard text.utf8.contains(where: needsQuotes) else { return text }

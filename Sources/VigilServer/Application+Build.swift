@@ -13,6 +13,7 @@ public func buildApplication(
     let router = Router()
     router.add(middleware: SecurityHeadersMiddleware())
     SubmissionRoutes(store: store, configuration: configuration).register(on: router)
+    AlertRoutes(store: store, configuration: configuration).register(on: router)
     router.get("api/v1/health") { _, _ in
         JSONResponse.ok(["status": "ok"])
     }

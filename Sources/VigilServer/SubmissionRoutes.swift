@@ -19,18 +19,10 @@ struct SubmissionRoutes: Sendable {
     }
 
     func submit(_ request: Request) async throws -> Response {
-        guard let token = Self.bearerToken(request) else {
-            var response = JSONResponse.problem(
-                .unauthorized, code: "auth.missing-token",
-                message: "send the organisation's token as Authorization: Bearer")
-            response.headers[.wwwAuthenticate] = "Bearer"
-            return response
-        }
-        guard let organisation = try await store.organisation(token: token) else {
-            var response = JSONResponse.problem(
-                .unauthorized, code: "auth.invalid-token", message: "the token is not a live submission token")
-            response.headers[.wwwAuthenticate] = "Bearer error=\"invalid_token\""
-            return response
+        let organisation: OrganisationRecord
+        switch try await BearerAuthentication.organisation(request, store: store) {
+        case .success(let found): organisation = found
+        case .failure(let unauthorised): return unauthorised.response
         }
         var request = request
         let body: ByteBuffer

@@ -39,6 +39,31 @@ public protocol NationalStore: Sendable {
 
     /// The latest daily aggregate of every organisation, by path: the national overview reads only this.
     func overview() async throws -> [OverviewRow]
+
+    /// Issues an alert: every organisation gets a status, and current tickets are matched at once.
+    func issueAlert(_ alert: NewAlert) async throws -> AlertRecord
+
+    /// Every alert, newest first.
+    func alerts() async throws -> [AlertRecord]
+
+    /// The alert with `id`, if any.
+    func alert(id: Int64) async throws -> AlertRecord?
+
+    /// Every organisation's status for one alert, by path, its clocks read at `now`.
+    func alertStatuses(alert: Int64, at now: Date) async throws -> [AlertStatus]
+
+    /// One organisation's status for every alert, newest first, its clocks read at `now`.
+    func alertStatuses(organisation: Int64, at now: Date) async throws -> [AlertStatus]
+
+    /// One alert's history for one organisation, oldest first.
+    func alertEvents(alert: Int64, organisation: Int64) async throws -> [AlertEvent]
+
+    /// The organisation acknowledges the alert (again changes nothing).
+    func acknowledgeAlert(_ alert: Int64, organisation: Int64, at: Date) async throws -> AlertStatus
+
+    /// The organisation declares the alert not applicable with a reason; refused while its evidence shows it applies.
+    func declareAlertNotApplicable(_ alert: Int64, organisation: Int64, reason: String, at: Date) async throws
+        -> AlertStatus
 }
 
 /// An organisation to create.

@@ -35,6 +35,9 @@ extension SQLNationalStore {
                     changes, of: submission, submission: id, organisation: organisation, on: database)
                 try await Self.refreshDay(
                     organisation: organisation, day: Self.day(submission.assessedAt), on: database)
+                try await Self.evaluateAlerts(
+                    organisation: organisation, evidence: AlertPlanner.Evidence(submission: id, at: assessedAt),
+                    on: database)
             }
             try await database.raw(
                 """
@@ -60,7 +63,11 @@ extension SQLNationalStore {
     /// On PostgreSQL, serialises submissions of one organisation across servers (SQLite's `BEGIN IMMEDIATE` already
     /// serialises every writer).
     func lockOrganisation(_ organisation: Int64, on database: any SQLDatabase) async throws {
-        let lock = dialect == .postgres ? " FOR UPDATE" : ""
+        // FOR NO KEY UPDATE, not FOR UPDATE: it serialises writers of one organisation just the same, but leaves the
+        // KEY SHARE locks of foreign-key checks free, so a transaction inserting a row that references the
+        // organisation (an alert status, a token) never waits on it while holding what the writer waits for — the
+        // conformance suite's parallel tests found that deadlock (40P01) with FOR UPDATE.
+        let lock = dialect == .postgres ? " FOR NO KEY UPDATE" : ""
         let row = try await database.raw(
             "SELECT id FROM organisations WHERE id = \(bind: organisation)\(unsafeRaw: lock)"
         ).first()
@@ -177,10 +184,11 @@ extension SQLNationalStore {
                     let row = try await database.raw(
                         """
                         INSERT INTO tickets (organisation_id, rule, subject, kind, area, severity, state, is_current,
-                        opened_at, last_seen_at, fixed_at, reopen_count, opened_submission, last_submission)
+                        opened_at, last_seen_at, fixed_at, reopen_count, opened_submission, last_submission, advisories)
                         VALUES (\(bind: organisation), \(bind: finding.rule.rawValue), \(bind: finding.subject),
                         \(bind: finding.kind.rawValue), \(bind: finding.area.rawValue), \(bind: finding.severity.rawValue),
-                        'open', 1, \(bind: at), \(bind: at), NULL, 0, \(bind: id), \(bind: id)) RETURNING id
+                        'open', 1, \(bind: at), \(bind: at), NULL, 0, \(bind: id), \(bind: id),
+                        \(bind: advisories(finding))) RETURNING id
                         """
                     ).first()
                 else { throw StoreError(.corrupt, "the new ticket's id was not returned") }
@@ -192,7 +200,8 @@ extension SQLNationalStore {
                     """
                     UPDATE tickets SET state = CASE WHEN state = 'excepted' THEN state ELSE 'open' END,
                     severity = \(bind: submission.findings[position].severity.rawValue), last_seen_at = \(bind: at),
-                    last_submission = \(bind: id) WHERE id = \(bind: ticket)
+                    advisories = \(bind: advisories(submission.findings[position])), last_submission = \(bind: id)
+                    WHERE id = \(bind: ticket)
                     """
                 ).run()
                 if confirmed { try await event(.confirmed, ticket: ticket, at: at, submission: id, on: database) }
@@ -201,7 +210,8 @@ extension SQLNationalStore {
                     """
                     UPDATE tickets SET state = 'open', fixed_at = NULL, reopen_count = reopen_count + 1,
                     severity = \(bind: submission.findings[position].severity.rawValue), last_seen_at = \(bind: at),
-                    last_submission = \(bind: id) WHERE id = \(bind: ticket)
+                    advisories = \(bind: advisories(submission.findings[position])), last_submission = \(bind: id)
+                    WHERE id = \(bind: ticket)
                     """
                 ).run()
                 try await event(.reopened, ticket: ticket, at: at, submission: id, on: database)
@@ -219,6 +229,12 @@ extension SQLNationalStore {
             }
         }
         return counts
+    }
+
+    /// The CVEs and update id the finding names, sorted and comma-joined: what alerts match on
+    /// (``AlertPlanner/advisories(facts:)``), kept on the ticket because the submission itself is not stored.
+    static func advisories(_ finding: Submission.SubmittedFinding) -> String {
+        AlertPlanner.advisories(facts: finding.facts).sorted().joined(separator: ",")
     }
 
     static func event(

@@ -68,7 +68,50 @@ extension SQLNationalStore {
                     fixed BIGINT NOT NULL, submissions BIGINT NOT NULL, PRIMARY KEY (organisation_id, day))
                 """,
             ]
-        }
+        },
+        Migration(version: 2, name: "alerts: links, per-organisation status, matches and events; ticket advisories") {
+            dialect in
+            [
+                // The CVEs and update a ticket's latest finding named, comma-joined: alerts match on them. Tickets
+                // from before this migration have none until a submission shows them again.
+                "ALTER TABLE tickets ADD COLUMN advisories TEXT NOT NULL DEFAULT ''",
+                """
+                CREATE TABLE alerts (
+                    id \(dialect.identity), title TEXT NOT NULL, severity TEXT NOT NULL, issued_at BIGINT NOT NULL,
+                    acknowledge_due BIGINT NOT NULL, remediate_due BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE alert_links (
+                    alert_id BIGINT NOT NULL REFERENCES alerts (id), kind TEXT NOT NULL, value TEXT NOT NULL,
+                    PRIMARY KEY (alert_id, kind, value))
+                """,
+                """
+                CREATE TABLE alert_status (
+                    alert_id BIGINT NOT NULL REFERENCES alerts (id),
+                    organisation_id BIGINT NOT NULL REFERENCES organisations (id), state TEXT NOT NULL,
+                    affected_at BIGINT, acknowledged_at BIGINT, not_applicable_at BIGINT, not_applicable_reason TEXT,
+                    closed_at BIGINT, closed_submission BIGINT REFERENCES submissions (id), reopen_count BIGINT NOT NULL,
+                    PRIMARY KEY (alert_id, organisation_id))
+                """,
+                "CREATE INDEX alert_status_by_organisation ON alert_status (organisation_id, alert_id)",
+                """
+                CREATE TABLE alert_matches (
+                    alert_id BIGINT NOT NULL REFERENCES alerts (id),
+                    organisation_id BIGINT NOT NULL REFERENCES organisations (id),
+                    ticket_id BIGINT NOT NULL REFERENCES tickets (id), state TEXT NOT NULL, matched_at BIGINT NOT NULL,
+                    resolved_at BIGINT, resolved_submission BIGINT REFERENCES submissions (id),
+                    PRIMARY KEY (alert_id, ticket_id))
+                """,
+                "CREATE INDEX alert_matches_by_organisation ON alert_matches (organisation_id, alert_id, state)",
+                """
+                CREATE TABLE alert_events (
+                    id \(dialect.identity), alert_id BIGINT NOT NULL REFERENCES alerts (id),
+                    organisation_id BIGINT NOT NULL REFERENCES organisations (id), kind TEXT NOT NULL,
+                    at BIGINT NOT NULL, submission_id BIGINT REFERENCES submissions (id), actor TEXT)
+                """,
+                "CREATE INDEX alert_events_by_status ON alert_events (alert_id, organisation_id, id)",
+            ]
+        },
     ]
 
     public func migrate() async throws {

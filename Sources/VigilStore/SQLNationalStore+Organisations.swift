@@ -30,6 +30,14 @@ extension SQLNationalStore {
             guard let id = try row?.decode(column: "id", as: Int64.self) else {
                 throw StoreError(.corrupt, "the new organisation's id was not returned")
             }
+            // Every alert already issued concerns the new organisation too; its evidence decides the rest.
+            try await database.raw(
+                """
+                INSERT INTO alert_status (alert_id, organisation_id, state, reopen_count)
+                SELECT id, \(bind: id), 'open', 0 FROM alerts WHERE 1 = 1
+                ON CONFLICT (alert_id, organisation_id) DO NOTHING
+                """
+            ).run()
             return OrganisationRecord(id: id, code: organisation.code, name: name, kind: organisation.kind, path: path)
         }
     }

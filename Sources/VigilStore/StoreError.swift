@@ -10,6 +10,14 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case unknownOrganisation = "store.unknown-organisation"
         /// The organisation's fields are not valid.
         case invalidOrganisation = "store.invalid-organisation"
+        /// No alert has that id.
+        case unknownAlert = "store.unknown-alert"
+        /// The alert's fields (or a reason given for it) are not valid.
+        case invalidAlert = "store.invalid-alert"
+        /// Not applicable was declared while the organisation's own evidence shows the alert applies.
+        case alertApplies = "store.alert-applies"
+        /// The alert is already closed for the organisation by evidence.
+        case alertClosed = "store.alert-closed"
         /// The database was migrated by a newer version of Vigil.
         case newerSchema = "store.newer-schema"
         /// The database returned something the store did not expect.

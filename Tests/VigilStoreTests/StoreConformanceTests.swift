@@ -16,14 +16,14 @@ struct StoreConformanceTests {
         ))
     func postgresConfigured() async throws {
         let versions = try await Backend.postgres.withStore { try await $0.appliedMigrations() }
-        #expect(versions == [1])
+        #expect(versions == [1, 2])
     }
 
     @Test("migrations apply once and again change nothing", arguments: Backend.available)
     func migrations(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.migrate()
-            #expect(try await store.appliedMigrations() == [1])
+            #expect(try await store.appliedMigrations() == [1, 2])
         }
     }
 
@@ -251,10 +251,14 @@ struct StoreConformanceTests {
             #expect(identical.filter { !$0.duplicate }.count == 1)
             #expect(Set(identical.map(\.submission)).count == 1)
             #expect(Set(receipts.map(\.submission)).count == 5)
-            // One ticket per rule and subject, whatever the interleaving.
+            // One ticket per rule and subject, whatever the interleaving. Week 0 opens hosts a and b only when it is
+            // applied first; after any later week it is a late delivery, kept but not applied, and only b (missing in
+            // every later week) has a ticket.
+            let weekZeroApplied = try #require(identical.first { !$0.duplicate }).applied
             let tickets = try await store.tickets(organisation: organisation.id)
-            #expect(tickets.count == 2)
-            #expect(Set(tickets.map(\.subject)).count == 2)
+            #expect(tickets.count == (weekZeroApplied ? 2 : 1))
+            #expect(Set(tickets.map(\.subject)).count == tickets.count)
+            #expect(tickets.contains { $0.subject == Scenario.host("b") && $0.state == .open })
         }
     }
 }

@@ -6,7 +6,7 @@ public struct JSONSchemaValidator {
     private let root: [String: Any]
     private static let known: Set<String> = [
         "$schema", "$id", "title", "description", "type", "required", "additionalProperties", "properties", "items",
-        "$ref", "$defs", "enum", "const", "pattern", "minimum",
+        "$ref", "$defs", "enum", "const", "pattern", "minimum", "minLength", "maxLength", "format",
     ]
 
     public init(schema: Data) throws {
@@ -65,6 +65,18 @@ public struct JSONSchemaValidator {
             let regex = try? NSRegularExpression(pattern: pattern)
             if regex?.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
                 errors.append("\(path): '\(text.prefix(60))' does not match \(pattern)")
+            }
+        }
+        if let text = value as? String {
+            if let maximum = (schema["maxLength"] as? NSNumber)?.intValue, text.count > maximum {
+                errors.append("\(path): longer than \(maximum) characters")
+            }
+            if let minimum = (schema["minLength"] as? NSNumber)?.intValue, text.count < minimum {
+                errors.append("\(path): shorter than \(minimum) characters")
+            }
+            // Of the formats, only date-time is asserted (the others, such as int64, are annotations here).
+            if schema["format"] as? String == "date-time", ISO8601DateFormatter().date(from: text) == nil {
+                errors.append("\(path): not an ISO 8601 date-time")
             }
         }
         if let minimum = schema["minimum"] as? Double, let number = value as? NSNumber, number.doubleValue < minimum {

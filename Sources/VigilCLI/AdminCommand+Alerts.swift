@@ -1,0 +1,272 @@
+import ArgumentParser
+import Foundation
+import VigilAnalyzers
+import VigilCore
+import VigilServer
+import VigilStore
+
+extension AdminCommand {
+    /// `vigil admin issue-alert`: a national alert with its two clocks, matched at once against every organisation's
+    /// current tickets.
+    struct IssueAlert: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "issue-alert",
+            abstract: "Issue an alert to every organisation: linked rules and advisories, two clocks.",
+            discussion: """
+                An alert applies to an organisation when its submissions show a current ticket that matches: the \
+                ticket's rule is one of --rule (any rule when none is given) and its finding names one of the \
+                --cve or --advisory ids (any when none is given). A bulletin (MS17-010) matches through its CVEs, \
+                which Vigil knows for the bulletins of its built-in catalogue. The alert closes for an organisation \
+                only when a later submission covers every matching subject and no longer shows the finding; an \
+                acknowledgement or a not-applicable declaration stops only the acknowledgement clock.
+
+                Exit codes: 0 issued (its id is printed); 64 a bad option or value (unknown rule, malformed CVE or \
+                advisory, a remediation date before issue); 69 the database cannot be used.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "One line, at most 200 characters.")
+        var title: String
+
+        @Option(help: "critical, high, medium, low or info.")
+        var severity: String
+
+        @Option(name: .customLong("rule"), help: ArgumentHelp("A linked rule (repeatable).", valueName: "VGL-…"))
+        var rules: [String] = []
+
+        @Option(
+            name: .customLong("advisory"),
+            help: ArgumentHelp("A linked update or bulletin, KB4012212 or MS17-010 (repeatable).", valueName: "id"))
+        var advisories: [String] = []
+
+        @Option(name: .customLong("cve"), help: ArgumentHelp("A linked CVE (repeatable).", valueName: "CVE-…"))
+        var cves: [String] = []
+
+        @Option(
+            help: ArgumentHelp(
+                "How long organisations have to acknowledge: hours or days, 48h or 2d.", valueName: "duration"))
+        var acknowledgeWithin = "48h"
+
+        @Option(
+            help: ArgumentHelp(
+                "The day affected organisations must have fixed it by (UTC, inclusive).", valueName: "YYYY-MM-DD"))
+        var remediateBy: String
+
+        @Option(
+            help: ArgumentHelp(
+                "The time of issue, ISO 8601 with a zone (default: now), for an alert issued before it was entered.",
+                valueName: "time"))
+        var issuedAt: String?
+
+        func validate() throws {
+            _ = try alert()
+        }
+
+        func run() async throws {
+            let alert = try alert()
+            let (issued, statuses) = try await store.withStore { store in
+                let issued = try await store.issueAlert(alert)
+                return (issued, try await store.alertStatuses(alert: issued.id, at: issued.issuedAt))
+            }
+            let affected = statuses.filter { $0.applicability == .affected }.count
+            print(
+                "Issued alert \(issued.id) to \(statuses.count) organisations; \(affected) affected by their current evidence."
+            )
+        }
+
+        /// The alert the options describe, or a usage error naming the option.
+        func alert() throws -> NewAlert {
+            guard let severity = Severity(rawValue: severity) else {
+                throw ValidationError("--severity is one of critical, high, medium, low, info")
+            }
+            let known = Set(RuleCatalogue.all.map(\.id))
+            let rules = rules.map { RuleID(rawValue: $0.uppercased()) }
+            if let unknown = rules.first(where: { !known.contains($0) }) {
+                throw ValidationError("--rule \(unknown.rawValue) is not a Vigil rule (see `vigil rules`)")
+            }
+            let advisories = advisories.map { $0.uppercased() }
+            var cves = cves.map { $0.uppercased() }
+            for advisory in advisories where advisory.hasPrefix("MS") {
+                cves += NamedVulnerability.all.first { $0.name == advisory }?.cves ?? []
+            }
+            guard !(rules.isEmpty && cves.isEmpty && advisories.isEmpty) else {
+                throw ValidationError("give at least one --rule, --cve or --advisory")
+            }
+            guard let within = Self.duration(acknowledgeWithin) else {
+                throw ValidationError("--acknowledge-within is a number of hours or days, 48h or 2d (at most 365d)")
+            }
+            let issued: Date
+            if let issuedAt {
+                guard let date = ISO8601DateFormatter().date(from: issuedAt) else {
+                    throw ValidationError("--issued-at is an ISO 8601 time with a zone, 2026-12-04T09:00:00Z")
+                }
+                issued = date
+            } else {
+                issued = Date()
+            }
+            guard let day = Self.day(remediateBy) else {
+                throw ValidationError("--remediate-by is a date, YYYY-MM-DD")
+            }
+            // Due at the end of the day given: the next day's midnight, UTC.
+            let remediateBy = day.addingTimeInterval(86_400)
+            guard remediateBy > issued else {
+                throw ValidationError("--remediate-by is on or after the day of issue")
+            }
+            let alert = NewAlert(
+                title: title, severity: severity, rules: rules, cves: cves, advisories: advisories, issuedAt: issued,
+                acknowledgeBy: issued.addingTimeInterval(within), remediateBy: remediateBy)
+            do {
+                return try SQLNationalStore.validated(alert)
+            } catch let error as StoreError {
+                throw ValidationError(error.message)
+            }
+        }
+
+        /// `48h` or `2d` in seconds, at most a year.
+        static func duration(_ text: String) -> TimeInterval? {
+            guard let unit = text.last, let count = Int(text.dropLast()), count > 0 else { return nil }
+            let seconds: Int
+            switch unit {
+            case "h": seconds = count.multipliedReportingOverflow(by: 3_600).partialValue
+            case "d": seconds = count.multipliedReportingOverflow(by: 86_400).partialValue
+            default: return nil
+            }
+            guard count <= 365 * 24, seconds <= 365 * 86_400 else { return nil }
+            return TimeInterval(seconds)
+        }
+
+        /// Midnight UTC of `YYYY-MM-DD`.
+        static func day(_ text: String) -> Date? {
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2 else { return nil }
+            return ISO8601DateFormatter().date(from: text + "T00:00:00Z")
+        }
+    }
+
+    /// `vigil admin list-alerts`.
+    struct ListAlerts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list-alerts",
+            abstract: "List the alerts, newest first, with how many organisations are affected, closed and overdue.",
+            discussion: """
+                One line per alert, tab-separated: id, issue time, severity, affected, closed, overdue (each out of \
+                every organisation, the clocks read at --at), acknowledgement due, remediation due, links, title.
+
+                Exit codes: 0 listed; 64 a bad option or value; 69 the database cannot be used.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: ArgumentHelp("Read the clocks at this time, ISO 8601 (default: now).", valueName: "time"))
+        var at: String?
+
+        func validate() throws {
+            _ = try AlertStatusCommand.clock(at)
+        }
+
+        func run() async throws {
+            let now = try AlertStatusCommand.clock(at)
+            let rows = try await store.withStore { store in
+                var rows: [(AlertRecord, [AlertStatus])] = []
+                for alert in try await store.alerts() {
+                    rows.append((alert, try await store.alertStatuses(alert: alert.id, at: now)))
+                }
+                return rows.map { Row(alert: $0.0, statuses: $0.1) }
+            }
+            for row in rows {
+                let alert = row.alert
+                let total = row.statuses.count
+                let affected = row.statuses.filter { $0.applicability == .affected }.count
+                let closed = row.statuses.filter { $0.state == .closed }.count
+                let overdue = row.statuses.filter(\.overdue).count
+                let links = (alert.rules.map(\.rawValue) + alert.advisories + alert.cves).joined(separator: " ")
+                print(
+                    [
+                        String(alert.id), iso(alert.issuedAt), alert.severity.rawValue, "affected \(affected)/\(total)",
+                        "closed \(closed)/\(total)", "overdue \(overdue)/\(total)", iso(alert.acknowledgeBy),
+                        iso(alert.remediateBy), links, alert.title,
+                    ].joined(separator: "\t"))
+            }
+        }
+
+        struct Row: Sendable {
+            var alert: AlertRecord
+            var statuses: [AlertStatus]
+        }
+
+        func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+    }
+
+    /// `vigil admin alert-status ID`.
+    struct AlertStatusCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "alert-status",
+            abstract: "One alert's state per organisation: answer, evidence, overdue clocks, time to closure.",
+            discussion: """
+                Every organisation, by path: its state (open, acknowledged, not-applicable, closed), whether its \
+                evidence shows it affected, the matching tickets still open, when it acknowledged, its \
+                not-applicable reason, the submission that closed it and the time from issue to that evidence, and \
+                whether each clock is overdue at --at. text is a table for people; csv and json carry every column.
+
+                Exit codes: 0 shown; 64 a bad option or value, or no alert has that id; 69 the database cannot be \
+                used.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Argument(help: ArgumentHelp("The alert's id, as issue-alert and list-alerts print it.", valueName: "alert-id"))
+        var alert: Int64
+
+        @Option(help: "text, csv or json.")
+        var format = "text"
+
+        @Option(help: ArgumentHelp("Read the clocks at this time, ISO 8601 (default: now).", valueName: "time"))
+        var at: String?
+
+        func validate() throws {
+            guard ["text", "csv", "json"].contains(format) else {
+                throw ValidationError("--format is text, csv or json")
+            }
+            _ = try Self.clock(at)
+        }
+
+        func run() async throws {
+            let now = try Self.clock(at)
+            let alert = alert
+            let statuses = try await store.withStore { try await $0.alertStatuses(alert: alert, at: now) }
+            switch format {
+            case "csv":
+                print(AlertStatusExport.csv(statuses), terminator: "")
+            case "json":
+                print(String(decoding: try AlertStatusExport.json(statuses), as: UTF8.self))
+            default:
+                for status in statuses {
+                    var clocks: [String] = []
+                    if status.acknowledgementOverdue { clocks.append("acknowledgement overdue") }
+                    if status.remediationOverdue { clocks.append("remediation overdue") }
+                    let closure = status.timeToClosure.map { "closed in \(Self.days($0)) days" } ?? ""
+                    print(
+                        [
+                            status.organisation.path, status.state.rawValue, status.applicability.rawValue,
+                            "open matches \(status.openMatches)", closure, clocks.joined(separator: ", "),
+                        ].joined(separator: "\t"))
+                }
+            }
+        }
+
+        /// Seconds as days with one decimal.
+        static func days(_ seconds: Int64) -> String {
+            String(format: "%.1f", Double(seconds) / 86_400)
+        }
+
+        /// `--at` as a date, now when absent.
+        static func clock(_ text: String?) throws -> Date {
+            guard let text else { return Date() }
+            guard let date = ISO8601DateFormatter().date(from: text) else {
+                throw ValidationError("--at is an ISO 8601 time with a zone, 2026-12-04T09:00:00Z")
+            }
+            return date
+        }
+    }
+}

@@ -1,0 +1,46 @@
+public import Foundation
+import VigilReport
+public import VigilStore
+
+/// Alert statuses as CSV and JSON, one shape for `vigil admin alert-status` and the API's overdue feed, so the two
+/// cannot drift. Cells are neutralised against spreadsheet formulas (an organisation's not-applicable reason is its
+/// own text).
+public enum AlertStatusExport {
+    /// The CSV columns, in order.
+    public static let columns = [
+        "alert", "title", "severity", "organisation", "name", "path", "state", "applicability", "open_matches",
+        "issued_at", "acknowledge_by", "remediate_by", "acknowledged_at", "not_applicable_reason", "closed_at",
+        "closed_submission", "time_to_closure_seconds", "acknowledgement_overdue", "remediation_overdue",
+        "reopen_count",
+    ]
+
+    /// One header line and one line per status, CRLF-terminated (RFC 4180).
+    public static func csv(_ statuses: [AlertStatus]) -> String {
+        var text = columns.joined(separator: ",") + "\r\n"
+        for status in statuses {
+            let cells = [
+                String(status.alert.id), status.alert.title, status.alert.severity.rawValue,
+                status.organisation.code, status.organisation.name, status.organisation.path, status.state.rawValue,
+                status.applicability.rawValue, String(status.openMatches), iso(status.alert.issuedAt),
+                iso(status.alert.acknowledgeBy), iso(status.alert.remediateBy), status.acknowledgedAt.map(iso) ?? "",
+                status.notApplicableReason ?? "", status.closedAt.map(iso) ?? "",
+                status.closedSubmission.map { String($0) } ?? "", status.timeToClosure.map { String($0) } ?? "",
+                String(status.acknowledgementOverdue), String(status.remediationOverdue), String(status.reopenCount),
+            ]
+            text += cells.map(CSVReportRenderer.cell).joined(separator: ",") + "\r\n"
+        }
+        return text
+    }
+
+    /// The statuses as a JSON array: keys sorted, dates ISO 8601.
+    public static func json(_ statuses: [AlertStatus]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(statuses)
+    }
+
+    static func iso(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
+    }
+}

@@ -1,0 +1,195 @@
+public import Foundation
+public import VigilCore
+
+/// An alert to issue (docs/decisions/0001-national-service.md, "Alerts"): what it is about, what it matches, and its
+/// two clocks. It matches a ticket whose rule is one of ``rules`` (any rule when empty) and whose advisories (the
+/// CVEs a finding lists and the update it asks for) meet ``cves`` or ``advisories`` (any when both are empty).
+public struct NewAlert: Sendable, Hashable {
+    /// One line, at most 200 characters.
+    public var title: String
+    /// The alert's own severity.
+    public var severity: Severity
+    /// The rules it links.
+    public var rules: [RuleID]
+    /// The CVEs it links (`CVE-2017-0144`).
+    public var cves: [String]
+    /// Update and bulletin ids it links (`KB4012212`, `MS17-010`). A bulletin matches through its CVEs, which the
+    /// caller lists in ``cves`` (submissions carry CVEs and update ids, not bulletin names).
+    public var advisories: [String]
+    /// When it was issued.
+    public var issuedAt: Date
+    /// When every organisation should have acknowledged it (48 hours after issue by default).
+    public var acknowledgeBy: Date
+    /// When affected organisations should have fixed it.
+    public var remediateBy: Date
+
+    /// The default acknowledgement clock: 48 hours.
+    public static let defaultAcknowledgement: TimeInterval = 48 * 3_600
+
+    public init(
+        title: String, severity: Severity, rules: [RuleID] = [], cves: [String] = [], advisories: [String] = [],
+        issuedAt: Date, acknowledgeBy: Date? = nil, remediateBy: Date
+    ) {
+        self.title = title
+        self.severity = severity
+        self.rules = rules
+        self.cves = cves
+        self.advisories = advisories
+        self.issuedAt = issuedAt
+        self.acknowledgeBy = acknowledgeBy ?? issuedAt.addingTimeInterval(Self.defaultAcknowledgement)
+        self.remediateBy = remediateBy
+    }
+}
+
+/// A stored alert.
+public struct AlertRecord: Sendable, Hashable, Codable {
+    /// The store's id.
+    public var id: Int64
+    /// Its title.
+    public var title: String
+    /// Its severity.
+    public var severity: Severity
+    /// The rules it links, sorted.
+    public var rules: [RuleID]
+    /// The CVEs it links, sorted.
+    public var cves: [String]
+    /// The update and bulletin ids it links, sorted.
+    public var advisories: [String]
+    /// When it was issued.
+    public var issuedAt: Date
+    /// The acknowledgement clock.
+    public var acknowledgeBy: Date
+    /// The remediation clock.
+    public var remediateBy: Date
+
+    public init(
+        id: Int64, title: String, severity: Severity, rules: [RuleID], cves: [String], advisories: [String],
+        issuedAt: Date, acknowledgeBy: Date, remediateBy: Date
+    ) {
+        self.id = id
+        self.title = title
+        self.severity = severity
+        self.rules = rules
+        self.cves = cves
+        self.advisories = advisories
+        self.issuedAt = issuedAt
+        self.acknowledgeBy = acknowledgeBy
+        self.remediateBy = remediateBy
+    }
+}
+
+/// Where one alert stands for one organisation, with its clocks read at a given time.
+public struct AlertStatus: Sendable, Hashable, Codable {
+    /// The organisation's response and the evidence's verdict.
+    public enum State: String, Sendable, Codable, CaseIterable {
+        /// Not yet answered, and not closed by evidence.
+        case open
+        /// Acknowledged by the organisation, not yet closed by evidence.
+        case acknowledged
+        /// Declared not applicable with a reason, and no evidence says otherwise.
+        case notApplicable = "not-applicable"
+        /// A submission after issue covered every matching subject and no longer shows the linked findings.
+        case closed
+    }
+
+    /// What the evidence says about the alert for this organisation.
+    public enum Applicability: String, Sendable, Codable, CaseIterable {
+        /// Some submission showed a matching ticket open at or after issue.
+        case affected
+        /// No evidence so far has shown a matching open ticket.
+        case unaffectedSoFar = "unaffected-so-far"
+    }
+
+    /// The alert.
+    public var alert: AlertRecord
+    /// The organisation.
+    public var organisation: OrganisationRecord
+    /// Where it stands.
+    public var state: State
+    /// What the evidence says.
+    public var applicability: Applicability
+    /// Matching tickets not yet resolved by evidence.
+    public var openMatches: Int
+    /// When evidence first showed a matching open ticket.
+    public var affectedAt: Date?
+    /// When the organisation acknowledged it.
+    public var acknowledgedAt: Date?
+    /// When the organisation declared it not applicable, while it stands.
+    public var notApplicableAt: Date?
+    /// The organisation's reason, while the declaration stands.
+    public var notApplicableReason: String?
+    /// The evidence date of the submission that closed it, while closed.
+    public var closedAt: Date?
+    /// The submission that closed it, while closed.
+    public var closedSubmission: Int64?
+    /// How often evidence showed it again after closure.
+    public var reopenCount: Int
+    /// Not acknowledged (nor declared not applicable, nor closed) after the acknowledgement clock.
+    public var acknowledgementOverdue: Bool
+    /// Affected and not closed after the remediation clock.
+    public var remediationOverdue: Bool
+    /// Seconds from issue to the closing evidence, while closed.
+    public var timeToClosure: Int64?
+
+    public init(
+        alert: AlertRecord, organisation: OrganisationRecord, state: State, applicability: Applicability,
+        openMatches: Int, affectedAt: Date?, acknowledgedAt: Date?, notApplicableAt: Date?,
+        notApplicableReason: String?, closedAt: Date?, closedSubmission: Int64?, reopenCount: Int, at now: Date
+    ) {
+        self.alert = alert
+        self.organisation = organisation
+        self.state = state
+        self.applicability = applicability
+        self.openMatches = openMatches
+        self.affectedAt = affectedAt
+        self.acknowledgedAt = acknowledgedAt
+        self.notApplicableAt = notApplicableAt
+        self.notApplicableReason = notApplicableReason
+        self.closedAt = closedAt
+        self.closedSubmission = closedSubmission
+        self.reopenCount = reopenCount
+        // Any answer stops the acknowledgement clock; only evidence stops the remediation clock, and only an
+        // organisation the evidence shows affected has something to remediate.
+        acknowledgementOverdue = state == .open && now >= alert.acknowledgeBy
+        remediationOverdue =
+            applicability == .affected && (state == .open || state == .acknowledged) && now >= alert.remediateBy
+        timeToClosure = closedAt.map {
+            Int64($0.timeIntervalSince1970.rounded(.down)) - Int64(alert.issuedAt.timeIntervalSince1970.rounded(.down))
+        }
+    }
+
+    /// Either clock missed.
+    public var overdue: Bool { acknowledgementOverdue || remediationOverdue }
+}
+
+/// One entry of an alert's append-only history for one organisation.
+public struct AlertEvent: Sendable, Hashable, Codable {
+    /// What happened.
+    public enum Kind: String, Sendable, Codable {
+        /// Evidence showed a matching open ticket for the first time.
+        case affected
+        /// The organisation acknowledged.
+        case acknowledged
+        /// The organisation declared it not applicable.
+        case notApplicable = "not-applicable"
+        /// Evidence showed a matching open ticket after a not-applicable declaration, which it overrides.
+        case applies
+        /// A later submission resolved every match.
+        case closed
+        /// Evidence showed a matching open ticket after closure.
+        case reopened
+    }
+
+    /// What happened.
+    public var kind: Kind
+    /// When: the evidence's date for evidence, the request's time for an answer.
+    public var at: Date
+    /// The submission whose evidence caused it.
+    public var submission: Int64?
+
+    public init(kind: Kind, at: Date, submission: Int64?) {
+        self.kind = kind
+        self.at = at
+        self.submission = submission
+    }
+}

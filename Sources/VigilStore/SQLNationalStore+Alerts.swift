@@ -1,0 +1,508 @@
+public import Foundation
+import SQLKit
+import VigilCore
+
+extension SQLNationalStore {
+    /// Records the alert, gives every organisation its status, and matches every organisation's current tickets at
+    /// once, so an alert issued after the evidence arrived applies without waiting for the next submission.
+    public func issueAlert(_ alert: NewAlert) async throws -> AlertRecord {
+        let alert = try Self.validated(alert)
+        return try await transaction { database in
+            if self.dialect == .postgres {
+                // Every organisation's row, in id order, as each submission takes its own: an alert is matched
+                // against committed tickets with no submission half-applied beside it. No deadlock: a submission
+                // holds only its organisation's row, and the lock leaves foreign-key checks free (see
+                // lockOrganisation).
+                try await database.raw("SELECT id FROM organisations ORDER BY id FOR NO KEY UPDATE").run()
+            }
+            guard
+                let row = try await database.raw(
+                    """
+                    INSERT INTO alerts (title, severity, issued_at, acknowledge_due, remediate_due)
+                    VALUES (\(bind: alert.title), \(bind: alert.severity.rawValue), \(bind: Self.seconds(alert.issuedAt)),
+                    \(bind: Self.seconds(alert.acknowledgeBy)), \(bind: Self.seconds(alert.remediateBy))) RETURNING id
+                    """
+                ).first()
+            else { throw StoreError(.corrupt, "the new alert's id was not returned") }
+            let id = try row.decode(column: "id", as: Int64.self)
+            let links =
+                alert.rules.map { ("rule", $0.rawValue) } + alert.cves.map { ("cve", $0) }
+                + alert.advisories.map { ("advisory", $0) }
+            for (kind, value) in links {
+                try await database.raw(
+                    "INSERT INTO alert_links (alert_id, kind, value) VALUES (\(bind: id), \(bind: kind), \(bind: value))"
+                ).run()
+            }
+            try await Self.ensureStatuses(alert: id, on: database)
+            let stored = try await Self.alerts(id: id, on: database)
+            guard let record = stored.first else { throw StoreError(.corrupt, "the new alert was not found") }
+            // Only an organisation with a live ticket can match a new alert; the rest keep their fresh status.
+            let organisations = try await database.raw(
+                """
+                SELECT DISTINCT organisation_id FROM tickets WHERE is_current = 1 AND state <> 'fixed'
+                ORDER BY organisation_id
+                """
+            ).all().map { try $0.decode(column: "organisation_id", as: Int64.self) }
+            for organisation in organisations {
+                try await Self.evaluate([record], organisation: organisation, evidence: nil, on: database)
+            }
+            return record
+        }
+    }
+
+    /// Every alert, newest first.
+    public func alerts() async throws -> [AlertRecord] {
+        try await transaction { try await Self.alerts(id: nil, on: $0) }
+    }
+
+    /// The alert with `id`, if any.
+    public func alert(id: Int64) async throws -> AlertRecord? {
+        try await transaction { try await Self.alerts(id: id, on: $0).first }
+    }
+
+    /// Every organisation's status for one alert, by organisation path, with the clocks read at `now`.
+    public func alertStatuses(alert: Int64, at now: Date) async throws -> [AlertStatus] {
+        try await transaction { database in
+            guard let record = try await Self.alerts(id: alert, on: database).first else {
+                throw StoreError(.unknownAlert, "no alert has that id")
+            }
+            try await Self.ensureStatuses(alert: alert, on: database)
+            return try await Self.statuses(
+                where: "s.alert_id = ", alert, alerts: [record.id: record], at: now, on: database)
+        }
+    }
+
+    /// One organisation's status for every alert, newest alert first, with the clocks read at `now`.
+    public func alertStatuses(organisation: Int64, at now: Date) async throws -> [AlertStatus] {
+        try await transaction { database in
+            let records = try await Self.alerts(id: nil, on: database)
+            let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            try await Self.ensureStatuses(organisation: organisation, on: database)
+            return try await Self.statuses(
+                where: "s.organisation_id = ", organisation, alerts: byID, at: now, on: database)
+        }
+    }
+
+    /// One alert's history for one organisation, oldest first.
+    public func alertEvents(alert: Int64, organisation: Int64) async throws -> [AlertEvent] {
+        try await transaction { database in
+            try await database.raw(
+                """
+                SELECT kind, at, submission_id FROM alert_events
+                WHERE alert_id = \(bind: alert) AND organisation_id = \(bind: organisation) ORDER BY id
+                """
+            ).all().map { row in
+                guard let kind = AlertEvent.Kind(rawValue: try row.decode(column: "kind", as: String.self)) else {
+                    throw StoreError(.corrupt, "an alert event has an unknown kind")
+                }
+                return AlertEvent(
+                    kind: kind, at: Self.date(try row.decode(column: "at", as: Int64.self)),
+                    submission: try row.decode(column: "submission_id", as: Int64?.self))
+            }
+        }
+    }
+
+    /// The organisation acknowledges the alert at `at`; again changes nothing. Stops the acknowledgement clock only:
+    /// closure still needs evidence.
+    public func acknowledgeAlert(_ alert: Int64, organisation: Int64, at: Date) async throws -> AlertStatus {
+        try await transaction { database in
+            try await self.lockOrganisation(organisation, on: database)
+            let state = try await Self.state(alert: alert, organisation: organisation, on: database)
+            if state.acknowledgedAt == nil {
+                let next = state.state == .open ? AlertStatus.State.acknowledged : state.state
+                try await database.raw(
+                    """
+                    UPDATE alert_status SET acknowledged_at = \(bind: Self.seconds(at)), state = \(bind: next.rawValue)
+                    WHERE alert_id = \(bind: alert) AND organisation_id = \(bind: organisation)
+                    """
+                ).run()
+                try await Self.event(
+                    .acknowledged, alert: alert, organisation: organisation, at: Self.seconds(at), submission: nil,
+                    on: database)
+            }
+            return try await Self.status(alert: alert, organisation: organisation, at: at, on: database)
+        }
+    }
+
+    /// The organisation declares the alert not applicable, with a reason (one line, 1 to 500 characters). Refused
+    /// while its own evidence shows a matching open ticket, and once closed: a declaration cannot outvote evidence.
+    public func declareAlertNotApplicable(_ alert: Int64, organisation: Int64, reason: String, at: Date) async throws
+        -> AlertStatus
+    {
+        let reason = reason.trimmingCharacters(in: .whitespaces)
+        guard (1...500).contains(reason.count),
+            !reason.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+        else {
+            throw StoreError(.invalidAlert, "a reason is one line of 1 to 500 characters")
+        }
+        return try await transaction { database in
+            try await self.lockOrganisation(organisation, on: database)
+            let state = try await Self.state(alert: alert, organisation: organisation, on: database)
+            guard state.state != .closed else {
+                throw StoreError(.alertClosed, "the alert is closed for this organisation by evidence")
+            }
+            guard state.openMatches == 0 else {
+                throw StoreError(.alertApplies, "the organisation's own evidence shows the alert applies")
+            }
+            try await database.raw(
+                """
+                UPDATE alert_status SET state = 'not-applicable', not_applicable_at = \(bind: Self.seconds(at)),
+                not_applicable_reason = \(bind: reason)
+                WHERE alert_id = \(bind: alert) AND organisation_id = \(bind: organisation)
+                """
+            ).run()
+            try await Self.event(
+                .notApplicable, alert: alert, organisation: organisation, at: Self.seconds(at), submission: nil,
+                on: database)
+            return try await Self.status(alert: alert, organisation: organisation, at: at, on: database)
+        }
+    }
+
+    // MARK: - Evaluation
+
+    /// Gives the alert a status row for every organisation. Issuing an alert and creating an organisation each add
+    /// theirs, but on PostgreSQL the two can run at once and miss each other's uncommitted row; every read of
+    /// statuses fills such a gap first (for the alert, or the organisation, read), so no one is ever missing.
+    static func ensureStatuses(alert: Int64, on database: any SQLDatabase) async throws {
+        try await database.raw(
+            """
+            INSERT INTO alert_status (alert_id, organisation_id, state, reopen_count)
+            SELECT \(bind: alert), o.id, 'open', 0 FROM organisations o
+            WHERE NOT EXISTS (SELECT 1 FROM alert_status s WHERE s.alert_id = \(bind: alert) AND s.organisation_id = o.id)
+            ON CONFLICT (alert_id, organisation_id) DO NOTHING
+            """
+        ).run()
+    }
+
+    /// Gives the organisation a status row for every alert (see ``ensureStatuses(alert:on:)``).
+    static func ensureStatuses(organisation: Int64, on database: any SQLDatabase) async throws {
+        try await database.raw(
+            """
+            INSERT INTO alert_status (alert_id, organisation_id, state, reopen_count)
+            SELECT a.id, \(bind: organisation), 'open', 0 FROM alerts a
+            WHERE NOT EXISTS (SELECT 1 FROM alert_status s WHERE s.alert_id = a.id
+            AND s.organisation_id = \(bind: organisation))
+            ON CONFLICT (alert_id, organisation_id) DO NOTHING
+            """
+        ).run()
+    }
+
+    /// Re-evaluates every alert for the organisation against its current tickets; called in the submission's
+    /// transaction after its ticket changes, so an alert's status never disagrees with the tickets it is made of.
+    static func evaluateAlerts(organisation: Int64, evidence: AlertPlanner.Evidence, on database: any SQLDatabase)
+        async throws
+    {
+        let alerts = try await alerts(id: nil, on: database)
+        guard !alerts.isEmpty else { return }
+        try await evaluate(alerts, organisation: organisation, evidence: evidence, on: database)
+    }
+
+    /// Plans and applies the changes of `alerts` for one organisation. Its tickets, statuses and matches are read
+    /// once, whatever the number of alerts, and only changes are written: a submission costs a few queries more
+    /// however many alerts are live.
+    static func evaluate(
+        _ alerts: [AlertRecord], organisation: Int64, evidence: AlertPlanner.Evidence?, on database: any SQLDatabase
+    ) async throws {
+        let tickets = try await ticketViews(organisation: organisation, on: database)
+        var states: [Int64: StoredState] = [:]
+        for row in try await database.raw(
+            "SELECT alert_id, state, acknowledged_at FROM alert_status WHERE organisation_id = \(bind: organisation)"
+        ).all() {
+            guard let state = AlertStatus.State(rawValue: try row.decode(column: "state", as: String.self)) else {
+                throw StoreError(.corrupt, "an alert status has an unknown state")
+            }
+            states[try row.decode(column: "alert_id", as: Int64.self)] = StoredState(
+                state: state, acknowledgedAt: try row.decode(column: "acknowledged_at", as: Int64?.self),
+                openMatches: 0)
+        }
+        var matches: [Int64: [Int64: Bool]] = [:]
+        for row in try await database.raw(
+            "SELECT alert_id, ticket_id, state FROM alert_matches WHERE organisation_id = \(bind: organisation)"
+        ).all() {
+            matches[try row.decode(column: "alert_id", as: Int64.self), default: [:]][
+                try row.decode(column: "ticket_id", as: Int64.self)] =
+                try row.decode(column: "state", as: String.self) == "open"
+        }
+        for alert in alerts {
+            let state = states[alert.id] ?? StoredState(state: .open, acknowledgedAt: nil, openMatches: 0)
+            let planned = AlertPlanner.Alert(
+                rules: Set(alert.rules), advisories: Set((alert.cves + alert.advisories).map { $0.uppercased() }),
+                issuedAt: seconds(alert.issuedAt))
+            let changes = AlertPlanner.plan(
+                planned, state: state.state, matches: matches[alert.id] ?? [:], tickets: tickets, evidence: evidence)
+            guard !changes.isEmpty else { continue }
+            if states[alert.id] == nil {
+                try await database.raw(
+                    """
+                    INSERT INTO alert_status (alert_id, organisation_id, state, reopen_count)
+                    VALUES (\(bind: alert.id), \(bind: organisation), 'open', 0)
+                    ON CONFLICT (alert_id, organisation_id) DO NOTHING
+                    """
+                ).run()
+            }
+            let at = evidence?.at ?? seconds(alert.issuedAt)
+            for change in changes {
+                try await apply(
+                    change, alert: alert.id, organisation: organisation, state: state, at: at,
+                    submission: evidence?.submission, on: database)
+            }
+        }
+    }
+
+    static func apply(
+        _ change: AlertPlanner.Change, alert: Int64, organisation: Int64, state: StoredState, at: Int64,
+        submission: Int64?, on database: any SQLDatabase
+    ) async throws {
+        switch change {
+        case .openMatch(let ticket):
+            try await database.raw(
+                """
+                INSERT INTO alert_matches (alert_id, organisation_id, ticket_id, state, matched_at)
+                VALUES (\(bind: alert), \(bind: organisation), \(bind: ticket), 'open', \(bind: at))
+                """
+            ).run()
+        case .reopenMatch(let ticket):
+            try await database.raw(
+                """
+                UPDATE alert_matches SET state = 'open', resolved_at = NULL, resolved_submission = NULL
+                WHERE alert_id = \(bind: alert) AND ticket_id = \(bind: ticket)
+                """
+            ).run()
+        case .resolveMatch(let ticket):
+            try await database.raw(
+                """
+                UPDATE alert_matches SET state = 'resolved', resolved_at = \(bind: at),
+                resolved_submission = \(bind: submission) WHERE alert_id = \(bind: alert) AND ticket_id = \(bind: ticket)
+                """
+            ).run()
+        case .status(let kind):
+            // Evidence of a live match puts the alert back to the organisation's last answer (acknowledged or not).
+            let answered = state.acknowledgedAt == nil ? "open" : "acknowledged"
+            let update: SQLQueryString
+            switch kind {
+            case .affected:
+                update = "affected_at = \(bind: at)"
+            case .applies:
+                update =
+                    "state = \(bind: answered), not_applicable_at = NULL, not_applicable_reason = NULL, affected_at = COALESCE(affected_at, \(bind: at))"
+            case .reopened:
+                update =
+                    "state = \(bind: answered), closed_at = NULL, closed_submission = NULL, reopen_count = reopen_count + 1"
+            case .closed:
+                update = "state = 'closed', closed_at = \(bind: at), closed_submission = \(bind: submission)"
+            case .acknowledged, .notApplicable:
+                return
+            }
+            try await database.raw(
+                "UPDATE alert_status SET \(update) WHERE alert_id = \(bind: alert) AND organisation_id = \(bind: organisation)"
+            ).run()
+            try await event(
+                kind, alert: alert, organisation: organisation, at: at, submission: submission, on: database)
+        }
+    }
+
+    static func event(
+        _ kind: AlertEvent.Kind, alert: Int64, organisation: Int64, at: Int64, submission: Int64?,
+        on database: any SQLDatabase
+    ) async throws {
+        try await database.raw(
+            """
+            INSERT INTO alert_events (alert_id, organisation_id, kind, at, submission_id)
+            VALUES (\(bind: alert), \(bind: organisation), \(bind: kind.rawValue), \(bind: at), \(bind: submission))
+            """
+        ).run()
+    }
+
+    static func ticketViews(organisation: Int64, on database: any SQLDatabase) async throws
+        -> [AlertPlanner.TicketView]
+    {
+        try await database.raw(
+            """
+            SELECT id, rule, state, advisories, last_submission FROM tickets
+            WHERE organisation_id = \(bind: organisation) AND is_current = 1
+            """
+        ).all().map { row in
+            guard let state = Ticket.State(rawValue: try row.decode(column: "state", as: String.self)) else {
+                throw StoreError(.corrupt, "a ticket has an unknown state")
+            }
+            let advisories = try row.decode(column: "advisories", as: String.self)
+            return AlertPlanner.TicketView(
+                id: try row.decode(column: "id", as: Int64.self),
+                rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)), state: state,
+                advisories: Set(advisories.split(separator: ",").map(String.init)),
+                lastSubmission: try row.decode(column: "last_submission", as: Int64.self))
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The stored columns of one status row that transitions need.
+    struct StoredState: Sendable {
+        var state: AlertStatus.State
+        var acknowledgedAt: Int64?
+        var openMatches: Int
+    }
+
+    /// The status row for (alert, organisation), created when an organisation newer than the alert answers it.
+    static func state(alert: Int64, organisation: Int64, on database: any SQLDatabase) async throws -> StoredState {
+        guard try await database.raw("SELECT id FROM alerts WHERE id = \(bind: alert)").first() != nil else {
+            throw StoreError(.unknownAlert, "no alert has that id")
+        }
+        try await database.raw(
+            """
+            INSERT INTO alert_status (alert_id, organisation_id, state, reopen_count)
+            VALUES (\(bind: alert), \(bind: organisation), 'open', 0) ON CONFLICT (alert_id, organisation_id) DO NOTHING
+            """
+        ).run()
+        guard
+            let row = try await database.raw(
+                """
+                SELECT state, acknowledged_at, (SELECT COUNT(*) FROM alert_matches m WHERE m.alert_id = s.alert_id
+                AND m.organisation_id = s.organisation_id AND m.state = 'open') AS open_matches
+                FROM alert_status s WHERE s.alert_id = \(bind: alert) AND s.organisation_id = \(bind: organisation)
+                """
+            ).first(),
+            let state = AlertStatus.State(rawValue: try row.decode(column: "state", as: String.self))
+        else { throw StoreError(.corrupt, "an alert status is missing or has an unknown state") }
+        return StoredState(
+            state: state, acknowledgedAt: try row.decode(column: "acknowledged_at", as: Int64?.self),
+            openMatches: Int(try row.decode(column: "open_matches", as: Int64.self)))
+    }
+
+    static func status(alert: Int64, organisation: Int64, at now: Date, on database: any SQLDatabase) async throws
+        -> AlertStatus
+    {
+        guard let record = try await alerts(id: alert, on: database).first else {
+            throw StoreError(.unknownAlert, "no alert has that id")
+        }
+        let rows = try await statuses(
+            where: "s.alert_id = \(bind: alert) AND s.organisation_id = ", organisation, alerts: [alert: record],
+            at: now, on: database)
+        guard let status = rows.first else { throw StoreError(.corrupt, "an alert status is missing") }
+        return status
+    }
+
+    /// Status rows selected by `predicate` followed by `value`, joined with their organisation and open matches.
+    static func statuses(
+        where predicate: SQLQueryString, _ value: Int64, alerts: [Int64: AlertRecord], at now: Date,
+        on database: any SQLDatabase
+    ) async throws -> [AlertStatus] {
+        let rows = try await database.raw(
+            """
+            SELECT s.alert_id, s.state, s.affected_at, s.acknowledged_at, s.not_applicable_at, s.not_applicable_reason,
+            s.closed_at, s.closed_submission, s.reopen_count, o.id, o.ods_code, o.name, o.kind, o.path,
+            (SELECT COUNT(*) FROM alert_matches m WHERE m.alert_id = s.alert_id AND m.organisation_id = s.organisation_id
+            AND m.state = 'open') AS open_matches,
+            (SELECT COUNT(*) FROM alert_matches m WHERE m.alert_id = s.alert_id
+            AND m.organisation_id = s.organisation_id) AS all_matches
+            FROM alert_status s JOIN organisations o ON o.id = s.organisation_id
+            WHERE \(predicate)\(bind: value) ORDER BY s.alert_id DESC, o.path
+            """
+        ).all()
+        return try rows.map { row in
+            guard let alert = alerts[try row.decode(column: "alert_id", as: Int64.self)],
+                let state = AlertStatus.State(rawValue: try row.decode(column: "state", as: String.self))
+            else { throw StoreError(.corrupt, "an alert status has an unknown alert or state") }
+            func optionalDate(_ column: String) throws -> Date? {
+                try row.decode(column: column, as: Int64?.self).map(date)
+            }
+            return AlertStatus(
+                alert: alert, organisation: try organisation(row: row), state: state,
+                applicability: try row.decode(column: "all_matches", as: Int64.self) > 0 ? .affected : .unaffectedSoFar,
+                openMatches: Int(try row.decode(column: "open_matches", as: Int64.self)),
+                affectedAt: try optionalDate("affected_at"), acknowledgedAt: try optionalDate("acknowledged_at"),
+                notApplicableAt: try optionalDate("not_applicable_at"),
+                notApplicableReason: try row.decode(column: "not_applicable_reason", as: String?.self),
+                closedAt: try optionalDate("closed_at"),
+                closedSubmission: try row.decode(column: "closed_submission", as: Int64?.self),
+                reopenCount: Int(try row.decode(column: "reopen_count", as: Int64.self)), at: now)
+        }
+    }
+
+    /// Alerts with their links, newest first; one alert when `id` is given.
+    static func alerts(id: Int64?, on database: any SQLDatabase) async throws -> [AlertRecord] {
+        let filter: SQLQueryString = id.map { "WHERE id = \(bind: $0)" } ?? ""
+        let rows = try await database.raw(
+            "SELECT id, title, severity, issued_at, acknowledge_due, remediate_due FROM alerts \(filter) ORDER BY id DESC"
+        ).all()
+        let linkFilter: SQLQueryString = id.map { "WHERE alert_id = \(bind: $0)" } ?? ""
+        var links: [Int64: [(kind: String, value: String)]] = [:]
+        for row in try await database.raw(
+            "SELECT alert_id, kind, value FROM alert_links \(linkFilter) ORDER BY alert_id, kind, value"
+        ).all() {
+            links[try row.decode(column: "alert_id", as: Int64.self), default: []].append(
+                (try row.decode(column: "kind", as: String.self), try row.decode(column: "value", as: String.self)))
+        }
+        return try rows.map { row in
+            let id = try row.decode(column: "id", as: Int64.self)
+            guard let severity = Severity(rawValue: try row.decode(column: "severity", as: String.self)) else {
+                throw StoreError(.corrupt, "an alert has an unknown severity")
+            }
+            let own = links[id] ?? []
+            func values(_ kind: String) -> [String] { own.filter { $0.kind == kind }.map(\.value) }
+            return AlertRecord(
+                id: id, title: try row.decode(column: "title", as: String.self), severity: severity,
+                rules: values("rule").map(RuleID.init(rawValue:)), cves: values("cve"),
+                advisories: values("advisory"),
+                issuedAt: date(try row.decode(column: "issued_at", as: Int64.self)),
+                acknowledgeBy: date(try row.decode(column: "acknowledge_due", as: Int64.self)),
+                remediateBy: date(try row.decode(column: "remediate_due", as: Int64.self)))
+        }
+    }
+
+    // MARK: - Validation
+
+    /// The alert with its title trimmed and its links upper-cased, sorted and distinct, or an error naming the field.
+    public static func validated(_ alert: NewAlert) throws -> NewAlert {
+        var alert = alert
+        alert.title = alert.title.trimmingCharacters(in: .whitespaces)
+        guard (1...200).contains(alert.title.count),
+            !alert.title.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+        else { throw StoreError(.invalidAlert, "an alert's title is one line of 1 to 200 characters") }
+        alert.rules = Array(Set(alert.rules)).sorted { $0.rawValue < $1.rawValue }
+        alert.cves = Array(Set(alert.cves.map { $0.uppercased() })).sorted()
+        alert.advisories = Array(Set(alert.advisories.map { $0.uppercased() })).sorted()
+        guard !(alert.rules.isEmpty && alert.cves.isEmpty && alert.advisories.isEmpty) else {
+            throw StoreError(.invalidAlert, "an alert links at least one rule, CVE or advisory")
+        }
+        guard alert.rules.allSatisfy({ isRuleID($0.rawValue) }) else {
+            throw StoreError(.invalidAlert, "a rule id is VGL- followed by capital letters, digits and dashes")
+        }
+        guard alert.cves.allSatisfy(isCVE) else {
+            throw StoreError(.invalidAlert, "a CVE id is CVE-YYYY-NNNN (four or more digits)")
+        }
+        guard alert.advisories.allSatisfy(isAdvisory) else {
+            throw StoreError(.invalidAlert, "an advisory is an update (KB4012212) or a bulletin (MS17-010)")
+        }
+        guard alert.acknowledgeBy >= alert.issuedAt, alert.remediateBy >= alert.issuedAt else {
+            throw StoreError(.invalidAlert, "an alert's clocks end after it is issued")
+        }
+        return alert
+    }
+
+    static func isRuleID(_ value: String) -> Bool {
+        value.hasPrefix("VGL-") && (5...64).contains(value.utf8.count)
+            && value.utf8.allSatisfy { isUpperOrDigit($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    static func isCVE(_ value: String) -> Bool {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[0] == "CVE" && parts[1].utf8.count == 4 && parts[1].utf8.allSatisfy(isDigit)
+            && (4...7).contains(parts[2].utf8.count) && parts[2].utf8.allSatisfy(isDigit)
+    }
+
+    static func isAdvisory(_ value: String) -> Bool {
+        let bytes = Array(value.utf8)
+        if value.hasPrefix("KB") {
+            return (6...10).contains(bytes.count) && bytes.dropFirst(2).allSatisfy(isDigit)
+        }
+        // MSyy-nnn
+        return bytes.count == 8 && value.hasPrefix("MS") && bytes[4] == UInt8(ascii: "-")
+            && bytes[2...3].allSatisfy(isDigit) && bytes[5...].allSatisfy(isDigit)
+    }
+
+    static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+    static func isUpperOrDigit(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+}

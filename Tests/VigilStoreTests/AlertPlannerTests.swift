@@ -1,0 +1,88 @@
+import Testing
+import VigilCore
+import VigilStore
+
+/// The alert rules without a database: the cases the conformance scenarios do not reach, each a change that would be
+/// wrong if the planner read evidence more loosely.
+@Suite("alert planner")
+struct AlertPlannerTests {
+    static let issued: Int64 = 1_000_000
+    static let alert = AlertPlanner.Alert(
+        rules: [.updateMissing], advisories: ["CVE-2017-0144"], issuedAt: issued)
+
+    static func ticket(
+        _ id: Int64, state: Ticket.State, advisories: Set<String> = ["CVE-2017-0144"], last: Int64 = 1,
+        rule: RuleID = .updateMissing
+    ) -> AlertPlanner.TicketView {
+        AlertPlanner.TicketView(id: id, rule: rule, state: state, advisories: advisories, lastSubmission: last)
+    }
+
+    @Test("evidence assessed before the alert was issued resolves nothing and closes nothing")
+    func evidenceBeforeIssue() {
+        let changes = AlertPlanner.plan(
+            Self.alert, state: .open, matches: [7: true], tickets: [Self.ticket(7, state: .fixed, last: 3)],
+            evidence: .init(submission: 3, at: Self.issued - 1))
+        #expect(changes.isEmpty)
+    }
+
+    @Test("an unverified ticket, or one the submission did not show, keeps its match open")
+    func notCovered() {
+        for ticket in [
+            Self.ticket(7, state: .unverified, last: 3), Self.ticket(7, state: .open, advisories: [], last: 2),
+        ] {
+            let changes = AlertPlanner.plan(
+                Self.alert, state: .acknowledged, matches: [7: true], tickets: [ticket],
+                evidence: .init(submission: 3, at: Self.issued + 10))
+            #expect(changes.isEmpty, "\(ticket.state)")
+        }
+    }
+
+    @Test("a match whose ticket was superseded after its fix resolves, and the alert closes")
+    func superseded() {
+        let changes = AlertPlanner.plan(
+            Self.alert, state: .open, matches: [7: true], tickets: [],
+            evidence: .init(submission: 3, at: Self.issued + 10))
+        #expect(changes == [.resolveMatch(ticket: 7), .status(.closed)])
+    }
+
+    @Test("one of two matches resolved leaves the alert open")
+    func partlyResolved() {
+        let changes = AlertPlanner.plan(
+            Self.alert, state: .open, matches: [7: true, 8: true],
+            tickets: [Self.ticket(7, state: .fixed, last: 3), Self.ticket(8, state: .open, last: 3)],
+            evidence: .init(submission: 3, at: Self.issued + 10))
+        #expect(changes == [.resolveMatch(ticket: 7)])
+    }
+
+    @Test("an excepted ticket is live: it matches, and does not resolve")
+    func excepted() {
+        let changes = AlertPlanner.plan(
+            Self.alert, state: .open, matches: [:], tickets: [Self.ticket(7, state: .excepted)], evidence: nil)
+        #expect(changes == [.openMatch(ticket: 7), .status(.affected)])
+    }
+
+    @Test(
+        "rules and advisories: empty means any, otherwise both must meet",
+        arguments: [
+            (Set<RuleID>(), Set(["CVE-2017-0144"]), RuleID.updateMissingExploited, Set(["CVE-2017-0144"]), true),
+            ([.updateMissing], [], .updateMissing, [], true),
+            ([.updateMissing], ["CVE-2017-0144"], .updateMissingExploited, ["CVE-2017-0144"], false),
+            ([.updateMissing], ["CVE-2017-0144"], .updateMissing, ["CVE-2019-0708"], false),
+            ([.updateMissing], ["KB4012212"], .updateMissing, ["CVE-2019-0708", "KB4012212"], true),
+        ] as [(Set<RuleID>, Set<String>, RuleID, Set<String>, Bool)])
+    func matching(
+        _ rules: Set<RuleID>, _ advisories: Set<String>, _ rule: RuleID, _ named: Set<String>, _ expected: Bool
+    ) {
+        let alert = AlertPlanner.Alert(rules: rules, advisories: advisories, issuedAt: Self.issued)
+        #expect(AlertPlanner.matches(alert, Self.ticket(1, state: .open, advisories: named, rule: rule)) == expected)
+    }
+
+    @Test("a finding's advisories are its listed CVEs and its update, upper-cased")
+    func advisoriesFromFacts() {
+        #expect(
+            AlertPlanner.advisories(facts: ["listed": "CVE-2017-0144,cve-2017-0145", "install": "kb4012212"]) == [
+                "CVE-2017-0144", "CVE-2017-0145", "KB4012212",
+            ])
+        #expect(AlertPlanner.advisories(facts: ["daysExposed": "40"]).isEmpty)
+    }
+}
