@@ -1,48 +1,72 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import VigilSubmission
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 extension SubmitCommand {
+    /// The most of a response Vigil reads: a receipt or an error is a few hundred bytes.
+    static let responseLimit = 1 << 20
+
     /// Stage 2: send the canonical document to `server` with the token in `tokenFile`, and print the receipt.
+    ///
+    /// The request goes through AsyncHTTPClient (SwiftNIO, TLS from BoringSSL built in), not URLSession, so the binary
+    /// needs no libcurl. Redirects are refused rather than followed: a redirect would carry the token to wherever it
+    /// points.
     func send(_ submission: Submission, server: String, tokenFile: String) async throws {
         guard let base = URL(string: server), base.scheme == "https" || base.scheme == "http", base.host != nil else {
             Terminal.error("vigil: --server is an http:// or https:// address")
             throw VigilExit.dataError
         }
-        let token: String
-        do {
-            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(
-                in: .whitespacesAndNewlines)
-        } catch {
-            Terminal.error("vigil: \(tokenFile): the token file could not be read")
-            throw VigilExit.noInput
-        }
-        guard !token.isEmpty, token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-            Terminal.error("vigil: \(tokenFile): not a submission token")
-            throw VigilExit.dataError
-        }
-        var request = URLRequest(url: base.appending(path: "api/v1/submissions"))
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try submission.canonicalJSON()
-        request.timeoutInterval = 300
-        let (data, response): (Data, URLResponse)
-        do {
-            (data, response) = try await URLSession.shared.data(for: request)
-        } catch {
-            Terminal.error("vigil: the service at \(base.host ?? "the server") could not be reached")
-            throw VigilExit.unavailable
-        }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let token = try Self.readToken(tokenFile)
+        var request = HTTPClientRequest(url: base.appending(path: "api/v1/submissions").absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: try submission.canonicalJSON()))
+        let (status, data) = try await Self.execute(request, host: base.host ?? "the server")
         guard status == 200 || status == 201 else {
             Terminal.error("vigil: the service refused the submission (HTTP \(status)): \(Self.problem(in: data))")
             throw VigilExit.unavailable
         }
         print(Self.receiptLine(data, duplicate: status == 200))
+    }
+
+    /// The token in `path`: one line of printable ASCII.
+    static func readToken(_ path: String) throws -> String {
+        let token: String
+        do {
+            token = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        } catch {
+            Terminal.error("vigil: \(path): the token file could not be read")
+            throw VigilExit.noInput
+        }
+        guard !token.isEmpty, token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            Terminal.error("vigil: \(path): not a submission token")
+            throw VigilExit.dataError
+        }
+        return token
+    }
+
+    /// Sends `request` on a client of its own (no redirects, five minutes at most) and returns the status and at most
+    /// ``responseLimit`` bytes of the body; an unreachable service or an unreadable answer exits 69.
+    static func execute(_ request: HTTPClientRequest, host: String) async throws -> (status: Int, body: Data) {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.timeout = .init(connect: .seconds(30), read: .seconds(300))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let outcome: Result<(Int, Data), any Error>
+        do {
+            let response = try await client.execute(request, timeout: .seconds(300))
+            let body = try await response.body.collect(upTo: responseLimit)
+            outcome = .success((Int(response.status.code), Data(body.readableBytesView)))
+        } catch {
+            outcome = .failure(error)
+        }
+        try? await client.shutdown()
+        guard case .success(let answer) = outcome else {
+            Terminal.error("vigil: the service at \(host) could not be reached or its answer could not be read")
+            throw VigilExit.unavailable
+        }
+        return answer
     }
 
     /// The service's error message, or a placeholder: printed only after checking it is one line of plain text.

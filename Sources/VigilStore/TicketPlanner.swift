@@ -88,7 +88,7 @@ public enum TicketPlanner {
         for ticket in current where !seen.contains(key(ticket.rule, ticket.subject)) {
             guard ticket.state == .open || ticket.state == .unverified else { continue }
             guard let group = groups["\(ticket.area.rawValue)/\(ticket.kind.rawValue)"] else { continue }
-            if group.complete || contains(group.subjects, ticket.subject) {
+            if group.covers(ticket.subject) {
                 changes.append(.fix(id: ticket.id))
             } else if ticket.state == .open {
                 changes.append(.unverify(id: ticket.id))
@@ -98,16 +98,4 @@ public enum TicketPlanner {
     }
 
     static func key(_ rule: RuleID, _ subject: String) -> String { "\(rule.rawValue)\u{1F}\(subject)" }
-
-    /// Binary search in sorted keys.
-    static func contains(_ sorted: [String], _ value: String) -> Bool {
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let middle = low + (high - low) / 2
-            if sorted[middle] == value { return true }
-            if sorted[middle] < value { low = middle + 1 } else { high = middle }
-        }
-        return false
-    }
 }

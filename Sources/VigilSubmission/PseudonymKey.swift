@@ -30,10 +30,40 @@ public struct PseudonymKey: Sendable {
 
     /// The pseudonymous key of the subject of `kind` with stable `id` (32 hex digits). Independent of the rule, so a
     /// host's findings and its coverage share one key.
+    ///
+    /// A permission (a `resource` whose id is `path|principal`) is keyed as two halves: its folder's 64-bit key, then
+    /// its own. Coverage names folders (the paths whose permissions were exported), so the service can tell that a
+    /// permission it has a ticket for was on a covered folder without learning the folder (``coverageKey(kind:id:)``).
     public func subjectKey(kind: Subject.Kind, id: String) -> String {
-        let message = "vigil-subject-v1\u{1F}\(kind.rawValue)\u{1F}\(id)"
-        let code = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key)
-        return HexDigit.encode(Data(code).prefix(16))
+        if kind == .resource, let bar = id.firstIndex(of: "|") {
+            return half("resource-folder", String(id[..<bar])) + half(kind.rawValue, id)
+        }
+        return HexDigit.encode(code(kind.rawValue, id).prefix(16))
+    }
+
+    /// The key a coverage group lists for the covered subject `id` of `kind`: the subject's key, except for a folder
+    /// whose permissions were exported (a `resource` id without `|`), listed as its half key twice.
+    public func coverageKey(kind: Subject.Kind, id: String) -> String {
+        guard kind == .resource, !id.contains("|") else { return subjectKey(kind: kind, id: id) }
+        let folder = half("resource-folder", id)
+        return folder + folder
+    }
+
+    /// The coverage key of the folder a permission's key names (its first half twice), or `nil` for a key that is not
+    /// 32 characters. What the service looks up to see whether a permission's folder was covered.
+    public static func folderCoverageKey(ofPermission subject: String) -> String? {
+        guard subject.utf8.count == 32 else { return nil }
+        let folder = String(subject.prefix(16))
+        return folder + folder
+    }
+
+    private func half(_ domain: String, _ id: String) -> String {
+        HexDigit.encode(code(domain, id).prefix(8))
+    }
+
+    private func code(_ domain: String, _ id: String) -> Data {
+        let message = "vigil-subject-v1\u{1F}\(domain)\u{1F}\(id)"
+        return Data(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key))
     }
 
     /// The key as it is stored: 64 hex digits and a newline.

@@ -122,6 +122,48 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test(
+        "a wide grant removed from a folder exported again is fixed; one on a folder not exported again is unverified",
+        arguments: Backend.available)
+    func permissionsByFolder(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            let folders = [#"d:\shares\clinical"#, #"d:\shares\finance"#]
+            func submission(_ week: Int, grants: [String], exported: [String]) -> Submission {
+                let findings = grants.map {
+                    Submission.SubmittedFinding(
+                        rule: .accessWideGrant, severity: .high, area: .access, kind: .resource,
+                        subject: Scenario.key.subjectKey(kind: .resource, id: $0 + "|everyone"), facts: [:])
+                }
+                return Submission(
+                    tool: ToolIdentity(name: "vigil", version: "test"), organisation: "TEST",
+                    assessedAt: Scenario.start.addingTimeInterval(TimeInterval(week) * 7 * 86_400),
+                    areas: [.init(area: .access, status: .assessed)], findings: findings,
+                    coverage: [
+                        .init(
+                            area: .access, kind: .resource, complete: false,
+                            subjects: exported.map { Scenario.key.coverageKey(kind: .resource, id: $0) })
+                    ],
+                    metrics: [])
+            }
+            _ = try await store.ingest(
+                submission(0, grants: folders, exported: folders), organisation: organisation.id,
+                receivedAt: Scenario.start)
+            // Next week only the clinical folder's permissions were exported, and Everyone is gone from it.
+            let receipt = try await store.ingest(
+                submission(1, grants: [], exported: [folders[0]]), organisation: organisation.id,
+                receivedAt: Scenario.start)
+            #expect(receipt.fixed == 1 && receipt.unverified == 1)
+            let tickets = try await store.tickets(organisation: organisation.id)
+            func state(_ folder: String) -> Ticket.State? {
+                tickets.first { $0.subject == Scenario.key.subjectKey(kind: .resource, id: folder + "|everyone") }?
+                    .state
+            }
+            #expect(state(folders[0]) == .fixed)
+            #expect(state(folders[1]) == .unverified)
+        }
+    }
+
     @Test("an area not assessed changes none of its tickets", arguments: Backend.available)
     func areaNotAssessed(_ backend: Backend) async throws {
         try await backend.withStore { store in

@@ -139,7 +139,29 @@ struct SubmissionTests {
         #expect(submission.areas.count == AssessmentArea.allCases.count)
     }
 
-    @Test("an assessment from before schema 1.3 covers nothing, so nothing it lacks can be closed")
+    @Test("a permission is covered by its folder under pseudonyms: the service sees the folder covered, not which")
+    func permissionsCoveredByFolder() throws {
+        let key = Seeded.key
+        let clinical = #"d:\shares\clinical"#
+        let grant = key.subjectKey(kind: .resource, id: clinical + "|everyone")
+        let other = key.subjectKey(kind: .resource, id: #"d:\shares\finance|everyone"#)
+        let group = Submission.CoverageGroup(
+            area: .access, kind: .resource, complete: false, subjects: [key.coverageKey(kind: .resource, id: clinical)])
+        #expect(grant.utf8.count == 32 && grant.allSatisfy(\.isHexDigit))
+        #expect(group.covers(grant))
+        #expect(!group.covers(other))
+        // The folder's key is not the folder spelled out, and another organisation's key gives another one.
+        #expect(!group.subjects[0].contains("clinical"))
+        let elsewhere = try PseudonymKey(bytes: [UInt8](repeating: 9, count: 32))
+        #expect(!group.covers(elsewhere.subjectKey(kind: .resource, id: clinical + "|everyone")))
+        // Hosts and accounts are covered by their own key only.
+        let hosts = Submission.CoverageGroup(
+            area: .updates, kind: .host, complete: false, subjects: [key.subjectKey(kind: .host, id: "pc-01")])
+        #expect(hosts.covers(key.subjectKey(kind: .host, id: "pc-01")))
+        #expect(!hosts.covers(key.subjectKey(kind: .host, id: "pc-02")))
+    }
+
+    @Test("an assessment from before schema 2.0 covers nothing, so nothing it lacks can be closed")
     func olderAssessmentCoversNothing() throws {
         var assessment = Seeded.assessment()
         assessment.covered = nil
