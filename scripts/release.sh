@@ -8,8 +8,8 @@
 #   dist/completions/              vigil.bash, _vigil (zsh), vigil.fish
 # and checks that the binary runs on a system without Swift: in a minimal Debian 12 root made with debootstrap
 # (cached in .build-release-root/, needs root and Debian's mirror the first time) when it can be made, otherwise by
-# ldd listing only system libraries and a run with LD_LIBRARY_PATH cleared. The binary needs two Debian packages
-# beyond the minimal base: libsqlite3-0 and libxml2 (see the ldd step). It says which check it did.
+# ldd listing only system libraries and a run with LD_LIBRARY_PATH cleared. The binary needs one Debian package
+# beyond the minimal base: libsqlite3-0 (see the ldd step). It says which check it did.
 #
 # Usage: scripts/release.sh            (VIGIL_RELEASE_SCRATCH: build folder, default .build-static;
 #                                       VIGIL_RELEASE_NO_DEBOOTSTRAP=1: skip the clean-root check)
@@ -34,14 +34,15 @@ version=$("$dist/vigil" --version)
 
 echo "== shared libraries left"
 # --static-swift-stdlib links Swift's runtime and Foundation in; what the binary still loads must be either part of any
-# Debian/Ubuntu base system (glibc, libstdc++, libgcc, zlib) or one of the two Debian packages README's install section
-# names: libsqlite3-0 (GRDB uses the system SQLite, for the scan state and the advisory database) and libxml2 (with
-# its ICU and liblzma; FoundationXML's XMLParser, used by the CVRF reader). Anything else fails the release.
+# Debian/Ubuntu base system (glibc, libstdc++, libgcc, zlib) or the one Debian package README's install section
+# names: libsqlite3-0 (GRDB and the national store use the system SQLite). No FoundationXML (the CVRF reader has its
+# own tokenizer) and no FoundationNetworking (`vigil submit` uses AsyncHTTPClient), so neither libxml2 nor libcurl.
+# Anything else fails the release.
 ldd "$dist/vigil" | tee "$dist/.ldd"
 base='linux-vdso|ld-linux-x86-64|libc\.so|libm\.so|libdl\.so|libpthread\.so|librt\.so|libutil\.so|libstdc\+\+\.so|libgcc_s\.so|libz\.so'
-packaged='libsqlite3\.so|libxml2\.so|libicuuc\.so|libicudata\.so|liblzma\.so'
+packaged='libsqlite3\.so'
 if grep -vE "$base|$packaged" "$dist/.ldd" | grep -q .; then
-    echo "release: the binary needs libraries beyond the base system and libsqlite3-0/libxml2:" >&2
+    echo "release: the binary needs libraries beyond the base system and libsqlite3-0:" >&2
     grep -vE "$base|$packaged" "$dist/.ldd" >&2
     exit 1
 fi
@@ -56,13 +57,13 @@ checked=""
 if [ "${VIGIL_RELEASE_NO_DEBOOTSTRAP:-0}" != 1 ] && [ "$(id -u)" -eq 0 ] && command -v debootstrap >/dev/null; then
     if [ ! -x "$root_cache/bin/sh" ]; then
         mkdir -p "$(dirname "$root_cache")"
-        debootstrap --variant=minbase --include=libsqlite3-0,libxml2 bookworm "$PWD/$root_cache" \
+        debootstrap --variant=minbase --include=libsqlite3-0 bookworm "$PWD/$root_cache" \
             http://deb.debian.org/debian >/dev/null || rm -rf "$root_cache"
     fi
-    # The two packages the install section names, and nothing else beyond the minimal base.
-    if [ -x "$root_cache/bin/sh" ] && ! chroot "$root_cache" dpkg -s libsqlite3-0 libxml2 >/dev/null 2>&1; then
+    # The package the install section names, and nothing else beyond the minimal base.
+    if [ -x "$root_cache/bin/sh" ] && ! chroot "$root_cache" dpkg -s libsqlite3-0 >/dev/null 2>&1; then
         cp /etc/resolv.conf "$root_cache/etc/resolv.conf"
-        chroot "$root_cache" apt-get install -y -qq libsqlite3-0 libxml2 >/dev/null || rm -rf "$root_cache"
+        chroot "$root_cache" apt-get install -y -qq libsqlite3-0 >/dev/null || rm -rf "$root_cache"
     fi
     if [ -x "$root_cache/bin/sh" ]; then
         if chroot "$root_cache" sh -c 'command -v swift' >/dev/null 2>&1; then
@@ -84,7 +85,7 @@ if [ "${VIGIL_RELEASE_NO_DEBOOTSTRAP:-0}" != 1 ] && [ "$(id -u)" -eq 0 ] && comm
         umount "$root_cache/proc"
         trap - EXIT
         rm -rf "$root_cache/opt/vigil" "$root_cache/usr/local/bin/vigil" "$root_cache/tmp/vigil-demo"
-        checked="ran 'vigil --version' and 'vigil demo' in a minimal Debian 12 root (debootstrap --variant=minbase, plus libsqlite3-0 and libxml2)"
+        checked="ran 'vigil --version' and 'vigil demo' in a minimal Debian 12 root (debootstrap --variant=minbase, plus libsqlite3-0)"
     fi
 fi
 if [ -z "$checked" ]; then

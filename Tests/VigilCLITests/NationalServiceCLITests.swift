@@ -106,6 +106,38 @@ struct NationalServiceCLITests {
         kill(server.processIdentifier, SIGTERM)
         server.waitUntilExit()
         #expect(server.terminationReason == .exit && server.terminationStatus == 0)
+
+        // Nothing that names a person, a host or a file reached the service: the database (and its journal) holds none
+        // of the assessment's subject ids or names, nor what the client printed.
+        let names = try Self.subjectNames(Self.golden)
+        #expect(names.count > 20)
+        let stored = try FileManager.default.contentsOfDirectory(atPath: scratch.url.path)
+            .filter { $0.hasPrefix("national.sqlite") }
+            .map { try Data(contentsOf: scratch.url.appending(path: $0)) }
+        #expect(stored.reduce(0) { $0 + $1.count } > 0)
+        for name in names {
+            for data in stored { #expect(data.range(of: Data(name.utf8)) == nil, "a subject reached the database") }
+            for text in [submitted.output, submitted.error, again.output, wrong.error] {
+                #expect(!text.contains(name), "a subject was printed")
+            }
+        }
+    }
+
+    /// The ids and names of the account, host, file and permission subjects of the assessment at `path`, and the parts
+    /// of each (the account without its domain, the file name without its folders), at least 4 characters long.
+    static func subjectNames(_ path: String) throws -> Set<String> {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let assessment = try decoder.decode(Assessment.self, from: Data(contentsOf: URL(filePath: path)))
+        var names: Set<String> = []
+        for finding in assessment.findings where [.account, .host, .file, .resource].contains(finding.subject.kind) {
+            for text in [finding.subject.id, finding.subject.name] {
+                names.insert(text)
+                for part in text.split(whereSeparator: { "\\/|".contains($0) }) { names.insert(String(part)) }
+            }
+        }
+        let generic: Set<String> = ["Shares", "shares", "Practice", "practice", "Everyone", "everyone"]
+        return names.filter { $0.count >= 4 && !generic.contains($0) && !$0.hasSuffix(":") }
     }
 
     /// Reads the server's first line until it names its address (at most 60 s).
