@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import VigilCore
 import VigilEngine
 import VigilReport
 import VigilSynth
