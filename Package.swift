@@ -76,7 +76,9 @@ let package = Package(
         .target(
             name: "VigilEngine",
             dependencies: [
-                "VigilCore", "VigilParsers", "VigilAnalyzers", "VigilScan",
+                // Synth and Report for the demo (`SyntheticDemo`): generating, assessing and checking against the
+                // ground truth belong together, and only the engine assesses.
+                "VigilCore", "VigilParsers", "VigilAnalyzers", "VigilScan", "VigilSynth", "VigilReport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -160,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "VigilEngineTests",
             dependencies: [
-                "VigilEngine", "VigilParsers", "VigilCore", "VigilTestSupport",
+                "VigilEngine", "VigilParsers", "VigilCore", "VigilSynth", "VigilTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilCore
+import VigilEngine
 import VigilSynth
 
 /// `vigil generate`: write one synthetic organisation of any size, for benchmarks and tests.

@@ -108,21 +108,7 @@ public struct AssessmentEngine: Sendable {
         let (recognised, unrecognised) = try recognise(bundle, events: events)
         let fragments = try await read(recognised, events: events)
         var estate = Estate(organisation: organisation ?? bundle.manifest.organisation ?? .unnamed)
-        for read in fragments {
-            estate.domains.adopt(read.fragment.domains)
-            estate.accounts.adopt(read.fragment.accounts)
-            estate.groups.adopt(read.fragment.groups)
-            estate.credentials.adopt(read.fragment.credentials)
-            estate.hosts.adopt(read.fragment.hosts)
-            estate.resources.adopt(read.fragment.resources)
-            estate.grants.adopt(read.fragment.grants)
-            estate.accessEvents.adopt(read.fragment.accessEvents)
-            estate.advisories.adopt(read.fragment.advisories)
-            estate.networkObservations.adopt(read.fragment.networkObservations)
-            estate.claims.adopt(read.fragment.claims)
-            estate.fileScans.adopt(read.fragment.fileScans)
-            estate.patientData.adopt(read.fragment.patientData)
-        }
+        for read in fragments { estate.append(contentsOf: read.fragment) }
         // Resources vigil.yaml names as confidential, beside the ones the ACL exports list (always unclassified).
         estate.resources += bundle.manifest.resources
         estate.hosts = Machine.mergedByName(estate.hosts)
@@ -387,12 +373,4 @@ public struct CollectedEvidence: Sendable {
     public var inventory: EvidenceInventory
     /// How long reading each file of ``EvidenceInventory/files`` took, in the same order.
     public var readTimes: [Duration]
-}
-
-extension Array {
-    /// Appends `other`, sharing its storage instead of copying when this array is empty (one file usually supplies all
-    /// of a kind, and a directory holds millions of accounts).
-    mutating func adopt(_ other: [Element]) {
-        if isEmpty { self = other } else { self += other }
-    }
 }

@@ -148,85 +148,13 @@ public struct AdvisoryIndex: Sendable {
     /// Joins `sources`: advisories merged by identifier, exploitation joined by CVE, fixes indexed by product. With
     /// `wanted` (lower-case product names, ``products(for:)``), only those products' tables are built.
     public init(_ sources: [Advisory], products wanted: Set<String>? = nil) {
-        var exploitation: [String: Exploitation] = [:]
-        var merged: [String: Advisory] = [:]
-        var exploitationOnly = 0
-        for advisory in sources {
-            if advisory.fixes.isEmpty, let exploited = advisory.exploitation {
-                exploitationOnly += 1
-                for cve in advisory.cves + [advisory.id] { exploitation[cve.uppercased()] = exploited }
-                continue
-            }
-            if var existing = merged[advisory.id] {
-                existing.merge(advisory)
-                merged[advisory.id] = existing
-            } else {
-                merged[advisory.id] = advisory
-            }
-        }
-        var advisories = merged.values.sorted { $0.id < $1.id }
-        for index in advisories.indices where advisories[index].exploitation == nil {
-            let advisory = advisories[index]
-            advisories[index].exploitation =
-                (advisory.cves + [advisory.id]).lazy.compactMap {
-                    exploitation[$0.uppercased()]
-                }.first
-        }
-
-        var byProduct: [String: ProductBuilder] = [:]
-        var supersedes: [UInt32: Set<UInt32>] = [:]
-        var securityOnly: Set<UInt32> = []
-        var known: Set<UInt32> = []
-        var lowercased: [String: String] = [:]
-        for (position, advisory) in advisories.enumerated() {
-            let isVulnerability = advisory.id.hasPrefix("CVE-") || !advisory.cves.isEmpty
-            var perProduct: [String: ProductAdvisory] = [:]
-            for fix in advisory.fixes {
-                let product = lowercased[fix.product] ?? fix.product.lowercased()
-                lowercased[fix.product] = product
-                let kb = fix.kb.flatMap(Self.number)
-                let older = fix.supersedes.compactMap(Self.number)
-                if let kb {
-                    known.insert(kb)
-                    if !older.isEmpty {
-                        supersedes[kb, default: []].formUnion(older)
-                        known.formUnion(older)
-                    }
-                    if fix.kind?.localizedCaseInsensitiveContains("security only") == true { securityOnly.insert(kb) }
-                }
-                guard wanted?.contains(product) ?? true else { continue }
-                var builder = byProduct[product] ?? ProductBuilder(name: fix.product)
-                var entry = perProduct[product] ?? ProductAdvisory(advisory: position, kbs: [], fixedBuilds: [])
-                if let kb {
-                    builder.add(kb, supersedes: older, fixesVulnerability: isVulnerability)
-                    let part = Part(kb: kb, component: fix.component.flatMap { builder.component($0) } ?? 0)
-                    if !entry.kbs.contains(kb) { entry.kbs.append(kb) }
-                    if !entry.parts.contains(part) { entry.parts.append(part) }
-                }
-                if let build = fix.fixedBuild.flatMap(BuildNumber.init), !entry.fixedBuilds.contains(build) {
-                    entry.fixedBuilds.append(build)
-                }
-                byProduct[product] = builder
-                perProduct[product] = entry
-            }
-            for (product, var entry) in perProduct where !entry.kbs.isEmpty || !entry.fixedBuilds.isEmpty {
-                if entry.parts.allSatisfy({ $0.component == 0 }) { entry.parts = [] }
-                byProduct[product]?.entries.append(entry)
-            }
-            advisories[position].fixes = []
-        }
-
-        // Each advisory's place in priority order, worked out once: entries of every product are sorted by it.
-        var order = [Int](repeating: 0, count: advisories.count)
-        let priorities = advisories.map(Priority.init)
-        for (rank, position) in advisories.indices.sorted(by: { priorities[$0] < priorities[$1] }).enumerated() {
-            order[position] = rank
-        }
-        let tables = byProduct.sorted { $0.key < $1.key }.map { _, builder in
-            builder.table(order: order, securityOnly: securityOnly)
-        }
+        var (advisories, exploitationOnly) = Self.merged(sources)
+        var fixes = FixIndexBuilder(wanted: wanted)
+        fixes.take(from: &advisories)
+        let order = Self.priorityOrder(advisories)
         self.init(
-            advisories: advisories, products: tables, supersedes: supersedes.mapValues { $0.sorted() }, known: known,
+            advisories: advisories, products: fixes.tables(order: order),
+            supersedes: fixes.supersedes.mapValues { $0.sorted() }, known: fixes.known,
             exploitationOnly: exploitationOnly)
     }
 
@@ -267,84 +195,6 @@ public struct AdvisoryIndex: Sendable {
         }
         return later.count
     }
-
-    /// An advisory's place in priority order — known exploited first, then highest score or rating, then oldest,
-    /// then identifier — worked out once so that sorting many compares plain values: lesser comes first.
-    struct Priority: Comparable {
-        var exploited: Bool
-        var rank: Double
-        var published: Date
-        var id: String
-
-        init(_ advisory: Advisory) {
-            exploited = advisory.exploitation != nil
-            rank = Self.rank(advisory)
-            published = advisory.published ?? .distantFuture
-            id = advisory.id
-        }
-
-        static func < (lhs: Self, rhs: Self) -> Bool {
-            if lhs.exploited != rhs.exploited { return lhs.exploited }
-            if lhs.rank != rhs.rank { return lhs.rank > rhs.rank }
-            if lhs.published != rhs.published { return lhs.published < rhs.published }
-            return lhs.id < rhs.id
-        }
-
-        private static func rank(_ advisory: Advisory) -> Double {
-            if let score = advisory.cvssScore { return score }
-            switch advisory.vendorSeverity?.lowercased() {
-            case "critical": return 9
-            case "important", "high": return 7.5
-            case "moderate", "medium": return 5
-            case "low": return 2
-            default: return 0
-            }
-        }
-    }
-}
-
-/// One product's table while the index is built.
-private struct ProductBuilder {
-    var name: String
-    var entries: [AdvisoryIndex.ProductAdvisory] = []
-    /// Updates that take part in the product's supersedence (as superseding or superseded).
-    var edges: Set<UInt32> = []
-    /// Per fixing update, whether it fixes a vulnerability (a CVE) rather than only an advisory.
-    var fixesVulnerability: [UInt32: Bool] = [:]
-    var components: [InstallableComponent] = []
-    var componentIDs: [String: UInt16] = [:]
-
-    init(name: String) {
-        self.name = name
-    }
-
-    mutating func add(_ kb: UInt32, supersedes older: [UInt32], fixesVulnerability vulnerability: Bool) {
-        fixesVulnerability[kb] = fixesVulnerability[kb] == true || vulnerability
-        if !older.isEmpty {
-            edges.insert(kb)
-            edges.formUnion(older)
-        }
-    }
-
-    /// The identifier (1…63) of the installable component `name` names, or `nil` when it is not installable.
-    mutating func component(_ name: String) -> UInt16? {
-        if let known = componentIDs[name] { return known }
-        // Beyond 63 (never seen: a product has a dozen .NET versions at most), a component is taken as the product.
-        guard let component = InstallableComponent(name), components.count < 63 else { return nil }
-        components.append(component)
-        componentIDs[name] = UInt16(components.count)
-        return UInt16(components.count)
-    }
-
-    func table(order: [Int], securityOnly: Set<UInt32>) -> AdvisoryIndex.ProductTable {
-        let cumulative = Set(
-            fixesVulnerability.filter { kb, vulnerability in
-                vulnerability && kb >= AdvisoryIndex.rollupEra && edges.contains(kb) && !securityOnly.contains(kb)
-            }.keys)
-        return AdvisoryIndex.ProductTable(
-            name: name, entries: entries.sorted { order[$0.advisory] < order[$1.advisory] }, cumulative: cumulative,
-            newestKnown: fixesVulnerability.keys.max() ?? 0, components: components)
-    }
 }
 
 /// A Windows build and revision (`10.0.14393.953` → 14393, 953), for comparing a host's build with a fixed build.
@@ -369,28 +219,4 @@ struct BuildNumber: Sendable, Hashable, Comparable {
     }
 
     static func < (lhs: Self, rhs: Self) -> Bool { (lhs.build, lhs.revision) < (rhs.build, rhs.revision) }
-}
-
-extension Advisory {
-    /// Takes in what another source says of the same advisory: fixes united, the highest score, the earliest date.
-    mutating func merge(_ other: Advisory) {
-        var seen = Set(fixes.map { "\($0.product.lowercased())\u{1F}\($0.kb ?? "")\u{1F}\($0.fixedBuild ?? "")" })
-        for fix in other.fixes {
-            let key = "\(fix.product.lowercased())\u{1F}\(fix.kb ?? "")\u{1F}\(fix.fixedBuild ?? "")"
-            if seen.insert(key).inserted {
-                fixes.append(fix)
-            } else if let index = fixes.firstIndex(where: {
-                $0.product.lowercased() == fix.product.lowercased() && $0.kb == fix.kb
-            }) {
-                fixes[index].supersedes = Array(Set(fixes[index].supersedes + fix.supersedes)).sorted()
-            }
-        }
-        cves = Array(Set(cves + other.cves)).sorted()
-        cvssScore = [cvssScore, other.cvssScore].compactMap { $0 }.max()
-        published = [published, other.published].compactMap { $0 }.min()
-        vendorSeverity = vendorSeverity ?? other.vendorSeverity
-        impact = impact ?? other.impact
-        exploitation = exploitation ?? other.exploitation
-        if title.isEmpty { title = other.title }
-    }
 }

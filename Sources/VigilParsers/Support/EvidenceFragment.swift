@@ -1,8 +1,8 @@
 public import VigilCore
 
 /// What one evidence file contributed to the estate, with its diagnostics. The engine merges fragments into an
-/// ``Estate``.
-public struct EvidenceFragment: Sendable {
+/// ``Estate``; how their collections combine is ``EstateCollections``'s to say.
+public struct EvidenceFragment: EstateCollections, Sendable {
     /// Directory domains.
     public var domains: [DirectoryDomain] = []
     /// Directory accounts.

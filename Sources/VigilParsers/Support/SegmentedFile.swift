@@ -65,40 +65,18 @@ struct SegmentedFile {
 extension EvidenceFragment {
     /// Joins the fragments read from consecutive segments of one file, given each with its line count, shifting line
     /// numbers so that they count from the start of the file.
-    init(segments: [(EvidenceFragment, Int)]) {
-        var segments = segments
+    init(segments: consuming [(EvidenceFragment, Int)]) {
         self = segments[0].0
         segments[0].0 = EvidenceFragment(file: log.file)
         var offset = segments[0].1
         for position in segments.indices.dropFirst() {
-            let lineOffset = offset
-            offset += segments[position].1
-            func shift(_ reference: inout EvidenceReference) { reference.line? += lineOffset }
-            for index in segments[position].0.domains.indices { shift(&segments[position].0.domains[index].source) }
-            for index in segments[position].0.accounts.indices { shift(&segments[position].0.accounts[index].source) }
-            for index in segments[position].0.groups.indices { shift(&segments[position].0.groups[index].source) }
-            for index in segments[position].0.credentials.indices {
-                shift(&segments[position].0.credentials[index].source)
-            }
-            for index in segments[position].0.hosts.indices {
-                for source in segments[position].0.hosts[index].sources.indices {
-                    shift(&segments[position].0.hosts[index].sources[source])
-                }
-            }
-            let part = segments[position].0
+            // Taken out of the array so that its collections are referenced once and shift in place.
+            var part = segments[position].0
             segments[position].0 = EvidenceFragment(file: log.file)
-            domains += part.domains
-            accounts += part.accounts
-            groups += part.groups
-            credentials += part.credentials
-            hosts += part.hosts
-            resources += part.resources
-            grants += part.grants
-            accessEvents += part.accessEvents
-            advisories += part.advisories
-            networkObservations += part.networkObservations
-            claims += part.claims
-            log.absorb(part.log, lineOffset: lineOffset)
+            part.shiftLines(by: offset)
+            log.absorb(part.log, lineOffset: offset)
+            offset += segments[position].1
+            append(contentsOf: part)
         }
     }
 }

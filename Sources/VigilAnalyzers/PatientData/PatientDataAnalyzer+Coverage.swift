@@ -1,0 +1,19 @@
+import VigilCore
+
+extension PatientDataAnalyzer {
+    /// What was scanned, what could not be read, and whether every list's permissions are known: partial when files
+    /// failed or a list's readers are unknown.
+    func coverage(_ review: Review) -> Coverage {
+        let (files, failed, unknown, lists) = (review.files, review.failed, review.unknown, review.lists.count)
+        var basis =
+            "\(Wording.count(files, "file")) scanned in \(Wording.count(review.folders, "folder tree")) for NHS, CHI, H&C and hospital numbers, dates of birth beside names and postcodes"
+        if failed > 0 { basis += "; \(Wording.count(failed, "file")) could not be read" }
+        if lists > 0 {
+            basis +=
+                unknown == 0
+                ? "; permissions known for every patient list"
+                : "; who can read \(Wording.number(unknown)) of \(Wording.count(lists, "patient list")) is not known (provide icacls or Get-Acl exports of their folders)"
+        }
+        return Coverage(area: .patientData, status: failed > 0 || unknown > 0 ? .partial : .assessed, basis: basis)
+    }
+}

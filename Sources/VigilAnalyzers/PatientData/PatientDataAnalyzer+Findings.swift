@@ -1,0 +1,90 @@
+import VigilCore
+
+extension PatientDataAnalyzer {
+    /// Counts what the scan found and raises, for each patient list, the findings on who can read it and where it is.
+    func review(_ estate: Estate) -> Review {
+        let lists = estate.patientData.filter(\.isPatientList).sorted()
+        var review = Review(
+            folders: estate.fileScans.count, files: estate.fileScans.reduce(0) { $0 + $1.files },
+            failed: estate.fileScans.reduce(0) { $0 + $1.filesFailed }, exposures: estate.patientData, lists: lists,
+            bulk: lists.filter { $0.classification == .bulkExport }.count,
+            single: estate.patientData.filter { $0.classification == .singleIdentifier }.count)
+        let permissions = PermissionIndex(estate.grants)
+        let hosts = Dictionary(estate.hosts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for exposure in lists { Self.review(exposure, permissions: permissions, hosts: hosts, into: &review) }
+        return review
+    }
+
+    /// Raises a list's findings: readable by everyone (when it is), on an unencrypted disk (when it is), and the list
+    /// itself, whose detail says both.
+    private static func review(
+        _ exposure: PatientDataExposure, permissions: PermissionIndex, hosts: [String: Machine],
+        into review: inout Review
+    ) {
+        let evidence = EvidenceReference(file: exposure.path, line: exposure.identifiers.first?.location.line)
+        let subject = Subject(kind: .file, id: exposure.aclPath ?? exposure.path, name: exposure.path)
+        var facts = [
+            "classification": exposure.classification.rawValue, "patients": String(exposure.patients),
+            "confidence": exposure.confidence.rawValue,
+            "identifiers": exposure.identifiers.map { "\($0.kind.rawValue) \($0.count)/\($0.distinct)" }.joined(
+                separator: "; "),
+        ]
+        if let acl = exposure.aclPath { facts["aclPath"] = acl }
+        let (access, grantEvidence) = readers(
+            of: exposure, subject: subject, evidence: evidence, facts: facts, permissions: permissions,
+            into: &review)
+        let disk = disk(of: exposure, subject: subject, evidence: evidence, facts: facts, hosts: hosts, into: &review)
+        review.findings.append(
+            Finding(
+                rule: exposure.classification == .bulkExport ? .patientBulkExport : .patientList, subject: subject,
+                detail: describe(exposure) + access + disk, evidence: [evidence] + grantEvidence.prefix(5),
+                facts: facts))
+    }
+
+    /// Who can read the list, as a sentence for its finding, with the grants read; raises the finding for a list
+    /// readable by a group that holds everyone.
+    private static func readers(
+        of exposure: PatientDataExposure, subject: Subject, evidence: EvidenceReference, facts: [String: String],
+        permissions: PermissionIndex, into review: inout Review
+    ) -> (String, [EvidenceReference]) {
+        guard let acl = exposure.aclPath, let found = permissions.grants(for: acl) else {
+            review.unknown += 1
+            return (" Who can read it is not in the evidence.", [])
+        }
+        let readers = found.grants.filter { $0.access == .allow && $0.right.includesRead }
+        let open = readers.compactMap { grant in PermissionIndex.broadGroup(grant.principal).map { (grant, $0) } }
+        let grantEvidence = found.grants.map(\.source)
+        guard !open.isEmpty else {
+            return (" Readable by \(list(readers.map(\.principal))) (permissions of \(found.path)).", grantEvidence)
+        }
+        review.broad += 1
+        let who = list(open.map { "\($0.0.principal) (\($0.0.right.rawValue))" })
+        review.findings.append(
+            Finding(
+                rule: .patientListBroadAccess, subject: subject,
+                detail:
+                    "\(describe(exposure)) It is readable by \(who) through the permissions of \(found.path): everyone in the organisation can open it.",
+                evidence: [evidence] + open.map(\.0.source),
+                related: open.map { Subject(kind: .group, id: $0.0.principal.lowercased(), name: $0.0.principal) },
+                facts: facts.merging(["readableBy": open.map(\.1).joined(separator: ", ")]) { $1 }))
+        return (" Readable by \(who).", grantEvidence)
+    }
+
+    /// Whether the list's disk is known to be unencrypted, as a sentence for its finding; raises the finding when it
+    /// is.
+    private static func disk(
+        of exposure: PatientDataExposure, subject: Subject, evidence: EvidenceReference, facts: [String: String],
+        hosts: [String: Machine], into review: inout Review
+    ) -> String {
+        guard let host = exposure.host, let machine = hosts[host.lowercased()], machine.diskEncrypted == false else {
+            return ""
+        }
+        review.unencrypted[machine.name, default: 0] += 1
+        review.findings.append(
+            Finding(
+                rule: .patientListUnencryptedDisk, subject: subject,
+                detail: "\(describe(exposure)) It is stored on \(machine.name), whose disk is not encrypted.",
+                evidence: [evidence] + machine.sources, facts: facts.merging(["host": machine.name]) { $1 }))
+        return " The disk of \(machine.name) is not encrypted."
+    }
+}
