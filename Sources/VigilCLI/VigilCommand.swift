@@ -9,7 +9,9 @@ public struct VigilCommand: AsyncParsableCommand {
         discussion: """
             Vigil reads the exports an organisation already has (directory export, hash dump, host inventories, \
             advisories, scans) and reports weak and shared passwords, stale and unprotected accounts, and the other \
-            failings a security review looks for, with the evidence behind each one. Nothing leaves the machine.
+            failings a security review looks for, with the evidence behind each one. Nothing leaves the machine \
+            unless you run `vigil submit`, which sends the national service findings only: rules, severities, \
+            counts and pseudonymous keys, never a name, path, hash, password or patient identifier.
 
             Start with `vigil demo` to see a full run on a synthetic estate.
 
@@ -19,8 +21,10 @@ public struct VigilCommand: AsyncParsableCommand {
               64  usage error: unknown option, bad value
               65  evidence unusable: no recognised evidence, invalid vigil.yaml, or (with --strict) rejected records
               66  input not found: the bundle folder or a named input does not exist
-              73  an output file or folder could not be created
+              69  service unavailable: the national service refused or could not be reached (submit), or its \
+            database or address could not be opened (serve)
               70  internal error: Vigil stopped on a fault (a bug; nothing from memory is printed)
+              73  an output file or folder could not be created
               74  an input could not be read (I/O error)
             """,
         version: ToolIdentity.current.version,
