@@ -40,9 +40,9 @@ struct AdminCommand: AsyncParsableCommand {
             } catch let error as StoreError {
                 Terminal.error("vigil: \(error)")
                 switch error.code {
-                case .duplicateOrganisation, .unknownOrganisation, .invalidOrganisation:
+                case .duplicateOrganisation, .unknownOrganisation, .invalidOrganisation, .duplicateUser:
                     throw VigilExit.dataError
-                case .unknownAlert, .invalidAlert, .alertApplies, .alertClosed:
+                case .unknownAlert, .invalidAlert, .alertApplies, .alertClosed, .invalidUser:
                     throw ExitCode.validationFailure
                 case .invalidAddress, .newerSchema, .corrupt:
                     throw VigilExit.unavailable
