@@ -8,16 +8,21 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// The largest request body accepted, in bytes; larger ones get 413 and change nothing.
     public var bodyLimit: Int
-    /// The clock receipts are stamped with (injected, so tests are reproducible).
+    /// The clock receipts, sessions, lockouts and audit entries are stamped with (injected, so tests are
+    /// reproducible).
     public var now: @Sendable () -> Date
+    /// Mark cookies `Secure` and send HSTS on every response, for a server reached over TLS (through a proxy that
+    /// terminates it). A request that says `X-Forwarded-Proto: https` gets both even without it.
+    public var secureCookies: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = ServerConfiguration.defaultBodyLimit,
-        now: @escaping @Sendable () -> Date = { Date() }
+        secureCookies: Bool = false, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.host = host
         self.port = port
         self.bodyLimit = bodyLimit
+        self.secureCookies = secureCookies
         self.now = now
     }
 
