@@ -28,7 +28,8 @@ extension SQLNationalStore {
             }
         }
         // bcrypt is slow on purpose; it runs before the transaction so no lock is held while it works.
-        let hash = Bcrypt.hash(password, cost: policy.passwordCost)
+        let cost = policy.passwordCost
+        let hash = await Self.offCooperativePool { Bcrypt.hash(password, cost: cost) }
         return try await transaction { database in
             var organisation: OrganisationRecord?
             if let code = user.organisation {
@@ -83,12 +84,12 @@ extension SQLNationalStore {
         }
         // Then the slow part, outside any transaction. An unknown name costs the same bcrypt work as a known one, so
         // timing does not tell which names exist.
-        let verified: Bool
-        if let candidate {
-            verified = Bcrypt.verify(password, hash: candidate.hash)
-        } else {
-            _ = Bcrypt.hash(password, cost: policy.passwordCost)
-            verified = false
+        let verified = await Self.offCooperativePool {
+            guard let candidate else {
+                _ = Bcrypt.hash(password, cost: policy.passwordCost)
+                return false
+            }
+            return Bcrypt.verify(password, hash: candidate.hash)
         }
         return try await transaction { database in
             guard verified, let user = candidate?.user else {
@@ -310,6 +311,14 @@ extension SQLNationalStore {
     /// A session cookie as the store makes them: 64 hex digits. Anything else is not looked up.
     static func isHexToken(_ token: String) -> Bool {
         token.utf8.count == 64 && token.utf8.allSatisfy { HexDigit.value($0) != nil }
+    }
+
+    /// Runs `work` (bcrypt: a quarter of a second of CPU by design) on a Dispatch thread, so that it does not hold one
+    /// of Swift's few cooperative threads, which every other request of the server shares.
+    static func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: work()) }
+        }
     }
 
     /// `bytes` random bytes from the system's generator, as lower-case hex.
