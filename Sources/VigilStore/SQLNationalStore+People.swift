@@ -84,8 +84,11 @@ extension SQLNationalStore {
         }
         // Then the slow part, outside any transaction. An unknown name costs the same bcrypt work as a known one, so
         // timing does not tell which names exist.
+        // bcrypt reads only 72 bytes, so a longer try whose start is the password would pass: such a try is wrong by
+        // definition (no password is longer), and costs the same work as any other.
+        let acceptable = Self.passwordBytes.contains(password.utf8.count)
         let verified = await Self.offCooperativePool {
-            guard let candidate else {
+            guard let candidate, acceptable else {
                 _ = Bcrypt.hash(password, cost: policy.passwordCost)
                 return false
             }
