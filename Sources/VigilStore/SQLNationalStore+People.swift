@@ -101,6 +101,14 @@ extension SQLNationalStore {
                 return .rejected
             }
             try await database.raw("UPDATE users SET failed_count = 0 WHERE id = \(bind: user.id)").run()
+            // The person's sessions that ended without being presented again are removed here, so no timer is
+            // needed. Only theirs: a server whose clock runs ahead must not end other people's sessions.
+            try await database.raw(
+                """
+                DELETE FROM sessions WHERE user_id = \(bind: user.id) AND (expires_at <= \(bind: now)
+                OR last_seen_at <= \(bind: now - Int64(policy.idleTimeout)))
+                """
+            ).run()
             let token = Self.randomHex(bytes: 32)
             let csrf = Self.randomHex(bytes: 32)
             let expires = now + Int64(policy.sessionLifetime)

@@ -181,6 +181,16 @@ struct PeopleConformanceTests {
             #expect(try await store.session(token: ended.token, at: Self.start.addingTimeInterval(102)) == nil)
             let log = try await store.auditLog(since: nil).filter { $0.address == address }
             #expect(log.map(\.action) == [.signIn, .signIn, .signIn, .signOut])
+
+            // A session never presented again is removed at its owner's next sign-in once it has ended.
+            let abandoned = try await signIn(at: 200)
+            _ = try await signIn(at: 200 + 31 * 60)
+            let left = try await store.transaction { database in
+                try await database.raw(
+                    "SELECT COUNT(*) AS n FROM sessions WHERE id_hash = \(bind: SQLNationalStore.tokenHash(abandoned.token))"
+                ).first()?.decode(column: "n", as: Int64.self)
+            }
+            #expect(left == 0)
         }
     }
 
