@@ -27,7 +27,8 @@ struct ServeCommand: AsyncParsableCommand {
             X-Forwarded-Proto: https; every form carries a CSRF token. Five failed sign-ins lock an account for 15 \
             minutes; 30 failures from one address within 15 minutes hold the address back; sessions end after 30 \
             idle minutes or 12 hours. Sign-ins, failures, views of organisations and changes go to the audit log \
-            (`vigil admin audit`). Behind a proxy the address recorded is the proxy's.
+            (`vigil admin audit`). Behind a proxy the address counted and recorded is the proxy's, unless it is named \
+            with --trusted-proxy: then it is the client address the proxy appended to X-Forwarded-For.
 
             EXIT CODES
               0   stopped on a signal
@@ -45,7 +46,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Mark session cookies Secure and send HSTS: the server is reached over TLS (through a proxy).")
     var secureCookies = false
 
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "A proxy's IP address whose X-Forwarded-For names the client, for sign-in limits and the audit log (repeatable).",
+            valueName: "address"))
+    var trustedProxies: [String] = []
+
     func validate() throws {
+        for proxy in trustedProxies where !ServerConfiguration.isIPAddress(proxy) {
+            throw ValidationError("--trusted-proxy is an IP address, 127.0.0.1 or ::1")
+        }
         guard ServerConfiguration.listenAddress(listen) != nil else {
             throw ValidationError("--listen is HOST:PORT, :PORT or PORT (0 to 65535)")
         }
@@ -63,7 +74,9 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "vigil.server")
         logger.logLevel = .info
         let application = buildApplication(
-            configuration: ServerConfiguration(host: host, port: port, secureCookies: secureCookies), store: store,
+            configuration: ServerConfiguration(
+                host: host, port: port, secureCookies: secureCookies, trustedProxies: Set(trustedProxies)),
+            store: store,
             logger: logger
         ) { port in
             print("Vigil national service listening on http://\(host):\(port)/")

@@ -13,6 +13,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = Router(context: VigilRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(secureCookies: configuration.secureCookies))
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
     SubmissionRoutes(store: store, configuration: configuration).register(on: router)
     AlertRoutes(store: store, configuration: configuration).register(on: router)
     router.get("api/v1/health") { _, _ in

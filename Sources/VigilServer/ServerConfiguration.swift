@@ -14,11 +14,14 @@ public struct ServerConfiguration: Sendable {
     /// Mark cookies `Secure` and send HSTS on every response, for a server reached over TLS (through a proxy that
     /// terminates it). A request that says `X-Forwarded-Proto: https` gets both even without it.
     public var secureCookies: Bool
+    /// Addresses of proxies whose `X-Forwarded-For` names the client (``ClientAddressMiddleware``).
+    public var trustedProxies: Set<String>
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = ServerConfiguration.defaultBodyLimit,
-        secureCookies: Bool = false, now: @escaping @Sendable () -> Date = { Date() }
+        secureCookies: Bool = false, trustedProxies: Set<String> = [], now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.trustedProxies = trustedProxies
         self.host = host
         self.port = port
         self.bodyLimit = bodyLimit
@@ -28,6 +31,9 @@ public struct ServerConfiguration: Sendable {
 
     /// 64 MiB: the submission document's own limit.
     public static let defaultBodyLimit = 64 << 20
+
+    /// Whether `text` is an IPv4 or IPv6 address as a proxy's connection shows it (for `--trusted-proxy`).
+    public static func isIPAddress(_ text: String) -> Bool { ClientAddressMiddleware.isIPAddress(text) }
 
     /// Parses `--listen`: `HOST:PORT`, `:PORT` or `PORT`.
     public static func listenAddress(_ text: String) -> (host: String, port: Int)? {

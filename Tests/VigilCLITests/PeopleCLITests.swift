@@ -185,5 +185,8 @@ struct PeopleCLITests {
         }
         let serve = try VigilProcess.run(["serve", "--help"])
         #expect(serve.output.contains("--secure-cookies"))
+        #expect(serve.output.contains("--trusted-proxy"))
+        let badProxy = try VigilProcess.run(["serve", "--trusted-proxy", "proxy.example", "--listen", "0"])
+        #expect(badProxy.status == 64)
     }
 }

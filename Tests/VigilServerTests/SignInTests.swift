@@ -24,9 +24,10 @@ struct SignInTests {
         func user(_ login: String) throws -> UserRecord { try #require(users.first { $0.login == login }) }
     }
 
-    static func withService(
-        secureCookies: Bool = false, _ body: @Sendable (Service, any TestClientProtocol) async throws -> Void
-    ) async throws {
+    static func withService<T: Sendable>(
+        secureCookies: Bool = false, trustedProxies: Set<String> = [],
+        _ body: @Sendable (Service, any TestClientProtocol) async throws -> T
+    ) async throws -> T {
         let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-pages-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -53,9 +54,10 @@ struct SignInTests {
         let service = Service(store: store, clock: clock, organisations: organisations, users: users)
         let application = buildApplication(
             configuration: ServerConfiguration(
-                host: "127.0.0.1", port: 0, secureCookies: secureCookies, now: { clock.now }),
+                host: "127.0.0.1", port: 0, secureCookies: secureCookies, trustedProxies: trustedProxies,
+                now: { clock.now }),
             store: store)
-        try await application.test(.live) { client in
+        return try await application.test(.live) { client in
             try await body(service, client)
         }
     }
@@ -104,6 +106,26 @@ struct SignInTests {
             #expect(PageClient.setCookie("vigil_session", in: response)?.contains("; Secure") == true)
             #expect(response.headers[.strictTransportSecurity] != nil)
         }
+    }
+
+    @Test("X-Forwarded-For names the client only from a trusted proxy, and only its rightmost entry, if an address")
+    func forwardedAddress() async throws {
+        func signInAddress(trusted: Set<String>, forwarded: String) async throws -> String? {
+            try await Self.withService(trustedProxies: trusted) { service, client in
+                let headers: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: forwarded]
+                let response = try await PageClient.postSignIn(client, login: "viewer", headers: headers)
+                #expect(response.status == .seeOther)
+                let log = try await service.store.auditLog(since: nil).filter { $0.action == .signIn }
+                #expect(log.count == 1)
+                return log.first?.address
+            }
+        }
+        #expect(
+            try await signInAddress(trusted: ["127.0.0.1"], forwarded: "198.51.100.7, 203.0.113.9") == "203.0.113.9")
+        #expect(try await signInAddress(trusted: ["127.0.0.1"], forwarded: "2001:db8::1") == "2001:db8::1")
+        #expect(try await signInAddress(trusted: ["127.0.0.1"], forwarded: "203.0.113.9, <script>") == "127.0.0.1")
+        #expect(try await signInAddress(trusted: [], forwarded: "203.0.113.9") == "127.0.0.1")
+        #expect(try await signInAddress(trusted: ["192.0.2.1"], forwarded: "203.0.113.9") == "127.0.0.1")
     }
 
     @Test("a wrong password and an unknown name get the same 401 form and no session")
