@@ -67,6 +67,8 @@ extension AdminCommand {
             let alert = try alert()
             let (issued, statuses) = try await store.withStore { store in
                 let issued = try await store.issueAlert(alert)
+                try await store.audit(
+                    AuditEntry(.issueAlert, actor: "operator", origin: .operatorNow(), detail: "alert \(issued.id)"))
                 return (issued, try await store.alertStatuses(alert: issued.id, at: issued.issuedAt))
             }
             let affected = statuses.filter { $0.applicability == .affected }.count

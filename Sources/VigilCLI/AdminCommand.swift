@@ -8,18 +8,20 @@ import VigilStore
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Set up the national service: organisations, submission tokens and alerts.",
+        abstract: "Set up the national service: organisations, submission tokens, people, alerts; read the audit log.",
         discussion: """
             Every admin command acts on the database directly (--database), as the service's operator; the \
             server need not run.
 
+            Every change made here is written to the audit log with the actor `operator` and the address `cli`.
+
             Exit codes: 0 done; 64 a bad option or value, an unknown alert id or rule; 65 the organisation is \
-            unknown, exists already or is not valid; 69 the database cannot be used; 73 an output file cannot be \
-            written.
+            unknown, exists already or is not valid, or a person with that name exists; 66 a password file cannot \
+            be read; 69 the database cannot be used; 73 an output file cannot be written.
             """,
         subcommands: [
             CreateOrganisation.self, IssueToken.self, ListOrganisations.self, IssueAlert.self, ListAlerts.self,
-            AlertStatusCommand.self,
+            AlertStatusCommand.self, CreateUser.self, ListUsers.self, Audit.self,
         ]
     )
 
@@ -40,9 +42,9 @@ struct AdminCommand: AsyncParsableCommand {
             } catch let error as StoreError {
                 Terminal.error("vigil: \(error)")
                 switch error.code {
-                case .duplicateOrganisation, .unknownOrganisation, .invalidOrganisation:
+                case .duplicateOrganisation, .unknownOrganisation, .invalidOrganisation, .duplicateUser:
                     throw VigilExit.dataError
-                case .unknownAlert, .invalidAlert, .alertApplies, .alertClosed:
+                case .unknownAlert, .invalidAlert, .alertApplies, .alertClosed, .invalidUser:
                     throw ExitCode.validationFailure
                 case .invalidAddress, .newerSchema, .corrupt:
                     throw VigilExit.unavailable
@@ -84,7 +86,12 @@ struct AdminCommand: AsyncParsableCommand {
             let organisation = NewOrganisation(
                 code: code, name: name, kind: Organisation.Kind(rawValue: kind) ?? .other,
                 parents: parents.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            let made = try await store.withStore { try await $0.createOrganisation(organisation) }
+            let made = try await store.withStore { store in
+                let made = try await store.createOrganisation(organisation)
+                try await store.audit(
+                    AuditEntry(.createOrganisation, actor: "operator", organisation: made.id, origin: .operatorNow()))
+                return made
+            }
             print("Created \(made.code) (\(made.path)).")
         }
     }
@@ -104,7 +111,13 @@ struct AdminCommand: AsyncParsableCommand {
         var out: String?
 
         func run() async throws {
-            let token = try await store.withStore { try await $0.issueToken(organisation: code, at: Date()) }
+            let token = try await store.withStore { store in
+                let token = try await store.issueToken(organisation: code, at: Date())
+                let organisation = try await store.organisation(code: code)
+                try await store.audit(
+                    AuditEntry(.issueToken, actor: "operator", organisation: organisation?.id, origin: .operatorNow()))
+                return token
+            }
             guard let out else {
                 print(token)
                 return

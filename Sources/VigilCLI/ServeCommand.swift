@@ -17,8 +17,18 @@ struct ServeCommand: AsyncParsableCommand {
             start. Stops gracefully on SIGTERM or SIGINT: requests in flight finish, nothing acknowledged is lost.
 
             API: POST /api/v1/submissions with Authorization: Bearer TOKEN (tokens from `vigil admin issue-token`), \
-            body the document `vigil submit` builds, at most 64 MiB; GET /api/v1/health. Page: GET / (overview). \
-            The API is described in docs/api/openapi.yaml.
+            body the document `vigil submit` builds, at most 64 MiB; GET /api/v1/health; the alert routes. The API \
+            is described in docs/api/openapi.yaml.
+
+            Pages: GET /sign-in and POST /sign-in, POST /sign-out, GET / (overview) and GET /organisations/CODE, \
+            for people made with `vigil admin create-user`. Every page needs a session and shows only the person's \
+            scope (nation, region or organisation). Session cookies are HttpOnly and SameSite=Strict, and Secure \
+            with --secure-cookies (use it whenever a TLS proxy is in front) or when the proxy sends \
+            X-Forwarded-Proto: https; every form carries a CSRF token. Five failed sign-ins lock an account for 15 \
+            minutes; 30 failures from one address within 15 minutes hold the address back; sessions end after 30 \
+            idle minutes or 12 hours. Sign-ins, failures, views of organisations and changes go to the audit log \
+            (`vigil admin audit`). Behind a proxy the address counted and recorded is the proxy's, unless it is named \
+            with --trusted-proxy: then it is the client address the proxy appended to X-Forwarded-For.
 
             EXIT CODES
               0   stopped on a signal
@@ -33,7 +43,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where to listen: HOST:PORT, :PORT or PORT.", valueName: "address"))
     var listen = "127.0.0.1:8080"
 
+    @Flag(help: "Mark session cookies Secure and send HSTS: the server is reached over TLS (through a proxy).")
+    var secureCookies = false
+
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "A proxy's IP address whose X-Forwarded-For names the client, for sign-in limits and the audit log (repeatable).",
+            valueName: "address"))
+    var trustedProxies: [String] = []
+
     func validate() throws {
+        for proxy in trustedProxies where !ServerConfiguration.isIPAddress(proxy) {
+            throw ValidationError("--trusted-proxy is an IP address, 127.0.0.1 or ::1")
+        }
         guard ServerConfiguration.listenAddress(listen) != nil else {
             throw ValidationError("--listen is HOST:PORT, :PORT or PORT (0 to 65535)")
         }
@@ -51,7 +74,10 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "vigil.server")
         logger.logLevel = .info
         let application = buildApplication(
-            configuration: ServerConfiguration(host: host, port: port), store: store, logger: logger
+            configuration: ServerConfiguration(
+                host: host, port: port, secureCookies: secureCookies, trustedProxies: Set(trustedProxies)),
+            store: store,
+            logger: logger
         ) { port in
             print("Vigil national service listening on http://\(host):\(port)/")
             // Flushed at once: a supervisor or a test reads the address from a pipe.

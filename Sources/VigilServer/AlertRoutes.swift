@@ -15,7 +15,7 @@ struct AlertRoutes: Sendable {
     /// An acknowledgement body is a few hundred bytes; anything much larger is not one.
     static let bodyLimit = 8 * 1_024
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<VigilRequestContext>) {
         router.get("api/v1/alerts") { request, _ in
             try await list(request)
         }
@@ -23,7 +23,7 @@ struct AlertRoutes: Sendable {
             try await overdue(request)
         }
         router.post("api/v1/alerts/:id/acknowledgement") { request, context in
-            try await acknowledge(request, id: context.parameters.get("id"))
+            try await acknowledge(request, id: context.parameters.get("id"), address: context.clientAddress)
         }
     }
 
@@ -66,7 +66,7 @@ struct AlertRoutes: Sendable {
         var reason: String?
     }
 
-    func acknowledge(_ request: Request, id: String?) async throws -> Response {
+    func acknowledge(_ request: Request, id: String?, address: String) async throws -> Response {
         let organisation: OrganisationRecord
         switch try await BearerAuthentication.organisation(request, store: store) {
         case .success(let found): organisation = found
@@ -90,19 +90,25 @@ struct AlertRoutes: Sendable {
                 message: #"the body is {"response": "acknowledged"} or {"response": "not-applicable", "reason": "…"}"#)
         }
         let now = configuration.now()
+        let audit = AuditEntry(
+            .answerAlert, actor: "token", organisation: organisation.id, origin: Origin(address: address, at: now),
+            detail: "alert \(alert): \(answer.response == "acknowledged" ? "acknowledged" : "not-applicable")")
         do {
             switch answer.response {
             case "acknowledged":
-                return JSONResponse.ok(try await store.acknowledgeAlert(alert, organisation: organisation.id, at: now))
+                let status = try await store.acknowledgeAlert(alert, organisation: organisation.id, at: now)
+                try await store.audit(audit)
+                return JSONResponse.ok(status)
             case "not-applicable":
                 guard let reason = answer.reason else {
                     return JSONResponse.problem(
                         .unprocessableContent, code: "alert.invalid-reason", message: "not-applicable needs a reason",
                         position: "reason")
                 }
-                return JSONResponse.ok(
-                    try await store.declareAlertNotApplicable(
-                        alert, organisation: organisation.id, reason: reason, at: now))
+                let status = try await store.declareAlertNotApplicable(
+                    alert, organisation: organisation.id, reason: reason, at: now)
+                try await store.audit(audit)
+                return JSONResponse.ok(status)
             default:
                 return JSONResponse.problem(
                     .unprocessableContent, code: "alert.malformed",

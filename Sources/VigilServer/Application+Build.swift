@@ -3,21 +3,26 @@ public import Logging
 import NIOCore
 public import VigilStore
 
-/// Builds the national service's HTTP application over `store`: the API routes and the overview page, with the store
+/// Builds the national service's HTTP application over `store`: the API routes (bearer organisation tokens), the
+/// sign-in and sign-out forms and the pages (sessions, scoped by role), with the store
 /// run as one of the application's services and migrated before the server accepts a connection, so `runService()`
 /// starts both and shuts both down gracefully on SIGTERM or SIGINT. `onRunning` is told the port once listening.
 public func buildApplication(
     configuration: ServerConfiguration, store: SQLNationalStore, logger: Logger = Logger(label: "vigil.server"),
     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = Router()
-    router.add(middleware: SecurityHeadersMiddleware())
+    let router = Router(context: VigilRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware(secureCookies: configuration.secureCookies))
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
     SubmissionRoutes(store: store, configuration: configuration).register(on: router)
     AlertRoutes(store: store, configuration: configuration).register(on: router)
     router.get("api/v1/health") { _, _ in
         JSONResponse.ok(["status": "ok"])
     }
-    OverviewPage(store: store).register(on: router)
+    let sessions = WebSessions(store: store, configuration: configuration)
+    SignInRoutes(sessions: sessions).register(on: router)
+    OverviewPage(sessions: sessions).register(on: router)
+    OrganisationPage(sessions: sessions).register(on: router)
     var application = Application(
         router: router,
         configuration: ApplicationConfiguration(

@@ -3,23 +3,29 @@ import Hummingbird
 import VigilCore
 import VigilStore
 
-/// `GET /`: the national overview, server-rendered from the daily aggregates alone (never from tickets), with no
-/// JavaScript: each organisation's open tickets by severity, unverified and fixed counts, and the date of its latest
-/// evidence, worst first. Names are escaped; nothing in it comes from a submission but counts.
+/// `GET /`: the overview, server-rendered from the daily aggregates alone (never from tickets), with no JavaScript:
+/// each organisation's open tickets by severity, unverified and fixed counts, and the date of its latest evidence,
+/// worst first. It needs a session and shows only the viewer's scope — every organisation to a national analyst, a
+/// region's to a regional viewer, their own to an organisation member — and each view is audited. Names are escaped;
+/// nothing in it comes from a submission but counts.
 struct OverviewPage: Sendable {
-    let store: SQLNationalStore
+    let sessions: WebSessions
 
-    func register(on router: Router<some RequestContext>) {
-        router.get("/") { _, _ in
-            let rows = try await store.overview()
-            return Response(
-                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: Self.html(rows))))
+    func register(on router: Router<VigilRequestContext>) {
+        router.get("/") { request, context in
+            guard let session = try await sessions.current(request) else { return WebSessions.redirect("/sign-in") }
+            let rows = try await sessions.store.overview().filter { session.user.scope.includes($0.organisation) }
+            try await sessions.store.audit(
+                AuditEntry(
+                    .viewOverview, user: session.user.id, organisation: session.user.organisation?.id,
+                    origin: Origin(address: context.clientAddress, at: sessions.configuration.now()),
+                    detail: "\(rows.count) organisations"))
+            return HTMLPage.response(Self.html(rows, session: session))
         }
     }
 
-    /// The page for `rows`.
-    static func html(_ rows: [OverviewRow]) -> String {
+    /// The page for `rows`, as `session`'s person sees it.
+    static func html(_ rows: [OverviewRow], session: Session) -> String {
         let ordered = rows.sorted { first, second in
             let (a, b) = (weight(first), weight(second))
             return a == b ? first.organisation.path < second.organisation.path : b.lexicographicallyPrecedes(a)
@@ -35,22 +41,14 @@ struct OverviewPage: Sendable {
             } else {
                 cells = "<td colspan=\"\(severities.count + 3)\">no submission yet</td>"
             }
+            let code = escape(row.organisation.code)
             body +=
-                "<tr><th scope=\"row\">\(escape(row.organisation.name)) <span class=\"code\">\(escape(row.organisation.code))</span></th>\(cells)</tr>\n"
+                "<tr><th scope=\"row\"><a href=\"/organisations/\(code)\">\(escape(row.organisation.name))</a> <span class=\"code\">\(code)</span></th>\(cells)</tr>\n"
         }
         let submitted = rows.filter { $0.latest != nil }.count
-        return """
-            <!doctype html>
-            <html lang="en-GB">
-            <head><meta charset="utf-8"><title>Vigil — national overview</title>
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#0b0c0c}table{border-collapse:collapse}
-            th,td{padding:.3rem .6rem;border-bottom:1px solid #b1b4b6;text-align:right}th[scope=row]{text-align:left}
-            .code{color:#505a5f;font-weight:normal}caption{text-align:left;font-weight:bold;padding:.5rem 0}</style>
-            </head>
-            <body>
-            <main>
-            <h1>National overview</h1>
+        let title = session.user.scope == .nation ? "National overview" : "Overview"
+        let main = """
+            <h1>\(title)</h1>
             <p>\(submitted) of \(rows.count) organisations have submitted evidence. Counts are tickets open on each \
             organisation's latest evidence; unverified tickets are open ones the latest evidence did not cover.</p>
             <table>
@@ -61,11 +59,8 @@ struct OverviewPage: Sendable {
             <tbody>
             \(body)</tbody>
             </table>
-            </main>
-            </body>
-            </html>
-
             """
+        return HTMLPage.render(title: title.lowercased(), session: session, main: main)
     }
 
     /// Worst first: critical outweighs any number of highs, and so on.
@@ -74,18 +69,5 @@ struct OverviewPage: Sendable {
         return [day.open[.critical] ?? 0, day.open[.high] ?? 0, day.open[.medium] ?? 0, day.open[.low] ?? 0]
     }
 
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { HTMLPage.escape(text) }
 }

@@ -12,13 +12,13 @@ struct SubmissionRoutes: Sendable {
     let store: SQLNationalStore
     let configuration: ServerConfiguration
 
-    func register(on router: Router<some RequestContext>) {
-        router.post("api/v1/submissions") { request, _ in
-            try await submit(request)
+    func register(on router: Router<VigilRequestContext>) {
+        router.post("api/v1/submissions") { request, context in
+            try await submit(request, address: context.clientAddress)
         }
     }
 
-    func submit(_ request: Request) async throws -> Response {
+    func submit(_ request: Request, address: String) async throws -> Response {
         let organisation: OrganisationRecord
         switch try await BearerAuthentication.organisation(request, store: store) {
         case .success(let found): organisation = found
@@ -48,6 +48,13 @@ struct SubmissionRoutes: Sendable {
                 message: "the submission names another organisation than the token's", position: "organisation")
         }
         let receipt = try await store.ingest(submission, organisation: organisation.id, receivedAt: configuration.now())
+        if !receipt.duplicate {
+            try await store.audit(
+                AuditEntry(
+                    .submit, actor: "token", organisation: organisation.id,
+                    origin: Origin(address: address, at: receipt.receivedAt), detail: "submission \(receipt.submission)"
+                ))
+        }
         return JSONResponse.make(receipt, status: receipt.duplicate ? .ok : .created)
     }
 

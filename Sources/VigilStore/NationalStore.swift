@@ -64,6 +64,28 @@ public protocol NationalStore: Sendable {
     /// The organisation declares the alert not applicable with a reason; refused while its evidence shows it applies.
     func declareAlertNotApplicable(_ alert: Int64, organisation: Int64, reason: String, at: Date) async throws
         -> AlertStatus
+
+    /// Adds a person with `password` (stored only as a bcrypt hash); their sign-in name must be new.
+    func createUser(_ user: NewUser, password: String, origin: Origin) async throws -> UserRecord
+
+    /// Every person, by sign-in name.
+    func users() async throws -> [UserRecord]
+
+    /// Checks a sign-in: refused without a check while the address has failed too often or the account is locked;
+    /// a failure counts towards both; a success starts a session. Every outcome is audited.
+    func signIn(login: String, password: String, origin: Origin) async throws -> SignInOutcome
+
+    /// The live session whose cookie is `token`, marked used at `at`; `nil` when unknown, expired or idle too long.
+    func session(token: String, at: Date) async throws -> Session?
+
+    /// Ends the session whose cookie is `token` (nothing when there is none), audited.
+    func signOut(token: String, origin: Origin) async throws
+
+    /// Appends `entry` to the audit log.
+    func audit(_ entry: AuditEntry) async throws
+
+    /// The audit log from `since` on (all of it when `nil`), oldest first.
+    func auditLog(since: Date?) async throws -> [AuditRecord]
 }
 
 /// An organisation to create.

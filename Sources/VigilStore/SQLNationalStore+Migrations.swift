@@ -112,6 +112,38 @@ extension SQLNationalStore {
                 "CREATE INDEX alert_events_by_status ON alert_events (alert_id, organisation_id, id)",
             ]
         },
+        Migration(version: 3, name: "people: users, sessions, sign-in failures by address, the audit log") {
+            dialect in
+            [
+                // failed_count and locked_until live on the row so every server on the database shares the lockout.
+                """
+                CREATE TABLE users (
+                    id \(dialect.identity), login TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+                    role TEXT NOT NULL, organisation_id BIGINT REFERENCES organisations (id), region TEXT,
+                    password_hash TEXT NOT NULL, failed_count BIGINT NOT NULL DEFAULT 0, locked_until BIGINT,
+                    created_at BIGINT NOT NULL)
+                """,
+                // Only the SHA-256 of a session id is kept: a copy of the database signs no one in.
+                """
+                CREATE TABLE sessions (
+                    id_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users (id), csrf TEXT NOT NULL,
+                    created_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX sessions_by_user ON sessions (user_id)",
+                """
+                CREATE TABLE sign_in_failures (
+                    id \(dialect.identity), address TEXT NOT NULL, at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX sign_in_failures_by_address ON sign_in_failures (address, at)",
+                """
+                CREATE TABLE audit_log (
+                    id \(dialect.identity), at BIGINT NOT NULL, action TEXT NOT NULL,
+                    user_id BIGINT REFERENCES users (id), actor TEXT, organisation_id BIGINT REFERENCES organisations (id),
+                    address TEXT NOT NULL, detail TEXT)
+                """,
+                "CREATE INDEX audit_log_by_time ON audit_log (at, id)",
+            ] + dialect.appendOnly("audit_log")
+        },
     ]
 
     public func migrate() async throws {

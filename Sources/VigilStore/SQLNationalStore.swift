@@ -23,6 +23,31 @@ public final class SQLNationalStore: NationalStore, Service {
             }
         }
 
+        /// Statements that make `table` append-only: the database itself refuses an UPDATE or DELETE, so no code path
+        /// of Vigil's (or a mistaken query) can rewrite history.
+        func appendOnly(_ table: String) -> [String] {
+            switch self {
+            case .sqlite:
+                ["UPDATE", "DELETE"].map { verb in
+                    """
+                    CREATE TRIGGER \(table)_no_\(verb.lowercased()) BEFORE \(verb) ON \(table)
+                    BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END
+                    """
+                }
+            case .postgres:
+                [
+                    """
+                    CREATE FUNCTION \(table)_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN RAISE EXCEPTION '\(table) is append-only'; END $$
+                    """,
+                    """
+                    CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table)
+                    FOR EACH ROW EXECUTE FUNCTION \(table)_append_only()
+                    """,
+                ]
+            }
+        }
+
         /// Raw bytes.
         var bytes: String {
             switch self {
@@ -39,6 +64,8 @@ public final class SQLNationalStore: NationalStore, Service {
 
     let backend: Backend
     let logger: Logger
+    /// Sign-in limits, session lifetimes and bcrypt's cost.
+    public let policy: SignInPolicy
     /// Serialises this process's SQLite transactions (see ``transaction(_:)``).
     let sqliteGate = AsyncGate()
 
@@ -50,9 +77,12 @@ public final class SQLNationalStore: NationalStore, Service {
     }
 
     /// A store at `address`: `postgres://user:password@host:port/database` (or `postgresql://`), else a SQLite file
-    /// path (created when missing).
-    public init(address: String, logger: Logger = Logger(label: "vigil.store")) throws {
+    /// path (created when missing). `policy` sets the sign-in limits and session lifetimes.
+    public init(
+        address: String, policy: SignInPolicy = SignInPolicy(), logger: Logger = Logger(label: "vigil.store")
+    ) throws {
         self.logger = logger
+        self.policy = policy
         if address.hasPrefix("postgres://") || address.hasPrefix("postgresql://") {
             backend = .postgres(
                 PostgresClient(configuration: try Self.postgresConfiguration(address), backgroundLogger: logger))

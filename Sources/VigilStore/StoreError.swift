@@ -18,6 +18,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case alertApplies = "store.alert-applies"
         /// The alert is already closed for the organisation by evidence.
         case alertClosed = "store.alert-closed"
+        /// A person with that sign-in name exists already.
+        case duplicateUser = "store.duplicate-user"
+        /// The person's fields (name, role and its organisation or region, password) are not valid.
+        case invalidUser = "store.invalid-user"
         /// The database was migrated by a newer version of Vigil.
         case newerSchema = "store.newer-schema"
         /// The database returned something the store did not expect.

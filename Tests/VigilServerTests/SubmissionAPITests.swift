@@ -30,7 +30,8 @@ struct SubmissionAPITests {
         let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try SQLNationalStore(address: folder.appending(path: "national.sqlite").path)
+        let store = try SQLNationalStore(
+            address: folder.appending(path: "national.sqlite").path, policy: PageClient.policy)
         try await store.migrate()
         let organisation = try await store.createOrganisation(
             NewOrganisation(code: "RXX", name: "Riverside <Test> Trust", kind: .acuteTrust, parents: ["Y56", "QE1"]))
@@ -158,13 +159,35 @@ struct SubmissionAPITests {
         }
     }
 
-    @Test("the overview page lists organisations with escaped names, counts and strict security headers")
+    @Test("an accepted submission is audited once, as the organisation's token, never with the token itself")
+    func auditedSubmission() async throws {
+        try await Self.withService { service, client in
+            for _ in 1...2 {
+                _ = try await client.execute(
+                    uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
+                    body: try Self.submission(missing: ["a"]))
+            }
+            let log = try await service.store.auditLog(since: nil).filter { $0.action == .submit }
+            #expect(log.count == 1)
+            #expect(log.first?.who == "token" && log.first?.organisation == "RXX" && log.first?.address == "127.0.0.1")
+            #expect(!"\(log)".contains(service.token))
+        }
+    }
+
+    @Test("the overview page needs a session, then lists organisations with escaped names, counts and strict headers")
     func overview() async throws {
         try await Self.withService { service, client in
             _ = try await client.execute(
                 uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
                 body: try Self.submission(missing: ["a", "b"]))
-            let page = try await client.execute(uri: "/", method: .get)
+            let anonymous = try await client.execute(uri: "/", method: .get)
+            #expect(anonymous.status == .seeOther && anonymous.headers[.location] == "/sign-in")
+            #expect(!String(buffer: anonymous.body).contains("Riverside"))
+            _ = try await service.store.createUser(
+                NewUser(login: "analyst", displayName: "Analyst", role: .nationalAnalyst),
+                password: PageClient.password, origin: Origin(address: "cli", at: Self.now))
+            let session = try await PageClient.signIn(client, login: "analyst")
+            let page = try await PageClient.get(client, "/", session: session)
             #expect(page.status == .ok)
             let html = String(buffer: page.body)
             #expect(html.contains("Riverside &lt;Test&gt; Trust"))

@@ -19,21 +19,26 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
+    /// The sign-in policy of the suite: the service's limits with bcrypt at its minimum cost, so hashing stays fast.
+    static let testPolicy = SignInPolicy(passwordCost: 4)
+
     /// A migrated store, run for the duration of `body`.
-    func withStore<T: Sendable>(_ body: @Sendable (SQLNationalStore) async throws -> T) async throws -> T {
+    func withStore<T: Sendable>(
+        policy: SignInPolicy = Backend.testPolicy, _ body: @Sendable (SQLNationalStore) async throws -> T
+    ) async throws -> T {
         switch self {
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-store-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
-            let store = try SQLNationalStore(address: folder.appending(path: "national.sqlite").path)
+            let store = try SQLNationalStore(address: folder.appending(path: "national.sqlite").path, policy: policy)
             return try await store.withRunning {
                 try await store.migrate()
                 return try await body(store)
             }
         case .postgres:
             let url = try #require(Backend.postgresURL)
-            let store = try SQLNationalStore(address: url)
+            let store = try SQLNationalStore(address: url, policy: policy)
             return try await store.withRunning {
                 try await store.migrate()
                 return try await body(store)
