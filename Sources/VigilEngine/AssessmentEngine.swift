@@ -165,7 +165,8 @@ public struct AssessmentEngine: Sendable {
         let assessedAreas = AssessmentArea.allCases.map { area in
             guard let entries = coverage[area], !entries.isEmpty else {
                 return Coverage(
-                    area: area, status: .notAssessed, basis: "No evidence: provide \(area.evidenceNeeded).")
+                    area: area, status: .notAssessed,
+                    basis: Self.noEvidenceBasis(area, updatesAssessed: coverage[.updates]?.isEmpty == false))
             }
             let status: Coverage.Status =
                 if entries.allSatisfy({ $0.status == .assessed }) {
@@ -373,4 +374,15 @@ public struct CollectedEvidence: Sendable {
     public var inventory: EvidenceInventory
     /// How long reading each file of ``EvidenceInventory/files`` took, in the same order.
     public var readTimes: [Duration]
+}
+
+extension AssessmentEngine {
+    /// Why an area without an analyzer's entry is not assessed. Worm exposure says where what the inventories did show
+    /// is (each host's MS17-010 and SMBv1 state, under Security updates), so "not assessed" never reads as "nothing
+    /// known" beside those findings.
+    static func noEvidenceBasis(_ area: AssessmentArea, updatesAssessed: Bool) -> String {
+        guard area == .wormExposure, updatesAssessed else { return "No evidence: provide \(area.evidenceNeeded)." }
+        return
+            "Which hosts a worm could reach needs a network scan (nmap XML), which Vigil does not read yet; each inventoried host's MS17-010 and SMBv1 state is under Security updates."
+    }
 }

@@ -22,8 +22,9 @@ struct CoverageTests {
     static let variants: [Variant] = [
         Variant(
             description: "everything",
-            expected: [.accounts: .assessed, .credentials: .assessed, .access: .assessed],
-            basisContains: [.access: "effective read access"], basisLacks: [.access: "no permission export"]),
+            expected: [.accounts: .assessed, .credentials: .assessed, .access: .assessed, .wormExposure: .notAssessed],
+            basisContains: [.access: "effective read access", .wormExposure: "MS17-010 and SMBv1 state is under"],
+            basisLacks: [.access: "no permission export"]),
         Variant(
             description: "no ACL exports", remove: ["acl"],
             expected: [.accounts: .assessed, .access: .notAssessed],
@@ -45,7 +46,8 @@ struct CoverageTests {
             basisContains: [.access: "missing: a directory export"]),
         Variant(
             description: "no host inventories", remove: ["inventory"],
-            expected: [.updates: .notAssessed, .accounts: .assessed]),
+            expected: [.updates: .notAssessed, .accounts: .assessed, .wormExposure: .notAssessed],
+            basisContains: [.wormExposure: "No evidence: provide a network scan (nmap XML) with host inventories"]),
     ]
 
     static let template: SyntheticBundles.Bundle? = try? SyntheticBundles.make(
