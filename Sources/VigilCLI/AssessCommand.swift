@@ -25,7 +25,12 @@ struct AssessCommand: AsyncParsableCommand {
             64 usage error; 65 evidence unusable: nothing recognised, an invalid vigil.yaml, a file that was the only \
             evidence of its kind and of which no record could be read (every record rejected, or content not in the \
             format vigil.yaml declares), or with --strict any rejected record; 66 the bundle or an input vigil.yaml \
-            names does not exist; 73 the reports could not be written; 74 an input could not be read.
+            names does not exist; 69 with --submit, the national service refused the submission or could not be reached \
+            (the reports are written first); 73 the reports could not be written; 74 an input could not be read.
+
+            With --submit URL --token-file FILE, the findings-only form of the assessment (what `vigil submit` \
+            sends: no name, path, hash, password or patient identifier) goes to the national service once the \
+            reports are written and the evidence was usable; a finding at or above --fail-on still exits 1 after it.
             """
     )
 
@@ -108,8 +113,28 @@ struct AssessCommand: AsyncParsableCommand {
         help: "List every evidence file read (not only by folder and format) and log each stage to standard error.")
     var verbose = false
 
+    @Option(
+        name: .customLong("submit"),
+        help: ArgumentHelp(
+            "After writing the reports, send the findings-only submission to this national service (https://…).",
+            valueName: "url"))
+    var submitTo: String?
+
+    @Option(help: ArgumentHelp("With --submit: a file holding the organisation's submission token.", valueName: "file"))
+    var tokenFile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --submit: the pseudonymisation key file (default ~/.config/vigil/pseudonym.key, made on first use).",
+            valueName: "file"))
+    var pseudonymKey: String?
+
     func validate() throws {
         if let staleDays, staleDays <= 0 { throw ValidationError("--stale-days must be a positive number of days") }
+        if submitTo != nil, tokenFile == nil { throw ValidationError("--submit needs --token-file FILE") }
+        if submitTo == nil, tokenFile != nil || pseudonymKey != nil {
+            throw ValidationError("--token-file and --pseudonym-key go with --submit URL")
+        }
         if let guessing, GuessingRules.Level(rawValue: guessing) == nil {
             throw ValidationError("--guessing must be quick, standard or thorough")
         }
@@ -198,6 +223,10 @@ struct AssessCommand: AsyncParsableCommand {
         if strict, assessment.evidence.recordsRejected > 0 {
             Terminal.error("vigil: \(Wording.count(assessment.evidence.recordsRejected, "record")) rejected (--strict)")
             throw VigilExit.dataError
+        }
+        if let submitTo, let tokenFile {
+            let submission = try SubmitCommand.submission(of: assessment, keyFile: pseudonymKey)
+            try await SubmitCommand.send(submission, server: submitTo, tokenFile: tokenFile, quiet: quiet)
         }
         if let failOn, let worst = assessment.worstSeverity, worst >= failOn.severity {
             throw VigilExit.findings

@@ -12,23 +12,23 @@ extension SubmitCommand {
     /// The request goes through AsyncHTTPClient (SwiftNIO, TLS from BoringSSL built in), not URLSession, so the binary
     /// needs no libcurl. Redirects are refused rather than followed: a redirect would carry the token to wherever it
     /// points.
-    func send(_ submission: Submission, server: String, tokenFile: String) async throws {
+    static func send(_ submission: Submission, server: String, tokenFile: String, quiet: Bool = false) async throws {
         guard let base = URL(string: server), base.scheme == "https" || base.scheme == "http", base.host != nil else {
             Terminal.error("vigil: --server is an http:// or https:// address")
             throw VigilExit.dataError
         }
-        let token = try Self.readToken(tokenFile)
+        let token = try readToken(tokenFile)
         var request = HTTPClientRequest(url: base.appending(path: "api/v1/submissions").absoluteString)
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: try submission.canonicalJSON()))
-        let (status, data) = try await Self.execute(request, host: base.host ?? "the server")
+        let (status, data) = try await execute(request, host: base.host ?? "the server")
         guard status == 200 || status == 201 else {
-            Terminal.error("vigil: the service refused the submission (HTTP \(status)): \(Self.problem(in: data))")
+            Terminal.error("vigil: the service refused the submission (HTTP \(status)): \(problem(in: data))")
             throw VigilExit.unavailable
         }
-        print(Self.receiptLine(data, duplicate: status == 200))
+        if !quiet { print(receiptLine(data, duplicate: status == 200)) }
     }
 
     /// The token in `path`: one line of printable ASCII.

@@ -67,7 +67,7 @@ struct SubmitCommand: AsyncParsableCommand {
             return
         }
         if let server, let tokenFile {
-            try await send(submission, server: server, tokenFile: tokenFile)
+            try await Self.send(submission, server: server, tokenFile: tokenFile)
         }
     }
 
@@ -85,8 +85,14 @@ struct SubmitCommand: AsyncParsableCommand {
             Terminal.error("vigil: \(assessment): not an assessment.json written by `vigil assess`")
             throw VigilExit.dataError
         }
+        return try Self.submission(of: document, keyFile: pseudonymKey)
+    }
+
+    /// The findings-only submission of `document`, pseudonymised with the key in `keyFile` (default
+    /// ~/.config/vigil/pseudonym.key, made on first use). Shared by `vigil submit` and `vigil assess --submit`.
+    static func submission(of document: Assessment, keyFile: String?) throws -> Submission {
         do {
-            let location = pseudonymKey.map { URL(fileURLWithPath: $0) } ?? PseudonymKey.defaultLocation
+            let location = keyFile.map { URL(fileURLWithPath: $0) } ?? PseudonymKey.defaultLocation
             let (key, created) = try PseudonymKey.load(from: location, create: true)
             if created {
                 Terminal.error("vigil: made a new pseudonymisation key in \(location.path); keep it and back it up")

@@ -123,6 +123,59 @@ struct NationalServiceCLITests {
         }
     }
 
+    @Test("assess --submit sends what submit would send of the written assessment.json; --submit needs a token file")
+    func assessAndSubmit() async throws {
+        let scratch = try ScratchDirectory("vigil-assess-submit")
+        defer { scratch.remove() }
+        let bundle = try SyntheticBundles.make(seed: 7, staff: 30, layout: .practice, inventories: true)
+        let database = scratch.url.appending(path: "national.sqlite").path
+        _ = try Self.run(
+            [
+                "admin", "create-organisation", "--database", database, "--code", "Y90001", "--name", "Test Practice",
+                "--kind", "gp-practice",
+            ], home: scratch.url)
+        let tokenFile = scratch.url.appending(path: "token").path
+        _ = try Self.run(
+            ["admin", "issue-token", "--database", database, "--code", "Y90001", "--out", tokenFile], home: scratch.url)
+        let server = Process()
+        server.executableURL = VigilProcess.executable
+        server.arguments = ["serve", "--database", database, "--listen", "127.0.0.1:0"]
+        let output = Pipe()
+        server.standardOutput = output
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let address = try Self.listeningAddress(output)
+
+        let out = scratch.url.appending(path: "out")
+        let unpaired = try Self.run(
+            ["assess", bundle.directory.path, "--out", out.path, "--submit", address], home: scratch.url)
+        #expect(unpaired.status == 64)
+        let assessed = try Self.run(
+            [
+                "assess", bundle.directory.path, "--out", out.path, "--as-of", "2026-11-01",
+                "--submit", address, "--token-file", tokenFile,
+            ], home: scratch.url)
+        #expect(assessed.status == 0, "\(assessed.error)")
+        #expect(assessed.output.contains("Received as submission"))
+        // The same document as `vigil submit` makes of the assessment.json just written: the service has it already.
+        let again = try Self.run(
+            ["submit", out.appending(path: "assessment.json").path, "--server", address, "--token-file", tokenFile],
+            home: scratch.url)
+        #expect(again.status == 0, "\(again.error)")
+        #expect(again.output.contains("nothing changed"), "\(again.output)")
+        // A service that is gone: the reports are still written, and the exit says the service could not be reached.
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        let unreachable = try Self.run(
+            [
+                "assess", bundle.directory.path, "--out", out.path, "--as-of", "2026-11-01", "--quiet",
+                "--submit", address, "--token-file", tokenFile,
+            ], home: scratch.url)
+        #expect(unreachable.status == 69)
+        #expect(FileManager.default.fileExists(atPath: out.appending(path: "report.html").path))
+    }
+
     /// The ids and names of the account, host, file and permission subjects of the assessment at `path`, and the parts
     /// of each (the account without its domain, the file name without its folders), at least 4 characters long.
     static func subjectNames(_ path: String) throws -> Set<String> {
