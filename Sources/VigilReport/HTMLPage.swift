@@ -80,6 +80,12 @@ struct HTMLPage {
         """
 }
 
+extension String {
+    /// The text escaped for HTML content and attribute values: what every page Vigil renders, the reports and the
+    /// national service's, uses for names.
+    public var htmlEscaped: String { escape(self) }
+}
+
 /// Escapes text for HTML content and attribute values.
 func escape(_ text: String) -> String {
     var result = ""

@@ -1,4 +1,5 @@
 import Hummingbird
+import VigilReport
 import VigilStore
 
 /// The frame every page shares: one stylesheet inline (the CSP allows inline style, never script), the signed-in
@@ -60,18 +61,6 @@ enum HTMLPage {
         }
     }
 
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    /// Escapes text for HTML content and attribute values (the reports' escaping).
+    static func escape(_ text: String) -> String { text.htmlEscaped }
 }

@@ -103,22 +103,11 @@ public struct Submission: Codable, Sendable, Hashable {
         /// Whether the group covers the subject with key `subject`: the group is complete, lists the key, or (for a
         /// permission) lists the folder the permission is on (``PseudonymKey/folderCoverageKey(ofPermission:)``).
         public func covers(_ subject: String) -> Bool {
-            if complete || Self.contains(subjects, subject) { return true }
+            if complete || subjects.sortedContains(subject) { return true }
             guard kind == .resource, let folder = PseudonymKey.folderCoverageKey(ofPermission: subject) else {
                 return false
             }
-            return Self.contains(subjects, folder)
-        }
-
-        private static func contains(_ sorted: [String], _ value: String) -> Bool {
-            var low = 0
-            var high = sorted.count
-            while low < high {
-                let middle = low + (high - low) / 2
-                if sorted[middle] == value { return true }
-                if sorted[middle] < value { low = middle + 1 } else { high = middle }
-            }
-            return false
+            return subjects.sortedContains(folder)
         }
 
         /// The group's name in the store (`updates/host`).

@@ -25,18 +25,22 @@ public struct CoveredSubjects: Codable, Sendable, Hashable {
     /// from them was removed, not left out of the export.
     public func covers(_ subject: Subject) -> Bool {
         guard subject.kind == kind else { return false }
-        if complete || binarySearch(subject.id) { return true }
+        if complete || ids.sortedContains(subject.id) { return true }
         guard kind == .resource, let bar = subject.id.firstIndex(of: "|") else { return false }
-        return binarySearch(String(subject.id[..<bar]))
+        return ids.sortedContains(String(subject.id[..<bar]))
     }
+}
 
-    private func binarySearch(_ id: String) -> Bool {
+extension Array where Element: Comparable {
+    /// Whether this array, sorted ascending, holds `value`: a binary search. Coverage sets are sorted once and asked
+    /// once per ticket or finding.
+    public func sortedContains(_ value: Element) -> Bool {
         var low = 0
-        var high = ids.count
+        var high = count
         while low < high {
             let middle = low + (high - low) / 2
-            if ids[middle] == id { return true }
-            if ids[middle] < id { low = middle + 1 } else { high = middle }
+            if self[middle] == value { return true }
+            if self[middle] < value { low = middle + 1 } else { high = middle }
         }
         return false
     }
