@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "VigilScan",
             dependencies: [
-                "VigilCore", "VigilIO", "VigilParsers",
+                "VigilCore", "VigilIO",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -80,10 +80,9 @@ let package = Package(
             dependencies: [
                 // Synth and Report for the demo (`SyntheticDemo`): generating, assessing and checking against the
                 // ground truth belong together, and only the engine assesses.
-                "VigilCore", "VigilParsers", "VigilAnalyzers", "VigilScan", "VigilSynth", "VigilReport",
+                "VigilCore", "VigilIO", "VigilParsers", "VigilAnalyzers", "VigilScan", "VigilSynth", "VigilReport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict
         ),

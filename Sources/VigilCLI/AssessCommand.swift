@@ -179,8 +179,8 @@ struct AssessCommand: AsyncParsableCommand {
         } catch let error as EvidenceError {
             progress.clear()
             Terminal.error("vigil: \(error)")
-            throw error.code.hasSuffix("not-found") || error.code == "manifest.missing-input"
-                ? VigilExit.noInput : error.code == "evidence.read-failed" ? VigilExit.ioError : VigilExit.dataError
+            throw error.code.isMissingInput
+                ? VigilExit.noInput : error.code == .readFailed ? VigilExit.ioError : VigilExit.dataError
         } catch let error as BreachIndexError {
             progress.clear()
             Terminal.error("vigil: \(error)")

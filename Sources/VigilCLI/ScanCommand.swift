@@ -165,7 +165,7 @@ struct ScanCommand: AsyncParsableCommand {
         } catch let error as ScanError {
             progress.clear()
             Terminal.error("vigil: \(error)")
-            throw error.code == "scan.not-found" ? VigilExit.noInput : VigilExit.cannotCreate
+            throw error.code == .rootNotFound ? VigilExit.noInput : VigilExit.cannotCreate
         } catch {
             progress.clear()
             Terminal.error("vigil: cannot write \(locations ?? ""): \(error.localizedDescription)")

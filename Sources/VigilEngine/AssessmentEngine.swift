@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 public import VigilAnalyzers
 public import VigilCore
+import VigilIO
 public import VigilParsers
 import VigilScan
 
@@ -214,7 +215,7 @@ public struct AssessmentEngine: Sendable {
         }
         for (index, root) in roots.enumerated() where !FileManager.default.fileExists(atPath: root.path) {
             throw EvidenceError(
-                code: "manifest.missing-input", path: BundleManifest.fileName,
+                code: .manifestMissingInput, path: BundleManifest.fileName,
                 message: "scan.paths[\(index)] names a folder that does not exist")
         }
         let options = ScanOptions(
@@ -226,7 +227,8 @@ public struct AssessmentEngine: Sendable {
         do {
             result = try await FileShareScanner(options: options).run { events(.scanning($0)) }
         } catch {
-            throw EvidenceError(code: error.code, path: BundleManifest.fileName, message: error.message)
+            let code: EvidenceError.Code = error.code == .rootNotFound ? .scanRootNotFound : .scanState
+            throw EvidenceError(code: code, path: BundleManifest.fileName, message: error.message, cause: error)
         }
         let summaries = result.records.map { record in
             let prefix = record.root + "/"
@@ -267,7 +269,7 @@ public struct AssessmentEngine: Sendable {
             let verdict: FormatSniffer.Verdict
             do {
                 verdict = try sniffer.examine(path: input.path)
-            } catch let error as EvidenceError {
+            } catch {
                 unrecognised.append(UnrecognisedFile(path: input.displayPath, reason: error.message))
                 events(.recognised(file: input.displayPath, format: nil, bytes: size))
                 continue
@@ -312,7 +314,7 @@ public struct AssessmentEngine: Sendable {
         case .unrecognised?, nil: looksLike = "no format Vigil reads"
         }
         return Diagnostic(
-            level: .warning, code: "manifest.format-mismatch", location: EvidenceReference(file: input.displayPath),
+            level: .warning, code: Diagnostic.Code.formatMismatch, location: EvidenceReference(file: input.displayPath),
             message:
                 "vigil.yaml declares this file as \(reader.format.name) (format: \(reader.format.id)), but its content looks like \(looksLike); correct or remove its format: entry"
         )
@@ -323,23 +325,24 @@ public struct AssessmentEngine: Sendable {
         _ inputs: [(EvidenceBundle.Input, any EvidenceReader, Int)],
         events: @escaping @Sendable (EngineEvent) -> Void
     ) async throws -> [ReadFragment] {
-        try await withThrowingTaskGroup(of: (Int, ReadFragment).self) { group in
-            for (position, (input, reader, size)) in inputs.enumerated() {
-                group.addTask {
-                    let started = ContinuousClock.now
-                    let fragment = try reader.read(path: input.path, file: input.displayPath) { bytes in
+        try await blockingWork {
+            try parallelMap(inputs.count) { position in
+                let (input, reader, size) = inputs[position]
+                let started = ContinuousClock.now
+                let fragment: EvidenceFragment
+                do {
+                    fragment = try reader.read(path: input.path, file: input.displayPath) { bytes in
                         events(.reading(file: input.displayPath, bytesRead: bytes, totalBytes: size))
                     }
-                    let read = ReadFragment(
-                        fragment: fragment, format: reader.format.id, bytes: size,
-                        elapsed: ContinuousClock.now - started, notes: [input.formatMismatch].compactMap { $0 })
-                    events(.read(read.summary))
-                    return (position, read)
+                } catch let error as FileError {
+                    throw EvidenceError(error)
                 }
+                let read = ReadFragment(
+                    fragment: fragment, format: reader.format.id, bytes: size,
+                    elapsed: ContinuousClock.now - started, notes: [input.formatMismatch].compactMap { $0 })
+                events(.read(read.summary))
+                return read
             }
-            var results = [ReadFragment?](repeating: nil, count: inputs.count)
-            for try await (position, fragment) in group { results[position] = fragment }
-            return results.map { $0! }
         }
     }
 }

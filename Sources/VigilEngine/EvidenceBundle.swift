@@ -32,11 +32,11 @@ public struct EvidenceBundle: Sendable {
         let root = directory.standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
-            throw EvidenceError(code: "bundle.not-found", path: root.path, message: "no such folder")
+            throw EvidenceError(code: .bundleNotFound, path: root.path, message: "no such folder")
         }
         guard isDirectory.boolValue else {
             throw EvidenceError(
-                code: "bundle.not-a-folder", path: root.path, message: "expected a folder of evidence exports")
+                code: .bundleNotAFolder, path: root.path, message: "expected a folder of evidence exports")
         }
         self.root = root
         let manifestURL = root.appendingPathComponent(BundleManifest.fileName)
@@ -46,7 +46,7 @@ public struct EvidenceBundle: Sendable {
                 text = try String(contentsOf: manifestURL, encoding: .utf8)
             } catch {
                 throw EvidenceError(
-                    code: "manifest.unreadable", path: manifestURL.path,
+                    code: .manifestUnreadable, path: manifestURL.path,
                     message: "cannot read the manifest as UTF-8 text")
             }
             manifest = try ManifestReader().parse(text, file: BundleManifest.fileName)
@@ -71,7 +71,7 @@ public struct EvidenceBundle: Sendable {
                 guard FileManager.default.fileExists(atPath: url.path) else {
                     // The path is not quoted: vigil.yaml values stay out of messages (the key and index find it).
                     throw EvidenceError(
-                        code: "manifest.missing-input", path: BundleManifest.fileName,
+                        code: .manifestMissingInput, path: BundleManifest.fileName,
                         message: "\(key) names a file that does not exist")
                 }
                 return Input(path: url.standardizedFileURL.path, displayPath: input.path, format: input.format)
@@ -93,17 +93,17 @@ public struct EvidenceBundle: Sendable {
     {
         let url = resolve(path, in: root)
         guard !allowOutside else { return url }
-        func refuse(_ code: String, _ reason: String) -> EvidenceError {
+        func refuse(_ code: EvidenceError.Code, _ reason: String) -> EvidenceError {
             EvidenceError(
                 code: code, path: BundleManifest.fileName,
                 message: "\(key) \(reason); name it on the command line, or pass --allow-outside-bundle to allow it")
         }
         guard !path.hasPrefix("/") else {
-            throw refuse("manifest.outside-bundle", "is an absolute path, and manifest paths stay inside the bundle")
+            throw refuse(.manifestOutsideBundle, "is an absolute path, and manifest paths stay inside the bundle")
         }
         let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
         guard url.path == root.path || url.path.hasPrefix(base) else {
-            throw refuse("manifest.outside-bundle", "leads outside the bundle, and manifest paths stay inside it")
+            throw refuse(.manifestOutsideBundle, "leads outside the bundle, and manifest paths stay inside it")
         }
         var current = root.path
         for part in url.path.dropFirst(base.count).split(separator: "/") {
@@ -111,7 +111,7 @@ public struct EvidenceBundle: Sendable {
             var status = stat()
             guard lstat(current, &status) == 0 else { break }
             if status.st_mode & S_IFMT == S_IFLNK {
-                throw refuse("manifest.symbolic-link", "passes through a symbolic link, and Vigil follows none")
+                throw refuse(.manifestSymbolicLink, "passes through a symbolic link, and Vigil follows none")
             }
         }
         return url
@@ -128,7 +128,7 @@ public struct EvidenceBundle: Sendable {
         manifest = BundleManifest()
         inputs = try files.map { url throws(EvidenceError) in
             guard FileManager.default.fileExists(atPath: url.path) else {
-                throw EvidenceError(code: "bundle.not-found", path: url.path, message: "no such file")
+                throw EvidenceError(code: .bundleNotFound, path: url.path, message: "no such file")
             }
             return Input(path: url.standardizedFileURL.path, displayPath: url.relativePath, format: nil)
         }

@@ -8,12 +8,12 @@ enum IncompleteEvidence {
     /// The directory-export diagnostics that mean the accounts read are not all the directory holds, with a few words
     /// for the coverage note.
     static let directoryGaps: [String: String] = [
-        "ldif.truncated": "the export stopped before its end",
-        "ldif.partial-record": "the file was cut in the middle of a record",
-        "ldif.merged-records": "records run together without a blank line",
-        "ldif.unclassified": "entries could not be classified as users, computers or groups",
-        "ldif.search-failed": "the directory search failed",
-        "ldif.root-dse": "it is the server's root entry, not the directory",
+        Diagnostic.Code.ldifTruncated: "the export stopped before its end",
+        Diagnostic.Code.ldifPartialRecord: "the file was cut in the middle of a record",
+        Diagnostic.Code.ldifMergedRecords: "records run together without a blank line",
+        Diagnostic.Code.ldifUnclassified: "entries could not be classified as users, computers or groups",
+        Diagnostic.Code.ldifSearchFailed: "the directory search failed",
+        Diagnostic.Code.ldifRootDSE: "it is the server's root entry, not the directory",
     ]
 
     /// The areas that rest on a directory export.

@@ -1,4 +1,5 @@
 import Synchronization
+import VigilCore
 
 extension FileShareScanner {
     /// Reads every listed file on every core, reusing what the state file remembers of unchanged files; returns each
@@ -22,18 +23,14 @@ extension FileShareScanner {
         let shared = WorkQueue(
             files: files, order: order, known: known, totalBytes: listing.totalBytes, started: clock.started,
             progress: progress, recorder: recorder)
-        return await withTaskGroup(of: [WorkResult].self) { group in
-            for _ in 0..<workers {
-                group.addTask {
-                    shared.work(scanner: FileContentScanner(detector: detector, limits: limits, hashSeed: key))
-                }
+        let perWorker = await blockingWork {
+            parallelMap(workers) { _ in
+                shared.work(scanner: FileContentScanner(detector: detector, limits: limits, hashSeed: key))
             }
-            var all = [WorkResult?](repeating: nil, count: files.count)
-            for await results in group {
-                for result in results { all[result.index] = result }
-            }
-            return all.map { ($0!.outcome, $0!.reused) }
         }
+        var all = [WorkResult?](repeating: nil, count: files.count)
+        for result in perWorker.joined() { all[result.index] = result }
+        return all.map { ($0!.outcome, $0!.reused) }
     }
 }
 

@@ -22,7 +22,7 @@ extension FileShareScanner {
             let (remembered, damaged) = try store.load()
             return State(store: store, remembered: remembered, damaged: damaged)
         } catch {
-            throw ScanError(code: "scan.state", message: error.description)
+            throw ScanError(code: .state, message: error.description, cause: error)
         }
     }
 
@@ -38,7 +38,7 @@ extension FileShareScanner {
         do throws(ScanStateError) {
             try store.save(collected.toSave, forgetting: toForget)
         } catch {
-            throw ScanError(code: "scan.state", message: error.description)
+            throw ScanError(code: .state, message: error.description, cause: error)
         }
     }
 }

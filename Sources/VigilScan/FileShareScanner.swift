@@ -92,11 +92,43 @@ public struct ScanResult: Sendable {
     }
 }
 
-/// A failure that stops a scan before it starts.
+/// A failure that stops a scan: a folder to scan that does not exist, or a state file that cannot be used. Files that
+/// cannot be read never throw; they are counted and reported, and the scan goes on.
 public struct ScanError: Error, Sendable, CustomStringConvertible {
-    /// `scan.not-found` or `scan.state`.
-    public var code: String
+    /// What kind of failure: a struct over a private enum, so codes can be added without breaking clients.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: String, Sendable {
+            case rootNotFound = "scan.not-found"
+            case state = "scan.state"
+        }
+
+        private let value: Value
+
+        private init(_ value: Value) {
+            self.value = value
+        }
+
+        public var description: String { value.rawValue }
+
+        /// A folder to scan does not exist.
+        public static let rootNotFound = Code(.rootNotFound)
+        /// The state file could not be opened, read or written.
+        public static let state = Code(.state)
+    }
+
+    /// What kind of failure.
+    public var code: Code
+    /// What went wrong and what to do, naming the folder or state file, never a file's content.
     public var message: String
+    /// The failure underneath (the state file's error), when there is one.
+    public var cause: (any Error & Sendable)?
+
+    public init(code: Code, message: String, cause: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
     public var description: String { message }
 }
 
@@ -137,7 +169,7 @@ public struct FileShareScanner: Sendable {
     /// Refuses a scan of a folder that does not exist before anything is read or written.
     private func checkRootsExist() throws(ScanError) {
         for root in options.roots where access(root.path, F_OK) != 0 {
-            throw ScanError(code: "scan.not-found", message: "\(root.display): no such file or folder")
+            throw ScanError(code: .rootNotFound, message: "\(root.display): no such file or folder")
         }
     }
 

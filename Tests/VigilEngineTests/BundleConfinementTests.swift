@@ -44,7 +44,7 @@ struct BundleConfinementTests {
             _ = try await AssessmentEngine().assess(directory: bundle, options: .init(asOf: Self.asOf))
         } throws: { error in
             guard let error = error as? EvidenceError else { return false }
-            return error.code == code && error.message.contains(key) && !error.message.contains(outside)
+            return error.code.description == code && error.message.contains(key) && !error.message.contains(outside)
                 && !error.message.contains("../") && !error.message.contains("secret")
                 && !error.message.contains("link/")
         }

@@ -108,7 +108,7 @@ struct EngineTests {
         await #expect {
             _ = try await AssessmentEngine().assess(directory: directory, options: .init(asOf: asOf))
         } throws: { error in
-            (error as? EvidenceError)?.code == code
+            (error as? EvidenceError)?.code.description == code
         }
     }
 
@@ -188,7 +188,7 @@ struct EngineScanTests {
         await #expect {
             _ = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
         } throws: { error in
-            (error as? EvidenceError)?.code == "manifest.missing-input"
+            (error as? EvidenceError)?.code == .manifestMissingInput
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilCore
+import VigilIO
 import VigilSynth
 import VigilTestSupport
 
@@ -73,13 +74,18 @@ struct ReaderRobustnessTests {
         #expect(first.log.diagnostics.count <= EvidenceFileSummary.diagnosticLimit)
     }
 
-    @Test("a missing or unreadable file throws a positioned error", arguments: ReaderCatalogue.all.indices)
+    @Test(
+        "a missing file throws the file layer's error, which the engine wraps as the evidence error with it as cause",
+        arguments: ReaderCatalogue.all.indices)
     func missingFile(readerIndex: Int) {
         let reader = ReaderCatalogue.all[readerIndex]
         #expect {
             _ = try reader.read(path: "/nonexistent/vigil/file", file: "file", progress: nil)
         } throws: { error in
-            (error as? EvidenceError)?.code == "evidence.cannot-open"
+            guard let error = error as? FileError, error.code == .cannotOpen else { return false }
+            let wrapped = EvidenceError(error)
+            return wrapped.code == .cannotOpen && wrapped.path == error.path && wrapped.cause is FileError
+                && wrapped.description.hasSuffix("[evidence.cannot-open]")
         }
     }
 

@@ -1,6 +1,6 @@
 /// A problem found while reading evidence: where it is and what was expected. It never quotes the offending
 /// content, which may hold a hash, a name or a patient identifier.
-public struct Diagnostic: Codable, Sendable, Hashable, Comparable, Error {
+public struct Diagnostic: Codable, Sendable, Hashable, Comparable {
     /// Whether the record was rejected (`error`) or read with a caveat (`warning`).
     public enum Level: String, Codable, Sendable {
         case error, warning

@@ -23,7 +23,7 @@ public struct EvidenceInventory: Codable, Sendable, Hashable {
         let formatsRead = Set(files.filter { $0.recordsRead > 0 }.map(\.format))
         return files.filter { file in
             guard file.recordsRead == 0 else { return false }
-            if file.diagnostics.contains(where: { $0.code == "manifest.format-mismatch" }) { return true }
+            if file.diagnostics.contains(where: { $0.code == Diagnostic.Code.formatMismatch }) { return true }
             return file.recordsRejected > 0 && !formatsRead.contains(file.format)
         }
     }

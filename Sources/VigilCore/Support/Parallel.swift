@@ -51,6 +51,22 @@ public func parallelForEachInOrder<Result, Failure: Error>(
     if let error = failure.withLock({ $0 }) { throw error }
 }
 
+/// Runs blocking `work` (reading files, parsing them on every core with ``parallelMap(_:_:)``) on a Dispatch thread
+/// and resumes the caller with its outcome, so that no thread of Swift's cooperative pool waits on a disk or a
+/// semaphore. This and ``parallelMap(_:_:)`` are Vigil's one way of spreading CPU work (docs/architecture.md,
+/// "Concurrency"): async code hands the work over here, and everything below it is Dispatch.
+public func blockingWork<Result: Sendable, Failure: Error>(
+    _ work: @escaping @Sendable () throws(Failure) -> Result
+) async throws(Failure) -> Result {
+    let outcome = await withCheckedContinuation {
+        (continuation: CheckedContinuation<Swift.Result<Result, Failure>, Never>) in
+        DispatchQueue.global(qos: .userInitiated).async {
+            continuation.resume(returning: Swift.Result { () throws(Failure) in try work() })
+        }
+    }
+    return try outcome.get()
+}
+
 /// A read-only buffer handed to parallel workers.
 public struct SharedBuffer: @unchecked Sendable {
     // @unchecked: the memory is only read, and outlives the parallel work that uses it.

@@ -37,7 +37,7 @@ public struct AdvisoryImporter: Sendable {
     ) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw EvidenceError(code: "advisories.not-found", path: path, message: "no such file or folder")
+            throw EvidenceError(code: .advisoriesNotFound, path: path, message: "no such file or folder")
         }
         if isDirectory.boolValue {
             let root = URL(fileURLWithPath: path)
@@ -65,7 +65,7 @@ public struct AdvisoryImporter: Sendable {
                     [".csv", ".json", ".xml"].contains { member.lowercased().hasSuffix($0) }
                 }
             } catch {
-                throw EvidenceError(code: "advisories.archive", path: path, message: error.message)
+                throw EvidenceError(code: .advisoriesArchive, path: path, message: error.message, cause: error)
             }
             for member in members {
                 try readFile(

@@ -31,7 +31,7 @@ public enum BuiltInAdvisories {
     public static func load() throws -> [Advisory] {
         guard let path = BundledReference.advisoriesPath, let kevPath = BundledReference.knownExploitedPath else {
             throw EvidenceError(
-                code: "advisories.missing", path: "builtin-advisories.csv",
+                code: .advisoriesMissing, path: "builtin-advisories.csv",
                 message: "the built-in advisory catalogue is missing from this build")
         }
         let fragment = try WesngDefinitionsReader().read(path: path, file: "built-in advisories", progress: nil)
@@ -51,7 +51,7 @@ public enum BuiltInAdvisories {
     public static func info() throws -> Info {
         guard let path = BundledReference.advisoriesInfoPath else {
             throw EvidenceError(
-                code: "advisories.missing", path: "builtin-advisories-info.json",
+                code: .advisoriesMissing, path: "builtin-advisories-info.json",
                 message: "the built-in advisory catalogue's description is missing from this build")
         }
         return try JSONDecoder().decode(Info.self, from: Data(contentsOf: URL(fileURLWithPath: path)))

@@ -20,7 +20,7 @@ enum ReferenceLoader {
         reference.commonPasswords = try PasswordListReader.builtInCommonPasswords()
         for path in manifest.wordlists.map(resolve) + options.wordlists {
             guard FileManager.default.fileExists(atPath: path) else {
-                throw EvidenceError(code: "wordlist.not-found", path: path, message: "word list not found")
+                throw EvidenceError(code: .wordListNotFound, path: path, message: "word list not found")
             }
             reference.listedWords += try PasswordListReader.read(path: path)
         }

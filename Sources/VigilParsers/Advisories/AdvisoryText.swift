@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilIO
 
 /// Byte- and text-level helpers the advisory readers share: KB numbers, supersedence lists, CVE identifiers and
 /// timestamps.

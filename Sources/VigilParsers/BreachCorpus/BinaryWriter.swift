@@ -1,4 +1,5 @@
 import Glibc
+import VigilIO
 
 /// Writes a file at explicit offsets: small appends go through a buffer; large runs can be placed by concurrent
 /// workers into space reserved for them (``reserve(_:)``, ``PlacedWrites``).
@@ -11,6 +12,16 @@ final class BinaryWriter {
         var path: String
         var errno: Int32
         var description: String { "\(path): \(String(cString: strerror(errno)))" }
+
+        init(path: String, errno: Int32) {
+            self.path = path
+            self.errno = errno
+        }
+
+        /// A file that could not be mapped or read, from the file layer's error.
+        init(_ error: FileError) {
+            self.init(path: error.path, errno: error.errno ?? EIO)
+        }
     }
 
     let path: String

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 public import VigilCore
+import VigilIO
 
 /// Converts a Pwned Passwords corpus — the single sorted `HASH:COUNT` file (NTLM or SHA-1), or the per-prefix folder
 /// downloaders write (`00000` … `FFFFF`, each holding `SUFFIX:COUNT` lines) — into a breach index once, streaming with
@@ -701,7 +702,7 @@ private struct MergeSource {
     private(set) var current: (key: UInt64, count: UInt32)?
 
     init(path: String, offset: Int) throws(BinaryWriter.Failure) {
-        file = try MappedFile(path: path)
+        do { file = try MappedFile(path: path) } catch { throw BinaryWriter.Failure(error) }
         self.offset = offset
         entries = max(0, file.bytes.count - offset) / BreachIndexLayout.entrySize
         current = entries > 0 ? read(0) : nil

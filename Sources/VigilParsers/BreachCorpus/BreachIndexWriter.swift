@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import VigilCore
+import VigilIO
 
 /// Finishes an index whose entries a build has streamed into a partial file after a blank header: appends the prefix
 /// table, writes the header with the checksums, and renames the file into place, so that a reader never sees a
@@ -10,7 +11,8 @@ enum BreachIndexWriter {
         _ file: BinaryWriter, entries: Int, kind: BreachHashKind, description: String, output: String
     ) throws(BinaryWriter.Failure) {
         try file.flush()
-        let mapped = try MappedFile(path: file.path)
+        let mapped: MappedFile
+        do { mapped = try MappedFile(path: file.path) } catch { throw BinaryWriter.Failure(error) }
         let entryBytes = entries * BreachIndexLayout.entrySize
         guard mapped.bytes.count == BreachIndexLayout.headerSize + entryBytes else {
             throw BinaryWriter.Failure(path: file.path, errno: EIO)

@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilIO
 
 /// `scan.json` as `vigil scan` writes it, put in an evidence bundle: its folders become file-scan records and its
 /// exposures patient-data facts, exactly as if the manifest's `scan:` section had scanned them, so that a scan run on
@@ -27,23 +28,13 @@ public struct ScanReportReader: EvidenceReader {
     /// The document is one record, so a problem with it is positioned at its first line.
     public func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment {
         var fragment = EvidenceFragment(file: file)
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if let size = attributes?[.size] as? Int, size > Self.sizeLimit {
+        guard let bytes = try RawFile.contents(of: path, limit: Self.sizeLimit) else {
             fragment.log.reject(
                 line: 1, code: "vigil-scan.too-large",
                 "the file is larger than \(Self.sizeLimit >> 20) MiB, more than any scan.json holds; it was not read")
             return fragment
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw EvidenceError(code: "evidence.cannot-open", path: file, message: "cannot open the file")
-        }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            data = try handle.readToEnd() ?? Data()
-        } catch {
-            throw EvidenceError(code: "evidence.read-failed", path: file, message: "reading failed")
-        }
+        let data = Data(bytes)
         progress?(data.count)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

@@ -1,4 +1,5 @@
 import VigilCore
+import VigilIO
 
 /// Reads the installed updates PowerShell's `Get-HotFix` lists (Win32_QuickFixEngineering, as `wmic qfe` does), in
 /// the three forms people hand over:

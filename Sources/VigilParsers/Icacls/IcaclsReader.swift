@@ -1,4 +1,5 @@
 import VigilCore
+import VigilIO
 
 /// Reads the output of `icacls PATH /T /C` (NTFS permissions as Windows prints them) into resources and grants.
 ///

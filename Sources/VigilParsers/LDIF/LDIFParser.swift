@@ -1,5 +1,6 @@
 import Glibc
 import VigilCore
+import VigilIO
 
 /// A streaming RFC 2849 parser for LDIF content records (as `ldifde -f` and `ldapsearch -LLL` write them).
 ///
@@ -212,7 +213,7 @@ private struct ParserState {
             if inRecord, !skippingReference, Self.startsRecord(bytes) {
                 // Two records run together: without this, the second's attributes would be merged into the first.
                 log.warn(
-                    line: line.number, code: "ldif.merged-records",
+                    line: line.number, code: Diagnostic.Code.ldifMergedRecords,
                     "a 'dn:' line inside a record: records must be separated by a blank line; read as the start of a new record, but check how the export was made or edited"
                 )
                 try finishRecord(table: table, log: &log, body: body)
@@ -247,7 +248,7 @@ private struct ParserState {
         finishValue(table: table, log: &log)
         if endsMidLine, inRecord, !broken, !skippingReference {
             fail(
-                lines, "ldif.partial-record",
+                lines, Diagnostic.Code.ldifPartialRecord,
                 "the file ends in the middle of a line: the last record (from line \(record.line)) was cut and is not read; the export is incomplete, export it again",
                 log: &log)
         }
@@ -262,12 +263,12 @@ private struct ParserState {
         guard endsFile, !resultReportedCut else { return }
         if pagedSearch, recordsAfterCookie > 0, !sawResult {
             log.warn(
-                line: firstRecordAfterCookie, code: "ldif.truncated",
+                line: firstRecordAfterCookie, code: Diagnostic.Code.ldifTruncated,
                 "a paged search whose last page has no closing cookie: the server stopped it (a size or time limit), so the export is incomplete; export again without a size limit, keeping ldapsearch's result lines (no -L)"
             )
         } else if let cookieLine = pendingCookieLine {
             log.warn(
-                line: cookieLine, code: "ldif.truncated",
+                line: cookieLine, code: Diagnostic.Code.ldifTruncated,
                 "a paged search stopped before its last page (the last page cookie is not empty): the export is incomplete; run the search to the end (ldapsearch -E pr=1000/noprompt)"
             )
         }
@@ -485,13 +486,13 @@ private struct ParserState {
                 default: "result code \(code)"
                 }
             log.warn(
-                line: line, code: "ldif.search-failed",
+                line: line, code: Diagnostic.Code.ldifSearchFailed,
                 "ldapsearch reported '\(failure)' (result \(code)): the search failed, so the export holds none or only part of the directory; bind with an account that may read it (-D, -W) and give the domain's base DN (-b), as docs/formats/ldif.md shows"
             )
             return
         }
         log.warn(
-            line: line, code: "ldif.truncated",
+            line: line, code: Diagnostic.Code.ldifTruncated,
             "ldapsearch reported '\(reason)' (result \(code)): the server stopped before sending every entry, so the export is incomplete; export again with paging (-E pr=1000/noprompt) and no size limit"
         )
     }

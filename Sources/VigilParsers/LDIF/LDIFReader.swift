@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import VigilCore
+import VigilIO
 
 /// Reads an Active Directory export in LDIF into accounts, groups and domains (with the domain password policy).
 ///
@@ -192,7 +193,7 @@ struct DirectoryEntryMapper {
     mutating func reportUnclassified(log: inout DiagnosticLog) {
         if let rootEntryLine {
             log.warn(
-                line: rootEntryLine, code: "ldif.root-dse",
+                line: rootEntryLine, code: Diagnostic.Code.ldifRootDSE,
                 "an entry with an empty DN is the server's root DSE (what 'ldapsearch -s base' returns), not the directory: it holds no accounts. Export the domain with the commands in docs/formats/ldif.md"
             )
             self.rootEntryLine = nil
@@ -208,7 +209,7 @@ struct DirectoryEntryMapper {
         firstClasslessLine = nil
         guard unclassified > 0 else { return }
         log.warn(
-            line: firstUnclassifiedLine, code: "ldif.unclassified",
+            line: firstUnclassifiedLine, code: Diagnostic.Code.ldifUnclassified,
             "\(unclassified == 1 ? "1 entry" : "\(unclassified) entries") could not be classified as a user, computer or group: the export has none of objectClass, objectCategory, sAMAccountType or userAccountControl, so these accounts are not assessed. Export again requesting objectClass (the commands in docs/formats/ldif.md)"
         )
         unclassified = 0

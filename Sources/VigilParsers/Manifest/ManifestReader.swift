@@ -13,9 +13,9 @@ public struct ManifestReader: Sendable {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw EvidenceError(
-                code: "manifest.invalid-yaml", path: file, message: "not valid YAML: \(Self.describe(error))")
+                code: .manifestInvalidYAML, path: file, message: "not valid YAML: \(Self.describe(error))")
         } catch {
-            throw EvidenceError(code: "manifest.invalid-yaml", path: file, message: "not valid YAML")
+            throw EvidenceError(code: .manifestInvalidYAML, path: file, message: "not valid YAML")
         }
         guard let node else { return BundleManifest() }
         let root = try mapping(
@@ -125,7 +125,7 @@ public struct ManifestReader: Sendable {
     private func scanSection(_ node: Node, file: String) throws(EvidenceError) -> BundleManifest.Scan {
         let fields = try mapping(node, at: "scan", file: file, keys: ["paths", "include", "exclude", "state", "jobs"])
         guard let paths = fields["paths"] else {
-            throw EvidenceError(code: "manifest.missing-key", path: file, message: "scan.paths is required")
+            throw EvidenceError(code: .manifestMissingKey, path: file, message: "scan.paths is required")
         }
         guard let sequence = paths.sequence, !sequence.isEmpty else {
             throw error(file, paths, "scan.paths must be a list of folders")
@@ -202,7 +202,7 @@ public struct ManifestReader: Sendable {
     private func scalar(_ node: Node?, at path: String, file: String, required: Bool) throws(EvidenceError) -> String? {
         guard let node else {
             if required {
-                throw EvidenceError(code: "manifest.missing-key", path: file, message: "\(path) is required")
+                throw EvidenceError(code: .manifestMissingKey, path: file, message: "\(path) is required")
             }
             return nil
         }
@@ -212,7 +212,7 @@ public struct ManifestReader: Sendable {
 
     private func error(_ file: String, _ node: Node?, _ message: String) -> EvidenceError {
         let line = node?.mark.map { ":\($0.line)" } ?? ""
-        return EvidenceError(code: "manifest.invalid", path: file + line, message: message)
+        return EvidenceError(code: .manifestInvalid, path: file + line, message: message)
     }
 
     private static func describe(_ error: YamlError) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilIO
 
 /// Reads osquery results about Windows hosts: `osqueryi --json` output (a JSON array of rows, every value a string)
 /// and osqueryd's result log (one JSON object per line, in event, snapshot or batch format).

@@ -1,4 +1,5 @@
 import VigilCore
+import VigilIO
 
 /// Reads NT hash dumps in the pwdump layout that `secretsdump.py`, `pwdump`, `fgdump` and DSInternals write:
 /// `[DOMAIN\]user:rid:lmhash:nthash:::`, with `user_historyN` lines for previous hashes and `NAME$` machine accounts.

@@ -42,7 +42,7 @@ public struct DiagnosticLog: Sendable {
     /// Codes kept even past the cap: they say the file is incomplete, which lowers the coverage of what rests on it,
     /// so a file with many bad records must not lose them. Each is logged at most a few times per file.
     public static let alwaysKept: Set<String> = [
-        "ldif.truncated", "ldif.partial-record", "ldif.unclassified",
+        Diagnostic.Code.ldifTruncated, Diagnostic.Code.ldifPartialRecord, Diagnostic.Code.ldifUnclassified,
     ]
 
     private mutating func add(_ level: Diagnostic.Level, line: Int?, code: String, _ message: String) {

@@ -26,7 +26,8 @@ public protocol EvidenceReader: Sendable {
     func recognises(_ sample: TextSample) -> Bool
 
     /// Reads the file at `path` (shown as `file` in diagnostics), streaming with bounded memory. Malformed records are
-    /// logged and skipped; only a failure to read the file at all throws.
+    /// logged and skipped; only a failure to read the file at all throws, as a ``FileError`` (the engine turns it into an
+    /// ``EvidenceError`` naming the evidence file, with the ``FileError`` as its cause).
     func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment
 }
 

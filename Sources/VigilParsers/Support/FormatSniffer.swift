@@ -1,4 +1,4 @@
-import Glibc
+import VigilIO
 
 /// Recognises evidence formats by content, trying each reader of a catalogue in order.
 public struct FormatSniffer: Sendable {
@@ -20,8 +20,8 @@ public struct FormatSniffer: Sendable {
         self.readers = readers
     }
 
-    /// Examines the file at `path`.
-    public func examine(path: String) throws -> Verdict {
+    /// Examines the file at `path`; a file that cannot be opened or read throws ``EvidenceError`` with the cause.
+    public func examine(path: String) throws(EvidenceError) -> Verdict {
         let sample = try Self.sample(path: path)
         if sample.bytes.isEmpty || sample.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return .empty
@@ -32,17 +32,19 @@ public struct FormatSniffer: Sendable {
     }
 
     /// The opening of the file at `path`, decoded to UTF-8.
-    public static func sample(path: String) throws -> TextSample {
-        let file = try RawFile(path: path)
-        defer { file.close() }
+    public static func sample(path: String) throws(EvidenceError) -> TextSample {
         var raw = [UInt8](repeating: 0, count: sampleSize)
         var filled = 0
-        while filled < sampleSize {
-            let count = try raw.withUnsafeMutableBytes {
-                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
+        do throws(FileError) {
+            let file = try RawFile(path: path)
+            defer { file.close() }
+            while filled < sampleSize {
+                let count = try file.read(into: &raw, range: filled..<raw.count)
+                if count == 0 { break }
+                filled += count
             }
-            if count == 0 { break }
-            filled += count
+        } catch {
+            throw EvidenceError(error)
         }
         var decoder = TextDecoder()
         var text: [UInt8] = []

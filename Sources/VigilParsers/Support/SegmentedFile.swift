@@ -1,4 +1,5 @@
 import VigilCore
+import VigilIO
 
 /// Splits a large UTF-8 file into segments at record boundaries so that its records can be parsed on every core.
 ///

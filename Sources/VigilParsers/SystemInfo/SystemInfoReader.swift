@@ -1,4 +1,5 @@
 import VigilCore
+import VigilIO
 
 /// Reads Windows `systeminfo` reports, as printed (`Label:   value` lines) or as CSV (`systeminfo /fo csv`, a header
 /// then one row per host, more hosts appended with `/s HOST /fo csv /nh`), into hosts.

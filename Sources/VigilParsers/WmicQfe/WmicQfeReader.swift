@@ -1,4 +1,5 @@
 import VigilCore
+import VigilIO
 
 /// Reads the installed updates Windows Management Instrumentation lists (Win32_QuickFixEngineering) in the forms
 /// `wmic qfe` writes them:

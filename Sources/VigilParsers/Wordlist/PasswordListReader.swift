@@ -1,4 +1,5 @@
 import Foundation
+import VigilIO
 
 /// Reads password word lists: one word per line (UTF-8 or UTF-16 with a BOM), blank lines skipped, order kept (most
 /// likely first). Words longer than 64 characters are skipped: no one types them and the dictionary attack cannot use
@@ -11,7 +12,7 @@ public enum PasswordListReader {
     public static func builtInCommonPasswords() throws -> [String] {
         guard let url = Bundle.module.url(forResource: "common-passwords", withExtension: "txt") else {
             throw EvidenceError(
-                code: "wordlist.missing", path: "common-passwords.txt",
+                code: .wordListMissing, path: "common-passwords.txt",
                 message: "the built-in common-password list is missing from this build")
         }
         return try read(path: url.path)

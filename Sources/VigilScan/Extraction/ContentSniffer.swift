@@ -1,4 +1,4 @@
-import VigilParsers
+import VigilIO
 
 /// What a file's first bytes (and, for archives, its name) say it is.
 enum ContentKind: Sendable, Equatable {

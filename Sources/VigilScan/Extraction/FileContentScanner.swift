@@ -1,7 +1,6 @@
 import Foundation
 import Glibc
 import VigilIO
-import VigilParsers
 
 /// What scanning one file's content gave.
 struct FileOutcome: Sendable {

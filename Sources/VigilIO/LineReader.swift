@@ -1,5 +1,3 @@
-import Glibc
-
 /// Streams a text file line by line with bounded memory, whatever its size.
 ///
 /// Handles the encodings real exports arrive in: UTF-8 with or without a byte-order mark, and UTF-16 (little- or
@@ -71,8 +69,8 @@ public struct LineReader: Sendable {
                 guard let base = buffer.baseAddress else { return }
                 while start < count {
                     let remaining = count - start
-                    guard let hit = memchr(base + start, 0x0A, remaining) else { break }
-                    let end = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    guard let found = Platform.firstIndex(of: 0x0A, in: base + start, count: remaining) else { break }
+                    let end = start + found
                     if skippingOverlong {
                         skippingOverlong = false
                         lineNumber += 1
@@ -126,64 +124,5 @@ public struct LineReader: Sendable {
         decoder.finish(into: &pending)
         try drain(final: true)
         return lineNumber
-    }
-}
-
-/// A read-only file descriptor with errors that name the file.
-struct RawFile {
-    let descriptor: Int32
-    let path: String
-
-    init(path: String) throws {
-        self.path = path
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw EvidenceError.cannotOpen(path: path, errno: errno) }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw EvidenceError.notARegularFile(path: path) }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw EvidenceError.cannotOpen(path: path, errno: errno) }
-        self.descriptor = descriptor
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        while true {
-            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
-            if count >= 0 { return count }
-            if errno == EINTR { continue }
-            throw EvidenceError.readFailed(path: path, errno: errno)
-        }
-    }
-
-    /// The size of the regular file at `path`.
-    static func size(of path: String) throws -> Int {
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw EvidenceError.cannotOpen(path: path, errno: errno) }
-        return Int(status.st_size)
-    }
-
-    /// Whether the file at `path` (of `size` bytes) ends with a line break in UTF-8 or UTF-16 (either byte order), or
-    /// is empty: a file that does not was probably cut while it was written or copied.
-    static func endsWithLineBreak(path: String, size: Int) throws -> Bool {
-        guard size > 0 else { return true }
-        let file = try RawFile(path: path)
-        defer { file.close() }
-        let count = min(size, 2)
-        try file.seek(to: size - count)
-        var tail = [UInt8](repeating: 0, count: count)
-        let read = try tail.withUnsafeMutableBytes { try file.read(into: $0) }
-        guard read == count else { return true }
-        let last = tail[count - 1]
-        if last == 0x0A { return true }
-        // UTF-16 little-endian `\n\0`; big-endian ends `\0\n`, caught above.
-        return count == 2 && last == 0 && tail[0] == 0x0A
-    }
-
-    func seek(to offset: Int) throws {
-        guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
-            throw EvidenceError.readFailed(path: path, errno: errno)
-        }
-    }
-
-    func close() {
-        _ = Glibc.close(descriptor)
     }
 }

@@ -1,14 +1,14 @@
 /// Splits a JSON array, streamed line by line, into the text of its elements, so that a large `osqueryi --json` result
 /// is parsed one row at a time in bounded memory. Elements nested deeper than ``maxDepth`` or longer than
 /// ``maxElementLength`` are skipped and reported, never parsed.
-struct JSONArraySplitter {
+public struct JSONArraySplitter: Sendable {
     /// The deepest nesting accepted inside an element (osquery rows are flat objects).
-    static let maxDepth = 64
+    public static let maxDepth = 64
     /// The longest element accepted.
-    static let maxElementLength = 4 << 20
+    public static let maxElementLength = 4 << 20
 
     /// What the bytes seen so far completed.
-    enum Event {
+    public enum Event: Sendable {
         /// An element's text and the line it starts on.
         case element([UInt8], line: Int)
         /// An element nested too deeply, skipped.
@@ -31,15 +31,18 @@ struct JSONArraySplitter {
     private var tooLong = false
     private var lastLine = 0
 
+    /// A splitter before the array's opening bracket.
+    public init() {}
+
     /// Adds one line (without its line end), calling `emit` for each element it completes.
-    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, _ emit: (Event) -> Void) {
+    public mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, _ emit: (Event) -> Void) {
         lastLine = line
         for byte in bytes { consume(byte, line: line, emit) }
         if position == .inElement { append(0x0A) }
     }
 
     /// Reports an array left open at the end of the input.
-    mutating func finish(_ emit: (Event) -> Void) {
+    public mutating func finish(_ emit: (Event) -> Void) {
         if position == .betweenElements || position == .inElement {
             emit(
                 .malformed(
@@ -132,7 +135,7 @@ struct JSONArraySplitter {
     }
 
     /// Whether a JSON text nests deeper than ``maxDepth`` (brackets counted outside strings).
-    static func nestsTooDeeply(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func nestsTooDeeply(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var depth = 0
         var inString = false
         var escaped = false

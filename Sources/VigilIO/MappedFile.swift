@@ -1,0 +1,31 @@
+/// A whole file mapped read-only into memory, unmapped when released.
+public final class MappedFile {
+    /// The file's bytes.
+    public let bytes: UnsafeRawBufferPointer
+    /// The file's path.
+    public let path: String
+
+    /// Maps the file at `path`.
+    public init(path: String) throws(FileError) {
+        self.path = path
+        guard let descriptor = Platform.openReadOnly(path) else {
+            throw FileError(code: .cannotOpen, path: path, errno: Platform.errno)
+        }
+        defer { Platform.close(descriptor) }
+        guard let size = Platform.size(of: descriptor) else {
+            throw FileError(code: .readFailed, path: path, errno: Platform.errno)
+        }
+        guard size > 0 else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let mapping = Platform.mapReadOnly(descriptor, size: size) else {
+            throw FileError(code: .mapFailed, path: path, errno: Platform.errno)
+        }
+        bytes = UnsafeRawBufferPointer(start: mapping, count: size)
+    }
+
+    deinit {
+        if let base = bytes.baseAddress { Platform.unmap(base, size: bytes.count) }
+    }
+}
