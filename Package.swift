@@ -51,9 +51,13 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: optimisedInDebug
         ),
-        // The foundation for reading bytes (issue 13): tokenizers and byte helpers every reader can share. It depends on
-        // nothing, so the readers above it stay free to choose theirs.
-        .target(name: "VigilIO", swiftSettings: optimisedInDebug),
+        // The foundation for reading bytes (issue 13): file primitives, tokenizers and byte helpers every reader shares.
+        // Its one dependency is ZIPFoundation, for bounded zip reading, which no other target links.
+        .target(
+            name: "VigilIO",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: optimisedInDebug
+        ),
         .target(
             name: "VigilParsers",
             dependencies: ["VigilCore", "VigilIO", .product(name: "Yams", package: "Yams")],
@@ -69,7 +73,6 @@ let package = Package(
             name: "VigilScan",
             dependencies: [
                 "VigilCore", "VigilIO",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: optimisedInDebug
@@ -175,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "VigilScanTests",
             dependencies: [
-                "VigilScan", "VigilCore", "VigilSynth", "VigilTestSupport",
+                "VigilScan", "VigilIO", "VigilCore", "VigilSynth", "VigilTestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

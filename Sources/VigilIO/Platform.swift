@@ -34,6 +34,13 @@ enum Platform {
         return descriptor >= 0 ? descriptor : nil
     }
 
+    /// Creates `path` for writing, owner-only, failing when anything (a file, a symbolic link) is already there; a
+    /// descriptor, or `nil` with ``errno`` set.
+    static func createNew(_ path: String) -> Int32? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        return descriptor >= 0 ? descriptor : nil
+    }
+
     /// The size of `path` (following links), and whether it is a regular file; `nil` with ``errno`` set.
     static func status(of path: String) -> (size: Int, isRegular: Bool)? {
         var status = stat()

@@ -1,5 +1,6 @@
 public import Foundation
 public import VigilCore
+public import VigilIO
 
 /// A folder tree (or a single file) to scan.
 public struct ScanRoot: Sendable, Hashable {

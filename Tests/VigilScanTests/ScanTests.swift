@@ -3,6 +3,7 @@ import Glibc
 import Synchronization
 import Testing
 import VigilCore
+import VigilIO
 import VigilTestSupport
 import ZIPFoundation
 

@@ -1,5 +1,6 @@
 import Foundation
 public import VigilCore
+import VigilIO
 public import VigilParsers
 import VigilScan
 

@@ -1,6 +1,5 @@
 import Foundation
 import VigilIO
-import ZIPFoundation
 
 /// Scans an Office Open XML document (`.docx`): the body, headers and footers. Paragraphs are scanned as lines of text
 /// (numbered in order, the location reported as a line), with the end of the paragraphs before them as context for a
@@ -10,21 +9,18 @@ struct DocumentScanner {
     let limits: ArchiveLimits
 
     func scan(_ url: URL, tally: inout FileTally) throws(ArchiveFailure) {
-        var reader = BoundedZipReader(url: url, limits: limits)
-        let archive = try reader.open()
-        let entries = try reader.entries(archive)
-        guard let body = entries["word/document.xml"] else {
-            throw ArchiveFailure(code: "scan.broken-archive", message: "a document without word/document.xml")
-        }
-        let extras = entries.keys.filter { path in
+        var archive = try BoundedZipArchive(url: url, limits: limits)
+        let body = "word/document.xml"
+        guard archive.contains(body) else { throw .broken("a document without word/document.xml") }
+        let extras = archive.paths.filter { path in
             path.hasPrefix("word/") && path.hasSuffix(".xml") && !path.contains("/_rels/")
                 && (path.hasPrefix("word/header") || path.hasPrefix("word/footer") || path == "word/footnotes.xml"
                     || path == "word/endnotes.xml")
         }.sorted()
         var handler = ParagraphHandler(detector: detector, tally: tally)
-        for entry in [body] + extras.map({ entries[$0]! }) {
+        for part in [body] + extras {
             var tokenizer = XMLTokenizer()
-            try reader.read(entry, from: archive) { tokenizer.feed($0, to: &handler) }
+            try archive.read(part) { tokenizer.feed($0, to: &handler) }
             tokenizer.finish(to: &handler)
             handler.endPart()
         }

@@ -100,7 +100,7 @@ final class FileContentScanner {
                         try DocumentScanner(detector: detector, limits: limits).scan(url, tally: &tally)
                     }
                 } catch {
-                    throw ScanFailure(code: error.code, message: error.message)
+                    throw ScanFailure(code: error.code.description, message: error.message)
                 }
             }
         } catch {

@@ -1,6 +1,5 @@
 import Foundation
 import VigilIO
-import ZIPFoundation
 
 /// Scans an Office Open XML workbook (`.xlsx`): its shared strings and every worksheet, cell by cell, with each column's
 /// header (the first row of the first ten that names a known column) as context. Locations are sheet and cell.
@@ -10,18 +9,14 @@ struct WorkbookScanner {
 
     /// Scans the workbook at `url` into `tally`; returns the worksheet names (for locations).
     func scan(_ url: URL, tally: inout FileTally) throws(ArchiveFailure) -> [String] {
-        var reader = BoundedZipReader(url: url, limits: limits)
-        let archive = try reader.open()
-        let entries = try reader.entries(archive)
-        let sheets = try worksheets(entries, archive: archive, reader: &reader)
-        guard !sheets.isEmpty else {
-            throw ArchiveFailure(code: "scan.broken-archive", message: "a workbook without worksheets")
-        }
+        var archive = try BoundedZipArchive(url: url, limits: limits)
+        let sheets = try worksheets(&archive)
+        guard !sheets.isEmpty else { throw .broken("a workbook without worksheets") }
         var strings = SharedStrings()
-        if let entry = entries["xl/sharedStrings.xml"] {
+        if archive.contains("xl/sharedStrings.xml") {
             var tokenizer = XMLTokenizer()
             var handler = SharedStringsHandler(limit: limits.maxPartBytes)
-            try reader.read(entry, from: archive) { tokenizer.feed($0, to: &handler) }
+            try archive.read("xl/sharedStrings.xml") { tokenizer.feed($0, to: &handler) }
             tokenizer.finish(to: &handler)
             strings = handler.strings
         }
@@ -29,7 +24,7 @@ struct WorkbookScanner {
             var tokenizer = XMLTokenizer()
             var handler = SheetHandler(
                 detector: detector, strings: strings, sheet: index, tally: tally)
-            try reader.read(sheet.entry, from: archive) { tokenizer.feed($0, to: &handler) }
+            try archive.read(sheet.part) { tokenizer.feed($0, to: &handler) }
             tokenizer.finish(to: &handler)
             tally = handler.tally
         }
@@ -38,39 +33,38 @@ struct WorkbookScanner {
 
     /// The worksheets in workbook order with their names, from `xl/workbook.xml` and its relationships; falling back
     /// to every `xl/worksheets/*.xml` part.
-    private func worksheets(
-        _ entries: [String: Entry], archive: Archive, reader: inout BoundedZipReader
-    ) throws(ArchiveFailure) -> [(name: String, entry: Entry)] {
+    private func worksheets(_ archive: inout BoundedZipArchive) throws(ArchiveFailure) -> [(name: String, part: String)]
+    {
         var names: [(name: String, id: String)] = []
         var targets: [String: String] = [:]
-        if let workbook = entries["xl/workbook.xml"] {
+        if archive.contains("xl/workbook.xml") {
             var tokenizer = XMLTokenizer()
             var handler = AttributeCollector(element: "sheet", attributes: ["name", "r:id"])
-            try reader.read(workbook, from: archive) { tokenizer.feed($0, to: &handler) }
+            try archive.read("xl/workbook.xml") { tokenizer.feed($0, to: &handler) }
             names = handler.found.compactMap { values in
                 guard let name = values[0], let id = values[1] else { return nil }
                 return (name, id)
             }
         }
-        if let relations = entries["xl/_rels/workbook.xml.rels"] {
+        if archive.contains("xl/_rels/workbook.xml.rels") {
             var tokenizer = XMLTokenizer()
             var handler = AttributeCollector(element: "Relationship", attributes: ["Id", "Target"])
-            try reader.read(relations, from: archive) { tokenizer.feed($0, to: &handler) }
+            try archive.read("xl/_rels/workbook.xml.rels") { tokenizer.feed($0, to: &handler) }
             for values in handler.found {
                 guard let id = values[0], let target = values[1] else { continue }
                 targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
             }
         }
-        var result: [(String, Entry)] = []
+        var result: [(String, String)] = []
         for (name, id) in names {
-            if let target = targets[id], let entry = entries[target] { result.append((name, entry)) }
+            if let target = targets[id], archive.contains(target) { result.append((name, target)) }
         }
         if result.isEmpty {
-            let parts = entries.keys.filter {
+            let parts = archive.paths.filter {
                 $0.hasPrefix("xl/worksheets/") && $0.hasSuffix(".xml") && !$0.contains("_rels")
             }
             result = parts.sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 }.map { path in
-                (String(path.split(separator: "/").last!.dropLast(4)), entries[path]!)
+                (String((path.split(separator: "/").last ?? "").dropLast(4)), path)
             }
         }
         return result
