@@ -41,17 +41,29 @@ extension PseudonymKey {
                 .invalidKey, "the folder for the pseudonymisation key could not be made", position: url.path,
                 cause: error)
         }
-        // Created exclusively with mode 0600 from the start, so the key is never readable by others, not even briefly,
-        // and a key that appeared meanwhile is never overwritten.
-        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        // Written whole under a temporary name (0600 from the start, so never readable by others, not even briefly),
+        // then linked into place: `link` fails when a key appeared meanwhile and never replaces it, and the key file is
+        // complete from the moment it exists. Two first uses at once (several `vigil submit`s started together) both
+        // end with the one key that won: the loser reads it.
+        let temporary = url.deletingLastPathComponent()
+            .appending(path: ".pseudonym.key.\(getpid()).\(UInt32.random(in: .min ... .max)).partial").path
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
             throw SubmissionError(.invalidKey, "the pseudonymisation key could not be created", position: url.path)
         }
-        defer { close(descriptor) }
+        defer { unlink(temporary) }
         let bytes = Array(key.fileContents.utf8)
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fsync(descriptor) == 0 else {
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == bytes.count, synced else {
             throw SubmissionError(.invalidKey, "the pseudonymisation key could not be written", position: url.path)
+        }
+        guard link(temporary, url.path) == 0 else {
+            guard errno == EEXIST else {
+                throw SubmissionError(.invalidKey, "the pseudonymisation key could not be created", position: url.path)
+            }
+            return try load(from: url, create: false)
         }
         return (key, true)
     }

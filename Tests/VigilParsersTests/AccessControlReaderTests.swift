@@ -133,4 +133,15 @@ struct AccessControlReaderTests {
             #expect(reader.format.id == format, "\(fixture)")
         }
     }
+
+    @Test("trimming removes the given characters at both ends only, whole characters, in one pass however long the run")
+    func trimming() {
+        #expect("  a b \t".trimming(" \t") == "a b")
+        #expect("\u{00A0}x\u{00A0}".trimming(" \u{00A0}") == "x")
+        // A space carrying a combining mark is another character and stays.
+        #expect(" e\u{0301} \u{0301}".trimming(" ") == "e\u{0301} \u{0301}")
+        let padded = String(repeating: " ", count: 200_000) + "KB4012212" + String(repeating: "\t", count: 200_000)
+        #expect(padded.trimming(" \t") == "KB4012212")
+        #expect(String(repeating: " ", count: 200_000).trimming(" ") == "")
+    }
 }

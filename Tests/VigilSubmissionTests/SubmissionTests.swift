@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VigilCore
 import VigilSubmission
@@ -188,6 +189,26 @@ struct SubmissionTests {
         } throws: { error in
             let failure = error as? SubmissionError
             return failure?.code == .invalidKey && !(failure?.description.contains(Seeded.nhsNumber) ?? true)
+        }
+    }
+
+    @Test("several first uses at once all end with the one key that was made, whole, and nothing else in the folder")
+    func keyFileRace() throws {
+        for round in 0..<20 {
+            let scratch = try ScratchDirectory("vigil-key-race")
+            defer { scratch.remove() }
+            let url = scratch.url.appending(path: "config/pseudonym.key")
+            let outcomes = Mutex<[(key: String, created: Bool)]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                let loaded = try? PseudonymKey.load(from: url, create: true)
+                let key = loaded.map { $0.key.subjectKey(kind: .host, id: "a") } ?? "failed"
+                outcomes.withLock { $0.append((key, loaded?.created ?? false)) }
+            }
+            let all = outcomes.withLock { $0 }
+            #expect(Set(all.map(\.key)).count == 1 && !all.contains { $0.key == "failed" }, "round \(round)")
+            #expect(all.filter(\.created).count == 1, "round \(round)")
+            let folder = try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)
+            #expect(folder == ["pseudonym.key"], "round \(round)")
         }
     }
 }

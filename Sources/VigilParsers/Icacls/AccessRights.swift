@@ -166,10 +166,17 @@ extension Resource {
 extension StringProtocol {
     /// The text without leading and trailing `characters`.
     func trimming(_ characters: String) -> String {
+        // Index by index: `dropLast()` on a substring measured its length each time, so trimming a padded field was
+        // quadratic in its length (a 64 KiB run of spaces took seconds, found by fuzzing).
         let set = Set(characters)
-        var slice = Substring(self)
-        while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
-        while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
-        return String(slice)
+        var start = startIndex
+        var end = endIndex
+        while start < end, set.contains(self[start]) { start = index(after: start) }
+        while end > start {
+            let last = index(before: end)
+            guard set.contains(self[last]) else { break }
+            end = last
+        }
+        return String(self[start..<end])
     }
 }
