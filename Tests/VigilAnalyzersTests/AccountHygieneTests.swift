@@ -5,7 +5,7 @@ import VigilEngine
 import VigilSynth
 import VigilTestSupport
 
-@testable import VigilAnalyzers
+import VigilAnalyzers
 
 @Suite("Account hygiene analyzer")
 struct AccountHygieneTests {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import VigilCore
 
-@testable import VigilAnalyzers
+import VigilAnalyzers
 
 @Suite("Patient-data analysis")
 struct PatientDataTests {

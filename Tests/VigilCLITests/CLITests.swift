@@ -5,7 +5,7 @@ import VigilCore
 import VigilReport
 import VigilTestSupport
 
-@testable import VigilCLI
+import VigilCLI
 
 /// Runs the real `vigil` executable, so exit codes and output are what users and scripts see.
 enum VigilProcess {

@@ -4,7 +4,7 @@ import VigilCore
 import VigilParsers
 import VigilTestSupport
 
-@testable import VigilEngine
+import VigilEngine
 
 /// Paths in `vigil.yaml` stay inside the bundle and pass through no symbolic link unless the user allows otherwise.
 @Suite("Bundle confinement")

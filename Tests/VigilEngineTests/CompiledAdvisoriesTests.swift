@@ -4,7 +4,7 @@ import VigilCore
 import VigilParsers
 import VigilTestSupport
 
-@testable import VigilEngine
+import VigilEngine
 
 /// The matching index an advisory database keeps compiled: the same findings as joining the stored advisories, never
 /// used when stale.

@@ -4,7 +4,7 @@ import VigilCore
 import VigilParsers
 import VigilTestSupport
 
-@testable import VigilEngine
+import VigilEngine
 
 @Suite("Assessment engine and evidence bundles")
 struct EngineTests {

@@ -3,7 +3,7 @@ import Testing
 import VigilCore
 import VigilTestSupport
 
-@testable import VigilEngine
+import VigilEngine
 
 /// A directory export that says of itself that it is incomplete lowers the coverage of the areas resting on it.
 @Suite("Incomplete directory exports and coverage")

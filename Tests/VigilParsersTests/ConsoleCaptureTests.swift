@@ -3,7 +3,7 @@ import Testing
 import VigilCore
 import VigilTestSupport
 
-@testable import VigilParsers
+import VigilParsers
 
 /// Exports as people paste them: a prompt or notes around systeminfo, several reports in one file, and PowerShell's
 /// Get-HotFix in its table, list and CSV forms. Every skipped line is counted in a positioned warning.

@@ -3,7 +3,7 @@ import Testing
 import VigilCore
 import VigilTestSupport
 
-@testable import VigilParsers
+import VigilParsers
 
 /// What a systeminfo sample must give, read from the sample by hand (grep, iconv).
 struct SystemInfoExpectation: Sendable, CustomTestStringConvertible {

@@ -3,7 +3,7 @@ import Testing
 import VigilCore
 import VigilTestSupport
 
-@testable import VigilParsers
+import VigilParsers
 
 /// Runs the ldapsearch command documented in `docs/formats/ldif.md` against a real OpenLDAP server (Debian's `slapd`),
 /// loaded with the directory VigilSynth generated for `Tests/Fixtures/ad-estate-sample` plus a few computers, and

@@ -3,7 +3,7 @@ import Testing
 import VigilCore
 import VigilTestSupport
 
-@testable import VigilParsers
+import VigilParsers
 
 @Suite("Manifest and format recognition")
 struct ManifestAndSnifferTests {

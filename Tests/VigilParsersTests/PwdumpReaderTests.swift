@@ -3,7 +3,7 @@ import Testing
 import VigilCore
 import VigilTestSupport
 
-@testable import VigilParsers
+import VigilParsers
 
 @Suite("pwdump / secretsdump reader")
 struct PwdumpReaderTests {

@@ -5,7 +5,7 @@ import VigilIO
 import VigilSynth
 import VigilTestSupport
 
-@testable import VigilParsers
+import VigilParsers
 
 /// The shared robustness suite: every reader in the catalogue over hostile inputs. A reader may reject records, but it
 /// must not crash, must not throw for a readable file, must be deterministic, must give each diagnostic a position, and

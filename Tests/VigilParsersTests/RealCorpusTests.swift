@@ -3,7 +3,7 @@ import Testing
 import VigilCore
 import VigilTestSupport
 
-@testable import VigilParsers
+import VigilParsers
 
 /// Real exports published by people unrelated to Vigil (lab write-ups, project documentation), each attributed in
 /// `Tests/Fixtures/SOURCES.md`, with its reading worked out by hand in `Tests/Fixtures/real/expected.json`: the format

@@ -3,7 +3,7 @@ import Testing
 import VigilCore
 import VigilTestSupport
 
-@testable import VigilReport
+import VigilReport
 
 /// Renders report.html in a real headless Chromium. CI installs Chromium and sets VIGIL_BROWSER_TESTS=1, which makes a
 /// missing browser a failure; elsewhere the suite is skipped, visibly.

@@ -3,7 +3,7 @@ import Testing
 import VigilCore
 import VigilTestSupport
 
-@testable import VigilReport
+import VigilReport
 
 /// `findings.ocsf.jsonl` checked against the OCSF 1.8.0 schema's own files (a copy in `Tests/Fixtures`).
 @Suite("OCSF output")

@@ -6,7 +6,7 @@ import VigilParsers
 import VigilSynth
 import VigilTestSupport
 
-@testable import VigilReport
+import VigilReport
 
 /// The demo's organisations (a smaller trust, two practices) assessed through the engine, once for every test here.
 actor DemoAssessments {

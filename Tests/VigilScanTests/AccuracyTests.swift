@@ -5,7 +5,7 @@ import VigilCore
 import VigilSynth
 import VigilTestSupport
 
-@testable import VigilScan
+import VigilScan
 
 /// Precision and recall on a generated, labelled share: patient data in the layouts it really takes (clinic lists,
 /// bulk exports, ward workbooks, letters and discharge documents, API logs, JSON and XML exports, Scottish and

@@ -2,7 +2,7 @@ import Synchronization
 import Testing
 import VigilCore
 
-@testable import VigilScan
+import VigilScan
 
 /// Runs the detector over text and collects what it accepted.
 enum Detect {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import VigilScan
+import VigilScan
 
 @Suite("Health numbers")
 struct HealthNumberTests {

@@ -3,7 +3,7 @@ import Testing
 import VigilSynth
 import VigilTestSupport
 
-@testable import VigilScan
+import VigilScan
 
 /// Vigil's NHS number check against the PyPI `nhs-number` package's `is_valid` on one million random 10-digit strings.
 /// Runs when `VIGIL_NHS_NUMBER_PYTHON` names a Python with the package installed (`.ci/run` sets it up).

@@ -3,7 +3,7 @@ import Testing
 import VigilCore
 import VigilTestSupport
 
-@testable import VigilScan
+import VigilScan
 
 /// UTF-16 tables (Excel's "Unicode text" and many Windows exports) are read as tables, with their header's context,
 /// exactly as their UTF-8 twins.
