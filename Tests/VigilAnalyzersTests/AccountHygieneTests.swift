@@ -1,11 +1,10 @@
 import Foundation
 import Testing
+import VigilAnalyzers
 import VigilCore
 import VigilEngine
 import VigilSynth
 import VigilTestSupport
-
-import VigilAnalyzers
 
 @Suite("Account hygiene analyzer")
 struct AccountHygieneTests {

@@ -1,8 +1,7 @@
 import Foundation
 import Testing
-import VigilCore
-
 import VigilAnalyzers
+import VigilCore
 
 @Suite("Patient-data analysis")
 struct PatientDataTests {

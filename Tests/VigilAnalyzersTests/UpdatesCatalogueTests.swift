@@ -1,11 +1,10 @@
 import Foundation
 import Testing
+import VigilAnalyzers
 import VigilCore
 import VigilEngine
 import VigilParsers
 import VigilTestSupport
-
-import VigilAnalyzers
 
 /// The built-in catalogue as it ages (issue 10, items 3 to 6 and 8): every later monthly rollup and cumulative update
 /// recognised, KEV flags from CISA's catalogue, its date stated, updates newer than it never taken as missing fixes,

@@ -1,11 +1,10 @@
 import Foundation
 import Glibc
 import Testing
+import VigilCLI
 import VigilCore
 import VigilReport
 import VigilTestSupport
-
-import VigilCLI
 
 /// Runs the real `vigil` executable, so exit codes and output are what users and scripts see.
 enum VigilProcess {

@@ -2,9 +2,8 @@ import Foundation
 import GRDB
 import Testing
 import VigilCore
-import VigilTestSupport
-
 import VigilEngine
+import VigilTestSupport
 
 /// An advisory database is a file like any other input: an edited or damaged one is refused with a message, never
 /// decoded by force (GRDB's typed subscripts stop the process on a NULL or a wrong type, printing the row).

@@ -1,10 +1,9 @@
 import Foundation
 import Testing
 import VigilCore
+import VigilEngine
 import VigilParsers
 import VigilTestSupport
-
-import VigilEngine
 
 /// Paths in `vigil.yaml` stay inside the bundle and pass through no symbolic link unless the user allows otherwise.
 @Suite("Bundle confinement")

@@ -1,10 +1,9 @@
 import Foundation
 import Testing
 import VigilCore
+import VigilEngine
 import VigilParsers
 import VigilTestSupport
-
-import VigilEngine
 
 /// The matching index an advisory database keeps compiled: the same findings as joining the stored advisories, never
 /// used when stale.

@@ -1,10 +1,9 @@
 import Foundation
 import Testing
 import VigilCore
+import VigilEngine
 import VigilParsers
 import VigilTestSupport
-
-import VigilEngine
 
 @Suite("Assessment engine and evidence bundles")
 struct EngineTests {

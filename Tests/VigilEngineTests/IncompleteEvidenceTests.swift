@@ -1,9 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilTestSupport
-
 import VigilEngine
+import VigilTestSupport
 
 /// A directory export that says of itself that it is incomplete lowers the coverage of the areas resting on it.
 @Suite("Incomplete directory exports and coverage")

@@ -1,9 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilTestSupport
-
 import VigilParsers
+import VigilTestSupport
 
 /// Exports as people paste them: a prompt or notes around systeminfo, several reports in one file, and PowerShell's
 /// Get-HotFix in its table, list and CSV forms. Every skipped line is counted in a positioned warning.

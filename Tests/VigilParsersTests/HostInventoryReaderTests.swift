@@ -1,9 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilTestSupport
-
 import VigilParsers
+import VigilTestSupport
 
 /// What a systeminfo sample must give, read from the sample by hand (grep, iconv).
 struct SystemInfoExpectation: Sendable, CustomTestStringConvertible {

@@ -1,9 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilTestSupport
-
 import VigilParsers
+import VigilTestSupport
 
 /// Runs the ldapsearch command documented in `docs/formats/ldif.md` against a real OpenLDAP server (Debian's `slapd`),
 /// loaded with the directory VigilSynth generated for `Tests/Fixtures/ad-estate-sample` plus a few computers, and

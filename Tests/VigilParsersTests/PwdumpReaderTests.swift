@@ -1,9 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilTestSupport
-
 import VigilParsers
+import VigilTestSupport
 
 @Suite("pwdump / secretsdump reader")
 struct PwdumpReaderTests {

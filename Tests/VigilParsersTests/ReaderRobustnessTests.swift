@@ -2,10 +2,9 @@ import Foundation
 import Testing
 import VigilCore
 import VigilIO
+import VigilParsers
 import VigilSynth
 import VigilTestSupport
-
-import VigilParsers
 
 /// The shared robustness suite: every reader in the catalogue over hostile inputs. A reader may reject records, but it
 /// must not crash, must not throw for a readable file, must be deterministic, must give each diagnostic a position, and

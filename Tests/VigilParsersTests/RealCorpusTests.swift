@@ -1,9 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilTestSupport
-
 import VigilParsers
+import VigilTestSupport
 
 /// Real exports published by people unrelated to Vigil (lab write-ups, project documentation), each attributed in
 /// `Tests/Fixtures/SOURCES.md`, with its reading worked out by hand in `Tests/Fixtures/real/expected.json`: the format

@@ -1,9 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilTestSupport
-
 import VigilReport
+import VigilTestSupport
 
 /// Renders report.html in a real headless Chromium. CI installs Chromium and sets VIGIL_BROWSER_TESTS=1, which makes a
 /// missing browser a failure; elsewhere the suite is skipped, visibly.

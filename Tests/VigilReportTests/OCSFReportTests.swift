@@ -1,9 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilTestSupport
-
 import VigilReport
+import VigilTestSupport
 
 /// `findings.ocsf.jsonl` checked against the OCSF 1.8.0 schema's own files (a copy in `Tests/Fixtures`).
 @Suite("OCSF output")

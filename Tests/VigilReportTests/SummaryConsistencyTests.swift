@@ -3,10 +3,9 @@ import Testing
 import VigilCore
 import VigilEngine
 import VigilParsers
+import VigilReport
 import VigilSynth
 import VigilTestSupport
-
-import VigilReport
 
 /// The demo's organisations (a smaller trust, two practices) assessed through the engine, once for every test here.
 actor DemoAssessments {

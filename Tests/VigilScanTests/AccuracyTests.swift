@@ -2,10 +2,9 @@ import Foundation
 import Synchronization
 import Testing
 import VigilCore
+import VigilScan
 import VigilSynth
 import VigilTestSupport
-
-import VigilScan
 
 /// Precision and recall on a generated, labelled share: patient data in the layouts it really takes (clinic lists,
 /// bulk exports, ward workbooks, letters and discharge documents, API logs, JSON and XML exports, Scottish and

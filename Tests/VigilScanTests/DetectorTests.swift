@@ -1,7 +1,6 @@
 import Synchronization
 import Testing
 import VigilCore
-
 import VigilScan
 
 /// Runs the detector over text and collects what it accepted.

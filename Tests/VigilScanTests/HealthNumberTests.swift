@@ -1,5 +1,4 @@
 import Testing
-
 import VigilScan
 
 @Suite("Health numbers")

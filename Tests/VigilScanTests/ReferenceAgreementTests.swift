@@ -1,9 +1,8 @@
 import Foundation
 import Testing
+import VigilScan
 import VigilSynth
 import VigilTestSupport
-
-import VigilScan
 
 /// Vigil's NHS number check against the PyPI `nhs-number` package's `is_valid` on one million random 10-digit strings.
 /// Runs when `VIGIL_NHS_NUMBER_PYTHON` names a Python with the package installed (`.ci/run` sets it up).

@@ -1,9 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilTestSupport
-
 import VigilScan
+import VigilTestSupport
 
 /// UTF-16 tables (Excel's "Unicode text" and many Windows exports) are read as tables, with their header's context,
 /// exactly as their UTF-8 twins.
