@@ -21,7 +21,8 @@ struct AdminCommand: AsyncParsableCommand {
             """,
         subcommands: [
             CreateOrganisation.self, IssueToken.self, ListOrganisations.self, IssueAlert.self, ListAlerts.self,
-            AlertStatusCommand.self, CreateUser.self, ListUsers.self, Audit.self,
+            AlertStatusCommand.self, CreateUser.self, ListUsers.self, Audit.self, ListTickets.self,
+            RequestException.self, DecideException.self, ListExceptions.self, Sweep.self,
         ]
     )
 
@@ -44,7 +45,8 @@ struct AdminCommand: AsyncParsableCommand {
                 switch error.code {
                 case .duplicateOrganisation, .unknownOrganisation, .invalidOrganisation, .duplicateUser:
                     throw VigilExit.dataError
-                case .unknownAlert, .invalidAlert, .alertApplies, .alertClosed, .invalidUser:
+                case .unknownAlert, .invalidAlert, .alertApplies, .alertClosed, .invalidUser, .unknownException,
+                    .invalidException, .forbidden:
                     throw ExitCode.validationFailure
                 case .invalidAddress, .newerSchema, .corrupt:
                     throw VigilExit.unavailable
