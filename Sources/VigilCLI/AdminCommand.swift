@@ -8,7 +8,8 @@ import VigilStore
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Set up the national service: organisations, submission tokens, people, alerts; read the audit log.",
+        abstract:
+            "Set up the national service: organisations, submission tokens, people, alerts, exceptions; read the audit log.",
         discussion: """
             Every admin command acts on the database directly (--database), as the service's operator; the \
             server need not run.

@@ -160,8 +160,8 @@ public struct AlertStatus: Sendable, Hashable, Codable {
     public var acknowledgementOverdue: Bool
     /// Affected and not closed after the remediation clock.
     public var remediationOverdue: Bool
-    /// This organisation's remediation clock: the alert's date, or the days from when its evidence first showed it
-    /// affected; absent while it has nothing to remediate.
+    /// This organisation's remediation clock: the alert's date, or (a clock by days) the days from when its evidence
+    /// first showed it affected, absent until it is.
     public var remediateBy: Date?
     /// How far a missed clock has escalated (``Escalation``).
     public var escalation: Escalation

@@ -93,8 +93,9 @@ extension SQLNationalStore {
         try await transaction { database in
             let records = try await Self.alerts(id: nil, on: database)
             let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            // Statuses are filled in for every alert first (see ensureStatuses), so no organisation is left out.
-            for record in records { try await Self.ensureStatuses(alert: record.id, on: database) }
+            // Read only: unlike the per-alert reads this does not fill status gaps first (see ensureStatuses), as the
+            // overview runs it on every view; a gap exists only while an alert and an organisation are created at once,
+            // and the next per-alert read fills it.
             let statuses = try await Self.statuses(
                 where: "s.state <> 'closed' AND s.alert_id > ", 0, alerts: byID, at: now, on: database)
             return statuses.filter { $0.escalation != .none || $0.state == .notApplicable }
