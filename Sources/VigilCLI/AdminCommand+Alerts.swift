@@ -20,6 +20,13 @@ extension AdminCommand {
                 only when a later submission covers every matching subject and no longer shows the finding; an \
                 acknowledgement or a not-applicable declaration stops only the acknowledgement clock.
 
+                The remediation clock is --remediate-by (a day, the same for everyone), or --remediate-within (days \
+                from when each organisation's evidence first shows it affected), or, when neither is given, days by \
+                severity: 14 for a known-exploited vulnerability (--kev, or an alert linking \
+                VGL-UPD-MISSING-EXPLOITED), 15 critical, 30 high, 60 medium, 90 low; --remediation-days changes \
+                those (kev=10,medium=45). A missed clock escalates: acknowledgement missed (level 1), remediation \
+                missed (2), remediation missed by 14 days or more, or with no acknowledgement (3, national).
+
                 Exit codes: 0 issued (its id is printed); 64 a bad option or value (unknown rule, malformed CVE or \
                 advisory, a remediation date before issue); 69 the database cannot be used.
                 """)
@@ -51,7 +58,22 @@ extension AdminCommand {
         @Option(
             help: ArgumentHelp(
                 "The day affected organisations must have fixed it by (UTC, inclusive).", valueName: "YYYY-MM-DD"))
-        var remediateBy: String
+        var remediateBy: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "Days each organisation has from when its evidence shows it affected, 30d (instead of --remediate-by).",
+                valueName: "days"))
+        var remediateWithin: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "Days by severity when no clock is given: kev=14,critical=15,high=30,medium=60,low=90 (any subset).",
+                valueName: "list"))
+        var remediationDays: String?
+
+        @Flag(help: "The alert is about a known-exploited vulnerability (CISA KEV): the KEV clock applies.")
+        var kev = false
 
         @Option(
             help: ArgumentHelp(
@@ -107,22 +129,49 @@ extension AdminCommand {
             } else {
                 issued = Date()
             }
-            guard let day = Self.day(remediateBy) else {
-                throw ValidationError("--remediate-by is a date, YYYY-MM-DD")
-            }
-            // Due at the end of the day given: the next day's midnight, UTC.
-            let remediateBy = day.addingTimeInterval(86_400)
-            guard remediateBy > issued else {
-                throw ValidationError("--remediate-by is on or after the day of issue")
-            }
+            let knownExploited = kev || rules.contains(.updateMissingExploited)
+            let (remediateBy, days) = try remediationClock(
+                issued: issued, severity: severity, knownExploited: knownExploited)
             let alert = NewAlert(
                 title: title, severity: severity, rules: rules, cves: cves, advisories: advisories, issuedAt: issued,
-                acknowledgeBy: issued.addingTimeInterval(within), remediateBy: remediateBy)
+                acknowledgeBy: issued.addingTimeInterval(within), remediateBy: remediateBy, remediationDays: days,
+                knownExploited: knownExploited)
             do {
                 return try SQLNationalStore.validated(alert)
             } catch let error as StoreError {
                 throw ValidationError(error.message)
             }
+        }
+
+        /// The remediation clock the options give: a date (the end of --remediate-by's day), or days
+        /// (--remediate-within, else the policy's days for the severity, with --remediation-days applied).
+        func remediationClock(issued: Date, severity: Severity, knownExploited: Bool) throws -> (Date?, Int?) {
+            if let remediateBy {
+                guard remediateWithin == nil else {
+                    throw ValidationError("give --remediate-by or --remediate-within, not both")
+                }
+                guard let day = Self.day(remediateBy) else {
+                    throw ValidationError("--remediate-by is a date, YYYY-MM-DD")
+                }
+                // Due at the end of the day given: the next day's midnight, UTC.
+                let due = day.addingTimeInterval(86_400)
+                guard due > issued else { throw ValidationError("--remediate-by is on or after the day of issue") }
+                return (due, nil)
+            }
+            if let remediateWithin {
+                guard remediateWithin.hasSuffix("d"), let seconds = Self.duration(remediateWithin) else {
+                    throw ValidationError("--remediate-within is a number of days, 30d (at most 365d)")
+                }
+                return (nil, Int(seconds / 86_400))
+            }
+            var policy = RemediationPolicy()
+            if let remediationDays {
+                switch policy.overriding(remediationDays) {
+                case .success(let changed): policy = changed
+                case .failure(let error): throw ValidationError("--remediation-days: \(error.message)")
+                }
+            }
+            return (nil, policy.days(severity: severity, knownExploited: knownExploited))
         }
 
         /// `48h` or `2d` in seconds, at most a year.
@@ -187,7 +236,8 @@ extension AdminCommand {
                     [
                         String(alert.id), iso(alert.issuedAt), alert.severity.rawValue, "affected \(affected)/\(total)",
                         "closed \(closed)/\(total)", "overdue \(overdue)/\(total)", iso(alert.acknowledgeBy),
-                        iso(alert.remediateBy), links, alert.title,
+                        alert.remediateBy.map(iso) ?? "\(alert.remediationDays ?? 0)d from affected", links,
+                        alert.title,
                     ].joined(separator: "\t"))
             }
         }

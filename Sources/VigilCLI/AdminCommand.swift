@@ -8,7 +8,8 @@ import VigilStore
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Set up the national service: organisations, submission tokens, people, alerts; read the audit log.",
+        abstract:
+            "Set up the national service: organisations, submission tokens, people, alerts, exceptions; read the audit log.",
         discussion: """
             Every admin command acts on the database directly (--database), as the service's operator; the \
             server need not run.
@@ -21,7 +22,8 @@ struct AdminCommand: AsyncParsableCommand {
             """,
         subcommands: [
             CreateOrganisation.self, IssueToken.self, ListOrganisations.self, IssueAlert.self, ListAlerts.self,
-            AlertStatusCommand.self, CreateUser.self, ListUsers.self, Audit.self,
+            AlertStatusCommand.self, CreateUser.self, ListUsers.self, Audit.self, ListTickets.self,
+            RequestException.self, DecideException.self, ListExceptions.self, Sweep.self,
         ]
     )
 
@@ -44,7 +46,8 @@ struct AdminCommand: AsyncParsableCommand {
                 switch error.code {
                 case .duplicateOrganisation, .unknownOrganisation, .invalidOrganisation, .duplicateUser:
                     throw VigilExit.dataError
-                case .unknownAlert, .invalidAlert, .alertApplies, .alertClosed, .invalidUser:
+                case .unknownAlert, .invalidAlert, .alertApplies, .alertClosed, .invalidUser, .unknownException,
+                    .invalidException, .forbidden:
                     throw ExitCode.validationFailure
                 case .invalidAddress, .newerSchema, .corrupt:
                     throw VigilExit.unavailable

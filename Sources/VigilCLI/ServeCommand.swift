@@ -20,8 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
             body the document `vigil submit` builds, at most 64 MiB; GET /api/v1/health; the alert routes. The API \
             is described in docs/api/openapi.yaml.
 
-            Pages: GET /sign-in and POST /sign-in, POST /sign-out, GET / (overview) and GET /organisations/CODE, \
-            for people made with `vigil admin create-user`. Every page needs a session and shows only the person's \
+            Pages: GET /sign-in and POST /sign-in, POST /sign-out, GET / (overview, with missed alert clocks and \
+            not-applicable declarations) and GET /organisations/CODE, for people made with `vigil admin \
+            create-user`; for them too, the JSON routes GET and POST /api/v1/exceptions, POST \
+            /api/v1/exceptions/ID/decision and GET /api/v1/organisations/CODE/tickets (a POST carries the session's \
+            CSRF token in X-CSRF-Token). Exceptions past their expiry end on the next burst of requests (at most once \
+            a minute per server), so no timer runs. Every page needs a session and shows only the person's \
             scope (nation, region or organisation). Session cookies are HttpOnly and SameSite=Strict, and Secure \
             with --secure-cookies (use it whenever a TLS proxy is in front) or when the proxy sends \
             X-Forwarded-Proto: https; every form carries a CSRF token. Five failed sign-ins lock an account for 15 \

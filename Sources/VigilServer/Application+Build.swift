@@ -14,6 +14,7 @@ public func buildApplication(
     let router = Router(context: VigilRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(secureCookies: configuration.secureCookies))
     router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
+    router.add(middleware: ExceptionSweepMiddleware(store: store, now: configuration.now))
     SubmissionRoutes(store: store, configuration: configuration).register(on: router)
     AlertRoutes(store: store, configuration: configuration).register(on: router)
     router.get("api/v1/health") { _, _ in
@@ -23,6 +24,8 @@ public func buildApplication(
     SignInRoutes(sessions: sessions).register(on: router)
     OverviewPage(sessions: sessions).register(on: router)
     OrganisationPage(sessions: sessions).register(on: router)
+    ExceptionRoutes(sessions: sessions).register(on: router)
+    TicketRoutes(sessions: sessions).register(on: router)
     var application = Application(
         router: router,
         configuration: ApplicationConfiguration(

@@ -20,12 +20,14 @@ struct OverviewPage: Sendable {
                     .viewOverview, user: session.user.id, organisation: session.user.organisation?.id,
                     origin: Origin(address: context.clientAddress, at: sessions.configuration.now()),
                     detail: "\(rows.count) organisations"))
-            return HTMLPage.response(Self.html(rows, session: session))
+            let escalations = try await Self.escalationSection(
+                sessions.store, session: session, at: sessions.configuration.now())
+            return HTMLPage.response(Self.html(rows, session: session, sections: escalations))
         }
     }
 
     /// The page for `rows`, as `session`'s person sees it.
-    static func html(_ rows: [OverviewRow], session: Session) -> String {
+    static func html(_ rows: [OverviewRow], session: Session, sections: String = "") -> String {
         let ordered = rows.sorted { first, second in
             let (a, b) = (weight(first), weight(second))
             return a == b ? first.organisation.path < second.organisation.path : b.lexicographicallyPrecedes(a)
@@ -59,6 +61,7 @@ struct OverviewPage: Sendable {
             <tbody>
             \(body)</tbody>
             </table>
+            \(sections)
             """
         return HTMLPage.render(title: title.lowercased(), session: session, main: main)
     }

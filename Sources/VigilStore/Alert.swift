@@ -20,15 +20,24 @@ public struct NewAlert: Sendable, Hashable {
     public var issuedAt: Date
     /// When every organisation should have acknowledged it (48 hours after issue by default).
     public var acknowledgeBy: Date
-    /// When affected organisations should have fixed it.
-    public var remediateBy: Date
+    /// When affected organisations should have fixed it, when the analyst gives a date; otherwise
+    /// ``remediationDays`` runs from when each organisation's evidence shows it affected.
+    public var remediateBy: Date?
+    /// Days each affected organisation has from when its evidence first shows it affected, when no date is given
+    /// (``RemediationPolicy`` by severity and ``knownExploited``, or the analyst's own number).
+    public var remediationDays: Int?
+    /// The alert is about a vulnerability known to be exploited (CISA KEV): its clock by days is the KEV one.
+    public var knownExploited: Bool
 
     /// The default acknowledgement clock: 48 hours.
     public static let defaultAcknowledgement: TimeInterval = 48 * 3_600
 
+    /// An alert whose remediation clock is a date (`remediateBy`) or a number of days from each organisation's
+    /// evidence (`remediationDays`, or the default ``RemediationPolicy``'s days for `severity` when neither is given).
     public init(
         title: String, severity: Severity, rules: [RuleID] = [], cves: [String] = [], advisories: [String] = [],
-        issuedAt: Date, acknowledgeBy: Date? = nil, remediateBy: Date
+        issuedAt: Date, acknowledgeBy: Date? = nil, remediateBy: Date? = nil, remediationDays: Int? = nil,
+        knownExploited: Bool = false
     ) {
         self.title = title
         self.severity = severity
@@ -38,6 +47,11 @@ public struct NewAlert: Sendable, Hashable {
         self.issuedAt = issuedAt
         self.acknowledgeBy = acknowledgeBy ?? issuedAt.addingTimeInterval(Self.defaultAcknowledgement)
         self.remediateBy = remediateBy
+        self.knownExploited = knownExploited
+        self.remediationDays =
+            remediateBy == nil
+            ? (remediationDays ?? RemediationPolicy().days(severity: severity, knownExploited: knownExploited))
+            : remediationDays
     }
 }
 
@@ -59,12 +73,17 @@ public struct AlertRecord: Sendable, Hashable, Codable {
     public var issuedAt: Date
     /// The acknowledgement clock.
     public var acknowledgeBy: Date
-    /// The remediation clock.
-    public var remediateBy: Date
+    /// The remediation clock as a date, when the analyst gave one.
+    public var remediateBy: Date?
+    /// The remediation clock as days from each organisation's evidence showing it affected, when no date was given.
+    public var remediationDays: Int?
+    /// About a vulnerability known to be exploited (CISA KEV).
+    public var knownExploited: Bool
 
     public init(
         id: Int64, title: String, severity: Severity, rules: [RuleID], cves: [String], advisories: [String],
-        issuedAt: Date, acknowledgeBy: Date, remediateBy: Date
+        issuedAt: Date, acknowledgeBy: Date, remediateBy: Date?, remediationDays: Int? = nil,
+        knownExploited: Bool = false
     ) {
         self.id = id
         self.title = title
@@ -75,6 +94,16 @@ public struct AlertRecord: Sendable, Hashable, Codable {
         self.issuedAt = issuedAt
         self.acknowledgeBy = acknowledgeBy
         self.remediateBy = remediateBy
+        self.remediationDays = remediationDays
+        self.knownExploited = knownExploited
+    }
+
+    /// The remediation clock of an organisation first shown affected at `affectedAt`: the alert's date, else that
+    /// time plus the alert's days; nil when neither applies (no date, and not shown affected).
+    public func remediationDue(affectedAt: Date?) -> Date? {
+        if let remediateBy { return remediateBy }
+        guard let affectedAt, let days = remediationDays else { return nil }
+        return affectedAt.addingTimeInterval(TimeInterval(days) * 86_400)
     }
 }
 
@@ -110,6 +139,9 @@ public struct AlertStatus: Sendable, Hashable, Codable {
     public var applicability: Applicability
     /// Matching tickets not yet resolved by evidence.
     public var openMatches: Int
+    /// Those of them under a valid exception (their tickets `excepted`): when every open match is, the remediation
+    /// clock does not escalate.
+    public var exceptedMatches: Int
     /// When evidence first showed a matching open ticket.
     public var affectedAt: Date?
     /// When the organisation acknowledged it.
@@ -128,12 +160,19 @@ public struct AlertStatus: Sendable, Hashable, Codable {
     public var acknowledgementOverdue: Bool
     /// Affected and not closed after the remediation clock.
     public var remediationOverdue: Bool
+    /// This organisation's remediation clock: the alert's date, or (a clock by days) the days from when its evidence
+    /// first showed it affected, absent until it is.
+    public var remediateBy: Date?
+    /// How far a missed clock has escalated (``Escalation``).
+    public var escalation: Escalation
+    /// ``escalation`` as a number, 0 to 3, for sorting and spreadsheets.
+    public var escalationLevel: Int
     /// Seconds from issue to the closing evidence, while closed.
     public var timeToClosure: Int64?
 
     public init(
         alert: AlertRecord, organisation: OrganisationRecord, state: State, applicability: Applicability,
-        openMatches: Int, affectedAt: Date?, acknowledgedAt: Date?, notApplicableAt: Date?,
+        openMatches: Int, exceptedMatches: Int = 0, affectedAt: Date?, acknowledgedAt: Date?, notApplicableAt: Date?,
         notApplicableReason: String?, closedAt: Date?, closedSubmission: Int64?, reopenCount: Int, at now: Date
     ) {
         self.alert = alert
@@ -141,6 +180,7 @@ public struct AlertStatus: Sendable, Hashable, Codable {
         self.state = state
         self.applicability = applicability
         self.openMatches = openMatches
+        self.exceptedMatches = exceptedMatches
         self.affectedAt = affectedAt
         self.acknowledgedAt = acknowledgedAt
         self.notApplicableAt = notApplicableAt
@@ -149,10 +189,18 @@ public struct AlertStatus: Sendable, Hashable, Codable {
         self.closedSubmission = closedSubmission
         self.reopenCount = reopenCount
         // Any answer stops the acknowledgement clock; only evidence stops the remediation clock, and only an
-        // organisation the evidence shows affected has something to remediate.
+        // organisation the evidence shows affected has something to remediate. Open matches that are all under a
+        // valid exception hold the remediation clock: the exception has its own expiry, which restarts it.
+        let due = applicability == .affected ? alert.remediationDue(affectedAt: affectedAt) : nil
+        let allExcepted = openMatches > 0 && exceptedMatches >= openMatches
         acknowledgementOverdue = state == .open && now >= alert.acknowledgeBy
         remediationOverdue =
-            applicability == .affected && (state == .open || state == .acknowledged) && now >= alert.remediateBy
+            (state == .open || state == .acknowledged) && !allExcepted && due.map { now >= $0 } == true
+        remediateBy = due ?? alert.remediateBy
+        escalation = Escalation.at(
+            now, acknowledgementOverdue: acknowledgementOverdue, remediationOverdue: remediationOverdue,
+            remediateBy: due)
+        escalationLevel = escalation.level
         timeToClosure = closedAt.map {
             Int64($0.timeIntervalSince1970.rounded(.down)) - Int64(alert.issuedAt.timeIntervalSince1970.rounded(.down))
         }

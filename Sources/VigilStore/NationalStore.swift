@@ -55,11 +55,30 @@ public protocol NationalStore: Sendable {
     /// One organisation's status for every alert, newest first, its clocks read at `now`.
     func alertStatuses(organisation: Int64, at now: Date) async throws -> [AlertStatus]
 
+    /// Every status not closed whose clocks have escalated at `now`, or declared not applicable, most escalated first.
+    func escalations(at now: Date) async throws -> [AlertStatus]
+
     /// One alert's history for one organisation, oldest first.
     func alertEvents(alert: Int64, organisation: Int64) async throws -> [AlertEvent]
 
     /// The organisation acknowledges the alert (again changes nothing).
     func acknowledgeAlert(_ alert: Int64, organisation: Int64, at: Date) async throws -> AlertStatus
+
+    /// Asks for an exception on a ticket as `user` (a member of its organisation, or a national analyst).
+    func requestException(_ request: NewException, by user: Int64, at: Date) async throws -> ExceptionRecord
+
+    /// Approves or rejects a requested exception as `user` (a national analyst other than the requester); an
+    /// approval may bring the expiry forward, never later.
+    func decideException(
+        _ id: Int64, decision: ExceptionDecision, by user: Int64, expiresAt: Date?, at: Date
+    ) async throws -> ExceptionRecord
+
+    /// Every exception, newest first, its validity read at `now`.
+    func exceptions(at now: Date) async throws -> [ExceptionRecord]
+
+    /// Ends every exception whose expiry has passed at `now`: excepted tickets open again with their clock
+    /// restarted. Returns how many ended. Safe to run from several servers at once.
+    func sweepExceptions(at now: Date) async throws -> Int
 
     /// The organisation declares the alert not applicable with a reason; refused while its evidence shows it applies.
     func declareAlertNotApplicable(_ alert: Int64, organisation: Int64, reason: String, at: Date) async throws
@@ -177,7 +196,7 @@ public struct Ticket: Sendable, Hashable, Codable {
         case unverified
         /// Later evidence covered the subject and no longer shows the finding.
         case fixed
-        /// Accepted for a time with a reason (issue 16; not yet built).
+        /// Accepted for a time under an approved exception: not counted as open exposure until it expires.
         case excepted
     }
 
@@ -203,10 +222,12 @@ public struct Ticket: Sendable, Hashable, Codable {
     public var fixedAt: Date?
     /// How often it recurred within 90 days of being fixed.
     public var reopenCount: Int
+    /// When its remediation clock last started: when it opened, or when an exception on it expired.
+    public var clockStartedAt: Date
 
     public init(
         id: Int64, rule: RuleID, subject: String, kind: Subject.Kind, area: AssessmentArea, severity: Severity,
-        state: State, openedAt: Date, lastSeenAt: Date, fixedAt: Date?, reopenCount: Int
+        state: State, openedAt: Date, lastSeenAt: Date, fixedAt: Date?, reopenCount: Int, clockStartedAt: Date? = nil
     ) {
         self.id = id
         self.rule = rule
@@ -219,6 +240,7 @@ public struct Ticket: Sendable, Hashable, Codable {
         self.lastSeenAt = lastSeenAt
         self.fixedAt = fixedAt
         self.reopenCount = reopenCount
+        self.clockStartedAt = clockStartedAt ?? openedAt
     }
 }
 
@@ -227,19 +249,26 @@ public struct TicketEvent: Sendable, Hashable, Codable {
     /// What happened.
     public enum Kind: String, Sendable, Codable {
         case opened, fixed, reopened, unverified, confirmed
+        /// An exception was approved (`actor`: the approver).
+        case excepted
+        /// An exception expired and the ticket is open again, its clock restarted.
+        case reactivated
     }
 
     /// What happened.
     public var kind: Kind
-    /// When, by the evidence's date.
+    /// When, by the evidence's date (a decision's time for an exception, its expiry for a reactivation).
     public var at: Date
     /// The submission whose evidence caused it.
     public var submission: Int64?
+    /// The person who caused it when no evidence did (their sign-in name), or `sweep` for an expiry.
+    public var actor: String?
 
-    public init(kind: Kind, at: Date, submission: Int64?) {
+    public init(kind: Kind, at: Date, submission: Int64?, actor: String? = nil) {
         self.kind = kind
         self.at = at
         self.submission = submission
+        self.actor = actor
     }
 }
 

@@ -193,6 +193,9 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case issueAlert = "issue-alert"
     case answerAlert = "answer-alert"
     case submit = "submit"
+    case requestException = "request-exception"
+    case decideException = "decide-exception"
+    case viewExceptions = "view-exceptions"
 }
 
 /// One entry to append to the audit log. It names who (a user, or an actor such as `operator` or an organisation's

@@ -18,9 +18,12 @@ extension SQLNationalStore {
             guard
                 let row = try await database.raw(
                     """
-                    INSERT INTO alerts (title, severity, issued_at, acknowledge_due, remediate_due)
+                    INSERT INTO alerts (title, severity, issued_at, acknowledge_due, remediate_due, remediation_days,
+                    known_exploited)
                     VALUES (\(bind: alert.title), \(bind: alert.severity.rawValue), \(bind: Self.seconds(alert.issuedAt)),
-                    \(bind: Self.seconds(alert.acknowledgeBy)), \(bind: Self.seconds(alert.remediateBy))) RETURNING id
+                    \(bind: Self.seconds(alert.acknowledgeBy)), \(bind: Self.seconds(Self.nominalDue(alert))),
+                    \(bind: alert.remediateBy == nil ? alert.remediationDays.map(Int64.init) : nil),
+                    \(bind: Int64(alert.knownExploited ? 1 : 0))) RETURNING id
                     """
                 ).first()
             else { throw StoreError(.corrupt, "the new alert's id was not returned") }
@@ -80,6 +83,26 @@ extension SQLNationalStore {
             try await Self.ensureStatuses(organisation: organisation, on: database)
             return try await Self.statuses(
                 where: "s.organisation_id = ", organisation, alerts: byID, at: now, on: database)
+        }
+    }
+
+    /// Every status not closed by evidence whose clocks, read at `now`, have escalated, or that stands declared not
+    /// applicable: the overview's escalation section and the national reminders. Most escalated first, then by alert
+    /// (newest first) and organisation path.
+    public func escalations(at now: Date) async throws -> [AlertStatus] {
+        try await transaction { database in
+            let records = try await Self.alerts(id: nil, on: database)
+            let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            // Read only: unlike the per-alert reads this does not fill status gaps first (see ensureStatuses), as the
+            // overview runs it on every view; a gap exists only while an alert and an organisation are created at once,
+            // and the next per-alert read fills it.
+            let statuses = try await Self.statuses(
+                where: "s.state <> 'closed' AND s.alert_id > ", 0, alerts: byID, at: now, on: database)
+            return statuses.filter { $0.escalation != .none || $0.state == .notApplicable }
+                .enumerated().sorted { first, second in
+                    first.element.escalationLevel == second.element.escalationLevel
+                        ? first.offset < second.offset : first.element.escalationLevel > second.element.escalationLevel
+                }.map(\.element)
         }
     }
 
@@ -394,7 +417,9 @@ extension SQLNationalStore {
             (SELECT COUNT(*) FROM alert_matches m WHERE m.alert_id = s.alert_id AND m.organisation_id = s.organisation_id
             AND m.state = 'open') AS open_matches,
             (SELECT COUNT(*) FROM alert_matches m WHERE m.alert_id = s.alert_id
-            AND m.organisation_id = s.organisation_id) AS all_matches
+            AND m.organisation_id = s.organisation_id) AS all_matches,
+            (SELECT COUNT(*) FROM alert_matches m JOIN tickets t ON t.id = m.ticket_id WHERE m.alert_id = s.alert_id
+            AND m.organisation_id = s.organisation_id AND m.state = 'open' AND t.state = 'excepted') AS excepted_matches
             FROM alert_status s JOIN organisations o ON o.id = s.organisation_id
             WHERE \(predicate)\(bind: value) ORDER BY s.alert_id DESC, o.path
             """
@@ -410,6 +435,7 @@ extension SQLNationalStore {
                 alert: alert, organisation: try organisation(row: row), state: state,
                 applicability: try row.decode(column: "all_matches", as: Int64.self) > 0 ? .affected : .unaffectedSoFar,
                 openMatches: Int(try row.decode(column: "open_matches", as: Int64.self)),
+                exceptedMatches: Int(try row.decode(column: "excepted_matches", as: Int64.self)),
                 affectedAt: try optionalDate("affected_at"), acknowledgedAt: try optionalDate("acknowledged_at"),
                 notApplicableAt: try optionalDate("not_applicable_at"),
                 notApplicableReason: try row.decode(column: "not_applicable_reason", as: String?.self),
@@ -423,7 +449,10 @@ extension SQLNationalStore {
     static func alerts(id: Int64?, on database: any SQLDatabase) async throws -> [AlertRecord] {
         let filter: SQLQueryString = id.map { "WHERE id = \(bind: $0)" } ?? ""
         let rows = try await database.raw(
-            "SELECT id, title, severity, issued_at, acknowledge_due, remediate_due FROM alerts \(filter) ORDER BY id DESC"
+            """
+            SELECT id, title, severity, issued_at, acknowledge_due, remediate_due, remediation_days, known_exploited
+            FROM alerts \(filter) ORDER BY id DESC
+            """
         ).all()
         let linkFilter: SQLQueryString = id.map { "WHERE alert_id = \(bind: $0)" } ?? ""
         var links: [Int64: [(kind: String, value: String)]] = [:]
@@ -440,13 +469,17 @@ extension SQLNationalStore {
             }
             let own = links[id] ?? []
             func values(_ kind: String) -> [String] { own.filter { $0.kind == kind }.map(\.value) }
+            // A clock by days keeps only its nominal date in remediate_due (see migration 4): the record says days.
+            let days = try row.decode(column: "remediation_days", as: Int64?.self)
             return AlertRecord(
                 id: id, title: try row.decode(column: "title", as: String.self), severity: severity,
                 rules: values("rule").map(RuleID.init(rawValue:)), cves: values("cve"),
                 advisories: values("advisory"),
                 issuedAt: date(try row.decode(column: "issued_at", as: Int64.self)),
                 acknowledgeBy: date(try row.decode(column: "acknowledge_due", as: Int64.self)),
-                remediateBy: date(try row.decode(column: "remediate_due", as: Int64.self)))
+                remediateBy: days == nil ? date(try row.decode(column: "remediate_due", as: Int64.self)) : nil,
+                remediationDays: days.map { Int($0) },
+                knownExploited: try row.decode(column: "known_exploited", as: Int64.self) != 0)
         }
     }
 
@@ -474,10 +507,25 @@ extension SQLNationalStore {
         guard alert.advisories.allSatisfy(isAdvisory) else {
             throw StoreError(.invalidAlert, "an advisory is an update (KB4012212) or a bulletin (MS17-010)")
         }
-        guard alert.acknowledgeBy >= alert.issuedAt, alert.remediateBy >= alert.issuedAt else {
+        guard alert.acknowledgeBy >= alert.issuedAt, (alert.remediateBy ?? alert.issuedAt) >= alert.issuedAt else {
             throw StoreError(.invalidAlert, "an alert's clocks end after it is issued")
         }
+        if alert.remediateBy != nil {
+            guard alert.remediationDays == nil else {
+                throw StoreError(.invalidAlert, "an alert's remediation clock is a date or a number of days, not both")
+            }
+        } else {
+            guard let days = alert.remediationDays, (1...RemediationPolicy.longest).contains(days) else {
+                throw StoreError(
+                    .invalidAlert, "an alert's remediation clock is 1 to \(RemediationPolicy.longest) days")
+            }
+        }
         return alert
+    }
+
+    /// The date stored in `remediate_due`: the alert's date, or issue plus its days (migration 4).
+    static func nominalDue(_ alert: NewAlert) -> Date {
+        alert.remediateBy ?? alert.issuedAt.addingTimeInterval(TimeInterval(alert.remediationDays ?? 0) * 86_400)
     }
 
     static func isRuleID(_ value: String) -> Bool {

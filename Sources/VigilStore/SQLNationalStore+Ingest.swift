@@ -17,6 +17,8 @@ extension SQLNationalStore {
             if let receipt = try await Self.existingReceipt(organisation: organisation, digest: digest, on: database) {
                 return receipt
             }
+            // Exceptions past their expiry end first, so the evidence meets the tickets as they now stand.
+            _ = try await Self.sweepExceptions(organisation: organisation, at: Self.seconds(receivedAt), on: database)
             // A submission older than one already applied is kept, but applied it would reopen what newer evidence
             // fixed: a late delivery changes no ticket.
             let newest = try await database.raw(
@@ -245,8 +247,12 @@ extension SQLNationalStore {
         ).run()
     }
 
-    /// Rewrites the organisation's aggregate for `day` from its current tickets, counting the submission.
-    static func refreshDay(organisation: Int64, day: String, on database: any SQLDatabase) async throws {
+    /// Rewrites the organisation's aggregate for `day` from its current tickets, counting the submission unless
+    /// `submission` is false (an exception approved or expired changes the counts without new evidence).
+    static func refreshDay(
+        organisation: Int64, day: String, submission: Bool = true, on database: any SQLDatabase
+    ) async throws {
+        let counted: Int64 = submission ? 1 : 0
         let rows = try await database.raw(
             """
             SELECT severity, state, COUNT(*) AS n FROM tickets
@@ -278,11 +284,11 @@ extension SQLNationalStore {
             unverified, fixed, submissions)
             VALUES (\(bind: organisation), \(bind: day), \(bind: open[.critical] ?? 0), \(bind: open[.high] ?? 0),
             \(bind: open[.medium] ?? 0), \(bind: open[.low] ?? 0), \(bind: open[.info] ?? 0), \(bind: unverified),
-            \(bind: fixed), 1)
+            \(bind: fixed), \(bind: counted))
             ON CONFLICT (organisation_id, day) DO UPDATE SET open_critical = excluded.open_critical,
             open_high = excluded.open_high, open_medium = excluded.open_medium, open_low = excluded.open_low,
             open_info = excluded.open_info, unverified = excluded.unverified, fixed = excluded.fixed,
-            submissions = org_daily.submissions + 1
+            submissions = org_daily.submissions + excluded.submissions
             """
         ).run()
     }

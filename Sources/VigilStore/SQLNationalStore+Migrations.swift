@@ -144,6 +144,39 @@ extension SQLNationalStore {
                 "CREATE INDEX audit_log_by_time ON audit_log (at, id)",
             ] + dialect.appendOnly("audit_log")
         },
+        Migration(version: 4, name: "clocks by days, ticket clocks, expiring exceptions, append-only histories") {
+            dialect in
+            [
+                // NULL: the remediation clock is the alert's date (remediate_due). Otherwise days from each
+                // organisation's evidence showing it affected, and remediate_due holds issue + days, the due date
+                // of an organisation affected at issue, so a reader of migration 2's columns still sees a date.
+                "ALTER TABLE alerts ADD COLUMN remediation_days BIGINT",
+                "ALTER TABLE alerts ADD COLUMN known_exploited BIGINT NOT NULL DEFAULT 0",
+                // When the ticket's remediation clock last started: NULL is opened_at. An exception's expiry
+                // restarts it.
+                "ALTER TABLE tickets ADD COLUMN clock_started_at BIGINT",
+                """
+                CREATE TABLE exceptions (
+                    id \(dialect.identity), organisation_id BIGINT NOT NULL REFERENCES organisations (id),
+                    ticket_id BIGINT NOT NULL REFERENCES tickets (id), alert_id BIGINT REFERENCES alerts (id),
+                    reason TEXT NOT NULL, controls TEXT NOT NULL, state TEXT NOT NULL,
+                    requested_by BIGINT NOT NULL REFERENCES users (id), requested_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL, decided_by BIGINT REFERENCES users (id), decided_at BIGINT,
+                    ended_at BIGINT)
+                """,
+                "CREATE INDEX exceptions_by_state ON exceptions (state, expires_at)",
+                "CREATE INDEX exceptions_by_organisation ON exceptions (organisation_id, id)",
+                "CREATE INDEX exceptions_by_ticket ON exceptions (ticket_id, state)",
+                """
+                CREATE TABLE exception_events (
+                    id \(dialect.identity), exception_id BIGINT NOT NULL REFERENCES exceptions (id),
+                    kind TEXT NOT NULL, at BIGINT NOT NULL, user_id BIGINT REFERENCES users (id), actor TEXT,
+                    ticket_id BIGINT NOT NULL REFERENCES tickets (id))
+                """,
+                "CREATE INDEX exception_events_by_exception ON exception_events (exception_id, id)",
+            ] + dialect.appendOnly("exception_events") + dialect.appendOnly("ticket_events")
+                + dialect.appendOnly("alert_events")
+        },
     ]
 
     public func migrate() async throws {

@@ -7,8 +7,8 @@ extension SQLNationalStore {
         try await transaction { database in
             try await database.raw(
                 """
-                SELECT id, rule, subject, kind, area, severity, state, opened_at, last_seen_at, fixed_at, reopen_count
-                FROM tickets WHERE organisation_id = \(bind: organisation) AND is_current = 1 ORDER BY rule, subject
+                SELECT id, rule, subject, kind, area, severity, state, opened_at, last_seen_at, fixed_at, reopen_count,
+                clock_started_at FROM tickets WHERE organisation_id = \(bind: organisation) AND is_current = 1 ORDER BY rule, subject
                 """
             ).all().map(Self.ticket(row:))
         }
@@ -17,14 +17,15 @@ extension SQLNationalStore {
     public func events(ticket: Int64) async throws -> [TicketEvent] {
         try await transaction { database in
             try await database.raw(
-                "SELECT kind, at, submission_id FROM ticket_events WHERE ticket_id = \(bind: ticket) ORDER BY id"
+                "SELECT kind, at, submission_id, actor FROM ticket_events WHERE ticket_id = \(bind: ticket) ORDER BY id"
             ).all().map { row in
                 guard let kind = TicketEvent.Kind(rawValue: try row.decode(column: "kind", as: String.self)) else {
                     throw StoreError(.corrupt, "a ticket event has an unknown kind")
                 }
                 return TicketEvent(
                     kind: kind, at: Self.date(try row.decode(column: "at", as: Int64.self)),
-                    submission: try row.decode(column: "submission_id", as: Int64?.self))
+                    submission: try row.decode(column: "submission_id", as: Int64?.self),
+                    actor: try row.decode(column: "actor", as: String?.self))
             }
         }
     }
@@ -70,7 +71,8 @@ extension SQLNationalStore {
             state: state, openedAt: date(try row.decode(column: "opened_at", as: Int64.self)),
             lastSeenAt: date(try row.decode(column: "last_seen_at", as: Int64.self)),
             fixedAt: try row.decode(column: "fixed_at", as: Int64?.self).map(date),
-            reopenCount: Int(try row.decode(column: "reopen_count", as: Int64.self)))
+            reopenCount: Int(try row.decode(column: "reopen_count", as: Int64.self)),
+            clockStartedAt: try row.decode(column: "clock_started_at", as: Int64?.self).map(date))
     }
 
     static func day(row: any SQLRow) throws -> OrganisationDay {

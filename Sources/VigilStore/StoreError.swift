@@ -22,6 +22,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case duplicateUser = "store.duplicate-user"
         /// The person's fields (name, role and its organisation or region, password) are not valid.
         case invalidUser = "store.invalid-user"
+        /// No exception, or no ticket for one, has that id (or it is outside the person's organisation).
+        case unknownException = "store.unknown-exception"
+        /// The exception's fields are not valid, or it cannot take that step (decided already, ticket not live).
+        case invalidException = "store.invalid-exception"
+        /// The person's role may not take that step, or they would approve their own request.
+        case forbidden = "store.forbidden"
         /// The database was migrated by a newer version of Vigil.
         case newerSchema = "store.newer-schema"
         /// The database returned something the store did not expect.

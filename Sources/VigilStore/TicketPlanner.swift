@@ -8,10 +8,11 @@ public import VigilSubmission
 /// 1. a finding with no current ticket opens one; on an open or unverified ticket it moves `lastSeen` (an unverified
 ///    one is *confirmed* open); on a ticket fixed within ``reopenWindow`` it **reopens the same ticket**, so time to
 ///    remediate stays honest; on one fixed longer ago it opens a new ticket;
-/// 2. an open or unverified ticket without a finding is **fixed only if the submission covered its subject** for its
-///    area (the subject's key is in the coverage group, or the group is complete);
-/// 3. one whose area and kind the submission carries but whose subject it did not cover becomes *unverified* — a
-///    submission of only the patched hosts closes nothing else;
+/// 2. an open, unverified or excepted ticket without a finding is **fixed only if the submission covered its subject**
+///    for its area (the subject's key is in the coverage group, or the group is complete): an exception never hides
+///    a fix;
+/// 3. an open one whose area and kind the submission carries but whose subject it did not cover becomes
+///    *unverified* — a submission of only the patched hosts closes nothing else (an excepted one stays excepted);
 /// 4. one whose area and kind the submission does not carry at all is left alone.
 public enum TicketPlanner {
     /// A recurrence within this time of the fix reopens the same ticket (CISA's 90 days).
@@ -86,7 +87,7 @@ public enum TicketPlanner {
         let groups = Dictionary(
             submission.coverage.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for ticket in current where !seen.contains(key(ticket.rule, ticket.subject)) {
-            guard ticket.state == .open || ticket.state == .unverified else { continue }
+            guard ticket.state != .fixed else { continue }
             guard let group = groups["\(ticket.area.rawValue)/\(ticket.kind.rawValue)"] else { continue }
             if group.covers(ticket.subject) {
                 changes.append(.fix(id: ticket.id))

@@ -1,0 +1,79 @@
+import Foundation
+import VigilStore
+
+extension OverviewPage {
+    /// The most rows the section shows; the rest are counted, and `vigil admin alert-status` lists them all.
+    static let escalationRows = 50
+
+    /// The overview's compact section on missed alert clocks and not-applicable declarations, limited to what
+    /// `session`'s person may see: their scope's organisations, most escalated first. A declaration's reason is the
+    /// organisation's own words, shown (escaped) so it is visible nationally.
+    static func escalationSection(_ store: SQLNationalStore, session: Session, at now: Date) async throws -> String {
+        let statuses = try await store.escalations(at: now).filter { session.user.scope.includes($0.organisation) }
+        return escalationsHTML(statuses)
+    }
+
+    /// The section for `statuses` (already scoped and ordered).
+    static func escalationsHTML(_ statuses: [AlertStatus]) -> String {
+        let escape = HTMLPage.escape
+        let day = { (date: Date?) -> String in
+            date.map { String(ISO8601DateFormatter().string(from: $0).prefix(10)) } ?? "—"
+        }
+        let escalated = statuses.filter { $0.escalation != .none }
+        let declared = statuses.filter { $0.state == .notApplicable }
+        var html = "<h2>Alert clocks</h2>\n"
+        if escalated.isEmpty {
+            html += "<p>No organisation has missed an alert's acknowledgement or remediation clock.</p>\n"
+        } else {
+            let rows = escalated.prefix(escalationRows).map { status in
+                "<tr><th scope=\"row\">\(escape(status.organisation.name)) <span class=\"code\">"
+                    + "\(escape(status.organisation.code))</span></th><td>\(escape(status.alert.title))</td>"
+                    + "<td>\(status.escalationLevel) (\(escape(label(status.escalation))))</td>"
+                    + "<td>\(escape(status.state.rawValue))</td><td>\(day(status.alert.acknowledgeBy))</td>"
+                    + "<td>\(day(status.remediateBy))</td><td>\(status.openMatches)</td></tr>"
+            }.joined(separator: "\n")
+            let more = escalated.count > escalationRows ? "<p>\(escalated.count - escalationRows) more.</p>\n" : ""
+            html += """
+                <table>
+                <caption>Missed clocks, most escalated first (\(escalated.count))</caption>
+                <thead><tr><th scope="col">Organisation</th><th scope="col">Alert</th><th scope="col">Escalation</th>\
+                <th scope="col">State</th><th scope="col">Acknowledge by</th><th scope="col">Remediate by</th>\
+                <th scope="col">Open matches</th></tr></thead>
+                <tbody>
+                \(rows)
+                </tbody>
+                </table>
+                \(more)
+                """
+        }
+        if !declared.isEmpty {
+            let rows = declared.prefix(escalationRows).map { status in
+                "<tr><th scope=\"row\">\(escape(status.organisation.name)) <span class=\"code\">"
+                    + "\(escape(status.organisation.code))</span></th><td>\(escape(status.alert.title))</td>"
+                    + "<td>\(day(status.notApplicableAt))</td><td>\(escape(status.notApplicableReason ?? ""))</td></tr>"
+            }.joined(separator: "\n")
+            html += """
+                <table>
+                <caption>Declared not applicable, with the organisation's reason (\(declared.count))</caption>
+                <thead><tr><th scope="col">Organisation</th><th scope="col">Alert</th><th scope="col">Declared</th>\
+                <th scope="col">Reason</th></tr></thead>
+                <tbody>
+                \(rows)
+                </tbody>
+                </table>
+
+                """
+        }
+        return html
+    }
+
+    /// Who sees a level: the words beside its number.
+    static func label(_ escalation: Escalation) -> String {
+        switch escalation {
+        case .none: "none"
+        case .acknowledgement: "not acknowledged"
+        case .remediation: "remediation overdue"
+        case .national: "national"
+        }
+    }
+}
