@@ -23,6 +23,7 @@ public func buildApplication(
     SignInRoutes(sessions: sessions).register(on: router)
     OverviewPage(sessions: sessions).register(on: router)
     OrganisationPage(sessions: sessions).register(on: router)
+    RegionPage(sessions: sessions).register(on: router)
     var application = Application(
         router: router,
         configuration: ApplicationConfiguration(
