@@ -22,9 +22,21 @@ extension DemoCommand {
         let store: SQLNationalStore
         let password = AdminCommand.CreateUser.generatedPassword()
         do {
+            // Made first with the demo's file mode, which SQLite gives its journal files too: the database holds
+            // only pseudonyms and counts, but the demo's outputs are its owner's alone unless --mode widens them.
+            guard
+                FileManager.default.createFile(
+                    atPath: database.path, contents: nil,
+                    attributes: [.posixPermissions: Int(demo.permissions.fileMode)])
+            else { throw CocoaError(.fileWriteUnknown) }
             store = try SQLNationalStore(address: database.path)
             try await store.withRunning {
                 try await store.migrate()
+                if !quiet {
+                    print(
+                        "Loading a synthetic year of weekly submissions into \(database.relativePath) (a few minutes)…")
+                    fflush(nil)
+                }
                 let loaded = try await history.load(into: store)
                 _ = try await store.createUser(
                     NewUser(login: "analyst", displayName: "Demo analyst", role: .nationalAnalyst),

@@ -37,7 +37,7 @@ extension OrganisationPage {
         let score = summary.score
         let change: String
         if let now = score.value, let then = summary.monthAgo.value {
-            change = String(format: "%+.0f on 30 days ago (%.0f)", now - then, then)
+            change = "30 days ago \(String(format: "%.0f", then)), \(OverviewPage.signedWhole(now - then))"
         } else {
             change = "no score 30 days ago"
         }
@@ -47,8 +47,8 @@ extension OrganisationPage {
         }
         return """
             <section aria-labelledby="score"><h2 id="score">Score</h2>
-            <p>Score \(OverviewPage.scoreText(score)) (\(change)): \(String(format: "%.0f", score.exposure)) open exposure, \
-            \(score.fixedOnTime) of \(score.due) findings due fixed within their deadline. Last evidence: \
+            <p>Score \(OverviewPage.scoreText(score)) (\(change)). Open exposure \(String(format: "%.0f", score.exposure)); \
+            \(score.fixedOnTime) of \(score.due) findings due were fixed within their deadline. Last evidence: \
             \(score.lastEvidence.map(PageDate.string) ?? "none")\(score.isStale ? ", stale" : ""). The formula is in \
             docs/score.md.</p>
             <table><caption>Open findings and time to remediate by severity</caption>

@@ -178,7 +178,7 @@ extension OverviewPage {
             let score = summary.score
             let change: String
             if let now = score.value, let then = summary.monthAgo.value {
-                change = String(format: "%+.0f", now - then)
+                change = signedWhole(now - then)
             } else {
                 change = "—"
             }
@@ -235,6 +235,12 @@ extension OverviewPage {
             return score.lastEvidence.map { "stale (evidence of \(PageDate.string($0)))" } ?? "no evidence"
         }
         return String(format: "%.0f", value)
+    }
+
+    /// A change as a signed whole number, never "-0".
+    static func signedWhole(_ change: Double) -> String {
+        let rounded = change.rounded()
+        return rounded == 0 ? "±0" : String(format: "%+.0f", rounded)
     }
 
     /// Median and 90th percentile days to fix one severity, or a dash.

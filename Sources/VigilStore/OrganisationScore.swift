@@ -90,9 +90,13 @@ public struct OrganisationScore: Sendable, Hashable {
     /// Fixed on time over due, 1 when nothing is due yet.
     public var onTimeShare: Double { due == 0 ? 1 : Double(fixedOnTime) / Double(due) }
 
-    /// 0–100, higher is better: `100 × onTimeShare × 100 / (100 + exposure)`; `nil` when stale — an organisation
+    /// 1 with nothing open, falling with exposure on a logarithmic scale (`1 / (1 + log10(1 + E / 10))`), so that
+    /// a practice with dozens of findings and a trust with thousands still differ.
+    public var exposureFactor: Double { 1 / (1 + log10(1 + exposure / 10)) }
+
+    /// 0–100, higher is better: `50 × onTimeShare + 50 × exposureFactor`; `nil` when stale — an organisation
     /// without recent evidence is not scored as clean.
-    public var value: Double? { isStale ? nil : 100 * onTimeShare * 100 / (100 + exposure) }
+    public var value: Double? { isStale ? nil : 50 * onTimeShare + 50 * exposureFactor }
 
     /// The score of `tickets` at `now`, with the latest evidence at `lastEvidence`.
     public init(tickets: some Sequence<Timing>, lastEvidence: Date?, at now: Date) {

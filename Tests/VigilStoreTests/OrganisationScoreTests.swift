@@ -29,9 +29,10 @@ struct OrganisationScoreTests {
         #expect(abs(score.exposure - 40) < 1e-9)
         #expect(score.due == 3)
         #expect(score.fixedOnTime == 1)
-        // 100 × 1/3 × 100 / 140
+        // 50 × 1/3 + 50 / (1 + log10(1 + 40 / 10)) = 16.67 + 50 / 1.699 = 46.10
         let value = try #require(score.value)
-        #expect(abs(value - 100.0 / 3 * 100 / 140) < 1e-9)
+        #expect(abs(value - (50.0 / 3 + 50 / (1 + log10(5)))) < 1e-9)
+        #expect(abs(value - 46.097) < 0.001)
         #expect(score.open == [.high: 1, .critical: 1])
         #expect(score.remediation[.critical]?.median == 20)
         #expect(score.remediation[.high]?.p90 == 10)
