@@ -94,7 +94,7 @@ let package = Package(
             name: "VigilCLI",
             dependencies: [
                 "VigilCore", "VigilParsers", "VigilAnalyzers", "VigilReport", "VigilEngine", "VigilSynth", "VigilScan",
-                "VigilSubmission", "VigilStore", "VigilServer",
+                "VigilSubmission", "VigilStore", "VigilServer", "VigilNationalDemo",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -137,6 +137,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `vigil demo --serve`'s synthetic year of weekly submissions, built on the store's public API.
+        .target(
+            name: "VigilNationalDemo", dependencies: ["VigilCore", "VigilSubmission", "VigilStore"],
+            swiftSettings: strict),
         .executableTarget(name: "vigil", dependencies: ["VigilCLI"], swiftSettings: strict),
 
         .target(
@@ -188,7 +192,7 @@ let package = Package(
             name: "VigilSubmissionTests", dependencies: ["VigilSubmission", "VigilCore", "VigilTestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "VigilStoreTests", dependencies: ["VigilStore", "VigilSubmission", "VigilCore"],
+            name: "VigilStoreTests", dependencies: ["VigilStore", "VigilSubmission", "VigilCore", "VigilNationalDemo"],
             swiftSettings: strict),
         .testTarget(
             name: "VigilServerTests",

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import VigilEngine
 import VigilReport
+import VigilServer
 import VigilSynth
 
 /// `vigil demo`: generate a synthetic estate with known ground truth, assess it, and show where the reports are.
@@ -21,8 +22,14 @@ struct DemoCommand: AsyncParsableCommand {
             file): the demo then removes only what it wrote there before writing again, so old files never mix with \
             the new estate. Any other non-empty folder is refused.
 
+            With --serve the demo then runs the national service on a SQLite file under --out (national.sqlite): the \
+            organisations placed in regions and integrated care boards, a synthetic year of weekly submissions \
+            derived from their assessments (some improving, some getting worse, one that stopped submitting), one \
+            alert closed by evidence for some organisations and open for others, and a national analyst whose \
+            one-time password is printed with the address. It runs until Ctrl-C.
+
             Exit codes: 0 every assessment matched its ground truth; 70 an assessment differs from its ground truth \
-            (a fault in Vigil); 73 --out is a non-empty folder the demo did not write, or cannot be written.
+            (a fault in Vigil); 69 (--serve) the service could not be set up or the address bound; 73 --out is a non-empty folder the demo did not write, or cannot be written.
             """
     )
 
@@ -51,9 +58,18 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(name: [.short, .long], help: "Print only errors.")
     var quiet = false
 
+    @Flag(help: "Then run the national service with a synthetic year of history and print how to sign in.")
+    var serve = false
+
+    @Option(help: ArgumentHelp("With --serve, where to listen: HOST:PORT, :PORT or PORT.", valueName: "address"))
+    var listen = "127.0.0.1:8080"
+
     func validate() throws {
         guard trustStaff >= 20 else { throw ValidationError("--trust-staff must be at least 20") }
         guard (0...50).contains(practices) else { throw ValidationError("--practices must be between 0 and 50") }
+        guard ServerConfiguration.listenAddress(listen) != nil else {
+            throw ValidationError("--listen is HOST:PORT, :PORT or PORT (0 to 65535)")
+        }
     }
 
     func run() async throws {
@@ -77,6 +93,7 @@ struct DemoCommand: AsyncParsableCommand {
         let index = try writeIndex(outcomes, demo: demo, progress: progress)
         progress.clear()
         try summarise(outcomes, demo: demo, index: index, elapsed: ContinuousClock.now - started)
+        if serve { try await self.serve(outcomes, demo: demo) }
     }
 
     /// Makes the output folder ready, or refuses it (`DemoFolder`).

@@ -9,7 +9,8 @@ enum DemoFolder {
     /// The marker file a demo leaves in its output folder.
     static let marker = ".vigil-demo"
     /// What a demo writes in its output folder, and so all it ever removes.
-    static let written = ["estates", "ground-truth", "reference", "reports", "index.html", marker]
+    static let written =
+        ["estates", "ground-truth", "reference", "reports", "index.html", marker] + DemoCommand.serviceFiles
 
     /// Why a folder cannot take the demo.
     struct RefusedError: Error, CustomStringConvertible {

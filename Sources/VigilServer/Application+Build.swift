@@ -26,6 +26,7 @@ public func buildApplication(
     OrganisationPage(sessions: sessions).register(on: router)
     ExceptionRoutes(sessions: sessions).register(on: router)
     TicketRoutes(sessions: sessions).register(on: router)
+    RegionPage(sessions: sessions).register(on: router)
     var application = Application(
         router: router,
         configuration: ApplicationConfiguration(

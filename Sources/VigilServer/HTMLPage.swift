@@ -28,7 +28,9 @@ enum HTMLPage {
             header{display:flex;gap:1rem;align-items:center;border-bottom:1px solid #b1b4b6;margin-bottom:1rem}
             label{display:block;margin-top:.8rem;font-weight:bold}input{font-size:1rem;padding:.3rem}
             button{margin-top:1rem;font-size:1rem;padding:.3rem .8rem}.error{color:#d4351c;font-weight:bold}
-            a{color:#1d70b8}a:focus,button:focus,input:focus{outline:3px solid #fd0}</style>
+            a{color:#1d70b8}a:focus,button:focus,input:focus{outline:3px solid #fd0}
+            .chart{display:block;max-width:40rem;height:auto;margin:.5rem 0}td.names{text-align:left}
+            section{margin-top:1.5rem}</style>
             </head>
             <body>
             \(banner)<main>

@@ -34,15 +34,21 @@ struct OrganisationPage: Sendable {
                 .notFound, title: "Not found", message: "No organisation with that code is visible to you.",
                 session: session)
         }
-        let days = try await store.daily(organisation: organisation.id).suffix(Self.days).reversed()
+        let history = try await store.daily(organisation: organisation.id)
+        let days = history.suffix(Self.days).reversed()
         let alerts = try await store.alertStatuses(organisation: organisation.id, at: now)
+        let summary = try await store.summaries(scope: .organisation(organisation.id), at: now).first
         try await store.audit(
             AuditEntry(.viewOrganisation, user: session.user.id, organisation: organisation.id, origin: origin))
-        return HTMLPage.response(Self.html(organisation, days: Array(days), alerts: alerts, session: session))
+        return HTMLPage.response(
+            Self.html(
+                organisation, days: Array(days), alerts: alerts, session: session,
+                sections: [Self.trend(history), Self.score(summary)]))
     }
 
     static func html(
-        _ organisation: OrganisationRecord, days: [OrganisationDay], alerts: [AlertStatus], session: Session
+        _ organisation: OrganisationRecord, days: [OrganisationDay], alerts: [AlertStatus], session: Session,
+        sections: [String] = []
     )
         -> String
     {
@@ -61,9 +67,10 @@ struct OrganisationPage: Sendable {
                 + "<td>\(escape(status.remediateBy.map(formatter.string(from:)) ?? "—"))</td></tr>"
         }.joined(separator: "\n")
         let main = """
-            <p><a href="/">Overview</a></p>
+            \(breadcrumbs(organisation, session: session))
             <h1>\(escape(organisation.name)) <span class="code">\(escape(organisation.code))</span></h1>
             <p>\(escape(organisation.kind.rawValue)), \(escape(organisation.path)).</p>
+            \(sections.joined(separator: "\n"))
             <table>
             <caption>Open tickets by severity at the end of each day with evidence, newest first</caption>
             <thead><tr><th scope="col">Day</th><th scope="col">Critical</th><th scope="col">High</th>\

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import Logging
+import VigilCore
+import VigilEngine
+import VigilNationalDemo
+import VigilServer
+import VigilStore
+import VigilSubmission
+
+extension DemoCommand {
+    /// The national service's file under `--out`, and the files SQLite keeps beside it.
+    static let serviceFiles = ["national.sqlite", "national.sqlite-wal", "national.sqlite-shm"]
+
+    /// `--serve`: the assessments, as findings-only submissions under a key made for the demo, become a synthetic
+    /// year of weekly history (``NationalDemoHistory``) in a SQLite-backed service under `--out`; a national analyst
+    /// is made with a one-time password, and the service runs until stopped.
+    func serve(_ outcomes: [SyntheticDemo.Outcome], demo: SyntheticDemo) async throws {
+        guard let (host, port) = ServerConfiguration.listenAddress(listen) else { throw VigilExit.unavailable }
+        let history = try makeHistory(outcomes)
+        let database = demo.root.appendingPathComponent("national.sqlite")
+        let store: SQLNationalStore
+        let password = AdminCommand.CreateUser.generatedPassword()
+        do {
+            // Made first with the demo's file mode, which SQLite gives its journal files too: the database holds
+            // only pseudonyms and counts, but the demo's outputs are its owner's alone unless --mode widens them.
+            guard
+                FileManager.default.createFile(
+                    atPath: database.path, contents: nil,
+                    attributes: [.posixPermissions: Int(demo.permissions.fileMode)])
+            else { throw CocoaError(.fileWriteUnknown) }
+            store = try SQLNationalStore(address: database.path)
+            try await store.withRunning {
+                try await store.migrate()
+                if !quiet {
+                    print(
+                        "Loading a synthetic year of weekly submissions into \(database.relativePath) (a few minutes)…")
+                    fflush(nil)
+                }
+                let loaded = try await history.load(into: store)
+                _ = try await store.createUser(
+                    NewUser(login: "analyst", displayName: "Demo analyst", role: .nationalAnalyst),
+                    password: password, origin: Origin(address: "cli", at: Date()))
+                if !quiet {
+                    print(
+                        "Loaded \(Wording.count(loaded.submissions, "weekly submission")) for \(Wording.count(loaded.organisations.count, "organisation")) into \(database.relativePath)."
+                    )
+                }
+            }
+        } catch {
+            Terminal.error("vigil: the demo's national service could not be set up: \(error)")
+            throw VigilExit.unavailable
+        }
+        let application = buildApplication(
+            configuration: ServerConfiguration(host: host, port: port), store: store,
+            logger: Logger(label: "vigil.demo.server")
+        ) { port in
+            print("Vigil demo national service: http://\(host):\(port)/")
+            print("Sign in as analyst with the one-time password \(password) (shown once). Stop with Ctrl-C.")
+            fflush(nil)
+        }
+        do {
+            try await application.runService()
+        } catch {
+            Terminal.error("vigil: the service stopped: \(error)")
+            throw VigilExit.unavailable
+        }
+    }
+
+    /// The demo's history from the assessments, each made into the submission `vigil submit` would send.
+    private func makeHistory(_ outcomes: [SyntheticDemo.Outcome]) throws -> NationalDemoHistory {
+        let key = PseudonymKey.generate()
+        var latest: [(organisation: Organisation, submission: Submission)] = []
+        for outcome in outcomes {
+            do {
+                latest.append(
+                    (outcome.assessment.organisation, try Submission(assessment: outcome.assessment, key: key)))
+            } catch {
+                Terminal.error("vigil: the demo's assessment could not be made into a submission: \(error)")
+                throw VigilExit.selfCheckFailed
+            }
+        }
+        return NationalDemoHistory(latest: latest, seed: seed)
+    }
+}

@@ -1,0 +1,275 @@
+import Foundation
+import VigilCore
+import VigilStore
+
+/// The overview's sections, one method each, every one computed from the summaries of the viewer's scope alone.
+extension OverviewPage {
+    /// Rules whose open findings are weak passwords, as the review counted them.
+    static let weakPasswordRules: Set<RuleID> = [
+        .emptyPassword, .breachedPassword, .guessablePassword, .usernameAsPassword, .machineDefaultPassword,
+    ]
+    /// Rules whose open findings are hosts behind on security updates or past support.
+    static let behindOnUpdatesRules: Set<RuleID> = [.updateOverdue, .unsupportedSystem, .updateMissingExploited]
+    /// Rules whose open findings expose patient data.
+    static let patientDataRules: Set<RuleID> = [
+        .patientList, .patientBulkExport, .patientListBroadAccess, .patientListUnencryptedDisk,
+        .accessWeakPasswordReachesPatientData,
+    ]
+    /// The severities the tables show, worst first.
+    static let shownSeverities: [Severity] = [.critical, .high, .medium, .low]
+
+    /// The review's headline numbers, summed over the scope.
+    static func headlines(_ summaries: [OrganisationSummary]) -> String {
+        let submitted = summaries.filter { $0.latest != nil }
+        let stale = summaries.filter(\.score.isStale).count
+        let exposed = summaries.filter { $0.open([.updateMissingExploited]) > 0 }.count
+        func sum(_ rules: Set<RuleID>) -> Int { summaries.reduce(0) { $0 + $1.open(rules) } }
+        let rows: [(String, String)] = [
+            ("Organisations that have submitted evidence", "\(submitted.count) of \(summaries.count)"),
+            ("Stale: no evidence in the last 14 days (or none)", "\(stale)"),
+            ("Open critical findings", "\(submitted.reduce(0) { $0 + ($1.latest?.open[.critical] ?? 0) })"),
+            (
+                "Known-exploited vulnerabilities unpatched (findings; organisations exposed)",
+                "\(sum([.updateMissingExploited])); \(exposed)"
+            ),
+            (
+                "Weak passwords (empty, breached, guessable, the account name, a machine default)",
+                "\(sum(weakPasswordRules))"
+            ),
+            ("Hosts behind on security updates or past support (findings)", "\(sum(behindOnUpdatesRules))"),
+            ("Patient data exposed (findings)", "\(sum(patientDataRules))"),
+            ("Areas not assessed (organisation × area)", "\(summaries.reduce(0) { $0 + $1.notAssessed.count })"),
+        ]
+        return """
+            <section aria-labelledby="headlines"><h2 id="headlines">Headline numbers</h2>
+            <p>Summed over the \(summaries.count) organisations you can see. Findings are open tickets on each \
+            organisation's latest evidence.</p>
+            <table><tbody>
+            \(rows.map { "<tr><th scope=\"row\">\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n"))
+            </tbody></table></section>
+            """
+    }
+
+    /// Links to the regions and integrated care boards the viewer can open whole.
+    static func areas(_ summaries: [OrganisationSummary], session: Session) -> String {
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for summary in summaries {
+            for code in RegionPage.visibleAreas(of: summary.organisation, scope: session.user.scope) {
+                if counts[code] == nil { order.append(code) }
+                counts[code, default: 0] += 1
+            }
+        }
+        guard !order.isEmpty else { return "" }
+        let items = order.map { code in
+            "<li><a href=\"/regions/\(escape(code))\">\(escape(code))</a> (\(counts[code] ?? 0) organisations)</li>"
+        }
+        return """
+            <section aria-labelledby="areas"><h2 id="areas">Regions and integrated care boards</h2>
+            <ul>\(items.joined())</ul></section>
+            """
+    }
+
+    /// Organisations by their worst open severity: a chart of how many, then each organisation's open counts.
+    static func severities(_ summaries: [OrganisationSummary]) -> String {
+        var buckets: [(label: String, value: Int, colour: String)] = shownSeverities.map { severity in
+            (
+                "Worst \(severity.rawValue)", summaries.filter { $0.worstOpen == severity }.count,
+                PageChart.style(severity).colour
+            )
+        }
+        buckets.append(("None open", summaries.filter { $0.latest != nil && $0.worstOpen == nil }.count, "#00703c"))
+        buckets.append(("No evidence", summaries.filter { $0.latest == nil }.count, "#505a5f"))
+        let ordered = summaries.sorted { first, second in
+            let (a, b) = (weight(first), weight(second))
+            return a == b ? first.organisation.path < second.organisation.path : b.lexicographicallyPrecedes(a)
+        }
+        let rows = ordered.map { summary in
+            let cells: String
+            if let day = summary.latest {
+                cells =
+                    shownSeverities.map { "<td>\(day.open[$0] ?? 0)</td>" }.joined()
+                    + "<td>\(day.unverified)</td><td>\(day.fixed)</td><td>\(escape(day.day))\(summary.score.isStale ? " (stale)" : "")</td>"
+            } else {
+                cells = "<td colspan=\"\(shownSeverities.count + 3)\">no submission yet</td>"
+            }
+            return "<tr>\(organisationCell(summary.organisation))\(cells)</tr>"
+        }
+        return """
+            <section aria-labelledby="severity"><h2 id="severity">Organisations by worst open severity</h2>
+            \(PageChart.bars(id: "severity-chart", title: "Organisations by worst open severity", description: buckets.map { "\($0.label): \($0.value)" }.joined(separator: ", "), bars: buckets))
+            <table>
+            <caption>Open tickets by severity, worst first; unverified tickets are open ones the latest evidence did not cover</caption>
+            <thead><tr><th scope="col">Organisation</th><th scope="col">Critical</th><th scope="col">High</th>\
+            <th scope="col">Medium</th><th scope="col">Low</th><th scope="col">Unverified</th><th scope="col">Fixed</th>\
+            <th scope="col">Latest evidence</th></tr></thead>
+            <tbody>
+            \(rows.joined(separator: "\n"))
+            </tbody>
+            </table></section>
+            """
+    }
+
+    /// Exposure to known-exploited vulnerabilities (CISA KEV): organisations with open findings, most first.
+    static func knownExploited(_ summaries: [OrganisationSummary]) -> String {
+        let counted: [(summary: OrganisationSummary, count: Int)] = summaries.map {
+            ($0, $0.open([.updateMissingExploited]))
+        }
+        let exposed = counted.filter { $0.count > 0 }.sorted { first, second in
+            first.count == second.count
+                ? first.summary.organisation.path < second.summary.organisation.path : first.count > second.count
+        }
+        let rows = exposed.map { "<tr>\(organisationCell($0.summary.organisation))<td>\($0.count)</td></tr>" }
+        return """
+            <section aria-labelledby="kev"><h2 id="kev">Known-exploited vulnerabilities</h2>
+            <p>\(exposed.count) of \(summaries.count) organisations have hosts missing the fix for a vulnerability \
+            known to be exploited (\(RuleID.updateMissingExploited.rawValue)).</p>
+            \(rows.isEmpty ? "" : """
+            <table><caption>Open known-exploited findings, most first</caption>
+            <thead><tr><th scope="col">Organisation</th><th scope="col">Hosts × vulnerabilities</th></tr></thead>
+            <tbody>\(rows.joined(separator: "\n"))</tbody></table>
+            """)</section>
+            """
+    }
+
+    /// Alert compliance: per organisation, alerts issued, shown affected, answered, closed by evidence, overdue.
+    static func alertCompliance(_ summaries: [OrganisationSummary]) -> String {
+        let total = summaries.reduce(AlertCompliance()) { sum, summary in
+            AlertCompliance(
+                issued: sum.issued + summary.alerts.issued, affected: sum.affected + summary.alerts.affected,
+                answered: sum.answered + summary.alerts.answered, closed: sum.closed + summary.alerts.closed,
+                overdue: sum.overdue + summary.alerts.overdue)
+        }
+        func cells(_ counts: AlertCompliance) -> String {
+            [counts.issued, counts.affected, counts.answered, counts.closed, counts.overdue].map { "<td>\($0)</td>" }
+                .joined()
+        }
+        let rows = summaries.filter { $0.alerts.issued > 0 }.map {
+            "<tr>\(organisationCell($0.organisation))\(cells($0.alerts))</tr>"
+        }
+        guard !rows.isEmpty else {
+            return """
+                <section aria-labelledby="alerts"><h2 id="alerts">Alert compliance</h2><p>No alert issued.</p></section>
+                """
+        }
+        return """
+            <section aria-labelledby="alerts"><h2 id="alerts">Alert compliance</h2>
+            <p>\(total.closed) of \(total.affected) alert–organisation pairs shown affected are closed by covering \
+            evidence; \(total.overdue) are past a clock.</p>
+            <table><caption>Alerts per organisation</caption>
+            <thead><tr><th scope="col">Organisation</th><th scope="col">Issued</th><th scope="col">Affected</th>\
+            <th scope="col">Answered</th><th scope="col">Closed by evidence</th><th scope="col">Overdue</th></tr></thead>
+            <tbody>\(rows.joined(separator: "\n"))</tbody>
+            <tfoot><tr><th scope="row">All</th>\(cells(total))</tr></tfoot></table></section>
+            """
+    }
+
+    /// The score (docs/score.md): now, a month ago and against peers of the same kind within the scope.
+    static func scores(_ summaries: [OrganisationSummary]) -> String {
+        let peers = Dictionary(
+            grouping: summaries.compactMap { summary in
+                summary.score.value.map { (summary.organisation.kind, $0) }
+            }, by: \.0
+        ).mapValues { median($0.map(\.1)) }
+        let rows = summaries.sorted {
+            ($0.score.value ?? -1, $1.organisation.path) > ($1.score.value ?? -1, $0.organisation.path)
+        }
+        .map { summary in
+            let score = summary.score
+            let change: String
+            if let now = score.value, let then = summary.monthAgo.value {
+                change = signedWhole(now - then)
+            } else {
+                change = "—"
+            }
+            let peer = peers[summary.organisation.kind].map { String(format: "%.0f", $0) } ?? "—"
+            return "<tr>\(organisationCell(summary.organisation))<td>\(scoreText(score))</td><td>\(change)</td>"
+                + "<td>\(peer)</td><td>\(String(format: "%.0f", score.exposure))</td>"
+                + "<td>\(score.due == 0 ? "—" : String(format: "%.0f%%", score.onTimeShare * 100))</td>"
+                + "<td>\(remediationText(score, .critical))</td><td>\(remediationText(score, .high))</td></tr>"
+        }
+        return """
+            <section aria-labelledby="scores"><h2 id="scores">Scores</h2>
+            <p>0 to 100, higher is better: the share of findings fixed within their deadline, reduced by open \
+            exposure weighted by severity and age (the formula is in docs/score.md). \
+            An organisation without evidence in the last 14 days is stale and not scored.</p>
+            <table><caption>Score now, change over 30 days, and the median of peers of the same kind you can see</caption>
+            <thead><tr><th scope="col">Organisation</th><th scope="col">Score</th><th scope="col">30-day change</th>\
+            <th scope="col">Peer median</th><th scope="col">Open exposure</th><th scope="col">Fixed on time</th>\
+            <th scope="col">Critical: median / 90th percentile days to fix</th>\
+            <th scope="col">High: median / 90th percentile days to fix</th></tr></thead>
+            <tbody>\(rows.joined(separator: "\n"))</tbody></table></section>
+            """
+    }
+
+    /// Areas not assessed: per area, how many organisations' latest evidence left it out, and which.
+    static func notAssessed(_ summaries: [OrganisationSummary]) -> String {
+        let rows = AssessmentArea.allCases.compactMap { area -> String? in
+            let missing = summaries.filter { $0.notAssessed.contains(area) }
+            guard !missing.isEmpty else { return nil }
+            let names = missing.prefix(20).map { "\(escape($0.organisation.name)) (\(escape($0.organisation.code)))" }
+            return "<tr><th scope=\"row\">\(escape(area.title))</th><td>\(missing.count)</td>"
+                + "<td class=\"names\">\(names.joined(separator: ", "))\(missing.count > 20 ? ", …" : "")</td></tr>"
+        }
+        return """
+            <section aria-labelledby="not-assessed"><h2 id="not-assessed">Areas not assessed</h2>
+            \(rows.isEmpty ? "<p>Every organisation's latest evidence assessed every area.</p>" : """
+            <p>An area without evidence is not assessed: no finding there means nothing.</p>
+            <table><caption>Organisations whose latest evidence did not assess the area</caption>
+            <thead><tr><th scope="col">Area</th><th scope="col">Organisations</th><th scope="col">Which</th></tr></thead>
+            <tbody>\(rows.joined(separator: "\n"))</tbody></table>
+            """)</section>
+            """
+    }
+
+    /// The row header naming an organisation, linked to its page.
+    static func organisationCell(_ organisation: OrganisationRecord) -> String {
+        let code = escape(organisation.code)
+        return
+            "<th scope=\"row\"><a href=\"/organisations/\(code)\">\(escape(organisation.name))</a> <span class=\"code\">\(code)</span></th>"
+    }
+
+    /// A score as shown: a whole number, or why there is none.
+    static func scoreText(_ score: OrganisationScore) -> String {
+        guard let value = score.value else {
+            return score.lastEvidence.map { "stale (evidence of \(PageDate.string($0)))" } ?? "no evidence"
+        }
+        return String(format: "%.0f", value)
+    }
+
+    /// A change as a signed whole number, never "-0".
+    static func signedWhole(_ change: Double) -> String {
+        let rounded = change.rounded()
+        return rounded == 0 ? "±0" : String(format: "%+.0f", rounded)
+    }
+
+    /// Median and 90th percentile days to fix one severity, or a dash.
+    static func remediationText(_ score: OrganisationScore, _ severity: Severity) -> String {
+        guard let remediation = score.remediation[severity] else { return "—" }
+        return String(format: "%.0f / %.0f", remediation.median, remediation.p90)
+    }
+
+    /// The median of `values` (the mean of the middle two for an even count).
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    /// Worst first: critical outweighs any number of highs, and so on; no evidence last.
+    static func weight(_ summary: OrganisationSummary) -> [Int] {
+        guard let day = summary.latest else { return [-1] }
+        return shownSeverities.map { day.open[$0] ?? 0 }
+    }
+}
+
+/// `YYYY-MM-DD` in UTC, as the pages show dates.
+enum PageDate {
+    static func string(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    }
+}

@@ -1,0 +1,138 @@
+public import Foundation
+public import VigilCore
+
+/// The score that compares organisations (issue 16, docs/score.md): age-weighted open exposure by severity, the share
+/// of findings fixed within their deadline, time to remediate per severity, and the freshness of the evidence. Pure:
+/// computed from ticket timings at a clock the caller passes, so it can be recomputed as at any earlier date and tested
+/// for monotonicity without a database.
+public struct OrganisationScore: Sendable, Hashable {
+    /// One ticket's timing, all the score reads of it.
+    public struct Timing: Sendable, Hashable {
+        /// The rule (a known-exploited update has a shorter deadline).
+        public var rule: RuleID
+        /// The finding's own severity.
+        public var severity: Severity
+        /// When evidence first showed it.
+        public var openedAt: Date
+        /// When covering evidence showed it fixed, while fixed.
+        public var fixedAt: Date?
+
+        public init(rule: RuleID, severity: Severity, openedAt: Date, fixedAt: Date?) {
+            self.rule = rule
+            self.severity = severity
+            self.openedAt = openedAt
+            self.fixedAt = fixedAt
+        }
+
+        /// The ticket as it stood at `date`: `nil` before it opened, open if its fix came later.
+        public func asOf(_ date: Date) -> Timing? {
+            guard openedAt <= date else { return nil }
+            var timing = self
+            if let fixedAt, fixedAt > date { timing.fixedAt = nil }
+            return timing
+        }
+    }
+
+    /// Time to remediate one severity's fixed findings, in days.
+    public struct Remediation: Sendable, Hashable {
+        /// Fixed findings measured.
+        public var count: Int
+        /// The median, nearest rank.
+        public var median: Double
+        /// The 90th percentile, nearest rank.
+        public var p90: Double
+
+        public init(count: Int, median: Double, p90: Double) {
+            self.count = count
+            self.median = median
+            self.p90 = p90
+        }
+    }
+
+    /// Evidence older than this is stale: the organisation is flagged, not scored.
+    public static let staleAfter: TimeInterval = 14 * 86_400
+    /// Weight of one open finding by severity, before its age.
+    public static let weights: [Severity: Double] = [.critical: 10, .high: 5, .medium: 2, .low: 1, .info: 0]
+    /// Days each open finding has to be fixed in: by severity, shorter for a known-exploited update (CISA's KEV
+    /// due-date practice); informational findings have none.
+    public static func deadline(_ timing: Timing) -> Double? {
+        if timing.rule == .updateMissingExploited { return 14 }
+        switch timing.severity {
+        case .critical: return 15
+        case .high: return 30
+        case .medium: return 90
+        case .low: return 180
+        case .info: return nil
+        }
+    }
+
+    /// The date the score is as at.
+    public var at: Date
+    /// The latest evidence's date, `nil` when there is none.
+    public var lastEvidence: Date?
+    /// Σ weight × (1 + age in days / 30) over open findings.
+    public var exposure: Double
+    /// Open findings by severity.
+    public var open: [Severity: Int]
+    /// Findings whose deadline has come (fixed, or open past it).
+    public var due: Int
+    /// Of those, fixed within the deadline.
+    public var fixedOnTime: Int
+    /// Time to remediate by severity, for severities with a fixed finding.
+    public var remediation: [Severity: Remediation]
+
+    /// The evidence is older than ``staleAfter`` at ``at``, or missing.
+    public var isStale: Bool {
+        guard let lastEvidence else { return true }
+        return at.timeIntervalSince(lastEvidence) > Self.staleAfter
+    }
+
+    /// Fixed on time over due, 1 when nothing is due yet.
+    public var onTimeShare: Double { due == 0 ? 1 : Double(fixedOnTime) / Double(due) }
+
+    /// 1 with nothing open, falling with exposure on a logarithmic scale (`1 / (1 + log10(1 + E / 10))`), so that
+    /// a practice with dozens of findings and a trust with thousands still differ.
+    public var exposureFactor: Double { 1 / (1 + log10(1 + exposure / 10)) }
+
+    /// 0–100, higher is better: `50 × onTimeShare + 50 × exposureFactor`; `nil` when stale — an organisation
+    /// without recent evidence is not scored as clean.
+    public var value: Double? { isStale ? nil : 50 * onTimeShare + 50 * exposureFactor }
+
+    /// The score of `tickets` at `now`, with the latest evidence at `lastEvidence`.
+    public init(tickets: some Sequence<Timing>, lastEvidence: Date?, at now: Date) {
+        at = now
+        self.lastEvidence = lastEvidence
+        exposure = 0
+        open = [:]
+        due = 0
+        fixedOnTime = 0
+        var days: [Severity: [Double]] = [:]
+        for ticket in tickets {
+            let deadline = Self.deadline(ticket)
+            if let fixedAt = ticket.fixedAt {
+                let taken = max(0, fixedAt.timeIntervalSince(ticket.openedAt) / 86_400)
+                days[ticket.severity, default: []].append(taken)
+                if let deadline {
+                    due += 1
+                    if taken <= deadline { fixedOnTime += 1 }
+                }
+            } else {
+                let age = max(0, now.timeIntervalSince(ticket.openedAt) / 86_400)
+                open[ticket.severity, default: 0] += 1
+                exposure += (Self.weights[ticket.severity] ?? 0) * (1 + age / 30)
+                if let deadline, age > deadline { due += 1 }
+            }
+        }
+        remediation = days.mapValues { values in
+            let sorted = values.sorted()
+            return Remediation(
+                count: sorted.count, median: Self.rank(sorted, 0.5), p90: Self.rank(sorted, 0.9))
+        }
+    }
+
+    /// The nearest-rank percentile `p` of sorted, non-empty `values`.
+    static func rank(_ values: [Double], _ p: Double) -> Double {
+        let index = Int((p * Double(values.count)).rounded(.up)) - 1
+        return values[min(max(index, 0), values.count - 1)]
+    }
+}

@@ -1,0 +1,194 @@
+public import Foundation
+import SQLKit
+import VigilCore
+
+extension SQLNationalStore {
+    /// Every organisation within `scope`, summarised at `now` (``OrganisationSummary``), by path. The scope is applied
+    /// in each query's WHERE clause on `organisations.path` — never by reading other organisations' rows and dropping
+    /// them — so every count, chart and score a page builds from these is the viewer's scope's alone.
+    public func summaries(scope: Scope, at now: Date) async throws -> [OrganisationSummary] {
+        guard let filter = Self.scopeFilter(scope) else { return [] }
+        let monthAgo = now.addingTimeInterval(-30 * 86_400)
+        return try await transaction { database in
+            let organisations = try await database.raw(
+                "SELECT o.id, o.ods_code, o.name, o.kind, o.path FROM organisations o WHERE \(filter) ORDER BY o.path"
+            ).all().map(Self.organisation(row:))
+            guard !organisations.isEmpty else { return [] }
+            let days = try await Self.latestDays(filter, on: database)
+            let openByRule = try await Self.openByRule(filter, on: database)
+            let notAssessed = try await Self.notAssessed(filter, on: database)
+            let alerts = try await Self.alertCompliance(filter, at: now, on: database)
+            let timings = try await Self.timings(filter, on: database)
+            let evidence = try await Self.lastEvidence(filter, before: now, on: database)
+            let evidenceMonthAgo = try await Self.lastEvidence(filter, before: monthAgo, on: database)
+            return organisations.map { organisation in
+                let tickets = timings[organisation.id] ?? []
+                return OrganisationSummary(
+                    organisation: organisation, latest: days[organisation.id],
+                    openByRule: openByRule[organisation.id] ?? [:],
+                    notAssessed: notAssessed[organisation.id] ?? AssessmentArea.allCases,
+                    alerts: alerts[organisation.id] ?? AlertCompliance(),
+                    score: OrganisationScore(tickets: tickets, lastEvidence: evidence[organisation.id], at: now),
+                    monthAgo: OrganisationScore(
+                        tickets: tickets.compactMap { $0.asOf(monthAgo) },
+                        lastEvidence: evidenceMonthAgo[organisation.id], at: monthAgo))
+            }
+        }
+    }
+
+    /// The SQL condition on `organisations o` for `scope`; `nil` for a region code that is not a code (letters and
+    /// digits), which matches nothing. A region or ICB code matches organisations whose path names it *above*
+    /// themselves (`Scope.includes`): `/` + path contains `/CODE/`, which the last segment never does.
+    static func scopeFilter(_ scope: Scope) -> SQLQueryString? {
+        switch scope {
+        case .nation:
+            return "1 = 1"
+        case .region(let code):
+            guard (1...16).contains(code.utf8.count), code.utf8.allSatisfy(Self.isCodeByte) else { return nil }
+            return "('/' || o.path) LIKE \(bind: "%/" + code + "/%")"
+        case .organisation(let id):
+            return "o.id = \(bind: id)"
+        }
+    }
+
+    static func isCodeByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    /// The latest daily aggregate per organisation in scope.
+    static func latestDays(_ filter: SQLQueryString, on database: any SQLDatabase) async throws -> [Int64:
+        OrganisationDay]
+    {
+        let rows = try await database.raw(
+            """
+            SELECT d.* FROM org_daily d JOIN organisations o ON o.id = d.organisation_id
+            JOIN (SELECT organisation_id, MAX(day) AS day FROM org_daily GROUP BY organisation_id) m
+            ON m.organisation_id = d.organisation_id AND m.day = d.day WHERE \(filter)
+            """
+        ).all()
+        var days: [Int64: OrganisationDay] = [:]
+        for row in rows {
+            days[try row.decode(column: "organisation_id", as: Int64.self)] = try Self.day(row: row)
+        }
+        return days
+    }
+
+    /// Open and unverified current tickets per organisation and rule.
+    static func openByRule(_ filter: SQLQueryString, on database: any SQLDatabase) async throws
+        -> [Int64: [RuleID: Int]]
+    {
+        let rows = try await database.raw(
+            """
+            SELECT t.organisation_id, t.rule, COUNT(*) AS n FROM tickets t JOIN organisations o ON o.id = t.organisation_id
+            WHERE t.is_current = 1 AND t.state IN ('open', 'unverified') AND \(filter) GROUP BY t.organisation_id, t.rule
+            """
+        ).all()
+        var counts: [Int64: [RuleID: Int]] = [:]
+        for row in rows {
+            counts[try row.decode(column: "organisation_id", as: Int64.self), default: [:]][
+                RuleID(rawValue: try row.decode(column: "rule", as: String.self))] = Int(
+                    try row.decode(column: "n", as: Int64.self))
+        }
+        return counts
+    }
+
+    /// Areas the latest applied submission of each organisation in scope did not assess (missing counts as not).
+    static func notAssessed(_ filter: SQLQueryString, on database: any SQLDatabase) async throws
+        -> [Int64: [AssessmentArea]]
+    {
+        let rows = try await database.raw(
+            """
+            SELECT s.organisation_id, a.area, a.status FROM submission_areas a JOIN submissions s ON s.id = a.submission_id
+            JOIN (SELECT organisation_id, MAX(id) AS id FROM submissions WHERE applied = 1 GROUP BY organisation_id) l
+            ON l.id = s.id JOIN organisations o ON o.id = s.organisation_id WHERE \(filter)
+            """
+        ).all()
+        var assessed: [Int64: Set<AssessmentArea>] = [:]
+        for row in rows {
+            let organisation = try row.decode(column: "organisation_id", as: Int64.self)
+            let status = try row.decode(column: "status", as: String.self)
+            if assessed[organisation] == nil { assessed[organisation] = [] }
+            guard status != Coverage.Status.notAssessed.rawValue,
+                let area = AssessmentArea(rawValue: try row.decode(column: "area", as: String.self))
+            else { continue }
+            assessed[organisation, default: []].insert(area)
+        }
+        return assessed.mapValues { areas in AssessmentArea.allCases.filter { !areas.contains($0) } }
+    }
+
+    /// Each organisation's alert statuses counted at `now`, with the clocks read as ``AlertStatus`` reads them.
+    static func alertCompliance(_ filter: SQLQueryString, at now: Date, on database: any SQLDatabase) async throws
+        -> [Int64: AlertCompliance]
+    {
+        let rows = try await database.raw(
+            """
+            SELECT s.organisation_id, s.state, s.affected_at, a.acknowledge_due, a.remediate_due
+            FROM alert_status s JOIN alerts a ON a.id = s.alert_id JOIN organisations o ON o.id = s.organisation_id
+            WHERE \(filter)
+            """
+        ).all()
+        let clock = seconds(now)
+        var compliance: [Int64: AlertCompliance] = [:]
+        for row in rows {
+            let organisation = try row.decode(column: "organisation_id", as: Int64.self)
+            let state = try row.decode(column: "state", as: String.self)
+            let affected = try row.decode(column: "affected_at", as: Int64?.self) != nil
+            var counts = compliance[organisation] ?? AlertCompliance()
+            counts.issued += 1
+            if affected { counts.affected += 1 }
+            if state != "open" { counts.answered += 1 }
+            if state == "closed" { counts.closed += 1 }
+            let acknowledgeDue = try row.decode(column: "acknowledge_due", as: Int64.self)
+            let remediateDue = try row.decode(column: "remediate_due", as: Int64.self)
+            let acknowledgementLate = state == "open" && clock >= acknowledgeDue
+            let remediationLate = affected && (state == "open" || state == "acknowledged") && clock >= remediateDue
+            if acknowledgementLate || remediationLate { counts.overdue += 1 }
+            compliance[organisation] = counts
+        }
+        return compliance
+    }
+
+    /// Every ticket's timing per organisation in scope (current or not: a ticket superseded after a recurrence was
+    /// still fixed once, and its time to remediate counts). Excepted tickets are left out (issue 16's exceptions).
+    static func timings(_ filter: SQLQueryString, on database: any SQLDatabase) async throws
+        -> [Int64: [OrganisationScore.Timing]]
+    {
+        let rows = try await database.raw(
+            """
+            SELECT t.organisation_id, t.rule, t.severity, t.opened_at, t.fixed_at FROM tickets t
+            JOIN organisations o ON o.id = t.organisation_id WHERE t.state <> 'excepted' AND \(filter)
+            """
+        ).all()
+        var timings: [Int64: [OrganisationScore.Timing]] = [:]
+        for row in rows {
+            guard let severity = Severity(rawValue: try row.decode(column: "severity", as: String.self)) else {
+                throw StoreError(.corrupt, "a ticket has an unknown severity")
+            }
+            timings[try row.decode(column: "organisation_id", as: Int64.self), default: []].append(
+                OrganisationScore.Timing(
+                    rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)), severity: severity,
+                    openedAt: date(try row.decode(column: "opened_at", as: Int64.self)),
+                    fixedAt: try row.decode(column: "fixed_at", as: Int64?.self).map(date)))
+        }
+        return timings
+    }
+
+    /// The latest applied evidence's date at or before `date`, per organisation in scope.
+    static func lastEvidence(_ filter: SQLQueryString, before date: Date, on database: any SQLDatabase) async throws
+        -> [Int64: Date]
+    {
+        let rows = try await database.raw(
+            """
+            SELECT s.organisation_id, MAX(s.assessed_at) AS latest FROM submissions s
+            JOIN organisations o ON o.id = s.organisation_id
+            WHERE s.applied = 1 AND s.assessed_at <= \(bind: seconds(date)) AND \(filter) GROUP BY s.organisation_id
+            """
+        ).all()
+        var latest: [Int64: Date] = [:]
+        for row in rows {
+            latest[try row.decode(column: "organisation_id", as: Int64.self)] = Self.date(
+                try row.decode(column: "latest", as: Int64.self))
+        }
+        return latest
+    }
+}
