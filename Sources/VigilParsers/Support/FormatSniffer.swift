@@ -66,6 +66,8 @@ public enum ReaderCatalogue {
         GetHotFixReader(),
         OsqueryReader(),
         HostInventoryCSVReader(),
+        AccessLogReader(),
+        FHIRAuditEventReader(),
         ScanReportReader(),
         WesngDefinitionsReader(),
         KEVReader(),
