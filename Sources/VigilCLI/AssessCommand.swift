@@ -61,6 +61,13 @@ struct AssessCommand: AsyncParsableCommand {
     var staleDays: Int?
 
     @Option(
+        name: .customLong("access-window"),
+        help: ArgumentHelp(
+            "Days of access logs, up to the assessment date, in which access must have been used not to count as unused (default 90, or the manifest's settings.access-window).",
+            valueName: "days"))
+    var accessWindow: Int?
+
+    @Option(
         name: .customLong("breach-index"),
         help: ArgumentHelp(
             "A breach-corpus index built with `vigil corpus build` (overrides the manifest's reference: breach-index:).",
@@ -131,6 +138,9 @@ struct AssessCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let staleDays, staleDays <= 0 { throw ValidationError("--stale-days must be a positive number of days") }
+        if let accessWindow, !(1...3660).contains(accessWindow) {
+            throw ValidationError("--access-window must be a number of days from 1 to 3660")
+        }
         if submitTo != nil, tokenFile == nil { throw ValidationError("--submit needs --token-file FILE") }
         if submitTo == nil, tokenFile != nil || pseudonymKey != nil {
             throw ValidationError("--token-file and --pseudonym-key go with --submit URL")
@@ -155,7 +165,8 @@ struct AssessCommand: AsyncParsableCommand {
                     asOf: try asOf.date(), staleDays: staleDays, excluding: [outURL], breachIndex: breachIndex,
                     wordlists: wordlists,
                     guessing: guessing.flatMap(GuessingRules.Level.init(rawValue:)), advisories: advisories,
-                    listAllMissingUpdates: allMissingUpdates, allowOutsideBundle: allowOutsideBundle)
+                    listAllMissingUpdates: allMissingUpdates, allowOutsideBundle: allowOutsideBundle,
+                    accessWindowDays: accessWindow)
             ) { event in
                 switch event {
                 case .reading(let file, let read, let total):

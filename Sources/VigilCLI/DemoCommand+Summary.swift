@@ -50,5 +50,6 @@ extension DemoCommand {
             "  \(organisation.code.padding(to: 7)) \(organisation.name.padding(to: 52)) \(Wording.number(outcome.truth.accounts).padding(to: 7)) accounts  "
             + "\(Wording.number(assessment.findings.count).padding(to: 5)) findings (\(counts[.critical, default: 0]) critical, \(counts[.high, default: 0]) high)  "
             + "ground truth: \(comparison.matched)/\(comparison.matched + comparison.missed.count) found, \(comparison.unexpected.count) unexpected"
+            + (comparison.metricMismatches.isEmpty ? "" : "; \(comparison.metricMismatches.joined(separator: "; "))")
     }
 }

@@ -30,6 +30,8 @@ public struct AssessmentEngine: Sendable {
         public var listAllMissingUpdates: Bool
         /// Let `vigil.yaml` name paths outside the bundle or through symbolic links (`--allow-outside-bundle`).
         public var allowOutsideBundle: Bool
+        /// Days of access logs in which access must have been used, overriding the manifest's `settings: access-window:`.
+        public var accessWindowDays: Int?
 
         public init(
             asOf: Date,
@@ -41,7 +43,8 @@ public struct AssessmentEngine: Sendable {
             guessing: GuessingRules.Level? = nil,
             advisories: String? = nil,
             listAllMissingUpdates: Bool = false,
-            allowOutsideBundle: Bool = false
+            allowOutsideBundle: Bool = false,
+            accessWindowDays: Int? = nil
         ) {
             self.asOf = asOf
             self.organisation = organisation
@@ -53,6 +56,7 @@ public struct AssessmentEngine: Sendable {
             self.advisories = advisories
             self.listAllMissingUpdates = listAllMissingUpdates
             self.allowOutsideBundle = allowOutsideBundle
+            self.accessWindowDays = accessWindowDays
         }
     }
 
@@ -83,7 +87,9 @@ public struct AssessmentEngine: Sendable {
         let evidence = try await collect(bundle, organisation: options.organisation, asOf: options.asOf, events: events)
         let settings = AnalysisSettings(
             staleDays: options.staleDays ?? bundle.manifest.staleDays ?? AnalysisSettings.defaultStaleDays,
-            listAllMissingUpdates: options.listAllMissingUpdates)
+            listAllMissingUpdates: options.listAllMissingUpdates,
+            accessWindowDays: options.accessWindowDays ?? bundle.manifest.accessWindowDays
+                ?? AnalysisSettings.defaultAccessWindowDays)
         let reference = try ReferenceLoader.load(bundle: bundle, options: options, estate: evidence.estate)
         let started = ContinuousClock.now
         let context = AnalysisContext(
@@ -92,7 +98,7 @@ public struct AssessmentEngine: Sendable {
         var inventory = evidence.inventory
         inventory.crossChecks =
             (CrossChecks.diagnose(context.directory, estate: evidence.estate)
-            + CrossChecks.access(estate: evidence.estate)).sorted()
+            + CrossChecks.access(estate: evidence.estate) + CrossChecks.accessLog(estate: evidence.estate)).sorted()
         events(.inventory(inventory))
         return analyze(context, evidence: inventory, events: events)
     }

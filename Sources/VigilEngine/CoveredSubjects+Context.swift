@@ -12,6 +12,8 @@ extension CoveredSubjects {
     /// file, so a file that disappears stays unverified (docs/decisions/0001-national-service.md). Access covers the
     /// accounts whose hashes were read (a weak password that reaches patient data) and the paths whose permissions
     /// were exported (a wide grant removed from an exported path is fixed; one on a path not exported again is not).
+    /// Unused access (`usage:path|principal`) is covered only for exported paths the access logs name at or below:
+    /// without logs it is not assessed, so a later assessment without them leaves it unverified.
     static func covered(by context: AnalysisContext, areas: [Coverage]) -> [CoveredSubjects] {
         let assessed = Dictionary(areas.map { ($0.area, $0.status) }, uniquingKeysWith: { first, _ in first })
         var sets: [CoveredSubjects] = []
@@ -35,7 +37,9 @@ extension CoveredSubjects {
             case .access:
                 sets.append(CoveredSubjects(area: area, kind: .file, ids: files))
                 sets.append(CoveredSubjects(area: area, kind: .account, ids: hashed))
-                sets.append(CoveredSubjects(area: area, kind: .resource, ids: exportedPaths))
+                sets.append(
+                    CoveredSubjects(
+                        area: area, kind: .resource, ids: exportedPaths + usagePaths(context, exportedPaths)))
             case .assurance:
                 break
             }
@@ -45,5 +49,13 @@ extension CoveredSubjects {
             }
         }
         return sets
+    }
+
+    /// `usage:path` for each exported path the access logs name (at or below it): whose use was assessed.
+    static func usagePaths(_ context: AnalysisContext, _ paths: [String]) -> [String] {
+        guard !context.estate.accessEvents.isEmpty else { return [] }
+        let usage = AccessUsage(
+            estate: context.estate, asOf: context.asOf, windowDays: context.settings.accessWindowDays)
+        return Set(paths).filter { usage.usage(under: $0).logged }.map { "usage:" + $0 }
     }
 }

@@ -1,6 +1,9 @@
 /// Splits a JSON array, streamed line by line, into the text of its elements, so that a large `osqueryi --json` result
 /// is parsed one row at a time in bounded memory. Elements nested deeper than ``maxDepth`` or longer than
 /// ``maxElementLength`` are skipped and reported, never parsed.
+///
+/// The array may also be a member of a top-level object (``init(member:)``): a FHIR `Bundle`'s `entry`. The object's
+/// other members are stepped over byte by byte, never kept, so a bundle of any size streams the same way.
 public struct JSONArraySplitter: Sendable {
     /// The deepest nesting accepted inside an element (osquery rows are flat objects).
     public static let maxDepth = 64
@@ -19,9 +22,15 @@ public struct JSONArraySplitter: Sendable {
         case malformed(line: Int, expected: String)
     }
 
-    private enum Position { case beforeArray, betweenElements, inElement, afterArray, failed }
+    private enum Position { case beforeArray, betweenElements, inElement, afterArray, inWrapper, failed }
 
+    /// The member of a top-level object whose value is the array, or `nil` for a top-level array.
+    private let member: [UInt8]?
     private var position = Position.beforeArray
+    /// Inside the wrapping object: the string just closed at its top level, and the key whose value comes next.
+    private var wrapperText: [UInt8] = []
+    private var wrapperKey: [UInt8]?
+    private var sawMember = false
     private var depth = 0
     private var inString = false
     private var escaped = false
@@ -31,8 +40,19 @@ public struct JSONArraySplitter: Sendable {
     private var tooLong = false
     private var lastLine = 0
 
-    /// A splitter before the array's opening bracket.
-    public init() {}
+    /// A splitter for a top-level JSON array.
+    public init() {
+        member = nil
+    }
+
+    /// A splitter for the array that is the value of `member` in a top-level object (`{"resourceType": "Bundle",
+    /// "entry": [...]}`).
+    public init(member: String) {
+        self.member = Array(member.utf8)
+    }
+
+    /// Whether the wrapping object had the member (always `true` for a top-level array); meaningful after ``finish(_:)``.
+    public var foundArray: Bool { member == nil || sawMember }
 
     /// Adds one line (without its line end), calling `emit` for each element it completes.
     public mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, _ emit: (Event) -> Void) {
@@ -43,10 +63,12 @@ public struct JSONArraySplitter: Sendable {
 
     /// Reports an array left open at the end of the input.
     public mutating func finish(_ emit: (Event) -> Void) {
-        if position == .betweenElements || position == .inElement {
+        if position == .betweenElements || position == .inElement || position == .inWrapper {
             emit(
                 .malformed(
-                    line: position == .inElement ? elementLine : lastLine, expected: "the array to be closed by ']'"))
+                    line: position == .inElement ? elementLine : lastLine,
+                    expected: position == .inWrapper
+                        ? "the object to be closed by '}'" : "the array to be closed by ']'"))
         }
         position = .failed
     }
@@ -58,17 +80,27 @@ public struct JSONArraySplitter: Sendable {
             return
         case .beforeArray:
             if isSpace { return }
-            if byte == UInt8(ascii: "[") {
+            if member != nil {
+                guard byte == UInt8(ascii: "{") else {
+                    fail(line: line, expected: "a JSON object ('{')", emit)
+                    return
+                }
+                position = .inWrapper
+                depth = 1
+            } else if byte == UInt8(ascii: "[") {
                 position = .betweenElements
             } else {
                 fail(line: line, expected: "a JSON array ('[')", emit)
             }
         case .afterArray:
             if !isSpace { fail(line: line, expected: "nothing after the array's closing ']'", emit) }
+        case .inWrapper:
+            wrapper(byte, isSpace: isSpace, line: line, emit)
         case .betweenElements:
             if isSpace || byte == UInt8(ascii: ",") { return }
             if byte == UInt8(ascii: "]") {
-                position = .afterArray
+                position = member == nil ? .afterArray : .inWrapper
+                depth = 1
             } else if byte == UInt8(ascii: "{") {
                 position = .inElement
                 elementLine = line
@@ -104,6 +136,48 @@ public struct JSONArraySplitter: Sendable {
             default:
                 break
             }
+        }
+    }
+
+    /// Steps through the wrapping object, entering the array when the member's value opens.
+    private mutating func wrapper(_ byte: UInt8, isSpace: Bool, line: Int, _ emit: (Event) -> Void) {
+        if inString {
+            if escaped {
+                escaped = false
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            } else if byte == UInt8(ascii: "\"") {
+                inString = false
+            } else if depth == 1, wrapperText.count <= 64 {
+                wrapperText.append(byte)
+            }
+            return
+        }
+        if isSpace { return }
+        if let key = wrapperKey {
+            wrapperKey = nil
+            if depth == 1, key == member, byte == UInt8(ascii: "[") {
+                sawMember = true
+                position = .betweenElements
+                return
+            }
+        }
+        switch byte {
+        case UInt8(ascii: "\""):
+            inString = true
+            wrapperText.removeAll(keepingCapacity: true)
+        case UInt8(ascii: ":"):
+            if depth == 1 { wrapperKey = wrapperText }
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            depth += 1
+            if depth > Self.maxDepth {
+                fail(line: line, expected: "nesting no deeper than \(Self.maxDepth) levels", emit)
+            }
+        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+            depth -= 1
+            if depth == 0 { position = .afterArray }
+        default:
+            break
         }
     }
 

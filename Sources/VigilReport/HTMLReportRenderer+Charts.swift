@@ -59,20 +59,30 @@ extension HTMLReportRenderer {
                         Bar(label: "Not known", value: unknown, style: "info"),
                     ]))
         }
-        let shares = assessment.metrics.filter { $0.id.hasPrefix("access.share-") }
+        let shares = assessment.metrics.filter { $0.id.hasPrefix("access.share-") && !$0.id.hasSuffix("-used") }
         if !shares.isEmpty {
+            // Beside each share's readers, those of them the access logs show using it (`access.share-N-used`).
+            let used = Dictionary(
+                assessment.metrics.filter { $0.id.hasSuffix("-used") }.map { ($0.id, $0.value) },
+                uniquingKeysWith: { first, _ in first })
+            let logs = assessment.metrics.contains { $0.id == "access.log-events" }
             figures.append(
                 barChart(
                     id: "chart-access-shares",
-                    title: "Staff who can read patient data, by share (who used it needs access logs)",
-                    bars: shares.map { metric in
+                    title: logs
+                        ? "Staff who can read patient data, by share, and those of them who used it"
+                        : "Staff who can read patient data, by share (who used it needs access logs)",
+                    bars: shares.flatMap { metric -> [Bar] in
                         let path = metric.label.split(separator: " on ", omittingEmptySubsequences: false).dropFirst()
                             .joined(separator: " on ")
                         let total = metric.total ?? 0
-                        return Bar(
-                            label: path.count > 24 ? "…" + path.suffix(23) : path, value: metric.value,
+                        let label = path.count > 24 ? "…" + path.suffix(23) : path
+                        let readers = Bar(
+                            label: label, value: metric.value,
                             style: metric.value * 2 > total ? "critical" : metric.value * 4 >= total ? "high" : "medium"
                         )
+                        guard let value = used["\(metric.id)-used"] else { return [readers] }
+                        return [readers, Bar(label: "  used it", value: value, style: "info")]
                     }))
         }
         return figures

@@ -166,7 +166,8 @@ public struct HTMLReportRenderer: Sendable {
 
     /// The analyzers' views across findings (advisories missing across hosts).
     private func tables(_ assessment: Assessment, into page: inout HTMLPage) {
-        for table in assessment.tables where !table.rows.isEmpty {
+        // Lists for the teams who act on them (thousands of rows) are CSV files beside the report, not tables here.
+        for table in assessment.tables where !table.rows.isEmpty && !TableCSVRenderer.isList(table.id) {
             page.raw("<section id=\"\(escape(table.id))\"><h2>\(escape(table.title))</h2><table><thead><tr>")
             for column in table.columns { page.raw("<th>\(escape(column))</th>") }
             page.raw("</tr></thead><tbody>")

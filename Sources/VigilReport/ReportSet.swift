@@ -23,7 +23,8 @@ public enum ReportFormat: String, Sendable, CaseIterable, Hashable {
 
 /// Writes an assessment's reports into a folder.
 public enum ReportSet {
-    /// Writes `formats` into `directory` (created if needed), returning the files written in format order. Each file is
+    /// Writes `formats` into `directory` (created if needed), returning the files written in format order; with `csv`,
+    /// also the lists of ``TableCSVRenderer`` the assessment has (`least-privilege.csv`, `unused-access.csv`). Each file is
     /// written in pieces as it is rendered and replaces any previous one only once complete. Files and created folders
     /// get `permissions` (owner-only unless `--mode` widens them).
     public static func write(
@@ -43,6 +44,17 @@ public enum ReportSet {
                 }
             }
             written.append(url)
+        }
+        // The lists for the teams who act on them go with the spreadsheet report.
+        if formats.contains(.csv) {
+            for (id, file) in TableCSVRenderer.files {
+                guard let table = assessment.tables.first(where: { $0.id == id }) else { continue }
+                let url = directory.appendingPathComponent(file)
+                try AtomicFile.write(to: url, permissions: permissions) { output in
+                    try output(TableCSVRenderer.render(table))
+                }
+                written.append(url)
+            }
         }
         return written
     }

@@ -62,6 +62,7 @@ public struct EstateGenerator: Sendable {
         var manifest = manifest()
         var rules = EstatePlan.coveredRules
         var expected = plan.expectations + sharing.expectations()
+        var metrics: [String: Int]?
         if specification.inventories {
             expected += try HostInventoryWriter(specification: specification, asOf: asOf).write(
                 to: directory, plan: plan)
@@ -69,9 +70,17 @@ public struct EstateGenerator: Sendable {
         }
         if specification.shareFiles > 0 {
             let share = FileShareWriter(specification: specification, asOf: asOf)
-            expected += try share.write(to: directory)
+            let shareExpected = try share.write(to: directory)
+            expected += shareExpected
             rules += FileShareWriter.coveredRules
             manifest += share.manifestSection
+            // Who really uses the share: the access log and the usage numbers it must give.
+            metrics = try AccessLogWriter(
+                specification: specification, asOf: asOf, aclRoot: share.aclRoot, folders: share.folders.map(\.path)
+            )
+            .write(
+                to: directory.appendingPathComponent("logs/\(share.host.lowercased())-access.csv"), plan: plan,
+                broadReadersHoldIdentifiers: shareExpected.contains { $0.rule == .accessWideGrant })
         }
         do {
             try manifest.write(
@@ -86,7 +95,8 @@ public struct EstateGenerator: Sendable {
             accounts: specification.staff + plan.specialAccounts.count,
             computers: specification.computers,
             rules: rules,
-            expected: expected.sorted()
+            expected: expected.sorted(),
+            metrics: metrics
         )
     }
 

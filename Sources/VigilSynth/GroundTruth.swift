@@ -32,6 +32,9 @@ public struct GroundTruth: Codable, Sendable {
     public var rules: [RuleID]
     /// Every seeded failing, sorted.
     public var expected: [Expectation]
+    /// Metrics whose values are known by construction (the access logs' usage numbers), by metric id; an assessment
+    /// must report exactly these. `nil` in ground truths written before any were recorded.
+    public var metrics: [String: Int]?
 
     /// Compares an assessment's findings with the ground truth, for the rules it covers (or the subset `only`).
     public func compare(with assessment: Assessment, rules only: Set<RuleID>? = nil) -> Comparison {
@@ -43,7 +46,7 @@ public struct GroundTruth: Codable, Sendable {
         let wanted = Set(expected.filter { covered.contains($0.rule) })
         return Comparison(
             missed: wanted.subtracting(found).sorted(), unexpected: found.subtracting(wanted).sorted(),
-            matched: wanted.intersection(found).count)
+            matched: wanted.intersection(found).count, metricMismatches: metricMismatches(assessment))
     }
 
     /// How an assessment compares with the ground truth.
@@ -54,12 +57,26 @@ public struct GroundTruth: Codable, Sendable {
         public var unexpected: [Expectation]
         /// Seeded failings found.
         public var matched: Int
+        /// Metrics known by construction whose reported value differs (`access.log-users-unmatched: expected 1, found
+        /// 2`), or that were not reported.
+        public var metricMismatches: [String] = []
 
         /// Found / seeded.
         public var recall: Double { matched + missed.count == 0 ? 1 : Double(matched) / Double(matched + missed.count) }
         /// Correct / found.
         public var precision: Double {
             matched + unexpected.count == 0 ? 1 : Double(matched) / Double(matched + unexpected.count)
+        }
+    }
+
+    /// The metrics known by construction that `assessment` does not report exactly.
+    func metricMismatches(_ assessment: Assessment) -> [String] {
+        guard let metrics else { return [] }
+        let reported = Dictionary(assessment.metrics.map { ($0.id, $0.value) }, uniquingKeysWith: { first, _ in first })
+        return metrics.keys.sorted().compactMap { id in
+            let want = metrics[id] ?? 0
+            guard let found = reported[id] else { return "\(id): expected \(want), not reported" }
+            return found == want ? nil : "\(id): expected \(want), found \(found)"
         }
     }
 }

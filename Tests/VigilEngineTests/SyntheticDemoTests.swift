@@ -35,8 +35,36 @@ struct SyntheticDemoTests {
             #expect(outcome.comparison.missed.isEmpty, "missed: \(outcome.comparison.missed)")
             #expect(outcome.comparison.unexpected.isEmpty, "unexpected: \(outcome.comparison.unexpected)")
             #expect(outcome.comparison.matched == truth.expected.count)
+            // The access logs' usage numbers, known by construction, are reported exactly.
+            #expect(outcome.comparison.metricMismatches.isEmpty, "\(outcome.comparison.metricMismatches)")
+            #expect(stored.metrics == truth.metrics)
+            if specification.shareFiles > 0 {
+                #expect(truth.metrics?["access.log-users-unmatched"] == 1)
+                #expect(truth.metrics?["access.shares-logged"] == 1)
+            }
             #expect(outcome.matchesGroundTruth)
         }
+    }
+
+    @Test("an assessment whose usage numbers differ from those the logs were written with does not match")
+    func usageMismatchIsReported() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let demo = SyntheticDemo(
+            seed: 5, trustStaff: 150, practices: 0, asOf: CivilDate.date(year: 2026, month: 11, day: 1),
+            root: scratch.url)
+        let specification = try #require(demo.specifications.first)
+        var truth = try demo.generate(specification)
+        try demo.writeBreachCorpus()
+        let used = try #require(truth.metrics?["access.staff-used-patient-data"])
+        #expect(used > 0)
+        truth.metrics?["access.staff-used-patient-data"] = used + 1
+        let outcome = try await demo.assess(specification, truth: truth, engine: AssessmentEngine())
+        #expect(
+            outcome.comparison.metricMismatches == [
+                "access.staff-used-patient-data: expected \(used + 1), found \(used)"
+            ])
+        #expect(!outcome.matchesGroundTruth)
     }
 
     @Test("an assessment that misses a seeded failing does not match")

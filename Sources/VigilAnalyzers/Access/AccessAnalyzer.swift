@@ -6,11 +6,11 @@ public import VigilCore
 /// headline "N of M enabled staff logins (P%) can read patient data" with the permissions that open most of it.
 ///
 /// It judges only when all three kinds of evidence are there (directory, permissions, scan); otherwise the area is
-/// "not assessed" and says which is missing. Usage (who did read) needs access logs, which Vigil does not read yet, so
-/// unused access is stated as not assessed, never as unused.
+/// "not assessed" and says which is missing. Usage (who did read) comes from access logs (``AccessUsage``): without
+/// them, or for a share they never mention, use and unused access are stated as not assessed, never as unused.
 public struct AccessAnalyzer: Analyzer {
     public let name = "access"
-    public let rules: [RuleID] = [.accessWideGrant, .accessWeakPasswordReachesPatientData]
+    public let rules: [RuleID] = [.accessWideGrant, .accessWeakPasswordReachesPatientData, .accessUnusedAccess]
 
     /// The share of enabled staff a single permission must open patient data to before it is a finding.
     static let wideShare = 0.25
@@ -24,10 +24,24 @@ public struct AccessAnalyzer: Analyzer {
         }
         let reach = AccessReach(estate: estate, asOf: context.asOf)
         let grants = reach.openingGrants()
+        let usage =
+            estate.accessEvents.isEmpty
+            ? nil
+            : AccessUsage(estate: estate, asOf: context.asOf, windowDays: context.settings.accessWindowDays)
+        let shares = Self.shareUsage(reach, usage: usage)
+        let proposals = Self.proposals(reach, shares: shares, grants: grants, accounts: estate.accounts)
         return AnalyzerOutput(
-            findings: Self.findings(reach, grants: grants), metrics: Self.metrics(reach),
-            coverage: [Self.coverage(reach)], headlines: Self.headlines(reach, grants: grants),
-            tables: Self.tables(reach))
+            findings: Self.findings(reach, grants: grants) + Self.unusedFindings(reach, grants: grants, usage: usage),
+            metrics: Self.metrics(reach)
+                + Self.usageMetrics(shares, usage: usage, capacity: reach.accountCount),
+            coverage: [Self.coverage(reach, shares: shares, usage: usage)],
+            headlines: Self.headlines(reach, grants: grants, shares: shares, usage: usage),
+            tables: Self.tables(reach, shares: shares, usage: usage)
+                + [
+                    Self.proposalTable(proposals, reach: reach, windowDays: context.settings.accessWindowDays),
+                    Self.changesTable(proposals, accounts: estate.accounts),
+                    Self.unusedTable(shares, accounts: estate.accounts, usage: usage),
+                ].compactMap { $0 })
     }
 
     /// What is missing for the area to be assessed, or `nil` when directory, permissions and scan are all present.
@@ -136,7 +150,7 @@ public struct AccessAnalyzer: Analyzer {
         }
     }
 
-    static func coverage(_ reach: AccessReach) -> Coverage {
+    static func coverage(_ reach: AccessReach, shares: [ShareUsage] = [], usage: AccessUsage? = nil) -> Coverage {
         var basis =
             "\(Wording.count(reach.files.count, "confidential file")) from the scan joined with the permissions and \(Wording.count(reach.accountCount, "directory account")): effective read access through nested and primary groups, after deny entries"
         var status: Coverage.Status = .assessed
@@ -153,12 +167,24 @@ public struct AccessAnalyzer: Analyzer {
             basis +=
                 "; access to the \(Wording.count(reach.applicationsNamed, "application")) vigil.yaml names needs role exports, not read yet (not assessed)"
         }
-        basis +=
-            "; who used the access, unused access and a least-privilege proposal need access logs, which were not provided (not assessed)"
+        if let usage {
+            let logged = shares.filter(\.logged).count
+            basis +=
+                "; access logs: \(Wording.count(usage.events, "event")) spanning \(Wording.number(usage.coveredDays)) of the window's \(Wording.count(usage.windowDays, "day")), \(Wording.count(usage.unmatchedUsers, "user")) the directory does not hold; use, unused access and the least-privilege proposal assessed for the \(Wording.count(logged, "share")) the logs cover"
+            if logged < shares.count {
+                basis +=
+                    " (not assessed for the other \(Wording.number(shares.count - logged)): no log event names them)"
+            }
+        } else {
+            basis +=
+                "; who used the access, unused access and a least-privilege proposal need access logs, which were not provided (not assessed)"
+        }
         return Coverage(area: .access, status: reach.files.isEmpty ? .assessed : status, basis: basis)
     }
 
-    static func headlines(_ reach: AccessReach, grants: [AccessReach.OpeningGrant]) -> [Headline] {
+    static func headlines(
+        _ reach: AccessReach, grants: [AccessReach.OpeningGrant], shares: [ShareUsage] = [], usage: AccessUsage? = nil
+    ) -> [Headline] {
         guard reach.staffCount > 0, !reach.files.isEmpty else { return [] }
         var text =
             "\(Wording.number(reach.reachingStaff)) of \(Wording.count(reach.staffCount, "enabled staff login")) (\(Wording.percent(reach.reachingStaff, of: reach.staffCount))) can read patient data"
@@ -171,7 +197,7 @@ public struct AccessAnalyzer: Analyzer {
                 }
                 .joined(separator: ", ")
         }
-        text += "."
+        text += usageSentence(shares, usage: usage, capacity: reach.accountCount) + "."
         let wide = grants.filter { Double($0.staff) >= Double(reach.staffCount) * wideShare }
         let severity: Severity? =
             wide.contains { Double($0.staff) > Double(reach.staffCount) / 2 } ? .critical : wide.isEmpty ? nil : .high
@@ -179,23 +205,33 @@ public struct AccessAnalyzer: Analyzer {
             Headline(
                 area: .access, text: text, severity: severity,
                 metrics: ["access.staff-reach-patient-data", "access.staff-enabled"]
-                    + top.indices.map { "access.widest-grant-\($0 + 1)" })
+                    + top.indices.map { "access.widest-grant-\($0 + 1)" }
+                    + (usage == nil ? [] : ["access.staff-used-patient-data", "access.shares-logged"]))
         ]
     }
 
-    static func tables(_ reach: AccessReach) -> [SummaryTable] {
-        let shares = reach.shares()
+    static func tables(_ reach: AccessReach, shares: [ShareUsage], usage: AccessUsage?) -> [SummaryTable] {
         guard !shares.isEmpty else { return [] }
         return [
             SummaryTable(
                 id: "access.shares", area: .access, title: "Who can read patient data, by share",
                 columns: ["Share", "Files with patient identifiers", "Staff who can read them", "Staff who used them"],
                 rows: shares.map {
-                    [$0.path, Wording.number($0.files), Wording.number($0.staff), "not assessed (no access logs)"]
+                    [$0.path, Wording.number($0.files), Wording.number($0.readers.count), used($0, usage: usage)]
                 },
                 note:
-                    "Staff: enabled user accounts that can read at least one of the share's files with patient identifiers. Use needs access logs."
+                    "Staff: enabled user accounts that can read at least one of the share's files with patient identifiers. "
+                    + (usage.map {
+                        "Used: of them, those with a successful access to the share in the last \(Wording.count($0.windowDays, "day")) of access logs."
+                    } ?? "Use needs access logs.")
             )
         ]
+    }
+
+    /// The "used them" cell of a share: a count and share of its readers, or why it is not assessed.
+    static func used(_ share: ShareUsage, usage: AccessUsage?) -> String {
+        guard usage != nil else { return "not assessed (no access logs)" }
+        guard share.logged else { return "not assessed (no log event names it)" }
+        return "\(Wording.number(share.used.count)) (\(Wording.percent(share.used.count, of: share.readers.count)))"
     }
 }

@@ -29,6 +29,8 @@ public struct AccessReach: Sendable {
         public var staff: Int
         /// Confidential files it opens to someone.
         public var files: Int
+        /// The enabled staff themselves (``staff`` is their number), for usage and the least-privilege proposal.
+        public var staffSet: AccessBitset
     }
 
     /// A share (or scan root) with confidential files.
@@ -61,6 +63,8 @@ public struct AccessReach: Sendable {
     public let unresolvedMembers: Int
     /// Applications and databases vigil.yaml names, whose access needs role exports (not read yet).
     public let applicationsNamed: Int
+    /// The directory as a graph, for proposals that choose among its groups.
+    public let directory: DirectoryAccess
     private let opened: [OpeningGrant]
 
     /// The number of enabled staff logins.
@@ -163,7 +167,7 @@ public struct AccessReach: Sendable {
         opened = byGrant.values.map {
             OpeningGrant(
                 principal: $0.grant.principal, path: $0.grant.resourceID, right: $0.grant.right,
-                source: $0.grant.source, staff: $0.staff.count, files: $0.files)
+                source: $0.grant.source, staff: $0.staff.count, files: $0.files, staffSet: $0.staff)
         }.sorted { ($1.staff, $0.path, $0.principal) < ($0.staff, $1.path, $1.principal) }
         self.files = files
         self.staff = staff
@@ -174,6 +178,7 @@ public struct AccessReach: Sendable {
         self.heldBack = heldBack
         cycles = directory.graph.cycles.count
         unresolvedMembers = directory.unresolvedMembers
+        self.directory = directory
     }
 
     /// The permissions that open confidential files to staff, most staff first.

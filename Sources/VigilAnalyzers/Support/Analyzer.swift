@@ -74,13 +74,22 @@ public struct AnalysisSettings: Sendable, Hashable {
     /// Whether update findings list every missing advisory (`facts["listed"]`), not only the worst twenty: for
     /// comparing with other tools; large for big estates.
     public var listAllMissingUpdates: Bool
+    /// Days of access logs, up to the assessment date, in which access must have been used not to count as unused
+    /// (`--access-window`).
+    public var accessWindowDays: Int
 
     /// The default staleness threshold: 90 days, the usual review period for inactive accounts.
     public static let defaultStaleDays = 90
+    /// The default access window: 90 days, the same review period.
+    public static let defaultAccessWindowDays = 90
 
-    public init(staleDays: Int = AnalysisSettings.defaultStaleDays, listAllMissingUpdates: Bool = false) {
+    public init(
+        staleDays: Int = AnalysisSettings.defaultStaleDays, listAllMissingUpdates: Bool = false,
+        accessWindowDays: Int = AnalysisSettings.defaultAccessWindowDays
+    ) {
         self.staleDays = staleDays
         self.listAllMissingUpdates = listAllMissingUpdates
+        self.accessWindowDays = accessWindowDays
     }
 }
 

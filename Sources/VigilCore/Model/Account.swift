@@ -51,6 +51,9 @@ public struct Account: Codable, Sendable, Hashable, Identifiable {
     public var primaryGroupID: UInt32?
     /// `servicePrincipalName` values; non-empty makes the account kerberoastable.
     public var servicePrincipalNames: [String]
+    /// The `userPrincipalName` (`jsmith@trust.nhs.uk`), when the export has it: how access logs and cloud systems often
+    /// name the account.
+    public var userPrincipalName: String?
     /// Where the account was read.
     public var source: EvidenceReference
 
@@ -72,6 +75,7 @@ public struct Account: Codable, Sendable, Hashable, Identifiable {
         memberOf: [String] = [],
         primaryGroupID: UInt32? = nil,
         servicePrincipalNames: [String] = [],
+        userPrincipalName: String? = nil,
         source: EvidenceReference
     ) {
         self.name = name
@@ -91,6 +95,7 @@ public struct Account: Codable, Sendable, Hashable, Identifiable {
         self.memberOf = memberOf
         self.primaryGroupID = primaryGroupID
         self.servicePrincipalNames = servicePrincipalNames
+        self.userPrincipalName = userPrincipalName
         self.source = source
     }
 

@@ -37,5 +37,27 @@ extension RuleCatalogue {
             effort: .low,
             controls: [.dss4DataAccess, .dss1PersonalData, .ceUserAccess]
         ),
+        Rule(
+            id: .accessUnusedAccess,
+            area: .access,
+            title: "Access to patient data granted and not used",
+            severity: .low,
+            summary:
+                "A permission lets enabled staff read files holding patient identifiers that the access logs show they did not use in the access window (90 days unless --access-window says otherwise). Judged only where the logs mention the permission's folder at all: without logs, or for a folder they never name, unused access is not assessed.",
+            rationale:
+                "Access nobody uses is risk with no benefit: each account that can read patient data it never needs is one more whose compromise or misuse exposes it. The national review found access given to all staff by default; usage shows how little of it is needed.",
+            remediation:
+                "Apply the report's least-privilege proposal for the share (least-privilege.csv lists the changes): grant the groups, or the new group, that hold the staff who used it, then remove the wide entry. Review unused-access.csv with the teams concerned.",
+            effort: .medium,
+            controls: [.dss4DataAccess, .dss5ProcessReviews, .ceUserAccess],
+            references: [
+                "https://www.dsptoolkit.nhs.uk/Help/data-security-standards"
+            ],
+            escalations: [
+                Rule.Escalation(
+                    "many-staff", severity: .medium,
+                    when: "a quarter or more of enabled staff hold the unused access through it")
+            ]
+        ),
     ]
 }

@@ -13,9 +13,11 @@ extension SyntheticDemo {
         /// How the findings compare with the seeded failings.
         public var comparison: GroundTruth.Comparison
 
-        /// Whether the assessment found every seeded failing and nothing else, for the rules the ground truth covers:
-        /// anything else is a fault in Vigil.
-        public var matchesGroundTruth: Bool { comparison.missed.isEmpty && comparison.unexpected.isEmpty }
+        /// Whether the assessment found every seeded failing and nothing else, for the rules the ground truth covers,
+        /// and reported exactly the metrics known by construction: anything else is a fault in Vigil.
+        public var matchesGroundTruth: Bool {
+            comparison.missed.isEmpty && comparison.unexpected.isEmpty && comparison.metricMismatches.isEmpty
+        }
     }
 
     /// Assesses the bundle written for `specification` with `engine` and compares the assessment with `truth`.

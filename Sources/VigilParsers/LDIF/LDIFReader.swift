@@ -16,7 +16,7 @@ public struct LDIFReader: EvidenceReader {
         id: "ldif",
         name: "LDIF directory export (RFC 2849, Active Directory)",
         producedBy:
-            "ldifde -f directory.ldif -r \"(|(objectClass=user)(objectClass=group)(objectClass=domainDNS))\" -l \"objectClass,objectCategory,sAMAccountType,sAMAccountName,userAccountControl,pwdLastSet,lastLogonTimestamp,lastLogon,whenCreated,accountExpires,objectSid,memberOf,member,adminCount,servicePrincipalName,primaryGroupID,displayName,cn,givenName,sn,minPwdLength,pwdHistoryLength,lockoutThreshold,maxPwdAge,minPwdAge,pwdProperties\""
+            "ldifde -f directory.ldif -r \"(|(objectClass=user)(objectClass=group)(objectClass=domainDNS))\" -l \"objectClass,objectCategory,sAMAccountType,sAMAccountName,userAccountControl,pwdLastSet,lastLogonTimestamp,lastLogon,whenCreated,accountExpires,objectSid,memberOf,member,adminCount,servicePrincipalName,userPrincipalName,primaryGroupID,displayName,cn,givenName,sn,minPwdLength,pwdHistoryLength,lockoutThreshold,maxPwdAge,minPwdAge,pwdProperties\""
     )
 
     /// Files at least this large are parsed in segments on every core.
@@ -111,13 +111,14 @@ enum DirectoryAttribute: Int, CaseIterable {
     case objectClass, samAccountName, userAccountControl, pwdLastSet, lastLogonTimestamp, lastLogon, whenCreated
     case accountExpires, objectSid, memberOf, member, adminCount, servicePrincipalName, displayName, givenName, sn, cn
     case primaryGroupID, minPwdLength, pwdHistoryLength, lockoutThreshold, maxPwdAge, minPwdAge, pwdProperties
-    case objectCategory, samAccountType
+    case objectCategory, samAccountType, userPrincipalName
 
     static let names: [String] = allCases.map { attribute in
         switch attribute {
         case .samAccountName: "sAMAccountName"
         case .samAccountType: "sAMAccountType"
         case .primaryGroupID: "primaryGroupID"
+        case .userPrincipalName: "userPrincipalName"
         default: String(describing: attribute)
         }
     }
@@ -332,6 +333,7 @@ struct DirectoryEntryMapper {
             memberOf: try strings(record, .memberOf),
             primaryGroupID: try integer(record, .primaryGroupID).map { UInt32(truncatingIfNeeded: $0) },
             servicePrincipalNames: spns,
+            userPrincipalName: try string(record, .userPrincipalName),
             source: EvidenceReference(file: file, line: record.line)
         )
     }

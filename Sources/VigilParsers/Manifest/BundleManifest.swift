@@ -77,6 +77,8 @@ public struct BundleManifest: Sendable, Equatable {
     public var reference: Reference
     /// Days without logon after which an enabled account is stale.
     public var staleDays: Int?
+    /// `settings: access-window:` — days of access logs in which access must have been used not to count as unused.
+    public var accessWindowDays: Int?
     /// Extra password word lists (paths), tried like common passwords.
     public var wordlists: [String]
     /// The organisation's own words beyond its name and code: sites, departments, local words.

@@ -62,7 +62,7 @@ public struct ManifestReader: Sendable {
         if let settings = root["settings"] {
             let fields = try mapping(
                 settings, at: "settings", file: file,
-                keys: ["stale-days", "wordlists", "organisation-words", "guessing"])
+                keys: ["stale-days", "wordlists", "organisation-words", "guessing", "access-window"])
             manifest.wordlists = try list(fields["wordlists"], at: "settings.wordlists", file: file)
             manifest.organisationWords = try list(
                 fields["organisation-words"], at: "settings.organisation-words", file: file)
@@ -78,6 +78,16 @@ public struct ManifestReader: Sendable {
                         file, fields["stale-days"], "settings.stale-days must be a positive whole number of days")
                 }
                 manifest.staleDays = days
+            }
+            if let text = try scalar(
+                fields["access-window"], at: "settings.access-window", file: file, required: false)
+            {
+                guard let days = Int(text), (1...3660).contains(days) else {
+                    throw error(
+                        file, fields["access-window"],
+                        "settings.access-window must be a whole number of days from 1 to 3660")
+                }
+                manifest.accessWindowDays = days
             }
         }
         if let scan = root["scan"] { manifest.scan = try scanSection(scan, file: file) }

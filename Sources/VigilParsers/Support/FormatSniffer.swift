@@ -68,6 +68,8 @@ public enum ReaderCatalogue {
         GetHotFixReader(),
         OsqueryReader(),
         HostInventoryCSVReader(),
+        AccessLogReader(),
+        FHIRAuditEventReader(),
         ScanReportReader(),
         WesngDefinitionsReader(),
         KEVReader(),

@@ -23,7 +23,7 @@ struct FileShareWriter {
     var host: String { specification.layout == .trust ? "FS01" : "\(specification.netBIOSName)-SRV01" }
 
     /// Folders of the share with their own permissions, and the broad group each opens to, if any.
-    private var folders: [(path: String, extra: String?, broad: Bool)] {
+    var folders: [(path: String, extra: String?, broad: Bool)] {
         let domain = specification.netBIOSName
         return [
             ("Clinical\\Outpatients", "\(domain)\\Domain Users:(OI)(CI)(RX)", true),

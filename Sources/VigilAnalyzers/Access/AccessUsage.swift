@@ -1,0 +1,120 @@
+public import Foundation
+public import VigilCore
+
+/// Who used what, from the access logs (issue 15, items 4–6): each successful access in the window, by a user the
+/// directory holds, becomes an (account, resource) use; "who used this share" is then every account with a use on a path
+/// at or below it.
+///
+/// Usage is judged per resource, and only where the logs saw the resource at all: a share with no log event (by anyone,
+/// at any time) is *not assessed*, never *unused*, because the logs supplied may simply not cover it (an EHR's audit
+/// trail says nothing about a file server). The window is the `windowDays` days up to the assessment date; how much of it
+/// the logs actually span is stated (``coveredDays``), so a week of logs is not read as ninety days of disuse.
+public struct AccessUsage: Sendable {
+    /// The window's length in days.
+    public let windowDays: Int
+    /// The window's first instant.
+    public let start: Date
+    /// The window's end (the assessment date).
+    public let end: Date
+    /// Whether any access log was read.
+    public var hasLogs: Bool { events > 0 }
+    /// Access events read (after the readers folded repeated rows).
+    public let events: Int
+    /// Events whose user no directory account matches.
+    public let unmatchedEvents: Int
+    /// Distinct users the logs name that no directory account matches.
+    public let unmatchedUsers: Int
+    /// Where the first unmatched event was read.
+    public let firstUnmatched: EvidenceReference?
+    /// The earliest event time across the logs.
+    public let earliest: Date?
+    /// The latest event time across the logs.
+    public let latest: Date?
+    /// Accounts in the directory (the capacity of every set).
+    public let accountCount: Int
+
+    /// Distinct resource keys (lower case, as ``AccessControlIndex/key(_:)``), sorted, each with the accounts that used
+    /// it successfully in the window and whether anyone at all was logged on it.
+    private let keys: [String]
+    private let users: [[Int32]]
+
+    /// Reads the estate's access events against its accounts.
+    public init(estate: Estate, asOf: Date, windowDays: Int) {
+        self.windowDays = windowDays
+        end = asOf
+        start = asOf.addingTimeInterval(-Double(windowDays) * 86_400)
+        accountCount = estate.accounts.count
+        let matcher = AccessLogMatcher(accounts: estate.accounts)
+        var byKey: [String: [Int32]] = [:]
+        var unmatched: Set<String> = []
+        var unmatchedEvents = 0
+        var firstUnmatched: EvidenceReference?
+        var earliest: Date?
+        var latest: Date?
+        var memo: [String: Int?] = [:]
+        for event in estate.accessEvents {
+            earliest = min(earliest ?? event.time, event.time)
+            latest = max(latest ?? event.time, event.time)
+            let key = event.resourceID.isEmpty ? "" : AccessControlIndex.key(event.resourceID)
+            let account: Int?
+            if let known = memo[event.principal] {
+                account = known
+            } else {
+                account = matcher.account(for: event.principal)
+                memo[event.principal] = account
+            }
+            // Every resource named is logged, used or not.
+            if byKey[key] == nil { byKey[key] = [] }
+            guard let account else {
+                unmatchedEvents += 1
+                unmatched.insert(event.principal.lowercased())
+                firstUnmatched = min(firstUnmatched ?? event.source, event.source)
+                continue
+            }
+            if event.succeeded, event.time >= start, event.time <= asOf {
+                byKey[key, default: []].append(Int32(account))
+            }
+        }
+        byKey[""] = nil
+        keys = byKey.keys.sorted()
+        users = keys.map { byKey[$0] ?? [] }
+        events = estate.accessEvents.count
+        self.unmatchedEvents = unmatchedEvents
+        unmatchedUsers = unmatched.count
+        self.firstUnmatched = firstUnmatched
+        self.earliest = earliest
+        self.latest = latest
+    }
+
+    /// Use of the resource at `path` and everything below it: whether the logs saw it at all, and the accounts that
+    /// used it successfully in the window.
+    public func usage(under path: String) -> (logged: Bool, users: AccessBitset) {
+        let root = AccessControlIndex.key(path)
+        var set = AccessBitset(capacity: accountCount)
+        var logged = false
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < root { low = middle + 1 } else { high = middle }
+        }
+        var index = low
+        while index < keys.count, keys[index].hasPrefix(root) {
+            let key = keys[index]
+            if key.count == root.count || key.dropFirst(root.count).first == "\\" || root.hasSuffix("\\") {
+                logged = true
+                for account in users[index] where Int(account) < accountCount { set.insert(Int(account)) }
+            }
+            index += 1
+        }
+        return (logged, set)
+    }
+
+    /// Whole days of the window the logs span (from the later of the window's start and the earliest event to the end).
+    public var coveredDays: Int {
+        guard let earliest else { return 0 }
+        let from = max(earliest, start)
+        guard from < end else { return 0 }
+        return min(windowDays, Int((end.timeIntervalSince(from) / 86_400).rounded(.up)))
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import Testing
+import VigilAnalyzers
+import VigilCore
+
+/// Usage from access logs, worked out by hand on a small trust: ten staff (one disabled), three shares with patient data
+/// — Clinical open to Domain Users, Finance to a team of two, Referrals to Domain Users but in no log.
+@Suite("Access usage: who used what, unused access and the least-privilege proposal")
+struct AccessUsageTests {
+    static let asOf = CivilDate.date(year: 2026, month: 11, day: 1)
+    static let domainSID = "S-1-5-21-1-2-3"
+    static let root = "D:\\Shares\\Trust"
+
+    static func sid(_ user: Int) -> String { "\(domainSID)-\(1100 + user)" }
+
+    static func day(_ offset: Int) -> Date { asOf.addingTimeInterval(Double(offset) * 86_400) }
+
+    /// The trust, with `events` as its access logs.
+    static func estate(events: [AccessEvent]) -> Estate {
+        let source = EvidenceReference(file: "directory.ldif", line: 1)
+        let accounts = (0..<10).map { user in
+            Account(
+                name: "u\(user)", domain: "NHSTRUST", distinguishedName: "CN=u\(user),OU=Staff,DC=trust,DC=example",
+                sid: SecurityIdentifier(sid(user)),
+                control: user == 9 ? AccountControl([.normalAccount, .disabled]) : AccountControl.normalAccount,
+                primaryGroupID: 513, source: source)
+        }
+        func group(_ name: String, rid: Int, members: [Int]) -> DirectoryGroup {
+            DirectoryGroup(
+                distinguishedName: "CN=\(name),OU=Groups,DC=trust,DC=example", name: name,
+                sid: SecurityIdentifier("\(domainSID)-\(rid)"),
+                members: members.map { "CN=u\($0),OU=Staff,DC=trust,DC=example" }, source: source)
+        }
+        let groups = [
+            group("Domain Users", rid: 513, members: []),
+            group("Outpatients-Admin", rid: 2001, members: [0, 1, 2]),
+            group("All Clinical", rid: 2002, members: [0, 1, 2, 3, 4]),
+            group("Finance Team", rid: 2003, members: [5, 6]),
+        ]
+        let tree = Grant.Scope(object: true, files: true, folders: true)
+        let acl = EvidenceReference(file: "acl.txt", line: 3)
+        let shares = ["Clinical", "Finance", "Referrals"]
+        let grants = [
+            Grant(
+                resourceID: "\(root)\\Clinical", principal: "NHSTRUST\\Domain Users", right: .read, appliesTo: tree,
+                source: acl),
+            Grant(
+                resourceID: "\(root)\\Finance", principal: "NHSTRUST\\Finance Team", right: .read, appliesTo: tree,
+                source: acl),
+            Grant(
+                resourceID: "\(root)\\Referrals", principal: "NHSTRUST\\Domain Users", right: .read, appliesTo: tree,
+                source: acl),
+        ]
+        return Estate(
+            organisation: .unnamed, accounts: accounts, groups: groups,
+            resources: shares.map {
+                Resource(
+                    id: "\(root)\\\($0)", name: $0, kind: .folder, classification: .unclassified, source: acl)
+            },
+            grants: grants, accessEvents: events,
+            fileScans: shares.map {
+                FileScanRecord(
+                    root: $0.lowercased(), aclRoot: "\(root)\\\($0)", host: "FS01", files: 1, bytes: 1_000,
+                    filesRead: 1, filesSkipped: 0, filesFailed: 0)
+            },
+            patientData: shares.map { share in
+                PatientDataExposure(
+                    path: "\(share.lowercased())/list.csv", aclPath: "\(root)\\\(share)\\list.csv", bytes: 1_000,
+                    format: "csv", classification: .patientList, patients: 10, confidence: .high,
+                    identifiers: [
+                        IdentifierTally(
+                            kind: .nhsNumber, count: 10, distinct: 10, confidence: .high, sample: "401 *** **37",
+                            location: ContentLocation(line: 2))
+                    ])
+            })
+    }
+
+    static func event(_ user: String, _ path: String, day: Int, succeeded: Bool = true, line: Int) -> AccessEvent {
+        AccessEvent(
+            time: Self.day(day), principal: user, resourceID: path, action: "read", succeeded: succeeded,
+            source: EvidenceReference(file: "log.csv", line: line))
+    }
+
+    /// u0 by SID and u1 by UPN (on a file below the share) use Clinical; u2 only before the window; u3 fails; an
+    /// unknown user reads it; u5 uses Finance by `DOMAIN\name`.
+    static let events = [
+        event(sid(0), "\(root)\\Clinical\\list.csv", day: -3, line: 2),
+        event("u1@trust.example", "\(root)\\Clinical\\Letters\\a.docx", day: -40, line: 3),
+        event("NHSTRUST\\u2", "\(root)\\Clinical\\list.csv", day: -100, line: 4),
+        event("u3", "\(root)\\Clinical\\list.csv", day: -5, succeeded: false, line: 5),
+        event("ghost.user", "\(root)\\Clinical\\list.csv", day: -5, line: 6),
+        event("nhstrust\\U5", "\(root)\\Finance\\list.csv", day: -10, line: 7),
+    ]
+
+    func analyze(_ estate: Estate, window: Int = 90) -> AnalyzerOutput {
+        AccessAnalyzer().analyze(
+            AnalysisContext(estate: estate, asOf: Self.asOf, settings: AnalysisSettings(accessWindowDays: window)))
+    }
+
+    @Test("users are matched by SID, user principal name, DOMAIN\\name and a unique sAMAccountName")
+    func matching() {
+        let estate = Self.estate(events: [])
+        let matcher = AccessLogMatcher(accounts: estate.accounts)
+        #expect(matcher.account(for: Self.sid(4)) == 4)
+        #expect(matcher.account(for: Self.sid(4).lowercased()) == 4)
+        #expect(matcher.account(for: "u4@trust.example") == 4)
+        #expect(matcher.account(for: "U4@TRUST.EXAMPLE") == 4)
+        #expect(matcher.account(for: "NHSTRUST\\u4") == 4)
+        #expect(matcher.account(for: "TRUST.EXAMPLE\\u4") == 4)
+        #expect(matcher.account(for: " u4 ") == 4)
+        #expect(matcher.account(for: "u44") == nil)
+        #expect(matcher.account(for: "\(Self.domainSID)-9999") == nil)
+        // The same sAMAccountName in two domains is ambiguous alone, but not with its domain.
+        var twin = estate.accounts[4]
+        twin.domain = "OTHER"
+        twin.distinguishedName = "CN=u4,OU=Staff,DC=other,DC=example"
+        twin.sid = nil
+        let both = AccessLogMatcher(accounts: estate.accounts + [twin])
+        #expect(both.account(for: "u4") == nil)
+        #expect(both.account(for: "OTHER\\u4") == 10)
+        #expect(both.account(for: "u4@other.example") == 10)
+    }
+
+    @Test("per share, the readers who used it in the window; a share no log names is not assessed")
+    func shares() throws {
+        let output = analyze(Self.estate(events: Self.events))
+        let table = try #require(output.tables.first { $0.id == "access.shares" })
+        let rows = Dictionary(uniqueKeysWithValues: table.rows.map { ($0[0], $0) })
+        #expect(rows["\(Self.root)\\Clinical"]?[2] == "9")
+        #expect(rows["\(Self.root)\\Clinical"]?[3] == "2 (22%)")
+        #expect(rows["\(Self.root)\\Finance"]?[2] == "2")
+        #expect(rows["\(Self.root)\\Finance"]?[3] == "1 (50%)")
+        #expect(rows["\(Self.root)\\Referrals"]?[3] == "not assessed (no log event names it)")
+        let metrics = Dictionary(uniqueKeysWithValues: output.metrics.map { ($0.id, $0) })
+        #expect(metrics["access.staff-used-patient-data"]?.value == 3)
+        #expect(metrics["access.staff-used-patient-data"]?.total == 9)
+        #expect(metrics["access.shares-logged"]?.value == 2)
+        #expect(metrics["access.log-users-unmatched"]?.value == 1)
+        #expect(metrics["access.staff-unused-patient-data"]?.value == 6)
+        let headline = try #require(output.headlines.first)
+        #expect(
+            headline.text.contains(
+                "; 3 of the 9 readers (33%) used it in the last 90 days of logs (the logs cover 2 of the 3 shares)."),
+            "\(headline.text)")
+        #expect(headline.metrics.contains("access.staff-used-patient-data"))
+    }
+
+    @Test("unused access per permission, only where the logs cover its folder")
+    func unused() throws {
+        let output = analyze(Self.estate(events: Self.events))
+        let findings = output.findings.filter { $0.rule == .accessUnusedAccess }
+        #expect(
+            findings.map {
+                "\($0.subject.name) \($0.facts["staffUnused"] ?? "") \($0.facts["staffUsed"] ?? "") \($0.severity)"
+            }
+            .sorted() == [
+                "NHSTRUST\\Domain Users on \(Self.root)\\Clinical 7 2 medium",
+                "NHSTRUST\\Finance Team on \(Self.root)\\Finance 1 1 low",
+            ])
+        let table = try #require(output.tables.first { $0.id == AccessAnalyzer.unusedTableID })
+        #expect(
+            table.rows.map(\.[0]) == [
+                "NHSTRUST\\u2", "NHSTRUST\\u3", "NHSTRUST\\u4", "NHSTRUST\\u5", "NHSTRUST\\u6", "NHSTRUST\\u7",
+                "NHSTRUST\\u8",
+            ])
+        #expect(table.rows.first { $0[0] == "NHSTRUST\\u6" }?[2] == "\(Self.root)\\Clinical; \(Self.root)\\Finance")
+        #expect(table.rows.first { $0[0] == "NHSTRUST\\u5" }?[1] == "1")
+    }
+
+    @Test("a shorter window turns use before it into unused access")
+    func window() throws {
+        let output = analyze(Self.estate(events: Self.events), window: 7)
+        let metrics = Dictionary(uniqueKeysWithValues: output.metrics.map { ($0.id, $0) })
+        // Only u0 (3 days ago) used anything in the last 7 days.
+        #expect(metrics["access.staff-used-patient-data"]?.value == 1)
+        #expect(metrics["access.log-window-days-covered"]?.value == 7)
+    }
+
+    @Test("without logs: use, unused access and the proposal are not assessed, never unused")
+    func noLogs() throws {
+        let output = analyze(Self.estate(events: []))
+        #expect(!output.findings.contains { $0.rule == .accessUnusedAccess })
+        #expect(!output.tables.contains { $0.id == "access.least-privilege" || $0.id == AccessAnalyzer.unusedTableID })
+        let table = try #require(output.tables.first { $0.id == "access.shares" })
+        #expect(table.rows.allSatisfy { $0[3] == "not assessed (no access logs)" })
+        #expect(output.headlines.first?.text.contains("who used it is not assessed (no access logs)") == true)
+        #expect(
+            output.coverage.first?.basis.contains("need access logs, which were not provided (not assessed)") == true)
+    }
+
+    @Test(
+        "the least-privilege proposal per share: existing groups, or a new group of named members; every user keeps access"
+    )
+    func proposal() throws {
+        let output = analyze(Self.estate(events: Self.events))
+        let table = try #require(output.tables.first { $0.id == "access.least-privilege" })
+        let rows = Dictionary(uniqueKeysWithValues: table.rows.map { ($0[0], $0[3]) })
+        #expect(
+            rows["\(Self.root)\\Clinical"]
+                == "replace NHSTRUST\\Domain Users with Outpatients-Admin: 9 → 3 staff; 0 active users lose access")
+        #expect(
+            rows["\(Self.root)\\Finance"]
+                == "replace NHSTRUST\\Finance Team with a new group Finance-Readers of the 1 user who used it: 2 → 1 staff; 0 active users lose access"
+        )
+        #expect(rows["\(Self.root)\\Referrals"] == nil)
+        let changes = try #require(output.tables.first { $0.id == AccessAnalyzer.changesTableID })
+        #expect(
+            changes.rows.map { $0.prefix(4).joined(separator: "|") } == [
+                "\(Self.root)\\Clinical|remove-entry|NHSTRUST\\Domain Users|",
+                "\(Self.root)\\Clinical|grant-read|Outpatients-Admin|",
+                "\(Self.root)\\Finance|remove-entry|NHSTRUST\\Finance Team|",
+                "\(Self.root)\\Finance|create-group|Finance-Readers|",
+                "\(Self.root)\\Finance|grant-read|Finance-Readers|",
+                "\(Self.root)\\Finance|add-member|Finance-Readers|NHSTRUST\\u5",
+            ])
+        // Deterministic: the same estate gives the same proposal.
+        let again = analyze(Self.estate(events: Self.events))
+        #expect(again.tables.first { $0.id == "access.least-privilege" }?.rows == table.rows)
+    }
+}
