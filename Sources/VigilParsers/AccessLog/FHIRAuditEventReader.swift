@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilIO
 
 /// Reads FHIR R4 `AuditEvent` resources — as NDJSON (one resource per line: a FHIR bulk export, `$export`), as a
 /// `Bundle` (a search result, `GET [base]/AuditEvent?date=ge…`), or as one resource on its own — into access events.
