@@ -41,6 +41,7 @@ extension Finding {
         // Access to patient data.
         "staff": .integer, "staffTotal": .integer, "files": .integer, "credentialRules": .list(separator: ", "),
         "path": .text, "principal": .text, "right": .text, "reachThrough": .text,
+        "permissions": .list(separator: "; "), "role": .text, "scope": .text, "application": .text,
         // Updates and support.
         "daysExposed": .integer, "daysUnsupported": .integer, "possiblyMissing": .integer,
         "possiblyMissingExploited": .integer, "vulnerabilities": .integer,

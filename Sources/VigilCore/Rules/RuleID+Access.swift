@@ -3,4 +3,6 @@ extension RuleID {
     public static let accessWideGrant = RuleID("VGL-AC-WIDE-GRANT")
     /// An account whose password is breached, guessable, empty or shared can read patient data.
     public static let accessWeakPasswordReachesPatientData = RuleID("VGL-AC-WEAK-PASSWORD-PATIENT-DATA")
+    /// One clinical role (at one scope) that lets a large share of staff read patient data in a clinical application.
+    public static let accessWideRole = RuleID("VGL-AC-WIDE-ROLE")
 }

@@ -66,6 +66,8 @@ public enum ReaderCatalogue {
         GetHotFixReader(),
         OsqueryReader(),
         HostInventoryCSVReader(),
+        RoleAssignmentReader(),
+        RolePermissionReader(),
         ScanReportReader(),
         WesngDefinitionsReader(),
         KEVReader(),
