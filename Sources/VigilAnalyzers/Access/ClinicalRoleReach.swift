@@ -51,7 +51,7 @@ public struct ClinicalRoleReach: Sendable {
     public init(estate: Estate, staff: AccessBitset, asOf: Date) {
         assessed = !estate.roleAssignments.isEmpty && !estate.rolePermissions.isEmpty
         assignments = estate.roleAssignments.count
-        let accounts = ClinicalRoleUsers(estate.accounts)
+        let accounts = ClinicalRoleUsers(estate.accounts, users: estate.roleAssignments)
         let classified = Self.applicationClassifications(estate.resources)
         let map = ClinicalRoleMap(estate.rolePermissions, classified: classified)
         patientPermissions = map.patientPermissions
@@ -114,7 +114,7 @@ public struct ClinicalRoleReach: Sendable {
 
     /// The sources of the assignments whose user the directory does not hold.
     public static func assignmentsWithUnknownUsers(_ estate: Estate) -> [EvidenceReference] {
-        let accounts = ClinicalRoleUsers(estate.accounts)
+        let accounts = ClinicalRoleUsers(estate.accounts, users: estate.roleAssignments)
         return estate.roleAssignments.filter { accounts.index(of: $0.user) == nil }.map(\.source)
     }
 
@@ -145,17 +145,27 @@ public struct ClinicalRoleReach: Sendable {
 
 /// Joins the user a role export writes to a directory account: a SID, `DOMAIN\name`, a UPN (its part before `@`
 /// against the account name, as directories set sAMAccountName and the UPN prefix alike) or a bare account name.
+///
+/// One key per account (its name; the domain is checked after the look-up) and SIDs only when some user is written as
+/// one: at national size (1.5 million accounts) a second key per account and resizing doubled the join's time.
 struct ClinicalRoleUsers {
     private var bySID: [String: Int] = [:]
     private var byName: [String: Int] = [:]
+    private let domains: [String?]
 
-    init(_ accounts: [Account]) {
+    init(_ accounts: [Account], users: [RoleAssignment]) {
+        byName.reserveCapacity(accounts.count)
+        let sids = users.contains { $0.user.utf8.starts(with: "S-1-".utf8) || $0.user.utf8.starts(with: "s-1-".utf8) }
+        if sids { bySID.reserveCapacity(accounts.count) }
+        var domains: [String?] = []
+        domains.reserveCapacity(accounts.count)
         for (index, account) in accounts.enumerated() {
-            if let sid = account.sid { bySID[sid.description.uppercased()] = index }
+            if sids, let sid = account.sid { bySID[sid.description.uppercased()] = index }
             let name = account.name.lowercased()
             if byName[name] == nil { byName[name] = index }
-            if let domain = account.domain { byName["\(domain.lowercased())\\\(name)"] = index }
+            domains.append(account.domain?.lowercased())
         }
+        self.domains = domains
     }
 
     /// The estate index of the account `user` names, or `nil`.
@@ -164,9 +174,11 @@ struct ClinicalRoleUsers {
         let lower = text.lowercased()
         if lower.hasPrefix("s-1-") { return bySID[text.uppercased()] }
         if let at = lower.firstIndex(of: "@") { return byName[String(lower[..<at])] }
-        if let exact = byName[lower] { return exact }
-        guard let slash = lower.lastIndex(of: "\\") else { return nil }
-        return byName[String(lower[lower.index(after: slash)...])]
+        guard let slash = lower.lastIndex(of: "\\") else { return byName[lower] }
+        guard let index = byName[String(lower[lower.index(after: slash)...])] else { return nil }
+        // `DOMAIN\name` names the account when the domain is its own (or the account's domain is unknown).
+        let domain = lower[..<slash]
+        return domains[index].map { $0 == domain } ?? true ? index : nil
     }
 }
 
