@@ -28,6 +28,8 @@ table=(
     "wmic-qfe|windows-systeminfo/qfe/*|systeminfo"
     "osquery|osquery/*|json"
     "host-inventory-csv|windows-systeminfo/systeminfo/*.csv|csv"
+    "role-assignments-csv|clinical-roles/*|csv"
+    "role-permissions-csv|clinical-roles/*|csv"
     "wesng-definitions|advisories/wesng-*|csv"
     "cisa-kev|advisories/kev-*|json"
     "csaf|advisories/*.json|json"

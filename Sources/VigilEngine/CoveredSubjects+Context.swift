@@ -11,9 +11,10 @@ extension CoveredSubjects {
     /// fully assessed. Files are listed only when they still hold patient data: a scan does not record every clean
     /// file, so a file that disappears stays unverified (docs/decisions/0001-national-service.md). Access covers the
     /// accounts whose hashes were read (a weak password that reaches patient data) and the paths whose permissions
-    /// were exported (a wide grant removed from an exported path is fixed; one on a path not exported again is not).
-    /// Unused access (`usage:path|principal`) is covered only for exported paths the access logs name at or below:
-    /// without logs it is not assessed, so a later assessment without them leaves it unverified.
+    /// were exported (a wide grant removed from an exported path is fixed; one on a path not exported again is not), and
+    /// the clinical roles the role exports list, by application, role and scope. Unused access (`usage:path|principal`)
+    /// is covered only for exported paths the access logs name at or below: without logs it is not assessed, so a later
+    /// assessment without them leaves it unverified.
     static func covered(by context: AnalysisContext, areas: [Coverage]) -> [CoveredSubjects] {
         let assessed = Dictionary(areas.map { ($0.area, $0.status) }, uniquingKeysWith: { first, _ in first })
         var sets: [CoveredSubjects] = []
@@ -23,6 +24,8 @@ extension CoveredSubjects {
         let files = context.estate.patientData.map { $0.aclPath ?? $0.path }
         // Permissions are covered by path: every path whose entries were exported (see `covers`).
         let exportedPaths = context.estate.grants.map { $0.resourceID.lowercased() }
+        // Clinical roles are covered by role and scope: every one the assignment exports list (with a map to read).
+        let exportedRoles = ClinicalRoleReach.coveredSubjectIDs(context.estate)
         for area in AssessmentArea.allCases {
             guard let status = assessed[area], status != .notAssessed else { continue }
             switch area {
@@ -39,7 +42,8 @@ extension CoveredSubjects {
                 sets.append(CoveredSubjects(area: area, kind: .account, ids: hashed))
                 sets.append(
                     CoveredSubjects(
-                        area: area, kind: .resource, ids: exportedPaths + usagePaths(context, exportedPaths)))
+                        area: area, kind: .resource,
+                        ids: exportedPaths + usagePaths(context, exportedPaths) + exportedRoles))
             case .assurance:
                 break
             }

@@ -127,6 +127,7 @@ struct AccessAnalyzerTests {
         let expected = generated.readers(of: folder).filter { generated.enabled[$0] }
         #expect(output.metrics.first { $0.id == "access.staff-reach-patient-data" }?.value == expected.count)
         #expect(output.metrics.first { $0.id == "access.confidential-files" }?.value == 1)
-        #expect(output.coverage.first?.basis.contains("1 application vigil.yaml names needs role exports") == true)
+        #expect(
+            output.coverage.first?.basis.contains("1 application vigil.yaml names needs its role assignments") == true)
     }
 }

@@ -58,6 +58,14 @@ struct EvidenceFragmentMergeTests {
                         location: ContentLocation(line: line))
                 ])
         ]
+        fragment.roleAssignments = [
+            RoleAssignment(user: "amy.hall", role: "Ward Clerk", scope: "Ward 7", source: source)
+        ]
+        fragment.rolePermissions = [
+            RolePermission(
+                role: "Ward Clerk", permission: "Read patient record", sensitivity: .patientConfidential,
+                source: source)
+        ]
         return fragment
     }
 
@@ -122,9 +130,9 @@ struct EvidenceFragmentMergeTests {
         let before = Self.facts(of: segment).flatMap(Self.referencedLines)
         segment.shiftLines(by: offset)
         let after = Self.facts(of: segment).flatMap(Self.referencedLines)
-        // Ten collections carry one reference per fact; the host carries four (its system, two sources, an update); the
-        // scan's two carry none.
-        #expect(before.count == 10 + 4)
+        // Twelve collections carry one reference per fact; the host carries four (its system, two sources, an update);
+        // the scan's two carry none.
+        #expect(before.count == 12 + 4)
         #expect(before.allSatisfy { $0 == 3 })
         #expect(after == before.map { $0.map { $0 + offset } })
         // A position inside a scanned file is not a line of the evidence file.

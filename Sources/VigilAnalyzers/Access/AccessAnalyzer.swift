@@ -10,7 +10,9 @@ public import VigilCore
 /// them, or for a share they never mention, use and unused access are stated as not assessed, never as unused.
 public struct AccessAnalyzer: Analyzer {
     public let name = "access"
-    public let rules: [RuleID] = [.accessWideGrant, .accessWeakPasswordReachesPatientData, .accessUnusedAccess]
+    public let rules: [RuleID] = [
+        .accessWideGrant, .accessWideRole, .accessWeakPasswordReachesPatientData, .accessUnusedAccess,
+    ]
 
     /// The share of enabled staff a single permission must open patient data to before it is a finding.
     static let wideShare = 0.25
@@ -31,12 +33,15 @@ public struct AccessAnalyzer: Analyzer {
         let shares = Self.shareUsage(reach, usage: usage)
         let proposals = Self.proposals(reach, shares: shares, grants: grants, accounts: estate.accounts)
         return AnalyzerOutput(
-            findings: Self.findings(reach, grants: grants) + Self.unusedFindings(reach, grants: grants, usage: usage),
-            metrics: Self.metrics(reach)
+            findings: Self.findings(reach, grants: grants) + Self.roleFindings(reach)
+                + Self.unusedFindings(reach, grants: grants, usage: usage),
+            metrics: Self.metrics(reach) + Self.roleMetrics(reach)
                 + Self.usageMetrics(shares, usage: usage, capacity: reach.accountCount),
-            coverage: [Self.coverage(reach, shares: shares, usage: usage)],
+            coverage: [
+                Self.coverage(reach, filesMissing: Self.missingFileEvidence(estate), shares: shares, usage: usage)
+            ],
             headlines: Self.headlines(reach, grants: grants, shares: shares, usage: usage),
-            tables: Self.tables(reach, shares: shares, usage: usage)
+            tables: Self.tables(reach, shares: shares, usage: usage) + Self.roleTables(reach)
                 + [
                     Self.proposalTable(proposals, reach: reach, windowDays: context.settings.accessWindowDays),
                     Self.changesTable(proposals, accounts: estate.accounts),
@@ -44,20 +49,33 @@ public struct AccessAnalyzer: Analyzer {
                 ].compactMap { $0 })
     }
 
-    /// What is missing for the area to be assessed, or `nil` when directory, permissions and scan are all present.
+    /// What is missing for the area to be assessed, or `nil` when the directory is there with either the permissions
+    /// and the scan, or clinical role exports (assignments and their role → permission map).
     static func missingEvidence(_ estate: Estate) -> String? {
         var missing: [String] = []
         if estate.accounts.isEmpty { missing.append("a directory export (LDIF) to say who is in which group") }
+        if !ClinicalRoleReach.hasRoleExports(estate), let files = missingFileEvidence(estate) {
+            missing.append(files)
+        }
+        guard !missing.isEmpty else { return nil }
+        return
+            "Who can read patient data needs the directory, the permissions and the scan together (or the directory and clinical role exports); missing: "
+            + missing.joined(separator: "; ")
+    }
+
+    /// What the file-share half of the analysis lacks (permissions, or where patient data is), or `nil`.
+    static func missingFileEvidence(_ estate: Estate) -> String? {
+        var missing: [String] = []
         if estate.grants.isEmpty { missing.append("ACL exports (icacls, Get-Acl) of the shares") }
         if estate.fileScans.isEmpty && estate.patientData.isEmpty
-            && !estate.resources.contains(where: { $0.classification == .patientConfidential })
+            && !estate.resources.contains(where: {
+                $0.classification == .patientConfidential && $0.kind != .application && $0.kind != .database
+            })
         {
             missing.append(
                 "a file-share scan (vigil scan or a scan: section in vigil.yaml) to say where patient data is")
         }
-        guard !missing.isEmpty else { return nil }
-        return "Who can read patient data needs the directory, the permissions and the scan together; missing: "
-            + missing.joined(separator: "; ")
+        return missing.isEmpty ? nil : missing.joined(separator: "; ")
     }
 
     // MARK: Stages
@@ -150,10 +168,22 @@ public struct AccessAnalyzer: Analyzer {
         }
     }
 
-    static func coverage(_ reach: AccessReach, shares: [ShareUsage] = [], usage: AccessUsage? = nil) -> Coverage {
+    static func coverage(
+        _ reach: AccessReach, filesMissing: String? = nil, shares: [ShareUsage] = [], usage: AccessUsage? = nil
+    ) -> Coverage {
         var basis =
             "\(Wording.count(reach.files.count, "confidential file")) from the scan joined with the permissions and \(Wording.count(reach.accountCount, "directory account")): effective read access through nested and primary groups, after deny entries"
         var status: Coverage.Status = .assessed
+        if let filesMissing {
+            basis = "File shares not assessed (missing: \(filesMissing))"
+            status = .partial
+        }
+        if let roles = roleCoverage(reach) {
+            basis += "; " + roles
+        }
+        // A role export without its other half leaves the clinical applications unassessed.
+        let rolesIncomplete = reach.roles.assignments > 0 && !reach.roles.assessed
+        if rolesIncomplete { status = .partial }
         if reach.uncovered > 0 {
             status = .partial
             basis +=
@@ -163,9 +193,9 @@ public struct AccessAnalyzer: Analyzer {
             basis +=
                 "; \(Wording.count(reach.unknownPrincipals, "entry", plural: "entries")) name principals the directory does not hold (other domains, deleted accounts)"
         }
-        if reach.applicationsNamed > 0 {
+        if reach.applicationsNamed > 0, !reach.roles.assessed {
             basis +=
-                "; access to the \(Wording.count(reach.applicationsNamed, "application")) vigil.yaml names needs role exports, not read yet (not assessed)"
+                "; access to the \(Wording.count(reach.applicationsNamed, "application")) vigil.yaml names needs its role assignments and role → permission map (not assessed)"
         }
         if let usage {
             let logged = shares.filter(\.logged).count
@@ -179,33 +209,32 @@ public struct AccessAnalyzer: Analyzer {
             basis +=
                 "; who used the access, unused access and a least-privilege proposal need access logs, which were not provided (not assessed)"
         }
-        return Coverage(area: .access, status: reach.files.isEmpty ? .assessed : status, basis: basis)
+        return Coverage(
+            area: .access, status: reach.files.isEmpty && filesMissing == nil && !rolesIncomplete ? .assessed : status,
+            basis: basis)
     }
 
     static func headlines(
         _ reach: AccessReach, grants: [AccessReach.OpeningGrant], shares: [ShareUsage] = [], usage: AccessUsage? = nil
     ) -> [Headline] {
-        guard reach.staffCount > 0, !reach.files.isEmpty else { return [] }
+        guard reach.staffCount > 0, !reach.files.isEmpty || reach.roles.assessed else { return [] }
         var text =
             "\(Wording.number(reach.reachingStaff)) of \(Wording.count(reach.staffCount, "enabled staff login")) (\(Wording.percent(reach.reachingStaff, of: reach.staffCount))) can read patient data"
-        let top = grants.prefix(3)
+        // Shares' permissions and clinical roles side by side, widest first (a permission before a role on a tie).
+        let top = widest(reach, grants: grants)
         if !top.isEmpty {
-            text +=
-                "; the widest permissions: "
-                + top.map {
-                    "\($0.principal): \(title($0.right)) on \($0.path) → \(Wording.count($0.staff, "staff", plural: "staff"))"
-                }
-                .joined(separator: ", ")
+            text += "; the widest permissions: " + top.map(\.text).joined(separator: ", ")
         }
         text += usageSentence(shares, usage: usage, capacity: reach.accountCount) + "."
-        let wide = grants.filter { Double($0.staff) >= Double(reach.staffCount) * wideShare }
+        let wide = (grants.map(\.staff) + reach.roles.openingRoles().map(\.staff)).filter {
+            Double($0) >= Double(reach.staffCount) * wideShare
+        }
         let severity: Severity? =
-            wide.contains { Double($0.staff) > Double(reach.staffCount) / 2 } ? .critical : wide.isEmpty ? nil : .high
+            wide.contains { Double($0) > Double(reach.staffCount) / 2 } ? .critical : wide.isEmpty ? nil : .high
         return [
             Headline(
                 area: .access, text: text, severity: severity,
-                metrics: ["access.staff-reach-patient-data", "access.staff-enabled"]
-                    + top.indices.map { "access.widest-grant-\($0 + 1)" }
+                metrics: ["access.staff-reach-patient-data", "access.staff-enabled"] + top.map(\.metric)
                     + (usage == nil ? [] : ["access.staff-used-patient-data", "access.shares-logged"]))
         ]
     }

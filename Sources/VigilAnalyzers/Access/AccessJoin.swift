@@ -23,13 +23,25 @@ public enum AccessJoin {
         var indexByID: [String: Int] = [:]
         for (index, account) in context.estate.accounts.enumerated() { indexByID[account.id.lowercased()] = index }
         func reaches(_ subject: Subject) -> Bool { indexByID[subject.id.lowercased()].map(reach.reaches) ?? false }
+        // A shared-password group carries the reach of any member to all of them. A finding lists at most
+        // `Finding.relatedLimit` of the others, so groups are taken whole from their label, not from `related`.
+        var carriers: [String: Subject] = [:]
+        for finding in weak where sharingRules.contains(finding.rule) && reaches(finding.subject) {
+            guard let group = finding.facts["sharedGroup"] else { continue }
+            if let known = carriers[group], known < finding.subject { continue }
+            carriers[group] = finding.subject
+        }
         // Why each account counts: the credential rules that name it and, for shared passwords, who carries the reach.
         var reasons: [String: (subject: Subject, rules: Set<RuleID>, through: String?, evidence: [EvidenceReference])] =
             [:]
         for finding in weak where indexByID[finding.subject.id.lowercased()] != nil {
             let own = reaches(finding.subject)
             let sharers = sharingRules.contains(finding.rule) ? finding.related.filter { $0.kind == .account } : []
-            let carrier = own ? nil : sharers.first(where: reaches)
+            let carrier =
+                own
+                ? nil
+                : sharingRules.contains(finding.rule)
+                    ? finding.facts["sharedGroup"].flatMap { carriers[$0] } ?? sharers.first(where: reaches) : nil
             guard own || carrier != nil else { continue }
             let key = finding.subject.id.lowercased()
             var entry = reasons[key] ?? (finding.subject, [], nil, [])
@@ -39,13 +51,19 @@ public enum AccessJoin {
             entry.evidence += finding.evidence.prefix(1)
             reasons[key] = entry
         }
+        let throughRoles = { (subject: Subject) in
+            indexByID[subject.id.lowercased()].map(reach.roles.reaching.contains) ?? false
+        }
         let findings = reasons.values.sorted { $0.subject < $1.subject }.map { entry in
             let why = entry.rules.map { RuleCatalogue.rule($0).title.lowercased() }.sorted().joined(
                 separator: "; ")
             let how =
                 entry.through.map {
                     "shares its password with \($0), who can read patient data, so whoever knows it can too"
-                } ?? "can read files holding patient identifiers"
+                }
+                ?? (throughRoles(entry.subject)
+                    ? "can read patient records through its clinical roles"
+                    : "can read files holding patient identifiers")
             return Finding(
                 rule: .accessWeakPasswordReachesPatientData, subject: entry.subject,
                 detail: "\(entry.subject.name) (\(why)) \(how).", evidence: Array(Set(entry.evidence)).sorted(),

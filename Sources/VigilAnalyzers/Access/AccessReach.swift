@@ -61,10 +61,12 @@ public struct AccessReach: Sendable {
     public let cycles: Int
     /// Group members naming nothing in the export.
     public let unresolvedMembers: Int
-    /// Applications and databases vigil.yaml names, whose access needs role exports (not read yet).
+    /// Applications and databases vigil.yaml names, whose access needs role exports.
     public let applicationsNamed: Int
     /// The directory as a graph, for proposals that choose among its groups.
     public let directory: DirectoryAccess
+    /// Who can read patient data through clinical roles (counted in ``reaching`` too).
+    public let roles: ClinicalRoleReach
     private let opened: [OpeningGrant]
 
     /// The number of enabled staff logins.
@@ -164,6 +166,9 @@ public struct AccessReach: Sendable {
             estate.resources.filter {
                 $0.classification > .unclassified && ($0.kind == .application || $0.kind == .database)
             }.count
+        // Clinical applications: staff whose active roles open patient data reach it as surely as through a share.
+        roles = ClinicalRoleReach(estate: estate, staff: staff, asOf: asOf)
+        reaching.formUnion(roles.reaching)
         opened = byGrant.values.map {
             OpeningGrant(
                 principal: $0.grant.principal, path: $0.grant.resourceID, right: $0.grant.right,

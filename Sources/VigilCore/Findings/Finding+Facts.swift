@@ -42,6 +42,7 @@ extension Finding {
         "staff": .integer, "staffTotal": .integer, "files": .integer, "credentialRules": .list(separator: ", "),
         "path": .text, "principal": .text, "right": .text, "reachThrough": .text,
         "staffUnused": .integer, "staffUsed": .integer, "windowDays": .integer, "coveredDays": .integer,
+        "permissions": .list(separator: "; "), "role": .text, "scope": .text, "application": .text,
         // Updates and support.
         "daysExposed": .integer, "daysUnsupported": .integer, "possiblyMissing": .integer,
         "possiblyMissingExploited": .integer, "vulnerabilities": .integer,

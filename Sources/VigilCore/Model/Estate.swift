@@ -31,6 +31,10 @@ public struct Estate: Codable, Sendable {
     public var fileScans: [FileScanRecord]
     /// Files found to hold patient identifiers.
     public var patientData: [PatientDataExposure]
+    /// Roles held in clinical applications.
+    public var roleAssignments: [RoleAssignment]
+    /// What each clinical role may do.
+    public var rolePermissions: [RolePermission]
 
     public init(
         organisation: Organisation,
@@ -46,7 +50,9 @@ public struct Estate: Codable, Sendable {
         networkObservations: [NetworkObservation] = [],
         claims: [Claim] = [],
         fileScans: [FileScanRecord] = [],
-        patientData: [PatientDataExposure] = []
+        patientData: [PatientDataExposure] = [],
+        roleAssignments: [RoleAssignment] = [],
+        rolePermissions: [RolePermission] = []
     ) {
         self.organisation = organisation
         self.domains = domains
@@ -62,11 +68,13 @@ public struct Estate: Codable, Sendable {
         self.claims = claims
         self.fileScans = fileScans
         self.patientData = patientData
+        self.roleAssignments = roleAssignments
+        self.rolePermissions = rolePermissions
     }
 
     private enum CodingKeys: String, CodingKey {
         case organisation, domains, accounts, groups, hosts, resources, grants, accessEvents, advisories
-        case networkObservations, claims, fileScans, patientData
+        case networkObservations, claims, fileScans, patientData, roleAssignments, rolePermissions
     }
 
     public init(from decoder: any Decoder) throws {
@@ -84,7 +92,9 @@ public struct Estate: Codable, Sendable {
             networkObservations: try container.decode([NetworkObservation].self, forKey: .networkObservations),
             claims: try container.decode([Claim].self, forKey: .claims),
             fileScans: try container.decodeIfPresent([FileScanRecord].self, forKey: .fileScans) ?? [],
-            patientData: try container.decodeIfPresent([PatientDataExposure].self, forKey: .patientData) ?? []
+            patientData: try container.decodeIfPresent([PatientDataExposure].self, forKey: .patientData) ?? [],
+            roleAssignments: try container.decodeIfPresent([RoleAssignment].self, forKey: .roleAssignments) ?? [],
+            rolePermissions: try container.decodeIfPresent([RolePermission].self, forKey: .rolePermissions) ?? []
         )
     }
 
@@ -103,5 +113,7 @@ public struct Estate: Codable, Sendable {
         try container.encode(claims, forKey: .claims)
         try container.encode(fileScans, forKey: .fileScans)
         try container.encode(patientData, forKey: .patientData)
+        try container.encode(roleAssignments, forKey: .roleAssignments)
+        try container.encode(rolePermissions, forKey: .rolePermissions)
     }
 }

@@ -32,6 +32,10 @@ public protocol EstateCollections {
     var fileScans: [FileScanRecord] { get set }
     /// Files found to hold patient identifiers.
     var patientData: [PatientDataExposure] { get set }
+    /// Roles held in clinical applications.
+    var roleAssignments: [RoleAssignment] { get set }
+    /// What each clinical role may do.
+    var rolePermissions: [RolePermission] { get set }
 }
 
 extension EstateCollections {
@@ -53,6 +57,8 @@ extension EstateCollections {
         claims.adopt(other.claims)
         fileScans.adopt(other.fileScans)
         patientData.adopt(other.patientData)
+        roleAssignments.adopt(other.roleAssignments)
+        rolePermissions.adopt(other.rolePermissions)
     }
 
     /// Adds `offset` to the line number of every evidence reference this value holds: a segment read from the middle
@@ -77,6 +83,8 @@ extension EstateCollections {
         Self.shift(&advisories) { $0.source.shiftLine(by: offset) }
         Self.shift(&networkObservations) { $0.source.shiftLine(by: offset) }
         Self.shift(&claims) { $0.source.shiftLine(by: offset) }
+        Self.shift(&roleAssignments) { $0.source.shiftLine(by: offset) }
+        Self.shift(&rolePermissions) { $0.source.shiftLine(by: offset) }
     }
 
     /// Applies `change` to every element in place (one access to the collection, none per element).

@@ -24,6 +24,28 @@ extension RuleCatalogue {
             ]
         ),
         Rule(
+            id: .accessWideRole,
+            area: .access,
+            title: "One clinical role opens patient records to a large part of staff",
+            severity: .high,
+            summary:
+                "A single role of a clinical application, at one scope (a site, a ward, or everywhere), grants a permission on patient data and is held now (today between its start and end dates) by a quarter or more of the organisation's enabled staff logins.",
+            rationale:
+                "Roles are meant to follow the job: a role most of the organisation holds, with access to patient records, is the clinical-system form of letting every member of staff read confidential data. Each holder is another account whose compromise or misuse exposes the patients the role can see.",
+            remediation:
+                "Split the role by job and by place: give the patient-record permission only to the roles of people who treat or administer those patients, scope it to their site or ward, and end assignments that have lapsed. The registration authority (for smartcard roles) or the system's administrators make the change.",
+            effort: .medium,
+            controls: [.dss4DataAccess, .dss1PersonalData, .ceUserAccess],
+            references: [
+                "https://digital.nhs.uk/developer/guides-and-documentation/security-and-authorisation/national-rbac-for-developers",
+                "https://www.dsptoolkit.nhs.uk/Help/data-security-standards",
+            ],
+            escalations: [
+                Rule.Escalation(
+                    "most-staff", severity: .critical, when: "more than half of enabled staff hold it")
+            ]
+        ),
+        Rule(
             id: .accessWeakPasswordReachesPatientData,
             area: .access,
             title: "Account with a weak or shared password can read patient data",

@@ -29,6 +29,10 @@ public struct EvidenceFragment: EstateCollections, Sendable {
     public var fileScans: [FileScanRecord] = []
     /// Files found to hold patient identifiers.
     public var patientData: [PatientDataExposure] = []
+    /// Roles held in clinical applications.
+    public var roleAssignments: [RoleAssignment] = []
+    /// What each clinical role may do.
+    public var rolePermissions: [RolePermission] = []
     /// Record counts and diagnostics.
     public var log: DiagnosticLog
 

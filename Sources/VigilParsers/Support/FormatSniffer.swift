@@ -70,6 +70,8 @@ public enum ReaderCatalogue {
         HostInventoryCSVReader(),
         AccessLogReader(),
         FHIRAuditEventReader(),
+        RoleAssignmentReader(),
+        RolePermissionReader(),
         ScanReportReader(),
         WesngDefinitionsReader(),
         KEVReader(),
