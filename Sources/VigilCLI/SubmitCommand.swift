@@ -17,7 +17,9 @@ struct SubmitCommand: AsyncParsableCommand {
             No hash, password, patient identifier, name, path or detail text leaves. The secret is created on \
             first use in ~/.config/vigil/pseudonym.key (readable by its owner only); keep it: another key makes \
             every finding look new. With --dry-run, the submission is written to --out instead of being sent, so it \
-            can be read before anything leaves.
+            can be read before anything leaves. With --reveal FILE, the organisation's own map from each key back to \
+            the subject it stands for (kind, key, id, name) is written to FILE, readable by its owner only; it never \
+            leaves the organisation, and it is how a ticket the national service shows is found locally.
 
             EXIT CODES
               0   submitted (or written, with --dry-run)
@@ -44,6 +46,12 @@ struct SubmitCommand: AsyncParsableCommand {
             valueName: "file"))
     var pseudonymKey: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write the local map from each pseudonymous key back to its subject, as CSV (owner-only).",
+            valueName: "file"))
+    var reveal: String?
+
     @Option(help: ArgumentHelp("The national service's address (https://…).", valueName: "url"))
     var server: String?
 
@@ -62,6 +70,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let submission = try buildSubmission()
+        if let reveal { try writeReveal(to: reveal) }
         if dryRun, let out {
             try write(submission, to: out)
             return
@@ -73,6 +82,11 @@ struct SubmitCommand: AsyncParsableCommand {
 
     /// Stage 1: read the assessment and the key, and pseudonymise.
     func buildSubmission() throws -> Submission {
+        try Self.submission(of: try readAssessment(), keyFile: pseudonymKey)
+    }
+
+    /// The assessment.json named on the command line.
+    func readAssessment() throws -> Assessment {
         let url = URL(fileURLWithPath: assessment)
         guard FileManager.default.fileExists(atPath: url.path) else {
             Terminal.error("vigil: \(assessment): no such file")
@@ -85,7 +99,34 @@ struct SubmitCommand: AsyncParsableCommand {
             Terminal.error("vigil: \(assessment): not an assessment.json written by `vigil assess`")
             throw VigilExit.dataError
         }
-        return try Self.submission(of: document, keyFile: pseudonymKey)
+        return document
+    }
+
+    /// `--reveal`: the map from each key back to its subject, as CSV, owner-only. Made after the submission, so the key
+    /// exists (made on first use) and is the one the submission used.
+    func writeReveal(to path: String) throws {
+        let document = try readAssessment()
+        let key: PseudonymKey
+        do {
+            key = try PseudonymKey.load(
+                from: pseudonymKey.map { URL(fileURLWithPath: $0) } ?? PseudonymKey.defaultLocation, create: false
+            ).key
+        } catch {
+            Terminal.error("vigil: \(error)")
+            throw VigilExit.dataError
+        }
+        var text = "kind,key,id,name\n"
+        for subject in Submission.reveal(document, key: key) {
+            text +=
+                [subject.kind.rawValue, subject.key, subject.id, subject.name].map(CSVReportRenderer.cell)
+                .joined(separator: ",") + "\n"
+        }
+        do {
+            try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: path))
+        } catch {
+            Terminal.error("vigil: \(path): the map could not be written")
+            throw VigilExit.cannotCreate
+        }
     }
 
     /// The findings-only submission of `document`, pseudonymised with the key in `keyFile` (default

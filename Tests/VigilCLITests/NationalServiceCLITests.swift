@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import Testing
 import VigilCore
+import VigilReport
+import VigilSubmission
 import VigilTestSupport
 
 /// The national service end to end through the real executable: `admin` sets up an organisation and a token, `serve`
@@ -62,6 +64,45 @@ struct NationalServiceCLITests {
         let again = scratch.url.appending(path: "again.json")
         _ = try Self.run(["submit", Self.golden, "--dry-run", "--out", again.path], home: scratch.url)
         #expect(try Data(contentsOf: again) == Data(contentsOf: out))
+    }
+
+    @Test(
+        "submit --reveal writes, owner-only, the organisation's map from every key the submission carries to its subject"
+    )
+    func reveal() throws {
+        let scratch = try ScratchDirectory("vigil-reveal")
+        defer { scratch.remove() }
+        let out = scratch.url.appending(path: "submission.json")
+        let map = scratch.url.appending(path: "reveal.csv")
+        let result = try Self.run(
+            ["submit", Self.golden, "--dry-run", "--out", out.path, "--reveal", map.path], home: scratch.url)
+        #expect(result.status == 0, "\(result.error)")
+        let mode = try FileManager.default.attributesOfItem(atPath: map.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let rows = try String(contentsOf: map, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(rows.first == "kind,key,id,name")
+        // Every subject key the submission carries is on the map, and each maps to the subject the key file gives it.
+        let submission = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any])
+        let findings = try #require(submission["findings"] as? [[String: Any]])
+        let keys = Set(findings.compactMap { $0["subject"] as? String })
+        #expect(keys.count > 5)
+        let mapped = Dictionary(
+            rows.dropFirst().map { row -> (String, String) in
+                let cells = row.split(separator: ",", maxSplits: 3, omittingEmptySubsequences: false)
+                return (String(cells[1]), String(cells[0]) + " " + String(cells[2]))
+            }, uniquingKeysWith: { first, _ in first })
+        #expect(keys.isSubset(of: Set(mapped.keys)))
+        let key = try PseudonymKey.load(
+            from: scratch.url.appending(path: ".config/vigil/pseudonym.key"), create: false
+        ).key
+        let assessment = try JSONReportRenderer.decode(Data(contentsOf: URL(fileURLWithPath: Self.golden)))
+        for finding in assessment.findings where !finding.subject.id.contains(",") {
+            let pseudonym = key.subjectKey(kind: finding.subject.kind, id: finding.subject.id)
+            #expect(mapped[pseudonym] == "\(finding.subject.kind.rawValue) \(finding.subject.id)")
+        }
+        // The map stays local: nothing but the receipt line was printed.
+        #expect(!result.output.contains("kind,key"))
     }
 
     @Test("admin, serve, submit and SIGTERM: a receipt comes back and the server stops with 0")
