@@ -56,9 +56,10 @@ public struct RawFile: Sendable {
         return status.size
     }
 
-    /// The whole file at `path`, or `nil` when it holds more than `limit` bytes (counted as read, so a file that grows
-    /// while it is read is still bounded).
+    /// The whole file at `path`, or `nil` when it holds more than `limit` bytes: refused by its size before anything is
+    /// read, and counted as read too, so a file that grows while it is read is still bounded.
     public static func contents(of path: String, limit: Int) throws(FileError) -> [UInt8]? {
+        guard try size(of: path) <= limit else { return nil }
         let file = try RawFile(path: path)
         defer { file.close() }
         var contents: [UInt8] = []
