@@ -77,7 +77,7 @@ let package = Package(
             ],
             swiftSettings: optimisedInDebug
         ),
-        .target(name: "VigilReport", dependencies: ["VigilCore"], swiftSettings: strict),
+        .target(name: "VigilReport", dependencies: ["VigilCore", "VigilIO"], swiftSettings: strict),
         .target(
             name: "VigilEngine",
             dependencies: [
@@ -89,12 +89,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "VigilSynth", dependencies: ["VigilCore"], swiftSettings: optimisedInDebug),
+        .target(name: "VigilSynth", dependencies: ["VigilCore", "VigilIO"], swiftSettings: optimisedInDebug),
         .target(
             name: "VigilCLI",
             dependencies: [
-                "VigilCore", "VigilParsers", "VigilAnalyzers", "VigilReport", "VigilEngine", "VigilSynth", "VigilScan",
-                "VigilSubmission", "VigilStore", "VigilServer", "VigilNationalDemo",
+                "VigilCore", "VigilIO", "VigilParsers", "VigilAnalyzers", "VigilReport", "VigilEngine", "VigilSynth",
+                "VigilScan", "VigilSubmission", "VigilStore", "VigilServer", "VigilNationalDemo",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,7 +107,7 @@ let package = Package(
         // light; the store and the server carry the database drivers and the HTTP stack.
         .target(
             name: "VigilSubmission",
-            dependencies: ["VigilCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["VigilCore", "VigilIO", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(
@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "VigilReportTests",
             dependencies: [
-                "VigilReport", "VigilEngine", "VigilParsers", "VigilSynth", "VigilCore", "VigilTestSupport",
+                "VigilReport", "VigilEngine", "VigilIO", "VigilParsers", "VigilSynth", "VigilCore", "VigilTestSupport",
             ],
             swiftSettings: strict
         ),

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import VigilCore
 import VigilEngine
+import VigilIO
 import VigilNationalDemo
 import VigilServer
 import VigilStore

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import VigilEngine
+import VigilIO
 import VigilReport
 import VigilServer
 import VigilSynth

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Synchronization
 import VigilCore
+import VigilIO
 import VigilReport
 import VigilScan
 

@@ -9,6 +9,8 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
             case notARegularFile = "file.not-a-file"
             case readFailed = "file.read-failed"
             case mapFailed = "file.map-failed"
+            case cannotCreate = "file.cannot-create"
+            case writeFailed = "file.write-failed"
         }
 
         private let value: Value
@@ -27,6 +29,10 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         public static let readFailed = Code(.readFailed)
         /// The file could not be mapped into memory.
         public static let mapFailed = Code(.mapFailed)
+        /// A file or folder could not be created (no permission, no such folder, the name is taken).
+        public static let cannotCreate = Code(.cannotCreate)
+        /// Writing, syncing or renaming failed part-way (a full disk, an I/O error); nothing partial is left in place.
+        public static let writeFailed = Code(.writeFailed)
     }
 
     /// What kind of failure.
@@ -42,13 +48,31 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         self.errno = errno
     }
 
+    /// The system's reason (`No space left on device`), or `nil` when the system gave none.
+    public var reason: String? {
+        errno.map { Platform.message(errno: $0) }
+    }
+
+    /// Whether the system refused for lack of permission.
+    public var isPermissionDenied: Bool {
+        errno.map { Platform.permissionDenied.contains($0) } ?? false
+    }
+
+    /// Whether the file was not there (it may have been removed since it was listed).
+    public var isMissing: Bool { errno == Platform.noSuchFile }
+
+    /// Whether the path ended in a symbolic link that was not followed.
+    public var isRefusedLink: Bool { errno == Platform.tooManyLinks }
+
     /// What went wrong, in words (`cannot open the file: No such file or directory`).
     public var message: String {
-        let reason = errno.map { ": " + Platform.message(errno: $0) } ?? ""
+        let reason = reason.map { ": " + $0 } ?? ""
         switch code {
         case .notARegularFile: return "not a regular file"
         case .readFailed: return "reading failed" + reason
         case .mapFailed: return "cannot map the file" + reason
+        case .cannotCreate: return "cannot create the file" + reason
+        case .writeFailed: return "writing failed" + reason
         default: return "cannot open the file" + reason
         }
     }

@@ -5,8 +5,16 @@ public final class MappedFile {
     /// The file's path.
     public let path: String
 
-    /// Maps the file at `path`.
-    public init(path: String) throws(FileError) {
+    /// How the mapped bytes will be read, so that the kernel reads ahead (``sequential``) or not (``random``).
+    public enum Access: Sendable {
+        /// Front to back: the kernel reads ahead.
+        case sequential
+        /// Here and there (an index looked up by key): reading ahead would only evict what is cached.
+        case random
+    }
+
+    /// Maps the file at `path`, advising the kernel that it will be read as `access` says.
+    public init(path: String, access: Access = .sequential) throws(FileError) {
         self.path = path
         guard let descriptor = Platform.openReadOnly(path) else {
             throw FileError(code: .cannotOpen, path: path, errno: Platform.errno)
@@ -19,7 +27,10 @@ public final class MappedFile {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return
         }
-        guard let mapping = Platform.mapReadOnly(descriptor, size: size) else {
+        guard
+            let mapping = Platform.mapReadOnly(
+                descriptor, length: size, offset: 0, access: access == .random ? .random : .sequential)
+        else {
             throw FileError(code: .mapFailed, path: path, errno: Platform.errno)
         }
         bytes = UnsafeRawBufferPointer(start: mapping, count: size)

@@ -87,19 +87,286 @@ enum Platform {
         #endif
     }
 
-    /// Maps `size` bytes of an open file read-only, advising sequential access; `nil` with ``errno`` set.
-    static func mapReadOnly(_ descriptor: Int32, size: Int) -> UnsafeRawPointer? {
-        guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else {
-            return nil
-        }
-        _ = madvise(mapping, size, MADV_SEQUENTIAL)
-        return UnsafeRawPointer(mapping)
-    }
-
-    /// Unmaps what ``mapReadOnly(_:size:)`` mapped.
+    /// Unmaps what ``mapReadOnly(_:length:offset:access:)`` mapped.
     static func unmap(_ base: UnsafeRawPointer, size: Int) {
         _ = munmap(UnsafeMutableRawPointer(mutating: base), size)
     }
+
+    static let alreadyExists = EEXIST
+
+    /// The C library's mode type from Vigil's platform-independent permission bits.
+    private static func mode(_ bits: UInt32) -> mode_t { mode_t(truncatingIfNeeded: bits) }
+
+    /// Creates `path` for writing with `permissions` exactly (set again after `open`, so the umask can neither widen
+    /// nor narrow them), failing when anything (a file, a symbolic link) is already there; a descriptor, or `nil` with
+    /// ``errno`` set (``alreadyExists`` when something was there).
+    static func createExclusive(_ path: String, permissions: UInt32) -> Int32? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode(permissions))
+        guard descriptor >= 0 else { return nil }
+        guard fchmod(descriptor, mode(permissions)) == 0 else {
+            let failure = errno
+            close(descriptor)
+            unlink(path)
+            setErrno(failure)
+            return nil
+        }
+        return descriptor
+    }
+
+    /// Opens `path` for reading and writing, creating it owner-only (0600) when missing, emptied when `truncate`; a
+    /// descriptor, or `nil` with ``errno`` set.
+    static func openReadWrite(_ path: String, truncate: Bool) -> Int32? {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : 0), mode(0o600))
+        return descriptor >= 0 ? descriptor : nil
+    }
+
+    /// Sets the permissions of the file or folder at `path`; whether it worked.
+    static func setPermissions(_ path: String, _ permissions: UInt32) -> Bool {
+        chmod(path, mode(permissions)) == 0
+    }
+
+    /// Writes all of `bytes` at the descriptor's position, retrying when interrupted; whether it worked (``errno``
+    /// set when not).
+    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard var next = bytes.baseAddress else { return true }
+        var left = bytes.count
+        while left > 0 {
+            #if canImport(Darwin)
+                let count = Darwin.write(descriptor, next, left)
+            #elseif canImport(Musl)
+                let count = Musl.write(descriptor, next, left)
+            #else
+                let count = Glibc.write(descriptor, next, left)
+            #endif
+            if count < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            next += count
+            left -= count
+        }
+        return true
+    }
+
+    /// Writes all of `bytes` at `offset` without moving the descriptor's position (safe from several threads at
+    /// once); whether it worked (``errno`` set when not).
+    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var done = 0
+        while done < bytes.count {
+            let count = pwrite(descriptor, base + done, bytes.count - done, off_t(offset + done))
+            if count < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            done += count
+        }
+        return true
+    }
+
+    /// Reads up to `buffer.count` bytes at `offset` without moving the descriptor's position; the count read, or `nil`
+    /// with ``errno`` set.
+    static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int? {
+        while true {
+            let count = pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset))
+            if count >= 0 { return count }
+            if errno != EINTR { return nil }
+        }
+    }
+
+    /// Flushes an open file to the disk; whether it worked.
+    static func sync(_ descriptor: Int32) -> Bool { fsync(descriptor) == 0 }
+
+    /// Cuts an open file to `size` bytes; whether it worked.
+    static func truncate(_ descriptor: Int32, to size: Int) -> Bool { ftruncate(descriptor, off_t(size)) == 0 }
+
+    /// The descriptor's end offset; `nil` with ``errno`` set.
+    static func end(of descriptor: Int32) -> Int? {
+        let end = lseek(descriptor, 0, SEEK_END)
+        return end >= 0 ? Int(end) : nil
+    }
+
+    /// The last modification time of an open file, in whole seconds since 1970; `nil` with ``errno`` set.
+    static func modificationTime(of descriptor: Int32) -> Int? {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        #if canImport(Darwin)
+            return Int(status.st_mtimespec.tv_sec)
+        #else
+            return Int(status.st_mtim.tv_sec)
+        #endif
+    }
+
+    /// Renames `from` to `to`, replacing what is there; whether it worked.
+    static func rename(_ from: String, to: String) -> Bool {
+        #if canImport(Darwin)
+            Darwin.rename(from, to) == 0
+        #elseif canImport(Musl)
+            Musl.rename(from, to) == 0
+        #else
+            Glibc.rename(from, to) == 0
+        #endif
+    }
+
+    /// Makes `to` a second name for `from`, failing (``alreadyExists``) when `to` exists; whether it worked.
+    static func link(_ from: String, to: String) -> Bool {
+        #if canImport(Darwin)
+            Darwin.link(from, to) == 0
+        #elseif canImport(Musl)
+            Musl.link(from, to) == 0
+        #else
+            Glibc.link(from, to) == 0
+        #endif
+    }
+
+    /// Removes the name `path`; whether it worked.
+    @discardableResult
+    static func remove(_ path: String) -> Bool { unlink(path) == 0 }
+
+    private static func setErrno(_ value: Int32) {
+        #if canImport(Darwin)
+            Darwin.errno = value
+        #elseif canImport(Musl)
+            Musl.errno = value
+        #else
+            Glibc.errno = value
+        #endif
+    }
+
+    /// How a mapping will be read, for the kernel's read-ahead.
+    enum Access {
+        case sequential
+        case random
+    }
+
+    /// Maps `length` bytes of an open file from `offset` (a multiple of ``pageSize``) read-only, with `access` advice;
+    /// `nil` with ``errno`` set.
+    static func mapReadOnly(_ descriptor: Int32, length: Int, offset: Int, access: Access) -> UnsafeRawPointer? {
+        guard let mapping = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, off_t(offset)),
+            mapping != MAP_FAILED
+        else { return nil }
+        _ = madvise(mapping, length, access == .random ? MADV_RANDOM : MADV_SEQUENTIAL)
+        return UnsafeRawPointer(mapping)
+    }
+
+    /// The size of a memory page, the unit mappings start on.
+    static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    /// Whether `length` bytes from `first` and from `second` are equal.
+    @inline(__always)
+    static func equal(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer, count: Int) -> Bool {
+        memcmp(first, second, count) == 0
+    }
+
+    static let permissionDenied: Set<Int32> = [EACCES, EPERM]
+    static let noSuchFile = ENOENT
+    static let tooManyLinks = ELOOP
+
+    /// A status from the C library's `stat` structure.
+    private static func fileStatus(_ status: stat) -> FileStatus {
+        let kind: FileStatus.Kind
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: kind = .regular
+        case S_IFDIR: kind = .directory
+        case S_IFLNK: kind = .symbolicLink
+        default: kind = .other
+        }
+        #if canImport(Darwin)
+            let time = status.st_mtimespec
+        #else
+            let time = status.st_mtim
+        #endif
+        return FileStatus(
+            kind: kind, size: Int(status.st_size),
+            modified: FileStatus.nanoseconds(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec)),
+            identity: FileIdentity(device: UInt64(truncatingIfNeeded: status.st_dev), inode: UInt64(status.st_ino)))
+    }
+
+    /// The status of `path` itself (a link is described, not followed); `nil` with ``errno`` set.
+    static func linkStatus(_ path: UnsafePointer<CChar>) -> FileStatus? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return nil }
+        return fileStatus(status)
+    }
+
+    /// The status of an open file; `nil` with ``errno`` set.
+    static func status(ofDescriptor descriptor: Int32) -> FileStatus? {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        return fileStatus(status)
+    }
+
+    /// The status of `name` in the open folder `folder`, a link described and not followed; `nil` with ``errno`` set.
+    static func status(of name: UnsafePointer<CChar>, in folder: Int32) -> FileStatus? {
+        var status = stat()
+        guard fstatat(folder, name, &status, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return fileStatus(status)
+    }
+
+    /// Opens the file at `path` read-only for a scan of content that is not Vigil's: no link followed (the final name
+    /// included), no blocking on a FIFO swapped in, and, where the system allows it, without changing the file's
+    /// access time (owners and audits rely on it); a descriptor, or `nil` with ``errno`` set.
+    static func openUntrusted(_ path: UnsafePointer<CChar>) -> Int32? {
+        let flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK
+        #if os(Linux)
+            // O_NOATIME is refused (EPERM) on files the caller does not own unless privileged: try without it then.
+            // Glibc's headers hide O_NOATIME behind _GNU_SOURCE, so Swift does not see it: its value on Linux.
+            let noAccessTime: Int32 = 0o1_000_000
+            let descriptor = open(path, flags | noAccessTime)
+            if descriptor >= 0 { return descriptor }
+            guard errno == EPERM else { return nil }
+        #endif
+        let plain = open(path, flags)
+        return plain >= 0 ? plain : nil
+    }
+
+    /// Advises the kernel that an open file will be read front to back.
+    static func adviseSequential(_ descriptor: Int32) {
+        #if os(Linux)
+            _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
+        #endif
+    }
+
+    /// Whether the calling process may read `path`.
+    static func isReadable(_ path: String) -> Bool { access(path, R_OK) == 0 }
+
+    /// Whether anything exists at `path` (a dangling link counts).
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 || linkExists(path) }
+
+    private static func linkExists(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0
+    }
+
+    /// Opens the folder at `path` for listing without following a link; the listing handle, or `nil` with ``errno``
+    /// set.
+    static func openFolder(_ path: UnsafePointer<CChar>) -> OpaquePointer? {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        guard let listing = fdopendir(descriptor) else {
+            let failure = errno
+            close(descriptor)
+            setErrno(failure)
+            return nil
+        }
+        return listing
+    }
+
+    /// The descriptor of an open folder listing.
+    static func descriptor(ofFolder listing: OpaquePointer) -> Int32 { dirfd(listing) }
+
+    /// The next name in a folder listing (valid until the next call), or `nil` at the end.
+    static func nextName(in listing: OpaquePointer) -> UnsafeRawBufferPointer? {
+        guard let entry = readdir(listing) else { return nil }
+        // The name lives in the listing's buffer, NUL-terminated, until the next `readdir`.
+        let name = UnsafeRawPointer(entry) + nameOffset
+        return UnsafeRawBufferPointer(start: name, count: strlen(name.assumingMemoryBound(to: CChar.self)))
+    }
+
+    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 0
+
+    /// Closes a folder listing.
+    static func closeFolder(_ listing: OpaquePointer) { _ = closedir(listing) }
 
     /// The offset of the first `byte` in `count` bytes from `start`, or `nil`.
     @inline(__always)

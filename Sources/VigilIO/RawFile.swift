@@ -18,6 +18,38 @@ public struct RawFile: Sendable {
         self.descriptor = descriptor
     }
 
+    /// Opens a file that is not Vigil's (one on a share being scanned) read-only: no symbolic link followed, the last
+    /// name included; no blocking on a FIFO swapped in after listing; and, where the system allows it, without changing
+    /// the file's access time, which owners and audits rely on. `path` is the bytes the system takes, NUL-terminated
+    /// (names need not be UTF-8); errors name `shownAs`. Check ``status()`` before reading: anything may be there.
+    public init(untrusted path: [CChar], shownAs: String) throws(FileError) {
+        guard let descriptor = path.withUnsafeBufferPointer({ $0.baseAddress.flatMap(Platform.openUntrusted) }) else {
+            throw FileError(code: .cannotOpen, path: shownAs, errno: Platform.errno)
+        }
+        self.descriptor = descriptor
+        self.path = shownAs
+    }
+
+    /// What the open file is now: kind, size, modification time and identity.
+    public func status() throws(FileError) -> FileStatus {
+        guard let status = Platform.status(ofDescriptor: descriptor) else {
+            throw FileError(code: .readFailed, path: path, errno: Platform.errno)
+        }
+        return status
+    }
+
+    /// Advises the kernel that the file will be read front to back, so it reads ahead.
+    public func adviseSequential() {
+        Platform.adviseSequential(descriptor)
+    }
+
+    /// A path that opens this very file (`/proc/self/fd/N`), so that a library taking a path cannot be sent elsewhere by
+    /// a file swapped for a link meanwhile; `nil` where the system has no such path.
+    public var reopenablePath: String? {
+        let path = "/proc/self/fd/\(descriptor)"
+        return Platform.isReadable(path) ? path : nil
+    }
+
     /// Reads into `buffer`; the count read, 0 at the end of the file.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(FileError) -> Int {
         guard let count = Platform.read(descriptor, into: buffer) else {
@@ -34,6 +66,29 @@ public struct RawFile: Sendable {
         }
         guard let count else { throw FileError(code: .readFailed, path: path, errno: Platform.errno) }
         return count
+    }
+
+    /// Reads into `buffer` from file offset `offset`, without moving the position ``read(into:)`` reads from; the count
+    /// read, fewer than asked only at the end of the file.
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(FileError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let rest = UnsafeMutableRawBufferPointer(rebasing: buffer[done...])
+            guard let count = Platform.read(descriptor, into: rest, at: offset + done) else {
+                throw FileError(code: .readFailed, path: path, errno: Platform.errno)
+            }
+            if count == 0 { break }
+            done += count
+        }
+        return done
+    }
+
+    /// The open file's size in bytes and when it was last modified (whole seconds since 1970).
+    public func identity() throws(FileError) -> (size: Int, modified: Int) {
+        guard let size = Platform.size(of: descriptor), let modified = Platform.modificationTime(of: descriptor) else {
+            throw FileError(code: .readFailed, path: path, errno: Platform.errno)
+        }
+        return (size, modified)
     }
 
     /// Moves to `offset` bytes from the start.

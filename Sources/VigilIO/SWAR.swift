@@ -106,3 +106,40 @@ public enum Byte {
     /// The byte in lower case if it is an ASCII capital.
     @inlinable @inline(__always) public static func lower(_ byte: UInt8) -> UInt8 { isUpper(byte) ? byte | 0x20 : byte }
 }
+
+/// Byte searches and comparisons over raw memory.
+public enum ByteSearch {
+    /// The offset of the first `byte` in the `count` bytes from `start`, or `nil`.
+    ///
+    /// Short distances (a hash line, an attribute name) are searched inline eight bytes at a time; past 32 bytes the
+    /// search goes to the C library's vectorised `memchr`, which is faster on long runs but costs a call to start.
+    @inlinable @inline(__always)
+    public static func firstIndex(of byte: UInt8, in start: UnsafePointer<UInt8>, count: Int) -> Int? {
+        let raw = UnsafeRawPointer(start)
+        var index = 0
+        while index + 8 <= count {
+            let mask = SWAR.equalMask(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self), byte)
+            if mask != 0 { return index + mask.trailingZeroBitCount >> 3 }
+            index += 8
+            if index == 32 {
+                return firstIndexFar(of: byte, in: start + index, count: count - index).map { $0 + index }
+            }
+        }
+        while index < count {
+            if start[index] == byte { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    @usableFromInline
+    static func firstIndexFar(of byte: UInt8, in start: UnsafePointer<UInt8>, count: Int) -> Int? {
+        Platform.firstIndex(of: byte, in: start, count: count)
+    }
+
+    /// Whether the `count` bytes from `first` equal those from `second`.
+    @inline(__always)
+    public static func equal(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer, count: Int) -> Bool {
+        Platform.equal(first, second, count: count)
+    }
+}

@@ -1,5 +1,6 @@
 public import Foundation
 public import VigilCore
+public import VigilIO
 
 /// The report files an assessment can be written as.
 public enum ReportFormat: String, Sendable, CaseIterable, Hashable {

@@ -1,5 +1,6 @@
 public import Foundation
 public import VigilCore
+public import VigilIO
 
 /// The files `vigil scan` writes: `scan.html`, `scan.json`, `scan.csv`.
 public enum ScanReportFormat: String, Sendable, CaseIterable, Hashable {

@@ -1,5 +1,5 @@
 public import Foundation
-import Glibc
+import VigilIO
 
 extension PseudonymKey {
     /// Where `vigil submit` keeps the key when none is given: `~/.config/vigil/pseudonym.key`.
@@ -42,29 +42,16 @@ extension PseudonymKey {
                 cause: error)
         }
         // Written whole under a temporary name (0600 from the start, so never readable by others, not even briefly),
-        // then linked into place: `link` fails when a key appeared meanwhile and never replaces it, and the key file is
-        // complete from the moment it exists. Two first uses at once (several `vigil submit`s started together) both
-        // end with the one key that won: the loser reads it.
-        let temporary = url.deletingLastPathComponent()
-            .appending(path: ".pseudonym.key.\(getpid()).\(UInt32.random(in: .min ... .max)).partial").path
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else {
-            throw SubmissionError(.invalidKey, "the pseudonymisation key could not be created", position: url.path)
+        // then linked into place, never over a key that appeared meanwhile. Two first uses at once (several
+        // `vigil submit`s started together) both end with the one key that won: the loser reads it.
+        let creation: AtomicFile.Creation
+        do {
+            creation = try AtomicFile.createOnce(Array(key.fileContents.utf8), at: url)
+        } catch {
+            throw SubmissionError(
+                .invalidKey, "the pseudonymisation key could not be written", position: url.path, cause: error)
         }
-        defer { unlink(temporary) }
-        let bytes = Array(key.fileContents.utf8)
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == bytes.count, synced else {
-            throw SubmissionError(.invalidKey, "the pseudonymisation key could not be written", position: url.path)
-        }
-        guard link(temporary, url.path) == 0 else {
-            guard errno == EEXIST else {
-                throw SubmissionError(.invalidKey, "the pseudonymisation key could not be created", position: url.path)
-            }
-            return try load(from: url, create: false)
-        }
+        if creation == .alreadyExists { return try load(from: url, create: false) }
         return (key, true)
     }
 }

@@ -19,7 +19,7 @@ public enum BreachCorpusWriter {
             let count = 1 + Int(random.next() % 16) * Int(random.next() % 4 == 0 ? random.next() % 50 + 1 : 1)
             all[NTHash(high: random.next(), low: random.next()), default: 0] = count
         }
-        let writer = try BufferedFileWriter(path: path)
+        let writer = try EstateFileWriter(path: path)
         for (hash, count) in all.sorted(by: { $0.key < $1.key }) {
             try writer.write(hash.unredactedHex.uppercased() + ":" + String(count) + "\n")
         }

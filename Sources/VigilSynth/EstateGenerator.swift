@@ -37,7 +37,7 @@ public struct EstateGenerator: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let plan = EstatePlan(specification, asOf: asOf)
         let ldif = try LDIFWriter(path: directory.appendingPathComponent(FileName.directory).path)
-        let dump = try BufferedFileWriter(path: directory.appendingPathComponent(FileName.hashes).path)
+        let dump = try EstateFileWriter(path: directory.appendingPathComponent(FileName.hashes).path)
         var sharing = PasswordSharing()
         try writeDomain(plan, to: ldif)
         for account in plan.specialAccounts {
@@ -132,7 +132,7 @@ public struct EstateGenerator: Sendable {
         )
     }
 
-    private func writeAccount(_ account: PlannedAccount, plan: EstatePlan, ldif: LDIFWriter, dump: BufferedFileWriter)
+    private func writeAccount(_ account: PlannedAccount, plan: EstatePlan, ldif: LDIFWriter, dump: EstateFileWriter)
         throws(SynthError)
     {
         var attributes: [(String, LDIFValue)] = [("objectClass", .text("top"))]

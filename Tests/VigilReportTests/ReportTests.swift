@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilCore
 import VigilEngine
+import VigilIO
 import VigilSynth
 import VigilTestSupport
 
@@ -271,7 +272,7 @@ struct ReportTests {
         }
         #expect(try String(contentsOf: previous, encoding: .utf8) == "previous\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path) == ["assessment.json"])
-        #expect(throws: ReportWriteError.self) {
+        #expect(throws: FileError.self) {
             try AtomicFile.write(to: scratch.url.appendingPathComponent("missing/report.html")) { _ in }
         }
     }

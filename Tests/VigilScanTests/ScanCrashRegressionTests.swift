@@ -3,6 +3,7 @@ import GRDB
 import Glibc
 import Testing
 import VigilCore
+import VigilIO
 import VigilTestSupport
 import ZIPFoundation
 
@@ -76,9 +77,9 @@ struct ScanCrashRegressionTests {
             let (second, _) = try await Scan.run(scratch.url.appendingPathComponent("share"), state: state)
             #expect(second.totals.filesReused == 1 && second.exposures == first.exposures)
         }
-        #expect(FileTime.nanoseconds(timespec(tv_sec: 10_000_000_000, tv_nsec: 5)) == .max)
-        #expect(FileTime.nanoseconds(timespec(tv_sec: -10_000_000_000, tv_nsec: 5)) == .min)
-        #expect(FileTime.nanoseconds(timespec(tv_sec: 2, tv_nsec: 5)) == 2_000_000_005)
+        #expect(FileStatus.nanoseconds(seconds: 10_000_000_000, nanoseconds: 5) == .max)
+        #expect(FileStatus.nanoseconds(seconds: -10_000_000_000, nanoseconds: 5) == .min)
+        #expect(FileStatus.nanoseconds(seconds: 2, nanoseconds: 5) == 2_000_000_005)
     }
 
     @Test(

@@ -224,10 +224,12 @@ struct ScanTests {
 
     @Test("errors are reported by code without file content")
     func errorCodes() {
-        #expect(ScanFailure(errno: EACCES).code == "scan.permission-denied")
-        #expect(ScanFailure(errno: ENOENT).code == "scan.vanished")
-        #expect(ScanFailure(errno: ELOOP).code == "scan.symlink")
-        #expect(ScanFailure(errno: EIO).code == "scan.read-failed")
+        #expect(ScanFailure(FileError(code: .readFailed, path: "f", errno: EACCES)).code == "scan.permission-denied")
+        #expect(ScanFailure(FileError(code: .readFailed, path: "f", errno: ENOENT)).code == "scan.vanished")
+        #expect(ScanFailure(FileError(code: .readFailed, path: "f", errno: ELOOP)).code == "scan.symlink")
+        #expect(ScanFailure(FileError(code: .readFailed, path: "f", errno: EIO)).code == "scan.read-failed")
+        #expect(ScanFailure(FileError(code: .readFailed, path: "f", errno: EPERM)).code == "scan.permission-denied")
+        #expect(!ScanFailure(FileError(code: .readFailed, path: "secret-name", errno: EIO)).message.contains("secret"))
     }
 
     @Test("a rescan reuses unchanged files without reading them, rereads changed ones, forgets deleted ones")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import VigilCore
+import VigilIO
 import VigilReport
 
 /// `--as-of YYYY-MM-DD`: the date "now" means, for reproducible output.

@@ -1,5 +1,5 @@
 public import Foundation
-public import VigilReport
+public import VigilIO
 public import VigilSynth
 
 /// Writes ground truth as sorted, pretty JSON (`vigil demo` and `vigil generate`).

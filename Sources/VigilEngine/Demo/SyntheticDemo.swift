@@ -1,5 +1,5 @@
 public import Foundation
-public import VigilReport
+public import VigilIO
 public import VigilSynth
 
 /// `vigil demo`'s work, as a library: synthetic organisations written in the real export formats with their ground

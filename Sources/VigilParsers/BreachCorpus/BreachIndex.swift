@@ -1,6 +1,6 @@
 import Foundation
-import Glibc
 public import VigilCore
+import VigilIO
 
 /// A breach index opened read-only and memory-mapped: look-ups touch a table slot and a few keys, never the corpus.
 ///
@@ -18,6 +18,8 @@ public final class BreachIndex: BreachCorpus, @unchecked Sendable {
     /// The index file's path.
     public let path: String
 
+    /// The mapped file; `base` and `size` describe its bytes.
+    private let mapping: MappedFile
     private let base: UnsafeRawPointer
     private let size: Int
     private let prefixBits: Int
@@ -28,40 +30,26 @@ public final class BreachIndex: BreachCorpus, @unchecked Sendable {
     /// Opens and verifies the index at `path`.
     public init(path: String) throws(BreachIndexError) {
         self.path = path
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        do {
+            // Advised random: look-ups touch a table slot and a few keys, so reading ahead would only evict pages.
+            mapping = try MappedFile(path: path, access: .random)
+        } catch {
+            throw .unreadable(path: path, reason: error.message)
         }
-        size = Int(status.st_size)
-        guard size >= BreachIndexLayout.headerSize else {
+        size = mapping.bytes.count
+        guard size >= BreachIndexLayout.headerSize, let start = mapping.bytes.baseAddress else {
             throw .invalid(path: path, reason: "the file is shorter than an index header (truncated, or not an index)")
         }
-        guard let mapping = mmap(nil, size, PROT_READ, MAP_SHARED, descriptor, 0), mapping != MAP_FAILED else {
-            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
-        base = UnsafeRawPointer(mapping)
-        do {
-            let header = try BreachIndex.readHeader(base, size: size, path: path)
-            hashKind = header.kind
-            entryCount = header.count
-            prefixBits = header.bits
-            sourceDescription = header.description
-            dataChecksum = header.checksum
-            table = (base + header.tableOffset).assumingMemoryBound(to: UInt32.self)
-            entries = base + BreachIndexLayout.headerSize
-            try verifyTable()
-        } catch {
-            munmap(UnsafeMutableRawPointer(mutating: base), size)
-            throw error
-        }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base), size, MADV_RANDOM)
-    }
-
-    deinit {
-        munmap(UnsafeMutableRawPointer(mutating: base), size)
+        base = start
+        let header = try BreachIndex.readHeader(base, size: size, path: path)
+        hashKind = header.kind
+        entryCount = header.count
+        prefixBits = header.bits
+        sourceDescription = header.description
+        dataChecksum = header.checksum
+        table = (base + header.tableOffset).assumingMemoryBound(to: UInt32.self)
+        entries = base + BreachIndexLayout.headerSize
+        try verifyTable()
     }
 
     public func prevalence(ofKey key: UInt64) -> Int? {

@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 public import VigilCore
 import VigilIO
 
@@ -208,13 +207,17 @@ private struct BuildJob {
     private mutating func readFile(events: (BreachIndexBuilder.Event) -> Void, shouldContinue: () -> Bool)
         throws(CorpusBuildError)
     {
-        let descriptor = open(source, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .source(path: source, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        var status = stat()
-        fstat(descriptor, &status)
-        let total = Int(status.st_size)
-        let identity = SourceIdentity(size: total, modified: Int(status.st_mtim.tv_sec))
+        let sourceFile: RawFile
+        let identity: SourceIdentity
+        do {
+            sourceFile = try RawFile(path: source)
+            let (size, modified) = try sourceFile.identity()
+            identity = SourceIdentity(size: size, modified: modified)
+        } catch {
+            throw .source(path: source, reason: error.message)
+        }
+        defer { sourceFile.close() }
+        let total = identity.size
         var offset = 0
         if options.resume, let checkpoint = Checkpoint.load(partial), checkpoint.matches(identity, kind: kind),
             file.end >= BreachIndexLayout.tableOffset(entries: checkpoint.entries)
@@ -225,7 +228,7 @@ private struct BuildJob {
         } else {
             try restartFile()
         }
-        if kind == nil { kind = try detectKind(descriptor, total: total) }
+        if kind == nil { kind = try detectKind(sourceFile, total: total) }
         guard let kind else { return }
         let parser = CorpusLineParser(kind: kind, prefix: nil)
         let workers = max(1, options.parallelism)
@@ -233,12 +236,12 @@ private struct BuildJob {
         let parts = (0..<workers).map { _ in ParsedEntries(capacity: partSize / parser.shortestLine + 2) }
         while offset < total {
             let stepEnd = min(total, offset + workers * partSize)
-            let window: SourceWindow
+            let window: MappedWindow
             do {
-                window = try SourceWindow(
-                    descriptor, covering: max(offset - 1, 0)..<min(total, stepEnd + Self.lineSlack))
+                window = try MappedWindow(
+                    sourceFile, covering: max(offset - 1, 0)..<min(total, stepEnd + Self.lineSlack))
             } catch {
-                throw .source(path: source, reason: "reading failed: \(String(cString: strerror(error.code)))")
+                throw .source(path: source, reason: error.message)
             }
             let start = offset
             let active = (stepEnd - start + partSize - 1) / partSize
@@ -259,12 +262,12 @@ private struct BuildJob {
             }
             let placed = file.placed
             let jobs = placements
-            let failures = parallelMap(jobs.count) { (index: Int) -> Int32 in
+            let failures = parallelMap(jobs.count) { (index: Int) -> FileError? in
                 let placement = jobs[index]
                 return placed.write(parts[placement.part].bytes(placement.entries), at: placement.offset)
             }
-            if let failure = failures.first(where: { $0 != 0 }) {
-                throw .output(path: output, reason: BinaryWriter.Failure(path: partial, errno: failure).description)
+            if let failure = failures.lazy.compactMap({ $0 }).first {
+                throw .output(path: output, reason: failure.description)
             }
             offset = stepEnd
             steps += 1
@@ -275,11 +278,15 @@ private struct BuildJob {
     }
 
     /// The kind of the first hash line in the file's first MiB.
-    private func detectKind(_ descriptor: Int32, total: Int) throws(CorpusBuildError) -> BreachHashKind? {
+    private func detectKind(_ file: RawFile, total: Int) throws(CorpusBuildError) -> BreachHashKind? {
         var head = [UInt8](repeating: 0, count: min(total, 1 << 20))
-        let count = head.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
-        guard count >= 0 else {
-            throw .source(path: source, reason: "reading failed: \(String(cString: strerror(errno)))")
+        let read = head.withUnsafeMutableBytes { buffer in
+            Result { () throws(FileError) in try file.read(into: buffer, at: 0) }
+        }
+        let count: Int
+        switch read {
+        case .success(let value): count = value
+        case .failure(let error): throw .source(path: source, reason: error.message)
         }
         return head.withUnsafeBufferPointer {
             CorpusLineParser.detectKind(UnsafeBufferPointer(rebasing: $0[0..<count]), prefixed: false)
@@ -540,8 +547,8 @@ private struct BuildJob {
                 written += 1
             }
             try merging.flush()
-            for path in runs { unlink(path) }
-            rename(partial + ".merged", partial)
+            for path in runs { FileSystem.removeIfPresent(path) }
+            try FileSystem.rename(partial + ".merged", to: partial)
             file = try BinaryWriter(path: partial)
         } catch {
             throw .output(path: output, reason: error.description)
@@ -585,9 +592,9 @@ private struct BuildJob {
     }
 
     private func cleanUp() {
-        unlink(partial)
-        unlink(partial + ".merged")
-        for path in runs { unlink(path) }
+        FileSystem.removeIfPresent(partial)
+        FileSystem.removeIfPresent(partial + ".merged")
+        for path in runs { FileSystem.removeIfPresent(path) }
         Checkpoint.remove(partial)
     }
 }
@@ -597,42 +604,6 @@ private struct Placement: Sendable {
     var part: Int
     var entries: Range<Int>
     var offset: Int
-}
-
-/// A read-only mapping of part of a single-file corpus, for one step of a build: its parts are parsed in place, with
-/// no copy, and the mapping is dropped after the step so that memory stays bounded however large the corpus.
-private final class SourceWindow: @unchecked Sendable {
-    // @unchecked: the mapping is read-only and outlives the parallel step that reads it.
-    struct Failure: Error {
-        var code: Int32
-    }
-
-    private let mapping: UnsafeRawPointer
-    private let mappedLength: Int
-    /// The file offset of `mapping`.
-    private let mappedFrom: Int
-
-    init(_ descriptor: Int32, covering range: Range<Int>) throws(Failure) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        mappedFrom = range.lowerBound / page * page
-        mappedLength = range.upperBound - mappedFrom
-        guard
-            let mapped = mmap(nil, mappedLength, PROT_READ, MAP_PRIVATE, descriptor, off_t(mappedFrom)),
-            mapped != MAP_FAILED
-        else { throw Failure(code: errno) }
-        _ = madvise(mapped, mappedLength, MADV_SEQUENTIAL)
-        mapping = UnsafeRawPointer(mapped)
-    }
-
-    deinit {
-        munmap(UnsafeMutableRawPointer(mutating: mapping), mappedLength)
-    }
-
-    /// The bytes at file offsets `range`, which must lie in the window.
-    func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(
-            start: (mapping + (range.lowerBound - mappedFrom)).assumingMemoryBound(to: UInt8.self), count: range.count)
-    }
 }
 
 /// A source's identity, to refuse resuming a build of a file that has changed.
@@ -689,7 +660,7 @@ private struct Checkpoint: Codable {
     }
 
     static func remove(_ partial: String) {
-        unlink(partial + ".checkpoint")
+        FileSystem.removeIfPresent(partial + ".checkpoint")
     }
 }
 
@@ -701,8 +672,8 @@ private struct MergeSource {
     private var position = 0
     private(set) var current: (key: UInt64, count: UInt32)?
 
-    init(path: String, offset: Int) throws(BinaryWriter.Failure) {
-        do { file = try MappedFile(path: path) } catch { throw BinaryWriter.Failure(error) }
+    init(path: String, offset: Int) throws(FileError) {
+        file = try MappedFile(path: path)
         self.offset = offset
         entries = max(0, file.bytes.count - offset) / BreachIndexLayout.entrySize
         current = entries > 0 ? read(0) : nil

@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import VigilCore
 import VigilIO
 
@@ -9,20 +8,21 @@ import VigilIO
 enum BreachIndexWriter {
     static func finish(
         _ file: BinaryWriter, entries: Int, kind: BreachHashKind, description: String, output: String
-    ) throws(BinaryWriter.Failure) {
+    ) throws(FileError) {
         try file.flush()
         let mapped: MappedFile
-        do { mapped = try MappedFile(path: file.path) } catch { throw BinaryWriter.Failure(error) }
+        mapped = try MappedFile(path: file.path)
         let entryBytes = entries * BreachIndexLayout.entrySize
         guard mapped.bytes.count == BreachIndexLayout.headerSize + entryBytes else {
-            throw BinaryWriter.Failure(path: file.path, errno: EIO)
+            // Shorter or longer than what was written: something else wrote to the partial file.
+            throw FileError(code: .writeFailed, path: file.path, errno: nil)
         }
         let data = UnsafeRawBufferPointer(rebasing: mapped.bytes[BreachIndexLayout.headerSize...])
         let bits = BreachIndexLayout.prefixBits(for: entries)
         let (table, dataSum) = prefixTableAndChecksum(data, entries: entries, bits: bits)
         let tableBytes = table.withUnsafeBytes { Array($0) }
         try tableBytes.withUnsafeBytes { bytes in
-            Result { () throws(BinaryWriter.Failure) in try file.append(bytes: bytes) }
+            Result { () throws(FileError) in try file.append(bytes: bytes) }
         }.get()
         try file.flush()
         var checksum = SectionChecksum()
@@ -54,9 +54,9 @@ enum BreachIndexWriter {
         header.withUnsafeBytes { headerChecksum.add(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<O.headerChecksum])) }
         put(headerChecksum.value, at: O.headerChecksum)
         try header.withUnsafeBytes { bytes in
-            Result { () throws(BinaryWriter.Failure) in try file.write(bytes, at: 0) }
+            Result { () throws(FileError) in try file.write(bytes, at: 0) }
         }.get()
-        guard rename(file.path, output) == 0 else { throw BinaryWriter.Failure(path: output, errno: errno) }
+        try FileSystem.rename(file.path, to: output)
     }
 
     /// The prefix table of sorted entries — slot `i` is the first entry whose key's top `bits` bits are at least `i` —

@@ -1,5 +1,5 @@
-import Glibc
 import VigilCore
+import VigilIO
 
 /// Parses Pwned Passwords lines — `HASH:COUNT` in the single sorted file, `SUFFIX:COUNT` in per-prefix files — into
 /// index entries, at memory speed: eight hex digits are checked and decoded at once in a 64-bit word (SWAR), entries
@@ -302,6 +302,5 @@ struct EntryAppender {
 /// `memchr` for a newline, as an offset.
 @inline(__always)
 func memchrNewline(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> Int? {
-    guard let hit = memchr(pointer, 0x0A, count) else { return nil }
-    return UnsafeRawPointer(pointer).distance(to: UnsafeRawPointer(hit))
+    ByteSearch.firstIndex(of: 0x0A, in: pointer, count: count)
 }

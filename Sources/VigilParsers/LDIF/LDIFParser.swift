@@ -1,4 +1,3 @@
-import Glibc
 import VigilCore
 import VigilIO
 
@@ -103,12 +102,10 @@ struct AttributeTable: Sendable {
     func index(of name: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = name.baseAddress else { return nil }
         var length = name.count
-        if let semicolon = memchr(base, Int32(UInt8(ascii: ";")), length) {
-            length = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(semicolon))
-        }
+        if let semicolon = ByteSearch.firstIndex(of: UInt8(ascii: ";"), in: base, count: length) { length = semicolon }
         guard length <= Self.maximumLength else { return nil }
         var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &words) { _ = memcpy($0.baseAddress!, base, length) }
+        withUnsafeMutableBytes(of: &words) { $0.baseAddress?.copyMemory(from: base, byteCount: length) }
         words = (Self.lowered(words.0), Self.lowered(words.1), Self.lowered(words.2))
         return entries.withUnsafeBufferPointer { entries in
             for position in bucket[length]..<bucket[length + 1] where entries[position].words == words {

@@ -1,4 +1,4 @@
-import Glibc
+import VigilIO
 
 /// Makes equal byte strings share one `String`, so that a million accounts naming the same few thousand groups hold a
 /// few thousand strings. Bounded: past ``capacity`` distinct values it stops remembering new ones.
@@ -22,7 +22,8 @@ struct StringInterner {
     private static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var string = string
         return string.withUTF8 {
-            $0.count == bytes.count && ($0.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+            $0.count == bytes.count
+                && ($0.isEmpty || ByteSearch.equal($0.baseAddress!, bytes.baseAddress!, count: bytes.count))
         }
     }
 }

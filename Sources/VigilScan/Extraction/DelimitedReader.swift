@@ -1,4 +1,3 @@
-import Glibc
 import VigilIO
 
 /// Reads delimited text (CSV, TSV) a block of whole lines at a time: the header (the first of the first ten lines that
@@ -35,8 +34,8 @@ struct DelimitedReader {
         while start < end {
             var lineEnd = end
             var next = end
-            if let hit = memchr(base + start, 0x0A, end - start) {
-                lineEnd = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if let hit = ByteSearch.firstIndex(of: 0x0A, in: base + start, count: end - start) {
+                lineEnd = start + hit
                 next = lineEnd + 1
                 newlines += 1
             }
@@ -67,7 +66,7 @@ struct DelimitedReader {
         let quote = UInt8(ascii: "\"")
         // Fast path: nothing to scan and no quote to track.
         if !inQuotes, !SWAR.containsDigit(base, from: start, end: end),
-            memchr(base + start, Int32(quote), end - start) == nil
+            ByteSearch.firstIndex(of: quote, in: base + start, count: end - start) == nil
         {
             return
         }
@@ -80,11 +79,11 @@ struct DelimitedReader {
                 var segmentStart = index
                 var closed = false
                 while index < end {
-                    guard let hit = memchr(base + index, Int32(quote), end - index) else {
+                    guard let hit = ByteSearch.firstIndex(of: quote, in: base + index, count: end - index) else {
                         index = end
                         break
                     }
-                    let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    let at = index + hit
                     if at + 1 < end, base[at + 1] == quote {
                         scan(base, segmentStart, at, column: column, position: position, detector, &tally)
                         index = at + 2
@@ -104,8 +103,10 @@ struct DelimitedReader {
                 }
                 inQuotes = false
                 // Skip anything between the closing quote and the delimiter.
-                guard let hit = memchr(base + index, Int32(delimiter), end - index) else { return }
-                index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+                guard let hit = ByteSearch.firstIndex(of: delimiter, in: base + index, count: end - index) else {
+                    return
+                }
+                index += hit + 1
                 column += 1
                 continue
             }
@@ -115,8 +116,8 @@ struct DelimitedReader {
                 continue
             }
             var fieldEnd = end
-            if index < end, let hit = memchr(base + index, Int32(delimiter), end - index) {
-                fieldEnd = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if index < end, let hit = ByteSearch.firstIndex(of: delimiter, in: base + index, count: end - index) {
+                fieldEnd = index + hit
             }
             scan(base, index, fieldEnd, column: column, position: position, detector, &tally)
             if fieldEnd >= end { return }

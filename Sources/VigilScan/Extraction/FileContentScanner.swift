@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import VigilIO
 
 /// What scanning one file's content gave.
@@ -33,9 +32,6 @@ final class FileContentScanner {
     /// How much of a file decides its kind.
     static let sniffLength = 8_192
 
-    /// `O_NOATIME` on Linux (not exported by Glibc's module map).
-    static let noAccessTime: Int32 = 0o1_000_000
-
     let detector: IdentifierDetector
     let limits: ArchiveLimits
     let hashSeed: UInt64
@@ -53,24 +49,33 @@ final class FileContentScanner {
 
     /// Scans the file at `path` (a regular file when it was listed) whose name is `name`.
     func scan(path: String, name: String, recorder: (@Sendable (Detection) -> Void)? = nil) -> FileOutcome {
-        // O_NOATIME (Linux): reading does not change the file's access time, which owners and audits rely on.
-        let raw = RawName.bytes(path)
-        var descriptor = open(raw, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | Self.noAccessTime)
-        if descriptor < 0, errno == EPERM { descriptor = open(raw, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
-        guard descriptor >= 0 else { return Self.failure(errno: errno, size: 0, modified: 0) }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return Self.failure(errno: errno, size: 0, modified: 0) }
-        let size = Int(status.st_size)
-        let modified = FileTime.nanoseconds(status.st_mtim)
-        guard status.st_mode & S_IFMT == S_IFREG else {
+        let file: RawFile
+        let status: FileStatus
+        do {
+            file = try RawFile(untrusted: RawName.bytes(path), shownAs: name)
+        } catch {
+            return Self.failure(error, size: 0, modified: 0)
+        }
+        defer { file.close() }
+        do {
+            status = try file.status()
+        } catch {
+            return Self.failure(error, size: 0, modified: 0)
+        }
+        let size = status.size
+        let modified = status.modified
+        guard status.kind == .regular else {
             return FileOutcome(
                 status: .failed(code: "scan.not-a-file", message: "no longer a regular file; not read"), size: size,
                 modified: modified, bytesRead: 0)
         }
-        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
-        let sniffed = pread(descriptor, buffer, Self.sniffLength, 0)
-        guard sniffed >= 0 else { return Self.failure(errno: errno, size: size, modified: modified) }
+        file.adviseSequential()
+        let sniffed: Int
+        do {
+            sniffed = try file.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: Self.sniffLength), at: 0)
+        } catch {
+            return Self.failure(error, size: size, modified: modified)
+        }
         let kind = ContentSniffer.kind(of: UnsafeRawBufferPointer(start: buffer, count: sniffed), name: name)
         var tally = FileTally(recorder: recorder)
         var outcome = FileOutcome(status: .read("text"), size: size, modified: modified, bytesRead: 0)
@@ -81,18 +86,19 @@ final class FileContentScanner {
                 return FileOutcome(status: .skipped(reason), size: size, modified: modified, bytesRead: sniffed)
             case .text:
                 outcome.status = .read(Self.textFormat(name))
-                try readText(descriptor, kind: kind, outcome: &outcome, tally: &tally)
+                try readText(file, kind: kind, outcome: &outcome, tally: &tally)
             case .delimited(let delimiter):
                 outcome.status = .read(delimiter == 0x09 ? "tsv" : "csv")
-                try readText(descriptor, kind: kind, outcome: &outcome, tally: &tally)
+                try readText(file, kind: kind, outcome: &outcome, tally: &tally)
             case .utf16(_, let delimiter):
                 let format = delimiter.map { $0 == 0x09 ? "tsv" : "csv" } ?? Self.textFormat(name)
                 outcome.status = .read(format + " (UTF-16)")
-                try readText(descriptor, kind: kind, outcome: &outcome, tally: &tally)
+                try readText(file, kind: kind, outcome: &outcome, tally: &tally)
             case .workbook, .document:
                 outcome.status = .read(kind == .workbook ? "xlsx" : "docx")
-                try hashWhole(descriptor, outcome: &outcome)
-                let url = Self.reopenable(descriptor, path: path)
+                try hashWhole(file, outcome: &outcome)
+                // The very file already open, so that one swapped for a link meanwhile is not followed.
+                let url = URL(fileURLWithPath: file.reopenablePath ?? path)
                 do throws(ArchiveFailure) {
                     if kind == .workbook {
                         sheets = try WorkbookScanner(detector: detector, limits: limits).scan(url, tally: &tally)
@@ -110,10 +116,8 @@ final class FileContentScanner {
         }
         tally.finish()
         outcome.findings = tally.summary(sheets: sheets)
-        var after = stat()
-        if fstat(descriptor, &after) == 0 {
-            let afterModified = FileTime.nanoseconds(after.st_mtim)
-            outcome.changed = Int(after.st_size) != size || afterModified != modified
+        if let after = try? file.status() {
+            outcome.changed = after.size != size || after.modified != modified
         }
         return outcome
     }
@@ -123,7 +127,7 @@ final class FileContentScanner {
     /// Streams a text file in chunks of whole lines through the detector (or the delimited-text reader), hashing the
     /// raw bytes on the way. Lines longer than ``maxLine`` are cut into windows at a non-word byte.
     private func readText(
-        _ descriptor: Int32, kind: ContentKind, outcome: inout FileOutcome, tally: inout FileTally
+        _ file: RawFile, kind: ContentKind, outcome: inout FileOutcome, tally: inout FileTally
     ) throws(ScanFailure) {
         var hasher = XXHash64(seed: hashSeed)
         var line = 1
@@ -138,13 +142,12 @@ final class FileContentScanner {
             if let delimiter { table = DelimitedReader(delimiter: delimiter) }
         }
         var carried = 0
-        var offset: off_t = 0
+        var offset = 0
         while true {
             var count: Int
             if decoder != nil {
                 // Decode a raw chunk into UTF-8, then append it after what was carried.
-                count = raw.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
-                guard count >= 0 else { throw ScanFailure(errno: errno) }
+                count = try Self.read(file, into: &raw, at: offset)
                 raw.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
                 transcoded.removeAll(keepingCapacity: true)
                 if count > 0 {
@@ -158,7 +161,7 @@ final class FileContentScanner {
                 if take < transcoded.count {
                     throw ScanFailure(code: "scan.read-failed", message: "UTF-16 text could not be buffered")
                 }
-                offset += off_t(count)
+                offset += count
                 outcome.bytesRead += count
                 let total = carried + take
                 if count == 0 {
@@ -168,13 +171,10 @@ final class FileContentScanner {
                 carried = consume(total, line: &line, table: &table, tally: &tally)
                 continue
             }
-            count = pread(descriptor, buffer + carried, Self.chunk, offset)
-            guard count >= 0 else {
-                if errno == EINTR { continue }
-                throw ScanFailure(errno: errno)
-            }
+            count = try Self.read(
+                file, into: UnsafeMutableRawBufferPointer(start: buffer + carried, count: Self.chunk), at: offset)
             hasher.update(UnsafeRawBufferPointer(start: buffer + carried, count: count))
-            offset += off_t(count)
+            offset += count
             outcome.bytesRead += count
             if count == 0 {
                 process(carried, final: true, line: &line, table: &table, tally: &tally)
@@ -226,28 +226,36 @@ final class FileContentScanner {
     }
 
     /// Hashes the whole file (archives are read by the zip reader, not here).
-    private func hashWhole(_ descriptor: Int32, outcome: inout FileOutcome) throws(ScanFailure) {
+    private func hashWhole(_ file: RawFile, outcome: inout FileOutcome) throws(ScanFailure) {
         var hasher = XXHash64(seed: hashSeed)
-        var offset: off_t = 0
+        var offset = 0
         while true {
-            let count = pread(descriptor, buffer, capacity, offset)
-            guard count >= 0 else {
-                if errno == EINTR { continue }
-                throw ScanFailure(errno: errno)
-            }
+            let count = try Self.read(
+                file, into: UnsafeMutableRawBufferPointer(start: buffer, count: capacity), at: offset)
             if count == 0 { break }
             hasher.update(UnsafeRawBufferPointer(start: buffer, count: count))
-            offset += off_t(count)
+            offset += count
             outcome.bytesRead += count
         }
         outcome.hash = hasher.finalize()
     }
 
-    /// A path that opens the very file already open as `descriptor` (so a file swapped for a link meanwhile is not
-    /// followed), or `path` where `/proc` is not available.
-    private static func reopenable(_ descriptor: Int32, path: String) -> URL {
-        let procPath = "/proc/self/fd/\(descriptor)"
-        return access(procPath, R_OK) == 0 ? URL(fileURLWithPath: procPath) : URL(fileURLWithPath: path)
+    /// Reads up to `buffer.count` bytes at `offset`; the count read, 0 at the end.
+    private static func read(_ file: RawFile, into buffer: UnsafeMutableRawBufferPointer, at offset: Int)
+        throws(ScanFailure) -> Int
+    {
+        do {
+            return try file.read(into: buffer, at: offset)
+        } catch {
+            throw ScanFailure(error)
+        }
+    }
+
+    private static func read(_ file: RawFile, into bytes: inout [UInt8], at offset: Int) throws(ScanFailure) -> Int {
+        let result = bytes.withUnsafeMutableBytes { buffer in
+            Result { () throws(ScanFailure) in try read(file, into: buffer, at: offset) }
+        }
+        return try result.get()
     }
 
     private static func textFormat(_ name: String) -> String {
@@ -261,8 +269,8 @@ final class FileContentScanner {
         return "text"
     }
 
-    private static func failure(errno code: Int32, size: Int, modified: Int64) -> FileOutcome {
-        let failure = ScanFailure(errno: code)
+    private static func failure(_ error: FileError, size: Int, modified: Int64) -> FileOutcome {
+        let failure = ScanFailure(error)
         return FileOutcome(
             status: .failed(code: failure.code, message: failure.message), size: size, modified: modified, bytesRead: 0)
     }
@@ -278,16 +286,16 @@ struct ScanFailure: Error, Sendable {
         self.message = message
     }
 
-    init(errno code: Int32) {
-        switch code {
-        case EACCES, EPERM:
+    /// Why the file layer could not open or read it.
+    init(_ error: FileError) {
+        if error.isPermissionDenied {
             self.init(code: "scan.permission-denied", message: "permission denied")
-        case ENOENT:
+        } else if error.isMissing {
             self.init(code: "scan.vanished", message: "the file disappeared during the scan")
-        case ELOOP:
+        } else if error.isRefusedLink {
             self.init(code: "scan.symlink", message: "replaced by a symbolic link during the scan; not followed")
-        default:
-            self.init(code: "scan.read-failed", message: "reading failed: \(String(cString: strerror(code)))")
+        } else {
+            self.init(code: "scan.read-failed", message: "reading failed: \(error.reason ?? "unknown error")")
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import Glibc
+import VigilIO
 
 /// What the state file remembers of one file: enough to know it has not changed (size, modification time, content
 /// fingerprint) and what scanning it found (counts and masked samples only, as in any report).
@@ -43,10 +43,9 @@ final class ScanStateStore {
 
     init(path: String) throws(ScanStateError) {
         self.path = path
-        if access(path, F_OK) != 0 {
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            if descriptor >= 0 { close(descriptor) }
-        }
+        // Created empty and owner-only first, so the database is never readable by others, whatever the umask; when
+        // this fails (a file is there, the folder is read-only) the database's own open says why.
+        _ = try? AtomicFile.createOnce([], at: URL(fileURLWithPath: path))
         do {
             var configuration = Configuration()
             configuration.label = "vigil.scan-state"

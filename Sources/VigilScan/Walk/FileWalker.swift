@@ -1,4 +1,3 @@
-import Glibc
 import VigilCore
 import VigilIO
 
@@ -42,14 +41,16 @@ struct FileWalker {
 
     /// Every regular file under `root` (or `root` itself when it is a file), relative paths shown under `display`.
     func walk(root: String, index: Int, display: String, into files: inout [WalkedFile], tally: inout WalkTally) {
-        var status = stat()
-        guard lstat(RawName.bytes(root), &status) == 0 else {
-            tally.problem("scan.unreadable-folder", display, "cannot be read: \(String(cString: strerror(errno)))")
+        let status: FileStatus
+        do {
+            status = try FileStatus.of(link: RawName.bytes(root), shownAs: display)
+        } catch {
+            tally.problem("scan.unreadable-folder", display, "cannot be read: \(error.reason ?? "unknown error")")
             tally.foldersUnreadable += 1
             return
         }
         // A link given as the root is not followed either: the walk's promise holds for every path it opens.
-        if status.st_mode & S_IFMT == S_IFLNK {
+        if status.kind == .symbolicLink {
             tally.symbolicLinks += 1
             tally.foldersUnreadable += 1
             tally.problem(
@@ -57,69 +58,37 @@ struct FileWalker {
                 "is a symbolic link, and the scan follows none; give the folder it points to instead", level: .error)
             return
         }
-        if status.st_mode & S_IFMT == S_IFREG {
+        if status.kind == .regular {
             let name = String(root.split(separator: "/").last ?? Substring(root))
             files.append(
-                WalkedFile(
-                    path: root, relative: name, root: index, size: Int(status.st_size), modified: Self.modified(status))
-            )
+                WalkedFile(path: root, relative: name, root: index, size: status.size, modified: status.modified))
             return
         }
-        var pending: [(path: String, relative: String, depth: Int, identity: [UInt64])] = [
-            (root, "", 0, [UInt64(status.st_dev), UInt64(status.st_ino)])
-        ]
-        var visited: Set<[UInt64]> = []
+        var pending: [PendingFolder] = [PendingFolder(path: root, relative: "", depth: 0, identity: status.identity)]
+        var visited: Set<FileIdentity> = []
         while let folder = pending.popLast() {
-            // Opened without following a link (O_NOFOLLOW) and then checked to be the folder listed (device and
-            // inode), so a folder swapped for a link, or an ancestor swapped, between listing and opening is not
-            // followed.
-            let descriptor = open(RawName.bytes(folder.path), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard descriptor >= 0, let directory = fdopendir(descriptor) else {
-                let reason = errno == EACCES || errno == EPERM ? "permission denied" : String(cString: strerror(errno))
-                if descriptor >= 0 { close(descriptor) }
-                tally.foldersUnreadable += 1
-                let shown = folder.relative.isEmpty ? display : "\(display)/\(folder.relative)"
-                tally.problem("scan.unreadable-folder", shown, "folder not read: \(reason)")
-                continue
-            }
-            defer { closedir(directory) }
-            var folderStatus = stat()
-            if fstat(dirfd(directory), &folderStatus) == 0 {
-                let identity = [UInt64(folderStatus.st_dev), UInt64(folderStatus.st_ino)]
-                guard identity == folder.identity else {
-                    tally.foldersUnreadable += 1
-                    tally.problem(
-                        "scan.swapped", folder.relative.isEmpty ? display : "\(display)/\(folder.relative)",
-                        "folder replaced while the scan ran (by a link or another folder); not scanned", level: .error)
-                    continue
-                }
-                guard visited.insert(identity).inserted else {
-                    tally.problem(
-                        "scan.loop", folder.relative.isEmpty ? display : "\(display)/\(folder.relative)",
-                        "folder already scanned by another path (a bind mount or loop); not scanned again")
-                    continue
-                }
-            }
+            let shown = folder.relative.isEmpty ? display : "\(display)/\(folder.relative)"
+            guard let listing = open(folder, shownAs: shown, visited: &visited, tally: &tally) else { continue }
             tally.folders += 1
-            var children: [(String, String, Int, [UInt64])] = []
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    RawName.decode(UnsafeRawBufferPointer(rebasing: raw.prefix(while: { $0 != 0 })))
-                }
+            var children: [PendingFolder] = []
+            while let raw = listing.nextName() {
+                let name = RawName.decode(raw)
                 if name == "." || name == ".." { continue }
                 let path = folder.path.hasSuffix("/") ? folder.path + name : folder.path + "/" + name
                 let relative = folder.relative.isEmpty ? name : folder.relative + "/" + name
                 if excludedPaths.contains(path) { continue }
-                var status = stat()
-                guard fstatat(dirfd(directory), RawName.bytes(name), &status, AT_SYMLINK_NOFOLLOW) == 0 else {
+                let status: FileStatus
+                do {
+                    status = try listing.status(ofEntry: RawName.bytes(name), shownAs: "\(display)/\(relative)")
+                } catch {
                     tally.problem(
                         "scan.unreadable", "\(display)/\(relative)",
-                        "cannot be examined: \(String(cString: strerror(errno)))")
+                        "cannot be examined: \(error.reason ?? "unknown error")")
                     tally.otherEntries += 1
                     continue
                 }
-                switch status.st_mode & S_IFMT {
-                case S_IFDIR:
+                switch status.kind {
+                case .directory:
                     if exclude.contains(where: { $0.matches(relative) }) {
                         tally.excluded += 1
                         continue
@@ -130,8 +99,10 @@ struct FileWalker {
                             "folder more than \(maxDepth) levels deep; not scanned")
                         continue
                     }
-                    children.append((path, relative, folder.depth + 1, [UInt64(status.st_dev), UInt64(status.st_ino)]))
-                case S_IFREG:
+                    children.append(
+                        PendingFolder(
+                            path: path, relative: relative, depth: folder.depth + 1, identity: status.identity))
+                case .regular:
                     if !include.isEmpty, !include.contains(where: { $0.matches(relative) }) {
                         tally.excluded += 1
                         continue
@@ -142,20 +113,54 @@ struct FileWalker {
                     }
                     files.append(
                         WalkedFile(
-                            path: path, relative: relative, root: index, size: Int(status.st_size),
-                            modified: Self.modified(status)))
-                case S_IFLNK:
+                            path: path, relative: relative, root: index, size: status.size, modified: status.modified))
+                case .symbolicLink:
                     tally.symbolicLinks += 1
-                default:
+                case .other:
                     tally.otherEntries += 1
                 }
             }
             // Depth first, in name order.
-            pending.append(contentsOf: children.sorted { $0.1 > $1.1 })
+            pending.append(contentsOf: children.sorted { $0.relative > $1.relative })
         }
     }
 
-    static func modified(_ status: stat) -> Int64 {
-        FileTime.nanoseconds(status.st_mtim)
+    /// A folder listed but not yet walked, with the identity it had when listed.
+    private struct PendingFolder {
+        var path: String
+        var relative: String
+        var depth: Int
+        var identity: FileIdentity
+    }
+
+    /// Opens `folder` for listing, or counts why not: opened without following a link and then checked to be the folder
+    /// listed (device and inode), so a folder swapped for a link, or an ancestor swapped, between listing and opening is
+    /// not followed; a folder reached again by another path (a bind mount, a loop) is not walked twice.
+    private func open(
+        _ folder: PendingFolder, shownAs shown: String, visited: inout Set<FileIdentity>, tally: inout WalkTally
+    ) -> FolderListing? {
+        let listing: FolderListing
+        do {
+            listing = try FolderListing(path: RawName.bytes(folder.path), shownAs: shown)
+        } catch {
+            let reason = error.isPermissionDenied ? "permission denied" : error.reason ?? "unknown error"
+            tally.foldersUnreadable += 1
+            tally.problem("scan.unreadable-folder", shown, "folder not read: \(reason)")
+            return nil
+        }
+        guard let identity = try? listing.status().identity else { return listing }
+        guard identity == folder.identity else {
+            tally.foldersUnreadable += 1
+            tally.problem(
+                "scan.swapped", shown,
+                "folder replaced while the scan ran (by a link or another folder); not scanned", level: .error)
+            return nil
+        }
+        guard visited.insert(identity).inserted else {
+            tally.problem(
+                "scan.loop", shown, "folder already scanned by another path (a bind mount or loop); not scanned again")
+            return nil
+        }
+        return listing
     }
 }

@@ -722,12 +722,12 @@ enum Share {
 
 /// A text file written line by line, counting lines.
 final class LineFileWriter {
-    private let writer: BufferedFileWriter
+    private let writer: EstateFileWriter
     private(set) var lineNumber = 1
     private var bytes = 0
 
     init(path: String) throws(SynthError) {
-        writer = try BufferedFileWriter(path: path)
+        writer = try EstateFileWriter(path: path)
     }
 
     func line(_ text: String) throws(SynthError) {

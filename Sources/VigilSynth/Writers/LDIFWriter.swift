@@ -3,11 +3,11 @@ import VigilCore
 /// Writes Active Directory entries as `ldapsearch -LLL` does: values folded at 76 columns, binary and unsafe values
 /// base64-encoded after `::`.
 struct LDIFWriter {
-    private let output: BufferedFileWriter
+    private let output: EstateFileWriter
     static let foldWidth = 76
 
     init(path: String) throws(SynthError) {
-        output = try BufferedFileWriter(path: path)
+        output = try EstateFileWriter(path: path)
         try output.write("version: 1\n\n")
     }
 

@@ -1,21 +1,19 @@
-public import Glibc
-
 /// The permissions Vigil gives the reports it writes and the folders it creates for them: owner-only (0600 files, 0700
 /// folders) unless a user widens them deliberately (`--mode 640`). A folder gets the file mode with search permission
 /// wherever it can be read (0640 → 0750), so that whoever may read the reports can reach them.
 public struct OutputPermissions: Sendable, Hashable, CustomStringConvertible {
     /// The permissions of each file written.
-    public let fileMode: mode_t
+    public let fileMode: UInt32
 
     /// Owner-only: the default, since reports list weak and privileged accounts and where patient data lies.
     public static let ownerOnly = OutputPermissions(checkedFileMode: 0o600)
 
-    private init(checkedFileMode: mode_t) {
+    private init(checkedFileMode: UInt32) {
         self.fileMode = checkedFileMode
     }
 
     /// The permissions of each folder created: the file mode, searchable wherever it is readable.
-    public var folderMode: mode_t {
+    public var folderMode: UInt32 {
         fileMode | (fileMode & 0o444) >> 2
     }
 
@@ -30,7 +28,7 @@ public struct OutputPermissions: Sendable, Hashable, CustomStringConvertible {
     public init(octal text: String) throws(OutputPermissionsError) {
         let digits = text.count == 4 && text.hasPrefix("0") ? String(text.dropFirst()) : text
         guard digits.count == 3, digits.allSatisfy({ ("0"..."7").contains($0) }),
-            let mode = mode_t(digits, radix: 8)
+            let mode = UInt32(digits, radix: 8)
         else {
             throw OutputPermissionsError(code: .notOctal, mode: text)
         }

@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+import VigilIO
+
+/// The writers, positioned and windowed files, folder listing and byte search, through VigilIO's public API on real
+/// files in a scratch folder.
+@Suite("File primitives")
+struct FilePrimitiveTests {
+    /// A fresh folder under the system's temporary folder, removed by `remove()`.
+    struct Scratch {
+        let url: URL
+        init() throws {
+            url = FileManager.default.temporaryDirectory.appending(path: "vigil-io-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
+        func path(_ name: String) -> String { url.appending(path: name).path }
+        func remove() { try? FileManager.default.removeItem(at: url) }
+        func names() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() }
+    }
+
+    static func permissions(_ path: String) throws -> Int {
+        try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+    }
+
+    @Test("createOnce writes a complete owner-only file once, never over one already there, and leaves nothing else")
+    func createOnce() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let key = scratch.url.appending(path: "key")
+        #expect(try AtomicFile.createOnce(Array("first".utf8), at: key) == .created)
+        #expect(try AtomicFile.createOnce(Array("second".utf8), at: key) == .alreadyExists)
+        #expect(try String(contentsOf: key, encoding: .utf8) == "first")
+        #expect(try Self.permissions(key.path) == 0o600)
+        #expect(try scratch.names() == ["key"])
+        let failure = #expect(throws: FileError.self) {
+            try AtomicFile.createOnce([1], at: scratch.url.appending(path: "missing/key"))
+        }
+        #expect(failure?.code == .cannotCreate)
+    }
+
+    @Test("AtomicFile.write replaces a file with the given permissions, whatever the umask, or leaves it as it was")
+    func atomicWrite() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let report = scratch.url.appending(path: "report.html")
+        try AtomicFile.write(Data("old".utf8), to: report)
+        let wider = try OutputPermissions(octal: "640")
+        try AtomicFile.write(Data("new".utf8), to: report, permissions: wider)
+        #expect(try String(contentsOf: report, encoding: .utf8) == "new")
+        #expect(try Self.permissions(report.path) == 0o640)
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try AtomicFile.write(to: report) { output in
+                try output(Array("partial".utf8))
+                throw Stop()
+            }
+        }
+        #expect(try String(contentsOf: report, encoding: .utf8) == "new")
+        #expect(try scratch.names() == ["report.html"])
+    }
+
+    @Test("the buffered writer writes exactly the bytes appended, across its buffer, owner-only")
+    func bufferedWriter() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let path = scratch.path("out.txt")
+        let writer = try BufferedFileWriter(path: path)
+        var expected: [UInt8] = []
+        for index in 0..<40_000 {
+            let line = "line \(index) " + String(repeating: "x", count: index % 97) + "\n"
+            try writer.write(line)
+            expected += Array(line.utf8)
+        }
+        try writer.write(bytes: [0, 255])
+        expected += [0, 255]
+        try writer.close()
+        #expect(expected.count > 2 << 20)
+        #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == expected)
+        #expect(try Self.permissions(path) == 0o600)
+        let failure = #expect(throws: FileError.self) { try BufferedFileWriter(path: scratch.path("no/such/file")) }
+        #expect(failure?.code == .cannotCreate)
+        #expect(failure?.isMissing == true)
+    }
+
+    @Test("positioned writes from several threads land at their offsets; truncate cuts; reads come back")
+    func positionedFile() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let file = try PositionedFile(path: scratch.path("index"))
+        let block = 4_096
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            let bytes = [UInt8](repeating: UInt8(index), count: block)
+            bytes.withUnsafeBytes { try? file.write($0, at: index * block) }
+        }
+        #expect(try file.size() == 16 * block)
+        var back = [UInt8](repeating: 0, count: block)
+        let read = try back.withUnsafeMutableBytes { buffer in try file.read(into: buffer, at: 7 * block) }
+        #expect(read == block && back.allSatisfy { $0 == 7 })
+        try file.truncate(to: 3 * block + 5)
+        #expect(try file.size() == 3 * block + 5)
+        let tail = try back.withUnsafeMutableBytes { buffer in try file.read(into: buffer, at: 3 * block) }
+        #expect(tail == 5 && back.prefix(5).allSatisfy { $0 == 3 })
+    }
+
+    @Test("a mapped window gives the bytes at file offsets, from a start that is not on a page")
+    func mappedWindow() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let bytes = (0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try Data(bytes).write(to: scratch.url.appending(path: "data"))
+        let file = try RawFile(path: scratch.path("data"))
+        defer { file.close() }
+        let window = try MappedWindow(file, covering: 5_003..<17_001)
+        #expect(Array(window.bytes(5_003..<5_010)) == Array(bytes[5_003..<5_010]))
+        #expect(Array(window.bytes(16_990..<17_001)) == Array(bytes[16_990..<17_001]))
+        #expect(try MappedWindow(file, covering: 0..<0).bytes(0..<0).isEmpty)
+        let identity = try file.identity()
+        #expect(identity.size == 20_000)
+    }
+
+    @Test("a folder listing names every entry and describes links without following them")
+    func folderListing() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try Data("12345".utf8).write(to: scratch.url.appending(path: "file.txt"))
+        try FileManager.default.createDirectory(
+            at: scratch.url.appending(path: "sub"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: scratch.path("link"), withDestinationPath: "file.txt")
+        let listing = try FolderListing(path: Array(scratch.url.path.utf8CString), shownAs: "scratch")
+        var kinds: [String: FileStatus.Kind] = [:]
+        var sizes: [String: Int] = [:]
+        while let raw = listing.nextName() {
+            let name = String(decoding: raw, as: UTF8.self)
+            if name == "." || name == ".." { continue }
+            let status = try listing.status(ofEntry: Array(name.utf8CString), shownAs: name)
+            kinds[name] = status.kind
+            sizes[name] = status.size
+        }
+        #expect(kinds == ["file.txt": .regular, "sub": .directory, "link": .symbolicLink])
+        #expect(sizes["file.txt"] == 5)
+        #expect(try listing.status().kind == .directory)
+        let linked = try FileStatus.of(link: Array(scratch.path("link").utf8CString), shownAs: "link")
+        #expect(linked.kind == .symbolicLink)
+        // Opening a link as a folder, or as an untrusted file, is refused rather than followed.
+        let folderFailure = #expect(throws: FileError.self) {
+            try FolderListing(path: Array(scratch.path("link").utf8CString), shownAs: "link")
+        }
+        #expect(folderFailure?.code == .cannotOpen)
+        let fileFailure = #expect(throws: FileError.self) {
+            try RawFile(untrusted: Array(scratch.path("link").utf8CString), shownAs: "link")
+        }
+        #expect(fileFailure?.isRefusedLink == true)
+        let untrusted = try RawFile(untrusted: Array(scratch.path("file.txt").utf8CString), shownAs: "file.txt")
+        defer { untrusted.close() }
+        #expect(try untrusted.status().size == 5)
+    }
+
+    @Test("modification times saturate rather than overflow, for files dated far in the future or past")
+    func saturatedTimes() {
+        #expect(FileStatus.nanoseconds(seconds: 10_000_000_000, nanoseconds: 5) == .max)
+        #expect(FileStatus.nanoseconds(seconds: -10_000_000_000, nanoseconds: 5) == .min)
+        #expect(FileStatus.nanoseconds(seconds: 2, nanoseconds: 5) == 2_000_000_005)
+    }
+
+    @Test("byte search finds the first match at every distance, near and far, as a byte-by-byte search does")
+    func byteSearch() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<200 {
+            for _ in 0..<20 {
+                let bytes = (0..<length).map { _ in UInt8.random(in: 0...8, using: &generator) }
+                for target: UInt8 in [0, 3, 8, 0x0A] {
+                    let found = bytes.withUnsafeBufferPointer { buffer in
+                        buffer.baseAddress.flatMap { ByteSearch.firstIndex(of: target, in: $0, count: length) }
+                    }
+                    #expect(found == bytes.firstIndex(of: target), "length \(length), byte \(target)")
+                }
+            }
+        }
+        let text = Array("group-name".utf8)
+        let same = Array("group-name".utf8)
+        let other = Array("group-namf".utf8)
+        #expect(ByteSearch.equal(text, same, count: text.count))
+        #expect(!ByteSearch.equal(text, other, count: text.count))
+    }
+
+    @Test("file errors say what went wrong and name the file, never its content")
+    func errorMessages() {
+        let error = FileError(code: .writeFailed, path: "/reports/report.html", errno: 28)
+        #expect(error.description.hasPrefix("/reports/report.html: writing failed: "))
+        #expect(error.description.hasSuffix("[file.write-failed]"))
+        #expect(FileError(code: .cannotCreate, path: "p", errno: nil).message == "cannot create the file")
+    }
+}
