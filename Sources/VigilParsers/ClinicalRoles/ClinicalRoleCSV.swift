@@ -67,9 +67,9 @@ struct ClinicalRoleRowProblem: Error {
     let expected: String
 }
 
-/// The reading loop both clinical-role formats share: a line reader feeding VigilIO's CSV record reader, the header
-/// found (a `#TYPE` line of Windows PowerShell's `Export-Csv` skipped), then each record handed to `row` with its
-/// starting line. Overlong lines and records, and a quote never closed, are logged with their position.
+/// The reading both clinical-role formats share: VigilIO's headed CSV reader (a `#TYPE` line of Windows PowerShell's
+/// `Export-Csv` skipped), each record handed to `row` with its starting line, and every problem logged with its
+/// position under the format's code prefix.
 enum ClinicalRoleCSV {
     /// Reads the file at `path`, logging under `prefix` (`roles`), with `expected` describing the header when none is
     /// found.
@@ -79,47 +79,28 @@ enum ClinicalRoleCSV {
         row: (ClinicalRoleHeader<Column>, [String], EvidenceReference) -> ClinicalRoleRowProblem?
     ) throws -> DiagnosticLog {
         var log = DiagnosticLog(file: file)
-        var header: ClinicalRoleHeader<Column>?
-        var records: CSVRecordReader?
-        var headerMissing = false
-        try LineReader(path: path, maxLineLength: 1 << 20).forEachLine(progress: progress) { line in
-            if line.isOverlong {
-                log.reject(line: line.number, code: "\(prefix).line-too-long", "line longer than 1 MiB; skipped")
-                return
-            }
-            if headerMissing { return }
-            guard let known = header, var csv = records else {
-                guard line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
-                if line.bytes.starts(with: "#TYPE".utf8) { return }
-                header = ClinicalRoleHeader<Column>(line.bytes)
-                if let header {
-                    records = CSVRecordReader(dialect: CSVDialect(delimiter: header.delimiter, quoting: .anywhere))
-                } else {
+        try HeadedCSVReader.read(
+            path: path, progress: progress,
+            recognise: { line in ClinicalRoleHeader<Column>(line).map { ($0, $0.delimiter) } },
+            handle: { event in
+                switch event {
+                case .record(let header, let fields, let line):
+                    if let problem = row(header, fields, EvidenceReference(file: file, line: line)) {
+                        log.reject(line: line, code: "\(prefix).\(problem.code)", problem.expected)
+                    } else {
+                        log.recordsRead += 1
+                    }
+                case .lineTooLong(let line):
+                    log.reject(line: line, code: "\(prefix).line-too-long", "line longer than 1 MiB; skipped")
+                case .noHeader(let line):
                     // Without the header no row can be read: one diagnostic for the file.
-                    headerMissing = true
-                    log.reject(line: line.number, code: "\(prefix).no-header", expected)
+                    log.reject(line: line, code: "\(prefix).no-header", expected)
+                case .recordTooLong(let line):
+                    log.reject(line: line, code: "\(prefix).record-too-long", "row longer than 1 MiB; skipped")
+                case .unterminated(let line):
+                    log.reject(line: line, code: "\(prefix).unterminated", "a quoted field is never closed")
                 }
-                return
-            }
-            defer { records = csv }
-            switch csv.add(line.bytes, line: line.number) {
-            case .pending, .malformed:  // never malformed: quotes are read leniently
-                return
-            case .overlong(let start):
-                log.reject(line: start, code: "\(prefix).record-too-long", "row longer than 1 MiB; skipped")
-            case .record(let start):
-                let fields = csv.fields()
-                if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { return }
-                if let problem = row(known, fields, EvidenceReference(file: file, line: start)) {
-                    log.reject(line: start, code: "\(prefix).\(problem.code)", problem.expected)
-                } else {
-                    log.recordsRead += 1
-                }
-            }
-        }
-        if let records, records.isOpen {
-            log.reject(line: records.startLine, code: "\(prefix).unterminated", "a quoted field is never closed")
-        }
+            })
         return log
     }
 

@@ -27,52 +27,32 @@ public struct HostInventoryCSVReader: EvidenceReader {
         var fragment = EvidenceFragment(file: file)
         var log = fragment.log
         var hosts = HostCollector()
-        var header: HostInventoryHeader?
-        var records: CSVRecordReader?
-        var headerMissing = false
-        try LineReader(path: path, maxLineLength: 1 << 20).forEachLine(progress: progress) { line in
-            if line.isOverlong {
-                log.reject(line: line.number, code: "hostcsv.line-too-long", "line longer than 1 MiB")
-                return
-            }
-            if headerMissing { return }
-            guard let known = header, var csv = records else {
-                guard line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
-                // Windows PowerShell's Export-Csv writes a `#TYPE` line first unless told not to.
-                if line.bytes.starts(with: "#TYPE".utf8) { return }
-                header = HostInventoryHeader(Array(line.bytes))
-                if let header {
-                    records = CSVRecordReader(dialect: CSVDialect(delimiter: header.delimiter, quoting: .anywhere))
-                } else {
+        try HeadedCSVReader.read(
+            path: path, progress: progress,
+            recognise: { line in HostInventoryHeader(line).map { ($0, $0.delimiter) } },
+            handle: { event in
+                switch event {
+                case .record(let header, let fields, let line):
+                    switch header.machine(fields, source: EvidenceReference(file: file, line: line)) {
+                    case .success(let machine):
+                        hosts.add(machine)
+                        log.recordsRead += 1
+                    case .failure(let problem):
+                        log.reject(line: line, code: "hostcsv.malformed-row", problem.expected)
+                    }
+                case .lineTooLong(let line):
+                    log.reject(line: line, code: "hostcsv.line-too-long", "line longer than 1 MiB")
+                case .noHeader(let line):
                     // Without the header no row can be read: one diagnostic for the file.
-                    headerMissing = true
                     log.reject(
-                        line: line.number, code: "hostcsv.no-header",
+                        line: line, code: "hostcsv.no-header",
                         "expected a header naming a 'host' column and some of os, version, build, revision, kbs")
+                case .recordTooLong(let line):
+                    log.reject(line: line, code: "hostcsv.record-too-long", "row longer than 1 MiB; skipped")
+                case .unterminated(let line):
+                    log.reject(line: line, code: "hostcsv.unterminated", "a quoted field is never closed")
                 }
-                return
-            }
-            defer { records = csv }
-            switch csv.add(line.bytes, line: line.number) {
-            case .pending, .malformed:  // never malformed: quotes are read leniently
-                return
-            case .overlong(let start):
-                log.reject(line: start, code: "hostcsv.record-too-long", "row longer than 1 MiB; skipped")
-            case .record(let start):
-                let fields = csv.fields()
-                if fields.allSatisfy({ $0.trimming(" \t").isEmpty }) { return }
-                switch known.machine(fields, source: EvidenceReference(file: file, line: start)) {
-                case .success(let machine):
-                    hosts.add(machine)
-                    log.recordsRead += 1
-                case .failure(let problem):
-                    log.reject(line: start, code: "hostcsv.malformed-row", problem.expected)
-                }
-            }
-        }
-        if let records, records.isOpen {
-            log.reject(line: records.startLine, code: "hostcsv.unterminated", "a quoted field is never closed")
-        }
+            })
         fragment.hosts = hosts.hosts
         fragment.log = log
         return fragment
