@@ -32,8 +32,7 @@ public struct JSONArraySplitter: Sendable {
     private var wrapperKey: [UInt8]?
     private var sawMember = false
     private var depth = 0
-    private var inString = false
-    private var escaped = false
+    private var strings = JSONStrings()
     private var buffer: [UInt8] = []
     private var elementLine = 0
     private var tooDeep = false
@@ -114,19 +113,8 @@ public struct JSONArraySplitter: Sendable {
             }
         case .inElement:
             append(byte)
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                return
-            }
+            guard strings.classify(byte) == .structural else { return }
             switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
                 if depth > Self.maxDepth { tooDeep = true }
@@ -141,17 +129,14 @@ public struct JSONArraySplitter: Sendable {
 
     /// Steps through the wrapping object, entering the array when the member's value opens.
     private mutating func wrapper(_ byte: UInt8, isSpace: Bool, line: Int, _ emit: (Event) -> Void) {
-        if inString {
-            if escaped {
-                escaped = false
-            } else if byte == UInt8(ascii: "\\") {
-                escaped = true
-            } else if byte == UInt8(ascii: "\"") {
-                inString = false
-            } else if depth == 1, wrapperText.count <= 64 {
-                wrapperText.append(byte)
-            }
+        switch strings.classify(byte) {
+        case .content:
+            if depth == 1, wrapperText.count <= 64 { wrapperText.append(byte) }
             return
+        case .escape, .escaped, .closing:
+            return
+        case .opening, .structural:
+            break
         }
         if isSpace { return }
         if let key = wrapperKey {
@@ -164,7 +149,6 @@ public struct JSONArraySplitter: Sendable {
         }
         switch byte {
         case UInt8(ascii: "\""):
-            inString = true
             wrapperText.removeAll(keepingCapacity: true)
         case UInt8(ascii: ":"):
             if depth == 1 { wrapperKey = wrapperText }
@@ -211,21 +195,9 @@ public struct JSONArraySplitter: Sendable {
     /// Whether a JSON text nests deeper than ``maxDepth`` (brackets counted outside strings).
     public static func nestsTooDeeply(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var depth = 0
-        var inString = false
-        var escaped = false
-        for byte in bytes {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
+        var strings = JSONStrings()
+        for byte in bytes where strings.classify(byte) == .structural {
             switch byte {
-            case UInt8(ascii: "\""): inString = true
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
                 if depth > maxDepth { return true }
@@ -234,5 +206,52 @@ public struct JSONArraySplitter: Sendable {
             }
         }
         return false
+    }
+}
+
+/// Where each byte of JSON text falls with respect to strings, the one context JSON's brackets depend on: a bracket
+/// inside a string is content. Shared by the streaming splitter and the depth check so both read strings alike.
+struct JSONStrings {
+    /// What a byte is.
+    enum Role: Equatable {
+        /// Outside any string: a bracket, separator, space or part of a number or literal.
+        case structural
+        /// The quote that opens a string.
+        case opening
+        /// A byte of a string's content (not an escape).
+        case content
+        /// The backslash that starts an escape.
+        case escape
+        /// The byte after that backslash.
+        case escaped
+        /// The quote that closes a string.
+        case closing
+    }
+
+    private var inString = false
+    private var afterBackslash = false
+
+    /// The role of `byte`, the next byte of the text.
+    @inline(__always)
+    mutating func classify(_ byte: UInt8) -> Role {
+        guard inString else {
+            guard byte == UInt8(ascii: "\"") else { return .structural }
+            inString = true
+            return .opening
+        }
+        if afterBackslash {
+            afterBackslash = false
+            return .escaped
+        }
+        switch byte {
+        case UInt8(ascii: "\\"):
+            afterBackslash = true
+            return .escape
+        case UInt8(ascii: "\""):
+            inString = false
+            return .closing
+        default:
+            return .content
+        }
     }
 }
