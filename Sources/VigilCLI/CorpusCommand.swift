@@ -1,9 +1,16 @@
 import ArgumentParser
 import Foundation
-import Glibc
 import Synchronization
 import VigilCore
 import VigilParsers
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `vigil corpus`: build and check breach-corpus indexes.
 struct CorpusCommand: ParsableCommand {

@@ -1,4 +1,10 @@
-import Glibc
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Replaces the Swift runtime's crash report with a fixed line.
 ///
@@ -32,10 +38,15 @@ public enum CrashHandler {
         }
         for signal in signals {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { _ in
+            let handler: @convention(c) (Int32) -> Void = { _ in
                 _ = write(2, CrashHandler.message.utf8Start, CrashHandler.message.utf8CodeUnitCount)
                 _exit(CrashHandler.exitCode)
             }
+            #if canImport(Darwin)
+                action.__sigaction_u.__sa_handler = handler
+            #else
+                action.__sigaction_handler.sa_handler = handler
+            #endif
             sigemptyset(&action.sa_mask)
             action.sa_flags = SA_ONSTACK
             sigaction(signal, &action, nil)

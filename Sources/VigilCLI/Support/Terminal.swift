@@ -1,7 +1,14 @@
 import Foundation
-import Glibc
 import Synchronization
 import VigilCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writing to the terminal: results to standard output, progress and errors to standard error.
 enum Terminal {
