@@ -152,7 +152,8 @@ let package = Package(
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTestSupport"], swiftSettings: strict),
         .testTarget(name: "VigilIOTests", dependencies: ["VigilIO"], swiftSettings: strict),
         .testTarget(
-            name: "VigilParsersTests", dependencies: ["VigilParsers", "VigilCore", "VigilSynth", "VigilTestSupport"],
+            name: "VigilParsersTests",
+            dependencies: ["VigilParsers", "VigilCore", "VigilIO", "VigilSynth", "VigilTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "VigilAnalyzersTests",

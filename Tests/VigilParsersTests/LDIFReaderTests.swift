@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilCore
+import VigilIO
 import VigilTestSupport
 
 @testable import VigilParsers
