@@ -104,7 +104,10 @@ for BACKEND in $BACKENDS; do
     COOKIE="vigil_session=$(awk '$6 == "vigil_session" { print $7 }' "$JAR")"
     rm -f "$JAR"
     [ "$COOKIE" != "vigil_session=" ] || { echo "sign-in failed" >&2; exit 1; }
-    curl -sf -o /dev/null -H "Cookie: $COOKIE" "$BASE/" || { echo "the overview failed" >&2; exit 1; }
+    # One request of each slow page alone, timed by curl: at full size wrk may finish none within its duration.
+    single_overview=$(curl -sf -o /dev/null -w '%{time_total}' -H "Cookie: $COOKIE" "$BASE/") \
+        || { echo "the overview failed" >&2; exit 1; }
+    single_region=$(curl -sf -o /dev/null -w '%{time_total}' -H "Cookie: $COOKIE" "$BASE/regions/Y56")
 
     W=(-t "$THREADS" -c "$CONNECTIONS" -d "$DURATION")
     echo "== $BACKEND: measuring" >&2
@@ -147,11 +150,14 @@ for BACKEND in $BACKENDS; do
     echo
     echo "| route | requests/s | p50 ms | p99 ms | hello-world rps ÷ route rps | route p99 ÷ hello-world p99 |"
     echo "|---|---:|---:|---:|---:|---:|"
+    ratio() { if [ "$(echo "$2 > 0" | bc)" = 1 ]; then echo "scale=1; $1 / $2" | bc; else echo "—"; fi; }
     for row in "${rows[@]}"; do
         read -r name rps p50 p99 errors <<< "$row"
-        echo "| $name${errors:+ ($errors errors)} | $rps | $p50 | $p99 | $(echo "scale=1; $hello_rps / $rps" | bc) | $(echo "scale=1; $p99 / $hello_p99" | bc) |"
+        echo "| $name${errors:+ ($errors errors)} | $rps | $p50 | $p99 | $(ratio "$hello_rps" "$rps") | $(ratio "$p99" "$hello_p99") |"
     done
+    echo "| overview, one request alone (curl) | | $(echo "$single_overview * 1000" | bc) | | | |"
+    echo "| region Y56, one request alone (curl) | | $(echo "$single_region * 1000" | bc) | | | |"
     note=""; [ "$ran_out" = 0 ] || note=", ran out of requests: a lower bound"
-    echo "| ingest ($created submissions created, $refused other answers$note) | $ingest_rate | $ingest_p50 | $ingest_p99 | $(echo "scale=1; $hello_rps / $ingest_rate" | bc) | $(echo "scale=1; $ingest_p99 / $hello_p99" | bc) |"
-    echo "| organisation, during ingest (2 connections) | $during_rps | $during_p50 | $during_p99 | $(echo "scale=1; $hello_rps / $during_rps" | bc) | $(echo "scale=1; $during_p99 / $hello_p99" | bc) |"
+    echo "| ingest ($created submissions created, $refused other answers$note) | $ingest_rate | $ingest_p50 | $ingest_p99 | $(ratio "$hello_rps" "$ingest_rate") | $(ratio "$ingest_p99" "$hello_p99") |"
+    echo "| organisation, during ingest (2 connections) | $during_rps | $during_p50 | $during_p99 | $(ratio "$hello_rps" "$during_rps") | $(ratio "$during_p99" "$hello_p99") |"
 done
