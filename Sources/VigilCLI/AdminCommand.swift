@@ -24,7 +24,7 @@ struct AdminCommand: AsyncParsableCommand {
         subcommands: [
             CreateOrganisation.self, IssueToken.self, ListOrganisations.self, IssueAlert.self, ListAlerts.self,
             AlertStatusCommand.self, CreateUser.self, ListUsers.self, Audit.self, ListTickets.self,
-            RequestException.self, DecideException.self, ListExceptions.self, Sweep.self,
+            RequestException.self, DecideException.self, ListExceptions.self, Sweep.self, SeedScale.self,
         ]
     )
 

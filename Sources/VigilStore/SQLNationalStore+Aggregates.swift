@@ -55,15 +55,16 @@ extension SQLNationalStore {
         (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
-    /// The latest daily aggregate per organisation in scope.
+    /// The latest daily aggregate per organisation in scope. The latest day is looked up per organisation in scope
+    /// (one step down the primary key each), not grouped over every organisation's days: SQLite materialised that
+    /// grouping over the whole table for one organisation's page (EXPLAIN QUERY PLAN, bench/service.sh).
     static func latestDays(_ filter: SQLQueryString, on database: any SQLDatabase) async throws -> [Int64:
         OrganisationDay]
     {
         let rows = try await database.raw(
             """
-            SELECT d.* FROM org_daily d JOIN organisations o ON o.id = d.organisation_id
-            JOIN (SELECT organisation_id, MAX(day) AS day FROM org_daily GROUP BY organisation_id) m
-            ON m.organisation_id = d.organisation_id AND m.day = d.day WHERE \(filter)
+            SELECT d.* FROM organisations o JOIN org_daily d ON d.organisation_id = o.id
+            AND d.day = (SELECT MAX(x.day) FROM org_daily x WHERE x.organisation_id = o.id) WHERE \(filter)
             """
         ).all()
         var days: [Int64: OrganisationDay] = [:]
@@ -92,15 +93,17 @@ extension SQLNationalStore {
         return counts
     }
 
-    /// Areas the latest applied submission of each organisation in scope did not assess (missing counts as not).
+    /// Areas the latest applied submission of each organisation in scope did not assess (missing counts as not). The
+    /// latest submission is looked up per organisation in scope, not grouped over every submission in the database
+    /// (which SQLite did for one organisation's page).
     static func notAssessed(_ filter: SQLQueryString, on database: any SQLDatabase) async throws
         -> [Int64: [AssessmentArea]]
     {
         let rows = try await database.raw(
             """
-            SELECT s.organisation_id, a.area, a.status FROM submission_areas a JOIN submissions s ON s.id = a.submission_id
-            JOIN (SELECT organisation_id, MAX(id) AS id FROM submissions WHERE applied = 1 GROUP BY organisation_id) l
-            ON l.id = s.id JOIN organisations o ON o.id = s.organisation_id WHERE \(filter)
+            SELECT s.organisation_id, a.area, a.status FROM organisations o
+            JOIN submissions s ON s.id = (SELECT MAX(x.id) FROM submissions x WHERE x.organisation_id = o.id
+            AND x.applied = 1) JOIN submission_areas a ON a.submission_id = s.id WHERE \(filter)
             """
         ).all()
         var assessed: [Int64: Set<AssessmentArea>] = [:]

@@ -168,13 +168,21 @@ extension SQLNationalStore {
         }
     }
 
-    /// Applies the planned changes, each with its event in the append-only history.
+    /// Applies the planned changes, each with its event in the append-only history. Most of a weekly submission's
+    /// findings were seen the week before, so the changes are written in groups — every ticket seen again with the
+    /// same severity and advisories by one UPDATE, every fix by one, every event by one multi-row INSERT — instead of
+    /// a statement per ticket: applying a weekly submission of 200 findings, 24 of them new and 24 fixed, took 296
+    /// statements before, about 30 now (bench/service.sh).
     static func apply(
         _ changes: [TicketPlanner.Change], of submission: Submission, submission id: Int64, organisation: Int64,
         on database: any SQLDatabase
     ) async throws -> Counts {
         let at = seconds(submission.assessedAt)
         var counts = Counts()
+        var events: [(ticket: Int64, kind: TicketEvent.Kind)] = []
+        var seen: [SeenGroup: [Int64]] = [:]
+        var fixed: [Int64] = []
+        var unverified: [Int64] = []
         for change in changes {
             switch change {
             case .open(let position, let superseding):
@@ -194,19 +202,13 @@ extension SQLNationalStore {
                         """
                     ).first()
                 else { throw StoreError(.corrupt, "the new ticket's id was not returned") }
-                try await event(
-                    .opened, ticket: try row.decode(column: "id", as: Int64.self), at: at, submission: id, on: database)
+                events.append((try row.decode(column: "id", as: Int64.self), .opened))
                 counts.opened += 1
             case .seen(let ticket, let position, let confirmed):
-                try await database.raw(
-                    """
-                    UPDATE tickets SET state = CASE WHEN state = 'excepted' THEN state ELSE 'open' END,
-                    severity = \(bind: submission.findings[position].severity.rawValue), last_seen_at = \(bind: at),
-                    advisories = \(bind: advisories(submission.findings[position])), last_submission = \(bind: id)
-                    WHERE id = \(bind: ticket)
-                    """
-                ).run()
-                if confirmed { try await event(.confirmed, ticket: ticket, at: at, submission: id, on: database) }
+                let finding = submission.findings[position]
+                seen[SeenGroup(severity: finding.severity.rawValue, advisories: advisories(finding)), default: []]
+                    .append(ticket)
+                if confirmed { events.append((ticket, .confirmed)) }
             case .reopen(let ticket, let position):
                 try await database.raw(
                     """
@@ -216,35 +218,72 @@ extension SQLNationalStore {
                     WHERE id = \(bind: ticket)
                     """
                 ).run()
-                try await event(.reopened, ticket: ticket, at: at, submission: id, on: database)
+                events.append((ticket, .reopened))
                 counts.reopened += 1
             case .fix(let ticket):
-                try await database.raw(
-                    "UPDATE tickets SET state = 'fixed', fixed_at = \(bind: at), last_submission = \(bind: id) WHERE id = \(bind: ticket)"
-                ).run()
-                try await event(.fixed, ticket: ticket, at: at, submission: id, on: database)
+                fixed.append(ticket)
+                events.append((ticket, .fixed))
                 counts.fixed += 1
             case .unverify(let ticket):
-                try await database.raw("UPDATE tickets SET state = 'unverified' WHERE id = \(bind: ticket)").run()
-                try await event(.unverified, ticket: ticket, at: at, submission: id, on: database)
+                unverified.append(ticket)
+                events.append((ticket, .unverified))
                 counts.unverified += 1
             }
         }
+        for (group, tickets) in seen {
+            try await forEachBatch(of: tickets) { batch in
+                try await database.raw(
+                    """
+                    UPDATE tickets SET state = CASE WHEN state = 'excepted' THEN state ELSE 'open' END,
+                    severity = \(bind: group.severity), last_seen_at = \(bind: at),
+                    advisories = \(bind: group.advisories), last_submission = \(bind: id) WHERE id IN (\(batch))
+                    """
+                ).run()
+            }
+        }
+        try await forEachBatch(of: fixed) { batch in
+            try await database.raw(
+                """
+                UPDATE tickets SET state = 'fixed', fixed_at = \(bind: at), last_submission = \(bind: id)
+                WHERE id IN (\(batch))
+                """
+            ).run()
+        }
+        try await forEachBatch(of: unverified) { batch in
+            try await database.raw("UPDATE tickets SET state = 'unverified' WHERE id IN (\(batch))").run()
+        }
+        for start in stride(from: 0, to: events.count, by: batchSize) {
+            let rows = events[start..<min(start + batchSize, events.count)].map { event -> SQLQueryString in
+                "(\(bind: event.ticket), \(bind: event.kind.rawValue), \(bind: at), \(bind: id))"
+            }
+            try await database.raw(
+                "INSERT INTO ticket_events (ticket_id, kind, at, submission_id) VALUES \(rows.joined(separator: ", "))"
+            ).run()
+        }
         return counts
+    }
+
+    /// Tickets seen again that one UPDATE can set alike.
+    struct SeenGroup: Hashable {
+        var severity: String
+        var advisories: String
+    }
+
+    /// Ids (or rows) per statement: well under both databases' limits on bound values.
+    static var batchSize: Int { 500 }
+
+    /// Runs `body` with `ids` as a comma-separated list of bound values, ``batchSize`` at a time.
+    static func forEachBatch(of ids: [Int64], _ body: (SQLQueryString) async throws -> Void) async throws {
+        for start in stride(from: 0, to: ids.count, by: batchSize) {
+            let binds = ids[start..<min(start + batchSize, ids.count)].map { id -> SQLQueryString in "\(bind: id)" }
+            try await body(binds.joined(separator: ", "))
+        }
     }
 
     /// The CVEs and update id the finding names, sorted and comma-joined: what alerts match on
     /// (``AlertPlanner/advisories(facts:)``), kept on the ticket because the submission itself is not stored.
     static func advisories(_ finding: Submission.SubmittedFinding) -> String {
         AlertPlanner.advisories(facts: finding.facts).sorted().joined(separator: ",")
-    }
-
-    static func event(
-        _ kind: TicketEvent.Kind, ticket: Int64, at: Int64, submission: Int64, on database: any SQLDatabase
-    ) async throws {
-        try await database.raw(
-            "INSERT INTO ticket_events (ticket_id, kind, at, submission_id) VALUES (\(bind: ticket), \(bind: kind.rawValue), \(bind: at), \(bind: submission))"
-        ).run()
     }
 
     /// Rewrites the organisation's aggregate for `day` from its current tickets, counting the submission unless

@@ -177,6 +177,15 @@ extension SQLNationalStore {
             ] + dialect.appendOnly("exception_events") + dialect.appendOnly("ticket_events")
                 + dialect.appendOnly("alert_events")
         },
+        Migration(version: 5, name: "the latest applied submission of an organisation by index") { _ in
+            [
+                // The pages read each organisation's latest applied submission (MAX(id)). Without this index
+                // PostgreSQL walked the primary key backwards from the newest submission of any organisation until it
+                // met one of this organisation's (27 ms with a cold cache in a year of 700 organisations'
+                // submissions; EXPLAIN ANALYZE, bench/service.sh); with it, one step down this index.
+                "CREATE INDEX submissions_latest ON submissions (organisation_id, applied, id)"
+            ]
+        },
     ]
 
     public func migrate() async throws {
