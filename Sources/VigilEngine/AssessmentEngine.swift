@@ -98,8 +98,8 @@ public struct AssessmentEngine: Sendable {
         var inventory = evidence.inventory
         inventory.crossChecks =
             (CrossChecks.diagnose(context.directory, estate: evidence.estate)
-            + CrossChecks.access(estate: evidence.estate) + CrossChecks.accessLog(estate: evidence.estate)
-            + CrossChecks.clinicalRoles(estate: evidence.estate)).sorted()
+            + CrossChecks.access(context) + CrossChecks.accessLog(estate: evidence.estate)
+            + CrossChecks.clinicalRoles(context)).sorted()
         events(.inventory(inventory))
         return analyze(context, evidence: inventory, events: events)
     }

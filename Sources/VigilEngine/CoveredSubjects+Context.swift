@@ -21,6 +21,14 @@ extension CoveredSubjects {
         let inventoried = context.estate.hosts.filter(\.updatesListed).map(\.id)
         let accounts = context.directory.accounts.map(\.id)
         let hashed = context.directory.credentialOfAccount.keys.map { context.directory.accounts[$0].id }
+        // Credentials and access cover the same accounts: sorted once (a national directory holds 1.5 million).
+        var hashedCovered: CoveredSubjects?
+        func covering(_ area: AssessmentArea) -> CoveredSubjects {
+            var covered = hashedCovered ?? CoveredSubjects(area: area, kind: .account, ids: hashed)
+            hashedCovered = covered
+            covered.area = area
+            return covered
+        }
         let files = context.estate.patientData.map { $0.aclPath ?? $0.path }
         // Permissions are covered by path: every path whose entries were exported (see `covers`).
         let exportedPaths = context.estate.grants.map { $0.resourceID.lowercased() }
@@ -34,12 +42,12 @@ extension CoveredSubjects {
             case .accounts:
                 sets.append(CoveredSubjects(area: area, kind: .account, ids: accounts))
             case .credentials:
-                sets.append(CoveredSubjects(area: area, kind: .account, ids: hashed))
+                sets.append(covering(area))
             case .patientData:
                 sets.append(CoveredSubjects(area: area, kind: .file, ids: files))
             case .access:
                 sets.append(CoveredSubjects(area: area, kind: .file, ids: files))
-                sets.append(CoveredSubjects(area: area, kind: .account, ids: hashed))
+                sets.append(covering(area))
                 sets.append(
                     CoveredSubjects(
                         area: area, kind: .resource,

@@ -6,7 +6,8 @@ extension CrossChecks {
     /// What the clinical-role join could not match, each summarised in one diagnostic pointing at the first instance:
     /// assignments naming users the directory does not hold, assignments naming roles no role → permission map lists,
     /// and a role export without its other half. Users and roles are never quoted.
-    static func clinicalRoles(estate: Estate) -> [Diagnostic] {
+    static func clinicalRoles(_ context: AnalysisContext) -> [Diagnostic] {
+        let estate = context.estate
         guard !estate.roleAssignments.isEmpty || !estate.rolePermissions.isEmpty else { return [] }
         var diagnostics: [Diagnostic] = []
         if estate.rolePermissions.isEmpty, let first = estate.roleAssignments.map(\.source).min() {
@@ -26,7 +27,7 @@ extension CrossChecks {
                 ))
         }
         if !estate.accounts.isEmpty {
-            let users = ClinicalRoleReach.assignmentsWithUnknownUsers(estate)
+            let users = ClinicalRoleReach.assignmentsWithUnknownUsers(context)
             if let first = users.min() {
                 diagnostics.append(
                     Diagnostic(

@@ -42,9 +42,10 @@ enum CrossChecks {
     /// What the access analysis could not match, each summarised in one diagnostic pointing at the first instance:
     /// cycles of nested groups (condensed, so harmless, but worth untangling), group members that name nothing in the
     /// export, and permission entries naming principals the directory does not hold. Names are never quoted.
-    static func access(estate: Estate) -> [Diagnostic] {
+    static func access(_ context: AnalysisContext) -> [Diagnostic] {
+        let estate = context.estate
         guard !estate.accounts.isEmpty || !estate.groups.isEmpty, !estate.grants.isEmpty else { return [] }
-        let directory = DirectoryAccess(accounts: estate.accounts, groups: estate.groups)
+        let directory = context.shared.directory()
         var diagnostics: [Diagnostic] = []
         let cycles = directory.graph.cycles
         if let first = cycles.compactMap({ $0.first }).filter({ $0 < estate.groups.count }).map({

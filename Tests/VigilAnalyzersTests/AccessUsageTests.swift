@@ -145,6 +145,32 @@ struct AccessUsageTests {
         #expect(headline.metrics.contains("access.staff-used-patient-data"))
     }
 
+    /// Logs written by hand in the forms Windows tools give a UNC path: the long-path `\\?\UNC\` prefix, another
+    /// case, a trailing separator, forward slashes; each names a file on `\\FS01\Clinical` or the share itself.
+    @Test(
+        "UNC paths in the logs match the share however they are written",
+        arguments: [
+            #"\\?\UNC\FS01\Clinical\list.csv"#, #"\\?\unc\fs01\clinical\"#, #"\\fs01\CLINICAL\Letters\"#,
+            "//FS01/Clinical/list.csv", #"\\FS01\Clinical"#,
+        ])
+    func uncPaths(path: String) {
+        let events = [Self.event(Self.sid(0), path, day: -3, line: 2)]
+        let usage = AccessUsage(estate: Self.estate(events: events), asOf: Self.asOf, windowDays: 90)
+        let clinical = usage.usage(under: #"\\FS01\Clinical\"#)
+        #expect(clinical.logged)
+        #expect(clinical.users.count == 1 && clinical.users.contains(0))
+        // A share whose name only begins the same is another share.
+        #expect(!usage.usage(under: #"\\FS01\Clinic"#).logged)
+        #expect(!usage.usage(under: #"\\FS02\Clinical"#).logged)
+    }
+
+    @Test("a long-path prefix on a drive path is the drive path")
+    func longDrivePath() {
+        let events = [Self.event(Self.sid(0), #"\\?\D:\Shares\Trust\Clinical\list.csv"#, day: -3, line: 2)]
+        let usage = AccessUsage(estate: Self.estate(events: events), asOf: Self.asOf, windowDays: 90)
+        #expect(usage.usage(under: "\(Self.root)\\Clinical").users.contains(0))
+    }
+
     @Test("unused access per permission, only where the logs cover its folder")
     func unused() throws {
         let output = analyze(Self.estate(events: Self.events))

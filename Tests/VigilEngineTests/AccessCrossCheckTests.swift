@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import VigilAnalyzers
 import VigilCore
 
 @testable import VigilEngine
@@ -26,7 +28,7 @@ struct AccessCrossCheckTests {
                 source: .init(file: "acl.txt", line: 3)),
         ]
         let estate = Estate(organisation: .unnamed, accounts: accounts, groups: groups, grants: grants)
-        let diagnostics = CrossChecks.access(estate: estate)
+        let diagnostics = CrossChecks.access(context(estate))
         #expect(
             diagnostics.map(\.code).sorted() == [
                 "cross.group-cycle", "cross.member-unresolved", "cross.principal-unknown",
@@ -36,6 +38,11 @@ struct AccessCrossCheckTests {
         #expect(unknown?.message.hasPrefix("2 permission entries") == true)
         #expect(diagnostics.allSatisfy { !$0.message.contains("Secret") && !$0.message.contains("4242") })
         #expect(diagnostics.first { $0.code == "cross.group-cycle" }?.location.line == 10)
-        #expect(CrossChecks.access(estate: Estate(organisation: .unnamed, accounts: accounts, groups: groups)).isEmpty)
+        #expect(CrossChecks.access(context(Estate(organisation: .unnamed, accounts: accounts, groups: groups))).isEmpty)
     }
+}
+
+/// A context for `estate` (the cross-checks read no date).
+private func context(_ estate: Estate) -> AnalysisContext {
+    AnalysisContext(estate: estate, asOf: Date(timeIntervalSince1970: 0))
 }

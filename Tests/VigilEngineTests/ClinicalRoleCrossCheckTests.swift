@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import VigilAnalyzers
 import VigilCore
 
 @testable import VigilEngine
@@ -21,7 +23,7 @@ struct ClinicalRoleCrossCheckTests {
         ]
         let estate = Estate(
             organisation: .unnamed, accounts: accounts, roleAssignments: assignments, rolePermissions: map)
-        let diagnostics = CrossChecks.clinicalRoles(estate: estate)
+        let diagnostics = CrossChecks.clinicalRoles(context(estate))
         #expect(diagnostics.map(\.code) == ["cross.role-user-unknown", "cross.role-unknown"])
         #expect(diagnostics[0].location == EvidenceReference(file: "roles.csv", line: 3))
         #expect(diagnostics[0].message.hasPrefix("2 role assignments"))
@@ -31,7 +33,12 @@ struct ClinicalRoleCrossCheckTests {
             #expect(diagnostics.allSatisfy { !$0.message.contains(content) })
         }
         let half = Estate(organisation: .unnamed, accounts: accounts, roleAssignments: assignments)
-        #expect(CrossChecks.clinicalRoles(estate: half).map(\.code).first == "cross.roles-without-map")
-        #expect(CrossChecks.clinicalRoles(estate: Estate(organisation: .unnamed, accounts: accounts)).isEmpty)
+        #expect(CrossChecks.clinicalRoles(context(half)).map(\.code).first == "cross.roles-without-map")
+        #expect(CrossChecks.clinicalRoles(context(Estate(organisation: .unnamed, accounts: accounts))).isEmpty)
     }
+}
+
+/// A context for `estate` (the cross-checks read no date).
+private func context(_ estate: Estate) -> AnalysisContext {
+    AnalysisContext(estate: estate, asOf: Date(timeIntervalSince1970: 0))
 }

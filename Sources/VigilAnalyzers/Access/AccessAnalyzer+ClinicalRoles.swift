@@ -153,10 +153,11 @@ extension ClinicalRoleReach {
     /// what a later assessment can say a wide-role finding is fixed for.
     public static func coveredSubjectIDs(_ estate: Estate) -> [String] {
         guard hasRoleExports(estate) else { return [] }
+        // Each spelling once: exports repeat a few roles and scopes over every row.
+        let spellings = Set(
+            estate.roleAssignments.map { RoleSpelling(role: $0.role, application: $0.application, scope: $0.scope) })
         return Set(
-            estate.roleAssignments.map {
-                "role:\(key($0.application ?? ""))|\(key($0.role))|\(key($0.scope ?? ""))"
-            }
+            spellings.map { "role:\(key($0.application ?? ""))|\(key($0.role))|\(key($0.scope ?? ""))" }
         ).sorted()
     }
 

@@ -24,7 +24,7 @@ public struct AccessAnalyzer: Analyzer {
         if let missing = Self.missingEvidence(estate) {
             return AnalyzerOutput(coverage: [Coverage(area: .access, status: .notAssessed, basis: missing)])
         }
-        let reach = AccessReach(estate: estate, asOf: context.asOf)
+        let reach = context.shared.accessReach()
         let grants = reach.openingGrants()
         let usage =
             estate.accessEvents.isEmpty

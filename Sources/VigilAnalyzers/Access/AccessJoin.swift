@@ -19,8 +19,9 @@ public enum AccessJoin {
     ) {
         let weak = credentialFindings.filter { weakPasswordRules.contains($0.rule) && $0.subject.kind == .account }
         guard !weak.isEmpty, AccessAnalyzer.missingEvidence(context.estate) == nil else { return ([], []) }
-        let reach = AccessReach(estate: context.estate, asOf: context.asOf)
+        let reach = context.shared.accessReach()
         var indexByID: [String: Int] = [:]
+        indexByID.reserveCapacity(context.estate.accounts.count)
         for (index, account) in context.estate.accounts.enumerated() { indexByID[account.id.lowercased()] = index }
         func reaches(_ subject: Subject) -> Bool { indexByID[subject.id.lowercased()].map(reach.reaches) ?? false }
         // A shared-password group carries the reach of any member to all of them. A finding lists at most

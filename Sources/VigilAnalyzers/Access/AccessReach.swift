@@ -76,7 +76,13 @@ public struct AccessReach: Sendable {
 
     /// Computes every confidential file's readers.
     public init(estate: Estate, asOf: Date) {
-        let directory = DirectoryAccess(accounts: estate.accounts, groups: estate.groups)
+        self.init(
+            estate: estate, asOf: asOf, directory: DirectoryAccess(accounts: estate.accounts, groups: estate.groups),
+            roleUsers: ClinicalRoleUsers(estate.accounts, users: estate.roleAssignments))
+    }
+
+    /// Computes every confidential file's readers with indexes built already (``SharedAnalyses`` shares them).
+    init(estate: Estate, asOf: Date, directory: DirectoryAccess, roleUsers: ClinicalRoleUsers) {
         // The ACL exports' resources are unclassified; those vigil.yaml names carry a classification and are no listing.
         let acls = AccessControlIndex(
             estate.grants, listed: estate.resources.filter { $0.classification == .unclassified }.map(\.id))
@@ -167,7 +173,7 @@ public struct AccessReach: Sendable {
                 $0.classification > .unclassified && ($0.kind == .application || $0.kind == .database)
             }.count
         // Clinical applications: staff whose active roles open patient data reach it as surely as through a share.
-        roles = ClinicalRoleReach(estate: estate, staff: staff, asOf: asOf)
+        roles = ClinicalRoleReach(estate: estate, staff: staff, asOf: asOf, users: roleUsers)
         reaching.formUnion(roles.reaching)
         opened = byGrant.values.map {
             OpeningGrant(

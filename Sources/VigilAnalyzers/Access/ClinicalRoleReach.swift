@@ -49,9 +49,15 @@ public struct ClinicalRoleReach: Sendable {
     /// Joins the estate's role assignments, role maps and accounts; `staff` are the enabled staff logins (by estate
     /// account index).
     public init(estate: Estate, staff: AccessBitset, asOf: Date) {
+        self.init(
+            estate: estate, staff: staff, asOf: asOf,
+            users: ClinicalRoleUsers(estate.accounts, users: estate.roleAssignments))
+    }
+
+    /// The same, with the user index built already (``SharedAnalyses`` shares it).
+    init(estate: Estate, staff: AccessBitset, asOf: Date, users accounts: ClinicalRoleUsers) {
         assessed = !estate.roleAssignments.isEmpty && !estate.rolePermissions.isEmpty
         assignments = estate.roleAssignments.count
-        let accounts = ClinicalRoleUsers(estate.accounts, users: estate.roleAssignments)
         let classified = Self.applicationClassifications(estate.resources)
         let map = ClinicalRoleMap(estate.rolePermissions, classified: classified)
         patientPermissions = map.patientPermissions
@@ -65,9 +71,13 @@ public struct ClinicalRoleReach: Sendable {
         var labels: [String: Int] = [:]
         var roles: [OpeningRole] = []
         var holders: [[Int32]] = []
+        // Exports repeat a handful of roles, scopes and applications across every row: each spelling is looked up once
+        // (at national size, trimming and lowering them per row was a second of the join).
+        var memo = ClinicalRoleMap.Memo()
+        var positions: [RoleSpelling: Int] = [:]
         for assignment in estate.roleAssignments {
             if let application = assignment.application { applications.insert(application) }
-            let (permissions, listed) = map.permissions(of: assignment)
+            let (permissions, listed) = memo.permissions(of: assignment, in: map)
             let index = accounts.index(of: assignment.user)
             if index == nil { unknownUsers += 1 }
             if !listed { unknownRoles += 1 }
@@ -75,19 +85,26 @@ public struct ClinicalRoleReach: Sendable {
             active += 1
             guard let index, !permissions.isEmpty, staff.contains(index) else { continue }
             reaching.insert(index)
-            let label =
-                "\(assignment.application.map(Self.key) ?? "")\n\(Self.key(assignment.role))\n\(assignment.scope.map(Self.key) ?? "")"
+            let spelling = RoleSpelling(
+                role: assignment.role, application: assignment.application, scope: assignment.scope)
             let position: Int
-            if let known = labels[label] {
+            if let known = positions[spelling] {
                 position = known
             } else {
-                position = roles.count
-                labels[label] = position
-                roles.append(
-                    OpeningRole(
-                        role: assignment.role, scope: assignment.scope, application: assignment.application,
-                        permissions: permissions.sorted(), staff: 0, source: assignment.source))
-                holders.append([])
+                let label =
+                    "\(assignment.application.map(Self.key) ?? "")\n\(Self.key(assignment.role))\n\(assignment.scope.map(Self.key) ?? "")"
+                if let known = labels[label] {
+                    position = known
+                } else {
+                    position = roles.count
+                    labels[label] = position
+                    roles.append(
+                        OpeningRole(
+                            role: assignment.role, scope: assignment.scope, application: assignment.application,
+                            permissions: permissions.sorted(), staff: 0, source: assignment.source))
+                    holders.append([])
+                }
+                positions[spelling] = position
             }
             holders[position].append(Int32(truncatingIfNeeded: index))
         }
@@ -113,20 +130,21 @@ public struct ClinicalRoleReach: Sendable {
     public func openingRoles() -> [OpeningRole] { opened }
 
     /// The sources of the assignments whose user the directory does not hold.
-    public static func assignmentsWithUnknownUsers(_ estate: Estate) -> [EvidenceReference] {
-        let accounts = ClinicalRoleUsers(estate.accounts, users: estate.roleAssignments)
-        return estate.roleAssignments.filter { accounts.index(of: $0.user) == nil }.map(\.source)
+    public static func assignmentsWithUnknownUsers(_ context: AnalysisContext) -> [EvidenceReference] {
+        let accounts = context.shared.clinicalRoleUsers()
+        return context.estate.roleAssignments.filter { accounts.index(of: $0.user) == nil }.map(\.source)
     }
 
     /// The sources of the assignments whose role no role → permission map lists.
     public static func assignmentsWithUnknownRoles(_ estate: Estate) -> [EvidenceReference] {
         let map = ClinicalRoleMap(estate.rolePermissions, classified: applicationClassifications(estate.resources))
-        return estate.roleAssignments.filter { !map.permissions(of: $0).listed }.map(\.source)
+        var memo = ClinicalRoleMap.Memo()
+        return estate.roleAssignments.filter { !memo.permissions(of: $0, in: map).listed }.map(\.source)
     }
 
     /// A role, application or scope as a join key: trimmed, without case.
     static func key(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespaces).lowercased()
+        text.trimmingBlanks().lowercased()
     }
 
     /// The classification `vigil.yaml` gives each application (by id or name), and the one application it names when it
@@ -148,7 +166,7 @@ public struct ClinicalRoleReach: Sendable {
 ///
 /// One key per account (its name; the domain is checked after the look-up) and SIDs only when some user is written as
 /// one: at national size (1.5 million accounts) a second key per account and resizing doubled the join's time.
-struct ClinicalRoleUsers {
+struct ClinicalRoleUsers: Sendable {
     private var bySID: [String: Int] = [:]
     private var byName: [String: Int] = [:]
     private let domains: [String?]
@@ -170,7 +188,7 @@ struct ClinicalRoleUsers {
 
     /// The estate index of the account `user` names, or `nil`.
     func index(of user: String) -> Int? {
-        let text = user.trimmingCharacters(in: .whitespaces)
+        let text = user.trimmingBlanks()
         let lower = text.lowercased()
         if lower.hasPrefix("s-1-") { return bySID[text.uppercased()] }
         if let at = lower.firstIndex(of: "@") { return byName[String(lower[..<at])] }
@@ -226,5 +244,31 @@ struct ClinicalRoleMap {
         return (
             (scoped[key] ?? []).union(unscoped[role] ?? []), known.contains(key) || known.contains("\n\(role)")
         )
+    }
+}
+
+/// A role as one assignment spells it (role, application, scope as written): the memo key of the join's per-row
+/// look-ups, compared exactly, so that two spellings of one role are each normalised once and meet in the normalised key.
+struct RoleSpelling: Hashable {
+    var role: String
+    var application: String?
+    var scope: String?
+}
+
+extension ClinicalRoleMap {
+    /// ``ClinicalRoleMap/permissions(of:)`` remembered per spelling of role and application.
+    struct Memo {
+        private var known: [RoleSpelling: (permissions: Set<String>, listed: Bool)] = [:]
+
+        /// The patient-data permissions `assignment`'s role grants in `map`, and whether any map lists the role.
+        mutating func permissions(of assignment: RoleAssignment, in map: ClinicalRoleMap) -> (
+            permissions: Set<String>, listed: Bool
+        ) {
+            let spelling = RoleSpelling(role: assignment.role, application: assignment.application, scope: nil)
+            if let found = known[spelling] { return found }
+            let found = map.permissions(of: assignment)
+            known[spelling] = found
+            return found
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 public import VigilCore
 
 /// The directory as an `AccessGraph`: accounts and groups numbered in estate order, nesting from each group's `member`
@@ -27,23 +28,17 @@ public struct DirectoryAccess: Sendable {
     /// Accounts whose `primaryGroupID` names no group the export or the well-known list knows.
     public let unresolvedPrimaryGroups: Int
 
-    private let accountBySID: [String: Int]
+    private let accountLookups: AccountLookups
     private let groupBySID: [String: Int]
-    private let accountByName: [String: Int]
     private let groupByName: [String: Int]
     private let groupByRID: [UInt32: Int]
 
     /// Joins `accounts` and `groups` into a graph.
     public init(accounts: [Account], groups: [DirectoryGroup]) {
         var accountByDN: [String: Int] = [:]
-        var accountBySID: [String: Int] = [:]
-        var accountByName: [String: Int] = [:]
+        accountByDN.reserveCapacity(accounts.count)
         for (index, account) in accounts.enumerated() {
             if let dn = account.distinguishedName { accountByDN[DistinguishedName.normalised(dn)] = index }
-            if let sid = account.sid { accountBySID[sid.description.uppercased()] = index }
-            let name = account.name.lowercased()
-            if accountByName[name] == nil { accountByName[name] = index }
-            if let domain = account.domain { accountByName["\(domain.lowercased())\\\(name)"] = index }
         }
         var groupByDN: [String: Int] = [:]
         var groupBySID: [String: Int] = [:]
@@ -110,9 +105,8 @@ public struct DirectoryAccess: Sendable {
         groupNames = names
         unresolvedMembers = unresolved
         unresolvedPrimaryGroups = unresolvedPrimary
-        self.accountBySID = accountBySID
+        accountLookups = AccountLookups(accounts)
         self.groupBySID = groupBySID
-        self.accountByName = accountByName
         self.groupByName = groupByName
         self.groupByRID = groupByRID
     }
@@ -131,16 +125,17 @@ public struct DirectoryAccess: Sendable {
                 return groupByRID[rid].map { .principal(.group($0)) } ?? .unknown
             }
         }
+        let accounts = accountLookups.tables()
         if lower.hasPrefix("s-1-") {
             let key = principal.uppercased()
-            if let account = accountBySID[key] { return .principal(.account(account)) }
+            if let account = accounts.bySID[key] { return .principal(.account(account)) }
             if let group = groupBySID[key] { return .principal(.group(group)) }
             return .unknown
         }
-        if let account = accountByName[lower] { return .principal(.account(account)) }
+        if let account = accounts.byName[lower] { return .principal(.account(account)) }
         let name = lower.split(separator: "\\").last.map(String.init) ?? lower
         if let group = groupByName[name] { return .principal(.group(group)) }
-        if let account = accountByName[name] { return .principal(.account(account)) }
+        if let account = accounts.byName[name] { return .principal(.account(account)) }
         return .unknown
     }
 
@@ -206,4 +201,38 @@ public struct DirectoryAccess: Sendable {
         "system", "local service", "network service", "creator owner", "creator group", "owner rights", "self",
         "anonymous logon", "network", "batch", "service", "ersteller-besitzer", "créateur propriétaire",
     ]
+}
+
+/// The accounts by SID and by name (`name`, `domain\name`, lower case), built on the first ``DirectoryAccess/resolve(_:)``:
+/// only ACL principals need them, and a directory of 1.5 million accounts assessed without ACL exports (clinical roles
+/// only) would otherwise build two maps of every account for nothing.
+final class AccountLookups: Sendable {
+    /// The two maps.
+    struct Tables: Sendable {
+        var bySID: [String: Int] = [:]
+        var byName: [String: Int] = [:]
+    }
+
+    private let accounts: [Account]
+    private let built = Mutex<Tables?>(nil)
+
+    init(_ accounts: [Account]) { self.accounts = accounts }
+
+    /// The maps, built on first use.
+    func tables() -> Tables {
+        built.withLock { cached in
+            if let cached { return cached }
+            var tables = Tables()
+            tables.bySID.reserveCapacity(accounts.count)
+            tables.byName.reserveCapacity(accounts.count * 2)
+            for (index, account) in accounts.enumerated() {
+                if let sid = account.sid { tables.bySID[sid.description.uppercased()] = index }
+                let name = account.name.lowercased()
+                if tables.byName[name] == nil { tables.byName[name] = index }
+                if let domain = account.domain { tables.byName["\(domain.lowercased())\\\(name)"] = index }
+            }
+            cached = tables
+            return tables
+        }
+    }
 }

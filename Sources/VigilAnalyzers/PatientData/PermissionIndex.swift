@@ -27,9 +27,16 @@ public struct PermissionIndex: Sendable {
         return nil
     }
 
-    /// Paths compare without case and trailing separators, with `/` read as `\`.
+    /// Paths compare without case and trailing separators, with `/` read as `\`, and a Win32 long-path prefix read as
+    /// the path it stands for (`\\?\UNC\server\share` is `\\server\share`, `\\?\D:\x` is `D:\x`): access logs and
+    /// scripts write both forms of the UNC paths the ACL exports list.
     static func key(_ path: String) -> String {
         var text = path.replacingOccurrences(of: "/", with: "\\").lowercased()
+        if text.hasPrefix(#"\\?\unc\"#) {
+            text = #"\\"# + text.dropFirst(8)
+        } else if text.hasPrefix(#"\\?\"#), text.dropFirst(4).dropFirst().hasPrefix(":") {
+            text.removeFirst(4)
+        }
         while text.hasSuffix("\\"), text.count > 3 { text.removeLast() }
         return text
     }

@@ -49,6 +49,8 @@ public struct AnalysisContext: Sendable {
     public let settings: AnalysisSettings
     /// Reference data the organisation supplied or Vigil ships (breach corpus, word lists).
     public let reference: ReferenceData
+    /// Analyses several stages share, computed once on first use (the access analysis and its indexes).
+    public let shared: SharedAnalyses
 
     public init(
         estate: Estate, asOf: Date, settings: AnalysisSettings = AnalysisSettings(),
@@ -59,6 +61,7 @@ public struct AnalysisContext: Sendable {
         self.asOf = asOf
         self.settings = settings
         self.reference = reference
+        self.shared = SharedAnalyses(estate: estate, asOf: asOf)
     }
 
     /// Whole days from `date` to the assessment date.
