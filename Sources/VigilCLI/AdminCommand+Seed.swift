@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VigilReport
+import VigilIO
 import VigilStore
 import VigilSubmission
 
