@@ -3,7 +3,7 @@ extension String {
     /// `trimmingCharacters(in: .whitespaces)` gives, without its round trip through `NSString` and a copy when there is
     /// nothing to trim. Role exports repeat a user, role and scope per row, and at national size (1.5 million rows)
     /// Foundation's version was a tenth of the assessment.
-    func trimmingBlanks() -> String {
+    public func trimmingBlanks() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return self }
         guard Self.isSpace(first) || Self.isSpace(last) else { return self }

@@ -54,7 +54,7 @@ struct ClinicalRoleHeader<Column: ClinicalRoleColumn> {
     /// The trimmed value of `column` in `fields`, `nil` when the column is absent or the cell blank.
     func value(_ column: Column, in fields: [String]) -> String? {
         guard let index = positions[column], index < fields.count else { return nil }
-        let text = fields[index].trimmingCharacters(in: .whitespaces)
+        let text = fields[index].trimmingBlanks()
         return text.isEmpty ? nil : text
     }
 }
