@@ -1,7 +1,9 @@
+public import Foundation
+
 /// A failure to open, read or map a file: its ``Code``, the file, the system's error number and a message that says
 /// what went wrong, never the file's content. The readers above turn it into their own error with this one as the
 /// cause (`EvidenceError(_:)`).
-public struct FileError: Error, Sendable, CustomStringConvertible {
+public struct FileError: Error, Sendable, CustomStringConvertible, LocalizedError {
     /// What kind of failure: a struct over a private enum, so codes can be added without breaking clients.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Sendable {
@@ -78,4 +80,8 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(path): \(message) [\(code)]" }
+
+    /// The same as ``description``, so that `localizedDescription` (which the CLI prints) names the file and the reason
+    /// instead of Foundation's generic "the operation could not be completed".
+    public var errorDescription: String? { description }
 }

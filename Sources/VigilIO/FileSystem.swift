@@ -8,6 +8,22 @@ public enum FileSystem {
         }
     }
 
+    /// Creates an empty file at `path` with `permissions` exactly (owner-only by default), unless something is there
+    /// already; whether it created one. For a file another library then opens by path (a SQLite database), so that it
+    /// never exists with the umask's permissions. Unlike ``AtomicFile/createOnce(_:at:permissions:)`` it needs no hard
+    /// links, which some file systems (FAT, many network mounts) lack.
+    @discardableResult
+    public static func createEmpty(_ path: String, permissions: OutputPermissions = .ownerOnly) throws(FileError)
+        -> Bool
+    {
+        guard let descriptor = Platform.createExclusive(path, permissions: permissions.fileMode) else {
+            if Platform.errno == Platform.alreadyExists { return false }
+            throw FileError(code: .cannotCreate, path: path, errno: Platform.errno)
+        }
+        Platform.close(descriptor)
+        return true
+    }
+
     /// Removes the file `path` if it exists; whether something was removed. Used for temporary and partial files,
     /// whose absence is not an error.
     @discardableResult

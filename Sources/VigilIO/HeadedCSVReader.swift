@@ -3,7 +3,7 @@
 /// first unless told not to; the caller recognises it (and its delimiter) or refuses it; then every record is handed
 /// over with the line it started on. What goes wrong is reported as an ``Event`` with its line, never content:
 /// overlong lines and records, a file whose header is not recognised (reported once: no row can be read without it),
-/// and a quoted field never closed. Rows whose every field is blank (whitespace only) are skipped.
+/// and a quoted field never closed. Rows whose every field is blank (spaces, tabs or other Unicode space separators only) are skipped.
 public enum HeadedCSVReader {
     /// What reading found, in file order.
     public enum Event<Header> {
@@ -71,6 +71,8 @@ public enum HeadedCSVReader {
     }
 
     private static func isBlank(_ field: String) -> Bool {
-        field.unicodeScalars.allSatisfy(\.properties.isWhitespace)
+        field.unicodeScalars.allSatisfy {
+            $0 == " " || $0 == "\t" || $0.value > 0x7F && $0.properties.generalCategory == .spaceSeparator
+        }
     }
 }

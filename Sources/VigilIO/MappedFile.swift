@@ -36,6 +36,12 @@ public final class MappedFile {
         bytes = UnsafeRawBufferPointer(start: mapping, count: size)
     }
 
+    /// Tells the kernel how the bytes will be read from now on (an index checked in order, then looked up at random).
+    public func advise(_ access: Access) {
+        guard let base = bytes.baseAddress else { return }
+        Platform.advise(base, length: bytes.count, access: access == .random ? .random : .sequential)
+    }
+
     deinit {
         if let base = bytes.baseAddress { Platform.unmap(base, size: bytes.count) }
     }

@@ -249,6 +249,12 @@ enum Platform {
         return UnsafeRawPointer(mapping)
     }
 
+    /// Advises the kernel how a mapping will be read.
+    static func advise(_ mapping: UnsafeRawPointer, length: Int, access: Access) {
+        _ = madvise(
+            UnsafeMutableRawPointer(mutating: mapping), length, access == .random ? MADV_RANDOM : MADV_SEQUENTIAL)
+    }
+
     /// The size of a memory page, the unit mappings start on.
     static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 

@@ -189,5 +189,21 @@ struct FilePrimitiveTests {
         #expect(error.description.hasPrefix("/reports/report.html: writing failed: "))
         #expect(error.description.hasSuffix("[file.write-failed]"))
         #expect(FileError(code: .cannotCreate, path: "p", errno: nil).message == "cannot create the file")
+        // The CLI prints `localizedDescription`: it must name the file and the reason, not Foundation's generic text.
+        let asError: any Error = error
+        #expect(asError.localizedDescription == error.description)
+    }
+
+    @Test("createEmpty makes an owner-only empty file once, for a library that opens it by path")
+    func createEmpty() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let path = scratch.path("state.sqlite")
+        #expect(try FileSystem.createEmpty(path))
+        #expect(try !FileSystem.createEmpty(path))
+        #expect(try Self.permissions(path) == 0o600)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == 0)
+        #expect(try scratch.names() == ["state.sqlite"])
+        #expect(throws: FileError.self) { try FileSystem.createEmpty(scratch.path("missing/state.sqlite")) }
     }
 }

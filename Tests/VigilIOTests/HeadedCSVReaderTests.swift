@@ -33,7 +33,7 @@ struct HeadedCSVReaderTests {
     @Test("the header is the first line that is not blank or PowerShell's #TYPE line; blank rows are skipped")
     func header() throws {
         let text =
-            "\n#TYPE Selected.Microsoft.ActiveDirectory\nuser;role\r\nalice;Nurse\n ; \n\"bob\";\"Clerk; Ward 3\"\n"
+            "\n#TYPE Selected.Microsoft.ActiveDirectory\nuser;role\r\nalice;Nurse\n ; \u{A0}\t\n\"bob\";\"Clerk; Ward 3\"\n"
         #expect(try Self.events(text) == ["4: user=alice role=Nurse", "6: user=bob role=Clerk; Ward 3"])
     }
 

@@ -31,8 +31,8 @@ public final class BreachIndex: BreachCorpus, @unchecked Sendable {
     public init(path: String) throws(BreachIndexError) {
         self.path = path
         do {
-            // Advised random: look-ups touch a table slot and a few keys, so reading ahead would only evict pages.
-            mapping = try MappedFile(path: path, access: .random)
+            // Read ahead while the header and table are checked (in order); random after that.
+            mapping = try MappedFile(path: path, access: .sequential)
         } catch {
             throw .unreadable(path: path, reason: error.message)
         }
@@ -50,6 +50,8 @@ public final class BreachIndex: BreachCorpus, @unchecked Sendable {
         table = (base + header.tableOffset).assumingMemoryBound(to: UInt32.self)
         entries = base + BreachIndexLayout.headerSize
         try verifyTable()
+        // Look-ups touch a table slot and a few keys: reading ahead would only evict pages.
+        mapping.advise(.random)
     }
 
     public func prevalence(ofKey key: UInt64) -> Int? {

@@ -208,15 +208,19 @@ private struct BuildJob {
         throws(CorpusBuildError)
     {
         let sourceFile: RawFile
-        let identity: SourceIdentity
         do {
             sourceFile = try RawFile(path: source)
+        } catch {
+            throw .source(path: source, reason: error.message)
+        }
+        defer { sourceFile.close() }
+        let identity: SourceIdentity
+        do {
             let (size, modified) = try sourceFile.identity()
             identity = SourceIdentity(size: size, modified: modified)
         } catch {
             throw .source(path: source, reason: error.message)
         }
-        defer { sourceFile.close() }
         let total = identity.size
         var offset = 0
         if options.resume, let checkpoint = Checkpoint.load(partial), checkpoint.matches(identity, kind: kind),

@@ -44,8 +44,8 @@ final class ScanStateStore {
     init(path: String) throws(ScanStateError) {
         self.path = path
         // Created empty and owner-only first, so the database is never readable by others, whatever the umask; when
-        // this fails (a file is there, the folder is read-only) the database's own open says why.
-        _ = try? AtomicFile.createOnce([], at: URL(fileURLWithPath: path))
+        // this fails (the folder is read-only) the database's own open says why.
+        _ = try? FileSystem.createEmpty(path)
         do {
             var configuration = Configuration()
             configuration.label = "vigil.scan-state"
