@@ -29,7 +29,7 @@ public final class MappedFile {
         }
         guard
             let mapping = Platform.mapReadOnly(
-                descriptor, length: size, offset: 0, access: access == .random ? .random : .sequential)
+                descriptor, length: size, offset: 0, access: access)
         else {
             throw FileError(code: .mapFailed, path: path, errno: Platform.errno)
         }
@@ -39,7 +39,7 @@ public final class MappedFile {
     /// Tells the kernel how the bytes will be read from now on (an index checked in order, then looked up at random).
     public func advise(_ access: Access) {
         guard let base = bytes.baseAddress else { return }
-        Platform.advise(base, length: bytes.count, access: access == .random ? .random : .sequential)
+        Platform.advise(base, length: bytes.count, access: access)
     }
 
     deinit {

@@ -186,17 +186,6 @@ enum Platform {
         return end >= 0 ? Int(end) : nil
     }
 
-    /// The last modification time of an open file, in whole seconds since 1970; `nil` with ``errno`` set.
-    static func modificationTime(of descriptor: Int32) -> Int? {
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return nil }
-        #if canImport(Darwin)
-            return Int(status.st_mtimespec.tv_sec)
-        #else
-            return Int(status.st_mtim.tv_sec)
-        #endif
-    }
-
     /// Renames `from` to `to`, replacing what is there; whether it worked.
     static func rename(_ from: String, to: String) -> Bool {
         #if canImport(Darwin)
@@ -233,15 +222,11 @@ enum Platform {
         #endif
     }
 
-    /// How a mapping will be read, for the kernel's read-ahead.
-    enum Access {
-        case sequential
-        case random
-    }
-
     /// Maps `length` bytes of an open file from `offset` (a multiple of ``pageSize``) read-only, with `access` advice;
     /// `nil` with ``errno`` set.
-    static func mapReadOnly(_ descriptor: Int32, length: Int, offset: Int, access: Access) -> UnsafeRawPointer? {
+    static func mapReadOnly(_ descriptor: Int32, length: Int, offset: Int, access: MappedFile.Access)
+        -> UnsafeRawPointer?
+    {
         guard let mapping = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, off_t(offset)),
             mapping != MAP_FAILED
         else { return nil }
@@ -250,7 +235,7 @@ enum Platform {
     }
 
     /// Advises the kernel how a mapping will be read.
-    static func advise(_ mapping: UnsafeRawPointer, length: Int, access: Access) {
+    static func advise(_ mapping: UnsafeRawPointer, length: Int, access: MappedFile.Access) {
         _ = madvise(
             UnsafeMutableRawPointer(mutating: mapping), length, access == .random ? MADV_RANDOM : MADV_SEQUENTIAL)
     }

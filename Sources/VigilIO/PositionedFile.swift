@@ -36,20 +36,6 @@ public final class PositionedFile: Sendable {
         }
     }
 
-    /// Reads up to `buffer.count` bytes from `offset`; the count read, fewer only at the end of the file.
-    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(FileError) -> Int {
-        var done = 0
-        while done < buffer.count {
-            let rest = UnsafeMutableRawBufferPointer(rebasing: buffer[done...])
-            guard let count = Platform.read(descriptor, into: rest, at: offset + done) else {
-                throw FileError(code: .readFailed, path: path, errno: Platform.errno)
-            }
-            if count == 0 { break }
-            done += count
-        }
-        return done
-    }
-
     /// Cuts the file to `size` bytes.
     public func truncate(to size: Int) throws(FileError) {
         guard Platform.truncate(descriptor, to: size) else {

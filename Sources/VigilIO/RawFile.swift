@@ -83,14 +83,6 @@ public struct RawFile: Sendable {
         return done
     }
 
-    /// The open file's size in bytes and when it was last modified (whole seconds since 1970).
-    public func identity() throws(FileError) -> (size: Int, modified: Int) {
-        guard let size = Platform.size(of: descriptor), let modified = Platform.modificationTime(of: descriptor) else {
-            throw FileError(code: .readFailed, path: path, errno: Platform.errno)
-        }
-        return (size, modified)
-    }
-
     /// Moves to `offset` bytes from the start.
     public func seek(to offset: Int) throws(FileError) {
         guard Platform.seek(descriptor, to: offset) else {

@@ -216,8 +216,8 @@ private struct BuildJob {
         defer { sourceFile.close() }
         let identity: SourceIdentity
         do {
-            let (size, modified) = try sourceFile.identity()
-            identity = SourceIdentity(size: size, modified: modified)
+            let status = try sourceFile.status()
+            identity = SourceIdentity(size: status.size, modified: Int(status.modified / 1_000_000_000))
         } catch {
             throw .source(path: source, reason: error.message)
         }
