@@ -133,10 +133,4 @@ public struct OrganisationScore: Sendable, Hashable {
             }
         }
     }
-
-    /// The nearest-rank percentile `p` of sorted, non-empty `values`.
-    static func rank(_ values: [Double], _ p: Double) -> Double {
-        let index = Int((p * Double(values.count)).rounded(.up)) - 1
-        return values[min(max(index, 0), values.count - 1)]
-    }
 }

@@ -20,7 +20,7 @@ extension SQLNationalStore {
     /// which every path that changes tickets calls: ingest, an exception approved, an exception expiring.
     static func refreshScore(organisation: Int64, day: String, on database: any SQLDatabase) async throws {
         let score = StoredScore(
-            basis: ScoreBasis(counted: try await groupedTimings(organisation: organisation, on: database)),
+            basis: try await scoreBasis(organisation: organisation, on: database),
             openByRule: try await openByRule(organisation: organisation, on: database),
             lastEvidence: try await latestEvidence(organisation: organisation, on: database))
         try await writeCurrent(score, organisation: organisation, on: database)
@@ -44,8 +44,50 @@ extension SQLNationalStore {
         ).run()
     }
 
-    /// The organisation's scored tickets (every ticket but excepted ones, current or superseded: a ticket superseded
-    /// after a recurrence was still fixed once), grouped by what the score reads of them.
+    /// The score basis of the organisation's scored tickets (every ticket but excepted ones, current or superseded:
+    /// a ticket superseded after a recurrence was still fixed once), grouped in the database — open ones by severity,
+    /// deadline and opening, fixed ones by severity, deadline and days taken — so a year of weekly history reads back
+    /// as a few hundred rows rather than every ticket.
+    static func scoreBasis(organisation: Int64, on database: any SQLDatabase) async throws -> ScoreBasis {
+        let exploited = RuleID.updateMissingExploited.rawValue
+        let open = try await database.raw(
+            """
+            SELECT severity, CASE WHEN rule = \(bind: exploited) THEN 1 ELSE 0 END AS exploited, opened_at,
+            COUNT(*) AS n FROM tickets
+            WHERE organisation_id = \(bind: organisation) AND state <> 'excepted' AND fixed_at IS NULL
+            GROUP BY severity, exploited, opened_at
+            """
+        ).all().map { row in
+            ScoreBasis.OpenGroup(
+                severity: try severity(row: row), exploited: try row.decode(column: "exploited", as: Int64.self) == 1,
+                openedAt: TimeInterval(try row.decode(column: "opened_at", as: Int64.self)),
+                count: Int(try row.decode(column: "n", as: Int64.self)))
+        }
+        let fixed = try await database.raw(
+            """
+            SELECT severity, CASE WHEN rule = \(bind: exploited) THEN 1 ELSE 0 END AS exploited,
+            fixed_at - opened_at AS taken, COUNT(*) AS n FROM tickets
+            WHERE organisation_id = \(bind: organisation) AND state <> 'excepted' AND fixed_at IS NOT NULL
+            GROUP BY severity, exploited, taken
+            """
+        ).all().map { row in
+            ScoreBasis.FixedGroup(
+                severity: try severity(row: row), exploited: try row.decode(column: "exploited", as: Int64.self) == 1,
+                days: max(0, TimeInterval(try row.decode(column: "taken", as: Int64.self)) / 86_400),
+                count: Int(try row.decode(column: "n", as: Int64.self)))
+        }
+        return ScoreBasis(open: open, fixed: fixed)
+    }
+
+    static func severity(row: any SQLRow) throws -> Severity {
+        guard let severity = Severity(rawValue: try row.decode(column: "severity", as: String.self)) else {
+            throw StoreError(.corrupt, "a ticket has an unknown severity")
+        }
+        return severity
+    }
+
+    /// The organisation's scored tickets one timing per distinct timing, with how many share it: what the daily
+    /// series is rebuilt from (``rebuildScores(on:)``).
     static func groupedTimings(organisation: Int64, on database: any SQLDatabase) async throws
         -> [(timing: OrganisationScore.Timing, count: Int)]
     {
@@ -62,11 +104,8 @@ extension SQLNationalStore {
 
     /// One ticket's timing from a row with `rule`, `severity`, `opened_at` and `fixed_at`.
     static func timing(row: any SQLRow) throws -> OrganisationScore.Timing {
-        guard let severity = Severity(rawValue: try row.decode(column: "severity", as: String.self)) else {
-            throw StoreError(.corrupt, "a ticket has an unknown severity")
-        }
-        return OrganisationScore.Timing(
-            rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)), severity: severity,
+        OrganisationScore.Timing(
+            rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)), severity: try severity(row: row),
             openedAt: date(try row.decode(column: "opened_at", as: Int64.self)),
             fixedAt: try row.decode(column: "fixed_at", as: Int64?.self).map(date))
     }

@@ -36,6 +36,25 @@ public struct ScoreBasis: Sendable, Hashable {
         }
     }
 
+    /// Fixed tickets alike in everything the score reads of them.
+    public struct FixedGroup: Sendable, Hashable {
+        /// Their severity.
+        public var severity: Severity
+        /// Known-exploited missing updates.
+        public var exploited: Bool
+        /// Days from opening to the fix (never below zero).
+        public var days: Double
+        /// How many.
+        public var count: Int
+
+        public init(severity: Severity, exploited: Bool, days: Double, count: Int) {
+            self.severity = severity
+            self.exploited = exploited
+            self.days = days
+            self.count = count
+        }
+    }
+
     /// Open tickets, grouped; oldest first.
     public var open: [OpenGroup]
     /// Fixed tickets that had a deadline: always due.
@@ -60,41 +79,70 @@ public struct ScoreBasis: Sendable, Hashable {
         self.init(counted: tickets.lazy.map { (timing: $0, count: 1) })
     }
 
-    /// The basis of tickets given as timings with how many tickets share each (what a grouped query returns).
-    /// Counts below one are ignored.
+    /// The basis of tickets given as timings with how many tickets share each. Counts below one are ignored.
     public init(counted tickets: some Sequence<(timing: OrganisationScore.Timing, count: Int)>) {
-        var open: [OpenKey: Int] = [:]
-        var days: [Severity: [Double]] = [:]
-        var fixedDue = 0
-        var fixedOnTime = 0
+        var open: [OpenGroup] = []
+        var fixed: [FixedGroup] = []
         for (ticket, count) in tickets where count > 0 {
             let exploited = OrganisationScore.isExploited(ticket.rule)
-            let deadline = OrganisationScore.deadline(severity: ticket.severity, exploited: exploited)
-            guard let fixedAt = ticket.fixedAt else {
-                let key = OpenKey(
-                    severity: ticket.severity, exploited: exploited, openedAt: ticket.openedAt.timeIntervalSince1970)
-                open[key, default: 0] += count
-                continue
-            }
-            let taken = max(0, fixedAt.timeIntervalSince(ticket.openedAt) / 86_400)
-            days[ticket.severity, default: []].append(contentsOf: repeatElement(taken, count: count))
-            if let deadline {
-                fixedDue += count
-                if taken <= deadline { fixedOnTime += count }
+            if let fixedAt = ticket.fixedAt {
+                fixed.append(
+                    FixedGroup(
+                        severity: ticket.severity, exploited: exploited,
+                        days: max(0, fixedAt.timeIntervalSince(ticket.openedAt) / 86_400), count: count))
+            } else {
+                open.append(
+                    OpenGroup(
+                        severity: ticket.severity, exploited: exploited,
+                        openedAt: ticket.openedAt.timeIntervalSince1970, count: count))
             }
         }
-        self.open = open.map {
+        self.init(open: open, fixed: fixed)
+    }
+
+    /// The basis of open and fixed tickets already grouped (what the store's grouped queries return): groups alike
+    /// are merged, counts below one ignored, and the fixed ones summed into counts due and on time and percentiles.
+    public init(open: some Sequence<OpenGroup>, fixed: some Sequence<FixedGroup>) {
+        var merged: [OpenKey: Int] = [:]
+        for group in open where group.count > 0 {
+            merged[
+                OpenKey(severity: group.severity, exploited: group.exploited, openedAt: group.openedAt), default: 0] +=
+                group.count
+        }
+        self.open = merged.map {
             OpenGroup(
                 severity: $0.key.severity, exploited: $0.key.exploited, openedAt: $0.key.openedAt, count: $0.value)
         }.sorted(by: OpenGroup.ordered)
+        var days: [Severity: [(days: Double, count: Int)]] = [:]
+        var fixedDue = 0
+        var fixedOnTime = 0
+        for group in fixed where group.count > 0 {
+            days[group.severity, default: []].append((group.days, group.count))
+            if let deadline = OrganisationScore.deadline(severity: group.severity, exploited: group.exploited) {
+                fixedDue += group.count
+                if group.days <= deadline { fixedOnTime += group.count }
+            }
+        }
         self.fixedDue = fixedDue
         self.fixedOnTime = fixedOnTime
-        remediation = days.mapValues { values in
-            let sorted = values.sorted()
+        remediation = days.mapValues { groups in
+            let sorted = groups.sorted { $0.days < $1.days }
+            let count = sorted.reduce(0) { $0 + $1.count }
             return OrganisationScore.Remediation(
-                count: sorted.count, median: OrganisationScore.rank(sorted, 0.5),
-                p90: OrganisationScore.rank(sorted, 0.9))
+                count: count, median: Self.rank(sorted, 0.5, of: count), p90: Self.rank(sorted, 0.9, of: count))
         }
+    }
+
+    /// The nearest-rank percentile `p` of `count` values given as sorted values with their multiplicities: the value
+    /// ``OrganisationScore`` would find at that rank in the values written out one by one.
+    static func rank(_ sorted: [(days: Double, count: Int)], _ p: Double, of count: Int) -> Double {
+        let index = min(max(Int((p * Double(count)).rounded(.up)) - 1, 0), count - 1)
+        var seen = 0
+        for group in sorted {
+            seen += group.count
+            if index < seen { return group.days }
+        }
+        return sorted.last?.days ?? 0
     }
 
     /// The bases of the same tickets (timings with how many tickets share each) as they stood at each of `dates`

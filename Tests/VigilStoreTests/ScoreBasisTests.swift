@@ -51,6 +51,7 @@ struct ScoreBasisTests {
                 let (exposure, due, onTime) = Self.direct(tickets, at: clock)
                 #expect(abs(fromTickets.exposure - exposure) <= 1e-9 * max(1, exposure), "at \(days) days")
                 #expect(fromTickets.due == due && fromTickets.fixedOnTime == onTime, "at \(days) days")
+                #expect(fromTickets.remediation == Self.remediation(tickets))
             }
         }
     }
@@ -74,6 +75,22 @@ struct ScoreBasisTests {
             }
         }
         return (exposure, due, onTime)
+    }
+
+    /// Time to remediate per severity, the nearest-rank median and 90th percentile of each fix written out one by one.
+    static func remediation(_ tickets: [OrganisationScore.Timing]) -> [Severity: OrganisationScore.Remediation] {
+        var days: [Severity: [Double]] = [:]
+        for ticket in tickets {
+            guard let fixedAt = ticket.fixedAt else { continue }
+            days[ticket.severity, default: []].append(max(0, fixedAt.timeIntervalSince(ticket.openedAt) / 86_400))
+        }
+        return days.mapValues { values in
+            let sorted = values.sorted()
+            func rank(_ p: Double) -> Double {
+                sorted[min(max(Int((p * Double(sorted.count)).rounded(.up)) - 1, 0), sorted.count - 1)]
+            }
+            return OrganisationScore.Remediation(count: sorted.count, median: rank(0.5), p90: rank(0.9))
+        }
     }
 
     @Test("the series is each date's tickets as they stood then")
