@@ -238,13 +238,24 @@ extension SQLNationalStore {
 
     static func openByRule(encoded text: String) throws(StoreError) -> [RuleID: Int] {
         var counts: [RuleID: Int] = [:]
-        for pair in text.split(separator: " ") {
-            let parts = pair.split(separator: "=", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, parts[1].utf8.count <= 13,
-                parts[1].utf8.allSatisfy({ (0x30...0x39).contains($0) }), let count = Int(parts[1]),
-                count <= ScoreBasis.largestCount
-            else { throw StoreError(.corrupt, "an organisation's stored open findings by rule are not readable") }
-            counts[RuleID(rawValue: String(parts[0]))] = count
+        for pair in text.utf8.split(separator: UInt8(ascii: " ")) {
+            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")), equals != pair.startIndex else {
+                throw StoreError(.corrupt, "an organisation's stored open findings by rule are not readable")
+            }
+            let digits = pair[pair.index(after: equals)...]
+            var count = 0
+            for byte in digits {
+                let digit = byte &- UInt8(ascii: "0")
+                guard digit < 10, count <= ScoreBasis.largestCount else {
+                    count = -1
+                    break
+                }
+                count = count * 10 + Int(digit)
+            }
+            guard !digits.isEmpty, (0...ScoreBasis.largestCount).contains(count) else {
+                throw StoreError(.corrupt, "an organisation's stored open findings by rule are not readable")
+            }
+            counts[RuleID(rawValue: String(decoding: pair[..<equals], as: UTF8.self))] = count
         }
         return counts
     }

@@ -111,7 +111,8 @@ struct ScoreBasisTests {
         arguments: [
             "", "v2 d0 t0", "d0 t0", "v1 d-1", "v1 d1 t2", "v1 d1.5", "v1 oqx100*1", "v1 ohy100*1", "v1 ohx100",
             "v1 ohxnan*1", "v1 ohxinf*1", "v1 ohx100*99999999999999999999", "v1 ohx100*1*2", "v1 rh1*2",
-            "v1 rz1*2*3", "v1 rh1*nan*3", "v1 z9", "v1 ohx100*1099511627776 ohx101*1",
+            "v1 rz1*2*3", "v1 rh1*nan*3", "v1 z9", "v1 ohx100*1099511627776 ohx101*1", "v1x d0", "v1 d1 d",
+            "v1 ohx1.5.5*1", "v1 ohx*1", "v1 d1t0",
         ])
     func damaged(text: String) {
         #expect(throws: StoreError.self) { try ScoreBasis(encoded: text) }

@@ -78,4 +78,14 @@ struct StoredScoreTests {
             #expect(rebuilt.first?.monthAgo.value != nil, "the daily rows were filled too")
         }
     }
+
+    @Test("open findings by rule are kept as text that reads back, and damaged text is refused as corrupt")
+    func openByRuleText() throws {
+        let counts: [RuleID: Int] = [.updateMissing: 12, .guessablePassword: 1, .staleAccount: 0]
+        #expect(try SQLNationalStore.openByRule(encoded: SQLNationalStore.encoded(counts)) == counts)
+        #expect(try SQLNationalStore.openByRule(encoded: "") == [:])
+        for damaged in ["=3", "VGL-X=", "VGL-X=x", "VGL-X=1=2", "VGL-X=99999999999999999999", "VGL-X=-1", "VGL-X"] {
+            #expect(throws: StoreError.self, "\(damaged)") { try SQLNationalStore.openByRule(encoded: damaged) }
+        }
+    }
 }
