@@ -193,7 +193,12 @@ let package = Package(
             name: "VigilSubmissionTests", dependencies: ["VigilSubmission", "VigilCore", "VigilTestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "VigilStoreTests", dependencies: ["VigilStore", "VigilSubmission", "VigilCore", "VigilNationalDemo"],
+            name: "VigilStoreTests",
+            dependencies: [
+                "VigilStore", "VigilSubmission", "VigilCore", "VigilNationalDemo",
+                // Scores recomputed from raw ticket rows, independently of the store's own queries.
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "VigilServerTests",

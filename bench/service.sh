@@ -12,6 +12,7 @@
 #   ORGS=700 bench/service.sh                          # a tenth (996,800 tickets)
 #   BACKENDS=postgres ORGS=7000 bench/service.sh       # one backend
 #   VIGIL=.build/release/vigil SEED=0 bench/service.sh # reuse the last seeded databases (the ingest run changes them)
+#   SEED=0 INGEST=0 VIGIL=old/vigil bench/service.sh   # pages only, nothing written: two binaries on one database
 #
 # PostgreSQL: PG_URL names a database the script may drop and create (default the local dev cluster's vigil_scale,
 # through PG_ADMIN_URL). The machine is shared: wrk runs with THREADS threads and CONNECTIONS connections for DURATION.
@@ -23,6 +24,7 @@ FINDINGS=${FINDINGS:-200}
 CHURN=${CHURN:-24}
 BACKENDS=${BACKENDS:-"sqlite postgres"}
 SEED=${SEED:-1}
+INGEST=${INGEST:-1}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-8}
 # The overview and the region page can take seconds at full size: fewer connections keep wrk from queueing requests
@@ -83,9 +85,13 @@ for BACKEND in $BACKENDS; do
         "$VIGIL" admin seed-scale --database "$DB" --organisations "$ORGS" --weeks "$WEEKS" --findings "$FINDINGS" \
             --churn "$CHURN" --ingest-requests "$REQUESTS" --ingest-count "$INGEST_COUNT" > "$OUT/$BACKEND-seed.txt"
         echo "seed_wall_seconds $(echo "$(date +%s.%N) - $start" | bc)" >> "$OUT/$BACKEND-seed.txt"
-        printf 'bench-password-%s\n' "$RANDOM$RANDOM" > "$OUT/password"
-        "$VIGIL" admin create-user --database "$DB" --name bench-analyst --role national-analyst \
-            --password-file "$OUT/password" >&2
+    fi
+    if [ "$SEED" = 1 ] || [ ! -f "$OUT/$BACKEND-analyst" ]; then
+        # A national analyst to sign in as; a database seeded elsewhere gets one of its own.
+        printf 'bench-analyst-%s\n' "$(date +%s)" > "$OUT/$BACKEND-analyst"
+        printf 'bench-password-%s\n' "$RANDOM$RANDOM" > "$OUT/$BACKEND-password"
+        "$VIGIL" admin create-user --database "$DB" --name "$(cat "$OUT/$BACKEND-analyst")" --role national-analyst \
+            --password-file "$OUT/$BACKEND-password" >&2
     fi
     if [ "$BACKEND" = sqlite ]; then
         size=$(du -cb "$DB"* | tail -1 | cut -f1)
@@ -99,8 +105,9 @@ for BACKEND in $BACKENDS; do
     BASE="http://127.0.0.1:$PORT"
     JAR=$(mktemp)
     csrf=$(curl -s -c "$JAR" "$BASE/sign-in" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
-    curl -s -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "login=bench-analyst" \
-        --data-urlencode "password=$(cat "$OUT/password")" "$BASE/sign-in"
+    curl -s -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "csrf=$csrf" \
+        --data-urlencode "login=$(cat "$OUT/$BACKEND-analyst")" --data-urlencode "password=$(cat "$OUT/$BACKEND-password")" \
+        "$BASE/sign-in"
     COOKIE="vigil_session=$(awk '$6 == "vigil_session" { print $7 }' "$JAR")"
     rm -f "$JAR"
     [ "$COOKIE" != "vigil_session=" ] || { echo "sign-in failed" >&2; exit 1; }
@@ -119,6 +126,22 @@ for BACKEND in $BACKENDS; do
         /organisations/ V "$ORGS")")
     rows+=("$(measure region "${SLOW[@]}" -H "Cookie: $COOKIE" -s bench/service/pages.lua "$BASE" -- \
         /regions/ list Y56,Y58,Y59,Y60,Y61,Y62,Y63)")
+    if [ "$INGEST" = 0 ]; then
+        stop_server
+        read -r _ hello_rps _ hello_p99 _ <<< "${rows[0]}"
+        echo
+        echo "### $BACKEND: pages only, $(basename "$VIGIL") ($VIGIL)"
+        echo
+        echo "| route | requests/s | p50 ms | p99 ms |"
+        echo "|---|---:|---:|---:|"
+        for row in "${rows[@]}"; do
+            read -r name rps p50 p99 errors <<< "$row"
+            echo "| $name${errors:+ ($errors errors)} | $rps | $p50 | $p99 |"
+        done
+        echo "| overview, one request alone (curl) | | $(echo "$single_overview * 1000" | bc) | |"
+        echo "| region Y56, one request alone (curl) | | $(echo "$single_region * 1000" | bc) | |"
+        continue
+    fi
     # Ingest, with organisation pages read at the same time on two more connections: ingest must not block them.
     wrk --latency --timeout 60s -t 1 -c 2 -d "$INGEST_DURATION" -H "Cookie: $COOKIE" -s bench/service/pages.lua \
         "$BASE" -- /organisations/ V "$ORGS" > "$OUT/$BACKEND-organisation-during-ingest.txt" &

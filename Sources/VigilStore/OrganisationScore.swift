@@ -56,8 +56,13 @@ public struct OrganisationScore: Sendable, Hashable {
     /// Days each open finding has to be fixed in: by severity, shorter for a known-exploited update (CISA's KEV
     /// due-date practice); informational findings have none.
     public static func deadline(_ timing: Timing) -> Double? {
-        if timing.rule == .updateMissingExploited { return 14 }
-        switch timing.severity {
+        deadline(severity: timing.severity, exploited: isExploited(timing.rule))
+    }
+
+    /// Days to fix a finding of `severity`, 14 for a known-exploited update; `nil` for informational findings.
+    public static func deadline(severity: Severity, exploited: Bool) -> Double? {
+        if exploited { return 14 }
+        switch severity {
         case .critical: return 15
         case .high: return 30
         case .medium: return 90
@@ -65,6 +70,9 @@ public struct OrganisationScore: Sendable, Hashable {
         case .info: return nil
         }
     }
+
+    /// Whether findings of `rule` take the known-exploited deadline.
+    public static func isExploited(_ rule: RuleID) -> Bool { rule == .updateMissingExploited }
 
     /// The date the score is as at.
     public var at: Date
@@ -98,41 +106,31 @@ public struct OrganisationScore: Sendable, Hashable {
     /// without recent evidence is not scored as clean.
     public var value: Double? { isStale ? nil : 50 * onTimeShare + 50 * exposureFactor }
 
-    /// The score of `tickets` at `now`, with the latest evidence at `lastEvidence`.
+    /// The score of `tickets` at `now`, with the latest evidence at `lastEvidence`: the score of their
+    /// ``ScoreBasis``.
     public init(tickets: some Sequence<Timing>, lastEvidence: Date?, at now: Date) {
+        self.init(basis: ScoreBasis(tickets: tickets), lastEvidence: lastEvidence, at: now)
+    }
+
+    /// The score of the tickets `basis` was made from, at `now`: fixed tickets as counted, each open group aged to
+    /// `now` (never below zero days) and due once older than its deadline.
+    public init(basis: ScoreBasis, lastEvidence: Date?, at now: Date) {
         at = now
         self.lastEvidence = lastEvidence
         exposure = 0
         open = [:]
-        due = 0
-        fixedOnTime = 0
-        var days: [Severity: [Double]] = [:]
-        for ticket in tickets {
-            let deadline = Self.deadline(ticket)
-            if let fixedAt = ticket.fixedAt {
-                let taken = max(0, fixedAt.timeIntervalSince(ticket.openedAt) / 86_400)
-                days[ticket.severity, default: []].append(taken)
-                if let deadline {
-                    due += 1
-                    if taken <= deadline { fixedOnTime += 1 }
-                }
-            } else {
-                let age = max(0, now.timeIntervalSince(ticket.openedAt) / 86_400)
-                open[ticket.severity, default: 0] += 1
-                exposure += (Self.weights[ticket.severity] ?? 0) * (1 + age / 30)
-                if let deadline, age > deadline { due += 1 }
+        due = basis.fixedDue
+        fixedOnTime = basis.fixedOnTime
+        remediation = basis.remediation
+        let clock = now.timeIntervalSince1970
+        for group in basis.open {
+            let age = max(0, (clock - group.openedAt) / 86_400)
+            open[group.severity, default: 0] += group.count
+            let weight: Double = Self.weights[group.severity] ?? 0
+            exposure += weight * (1 + age / 30) * Double(group.count)
+            if let deadline = Self.deadline(severity: group.severity, exploited: group.exploited), age > deadline {
+                due += group.count
             }
         }
-        remediation = days.mapValues { values in
-            let sorted = values.sorted()
-            return Remediation(
-                count: sorted.count, median: Self.rank(sorted, 0.5), p90: Self.rank(sorted, 0.9))
-        }
-    }
-
-    /// The nearest-rank percentile `p` of sorted, non-empty `values`.
-    static func rank(_ values: [Double], _ p: Double) -> Double {
-        let index = Int((p * Double(values.count)).rounded(.up)) - 1
-        return values[min(max(index, 0), values.count - 1)]
     }
 }

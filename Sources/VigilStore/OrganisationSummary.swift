@@ -17,7 +17,7 @@ public struct OrganisationSummary: Sendable, Hashable {
     public var alerts: AlertCompliance
     /// Its score now.
     public var score: OrganisationScore
-    /// Its score 30 days earlier, from the same tickets as they stood then.
+    /// Its score 30 days earlier: its stored score as that day ended (the daily series, docs/score.md), aged to then.
     public var monthAgo: OrganisationScore
 
     public init(

@@ -15,23 +15,22 @@ extension SQLNationalStore {
             ).all().map(Self.organisation(row:))
             guard !organisations.isEmpty else { return [] }
             let days = try await Self.latestDays(filter, on: database)
-            let openByRule = try await Self.openByRule(filter, on: database)
             let notAssessed = try await Self.notAssessed(filter, on: database)
             let alerts = try await Self.alertCompliance(filter, at: now, on: database)
-            let timings = try await Self.timings(filter, on: database)
-            let evidence = try await Self.lastEvidence(filter, before: now, on: database)
-            let evidenceMonthAgo = try await Self.lastEvidence(filter, before: monthAgo, on: database)
+            let scores = try await Self.storedScores(filter, on: database)
+            let scoresMonthAgo = try await Self.storedScores(filter, asOf: Self.day(monthAgo), on: database)
             return organisations.map { organisation in
-                let tickets = timings[organisation.id] ?? []
+                let stored = scores[organisation.id] ?? StoredScore()
+                let storedMonthAgo = scoresMonthAgo[organisation.id] ?? StoredScore()
                 return OrganisationSummary(
-                    organisation: organisation, latest: days[organisation.id],
-                    openByRule: openByRule[organisation.id] ?? [:],
+                    organisation: organisation, latest: days[organisation.id], openByRule: stored.openByRule,
                     notAssessed: notAssessed[organisation.id] ?? AssessmentArea.allCases,
                     alerts: alerts[organisation.id] ?? AlertCompliance(),
-                    score: OrganisationScore(tickets: tickets, lastEvidence: evidence[organisation.id], at: now),
+                    score: OrganisationScore(
+                        basis: stored.basis, lastEvidence: stored.lastEvidence.map(Self.date), at: now),
                     monthAgo: OrganisationScore(
-                        tickets: tickets.compactMap { $0.asOf(monthAgo) },
-                        lastEvidence: evidenceMonthAgo[organisation.id], at: monthAgo))
+                        basis: storedMonthAgo.basis, lastEvidence: storedMonthAgo.lastEvidence.map(Self.date),
+                        at: monthAgo))
             }
         }
     }
@@ -63,7 +62,8 @@ extension SQLNationalStore {
     {
         let rows = try await database.raw(
             """
-            SELECT d.* FROM organisations o JOIN org_daily d ON d.organisation_id = o.id
+            SELECT d.organisation_id, \(unsafeRaw: Self.dayColumns(of: "d"))
+            FROM organisations o JOIN org_daily d ON d.organisation_id = o.id
             AND d.day = (SELECT MAX(x.day) FROM org_daily x WHERE x.organisation_id = o.id) WHERE \(filter)
             """
         ).all()
@@ -72,25 +72,6 @@ extension SQLNationalStore {
             days[try row.decode(column: "organisation_id", as: Int64.self)] = try Self.day(row: row)
         }
         return days
-    }
-
-    /// Open and unverified current tickets per organisation and rule.
-    static func openByRule(_ filter: SQLQueryString, on database: any SQLDatabase) async throws
-        -> [Int64: [RuleID: Int]]
-    {
-        let rows = try await database.raw(
-            """
-            SELECT t.organisation_id, t.rule, COUNT(*) AS n FROM tickets t JOIN organisations o ON o.id = t.organisation_id
-            WHERE t.is_current = 1 AND t.state IN ('open', 'unverified') AND \(filter) GROUP BY t.organisation_id, t.rule
-            """
-        ).all()
-        var counts: [Int64: [RuleID: Int]] = [:]
-        for row in rows {
-            counts[try row.decode(column: "organisation_id", as: Int64.self), default: [:]][
-                RuleID(rawValue: try row.decode(column: "rule", as: String.self))] = Int(
-                    try row.decode(column: "n", as: Int64.self))
-        }
-        return counts
     }
 
     /// Areas the latest applied submission of each organisation in scope did not assess (missing counts as not). The
@@ -149,49 +130,5 @@ extension SQLNationalStore {
             compliance[organisation] = counts
         }
         return compliance
-    }
-
-    /// Every ticket's timing per organisation in scope (current or not: a ticket superseded after a recurrence was
-    /// still fixed once, and its time to remediate counts). Excepted tickets are left out (issue 16's exceptions).
-    static func timings(_ filter: SQLQueryString, on database: any SQLDatabase) async throws
-        -> [Int64: [OrganisationScore.Timing]]
-    {
-        let rows = try await database.raw(
-            """
-            SELECT t.organisation_id, t.rule, t.severity, t.opened_at, t.fixed_at FROM tickets t
-            JOIN organisations o ON o.id = t.organisation_id WHERE t.state <> 'excepted' AND \(filter)
-            """
-        ).all()
-        var timings: [Int64: [OrganisationScore.Timing]] = [:]
-        for row in rows {
-            guard let severity = Severity(rawValue: try row.decode(column: "severity", as: String.self)) else {
-                throw StoreError(.corrupt, "a ticket has an unknown severity")
-            }
-            timings[try row.decode(column: "organisation_id", as: Int64.self), default: []].append(
-                OrganisationScore.Timing(
-                    rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)), severity: severity,
-                    openedAt: date(try row.decode(column: "opened_at", as: Int64.self)),
-                    fixedAt: try row.decode(column: "fixed_at", as: Int64?.self).map(date)))
-        }
-        return timings
-    }
-
-    /// The latest applied evidence's date at or before `date`, per organisation in scope.
-    static func lastEvidence(_ filter: SQLQueryString, before date: Date, on database: any SQLDatabase) async throws
-        -> [Int64: Date]
-    {
-        let rows = try await database.raw(
-            """
-            SELECT s.organisation_id, MAX(s.assessed_at) AS latest FROM submissions s
-            JOIN organisations o ON o.id = s.organisation_id
-            WHERE s.applied = 1 AND s.assessed_at <= \(bind: seconds(date)) AND \(filter) GROUP BY s.organisation_id
-            """
-        ).all()
-        var latest: [Int64: Date] = [:]
-        for row in rows {
-            latest[try row.decode(column: "organisation_id", as: Int64.self)] = Self.date(
-                try row.decode(column: "latest", as: Int64.self))
-        }
-        return latest
     }
 }

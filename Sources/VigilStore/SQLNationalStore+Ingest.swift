@@ -287,7 +287,8 @@ extension SQLNationalStore {
     }
 
     /// Rewrites the organisation's aggregate for `day` from its current tickets, counting the submission unless
-    /// `submission` is false (an exception approved or expired changes the counts without new evidence).
+    /// `submission` is false (an exception approved or expired changes the counts without new evidence), and its
+    /// stored score (``refreshScore(organisation:day:on:)``).
     static func refreshDay(
         organisation: Int64, day: String, submission: Bool = true, on database: any SQLDatabase
     ) async throws {
@@ -330,6 +331,17 @@ extension SQLNationalStore {
             submissions = org_daily.submissions + excluded.submissions
             """
         ).run()
+        // Rows of later days (an exception decided after this evidence's date, received before it) describe days
+        // this evidence was already true on: they take the tickets as they now stand too.
+        try await database.raw(
+            """
+            UPDATE org_daily SET open_critical = \(bind: open[.critical] ?? 0), open_high = \(bind: open[.high] ?? 0),
+            open_medium = \(bind: open[.medium] ?? 0), open_low = \(bind: open[.low] ?? 0),
+            open_info = \(bind: open[.info] ?? 0), unverified = \(bind: unverified), fixed = \(bind: fixed)
+            WHERE organisation_id = \(bind: organisation) AND day > \(bind: day)
+            """
+        ).run()
+        try await refreshScore(organisation: organisation, day: day, on: database)
     }
 
     /// Whole seconds since 1970, as the store keeps dates.

@@ -8,6 +8,8 @@ extension SQLNationalStore {
         let version: Int
         let name: String
         let statements: @Sendable (Dialect) -> [String]
+        /// Data the new schema needs that SQL alone cannot derive, written in the migration's transaction.
+        var backfill: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
     }
 
     /// Every migration, in order.
@@ -186,6 +188,23 @@ extension SQLNationalStore {
                 "CREATE INDEX submissions_latest ON submissions (organisation_id, applied, id)"
             ]
         },
+        Migration(
+            version: 6, name: "each organisation's score basis and open findings by rule, now and on each daily row",
+            statements: { _ in
+                [
+                    // The pages scored organisations by reading every ticket in scope: at a tenth of issue 16's size
+                    // (996,800 tickets) the national overview took 9 to 62 s (bench/service.sh). What the score reads
+                    // of the tickets is kept instead, refreshed wherever tickets change (docs/score.md, "Cost").
+                    """
+                    CREATE TABLE org_scores (
+                        organisation_id BIGINT PRIMARY KEY REFERENCES organisations (id), basis TEXT NOT NULL,
+                        open_by_rule TEXT NOT NULL, last_evidence BIGINT)
+                    """,
+                    "ALTER TABLE org_daily ADD COLUMN score_basis TEXT",
+                    "ALTER TABLE org_daily ADD COLUMN last_evidence BIGINT",
+                ]
+            },
+            backfill: { database in try await SQLNationalStore.rebuildScores(on: database) }),
     ]
 
     public func migrate() async throws {
@@ -212,6 +231,7 @@ extension SQLNationalStore {
                 for statement in migration.statements(self.dialect) {
                     try await database.raw(SQLQueryString(statement)).run()
                 }
+                try await migration.backfill?(database)
                 try await database.raw(
                     "INSERT INTO vigil_migrations (version, name, applied_at) VALUES (\(bind: Int64(migration.version)), \(bind: migration.name), \(bind: Int64(Date().timeIntervalSince1970)))"
                 ).run()

@@ -33,7 +33,7 @@ extension SQLNationalStore {
     public func daily(organisation: Int64) async throws -> [OrganisationDay] {
         try await transaction { database in
             try await database.raw(
-                "SELECT * FROM org_daily WHERE organisation_id = \(bind: organisation) ORDER BY day"
+                "SELECT \(unsafeRaw: Self.dayColumns(of: nil)) FROM org_daily WHERE organisation_id = \(bind: organisation) ORDER BY day"
             ).all().map(Self.day(row:))
         }
     }
@@ -46,7 +46,8 @@ extension SQLNationalStore {
             // The latest day per organisation, from the aggregates alone: the overview never reads tickets.
             let latest = try await database.raw(
                 """
-                SELECT d.* FROM org_daily d JOIN (SELECT organisation_id, MAX(day) AS day FROM org_daily
+                SELECT d.organisation_id, \(unsafeRaw: Self.dayColumns(of: "d"))
+                FROM org_daily d JOIN (SELECT organisation_id, MAX(day) AS day FROM org_daily
                 GROUP BY organisation_id) m ON m.organisation_id = d.organisation_id AND m.day = d.day
                 """
             ).all()
@@ -73,6 +74,16 @@ extension SQLNationalStore {
             fixedAt: try row.decode(column: "fixed_at", as: Int64?.self).map(date),
             reopenCount: Int(try row.decode(column: "reopen_count", as: Int64.self)),
             clockStartedAt: try row.decode(column: "clock_started_at", as: Int64?.self).map(date))
+    }
+
+    /// The `org_daily` columns ``day(row:)`` reads, of the table aliased `alias`: not the stored score basis, which
+    /// only the summaries read.
+    static func dayColumns(of alias: String?) -> String {
+        [
+            "day", "open_critical", "open_high", "open_medium", "open_low", "open_info", "unverified", "fixed",
+            "submissions",
+        ]
+        .map { column in (alias.map { $0 + "." } ?? "") + column }.joined(separator: ", ")
     }
 
     static func day(row: any SQLRow) throws -> OrganisationDay {

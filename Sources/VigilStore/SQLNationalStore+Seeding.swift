@@ -198,19 +198,39 @@ extension SQLNationalStore {
                     openBySeverity[week][rule.severity, default: 0] += 1
                 }
             }
+            // The stored score, as ingest would have left it each week and now (``refreshScore``).
+            let timings = simulation.tickets.map { ticket in
+                let rule = ScaleHistory.rules[ticket.rule]
+                return (
+                    timing: OrganisationScore.Timing(
+                        rule: rule.rule, severity: rule.severity, openedAt: Self.date(weekSeconds[ticket.openedWeek]),
+                        fixedAt: ticket.fixedWeek.map { Self.date(weekSeconds[$0]) }), count: 1
+                )
+            }
+            let bases = ScoreBasis.series(of: timings, at: weekSeconds.map(Self.date))
             var fixedSoFar = 0
             for week in 0..<history.weeks {
                 fixedSoFar += fixedByWeek[week]
                 let open = openBySeverity[week]
                 try await rows.add(
                     "org_daily",
-                    "organisation_id, day, open_critical, open_high, open_medium, open_low, open_info, unverified, fixed, submissions",
+                    "organisation_id, day, open_critical, open_high, open_medium, open_low, open_info, unverified, fixed, submissions, score_basis, last_evidence",
                     [
                         "\(organisation)", Self.literal(weekDays[week]), "\(open[.critical] ?? 0)",
                         "\(open[.high] ?? 0)", "\(open[.medium] ?? 0)", "\(open[.low] ?? 0)", "\(open[.info] ?? 0)",
-                        "0", "\(fixedSoFar)", "1",
+                        "0", "\(fixedSoFar)", "1", Self.literal(bases[week].encoded), "\(weekSeconds[week])",
                     ])
             }
+            var openByRule: [RuleID: Int] = [:]
+            for ticket in simulation.tickets where ticket.fixedWeek == nil {
+                openByRule[ScaleHistory.rules[ticket.rule].rule, default: 0] += 1
+            }
+            try await rows.add(
+                "org_scores", "organisation_id, basis, open_by_rule, last_evidence",
+                [
+                    "\(organisation)", Self.literal((bases.last ?? ScoreBasis()).encoded),
+                    Self.literal(Self.encoded(openByRule)), "\(weekSeconds[last])",
+                ])
         }
         try await rows.flushAll()
         return SeedCounts(

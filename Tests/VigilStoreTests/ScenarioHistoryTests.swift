@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import Testing
 import VigilCore
 import VigilSubmission
@@ -295,13 +296,20 @@ struct ScenarioHistoryTests {
                 NewUser(login: "analyst.\(suffix)", displayName: "Analyst", role: .nationalAnalyst),
                 password: "correct horse battery", origin: origin)
             var alert: AlertRecord?
+            var newest: Int?
             for (index, step) in steps.enumerated() {
                 let now = Self.wallStart.addingTimeInterval(TimeInterval(index) * Self.week)
+                // The stored score, kept by every path that changes tickets, is the score of the tickets as they
+                // stand before each step (reopens, recurrences, exceptions approved and expired included).
+                try await Self.expectStoredScore(
+                    store, organisation: organisation.id, evidence: newest.map(Self.date(week:)), at: now,
+                    "before step \(index) (\(step)), seed \(seed)")
                 switch step {
                 case .deliver(let week, let missing, let inventoried):
-                    _ = try await store.ingest(
+                    let receipt = try await store.ingest(
                         Self.submission(week: week, missing: missing, inventoried: inventoried),
                         organisation: organisation.id, receivedAt: now)
+                    if receipt.applied { newest = max(newest ?? week, week) }
                 case .except(let host, let weeks):
                     let ticket = try await store.tickets(organisation: organisation.id).first {
                         $0.subject == Scenario.host(host)
@@ -335,6 +343,10 @@ struct ScenarioHistoryTests {
                     organisation: organisation.id, at: SQLNationalStore.seconds(end), on: database)
             }
 
+            try await Self.expectStoredScore(
+                store, organisation: organisation.id, evidence: newest.map(Self.date(week:)), at: end,
+                "at the end, seed \(seed)")
+
             let tickets = try await store.tickets(organisation: organisation.id)
             #expect(tickets.count == expected.tickets.count, "seed \(seed)")
             for host in Self.hosts {
@@ -365,6 +377,40 @@ struct ScenarioHistoryTests {
                 #expect(status.reopenCount == model.reopenCount, "alert reopens, seed \(seed)")
             }
         }
+    }
+
+    /// Expects the organisation's score on its page (the stored basis) to be the score of every ticket row it has
+    /// but excepted ones — read here with SQL of the test's own, as the pages read them before scores were stored.
+    static func expectStoredScore(
+        _ store: SQLNationalStore, organisation: Int64, evidence: Date?, at now: Date, _ comment: Comment
+    ) async throws {
+        let rows = try await store.transaction { database in
+            try await database.raw(
+                """
+                SELECT rule, severity, state, is_current, opened_at, fixed_at FROM tickets
+                WHERE organisation_id = \(bind: organisation)
+                """
+            ).all()
+        }
+        var openByRule: [RuleID: Int] = [:]
+        for row in rows where try row.decode(column: "is_current", as: Int64.self) == 1 {
+            guard ["open", "unverified"].contains(try row.decode(column: "state", as: String.self)) else { continue }
+            openByRule[RuleID(rawValue: try row.decode(column: "rule", as: String.self)), default: 0] += 1
+        }
+        let timings = try rows.compactMap { row -> OrganisationScore.Timing? in
+            guard try row.decode(column: "state", as: String.self) != "excepted" else { return nil }
+            return OrganisationScore.Timing(
+                rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)),
+                severity: try #require(Severity(rawValue: try row.decode(column: "severity", as: String.self))),
+                openedAt: Date(
+                    timeIntervalSince1970: TimeInterval(try row.decode(column: "opened_at", as: Int64.self))),
+                fixedAt: try row.decode(column: "fixed_at", as: Int64?.self).map {
+                    Date(timeIntervalSince1970: TimeInterval($0))
+                })
+        }
+        let summary = try #require(try await store.summaries(scope: .organisation(organisation), at: now).first)
+        #expect(summary.score == OrganisationScore(tickets: timings, lastEvidence: evidence, at: now), comment)
+        #expect(summary.openByRule == openByRule, comment)
     }
 
     @Test(

@@ -1,0 +1,91 @@
+import Foundation
+import SQLKit
+import Testing
+import VigilCore
+import VigilSubmission
+
+@testable import VigilStore
+
+/// The score the pages show comes from what the store keeps (`org_scores` now, a basis on each daily row), not from
+/// reading every ticket (issue 16 item 7, docs/score.md "Cost"): checked against scores computed from the tickets
+/// through the public API, and the migration that adds it checked on a database written before it.
+@Suite("stored scores")
+struct StoredScoreTests {
+    /// Host a missing its update from week 0 on; host b too, until week 2 shows it fixed.
+    static let weeks = [
+        Scenario.week(0, missing: ["a", "b"], inventoried: ["a", "b", "c"]),
+        Scenario.week(1, missing: ["a", "b"], inventoried: ["a", "b", "c"]),
+        Scenario.week(2, missing: ["a"], inventoried: ["a", "b", "c"]),
+        Scenario.week(6, missing: ["a"], inventoried: ["a", "b", "c"]),
+    ]
+    static func date(week: Double) -> Date { Scenario.start.addingTimeInterval(week * 7 * 86_400) }
+
+    static func timings(_ tickets: [Ticket]) -> [OrganisationScore.Timing] {
+        tickets.filter { $0.state != .excepted }.map {
+            OrganisationScore.Timing(rule: $0.rule, severity: $0.severity, openedAt: $0.openedAt, fixedAt: $0.fixedAt)
+        }
+    }
+
+    @Test("now: the tickets' score; a month ago: the tickets as that day ended", arguments: Backend.available)
+    func nowAndMonthAgo(backend: Backend) async throws {
+        try await backend.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            for week in Self.weeks {
+                _ = try await store.ingest(week, organisation: organisation.id, receivedAt: Scenario.start)
+            }
+            let tickets = try await store.tickets(organisation: organisation.id)
+            #expect(tickets.map(\.state).sorted { $0.rawValue < $1.rawValue } == [.fixed, .open])
+            // Six weeks and a day on: a month earlier is day 13, after week 1's evidence and before week 2's fix.
+            let now = Self.date(week: 6).addingTimeInterval(86_400)
+            let monthAgo = now.addingTimeInterval(-30 * 86_400)
+            let summary = try #require(try await store.summaries(scope: .organisation(organisation.id), at: now).first)
+            #expect(
+                summary.score
+                    == OrganisationScore(tickets: Self.timings(tickets), lastEvidence: Self.date(week: 6), at: now))
+            let then = Self.timings(tickets).compactMap { $0.asOf(Self.date(week: 1)) }
+            #expect(then.filter { $0.fixedAt == nil }.count == 2, "b was still open then")
+            #expect(
+                summary.monthAgo
+                    == OrganisationScore(tickets: then, lastEvidence: Self.date(week: 1), at: monthAgo))
+            #expect(summary.score.open[.high] == 1 && summary.monthAgo.open[.high] == 2)
+            #expect(summary.openByRule == [.updateMissing: 1])
+        }
+    }
+
+    @Test("migration 6 fills the stored scores of a database written before it, as ingest would have")
+    func backfill() async throws {
+        try await Backend.sqlite.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            for week in Self.weeks {
+                _ = try await store.ingest(week, organisation: organisation.id, receivedAt: Scenario.start)
+            }
+            let now = Self.date(week: 6).addingTimeInterval(86_400)
+            let kept = try await store.summaries(scope: .nation, at: now)
+            // Back to schema 5: no stored scores at all.
+            try await store.transaction { database in
+                for statement in [
+                    "DROP TABLE org_scores", "ALTER TABLE org_daily DROP COLUMN score_basis",
+                    "ALTER TABLE org_daily DROP COLUMN last_evidence", "DELETE FROM vigil_migrations WHERE version = 6",
+                ] {
+                    try await database.raw(SQLQueryString(statement)).run()
+                }
+            }
+            #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5])
+            try await store.migrate()
+            #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5, 6])
+            let rebuilt = try await store.summaries(scope: .nation, at: now)
+            #expect(rebuilt == kept)
+            #expect(rebuilt.first?.monthAgo.value != nil, "the daily rows were filled too")
+        }
+    }
+
+    @Test("open findings by rule are kept as text that reads back, and damaged text is refused as corrupt")
+    func openByRuleText() throws {
+        let counts: [RuleID: Int] = [.updateMissing: 12, .guessablePassword: 1, .staleAccount: 0]
+        #expect(try SQLNationalStore.openByRule(encoded: SQLNationalStore.encoded(counts)) == counts)
+        #expect(try SQLNationalStore.openByRule(encoded: "") == [:])
+        for damaged in ["=3", "VGL-X=", "VGL-X=x", "VGL-X=1=2", "VGL-X=99999999999999999999", "VGL-X=-1", "VGL-X"] {
+            #expect(throws: StoreError.self, "\(damaged)") { try SQLNationalStore.openByRule(encoded: damaged) }
+        }
+    }
+}
