@@ -16,9 +16,7 @@ extension OverviewPage {
     /// The section for `statuses` (already scoped and ordered).
     static func escalationsHTML(_ statuses: [AlertStatus]) -> String {
         let escape = HTMLPage.escape
-        let day = { (date: Date?) -> String in
-            date.map { String(ISO8601DateFormatter().string(from: $0).prefix(10)) } ?? "—"
-        }
+        let day = { (date: Date?) -> String in date.map(PageDate.string) ?? "—" }
         let escalated = statuses.filter { $0.escalation != .none }
         let declared = statuses.filter { $0.state == .notApplicable }
         var html = "<h2>Alert clocks</h2>\n"

@@ -80,10 +80,12 @@ extension OverviewPage {
         }
         buckets.append(("None open", summaries.filter { $0.latest != nil && $0.worstOpen == nil }.count, "#00703c"))
         buckets.append(("No evidence", summaries.filter { $0.latest == nil }.count, "#505a5f"))
-        let ordered = summaries.sorted { first, second in
-            let (a, b) = (weight(first), weight(second))
-            return a == b ? first.organisation.path < second.organisation.path : b.lexicographicallyPrecedes(a)
-        }
+        // Each organisation's weight worked out once, not per comparison (thousands of organisations nationally).
+        let ordered = summaries.map { (summary: $0, weight: weight($0)) }.sorted { first, second in
+            first.weight == second.weight
+                ? first.summary.organisation.path < second.summary.organisation.path
+                : second.weight.lexicographicallyPrecedes(first.weight)
+        }.map(\.summary)
         let rows = ordered.map { summary in
             let cells: String
             if let day = summary.latest {
@@ -171,9 +173,11 @@ extension OverviewPage {
                 summary.score.value.map { (summary.organisation.kind, $0) }
             }, by: \.0
         ).mapValues { median($0.map(\.1)) }
-        let rows = summaries.sorted {
-            ($0.score.value ?? -1, $1.organisation.path) > ($1.score.value ?? -1, $0.organisation.path)
+        // Each score's value (a logarithm) worked out once, not per comparison.
+        let rows = summaries.map { (summary: $0, value: $0.score.value ?? -1) }.sorted {
+            ($0.value, $1.summary.organisation.path) > ($1.value, $0.summary.organisation.path)
         }
+        .map(\.summary)
         .map { summary in
             let score = summary.score
             let change: String

@@ -17,8 +17,11 @@ extension SQLNationalStore {
             let days = try await Self.latestDays(filter, on: database)
             let notAssessed = try await Self.notAssessed(filter, on: database)
             let alerts = try await Self.alertCompliance(filter, at: now, on: database)
-            let scores = try await Self.storedScores(filter, on: database)
-            let scoresMonthAgo = try await Self.storedScores(filter, asOf: Self.day(monthAgo), on: database)
+            let scores = try await Self.capEvidence(
+                try await Self.storedScores(filter, on: database), at: now, on: database)
+            let scoresMonthAgo = try await Self.capEvidence(
+                try await Self.storedScores(filter, asOf: Self.day(monthAgo), on: database), at: monthAgo,
+                on: database)
             return organisations.map { organisation in
                 let stored = scores[organisation.id] ?? StoredScore()
                 let storedMonthAgo = scoresMonthAgo[organisation.id] ?? StoredScore()

@@ -79,11 +79,10 @@ extension SQLNationalStore {
         return ScoreBasis(open: open, fixed: fixed)
     }
 
+    /// A ticket row's severity; one the store does not know counts as informational, as the daily counts take it, so
+    /// one damaged row never stops an organisation's submissions (or the migration that fills the scores).
     static func severity(row: any SQLRow) throws -> Severity {
-        guard let severity = Severity(rawValue: try row.decode(column: "severity", as: String.self)) else {
-            throw StoreError(.corrupt, "a ticket has an unknown severity")
-        }
-        return severity
+        Severity(rawValue: try row.decode(column: "severity", as: String.self)) ?? .info
     }
 
     /// The organisation's scored tickets one timing per distinct timing, with how many share it: what the daily
@@ -175,6 +174,32 @@ extension SQLNationalStore {
                 lastEvidence: try row.decode(column: "last_evidence", as: Int64?.self))
         }
         return scores
+    }
+
+    /// `scores` with every latest evidence later than `date` (a submission assessed ahead of the viewer's clock, or
+    /// later on the day a daily row stands for) replaced by the latest at or before it, looked up for those
+    /// organisations only: evidence from after a clock never makes an organisation fresh at it.
+    static func capEvidence(_ scores: [Int64: StoredScore], at date: Date, on database: any SQLDatabase) async throws
+        -> [Int64: StoredScore]
+    {
+        let clock = seconds(date)
+        let ahead = scores.filter { ($0.value.lastEvidence ?? .min) > clock }.map(\.key).sorted()
+        guard !ahead.isEmpty else { return scores }
+        var capped = scores
+        for id in ahead { capped[id]?.lastEvidence = nil }
+        try await forEachBatch(of: ahead) { batch in
+            for row in try await database.raw(
+                """
+                SELECT organisation_id, MAX(assessed_at) AS latest FROM submissions
+                WHERE organisation_id IN (\(batch)) AND applied = 1 AND assessed_at <= \(bind: clock)
+                GROUP BY organisation_id
+                """
+            ).all() {
+                capped[try row.decode(column: "organisation_id", as: Int64.self)]?.lastEvidence =
+                    try row.decode(column: "latest", as: Int64?.self)
+            }
+        }
+        return capped
     }
 
     // MARK: - Rebuilding

@@ -52,6 +52,36 @@ struct StoredScoreTests {
         }
     }
 
+    @Test(
+        "evidence dated after the viewing clock never makes an organisation fresh at it", arguments: Backend.available)
+    func evidenceAhead(backend: Backend) async throws {
+        try await backend.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            _ = try await store.ingest(Self.weeks[0], organisation: organisation.id, receivedAt: Scenario.start)
+            _ = try await store.ingest(Self.weeks[3], organisation: organisation.id, receivedAt: Scenario.start)
+            // Viewed the day before week 6's evidence: week 0's is the latest then (41 days old: stale).
+            let between = Self.date(week: 6).addingTimeInterval(-86_400)
+            let summary = try #require(
+                try await store.summaries(scope: .organisation(organisation.id), at: between).first)
+            #expect(summary.score.lastEvidence == Self.date(week: 0))
+            #expect(summary.score.isStale && summary.score.value == nil)
+            // Before any evidence: none at all.
+            let before = try #require(
+                try await store.summaries(
+                    scope: .organisation(organisation.id), at: Scenario.start.addingTimeInterval(-1)
+                )
+                .first)
+            #expect(before.score.lastEvidence == nil)
+            // An hour after week 6's evidence: that evidence, fresh.
+            let later = try #require(
+                try await store.summaries(
+                    scope: .organisation(organisation.id), at: Self.date(week: 6).addingTimeInterval(3_600)
+                ).first)
+            #expect(later.score.lastEvidence == Self.date(week: 6))
+            #expect(later.score.value != nil)
+        }
+    }
+
     @Test("migration 6 fills the stored scores of a database written before it, as ingest would have")
     func backfill() async throws {
         try await Backend.sqlite.withStore { store in
