@@ -21,9 +21,7 @@ extension SQLNationalStore {
             _ = try await Self.sweepExceptions(organisation: organisation, at: Self.seconds(receivedAt), on: database)
             // A submission older than one already applied is kept, but applied it would reopen what newer evidence
             // fixed: a late delivery changes no ticket.
-            let newest = try await database.raw(
-                "SELECT MAX(assessed_at) AS newest FROM submissions WHERE organisation_id = \(bind: organisation) AND applied = 1"
-            ).first()?.decode(column: "newest", as: Int64?.self)
+            let newest = try await Self.latestEvidence(organisation: organisation, on: database)
             let assessedAt = Self.seconds(submission.assessedAt)
             let applies = newest.map { assessedAt >= $0 } ?? true
             let id = try await Self.record(
