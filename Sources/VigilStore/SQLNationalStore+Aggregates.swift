@@ -9,7 +9,7 @@ extension SQLNationalStore {
     public func summaries(scope: Scope, at now: Date) async throws -> [OrganisationSummary] {
         guard let filter = Self.scopeFilter(scope) else { return [] }
         let monthAgo = now.addingTimeInterval(-30 * 86_400)
-        return try await transaction { database in
+        return try await snapshot { database in
             let organisations = try await database.raw(
                 "SELECT o.id, o.ods_code, o.name, o.kind, o.path FROM organisations o WHERE \(filter) ORDER BY o.path"
             ).all().map(Self.organisation(row:))

@@ -55,21 +55,21 @@ extension SQLNationalStore {
 
     /// Every alert, newest first.
     public func alerts() async throws -> [AlertRecord] {
-        try await transaction { try await Self.alerts(id: nil, on: $0) }
+        try await snapshot { try await Self.alerts(id: nil, on: $0) }
     }
 
     /// The alert with `id`, if any.
     public func alert(id: Int64) async throws -> AlertRecord? {
-        try await transaction { try await Self.alerts(id: id, on: $0).first }
+        try await snapshot { try await Self.alerts(id: id, on: $0).first }
     }
 
     /// Every organisation's status for one alert, by organisation path, with the clocks read at `now`.
     public func alertStatuses(alert: Int64, at now: Date) async throws -> [AlertStatus] {
-        try await transaction { database in
+        try await snapshot { [dialect] database in
             guard let record = try await Self.alerts(id: alert, on: database).first else {
                 throw StoreError(.unknownAlert, "no alert has that id")
             }
-            try await Self.ensureStatuses(alert: alert, on: database)
+            if dialect == .postgres { try await Self.ensureStatuses(alert: alert, on: database) }
             return try await Self.statuses(
                 where: "s.alert_id = ", alert, alerts: [record.id: record], at: now, on: database)
         }
@@ -77,10 +77,10 @@ extension SQLNationalStore {
 
     /// One organisation's status for every alert, newest alert first, with the clocks read at `now`.
     public func alertStatuses(organisation: Int64, at now: Date) async throws -> [AlertStatus] {
-        try await transaction { database in
+        try await snapshot { [dialect] database in
             let records = try await Self.alerts(id: nil, on: database)
             let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            try await Self.ensureStatuses(organisation: organisation, on: database)
+            if dialect == .postgres { try await Self.ensureStatuses(organisation: organisation, on: database) }
             return try await Self.statuses(
                 where: "s.organisation_id = ", organisation, alerts: byID, at: now, on: database)
         }
@@ -90,7 +90,7 @@ extension SQLNationalStore {
     /// applicable: the overview's escalation section and the national reminders. Most escalated first, then by alert
     /// (newest first) and organisation path.
     public func escalations(at now: Date) async throws -> [AlertStatus] {
-        try await transaction { database in
+        try await snapshot { database in
             let records = try await Self.alerts(id: nil, on: database)
             let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             // Read only: unlike the per-alert reads this does not fill status gaps first (see ensureStatuses), as the
@@ -108,7 +108,7 @@ extension SQLNationalStore {
 
     /// One alert's history for one organisation, oldest first.
     public func alertEvents(alert: Int64, organisation: Int64) async throws -> [AlertEvent] {
-        try await transaction { database in
+        try await snapshot { database in
             try await database.raw(
                 """
                 SELECT kind, at, submission_id FROM alert_events
@@ -185,7 +185,8 @@ extension SQLNationalStore {
 
     /// Gives the alert a status row for every organisation. Issuing an alert and creating an organisation each add
     /// theirs, but on PostgreSQL the two can run at once and miss each other's uncommitted row; every read of
-    /// statuses fills such a gap first (for the alert, or the organisation, read), so no one is ever missing.
+    /// statuses there fills such a gap first (for the alert, or the organisation, read), so no one is ever missing.
+    /// SQLite runs one write transaction at a time, so the two always see each other and its reads stay read-only.
     static func ensureStatuses(alert: Int64, on database: any SQLDatabase) async throws {
         try await database.raw(
             """
@@ -418,8 +419,8 @@ extension SQLNationalStore {
             AND m.state = 'open') AS open_matches,
             (SELECT COUNT(*) FROM alert_matches m WHERE m.alert_id = s.alert_id
             AND m.organisation_id = s.organisation_id) AS all_matches,
-            (SELECT COUNT(*) FROM alert_matches m JOIN tickets t ON t.id = m.ticket_id WHERE m.alert_id = s.alert_id
-            AND m.organisation_id = s.organisation_id AND m.state = 'open' AND t.state = 'excepted') AS excepted_matches
+            (SELECT COUNT(*) FROM tickets t JOIN alert_matches m ON m.alert_id = s.alert_id AND m.ticket_id = t.id
+            WHERE t.organisation_id = s.organisation_id AND t.state = 'excepted' AND m.state = 'open') AS excepted_matches
             FROM alert_status s JOIN organisations o ON o.id = s.organisation_id
             WHERE \(predicate)\(bind: value) ORDER BY s.alert_id DESC, o.path
             """

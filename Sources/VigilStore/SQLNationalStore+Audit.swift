@@ -3,12 +3,12 @@ import SQLKit
 
 extension SQLNationalStore {
     public func audit(_ entry: AuditEntry) async throws {
-        try await transaction { try await Self.append(entry, to: $0) }
+        try await transaction(priority: .interactive) { try await Self.append(entry, to: $0) }
     }
 
     public func auditLog(since: Date?) async throws -> [AuditRecord] {
         let from = since.map { Int64($0.timeIntervalSince1970) } ?? .min
-        return try await transaction { database in
+        return try await snapshot { database in
             try await database.raw(
                 """
                 SELECT a.id, a.at, a.action, a.actor, a.address, a.detail, u.login, o.ods_code FROM audit_log a

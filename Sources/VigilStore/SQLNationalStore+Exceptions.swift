@@ -153,12 +153,12 @@ extension SQLNationalStore {
     }
 
     public func exceptions(at now: Date) async throws -> [ExceptionRecord] {
-        try await transaction { try await Self.exceptionRecords(id: nil, at: now, on: $0) }
+        try await snapshot { try await Self.exceptionRecords(id: nil, at: now, on: $0) }
     }
 
     public func sweepExceptions(at now: Date) async throws -> Int {
         let seconds = Self.seconds(now)
-        let organisations = try await transaction { database in
+        let organisations = try await snapshot { database in
             try await database.raw(
                 """
                 SELECT DISTINCT organisation_id FROM exceptions

@@ -205,6 +205,14 @@ extension SQLNationalStore {
                 ]
             },
             backfill: { database in try await SQLNationalStore.rebuildScores(on: database) }),
+        Migration(version: 7, name: "excepted tickets of an organisation by index") { _ in
+            [
+                // Every alert status read counts its excepted open matches. Joined from the matches, that looked up
+                // each open match's ticket (33,062 random reads of the tickets table for the overview's escalations at
+                // a tenth of issue 16's size: 47 ms); from the few excepted tickets, by this index, 6 ms.
+                "CREATE INDEX tickets_excepted ON tickets (organisation_id) WHERE state = 'excepted'"
+            ]
+        },
     ]
 
     public func migrate() async throws {

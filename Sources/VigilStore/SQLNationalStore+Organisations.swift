@@ -43,7 +43,7 @@ extension SQLNationalStore {
     }
 
     public func organisation(code: String) async throws -> OrganisationRecord? {
-        try await transaction { database in
+        try await snapshot { database in
             try await database.raw(
                 "SELECT id, ods_code, name, kind, path FROM organisations WHERE ods_code = \(bind: code)"
             ).first().map(Self.organisation(row:))
@@ -51,7 +51,7 @@ extension SQLNationalStore {
     }
 
     public func organisations() async throws -> [OrganisationRecord] {
-        try await transaction { database in
+        try await snapshot { database in
             try await database.raw("SELECT id, ods_code, name, kind, path FROM organisations ORDER BY path").all()
                 .map(Self.organisation(row:))
         }
@@ -82,7 +82,7 @@ extension SQLNationalStore {
     public func organisation(token: String) async throws -> OrganisationRecord? {
         // Tokens are 256 random bits, so a fast hash is enough: nothing can be guessed from it.
         let hash = Self.tokenHash(token)
-        return try await transaction { database in
+        return try await snapshot { database in
             try await database.raw(
                 """
                 SELECT o.id, o.ods_code, o.name, o.kind, o.path FROM submission_tokens t

@@ -65,7 +65,7 @@ extension SQLNationalStore {
     }
 
     public func users() async throws -> [UserRecord] {
-        try await transaction { database in
+        try await snapshot { database in
             try await database.raw("\(unsafeRaw: Self.userQuery) ORDER BY u.login").all().map(Self.user(row:))
         }
     }
@@ -125,38 +125,70 @@ extension SQLNationalStore {
         }
     }
 
+    /// The session `token` opens at `date`, if it is still live. Read from a snapshot: a page view writes only when
+    /// the session ended (its row is deleted) or its last activity is a ``activityGranularity`` or more old, so most
+    /// views never wait for the writer. Idle sessions therefore end up to that much early, never late.
     public func session(token: String, at date: Date) async throws -> Session? {
         guard Self.isHexToken(token) else { return nil }
         let hash = Self.tokenHash(token)
         let now = Int64(date.timeIntervalSince1970)
         let idle = Int64(policy.idleTimeout)
-        return try await transaction { database in
+        let found = try await snapshot { database -> SessionLookup in
             guard
                 let row = try await database.raw(
                     "SELECT user_id, csrf, last_seen_at, expires_at FROM sessions WHERE id_hash = \(bind: hash)"
                 ).first()
-            else { return nil }
+            else { return .missing }
             let lastSeen = try row.decode(column: "last_seen_at", as: Int64.self)
             let expires = try row.decode(column: "expires_at", as: Int64.self)
-            guard now < expires, now < lastSeen + idle else {
-                try await database.raw("DELETE FROM sessions WHERE id_hash = \(bind: hash)").run()
-                return nil
-            }
+            guard now < expires, now < lastSeen + idle else { return .ended }
             let userID = try row.decode(column: "user_id", as: Int64.self)
             guard
                 let user = try await database.raw("\(unsafeRaw: Self.userQuery) WHERE u.id = \(bind: userID)").first()
                     .map(Self.user(row:))
-            else { return nil }
-            // Never moved backwards: two servers' clocks may differ by a little.
-            if now > lastSeen {
-                try await database.raw("UPDATE sessions SET last_seen_at = \(bind: now) WHERE id_hash = \(bind: hash)")
-                    .run()
-            }
-            return Session(
+            else { return .missing }
+            let session = Session(
                 token: token, csrf: try row.decode(column: "csrf", as: String.self), user: user,
                 expiresAt: Self.date(expires))
+            return .live(session, lastSeen: lastSeen)
+        }
+        switch found {
+        case .ended:
+            // Its row goes.
+            try await transaction(priority: .interactive) { database in
+                try await database.raw("DELETE FROM sessions WHERE id_hash = \(bind: hash)").run()
+            }
+            return nil
+        case .missing:
+            return nil
+        case .live(let session, let lastSeen):
+            // Never moved backwards: two servers' clocks may differ by a little.
+            if now >= lastSeen + Self.activityGranularity {
+                try await transaction(priority: .interactive) { database in
+                    try await database.raw(
+                        """
+                        UPDATE sessions SET last_seen_at = \(bind: now)
+                        WHERE id_hash = \(bind: hash) AND last_seen_at < \(bind: now)
+                        """
+                    ).run()
+                }
+            }
+            return session
         }
     }
+
+    /// What a session token finds.
+    enum SessionLookup: Sendable {
+        /// No session (or no user) has it.
+        case missing
+        /// Its session is past its lifetime or idle too long.
+        case ended
+        /// Its session is live; its last activity as recorded.
+        case live(Session, lastSeen: Int64)
+    }
+
+    /// How stale a session's recorded last activity may grow before a page view writes it again, in seconds.
+    static var activityGranularity: Int64 { 60 }
 
     public func signOut(token: String, origin: Origin) async throws {
         guard Self.isHexToken(token) else { return }

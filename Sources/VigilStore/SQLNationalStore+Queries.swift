@@ -4,7 +4,7 @@ import VigilCore
 
 extension SQLNationalStore {
     public func tickets(organisation: Int64) async throws -> [Ticket] {
-        try await transaction { database in
+        try await snapshot { database in
             try await database.raw(
                 """
                 SELECT id, rule, subject, kind, area, severity, state, opened_at, last_seen_at, fixed_at, reopen_count,
@@ -15,7 +15,7 @@ extension SQLNationalStore {
     }
 
     public func events(ticket: Int64) async throws -> [TicketEvent] {
-        try await transaction { database in
+        try await snapshot { database in
             try await database.raw(
                 "SELECT kind, at, submission_id, actor FROM ticket_events WHERE ticket_id = \(bind: ticket) ORDER BY id"
             ).all().map { row in
@@ -31,7 +31,7 @@ extension SQLNationalStore {
     }
 
     public func daily(organisation: Int64) async throws -> [OrganisationDay] {
-        try await transaction { database in
+        try await snapshot { database in
             try await database.raw(
                 "SELECT \(unsafeRaw: Self.dayColumns(of: nil)) FROM org_daily WHERE organisation_id = \(bind: organisation) ORDER BY day"
             ).all().map(Self.day(row:))
@@ -39,7 +39,7 @@ extension SQLNationalStore {
     }
 
     public func overview() async throws -> [OverviewRow] {
-        try await transaction { database in
+        try await snapshot { database in
             let organisations = try await database.raw(
                 "SELECT id, ods_code, name, kind, path FROM organisations ORDER BY path"
             ).all().map(Self.organisation(row:))

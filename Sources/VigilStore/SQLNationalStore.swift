@@ -58,7 +58,7 @@ public final class SQLNationalStore: NationalStore, Service {
     }
 
     enum Backend: Sendable {
-        case sqlite(path: String)
+        case sqlite(SQLiteConnections)
         case postgres(PostgresClient)
     }
 
@@ -66,7 +66,7 @@ public final class SQLNationalStore: NationalStore, Service {
     let logger: Logger
     /// Sign-in limits, session lifetimes and bcrypt's cost.
     public let policy: SignInPolicy
-    /// Serialises this process's SQLite transactions (see ``transaction(_:)``).
+    /// Serialises this process's SQLite write transactions (see ``transaction(priority:_:)``).
     let sqliteGate = AsyncGate()
 
     var dialect: Dialect {
@@ -90,7 +90,7 @@ public final class SQLNationalStore: NationalStore, Service {
             guard !address.isEmpty, !address.contains("://") else {
                 throw StoreError(.invalidAddress, "the database is a SQLite file path or a postgres:// address")
             }
-            backend = .sqlite(path: address)
+            backend = .sqlite(SQLiteConnections(path: address, logger: logger))
         }
     }
 
@@ -117,15 +117,26 @@ public final class SQLNationalStore: NationalStore, Service {
         switch backend {
         case .postgres(let client):
             await client.run()
-        case .sqlite:
+        case .sqlite(let connections):
             try? await gracefulShutdown()
+            await connections.closeAll()
         }
     }
 
     /// Runs `body` with the store running (its pool started), then stops it: for commands and tests that use the
     /// store outside a service group.
     public func withRunning<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        guard case .postgres(let client) = backend else { return try await body() }
+        guard case .postgres(let client) = backend else {
+            guard case .sqlite(let connections) = backend else { return try await body() }
+            do {
+                let result = try await body()
+                await connections.closeAll()
+                return result
+            } catch {
+                await connections.closeAll()
+                throw error
+            }
+        }
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 await client.run()
@@ -138,8 +149,8 @@ public final class SQLNationalStore: NationalStore, Service {
 
     /// Runs `body` on a SQLite connection outside any transaction (a `PRAGMA journal_mode` cannot run inside one).
     func transactionless(_ body: @Sendable (any SQLDatabase) async throws -> Void) async throws {
-        guard case .sqlite(let path) = backend else { return }
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        guard case .sqlite(let connections) = backend else { return }
+        let connection = try await SQLiteConnection.open(storage: .file(path: connections.path), logger: logger)
         do {
             try await body(connection.sql(queryLogLevel: nil))
             try await connection.close()
@@ -149,10 +160,21 @@ public final class SQLNationalStore: NationalStore, Service {
         }
     }
 
-    /// Runs `body` in one transaction: on SQLite `BEGIN IMMEDIATE` on a connection of its own (the write lock is
-    /// taken at once, so two writers queue instead of failing), on PostgreSQL a pooled connection's transaction.
+    /// How soon a write transaction needs the SQLite writer.
+    enum Priority: Sendable {
+        /// Submissions, alerts, administration: first come, first served.
+        case normal
+        /// The small writes of a page view (its audit row, its session's last activity): ahead of queued normal
+        /// ones, so a page waits for at most the write in progress, not for every submission queued behind it.
+        case interactive
+    }
+
+    /// Runs `body` in one transaction: on SQLite `BEGIN IMMEDIATE` on the writer connection (the write lock is taken
+    /// at once, so two writers queue instead of failing), on PostgreSQL a pooled connection's transaction.
     /// Nothing `body` did survives a throw; everything survives the return.
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(
+        priority: Priority = .normal, _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         switch backend {
         case .postgres(let client):
             do {
@@ -165,13 +187,13 @@ public final class SQLNationalStore: NationalStore, Service {
                 if let inner = error.closureError, error.rollbackError == nil { throw inner }
                 throw error
             }
-        case .sqlite(let path):
-            // One transaction at a time per process: SQLite has one writer anyway, and concurrent BEGIN IMMEDIATEs
-            // on one file came back "database is locked" despite the busy timeout (found by the conformance suite's
-            // concurrency test). Other processes on the same file still queue on the busy timeout.
-            await sqliteGate.acquire()
+        case .sqlite(let connections):
+            // One write transaction at a time per process: SQLite has one writer anyway, and concurrent BEGIN
+            // IMMEDIATEs on one file came back "database is locked" despite the busy timeout (found by the
+            // conformance suite's concurrency test). Other processes on the same file still queue on the busy timeout.
+            await sqliteGate.acquire(urgent: priority == .interactive)
             do {
-                let result = try await sqliteTransaction(path: path, body)
+                let result = try await sqliteTransaction(connections, body)
                 await sqliteGate.release()
                 return result
             } catch {
@@ -181,48 +203,81 @@ public final class SQLNationalStore: NationalStore, Service {
         }
     }
 
-    /// One SQLite transaction on a connection of its own.
-    private func sqliteTransaction<T: Sendable>(path: String, _ body: @Sendable (any SQLDatabase) async throws -> T)
-        async throws -> T
-    {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+    /// Runs `body`, which only reads, on a consistent view of the store: on SQLite a read transaction on a reader
+    /// connection, outside the write gate (in WAL mode it reads the last commit while a writer writes, and the reader
+    /// refuses writes); on PostgreSQL a pooled connection's transaction, as ``transaction(priority:_:)``.
+    func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard case .sqlite(let connections) = backend else { return try await transaction(body) }
+        let reader = try await connections.takeReader()
+        let database = reader.sql(queryLogLevel: nil)
         do {
-            let database = connection.sql(queryLogLevel: nil)
-            try await database.raw("PRAGMA busy_timeout = 30000").run()
-            try await database.raw("PRAGMA foreign_keys = ON").run()
-            try await database.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(database)
-                try await database.raw("COMMIT").run()
-                try await connection.close()
-                return result
-            } catch {
-                try? await database.raw("ROLLBACK").run()
-                throw error
-            }
+            try await database.raw("BEGIN").run()
+            let result = try await body(database)
+            try await database.raw("COMMIT").run()
+            await connections.returnReader(reader)
+            return result
         } catch {
-            try? await connection.close()
+            // Closed rather than rolled back and kept: closing ends whatever the failure left open.
+            await connections.discard(reader)
+            throw error
+        }
+    }
+
+    /// One SQLite transaction on the writer connection.
+    private func sqliteTransaction<T: Sendable>(
+        _ connections: SQLiteConnections, _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let database = try await connections.writerConnection().sql(queryLogLevel: nil)
+        do {
+            try await database.raw("BEGIN IMMEDIATE").run()
+        } catch {
+            await connections.discardWriter()
+            throw error
+        }
+        do {
+            let result = try await body(database)
+            try await database.raw("COMMIT").run()
+            return result
+        } catch {
+            do {
+                try await database.raw("ROLLBACK").run()
+            } catch {
+                await connections.discardWriter()
+            }
             throw error
         }
     }
 }
 
-/// A first-come, first-served lock for async code: at most one holder, the rest wait without blocking a thread.
+/// A first-come, first-served lock for async code: at most one holder, the rest wait without blocking a thread; an
+/// urgent waiter goes ahead of every other one.
 actor AsyncGate {
     private var held = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var urgent: [CheckedContinuation<Void, Never>] = []
+
+    /// How many wait for the gate.
+    var waiters: Int { waiting.count + urgent.count }
 
     /// Waits until the gate is free, then holds it.
-    func acquire() async {
+    func acquire(urgent isUrgent: Bool = false) async {
         guard held else {
             held = true
             return
         }
-        await withCheckedContinuation { waiting.append($0) }
+        await withCheckedContinuation { continuation in
+            if isUrgent { urgent.append(continuation) } else { waiting.append(continuation) }
+        }
     }
 
-    /// Hands the gate to the next waiter, or frees it.
+    /// Hands the gate to the next waiter (urgent ones first), or frees it.
     func release() {
-        if waiting.isEmpty { held = false } else { waiting.removeFirst().resume() }
+        if !urgent.isEmpty {
+            urgent.removeFirst().resume()
+        } else if !waiting.isEmpty {
+            waiting.removeFirst().resume()
+        } else {
+            held = false
+        }
     }
 }

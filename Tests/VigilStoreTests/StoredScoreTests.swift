@@ -91,7 +91,7 @@ struct StoredScoreTests {
             }
             let now = Self.date(week: 6).addingTimeInterval(86_400)
             let kept = try await store.summaries(scope: .nation, at: now)
-            // Back to schema 5: no stored scores at all.
+            // Migration 6 undone: no stored scores at all.
             try await store.transaction { database in
                 for statement in [
                     "DROP TABLE org_scores", "ALTER TABLE org_daily DROP COLUMN score_basis",
@@ -100,9 +100,9 @@ struct StoredScoreTests {
                     try await database.raw(SQLQueryString(statement)).run()
                 }
             }
-            #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5])
+            #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5, 7])
             try await store.migrate()
-            #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5, 6])
+            #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5, 6, 7])
             let rebuilt = try await store.summaries(scope: .nation, at: now)
             #expect(rebuilt == kept)
             #expect(rebuilt.first?.monthAgo.value != nil, "the daily rows were filled too")

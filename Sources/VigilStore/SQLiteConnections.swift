@@ -1,0 +1,92 @@
+import Logging
+import SQLKit
+import SQLiteKit
+
+/// The SQLite connections of one store, kept open between transactions: one writer, used only by the holder of the
+/// store's write gate, and readers, each a connection of its own. In WAL mode a reader's transaction reads a snapshot
+/// while the writer writes, so a page view never waits for a submission being applied; and a connection kept open keeps
+/// its parsed schema and its page cache, which a connection per transaction threw away every time (the overview read
+/// most of its pages from the kernel again on every view: `perf`, bench/service.sh).
+actor SQLiteConnections {
+    /// The database file.
+    let path: String
+    let logger: Logger
+    private var writer: SQLiteConnection?
+    private var idleReaders: [SQLiteConnection] = []
+
+    /// Readers kept open when idle; a burst beyond them opens more and closes the extra ones after.
+    static let keptReaders = 4
+    /// Each connection's page cache, in KiB (SQLite's default is 2 MiB).
+    static let cacheKibibytes = 32_768
+
+    init(path: String, logger: Logger) {
+        self.path = path
+        self.logger = logger
+    }
+
+    /// The writer, opened on first use (or after ``discardWriter()``). Only the holder of the write gate calls this.
+    func writerConnection() async throws -> SQLiteConnection {
+        if let writer, !writer.isClosed { return writer }
+        let connection = try await open(readOnly: false)
+        writer = connection
+        return connection
+    }
+
+    /// Closes the writer after a failure that may have left it inside a transaction; the next one is opened afresh.
+    func discardWriter() async {
+        guard let writer else { return }
+        self.writer = nil
+        try? await writer.close()
+    }
+
+    /// An idle reader, or a new one.
+    func takeReader() async throws -> SQLiteConnection {
+        if let reader = idleReaders.popLast() { return reader }
+        return try await open(readOnly: true)
+    }
+
+    /// Gives back a reader whose transaction ended; beyond ``keptReaders`` it is closed.
+    func returnReader(_ reader: SQLiteConnection) async {
+        if idleReaders.count < Self.keptReaders {
+            idleReaders.append(reader)
+        } else {
+            try? await reader.close()
+        }
+    }
+
+    /// Closes a reader whose transaction failed.
+    func discard(_ reader: SQLiteConnection) async {
+        try? await reader.close()
+    }
+
+    /// Closes every connection kept: at shutdown. The store opens new ones if it is used again.
+    func closeAll() async {
+        let connections = idleReaders + (writer.map { [$0] } ?? [])
+        idleReaders = []
+        writer = nil
+        for connection in connections { try? await connection.close() }
+    }
+
+    /// A connection with the store's settings; a reader refuses writes (`query_only`), so a read path that writes by
+    /// mistake fails in every test instead of racing the writer.
+    private func open(readOnly: Bool) async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        do {
+            let database = connection.sql(queryLogLevel: nil)
+            try await database.raw("PRAGMA busy_timeout = 30000").run()
+            try await database.raw("PRAGMA foreign_keys = ON").run()
+            try await database.raw("PRAGMA cache_size = \(unsafeRaw: String(-Self.cacheKibibytes))").run()
+            if readOnly { try await database.raw("PRAGMA query_only = ON").run() }
+            return connection
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    deinit {
+        // A store dropped without ``closeAll()`` (a test, a command) still closes its handles: each close holds its
+        // connection until it has run.
+        for connection in idleReaders + (writer.map { [$0] } ?? []) { _ = connection.close() }
+    }
+}
