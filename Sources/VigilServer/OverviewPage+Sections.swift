@@ -71,7 +71,7 @@ extension OverviewPage {
     }
 
     /// Organisations by their worst open severity: a chart of how many, then each organisation's open counts.
-    static func severities(_ summaries: [OrganisationSummary]) -> String {
+    static func severities(_ summaries: [OrganisationSummary], limit: Int?) -> String {
         var buckets: [(label: String, value: Int, colour: String)] = shownSeverities.map { severity in
             (
                 "Worst \(severity.rawValue)", summaries.filter { $0.worstOpen == severity }.count,
@@ -86,7 +86,7 @@ extension OverviewPage {
                 ? first.summary.organisation.path < second.summary.organisation.path
                 : second.weight.lexicographicallyPrecedes(first.weight)
         }.map(\.summary)
-        let rows = ordered.map { summary in
+        let rows = Self.first(limit, of: ordered).map { summary in
             let cells: String
             if let day = summary.latest {
                 cells =
@@ -108,12 +108,12 @@ extension OverviewPage {
             <tbody>
             \(rows.joined(separator: "\n"))
             </tbody>
-            </table></section>
+            </table>\(Self.shownNote(rows.count, of: ordered.count, section: "severity"))</section>
             """
     }
 
     /// Exposure to known-exploited vulnerabilities (CISA KEV): organisations with open findings, most first.
-    static func knownExploited(_ summaries: [OrganisationSummary]) -> String {
+    static func knownExploited(_ summaries: [OrganisationSummary], limit: Int?) -> String {
         let counted: [(summary: OrganisationSummary, count: Int)] = summaries.map {
             ($0, $0.open([.updateMissingExploited]))
         }
@@ -121,7 +121,9 @@ extension OverviewPage {
             first.count == second.count
                 ? first.summary.organisation.path < second.summary.organisation.path : first.count > second.count
         }
-        let rows = exposed.map { "<tr>\(organisationCell($0.summary.organisation))<td>\($0.count)</td></tr>" }
+        let rows = Self.first(limit, of: exposed).map {
+            "<tr>\(organisationCell($0.summary.organisation))<td>\($0.count)</td></tr>"
+        }
         return """
             <section aria-labelledby="kev"><h2 id="kev">Known-exploited vulnerabilities</h2>
             <p>\(exposed.count) of \(summaries.count) organisations have hosts missing the fix for a vulnerability \
@@ -129,13 +131,13 @@ extension OverviewPage {
             \(rows.isEmpty ? "" : """
             <table><caption>Open known-exploited findings, most first</caption>
             <thead><tr><th scope="col">Organisation</th><th scope="col">Hosts × vulnerabilities</th></tr></thead>
-            <tbody>\(rows.joined(separator: "\n"))</tbody></table>
+            <tbody>\(rows.joined(separator: "\n"))</tbody></table>\(Self.shownNote(rows.count, of: exposed.count, section: "kev"))
             """)</section>
             """
     }
 
     /// Alert compliance: per organisation, alerts issued, shown affected, answered, closed by evidence, overdue.
-    static func alertCompliance(_ summaries: [OrganisationSummary]) -> String {
+    static func alertCompliance(_ summaries: [OrganisationSummary], limit: Int?) -> String {
         let total = summaries.reduce(AlertCompliance()) { sum, summary in
             AlertCompliance(
                 issued: sum.issued + summary.alerts.issued, affected: sum.affected + summary.alerts.affected,
@@ -146,7 +148,8 @@ extension OverviewPage {
             [counts.issued, counts.affected, counts.answered, counts.closed, counts.overdue].map { "<td>\($0)</td>" }
                 .joined()
         }
-        let rows = summaries.filter { $0.alerts.issued > 0 }.map {
+        let issued = summaries.filter { $0.alerts.issued > 0 }
+        let rows = Self.first(limit, of: issued).map {
             "<tr>\(organisationCell($0.organisation))\(cells($0.alerts))</tr>"
         }
         guard !rows.isEmpty else {
@@ -162,23 +165,22 @@ extension OverviewPage {
             <thead><tr><th scope="col">Organisation</th><th scope="col">Issued</th><th scope="col">Affected</th>\
             <th scope="col">Answered</th><th scope="col">Closed by evidence</th><th scope="col">Overdue</th></tr></thead>
             <tbody>\(rows.joined(separator: "\n"))</tbody>
-            <tfoot><tr><th scope="row">All</th>\(cells(total))</tr></tfoot></table></section>
+            <tfoot><tr><th scope="row">All</th>\(cells(total))</tr></tfoot></table>\(Self.shownNote(rows.count, of: issued.count, section: "alerts"))</section>
             """
     }
 
     /// The score (docs/score.md): now, a month ago and against peers of the same kind within the scope.
-    static func scores(_ summaries: [OrganisationSummary]) -> String {
+    static func scores(_ summaries: [OrganisationSummary], limit: Int?) -> String {
         let peers = Dictionary(
             grouping: summaries.compactMap { summary in
                 summary.score.value.map { (summary.organisation.kind, $0) }
             }, by: \.0
         ).mapValues { median($0.map(\.1)) }
         // Each score's value (a logarithm) worked out once, not per comparison.
-        let rows = summaries.map { (summary: $0, value: $0.score.value ?? -1) }.sorted {
+        let ordered = summaries.map { (summary: $0, value: $0.score.value ?? -1) }.sorted {
             ($0.value, $1.summary.organisation.path) > ($1.value, $0.summary.organisation.path)
         }
-        .map(\.summary)
-        .map { summary in
+        let rows = Self.first(limit, of: ordered).map(\.summary).map { summary in
             let score = summary.score
             let change: String
             if let now = score.value, let then = summary.monthAgo.value {
@@ -202,7 +204,7 @@ extension OverviewPage {
             <th scope="col">Peer median</th><th scope="col">Open exposure</th><th scope="col">Fixed on time</th>\
             <th scope="col">Critical: median / 90th percentile days to fix</th>\
             <th scope="col">High: median / 90th percentile days to fix</th></tr></thead>
-            <tbody>\(rows.joined(separator: "\n"))</tbody></table></section>
+            <tbody>\(rows.joined(separator: "\n"))</tbody></table>\(Self.shownNote(rows.count, of: ordered.count, section: "scores"))</section>
             """
     }
 
@@ -224,6 +226,18 @@ extension OverviewPage {
             <tbody>\(rows.joined(separator: "\n"))</tbody></table>
             """)</section>
             """
+    }
+
+    /// The first `limit` of `items`, or all of them when `limit` is `nil`.
+    static func first<Item>(_ limit: Int?, of items: [Item]) -> ArraySlice<Item> {
+        limit.map { items.prefix($0) } ?? items[...]
+    }
+
+    /// Under a table cut to its first rows: how many of how many it shows, and a link to the page with every row.
+    static func shownNote(_ shown: Int, of total: Int, section: String) -> String {
+        guard shown < total else { return "" }
+        return "\n<p class=\"shown\">The first \(shown) of \(total) organisations. "
+            + "<a href=\"?\(allRowsQuery)#\(section)\">Show all \(total)</a></p>"
     }
 
     /// The row header naming an organisation, linked to its page.

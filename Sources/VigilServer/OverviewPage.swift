@@ -16,6 +16,7 @@ struct OverviewPage: Sendable {
             guard let session = try await sessions.current(request) else { return WebSessions.redirect("/sign-in") }
             let now = sessions.configuration.now()
             let summaries = try await sessions.store.summaries(scope: session.user.scope, at: now)
+            let limit = Self.rowLimit(request)
             try await sessions.store.audit(
                 AuditEntry(
                     .viewOverview, user: session.user.id, organisation: session.user.organisation?.id,
@@ -26,23 +27,36 @@ struct OverviewPage: Sendable {
             return HTMLPage.response(
                 HTMLPage.render(
                     title: title.lowercased(), session: session,
-                    main: "<h1>\(title)</h1>\n" + Self.sections(summaries, session: session, now: now) + "\n"
+                    main: "<h1>\(title)</h1>\n" + Self.sections(summaries, session: session, now: now, limit: limit)
+                        + "\n"
                         + escalations))
         }
     }
 
     /// The overview's sections for `summaries`, in order; the region page shows the same ones. One line each, so a
-    /// section is added (or moved) by one line here and its own method in a file of its own.
-    static func sections(_ summaries: [OrganisationSummary], session: Session, now: Date) -> String {
+    /// section is added (or moved) by one line here and its own method in a file of its own. Every number is summed
+    /// over all of `summaries`; the tables listing organisations show their first `limit` rows (every row when `nil`).
+    static func sections(_ summaries: [OrganisationSummary], session: Session, now: Date, limit: Int?) -> String {
         [
             headlines(summaries),
             areas(summaries, session: session),
-            severities(summaries),
-            knownExploited(summaries),
-            alertCompliance(summaries),
-            scores(summaries),
+            severities(summaries, limit: limit),
+            knownExploited(summaries, limit: limit),
+            alertCompliance(summaries, limit: limit),
+            scores(summaries, limit: limit),
             notAssessed(summaries),
         ].joined(separator: "\n")
+    }
+
+    /// Rows a table listing organisations shows unless every row is asked for: a national page of 7,000 organisations
+    /// in four tables was megabytes, read by no one, and rendering it was most of the page's time.
+    static let shownRows = 25
+    /// The query that asks for every row.
+    static let allRowsQuery = "show=all"
+
+    /// ``shownRows``, or `nil` (every row) for `?show=all`.
+    static func rowLimit(_ request: Request) -> Int? {
+        request.uri.queryParameters.get("show") == "all" ? nil : shownRows
     }
 
     static func escape(_ text: String) -> String { HTMLPage.escape(text) }

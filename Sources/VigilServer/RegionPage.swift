@@ -41,7 +41,7 @@ struct RegionPage: Sendable {
         let main = """
             <p><a href="/">Overview</a></p>
             <h1>\(level) \(HTMLPage.escape(code))</h1>
-            \(OverviewPage.sections(summaries, session: session, now: now))
+            \(OverviewPage.sections(summaries, session: session, now: now, limit: OverviewPage.rowLimit(request)))
             """
         return HTMLPage.response(HTMLPage.render(title: "\(level.lowercased()) \(code)", session: session, main: main))
     }

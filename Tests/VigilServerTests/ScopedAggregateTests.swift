@@ -98,4 +98,59 @@ struct ScopedAggregateTests {
             #expect(!refused.isEmpty)
         }
     }
+
+    /// Organisation rows in the section labelled `id`.
+    static func rows(in html: String, section id: String) -> Int {
+        guard let start = html.range(of: "<section aria-labelledby=\"\(id)\">"),
+            let end = html[start.upperBound...].range(of: "</section>")
+        else { return -1 }
+        return html[start.upperBound..<end.lowerBound].components(separatedBy: "<th scope=\"row\"><a href=").count - 1
+    }
+
+    @Test("tables list their first 25 organisations and link to all; every sum still counts every organisation")
+    func firstRows() async throws {
+        try await SignInTests.withService { service, client in
+            try await Self.seed(service)
+            // Thirty more organisations in region Y56, each with one known-exploited finding.
+            for index in 1...30 {
+                let code = "RA\(index)"
+                let organisation = try await service.store.createOrganisation(
+                    NewOrganisation(code: code, name: "Trust <\(code)>", kind: .gpPractice, parents: ["Y56", "QE1"]))
+                let host = Self.key.subjectKey(kind: .host, id: code)
+                let submission = Submission(
+                    tool: ToolIdentity(name: "vigil", version: "test"), organisation: code,
+                    assessedAt: SignInTests.start.addingTimeInterval(-86_400),
+                    areas: [.init(area: .updates, status: .assessed)],
+                    findings: [
+                        .init(
+                            rule: .updateMissingExploited, severity: .critical, area: .updates, kind: .host,
+                            subject: host, facts: [:])
+                    ],
+                    coverage: [.init(area: .updates, kind: .host, complete: false, subjects: [host])], metrics: [])
+                _ = try await service.store.ingest(
+                    submission, organisation: organisation.id, receivedAt: SignInTests.start)
+            }
+            let session = try await PageClient.signIn(client, login: "analyst@example.nhs.uk")
+            let overview = String(buffer: try await PageClient.get(client, "/", session: session).body)
+            #expect(Self.kevHeadline(overview) == "37; 33")
+            for section in ["severity", "kev", "scores"] {
+                #expect(Self.rows(in: overview, section: section) == 25, "\(section)")
+            }
+            #expect(overview.contains("The first 25 of 33 organisations."))
+            #expect(overview.contains("<a href=\"?show=all#severity\">Show all 33</a>"))
+            let all = String(buffer: try await PageClient.get(client, "/?show=all", session: session).body)
+            #expect(Self.kevHeadline(all) == "37; 33")
+            for section in ["severity", "kev", "scores"] {
+                #expect(Self.rows(in: all, section: section) == 33, "\(section)")
+            }
+            #expect(!all.contains("Show all"))
+            // A region page cuts its tables the same way: Y56 holds RXX, RYY and the thirty.
+            let region = String(buffer: try await PageClient.get(client, "/regions/Y56", session: session).body)
+            #expect(Self.kevHeadline(region) == "33; 32")
+            #expect(Self.rows(in: region, section: "severity") == 25)
+            let wholeRegion = String(
+                buffer: try await PageClient.get(client, "/regions/Y56?show=all", session: session).body)
+            #expect(Self.rows(in: wholeRegion, section: "severity") == 32)
+        }
+    }
 }
