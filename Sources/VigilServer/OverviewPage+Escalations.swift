@@ -9,7 +9,7 @@ extension OverviewPage {
     /// `session`'s person may see: their scope's organisations, most escalated first. A declaration's reason is the
     /// organisation's own words, shown (escaped) so it is visible nationally.
     static func escalationSection(_ store: SQLNationalStore, session: Session, at now: Date) async throws -> String {
-        let statuses = try await store.escalations(at: now).filter { session.user.scope.includes($0.organisation) }
+        let statuses = try await store.escalations(scope: session.user.scope, at: now)
         return escalationsHTML(statuses)
     }
 

@@ -55,8 +55,9 @@ public protocol NationalStore: Sendable {
     /// One organisation's status for every alert, newest first, its clocks read at `now`.
     func alertStatuses(organisation: Int64, at now: Date) async throws -> [AlertStatus]
 
-    /// Every status not closed whose clocks have escalated at `now`, or declared not applicable, most escalated first.
-    func escalations(at now: Date) async throws -> [AlertStatus]
+    /// Every status not closed whose clocks have escalated at `now`, or declared not applicable, most escalated first,
+    /// of the organisations in `scope`.
+    func escalations(scope: Scope, at now: Date) async throws -> [AlertStatus]
 
     /// One alert's history for one organisation, oldest first.
     func alertEvents(alert: Int64, organisation: Int64) async throws -> [AlertEvent]

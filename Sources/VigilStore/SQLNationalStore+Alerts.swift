@@ -88,16 +88,18 @@ extension SQLNationalStore {
 
     /// Every status not closed by evidence whose clocks, read at `now`, have escalated, or that stands declared not
     /// applicable: the overview's escalation section and the national reminders. Most escalated first, then by alert
-    /// (newest first) and organisation path.
-    public func escalations(at now: Date) async throws -> [AlertStatus] {
-        try await snapshot { database in
+    /// (newest first) and organisation path. The scope is applied in the query, as the pages' sums are
+    /// (``summaries(scope:at:)``).
+    public func escalations(scope: Scope = .nation, at now: Date) async throws -> [AlertStatus] {
+        guard let filter = Self.scopeFilter(scope) else { return [] }
+        return try await snapshot { database in
             let records = try await Self.alerts(id: nil, on: database)
             let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             // Read only: unlike the per-alert reads this does not fill status gaps first (see ensureStatuses), as the
             // overview runs it on every view; a gap exists only while an alert and an organisation are created at once,
             // and the next per-alert read fills it.
             let statuses = try await Self.statuses(
-                where: "s.state <> 'closed' AND s.alert_id > ", 0, alerts: byID, at: now, on: database)
+                where: "\(filter) AND s.state <> 'closed' AND s.alert_id > ", 0, alerts: byID, at: now, on: database)
             return statuses.filter { $0.escalation != .none || $0.state == .notApplicable }
                 .enumerated().sorted { first, second in
                     first.element.escalationLevel == second.element.escalationLevel

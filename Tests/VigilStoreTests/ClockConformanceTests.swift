@@ -125,6 +125,10 @@ struct ClockConformanceTests {
                 listed.map(\.organisation.id) == [early.id, late.id]
                     || listed.map(\.organisation.id) == [late.id, early.id])
             #expect(listed.allSatisfy { $0.escalation == .national })
+            // Scoped in the query: one organisation's list is its own statuses alone.
+            let scoped = try await store.escalations(scope: .organisation(late.id), at: lateDue)
+            #expect(scoped.allSatisfy { $0.organisation.id == late.id })
+            #expect(scoped.filter { $0.alert.id == alert.id }.count == 1)
             let fixed = AlertConformanceTests.week(5, missing: [], inventoried: ["a"])
             _ = try await store.ingest(fixed, organisation: early.id, receivedAt: Scenario.start)
             let after = try await store.escalations(at: lateDue).filter {
