@@ -13,8 +13,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Stores everything in a SQLite file (the default, no set-up) or a PostgreSQL database given as \
             postgres://user:password@host:port/database; several `vigil serve` processes may share one PostgreSQL \
-            database behind a load balancer, as the servers keep no state of their own. The schema is migrated on \
-            start. Stops gracefully on SIGTERM or SIGINT: requests in flight finish, nothing acknowledged is lost.
+            database behind a load balancer, as the servers keep no state of their own; each holds up to 16 \
+            connections to it (8 for submissions, 8 for page views). The schema is migrated on start, and every \
+            organisation's summary is read once in the background so the first overview is quick. Stops gracefully \
+            on SIGTERM or SIGINT: requests in flight finish, nothing acknowledged is lost.
 
             API: POST /api/v1/submissions with Authorization: Bearer TOKEN (tokens from `vigil admin issue-token`), \
             body the document `vigil submit` builds, at most 64 MiB; GET /api/v1/health; the alert routes. The API \

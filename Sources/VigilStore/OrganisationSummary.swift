@@ -58,6 +58,18 @@ public struct AlertCompliance: Sendable, Hashable {
     /// Past either clock: not acknowledged in time, or affected and not closed by the remediation date.
     public var overdue = 0
 
+    /// The counts of `statuses` (one organisation's, read at one clock): overdue as each status reads its own clocks,
+    /// so the count and the escalation section agree.
+    public init(statuses: some Sequence<AlertStatus>) {
+        for status in statuses {
+            issued += 1
+            if status.affectedAt != nil { affected += 1 }
+            if status.state != .open { answered += 1 }
+            if status.state == .closed { closed += 1 }
+            if status.overdue { overdue += 1 }
+        }
+    }
+
     public init(issued: Int = 0, affected: Int = 0, answered: Int = 0, closed: Int = 0, overdue: Int = 0) {
         self.issued = issued
         self.affected = affected

@@ -5,30 +5,29 @@ import VigilCore
 extension SQLNationalStore {
     /// Every organisation within `scope`, summarised at `now` (``OrganisationSummary``), by path. The scope is applied
     /// in each query's WHERE clause on `organisations.path` — never by reading other organisations' rows and dropping
-    /// them — so every count, chart and score a page builds from these is the viewer's scope's alone.
+    /// them — so every count, chart and score a page builds from these is the viewer's scope's alone. What is read of
+    /// each organisation is kept per process at its revision (``SummaryCache``) and evaluated at `now` here.
     public func summaries(scope: Scope, at now: Date) async throws -> [OrganisationSummary] {
         guard let filter = Self.scopeFilter(scope) else { return [] }
         let monthAgo = now.addingTimeInterval(-30 * 86_400)
         return try await snapshot { database in
-            let organisations = try await database.raw(
-                "SELECT o.id, o.ods_code, o.name, o.kind, o.path FROM organisations o WHERE \(filter) ORDER BY o.path"
-            ).all().map(Self.organisation(row:))
-            guard !organisations.isEmpty else { return [] }
-            let days = try await Self.latestDays(filter, on: database)
-            let notAssessed = try await Self.notAssessed(filter, on: database)
-            let alerts = try await Self.alertCompliance(filter, at: now, on: database)
+            let entries = try await self.cachedOrganisations(filter, monthAgo: Self.day(monthAgo), on: database)
+            guard !entries.isEmpty else { return [] }
+            let alerts = try await Self.alertsByID(on: database)
             let scores = try await Self.capEvidence(
-                try await Self.storedScores(filter, on: database), at: now, on: database)
-            let scoresMonthAgo = try await Self.capEvidence(
-                try await Self.storedScores(filter, asOf: Self.day(monthAgo), on: database), at: monthAgo,
+                Dictionary(uniqueKeysWithValues: entries.map { ($0.organisation.id, $0.score) }), at: now,
                 on: database)
-            return organisations.map { organisation in
-                let stored = scores[organisation.id] ?? StoredScore()
-                let storedMonthAgo = scoresMonthAgo[organisation.id] ?? StoredScore()
+            let scoresMonthAgo = try await Self.capEvidence(
+                Dictionary(uniqueKeysWithValues: entries.map { ($0.organisation.id, $0.monthAgo) }), at: monthAgo,
+                on: database)
+            return try entries.map { entry in
+                let stored = scores[entry.organisation.id] ?? entry.score
+                let storedMonthAgo = scoresMonthAgo[entry.organisation.id] ?? entry.monthAgo
                 return OrganisationSummary(
-                    organisation: organisation, latest: days[organisation.id], openByRule: stored.openByRule,
-                    notAssessed: notAssessed[organisation.id] ?? AssessmentArea.allCases,
-                    alerts: alerts[organisation.id] ?? AlertCompliance(),
+                    organisation: entry.organisation, latest: entry.latest, openByRule: stored.openByRule,
+                    notAssessed: entry.notAssessed,
+                    alerts: AlertCompliance(
+                        statuses: try entry.statuses.map { try $0.status(alerts: alerts, at: now) }),
                     score: OrganisationScore(
                         basis: stored.basis, lastEvidence: stored.lastEvidence.map(Self.date), at: now),
                     monthAgo: OrganisationScore(
@@ -36,6 +35,92 @@ extension SQLNationalStore {
                         at: monthAgo))
             }
         }
+    }
+
+    /// Every organisation matching `filter`, by path, as ``SummaryCache`` keeps it — with its stored score as `day`
+    /// ended when `day` is given — reading in `database`'s snapshot only what is not kept at the revision the
+    /// snapshot shows, and keeping what it read.
+    func cachedOrganisations(_ filter: SQLQueryString, monthAgo day: String?, on database: any SQLDatabase)
+        async throws -> [CachedOrganisation]
+    {
+        let revisions = try await database.raw(
+            "SELECT o.id, o.revision FROM organisations o WHERE \(filter) ORDER BY o.path"
+        ).all().map { row in
+            (
+                id: try row.decode(column: "id", as: Int64.self),
+                revision: try row.decode(column: "revision", as: Int64.self)
+            )
+        }
+        var entries = summaryCache.current(revisions)
+        var changed = Set<Int64>()
+        let missing = revisions.filter { entries[$0.id] == nil }
+        if !missing.isEmpty {
+            let whole = missing.count == revisions.count ? filter : nil
+            for entry in try await Self.readOrganisations(missing, whole: whole, on: database) {
+                entries[entry.organisation.id] = entry
+                changed.insert(entry.organisation.id)
+            }
+        }
+        if let day {
+            let older = revisions.map(\.id).filter { entries[$0] != nil && entries[$0]?.monthAgoDay != day }
+            if !older.isEmpty {
+                let scores = try await Self.byOrganisation(older, whole: older.count == revisions.count ? filter : nil)
+                {
+                    try await Self.storedScores($0, asOf: day, on: database)
+                }
+                for id in older {
+                    entries[id]?.monthAgoDay = day
+                    entries[id]?.monthAgo = scores[id] ?? StoredScore()
+                    changed.insert(id)
+                }
+            }
+        }
+        summaryCache.keep(changed.compactMap { entries[$0] })
+        return revisions.compactMap { entries[$0.id] }
+    }
+
+    /// What ``CachedOrganisation`` holds of the organisations of `revisions`, read in the caller's snapshot: by
+    /// `whole` (the scope's filter, when every organisation in it is read), else by id in batches.
+    static func readOrganisations(
+        _ revisions: [(id: Int64, revision: Int64)], whole: SQLQueryString?, on database: any SQLDatabase
+    ) async throws -> [CachedOrganisation] {
+        let ids = revisions.map(\.id)
+        let records = try await byOrganisation(ids, whole: whole) { filter in
+            var records: [Int64: OrganisationRecord] = [:]
+            for row in try await database.raw(
+                "SELECT o.id, o.ods_code, o.name, o.kind, o.path FROM organisations o WHERE \(filter)"
+            ).all() {
+                let record = try organisation(row: row)
+                records[record.id] = record
+            }
+            return records
+        }
+        let days = try await byOrganisation(ids, whole: whole) { try await latestDays($0, on: database) }
+        let notAssessed = try await byOrganisation(ids, whole: whole) { try await Self.notAssessed($0, on: database) }
+        let statuses = try await byOrganisation(ids, whole: whole) { filter in
+            Dictionary(grouping: try await statusFacts(where: filter, on: database), by: \.organisation.id)
+        }
+        let scores = try await byOrganisation(ids, whole: whole) { try await storedScores($0, on: database) }
+        return revisions.compactMap { id, revision in
+            records[id].map { record in
+                CachedOrganisation(
+                    revision: revision, organisation: record, latest: days[id],
+                    notAssessed: notAssessed[id] ?? AssessmentArea.allCases, statuses: statuses[id] ?? [],
+                    score: scores[id] ?? StoredScore())
+            }
+        }
+    }
+
+    /// `query` run once on `whole` when given, else on `o.id IN (…)` over `ids` in batches, its results merged.
+    static func byOrganisation<Value>(
+        _ ids: [Int64], whole: SQLQueryString?, _ query: (SQLQueryString) async throws -> [Int64: Value]
+    ) async throws -> [Int64: Value] {
+        if let whole { return try await query(whole) }
+        var merged: [Int64: Value] = [:]
+        try await forEachBatch(of: ids) { batch in
+            merged.merge(try await query("o.id IN (\(batch))")) { _, new in new }
+        }
+        return merged
     }
 
     /// The SQL condition on `organisations o` for `scope`; `nil` for a region code that is not a code (letters and
@@ -101,37 +186,5 @@ extension SQLNationalStore {
             assessed[organisation, default: []].insert(area)
         }
         return assessed.mapValues { areas in AssessmentArea.allCases.filter { !areas.contains($0) } }
-    }
-
-    /// Each organisation's alert statuses counted at `now`, with the clocks read as ``AlertStatus`` reads them.
-    static func alertCompliance(_ filter: SQLQueryString, at now: Date, on database: any SQLDatabase) async throws
-        -> [Int64: AlertCompliance]
-    {
-        let rows = try await database.raw(
-            """
-            SELECT s.organisation_id, s.state, s.affected_at, a.acknowledge_due, a.remediate_due
-            FROM alert_status s JOIN alerts a ON a.id = s.alert_id JOIN organisations o ON o.id = s.organisation_id
-            WHERE \(filter)
-            """
-        ).all()
-        let clock = seconds(now)
-        var compliance: [Int64: AlertCompliance] = [:]
-        for row in rows {
-            let organisation = try row.decode(column: "organisation_id", as: Int64.self)
-            let state = try row.decode(column: "state", as: String.self)
-            let affected = try row.decode(column: "affected_at", as: Int64?.self) != nil
-            var counts = compliance[organisation] ?? AlertCompliance()
-            counts.issued += 1
-            if affected { counts.affected += 1 }
-            if state != "open" { counts.answered += 1 }
-            if state == "closed" { counts.closed += 1 }
-            let acknowledgeDue = try row.decode(column: "acknowledge_due", as: Int64.self)
-            let remediateDue = try row.decode(column: "remediate_due", as: Int64.self)
-            let acknowledgementLate = state == "open" && clock >= acknowledgeDue
-            let remediationLate = affected && (state == "open" || state == "acknowledged") && clock >= remediateDue
-            if acknowledgementLate || remediationLate { counts.overdue += 1 }
-            compliance[organisation] = counts
-        }
-        return compliance
     }
 }

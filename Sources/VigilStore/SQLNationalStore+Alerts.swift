@@ -65,11 +65,18 @@ extension SQLNationalStore {
 
     /// Every organisation's status for one alert, by organisation path, with the clocks read at `now`.
     public func alertStatuses(alert: Int64, at now: Date) async throws -> [AlertStatus] {
-        try await snapshot { [dialect] database in
+        if dialect == .postgres {
+            try await transaction(priority: .interactive) { database in
+                // An unknown alert is answered by the read below; its gap fill would only break a foreign key.
+                guard try await !Self.alerts(id: alert, on: database).isEmpty else { return }
+                try await Self.lockStatusGaps(alert: alert, on: database)
+                try await Self.ensureStatuses(alert: alert, on: database)
+            }
+        }
+        return try await snapshot { database in
             guard let record = try await Self.alerts(id: alert, on: database).first else {
                 throw StoreError(.unknownAlert, "no alert has that id")
             }
-            if dialect == .postgres { try await Self.ensureStatuses(alert: alert, on: database) }
             return try await Self.statuses(
                 where: "s.alert_id = ", alert, alerts: [record.id: record], at: now, on: database)
         }
@@ -77,10 +84,17 @@ extension SQLNationalStore {
 
     /// One organisation's status for every alert, newest alert first, with the clocks read at `now`.
     public func alertStatuses(organisation: Int64, at now: Date) async throws -> [AlertStatus] {
-        try await snapshot { [dialect] database in
+        if dialect == .postgres {
+            try await transaction(priority: .interactive) { database in
+                try await database.raw(
+                    "SELECT id FROM organisations WHERE id = \(bind: organisation) FOR NO KEY UPDATE"
+                ).run()
+                try await Self.ensureStatuses(organisation: organisation, on: database)
+            }
+        }
+        return try await snapshot { database in
             let records = try await Self.alerts(id: nil, on: database)
             let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            if dialect == .postgres { try await Self.ensureStatuses(organisation: organisation, on: database) }
             return try await Self.statuses(
                 where: "s.organisation_id = ", organisation, alerts: byID, at: now, on: database)
         }
@@ -93,19 +107,28 @@ extension SQLNationalStore {
     public func escalations(scope: Scope = .nation, at now: Date) async throws -> [AlertStatus] {
         guard let filter = Self.scopeFilter(scope) else { return [] }
         return try await snapshot { database in
-            let records = try await Self.alerts(id: nil, on: database)
-            let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             // Read only: unlike the per-alert reads this does not fill status gaps first (see ensureStatuses), as the
             // overview runs it on every view; a gap exists only while an alert and an organisation are created at once,
-            // and the next per-alert read fills it.
-            let statuses = try await Self.statuses(
-                where: "\(filter) AND s.state <> 'closed' AND s.alert_id > ", 0, alerts: byID, at: now, on: database)
-            return statuses.filter { $0.escalation != .none || $0.state == .notApplicable }
-                .enumerated().sorted { first, second in
-                    first.element.escalationLevel == second.element.escalationLevel
-                        ? first.offset < second.offset : first.element.escalationLevel > second.element.escalationLevel
-                }.map(\.element)
+            // and the next per-alert read fills it. The rows come from the summaries' cache (SummaryCache), checked
+            // against each organisation's revision in this snapshot.
+            let entries = try await self.cachedOrganisations(filter, monthAgo: nil, on: database)
+            let alerts = try await Self.alertsByID(on: database)
+            let statuses = try entries.flatMap { entry in
+                try entry.statuses.filter { $0.state != .closed }.map { try $0.status(alerts: alerts, at: now) }
+            }
+            return statuses.filter { $0.escalation != .none || $0.state == .notApplicable }.sorted { first, second in
+                if first.escalationLevel != second.escalationLevel {
+                    return first.escalationLevel > second.escalationLevel
+                }
+                if first.alert.id != second.alert.id { return first.alert.id > second.alert.id }
+                return first.organisation.path < second.organisation.path
+            }
         }
+    }
+
+    /// Every alert by id.
+    static func alertsByID(on database: any SQLDatabase) async throws -> [Int64: AlertRecord] {
+        Dictionary(try await alerts(id: nil, on: database).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// One alert's history for one organisation, oldest first.
@@ -187,8 +210,9 @@ extension SQLNationalStore {
 
     /// Gives the alert a status row for every organisation. Issuing an alert and creating an organisation each add
     /// theirs, but on PostgreSQL the two can run at once and miss each other's uncommitted row; every read of
-    /// statuses there fills such a gap first (for the alert, or the organisation, read), so no one is ever missing.
-    /// SQLite runs one write transaction at a time, so the two always see each other and its reads stay read-only.
+    /// statuses there fills such a gap first, in a transaction of its own before the read's snapshot (for the alert,
+    /// or the organisation, read), so no one is ever missing. SQLite runs one write transaction at a time, so the two
+    /// always see each other and its reads stay read-only.
     static func ensureStatuses(alert: Int64, on database: any SQLDatabase) async throws {
         try await database.raw(
             """
@@ -196,6 +220,18 @@ extension SQLNationalStore {
             SELECT \(bind: alert), o.id, 'open', 0 FROM organisations o
             WHERE NOT EXISTS (SELECT 1 FROM alert_status s WHERE s.alert_id = \(bind: alert) AND s.organisation_id = o.id)
             ON CONFLICT (alert_id, organisation_id) DO NOTHING
+            """
+        ).run()
+    }
+
+    /// Locks, in id order as issuing an alert does, the organisations `alert` has no status for (PostgreSQL): a gap
+    /// fill's new status counts its organisation's revision (migration 8), and without the lock taken first it
+    /// would wait for a submission holding that organisation while holding the status row the submission waits for.
+    static func lockStatusGaps(alert: Int64, on database: any SQLDatabase) async throws {
+        try await database.raw(
+            """
+            SELECT o.id FROM organisations o WHERE NOT EXISTS (SELECT 1 FROM alert_status s
+            WHERE s.alert_id = \(bind: alert) AND s.organisation_id = o.id) ORDER BY o.id FOR NO KEY UPDATE
             """
         ).run()
     }
@@ -413,7 +449,17 @@ extension SQLNationalStore {
         where predicate: SQLQueryString, _ value: Int64, alerts: [Int64: AlertRecord], at now: Date,
         on database: any SQLDatabase
     ) async throws -> [AlertStatus] {
-        let rows = try await database.raw(
+        try await statusFacts(where: "\(predicate)\(bind: value)", on: database).map {
+            try $0.status(alerts: alerts, at: now)
+        }
+    }
+
+    /// Status rows (`alert_status s` joined with `organisations o`) where `condition` holds, with their match counts,
+    /// by alert (newest first) and organisation path.
+    static func statusFacts(where condition: SQLQueryString, on database: any SQLDatabase) async throws
+        -> [StatusFacts]
+    {
+        try await database.raw(
             """
             SELECT s.alert_id, s.state, s.affected_at, s.acknowledged_at, s.not_applicable_at, s.not_applicable_reason,
             s.closed_at, s.closed_submission, s.reopen_count, o.id, o.ods_code, o.name, o.kind, o.path,
@@ -424,28 +470,9 @@ extension SQLNationalStore {
             (SELECT COUNT(*) FROM tickets t JOIN alert_matches m ON m.alert_id = s.alert_id AND m.ticket_id = t.id
             WHERE t.organisation_id = s.organisation_id AND t.state = 'excepted' AND m.state = 'open') AS excepted_matches
             FROM alert_status s JOIN organisations o ON o.id = s.organisation_id
-            WHERE \(predicate)\(bind: value) ORDER BY s.alert_id DESC, o.path
+            WHERE \(condition) ORDER BY s.alert_id DESC, o.path
             """
-        ).all()
-        return try rows.map { row in
-            guard let alert = alerts[try row.decode(column: "alert_id", as: Int64.self)],
-                let state = AlertStatus.State(rawValue: try row.decode(column: "state", as: String.self))
-            else { throw StoreError(.corrupt, "an alert status has an unknown alert or state") }
-            func optionalDate(_ column: String) throws -> Date? {
-                try row.decode(column: column, as: Int64?.self).map(date)
-            }
-            return AlertStatus(
-                alert: alert, organisation: try organisation(row: row), state: state,
-                applicability: try row.decode(column: "all_matches", as: Int64.self) > 0 ? .affected : .unaffectedSoFar,
-                openMatches: Int(try row.decode(column: "open_matches", as: Int64.self)),
-                exceptedMatches: Int(try row.decode(column: "excepted_matches", as: Int64.self)),
-                affectedAt: try optionalDate("affected_at"), acknowledgedAt: try optionalDate("acknowledged_at"),
-                notApplicableAt: try optionalDate("not_applicable_at"),
-                notApplicableReason: try row.decode(column: "not_applicable_reason", as: String?.self),
-                closedAt: try optionalDate("closed_at"),
-                closedSubmission: try row.decode(column: "closed_submission", as: Int64?.self),
-                reopenCount: Int(try row.decode(column: "reopen_count", as: Int64.self)), at: now)
-        }
+        ).all().map(StatusFacts.init(row:))
     }
 
     /// Alerts with their links, newest first; one alert when `id` is given.

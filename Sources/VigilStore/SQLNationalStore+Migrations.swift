@@ -213,6 +213,16 @@ extension SQLNationalStore {
                 "CREATE INDEX tickets_excepted ON tickets (organisation_id) WHERE state = 'excepted'"
             ]
         },
+        Migration(version: 8, name: "a revision per organisation, counted by the database on every change pages read") {
+            dialect in
+            // The summaries' cache (SummaryCache) keeps what it read of an organisation with its revision and reuses
+            // it while the revision stands. Triggers count the changes, so no write path can forget one: every
+            // table the summaries read that changes after the organisation is created. (Tickets change only with
+            // their organisation's stored score, whose row is counted; organisations and alerts are never updated.)
+            ["ALTER TABLE organisations ADD COLUMN revision BIGINT NOT NULL DEFAULT 0"]
+                + dialect.countsRevisions(
+                    of: ["org_daily", "org_scores", "submissions", "alert_status", "alert_matches"])
+        },
     ]
 
     public func migrate() async throws {

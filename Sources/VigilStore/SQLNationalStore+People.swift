@@ -155,8 +155,14 @@ extension SQLNationalStore {
         switch found {
         case .ended:
             // Its row goes.
+            // Only if it has still ended: another server may have recorded activity since the snapshot.
             try await transaction(priority: .interactive) { database in
-                try await database.raw("DELETE FROM sessions WHERE id_hash = \(bind: hash)").run()
+                try await database.raw(
+                    """
+                    DELETE FROM sessions WHERE id_hash = \(bind: hash)
+                    AND (expires_at <= \(bind: now) OR last_seen_at + \(bind: idle) <= \(bind: now))
+                    """
+                ).run()
             }
             return nil
         case .missing:

@@ -8,8 +8,8 @@ public import ServiceLifecycle
 
 /// The ``NationalStore`` over sql-kit, on a SQLite file (zero set-up, one machine) or a PostgreSQL server (several
 /// `vigil serve` processes behind a load balancer). The SQL is one text for both but for the few words the dialects
-/// spell differently (``Dialect``). The store holds no state of its own beyond its connection pool, so servers stay
-/// stateless. Run it (``run()``) as a service: PostgreSQL's pool needs it; SQLite's needs nothing.
+/// spell differently (``Dialect``). The store holds no state of its own beyond its connection pools and a cache of
+/// decoded rows checked against the database on every read (``SummaryCache``), so servers stay stateless. Run it (``run()``) as a service: PostgreSQL's pool needs it; SQLite's needs nothing.
 public final class SQLNationalStore: NationalStore, Service {
     /// The words the two databases spell differently.
     enum Dialect: Sendable {
@@ -48,6 +48,42 @@ public final class SQLNationalStore: NationalStore, Service {
             }
         }
 
+        /// Statements that make every insert, update or delete of a row of `tables` (each with an `organisation_id`)
+        /// add one to its organisation's `revision`, in the same transaction.
+        func countsRevisions(of tables: [String]) -> [String] {
+            switch self {
+            case .sqlite:
+                tables.flatMap { table in
+                    [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")].map { verb, row in
+                        """
+                        CREATE TRIGGER \(table)_revision_\(verb.lowercased()) AFTER \(verb) ON \(table)
+                        BEGIN UPDATE organisations SET revision = revision + 1 WHERE id = \(row).organisation_id; END
+                        """
+                    }
+                }
+            case .postgres:
+                [
+                    """
+                    CREATE FUNCTION organisation_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                    IF TG_OP = 'DELETE' THEN
+                    UPDATE organisations SET revision = revision + 1 WHERE id = OLD.organisation_id;
+                    ELSE
+                    UPDATE organisations SET revision = revision + 1 WHERE id = NEW.organisation_id;
+                    END IF;
+                    RETURN NULL;
+                    END $$
+                    """
+                ]
+                    + tables.map { table in
+                        """
+                        CREATE TRIGGER \(table)_revision AFTER INSERT OR UPDATE OR DELETE ON \(table)
+                        FOR EACH ROW EXECUTE FUNCTION organisation_revision()
+                        """
+                    }
+            }
+        }
+
         /// Raw bytes.
         var bytes: String {
             switch self {
@@ -62,18 +98,19 @@ public final class SQLNationalStore: NationalStore, Service {
         case postgres(PostgresPools)
     }
 
-    /// PostgreSQL's two pools: submissions and other writes on one, page reads on the other, so a page view never
-    /// queues for a connection behind submissions being applied (the organisation page's p99 was 203 ms during
-    /// ingest with one pool of 8 at 700 organisations).
+    /// PostgreSQL's two pools: submissions and other normal writes on one; on the other, what a page view does — its
+    /// reads and its own small writes (``Priority/interactive``) — so a page view never queues for a connection
+    /// behind submissions being applied (the organisation page's p99 was 203 ms during ingest with one pool of 8 at
+    /// 700 organisations).
     struct PostgresPools: Sendable {
         let writer: PostgresClient
-        let reader: PostgresClient
+        let pages: PostgresClient
 
         /// Runs both pools until cancelled.
         func run() async {
             await withDiscardingTaskGroup { group in
                 group.addTask { await writer.run() }
-                group.addTask { await reader.run() }
+                group.addTask { await pages.run() }
             }
         }
     }
@@ -82,6 +119,8 @@ public final class SQLNationalStore: NationalStore, Service {
     let logger: Logger
     /// Sign-in limits, session lifetimes and bcrypt's cost.
     public let policy: SignInPolicy
+    /// What the summaries read of each organisation, kept at its revision (``SummaryCache``).
+    let summaryCache = SummaryCache()
     /// Serialises this process's SQLite write transactions (see ``transaction(priority:_:)``).
     let sqliteGate = AsyncGate()
 
@@ -104,7 +143,7 @@ public final class SQLNationalStore: NationalStore, Service {
             backend = .postgres(
                 PostgresPools(
                     writer: PostgresClient(configuration: configuration, backgroundLogger: logger),
-                    reader: PostgresClient(configuration: configuration, backgroundLogger: logger)))
+                    pages: PostgresClient(configuration: configuration, backgroundLogger: logger)))
         } else {
             guard !address.isEmpty, !address.contains("://") else {
                 throw StoreError(.invalidAddress, "the database is a SQLite file path or a postgres:// address")
@@ -127,7 +166,7 @@ public final class SQLNationalStore: NationalStore, Service {
             host: host, port: url.port ?? 5432, username: user.removingPercentEncoding ?? user,
             password: url.password.map { $0.removingPercentEncoding ?? $0 },
             database: database.isEmpty ? nil : database, tls: .disable)
-        // Per pool: a server holds at most twice this many.
+        // Per pool: a server holds at most twice this many (PostgreSQL's default max_connections is 100).
         configuration.options.maximumConnections = 8
         return configuration
     }
@@ -197,7 +236,8 @@ public final class SQLNationalStore: NationalStore, Service {
     ) async throws -> T {
         switch backend {
         case .postgres(let pools):
-            return try await postgresTransaction(on: pools.writer, body)
+            return try await postgresTransaction(
+                on: priority == .interactive ? pools.pages : pools.writer, isolation: .readCommitted, body)
         case .sqlite(let connections):
             // One write transaction at a time per process: SQLite has one writer anyway, and concurrent BEGIN
             // IMMEDIATEs on one file came back "database is locked" despite the busy timeout (found by the
@@ -216,11 +256,13 @@ public final class SQLNationalStore: NationalStore, Service {
 
     /// Runs `body`, which only reads, on a consistent view of the store: on SQLite a read transaction on a reader
     /// connection, outside the write gate (in WAL mode it reads the last commit while a writer writes, and the reader
-    /// refuses writes); on PostgreSQL a transaction on the readers' pool.
+    /// refuses writes); on PostgreSQL a REPEATABLE READ transaction on the pages' pool, so every statement of `body`
+    /// sees the same commits (at READ COMMITTED an alert issued between reading the alerts and their statuses made a
+    /// status whose alert was never read).
     func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .postgres(let pools):
-            return try await postgresTransaction(on: pools.reader, body)
+            return try await postgresTransaction(on: pools.pages, isolation: .repeatableRead, body)
         case .sqlite(let connections):
             return try await sqliteSnapshot(connections, body)
         }
@@ -234,24 +276,44 @@ public final class SQLNationalStore: NationalStore, Service {
         let database = reader.sql(queryLogLevel: nil)
         do {
             try await database.raw("BEGIN").run()
+        } catch {
+            await connections.discard(reader)
+            throw error
+        }
+        do {
             let result = try await body(database)
             try await database.raw("COMMIT").run()
             await connections.returnReader(reader)
             return result
         } catch {
-            // Closed rather than rolled back and kept: closing ends whatever the failure left open.
-            await connections.discard(reader)
+            // An ordinary error (an unknown alert, say) keeps the reader; one whose rollback fails closes it.
+            do {
+                try await database.raw("ROLLBACK").run()
+                await connections.returnReader(reader)
+            } catch {
+                await connections.discard(reader)
+            }
             throw error
         }
     }
 
-    /// One PostgreSQL transaction on a connection of `client`'s pool.
+    /// PostgreSQL's isolation levels as the store uses them.
+    enum Isolation: String, Sendable {
+        case readCommitted = "READ COMMITTED"
+        case repeatableRead = "REPEATABLE READ"
+    }
+
+    /// One PostgreSQL transaction on a connection of `client`'s pool, at `isolation`.
     private func postgresTransaction<T: Sendable>(
-        on client: PostgresClient, _ body: @Sendable (any SQLDatabase) async throws -> T
+        on client: PostgresClient, isolation: Isolation, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in
-                try await body(connection.sql(queryLogLevel: nil))
+                let database = connection.sql(queryLogLevel: nil)
+                if isolation != .readCommitted {
+                    try await database.raw("SET TRANSACTION ISOLATION LEVEL \(unsafeRaw: isolation.rawValue)").run()
+                }
+                return try await body(database)
             }
         } catch let error as PostgresTransactionError {
             // The body's own error, as on SQLite, so callers see the same errors from both (the conformance suite
@@ -288,11 +350,17 @@ public final class SQLNationalStore: NationalStore, Service {
 }
 
 /// A first-come, first-served lock for async code: at most one holder, the rest wait without blocking a thread; an
-/// urgent waiter goes ahead of every other one.
+/// urgent waiter goes ahead of normal ones, but never more than ``urgentRun`` times in a row while a normal one waits,
+/// so steady page traffic cannot hold submissions back for ever.
 actor AsyncGate {
     private var held = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
     private var urgent: [CheckedContinuation<Void, Never>] = []
+    /// Urgent waiters let in since a normal one was.
+    private var urgentInARow = 0
+
+    /// The most urgent waiters let in one after another while a normal one waits.
+    static let urgentRun = 8
 
     /// How many wait for the gate.
     var waiters: Int { waiting.count + urgent.count }
@@ -308,11 +376,13 @@ actor AsyncGate {
         }
     }
 
-    /// Hands the gate to the next waiter (urgent ones first), or frees it.
+    /// Hands the gate to the next waiter (urgent ones first, within ``urgentRun``), or frees it.
     func release() {
-        if !urgent.isEmpty {
+        if !urgent.isEmpty, waiting.isEmpty || urgentInARow < Self.urgentRun {
+            urgentInARow += 1
             urgent.removeFirst().resume()
         } else if !waiting.isEmpty {
+            urgentInARow = 0
             waiting.removeFirst().resume()
         } else {
             held = false

@@ -13,9 +13,15 @@ actor SQLiteConnections {
     let logger: Logger
     private var writer: SQLiteConnection?
     private var idleReaders: [SQLiteConnection] = []
+    /// Readers open, idle or in use.
+    private var openReaders = 0
+    /// Reads waiting for a reader: each is handed a reader given back, or a free place to open one in.
+    private var waiting: [CheckedContinuation<SQLiteConnection?, Never>] = []
 
     /// Readers kept open when idle; a burst beyond them opens more and closes the extra ones after.
     static let keptReaders = 4
+    /// The most readers open at once; further reads wait for one (each may hold a page cache of ``cacheKibibytes``).
+    static let maximumReaders = 8
     /// Each connection's page cache, in KiB (SQLite's default is 2 MiB).
     static let cacheKibibytes = 32_768
 
@@ -39,29 +45,54 @@ actor SQLiteConnections {
         try? await writer.close()
     }
 
-    /// An idle reader, or a new one.
+    /// An idle reader, a new one while fewer than ``maximumReaders`` are open, or else the next one given back.
     func takeReader() async throws -> SQLiteConnection {
         if let reader = idleReaders.popLast() { return reader }
-        return try await open(readOnly: true)
+        if openReaders >= Self.maximumReaders {
+            if let reader = await withCheckedContinuation({ waiting.append($0) }) { return reader }
+            // Handed a free place: the reader that held it was closed.
+        } else {
+            openReaders += 1
+        }
+        do {
+            return try await open(readOnly: true)
+        } catch {
+            freePlace()
+            throw error
+        }
     }
 
-    /// Gives back a reader whose transaction ended; beyond ``keptReaders`` it is closed.
+    /// Gives back a reader whose transaction ended: to a waiting read, kept idle, or beyond ``keptReaders`` closed.
     func returnReader(_ reader: SQLiteConnection) async {
-        if idleReaders.count < Self.keptReaders {
+        if !waiting.isEmpty {
+            waiting.removeFirst().resume(returning: reader)
+        } else if idleReaders.count < Self.keptReaders {
             idleReaders.append(reader)
         } else {
+            freePlace()
             try? await reader.close()
         }
     }
 
     /// Closes a reader whose transaction failed.
     func discard(_ reader: SQLiteConnection) async {
+        freePlace()
         try? await reader.close()
+    }
+
+    /// A reader's place is free: a waiting read takes it (and opens its own), else it is counted free.
+    private func freePlace() {
+        if !waiting.isEmpty {
+            waiting.removeFirst().resume(returning: nil)
+        } else {
+            openReaders -= 1
+        }
     }
 
     /// Closes every connection kept: at shutdown. The store opens new ones if it is used again.
     func closeAll() async {
         let connections = idleReaders + (writer.map { [$0] } ?? [])
+        openReaders -= idleReaders.count
         idleReaders = []
         writer = nil
         for connection in connections { try? await connection.close() }

@@ -182,6 +182,14 @@ struct PeopleConformanceTests {
             let log = try await store.auditLog(since: nil).filter { $0.address == address }
             #expect(log.map(\.action) == [.signIn, .signIn, .signIn, .signOut])
 
+            // Activity is recorded at most once a minute: used at 29:59 and again at 30:30 after sign-in, the idle
+            // clock runs from 29:59, so the session has ended at 60:00 (recording every use, it would last to 60:30):
+            // up to a minute early, never late.
+            let coarse = try await signIn(at: 300)
+            #expect(try await store.session(token: coarse.token, at: Self.start.addingTimeInterval(300 + 1_799)) != nil)
+            #expect(try await store.session(token: coarse.token, at: Self.start.addingTimeInterval(300 + 1_830)) != nil)
+            #expect(try await store.session(token: coarse.token, at: Self.start.addingTimeInterval(300 + 3_600)) == nil)
+
             // A session never presented again is removed at its owner's next sign-in once it has ended.
             let abandoned = try await signIn(at: 200)
             _ = try await signIn(at: 200 + 31 * 60)

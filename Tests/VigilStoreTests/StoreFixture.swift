@@ -47,6 +47,23 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 }
 
+extension Backend {
+    /// `body` with the address of a database for this backend, migrated by the caller's stores: a SQLite file in a
+    /// folder of its own (removed afterwards) or the suite's PostgreSQL database. Several stores opened on it are
+    /// several servers sharing one database.
+    func withAddress<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+        switch self {
+        case .sqlite:
+            let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-store-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            return try await body(folder.appending(path: "national.sqlite").path)
+        case .postgres:
+            return try await body(try #require(Backend.postgresURL))
+        }
+    }
+}
+
 /// Builds submissions for the scenarios: subjects named here are keyed with a fixed test key.
 struct Scenario {
     static let key = try! PseudonymKey(bytes: [UInt8](repeating: 3, count: 32))
