@@ -5,25 +5,19 @@ extension OverviewPage {
     /// The most rows the section shows; the rest are counted, and `vigil admin alert-status` lists them all.
     static let escalationRows = 50
 
-    /// The overview's compact section on missed alert clocks and not-applicable declarations, limited to what
-    /// `session`'s person may see: their scope's organisations, most escalated first. A declaration's reason is the
-    /// organisation's own words, shown (escaped) so it is visible nationally.
-    static func escalationSection(_ store: SQLNationalStore, session: Session, at now: Date) async throws -> String {
-        let statuses = try await store.escalations(scope: session.user.scope, at: now)
-        return escalationsHTML(statuses)
-    }
-
-    /// The section for `statuses` (already scoped and ordered).
+    /// The overview's compact section on missed alert clocks and not-applicable declarations, for `statuses` (already
+    /// limited to the viewer's scope and ordered, most escalated first). A declaration's reason is the organisation's
+    /// own words, shown (escaped) so it is visible nationally.
     static func escalationsHTML(_ statuses: [AlertStatus]) -> String {
         let escape = HTMLPage.escape
         let day = { (date: Date?) -> String in date.map(PageDate.string) ?? "—" }
-        let escalated = statuses.filter { $0.escalation != .none }
-        let declared = statuses.filter { $0.state == .notApplicable }
+        let escalated = statuses.indices.filter { statuses[$0].escalation != .none }
+        let declared = statuses.indices.filter { statuses[$0].state == .notApplicable }
         var html = "<h2>Alert clocks</h2>\n"
         if escalated.isEmpty {
             html += "<p>No organisation has missed an alert's acknowledgement or remediation clock.</p>\n"
         } else {
-            let rows = escalated.prefix(escalationRows).map { status in
+            let rows = escalated.prefix(escalationRows).map { statuses[$0] }.map { status in
                 "<tr><th scope=\"row\">\(escape(status.organisation.name)) <span class=\"code\">"
                     + "\(escape(status.organisation.code))</span></th><td>\(escape(status.alert.title))</td>"
                     + "<td>\(status.escalationLevel) (\(escape(label(status.escalation))))</td>"
@@ -45,7 +39,7 @@ extension OverviewPage {
                 """
         }
         if !declared.isEmpty {
-            let rows = declared.prefix(escalationRows).map { status in
+            let rows = declared.prefix(escalationRows).map { statuses[$0] }.map { status in
                 "<tr><th scope=\"row\">\(escape(status.organisation.name)) <span class=\"code\">"
                     + "\(escape(status.organisation.code))</span></th><td>\(escape(status.alert.title))</td>"
                     + "<td>\(day(status.notApplicableAt))</td><td>\(escape(status.notApplicableReason ?? ""))</td></tr>"

@@ -4,41 +4,44 @@ import VigilStore
 
 /// The overview's sections, one method each, every one computed from the summaries of the viewer's scope alone.
 extension OverviewPage {
-    /// Rules whose open findings are weak passwords, as the review counted them.
-    static let weakPasswordRules: Set<RuleID> = [
-        .emptyPassword, .breachedPassword, .guessablePassword, .usernameAsPassword, .machineDefaultPassword,
-    ]
-    /// Rules whose open findings are hosts behind on security updates or past support.
-    static let behindOnUpdatesRules: Set<RuleID> = [.updateOverdue, .unsupportedSystem, .updateMissingExploited]
-    /// Rules whose open findings expose patient data.
-    static let patientDataRules: Set<RuleID> = [
-        .patientList, .patientBulkExport, .patientListBroadAccess, .patientListUnencryptedDisk,
-        .accessWeakPasswordReachesPatientData,
-    ]
     /// The severities the tables show, worst first.
     static let shownSeverities: [Severity] = [.critical, .high, .medium, .low]
 
     /// The review's headline numbers, summed over the scope.
     static func headlines(_ summaries: [OrganisationSummary]) -> String {
-        let submitted = summaries.filter { $0.latest != nil }
-        let stale = summaries.filter(\.score.isStale).count
-        let exposed = summaries.filter { $0.open([.updateMissingExploited]) > 0 }.count
-        func sum(_ rules: Set<RuleID>) -> Int { summaries.reduce(0) { $0 + $1.open(rules) } }
+        // One pass, every sum at once: a national page has thousands of organisations.
+        var submitted = 0
+        var stale = 0
+        var critical = 0
+        var exploited = 0
+        var exposed = 0
+        var weak = 0
+        var behind = 0
+        var patientData = 0
+        var notAssessed = 0
+        for summary in summaries {
+            if let latest = summary.latest {
+                submitted += 1
+                critical += latest.open[.critical] ?? 0
+            }
+            if summary.score.isStale { stale += 1 }
+            let known = summary.open(.knownExploited)
+            exploited += known
+            if known > 0 { exposed += 1 }
+            weak += summary.open(.weakPasswords)
+            behind += summary.open(.behindOnUpdates)
+            patientData += summary.open(.patientData)
+            notAssessed += summary.notAssessed.count
+        }
         let rows: [(String, String)] = [
-            ("Organisations that have submitted evidence", "\(submitted.count) of \(summaries.count)"),
+            ("Organisations that have submitted evidence", "\(submitted) of \(summaries.count)"),
             ("Stale: no evidence in the last 14 days (or none)", "\(stale)"),
-            ("Open critical findings", "\(submitted.reduce(0) { $0 + ($1.latest?.open[.critical] ?? 0) })"),
-            (
-                "Known-exploited vulnerabilities unpatched (findings; organisations exposed)",
-                "\(sum([.updateMissingExploited])); \(exposed)"
-            ),
-            (
-                "Weak passwords (empty, breached, guessable, the account name, a machine default)",
-                "\(sum(weakPasswordRules))"
-            ),
-            ("Hosts behind on security updates or past support (findings)", "\(sum(behindOnUpdatesRules))"),
-            ("Patient data exposed (findings)", "\(sum(patientDataRules))"),
-            ("Areas not assessed (organisation × area)", "\(summaries.reduce(0) { $0 + $1.notAssessed.count })"),
+            ("Open critical findings", "\(critical)"),
+            ("Known-exploited vulnerabilities unpatched (findings; organisations exposed)", "\(exploited); \(exposed)"),
+            ("Weak passwords (empty, breached, guessable, the account name, a machine default)", "\(weak)"),
+            ("Hosts behind on security updates or past support (findings)", "\(behind)"),
+            ("Patient data exposed (findings)", "\(patientData)"),
+            ("Areas not assessed (organisation × area)", "\(notAssessed)"),
         ]
         return """
             <section aria-labelledby="headlines"><h2 id="headlines">Headline numbers</h2>
@@ -52,12 +55,26 @@ extension OverviewPage {
 
     /// Links to the regions and integrated care boards the viewer can open whole.
     static func areas(_ summaries: [OrganisationSummary], session: Session) -> String {
+        // Organisations counted by the path above them first (a few hundred nationally), each split once.
+        var parents: [Substring: (first: OrganisationRecord, count: Int)] = [:]
+        var parentOrder: [Substring] = []
+        for summary in summaries {
+            let organisation = summary.organisation
+            let parent = organisation.path.lastIndex(of: "/").map { organisation.path[..<$0] } ?? ""
+            if let known = parents[parent] {
+                parents[parent] = (known.first, known.count + 1)
+            } else {
+                parents[parent] = (organisation, 1)
+                parentOrder.append(parent)
+            }
+        }
         var counts: [String: Int] = [:]
         var order: [String] = []
-        for summary in summaries {
-            for code in RegionPage.visibleAreas(of: summary.organisation, scope: session.user.scope) {
+        for parent in parentOrder {
+            guard let (organisation, count) = parents[parent] else { continue }
+            for code in RegionPage.visibleAreas(of: organisation, scope: session.user.scope) {
                 if counts[code] == nil { order.append(code) }
-                counts[code, default: 0] += 1
+                counts[code, default: 0] += count
             }
         }
         guard !order.isEmpty else { return "" }
@@ -72,21 +89,20 @@ extension OverviewPage {
 
     /// Organisations by their worst open severity: a chart of how many, then each organisation's open counts.
     static func severities(_ summaries: [OrganisationSummary], limit: Int?) -> String {
+        // Each organisation's worst severity and weight worked out once, not per bucket or comparison (thousands
+        // of organisations nationally); the organisations sorted by index.
+        let worst = summaries.map(\.worstOpen)
+        let weights = summaries.map(weight)
+        let paths = summaries.map(\.organisation.path)
         var buckets: [(label: String, value: Int, colour: String)] = shownSeverities.map { severity in
-            (
-                "Worst \(severity.rawValue)", summaries.filter { $0.worstOpen == severity }.count,
-                PageChart.style(severity).colour
-            )
+            ("Worst \(severity.rawValue)", worst.count { $0 == severity }, PageChart.style(severity).colour)
         }
-        buckets.append(("None open", summaries.filter { $0.latest != nil && $0.worstOpen == nil }.count, "#00703c"))
-        buckets.append(("No evidence", summaries.filter { $0.latest == nil }.count, "#505a5f"))
-        // Each organisation's weight worked out once, not per comparison (thousands of organisations nationally).
-        let ordered = summaries.map { (summary: $0, weight: weight($0)) }.sorted { first, second in
-            first.weight == second.weight
-                ? first.summary.organisation.path < second.summary.organisation.path
-                : second.weight.lexicographicallyPrecedes(first.weight)
-        }.map(\.summary)
-        let rows = Self.first(limit, of: ordered).map { summary in
+        buckets.append(("None open", weights.indices.count { weights[$0].submitted && worst[$0] == nil }, "#00703c"))
+        buckets.append(("No evidence", weights.count { !$0.submitted }, "#505a5f"))
+        let ordered = summaries.indices.sorted { first, second in
+            weights[first] == weights[second] ? paths[first] < paths[second] : weights[first] > weights[second]
+        }
+        let rows = Self.first(limit, of: ordered).map { summaries[$0] }.map { summary in
             let cells: String
             if let day = summary.latest {
                 cells =
@@ -114,15 +130,13 @@ extension OverviewPage {
 
     /// Exposure to known-exploited vulnerabilities (CISA KEV): organisations with open findings, most first.
     static func knownExploited(_ summaries: [OrganisationSummary], limit: Int?) -> String {
-        let counted: [(summary: OrganisationSummary, count: Int)] = summaries.map {
-            ($0, $0.open([.updateMissingExploited]))
-        }
-        let exposed = counted.filter { $0.count > 0 }.sorted { first, second in
-            first.count == second.count
-                ? first.summary.organisation.path < second.summary.organisation.path : first.count > second.count
+        let counts = summaries.map { $0.open(.knownExploited) }
+        let paths = summaries.map(\.organisation.path)
+        let exposed = counts.indices.filter { counts[$0] > 0 }.sorted { first, second in
+            counts[first] == counts[second] ? paths[first] < paths[second] : counts[first] > counts[second]
         }
         let rows = Self.first(limit, of: exposed).map {
-            "<tr>\(organisationCell($0.summary.organisation))<td>\($0.count)</td></tr>"
+            "<tr>\(organisationCell(summaries[$0].organisation))<td>\(counts[$0])</td></tr>"
         }
         return """
             <section aria-labelledby="kev"><h2 id="kev">Known-exploited vulnerabilities</h2>
@@ -171,16 +185,17 @@ extension OverviewPage {
 
     /// The score (docs/score.md): now, a month ago and against peers of the same kind within the scope.
     static func scores(_ summaries: [OrganisationSummary], limit: Int?) -> String {
+        // Each score's value (a logarithm) worked out once, not per comparison; the organisations sorted by index.
+        let values = summaries.map(\.score.value)
+        let kinds = summaries.map(\.organisation.kind)
+        let paths = summaries.map(\.organisation.path)
         let peers = Dictionary(
-            grouping: summaries.compactMap { summary in
-                summary.score.value.map { (summary.organisation.kind, $0) }
-            }, by: \.0
+            grouping: values.indices.compactMap { index in values[index].map { (kinds[index], $0) } }, by: \.0
         ).mapValues { median($0.map(\.1)) }
-        // Each score's value (a logarithm) worked out once, not per comparison.
-        let ordered = summaries.map { (summary: $0, value: $0.score.value ?? -1) }.sorted {
-            ($0.value, $1.summary.organisation.path) > ($1.value, $0.summary.organisation.path)
+        let ordered = summaries.indices.sorted { first, second in
+            (values[first] ?? -1, paths[second]) > (values[second] ?? -1, paths[first])
         }
-        let rows = Self.first(limit, of: ordered).map(\.summary).map { summary in
+        let rows = Self.first(limit, of: ordered).map { summaries[$0] }.map { summary in
             let score = summary.score
             let change: String
             if let now = score.value, let then = summary.monthAgo.value {
@@ -210,10 +225,15 @@ extension OverviewPage {
 
     /// Areas not assessed: per area, how many organisations' latest evidence left it out, and which.
     static func notAssessed(_ summaries: [OrganisationSummary]) -> String {
+        var missingByArea: [AssessmentArea: [Int]] = [:]
+        for (index, summary) in summaries.enumerated() {
+            for area in summary.notAssessed { missingByArea[area, default: []].append(index) }
+        }
         let rows = AssessmentArea.allCases.compactMap { area -> String? in
-            let missing = summaries.filter { $0.notAssessed.contains(area) }
-            guard !missing.isEmpty else { return nil }
-            let names = missing.prefix(20).map { "\(escape($0.organisation.name)) (\(escape($0.organisation.code)))" }
+            guard let missing = missingByArea[area], !missing.isEmpty else { return nil }
+            let names = missing.prefix(20).map { summaries[$0].organisation }.map {
+                "\(escape($0.name)) (\(escape($0.code)))"
+            }
             return "<tr><th scope=\"row\">\(escape(area.title))</th><td>\(missing.count)</td>"
                 + "<td class=\"names\">\(names.joined(separator: ", "))\(missing.count > 20 ? ", …" : "")</td></tr>"
         }
@@ -276,9 +296,26 @@ extension OverviewPage {
     }
 
     /// Worst first: critical outweighs any number of highs, and so on; no evidence last.
-    static func weight(_ summary: OrganisationSummary) -> [Int] {
-        guard let day = summary.latest else { return [-1] }
-        return shownSeverities.map { day.open[$0] ?? 0 }
+    static func weight(_ summary: OrganisationSummary) -> Weight {
+        guard let day = summary.latest else { return Weight() }
+        return Weight(
+            submitted: true, critical: day.open[.critical] ?? 0, high: day.open[.high] ?? 0,
+            medium: day.open[.medium] ?? 0, low: day.open[.low] ?? 0)
+    }
+
+    /// An organisation's place in the table by worst open severity: more is worse, a critical finding outweighs
+    /// any number of high ones and so on, and an organisation without evidence comes after every other.
+    struct Weight: Comparable {
+        var submitted = false
+        var critical = 0
+        var high = 0
+        var medium = 0
+        var low = 0
+
+        static func < (left: Weight, right: Weight) -> Bool {
+            (left.submitted ? 1 : 0, left.critical, left.high, left.medium, left.low)
+                < (right.submitted ? 1 : 0, right.critical, right.high, right.medium, right.low)
+        }
     }
 }
 

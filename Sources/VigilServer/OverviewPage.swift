@@ -5,7 +5,7 @@ import VigilStore
 
 /// `GET /`: the overview of the viewer's scope — every organisation to a national analyst, a region's or ICB's to a
 /// regional viewer, their own to an organisation member — server-rendered with no JavaScript. Every number on it is
-/// summed from ``OrganisationSummary`` rows the store selected by the viewer's scope (`summaries(scope:at:)`), so no
+/// summed from ``OrganisationSummary`` rows the store selected by the viewer's scope (`overview(scope:at:)`), so no
 /// count, chart or score includes an organisation outside it. Each view is audited. Names are escaped; nothing in it
 /// comes from a submission but counts and dates.
 struct OverviewPage: Sendable {
@@ -15,14 +15,15 @@ struct OverviewPage: Sendable {
         router.get("/") { request, context in
             guard let session = try await sessions.current(request) else { return WebSessions.redirect("/sign-in") }
             let now = sessions.configuration.now()
-            let summaries = try await sessions.store.summaries(scope: session.user.scope, at: now)
+            let overview = try await sessions.store.overview(scope: session.user.scope, at: now)
+            let summaries = overview.summaries
             let limit = Self.rowLimit(request)
             try await sessions.store.audit(
                 AuditEntry(
                     .viewOverview, user: session.user.id, organisation: session.user.organisation?.id,
                     origin: Origin(address: context.clientAddress, at: now),
                     detail: "\(summaries.count) organisations"))
-            let escalations = try await Self.escalationSection(sessions.store, session: session, at: now)
+            let escalations = Self.escalationsHTML(overview.escalations)
             let title = session.user.scope == .nation ? "National overview" : "Overview"
             return HTMLPage.response(
                 HTMLPage.render(

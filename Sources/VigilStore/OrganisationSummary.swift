@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import VigilCore
 
 /// What the overview, region and organisation pages show of one organisation: its latest daily counts, open findings
@@ -6,31 +6,37 @@ public import VigilCore
 /// Everything is derived from its tickets, submissions and alert statuses: one truth per number.
 public struct OrganisationSummary: Sendable, Hashable {
     /// The organisation.
-    public var organisation: OrganisationRecord
+    public var organisation: OrganisationRecord { box.fields.organisation }
     /// Its latest daily aggregate, if it has submitted.
-    public var latest: OrganisationDay?
+    public var latest: OrganisationDay? { box.fields.latest }
     /// Open (and unverified) findings by rule.
-    public var openByRule: [RuleID: Int]
+    public var openByRule: [RuleID: Int] { box.fields.openByRule }
     /// Areas its latest applied submission did not assess (all of them before any submission).
-    public var notAssessed: [AssessmentArea]
+    public var notAssessed: [AssessmentArea] { box.fields.notAssessed }
     /// Its alert statuses, counted.
-    public var alerts: AlertCompliance
+    public var alerts: AlertCompliance { box.fields.alerts }
     /// Its score now.
-    public var score: OrganisationScore
+    public var score: OrganisationScore { box.fields.score }
     /// Its score 30 days earlier: its stored score as that day ended (the daily series, docs/score.md), aged to then.
-    public var monthAgo: OrganisationScore
+    /// Worked out when read: a page shows it for the rows it lists, not for every organisation it sums.
+    public var monthAgo: OrganisationScore {
+        let earlier = box.fields.monthAgo
+        return OrganisationScore(basis: earlier.basis, lastEvidence: earlier.lastEvidence, at: earlier.at)
+    }
 
+    /// A summary whose score 30 days earlier is the one of `basis` with the latest evidence then, at `date`,
+    /// worked out only when ``monthAgo`` is read. `openByGroup` is ``OpenFindingGroup/counts(_:)`` of `openByRule`,
+    /// worked out here when not given.
     public init(
         organisation: OrganisationRecord, latest: OrganisationDay?, openByRule: [RuleID: Int],
-        notAssessed: [AssessmentArea], alerts: AlertCompliance, score: OrganisationScore, monthAgo: OrganisationScore
+        notAssessed: [AssessmentArea], alerts: AlertCompliance, score: OrganisationScore,
+        monthAgo basis: ScoreBasis, lastEvidence: Date?, at date: Date, openByGroup: [Int]? = nil
     ) {
-        self.organisation = organisation
-        self.latest = latest
-        self.openByRule = openByRule
-        self.notAssessed = notAssessed
-        self.alerts = alerts
-        self.score = score
-        self.monthAgo = monthAgo
+        box = Box(
+            Fields(
+                organisation: organisation, latest: latest, openByRule: openByRule,
+                openByGroup: openByGroup ?? OpenFindingGroup.counts(openByRule), notAssessed: notAssessed,
+                alerts: alerts, score: score, monthAgo: Earlier(basis: basis, lastEvidence: lastEvidence, at: date)))
     }
 
     /// The worst severity with an open finding, `nil` when none is open.
@@ -39,9 +45,61 @@ public struct OrganisationSummary: Sendable, Hashable {
         return [Severity.critical, .high, .medium, .low, .info].first { (latest.open[$0] ?? 0) > 0 }
     }
 
+    /// Open findings of `group`.
+    public func open(_ group: OpenFindingGroup) -> Int { box.fields.openByGroup[group.rawValue] }
+
     /// Open findings of any of `rules`.
     public func open(_ rules: Set<RuleID>) -> Int {
-        openByRule.reduce(0) { $0 + (rules.contains($1.key) ? $1.value : 0) }
+        let counts = box.fields.openByRule
+        return rules.reduce(0) { $0 + (counts[$1] ?? 0) }
+    }
+
+    public static func == (left: OrganisationSummary, right: OrganisationSummary) -> Bool {
+        left.box === right.box || left.box.fields == right.box.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
+
+    /// The fields, in one immutable box: a page passes thousands of summaries through filters and sorts, and copying
+    /// a summary is then one reference count rather than one for each array, dictionary and string inside
+    /// (retaining and releasing them was 38 % of a warm national overview at 7,000 organisations).
+    private var box: Box
+
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private struct Fields: Sendable, Hashable {
+        var organisation: OrganisationRecord
+        var latest: OrganisationDay?
+        var openByRule: [RuleID: Int]
+        var openByGroup: [Int]
+        var notAssessed: [AssessmentArea]
+        var alerts: AlertCompliance
+        var score: OrganisationScore
+        var monthAgo: Earlier
+    }
+
+    /// What the score 30 days earlier is worked out from.
+    private struct Earlier: Sendable, Hashable {
+        var basis: ScoreBasis
+        var lastEvidence: Date?
+        var at: Date
+
+    }
+}
+
+/// What the overview shows of a scope at a clock, read in one snapshot (``SQLNationalStore/overview(scope:at:)``).
+public struct ScopeOverview: Sendable, Hashable {
+    /// Every organisation in the scope, summarised, by path.
+    public var summaries: [OrganisationSummary]
+    /// Alert statuses escalated or declared not applicable, most escalated first.
+    public var escalations: [AlertStatus]
+
+    public init(summaries: [OrganisationSummary], escalations: [AlertStatus]) {
+        self.summaries = summaries
+        self.escalations = escalations
     }
 }
 

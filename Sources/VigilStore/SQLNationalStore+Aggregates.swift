@@ -8,49 +8,54 @@ extension SQLNationalStore {
     /// them — so every count, chart and score a page builds from these is the viewer's scope's alone. What is read of
     /// each organisation is kept per process at its revision (``SummaryCache``) and evaluated at `now` here.
     public func summaries(scope: Scope, at now: Date) async throws -> [OrganisationSummary] {
-        guard let filter = Self.scopeFilter(scope) else { return [] }
+        try await overview(scope: scope, at: now, escalations: false).summaries
+    }
+
+    /// What the overview shows of `scope` at `now`, read in one snapshot: the summaries
+    /// (``summaries(scope:at:)``) and the escalations (``escalations(scope:at:)``), each status read once for both.
+    public func overview(scope: Scope, at now: Date) async throws -> ScopeOverview {
+        try await overview(scope: scope, at: now, escalations: true)
+    }
+
+    func overview(scope: Scope, at now: Date, escalations: Bool) async throws -> ScopeOverview {
+        guard let filter = Self.scopeFilter(scope) else { return ScopeOverview(summaries: [], escalations: []) }
         let monthAgo = now.addingTimeInterval(-30 * 86_400)
         return try await snapshot { database in
-            let entries = try await self.cachedOrganisations(filter, monthAgo: Self.day(monthAgo), on: database)
-            guard !entries.isEmpty else { return [] }
+            let entries = try await self.cachedOrganisations(
+                scope, filter, monthAgo: Self.day(monthAgo), on: database)
+            guard !entries.isEmpty else { return ScopeOverview(summaries: [], escalations: []) }
             let alerts = try await Self.alertsByID(on: database)
+            let statuses = try entries.map { entry in try entry.statuses.map { try $0.status(alerts: alerts, at: now) }
+            }
             let scores = try await Self.capEvidence(
                 Dictionary(uniqueKeysWithValues: entries.map { ($0.organisation.id, $0.score) }), at: now,
                 on: database)
             let scoresMonthAgo = try await Self.capEvidence(
                 Dictionary(uniqueKeysWithValues: entries.map { ($0.organisation.id, $0.monthAgo) }), at: monthAgo,
                 on: database)
-            return try entries.map { entry in
+            let summaries = zip(entries, statuses).map { entry, statuses in
                 let stored = scores[entry.organisation.id] ?? entry.score
                 let storedMonthAgo = scoresMonthAgo[entry.organisation.id] ?? entry.monthAgo
                 return OrganisationSummary(
                     organisation: entry.organisation, latest: entry.latest, openByRule: stored.openByRule,
-                    notAssessed: entry.notAssessed,
-                    alerts: AlertCompliance(
-                        statuses: try entry.statuses.map { try $0.status(alerts: alerts, at: now) }),
+                    notAssessed: entry.notAssessed, alerts: AlertCompliance(statuses: statuses),
                     score: OrganisationScore(
                         basis: stored.basis, lastEvidence: stored.lastEvidence.map(Self.date), at: now),
-                    monthAgo: OrganisationScore(
-                        basis: storedMonthAgo.basis, lastEvidence: storedMonthAgo.lastEvidence.map(Self.date),
-                        at: monthAgo))
+                    monthAgo: storedMonthAgo.basis, lastEvidence: storedMonthAgo.lastEvidence.map(Self.date),
+                    at: monthAgo, openByGroup: entry.openByGroup)
             }
+            return ScopeOverview(
+                summaries: summaries, escalations: escalations ? Self.escalated(statuses.joined()) : [])
         }
     }
 
     /// Every organisation matching `filter`, by path, as ``SummaryCache`` keeps it — with its stored score as `day`
     /// ended when `day` is given — reading in `database`'s snapshot only what is not kept at the revision the
     /// snapshot shows, and keeping what it read.
-    func cachedOrganisations(_ filter: SQLQueryString, monthAgo day: String?, on database: any SQLDatabase)
-        async throws -> [CachedOrganisation]
-    {
-        let revisions = try await database.raw(
-            "SELECT o.id, o.revision FROM organisations o WHERE \(filter) ORDER BY o.path"
-        ).all().map { row in
-            (
-                id: try row.decode(column: "id", as: Int64.self),
-                revision: try row.decode(column: "revision", as: Int64.self)
-            )
-        }
+    func cachedOrganisations(
+        _ scope: Scope, _ filter: SQLQueryString, monthAgo day: String?, on database: any SQLDatabase
+    ) async throws -> [CachedOrganisation] {
+        let revisions = try await scopeRevisions(scope, filter, on: database)
         var entries = summaryCache.current(revisions)
         var changed = Set<Int64>()
         let missing = revisions.filter { entries[$0.id] == nil }
@@ -69,14 +74,41 @@ extension SQLNationalStore {
                     try await Self.storedScores($0, asOf: day, on: database)
                 }
                 for id in older {
-                    entries[id]?.monthAgoDay = day
-                    entries[id]?.monthAgo = scores[id] ?? StoredScore()
+                    entries[id] = entries[id]?.with(monthAgo: scores[id] ?? StoredScore(), day: day)
                     changed.insert(id)
                 }
             }
         }
         summaryCache.keep(changed.compactMap { entries[$0] })
         return revisions.compactMap { entries[$0.id] }
+    }
+
+    /// The id and revision of every organisation matching `filter` (`scope`'s), by path: read again only when the
+    /// scope's count of organisations or sum of revisions has changed (``SummaryCache/ScopeRevisions``).
+    func scopeRevisions(_ scope: Scope, _ filter: SQLQueryString, on database: any SQLDatabase) async throws
+        -> [(id: Int64, revision: Int64)]
+    {
+        guard
+            let totals = try await database.raw(
+                """
+                SELECT COUNT(*) AS organisations, CAST(COALESCE(SUM(o.revision), 0) AS BIGINT) AS revisions
+                FROM organisations o WHERE \(filter)
+                """
+            ).first()
+        else { throw StoreError(.corrupt, "the organisations could not be counted") }
+        let count = try totals.decode(column: "organisations", as: Int64.self)
+        let sum = try totals.decode(column: "revisions", as: Int64.self)
+        if let kept = summaryCache.revisions(of: scope, count: count, sum: sum) { return kept }
+        let revisions = try await database.raw(
+            "SELECT o.id, o.revision FROM organisations o WHERE \(filter) ORDER BY o.path"
+        ).all().map { row in
+            (
+                id: try row.decode(column: "id", as: Int64.self),
+                revision: try row.decode(column: "revision", as: Int64.self)
+            )
+        }
+        summaryCache.keep(.init(count: count, sum: sum, revisions: revisions), of: scope)
+        return revisions
     }
 
     /// What ``CachedOrganisation`` holds of the organisations of `revisions`, read in the caller's snapshot: by

@@ -105,25 +105,25 @@ extension SQLNationalStore {
     /// (newest first) and organisation path. The scope is applied in the query, as the pages' sums are
     /// (``summaries(scope:at:)``).
     public func escalations(scope: Scope = .nation, at now: Date) async throws -> [AlertStatus] {
-        guard let filter = Self.scopeFilter(scope) else { return [] }
-        return try await snapshot { database in
-            // Read only: unlike the per-alert reads this does not fill status gaps first (see ensureStatuses), as the
-            // overview runs it on every view; a gap exists only while an alert and an organisation are created at once,
-            // and the next per-alert read fills it. The rows come from the summaries' cache (SummaryCache), checked
-            // against each organisation's revision in this snapshot.
-            let entries = try await self.cachedOrganisations(filter, monthAgo: nil, on: database)
-            let alerts = try await Self.alertsByID(on: database)
-            let statuses = try entries.flatMap { entry in
-                try entry.statuses.filter { $0.state != .closed }.map { try $0.status(alerts: alerts, at: now) }
-            }
-            return statuses.filter { $0.escalation != .none || $0.state == .notApplicable }.sorted { first, second in
-                if first.escalationLevel != second.escalationLevel {
-                    return first.escalationLevel > second.escalationLevel
-                }
-                if first.alert.id != second.alert.id { return first.alert.id > second.alert.id }
-                return first.organisation.path < second.organisation.path
-            }
-        }
+        // Read only: unlike the per-alert reads this does not fill status gaps first (see ensureStatuses), as the
+        // overview runs it on every view; a gap exists only while an alert and an organisation are created at once,
+        // and the next per-alert read fills it. The rows come from the summaries' cache (SummaryCache), checked
+        // against each organisation's revision in the read's snapshot.
+        try await overview(scope: scope, at: now).escalations
+    }
+
+    /// Of `statuses`, those escalated or declared not applicable, most escalated first, then by alert (newest first)
+    /// and organisation path.
+    static func escalated(_ statuses: some Sequence<AlertStatus>) -> [AlertStatus] {
+        let kept = statuses.filter { $0.state != .closed && ($0.escalation != .none || $0.state == .notApplicable) }
+        // Sorted by index on keys read once: tens of thousands of statuses nationally, each a large value.
+        let keys = kept.map { (level: $0.escalationLevel, alert: $0.alert.id) }
+        let paths = kept.map(\.organisation.path)
+        return kept.indices.sorted { first, second in
+            if keys[first].level != keys[second].level { return keys[first].level > keys[second].level }
+            if keys[first].alert != keys[second].alert { return keys[first].alert > keys[second].alert }
+            return paths[first] < paths[second]
+        }.map { kept[$0] }
     }
 
     /// Every alert by id.

@@ -4,19 +4,45 @@ import VigilCore
 
 /// What the summaries and escalations read of one organisation, as of one revision of it: its record, latest daily
 /// row, areas not assessed, alert status rows and stored scores, decoded. Nothing here depends on the clock a page is
-/// read at; the page evaluates it at its own (``SQLNationalStore/summaries(scope:at:)``).
-struct CachedOrganisation: Sendable {
+/// read at; the page evaluates it at its own (``SQLNationalStore/summaries(scope:at:)``). Immutable, and a class: a
+/// page passes thousands of them around, each copy one reference count.
+final class CachedOrganisation: Sendable {
     /// The organisation's `revision` these were read at (migration 8).
-    var revision: Int64
-    var organisation: OrganisationRecord
-    var latest: OrganisationDay?
-    var notAssessed: [AssessmentArea]
+    let revision: Int64
+    let organisation: OrganisationRecord
+    let latest: OrganisationDay?
+    let notAssessed: [AssessmentArea]
     /// Every alert status of the organisation, by alert, newest first.
-    var statuses: [StatusFacts]
-    var score: SQLNationalStore.StoredScore
+    let statuses: [StatusFacts]
+    let score: SQLNationalStore.StoredScore
+    /// ``OpenFindingGroup/counts(_:)`` of the stored score's open findings by rule.
+    let openByGroup: [Int]
     /// The day ``monthAgo`` is the stored score of (as that day ended); `nil` until read.
-    var monthAgoDay: String?
-    var monthAgo = SQLNationalStore.StoredScore()
+    let monthAgoDay: String?
+    let monthAgo: SQLNationalStore.StoredScore
+
+    init(
+        revision: Int64, organisation: OrganisationRecord, latest: OrganisationDay?, notAssessed: [AssessmentArea],
+        statuses: [StatusFacts], score: SQLNationalStore.StoredScore, monthAgoDay: String? = nil,
+        monthAgo: SQLNationalStore.StoredScore = SQLNationalStore.StoredScore()
+    ) {
+        self.revision = revision
+        self.organisation = organisation
+        self.latest = latest
+        self.notAssessed = notAssessed
+        self.statuses = statuses
+        self.score = score
+        openByGroup = OpenFindingGroup.counts(score.openByRule)
+        self.monthAgoDay = monthAgoDay
+        self.monthAgo = monthAgo
+    }
+
+    /// The same, with its stored score as `day` ended.
+    func with(monthAgo score: SQLNationalStore.StoredScore, day: String) -> CachedOrganisation {
+        CachedOrganisation(
+            revision: revision, organisation: organisation, latest: latest, notAssessed: notAssessed,
+            statuses: statuses, score: self.score, monthAgoDay: day, monthAgo: score)
+    }
 }
 
 /// The store's per-process cache of ``CachedOrganisation``s: at 7,000 organisations the national overview spent most
@@ -28,6 +54,29 @@ struct CachedOrganisation: Sendable {
 /// changes.
 final class SummaryCache: Sendable {
     private let entries = Mutex<[Int64: CachedOrganisation]>([:])
+    private let scopes = Mutex<[Scope: ScopeRevisions]>([:])
+
+    /// A scope's organisations (id and revision, by path) with their count and the sum of their revisions. Revisions
+    /// only grow and organisations are never removed, so while a scope's count and sum stand, not one of its
+    /// organisations has changed and the list stands too: a page then reads two numbers, not a row per organisation.
+    struct ScopeRevisions: Sendable {
+        var count: Int64
+        var sum: Int64
+        var revisions: [(id: Int64, revision: Int64)]
+    }
+
+    /// The revisions last read for `scope`, if its count and sum are still `count` and `sum`.
+    func revisions(of scope: Scope, count: Int64, sum: Int64) -> [(id: Int64, revision: Int64)]? {
+        scopes.withLock { scopes in
+            guard let kept = scopes[scope], kept.count == count, kept.sum == sum else { return nil }
+            return kept.revisions
+        }
+    }
+
+    /// Keeps `revisions` as `scope`'s at `count` and `sum`.
+    func keep(_ revisions: ScopeRevisions, of scope: Scope) {
+        scopes.withLock { $0[scope] = revisions }
+    }
 
     /// The entries still current at `revisions` (organisation id → its revision now).
     func current(_ revisions: [(id: Int64, revision: Int64)]) -> [Int64: CachedOrganisation] {
