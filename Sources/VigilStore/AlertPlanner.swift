@@ -97,7 +97,8 @@ public enum AlertPlanner {
         if let evidence, later {
             let byID = Dictionary(tickets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             for (id, isOpen) in matches.sorted(by: { $0.key < $1.key }) where isOpen {
-                // A ticket no longer current was superseded after its fix: it was fixed by evidence.
+                // A ticket not among the views (the store passes live ones only) was fixed, or superseded after
+                // its fix: either way evidence fixed it.
                 guard let ticket = byID[id] else {
                     changes.append(.resolveMatch(ticket: id))
                     open[id] = false

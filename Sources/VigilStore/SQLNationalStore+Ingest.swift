@@ -29,7 +29,8 @@ extension SQLNationalStore {
                 on: database)
             var counts = Counts()
             if applies {
-                let current = try await Self.currentTickets(organisation: organisation, on: database)
+                let current = try await Self.currentTickets(
+                    organisation: organisation, for: submission, on: database)
                 let changes = TicketPlanner.plan(submission, current: current)
                 counts = try await Self.apply(
                     changes, of: submission, submission: id, organisation: organisation, on: database)
@@ -143,27 +144,58 @@ extension SQLNationalStore {
         return data
     }
 
-    static func currentTickets(organisation: Int64, on database: any SQLDatabase) async throws
-        -> [TicketPlanner.Current]
+    /// The organisation's current tickets the planner needs for `submission` (``TicketPlanner/plan(_:current:)``):
+    /// every one not fixed, and the fixed ones the submission has a finding for (to reopen or supersede). A fixed
+    /// ticket without a finding stays as it is, so it is not read: a year of weekly history holds six fixed current
+    /// tickets for every live one, and decoding them was most of an ingest's time in the server (bench/service.sh).
+    static func currentTickets(organisation: Int64, for submission: Submission, on database: any SQLDatabase)
+        async throws -> [TicketPlanner.Current]
     {
-        try await database.raw(
-            """
-            SELECT id, rule, subject, kind, area, state, fixed_at FROM tickets
-            WHERE organisation_id = \(bind: organisation) AND is_current = 1
-            """
-        ).all().map { row in
-            guard let kind = Subject.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
-                let area = AssessmentArea(rawValue: try row.decode(column: "area", as: String.self)),
-                let state = Ticket.State(rawValue: try row.decode(column: "state", as: String.self))
-            else { throw StoreError(.corrupt, "a ticket has an unknown kind, area or state") }
-            return TicketPlanner.Current(
-                id: try row.decode(column: "id", as: Int64.self),
-                rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)),
-                subject: try row.decode(column: "subject", as: String.self), kind: kind, area: area, state: state,
-                fixedAt: try row.decode(column: "fixed_at", as: Int64?.self).map {
-                    Date(timeIntervalSince1970: TimeInterval($0))
-                })
+        let columns: SQLQueryString = "id, rule, subject, kind, area, state, fixed_at"
+        let rules = Array(Set(submission.findings.map(\.rule.rawValue))).sorted().map {
+            "\(bind: $0)" as SQLQueryString
         }
+        var current = try await database.raw(
+            """
+            SELECT \(columns) FROM tickets
+            WHERE organisation_id = \(bind: organisation) AND is_current = 1 AND state <> 'fixed'
+            """
+        ).all().map(Self.current(row:))
+        let findings = Set(submission.findings.map { TicketKey(rule: $0.rule, subject: $0.subject) })
+        let subjects = Array(Set(findings.map(\.subject))).sorted()
+        for start in stride(from: 0, to: subjects.count, by: batchSize) {
+            let binds = subjects[start..<min(start + batchSize, subjects.count)].map { "\(bind: $0)" as SQLQueryString }
+            current += try await database.raw(
+                """
+                SELECT \(columns) FROM tickets
+                WHERE organisation_id = \(bind: organisation) AND is_current = 1 AND state = 'fixed'
+                AND rule IN (\(rules.joined(separator: ", "))) AND subject IN (\(binds.joined(separator: ", ")))
+                """
+            ).all().map(Self.current(row:)).filter {
+                findings.contains(TicketKey(rule: $0.rule, subject: $0.subject))
+            }
+        }
+        return current
+    }
+
+    /// A rule and a subject: what identifies a current ticket.
+    struct TicketKey: Hashable {
+        var rule: RuleID
+        var subject: String
+    }
+
+    static func current(row: any SQLRow) throws -> TicketPlanner.Current {
+        guard let kind = Subject.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
+            let area = AssessmentArea(rawValue: try row.decode(column: "area", as: String.self)),
+            let state = Ticket.State(rawValue: try row.decode(column: "state", as: String.self))
+        else { throw StoreError(.corrupt, "a ticket has an unknown kind, area or state") }
+        return TicketPlanner.Current(
+            id: try row.decode(column: "id", as: Int64.self),
+            rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)),
+            subject: try row.decode(column: "subject", as: String.self), kind: kind, area: area, state: state,
+            fixedAt: try row.decode(column: "fixed_at", as: Int64?.self).map {
+                Date(timeIntervalSince1970: TimeInterval($0))
+            })
     }
 
     /// Applies the planned changes, each with its event in the append-only history. Most of a weekly submission's
@@ -181,26 +213,13 @@ extension SQLNationalStore {
         var seen: [SeenGroup: [Int64]] = [:]
         var fixed: [Int64] = []
         var unverified: [Int64] = []
+        var opened: [Int] = []
+        var superseded: [Int64] = []
         for change in changes {
             switch change {
             case .open(let position, let superseding):
-                if let superseding {
-                    try await database.raw("UPDATE tickets SET is_current = 0 WHERE id = \(bind: superseding)").run()
-                }
-                let finding = submission.findings[position]
-                guard
-                    let row = try await database.raw(
-                        """
-                        INSERT INTO tickets (organisation_id, rule, subject, kind, area, severity, state, is_current,
-                        opened_at, last_seen_at, fixed_at, reopen_count, opened_submission, last_submission, advisories)
-                        VALUES (\(bind: organisation), \(bind: finding.rule.rawValue), \(bind: finding.subject),
-                        \(bind: finding.kind.rawValue), \(bind: finding.area.rawValue), \(bind: finding.severity.rawValue),
-                        'open', 1, \(bind: at), \(bind: at), NULL, 0, \(bind: id), \(bind: id),
-                        \(bind: advisories(finding))) RETURNING id
-                        """
-                    ).first()
-                else { throw StoreError(.corrupt, "the new ticket's id was not returned") }
-                events.append((try row.decode(column: "id", as: Int64.self), .opened))
+                if let superseding { superseded.append(superseding) }
+                opened.append(position)
                 counts.opened += 1
             case .seen(let ticket, let position, let confirmed):
                 let finding = submission.findings[position]
@@ -228,6 +247,13 @@ extension SQLNationalStore {
                 counts.unverified += 1
             }
         }
+        try await forEachBatch(of: superseded) { batch in
+            try await database.raw("UPDATE tickets SET is_current = 0 WHERE id IN (\(batch))").run()
+        }
+        events += try await insertTickets(
+            opened.map { submission.findings[$0] }, submission: id, at: at, organisation: organisation,
+            on: database
+        ).map { ($0, .opened) }
         for (group, tickets) in seen {
             try await forEachBatch(of: tickets) { batch in
                 try await database.raw(
@@ -259,6 +285,44 @@ extension SQLNationalStore {
             ).run()
         }
         return counts
+    }
+
+    /// Inserts an open ticket for each of `findings` (new to the organisation, or recurring after their ticket's
+    /// reopening window), ``batchSize`` rows to a statement, and returns their ids in the order of `findings`. The ids
+    /// come back with each row's rule and subject, which identify a current ticket, so the order rows are returned
+    /// in does not matter.
+    static func insertTickets(
+        _ findings: [Submission.SubmittedFinding], submission id: Int64, at: Int64, organisation: Int64,
+        on database: any SQLDatabase
+    ) async throws -> [Int64] {
+        var ids: [TicketKey: Int64] = [:]
+        for start in stride(from: 0, to: findings.count, by: batchSize) {
+            let rows = findings[start..<min(start + batchSize, findings.count)].map { finding -> SQLQueryString in
+                """
+                (\(bind: organisation), \(bind: finding.rule.rawValue), \(bind: finding.subject),
+                \(bind: finding.kind.rawValue), \(bind: finding.area.rawValue), \(bind: finding.severity.rawValue),
+                'open', 1, \(bind: at), \(bind: at), NULL, 0, \(bind: id), \(bind: id), \(bind: advisories(finding)))
+                """
+            }
+            for row in try await database.raw(
+                """
+                INSERT INTO tickets (organisation_id, rule, subject, kind, area, severity, state, is_current,
+                opened_at, last_seen_at, fixed_at, reopen_count, opened_submission, last_submission, advisories)
+                VALUES \(rows.joined(separator: ", ")) RETURNING id, rule, subject
+                """
+            ).all() {
+                let key = TicketKey(
+                    rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)),
+                    subject: try row.decode(column: "subject", as: String.self))
+                ids[key] = try row.decode(column: "id", as: Int64.self)
+            }
+        }
+        return try findings.map { finding in
+            guard let ticket = ids[TicketKey(rule: finding.rule, subject: finding.subject)] else {
+                throw StoreError(.corrupt, "a new ticket's id was not returned")
+            }
+            return ticket
+        }
     }
 
     /// Tickets seen again that one UPDATE can set alike.

@@ -115,7 +115,7 @@ extension SQLNationalStore {
         for row in try await database.raw(
             """
             SELECT rule, COUNT(*) AS n FROM tickets WHERE organisation_id = \(bind: organisation) AND is_current = 1
-            AND state IN ('open', 'unverified') GROUP BY rule
+            AND state <> 'fixed' AND state IN ('open', 'unverified') GROUP BY rule
             """
         ).all() {
             counts[RuleID(rawValue: try row.decode(column: "rule", as: String.self))] = Int(

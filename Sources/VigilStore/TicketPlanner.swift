@@ -65,7 +65,8 @@ public enum TicketPlanner {
         var seen = Set<String>()
         for (position, finding) in submission.findings.enumerated() {
             let key = key(finding.rule, finding.subject)
-            seen.insert(key)
+            // The same rule on the same subject twice is one finding: it never opens two tickets.
+            guard seen.insert(key).inserted else { continue }
             guard let ticket = byKey[key] else {
                 changes.append(.open(finding: position, superseding: nil))
                 continue

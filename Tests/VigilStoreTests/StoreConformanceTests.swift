@@ -16,14 +16,14 @@ struct StoreConformanceTests {
         ))
     func postgresConfigured() async throws {
         let versions = try await Backend.postgres.withStore { try await $0.appliedMigrations() }
-        #expect(versions == [1, 2, 3, 4, 5, 6, 7, 8])
+        #expect(versions == [1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 
     @Test("migrations apply once and again change nothing", arguments: Backend.available)
     func migrations(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.migrate()
-            #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5, 6, 7, 8])
+            #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5, 6, 7, 8, 9])
         }
     }
 
@@ -74,6 +74,27 @@ struct StoreConformanceTests {
                 tickets.allSatisfy {
                     $0.state == .open && $0.openedAt == Scenario.week(0, missing: [], inventoried: []).assessedAt
                 })
+            for ticket in tickets {
+                #expect(try await store.events(ticket: ticket.id).map(\.kind) == [.opened])
+            }
+        }
+    }
+
+    @Test(
+        "a finding repeated in one submission opens one ticket, and new tickets of many findings each get their own id",
+        arguments: Backend.available)
+    func repeatedFinding(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            let hosts = (0..<30).map { "h\($0)" }
+            let receipt = try await store.ingest(
+                Scenario.week(0, missing: ["a", "a"] + hosts, inventoried: ["a"] + hosts),
+                organisation: organisation.id,
+                receivedAt: Scenario.start)
+            #expect(receipt.opened == 31)
+            let tickets = try await store.tickets(organisation: organisation.id)
+            #expect(tickets.count == 31 && Set(tickets.map(\.id)).count == 31)
+            #expect(Set(tickets.map(\.subject)) == Set((["a"] + hosts).map(Scenario.host)))
             for ticket in tickets {
                 #expect(try await store.events(ticket: ticket.id).map(\.kind) == [.opened])
             }
