@@ -35,7 +35,8 @@ public struct OrganisationSummary: Sendable, Hashable {
         box = Box(
             Fields(
                 organisation: organisation, latest: latest, openByRule: openByRule,
-                openByGroup: openByGroup ?? OpenFindingGroup.counts(openByRule), notAssessed: notAssessed,
+                openByGroup: openByGroup.flatMap { $0.count == OpenFindingGroup.allCases.count ? $0 : nil }
+                    ?? OpenFindingGroup.counts(openByRule), notAssessed: notAssessed,
                 alerts: alerts, score: score, monthAgo: Earlier(basis: basis, lastEvidence: lastEvidence, at: date)))
     }
 

@@ -45,7 +45,7 @@ extension SQLNationalStore {
                     at: monthAgo, openByGroup: entry.openByGroup)
             }
             return ScopeOverview(
-                summaries: summaries, escalations: escalations ? Self.escalated(statuses.joined()) : [])
+                summaries: summaries, escalations: escalations ? Self.escalated(statuses) : [])
         }
     }
 
@@ -91,14 +91,16 @@ extension SQLNationalStore {
         guard
             let totals = try await database.raw(
                 """
-                SELECT COUNT(*) AS organisations, CAST(COALESCE(SUM(o.revision), 0) AS BIGINT) AS revisions
-                FROM organisations o WHERE \(filter)
+                SELECT COUNT(*) AS organisations, CAST(COALESCE(SUM(o.revision), 0) AS BIGINT) AS revisions,
+                COALESCE(MAX(o.id), 0) AS newest FROM organisations o WHERE \(filter)
                 """
             ).first()
         else { throw StoreError(.corrupt, "the organisations could not be counted") }
         let count = try totals.decode(column: "organisations", as: Int64.self)
         let sum = try totals.decode(column: "revisions", as: Int64.self)
-        if let kept = summaryCache.revisions(of: scope, count: count, sum: sum) { return kept }
+        let newest = try totals.decode(column: "newest", as: Int64.self)
+        guard count > 0 else { return [] }
+        if let kept = summaryCache.revisions(of: scope, count: count, sum: sum, newest: newest) { return kept }
         let revisions = try await database.raw(
             "SELECT o.id, o.revision FROM organisations o WHERE \(filter) ORDER BY o.path"
         ).all().map { row in
@@ -107,7 +109,7 @@ extension SQLNationalStore {
                 revision: try row.decode(column: "revision", as: Int64.self)
             )
         }
-        summaryCache.keep(.init(count: count, sum: sum, revisions: revisions), of: scope)
+        summaryCache.keep(.init(count: count, sum: sum, newest: newest, revisions: revisions), of: scope)
         return revisions
     }
 

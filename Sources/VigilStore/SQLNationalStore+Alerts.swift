@@ -36,7 +36,7 @@ extension SQLNationalStore {
                     "INSERT INTO alert_links (alert_id, kind, value) VALUES (\(bind: id), \(bind: kind), \(bind: value))"
                 ).run()
             }
-            try await Self.ensureStatuses(alert: id, on: database)
+            try await Self.ensureStatuses(alert: id, dialect: self.dialect, on: database)
             let stored = try await Self.alerts(id: id, on: database)
             guard let record = stored.first else { throw StoreError(.corrupt, "the new alert was not found") }
             // Only an organisation with a live ticket can match a new alert; the rest keep their fresh status.
@@ -69,8 +69,7 @@ extension SQLNationalStore {
             try await transaction(priority: .interactive) { database in
                 // An unknown alert is answered by the read below; its gap fill would only break a foreign key.
                 guard try await !Self.alerts(id: alert, on: database).isEmpty else { return }
-                try await Self.lockStatusGaps(alert: alert, on: database)
-                try await Self.ensureStatuses(alert: alert, on: database)
+                try await Self.ensureStatuses(alert: alert, dialect: self.dialect, on: database)
             }
         }
         return try await snapshot { database in
@@ -85,11 +84,15 @@ extension SQLNationalStore {
     /// One organisation's status for every alert, newest alert first, with the clocks read at `now`.
     public func alertStatuses(organisation: Int64, at now: Date) async throws -> [AlertStatus] {
         if dialect == .postgres {
-            try await transaction(priority: .interactive) { database in
-                try await database.raw(
-                    "SELECT id FROM organisations WHERE id = \(bind: organisation) FOR NO KEY UPDATE"
-                ).run()
-                try await Self.ensureStatuses(organisation: organisation, on: database)
+            // Checked first, without a lock: a gap is rare, and locking the organisation on every read of its page
+            // would make the page wait behind its submissions and behind an alert being issued.
+            if try await snapshot({ try await Self.hasStatusGap(organisation: organisation, on: $0) }) {
+                try await transaction(priority: .interactive) { database in
+                    try await database.raw(
+                        "SELECT id FROM organisations WHERE id = \(bind: organisation) FOR NO KEY UPDATE"
+                    ).run()
+                    try await Self.ensureStatuses(organisation: organisation, on: database)
+                }
             }
         }
         return try await snapshot { database in
@@ -112,18 +115,27 @@ extension SQLNationalStore {
         try await overview(scope: scope, at: now).escalations
     }
 
-    /// Of `statuses`, those escalated or declared not applicable, most escalated first, then by alert (newest first)
-    /// and organisation path.
-    static func escalated(_ statuses: some Sequence<AlertStatus>) -> [AlertStatus] {
-        let kept = statuses.filter { $0.state != .closed && ($0.escalation != .none || $0.state == .notApplicable) }
+    /// Of `statuses` (per organisation, the organisations in the database's path order), those escalated or declared
+    /// not applicable, most escalated first, then by alert (newest first) and organisation in that order — the
+    /// database's collation, not Swift's, decides between paths, as it did when the query sorted them.
+    static func escalated(_ statuses: [[AlertStatus]]) -> [AlertStatus] {
+        var kept: [(status: AlertStatus, organisation: Int)] = []
+        for (position, organisation) in statuses.enumerated() {
+            for status in organisation
+            where status.state != .closed && (status.escalation != .none || status.state == .notApplicable) {
+                kept.append((status, position))
+            }
+        }
         // Sorted by index on keys read once: tens of thousands of statuses nationally, each a large value.
-        let keys = kept.map { (level: $0.escalationLevel, alert: $0.alert.id) }
-        let paths = kept.map(\.organisation.path)
+        let keys = kept.map {
+            (level: $0.status.escalationLevel, alert: $0.status.alert.id, organisation: $0.organisation)
+        }
         return kept.indices.sorted { first, second in
-            if keys[first].level != keys[second].level { return keys[first].level > keys[second].level }
-            if keys[first].alert != keys[second].alert { return keys[first].alert > keys[second].alert }
-            return paths[first] < paths[second]
-        }.map { kept[$0] }
+            let (a, b) = (keys[first], keys[second])
+            if a.level != b.level { return a.level > b.level }
+            if a.alert != b.alert { return a.alert > b.alert }
+            return a.organisation < b.organisation
+        }.map { kept[$0].status }
     }
 
     /// Every alert by id.
@@ -213,30 +225,34 @@ extension SQLNationalStore {
     /// statuses there fills such a gap first, in a transaction of its own before the read's snapshot (for the alert,
     /// or the organisation, read), so no one is ever missing. SQLite runs one write transaction at a time, so the two
     /// always see each other and its reads stay read-only.
-    static func ensureStatuses(alert: Int64, on database: any SQLDatabase) async throws {
+    static func ensureStatuses(alert: Int64, dialect: Dialect, on database: any SQLDatabase) async throws {
+        // On PostgreSQL the organisations missing a status are locked, in id order as issuing an alert locks them,
+        // by the statement that inserts their statuses: each new status counts its organisation's revision
+        // (migration 8), and taking that row's lock later, out of order, could deadlock with a submission inserting
+        // the same status. One statement, so an organisation committed meanwhile is either locked or not seen.
+        let lock = dialect == .postgres ? " ORDER BY o.id FOR NO KEY UPDATE" : ""
         try await database.raw(
             """
+            WITH missing AS (SELECT o.id FROM organisations o WHERE NOT EXISTS (SELECT 1 FROM alert_status s
+            WHERE s.alert_id = \(bind: alert) AND s.organisation_id = o.id)\(unsafeRaw: lock))
             INSERT INTO alert_status (alert_id, organisation_id, state, reopen_count)
-            SELECT \(bind: alert), o.id, 'open', 0 FROM organisations o
-            WHERE NOT EXISTS (SELECT 1 FROM alert_status s WHERE s.alert_id = \(bind: alert) AND s.organisation_id = o.id)
+            SELECT \(bind: alert), id, 'open', 0 FROM missing WHERE 1 = 1
             ON CONFLICT (alert_id, organisation_id) DO NOTHING
             """
         ).run()
     }
 
-    /// Locks, in id order as issuing an alert does, the organisations `alert` has no status for (PostgreSQL): a gap
-    /// fill's new status counts its organisation's revision (migration 8), and without the lock taken first it
-    /// would wait for a submission holding that organisation while holding the status row the submission waits for.
-    static func lockStatusGaps(alert: Int64, on database: any SQLDatabase) async throws {
+    /// Whether some alert has no status for the organisation (see ``ensureStatuses(alert:dialect:on:)``).
+    static func hasStatusGap(organisation: Int64, on database: any SQLDatabase) async throws -> Bool {
         try await database.raw(
             """
-            SELECT o.id FROM organisations o WHERE NOT EXISTS (SELECT 1 FROM alert_status s
-            WHERE s.alert_id = \(bind: alert) AND s.organisation_id = o.id) ORDER BY o.id FOR NO KEY UPDATE
+            SELECT a.id FROM alerts a WHERE NOT EXISTS (SELECT 1 FROM alert_status s WHERE s.alert_id = a.id
+            AND s.organisation_id = \(bind: organisation)) LIMIT 1
             """
-        ).run()
+        ).first() != nil
     }
 
-    /// Gives the organisation a status row for every alert (see ``ensureStatuses(alert:on:)``).
+    /// Gives the organisation a status row for every alert (see ``ensureStatuses(alert:dialect:on:)``).
     static func ensureStatuses(organisation: Int64, on database: any SQLDatabase) async throws {
         try await database.raw(
             """

@@ -56,19 +56,24 @@ final class SummaryCache: Sendable {
     private let entries = Mutex<[Int64: CachedOrganisation]>([:])
     private let scopes = Mutex<[Scope: ScopeRevisions]>([:])
 
-    /// A scope's organisations (id and revision, by path) with their count and the sum of their revisions. Revisions
-    /// only grow and organisations are never removed, so while a scope's count and sum stand, not one of its
-    /// organisations has changed and the list stands too: a page then reads two numbers, not a row per organisation.
+    /// A scope's organisations (id and revision, by path) with their count, the sum of their revisions and the
+    /// newest id. Revisions only grow and organisations are never removed, so while a scope's count and sum stand,
+    /// not one of its organisations has changed and the list stands too (the newest id guards against a removal and
+    /// an addition meeting): a page then reads three numbers, not a row per organisation. Only scopes with
+    /// organisations are kept, so the map holds at most one entry per region, ICB and organisation.
     struct ScopeRevisions: Sendable {
         var count: Int64
         var sum: Int64
+        var newest: Int64
         var revisions: [(id: Int64, revision: Int64)]
     }
 
-    /// The revisions last read for `scope`, if its count and sum are still `count` and `sum`.
-    func revisions(of scope: Scope, count: Int64, sum: Int64) -> [(id: Int64, revision: Int64)]? {
+    /// The revisions last read for `scope`, if its count, sum and newest id are still those.
+    func revisions(of scope: Scope, count: Int64, sum: Int64, newest: Int64) -> [(id: Int64, revision: Int64)]? {
         scopes.withLock { scopes in
-            guard let kept = scopes[scope], kept.count == count, kept.sum == sum else { return nil }
+            guard let kept = scopes[scope], kept.count == count, kept.sum == sum, kept.newest == newest else {
+                return nil
+            }
             return kept.revisions
         }
     }
