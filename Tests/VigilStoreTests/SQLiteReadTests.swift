@@ -102,11 +102,25 @@ struct SQLiteReadTests {
 
     @Test("an urgent waiter goes ahead of normal ones; normal ones keep their order")
     func urgentFirst() async throws {
+        #expect(
+            await Self.order([("first", false), ("second", false), ("page", true)]) == ["page", "first", "second"])
+    }
+
+    @Test("urgent waiters go ahead at most eight in a row while a normal one waits")
+    func urgentDoesNotStarve() async throws {
+        let names = await Self.order([("submission", false)] + (1...10).map { ("page \($0)", true) })
+        #expect(names.firstIndex(of: "submission") == AsyncGate.urgentRun)
+        #expect(names.filter { $0 != "submission" } == (1...10).map { "page \($0)" })
+    }
+
+    /// The order in which waiters named in `queue` (each urgent or not, queued one after another while the gate is
+    /// held) get through once it is released.
+    static func order(_ queue: [(name: String, urgent: Bool)]) async -> [String] {
         let gate = AsyncGate()
         let order = OrderLog()
         await gate.acquire()
         var waiters: [Task<Void, Never>] = []
-        for (name, urgent) in [("first", false), ("second", false), ("page", true)] {
+        for (name, urgent) in queue {
             waiters.append(
                 Task {
                     await gate.acquire(urgent: urgent)
@@ -118,30 +132,7 @@ struct SQLiteReadTests {
         }
         await gate.release()
         for waiter in waiters { await waiter.value }
-        #expect(await order.names == ["page", "first", "second"])
-    }
-
-    @Test("urgent waiters go ahead at most eight in a row while a normal one waits")
-    func urgentDoesNotStarve() async throws {
-        let gate = AsyncGate()
-        let order = OrderLog()
-        await gate.acquire()
-        var waiters: [Task<Void, Never>] = []
-        let queue = [("submission", false)] + (1...10).map { ("page \($0)", true) }
-        for (name, urgent) in queue {
-            waiters.append(
-                Task {
-                    await gate.acquire(urgent: urgent)
-                    await order.append(name)
-                    await gate.release()
-                })
-            while await gate.waiters < waiters.count { await Task.yield() }
-        }
-        await gate.release()
-        for waiter in waiters { await waiter.value }
-        let names = await order.names
-        #expect(names.firstIndex(of: "submission") == AsyncGate.urgentRun)
-        #expect(names.filter { $0 != "submission" } == (1...10).map { "page \($0)" })
+        return await order.names
     }
 }
 
