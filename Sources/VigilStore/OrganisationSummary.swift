@@ -49,12 +49,6 @@ public struct OrganisationSummary: Sendable, Hashable {
     /// Open findings of `group`.
     public func open(_ group: OpenFindingGroup) -> Int { box.fields.openByGroup[group.rawValue] }
 
-    /// Open findings of any of `rules`.
-    public func open(_ rules: Set<RuleID>) -> Int {
-        let counts = box.fields.openByRule
-        return rules.reduce(0) { $0 + (counts[$1] ?? 0) }
-    }
-
     public static func == (left: OrganisationSummary, right: OrganisationSummary) -> Bool {
         left.box === right.box || left.box.fields == right.box.fields
     }
@@ -87,7 +81,6 @@ public struct OrganisationSummary: Sendable, Hashable {
         var basis: ScoreBasis
         var lastEvidence: Date?
         var at: Date
-
     }
 }
 

@@ -105,8 +105,8 @@ extension SQLNationalStore {
 
     /// Every status not closed by evidence whose clocks, read at `now`, have escalated, or that stands declared not
     /// applicable: the overview's escalation section and the national reminders. Most escalated first, then by alert
-    /// (newest first) and organisation path. The scope is applied in the query, as the pages' sums are
-    /// (``summaries(scope:at:)``).
+    /// (newest first) and organisation path. The scope is applied in SQL, as for the pages' sums
+    /// (``overview(scope:at:)``, which this reads).
     public func escalations(scope: Scope = .nation, at now: Date) async throws -> [AlertStatus] {
         // Read only: unlike the per-alert reads this does not fill status gaps first (see ensureStatuses), as the
         // overview runs it on every view; a gap exists only while an alert and an organisation are created at once,

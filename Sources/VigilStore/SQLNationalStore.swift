@@ -9,7 +9,8 @@ public import ServiceLifecycle
 /// The ``NationalStore`` over sql-kit, on a SQLite file (zero set-up, one machine) or a PostgreSQL server (several
 /// `vigil serve` processes behind a load balancer). The SQL is one text for both but for the few words the dialects
 /// spell differently (``Dialect``). The store holds no state of its own beyond its connection pools and a cache of
-/// decoded rows checked against the database on every read (``SummaryCache``), so servers stay stateless. Run it (``run()``) as a service: PostgreSQL's pool needs it; SQLite's needs nothing.
+/// decoded rows checked against the database on every read (``SummaryCache``), so servers stay stateless. Run it
+/// (``run()``) as a service: PostgreSQL's pools need it; SQLite's connections need nothing.
 public final class SQLNationalStore: NationalStore, Service {
     /// The words the two databases spell differently.
     enum Dialect: Sendable {

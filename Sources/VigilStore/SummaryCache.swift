@@ -78,7 +78,7 @@ final class SummaryCache: Sendable {
         }
     }
 
-    /// Keeps `revisions` as `scope`'s at `count` and `sum`.
+    /// Keeps `revisions` as `scope`'s, with the count, sum and newest id they were read at.
     func keep(_ revisions: ScopeRevisions, of scope: Scope) {
         scopes.withLock { $0[scope] = revisions }
     }
@@ -104,7 +104,4 @@ final class SummaryCache: Sendable {
             }
         }
     }
-
-    /// How many organisations are kept.
-    var count: Int { entries.withLock { $0.count } }
 }
