@@ -265,23 +265,32 @@ extension SQLNationalStore {
         ).run()
     }
 
-    /// Re-evaluates every alert for the organisation against its current tickets; called in the submission's
+    /// Re-evaluates every alert for the organisation against its current tickets (`tickets`, as the submission's
+    /// changes left them: ``live(after:of:submission:tickets:opened:)``); called in the submission's
     /// transaction after its ticket changes, so an alert's status never disagrees with the tickets it is made of.
-    static func evaluateAlerts(organisation: Int64, evidence: AlertPlanner.Evidence, on database: any SQLDatabase)
-        async throws
-    {
+    static func evaluateAlerts(
+        organisation: Int64, evidence: AlertPlanner.Evidence, tickets: [AlertPlanner.TicketView],
+        on database: any SQLDatabase
+    ) async throws {
         let alerts = try await alerts(id: nil, on: database)
         guard !alerts.isEmpty else { return }
-        try await evaluate(alerts, organisation: organisation, evidence: evidence, on: database)
+        try await evaluate(alerts, organisation: organisation, evidence: evidence, tickets: tickets, on: database)
     }
 
-    /// Plans and applies the changes of `alerts` for one organisation. Its tickets, statuses and matches are read
-    /// once, whatever the number of alerts, and only changes are written: a submission costs a few queries more
-    /// however many alerts are live.
+    /// Plans and applies the changes of `alerts` for one organisation. Its tickets (unless the caller has them),
+    /// statuses and matches are read once, whatever the number of alerts, and only changes are written, the matches
+    /// of one alert by a statement per kind of change: a submission costs a few queries more however many alerts
+    /// are live and however many of its tickets they match.
     static func evaluate(
-        _ alerts: [AlertRecord], organisation: Int64, evidence: AlertPlanner.Evidence?, on database: any SQLDatabase
+        _ alerts: [AlertRecord], organisation: Int64, evidence: AlertPlanner.Evidence?,
+        tickets known: [AlertPlanner.TicketView]? = nil, on database: any SQLDatabase
     ) async throws {
-        let tickets = try await ticketViews(organisation: organisation, on: database)
+        let tickets: [AlertPlanner.TicketView]
+        if let known {
+            tickets = known
+        } else {
+            tickets = try await ticketViews(organisation: organisation, on: database)
+        }
         var states: [Int64: StoredState] = [:]
         for row in try await database.raw(
             "SELECT alert_id, state, acknowledged_at FROM alert_status WHERE organisation_id = \(bind: organisation)"
@@ -319,64 +328,90 @@ extension SQLNationalStore {
                 ).run()
             }
             let at = evidence?.at ?? seconds(alert.issuedAt)
-            for change in changes {
+            try await applyMatches(
+                changes, alert: alert.id, organisation: organisation, at: at, submission: evidence?.submission,
+                on: database)
+            for case .status(let kind) in changes {
                 try await apply(
-                    change, alert: alert.id, organisation: organisation, state: state, at: at,
+                    kind, alert: alert.id, organisation: organisation, state: state, at: at,
                     submission: evidence?.submission, on: database)
             }
         }
     }
 
-    static func apply(
-        _ change: AlertPlanner.Change, alert: Int64, organisation: Int64, state: StoredState, at: Int64,
-        submission: Int64?, on database: any SQLDatabase
+    /// Writes the match changes among `changes`: the new matches by one multi-row INSERT, the reopened and the
+    /// resolved ones by an UPDATE each, ``batchSize`` tickets to a statement.
+    static func applyMatches(
+        _ changes: [AlertPlanner.Change], alert: Int64, organisation: Int64, at: Int64, submission: Int64?,
+        on database: any SQLDatabase
     ) async throws {
-        switch change {
-        case .openMatch(let ticket):
+        var opened: [Int64] = []
+        var reopened: [Int64] = []
+        var resolved: [Int64] = []
+        for change in changes {
+            switch change {
+            case .openMatch(let ticket): opened.append(ticket)
+            case .reopenMatch(let ticket): reopened.append(ticket)
+            case .resolveMatch(let ticket): resolved.append(ticket)
+            case .status: break
+            }
+        }
+        for start in stride(from: 0, to: opened.count, by: batchSize) {
+            let rows = opened[start..<min(start + batchSize, opened.count)].map { ticket -> SQLQueryString in
+                "(\(bind: alert), \(bind: organisation), \(bind: ticket), 'open', \(bind: at))"
+            }
             try await database.raw(
                 """
                 INSERT INTO alert_matches (alert_id, organisation_id, ticket_id, state, matched_at)
-                VALUES (\(bind: alert), \(bind: organisation), \(bind: ticket), 'open', \(bind: at))
+                VALUES \(rows.joined(separator: ", "))
                 """
             ).run()
-        case .reopenMatch(let ticket):
+        }
+        try await forEachBatch(of: reopened) { batch in
             try await database.raw(
                 """
                 UPDATE alert_matches SET state = 'open', resolved_at = NULL, resolved_submission = NULL
-                WHERE alert_id = \(bind: alert) AND ticket_id = \(bind: ticket)
+                WHERE alert_id = \(bind: alert) AND ticket_id IN (\(batch))
                 """
             ).run()
-        case .resolveMatch(let ticket):
+        }
+        try await forEachBatch(of: resolved) { batch in
             try await database.raw(
                 """
                 UPDATE alert_matches SET state = 'resolved', resolved_at = \(bind: at),
-                resolved_submission = \(bind: submission) WHERE alert_id = \(bind: alert) AND ticket_id = \(bind: ticket)
+                resolved_submission = \(bind: submission) WHERE alert_id = \(bind: alert) AND ticket_id IN (\(batch))
                 """
             ).run()
-        case .status(let kind):
-            // Evidence of a live match puts the alert back to the organisation's last answer (acknowledged or not).
-            let answered = state.acknowledgedAt == nil ? "open" : "acknowledged"
-            let update: SQLQueryString
-            switch kind {
-            case .affected:
-                update = "affected_at = \(bind: at)"
-            case .applies:
-                update =
-                    "state = \(bind: answered), not_applicable_at = NULL, not_applicable_reason = NULL, affected_at = COALESCE(affected_at, \(bind: at))"
-            case .reopened:
-                update =
-                    "state = \(bind: answered), closed_at = NULL, closed_submission = NULL, reopen_count = reopen_count + 1"
-            case .closed:
-                update = "state = 'closed', closed_at = \(bind: at), closed_submission = \(bind: submission)"
-            case .acknowledged, .notApplicable:
-                return
-            }
-            try await database.raw(
-                "UPDATE alert_status SET \(update) WHERE alert_id = \(bind: alert) AND organisation_id = \(bind: organisation)"
-            ).run()
-            try await event(
-                kind, alert: alert, organisation: organisation, at: at, submission: submission, on: database)
         }
+    }
+
+    /// Writes a status change and its event.
+    static func apply(
+        _ kind: AlertEvent.Kind, alert: Int64, organisation: Int64, state: StoredState, at: Int64,
+        submission: Int64?, on database: any SQLDatabase
+    ) async throws {
+        // Evidence of a live match puts the alert back to the organisation's last answer (acknowledged or not).
+        let answered = state.acknowledgedAt == nil ? "open" : "acknowledged"
+        let update: SQLQueryString
+        switch kind {
+        case .affected:
+            update = "affected_at = \(bind: at)"
+        case .applies:
+            update =
+                "state = \(bind: answered), not_applicable_at = NULL, not_applicable_reason = NULL, affected_at = COALESCE(affected_at, \(bind: at))"
+        case .reopened:
+            update =
+                "state = \(bind: answered), closed_at = NULL, closed_submission = NULL, reopen_count = reopen_count + 1"
+        case .closed:
+            update = "state = 'closed', closed_at = \(bind: at), closed_submission = \(bind: submission)"
+        case .acknowledged, .notApplicable:
+            return
+        }
+        try await database.raw(
+            "UPDATE alert_status SET \(update) WHERE alert_id = \(bind: alert) AND organisation_id = \(bind: organisation)"
+        ).run()
+        try await event(
+            kind, alert: alert, organisation: organisation, at: at, submission: submission, on: database)
     }
 
     static func event(
@@ -400,8 +435,9 @@ extension SQLNationalStore {
     {
         try await database.raw(
             """
-            SELECT id, rule, state, advisories, last_submission FROM tickets
-            WHERE organisation_id = \(bind: organisation) AND is_current = 1 AND state <> 'fixed'
+            SELECT t.id, t.rule, t.state, t.advisories, s.last_submission
+            FROM tickets t JOIN ticket_sightings s ON s.ticket_id = t.id
+            WHERE t.organisation_id = \(bind: organisation) AND t.is_current = 1 AND t.state <> 'fixed'
             """
         ).all().map { row in
             guard let state = Ticket.State(rawValue: try row.decode(column: "state", as: String.self)) else {

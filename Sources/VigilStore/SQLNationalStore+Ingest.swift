@@ -31,14 +31,19 @@ extension SQLNationalStore {
             if applies {
                 let current = try await Self.currentTickets(
                     organisation: organisation, for: submission, on: database)
-                let changes = TicketPlanner.plan(submission, current: current)
-                counts = try await Self.apply(
-                    changes, of: submission, submission: id, organisation: organisation, on: database)
-                try await Self.refreshDay(
-                    organisation: organisation, day: Self.day(submission.assessedAt), on: database)
+                let changes = TicketPlanner.plan(submission, current: current.map(\.planned))
+                let applied = try await Self.apply(
+                    changes, of: submission, submission: id, organisation: organisation, tickets: current,
+                    on: database)
+                counts = applied.counts
+                let live = Self.live(
+                    after: changes, of: submission, submission: id, tickets: current, opened: applied.opened)
+                try await Self.recordDay(
+                    live, fixed: FixedChanges(changes, tickets: current, at: assessedAt), organisation: organisation,
+                    day: Self.day(submission.assessedAt), lastEvidence: assessedAt, on: database)
                 try await Self.evaluateAlerts(
                     organisation: organisation, evidence: AlertPlanner.Evidence(submission: id, at: assessedAt),
-                    on: database)
+                    tickets: live.map(\.view), on: database)
             }
             try await database.raw(
                 """
@@ -115,16 +120,22 @@ extension SQLNationalStore {
             ).first()
         else { throw StoreError(.corrupt, "the new submission's id was not returned") }
         let id = try row.decode(column: "id", as: Int64.self)
-        for area in submission.areas {
+        if !submission.areas.isEmpty {
+            let rows = submission.areas.map { area -> SQLQueryString in
+                "(\(bind: id), \(bind: area.area.rawValue), \(bind: area.status.rawValue))"
+            }
             try await database.raw(
-                "INSERT INTO submission_areas (submission_id, area, status) VALUES (\(bind: id), \(bind: area.area.rawValue), \(bind: area.status.rawValue))"
+                "INSERT INTO submission_areas (submission_id, area, status) VALUES \(rows.joined(separator: ", "))"
             ).run()
         }
-        for group in submission.coverage {
+        if !submission.coverage.isEmpty {
+            let rows = submission.coverage.map { group -> SQLQueryString in
+                "(\(bind: id), \(bind: group.id), \(bind: Int64(group.complete ? 1 : 0)), \(bind: packed(group.subjects)))"
+            }
             try await database.raw(
                 """
                 INSERT INTO coverage_sets (submission_id, group_id, complete, subjects)
-                VALUES (\(bind: id), \(bind: group.id), \(bind: Int64(group.complete ? 1 : 0)), \(bind: packed(group.subjects)))
+                VALUES \(rows.joined(separator: ", "))
                 """
             ).run()
         }
@@ -145,77 +156,23 @@ extension SQLNationalStore {
         return data
     }
 
-    /// The organisation's current tickets the planner needs for `submission` (``TicketPlanner/plan(_:current:)``):
-    /// every one not fixed, and the fixed ones the submission has a finding for (to reopen or supersede). A fixed
-    /// ticket without a finding stays as it is, so it is not read: a year of weekly history holds six fixed current
-    /// tickets for every live one, and decoding them was most of an ingest's time in the server (bench/service.sh).
-    static func currentTickets(organisation: Int64, for submission: Submission, on database: any SQLDatabase)
-        async throws -> [TicketPlanner.Current]
-    {
-        let columns: SQLQueryString = "id, rule, subject, kind, area, state, fixed_at"
-        let rules = Array(Set(submission.findings.map(\.rule.rawValue))).sorted().map {
-            "\(bind: $0)" as SQLQueryString
-        }
-        var current = try await database.raw(
-            """
-            SELECT \(columns) FROM tickets
-            WHERE organisation_id = \(bind: organisation) AND is_current = 1 AND state <> 'fixed'
-            """
-        ).all().map(Self.current(row:))
-        let findings = Set(submission.findings.map { TicketKey(rule: $0.rule, subject: $0.subject) })
-        let live = Set(current.map { TicketKey(rule: $0.rule, subject: $0.subject) })
-        let subjects = Array(Set(findings.map(\.subject))).sorted()
-        for start in stride(from: 0, to: subjects.count, by: batchSize) {
-            let binds = subjects[start..<min(start + batchSize, subjects.count)].map { "\(bind: $0)" as SQLQueryString }
-            current += try await database.raw(
-                """
-                SELECT \(columns) FROM tickets
-                WHERE organisation_id = \(bind: organisation) AND is_current = 1 AND state = 'fixed'
-                AND rule IN (\(rules.joined(separator: ", "))) AND subject IN (\(binds.joined(separator: ", ")))
-                """
-            ).all().map(Self.current(row:)).filter {
-                let key = TicketKey(rule: $0.rule, subject: $0.subject)
-                // A fixed twin of a live ticket (two current tickets of one key, which a finding repeated in one
-                // submission made before the planner took it as one) stays out: the planner meets the live one.
-                return findings.contains(key) && !live.contains(key)
-            }
-        }
-        return current
-    }
-
-    /// A rule and a subject: what identifies a current ticket.
-    struct TicketKey: Hashable {
-        var rule: RuleID
-        var subject: String
-    }
-
-    static func current(row: any SQLRow) throws -> TicketPlanner.Current {
-        guard let kind = Subject.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
-            let area = AssessmentArea(rawValue: try row.decode(column: "area", as: String.self)),
-            let state = Ticket.State(rawValue: try row.decode(column: "state", as: String.self))
-        else { throw StoreError(.corrupt, "a ticket has an unknown kind, area or state") }
-        return TicketPlanner.Current(
-            id: try row.decode(column: "id", as: Int64.self),
-            rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)),
-            subject: try row.decode(column: "subject", as: String.self), kind: kind, area: area, state: state,
-            fixedAt: try row.decode(column: "fixed_at", as: Int64?.self).map {
-                Date(timeIntervalSince1970: TimeInterval($0))
-            })
-    }
-
-    /// Applies the planned changes, each with its event in the append-only history. Most of a weekly submission's
-    /// findings were seen the week before, so the changes are written in groups — every ticket seen again with the
-    /// same severity and advisories by one UPDATE, every fix by one, every event by one multi-row INSERT — instead of
-    /// a statement per ticket: applying a weekly submission of 200 findings, 24 of them new and 24 fixed, took 296
-    /// statements before, about 30 now (bench/service.sh).
+    /// Applies the planned changes, each with its event in the append-only history, and returns their counts and
+    /// the new tickets' ids (in the order of the `.open` changes). Most of a weekly submission's findings were seen
+    /// the week before with the severity and advisories `tickets` hold, so all a sighting writes is the ticket's
+    /// narrow sighting row (migration 10), and the changes are written in groups — every sighting by one UPDATE,
+    /// every fix by one, every event by one multi-row INSERT — instead of a statement per ticket: applying a weekly
+    /// submission of 200 findings, 24 of them new and 24 fixed, took 296 statements at first, 7 now
+    /// (bench/service.sh).
     static func apply(
         _ changes: [TicketPlanner.Change], of submission: Submission, submission id: Int64, organisation: Int64,
-        on database: any SQLDatabase
-    ) async throws -> Counts {
+        tickets: [StoredTicket], on database: any SQLDatabase
+    ) async throws -> (counts: Counts, opened: [Int64]) {
+        let stored = Dictionary(tickets.map { ($0.planned.id, $0) }, uniquingKeysWith: { first, _ in first })
         let at = seconds(submission.assessedAt)
         var counts = Counts()
         var events: [(ticket: Int64, kind: TicketEvent.Kind)] = []
-        var seen: [SeenGroup: [Int64]] = [:]
+        var sighted: [Int64] = []
+        var rewritten: [SeenGroup: [Int64]] = [:]
         var fixed: [Int64] = []
         var unverified: [Int64] = []
         var opened: [Int] = []
@@ -228,18 +185,22 @@ extension SQLNationalStore {
                 counts.opened += 1
             case .seen(let ticket, let position, let confirmed):
                 let finding = submission.findings[position]
-                seen[SeenGroup(severity: finding.severity.rawValue, advisories: advisories(finding)), default: []]
-                    .append(ticket)
+                let group = SeenGroup(severity: finding.severity.rawValue, advisories: advisories(finding))
+                let unchanged = stored[ticket].map {
+                    $0.severity == group.severity && $0.advisories == group.advisories
+                }
+                sighted.append(ticket)
+                if confirmed || unchanged != true { rewritten[group, default: []].append(ticket) }
                 if confirmed { events.append((ticket, .confirmed)) }
             case .reopen(let ticket, let position):
                 try await database.raw(
                     """
                     UPDATE tickets SET state = 'open', fixed_at = NULL, reopen_count = reopen_count + 1,
-                    severity = \(bind: submission.findings[position].severity.rawValue), last_seen_at = \(bind: at),
-                    advisories = \(bind: advisories(submission.findings[position])), last_submission = \(bind: id)
-                    WHERE id = \(bind: ticket)
+                    severity = \(bind: submission.findings[position].severity.rawValue),
+                    advisories = \(bind: advisories(submission.findings[position])) WHERE id = \(bind: ticket)
                     """
                 ).run()
+                sighted.append(ticket)
                 events.append((ticket, .reopened))
                 counts.reopened += 1
             case .fix(let ticket):
@@ -255,27 +216,31 @@ extension SQLNationalStore {
         try await forEachBatch(of: superseded) { batch in
             try await database.raw("UPDATE tickets SET is_current = 0 WHERE id IN (\(batch))").run()
         }
-        events += try await insertTickets(
+        let openedIDs = try await insertTickets(
             opened.map { submission.findings[$0] }, submission: id, at: at, organisation: organisation,
-            on: database
-        ).map { ($0, .opened) }
-        for (group, tickets) in seen {
+            on: database)
+        events += openedIDs.map { ($0, .opened) }
+        try await forEachBatch(of: sighted) { batch in
+            try await database.raw(
+                """
+                UPDATE ticket_sightings SET last_seen_at = \(bind: at), last_submission = \(bind: id)
+                WHERE ticket_id IN (\(batch))
+                """
+            ).run()
+        }
+        for (group, tickets) in rewritten {
             try await forEachBatch(of: tickets) { batch in
                 try await database.raw(
                     """
                     UPDATE tickets SET state = CASE WHEN state = 'excepted' THEN state ELSE 'open' END,
-                    severity = \(bind: group.severity), last_seen_at = \(bind: at),
-                    advisories = \(bind: group.advisories), last_submission = \(bind: id) WHERE id IN (\(batch))
+                    severity = \(bind: group.severity), advisories = \(bind: group.advisories) WHERE id IN (\(batch))
                     """
                 ).run()
             }
         }
         try await forEachBatch(of: fixed) { batch in
             try await database.raw(
-                """
-                UPDATE tickets SET state = 'fixed', fixed_at = \(bind: at), last_submission = \(bind: id)
-                WHERE id IN (\(batch))
-                """
+                "UPDATE tickets SET state = 'fixed', fixed_at = \(bind: at) WHERE id IN (\(batch))"
             ).run()
         }
         try await forEachBatch(of: unverified) { batch in
@@ -289,13 +254,14 @@ extension SQLNationalStore {
                 "INSERT INTO ticket_events (ticket_id, kind, at, submission_id) VALUES \(rows.joined(separator: ", "))"
             ).run()
         }
-        return counts
+        return (counts, openedIDs)
     }
 
     /// Inserts an open ticket for each of `findings` (new to the organisation, or recurring after their ticket's
-    /// reopening window), ``batchSize`` rows to a statement, and returns their ids in the order of `findings`. The ids
-    /// come back with each row's rule and subject, which identify a current ticket, so the order rows are returned
-    /// in does not matter.
+    /// reopening window), ``batchSize`` rows to a statement, each with its sighting, and returns their ids in the
+    /// order of `findings`. The ids come back with each row's rule and subject, which identify a current ticket, so
+    /// the order rows are returned in does not matter. (The ticket's own last-seen columns get the opening values
+    /// and are not read: ticket_sightings holds the sighting.)
     static func insertTickets(
         _ findings: [Submission.SubmittedFinding], submission id: Int64, at: Int64, organisation: Int64,
         on database: any SQLDatabase
@@ -319,6 +285,15 @@ extension SQLNationalStore {
             guard returned.count == rows.count else {
                 throw StoreError(.corrupt, "the new tickets' ids were not all returned")
             }
+            let sightings = try returned.map { row -> SQLQueryString in
+                "(\(bind: try row.decode(column: "id", as: Int64.self)), \(bind: at), \(bind: id))"
+            }
+            try await database.raw(
+                """
+                INSERT INTO ticket_sightings (ticket_id, last_seen_at, last_submission)
+                VALUES \(sightings.joined(separator: ", "))
+                """
+            ).run()
             for row in returned {
                 let key = TicketKey(
                     rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)),
@@ -359,25 +334,26 @@ extension SQLNationalStore {
 
     /// Rewrites the organisation's aggregate for `day` from its current tickets, counting the submission unless
     /// `submission` is false (an exception approved or expired changes the counts without new evidence), and its
-    /// stored score (``refreshScore(organisation:day:on:)``).
+    /// stored score (``refreshScore(organisation:day:on:)``). Ingest, which holds the live tickets already, writes
+    /// the same rows without counting them again (``recordDay(_:fixed:organisation:day:lastEvidence:on:)``).
     static func refreshDay(
         organisation: Int64, day: String, submission: Bool = true, on database: any SQLDatabase
     ) async throws {
-        let counted: Int64 = submission ? 1 : 0
-        let rows = try await database.raw(
-            """
-            SELECT severity, state, COUNT(*) AS n FROM tickets
-            WHERE organisation_id = \(bind: organisation) AND is_current = 1 GROUP BY severity, state
-            """
-        ).all()
+        try await writeDay(
+            try await dayCounts(organisation: organisation, on: database), organisation: organisation, day: day,
+            submission: submission, on: database)
+        try await refreshScore(organisation: organisation, day: day, on: database)
+    }
+
+    /// The organisation's current tickets counted as a daily row counts them.
+    struct DayCounts: Sendable, Hashable {
+        /// Open or unverified, by severity.
         var open: [Severity: Int64] = [:]
         var unverified: Int64 = 0
         var fixed: Int64 = 0
-        for row in rows {
-            let count = try row.decode(column: "n", as: Int64.self)
-            let state = try row.decode(column: "state", as: String.self)
-            let severity = Severity(rawValue: try row.decode(column: "severity", as: String.self)) ?? .info
-            switch Ticket.State(rawValue: state) {
+
+        mutating func add(state: Ticket.State?, severity: Severity, count: Int64 = 1) {
+            switch state {
             case .open?:
                 open[severity, default: 0] += count
             case .unverified?:
@@ -389,13 +365,39 @@ extension SQLNationalStore {
                 break
             }
         }
+    }
+
+    /// Counts the organisation's current tickets by severity and state, in the database.
+    static func dayCounts(organisation: Int64, on database: any SQLDatabase) async throws -> DayCounts {
+        var counts = DayCounts()
+        for row in try await database.raw(
+            """
+            SELECT severity, state, COUNT(*) AS n FROM tickets
+            WHERE organisation_id = \(bind: organisation) AND is_current = 1 GROUP BY severity, state
+            """
+        ).all() {
+            counts.add(
+                state: Ticket.State(rawValue: try row.decode(column: "state", as: String.self)),
+                severity: Severity(rawValue: try row.decode(column: "severity", as: String.self)) ?? .info,
+                count: try row.decode(column: "n", as: Int64.self))
+        }
+        return counts
+    }
+
+    /// Writes `counts` as the organisation's row for `day` (adding the submission to it unless `submission` is
+    /// false) and every later row.
+    static func writeDay(
+        _ counts: DayCounts, organisation: Int64, day: String, submission: Bool, on database: any SQLDatabase
+    ) async throws {
+        let counted: Int64 = submission ? 1 : 0
+        let open = counts.open
         try await database.raw(
             """
             INSERT INTO org_daily (organisation_id, day, open_critical, open_high, open_medium, open_low, open_info,
             unverified, fixed, submissions)
             VALUES (\(bind: organisation), \(bind: day), \(bind: open[.critical] ?? 0), \(bind: open[.high] ?? 0),
-            \(bind: open[.medium] ?? 0), \(bind: open[.low] ?? 0), \(bind: open[.info] ?? 0), \(bind: unverified),
-            \(bind: fixed), \(bind: counted))
+            \(bind: open[.medium] ?? 0), \(bind: open[.low] ?? 0), \(bind: open[.info] ?? 0), \(bind: counts.unverified),
+            \(bind: counts.fixed), \(bind: counted))
             ON CONFLICT (organisation_id, day) DO UPDATE SET open_critical = excluded.open_critical,
             open_high = excluded.open_high, open_medium = excluded.open_medium, open_low = excluded.open_low,
             open_info = excluded.open_info, unverified = excluded.unverified, fixed = excluded.fixed,
@@ -408,11 +410,10 @@ extension SQLNationalStore {
             """
             UPDATE org_daily SET open_critical = \(bind: open[.critical] ?? 0), open_high = \(bind: open[.high] ?? 0),
             open_medium = \(bind: open[.medium] ?? 0), open_low = \(bind: open[.low] ?? 0),
-            open_info = \(bind: open[.info] ?? 0), unverified = \(bind: unverified), fixed = \(bind: fixed)
+            open_info = \(bind: open[.info] ?? 0), unverified = \(bind: counts.unverified), fixed = \(bind: counts.fixed)
             WHERE organisation_id = \(bind: organisation) AND day > \(bind: day)
             """
         ).run()
-        try await refreshScore(organisation: organisation, day: day, on: database)
     }
 
     /// Whole seconds since 1970, as the store keeps dates.

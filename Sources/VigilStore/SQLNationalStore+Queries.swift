@@ -7,8 +7,10 @@ extension SQLNationalStore {
         try await snapshot { database in
             try await database.raw(
                 """
-                SELECT id, rule, subject, kind, area, severity, state, opened_at, last_seen_at, fixed_at, reopen_count,
-                clock_started_at FROM tickets WHERE organisation_id = \(bind: organisation) AND is_current = 1 ORDER BY rule, subject
+                SELECT t.id, t.rule, t.subject, t.kind, t.area, t.severity, t.state, t.opened_at, s.last_seen_at,
+                t.fixed_at, t.reopen_count, t.clock_started_at
+                FROM tickets t JOIN ticket_sightings s ON s.ticket_id = t.id
+                WHERE t.organisation_id = \(bind: organisation) AND t.is_current = 1 ORDER BY t.rule, t.subject
                 """
             ).all().map(Self.ticket(row:))
         }

@@ -19,11 +19,21 @@ extension SQLNationalStore {
     /// daily row (which the caller has just written) and any later one. Called from ``refreshDay(organisation:day:submission:on:)``,
     /// which every path that changes tickets calls: ingest, an exception approved, an exception expiring.
     static func refreshScore(organisation: Int64, day: String, on database: any SQLDatabase) async throws {
+        let fixed = try await fixedTally(organisation: organisation, on: database)
         let score = StoredScore(
-            basis: try await scoreBasis(organisation: organisation, on: database),
+            basis: ScoreBasis(
+                open: try await openGroups(organisation: organisation, on: database), fixed: fixed.groups),
             openByRule: try await openByRule(organisation: organisation, on: database),
             lastEvidence: try await latestEvidence(organisation: organisation, on: database))
-        try await writeCurrent(score, organisation: organisation, on: database)
+        try await writeScore(score, fixed: fixed, organisation: organisation, day: day, on: database)
+    }
+
+    /// Writes `score` (and the tally of fixed tickets it was made from) as the organisation's current score and on
+    /// `day`'s daily row and any later one.
+    static func writeScore(
+        _ score: StoredScore, fixed: FixedTally, organisation: Int64, day: String, on database: any SQLDatabase
+    ) async throws {
+        try await writeCurrent(score, fixed: fixed, organisation: organisation, on: database)
         try await database.raw(
             """
             UPDATE org_daily SET score_basis = \(bind: score.basis.encoded), last_evidence = \(bind: score.lastEvidence)
@@ -32,25 +42,41 @@ extension SQLNationalStore {
         ).run()
     }
 
-    static func writeCurrent(_ score: StoredScore, organisation: Int64, on database: any SQLDatabase) async throws {
+    /// Writes the organisation's current score, with the tally of fixed tickets it was made from; without one
+    /// (migration 6's backfill, which runs before migration 11 added its column) the tally is left as it is.
+    static func writeCurrent(
+        _ score: StoredScore, fixed: FixedTally? = nil, organisation: Int64, on database: any SQLDatabase
+    ) async throws {
+        guard let fixed else {
+            try await database.raw(
+                """
+                INSERT INTO org_scores (organisation_id, basis, open_by_rule, last_evidence)
+                VALUES (\(bind: organisation), \(bind: score.basis.encoded), \(bind: encoded(score.openByRule)),
+                \(bind: score.lastEvidence))
+                ON CONFLICT (organisation_id) DO UPDATE SET basis = excluded.basis,
+                open_by_rule = excluded.open_by_rule, last_evidence = excluded.last_evidence
+                """
+            ).run()
+            return
+        }
         try await database.raw(
             """
-            INSERT INTO org_scores (organisation_id, basis, open_by_rule, last_evidence)
+            INSERT INTO org_scores (organisation_id, basis, open_by_rule, last_evidence, fixed_groups)
             VALUES (\(bind: organisation), \(bind: score.basis.encoded), \(bind: encoded(score.openByRule)),
-            \(bind: score.lastEvidence))
+            \(bind: score.lastEvidence), \(bind: fixed.encoded))
             ON CONFLICT (organisation_id) DO UPDATE SET basis = excluded.basis, open_by_rule = excluded.open_by_rule,
-            last_evidence = excluded.last_evidence
+            last_evidence = excluded.last_evidence, fixed_groups = excluded.fixed_groups
             """
         ).run()
     }
 
     /// The score basis of the organisation's scored tickets (every ticket but excepted ones, current or superseded:
-    /// a ticket superseded after a recurrence was still fixed once), grouped in the database — open ones by severity,
-    /// deadline and opening, fixed ones by severity, deadline and days taken — so a year of weekly history reads back
-    /// as a few hundred rows rather than every ticket.
-    static func scoreBasis(organisation: Int64, on database: any SQLDatabase) async throws -> ScoreBasis {
+    /// a ticket superseded after a recurrence was still fixed once) is grouped in the database — open ones by
+    /// severity, deadline and opening (here), fixed ones by severity, deadline and time taken (``fixedTally(organisation:on:)``)
+    /// — so a year of weekly history reads back as a few hundred rows rather than every ticket.
+    static func openGroups(organisation: Int64, on database: any SQLDatabase) async throws -> [ScoreBasis.OpenGroup] {
         let exploited = RuleID.updateMissingExploited.rawValue
-        let open = try await database.raw(
+        return try await database.raw(
             """
             SELECT severity, CASE WHEN rule = \(bind: exploited) THEN 1 ELSE 0 END AS exploited, opened_at,
             COUNT(*) AS n FROM tickets
@@ -63,20 +89,29 @@ extension SQLNationalStore {
                 openedAt: TimeInterval(try row.decode(column: "opened_at", as: Int64.self)),
                 count: Int(try row.decode(column: "n", as: Int64.self)))
         }
-        let fixed = try await database.raw(
+    }
+
+    /// The fixed half of the score basis: fixed tickets, current or superseded, by severity, deadline and time taken,
+    /// counted in the database.
+    static func fixedTally(organisation: Int64, on database: any SQLDatabase) async throws -> FixedTally {
+        let exploited = RuleID.updateMissingExploited.rawValue
+        var tally = FixedTally()
+        for row in try await database.raw(
             """
             SELECT severity, CASE WHEN rule = \(bind: exploited) THEN 1 ELSE 0 END AS exploited,
             fixed_at - opened_at AS taken, COUNT(*) AS n FROM tickets
             WHERE organisation_id = \(bind: organisation) AND state <> 'excepted' AND fixed_at IS NOT NULL
             GROUP BY severity, exploited, taken
             """
-        ).all().map { row in
-            ScoreBasis.FixedGroup(
-                severity: try severity(row: row), exploited: try row.decode(column: "exploited", as: Int64.self) == 1,
-                days: max(0, TimeInterval(try row.decode(column: "taken", as: Int64.self)) / 86_400),
+        ).all() {
+            tally.add(
+                FixedTally.Key(
+                    severity: try severity(row: row),
+                    exploited: try row.decode(column: "exploited", as: Int64.self) == 1,
+                    taken: try row.decode(column: "taken", as: Int64.self)),
                 count: Int(try row.decode(column: "n", as: Int64.self)))
         }
-        return ScoreBasis(open: open, fixed: fixed)
+        return tally
     }
 
     /// A ticket row's severity; one the store does not know counts as informational, as the daily counts take it, so
@@ -207,6 +242,22 @@ extension SQLNationalStore {
     /// Writes every organisation's stored score from its tickets and submissions: the current one, and on each of
     /// its daily rows the basis of its tickets as they stood at the end of that day, with the latest evidence applied
     /// by then. Migration 6 runs it once, for a database written before scores were stored.
+    /// Migration 11's backfill: every stored score's tally of fixed tickets, counted from the tickets. (A score left
+    /// without one is counted at its organisation's next submission.)
+    static func fillFixedTallies(on database: any SQLDatabase) async throws {
+        let organisations = try await database.raw("SELECT organisation_id FROM org_scores ORDER BY organisation_id")
+            .all().map { try $0.decode(column: "organisation_id", as: Int64.self) }
+        for organisation in organisations {
+            let tally = try await fixedTally(organisation: organisation, on: database)
+            try await database.raw(
+                """
+                UPDATE org_scores SET fixed_groups = \(bind: tally.encoded)
+                WHERE organisation_id = \(bind: organisation)
+                """
+            ).run()
+        }
+    }
+
     static func rebuildScores(on database: any SQLDatabase) async throws {
         let organisations = try await database.raw("SELECT id FROM organisations ORDER BY id").all().map {
             try $0.decode(column: "id", as: Int64.self)

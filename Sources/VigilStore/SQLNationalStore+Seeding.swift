@@ -165,7 +165,7 @@ extension SQLNationalStore {
                 let rule = ScaleHistory.rules[ticket.rule]
                 let openedAt = weekSeconds[ticket.openedWeek]
                 let lastSeenWeek = ticket.fixedWeek.map { $0 - 1 } ?? last
-                let lastSubmission = weekSubmission[ticket.fixedWeek ?? last]
+                let lastSubmission = weekSubmission[lastSeenWeek]
                 try await rows.add(
                     "tickets",
                     "id, organisation_id, rule, subject, kind, area, severity, state, is_current, opened_at, last_seen_at, fixed_at, reopen_count, opened_submission, last_submission",
@@ -177,6 +177,9 @@ extension SQLNationalStore {
                         ticket.fixedWeek.map { "\(weekSeconds[$0])" } ?? "NULL", "0",
                         "\(weekSubmission[ticket.openedWeek])", "\(lastSubmission)",
                     ])
+                try await rows.add(
+                    "ticket_sightings", "ticket_id, last_seen_at, last_submission",
+                    ["\(id)", "\(weekSeconds[lastSeenWeek])", "\(lastSubmission)"])
                 guard let openedEvent = eventIDs.next() else { throw Self.shortOfIdentifiers }
                 try await rows.add(
                     "ticket_events", "id, ticket_id, kind, at, submission_id",
@@ -225,11 +228,20 @@ extension SQLNationalStore {
             for ticket in simulation.tickets where ticket.fixedWeek == nil {
                 openByRule[ScaleHistory.rules[ticket.rule].rule, default: 0] += 1
             }
+            var fixed = FixedTally()
+            for ticket in simulation.tickets {
+                guard let fixedWeek = ticket.fixedWeek else { continue }
+                let rule = ScaleHistory.rules[ticket.rule]
+                fixed.add(
+                    FixedTally.Key(
+                        severity: rule.severity, exploited: rule.rule == .updateMissingExploited,
+                        taken: weekSeconds[fixedWeek] - weekSeconds[ticket.openedWeek]))
+            }
             try await rows.add(
-                "org_scores", "organisation_id, basis, open_by_rule, last_evidence",
+                "org_scores", "organisation_id, basis, open_by_rule, last_evidence, fixed_groups",
                 [
                     "\(organisation)", Self.literal((bases.last ?? ScoreBasis()).encoded),
-                    Self.literal(Self.encoded(openByRule)), "\(weekSeconds[last])",
+                    Self.literal(Self.encoded(openByRule)), "\(weekSeconds[last])", Self.literal(fixed.encoded),
                 ])
         }
         try await rows.flushAll()

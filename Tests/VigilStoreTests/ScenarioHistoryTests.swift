@@ -411,6 +411,53 @@ struct ScenarioHistoryTests {
         let summary = try #require(try await store.summaries(scope: .organisation(organisation), at: now).first)
         #expect(summary.score == OrganisationScore(tickets: timings, lastEvidence: evidence, at: now), comment)
         #expect(summary.openByRule == openByRule, comment)
+        try await expectLatestDay(store, organisation: organisation, tickets: rows, comment)
+    }
+
+    /// The organisation's latest daily row counts its current tickets as they stand: ingest moves the counts by its
+    /// changes rather than counting again, so every path must leave them true.
+    static func expectLatestDay(
+        _ store: SQLNationalStore, organisation: Int64, tickets rows: [any SQLRow], _ comment: Comment
+    ) async throws {
+        var expected: [String: Int64] = [:]
+        for row in rows where try row.decode(column: "is_current", as: Int64.self) == 1 {
+            let severity = try row.decode(column: "severity", as: String.self)
+            switch try row.decode(column: "state", as: String.self) {
+            case "open": expected["open_\(severity)", default: 0] += 1
+            case "unverified":
+                expected["open_\(severity)", default: 0] += 1
+                expected["unverified", default: 0] += 1
+            case "fixed": expected["fixed", default: 0] += 1
+            default: break
+            }
+        }
+        let columns = ["open_critical", "open_high", "open_medium", "open_low", "open_info", "unverified", "fixed"]
+        let latest = try await store.transaction { database in
+            try await database.raw(
+                """
+                SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM org_daily
+                WHERE organisation_id = \(bind: organisation) ORDER BY day DESC LIMIT 1
+                """
+            ).first()
+        }
+        guard let latest else {
+            #expect(expected.isEmpty, comment)
+            return
+        }
+        for column in columns {
+            #expect(try latest.decode(column: column, as: Int64.self) == expected[column] ?? 0, "\(column): \(comment)")
+        }
+        // The tally of fixed tickets kept beside the score, moved by each submission, is the tally counted afresh.
+        let (kept, counted) = try await store.transaction { database in
+            let text = try await database.raw(
+                "SELECT fixed_groups FROM org_scores WHERE organisation_id = \(bind: organisation)"
+            ).first()?.decode(column: "fixed_groups", as: String?.self)
+            return (
+                try text.map(FixedTally.init(encoded:)),
+                try await SQLNationalStore.fixedTally(organisation: organisation, on: database)
+            )
+        }
+        #expect(kept == counted, comment)
     }
 
     @Test(

@@ -1,0 +1,240 @@
+import Foundation
+import SQLKit
+import VigilCore
+import VigilSubmission
+
+extension SQLNationalStore {
+    /// A current ticket as ingest reads it: what the ticket planner needs, and the stored values a change compares
+    /// with (severity, advisories) or the alert planner reads (``AlertPlanner/TicketView``).
+    struct StoredTicket: Sendable {
+        var planned: TicketPlanner.Current
+        var severity: String
+        var advisories: String
+        var lastSubmission: Int64
+        var openedAt: Int64
+    }
+
+    /// The organisation's current tickets the planner needs for `submission` (``TicketPlanner/plan(_:current:)``):
+    /// every one not fixed, and the fixed ones that a finding without a live ticket names (to reopen or supersede).
+    /// A fixed ticket no finding names stays as it is, so it is not read: a year of weekly history holds six fixed
+    /// current tickets for every live one. The fixed ones are looked up by exact rule and subject, and only for
+    /// findings new this week — most of a weekly submission was live the week before — so the look-up is a few
+    /// index probes, not one per finding (bench/service.sh).
+    static func currentTickets(organisation: Int64, for submission: Submission, on database: any SQLDatabase)
+        async throws -> [StoredTicket]
+    {
+        let columns: SQLQueryString = """
+            SELECT t.id, t.rule, t.subject, t.kind, t.area, t.severity, t.state, t.opened_at, t.fixed_at,
+            t.advisories, s.last_submission FROM tickets t JOIN ticket_sightings s ON s.ticket_id = t.id
+            """
+        var current = try await database.raw(
+            """
+            \(columns)
+            WHERE t.organisation_id = \(bind: organisation) AND t.is_current = 1 AND t.state <> 'fixed'
+            """
+        ).all().map(Self.storedTicket(row:))
+        let live = Set(current.map { TicketKey(rule: $0.planned.rule, subject: $0.planned.subject) })
+        var unmatched = Set<TicketKey>()
+        let keys = submission.findings.map { TicketKey(rule: $0.rule, subject: $0.subject) }.filter {
+            !live.contains($0) && unmatched.insert($0).inserted
+        }
+        for start in stride(from: 0, to: keys.count, by: batchSize / 2) {
+            let pairs = keys[start..<min(start + batchSize / 2, keys.count)].map { key -> SQLQueryString in
+                "(\(bind: key.rule.rawValue), \(bind: key.subject))"
+            }
+            // Joined with the pairs as a table rather than `(rule, subject) IN (…)`, which PostgreSQL took most of a
+            // millisecond to plan for 24 pairs.
+            current += try await database.raw(
+                """
+                WITH wanted (rule, subject) AS (VALUES \(pairs.joined(separator: ", ")))
+                \(columns) JOIN wanted w ON w.rule = t.rule AND w.subject = t.subject
+                WHERE t.organisation_id = \(bind: organisation) AND t.is_current = 1 AND t.state = 'fixed'
+                """
+            ).all().map(Self.storedTicket(row:))
+        }
+        return current
+    }
+
+    /// A rule and a subject: what identifies a current ticket.
+    struct TicketKey: Hashable {
+        var rule: RuleID
+        var subject: String
+    }
+
+    static func storedTicket(row: any SQLRow) throws -> StoredTicket {
+        guard let kind = Subject.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
+            let area = AssessmentArea(rawValue: try row.decode(column: "area", as: String.self)),
+            let state = Ticket.State(rawValue: try row.decode(column: "state", as: String.self))
+        else { throw StoreError(.corrupt, "a ticket has an unknown kind, area or state") }
+        let planned = TicketPlanner.Current(
+            id: try row.decode(column: "id", as: Int64.self),
+            rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)),
+            subject: try row.decode(column: "subject", as: String.self), kind: kind, area: area, state: state,
+            fixedAt: try row.decode(column: "fixed_at", as: Int64?.self).map {
+                Date(timeIntervalSince1970: TimeInterval($0))
+            })
+        return StoredTicket(
+            planned: planned, severity: try row.decode(column: "severity", as: String.self),
+            advisories: try row.decode(column: "advisories", as: String.self),
+            lastSubmission: try row.decode(column: "last_submission", as: Int64.self),
+            openedAt: try row.decode(column: "opened_at", as: Int64.self))
+    }
+
+    /// A live ticket (current, not fixed) once a submission's changes are applied: what the alerts, the day's counts
+    /// and the stored score read of it.
+    struct LiveTicket: Sendable, Hashable {
+        var id: Int64
+        var rule: RuleID
+        var severity: Severity
+        var state: Ticket.State
+        var advisories: String
+        var lastSubmission: Int64
+        var openedAt: Int64
+
+        /// As the alert planner reads it (``ticketViews(organisation:on:)``).
+        var view: AlertPlanner.TicketView {
+            AlertPlanner.TicketView(
+                id: id, rule: rule, state: state, advisories: Set(advisories.split(separator: ",").map(String.init)),
+                lastSubmission: lastSubmission)
+        }
+    }
+
+    /// The organisation's live tickets once `changes` are applied, as reading them back in the same transaction
+    /// would give them: ``apply(_:of:submission:organisation:tickets:on:)`` writes exactly these states,
+    /// severities, advisories and sightings, so the alerts, the day's counts and the score's open half are worked
+    /// out without reading or grouping the tickets again (``recordDay(_:fixed:organisation:day:lastEvidence:on:)``).
+    /// `opened` holds the new tickets' ids, in the order of the `.open` changes. Sorted by id.
+    static func live(
+        after changes: [TicketPlanner.Change], of submission: Submission, submission id: Int64,
+        tickets: [StoredTicket], opened: [Int64]
+    ) -> [LiveTicket] {
+        var live: [Int64: LiveTicket] = [:]
+        var stored: [Int64: StoredTicket] = [:]
+        for ticket in tickets {
+            stored[ticket.planned.id] = ticket
+            guard ticket.planned.state != .fixed else { continue }
+            live[ticket.planned.id] = LiveTicket(
+                id: ticket.planned.id, rule: ticket.planned.rule,
+                severity: Severity(rawValue: ticket.severity) ?? .info, state: ticket.planned.state,
+                advisories: ticket.advisories, lastSubmission: ticket.lastSubmission, openedAt: ticket.openedAt)
+        }
+        let at = seconds(submission.assessedAt)
+        func seen(_ ticket: Int64, state: Ticket.State, finding position: Int, openedAt: Int64) {
+            let finding = submission.findings[position]
+            live[ticket] = LiveTicket(
+                id: ticket, rule: finding.rule, severity: finding.severity, state: state,
+                advisories: advisories(finding), lastSubmission: id, openedAt: openedAt)
+        }
+        var newTickets = opened.makeIterator()
+        for change in changes {
+            switch change {
+            case .open(let finding, _):
+                guard let ticket = newTickets.next() else { continue }
+                seen(ticket, state: .open, finding: finding, openedAt: at)
+            case .seen(let ticket, let finding, _):
+                let state: Ticket.State = stored[ticket]?.planned.state == .excepted ? .excepted : .open
+                seen(ticket, state: state, finding: finding, openedAt: stored[ticket]?.openedAt ?? at)
+            case .reopen(let ticket, let finding):
+                seen(ticket, state: .open, finding: finding, openedAt: stored[ticket]?.openedAt ?? at)
+            case .fix(let ticket):
+                live[ticket] = nil
+            case .unverify(let ticket):
+                live[ticket]?.state = .unverified
+            }
+        }
+        return live.values.sorted { $0.id < $1.id }
+    }
+
+    /// What a submission's changes did to the organisation's fixed tickets: how many more current tickets are fixed
+    /// (each fix adds one; a reopening, and a fixed ticket superseded by a new one, take one away), and the tickets
+    /// that joined (fixed) or left (reopened) the score's fixed half, as ``FixedTally`` keys.
+    struct FixedChanges: Sendable {
+        var current: Int64 = 0
+        var added: [FixedTally.Key] = []
+        var removed: [FixedTally.Key] = []
+
+        init(_ changes: [TicketPlanner.Change], tickets: [StoredTicket], at: Int64) {
+            let stored = Dictionary(tickets.map { ($0.planned.id, $0) }, uniquingKeysWith: { first, _ in first })
+            func key(_ ticket: StoredTicket, fixedAt: Int64) -> FixedTally.Key {
+                FixedTally.Key(
+                    severity: Severity(rawValue: ticket.severity) ?? .info,
+                    exploited: ticket.planned.rule == .updateMissingExploited, taken: fixedAt - ticket.openedAt)
+            }
+            for change in changes {
+                switch change {
+                case .fix(let id):
+                    current += 1
+                    if let ticket = stored[id] { added.append(key(ticket, fixedAt: at)) }
+                case .reopen(let id, _):
+                    current -= 1
+                    if let ticket = stored[id], let fixedAt = ticket.planned.fixedAt {
+                        removed.append(key(ticket, fixedAt: seconds(fixedAt)))
+                    }
+                case .open(_, .some):
+                    current -= 1
+                case .open, .seen, .unverify:
+                    break
+                }
+            }
+        }
+
+        /// `tally` moved by these changes; nil if it did not hold a ticket reopened here (then it does not describe
+        /// the tickets, and they are counted again).
+        func applied(to tally: FixedTally) -> FixedTally? {
+            var tally = tally
+            for key in removed {
+                guard tally.remove(key) else { return nil }
+            }
+            for key in added { tally.add(key) }
+            return tally
+        }
+    }
+
+    /// Writes the organisation's daily row and stored score after a submission, from its live tickets (`live`)
+    /// rather than by counting and grouping its tickets in the database again: the open counts, the open findings
+    /// by rule and the score's open half come from `live`; the fixed count from the organisation's latest daily row
+    /// (every change of tickets rewrites it: ``writeDay(_:organisation:day:submission:on:)``) and the score's fixed
+    /// half from its stored tally (``FixedTally``), both moved by `fixed`. An organisation without a daily row yet,
+    /// or whose tally is missing or disagrees, is counted in the database.
+    static func recordDay(
+        _ live: [LiveTicket], fixed: FixedChanges, organisation: Int64, day: String, lastEvidence: Int64,
+        on database: any SQLDatabase
+    ) async throws {
+        let stored = try await database.raw(
+            """
+            SELECT (SELECT fixed FROM org_daily WHERE organisation_id = \(bind: organisation)
+            ORDER BY day DESC LIMIT 1) AS fixed,
+            (SELECT fixed_groups FROM org_scores WHERE organisation_id = \(bind: organisation)) AS fixed_groups
+            """
+        ).first()
+        guard let latestFixed = try stored?.decode(column: "fixed", as: Int64?.self) else {
+            try await refreshDay(organisation: organisation, day: day, on: database)
+            return
+        }
+        var tally: FixedTally
+        if let text = try stored?.decode(column: "fixed_groups", as: String?.self),
+            let moved = fixed.applied(to: try FixedTally(encoded: text))
+        {
+            tally = moved
+        } else {
+            tally = try await fixedTally(organisation: organisation, on: database)
+        }
+        var counts = DayCounts(fixed: latestFixed + fixed.current)
+        var openByRule: [RuleID: Int] = [:]
+        var open: [ScoreBasis.OpenGroup] = []
+        let exploited = RuleID.updateMissingExploited
+        for ticket in live {
+            counts.add(state: ticket.state, severity: ticket.severity)
+            guard ticket.state == .open || ticket.state == .unverified else { continue }
+            openByRule[ticket.rule, default: 0] += 1
+            open.append(
+                ScoreBasis.OpenGroup(
+                    severity: ticket.severity, exploited: ticket.rule == exploited,
+                    openedAt: TimeInterval(ticket.openedAt), count: 1))
+        }
+        try await writeDay(counts, organisation: organisation, day: day, submission: true, on: database)
+        let score = StoredScore(
+            basis: ScoreBasis(open: open, fixed: tally.groups), openByRule: openByRule, lastEvidence: lastEvidence)
+        try await writeScore(score, fixed: tally, organisation: organisation, day: day, on: database)
+    }
+}
