@@ -97,7 +97,10 @@ public struct Submission: Codable, Sendable, Hashable {
             self.area = area
             self.kind = kind
             self.complete = complete
-            self.subjects = Array(Set(subjects)).sorted()
+            // Already in order and distinct (a document read back, normalised twice): kept as it is.
+            let given = Array(subjects)
+            let ordered = zip(given, given.dropFirst()).allSatisfy { $0 < $1 }
+            self.subjects = ordered ? given : Array(Set(given)).sorted()
         }
 
         /// Whether the group covers the subject with key `subject`: the group is complete, lists the key, or (for a

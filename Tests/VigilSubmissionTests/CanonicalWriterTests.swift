@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import VigilCore
+
+@testable import VigilSubmission
+
+/// The canonical bytes a submission's digest is taken of are written field by field
+/// (``Submission/writtenCanonically()``); they must be exactly `JSONEncoder`'s, which wrote them before and still
+/// writes what the writer declines, or a document sent again after an upgrade would no longer be known as a duplicate.
+@Suite("canonical submission bytes")
+struct CanonicalWriterTests {
+    /// A generated document: findings of every area, kind and severity with facts drawn from every allowed key,
+    /// coverage groups, metrics with and without totals, a tool version with quotes, a backslash and slashes, and an
+    /// assessment time with a fraction of a second.
+    static func document(seed: UInt64) -> Submission {
+        var random = SplitMix(state: seed)
+        let keys = Array(SubmissionFacts.allowed.keys).sorted() + [Finding.escalationFact]
+        let areas = AssessmentArea.allCases
+        let kinds = Subject.Kind.allCases
+        let findings = (0..<random.below(60)).map { index in
+            var facts: [String: String] = [:]
+            for _ in 0..<random.below(6) {
+                let key = keys[random.below(keys.count)]
+                facts[key] = key == "listed" ? "CVE-2017-0144,CVE-2019-0708" : "\(random.below(100_000))"
+            }
+            return Submission.SubmittedFinding(
+                rule: RuleID("VGL-TEST-\(random.below(9))"), severity: Severity.allCases[random.below(5)],
+                area: areas[random.below(areas.count)], kind: kinds[random.below(kinds.count)],
+                subject: String(format: "%032llx", UInt64(index) &* 0x9E37_79B9_7F4A_7C15), facts: facts)
+        }
+        let coverage = (0..<random.below(4)).map { _ in
+            Submission.CoverageGroup(
+                area: areas[random.below(areas.count)], kind: kinds[random.below(kinds.count)],
+                complete: random.below(2) == 0,
+                subjects: (0..<random.below(40)).map { String(format: "%032llx", UInt64($0) &* 0xBF58_476D_1CE4_E5B9) })
+        }
+        let metrics = (0..<random.below(5)).map {
+            Submission.SubmittedMetric(
+                id: "metric.\($0)", value: random.below(1_000), total: random.below(2) == 0 ? nil : random.below(5_000))
+        }
+        return Submission(
+            tool: ToolIdentity(name: "vigil", version: #"1.2.3-"rc"\build/\#(seed)"#), organisation: "RX1",
+            assessedAt: Date(timeIntervalSince1970: 1_780_000_000 + Double(random.below(100_000_000)) + 0.375),
+            areas: areas.map { .init(area: $0, status: random.below(2) == 0 ? .assessed : .notAssessed) },
+            findings: findings, coverage: coverage, metrics: metrics)
+    }
+
+    @Test("the writer's bytes are the encoder's, on generated documents", arguments: 0..<64)
+    func sameBytes(_ seed: UInt64) throws {
+        let document = Self.document(seed: seed).normalised
+        let written = try #require(document.writtenCanonically())
+        #expect(written == Array(try document.encodedCanonically()))
+        #expect(try document.canonicalJSON() == Data(written))
+    }
+
+    @Test("every fact key allowed, on one finding, in the encoder's order")
+    func everyFactKey() throws {
+        var facts = Dictionary(uniqueKeysWithValues: SubmissionFacts.allowed.keys.map { ($0, "1") })
+        facts[Finding.escalationFact] = "domain-admin"
+        let document = Submission(
+            tool: ToolIdentity(name: "vigil", version: "1"), organisation: "RX1",
+            assessedAt: Date(timeIntervalSince1970: 1_780_000_000), areas: [],
+            findings: [
+                .init(
+                    rule: .updateMissing, severity: .high, area: .updates, kind: .host,
+                    subject: String(repeating: "a", count: 32), facts: facts)
+            ], coverage: [], metrics: [])
+        #expect(try #require(document.writtenCanonically()) == Array(try document.encodedCanonically()))
+    }
+
+    @Test(
+        "a string the writer declines goes to the encoder, and the digest is the encoder's",
+        arguments: ["caf\u{E9}", "tab\there", "nul\u{0}", "del\u{7F}", "emoji \u{1F600}"])
+    func declined(_ version: String) throws {
+        var document = Self.document(seed: 7)
+        document.tool.version = version
+        document = document.normalised
+        #expect(document.writtenCanonically() == nil)
+        #expect(try document.canonicalJSON() == (try document.encodedCanonically()))
+    }
+
+    @Test("a fact key outside the allowed list goes to the encoder")
+    func unknownFactKey() throws {
+        var document = Self.document(seed: 11)
+        document.findings.append(
+            .init(
+                rule: .updateMissing, severity: .low, area: .updates, kind: .host,
+                subject: String(repeating: "f", count: 32), facts: ["Zeta": "1"]))
+        #expect(document.normalised.writtenCanonically() == nil)
+        #expect(try document.canonicalJSON() == (try document.normalised.encodedCanonically()))
+    }
+
+    /// A small deterministic generator (SplitMix64).
+    struct SplitMix {
+        var state: UInt64
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+
+        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    }
+}
