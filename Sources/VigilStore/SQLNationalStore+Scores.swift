@@ -239,9 +239,6 @@ extension SQLNationalStore {
 
     // MARK: - Rebuilding
 
-    /// Writes every organisation's stored score from its tickets and submissions: the current one, and on each of
-    /// its daily rows the basis of its tickets as they stood at the end of that day, with the latest evidence applied
-    /// by then. Migration 6 runs it once, for a database written before scores were stored.
     /// Migration 11's backfill: every stored score's tally of fixed tickets, counted from the tickets. (A score left
     /// without one is counted at its organisation's next submission.)
     static func fillFixedTallies(on database: any SQLDatabase) async throws {
@@ -258,6 +255,9 @@ extension SQLNationalStore {
         }
     }
 
+    /// Writes every organisation's stored score from its tickets and submissions: the current one, and on each of
+    /// its daily rows the basis of its tickets as they stood at the end of that day, with the latest evidence applied
+    /// by then. Migration 6 runs it once, for a database written before scores were stored.
     static func rebuildScores(on database: any SQLDatabase) async throws {
         let organisations = try await database.raw("SELECT id FROM organisations ORDER BY id").all().map {
             try $0.decode(column: "id", as: Int64.self)

@@ -106,12 +106,21 @@ public final class SQLNationalStore: NationalStore, Service {
     struct PostgresPools: Sendable {
         let writer: PostgresClient
         let pages: PostgresClient
+        /// Open once both pools' `run()` has begun: queries wait for it (``StartLatch``).
+        let started = StartLatch(count: 2)
 
-        /// Runs both pools until cancelled.
+        /// Runs both pools until cancelled. Each arrives at ``started`` as it calls its pool's `run()`, whose first,
+        /// synchronous step marks the pool running.
         func run() async {
             await withDiscardingTaskGroup { group in
-                group.addTask { await writer.run() }
-                group.addTask { await pages.run() }
+                group.addTask {
+                    started.arrive()
+                    await writer.run()
+                }
+                group.addTask {
+                    started.arrive()
+                    await pages.run()
+                }
             }
         }
     }
@@ -237,6 +246,7 @@ public final class SQLNationalStore: NationalStore, Service {
     ) async throws -> T {
         switch backend {
         case .postgres(let pools):
+            await pools.started.wait()
             return try await postgresTransaction(
                 on: priority == .interactive ? pools.pages : pools.writer, isolation: .readCommitted, body)
         case .sqlite(let connections):
@@ -263,6 +273,7 @@ public final class SQLNationalStore: NationalStore, Service {
     func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .postgres(let pools):
+            await pools.started.wait()
             return try await postgresTransaction(on: pools.pages, isolation: .repeatableRead, body)
         case .sqlite(let connections):
             return try await sqliteSnapshot(connections, body)
