@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "VigilStoreTests",
             dependencies: [
-                "VigilStore", "VigilSubmission", "VigilCore", "VigilNationalDemo",
+                "VigilStore", "VigilSubmission", "VigilCore", "VigilNationalDemo", "VigilTestSupport",
                 // Scores recomputed from raw ticket rows, independently of the store's own queries.
                 .product(name: "SQLKit", package: "sql-kit"),
             ],

@@ -435,8 +435,8 @@ extension SQLNationalStore {
     {
         try await database.raw(
             """
-            SELECT t.id, t.rule, t.state, t.advisories, s.last_submission
-            FROM tickets t JOIN ticket_sightings s ON s.ticket_id = t.id
+            SELECT t.id, t.rule, t.state, t.advisories, COALESCE(s.last_submission, t.last_submission) AS last_submission
+            FROM tickets t LEFT JOIN ticket_sightings s ON s.ticket_id = t.id
             WHERE t.organisation_id = \(bind: organisation) AND t.is_current = 1 AND t.state <> 'fixed'
             """
         ).all().map { row in

@@ -25,7 +25,8 @@ extension SQLNationalStore {
     {
         let columns: SQLQueryString = """
             SELECT t.id, t.rule, t.subject, t.kind, t.area, t.severity, t.state, t.opened_at, t.fixed_at,
-            t.advisories, s.last_submission FROM tickets t JOIN ticket_sightings s ON s.ticket_id = t.id
+            t.advisories, COALESCE(s.last_submission, t.last_submission) AS last_submission
+            FROM tickets t LEFT JOIN ticket_sightings s ON s.ticket_id = t.id
             """
         var current = try await database.raw(
             """
@@ -211,9 +212,12 @@ extension SQLNationalStore {
             try await refreshDay(organisation: organisation, day: day, on: database)
             return
         }
+        // The tally is a record kept for speed, not evidence: one that is missing, damaged or disagrees with a
+        // reopening is counted again from the tickets (and written back below), never a reason to refuse the
+        // submission.
         var tally: FixedTally
         if let text = try stored?.decode(column: "fixed_groups", as: String?.self),
-            let moved = fixed.applied(to: try FixedTally(encoded: text))
+            let kept = try? FixedTally(encoded: text), let moved = fixed.applied(to: kept)
         {
             tally = moved
         } else {

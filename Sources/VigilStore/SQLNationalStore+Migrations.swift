@@ -241,8 +241,10 @@ extension SQLNationalStore {
             // (bench/service.sh). The sighting now lives in a narrow row of its own, indexed by its key alone, and a
             // seen ticket's own row is written only when its state, severity or advisories change. The columns of
             // tickets that held it keep the values they had and are no longer read or written after the insert
-            // (SQLite cannot drop a column a foreign key names). last_submission has no foreign key here: checking it
-            // on every sighting cost as much again, and submissions are never deleted.
+            // (SQLite cannot drop a column a foreign key names); reads fall back to them for a ticket without a
+            // sighting row (one written by a server older than this migration still running beside a newer one).
+            // last_submission has no foreign key here: checking it on every sighting cost as much again, and
+            // submissions are never deleted.
             let key = dialect == .sqlite ? "INTEGER PRIMARY KEY" : "BIGINT PRIMARY KEY"
             let room = dialect == .postgres ? " WITH (fillfactor = 80)" : ""
             return [

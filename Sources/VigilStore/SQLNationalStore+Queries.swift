@@ -7,9 +7,9 @@ extension SQLNationalStore {
         try await snapshot { database in
             try await database.raw(
                 """
-                SELECT t.id, t.rule, t.subject, t.kind, t.area, t.severity, t.state, t.opened_at, s.last_seen_at,
-                t.fixed_at, t.reopen_count, t.clock_started_at
-                FROM tickets t JOIN ticket_sightings s ON s.ticket_id = t.id
+                SELECT t.id, t.rule, t.subject, t.kind, t.area, t.severity, t.state, t.opened_at,
+                COALESCE(s.last_seen_at, t.last_seen_at) AS last_seen_at, t.fixed_at, t.reopen_count, t.clock_started_at
+                FROM tickets t LEFT JOIN ticket_sightings s ON s.ticket_id = t.id
                 WHERE t.organisation_id = \(bind: organisation) AND t.is_current = 1 ORDER BY t.rule, t.subject
                 """
             ).all().map(Self.ticket(row:))

@@ -246,7 +246,7 @@ public final class SQLNationalStore: NationalStore, Service {
     ) async throws -> T {
         switch backend {
         case .postgres(let pools):
-            await pools.started.wait()
+            try await pools.started.wait()
             return try await postgresTransaction(
                 on: priority == .interactive ? pools.pages : pools.writer, isolation: .readCommitted, body)
         case .sqlite(let connections):
@@ -273,7 +273,7 @@ public final class SQLNationalStore: NationalStore, Service {
     func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .postgres(let pools):
-            await pools.started.wait()
+            try await pools.started.wait()
             return try await postgresTransaction(on: pools.pages, isolation: .repeatableRead, body)
         case .sqlite(let connections):
             return try await sqliteSnapshot(connections, body)

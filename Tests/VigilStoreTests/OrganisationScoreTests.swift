@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilCore
 import VigilStore
+import VigilTestSupport
 
 /// The score's formula (docs/score.md) checked by hand on small cases, then for monotonicity over generated ticket
 /// sets: more or older open findings never improve the score; fixing never worsens it.
@@ -63,17 +64,7 @@ struct OrganisationScoreTests {
         #expect(ticket.asOf(Self.now)?.fixedAt == Self.daysAgo(10))
     }
 
-    /// A reproducible stream of numbers (SplitMix64).
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SeededGenerator
 
     static let rules: [RuleID] = [.updateMissing, .updateMissingExploited, .guessablePassword, .staleAccount]
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilCore
+import VigilTestSupport
 
 @testable import VigilSubmission
 
@@ -13,7 +14,7 @@ struct CanonicalWriterTests {
     /// coverage groups, metrics with and without totals, a tool version with quotes, a backslash and slashes, and an
     /// assessment time with a fraction of a second.
     static func document(seed: UInt64) -> Submission {
-        var random = SplitMix(state: seed)
+        var random = SeededGenerator(state: seed)
         let keys = Array(SubmissionFacts.allowed.keys).sorted() + [Finding.escalationFact]
         let areas = AssessmentArea.allCases
         let kinds = Subject.Kind.allCases
@@ -88,20 +89,5 @@ struct CanonicalWriterTests {
                 subject: String(repeating: "f", count: 32), facts: ["Zeta": "1"]))
         #expect(document.normalised.writtenCanonically() == nil)
         #expect(try document.canonicalJSON() == (try document.normalised.encodedCanonically()))
-    }
-
-    /// A small deterministic generator (SplitMix64).
-    struct SplitMix {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
     }
 }
