@@ -89,4 +89,36 @@ struct FixedTallyTests {
             #expect(try await kept() == after)
         }
     }
+
+    @Test(
+        "a damaged tally is counted again at the next submission rather than refusing it", arguments: Backend.available)
+    func damagedTallyRecounted(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            for (week, missing) in [["a", "b"], ["a"]].enumerated() {
+                _ = try await store.ingest(
+                    Scenario.week(week, missing: missing, inventoried: ["a", "b"]), organisation: organisation.id,
+                    receivedAt: Scenario.start)
+            }
+            try await store.transaction { database in
+                try await database.raw(
+                    "UPDATE org_scores SET fixed_groups = 'v1 not*a*tally' WHERE organisation_id = \(bind: organisation.id)"
+                ).run()
+            }
+            let receipt = try await store.ingest(
+                Scenario.week(2, missing: ["a"], inventoried: ["a", "b"]), organisation: organisation.id,
+                receivedAt: Scenario.start)
+            #expect(receipt.applied)
+            let (kept, counted) = try await store.transaction { database in
+                (
+                    try await database.raw(
+                        "SELECT fixed_groups FROM org_scores WHERE organisation_id = \(bind: organisation.id)"
+                    ).first()?.decode(column: "fixed_groups", as: String?.self).map(FixedTally.init(encoded:)),
+                    try await SQLNationalStore.fixedTally(organisation: organisation.id, on: database)
+                )
+            }
+            #expect(kept == counted)
+            #expect(counted.groups.map(\.count).reduce(0, +) == 1, "b, fixed in week 1")
+        }
+    }
 }

@@ -119,4 +119,27 @@ struct IngestReadsTests {
             #expect(try await store.tickets(organisation: organisation.id) == before)
         }
     }
+
+    @Test(
+        "a ticket without a sighting row (written by a server older than migration 10) is read with its own last seen",
+        arguments: Backend.available)
+    func withoutSighting(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            _ = try await store.ingest(
+                Scenario.week(0, missing: ["a"], inventoried: ["a"]), organisation: organisation.id,
+                receivedAt: Scenario.start)
+            let ticket = try #require(try await store.tickets(organisation: organisation.id).first)
+            try await store.transaction { database in
+                try await database.raw("DELETE FROM ticket_sightings WHERE ticket_id = \(bind: ticket.id)").run()
+            }
+            #expect(try await store.tickets(organisation: organisation.id) == [ticket])
+            // Seen again, it is the same ticket: not a second one opened beside it.
+            let receipt = try await store.ingest(
+                Scenario.week(1, missing: ["a"], inventoried: ["a"]), organisation: organisation.id,
+                receivedAt: Scenario.start)
+            #expect(receipt.opened == 0)
+            #expect(try await store.tickets(organisation: organisation.id).map(\.id) == [ticket.id])
+        }
+    }
 }
