@@ -32,14 +32,15 @@ extension SQLNationalStore {
                 let current = try await Self.currentTickets(
                     organisation: organisation, for: submission, on: database)
                 let changes = TicketPlanner.plan(submission, current: current.map(\.planned))
+                let stored = Dictionary(current.map { ($0.planned.id, $0) }, uniquingKeysWith: { first, _ in first })
                 let applied = try await Self.apply(
-                    changes, of: submission, submission: id, organisation: organisation, tickets: current,
+                    changes, of: submission, submission: id, organisation: organisation, stored: stored,
                     on: database)
                 counts = applied.counts
                 let live = Self.live(
-                    after: changes, of: submission, submission: id, tickets: current, opened: applied.opened)
+                    after: changes, of: submission, submission: id, stored: stored, opened: applied.opened)
                 try await Self.recordDay(
-                    live, fixed: FixedChanges(changes, tickets: current, at: assessedAt), organisation: organisation,
+                    live, fixed: FixedChanges(changes, stored: stored, at: assessedAt), organisation: organisation,
                     day: Self.day(submission.assessedAt), lastEvidence: assessedAt, on: database)
                 try await Self.evaluateAlerts(
                     organisation: organisation, evidence: AlertPlanner.Evidence(submission: id, at: assessedAt),
@@ -158,16 +159,15 @@ extension SQLNationalStore {
 
     /// Applies the planned changes, each with its event in the append-only history, and returns their counts and
     /// the new tickets' ids (in the order of the `.open` changes). Most of a weekly submission's findings were seen
-    /// the week before with the severity and advisories `tickets` hold, so all a sighting writes is the ticket's
+    /// the week before with the severity and advisories `stored` holds (the current tickets by id), so all a sighting writes is the ticket's
     /// narrow sighting row (migration 10), and the changes are written in groups — every sighting by one UPDATE,
     /// every fix by one, every event by one multi-row INSERT — instead of a statement per ticket: applying a weekly
     /// submission of 200 findings, 24 of them new and 24 fixed, took 296 statements at first, 7 now
     /// (bench/service.sh).
     static func apply(
         _ changes: [TicketPlanner.Change], of submission: Submission, submission id: Int64, organisation: Int64,
-        tickets: [StoredTicket], on database: any SQLDatabase
+        stored: [Int64: StoredTicket], on database: any SQLDatabase
     ) async throws -> (counts: Counts, opened: [Int64]) {
-        let stored = Dictionary(tickets.map { ($0.planned.id, $0) }, uniquingKeysWith: { first, _ in first })
         let at = seconds(submission.assessedAt)
         var counts = Counts()
         var events: [(ticket: Int64, kind: TicketEvent.Kind)] = []

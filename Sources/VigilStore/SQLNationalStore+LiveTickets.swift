@@ -101,19 +101,17 @@ extension SQLNationalStore {
     }
 
     /// The organisation's live tickets once `changes` are applied, as reading them back in the same transaction
-    /// would give them: ``apply(_:of:submission:organisation:tickets:on:)`` writes exactly these states,
+    /// would give them: ``apply(_:of:submission:organisation:stored:on:)`` writes exactly these states,
     /// severities, advisories and sightings, so the alerts, the day's counts and the score's open half are worked
     /// out without reading or grouping the tickets again (``recordDay(_:fixed:organisation:day:lastEvidence:on:)``).
-    /// `opened` holds the new tickets' ids, in the order of the `.open` changes. Sorted by id.
+    /// `stored` holds the current tickets read, by id; `opened` the new tickets' ids, in the order of the `.open`
+    /// changes. Sorted by id.
     static func live(
         after changes: [TicketPlanner.Change], of submission: Submission, submission id: Int64,
-        tickets: [StoredTicket], opened: [Int64]
+        stored: [Int64: StoredTicket], opened: [Int64]
     ) -> [LiveTicket] {
         var live: [Int64: LiveTicket] = [:]
-        var stored: [Int64: StoredTicket] = [:]
-        for ticket in tickets {
-            stored[ticket.planned.id] = ticket
-            guard ticket.planned.state != .fixed else { continue }
+        for ticket in stored.values where ticket.planned.state != .fixed {
             live[ticket.planned.id] = LiveTicket(
                 id: ticket.planned.id, rule: ticket.planned.rule,
                 severity: Severity(rawValue: ticket.severity) ?? .info, state: ticket.planned.state,
@@ -153,23 +151,31 @@ extension SQLNationalStore {
         var current: Int64 = 0
         var added: [FixedTally.Key] = []
         var removed: [FixedTally.Key] = []
+        /// False when a time read from the database is so far out that the time taken overflows: the tally is then
+        /// counted again in the database rather than moved.
+        var computable = true
 
-        init(_ changes: [TicketPlanner.Change], tickets: [StoredTicket], at: Int64) {
-            let stored = Dictionary(tickets.map { ($0.planned.id, $0) }, uniquingKeysWith: { first, _ in first })
-            func key(_ ticket: StoredTicket, fixedAt: Int64) -> FixedTally.Key {
-                FixedTally.Key(
+        init(_ changes: [TicketPlanner.Change], stored: [Int64: StoredTicket], at: Int64) {
+            func key(_ ticket: StoredTicket, fixedAt: Int64) -> FixedTally.Key? {
+                let (taken, overflow) = fixedAt.subtractingReportingOverflow(ticket.openedAt)
+                guard !overflow else { return nil }
+                return FixedTally.Key(
                     severity: Severity(rawValue: ticket.severity) ?? .info,
-                    exploited: ticket.planned.rule == .updateMissingExploited, taken: fixedAt - ticket.openedAt)
+                    exploited: ticket.planned.rule == .updateMissingExploited, taken: taken)
             }
             for change in changes {
                 switch change {
                 case .fix(let id):
                     current += 1
-                    if let ticket = stored[id] { added.append(key(ticket, fixedAt: at)) }
+                    guard let ticket = stored[id] else { continue }
+                    if let key = key(ticket, fixedAt: at) { added.append(key) } else { computable = false }
                 case .reopen(let id, _):
                     current -= 1
-                    if let ticket = stored[id], let fixedAt = ticket.planned.fixedAt {
-                        removed.append(key(ticket, fixedAt: seconds(fixedAt)))
+                    guard let ticket = stored[id], let fixedAt = ticket.planned.fixedAt else { continue }
+                    if let key = key(ticket, fixedAt: seconds(fixedAt)) {
+                        removed.append(key)
+                    } else {
+                        computable = false
                     }
                 case .open(_, .some):
                     current -= 1
@@ -180,8 +186,9 @@ extension SQLNationalStore {
         }
 
         /// `tally` moved by these changes; nil if it did not hold a ticket reopened here (then it does not describe
-        /// the tickets, and they are counted again).
+        /// the tickets, and they are counted again) or a time taken overflowed.
         func applied(to tally: FixedTally) -> FixedTally? {
+            guard computable else { return nil }
             var tally = tally
             for key in removed {
                 guard tally.remove(key) else { return nil }
@@ -208,14 +215,17 @@ extension SQLNationalStore {
             (SELECT fixed_groups FROM org_scores WHERE organisation_id = \(bind: organisation)) AS fixed_groups
             """
         ).first()
-        guard let latestFixed = try stored?.decode(column: "fixed", as: Int64?.self) else {
+        // No daily row yet, or a count so far out that moving it overflows: counted in the database instead.
+        guard let latestFixed = try stored?.decode(column: "fixed", as: Int64?.self),
+            case (let fixedNow, false) = latestFixed.addingReportingOverflow(fixed.current)
+        else {
             try await refreshDay(organisation: organisation, day: day, on: database)
             return
         }
         // The tally is a record kept for speed, not evidence: one that is missing, damaged or disagrees with a
         // reopening is counted again from the tickets (and written back below), never a reason to refuse the
         // submission.
-        var tally: FixedTally
+        let tally: FixedTally
         if let text = try stored?.decode(column: "fixed_groups", as: String?.self),
             let kept = try? FixedTally(encoded: text), let moved = fixed.applied(to: kept)
         {
@@ -223,7 +233,7 @@ extension SQLNationalStore {
         } else {
             tally = try await fixedTally(organisation: organisation, on: database)
         }
-        var counts = DayCounts(fixed: latestFixed + fixed.current)
+        var counts = DayCounts(fixed: fixedNow)
         var openByRule: [RuleID: Int] = [:]
         var open: [ScoreBasis.OpenGroup] = []
         let exploited = RuleID.updateMissingExploited

@@ -121,4 +121,34 @@ struct FixedTallyTests {
             #expect(counted.groups.map(\.count).reduce(0, +) == 1, "b, fixed in week 1")
         }
     }
+
+    @Test(
+        "a stored fixed count so large that moving it overflows is counted again, never a crash",
+        arguments: Backend.available)
+    func fixedCountOverflow(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            _ = try await store.ingest(
+                Scenario.week(0, missing: ["a", "b"], inventoried: ["a", "b"]), organisation: organisation.id,
+                receivedAt: Scenario.start)
+            try await store.transaction { database in
+                try await database.raw(
+                    "UPDATE org_daily SET fixed = \(bind: Int64.max) WHERE organisation_id = \(bind: organisation.id)"
+                ).run()
+            }
+            let receipt = try await store.ingest(
+                Scenario.week(1, missing: ["a"], inventoried: ["a", "b"]), organisation: organisation.id,
+                receivedAt: Scenario.start)
+            #expect(receipt.fixed == 1)
+            let latest = try await store.transaction { database in
+                try await database.raw(
+                    """
+                    SELECT fixed FROM org_daily WHERE organisation_id = \(bind: organisation.id)
+                    ORDER BY day DESC LIMIT 1
+                    """
+                ).first()?.decode(column: "fixed", as: Int64.self)
+            }
+            #expect(latest == 1, "b, fixed in week 1, counted from the tickets")
+        }
+    }
 }
