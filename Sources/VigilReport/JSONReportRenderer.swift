@@ -16,27 +16,39 @@ public enum JSONReportRenderer {
     }
 
     /// Writes the document for `assessment` to `output` in pieces, in order, without holding all of it: a large
-    /// estate's runs to hundreds of megabytes. Findings are written by ``FindingJSONWriter`` in slices on every core
-    /// and spliced into what `JSONEncoder` writes for the rest: the same bytes, several times faster. `output` is
-    /// called once at a time, but from the worker that rendered the piece.
+    /// estate's runs to hundreds of megabytes. Findings are written by ``FindingJSONWriter`` in slices on every core,
+    /// and the covered subjects by ``CoveredJSONWriter``, both spliced into what `JSONEncoder` writes for the rest: the
+    /// same bytes, several times faster. `output` is called once at a time, but from the worker that rendered the
+    /// piece.
     public static func write(_ assessment: Assessment, to output: @Sendable ([UInt8]) throws -> Void) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         var skeleton = assessment
         skeleton.findings = []
+        let covered = assessment.covered ?? []
+        if !covered.isEmpty { skeleton.covered = [] }
         let document = try [UInt8](encoder.encode(skeleton))
+        var written = 0
+        if !covered.isEmpty {
+            let range = try member("covered", in: document, from: written, of: assessment)
+            try output(Array(document[written..<range.lowerBound]) + Array("\"covered\" : ".utf8))
+            try CoveredJSONWriter.write(covered, to: output)
+            written = range.upperBound
+        }
         let findings = assessment.findings
-        guard !findings.isEmpty else {
-            try output(document + [0x0A])
-            return
+        if !findings.isEmpty {
+            let range = try member("findings", in: document, from: written, of: assessment)
+            try output(Array(document[written..<range.lowerBound]) + Array("\"findings\" : [\n".utf8))
+            try writeFindings(findings, to: output)
+            try output(Array("\n  ]".utf8))
+            written = range.upperBound
         }
-        let empty = Array("\"findings\" : [\n\n  ]".utf8)
-        guard let range = Self.firstRange(of: empty, in: document) else {
-            throw EncodingError.invalidValue(
-                assessment, .init(codingPath: [], debugDescription: "no findings array to fill"))
-        }
-        try output(Array(document[..<range.lowerBound]) + Array("\"findings\" : [\n".utf8))
+        try output(Array(document[written...]) + [0x0A])
+    }
+
+    /// The findings, without the array's brackets, rendered in slices on every core and handed over in order.
+    private static func writeFindings(_ findings: [Finding], to output: @Sendable ([UInt8]) throws -> Void) throws {
         let slices = (findings.count + sliceSize - 1) / sliceSize
         try parallelForEachInOrder(slices) { slice -> [UInt8] in
             let positions = slice * sliceSize..<min(findings.count, (slice + 1) * sliceSize)
@@ -50,14 +62,26 @@ public enum JSONReportRenderer {
         } consume: {
             try output($0)
         }
-        try output(Array("\n  ]".utf8) + Array(document[range.upperBound...]) + [0x0A])
+    }
+
+    /// Where the skeleton holds the top-level member `name` as an empty array, at or after `start`.
+    private static func member(_ name: String, in document: [UInt8], from start: Int, of assessment: Assessment) throws
+        -> Range<Int>
+    {
+        let empty = Array("\"\(name)\" : [\n\n  ]".utf8)
+        guard let range = firstRange(of: empty, in: document[start...]) else {
+            throw EncodingError.invalidValue(
+                assessment, .init(codingPath: [], debugDescription: "no \(name) array to fill"))
+        }
+        return range
     }
 
     /// Where `needle` first occurs in `bytes`. Foundation's generic `firstRange(of:)` on `[UInt8]` compares through
     /// `DataProtocol`'s indices one byte at a time: on a national-size skeleton (hundreds of megabytes of covered
     /// subjects) it was most of the time spent writing `assessment.json`.
-    static func firstRange(of needle: [UInt8], in bytes: [UInt8]) -> Range<Int>? {
+    static func firstRange(of needle: [UInt8], in bytes: ArraySlice<UInt8>) -> Range<Int>? {
         guard let first = needle.first, needle.count <= bytes.count else { return nil }
+        let offset = bytes.startIndex
         return bytes.withUnsafeBufferPointer { haystack in
             needle.withUnsafeBufferPointer { pattern in
                 var start = 0
@@ -65,13 +89,17 @@ public enum JSONReportRenderer {
                     if haystack[start] == first,
                         pattern.indices.allSatisfy({ haystack[start + $0] == pattern[$0] })
                     {
-                        return start..<start + pattern.count
+                        return offset + start..<offset + start + pattern.count
                     }
                     start += 1
                 }
                 return nil
             }
         }
+    }
+
+    static func firstRange(of needle: [UInt8], in bytes: [UInt8]) -> Range<Int>? {
+        firstRange(of: needle, in: bytes[...])
     }
 
     /// Reads a document written by ``render(_:)``.

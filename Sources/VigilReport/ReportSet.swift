@@ -33,8 +33,10 @@ public enum ReportSet {
         permissions: OutputPermissions = .ownerOnly
     ) throws -> [URL] {
         try AtomicFile.createFolder(directory, permissions: permissions)
-        var written: [URL] = []
-        for format in ReportFormat.allCases where formats.contains(format) {
+        // Each format is written side by side with the others (a national assessment's JSON and CSV take seconds each).
+        let chosen = ReportFormat.allCases.filter(formats.contains)
+        var written = try parallelMap(chosen.count) { position in
+            let format = chosen[position]
             let url = directory.appendingPathComponent(format.fileName)
             try AtomicFile.write(to: url, permissions: permissions) { output in
                 switch format {
@@ -44,7 +46,7 @@ public enum ReportSet {
                 case .ocsf: try OCSFReportRenderer.write(assessment, to: output)
                 }
             }
-            written.append(url)
+            return url
         }
         // The lists for the teams who act on them go with the spreadsheet report.
         if formats.contains(.csv) {

@@ -154,10 +154,29 @@ struct ReportTests {
         }
         var assessment = hostile
         assessment.findings = findings
+        assessment.covered = coveredSets(strange: strange)
         return assessment
     }()
 
-    @Test("assessment.json's own finding writer gives exactly the bytes JSONEncoder gives, on hostile text and in bulk")
+    /// Covered subjects of every shape the writer meets: hostile ids, an id at every offset around the escaper's
+    /// eight-byte steps, an empty list, complete sets, and a list long enough to be handed over in several pieces.
+    static func coveredSets(strange: String) -> [CoveredSubjects] {
+        let offsets = (0..<20).flatMap { offset in
+            ["\u{0}", "\"", "\\", "/", "é", "\u{1F600}"].map { String(repeating: "x", count: offset) + $0 }
+        }
+        let many = (0..<120_000).map { "S-1-5-21-3102072835-2521553608-1326143892-\($0)" }
+        return [
+            CoveredSubjects(area: .accounts, kind: .account, ids: many),
+            CoveredSubjects(area: .credentials, kind: .account, ids: [strange, "plain", strange + "2"] + offsets),
+            CoveredSubjects(area: .credentials, kind: .domain, complete: true, ids: []),
+            CoveredSubjects(area: .access, kind: .resource, ids: []),
+            CoveredSubjects(area: .updates, kind: .host, complete: true, ids: ["h1"]),
+        ]
+    }
+
+    @Test(
+        "assessment.json's own finding and covered-subject writers give exactly the bytes JSONEncoder gives, on hostile text and in bulk"
+    )
     func findingWriterMatchesEncoder() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -168,6 +187,15 @@ struct ReportTests {
         var none = Self.hostile
         none.findings = []
         #expect(try JSONReportRenderer.render(none) == (try encoder.encode(none) + Data([0x0A])))
+        // Covered subjects without findings, an empty list of them, and none at all (a document before schema 2.0).
+        none.covered = Self.bulk.covered
+        #expect(try JSONReportRenderer.render(none) == (try encoder.encode(none) + Data([0x0A])))
+        for covered in [[], nil] as [[CoveredSubjects]?] {
+            var document = Self.bulk
+            document.covered = covered
+            #expect(try JSONReportRenderer.render(document) == (try encoder.encode(document) + Data([0x0A])))
+        }
+        #expect(try JSONReportRenderer.decode(actual).covered == Self.bulk.covered)
         // Typed values read back as exactly the text they were made from.
         let decoded = try JSONReportRenderer.decode(actual)
         #expect(decoded.findings.map(\.facts) == Self.bulk.findings.map(\.facts))
