@@ -46,6 +46,45 @@ struct ModelTests {
         #expect(CivilDate.parse("23-01-01") == nil)
     }
 
+    /// The byte parser against the parser it replaced (split on `-`, `Int` of each part, the day written back and
+    /// compared), on edge cases and on every mutation of a few days by one character.
+    @Test("the date parser accepts exactly what the split-and-compare parser accepted")
+    func civilDateParserMatchesReference() {
+        func reference(_ text: String) -> Date? {
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+                let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+                (1...12).contains(month), (1...31).contains(day)
+            else { return nil }
+            let result = CivilDate.date(year: year, month: month, day: day)
+            guard CivilDate.string(result) == "\(parts[0])-\(parts[1])-\(parts[2])" else { return nil }
+            return result
+        }
+        var cases = [
+            "2024-02-29", "2023-02-29", "2024-04-31", "2024-04-30", "1000-01-01", "0999-12-31", "9999-12-31",
+            "2024-00-10", "2024-13-01", "2024-01-00", "2024-01-32", "+202-01-01", "2024-+1-01", "2024-1-01",
+            "2024-01-1 ", " 2024-01-01", "2024/01/01", "２０２４-01-01", "2024-01-01T00:00:00Z", "", "-", "--",
+            "20240101", "2024-01-0١", "2024-1--01", "1970-01-01", "2038-01-19", "2262-04-12",
+        ]
+        let alphabet = ["0", "1", "2", "9", "-", "+", " ", "a", "é", "٣"]
+        for seed in ["2024-02-29", "1999-12-31", "2000-10-05"] {
+            for position in 0...seed.count {
+                for replacement in alphabet {
+                    var characters = Array(seed)
+                    if position < characters.count { characters[position] = Character(replacement) }
+                    cases.append(String(characters))
+                    var inserted = Array(seed)
+                    inserted.insert(Character(replacement), at: position)
+                    cases.append(String(inserted))
+                }
+            }
+        }
+        for text in cases {
+            #expect(CivilDate.parse(text) == reference(text), "\(text)")
+            #expect(CivilDate.parse(Substring(text)) == reference(text), "\(text)")
+        }
+    }
+
     @Test("distinguished names compare regardless of case and spacing")
     func distinguishedNames() {
         #expect(

@@ -37,15 +37,30 @@ public enum CivilDate {
         return "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
     }
 
-    /// Parses `YYYY-MM-DD` to its UTC midnight.
+    /// Parses `YYYY-MM-DD` (ASCII digits, a year from 1000, a day the month has) to its UTC midnight.
     public static func parse(_ text: some StringProtocol) -> Date? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+        // Bytes, not characters: readers parse millions of dates (a national role export holds two per row).
+        var text = String(text)
+        return text.withUTF8(parse(utf8:))
+    }
+
+    private static func parse(utf8: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for position in range {
+                let digit = Int(utf8[position]) - 0x30
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), year >= 1000,
             (1...12).contains(month), (1...31).contains(day)
         else { return nil }
-        let result = date(year: year, month: month, day: day)
-        guard string(result) == "\(parts[0])-\(parts[1])-\(parts[2])" else { return nil }
-        return result
+        // A day past the month's end (`2025-02-30`) comes back as another day: refused.
+        let count = days(year: year, month: month, day: day)
+        guard components(days: count) == (year, month, day) else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(count * 86_400))
     }
 }

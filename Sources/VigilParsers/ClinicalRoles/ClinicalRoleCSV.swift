@@ -108,6 +108,8 @@ enum ClinicalRoleCSV {
     /// ` 09:00`, is ignored), UK `01/03/2024` (day first), `01.03.2024`, or compact `20240301`. `.success(nil)` for a
     /// blank cell or one of the words exports use for "no end" (`none`, `null`, `n/a`, `never`, `-`).
     static func day(_ text: String?) -> Result<Date?, ClinicalRoleDateProblem> {
+        // Most cells are plain ISO days: no words, no time after them.
+        if let text, let iso = CivilDate.parse(text) { return .success(iso) }
         guard let text, !["none", "null", "n/a", "never", "-", "open"].contains(text.lowercased()) else {
             return .success(nil)
         }
