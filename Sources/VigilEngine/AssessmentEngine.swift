@@ -91,17 +91,26 @@ public struct AssessmentEngine: Sendable {
             accessWindowDays: options.accessWindowDays ?? bundle.manifest.accessWindowDays
                 ?? AnalysisSettings.defaultAccessWindowDays)
         let reference = try ReferenceLoader.load(bundle: bundle, options: options, estate: evidence.estate)
-        let started = ContinuousClock.now
-        let context = AnalysisContext(
-            estate: evidence.estate, asOf: options.asOf, settings: settings, reference: reference)
-        logger.debug("directory index built", metadata: ["vigil.elapsed": "\(ContinuousClock.now - started)"])
-        var inventory = evidence.inventory
-        inventory.crossChecks =
-            (CrossChecks.diagnose(context.directory, estate: evidence.estate)
-            + CrossChecks.access(context) + CrossChecks.accessLog(estate: evidence.estate)
-            + CrossChecks.clinicalRoles(context)).sorted()
-        events(.inventory(inventory))
-        return analyze(context, evidence: inventory, events: events)
+        // CPU work from here on: on a Dispatch thread, spread over the cores below it.
+        return await blockingWork { [self] in
+            let started = ContinuousClock.now
+            let context = AnalysisContext(
+                estate: evidence.estate, asOf: options.asOf, settings: settings, reference: reference)
+            logger.debug("directory index built", metadata: ["vigil.elapsed": "\(ContinuousClock.now - started)"])
+            // The cross-checks only read the context: beside the analyzers, which build what they share once.
+            let (outputs, crossChecks) = parallelPair(
+                { runAnalyzers(context, events: events) }, { Self.crossChecks(context) })
+            var inventory = evidence.inventory
+            inventory.crossChecks = crossChecks
+            events(.inventory(inventory))
+            return assemble(outputs, context: context, evidence: inventory)
+        }
+    }
+
+    /// What the files say of each other (members that point nowhere, role users the directory does not hold), sorted.
+    static func crossChecks(_ context: AnalysisContext) -> [Diagnostic] {
+        (CrossChecks.diagnose(context.directory, estate: context.estate) + CrossChecks.access(context)
+            + CrossChecks.accessLog(estate: context.estate) + CrossChecks.clinicalRoles(context)).sorted()
     }
 
     /// Recognises and reads every file of `bundle` into one estate, and runs the scan its manifest asks for, without
@@ -144,21 +153,20 @@ public struct AssessmentEngine: Sendable {
         evidence: EvidenceInventory,
         events: @escaping @Sendable (EngineEvent) -> Void = { _ in }
     ) -> Assessment {
+        assemble(runAnalyzers(context, events: events), context: context, evidence: evidence)
+    }
+
+    /// The assessment from the analyzers' outputs, in catalogue order: their findings joined across analyzers, each
+    /// area's coverage, and the subjects the evidence covered.
+    private func assemble(_ outputs: [AnalyzerOutput], context: AnalysisContext, evidence: EvidenceInventory)
+        -> Assessment
+    {
         var findings: [Finding] = []
         var metrics: [Metric] = []
         var coverage: [AssessmentArea: [Coverage]] = [:]
         var headlines: [Headline] = []
         var tables: [SummaryTable] = []
-        for analyzer in analyzers {
-            events(.analyzing(analyzer.name))
-            let started = ContinuousClock.now
-            let output = analyzer.analyze(context)
-            logger.debug(
-                "analyzer finished",
-                metadata: [
-                    "vigil.analyzer": "\(analyzer.name)", "vigil.findings": "\(output.findings.count)",
-                    "vigil.elapsed": "\(ContinuousClock.now - started)",
-                ])
+        for output in outputs {
             // The first findings are taken as they are: appending copies each one, retaining all its strings.
             if findings.isEmpty { findings = output.findings } else { findings += output.findings }
             metrics += output.metrics
@@ -166,10 +174,6 @@ public struct AssessmentEngine: Sendable {
             tables += output.tables
             for entry in output.coverage { coverage[entry.area, default: []].append(entry) }
         }
-        // Joins across analyzers (weak passwords that reach patient data) read the findings raised above.
-        let joined = AccessJoin.findings(findings, context: context)
-        findings += joined.findings
-        metrics += joined.metrics
         let assessedAreas = AssessmentArea.allCases.map { area in
             guard let entries = coverage[area], !entries.isEmpty else {
                 return Coverage(
@@ -187,6 +191,13 @@ public struct AssessmentEngine: Sendable {
             return Coverage(area: area, status: status, basis: entries.map(\.basis).joined(separator: "; "))
         }
         let areas = IncompleteEvidence.adjust(assessedAreas, evidence: evidence)
+        // Joins across analyzers (weak passwords that reach patient data) read the findings raised above; the covered
+        // subjects, only the context and the areas: side by side.
+        let (joined, covered) = parallelPair(
+            { AccessJoin.findings(findings, context: context) },
+            { CoveredSubjects.covered(by: context, areas: areas) })
+        findings += joined.findings
+        metrics += joined.metrics
         let started = ContinuousClock.now
         let assessment = Assessment(
             organisation: context.estate.organisation,
@@ -198,7 +209,7 @@ public struct AssessmentEngine: Sendable {
             // Consumed, so that they are put in order in place rather than copied.
             findings: consume findings,
             tables: tables,
-            covered: CoveredSubjects.covered(by: context, areas: areas),
+            covered: covered,
             // A privileged account's password reaches every account and every host of the domain.
             domainReach: max(context.estate.accounts.count, context.estate.hosts.count)
         )
@@ -207,6 +218,29 @@ public struct AssessmentEngine: Sendable {
     }
 
     // MARK: Stages
+
+    /// Runs every analyzer on `context`, side by side (each reads the context only; what they share is built once,
+    /// under a lock, by ``SharedAnalyses``), and returns their outputs in catalogue order, so that the assessment is
+    /// the same whichever finishes first.
+    private func runAnalyzers(
+        _ context: AnalysisContext, events: @escaping @Sendable (EngineEvent) -> Void
+    ) -> [AnalyzerOutput] {
+        let analyzers = self.analyzers
+        let logger = self.logger
+        return concurrentMap(analyzers.count) { position in
+            let analyzer = analyzers[position]
+            events(.analyzing(analyzer.name))
+            let started = ContinuousClock.now
+            let output = analyzer.analyze(context)
+            logger.debug(
+                "analyzer finished",
+                metadata: [
+                    "vigil.analyzer": "\(analyzer.name)", "vigil.findings": "\(output.findings.count)",
+                    "vigil.elapsed": "\(ContinuousClock.now - started)",
+                ])
+            return output
+        }
+    }
 
     /// Runs the manifest's patient-data scan; each folder becomes an evidence file of format `file-scan` whose records
     /// are the files read and whose rejections are the files that could not be.
@@ -332,8 +366,9 @@ public struct AssessmentEngine: Sendable {
         _ inputs: [(EvidenceBundle.Input, any EvidenceReader, Int)],
         events: @escaping @Sendable (EngineEvent) -> Void
     ) async throws -> [ReadFragment] {
+        // Files side by side, each spreading its own parsing over the cores (see `concurrentMap`).
         try await blockingWork {
-            try parallelMap(inputs.count) { position in
+            try concurrentMap(inputs.count) { position in
                 let (input, reader, size) = inputs[position]
                 let started = ContinuousClock.now
                 let fragment: EvidenceFragment

@@ -19,15 +19,11 @@ extension CoveredSubjects {
         let assessed = Dictionary(areas.map { ($0.area, $0.status) }, uniquingKeysWith: { first, _ in first })
         var sets: [CoveredSubjects] = []
         let inventoried = context.estate.hosts.filter(\.updatesListed).map(\.id)
-        let accounts = context.directory.accounts.map(\.id)
-        let hashed = context.directory.credentialOfAccount.keys.map { context.directory.accounts[$0].id }
-        // Credentials and access cover the same accounts: sorted once (a national directory holds 1.5 million).
-        var hashedCovered: CoveredSubjects?
+        // Accounts, and the accounts whose hashes were read (which credentials and access cover), sorted once
+        // together: a national directory holds 1.5 million.
+        let (accounts, hashed) = accountIDs(context.shared.accountIDs(), credentials: context.directory)
         func covering(_ area: AssessmentArea) -> CoveredSubjects {
-            var covered = hashedCovered ?? CoveredSubjects(area: area, kind: .account, ids: hashed)
-            hashedCovered = covered
-            covered.area = area
-            return covered
+            CoveredSubjects(area: area, kind: .account, sortedDistinct: hashed)
         }
         let files = context.estate.patientData.map { $0.aclPath ?? $0.path }
         // Permissions are covered by path: every path whose entries were exported (see `covers`).
@@ -40,7 +36,7 @@ extension CoveredSubjects {
             case .updates, .wormExposure:
                 sets.append(CoveredSubjects(area: area, kind: .host, ids: inventoried))
             case .accounts:
-                sets.append(CoveredSubjects(area: area, kind: .account, ids: accounts))
+                sets.append(CoveredSubjects(area: area, kind: .account, sortedDistinct: accounts))
             case .credentials:
                 sets.append(covering(area))
             case .patientData:
@@ -61,6 +57,23 @@ extension CoveredSubjects {
             }
         }
         return sets
+    }
+
+    /// Every account's id (`ids`, in estate order), and the ids of the accounts whose hashes were read, each sorted
+    /// and distinct.
+    static func accountIDs(_ ids: [String], credentials directory: DirectoryIndex) -> (all: [String], hashed: [String])
+    {
+        let order = ids.indices.sorted { ids[$0] < ids[$1] }
+        var all: [String] = []
+        var hashed: [String] = []
+        all.reserveCapacity(ids.count)
+        hashed.reserveCapacity(directory.credentialOfAccount.count)
+        for index in order {
+            let id = ids[index]
+            if all.last != id { all.append(id) }
+            if directory.credentialOfAccount[index] != nil, hashed.last != id { hashed.append(id) }
+        }
+        return (all, hashed)
     }
 
     /// `usage:path` for each exported path the access logs name (at or below it): whose use was assessed.

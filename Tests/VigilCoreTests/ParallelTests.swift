@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 import Testing
 import VigilCore
@@ -40,5 +41,52 @@ struct ParallelTests {
         let (consumedCount, startedCount) = (consumed.load(ordering: .relaxed), started.load(ordering: .relaxed))
         #expect(consumedCount == 10)
         #expect(startedCount < 10_000)
+    }
+}
+
+/// The helpers that run a few unlike pieces at once, each on a thread of its own.
+@Suite("Concurrent pieces of unlike work")
+struct ConcurrentPiecesTests {
+    @Test("every piece runs once and the results come back in order", arguments: [0, 1, 2, 7])
+    func inOrder(count: Int) {
+        let runs = Atomic<Int>(0)
+        let results = concurrentMap(count) { index in
+            runs.add(1, ordering: .relaxed)
+            return index * 10
+        }
+        #expect(results == (0..<count).map { $0 * 10 })
+        #expect(runs.load(ordering: .relaxed) == count)
+    }
+
+    @Test("a piece's failure is rethrown once every piece has finished")
+    func failure() {
+        struct Refused: Error, Equatable { let index: Int }
+        let finished = Atomic<Int>(0)
+        #expect(throws: Refused(index: 3)) {
+            _ = try concurrentMap(6) { index throws(Refused) in
+                defer { finished.add(1, ordering: .relaxed) }
+                if index == 3 || index == 5 { throw Refused(index: index) }
+                return index
+            }
+        }
+        #expect(finished.load(ordering: .relaxed) == 6)
+    }
+
+    @Test("pieces run at the same time: each waits until the other has started")
+    func sideBySide() {
+        // Neither piece can finish unless both run at once; `parallelPair` runs one on the caller's thread.
+        let first = DispatchSemaphore(value: 0)
+        let second = DispatchSemaphore(value: 0)
+        let (left, right) = parallelPair(
+            {
+                first.signal()
+                return second.wait(timeout: .now() + 10) == .success ? "left" : "timed out"
+            },
+            {
+                second.signal()
+                return first.wait(timeout: .now() + 10) == .success ? "right" : "timed out"
+            })
+        #expect(left == "left")
+        #expect(right == "right")
     }
 }

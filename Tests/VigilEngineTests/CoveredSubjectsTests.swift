@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import VigilAnalyzers
 import VigilCore
-import VigilEngine
 import VigilTestSupport
+
+@testable import VigilEngine
 
 /// `assessment.json`'s `covered` section: what the national service closes tickets on. It must cover every subject a
 /// covered area's findings are about (else a live finding could never be seen as persisting on its own evidence), and
@@ -34,6 +36,41 @@ struct CoveredSubjectsTests {
             let group = covered.first { $0.area == area && $0.kind == finding.subject.kind }
             #expect(group?.covers(finding.subject) == true, "\(finding.rule.rawValue) not covered")
         }
+    }
+
+    @Test("ids are kept sorted and each once, as a set sorted would keep them")
+    func sortedDistinct() {
+        var generator = SeededGenerator(state: 41)
+        for count in [0, 1, 2, 50, 5_000] {
+            let ids = (0..<count).map { _ in
+                ["S-1-5-21-", "s-1-", "host", "é", ""].randomElement(using: &generator)!
+                    + String(generator.below(count / 3 + 1))
+            }
+            #expect(CoveredSubjects.sortedDistinct(ids) == Array(Set(ids)).sorted())
+            #expect(CoveredSubjects(area: .accounts, kind: .account, ids: ids).ids == Array(Set(ids)).sorted())
+        }
+    }
+
+    @Test("every account, and the accounts whose hashes were read, are listed sorted and once each")
+    func accountLists() {
+        // Two accounts share a SID, one has none; hashes were read for three of them.
+        let sids = ["S-1-5-21-1-2-3-1104", "S-1-5-21-1-2-3-1103", "S-1-5-21-1-2-3-1104", nil, "S-1-5-21-1-2-3-1001"]
+        let accounts = sids.enumerated().map { position, sid in
+            Account(
+                name: "user\(position)", domain: "NHS", sid: sid.flatMap(SecurityIdentifier.init),
+                source: EvidenceReference(file: "d.ldif", line: position + 1))
+        }
+        let credentials = [(0, UInt32(1104)), (2, 1104), (3, 9)].map { position, rid in
+            CredentialRecord(
+                accountName: "user\(position)", rid: rid, ntHash: nil, hasLMHash: false,
+                source: EvidenceReference(file: "ntds.ntds", line: position + 1))
+        }
+        let directory = DirectoryIndex(Estate(organisation: .unnamed, accounts: accounts, credentials: credentials))
+        let ids = accounts.map(\.id)
+        let (all, hashed) = CoveredSubjects.accountIDs(ids, credentials: directory)
+        #expect(all == Array(Set(ids)).sorted())
+        #expect(hashed == Array(Set(directory.credentialOfAccount.keys.map { ids[$0] })).sorted())
+        #expect(hashed == ["S-1-5-21-1-2-3-1104", "nhs\\user3"])
     }
 
     @Test("a permission is covered by its path: removed from an exported path it is fixed, elsewhere unverified")

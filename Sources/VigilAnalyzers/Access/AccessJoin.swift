@@ -20,10 +20,12 @@ public enum AccessJoin {
         let weak = credentialFindings.filter { weakPasswordRules.contains($0.rule) && $0.subject.kind == .account }
         guard !weak.isEmpty, AccessAnalyzer.missingEvidence(context.estate) == nil else { return ([], []) }
         let reach = context.shared.accessReach()
+        // Findings name accounts by ``Account/id``, written from the same accounts: looked up exactly.
+        let ids = context.shared.accountIDs()
         var indexByID: [String: Int] = [:]
-        indexByID.reserveCapacity(context.estate.accounts.count)
-        for (index, account) in context.estate.accounts.enumerated() { indexByID[account.id.lowercased()] = index }
-        func reaches(_ subject: Subject) -> Bool { indexByID[subject.id.lowercased()].map(reach.reaches) ?? false }
+        indexByID.reserveCapacity(ids.count)
+        for index in ids.indices { indexByID[ids[index]] = index }
+        func reaches(_ subject: Subject) -> Bool { indexByID[subject.id].map(reach.reaches) ?? false }
         // A shared-password group carries the reach of any member to all of them. A finding lists at most
         // `Finding.relatedLimit` of the others, so groups are taken whole from their label, not from `related`.
         var carriers: [String: Subject] = [:]
@@ -35,7 +37,7 @@ public enum AccessJoin {
         // Why each account counts: the credential rules that name it and, for shared passwords, who carries the reach.
         var reasons: [String: (subject: Subject, rules: Set<RuleID>, through: String?, evidence: [EvidenceReference])] =
             [:]
-        for finding in weak where indexByID[finding.subject.id.lowercased()] != nil {
+        for finding in weak where indexByID[finding.subject.id] != nil {
             let own = reaches(finding.subject)
             let sharers = sharingRules.contains(finding.rule) ? finding.related.filter { $0.kind == .account } : []
             let carrier =
@@ -53,7 +55,7 @@ public enum AccessJoin {
             reasons[key] = entry
         }
         let throughRoles = { (subject: Subject) in
-            indexByID[subject.id.lowercased()].map(reach.roles.reaching.contains) ?? false
+            indexByID[subject.id].map(reach.roles.reaching.contains) ?? false
         }
         let findings = reasons.values.sorted { $0.subject < $1.subject }.map { entry in
             let why = entry.rules.map { RuleCatalogue.rule($0).title.lowercased() }.sorted().joined(

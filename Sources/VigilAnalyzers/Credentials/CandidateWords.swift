@@ -57,12 +57,19 @@ enum CandidateWords {
     /// Distinct given names, surnames and display-name parts of the directory's accounts, lower-cased.
     static func personNames(_ estate: Estate) -> [String] {
         var names: Set<String> = []
-        for account in estate.accounts where account.kind != .computer {
-            for part in [account.givenName, account.surname].compactMap({ $0 })
-                + (account.displayName.map(nameParts) ?? [])
-            {
-                let lowered = part.lowercased()
-                if lowered.count >= 2 { names.insert(lowered) }
+        // Names as written, each looked at once: a national directory's 1.5 million accounts share far fewer names.
+        var seenParts: Set<String> = []
+        var seenDisplayNames: Set<String> = []
+        func add(_ part: String) {
+            guard seenParts.insert(part).inserted else { return }
+            let lowered = part.lowercased()
+            if lowered.count >= 2 { names.insert(lowered) }
+        }
+        for index in estate.accounts.indices where estate.accounts[index].kind != .computer {
+            if let given = estate.accounts[index].givenName { add(given) }
+            if let surname = estate.accounts[index].surname { add(surname) }
+            if let display = estate.accounts[index].displayName, seenDisplayNames.insert(display).inserted {
+                nameParts(display).forEach(add)
             }
         }
         return names.sorted()
@@ -70,7 +77,15 @@ enum CandidateWords {
 
     /// The words of a name (`Amy Hall (2)` → `amy`, `hall`).
     static func nameParts(_ name: String) -> [String] {
-        name.split { !$0.isLetter }.map(String.init)
+        // Most names are ASCII, whose letters are A–Z and a–z: split on bytes rather than on characters.
+        let ascii: [String]? =
+            name.utf8.withContiguousStorageIfAvailable { utf8 in
+                guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+                return utf8.split { byte in !((0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)) }.map {
+                    String(decoding: $0, as: UTF8.self)
+                }
+            } ?? nil
+        return ascii ?? name.split { !$0.isLetter }.map(String.init)
     }
 }
 

@@ -35,76 +35,20 @@ public struct CredentialAnalyzer: Analyzer {
             guard let credential = directory.credentialOfAccount[$0], credential.ntHash != nil else { return false }
             return !(dumpOnly && Self.disabledByDefault(credential))
         }
-        let weaknesses = WeaknessSearch(context: context, people: people).run()
-        var findings: [Finding] = []
-
-        for index in people {
-            let account = directory.accounts[index]
-            let credential = directory.credentialOfAccount[index]!
-            let evidence = [account.source, credential.source]
-            let privileged = directory.privilege[index]
-            let raise: Rule.Escalation.ID? = privileged == nil ? nil : .privileged
-            let privilegeNote = privileged.map { " The account is privileged (\($0.explanation))." } ?? ""
-            if credential.hasLMHash {
-                findings.append(
-                    Finding(
-                        rule: .lmHashStored, subject: .account(account),
-                        detail:
-                            "The hash dump holds an LM hash for this enabled account; LM hashes are reversed in minutes.",
-                        evidence: evidence))
+        // Shared passwords do not depend on the weakness search: side by side.
+        let (weaknesses, shared) = parallelPair(
+            { WeaknessSearch(context: context, people: people).run() },
+            { SharedPasswords.findings(people: people, directory: directory) })
+        // Each account's own findings, in slices on every core, kept in the order of `people`.
+        let sliceSize = 8_192
+        var findings = parallelMap((people.count + sliceSize - 1) / sliceSize) { slice in
+            var found: [Finding] = []
+            for index in people[slice * sliceSize..<min(people.count, (slice + 1) * sliceSize)] {
+                ownFindings(of: index, weaknesses: weaknesses, context: context, into: &found)
             }
-            switch weaknesses.weakness[index] {
-            case .empty?:
-                findings.append(
-                    Finding(
-                        rule: .emptyPassword, subject: .account(account),
-                        detail:
-                            "This enabled account has an empty password: anyone who knows its name can log on.\(privilegeNote)",
-                        evidence: evidence))
-            case .username?:
-                findings.append(
-                    Finding(
-                        rule: .usernameAsPassword, subject: .account(account),
-                        detail: "The password is the account's own name.\(privilegeNote)", evidence: evidence))
-            case .guessable(let pattern, let prevalence)?:
-                let own =
-                    pattern.base == .personName && CandidateWords.personNames(of: account).contains(pattern.baseWord)
-                var detail =
-                    "The password was recovered by a targeted dictionary attack: \(pattern.description(ownName: own)), \(pattern.length) characters."
-                var facts = ["pattern": pattern.description(ownName: own), "length": String(pattern.length)]
-                if let prevalence {
-                    detail += " It also appears \(Wording.count(prevalence, "time")) in the breach corpus."
-                    facts["breachCount"] = String(prevalence)
-                }
-                findings.append(
-                    Finding(
-                        rule: .guessablePassword, escalation: raise, subject: .account(account),
-                        detail: detail + privilegeNote, evidence: evidence, facts: facts))
-            case .breached(let prevalence)?:
-                findings.append(
-                    Finding(
-                        rule: .breachedPassword, escalation: raise, subject: .account(account),
-                        detail:
-                            "The password appears \(Wording.count(prevalence, "time")) in the breach corpus (\(weaknesses.corpusName ?? "supplied")).\(privilegeNote)",
-                        evidence: evidence, facts: ["breachCount": String(prevalence)]))
-            case nil:
-                break
-            }
-            if let history = credential.ntHash.map({ credential.history.firstIndex(of: $0) }), let position = history {
-                findings.append(
-                    Finding(
-                        rule: .reusedPassword, subject: .account(account),
-                        detail: "The current password is the same as the one used \(ordinal(position + 1)) before it.",
-                        evidence: evidence, facts: ["historyPosition": String(position)]))
-            }
-            if !account.servicePrincipalNames.isEmpty,
-                let finding = kerberoasting(
-                    account, index: index, weakness: weaknesses.weakness[index], evidence: evidence, context: context)
-            {
-                findings.append(finding)
-            }
-        }
-        findings += SharedPasswords.findings(people: people, directory: directory)
+            return found
+        }.flatMap { $0 }
+        findings += shared
         findings += weaknesses.machineDefaults.map { index in
             let account = directory.accounts[index]
             return Finding(
@@ -114,7 +58,8 @@ public struct CredentialAnalyzer: Analyzer {
                 evidence: [account.source, directory.credentialOfAccount[index]!.source])
         }
         let policy = PasswordPolicyEvaluation(context: context, people: people, weaknesses: weaknesses)
-        findings += policy.findings()
+        let policyFindings = policy.findings()
+        findings += policyFindings
 
         let metrics = self.metrics(findings: findings, people: people, weaknesses: weaknesses, directory: directory)
         return AnalyzerOutput(
@@ -126,10 +71,87 @@ public struct CredentialAnalyzer: Analyzer {
                     : coverage(context, people: people.count, weaknesses: weaknesses)
             ],
             headlines: headlines(
-                metrics, policy: policy, weaknesses: weaknesses,
+                metrics, policy: policy, policyFindings: policyFindings, weaknesses: weaknesses,
                 // Without a directory, whether an account is enabled is unknown: say what was counted.
                 noun: dumpOnly ? "hash-dump account" : "enabled account")
         )
+    }
+
+    /// The findings of one enabled account's own credential: an LM hash, its weakness, a reused password, and
+    /// Kerberoasting exposure.
+    private func ownFindings(
+        of index: Int, weaknesses: WeaknessSearch.Result, context: AnalysisContext, into found: inout [Finding]
+    ) {
+        let directory = context.directory
+        let account = directory.accounts[index]
+        let credential = directory.credentialOfAccount[index]!
+        let evidence = [account.source, credential.source]
+        let privileged = directory.privilege[index]
+        let raise: Rule.Escalation.ID? = privileged == nil ? nil : .privileged
+        let privilegeNote = privileged.map { " The account is privileged (\($0.explanation))." } ?? ""
+        if credential.hasLMHash {
+            found.append(
+                Finding(
+                    rule: .lmHashStored, subject: .account(account),
+                    detail:
+                        "The hash dump holds an LM hash for this enabled account; LM hashes are reversed in minutes.",
+                    evidence: evidence))
+        }
+        switch weaknesses.weakness[index] {
+        case .empty?:
+            found.append(
+                Finding(
+                    rule: .emptyPassword, subject: .account(account),
+                    detail:
+                        "This enabled account has an empty password: anyone who knows its name can log on.\(privilegeNote)",
+                    evidence: evidence))
+        case .username?:
+            found.append(
+                Finding(
+                    rule: .usernameAsPassword, subject: .account(account),
+                    detail: "The password is the account's own name.\(privilegeNote)", evidence: evidence))
+        case .guessable(let pattern, let prevalence)?:
+            let own =
+                pattern.base == .personName
+                && CandidateWords.personNames(of: account).contains(pattern.baseWord)
+            var detail =
+                "The password was recovered by a targeted dictionary attack: \(pattern.description(ownName: own)), \(pattern.length) characters."
+            var facts = ["pattern": pattern.description(ownName: own), "length": String(pattern.length)]
+            if let prevalence {
+                detail += " It also appears \(Wording.count(prevalence, "time")) in the breach corpus."
+                facts["breachCount"] = String(prevalence)
+            }
+            found.append(
+                Finding(
+                    rule: .guessablePassword, escalation: raise, subject: .account(account),
+                    detail: detail + privilegeNote, evidence: evidence, facts: facts))
+        case .breached(let prevalence)?:
+            found.append(
+                Finding(
+                    rule: .breachedPassword, escalation: raise, subject: .account(account),
+                    detail:
+                        "The password appears \(Wording.count(prevalence, "time")) in the breach corpus (\(weaknesses.corpusName ?? "supplied")).\(privilegeNote)",
+                    evidence: evidence, facts: ["breachCount": String(prevalence)]))
+        case nil:
+            break
+        }
+        if let history = credential.ntHash.map({ credential.history.firstIndex(of: $0) }),
+            let position = history
+        {
+            found.append(
+                Finding(
+                    rule: .reusedPassword, subject: .account(account),
+                    detail:
+                        "The current password is the same as the one used \(ordinal(position + 1)) before it.",
+                    evidence: evidence, facts: ["historyPosition": String(position)]))
+        }
+        if !account.servicePrincipalNames.isEmpty,
+            let finding = kerberoasting(
+                account, index: index, weakness: weaknesses.weakness[index], evidence: evidence,
+                context: context)
+        {
+            found.append(finding)
+        }
     }
 
     private func kerberoasting(
@@ -231,7 +253,8 @@ public struct CredentialAnalyzer: Analyzer {
     }
 
     private func headlines(
-        _ metrics: [Metric], policy: PasswordPolicyEvaluation, weaknesses: WeaknessSearch.Result, noun: String
+        _ metrics: [Metric], policy: PasswordPolicyEvaluation, policyFindings: [Finding],
+        weaknesses: WeaknessSearch.Result, noun: String
     ) -> [Headline] {
         func value(_ id: String) -> Int { metrics.first { $0.id == id }?.value ?? 0 }
         let assessed = value("credentials.assessed")
@@ -288,7 +311,7 @@ public struct CredentialAnalyzer: Analyzer {
                     metrics: ["credentials.shared", "credentials.assessed"]
                         + (privilegedShared > 0 ? ["credentials.privileged-shared"] : [])))
         }
-        if let headline = policy.headline() { result.append(headline) }
+        if let headline = policy.headline(of: policyFindings) { result.append(headline) }
         return result
     }
 

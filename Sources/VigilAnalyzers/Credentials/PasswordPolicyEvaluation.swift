@@ -14,9 +14,9 @@ struct PasswordPolicyEvaluation {
         }
     }
 
-    /// A plain-words summary: what is not in force, else where the policy falls short.
-    func headline() -> Headline? {
-        let found = findings()
+    /// A plain-words summary of `found` (what ``findings()`` gave): what is not in force, else where the policy falls
+    /// short.
+    func headline(of found: [Finding]) -> Headline? {
         let bypassed = found.filter {
             [.policyLengthBypassed, .policyComplexityBypassed, .policyHistoryBypassed].contains($0.rule)
         }
@@ -114,11 +114,11 @@ struct PasswordPolicyEvaluation {
         var findings: [Finding] = []
         func add(_ rule: RuleID, _ accounts: [Int], _ detail: String, summary: String) {
             guard !accounts.isEmpty else { return }
-            let sorted = accounts.sorted { directory.accounts[$0].qualifiedName < directory.accounts[$1].qualifiedName }
+            let named = directory.firstByName(accounts, limit: Finding.relatedLimit)
             findings.append(
                 Finding(
                     rule: rule, subject: .domain(domain), detail: detail, evidence: [domain.source],
-                    related: sorted.prefix(Finding.relatedLimit).map { .account(directory.accounts[$0]) },
+                    related: named.map { .account(directory.accounts[$0]) },
                     facts: ["accounts": String(accounts.count), "summary": summary]
                 )
             )

@@ -30,18 +30,17 @@ struct WeaknessSearch {
                 remaining[hash, default: []].append(index)
             }
         }
-        for index in ownNameMatches(people.filter { result.weakness[$0] == nil }) {
+        let rules = GuessingRules(level: context.reference.guessing)
+        // The own-name checks and the word list do not depend on each other: side by side.
+        let unresolved = people.filter { result.weakness[$0] == nil }
+        let ((usernames, machineDefaults), words) = parallelPair(
+            { [self] in (ownNameMatches(unresolved), ownNameMatches(enabledComputers())) },
+            { [context] in CandidateWords.all(reference: context.reference, rules: rules, estate: context.estate) })
+        for index in usernames {
             result.weakness[index] = .username
             remaining[directory.credentialOfAccount[index]!.ntHash!]?.removeAll { $0 == index }
         }
-        result.machineDefaults = ownNameMatches(
-            directory.accounts.indices.filter { index in
-                directory.accounts[index].kind == .computer && directory.accounts[index].isEnabled(at: context.asOf)
-                    && directory.credentialOfAccount[index]?.ntHash != nil
-            })
-
-        let rules = GuessingRules(level: context.reference.guessing)
-        let words = CandidateWords.all(reference: context.reference, rules: rules, estate: context.estate)
+        result.machineDefaults = machineDefaults
         let guesser = PasswordGuesser(rules: rules)
         let targets = remaining.filter { !$0.value.isEmpty }.map(\.key)
         let recovered = guesser.recover(targets: targets, words: words)
@@ -80,6 +79,24 @@ struct WeaknessSearch {
     /// capitalised, or with each dotted part capitalised (`Amy.Hall`); for computers
     /// the default a pre-created computer account gets (its name in lower case, without `$`, at most 14 characters).
     private func ownNameMatches(_ indices: [Int]) -> [Int] {
+        // Slices hashed on every core; each account is in one slice, so the matches stay in order and distinct.
+        let sliceSize = 16_384
+        let slices = (indices.count + sliceSize - 1) / sliceSize
+        return parallelMap(slices) { slice in
+            ownNameMatches(indices[slice * sliceSize..<min(indices.count, (slice + 1) * sliceSize)])
+        }.flatMap { $0 }
+    }
+
+    /// The enabled computer accounts whose hashes were read.
+    private func enabledComputers() -> [Int] {
+        let directory = context.directory
+        return directory.accounts.indices.filter { index in
+            directory.accounts[index].kind == .computer && directory.accounts[index].isEnabled(at: context.asOf)
+                && directory.credentialOfAccount[index]?.ntHash != nil
+        }
+    }
+
+    private func ownNameMatches(_ indices: ArraySlice<Int>) -> [Int] {
         let directory = context.directory
         var matches: [Int] = []
         var batch = NTHashBatch()
@@ -92,24 +109,28 @@ struct WeaknessSearch {
             batch.reset()
             owners.removeAll(keepingCapacity: true)
         }
+        var units: [UInt16] = []
+        var ends: [Int] = []
         for index in indices {
-            let account = directory.accounts[index]
-            let candidates: [String]
-            if account.kind == .computer {
-                candidates = [
-                    String(account.name.lowercased().dropLast(account.name.hasSuffix("$") ? 1 : 0).prefix(14))
-                ]
-            } else {
-                let name = account.name
-                let titled = name.lowercased().split(separator: ".", omittingEmptySubsequences: false)
-                    .map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: ".")
-                candidates = Array(
-                    Set([
-                        name, name.lowercased(), name.uppercased(),
-                        name.prefix(1).uppercased() + name.dropFirst().lowercased(), titled,
-                    ]))
+            let name = directory.accounts[index].name
+            let computer = directory.accounts[index].kind == .computer
+            if !computer, OwnNameCandidates.asciiPerson(name: name, units: &units, ends: &ends) {
+                var start = 0
+                for end in ends {
+                    let added = units.withUnsafeBufferPointer {
+                        batch.add(
+                            prefix: UnsafeBufferPointer(rebasing: $0[start..<end]),
+                            suffix: UnsafeBufferPointer(start: nil, count: 0))
+                    }
+                    start = end
+                    guard added else { continue }
+                    owners.append(index)
+                    if batch.isFull { flush() }
+                }
+                continue
             }
-            for candidate in candidates.sorted() where batch.add(utf16: candidate.utf16) {
+            for candidate in OwnNameCandidates.candidates(name: name, computer: computer)
+            where batch.add(utf16: candidate.utf16) {
                 owners.append(index)
                 if batch.isFull { flush() }
             }

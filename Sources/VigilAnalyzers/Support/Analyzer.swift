@@ -57,11 +57,13 @@ public struct AnalysisContext: Sendable {
         reference: ReferenceData = ReferenceData()
     ) {
         self.estate = estate
-        self.directory = DirectoryIndex(estate)
         self.asOf = asOf
         self.settings = settings
         self.reference = reference
         self.shared = SharedAnalyses(estate: estate, asOf: asOf)
+        // The access analysis does not need the index built next: when it will run, it starts now, beside it.
+        if AccessAnalyzer.missingEvidence(estate) == nil { shared.startAccessReach() }
+        self.directory = DirectoryIndex(estate)
     }
 
     /// Whole days from `date` to the assessment date.

@@ -47,12 +47,16 @@ public struct DirectoryIndex: Sendable {
     public let privilege: [Int: Privilege]
 
     public init(_ estate: Estate) {
-        accounts = estate.accounts
-        (credentialOfAccount, unmatchedCredentials) = Self.joinCredentials(
-            accounts: estate.accounts, credentials: estate.credentials)
-        var privilege = Self.resolvePrivilege(accounts: estate.accounts, groups: estate.groups)
-        for (index, account) in estate.accounts.enumerated() where privilege[index] == nil {
-            if (account.sid?.rid ?? credentialOfAccount[index]?.rid) == Self.builtInAdministratorRID {
+        let accounts = estate.accounts
+        self.accounts = accounts
+        // Independent of each other: side by side (a national directory's credentials take seconds to join).
+        let ((credentialOfAccount, unmatchedCredentials), resolved) = parallelPair(
+            { Self.joinCredentials(accounts: accounts, credentials: estate.credentials) },
+            { Self.resolvePrivilege(accounts: accounts, groups: estate.groups) })
+        (self.credentialOfAccount, self.unmatchedCredentials) = (credentialOfAccount, unmatchedCredentials)
+        var privilege = resolved
+        for index in accounts.indices where privilege[index] == nil {
+            if (accounts[index].sid?.rid ?? credentialOfAccount[index]?.rid) == Self.builtInAdministratorRID {
                 privilege[index] = .builtInAdministrator
             }
         }
@@ -195,12 +199,25 @@ public struct DirectoryIndex: Sendable {
         accounts: [Account],
         credentials: [CredentialRecord]
     ) -> ([Int: CredentialRecord], [CredentialRecord]) {
-        var byName: [String: [Int]] = [:]
-        for (index, account) in accounts.enumerated() { byName[account.name.lowercased(), default: []].append(index) }
+        // The first account of each name, and the rest only for names held twice: a national directory's 1.5 million
+        // names are almost all distinct, and an array per name would be 1.5 million allocations.
+        var firstByName: [String: Int] = [:]
+        var moreByName: [String: [Int]] = [:]
+        firstByName.reserveCapacity(accounts.count)
+        for index in accounts.indices {
+            let name = accounts[index].name.lowercased()
+            if firstByName[name] == nil {
+                firstByName[name] = index
+            } else {
+                moreByName[name, default: []].append(index)
+            }
+        }
         var joined: [Int: CredentialRecord] = [:]
+        joined.reserveCapacity(min(accounts.count, credentials.count))
         var unmatched: [CredentialRecord] = []
         for record in credentials {
-            let candidates = byName[record.accountName.lowercased()] ?? []
+            let name = record.accountName.lowercased()
+            let candidates = firstByName[name].map { [$0] + (moreByName[name] ?? []) } ?? []
             // The account a dump-only assessment made from this very entry, first. A computer's local account (a SAM
             // dump) joins nothing else: it is not the directory's account of the same name and RID.
             let own = candidates.first { accounts[$0].source == record.source }

@@ -14,6 +14,7 @@ public final class SharedAnalyses: Sendable {
     private let directoryAccess = Mutex<DirectoryAccess?>(nil)
     private let roleUsers = Mutex<ClinicalRoleUsers?>(nil)
     private let reach = Mutex<AccessReach?>(nil)
+    private let ids = Mutex<[String]?>(nil)
 
     /// Analyses of `estate` as of `asOf`, none computed yet.
     public init(estate: Estate, asOf: Date) {
@@ -41,16 +42,38 @@ public final class SharedAnalyses: Sendable {
         }
     }
 
-    /// Who can read patient data (call only when ``AccessAnalyzer`` has the evidence it needs).
-    public func accessReach() -> AccessReach {
-        if let cached = reach.withLock({ $0 }) { return cached }
-        // Computed outside the lock: it takes the other two, which lock on their own.
-        let made = AccessReach(
-            estate: estate, asOf: asOf, directory: directory(), roleUsers: clinicalRoleUsers())
-        return reach.withLock { cached in
+    /// Each account's ``Account/id`` (its SID as text, else its qualified name), in estate order: the join and the
+    /// covered subjects both look every account up by it, and a national directory's 1.5 million SIDs take a while to
+    /// write out, so they are written once, on every core.
+    public func accountIDs() -> [String] {
+        ids.withLock { cached in
             if let cached { return cached }
+            let accounts = estate.accounts
+            let sliceSize = 65_536
+            let made = parallelMap((accounts.count + sliceSize - 1) / sliceSize) { slice in
+                accounts[slice * sliceSize..<min(accounts.count, (slice + 1) * sliceSize)].map(\.id)
+            }.flatMap { $0 }
             cached = made
             return made
         }
+    }
+
+    /// Who can read patient data (call only when ``AccessAnalyzer`` has the evidence it needs). Computed under its
+    /// own lock, so that a caller arriving while it is being built waits for it rather than building it again; the
+    /// other two locks are taken inside this one and never the other way round.
+    public func accessReach() -> AccessReach {
+        reach.withLock { cached in
+            if let cached { return cached }
+            let made = AccessReach(
+                estate: estate, asOf: asOf, directory: directory(), roleUsers: clinicalRoleUsers())
+            cached = made
+            return made
+        }
+    }
+
+    /// Starts building the access analysis on a thread of its own and returns at once: the engine calls this while it
+    /// joins the directory's credentials on another core, so that the access analyzer finds most of its work done.
+    public func startAccessReach() {
+        startThread { [self] in _ = accessReach() }
     }
 }

@@ -51,6 +51,67 @@ public func parallelForEachInOrder<Result, Failure: Error>(
     if let error = failure.withLock({ $0 }) { throw error }
 }
 
+/// Runs a few independent, unlike pieces of work at once, each on a thread of its own, and returns their results in
+/// order (the analyzers of an assessment; two steps of one analyzer). Threads of their own, not Dispatch's: Dispatch
+/// gives its global queues about one thread per core and starts a queued piece only when one is free, so a long piece
+/// would hold the others back while the pieces it spreads over the cores wait too; and it runs a `concurrentPerform`
+/// called inside another on fewer threads (on two cores, on one), so analyzers run with ``parallelMap(_:_:)`` would
+/// each hash their passwords on a single core. The kernel shares the cores among these threads instead.
+public func concurrentMap<Result: Sendable, Failure: Error>(
+    _ count: Int,
+    _ work: @escaping @Sendable (Int) throws(Failure) -> Result
+) throws(Failure) -> [Result] {
+    guard count > 1 else { return count == 1 ? [try work(0)] : [] }
+    let results = Mutex<[Int: Swift.Result<Result, Failure>]>([:])
+    let group = DispatchGroup()
+    for index in 1..<count {
+        group.enter()
+        startThread {
+            let outcome = Swift.Result { () throws(Failure) in try work(index) }
+            results.withLock { $0[index] = outcome }
+            group.leave()
+        }
+    }
+    // The first piece on the calling thread, which would otherwise only wait.
+    let first = Swift.Result { () throws(Failure) in try work(0) }
+    group.wait()
+    let stored = results.withLock { $0 }
+    var ordered = [try first.get()]
+    ordered.reserveCapacity(count)
+    for index in 1..<count {
+        // The group waited for every piece, and each stores its outcome.
+        guard let outcome = stored[index] else { continue }
+        ordered.append(try outcome.get())
+    }
+    return ordered
+}
+
+/// Runs two independent pieces of work at once (see ``concurrentMap(_:_:)``) and returns both results: `first` on the
+/// calling thread, `second` on a thread of its own.
+public func parallelPair<First, Second: Sendable>(
+    _ first: () -> First,
+    _ second: @escaping @Sendable () -> Second
+) -> (First, Second) {
+    let made = Mutex<Second?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    startThread {
+        let result = second()
+        made.withLock { $0 = result }
+        done.signal()
+    }
+    let firstResult = first()
+    done.wait()
+    // The semaphore is signalled only after `second` stored its result.
+    return (firstResult, made.withLock { $0 }!)
+}
+
+/// Starts `work` on a new thread with a stack as large as the main thread's, and returns at once.
+public func startThread(_ work: @escaping @Sendable () -> Void) {
+    let thread = Thread(block: work)
+    thread.stackSize = 8 << 20
+    thread.start()
+}
+
 /// Runs blocking `work` (reading files, parsing them on every core with ``parallelMap(_:_:)``) on a Dispatch thread
 /// and resumes the caller with its outcome, so that no thread of Swift's cooperative pool waits on a disk or a
 /// semaphore. This and ``parallelMap(_:_:)`` are Vigil's one way of spreading CPU work (docs/architecture.md,
