@@ -144,7 +144,10 @@ public struct AssessmentEngine: Sendable {
             files: summaries,
             unrecognised: unrecognised + bundle.skipped.map { UnrecognisedFile(path: $0.path, reason: $0.reason) }
         )
-        return CollectedEvidence(estate: estate, inventory: inventory, readTimes: fragments.map(\.elapsed))
+        // The inventory lists files by path, not in the order they were read; a folder the scan read took no reader.
+        let readTime = Dictionary(fragments.map { ($0.fragment.log.file, $0.elapsed) }, uniquingKeysWith: +)
+        return CollectedEvidence(
+            estate: estate, inventory: inventory, readTimes: inventory.files.map { readTime[$0.path] ?? .zero })
     }
 
     /// Runs the analyzers on an estate already built (the demo and tests use this directly).

@@ -164,4 +164,17 @@ struct ScanReportEvidenceTests {
             found.contains { $0.rule == .patientListBroadAccess }
                 == scans.contains { $0.rule == .patientListBroadAccess })
     }
+
+    @Test("each file's read time sits beside that file, in the inventory's order by path; scanned folders took none")
+    func readTimesFollowTheInventory() async throws {
+        let template = try #require(CoverageTests.template)
+        let collected = try await AssessmentEngine().collect(
+            EvidenceBundle(directory: template.directory), asOf: SyntheticBundles.asOf)
+        let files = collected.inventory.files
+        #expect(collected.readTimes.count == files.count)
+        #expect(files.contains { $0.format == "file-scan" })
+        for (file, elapsed) in zip(files, collected.readTimes) {
+            #expect((elapsed == .zero) == (file.format == "file-scan"), "\(file.path)")
+        }
+    }
 }
