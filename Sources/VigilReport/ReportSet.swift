@@ -35,7 +35,7 @@ public enum ReportSet {
         try AtomicFile.createFolder(directory, permissions: permissions)
         // Each format is written side by side with the others (a national assessment's JSON and CSV take seconds each).
         let chosen = ReportFormat.allCases.filter(formats.contains)
-        var written = try parallelMap(chosen.count) { position in
+        var written = try concurrentMap(chosen.count) { position in
             let format = chosen[position]
             let url = directory.appendingPathComponent(format.fileName)
             try AtomicFile.write(to: url, permissions: permissions) { output in

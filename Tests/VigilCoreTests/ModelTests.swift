@@ -85,6 +85,61 @@ struct ModelTests {
         }
     }
 
+    /// The normaliser writes into the string's own storage; the array-building one it replaced is the reference.
+    @Test("distinguished names normalise exactly as the byte-array normaliser did")
+    func distinguishedNameNormaliserMatchesReference() {
+        func reference(_ dn: String) -> String {
+            func lowered(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte + 0x20 : byte }
+            var output: [UInt8] = []
+            var escaped = false
+            var pendingSpaces = 0
+            for byte in dn.utf8 {
+                if escaped {
+                    output.append(lowered(byte))
+                    escaped = false
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "\\"):
+                    output += repeatElement(UInt8(ascii: " "), count: pendingSpaces)
+                    pendingSpaces = 0
+                    output.append(byte)
+                    escaped = true
+                case UInt8(ascii: " "):
+                    if output.isEmpty
+                        || [UInt8(ascii: ","), UInt8(ascii: "="), UInt8(ascii: "+")].contains(output.last!)
+                    {
+                        continue
+                    }
+                    pendingSpaces += 1
+                case UInt8(ascii: ","), UInt8(ascii: "="), UInt8(ascii: "+"):
+                    pendingSpaces = 0
+                    output.append(byte)
+                default:
+                    output += repeatElement(UInt8(ascii: " "), count: pendingSpaces)
+                    pendingSpaces = 0
+                    output.append(lowered(byte))
+                }
+            }
+            return String(decoding: output, as: UTF8.self)
+        }
+        var cases = [
+            "", " ", "   ", "\\", "CN=Smith\\, John,OU=Staff", " CN = Domain Admins , CN=Users ,DC=x ", "cn=a+sn=B",
+            "CN=Zoë Ärger,OU=Ünits", "CN=\\ lead,DC=x", "CN=trail\\ ,DC=x", "CN=名前,DC=例",
+        ]
+        let alphabet = [" ", ",", "=", "+", "\\", "A", "z", "é", "Ä"]
+        for seed in ["CN=Amy Hall,OU=Staff,DC=trust,DC=nhs", "CN=Smith\\, John ,OU= Staff"] {
+            for position in 0...seed.count {
+                for insert in alphabet {
+                    var characters = Array(seed)
+                    characters.insert(Character(insert), at: position)
+                    cases.append(String(characters))
+                }
+            }
+        }
+        for dn in cases { #expect(DistinguishedName.normalised(dn) == reference(dn), "\(dn)") }
+    }
+
     @Test("distinguished names compare regardless of case and spacing")
     func distinguishedNames() {
         #expect(

@@ -75,10 +75,10 @@ public struct ClinicalRoleReach: Sendable {
         // (at national size, trimming and lowering them per row was a second of the join).
         var memo = ClinicalRoleMap.Memo()
         var positions: [RoleSpelling: Int] = [:]
-        for assignment in estate.roleAssignments {
+        for (row, assignment) in estate.roleAssignments.enumerated() {
             if let application = assignment.application { applications.insert(application) }
             let (permissions, listed) = memo.permissions(of: assignment, in: map)
-            let index = accounts.index(of: assignment.user)
+            let index = accounts.account(ofRow: row, assignment)
             if index == nil { unknownUsers += 1 }
             if !listed { unknownRoles += 1 }
             guard assignment.isActive(at: asOf) else { continue }
@@ -132,7 +132,10 @@ public struct ClinicalRoleReach: Sendable {
     /// The sources of the assignments whose user the directory does not hold.
     public static func assignmentsWithUnknownUsers(_ context: AnalysisContext) -> [EvidenceReference] {
         let accounts = context.shared.clinicalRoleUsers()
-        return context.estate.roleAssignments.filter { accounts.index(of: $0.user) == nil }.map(\.source)
+        let assignments = context.estate.roleAssignments
+        return assignments.indices.filter { accounts.account(ofRow: $0, assignments[$0]) == nil }.map {
+            assignments[$0].source
+        }
     }
 
     /// The sources of the assignments whose role no role → permission map lists.
@@ -167,36 +170,64 @@ public struct ClinicalRoleReach: Sendable {
 /// One key per account (its name; the domain is checked after the look-up) and SIDs only when some user is written as
 /// one: at national size (1.5 million accounts) a second key per account and resizing doubled the join's time.
 struct ClinicalRoleUsers: Sendable {
-    private var bySID: [String: Int] = [:]
-    private var byName: [String: Int] = [:]
-    private let domains: [String?]
+    private let lookup: Lookup
+    /// The account each assignment the index was built for names, by row: the access analysis and the cross-checks
+    /// both ask, for every row of a national export.
+    private let accountOfRow: [Int?]
 
     init(_ accounts: [Account], users: [RoleAssignment]) {
-        byName.reserveCapacity(accounts.count)
-        let sids = users.contains { $0.user.utf8.starts(with: "S-1-".utf8) || $0.user.utf8.starts(with: "s-1-".utf8) }
-        if sids { bySID.reserveCapacity(accounts.count) }
-        var domains: [String?] = []
-        domains.reserveCapacity(accounts.count)
-        for (index, account) in accounts.enumerated() {
-            if sids, let sid = account.sid { bySID[sid.description.uppercased()] = index }
-            let name = account.name.lowercased()
-            if byName[name] == nil { byName[name] = index }
-            domains.append(account.domain?.lowercased())
-        }
-        self.domains = domains
+        let lookup = Lookup(accounts, users: users)
+        self.lookup = lookup
+        let sliceSize = 65_536
+        accountOfRow = parallelMap((users.count + sliceSize - 1) / sliceSize) { slice in
+            users[slice * sliceSize..<min(users.count, (slice + 1) * sliceSize)].map { lookup.index(of: $0.user) }
+        }.flatMap { $0 }
     }
 
     /// The estate index of the account `user` names, or `nil`.
     func index(of user: String) -> Int? {
-        let text = user.trimmingBlanks()
-        let lower = text.lowercased()
-        if lower.hasPrefix("s-1-") { return bySID[text.uppercased()] }
-        if let at = lower.firstIndex(of: "@") { return byName[String(lower[..<at])] }
-        guard let slash = lower.lastIndex(of: "\\") else { return byName[lower] }
-        guard let index = byName[String(lower[lower.index(after: slash)...])] else { return nil }
-        // `DOMAIN\name` names the account when the domain is its own (or the account's domain is unknown).
-        let domain = lower[..<slash]
-        return domains[index].map { $0 == domain } ?? true ? index : nil
+        lookup.index(of: user)
+    }
+
+    /// The estate index of the account that row `row` of the assignments the index was built for names, or `nil`;
+    /// `assignment` is that row, looked up afresh if the index was built for other rows.
+    func account(ofRow row: Int, _ assignment: RoleAssignment) -> Int? {
+        accountOfRow.indices.contains(row) ? accountOfRow[row] : lookup.index(of: assignment.user)
+    }
+
+    private struct Lookup: Sendable {
+        private var bySID: [String: Int] = [:]
+        private var byName: [String: Int] = [:]
+        private let domains: [String?]
+
+        init(_ accounts: [Account], users: [RoleAssignment]) {
+            byName.reserveCapacity(accounts.count)
+            let sids = users.contains {
+                $0.user.utf8.starts(with: "S-1-".utf8) || $0.user.utf8.starts(with: "s-1-".utf8)
+            }
+            if sids { bySID.reserveCapacity(accounts.count) }
+            var domains: [String?] = []
+            domains.reserveCapacity(accounts.count)
+            for index in accounts.indices {
+                if sids, let sid = accounts[index].sid { bySID[sid.description.uppercased()] = index }
+                let name = accounts[index].name.lowercased()
+                if byName[name] == nil { byName[name] = index }
+                domains.append(accounts[index].domain?.lowercased())
+            }
+            self.domains = domains
+        }
+
+        func index(of user: String) -> Int? {
+            let text = user.trimmingBlanks()
+            let lower = text.lowercased()
+            if lower.hasPrefix("s-1-") { return bySID[text.uppercased()] }
+            if let at = lower.firstIndex(of: "@") { return byName[String(lower[..<at])] }
+            guard let slash = lower.lastIndex(of: "\\") else { return byName[lower] }
+            guard let index = byName[String(lower[lower.index(after: slash)...])] else { return nil }
+            // `DOMAIN\name` names the account when the domain is its own (or the account's domain is unknown).
+            let domain = lower[..<slash]
+            return domains[index].map { $0 == domain } ?? true ? index : nil
+        }
     }
 }
 

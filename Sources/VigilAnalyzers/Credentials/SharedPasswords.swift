@@ -5,6 +5,7 @@ import VigilCore
 enum SharedPasswords {
     static func findings(people: [Int], directory: DirectoryIndex) -> [Finding] {
         var byHash: [NTHash: [Int]] = [:]
+        byHash.reserveCapacity(people.count)
         for index in people {
             guard let hash = directory.credentialOfAccount[index]?.ntHash, hash != .emptyPassword else { continue }
             byHash[hash, default: []].append(index)
@@ -59,6 +60,7 @@ enum SharedPasswords {
     /// Accounts whose current password is in other accounts' history (and not their current password too).
     private static func history(people: [Int], current: [NTHash: [Int]], directory: DirectoryIndex) -> [Finding] {
         var previousOwners: [NTHash: [Int]] = [:]
+        previousOwners.reserveCapacity(directory.credentialOfAccount.values.reduce(0) { $0 + $1.history.count })
         for index in directory.accounts.indices where directory.accounts[index].kind != .computer {
             guard let history = directory.credentialOfAccount[index]?.history else { continue }
             // Each earlier password once per account: a history is a couple of dozen hashes at most, so looking

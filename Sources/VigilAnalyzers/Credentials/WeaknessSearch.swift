@@ -22,6 +22,7 @@ struct WeaknessSearch {
         let directory = context.directory
         var result = Result()
         var remaining: [NTHash: [Int]] = [:]
+        remaining.reserveCapacity(people.count)
         for index in people {
             let hash = directory.credentialOfAccount[index]!.ntHash!
             if hash == .emptyPassword {

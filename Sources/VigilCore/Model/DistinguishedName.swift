@@ -3,37 +3,51 @@ public enum DistinguishedName {
     /// A canonical form for comparing DNs: RDNs split on unescaped commas, whitespace around `,`, `=` and `+` removed,
     /// lower-cased. `CN=Domain Admins, CN=Users,DC=x` and `cn=domain admins,cn=users,dc=x` compare equal.
     public static func normalised(_ dn: String) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(dn.utf8.count)
-        var escaped = false
-        var pendingSpaces = 0
-        for byte in dn.utf8 {
-            if escaped {
-                output.append(lowered(byte))
-                escaped = false
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\\"):
-                output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: pendingSpaces))
-                pendingSpaces = 0
-                output.append(byte)
-                escaped = true
-            case UInt8(ascii: " "):
-                if output.isEmpty || [UInt8(ascii: ","), UInt8(ascii: "="), UInt8(ascii: "+")].contains(output.last!) {
-                    continue
+        // Written straight into the new string's storage: a national directory normalises millions of DNs. The
+        // output is never longer than the input (spaces are only dropped, bytes only lower-cased).
+        var dn = dn
+        return dn.withUTF8 { input in
+            String(unsafeUninitializedCapacity: input.count) { output in
+                var count = 0
+                var escaped = false
+                var pendingSpaces = 0
+                func append(_ byte: UInt8) {
+                    output[count] = byte
+                    count += 1
                 }
-                pendingSpaces += 1
-            case UInt8(ascii: ","), UInt8(ascii: "="), UInt8(ascii: "+"):
-                pendingSpaces = 0
-                output.append(byte)
-            default:
-                output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: pendingSpaces))
-                pendingSpaces = 0
-                output.append(lowered(byte))
+                func flushSpaces() {
+                    for _ in 0..<pendingSpaces { append(UInt8(ascii: " ")) }
+                    pendingSpaces = 0
+                }
+                for byte in input {
+                    if escaped {
+                        append(lowered(byte))
+                        escaped = false
+                        continue
+                    }
+                    switch byte {
+                    case UInt8(ascii: "\\"):
+                        flushSpaces()
+                        append(byte)
+                        escaped = true
+                    case UInt8(ascii: " "):
+                        if count == 0 { continue }
+                        let last = output[count - 1]
+                        if last == UInt8(ascii: ",") || last == UInt8(ascii: "=") || last == UInt8(ascii: "+") {
+                            continue
+                        }
+                        pendingSpaces += 1
+                    case UInt8(ascii: ","), UInt8(ascii: "="), UInt8(ascii: "+"):
+                        pendingSpaces = 0
+                        append(byte)
+                    default:
+                        flushSpaces()
+                        append(lowered(byte))
+                    }
+                }
+                return count
             }
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// The values of the `DC=` components, in order (`["trust", "nhs", "uk"]`). Scans bytes: it runs once per account.
