@@ -78,6 +78,60 @@ struct ClinicalRoleAccessTests {
         #expect(output.tables.first { $0.id == "access.roles" }?.rows.count == 3)
     }
 
+    @Test(
+        "who of those who can read patient data through EPR used it: FHIR AuditEvents by source.observer, worked by hand"
+    )
+    func applicationUsage() throws {
+        var estate = try Self.fixtureEstate()
+        let log = try FHIRAuditEventReader().read(
+            path: Fixtures.url("fhir/epr-usage.ndjson").path, file: "epr-usage.ndjson", progress: nil)
+        #expect(log.log.recordsRejected == 0)
+        estate.append(contentsOf: log)
+        let output = AccessAnalyzer().analyze(AnalysisContext(estate: estate, asOf: Self.asOf))
+        let metrics = Dictionary(uniqueKeysWithValues: output.metrics.map { ($0.id, $0) })
+        // EPR's holders of a patient-data role: amy, ben, carl, dee, hal. Used in the window (from 2026-08-03): amy and
+        // dee. Not carl (a failed access), hal (before the window), ben (only PACS), gus (no patient-data role), zed
+        // (not in the directory).
+        #expect(metrics["access.staff-used-patient-data-roles"]?.value == 2)
+        #expect(metrics["access.staff-used-patient-data-roles"]?.total == 5)
+        #expect(metrics["access.applications-logged"]?.value == 1)
+        #expect(metrics["access.applications-logged"]?.total == 1)
+        #expect(metrics["access.application-1-used"]?.value == 2)
+        #expect(metrics["access.application-1-used"]?.label.contains("EPR") == true)
+        // zed.unknown, and carl's UPN: these accounts were read without userPrincipalName, and the logs' matcher takes
+        // a UPN only from it (the role join, by contrast, reads the name before `@`).
+        #expect(metrics["access.log-users-unmatched"]?.value == 2)
+        let headline = try #require(output.headlines.first)
+        #expect(
+            headline.text.hasSuffix(
+                "; through clinical roles, 2 of the 5 staff (40%) used EPR in the last 90 days of logs."))
+        // With no shares, no sentence about shares the logs do not cover.
+        #expect(!headline.text.contains("shares"))
+        #expect(headline.metrics.contains("access.staff-used-patient-data-roles"))
+        #expect(!headline.metrics.contains("access.staff-used-patient-data"))
+        // Without the log, use is not assessed: no application metric, and the headline says why.
+        let unlogged = AccessAnalyzer().analyze(AnalysisContext(estate: try Self.fixtureEstate(), asOf: Self.asOf))
+        #expect(!unlogged.metrics.contains { $0.id.hasPrefix("access.application") })
+        #expect(unlogged.headlines.first?.text.hasSuffix("; who used it is not assessed (no access logs).") == true)
+    }
+
+    @Test("an application the logs never name is not assessed, never unused")
+    func applicationNotLogged() throws {
+        var estate = try Self.fixtureEstate()
+        estate.accessEvents = [
+            AccessEvent(
+                time: CivilDate.date(year: 2026, month: 10, day: 1), principal: "amy.hall", resourceID: "PACS",
+                action: "read", succeeded: true, source: .init(file: "log.csv", line: 2))
+        ]
+        let output = AccessAnalyzer().analyze(AnalysisContext(estate: estate, asOf: Self.asOf))
+        let headline = try #require(output.headlines.first)
+        #expect(headline.text.hasSuffix("; use of EPR is not assessed (the access logs hold no event on it)."))
+        let logged = try #require(output.metrics.first { $0.id == "access.applications-logged" })
+        #expect(logged.value == 0 && logged.total == 1)
+        #expect(output.metrics.first { $0.id == "access.staff-used-patient-data-roles" }?.total == 0)
+        #expect(!output.metrics.contains { $0.id == "access.application-1-used" })
+    }
+
     @Test("a blank sensitivity takes the classification vigil.yaml gives the application")
     func blankSensitivity() throws {
         let epr = Resource(

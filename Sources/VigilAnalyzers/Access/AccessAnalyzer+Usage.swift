@@ -46,6 +46,83 @@ extension AccessAnalyzer {
         .sorted { ($1.readers.count, $0.path) < ($0.readers.count, $1.path) }
     }
 
+    /// Each clinical application the opening roles name, as a ``ShareUsage`` whose readers are the staff who can read
+    /// patient data through it and whose use is the logs' events on that application (a FHIR AuditEvent's
+    /// `source.observer`, a CSV log's resource column) in the window. Most staff first.
+    static func applicationUsage(_ reach: AccessReach, usage: AccessUsage?) -> [ShareUsage] {
+        reach.roles.staffByApplication.map { application in
+            var used = AccessBitset(capacity: reach.accountCount)
+            var logged = false
+            if let usage {
+                let found = usage.usage(under: application.name)
+                logged = found.logged
+                used = found.users
+                used.formIntersection(application.staff)
+            }
+            return ShareUsage(
+                path: application.name, files: 0, readers: application.staff, logged: logged, used: used)
+        }
+    }
+
+    /// "Through clinical roles, … used it" for the headline: the staff who can read patient data through the
+    /// applications the logs cover, and those of them who used those applications in the window. Empty without
+    /// applications or without logs (the shares' sentence says there are none).
+    static func applicationSentence(_ applications: [ShareUsage], usage: AccessUsage?, capacity: Int) -> String {
+        guard let usage, !applications.isEmpty else { return "" }
+        let totals = loggedTotals(applications, capacity: capacity)
+        guard totals.shares > 0 else {
+            return "; use of \(names(applications)) is not assessed (the access logs hold no event on it)"
+        }
+        let logged = applications.filter(\.logged)
+        let covering =
+            logged.count == applications.count
+            ? ""
+            : " (the logs cover \(Wording.number(logged.count)) of the \(Wording.count(applications.count, "application")))"
+        return
+            "; through clinical roles, \(Wording.number(totals.used)) of the \(Wording.count(totals.readers, "staff", plural: "staff")) (\(Wording.percent(totals.used, of: totals.readers))) used \(names(logged)) in the last \(Wording.count(usage.windowDays, "day")) of logs\(covering)"
+    }
+
+    /// Up to two applications by name, and how many more.
+    private static func names(_ applications: [ShareUsage]) -> String {
+        let shown = applications.prefix(2).map(\.path).joined(separator: " and ")
+        return applications.count > 2 ? "\(shown) and \(applications.count - 2) more" : shown
+    }
+
+    /// The metrics of the applications' use: over every application the logs cover, and per application (first ten).
+    static func applicationMetrics(_ applications: [ShareUsage], usage: AccessUsage?, capacity: Int) -> [Metric] {
+        guard let usage, !applications.isEmpty else { return [] }
+        let totals = loggedTotals(applications, capacity: capacity)
+        var metrics = [
+            Metric(
+                id: "access.staff-used-patient-data-roles",
+                label:
+                    "Staff who can read patient data through clinical roles and used the application in the access window",
+                value: totals.used, total: totals.readers,
+                note:
+                    "enabled staff with a successful access in the last \(Wording.count(usage.windowDays, "day")) of logs to a clinical application in which they hold a role granting a patient-data permission, of those who hold such roles in the applications the logs cover"
+            ),
+            Metric(
+                id: "access.applications-logged",
+                label: "Clinical applications opening patient data the access logs cover",
+                value: totals.shares, total: applications.count,
+                note:
+                    "applications with at least one log event (FHIR source.observer, a CSV log's resource); use of the others is not assessed"
+            ),
+        ]
+        for (rank, application) in applications.prefix(10).enumerated() where application.logged {
+            metrics.append(
+                Metric(
+                    id: "access.application-\(rank + 1)-used",
+                    label:
+                        "Staff who used \(application.path) in the access window, of those who can read patient data through it",
+                    value: application.used.count, total: application.readers.count,
+                    note:
+                        "of the enabled staff with an active role in the application granting a patient-data permission"
+                ))
+        }
+        return metrics
+    }
+
     /// Readers and users over the shares the logs cover.
     static func loggedTotals(_ shares: [ShareUsage], capacity: Int) -> (shares: Int, readers: Int, used: Int) {
         var readers = AccessBitset(capacity: capacity)

@@ -31,16 +31,18 @@ public struct AccessAnalyzer: Analyzer {
             ? nil
             : AccessUsage(estate: estate, asOf: context.asOf, windowDays: context.settings.accessWindowDays)
         let shares = Self.shareUsage(reach, usage: usage)
+        let applications = Self.applicationUsage(reach, usage: usage)
         let proposals = Self.proposals(reach, shares: shares, grants: grants, accounts: estate.accounts)
         return AnalyzerOutput(
             findings: Self.findings(reach, grants: grants) + Self.roleFindings(reach)
                 + Self.unusedFindings(reach, grants: grants, usage: usage),
             metrics: Self.metrics(reach) + Self.roleMetrics(reach)
-                + Self.usageMetrics(shares, usage: usage, capacity: reach.accountCount),
+                + Self.usageMetrics(shares, usage: usage, capacity: reach.accountCount)
+                + Self.applicationMetrics(applications, usage: usage, capacity: reach.accountCount),
             coverage: [
                 Self.coverage(reach, filesMissing: Self.missingFileEvidence(estate), shares: shares, usage: usage)
             ],
-            headlines: Self.headlines(reach, grants: grants, shares: shares, usage: usage),
+            headlines: Self.headlines(reach, grants: grants, shares: shares, applications: applications, usage: usage),
             tables: Self.tables(reach, shares: shares, usage: usage) + Self.roleTables(reach)
                 + [
                     Self.proposalTable(proposals, reach: reach, windowDays: context.settings.accessWindowDays),
@@ -215,7 +217,8 @@ public struct AccessAnalyzer: Analyzer {
     }
 
     static func headlines(
-        _ reach: AccessReach, grants: [AccessReach.OpeningGrant], shares: [ShareUsage] = [], usage: AccessUsage? = nil
+        _ reach: AccessReach, grants: [AccessReach.OpeningGrant], shares: [ShareUsage] = [],
+        applications: [ShareUsage] = [], usage: AccessUsage? = nil
     ) -> [Headline] {
         guard reach.staffCount > 0, !reach.files.isEmpty || reach.roles.assessed else { return [] }
         var text =
@@ -225,7 +228,11 @@ public struct AccessAnalyzer: Analyzer {
         if !top.isEmpty {
             text += "; the widest permissions: " + top.map(\.text).joined(separator: ", ")
         }
-        text += usageSentence(shares, usage: usage, capacity: reach.accountCount) + "."
+        // Shares' use, unless there are only clinical roles and logs (then the applications' use says it all).
+        let rolesOnly = shares.isEmpty && !applications.isEmpty && usage != nil
+        if !rolesOnly { text += usageSentence(shares, usage: usage, capacity: reach.accountCount) }
+        let applicationText = applicationSentence(applications, usage: usage, capacity: reach.accountCount)
+        text += applicationText + "."
         let wide = (grants.map(\.staff) + reach.roles.openingRoles().map(\.staff)).filter {
             Double($0) >= Double(reach.staffCount) * wideShare
         }
@@ -235,7 +242,9 @@ public struct AccessAnalyzer: Analyzer {
             Headline(
                 area: .access, text: text, severity: severity,
                 metrics: ["access.staff-reach-patient-data", "access.staff-enabled"] + top.map(\.metric)
-                    + (usage == nil ? [] : ["access.staff-used-patient-data", "access.shares-logged"]))
+                    + (usage == nil || rolesOnly ? [] : ["access.staff-used-patient-data", "access.shares-logged"])
+                    + (applicationText.isEmpty
+                        ? [] : ["access.staff-used-patient-data-roles", "access.applications-logged"]))
         ]
     }
 

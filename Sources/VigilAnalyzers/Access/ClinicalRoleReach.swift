@@ -44,6 +44,17 @@ public struct ClinicalRoleReach: Sendable {
     public let patientPermissions: Int
     /// Applications the role exports name, or that `vigil.yaml` classifies and the roles reach.
     public let applications: [String]
+    /// For each application the opening roles' assignments name, the enabled staff who can read patient data through
+    /// it: what the access logs' use of that application is measured against. Most staff first.
+    public let staffByApplication: [ApplicationStaff]
+
+    /// The staff who can read patient data through one clinical application.
+    public struct ApplicationStaff: Sendable {
+        /// The application as the assignments first write it.
+        public var name: String
+        /// Enabled staff with an active role in it that grants a patient-data permission.
+        public var staff: AccessBitset
+    }
     private let opened: [OpeningRole]
 
     /// Joins the estate's role assignments, role maps and accounts; `staff` are the enabled staff logins (by estate
@@ -123,11 +134,32 @@ public struct ClinicalRoleReach: Sendable {
         self.unknownUsers = unknownUsers
         self.unknownRoles = assessed ? unknownRoles : 0
         self.applications = applications.sorted()
+        staffByApplication = Self.staffByApplication(roles, holders: holders, capacity: estate.accounts.count)
         opened = roles.sorted { ($1.staff, $0.label) < ($0.staff, $1.label) }
     }
 
     /// The roles that open patient data to staff, most staff first.
     public func openingRoles() -> [OpeningRole] { opened }
+
+    /// The holders of the opening roles gathered by application (a role whose assignments name none is left out: no
+    /// log can be matched to it), most staff first, then by name.
+    private static func staffByApplication(_ roles: [OpeningRole], holders: [[Int32]], capacity: Int)
+        -> [ApplicationStaff]
+    {
+        var positions: [String: Int] = [:]
+        var gathered: [ApplicationStaff] = []
+        for (role, members) in zip(roles, holders) {
+            guard let application = role.application else { continue }
+            let name = key(application)
+            let position = positions[name] ?? gathered.count
+            if position == gathered.count {
+                positions[name] = position
+                gathered.append(ApplicationStaff(name: application, staff: AccessBitset(capacity: capacity)))
+            }
+            for member in members where Int(member) < capacity { gathered[position].staff.insert(Int(member)) }
+        }
+        return gathered.map { ($0, $0.staff.count) }.sorted { ($1.1, $0.0.name) < ($0.1, $1.0.name) }.map(\.0)
+    }
 
     /// The sources of the assignments whose user the directory does not hold.
     public static func assignmentsWithUnknownUsers(_ context: AnalysisContext) -> [EvidenceReference] {
