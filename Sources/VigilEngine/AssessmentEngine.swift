@@ -95,14 +95,19 @@ public struct AssessmentEngine: Sendable {
         return await blockingWork { [self] in
             let started = ContinuousClock.now
             let context = AnalysisContext(
-                estate: evidence.estate, asOf: options.asOf, settings: settings, reference: reference)
+                estate: evidence.estate, asOf: options.asOf, settings: settings, reference: reference,
+                startingAccessAnalysis: true)
             logger.debug("directory index built", metadata: ["vigil.elapsed": "\(ContinuousClock.now - started)"])
-            // The cross-checks only read the context: beside the analyzers, which build what they share once.
-            let (outputs, crossChecks) = parallelPair(
-                { runAnalyzers(context, events: events) }, { Self.crossChecks(context) })
-            var inventory = evidence.inventory
-            inventory.crossChecks = crossChecks
-            events(.inventory(inventory))
+            // The cross-checks only read the context: beside the analyzers, which build what they share once. The
+            // evidence listing goes out as soon as they are done, while the analyzers still run.
+            let (outputs, inventory) = parallelPair(
+                { runAnalyzers(context, events: events) },
+                {
+                    var inventory = evidence.inventory
+                    inventory.crossChecks = Self.crossChecks(context)
+                    events(.inventory(inventory))
+                    return inventory
+                })
             return assemble(outputs, context: context, evidence: inventory)
         }
     }

@@ -132,6 +132,66 @@ struct ClinicalRoleAccessTests {
         #expect(!output.metrics.contains { $0.id == "access.application-1-used" })
     }
 
+    @Test("an application is matched by its exact name, or by the id vigil.yaml gives it, never by a path below it")
+    func applicationNames() throws {
+        func event(_ user: String, _ resource: String, line: Int) -> AccessEvent {
+            AccessEvent(
+                time: CivilDate.date(year: 2026, month: 10, day: 1), principal: user, resourceID: resource,
+                action: "read", succeeded: true, source: .init(file: "log.csv", line: line))
+        }
+        func used(_ events: [AccessEvent], resources: [Resource] = []) throws -> (Int?, String) {
+            var estate = try Self.fixtureEstate(resources: resources)
+            estate.accessEvents = events
+            let output = AccessAnalyzer().analyze(AnalysisContext(estate: estate, asOf: Self.asOf))
+            return (
+                output.metrics.first { $0.id == "access.staff-used-patient-data-roles" }?.value,
+                output.coverage.first?.basis ?? ""
+            )
+        }
+        // Case and surrounding blanks do not matter; a resource below the name is another thing.
+        #expect(try used([event("amy.hall", " epr ", line: 2), event("ben.cole", "EPR/Admin", line: 3)]).0 == 1)
+        #expect(try used([event("amy.hall", "EPR\\Test", line: 2)]).0 == 0)
+        // A FHIR observer's system id, which vigil.yaml lists as the application EPR.
+        let epr = Resource(
+            id: "epr-prod", name: "EPR", kind: .application, classification: .patientConfidential,
+            source: .init(file: "vigil.yaml", line: 4))
+        #expect(try used([event("amy.hall", "epr-prod", line: 2)], resources: [epr]).0 == 1)
+        #expect(try used([event("amy.hall", "epr-prod", line: 2)]).0 == 0)
+        let (_, basis) = try used([event("amy.hall", "EPR", line: 2)])
+        #expect(basis.contains("use of clinical applications assessed for 1 of the 1 application"))
+        #expect(!basis.contains("shares the logs cover"))
+    }
+
+    @Test("roles exported without an application belong to the one application vigil.yaml names")
+    func unnamedApplication() throws {
+        let assignments = ["amy.hall", "ben.cole", "dee.ellis"].enumerated().map { row, user in
+            RoleAssignment(
+                user: user, role: "Ward Clerk", source: .init(file: "roles.csv", line: row + 2))
+        }
+        let permission = RolePermission(
+            role: "Ward Clerk", permission: "Read patient record", sensitivity: .patientConfidential,
+            source: .init(file: "map.csv", line: 2))
+        let pas = Resource(
+            id: "PAS", name: "Patient administration", kind: .application, classification: .patientConfidential,
+            source: .init(file: "vigil.yaml", line: 4))
+        var estate = Estate(organisation: .unnamed, accounts: Self.accounts(), resources: [pas])
+        estate.roleAssignments = assignments
+        estate.rolePermissions = [permission]
+        estate.accessEvents = [
+            AccessEvent(
+                time: CivilDate.date(year: 2026, month: 10, day: 1), principal: "dee.ellis", resourceID: "pas",
+                action: "read", succeeded: true, source: .init(file: "log.csv", line: 2))
+        ]
+        let output = AccessAnalyzer().analyze(AnalysisContext(estate: estate, asOf: Self.asOf))
+        let metric = try #require(output.metrics.first { $0.id == "access.application-1-used" })
+        #expect(metric.value == 1 && metric.total == 3)
+        #expect(output.headlines.first?.text.contains("1 of the 3 staff (33%) used Patient administration") == true)
+        // Without vigil.yaml's application the roles name none, and no log can be matched to them.
+        estate.resources = []
+        let unnamed = AccessAnalyzer().analyze(AnalysisContext(estate: estate, asOf: Self.asOf))
+        #expect(!unnamed.metrics.contains { $0.id.hasPrefix("access.application") })
+    }
+
     @Test("a blank sensitivity takes the classification vigil.yaml gives the application")
     func blankSensitivity() throws {
         let epr = Resource(

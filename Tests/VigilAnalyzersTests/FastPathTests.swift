@@ -70,4 +70,16 @@ struct FastPathTests {
             #expect(directory.firstByName(indices, limit: limit) == Array(sorted.prefix(limit)), "limit \(limit)")
         }
     }
+
+    @Test("each role row's account, looked up once, is the account its user names")
+    func roleRowAccounts() throws {
+        let estate = try ClinicalRoleAccessTests.fixtureEstate()
+        let users = ClinicalRoleUsers(estate.accounts, users: estate.roleAssignments)
+        #expect(estate.roleAssignments.count > 5)
+        for (row, assignment) in estate.roleAssignments.enumerated() {
+            #expect(users.account(ofRow: row, assignment) == users.index(of: assignment.user), "row \(row)")
+        }
+        #expect(estate.roleAssignments.indices.contains { users.account(ofRow: $0, estate.roleAssignments[$0]) == nil })
+    }
+
 }

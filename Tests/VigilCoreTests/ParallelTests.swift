@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 import Testing
 import VigilCore
@@ -56,6 +57,28 @@ struct ConcurrentPiecesTests {
         }
         #expect(results == (0..<count).map { $0 * 10 })
         #expect(runs.load(ordering: .relaxed) == count)
+    }
+
+    @Test("many pieces run on one worker per core, not a thread each")
+    func bounded() {
+        let running = Atomic<Int>(0)
+        let most = Atomic<Int>(0)
+        let results = concurrentMap(400) { index in
+            let now = running.add(1, ordering: .relaxed).newValue
+            var seen = most.load(ordering: .relaxed)
+            while now > seen {
+                let (exchanged, original) = most.compareExchange(
+                    expected: seen, desired: now, ordering: .relaxed)
+                if exchanged { break }
+                seen = original
+            }
+            usleep(200)
+            running.subtract(1, ordering: .relaxed)
+            return index
+        }
+        #expect(results == Array(0..<400))
+        #expect(most.load(ordering: .relaxed) <= max(2, ProcessInfo.processInfo.activeProcessorCount))
+        #expect(most.load(ordering: .relaxed) >= 2)
     }
 
     @Test("a piece's failure is rethrown once every piece has finished")

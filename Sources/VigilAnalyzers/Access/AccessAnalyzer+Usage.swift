@@ -49,12 +49,12 @@ extension AccessAnalyzer {
     /// Each clinical application the opening roles name, as a ``ShareUsage`` whose readers are the staff who can read
     /// patient data through it and whose use is the logs' events on that application (a FHIR AuditEvent's
     /// `source.observer`, a CSV log's resource column) in the window. Most staff first.
-    static func applicationUsage(_ reach: AccessReach, usage: AccessUsage?) -> [ShareUsage] {
+    static func applicationUsage(_ reach: AccessReach, usage: AccessUsage?, resources: [Resource]) -> [ShareUsage] {
         reach.roles.staffByApplication.map { application in
             var used = AccessBitset(capacity: reach.accountCount)
             var logged = false
             if let usage {
-                let found = usage.usage(under: application.name)
+                let found = usage.usage(ofApplication: applicationNames(application.name, resources: resources))
                 logged = found.logged
                 used = found.users
                 used.formIntersection(application.staff)
@@ -62,6 +62,18 @@ extension AccessAnalyzer {
             return ShareUsage(
                 path: application.name, files: 0, readers: application.staff, logged: logged, used: used)
         }
+    }
+
+    /// The names the logs may give an application: as the role exports write it, and the id and name of the
+    /// application `vigil.yaml` lists under either (a FHIR server's `source.observer` is often a system id, `epr-prod`,
+    /// where the role export says `EPR`).
+    static func applicationNames(_ name: String, resources: [Resource]) -> [String] {
+        let key = ClinicalRoleReach.key(name)
+        return [name]
+            + resources.filter {
+                ($0.kind == .application || $0.kind == .database)
+                    && (ClinicalRoleReach.key($0.id) == key || ClinicalRoleReach.key($0.name) == key)
+            }.flatMap { [$0.id, $0.name] }
     }
 
     /// "Through clinical roles, … used it" for the headline: the staff who can read patient data through the
@@ -151,36 +163,33 @@ extension AccessAnalyzer {
     }
 
     /// The usage metrics: overall, per share (for the chart), and the logs' matching.
-    static func usageMetrics(_ shares: [ShareUsage], usage: AccessUsage?, capacity: Int) -> [Metric] {
+    static func usageMetrics(
+        _ shares: [ShareUsage], usage: AccessUsage?, capacity: Int, applications: [ShareUsage] = []
+    ) -> [Metric] {
         guard let usage else { return [] }
+        // Only clinical roles: the applications' metrics say who used what; none about shares there are not.
+        if shares.isEmpty, !applications.isEmpty { return logMetrics(usage) }
         let totals = loggedTotals(shares, capacity: capacity)
-        var metrics = [
-            Metric(
-                id: "access.staff-used-patient-data",
-                label: "Staff who can read patient data and used it in the access window",
-                value: totals.used, total: totals.readers,
-                note:
-                    "enabled staff with a successful access in the last \(Wording.count(usage.windowDays, "day")) of logs to a share whose confidential files they can read, of those who can read the shares the logs cover"
-            ),
-            Metric(
-                id: "access.shares-logged", label: "Shares with patient data the access logs cover",
-                value: totals.shares, total: shares.count,
-                note: "shares with at least one log event; use of the others is not assessed"),
-            Metric(
-                id: "access.log-events", label: "Access log events kept (repeated rows folded)", value: usage.events),
-            Metric(
-                id: "access.log-users-unmatched", label: "Users in the access logs that no directory account matches",
-                value: usage.unmatchedUsers,
-                note: "matched by SID, user principal name, DOMAIN\\name or a sAMAccountName only one account has"),
-            Metric(
-                id: "access.log-window-days-covered", label: "Days of the access window the logs span",
-                value: usage.coveredDays, total: usage.windowDays),
-            Metric(
-                id: "access.staff-unused-patient-data",
-                label: "Staff who can read patient data on shares the logs cover and used none of it",
-                value: unusedAccounts(shares, capacity: capacity).count, total: totals.readers,
-                note: "enabled staff with no successful access in the window to any logged share they can read"),
-        ]
+        var metrics =
+            [
+                Metric(
+                    id: "access.staff-used-patient-data",
+                    label: "Staff who can read patient data and used it in the access window",
+                    value: totals.used, total: totals.readers,
+                    note:
+                        "enabled staff with a successful access in the last \(Wording.count(usage.windowDays, "day")) of logs to a share whose confidential files they can read, of those who can read the shares the logs cover"
+                ),
+                Metric(
+                    id: "access.shares-logged", label: "Shares with patient data the access logs cover",
+                    value: totals.shares, total: shares.count,
+                    note: "shares with at least one log event; use of the others is not assessed"),
+            ] + logMetrics(usage) + [
+                Metric(
+                    id: "access.staff-unused-patient-data",
+                    label: "Staff who can read patient data on shares the logs cover and used none of it",
+                    value: unusedAccounts(shares, capacity: capacity).count, total: totals.readers,
+                    note: "enabled staff with no successful access in the window to any logged share they can read")
+            ]
         // Per share, beside `access.share-N` (same order, same first ten), for the chart.
         for (rank, share) in shares.prefix(10).enumerated() where share.logged {
             metrics.append(
@@ -191,6 +200,21 @@ extension AccessAnalyzer {
                     note: "of the staff who can read the share's confidential files"))
         }
         return metrics
+    }
+
+    /// What the logs held and how well they matched the directory.
+    static func logMetrics(_ usage: AccessUsage) -> [Metric] {
+        [
+            Metric(
+                id: "access.log-events", label: "Access log events kept (repeated rows folded)", value: usage.events),
+            Metric(
+                id: "access.log-users-unmatched", label: "Users in the access logs that no directory account matches",
+                value: usage.unmatchedUsers,
+                note: "matched by SID, user principal name, DOMAIN\\name or a sAMAccountName only one account has"),
+            Metric(
+                id: "access.log-window-days-covered", label: "Days of the access window the logs span",
+                value: usage.coveredDays, total: usage.windowDays),
+        ]
     }
 
     /// Accounts that can read confidential files on logged shares and used none of those shares in the window.

@@ -31,16 +31,18 @@ public struct AccessAnalyzer: Analyzer {
             ? nil
             : AccessUsage(estate: estate, asOf: context.asOf, windowDays: context.settings.accessWindowDays)
         let shares = Self.shareUsage(reach, usage: usage)
-        let applications = Self.applicationUsage(reach, usage: usage)
+        let applications = Self.applicationUsage(reach, usage: usage, resources: estate.resources)
         let proposals = Self.proposals(reach, shares: shares, grants: grants, accounts: estate.accounts)
         return AnalyzerOutput(
             findings: Self.findings(reach, grants: grants) + Self.roleFindings(reach)
                 + Self.unusedFindings(reach, grants: grants, usage: usage),
             metrics: Self.metrics(reach) + Self.roleMetrics(reach)
-                + Self.usageMetrics(shares, usage: usage, capacity: reach.accountCount)
+                + Self.usageMetrics(shares, usage: usage, capacity: reach.accountCount, applications: applications)
                 + Self.applicationMetrics(applications, usage: usage, capacity: reach.accountCount),
             coverage: [
-                Self.coverage(reach, filesMissing: Self.missingFileEvidence(estate), shares: shares, usage: usage)
+                Self.coverage(
+                    reach, filesMissing: Self.missingFileEvidence(estate), shares: shares, applications: applications,
+                    usage: usage)
             ],
             headlines: Self.headlines(reach, grants: grants, shares: shares, applications: applications, usage: usage),
             tables: Self.tables(reach, shares: shares, usage: usage) + Self.roleTables(reach)
@@ -171,7 +173,8 @@ public struct AccessAnalyzer: Analyzer {
     }
 
     static func coverage(
-        _ reach: AccessReach, filesMissing: String? = nil, shares: [ShareUsage] = [], usage: AccessUsage? = nil
+        _ reach: AccessReach, filesMissing: String? = nil, shares: [ShareUsage] = [], applications: [ShareUsage] = [],
+        usage: AccessUsage? = nil
     ) -> Coverage {
         var basis =
             "\(Wording.count(reach.files.count, "confidential file")) from the scan joined with the permissions and \(Wording.count(reach.accountCount, "directory account")): effective read access through nested and primary groups, after deny entries"
@@ -202,10 +205,23 @@ public struct AccessAnalyzer: Analyzer {
         if let usage {
             let logged = shares.filter(\.logged).count
             basis +=
-                "; access logs: \(Wording.count(usage.events, "event")) spanning \(Wording.number(usage.coveredDays)) of the window's \(Wording.count(usage.windowDays, "day")), \(Wording.count(usage.unmatchedUsers, "user")) the directory does not hold; use, unused access and the least-privilege proposal assessed for the \(Wording.count(logged, "share")) the logs cover"
-            if logged < shares.count {
+                "; access logs: \(Wording.count(usage.events, "event")) spanning \(Wording.number(usage.coveredDays)) of the window's \(Wording.count(usage.windowDays, "day")), \(Wording.count(usage.unmatchedUsers, "user")) the directory does not hold"
+            if !shares.isEmpty || applications.isEmpty {
                 basis +=
-                    " (not assessed for the other \(Wording.number(shares.count - logged)): no log event names them)"
+                    "; use, unused access and the least-privilege proposal assessed for the \(Wording.count(logged, "share")) the logs cover"
+                if logged < shares.count {
+                    basis +=
+                        " (not assessed for the other \(Wording.number(shares.count - logged)): no log event names them)"
+                }
+            }
+            if !applications.isEmpty {
+                let loggedApplications = applications.filter(\.logged).count
+                basis +=
+                    "; use of clinical applications assessed for \(Wording.number(loggedApplications)) of the \(Wording.count(applications.count, "application")) the roles open patient data through"
+                if loggedApplications < applications.count {
+                    basis +=
+                        " (not assessed for the other \(Wording.number(applications.count - loggedApplications)): no log event names them)"
+                }
             }
         } else {
             basis +=

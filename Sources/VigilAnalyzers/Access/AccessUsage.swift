@@ -55,7 +55,8 @@ public struct AccessUsage: Sendable {
         for event in estate.accessEvents {
             earliest = min(earliest ?? event.time, event.time)
             latest = max(latest ?? event.time, event.time)
-            let key = event.resourceID.isEmpty ? "" : AccessControlIndex.key(event.resourceID)
+            // Without surrounding blanks (a FHIR observer's display may carry them), so that names compare as written.
+            let key = event.resourceID.isEmpty ? "" : AccessControlIndex.key(event.resourceID.trimmingBlanks())
             let account: Int?
             if let known = memo[event.principal] {
                 account = known
@@ -106,6 +107,26 @@ public struct AccessUsage: Sendable {
                 for account in users[index] where Int(account) < accountCount { set.insert(Int(account)) }
             }
             index += 1
+        }
+        return (logged, set)
+    }
+
+    /// Use of a clinical application known by any of `names` (its name in the role exports, its id and name in
+    /// `vigil.yaml`): the events whose resource is exactly one of them, compared without case or surrounding blanks,
+    /// and nothing below them (`EPR/Admin` is not `EPR`), unlike a path.
+    public func usage(ofApplication names: [String]) -> (logged: Bool, users: AccessBitset) {
+        var set = AccessBitset(capacity: accountCount)
+        var logged = false
+        for key in Set(names.map { AccessControlIndex.key($0.trimmingBlanks()) }) where !key.isEmpty {
+            var low = 0
+            var high = keys.count
+            while low < high {
+                let middle = (low + high) / 2
+                if keys[middle] < key { low = middle + 1 } else { high = middle }
+            }
+            guard low < keys.count, keys[low] == key else { continue }
+            logged = true
+            for account in users[low] where Int(account) < accountCount { set.insert(Int(account)) }
         }
         return (logged, set)
     }

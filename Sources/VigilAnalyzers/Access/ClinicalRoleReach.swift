@@ -134,22 +134,26 @@ public struct ClinicalRoleReach: Sendable {
         self.unknownUsers = unknownUsers
         self.unknownRoles = assessed ? unknownRoles : 0
         self.applications = applications.sorted()
-        staffByApplication = Self.staffByApplication(roles, holders: holders, capacity: estate.accounts.count)
+        // Roles whose assignments name no application belong to the one application vigil.yaml names, if just one.
+        let named = estate.resources.filter { $0.kind == .application || $0.kind == .database }
+        staffByApplication = Self.staffByApplication(
+            roles, holders: holders, capacity: estate.accounts.count, unnamed: named.count == 1 ? named[0].name : nil)
         opened = roles.sorted { ($1.staff, $0.label) < ($0.staff, $1.label) }
     }
 
     /// The roles that open patient data to staff, most staff first.
     public func openingRoles() -> [OpeningRole] { opened }
 
-    /// The holders of the opening roles gathered by application (a role whose assignments name none is left out: no
-    /// log can be matched to it), most staff first, then by name.
-    private static func staffByApplication(_ roles: [OpeningRole], holders: [[Int32]], capacity: Int)
-        -> [ApplicationStaff]
-    {
+    /// The holders of the opening roles gathered by application, most staff first, then by name. A role whose
+    /// assignments name no application counts for `unnamed` (the one application `vigil.yaml` names), else is left
+    /// out: no log can be matched to it.
+    private static func staffByApplication(
+        _ roles: [OpeningRole], holders: [[Int32]], capacity: Int, unnamed: String?
+    ) -> [ApplicationStaff] {
         var positions: [String: Int] = [:]
         var gathered: [ApplicationStaff] = []
         for (role, members) in zip(roles, holders) {
-            guard let application = role.application else { continue }
+            guard let application = role.application ?? unnamed else { continue }
             let name = key(application)
             let position = positions[name] ?? gathered.count
             if position == gathered.count {

@@ -63,8 +63,15 @@ enum SharedPasswords {
         previousOwners.reserveCapacity(directory.credentialOfAccount.values.reduce(0) { $0 + $1.history.count })
         for index in directory.accounts.indices where directory.accounts[index].kind != .computer {
             guard let history = directory.credentialOfAccount[index]?.history else { continue }
-            // Each earlier password once per account: a history is a couple of dozen hashes at most, so looking
-            // back along it is cheaper than a set per account (a national directory holds 1.5 million).
+            // Each earlier password once per account. Windows keeps 24 at most, and looking back along so few is
+            // cheaper than a set per account (a national directory holds 1.5 million); a longer history (a dump
+            // that says otherwise) takes a set, so that it cannot make this quadratic.
+            if history.count > 32 {
+                for hash in Set(history) where hash != .emptyPassword {
+                    previousOwners[hash, default: []].append(index)
+                }
+                continue
+            }
             for (position, hash) in history.enumerated()
             where hash != .emptyPassword && !history[..<position].contains(hash) {
                 previousOwners[hash, default: []].append(index)

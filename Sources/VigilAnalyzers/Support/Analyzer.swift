@@ -52,17 +52,19 @@ public struct AnalysisContext: Sendable {
     /// Analyses several stages share, computed once on first use (the access analysis and its indexes).
     public let shared: SharedAnalyses
 
+    /// The context of an assessment of `estate`. `startingAccessAnalysis` starts the access analysis at once, beside
+    /// the directory index built here, when the estate holds what it needs (the engine's own context; a context made
+    /// for a part of the work, such as a hash dump read alone, leaves it to be built if and when it is asked for).
     public init(
         estate: Estate, asOf: Date, settings: AnalysisSettings = AnalysisSettings(),
-        reference: ReferenceData = ReferenceData()
+        reference: ReferenceData = ReferenceData(), startingAccessAnalysis: Bool = false
     ) {
         self.estate = estate
         self.asOf = asOf
         self.settings = settings
         self.reference = reference
         self.shared = SharedAnalyses(estate: estate, asOf: asOf)
-        // The access analysis does not need the index built next: when it will run, it starts now, beside it.
-        if AccessAnalyzer.missingEvidence(estate) == nil { shared.startAccessReach() }
+        if startingAccessAnalysis, AccessAnalyzer.missingEvidence(estate) == nil { shared.startAccessReach() }
         self.directory = DirectoryIndex(estate)
     }
 

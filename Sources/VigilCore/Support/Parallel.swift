@@ -2,6 +2,14 @@ import Dispatch
 import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Runs `count` independent pieces of CPU work on every core and returns their results in order (readers splitting a
 /// large input, the dictionary attack splitting its words).
 public func parallelMap<Result: Sendable, Failure: Error>(
@@ -51,36 +59,45 @@ public func parallelForEachInOrder<Result, Failure: Error>(
     if let error = failure.withLock({ $0 }) { throw error }
 }
 
-/// Runs a few independent, unlike pieces of work at once, each on a thread of its own, and returns their results in
-/// order (the analyzers of an assessment; two steps of one analyzer). Threads of their own, not Dispatch's: Dispatch
-/// gives its global queues about one thread per core and starts a queued piece only when one is free, so a long piece
-/// would hold the others back while the pieces it spreads over the cores wait too; and it runs a `concurrentPerform`
-/// called inside another on fewer threads (on two cores, on one), so analyzers run with ``parallelMap(_:_:)`` would
-/// each hash their passwords on a single core. The kernel shares the cores among these threads instead.
+/// Runs a few independent, unlike pieces of work at once and returns their results in order (the files of a bundle,
+/// the analyzers of an assessment, two steps of one analyzer). The pieces are taken in turn by one worker per core (at
+/// least two), each on a thread of its own, the calling thread being one of them. Threads of their own, not
+/// Dispatch's: Dispatch runs a `concurrentPerform` called inside another on fewer threads (on two cores, on one), so
+/// analyzers run with ``parallelMap(_:_:)`` would each hash their passwords on a single core, and it starts a queued
+/// piece only when one of its one-per-core threads is free. One worker per core, not one thread per piece: a bundle
+/// may hold thousands of files.
 public func concurrentMap<Result: Sendable, Failure: Error>(
     _ count: Int,
     _ work: @escaping @Sendable (Int) throws(Failure) -> Result
 ) throws(Failure) -> [Result] {
     guard count > 1 else { return count == 1 ? [try work(0)] : [] }
+    let workers = min(count, max(2, ProcessInfo.processInfo.activeProcessorCount))
+    let next = Atomic<Int>(0)
     let results = Mutex<[Int: Swift.Result<Result, Failure>]>([:])
-    let group = DispatchGroup()
-    for index in 1..<count {
-        group.enter()
-        startThread {
+    let drain: @Sendable () -> Void = {
+        while true {
+            let index = next.add(1, ordering: .relaxed).oldValue
+            guard index < count else { return }
             let outcome = Swift.Result { () throws(Failure) in try work(index) }
             results.withLock { $0[index] = outcome }
+        }
+    }
+    let group = DispatchGroup()
+    for _ in 1..<workers {
+        group.enter()
+        startThread {
+            drain()
             group.leave()
         }
     }
-    // The first piece on the calling thread, which would otherwise only wait.
-    let first = Swift.Result { () throws(Failure) in try work(0) }
+    drain()
     group.wait()
     let stored = results.withLock { $0 }
-    var ordered = [try first.get()]
+    var ordered: [Result] = []
     ordered.reserveCapacity(count)
-    for index in 1..<count {
-        // The group waited for every piece, and each stores its outcome.
-        guard let outcome = stored[index] else { continue }
+    for index in 0..<count {
+        // Every index below `count` was taken by a worker, and the group waited for them all.
+        guard let outcome = stored[index] else { preconditionFailure("concurrentMap lost piece \(index)") }
         ordered.append(try outcome.get())
     }
     return ordered
@@ -102,14 +119,49 @@ public func parallelPair<First, Second: Sendable>(
     let firstResult = first()
     done.wait()
     // The semaphore is signalled only after `second` stored its result.
-    return (firstResult, made.withLock { $0 }!)
+    guard let secondResult = made.withLock({ $0 }) else { preconditionFailure("parallelPair lost its second piece") }
+    return (firstResult, secondResult)
 }
 
-/// Starts `work` on a new thread with a stack as large as the main thread's, and returns at once.
+/// Starts `work` on a new detached thread with a stack as large as the main thread's, and returns at once. When no
+/// thread can be had (a process, container or service limit on threads), `work` runs on the calling thread before
+/// this returns, so that whoever waits for it is never left waiting: Foundation's `Thread.start` drops that failure.
 public func startThread(_ work: @escaping @Sendable () -> Void) {
-    let thread = Thread(block: work)
-    thread.stackSize = 8 << 20
-    thread.start()
+    let box = Unmanaged.passRetained(ThreadWork(work))
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    pthread_attr_setstacksize(&attributes, 8 << 20)
+    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    #if canImport(Darwin)
+        var thread: pthread_t?
+        let created = pthread_create(
+            &thread, &attributes,
+            { context in
+                Unmanaged<ThreadWork>.fromOpaque(context).takeRetainedValue().work()
+                return nil
+            }, box.toOpaque())
+    #else
+        var thread = pthread_t()
+        let created = pthread_create(
+            &thread, &attributes,
+            { context in
+                // The box is always passed (below); a thread started without it has nothing to run.
+                guard let context else { return nil }
+                Unmanaged<ThreadWork>.fromOpaque(context).takeRetainedValue().work()
+                return nil
+            }, box.toOpaque())
+    #endif
+    if created != 0 { box.takeRetainedValue().work() }
+}
+
+/// The work a thread started by ``startThread(_:)`` runs, passed to it as a retained pointer.
+private final class ThreadWork: Sendable {
+    let work: @Sendable () -> Void
+
+    init(_ work: @escaping @Sendable () -> Void) {
+        self.work = work
+    }
 }
 
 /// Runs blocking `work` (reading files, parsing them on every core with ``parallelMap(_:_:)``) on a Dispatch thread
