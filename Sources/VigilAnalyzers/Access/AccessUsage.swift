@@ -93,13 +93,7 @@ public struct AccessUsage: Sendable {
         let root = AccessControlIndex.key(path)
         var set = AccessBitset(capacity: accountCount)
         var logged = false
-        var low = 0
-        var high = keys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < root { low = middle + 1 } else { high = middle }
-        }
-        var index = low
+        var index = firstKey(notBelow: root)
         while index < keys.count, keys[index].hasPrefix(root) {
             let key = keys[index]
             if key.count == root.count || key.dropFirst(root.count).first == "\\" || root.hasSuffix("\\") {
@@ -118,17 +112,23 @@ public struct AccessUsage: Sendable {
         var set = AccessBitset(capacity: accountCount)
         var logged = false
         for key in Set(names.map { AccessControlIndex.key($0.trimmingBlanks()) }) where !key.isEmpty {
-            var low = 0
-            var high = keys.count
-            while low < high {
-                let middle = (low + high) / 2
-                if keys[middle] < key { low = middle + 1 } else { high = middle }
-            }
-            guard low < keys.count, keys[low] == key else { continue }
+            let index = firstKey(notBelow: key)
+            guard index < keys.count, keys[index] == key else { continue }
             logged = true
-            for account in users[low] where Int(account) < accountCount { set.insert(Int(account)) }
+            for account in users[index] where Int(account) < accountCount { set.insert(Int(account)) }
         }
         return (logged, set)
+    }
+
+    /// The position of the first key not below `key` in the sorted keys (their count when there is none).
+    private func firstKey(notBelow key: String) -> Int {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// Whole days of the window the logs span (from the later of the window's start and the earliest event to the end).
