@@ -61,6 +61,18 @@ extension Submission {
         guard data.count <= Limits.bytes else {
             throw SubmissionError(.tooLarge, "a submission is at most \(Limits.bytes) bytes")
         }
+        let submission: Submission
+        if let direct = decodeDirectly(data) {
+            submission = direct
+        } else {
+            submission = try decodedByFoundation(data)
+        }
+        try submission.validate()
+        return submission.normalised
+    }
+
+    /// The document by `JSONDecoder`, whose errors name the position of what is wrong.
+    static func decodedByFoundation(_ data: Data) throws(SubmissionError) -> Submission {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         let submission: Submission
@@ -73,8 +85,7 @@ extension Submission {
         } catch {
             throw SubmissionError(.malformed, "the body is not JSON", cause: error)
         }
-        try submission.validate()
-        return submission.normalised
+        return submission
     }
 
     /// Checks the version, the limits and the shapes of every field that could carry a name.
