@@ -24,8 +24,7 @@ extension SQLNationalStore {
         async throws -> [StoredTicket]
     {
         let columns: SQLQueryString = """
-            SELECT t.id, t.rule, t.subject, t.kind, t.area, t.severity, t.state, t.opened_at, t.fixed_at,
-            t.advisories, COALESCE(s.last_submission, t.last_submission) AS last_submission
+            SELECT \(unsafeRaw: StoredTicket.head) AS head, t.subject, t.advisories
             FROM tickets t LEFT JOIN ticket_sightings s ON s.ticket_id = t.id
             """
         var current = try await database.raw(
@@ -63,22 +62,18 @@ extension SQLNationalStore {
     }
 
     static func storedTicket(row: any SQLRow) throws -> StoredTicket {
-        guard let kind = Subject.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
-            let area = AssessmentArea(rawValue: try row.decode(column: "area", as: String.self)),
-            let state = Ticket.State(rawValue: try row.decode(column: "state", as: String.self))
-        else { throw StoreError(.corrupt, "a ticket has an unknown kind, area or state") }
+        let head = try row.decode(column: "head", as: String.self)
+        guard let fields = StoredTicket.Head(head) else {
+            throw StoreError(.corrupt, "a ticket has an unknown kind, area or state, or a time out of range")
+        }
         let planned = TicketPlanner.Current(
-            id: try row.decode(column: "id", as: Int64.self),
-            rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)),
-            subject: try row.decode(column: "subject", as: String.self), kind: kind, area: area, state: state,
-            fixedAt: try row.decode(column: "fixed_at", as: Int64?.self).map {
-                Date(timeIntervalSince1970: TimeInterval($0))
-            })
+            id: fields.id, rule: fields.rule, subject: try row.decode(column: "subject", as: String.self),
+            kind: fields.kind, area: fields.area, state: fields.state,
+            fixedAt: fields.fixedAt.map { Date(timeIntervalSince1970: TimeInterval($0)) })
         return StoredTicket(
-            planned: planned, severity: try row.decode(column: "severity", as: String.self),
+            planned: planned, severity: fields.severity,
             advisories: try row.decode(column: "advisories", as: String.self),
-            lastSubmission: try row.decode(column: "last_submission", as: Int64.self),
-            openedAt: try row.decode(column: "opened_at", as: Int64.self))
+            lastSubmission: fields.lastSubmission, openedAt: fields.openedAt)
     }
 
     /// A live ticket (current, not fixed) once a submission's changes are applied: what the alerts, the day's counts
