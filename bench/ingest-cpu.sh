@@ -8,6 +8,7 @@
 #   bench/ingest-cpu.sh                               # restore, serve, 10 s of ingest on 8 connections, both backends
 #   BACKENDS=postgres PERF=1 bench/ingest-cpu.sh      # and a perf profile of the server (perf.data in $OUT)
 #   VIGIL=old/vigil bench/ingest-cpu.sh               # another binary on the same seeded databases
+#   PREPARE_SQL="ALTER TABLE …" bench/ingest-cpu.sh   # SQL run on the restored PostgreSQL database before serving
 #
 # PostgreSQL: PG_ADMIN_URL names a server on which the script may drop and create vigil_ingest and vigil_ingest_tpl;
 # start it with `-c shared_preload_libraries=pg_stat_statements` for the statement table. Each run reads CPU time of
@@ -65,6 +66,8 @@ for BACKEND in $BACKENDS; do
         psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS vigil_ingest" \
             -c "CREATE DATABASE vigil_ingest TEMPLATE vigil_ingest_tpl" >&2
         psql -q "$PG_URL" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1 || true
+        # An experiment on the restored database before it is served (a dropped index, a changed setting).
+        [ -z "${PREPARE_SQL:-}" ] || psql -q "$PG_URL" -c "$PREPARE_SQL" >&2
     fi
     "$VIGIL" serve --database "$DB" --listen "127.0.0.1:$PORT" 2> "$OUT/$BACKEND-serve.log" &
     SERVER=$!

@@ -269,6 +269,31 @@ extension SQLNationalStore {
                 ["ALTER TABLE org_scores ADD COLUMN fixed_groups TEXT"]
             },
             backfill: { database in try await SQLNationalStore.fillFixedTallies(on: database) }),
+        Migration(version: 12, name: "no foreign-key checks on the rows every submission appends") { dialect in
+            // On PostgreSQL a foreign-key check is a trigger per row that finds the referenced row and locks it
+            // (FOR KEY SHARE, written to its page and the log): a weekly submission appends some 48 events, 24
+            // tickets with their sightings, its areas and coverage sets, and the checks on them were an eighth of
+            // its time in the database, the events' insert halved without them (bench/ingest-cpu.sh). Every row
+            // dropped here references a row its own transaction wrote, or read under its organisation's lock
+            // (lockOrganisation), and nothing deletes tickets or submissions: ticket_events refuses deletion,
+            // and no path deletes the others. The store's tests check after every generated history that each
+            // such reference finds its row (GeneratedHistoryTests). SQLite's checks are index look-ups without
+            // locks, and SQLite cannot drop a constraint without rebuilding its table: they stay.
+            guard dialect == .postgres else { return [] }
+            return [
+                """
+                ALTER TABLE ticket_events DROP CONSTRAINT IF EXISTS ticket_events_ticket_id_fkey,
+                DROP CONSTRAINT IF EXISTS ticket_events_submission_id_fkey
+                """,
+                """
+                ALTER TABLE tickets DROP CONSTRAINT IF EXISTS tickets_opened_submission_fkey,
+                DROP CONSTRAINT IF EXISTS tickets_last_submission_fkey
+                """,
+                "ALTER TABLE ticket_sightings DROP CONSTRAINT IF EXISTS ticket_sightings_ticket_id_fkey",
+                "ALTER TABLE submission_areas DROP CONSTRAINT IF EXISTS submission_areas_submission_id_fkey",
+                "ALTER TABLE coverage_sets DROP CONSTRAINT IF EXISTS coverage_sets_submission_id_fkey",
+            ]
+        },
     ]
 
     public func migrate() async throws {

@@ -1,8 +1,10 @@
 import Foundation
+import SQLKit
 import Testing
 import VigilCore
-import VigilStore
 import VigilSubmission
+
+@testable import VigilStore
 
 /// Issue 16's accuracy section: generated submission histories — partial, identical and reordered deliveries and
 /// recurrences — are played into the store, and every ticket's final state is compared with a model of the rules
@@ -122,6 +124,69 @@ struct GeneratedHistoryTests {
                 }
                 #expect(actual == expected[host], "\(host), seed \(seed)")
             }
+            #expect(
+                try await Self.unmatchedReferences(in: store, organisation: organisation.id) == [:], "seed \(seed)")
+        }
+    }
+
+    @Test(
+        "the check of references finds a row that references nothing (PostgreSQL, which no longer refuses it)",
+        arguments: Backend.available.filter { $0 != .sqlite })
+    func referenceCheckFindsOrphans(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            let receipt = try await store.ingest(
+                Scenario.week(0, missing: ["a"], inventoried: ["a"]), organisation: organisation.id,
+                receivedAt: Scenario.start)
+            #expect(try await Self.unmatchedReferences(in: store, organisation: organisation.id) == [:])
+            try await store.transaction { database in
+                try await database.raw(
+                    """
+                    INSERT INTO ticket_events (ticket_id, kind, at, submission_id)
+                    VALUES (-1, 'opened', 0, \(bind: receipt.submission))
+                    """
+                ).run()
+            }
+            #expect(
+                try await Self.unmatchedReferences(in: store, organisation: organisation.id)
+                    == ["ticket_events.ticket_id": 1])
+        }
+    }
+
+    /// References of one organisation's rows that have no foreign key on PostgreSQL (migration 12) and find no row,
+    /// by column: none, ever. (The PostgreSQL suite shares one database, so each check keeps to the organisation's
+    /// own rows: its tickets and submissions, and what names one of them.)
+    static func unmatchedReferences(in store: SQLNationalStore, organisation: Int64) async throws -> [String: Int64] {
+        let ofTickets = "SELECT id FROM tickets WHERE organisation_id = \(organisation)"
+        let ofSubmissions = "SELECT id FROM submissions WHERE organisation_id = \(organisation)"
+        let references = [
+            ("ticket_events.ticket_id", "ticket_events", "ticket_id", "tickets", "submission_id", ofSubmissions),
+            ("ticket_events.submission_id", "ticket_events", "submission_id", "submissions", "ticket_id", ofTickets),
+            ("tickets.opened_submission", "tickets", "opened_submission", "submissions", "id", ofTickets),
+            ("tickets.last_submission", "tickets", "last_submission", "submissions", "id", ofTickets),
+            (
+                "ticket_sightings.ticket_id", "ticket_sightings", "ticket_id", "tickets", "last_submission",
+                ofSubmissions
+            ),
+            (
+                "ticket_sightings.last_submission", "ticket_sightings", "last_submission", "submissions", "ticket_id",
+                ofTickets
+            ),
+        ]
+        return try await store.transaction { database in
+            var unmatched: [String: Int64] = [:]
+            for (name, table, column, target, scope, scoped) in references {
+                let row = try await database.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM \(unsafeRaw: table) r LEFT JOIN \(unsafeRaw: target) t
+                    ON t.id = r.\(unsafeRaw: column)
+                    WHERE t.id IS NULL AND r.\(unsafeRaw: column) IS NOT NULL AND r.\(unsafeRaw: scope) IN (\(unsafeRaw: scoped))
+                    """
+                ).first()
+                let count = try row?.decode(column: "n", as: Int64.self) ?? 0
+                if count > 0 { unmatched[name] = count }
+            }
+            return unmatched
         }
     }
 }

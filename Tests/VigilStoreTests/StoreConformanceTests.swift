@@ -16,14 +16,14 @@ struct StoreConformanceTests {
         ))
     func postgresConfigured() async throws {
         let versions = try await Backend.postgres.withStore { try await $0.appliedMigrations() }
-        #expect(versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+        #expect(versions == Array(1...12))
     }
 
     @Test("migrations apply once and again change nothing", arguments: Backend.available)
     func migrations(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.migrate()
-            #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+            #expect(try await store.appliedMigrations() == Array(1...12))
         }
     }
 
