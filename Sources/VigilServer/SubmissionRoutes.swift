@@ -47,14 +47,9 @@ struct SubmissionRoutes: Sendable {
                 .forbidden, code: "auth.wrong-organisation",
                 message: "the submission names another organisation than the token's", position: "organisation")
         }
-        let receipt = try await store.ingest(submission, organisation: organisation.id, receivedAt: configuration.now())
-        if !receipt.duplicate {
-            try await store.audit(
-                AuditEntry(
-                    .submit, actor: "token", organisation: organisation.id,
-                    origin: Origin(address: address, at: receipt.receivedAt), detail: "submission \(receipt.submission)"
-                ))
-        }
+        // Audited in the submission's own transaction: a submission is never stored without its audit entry.
+        let receipt = try await store.ingest(
+            submission, organisation: organisation.id, receivedAt: configuration.now(), origin: address)
         return JSONResponse.make(receipt, status: receipt.duplicate ? .ok : .created)
     }
 

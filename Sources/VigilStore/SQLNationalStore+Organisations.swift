@@ -82,7 +82,7 @@ extension SQLNationalStore {
     public func organisation(token: String) async throws -> OrganisationRecord? {
         // Tokens are 256 random bits, so a fast hash is enough: nothing can be guessed from it.
         let hash = Self.tokenHash(token)
-        return try await snapshot { database in
+        return try await singleRead { database in
             try await database.raw(
                 """
                 SELECT o.id, o.ods_code, o.name, o.kind, o.path FROM submission_tokens t

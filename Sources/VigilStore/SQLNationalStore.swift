@@ -280,6 +280,29 @@ public final class SQLNationalStore: NationalStore, Service {
         }
     }
 
+    /// Runs `body`, which reads with one statement, outside any explicit transaction: a single statement sees one
+    /// consistent state on both databases, and the BEGIN, isolation and COMMIT of ``snapshot(_:)`` would be three
+    /// round trips more for each API request's token look-up.
+    func singleRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .postgres(let pools):
+            try await pools.started.wait()
+            return try await pools.pages.withConnection { connection in
+                try await body(connection.sql(queryLogLevel: nil))
+            }
+        case .sqlite(let connections):
+            let reader = try await connections.takeReader()
+            do {
+                let result = try await body(reader.sql(queryLogLevel: nil))
+                await connections.returnReader(reader)
+                return result
+            } catch {
+                await connections.returnReader(reader)
+                throw error
+            }
+        }
+    }
+
     /// One read transaction on a SQLite reader connection.
     private func sqliteSnapshot<T: Sendable>(
         _ connections: SQLiteConnections, _ body: @Sendable (any SQLDatabase) async throws -> T
