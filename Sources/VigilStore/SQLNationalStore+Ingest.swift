@@ -51,9 +51,11 @@ extension SQLNationalStore {
                     changes, of: submission, submission: id, organisation: organisation, stored: stored,
                     on: database)
                 let live = Self.live(after: changes, of: submission, submission: id, stored: stored, opened: opened)
+                // What the opening read of the day's rows still holds unless expired exceptions were swept.
                 try await Self.recordDay(
                     live, fixed: FixedChanges(changes, stored: stored, at: assessedAt), organisation: organisation,
-                    day: Self.day(submission.assessedAt), lastEvidence: assessedAt, on: database)
+                    day: Self.day(submission.assessedAt), lastEvidence: assessedAt,
+                    kept: opening.dueExceptions > 0 ? nil : opening.kept, on: database)
                 try await Self.evaluateAlerts(
                     organisation: organisation, evidence: AlertPlanner.Evidence(submission: id, at: assessedAt),
                     tickets: live.map(\.view), on: database)
@@ -74,12 +76,22 @@ extension SQLNationalStore {
     }
 
     /// What an ingest reads before anything else, in one statement once the organisation is locked: the receipt of
-    /// a document already received (by digest), the time of the newest evidence applied, and how many of its
-    /// exceptions are past their expiry. (Three statements were a tenth of an ingest's round trips.)
+    /// a document already received (by digest), the time of the newest evidence applied, how many of its
+    /// exceptions are past their expiry, and what it keeps counted (``KeptCounts``). (Five statements were a sixth
+    /// of an ingest's round trips.)
     struct Opening: Sendable {
         var receipt: Receipt?
         var latestEvidence: Int64?
         var dueExceptions: Int64
+        var kept: KeptCounts
+    }
+
+    /// What an organisation keeps counted that a submission moves rather than counts again: its latest daily row
+    /// (day and fixed count) and the tally of its fixed tickets beside its stored score.
+    struct KeptCounts: Sendable {
+        var latestDay: String?
+        var latestFixed: Int64?
+        var fixedGroups: String?
     }
 
     /// Locks the organisation (``lockOrganisation(_:on:)``) and reads its ``Opening``. On PostgreSQL the lock is a
@@ -97,8 +109,12 @@ extension SQLNationalStore {
                 SELECT o.id, (SELECT MAX(assessed_at) FROM submissions WHERE organisation_id = o.id AND applied = 1)
                 AS latest, (SELECT COUNT(*) FROM exceptions WHERE organisation_id = o.id
                 AND state IN ('requested', 'approved') AND expires_at <= \(bind: now)) AS due,
-                s.id AS receipt, s.received_at, s.applied, s.opened, s.fixed, s.reopened, s.unverified
-                FROM organisations o LEFT JOIN submissions s ON s.organisation_id = o.id AND s.digest = \(bind: digest)
+                s.id AS receipt, s.received_at, s.applied, s.opened, s.fixed, s.reopened, s.unverified,
+                d.day AS latest_day, d.fixed AS latest_fixed,
+                (SELECT fixed_groups FROM org_scores WHERE organisation_id = o.id) AS fixed_groups
+                FROM organisations o
+                LEFT JOIN (SELECT organisation_id, day, fixed FROM org_daily WHERE organisation_id = \(bind: organisation)
+                ORDER BY day DESC LIMIT 1) d ON d.organisation_id = o.id LEFT JOIN submissions s ON s.organisation_id = o.id AND s.digest = \(bind: digest)
                 WHERE o.id = \(bind: organisation)
                 """
             ).first()
@@ -117,7 +133,11 @@ extension SQLNationalStore {
         }
         return Opening(
             receipt: receipt, latestEvidence: try row.decode(column: "latest", as: Int64?.self),
-            dueExceptions: try row.decode(column: "due", as: Int64.self))
+            dueExceptions: try row.decode(column: "due", as: Int64.self),
+            kept: KeptCounts(
+                latestDay: try row.decode(column: "latest_day", as: String?.self),
+                latestFixed: try row.decode(column: "latest_fixed", as: Int64?.self),
+                fixedGroups: try row.decode(column: "fixed_groups", as: String?.self)))
     }
 
     /// Tickets changed by one submission, by kind of change.
@@ -442,7 +462,8 @@ extension SQLNationalStore {
     /// Writes `counts` as the organisation's row for `day` (adding the submission to it unless `submission` is
     /// false) and every later row.
     static func writeDay(
-        _ counts: DayCounts, organisation: Int64, day: String, submission: Bool, on database: any SQLDatabase
+        _ counts: DayCounts, organisation: Int64, day: String, submission: Bool, laterDays: Bool = true,
+        on database: any SQLDatabase
     ) async throws {
         let counted: Int64 = submission ? 1 : 0
         let open = counts.open
@@ -460,7 +481,9 @@ extension SQLNationalStore {
             """
         ).run()
         // Rows of later days (an exception decided after this evidence's date, received before it) describe days
-        // this evidence was already true on: they take the tickets as they now stand too.
+        // this evidence was already true on: they take the tickets as they now stand too. (`laterDays` is false
+        // when the caller knows there are none.)
+        guard laterDays else { return }
         try await database.raw(
             """
             UPDATE org_daily SET open_critical = \(bind: open[.critical] ?? 0), open_high = \(bind: open[.high] ?? 0),

@@ -193,6 +193,23 @@ extension SQLNationalStore {
         }
     }
 
+    /// The organisation's ``KeptCounts``, read.
+    static func keptCounts(organisation: Int64, on database: any SQLDatabase) async throws -> KeptCounts {
+        let row = try await database.raw(
+            """
+            SELECT d.day, d.fixed,
+            (SELECT fixed_groups FROM org_scores WHERE organisation_id = \(bind: organisation)) AS fixed_groups
+            FROM organisations o LEFT JOIN (SELECT organisation_id, day, fixed FROM org_daily
+            WHERE organisation_id = \(bind: organisation) ORDER BY day DESC LIMIT 1) d ON d.organisation_id = o.id
+            WHERE o.id = \(bind: organisation)
+            """
+        ).first()
+        return KeptCounts(
+            latestDay: try row?.decode(column: "day", as: String?.self),
+            latestFixed: try row?.decode(column: "fixed", as: Int64?.self),
+            fixedGroups: try row?.decode(column: "fixed_groups", as: String?.self))
+    }
+
     /// Writes the organisation's daily row and stored score after a submission, from its live tickets (`live`)
     /// rather than by counting and grouping its tickets in the database again: the open counts, the open findings
     /// by rule and the score's open half come from `live`; the fixed count from the organisation's latest daily row
@@ -201,17 +218,16 @@ extension SQLNationalStore {
     /// or whose tally is missing or disagrees, is counted in the database.
     static func recordDay(
         _ live: [LiveTicket], fixed: FixedChanges, organisation: Int64, day: String, lastEvidence: Int64,
-        on database: any SQLDatabase
+        kept known: KeptCounts? = nil, on database: any SQLDatabase
     ) async throws {
-        let stored = try await database.raw(
-            """
-            SELECT (SELECT fixed FROM org_daily WHERE organisation_id = \(bind: organisation)
-            ORDER BY day DESC LIMIT 1) AS fixed,
-            (SELECT fixed_groups FROM org_scores WHERE organisation_id = \(bind: organisation)) AS fixed_groups
-            """
-        ).first()
+        let kept: KeptCounts
+        if let known {
+            kept = known
+        } else {
+            kept = try await keptCounts(organisation: organisation, on: database)
+        }
         // No daily row yet, or a count so far out that moving it overflows: counted in the database instead.
-        guard let latestFixed = try stored?.decode(column: "fixed", as: Int64?.self),
+        guard let latestFixed = kept.latestFixed,
             case (let fixedNow, false) = latestFixed.addingReportingOverflow(fixed.current)
         else {
             try await refreshDay(organisation: organisation, day: day, on: database)
@@ -221,8 +237,8 @@ extension SQLNationalStore {
         // reopening is counted again from the tickets (and written back below), never a reason to refuse the
         // submission.
         let tally: FixedTally
-        if let text = try stored?.decode(column: "fixed_groups", as: String?.self),
-            let kept = try? FixedTally(encoded: text), let moved = fixed.applied(to: kept)
+        if let text = kept.fixedGroups, let stored = try? FixedTally(encoded: text),
+            let moved = fixed.applied(to: stored)
         {
             tally = moved
         } else {
@@ -241,7 +257,10 @@ extension SQLNationalStore {
                     severity: ticket.severity, exploited: ticket.rule == exploited,
                     openedAt: TimeInterval(ticket.openedAt), count: 1))
         }
-        try await writeDay(counts, organisation: organisation, day: day, submission: true, on: database)
+        // Later days than the latest row there are none; with a row of a later day, they take these counts too.
+        try await writeDay(
+            counts, organisation: organisation, day: day, submission: true,
+            laterDays: kept.latestDay.map { $0 > day } ?? false, on: database)
         let score = StoredScore(
             basis: ScoreBasis(open: open, fixed: tally.groups), openByRule: openByRule, lastEvidence: lastEvidence)
         try await writeScore(score, fixed: tally, organisation: organisation, day: day, on: database)

@@ -28,22 +28,58 @@ extension SQLNationalStore.StoredTicket {
         var rule: RuleID
 
         init?(_ text: String) {
-            let fields = text.split(separator: " ", maxSplits: 8, omittingEmptySubsequences: false)
-            guard fields.count == 9, let id = Int64(fields[0]), let kind = Subject.Kind(rawValue: String(fields[1])),
-                let area = AssessmentArea(rawValue: String(fields[2])),
-                let state = Ticket.State(rawValue: String(fields[4])), let openedAt = Int64(fields[5]),
-                let lastSubmission = Int64(fields[7])
+            var text = text
+            guard let head = text.withUTF8({ Self.read($0) }) else { return nil }
+            self = head
+        }
+
+        /// The fields of `bytes`, found by their separators and read in place: splitting the text into
+        /// substrings and strings cost more than the cells it replaced (a profile of an ingest).
+        private static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Head? {
+            var fields: [Range<Int>] = []
+            fields.reserveCapacity(9)
+            var start = 0
+            for index in bytes.indices where bytes[index] == UInt8(ascii: " ") && fields.count < 8 {
+                fields.append(start..<index)
+                start = index + 1
+            }
+            fields.append(start..<bytes.count)
+            guard fields.count == 9 else { return nil }
+            func text(_ field: Int) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[fields[field]]), as: UTF8.self)
+            }
+            func number(_ field: Int) -> Int64? {
+                var digits = bytes[fields[field]]
+                let negative = digits.first == UInt8(ascii: "-")
+                if negative { digits = digits.dropFirst() }
+                guard !digits.isEmpty else { return nil }
+                var value: Int64 = 0
+                for digit in digits {
+                    guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
+                    let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+                    let (sum, carry) =
+                        negative
+                        ? times.subtractingReportingOverflow(Int64(digit &- UInt8(ascii: "0")))
+                        : times.addingReportingOverflow(Int64(digit &- UInt8(ascii: "0")))
+                    guard !overflow, !carry else { return nil }
+                    value = sum
+                }
+                return value
+            }
+            guard let id = number(0), let kind = Subject.Kind(rawValue: text(1)),
+                let area = AssessmentArea(rawValue: text(2)), let state = Ticket.State(rawValue: text(4)),
+                let openedAt = number(5), let lastSubmission = number(7)
             else { return nil }
             let fixedAt: Int64?
-            if fields[6] == "-" {
+            if fields[6].count == 1, bytes[fields[6].lowerBound] == UInt8(ascii: "-") {
                 fixedAt = nil
             } else {
-                guard let value = Int64(fields[6]) else { return nil }
+                guard let value = number(6) else { return nil }
                 fixedAt = value
             }
-            self.init(
-                id: id, kind: kind, area: area, severity: String(fields[3]), state: state, openedAt: openedAt,
-                fixedAt: fixedAt, lastSubmission: lastSubmission, rule: RuleID(rawValue: String(fields[8])))
+            return Head(
+                id: id, kind: kind, area: area, severity: text(3), state: state, openedAt: openedAt,
+                fixedAt: fixedAt, lastSubmission: lastSubmission, rule: RuleID(rawValue: text(8)))
         }
 
         init(

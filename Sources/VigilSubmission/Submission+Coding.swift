@@ -117,7 +117,11 @@ extension Submission {
     }
 
     private func validateFindings() throws(SubmissionError) {
-        var seen = Set<String>()
+        struct Key: Hashable {
+            var rule: RuleID
+            var subject: String
+        }
+        var seen = Set<Key>(minimumCapacity: findings.count)
         for (position, finding) in findings.enumerated() {
             let at = "findings[\(position)]"
             guard Self.isIdentifier(finding.rule.rawValue) else {
@@ -127,7 +131,7 @@ extension Submission {
             guard Self.isSubjectKey(finding.subject) else {
                 throw SubmissionError(.invalid, "a subject key is 32 lower-case hex digits", position: "\(at).subject")
             }
-            guard seen.insert("\(finding.rule.rawValue) \(finding.subject)").inserted else {
+            guard seen.insert(Key(rule: finding.rule, subject: finding.subject)).inserted else {
                 throw SubmissionError(.invalid, "a rule and subject appear once", position: at)
             }
             guard finding.facts.count <= Limits.factsPerFinding else {
