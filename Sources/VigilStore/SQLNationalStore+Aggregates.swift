@@ -69,8 +69,9 @@ extension SQLNationalStore {
         if let day {
             let older = revisions.map(\.id).filter { entries[$0] != nil && entries[$0]?.monthAgoDay != day }
             if !older.isEmpty {
-                let scores = try await Self.byOrganisation(older, whole: older.count == revisions.count ? filter : nil)
-                {
+                let scores = try await Self.byOrganisation(
+                    older, whole: older.count == revisions.count ? filter : nil, on: database
+                ) {
                     try await Self.storedScores($0, asOf: day, on: database)
                 }
                 for id in older {
@@ -119,7 +120,7 @@ extension SQLNationalStore {
         _ revisions: [(id: Int64, revision: Int64)], whole: SQLQueryString?, on database: any SQLDatabase
     ) async throws -> [CachedOrganisation] {
         let ids = revisions.map(\.id)
-        let records = try await byOrganisation(ids, whole: whole) { filter in
+        let records = try await byOrganisation(ids, whole: whole, on: database) { filter in
             var records: [Int64: OrganisationRecord] = [:]
             for row in try await database.raw(
                 "SELECT o.id, o.ods_code, o.name, o.kind, o.path FROM organisations o WHERE \(filter)"
@@ -129,12 +130,16 @@ extension SQLNationalStore {
             }
             return records
         }
-        let days = try await byOrganisation(ids, whole: whole) { try await latestDays($0, on: database) }
-        let notAssessed = try await byOrganisation(ids, whole: whole) { try await Self.notAssessed($0, on: database) }
-        let statuses = try await byOrganisation(ids, whole: whole) { filter in
+        let days = try await byOrganisation(ids, whole: whole, on: database) { try await latestDays($0, on: database) }
+        let notAssessed = try await byOrganisation(ids, whole: whole, on: database) {
+            try await Self.notAssessed($0, on: database)
+        }
+        let statuses = try await byOrganisation(ids, whole: whole, on: database) { filter in
             Dictionary(grouping: try await statusFacts(where: filter, on: database), by: \.organisation.id)
         }
-        let scores = try await byOrganisation(ids, whole: whole) { try await storedScores($0, on: database) }
+        let scores = try await byOrganisation(ids, whole: whole, on: database) {
+            try await storedScores($0, on: database)
+        }
         return revisions.compactMap { id, revision in
             records[id].map { record in
                 CachedOrganisation(
@@ -147,12 +152,13 @@ extension SQLNationalStore {
 
     /// `query` run once on `whole` when given, else on `o.id IN (…)` over `ids` in batches, its results merged.
     static func byOrganisation<Value>(
-        _ ids: [Int64], whole: SQLQueryString?, _ query: (SQLQueryString) async throws -> [Int64: Value]
+        _ ids: [Int64], whole: SQLQueryString?, on database: any SQLDatabase,
+        _ query: (SQLQueryString) async throws -> [Int64: Value]
     ) async throws -> [Int64: Value] {
         if let whole { return try await query(whole) }
         var merged: [Int64: Value] = [:]
-        try await forEachBatch(of: ids) { batch in
-            merged.merge(try await query("o.id IN (\(batch))")) { _, new in new }
+        try await forEachBatch(of: ids, on: database) { among in
+            merged.merge(try await query("o.id \(among)")) { _, new in new }
         }
         return merged
     }

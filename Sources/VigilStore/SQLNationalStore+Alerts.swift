@@ -356,6 +356,16 @@ extension SQLNationalStore {
             case .status: break
             }
         }
+        if isPostgres(database), !opened.isEmpty {
+            // The tickets as one array parameter, unnested (``forEachBatch(of:on:_:)`` says why).
+            try await database.raw(
+                """
+                INSERT INTO alert_matches (alert_id, organisation_id, ticket_id, state, matched_at)
+                SELECT \(bind: alert), \(bind: organisation), unnest(\(bind: opened)), 'open', \(bind: at)
+                """
+            ).run()
+            opened = []
+        }
         for start in stride(from: 0, to: opened.count, by: batchSize) {
             let rows = opened[start..<min(start + batchSize, opened.count)].map { ticket -> SQLQueryString in
                 "(\(bind: alert), \(bind: organisation), \(bind: ticket), 'open', \(bind: at))"
@@ -367,19 +377,19 @@ extension SQLNationalStore {
                 """
             ).run()
         }
-        try await forEachBatch(of: reopened) { batch in
+        try await forEachBatch(of: reopened, on: database) { among in
             try await database.raw(
                 """
                 UPDATE alert_matches SET state = 'open', resolved_at = NULL, resolved_submission = NULL
-                WHERE alert_id = \(bind: alert) AND ticket_id IN (\(batch))
+                WHERE alert_id = \(bind: alert) AND ticket_id \(among)
                 """
             ).run()
         }
-        try await forEachBatch(of: resolved) { batch in
+        try await forEachBatch(of: resolved, on: database) { among in
             try await database.raw(
                 """
                 UPDATE alert_matches SET state = 'resolved', resolved_at = \(bind: at),
-                resolved_submission = \(bind: submission) WHERE alert_id = \(bind: alert) AND ticket_id IN (\(batch))
+                resolved_submission = \(bind: submission) WHERE alert_id = \(bind: alert) AND ticket_id \(among)
                 """
             ).run()
         }

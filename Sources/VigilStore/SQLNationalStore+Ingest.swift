@@ -288,38 +288,59 @@ extension SQLNationalStore {
                 events.append((ticket, .unverified))
             }
         }
-        try await forEachBatch(of: superseded) { batch in
-            try await database.raw("UPDATE tickets SET is_current = 0 WHERE id IN (\(batch))").run()
+        try await forEachBatch(of: superseded, on: database) { among in
+            try await database.raw("UPDATE tickets SET is_current = 0 WHERE id \(among)").run()
         }
         let openedIDs = try await insertTickets(
             opened.map { submission.findings[$0] }, submission: id, at: at, organisation: organisation,
             on: database)
         events += openedIDs.map { ($0, .opened) }
-        try await forEachBatch(of: sighted) { batch in
+        try await forEachBatch(of: sighted, on: database) { among in
             try await database.raw(
                 """
                 UPDATE ticket_sightings SET last_seen_at = \(bind: at), last_submission = \(bind: id)
-                WHERE ticket_id IN (\(batch))
+                WHERE ticket_id \(among)
                 """
             ).run()
         }
         for (group, tickets) in rewritten {
-            try await forEachBatch(of: tickets) { batch in
+            try await forEachBatch(of: tickets, on: database) { among in
                 try await database.raw(
                     """
                     UPDATE tickets SET state = CASE WHEN state = 'excepted' THEN state ELSE 'open' END,
-                    severity = \(bind: group.severity), advisories = \(bind: group.advisories) WHERE id IN (\(batch))
+                    severity = \(bind: group.severity), advisories = \(bind: group.advisories) WHERE id \(among)
                     """
                 ).run()
             }
         }
-        try await forEachBatch(of: fixed) { batch in
+        try await forEachBatch(of: fixed, on: database) { among in
             try await database.raw(
-                "UPDATE tickets SET state = 'fixed', fixed_at = \(bind: at) WHERE id IN (\(batch))"
+                "UPDATE tickets SET state = 'fixed', fixed_at = \(bind: at) WHERE id \(among)"
             ).run()
         }
-        try await forEachBatch(of: unverified) { batch in
-            try await database.raw("UPDATE tickets SET state = 'unverified' WHERE id IN (\(batch))").run()
+        try await forEachBatch(of: unverified, on: database) { among in
+            try await database.raw("UPDATE tickets SET state = 'unverified' WHERE id \(among)").run()
+        }
+        try await insertEvents(events, at: at, submission: id, on: database)
+        return openedIDs
+    }
+
+    /// Appends one event per ticket, all at `at` on the evidence of `submission`: on PostgreSQL as two array
+    /// parameters unnested (``forEachBatch(of:on:_:)`` says why), on SQLite as rows of bound values.
+    static func insertEvents(
+        _ events: [(ticket: Int64, kind: TicketEvent.Kind)], at: Int64, submission id: Int64,
+        on database: any SQLDatabase
+    ) async throws {
+        guard !events.isEmpty else { return }
+        if isPostgres(database) {
+            try await database.raw(
+                """
+                INSERT INTO ticket_events (ticket_id, kind, at, submission_id)
+                SELECT ticket, kind, \(bind: at), \(bind: id)
+                FROM unnest(\(bind: events.map(\.ticket)), \(bind: events.map(\.kind.rawValue))) AS e (ticket, kind)
+                """
+            ).run()
+            return
         }
         for start in stride(from: 0, to: events.count, by: batchSize) {
             let rows = events[start..<min(start + batchSize, events.count)].map { event -> SQLQueryString in
@@ -329,7 +350,6 @@ extension SQLNationalStore {
                 "INSERT INTO ticket_events (ticket_id, kind, at, submission_id) VALUES \(rows.joined(separator: ", "))"
             ).run()
         }
-        return openedIDs
     }
 
     /// Inserts an open ticket for each of `findings` (new to the organisation, or recurring after their ticket's
@@ -342,33 +362,59 @@ extension SQLNationalStore {
         on database: any SQLDatabase
     ) async throws -> [Int64] {
         var ids: [TicketKey: Int64] = [:]
+        let postgres = isPostgres(database)
         for start in stride(from: 0, to: findings.count, by: batchSize) {
-            let rows = findings[start..<min(start + batchSize, findings.count)].map { finding -> SQLQueryString in
-                """
-                (\(bind: organisation), \(bind: finding.rule.rawValue), \(bind: finding.subject),
-                \(bind: finding.kind.rawValue), \(bind: finding.area.rawValue), \(bind: finding.severity.rawValue),
-                'open', 1, \(bind: at), \(bind: at), NULL, 0, \(bind: id), \(bind: id), \(bind: advisories(finding)))
-                """
-            }
-            let returned = try await database.raw(
-                """
+            let batch = findings[start..<min(start + batchSize, findings.count)]
+            let columns: SQLQueryString = """
                 INSERT INTO tickets (organisation_id, rule, subject, kind, area, severity, state, is_current,
                 opened_at, last_seen_at, fixed_at, reopen_count, opened_submission, last_submission, advisories)
-                VALUES \(rows.joined(separator: ", ")) RETURNING id, rule, subject
                 """
-            ).all()
-            guard returned.count == rows.count else {
+            let returned: [any SQLRow]
+            if postgres {
+                // The values that differ by ticket as six array parameters, unnested: one statement text.
+                returned = try await database.raw(
+                    """
+                    \(columns) SELECT \(bind: organisation), rule, subject, kind, area, severity, 'open', 1, \(bind: at),
+                    \(bind: at), CAST(NULL AS BIGINT), 0, \(bind: id), \(bind: id), advisories
+                    FROM unnest(\(bind: batch.map(\.rule.rawValue)), \(bind: batch.map(\.subject)),
+                    \(bind: batch.map(\.kind.rawValue)), \(bind: batch.map(\.area.rawValue)),
+                    \(bind: batch.map(\.severity.rawValue)), \(bind: batch.map(advisories)))
+                    AS f (rule, subject, kind, area, severity, advisories)
+                    RETURNING id, rule, subject
+                    """
+                ).all()
+            } else {
+                let rows = batch.map { finding -> SQLQueryString in
+                    """
+                    (\(bind: organisation), \(bind: finding.rule.rawValue), \(bind: finding.subject),
+                    \(bind: finding.kind.rawValue), \(bind: finding.area.rawValue), \(bind: finding.severity.rawValue),
+                    'open', 1, \(bind: at), \(bind: at), NULL, 0, \(bind: id), \(bind: id), \(bind: advisories(finding)))
+                    """
+                }
+                returned = try await database.raw(
+                    "\(columns) VALUES \(rows.joined(separator: ", ")) RETURNING id, rule, subject"
+                ).all()
+            }
+            guard returned.count == batch.count else {
                 throw StoreError(.corrupt, "the new tickets' ids were not all returned")
             }
-            let sightings = try returned.map { row -> SQLQueryString in
-                "(\(bind: try row.decode(column: "id", as: Int64.self)), \(bind: at), \(bind: id))"
+            let opened = try returned.map { try $0.decode(column: "id", as: Int64.self) }
+            if postgres {
+                try await database.raw(
+                    """
+                    INSERT INTO ticket_sightings (ticket_id, last_seen_at, last_submission)
+                    SELECT unnest(\(bind: opened)), \(bind: at), \(bind: id)
+                    """
+                ).run()
+            } else {
+                let sightings = opened.map { ticket -> SQLQueryString in "(\(bind: ticket), \(bind: at), \(bind: id))" }
+                try await database.raw(
+                    """
+                    INSERT INTO ticket_sightings (ticket_id, last_seen_at, last_submission)
+                    VALUES \(sightings.joined(separator: ", "))
+                    """
+                ).run()
             }
-            try await database.raw(
-                """
-                INSERT INTO ticket_sightings (ticket_id, last_seen_at, last_submission)
-                VALUES \(sightings.joined(separator: ", "))
-                """
-            ).run()
             for row in returned {
                 let key = TicketKey(
                     rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)),
@@ -393,12 +439,27 @@ extension SQLNationalStore {
     /// Ids (or rows) per statement: well under both databases' limits on bound values.
     static var batchSize: Int { 500 }
 
-    /// Runs `body` with `ids` as a comma-separated list of bound values, ``batchSize`` at a time.
-    static func forEachBatch(of ids: [Int64], _ body: (SQLQueryString) async throws -> Void) async throws {
+    /// Runs `body` with a condition that a column is one of `ids`, to follow the column's name: on PostgreSQL
+    /// `= ANY($1)` with the ids as one array parameter, on SQLite `IN (…)` with ``batchSize`` bound values at a time.
+    /// One array is one parameter to encode, parse and plan, where a list was one per id (176 sightings a weekly
+    /// submission): the statement's text is the same whatever the number of ids.
+    static func forEachBatch(
+        of ids: [Int64], on database: any SQLDatabase, _ body: (SQLQueryString) async throws -> Void
+    ) async throws {
+        guard !ids.isEmpty else { return }
+        if isPostgres(database) {
+            try await body("= ANY(\(bind: ids))")
+            return
+        }
         for start in stride(from: 0, to: ids.count, by: batchSize) {
             let binds = ids[start..<min(start + batchSize, ids.count)].map { id -> SQLQueryString in "\(bind: id)" }
-            try await body(binds.joined(separator: ", "))
+            try await body("IN (\(binds.joined(separator: ", ")))")
         }
+    }
+
+    /// Whether `database` speaks PostgreSQL, for the few statements written differently there.
+    static func isPostgres(_ database: any SQLDatabase) -> Bool {
+        database.dialect.name == "postgresql"
     }
 
     /// The CVEs and update id the finding names, sorted and comma-joined: what alerts match on

@@ -269,7 +269,10 @@ extension SQLNationalStore {
                 ["ALTER TABLE org_scores ADD COLUMN fixed_groups TEXT"]
             },
             backfill: { database in try await SQLNationalStore.fillFixedTallies(on: database) }),
-        Migration(version: 12, name: "no foreign-key checks on the rows every submission appends") { dialect in
+        Migration(
+            version: 12,
+            name: "no foreign-key checks on the rows every submission appends; revisions counted by statement"
+        ) { dialect in
             // On PostgreSQL a foreign-key check is a trigger per row that finds the referenced row and locks it
             // (FOR KEY SHARE, written to its page and the log): a weekly submission appends some 48 events, 24
             // tickets with their sightings, its areas and coverage sets, and the checks on them were an eighth of
@@ -279,7 +282,13 @@ extension SQLNationalStore {
             // and no path deletes the others. The store's tests check after every generated history that each
             // such reference finds its row (GeneratedHistoryTests). SQLite's checks are index look-ups without
             // locks, and SQLite cannot drop a constraint without rebuilding its table: they stay.
+            //
+            // The organisation's revision (migration 8) was counted by a trigger per row: each of a submission's
+            // dozen alert matches opened or resolved updated the organisation's row again, a new version of it each
+            // time. On PostgreSQL it is now counted once per statement, from the statement's rows (a transition
+            // table): the summaries' cache only asks whether the revision moved.
             guard dialect == .postgres else { return [] }
+            let revised = ["org_daily", "org_scores", "submissions", "alert_status", "alert_matches"]
             return [
                 """
                 ALTER TABLE ticket_events DROP CONSTRAINT IF EXISTS ticket_events_ticket_id_fkey,
@@ -292,7 +301,39 @@ extension SQLNationalStore {
                 "ALTER TABLE ticket_sightings DROP CONSTRAINT IF EXISTS ticket_sightings_ticket_id_fkey",
                 "ALTER TABLE submission_areas DROP CONSTRAINT IF EXISTS submission_areas_submission_id_fkey",
                 "ALTER TABLE coverage_sets DROP CONSTRAINT IF EXISTS coverage_sets_submission_id_fkey",
+                """
+                ALTER TABLE alert_matches DROP CONSTRAINT IF EXISTS alert_matches_ticket_id_fkey,
+                DROP CONSTRAINT IF EXISTS alert_matches_resolved_submission_fkey
+                """,
+                """
+                CREATE FUNCTION organisation_revision_by_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                IF TG_OP = 'DELETE' THEN
+                UPDATE organisations SET revision = revision + 1 WHERE id IN (SELECT organisation_id FROM old_rows);
+                ELSE
+                UPDATE organisations SET revision = revision + 1 WHERE id IN (SELECT organisation_id FROM new_rows);
+                END IF;
+                RETURN NULL;
+                END $$
+                """,
             ]
+                + revised.flatMap { table in
+                    [
+                        "DROP TRIGGER IF EXISTS \(table)_revision ON \(table)",
+                        """
+                        CREATE TRIGGER \(table)_revision_insert AFTER INSERT ON \(table) REFERENCING NEW TABLE AS new_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION organisation_revision_by_statement()
+                        """,
+                        """
+                        CREATE TRIGGER \(table)_revision_update AFTER UPDATE ON \(table) REFERENCING NEW TABLE AS new_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION organisation_revision_by_statement()
+                        """,
+                        """
+                        CREATE TRIGGER \(table)_revision_delete AFTER DELETE ON \(table) REFERENCING OLD TABLE AS old_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION organisation_revision_by_statement()
+                        """,
+                    ]
+                }
         },
     ]
 

@@ -222,11 +222,11 @@ extension SQLNationalStore {
         guard !ahead.isEmpty else { return scores }
         var capped = scores
         for id in ahead { capped[id]?.lastEvidence = nil }
-        try await forEachBatch(of: ahead) { batch in
+        try await forEachBatch(of: ahead, on: database) { among in
             for row in try await database.raw(
                 """
                 SELECT organisation_id, MAX(assessed_at) AS latest FROM submissions
-                WHERE organisation_id IN (\(batch)) AND applied = 1 AND assessed_at <= \(bind: clock)
+                WHERE organisation_id \(among) AND applied = 1 AND assessed_at <= \(bind: clock)
                 GROUP BY organisation_id
                 """
             ).all() {

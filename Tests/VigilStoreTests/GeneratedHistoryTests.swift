@@ -172,6 +172,11 @@ struct GeneratedHistoryTests {
                 "ticket_sightings.last_submission", "ticket_sightings", "last_submission", "submissions", "ticket_id",
                 ofTickets
             ),
+            ("alert_matches.ticket_id", "alert_matches", "ticket_id", "tickets", "organisation_id", "\(organisation)"),
+            (
+                "alert_matches.resolved_submission", "alert_matches", "resolved_submission", "submissions",
+                "organisation_id", "\(organisation)"
+            ),
         ]
         return try await store.transaction { database in
             var unmatched: [String: Int64] = [:]
