@@ -122,6 +122,19 @@ public struct AlertCompliance: Sendable, Hashable {
         }
     }
 
+    /// The counts of `statuses`, their fields read in place rather than each status copied whole (a national
+    /// overview counts some 21,000).
+    public init(statuses: [AlertStatus]) {
+        for index in statuses.indices {
+            issued += 1
+            if statuses[index].affectedAt != nil { affected += 1 }
+            let state = statuses[index].state
+            if state != .open { answered += 1 }
+            if state == .closed { closed += 1 }
+            if statuses[index].overdue { overdue += 1 }
+        }
+    }
+
     public init(issued: Int = 0, affected: Int = 0, answered: Int = 0, closed: Int = 0, overdue: Int = 0) {
         self.issued = issued
         self.affected = affected
