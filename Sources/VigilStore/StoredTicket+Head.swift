@@ -48,24 +48,7 @@ extension SQLNationalStore.StoredTicket {
             func text(_ field: Int) -> String {
                 String(decoding: UnsafeBufferPointer(rebasing: bytes[fields[field]]), as: UTF8.self)
             }
-            func number(_ field: Int) -> Int64? {
-                var digits = bytes[fields[field]]
-                let negative = digits.first == UInt8(ascii: "-")
-                if negative { digits = digits.dropFirst() }
-                guard !digits.isEmpty else { return nil }
-                var value: Int64 = 0
-                for digit in digits {
-                    guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
-                    let (times, overflow) = value.multipliedReportingOverflow(by: 10)
-                    let (sum, carry) =
-                        negative
-                        ? times.subtractingReportingOverflow(Int64(digit &- UInt8(ascii: "0")))
-                        : times.addingReportingOverflow(Int64(digit &- UInt8(ascii: "0")))
-                    guard !overflow, !carry else { return nil }
-                    value = sum
-                }
-                return value
-            }
+            func number(_ field: Int) -> Int64? { Int64(asciiDecimal: bytes[fields[field]]) }
             guard let id = number(0), let kind = Subject.Kind(rawValue: text(1)),
                 let area = AssessmentArea(rawValue: text(2)), let state = Ticket.State(rawValue: text(4)),
                 let openedAt = number(5), let lastSubmission = number(7)

@@ -232,11 +232,13 @@ struct DirectoryEntryMapper {
         if let (value, _) = record.first(DirectoryAttribute.objectCategory.rawValue) {
             return Self.category(value)
         }
-        if let (value, _) = record.first(DirectoryAttribute.samAccountType.rawValue), let type = ASCII.integer(value) {
+        if let (value, _) = record.first(DirectoryAttribute.samAccountType.rawValue),
+            let type = Int64(asciiDecimal: value)
+        {
             return Self.accountType(type)
         }
         if let (value, _) = record.first(DirectoryAttribute.userAccountControl.rawValue),
-            let control = ASCII.integer(value)
+            let control = Int64(asciiDecimal: value)
         {
             let flags = AccountControl(rawValue: UInt32(truncatingIfNeeded: control))
             if flags.contains(.workstationTrust) || flags.contains(.serverTrust) { return .computer }
@@ -415,7 +417,7 @@ struct DirectoryEntryMapper {
 
     private func integer(_ record: LDIFRecordView, _ attribute: DirectoryAttribute) throws(Rejection) -> Int64? {
         guard let (bytes, line) = record.first(attribute.rawValue) else { return nil }
-        guard let value = ASCII.integer(bytes) else {
+        guard let value = Int64(asciiDecimal: bytes) else {
             throw Rejection(
                 line: line, code: "ldif.invalid-integer",
                 message: "\(DirectoryAttribute.names[attribute.rawValue]): expected a decimal integer")

@@ -258,7 +258,7 @@ struct PwdumpLine {
         guard count == 6, colons.4 == colons.3 + 1, colons.5 == colons.4 + 1, colons.5 == end - 1, colons.0 > 0 else {
             return nil
         }
-        guard let rid = ASCII.integer(bytes[(colons.0 + 1)..<colons.1]), rid >= 0, rid <= UInt32.max else {
+        guard let rid = Int64(asciiDecimal: bytes[(colons.0 + 1)..<colons.1]), rid >= 0, rid <= UInt32.max else {
             return nil
         }
         let lm = bytes[(colons.1 + 1)..<colons.2]
@@ -293,7 +293,7 @@ struct PwdumpLine {
         while digitsStart > nameStart, bytes[digitsStart - 1] &- UInt8(ascii: "0") < 10 { digitsStart -= 1 }
         if digitsStart < nameEnd, digitsStart - nameStart > historySuffix.count,
             bytes[(digitsStart - historySuffix.count)..<digitsStart].elementsEqual(historySuffix),
-            let position = ASCII.integer(bytes[digitsStart..<nameEnd])
+            let position = Int64(asciiDecimal: bytes[digitsStart..<nameEnd])
         {
             historyPosition = Int(position)
             nameEnd = digitsStart - historySuffix.count
@@ -308,7 +308,7 @@ struct PwdumpLine {
         let fields = bytes.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
         let expected = "expected 'user:rid:lmhash:nthash:::'"
         guard fields.count == 7 else { return "\(expected): found \(fields.count) ':'-separated fields instead of 7" }
-        if ASCII.integer(fields[1]) == nil { return "\(expected): the RID (field 2) is not a number" }
+        if Int64(asciiDecimal: fields[1]) == nil { return "\(expected): the RID (field 2) is not a number" }
         if fields[2].count != 32 {
             return "\(expected): the LM hash (field 3) is \(fields[2].count) characters, not 32 hex digits"
         }
