@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "VigilAnalyzers", targets: ["VigilAnalyzers"]),
         .library(name: "VigilScan", targets: ["VigilScan"]),
         .library(name: "VigilIO", targets: ["VigilIO"]),
+        .library(name: "VigilSubmission", targets: ["VigilSubmission"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

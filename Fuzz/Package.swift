@@ -1,7 +1,8 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-/// libFuzzer harnesses for Vigil's readers, scanner extractors, breach index and scan state store, in a package of their
+/// libFuzzer harnesses for Vigil's readers, scanner extractors, breach index, scan state store and the service's
+/// submission reader, in a package of their
 /// own so that the main package's `swift build` and `swift test` never see them. Build and run with `scripts/fuzz.sh`
 /// (it passes `-sanitize=fuzzer,address`, and `-enable-testing` so that the harnesses reach the scanner's internals).
 let package = Package(
@@ -16,6 +17,7 @@ let package = Package(
                 .product(name: "VigilParsers", package: "Vigil"),
                 .product(name: "VigilScan", package: "Vigil"),
                 .product(name: "VigilIO", package: "Vigil"),
+                .product(name: "VigilSubmission", package: "Vigil"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         )

@@ -42,6 +42,7 @@ table=(
     "scan-docx|generated/share-docx|xml"
     "breach-index|generated/breach-index|"
     "scan-state|generated/scan-state|"
+    "submission|generated/submission|json"
 )
 
 echo "== build (sanitizers: fuzzer, address)"
@@ -59,6 +60,11 @@ if [ -x "$vigil" ] && [ ! -d "$generated/share" ]; then
     "$vigil" scan "$generated/share" --out "$generated/scan-out" --state "$generated/state.sqlite" -q >/dev/null ||
         true
 fi
+if [ -x "$vigil" ] && [ ! -f "$generated/submission.json" ]; then
+    # The golden practice's assessment as the service receives it (a key made for the seeds only).
+    "$vigil" submit Tests/Fixtures/golden/practice-seed7.assessment.json --dry-run --out "$generated/submission.json" \
+        --pseudonym-key "$generated/pseudonym.key" >/dev/null || true
+fi
 seed_files() { # the seed files of one generated/<kind>
     case "$1" in
         share-text) (find "$generated/share" -type f \( -name '*.txt' -o -name '*.log' \) 2>/dev/null || true) | head -40 ;;
@@ -68,6 +74,7 @@ seed_files() { # the seed files of one generated/<kind>
         share-docx) (find "$generated/share" -type f -name '*.docx' 2>/dev/null || true) | head -20 ;;
         breach-index) ls "$generated/corpus.vbi" 2>/dev/null ;;
         scan-state) ls "$generated/state.sqlite" 2>/dev/null ;;
+        submission) ls "$generated/submission.json" 2>/dev/null ;;
     esac
 }
 

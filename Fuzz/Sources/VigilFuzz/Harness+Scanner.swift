@@ -1,4 +1,5 @@
 import VigilIO
+
 @testable import VigilScan
 
 extension Harness {

@@ -8,9 +8,10 @@ struct Harness {
     /// Runs the code under test on one input.
     var run: ([UInt8]) -> Void
 
-    /// Every harness: one per reader of the catalogue, one per scanner extractor, the breach index and the state store.
+    /// Every harness: one per reader of the catalogue, one per scanner extractor, the breach index, the state store and
+    /// the national service's submission reader.
     // Built once at start-up and used by libFuzzer's single thread only.
-    nonisolated(unsafe) static let all: [Harness] = readers + scanner + stores
+    nonisolated(unsafe) static let all: [Harness] = readers + scanner + stores + service
 }
 
 /// A file the input is written to for code that reads paths. It lives in `/dev/shm` when there is one (memory, not
