@@ -111,19 +111,8 @@ public struct AlertCompliance: Sendable, Hashable {
     public var overdue = 0
 
     /// The counts of `statuses` (one organisation's, read at one clock): overdue as each status reads its own clocks,
-    /// so the count and the escalation section agree.
-    public init(statuses: some Sequence<AlertStatus>) {
-        for status in statuses {
-            issued += 1
-            if status.affectedAt != nil { affected += 1 }
-            if status.state != .open { answered += 1 }
-            if status.state == .closed { closed += 1 }
-            if status.overdue { overdue += 1 }
-        }
-    }
-
-    /// The counts of `statuses`, their fields read in place rather than each status copied whole (a national
-    /// overview counts some 21,000).
+    /// so the count and the escalation section agree. Fields are read in place rather than each status copied whole
+    /// (a national overview counts some 21,000).
     public init(statuses: [AlertStatus]) {
         for index in statuses.indices {
             issued += 1

@@ -366,26 +366,28 @@ extension SQLNationalStore {
             case .status: break
             }
         }
-        if isPostgres(database), !opened.isEmpty {
+        if isPostgres(database) {
             // The tickets as one array parameter, unnested (``forEachBatch(of:on:_:)`` says why).
-            try await database.raw(
-                """
-                INSERT INTO alert_matches (alert_id, organisation_id, ticket_id, state, matched_at)
-                SELECT \(bind: alert), \(bind: organisation), unnest(\(bind: opened)), 'open', \(bind: at)
-                """
-            ).run()
-            opened = []
-        }
-        for start in stride(from: 0, to: opened.count, by: batchSize) {
-            let rows = opened[start..<min(start + batchSize, opened.count)].map { ticket -> SQLQueryString in
-                "(\(bind: alert), \(bind: organisation), \(bind: ticket), 'open', \(bind: at))"
+            if !opened.isEmpty {
+                try await database.raw(
+                    """
+                    INSERT INTO alert_matches (alert_id, organisation_id, ticket_id, state, matched_at)
+                    SELECT \(bind: alert), \(bind: organisation), unnest(\(bind: opened)), 'open', \(bind: at)
+                    """
+                ).run()
             }
-            try await database.raw(
-                """
-                INSERT INTO alert_matches (alert_id, organisation_id, ticket_id, state, matched_at)
-                VALUES \(rows.joined(separator: ", "))
-                """
-            ).run()
+        } else {
+            for start in stride(from: 0, to: opened.count, by: batchSize) {
+                let rows = opened[start..<min(start + batchSize, opened.count)].map { ticket -> SQLQueryString in
+                    "(\(bind: alert), \(bind: organisation), \(bind: ticket), 'open', \(bind: at))"
+                }
+                try await database.raw(
+                    """
+                    INSERT INTO alert_matches (alert_id, organisation_id, ticket_id, state, matched_at)
+                    VALUES \(rows.joined(separator: ", "))
+                    """
+                ).run()
+            }
         }
         try await forEachBatch(of: reopened, on: database) { among in
             try await database.raw(

@@ -92,6 +92,27 @@ extension SQLNationalStore {
         var latestDay: String?
         var latestFixed: Int64?
         var fixedGroups: String?
+
+        /// The columns that read them from `organisations o` joined by ``join(organisation:)``.
+        static let columns: SQLQueryString = """
+            d.day AS latest_day, d.fixed AS latest_fixed,
+            (SELECT fixed_groups FROM org_scores WHERE organisation_id = o.id) AS fixed_groups
+            """
+
+        /// The organisation's latest daily row, as `d`.
+        static func join(organisation: Int64) -> SQLQueryString {
+            """
+            LEFT JOIN (SELECT organisation_id, day, fixed FROM org_daily WHERE organisation_id = \(bind: organisation)
+            ORDER BY day DESC LIMIT 1) d ON d.organisation_id = o.id
+            """
+        }
+
+        /// The counts of a row read with ``columns``; none without a row.
+        init(row: (any SQLRow)?) throws {
+            latestDay = try row?.decode(column: "latest_day", as: String?.self)
+            latestFixed = try row?.decode(column: "latest_fixed", as: Int64?.self)
+            fixedGroups = try row?.decode(column: "fixed_groups", as: String?.self)
+        }
     }
 
     /// Locks the organisation (``lockOrganisation(_:on:)``) and reads its ``Opening``. On PostgreSQL the lock is a
@@ -110,11 +131,9 @@ extension SQLNationalStore {
                 AS latest, (SELECT COUNT(*) FROM exceptions WHERE organisation_id = o.id
                 AND state IN ('requested', 'approved') AND expires_at <= \(bind: now)) AS due,
                 s.id AS receipt, s.received_at, s.applied, s.opened, s.fixed, s.reopened, s.unverified,
-                d.day AS latest_day, d.fixed AS latest_fixed,
-                (SELECT fixed_groups FROM org_scores WHERE organisation_id = o.id) AS fixed_groups
-                FROM organisations o
-                LEFT JOIN (SELECT organisation_id, day, fixed FROM org_daily WHERE organisation_id = \(bind: organisation)
-                ORDER BY day DESC LIMIT 1) d ON d.organisation_id = o.id LEFT JOIN submissions s ON s.organisation_id = o.id AND s.digest = \(bind: digest)
+                \(KeptCounts.columns)
+                FROM organisations o \(KeptCounts.join(organisation: organisation))
+                LEFT JOIN submissions s ON s.organisation_id = o.id AND s.digest = \(bind: digest)
                 WHERE o.id = \(bind: organisation)
                 """
             ).first()
@@ -134,10 +153,7 @@ extension SQLNationalStore {
         return Opening(
             receipt: receipt, latestEvidence: try row.decode(column: "latest", as: Int64?.self),
             dueExceptions: try row.decode(column: "due", as: Int64.self),
-            kept: KeptCounts(
-                latestDay: try row.decode(column: "latest_day", as: String?.self),
-                latestFixed: try row.decode(column: "latest_fixed", as: Int64?.self),
-                fixedGroups: try row.decode(column: "fixed_groups", as: String?.self)))
+            kept: try KeptCounts(row: row))
     }
 
     /// Tickets changed by one submission, by kind of change.

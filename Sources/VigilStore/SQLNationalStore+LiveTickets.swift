@@ -200,19 +200,13 @@ extension SQLNationalStore {
 
     /// The organisation's ``KeptCounts``, read.
     static func keptCounts(organisation: Int64, on database: any SQLDatabase) async throws -> KeptCounts {
-        let row = try await database.raw(
-            """
-            SELECT d.day, d.fixed,
-            (SELECT fixed_groups FROM org_scores WHERE organisation_id = \(bind: organisation)) AS fixed_groups
-            FROM organisations o LEFT JOIN (SELECT organisation_id, day, fixed FROM org_daily
-            WHERE organisation_id = \(bind: organisation) ORDER BY day DESC LIMIT 1) d ON d.organisation_id = o.id
-            WHERE o.id = \(bind: organisation)
-            """
-        ).first()
-        return KeptCounts(
-            latestDay: try row?.decode(column: "day", as: String?.self),
-            latestFixed: try row?.decode(column: "fixed", as: Int64?.self),
-            fixedGroups: try row?.decode(column: "fixed_groups", as: String?.self))
+        try KeptCounts(
+            row: try await database.raw(
+                """
+                SELECT \(KeptCounts.columns) FROM organisations o \(KeptCounts.join(organisation: organisation))
+                WHERE o.id = \(bind: organisation)
+                """
+            ).first())
     }
 
     /// Writes the organisation's daily row and stored score after a submission, from its live tickets (`live`)

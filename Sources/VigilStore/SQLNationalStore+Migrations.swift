@@ -334,6 +334,8 @@ extension SQLNationalStore {
                         """,
                     ]
                 }
+                // The per-row function of migration 8, no longer called by any trigger.
+                + ["DROP FUNCTION IF EXISTS organisation_revision()"]
         },
     ]
 

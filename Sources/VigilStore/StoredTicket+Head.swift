@@ -26,58 +26,45 @@ extension SQLNationalStore.StoredTicket {
         var fixedAt: Int64?
         var lastSubmission: Int64
         var rule: RuleID
+    }
+}
 
-        init?(_ text: String) {
-            var text = text
-            guard let head = text.withUTF8({ Self.read($0) }) else { return nil }
-            self = head
-        }
+extension SQLNationalStore.StoredTicket.Head {
+    init?(_ text: String) {
+        var text = text
+        guard let head = text.withUTF8({ Self.read($0) }) else { return nil }
+        self = head
+    }
 
-        /// The fields of `bytes`, found by their separators and read in place: splitting the text into
-        /// substrings and strings cost more than the cells it replaced (a profile of an ingest).
-        private static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Head? {
-            var fields: [Range<Int>] = []
-            fields.reserveCapacity(9)
-            var start = 0
-            for index in bytes.indices where bytes[index] == UInt8(ascii: " ") && fields.count < 8 {
-                fields.append(start..<index)
-                start = index + 1
-            }
-            fields.append(start..<bytes.count)
-            guard fields.count == 9 else { return nil }
-            func text(_ field: Int) -> String {
-                String(decoding: UnsafeBufferPointer(rebasing: bytes[fields[field]]), as: UTF8.self)
-            }
-            func number(_ field: Int) -> Int64? { Int64(asciiDecimal: bytes[fields[field]]) }
-            guard let id = number(0), let kind = Subject.Kind(rawValue: text(1)),
-                let area = AssessmentArea(rawValue: text(2)), let state = Ticket.State(rawValue: text(4)),
-                let openedAt = number(5), let lastSubmission = number(7)
-            else { return nil }
-            let fixedAt: Int64?
-            if fields[6].count == 1, bytes[fields[6].lowerBound] == UInt8(ascii: "-") {
-                fixedAt = nil
-            } else {
-                guard let value = number(6) else { return nil }
-                fixedAt = value
-            }
-            return Head(
-                id: id, kind: kind, area: area, severity: text(3), state: state, openedAt: openedAt,
-                fixedAt: fixedAt, lastSubmission: lastSubmission, rule: RuleID(rawValue: text(8)))
+    /// The fields of `bytes`, found by their separators and read in place: splitting the text into
+    /// substrings and strings cost more than the cells it replaced (a profile of an ingest).
+    private static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Self? {
+        var fields: [Range<Int>] = []
+        fields.reserveCapacity(9)
+        var start = 0
+        for index in bytes.indices where bytes[index] == UInt8(ascii: " ") && fields.count < 8 {
+            fields.append(start..<index)
+            start = index + 1
         }
-
-        init(
-            id: Int64, kind: Subject.Kind, area: AssessmentArea, severity: String, state: Ticket.State, openedAt: Int64,
-            fixedAt: Int64?, lastSubmission: Int64, rule: RuleID
-        ) {
-            self.id = id
-            self.kind = kind
-            self.area = area
-            self.severity = severity
-            self.state = state
-            self.openedAt = openedAt
-            self.fixedAt = fixedAt
-            self.lastSubmission = lastSubmission
-            self.rule = rule
+        fields.append(start..<bytes.count)
+        guard fields.count == 9 else { return nil }
+        func text(_ field: Int) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[fields[field]]), as: UTF8.self)
         }
+        func number(_ field: Int) -> Int64? { Int64(asciiDecimal: bytes[fields[field]]) }
+        guard let id = number(0), let kind = Subject.Kind(rawValue: text(1)),
+            let area = AssessmentArea(rawValue: text(2)), let state = Ticket.State(rawValue: text(4)),
+            let openedAt = number(5), let lastSubmission = number(7)
+        else { return nil }
+        let fixedAt: Int64?
+        if fields[6].count == 1, bytes[fields[6].lowerBound] == UInt8(ascii: "-") {
+            fixedAt = nil
+        } else {
+            guard let value = number(6) else { return nil }
+            fixedAt = value
+        }
+        return Self(
+            id: id, kind: kind, area: area, severity: text(3), state: state, openedAt: openedAt,
+            fixedAt: fixedAt, lastSubmission: lastSubmission, rule: RuleID(rawValue: text(8)))
     }
 }

@@ -32,6 +32,17 @@ struct DirectDecodingTests {
         #expect(try direct.normalised.digest() == (try Submission.decodedByFoundation(data).normalised.digest()))
     }
 
+    @Test("the golden practice's real assessment, as submitted, is read directly and validates as the decoder's")
+    func goldenPractice() throws {
+        let assessment = try JSONDecoder.assessment.decode(
+            Assessment.self, from: Data(contentsOf: Fixtures.url("golden/practice-seed7.assessment.json")))
+        let data = try Submission(assessment: assessment, key: Seeded.key).canonicalJSON()
+        let direct = try #require(Submission.decodeDirectly(data))
+        #expect(direct == (try Submission.decodedByFoundation(data)))
+        #expect(direct.findings.count == assessment.findings.count)
+        #expect(try Submission.decode(data).digest() == (try Submission.decodedByFoundation(data).normalised.digest()))
+    }
+
     @Test(
         "unsorted, pretty-printed and slash-escaping encodings read alike",
         arguments: [JSONEncoder.OutputFormatting(), .prettyPrinted, [.prettyPrinted, .sortedKeys]])
