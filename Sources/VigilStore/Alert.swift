@@ -101,9 +101,7 @@ public struct AlertRecord: Sendable, Hashable, Codable {
     /// The remediation clock of an organisation first shown affected at `affectedAt`: the alert's date, else that
     /// time plus the alert's days; nil when neither applies (no date, and not shown affected).
     public func remediationDue(affectedAt: Date?) -> Date? {
-        if let remediateBy { return remediateBy }
-        guard let affectedAt, let days = remediationDays else { return nil }
-        return affectedAt.addingTimeInterval(TimeInterval(days) * 86_400)
+        AlertClocks.Terms(self).remediationDue(affectedAt: affectedAt)
     }
 }
 
@@ -188,18 +186,13 @@ public struct AlertStatus: Sendable, Hashable, Codable {
         self.closedAt = closedAt
         self.closedSubmission = closedSubmission
         self.reopenCount = reopenCount
-        // Any answer stops the acknowledgement clock; only evidence stops the remediation clock, and only an
-        // organisation the evidence shows affected has something to remediate. Open matches that are all under a
-        // valid exception hold the remediation clock: the exception has its own expiry, which restarts it.
-        let due = applicability == .affected ? alert.remediationDue(affectedAt: affectedAt) : nil
-        let allExcepted = openMatches > 0 && exceptedMatches >= openMatches
-        acknowledgementOverdue = state == .open && now >= alert.acknowledgeBy
-        remediationOverdue =
-            (state == .open || state == .acknowledged) && !allExcepted && due.map { now >= $0 } == true
-        remediateBy = due ?? alert.remediateBy
-        escalation = Escalation.at(
-            now, acknowledgementOverdue: acknowledgementOverdue, remediationOverdue: remediationOverdue,
-            remediateBy: due)
+        let clocks = AlertClocks(
+            alert: AlertClocks.Terms(alert), state: state, applicability: applicability, openMatches: openMatches,
+            exceptedMatches: exceptedMatches, affectedAt: affectedAt, at: now)
+        acknowledgementOverdue = clocks.acknowledgementOverdue
+        remediationOverdue = clocks.remediationOverdue
+        remediateBy = clocks.due ?? alert.remediateBy
+        escalation = clocks.escalation
         escalationLevel = escalation.level
         timeToClosure = closedAt.map {
             Int64($0.timeIntervalSince1970.rounded(.down)) - Int64(alert.issuedAt.timeIntervalSince1970.rounded(.down))

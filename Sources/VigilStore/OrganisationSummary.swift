@@ -124,6 +124,19 @@ public struct AlertCompliance: Sendable, Hashable {
         }
     }
 
+    /// The counts of one organisation's statuses as stored (`facts`), their clocks read at `now`: what
+    /// ``init(statuses:)`` counts of the statuses made of them, without making them.
+    init(facts: [StatusFacts], terms: [Int64: AlertClocks.Terms], at now: Date) throws {
+        for index in facts.indices {
+            issued += 1
+            if facts[index].affectedAt != nil { affected += 1 }
+            let state = facts[index].state
+            if state != .open { answered += 1 }
+            if state == .closed { closed += 1 }
+            if try StatusFacts.clocks(of: facts, at: index, terms: terms, now: now).overdue { overdue += 1 }
+        }
+    }
+
     public init(issued: Int = 0, affected: Int = 0, answered: Int = 0, closed: Int = 0, overdue: Int = 0) {
         self.issued = issued
         self.affected = affected

@@ -25,27 +25,30 @@ extension SQLNationalStore {
                 scope, filter, monthAgo: Self.day(monthAgo), on: database)
             guard !entries.isEmpty else { return ScopeOverview(summaries: [], escalations: []) }
             let alerts = try await Self.alertsByID(on: database)
-            let statuses = try entries.map { entry in try entry.statuses.map { try $0.status(alerts: alerts, at: now) }
-            }
-            let scores = try await Self.capEvidence(
-                Dictionary(uniqueKeysWithValues: entries.map { ($0.organisation.id, $0.score) }), at: now,
+            let terms = alerts.mapValues(AlertClocks.Terms.init)
+            let compliance = try entries.map { try AlertCompliance(facts: $0.statuses, terms: terms, at: now) }
+            let capped = try await Self.cappedEvidence(
+                entries.lazy.map { (id: $0.organisation.id, lastEvidence: $0.score.lastEvidence) }, at: now,
                 on: database)
-            let scoresMonthAgo = try await Self.capEvidence(
-                Dictionary(uniqueKeysWithValues: entries.map { ($0.organisation.id, $0.monthAgo) }), at: monthAgo,
+            let cappedMonthAgo = try await Self.cappedEvidence(
+                entries.lazy.map { (id: $0.organisation.id, lastEvidence: $0.monthAgo.lastEvidence) }, at: monthAgo,
                 on: database)
-            let summaries = zip(entries, statuses).map { entry, statuses in
-                let stored = scores[entry.organisation.id] ?? entry.score
-                let storedMonthAgo = scoresMonthAgo[entry.organisation.id] ?? entry.monthAgo
+            let summaries = zip(entries, compliance).map { entry, compliance in
+                let id = entry.organisation.id
+                let lastEvidence = capped[id] ?? entry.score.lastEvidence
+                let lastEvidenceMonthAgo = cappedMonthAgo[id] ?? entry.monthAgo.lastEvidence
                 return OrganisationSummary(
-                    organisation: entry.organisation, latest: entry.latest, openByRule: stored.openByRule,
-                    notAssessed: entry.notAssessed, alerts: AlertCompliance(statuses: statuses),
+                    organisation: entry.organisation, latest: entry.latest, openByRule: entry.score.openByRule,
+                    notAssessed: entry.notAssessed, alerts: compliance,
                     score: OrganisationScore(
-                        basis: stored.basis, lastEvidence: stored.lastEvidence.map(Self.date), at: now),
-                    monthAgo: storedMonthAgo.basis, lastEvidence: storedMonthAgo.lastEvidence.map(Self.date),
+                        basis: entry.score.basis, lastEvidence: lastEvidence.map(Self.date), at: now),
+                    monthAgo: entry.monthAgo.basis, lastEvidence: lastEvidenceMonthAgo.map(Self.date),
                     at: monthAgo, openByGroup: entry.openByGroup)
             }
             return ScopeOverview(
-                summaries: summaries, escalations: escalations ? Self.escalated(statuses) : [])
+                summaries: summaries,
+                escalations: escalations
+                    ? try Self.escalated(entries.map(\.statuses), alerts: alerts, terms: terms, at: now) : [])
         }
     }
 

@@ -115,12 +115,16 @@ extension SQLNationalStore {
         try await overview(scope: scope, at: now).escalations
     }
 
-    /// Of `statuses` (per organisation, the organisations in the database's path order), those escalated or declared
-    /// not applicable, most escalated first, then by alert (newest first) and organisation in that order — the
-    /// database's collation, not Swift's, decides between paths, as it did when the query sorted them.
-    static func escalated(_ statuses: [[AlertStatus]]) -> [AlertStatus] {
-        // Tens of thousands of statuses nationally, each a large value: picked and sorted by keys read in place,
-        // and only the statuses kept copied, once (copies of whole statuses were a seventh of the overview's time).
+    /// Of the statuses stored as `facts` (per organisation, the organisations in the database's path order), their
+    /// clocks read at `now` (`terms` holds their alerts' clocks, `alerts` their records), those escalated or declared not applicable, most escalated first, then by alert (newest
+    /// first) and organisation in that order — the database's collation, not Swift's, decides between paths, as it
+    /// did when the query sorted them.
+    static func escalated(
+        _ facts: [[StatusFacts]], alerts: [Int64: AlertRecord], terms: [Int64: AlertClocks.Terms], at now: Date
+    ) throws -> [AlertStatus] {
+        // Tens of thousands of statuses nationally: picked and sorted by keys read from the stored facts, and only
+        // the statuses listed made, each a copy of its alert's and organisation's records (making every status was
+        // a sixth of the overview's time).
         struct Key {
             var level: Int
             var alert: Int64
@@ -128,16 +132,18 @@ extension SQLNationalStore {
             var index: Int
         }
         var keys: [Key] = []
-        for organisation in statuses.indices {
-            for index in statuses[organisation].indices {
-                let state = statuses[organisation][index].state
-                guard state != .closed,
-                    statuses[organisation][index].escalation != .none || state == .notApplicable
-                else { continue }
+        for organisation in facts.indices {
+            for index in facts[organisation].indices {
+                let state = facts[organisation][index].state
+                guard state != .closed else { continue }
+                let escalation = try StatusFacts.clocks(
+                    of: facts[organisation], at: index, terms: terms, now: now
+                ).escalation
+                guard escalation != .none || state == .notApplicable else { continue }
                 keys.append(
                     Key(
-                        level: statuses[organisation][index].escalationLevel,
-                        alert: statuses[organisation][index].alert.id, organisation: organisation, index: index))
+                        level: escalation.level, alert: facts[organisation][index].alert, organisation: organisation,
+                        index: index))
             }
         }
         keys.sort { a, b in
@@ -145,7 +151,7 @@ extension SQLNationalStore {
             if a.alert != b.alert { return a.alert > b.alert }
             return a.organisation < b.organisation
         }
-        return keys.map { statuses[$0.organisation][$0.index] }
+        return try keys.map { try facts[$0.organisation][$0.index].status(alerts: alerts, at: now) }
     }
 
     /// Every alert by id.

@@ -211,17 +211,18 @@ extension SQLNationalStore {
         return scores
     }
 
-    /// `scores` with every latest evidence later than `date` (a submission assessed ahead of the viewer's clock, or
-    /// later on the day a daily row stands for) replaced by the latest at or before it, looked up for those
-    /// organisations only: evidence from after a clock never makes an organisation fresh at it.
-    static func capEvidence(_ scores: [Int64: StoredScore], at date: Date, on database: any SQLDatabase) async throws
-        -> [Int64: StoredScore]
-    {
+    /// For the organisations of `latest` (each with its stored latest evidence) whose latest evidence is later than
+    /// `date` (a submission assessed ahead of the viewer's clock, or later on the day a daily row stands for), the
+    /// latest at or before it — `nil` when there is none — looked up for those organisations only: evidence from after
+    /// a clock never makes an organisation fresh at it. Organisations not ahead are not in the result, so a national
+    /// overview copies no stored score to cap a few.
+    static func cappedEvidence(
+        _ latest: some Sequence<(id: Int64, lastEvidence: Int64?)>, at date: Date, on database: any SQLDatabase
+    ) async throws -> [Int64: Int64?] {
         let clock = seconds(date)
-        let ahead = scores.filter { ($0.value.lastEvidence ?? .min) > clock }.map(\.key).sorted()
-        guard !ahead.isEmpty else { return scores }
-        var capped = scores
-        for id in ahead { capped[id]?.lastEvidence = nil }
+        let ahead = latest.filter { ($0.lastEvidence ?? .min) > clock }.map(\.id).sorted()
+        guard !ahead.isEmpty else { return [:] }
+        var capped = Dictionary(ahead.map { ($0, Int64?.none) }, uniquingKeysWith: { first, _ in first })
         try await forEachBatch(of: ahead, on: database) { among in
             for row in try await database.raw(
                 """
@@ -230,8 +231,8 @@ extension SQLNationalStore {
                 GROUP BY organisation_id
                 """
             ).all() {
-                capped[try row.decode(column: "organisation_id", as: Int64.self)]?.lastEvidence =
-                    try row.decode(column: "latest", as: Int64?.self)
+                capped[try row.decode(column: "organisation_id", as: Int64.self)] = .some(
+                    try row.decode(column: "latest", as: Int64?.self))
             }
         }
         return capped

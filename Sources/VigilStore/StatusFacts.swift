@@ -42,12 +42,36 @@ struct StatusFacts: Sendable, Hashable {
         reopenCount = try count("reopen_count")
     }
 
+    /// What the evidence says: affected once any match was seen.
+    var applicability: AlertStatus.Applicability { allMatches > 0 ? .affected : .unaffectedSoFar }
+
+    /// Its alert in `alerts`, which must hold it.
+    func record(in alerts: [Int64: AlertRecord]) throws -> AlertRecord {
+        guard let record = alerts[alert] else { throw StoreError(.corrupt, "an alert status has an unknown alert") }
+        return record
+    }
+
+    /// The clocks of the status at `index` of `facts`, read at `now` as the status made of it reads them
+    /// (``status(alerts:at:)``); `terms` must hold its alert's. Its fields are read in place: a status copied is a
+    /// copy of its organisation's record, and the national overview reads some 21,000.
+    static func clocks(
+        of facts: [StatusFacts], at index: Int, terms: [Int64: AlertClocks.Terms], now: Date
+    ) throws -> AlertClocks {
+        guard let alert = terms[facts[index].alert] else {
+            throw StoreError(.corrupt, "an alert status has an unknown alert")
+        }
+        return AlertClocks(
+            alert: alert, state: facts[index].state,
+            applicability: facts[index].allMatches > 0 ? .affected : .unaffectedSoFar,
+            openMatches: facts[index].openMatches, exceptedMatches: facts[index].exceptedMatches,
+            affectedAt: facts[index].affectedAt, at: now)
+    }
+
     /// The status with its clocks read at `now`; `alerts` must hold its alert.
     func status(alerts: [Int64: AlertRecord], at now: Date) throws -> AlertStatus {
-        guard let record = alerts[alert] else { throw StoreError(.corrupt, "an alert status has an unknown alert") }
-        return AlertStatus(
-            alert: record, organisation: organisation, state: state,
-            applicability: allMatches > 0 ? .affected : .unaffectedSoFar, openMatches: openMatches,
+        AlertStatus(
+            alert: try record(in: alerts), organisation: organisation, state: state,
+            applicability: applicability, openMatches: openMatches,
             exceptedMatches: exceptedMatches, affectedAt: affectedAt, acknowledgedAt: acknowledgedAt,
             notApplicableAt: notApplicableAt, notApplicableReason: notApplicableReason, closedAt: closedAt,
             closedSubmission: closedSubmission, reopenCount: reopenCount, at: now)

@@ -1,0 +1,59 @@
+import Foundation
+
+/// One organisation's two clocks for one alert, read at one time: what ``AlertStatus`` reports of them, worked out
+/// from the few facts they depend on. The national overview reads the clocks of every status (some 21,000) to count
+/// and escalate them, and builds a whole status — a copy of the alert's and the organisation's records — only for the
+/// few it lists.
+struct AlertClocks: Sendable, Hashable {
+    /// Not acknowledged (nor declared not applicable, nor closed) after the acknowledgement clock.
+    var acknowledgementOverdue: Bool
+    /// Affected and not closed after the remediation clock.
+    var remediationOverdue: Bool
+    /// The organisation's remediation clock, when it has something to remediate (shown affected, or the alert gave
+    /// a date).
+    var due: Date?
+    /// How far a missed clock has escalated.
+    var escalation: Escalation
+
+    /// What an alert's clocks are set by, without the rest of its record (its title and lists): what counting tens
+    /// of thousands of statuses reads of their alert.
+    struct Terms: Sendable, Hashable {
+        var acknowledgeBy: Date
+        var remediateBy: Date?
+        var remediationDays: Int?
+
+        init(_ alert: AlertRecord) {
+            acknowledgeBy = alert.acknowledgeBy
+            remediateBy = alert.remediateBy
+            remediationDays = alert.remediationDays
+        }
+
+        /// The remediation clock of an organisation first shown affected at `affectedAt`: the alert's date, else
+        /// that time plus the alert's days; nil when neither applies (no date, and not shown affected).
+        func remediationDue(affectedAt: Date?) -> Date? {
+            if let remediateBy { return remediateBy }
+            guard let affectedAt, let days = remediationDays else { return nil }
+            return affectedAt.addingTimeInterval(TimeInterval(days) * 86_400)
+        }
+    }
+
+    /// Any answer stops the acknowledgement clock; only evidence stops the remediation clock, and only an
+    /// organisation the evidence shows affected has something to remediate. Open matches that are all under a valid
+    /// exception hold the remediation clock: the exception has its own expiry, which restarts it.
+    init(
+        alert: Terms, state: AlertStatus.State, applicability: AlertStatus.Applicability, openMatches: Int,
+        exceptedMatches: Int, affectedAt: Date?, at now: Date
+    ) {
+        due = applicability == .affected ? alert.remediationDue(affectedAt: affectedAt) : nil
+        let allExcepted = openMatches > 0 && exceptedMatches >= openMatches
+        acknowledgementOverdue = state == .open && now >= alert.acknowledgeBy
+        remediationOverdue =
+            (state == .open || state == .acknowledged) && !allExcepted && due.map { now >= $0 } == true
+        escalation = Escalation.at(
+            now, acknowledgementOverdue: acknowledgementOverdue, remediationOverdue: remediationOverdue,
+            remediateBy: due)
+    }
+
+    /// Either clock missed.
+    var overdue: Bool { acknowledgementOverdue || remediationOverdue }
+}
