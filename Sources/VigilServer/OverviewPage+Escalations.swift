@@ -5,10 +5,12 @@ extension OverviewPage {
     /// The most rows the section shows; the rest are counted, and `vigil admin alert-status` lists them all.
     static let escalationRows = 50
 
-    /// The overview's compact section on missed alert clocks and not-applicable declarations, for `statuses` (already
-    /// limited to the viewer's scope and ordered, most escalated first). A declaration's reason is the organisation's
+    /// The overview's compact section on missed alert clocks and not-applicable declarations: the first statuses of
+    /// each kind `overview` lists (limited to the viewer's scope and ordered, most escalated first) and the counts of
+    /// all of them. A declaration's reason is the organisation's
     /// own words, shown (escaped) so it is visible nationally.
-    static func escalationsHTML(_ statuses: [AlertStatus]) -> String {
+    static func escalationsHTML(_ overview: ScopeOverview) -> String {
+        let statuses = overview.escalations
         let escape = HTMLPage.escape
         let day = { (date: Date?) -> String in date.map(PageDate.string) ?? "—" }
         let escalated = statuses.indices.filter { statuses[$0].escalation != .none }
@@ -24,10 +26,11 @@ extension OverviewPage {
                     + "<td>\(escape(status.state.rawValue))</td><td>\(day(status.alert.acknowledgeBy))</td>"
                     + "<td>\(day(status.remediateBy))</td><td>\(status.openMatches)</td></tr>"
             }.joined(separator: "\n")
-            let more = escalated.count > escalationRows ? "<p>\(escalated.count - escalationRows) more.</p>\n" : ""
+            let shown = min(escalated.count, escalationRows)
+            let more = overview.escalatedCount > shown ? "<p>\(overview.escalatedCount - shown) more.</p>\n" : ""
             html += """
                 <table>
-                <caption>Missed clocks, most escalated first (\(escalated.count))</caption>
+                <caption>Missed clocks, most escalated first (\(overview.escalatedCount))</caption>
                 <thead><tr><th scope="col">Organisation</th><th scope="col">Alert</th><th scope="col">Escalation</th>\
                 <th scope="col">State</th><th scope="col">Acknowledge by</th><th scope="col">Remediate by</th>\
                 <th scope="col">Open matches</th></tr></thead>
@@ -46,7 +49,7 @@ extension OverviewPage {
             }.joined(separator: "\n")
             html += """
                 <table>
-                <caption>Declared not applicable, with the organisation's reason (\(declared.count))</caption>
+                <caption>Declared not applicable, with the organisation's reason (\(overview.declaredCount))</caption>
                 <thead><tr><th scope="col">Organisation</th><th scope="col">Alert</th><th scope="col">Declared</th>\
                 <th scope="col">Reason</th></tr></thead>
                 <tbody>

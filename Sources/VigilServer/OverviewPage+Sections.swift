@@ -58,16 +58,29 @@ extension OverviewPage {
         // Organisations counted by the path above them first (a few hundred nationally), each split once.
         var parents: [Substring: (first: OrganisationRecord, count: Int)] = [:]
         var parentOrder: [Substring] = []
+        // In path order siblings come together: each run of one parent is counted, then added to the dictionary
+        // once, rather than hashing every organisation's parent.
+        var run: (parent: Substring, first: OrganisationRecord, count: Int)?
+        func close() {
+            guard let run else { return }
+            if let known = parents[run.parent] {
+                parents[run.parent] = (known.first, known.count + run.count)
+            } else {
+                parents[run.parent] = (run.first, run.count)
+                parentOrder.append(run.parent)
+            }
+        }
         for summary in summaries {
             let organisation = summary.organisation
             let parent = organisation.path.lastIndex(of: "/").map { organisation.path[..<$0] } ?? ""
-            if let known = parents[parent] {
-                parents[parent] = (known.first, known.count + 1)
+            if run?.parent == parent {
+                run?.count += 1
             } else {
-                parents[parent] = (organisation, 1)
-                parentOrder.append(parent)
+                close()
+                run = (parent, organisation, 1)
             }
         }
+        close()
         var counts: [String: Int] = [:]
         var order: [String] = []
         for parent in parentOrder {
@@ -99,10 +112,10 @@ extension OverviewPage {
         }
         buckets.append(("None open", weights.indices.count { weights[$0].submitted && worst[$0] == nil }, "#00703c"))
         buckets.append(("No evidence", weights.count { !$0.submitted }, "#505a5f"))
-        let ordered = summaries.indices.sorted { first, second in
+        let ordered = firstOrdered(Array(summaries.indices), limit: limit) { first, second in
             weights[first] == weights[second] ? paths[first] < paths[second] : weights[first] > weights[second]
         }
-        let rows = Self.first(limit, of: ordered).map { summaries[$0] }.map { summary in
+        let rows = ordered.map { summaries[$0] }.map { summary in
             let cells: String
             if let day = summary.latest {
                 cells =
@@ -124,7 +137,7 @@ extension OverviewPage {
             <tbody>
             \(rows.joined(separator: "\n"))
             </tbody>
-            </table>\(Self.shownNote(rows.count, of: ordered.count, section: "severity"))</section>
+            </table>\(Self.shownNote(rows.count, of: summaries.count, section: "severity"))</section>
             """
     }
 
@@ -132,10 +145,11 @@ extension OverviewPage {
     static func knownExploited(_ summaries: [OrganisationSummary], limit: Int?) -> String {
         let counts = summaries.map { $0.open(.knownExploited) }
         let paths = summaries.map(\.organisation.path)
-        let exposed = counts.indices.filter { counts[$0] > 0 }.sorted { first, second in
+        let exposed = counts.indices.filter { counts[$0] > 0 }
+        let ordered = firstOrdered(exposed, limit: limit) { first, second in
             counts[first] == counts[second] ? paths[first] < paths[second] : counts[first] > counts[second]
         }
-        let rows = Self.first(limit, of: exposed).map {
+        let rows = ordered.map {
             "<tr>\(organisationCell(summaries[$0].organisation))<td>\(counts[$0])</td></tr>"
         }
         return """
@@ -192,10 +206,10 @@ extension OverviewPage {
         let peers = Dictionary(
             grouping: values.indices.compactMap { index in values[index].map { (kinds[index], $0) } }, by: \.0
         ).mapValues { median($0.map(\.1)) }
-        let ordered = summaries.indices.sorted { first, second in
+        let ordered = firstOrdered(Array(summaries.indices), limit: limit) { first, second in
             (values[first] ?? -1, paths[second]) > (values[second] ?? -1, paths[first])
         }
-        let rows = Self.first(limit, of: ordered).map { summaries[$0] }.map { summary in
+        let rows = ordered.map { summaries[$0] }.map { summary in
             let score = summary.score
             let change: String
             if let now = score.value, let then = summary.monthAgo.value {
@@ -219,7 +233,7 @@ extension OverviewPage {
             <th scope="col">Peer median</th><th scope="col">Open exposure</th><th scope="col">Fixed on time</th>\
             <th scope="col">Critical: median / 90th percentile days to fix</th>\
             <th scope="col">High: median / 90th percentile days to fix</th></tr></thead>
-            <tbody>\(rows.joined(separator: "\n"))</tbody></table>\(Self.shownNote(rows.count, of: ordered.count, section: "scores"))</section>
+            <tbody>\(rows.joined(separator: "\n"))</tbody></table>\(Self.shownNote(rows.count, of: summaries.count, section: "scores"))</section>
             """
     }
 

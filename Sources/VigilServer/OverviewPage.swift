@@ -15,7 +15,8 @@ struct OverviewPage: Sendable {
         router.get("/") { request, context in
             guard let session = try await sessions.current(request) else { return WebSessions.redirect("/sign-in") }
             let now = sessions.configuration.now()
-            let overview = try await sessions.store.overview(scope: session.user.scope, at: now)
+            let overview = try await sessions.store.overview(
+                scope: session.user.scope, at: now, listing: Self.escalationRows)
             let summaries = overview.summaries
             let limit = Self.rowLimit(request)
             try await sessions.store.audit(
@@ -23,7 +24,7 @@ struct OverviewPage: Sendable {
                     .viewOverview, user: session.user.id, organisation: session.user.organisation?.id,
                     origin: Origin(address: context.clientAddress, at: now),
                     detail: "\(summaries.count) organisations"))
-            let escalations = Self.escalationsHTML(overview.escalations)
+            let escalations = Self.escalationsHTML(overview)
             let title = session.user.scope == .nation ? "National overview" : "Overview"
             return HTMLPage.response(
                 HTMLPage.render(

@@ -88,12 +88,29 @@ public struct OrganisationSummary: Sendable, Hashable {
 public struct ScopeOverview: Sendable, Hashable {
     /// Every organisation in the scope, summarised, by path.
     public var summaries: [OrganisationSummary]
-    /// Alert statuses escalated or declared not applicable, most escalated first.
+    /// Alert statuses escalated or declared not applicable, most escalated first; when read with a listing limit
+    /// (``SQLNationalStore/overview(scope:at:listing:)``), the first escalated ones and the first declarations only.
     public var escalations: [AlertStatus]
+    /// Statuses escalated, listed or not.
+    public var escalatedCount: Int
+    /// Statuses declared not applicable, listed or not.
+    public var declaredCount: Int
 
+    /// An overview listing every escalated and declared status, counted from `escalations`.
     public init(summaries: [OrganisationSummary], escalations: [AlertStatus]) {
+        let declared = escalations.count { $0.state == .notApplicable }
+        self.init(
+            summaries: summaries, escalations: escalations, escalatedCount: escalations.count - declared,
+            declaredCount: declared)
+    }
+
+    public init(
+        summaries: [OrganisationSummary], escalations: [AlertStatus], escalatedCount: Int, declaredCount: Int
+    ) {
         self.summaries = summaries
         self.escalations = escalations
+        self.escalatedCount = escalatedCount
+        self.declaredCount = declaredCount
     }
 }
 

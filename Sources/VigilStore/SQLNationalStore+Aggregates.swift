@@ -8,16 +8,23 @@ extension SQLNationalStore {
     /// them — so every count, chart and score a page builds from these is the viewer's scope's alone. What is read of
     /// each organisation is kept per process at its revision (``SummaryCache``) and evaluated at `now` here.
     public func summaries(scope: Scope, at now: Date) async throws -> [OrganisationSummary] {
-        try await overview(scope: scope, at: now, escalations: false).summaries
+        try await overview(scope: scope, at: now, escalations: false, listing: nil).summaries
     }
 
     /// What the overview shows of `scope` at `now`, read in one snapshot: the summaries
     /// (``summaries(scope:at:)``) and the escalations (``escalations(scope:at:)``), each status read once for both.
     public func overview(scope: Scope, at now: Date) async throws -> ScopeOverview {
-        try await overview(scope: scope, at: now, escalations: true)
+        try await overview(scope: scope, at: now, escalations: true, listing: nil)
     }
 
-    func overview(scope: Scope, at now: Date, escalations: Bool) async throws -> ScopeOverview {
+    /// ``overview(scope:at:)`` with at most `listing` escalated statuses and `listing` declarations listed, the first
+    /// in its order, and every one counted (``ScopeOverview/escalatedCount``): what a page that shows the first rows
+    /// reads, without making a status for each of thousands it would not show.
+    public func overview(scope: Scope, at now: Date, listing: Int) async throws -> ScopeOverview {
+        try await overview(scope: scope, at: now, escalations: true, listing: max(0, listing))
+    }
+
+    func overview(scope: Scope, at now: Date, escalations: Bool, listing: Int?) async throws -> ScopeOverview {
         guard let filter = Self.scopeFilter(scope) else { return ScopeOverview(summaries: [], escalations: []) }
         let monthAgo = now.addingTimeInterval(-30 * 86_400)
         return try await snapshot { database in
@@ -45,10 +52,12 @@ extension SQLNationalStore {
                     monthAgo: entry.monthAgo.basis, lastEvidence: lastEvidenceMonthAgo.map(Self.date),
                     at: monthAgo, openByGroup: entry.openByGroup)
             }
+            guard escalations else { return ScopeOverview(summaries: summaries, escalations: []) }
+            let listed = try Self.escalated(
+                entries.map(\.statuses), alerts: alerts, terms: terms, at: now, listing: listing)
             return ScopeOverview(
-                summaries: summaries,
-                escalations: escalations
-                    ? try Self.escalated(entries.map(\.statuses), alerts: alerts, terms: terms, at: now) : [])
+                summaries: summaries, escalations: listed.statuses, escalatedCount: listed.escalated,
+                declaredCount: listed.declared)
         }
     }
 

@@ -116,12 +116,15 @@ extension SQLNationalStore {
     }
 
     /// Of the statuses stored as `facts` (per organisation, the organisations in the database's path order), their
-    /// clocks read at `now` (`terms` holds their alerts' clocks, `alerts` their records), those escalated or declared not applicable, most escalated first, then by alert (newest
-    /// first) and organisation in that order — the database's collation, not Swift's, decides between paths, as it
-    /// did when the query sorted them.
+    /// clocks read at `now` (`terms` holds their alerts' clocks, `alerts` their records), those escalated or declared
+    /// not applicable, most escalated first, then by alert (newest first) and organisation in that order — the
+    /// database's collation, not Swift's, decides between paths, as it did when the query sorted them. With
+    /// `listing`, only the first `listing` escalated ones and the first `listing` declarations are made; every one is
+    /// counted. (A declared status is never escalated: both clocks stop at an answer.)
     static func escalated(
-        _ facts: [[StatusFacts]], alerts: [Int64: AlertRecord], terms: [Int64: AlertClocks.Terms], at now: Date
-    ) throws -> [AlertStatus] {
+        _ facts: [[StatusFacts]], alerts: [Int64: AlertRecord], terms: [Int64: AlertClocks.Terms], at now: Date,
+        listing: Int? = nil
+    ) throws -> (statuses: [AlertStatus], escalated: Int, declared: Int) {
         // Tens of thousands of statuses nationally: picked and sorted by keys read from the stored facts, and only
         // the statuses listed made, each a copy of its alert's and organisation's records (making every status was
         // a sixth of the overview's time).
@@ -151,7 +154,17 @@ extension SQLNationalStore {
             if a.alert != b.alert { return a.alert > b.alert }
             return a.organisation < b.organisation
         }
-        return try keys.map { try facts[$0.organisation][$0.index].status(alerts: alerts, at: now) }
+        let declared = keys.count { $0.level == 0 }
+        var listed = keys
+        if let listing {
+            listed =
+                Array(keys.lazy.filter { $0.level > 0 }.prefix(listing))
+                + keys.lazy.filter { $0.level == 0 }.prefix(listing)
+        }
+        return (
+            try listed.map { try facts[$0.organisation][$0.index].status(alerts: alerts, at: now) },
+            keys.count - declared, declared
+        )
     }
 
     /// Every alert by id.

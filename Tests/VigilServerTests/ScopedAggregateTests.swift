@@ -107,6 +107,16 @@ struct ScopedAggregateTests {
         return html[start.upperBound..<end.lowerBound].components(separatedBy: "<th scope=\"row\"><a href=").count - 1
     }
 
+    /// The organisation rows of the section labelled `id`, in order.
+    static func rowList(in html: String, section id: String) -> [String] {
+        guard let start = html.range(of: "<section aria-labelledby=\"\(id)\">"),
+            let end = html[start.upperBound...].range(of: "</section>")
+        else { return [] }
+        return html[start.upperBound..<end.lowerBound].components(separatedBy: "<tr>").filter {
+            $0.hasPrefix("<th scope=\"row\"><a href=")
+        }.map { $0.components(separatedBy: "</tr>")[0] }
+    }
+
     @Test("tables list their first 25 organisations and link to all; every sum still counts every organisation")
     func firstRows() async throws {
         try await SignInTests.withService { service, client in
@@ -144,6 +154,13 @@ struct ScopedAggregateTests {
                 #expect(Self.rows(in: all, section: section) == 33, "\(section)")
             }
             #expect(!all.contains("Show all"))
+            // The first rows are the whole table's first rows, in its order (ties broken by path).
+            for section in ["severity", "kev", "scores"] {
+                let first = Self.rowList(in: overview, section: section)
+                #expect(
+                    first.count == 25 && first == Array(Self.rowList(in: all, section: section).prefix(25)),
+                    "\(section)")
+            }
             // A region page cuts its tables the same way: Y56 holds RXX, RYY and the thirty.
             let region = String(buffer: try await PageClient.get(client, "/regions/Y56", session: session).body)
             #expect(Self.kevHeadline(region) == "33; 32")
