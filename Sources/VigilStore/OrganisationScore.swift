@@ -135,6 +135,7 @@ public struct OrganisationScore: Sendable, Hashable {
                 due += group.count
             }
         }
+        open.reserveCapacity(Severity.allCases.count)
         for severity in Severity.allCases where counts[Self.index(severity)] > 0 {
             open[severity] = counts[Self.index(severity)]
         }

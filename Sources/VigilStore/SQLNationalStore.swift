@@ -293,7 +293,7 @@ public final class SQLNationalStore: NationalStore, Service {
         case .sqlite(let connections):
             let reader = try await connections.takeReader()
             do {
-                let result = try await body(reader.sql(queryLogLevel: nil))
+                let result = try await body(reader.sql())
                 await connections.returnReader(reader)
                 return result
             } catch {
@@ -308,7 +308,7 @@ public final class SQLNationalStore: NationalStore, Service {
         _ connections: SQLiteConnections, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let reader = try await connections.takeReader()
-        let database = reader.sql(queryLogLevel: nil)
+        let database = reader.sql()
         do {
             try await database.raw("BEGIN").run()
         } catch {
@@ -362,7 +362,7 @@ public final class SQLNationalStore: NationalStore, Service {
     private func sqliteTransaction<T: Sendable>(
         _ connections: SQLiteConnections, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        let database = try await connections.writerConnection().sql(queryLogLevel: nil)
+        let database = try await connections.writerConnection().sql()
         do {
             try await database.raw("BEGIN IMMEDIATE").run()
         } catch {

@@ -2,7 +2,7 @@ import Logging
 import SQLKit
 import SQLiteKit
 
-/// The SQLite connections of one store, kept open between transactions: one writer, used only by the holder of the
+/// The SQLite connections of one store (``DirectSQLite``), kept open between transactions: one writer, used only by the holder of the
 /// store's write gate, and readers, each a connection of its own. In WAL mode a reader's transaction reads a snapshot
 /// while the writer writes, so a page view never waits for a submission being applied; and a connection kept open keeps
 /// its parsed schema and its page cache, which a connection per transaction threw away every time (the overview read
@@ -11,12 +11,12 @@ actor SQLiteConnections {
     /// The database file.
     let path: String
     let logger: Logger
-    private var writer: SQLiteConnection?
-    private var idleReaders: [SQLiteConnection] = []
+    private var writer: DirectSQLite?
+    private var idleReaders: [DirectSQLite] = []
     /// Readers open, idle or in use.
     private var openReaders = 0
     /// Reads waiting for a reader: each is handed a reader given back, or a free place to open one in.
-    private var waiting: [CheckedContinuation<SQLiteConnection?, Never>] = []
+    private var waiting: [CheckedContinuation<DirectSQLite?, Never>] = []
 
     /// Readers kept open when idle; a burst beyond them opens more and closes the extra ones after.
     static let keptReaders = 4
@@ -31,7 +31,7 @@ actor SQLiteConnections {
     }
 
     /// The writer, opened on first use (or after ``discardWriter()``). Only the holder of the write gate calls this.
-    func writerConnection() async throws -> SQLiteConnection {
+    func writerConnection() async throws -> DirectSQLite {
         if let writer, !writer.isClosed { return writer }
         let connection = try await open(readOnly: false)
         writer = connection
@@ -42,11 +42,11 @@ actor SQLiteConnections {
     func discardWriter() async {
         guard let writer else { return }
         self.writer = nil
-        try? await writer.close()
+        writer.close()
     }
 
     /// An idle reader, a new one while fewer than ``maximumReaders`` are open, or else the next one given back.
-    func takeReader() async throws -> SQLiteConnection {
+    func takeReader() async throws -> DirectSQLite {
         if let reader = idleReaders.popLast() { return reader }
         if openReaders >= Self.maximumReaders {
             if let reader = await withCheckedContinuation({ waiting.append($0) }) { return reader }
@@ -63,21 +63,21 @@ actor SQLiteConnections {
     }
 
     /// Gives back a reader whose transaction ended: to a waiting read, kept idle, or beyond ``keptReaders`` closed.
-    func returnReader(_ reader: SQLiteConnection) async {
+    func returnReader(_ reader: DirectSQLite) async {
         if !waiting.isEmpty {
             waiting.removeFirst().resume(returning: reader)
         } else if idleReaders.count < Self.keptReaders {
             idleReaders.append(reader)
         } else {
             freePlace()
-            try? await reader.close()
+            reader.close()
         }
     }
 
     /// Closes a reader whose transaction failed.
-    func discard(_ reader: SQLiteConnection) async {
+    func discard(_ reader: DirectSQLite) async {
         freePlace()
-        try? await reader.close()
+        reader.close()
     }
 
     /// A reader's place is free: a waiting read takes it (and opens its own), else it is counted free.
@@ -95,29 +95,29 @@ actor SQLiteConnections {
         openReaders -= idleReaders.count
         idleReaders = []
         writer = nil
-        for connection in connections { try? await connection.close() }
+        for connection in connections { connection.close() }
     }
 
     /// A connection with the store's settings; a reader refuses writes (`query_only`), so a read path that writes by
     /// mistake fails in every test instead of racing the writer.
-    private func open(readOnly: Bool) async throws -> SQLiteConnection {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+    private func open(readOnly: Bool) async throws -> DirectSQLite {
+        let connection = try DirectSQLite.open(path: path, logger: logger)
         do {
-            let database = connection.sql(queryLogLevel: nil)
-            try await database.raw("PRAGMA busy_timeout = 30000").run()
+            let database = connection.sql()
+            // No busy timeout: SQLite would sleep on the caller's thread; DirectSQLiteDatabase waits without one.
+            try await database.raw("PRAGMA busy_timeout = 0").run()
             try await database.raw("PRAGMA foreign_keys = ON").run()
             try await database.raw("PRAGMA cache_size = \(unsafeRaw: String(-Self.cacheKibibytes))").run()
             if readOnly { try await database.raw("PRAGMA query_only = ON").run() }
             return connection
         } catch {
-            try? await connection.close()
+            connection.close()
             throw error
         }
     }
 
     deinit {
-        // A store dropped without ``closeAll()`` (a test, a command) still closes its handles: each close holds its
-        // connection until it has run.
-        for connection in idleReaders + (writer.map { [$0] } ?? []) { _ = connection.close() }
+        // A store dropped without ``closeAll()`` (a test, a command) still closes its handles.
+        for connection in idleReaders + (writer.map { [$0] } ?? []) { connection.close() }
     }
 }

@@ -1,0 +1,62 @@
+import Foundation
+import SQLKit
+import Testing
+import VigilCore
+
+@testable import VigilStore
+
+/// Several stores on one SQLite file (servers sharing a file, a `vigil admin` command beside a server) wait for each
+/// other's write lock without holding a thread: each store's statements run on the caller's thread
+/// (``DirectSQLite``), and a statement that finds the file locked waits as a suspended task and tries again. Were it
+/// to sleep on its thread as SQLite's own busy handler does, more waiting writers than the machine has cores would
+/// hold every thread the tasks share, the transaction holding the lock could never resume to commit, and the waits
+/// would end in "database is locked".
+@Suite("SQLite: waiting for another store's write lock holds no thread")
+struct SQLiteLockWaitTests {
+    @Test("more stores than threads wait for one holding the lock across a suspension, and every write lands")
+    func waitersHoldNoThread() async throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-lock-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appending(path: "national.sqlite").path
+        let holder = try SQLNationalStore(address: path)
+        try await holder.migrate()
+        let waiters = try (0..<(2 * ProcessInfo.processInfo.activeProcessorCount + 2)).map { _ in
+            try SQLNationalStore(address: path)
+        }
+
+        let (locked, lockTaken) = AsyncStream.makeStream(of: Void.self)
+        let holding = Task {
+            try await holder.transaction { database in
+                _ = try await database.raw("INSERT INTO audit_log (at, action, address) VALUES (0, 'hold', 'test')")
+                    .run()
+                lockTaken.yield()
+                // Suspended while holding the write lock: resuming needs a thread the waiters must not hold.
+                try await Task.sleep(for: .milliseconds(300))
+                _ = try await database.raw("INSERT INTO audit_log (at, action, address) VALUES (0, 'held', 'test')")
+                    .run()
+            }
+        }
+        for await _ in locked { break }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, store) in waiters.enumerated() {
+                group.addTask {
+                    _ = try await store.createOrganisation(
+                        NewOrganisation(code: "W\(index)", name: "Waiter \(index)", kind: .gpPractice))
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await holding.value
+        let organisations = try await holder.snapshot { database in
+            try await database.raw("SELECT COUNT(*) AS n FROM organisations").first()?.decode(
+                column: "n", as: Int64.self)
+        }
+        #expect(organisations == Int64(waiters.count))
+        let held = try await holder.snapshot { database in
+            try await database.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action IN ('hold', 'held')").first()?
+                .decode(column: "n", as: Int64.self)
+        }
+        #expect(held == 2)
+    }
+}
