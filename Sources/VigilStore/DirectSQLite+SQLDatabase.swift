@@ -92,6 +92,19 @@ struct DirectSQLiteRow: SQLRow {
         guard let position = columns.positions[column] else {
             throw SQLiteFailure(code: SQLITE_RANGE, message: "no column \(column) in the row")
         }
-        return try SQLiteDataDecoder().decode(D.self, from: values[position])
+        let value = values[position]
+        // The store's own column types read without the decoder's search for a conformance (a dynamic cast per
+        // cell), with the very conversions sqlite-kit's decoder applies to them.
+        if D.self == Int64.self, let integer = Int64(sqliteData: value) { return unsafeBitCast(integer, to: D.self) }
+        if D.self == String.self, let text = String(sqliteData: value) { return unsafeBitCast(text, to: D.self) }
+        if D.self == Int64?.self {
+            if value == .null { return unsafeBitCast(Int64?.none, to: D.self) }
+            if let integer = Int64(sqliteData: value) { return unsafeBitCast(Int64?.some(integer), to: D.self) }
+        }
+        if D.self == String?.self {
+            if value == .null { return unsafeBitCast(String?.none, to: D.self) }
+            if let text = String(sqliteData: value) { return unsafeBitCast(String?.some(text), to: D.self) }
+        }
+        return try SQLiteDataDecoder().decode(D.self, from: value)
     }
 }
