@@ -132,12 +132,9 @@ public struct AlertCompliance: Sendable, Hashable {
     /// (a national overview counts some 21,000).
     public init(statuses: [AlertStatus]) {
         for index in statuses.indices {
-            issued += 1
-            if statuses[index].affectedAt != nil { affected += 1 }
-            let state = statuses[index].state
-            if state != .open { answered += 1 }
-            if state == .closed { closed += 1 }
-            if statuses[index].overdue { overdue += 1 }
+            add(
+                state: statuses[index].state, affected: statuses[index].affectedAt != nil,
+                overdue: statuses[index].overdue)
         }
     }
 
@@ -145,13 +142,19 @@ public struct AlertCompliance: Sendable, Hashable {
     /// ``init(statuses:)`` counts of the statuses made of them, without making them.
     init(facts: [StatusFacts], terms: [Int64: AlertClocks.Terms], at now: Date) throws {
         for index in facts.indices {
-            issued += 1
-            if facts[index].affectedAt != nil { affected += 1 }
-            let state = facts[index].state
-            if state != .open { answered += 1 }
-            if state == .closed { closed += 1 }
-            if try StatusFacts.clocks(of: facts, at: index, terms: terms, now: now).overdue { overdue += 1 }
+            add(
+                state: facts[index].state, affected: facts[index].affectedAt != nil,
+                overdue: try StatusFacts.clocks(of: facts, at: index, terms: terms, now: now).overdue)
         }
+    }
+
+    /// Counts one status.
+    private mutating func add(state: AlertStatus.State, affected isAffected: Bool, overdue isOverdue: Bool) {
+        issued += 1
+        if isAffected { affected += 1 }
+        if state != .open { answered += 1 }
+        if state == .closed { closed += 1 }
+        if isOverdue { overdue += 1 }
     }
 
     public init(issued: Int = 0, affected: Int = 0, answered: Int = 0, closed: Int = 0, overdue: Int = 0) {
