@@ -372,6 +372,7 @@ public final class SQLNationalStore: NationalStore, Service {
         do {
             let result = try await body(database)
             try await database.raw("COMMIT").run()
+            await connections.checkpointer.committed()
             return result
         } catch {
             do {

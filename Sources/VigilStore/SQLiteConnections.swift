@@ -25,9 +25,13 @@ actor SQLiteConnections {
     /// Each connection's page cache, in KiB (SQLite's default is 2 MiB).
     static let cacheKibibytes = 32_768
 
+    /// Checkpoints the log beside the writer.
+    let checkpointer: SQLiteCheckpointer
+
     init(path: String, logger: Logger) {
         self.path = path
         self.logger = logger
+        checkpointer = SQLiteCheckpointer(path: path, logger: logger)
     }
 
     /// The writer, opened on first use (or after ``discardWriter()``). Only the holder of the write gate calls this.
@@ -96,6 +100,7 @@ actor SQLiteConnections {
         idleReaders = []
         writer = nil
         for connection in connections { connection.close() }
+        await checkpointer.close()
     }
 
     /// A connection with the store's settings; a reader refuses writes (`query_only`), so a read path that writes by
@@ -108,7 +113,13 @@ actor SQLiteConnections {
             try await database.raw("PRAGMA busy_timeout = 0").run()
             try await database.raw("PRAGMA foreign_keys = ON").run()
             try await database.raw("PRAGMA cache_size = \(unsafeRaw: String(-Self.cacheKibibytes))").run()
-            if readOnly { try await database.raw("PRAGMA query_only = ON").run() }
+            if readOnly {
+                try await database.raw("PRAGMA query_only = ON").run()
+            } else {
+                try await database.raw(
+                    "PRAGMA wal_autocheckpoint = \(unsafeRaw: String(SQLiteCheckpointer.backstopPages))"
+                ).run()
+            }
             return connection
         } catch {
             connection.close()

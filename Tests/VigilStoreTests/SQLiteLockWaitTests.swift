@@ -60,3 +60,36 @@ struct SQLiteLockWaitTests {
         #expect(held == 2)
     }
 }
+
+/// The write-ahead log is checkpointed beside the writer (``SQLiteCheckpointer``), not inside its commits.
+@Suite("SQLite: the log checkpointed beside the writer")
+struct SQLiteCheckpointerTests {
+    @Test("after a few dozen commits a checkpoint has run on a connection of its own, and the data reads back")
+    func checkpointsInTheBackground() async throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-checkpoint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appending(path: "national.sqlite").path
+        let store = try SQLNationalStore(address: path)
+        try await store.migrate()
+        guard case .sqlite(let connections) = store.backend else {
+            Issue.record("not a SQLite store")
+            return
+        }
+        for index in 0..<(2 * SQLiteCheckpointer.commitsPerCheckpoint) {
+            _ = try await store.createOrganisation(
+                NewOrganisation(code: "C\(index)", name: "Checkpointed \(index)", kind: .gpPractice))
+        }
+        // The checkpoint runs on its own: wait for it (bounded), then check the data by a fresh store.
+        for _ in 0..<500 where await connections.checkpointer.completed == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(await connections.checkpointer.completed >= 1)
+        let reopened = try SQLNationalStore(address: path)
+        let organisations = try await reopened.snapshot { database in
+            try await database.raw("SELECT COUNT(*) AS n FROM organisations").first()?.decode(
+                column: "n", as: Int64.self)
+        }
+        #expect(organisations == Int64(2 * SQLiteCheckpointer.commitsPerCheckpoint))
+    }
+}
