@@ -16,7 +16,7 @@ extension OverviewPage {
         let escalated = statuses.indices.filter { statuses[$0].escalation != .none }
         let declared = statuses.indices.filter { statuses[$0].state == .notApplicable }
         var html = "<h2>Alert clocks</h2>\n"
-        if escalated.isEmpty {
+        if overview.escalatedCount == 0 {
             html += "<p>No organisation has missed an alert's acknowledgement or remediation clock.</p>\n"
         } else {
             let rows = escalated.prefix(escalationRows).map { statuses[$0] }.map { status in
@@ -41,12 +41,14 @@ extension OverviewPage {
                 \(more)
                 """
         }
-        if !declared.isEmpty {
+        if overview.declaredCount > 0 {
             let rows = declared.prefix(escalationRows).map { statuses[$0] }.map { status in
                 "<tr><th scope=\"row\">\(escape(status.organisation.name)) <span class=\"code\">"
                     + "\(escape(status.organisation.code))</span></th><td>\(escape(status.alert.title))</td>"
                     + "<td>\(day(status.notApplicableAt))</td><td>\(escape(status.notApplicableReason ?? ""))</td></tr>"
             }.joined(separator: "\n")
+            let shown = min(declared.count, escalationRows)
+            let more = overview.declaredCount > shown ? "<p>\(overview.declaredCount - shown) more.</p>\n" : ""
             html += """
                 <table>
                 <caption>Declared not applicable, with the organisation's reason (\(overview.declaredCount))</caption>
@@ -56,7 +58,7 @@ extension OverviewPage {
                 \(rows)
                 </tbody>
                 </table>
-
+                \(more)
                 """
         }
         return html

@@ -43,10 +43,10 @@ final class DirectSQLite: Sendable {
         self.logger = logger
     }
 
-    /// Opens (or creates) the database file at `path`.
-    static func open(path: String, logger: Logger) throws -> DirectSQLite {
+    /// Opens the database file at `path`, creating it unless `create` is false.
+    static func open(path: String, logger: Logger, create: Bool = true) throws -> DirectSQLite {
         var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX
         let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK, let handle else {
             let failure = SQLiteFailure(status: status, handle: handle)
@@ -87,22 +87,47 @@ final class DirectSQLite: Sendable {
     func run(_ sql: String, binds: [SQLiteData], _ onRow: (DirectSQLiteRow) throws -> Void) throws {
         try state.withLock { state in
             guard let handle = state.handle else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "closed") }
-            let statement = try Self.statement(sql, in: &state, handle: handle)
+            // Whether a failure can be tried again (SQLite's rules for SQLITE_BUSY): outside a transaction, or a
+            // COMMIT whose transaction is still open, and before any row was handed on. Inside a transaction SQLite
+            // may have rolled it back already, and the statement run again would run outside it.
+            let outsideTransaction = sqlite_nio_sqlite3_get_autocommit(handle) != 0
+            let statement: OpaquePointer
+            do {
+                statement = try Self.statement(sql, in: &state, handle: handle)
+            } catch var failure as SQLiteFailure {
+                failure.retryable = outsideTransaction
+                throw failure
+            }
             defer {
                 sqlite_nio_sqlite3_reset(statement)
                 sqlite_nio_sqlite3_clear_bindings(statement)
             }
             try Self.bind(binds, to: statement, handle: handle)
             var columns: DirectSQLiteRow.Columns?
+            var delivered = false
             while true {
                 let status = sqlite_nio_sqlite3_step(statement)
                 if status == SQLITE_DONE { return }
-                guard status == SQLITE_ROW else { throw SQLiteFailure(status: status, handle: handle) }
+                guard status == SQLITE_ROW else {
+                    var failure = SQLiteFailure(status: status, handle: handle)
+                    failure.retryable =
+                        !delivered
+                        && (outsideTransaction
+                            || (Self.isCommit(sql) && sqlite_nio_sqlite3_get_autocommit(handle) == 0))
+                    throw failure
+                }
                 let names = try columns ?? DirectSQLiteRow.Columns(statement)
                 columns = names
+                delivered = true
                 try onRow(DirectSQLiteRow(columns: names, values: try Self.values(of: statement, count: names.count)))
             }
         }
+    }
+
+    /// Whether `sql` ends a transaction.
+    static func isCommit(_ sql: String) -> Bool {
+        let head = sql.prefix(8).uppercased()
+        return head.hasPrefix("COMMIT") || head.hasPrefix("END")
     }
 
     /// The kept statement for `sql`, prepared now if it is not kept.
@@ -190,6 +215,9 @@ private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 struct SQLiteFailure: Error, CustomStringConvertible {
     var code: Int32
     var message: String
+    /// Whether the statement may simply be run again once the lock it waited for is free (``DirectSQLite/run(_:binds:_:)``
+    /// says when).
+    var retryable = false
 
     init(code: Int32, message: String) {
         self.code = code
@@ -205,9 +233,9 @@ struct SQLiteFailure: Error, CustomStringConvertible {
 
     var description: String { "SQLite error \(code): \(message)" }
 
-    /// Another connection holds a lock this statement needs, and trying again may succeed (not a snapshot made
-    /// stale by another writer, which only a new transaction mends).
-    var isBusy: Bool { code & 0xFF == SQLITE_BUSY && code != Self.busySnapshot }
+    /// Another connection holds a lock this statement needs, and trying it again may succeed: the failure is
+    /// ``retryable``, and not a snapshot made stale by another writer, which only a new transaction mends.
+    var isBusy: Bool { retryable && code & 0xFF == SQLITE_BUSY && code != Self.busySnapshot }
 
     /// `SQLITE_BUSY_SNAPSHOT`, a macro Swift does not import.
     static let busySnapshot: Int32 = SQLITE_BUSY | (2 << 8)

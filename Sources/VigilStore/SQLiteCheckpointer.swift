@@ -15,9 +15,10 @@ actor SQLiteCheckpointer {
     let logger: Logger
     private var connection: DirectSQLite?
     private var commits = 0
-    private var running = false
-    /// Checkpoints completed (for tests).
-    private(set) var completed = 0
+    /// The checkpoint started and not yet finished, if any.
+    private var running: Task<Void, Never>?
+    /// Log frames the last checkpoint found copied into the database file (for tests).
+    private(set) var lastCheckpointed: Int64 = 0
 
     /// Commits between checkpoints.
     static let commitsPerCheckpoint = 16
@@ -33,31 +34,37 @@ actor SQLiteCheckpointer {
     /// running.
     func committed() {
         commits += 1
-        guard commits >= Self.commitsPerCheckpoint, !running else { return }
+        guard commits >= Self.commitsPerCheckpoint, running == nil else { return }
         commits = 0
-        running = true
-        Task { await self.checkpoint() }
+        running = Task { await self.checkpoint() }
     }
 
     private func checkpoint() async {
-        defer { running = false }
+        defer { running = nil }
         do {
-            let connection = try self.connection ?? DirectSQLite.open(path: path, logger: logger)
+            // Never creates the file: a store whose file is gone has nothing to checkpoint.
+            let connection = try self.connection ?? DirectSQLite.open(path: path, logger: logger, create: false)
             self.connection = connection
-            try await NIOThreadPool.singleton.runIfActive {
-                try connection.run("PRAGMA wal_checkpoint(PASSIVE)", binds: []) { _ in }
+            let frames = try await NIOThreadPool.singleton.runIfActive {
+                var frames: Int64 = 0
+                try connection.run("PRAGMA wal_checkpoint(PASSIVE)", binds: []) { row in
+                    frames = (try? row.decode(column: "checkpointed", as: Int64.self)) ?? 0
+                }
+                return frames
             }
-            completed += 1
+            lastCheckpointed = frames
         } catch {
-            // The next commit tries again, and the writer's backstop bounds the log meanwhile.
+            // The next commits try again, and the writer's backstop bounds the log meanwhile.
             logger.debug("a background checkpoint failed", metadata: ["error": "\(error)"])
             connection?.close()
             connection = nil
         }
     }
 
-    /// Closes the checkpoint's connection (at shutdown); a later commit opens it again.
-    func close() {
+    /// Waits for a checkpoint under way and closes the checkpoint's connection (at shutdown); a later commit opens
+    /// it again.
+    func close() async {
+        await running?.value
         connection?.close()
         connection = nil
     }

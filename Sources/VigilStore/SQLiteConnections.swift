@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SQLKit
 import SQLiteKit
@@ -19,9 +20,11 @@ actor SQLiteConnections {
     private var waiting: [CheckedContinuation<DirectSQLite?, Never>] = []
 
     /// Readers kept open when idle; a burst beyond them opens more and closes the extra ones after.
-    static let keptReaders = 4
+    static let keptReaders = min(4, maximumReaders)
     /// The most readers open at once; further reads wait for one (each may hold a page cache of ``cacheKibibytes``).
-    static let maximumReaders = 8
+    /// A statement runs on the thread of the task that reads (``DirectSQLite``), and those threads are as many as the
+    /// cores: more readers than cores would only let long reads hold every thread while page views wait.
+    static let maximumReaders = min(8, max(2, ProcessInfo.processInfo.activeProcessorCount))
     /// Each connection's page cache, in KiB (SQLite's default is 2 MiB).
     static let cacheKibibytes = 32_768
 

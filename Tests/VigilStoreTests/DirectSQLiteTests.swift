@@ -97,6 +97,12 @@ struct DirectSQLiteTests {
             await #expect(throws: SQLiteFailure.self) {
                 try await database.raw("INSERT INTO u (k) VALUES (\(bind: Int64(1)))").run()
             }
+            // The kept statement that failed runs again with other values.
+            try await database.raw("INSERT INTO u (k) VALUES (\(bind: Int64(2)))").run()
+            let keys = try await database.raw("SELECT k FROM u ORDER BY k").all().map {
+                try $0.decode(column: "k", as: Int64.self)
+            }
+            #expect(keys == [1, 2])
             // More distinct statements than a connection keeps: the cache empties and every one still runs.
             for value in 0..<(DirectSQLite.keptStatements + 20) {
                 let row = try await database.raw("SELECT \(unsafeRaw: String(value)) + \(bind: Int64(1)) AS v").first()
