@@ -15,10 +15,10 @@ import VigilCore
 struct SQLiteLockWaitTests {
     @Test("more stores than threads wait for one holding the lock across a suspension, and every write lands")
     func waitersHoldNoThread() async throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-lock-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appending(path: "national.sqlite").path
+        try await Backend.sqlite.withAddress { path in try await Self.waitersHoldNoThread(path: path) }
+    }
+
+    static func waitersHoldNoThread(path: String) async throws {
         let holder = try SQLNationalStore(address: path)
         try await holder.migrate()
         let waiters = try (0..<(2 * ProcessInfo.processInfo.activeProcessorCount + 2)).map { _ in
@@ -66,10 +66,10 @@ struct SQLiteLockWaitTests {
 struct SQLiteCheckpointerTests {
     @Test("after a few dozen commits a checkpoint beside the writer has copied log frames, and the data reads back")
     func checkpointsInTheBackground() async throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-checkpoint-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appending(path: "national.sqlite").path
+        try await Backend.sqlite.withAddress { path in try await Self.checkpointsInTheBackground(path: path) }
+    }
+
+    static func checkpointsInTheBackground(path: String) async throws {
         let store = try SQLNationalStore(address: path)
         try await store.migrate()
         guard case .sqlite(let connections) = store.backend else {
