@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOPosix
 import SQLKit
 import SQLiteKit
 import Synchronization

@@ -5,8 +5,7 @@ import NIOPosix
 ///
 /// SQLite's automatic checkpoint runs inside the commit that takes the log past a thousand pages: the writer — and
 /// behind it every submission waiting for the one write lock — waits while it copies those pages and `fsync`s the
-/// database file, which made ingest's p99 (600–800 ms at 2,000 organisations) and 4.6 % of its CPU (`perf`,
-/// bench/ingest-cpu.sh). Here, every ``commitsPerCheckpoint`` commits, a connection of its own runs a PASSIVE
+/// database file: 4.6 % of ingest's CPU in a profile (`perf`, bench/ingest-cpu.sh), spent while holding the lock. Here, every ``commitsPerCheckpoint`` commits, a connection of its own runs a PASSIVE
 /// checkpoint on NIO's thread pool: it copies what no reader still needs and never waits for the writer, which goes
 /// on appending. The writer's own automatic checkpoint stays, at ``backstopPages``, for a log this one falls behind on.
 actor SQLiteCheckpointer {

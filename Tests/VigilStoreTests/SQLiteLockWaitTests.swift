@@ -15,12 +15,10 @@ import VigilCore
 struct SQLiteLockWaitTests {
     @Test("more stores than threads wait for one holding the lock across a suspension, and every write lands")
     func waitersHoldNoThread() async throws {
-        try await Backend.sqlite.withAddress { path in try await Self.waitersHoldNoThread(path: path) }
+        try await SQLiteFile.withMigratedStore { path, holder in try await Self.waitersHoldNoThread(path, holder) }
     }
 
-    static func waitersHoldNoThread(path: String) async throws {
-        let holder = try SQLNationalStore(address: path)
-        try await holder.migrate()
+    static func waitersHoldNoThread(_ path: String, _ holder: SQLNationalStore) async throws {
         let waiters = try (0..<(2 * ProcessInfo.processInfo.activeProcessorCount + 2)).map { _ in
             try SQLNationalStore(address: path)
         }
@@ -48,16 +46,8 @@ struct SQLiteLockWaitTests {
             try await group.waitForAll()
         }
         try await holding.value
-        let organisations = try await holder.snapshot { database in
-            try await database.raw("SELECT COUNT(*) AS n FROM organisations").first()?.decode(
-                column: "n", as: Int64.self)
-        }
-        #expect(organisations == Int64(waiters.count))
-        let held = try await holder.snapshot { database in
-            try await database.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action IN ('hold', 'held')").first()?
-                .decode(column: "n", as: Int64.self)
-        }
-        #expect(held == 2)
+        #expect(try await SQLiteFile.count("organisations", in: holder) == waiters.count)
+        #expect(try await SQLiteFile.count("audit_log WHERE action IN ('hold', 'held')", in: holder) == 2)
     }
 }
 
@@ -66,12 +56,10 @@ struct SQLiteLockWaitTests {
 struct SQLiteCheckpointerTests {
     @Test("after a few dozen commits a checkpoint beside the writer has copied log frames, and the data reads back")
     func checkpointsInTheBackground() async throws {
-        try await Backend.sqlite.withAddress { path in try await Self.checkpointsInTheBackground(path: path) }
+        try await SQLiteFile.withMigratedStore { path, store in try await Self.checkpointsInTheBackground(path, store) }
     }
 
-    static func checkpointsInTheBackground(path: String) async throws {
-        let store = try SQLNationalStore(address: path)
-        try await store.migrate()
+    static func checkpointsInTheBackground(_ path: String, _ store: SQLNationalStore) async throws {
         guard case .sqlite(let connections) = store.backend else {
             Issue.record("not a SQLite store")
             return
@@ -89,12 +77,28 @@ struct SQLiteCheckpointerTests {
         }
         #expect(await connections.checkpointer.lastCheckpointed > 0)
         let reopened = try SQLNationalStore(address: path)
-        let organisations = try await reopened.withRunning {
-            try await reopened.snapshot { database in
-                try await database.raw("SELECT COUNT(*) AS n FROM organisations").first()?.decode(
-                    column: "n", as: Int64.self)
-            }
+        let organisations = try await reopened.withRunning { try await SQLiteFile.count("organisations", in: reopened) }
+        #expect(organisations == 2 * SQLiteCheckpointer.commitsPerCheckpoint)
+    }
+}
+
+/// A SQLite store of its own for a test, on a temporary file.
+enum SQLiteFile {
+    /// Runs `body` with the file's path and a migrated store on it.
+    static func withMigratedStore(_ body: @Sendable (String, SQLNationalStore) async throws -> Void) async throws {
+        try await Backend.sqlite.withAddress { path in
+            let store = try SQLNationalStore(address: path)
+            try await store.migrate()
+            try await body(path, store)
         }
-        #expect(organisations == Int64(2 * SQLiteCheckpointer.commitsPerCheckpoint))
+    }
+
+    /// The rows of `table` (with any condition after its name), read in one snapshot.
+    static func count(_ table: String, in store: SQLNationalStore) async throws -> Int {
+        let rows = try await store.snapshot { database in
+            try await database.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()?.decode(
+                column: "n", as: Int64.self)
+        }
+        return Int(rows ?? -1)
     }
 }
