@@ -20,6 +20,17 @@ extension SQLNationalStore {
         _ submission: Submission, organisation: Int64, receivedAt: Date, origin: String?
     ) async throws -> Receipt {
         let submission = submission.normalised
+        return try await ingest(
+            normalised: submission, organisation: organisation, receivedAt: receivedAt, origin: origin,
+            ahead: await planAhead(submission, organisation: organisation))
+    }
+
+    /// ``ingest(_:organisation:receivedAt:origin:)`` of a submission already normalised, with the ticket plan made
+    /// ahead of the transaction if any (``planAhead(_:organisation:)``), used only if it still holds.
+    func ingest(
+        normalised submission: Submission, organisation: Int64, receivedAt: Date, origin: String?,
+        ahead: TicketPlan?
+    ) async throws -> Receipt {
         let digest = try submission.digest()
         return try await transaction { database in
             let opening = try await self.opening(
@@ -34,19 +45,20 @@ extension SQLNationalStore {
             // fixed: a late delivery changes no ticket.
             let assessedAt = Self.seconds(submission.assessedAt)
             let applies = opening.latestEvidence.map { assessedAt >= $0 } ?? true
-            var plan: (changes: [TicketPlanner.Change], stored: [Int64: StoredTicket])?
+            var plan: TicketPlan?
             if applies {
-                let current = try await Self.currentTickets(organisation: organisation, for: submission, on: database)
-                plan = (
-                    TicketPlanner.plan(submission, current: current.map(\.planned)),
-                    Dictionary(current.map { ($0.planned.id, $0) }, uniquingKeysWith: { first, _ in first })
-                )
+                if let ahead, ahead.holds(at: opening) {
+                    plan = ahead
+                } else {
+                    plan = try await Self.planTickets(submission, organisation: organisation, on: database)
+                }
             }
             let counts = Counts(plan?.changes ?? [])
             let id = try await Self.record(
                 submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
                 receivedAt: receivedAt, on: database)
-            if let (changes, stored) = plan {
+            if let plan {
+                let (changes, stored) = (plan.changes, plan.stored)
                 let opened = try await Self.apply(
                     changes, of: submission, submission: id, organisation: organisation, stored: stored,
                     on: database)
@@ -80,6 +92,8 @@ extension SQLNationalStore {
     /// exceptions are past their expiry, and what it keeps counted (``KeptCounts``). (Five statements were a sixth
     /// of an ingest's round trips.)
     struct Opening: Sendable {
+        /// The organisation's ``revision``, which every change to what ingest reads moves (migration 8).
+        var revision: Int64
         var receipt: Receipt?
         var latestEvidence: Int64?
         var dueExceptions: Int64
@@ -127,7 +141,7 @@ extension SQLNationalStore {
         guard
             let row = try await database.raw(
                 """
-                SELECT o.id, (SELECT MAX(assessed_at) FROM submissions WHERE organisation_id = o.id AND applied = 1)
+                SELECT o.id, o.revision, (SELECT MAX(assessed_at) FROM submissions WHERE organisation_id = o.id AND applied = 1)
                 AS latest, (SELECT COUNT(*) FROM exceptions WHERE organisation_id = o.id
                 AND state IN ('requested', 'approved') AND expires_at <= \(bind: now)) AS due,
                 s.id AS receipt, s.received_at, s.applied, s.opened, s.fixed, s.reopened, s.unverified,
@@ -151,7 +165,7 @@ extension SQLNationalStore {
                     timeIntervalSince1970: TimeInterval(try row.decode(column: "received_at", as: Int64.self))))
         }
         return Opening(
-            receipt: receipt, latestEvidence: try row.decode(column: "latest", as: Int64?.self),
+            revision: try row.decode(column: "revision", as: Int64.self), receipt: receipt, latestEvidence: try row.decode(column: "latest", as: Int64?.self),
             dueExceptions: try row.decode(column: "due", as: Int64.self),
             kept: try KeptCounts(row: row))
     }
