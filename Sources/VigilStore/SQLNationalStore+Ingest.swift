@@ -165,7 +165,8 @@ extension SQLNationalStore {
                     timeIntervalSince1970: TimeInterval(try row.decode(column: "received_at", as: Int64.self))))
         }
         return Opening(
-            revision: try row.decode(column: "revision", as: Int64.self), receipt: receipt, latestEvidence: try row.decode(column: "latest", as: Int64?.self),
+            revision: try row.decode(column: "revision", as: Int64.self), receipt: receipt,
+            latestEvidence: try row.decode(column: "latest", as: Int64?.self),
             dueExceptions: try row.decode(column: "due", as: Int64.self),
             kept: try KeptCounts(row: row))
     }
