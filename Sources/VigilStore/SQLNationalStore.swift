@@ -133,6 +133,8 @@ public final class SQLNationalStore: NationalStore, Service {
     let summaryCache = SummaryCache()
     /// Serialises this process's SQLite write transactions (see ``transaction(priority:_:)``).
     let sqliteGate = AsyncGate()
+    /// The SQLite writer's transaction, shared by consecutive writes (group commit).
+    let commitGroup = SQLiteCommitGroup()
 
     var dialect: Dialect {
         switch backend {
@@ -238,9 +240,10 @@ public final class SQLNationalStore: NationalStore, Service {
         case interactive
     }
 
-    /// Runs `body` in one transaction: on SQLite `BEGIN IMMEDIATE` on the writer connection (the write lock is taken
-    /// at once, so two writers queue instead of failing), on PostgreSQL a pooled connection's transaction.
-    /// Nothing `body` did survives a throw; everything survives the return.
+    /// Runs `body` in one transaction: on SQLite in a savepoint of the writer connection's transaction, committed
+    /// with the writes queued behind it (``SQLiteCommitGroup``; `BEGIN IMMEDIATE` takes the write lock at once, so
+    /// two writers queue instead of failing), on PostgreSQL a pooled connection's transaction. Nothing `body` did
+    /// survives a throw; everything survives the return, which comes only after the commit.
     func transaction<T: Sendable>(
         priority: Priority = .normal, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
@@ -254,14 +257,7 @@ public final class SQLNationalStore: NationalStore, Service {
             // IMMEDIATEs on one file came back "database is locked" despite the busy timeout (found by the
             // conformance suite's concurrency test). Other processes on the same file still queue on the busy timeout.
             await sqliteGate.acquire(urgent: priority == .interactive)
-            do {
-                let result = try await sqliteTransaction(connections, body)
-                await sqliteGate.release()
-                return result
-            } catch {
-                await sqliteGate.release()
-                throw error
-            }
+            return try await sqliteWrite(connections, urgent: priority == .interactive, body)
         }
     }
 
@@ -358,70 +354,82 @@ public final class SQLNationalStore: NationalStore, Service {
         }
     }
 
-    /// One SQLite transaction on the writer connection.
-    private func sqliteTransaction<T: Sendable>(
-        _ connections: SQLiteConnections, _ body: @Sendable (any SQLDatabase) async throws -> T
+    /// One SQLite write, by the holder of the write gate, which it releases on every path: `body` in a savepoint
+    /// of the writer's transaction (begun if none is open), then either the commit, or — when other writes wait for
+    /// the gate — the gate handed on and the commit awaited (``SQLiteCommitGroup``). A body that throws has its
+    /// savepoint rolled back and throws at once; a failure that ends the transaction fails the whole group.
+    private func sqliteWrite<T: Sendable>(
+        _ connections: SQLiteConnections, urgent: Bool, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        let database = try await connections.writerConnection().sql()
+        let database: any SQLDatabase
+        let outcome: Result<T, any Error>
         do {
-            try await database.raw("BEGIN IMMEDIATE").run()
+            database = try await connections.writerConnection().sql()
+            if !commitGroup.isOpen {
+                try await database.raw("BEGIN IMMEDIATE").run()
+                commitGroup.began()
+            }
+            outcome = try await Self.inSavepoint(database, body)
+        } catch {
+            await abandonWrites(connections, error)
+            throw error
+        }
+        if commitGroup.defers(urgent: urgent, waiters: sqliteGate.waiters) {
+            guard case .success(let value) = outcome else {
+                sqliteGate.release()
+                return try outcome.get()
+            }
+            try await commitGroup.waitForCommit(handOn: sqliteGate.release)
+            return value
+        }
+        do {
+            try await database.raw("COMMIT").run()
+        } catch {
+            await abandonWrites(connections, error)
+            throw error
+        }
+        commitGroup.committed()
+        sqliteGate.release()
+        await connections.checkpointer.committed()
+        return try outcome.get()
+    }
+
+    /// Runs `body` in a savepoint of `database`'s open transaction: its value, or its error with the savepoint
+    /// rolled back. Throws only when the transaction itself is gone (a savepoint that cannot be rolled back to):
+    /// then `body`'s error.
+    private static func inSavepoint<T: Sendable>(
+        _ database: any SQLDatabase, _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> Result<T, any Error> {
+        try await database.raw("SAVEPOINT vigil_write").run()
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await body(database))
+        } catch {
+            outcome = .failure(error)
+        }
+        switch outcome {
+        case .success:
+            try await database.raw("RELEASE vigil_write").run()
+        case .failure(let failure):
+            do {
+                try await database.raw("ROLLBACK TO vigil_write").run()
+                try await database.raw("RELEASE vigil_write").run()
+            } catch {
+                throw failure
+            }
+        }
+        return outcome
+    }
+
+    /// Ends a write transaction that cannot go on: rolled back (the writer connection closed if even that fails),
+    /// every write waiting for its commit failed with `error`, the gate released.
+    private func abandonWrites(_ connections: SQLiteConnections, _ error: any Error) async {
+        do {
+            try await connections.writerConnection().sql().raw("ROLLBACK").run()
         } catch {
             await connections.discardWriter()
-            throw error
         }
-        do {
-            let result = try await body(database)
-            try await database.raw("COMMIT").run()
-            await connections.checkpointer.committed()
-            return result
-        } catch {
-            do {
-                try await database.raw("ROLLBACK").run()
-            } catch {
-                await connections.discardWriter()
-            }
-            throw error
-        }
-    }
-}
-
-/// A first-come, first-served lock for async code: at most one holder, the rest wait without blocking a thread; an
-/// urgent waiter goes ahead of normal ones, but never more than ``urgentRun`` times in a row while a normal one waits,
-/// so steady page traffic cannot hold submissions back for ever.
-actor AsyncGate {
-    private var held = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-    private var urgent: [CheckedContinuation<Void, Never>] = []
-    /// Urgent waiters let in since a normal one was.
-    private var urgentInARow = 0
-
-    /// The most urgent waiters let in one after another while a normal one waits.
-    static let urgentRun = 8
-
-    /// How many wait for the gate.
-    var waiters: Int { waiting.count + urgent.count }
-
-    /// Waits until the gate is free, then holds it.
-    func acquire(urgent isUrgent: Bool = false) async {
-        guard held else {
-            held = true
-            return
-        }
-        await withCheckedContinuation { continuation in
-            if isUrgent { urgent.append(continuation) } else { waiting.append(continuation) }
-        }
-    }
-
-    /// Hands the gate to the next waiter (urgent ones first, within ``urgentRun``), or frees it.
-    func release() {
-        if !urgent.isEmpty, waiting.isEmpty || urgentInARow < Self.urgentRun {
-            urgentInARow += 1
-            urgent.removeFirst().resume()
-        } else if !waiting.isEmpty {
-            urgentInARow = 0
-            waiting.removeFirst().resume()
-        } else {
-            held = false
-        }
+        commitGroup.lost(error)
+        sqliteGate.release()
     }
 }

@@ -125,12 +125,12 @@ struct SQLiteReadTests {
                 Task {
                     await gate.acquire(urgent: urgent)
                     await order.append(name)
-                    await gate.release()
+                    gate.release()
                 })
             // Each waiter queued before the next starts.
-            while await gate.waiters < waiters.count { await Task.yield() }
+            while gate.waiters < waiters.count { await Task.yield() }
         }
-        await gate.release()
+        gate.release()
         for waiter in waiters { await waiter.value }
         return await order.names
     }

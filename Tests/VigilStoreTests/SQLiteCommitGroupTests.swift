@@ -1,0 +1,108 @@
+import Foundation
+import SQLKit
+import Testing
+
+@testable import VigilStore
+
+/// Group commit on SQLite (``SQLiteCommitGroup``): a write that finishes while others wait for the writer leaves the
+/// commit to the last of them. Each write must still return only once committed, a failing one must undo only
+/// itself, and a write that loses the transaction must fail every write that was waiting on it.
+@Suite("SQLite writes queued behind one another commit together")
+struct SQLiteCommitGroupTests {
+    struct Refused: Error {}
+
+    @Test("one commit for writes queued behind a write; each returns committed; a failing one undoes only itself")
+    func grouped() async throws {
+        try await Backend.sqlite.withStore { store in
+            try await Self.scratch(store)
+            let commits = store.commitGroup.commits
+            let names = (1...6).map { "write \($0)" }
+            let holder = try await Self.holding(store, until: names.count)
+            let results = await withTaskGroup(of: (String, Bool, Int).self) { group in
+                for name in names {
+                    group.addTask {
+                        do {
+                            try await store.transaction { database in
+                                try await Self.insert(name, on: database)
+                                if name == "write 3" { throw Refused() }
+                            }
+                            return (name, true, try await Self.count(name, in: store))
+                        } catch {
+                            return (name, false, (try? await Self.count(name, in: store)) ?? -1)
+                        }
+                    }
+                }
+                var results: [(String, Bool, Int)] = []
+                for await result in group { results.append(result) }
+                return results
+            }
+            // The first write returned after the commit it left to the others: its row is there for a reader.
+            #expect(try await holder.value == 1)
+            #expect(store.commitGroup.commits - commits == 1)
+            for (name, succeeded, count) in results {
+                #expect(succeeded == (name != "write 3"), "\(name)")
+                #expect(count == (name == "write 3" ? 0 : 1), "\(name)")
+            }
+        }
+    }
+
+    @Test("a write that ends the transaction fails the writes waiting on its commit, and keeps none of them")
+    func lostTogether() async throws {
+        try await Backend.sqlite.withStore { store in
+            try await Self.scratch(store)
+            let holder = try await Self.holding(store, until: 2)
+            let waiting = Task {
+                try await store.transaction { database in try await Self.insert("waiting", on: database) }
+            }
+            while store.sqliteGate.waiters < 1 { await Task.yield() }
+            await #expect(throws: (any Error).self) {
+                try await store.transaction { database in
+                    try await Self.insert("ending", on: database)
+                    try await database.raw("ROLLBACK").run()
+                }
+            }
+            await #expect(throws: (any Error).self) { try await holder.value }
+            await #expect(throws: (any Error).self) { try await waiting.value }
+            for name in ["first", "waiting", "ending"] {
+                #expect(try await Self.count(name, in: store) == 0, "\(name)")
+            }
+            // The writer carries on.
+            try await store.transaction { database in try await Self.insert("after", on: database) }
+            #expect(try await Self.count("after", in: store) == 1)
+        }
+    }
+
+    /// A write that inserts `first` and finishes once `waiters` writes wait for the gate, then reads its row back
+    /// from a reader: the task's value is that count.
+    static func holding(_ store: SQLNationalStore, until waiters: Int) async throws -> Task<Int, any Error> {
+        let (inside, entered) = AsyncStream.makeStream(of: Void.self)
+        let task = Task {
+            try await store.transaction { database in
+                try await insert("first", on: database)
+                entered.yield()
+                while store.sqliteGate.waiters < waiters { await Task.yield() }
+            }
+            return try await count("first", in: store)
+        }
+        for await _ in inside { break }
+        return task
+    }
+
+    static func scratch(_ store: SQLNationalStore) async throws {
+        try await store.transaction { database in
+            try await database.raw("CREATE TABLE scratch (id INTEGER PRIMARY KEY, name TEXT NOT NULL)").run()
+        }
+    }
+
+    static func insert(_ name: String, on database: any SQLDatabase) async throws {
+        try await database.raw("INSERT INTO scratch (name) VALUES (\(bind: name))").run()
+    }
+
+    /// Rows named `name`, as a reader sees them: committed ones only.
+    static func count(_ name: String, in store: SQLNationalStore) async throws -> Int {
+        try await store.snapshot { database in
+            let row = try await database.raw("SELECT COUNT(*) AS n FROM scratch WHERE name = \(bind: name)").first()
+            return Int(try row?.decode(column: "n", as: Int64.self) ?? -1)
+        }
+    }
+}
