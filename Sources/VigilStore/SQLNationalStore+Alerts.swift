@@ -339,6 +339,7 @@ extension SQLNationalStore {
                 try row.decode(column: "ticket_id", as: Int64.self)] =
                 try row.decode(column: "state", as: String.self) == "open"
         }
+        var writes = MatchWrites()
         for alert in alerts {
             let state = states[alert.id] ?? StoredState(state: .open, acknowledgedAt: nil, openMatches: 0)
             let planned = AlertPlanner.Alert(
@@ -357,73 +358,14 @@ extension SQLNationalStore {
                 ).run()
             }
             let at = evidence?.at ?? seconds(alert.issuedAt)
-            try await applyMatches(
-                changes, alert: alert.id, organisation: organisation, at: at, submission: evidence?.submission,
-                on: database)
+            writes.add(changes, alert: alert.id, at: at)
             for case .status(let kind) in changes {
                 try await apply(
                     kind, alert: alert.id, organisation: organisation, state: state, at: at,
                     submission: evidence?.submission, on: database)
             }
         }
-    }
-
-    /// Writes the match changes among `changes`: the new matches by one multi-row INSERT, the reopened and the
-    /// resolved ones by an UPDATE each, ``batchSize`` tickets to a statement.
-    static func applyMatches(
-        _ changes: [AlertPlanner.Change], alert: Int64, organisation: Int64, at: Int64, submission: Int64?,
-        on database: any SQLDatabase
-    ) async throws {
-        var opened: [Int64] = []
-        var reopened: [Int64] = []
-        var resolved: [Int64] = []
-        for change in changes {
-            switch change {
-            case .openMatch(let ticket): opened.append(ticket)
-            case .reopenMatch(let ticket): reopened.append(ticket)
-            case .resolveMatch(let ticket): resolved.append(ticket)
-            case .status: break
-            }
-        }
-        if isPostgres(database) {
-            // The tickets as one array parameter, unnested (``forEachBatch(of:on:_:)`` says why).
-            if !opened.isEmpty {
-                try await database.raw(
-                    """
-                    INSERT INTO alert_matches (alert_id, organisation_id, ticket_id, state, matched_at)
-                    SELECT \(bind: alert), \(bind: organisation), unnest(\(bind: opened)), 'open', \(bind: at)
-                    """
-                ).run()
-            }
-        } else {
-            for start in stride(from: 0, to: opened.count, by: batchSize) {
-                let rows = opened[start..<min(start + batchSize, opened.count)].map { ticket -> SQLQueryString in
-                    "(\(bind: alert), \(bind: organisation), \(bind: ticket), 'open', \(bind: at))"
-                }
-                try await database.raw(
-                    """
-                    INSERT INTO alert_matches (alert_id, organisation_id, ticket_id, state, matched_at)
-                    VALUES \(rows.joined(separator: ", "))
-                    """
-                ).run()
-            }
-        }
-        try await forEachBatch(of: reopened, on: database) { among in
-            try await database.raw(
-                """
-                UPDATE alert_matches SET state = 'open', resolved_at = NULL, resolved_submission = NULL
-                WHERE alert_id = \(bind: alert) AND ticket_id \(among)
-                """
-            ).run()
-        }
-        try await forEachBatch(of: resolved, on: database) { among in
-            try await database.raw(
-                """
-                UPDATE alert_matches SET state = 'resolved', resolved_at = \(bind: at),
-                resolved_submission = \(bind: submission) WHERE alert_id = \(bind: alert) AND ticket_id \(among)
-                """
-            ).run()
-        }
+        try await writes.apply(organisation: organisation, submission: evidence?.submission, on: database)
     }
 
     /// Writes a status change and its event.
