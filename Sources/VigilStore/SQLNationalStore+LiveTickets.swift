@@ -10,6 +10,10 @@ extension SQLNationalStore {
         var planned: TicketPlanner.Current
         var severity: String
         var advisories: String
+        /// A submission before the one being applied that showed the ticket: the one that opened it, kept on the
+        /// ticket's own row, not its latest sighting. The alert planner asks only whether the submission being
+        /// applied showed a ticket (``AlertPlanner/TicketView/lastSubmission``), and that the changes say: reading
+        /// each live ticket's sighting too was half of PostgreSQL's time in this read (bench/ingest-cpu.sh).
         var lastSubmission: Int64
         var openedAt: Int64
     }
@@ -25,7 +29,7 @@ extension SQLNationalStore {
     {
         let columns: SQLQueryString = """
             SELECT \(unsafeRaw: StoredTicket.head) AS head, t.subject, t.advisories
-            FROM tickets t LEFT JOIN ticket_sightings s ON s.ticket_id = t.id
+            FROM tickets t
             """
         var current = try await database.raw(
             """

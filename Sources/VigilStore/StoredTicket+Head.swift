@@ -8,11 +8,12 @@ extension SQLNationalStore.StoredTicket {
     /// cell through a generic decoder with dynamic casts: eleven cells a ticket were a tenth of the server's time
     /// in an ingest (bench/ingest-cpu.sh). Joined in the database as `id kind area severity state opened_at fixed_at
     /// last_submission rule` (`fixed_at` `-` when there is none), they are one cell; the subject and the advisories,
-    /// free text, keep cells of their own. The rule comes last, so whatever it holds is read whole.
+    /// free text, keep cells of their own. The rule comes last, so whatever it holds is read whole. The submission is
+    /// the ticket row's own (the one that opened it), not its latest sighting (``StoredTicket/lastSubmission``).
     static let head = """
         CAST(t.id AS TEXT) || ' ' || t.kind || ' ' || t.area || ' ' || t.severity || ' ' || t.state || ' ' \
         || CAST(t.opened_at AS TEXT) || ' ' || COALESCE(CAST(t.fixed_at AS TEXT), '-') || ' ' \
-        || CAST(COALESCE(s.last_submission, t.last_submission) AS TEXT) || ' ' || t.rule
+        || CAST(t.last_submission AS TEXT) || ' ' || t.rule
         """
 
     /// The fields of ``head`` read back; nil for a name outside its set or a number that does not fit.
