@@ -4,7 +4,8 @@
 # `vigil serve` on loopback and measures with wrk (Debian's `apt-get install wrk`): a hello-world route
 # (GET /api/v1/health, no authentication, no database), the national overview, a random organisation's page and a
 # region's page (signed in as a national analyst), then submission ingest (each request a different organisation's
-# next weekly submission, ticket updates and alert evaluation included) and, at the same time, organisation pages.
+# next weekly submission, ticket updates and alert evaluation included), alone and then with organisation pages read
+# at the same time.
 # Prints a Markdown table per backend: route, requests/s, p50, p99, ratio to hello-world; the seeding time and the
 # database size.
 #
@@ -33,7 +34,7 @@ SLOW_CONNECTIONS=${SLOW_CONNECTIONS:-$CONNECTIONS}
 SLOW_DURATION=${SLOW_DURATION:-$DURATION}
 DURATION=${DURATION:-20s}
 INGEST_DURATION=${INGEST_DURATION:-10s}
-INGEST_COUNT=${INGEST_COUNT:-$((ORGS < 3000 ? ORGS : 3000))}
+INGEST_COUNT=${INGEST_COUNT:-$((ORGS < 6000 ? ORGS : 6000))}
 PORT=${PORT:-8093}
 OUT=${OUT:-bench/out/service}
 PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://vigil@127.0.0.1:55433/postgres}
@@ -142,19 +143,33 @@ for BACKEND in $BACKENDS; do
         echo "| region Y56, one request alone (curl) | | $(echo "$single_region * 1000" | bc) | |"
         continue
     fi
-    # Ingest, with organisation pages read at the same time on two more connections: ingest must not block them.
+    # Ingest twice, each on its own half of the requests (a request sent twice would be a duplicate): alone, the
+    # service's ingest rate; then with organisation pages read as fast as two more connections can, so ingest must
+    # not block them and shares the cores with them.
+    half=$(( $(wc -l < "$REQUESTS") / 2 ))
+    head -n "$half" "$REQUESTS" > "$OUT/$BACKEND-ingest-alone.tsv"
+    tail -n +"$((half + 1))" "$REQUESTS" > "$OUT/$BACKEND-ingest-during.tsv"
+    wrk --latency --timeout 60s -t "$THREADS" -c "$CONNECTIONS" -d "$INGEST_DURATION" -s bench/service/ingest.lua \
+        "$BASE" -- "$OUT/$BACKEND-ingest-alone.tsv" "$THREADS" > "$OUT/$BACKEND-ingest-alone.txt"
     wrk --latency --timeout 60s -t 1 -c 2 -d "$INGEST_DURATION" -H "Cookie: $COOKIE" -s bench/service/pages.lua \
         "$BASE" -- /organisations/ V "$ORGS" > "$OUT/$BACKEND-organisation-during-ingest.txt" &
     READER=$!
     wrk --latency --timeout 60s -t "$THREADS" -c "$CONNECTIONS" -d "$INGEST_DURATION" -s bench/service/ingest.lua \
-        "$BASE" -- "$REQUESTS" "$THREADS" > "$OUT/$BACKEND-ingest.txt"
+        "$BASE" -- "$OUT/$BACKEND-ingest-during.tsv" "$THREADS" > "$OUT/$BACKEND-ingest.txt"
     wait "$READER"
+    rm -f "$OUT/$BACKEND-ingest-alone.tsv" "$OUT/$BACKEND-ingest-during.tsv"
     stop_server
 
-    read -r created refused ran_out seconds < <(awk '/^ingest created/ { print $3, $5, $7, $9 }' "$OUT/$BACKEND-ingest.txt")
-    ingest_rate=$(echo "scale=1; $created / $seconds" | bc)
-    ingest_p50=$(ms "$(awk '$1 == "50%" { print $2 }' "$OUT/$BACKEND-ingest.txt")")
-    ingest_p99=$(ms "$(awk '$1 == "99%" { print $2 }' "$OUT/$BACKEND-ingest.txt")")
+    # An ingest run's wrk output as: created, other answers, whether a thread ran out, rate, p50, p99.
+    ingest_row() {
+        local created refused ran_out seconds
+        read -r created refused ran_out seconds < <(awk '/^ingest created/ { print $3, $5, $7, $9 }' "$1")
+        echo "$created $refused $ran_out $(echo "scale=1; $created / $seconds" | bc)" \
+            "$(ms "$(awk '$1 == "50%" { print $2 }' "$1")") $(ms "$(awk '$1 == "99%" { print $2 }' "$1")")"
+    }
+    read -r alone_created alone_refused alone_ran_out alone_rate alone_p50 alone_p99 \
+        < <(ingest_row "$OUT/$BACKEND-ingest-alone.txt")
+    read -r created refused ran_out ingest_rate ingest_p50 ingest_p99 < <(ingest_row "$OUT/$BACKEND-ingest.txt")
     during_p50=$(ms "$(awk '$1 == "50%" { print $2 }' "$OUT/$BACKEND-organisation-during-ingest.txt")")
     during_p99=$(ms "$(awk '$1 == "99%" { print $2 }' "$OUT/$BACKEND-organisation-during-ingest.txt")")
     during_rps=$(awk '/^Requests\/sec/ { print $2 }' "$OUT/$BACKEND-organisation-during-ingest.txt")
@@ -169,7 +184,7 @@ for BACKEND in $BACKENDS; do
         "$(awk '/^submissions/ { print $2 }' "$OUT/$BACKEND-seed.txt") submissions); database $(numfmt --to=iec "$size")."
     echo
     echo "wrk $THREADS threads, $CONNECTIONS connections, $DURATION per route (overview and region: $SLOW_CONNECTIONS" \
-        "connections, $SLOW_DURATION); ingest $INGEST_DURATION on $CONNECTIONS connections, $INGEST_COUNT requests ready."
+        "connections, $SLOW_DURATION); ingest $INGEST_DURATION alone, then $INGEST_DURATION with pages, each on $CONNECTIONS connections and half of $INGEST_COUNT requests ready."
     echo
     echo "| route | requests/s | p50 ms | p99 ms | hello-world rps ÷ route rps | route p99 ÷ hello-world p99 |"
     echo "|---|---:|---:|---:|---:|---:|"
@@ -180,7 +195,9 @@ for BACKEND in $BACKENDS; do
     done
     echo "| overview, one request alone (curl) | | $(echo "$single_overview * 1000" | bc) | | | |"
     echo "| region Y56, one request alone (curl) | | $(echo "$single_region * 1000" | bc) | | | |"
+    note=""; [ "$alone_ran_out" = 0 ] || note=", ran out of requests: a lower bound"
+    echo "| ingest alone ($alone_created submissions created, $alone_refused other answers$note) | $alone_rate | $alone_p50 | $alone_p99 | $(ratio "$hello_rps" "$alone_rate") | $(ratio "$alone_p99" "$hello_p99") |"
     note=""; [ "$ran_out" = 0 ] || note=", ran out of requests: a lower bound"
-    echo "| ingest ($created submissions created, $refused other answers$note) | $ingest_rate | $ingest_p50 | $ingest_p99 | $(ratio "$hello_rps" "$ingest_rate") | $(ratio "$ingest_p99" "$hello_p99") |"
+    echo "| ingest with organisation pages read ($created submissions created, $refused other answers$note) | $ingest_rate | $ingest_p50 | $ingest_p99 | $(ratio "$hello_rps" "$ingest_rate") | $(ratio "$ingest_p99" "$hello_p99") |"
     echo "| organisation, during ingest (2 connections) | $during_rps | $during_p50 | $during_p99 | $(ratio "$hello_rps" "$during_rps") | $(ratio "$during_p99" "$hello_p99") |"
 done
