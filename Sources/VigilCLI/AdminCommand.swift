@@ -50,7 +50,7 @@ struct AdminCommand: AsyncParsableCommand {
                 case .unknownAlert, .invalidAlert, .alertApplies, .alertClosed, .invalidUser, .unknownException,
                     .invalidException, .forbidden:
                     throw ExitCode.validationFailure
-                case .invalidAddress, .newerSchema, .corrupt:
+                case .invalidAddress, .newerSchema, .corrupt, .undone:
                     throw VigilExit.unavailable
                 }
             }

@@ -69,6 +69,11 @@ final class DirectSQLite: Sendable {
     /// Whether ``close()`` has run.
     var isClosed: Bool { state.withLock { $0.handle == nil } }
 
+    /// Whether a transaction is open on the connection (SQLite's own answer, not the store's bookkeeping).
+    var inTransaction: Bool {
+        state.withLock { state in state.handle.map { sqlite_nio_sqlite3_get_autocommit($0) == 0 } ?? false }
+    }
+
     /// Finalises the kept statements and closes the handle; later statements fail.
     func close() {
         state.withLock { state in

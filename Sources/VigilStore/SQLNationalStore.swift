@@ -357,15 +357,20 @@ public final class SQLNationalStore: NationalStore, Service {
     /// One SQLite write, by the holder of the write gate, which it releases on every path: `body` in a savepoint
     /// of the writer's transaction (begun if none is open), then either the commit, or — when other writes wait for
     /// the gate — the gate handed on and the commit awaited (``SQLiteCommitGroup``). A body that throws has its
-    /// savepoint rolled back and throws at once; a failure that ends the transaction fails the whole group.
+    /// savepoint rolled back, and its error is answered once the group's fate is known: it may rest on rows of
+    /// earlier writes of the group (an organisation that exists already), which count only once committed. A failure
+    /// that ends the transaction fails the whole group.
     private func sqliteWrite<T: Sendable>(
         _ connections: SQLiteConnections, urgent: Bool, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let database: any SQLDatabase
         let outcome: Result<T, any Error>
         do {
-            database = try await connections.writerConnection().sql()
-            if !commitGroup.isOpen {
+            let connection = try await connections.writerConnection()
+            database = connection.sql()
+            if !connection.inTransaction {
+                // A group the store counts open whose connection was closed under it (at shutdown) is gone.
+                if commitGroup.isOpen { commitGroup.lost(Self.undone(cause: nil)) }
                 try await database.raw("BEGIN IMMEDIATE").run()
                 commitGroup.began()
             }
@@ -375,12 +380,8 @@ public final class SQLNationalStore: NationalStore, Service {
             throw error
         }
         if commitGroup.defers(urgent: urgent, waiters: sqliteGate.waiters) {
-            guard case .success(let value) = outcome else {
-                sqliteGate.release()
-                return try outcome.get()
-            }
             try await commitGroup.waitForCommit(handOn: sqliteGate.release)
-            return value
+            return try outcome.get()
         }
         do {
             try await database.raw("COMMIT").run()
@@ -392,6 +393,13 @@ public final class SQLNationalStore: NationalStore, Service {
         sqliteGate.release()
         await connections.checkpointer.committed()
         return try outcome.get()
+    }
+
+    /// What the writes of a group lost by another write's failure are told: nothing of theirs is stored.
+    static func undone(cause: (any Error)?) -> StoreError {
+        StoreError(
+            .undone, "the write was undone with the others committed together with it: nothing of it is stored",
+            cause: cause)
     }
 
     /// Runs `body` in a savepoint of `database`'s open transaction: its value, or its error with the savepoint
@@ -429,7 +437,7 @@ public final class SQLNationalStore: NationalStore, Service {
         } catch {
             await connections.discardWriter()
         }
-        commitGroup.lost(error)
+        commitGroup.lost(Self.undone(cause: error))
         sqliteGate.release()
     }
 }

@@ -5,8 +5,9 @@ import Synchronization
 /// write touches (the database's header, the ends of the append-only tables and their indexes) and the statement's
 /// own work. So a write that finishes while others wait for the writer leaves its transaction open and waits, and
 /// the last write of the group — the first to find none waiting, or the ``limit``th — commits for all of them. Each
-/// write runs in a savepoint of its own, so one that fails undoes only itself; a write that ends the transaction
-/// itself fails every write waiting for it, since what they did is gone (none of them was acknowledged).
+/// write runs in a savepoint of its own, so one that fails undoes only itself (and answers once the group's fate is
+/// known, as its error may rest on rows of the group); a write that ends the transaction fails every write waiting
+/// for it with ``StoreError/Code/undone``, since what they did is gone (none of them was acknowledged).
 ///
 /// Only the holder of the store's write gate (``AsyncGate``) uses it.
 final class SQLiteCommitGroup: Sendable {
@@ -60,7 +61,8 @@ final class SQLiteCommitGroup: Sendable {
         for write in waiting { write.resume() }
     }
 
-    /// The transaction is gone with everything in it: every waiting write fails with `error`.
+    /// The transaction is gone with everything in it: every waiting write fails with `error`
+    /// (``SQLNationalStore/undone(cause:)``).
     func lost(_ error: any Error) {
         let waiting = state.withLock { state in
             state.open = false

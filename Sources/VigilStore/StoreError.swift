@@ -32,6 +32,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case newerSchema = "store.newer-schema"
         /// The database returned something the store did not expect.
         case corrupt = "store.corrupt"
+        /// The write was undone, with the SQLite writes committed together with it, by another's failure: nothing of
+        /// it is stored, and it may be made again.
+        case undone = "store.write-undone"
     }
 
     /// The kind of failure.
