@@ -48,8 +48,17 @@ struct SubmissionRoutes: Sendable {
                 message: "the submission names another organisation than the token's", position: "organisation")
         }
         // Audited in the submission's own transaction: a submission is never stored without its audit entry.
-        let receipt = try await store.ingest(
-            submission, organisation: organisation.id, receivedAt: configuration.now(), origin: address)
+        let receipt: Receipt
+        do {
+            receipt = try await store.ingest(
+                submission, organisation: organisation.id, receivedAt: configuration.now(), origin: address)
+        } catch let error as StoreError where error.code == .undone {
+            // Undone with the writes committed together with it (SQLite's group commit): nothing is stored, and the
+            // same document sent again is applied as if for the first time.
+            return JSONResponse.problem(
+                .serviceUnavailable, code: "submission.undone",
+                message: "the submission was not stored, through no fault of its own: send it again")
+        }
         return JSONResponse.make(receipt, status: receipt.duplicate ? .ok : .created)
     }
 
