@@ -389,9 +389,9 @@ public final class SQLNationalStore: NationalStore, Service {
             await abandonWrites(connections, error)
             throw error
         }
-        commitGroup.committed()
+        let writes = commitGroup.committed()
         sqliteGate.release()
-        await connections.checkpointer.committed()
+        await connections.checkpointer.committed(writes: writes)
         return try outcome.get()
     }
 

@@ -5,22 +5,23 @@ import NIOPosix
 ///
 /// SQLite's automatic checkpoint runs inside the commit that takes the log past a thousand pages: the writer — and
 /// behind it every submission waiting for the one write lock — waits while it copies those pages and `fsync`s the
-/// database file: 4.6 % of ingest's CPU in a profile (`perf`, bench/ingest-cpu.sh), spent while holding the lock. Here, every ``commitsPerCheckpoint`` commits, a connection of its own runs a PASSIVE
-/// checkpoint on NIO's thread pool: it copies what no reader still needs and never waits for the writer, which goes
-/// on appending. The writer's own automatic checkpoint stays, at ``backstopPages``, for a log this one falls behind on.
+/// database file: 4.6 % of ingest's CPU in a profile (`perf`, bench/ingest-cpu.sh), spent while holding the lock.
+/// Here, every ``writesPerCheckpoint`` writes committed, a connection of its own runs a PASSIVE checkpoint on NIO's
+/// thread pool: it copies what no reader still needs and never waits for the writer, which goes on appending. Writes,
+/// not commits: a commit holds a group of writes (``SQLiteCommitGroup``), and the log grows by what they wrote. The writer's own automatic checkpoint stays, at ``backstopPages``, for a log this one falls behind on.
 actor SQLiteCheckpointer {
     /// The database file.
     let path: String
     let logger: Logger
     private var connection: DirectSQLite?
-    private var commits = 0
+    private var writes = 0
     /// The checkpoint started and not yet finished, if any.
     private var running: Task<Void, Never>?
     /// Log frames the last checkpoint found copied into the database file (for tests).
     private(set) var lastCheckpointed: Int64 = 0
 
-    /// Commits between checkpoints.
-    static let commitsPerCheckpoint = 16
+    /// Writes committed between checkpoints.
+    static let writesPerCheckpoint = 16
     /// The writer's automatic checkpoint, in pages of log: SQLite's default is 1,000.
     static let backstopPages = 10_000
 
@@ -29,12 +30,11 @@ actor SQLiteCheckpointer {
         self.logger = logger
     }
 
-    /// A write transaction committed: every ``commitsPerCheckpoint`` commits a checkpoint starts, unless one is
-    /// running.
-    func committed() {
-        commits += 1
-        guard commits >= Self.commitsPerCheckpoint, running == nil else { return }
-        commits = 0
+    /// A commit of `writes` writes: every ``writesPerCheckpoint`` writes a checkpoint starts, unless one is running.
+    func committed(writes committed: Int) {
+        writes += committed
+        guard writes >= Self.writesPerCheckpoint, running == nil else { return }
+        writes = 0
         running = Task { await self.checkpoint() }
     }
 

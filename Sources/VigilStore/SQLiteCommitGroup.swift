@@ -50,8 +50,9 @@ final class SQLiteCommitGroup: Sendable {
         }
     }
 
-    /// The transaction committed: every waiting write returns.
-    func committed() {
+    /// The transaction committed: every waiting write returns. Returns how many writes it held, the committing one
+    /// included.
+    func committed() -> Int {
         let waiting = state.withLock { state in
             state.open = false
             state.commits += 1
@@ -59,6 +60,7 @@ final class SQLiteCommitGroup: Sendable {
             return state.waiting
         }
         for write in waiting { write.resume() }
+        return waiting.count + 1
     }
 
     /// The transaction is gone with everything in it: every waiting write fails with `error`

@@ -65,7 +65,7 @@ struct SQLiteCheckpointerTests {
             return
         }
         try await store.withRunning {
-            for index in 0..<(2 * SQLiteCheckpointer.commitsPerCheckpoint) {
+            for index in 0..<(2 * SQLiteCheckpointer.writesPerCheckpoint) {
                 _ = try await store.createOrganisation(
                     NewOrganisation(code: "C\(index)", name: "Checkpointed \(index)", kind: .gpPractice))
             }
@@ -78,7 +78,7 @@ struct SQLiteCheckpointerTests {
         #expect(await connections.checkpointer.lastCheckpointed > 0)
         let reopened = try SQLNationalStore(address: path)
         let organisations = try await reopened.withRunning { try await SQLiteFile.count("organisations", in: reopened) }
-        #expect(organisations == 2 * SQLiteCheckpointer.commitsPerCheckpoint)
+        #expect(organisations == 2 * SQLiteCheckpointer.writesPerCheckpoint)
     }
 }
 
