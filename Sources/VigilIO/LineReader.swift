@@ -48,9 +48,10 @@ public struct LineReader: Sendable {
             remaining = range.count
             if range.lowerBound > 0 { decoder = TextDecoder(encoding: .utf8) }
         }
-        var raw = [UInt8](repeating: 0, count: chunkSize)
+        var raw = try file.readBuffer(chunkSize: chunkSize, toRead: remaining)
+        let bufferSize = raw.count
         var pending: [UInt8] = []
-        pending.reserveCapacity(chunkSize * 2)
+        pending.reserveCapacity(bufferSize * 2)
         var lineNumber = 0
         var skippingOverlong = false
         var consumedRaw = 0
@@ -110,7 +111,7 @@ public struct LineReader: Sendable {
         }
 
         while remaining > 0 {
-            let want = min(chunkSize, remaining)
+            let want = min(bufferSize, remaining)
             let count = try raw.withUnsafeMutableBytes {
                 try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
             }

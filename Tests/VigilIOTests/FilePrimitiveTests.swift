@@ -103,6 +103,35 @@ struct FilePrimitiveTests {
         #expect(tail.count == 5 && tail.allSatisfy { $0 == 3 })
     }
 
+    @Test("read buffers fit small files, stop at a chunk for large ones, and a line reader still reads every byte")
+    func readBuffers() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let small = scratch.path("small.txt")
+        try Data("one\ntwo\n".utf8).write(to: URL(filePath: small))
+        let smallFile = try RawFile(path: small)
+        defer { smallFile.close() }
+        #expect(try smallFile.readBuffer().count == 4096)
+        let large = scratch.path("large.txt")
+        let lines = (0..<2000).map { "line \($0) " + String(repeating: "x", count: $0 % 97) }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(filePath: large))
+        let largeFile = try RawFile(path: large)
+        defer { largeFile.close() }
+        let size = try largeFile.status().size
+        #expect(try largeFile.readBuffer(chunkSize: 1 << 20).count == size + 1)
+        #expect(try largeFile.readBuffer(chunkSize: 8192).count == 8192)
+        #expect(try largeFile.readBuffer(chunkSize: 8192, toRead: 10).count == 4096)
+        #expect(try largeFile.readBuffer(chunkSize: 100, toRead: 10).count == 100)
+        var read: [String] = []
+        try LineReader(path: large, chunkSize: 8192).forEachLine {
+            read.append(String(decoding: $0.bytes, as: UTF8.self))
+        }
+        #expect(read == lines)
+        #expect(try RawFile.contents(of: large, limit: size).map { $0.count } == size)
+        #expect(try RawFile.contents(of: small, limit: 7) == nil)
+        #expect(try RawFile.contents(of: small, limit: 8) == Array("one\ntwo\n".utf8))
+    }
+
     @Test("a mapped window gives the bytes at file offsets, from a start that is not on a page")
     func mappedWindow() throws {
         let scratch = try Scratch()

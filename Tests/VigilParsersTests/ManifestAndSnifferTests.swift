@@ -54,6 +54,22 @@ struct ManifestAndSnifferTests {
         }
     }
 
+    @Test("a sample's lines: LF or CRLF ends, empty lines skipped, the limit kept, a cut last line dropped")
+    func sampleLines() {
+        let text = TextSample(bytes: Array("first\r\n\r\n\nsecond\n\u{e9}t\u{e9}\r\nlast".utf8))
+        #expect(text.lines() == ["first", "second", "\u{e9}t\u{e9}", "last"])
+        #expect(text.lines(limit: 2) == ["first", "second"])
+        #expect(text.lines(limit: 0) == [])
+        var cut = Array(repeating: UInt8(ascii: "a"), count: FormatSniffer.sampleSize - 1)
+        cut[10] = 0x0A
+        cut[20] = 0x0A
+        cut.append(UInt8(ascii: "b"))
+        let sample = TextSample(bytes: cut)
+        #expect(sample.lines().map(\.count) == [10, 9])
+        #expect(sample.lines(limit: 1).map(\.count) == [10])
+        #expect(TextSample(bytes: [0x61, 0xFF, 0x0A, 0x62]).lines() == ["a\u{FFFD}", "b"])
+    }
+
     @Test("formats are recognised by content, not by name")
     func sniffing() throws {
         let scratch = try ScratchDirectory()

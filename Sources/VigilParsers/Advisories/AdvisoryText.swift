@@ -173,7 +173,7 @@ enum AdvisoryDocument {
         guard try RawFile.size(of: path) <= limit else { return nil }
         let file = try RawFile(path: path)
         defer { file.close() }
-        var raw = [UInt8](repeating: 0, count: 1 << 20)
+        var raw = try file.readBuffer()
         var decoder = TextDecoder()
         var text: [UInt8] = []
         var total = 0

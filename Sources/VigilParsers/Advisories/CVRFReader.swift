@@ -82,7 +82,7 @@ public struct CVRFReader: EvidenceReader {
     static func stream(path: String, progress: (@Sendable (Int) -> Void)?) throws -> CVRFDocument {
         let file = try RawFile(path: path)
         defer { file.close() }
-        var raw = [UInt8](repeating: 0, count: 1 << 20)
+        var raw = try file.readBuffer()
         var decoder = TextDecoder()
         var text: [UInt8] = []
         var tokenizer = XMLTokenizer()

@@ -40,12 +40,29 @@ public struct TextSample: Sendable {
         self.bytes = bytes
     }
 
-    /// The sample's complete lines (the last, possibly cut, line dropped when the sample was truncated), without
-    /// line ends, skipping empty ones.
+    /// The sample's first `limit` complete lines (the last, possibly cut, line dropped when the sample was truncated),
+    /// without line ends (LF or CRLF), skipping empty ones. Only the lines asked for are decoded: recognisers ask for one
+    /// to a few hundred of a sample's thousands.
     public func lines(limit: Int = 200) -> [Substring] {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-        if bytes.count >= FormatSniffer.sampleSize, !lines.isEmpty { lines.removeLast() }
-        return Array(lines.prefix(limit)).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        var lines: [Substring] = []
+        var readToEnd = true
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            while start < buffer.count {
+                let end = buffer[start...].firstIndex(of: 0x0A) ?? buffer.count
+                var lineEnd = end
+                if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                if lineEnd > start {
+                    guard lines.count < limit else {
+                        readToEnd = false
+                        return
+                    }
+                    lines.append(Substring(String(decoding: buffer[start..<lineEnd], as: UTF8.self)))
+                }
+                start = end + 1
+            }
+        }
+        if readToEnd, bytes.count >= FormatSniffer.sampleSize, !lines.isEmpty { lines.removeLast() }
+        return lines
     }
 }
