@@ -207,11 +207,17 @@ extension SQLNationalStore {
         guard row != nil else { throw StoreError(.unknownOrganisation, "no organisation has that id") }
     }
 
-    /// Inserts the submission, its areas and its coverage sets (each a sorted run of 16-byte keys).
+    /// Inserts the submission, its areas and its coverage sets (each a sorted run of 16-byte keys): three statements
+    /// on SQLite, one on PostgreSQL.
     static func record(
         _ submission: Submission, digest: String, organisation: Int64, applies: Bool, counts: Counts,
         receivedAt: Date, on database: any SQLDatabase
     ) async throws -> Int64 {
+        if isPostgres(database) {
+            return try await recordAtOnce(
+                submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
+                receivedAt: receivedAt, on: database)
+        }
         guard
             let row = try await database.raw(
                 """
@@ -269,64 +275,38 @@ extension SQLNationalStore {
     }
 
     /// Applies the planned changes, each with its event in the append-only history, and returns the new tickets'
-    /// ids (in the order of the `.open` changes). Most of a weekly submission's findings were seen
-    /// the week before with the severity and advisories `stored` holds (the current tickets by id), so all a sighting writes is the ticket's
-    /// narrow sighting row (migration 10), and the changes are written in groups — every sighting by one UPDATE,
-    /// every fix by one, every event by one multi-row INSERT — instead of a statement per ticket: applying a weekly
-    /// submission of 200 findings, 24 of them new and 24 fixed, took 296 statements at first, 7 now
-    /// (bench/service.sh).
+    /// ids (in the order of the `.open` changes). Most of a weekly submission's findings were seen the week before
+    /// with the severity and advisories `stored` holds (the current tickets by id), so all a sighting writes is the
+    /// ticket's narrow sighting row (migration 10), and the changes are written in sets (``TicketWrites``) — every
+    /// sighting by one UPDATE, every fix by one, every event by one multi-row INSERT — instead of a statement per
+    /// ticket: applying a weekly submission of 200 findings, 24 of them new and 24 fixed, took 296 statements at
+    /// first, 7 on SQLite now and one on PostgreSQL (``applyAtOnce(_:of:submission:organisation:on:)``).
     static func apply(
         _ changes: [TicketPlanner.Change], of submission: Submission, submission id: Int64, organisation: Int64,
         stored: [Int64: StoredTicket], on database: any SQLDatabase
     ) async throws -> [Int64] {
-        let at = seconds(submission.assessedAt)
-        var events: [(ticket: Int64, kind: TicketEvent.Kind)] = []
-        var sighted: [Int64] = []
-        var rewritten: [SeenGroup: [Int64]] = [:]
-        var fixed: [Int64] = []
-        var unverified: [Int64] = []
-        var opened: [Int] = []
-        var superseded: [Int64] = []
-        for change in changes {
-            switch change {
-            case .open(let position, let superseding):
-                if let superseding { superseded.append(superseding) }
-                opened.append(position)
-            case .seen(let ticket, let position, let confirmed):
-                let finding = submission.findings[position]
-                let group = SeenGroup(severity: finding.severity.rawValue, advisories: advisories(finding))
-                let unchanged = stored[ticket].map {
-                    $0.severity == group.severity && $0.advisories == group.advisories
-                }
-                sighted.append(ticket)
-                if confirmed || unchanged != true { rewritten[group, default: []].append(ticket) }
-                if confirmed { events.append((ticket, .confirmed)) }
-            case .reopen(let ticket, let position):
-                try await database.raw(
-                    """
-                    UPDATE tickets SET state = 'open', fixed_at = NULL, reopen_count = reopen_count + 1,
-                    severity = \(bind: submission.findings[position].severity.rawValue),
-                    advisories = \(bind: advisories(submission.findings[position])) WHERE id = \(bind: ticket)
-                    """
-                ).run()
-                sighted.append(ticket)
-                events.append((ticket, .reopened))
-            case .fix(let ticket):
-                fixed.append(ticket)
-                events.append((ticket, .fixed))
-            case .unverify(let ticket):
-                unverified.append(ticket)
-                events.append((ticket, .unverified))
-            }
+        let writes = TicketWrites(changes, of: submission, stored: stored)
+        if isPostgres(database), writes.updatesEachTicketOnce {
+            return try await applyAtOnce(
+                writes, of: submission, submission: id, organisation: organisation, on: database)
         }
-        try await forEachBatch(of: superseded, on: database) { among in
+        let at = seconds(submission.assessedAt)
+        for reopened in writes.reopened {
+            try await database.raw(
+                """
+                UPDATE tickets SET state = 'open', fixed_at = NULL, reopen_count = reopen_count + 1,
+                severity = \(bind: reopened.severity), advisories = \(bind: reopened.advisories)
+                WHERE id = \(bind: reopened.ticket)
+                """
+            ).run()
+        }
+        try await forEachBatch(of: writes.superseded, on: database) { among in
             try await database.raw("UPDATE tickets SET is_current = 0 WHERE id \(among)").run()
         }
         let openedIDs = try await insertTickets(
-            opened.map { submission.findings[$0] }, submission: id, at: at, organisation: organisation,
+            writes.opened.map { submission.findings[$0] }, submission: id, at: at, organisation: organisation,
             on: database)
-        events += openedIDs.map { ($0, .opened) }
-        try await forEachBatch(of: sighted, on: database) { among in
+        try await forEachBatch(of: writes.sighted, on: database) { among in
             try await database.raw(
                 """
                 UPDATE ticket_sightings SET last_seen_at = \(bind: at), last_submission = \(bind: id)
@@ -334,8 +314,11 @@ extension SQLNationalStore {
                 """
             ).run()
         }
-        for (group, tickets) in rewritten {
-            try await forEachBatch(of: tickets, on: database) { among in
+        let groups = Dictionary(grouping: writes.rewritten) {
+            SeenGroup(severity: $0.severity, advisories: $0.advisories)
+        }
+        for (group, rewrites) in groups {
+            try await forEachBatch(of: rewrites.map(\.ticket), on: database) { among in
                 try await database.raw(
                     """
                     UPDATE tickets SET state = CASE WHEN state = 'excepted' THEN state ELSE 'open' END,
@@ -344,14 +327,15 @@ extension SQLNationalStore {
                 ).run()
             }
         }
-        try await forEachBatch(of: fixed, on: database) { among in
+        try await forEachBatch(of: writes.fixed, on: database) { among in
             try await database.raw(
                 "UPDATE tickets SET state = 'fixed', fixed_at = \(bind: at) WHERE id \(among)"
             ).run()
         }
-        try await forEachBatch(of: unverified, on: database) { among in
+        try await forEachBatch(of: writes.unverified, on: database) { among in
             try await database.raw("UPDATE tickets SET state = 'unverified' WHERE id \(among)").run()
         }
+        let events: [(ticket: Int64, kind: TicketEvent.Kind)] = writes.events + openedIDs.map { ($0, .opened) }
         try await insertEvents(events, at: at, submission: id, on: database)
         return openedIDs
     }

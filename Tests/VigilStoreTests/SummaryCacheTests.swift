@@ -116,10 +116,19 @@ struct SummaryCacheTests {
         try await compare("a month later", at: expiry.addingTimeInterval(40 * Self.day))
 
         // Only what changed was read again: the third organisation changed only with the alert and its declaration.
-        let later = try await Self.revisions(warm, [first, second, third])
+        // Tests running beside this one on the same PostgreSQL database issue alerts, which every organisation's
+        // status (and revision) follows: if one lands between the last page read and the revisions read here, the
+        // page is read again and the cache must then be current.
+        var later = try await Self.revisions(warm, [first, second, third])
+        var current = warm.summaryCache.current(later.map { (id: $0.key, revision: $0.value) }).count
+        for _ in 1..<5 where current < 3 {
+            try await compare("read again after a change elsewhere", at: expiry.addingTimeInterval(40 * Self.day))
+            later = try await Self.revisions(warm, [first, second, third])
+            current = warm.summaryCache.current(later.map { (id: $0.key, revision: $0.value) }).count
+        }
         #expect(later[first.id] ?? 0 > entries[first.id] ?? 0)
         #expect(later[third.id] ?? 0 > entries[third.id] ?? 0)
-        #expect(warm.summaryCache.current(later.map { (id: $0.key, revision: $0.value) }).count == 3)
+        #expect(current == 3)
     }
 
     /// What a page of `scope` reads at `now`.
