@@ -8,9 +8,10 @@ extension SQLNationalStore {
     /// tickets' ids in the order of `writes.opened`: the superseded tickets retired, the new tickets inserted with
     /// their sightings, the sightings moved, the rewritten, reopened, fixed and unverified tickets updated, and every
     /// event appended (the new tickets' from the insert's own ids). The values of each set are array parameters,
-    /// unnested. Seven to nine round trips were a third of an ingest's statements, each parsed, planned and answered
-    /// on its own (bench/ingest-cpu.sh); the CTEs share one snapshot, which is why `writes` must update each ticket
-    /// once (``TicketWrites/updatesEachTicketOnce``).
+    /// unnested. Written a set at a time these were five to nine round trips, each parsed, planned and answered on
+    /// its own; with the submission's record (``recordAtOnce(_:digest:organisation:applies:counts:receivedAt:on:)``)
+    /// one statement each took a tenth off the CPU of an ingest (docs/benchmarks.md). The CTEs share one snapshot,
+    /// which is why `writes` must update each ticket once (``TicketWrites/updatesEachTicketOnce``).
     static func applyAtOnce(
         _ writes: TicketWrites, of submission: Submission, submission id: Int64, organisation: Int64,
         on database: any SQLDatabase
