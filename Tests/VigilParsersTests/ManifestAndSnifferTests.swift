@@ -68,6 +68,7 @@ struct ManifestAndSnifferTests {
         #expect(sample.lines().map(\.count) == [10, 9])
         #expect(sample.lines(limit: 1).map(\.count) == [10])
         #expect(TextSample(bytes: [0x61, 0xFF, 0x0A, 0x62]).lines() == ["a\u{FFFD}", "b"])
+        #expect(TextSample(bytes: Array("wmic\r\r\n\r\r\nqfe\r\r\n".utf8)).lines() == ["wmic", "qfe"])
     }
 
     @Test("formats are recognised by content, not by name")

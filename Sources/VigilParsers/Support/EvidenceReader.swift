@@ -41,7 +41,7 @@ public struct TextSample: Sendable {
     }
 
     /// The sample's first `limit` complete lines (the last, possibly cut, line dropped when the sample was truncated),
-    /// without line ends (LF or CRLF), skipping empty ones. Only the lines asked for are decoded: recognisers ask for one
+    /// without line ends (LF, CRLF or CR CR LF), skipping empty ones. Only the lines asked for are decoded: recognisers ask for one
     /// to a few hundred of a sample's thousands.
     public func lines(limit: Int = 200) -> [Substring] {
         var lines: [Substring] = []
@@ -51,7 +51,8 @@ public struct TextSample: Sendable {
             while start < buffer.count {
                 let end = buffer[start...].firstIndex(of: 0x0A) ?? buffer.count
                 var lineEnd = end
-                if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                // Every carriage return before the end: wmic's output through a pipe ends its lines CR CR LF.
+                while lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 if lineEnd > start {
                     guard lines.count < limit else {
                         readToEnd = false
