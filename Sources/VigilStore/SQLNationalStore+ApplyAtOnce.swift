@@ -61,6 +61,12 @@ extension SQLNationalStore {
             """
         ).all()
         guard rows.count == new.count else { throw StoreError(.corrupt, "the new tickets' ids were not all returned") }
+        return try newTicketIDs(rows, for: new)
+    }
+
+    /// The ids of the tickets opened for `findings`, in their order, from the rows their insert returned (`id`,
+    /// `rule`, `subject`, in any order): a rule and subject identify a current ticket.
+    static func newTicketIDs(_ rows: [any SQLRow], for findings: [Submission.SubmittedFinding]) throws -> [Int64] {
         var ids: [TicketKey: Int64] = [:]
         for row in rows {
             let key = TicketKey(
@@ -68,7 +74,7 @@ extension SQLNationalStore {
                 subject: try row.decode(column: "subject", as: String.self))
             ids[key] = try row.decode(column: "id", as: Int64.self)
         }
-        return try new.map { finding in
+        return try findings.map { finding in
             guard let ticket = ids[TicketKey(rule: finding.rule, subject: finding.subject)] else {
                 throw StoreError(.corrupt, "a new ticket's id was not returned")
             }

@@ -376,7 +376,7 @@ extension SQLNationalStore {
         _ findings: [Submission.SubmittedFinding], submission id: Int64, at: Int64, organisation: Int64,
         on database: any SQLDatabase
     ) async throws -> [Int64] {
-        var ids: [TicketKey: Int64] = [:]
+        var rows: [any SQLRow] = []
         let postgres = isPostgres(database)
         for start in stride(from: 0, to: findings.count, by: batchSize) {
             let batch = findings[start..<min(start + batchSize, findings.count)]
@@ -430,19 +430,9 @@ extension SQLNationalStore {
                     """
                 ).run()
             }
-            for row in returned {
-                let key = TicketKey(
-                    rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)),
-                    subject: try row.decode(column: "subject", as: String.self))
-                ids[key] = try row.decode(column: "id", as: Int64.self)
-            }
+            rows += returned
         }
-        return try findings.map { finding in
-            guard let ticket = ids[TicketKey(rule: finding.rule, subject: finding.subject)] else {
-                throw StoreError(.corrupt, "a new ticket's id was not returned")
-            }
-            return ticket
-        }
+        return try newTicketIDs(rows, for: findings)
     }
 
     /// Tickets seen again that one UPDATE can set alike.
