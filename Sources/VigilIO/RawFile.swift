@@ -50,9 +50,10 @@ public struct RawFile: Sendable {
         return Platform.isReadable(path) ? path : nil
     }
 
-    /// A zeroed buffer for reading this file a chunk at a time: `chunkSize` bytes, or fewer for a smaller file (one byte
-    /// more than the file, or than `toRead`, so that one read takes it all and the next finds the end; never below a
-    /// page unless the chunk is). Reading many small files (a scan, a fuzzing campaign) then zeroes no megabyte for each.
+    /// A zeroed buffer for reading this file a chunk at a time: `chunkSize` bytes, or fewer for a smaller file (one
+    /// byte more than the file, or than `toRead`, so that one read takes it all and the next finds the end; never below
+    /// a page unless the chunk is). Reading many small files (a scan, a fuzzing campaign) then zeroes no megabyte for
+    /// each.
     public func readBuffer(chunkSize: Int = 1 << 20, toRead: Int = .max) throws(FileError) -> [UInt8] {
         let wanted = min(toRead, try status().size)
         let (fitting, overflow) = wanted.addingReportingOverflow(1)

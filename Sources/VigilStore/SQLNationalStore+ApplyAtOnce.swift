@@ -104,7 +104,8 @@ extension SQLNationalStore {
                 areas AS (
                     INSERT INTO submission_areas (submission_id, area, status)
                     SELECT s.id, a.area, a.status FROM submission s,
-                    unnest(\(bind: areas.map(\.area.rawValue)), \(bind: areas.map(\.status.rawValue))) AS a (area, status)),
+                    unnest(\(bind: areas.map(\.area.rawValue)), \(bind: areas.map(\.status.rawValue)))
+                    AS a (area, status)),
                 coverage AS (
                     INSERT INTO coverage_sets (submission_id, group_id, complete, subjects)
                     SELECT s.id, c.group_id, c.complete, c.subjects FROM submission s,

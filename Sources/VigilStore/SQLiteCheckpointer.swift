@@ -8,7 +8,8 @@ import NIOPosix
 /// database file: 4.6 % of ingest's CPU in a profile (`perf`, bench/ingest-cpu.sh), spent while holding the lock.
 /// Here, every ``writesPerCheckpoint`` writes committed, a connection of its own runs a PASSIVE checkpoint on NIO's
 /// thread pool: it copies what no reader still needs and never waits for the writer, which goes on appending. Writes,
-/// not commits: a commit holds a group of writes (``SQLiteCommitGroup``), and the log grows by what they wrote. The writer's own automatic checkpoint stays, at ``backstopPages``, for a log this one falls behind on.
+/// not commits: a commit holds a group of writes (``SQLiteCommitGroup``), and the log grows by what they wrote. The
+/// writer's own automatic checkpoint stays, at ``backstopPages``, for a log this one falls behind on.
 actor SQLiteCheckpointer {
     /// The database file.
     let path: String

@@ -41,8 +41,8 @@ public struct TextSample: Sendable {
     }
 
     /// The sample's first `limit` complete lines (the last, possibly cut, line dropped when the sample was truncated),
-    /// without line ends (LF, CRLF or CR CR LF), skipping empty ones. Only the lines asked for are decoded: recognisers ask for one
-    /// to a few hundred of a sample's thousands.
+    /// without line ends (LF, CRLF or CR CR LF), skipping empty ones. Only the lines asked for are decoded: recognisers
+    /// ask for one to a few hundred of a sample's thousands.
     public func lines(limit: Int = 200) -> [Substring] {
         var lines: [Substring] = []
         var readToEnd = true
