@@ -65,10 +65,7 @@ extension SQLNationalStore {
     }
 
     /// A rule and a subject: what identifies a current ticket.
-    struct TicketKey: Hashable {
-        var rule: RuleID
-        var subject: String
-    }
+    typealias TicketKey = TicketPlanner.Key
 
     static func storedTicket(row: any SQLRow) throws -> StoredTicket {
         let head = try row.decode(column: "head", as: String.self)

@@ -59,10 +59,10 @@ public enum TicketPlanner {
 
     /// The changes `submission`, as of its `assessedAt`, makes to `current` (the organisation's current tickets).
     public static func plan(_ submission: Submission, current: [Current]) -> [Change] {
-        var byKey: [String: Current] = [:]
+        var byKey: [Key: Current] = [:]
         for ticket in current { byKey[key(ticket.rule, ticket.subject)] = ticket }
         var changes: [Change] = []
-        var seen = Set<String>()
+        var seen = Set<Key>()
         for (position, finding) in submission.findings.enumerated() {
             let key = key(finding.rule, finding.subject)
             // The same rule on the same subject twice is one finding: it never opens two tickets.
@@ -99,5 +99,12 @@ public enum TicketPlanner {
         return changes
     }
 
-    static func key(_ rule: RuleID, _ subject: String) -> String { "\(rule.rawValue)\u{1F}\(subject)" }
+    /// A rule and a subject: what identifies a current ticket. (A struct, not the two joined in a string: the
+    /// planner keys every current ticket and finding of a submission, and joining them was a string made per key.)
+    struct Key: Hashable {
+        var rule: RuleID
+        var subject: String
+    }
+
+    static func key(_ rule: RuleID, _ subject: String) -> Key { Key(rule: rule, subject: subject) }
 }
