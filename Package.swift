@@ -199,6 +199,9 @@ let package = Package(
                 "VigilStore", "VigilSubmission", "VigilCore", "VigilNationalDemo", "VigilTestSupport",
                 // Scores recomputed from raw ticket rows, independently of the store's own queries.
                 .product(name: "SQLKit", package: "sql-kit"),
+                // The store's PostgreSQL database compared with postgres-kit's own.
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),
         .testTarget(

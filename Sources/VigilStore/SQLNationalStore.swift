@@ -284,7 +284,7 @@ public final class SQLNationalStore: NationalStore, Service {
         case .postgres(let pools):
             try await pools.started.wait()
             return try await pools.pages.withConnection { connection in
-                try await body(connection.sql(queryLogLevel: nil))
+                try await body(PostgresSQLDatabase(connection: connection))
             }
         case .sqlite(let connections):
             let reader = try await connections.takeReader()
@@ -340,7 +340,7 @@ public final class SQLNationalStore: NationalStore, Service {
     ) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in
-                let database = connection.sql(queryLogLevel: nil)
+                let database = PostgresSQLDatabase(connection: connection)
                 if isolation != .readCommitted {
                     try await database.raw("SET TRANSACTION ISOLATION LEVEL \(unsafeRaw: isolation.rawValue)").run()
                 }

@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// A PostgreSQL connection as SQLKit's database, binding and reading the values the store uses — text, integers,
+/// floating point, booleans, bytes and arrays of ids and text — through PostgresNIO's own codecs.
+///
+/// postgres-kit's database reaches the same codecs through a general translation that, for every value, casts it to
+/// an existential protocol, and for every cell read builds a coding path naming the column, looks the column up twice
+/// and makes a random-access copy of the row: a tenth of the server's CPU in an ingest went there, reading the ~200
+/// live tickets' three cells each (`perf`, bench/ingest-cpu.sh). A statement binding any other type is handed to
+/// postgres-kit's database whole, and a cell of any other type (or one of the few its translation reinterprets: a
+/// user-defined type read as text, `numeric` read as `Double`) is read through postgres-kit's row: the values read
+/// and written are the same either way.
+struct PostgresSQLDatabase: SQLDatabase {
+    let connection: PostgresConnection
+
+    var logger: Logger { connection.logger }
+    var eventLoop: any EventLoop { connection.eventLoop }
+    var dialect: any SQLDialect { PostgresDialect() }
+    var queryLogLevel: Logger.Level? { nil }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
+        -> EventLoopFuture<Void>
+    {
+        eventLoop.makeFutureWithTask { try await execute(sql: query, onRow) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        let (sql, binds) = serialize(query)
+        guard let bindings = try Self.bindings(binds) else {
+            try await connection.sql(queryLogLevel: nil).execute(sql: query, onRow)
+            return
+        }
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        var columns: [String]?
+        for try await row in rows {
+            let names = columns ?? row.map(\.columnName)
+            columns = names
+            onRow(PostgresSQLRow(row: row, columns: names))
+        }
+    }
+
+    /// `binds` bound by PostgresNIO's codecs, as postgres-kit binds them; nil when one is of a type left to
+    /// postgres-kit. Each is matched by its exact type: a cast alone would take an empty `[String]` for an `[Int64]`
+    /// (an empty array casts to any array type) and bind it as one, and unwrap an optional.
+    static func bindings(_ binds: [any Encodable & Sendable]) throws -> PostgresBindings? {
+        var bindings = PostgresBindings(capacity: binds.count)
+        for bind in binds {
+            let type = type(of: bind)
+            switch bind {
+            case let value as String where type == String.self: bindings.append(value)
+            case let value as Int64 where type == Int64.self: bindings.append(value)
+            case let value as Int where type == Int.self: bindings.append(value)
+            case let value as Double where type == Double.self: bindings.append(value)
+            case let value as Bool where type == Bool.self: bindings.append(value)
+            case let value as Data where type == Data.self: try bindings.append(value)
+            case let value as [Int64] where type == [Int64].self: bindings.append(value)
+            case let value as [String] where type == [String].self: bindings.append(value)
+            default: return nil
+            }
+        }
+        return bindings
+    }
+}
+
+/// A row read by ``PostgresSQLDatabase``. Its columns are found by name in the statement's column names, shared by
+/// its rows: a handful of short names compared in turn, where a look-up in PostgresNIO's table hashed the name twice.
+/// Of two columns of one name the last is read, as PostgresNIO's table does.
+struct PostgresSQLRow: SQLRow {
+    let row: PostgresRow
+    let cells: PostgresRandomAccessRow
+    /// The statement's column names, in order.
+    let columns: [String]
+
+    init(row: PostgresRow, columns: [String]) {
+        self.row = row
+        cells = row.makeRandomAccess()
+        self.columns = columns
+    }
+
+    var allColumns: [String] { columns }
+
+    func contains(column: String) -> Bool { columns.contains(column) }
+
+    func decodeNil(column: String) throws -> Bool {
+        guard let index = columns.lastIndex(of: column) else { return true }
+        return cells[index].bytes == nil
+    }
+
+    func decode<T: Decodable>(column: String, as type: T.Type) throws -> T {
+        guard let index = columns.lastIndex(of: column) else {
+            throw StoreError(.corrupt, "a statement returned no column '\(column)'")
+        }
+        let cell = cells[index]
+        let text = !cell.dataType.isUserDefined
+        let floating = cell.dataType != .numeric
+        if T.self == String.self, text { return try Self.cast(cell.decode(String.self), column) }
+        if T.self == String?.self, text { return try Self.cast(cell.decode(String?.self), column) }
+        if T.self == Int64.self { return try Self.cast(cell.decode(Int64.self), column) }
+        if T.self == Int64?.self { return try Self.cast(cell.decode(Int64?.self), column) }
+        if T.self == Int.self { return try Self.cast(cell.decode(Int.self), column) }
+        if T.self == Int?.self { return try Self.cast(cell.decode(Int?.self), column) }
+        if T.self == Bool.self { return try Self.cast(cell.decode(Bool.self), column) }
+        if T.self == Double.self, floating { return try Self.cast(cell.decode(Double.self), column) }
+        if T.self == Double?.self, floating { return try Self.cast(cell.decode(Double?.self), column) }
+        if T.self == Data.self { return try Self.cast(cell.decode(Data.self), column) }
+        if T.self == Data?.self { return try Self.cast(cell.decode(Data?.self), column) }
+        return try row.sql().decode(column: column, as: T.self)
+    }
+
+    /// `value` as `T`, which the caller found to be its type: a reinterpretation checked by the types' identity,
+    /// where a dynamic cast searched the runtime's tables for every cell.
+    private static func cast<Value, T>(_ value: Value, _ column: String) throws -> T {
+        guard T.self == Value.self else { throw StoreError(.corrupt, "column '\(column)' did not read as \(T.self)") }
+        return unsafeBitCast(value, to: T.self)
+    }
+}
