@@ -6,7 +6,7 @@ import PostgresNIO
 import SQLKit
 
 /// A PostgreSQL connection as SQLKit's database, binding and reading the values the store uses — text, integers,
-/// floating point, booleans, bytes and arrays of ids and text — through PostgresNIO's own codecs.
+/// floating point, booleans, bytes, arrays of ids and text, optional text and ids — through PostgresNIO's own codecs.
 ///
 /// postgres-kit's database reaches the same codecs through a general translation that, for every value, casts it to
 /// an existential protocol, and for every cell read builds a coding path naming the column, looks the column up twice
@@ -60,6 +60,11 @@ struct PostgresSQLDatabase: SQLDatabase {
             case let value as Data where type == Data.self: try bindings.append(value)
             case let value as [Int64] where type == [Int64].self: bindings.append(value)
             case let value as [String] where type == [String].self: bindings.append(value)
+            // An absent value as postgres-kit binds it: NULL of no type, for the statement to infer.
+            case let value as String? where type == String?.self:
+                if let value { bindings.append(value) } else { bindings.appendNull() }
+            case let value as Int64? where type == Int64?.self:
+                if let value { bindings.append(value) } else { bindings.appendNull() }
             default: return nil
             }
         }

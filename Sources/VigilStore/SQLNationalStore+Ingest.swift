@@ -526,35 +526,42 @@ extension SQLNationalStore {
     }
 
     /// Writes `counts` as the organisation's row for `day` (adding the submission to it unless `submission` is
-    /// false) and every later row.
+    /// false) and every later row, with `score`'s basis and last evidence when given (one statement fewer than
+    /// writing them after: ``writeScore(_:fixed:organisation:day:on:)``).
     static func writeDay(
         _ counts: DayCounts, organisation: Int64, day: String, submission: Bool, laterDays: Bool = true,
-        on database: any SQLDatabase
+        score: StoredScore? = nil, on database: any SQLDatabase
     ) async throws {
         let counted: Int64 = submission ? 1 : 0
         let open = counts.open
+        let basis = score.map { $0.basis.encoded }
+        // Without a score the row's basis is left as it is (or NULL on a new row, until the caller writes it).
+        let scored: SQLQueryString =
+            score == nil ? "" : ", score_basis = excluded.score_basis, last_evidence = excluded.last_evidence"
         try await database.raw(
             """
             INSERT INTO org_daily (organisation_id, day, open_critical, open_high, open_medium, open_low, open_info,
-            unverified, fixed, submissions)
+            unverified, fixed, submissions, score_basis, last_evidence)
             VALUES (\(bind: organisation), \(bind: day), \(bind: open[.critical] ?? 0), \(bind: open[.high] ?? 0),
             \(bind: open[.medium] ?? 0), \(bind: open[.low] ?? 0), \(bind: open[.info] ?? 0), \(bind: counts.unverified),
-            \(bind: counts.fixed), \(bind: counted))
+            \(bind: counts.fixed), \(bind: counted), \(bind: basis), \(bind: score?.lastEvidence))
             ON CONFLICT (organisation_id, day) DO UPDATE SET open_critical = excluded.open_critical,
             open_high = excluded.open_high, open_medium = excluded.open_medium, open_low = excluded.open_low,
             open_info = excluded.open_info, unverified = excluded.unverified, fixed = excluded.fixed,
-            submissions = org_daily.submissions + excluded.submissions
+            submissions = org_daily.submissions + excluded.submissions\(scored)
             """
         ).run()
         // Rows of later days (an exception decided after this evidence's date, received before it) describe days
         // this evidence was already true on: they take the tickets as they now stand too. (`laterDays` is false
         // when the caller knows there are none.)
         guard laterDays else { return }
+        let scoredLater: SQLQueryString =
+            score == nil ? "" : ", score_basis = \(bind: basis), last_evidence = \(bind: score?.lastEvidence)"
         try await database.raw(
             """
             UPDATE org_daily SET open_critical = \(bind: open[.critical] ?? 0), open_high = \(bind: open[.high] ?? 0),
             open_medium = \(bind: open[.medium] ?? 0), open_low = \(bind: open[.low] ?? 0),
-            open_info = \(bind: open[.info] ?? 0), unverified = \(bind: counts.unverified), fixed = \(bind: counts.fixed)
+            open_info = \(bind: open[.info] ?? 0), unverified = \(bind: counts.unverified), fixed = \(bind: counts.fixed)\(scoredLater)
             WHERE organisation_id = \(bind: organisation) AND day > \(bind: day)
             """
         ).run()

@@ -257,12 +257,12 @@ extension SQLNationalStore {
                     severity: ticket.severity, exploited: ticket.rule == exploited,
                     openedAt: TimeInterval(ticket.openedAt), count: 1))
         }
+        let score = StoredScore(
+            basis: ScoreBasis(open: open, fixed: tally.groups), openByRule: openByRule, lastEvidence: lastEvidence)
         // Later days than the latest row there are none; with a row of a later day, they take these counts too.
         try await writeDay(
             counts, organisation: organisation, day: day, submission: true,
-            laterDays: kept.latestDay.map { $0 > day } ?? false, on: database)
-        let score = StoredScore(
-            basis: ScoreBasis(open: open, fixed: tally.groups), openByRule: openByRule, lastEvidence: lastEvidence)
-        try await writeScore(score, fixed: tally, organisation: organisation, day: day, on: database)
+            laterDays: kept.latestDay.map { $0 > day } ?? false, score: score, on: database)
+        try await writeCurrent(score, fixed: tally, organisation: organisation, on: database)
     }
 }

@@ -125,15 +125,26 @@ struct PostgresSQLDatabaseTests {
             #expect(try row.decode(column: "no_names", as: String.self) == "text[]")
             #expect(try row.decode(column: "no_ids", as: String.self) == "bigint[]")
             #expect(try row.decode(column: "some", as: String.self) == "bigint")
-            // Optionals and arrays of bytes are left to postgres-kit: the statement still runs, with the same values.
-            #expect(try PostgresSQLDatabase.bindings([String?.none]) == nil)
-            let blobs = [Data([1]), Data([2, 3])]
-            let query: SQLQueryString = """
-                SELECT \(bind: String?.none) AS missing, cardinality(\(bind: blobs)) AS blobs
+            // Absent values bound as NULL, present ones as themselves, as postgres-kit binds them.
+            let optionals: SQLQueryString = """
+                SELECT \(bind: String?.none)::text AS no_text, \(bind: String?.some("x")) AS text,
+                \(bind: Int64?.none)::bigint AS no_id, \(bind: Int64?.some(-2)) AS id
                 """
+            let bound = try #require(try await database.raw(optionals).first())
+            let expectedBound = try #require(try await reference.raw(optionals).first())
+            for column in ["no_text", "text", "no_id", "id"] {
+                #expect(Self.same(bound, expectedBound, column, as: String?.self), "\(column)")
+                #expect(Self.same(bound, expectedBound, column, as: Int64?.self), "\(column)")
+            }
+            #expect(try bound.decode(column: "text", as: String.self) == "x")
+            #expect(try bound.decode(column: "id", as: Int64.self) == -2)
+            #expect(try bound.decodeNil(column: "no_text"))
+            // Arrays of bytes are left to postgres-kit: the statement still runs, with the same values.
+            let blobs = [Data([1]), Data([2, 3])]
+            #expect(try PostgresSQLDatabase.bindings([blobs]) == nil)
+            let query: SQLQueryString = "SELECT cardinality(\(bind: blobs)) AS blobs"
             let fallback = try #require(try await database.raw(query).first())
             let expected = try #require(try await reference.raw(query).first())
-            #expect(try fallback.decodeNil(column: "missing"))
             #expect(try fallback.decode(column: "blobs", as: Int64.self) == 2)
             #expect(try expected.decode(column: "blobs", as: Int64.self) == 2)
         }
