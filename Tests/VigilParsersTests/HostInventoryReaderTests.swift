@@ -283,6 +283,36 @@ struct HostInventoryReaderTests {
         #expect(fromEmpty.hosts.isEmpty && fromEmpty.log.diagnostics.isEmpty)
     }
 
+    @Test("wmic qfe: a repeated header is skipped in either form, a row that mentions HotFixID is still a row")
+    func qfeRepeatedHeaders() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let header = "Caption   CSName  Description       HotFixID   InstalledOn  \r\n"
+        let table = try scratch.write(
+            "PC1.qfe.txt",
+            header + "http://a  PC1     Security Update   KB5034441  1/9/2024     \r\n"
+                + "http://b  PC1     hotfixid notes    KB5033372  12/12/2023   \r\n\r\n" + header.uppercased()
+                + "http://c  PC1     Update            KB5034122  1/10/2024    \r\n")
+        let fromTable = try read(WmicQfeReader(), table)
+        try #require(fromTable.hosts.map(\.name) == ["PC1"])
+        #expect(fromTable.hosts[0].installedUpdates.map(\.kb) == ["KB5034441", "KB5033372", "KB5034122"])
+        #expect(
+            fromTable.hosts[0].installedUpdates.compactMap(\.installedOn).map(CivilDate.string) == [
+                "2024-01-09", "2023-12-12", "2024-01-10",
+            ])
+        #expect(fromTable.log.recordsRead == 3)
+        #expect(fromTable.log.diagnostics.isEmpty, "\(fromTable.log.diagnostics)")
+
+        let csv = try scratch.write(
+            "qfe.csv",
+            "\r\nNode,CSName,HotFixID,InstalledOn\r\nPC1,PC1,KB5034441,1/9/2024\r\n"
+                + "NODE,CSNAME,HOTFIXID,INSTALLEDON\r\nPC2,PC2,KB5033372,1/9/2024\r\n")
+        let fromCSV = try read(WmicQfeReader(), csv)
+        #expect(fromCSV.hosts.map(\.name) == ["PC1", "PC2"])
+        #expect(fromCSV.log.recordsRead == 2)
+        #expect(fromCSV.log.diagnostics.isEmpty, "\(fromCSV.log.diagnostics)")
+    }
+
     // MARK: osquery
 
     @Test("osqueryi --json: each table's rows for the host named by the file")

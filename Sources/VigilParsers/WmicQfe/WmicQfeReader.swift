@@ -59,7 +59,39 @@ public struct WmicQfeReader: EvidenceReader {
 /// The columns of a qfe header: where each starts (in characters, for the table form) and which is which.
 struct WmicQfeHeader {
     /// Column names (lower-cased) with their start offsets.
-    var columns: [(name: String, start: Int)]
+    let columns: [(name: String, start: Int)]
+    /// The columns a row is read for (``readColumns``), with where each starts and ends: of a table row's dozen
+    /// fields three are used, and cutting and trimming the rest was most of the reader's work per row.
+    let read: [(name: String, start: Int, end: Int?)]
+
+    /// The columns the reader uses: the update, its date and the host.
+    static let readColumns: Set<String> = ["hotfixid", "installedon", "csname", "node"]
+
+    private static func read(_ columns: [(name: String, start: Int)]) -> [(name: String, start: Int, end: Int?)] {
+        columns.indices.compactMap { index in
+            guard readColumns.contains(columns[index].name) else { return nil }
+            let end = index + 1 < columns.count ? columns[index + 1].start : nil
+            return (columns[index].name, columns[index].start, end)
+        }
+    }
+
+    /// Whether `line` names `HotFixID` (in any case): only such a line can be a header, so a row that does not is
+    /// never parsed as one.
+    static func namesHotFixID(_ line: String) -> Bool {
+        let target = Array("hotfixid".utf8)
+        var matched = 0
+        for byte in line.utf8 {
+            // Letters only: a byte ORed with 0x20 is a lower-case letter only if it was a letter.
+            if byte | 0x20 == target[matched] {
+                matched += 1
+                if matched == target.count { return true }
+            } else {
+                // `h` occurs once in the name, so a mismatch restarts at this byte.
+                matched = byte | 0x20 == target[0] ? 1 : 0
+            }
+        }
+        return false
+    }
 
     /// A table header: known column names separated by spaces, `HotFixID` among them.
     init?(table line: some StringProtocol) {
@@ -83,6 +115,7 @@ struct WmicQfeHeader {
             columns.allSatisfy({ WmicQfeReader.columnNames.contains($0.0) })
         else { return nil }
         self.columns = columns
+        read = Self.read(columns)
     }
 
     /// A CSV header: `Node` then known column names, `HotFixID` among them.
@@ -92,14 +125,15 @@ struct WmicQfeHeader {
             names.dropFirst().allSatisfy({ WmicQfeReader.columnNames.contains($0) })
         else { return nil }
         columns = names.enumerated().map { ($0.element, $0.offset) }
+        read = Self.read(columns)
     }
 
-    /// The fields of a table row, cut at the header's offsets.
+    /// The fields of a table row the reader uses, cut at the header's offsets.
     func cut(_ row: String) -> [String: String] {
         let scalars = Array(row.unicodeScalars)
         var fields: [String: String] = [:]
-        for (index, column) in columns.enumerated() where column.start < scalars.count {
-            let end = index + 1 < columns.count ? min(columns[index + 1].start, scalars.count) : scalars.count
+        for column in read where column.start < scalars.count {
+            let end = min(column.end ?? scalars.count, scalars.count)
             var text = String.UnicodeScalarView()
             text.append(contentsOf: scalars[column.start..<end])
             fields[column.name] = String(text).trimming(" \t")
@@ -148,15 +182,15 @@ private struct WmicQfeState {
             }
         case .table(let header)?:
             if blank { return }
-            if WmicQfeHeader(table: text) != nil { return }
+            if WmicQfeHeader.namesHotFixID(text), WmicQfeHeader(table: text) != nil { return }
             row(Self.realigned(header.cut(text), row: text), line: line.number, log: &log)
         case .csv(let header)?:
             if blank { return }
-            if WmicQfeHeader(csv: text) != nil { return }
+            if WmicQfeHeader.namesHotFixID(text), WmicQfeHeader(csv: text) != nil { return }
             let values = text.split(separator: ",", omittingEmptySubsequences: false)
             var fields: [String: String] = [:]
-            for (index, column) in header.columns.enumerated() where index < values.count {
-                fields[column.name] = values[index].trimming(" \t")
+            for column in header.read where column.start < values.count {
+                fields[column.name] = values[column.start].trimming(" \t")
             }
             row(fields, line: line.number, log: &log)
         case .list?:
@@ -177,14 +211,17 @@ private struct WmicQfeState {
     /// pads non-ASCII values (`TEST_dc\Администратор`) by another measure than characters, shifting the columns after.
     static func realigned(_ fields: [String: String], row: String) -> [String: String] {
         var fields = fields
-        let words = row.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        // The row's words only when a field needs them: most rows are aligned.
+        func words() -> [Substring] { row.split(whereSeparator: { $0 == " " || $0 == "\t" }) }
         if let id = fields["hotfixid"], InstalledUpdate.normalisedKB(id) == nil,
-            let kb = words.first(where: { $0.uppercased().hasPrefix("KB") && InstalledUpdate.normalisedKB($0) != nil })
+            let kb = words().first(where: {
+                $0.uppercased().hasPrefix("KB") && InstalledUpdate.normalisedKB($0) != nil
+            })
         {
             fields["hotfixid"] = String(kb)
         }
         if let date = fields["installedon"], QuickFixDate.parse(date) == nil,
-            let found = words.first(where: { $0.contains("/") && QuickFixDate.parse($0) != nil })
+            let found = words().first(where: { $0.contains("/") && QuickFixDate.parse($0) != nil })
         {
             fields["installedon"] = String(found)
         }
