@@ -8,19 +8,12 @@ import VaporCSQLite
 /// A ``DirectSQLite`` connection as SQLKit's database: statements serialised in SQLite's dialect, values bound and
 /// read with SQLiteKit's own encoder and decoder (so a value reads back exactly as it did through SQLiteNIO), and each
 /// statement run on the caller's thread.
-struct DirectSQLiteDatabase: SQLDatabase {
+struct DirectSQLiteDatabase: AsyncSQLDatabase {
     let connection: DirectSQLite
 
     var logger: Logger { connection.logger }
     var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
     var dialect: any SQLDialect { SQLiteDialect() }
-    var queryLogLevel: Logger.Level? { nil }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
-        -> EventLoopFuture<Void>
-    {
-        eventLoop.makeFutureWithTask { try await execute(sql: query, onRow) }
-    }
 
     /// Runs the statement; while another connection holds the lock it needs (SQLite's `SQLITE_BUSY`: another
     /// store's writer on the same file, another process), waits without blocking a thread and tries again, for up to

@@ -15,19 +15,12 @@ import SQLKit
 /// postgres-kit's database whole, and a cell of any other type (or one of the few its translation reinterprets: a
 /// user-defined type read as text, `numeric` read as `Double`) is read through postgres-kit's row: the values read
 /// and written are the same either way.
-struct PostgresSQLDatabase: SQLDatabase {
+struct PostgresSQLDatabase: AsyncSQLDatabase {
     let connection: PostgresConnection
 
     var logger: Logger { connection.logger }
     var eventLoop: any EventLoop { connection.eventLoop }
     var dialect: any SQLDialect { PostgresDialect() }
-    var queryLogLevel: Logger.Level? { nil }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
-        -> EventLoopFuture<Void>
-    {
-        eventLoop.makeFutureWithTask { try await execute(sql: query, onRow) }
-    }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, binds) = serialize(query)
