@@ -561,7 +561,8 @@ extension SQLNationalStore {
             """
             UPDATE org_daily SET open_critical = \(bind: open[.critical] ?? 0), open_high = \(bind: open[.high] ?? 0),
             open_medium = \(bind: open[.medium] ?? 0), open_low = \(bind: open[.low] ?? 0),
-            open_info = \(bind: open[.info] ?? 0), unverified = \(bind: counts.unverified), fixed = \(bind: counts.fixed)\(scoredLater)
+            open_info = \(bind: open[.info] ?? 0), unverified = \(bind: counts.unverified), fixed = \(bind: counts.fixed)
+            \(scoredLater)
             WHERE organisation_id = \(bind: organisation) AND day > \(bind: day)
             """
         ).run()

@@ -105,7 +105,8 @@ struct PostgresSQLDatabaseTests {
             let row = try #require(
                 try await database.raw(
                     """
-                    SELECT \(bind: Int64.min) AS big, \(bind: 7) AS int, \(bind: text) AS text, \(bind: 0.25) AS fraction,
+                    SELECT \(bind: Int64.min) AS big, \(bind: 7) AS int, \(bind: text) AS text,
+                    \(bind: 0.25) AS fraction,
                     \(bind: true) AS yes, \(bind: Data([0, 1, 255])) AS bytes, \(bind: ids) AS ids,
                     \(bind: ["a", "", text]) AS names, cardinality(\(bind: [Int64]())) AS none,
                     pg_typeof(\(bind: [String]()))::text AS no_names, pg_typeof(\(bind: [Int64]()))::text AS no_ids,
