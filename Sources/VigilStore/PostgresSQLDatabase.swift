@@ -24,11 +24,17 @@ struct PostgresSQLDatabase: AsyncSQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, binds) = serialize(query)
-        guard let bindings = try Self.bindings(binds) else {
+        guard let (bindings, kinds) = try Self.bindings(binds) else {
             try await connection.sql(queryLogLevel: nil).execute(sql: query, onRow)
             return
         }
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        let key = PreparedStatements.Key(sql: sql, kinds: kinds)
+        let rows: any AsyncSequence<PostgresRow, any Error>
+        if let statement = PreparedStatements.shared.statement(for: key) {
+            rows = try await prepared(statement, key: key, bindings: bindings)
+        } else {
+            rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        }
         var columns: [String]?
         for try await row in rows {
             let names = columns ?? row.map(\.columnName)
@@ -37,31 +43,72 @@ struct PostgresSQLDatabase: AsyncSQLDatabase {
         }
     }
 
-    /// `binds` bound by PostgresNIO's codecs, as postgres-kit binds them; nil when one is of a type left to
-    /// postgres-kit. Each is matched by its exact type: a cast alone would take an empty `[String]` for an `[Int64]`
-    /// (an empty array casts to any array type) and bind it as one, and unwrap an optional.
-    static func bindings(_ binds: [any Encodable & Sendable]) throws -> PostgresBindings? {
+    /// Runs `statement` (``PreparedStatements``) with `bindings`, prepared first if this connection has not
+    /// prepared it yet. A statement that could not be prepared (PostgreSQL refuses every statement but the end of a
+    /// transaction that failed) is retired, so this connection does not keep answering its error.
+    private func prepared(
+        _ statement: PreparedStatements.Statement, key: PreparedStatements.Key, bindings: PostgresBindings
+    ) async throws -> any AsyncSequence<PostgresRow, any Error> {
+        do {
+            return try await run(statement.slot, bindings: bindings)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "25P02" {
+            PreparedStatements.shared.retire(key)
+            throw error
+        }
+    }
+
+    private func run<Slot: PreparedSlot>(_: Slot.Type, bindings: PostgresBindings) async throws
+        -> any AsyncSequence<PostgresRow, any Error>
+    {
+        try await connection.execute(NumberedStatement<Slot>(bindings: bindings), logger: logger)
+    }
+
+    /// `binds` bound by PostgresNIO's codecs, as postgres-kit binds them, with one character per value naming its
+    /// kind (a prepared statement's key); nil when one is of a type left to postgres-kit. Each is matched by its
+    /// exact type: a cast alone would take an empty `[String]` for an `[Int64]` (an empty array casts to any array
+    /// type) and bind it as one, and unwrap an optional.
+    static func bindings(_ binds: [any Encodable & Sendable]) throws -> (PostgresBindings, kinds: String)? {
         var bindings = PostgresBindings(capacity: binds.count)
+        var kinds = ""
+        kinds.reserveCapacity(binds.count)
         for bind in binds {
             let type = type(of: bind)
             switch bind {
-            case let value as String where type == String.self: bindings.append(value)
-            case let value as Int64 where type == Int64.self: bindings.append(value)
-            case let value as Int where type == Int.self: bindings.append(value)
-            case let value as Double where type == Double.self: bindings.append(value)
-            case let value as Bool where type == Bool.self: bindings.append(value)
-            case let value as Data where type == Data.self: try bindings.append(value)
-            case let value as [Int64] where type == [Int64].self: bindings.append(value)
-            case let value as [String] where type == [String].self: bindings.append(value)
-            // An absent value as postgres-kit binds it: NULL of no type, for the statement to infer.
+            case let value as String where type == String.self:
+                bindings.append(value)
+                kinds.append("s")
+            case let value as Int64 where type == Int64.self:
+                bindings.append(value)
+                kinds.append("i")
+            case let value as Int where type == Int.self:
+                bindings.append(value)
+                kinds.append("i")
+            case let value as Double where type == Double.self:
+                bindings.append(value)
+                kinds.append("d")
+            case let value as Bool where type == Bool.self:
+                bindings.append(value)
+                kinds.append("b")
+            case let value as Data where type == Data.self:
+                try bindings.append(value)
+                kinds.append("x")
+            case let value as [Int64] where type == [Int64].self:
+                bindings.append(value)
+                kinds.append("I")
+            case let value as [String] where type == [String].self:
+                bindings.append(value)
+                kinds.append("S")
+            // An absent value as postgres-kit binds it: NULL of no type, for the statement to infer (so "n").
             case let value as String? where type == String?.self:
                 if let value { bindings.append(value) } else { bindings.appendNull() }
+                kinds.append(value == nil ? "n" : "s")
             case let value as Int64? where type == Int64?.self:
                 if let value { bindings.append(value) } else { bindings.appendNull() }
+                kinds.append(value == nil ? "n" : "i")
             default: return nil
             }
         }
-        return bindings
+        return (bindings, kinds)
     }
 }
 

@@ -1,0 +1,89 @@
+import Foundation
+import PostgresNIO
+import SQLKit
+import Testing
+
+@testable import VigilStore
+
+/// The statements ``PostgresSQLDatabase`` prepares (``PreparedStatements``): one prepared statement per text and kinds
+/// of values, made on the second execution, answering as the unnamed statement does, on a real server.
+@Suite("PostgreSQL statements run again are prepared once per connection")
+struct PreparedStatementsTests {
+    @Test("every number has a type of its own that reads back as that number")
+    func numberedTypes() {
+        var names: Set<String> = []
+        for number in 1...2_000 {
+            let slot = PreparedSlots.slot(number)
+            #expect(slot.number == number)
+            names.insert(Self.name(slot))
+        }
+        #expect(names.count == 2_000)
+    }
+
+    static func name<Slot: PreparedSlot>(_: Slot.Type) -> String { NumberedStatement<Slot>.name }
+
+    /// A marker of one test's statements, unique to the run: the catalogue is the process's.
+    static func marker() -> String { "t" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
+
+    /// How many statements this connection has prepared whose text holds `marker`.
+    static func prepared(_ marker: String, on database: any SQLDatabase) async throws -> Int64 {
+        let row = try #require(
+            try await database.raw(
+                "SELECT COUNT(*) AS n FROM pg_prepared_statements WHERE strpos(statement, \(bind: marker)) > 0"
+            ).first())
+        return try row.decode(column: "n", as: Int64.self)
+    }
+
+    @Test(
+        "a statement run again is prepared once on its connection and answers as the first run did",
+        .enabled(if: Backend.postgresURL != nil))
+    func preparedOnce() async throws {
+        let marker = Self.marker()
+        try await PostgresSQLDatabaseTests.withDatabases { database, _ in
+            for value in Int64(1)...6 {
+                let query: SQLQueryString =
+                    "SELECT \(bind: value)::bigint * 2 AS n, \(bind: "a\(value)") AS t -- \(unsafeRaw: marker)"
+                let row = try #require(try await database.raw(query).first())
+                #expect(try row.decode(column: "n", as: Int64.self) == value * 2)
+                #expect(try row.decode(column: "t", as: String.self) == "a\(value)")
+                #expect(try await Self.prepared(marker, on: database) == (value == 1 ? 0 : 1))
+            }
+        }
+    }
+
+    @Test(
+        "a NULL and a value in one place make two statements, each answering rightly",
+        .enabled(if: Backend.postgresURL != nil))
+    func nullsAndValues() async throws {
+        let marker = Self.marker()
+        try await PostgresSQLDatabaseTests.withDatabases { database, _ in
+            for round in 0..<8 {
+                let value: Int64? = round.isMultiple(of: 2) ? nil : Int64(round)
+                let query: SQLQueryString = "SELECT COALESCE(\(bind: value), -1) AS n -- \(unsafeRaw: marker)"
+                let row = try #require(try await database.raw(query).first())
+                #expect(try row.decode(column: "n", as: Int64.self) == (value ?? -1))
+            }
+            #expect(try await Self.prepared(marker, on: database) == 2)
+        }
+    }
+
+    @Test(
+        "a statement first prepared in a failed transaction is prepared afresh once the transaction ends",
+        .enabled(if: Backend.postgresURL != nil))
+    func failedPreparation() async throws {
+        let marker = Self.marker()
+        try await PostgresSQLDatabaseTests.withDatabases { database, _ in
+            let query: SQLQueryString = "SELECT \(bind: Int64(20))::bigint + 1 AS n -- \(unsafeRaw: marker)"
+            #expect(try await database.raw(query).first()?.decode(column: "n", as: Int64.self) == 21)
+            try await database.raw("BEGIN").run()
+            await #expect(throws: (any Error).self) { try await database.raw("SELECT 1 / 0 AS n").run() }
+            // Its second run would prepare it, which the failed transaction refuses.
+            await #expect(throws: (any Error).self) { try await database.raw(query).run() }
+            try await database.raw("ROLLBACK").run()
+            for _ in 0..<3 {
+                #expect(try await database.raw(query).first()?.decode(column: "n", as: Int64.self) == 21)
+            }
+            #expect(try await Self.prepared(marker, on: database) == 1)
+        }
+    }
+}
