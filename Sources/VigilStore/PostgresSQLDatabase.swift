@@ -29,12 +29,18 @@ struct PostgresSQLDatabase: AsyncSQLDatabase {
             return
         }
         let key = PreparedStatements.Key(sql: sql, kinds: kinds)
-        let rows: any AsyncSequence<PostgresRow, any Error>
         if let statement = PreparedStatements.shared.statement(for: key) {
-            rows = try await prepared(statement, key: key, bindings: bindings)
+            try await Self.forEach(try await prepared(statement, key: key, bindings: bindings), onRow)
         } else {
-            rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            try await Self.forEach(
+                try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger), onRow)
         }
+    }
+
+    /// Hands each of `rows` to `onRow` as a ``PostgresSQLRow``, their column names read once.
+    private static func forEach<Rows: AsyncSequence<PostgresRow, any Error>>(
+        _ rows: Rows, _ onRow: @Sendable (any SQLRow) -> Void
+    ) async throws {
         var columns: [String]?
         for try await row in rows {
             let names = columns ?? row.map(\.columnName)
@@ -48,7 +54,7 @@ struct PostgresSQLDatabase: AsyncSQLDatabase {
     /// transaction that failed) is retired, so this connection does not keep answering its error.
     private func prepared(
         _ statement: PreparedStatements.Statement, key: PreparedStatements.Key, bindings: PostgresBindings
-    ) async throws -> any AsyncSequence<PostgresRow, any Error> {
+    ) async throws -> AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow> {
         do {
             return try await run(statement.slot, bindings: bindings)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "25P02" {
@@ -58,7 +64,7 @@ struct PostgresSQLDatabase: AsyncSQLDatabase {
     }
 
     private func run<Slot: PreparedSlot>(_: Slot.Type, bindings: PostgresBindings) async throws
-        -> any AsyncSequence<PostgresRow, any Error>
+        -> AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>
     {
         try await connection.execute(NumberedStatement<Slot>(bindings: bindings), logger: logger)
     }

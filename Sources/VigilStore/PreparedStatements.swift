@@ -20,7 +20,7 @@ final class PreparedStatements: Sendable {
 
     /// How many statements are prepared at most; later ones run unnamed.
     static let capacity = 256
-    /// How many texts are counted at most while waiting for their second execution.
+    /// How many texts run once are remembered at most, waiting for their second execution.
     static let counted = 1024
 
     struct Key: Hashable {
@@ -50,7 +50,9 @@ final class PreparedStatements: Sendable {
             if let statement = state.statements[key] { return statement }
             guard state.next <= Self.capacity else { return nil }
             guard state.seen.contains(key) else {
-                if state.seen.count < Self.counted { state.seen.insert(key) }
+                // Texts run once (a one-off's) are forgotten together, not kept in the way of later ones.
+                if state.seen.count >= Self.counted { state.seen.removeAll(keepingCapacity: true) }
+                state.seen.insert(key)
                 return nil
             }
             state.seen.remove(key)

@@ -22,6 +22,35 @@ struct PreparedStatementsTests {
 
     static func name<Slot: PreparedSlot>(_: Slot.Type) -> String { NumberedStatement<Slot>.name }
 
+    @Test("a statement is prepared on its second execution, one per text and kinds of values, texts run once forgotten")
+    func catalogue() {
+        let catalogue = PreparedStatements()
+        let key = PreparedStatements.Key(sql: "SELECT $1", kinds: "i")
+        let null = PreparedStatements.Key(sql: "SELECT $1", kinds: "n")
+        #expect(catalogue.statement(for: key) == nil)
+        let first = catalogue.statement(for: key)
+        #expect(first?.number == 1)
+        #expect(catalogue.statement(for: key)?.number == 1)
+        #expect(catalogue.sql(1) == "SELECT $1")
+        #expect(catalogue.statement(for: null) == nil)
+        #expect(catalogue.statement(for: null)?.number == 2)
+        // Retired, a statement is counted afresh and numbered anew; its old number keeps its text.
+        catalogue.retire(key)
+        #expect(catalogue.statement(for: key) == nil)
+        #expect(catalogue.statement(for: key)?.number == 3)
+        #expect(catalogue.sql(1) == "SELECT $1")
+        // Once as many texts as are remembered have run once, they are forgotten together.
+        let waiting = PreparedStatements.Key(sql: "SELECT 'waiting'", kinds: "")
+        #expect(catalogue.statement(for: waiting) == nil)
+        for index in 1..<PreparedStatements.counted {
+            #expect(catalogue.statement(for: PreparedStatements.Key(sql: "SELECT \(index)", kinds: "")) == nil)
+        }
+        let later = PreparedStatements.Key(sql: "SELECT 'later'", kinds: "")
+        #expect(catalogue.statement(for: later) == nil)
+        #expect(catalogue.statement(for: later)?.number == 4)
+        #expect(catalogue.statement(for: waiting) == nil)
+    }
+
     /// A marker of one test's statements, unique to the run: the catalogue is the process's.
     static func marker() -> String { "t" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
 
