@@ -17,6 +17,8 @@ import SQLKit
 /// and written are the same either way.
 struct PostgresSQLDatabase: AsyncSQLDatabase {
     let connection: PostgresConnection
+    /// The statements run as prepared ones (a test's own, or the process's).
+    var statements: PreparedStatements = .shared
 
     var logger: Logger { connection.logger }
     var eventLoop: any EventLoop { connection.eventLoop }
@@ -29,8 +31,8 @@ struct PostgresSQLDatabase: AsyncSQLDatabase {
             return
         }
         let key = PreparedStatements.Key(sql: sql, kinds: kinds)
-        if let statement = PreparedStatements.shared.statement(for: key) {
-            try await Self.forEach(try await prepared(statement, key: key, bindings: bindings), onRow)
+        if let statement = statements.statement(for: key) {
+            try await Self.forEach(try await runPrepared(statement, key: key, bindings: bindings), onRow)
         } else {
             try await Self.forEach(
                 try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger), onRow)
@@ -50,17 +52,28 @@ struct PostgresSQLDatabase: AsyncSQLDatabase {
     }
 
     /// Runs `statement` (``PreparedStatements``) with `bindings`, prepared first if this connection has not
-    /// prepared it yet. A statement that could not be prepared (PostgreSQL refuses every statement but the end of a
-    /// transaction that failed) is retired, so this connection does not keep answering its error.
-    private func prepared(
+    /// prepared it yet. A statement that fails in a way that may outlast the failure (``mayOutlast(_:)``) is retired,
+    /// so no connection keeps answering its error.
+    private func runPrepared(
         _ statement: PreparedStatements.Statement, key: PreparedStatements.Key, bindings: PostgresBindings
     ) async throws -> AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow> {
         do {
             return try await run(statement.slot, bindings: bindings)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "25P02" {
-            PreparedStatements.shared.retire(key)
+        } catch let error as PSQLError where Self.mayOutlast(error) {
+            statements.retire(key, number: statement.number)
             throw error
         }
+    }
+
+    /// Whether the server's `error` may have left the statement failing on this connection: PostgresNIO answers a
+    /// failed preparation's error for as long as the connection lives (a preparation refused in a failed
+    /// transaction, a table not there yet, a lock wait cancelled), and a plan whose result no longer matches its
+    /// table fails every time. Any error but the ordinary failures of one execution — a value refused (class 22), a
+    /// constraint (class 23), a serialization failure (40001) — which a statement prepared anew would meet just the
+    /// same; an error of the connection itself ends it, statements and all.
+    static func mayOutlast(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return !(state.hasPrefix("22") || state.hasPrefix("23") || state == "40001")
     }
 
     private func run<Slot: PreparedSlot>(_: Slot.Type, bindings: PostgresBindings) async throws

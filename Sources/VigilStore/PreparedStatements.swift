@@ -2,7 +2,7 @@ import PostgresNIO
 import Synchronization
 
 /// The statements ``PostgresSQLDatabase`` runs as named prepared statements: any statement run more than once with
-/// the same text and the same kinds of bound values, up to ``capacity`` of them.
+/// the same text and the same kinds of bound values, up to ``capacity`` of them at a time.
 ///
 /// An unnamed statement is parsed, analysed and planned on every execution; a named one once per connection, and
 /// after five executions PostgreSQL keeps a generic plan when it costs no more than the custom ones. An ingest's
@@ -11,17 +11,20 @@ import Synchronization
 /// every varying set as an array, so the texts a service runs are a few dozen, repeated.
 ///
 /// PostgresNIO prepares a statement by its type (its name and text are static), so each statement here has a type
-/// of its own: ``PreparedSlot``'s numbered types, made on demand. A text's kinds of values are part of its key,
-/// because PostgresNIO declares the parameters' types from the first execution's values: a NULL (of no type) and a
-/// value make two statements.
+/// of its own: ``PreparedSlot``'s numbered types, made on demand, their numbers and texts kept for the process
+/// (``text(_:)``). A text's kinds of values are part of its key, because PostgresNIO declares the parameters' types
+/// from the first execution's values: a NULL (of no type) and a value make two statements.
 final class PreparedStatements: Sendable {
-    /// The statements of this process.
+    /// The statements of this process's stores.
     static let shared = PreparedStatements()
 
-    /// How many statements are prepared at most; later ones run unnamed.
+    /// How many statements are prepared at most at a time; later ones run unnamed.
     static let capacity = 256
+    /// How many numbers one catalogue gives out at most, retired statements' included: each stays prepared on the
+    /// connections that prepared it, so a run of failures must not make new ones without end.
+    static let numbers = 4 * capacity
     /// How many texts run once are remembered at most, waiting for their second execution.
-    static let counted = 1024
+    static let waiting = 1024
 
     struct Key: Hashable {
         var sql: String
@@ -37,9 +40,8 @@ final class PreparedStatements: Sendable {
 
     private struct State {
         var statements: [Key: Statement] = [:]
-        var texts: [Int: String] = [:]
         var seen: Set<Key> = []
-        var next = 1
+        var given = 0
     }
 
     private let state = Mutex(State())
@@ -48,32 +50,52 @@ final class PreparedStatements: Sendable {
     func statement(for key: Key) -> Statement? {
         state.withLock { state in
             if let statement = state.statements[key] { return statement }
-            guard state.next <= Self.capacity else { return nil }
+            guard state.statements.count < Self.capacity, state.given < Self.numbers else { return nil }
             guard state.seen.contains(key) else {
                 // Texts run once (a one-off's) are forgotten together, not kept in the way of later ones.
-                if state.seen.count >= Self.counted { state.seen.removeAll(keepingCapacity: true) }
+                if state.seen.count >= Self.waiting { state.seen.removeAll(keepingCapacity: true) }
                 state.seen.insert(key)
                 return nil
             }
             state.seen.remove(key)
-            let statement = Statement(number: state.next, slot: PreparedSlots.slot(state.next))
-            state.next += 1
+            state.given += 1
+            let number = Self.number(for: key.sql)
+            let statement = Statement(number: number, slot: PreparedSlots.slot(number))
             state.statements[key] = statement
-            state.texts[statement.number] = key.sql
             return statement
         }
     }
 
-    /// The text of statement `number`.
-    func sql(_ number: Int) -> String {
-        state.withLock { $0.texts[number] ?? "" }
+    /// Gives up `key`'s statement `number` (not one made for it since): its next execution is counted afresh and,
+    /// prepared again, gets a new number and name. For a statement that failed on some connection in a way that
+    /// may outlast the failure — PostgresNIO answers a failed preparation's error on that connection for as long as
+    /// it lives, and a plan whose result no longer matches fails every time — so that connection prepares it anew.
+    func retire(_ key: Key, number: Int) {
+        state.withLock { state in
+            guard state.statements[key]?.number == number else { return }
+            state.statements[key] = nil
+        }
     }
 
-    /// Gives up `key`'s statement: its next execution is counted afresh and, prepared again, gets a new number and
-    /// name. For a statement whose preparation failed on some connection, which PostgresNIO then answers with the
-    /// same error on that connection for as long as it lives. (A number's text stays: an execution may hold it.)
-    func retire(_ key: Key) {
-        _ = state.withLock { $0.statements.removeValue(forKey: key) }
+    /// The numbers given out in this process and their texts: kept for good, as an execution may hold a number.
+    private static let texts = Mutex<[String]>([])
+
+    /// A new number for `sql`.
+    private static func number(for sql: String) -> Int {
+        texts.withLock { texts in
+            texts.append(sql)
+            return texts.count
+        }
+    }
+
+    /// The text of statement `number`, which only ``statement(for:)`` gives out.
+    static func text(_ number: Int) -> String {
+        texts.withLock { texts in
+            guard texts.indices.contains(number - 1) else {
+                preconditionFailure("no prepared statement has number \(number)")
+            }
+            return texts[number - 1]
+        }
     }
 }
 
@@ -101,6 +123,7 @@ enum Digit1<Prefix: PreparedSlot>: PreparedSlot {
 enum PreparedSlots {
     /// The type of `number` (1 or more).
     static func slot(_ number: Int) -> any PreparedSlot.Type {
+        precondition(number >= 1, "a prepared statement's number is 1 or more")
         var slot: any PreparedSlot.Type = FirstDigit.self
         let width = Int.bitWidth - number.leadingZeroBitCount
         for position in stride(from: width - 2, through: 0, by: -1) {
@@ -119,7 +142,7 @@ struct NumberedStatement<Slot: PreparedSlot>: PostgresPreparedStatement {
     typealias Row = PostgresRow
 
     static var name: String { "vigil_\(Slot.number)" }
-    static var sql: String { PreparedStatements.shared.sql(Slot.number) }
+    static var sql: String { PreparedStatements.text(Slot.number) }
 
     let bindings: PostgresBindings
 

@@ -12,8 +12,12 @@ import Testing
 /// postgres-kit whole.
 @Suite("PostgreSQL through PostgresNIO's codecs: values as postgres-kit reads and binds them")
 struct PostgresSQLDatabaseTests {
-    /// `body` with one connection of the suite's server, as the store's database and as postgres-kit's.
-    static func withDatabases(_ body: @Sendable (any SQLDatabase, any SQLDatabase) async throws -> Void) async throws {
+    /// `body` with one connection of the suite's server, as the store's database (preparing `statements`) and as
+    /// postgres-kit's.
+    static func withDatabases(
+        statements: PreparedStatements = .shared,
+        _ body: @Sendable (any SQLDatabase, any SQLDatabase) async throws -> Void
+    ) async throws {
         let url = try #require(Backend.postgresURL)
         let client = PostgresClient(
             configuration: try SQLNationalStore.postgresConfiguration(url), backgroundLogger: Logger(label: "test"))
@@ -21,7 +25,9 @@ struct PostgresSQLDatabaseTests {
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             try await client.withConnection { connection in
-                try await body(PostgresSQLDatabase(connection: connection), connection.sql(queryLogLevel: nil))
+                try await body(
+                    PostgresSQLDatabase(connection: connection, statements: statements),
+                    connection.sql(queryLogLevel: nil))
             }
         }
     }
