@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Where an ingest's CPU goes (issues 14 and 16): submission ingest alone, on a database seeded once and restored
-# before every run, with the CPU time of the server and of PostgreSQL per submission (from /proc), and PostgreSQL's
-# statements by total time when pg_stat_statements is loaded. Cheaper to repeat than bench/service.sh, which seeds
-# the full size each time: seed once with SEED=1, then compare binaries or commits with SEED=0.
+# before every run, with the CPU time per submission of the server and of PostgreSQL (from /proc) and of wrk, and
+# PostgreSQL's statements by total time when pg_stat_statements is loaded. Cheaper to repeat than bench/service.sh,
+# which seeds the full size each time: seed once with SEED=1, then compare binaries or commits with SEED=0.
 #
 #   SEED=1 bench/ingest-cpu.sh                        # seed 2,000 organisations on PostgreSQL and SQLite, keep templates
 #   bench/ingest-cpu.sh                               # restore, serve, 10 s of ingest on 8 connections, both backends
@@ -26,6 +26,7 @@ PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://vigil@127.0.0.1:55433/postgres}
 PG_URL=${PG_ADMIN_URL%/*}/vigil_ingest
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 2; }
 if [ -z "${VIGIL:-}" ]; then
     swift build -c release --product vigil >&2
     VIGIL=.build/release/vigil
@@ -82,7 +83,9 @@ for BACKEND in $BACKENDS; do
         perf record -F 499 -g -p "$SERVER" -o "$OUT/$BACKEND-perf.data" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
         PERF_PID=$!
     fi
-    wrk --latency --timeout 60s -t 2 -c "$CONNECTIONS" -d "$DURATION" -s bench/service/ingest.lua \
+    # The load generator shares the cores: its CPU time is counted too (user and system seconds).
+    /usr/bin/time -f "%U %S" -o "$OUT/$BACKEND-wrk-cpu.txt" \
+        wrk --latency --timeout 60s -t 2 -c "$CONNECTIONS" -d "$DURATION" -s bench/service/ingest.lua \
         "http://127.0.0.1:$PORT" -- "$REQUESTS" 2 > "$OUT/$BACKEND-ingest.txt"
     server1=$(ticks "/proc/$SERVER/stat"); postgres1=$(postgres_ticks)
     if [ -n "$PERF_PID" ]; then wait "$PERF_PID" || true; fi
@@ -92,11 +95,12 @@ for BACKEND in $BACKENDS; do
     read -r created _ ran_out seconds < <(awk '/^ingest created/ { print $3, $5, $7, $9 }' "$OUT/$BACKEND-ingest.txt")
     echo "### $BACKEND: ingest alone, $ORGS organisations, $CONNECTIONS connections, $DURATION ($(basename "$VIGIL"))"
     echo
-    echo "| submissions/s | p50 | p99 | server CPU ms per submission | PostgreSQL CPU ms per submission |"
-    echo "|---:|---:|---:|---:|---:|"
+    echo "| submissions/s | p50 | p99 | server CPU ms per submission | PostgreSQL CPU ms per submission | wrk CPU ms per submission |"
+    echo "|---:|---:|---:|---:|---:|---:|"
     pg="—"; [ "$BACKEND" = postgres ] && pg=$(per_submission $((postgres1 - postgres0)) "$created")
     echo "| $(echo "scale=1; $created / $seconds" | bc) | $(awk '$1 == "50%" { print $2 }' "$OUT/$BACKEND-ingest.txt") |" \
-        "$(awk '$1 == "99%" { print $2 }' "$OUT/$BACKEND-ingest.txt") | $(per_submission $((server1 - server0)) "$created") | $pg |"
+        "$(awk '$1 == "99%" { print $2 }' "$OUT/$BACKEND-ingest.txt") | $(per_submission $((server1 - server0)) "$created") | $pg |" \
+        "$(awk -v n="$created" 'NR == 1 { printf "%.2f", ($1 + $2) * 1000 / n }' "$OUT/$BACKEND-wrk-cpu.txt") |"
     [ "$ran_out" = 0 ] || echo "(ran out of requests before the end: a lower bound; seed more organisations)"
     echo
     if [ "$BACKEND" = postgres ]; then
