@@ -25,6 +25,10 @@ final class PreparedStatements: Sendable {
     static let numbers = 4 * capacity
     /// How many texts run once are remembered at most, waiting for their second execution.
     static let waiting = 1024
+    /// The longest text prepared, in bytes. The service's statements are a few kilobytes; longer ones are bulk
+    /// writes of many rows (the scale benchmark's seeding), which planning costs little beside, and whose texts
+    /// would otherwise be kept by the thousand.
+    static let longest = 16 * 1024
 
     struct Key: Hashable {
         var sql: String
@@ -50,7 +54,8 @@ final class PreparedStatements: Sendable {
     func statement(for key: Key) -> Statement? {
         state.withLock { state in
             if let statement = state.statements[key] { return statement }
-            guard state.statements.count < Self.capacity, state.given < Self.numbers else { return nil }
+            guard state.statements.count < Self.capacity, state.given < Self.numbers, key.sql.utf8.count <= Self.longest
+            else { return nil }
             guard state.seen.contains(key) else {
                 // Texts run once (a one-off's) are forgotten together, not kept in the way of later ones.
                 if state.seen.count >= Self.waiting { state.seen.removeAll(keepingCapacity: true) }

@@ -51,6 +51,10 @@ struct PreparedStatementsTests {
         for index in 1..<PreparedStatements.waiting {
             #expect(catalogue.statement(for: PreparedStatements.Key(sql: "SELECT \(index)", kinds: "")) == nil)
         }
+        // A text longer than the longest prepared is never counted, so never prepared.
+        let long = PreparedStatements.Key(
+            sql: "SELECT '" + String(repeating: "x", count: PreparedStatements.longest) + "'", kinds: "")
+        for _ in 0..<3 { #expect(catalogue.statement(for: long) == nil) }
         let later = PreparedStatements.Key(sql: "SELECT 'later'", kinds: "")
         #expect(catalogue.statement(for: later) == nil)
         #expect(catalogue.statement(for: later) != nil)
