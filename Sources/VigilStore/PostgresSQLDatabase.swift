@@ -90,40 +90,27 @@ struct PostgresSQLDatabase: AsyncSQLDatabase {
         var bindings = PostgresBindings(capacity: binds.count)
         var kinds = ""
         kinds.reserveCapacity(binds.count)
+        /// Binds one value with `bind` and records its kind.
+        func add(_ kind: Character, _ bind: (inout PostgresBindings) throws -> Void) rethrows {
+            try bind(&bindings)
+            kinds.append(kind)
+        }
         for bind in binds {
             let type = type(of: bind)
             switch bind {
-            case let value as String where type == String.self:
-                bindings.append(value)
-                kinds.append("s")
-            case let value as Int64 where type == Int64.self:
-                bindings.append(value)
-                kinds.append("i")
-            case let value as Int where type == Int.self:
-                bindings.append(value)
-                kinds.append("i")
-            case let value as Double where type == Double.self:
-                bindings.append(value)
-                kinds.append("d")
-            case let value as Bool where type == Bool.self:
-                bindings.append(value)
-                kinds.append("b")
-            case let value as Data where type == Data.self:
-                try bindings.append(value)
-                kinds.append("x")
-            case let value as [Int64] where type == [Int64].self:
-                bindings.append(value)
-                kinds.append("I")
-            case let value as [String] where type == [String].self:
-                bindings.append(value)
-                kinds.append("S")
-            // An absent value as postgres-kit binds it: NULL of no type, for the statement to infer (so "n").
+            case let value as String where type == String.self: add("s") { $0.append(value) }
+            case let value as Int64 where type == Int64.self: add("i") { $0.append(value) }
+            case let value as Int where type == Int.self: add("i") { $0.append(value) }
+            case let value as Double where type == Double.self: add("d") { $0.append(value) }
+            case let value as Bool where type == Bool.self: add("b") { $0.append(value) }
+            case let value as Data where type == Data.self: try add("x") { try $0.append(value) }
+            case let value as [Int64] where type == [Int64].self: add("I") { $0.append(value) }
+            case let value as [String] where type == [String].self: add("S") { $0.append(value) }
+            // An absent value as postgres-kit binds it: NULL of no type, for the statement to infer (kind "n").
             case let value as String? where type == String?.self:
-                if let value { bindings.append(value) } else { bindings.appendNull() }
-                kinds.append(value == nil ? "n" : "s")
+                if let value { add("s") { $0.append(value) } } else { add("n") { $0.appendNull() } }
             case let value as Int64? where type == Int64?.self:
-                if let value { bindings.append(value) } else { bindings.appendNull() }
-                kinds.append(value == nil ? "n" : "i")
+                if let value { add("i") { $0.append(value) } } else { add("n") { $0.appendNull() } }
             default: return nil
             }
         }
