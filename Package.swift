@@ -202,6 +202,9 @@ let package = Package(
                 // The store's PostgreSQL database compared with postgres-kit's own.
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // A real database wrapped to count the statements sent to it.
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .testTarget(

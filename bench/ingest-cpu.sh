@@ -10,7 +10,11 @@
 #   VIGIL=old/vigil bench/ingest-cpu.sh               # another binary on the same seeded databases
 #   PREPARE_SQL="ALTER TABLE …" bench/ingest-cpu.sh   # SQL run on the restored PostgreSQL database before serving
 #
-# PostgreSQL: PG_ADMIN_URL names a server on which the script may drop and create vigil_ingest and vigil_ingest_tpl;
+#   ORGS=7000 PG_DB=vigil_scale REQUESTS_FILE=bench/out/service/ingest-postgres.tsv BACKENDS=postgres \
+#       bench/ingest-cpu.sh                           # the full size bench/service.sh seeded, from its template
+#
+# PostgreSQL: PG_ADMIN_URL names a server on which the script may drop and create $PG_DB (vigil_ingest) and its template
+# ${PG_DB}_tpl;
 # start it with `-c shared_preload_libraries=pg_stat_statements` for the statement table. Each run reads CPU time of
 # every process of the `postgres` user, so nothing else should use that server meanwhile.
 set -euo pipefail
@@ -23,7 +27,8 @@ DURATION=${DURATION:-10s}
 PORT=${PORT:-8094}
 OUT=${OUT:-bench/out/ingest-cpu}
 PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://vigil@127.0.0.1:55433/postgres}
-PG_URL=${PG_ADMIN_URL%/*}/vigil_ingest
+PG_DB=${PG_DB:-vigil_ingest}
+PG_URL=${PG_ADMIN_URL%/*}/$PG_DB
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 2; }
@@ -46,17 +51,17 @@ for BACKEND in $BACKENDS; do
         postgres) DB=$PG_URL ;;
         *) echo "unknown backend $BACKEND" >&2; exit 2 ;;
     esac
-    REQUESTS="$OUT/ingest-$BACKEND.tsv"
+    REQUESTS=${REQUESTS_FILE:-$OUT/ingest-$BACKEND.tsv}
     if [ "$SEED" = 1 ]; then
         echo "== $BACKEND: seeding $ORGS organisations" >&2
         if [ "$BACKEND" = sqlite ]; then rm -f "$DB"*; else
-            psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS vigil_ingest" -c "DROP DATABASE IF EXISTS vigil_ingest_tpl" \
-                -c "CREATE DATABASE vigil_ingest" >&2
+            psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $PG_DB" -c "DROP DATABASE IF EXISTS ${PG_DB}_tpl" \
+                -c "CREATE DATABASE $PG_DB" >&2
         fi
         "$VIGIL" admin seed-scale --database "$DB" --organisations "$ORGS" --ingest-requests "$REQUESTS" \
             --ingest-count "$ORGS" > "$OUT/$BACKEND-seed.txt"
         if [ "$BACKEND" = sqlite ]; then cp "$DB" "$DB.tpl"; else
-            psql -q "$PG_ADMIN_URL" -c "CREATE DATABASE vigil_ingest_tpl TEMPLATE vigil_ingest" >&2
+            psql -q "$PG_ADMIN_URL" -c "CREATE DATABASE ${PG_DB}_tpl TEMPLATE $PG_DB STRATEGY FILE_COPY" >&2
         fi
     fi
     # The seeded state again: each run consumes the organisations' next submissions.
@@ -64,8 +69,9 @@ for BACKEND in $BACKENDS; do
         rm -f "$DB" "$DB-wal" "$DB-shm"
         cp "$DB.tpl" "$DB"
     else
-        psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS vigil_ingest" \
-            -c "CREATE DATABASE vigil_ingest TEMPLATE vigil_ingest_tpl" >&2
+        # FILE_COPY: the full size's 9 GB copied as files, not written through the WAL.
+        psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $PG_DB" \
+            -c "CREATE DATABASE $PG_DB TEMPLATE ${PG_DB}_tpl STRATEGY FILE_COPY" >&2
         psql -q "$PG_URL" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1 || true
         # An experiment on the restored database before it is served (a dropped index, a changed setting).
         [ -z "${PREPARE_SQL:-}" ] || psql -q "$PG_URL" -c "$PREPARE_SQL" >&2

@@ -34,13 +34,16 @@ extension SQLNationalStore {
 
     /// Appends `entry` inside the caller's transaction, so an act and its audit row commit or fail together.
     static func append(_ entry: AuditEntry, to database: any SQLDatabase) async throws {
-        try await database.raw(
-            """
-            INSERT INTO audit_log (at, action, user_id, actor, organisation_id, address, detail)
-            VALUES (\(bind: Int64(entry.origin.at.timeIntervalSince1970)), \(bind: entry.action.rawValue),
-            \(bind: entry.user), \(bind: entry.actor), \(bind: entry.organisation), \(bind: entry.origin.address),
-            \(bind: entry.detail))
-            """
-        ).run()
+        try await database.raw(auditStatement(entry)).run()
+    }
+
+    /// The statement of ``append(_:to:)``.
+    static func auditStatement(_ entry: AuditEntry) -> SQLQueryString {
+        """
+        INSERT INTO audit_log (at, action, user_id, actor, organisation_id, address, detail)
+        VALUES (\(bind: Int64(entry.origin.at.timeIntervalSince1970)), \(bind: entry.action.rawValue),
+        \(bind: entry.user), \(bind: entry.actor), \(bind: entry.organisation), \(bind: entry.origin.address),
+        \(bind: entry.detail))
+        """
     }
 }

@@ -8,7 +8,8 @@ extension SQLNationalStore {
     /// organisation and read what the rest depends on (``opening(organisation:digest:at:on:)``), answer a duplicate
     /// with its first receipt, plan the transitions (``TicketPlanner``), record the submission with their counts and
     /// its coverage, apply them with their events, refresh the day's aggregate and the alerts, and append the audit
-    /// entry when `origin` names the sender. The receipt is returned after commit, so an acknowledged submission is
+    /// entry when `origin` names the sender — the writes nothing after them reads sent together at the end
+    /// (``DeferredWrites``). The receipt is returned after commit, so an acknowledged submission is
     /// never lost and a failed one leaves nothing behind, its audit entry included.
     public func ingest(_ submission: Submission, organisation: Int64, receivedAt: Date) async throws -> Receipt {
         try await ingest(submission, organisation: organisation, receivedAt: receivedAt, origin: nil)
@@ -57,6 +58,7 @@ extension SQLNationalStore {
             let id = try await Self.record(
                 submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
                 receivedAt: receivedAt, on: database)
+            var writes = DeferredWrites()
             if let plan {
                 let (changes, stored) = (plan.changes, plan.stored)
                 let opened = try await Self.apply(
@@ -67,22 +69,24 @@ extension SQLNationalStore {
                 try await Self.recordDay(
                     live, fixed: FixedChanges(changes, stored: stored, at: assessedAt), organisation: organisation,
                     day: Self.day(submission.assessedAt), lastEvidence: assessedAt,
-                    kept: opening.dueExceptions > 0 ? nil : opening.kept, on: database)
+                    kept: opening.dueExceptions > 0 ? nil : opening.kept, deferring: &writes, on: database)
                 try await Self.evaluateAlerts(
                     organisation: organisation, evidence: AlertPlanner.Evidence(submission: id, at: assessedAt),
-                    tickets: live.map(\.view), on: database)
+                    tickets: live.map(\.view), deferring: &writes, on: database)
             }
             let receipt = Receipt(
                 submission: id, digest: digest, duplicate: false, applied: applies, opened: counts.opened,
                 fixed: counts.fixed, reopened: counts.reopened, unverified: counts.unverified,
                 receivedAt: Date(timeIntervalSince1970: TimeInterval(Self.seconds(receivedAt))))
             if let origin {
-                try await Self.append(
-                    AuditEntry(
-                        .submit, actor: "token", organisation: organisation,
-                        origin: Origin(address: origin, at: receipt.receivedAt), detail: "submission \(id)"),
-                    to: database)
+                writes.add(
+                    Self.auditStatement(
+                        AuditEntry(
+                            .submit, actor: "token", organisation: organisation,
+                            origin: Origin(address: origin, at: receipt.receivedAt), detail: "submission \(id)")))
             }
+            // The day's row, the stored score, the alert matches and the audit entry: one statement on PostgreSQL.
+            try await writes.run(on: database)
             return receipt
         }
     }
@@ -532,14 +536,26 @@ extension SQLNationalStore {
         _ counts: DayCounts, organisation: Int64, day: String, submission: Bool, laterDays: Bool = true,
         score: StoredScore? = nil, on database: any SQLDatabase
     ) async throws {
+        for statement in dayStatements(
+            counts, organisation: organisation, day: day, submission: submission, laterDays: laterDays, score: score)
+        {
+            try await database.raw(statement).run()
+        }
+    }
+
+    /// The statements of ``writeDay(_:organisation:day:submission:laterDays:score:on:)``: the day's row written, and
+    /// when `laterDays` the rows of later days.
+    static func dayStatements(
+        _ counts: DayCounts, organisation: Int64, day: String, submission: Bool, laterDays: Bool = true,
+        score: StoredScore? = nil
+    ) -> [SQLQueryString] {
         let counted: Int64 = submission ? 1 : 0
         let open = counts.open
         let basis = score.map { $0.basis.encoded }
         // Without a score the row's basis is left as it is (or NULL on a new row, until the caller writes it).
         let scored: SQLQueryString =
             score == nil ? "" : ", score_basis = excluded.score_basis, last_evidence = excluded.last_evidence"
-        try await database.raw(
-            """
+        let row: SQLQueryString = """
             INSERT INTO org_daily (organisation_id, day, open_critical, open_high, open_medium, open_low, open_info,
             unverified, fixed, submissions, score_basis, last_evidence)
             VALUES (\(bind: organisation), \(bind: day), \(bind: open[.critical] ?? 0), \(bind: open[.high] ?? 0),
@@ -550,22 +566,22 @@ extension SQLNationalStore {
             open_info = excluded.open_info, unverified = excluded.unverified, fixed = excluded.fixed,
             submissions = org_daily.submissions + excluded.submissions\(scored)
             """
-        ).run()
         // Rows of later days (an exception decided after this evidence's date, received before it) describe days
         // this evidence was already true on: they take the tickets as they now stand too. (`laterDays` is false
         // when the caller knows there are none.)
-        guard laterDays else { return }
+        guard laterDays else { return [row] }
         let scoredLater: SQLQueryString =
             score == nil ? "" : ", score_basis = \(bind: basis), last_evidence = \(bind: score?.lastEvidence)"
-        try await database.raw(
+        return [
+            row,
             """
             UPDATE org_daily SET open_critical = \(bind: open[.critical] ?? 0), open_high = \(bind: open[.high] ?? 0),
             open_medium = \(bind: open[.medium] ?? 0), open_low = \(bind: open[.low] ?? 0),
             open_info = \(bind: open[.info] ?? 0), unverified = \(bind: counts.unverified), fixed = \(bind: counts.fixed)
             \(scoredLater)
             WHERE organisation_id = \(bind: organisation) AND day > \(bind: day)
-            """
-        ).run()
+            """,
+        ]
     }
 
     /// Whole seconds since 1970, as the store keeps dates.

@@ -218,7 +218,7 @@ extension SQLNationalStore {
     /// or whose tally is missing or disagrees, is counted in the database.
     static func recordDay(
         _ live: [LiveTicket], fixed: FixedChanges, organisation: Int64, day: String, lastEvidence: Int64,
-        kept known: KeptCounts? = nil, on database: any SQLDatabase
+        kept known: KeptCounts? = nil, deferring deferred: inout DeferredWrites, on database: any SQLDatabase
     ) async throws {
         let kept: KeptCounts
         if let known {
@@ -260,9 +260,10 @@ extension SQLNationalStore {
         let score = StoredScore(
             basis: ScoreBasis(open: open, fixed: tally.groups), openByRule: openByRule, lastEvidence: lastEvidence)
         // Later days than the latest row there are none; with a row of a later day, they take these counts too.
-        try await writeDay(
-            counts, organisation: organisation, day: day, submission: true,
-            laterDays: kept.latestDay.map { $0 > day } ?? false, score: score, on: database)
-        try await writeCurrent(score, fixed: tally, organisation: organisation, on: database)
+        deferred.add(
+            contentsOf: dayStatements(
+                counts, organisation: organisation, day: day, submission: true,
+                laterDays: kept.latestDay.map { $0 > day } ?? false, score: score))
+        deferred.add(currentStatement(score, fixed: tally, organisation: organisation))
     }
 }

@@ -32,85 +32,86 @@ extension SQLNationalStore {
             }
         }
 
-        /// Writes the changes; a resolution names `submission`, the evidence, when there is one.
-        func apply(organisation: Int64, submission: Int64?, on database: any SQLDatabase) async throws {
-            guard !isEmpty else { return }
-            if isPostgres(database) {
-                try await applyUnnested(organisation: organisation, submission: submission, on: database)
-            } else {
-                try await applyByAlert(organisation: organisation, submission: submission, on: database)
-            }
+        /// The statements that write the changes, none when there is none; a resolution names `submission`, the
+        /// evidence, when there is one. Each changes rows no other one does (a match is opened, reopened or resolved,
+        /// never two of them at once), so they can be sent as one (``DeferredWrites``).
+        func statements(organisation: Int64, submission: Int64?, postgres: Bool) -> [SQLQueryString] {
+            postgres
+                ? unnestedStatements(organisation: organisation, submission: submission)
+                : statementsByAlert(organisation: organisation, submission: submission)
         }
 
-        private func applyUnnested(organisation: Int64, submission: Int64?, on database: any SQLDatabase)
-            async throws
-        {
+        private func unnestedStatements(organisation: Int64, submission: Int64?) -> [SQLQueryString] {
+            var statements: [SQLQueryString] = []
             if !opened.isEmpty {
-                try await database.raw(
+                statements.append(
                     """
                     INSERT INTO alert_matches (alert_id, organisation_id, ticket_id, state, matched_at)
                     SELECT m.alert, \(bind: organisation), m.ticket, 'open', m.at
                     FROM unnest(\(bind: opened.map(\.alert)), \(bind: opened.map(\.ticket)),
                     \(bind: opened.map(\.at))) AS m (alert, ticket, at)
-                    """
-                ).run()
+                    """)
             }
             if !reopened.isEmpty {
-                try await database.raw(
+                statements.append(
                     """
                     UPDATE alert_matches SET state = 'open', resolved_at = NULL, resolved_submission = NULL
                     FROM unnest(\(bind: reopened.map(\.alert)), \(bind: reopened.map(\.ticket))) AS m (alert, ticket)
                     WHERE alert_matches.alert_id = m.alert AND alert_matches.ticket_id = m.ticket
-                    """
-                ).run()
+                    """)
             }
             if !resolved.isEmpty {
-                try await database.raw(
+                statements.append(
                     """
                     UPDATE alert_matches SET state = 'resolved', resolved_at = m.at,
                     resolved_submission = \(bind: submission)
                     FROM unnest(\(bind: resolved.map(\.alert)), \(bind: resolved.map(\.ticket)),
                     \(bind: resolved.map(\.at))) AS m (alert, ticket, at)
                     WHERE alert_matches.alert_id = m.alert AND alert_matches.ticket_id = m.ticket
-                    """
-                ).run()
+                    """)
             }
+            return statements
         }
 
-        private func applyByAlert(organisation: Int64, submission: Int64?, on database: any SQLDatabase)
-            async throws
-        {
+        private func statementsByAlert(organisation: Int64, submission: Int64?) -> [SQLQueryString] {
+            var statements: [SQLQueryString] = []
             for start in stride(from: 0, to: opened.count, by: batchSize) {
                 let rows = opened[start..<min(start + batchSize, opened.count)].map { pair -> SQLQueryString in
                     "(\(bind: pair.alert), \(bind: organisation), \(bind: pair.ticket), 'open', \(bind: pair.at))"
                 }
-                try await database.raw(
+                statements.append(
                     """
                     INSERT INTO alert_matches (alert_id, organisation_id, ticket_id, state, matched_at)
                     VALUES \(rows.joined(separator: ", "))
-                    """
-                ).run()
+                    """)
             }
             for (key, pairs) in Self.byAlert(reopened) {
-                try await forEachBatch(of: pairs.map(\.ticket), on: database) { among in
-                    try await database.raw(
+                for among in Self.batches(of: pairs.map(\.ticket)) {
+                    statements.append(
                         """
                         UPDATE alert_matches SET state = 'open', resolved_at = NULL, resolved_submission = NULL
                         WHERE alert_id = \(bind: key.alert) AND ticket_id \(among)
-                        """
-                    ).run()
+                        """)
                 }
             }
             for (key, pairs) in Self.byAlert(resolved) {
-                try await forEachBatch(of: pairs.map(\.ticket), on: database) { among in
-                    try await database.raw(
+                for among in Self.batches(of: pairs.map(\.ticket)) {
+                    statements.append(
                         """
                         UPDATE alert_matches SET state = 'resolved', resolved_at = \(bind: key.at),
                         resolved_submission = \(bind: submission) WHERE alert_id = \(bind: key.alert)
                         AND ticket_id \(among)
-                        """
-                    ).run()
+                        """)
                 }
+            }
+            return statements
+        }
+
+        /// `IN (…)` conditions of at most ``batchSize`` bound ids each, for SQLite.
+        private static func batches(of ids: [Int64]) -> [SQLQueryString] {
+            stride(from: 0, to: ids.count, by: batchSize).map { start in
+                let binds = ids[start..<min(start + batchSize, ids.count)].map { id -> SQLQueryString in "\(bind: id)" }
+                return "IN (\(binds.joined(separator: ", ")))"
             }
         }
 

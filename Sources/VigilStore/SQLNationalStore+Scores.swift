@@ -47,27 +47,28 @@ extension SQLNationalStore {
     static func writeCurrent(
         _ score: StoredScore, fixed: FixedTally? = nil, organisation: Int64, on database: any SQLDatabase
     ) async throws {
+        try await database.raw(currentStatement(score, fixed: fixed, organisation: organisation)).run()
+    }
+
+    /// The statement of ``writeCurrent(_:fixed:organisation:on:)``.
+    static func currentStatement(_ score: StoredScore, fixed: FixedTally? = nil, organisation: Int64) -> SQLQueryString
+    {
         guard let fixed else {
-            try await database.raw(
-                """
+            return """
                 INSERT INTO org_scores (organisation_id, basis, open_by_rule, last_evidence)
                 VALUES (\(bind: organisation), \(bind: score.basis.encoded), \(bind: encoded(score.openByRule)),
                 \(bind: score.lastEvidence))
                 ON CONFLICT (organisation_id) DO UPDATE SET basis = excluded.basis,
                 open_by_rule = excluded.open_by_rule, last_evidence = excluded.last_evidence
                 """
-            ).run()
-            return
         }
-        try await database.raw(
-            """
+        return """
             INSERT INTO org_scores (organisation_id, basis, open_by_rule, last_evidence, fixed_groups)
             VALUES (\(bind: organisation), \(bind: score.basis.encoded), \(bind: encoded(score.openByRule)),
             \(bind: score.lastEvidence), \(bind: fixed.encoded))
             ON CONFLICT (organisation_id) DO UPDATE SET basis = excluded.basis, open_by_rule = excluded.open_by_rule,
             last_evidence = excluded.last_evidence, fixed_groups = excluded.fixed_groups
             """
-        ).run()
     }
 
     /// The score basis of the organisation's scored tickets (every ticket but excepted ones, current or superseded:
