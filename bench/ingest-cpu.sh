@@ -43,6 +43,10 @@ postgres_ticks() {
     for pid in $(pgrep -u postgres || true); do files+=("/proc/$pid/stat"); done
     if [ ${#files[@]} -eq 0 ]; then echo 0; else ticks "${files[@]}"; fi
 }
+# The machine's CPU time from /proc/stat: "idle steal total" (idle counts I/O wait; steal is time the hypervisor gave
+# another guest). Idle time with requests waiting says the round trips, not the CPU, set the rate.
+machine() { awk '/^cpu / { print $5 + $6, $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+share() { echo "scale=1; 100 * $1 / $2" | bc; }
 per_submission() { echo "scale=2; $1 * 1000 / $(getconf CLK_TCK) / $2" | bc; }
 
 for BACKEND in $BACKENDS; do
@@ -83,7 +87,7 @@ for BACKEND in $BACKENDS; do
     # Migrations and the summaries' warm-up are done before the clock starts.
     for _ in $(seq 1 600); do grep -q "read the summaries" "$OUT/$BACKEND-serve.log" && break; sleep 0.5; done
     [ "$BACKEND" = postgres ] && psql -q "$PG_URL" -c "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true
-    server0=$(ticks "/proc/$SERVER/stat"); postgres0=$(postgres_ticks)
+    server0=$(ticks "/proc/$SERVER/stat"); postgres0=$(postgres_ticks); read -r idle0 steal0 total0 < <(machine)
     PERF_PID=
     if [ "${PERF:-0}" = 1 ]; then
         perf record -F 499 -g -p "$SERVER" -o "$OUT/$BACKEND-perf.data" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
@@ -93,7 +97,7 @@ for BACKEND in $BACKENDS; do
     /usr/bin/time -f "%U %S" -o "$OUT/$BACKEND-wrk-cpu.txt" \
         wrk --latency --timeout 60s -t 2 -c "$CONNECTIONS" -d "$DURATION" -s bench/service/ingest.lua \
         "http://127.0.0.1:$PORT" -- "$REQUESTS" 2 > "$OUT/$BACKEND-ingest.txt"
-    server1=$(ticks "/proc/$SERVER/stat"); postgres1=$(postgres_ticks)
+    server1=$(ticks "/proc/$SERVER/stat"); postgres1=$(postgres_ticks); read -r idle1 steal1 total1 < <(machine)
     if [ -n "$PERF_PID" ]; then wait "$PERF_PID" || true; fi
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
     trap - EXIT
@@ -101,12 +105,13 @@ for BACKEND in $BACKENDS; do
     read -r created _ ran_out seconds < <(awk '/^ingest created/ { print $3, $5, $7, $9 }' "$OUT/$BACKEND-ingest.txt")
     echo "### $BACKEND: ingest alone, $ORGS organisations, $CONNECTIONS connections, $DURATION ($(basename "$VIGIL"))"
     echo
-    echo "| submissions/s | p50 | p99 | server CPU ms per submission | PostgreSQL CPU ms per submission | wrk CPU ms per submission |"
-    echo "|---:|---:|---:|---:|---:|---:|"
+    echo "| submissions/s | p50 | p99 | server CPU ms per submission | PostgreSQL CPU ms per submission | wrk CPU ms per submission | machine idle % | steal % |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
     pg="—"; [ "$BACKEND" = postgres ] && pg=$(per_submission $((postgres1 - postgres0)) "$created")
     echo "| $(echo "scale=1; $created / $seconds" | bc) | $(awk '$1 == "50%" { print $2 }' "$OUT/$BACKEND-ingest.txt") |" \
         "$(awk '$1 == "99%" { print $2 }' "$OUT/$BACKEND-ingest.txt") | $(per_submission $((server1 - server0)) "$created") | $pg |" \
-        "$(awk -v n="$created" 'NR == 1 { printf "%.2f", ($1 + $2) * 1000 / n }' "$OUT/$BACKEND-wrk-cpu.txt") |"
+        "$(awk -v n="$created" 'NR == 1 { printf "%.2f", ($1 + $2) * 1000 / n }' "$OUT/$BACKEND-wrk-cpu.txt") |" \
+        "$(share $((idle1 - idle0)) $((total1 - total0))) | $(share $((steal1 - steal0)) $((total1 - total0))) |"
     [ "$ran_out" = 0 ] || echo "(ran out of requests before the end: a lower bound; seed more organisations)"
     echo
     if [ "$BACKEND" = postgres ]; then

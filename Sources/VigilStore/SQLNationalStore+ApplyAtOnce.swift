@@ -4,64 +4,112 @@ import VigilCore
 import VigilSubmission
 
 extension SQLNationalStore {
-    /// Writes a submission's ticket changes on PostgreSQL in one statement of data-modifying CTEs, and returns the new
-    /// tickets' ids in the order of `writes.opened`: the superseded tickets retired, the new tickets inserted with
+    /// Records the submission and applies its planned ticket changes (none for a late delivery, `plan` nil), and
+    /// returns its id and the new tickets' ids in the order of the `.open` changes. On PostgreSQL, when `plan`'s
+    /// writes update each ticket once (``TicketWrites/updatesEachTicketOnce``), in one statement of data-modifying
+    /// CTEs: the submission, its areas and coverage, the superseded tickets retired, the new tickets inserted with
     /// their sightings, the sightings moved, the rewritten, reopened, fixed and unverified tickets updated, and every
-    /// event appended (the new tickets' from the insert's own ids). The values of each set are array parameters,
-    /// unnested. Written a set at a time these were five to nine round trips, each parsed, planned and answered on
-    /// its own; with the submission's record (``recordAtOnce(_:digest:organisation:applies:counts:receivedAt:on:)``)
-    /// one statement each took a tenth off the CPU of an ingest (docs/benchmarks.md). The CTEs share one snapshot,
-    /// which is why `writes` must update each ticket once (``TicketWrites/updatesEachTicketOnce``).
-    static func applyAtOnce(
-        _ writes: TicketWrites, of submission: Submission, submission id: Int64, organisation: Int64,
-        on database: any SQLDatabase
-    ) async throws -> [Int64] {
-        let at = seconds(submission.assessedAt)
+    /// event appended (the new tickets' from the insert's own ids), the values of each set as array parameters,
+    /// unnested. Written a set at a time these were six to ten round trips, each parsed, planned and answered on its
+    /// own (docs/benchmarks.md). The CTEs share one snapshot, which is why each ticket must be updated once.
+    /// Otherwise the record (``record(_:digest:organisation:applies:counts:receivedAt:on:)``) and the changes
+    /// (``apply(_:of:submission:organisation:stored:on:)``) are written one after the other.
+    static func recordAndApply(
+        _ submission: Submission, digest: String, organisation: Int64, applies: Bool, counts: Counts,
+        receivedAt: Date, plan: TicketPlan?, on database: any SQLDatabase
+    ) async throws -> (submission: Int64, opened: [Int64]) {
+        if let plan, isPostgres(database) {
+            let writes = TicketWrites(plan.changes, of: submission, stored: plan.stored)
+            if writes.updatesEachTicketOnce {
+                return try await recordAndApplyAtOnce(
+                    writes, of: submission, digest: digest, organisation: organisation, applies: applies,
+                    counts: counts, receivedAt: receivedAt, on: database)
+            }
+        }
+        let id = try await record(
+            submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
+            receivedAt: receivedAt, on: database)
+        guard let plan else { return (id, []) }
+        let opened = try await apply(
+            plan.changes, of: submission, submission: id, organisation: organisation, stored: plan.stored,
+            on: database)
+        return (id, opened)
+    }
+
+    /// ``recordAndApply(_:digest:organisation:applies:counts:receivedAt:plan:on:)`` in one statement: the
+    /// submission's record as the first CTEs, whose id every write of the changes reads.
+    static func recordAndApplyAtOnce(
+        _ writes: TicketWrites, of submission: Submission, digest: String, organisation: Int64, applies: Bool,
+        counts: Counts, receivedAt: Date, on database: any SQLDatabase
+    ) async throws -> (submission: Int64, opened: [Int64]) {
         let new = writes.opened.map { submission.findings[$0] }
+        let record = recordParts(
+            submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
+            receivedAt: receivedAt)
+        let changes = changeParts(
+            writes, new: new, at: seconds(submission.assessedAt), submission: "(SELECT id FROM submission)",
+            organisation: organisation)
+        // A row for the submission however many tickets it opened: the new ones joined to it, or none.
         let rows = try await database.raw(
             """
-            WITH superseded AS (UPDATE tickets SET is_current = 0 WHERE id = ANY(\(bind: writes.superseded))),
-            new AS (
-                INSERT INTO tickets (organisation_id, rule, subject, kind, area, severity, state, is_current, opened_at,
-                last_seen_at, fixed_at, reopen_count, opened_submission, last_submission, advisories)
-                SELECT \(bind: organisation), rule, subject, kind, area, severity, 'open', 1, \(bind: at), \(bind: at),
-                CAST(NULL AS BIGINT), 0, \(bind: id), \(bind: id), advisories
-                FROM unnest(\(bind: new.map(\.rule.rawValue)), \(bind: new.map(\.subject)),
-                \(bind: new.map(\.kind.rawValue)), \(bind: new.map(\.area.rawValue)),
-                \(bind: new.map(\.severity.rawValue)), \(bind: new.map(advisories)))
-                AS f (rule, subject, kind, area, severity, advisories)
-                RETURNING id, rule, subject),
-            new_sightings AS (
-                INSERT INTO ticket_sightings (ticket_id, last_seen_at, last_submission)
-                SELECT id, \(bind: at), \(bind: id) FROM new),
-            sighted AS (
-                UPDATE ticket_sightings SET last_seen_at = \(bind: at), last_submission = \(bind: id)
-                WHERE ticket_id = ANY(\(bind: writes.sighted))),
-            rewritten AS (
-                UPDATE tickets t SET state = CASE WHEN t.state = 'excepted' THEN t.state ELSE 'open' END,
-                severity = r.severity, advisories = r.advisories
-                FROM unnest(\(bind: writes.rewritten.map(\.ticket)), \(bind: writes.rewritten.map(\.severity)),
-                \(bind: writes.rewritten.map(\.advisories))) AS r (id, severity, advisories)
-                WHERE t.id = r.id),
-            reopened AS (
-                UPDATE tickets t SET state = 'open', fixed_at = NULL, reopen_count = t.reopen_count + 1,
-                severity = r.severity, advisories = r.advisories
-                FROM unnest(\(bind: writes.reopened.map(\.ticket)), \(bind: writes.reopened.map(\.severity)),
-                \(bind: writes.reopened.map(\.advisories))) AS r (id, severity, advisories)
-                WHERE t.id = r.id),
-            fixed AS (UPDATE tickets SET state = 'fixed', fixed_at = \(bind: at) WHERE id = ANY(\(bind: writes.fixed))),
-            unverified AS (UPDATE tickets SET state = 'unverified' WHERE id = ANY(\(bind: writes.unverified))),
-            events AS (
-                INSERT INTO ticket_events (ticket_id, kind, at, submission_id)
-                SELECT ticket, kind, \(bind: at), \(bind: id)
-                FROM unnest(\(bind: writes.events.map(\.ticket)), \(bind: writes.events.map(\.kind.rawValue)))
-                AS e (ticket, kind)
-                UNION ALL SELECT id, \(bind: TicketEvent.Kind.opened.rawValue), \(bind: at), \(bind: id) FROM new)
-            SELECT id, rule, subject FROM new
+            WITH \(record), \(changes)
+            SELECT s.id AS submission, n.id, n.rule, n.subject FROM submission s LEFT JOIN new n ON TRUE
             """
         ).all()
-        guard rows.count == new.count else { throw StoreError(.corrupt, "the new tickets' ids were not all returned") }
-        return try newTicketIDs(rows, for: new)
+        guard let first = rows.first else { throw StoreError(.corrupt, "the new submission's id was not returned") }
+        let id = try first.decode(column: "submission", as: Int64.self)
+        let opened = try rows.filter { try $0.decode(column: "id", as: Int64?.self) != nil }
+        guard opened.count == new.count else {
+            throw StoreError(.corrupt, "the new tickets' ids were not all returned")
+        }
+        return (id, try newTicketIDs(opened, for: new))
+    }
+
+    /// The CTEs that write a submission's ticket changes, `new` being the findings that open tickets and
+    /// `submission` the expression of its id; the new tickets' ids, rules and subjects are `new`'s rows.
+    private static func changeParts(
+        _ writes: TicketWrites, new: [Submission.SubmittedFinding], at: Int64, submission id: SQLQueryString,
+        organisation: Int64
+    ) -> SQLQueryString {
+        """
+        superseded AS (UPDATE tickets SET is_current = 0 WHERE id = ANY(\(bind: writes.superseded))),
+        new AS (
+            INSERT INTO tickets (organisation_id, rule, subject, kind, area, severity, state, is_current, opened_at,
+            last_seen_at, fixed_at, reopen_count, opened_submission, last_submission, advisories)
+            SELECT \(bind: organisation), rule, subject, kind, area, severity, 'open', 1, \(bind: at), \(bind: at),
+            CAST(NULL AS BIGINT), 0, \(id), \(id), advisories
+            FROM unnest(\(bind: new.map(\.rule.rawValue)), \(bind: new.map(\.subject)),
+            \(bind: new.map(\.kind.rawValue)), \(bind: new.map(\.area.rawValue)),
+            \(bind: new.map(\.severity.rawValue)), \(bind: new.map(advisories)))
+            AS f (rule, subject, kind, area, severity, advisories)
+            RETURNING id, rule, subject),
+        new_sightings AS (
+            INSERT INTO ticket_sightings (ticket_id, last_seen_at, last_submission)
+            SELECT id, \(bind: at), \(id) FROM new),
+        sighted AS (
+            UPDATE ticket_sightings SET last_seen_at = \(bind: at), last_submission = \(id)
+            WHERE ticket_id = ANY(\(bind: writes.sighted))),
+        rewritten AS (
+            UPDATE tickets t SET state = CASE WHEN t.state = 'excepted' THEN t.state ELSE 'open' END,
+            severity = r.severity, advisories = r.advisories
+            FROM unnest(\(bind: writes.rewritten.map(\.ticket)), \(bind: writes.rewritten.map(\.severity)),
+            \(bind: writes.rewritten.map(\.advisories))) AS r (id, severity, advisories)
+            WHERE t.id = r.id),
+        reopened AS (
+            UPDATE tickets t SET state = 'open', fixed_at = NULL, reopen_count = t.reopen_count + 1,
+            severity = r.severity, advisories = r.advisories
+            FROM unnest(\(bind: writes.reopened.map(\.ticket)), \(bind: writes.reopened.map(\.severity)),
+            \(bind: writes.reopened.map(\.advisories))) AS r (id, severity, advisories)
+            WHERE t.id = r.id),
+        fixed AS (UPDATE tickets SET state = 'fixed', fixed_at = \(bind: at) WHERE id = ANY(\(bind: writes.fixed))),
+        unverified AS (UPDATE tickets SET state = 'unverified' WHERE id = ANY(\(bind: writes.unverified))),
+        events AS (
+            INSERT INTO ticket_events (ticket_id, kind, at, submission_id)
+            SELECT ticket, kind, \(bind: at), \(id)
+            FROM unnest(\(bind: writes.events.map(\.ticket)), \(bind: writes.events.map(\.kind.rawValue)))
+            AS e (ticket, kind)
+            UNION ALL SELECT id, \(bind: TicketEvent.Kind.opened.rawValue), \(bind: at), \(id) FROM new)
+        """
     }
 
     /// The ids of the tickets opened for `findings`, in their order, from the rows their insert returned (`id`,
@@ -88,33 +136,41 @@ extension SQLNationalStore {
         _ submission: Submission, digest: String, organisation: Int64, applies: Bool, counts: Counts,
         receivedAt: Date, on database: any SQLDatabase
     ) async throws -> Int64 {
+        let record = recordParts(
+            submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
+            receivedAt: receivedAt)
+        guard let row = try await database.raw("WITH \(record) SELECT id FROM submission").first() else {
+            throw StoreError(.corrupt, "the new submission's id was not returned")
+        }
+        return try row.decode(column: "id", as: Int64.self)
+    }
+
+    /// The CTEs that record a submission: `submission` (its id) and its areas and coverage sets.
+    private static func recordParts(
+        _ submission: Submission, digest: String, organisation: Int64, applies: Bool, counts: Counts,
+        receivedAt: Date
+    ) -> SQLQueryString {
         let areas = submission.areas
         let coverage = submission.coverage
-        guard
-            let row = try await database.raw(
-                """
-                WITH submission AS (
-                    INSERT INTO submissions (organisation_id, digest, assessed_at, received_at, tool_version, findings,
-                    applied, opened, fixed, reopened, unverified)
-                    VALUES (\(bind: organisation), \(bind: digest), \(bind: seconds(submission.assessedAt)),
-                    \(bind: seconds(receivedAt)), \(bind: submission.tool.version),
-                    \(bind: Int64(submission.findings.count)), \(bind: Int64(applies ? 1 : 0)), \(bind: counts.opened),
-                    \(bind: counts.fixed), \(bind: counts.reopened), \(bind: counts.unverified))
-                    RETURNING id),
-                areas AS (
-                    INSERT INTO submission_areas (submission_id, area, status)
-                    SELECT s.id, a.area, a.status FROM submission s,
-                    unnest(\(bind: areas.map(\.area.rawValue)), \(bind: areas.map(\.status.rawValue)))
-                    AS a (area, status)),
-                coverage AS (
-                    INSERT INTO coverage_sets (submission_id, group_id, complete, subjects)
-                    SELECT s.id, c.group_id, c.complete, c.subjects FROM submission s,
-                    unnest(\(bind: coverage.map(\.id)), \(bind: coverage.map { Int64($0.complete ? 1 : 0) }),
-                    \(bind: coverage.map { packed($0.subjects) })) AS c (group_id, complete, subjects))
-                SELECT id FROM submission
-                """
-            ).first()
-        else { throw StoreError(.corrupt, "the new submission's id was not returned") }
-        return try row.decode(column: "id", as: Int64.self)
+        return """
+            submission AS (
+                INSERT INTO submissions (organisation_id, digest, assessed_at, received_at, tool_version, findings,
+                applied, opened, fixed, reopened, unverified)
+                VALUES (\(bind: organisation), \(bind: digest), \(bind: seconds(submission.assessedAt)),
+                \(bind: seconds(receivedAt)), \(bind: submission.tool.version),
+                \(bind: Int64(submission.findings.count)), \(bind: Int64(applies ? 1 : 0)), \(bind: counts.opened),
+                \(bind: counts.fixed), \(bind: counts.reopened), \(bind: counts.unverified))
+                RETURNING id),
+            areas AS (
+                INSERT INTO submission_areas (submission_id, area, status)
+                SELECT s.id, a.area, a.status FROM submission s,
+                unnest(\(bind: areas.map(\.area.rawValue)), \(bind: areas.map(\.status.rawValue)))
+                AS a (area, status)),
+            coverage AS (
+                INSERT INTO coverage_sets (submission_id, group_id, complete, subjects)
+                SELECT s.id, c.group_id, c.complete, c.subjects FROM submission s,
+                unnest(\(bind: coverage.map(\.id)), \(bind: coverage.map { Int64($0.complete ? 1 : 0) }),
+                \(bind: coverage.map { packed($0.subjects) })) AS c (group_id, complete, subjects))
+            """
     }
 }

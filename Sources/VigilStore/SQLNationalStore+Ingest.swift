@@ -55,15 +55,12 @@ extension SQLNationalStore {
                 }
             }
             let counts = Counts(plan?.changes ?? [])
-            let id = try await Self.record(
+            let (id, opened) = try await Self.recordAndApply(
                 submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
-                receivedAt: receivedAt, on: database)
+                receivedAt: receivedAt, plan: plan, on: database)
             var writes = DeferredWrites()
             if let plan {
                 let (changes, stored) = (plan.changes, plan.stored)
-                let opened = try await Self.apply(
-                    changes, of: submission, submission: id, organisation: organisation, stored: stored,
-                    on: database)
                 let live = Self.live(after: changes, of: submission, submission: id, stored: stored, opened: opened)
                 // What the opening read of the day's rows still holds unless expired exceptions were swept.
                 try await Self.recordDay(
@@ -284,16 +281,13 @@ extension SQLNationalStore {
     /// ticket's narrow sighting row (migration 10), and the changes are written in sets (``TicketWrites``) — every
     /// sighting by one UPDATE, every fix by one, every event by one multi-row INSERT — instead of a statement per
     /// ticket: applying a weekly submission of 200 findings, 24 of them new and 24 fixed, took 296 statements at
-    /// first, 7 on SQLite now and one on PostgreSQL (``applyAtOnce(_:of:submission:organisation:on:)``).
+    /// first, 7 on SQLite now; on PostgreSQL they are part of the submission's own statement
+    /// (``recordAndApply(_:digest:organisation:applies:counts:receivedAt:plan:on:)``) unless a ticket is updated twice.
     static func apply(
         _ changes: [TicketPlanner.Change], of submission: Submission, submission id: Int64, organisation: Int64,
         stored: [Int64: StoredTicket], on database: any SQLDatabase
     ) async throws -> [Int64] {
         let writes = TicketWrites(changes, of: submission, stored: stored)
-        if isPostgres(database), writes.updatesEachTicketOnce {
-            return try await applyAtOnce(
-                writes, of: submission, submission: id, organisation: organisation, on: database)
-        }
         let at = seconds(submission.assessedAt)
         for reopened in writes.reopened {
             try await database.raw(

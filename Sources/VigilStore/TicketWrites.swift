@@ -4,7 +4,7 @@ import VigilSubmission
 /// whose sighting moves, those rewritten with a new severity or advisories, reopened, fixed, made unverified or
 /// superseded by a new ticket, the findings that open tickets, and the events of all but the new tickets (whose ids
 /// the insert returns). Both databases write these sets; PostgreSQL in one statement
-/// (``SQLNationalStore/applyAtOnce(_:of:submission:organisation:on:)``).
+/// with the submission's record (``SQLNationalStore/recordAndApplyAtOnce(_:of:digest:organisation:applies:counts:receivedAt:on:)``).
 struct TicketWrites {
     /// A ticket seen again whose row changes: its severity and advisories as the finding now gives them.
     struct Rewrite {
