@@ -297,14 +297,14 @@ extension SQLNationalStore {
         ).run()
     }
 
-    /// Re-evaluates every alert for the organisation against its current tickets (`tickets`, as the submission's
-    /// changes left them: ``live(after:of:submission:tickets:opened:)``); called in the submission's
-    /// transaction after its ticket changes, so an alert's status never disagrees with the tickets it is made of.
+    /// Re-evaluates `alerts` (every alert: ``alerts(latest:on:)``) for the organisation against its current tickets
+    /// (`tickets`, as the submission's changes left them: ``live(after:of:submission:tickets:opened:)``); called in
+    /// the submission's transaction after its ticket changes, so an alert's status never disagrees with the tickets
+    /// it is made of.
     static func evaluateAlerts(
-        organisation: Int64, evidence: AlertPlanner.Evidence, tickets: [AlertPlanner.TicketView],
-        deferring deferred: inout DeferredWrites, on database: any SQLDatabase
+        _ alerts: [AlertRecord], organisation: Int64, evidence: AlertPlanner.Evidence,
+        tickets: [AlertPlanner.TicketView], deferring deferred: inout DeferredWrites, on database: any SQLDatabase
     ) async throws {
-        let alerts = try await alerts(id: nil, on: database)
         guard !alerts.isEmpty else { return }
         try await evaluate(
             alerts, organisation: organisation, evidence: evidence, tickets: tickets, deferring: &deferred,

@@ -68,8 +68,9 @@ extension SQLNationalStore {
                     day: Self.day(submission.assessedAt), lastEvidence: assessedAt,
                     kept: opening.dueExceptions > 0 ? nil : opening.kept, deferring: &writes, on: database)
                 try await Self.evaluateAlerts(
-                    organisation: organisation, evidence: AlertPlanner.Evidence(submission: id, at: assessedAt),
-                    tickets: live.map(\.view), deferring: &writes, on: database)
+                    try await alerts(latest: opening.latestAlert, on: database), organisation: organisation,
+                    evidence: AlertPlanner.Evidence(submission: id, at: assessedAt), tickets: live.map(\.view),
+                    deferring: &writes, on: database)
             }
             let receipt = Receipt(
                 submission: id, digest: digest, duplicate: false, applied: applies, opened: counts.opened,
@@ -90,7 +91,7 @@ extension SQLNationalStore {
 
     /// What an ingest reads before anything else, in one statement once the organisation is locked: the receipt of
     /// a document already received (by digest), the time of the newest evidence applied, how many of its
-    /// exceptions are past their expiry, and what it keeps counted (``KeptCounts``). (Five statements were a sixth
+    /// exceptions are past their expiry, what it keeps counted (``KeptCounts``) and the newest alert's id. (Five statements were a sixth
     /// of an ingest's round trips.)
     struct Opening: Sendable {
         /// The organisation's ``revision``, which every change to what ingest reads moves (migration 8).
@@ -99,6 +100,18 @@ extension SQLNationalStore {
         var latestEvidence: Int64?
         var dueExceptions: Int64
         var kept: KeptCounts
+        /// The newest alert's id, nil when none has been issued (``AlertCache``).
+        var latestAlert: Int64?
+    }
+
+    /// The alerts as of `latest`, the newest alert's id the opening read: those kept (``AlertCache``) if they are
+    /// that set, else read and kept.
+    func alerts(latest: Int64?, on database: any SQLDatabase) async throws -> [AlertRecord] {
+        guard let latest else { return [] }
+        if let kept = alertCache.alerts(latest: latest) { return kept }
+        let alerts = try await Self.alerts(id: nil, on: database)
+        alertCache.keep(alerts)
+        return alerts
     }
 
     /// What an organisation keeps counted that a submission moves rather than counts again: its latest daily row
@@ -146,7 +159,7 @@ extension SQLNationalStore {
                 AS latest, (SELECT COUNT(*) FROM exceptions WHERE organisation_id = o.id
                 AND state IN ('requested', 'approved') AND expires_at <= \(bind: now)) AS due,
                 s.id AS receipt, s.received_at, s.applied, s.opened, s.fixed, s.reopened, s.unverified,
-                \(KeptCounts.columns)
+                (SELECT MAX(id) FROM alerts) AS latest_alert, \(KeptCounts.columns)
                 FROM organisations o \(KeptCounts.join(organisation: organisation))
                 LEFT JOIN submissions s ON s.organisation_id = o.id AND s.digest = \(bind: digest)
                 WHERE o.id = \(bind: organisation)
@@ -169,7 +182,7 @@ extension SQLNationalStore {
             revision: try row.decode(column: "revision", as: Int64.self), receipt: receipt,
             latestEvidence: try row.decode(column: "latest", as: Int64?.self),
             dueExceptions: try row.decode(column: "due", as: Int64.self),
-            kept: try KeptCounts(row: row))
+            kept: try KeptCounts(row: row), latestAlert: try row.decode(column: "latest_alert", as: Int64?.self))
     }
 
     /// Tickets changed by one submission, by kind of change.

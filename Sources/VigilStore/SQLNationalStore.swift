@@ -131,6 +131,8 @@ public final class SQLNationalStore: NationalStore, Service {
     public let policy: SignInPolicy
     /// What the summaries read of each organisation, kept at its revision (``SummaryCache``).
     let summaryCache = SummaryCache()
+    /// The alerts, kept while none is issued (``AlertCache``).
+    let alertCache = AlertCache()
     /// Serialises this process's SQLite write transactions (see ``transaction(priority:_:)``).
     let sqliteGate = AsyncGate()
     /// The SQLite writer's transaction, shared by consecutive writes (group commit).
