@@ -6,7 +6,8 @@ import PostgresNIO
 import SQLKit
 
 /// A PostgreSQL connection as SQLKit's database, binding and reading the values the store uses — text, integers,
-/// floating point, booleans, bytes, arrays of ids and text, optional text and ids — through PostgresNIO's own codecs.
+/// floating point, booleans, bytes, arrays of ids, text and bytes, optional text and ids — through PostgresNIO's own
+/// codecs.
 ///
 /// postgres-kit's database reaches the same codecs through a general translation that, for every value, casts it to
 /// an existential protocol, and for every cell read builds a coding path naming the column, looks the column up twice
@@ -106,6 +107,9 @@ struct PostgresSQLDatabase: AsyncSQLDatabase {
             case let value as Data where type == Data.self: try add("x") { try $0.append(value) }
             case let value as [Int64] where type == [Int64].self: add("I") { $0.append(value) }
             case let value as [String] where type == [String].self: add("S") { $0.append(value) }
+            // Byte strings (a submission's coverage sets) as bytea[], as postgres-kit binds them.
+            case let value as [Data] where type == [Data].self:
+                add("X") { $0.append(value.map { ByteBuffer(bytes: $0) }) }
             // An absent value as postgres-kit binds it: NULL of no type, for the statement to infer (kind "n").
             case let value as String? where type == String?.self:
                 if let value { add("s") { $0.append(value) } } else { add("n") { $0.appendNull() } }

@@ -146,14 +146,31 @@ struct PostgresSQLDatabaseTests {
             #expect(try bound.decode(column: "text", as: String.self) == "x")
             #expect(try bound.decode(column: "id", as: Int64.self) == -2)
             #expect(try bound.decodeNil(column: "no_text"))
-            // Arrays of bytes are left to postgres-kit: the statement still runs, with the same values.
-            let blobs = [Data([1]), Data([2, 3])]
-            #expect(try PostgresSQLDatabase.bindings([blobs]) == nil)
-            let query: SQLQueryString = "SELECT cardinality(\(bind: blobs)) AS blobs"
+            // Arrays of bytes (coverage sets) bound as bytea[], as postgres-kit binds them.
+            let blobs = [Data([1]), Data([2, 3]), Data()]
+            #expect(try PostgresSQLDatabase.bindings([blobs])?.kinds == "X")
+            let bytes: SQLQueryString = """
+                SELECT pg_typeof(\(bind: blobs))::text AS type, cardinality(\(bind: blobs)) AS count,
+                encode((\(bind: blobs))[2], 'hex') AS second, length((\(bind: blobs))[3]) AS empty,
+                pg_typeof(\(bind: [Data]()))::text AS no_blobs
+                """
+            let boundBytes = try #require(try await database.raw(bytes).first())
+            let expectedBytes = try #require(try await reference.raw(bytes).first())
+            for column in ["type", "second", "no_blobs"] {
+                #expect(Self.same(boundBytes, expectedBytes, column, as: String?.self), "\(column)")
+            }
+            #expect(try boundBytes.decode(column: "type", as: String.self) == "bytea[]")
+            #expect(try boundBytes.decode(column: "second", as: String.self) == "0203")
+            #expect(try boundBytes.decode(column: "count", as: Int64.self) == 3)
+            #expect(try boundBytes.decode(column: "empty", as: Int64.self) == 0)
+            // Any other type is left to postgres-kit: the statement still runs, with the same values.
+            let fractions = [0.5, 1.5]
+            #expect(try PostgresSQLDatabase.bindings([fractions]) == nil)
+            let query: SQLQueryString = "SELECT cardinality(\(bind: fractions)) AS fractions"
             let fallback = try #require(try await database.raw(query).first())
             let expected = try #require(try await reference.raw(query).first())
-            #expect(try fallback.decode(column: "blobs", as: Int64.self) == 2)
-            #expect(try expected.decode(column: "blobs", as: Int64.self) == 2)
+            #expect(try fallback.decode(column: "fractions", as: Int64.self) == 2)
+            #expect(try expected.decode(column: "fractions", as: Int64.self) == 2)
         }
     }
 }
