@@ -101,34 +101,27 @@ struct AlertConformanceTests {
         "an alert another server issues is evaluated by this server's next submission, whatever it read before",
         arguments: Backend.available)
     func alertIssuedElsewhere(_ backend: Backend) async throws {
-        try await backend.withAddress { address in
-            let receiver = try SQLNationalStore(address: address, policy: Backend.testPolicy)
-            let analysts = try SQLNationalStore(address: address, policy: Backend.testPolicy)
-            try await receiver.withRunning {
-                try await analysts.withRunning {
-                    try await receiver.migrate()
-                    let organisation = try await Scenario.organisation(in: receiver)
-                    // The receiver reads the alerts as they stand (on PostgreSQL, other tests' too) with nothing
-                    // live: the alert below, issued elsewhere, then has nothing of this organisation to match.
-                    _ = try await receiver.ingest(
-                        Self.week(0, missing: [], inventoried: ["a"]), organisation: organisation.id,
-                        receivedAt: Scenario.start)
-                    for (week, cve) in [(1, Self.eternalBlue), (2, "CVE-2019-0708")] {
-                        let alert = try await analysts.issueAlert(
-                            NewAlert(
-                                title: "Issued elsewhere, week \(week)", severity: .critical, rules: [.updateMissing],
-                                cves: [cve], issuedAt: Self.issued,
-                                remediateBy: Self.issued.addingTimeInterval(10 * 86_400)))
-                        #expect(
-                            try await Self.status(receiver, alert, organisation, at: Self.issued).applicability
-                                == .unaffectedSoFar)
-                        let submission = Self.week(week, missing: ["a"], inventoried: ["a"], cves: [cve])
-                        _ = try await receiver.ingest(
-                            submission, organisation: organisation.id, receivedAt: Scenario.start)
-                        let status = try await Self.status(receiver, alert, organisation, at: submission.assessedAt)
-                        #expect(status.applicability == .affected && status.openMatches == 1, "week \(week)")
-                    }
-                }
+        try await backend.withTwoStores { receiver, analysts, _ in
+            let organisation = try await Scenario.organisation(in: receiver)
+            // The receiver reads the alerts as they stand (on PostgreSQL, other tests' too) with nothing
+            // live: the alert below, issued elsewhere, then has nothing of this organisation to match.
+            _ = try await receiver.ingest(
+                Self.week(0, missing: [], inventoried: ["a"]), organisation: organisation.id,
+                receivedAt: Scenario.start)
+            for (week, cve) in [(1, Self.eternalBlue), (2, "CVE-2019-0708")] {
+                let alert = try await analysts.issueAlert(
+                    NewAlert(
+                        title: "Issued elsewhere, week \(week)", severity: .critical, rules: [.updateMissing],
+                        cves: [cve], issuedAt: Self.issued,
+                        remediateBy: Self.issued.addingTimeInterval(10 * 86_400)))
+                #expect(
+                    try await Self.status(receiver, alert, organisation, at: Self.issued).applicability
+                        == .unaffectedSoFar)
+                let submission = Self.week(week, missing: ["a"], inventoried: ["a"], cves: [cve])
+                _ = try await receiver.ingest(
+                    submission, organisation: organisation.id, receivedAt: Scenario.start)
+                let status = try await Self.status(receiver, alert, organisation, at: submission.assessedAt)
+                #expect(status.applicability == .affected && status.openMatches == 1, "week \(week)")
             }
         }
     }

@@ -48,6 +48,23 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 }
 
 extension Backend {
+    /// Two servers' stores on one migrated database of this backend, both running for the duration of `body`, with
+    /// the database's address.
+    func withTwoStores<T: Sendable>(
+        _ body: @Sendable (SQLNationalStore, SQLNationalStore, String) async throws -> T
+    ) async throws -> T {
+        try await withAddress { address in
+            let first = try SQLNationalStore(address: address, policy: Backend.testPolicy)
+            let second = try SQLNationalStore(address: address, policy: Backend.testPolicy)
+            return try await first.withRunning {
+                try await second.withRunning {
+                    try await first.migrate()
+                    return try await body(first, second, address)
+                }
+            }
+        }
+    }
+
     /// `body` with the address of a database for this backend, migrated by the caller's stores: a SQLite file in a
     /// folder of its own (removed afterwards) or the suite's PostgreSQL database. Several stores opened on it are
     /// several servers sharing one database.

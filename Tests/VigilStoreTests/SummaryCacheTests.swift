@@ -17,15 +17,8 @@ struct SummaryCacheTests {
         "a warm cache reads what a cold one does after every kind of change another server makes",
         arguments: Backend.available)
     func agreesWithColdReads(_ backend: Backend) async throws {
-        try await backend.withAddress { address in
-            let warm = try SQLNationalStore(address: address, policy: Backend.testPolicy)
-            let writer = try SQLNationalStore(address: address, policy: Backend.testPolicy)
-            try await warm.withRunning {
-                try await writer.withRunning {
-                    try await warm.migrate()
-                    try await Self.changes(warm: warm, writer: writer, address: address)
-                }
-            }
+        try await backend.withTwoStores { warm, writer, address in
+            try await Self.changes(warm: warm, writer: writer, address: address)
         }
     }
 
