@@ -4,12 +4,14 @@ import SQLKit
 /// together: on PostgreSQL as one statement, each write but the last a data-modifying common table expression; on
 /// SQLite, where a statement costs no round trip, one after another in the order they were added.
 ///
-/// Why: an ingest on PostgreSQL made eighteen round trips, each a wake-up of the server and of PostgreSQL; at the full
-/// size a quarter of two cores sat idle between them with eight submissions in flight (docs/benchmarks.md). The day's
-/// row, the stored score, the alert matches and the audit entry were five of them.
+/// Why: an ingest on PostgreSQL made eighteen round trips, each a statement the server sends and reads the answer of
+/// and PostgreSQL wakes for (docs/benchmarks.md). The day's row, the stored score, the alert matches and the audit
+/// entry were five of them.
 ///
 /// The writes of one statement share one snapshot and cannot see each other's effects, so two of them must never
-/// change the same row, and none may begin with its own `WITH`. Triggers fire as they would for the writes apart.
+/// change the same row, and none may begin with its own `WITH`. On PostgreSQL a statement trigger fires once for all
+/// the writes of one kind to one table, its transition table holding all their rows: the store's triggers count an
+/// organisation's revision, which moves either way (migration 12).
 struct DeferredWrites: Sendable {
     private(set) var statements: [SQLQueryString] = []
 

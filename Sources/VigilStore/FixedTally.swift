@@ -5,7 +5,7 @@ import VigilCore
 /// seconds from opening to fix: the fixed half of its score basis (``ScoreBasis/init(open:fixed:)``), whose
 /// percentiles need every fixed ticket's time. The store keeps it beside the stored score (`org_scores.fixed_groups`,
 /// migration 11), so a submission moves it by its own fixes and reopenings instead of grouping every fixed ticket of
-/// a year's history again (``SQLNationalStore/recordDay(_:fixed:organisation:day:lastEvidence:on:)``).
+/// a year's history again (``SQLNationalStore/recordDay(_:fixed:organisation:day:lastEvidence:kept:deferring:on:)``).
 struct FixedTally: Sendable, Hashable {
     /// What fixed tickets alike share.
     struct Key: Sendable, Hashable, Comparable {

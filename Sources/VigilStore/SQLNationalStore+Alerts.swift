@@ -297,10 +297,10 @@ extension SQLNationalStore {
         ).run()
     }
 
-    /// Re-evaluates `alerts` (every alert: ``alerts(latest:on:)``) for the organisation against its current tickets
-    /// (`tickets`, as the submission's changes left them: ``live(after:of:submission:tickets:opened:)``); called in
-    /// the submission's transaction after its ticket changes, so an alert's status never disagrees with the tickets
-    /// it is made of.
+    /// Re-evaluates `alerts` (every alert, read or kept: ``AlertCache``) for the organisation against its current
+    /// tickets (`tickets`, as the submission's changes left them: ``live(after:of:submission:tickets:opened:)``);
+    /// called in the submission's transaction after its ticket changes, so an alert's status never disagrees with
+    /// the tickets it is made of.
     static func evaluateAlerts(
         _ alerts: [AlertRecord], organisation: Int64, evidence: AlertPlanner.Evidence,
         tickets: [AlertPlanner.TicketView], deferring deferred: inout DeferredWrites, on database: any SQLDatabase

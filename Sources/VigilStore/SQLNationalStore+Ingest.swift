@@ -33,10 +33,10 @@ extension SQLNationalStore {
         ahead: TicketPlan?
     ) async throws -> Receipt {
         let digest = try submission.digest()
-        return try await transaction { database in
+        let (receipt, read) = try await transaction { database -> (Receipt, AlertCache.Entry?) in
             let opening = try await self.opening(
                 organisation: organisation, digest: digest, at: Self.seconds(receivedAt), on: database)
-            if let receipt = opening.receipt { return receipt }
+            if let receipt = opening.receipt { return (receipt, nil) }
             // Exceptions past their expiry end first, so the evidence meets the tickets as they now stand.
             if opening.dueExceptions > 0 {
                 _ = try await Self.sweepExceptions(
@@ -59,6 +59,7 @@ extension SQLNationalStore {
                 submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
                 receivedAt: receivedAt, plan: plan, on: database)
             var writes = DeferredWrites()
+            var read: AlertCache.Entry?
             if let plan {
                 let (changes, stored) = (plan.changes, plan.stored)
                 let live = Self.live(after: changes, of: submission, submission: id, stored: stored, opened: opened)
@@ -67,8 +68,15 @@ extension SQLNationalStore {
                     live, fixed: FixedChanges(changes, stored: stored, at: assessedAt), organisation: organisation,
                     day: Self.day(submission.assessedAt), lastEvidence: assessedAt,
                     kept: opening.dueExceptions > 0 ? nil : opening.kept, deferring: &writes, on: database)
+                let alerts: [AlertRecord]
+                if let kept = alertCache.alerts(at: opening.alerts) {
+                    alerts = kept
+                } else {
+                    alerts = try await Self.alerts(id: nil, on: database)
+                    read = AlertCache.Entry(alerts)
+                }
                 try await Self.evaluateAlerts(
-                    try await alerts(latest: opening.latestAlert, on: database), organisation: organisation,
+                    alerts, organisation: organisation,
                     evidence: AlertPlanner.Evidence(submission: id, at: assessedAt), tickets: live.map(\.view),
                     deferring: &writes, on: database)
             }
@@ -85,13 +93,16 @@ extension SQLNationalStore {
             }
             // The day's row, the stored score, the alert matches and the audit entry: one statement on PostgreSQL.
             try await writes.run(on: database)
-            return receipt
+            return (receipt, read)
         }
+        // Kept only now the transaction has committed: an alert read in it but rolled back is never kept.
+        if let read { alertCache.keep(read) }
+        return receipt
     }
 
     /// What an ingest reads before anything else, in one statement once the organisation is locked: the receipt of
     /// a document already received (by digest), the time of the newest evidence applied, how many of its
-    /// exceptions are past their expiry, what it keeps counted (``KeptCounts``) and the newest alert's id. (Five statements were a sixth
+    /// exceptions are past their expiry, what it keeps counted (``KeptCounts``) and which alerts there are (``AlertCache``). (Five statements were a sixth
     /// of an ingest's round trips.)
     struct Opening: Sendable {
         /// The organisation's ``revision``, which every change to what ingest reads moves (migration 8).
@@ -100,18 +111,8 @@ extension SQLNationalStore {
         var latestEvidence: Int64?
         var dueExceptions: Int64
         var kept: KeptCounts
-        /// The newest alert's id, nil when none has been issued (``AlertCache``).
-        var latestAlert: Int64?
-    }
-
-    /// The alerts as of `latest`, the newest alert's id the opening read: those kept (``AlertCache``) if they are
-    /// that set, else read and kept.
-    func alerts(latest: Int64?, on database: any SQLDatabase) async throws -> [AlertRecord] {
-        guard let latest else { return [] }
-        if let kept = alertCache.alerts(latest: latest) { return kept }
-        let alerts = try await Self.alerts(id: nil, on: database)
-        alertCache.keep(alerts)
-        return alerts
+        /// Which set of alerts there is (``AlertCache``).
+        var alerts: AlertCache.Version
     }
 
     /// What an organisation keeps counted that a submission moves rather than counts again: its latest daily row
@@ -159,7 +160,8 @@ extension SQLNationalStore {
                 AS latest, (SELECT COUNT(*) FROM exceptions WHERE organisation_id = o.id
                 AND state IN ('requested', 'approved') AND expires_at <= \(bind: now)) AS due,
                 s.id AS receipt, s.received_at, s.applied, s.opened, s.fixed, s.reopened, s.unverified,
-                (SELECT MAX(id) FROM alerts) AS latest_alert, \(KeptCounts.columns)
+                (SELECT COUNT(*) FROM alerts) AS alert_count, (SELECT MAX(id) FROM alerts) AS latest_alert,
+                \(KeptCounts.columns)
                 FROM organisations o \(KeptCounts.join(organisation: organisation))
                 LEFT JOIN submissions s ON s.organisation_id = o.id AND s.digest = \(bind: digest)
                 WHERE o.id = \(bind: organisation)
@@ -182,7 +184,10 @@ extension SQLNationalStore {
             revision: try row.decode(column: "revision", as: Int64.self), receipt: receipt,
             latestEvidence: try row.decode(column: "latest", as: Int64?.self),
             dueExceptions: try row.decode(column: "due", as: Int64.self),
-            kept: try KeptCounts(row: row), latestAlert: try row.decode(column: "latest_alert", as: Int64?.self))
+            kept: try KeptCounts(row: row),
+            alerts: AlertCache.Version(
+                count: try row.decode(column: "alert_count", as: Int64.self),
+                latest: try row.decode(column: "latest_alert", as: Int64?.self)))
     }
 
     /// Tickets changed by one submission, by kind of change.
@@ -221,73 +226,6 @@ extension SQLNationalStore {
         guard row != nil else { throw StoreError(.unknownOrganisation, "no organisation has that id") }
     }
 
-    /// Inserts the submission, its areas and its coverage sets (each a sorted run of 16-byte keys): three statements
-    /// on SQLite, one on PostgreSQL.
-    static func record(
-        _ submission: Submission, digest: String, organisation: Int64, applies: Bool, counts: Counts,
-        receivedAt: Date, on database: any SQLDatabase
-    ) async throws -> Int64 {
-        if isPostgres(database) {
-            return try await recordAtOnce(
-                submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
-                receivedAt: receivedAt, on: database)
-        }
-        guard
-            let row = try await database.raw(
-                """
-                INSERT INTO submissions (organisation_id, digest, assessed_at, received_at, tool_version, findings,
-                applied, opened, fixed, reopened, unverified)
-                VALUES (\(bind: organisation), \(bind: digest), \(bind: seconds(submission.assessedAt)),
-                \(bind: seconds(receivedAt)), \(bind: submission.tool.version), \(bind: Int64(submission.findings.count)),
-                \(bind: Int64(applies ? 1 : 0)), \(bind: counts.opened), \(bind: counts.fixed), \(bind: counts.reopened),
-                \(bind: counts.unverified)) RETURNING id
-                """
-            ).first()
-        else { throw StoreError(.corrupt, "the new submission's id was not returned") }
-        let id = try row.decode(column: "id", as: Int64.self)
-        if !submission.areas.isEmpty {
-            let rows = submission.areas.map { area -> SQLQueryString in
-                "(\(bind: id), \(bind: area.area.rawValue), \(bind: area.status.rawValue))"
-            }
-            try await database.raw(
-                "INSERT INTO submission_areas (submission_id, area, status) VALUES \(rows.joined(separator: ", "))"
-            ).run()
-        }
-        if !submission.coverage.isEmpty {
-            let rows = submission.coverage.map { group -> SQLQueryString in
-                "(\(bind: id), \(bind: group.id), \(bind: Int64(group.complete ? 1 : 0)), \(bind: packed(group.subjects)))"
-            }
-            try await database.raw(
-                """
-                INSERT INTO coverage_sets (submission_id, group_id, complete, subjects)
-                VALUES \(rows.joined(separator: ", "))
-                """
-            ).run()
-        }
-        return id
-    }
-
-    /// Keys of 32 hex digits packed as 16 bytes each, in order.
-    /// (A weekly submission names thousands of covered keys: they are read pairwise from each key's UTF-8 and
-    /// gathered in one buffer, not copied into an array per key and appended to `Data` a byte at a time.)
-    static func packed(_ keys: [String]) -> Data {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(keys.count * 16)
-        for key in keys {
-            var high: UInt8?
-            for digit in key.utf8 {
-                let value = HexDigit.value(digit) ?? 0
-                if let first = high {
-                    bytes.append(first << 4 | value)
-                    high = nil
-                } else {
-                    high = value
-                }
-            }
-        }
-        return Data(bytes)
-    }
-
     /// Applies the planned changes, each with its event in the append-only history, and returns the new tickets'
     /// ids (in the order of the `.open` changes). Most of a weekly submission's findings were seen the week before
     /// with the severity and advisories `stored` holds (the current tickets by id), so all a sighting writes is the
@@ -297,10 +235,9 @@ extension SQLNationalStore {
     /// first, 7 on SQLite now; on PostgreSQL they are part of the submission's own statement
     /// (``recordAndApply(_:digest:organisation:applies:counts:receivedAt:plan:on:)``) unless a ticket is updated twice.
     static func apply(
-        _ changes: [TicketPlanner.Change], of submission: Submission, submission id: Int64, organisation: Int64,
-        stored: [Int64: StoredTicket], on database: any SQLDatabase
+        _ writes: TicketWrites, of submission: Submission, submission id: Int64, organisation: Int64,
+        on database: any SQLDatabase
     ) async throws -> [Int64] {
-        let writes = TicketWrites(changes, of: submission, stored: stored)
         let at = seconds(submission.assessedAt)
         for reopened in writes.reopened {
             try await database.raw(
@@ -487,7 +424,7 @@ extension SQLNationalStore {
     /// Rewrites the organisation's aggregate for `day` from its current tickets, counting the submission unless
     /// `submission` is false (an exception approved or expired changes the counts without new evidence), and its
     /// stored score (``refreshScore(organisation:day:on:)``). Ingest, which holds the live tickets already, writes
-    /// the same rows without counting them again (``recordDay(_:fixed:organisation:day:lastEvidence:on:)``).
+    /// the same rows without counting them again (``recordDay(_:fixed:organisation:day:lastEvidence:kept:deferring:on:)``).
     static func refreshDay(
         organisation: Int64, day: String, submission: Bool = true, on database: any SQLDatabase
     ) async throws {
@@ -575,7 +512,8 @@ extension SQLNationalStore {
             """
         // Rows of later days (an exception decided after this evidence's date, received before it) describe days
         // this evidence was already true on: they take the tickets as they now stand too. (`laterDays` is false
-        // when the caller knows there are none.)
+        // when the caller knows there are none.) Strictly later: never the row written above, so the two can be one
+        // statement (``DeferredWrites``).
         guard laterDays else { return [row] }
         let scoredLater: SQLQueryString =
             score == nil ? "" : ", score_basis = \(bind: basis), last_evidence = \(bind: score?.lastEvidence)"

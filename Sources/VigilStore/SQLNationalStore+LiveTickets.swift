@@ -102,9 +102,9 @@ extension SQLNationalStore {
     }
 
     /// The organisation's live tickets once `changes` are applied, as reading them back in the same transaction
-    /// would give them: ``apply(_:of:submission:organisation:stored:on:)`` writes exactly these states,
+    /// would give them: ``apply(_:of:submission:organisation:on:)`` writes exactly these states,
     /// severities, advisories and sightings, so the alerts, the day's counts and the score's open half are worked
-    /// out without reading or grouping the tickets again (``recordDay(_:fixed:organisation:day:lastEvidence:on:)``).
+    /// out without reading or grouping the tickets again (``recordDay(_:fixed:organisation:day:lastEvidence:kept:deferring:on:)``).
     /// `stored` holds the current tickets read, by id; `opened` the new tickets' ids, in the order of the `.open`
     /// changes. Sorted by id.
     static func live(
@@ -211,9 +211,10 @@ extension SQLNationalStore {
     }
 
     /// Writes the organisation's daily row and stored score after a submission, from its live tickets (`live`)
-    /// rather than by counting and grouping its tickets in the database again: the open counts, the open findings
+    /// rather than by counting and grouping its tickets in the database again — kept in `deferred`, for the caller
+    /// to send with its other writes, unless they are counted in the database (below): the open counts, the open findings
     /// by rule and the score's open half come from `live`; the fixed count from the organisation's latest daily row
-    /// (every change of tickets rewrites it: ``writeDay(_:organisation:day:submission:on:)``) and the score's fixed
+    /// (every change of tickets rewrites it: ``writeDay(_:organisation:day:submission:laterDays:score:on:)``) and the score's fixed
     /// half from its stored tally (``FixedTally``), both moved by `fixed`. An organisation without a daily row yet,
     /// or whose tally is missing or disagrees, is counted in the database.
     static func recordDay(

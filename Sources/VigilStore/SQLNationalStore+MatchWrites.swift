@@ -2,10 +2,11 @@ import SQLKit
 
 extension SQLNationalStore {
     /// The alert-match changes of one organisation's evaluation, across all its alerts, written together: on
-    /// PostgreSQL a statement per kind of change whatever the number of alerts (a submission touched the matches of
-    /// two or three alerts, each a statement per kind: two in five of ingest's statements there), the pairs as array
-    /// parameters unnested; on SQLite, where a statement costs no round trip, the new matches as rows of bound values
-    /// and the updates per alert and time.
+    /// PostgreSQL a write per kind of change whatever the number of alerts (a submission touched the matches of two
+    /// or three alerts, each a statement per kind: two in five of ingest's statements there), the pairs as array
+    /// parameters unnested, sent with the submission's other kept writes as one statement (``DeferredWrites``); on
+    /// SQLite, where a statement costs no round trip, the new matches as rows of bound values and the updates per
+    /// alert and time.
     struct MatchWrites: Sendable {
         /// A match: its alert and ticket, and when the change happened.
         struct Pair: Sendable {

@@ -337,6 +337,12 @@ extension SQLNationalStore {
                 // The per-row function of migration 8, no longer called by any trigger.
                 + ["DROP FUNCTION IF EXISTS organisation_revision()"]
         },
+        Migration(version: 13, name: "alerts and their links append-only") { dialect in
+            // Each server keeps the alerts it read while their count and newest id stand (AlertCache): that names
+            // the set only while no alert is ever changed or deleted, which the database now guarantees, as it
+            // does for the histories.
+            dialect.appendOnly("alerts") + dialect.appendOnly("alert_links")
+        },
     ]
 
     public func migrate() async throws {

@@ -7,8 +7,8 @@ import Testing
 @testable import VigilStore
 
 /// Writes kept to the end of a transaction (``DeferredWrites``) make every change they would make one by one, in one
-/// statement on PostgreSQL and in their order on SQLite; through ingest, the day's row, the score, the alert matches
-/// and the audit entry are all there.
+/// statement on PostgreSQL and in their order on SQLite, and fail together. (Through ingest, the day's row, the score,
+/// the alert matches and the audit entry they carry are checked by the conformance suites.)
 @Suite("writes kept to the end of a transaction")
 struct DeferredWritesTests {
     @Test("every write's effect; one statement on PostgreSQL, one each on SQLite", arguments: Backend.available)

@@ -82,6 +82,55 @@ struct SQLiteCommitGroupTests {
         }
     }
 
+    @Test("alerts a submission read in a group that was then lost are not kept, though the next alert takes its id")
+    func lostAlertNotKept() async throws {
+        try await Backend.sqlite.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            // An alert of another CVE written in the group, seen by the submission queued behind it, then lost.
+            let (inside, entered) = AsyncStream.makeStream(of: Void.self)
+            let holder = Task {
+                try await store.transaction { database in
+                    let issued = Self.seconds(AlertConformanceTests.issued)
+                    try await database.raw(
+                        """
+                        INSERT INTO alerts (title, severity, issued_at, acknowledge_due, remediate_due,
+                        remediation_days, known_exploited)
+                        VALUES ('lost', 'high', \(bind: issued), \(bind: issued), \(bind: issued), NULL, 0)
+                        """
+                    ).run()
+                    try await database.raw(
+                        "INSERT INTO alert_links (alert_id, kind, value) SELECT MAX(id), 'cve', 'CVE-2000-0001' FROM alerts"
+                    ).run()
+                    entered.yield()
+                    while store.sqliteGate.waiters < 2 { await Task.yield() }
+                }
+            }
+            for await _ in inside { break }
+            let submission = Task {
+                try await store.ingest(
+                    AlertConformanceTests.week(1, missing: ["a"], inventoried: ["a"]), organisation: organisation.id,
+                    receivedAt: Scenario.start)
+            }
+            while store.sqliteGate.waiters < 1 { await Task.yield() }
+            await #expect(throws: (any Error).self) {
+                try await store.transaction { database in try await database.raw("ROLLBACK").run() }
+            }
+            await #expect(throws: StoreError.self) { try await holder.value }
+            await #expect(throws: StoreError.self) { try await submission.value }
+
+            // The next alert is MS17-010, under the lost one's id and count: the submission must evaluate it.
+            let alert = try await store.issueAlert(AlertConformanceTests.alert())
+            // A new file: the lost alert was the first, and SQLite gives its id to this one.
+            #expect(alert.id == 1)
+            let next = AlertConformanceTests.week(2, missing: ["a"], inventoried: ["a"])
+            _ = try await store.ingest(next, organisation: organisation.id, receivedAt: Scenario.start)
+            let status = try await AlertConformanceTests.status(store, alert, organisation, at: next.assessedAt)
+            #expect(status.applicability == .affected && status.openMatches == 1)
+        }
+    }
+
+    static func seconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970) }
+
     /// A write that inserts `first` and finishes once `waiters` writes wait for the gate, then reads its row back
     /// from a reader: the task's value is that count.
     static func holding(_ store: SQLNationalStore, until waiters: Int) async throws -> Task<Int, any Error> {

@@ -70,7 +70,7 @@ struct TicketPlanAheadTests {
         let plan = SQLNationalStore.TicketPlan(changes: [], stored: [:], revision: 7)
         let opening = SQLNationalStore.Opening(
             revision: 7, receipt: nil, latestEvidence: nil, dueExceptions: 0,
-            kept: try SQLNationalStore.KeptCounts(row: nil))
+            kept: try SQLNationalStore.KeptCounts(row: nil), alerts: AlertCache.Version(count: 0, latest: nil))
         #expect(plan.holds(at: opening))
         var moved = opening
         moved.revision = 8

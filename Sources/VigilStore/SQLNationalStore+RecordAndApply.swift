@@ -13,27 +13,89 @@ extension SQLNationalStore {
     /// unnested. Written a set at a time these were six to ten round trips, each parsed, planned and answered on its
     /// own (docs/benchmarks.md). The CTEs share one snapshot, which is why each ticket must be updated once.
     /// Otherwise the record (``record(_:digest:organisation:applies:counts:receivedAt:on:)``) and the changes
-    /// (``apply(_:of:submission:organisation:stored:on:)``) are written one after the other.
+    /// (``apply(_:of:submission:organisation:on:)``) are written one after the other.
     static func recordAndApply(
         _ submission: Submission, digest: String, organisation: Int64, applies: Bool, counts: Counts,
         receivedAt: Date, plan: TicketPlan?, on database: any SQLDatabase
     ) async throws -> (submission: Int64, opened: [Int64]) {
-        if let plan, isPostgres(database) {
-            let writes = TicketWrites(plan.changes, of: submission, stored: plan.stored)
-            if writes.updatesEachTicketOnce {
-                return try await recordAndApplyAtOnce(
-                    writes, of: submission, digest: digest, organisation: organisation, applies: applies,
-                    counts: counts, receivedAt: receivedAt, on: database)
-            }
+        let writes = plan.map { TicketWrites($0.changes, of: submission, stored: $0.stored) }
+        if let writes, isPostgres(database), writes.updatesEachTicketOnce {
+            return try await recordAndApplyAtOnce(
+                writes, of: submission, digest: digest, organisation: organisation, applies: applies,
+                counts: counts, receivedAt: receivedAt, on: database)
         }
         let id = try await record(
             submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
             receivedAt: receivedAt, on: database)
-        guard let plan else { return (id, []) }
-        let opened = try await apply(
-            plan.changes, of: submission, submission: id, organisation: organisation, stored: plan.stored,
-            on: database)
-        return (id, opened)
+        guard let writes else { return (id, []) }
+        return (id, try await apply(writes, of: submission, submission: id, organisation: organisation, on: database))
+    }
+
+    /// Inserts the submission, its areas and its coverage sets (each a sorted run of 16-byte keys): three statements
+    /// on SQLite, one on PostgreSQL.
+    static func record(
+        _ submission: Submission, digest: String, organisation: Int64, applies: Bool, counts: Counts,
+        receivedAt: Date, on database: any SQLDatabase
+    ) async throws -> Int64 {
+        if isPostgres(database) {
+            return try await recordAtOnce(
+                submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
+                receivedAt: receivedAt, on: database)
+        }
+        guard
+            let row = try await database.raw(
+                """
+                INSERT INTO submissions (organisation_id, digest, assessed_at, received_at, tool_version, findings,
+                applied, opened, fixed, reopened, unverified)
+                VALUES (\(bind: organisation), \(bind: digest), \(bind: seconds(submission.assessedAt)),
+                \(bind: seconds(receivedAt)), \(bind: submission.tool.version), \(bind: Int64(submission.findings.count)),
+                \(bind: Int64(applies ? 1 : 0)), \(bind: counts.opened), \(bind: counts.fixed), \(bind: counts.reopened),
+                \(bind: counts.unverified)) RETURNING id
+                """
+            ).first()
+        else { throw StoreError(.corrupt, "the new submission's id was not returned") }
+        let id = try row.decode(column: "id", as: Int64.self)
+        if !submission.areas.isEmpty {
+            let rows = submission.areas.map { area -> SQLQueryString in
+                "(\(bind: id), \(bind: area.area.rawValue), \(bind: area.status.rawValue))"
+            }
+            try await database.raw(
+                "INSERT INTO submission_areas (submission_id, area, status) VALUES \(rows.joined(separator: ", "))"
+            ).run()
+        }
+        if !submission.coverage.isEmpty {
+            let rows = submission.coverage.map { group -> SQLQueryString in
+                "(\(bind: id), \(bind: group.id), \(bind: Int64(group.complete ? 1 : 0)), \(bind: packed(group.subjects)))"
+            }
+            try await database.raw(
+                """
+                INSERT INTO coverage_sets (submission_id, group_id, complete, subjects)
+                VALUES \(rows.joined(separator: ", "))
+                """
+            ).run()
+        }
+        return id
+    }
+
+    /// Keys of 32 hex digits packed as 16 bytes each, in order.
+    /// (A weekly submission names thousands of covered keys: they are read pairwise from each key's UTF-8 and
+    /// gathered in one buffer, not copied into an array per key and appended to `Data` a byte at a time.)
+    static func packed(_ keys: [String]) -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(keys.count * 16)
+        for key in keys {
+            var high: UInt8?
+            for digit in key.utf8 {
+                let value = HexDigit.value(digit) ?? 0
+                if let first = high {
+                    bytes.append(first << 4 | value)
+                    high = nil
+                } else {
+                    high = value
+                }
+            }
+        }
+        return Data(bytes)
     }
 
     /// ``recordAndApply(_:digest:organisation:applies:counts:receivedAt:plan:on:)`` in one statement: the
