@@ -6,9 +6,11 @@ import Synchronization
 /// Alerts are only ever added, each with its links in the transaction that issues it, and the database refuses to
 /// change or delete them (migration 13). So the set of committed alerts only grows, and its size with its newest id
 /// names it: ingest's opening read returns both (``Version``), and the alerts are read again only when they differ.
-/// (The newest id alone would not do: on PostgreSQL a lower id can commit after a higher one, and on SQLite an id
-/// rolled back is used again.) A set is kept only once the transaction that read it has committed, so an alert that
-/// was rolled back is never kept. Each server keeps its own, checked against the database on every use.
+/// (The newest id alone would not do: on PostgreSQL a lower id can commit after a higher one.) A set is kept only
+/// once the transaction that read it has committed: on SQLite a write grouped with an alert's issue sees it before
+/// it commits, and an alert rolled back gives its id, and so its version, to the next one. Each server keeps its own,
+/// checked against the database on every use. (Links are only inserted by the issue itself; the database refuses to
+/// change or delete alerts and links, not to add a link later.)
 final class AlertCache: Sendable {
     /// How many alerts there are and the newest one's id: what names the set of committed alerts.
     struct Version: Sendable, Hashable {

@@ -298,7 +298,7 @@ extension SQLNationalStore {
     }
 
     /// Re-evaluates `alerts` (every alert, read or kept: ``AlertCache``) for the organisation against its current
-    /// tickets (`tickets`, as the submission's changes left them: ``live(after:of:submission:tickets:opened:)``);
+    /// tickets (`tickets`, as the submission's changes left them: ``live(after:of:submission:stored:opened:)``);
     /// called in the submission's transaction after its ticket changes, so an alert's status never disagrees with
     /// the tickets it is made of.
     static func evaluateAlerts(

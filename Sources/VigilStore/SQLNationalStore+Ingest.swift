@@ -102,8 +102,8 @@ extension SQLNationalStore {
 
     /// What an ingest reads before anything else, in one statement once the organisation is locked: the receipt of
     /// a document already received (by digest), the time of the newest evidence applied, how many of its
-    /// exceptions are past their expiry, what it keeps counted (``KeptCounts``) and which alerts there are (``AlertCache``). (Five statements were a sixth
-    /// of an ingest's round trips.)
+    /// exceptions are past their expiry, what it keeps counted (``KeptCounts``) and which alerts there are
+    /// (``AlertCache``). (Five statements were a sixth of an ingest's round trips.)
     struct Opening: Sendable {
         /// The organisation's ``revision``, which every change to what ingest reads moves (migration 8).
         var revision: Int64

@@ -212,10 +212,11 @@ extension SQLNationalStore {
 
     /// Writes the organisation's daily row and stored score after a submission, from its live tickets (`live`)
     /// rather than by counting and grouping its tickets in the database again — kept in `deferred`, for the caller
-    /// to send with its other writes, unless they are counted in the database (below): the open counts, the open findings
-    /// by rule and the score's open half come from `live`; the fixed count from the organisation's latest daily row
-    /// (every change of tickets rewrites it: ``writeDay(_:organisation:day:submission:laterDays:score:on:)``) and the score's fixed
-    /// half from its stored tally (``FixedTally``), both moved by `fixed`. An organisation without a daily row yet,
+    /// to send with its other writes, unless they are counted in the database (below): the open counts, the open
+    /// findings by rule and the score's open half come from `live`; the fixed count from the organisation's latest
+    /// daily row (every change of tickets rewrites it:
+    /// ``writeDay(_:organisation:day:submission:laterDays:score:on:)``) and the score's fixed half from its stored
+    /// tally (``FixedTally``), both moved by `fixed`. An organisation without a daily row yet,
     /// or whose tally is missing or disagrees, is counted in the database.
     static func recordDay(
         _ live: [LiveTicket], fixed: FixedChanges, organisation: Int64, day: String, lastEvidence: Int64,
