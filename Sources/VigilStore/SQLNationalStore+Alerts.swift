@@ -542,10 +542,10 @@ extension SQLNationalStore {
         let filter: SQLQueryString = id.map { "WHERE a.id = \(bind: $0)" } ?? ""
         var records: [AlertRecord] = []
         var links: [(kind: String, value: String)] = []
-        var current: (any SQLRow)?
+        var current: (id: Int64, row: any SQLRow)?
         func finish() throws {
-            guard let row = current else { return }
-            records.append(try alertRecord(row, links: links))
+            guard let current else { return }
+            records.append(try alertRecord(current.row, links: links))
             links = []
         }
         for row in try await database.raw(
@@ -556,9 +556,9 @@ extension SQLNationalStore {
             """
         ).all() {
             let id = try row.decode(column: "id", as: Int64.self)
-            if try current.map({ try $0.decode(column: "id", as: Int64.self) }) != id {
+            if current?.id != id {
                 try finish()
-                current = row
+                current = (id, row)
             }
             if let kind = try row.decode(column: "kind", as: String?.self),
                 let value = try row.decode(column: "value", as: String?.self)

@@ -68,15 +68,10 @@ extension SQLNationalStore {
                     live, fixed: FixedChanges(changes, stored: stored, at: assessedAt), organisation: organisation,
                     day: Self.day(submission.assessedAt), lastEvidence: assessedAt,
                     kept: opening.dueExceptions > 0 ? nil : opening.kept, deferring: &writes, on: database)
-                let alerts: [AlertRecord]
-                if let kept = alertCache.alerts(at: opening.alerts) {
-                    alerts = kept
-                } else {
-                    alerts = try await Self.alerts(id: nil, on: database)
-                    read = AlertCache.Entry(alerts)
-                }
+                let alerts = try await self.alerts(at: opening.alerts, on: database)
+                read = alerts.read
                 try await Self.evaluateAlerts(
-                    alerts, organisation: organisation,
+                    alerts.all, organisation: organisation,
                     evidence: AlertPlanner.Evidence(submission: id, at: assessedAt), tickets: live.map(\.view),
                     deferring: &writes, on: database)
             }
@@ -98,6 +93,16 @@ extension SQLNationalStore {
         // Kept only now the transaction has committed: an alert read in it but rolled back is never kept.
         if let read { alertCache.keep(read) }
         return receipt
+    }
+
+    /// Every alert as of `version`: the set this process keeps if it is that one, else read, with the set read to
+    /// keep once the transaction has committed (``AlertCache``).
+    func alerts(at version: AlertCache.Version, on database: any SQLDatabase) async throws
+        -> (all: [AlertRecord], read: AlertCache.Entry?)
+    {
+        if let kept = alertCache.alerts(at: version) { return (kept, nil) }
+        let alerts = try await Self.alerts(id: nil, on: database)
+        return (alerts, AlertCache.Entry(alerts))
     }
 
     /// What an ingest reads before anything else, in one statement once the organisation is locked: the receipt of
