@@ -42,18 +42,12 @@ extension SQLNationalStore {
                 submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
                 receivedAt: receivedAt, on: database)
         }
-        guard
-            let row = try await database.raw(
-                """
-                INSERT INTO submissions (organisation_id, digest, assessed_at, received_at, tool_version, findings,
-                applied, opened, fixed, reopened, unverified)
-                VALUES (\(bind: organisation), \(bind: digest), \(bind: seconds(submission.assessedAt)),
-                \(bind: seconds(receivedAt)), \(bind: submission.tool.version), \(bind: Int64(submission.findings.count)),
-                \(bind: Int64(applies ? 1 : 0)), \(bind: counts.opened), \(bind: counts.fixed), \(bind: counts.reopened),
-                \(bind: counts.unverified)) RETURNING id
-                """
-            ).first()
-        else { throw StoreError(.corrupt, "the new submission's id was not returned") }
+        let insert = submissionInsert(
+            submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
+            receivedAt: receivedAt)
+        guard let row = try await database.raw(insert).first() else {
+            throw StoreError(.corrupt, "the new submission's id was not returned")
+        }
         let id = try row.decode(column: "id", as: Int64.self)
         if !submission.areas.isEmpty {
             let rows = submission.areas.map { area -> SQLQueryString in
@@ -214,15 +208,11 @@ extension SQLNationalStore {
     ) -> SQLQueryString {
         let areas = submission.areas
         let coverage = submission.coverage
+        let insert = submissionInsert(
+            submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
+            receivedAt: receivedAt)
         return """
-            submission AS (
-                INSERT INTO submissions (organisation_id, digest, assessed_at, received_at, tool_version, findings,
-                applied, opened, fixed, reopened, unverified)
-                VALUES (\(bind: organisation), \(bind: digest), \(bind: seconds(submission.assessedAt)),
-                \(bind: seconds(receivedAt)), \(bind: submission.tool.version),
-                \(bind: Int64(submission.findings.count)), \(bind: Int64(applies ? 1 : 0)), \(bind: counts.opened),
-                \(bind: counts.fixed), \(bind: counts.reopened), \(bind: counts.unverified))
-                RETURNING id),
+            submission AS (\(insert)),
             areas AS (
                 INSERT INTO submission_areas (submission_id, area, status)
                 SELECT s.id, a.area, a.status FROM submission s,
@@ -234,5 +224,22 @@ extension SQLNationalStore {
                 unnest(\(bind: coverage.map(\.id)), \(bind: coverage.map { Int64($0.complete ? 1 : 0) }),
                 \(bind: coverage.map { packed($0.subjects) })) AS c (group_id, complete, subjects))
             """
+    }
+
+    /// The submission's own row, returning its id: a statement on SQLite, the first CTE of ``recordParts`` on
+    /// PostgreSQL.
+    private static func submissionInsert(
+        _ submission: Submission, digest: String, organisation: Int64, applies: Bool, counts: Counts,
+        receivedAt: Date
+    ) -> SQLQueryString {
+        """
+        INSERT INTO submissions (organisation_id, digest, assessed_at, received_at, tool_version, findings, applied,
+        opened, fixed, reopened, unverified)
+        VALUES (\(bind: organisation), \(bind: digest), \(bind: seconds(submission.assessedAt)),
+        \(bind: seconds(receivedAt)), \(bind: submission.tool.version), \(bind: Int64(submission.findings.count)),
+        \(bind: Int64(applies ? 1 : 0)), \(bind: counts.opened), \(bind: counts.fixed), \(bind: counts.reopened),
+        \(bind: counts.unverified))
+        RETURNING id
+        """
     }
 }
