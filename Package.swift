@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Tests write zips with it; Vigil reads zips itself (VigilIO's BoundedZipArchive).
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // The national service (docs/decisions/0001): only VigilStore and VigilServer link these.
@@ -53,12 +54,13 @@ let package = Package(
             swiftSettings: optimisedInDebug
         ),
         // The foundation for reading bytes (issue 13): file primitives, tokenizers and byte helpers every reader shares.
-        // Its one dependency is ZIPFoundation, for bounded zip reading, which no other target links.
+        // Its one dependency is the system's zlib, which inflates zip parts (the zip structure is its own reading).
         .target(
             name: "VigilIO",
-            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["CVigilZlib"],
             swiftSettings: optimisedInDebug
         ),
+        .systemLibrary(name: "CVigilZlib", path: "Sources/CVigilZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "VigilParsers",
             dependencies: ["VigilCore", "VigilIO", .product(name: "Yams", package: "Yams")],

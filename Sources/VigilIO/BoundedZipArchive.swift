@@ -1,5 +1,4 @@
 public import Foundation
-import ZIPFoundation
 
 /// Limits on what a zip (an Office Open XML file, a definitions archive) may make Vigil inflate: defences against zip
 /// bombs and oversized parts. A file over a limit is reported as failed and the work goes on.
@@ -85,33 +84,35 @@ public struct ArchiveFailure: Error, Sendable, CustomStringConvertible {
 /// A zip opened for reading within ``ArchiveLimits``: its file entries listed (no more than the limit), and each entry
 /// asked for inflated as a stream of chunks. Entries not asked for are never inflated. The parts of an Office Open XML
 /// file that hold text (a workbook's shared strings and worksheets, a document's body) and the files of an advisory
-/// archive are read through it; it is the only code that touches the zip library.
+/// archive are read through it. The central directory is Vigil's own reading (``ZipDirectory``), every number checked,
+/// and parts are inflated with the system's zlib (``RawInflater``): no zip library sees the file.
 public struct BoundedZipArchive {
     /// The limits applied.
     public let limits: ArchiveLimits
     /// The paths of the archive's file entries, sorted.
     public var paths: [String] { entries.keys.sorted() }
-    private let archive: Archive
-    private let entries: [String: Entry]
+    private let file: RawFile
+    private let owner: FileOwner
+    private let entries: [String: ZipEntry]
     private var inflated = 0
     /// Compressed bytes of the entries read so far, by their own account.
     private var compressedRead = 0
-    /// The archive's size in bytes (`nil` when it cannot be known).
-    private let fileSize: Int?
+    /// The archive's size in bytes.
+    private let fileSize: Int
 
-    /// Opens the zip at `url` and lists its file entries.
+    /// Opens the zip at `url` and lists its file entries (of two with one path, the later).
     public init(url: URL, limits: ArchiveLimits) throws(ArchiveFailure) {
         self.limits = limits
-        fileSize = try? RawFile.size(of: url.path)
         do {
-            archive = try Archive(url: url, accessMode: .read)
+            file = try RawFile(path: url.path)
+            fileSize = try file.status().size
         } catch {
             throw .broken("not a readable zip archive (broken or truncated)")
         }
-        var entries: [String: Entry] = [:]
-        for entry in archive {
-            guard entries.count < limits.maxEntries else { throw .limit("more than \(limits.maxEntries) entries") }
-            if entry.type == .file { entries[entry.path] = entry }
+        owner = FileOwner(file)
+        var entries: [String: ZipEntry] = [:]
+        for entry in try ZipDirectory.entries(of: file, size: fileSize, maxEntries: limits.maxEntries) {
+            entries[entry.path] = entry
         }
         self.entries = entries
     }
@@ -123,40 +124,140 @@ public struct BoundedZipArchive {
     /// the limits.
     public mutating func read(_ path: String, consumer: (UnsafeRawBufferPointer) -> Void) throws(ArchiveFailure) {
         guard let entry = entries[path] else { throw .broken("a part the archive does not list") }
-        let compressed = max(Int(entry.compressedSize), 1)
+        let compressed = max(entry.compressedSize, 1)
         // Entries whose compressed data together exceed the file must share data: an overlapping-entries zip bomb
         // (hundreds of entries pointing at one deflate stream). Refused at the first repeat, before inflating it.
         let (sum, overflow) = compressedRead.addingReportingOverflow(compressed)
-        if let fileSize, overflow || sum > fileSize {
+        if overflow || sum > fileSize {
             throw .limit("entries share compressed data (overlapping entries)")
         }
         compressedRead = sum
-        let allowed = min(
-            limits.maxPartBytes, max(1 << 20, compressed.multipliedReportingOverflow(by: limits.maxRatio).partialValue))
-        var produced = 0
-        var failure: ArchiveFailure?
-        let already = inflated
-        let total = limits.totalAllowed(fileSize: fileSize)
-        do {
-            _ = try archive.extract(entry, bufferSize: 256 << 10, skipCRC32: true) { data in
-                produced += data.count
-                if produced > allowed {
-                    failure =
-                        produced > limits.maxPartBytes
-                        ? .limit("a part inflates past \(limits.maxPartBytes >> 20) MiB")
-                        : .limit("compression ratio over \(limits.maxRatio):1")
-                    throw CancellationError()
-                }
-                if already + produced > total {
-                    failure = .limit("parts inflate past \(total >> 20) MiB in all")
-                    throw CancellationError()
-                }
-                data.withUnsafeBytes { consumer($0) }
-            }
-        } catch {
-            if let failure { throw failure }
-            throw .broken("a part could not be inflated (corrupt data or checksum mismatch)")
+        let start = try dataStart(of: entry)
+        var output = PartOutput(
+            allowed: min(
+                limits.maxPartBytes,
+                max(1 << 20, compressed.multipliedReportingOverflow(by: limits.maxRatio).partialValue)),
+            maxPartBytes: limits.maxPartBytes, maxRatio: limits.maxRatio,
+            total: limits.totalAllowed(fileSize: fileSize), already: inflated)
+        switch entry.method {
+        case 0: try copyStored(entry, from: start, to: &output, consumer: consumer)
+        case 8: try inflateDeflated(entry, from: start, to: &output, consumer: consumer)
+        default: throw .broken("a part compressed with method \(entry.method), which Vigil does not read")
         }
-        inflated += produced
+        inflated += output.produced
     }
+
+    /// Where `entry`'s data starts: after its local header, whose name and extra field may differ in length from the
+    /// central directory's; the data must end within the file.
+    private func dataStart(of entry: ZipEntry) throws(ArchiveFailure) -> Int {
+        guard entry.flags & 1 == 0 else { throw .broken("an encrypted part, which Vigil does not read") }
+        guard entry.localHeaderOffset <= fileSize - 30 else {
+            throw .broken("a part's header lies outside the archive")
+        }
+        let header = try ZipDirectory.bytes(of: file, at: entry.localHeaderOffset, count: 30)
+        guard header.uint32(at: 0) == 0x0403_4B50, let name = header.uint16(at: 26), let extra = header.uint16(at: 28)
+        else { throw .broken("a part's header is damaged") }
+        let start = entry.localHeaderOffset + 30 + Int(name) + Int(extra)
+        guard start <= fileSize, entry.compressedSize <= fileSize - start else {
+            throw .broken("a part's data runs past the end of the archive")
+        }
+        return start
+    }
+
+    /// The chunk a part is read and inflated in: its declared size, from 4 KiB to 64 KiB (a part of a few kilobytes,
+    /// as most of an Office file's are, then costs no larger buffers; a size that lies costs only more chunks, as the
+    /// limits count what is produced).
+    private static func chunk(declared: Int) -> Int { min(max(declared, 4 << 10), 64 << 10) }
+
+    /// A stored (uncompressed) part's bytes, a chunk at a time.
+    private func copyStored(
+        _ entry: ZipEntry, from start: Int, to output: inout PartOutput,
+        consumer: (UnsafeRawBufferPointer) -> Void
+    ) throws(ArchiveFailure) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: Self.chunk(declared: entry.compressedSize), alignment: 8)
+        defer { buffer.deallocate() }
+        var position = start
+        let end = start + entry.compressedSize
+        while position < end {
+            let part = UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(buffer.count, end - position)])
+            try read(into: part, at: position)
+            try output.count(UnsafeRawBufferPointer(part))
+            consumer(UnsafeRawBufferPointer(part))
+            position += part.count
+        }
+    }
+
+    /// Fills `buffer` from `offset`, all of it or the archive is broken.
+    private func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(ArchiveFailure) {
+        let read: Int
+        do {
+            read = try file.read(into: buffer, at: offset)
+        } catch {
+            throw .broken("the archive could not be read")
+        }
+        guard read == buffer.count else { throw .broken("a part's data runs past the end of the archive") }
+    }
+
+    /// A deflated part inflated, its compressed bytes read a chunk at a time; the stream must end within them.
+    private func inflateDeflated(
+        _ entry: ZipEntry, from start: Int, to output: inout PartOutput,
+        consumer: (UnsafeRawBufferPointer) -> Void
+    ) throws(ArchiveFailure) {
+        let inflater = try RawInflater(
+            inputCapacity: Self.chunk(declared: entry.compressedSize),
+            outputCapacity: Self.chunk(declared: entry.uncompressedSize))
+        var position = start
+        let end = start + entry.compressedSize
+        while true {
+            if inflater.needsInput {
+                guard position < end else {
+                    throw .broken("a part could not be inflated (its compressed data ends before its stream)")
+                }
+                let count = min(inflater.input.count, end - position)
+                try read(into: UnsafeMutableRawBufferPointer(rebasing: inflater.input[..<count]), at: position)
+                inflater.supply(count)
+                position += count
+            }
+            let (bytes, ended) = try inflater.inflate()
+            if !bytes.isEmpty {
+                try output.count(bytes)
+                consumer(bytes)
+            }
+            if ended { return }
+            if bytes.isEmpty && !inflater.needsInput {
+                throw .broken("a part could not be inflated (corrupt data)")
+            }
+        }
+    }
+}
+
+/// What one part has inflated to so far, checked against its limits before each chunk reaches the consumer.
+private struct PartOutput {
+    /// The most this part may produce (the part limit, or its ratio limit if lower).
+    let allowed: Int
+    let maxPartBytes: Int
+    let maxRatio: Int
+    /// The most the archive's parts may produce together, and what those read before produced.
+    let total: Int
+    let already: Int
+    private(set) var produced = 0
+
+    /// Counts `bytes`, or throws the limit they would pass.
+    mutating func count(_ bytes: UnsafeRawBufferPointer) throws(ArchiveFailure) {
+        produced += bytes.count
+        if produced > allowed {
+            throw produced > maxPartBytes
+                ? .limit("a part inflates past \(maxPartBytes >> 20) MiB")
+                : .limit("compression ratio over \(maxRatio):1")
+        }
+        if already + produced > total { throw .limit("parts inflate past \(total >> 20) MiB in all") }
+    }
+}
+
+/// Closes the archive's descriptor when the last copy of the archive goes.
+private final class FileOwner {
+    let file: RawFile
+    init(_ file: RawFile) { self.file = file }
+    deinit { file.close() }
 }

@@ -31,6 +31,51 @@ struct ScanCrashRegressionTests {
         return try #require(target.data)
     }
 
+    /// `archive` with the central directory record of `part` given a ZIP64 extra field whose compressed size is
+    /// `size` (its 32-bit field saturated), the end record's directory size adjusted.
+    static func zip64Size(_ archive: Data, part: String, size: UInt64) throws -> Data {
+        var bytes = [UInt8](archive)
+        let end = bytes.count - 22
+        let directory = ZipHardeningTests.u32(bytes, end + 16)
+        var position = directory
+        var records: [UInt8] = []
+        while position < end {
+            let nameLength = ZipHardeningTests.u16(bytes, position + 28)
+            let extraLength = ZipHardeningTests.u16(bytes, position + 30)
+            let commentLength = ZipHardeningTests.u16(bytes, position + 32)
+            let next = position + 46 + nameLength + extraLength + commentLength
+            var record = Array(bytes[position..<next])
+            if String(decoding: record[46..<(46 + nameLength)], as: UTF8.self) == part {
+                ZipHardeningTests.put32(&record, 20, 0xFFFF_FFFF)
+                let extra: [UInt8] = [1, 0, 8, 0] + (0..<8).map { UInt8(truncatingIfNeeded: size >> (8 * $0)) }
+                ZipHardeningTests.put16(&record, 30, extraLength + extra.count)
+                record.insert(contentsOf: extra, at: 46 + nameLength + extraLength)
+            }
+            records += record
+            position = next
+        }
+        var tail = Array(bytes[end...])
+        ZipHardeningTests.put32(&tail, 12, records.count)
+        bytes = Array(bytes[..<directory]) + records + tail
+        return Data(bytes)
+    }
+
+    @Test(
+        "docx: a ZIP64 compressed size of 2^63 or more is a broken archive, not a trap; the share's other files are read",
+        arguments: [UInt64(1) << 63, .max])
+    func zip64HugeSize(_ size: UInt64) async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let letter = try Scan.deflated(OfficePackage.document([.paragraph("NHS No: 401 023 2137")]))
+        try scratch.write("share/letter.docx", try Self.zip64Size(letter, part: "word/document.xml", size: size))
+        try scratch.write("share/copy.docx", letter)
+        let (result, found) = try await Scan.run(scratch.url.appendingPathComponent("share"))
+        let problem = try #require(result.problems.first { $0.location.file == "share/letter.docx" })
+        #expect(problem.code == "scan.broken-archive")
+        #expect(result.totals.filesRead == 1 && result.totals.filesFailed == 1)
+        #expect(found["copy.docx"]?.filter { $0.kind == .nhsNumber }.count == 1)
+    }
+
     @Test("xlsx: a row numbered Int.max followed by a row without r is read, not an overflow")
     func hugeRowNumber() async throws {
         let scratch = try ScratchDirectory()
