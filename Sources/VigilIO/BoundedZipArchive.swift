@@ -103,13 +103,19 @@ public struct BoundedZipArchive {
     /// Opens the zip at `url` and lists its file entries (of two with one path, the later).
     public init(url: URL, limits: ArchiveLimits) throws(ArchiveFailure) {
         self.limits = limits
+        let unreadable = ArchiveFailure.broken("not a readable zip archive (broken or truncated)")
         do {
             file = try RawFile(path: url.path)
+        } catch {
+            throw unreadable
+        }
+        // Owned before anything else can fail, so that a failure closes the descriptor.
+        owner = FileOwner(file)
+        do {
             fileSize = try file.status().size
         } catch {
-            throw .broken("not a readable zip archive (broken or truncated)")
+            throw unreadable
         }
-        owner = FileOwner(file)
         var entries: [String: ZipEntry] = [:]
         for entry in try ZipDirectory.entries(of: file, size: fileSize, maxEntries: limits.maxEntries) {
             entries[entry.path] = entry
@@ -124,6 +130,7 @@ public struct BoundedZipArchive {
     /// the limits.
     public mutating func read(_ path: String, consumer: (UnsafeRawBufferPointer) -> Void) throws(ArchiveFailure) {
         guard let entry = entries[path] else { throw .broken("a part the archive does not list") }
+        if let problem = entry.problem { throw .broken(problem) }
         let compressed = max(entry.compressedSize, 1)
         // Entries whose compressed data together exceed the file must share data: an overlapping-entries zip bomb
         // (hundreds of entries pointing at one deflate stream). Refused at the first repeat, before inflating it.
@@ -136,7 +143,7 @@ public struct BoundedZipArchive {
         var output = PartOutput(
             allowed: min(
                 limits.maxPartBytes,
-                max(1 << 20, compressed.multipliedReportingOverflow(by: limits.maxRatio).partialValue)),
+                max(1 << 20, Self.product(compressed, limits.maxRatio))),
             maxPartBytes: limits.maxPartBytes, maxRatio: limits.maxRatio,
             total: limits.totalAllowed(fileSize: fileSize), already: inflated)
         switch entry.method {
@@ -145,6 +152,12 @@ public struct BoundedZipArchive {
         default: throw .broken("a part compressed with method \(entry.method), which Vigil does not read")
         }
         inflated += output.produced
+    }
+
+    /// `first` times `second`, or `Int.max` if that overflows.
+    private static func product(_ first: Int, _ second: Int) -> Int {
+        let (value, overflow) = first.multipliedReportingOverflow(by: second)
+        return overflow ? .max : value
     }
 
     /// Where `entry`'s data starts: after its local header, whose name and extra field may differ in length from the
@@ -207,26 +220,29 @@ public struct BoundedZipArchive {
         let inflater = try RawInflater(
             inputCapacity: Self.chunk(declared: entry.compressedSize),
             outputCapacity: Self.chunk(declared: entry.uncompressedSize))
+        defer { withExtendedLifetime(inflater) {} }  // the bytes handed on are its buffer's
         var position = start
         let end = start + entry.compressedSize
         while true {
-            if inflater.needsInput {
-                guard position < end else {
-                    throw .broken("a part could not be inflated (its compressed data ends before its stream)")
-                }
+            if inflater.needsInput && position < end {
                 let count = min(inflater.input.count, end - position)
                 try read(into: UnsafeMutableRawBufferPointer(rebasing: inflater.input[..<count]), at: position)
                 inflater.supply(count)
                 position += count
             }
+            let pending = inflater.pendingInput
             let (bytes, ended) = try inflater.inflate()
             if !bytes.isEmpty {
                 try output.count(bytes)
                 consumer(bytes)
             }
             if ended { return }
-            if bytes.isEmpty && !inflater.needsInput {
-                throw .broken("a part could not be inflated (corrupt data)")
+            // zlib may take the last compressed byte while filling the output and end the stream only on a later call
+            // with no input left: only a call that neither takes input nor gives output means it cannot go on.
+            if bytes.isEmpty && inflater.pendingInput == pending {
+                throw position < end || !inflater.needsInput
+                    ? .broken("a part could not be inflated (corrupt data)")
+                    : .broken("a part could not be inflated (its compressed data ends before its stream)")
             }
         }
     }

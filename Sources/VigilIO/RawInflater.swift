@@ -33,8 +33,11 @@ final class RawInflater {
         output.deallocate()
     }
 
-    /// Whether every supplied byte has been consumed.
-    var needsInput: Bool { stream.pointee.avail_in == 0 }
+    /// Supplied bytes zlib has not yet taken.
+    var pendingInput: Int { Int(stream.pointee.avail_in) }
+
+    /// Whether every supplied byte has been taken.
+    var needsInput: Bool { pendingInput == 0 }
 
     /// Hands zlib the first `count` bytes of ``input``.
     func supply(_ count: Int) {

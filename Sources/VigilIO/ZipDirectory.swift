@@ -13,13 +13,18 @@ struct ZipEntry: Sendable {
     var uncompressedSize: Int
     /// Where the entry's local header starts, before the archive's end.
     var localHeaderOffset: Int
+    /// Why the entry cannot be read (a size or offset out of range, a damaged ZIP64 field), said when it is asked
+    /// for: one bad entry (a thumbnail, say) leaves the others readable. The numbers above are then 0.
+    var problem: String?
 }
 
 /// The central directory of a zip: its end record found (ZIP64's when the classic one points to it), then each entry's
 /// record read, with the ZIP64 extra field for sizes and offsets too large for 32 bits. It is Vigil's own reading, not a
 /// library's, because every field is a number an attacker chose: a ZIP64 size of 2⁶³ once stopped the process in the
-/// zip library's conversion (issue 12). Offsets and compressed sizes past the file's end, and sizes no `Int` holds, are
-/// a broken archive; more entries than the limit, or a directory over 64 MiB, a limit.
+/// zip library's conversion (issue 12). A directory outside the file, or records that do not follow one another, are a
+/// broken archive; an entry whose sizes or offset lie past the file's end or beyond `Int`, or whose ZIP64 field is
+/// short, is listed with its ``ZipEntry/problem`` and refused when read; more entries than the limit, or a directory
+/// over 64 MiB, are a limit.
 enum ZipDirectory {
     /// The file entries of the zip `file` of `size` bytes (directories and symbolic links left out), in directory order.
     static func entries(of file: RawFile, size: Int, maxEntries: Int) throws(ArchiveFailure) -> [ZipEntry] {
@@ -48,17 +53,7 @@ enum ZipDirectory {
         let tailCount = min(size, 22 + 0xFFFF)
         let tailStart = size - tailCount
         let tail = try bytes(of: file, at: tailStart, count: tailCount)
-        guard tail.count >= 22 else { throw notAZip }
-        var position = tail.count - 22
-        while true {
-            if tail.uint32(at: position) == 0x0605_4B50,
-                let comment = tail.uint16(at: position + 20), position + 22 + Int(comment) <= tail.count
-            {
-                break
-            }
-            guard position > 0 else { throw notAZip }
-            position -= 1
-        }
+        guard let position = endRecordPosition(in: tail) else { throw notAZip }
         guard let count16 = tail.uint16(at: position + 10), let size32 = tail.uint32(at: position + 12),
             let offset32 = tail.uint32(at: position + 16)
         else { throw notAZip }
@@ -74,6 +69,22 @@ enum ZipDirectory {
             throw .broken("the central directory lies outside the archive (broken or truncated)")
         }
         return record
+    }
+
+    /// Where the end record starts in `tail`: the one whose comment runs exactly to the file's end, as a zip writer
+    /// leaves it (a comment can hold a record's signature, and a reader taking the last one would read a directory Word
+    /// does not); otherwise, for files with bytes after the comment, the last whose comment fits.
+    private static func endRecordPosition(in tail: [UInt8]) -> Int? {
+        guard tail.count >= 22 else { return nil }
+        var fitting: Int?
+        for position in stride(from: tail.count - 22, through: 0, by: -1) where tail.uint32(at: position) == 0x0605_4B50
+        {
+            guard let comment = tail.uint16(at: position + 20) else { continue }
+            let end = position + 22 + Int(comment)
+            if end == tail.count { return position }
+            if end < tail.count && fitting == nil { fitting = position }
+        }
+        return fitting
     }
 
     /// ZIP64's end of central directory record at `offset`, as the locator gives it.
@@ -111,20 +122,27 @@ enum ZipDirectory {
             let extraStart = nameStart + Int(nameLength)
             let next = extraStart + Int(extraLength) + Int(commentLength)
             guard next <= directory.count else { throw .broken("a central directory record runs past its end") }
-            var sizes = Zip64Sizes(
-                uncompressed: UInt64(uncompressed32), compressed: UInt64(compressed32), offset: UInt64(offset32))
-            try sizes.widen(from: directory[extraStart..<(extraStart + Int(extraLength))])
             let name = Array(directory[nameStart..<extraStart])
             defer { position = next }
             guard isFile(name: name, madeBy: madeBy, attributes: attributes) else { continue }
-            guard let compressed = Int(exactly: sizes.compressed), compressed <= fileSize,
+            var entry = ZipEntry(
+                path: path(name, utf8Flag: flags & 0x0800 != 0), flags: flags, method: method, compressedSize: 0,
+                uncompressedSize: 0, localHeaderOffset: 0)
+            var sizes = Zip64Sizes(
+                uncompressed: UInt64(uncompressed32), compressed: UInt64(compressed32), offset: UInt64(offset32))
+            if let problem = sizes.widen(from: directory[extraStart..<(extraStart + Int(extraLength))]) {
+                entry.problem = problem
+            } else if let compressed = Int(exactly: sizes.compressed), compressed <= fileSize,
                 let offset = Int(exactly: sizes.offset), offset < fileSize,
                 let uncompressed = Int(exactly: sizes.uncompressed)
-            else { throw .broken("an entry's size or offset lies outside the archive") }
-            entries.append(
-                ZipEntry(
-                    path: path(name, utf8Flag: flags & 0x0800 != 0), flags: flags, method: method,
-                    compressedSize: compressed, uncompressedSize: uncompressed, localHeaderOffset: offset))
+            {
+                entry.compressedSize = compressed
+                entry.uncompressedSize = uncompressed
+                entry.localHeaderOffset = offset
+            } else {
+                entry.problem = "an entry's size or offset lies outside the archive"
+            }
+            entries.append(entry)
         }
         return entries
     }
@@ -174,28 +192,30 @@ private struct Zip64Sizes {
     var compressed: UInt64
     var offset: UInt64
 
-    mutating func widen(from extra: ArraySlice<UInt8>) throws(ArchiveFailure) {
+    /// Widens the saturated fields from `extra`; what is wrong with it, or `nil`.
+    mutating func widen(from extra: ArraySlice<UInt8>) -> String? {
         let fields = Array(extra)
         var position = 0
         while position + 4 <= fields.count {
-            guard let id = fields.uint16(at: position), let length = fields.uint16(at: position + 2) else { return }
+            guard let id = fields.uint16(at: position), let length = fields.uint16(at: position + 2) else { return nil }
             let dataStart = position + 4
             let dataEnd = dataStart + Int(length)
-            guard dataEnd <= fields.count else { throw .broken("an entry's extra field runs past its end") }
+            guard dataEnd <= fields.count else { return "an entry's extra field runs past its end" }
             if id == 1 {
                 var cursor = dataStart
                 for keyPath in [\Zip64Sizes.uncompressed, \.compressed, \.offset]
                 where self[keyPath: keyPath] == 0xFFFF_FFFF {
                     guard cursor + 8 <= dataEnd, let value = fields.uint64(at: cursor) else {
-                        throw .broken("an entry's ZIP64 field is shorter than its sizes")
+                        return "an entry's ZIP64 field is shorter than its sizes"
                     }
                     self[keyPath: keyPath] = value
                     cursor += 8
                 }
-                return
+                return nil
             }
             position = dataEnd
         }
+        return nil
     }
 }
 

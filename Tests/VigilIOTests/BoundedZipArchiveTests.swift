@@ -1,3 +1,4 @@
+import CVigilZlib
 import Foundation
 import Testing
 import VigilIO
@@ -24,14 +25,21 @@ struct BoundedZipArchiveTests {
         var zip64Offset: UInt64?
         /// A local header extra field the central directory does not have.
         var localExtra: [UInt8] = []
+        /// The part's data as written (real deflate output), instead of one stored deflate block.
+        var deflated: [UInt8]? = nil
+        /// The inflated size the central directory claims, instead of the content's.
+        var declaredSize: Int? = nil
     }
 
-    /// A zip of `members`, with a ZIP64 end record and locator when `zip64End` (the classic record saturated).
-    static func zip(_ members: [Member], zip64End: Bool = false, zip64EndOffset: UInt64? = nil) -> [UInt8] {
+    /// A zip of `members`, with a ZIP64 end record and locator when `zip64End` (the classic record saturated), else
+    /// with `comment`.
+    static func zip(
+        _ members: [Member], zip64End: Bool = false, zip64EndOffset: UInt64? = nil, comment: [UInt8] = []
+    ) -> [UInt8] {
         var file: [UInt8] = []
         var directory: [UInt8] = []
         for member in members {
-            let data = member.method == 8 ? storedDeflateBlock(member.content) : member.content
+            let data = member.deflated ?? (member.method == 8 ? storedDeflateBlock(member.content) : member.content)
             let name = Array(member.name.utf8)
             let offset = file.count
             file += le(0x0403_4B50, 4) + le(45, 2) + le(Int(member.flags), 2) + le(Int(member.method), 2) + le(0, 4)
@@ -45,7 +53,8 @@ struct BoundedZipArchiveTests {
             directory += le(0x0201_4B50, 4) + le(Int(member.madeBy), 2) + le(45, 2) + le(Int(member.flags), 2)
             directory += le(Int(member.method), 2) + le(0, 4) + le(0, 4)
             directory += le(member.zip64Compressed == nil ? data.count : 0xFFFF_FFFF, 4)
-            directory += le(member.zip64Uncompressed == nil ? member.content.count : 0xFFFF_FFFF, 4)
+            directory += le(
+                member.zip64Uncompressed == nil ? member.declaredSize ?? member.content.count : 0xFFFF_FFFF, 4)
             directory += le(name.count, 2) + le(extra.count, 2) + le(0, 2) + le(0, 2) + le(0, 2)
             directory += le(Int(member.attributes), 4) + le(member.zip64Offset == nil ? offset : 0xFFFF_FFFF, 4)
             directory += name + extra
@@ -62,7 +71,7 @@ struct BoundedZipArchiveTests {
             file += le(0xFFFF_FFFF, 4) + le(0xFFFF_FFFF, 4) + le(0, 2)
         } else {
             file += le(0x0605_4B50, 4) + le(0, 2) + le(0, 2) + le(members.count, 2) + le(members.count, 2)
-            file += le(directory.count, 4) + le(directoryOffset, 4) + le(0, 2)
+            file += le(directory.count, 4) + le(directoryOffset, 4) + le(comment.count, 2) + comment
         }
         return file
     }
@@ -194,8 +203,61 @@ struct BoundedZipArchiveTests {
         var bytes = Self.zip([Member(name: "a.xml", content: Self.document, zip64Uncompressed: 100)])
         let record = try #require(Self.find([0x50, 0x4B, 1, 2], in: bytes))
         bytes.replaceSubrange((record + 20)..<(record + 24), with: [0xFF, 0xFF, 0xFF, 0xFF])
-        let failure = try #require(Self.failure(bytes))
+        // Listed (one bad entry leaves the others readable), refused when read.
+        try Self.withArchive(bytes) { archive in #expect(archive.paths == ["a.xml"]) }
+        let failure = try #require(Self.failure(bytes, reading: "a.xml"))
         #expect(failure.code == .broken && failure.message.contains("ZIP64 field"))
+    }
+
+    @Test("an entry out of range is refused when read; the archive's other parts still read")
+    func oneBadEntry() throws {
+        let members = [
+            Member(name: "docProps/thumbnail.jpeg", content: [1, 2, 3], method: 0, zip64Offset: 1 << 63),
+            Member(name: "word/document.xml", content: Self.document),
+        ]
+        try Self.withArchive(Self.zip(members)) { (archive: inout BoundedZipArchive) throws in
+            #expect(archive.paths == ["docProps/thumbnail.jpeg", "word/document.xml"])
+            let bad = #expect(throws: ArchiveFailure.self) { try Self.read(&archive, "docProps/thumbnail.jpeg") }
+            #expect(bad?.message.contains("outside the archive") == true)
+            #expect(try Self.read(&archive, "word/document.xml") == String(decoding: Self.document, as: UTF8.self))
+        }
+        // A header offset within 30 bytes of the end: inside the file, its header not.
+        let size = Self.zip([Member(name: "a.xml", content: Self.document, zip64Offset: 0)]).count
+        let late = Self.zip([Member(name: "a.xml", content: Self.document, zip64Offset: UInt64(size - 10))])
+        #expect(Self.failure(late, reading: "a.xml")?.message.contains("header lies outside") == true)
+    }
+
+    @Test("the end record whose comment runs to the file's end is the one read, not a signature inside the comment")
+    func endRecordInComment() throws {
+        // The comment holds an end record of its own (listing one entry at offset 0 of a directory of 46 bytes, with no
+        // comment) and then more text; the real record's comment ends at the file's end, the fake's does not.
+        let fake: [UInt8] =
+            Self.le(0x0605_4B50, 4) + Self.le(0, 4) + Self.le(1, 2) + Self.le(1, 2) + Self.le(46, 4)
+            + Self.le(0, 4) + Self.le(0, 2) + Array(" made by a scanner".utf8)
+        let bytes = Self.zip([Member(name: "word/document.xml", content: Self.document)], comment: fake)
+        try Self.withArchive(bytes) { (archive: inout BoundedZipArchive) throws in
+            #expect(archive.paths == ["word/document.xml"])
+            #expect(try Self.read(&archive, "word/document.xml") == String(decoding: Self.document, as: UTF8.self))
+        }
+        // Bytes after the end record (a file appended to): the last record whose comment fits is read.
+        let appended = Self.zip([Member(name: "word/document.xml", content: Self.document)]) + Array("trailing".utf8)
+        try Self.withArchive(appended) { archive in
+            #expect(archive.paths == ["word/document.xml"])
+        }
+    }
+
+    @Test("more entries declared than recorded, more than the limit, or a saturated end record with no locator")
+    func entryCounts() throws {
+        var bytes = Self.zip([Member(name: "a.xml", content: Self.document)])
+        let end = bytes.count - 22
+        bytes.replaceSubrange((end + 10)..<(end + 12), with: Self.le(2, 2))
+        #expect(Self.failure(bytes)?.message.contains("damaged or missing") == true)
+        bytes.replaceSubrange((end + 10)..<(end + 12), with: Self.le(10_001, 2))
+        let limit = try #require(Self.failure(bytes))
+        #expect(limit.code == .limit && limit.message.contains("more than 10000 entries"))
+        bytes.replaceSubrange((end + 10)..<(end + 12), with: Self.le(1, 2))
+        bytes.replaceSubrange((end + 16)..<(end + 20), with: Self.le(0xFFFF_FFFF, 4))
+        #expect(Self.failure(bytes)?.message.contains("central directory lies outside") == true)
     }
 
     @Test("an encrypted part, an unknown method and a truncated stream are broken parts; the others still read")
@@ -230,6 +292,72 @@ struct BoundedZipArchiveTests {
         let end = bytes.count - 22
         bytes.replaceSubrange((end + 12)..<(end + 16), with: Self.le(1 << 20, 4))
         #expect(Self.failure(bytes)?.message.contains("central directory") == true)
+    }
+
+    /// `content` as zlib's raw deflate makes it, at level 6 with `strategy` (`Z_FIXED`: fixed Huffman codes only).
+    static func deflate(_ content: [UInt8], strategy: Int32) throws -> [UInt8] {
+        var stream = z_stream()
+        let size = Int32(MemoryLayout<z_stream>.size)
+        try #require(deflateInit2_(&stream, 6, Z_DEFLATED, -MAX_WBITS, 8, strategy, ZLIB_VERSION, size) == Z_OK)
+        defer { deflateEnd(&stream) }
+        var input = content
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(content.count))) + 64)
+        let result = input.withUnsafeMutableBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                stream.next_in = source.baseAddress
+                stream.avail_in = uInt(source.count)
+                stream.next_out = target.baseAddress
+                stream.avail_out = uInt(target.count)
+                return CVigilZlib.deflate(&stream, Z_FINISH)
+            }
+        }
+        try #require(result == Z_STREAM_END)
+        return Array(output[..<Int(stream.total_out)])
+    }
+
+    /// A ward list of `count` bytes, varied by `seed` (a linear congruential generator, so every run makes the same).
+    static func wardList(_ count: Int, seed: UInt64) -> [UInt8] {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1
+        var text: [UInt8] = Array("<w:document><w:body>".utf8)
+        while text.count < count {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            text += Array("<w:p><w:t>Clinic note \(state >> 40) ward \(state >> 58)</w:t></w:p>".utf8)
+        }
+        return Array(text[..<count])
+    }
+
+    /// zlib may take the last compressed byte while filling the output buffer and finish the stream only on a call with
+    /// no input left; a reader that stops when the input is spent rejects a valid part (a fresh-eyes review found one
+    /// at 65,537 bytes with fixed codes). Declaring a small inflated size makes the buffers 4 KiB, so such an edge
+    /// falls in the last match of many of these parts.
+    @Test("real deflate, fixed and dynamic codes, in buffers of every size: every part reads back whole")
+    func realDeflate() throws {
+        for seed: UInt64 in 0..<48 {
+            let content = Self.wardList(20_000 + Int(seed) * 1_531, seed: seed)
+            for strategy in [Z_FIXED, Z_DEFAULT_STRATEGY] {
+                let deflated = try Self.deflate(content, strategy: strategy)
+                for declared in [1, content.count] {
+                    let member = Member(
+                        name: "word/document.xml", content: content, deflated: deflated, declaredSize: declared)
+                    try Self.withArchive(Self.zip([member])) { (archive: inout BoundedZipArchive) throws in
+                        var bytes: [UInt8] = []
+                        try archive.read("word/document.xml") { bytes += $0 }
+                        #expect(bytes == content, "seed \(seed), strategy \(strategy), declared \(declared)")
+                    }
+                }
+            }
+        }
+        // Larger than the largest buffer (64 KiB), in both codes.
+        let large = Self.wardList(300_000, seed: 99)
+        for strategy in [Z_FIXED, Z_DEFAULT_STRATEGY] {
+            let member = Member(
+                name: "big.xml", content: large, deflated: try Self.deflate(large, strategy: strategy))
+            try Self.withArchive(Self.zip([member])) { (archive: inout BoundedZipArchive) throws in
+                var bytes: [UInt8] = []
+                try archive.read("big.xml") { bytes += $0 }
+                #expect(bytes == large)
+            }
+        }
     }
 
     static func find(_ needle: [UInt8], in bytes: [UInt8]) -> Int? {
