@@ -38,6 +38,8 @@ def main():
     parser.add_argument("--version", required=True)
     parser.add_argument("--dependencies", required=True)
     parser.add_argument("--resolved", required=True)
+    # Packages only the tests link (by identity): listed with scope "excluded", as they are not in the binary.
+    parser.add_argument("--test-only", action="append", default=[])
     arguments = parser.parse_args()
     with open(arguments.dependencies) as handle:
         tree = json.load(handle)
@@ -64,6 +66,8 @@ def main():
                 "purl": ref,
                 "externalReferences": [{"type": "vcs", "url": pin.get("location", node["url"])}],
             }
+            if identity in arguments.test_only:
+                component["scope"] = "excluded"
             revision = pin.get("state", {}).get("revision")
             if revision:
                 # The git commit the pin resolves to: what was built, whatever the tag later points at.
