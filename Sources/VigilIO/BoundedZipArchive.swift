@@ -94,6 +94,10 @@ public struct BoundedZipArchive {
     private let file: RawFile
     private let owner: FileOwner
     private let entries: [String: ZipEntry]
+    /// Each file entry's path in ASCII lower case, to the path the archive holds: Office Open XML part names are
+    /// case-insensitive (ECMA-376 Part 2, 9.1.1.1), and real generators write `xl/sharedstrings.xml` for the
+    /// `/xl/sharedStrings.xml` their relationships name.
+    private let folded: [String: String]
     private var inflated = 0
     /// Compressed bytes of the entries read so far, by their own account.
     private var compressedRead = 0
@@ -117,19 +121,38 @@ public struct BoundedZipArchive {
             throw unreadable
         }
         var entries: [String: ZipEntry] = [:]
+        var folded: [String: String] = [:]
         for entry in try ZipDirectory.entries(of: file, size: fileSize, maxEntries: limits.maxEntries) {
             entries[entry.path] = entry
+            folded[Self.fold(entry.path)] = entry.path
         }
         self.entries = entries
+        self.folded = folded
     }
 
-    /// Whether the archive has a file entry at `path`.
-    public func contains(_ path: String) -> Bool { entries[path] != nil }
+    /// Whether the archive has a file entry at `path`, compared as Office part names are: exactly, else ignoring ASCII
+    /// case.
+    public func contains(_ path: String) -> Bool { entry(at: path) != nil }
 
-    /// Inflates the entry at `path` (which must be one of ``paths``), giving its bytes to `consumer` in chunks, within
-    /// the limits.
+    /// The path the archive holds for `path` (which may differ from it in ASCII case), if it holds one.
+    private func storedPath(_ path: String) -> String? {
+        entries[path] != nil ? path : folded[Self.fold(path)]
+    }
+
+    /// The entry at `path`: the one of that exact path, else the one equal to it ignoring ASCII case.
+    private func entry(at path: String) -> ZipEntry? {
+        storedPath(path).flatMap { entries[$0] }
+    }
+
+    /// `path` with ASCII letters in lower case (part names compare without regard to ASCII case only).
+    private static func fold(_ path: String) -> String {
+        String(decoding: path.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// Inflates the entry at `path` (one of ``paths``, or equal to one ignoring ASCII case), giving its bytes to
+    /// `consumer` in chunks, within the limits.
     public mutating func read(_ path: String, consumer: (UnsafeRawBufferPointer) -> Void) throws(ArchiveFailure) {
-        guard let entry = entries[path] else { throw .broken("a part the archive does not list") }
+        guard let entry = entry(at: path) else { throw .broken("a part the archive does not list") }
         if let problem = entry.problem { throw .broken(problem) }
         let compressed = max(entry.compressedSize, 1)
         // Entries whose compressed data together exceed the file must share data: an overlapping-entries zip bomb

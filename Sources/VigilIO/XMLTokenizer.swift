@@ -282,11 +282,31 @@ public struct XMLTokenizer {
         return nil
     }
 
-    /// The value of attribute `name` in a start tag (local names compared, so `r:id` matches `id` only when asked
-    /// for `r:id`), entities decoded.
+    /// The value of attribute `name` in a start tag (qualified names compared, so `r:id` matches only `r:id`),
+    /// entities decoded.
     public static func attribute(_ tag: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> [UInt8]? {
-        let length = name.utf8CodeUnitCount
-        let wanted = UnsafeBufferPointer(start: name.utf8Start, count: length)
+        let wanted = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        return firstAttribute(tag) { written in
+            written.count == wanted.count && zip(written, wanted).allSatisfy(==)
+        }
+    }
+
+    /// The value of the first attribute written `prefix:localName`, whatever the prefix, entities decoded: an Office
+    /// relationship id is `r:id` as Excel writes it and `d3p1:id` as .NET's serialiser does, the prefix bound to the
+    /// same namespace.
+    public static func prefixedAttribute(_ tag: UnsafeBufferPointer<UInt8>, localName: StaticString) -> [UInt8]? {
+        let wanted = UnsafeBufferPointer(start: localName.utf8Start, count: localName.utf8CodeUnitCount)
+        return firstAttribute(tag) { written in
+            guard let colon = written.lastIndex(of: UInt8(ascii: ":")), colon > written.startIndex else { return false }
+            let local = written[(colon + 1)...]
+            return local.count == wanted.count && zip(local, wanted).allSatisfy(==)
+        }
+    }
+
+    /// The value of the first attribute in a start tag whose written name `matches`, entities decoded.
+    private static func firstAttribute(
+        _ tag: UnsafeBufferPointer<UInt8>, matches: (Slice<UnsafeBufferPointer<UInt8>>) -> Bool
+    ) -> [UInt8]? {
         var index = 0
         let count = tag.count
         while index < count {
@@ -309,7 +329,7 @@ public struct XMLTokenizer {
             while index < count, tag[index] != quote { index += 1 }
             let valueEnd = index
             index += 1
-            if nameEnd - nameStart == length, zip(tag[nameStart..<nameEnd], wanted).allSatisfy(==) {
+            if matches(tag[nameStart..<nameEnd]) {
                 var value: [UInt8] = []
                 decodeEntities(UnsafeBufferPointer(rebasing: tag[valueStart..<min(valueEnd, count)]), into: &value)
                 return value

@@ -12,10 +12,12 @@ struct DocumentScanner {
         var archive = try BoundedZipArchive(url: url, limits: limits)
         let body = "word/document.xml"
         guard archive.contains(body) else { throw .broken("a document without word/document.xml") }
+        // Part names compare without regard to ASCII case (the archive finds `word/document.xml` so too).
         let extras = archive.paths.filter { path in
-            path.hasPrefix("word/") && path.hasSuffix(".xml") && !path.contains("/_rels/")
-                && (path.hasPrefix("word/header") || path.hasPrefix("word/footer") || path == "word/footnotes.xml"
-                    || path == "word/endnotes.xml")
+            let folded = path.lowercased()
+            return folded.hasSuffix(".xml") && !folded.contains("/_rels/")
+                && (folded.hasPrefix("word/header") || folded.hasPrefix("word/footer")
+                    || folded == "word/footnotes.xml" || folded == "word/endnotes.xml")
         }.sorted()
         var handler = ParagraphHandler(detector: detector, tally: tally)
         for part in [body] + extras {

@@ -10,17 +10,17 @@ struct WorkbookScanner {
     /// Scans the workbook at `url` into `tally`; returns the worksheet names (for locations).
     func scan(_ url: URL, tally: inout FileTally) throws(ArchiveFailure) -> [String] {
         var archive = try BoundedZipArchive(url: url, limits: limits)
-        let sheets = try worksheets(&archive)
-        guard !sheets.isEmpty else { throw .broken("a workbook without worksheets") }
+        let parts = try WorkbookParts(&archive)
+        guard !parts.sheets.isEmpty else { throw .broken("a workbook without worksheets") }
         var strings = SharedStrings()
-        if archive.contains("xl/sharedStrings.xml") {
+        if archive.contains(parts.sharedStrings) {
             var tokenizer = XMLTokenizer()
             var handler = SharedStringsHandler(limit: limits.maxPartBytes)
-            try archive.read("xl/sharedStrings.xml") { tokenizer.feed($0, to: &handler) }
+            try archive.read(parts.sharedStrings) { tokenizer.feed($0, to: &handler) }
             tokenizer.finish(to: &handler)
             strings = handler.strings
         }
-        for (index, sheet) in sheets.enumerated() {
+        for (index, sheet) in parts.sheets.enumerated() {
             var tokenizer = XMLTokenizer()
             var handler = SheetHandler(
                 detector: detector, strings: strings, sheet: index, tally: tally)
@@ -28,46 +28,7 @@ struct WorkbookScanner {
             tokenizer.finish(to: &handler)
             tally = handler.tally
         }
-        return sheets.map(\.name)
-    }
-
-    /// The worksheets in workbook order with their names, from `xl/workbook.xml` and its relationships; falling back
-    /// to every `xl/worksheets/*.xml` part.
-    private func worksheets(_ archive: inout BoundedZipArchive) throws(ArchiveFailure) -> [(name: String, part: String)]
-    {
-        var names: [(name: String, id: String)] = []
-        var targets: [String: String] = [:]
-        if archive.contains("xl/workbook.xml") {
-            var tokenizer = XMLTokenizer()
-            var handler = AttributeCollector(element: "sheet", attributes: ["name", "r:id"])
-            try archive.read("xl/workbook.xml") { tokenizer.feed($0, to: &handler) }
-            names = handler.found.compactMap { values in
-                guard let name = values[0], let id = values[1] else { return nil }
-                return (name, id)
-            }
-        }
-        if archive.contains("xl/_rels/workbook.xml.rels") {
-            var tokenizer = XMLTokenizer()
-            var handler = AttributeCollector(element: "Relationship", attributes: ["Id", "Target"])
-            try archive.read("xl/_rels/workbook.xml.rels") { tokenizer.feed($0, to: &handler) }
-            for values in handler.found {
-                guard let id = values[0], let target = values[1] else { continue }
-                targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
-            }
-        }
-        var result: [(String, String)] = []
-        for (name, id) in names {
-            if let target = targets[id], archive.contains(target) { result.append((name, target)) }
-        }
-        if result.isEmpty {
-            let parts = archive.paths.filter {
-                $0.hasPrefix("xl/worksheets/") && $0.hasSuffix(".xml") && !$0.contains("_rels")
-            }
-            result = parts.sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 }.map { path in
-                (String((path.split(separator: "/").last ?? "").dropLast(4)), path)
-            }
-        }
-        return result
+        return parts.sheets.map(\.name)
     }
 }
 
@@ -141,9 +102,11 @@ struct AttributeCollector: XMLEventHandler {
     private static func attribute(_ tag: UnsafeBufferPointer<UInt8>, _ name: String) -> [UInt8]? {
         switch name {
         case "name": XMLTokenizer.attribute(tag, "name")
-        case "r:id": XMLTokenizer.attribute(tag, "r:id")
+        // The relationship id, whatever prefix its namespace was given (`r:`, `d3p1:`).
+        case "r:id": XMLTokenizer.prefixedAttribute(tag, localName: "id")
         case "Id": XMLTokenizer.attribute(tag, "Id")
         case "Target": XMLTokenizer.attribute(tag, "Target")
+        case "Type": XMLTokenizer.attribute(tag, "Type")
         default: nil
         }
     }
