@@ -1,7 +1,8 @@
 import VigilIO
 
 /// Dates as UK records print them: `12/03/1956`, `12.03.56`, `12-03-1956`, `1956-03-12`, `12 Mar 1956`,
-/// `12-MAR-1956`, `12 March 1956`.
+/// `12-MAR-1956`, `12 March 1956`; and, where a column says the value is a date of birth, `19560312` (the NHS Data
+/// Dictionary's CCYYMMDD, as national data flows such as the immunisation batch file carry it).
 struct DateShape: Sendable, Equatable {
     var year: Int
     var month: Int
@@ -65,6 +66,13 @@ struct DateShape: Sendable, Equatable {
         let year = digits(base, &index, end: end, max: 4)
         guard year.count == 4, !followsOn(base, index, end) else { return nil }
         return make(year: year.value, month: month, day: first.value, end: index, twoDigit: false)
+    }
+
+    /// An eight-digit CCYYMMDD `value` (`19560312`) as a date, if it is a real one; `end` is the index just past it.
+    static func compact(_ value: UInt64, end: Int) -> DateShape? {
+        guard (10_000_000...99_999_999).contains(value) else { return nil }
+        let number = Int(value)
+        return make(year: number / 10_000, month: number / 100 % 100, day: number % 100, end: end, twoDigit: false)
     }
 
     /// Whether a time follows the date (`2025-03-01T12:00`, `01/03/2025 12:00`): then it is a timestamp.

@@ -135,6 +135,13 @@ public struct IdentifierDetector: Sendable {
                     tally: &tally)
                 return start + 12
             }
+        case 8 where context.isDateOfBirthColumn && !Byte.isLetter(next):
+            // CCYYMMDD, read as a date only where the column's header says date of birth.
+            if let date = DateShape.compact(Self.number(base, start, 8), end: index) {
+                dateOfBirth(
+                    date, base, start: start, floor: floor, end: end, context: context, lines: &lines, tally: &tally)
+                return Self.skipWord(base, from: index, end: end)
+            }
         case 1, 2, 4:
             if next == UInt8(ascii: "/") || next == UInt8(ascii: "-") || next == UInt8(ascii: ".")
                 || (length <= 2 && next == 0x20)
@@ -291,6 +298,20 @@ public struct IdentifierDetector: Sendable {
                 .dateOfBirth, key: date.key, score: 0.8, position: lines.position(at: start),
                 sample: "**/**/\(date.year)")
         }
+    }
+
+    /// A date of birth held as a number under a date-of-birth header: a spreadsheet serial number (days since
+    /// 1899-12-30), or CCYYMMDD written as a number (`19560312`).
+    func numericDateOfBirth(
+        _ number: Double, header: TableHeader?, position: ContentPosition, tally: inout FileTally
+    ) {
+        guard number.isFinite, number >= 1, number < 100_000_000 else { return }
+        // A serial may carry a time of day as its fraction.
+        if number < 100_000 { return serialDateOfBirth(Int(number), header: header, position: position, tally: &tally) }
+        guard header?.hasNames == true, number == number.rounded(),
+            let date = DateShape.compact(UInt64(number), end: 0), date.year >= 1900, date.year <= currentYear
+        else { return }
+        tally.add(.dateOfBirth, key: date.key, score: 0.9, position: position, sample: "**/**/\(date.year)")
     }
 
     /// A date of birth held as a spreadsheet serial number (days since 1899-12-30) under a date-of-birth header.

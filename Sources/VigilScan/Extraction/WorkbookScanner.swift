@@ -226,9 +226,8 @@ struct SheetHandler: XMLEventHandler {
         let position = ContentPosition.cell(sheet: sheet, row: row, column: column)
         let stream = sheet * 16_384 + min(column, 16_383)
         if type == UInt8(ascii: "n"), role == .dateOfBirth {
-            let text = String(decoding: value, as: UTF8.self)
-            if let serial = Double(text), serial.isFinite, serial >= 1, serial < 100_000 {
-                detector.serialDateOfBirth(Int(serial), header: header, position: position, tally: &tally)
+            if let number = Double(String(decoding: value, as: UTF8.self)) {
+                detector.numericDateOfBirth(number, header: header, position: position, tally: &tally)
             }
             return
         }

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilTestSupport
+
+@testable import VigilScan
+@testable import VigilSynth
+
+/// The scanner on real patient-list files (`Tests/Fixtures/real/scan/`, attributed in SOURCES.md): the import files an
+/// NHS service's own tests use (Manage vaccinations in schools), in the columns of the national immunisation batch file:
+/// `NHS_NUMBER`, names, `PERSON_DOB` as CCYYMMDD, `PERSON_POSTCODE`, and dates of vaccination and batch expiry beside
+/// them. Expected results worked out by hand from the rows:
+///
+/// - national reporting: 9449308357 passes Modulus 11 but lies in no issued range (not an identifier); 9999075320 and
+///   9990000018 are test-range numbers; dates of birth 2001-01-01, -02, -03; postcodes S1 1AA and S2 1AA (AA11 1AA's
+///   area does not exist). Only test-range NHS numbers: test data.
+/// - point of care: NHS number 7420180008 (England's range), born 2012-09-12, LE3 2DA: one patient.
+/// - cohort import: no NHS number; born 2010-01-01, SW1A 1AA: one patient.
+///
+/// The dates of vaccination (20251109, 20250514) and batch expiry (20251030, 20220730) are CCYYMMDD too, and none is a
+/// date of birth: their columns do not say birth.
+@Suite("Real patient-list files")
+struct RealShareScanTests {
+    static let files = [
+        "mavis-national-reporting-valid-mixed-flu-hpv.csv", "mavis-point-of-care-valid-with-bom.csv",
+        "mavis-cohort-import-valid-with-bom.csv",
+    ]
+
+    /// What the hand-worked reading says about one kind in one file.
+    struct Expected: Equatable, CustomStringConvertible {
+        var count: Int
+        var distinct: Int
+        var testData: Int
+        var sample: String
+        var description: String { "\(count) (\(distinct) distinct, \(testData) test) \(sample)" }
+    }
+
+    static func expected(_ tally: IdentifierTally?) -> Expected? {
+        tally.map { Expected(count: $0.count, distinct: $0.distinct, testData: $0.testData, sample: $0.sample) }
+    }
+
+    @Test("the immunisation import files give the identifiers worked out by hand, CCYYMMDD dates of birth included")
+    func handWorkedReading() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let share = scratch.url.appendingPathComponent("share")
+        try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
+        for name in Self.files {
+            try FileManager.default.copyItem(
+                at: Fixtures.url("real/scan/\(name)"), to: share.appendingPathComponent(name))
+        }
+        let (result, _) = try await Scan.run(share)
+        #expect(result.totals.filesRead == 3 && result.totals.filesFailed == 0)
+        func exposure(_ name: String) throws -> PatientDataExposure {
+            try #require(result.exposures.first { $0.path.hasSuffix(name) })
+        }
+
+        let national = try exposure(Self.files[0])
+        #expect(national.classification == .testData && national.patients == 0)
+        #expect(
+            Self.expected(national.tally(.nhsNumber))
+                == Expected(count: 0, distinct: 0, testData: 2, sample: "999 *** ****"))
+        #expect(
+            Self.expected(national.tally(.dateOfBirth))
+                == Expected(count: 3, distinct: 3, testData: 0, sample: "**/**/2001"))
+        #expect(
+            Self.expected(national.tally(.postcode)) == Expected(count: 2, distinct: 2, testData: 0, sample: "S1 ***"))
+
+        let pointOfCare = try exposure(Self.files[1])
+        #expect(pointOfCare.classification == .singleIdentifier && pointOfCare.patients == 1)
+        #expect(
+            Self.expected(pointOfCare.tally(.nhsNumber))
+                == Expected(count: 1, distinct: 1, testData: 0, sample: "742 *** **08"))
+        #expect(
+            Self.expected(pointOfCare.tally(.dateOfBirth))
+                == Expected(count: 1, distinct: 1, testData: 0, sample: "**/**/2012"))
+        #expect(
+            Self.expected(pointOfCare.tally(.postcode))
+                == Expected(count: 1, distinct: 1, testData: 0, sample: "LE3 ***"))
+
+        let cohort = try exposure(Self.files[2])
+        #expect(cohort.classification == .singleIdentifier && cohort.patients == 1)
+        #expect(cohort.tally(.nhsNumber) == nil)
+        #expect(
+            Self.expected(cohort.tally(.dateOfBirth))
+                == Expected(count: 1, distinct: 1, testData: 0, sample: "**/**/2010"))
+        #expect(
+            Self.expected(cohort.tally(.postcode)) == Expected(count: 1, distinct: 1, testData: 0, sample: "SW1A ***"))
+    }
+
+    @Test(
+        "CCYYMMDD is a date of birth only under a date-of-birth header beside names, and only when it is a real date",
+        arguments: [
+            ("Name,DOB\nJane Smith,19560312\n", 1), ("Name,DOB\nJane Smith,19561312\n", 0),
+            ("Name,DOB\nJane Smith,19560230\n", 0), ("Name,DOB\nJane Smith,18990312\n", 0),
+            ("Name,DOB\nJane Smith,20270312\n", 0), ("Name,Admitted\nJane Smith,19560312\n", 0),
+            ("Ward,DOB\nAsh,19560312\n", 0), ("Name,DOB\nJane Smith,195603120\n", 0),
+            ("Name,DOB\nJane Smith,19560312X\n", 0), ("Born 19560312, Jane Smith\n", 0),
+        ])
+    func compactDatesOfBirth(_ text: String, _ expected: Int) async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write("share/list.csv", text)
+        let (_, found) = try await Scan.run(scratch.url.appendingPathComponent("share"))
+        #expect(found["list.csv", default: []].filter { $0.kind == .dateOfBirth }.count == expected)
+    }
+
+    @Test("a workbook's CCYYMMDD number under a date-of-birth header is a date of birth; a serial number still is")
+    func compactDateOfBirthInWorkbook() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let rows: [[OfficePackage.Cell]] = [
+            [.text("Surname"), .text("DOB"), .text("Seen")],
+            [.text("Smith"), .number("19560312"), .number("20250514")],
+            [.text("Jones"), .number("20546"), .number("20251109")],
+            [.text("Khan"), .number("19561312"), .number("19561312")],
+        ]
+        try scratch.write("share/list.xlsx", try Scan.deflated(OfficePackage.workbook([("Clinic", rows)])))
+        let (_, found) = try await Scan.run(scratch.url.appendingPathComponent("share"))
+        let dates = found["list.xlsx", default: []].filter { $0.kind == .dateOfBirth }
+        #expect(dates.map(\.value).sorted() == [19_560_312, 19_560_401])
+    }
+}
