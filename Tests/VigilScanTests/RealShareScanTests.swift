@@ -9,13 +9,18 @@ import VigilTestSupport
 /// The scanner on real patient-list files (`Tests/Fixtures/real/scan/`, attributed in SOURCES.md): the import files an
 /// NHS service's own tests use (Manage vaccinations in schools), in the columns of the national immunisation batch file:
 /// `NHS_NUMBER`, names, `PERSON_DOB` as CCYYMMDD, `PERSON_POSTCODE`, and dates of vaccination and batch expiry beside
-/// them. Expected results worked out by hand from the rows:
+/// them; and a breast screening cohort file (BS Select's columns) from another NHS service's set-up data. Expected
+/// results worked out by hand from the rows:
 ///
 /// - national reporting: 9449308357 passes Modulus 11 but lies in no issued range (not an identifier); 9999075320 and
 ///   9990000018 are test-range numbers; dates of birth 2001-01-01, -02, -03; postcodes S1 1AA and S2 1AA (AA11 1AA's
 ///   area does not exist). Only test-range NHS numbers: test data.
 /// - point of care: NHS number 7420180008 (England's range), born 2012-09-12, LE3 2DA: one patient.
 /// - cohort import: no NHS number; born 2010-01-01, SW1A 1AA: one patient.
+/// - screening cohort: ten people, each with a name and a date of birth (dd/mm/yyyy); their NHS numbers all pass
+///   Modulus 11 and all lie in the unissued 500 million range (none counted); postcodes DN17 2AH, LS16 5BR, LS1 2RP
+///   twice, DN16 3WA, BD13 4AA, EX2 5SE twice, DN16 3DN (9, 7 distinct; BV3 9ZA's area does not exist). Ten patients:
+///   a patient list.
 ///
 /// The dates of vaccination (20251109, 20250514) and batch expiry (20251030, 20220730) are CCYYMMDD too, and none is a
 /// date of birth: their columns do not say birth.
@@ -23,7 +28,7 @@ import VigilTestSupport
 struct RealShareScanTests {
     static let files = [
         "mavis-national-reporting-valid-mixed-flu-hpv.csv", "mavis-point-of-care-valid-with-bom.csv",
-        "mavis-cohort-import-valid-with-bom.csv",
+        "mavis-cohort-import-valid-with-bom.csv", "dtos-bss-20240601121212-n10.csv",
     ]
 
     /// What the hand-worked reading says about one kind in one file.
@@ -50,7 +55,7 @@ struct RealShareScanTests {
                 at: Fixtures.url("real/scan/\(name)"), to: share.appendingPathComponent(name))
         }
         let (result, _) = try await Scan.run(share)
-        #expect(result.totals.filesRead == 3 && result.totals.filesFailed == 0)
+        #expect(result.totals.filesRead == 4 && result.totals.filesFailed == 0)
         func exposure(_ name: String) throws -> PatientDataExposure {
             try #require(result.exposures.first { $0.path.hasSuffix(name) })
         }
@@ -86,6 +91,16 @@ struct RealShareScanTests {
                 == Expected(count: 1, distinct: 1, testData: 0, sample: "**/**/2010"))
         #expect(
             Self.expected(cohort.tally(.postcode)) == Expected(count: 1, distinct: 1, testData: 0, sample: "SW1A ***"))
+
+        let screening = try exposure(Self.files[3])
+        #expect(screening.classification == .patientList && screening.patients == 10)
+        #expect(screening.tally(.nhsNumber) == nil)
+        #expect(
+            Self.expected(screening.tally(.dateOfBirth))
+                == Expected(count: 10, distinct: 10, testData: 0, sample: "**/**/1971"))
+        #expect(
+            Self.expected(screening.tally(.postcode))
+                == Expected(count: 9, distinct: 7, testData: 0, sample: "DN17 ***"))
     }
 
     @Test(
