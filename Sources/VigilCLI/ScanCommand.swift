@@ -13,12 +13,13 @@ struct ScanCommand: AsyncParsableCommand {
         abstract: "Find patient identifiers in folders and file shares, and write where they are.",
         discussion: """
             Walks each PATH (local folders or mounted shares; symbolic links are never followed) on every core and \
-            reads plain text, CSV/TSV, JSON, XML/HTML, logs, UTF-16 text and Office Open XML (.xlsx, .docx). It \
-            finds NHS numbers (Modulus 11, issued ranges; the 999 test range is flagged as test data), Scottish CHI \
-            and Northern Ireland H&C numbers, dates of birth beside names, postcodes, and hospital numbers where a \
-            header or label says so, and classifies each file as a single identifier, a patient list (5+ patients) \
-            or a bulk export (1,000+). Writes scan.html, scan.json and scan.csv into --out, readable by their owner \
-            only (0600, folders created 0700) unless --mode widens them; the state file stays owner-only. \
+            reads plain text, CSV/TSV, JSON, XML/HTML, logs, HL7 v2 messages, UTF-16 text and Office Open XML \
+            (.xlsx, .docx). It finds NHS numbers (Modulus 11, issued ranges; the 999 test range is flagged as test \
+            data), Scottish CHI and Northern Ireland H&C numbers, dates of birth beside names, postcodes, and hospital \
+            numbers where a header, label or HL7 identifier type says so, and classifies each file as a single \
+            identifier, a patient list (5+ patients) or a bulk export (1,000+). Writes scan.html, scan.json and \
+            scan.csv into --out, readable by their owner only (0600, folders created 0700) unless --mode widens them; \
+            the state file stays owner-only. \
             Identifiers are only ever written masked (943 *** **19).
 
             A state file (default <out>/.vigil-scan-state.sqlite) remembers each file's size, modification time, \

@@ -9,8 +9,8 @@ import VigilTestSupport
 /// The scanner on real patient-list files (`Tests/Fixtures/real/scan/`, attributed in SOURCES.md): the import files an
 /// NHS service's own tests use (Manage vaccinations in schools), in the columns of the national immunisation batch file:
 /// `NHS_NUMBER`, names, `PERSON_DOB` as CCYYMMDD, `PERSON_POSTCODE`, and dates of vaccination and batch expiry beside
-/// them; and a breast screening cohort file (BS Select's columns) from another NHS service's set-up data. Expected
-/// results worked out by hand from the rows:
+/// them; a breast screening cohort file (BS Select's columns) from another NHS service's set-up data; and two HL7 v2
+/// ADT messages as a Spine integration library's README gives them. Expected results worked out by hand:
 ///
 /// - national reporting: 9449308357 passes Modulus 11 but lies in no issued range (not an identifier); 9999075320 and
 ///   9990000018 are test-range numbers; dates of birth 2001-01-01, -02, -03; postcodes S1 1AA and S2 1AA (AA11 1AA's
@@ -21,6 +21,10 @@ import VigilTestSupport
 ///   Modulus 11 and all lie in the unissued 500 million range (none counted); postcodes DN17 2AH, LS16 5BR, LS1 2RP
 ///   twice, DN16 3WA, BD13 4AA, EX2 5SE twice, DN16 3DN (9, 7 distinct; BV3 9ZA's area does not exist). Ten patients:
 ///   a patient list.
+/// - ADT samples (A28 and A31, indented by a tab, under Markdown headings): hospital number 8000002 (type MR, twice),
+///   NHS number 9990500002 (type NH; test range) in the first only, date of birth 19581119 in both PID-7s beside the
+///   names in PID-5, postcode WF1 1XX twice. Not identifiers: the timestamps in MSH-7 and EVN-2, the practice code
+///   81123 and the GP code G9991234 (their types are not MR or PI). One patient, by the hospital number.
 ///
 /// The dates of vaccination (20251109, 20250514) and batch expiry (20251030, 20220730) are CCYYMMDD too, and none is a
 /// date of birth: their columns do not say birth.
@@ -29,6 +33,7 @@ struct RealShareScanTests {
     static let files = [
         "mavis-national-reporting-valid-mixed-flu-hpv.csv", "mavis-point-of-care-valid-with-bom.csv",
         "mavis-cohort-import-valid-with-bom.csv", "dtos-bss-20240601121212-n10.csv",
+        "open-inhealthcare-readme-adt-samples.txt",
     ]
 
     /// What the hand-worked reading says about one kind in one file.
@@ -55,7 +60,7 @@ struct RealShareScanTests {
                 at: Fixtures.url("real/scan/\(name)"), to: share.appendingPathComponent(name))
         }
         let (result, _) = try await Scan.run(share)
-        #expect(result.totals.filesRead == 4 && result.totals.filesFailed == 0)
+        #expect(result.totals.filesRead == 5 && result.totals.filesFailed == 0)
         func exposure(_ name: String) throws -> PatientDataExposure {
             try #require(result.exposures.first { $0.path.hasSuffix(name) })
         }
@@ -101,6 +106,21 @@ struct RealShareScanTests {
         #expect(
             Self.expected(screening.tally(.postcode))
                 == Expected(count: 9, distinct: 7, testData: 0, sample: "DN17 ***"))
+
+        let messages = try exposure(Self.files[4])
+        #expect(messages.classification == .singleIdentifier && messages.patients == 1)
+        #expect(
+            Self.expected(messages.tally(.nhsNumber))
+                == Expected(count: 0, distinct: 0, testData: 1, sample: "999 *** ****"))
+        #expect(
+            Self.expected(messages.tally(.hospitalNumber))
+                == Expected(count: 2, distinct: 1, testData: 0, sample: "*****02"))
+        #expect(
+            Self.expected(messages.tally(.dateOfBirth))
+                == Expected(count: 2, distinct: 1, testData: 0, sample: "**/**/1958"))
+        #expect(
+            Self.expected(messages.tally(.postcode))
+                == Expected(count: 2, distinct: 1, testData: 0, sample: "WF1 ***"))
     }
 
     @Test(

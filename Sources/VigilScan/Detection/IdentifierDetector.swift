@@ -111,15 +111,24 @@ public struct IdentifierDetector: Sendable {
         while index < end, Byte.isDigit(base[index]), index - start < 20 { index += 1 }
         let length = index - start
         let next: UInt8 = index < end ? base[index] : 0x20
+        if context.isText, length == 8 || length == 12 || length == 14,
+            HL7Fields.isPatientBirthField(base, start: start, floor: floor)
+        {
+            hl7DateOfBirth(base, start: start, lines: &lines, tally: &tally)
+            return Self.skipWord(base, from: index, end: end)
+        }
+        // An HL7 identifier names its own type (`…^^^NHS^NH`, `…^^^RMW00^MR`).
+        let typed = next == UInt8(ascii: "^") ? HL7Fields.identifierType(base, valueEnd: index, limit: end) : nil
         switch length {
         case 10:
             let value = Self.number(base, start, 10)
             // In a hospital-number column, a valid health number is a health number; anything else a hospital number.
-            if !Byte.isLetter(next), !context.isHospitalNumberColumn || HealthNumber.isIssuedOrTest(value) {
+            let hospitalNumbers = context.isHospitalNumberColumn || typed == .hospitalNumber
+            if !Byte.isLetter(next), !hospitalNumbers || HealthNumber.isIssuedOrTest(value) {
                 healthNumber(
                     value, format: Scoring.bare, base, start: start, end: index, floor: floor, limit: end,
-                    separator: nil, context: context, lines: &lines, tally: &tally)
-                if context.isHospitalNumberColumn { return Self.skipWord(base, from: index, end: end) }
+                    separator: nil, labelled: typed == .nhsNumber, context: context, lines: &lines, tally: &tally)
+                if hospitalNumbers { return Self.skipWord(base, from: index, end: end) }
             }
         case 3 where next == 0x20 || next == UInt8(ascii: "-"):
             if let value = Self.grouped(base, start, end: end, separator: next) {
@@ -161,8 +170,8 @@ public struct IdentifierDetector: Sendable {
         }
         if (5...12).contains(length), !Byte.isLetter(next) {
             hospitalNumber(
-                base, start: start, end: index, prefixEnd: start, floor: floor, context: context, lines: &lines,
-                tally: &tally)
+                base, start: start, end: index, prefixEnd: start, floor: floor, typed: typed == .hospitalNumber,
+                context: context, lines: &lines, tally: &tally)
         }
         return Self.skipWord(base, from: index, end: end)
     }
@@ -183,17 +192,20 @@ public struct IdentifierDetector: Sendable {
         // Up to two letters may follow the digits.
         guard (4...12).contains(digits), wordEnd - digitsEnd <= 2 else { return wordEnd }
         for index in digitsEnd..<wordEnd where !Byte.isLetter(base[index]) { return wordEnd }
+        let typed = HL7Fields.identifierType(base, valueEnd: wordEnd, limit: end) == .hospitalNumber
         hospitalNumber(
-            base, start: start, end: wordEnd, prefixEnd: digit, floor: floor, context: context, lines: &lines,
+            base, start: start, end: wordEnd, prefixEnd: digit, floor: floor, typed: typed, context: context,
+            lines: &lines,
             tally: &tally)
         return wordEnd
     }
 
     // MARK: Health numbers
 
+    /// `labelled`: the number names itself an NHS number (an HL7 identifier of type NH), as strongly as a word before it.
     private func healthNumber(
         _ value: UInt64, format: Float, _ base: UnsafePointer<UInt8>, start: Int, end: Int, floor: Int, limit: Int,
-        separator: UInt8?, context: Context, lines: inout LineCounter, tally: inout FileTally
+        separator: UInt8?, labelled: Bool = false, context: Context, lines: inout LineCounter, tally: inout FileTally
     ) {
         guard Self.leftBoundaryAllows(base, start: start, floor: floor, separator: separator),
             Self.rightBoundaryAllows(base, end: end, limit: limit, separator: separator)
@@ -214,7 +226,10 @@ public struct IdentifierDetector: Sendable {
         let lineStart = context.isText ? lines.lineStart(before: start, floor: floor) : floor
         let window = max(lineStart, start - Self.lookback)
         var worded = false
-        if let cue = numbers.nearestCue(base, floor: lineStart, start: window, end: start) {
+        if labelled {
+            score += Scoring.healthWord
+            worded = true
+        } else if let cue = numbers.nearestCue(base, floor: lineStart, start: window, end: start) {
             switch cue.cue {
             case .healthNumber, .patient:
                 score += Scoring.healthWord
@@ -300,6 +315,18 @@ public struct IdentifierDetector: Sendable {
         }
     }
 
+    /// The date of birth at `start`, in a PID segment's seventh field (`19910228`, or a timestamp `199102281030`): its
+    /// first eight digits, CCYYMMDD, when they are a real date from 1900 to this year.
+    private func hl7DateOfBirth(
+        _ base: UnsafePointer<UInt8>, start: Int, lines: inout LineCounter, tally: inout FileTally
+    ) {
+        guard let date = DateShape.compact(Self.number(base, start, 8), end: start + 8), date.year >= 1900,
+            date.year <= currentYear
+        else { return }
+        tally.add(
+            .dateOfBirth, key: date.key, score: 0.9, position: lines.position(at: start), sample: "**/**/\(date.year)")
+    }
+
     /// A date of birth held as a number under a date-of-birth header: a spreadsheet serial number (days since
     /// 1899-12-30), or CCYYMMDD written as a number (`19560312`).
     func numericDateOfBirth(
@@ -341,12 +368,16 @@ public struct IdentifierDetector: Sendable {
             sample: Postcode.masked(base, start: postcode.start, end: postcode.end))
     }
 
+    /// `typed`: the number names itself a medical record number (an HL7 identifier of type MR or PI), which is label
+    /// enough in text and in any column.
     private func hospitalNumber(
-        _ base: UnsafePointer<UInt8>, start: Int, end: Int, prefixEnd: Int, floor: Int, context: Context,
-        lines: inout LineCounter, tally: inout FileTally
+        _ base: UnsafePointer<UInt8>, start: Int, end: Int, prefixEnd: Int, floor: Int, typed: Bool = false,
+        context: Context, lines: inout LineCounter, tally: inout FileTally
     ) {
         var score: Float
-        if !context.isText {
+        if typed {
+            score = 0.85
+        } else if !context.isText {
             guard context.role == .hospitalNumber else { return }
             score = 0.9
         } else {
