@@ -291,13 +291,15 @@ public struct XMLTokenizer {
         }
     }
 
-    /// The value of the first attribute written `prefix:localName`, whatever the prefix, entities decoded: an Office
-    /// relationship id is `r:id` as Excel writes it and `d3p1:id` as .NET's serialiser does, the prefix bound to the
-    /// same namespace.
+    /// The value of the first attribute written `prefix:localName`, whatever the prefix (`xmlns:` declarations aside),
+    /// entities decoded: an Office relationship id is `r:id` as Excel writes it and `d3p1:id` as .NET's serialiser
+    /// does. The prefix's namespace is not checked; ask for the usual qualified name first.
     public static func prefixedAttribute(_ tag: UnsafeBufferPointer<UInt8>, localName: StaticString) -> [UInt8]? {
         let wanted = UnsafeBufferPointer(start: localName.utf8Start, count: localName.utf8CodeUnitCount)
         return firstAttribute(tag) { written in
-            guard let colon = written.lastIndex(of: UInt8(ascii: ":")), colon > written.startIndex else { return false }
+            guard let colon = written.lastIndex(of: UInt8(ascii: ":")), colon > written.startIndex,
+                !(colon - written.startIndex == 5 && zip(written, "xmlns".utf8).allSatisfy(==))
+            else { return false }
             let local = written[(colon + 1)...]
             return local.count == wanted.count && zip(local, wanted).allSatisfy(==)
         }

@@ -23,6 +23,9 @@ struct XMLAttributeTests {
             #"sheet name="FAM" sheetId="1" d3p1:id="rId1" xmlns:d3p1="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#
         #expect(Self.value(dotNet) { XMLTokenizer.prefixedAttribute($0, localName: "id") } == "rId1")
         #expect(Self.value(#"sheet r:id="rId2""#) { XMLTokenizer.prefixedAttribute($0, localName: "id") } == "rId2")
+        // A namespace declaration named `id` is not an attribute called id.
+        let declared = #"sheet xmlns:id="urn:x" d3p1:id="rId3""#
+        #expect(Self.value(declared) { XMLTokenizer.prefixedAttribute($0, localName: "id") } == "rId3")
         // Not an unprefixed `id`, an empty prefix, or a name merely ending in "id".
         for tag in [#"sheet id="x""#, #"sheet :id="x""#, #"sheet sheetId="1""#, #"sheet r:sheetid="1""#] {
             #expect(Self.value(tag) { XMLTokenizer.prefixedAttribute($0, localName: "id") } == nil, "\(tag)")

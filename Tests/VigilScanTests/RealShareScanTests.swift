@@ -131,6 +131,8 @@ struct RealShareScanTests {
             ("Name,DOB\nJane Smith,20270312\n", 0), ("Name,Admitted\nJane Smith,19560312\n", 0),
             ("Ward,DOB\nAsh,19560312\n", 0), ("Name,DOB\nJane Smith,195603120\n", 0),
             ("Name,DOB\nJane Smith,19560312X\n", 0), ("Born 19560312, Jane Smith\n", 0),
+            ("Name,DOB\nJane Smith,195603121030\n", 1), ("Name,DOB\nJane Smith,19560312103000\n", 1),
+            ("Name,DOB\nJane Smith,1956031210\n", 0),
         ])
     func compactDatesOfBirth(_ text: String, _ expected: Int) async throws {
         let scratch = try ScratchDirectory()

@@ -1,8 +1,10 @@
 import VigilIO
 
 /// Dates as UK records print them: `12/03/1956`, `12.03.56`, `12-03-1956`, `1956-03-12`, `12 Mar 1956`,
-/// `12-MAR-1956`, `12 March 1956`; and, where a column says the value is a date of birth, `19560312` (the NHS Data
-/// Dictionary's CCYYMMDD, as national data flows such as the immunisation batch file carry it).
+/// `12-MAR-1956`, `12 March 1956`; and `19560312` (CCYYMMDD, ``compact(_:end:)``), which the detector reads only
+/// where the context says birth: a date-of-birth column (the NHS Data Dictionary's format, as national data flows such
+/// as the immunisation batch file carry it), a workbook's number under such a header, or an HL7 PID segment's seventh
+/// field.
 struct DateShape: Sendable, Equatable {
     var year: Int
     var month: Int

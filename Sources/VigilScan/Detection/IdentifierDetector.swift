@@ -7,8 +7,9 @@ import VigilIO
 /// at the bytes around a digit only when it finds one. At a digit it reads the token: a 10-digit number (bare,
 /// `943 476 5919` or `943-476-5919`) is checked (Modulus 11, issued range) and scored by its format, the column header
 /// or the words before it, and the share of valid numbers around it; a date counts as a date of birth only when a
-/// label or header says so and a name is beside it; a postcode by its shape and area; a hospital number only under a
-/// header or label that says so.
+/// label, header or HL7's PID-7 says so and a name is beside it; a postcode by its shape and area; a hospital number
+/// only under a header or label that says so, or as an HL7 identifier typed so. HL7 identifiers name their own type
+/// (``HL7Fields``), which counts as a label.
 public struct IdentifierDetector: Sendable {
     /// The year "now" is in: two-digit years above it belong to the last century, and no one is born after it.
     public let currentYear: Int
@@ -111,11 +112,21 @@ public struct IdentifierDetector: Sendable {
         while index < end, Byte.isDigit(base[index]), index - start < 20 { index += 1 }
         let length = index - start
         let next: UInt8 = index < end ? base[index] : 0x20
-        if context.isText, length == 8 || length == 12 || length == 14,
-            HL7Fields.isPatientBirthField(base, start: start, floor: floor)
-        {
-            hl7DateOfBirth(base, start: start, lines: &lines, tally: &tally)
-            return Self.skipWord(base, from: index, end: end)
+        // CCYYMMDD, perhaps with a time after it, read as a date only where a column or HL7's PID-7 says birth.
+        if length == 8 || length == 10 || length == 12 || length == 14, !Byte.isLetter(next) {
+            let column = context.isDateOfBirthColumn && length != 10
+            if column || context.isText && HL7Fields.isPatientBirthField(base, start: start, floor: floor),
+                let date = DateShape.compact(Self.number(base, start, 8), end: index)
+            {
+                if column {
+                    dateOfBirth(
+                        date, base, start: start, floor: floor, end: end, context: context, lines: &lines,
+                        tally: &tally)
+                } else {
+                    hl7DateOfBirth(date, start: start, lines: &lines, tally: &tally)
+                }
+                return Self.skipWord(base, from: index, end: end)
+            }
         }
         // An HL7 identifier names its own type (`…^^^NHS^NH`, `…^^^RMW00^MR`).
         let typed = next == UInt8(ascii: "^") ? HL7Fields.identifierType(base, valueEnd: index, limit: end) : nil
@@ -123,12 +134,14 @@ public struct IdentifierDetector: Sendable {
         case 10:
             let value = Self.number(base, start, 10)
             // In a hospital-number column, a valid health number is a health number; anything else a hospital number.
-            let hospitalNumbers = context.isHospitalNumberColumn || typed == .hospitalNumber
-            if !Byte.isLetter(next), !hospitalNumbers || HealthNumber.isIssuedOrTest(value) {
+            // An HL7 identifier typed MR or PI is a hospital number whatever its digits (read below).
+            if typed != .hospitalNumber, !Byte.isLetter(next),
+                !context.isHospitalNumberColumn || HealthNumber.isIssuedOrTest(value)
+            {
                 healthNumber(
                     value, format: Scoring.bare, base, start: start, end: index, floor: floor, limit: end,
                     separator: nil, labelled: typed == .nhsNumber, context: context, lines: &lines, tally: &tally)
-                if hospitalNumbers { return Self.skipWord(base, from: index, end: end) }
+                if context.isHospitalNumberColumn { return Self.skipWord(base, from: index, end: end) }
             }
         case 3 where next == 0x20 || next == UInt8(ascii: "-"):
             if let value = Self.grouped(base, start, end: end, separator: next) {
@@ -143,13 +156,6 @@ public struct IdentifierDetector: Sendable {
                     end: start + 12, floor: floor, limit: end, separator: next, context: context, lines: &lines,
                     tally: &tally)
                 return start + 12
-            }
-        case 8 where context.isDateOfBirthColumn && !Byte.isLetter(next):
-            // CCYYMMDD, read as a date only where the column's header says date of birth.
-            if let date = DateShape.compact(Self.number(base, start, 8), end: index) {
-                dateOfBirth(
-                    date, base, start: start, floor: floor, end: end, context: context, lines: &lines, tally: &tally)
-                return Self.skipWord(base, from: index, end: end)
             }
         case 1, 2, 4:
             if next == UInt8(ascii: "/") || next == UInt8(ascii: "-") || next == UInt8(ascii: ".")
@@ -315,14 +321,10 @@ public struct IdentifierDetector: Sendable {
         }
     }
 
-    /// The date of birth at `start`, in a PID segment's seventh field (`19910228`, or a timestamp `199102281030`): its
-    /// first eight digits, CCYYMMDD, when they are a real date from 1900 to this year.
-    private func hl7DateOfBirth(
-        _ base: UnsafePointer<UInt8>, start: Int, lines: inout LineCounter, tally: inout FileTally
-    ) {
-        guard let date = DateShape.compact(Self.number(base, start, 8), end: start + 8), date.year >= 1900,
-            date.year <= currentYear
-        else { return }
+    /// A date of birth read from a PID segment's seventh field (`19910228`, or a timestamp `199102281030`), counted
+    /// when its year is from 1900 to this year.
+    private func hl7DateOfBirth(_ date: DateShape, start: Int, lines: inout LineCounter, tally: inout FileTally) {
+        guard date.year >= 1900, date.year <= currentYear else { return }
         tally.add(
             .dateOfBirth, key: date.key, score: 0.9, position: lines.position(at: start), sample: "**/**/\(date.year)")
     }

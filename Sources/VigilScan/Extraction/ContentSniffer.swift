@@ -83,7 +83,19 @@ enum ContentSniffer {
         }
         // NUL bytes mean binary (UTF-16 was recognised above).
         if bytes.prefix(8_192).contains(0) { return .skipped(.binary) }
+        // HL7 v2 messages are text, read segment by segment, even when one message per line makes every line hold
+        // the same number of `|`.
+        if isHL7(bytes) { return .text }
         return delimiterOf(bytes, fileExtension: fileExtension).map(ContentKind.delimited) ?? .text
+    }
+
+    /// Whether the text opens as HL7 v2 does: a message header or a file or batch header (`MSH|`, `FHS|`, `BHS|`),
+    /// perhaps after MLLP's start byte.
+    static func isHL7(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = bytes.first == 0x0B ? 1 : 0
+        guard bytes.count >= start + 4, bytes[start + 3] == UInt8(ascii: "|") else { return false }
+        let name = (bytes[start], bytes[start + 1], bytes[start + 2])
+        return name == (0x4D, 0x53, 0x48) || name == (0x46, 0x48, 0x53) || name == (0x42, 0x48, 0x53)
     }
 
     /// The delimiter of text (UTF-8, or transcoded) if it is a table: by extension (`.tsv`, `.csv`) or by content

@@ -102,8 +102,8 @@ struct AttributeCollector: XMLEventHandler {
     private static func attribute(_ tag: UnsafeBufferPointer<UInt8>, _ name: String) -> [UInt8]? {
         switch name {
         case "name": XMLTokenizer.attribute(tag, "name")
-        // The relationship id, whatever prefix its namespace was given (`r:`, `d3p1:`).
-        case "r:id": XMLTokenizer.prefixedAttribute(tag, localName: "id")
+        // The relationship id: `r:id` as usual, else under whatever prefix its namespace was given (`d3p1:`).
+        case "r:id": XMLTokenizer.attribute(tag, "r:id") ?? XMLTokenizer.prefixedAttribute(tag, localName: "id")
         case "Id": XMLTokenizer.attribute(tag, "Id")
         case "Target": XMLTokenizer.attribute(tag, "Target")
         case "Type": XMLTokenizer.attribute(tag, "Type")
