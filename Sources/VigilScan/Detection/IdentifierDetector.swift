@@ -115,8 +115,9 @@ public struct IdentifierDetector: Sendable {
         // CCYYMMDD, perhaps with a time after it, read as a date only where a column or HL7's PID-7 says birth.
         if length == 8 || length == 10 || length == 12 || length == 14, !Byte.isLetter(next) {
             let column = context.isDateOfBirthColumn && length != 10
-            if column || context.isText && HL7Fields.isPatientBirthField(base, start: start, floor: floor),
-                let date = DateShape.compact(Self.number(base, start, 8), end: index)
+            // The date first: it is cheap, and the look back for a PID segment is not.
+            if column || context.isText, let date = DateShape.compact(Self.number(base, start, 8), end: index),
+                column || HL7Fields.isPatientBirthField(base, start: start, floor: floor)
             {
                 if column {
                     dateOfBirth(
