@@ -4,7 +4,7 @@ import Testing
 import VigilIO
 
 /// The zip reader on real Office files made by Word (Windows and Mac), Excel, Google Sheets, Apache POI and a .NET
-/// generator (`Tests/Fixtures/real/office/`, attributed in SOURCES.md). What each holds was listed by another reader,
+/// generator (`Tests/Fixtures/real-share/office/`, attributed in SOURCES.md). What each holds was listed by another reader,
 /// Python's `zipfile`, into `entries.tsv`: every file entry's path, size and CRC-32. Vigil's reader must list the same
 /// entries and inflate each to the same bytes.
 @Suite("Real Office archives")
@@ -17,7 +17,7 @@ struct RealOfficeArchiveTests {
     }
 
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/real/office")
+        .appendingPathComponent("Fixtures/real-share/office")
 
     /// `entries.tsv` by file name.
     static func listing() throws -> [String: [Listed]] {

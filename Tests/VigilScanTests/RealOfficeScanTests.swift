@@ -6,7 +6,7 @@ import VigilScan
 import VigilTestSupport
 import ZIPFoundation
 
-/// The scanner on real Office files (`Tests/Fixtures/real/office/`, attributed in SOURCES.md): Word documents from
+/// The scanner on real Office files (`Tests/Fixtures/real-share/office/`, attributed in SOURCES.md): Word documents from
 /// python-docx's test files, workbooks from xlrd's (Excel, Google Sheets, Apache POI and a .NET generator). None holds
 /// a patient identifier; one holds 166 runs of ten digits that pass Modulus 11.
 @Suite("Real Office files")
@@ -22,7 +22,7 @@ struct RealOfficeScanTests {
         try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
         for name in files {
             try FileManager.default.copyItem(
-                at: Fixtures.url("real/office/\(name)"), to: share.appendingPathComponent(name))
+                at: Fixtures.url("real-share/office/\(name)"), to: share.appendingPathComponent(name))
         }
         return share
     }
@@ -38,7 +38,7 @@ struct RealOfficeScanTests {
         #expect(found.isEmpty)
         // The trap is really there: issue150.xlsx's numeric cells (11698.2415270953…) hold ten-digit fractions, 166 of
         // them valid under Modulus 11.
-        #expect(try Self.modulus11Runs(in: Fixtures.url("real/office/issue150.xlsx")) == 166)
+        #expect(try Self.modulus11Runs(in: Fixtures.url("real-share/office/issue150.xlsx")) == 166)
     }
 
     @Test("a .NET workbook's text is read: shared strings held in another case, sheets named through a d3p1: id")
@@ -49,7 +49,7 @@ struct RealOfficeScanTests {
         // relationship as `d3p1:id`, not `r:id`.
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let original = try Data(contentsOf: Fixtures.url("real/office/issue150.xlsx"))
+        let original = try Data(contentsOf: Fixtures.url("real-share/office/issue150.xlsx"))
         var strings = 0
         let changed = try Self.rewritten(original) { path, text in
             switch path {

@@ -6,7 +6,7 @@ import VigilTestSupport
 @testable import VigilScan
 @testable import VigilSynth
 
-/// The scanner on real patient-list files (`Tests/Fixtures/real/scan/`, attributed in SOURCES.md): the import files an
+/// The scanner on real patient-list files (`Tests/Fixtures/real-share/records/`, attributed in SOURCES.md): the import files an
 /// NHS service's own tests use (Manage vaccinations in schools), in the columns of the national immunisation batch file:
 /// `NHS_NUMBER`, names, `PERSON_DOB` as CCYYMMDD, `PERSON_POSTCODE`, and dates of vaccination and batch expiry beside
 /// them; a breast screening cohort file (BS Select's columns) from another NHS service's set-up data; and two HL7 v2
@@ -57,7 +57,7 @@ struct RealShareScanTests {
         try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
         for name in Self.files {
             try FileManager.default.copyItem(
-                at: Fixtures.url("real/scan/\(name)"), to: share.appendingPathComponent(name))
+                at: Fixtures.url("real-share/records/\(name)"), to: share.appendingPathComponent(name))
         }
         let (result, _) = try await Scan.run(share)
         #expect(result.totals.filesRead == 5 && result.totals.filesFailed == 0)
