@@ -9,8 +9,9 @@ import VigilTestSupport
 /// The scanner on real patient-list files (`Tests/Fixtures/real-share/records/`, attributed in SOURCES.md): the import files an
 /// NHS service's own tests use (Manage vaccinations in schools), in the columns of the national immunisation batch file:
 /// `NHS_NUMBER`, names, `PERSON_DOB` as CCYYMMDD, `PERSON_POSTCODE`, and dates of vaccination and batch expiry beside
-/// them; a breast screening cohort file (BS Select's columns) from another NHS service's set-up data; and two HL7 v2
-/// ADT messages as a Spine integration library's README gives them. Expected results worked out by hand:
+/// them; a breast screening cohort file (BS Select's columns) from another NHS service's set-up data; two HL7 v2
+/// ADT messages as a Spine integration library's README gives them; and a FHIR searchset as the NHS immunisation API
+/// returns it, from the first service's tests. Expected results worked out by hand:
 ///
 /// - national reporting: 9449308357 passes Modulus 11 but lies in no issued range (not an identifier); 9999075320 and
 ///   9990000018 are test-range numbers; dates of birth 2001-01-01, -02, -03; postcodes S1 1AA and S2 1AA (AA11 1AA's
@@ -25,6 +26,11 @@ import VigilTestSupport
 ///   NHS number 9990500002 (type NH; test range) in the first only, date of birth 19581119 in both PID-7s beside the
 ///   names in PID-5, postcode WF1 1XX twice. Not identifiers: the timestamps in MSH-7 and EVN-2, the practice code
 ///   81123 and the GP code G9991234 (their types are not MR or PI). One patient, by the hospital number.
+/// - FHIR searchset: the included Patient's identifier (system `https://fhir.nhs.uk/Id/nhs-number` on the line
+///   before) holds 7101120547, which passes Modulus 11 in England's range: one NHS number, line 113. Not counted: the
+///   same number as the Patient's `id` on line 109 (no system names it, and of the file's bare ten-digit numbers
+///   only half are valid); 9449308357 (in no issued range) as the Immunization's patient identifier and, after
+///   `%7C`, in the search URL; SNOMED codes; the ODS code 100001.
 ///
 /// The dates of vaccination (20251109, 20250514) and batch expiry (20251030, 20220730) are CCYYMMDD too, and none is a
 /// date of birth: their columns do not say birth.
@@ -33,7 +39,7 @@ struct RealShareScanTests {
     static let files = [
         "mavis-national-reporting-valid-mixed-flu-hpv.csv", "mavis-point-of-care-valid-with-bom.csv",
         "mavis-cohort-import-valid-with-bom.csv", "dtos-bss-20240601121212-n10.csv",
-        "open-inhealthcare-readme-adt-samples.txt",
+        "open-inhealthcare-readme-adt-samples.txt", "mavis-fhir-1-result-primary-source-false.json",
     ]
 
     /// What the hand-worked reading says about one kind in one file.
@@ -60,7 +66,7 @@ struct RealShareScanTests {
                 at: Fixtures.url("real-share/records/\(name)"), to: share.appendingPathComponent(name))
         }
         let (result, _) = try await Scan.run(share)
-        #expect(result.totals.filesRead == 5 && result.totals.filesFailed == 0)
+        #expect(result.totals.filesRead == 6 && result.totals.filesFailed == 0)
         func exposure(_ name: String) throws -> PatientDataExposure {
             try #require(result.exposures.first { $0.path.hasSuffix(name) })
         }
@@ -121,6 +127,14 @@ struct RealShareScanTests {
         #expect(
             Self.expected(messages.tally(.postcode))
                 == Expected(count: 2, distinct: 1, testData: 0, sample: "WF1 ***"))
+
+        let searchset = try exposure(Self.files[5])
+        #expect(searchset.classification == .singleIdentifier && searchset.patients == 1)
+        #expect(searchset.identifiers.map(\.kind) == [.nhsNumber])
+        #expect(
+            Self.expected(searchset.tally(.nhsNumber))
+                == Expected(count: 1, distinct: 1, testData: 0, sample: "710 *** **47"))
+        #expect(searchset.tally(.nhsNumber)?.location == ContentLocation(line: 113))
     }
 
     @Test(

@@ -9,7 +9,7 @@ import VigilIO
 /// or the words before it, and the share of valid numbers around it; a date counts as a date of birth only when a
 /// label, header or HL7's PID-7 says so and a name is beside it; a postcode by its shape and area; a hospital number
 /// only under a header or label that says so, or as an HL7 identifier typed so. HL7 identifiers name their own type
-/// (``HL7Fields``), which counts as a label.
+/// (``HL7Fields``), and a FHIR identifier's system names it (``FHIRIdentifier``): each counts as a label.
 public struct IdentifierDetector: Sendable {
     /// The year "now" is in: two-digit years above it belong to the last century, and no one is born after it.
     public let currentYear: Int
@@ -246,6 +246,13 @@ public struct IdentifierDetector: Sendable {
                 worded = true
             default: break
             }
+        }
+        // A FHIR identifier whose system, a line away, says NHS number.
+        if !worded, context.isText,
+            FHIRIdentifier.hasNHSNumberSystem(base, start: start, end: end, floor: floor, limit: limit)
+        {
+            score += Scoring.healthWord
+            worded = true
         }
         // A column is judged as a whole (its header is its word); in free text only numbers with no word beside them
         // are judged by the numbers around them.
