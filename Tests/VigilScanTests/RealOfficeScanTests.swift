@@ -4,7 +4,6 @@ import VigilCore
 import VigilIO
 import VigilScan
 import VigilTestSupport
-import ZIPFoundation
 
 /// The scanner on real Office files (`Tests/Fixtures/real-share/office/`, attributed in SOURCES.md): Word documents from
 /// python-docx's test files, workbooks from xlrd's (Excel, Google Sheets, Apache POI and a .NET generator). None holds
@@ -51,7 +50,7 @@ struct RealOfficeScanTests {
         defer { scratch.remove() }
         let original = try Data(contentsOf: Fixtures.url("real-share/office/issue150.xlsx"))
         var strings = 0
-        let changed = try Self.rewritten(original) { path, text in
+        let changed = try Scan.rewritten(original) { path, text in
             switch path {
             case "xl/sharedstrings.xml":
                 strings = text.components(separatedBy: "<si>").count - 1
@@ -61,7 +60,7 @@ struct RealOfficeScanTests {
             }
         }
         var cellChanged = false
-        let workbook = try Self.rewritten(changed) { path, text in
+        let workbook = try Scan.rewritten(changed) { path, text in
             guard path == "xl/worksheets/Sheet1.xml" else { return text }
             let cell = text.replacingOccurrences(
                 of: "<c r=\"B2\" s=\"5\">\r\n        <v>1</v>", with: "<c r=\"B2\" s=\"5\" t=\"s\"><v>\(strings)</v>")
@@ -100,26 +99,5 @@ struct RealOfficeScanTests {
             }
         }
         return count
-    }
-
-    /// `archive` with each file entry's text passed through `transform`, names and folders kept as they were.
-    static func rewritten(_ archive: Data, _ transform: (String, String) -> String) throws -> Data {
-        let source = try Archive(data: archive, accessMode: .read)
-        let target = try Archive(data: Data(), accessMode: .create)
-        for entry in source {
-            guard entry.type == .file else {
-                try target.addEntry(with: entry.path, type: entry.type, uncompressedSize: Int64(0)) { _, _ in Data() }
-                continue
-            }
-            var content = Data()
-            _ = try source.extract(entry) { content.append($0) }
-            let changed = Data(transform(entry.path, String(decoding: content, as: UTF8.self)).utf8)
-            try target.addEntry(
-                with: entry.path, type: .file, uncompressedSize: Int64(changed.count), compressionMethod: .deflate
-            ) { position, size in
-                changed.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
-        return try #require(target.data)
     }
 }

@@ -36,105 +36,101 @@ import VigilTestSupport
 /// date of birth: their columns do not say birth.
 @Suite("Real patient-list files")
 struct RealShareScanTests {
-    static let files = [
-        "mavis-national-reporting-valid-mixed-flu-hpv.csv", "mavis-point-of-care-valid-with-bom.csv",
-        "mavis-cohort-import-valid-with-bom.csv", "dtos-bss-20240601121212-n10.csv",
-        "open-inhealthcare-readme-adt-samples.txt", "mavis-fhir-1-result-primary-source-false.json",
-    ]
-
     /// What the hand-worked reading says about one kind in one file.
     struct Expected: Equatable, CustomStringConvertible {
         var count: Int
         var distinct: Int
-        var testData: Int
+        var testData: Int = 0
         var sample: String
         var description: String { "\(count) (\(distinct) distinct, \(testData) test) \(sample)" }
+
+        init(_ count: Int, distinct: Int, testData: Int = 0, _ sample: String) {
+            self.count = count
+            self.distinct = distinct
+            self.testData = testData
+            self.sample = sample
+        }
+
+        init(_ tally: IdentifierTally) {
+            self.init(tally.count, distinct: tally.distinct, testData: tally.testData, tally.sample)
+        }
     }
 
-    static func expected(_ tally: IdentifierTally?) -> Expected? {
-        tally.map { Expected(count: $0.count, distinct: $0.distinct, testData: $0.testData, sample: $0.sample) }
+    /// One file's reading, worked out by hand (above): its classification, patients, and every kind found (any other
+    /// kind must be absent).
+    struct Reading: Sendable, CustomTestStringConvertible {
+        var file: String
+        var classification: PatientDataClassification
+        var patients: Int
+        var kinds: [PatientIdentifierKind: Expected]
+        var testDescription: String { file }
     }
 
-    @Test("the immunisation import files give the identifiers worked out by hand, CCYYMMDD dates of birth included")
-    func handWorkedReading() async throws {
+    static let readings: [Reading] = [
+        Reading(
+            file: "mavis-national-reporting-valid-mixed-flu-hpv.csv", classification: .testData, patients: 0,
+            kinds: [
+                .nhsNumber: Expected(0, distinct: 0, testData: 2, "999 *** ****"),
+                .dateOfBirth: Expected(3, distinct: 3, "**/**/2001"), .postcode: Expected(2, distinct: 2, "S1 ***"),
+            ]),
+        Reading(
+            file: "mavis-point-of-care-valid-with-bom.csv", classification: .singleIdentifier, patients: 1,
+            kinds: [
+                .nhsNumber: Expected(1, distinct: 1, "742 *** **08"),
+                .dateOfBirth: Expected(1, distinct: 1, "**/**/2012"),
+                .postcode: Expected(1, distinct: 1, "LE3 ***"),
+            ]),
+        Reading(
+            file: "mavis-cohort-import-valid-with-bom.csv", classification: .singleIdentifier, patients: 1,
+            kinds: [
+                .dateOfBirth: Expected(1, distinct: 1, "**/**/2010"), .postcode: Expected(1, distinct: 1, "SW1A ***"),
+            ]),
+        Reading(
+            file: "dtos-bss-20240601121212-n10.csv", classification: .patientList, patients: 10,
+            kinds: [
+                .dateOfBirth: Expected(10, distinct: 10, "**/**/1971"), .postcode: Expected(9, distinct: 7, "DN17 ***"),
+            ]),
+        Reading(
+            file: "open-inhealthcare-readme-adt-samples.txt", classification: .singleIdentifier, patients: 1,
+            kinds: [
+                .nhsNumber: Expected(0, distinct: 0, testData: 1, "999 *** ****"),
+                .hospitalNumber: Expected(2, distinct: 1, "*****02"),
+                .dateOfBirth: Expected(2, distinct: 1, "**/**/1958"),
+                .postcode: Expected(2, distinct: 1, "WF1 ***"),
+            ]),
+        Reading(
+            file: "mavis-fhir-1-result-primary-source-false.json", classification: .singleIdentifier, patients: 1,
+            kinds: [.nhsNumber: Expected(1, distinct: 1, "710 *** **47")]),
+    ]
+
+    @Test("each real file gives the identifiers worked out by hand, and no other kind", arguments: readings)
+    func handWorkedReading(_ reading: Reading) async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let share = scratch.url.appendingPathComponent("share")
         try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
-        for name in Self.files {
-            try FileManager.default.copyItem(
-                at: Fixtures.url("real-share/records/\(name)"), to: share.appendingPathComponent(name))
-        }
+        try FileManager.default.copyItem(
+            at: Fixtures.url("real-share/records/\(reading.file)"), to: share.appendingPathComponent(reading.file))
         let (result, _) = try await Scan.run(share)
-        #expect(result.totals.filesRead == 6 && result.totals.filesFailed == 0)
-        func exposure(_ name: String) throws -> PatientDataExposure {
-            try #require(result.exposures.first { $0.path.hasSuffix(name) })
+        #expect(result.totals.filesRead == 1 && result.totals.filesFailed == 0)
+        let exposure = try #require(result.exposures.first)
+        #expect(exposure.classification == reading.classification && exposure.patients == reading.patients)
+        for kind in PatientIdentifierKind.allCases {
+            #expect(exposure.tally(kind).map(Expected.init) == reading.kinds[kind], "\(kind)")
         }
+    }
 
-        let national = try exposure(Self.files[0])
-        #expect(national.classification == .testData && national.patients == 0)
-        #expect(
-            Self.expected(national.tally(.nhsNumber))
-                == Expected(count: 0, distinct: 0, testData: 2, sample: "999 *** ****"))
-        #expect(
-            Self.expected(national.tally(.dateOfBirth))
-                == Expected(count: 3, distinct: 3, testData: 0, sample: "**/**/2001"))
-        #expect(
-            Self.expected(national.tally(.postcode)) == Expected(count: 2, distinct: 2, testData: 0, sample: "S1 ***"))
-
-        let pointOfCare = try exposure(Self.files[1])
-        #expect(pointOfCare.classification == .singleIdentifier && pointOfCare.patients == 1)
-        #expect(
-            Self.expected(pointOfCare.tally(.nhsNumber))
-                == Expected(count: 1, distinct: 1, testData: 0, sample: "742 *** **08"))
-        #expect(
-            Self.expected(pointOfCare.tally(.dateOfBirth))
-                == Expected(count: 1, distinct: 1, testData: 0, sample: "**/**/2012"))
-        #expect(
-            Self.expected(pointOfCare.tally(.postcode))
-                == Expected(count: 1, distinct: 1, testData: 0, sample: "LE3 ***"))
-
-        let cohort = try exposure(Self.files[2])
-        #expect(cohort.classification == .singleIdentifier && cohort.patients == 1)
-        #expect(cohort.tally(.nhsNumber) == nil)
-        #expect(
-            Self.expected(cohort.tally(.dateOfBirth))
-                == Expected(count: 1, distinct: 1, testData: 0, sample: "**/**/2010"))
-        #expect(
-            Self.expected(cohort.tally(.postcode)) == Expected(count: 1, distinct: 1, testData: 0, sample: "SW1A ***"))
-
-        let screening = try exposure(Self.files[3])
-        #expect(screening.classification == .patientList && screening.patients == 10)
-        #expect(screening.tally(.nhsNumber) == nil)
-        #expect(
-            Self.expected(screening.tally(.dateOfBirth))
-                == Expected(count: 10, distinct: 10, testData: 0, sample: "**/**/1971"))
-        #expect(
-            Self.expected(screening.tally(.postcode))
-                == Expected(count: 9, distinct: 7, testData: 0, sample: "DN17 ***"))
-
-        let messages = try exposure(Self.files[4])
-        #expect(messages.classification == .singleIdentifier && messages.patients == 1)
-        #expect(
-            Self.expected(messages.tally(.nhsNumber))
-                == Expected(count: 0, distinct: 0, testData: 1, sample: "999 *** ****"))
-        #expect(
-            Self.expected(messages.tally(.hospitalNumber))
-                == Expected(count: 2, distinct: 1, testData: 0, sample: "*****02"))
-        #expect(
-            Self.expected(messages.tally(.dateOfBirth))
-                == Expected(count: 2, distinct: 1, testData: 0, sample: "**/**/1958"))
-        #expect(
-            Self.expected(messages.tally(.postcode))
-                == Expected(count: 2, distinct: 1, testData: 0, sample: "WF1 ***"))
-
-        let searchset = try exposure(Self.files[5])
-        #expect(searchset.classification == .singleIdentifier && searchset.patients == 1)
-        #expect(searchset.identifiers.map(\.kind) == [.nhsNumber])
-        #expect(
-            Self.expected(searchset.tally(.nhsNumber))
-                == Expected(count: 1, distinct: 1, testData: 0, sample: "710 *** **47"))
-        #expect(searchset.tally(.nhsNumber)?.location == ContentLocation(line: 113))
+    @Test("the FHIR searchset's NHS number is located at its identifier's value, line 113")
+    func searchsetLocation() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let name = "mavis-fhir-1-result-primary-source-false.json"
+        try FileManager.default.createDirectory(
+            at: scratch.url.appendingPathComponent("share"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: Fixtures.url("real-share/records/\(name)"), to: scratch.url.appendingPathComponent("share/\(name)"))
+        let (result, _) = try await Scan.run(scratch.url.appendingPathComponent("share"))
+        #expect(result.exposures.first?.tally(.nhsNumber)?.location == ContentLocation(line: 113))
     }
 
     @Test(

@@ -5,7 +5,6 @@ import Testing
 import VigilCore
 import VigilIO
 import VigilTestSupport
-import ZIPFoundation
 
 @testable import VigilScan
 @testable import VigilSynth
@@ -14,23 +13,6 @@ import ZIPFoundation
 /// scan goes on.
 @Suite("Scanner crash regressions")
 struct ScanCrashRegressionTests {
-    /// `archive` with every entry's content passed through `transform` (deflated, as Office writes it).
-    static func rewritten(_ archive: Data, _ transform: (String, String) -> String) throws -> Data {
-        let source = try Archive(data: archive, accessMode: .read)
-        let target = try Archive(data: Data(), accessMode: .create)
-        for entry in source {
-            var content = Data()
-            _ = try source.extract(entry) { content.append($0) }
-            let changed = Data(transform(entry.path, String(decoding: content, as: UTF8.self)).utf8)
-            try target.addEntry(
-                with: entry.path, type: .file, uncompressedSize: Int64(changed.count), compressionMethod: .deflate
-            ) { position, size in
-                changed.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
-        return try #require(target.data)
-    }
-
     /// `archive` with the central directory record of `part` given a ZIP64 extra field whose compressed size is
     /// `size` (its 32-bit field saturated), the end record's directory size adjusted.
     static func zip64Size(_ archive: Data, part: String, size: UInt64) throws -> Data {
@@ -84,7 +66,7 @@ struct ScanCrashRegressionTests {
             [.text("NHS No"), .text("Surname")], [.number("4010232137"), .text("Smith")],
             [.number("4505577104"), .text("Jones")],
         ]
-        let workbook = try Self.rewritten(OfficePackage.workbook([("Clinic", rows)])) { path, text in
+        let workbook = try Scan.rewritten(OfficePackage.workbook([("Clinic", rows)])) { path, text in
             guard path.hasPrefix("xl/worksheets/") else { return text }
             // Cell references are removed too, so the row counter alone numbers the rows.
             return

@@ -29,6 +29,27 @@ enum Scan {
     /// A letter line with a valid NHS number.
     static let letter = "Re: Mrs Jane Smith  DOB: 12/03/1956  NHS No: 401 023 2137\n"
 
+    /// `archive` with each file entry's text passed through `transform`, names and folders kept as they were.
+    static func rewritten(_ archive: Data, _ transform: (String, String) -> String) throws -> Data {
+        let source = try Archive(data: archive, accessMode: .read)
+        let target = try Archive(data: Data(), accessMode: .create)
+        for entry in source {
+            guard entry.type == .file else {
+                try target.addEntry(with: entry.path, type: entry.type, uncompressedSize: Int64(0)) { _, _ in Data() }
+                continue
+            }
+            var content = Data()
+            _ = try source.extract(entry) { content.append($0) }
+            let changed = Data(transform(entry.path, String(decoding: content, as: UTF8.self)).utf8)
+            try target.addEntry(
+                with: entry.path, type: .file, uncompressedSize: Int64(changed.count), compressionMethod: .deflate
+            ) { position, size in
+                changed.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        return try #require(target.data)
+    }
+
     /// Re-packs a stored archive with deflate, as Office writes it.
     static func deflated(_ stored: Data) throws -> Data {
         let source = try Archive(data: stored, accessMode: .read)
