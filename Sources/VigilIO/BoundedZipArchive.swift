@@ -79,6 +79,12 @@ public struct ArchiveFailure: Error, Sendable, CustomStringConvertible {
     public static func broken(_ what: String) -> ArchiveFailure {
         ArchiveFailure(code: .broken, message: what)
     }
+
+    /// An Office package with two parts whose names differ only in case
+    /// (``BoundedZipArchive/hasPartNamesDifferingOnlyInCase``): refused whole, as Office refuses it, rather than read
+    /// by one name while the other part goes unread.
+    public static let partNamesDifferingOnlyInCase = broken(
+        "two parts whose names differ only in case, which Office refuses to open")
 }
 
 /// A zip opened for reading within ``ArchiveLimits``: its file entries listed (no more than the limit), and each entry
@@ -98,6 +104,9 @@ public struct BoundedZipArchive {
     /// case-insensitive (ECMA-376 Part 2, 9.1.1.1), and real generators write `xl/sharedstrings.xml` for the
     /// `/xl/sharedStrings.xml` their relationships name.
     private let folded: [String: String]
+    /// Whether two file entries have paths that differ only in ASCII case: an Office package the standard forbids
+    /// and Office refuses to open, in which one of the two parts could hide from a reader asking for the other.
+    public let hasPartNamesDifferingOnlyInCase: Bool
     private var inflated = 0
     /// Compressed bytes of the entries read so far, by their own account.
     private var compressedRead = 0
@@ -122,12 +131,16 @@ public struct BoundedZipArchive {
         }
         var entries: [String: ZipEntry] = [:]
         var folded: [String: String] = [:]
+        var collision = false
         for entry in try ZipDirectory.entries(of: file, size: fileSize, maxEntries: limits.maxEntries) {
             entries[entry.path] = entry
-            folded[Self.fold(entry.path)] = entry.path
+            let key = Self.fold(entry.path)
+            if let earlier = folded[key], earlier != entry.path { collision = true }
+            folded[key] = entry.path
         }
         self.entries = entries
         self.folded = folded
+        hasPartNamesDifferingOnlyInCase = collision
     }
 
     /// Whether the archive has a file entry at `path`, compared as Office part names are: exactly, else ignoring ASCII

@@ -81,6 +81,37 @@ struct ZipHardeningTests {
         #expect(single.totals.filesFailed == 0 && single.totals.filesRead == 1)
     }
 
+    @Test("an Office file with two parts whose names differ only in case is refused whole, not read by one name")
+    func partNamesDifferingOnlyInCase() async throws {
+        // The second shared-strings part would hide an identifier from a reader that asks for sharedStrings.xml.
+        let source = try Archive(
+            data: try Scan.deflated(OfficePackage.workbook([("Clinic", [[.text("x")]])])), accessMode: .read)
+        let target = try Archive(data: Data(), accessMode: .create)
+        for entry in source {
+            var content = Data()
+            _ = try source.extract(entry) { content.append($0) }
+            try target.addEntry(with: entry.path, type: .file, uncompressedSize: Int64(content.count)) {
+                position, size in
+                content.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        let hidden = Data("<sst><si><t>NHS No 401 023 2137</t></si></sst>".utf8)
+        try target.addEntry(with: "xl/SharedStrings.xml", type: .file, uncompressedSize: Int64(hidden.count)) {
+            position, size in hidden.subdata(in: Int(position)..<Int(position) + size)
+        }
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let url = try scratch.write("share/list.xlsx", try #require(target.data))
+        #expect(try BoundedZipArchive(url: url, limits: ArchiveLimits()).hasPartNamesDifferingOnlyInCase)
+        let (result, _) = try await Scan.run(scratch.url.appendingPathComponent("share"))
+        let problem = try #require(result.problems.first)
+        #expect(problem.code == "scan.broken-archive" && problem.message.contains("differ only in case"))
+        // The real .NET workbook, one name in another case than its relationships say, is not such a file.
+        #expect(
+            try !BoundedZipArchive(url: Fixtures.url("real-share/office/issue150.xlsx"), limits: ArchiveLimits())
+                .hasPartNamesDifferingOnlyInCase)
+    }
+
     @Test("the total inflated-bytes limit scales with the archive's size")
     func totalScalesWithSize() throws {
         let scratch = try ScratchDirectory()

@@ -10,6 +10,7 @@ struct DocumentScanner {
 
     func scan(_ url: URL, tally: inout FileTally) throws(ArchiveFailure) {
         var archive = try BoundedZipArchive(url: url, limits: limits)
+        guard !archive.hasPartNamesDifferingOnlyInCase else { throw .partNamesDifferingOnlyInCase }
         let body = "word/document.xml"
         guard archive.contains(body) else { throw .broken("a document without word/document.xml") }
         // Part names compare without regard to ASCII case (the archive finds `word/document.xml` so too).

@@ -10,6 +10,7 @@ struct WorkbookScanner {
     /// Scans the workbook at `url` into `tally`; returns the worksheet names (for locations).
     func scan(_ url: URL, tally: inout FileTally) throws(ArchiveFailure) -> [String] {
         var archive = try BoundedZipArchive(url: url, limits: limits)
+        guard !archive.hasPartNamesDifferingOnlyInCase else { throw .partNamesDifferingOnlyInCase }
         let parts = try WorkbookParts(&archive)
         guard !parts.sheets.isEmpty else { throw .broken("a workbook without worksheets") }
         var strings = SharedStrings()
