@@ -35,7 +35,7 @@ table=(
     "csaf|advisories/*.json|json"
     "cvrf|advisories/cvrf-*|xml"
     "osv|advisories/*.json|json"
-    "scan-text|generated/share-text real-share/records/*.txt|identifiers"
+    "scan-text|generated/share-text real-share/records/*.txt real-share/records/*.json|identifiers"
     "scan-csv|generated/share-csv acl/get-acl-rules.csv real-share/records/*.csv|identifiers"
     "scan-xml|advisories/cvrf-* generated/share-xml|xml"
     "scan-xlsx|generated/share-xlsx real-share/office/*.xlsx|xml"
