@@ -124,7 +124,7 @@ public struct IdentifierDetector: Sendable {
                         date, base, start: start, floor: floor, end: end, context: context, lines: &lines,
                         tally: &tally)
                 } else {
-                    hl7DateOfBirth(date, start: start, lines: &lines, tally: &tally)
+                    birth(date, at: lines.position(at: start), tally: &tally)
                 }
                 return Self.skipWord(base, from: index, end: end)
             }
@@ -329,12 +329,11 @@ public struct IdentifierDetector: Sendable {
         }
     }
 
-    /// A date of birth read from a PID segment's seventh field (`19910228`, or a timestamp `199102281030`), counted
-    /// when its year is from 1900 to this year.
-    private func hl7DateOfBirth(_ date: DateShape, start: Int, lines: inout LineCounter, tally: inout FileTally) {
+    /// A date of birth that its place alone says is one (an HL7 PID-7, a workbook's CCYYMMDD number under a
+    /// date-of-birth header), counted when its year is from 1900 to this year.
+    private func birth(_ date: DateShape, at position: ContentPosition, tally: inout FileTally) {
         guard date.year >= 1900, date.year <= currentYear else { return }
-        tally.add(
-            .dateOfBirth, key: date.key, score: 0.9, position: lines.position(at: start), sample: "**/**/\(date.year)")
+        tally.add(.dateOfBirth, key: date.key, score: 0.9, position: position, sample: "**/**/\(date.year)")
     }
 
     /// A date of birth held as a number under a date-of-birth header: a spreadsheet serial number (days since
@@ -345,10 +344,9 @@ public struct IdentifierDetector: Sendable {
         guard number.isFinite, number >= 1, number < 100_000_000 else { return }
         // A serial may carry a time of day as its fraction.
         if number < 100_000 { return serialDateOfBirth(Int(number), header: header, position: position, tally: &tally) }
-        guard header?.hasNames == true, number == number.rounded(),
-            let date = DateShape.compact(UInt64(number), end: 0), date.year >= 1900, date.year <= currentYear
+        guard header?.hasNames == true, number == number.rounded(), let date = DateShape.compact(UInt64(number), end: 0)
         else { return }
-        tally.add(.dateOfBirth, key: date.key, score: 0.9, position: position, sample: "**/**/\(date.year)")
+        birth(date, at: position, tally: &tally)
     }
 
     /// A date of birth held as a spreadsheet serial number (days since 1899-12-30) under a date-of-birth header.
