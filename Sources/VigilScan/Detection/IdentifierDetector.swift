@@ -66,7 +66,7 @@ public struct IdentifierDetector: Sendable {
         _ base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, context: Int? = nil,
         tally: inout FileTally
     ) -> Int {
-        var lines = LineCounter(base: base, start: start, firstLine: firstLine)
+        var lines = LineCounter(base: base, start: start, end: end, firstLine: firstLine)
         var index = start
         let floor = context ?? start
         while true {
@@ -486,16 +486,20 @@ public struct IdentifierDetector: Sendable {
     }
 }
 
-/// Line numbers counted lazily: only as far as the last position asked about.
+/// Line numbers counted lazily: only as far as the last position asked about. Lines end as ``LineEnds`` says: at a LF,
+/// a CRLF or a lone CR.
 struct LineCounter {
     private let base: UnsafePointer<UInt8>?
+    /// The end of the text: a CR just before it is a line end of its own.
+    private let limit: Int
     private var countedTo: Int
     private var line: Int
     private var lastLineStart: Int
     private let fixed: ContentPosition?
 
-    init(base: UnsafePointer<UInt8>, start: Int, firstLine: Int) {
+    init(base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int) {
         self.base = base
+        limit = end
         countedTo = start
         line = firstLine
         lastLineStart = start
@@ -504,6 +508,7 @@ struct LineCounter {
 
     init(fixed: ContentPosition) {
         base = nil
+        limit = 0
         countedTo = 0
         line = 0
         lastLineStart = 0
@@ -535,11 +540,13 @@ struct LineCounter {
         guard let base, index > countedTo else { return }
         var cursor = countedTo
         while true {
-            let hit = SWAR.firstOf(0x0A, 0x0A, base, from: cursor, end: index)
+            let hit = SWAR.firstOf(LineEnds.lineFeed, LineEnds.carriageReturn, base, from: cursor, end: index)
             guard hit < index else { break }
-            line += 1
-            lastLineStart = hit + 1
             cursor = hit + 1
+            // The CR of a CRLF: its LF ends the line (counted when reached, perhaps by a later call).
+            if base[hit] == LineEnds.carriageReturn, cursor < limit, base[cursor] == LineEnds.lineFeed { continue }
+            line += 1
+            lastLineStart = cursor
         }
         countedTo = index
     }

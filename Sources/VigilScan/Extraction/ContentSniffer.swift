@@ -116,10 +116,11 @@ enum ContentSniffer {
     static func delimiter(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8? {
         var lines: [ArraySlice<UInt8>] = []
         var start = 0
-        for index in 0..<bytes.count where bytes[index] == 0x0A {
-            lines.append(ArraySlice(bytes[start..<index]))
-            start = index + 1
-            if lines.count == 6 { break }
+        while lines.count < 6, let base = bytes.baseAddress,
+            let found = LineEnds.first(base, from: start, end: bytes.count)
+        {
+            lines.append(ArraySlice(bytes[start..<found.contentEnd]))
+            start = found.next
         }
         guard lines.count >= 2 else { return nil }
         for candidate in [UInt8(ascii: ","), 0x09, UInt8(ascii: ";"), UInt8(ascii: "|")] {

@@ -22,8 +22,8 @@ struct DelimitedReader {
         self.delimiter = delimiter
     }
 
-    /// Reads the lines of `base[0..<end]` (the last may lack its line end), the first numbered `firstLine`; returns the
-    /// number of line ends read.
+    /// Reads the lines of `base[0..<end]` (the last may lack its line end; lines end as ``LineEnds`` says), the first
+    /// numbered `firstLine`; returns the number of line ends read.
     mutating func read(
         _ base: UnsafeMutablePointer<UInt8>, end: Int, firstLine: Int, detector: IdentifierDetector,
         tally: inout FileTally
@@ -32,15 +32,13 @@ struct DelimitedReader {
         var line = firstLine
         var newlines = 0
         while start < end {
-            var lineEnd = end
+            var contentEnd = end
             var next = end
-            if let hit = ByteSearch.firstIndex(of: 0x0A, in: base + start, count: end - start) {
-                lineEnd = start + hit
-                next = lineEnd + 1
+            if let found = LineEnds.first(base, from: start, end: end) {
+                contentEnd = found.contentEnd
+                next = found.next
                 newlines += 1
             }
-            var contentEnd = lineEnd
-            if contentEnd > start, base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
             readLine(base, start: start, end: contentEnd, line: line, detector: detector, tally: &tally)
             line += 1
             start = next

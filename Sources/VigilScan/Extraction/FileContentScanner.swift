@@ -188,15 +188,15 @@ final class FileContentScanner {
     /// Scans the whole lines in `buffer[0..<total]` and moves the rest to the front; returns its length.
     private func consume(_ total: Int, line: inout Int, table: inout DelimitedReader?, tally: inout FileTally) -> Int {
         var end = 0
-        var cursor = total - 1
-        while cursor >= 0, buffer[cursor] != 0x0A { cursor -= 1 }
-        if cursor >= 0 {
-            end = cursor + 1
+        if let afterLine = LineEnds.afterLastWholeLine(buffer, count: total) {
+            end = afterLine
         } else if total >= Self.maxLine {
-            // An enormous line: cut it at a byte that cannot be inside an identifier.
-            end = total
-            var cursor = total - 1
-            while cursor > total - 256 {
+            // An enormous line: cut it at a byte that cannot be inside an identifier (never after a last-byte CR, which
+            // may begin a CRLF).
+            let stop = buffer[total - 1] == LineEnds.carriageReturn ? total - 1 : total
+            end = stop
+            var cursor = stop - 1
+            while cursor > stop - 256 {
                 let byte = buffer[cursor]
                 if !Byte.isAlphanumeric(byte), byte != 0x20, byte != UInt8(ascii: "-"), byte != UInt8(ascii: "/"),
                     byte != UInt8(ascii: ".")
