@@ -66,6 +66,48 @@ struct PwdumpReaderTests {
         #expect(!fragment.log.diagnostics.contains { $0.message.contains("Winter") || $0.message.contains("bob") })
     }
 
+    @Test(
+        "secretsdump's -pwd-last-set and -user-status suffixes, alone or together, are read past",
+        arguments: [
+            " (pwdLastSet=2020-02-23 19:09) (status=Enabled)", " (pwdLastSet=never) (status=Disabled)",
+            " (pwdLastSet=N/A) (status=N/A)", " (pwdLastSet=2024-11-12 21:08)", " (status=Enabled)",
+            " (status=Enabled) (pwdLastSet=2020-02-23 19:09)", "",
+        ])
+    func secretsdumpSuffixes(_ suffix: String) throws {
+        let text = """
+            [*] Dumping Domain Credentials (domain\\uid:rid:lmhash:nthash)
+            TRUST\\amy:1104:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::\(suffix)
+            TRUST\\amy_history0:1104:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::
+
+            """
+        let fragment = try read(text)
+        #expect(fragment.credentials.map(\.accountName) == ["amy"])
+        #expect(fragment.credentials.first?.history == [.emptyPassword])
+        #expect(fragment.log.recordsRejected == 0)
+    }
+
+    @Test(
+        "text after ':::' that secretsdump does not write rejects the line, named, not quoted; the first account's line included",
+        arguments: [
+            " \u{2190}", " (pwdLastSet=2020-02-23 19:09) (status=Enabled) \u{2190}", " (note=Winter2025)", " x",
+        ])
+    func textAfterHashes(_ suffix: String) throws {
+        let text = """
+            [*] Dumping Domain Credentials (domain\\uid:rid:lmhash:nthash)
+            TRUST\\amy:1104:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::\(suffix)
+            TRUST\\bob:1105:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::
+
+            """
+        let fragment = try read(text)
+        #expect(fragment.credentials.map(\.accountName) == ["bob"])
+        #expect(fragment.log.recordsRejected == 1)
+        let rejection = try #require(fragment.log.diagnostics.first { $0.code == "pwdump.malformed" })
+        #expect(rejection.location.line == 2)
+        #expect(rejection.message.contains("text after ':::'"))
+        #expect(!rejection.message.contains("8846f7") && !rejection.message.contains("Winter"))
+        #expect(!fragment.log.diagnostics.contains { $0.code == "pwdump.leading-text" })
+    }
+
     @Test("a saved secretsdump console run: prompt, banner, status lines and LSA sections skipped, counted and placed")
     func consoleCapture() throws {
         let text = """

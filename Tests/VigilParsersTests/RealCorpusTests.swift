@@ -31,6 +31,8 @@ struct RealCorpusTests {
         var localAccounts: [String]?
         /// ACL files: `resource|principal:right` per grant, in file order; absent means none.
         var grants: [String]?
+        /// Hash dumps: `name:N` for each entry with N previous hashes (`-history`), in file order; absent means none.
+        var history: [String]?
 
         var testDescription: String { file }
     }
@@ -75,6 +77,9 @@ struct RealCorpusTests {
                 == expected.warnings)
         #expect(fragment.log.recordsRejected == expected.rejected)
         #expect(fragment.credentials.filter(\.isLocalAccount).map(qualified) == (expected.localAccounts ?? []))
+        #expect(
+            fragment.credentials.filter { !$0.history.isEmpty }.map { "\(qualified($0)):\($0.history.count)" }
+                == (expected.history ?? []))
         let resourceNames = Dictionary(fragment.resources.map { ($0.id, $0.name) }) { first, _ in first }
         #expect(
             fragment.grants.map { "\(resourceNames[$0.resourceID] ?? "?")|\($0.principal):\($0.right.rawValue)" }

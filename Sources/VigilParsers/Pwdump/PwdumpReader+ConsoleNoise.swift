@@ -44,9 +44,11 @@ struct ConsoleNoise {
         }
     }
 
-    /// A line that is not a hash line.
+    /// A line that is not a hash line. Before the first hash line it is leading text, unless a status line has
+    /// opened a hash section (`[*] Dumping Domain Credentials (domain\uid:rid:lmhash:nthash)`): there, the first
+    /// account's line, mangled, is a malformed record, not a banner.
     mutating func other(line: Int, explanation: () -> String) {
-        if !sawHash {
+        if !sawHash, hashSection == 0 {
             leading.add(line)
         } else if inOtherSection {
             sectionLines.add(line)

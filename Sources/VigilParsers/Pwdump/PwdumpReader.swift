@@ -4,8 +4,8 @@ import VigilIO
 /// Reads NT hash dumps in the pwdump layout that `secretsdump.py`, `pwdump`, `fgdump` and DSInternals write:
 /// `[DOMAIN\]user:rid:lmhash:nthash:::`, with `user_historyN` lines for previous hashes and `NAME$` machine accounts.
 ///
-/// Status lines (`[*] …`), Kerberos key lines (`user:aes256-cts-hmac-sha1-96:…`) and the `(status=…)` suffix of
-/// `-user-status` are understood. Cleartext lines (`user:CLEARTEXT:…`, from reversible encryption) are counted and
+/// Status lines (`[*] …`), Kerberos key lines (`user:aes256-cts-hmac-sha1-96:…`) and the `(pwdLastSet=…)` and
+/// `(status=…)` suffixes of `-pwd-last-set` and `-user-status` are understood. Cleartext lines (`user:CLEARTEXT:…`, from reversible encryption) are counted and
 /// dropped without keeping their content. Hash values never appear in diagnostics.
 public struct PwdumpReader: EvidenceReader {
     public let format = EvidenceFormat(
@@ -233,13 +233,7 @@ struct PwdumpLine {
 
     /// Parses a hash line; `nil` for anything else.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> PwdumpLine? {
-        var end = bytes.count
-        if end > 0, bytes[end - 1] == UInt8(ascii: ")"), let open = bytes.lastIndex(of: UInt8(ascii: "(")),
-            bytes[open...].starts(with: "(status=".utf8)
-        {
-            end = open
-            while end > 0, bytes[end - 1] == 0x20 { end -= 1 }
-        }
+        let end = endBeforeSuffixes(bytes)
         var colons = (0, 0, 0, 0, 0, 0)
         var count = 0
         for index in 0..<end where bytes[index] == UInt8(ascii: ":") {
@@ -303,10 +297,36 @@ struct PwdumpLine {
             ntHash: ntHash, hasLMHash: hasLM)
     }
 
+    /// What secretsdump may write after `:::`: ` (pwdLastSet=2020-02-23 19:09)` (or `never`, `N/A`) with
+    /// `-pwd-last-set`, then ` (status=Enabled)` with `-user-status`. Read past, not kept: the directory export is
+    /// where Vigil takes an account's password age and state from.
+    static let suffixes = [Array("(pwdLastSet=".utf8), Array("(status=".utf8)]
+
+    /// Where the hash fields of `bytes` end: before secretsdump's suffixes (either, or both in either order) and the
+    /// spaces before them.
+    static func endBeforeSuffixes(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var end = bytes.count
+        for _ in suffixes.indices {
+            guard end > 0, bytes[end - 1] == UInt8(ascii: ")"),
+                let open = bytes[0..<end].lastIndex(of: UInt8(ascii: "(")),
+                suffixes.contains(where: { bytes[open..<end].starts(with: $0) })
+            else { break }
+            end = open
+            while end > 0, bytes[end - 1] == 0x20 { end -= 1 }
+        }
+        return end
+    }
+
     /// What was wrong with a line that did not parse, without quoting it.
     static func explainFailure(_ bytes: [UInt8]) -> String {
-        let fields = bytes.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
         let expected = "expected 'user:rid:lmhash:nthash:::'"
+        let end = bytes.withUnsafeBufferPointer { endBeforeSuffixes($0) }
+        if let marker = bytes[0..<end].firstRange(of: Array(":::".utf8)), marker.upperBound < end,
+            bytes[marker.upperBound..<end].contains(where: { $0 != 0x20 && $0 != 0x09 })
+        {
+            return "\(expected): text after ':::' that is not secretsdump's '(pwdLastSet=…)' or '(status=…)'"
+        }
+        let fields = bytes[0..<end].split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
         guard fields.count == 7 else { return "\(expected): found \(fields.count) ':'-separated fields instead of 7" }
         if Int64(asciiDecimal: fields[1]) == nil { return "\(expected): the RID (field 2) is not a number" }
         if fields[2].count != 32 {
