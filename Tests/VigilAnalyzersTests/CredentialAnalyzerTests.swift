@@ -282,6 +282,36 @@ struct CredentialAnalyzerTests {
         #expect(index.unmatchedCredentials.isEmpty)
     }
 
+    @Test(
+        "entries a partial directory export does not hold are still assessed on their hashes; Guest is not, RID 500 is privileged"
+    )
+    func entriesOutsideTheDirectory() throws {
+        // The export holds only `a`; the dump also holds `b` (empty), `c` (a's password), Guest (empty, disabled by
+        // default) and a server's local Administrator (RID 500, a guessable password).
+        let localAdministrator = CredentialRecord(
+            accountName: "Administrator", domain: nil, rid: 500, ntHash: NTHash(password: "password"),
+            hasLMHash: false, source: .init(file: "h", line: 9), isLocalAccount: true)
+        let estate = Estate(
+            organisation: .unnamed, accounts: [TestDirectory.account("a", rid: 1001)],
+            credentials: [
+                TestDirectory.credential("a", rid: 1001, password: "x7#Lq!pw-Z"),
+                TestDirectory.credential("b", rid: 1002, password: ""),
+                TestDirectory.credential("c", rid: 1003, password: "x7#Lq!pw-Z"),
+                TestDirectory.credential("Guest", rid: 501, password: ""), localAdministrator,
+            ])
+        let output = analyze(estate)
+        func subjects(_ rule: RuleID) -> Set<String> {
+            Set(output.findings.filter { $0.rule == rule }.map(\.subject.name))
+        }
+        #expect(subjects(.emptyPassword) == ["T\\b"])
+        #expect(subjects(.sharedPassword) == ["T\\a", "T\\c"])
+        let guessable = try #require(output.findings.first { $0.rule == .guessablePassword })
+        #expect(guessable.subject.name == "Administrator" && guessable.detail.contains("privileged"))
+        #expect(output.metrics.first { $0.id == "credentials.assessed" }?.value == 4)
+        let coverage = try #require(output.coverage.first)
+        #expect(coverage.basis.contains("3 hash-dump entries the directory export does not hold"))
+    }
+
     @Test("secretsdump's local SAM Administrator is not joined to the domain's: the DRSUAPI section's hash is")
     func localSAMNotJoined() throws {
         // One real run dumped the DC's SAM (line 10) and then the domain (line 31); both entries are RID 500.

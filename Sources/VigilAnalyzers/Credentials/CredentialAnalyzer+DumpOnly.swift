@@ -43,6 +43,24 @@ extension CredentialAnalyzer {
         return accounts
     }
 
+    /// Hash-dump entries a directory export does not hold: a computer's local accounts (a SAM section), and the
+    /// accounts of a partial export (one OU, a site). Their hashes still show empty, guessable, shared and reused
+    /// passwords, so they are assessed as a dump read alone assesses its entries rather than dropped; the built-in
+    /// accounts Windows creates disabled are left out, as there.
+    static func standInCandidates(_ unmatched: [CredentialRecord]) -> [CredentialRecord] {
+        unmatched.filter { $0.ntHash != nil && !disabledByDefault($0) }
+    }
+
+    /// Assesses the directory's accounts with stand-ins for `strays`, the dump's entries it does not hold.
+    func analyzeWithStandIns(_ context: AnalysisContext, strays: [CredentialRecord]) -> AnalyzerOutput {
+        var estate = context.estate
+        let standIns = Self.accounts(fromDump: strays)
+        estate.accounts += standIns
+        let widened = AnalysisContext(
+            estate: estate, asOf: context.asOf, settings: context.settings, reference: context.reference)
+        return assess(widened, dumpOnly: false, standIns: standIns.filter { $0.kind != .computer }.count)
+    }
+
     /// Partly assessed: says what the hashes showed and what a directory export would add.
     func dumpOnlyCoverage(_ context: AnalysisContext, people: Int, weaknesses: WeaknessSearch.Result) -> Coverage {
         var basis =

@@ -24,12 +24,15 @@ public struct CredentialAnalyzer: Analyzer {
     public func analyze(_ context: AnalysisContext) -> AnalyzerOutput {
         guard !context.estate.credentials.isEmpty else { return AnalyzerOutput() }
         guard !context.directory.accounts.isEmpty else { return analyzeDumpOnly(context) }
+        let strays = Self.standInCandidates(context.directory.unmatchedCredentials)
+        guard strays.isEmpty else { return analyzeWithStandIns(context, strays: strays) }
         return assess(context, dumpOnly: false)
     }
 
     /// The assessment proper, on a context whose accounts are the directory's, or, for a dump read alone, the dump's
     /// own names (`dumpOnly`): then accounts disabled by default are left out and coverage says what is missing.
-    func assess(_ context: AnalysisContext, dumpOnly: Bool) -> AnalyzerOutput {
+    /// `standIns` accounts among the directory's stand for hash-dump entries the directory does not hold.
+    func assess(_ context: AnalysisContext, dumpOnly: Bool, standIns: Int = 0) -> AnalyzerOutput {
         let directory = context.directory
         let people = directory.enabledPeople(at: context.asOf).filter {
             guard let credential = directory.credentialOfAccount[$0], credential.ntHash != nil else { return false }
@@ -68,7 +71,7 @@ public struct CredentialAnalyzer: Analyzer {
             coverage: [
                 dumpOnly
                     ? dumpOnlyCoverage(context, people: people.count, weaknesses: weaknesses)
-                    : coverage(context, people: people.count, weaknesses: weaknesses)
+                    : coverage(context, people: people.count, standIns: standIns, weaknesses: weaknesses)
             ],
             headlines: headlines(
                 metrics, policy: policy, policyFindings: policyFindings, weaknesses: weaknesses,
@@ -262,6 +265,8 @@ public struct CredentialAnalyzer: Analyzer {
         let privilegedWeak = value("credentials.privileged-weak")
         var result: [Headline] = []
         if weak == 0 {
+            // No pass over nothing: with no password assessed there is nothing to say here (coverage says why).
+            guard assessed > 0 else { return result }
             result.append(
                 Headline(
                     area: .credentials,
@@ -315,9 +320,15 @@ public struct CredentialAnalyzer: Analyzer {
         return result
     }
 
-    private func coverage(_ context: AnalysisContext, people: Int, weaknesses: WeaknessSearch.Result) -> Coverage {
+    private func coverage(
+        _ context: AnalysisContext, people: Int, standIns: Int, weaknesses: WeaknessSearch.Result
+    ) -> Coverage {
         var basis =
             "password hashes of \(Wording.count(people, "enabled account")): empty, LM, user-name, shared, reused and guessable passwords (\(weaknesses.candidatesDescription))"
+        if standIns > 0 {
+            basis +=
+                "; \(Wording.count(standIns, "hash-dump entry", plural: "hash-dump entries")) the directory export does not hold (a computer's local accounts, or accounts outside the export) counted among them, named as in the dump and taken as enabled, RID 500 as an administrator"
+        }
         guard let corpus = weaknesses.corpusName else {
             basis +=
                 "; breached passwords not checked: no breach index (build one with vigil corpus build, then pass --breach-index)"
