@@ -128,4 +128,32 @@ struct MachineMergeTests {
         #expect(merged[2].sources == [Self.osquery])
         #expect(Machine.mergedByName([]).isEmpty)
     }
+
+    @Test("a fully qualified name joins the short name of the same host, unless two qualified names could be it")
+    func qualifiedIntoShort() {
+        let hosts = [
+            Machine(
+                name: "WIN7SP1X64", installedUpdates: [Self.update("KB976902", Self.systeminfo)],
+                sources: [Self.systeminfo]),
+            Machine(
+                name: "WIN7SP1X64.corp.nhs.uk", installedUpdates: [Self.update("KB4012215", Self.osquery)],
+                sources: [Self.osquery]),
+            // Two computers with one short name in two domains, and a short name that could be either.
+            Machine(name: "PC0042.site-a.nhs.uk", sources: [Self.osquery]),
+            Machine(name: "PC0042", sources: [Self.systeminfo]),
+            Machine(name: "pc0042.site-b.nhs.uk", sources: [Self.wmic]),
+            // A qualified name alone stays as it is; an IPv4 address is not a qualified name.
+            Machine(name: "LAB7.trust.local", sources: [Self.wmic]),
+            Machine(name: "10.0.0.5", sources: [Self.wmic]),
+            Machine(name: "10", sources: [Self.systeminfo]),
+        ]
+        let merged = Machine.mergedByName(hosts)
+        #expect(
+            merged.map(\.name) == [
+                "WIN7SP1X64", "PC0042.site-a.nhs.uk", "PC0042", "pc0042.site-b.nhs.uk", "LAB7.trust.local", "10.0.0.5",
+                "10",
+            ])
+        #expect(merged[0].installedUpdates.map(\.kb) == ["KB976902", "KB4012215"])
+        #expect(Set(merged[0].sources) == [Self.systeminfo, Self.osquery])
+    }
 }

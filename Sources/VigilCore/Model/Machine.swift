@@ -82,8 +82,12 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
         return merged
     }
 
-    /// `hosts` with every host described several times merged into one (by name, case-insensitively), in the order
-    /// each host first appears.
+    /// `hosts` with every host described several times merged into one, in the order each host first appears: by name
+    /// (case-insensitively), then a fully qualified name (`PC0042.trust.nhs.uk`, as osquery's `system_info` and
+    /// Get-HotFix's `Source` may give it) into the short name another inventory gives the same host (`PC0042`, as
+    /// systeminfo does), when exactly one qualified name begins with that short name. Two hosts `PC0042.site-a…` and
+    /// `PC0042.site-b…` are different computers, and a short `PC0042` beside both could be either: nothing is merged
+    /// then. Otherwise one host would be judged twice, once without the updates the other inventory lists.
     public static func mergedByName(_ hosts: [Machine]) -> [Machine] {
         var merged: [Machine] = []
         var position: [String: Int] = [:]
@@ -96,7 +100,31 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
                 merged.append(host)
             }
         }
-        return merged
+        return mergedQualifiedIntoShort(merged, position: position)
+    }
+
+    /// The first label of a qualified DNS name (`pc0042` of `pc0042.trust.nhs.uk`), or nil for a name without one
+    /// (no dot) and for an IPv4 address.
+    static func shortName(ofQualified id: String) -> Substring? {
+        guard let dot = id.firstIndex(of: "."), dot != id.startIndex else { return nil }
+        if id.allSatisfy({ $0 == "." || $0.isASCII && $0.isNumber }) { return nil }
+        return id[..<dot]
+    }
+
+    private static func mergedQualifiedIntoShort(_ hosts: [Machine], position: [String: Int]) -> [Machine] {
+        var qualifiedByShort: [Substring: [Int]] = [:]
+        for index in hosts.indices {
+            if let short = shortName(ofQualified: hosts[index].id) { qualifiedByShort[short, default: []].append(index) }
+        }
+        var absorbed: Set<Int> = []
+        var result = hosts
+        for (short, qualified) in qualifiedByShort where qualified.count == 1 {
+            guard let target = position[String(short)] else { continue }
+            result[target] = result[target].merging(hosts[qualified[0]])
+            absorbed.insert(qualified[0])
+        }
+        guard !absorbed.isEmpty else { return hosts }
+        return result.indices.filter { !absorbed.contains($0) }.map { result[$0] }
     }
 
     private static func worse(_ first: Bool?, _ second: Bool?, bad: Bool) -> Bool? {
