@@ -114,7 +114,8 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
     private static func mergedQualifiedIntoShort(_ hosts: [Machine], position: [String: Int]) -> [Machine] {
         var qualifiedByShort: [Substring: [Int]] = [:]
         for index in hosts.indices {
-            if let short = shortName(ofQualified: hosts[index].id) { qualifiedByShort[short, default: []].append(index) }
+            guard let short = shortName(ofQualified: hosts[index].id) else { continue }
+            qualifiedByShort[short, default: []].append(index)
         }
         var absorbed: Set<Int> = []
         var result = hosts
