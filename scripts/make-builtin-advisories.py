@@ -6,7 +6,8 @@ CISA Known Exploited Vulnerabilities catalogue (CC0), writing three files into S
   * updates that WES-NG records as superseding a fixing update (directly or through a chain), once per product:
     matching follows supersedence across CVEs, so one row makes the update count for every fix it contains;
   * every later monthly rollup and cumulative update of the product through its end of support (extended support
-    included), once per product (under the product's earliest target CVE), with its real Supersedes value united
+    included), once per product (under a target CVE whose fix the series' first update contains), with its real
+    Supersedes value united
     with the product's previous monthly rollup or cumulative update. Monthly rollups and cumulative updates contain
     every earlier one (that is what Microsoft's servicing model promises), but WES-NG's Supersedes values skip some
     months (Windows 7's October 2019 rollup names a preview that has no row), so a chain that follows WES-NG alone
@@ -21,6 +22,14 @@ CISA Known Exploited Vulnerabilities catalogue (CC0), writing three files into S
   catalogVersion and dateReleased, so that known-exploited flags are the catalogue's, never typed by hand.
 - builtin-advisories-info.json: the date of the WES-NG definitions and the KEV catalogue version used, which
   `vigil advisories show` and the report state.
+
+Every row's DatePosted is its update's release date as WES-NG's rows attest it: the date most rows naming that KB give
+(ties: the earliest), when that is earlier than the row's own. MSRC posts a CVE again when it revises it, and WES-NG
+keeps the revision's date: DejaBlue's rows (CVE-2019-1181/1182) say October 2020, though their updates were released on
+13 August 2019 (KB4511553: 616 rows say 2019-08-13, 20 say 2020-10-13). The earliest date naming a KB is no better: an
+old CVE whose fix list MSRC extended to a later update keeps its own date (KB4022715, June 2017, is named by four rows
+of August 2016). Taken as posted, the report understated how long hosts had gone without a fix, and the series below
+was labelled with the wrong CVE.
 
 WES-NG has no rows for Windows XP or Windows 8 (out of support when Microsoft's machine-readable data began), so the
 updates Microsoft published for them against these worms are added by hand from its bulletins (SUPPLEMENT below):
@@ -105,6 +114,7 @@ def skipped(product):
 
 supersedes = collections.defaultdict(set)  # (product, kb) -> kbs it supersedes
 latest = {}  # (product, kb) -> its latest DatePosted: a cumulative update is listed again under every old CVE it fixes
+posted_dates = collections.defaultdict(collections.Counter)  # kb -> how many rows give each DatePosted (see above)
 fixes_cve = set()  # (product, kb) of updates that fix a CVE
 windows_fix = set()  # (product, kb) of updates that fix something other than a browser, scripting engine or .NET
 for row in rows:
@@ -113,6 +123,7 @@ for row in rows:
     key = (row[4], row[2])
     supersedes[key] |= kbs(row[8])
     latest[key] = max(latest.get(key, ""), row[0])
+    posted_dates[row[2]][row[0]] += 1
     if row[1].upper().startswith("CVE"):
         fixes_cve.add(key)
         if not BROWSER_OR_RUNTIME.search(row[5]):
@@ -137,7 +148,16 @@ merged = {}
 order = []
 
 
+def released(kb):
+    """The date most rows naming `kb` give, the earliest of those tied: its release date, as far as WES-NG says."""
+    counts = posted_dates[kb]
+    most = max(counts.values())
+    return min(date for date, count in counts.items() if count == most)
+
+
 def add(row):
+    if row[2] in posted_dates:
+        row = [min(row[0], released(row[2]))] + row[1:]
     key = (row[1], row[2], row[4])
     if key in merged:
         merged[key][8] = ";".join(sorted(kbs(merged[key][8]) | kbs(row[8]), key=int))
@@ -147,14 +167,13 @@ def add(row):
 
 
 containing = collections.defaultdict(set)  # product -> every update containing a target fix
-first_cve = {}  # product -> (date, CVE) of its earliest target fix
+contained = collections.defaultdict(set)  # (product, kb) -> target CVEs whose fix that update is or contains
 for row in rows:
     if row[1] not in TARGETS or skipped(row[4]):
         continue
     add(row[:9] + [""])  # exploit links are not used, and would make the file large
     if not row[2].isdigit():
         continue
-    first_cve[row[4]] = min(first_cve.get(row[4], (row[0], row[1])), (row[0], row[1]))
     # Later updates containing this fix, by WES-NG's supersedence.
     stack, later = [(row[4], row[2])], set()
     while stack:
@@ -165,6 +184,8 @@ for row in rows:
     # Supersedence is followed across CVEs, so one row per (product, later update) is enough for every CVE it fixes.
     fresh = later - containing[row[4]]
     containing[row[4]] |= {row[2]} | later
+    for kb in {row[2]} | later:
+        contained[(row[4], kb)].add(row[1])
     for newer in sorted(fresh):
         posted = latest.get((row[4], newer))
         if posted is not None and not any(key[1] == newer and key[2] == row[4] for key in order):
@@ -177,7 +198,11 @@ for product in sorted(containing):
     start = next((position for position, kb in enumerate(updates) if kb in containing[product]), None)
     if start is None:
         continue
-    _, cve = first_cve[product]
+    # The rows carry a CVE the series' first update contains, which every later cumulative update contains too. The
+    # product's earliest target CVE by date was used before: with DejaBlue's rows dated October 2020, Windows 10 1903's
+    # series from September 2019 was filed under SMBGhost (March 2020), and a host with only September 2019's update
+    # read as fixed for SMBGhost.
+    cve = min(contained[(product, updates[start])])
     for previous, kb in zip(updates[start:], updates[start + 1:]):
         template = next(merged[key] for key in order if key[2] == product and key[0] == cve)
         add([latest[(product, kb)], cve, kb,

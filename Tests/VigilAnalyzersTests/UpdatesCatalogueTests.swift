@@ -95,6 +95,32 @@ struct UpdatesCatalogueTests {
         #expect(cell("Named vulnerabilities")?.contains("MS17-010: unknown") == true)
     }
 
+    @Test("Windows 10 1903 with only September 2019's cumulative update lacks SMBGhost's fix (March 2020)")
+    func smbGhostNotFixedBySeriesBeforeIt() throws {
+        // The catalogue once filed 1903's series of cumulative updates, from September 2019, under SMBGhost.
+        let system = Base.system("Microsoft Windows 10 Enterprise", "10.0.18362")
+        let output = try Base.analyseBuiltIn(Base.host("PC-1903", system, kbs: ["KB4515384"]))
+        #expect(Base.missing(output, "PC-1903").contains("CVE-2020-0796"))
+        let table = try #require(output.tables.first { $0.id == "updates.patch-levels" })
+        let named = try #require(table.columns.firstIndex(of: "Named vulnerabilities").map { table.rows.first?[$0] })
+        #expect(named?.contains("SMBGhost: missing") == true)
+        #expect(named?.contains("DejaBlue: fixed") == true)
+    }
+
+    @Test(
+        "each vulnerability's fix is dated when its updates came out, not when MSRC last revised the CVE",
+        arguments: [
+            ("CVE-2017-0144", "2017-03-14"), ("CVE-2019-0708", "2019-05-14"),
+            // DejaBlue's rows carry MSRC's revision dates (September 2019, October 2020).
+            ("CVE-2019-1181", "2019-08-13"), ("CVE-2019-1182", "2019-08-13"), ("CVE-2020-0796", "2020-03-13"),
+        ])
+    func releaseDates(cve: String, released: String) throws {
+        let advisory = try #require(try BuiltInAdvisories.load().first { $0.id == cve })
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        #expect(advisory.published == formatter.date(from: released))
+    }
+
     static let server2016 = Base.system("Microsoft Windows Server 2016 Standard", "10.0.14393")
 
     // MARK: Service packs
