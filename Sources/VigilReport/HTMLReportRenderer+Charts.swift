@@ -25,13 +25,16 @@ extension HTMLReportRenderer {
         var figures: [String] = []
         if let hosts = value("updates.hosts"), hosts > 0, let unsupported = value("updates.hosts-unsupported") {
             let legacy = value("updates.hosts-unsupported-legacy") ?? 0
+            // A host whose release no inventory gave is not known to be supported.
+            let unknown = value("updates.hosts-support-unknown") ?? 0
             figures.append(
                 barChart(
                     id: "chart-support", title: "Hosts by operating system support",
                     bars: [
-                        Bar(label: "Supported", value: max(0, hosts - unsupported), style: "ok"),
+                        Bar(label: "Supported", value: max(0, hosts - unsupported - unknown), style: "ok"),
                         Bar(label: "Unsupported, newer", value: unsupported - legacy, style: "high"),
                         Bar(label: "8.1, 2012 R2 or older", value: legacy, style: "critical"),
+                        Bar(label: "Not known", value: unknown, style: "info"),
                     ]))
         }
         if let assessed = value("credentials.assessed"), assessed > 0 {

@@ -842,4 +842,17 @@ struct UpdatesAnalyzerTests {
             ])
         #expect(table.note == nil)
     }
+
+    @Test("a host whose release no inventory gave is counted as support not known, never as supported")
+    func supportUnknown() {
+        let output = Self.analyse(
+            [
+                Self.host("PC-OLD", Self.win7, kbs: ["KB4012215"]), Self.host("PC-NEW", Self.win11, kbs: []),
+                Self.host("PC-HOTFIX-ONLY", nil, kbs: ["KB4012215"]),
+            ], [])
+        func value(_ id: String) -> Int? { output.metrics.first { $0.id == id }?.value }
+        #expect(value("updates.hosts") == 3)
+        #expect(value("updates.hosts-unsupported") == 1)
+        #expect(value("updates.hosts-support-unknown") == 1)
+    }
 }

@@ -256,7 +256,9 @@ struct NavigationTests {
         }
         if let hosts = assessment.metric("updates.hosts")?.value, hosts > 0 {
             let unsupported = try #require(assessment.metric("updates.hosts-unsupported")?.value)
-            #expect(html.contains("Supported: \(Wording.number(hosts - unsupported))"))
+            let unknown = try #require(assessment.metric("updates.hosts-support-unknown")?.value)
+            #expect(html.contains("Supported: \(Wording.number(hosts - unsupported - unknown))"))
+            #expect(html.contains("Not known: \(Wording.number(unknown))"))
         }
         let guessable = try #require(assessment.metric("credentials.guessable")?.value)
         #expect(html.contains("Guessable: \(Wording.number(guessable))"))

@@ -131,6 +131,7 @@ public struct UpdatesAnalyzer: Analyzer {
         _ host: Machine, state: HostUpdateState, context: AnalysisContext, tally: inout Tally
     ) -> [Finding] {
         var findings: [Finding] = []
+        if state.release?.endOfSupport == nil { tally.supportUnknown += 1 }
         if let release = state.release, let end = release.endOfSupport, end < context.asOf {
             tally.unsupported += 1
             if release.isLegacy { tally.unsupportedLegacy += 1 }
@@ -348,6 +349,8 @@ private struct Tally {
     var overdue = 0
     var unsupported = 0
     var unsupportedLegacy = 0
+    /// Hosts whose operating system release, or its end of support, no evidence gives (a Get-HotFix list alone).
+    var supportUnknown = 0
     var smb1 = 0
     var fixedByReleaseOrder = 0
     /// Hosts with overdue updates, by the age in whole years of their oldest overdue fix.
@@ -374,6 +377,7 @@ private struct Tally {
         overdue += other.overdue
         unsupported += other.unsupported
         unsupportedLegacy += other.unsupportedLegacy
+        supportUnknown += other.supportUnknown
         smb1 += other.smb1
         fixedByReleaseOrder += other.fixedByReleaseOrder
         overdueYears.merge(other.overdueYears, uniquingKeysWith: +)
@@ -426,6 +430,10 @@ private struct Tally {
                 id: "updates.hosts-unsupported-legacy", label: "Hosts on Windows 8.1, Server 2012 R2 or older",
                 value: unsupportedLegacy, total: hosts,
                 note: "The hosts of VGL-UPD-UNSUPPORTED-OS at critical (escalation legacy-system)."),
+            Metric(
+                id: "updates.hosts-support-unknown",
+                label: "Hosts whose operating system support is not known (no inventory gave their release)",
+                value: supportUnknown, total: hosts),
             Metric(
                 id: "updates.hosts-smb1", label: "Hosts with SMBv1 enabled", value: smb1, total: hosts,
                 rules: [.smbVersion1Enabled]),
