@@ -74,10 +74,17 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let permissions = try outputMode.permissions()
+        // The estates hold synthetic hash dumps and patient lists, written by generators that take no permissions:
+        // everything the demo creates gets the reports' permissions from creation.
+        try await permissions.withCreationMask { try await run(permissions: permissions) }
+    }
+
+    private func run(permissions: OutputPermissions) async throws {
         let started = ContinuousClock.now
         let demo = SyntheticDemo(
             seed: seed, trustStaff: trustStaff, practices: practices, asOf: try asOf.date(),
-            root: URL(fileURLWithPath: out), permissions: try outputMode.permissions())
+            root: URL(fileURLWithPath: out), permissions: permissions)
         let progress = ProgressLine(enabled: Terminal.standardErrorIsTerminal && !quiet)
         let engine = AssessmentEngine(logger: Logger.vigil("vigil.demo", verbose: false))
 

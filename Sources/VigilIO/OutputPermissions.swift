@@ -17,6 +17,17 @@ public struct OutputPermissions: Sendable, Hashable, CustomStringConvertible {
         fileMode | (fileMode & 0o444) >> 2
     }
 
+    /// Runs `body` with the process's file-creation mask set so that whatever it creates, through any API (Foundation's
+    /// `Data.write`, `FileManager.createDirectory`), gets at most these permissions: files ``fileMode`` (without
+    /// execute bits), folders ``folderMode``. For a command that generates many files through code that takes no
+    /// permissions (the demo's synthetic estates: hash dumps, patient lists). The mask is the process's: call it from a
+    /// command's top level, not from a library that may run beside other work.
+    public func withCreationMask<Result>(_ body: () async throws -> Result) async rethrows -> Result {
+        let previous = Platform.setCreationMask(0o777 & ~folderMode)
+        defer { _ = Platform.setCreationMask(previous) }
+        return try await body()
+    }
+
     /// The mode as `--mode` takes it (`640`).
     public var description: String {
         String(fileMode, radix: 8)

@@ -28,6 +28,11 @@ enum Platform {
         String(cString: strerror(code))
     }
 
+    /// Sets the process's file-creation mask; returns the previous one.
+    static func setCreationMask(_ mask: UInt32) -> UInt32 {
+        UInt32(umask(mode_t(mask)))
+    }
+
     /// Opens `path` read-only (close-on-exec); a descriptor, or `nil` with ``errno`` set.
     static func openReadOnly(_ path: String) -> Int32? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)

@@ -103,6 +103,32 @@ struct PermissionsCLITests {
             #expect(Self.mode(folder.appendingPathComponent(ReportFormat.html.fileName)) == 0o640)
             #expect(Self.mode(demo.appendingPathComponent("ground-truth/\(code).json")) == 0o640)
         }
+        // Every file and folder the demo made, the synthetic estates' hash dumps and patient lists included.
+        #expect(Self.widerThan(demo, files: 0o640, folders: 0o750) == [])
+    }
+
+    @Test("the demo's estates (hash dumps, patient lists, inventories) are owner-only like its reports")
+    func demoEstates() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let demo = scratch.url.appendingPathComponent("demo")
+        let run = try VigilProcess.run(["demo", "--out", demo.path, "--trust-staff", "40", "--practices", "1", "-q"])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(Self.mode(demo) == 0o700)
+        let estates = demo.appendingPathComponent("estates")
+        #expect((try FileManager.default.subpathsOfDirectory(atPath: estates.path)).count > 20)
+        #expect(Self.widerThan(demo, files: 0o600, folders: 0o700) == [])
+    }
+
+    /// The paths under `root` (itself included) whose mode allows more than `files` or `folders`.
+    static func widerThan(_ root: URL, files: mode_t, folders: mode_t) -> [String] {
+        let paths = [""] + ((try? FileManager.default.subpathsOfDirectory(atPath: root.path)) ?? [])
+        return paths.filter { path in
+            var status = stat()
+            guard lstat(root.appendingPathComponent(path).path, &status) == 0 else { return true }
+            let allowed = (status.st_mode & S_IFMT) == S_IFDIR ? folders : files
+            return status.st_mode & 0o777 & ~allowed != 0
+        }
     }
 
     @Test(
