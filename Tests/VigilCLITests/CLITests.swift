@@ -76,6 +76,23 @@ struct CLITests {
         }
     }
 
+    @Test("without --as-of the assessment is as of today, midnight UTC: no time of day in assessment.json")
+    func asOfToday() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let out = scratch.url.appendingPathComponent("out")
+        let before = CivilDate.string(Date())
+        let result = try VigilProcess.run([
+            "assess", Fixtures.url("ad-estate-sample").path, "--out", out.path, "--format", "json", "-q",
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        let data = try Data(contentsOf: out.appendingPathComponent("assessment.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let assessedAt = try #require(object["assessedAt"] as? String)
+        let after = CivilDate.string(Date())
+        #expect(assessedAt == "\(before)T00:00:00Z" || assessedAt == "\(after)T00:00:00Z", "\(assessedAt)")
+    }
+
     @Test(
         "exit codes are the documented ones",
         arguments: [

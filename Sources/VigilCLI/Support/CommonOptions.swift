@@ -12,9 +12,9 @@ struct AsOfOption: ParsableArguments {
         help: ArgumentHelp("The date the assessment is as of (YYYY-MM-DD, UTC). Default: today.", valueName: "date"))
     var asOf: String?
 
-    /// The chosen date, or now.
+    /// The chosen date, or today (midnight UTC, as `assessedAt` and every "days since" take it).
     func date() throws -> Date {
-        guard let asOf else { return Date() }
+        guard let asOf else { return CivilDate.day(of: Date()) }
         guard let date = CivilDate.parse(asOf) else {
             throw ValidationError("--as-of expects a date as YYYY-MM-DD, such as 2026-11-01")
         }

@@ -31,6 +31,11 @@ public enum CivilDate {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// The start (midnight UTC) of the day holding `date`: "today" as an as-of date.
+    public static func day(of date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
+    }
+
     /// `2025-09-15`: the UTC day of `date`.
     public static func string(_ date: Date) -> String {
         let (year, month, day) = components(days: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
