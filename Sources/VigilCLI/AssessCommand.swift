@@ -195,6 +195,10 @@ struct AssessCommand: AsyncParsableCommand {
         } catch let error as BreachIndexError {
             progress.clear()
             Terminal.error("vigil: \(error)")
+            // A path that names nothing is input not found (66), as for --advisories and --wordlist.
+            if case .unreadable(let path, _) = error, !FileManager.default.fileExists(atPath: path) {
+                throw VigilExit.noInput
+            }
             throw VigilExit.dataError
         } catch let error as AdvisoryDatabaseError {
             progress.clear()

@@ -44,7 +44,10 @@ struct CorpusBuildCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The index file to write.", valueName: "index"))
     var output: String
 
-    @Option(help: "The corpus hash: ntlm or sha1 (default: detected from the first line).")
+    // `--hash` is how README named it before: both are kept.
+    @Option(
+        name: [.customLong("kind"), .customLong("hash")],
+        help: "The corpus hash: ntlm or sha1 (default: detected from the first line).")
     var kind: String?
 
     @Flag(name: .customLong("restart"), help: "Start again instead of continuing an interrupted build.")

@@ -119,6 +119,15 @@ struct CLITests {
         defer { scratch.remove() }
         let missing = try VigilProcess.run(["assess", scratch.url.appendingPathComponent("nope").path, "-q"])
         #expect(missing.status == 66 && missing.error.contains("no such folder"))
+        // A reference file that is not there is input not found too, whichever option names it.
+        for option in ["--breach-index", "--advisories", "--wordlist"] {
+            let reference = try VigilProcess.run([
+                "assess", Fixtures.url("ad-estate-sample").path, "-q", "--out",
+                scratch.url.appendingPathComponent("r").path,
+                option, scratch.url.appendingPathComponent("absent").path,
+            ])
+            #expect(reference.status == 66, "\(option): \(reference.status) \(reference.error)")
+        }
         try scratch.write("empty/notes.txt", "nothing here\n")
         let nothing = try VigilProcess.run([
             "assess", scratch.url.appendingPathComponent("empty").path, "-q", "--out",
@@ -157,6 +166,14 @@ struct CLITests {
         ])
         #expect(build.status == 0, "\(build.error)")
         #expect(build.output.contains("Indexed 20,022 NTLM hashes"))
+        // The kind named, as --kind or as README once called it, --hash.
+        for option in ["--kind", "--hash"] {
+            let named = try VigilProcess.run([
+                "corpus", "build", Fixtures.url("corpus/pwned-passwords-ntlm-sample.txt").path, "-o",
+                scratch.url.appendingPathComponent("named\(option).vbi").path, option, "ntlm",
+            ])
+            #expect(named.status == 0 && named.output.contains("Indexed 20,022 NTLM hashes"), "\(named.error)")
+        }
         let verify = try VigilProcess.run(["corpus", "verify", index])
         #expect(verify.status == 0 && verify.output.contains("valid"))
         let assess = try VigilProcess.run([
