@@ -44,6 +44,19 @@ struct CatalogueTests {
         #expect(first.fingerprint == Finding.fingerprint(rule: RuleID("VGL-ACCT-STALE"), subject: subject))
     }
 
+    @Test("a finding names each place of evidence once, in order")
+    func evidenceOnce() {
+        let hash = EvidenceReference(file: "ntds.txt", line: 3)
+        let ldif = EvidenceReference(file: "directory.ldif", line: 40)
+        let finding = Finding(
+            rule: .guessablePassword, subject: Subject(kind: .account, id: "amy", name: "amy"), detail: "",
+            evidence: [hash, ldif, hash, hash])
+        #expect(finding.evidence == [ldif, hash])
+        #expect(
+            Finding(rule: .staleAccount, subject: Subject(kind: .account, id: "a", name: "a"), detail: "", evidence: [])
+                .evidence.isEmpty)
+    }
+
     @Test("a finding defaults to its rule's severity and round-trips through JSON")
     func findingCoding() throws {
         let finding = Finding(
