@@ -132,9 +132,17 @@ struct PatientDataTests {
         #expect(output.findings.isEmpty)
         #expect(
             output.headlines.map(\.text) == [
-                "No file lists patients in the 100 files scanned; 1 file holds one or a few patients' identifiers."
+                "No file lists patients in the 90 files read; 1 file holds one or a few patients' identifiers."
             ])
         #expect(output.coverage.first?.status == .partial)
+        // Files found, read and not read (skipped formats) are each a number the report states, and add up.
+        func value(_ id: String) -> Int? { output.metrics.first { $0.id == id }?.value }
+        #expect(value("patients.files-scanned") == 100 && value("patients.files-read") == 90)
+        #expect(value("patients.files-not-read") == 8)
+        let basis = output.coverage.first?.basis ?? ""
+        #expect(basis.hasPrefix("90 of 100 files in 1 folder tree read"))
+        #expect(
+            basis.contains("8 files in formats the scan does not read") && basis.contains("2 files could not be read"))
     }
 
     @Test("no finding, metric or headline carries an identifier: only masked samples")

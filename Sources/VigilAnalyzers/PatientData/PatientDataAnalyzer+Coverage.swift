@@ -6,7 +6,11 @@ extension PatientDataAnalyzer {
     func coverage(_ review: Review) -> Coverage {
         let (files, failed, unknown, lists) = (review.files, review.failed, review.unknown, review.lists.count)
         var basis =
-            "\(Wording.count(files, "file")) scanned in \(Wording.count(review.folders, "folder tree")) for NHS, CHI, H&C and hospital numbers, dates of birth beside names and postcodes"
+            "\(Wording.number(review.read)) of \(Wording.count(files, "file")) in \(Wording.count(review.folders, "folder tree")) read for NHS, CHI, H&C and hospital numbers, dates of birth beside names and postcodes"
+        if review.skipped > 0 {
+            basis +=
+                "; \(Wording.count(review.skipped, "file")) in formats the scan does not read (images, PDFs, legacy .xls/.doc, archives, binary files; vigil scan counts them by kind)"
+        }
         if failed > 0 { basis += "; \(Wording.count(failed, "file")) could not be read" }
         if lists > 0 {
             basis +=

@@ -8,15 +8,15 @@ extension PatientDataAnalyzer {
 
     /// How many files list patients, how many are bulk exports and how many everyone can read.
     private func listsHeadline(_ review: Review) -> Headline {
-        let (files, single, bulk, broad) = (review.files, review.single, review.bulk, review.broad)
+        let (read, single, bulk, broad) = (review.read, review.single, review.bulk, review.broad)
         let lists = review.lists.count
         guard lists > 0 else {
             return Headline(
                 area: .patientData,
                 text:
-                    "No file lists patients in the \(Wording.count(files, "file")) scanned\(single > 0 ? "; \(Wording.count(single, "file")) \(single == 1 ? "holds" : "hold") one or a few patients' identifiers" : "").",
+                    "No file lists patients in the \(Wording.count(read, "file")) read\(single > 0 ? "; \(Wording.count(single, "file")) \(single == 1 ? "holds" : "hold") one or a few patients' identifiers" : "").",
                 severity: nil,
-                metrics: ["patients.lists", "patients.files-scanned"]
+                metrics: ["patients.lists", "patients.files-read"]
                     + (single > 0 ? ["patients.single-identifier-files"] : []))
         }
         var text =

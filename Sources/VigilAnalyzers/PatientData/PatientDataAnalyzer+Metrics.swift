@@ -6,7 +6,14 @@ extension PatientDataAnalyzer {
         let files = review.files
         let lists = review.lists.count
         return [
-            Metric(id: "patients.files-scanned", label: "Files scanned for patient identifiers", value: files),
+            Metric(id: "patients.files-scanned", label: "Files found in the folders scanned", value: files),
+            Metric(
+                id: "patients.files-read", label: "Files whose content was read for patient identifiers",
+                value: review.read, total: files),
+            Metric(
+                id: "patients.files-not-read",
+                label: "Files in formats the scan does not read (images, PDFs, legacy .xls/.doc, archives, binary)",
+                value: review.skipped, total: files),
             Metric(
                 id: "patients.files-with-identifiers", label: "Files holding patient identifiers",
                 value: review.exposures.filter { $0.classification != .testData }.count, total: files),

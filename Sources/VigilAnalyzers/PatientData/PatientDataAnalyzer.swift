@@ -29,8 +29,12 @@ public struct PatientDataAnalyzer: Analyzer {
     struct Review {
         /// Folder trees scanned.
         var folders: Int
-        /// Files scanned.
+        /// Files found in the folders scanned.
         var files: Int
+        /// Files whose content was read (or whose earlier reading was reused unchanged).
+        var read: Int
+        /// Files in formats the scan does not read (images, PDFs, legacy .xls/.doc, archives, binary files).
+        var skipped: Int
         /// Files that could not be read.
         var failed: Int
         /// Every file holding identifiers.
