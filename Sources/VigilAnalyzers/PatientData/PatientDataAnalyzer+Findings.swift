@@ -7,7 +7,8 @@ extension PatientDataAnalyzer {
         var review = Review(
             folders: estate.fileScans.count, files: estate.fileScans.reduce(0) { $0 + $1.files },
             read: estate.fileScans.reduce(0) { $0 + $1.filesRead },
-            skipped: estate.fileScans.reduce(0) { $0 + $1.filesSkipped }, failed: estate.fileScans.reduce(0) { $0 + $1.filesFailed }, exposures: estate.patientData, lists: lists,
+            skipped: estate.fileScans.reduce(0) { $0 + $1.filesSkipped },
+            failed: estate.fileScans.reduce(0) { $0 + $1.filesFailed }, exposures: estate.patientData, lists: lists,
             bulk: lists.filter { $0.classification == .bulkExport }.count,
             single: estate.patientData.filter { $0.classification == .singleIdentifier }.count)
         let permissions = PermissionIndex(estate.grants)
