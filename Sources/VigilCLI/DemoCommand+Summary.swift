@@ -46,8 +46,10 @@ extension DemoCommand {
         let assessment = outcome.assessment
         let comparison = outcome.comparison
         let counts = assessment.findingsBySeverity
+        // The report's own number (the metric accounts.enabled), not the generator's count of accounts it made.
+        let enabled = assessment.metric("accounts.enabled")?.value ?? 0
         return
-            "  \(organisation.code.padding(to: 7)) \(organisation.name.padding(to: 52)) \(Wording.number(outcome.truth.accounts).padding(to: 7)) accounts  "
+            "  \(organisation.code.padding(to: 7)) \(organisation.name.padding(to: 52)) \(Wording.number(enabled).padding(to: 7)) enabled accounts  "
             + "\(Wording.number(assessment.findings.count).padding(to: 5)) findings (\(counts[.critical, default: 0]) critical, \(counts[.high, default: 0]) high)  "
             + "ground truth: \(comparison.matched)/\(comparison.matched + comparison.missed.count) found, \(comparison.unexpected.count) unexpected"
             + (comparison.metricMismatches.isEmpty ? "" : "; \(comparison.metricMismatches.joined(separator: "; "))")

@@ -294,6 +294,14 @@ struct CLITests {
         ] {
             #expect(FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent(path).path), "\(path)")
         }
+        // Each organisation's line states its report's own count of enabled accounts.
+        let data = try Data(contentsOf: scratch.url.appendingPathComponent("reports/R9N/assessment.json"))
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let assessment = try decoder.decode(Assessment.self, from: data)
+        let enabled = try #require(assessment.metric("accounts.enabled")?.value)
+        let line = try #require(result.output.split(separator: "\n").first { $0.contains("R9N ") })
+        #expect(line.contains(" \(Wording.number(enabled)) ") && line.contains("enabled accounts"), "\(line)")
     }
 
     @Test("generate: writes a bundle and its ground truth")
