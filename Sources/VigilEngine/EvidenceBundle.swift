@@ -27,7 +27,7 @@ public struct EvidenceBundle: Sendable {
 
     /// Loads the bundle at `directory`. Files under any of `excluding` (e.g. the report folder) are not examined.
     /// Paths in `vigil.yaml` (inputs, scan folders, the scan state file) must stay inside the bundle and pass through
-    /// no symbolic link, unless `allowOutside` (`--allow-outside-bundle`) says otherwise (see ``confined(_:key:in:allowOutside:)``).
+    /// no symbolic link, unless `allowOutside` (`--allow-outside-bundle`) says otherwise (see ``confined(_:key:line:in:allowOutside:remedy:)``).
     public init(directory: URL, excluding: [URL] = [], allowOutside: Bool = false) throws(EvidenceError) {
         let root = directory.standardizedFileURL
         var isDirectory: ObjCBool = false
@@ -55,10 +55,14 @@ public struct EvidenceBundle: Sendable {
         }
         // Folders the manifest names for the patient-data scan are scanned, not read as evidence exports.
         for (index, scanRoot) in (manifest.scan?.roots ?? []).enumerated() {
-            _ = try Self.confined(scanRoot.path, key: "scan.paths[\(index)]", in: root, allowOutside: allowOutside)
+            _ = try Self.confined(
+                scanRoot.path, key: "scan.paths[\(index)]", line: scanRoot.line, in: root, allowOutside: allowOutside,
+                remedy: "scan the folder with vigil scan and put its scan.json in the bundle")
         }
         if let state = manifest.scan?.state {
-            _ = try Self.confined(state, key: "scan.state", in: root, allowOutside: allowOutside)
+            _ = try Self.confined(
+                state, key: "scan.state", line: nil, in: root, allowOutside: allowOutside,
+                remedy: "keep the state file in the bundle")
         }
         let scanned = (manifest.scan?.roots ?? []).map { Self.resolve($0.path, in: root).path }
         let excludedPaths = excluding.map { $0.standardizedFileURL.path } + scanned
@@ -67,17 +71,24 @@ public struct EvidenceBundle: Sendable {
         } else {
             inputs = try manifest.inputs.enumerated().map { (index, input) throws(EvidenceError) in
                 let key = "inputs[\(index)]"
-                let url = try Self.confined(input.path, key: key, in: root, allowOutside: allowOutside)
+                let url = try Self.confined(
+                    input.path, key: key, line: input.line, in: root, allowOutside: allowOutside,
+                    remedy: "copy the file into the bundle")
                 guard FileManager.default.fileExists(atPath: url.path) else {
-                    // The path is not quoted: vigil.yaml values stay out of messages (the key and index find it).
+                    // The path is not quoted: vigil.yaml values stay out of messages (the line and key find it).
                     throw EvidenceError(
-                        code: .manifestMissingInput, path: BundleManifest.fileName,
+                        code: .manifestMissingInput, path: Self.manifestPosition(input.line),
                         message: "\(key) names a file that does not exist")
                 }
                 return Input(path: url.standardizedFileURL.path, displayPath: input.path, format: input.format)
             }
             skipped = []
         }
+    }
+
+    /// `vigil.yaml:12`, or `vigil.yaml` when the line is not known.
+    static func manifestPosition(_ line: Int?) -> String {
+        line.map { "\(BundleManifest.fileName):\($0)" } ?? BundleManifest.fileName
     }
 
     /// The manifest path `path` (at `key`, e.g. `inputs[2]`) resolved against the bundle `root`, refused with
@@ -88,15 +99,15 @@ public struct EvidenceBundle: Sendable {
     /// to either would make Vigil read, scan or write where its user never pointed it. Paths given on the command line
     /// are the user's own choice and are not confined. Messages name the key, never the path (`vigil.yaml` values stay
     /// out of messages).
-    public static func confined(_ path: String, key: String, in root: URL, allowOutside: Bool) throws(EvidenceError)
-        -> URL
-    {
+    public static func confined(
+        _ path: String, key: String, line: Int?, in root: URL, allowOutside: Bool, remedy: String
+    ) throws(EvidenceError) -> URL {
         let url = resolve(path, in: root)
         guard !allowOutside else { return url }
         func refuse(_ code: EvidenceError.Code, _ reason: String) -> EvidenceError {
             EvidenceError(
-                code: code, path: BundleManifest.fileName,
-                message: "\(key) \(reason); name it on the command line, or pass --allow-outside-bundle to allow it")
+                code: code, path: manifestPosition(line),
+                message: "\(key) \(reason); \(remedy), or pass --allow-outside-bundle to allow it")
         }
         guard !path.hasPrefix("/") else {
             throw refuse(.manifestOutsideBundle, "is an absolute path, and manifest paths stay inside the bundle")

@@ -27,7 +27,10 @@ struct ManifestAndSnifferTests {
         )
         #expect(
             manifest.organisation == Organisation(code: "RXX", name: "Example Hospitals NHS Trust", kind: .acuteTrust))
-        #expect(manifest.inputs == [.init(path: "exports/directory.ldif", format: "ldif"), .init(path: "ntds.ntds")])
+        #expect(
+            manifest.inputs == [
+                .init(path: "exports/directory.ldif", format: "ldif", line: 6), .init(path: "ntds.ntds", line: 8),
+            ])
         #expect(manifest.reference.breachIndex == "/srv/pwned.vigilidx")
         #expect(manifest.staleDays == 120)
     }
@@ -123,8 +126,8 @@ struct ManifestScanTests {
         let scan = try #require(manifest.scan)
         #expect(
             scan.roots == [
-                .init(path: "shares/practice"),
-                .init(path: "/mnt/fs01/clinical", aclPath: "D:\\Shares\\Clinical", host: "FS01"),
+                .init(path: "shares/practice", line: 3),
+                .init(path: "/mnt/fs01/clinical", aclPath: "D:\\Shares\\Clinical", host: "FS01", line: 4),
             ])
         #expect(scan.include == ["*.csv"] && scan.exclude == ["~$*", "**/Archive"])
         #expect(scan.state == "scan-state.sqlite" && scan.jobs == 2)

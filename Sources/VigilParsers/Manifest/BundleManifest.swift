@@ -9,10 +9,13 @@ public struct BundleManifest: Sendable, Equatable {
         public var path: String
         /// The format identifier, when not left to recognition by content.
         public var format: String?
+        /// The line of `vigil.yaml` naming it, for messages (which never quote the path).
+        public var line: Int?
 
-        public init(path: String, format: String? = nil) {
+        public init(path: String, format: String? = nil, line: Int? = nil) {
             self.path = path
             self.format = format
+            self.line = line
         }
     }
 
@@ -39,11 +42,14 @@ public struct BundleManifest: Sendable, Equatable {
             public var aclPath: String?
             /// The server holding it, to join with host inventories (disk encryption).
             public var host: String?
+            /// The line of `vigil.yaml` naming it, for messages (which never quote the path).
+            public var line: Int?
 
-            public init(path: String, aclPath: String? = nil, host: String? = nil) {
+            public init(path: String, aclPath: String? = nil, host: String? = nil, line: Int? = nil) {
                 self.path = path
                 self.aclPath = aclPath
                 self.host = host
+                self.line = line
             }
         }
 

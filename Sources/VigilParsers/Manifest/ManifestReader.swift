@@ -37,8 +37,9 @@ public struct ManifestReader: Sendable {
         if let inputs = root["inputs"] {
             guard let sequence = inputs.sequence else { throw error(file, inputs, "inputs must be a list") }
             for item in sequence {
+                let line = item.mark.map(\.line)
                 if let path = item.scalar?.string {
-                    manifest.inputs.append(.init(path: path))
+                    manifest.inputs.append(.init(path: path, line: line))
                     continue
                 }
                 let fields = try mapping(item, at: "inputs[]", file: file, keys: ["path", "format"])
@@ -49,7 +50,7 @@ public struct ManifestReader: Sendable {
                     throw error(
                         file, fields["format"], "inputs[].format is not a known format; known formats: \(known)")
                 }
-                manifest.inputs.append(.init(path: path, format: format))
+                manifest.inputs.append(.init(path: path, format: format, line: line))
             }
         }
         if let reference = root["reference"] {
@@ -142,8 +143,9 @@ public struct ManifestReader: Sendable {
         }
         var roots: [BundleManifest.Scan.Root] = []
         for item in sequence {
+            let line = item.mark.map(\.line)
             if let path = item.scalar?.string {
-                roots.append(.init(path: path))
+                roots.append(.init(path: path, line: line))
                 continue
             }
             let entry = try mapping(item, at: "scan.paths[]", file: file, keys: ["path", "acl-path", "host"])
@@ -151,7 +153,8 @@ public struct ManifestReader: Sendable {
                 .init(
                     path: try scalar(entry["path"], at: "scan.paths[].path", file: file, required: true)!,
                     aclPath: try scalar(entry["acl-path"], at: "scan.paths[].acl-path", file: file, required: false),
-                    host: try scalar(entry["host"], at: "scan.paths[].host", file: file, required: false)))
+                    host: try scalar(entry["host"], at: "scan.paths[].host", file: file, required: false),
+                    line: line))
         }
         func patterns(_ key: String) throws(EvidenceError) -> [String] {
             guard let node = fields[key] else { return [] }
