@@ -143,7 +143,8 @@ public struct AccessAnalyzer: Analyzer {
                 total: reach.files.count),
             Metric(
                 id: "access.grants-unknown-principal",
-                label: "Entries on confidential files naming a principal the directory does not hold",
+                label:
+                    "Permission entries (lines of the exports) reaching confidential files that name a principal the directory does not hold",
                 value: reach.unknownPrincipals),
             Metric(
                 id: "access.grants-inheritance-unstated",

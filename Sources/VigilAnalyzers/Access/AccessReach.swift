@@ -96,7 +96,8 @@ public struct AccessReach: Sendable {
         var reaching = AccessBitset(capacity: estate.accounts.count)
         var files: [File] = []
         var uncovered = 0
-        var unknown = 0
+        // Distinct entries: a folder's entry applies to every file beneath it, and is one line of its export.
+        var unknown: Set<Grant> = []
         var heldBack = 0
         var memberCache: [AccessGraph.Principal: AccessBitset] = [:]
         var byGrant: [String: (grant: Grant, staff: AccessBitset, files: Int)] = [:]
@@ -116,7 +117,7 @@ public struct AccessReach: Sendable {
                 files.append(File(path: exposure.path, share: share, readers: nil))
                 continue
             }
-            unknown += found.unknownPrincipals.count
+            unknown.formUnion(found.unknownPrincipals)
             heldBack += found.heldBack
             var readable = found.accounts
             readable.formIntersection(staff)
@@ -161,7 +162,7 @@ public struct AccessReach: Sendable {
                 files.append(File(path: resource.id, share: share, readers: nil))
                 continue
             }
-            unknown += found.unknownPrincipals.count
+            unknown.formUnion(found.unknownPrincipals)
             heldBack += found.heldBack
             var readable = found.accounts
             readable.formIntersection(staff)
@@ -185,7 +186,7 @@ public struct AccessReach: Sendable {
         self.reaching = reaching
         accountCount = estate.accounts.count
         self.uncovered = uncovered
-        unknownPrincipals = unknown
+        unknownPrincipals = unknown.count
         self.heldBack = heldBack
         cycles = directory.graph.cycles.count
         unresolvedMembers = directory.unresolvedMembers
