@@ -120,9 +120,9 @@ struct AdvisoriesShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Describe the built-in catalogue and list the sources an advisory database holds.",
         discussion: """
-            Without DB, describes only Vigil's built-in catalogue: its advisories and the dates of the WES-NG \
-            definitions and CISA KEV catalogue it was made from (updates released after that date are unknown to \
-            it: import current definitions).
+            Without DB, describes only Vigil's built-in catalogue: each of its advisories (CVE, the date its fix was \
+            released, title) and the dates of the WES-NG definitions and CISA KEV catalogue it was made from \
+            (updates released after that date are unknown to it: import current definitions).
 
             Exit codes: 0 listed; 65 not an advisory database of this version; 66 DB does not exist.
             """)
@@ -136,6 +136,10 @@ struct AdvisoriesShowCommand: ParsableCommand {
             print(
                 "built-in catalogue: \(Wording.count(builtIn.count, "advisory", plural: "advisories")) as of \(try BuiltInAdvisories.info().summary)"
             )
+            for advisory in builtIn.sorted(by: { $0.id < $1.id }) {
+                let released = advisory.published.map(CivilDate.string) ?? "date not given"
+                print("  \(advisory.id.padding(toLength: 15, withPad: " ", startingAt: 0)) \(released)  \(advisory.title)")
+            }
         } catch {
             Terminal.error("vigil: \(error)")
             throw VigilExit.dataError

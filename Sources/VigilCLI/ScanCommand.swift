@@ -85,7 +85,7 @@ struct ScanCommand: AsyncParsableCommand {
     var noState = false
 
     @Option(name: [.short, .long], help: ArgumentHelp("Worker threads (default: every core).", valueName: "n"))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
 
     @Option(
         name: .customLong("acl-path"),
@@ -126,7 +126,7 @@ struct ScanCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard (jobs ?? 1) >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard maxDepth >= 1 else { throw ValidationError("--max-depth must be at least 1") }
         guard aclPaths.count <= paths.count, hosts.count <= paths.count else {
             throw ValidationError("give at most one --acl-path and one --host per PATH")
@@ -152,7 +152,7 @@ struct ScanCommand: AsyncParsableCommand {
         }
         let options = ScanOptions(
             roots: roots, include: include.map(GlobPattern.init), exclude: exclude.map(GlobPattern.init),
-            statePath: statePath, jobs: jobs, maxDepth: maxDepth,
+            statePath: statePath, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, maxDepth: maxDepth,
             currentYear: CivilDate.components(days: Int(date.timeIntervalSince1970 / 86_400)).year,
             excludedPaths: [outURL.path])
         let progress = ProgressLine(enabled: Terminal.standardErrorIsTerminal && !quiet)

@@ -105,7 +105,7 @@ public struct HTMLReportRenderer: Sendable {
         let limit = 25
         page.raw("<section id=\"accounts\"><h2>Accounts at most risk</h2>")
         page.raw(
-            "<p>\(Wording.count(accounts.count, "account")) \(accounts.count == 1 ? "has" : "have") findings; the worst \(min(limit, accounts.count)) are below. Passwords are described by their pattern, never shown.</p>"
+            "<p>\(Wording.count(accounts.count, "account")) \(accounts.count == 1 ? "has" : "have") findings; \(Self.worstBelow(min(limit, accounts.count), of: accounts.count)). Passwords are described by their pattern, never shown.</p>"
         )
         page.raw("<table><thead><tr><th>Account</th><th>Worst</th><th>Problems</th></tr></thead><tbody>")
         for account in ranked.prefix(limit).map({ accounts[$0] }) {
@@ -140,7 +140,7 @@ public struct HTMLReportRenderer: Sendable {
         page.raw("<section id=\"hosts\"><h2>Hosts at most risk</h2>")
         let grouped = assessment.tables.contains { $0.id == "updates.patch-levels" && !$0.rows.isEmpty }
         page.raw(
-            "<p>\(Wording.count(hosts.count, "host")) \(hosts.count == 1 ? "has" : "have") findings; the worst \(min(limit, hosts.count)) are below, known exploited vulnerabilities and the longest exposure first. Every host is in findings.csv\(grouped ? "; hosts at the same patch level are counted together, with the one update to install, in <a href=\"#updates.patch-levels\">Hosts by patch level</a>" : "").</p>"
+            "<p>\(Wording.count(hosts.count, "host")) \(hosts.count == 1 ? "has" : "have") findings; \(Self.worstBelow(min(limit, hosts.count), of: hosts.count)), known exploited vulnerabilities and the longest exposure first. Every host is in findings.csv\(grouped ? "; hosts at the same patch level are counted together, with the one update to install, in <a href=\"#updates.patch-levels\">Hosts by patch level</a>" : "").</p>"
         )
         page.raw(
             "<table><thead><tr><th>Host</th><th>Worst</th><th>Operating system</th><th>Install</th><th>It closes</th><th>Exposed for</th><th>Problems</th></tr></thead><tbody>"
@@ -399,7 +399,7 @@ public struct HTMLReportRenderer: Sendable {
             ? "this report opened in a browser shows the first \(Wording.number(rows.count))"
             : "this report opened in a browser shows them all"
         page.raw(
-            "<p class=\"note print-only\">Printed: the first \(Wording.number(openRows)) of \(Wording.count(total, noun, plural: plural)). The other \(Wording.number(total - openRows)) are not printed: every one is in \(escape(fullList)), and \(browser).</p>"
+            "<p class=\"note print-only\">Printed: the first \(Wording.number(openRows)) of \(Wording.count(total, noun, plural: plural)). \(total - openRows == 1 ? "The other 1 is" : "The other \(Wording.number(total - openRows)) are") not printed: every one is in \(escape(fullList)), and \(browser).</p>"
         )
     }
 
@@ -480,5 +480,14 @@ private struct SubjectFindings {
     /// Its findings, taken from `findings`.
     func findings(in findings: [Finding]) -> [Finding] {
         positions.map { findings[$0] }
+    }
+}
+
+extension HTMLReportRenderer {
+    /// "the worst 20 are below", "it is below" (one shown of one), "the worst 1 is below" never.
+    static func worstBelow(_ shown: Int, of total: Int) -> String {
+        if total == 1 { return "it is below" }
+        if shown == total { return "all \(Wording.number(shown)) are below" }
+        return "the worst \(Wording.number(shown)) are below"
     }
 }

@@ -137,7 +137,7 @@ struct PasswordPolicyEvaluation {
                 .policyLengthBypassed, short,
                 "The policy requires at least \(minimum) characters, yet \(Wording.count(short.count, "enabled account")) \(short.count == 1 ? "has" : "have") a shorter password\(empty > 0 ? " (\(empty) empty)" : "").",
                 summary:
-                    "\(Wording.count(short.count, "account")) with passwords shorter than its \(minimum)-character minimum"
+                    "\(Wording.count(short.count, "account")) with \(short.count == 1 ? "a password" : "passwords") shorter than its \(minimum)-character minimum"
             )
         }
         if policy.complexityRequired == true {

@@ -9,7 +9,9 @@ import VigilReport
 struct AsOfOption: ParsableArguments {
     @Option(
         name: .customLong("as-of"),
-        help: ArgumentHelp("The date the assessment is as of (YYYY-MM-DD, UTC). Default: today.", valueName: "date"))
+        help: ArgumentHelp(
+            "The date the run is as of, from which every 'days since' is counted (YYYY-MM-DD, UTC). Default: today.",
+            valueName: "date"))
     var asOf: String?
 
     /// The chosen date, or today (midnight UTC, as `assessedAt` and every "days since" take it).

@@ -307,7 +307,7 @@ struct GetHotFixText {
         if let first = otherText.first {
             log.warn(
                 line: first, code: "hotfix.other-text",
-                "\(otherText.count == 1 ? "1 line" : "\(otherText.count) lines") that are not Get-HotFix rows (a prompt or notes) skipped"
+                "\(otherText.count == 1 ? "1 line that is" : "\(otherText.count) lines that are") not a Get-HotFix row (a prompt or notes) skipped"
             )
         }
         if notKB > 0 {
