@@ -138,7 +138,8 @@ struct AdvisoriesShowCommand: ParsableCommand {
             )
             for advisory in builtIn.sorted(by: { $0.id < $1.id }) {
                 let released = advisory.published.map(CivilDate.string) ?? "date not given"
-                print("  \(advisory.id.padding(toLength: 15, withPad: " ", startingAt: 0)) \(released)  \(advisory.title)")
+                let id = advisory.id.padding(toLength: 15, withPad: " ", startingAt: 0)
+                print("  \(id) \(released)  \(advisory.title)")
             }
         } catch {
             Terminal.error("vigil: \(error)")
