@@ -312,6 +312,57 @@ struct CredentialAnalyzerTests {
         #expect(coverage.basis.contains("3 hash-dump entries the directory export does not hold"))
     }
 
+    @Test(
+        "a computer's local account is not held to the domain's policy, and the policy is stated with nothing assessed"
+    )
+    func standInsOutsideThePolicy() throws {
+        let domain = DirectoryDomain(
+            distinguishedName: "DC=t", dnsName: "t.local",
+            passwordPolicy: PasswordPolicy(
+                minimumLength: 12, historyLength: 24, lockoutThreshold: 5, maximumAgeDays: 0, complexityRequired: true),
+            source: .init(file: "d", line: 1))
+        let localAdministrator = CredentialRecord(
+            accountName: "Administrator", rid: 500, ntHash: NTHash(password: "password"), hasLMHash: false,
+            source: .init(file: "h", line: 2), isLocalAccount: true)
+        let estate = Estate(
+            organisation: .unnamed, domains: [domain], accounts: [TestDirectory.account("a", rid: 1001)],
+            credentials: [
+                TestDirectory.credential("a", rid: 1001, password: "x7#Lq!pw-Z-long-9"), localAdministrator,
+            ])
+        let rules = Set(analyze(estate).findings.map(\.rule))
+        #expect(!rules.contains(.policyLengthBypassed), "the local account's 8 characters are not the domain's")
+
+        // No enabled account has a hash, so nothing is assessed: no pass is stated, the policy's shortfall still is.
+        let weakPolicy = DirectoryDomain(
+            distinguishedName: "DC=t", dnsName: "t.local",
+            passwordPolicy: PasswordPolicy(
+                minimumLength: 6, historyLength: 24, lockoutThreshold: 0, maximumAgeDays: 0, complexityRequired: true),
+            source: .init(file: "d", line: 1))
+        let nothing = analyze(
+            Estate(
+                organisation: .unnamed, domains: [weakPolicy],
+                accounts: [TestDirectory.account("a", rid: 1001, control: [.normalAccount, .disabled])],
+                credentials: [TestDirectory.credential("a", rid: 1001, password: "x7#Lq!pw-Z")]))
+        #expect(nothing.metrics.first { $0.id == "credentials.assessed" }?.value == 0)
+        #expect(!nothing.headlines.contains { $0.text.hasPrefix("No breached") })
+        #expect(nothing.findings.contains { $0.rule == .policyMinimumLength })
+        #expect(nothing.headlines.contains { $0.severity != nil })
+    }
+
+    @Test("two computers' local Administrators, from two SAM sections of one dump, are two accounts")
+    func twoLocalAdministrators() {
+        let records = [2, 40].map { line in
+            CredentialRecord(
+                accountName: "Administrator", rid: 500, ntHash: NTHash(password: "Summer2024"), hasLMHash: false,
+                source: .init(file: "dump.txt", line: line), isLocalAccount: true)
+        }
+        let accounts = CredentialAnalyzer.accounts(fromDump: records)
+        #expect(accounts.count == 2)
+        let output = analyze(Estate(organisation: .unnamed, credentials: records))
+        #expect(
+            output.findings.filter { $0.rule == .privilegedSharedPassword || $0.rule == .sharedPassword }.count == 2)
+    }
+
     @Test("secretsdump's local SAM Administrator is not joined to the domain's: the DRSUAPI section's hash is")
     func localSAMNotJoined() throws {
         // One real run dumped the DC's SAM (line 10) and then the domain (line 31); both entries are RID 500.

@@ -142,6 +142,12 @@ struct MachineMergeTests {
             Machine(name: "PC0042.site-a.nhs.uk", sources: [Self.osquery]),
             Machine(name: "PC0042", sources: [Self.systeminfo]),
             Machine(name: "pc0042.site-b.nhs.uk", sources: [Self.wmic]),
+            // Inventories giving two different builds are two computers, whatever their names.
+            Machine(name: "LAB9", operatingSystem: Self.buildOnly, sources: [Self.systeminfo]),
+            Machine(
+                name: "lab9.partner.org",
+                operatingSystem: OperatingSystem(name: "Windows 11 Pro", version: "10.0.22631", build: 22631),
+                sources: [Self.osquery]),
             // A qualified name alone stays as it is; an IPv4 address is not a qualified name.
             Machine(name: "LAB7.trust.local", sources: [Self.wmic]),
             Machine(name: "10.0.0.5", sources: [Self.wmic]),
@@ -150,8 +156,8 @@ struct MachineMergeTests {
         let merged = Machine.mergedByName(hosts)
         #expect(
             merged.map(\.name) == [
-                "WIN7SP1X64", "PC0042.site-a.nhs.uk", "PC0042", "pc0042.site-b.nhs.uk", "LAB7.trust.local", "10.0.0.5",
-                "10",
+                "WIN7SP1X64", "PC0042.site-a.nhs.uk", "PC0042", "pc0042.site-b.nhs.uk", "LAB9", "lab9.partner.org",
+                "LAB7.trust.local", "10.0.0.5", "10",
             ])
         #expect(merged[0].installedUpdates.map(\.kb) == ["KB976902", "KB4012215"])
         #expect(Set(merged[0].sources) == [Self.systeminfo, Self.osquery])

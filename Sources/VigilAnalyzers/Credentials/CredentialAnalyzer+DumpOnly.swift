@@ -29,9 +29,12 @@ extension CredentialAnalyzer {
         var seen: Set<String> = []
         var accounts: [Account] = []
         for record in credentials {
-            // A SAM's local Administrator and the domain's are two accounts, though secretsdump may name both alike.
+            // A SAM's local Administrator and the domain's are two accounts, though secretsdump may name both alike; so
+            // are two computers' local Administrators (two SAM sections): a local entry is its own account.
             let key =
-                "\(record.isLocalAccount ? "local:" : "")\(record.domain?.lowercased() ?? "")\\\(record.accountName.lowercased())"
+                record.isLocalAccount
+                ? "local:\(record.source)"
+                : "\(record.domain?.lowercased() ?? "")\\\(record.accountName.lowercased())"
             guard seen.insert(key).inserted else { continue }
             let kind: Account.Kind = record.isMachineAccount ? .computer : record.rid < 1000 ? .builtIn : .user
             accounts.append(
@@ -58,7 +61,9 @@ extension CredentialAnalyzer {
         estate.accounts += standIns
         let widened = AnalysisContext(
             estate: estate, asOf: context.asOf, settings: context.settings, reference: context.reference)
-        return assess(widened, dumpOnly: false, standIns: standIns.filter { $0.kind != .computer }.count)
+        return assess(
+            widened, dumpOnly: false, standIns: standIns.filter { $0.kind != .computer }.count,
+            firstStandIn: context.estate.accounts.count)
     }
 
     /// Partly assessed: says what the hashes showed and what a directory export would add.

@@ -31,8 +31,11 @@ public struct CredentialAnalyzer: Analyzer {
 
     /// The assessment proper, on a context whose accounts are the directory's, or, for a dump read alone, the dump's
     /// own names (`dumpOnly`): then accounts disabled by default are left out and coverage says what is missing.
-    /// `standIns` accounts among the directory's stand for hash-dump entries the directory does not hold.
-    func assess(_ context: AnalysisContext, dumpOnly: Bool, standIns: Int = 0) -> AnalyzerOutput {
+    /// `standIns` accounts among the directory's stand for hash-dump entries the directory does not hold, from index
+    /// `firstStandIn` on; the domain's password policy is judged on the directory's own accounts only.
+    func assess(_ context: AnalysisContext, dumpOnly: Bool, standIns: Int = 0, firstStandIn: Int? = nil)
+        -> AnalyzerOutput
+    {
         let directory = context.directory
         let people = directory.enabledPeople(at: context.asOf).filter {
             guard let credential = directory.credentialOfAccount[$0], credential.ntHash != nil else { return false }
@@ -60,7 +63,9 @@ public struct CredentialAnalyzer: Analyzer {
                     "The computer account's password is its own name in lower case: it was pre-created and never joined, or never rotated.",
                 evidence: [account.source, directory.credentialOfAccount[index]!.source])
         }
-        let policy = PasswordPolicyEvaluation(context: context, people: people, weaknesses: weaknesses)
+        // A domain's policy governs its own accounts: not a computer's local accounts, nor entries the export lacks.
+        let governed = firstStandIn.map { first in people.filter { $0 < first } } ?? people
+        let policy = PasswordPolicyEvaluation(context: context, people: governed, weaknesses: weaknesses)
         let policyFindings = policy.findings()
         findings += policyFindings
 
@@ -265,14 +270,16 @@ public struct CredentialAnalyzer: Analyzer {
         let privilegedWeak = value("credentials.privileged-weak")
         var result: [Headline] = []
         if weak == 0 {
-            // No pass over nothing: with no password assessed there is nothing to say here (coverage says why).
-            guard assessed > 0 else { return result }
-            result.append(
-                Headline(
-                    area: .credentials,
-                    text:
-                        "No breached, guessable or empty password among the \(Wording.count(assessed, noun)) assessed.",
-                    severity: nil, metrics: ["credentials.assessed"]))
+            // No pass over nothing: with no password assessed there is no pass to state (coverage says why); the
+            // policy's headline below still is.
+            if assessed > 0 {
+                result.append(
+                    Headline(
+                        area: .credentials,
+                        text:
+                            "No breached, guessable or empty password among the \(Wording.count(assessed, noun)) assessed.",
+                        severity: nil, metrics: ["credentials.assessed"]))
+            }
         } else {
             // The parts partition the accounts counted (each account's password has one weakness, as each has one
             // finding), so they add up to the total and each equals its rule's count.

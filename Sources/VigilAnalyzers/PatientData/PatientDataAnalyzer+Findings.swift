@@ -78,7 +78,11 @@ extension PatientDataAnalyzer {
         of exposure: PatientDataExposure, subject: Subject, evidence: EvidenceReference, facts: [String: String],
         hosts: [String: Machine], into review: inout Review
     ) -> String {
-        guard let host = exposure.host, let machine = hosts[host.lowercased()], machine.diskEncrypted == false else {
+        // The host as the scan names it, or, for a qualified name, the short name its inventories were merged under.
+        guard let host = exposure.host?.lowercased(),
+            let machine = hosts[host] ?? Machine.shortName(ofQualified: host).flatMap({ hosts[String($0)] }),
+            machine.diskEncrypted == false
+        else {
             return ""
         }
         review.unencrypted[machine.name, default: 0] += 1

@@ -87,7 +87,8 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
     /// Get-HotFix's `Source` may give it) into the short name another inventory gives the same host (`PC0042`, as
     /// systeminfo does), when exactly one qualified name begins with that short name. Two hosts `PC0042.site-a…` and
     /// `PC0042.site-b…` are different computers, and a short `PC0042` beside both could be either: nothing is merged
-    /// then. Otherwise one host would be judged twice, once without the updates the other inventory lists.
+    /// then, nor when the two inventories give different builds. Otherwise one host would be judged twice, once without
+    /// the updates the other inventory lists.
     public static func mergedByName(_ hosts: [Machine]) -> [Machine] {
         var merged: [Machine] = []
         var position: [String: Int] = [:]
@@ -105,7 +106,7 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
 
     /// The first label of a qualified DNS name (`pc0042` of `pc0042.trust.nhs.uk`), or nil for a name without one
     /// (no dot) and for an IPv4 address.
-    static func shortName(ofQualified id: String) -> Substring? {
+    public static func shortName(ofQualified id: String) -> Substring? {
         guard let dot = id.firstIndex(of: "."), dot != id.startIndex else { return nil }
         if id.allSatisfy({ $0 == "." || $0.isASCII && $0.isNumber }) { return nil }
         return id[..<dot]
@@ -121,6 +122,13 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
         var result = hosts
         for (short, qualified) in qualifiedByShort where qualified.count == 1 {
             guard let target = position[String(short)] else { continue }
+            // Two computers that share a short name in two domains would unite their updates and hide a missing fix:
+            // inventories that give different builds are not one host.
+            if let ours = hosts[target].operatingSystem?.build, let theirs = hosts[qualified[0]].operatingSystem?.build,
+                ours != theirs
+            {
+                continue
+            }
             result[target] = result[target].merging(hosts[qualified[0]])
             absorbed.insert(qualified[0])
         }
