@@ -16,8 +16,9 @@ struct DemoCommand: AsyncParsableCommand {
             Writes, under --out: estates/<code>/ (each organisation's exports in the real formats: LDIF directory \
             export, secretsdump hash dump, vigil.yaml), ground-truth/<code>.json (every failing seeded), \
             reports/<code>/ (report.html, assessment.json, findings.csv) and index.html (all organisations). Then \
-            compares each assessment with its ground truth. The same seed gives the same estate. Reports, ground \
-            truth and index.html are readable by their owner only (0600) unless --mode widens them.
+            compares each assessment with its ground truth. The same seed gives the same estate. Everything it writes \
+            (the estates' synthetic hash dumps and patient lists too, reports, ground truth, index.html) is readable \
+            by its owner only (files 0600, folders it creates 0700) unless --mode widens them.
 
             --out must be empty, missing, or a folder an earlier `vigil demo` wrote (it leaves a .vigil-demo marker \
             file): the demo then removes only what it wrote there before writing again, so old files never mix with \

@@ -108,6 +108,19 @@ struct PwdumpReaderTests {
         #expect(!fragment.log.diagnostics.contains { $0.code == "pwdump.leading-text" })
     }
 
+    @Test("a line with an extra field is explained by its fields, not as text after its first ':::'")
+    func emptyRID() throws {
+        let text = """
+            TRUST\\amy:1104:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::
+            TRUST\\bob:::aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::
+            TRUST\\cy:1106:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::
+
+            """
+        let fragment = try read(text)
+        let rejection = try #require(fragment.log.diagnostics.first { $0.code == "pwdump.malformed" })
+        #expect(rejection.location.line == 2 && rejection.message.contains("found 8 ':'-separated fields"))
+    }
+
     @Test("a saved secretsdump console run: prompt, banner, status lines and LSA sections skipped, counted and placed")
     func consoleCapture() throws {
         let text = """

@@ -317,12 +317,24 @@ struct PwdumpLine {
         return end
     }
 
+    /// Where the last `:::` in `bytes[0..<end]` begins, if anywhere.
+    static func lastTripleColon(_ bytes: [UInt8], before end: Int) -> Int? {
+        var index = end - 3
+        while index >= 0 {
+            let colon = UInt8(ascii: ":")
+            if bytes[index] == colon, bytes[index + 1] == colon, bytes[index + 2] == colon { return index }
+            index -= 1
+        }
+        return nil
+    }
+
     /// What was wrong with a line that did not parse, without quoting it.
     static func explainFailure(_ bytes: [UInt8]) -> String {
         let expected = "expected 'user:rid:lmhash:nthash:::'"
         let end = bytes.withUnsafeBufferPointer { endBeforeSuffixes($0) }
-        if let marker = bytes[0..<end].firstRange(of: Array(":::".utf8)), marker.upperBound < end,
-            bytes[marker.upperBound..<end].contains(where: { $0 != 0x20 && $0 != 0x09 })
+        // The last `:::` ends the hash fields (`user:::lm:nt:::` has an empty RID, not text after them).
+        if let marker = Self.lastTripleColon(bytes, before: end), marker + 3 < end,
+            bytes[(marker + 3)..<end].contains(where: { $0 != 0x20 && $0 != 0x09 })
         {
             return "\(expected): text after ':::' that is not secretsdump's '(pwdLastSet=…)' or '(status=…)'"
         }
