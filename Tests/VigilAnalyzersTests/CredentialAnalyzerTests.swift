@@ -316,16 +316,20 @@ struct CredentialAnalyzerTests {
         "a computer's local account is not held to the domain's policy, and the policy is stated with nothing assessed"
     )
     func standInsOutsideThePolicy() throws {
-        let domain = DirectoryDomain(
-            distinguishedName: "DC=t", dnsName: "t.local",
-            passwordPolicy: PasswordPolicy(
-                minimumLength: 12, historyLength: 24, lockoutThreshold: 5, maximumAgeDays: 0, complexityRequired: true),
-            source: .init(file: "d", line: 1))
+        func domain(minimumLength: Int, lockout: Int) -> DirectoryDomain {
+            DirectoryDomain(
+                distinguishedName: "DC=t", dnsName: "t.local",
+                passwordPolicy: PasswordPolicy(
+                    minimumLength: minimumLength, historyLength: 24, lockoutThreshold: lockout, maximumAgeDays: 0,
+                    complexityRequired: true),
+                source: .init(file: "d", line: 1))
+        }
         let localAdministrator = CredentialRecord(
             accountName: "Administrator", rid: 500, ntHash: NTHash(password: "password"), hasLMHash: false,
             source: .init(file: "h", line: 2), isLocalAccount: true)
         let estate = Estate(
-            organisation: .unnamed, domains: [domain], accounts: [TestDirectory.account("a", rid: 1001)],
+            organisation: .unnamed, domains: [domain(minimumLength: 12, lockout: 5)],
+            accounts: [TestDirectory.account("a", rid: 1001)],
             credentials: [
                 TestDirectory.credential("a", rid: 1001, password: "x7#Lq!pw-Z-long-9"), localAdministrator,
             ])
@@ -333,14 +337,9 @@ struct CredentialAnalyzerTests {
         #expect(!rules.contains(.policyLengthBypassed), "the local account's 8 characters are not the domain's")
 
         // No enabled account has a hash, so nothing is assessed: no pass is stated, the policy's shortfall still is.
-        let weakPolicy = DirectoryDomain(
-            distinguishedName: "DC=t", dnsName: "t.local",
-            passwordPolicy: PasswordPolicy(
-                minimumLength: 6, historyLength: 24, lockoutThreshold: 0, maximumAgeDays: 0, complexityRequired: true),
-            source: .init(file: "d", line: 1))
         let nothing = analyze(
             Estate(
-                organisation: .unnamed, domains: [weakPolicy],
+                organisation: .unnamed, domains: [domain(minimumLength: 6, lockout: 0)],
                 accounts: [TestDirectory.account("a", rid: 1001, control: [.normalAccount, .disabled])],
                 credentials: [TestDirectory.credential("a", rid: 1001, password: "x7#Lq!pw-Z")]))
         #expect(nothing.metrics.first { $0.id == "credentials.assessed" }?.value == 0)

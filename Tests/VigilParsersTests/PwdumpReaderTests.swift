@@ -66,6 +66,16 @@ struct PwdumpReaderTests {
         #expect(!fragment.log.diagnostics.contains { $0.message.contains("Winter") || $0.message.contains("bob") })
     }
 
+    /// A secretsdump domain section: amy's hash line ending in `suffix`, then `line`.
+    static func domainSection(amy suffix: String, then line: String) -> String {
+        """
+        [*] Dumping Domain Credentials (domain\\uid:rid:lmhash:nthash)
+        TRUST\\amy:1104:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::\(suffix)
+        \(line)
+
+        """
+    }
+
     @Test(
         "secretsdump's -pwd-last-set and -user-status suffixes, alone or together, are read past",
         arguments: [
@@ -74,13 +84,10 @@ struct PwdumpReaderTests {
             " (status=Enabled) (pwdLastSet=2020-02-23 19:09)", "",
         ])
     func secretsdumpSuffixes(_ suffix: String) throws {
-        let text = """
-            [*] Dumping Domain Credentials (domain\\uid:rid:lmhash:nthash)
-            TRUST\\amy:1104:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::\(suffix)
-            TRUST\\amy_history0:1104:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::
-
-            """
-        let fragment = try read(text)
+        let fragment = try read(
+            Self.domainSection(
+                amy: suffix,
+                then: "TRUST\\amy_history0:1104:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::"))
         #expect(fragment.credentials.map(\.accountName) == ["amy"])
         #expect(fragment.credentials.first?.history == [.emptyPassword])
         #expect(fragment.log.recordsRejected == 0)
@@ -92,13 +99,10 @@ struct PwdumpReaderTests {
             " \u{2190}", " (pwdLastSet=2020-02-23 19:09) (status=Enabled) \u{2190}", " (note=Winter2025)", " x",
         ])
     func textAfterHashes(_ suffix: String) throws {
-        let text = """
-            [*] Dumping Domain Credentials (domain\\uid:rid:lmhash:nthash)
-            TRUST\\amy:1104:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::\(suffix)
-            TRUST\\bob:1105:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::
-
-            """
-        let fragment = try read(text)
+        let fragment = try read(
+            Self.domainSection(
+                amy: suffix,
+                then: "TRUST\\bob:1105:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::"))
         #expect(fragment.credentials.map(\.accountName) == ["bob"])
         #expect(fragment.log.recordsRejected == 1)
         let rejection = try #require(fragment.log.diagnostics.first { $0.code == "pwdump.malformed" })
