@@ -68,9 +68,7 @@ public struct Finding: Codable, Sendable, Hashable {
         self.subject = subject
         self.detail = detail
         // Each place once: an account a hash dump stands in for is read at its hash's own line.
-        var places = evidence.sorted()
-        places.removeConsecutiveDuplicates()
-        self.evidence = places
+        self.evidence = Set(evidence).sorted()
         self.related = Array(related.prefix(Finding.relatedLimit))
         self.facts = facts
         self.proof = proof
@@ -131,18 +129,5 @@ public struct Finding: Codable, Sendable, Hashable {
         if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
         if lhs.rule != rhs.rule { return lhs.rule < rhs.rule }
         return lhs.subject < rhs.subject
-    }
-}
-
-extension Array where Element: Equatable {
-    /// Removes each element equal to the one before it (on a sorted array: every duplicate).
-    mutating func removeConsecutiveDuplicates() {
-        guard count > 1 else { return }
-        var kept = 1
-        for index in 1..<count where self[index] != self[kept - 1] {
-            self[kept] = self[index]
-            kept += 1
-        }
-        removeLast(count - kept)
     }
 }
