@@ -54,12 +54,31 @@ struct InspectCommand: AsyncParsableCommand {
             }
         }
         for file in evidence.inventory.unrecognised { print("\(file.path): not read: \(file.reason)") }
-        let history = estate.credentials.reduce(0) { $0 + $1.history.count }
-        print(
-            "Holds: \(Wording.count(estate.accounts.count, "account")), \(Wording.count(estate.groups.count, "group")), \(Wording.count(estate.domains.count, "domain")), \(Wording.count(estate.credentials.count, "password hash", plural: "password hashes")) (\(Wording.number(history)) in history)."
-        )
+        print("Holds: \(Self.holdings(of: estate)).")
         if evidence.inventory.recordsRejected > 0 || !evidence.inventory.unrecognised.isEmpty {
             throw VigilExit.dataError
         }
+    }
+
+    /// What the files hold: the directory's collections always (an export that should hold accounts and holds none
+    /// says so), the others when there are any.
+    static func holdings(of estate: Estate) -> String {
+        let history = estate.credentials.reduce(0) { $0 + $1.history.count }
+        let directory = [
+            Wording.count(estate.accounts.count, "account"), Wording.count(estate.groups.count, "group"),
+            Wording.count(estate.domains.count, "domain"),
+            "\(Wording.count(estate.credentials.count, "password hash", plural: "password hashes")) (\(Wording.number(history)) in history)",
+        ]
+        let others: [(count: Int, singular: String, plural: String?)] = [
+            (estate.hosts.count, "host", nil), (estate.advisories.count, "advisory", "advisories"),
+            (estate.resources.count, "resource", nil),
+            (estate.grants.count, "access rule", nil), (estate.accessEvents.count, "access event", nil),
+            (estate.roleAssignments.count, "role assignment", nil),
+            (estate.rolePermissions.count, "role permission", nil),
+            (estate.claims.count, "self-assessment answer", nil),
+            (estate.patientData.count, "file holding patient identifiers", "files holding patient identifiers"),
+        ]
+        let held = others.filter { $0.count > 0 }.map { Wording.count($0.count, $0.singular, plural: $0.plural) }
+        return (directory + held).joined(separator: ", ")
     }
 }

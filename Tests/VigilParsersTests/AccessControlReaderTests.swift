@@ -101,6 +101,28 @@ struct AccessControlReaderTests {
         #expect(fragment.log.diagnostics.isEmpty, "\(fragment.log.diagnostics)")
     }
 
+    @Test("Get-Acl CSV: a prompt before the header is skipped with a warning; a registry key's row is left out")
+    func getAclCSVOtherProvider() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let url = try scratch.write(
+            "acl.csv",
+            """
+            PS C:\\> Get-Acl C:\\Data, HKLM:\\SOFTWARE | Export-Csv acl.csv
+            "Path","Owner","Sddl"
+            "Microsoft.PowerShell.Core\\Registry::HKEY_LOCAL_MACHINE\\SOFTWARE","BUILTIN\\Administrators","O:BAG:SYD:(A;CI;KA;;;BA)"
+            "Microsoft.PowerShell.Core\\FileSystem::C:\\Data","BUILTIN\\Administrators","O:BAG:SYD:(A;OICI;FR;;;AU)"
+
+            """)
+        let fragment = try GetAclReader().read(path: url.path, file: "acl.csv", progress: nil)
+        #expect(grants(fragment) == ["C:\\Data | NT AUTHORITY\\Authenticated Users | read"])
+        #expect(
+            fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == [
+                "getacl.leading-text@1", "getacl.not-file-system@3",
+            ])
+        #expect(fragment.log.recordsRead == 1 && fragment.log.recordsRejected == 0)
+    }
+
     @Test("Get-Acl rules: one row per access rule")
     func getAclRules() throws {
         let path = Fixtures.url("acl/get-acl-rules.csv").path

@@ -1,220 +1,138 @@
 import VigilCore
 import VigilIO
 
-/// Reads PowerShell `Get-Acl` exports (`Export-Csv`) into resources and grants, in either shape people produce:
+/// Reads PowerShell `Get-Acl` exports into resources and grants, in the shapes people produce:
 ///
-/// - the security descriptors themselves (`Get-ChildItem -Recurse | Get-Acl | Export-Csv`): a `Path` column
+/// - the security descriptors as CSV (`Get-ChildItem -Recurse | Get-Acl | Export-Csv`): a `Path` column
 ///   (`Microsoft.PowerShell.Core\FileSystem::D:\Shares\…`) with `Sddl` (preferred: language-independent, with SIDs) or
 ///   `AccessToString` (`NHSTRUST\Domain Users Allow  ReadAndExecute, Synchronize`, one rule per line);
-/// - one row per access rule (`(Get-Acl $p).Access | Select-Object Path, IdentityReference, FileSystemRights,
-///   AccessControlType, …`).
+/// - one CSV row per access rule (`(Get-Acl $p).Access | Select-Object Path, IdentityReference, FileSystemRights,
+///   AccessControlType, …`);
+/// - the same descriptors as a list (`Get-ChildItem -Recurse | Get-Acl | Format-List`), read by ``GetAclList``.
 ///
-/// Windows PowerShell's `#TYPE` first line is skipped. Deny rules, inheritance (`ID`, `IsInherited`) and where a rule
-/// applies (SDDL flags, `InheritanceFlags`, `PropagationFlags`) are kept on the grants; `AccessToString` says neither,
-/// so its grants have no scope. Rules with rights Vigil does not know are reported, never guessed.
+/// Windows PowerShell's `#TYPE` first line is skipped, and so are a prompt or notes before the output. Deny rules,
+/// inheritance (`ID`, `IsInherited`) and where a rule applies (SDDL flags, `InheritanceFlags`, `PropagationFlags`) are
+/// kept on the grants; `AccessToString` says neither, so its grants have no scope. Rules with rights Vigil does not
+/// know are reported, never guessed; so are records of registry keys. Get-Acl's default table is recognised only to be
+/// refused with its remedy: it cuts the rules short.
 public struct GetAclReader: EvidenceReader {
     public let format = EvidenceFormat(
         id: "get-acl",
-        name: "NTFS permissions (PowerShell Get-Acl, Export-Csv)",
+        name: "NTFS permissions (PowerShell Get-Acl: Export-Csv or Format-List)",
         producedBy:
-            "Get-ChildItem D:\\Shares -Recurse | Get-Acl | Export-Csv acl.csv -NoTypeInformation   (or one row per rule: ForEach-Object { $p = $_.FullName; (Get-Acl $p).Access | Select-Object @{n='Path';e={$p}}, IdentityReference, FileSystemRights, AccessControlType, IsInherited } | Export-Csv acl.csv -NoTypeInformation)"
+            "Get-ChildItem D:\\Shares -Recurse | Get-Acl | Export-Csv acl.csv -NoTypeInformation   (or | Format-List > acl.txt; or one row per rule: ForEach-Object { $p = $_.FullName; (Get-Acl $p).Access | Select-Object @{n='Path';e={$p}}, IdentityReference, FileSystemRights, AccessControlType, IsInherited } | Export-Csv acl.csv -NoTypeInformation)"
     )
 
     public init() {}
 
     public func recognises(_ sample: TextSample) -> Bool {
-        for line in sample.lines(limit: 3) where !line.hasPrefix("#TYPE") {
-            guard let header = Header(line.split(separator: ",").map { String($0).trimming("\" ") }) else {
-                return false
+        var previous: Substring?
+        for line in sample.lines(limit: 200) {
+            defer { previous = line }
+            if line.hasPrefix("#TYPE") || line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
+            if Self.csvHeader(line) != nil || Self.isTableUnderline(line, after: previous) { return true }
+            if let (name, value) = GetAclList.property(line) {
+                if (name == "path" || name == "pspath") && value.contains("FileSystem::") { return true }
+                if name == "sddl" && (value.hasPrefix("O:") || value.hasPrefix("G:") || value.hasPrefix("D:")) {
+                    return true
+                }
             }
-            _ = header
-            return true
         }
         return false
     }
 
     public func read(path: String, file: String, progress: (@Sendable (Int) -> Void)?) throws -> EvidenceFragment {
-        var fragment = EvidenceFragment(file: file)
-        var log = fragment.log
-        var records = CSVRecordReader(dialect: CSVDialect(quoting: .anywhere))
-        var header: Header?
-        var seen: Set<String> = []
-        var uninterpreted = 0
+        var output = GetAclOutput(file: file)
+        var csv: CSVForm?
+        var list: GetAclList?
+        var table: Int?
+        var leading = LineTally()
+        var previous: String?
         try LineReader(path: path, maxLineLength: 1 << 20).forEachLine(progress: progress) { line in
+            if csv != nil {
+                csv?.consume(line, into: &output)
+                return
+            }
             if line.isOverlong {
-                log.reject(line: line.number, code: "getacl.line-too-long", "line longer than 1 MiB")
-                return
-            }
-            if header == nil, line.bytes.starts(with: "#TYPE".utf8) { return }
-            switch records.add(line.bytes, line: line.number) {
-            case .pending, .malformed:  // never malformed: quotes are read leniently
-                return
-            case .overlong(let start):
-                log.reject(line: start, code: "getacl.record-too-long", "record longer than 1 MiB; skipped")
-            case .record(let start):
-                let fields = records.fields()
-                guard let known = header else {
-                    header = Header(fields)
-                    if header == nil {
-                        log.reject(
-                            line: start, code: "getacl.no-header",
-                            "expected a header with Path and Sddl, AccessToString or IdentityReference")
-                    }
-                    return
+                if list != nil {
+                    list?.overlong(line: line.number)
+                } else {
+                    output.log.reject(line: line.number, code: "getacl.line-too-long", "line longer than 1 MiB")
                 }
-                if fields.count == 1, fields[0].isEmpty { return }
-                known.read(
-                    fields, line: start, file: file, into: &fragment, seen: &seen, uninterpreted: &uninterpreted,
-                    log: &log)
+                return
+            }
+            let text = ConsoleText.decode(line.bytes)
+            if list != nil {
+                list?.consume(text[...], line: line.number, into: &output)
+                return
+            }
+            guard table == nil else { return }
+            defer { previous = text }
+            if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { return }
+            if text.hasPrefix("#TYPE") {
+                csv = CSVForm()
+            } else if Self.csvHeader(text[...]) != nil {
+                csv = CSVForm()
+                csv?.consume(line, into: &output)
+            } else if let (name, _) = GetAclList.property(text[...]), GetAclList.isGetAclProperty(name) {
+                list = GetAclList()
+                list?.consume(text[...], line: line.number, into: &output)
+            } else if Self.isTableUnderline(text[...], after: previous?[...]) {
+                table = line.number - 1
+            } else {
+                leading.add(line.number)
             }
         }
-        if records.isOpen {
-            log.reject(line: records.startLine, code: "getacl.unterminated", "a quoted field is never closed")
+        list?.finish(into: &output)
+        csv?.finish(into: &output)
+        report(leading: leading, list: list, table: table, decided: csv != nil || list != nil, into: &output)
+        return output.finish()
+    }
+
+    /// The diagnostics of the file as a whole: text before the output, text between the blocks, a table, or nothing
+    /// Vigil could read.
+    private func report(
+        leading: LineTally, list: GetAclList?, table: Int?, decided: Bool, into output: inout GetAclOutput
+    ) {
+        if let table {
+            output.log.reject(
+                line: table, code: "getacl.table",
+                "a Get-Acl table (its default view) cuts each path's rules short: export with Export-Csv or Format-List"
+            )
+            return
         }
-        if uninterpreted > 0 {
-            log.warn(
-                line: nil, code: "getacl.uninterpreted",
-                "\(uninterpreted) access rule\(uninterpreted == 1 ? " holds" : "s hold") rights Vigil does not know; \(uninterpreted == 1 ? "it was" : "they were") left out of who can read"
+        if !decided {
+            output.log.reject(
+                line: leading.first, code: "getacl.no-header",
+                "expected a CSV header with Path and Sddl, AccessToString or IdentityReference, or Format-List's 'Path : …' lines"
+            )
+            return
+        }
+        if let first = leading.first {
+            output.log.warn(
+                line: first, code: "getacl.leading-text",
+                "\(leading.count == 1 ? "1 line" : "\(leading.count) lines") before the Get-Acl output (a prompt or notes) skipped"
             )
         }
-        fragment.log = log
-        return fragment
+        if let other = list?.otherText, let first = other.first {
+            output.log.warn(
+                line: first, code: "getacl.other-text",
+                "\(other.count == 1 ? "1 line that is" : "\(other.count) lines that are") not part of a Get-Acl block (a prompt or notes) skipped"
+            )
+        }
     }
 
-    /// One access rule of a row, before it becomes a grant.
-    struct Rule {
-        var principal: String
-        var right: Grant.Right
-        var access: Grant.Access
-        var inherited: Bool
-        var scope: Grant.Scope?
+    /// The header of a CSV export, when `line` is one.
+    static func csvHeader(_ line: Substring) -> Header? {
+        Header(line.split(separator: ",").map { String($0).trimming("\" ") })
     }
 
-    /// Column positions of the header.
-    struct Header {
-        var path: Int
-        var sddl: Int?
-        var accessText: Int?
-        var identity: Int?
-        var rights: Int?
-        var type: Int?
-        var inheritance: Int?
-        var propagation: Int?
-        var isInherited: Int?
-
-        init?(_ names: [String]) {
-            func column(_ name: String) -> Int? { names.firstIndex { $0.lowercased() == name.lowercased() } }
-            guard let path = column("Path") ?? column("FullName") else { return nil }
-            self.path = path
-            sddl = column("Sddl")
-            accessText = column("AccessToString")
-            identity = column("IdentityReference")
-            rights = column("FileSystemRights")
-            type = column("AccessControlType")
-            inheritance = column("InheritanceFlags")
-            propagation = column("PropagationFlags")
-            isInherited = column("IsInherited")
-            guard sddl != nil || accessText != nil || (identity != nil && rights != nil) else { return nil }
+    /// Whether `line` is the underline of Get-Acl's default table (`Path  Owner  Access` over dashes).
+    static func isTableUnderline(_ line: Substring, after header: Substring?) -> Bool {
+        guard let header, line.hasPrefix("----"), line.allSatisfy({ $0 == "-" || $0 == " " || $0 == "\r" }) else {
+            return false
         }
-
-        func read(
-            _ fields: [String], line: Int, file: String, into fragment: inout EvidenceFragment, seen: inout Set<String>,
-            uninterpreted: inout Int, log: inout DiagnosticLog
-        ) {
-            func field(_ index: Int?) -> String? { index.flatMap { $0 < fields.count ? fields[$0] : nil } }
-            guard var path = field(self.path), !path.isEmpty else {
-                log.reject(line: line, code: "getacl.no-path", "a row without a path")
-                return
-            }
-            if let marker = path.range(of: "::") { path = String(path[marker.upperBound...]) }
-            var rules: [Rule] = []
-            var parsed = false
-            if let sddl = field(self.sddl), !sddl.isEmpty {
-                parsed = true
-                for ace in Self.sddlEntries(sddl) {
-                    guard let right = ace.right else {
-                        uninterpreted += 1
-                        continue
-                    }
-                    rules.append(
-                        Rule(
-                            principal: ace.principal, right: right, access: ace.deny ? .deny : .allow,
-                            inherited: ace.inherited, scope: ace.scope))
-                }
-            } else if let text = field(accessText), !text.isEmpty {
-                parsed = true
-                for entry in text.split(separator: "\n") {
-                    let words = entry.split(separator: " ", omittingEmptySubsequences: false)
-                    guard let verb = words.lastIndex(where: { $0 == "Allow" || $0 == "Deny" }), verb > 0 else {
-                        uninterpreted += 1
-                        continue
-                    }
-                    let principal = words[..<verb].joined(separator: " ")
-                    let rights = words[(verb + 1)...].joined(separator: " ")
-                    guard let right = AccessRights.fileSystemRights(rights) else {
-                        uninterpreted += 1
-                        continue
-                    }
-                    rules.append(
-                        Rule(
-                            principal: principal, right: right, access: words[verb] == "Deny" ? .deny : .allow,
-                            inherited: false, scope: nil))
-                }
-            } else if let identity = field(self.identity), let rights = field(self.rights) {
-                parsed = true
-                if let right = AccessRights.fileSystemRights(rights) {
-                    let scope = field(inheritance).map {
-                        AccessRights.dotNetScope(inheritance: $0, propagation: field(propagation))
-                    }
-                    rules.append(
-                        Rule(
-                            principal: identity, right: right,
-                            access: field(type)?.lowercased() == "deny" ? .deny : .allow,
-                            inherited: field(isInherited)?.lowercased() == "true", scope: scope))
-                } else {
-                    uninterpreted += 1
-                }
-            }
-            guard parsed else {
-                log.reject(line: line, code: "getacl.no-rules", "a row without Sddl, AccessToString or a rule")
-                return
-            }
-            let resource = Resource.fileSystem(
-                path: path, inheritable: rules.contains { $0.scope?.inheritable == true },
-                source: EvidenceReference(file: file, line: line))
-            if seen.insert(resource.id.lowercased()).inserted { fragment.resources.append(resource) }
-            for rule in rules {
-                fragment.grants.append(
-                    Grant(
-                        resourceID: resource.id, principal: rule.principal, right: rule.right, access: rule.access,
-                        inherited: rule.inherited, appliesTo: rule.scope,
-                        source: EvidenceReference(file: file, line: line)))
-            }
-            log.recordsRead += 1
-        }
-
-        /// The access entries of an SDDL string's DACL (`D:PAI(A;OICI;FA;;;BA)(A;;0x1200a9;;;S-1-5-21-…-513)`).
-        static func sddlEntries(_ sddl: String) -> [(
-            principal: String, right: Grant.Right?, deny: Bool, inherited: Bool, scope: Grant.Scope
-        )] {
-            guard let dacl = sddl.range(of: "D:") else { return [] }
-            var entries: [(String, Grant.Right?, Bool, Bool, Grant.Scope)] = []
-            var rest = sddl[dacl.upperBound...]
-            if let system = rest.range(of: "S:") { rest = rest[..<system.lowerBound] }
-            while let open = rest.firstIndex(of: "("), let close = rest[open...].firstIndex(of: ")") {
-                let parts = rest[rest.index(after: open)..<close].split(
-                    separator: ";", omittingEmptySubsequences: false)
-                rest = rest[rest.index(after: close)...]
-                guard parts.count >= 6 else { continue }
-                let type = parts[0]
-                guard type == "A" || type == "D" || type == "OA" || type == "OD" else { continue }
-                let trustee = String(parts[5])
-                let principal = AccessRights.sddlAliases[trustee] ?? trustee
-                let flags = AccessRights.sddlScope(parts[1])
-                entries.append(
-                    (principal, AccessRights.sddl(parts[2]), type.hasSuffix("D"), flags.inherited, flags.scope))
-            }
-            return entries
-        }
+        let words = header.split(separator: " ").map { $0.lowercased() }
+        return words.starts(with: ["path", "owner", "access"])
     }
 }

@@ -1,0 +1,169 @@
+import VigilCore
+import VigilIO
+
+/// `Get-Acl | Format-List` output (`fl`, `fl *`, or chosen properties): one block of `Name : value` lines per path,
+/// blocks separated by blank lines.
+///
+/// ```
+/// Path   : Microsoft.PowerShell.Core\FileSystem::D:\Shares\Clinical
+/// Owner  : BUILTIN\Administrators
+/// Access : NT AUTHORITY\SYSTEM Allow  FullControl
+///          NHSTRUST\Domain Users Allow  ReadAndExecute, Synchronize
+/// Sddl   : O:BAG:SYD:AI(A;OICI;FA;;;SY)(A;OICIID;0x1200a9;;;S-1-5-21-1004336348-1177238915-682003330-513)(A;OICIID;
+///          FA;;;BA)
+/// ```
+///
+/// Format-List wraps a long value onto lines indented to the value's column, at the console's width: `Sddl` anywhere,
+/// even inside a token (`0x1200` then `a9`), so its pieces join without a separator; `Access` and `AccessToString` put
+/// one rule per line and wrap a rule too long for the width after a space. `Sddl` is preferred (exact, with inheritance
+/// and where each rule applies); without it the rules are read from `AccessToString` or `Access`, which state neither.
+/// A block repeats no property, so a repeated one starts the next block even without a blank line between them.
+struct GetAclList {
+    /// One property of the block being read, as its lines.
+    private struct Property {
+        var name: String
+        var pieces: [Substring]
+    }
+
+    /// The block being read.
+    private struct Block {
+        var line: Int
+        var properties: [Property] = []
+        var bytes = 0
+        var overlong = false
+
+        func value(_ name: String) -> [Substring]? { properties.first { $0.name == name }?.pieces }
+    }
+
+    /// A block's lines together may not exceed this (a hostile file of endless continuation lines stays bounded).
+    static let maxBlockBytes = 1 << 20
+
+    private var block: Block?
+    /// Lines between or after the blocks that are neither properties nor their continuations (prompts, notes).
+    private(set) var otherText = LineTally()
+
+    /// The name and value of a `Name : value` line, or `nil` when the line is not one. Format-List pads every name to
+    /// the longest, so at least one space comes before the colon; names are single words.
+    static func property(_ text: Substring) -> (name: String, value: Substring)? {
+        guard let first = text.first, first.isLetter, let colon = text.firstIndex(of: ":") else { return nil }
+        let name = text[..<colon]
+        guard name.last == " " else { return nil }
+        let word = name.trimming(" ")
+        guard !word.isEmpty, word.allSatisfy({ $0.isLetter || $0.isNumber }) else { return nil }
+        var value = text[text.index(after: colon)...]
+        if value.first == " " { value = value.dropFirst() }
+        return (word.lowercased(), value)
+    }
+
+    /// Whether `name` is a property of Get-Acl's objects, so a line naming it starts Format-List output.
+    static func isGetAclProperty(_ name: String) -> Bool {
+        [
+            "path", "pspath", "owner", "group", "access", "audit", "sddl", "accesstostring", "psparentpath",
+            "pschildname",
+        ]
+        .contains(name)
+    }
+
+    /// Reads one line of the file.
+    mutating func consume(_ text: Substring, line: Int, into output: inout GetAclOutput) {
+        if text.allSatisfy({ $0 == " " || $0 == "\t" }) {
+            flush(into: &output)
+            return
+        }
+        if text.first == " " || text.first == "\t", block?.properties.isEmpty == false {
+            append(text.drop { $0 == " " || $0 == "\t" })
+            return
+        }
+        guard let (name, value) = Self.property(text) else {
+            flush(into: &output)
+            otherText.add(line)
+            return
+        }
+        if block?.value(name) != nil { flush(into: &output) }
+        if block == nil { block = Block(line: line) }
+        block?.properties.append(Property(name: name, pieces: []))
+        append(value)
+    }
+
+    /// A line longer than the reader's limit: the block it is in cannot be read whole.
+    mutating func overlong(line: Int) {
+        if block == nil { block = Block(line: line) }
+        block?.overlong = true
+    }
+
+    /// Reads the last block.
+    mutating func finish(into output: inout GetAclOutput) {
+        flush(into: &output)
+    }
+
+    private mutating func append(_ piece: Substring) {
+        guard var current = block, !current.overlong, !current.properties.isEmpty else { return }
+        block = nil  // keeps the pieces uniquely referenced while they grow
+        current.bytes += piece.utf8.count
+        if current.bytes > Self.maxBlockBytes {
+            current.overlong = true
+        } else {
+            current.properties[current.properties.count - 1].pieces.append(piece)
+        }
+        block = current
+    }
+
+    private mutating func flush(into output: inout GetAclOutput) {
+        guard let current = block else { return }
+        block = nil
+        if current.overlong {
+            output.log.reject(
+                line: current.line, code: "getacl.record-too-long", "a Format-List block longer than 1 MiB; skipped")
+            return
+        }
+        let sddl = current.value("sddl").map { $0.joined() }.flatMap { $0.isEmpty ? nil : $0 }
+        let access = (current.value("accesstostring") ?? current.value("access")).map(Self.rules)
+            .flatMap { lines in lines.isEmpty || lines.first?.hasPrefix("{") == true ? nil : lines }
+        guard let named = (current.value("path") ?? current.value("pspath"))?.joined(), !named.isEmpty else {
+            if sddl != nil || access != nil {
+                output.log.reject(
+                    line: current.line, code: "getacl.no-path", "a Format-List block with rules but without Path")
+            } else {
+                otherText.add(current.line)
+            }
+            return
+        }
+        guard let path = output.fileSystemPath(named, line: current.line) else { return }
+        var rules: [GetAclReader.Rule]
+        if let sddl {
+            rules = GetAclReader.rules(sddl: sddl, uninterpreted: &output.uninterpreted)
+        } else if let access {
+            rules = GetAclReader.rules(accessLines: access, uninterpreted: &output.uninterpreted)
+        } else {
+            output.log.reject(
+                line: current.line, code: "getacl.no-rules",
+                "a Format-List block without Sddl, AccessToString or Access"
+            )
+            return
+        }
+        output.add(path: path, rules: rules, line: current.line)
+    }
+
+    /// The rules of an `Access` or `AccessToString` value, one per line, with a rule wrapped at the console's width
+    /// joined again: a line continues the rule before it while that rule has no `Allow`/`Deny` followed by rights, or
+    /// its rights end with a comma.
+    static func rules(_ pieces: [Substring]) -> [String] {
+        var rules: [String] = []
+        for piece in pieces {
+            if let last = rules.last, !isComplete(last) {
+                rules[rules.count - 1] = last.hasSuffix(" ") ? last + piece : last + " " + piece
+            } else if !piece.isEmpty {
+                rules.append(String(piece))
+            }
+        }
+        return rules
+    }
+
+    private static func isComplete(_ rule: String) -> Bool {
+        let words = rule.split(separator: " ")
+        guard let verb = words.lastIndex(where: { $0 == "Allow" || $0 == "Deny" }), verb + 1 < words.count else {
+            return false
+        }
+        return words.last?.hasSuffix(",") != true
+    }
+}

@@ -1,0 +1,93 @@
+import VigilCore
+
+extension GetAclReader {
+    /// One access rule of a path, before it becomes a grant.
+    struct Rule {
+        var principal: String
+        var right: Grant.Right
+        var access: Grant.Access
+        var inherited: Bool
+        var scope: Grant.Scope?
+    }
+
+    /// The rules of an SDDL string's DACL (`O:BAG:DUD:AI(A;OICI;0x1200a9;;;DU)(A;OICIID;FA;;;SY)`), keeping deny,
+    /// inheritance and where each applies; `uninterpreted` counts entries whose rights Vigil does not know.
+    static func rules(sddl: some StringProtocol, uninterpreted: inout Int) -> [Rule] {
+        var rules: [Rule] = []
+        for ace in sddlEntries(String(sddl)) {
+            guard let right = ace.right else {
+                uninterpreted += 1
+                continue
+            }
+            rules.append(
+                Rule(
+                    principal: ace.principal, right: right, access: ace.deny ? .deny : .allow,
+                    inherited: ace.inherited, scope: ace.scope))
+        }
+        return rules
+    }
+
+    /// The rules of `AccessToString` lines (`NHSTRUST\Domain Users Allow  ReadAndExecute, Synchronize`), which state
+    /// neither inheritance nor where a rule applies.
+    static func rules(accessLines: some Sequence<some StringProtocol>, uninterpreted: inout Int) -> [Rule] {
+        var rules: [Rule] = []
+        for entry in accessLines {
+            let words = entry.split(separator: " ", omittingEmptySubsequences: false)
+            guard let verb = words.lastIndex(where: { $0 == "Allow" || $0 == "Deny" }), verb > 0 else {
+                uninterpreted += 1
+                continue
+            }
+            let principal = words[..<verb].joined(separator: " ")
+            let rights = words[(verb + 1)...].joined(separator: " ")
+            guard let right = AccessRights.fileSystemRights(rights) else {
+                uninterpreted += 1
+                continue
+            }
+            rules.append(
+                Rule(
+                    principal: principal, right: right, access: words[verb] == "Deny" ? .deny : .allow,
+                    inherited: false, scope: nil))
+        }
+        return rules
+    }
+
+    /// Adds the path (once, however many records name it) and a grant per rule, all sourced to `line`.
+    static func add(
+        path: String, rules: [Rule], line: Int, file: String, into fragment: inout EvidenceFragment,
+        seen: inout Set<String>
+    ) {
+        let resource = Resource.fileSystem(
+            path: path, inheritable: rules.contains { $0.scope?.inheritable == true },
+            source: EvidenceReference(file: file, line: line))
+        if seen.insert(resource.id.lowercased()).inserted { fragment.resources.append(resource) }
+        for rule in rules {
+            fragment.grants.append(
+                Grant(
+                    resourceID: resource.id, principal: rule.principal, right: rule.right, access: rule.access,
+                    inherited: rule.inherited, appliesTo: rule.scope, source: EvidenceReference(file: file, line: line))
+            )
+        }
+    }
+
+    /// The access entries of an SDDL string's DACL (`D:PAI(A;OICI;FA;;;BA)(A;;0x1200a9;;;S-1-5-21-…-513)`).
+    static func sddlEntries(_ sddl: String) -> [(
+        principal: String, right: Grant.Right?, deny: Bool, inherited: Bool, scope: Grant.Scope
+    )] {
+        guard let dacl = sddl.range(of: "D:") else { return [] }
+        var entries: [(String, Grant.Right?, Bool, Bool, Grant.Scope)] = []
+        var rest = sddl[dacl.upperBound...]
+        if let system = rest.range(of: "S:") { rest = rest[..<system.lowerBound] }
+        while let open = rest.firstIndex(of: "("), let close = rest[open...].firstIndex(of: ")") {
+            let parts = rest[rest.index(after: open)..<close].split(separator: ";", omittingEmptySubsequences: false)
+            rest = rest[rest.index(after: close)...]
+            guard parts.count >= 6 else { continue }
+            let type = parts[0]
+            guard type == "A" || type == "D" || type == "OA" || type == "OD" else { continue }
+            let trustee = String(parts[5])
+            let principal = AccessRights.sddlAliases[trustee] ?? trustee
+            let flags = AccessRights.sddlScope(parts[1])
+            entries.append((principal, AccessRights.sddl(parts[2]), type.hasSuffix("D"), flags.inherited, flags.scope))
+        }
+        return entries
+    }
+}
