@@ -123,6 +123,38 @@ struct AccessControlReaderTests {
         #expect(fragment.log.recordsRead == 1 && fragment.log.recordsRejected == 0)
     }
 
+    @Test(
+        "rights read data only by ReadData or generic read; execute, attributes and READ_CONTROL confer nothing but are known; changing permissions or owner is full control",
+        arguments: [
+            ("sddl", "LC", "write"), ("sddl", "CC", "read"), ("sddl", "CCDC", "modify"), ("sddl", "RC", "none"),
+            ("sddl", "FX", "none"), ("sddl", "RPWPLO", "none"), ("sddl", "WD", "full-control"),
+            ("sddl", "SDGXGWGR", "modify"), ("sddl", "0x1000a1", "read"), ("sddl", "0x1200a0", "none"),
+            ("sddl", "0x40000", "full-control"), ("sddl", "ZZ", "unknown"), ("sddl", "0xZZ", "unknown"),
+            ("dotnet", "ReadAttributes, Synchronize", "none"), ("dotnet", "ExecuteFile, Synchronize", "none"),
+            ("dotnet", "ReadData, ExecuteFile, ReadAttributes, Synchronize", "read"),
+            ("dotnet", "ChangePermissions", "full-control"), ("dotnet", "AppendData", "write"),
+            ("dotnet", "536870912", "none"), ("dotnet", "-1610612736", "read"), ("dotnet", "Frobnicate", "unknown"),
+            ("icacls", "RA", "none"), ("icacls", "X", "none"), ("icacls", "RC", "none"),
+            ("icacls", "WDAC", "full-control"),
+            ("icacls", "RX", "read"), ("icacls", "RD,WD", "modify"),
+        ])
+    func rightsMapping(_ form: String, _ rights: String, _ expected: String) {
+        let right: Grant.Right?
+        let known: Bool
+        switch form {
+        case "sddl":
+            right = AccessRights.sddl(rights[...])
+            known = AccessRights.isKnown(sddl: rights[...])
+        case "dotnet":
+            right = AccessRights.fileSystemRights(rights)
+            known = AccessRights.isKnown(fileSystemRights: rights)
+        default:
+            right = AccessRights.icacls([rights[...]])
+            known = !AccessRights.icaclsUninterpretable([rights[...]])
+        }
+        #expect((right?.rawValue ?? (known ? "none" : "unknown")) == expected)
+    }
+
     @Test("Get-Acl rules: one row per access rule")
     func getAclRules() throws {
         let path = Fixtures.url("acl/get-acl-rules.csv").path

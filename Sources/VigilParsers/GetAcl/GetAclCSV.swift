@@ -100,7 +100,7 @@ extension GetAclReader {
                             principal: identity, right: right,
                             access: field(type)?.lowercased() == "deny" ? .deny : .allow,
                             inherited: field(isInherited)?.lowercased() == "true", scope: scope))
-                } else {
+                } else if !AccessRights.isKnown(fileSystemRights: rights) {
                     output.uninterpreted += 1
                 }
             }

@@ -102,8 +102,10 @@ public struct GetAclReader: EvidenceReader {
             return
         }
         if !decided {
+            // An empty file has nothing to reject; the engine reports that no record was read.
+            guard let first = leading.first else { return }
             output.log.reject(
-                line: leading.first, code: "getacl.no-header",
+                line: first, code: "getacl.no-header",
                 "expected a CSV header with Path and Sddl, AccessToString or IdentityReference, or Format-List's 'Path : …' lines"
             )
             return

@@ -16,7 +16,7 @@ extension GetAclReader {
         var rules: [Rule] = []
         for ace in sddlEntries(String(sddl)) {
             guard let right = ace.right else {
-                uninterpreted += 1
+                if !ace.known { uninterpreted += 1 }
                 continue
             }
             rules.append(
@@ -40,7 +40,7 @@ extension GetAclReader {
             let principal = words[..<verb].joined(separator: " ")
             let rights = words[(verb + 1)...].joined(separator: " ")
             guard let right = AccessRights.fileSystemRights(rights) else {
-                uninterpreted += 1
+                if !AccessRights.isKnown(fileSystemRights: rights) { uninterpreted += 1 }
                 continue
             }
             rules.append(
@@ -71,10 +71,10 @@ extension GetAclReader {
 
     /// The access entries of an SDDL string's DACL (`D:PAI(A;OICI;FA;;;BA)(A;;0x1200a9;;;S-1-5-21-…-513)`).
     static func sddlEntries(_ sddl: String) -> [(
-        principal: String, right: Grant.Right?, deny: Bool, inherited: Bool, scope: Grant.Scope
+        principal: String, right: Grant.Right?, known: Bool, deny: Bool, inherited: Bool, scope: Grant.Scope
     )] {
         guard let dacl = sddl.range(of: "D:") else { return [] }
-        var entries: [(String, Grant.Right?, Bool, Bool, Grant.Scope)] = []
+        var entries: [(String, Grant.Right?, Bool, Bool, Bool, Grant.Scope)] = []
         var rest = sddl[dacl.upperBound...]
         if let system = rest.range(of: "S:") { rest = rest[..<system.lowerBound] }
         while let open = rest.firstIndex(of: "("), let close = rest[open...].firstIndex(of: ")") {
@@ -86,7 +86,11 @@ extension GetAclReader {
             let trustee = String(parts[5])
             let principal = AccessRights.sddlAliases[trustee] ?? trustee
             let flags = AccessRights.sddlScope(parts[1])
-            entries.append((principal, AccessRights.sddl(parts[2]), type.hasSuffix("D"), flags.inherited, flags.scope))
+            entries.append(
+                (
+                    principal, AccessRights.sddl(parts[2]), AccessRights.isKnown(sddl: parts[2]), type.hasSuffix("D"),
+                    flags.inherited, flags.scope
+                ))
         }
         return entries
     }

@@ -3,28 +3,24 @@ import VigilCore
 /// Windows access rights as ACL exports write them, reduced to the rights Vigil reasons about.
 enum AccessRights {
     /// The grant an icacls permission list confers (`(OI)(CI)(RX)`, `(I)(F)`, `(RD,WD,AD)`), or `nil` for none (`N`,
-    /// or rights that neither read nor write data such as `(D)` alone).
+    /// or rights that neither read nor write data such as `(D)`, `(RA)` or `(X)` alone).
     /// Rights that read data along with rights that write it (`(RD,WD)`) come out as `modify`, so that whether an
-    /// entry reads never hides behind a stronger-ranked write.
+    /// entry reads never hides behind a stronger-ranked write. Changing the permissions or the owner (`WDAC`, `WO`)
+    /// is full control: whoever holds it can grant themselves the rest.
     static func icacls(_ groups: [Substring]) -> Grant.Right? {
-        var best: Grant.Right?
-        var reads = false
-        func raise(_ right: Grant.Right) {
-            if right == .read { reads = true }
-            if best == nil || Self.rank(right) > Self.rank(best!) { best = right }
-        }
+        var effects: [Grant.Right] = []
         for group in groups {
             for token in group.split(separator: ",") {
                 switch token.uppercased() {
-                case "F", "GA": raise(.fullControl)
-                case "M": raise(.modify)
-                case "W", "WD", "AD", "GW", "WA", "WEA": raise(.write)
-                case "RX", "R", "RD", "GR", "GE", "X", "RA", "REA", "RC": raise(.read)
+                case "F", "GA", "WDAC", "WO": effects.append(.fullControl)
+                case "M": effects.append(.modify)
+                case "W", "WD", "AD", "GW": effects.append(.write)
+                case "RX", "R", "RD", "GR": effects.append(.read)
                 default: break
                 }
             }
         }
-        return best == .write && reads ? .modify : best
+        return strongest(effects)
     }
 
     /// Tokens icacls writes inside parentheses that Vigil knows: inheritance flags, `DENY`, `N` (no access) and the
@@ -72,57 +68,81 @@ enum AccessRights {
     }
 
     /// The grant of a .NET `FileSystemRights` value as `Get-Acl` writes it: names (`ReadAndExecute, Synchronize`) or a
-    /// number (`268435456`, `-1610612736`).
+    /// number (`268435456`, `-1610612736`). `nil` when it confers neither reading nor writing data; ``isKnown(fileSystemRights:)``
+    /// tells that apart from rights Vigil does not know.
     static func fileSystemRights(_ text: String) -> Grant.Right? {
         if let number = Int64(text.trimming(" ")) { return mask(UInt32(truncatingIfNeeded: number)) }
-        var best: Grant.Right?
-        var reads = false
-        for name in text.split(separator: ",") {
-            let right: Grant.Right? =
-                switch name.trimming(" ").lowercased() {
-                case "fullcontrol": .fullControl
-                case "modify": .modify
-                case "write", "writedata", "appenddata", "createfiles", "createdirectories": .write
-                case "read", "readandexecute", "readdata", "listdirectory", "executefile", "traverse": .read
-                default: nil
-                }
-            if right == .read { reads = true }
-            if let right, best == nil || rank(right) > rank(best!) { best = right }
-        }
-        return best == .write && reads ? .modify : best
+        return strongest(text.split(separator: ",").compactMap { dotNetRights[$0.trimming(" ").lowercased()] ?? nil })
     }
 
-    /// The grant of an access mask (SDDL hex rights, numeric `FileSystemRights`).
+    /// Whether every name in a `FileSystemRights` value is one Vigil knows (numbers always are).
+    static func isKnown(fileSystemRights text: String) -> Bool {
+        Int64(text.trimming(" ")) != nil
+            || text.split(separator: ",").allSatisfy { dotNetRights[$0.trimming(" ").lowercased()] != nil }
+    }
+
+    /// .NET `FileSystemRights` names by what they confer (`.some(nil)`: known, neither reads nor writes data).
+    private static let dotNetRights: [String: Grant.Right?] = [
+        "fullcontrol": .fullControl, "changepermissions": .fullControl, "takeownership": .fullControl,
+        "modify": .modify, "write": .write, "writedata": .write, "appenddata": .write, "createfiles": .write,
+        "createdirectories": .write, "read": .read, "readandexecute": .read, "readdata": .read, "listdirectory": .read,
+        "executefile": nil, "traverse": nil, "readextendedattributes": nil, "writeextendedattributes": nil,
+        "deletesubdirectoriesandfiles": nil, "readattributes": nil, "writeattributes": nil, "delete": nil,
+        "readpermissions": nil, "synchronize": nil,
+    ]
+
+    /// The grant of an access mask (SDDL hex rights, numeric `FileSystemRights`): reading data is `ReadData`
+    /// (`0x1`, also listing a folder) or `GENERIC_READ`; writing is `WriteData`, `AppendData` or `GENERIC_WRITE`;
+    /// `GENERIC_ALL`, `WRITE_DAC` or `WRITE_OWNER` is full control. Execute, attributes and `READ_CONTROL` confer
+    /// neither.
     static func mask(_ value: UInt32) -> Grant.Right? {
-        if value & 0x1000_0000 != 0 || value & 0x1F01FF == 0x1F01FF { return .fullControl }
+        if value & 0x1000_0000 != 0 || value & 0xC_0000 != 0 { return .fullControl }
         if value & 0x1301BF == 0x1301BF { return .modify }
-        let reads = value & 0x8000_0000 != 0 || value & 0x2000_0000 != 0 || value & 0x1 != 0
+        let reads = value & 0x8000_0000 != 0 || value & 0x1 != 0
         let writes = value & 0x4000_0000 != 0 || value & 0x2 != 0 || value & 0x4 != 0
-        if reads, writes { return .modify }
-        if writes { return .write }
-        return reads ? .read : nil
+        return strongest((reads ? [.read] : []) + (writes ? [.write] : []))
     }
 
-    /// The grant of SDDL rights (`FA`, `FR`, `0x1200a9`, `GRGX`).
+    /// The grant of SDDL rights (`FA`, `FR`, `0x1200a9`, `GRGX`, `CCDCLC`), `nil` when they confer neither reading nor
+    /// writing data; ``isKnown(sddl:)`` tells that apart from rights Vigil does not know. On files and folders the
+    /// directory-service aliases name file rights by their bit: `CC` is `ReadData`, `DC` `WriteData`, `LC`
+    /// `AppendData`, `WD` and `WO` changing the permissions and the owner; the rest (`SW`, `RP`, `WP`, `DT`, `LO`,
+    /// `CR`, `SD`, `RC`, and execute `FX`/`GX`) neither read nor write data.
     static func sddl(_ text: Substring) -> Grant.Right? {
         if text.hasPrefix("0x") || text.hasPrefix("0X") { return UInt32(text.dropFirst(2), radix: 16).flatMap(mask) }
-        var best: Grant.Right?
-        var reads = false
+        return strongest(sddlTokens(text).compactMap { sddlRights[$0] ?? nil })
+    }
+
+    /// Whether SDDL rights are hex or made only of aliases Vigil knows.
+    static func isKnown(sddl text: Substring) -> Bool {
+        if text.hasPrefix("0x") || text.hasPrefix("0X") { return UInt32(text.dropFirst(2), radix: 16) != nil }
+        return !text.isEmpty && sddlTokens(text).allSatisfy { sddlRights[$0] != nil }
+    }
+
+    /// SDDL right aliases on files and folders by what they confer (`.some(nil)`: known, neither reads nor writes).
+    private static let sddlRights: [Substring: Grant.Right?] = [
+        "FA": .fullControl, "GA": .fullControl, "WD": .fullControl, "WO": .fullControl, "FW": .write, "GW": .write,
+        "DC": .write, "LC": .write, "FR": .read, "GR": .read, "CC": .read, "FX": nil, "GX": nil, "SW": nil, "RP": nil,
+        "WP": nil, "DT": nil, "LO": nil, "CR": nil, "SD": nil, "RC": nil,
+    ]
+
+    /// The two-letter aliases of SDDL rights.
+    private static func sddlTokens(_ text: Substring) -> [Substring] {
+        var tokens: [Substring] = []
         var index = text.startIndex
         while index < text.endIndex {
             let end = text.index(index, offsetBy: 2, limitedBy: text.endIndex) ?? text.endIndex
-            let right: Grant.Right? =
-                switch text[index..<end] {
-                case "FA", "GA": .fullControl
-                case "FW", "GW", "WD", "AD", "WP": .write
-                case "FR", "GR", "FX", "GX", "RC", "RP", "CC", "LC": .read
-                default: nil
-                }
-            if right == .read { reads = true }
-            if let right, best == nil || rank(right) > rank(best!) { best = right }
+            tokens.append(text[index..<end])
             index = end
         }
-        return best == .write && reads ? .modify : best
+        return tokens
+    }
+
+    /// The strongest of `rights`, with reading and writing together as `modify`; `nil` for none.
+    static func strongest(_ rights: [Grant.Right]) -> Grant.Right? {
+        guard var best = rights.first else { return nil }
+        for right in rights.dropFirst() where rank(right) > rank(best) { best = right }
+        return best == .write && rights.contains(.read) ? .modify : best
     }
 
     static func rank(_ right: Grant.Right) -> Int {
@@ -143,6 +163,15 @@ enum AccessRights {
         "BG": "BUILTIN\\Guests", "PU": "BUILTIN\\Power Users", "SO": "BUILTIN\\Server Operators",
         "BO": "BUILTIN\\Backup Operators", "EA": "Enterprise Admins", "LS": "NT AUTHORITY\\LOCAL SERVICE",
         "NS": "NT AUTHORITY\\NETWORK SERVICE", "PS": "NT AUTHORITY\\SELF", "OW": "OWNER RIGHTS",
+        "AC": "APPLICATION PACKAGE AUTHORITY\\ALL APPLICATION PACKAGES", "RD": "BUILTIN\\Remote Desktop Users",
+        "RU": "BUILTIN\\Pre-Windows 2000 Compatible Access", "LA": "Administrator", "LG": "Guest",
+        "DG": "Domain Guests", "DD": "Domain Controllers", "ED": "NT AUTHORITY\\ENTERPRISE DOMAIN CONTROLLERS",
+        "SA": "Schema Admins", "CA": "Cert Publishers", "AO": "BUILTIN\\Account Operators",
+        "PO": "BUILTIN\\Print Operators", "RE": "BUILTIN\\Replicator", "IS": "BUILTIN\\IIS_IUSRS",
+        "RM": "BUILTIN\\Remote Management Users", "SU": "NT AUTHORITY\\SERVICE", "RC": "NT AUTHORITY\\RESTRICTED",
+        "WR": "NT AUTHORITY\\WRITE RESTRICTED", "NO": "BUILTIN\\Network Configuration Operators",
+        "MU": "BUILTIN\\Performance Monitor Users", "LU": "BUILTIN\\Performance Log Users",
+        "ER": "BUILTIN\\Event Log Readers", "CY": "BUILTIN\\Cryptographic Operators",
     ]
 }
 
