@@ -23,7 +23,7 @@ table=(
     "ldif|ldif/* ad-estate-sample/directory.ldif|ldif"
     "pwdump|pwdump/* ad-estate-sample/ntds.txt|pwdump"
     "icacls|acl/icacls-*|icacls"
-    "get-acl|acl/get-acl-*|csv"
+    "get-acl|acl/get-acl-* real/getacl/*|getacl"
     "systeminfo|windows-systeminfo/systeminfo/*|systeminfo"
     "wmic-qfe|windows-systeminfo/qfe/*|systeminfo"
     "osquery|osquery/*|json"
