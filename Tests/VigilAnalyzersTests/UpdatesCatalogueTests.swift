@@ -123,6 +123,78 @@ struct UpdatesCatalogueTests {
 
     static let server2016 = Base.system("Microsoft Windows Server 2016 Standard", "10.0.14393")
 
+    // MARK: Releases a named vulnerability does not affect
+
+    /// Representative hosts of every release Vigil recognises, both architectures where there are two.
+    static let everyRelease: [OperatingSystem] = {
+        var systems: [OperatingSystem] = []
+        let versions: [(String, String)] = [
+            ("Microsoft Windows XP Professional", "5.1.2600"), ("Microsoft Windows XP Professional x64", "5.2.3790"),
+            ("Microsoft Windows Server 2003 Standard", "5.2.3790"), ("Microsoft Windows Vista Business", "6.0.6002"),
+            ("Microsoft Windows Server 2008 Standard", "6.0.6002"), ("Microsoft Windows 7 Enterprise", "6.1.7601"),
+            ("Microsoft Windows Server 2008 R2 Standard", "6.1.7601"), ("Microsoft Windows 8 Pro", "6.2.9200"),
+            ("Microsoft Windows Server 2012 Standard", "6.2.9200"), ("Microsoft Windows 8.1 Pro", "6.3.9600"),
+            ("Microsoft Windows Server 2012 R2 Standard", "6.3.9600"),
+        ]
+        let windows10 = [10240, 10586, 14393, 15063, 16299, 17134, 17763, 18362, 18363, 19041, 19042, 19045]
+        for architecture in ["x64-based PC", "X86-based PC", "ARM64-based PC"] {
+            for (name, version) in versions {
+                let pack = name.contains("XP Professional") && version == "5.1.2600" ? 3 : 2
+                systems.append(Base.system(name, version, architecture: architecture, servicePack: pack))
+            }
+            for build in windows10 {
+                systems.append(
+                    Base.system("Microsoft Windows 10 Enterprise", "10.0.\(build)", architecture: architecture))
+            }
+        }
+        for build in [14393, 17763, 20348] {
+            systems.append(Base.system("Microsoft Windows Server Datacenter", "10.0.\(build)"))
+        }
+        return systems
+    }()
+
+    @Test(
+        "every Windows product the catalogue names a fix for under a named vulnerability is one Microsoft lists as affected",
+        arguments: NamedVulnerability.all.map(\.name))
+    func affectedCoversCatalogue(name: String) throws {
+        let vulnerability = try #require(NamedVulnerability.all.first { $0.name == name })
+        let releases = Self.everyRelease.compactMap(WindowsRelease.recognise)
+        let products = Set(
+            try BuiltInAdvisories.load().filter { vulnerability.cves.contains($0.id) }.flatMap(\.fixes).map(\.product)
+                .filter { $0.hasPrefix("Windows") })
+        #expect(!products.isEmpty)
+        for product in products {
+            let holders = releases.filter { $0.productNames.contains { $0.lowercased() == product.lowercased() } }
+            #expect(!holders.isEmpty, "no recognised release is named \(product)")
+            for release in holders {
+                #expect(vulnerability.affects(release) == true, "\(product) (\(release.name)) is in the catalogue")
+            }
+        }
+    }
+
+    @Test(
+        "a patched host of a release Microsoft does not list is not affected, not unknown; one it lists without a fix stays unknown",
+        arguments: [
+            (
+                "Microsoft Windows Server 2012 R2 Standard", "6.3.9600", ["KB2919355", "KB5094041"],
+                "BlueKeep: not affected"
+            ),
+            (
+                "Microsoft Windows Server 2012 R2 Standard", "6.3.9600", ["KB2919355", "KB5094041"],
+                "SMBGhost: not affected"
+            ),
+            ("Microsoft Windows 8.1 Pro", "6.3.9600", ["KB2919355", "KB5094041"], "Zerologon: not affected"),
+            ("Microsoft Windows 10 Enterprise", "10.0.10240", ["KB5094036"], "SMBGhost: not affected"),
+            ("Microsoft Windows 7 Enterprise", "6.1.7601", ["KB5022338"], "DejaBlue: unknown"),
+            ("Microsoft Windows 7 Enterprise", "6.1.7601", ["KB5022338"], "BlueKeep: fixed"),
+        ])
+    func notAffectedByRelease(name: String, version: String, kbs: [String], expected: String) throws {
+        let output = try Base.analyseBuiltIn(Base.host("PC-01", Base.system(name, version, servicePack: 1), kbs: kbs))
+        let table = try #require(output.tables.first { $0.id == "updates.patch-levels" })
+        let named = try #require(table.columns.firstIndex(of: "Named vulnerabilities").map { table.rows.first?[$0] })
+        #expect(named?.contains(expected) == true, "\(named ?? "")")
+    }
+
     // MARK: Service packs
 
     @Test(

@@ -61,8 +61,12 @@ struct NamedAdvisories: Sendable {
                 }
                 return state.unknownReason == nil && state.servicePack == nil ? .fixed : .unknown
             }
-            // No fix named for the release: it is not affected when it came out after the fix.
+            // No fix named for the release: it is not affected when it came out after the fix, or when Microsoft
+            // does not list its family (or build) as affected.
             if let released = state.release?.released, let published = published[position], released > published {
+                return .notAffected
+            }
+            if let release = state.release, NamedVulnerability.all[position].affects(release) == false {
                 return .notAffected
             }
             return .unknown

@@ -27,6 +27,47 @@ public struct WindowsRelease: Sendable, Hashable {
     public var released: Date? = nil
     /// The service pack the host lacks to install current updates (Windows 7 without SP1), when it lacks one.
     public var missingServicePack: ServicePack? = nil
+    /// The family of releases it belongs to, which Microsoft's bulletins name as affected or not.
+    public var family: Family? = nil
+    /// The build number (`7601`, `19045`).
+    public var build: Int? = nil
+
+    /// Windows releases as Microsoft's security bulletins list them when they say what a vulnerability affects.
+    public enum Family: String, Sendable, Hashable, CaseIterable {
+        case windowsXP = "Windows XP"
+        case server2003 = "Windows Server 2003"
+        case vista = "Windows Vista"
+        case server2008 = "Windows Server 2008"
+        case windows7 = "Windows 7"
+        case server2008R2 = "Windows Server 2008 R2"
+        case windows8 = "Windows 8"
+        case server2012 = "Windows Server 2012"
+        case windows81 = "Windows 8.1"
+        case server2012R2 = "Windows Server 2012 R2"
+        case windows10 = "Windows 10"
+        case windows11 = "Windows 11"
+        /// Windows Server 2016 and later (the build tells which).
+        case server2016Onwards = "Windows Server 2016 and later"
+
+        /// The family of a version (`6.1`, a server or not, its build).
+        static func of(major: Int, minor: Int, build: Int, server: Bool) -> Family? {
+            switch (major, minor, server) {
+            case (5, 1, _), (5, 2, false): .windowsXP
+            case (5, 2, true): .server2003
+            case (6, 0, false): .vista
+            case (6, 0, true): .server2008
+            case (6, 1, false): .windows7
+            case (6, 1, true): .server2008R2
+            case (6, 2, false): .windows8
+            case (6, 2, true): .server2012
+            case (6, 3, false): .windows81
+            case (6, 3, true): .server2012R2
+            case (10, 0, false): build >= 22000 ? .windows11 : .windows10
+            case (10, 0, true): .server2016Onwards
+            default: nil
+            }
+        }
+    }
 
     /// A service pack a release needs before its later updates install.
     public struct ServicePack: Sendable, Hashable {
@@ -86,6 +127,8 @@ public struct WindowsRelease: Sendable, Hashable {
         var release = release(major: major, minor: minor, build: build, server: server, architecture, system)
         if release?.released == nil { release?.released = released(major: major, minor: minor, server: server) }
         if (major, minor) < (10, 0) { release?.edition = server ? .server : nil }
+        release?.family = Family.of(major: major, minor: minor, build: build, server: server)
+        release?.build = build
         return release
     }
 
