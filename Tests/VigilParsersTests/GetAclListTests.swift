@@ -116,6 +116,24 @@ struct GetAclListTests {
         #expect(!fragment.log.diagnostics[0].message.contains("Frobnicate"))
     }
 
+    @Test("a value wrapped at a space keeps it, whether it ends the line or starts the next one")
+    func wrappedAtSpace() throws {
+        let text = """
+            Path   : Microsoft.PowerShell.Core\\FileSystem::D:\\Shares\\Clinical\\Clinic
+                      Lists\\Referrals from GP\u{20}
+                     practices
+            Access : RIVERSIDE\\Referrals Team Allow
+                      Modify, Synchronize
+
+            """
+        let fragment = try read(text).fragment
+        #expect(
+            grants(fragment) == [
+                "D:\\Shares\\Clinical\\Clinic Lists\\Referrals from GP practices | RIVERSIDE\\Referrals Team | modify"
+            ]
+        )
+    }
+
     @Test("`Format-List *`: AccessToString read, Access's type names ignored, the other properties passed over")
     func allProperties() throws {
         let text = """

@@ -22,6 +22,8 @@ struct GetAclList {
     /// One property of the block being read, as its lines.
     private struct Property {
         var name: String
+        /// Where its value starts on the line: continuation lines are indented to it.
+        var column: Int
         var pieces: [Substring]
     }
 
@@ -70,8 +72,15 @@ struct GetAclList {
             flush(into: &output)
             return
         }
-        if text.first == " " || text.first == "\t", block?.properties.isEmpty == false {
-            append(text.drop { $0 == " " || $0 == "\t" })
+        if text.first == " " || text.first == "\t", let column = block?.properties.last?.column {
+            // Indented to the value's column; a space beyond it is the value's own (Format-List wrapped the value at
+            // a space and carried it to the new line: `Image File` then `          Execution Options`).
+            var indent = 0
+            let piece = text.drop { character in
+                defer { indent += 1 }
+                return indent < column && (character == " " || character == "\t")
+            }
+            append(piece)
             return
         }
         guard let (name, value) = Self.property(text) else {
@@ -81,7 +90,8 @@ struct GetAclList {
         }
         if block?.value(name) != nil { flush(into: &output) }
         if block == nil { block = Block(line: line) }
-        block?.properties.append(Property(name: name, pieces: []))
+        block?.properties.append(
+            Property(name: name, column: text.distance(from: text.startIndex, to: value.startIndex), pieces: []))
         append(value)
     }
 
@@ -151,9 +161,12 @@ struct GetAclList {
         var rules: [String] = []
         for piece in pieces {
             if let last = rules.last, !isComplete(last) {
-                rules[rules.count - 1] = last.hasSuffix(" ") ? last + piece : last + " " + piece
+                // The space the rule was wrapped at ends the line or starts the next; a copy that trimmed trailing
+                // spaces lost it, so one is put back.
+                let spaced = last.hasSuffix(" ") || piece.hasPrefix(" ")
+                rules[rules.count - 1] = spaced ? last + piece : last + " " + piece
             } else if !piece.isEmpty {
-                rules.append(String(piece))
+                rules.append(String(piece.drop { $0 == " " }))
             }
         }
         return rules
