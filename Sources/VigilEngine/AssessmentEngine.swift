@@ -430,12 +430,24 @@ public struct CollectedEvidence: Sendable {
 }
 
 extension AssessmentEngine {
-    /// Why an area without an analyzer's entry is not assessed. Worm exposure says where what the inventories did show
-    /// is (each host's MS17-010 and SMBv1 state, under Security updates), so "not assessed" never reads as "nothing
-    /// known" beside those findings.
+    /// Why an area without an analyzer's entry is not assessed. The areas whose evidence Vigil does not read yet say
+    /// so, never asking for an export it would list as not recognised; worm exposure says where what the inventories
+    /// did show is (each host's MS17-010 and SMBv1 state, under Security updates), so "not assessed" never reads as
+    /// "nothing known" beside those findings.
     static func noEvidenceBasis(_ area: AssessmentArea, updatesAssessed: Bool) -> String {
-        guard area == .wormExposure, updatesAssessed else { return "No evidence: provide \(area.evidenceNeeded)." }
-        return
-            "Which hosts a worm could reach needs a network scan (nmap XML), which Vigil does not read yet; each inventoried host's MS17-010 and SMBv1 state is under Security updates."
+        switch area {
+        case .wormExposure:
+            let known =
+                updatesAssessed
+                ? "each inventoried host's MS17-010 and SMBv1 state is under Security updates"
+                : "host inventories (systeminfo, wmic qfe or osquery) give each host's MS17-010 and SMBv1 state, under Security updates"
+            return
+                "Which hosts a worm could reach needs a network scan (nmap XML), which Vigil does not read yet; \(known)."
+        case .assurance:
+            return
+                "Comparing the organisation's self-assessment (its Data Security and Protection Toolkit answers) with the evidence needs those answers, which Vigil does not read yet."
+        default:
+            return "No evidence: provide \(area.evidenceNeeded)."
+        }
     }
 }

@@ -47,6 +47,40 @@ struct CredentialAnalyzerTests {
         #expect(assessment.findings.contains { $0.rule == .guessablePassword })
     }
 
+    @Test("a dump with no weak password and no breach index never claims 'no breached password'; its basis says why")
+    func passWithoutCorpus() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        // One account with a random (not guessable) NT hash: nothing weak to find.
+        try scratch.write(
+            "ntds.txt", "CORP\\alice:1104:aad3b435b51404eeaad3b435b51404ee:0c9f2e7b4a1d3c5e6f708192a3b4c5d6:::\n")
+        let assessment = try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: SyntheticBundles.asOf))
+        let headline = try #require(assessment.headlines.first { $0.area == .credentials && $0.severity == nil })
+        #expect(headline.text.contains("breached passwords not checked (no breach index)"))
+        #expect(!headline.text.contains("No breached"))
+        let coverage = try #require(assessment.coverage.first { $0.area == .credentials })
+        #expect(coverage.basis.contains("breached passwords not checked: no breach index"))
+    }
+
+    @Test("a dump that holds none of the directory's enabled accounts leaves the area partly assessed, saying how many")
+    func dumpOfAnotherDomain() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write("directory.ldif", try Data(contentsOf: Fixtures.url("ad-estate-sample/directory.ldif")))
+        try scratch.write("ntds.txt", try Data(contentsOf: Fixtures.url("pwdump/dpat-customer-small.ntds")))
+        let index = try SampleTruth.breachIndex(in: scratch)
+        let assessment = try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: SyntheticBundles.asOf, breachIndex: index))
+        let coverage = try #require(assessment.coverage.first { $0.area == .credentials })
+        #expect(coverage.status == .partial)
+        #expect(coverage.basis.contains("182 enabled accounts of the directory export have no hash in the dump"))
+        // The headline counts what was assessed, not the directory's enabled accounts.
+        let counted = assessment.headlines.filter { $0.metrics.contains("credentials.assessed") }
+        #expect(!counted.isEmpty)
+        for headline in counted { #expect(headline.text.contains("hash-dump account"), "\(headline.text)") }
+    }
+
     @Test("a hash dump read alone yields what the hashes support, named as in the dump, and says what LDIF would add")
     func dumpAlone() async throws {
         let scratch = try ScratchDirectory()

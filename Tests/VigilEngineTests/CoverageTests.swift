@@ -47,7 +47,10 @@ struct CoverageTests {
         Variant(
             description: "no host inventories", remove: ["inventory"],
             expected: [.updates: .notAssessed, .accounts: .assessed, .wormExposure: .notAssessed],
-            basisContains: [.wormExposure: "No evidence: provide a network scan (nmap XML) with host inventories"]),
+            basisContains: [
+                .wormExposure:
+                    "needs a network scan (nmap XML), which Vigil does not read yet; host inventories (systeminfo"
+            ]),
     ]
 
     static let template: SyntheticBundles.Bundle? = try? SyntheticBundles.make(

@@ -70,7 +70,12 @@ extension CredentialAnalyzer {
     func dumpOnlyCoverage(_ context: AnalysisContext, people: Int, weaknesses: WeaknessSearch.Result) -> Coverage {
         var basis =
             "password hashes of \(Wording.count(people, "account")) from the hash dump alone: empty, LM, user-name, shared, reused and guessable passwords (\(weaknesses.candidatesDescription))"
-        if let corpus = weaknesses.corpusName { basis += " and breached passwords against \(corpus)" }
+        if let corpus = weaknesses.corpusName {
+            basis += " and breached passwords against \(corpus)"
+        } else {
+            basis +=
+                "; breached passwords not checked: no breach index (build one with vigil corpus build, then pass --breach-index)"
+        }
         basis +=
             "; accounts are named as in the dump and counted as enabled, except the built-in accounts Windows creates disabled (Guest, krbtgt, DefaultAccount, WDAGUtilityAccount). A directory export (LDIF) would add which accounts are enabled, privileged or services (kerberoasting), and the domain password policy"
         return Coverage(area: .credentials, status: .partial, basis: basis)

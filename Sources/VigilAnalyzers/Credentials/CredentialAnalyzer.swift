@@ -70,18 +70,22 @@ public struct CredentialAnalyzer: Analyzer {
         findings += policyFindings
 
         let metrics = self.metrics(findings: findings, people: people, weaknesses: weaknesses, directory: directory)
+        let unassessed = dumpOnly ? 0 : Self.withoutHash(directory, asOf: context.asOf, before: firstStandIn)
         return AnalyzerOutput(
             findings: findings,
             metrics: metrics,
             coverage: [
                 dumpOnly
                     ? dumpOnlyCoverage(context, people: people.count, weaknesses: weaknesses)
-                    : coverage(context, people: people.count, standIns: standIns, weaknesses: weaknesses)
+                    : coverage(
+                        context, people: people.count, standIns: standIns, unassessed: unassessed,
+                        weaknesses: weaknesses)
             ],
             headlines: headlines(
                 metrics, policy: policy, policyFindings: policyFindings, weaknesses: weaknesses,
-                // Without a directory, whether an account is enabled is unknown: say what was counted.
-                noun: dumpOnly ? "hash-dump account" : "enabled account")
+                // Without a directory, or with directory accounts the dump does not cover, "enabled accounts" would
+                // not be the accounts counted: say what was.
+                noun: dumpOnly || unassessed > 0 ? "hash-dump account" : "enabled account")
         )
     }
 
@@ -272,13 +276,14 @@ public struct CredentialAnalyzer: Analyzer {
         if weak == 0 {
             // No pass over nothing: with no password assessed there is no pass to state (coverage says why); the
             // policy's headline below still is.
+            // Without a breach index, breached passwords were not looked for: the pass says what was.
             if assessed > 0 {
+                let text =
+                    weaknesses.corpusName == nil
+                    ? "No guessable or empty password among the \(Wording.count(assessed, noun)) assessed; breached passwords not checked (no breach index)."
+                    : "No breached, guessable or empty password among the \(Wording.count(assessed, noun)) assessed."
                 result.append(
-                    Headline(
-                        area: .credentials,
-                        text:
-                            "No breached, guessable or empty password among the \(Wording.count(assessed, noun)) assessed.",
-                        severity: nil, metrics: ["credentials.assessed"]))
+                    Headline(area: .credentials, text: text, severity: nil, metrics: ["credentials.assessed"]))
             }
         } else {
             // The parts partition the accounts counted (each account's password has one weakness, as each has one
@@ -327,11 +332,24 @@ public struct CredentialAnalyzer: Analyzer {
         return result
     }
 
+    /// The directory's own enabled people (those before `first`, when stand-ins follow) the dump holds no NT hash for.
+    static func withoutHash(_ directory: DirectoryIndex, asOf: Date, before first: Int?) -> Int {
+        directory.enabledPeople(at: asOf).filter { index in
+            index < (first ?? Int.max) && directory.credentialOfAccount[index]?.ntHash == nil
+        }.count
+    }
+
     private func coverage(
-        _ context: AnalysisContext, people: Int, standIns: Int, weaknesses: WeaknessSearch.Result
+        _ context: AnalysisContext, people: Int, standIns: Int, unassessed: Int, weaknesses: WeaknessSearch.Result
     ) -> Coverage {
         var basis =
             "password hashes of \(Wording.count(people, "enabled account")): empty, LM, user-name, shared, reused and guessable passwords (\(weaknesses.candidatesDescription))"
+        if unassessed > 0 {
+            // A dump of another domain, or one older than the directory export: those accounts' passwords are unknown.
+            basis =
+                "\(Wording.count(unassessed, "enabled account")) of the directory export \(unassessed == 1 ? "has" : "have") no hash in the dump and \(unassessed == 1 ? "was" : "were") not assessed; "
+                + basis
+        }
         if standIns > 0 {
             basis +=
                 "; \(Wording.count(standIns, "hash-dump entry", plural: "hash-dump entries")) the directory export does not hold (a computer's local accounts, or accounts outside the export) counted among them, named as in the dump and taken as enabled, RID 500 as an administrator"
@@ -342,7 +360,7 @@ public struct CredentialAnalyzer: Analyzer {
             return Coverage(area: .credentials, status: .partial, basis: basis)
         }
         basis += "; breached passwords against \(corpus)"
-        return Coverage(area: .credentials, status: .assessed, basis: basis)
+        return Coverage(area: .credentials, status: unassessed > 0 ? .partial : .assessed, basis: basis)
     }
 }
 

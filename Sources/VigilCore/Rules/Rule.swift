@@ -101,8 +101,8 @@ public enum AssessmentArea: String, Codable, Sendable, CaseIterable, Comparable 
         case .updates: "host inventories (systeminfo, wmic qfe or osquery) and advisories"
         case .patientData: "a file-share scan (vigil scan) or a scan section in vigil.yaml"
         case .access: "share and folder ACL exports (icacls, Get-Acl) or role exports with access logs"
-        case .wormExposure: "a network scan (nmap XML) with host inventories"
-        case .assurance: "the self-assessment answers (DSPT export)"
+        case .wormExposure: "host inventories (a network scan, nmap XML, is not read yet)"
+        case .assurance: "the self-assessment answers (not read yet)"
         }
     }
 
