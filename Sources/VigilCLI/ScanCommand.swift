@@ -33,7 +33,7 @@ struct ScanCommand: AsyncParsableCommand {
               0   scanned (whatever was found, unless --fail-on says otherwise)
               1   a file of the --fail-on class or worse was found
               64  usage error
-              65  with --strict: a file or folder could not be read
+              65  with --strict: a file or folder could not be read, or a PATH held no file
               66  a PATH does not exist
               73  the output folder or the state file could not be written
             """
@@ -119,7 +119,7 @@ struct ScanCommand: AsyncParsableCommand {
 
     @OptionGroup var outputMode: OutputModeOption
 
-    @Flag(help: "Exit with code 65 if any file or folder could not be read.")
+    @Flag(help: "Exit with code 65 if any file or folder could not be read, or a PATH holds no file.")
     var strict = false
 
     @Flag(name: [.short, .long], help: "Print only errors.")
@@ -191,9 +191,16 @@ struct ScanCommand: AsyncParsableCommand {
                         $0.path.replacingOccurrences(of: FileManager.default.currentDirectoryPath + "/", with: "")
                     }.joined(separator: ", "))
         }
-        if strict, report.totals.filesFailed + report.totals.foldersUnreadable > 0 {
+        // An empty folder is most often a share that was not mounted: never a silent clean scan.
+        let empty = report.roots.filter { $0.files == 0 }
+        for root in empty {
             Terminal.error(
-                "vigil: \(Wording.count(report.totals.filesFailed, "file")) and \(Wording.count(report.totals.foldersUnreadable, "folder")) could not be read (--strict)"
+                "vigil: warning: \(TerminalText.sanitised(root.root)) holds no file: is the share mounted and the path right?"
+            )
+        }
+        if strict, report.totals.filesFailed + report.totals.foldersUnreadable > 0 || !empty.isEmpty {
+            Terminal.error(
+                "vigil: \(Wording.count(report.totals.filesFailed, "file")) and \(Wording.count(report.totals.foldersUnreadable, "folder")) could not be read, \(Wording.count(empty.count, "folder")) held no file (--strict)"
             )
             throw VigilExit.dataError
         }

@@ -145,6 +145,28 @@ struct PatientDataTests {
             basis.contains("8 files in formats the scan does not read") && basis.contains("2 files could not be read"))
     }
 
+    @Test("a scan that read no file is not assessed, with no pass headline; an empty folder tree makes a scan partial")
+    func emptyScan() {
+        func analyse(_ records: [FileScanRecord]) -> AnalyzerOutput {
+            let estate = Estate(organisation: .unnamed, fileScans: records)
+            return PatientDataAnalyzer().analyze(AnalysisContext(estate: estate, asOf: Self.asOf))
+        }
+        let empty = FileScanRecord(
+            root: "shares/clinical", aclRoot: nil, host: nil, files: 0, bytes: 0, filesRead: 0, filesSkipped: 0,
+            filesFailed: 0)
+        let nothing = analyse([empty])
+        #expect(nothing.coverage.first?.status == .notAssessed)
+        #expect(nothing.coverage.first?.basis.contains("held no file at all (a share not mounted") == true)
+        #expect(nothing.headlines.isEmpty)
+        var full = empty
+        full.root = "shares/admin"
+        full.files = 10
+        full.filesRead = 10
+        let partly = analyse([empty, full])
+        #expect(partly.coverage.first?.status == .partial)
+        #expect(partly.headlines.map(\.text) == ["No file lists patients in the 10 files read."])
+    }
+
     @Test("no finding, metric or headline carries an identifier: only masked samples")
     func masked() {
         let output = Self.analyse([Self.exposure("a.csv", .patientList, patients: 10)])

@@ -417,6 +417,22 @@ struct ScanCLITests {
         #expect(result.status == status, "\(arguments): \(result.error)")
     }
 
+    @Test("an empty folder (a share not mounted) is warned about, and is an error with --strict")
+    func emptyFolder() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try FileManager.default.createDirectory(
+            at: scratch.url.appendingPathComponent("mnt/clinical"), withIntermediateDirectories: true)
+        let path = scratch.url.appendingPathComponent("mnt/clinical").path
+        let plain = try VigilProcess.run(["scan", path, "--out", scratch.url.appendingPathComponent("o1").path, "-q"])
+        #expect(plain.status == 0)
+        #expect(plain.error.contains("holds no file: is the share mounted"))
+        let strict = try VigilProcess.run([
+            "scan", path, "--out", scratch.url.appendingPathComponent("o2").path, "-q", "--strict",
+        ])
+        #expect(strict.status == 65, "\(strict.error)")
+    }
+
     @Test("a path that does not exist exits 66")
     func missing() throws {
         let scratch = try ScratchDirectory()

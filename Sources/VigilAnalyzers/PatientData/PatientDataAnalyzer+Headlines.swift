@@ -6,11 +6,13 @@ extension PatientDataAnalyzer {
         [listsHeadline(review), unencryptedHeadline(review)].compactMap { $0 }
     }
 
-    /// How many files list patients, how many are bulk exports and how many everyone can read.
-    private func listsHeadline(_ review: Review) -> Headline {
+    /// How many files list patients, how many are bulk exports and how many everyone can read; no pass over a scan
+    /// that read nothing (coverage says why).
+    private func listsHeadline(_ review: Review) -> Headline? {
         let (read, single, bulk, broad) = (review.read, review.single, review.bulk, review.broad)
         let lists = review.lists.count
         guard lists > 0 else {
+            guard read > 0 else { return nil }
             return Headline(
                 area: .patientData,
                 text:

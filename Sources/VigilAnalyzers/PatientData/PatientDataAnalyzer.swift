@@ -29,6 +29,8 @@ public struct PatientDataAnalyzer: Analyzer {
     struct Review {
         /// Folder trees scanned.
         var folders: Int
+        /// Folder trees in which the scan found no file at all (a share not mounted, a wrong path).
+        var emptyFolders: Int
         /// Files found in the folders scanned.
         var files: Int
         /// Files whose content was read (or whose earlier reading was reused unchanged).
