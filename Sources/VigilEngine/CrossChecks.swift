@@ -68,6 +68,16 @@ enum CrossChecks {
                         "\(Wording.count(directory.unresolvedMembers, "group member")) name no account or group of the directory export (foreign principals, deleted or out-of-scope entries); they are left out of who can read what"
                 ))
         }
+        if directory.assumedPrimaryGroups > 0,
+            let first = estate.accounts.filter({ $0.primaryGroupID == nil }).map(\.source).min()
+        {
+            diagnostics.append(
+                Diagnostic(
+                    level: .warning, code: "cross.primary-group-assumed", location: first,
+                    message:
+                        "\(Wording.count(directory.assumedPrimaryGroups, "account")) in the directory export \(directory.assumedPrimaryGroups == 1 ? "has" : "have") no primaryGroupID (first here): taken to be in Active Directory's default, Domain Users (Domain Computers for computers); export primaryGroupID to be exact"
+                ))
+        }
         let unknown = estate.grants.filter { directory.resolve($0.principal) == .unknown }
         if let first = unknown.map(\.source).min() {
             diagnostics.append(

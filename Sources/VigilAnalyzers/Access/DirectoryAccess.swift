@@ -27,6 +27,8 @@ public struct DirectoryAccess: Sendable {
     public let unresolvedMembers: Int
     /// Accounts whose `primaryGroupID` names no group the export or the well-known list knows.
     public let unresolvedPrimaryGroups: Int
+    /// Accounts the export gives no `primaryGroupID`, taken to be in Active Directory's default primary group.
+    public let assumedPrimaryGroups: Int
 
     private let accountLookups: AccountLookups
     private let groupBySID: [String: Int]
@@ -81,6 +83,7 @@ public struct DirectoryAccess: Sendable {
         }
         var memo: [String: Int?] = [:]
         var unresolvedPrimary = 0
+        var assumed = 0
         for (index, account) in accounts.enumerated() {
             for parent in account.memberOf {
                 let group: Int?
@@ -92,7 +95,10 @@ public struct DirectoryAccess: Sendable {
                 }
                 if let group { membership.append((Int32(group), Int32(index))) }
             }
-            guard let rid = account.primaryGroupID else { continue }
+            // An export without primaryGroupID (ldifde -l naming other attributes) still has every account in a
+            // primary group: Active Directory's default, Domain Users (Domain Computers for computers), is taken.
+            if account.primaryGroupID == nil { assumed += 1 }
+            let rid = account.primaryGroupID ?? (account.kind == .computer ? 515 : 513)
             let own = account.sid?.domain.flatMap { groupBySID[($0.description + "-\(rid)").uppercased()] }
             if let group = own ?? groupByRID[rid] {
                 membership.append((Int32(group), Int32(index)))
@@ -105,6 +111,7 @@ public struct DirectoryAccess: Sendable {
         groupNames = names
         unresolvedMembers = unresolved
         unresolvedPrimaryGroups = unresolvedPrimary
+        assumedPrimaryGroups = assumed
         accountLookups = AccountLookups(accounts)
         self.groupBySID = groupBySID
         self.groupByName = groupByName
