@@ -148,6 +148,15 @@ struct AssessCommand: AsyncParsableCommand {
         if let guessing, GuessingRules.Level(rawValue: guessing) == nil {
             throw ValidationError("--guessing must be quick, standard or thorough")
         }
+        // The report folder is left out of the evidence: were it the bundle, or a folder holding it, nothing would
+        // be read.
+        let bundle = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath().path
+        let reports = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
+        if bundle == reports || bundle.hasPrefix(reports.hasSuffix("/") ? reports : reports + "/") {
+            throw ValidationError(
+                "--out names the evidence folder itself, or a folder holding it: write the reports elsewhere (the default is vigil-report, beside the evidence: run from the folder above it, or give --out ../vigil-report)"
+            )
+        }
     }
 
     func run() async throws {
@@ -235,6 +244,14 @@ struct AssessCommand: AsyncParsableCommand {
                 "vigil: \(file.path) (\(file.format)): no record could be read, so nothing was assessed from it\(why)")
         }
         if !unusable.isEmpty { throw VigilExit.dataError }
+        // A file that could not be opened may be the evidence an area lacks: never a silent success.
+        let unopened = assessment.evidence.unrecognised.filter(\.unreadable)
+        if let first = unopened.first {
+            Terminal.error(
+                "vigil: \(Wording.count(unopened.count, "file")) of the bundle could not be opened (\(TerminalText.sanitised(first.path)): \(first.reason)); the reports say what was assessed without \(unopened.count == 1 ? "it" : "them")"
+            )
+            throw VigilExit.ioError
+        }
         if strict, assessment.evidence.recordsRejected > 0 {
             Terminal.error("vigil: \(Wording.count(assessment.evidence.recordsRejected, "record")) rejected (--strict)")
             throw VigilExit.dataError

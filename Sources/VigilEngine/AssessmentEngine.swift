@@ -319,7 +319,7 @@ public struct AssessmentEngine: Sendable {
             do {
                 verdict = try sniffer.examine(path: input.path)
             } catch {
-                unrecognised.append(UnrecognisedFile(path: input.displayPath, reason: error.message))
+                unrecognised.append(UnrecognisedFile(path: input.displayPath, reason: error.message, unreadable: true))
                 events(.recognised(file: input.displayPath, format: nil, bytes: size))
                 continue
             }

@@ -19,8 +19,29 @@ enum IncompleteEvidence {
     /// The areas that rest on a directory export.
     static let directoryAreas: Set<AssessmentArea> = [.accounts, .credentials]
 
-    /// `areas` with those that rest on an incomplete file marked partly assessed, their basis naming file and line.
+    /// `areas` with those that rest on an incomplete file marked partly assessed, their basis naming file and line;
+    /// an area with no evidence says so when files of the bundle could not be opened (its evidence may be one).
     static func adjust(_ areas: [Coverage], evidence: EvidenceInventory) -> [Coverage] {
+        unopened(directory(areas, evidence: evidence), evidence: evidence)
+    }
+
+    /// Areas with no evidence, when some files could not be opened: the basis says so, so that a hash dump kept
+    /// owner-only by another account never reads as one that was never given.
+    static func unopened(_ areas: [Coverage], evidence: EvidenceInventory) -> [Coverage] {
+        let unreadable = evidence.unrecognised.filter(\.unreadable)
+        guard let first = unreadable.first else { return areas }
+        let note =
+            " \(Wording.count(unreadable.count, "file")) of the bundle could not be opened (\(first.path): \(first.reason)\(unreadable.count > 1 ? ", and others under files not read" : "")); if this evidence is among them, make \(unreadable.count == 1 ? "it" : "them") readable by the account running Vigil and assess again."
+        return areas.map { coverage in
+            guard coverage.status == .notAssessed else { return coverage }
+            var adjusted = coverage
+            adjusted.basis += note
+            return adjusted
+        }
+    }
+
+    /// Areas resting on an incomplete directory export.
+    static func directory(_ areas: [Coverage], evidence: EvidenceInventory) -> [Coverage] {
         let notes = directoryNotes(evidence)
         guard !notes.isEmpty else { return areas }
         let summary = notes.joined(separator: "; ")

@@ -25,10 +25,10 @@ enum VigilProcess {
         var error: String
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL? = nil, program: String? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        process.executableURL = program.map(URL.init(fileURLWithPath:)) ?? executable
+        process.arguments = program == nil ? arguments : Array(arguments.dropFirst())
         if let directory { process.currentDirectoryURL = directory }
         let output = Pipe()
         let error = Pipe()
@@ -113,6 +113,51 @@ struct CLITests {
         #expect(result.status == status, "\(arguments): \(result.error)")
     }
 
+    /// Whether a file can be made unreadable to the `vigil` run: as an ordinary user, by its mode; as root (CI), by
+    /// running `vigil` as `nobody`, which needs `runuser` and the executable reachable by others.
+    static let canRunUnprivileged: Bool = {
+        if geteuid() != 0 { return true }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else { return false }
+        let probe = try? VigilProcess.run(
+            ["/usr/sbin/runuser", "-u", "nobody", "--", VigilProcess.executable.path, "--version"],
+            program: "/usr/sbin/runuser")
+        return probe?.status == 0
+    }()
+
+    @Test(
+        "an input that cannot be opened exits 74 after the reports, which say the area's evidence may be that file",
+        .enabled(if: canRunUnprivileged))
+    func unreadableInput() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let bundle = scratch.url.appendingPathComponent("bundle")
+        try scratch.write(
+            "bundle/directory.ldif", try Data(contentsOf: Fixtures.url("ad-estate-sample/directory.ldif")))
+        let dump = try scratch.write("bundle/ntds.txt", try Data(contentsOf: Fixtures.url("ad-estate-sample/ntds.txt")))
+        let out = scratch.url.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        for (path, mode) in [(scratch.url.path, 0o755), (bundle.path, 0o755), (out.path, 0o777), (dump.path, 0o600)] {
+            chmod(path, mode_t(mode))
+        }
+        if geteuid() != 0 { chmod(dump.path, 0) }
+        let arguments = ["assess", bundle.path, "-q", "--out", out.appendingPathComponent("r").path]
+        let result =
+            geteuid() == 0
+            ? try VigilProcess.run(
+                ["/usr/sbin/runuser", "-u", "nobody", "--", VigilProcess.executable.path] + arguments,
+                program: "/usr/sbin/runuser")
+            : try VigilProcess.run(arguments)
+        #expect(result.status == 74, "\(result.error)")
+        #expect(result.error.contains("1 file of the bundle could not be opened (ntds.txt"))
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: out.appendingPathComponent("r/assessment.json"))) as? [String: Any]
+        let coverage = (json?["coverage"] as? [[String: Any]])?.first { $0["area"] as? String == "credentials" }
+        #expect((coverage?["basis"] as? String)?.contains("if this evidence is among them, make it readable") == true)
+        let unrecognised = ((json?["evidence"] as? [String: Any])?["unrecognised"] as? [[String: Any]]) ?? []
+        #expect(unrecognised.first { $0["path"] as? String == "ntds.txt" }?["unreadable"] as? Bool == true)
+    }
+
     @Test("input problems exit 65, 66 or 73 with a message naming the file")
     func inputErrors() throws {
         let scratch = try ScratchDirectory()
@@ -148,6 +193,13 @@ struct CLITests {
             scratch.url.appendingPathComponent("o2").path,
         ])
         #expect(strict.status == 65 && strict.error.contains("1 record rejected"))
+        // The report folder cannot be the evidence folder, nor a folder above it: a usage error, not "no evidence".
+        for out in [".", ".."] {
+            let same = try VigilProcess.run(
+                ["assess", ".", "-q", "--out", out], in: Fixtures.url("ad-estate-sample"))
+            #expect(
+                same.status == 64 && same.error.contains("--out names the evidence folder"), "\(out): \(same.error)")
+        }
         try scratch.write("blocker", "a file where the output folder should go")
         let cannot = try VigilProcess.run([
             "assess", Fixtures.url("ad-estate-sample").path, "-q", "--out",

@@ -74,9 +74,31 @@ public struct UnrecognisedFile: Codable, Sendable, Hashable {
     public var path: String
     /// Why it was not read (`format not recognised`, `empty file`, `could not be opened`).
     public var reason: String
+    /// Whether it could not be opened or read at all (permissions, an I/O error), as opposed to read and not
+    /// recognised: its content is unknown, so it may be evidence the assessment lacks. Written only when true.
+    public var unreadable: Bool
 
-    public init(path: String, reason: String) {
+    public init(path: String, reason: String, unreadable: Bool = false) {
         self.path = path
         self.reason = reason
+        self.unreadable = unreadable
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case path, reason, unreadable
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        path = try container.decode(String.self, forKey: .path)
+        reason = try container.decode(String.self, forKey: .reason)
+        unreadable = try container.decodeIfPresent(Bool.self, forKey: .unreadable) ?? false
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(path, forKey: .path)
+        try container.encode(reason, forKey: .reason)
+        if unreadable { try container.encode(true, forKey: .unreadable) }
     }
 }
