@@ -195,6 +195,24 @@ struct UpdatesCatalogueTests {
         #expect(named?.contains(expected) == true, "\(named ?? "")")
     }
 
+    @Test("with the built-in catalogue alone, a host missing none of it is not called patched: the area is partial")
+    func builtInOnlyIsPartial() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write(
+            "hosts.csv",
+            "host,os,version,build,revision,kbs\nSRV-01,Microsoft Windows Server 2016 Standard,10.0.14393,14393,,KB5094122\n"
+        )
+        let assessment = try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: Self.asOf))
+        let coverage = try #require(assessment.coverage.first { $0.area == .updates })
+        #expect(coverage.status == .partial)
+        #expect(coverage.basis.contains("import current advisories (vigil advisories import"))
+        let table = try #require(assessment.tables.first { $0.id == "updates.patch-levels" })
+        let install = try #require(table.columns.firstIndex(of: "Install").map { table.rows.first?[$0] })
+        #expect(install == "none of the built-in catalogue's missing")
+    }
+
     // MARK: Service packs
 
     @Test(

@@ -119,6 +119,9 @@ public struct ReferenceData: Sendable {
     /// The built-in catalogue and the advisory database already joined for matching (an advisory database's compiled
     /// index), used instead of ``advisories`` when set.
     public var advisoryIndex: AdvisoryIndex?
+    /// Whether ``advisories`` are Vigil's built-in catalogue alone (no advisory database imported): a host it finds
+    /// nothing missing on may still miss every later update, so the updates area is only partly assessed.
+    public var onlyBuiltInAdvisories = false
 
     public init(
         breachCorpus: (any BreachCorpus)? = nil,

@@ -309,6 +309,9 @@ extension UpdatesAnalyzer {
             return (lhs.key.system, lhs.key.build, first) < (rhs.key.system, rhs.key.build, second)
         }
         let window = Double(windowDays) * 86_400
+        // With the built-in catalogue alone, "nothing missing" would read as patched: say what was checked.
+        let nothingMissing =
+            UpdatesAnalyzer.onlyBuiltIn(context) ? "none of the built-in catalogue's missing" : "nothing missing"
         let rows = ordered.prefix(patchLevelRows).map { level, hosts -> [String] in
             let exposure = level.oldestFix.map { fix -> String in
                 let due = fix.addingTimeInterval(window)
@@ -322,7 +325,7 @@ extension UpdatesAnalyzer {
             return [
                 Wording.number(hosts.count), level.system, level.build.isEmpty ? "not reported" : level.build,
                 level.newestInstalled > 0 ? "KB\(level.newestInstalled)" : "none listed",
-                level.install.isEmpty ? (level.unknown ? "cannot be decided" : "nothing missing") : level.install,
+                level.install.isEmpty ? (level.unknown ? "cannot be decided" : nothingMissing) : level.install,
                 level.closes,
                 level.exploitedSince.map { "yes, listed as exploited since \(CivilDate.string($0))" }
                     ?? (level.unknown ? "" : "no"),

@@ -263,7 +263,18 @@ public struct UpdatesAnalyzer: Analyzer {
             basis +=
                 "; \(Wording.count(tally.fixedByReleaseOrder, "host × advisory pair")) taken as fixed because a later cumulative update of the same Windows version is installed (a gap in the supersedence data)"
         }
-        return Coverage(area: .updates, status: tally.unknown == 0 ? .assessed : .partial, basis: basis)
+        let builtInOnly = Self.onlyBuiltIn(context)
+        if builtInOnly {
+            basis +=
+                "; only the built-in catalogue's critical Windows vulnerabilities (MS17-010, BlueKeep, SMBGhost, Zerologon and the others named) were checked, so a host with none of them missing may still lack every later update: import current advisories (vigil advisories import, from WES-NG's definitions.zip) to check them all"
+        }
+        return Coverage(
+            area: .updates, status: tally.unknown == 0 && !builtInOnly ? .assessed : .partial, basis: basis)
+    }
+
+    /// Whether the advisories are the built-in catalogue alone: none imported, none in the bundle.
+    static func onlyBuiltIn(_ context: AnalysisContext) -> Bool {
+        context.reference.onlyBuiltInAdvisories && context.estate.advisories.isEmpty
     }
 
     private func advisoryTable(_ hostsMissing: [Int: Int], index: AdvisoryIndex, context: AnalysisContext)

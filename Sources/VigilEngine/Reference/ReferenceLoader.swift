@@ -31,7 +31,9 @@ enum ReferenceLoader {
             "built-in catalogue of \(Wording.count(builtIn.count, "advisory", plural: "advisories"))"
                 + ((try? BuiltInAdvisories.info()).map { " as of \($0.summary)" } ?? "")
         ]
+        reference.onlyBuiltInAdvisories = true
         if let path = options.advisories ?? manifest.reference.advisories.map(resolve) {
+            reference.onlyBuiltInAdvisories = false
             let database = try AdvisoryDatabase(path: path)
             let name = (path as NSString).lastPathComponent
             // The compiled index already holds the built-in catalogue; advisories in the bundle need the full join.
