@@ -213,6 +213,24 @@ struct UpdatesCatalogueTests {
         #expect(install == "none of the built-in catalogue's missing")
     }
 
+    @Test("a host's findings and its patch-level row name the same update to install (a real Server 2016 host)")
+    func oneUpdateToInstall() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write(
+            "multimaster.txt",
+            try Data(contentsOf: Fixtures.url("real/systeminfo/snovvcrash-multimaster-ps-prompt.txt")))
+        let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: Self.asOf))
+        let table = try #require(assessment.tables.first { $0.id == "updates.patch-levels" })
+        let install = try #require(table.columns.firstIndex(of: "Install").map { table.rows.first?[$0] })
+        let findings = assessment.findings.filter { Base.missingRules.contains($0.rule) }
+        #expect(!findings.isEmpty)
+        for finding in findings {
+            #expect(finding.facts["install"] == install)
+            #expect(finding.detail.contains("Installing \(install ?? "")"))
+        }
+    }
+
     // MARK: Service packs
 
     @Test(

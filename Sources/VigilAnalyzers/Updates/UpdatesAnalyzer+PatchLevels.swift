@@ -270,11 +270,6 @@ extension UpdatesAnalyzer {
             finding.facts["build"] = String(build) + (host.operatingSystem?.revision.map { ".\($0)" } ?? "")
         }
         if !remedy.closes.isEmpty { finding.facts["closes"] = remedy.closes }
-        // The one update that closes most of what the host misses (the newest rollup rather than a month's
-        // security-only update), as the patch-level table names it; a service pack stays the first thing to install.
-        if state.servicePack == nil, remedy.install.hasPrefix("KB"), !remedy.install.contains(" ") {
-            finding.facts["install"] = remedy.install
-        }
         if !verdicts.isEmpty { finding.facts["named"] = verdicts }
     }
 

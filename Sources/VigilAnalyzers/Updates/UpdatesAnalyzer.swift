@@ -94,7 +94,8 @@ public struct UpdatesAnalyzer: Analyzer {
         where !entries.isEmpty {
             var finding = finding(
                 rule, host: host, entries: entries, product: product, facts: facts, index: index,
-                matcher: &matcher, context: context, servicePack: state.servicePack)
+                matcher: &matcher, context: context, servicePack: state.servicePack,
+                remedy: state.unknownReason == nil ? remedy.install : "")
             Self.describeHost(host, state: state, remedy: remedy, verdicts: verdicts, into: &finding)
             findings.append(finding)
         }
@@ -165,7 +166,7 @@ public struct UpdatesAnalyzer: Analyzer {
     private func finding(
         _ rule: RuleID, host: Machine, entries: [Int32], product: Int, facts entryFacts: EntryFacts,
         index: AdvisoryIndex, matcher: inout UpdateMatcher, context: AnalysisContext,
-        servicePack: WindowsRelease.ServicePack?
+        servicePack: WindowsRelease.ServicePack?, remedy: String
     ) -> Finding {
         let table = index.products[product]
         let limit = context.settings.listAllMissingUpdates ? entries.count : Self.listed
@@ -206,6 +207,11 @@ public struct UpdatesAnalyzer: Analyzer {
             facts["install"] = pack.kb
             detail +=
                 ". Without \(pack.name) none of these fixes can be installed: install \(pack.name) (\(pack.kb)), then the latest monthly rollup"
+        } else if remedy.hasPrefix("KB"), !remedy.contains(" ") {
+            // The one update the patch-level table names for the host, which closes everything it misses: one KB per
+            // host, wherever it is read.
+            facts["install"] = remedy
+            detail += ". Installing \(remedy) (or a later cumulative update) fixes them all"
         } else if let newest = entries.lazy.map({ table.newestUpdate[Int($0)] }).max(), newest > 0 {
             facts["install"] = "KB\(newest)"
             detail += ". Installing KB\(newest) (or a later cumulative update) fixes the newest of them"
