@@ -20,7 +20,7 @@ public struct GetAclReader: EvidenceReader {
         id: "get-acl",
         name: "NTFS permissions (PowerShell Get-Acl: Export-Csv or Format-List)",
         producedBy:
-            "Get-ChildItem D:\\Shares -Recurse | Get-Acl | Export-Csv acl.csv -NoTypeInformation   (or | Format-List > acl.txt; or one row per rule: ForEach-Object { $p = $_.FullName; (Get-Acl $p).Access | Select-Object @{n='Path';e={$p}}, IdentityReference, FileSystemRights, AccessControlType, IsInherited } | Export-Csv acl.csv -NoTypeInformation)"
+            "@(Get-Item -LiteralPath D:\\Shares) + @(Get-ChildItem -LiteralPath D:\\Shares -Recurse -Directory) | Get-Acl | Export-Csv acl.csv -NoTypeInformation -Encoding UTF8   (or | Format-List > acl.txt; or one row per rule: ForEach-Object { $p = $_.FullName; (Get-Acl -LiteralPath $p).Access | Select-Object @{n='Path';e={$p}}, IdentityReference, FileSystemRights, AccessControlType, IsInherited } | Export-Csv acl.csv -NoTypeInformation -Encoding UTF8)"
     )
 
     public init() {}
