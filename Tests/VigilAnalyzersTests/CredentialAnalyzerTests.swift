@@ -106,6 +106,23 @@ struct CredentialAnalyzerTests {
         #expect(headline.text.contains("hash-dump accounts") && !headline.text.contains("enabled"))
     }
 
+    @Test("a dump's -user-status decides: an enabled Guest's empty password is found, a disabled krbtgt left out")
+    func userStatus() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write(
+            "ntds.txt",
+            try Data(contentsOf: Fixtures.url("real/pwdump/secretsdump-blackfield-history-pwdlastset-status.txt")))
+        let assessment = try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: SyntheticBundles.asOf))
+        let empty = assessment.findings.filter { $0.rule == .emptyPassword }.map(\.subject.name)
+        // Worked out from the file: Guest (RID 501) has the empty password's NT hash and (status=Enabled).
+        #expect(empty.contains { $0.hasSuffix("Guest") }, "\(empty)")
+        #expect(!assessment.findings.contains { $0.subject.name.hasSuffix("krbtgt") })
+        let coverage = try #require(assessment.coverage.first { $0.area == .credentials })
+        #expect(coverage.basis.contains("those the dump says are disabled"))
+    }
+
     @Test("without a directory, LM hashes and computers on their default password are still found")
     func dumpAloneLMAndMachine() {
         let source = EvidenceReference(file: "dump.txt", line: 1)

@@ -33,6 +33,8 @@ struct RealCorpusTests {
         var grants: [String]?
         /// Hash dumps: `name:N` for each entry with N previous hashes (`-history`), in file order; absent means none.
         var history: [String]?
+        /// Hash dumps: entries whose `-user-status` says `Disabled`, as `credentials` writes them; absent means none.
+        var disabled: [String]?
 
         var testDescription: String { file }
     }
@@ -80,6 +82,7 @@ struct RealCorpusTests {
         #expect(
             fragment.credentials.filter { !$0.history.isEmpty }.map { "\(qualified($0)):\($0.history.count)" }
                 == (expected.history ?? []))
+        #expect(fragment.credentials.filter { $0.enabled == false }.map(qualified) == (expected.disabled ?? []))
         let resourceNames = Dictionary(fragment.resources.map { ($0.id, $0.name) }) { first, _ in first }
         #expect(
             fragment.grants.map { "\(resourceNames[$0.resourceID] ?? "?")|\($0.principal):\($0.right.rawValue)" }

@@ -10,9 +10,10 @@ extension CredentialAnalyzer {
     /// lists Guest with an empty password, which without the directory would read as an open account.
     static let disabledByDefaultRIDs: ClosedRange<UInt32> = 501...504
 
-    /// Whether `record` is one of the built-in accounts disabled by default.
+    /// Whether `record` is disabled: as the dump says (secretsdump's `-user-status`), or, when it does not say, for
+    /// the built-in accounts Windows creates disabled. An enabled Guest with the empty password is then an open account.
     static func disabledByDefault(_ record: CredentialRecord) -> Bool {
-        disabledByDefaultRIDs.contains(record.rid)
+        record.enabled.map { !$0 } ?? disabledByDefaultRIDs.contains(record.rid)
     }
 
     /// Assesses the dump alone, its entries standing in for the directory's accounts.
@@ -77,7 +78,7 @@ extension CredentialAnalyzer {
                 "; breached passwords not checked: no breach index (build one with vigil corpus build, then pass --breach-index)"
         }
         basis +=
-            "; accounts are named as in the dump and counted as enabled, except the built-in accounts Windows creates disabled (Guest, krbtgt, DefaultAccount, WDAGUtilityAccount). A directory export (LDIF) would add which accounts are enabled, privileged or services (kerberoasting), and the domain password policy"
+            "; accounts are named as in the dump and counted as enabled, except those the dump says are disabled (secretsdump -user-status) and, where it does not say, the built-in accounts Windows creates disabled (Guest, krbtgt, DefaultAccount, WDAGUtilityAccount). A directory export (LDIF) would add which accounts are enabled, privileged or services (kerberoasting), and the domain password policy"
         return Coverage(area: .credentials, status: .partial, basis: basis)
     }
 }

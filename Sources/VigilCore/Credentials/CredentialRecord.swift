@@ -18,6 +18,9 @@ public struct CredentialRecord: Sendable, Hashable {
     /// Whether the entry is a local account of one computer (secretsdump's "Dumping local SAM hashes" section) rather
     /// than a domain account: a member server's local `Administrator` is not the domain's, though both have RID 500.
     public var isLocalAccount: Bool
+    /// Whether the dump says the account is enabled (secretsdump's `-user-status`: `(status=Enabled)`); `nil` when it
+    /// does not say. The directory export's account flags, when it holds the account, are what count.
+    public var enabled: Bool?
 
     public init(
         accountName: String,
@@ -27,7 +30,8 @@ public struct CredentialRecord: Sendable, Hashable {
         hasLMHash: Bool,
         history: [NTHash] = [],
         source: EvidenceReference,
-        isLocalAccount: Bool = false
+        isLocalAccount: Bool = false,
+        enabled: Bool? = nil
     ) {
         self.accountName = accountName
         self.domain = domain
@@ -37,6 +41,7 @@ public struct CredentialRecord: Sendable, Hashable {
         self.history = history
         self.source = source
         self.isLocalAccount = isLocalAccount
+        self.enabled = enabled
     }
 
     /// Whether the name is a computer account's (`NAME$`).

@@ -157,7 +157,8 @@ private struct PwdumpState {
                 ntHash: parsed.ntHash,
                 hasLMHash: parsed.hasLMHash,
                 source: EvidenceReference(file: file, line: line),
-                isLocalAccount: noise.inLocalSAM
+                isLocalAccount: noise.inLocalSAM,
+                enabled: parsed.enabled
             )
         )
         log.recordsRead += 1
@@ -207,6 +208,8 @@ struct PwdumpLine {
     var rid: UInt32
     var ntHash: NTHash?
     var hasLMHash: Bool
+    /// Whether secretsdump's `-user-status` suffix says the account is enabled; `nil` without one.
+    var enabled: Bool? = nil
 
     /// LM hash of the empty password: stored when no LM hash exists.
     static let emptyLM = Array("aad3b435b51404eeaad3b435b51404ee".utf8)
@@ -294,12 +297,29 @@ struct PwdumpLine {
         }
         return PwdumpLine(
             domain: domain, name: nameStart..<nameEnd, historyPosition: historyPosition, rid: UInt32(rid),
-            ntHash: ntHash, hasLMHash: hasLM)
+            ntHash: ntHash, hasLMHash: hasLM, enabled: status(bytes, after: end))
+    }
+
+    /// What `-user-status` says after the hash fields (from `start`): ` (status=Enabled)` or ` (status=Disabled)`.
+    static func status(_ bytes: UnsafeBufferPointer<UInt8>, after start: Int) -> Bool? {
+        let tail = bytes[start...]
+        let marker = suffixes[1]
+        var index = tail.startIndex
+        while index + marker.count <= tail.endIndex {
+            if tail[index..<(index + marker.count)].elementsEqual(marker) {
+                let value = tail[(index + marker.count)...]
+                if value.starts(with: "Enabled)".utf8) { return true }
+                if value.starts(with: "Disabled)".utf8) { return false }
+                return nil
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// What secretsdump may write after `:::`: ` (pwdLastSet=2020-02-23 19:09)` (or `never`, `N/A`) with
-    /// `-pwd-last-set`, then ` (status=Enabled)` with `-user-status`. Read past, not kept: the directory export is
-    /// where Vigil takes an account's password age and state from.
+    /// `-pwd-last-set`, then ` (status=Enabled)` with `-user-status`. The password age is read past (the directory
+    /// export's is used); the status is kept for entries the directory does not hold, or a dump read alone.
     static let suffixes = [Array("(pwdLastSet=".utf8), Array("(status=".utf8)]
 
     /// Where the hash fields of `bytes` end: before secretsdump's suffixes (either, or both in either order) and the
