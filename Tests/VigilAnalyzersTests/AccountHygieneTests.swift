@@ -126,6 +126,31 @@ struct AccountHygieneTests {
         #expect(findings.first?.subject.kind == .domain)
     }
 
+    @Test(
+        "where the domain's passwords never expire (maxPwdAge 0), the never-expires flag is not reported, and coverage says so"
+    )
+    func flagMootWithoutExpiry() {
+        func estate(maximumAge: Int) -> Estate {
+            Estate(
+                organisation: .unnamed,
+                domains: [
+                    DirectoryDomain(
+                        distinguishedName: "DC=t", dnsName: "t",
+                        passwordPolicy: PasswordPolicy(maximumAgeDays: maximumAge),
+                        source: .init(file: "d", line: 1))
+                ],
+                accounts: [
+                    TestDirectory.account("a", rid: 1001, control: [.normalAccount, .passwordNeverExpires])
+                ])
+        }
+        let expiring = analyze(estate(maximumAge: 42))
+        #expect(expiring.findings.map(\.rule) == [.passwordNeverExpires])
+        let never = analyze(estate(maximumAge: 0))
+        #expect(never.findings.isEmpty)
+        #expect(never.metrics.first { $0.id == "accounts.password-never-expires" }?.value == 0)
+        #expect(never.coverage.first?.basis.contains("1 account set never to expire is not reported") == true)
+    }
+
     @Test("without a directory export the analyzer assesses nothing, and says so through coverage")
     func nothingToAssess() {
         let output = analyze(Estate(organisation: .unnamed))

@@ -43,10 +43,22 @@ public struct AccountHygieneAnalyzer: Analyzer {
         let enabled = directory.enabledPeople(at: context.asOf)
         let privileged = enabled.filter(directory.isPrivileged).count
         var findings: [Finding] = []
+        // Where the domain's passwords never expire (maxPwdAge 0, as the password-policy rule advises), exempting an
+        // account from expiry changes nothing: the flag is not reported there.
+        let noExpiry = context.estate.domains.filter { $0.passwordPolicy.maximumAgeDays == 0 }.map {
+            "," + $0.distinguishedName.lowercased()
+        }
+        var exemptionsMoot = 0
         for index in enabled {
             let account = directory.accounts[index]
             if let finding = staleness(of: account, index: index, context: context) { findings.append(finding) }
             for (flag, rule, explanation) in Self.flags where account.control.contains(flag) {
+                if flag == .passwordNeverExpires, let dn = account.distinguishedName?.lowercased(),
+                    noExpiry.contains(where: dn.hasSuffix)
+                {
+                    exemptionsMoot += 1
+                    continue
+                }
                 var detail = "The account is enabled and \(explanation)"
                 if flag == .passwordNeverExpires, let set = account.passwordLastSet {
                     detail += "; it was last changed \(context.daysSince(set)) days ago"
@@ -92,6 +104,9 @@ public struct AccountHygieneAnalyzer: Analyzer {
             status: .assessed,
             basis:
                 "\(Wording.count(context.estate.accounts.count, "directory account")) (\(Wording.number(enabled.count)) enabled people, service and built-in accounts); staleness threshold \(context.settings.staleDays) days"
+                + (exemptionsMoot > 0
+                    ? "; passwords never expire by the domain's policy (maxPwdAge 0), so \(Wording.count(exemptionsMoot, "account")) set never to expire \(exemptionsMoot == 1 ? "is" : "are") not reported"
+                    : "")
         )
         return AnalyzerOutput(
             findings: findings, metrics: metrics, coverage: [coverage], headlines: [headline(metrics, context: context)]

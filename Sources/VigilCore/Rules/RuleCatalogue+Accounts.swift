@@ -41,7 +41,7 @@ extension RuleCatalogue {
             title: "Password set never to expire",
             severity: .low,
             summary:
-                "An enabled account has the DONT_EXPIRE_PASSWORD flag, so its password is exempt from the domain's maximum password age.",
+                "An enabled account has the DONT_EXPIRE_PASSWORD flag, so its password is exempt from the domain's maximum password age. Not raised where the domain's passwords never expire (maxPwdAge 0), as VGL-POLICY-FORCED-EXPIRY advises: there the exemption changes nothing.",
             rationale:
                 "Regular forced expiry is no longer recommended for people who use strong passwords, but an exemption on one account usually means a shared or service password that has not changed in years and is known to many.",
             remediation:
