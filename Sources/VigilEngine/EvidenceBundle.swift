@@ -82,7 +82,18 @@ public struct EvidenceBundle: Sendable {
                 }
                 return Input(path: url.standardizedFileURL.path, displayPath: input.path, format: input.format)
             }
-            skipped = []
+            // The bundle's other files are listed as not read, never skipped silently: an export added to the folder
+            // and forgotten in the manifest shows up.
+            let named = Set(inputs.map(\.path))
+            let (present, passedOver) = Self.walk(root: root, excluding: excludedPaths)
+            skipped =
+                passedOver
+                + present.filter { !named.contains($0.path) }.map {
+                    (
+                        $0.displayPath,
+                        "not named in vigil.yaml's inputs (name it there, or remove inputs: to read every file)"
+                    )
+                }
         }
     }
 

@@ -82,6 +82,10 @@ struct EngineTests {
         )
         let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
         #expect(assessment.evidence.files.map(\.path) == ["exports/ad.data"])
+        // The file the manifest does not name is listed as not read, with why: never skipped silently.
+        #expect(
+            assessment.evidence.unrecognised.map(\.path) == ["ignored.ldif"]
+                && assessment.evidence.unrecognised.first?.reason.hasPrefix("not named in vigil.yaml's inputs") == true)
         #expect(assessment.coverage.first { $0.area == .accounts }?.basis.contains("threshold 30 days") == true)
         #expect(assessment.coverage.first { $0.area == .credentials }?.status == .notAssessed)
     }
