@@ -12,7 +12,15 @@ struct InspectCommand: AsyncParsableCommand {
         discussion: """
             For each file: the format recognised, records read and rejected with each problem's position, what the \
             records hold (accounts, groups, password hashes…) and the reading speed. Use it to check an export \
-            before an assessment. Exit code 65 when any record was rejected or a file was not recognised.
+            before an assessment.
+
+            EXIT CODES
+              0   every file read
+              64  usage error
+              65  a record was rejected, a file was not recognised, or a file holds nothing Vigil could read (a \
+            directory search that failed)
+              66  a file does not exist
+              74  a file could not be read
             """
     )
 
@@ -55,7 +63,9 @@ struct InspectCommand: AsyncParsableCommand {
         }
         for file in evidence.inventory.unrecognised { print("\(file.path): not read: \(file.reason)") }
         print("Holds: \(Self.holdings(of: estate)).")
-        if evidence.inventory.recordsRejected > 0 || !evidence.inventory.unrecognised.isEmpty {
+        if evidence.inventory.recordsRejected > 0 || !evidence.inventory.unrecognised.isEmpty
+            || !evidence.inventory.unusable.isEmpty
+        {
             throw VigilExit.dataError
         }
     }
@@ -65,7 +75,7 @@ struct InspectCommand: AsyncParsableCommand {
     static func holdings(of estate: Estate) -> String {
         let history = estate.credentials.reduce(0) { $0 + $1.history.count }
         let directory = [
-            Wording.count(estate.accounts.count, "account"), Wording.count(estate.groups.count, "group"),
+            Wording.count(estate.accounts.count, "directory account"), Wording.count(estate.groups.count, "group"),
             Wording.count(estate.domains.count, "domain"),
             "\(Wording.count(estate.credentials.count, "password hash", plural: "password hashes")) (\(Wording.number(history)) in history)",
         ]

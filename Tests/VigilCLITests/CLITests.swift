@@ -200,6 +200,19 @@ struct CLITests {
             #expect(
                 same.status == 64 && same.error.contains("--out names the evidence folder"), "\(out): \(same.error)")
         }
+        // A directory search that failed (a real ldapsearch run without a bind) is the only directory evidence and
+        // holds none: 65 from assess and inspect alike, as for an export whose every record was rejected.
+        let failed = try Data(contentsOf: Fixtures.url("real/ldif/ldapsearch-ad-bind-required.ldif"))
+        try scratch.write("searchfailed/directory.ldif", failed)
+        let search = try VigilProcess.run([
+            "assess", scratch.url.appendingPathComponent("searchfailed").path, "-q", "--out",
+            scratch.url.appendingPathComponent("o3").path,
+        ])
+        #expect(search.status == 65 && search.error.contains("no record could be read"), "\(search.error)")
+        let inspected = try VigilProcess.run([
+            "inspect", scratch.url.appendingPathComponent("searchfailed/directory.ldif").path,
+        ])
+        #expect(inspected.status == 65)
         try scratch.write("blocker", "a file where the output folder should go")
         let cannot = try VigilProcess.run([
             "assess", Fixtures.url("ad-estate-sample").path, "-q", "--out",

@@ -17,16 +17,24 @@ public struct EvidenceInventory: Codable, Sendable, Hashable {
     public var recordsRejected: Int { files.reduce(0) { $0 + $1.recordsRejected } }
 
     /// Files from which nothing could be read although evidence was given: a declared format the content does not
-    /// match (the evidence it holds was not read as what it is), or every record rejected while no other file of the
-    /// same format was read (the only evidence of its kind). `vigil assess` exits 65 naming each.
+    /// match (the evidence it holds was not read as what it is), or, while no other file of the same format was read
+    /// (the only evidence of its kind), every record rejected or a file that says of itself it holds no records (a
+    /// directory search that failed, the server's root entry, entries that could not be classified). `vigil assess`
+    /// exits 65 naming each.
     public var unusable: [EvidenceFileSummary] {
         let formatsRead = Set(files.filter { $0.recordsRead > 0 }.map(\.format))
         return files.filter { file in
             guard file.recordsRead == 0 else { return false }
             if file.diagnostics.contains(where: { $0.code == Diagnostic.Code.formatMismatch }) { return true }
-            return file.recordsRejected > 0 && !formatsRead.contains(file.format)
+            guard !formatsRead.contains(file.format) else { return false }
+            return file.recordsRejected > 0 || file.diagnostics.contains { Self.saysEmpty.contains($0.code) }
         }
     }
+
+    /// Diagnostics by which a file says it holds none of the records its format carries.
+    static let saysEmpty: Set<String> = [
+        Diagnostic.Code.ldifSearchFailed, Diagnostic.Code.ldifRootDSE, Diagnostic.Code.ldifUnclassified,
+    ]
 }
 
 /// One evidence file and what reading it produced.
