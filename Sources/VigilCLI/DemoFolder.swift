@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilIO
 import VigilScan
 
 /// The demo's output folder: written only when empty, missing or written by an earlier demo (which leaves a marker
@@ -45,7 +46,8 @@ enum DemoFolder {
                 }
             }
         } else {
-            try manager.createDirectory(at: root, withIntermediateDirectories: true)
+            // The system's reason when it refuses (permission denied, a read-only file system), not Foundation's.
+            try AtomicFile.createFolder(root, permissions: .ownerOnly)
         }
         try Data("Written by vigil demo: the next demo into this folder replaces what it wrote here.\n".utf8).write(
             to: root.appendingPathComponent(marker))

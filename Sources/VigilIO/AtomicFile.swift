@@ -33,19 +33,26 @@ public enum AtomicFile {
     public static func createFolder(_ url: URL, permissions: OutputPermissions = .ownerOnly) throws(FileError) {
         var missing: [URL] = []
         var folder = url.standardizedFileURL
-        while !FileManager.default.fileExists(atPath: folder.path), folder.path != "/" {
+        var isFolder: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), folder.path != "/" {
             missing.append(folder)
             folder = folder.deletingLastPathComponent()
         }
-        do {
-            try FileManager.default.createDirectory(
-                at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(permissions.folderMode)]
-            )
-        } catch {
-            throw FileError(code: .cannotCreate, path: url.path, errno: (error as NSError).posixCode)
+        // What exists where a folder should be must be one: a file of that name is "Not a directory", said so.
+        guard isFolder.boolValue || folder.path == "/" else {
+            throw FileError(code: .cannotCreateFolder, path: folder.path, errno: Platform.notAFolder)
         }
-        for created in missing where !Platform.setPermissions(created.path, permissions.folderMode) {
-            throw FileError(code: .cannotCreate, path: created.path, errno: Platform.errno)
+        // Top down, with the system's own call, so that a refusal keeps its reason (permission denied, read-only).
+        for created in missing.reversed() {
+            guard
+                Platform.makeFolder(created.path, mode: permissions.folderMode)
+                    || Platform.errno == Platform.alreadyExists
+            else {
+                throw FileError(code: .cannotCreateFolder, path: created.path, errno: Platform.errno)
+            }
+            guard Platform.setPermissions(created.path, permissions.folderMode) else {
+                throw FileError(code: .cannotCreateFolder, path: created.path, errno: Platform.errno)
+            }
         }
     }
 
@@ -131,13 +138,5 @@ public enum AtomicFile {
                 throw FileError(code: .cannotCreate, path: path, errno: Platform.errno)
             }
         }
-    }
-}
-
-extension NSError {
-    /// The POSIX error number behind a Foundation file error, when there is one.
-    fileprivate var posixCode: Int32? {
-        if domain == NSPOSIXErrorDomain { return Int32(truncatingIfNeeded: code) }
-        return (userInfo[NSUnderlyingErrorKey] as? NSError)?.posixCode
     }
 }

@@ -12,6 +12,7 @@ public struct FileError: Error, Sendable, CustomStringConvertible, LocalizedErro
             case readFailed = "file.read-failed"
             case mapFailed = "file.map-failed"
             case cannotCreate = "file.cannot-create"
+            case cannotCreateFolder = "file.cannot-create-folder"
             case writeFailed = "file.write-failed"
         }
 
@@ -31,8 +32,10 @@ public struct FileError: Error, Sendable, CustomStringConvertible, LocalizedErro
         public static let readFailed = Code(.readFailed)
         /// The file could not be mapped into memory.
         public static let mapFailed = Code(.mapFailed)
-        /// A file or folder could not be created (no permission, no such folder, the name is taken).
+        /// A file could not be created (no permission, no such folder, the name is taken).
         public static let cannotCreate = Code(.cannotCreate)
+        /// A folder could not be created (no permission, a read-only file system, a file of that name).
+        public static let cannotCreateFolder = Code(.cannotCreateFolder)
         /// Writing, syncing or renaming failed part-way (a full disk, an I/O error); nothing partial is left in place.
         public static let writeFailed = Code(.writeFailed)
     }
@@ -74,6 +77,7 @@ public struct FileError: Error, Sendable, CustomStringConvertible, LocalizedErro
         case .readFailed: return "reading failed" + reason
         case .mapFailed: return "cannot map the file" + reason
         case .cannotCreate: return "cannot create the file" + reason
+        case .cannotCreateFolder: return "cannot create the folder" + reason
         case .writeFailed: return "writing failed" + reason
         default: return "cannot open the file" + reason
         }

@@ -130,6 +130,15 @@ enum Platform {
         chmod(path, mode(permissions)) == 0
     }
 
+    /// Creates the folder `path` with `permissions` (narrowed by the umask until ``setPermissions(_:_:)``); whether it
+    /// worked (``errno`` set when not: ``alreadyExists`` when something was there).
+    static func makeFolder(_ path: String, mode permissions: UInt32) -> Bool {
+        mkdir(path, mode(permissions)) == 0
+    }
+
+    /// `errno` for a path that names a file where a folder was expected.
+    static let notAFolder = ENOTDIR
+
     /// Writes all of `bytes` at the descriptor's position, retrying when interrupted; whether it worked (``errno``
     /// set when not).
     static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {

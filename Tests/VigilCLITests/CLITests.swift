@@ -218,7 +218,9 @@ struct CLITests {
             "assess", Fixtures.url("ad-estate-sample").path, "-q", "--out",
             scratch.url.appendingPathComponent("blocker/out").path,
         ])
-        #expect(cannot.status == 73)
+        #expect(cannot.status == 73 && cannot.error.contains("cannot create the folder: Not a directory"))
+        let demo = try VigilProcess.run(["demo", "-q", "--out", scratch.url.appendingPathComponent("blocker/d").path])
+        #expect(demo.status == 73 && demo.error.contains("cannot create the folder: Not a directory"), "\(demo.error)")
     }
 
     @Test("corpus build and verify; assess with the index; refusals have their exit codes")
