@@ -577,6 +577,10 @@ struct UpdatesAnalyzerTests {
     func smb1(enabled: Bool, reported: Bool) {
         let output = Self.analyse([Self.host("PC-01", Self.win11, kbs: [], smb1: enabled)], [])
         #expect((Self.finding(output, .smbVersion1Enabled, "PC-01") != nil) == reported)
+        // The host's system travels with the finding, so a host whose only finding it is still shows its system.
+        if let finding = Self.finding(output, .smbVersion1Enabled, "PC-01") {
+            #expect(finding.facts["os"] == "Windows 11 24H2" && finding.facts["build"] == "26100")
+        }
     }
 
     @Test("SMBv1 is not reported when no evidence says")

@@ -152,11 +152,17 @@ public struct UpdatesAnalyzer: Analyzer {
         }
         if host.smbVersion1Enabled == true {
             tally.smb1 += 1
+            // The host's system, as its other findings state it: a host whose only finding this is still shows it.
+            var facts: [String: String] = [:]
+            if let release = state.release { facts["os"] = release.name }
+            if let build = host.operatingSystem?.build {
+                facts["build"] = String(build) + (host.operatingSystem?.revision.map { ".\($0)" } ?? "")
+            }
             findings.append(
                 Finding(
                     rule: .smbVersion1Enabled, subject: Self.subject(host),
                     detail: "\(host.name) has the SMB 1.0 server enabled, the protocol WannaCry spread through.",
-                    evidence: host.sources, facts: [:]))
+                    evidence: host.sources, facts: facts))
         }
         return findings
     }

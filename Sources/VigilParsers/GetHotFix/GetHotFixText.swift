@@ -357,10 +357,11 @@ struct GetHotFixText {
         if let cut {
             log.warn(
                 line: cut, code: "hotfix.host-cut",
-                "the table cut the Source (host) name short ('...'): export with Export-Csv or Format-List to keep it whole"
+                "the table cut the Source (host) name short ('...'), so the host is named after the file (its name up to the first '.'): export with Export-Csv or Format-List to keep it whole"
             )
         }
-        if unnamed {
+        // Cut names are said once, above; this is for rows with no host at all.
+        if unnamed, cut == nil {
             log.warn(
                 line: nil, code: "hotfix.host-from-file-name",
                 "no Source column: the host is named after the file (its name up to the first '.')")
