@@ -198,6 +198,13 @@ struct AssessCommand: AsyncParsableCommand {
             }
         } catch let error as EvidenceError {
             progress.clear()
+            if error.code == .bundleNotAFolder {
+                // A file given where the folder goes is a usage mistake: say what to do instead.
+                Terminal.error(
+                    "vigil: assess takes the folder that holds the exports, not one file: put it in a folder and give that (vigil inspect FILE shows what Vigil reads from a single file)"
+                )
+                throw ExitCode.validationFailure
+            }
             Terminal.error("vigil: \(error)")
             throw error.code.isMissingInput
                 ? VigilExit.noInput : error.code == .readFailed ? VigilExit.ioError : VigilExit.dataError
@@ -218,7 +225,11 @@ struct AssessCommand: AsyncParsableCommand {
         ProcessLifetime.keepUntilExit(assessment)
 
         if assessment.evidence.files.isEmpty {
-            Terminal.error("vigil: no evidence recognised in \(directory); run `vigil formats` for what Vigil reads")
+            let what =
+                assessment.evidence.unrecognised.isEmpty
+                ? "\(directory) holds no file to read (is it the right folder?)"
+                : "no evidence recognised in \(directory)"
+            Terminal.error("vigil: \(what); run `vigil formats` for what Vigil reads")
             throw VigilExit.dataError
         }
         let written: [URL]
@@ -270,7 +281,7 @@ struct AssessCommand: AsyncParsableCommand {
 /// problems named under their group (every file with `everyFile`, as `-v` asks), then the files not read.
 enum EvidenceListing {
     static func render(_ inventory: EvidenceInventory, everyFile: Bool = false) -> String {
-        var lines = ["Evidence read:"]
+        var lines = ["Evidence read:" + (inventory.files.isEmpty ? " none" : "")]
         if everyFile {
             let width = max(20, inventory.files.map(\.path.count).max() ?? 0)
             for file in inventory.files {

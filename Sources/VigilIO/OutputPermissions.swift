@@ -70,7 +70,7 @@ public struct OutputPermissionsError: Error, Sendable, CustomStringConvertible {
         case .ownerCannotWrite:
             "--mode \(mode) does not let the owner read and write the reports; Vigil needs both (use 600 or wider)"
         case .worldWritable:
-            "--mode \(mode) would let anyone on the machine alter the reports; Vigil refuses world-writable output (use 640 or 644)"
+            "--mode \(mode) would let anyone on the machine alter the reports; Vigil refuses world-writable output (use 600, the default, or 640 to let the owner's group read them)"
         }
     }
 }

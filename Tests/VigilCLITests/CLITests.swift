@@ -179,6 +179,18 @@ struct CLITests {
             scratch.url.appendingPathComponent("o").path,
         ])
         #expect(nothing.status == 65 && nothing.error.contains("no evidence recognised"))
+        try FileManager.default.createDirectory(
+            at: scratch.url.appendingPathComponent("void"), withIntermediateDirectories: true)
+        let void = try VigilProcess.run([
+            "assess", scratch.url.appendingPathComponent("void").path, "-q", "--out",
+            scratch.url.appendingPathComponent("o4").path,
+        ])
+        #expect(void.status == 65 && void.error.contains("holds no file to read"))
+        // One file where the folder goes is a usage mistake, with what to do; so is a date that does not parse.
+        let file = try VigilProcess.run(["assess", Fixtures.url("ad-estate-sample/ntds.txt").path, "-q"])
+        #expect(file.status == 64 && file.error.contains("put it in a folder"))
+        let date = try VigilProcess.run(["assess", Fixtures.url("ad-estate-sample").path, "--as-of", "2026-13-01"])
+        #expect(date.status == 64 && date.error.contains("Usage: vigil assess"))
         try scratch.write("bad/vigil.yaml", "organisation:\n  code: X\n  name: Y\n  colour: red\n")
         let manifest = try VigilProcess.run(["assess", scratch.url.appendingPathComponent("bad").path, "-q"])
         #expect(

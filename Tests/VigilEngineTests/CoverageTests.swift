@@ -114,6 +114,14 @@ struct ReferenceFileTests {
         try Data(zip).write(to: scratch.url.appendingPathComponent("wes.zip"))
         try Data(Array("VIGILBIX".utf8) + [0, 2, 0, 0]).write(to: scratch.url.appendingPathComponent("corpus.vbi"))
         try Data(Array("SQLite format 3".utf8) + [0, 1, 2]).write(to: scratch.url.appendingPathComponent("adv.db"))
+        // Vigil's own outputs kept beside a scan.json: a scan's CSV, HTML and state file.
+        try scratch.write("scan/scan.csv", "path,classification,patients,confidence,identifier,count\n")
+        try scratch.write(
+            "scan/scan.html",
+            "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta name=\"generator\" content=\"vigil\">\n<title>Patient data scan</title>\n"
+        )
+        try Data(Array("SQLite format 3".utf8) + [0, 1, 2]).write(
+            to: scratch.url.appendingPathComponent("scan/.vigil-scan-state.sqlite"))
         let assessment = try await AssessmentEngine().assess(
             directory: scratch.url, options: .init(asOf: SyntheticBundles.asOf))
         let reasons = Dictionary(uniqueKeysWithValues: assessment.evidence.unrecognised.map { ($0.path, $0.reason) })
@@ -122,6 +130,9 @@ struct ReferenceFileTests {
         #expect(reasons["wes.zip"]?.contains("vigil advisories import") == true)
         #expect(reasons["corpus.vbi"]?.contains("--breach-index") == true)
         #expect(reasons["adv.db"]?.contains("--advisories") == true)
+        #expect(reasons["scan/scan.csv"]?.hasPrefix("a vigil scan report (scan.csv)") == true)
+        #expect(reasons["scan/scan.html"]?.hasPrefix("a vigil scan report (scan.html)") == true)
+        #expect(reasons["scan/.vigil-scan-state.sqlite"]?.hasPrefix("vigil scan's state file") == true)
         #expect(assessment.evidence.files.map(\.path) == ["directory.ldif"])
     }
 }

@@ -14,6 +14,11 @@ struct AsOfOption: ParsableArguments {
             valueName: "date"))
     var asOf: String?
 
+    /// A date that does not parse is a usage error of the subcommand that was given, with its usage.
+    func validate() throws {
+        _ = try date()
+    }
+
     /// The chosen date, or today (midnight UTC, as `assessedAt` and every "days since" take it).
     func date() throws -> Date {
         guard let asOf else { return CivilDate.day(of: Date()) }

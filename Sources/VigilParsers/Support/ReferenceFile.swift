@@ -18,6 +18,9 @@ public enum ReferenceFile {
             return
                 "a breach index (vigil corpus build), not evidence: name it with vigil assess --breach-index or vigil.yaml reference: breach-index:"
         }
+        if bytes.starts(with: Array("SQLite format 3".utf8) + [0]), name.hasSuffix("vigil-scan-state.sqlite") {
+            return "vigil scan's state file (it makes the next scan read only what changed), not evidence"
+        }
         if bytes.starts(with: Array("SQLite format 3".utf8) + [0]) {
             return
                 "an SQLite database, not evidence: if it is an advisory database (vigil advisories import), name it with vigil assess --advisories or vigil.yaml reference: advisories:"
@@ -26,9 +29,28 @@ public enum ReferenceFile {
             return
                 "WES-NG definitions (definitions.zip), not read from a bundle: import them once with vigil advisories import FILE -o advisories.db, then name the database with vigil assess --advisories or vigil.yaml reference: advisories:"
         }
+        if let report = vigilReport(bytes) { return report }
         if isPwnedPasswords(bytes) {
             return
                 "a Pwned Passwords corpus, not evidence: index it once with vigil corpus build FILE -o pwned-passwords.vbi, then name the index with vigil assess --breach-index or vigil.yaml reference: breach-index:"
+        }
+        return nil
+    }
+
+    /// Vigil's own reports, which a bundle may hold beside the `scan.json` it reads: what they are instead of "format
+    /// not recognised".
+    static func vigilReport(_ bytes: [UInt8]) -> String? {
+        let head = String(decoding: bytes.prefix(1_024), as: UTF8.self)
+        if head.hasPrefix("path,classification,patients,") {
+            return "a vigil scan report (scan.csv), not read: the scan.json beside it is what an assessment reads"
+        }
+        if head.hasPrefix("severity,rule,title,") {
+            return "a vigil report (findings.csv), not evidence"
+        }
+        if head.hasPrefix("<!DOCTYPE html>"), head.contains("<meta name=\"generator\" content=\"vigil\">") {
+            return head.contains("<title>Patient data scan")
+                ? "a vigil scan report (scan.html), not read: the scan.json beside it is what an assessment reads"
+                : "a vigil report (HTML), not evidence"
         }
         return nil
     }
