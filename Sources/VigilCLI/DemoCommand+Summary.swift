@@ -52,6 +52,8 @@ extension DemoCommand {
             "  \(organisation.code.padding(to: 7)) \(organisation.name.padding(to: 52)) \(Wording.number(enabled).padding(to: 7)) enabled accounts  "
             + "\(Wording.number(assessment.findings.count).padding(to: 5)) findings (\(counts[.critical, default: 0]) critical, \(counts[.high, default: 0]) high)  "
             + "ground truth: \(comparison.matched)/\(comparison.matched + comparison.missed.count) found, \(comparison.unexpected.count) unexpected"
+            + (comparison.uncovered > 0
+                ? " (\(Wording.count(comparison.uncovered, "finding")) of rules it does not seed)" : "")
             + (comparison.metricMismatches.isEmpty ? "" : "; \(comparison.metricMismatches.joined(separator: "; "))")
     }
 }

@@ -46,7 +46,8 @@ public struct GroundTruth: Codable, Sendable {
         let wanted = Set(expected.filter { covered.contains($0.rule) })
         return Comparison(
             missed: wanted.subtracting(found).sorted(), unexpected: found.subtracting(wanted).sorted(),
-            matched: wanted.intersection(found).count, metricMismatches: metricMismatches(assessment))
+            matched: wanted.intersection(found).count, metricMismatches: metricMismatches(assessment),
+            uncovered: assessment.findings.filter { !covered.contains($0.rule) }.count)
     }
 
     /// How an assessment compares with the ground truth.
@@ -60,6 +61,9 @@ public struct GroundTruth: Codable, Sendable {
         /// Metrics known by construction whose reported value differs (`access.log-users-unmatched: expected 1, found
         /// 2`), or that were not reported.
         public var metricMismatches: [String] = []
+        /// Findings of rules the ground truth does not seed (joins across areas, access use), neither matched nor
+        /// unexpected.
+        public var uncovered = 0
 
         /// Found / seeded.
         public var recall: Double { matched + missed.count == 0 ? 1 : Double(matched) / Double(matched + missed.count) }

@@ -42,6 +42,10 @@ struct AccountHygieneTests {
         #expect(comparison.missed == [])
         #expect(comparison.unexpected == [])
         #expect(comparison.matched > 0)
+        // Every other finding is counted as outside what was compared, so the demo's line adds up.
+        #expect(
+            comparison.uncovered
+                == assessment.findings.count - comparison.matched - comparison.unexpected.count)
         #expect(assessment.evidence.recordsRejected == 0)
     }
 
