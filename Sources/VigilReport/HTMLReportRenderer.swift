@@ -351,7 +351,7 @@ public struct HTMLReportRenderer: Sendable {
         page.raw("<h3>What the headline numbers count</h3><ul class=\"counts\">")
         for metric in noted {
             page.raw(
-                "<li><strong>\(Wording.number(metric.value))</strong> \(escape(metric.label.prefix(1).lowercased() + metric.label.dropFirst())) (<code>\(escape(metric.id))</code>): \(escape(metric.note ?? ""))</li>"
+                "<li><strong>\(Wording.number(metric.value))</strong> \(escape(metric.label.prefix(1).lowercased() + metric.label.dropFirst())): \(escape(metric.note ?? ""))</li>"
             )
         }
         page.raw("</ul>")

@@ -106,11 +106,12 @@ public struct AccessAnalyzer: Analyzer {
     }
 
     static func metrics(_ reach: AccessReach) -> [Metric] {
+        let ranks = ["widest", "second widest", "third widest"]
         let widest = reach.openingGrants().prefix(3).enumerated().map { rank, grant in
             Metric(
                 id: "access.widest-grant-\(rank + 1)",
                 label:
-                    "Widest permission \(rank + 1) on patient data (\(grant.principal) on \(grant.path)): staff it opens it to",
+                    "Staff the \(ranks[rank]) permission on patient data opens it to (\(grant.principal) on \(grant.path))",
                 value: grant.staff, total: reach.staffCount,
                 note: "enabled staff who can read at least one confidential file through this entry")
         }
