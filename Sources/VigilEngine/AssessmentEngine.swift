@@ -263,9 +263,10 @@ public struct AssessmentEngine: Sendable {
                 host: root.host)
         }
         for (index, root) in roots.enumerated() where !FileManager.default.fileExists(atPath: root.path) {
+            // The path is not quoted (vigil.yaml values stay out of messages): its line and key find it.
             throw EvidenceError(
-                code: .manifestMissingInput, path: BundleManifest.fileName,
-                message: "scan.paths[\(index)] names a folder that does not exist")
+                code: .manifestMissingInput, path: EvidenceBundle.manifestPosition(scan.roots[index].line),
+                message: "scan.paths[\(index)] names a folder that does not exist (a share not mounted?)")
         }
         let options = ScanOptions(
             roots: roots, include: scan.include.map(GlobPattern.init), exclude: scan.exclude.map(GlobPattern.init),

@@ -90,6 +90,22 @@ struct EngineTests {
         #expect(assessment.coverage.first { $0.area == .credentials }?.status == .notAssessed)
     }
 
+    @Test("a scan folder vigil.yaml names that does not exist is refused at its line, without quoting it")
+    func missingScanFolder() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write("vigil.yaml", "scan:\n  paths:\n    - shares/clinical\n    - shares/unmounted-9434765919\n")
+        try FileManager.default.createDirectory(
+            at: scratch.url.appendingPathComponent("shares/clinical"), withIntermediateDirectories: true)
+        await #expect {
+            _ = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
+        } throws: { error in
+            let description = "\(error)"
+            return (error as? EvidenceError)?.path == "vigil.yaml:4" && description.contains("scan.paths[1]")
+                && !description.contains("9434765919") && !description.contains("unmounted")
+        }
+    }
+
     @Test(
         "bundle problems are errors with a code",
         arguments: [
