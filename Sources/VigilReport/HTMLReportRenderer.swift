@@ -193,13 +193,18 @@ public struct HTMLReportRenderer: Sendable {
         page.raw(
             "<p class=\"explain\">Ordered by the risk each removes: a finding weighs by its own severity (a critical ten times a high), and one that gives control of the domain (a privileged account's password) as much as every account and host together.</p><ol class=\"actions\">"
         )
+        let totals = Dictionary(assessment.summary.rules.map { ($0.rule, $0.findings) }, uniquingKeysWith: +)
         for action in actions.prefix(5) {
             let rule = RuleCatalogue.rule(action.rule)
             let why = action.escalations.compactMap { rule.escalation($0) }.map {
                 " · \($0.severity.label.lowercased()) because \(escape($0.condition))"
             }.joined()
+            // An action is one rule at one severity: the rule's other findings are said, so the count matches the
+            // headline's.
+            let total = totals[action.rule] ?? action.findings
+            let all = total > action.findings ? " at this severity (\(Wording.number(total)) in all)" : ""
             page.raw(
-                "<li><p><span class=\"badge \(action.severity.rawValue)\">\(action.severity.label)</span> <a href=\"#\(rule.id.rawValue)\"><strong>\(escape(rule.title))</strong></a>: \(Wording.count(action.findings, nouns[rule.id] ?? "finding"))\(why) · effort \(rule.effort.rawValue)</p><p>\(escape(rule.remediation))</p></li>"
+                "<li><p><span class=\"badge \(action.severity.rawValue)\">\(action.severity.label)</span> <a href=\"#\(rule.id.rawValue)\"><strong>\(escape(rule.title))</strong></a>: \(Wording.count(action.findings, nouns[rule.id] ?? "finding"))\(all)\(why) · effort \(rule.effort.rawValue)</p><p>\(escape(rule.remediation))</p></li>"
             )
         }
         page.raw("</ol>")

@@ -47,15 +47,21 @@ public struct TerminalSummaryRenderer: Sendable {
             }
             lines.append("Findings: \(parts.joined(separator: ", "))")
             lines.append("Do these first (most risk removed first):")
+            let totals = Dictionary(summary.rules.map { ($0.rule, $0.findings) }, uniquingKeysWith: +)
             for (number, action) in summary.actions.prefix(5).enumerated() {
                 let rule = RuleCatalogue.rule(action.rule)
                 let severity = paint(action.severity.label.uppercased().padding(to: 8), action.severity)
                 let why = action.escalations.compactMap { rule.escalation($0)?.condition }
+                let total = totals[action.rule] ?? action.findings
+                let count =
+                    total > action.findings
+                    ? "\(Wording.number(action.findings)) at this severity of \(Wording.number(total))"
+                    : Wording.number(action.findings)
                 lines.append(
-                    "  \(number + 1). \(severity) \(rule.id.rawValue.padding(to: 27)) \(rule.title) (\(Wording.number(action.findings)))"
+                    "  \(number + 1). \(severity) \(rule.id.rawValue.padding(to: 27)) \(rule.title) (\(count))"
                         + (why.isEmpty ? "" : ": \(why.joined(separator: "; "))"))
             }
-            lines.append("By rule (each finding at its own severity):")
+            lines.append("By rule (each finding at its own severity, most risk first):")
             for count in summary.rules.prefix(12) {
                 let rule = RuleCatalogue.rule(count.rule)
                 let worst = paint(count.worst.label.uppercased().padding(to: 8), count.worst)
