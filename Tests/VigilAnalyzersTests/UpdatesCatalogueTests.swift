@@ -211,6 +211,21 @@ struct UpdatesCatalogueTests {
         let table = try #require(assessment.tables.first { $0.id == "updates.patch-levels" })
         let install = try #require(table.columns.firstIndex(of: "Install").map { table.rows.first?[$0] })
         #expect(install == "none of the built-in catalogue's missing")
+        // CISA's catalogue in the bundle names exploited CVEs but fixes nothing: still the built-in catalogue alone.
+        try scratch.write("kev.json", try Data(contentsOf: Fixtures.url("advisories/kev-sample.json")))
+        let withKEV = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: Self.asOf))
+        #expect(withKEV.coverage.first { $0.area == .updates }?.status == .partial)
+    }
+
+    @Test("a host whose product name is missing is not judged by family: a DC's Zerologon verdict stays unknown")
+    func unnamedSystemFamily() throws {
+        let named = try #require(
+            WindowsRelease.recognise(Base.system("Microsoft Windows Server 2019 Standard", "10.0.17763")))
+        #expect(named.family == .server2016Onwards)
+        let unnamed = try #require(WindowsRelease.recognise(Base.system("", "10.0.17763")))
+        #expect(unnamed.family == nil)
+        let zerologon = try #require(NamedVulnerability.all.first { $0.name == "Zerologon" })
+        #expect(zerologon.affects(unnamed) == nil)
     }
 
     @Test("a host's findings and its patch-level row name the same update to install (a real Server 2016 host)")

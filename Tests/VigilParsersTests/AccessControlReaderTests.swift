@@ -137,20 +137,26 @@ struct AccessControlReaderTests {
             ("icacls", "RA", "none"), ("icacls", "X", "none"), ("icacls", "RC", "none"),
             ("icacls", "WDAC", "full-control"),
             ("icacls", "RX", "read"), ("icacls", "RD,WD", "modify"),
+            // Denied, changing permissions or the owner blocks no data access: it must not remove readers.
+            ("sddl-deny", "WDWO", "none"), ("sddl-deny", "0xc0000", "none"), ("sddl-deny", "FR", "read"),
+            ("dotnet-deny", "ChangePermissions, TakeOwnership", "none"), ("icacls-deny", "WDAC,WO", "none"),
+            ("icacls-deny", "R", "read"),
         ])
     func rightsMapping(_ form: String, _ rights: String, _ expected: String) {
         let right: Grant.Right?
         let known: Bool
+        let deny = form.hasSuffix("-deny")
         switch form {
-        case "sddl":
-            right = AccessRights.sddl(rights[...])
+        case "sddl", "sddl-deny":
+            right = AccessRights.sddl(rights[...], deny: deny)
             known = AccessRights.isKnown(sddl: rights[...])
-        case "dotnet":
-            right = AccessRights.fileSystemRights(rights)
+        case "dotnet", "dotnet-deny":
+            right = AccessRights.fileSystemRights(rights, deny: deny)
             known = AccessRights.isKnown(fileSystemRights: rights)
         default:
-            right = AccessRights.icacls([rights[...]])
-            known = !AccessRights.icaclsUninterpretable([rights[...]])
+            let groups: [Substring] = (deny ? ["DENY"] : []) + [rights[...]]
+            right = AccessRights.icacls(groups)
+            known = !AccessRights.icaclsUninterpretable(groups)
         }
         #expect((right?.rawValue ?? (known ? "none" : "unknown")) == expected)
     }

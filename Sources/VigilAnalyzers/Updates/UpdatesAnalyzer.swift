@@ -284,9 +284,13 @@ public struct UpdatesAnalyzer: Analyzer {
             area: .updates, status: tally.unknown == 0 && !builtInOnly ? .assessed : .partial, basis: basis)
     }
 
-    /// Whether the advisories are the built-in catalogue alone: none imported, none in the bundle.
+    /// Whether the advisories that fix Windows are the built-in catalogue alone: none imported, and none in the bundle
+    /// with a fix for a Windows product (CISA's catalogue, or advisories about other products, add none).
     static func onlyBuiltIn(_ context: AnalysisContext) -> Bool {
-        context.reference.onlyBuiltInAdvisories && context.estate.advisories.isEmpty
+        context.reference.onlyBuiltInAdvisories
+            && !context.estate.advisories.contains { advisory in
+                advisory.fixes.contains { $0.product.range(of: "windows", options: .caseInsensitive) != nil }
+            }
     }
 
     private func advisoryTable(_ hostsMissing: [Int: Int], index: AdvisoryIndex, context: AnalysisContext)

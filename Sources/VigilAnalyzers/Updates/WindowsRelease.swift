@@ -127,7 +127,12 @@ public struct WindowsRelease: Sendable, Hashable {
         var release = release(major: major, minor: minor, build: build, server: server, architecture, system)
         if release?.released == nil { release?.released = released(major: major, minor: minor, server: server) }
         if (major, minor) < (10, 0) { release?.edition = server ? .server : nil }
-        release?.family = Family.of(major: major, minor: minor, build: build, server: server)
+        // Client and server releases share version and build numbers (6.3.9600 is 8.1 and Server 2012 R2): without a
+        // product name, which of them the host is, and so whether a vulnerability Microsoft lists for servers only
+        // affects it, is not known.
+        if !system.name.allSatisfy(\.isWhitespace) {
+            release?.family = Family.of(major: major, minor: minor, build: build, server: server)
+        }
         release?.build = build
         return release
     }

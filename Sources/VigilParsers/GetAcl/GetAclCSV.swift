@@ -91,14 +91,15 @@ extension GetAclReader {
                     accessLines: text.split(separator: "\n"), uninterpreted: &output.uninterpreted)
             } else if let identity = field(self.identity), let rights = field(self.rights) {
                 parsed = true
-                if let right = AccessRights.fileSystemRights(rights) {
+                let deny = field(type)?.lowercased() == "deny"
+                if let right = AccessRights.fileSystemRights(rights, deny: deny) {
                     let scope = field(inheritance).map {
                         AccessRights.dotNetScope(inheritance: $0, propagation: field(propagation))
                     }
                     rules.append(
                         Rule(
                             principal: identity, right: right,
-                            access: field(type)?.lowercased() == "deny" ? .deny : .allow,
+                            access: deny ? .deny : .allow,
                             inherited: field(isInherited)?.lowercased() == "true", scope: scope))
                 } else if !AccessRights.isKnown(fileSystemRights: rights) {
                     output.uninterpreted += 1

@@ -39,7 +39,7 @@ extension GetAclReader {
             }
             let principal = words[..<verb].joined(separator: " ")
             let rights = words[(verb + 1)...].joined(separator: " ")
-            guard let right = AccessRights.fileSystemRights(rights) else {
+            guard let right = AccessRights.fileSystemRights(rights, deny: words[verb] == "Deny") else {
                 if !AccessRights.isKnown(fileSystemRights: rights) { uninterpreted += 1 }
                 continue
             }
@@ -88,7 +88,9 @@ extension GetAclReader {
             let flags = AccessRights.sddlScope(parts[1])
             entries.append(
                 (
-                    principal, AccessRights.sddl(parts[2]), AccessRights.isKnown(sddl: parts[2]), type.hasSuffix("D"),
+                    principal, AccessRights.sddl(parts[2], deny: type.hasSuffix("D")),
+                    AccessRights.isKnown(sddl: parts[2]),
+                    type.hasSuffix("D"),
                     flags.inherited, flags.scope
                 ))
         }

@@ -8,11 +8,14 @@ enum AccessRights {
     /// entry reads never hides behind a stronger-ranked write. Changing the permissions or the owner (`WDAC`, `WO`)
     /// is full control: whoever holds it can grant themselves the rest.
     static func icacls(_ groups: [Substring]) -> Grant.Right? {
+        // Denying the right to change permissions or the owner blocks neither reading nor writing data.
+        let deny = groups.contains { $0.uppercased() == "DENY" }
         var effects: [Grant.Right] = []
         for group in groups {
             for token in group.split(separator: ",") {
                 switch token.uppercased() {
-                case "F", "GA", "WDAC", "WO": effects.append(.fullControl)
+                case "F", "GA": effects.append(.fullControl)
+                case "WDAC", "WO": if !deny { effects.append(.fullControl) }
                 case "M": effects.append(.modify)
                 case "W", "WD", "AD", "GW": effects.append(.write)
                 case "RX", "R", "RD", "GR": effects.append(.read)
@@ -70,14 +73,23 @@ enum AccessRights {
     /// The grant of a .NET `FileSystemRights` value as `Get-Acl` writes it: names (`ReadAndExecute, Synchronize`) or a
     /// number (`268435456`, `-1610612736`). `nil` when it confers neither reading nor writing data; ``isKnown(fileSystemRights:)``
     /// tells that apart from rights Vigil does not know.
-    static func fileSystemRights(_ text: String) -> Grant.Right? {
-        if let number = Int64(text.trimming(" ")) { return mask(UInt32(truncatingIfNeeded: number)) }
-        return strongest(text.split(separator: ",").compactMap { dotNetRights[$0.trimming(" ").lowercased()] ?? nil })
+    static func fileSystemRights(_ text: String, deny: Bool = false) -> Grant.Right? {
+        if let number = Int64(text.trimming(" ")) { return mask(UInt32(truncatingIfNeeded: number), deny: deny) }
+        let names = text.split(separator: ",").map { $0.trimming(" ").lowercased() }
+        return strongest(
+            names.compactMap { name in
+                // Denying permission or ownership changes blocks neither reading nor writing data.
+                if deny, name == "changepermissions" || name == "takeownership" { return nil }
+                return dotNetRights[name] ?? nil
+            })
     }
 
-    /// Whether every name in a `FileSystemRights` value is one Vigil knows (numbers always are).
+    /// Whether every name in a `FileSystemRights` value is one Vigil knows (numbers always are); an empty value is not
+    /// (a rule whose rights were lost, such as a wrapped line that was not copied).
     static func isKnown(fileSystemRights text: String) -> Bool {
-        Int64(text.trimming(" ")) != nil
+        let trimmed = text.trimming(" ")
+        guard !trimmed.isEmpty else { return false }
+        return Int64(trimmed) != nil
             || text.split(separator: ",").allSatisfy { dotNetRights[$0.trimming(" ").lowercased()] != nil }
     }
 
@@ -95,8 +107,9 @@ enum AccessRights {
     /// (`0x1`, also listing a folder) or `GENERIC_READ`; writing is `WriteData`, `AppendData` or `GENERIC_WRITE`;
     /// `GENERIC_ALL`, `WRITE_DAC` or `WRITE_OWNER` is full control. Execute, attributes and `READ_CONTROL` confer
     /// neither.
-    static func mask(_ value: UInt32) -> Grant.Right? {
-        if value & 0x1000_0000 != 0 || value & 0xC_0000 != 0 { return .fullControl }
+    static func mask(_ value: UInt32, deny: Bool = false) -> Grant.Right? {
+        // WRITE_DAC and WRITE_OWNER are full control to whoever is allowed them; denied, they block no data access.
+        if value & 0x1000_0000 != 0 || (!deny && value & 0xC_0000 != 0) { return .fullControl }
         if value & 0x1301BF == 0x1301BF { return .modify }
         let reads = value & 0x8000_0000 != 0 || value & 0x1 != 0
         let writes = value & 0x4000_0000 != 0 || value & 0x2 != 0 || value & 0x4 != 0
@@ -108,9 +121,15 @@ enum AccessRights {
     /// directory-service aliases name file rights by their bit: `CC` is `ReadData`, `DC` `WriteData`, `LC`
     /// `AppendData`, `WD` and `WO` changing the permissions and the owner; the rest (`SW`, `RP`, `WP`, `DT`, `LO`,
     /// `CR`, `SD`, `RC`, and execute `FX`/`GX`) neither read nor write data.
-    static func sddl(_ text: Substring) -> Grant.Right? {
-        if text.hasPrefix("0x") || text.hasPrefix("0X") { return UInt32(text.dropFirst(2), radix: 16).flatMap(mask) }
-        return strongest(sddlTokens(text).compactMap { sddlRights[$0] ?? nil })
+    static func sddl(_ text: Substring, deny: Bool = false) -> Grant.Right? {
+        if text.hasPrefix("0x") || text.hasPrefix("0X") {
+            return UInt32(text.dropFirst(2), radix: 16).flatMap { mask($0, deny: deny) }
+        }
+        return strongest(
+            sddlTokens(text).compactMap { token in
+                if deny, token == "WD" || token == "WO" { return nil }
+                return sddlRights[token] ?? nil
+            })
     }
 
     /// Whether SDDL rights are hex or made only of aliases Vigil knows.
