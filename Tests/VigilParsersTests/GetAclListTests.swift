@@ -229,6 +229,58 @@ struct GetAclListTests {
         #expect(diagnostics(fragment) == ["getacl.record-too-long@1"])
     }
 
+    @Test("an Sddl cut inside an entry is reported, and Access, which lists every rule, is read instead")
+    func cutSddl() throws {
+        let text = """
+            Path   : Microsoft.PowerShell.Core\\FileSystem::D:\\Shares
+            Access : NT AUTHORITY\\SYSTEM Allow  FullControl
+                     T\\Domain Users Allow  ReadAndExecute, Synchronize
+            Sddl   : O:BAG:SYD:(A;;FA;;;SY)(A;;0x1200a9;;;DU
+
+            Path   : Microsoft.PowerShell.Core\\FileSystem::D:\\Other
+            Sddl   : O:BAG:SYD:(A;;FA;;;SY)(A;;0x1200a9;;;DU
+
+            """
+        let fragment = try read(text).fragment
+        #expect(
+            grants(fragment) == [
+                "D:\\Shares | NT AUTHORITY\\SYSTEM | full-control", "D:\\Shares | T\\Domain Users | read",
+                "D:\\Other | NT AUTHORITY\\SYSTEM | full-control",
+            ])
+        #expect(diagnostics(fragment) == ["getacl.sddl-cut@1"])
+        #expect(fragment.log.diagnostics.first?.message.hasPrefix("2 Sddl values end") == true)
+    }
+
+    @Test("a null DACL (NO_ACCESS_CONTROL) gives everyone full control, not nobody")
+    func nullDACL() throws {
+        let text = "Path   : Microsoft.PowerShell.Core\\FileSystem::D:\\Open\nSddl   : O:BAG:SYD:NO_ACCESS_CONTROL\n"
+        #expect(grants(try read(text).fragment) == ["D:\\Open | Everyone | full-control"])
+    }
+
+    @Test("a rule whose rights were lost (Allow, then nothing) is counted as not understood, never taken as no access")
+    func rightsLost() throws {
+        let text = "Path   : Microsoft.PowerShell.Core\\FileSystem::D:\\A\nAccess : T\\Domain Users Allow\n"
+        let fragment = try read(text).fragment
+        #expect(fragment.grants.isEmpty)
+        #expect(diagnostics(fragment) == ["getacl.uninterpreted@-"])
+    }
+
+    @Test("hostile blocks stay linear: 100,000 wrapped Access lines and 100,000 distinct properties read in one pass")
+    func hostileShapes() throws {
+        var wrapped = "Path   : Microsoft.PowerShell.Core\\FileSystem::D:\\A\nAccess : x\n"
+        for _ in 0..<100_000 { wrapped += "         y\n" }
+        let first = try read(wrapped).fragment
+        #expect(diagnostics(first) == ["getacl.record-too-long@1"])
+        var properties = "Path   : Microsoft.PowerShell.Core\\FileSystem::D:\\B\nSddl   : O:BAG:SYD:(A;;FR;;;SY)\n"
+        for index in 0..<100_000 { properties += "P\(index) :\n" }
+        // Under 1 MiB with its names counted: read, each property found by name, not by a scan of those before it.
+        let second = try read(properties).fragment
+        #expect(grants(second) == ["D:\\B | NT AUTHORITY\\SYSTEM | read"])
+        // The rules joined one piece at a time, in place: 50,000 pieces make one rule.
+        let rules = GetAclList.rules(["T\\X Allow"] + Array(repeating: "Read,", count: 50_000)[...] + ["Write"])
+        #expect(rules.count == 1)
+    }
+
     @Test("text that is not Get-Acl output is not recognised, and a file of notes only is rejected with its line")
     func notGetAcl() throws {
         let (recognised, fragment) = try read("Name : value\nSomething : else\n")

@@ -82,7 +82,9 @@ extension GetAclReader {
             guard let path = output.fileSystemPath(named, line: line) else { return }
             var rules: [Rule] = []
             var parsed = false
-            if let sddl = field(self.sddl), !sddl.isEmpty {
+            let cut = field(self.sddl).map(GetAclReader.sddlIsCut) ?? false
+            if cut { output.cutSddl.add(line) }
+            if let sddl = field(self.sddl), !sddl.isEmpty, !(cut && field(accessText)?.isEmpty == false) {
                 parsed = true
                 rules = GetAclReader.rules(sddl: sddl, uninterpreted: &output.uninterpreted)
             } else if let text = field(accessText), !text.isEmpty {

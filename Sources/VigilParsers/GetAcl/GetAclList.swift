@@ -31,10 +31,13 @@ struct GetAclList {
     private struct Block {
         var line: Int
         var properties: [Property] = []
+        /// Each property's position in ``properties``, by name.
+        var positions: [String: Int] = [:]
+        /// Bytes of the block's lines so far, names and indentation included.
         var bytes = 0
         var overlong = false
 
-        func value(_ name: String) -> [Substring]? { properties.first { $0.name == name }?.pieces }
+        func value(_ name: String) -> [Substring]? { positions[name].map { properties[$0].pieces } }
     }
 
     /// A block's lines together may not exceed this (a hostile file of endless continuation lines stays bounded).
@@ -72,6 +75,8 @@ struct GetAclList {
             flush(into: &output)
             return
         }
+        // The rest of a block already over its bound is passed over.
+        if text.first == " " || text.first == "\t", block?.overlong == true { return }
         if text.first == " " || text.first == "\t", let column = block?.properties.last?.column {
             // Indented to the value's column; a space beyond it is the value's own (Format-List wrapped the value at
             // a space and carried it to the new line: `Image File` then `          Execution Options`).
@@ -80,7 +85,7 @@ struct GetAclList {
                 defer { indent += 1 }
                 return indent < column && (character == " " || character == "\t")
             }
-            append(piece)
+            append(piece, lineBytes: text.utf8.count)
             return
         }
         guard let (name, value) = Self.property(text) else {
@@ -88,11 +93,14 @@ struct GetAclList {
             otherText.add(line)
             return
         }
-        if block?.value(name) != nil { flush(into: &output) }
+        if block?.positions[name] != nil { flush(into: &output) }
         if block == nil { block = Block(line: line) }
-        block?.properties.append(
-            Property(name: name, column: text.distance(from: text.startIndex, to: value.startIndex), pieces: []))
-        append(value)
+        if block?.overlong == false, let position = block?.properties.count {
+            block?.positions[name] = position
+            block?.properties.append(
+                Property(name: name, column: text.distance(from: text.startIndex, to: value.startIndex), pieces: []))
+        }
+        append(value, lineBytes: text.utf8.count)
     }
 
     /// A line longer than the reader's limit: the block it is in cannot be read whole.
@@ -106,12 +114,15 @@ struct GetAclList {
         flush(into: &output)
     }
 
-    private mutating func append(_ piece: Substring) {
+    /// Adds `piece` to the property being read, counting its whole line (`lineBytes`) against the block's bound.
+    private mutating func append(_ piece: Substring, lineBytes: Int) {
         guard var current = block, !current.overlong, !current.properties.isEmpty else { return }
         block = nil  // keeps the pieces uniquely referenced while they grow
-        current.bytes += piece.utf8.count
+        current.bytes += lineBytes + 1
         if current.bytes > Self.maxBlockBytes {
             current.overlong = true
+            current.properties = []
+            current.positions = [:]
         } else {
             current.properties[current.properties.count - 1].pieces.append(piece)
         }
@@ -127,8 +138,11 @@ struct GetAclList {
             return
         }
         let sddl = current.value("sddl").map { $0.joined() }.flatMap { $0.isEmpty ? nil : $0 }
-        let access = (current.value("accesstostring") ?? current.value("access")).map(Self.rules)
-            .flatMap { lines in lines.isEmpty || lines.first?.hasPrefix("{") == true ? nil : lines }
+        // Access is read only when it is needed: without Sddl, or with one cut short.
+        var access: [String]? {
+            (current.value("accesstostring") ?? current.value("access")).map(Self.rules)
+                .flatMap { lines in lines.isEmpty || lines.first?.hasPrefix("{") == true ? nil : lines }
+        }
         guard let named = (current.value("path") ?? current.value("pspath"))?.joined(), !named.isEmpty else {
             if sddl != nil || access != nil {
                 output.log.reject(
@@ -140,7 +154,9 @@ struct GetAclList {
         }
         guard let path = output.fileSystemPath(named, line: current.line) else { return }
         var rules: [GetAclReader.Rule]
-        if let sddl {
+        let cut = sddl.map(GetAclReader.sddlIsCut) ?? false
+        if cut { output.cutSddl.add(current.line) }
+        if let sddl, !cut || access == nil {
             rules = GetAclReader.rules(sddl: sddl, uninterpreted: &output.uninterpreted)
         } else if let access {
             rules = GetAclReader.rules(accessLines: access, uninterpreted: &output.uninterpreted)
@@ -159,24 +175,42 @@ struct GetAclList {
     /// its rights end with a comma.
     static func rules(_ pieces: [Substring]) -> [String] {
         var rules: [String] = []
+        var state = RuleState()
         for piece in pieces {
-            if let last = rules.last, !isComplete(last) {
+            if !rules.isEmpty, !state.isComplete {
                 // The space the rule was wrapped at ends the line or starts the next; a copy that trimmed trailing
-                // spaces lost it, so one is put back.
-                let spaced = last.hasSuffix(" ") || piece.hasPrefix(" ")
-                rules[rules.count - 1] = spaced ? last + piece : last + " " + piece
+                // spaces lost it, so one is put back. Appended in place: a rule wrapped over many lines stays linear.
+                if !(rules[rules.count - 1].hasSuffix(" ") || piece.hasPrefix(" ")) { rules[rules.count - 1] += " " }
+                rules[rules.count - 1] += piece
+                state.read(piece)
             } else if !piece.isEmpty {
                 rules.append(String(piece.drop { $0 == " " }))
+                state = RuleState()
+                state.read(piece)
             }
         }
         return rules
     }
 
-    private static func isComplete(_ rule: String) -> Bool {
-        let words = rule.split(separator: " ")
-        guard let verb = words.lastIndex(where: { $0 == "Allow" || $0 == "Deny" }), verb + 1 < words.count else {
-            return false
+    /// Whether the rule read so far is whole, from its pieces one at a time: `Allow`/`Deny` followed by rights that do
+    /// not end with a comma.
+    struct RuleState {
+        private var verb = false
+        private var rightsAfterVerb = false
+        private var endsWithComma = false
+
+        var isComplete: Bool { verb && rightsAfterVerb && !endsWithComma }
+
+        mutating func read(_ piece: Substring) {
+            for word in piece.split(separator: " ") {
+                if word == "Allow" || word == "Deny" {
+                    verb = true
+                    rightsAfterVerb = false
+                } else if verb {
+                    rightsAfterVerb = true
+                }
+                endsWithComma = word.hasSuffix(",")
+            }
         }
-        return words.last?.hasSuffix(",") != true
     }
 }

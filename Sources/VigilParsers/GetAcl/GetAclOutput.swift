@@ -11,6 +11,8 @@ struct GetAclOutput {
     var uninterpreted = 0
     /// Records of another provider than the file system (registry keys, Active Directory objects, certificates).
     var otherProvider = LineTally()
+    /// Records whose `Sddl` ends inside an entry (cut short).
+    var cutSddl = LineTally()
 
     init(file: String) {
         self.file = file
@@ -47,6 +49,12 @@ struct GetAclOutput {
             log.warn(
                 line: first, code: "getacl.not-file-system",
                 "\(otherProvider.count == 1 ? "1 record names" : "\(otherProvider.count) records name") a registry key or another provider's item, not a file or folder; left out"
+            )
+        }
+        if let first = cutSddl.first {
+            log.warn(
+                line: first, code: "getacl.sddl-cut",
+                "\(cutSddl.count == 1 ? "1 Sddl value ends" : "\(cutSddl.count) Sddl values end") inside an entry, cut short (first here): where Access or AccessToString was given it was read instead, otherwise the last entry is left out; export again"
             )
         }
         fragment.log = log

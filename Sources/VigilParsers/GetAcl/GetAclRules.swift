@@ -77,6 +77,12 @@ extension GetAclReader {
         var entries: [(String, Grant.Right?, Bool, Bool, Bool, Grant.Scope)] = []
         var rest = sddl[dacl.upperBound...]
         if let system = rest.range(of: "S:") { rest = rest[..<system.lowerBound] }
+        // A null DACL (no list at all) lets everyone do everything: the opposite of an empty one.
+        if rest.prefix(while: { $0 != "(" }).contains("NO_ACCESS_CONTROL") {
+            return [
+                ("Everyone", .fullControl, true, false, false, Grant.Scope(object: true, files: true, folders: true))
+            ]
+        }
         while let open = rest.firstIndex(of: "("), let close = rest[open...].firstIndex(of: ")") {
             let parts = rest[rest.index(after: open)..<close].split(separator: ";", omittingEmptySubsequences: false)
             rest = rest[rest.index(after: close)...]
@@ -95,5 +101,15 @@ extension GetAclReader {
                 ))
         }
         return entries
+    }
+
+    /// Whether the DACL of `sddl` ends inside an entry (`…(A;;0x1200a9;;;DU` with no `)`): a value cut short, whose
+    /// last entry cannot be read.
+    static func sddlIsCut(_ sddl: some StringProtocol) -> Bool {
+        guard let dacl = sddl.range(of: "D:") else { return false }
+        var rest = sddl[dacl.upperBound...]
+        if let system = rest.range(of: "S:") { rest = rest[..<system.lowerBound] }
+        guard let open = rest.lastIndex(of: "(") else { return false }
+        return !rest[open...].contains(")")
     }
 }
