@@ -224,6 +224,14 @@ struct AssessCommand: AsyncParsableCommand {
         progress.clear()
         ProcessLifetime.keepUntilExit(assessment)
 
+        if assessment.evidence.files.isEmpty, let first = assessment.evidence.unrecognised.first(where: \.unreadable) {
+            // Nothing read, and something could not be opened: that is the problem to report, not the formats.
+            let count = assessment.evidence.unrecognised.filter(\.unreadable).count
+            Terminal.error(
+                "vigil: nothing was read from \(directory): \(Wording.count(count, "file")) could not be opened (\(TerminalText.sanitised(first.path)): \(first.reason))"
+            )
+            throw VigilExit.ioError
+        }
         if assessment.evidence.files.isEmpty {
             let what =
                 assessment.evidence.unrecognised.isEmpty

@@ -108,7 +108,7 @@ struct DemoCommand: AsyncParsableCommand {
     /// Makes the output folder ready, or refuses it (`DemoFolder`).
     private func prepareFolder(_ demo: SyntheticDemo, progress: ProgressLine) throws {
         do {
-            try DemoFolder.prepare(demo.root)
+            try DemoFolder.prepare(demo.root, permissions: demo.permissions)
         } catch {
             progress.clear()
             Terminal.error("vigil: \(error)")

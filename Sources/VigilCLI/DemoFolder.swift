@@ -34,7 +34,7 @@ enum DemoFolder {
 
     /// Makes `root` ready for a demo: creates it when missing; when a demo wrote it, removes what the demo wrote;
     /// otherwise refuses a non-empty folder.
-    static func prepare(_ root: URL) throws {
+    static func prepare(_ root: URL, permissions: OutputPermissions = .ownerOnly) throws {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: root.path, isDirectory: &isDirectory) {
@@ -47,7 +47,7 @@ enum DemoFolder {
             }
         } else {
             // The system's reason when it refuses (permission denied, a read-only file system), not Foundation's.
-            try AtomicFile.createFolder(root, permissions: .ownerOnly)
+            try AtomicFile.createFolder(root, permissions: permissions)
         }
         try Data("Written by vigil demo: the next demo into this folder replaces what it wrote here.\n".utf8).write(
             to: root.appendingPathComponent(marker))

@@ -63,6 +63,7 @@ struct InspectCommand: AsyncParsableCommand {
         }
         for file in evidence.inventory.unrecognised { print("\(file.path): not read: \(file.reason)") }
         print("Holds: \(Self.holdings(of: estate)).")
+        if evidence.inventory.unrecognised.contains(where: \.unreadable) { throw VigilExit.ioError }
         if evidence.inventory.recordsRejected > 0 || !evidence.inventory.unrecognised.isEmpty
             || !evidence.inventory.unusable.isEmpty
         {

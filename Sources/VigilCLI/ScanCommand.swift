@@ -194,9 +194,11 @@ struct ScanCommand: AsyncParsableCommand {
         // An empty folder is most often a share that was not mounted: never a silent clean scan.
         let empty = report.roots.filter { $0.files == 0 }
         for root in empty {
-            Terminal.error(
-                "vigil: warning: \(TerminalText.sanitised(root.root)) holds no file: is the share mounted and the path right?"
-            )
+            let why =
+                include.isEmpty && exclude.isEmpty
+                ? "holds no file: is the share mounted and the path right?"
+                : "holds no file that --include/--exclude let through: is the share mounted, and are the patterns right?"
+            Terminal.error("vigil: warning: \(TerminalText.sanitised(root.root)) \(why)")
         }
         if strict, report.totals.filesFailed + report.totals.foldersUnreadable > 0 || !empty.isEmpty {
             Terminal.error(

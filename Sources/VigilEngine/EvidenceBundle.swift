@@ -1,6 +1,7 @@
 public import Foundation
 public import VigilCore
 public import VigilParsers
+import VigilScan
 
 /// A folder of evidence exports with an optional `vigil.yaml` manifest, resolved to the list of files to read.
 public struct EvidenceBundle: Sendable {
@@ -80,14 +81,23 @@ public struct EvidenceBundle: Sendable {
                         code: .manifestMissingInput, path: Self.manifestPosition(input.line),
                         message: "\(key) names a file that does not exist")
                 }
-                return Input(path: url.standardizedFileURL.path, displayPath: input.path, format: input.format)
+                return Input(
+                    path: url.standardizedFileURL.path, displayPath: PathMasking.masked(input.path),
+                    format: input.format)
             }
             // The bundle's other files are listed as not read, never skipped silently: an export added to the folder
             // and forgotten in the manifest shows up.
-            let named = Set(inputs.map(\.path))
+            // Reference files the manifest names (word lists, an advisory database, a breach index, the scan state)
+            // are not evidence to name; a hidden folder or link holding a named input is not "not read".
+            let reference =
+                manifest.wordlists
+                + [manifest.reference.advisories, manifest.reference.breachIndex, manifest.scan?.state]
+                .compactMap { $0 }
+            let named = Set(inputs.map(\.path) + reference.map { Self.resolve($0, in: root).path })
+            let namedDisplay = inputs.map(\.displayPath)
             let (present, passedOver) = Self.walk(root: root, excluding: excludedPaths)
             skipped =
-                passedOver
+                passedOver.filter { entry in !namedDisplay.contains { $0.hasPrefix(entry.0 + "/") } }
                 + present.filter { !named.contains($0.path) }.map {
                     (
                         $0.displayPath,
@@ -168,12 +178,14 @@ public struct EvidenceBundle: Sendable {
         let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
         for case let url as URL in enumerator {
             let path = url.standardizedFileURL.path
-            let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : url.lastPathComponent
+            let unmasked = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : url.lastPathComponent
             let values = try? url.resourceValues(forKeys: Set(keys))
             if excluding.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) {
                 if values?.isDirectory == true { enumerator.skipDescendants() }
                 continue
             }
+            // Names are shown as reports show paths: a health-service number in one is masked (`943 *** **19`).
+            let relative = PathMasking.masked(unmasked)
             if values?.isSymbolicLink == true {
                 skipped.append((relative, "symbolic link not followed"))
                 continue
@@ -189,7 +201,7 @@ public struct EvidenceBundle: Sendable {
                 skipped.append((relative, "not a regular file"))
                 continue
             }
-            if relative == BundleManifest.fileName { continue }
+            if unmasked == BundleManifest.fileName { continue }
             inputs.append(Input(path: path, displayPath: relative, format: nil))
         }
         return (inputs.sorted { $0.displayPath < $1.displayPath }, skipped.sorted { $0.0 < $1.0 })

@@ -31,11 +31,13 @@ enum IncompleteEvidence {
         let unreadable = evidence.unrecognised.filter(\.unreadable)
         guard let first = unreadable.first else { return areas }
         let note =
-            " \(Wording.count(unreadable.count, "file")) of the bundle could not be opened (\(first.path): \(first.reason)\(unreadable.count > 1 ? ", and others under files not read" : "")); if this evidence is among them, make \(unreadable.count == 1 ? "it" : "them") readable by the account running Vigil and assess again."
+            "\(Wording.count(unreadable.count, "file")) of the bundle could not be opened (\(first.path): \(first.reason)\(unreadable.count > 1 ? ", and others under files not read" : "")); if this evidence is among them, make \(unreadable.count == 1 ? "it" : "them") readable by the account running Vigil and assess again."
         return areas.map { coverage in
-            guard coverage.status == .notAssessed else { return coverage }
+            // Areas whose evidence Vigil does not read yet cannot be waiting on an unopened file.
+            guard coverage.status == .notAssessed, coverage.area != .wormExposure, coverage.area != .assurance
+            else { return coverage }
             var adjusted = coverage
-            adjusted.basis += note
+            adjusted.basis += (adjusted.basis.hasSuffix(".") ? " " : "; ") + note
             return adjusted
         }
     }

@@ -153,6 +153,17 @@ struct AccountHygieneTests {
         #expect(never.findings.isEmpty)
         #expect(never.metrics.first { $0.id == "accounts.password-never-expires" }?.value == 0)
         #expect(never.coverage.first?.basis.contains("1 account set never to expire is not reported") == true)
+        // A child domain keeps its own policy: the forest root's 'never' does not reach its accounts.
+        var estate = estate(maximumAge: 0)
+        estate.domains.append(
+            DirectoryDomain(
+                distinguishedName: "DC=child, DC=t", dnsName: "child.t",
+                passwordPolicy: PasswordPolicy(maximumAgeDays: 42),
+                source: .init(file: "d", line: 2)))
+        var child = TestDirectory.account("c", rid: 1002, control: [.normalAccount, .passwordNeverExpires])
+        child.distinguishedName = "CN=c,OU=Staff,DC=child,DC=t"
+        estate.accounts.append(child)
+        #expect(analyze(estate).findings.map(\.subject.name) == ["T\\c"])
     }
 
     @Test("without a directory export the analyzer assesses nothing, and says so through coverage")

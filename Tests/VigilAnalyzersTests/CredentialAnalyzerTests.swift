@@ -121,6 +121,14 @@ struct CredentialAnalyzerTests {
         #expect(!assessment.findings.contains { $0.subject.name.hasSuffix("krbtgt") })
         let coverage = try #require(assessment.coverage.first { $0.area == .credentials })
         #expect(coverage.basis.contains("those the dump says are disabled"))
+        // A status, not the RID, decides: a disabled leaver's empty password is left out, an enabled one's found.
+        let hashes = "aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0"
+        try scratch.write(
+            "ntds.txt",
+            "CORP\\leaver:1105:\(hashes)::: (status=Disabled)\nCORP\\temp:1106:\(hashes)::: (status=Enabled)\n")
+        let synthetic = try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: SyntheticBundles.asOf))
+        #expect(synthetic.findings.filter { $0.rule == .emptyPassword }.map(\.subject.name) == ["CORP\\temp"])
     }
 
     @Test("without a directory, LM hashes and computers on their default password are still found")

@@ -156,6 +156,21 @@ struct CLITests {
         #expect((coverage?["basis"] as? String)?.contains("if this evidence is among them, make it readable") == true)
         let unrecognised = ((json?["evidence"] as? [String: Any])?["unrecognised"] as? [[String: Any]]) ?? []
         #expect(unrecognised.first { $0["path"] as? String == "ntds.txt" }?["unreadable"] as? Bool == true)
+        // With nothing else to read, the unopened file is the problem reported (74, not "no evidence recognised"),
+        // and inspect says the same of it.
+        try FileManager.default.removeItem(at: bundle.appendingPathComponent("directory.ldif"))
+        let alone = ["assess", bundle.path, "-q", "--out", out.appendingPathComponent("r2").path]
+        let inspect = ["inspect", dump.path]
+        for (arguments, says) in [(alone, "nothing was read"), (inspect, "cannot open the file")] {
+            let run =
+                geteuid() == 0
+                ? try VigilProcess.run(
+                    ["/usr/sbin/runuser", "-u", "nobody", "--", VigilProcess.executable.path] + arguments,
+                    program: "/usr/sbin/runuser")
+                : try VigilProcess.run(arguments)
+            #expect(run.status == 74, "\(arguments[0]): \(run.error)")
+            #expect((run.output + run.error).contains(says))
+        }
     }
 
     @Test("input problems exit 65, 66 or 73 with a message naming the file")

@@ -76,16 +76,21 @@ struct EngineTests {
         defer { scratch.remove() }
         try scratch.write("exports/ad.data", try Fixtures.text("ad-estate-sample/directory.ldif"))
         try scratch.write("ignored.ldif", "dn: CN=x\n")
+        try scratch.write("referral 9434765919.txt", "a letter\n")
+        try scratch.write("words/local.txt", "riverside\n")
+        try scratch.write(".hidden/hosts.csv", "host,os,version\nPC1,Microsoft Windows 10 Pro,10.0.19045\n")
         try scratch.write(
             "vigil.yaml",
-            "organisation:\n  code: RXX\n  name: Example\ninputs:\n  - path: exports/ad.data\n    format: ldif\nsettings:\n  stale-days: 30\n"
+            "organisation:\n  code: RXX\n  name: Example\ninputs:\n  - path: exports/ad.data\n    format: ldif\n  - .hidden/hosts.csv\nsettings:\n  stale-days: 30\n  wordlists: [words/local.txt]\n"
         )
         let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
-        #expect(assessment.evidence.files.map(\.path) == ["exports/ad.data"])
-        // The file the manifest does not name is listed as not read, with why: never skipped silently.
+        #expect(assessment.evidence.files.map(\.path) == [".hidden/hosts.csv", "exports/ad.data"])
+        // Files the manifest does not name are listed as not read, with why: never skipped silently; a name's health
+        // number masked; the word list it names and the hidden folder holding a named input are not among them.
         #expect(
-            assessment.evidence.unrecognised.map(\.path) == ["ignored.ldif"]
-                && assessment.evidence.unrecognised.first?.reason.hasPrefix("not named in vigil.yaml's inputs") == true)
+            assessment.evidence.unrecognised.map(\.path) == ["ignored.ldif", "referral 943 *** **19.txt"])
+        #expect(
+            assessment.evidence.unrecognised.allSatisfy { $0.reason.hasPrefix("not named in vigil.yaml's inputs") })
         #expect(assessment.coverage.first { $0.area == .accounts }?.basis.contains("threshold 30 days") == true)
         #expect(assessment.coverage.first { $0.area == .credentials }?.status == .notAssessed)
     }

@@ -45,17 +45,23 @@ public struct AccountHygieneAnalyzer: Analyzer {
         var findings: [Finding] = []
         // Where the domain's passwords never expire (maxPwdAge 0, as the password-policy rule advises), exempting an
         // account from expiry changes nothing: the flag is not reported there.
-        let noExpiry = context.estate.domains.filter { $0.passwordPolicy.maximumAgeDays == 0 }.map {
-            "," + $0.distinguishedName.lowercased()
+        // Each account belongs to the domain whose DN is the longest suffix of its own (a child domain's accounts to
+        // the child, not the forest root), compared as DNs are.
+        let domains = context.estate.domains.map {
+            (
+                suffix: "," + DistinguishedName.normalised($0.distinguishedName),
+                noExpiry: $0.passwordPolicy.maximumAgeDays == 0
+            )
+        }.sorted { $0.suffix.count > $1.suffix.count }
+        let noExpiry = { (dn: String) in
+            domains.first { DistinguishedName.normalised(dn).hasSuffix($0.suffix) }?.noExpiry ?? false
         }
         var exemptionsMoot = 0
         for index in enabled {
             let account = directory.accounts[index]
             if let finding = staleness(of: account, index: index, context: context) { findings.append(finding) }
             for (flag, rule, explanation) in Self.flags where account.control.contains(flag) {
-                if flag == .passwordNeverExpires, let dn = account.distinguishedName?.lowercased(),
-                    noExpiry.contains(where: dn.hasSuffix)
-                {
+                if flag == .passwordNeverExpires, let dn = account.distinguishedName, noExpiry(dn) {
                     exemptionsMoot += 1
                     continue
                 }
