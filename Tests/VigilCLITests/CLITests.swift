@@ -124,6 +124,14 @@ struct CLITests {
         return probe?.status == 0
     }()
 
+    /// Runs `vigil` as `nobody` when the tests run as root (a file's mode does not stop root), as the user otherwise.
+    static func runUnprivileged(_ arguments: [String]) throws -> VigilProcess.Result {
+        guard geteuid() == 0 else { return try VigilProcess.run(arguments) }
+        return try VigilProcess.run(
+            ["/usr/sbin/runuser", "-u", "nobody", "--", VigilProcess.executable.path] + arguments,
+            program: "/usr/sbin/runuser")
+    }
+
     @Test(
         "an input that cannot be opened exits 74 after the reports, which say the area's evidence may be that file",
         .enabled(if: canRunUnprivileged))
@@ -140,13 +148,9 @@ struct CLITests {
             chmod(path, mode_t(mode))
         }
         if geteuid() != 0 { chmod(dump.path, 0) }
-        let arguments = ["assess", bundle.path, "-q", "--out", out.appendingPathComponent("r").path]
-        let result =
-            geteuid() == 0
-            ? try VigilProcess.run(
-                ["/usr/sbin/runuser", "-u", "nobody", "--", VigilProcess.executable.path] + arguments,
-                program: "/usr/sbin/runuser")
-            : try VigilProcess.run(arguments)
+        let result = try Self.runUnprivileged([
+            "assess", bundle.path, "-q", "--out", out.appendingPathComponent("r").path,
+        ])
         #expect(result.status == 74, "\(result.error)")
         #expect(result.error.contains("1 file of the bundle could not be opened (ntds.txt"))
         let json =
@@ -162,12 +166,7 @@ struct CLITests {
         let alone = ["assess", bundle.path, "-q", "--out", out.appendingPathComponent("r2").path]
         let inspect = ["inspect", dump.path]
         for (arguments, says) in [(alone, "nothing was read"), (inspect, "cannot open the file")] {
-            let run =
-                geteuid() == 0
-                ? try VigilProcess.run(
-                    ["/usr/sbin/runuser", "-u", "nobody", "--", VigilProcess.executable.path] + arguments,
-                    program: "/usr/sbin/runuser")
-                : try VigilProcess.run(arguments)
+            let run = try Self.runUnprivileged(arguments)
             #expect(run.status == 74, "\(arguments[0]): \(run.error)")
             #expect((run.output + run.error).contains(says))
         }
