@@ -19,13 +19,15 @@ public struct VigilCommand: AsyncParsableCommand {
               0   success (no findings at or above --fail-on, when given)
               1   findings at or above the --fail-on severity exist
               64  usage error: unknown option, bad value
-              65  evidence unusable: no recognised evidence, invalid vigil.yaml, or (with --strict) rejected records
+              65  evidence unusable: no recognised evidence, invalid vigil.yaml, a file
+                  holding nothing Vigil could read, or (with --strict) rejected records
               66  input not found: the bundle folder or a named input does not exist
-              69  service unavailable: the national service refused or could not be reached (submit), or its \
-            database or address could not be opened (serve)
-              70  internal error: Vigil stopped on a fault (a bug; nothing from memory is printed)
+              69  service unavailable: the national service refused or could not be
+                  reached (submit), or its database or address could not be opened (serve)
+              70  internal error: Vigil stopped on a fault (a bug; nothing from memory
+                  is printed)
               73  an output file or folder could not be created
-              74  an input could not be read (I/O error)
+              74  an input could not be read or opened (I/O error, permissions)
             """,
         version: ToolIdentity.current.version,
         subcommands: [
