@@ -63,12 +63,33 @@ struct InspectCommand: AsyncParsableCommand {
         }
         for file in evidence.inventory.unrecognised { print("\(file.path): not read: \(file.reason)") }
         print("Holds: \(Self.holdings(of: estate)).")
+        for line in Self.hosts(of: estate) { print(line) }
         if evidence.inventory.unrecognised.contains(where: \.unreadable) { throw VigilExit.ioError }
         if evidence.inventory.recordsRejected > 0 || !evidence.inventory.unrecognised.isEmpty
             || !evidence.inventory.unusable.isEmpty
         {
             throw VigilExit.dataError
         }
+    }
+
+    /// The hosts read, first few by name, with what an assessment needs of each: the operating system as reported and
+    /// how many updates are listed (an export that names hosts but not their system shows it here).
+    static func hosts(of estate: Estate, limit: Int = 10) -> [String] {
+        let hosts = estate.hosts.sorted { $0.name < $1.name }
+        var lines = hosts.prefix(limit).map { host in
+            let system =
+                host.operatingSystem.map { system in
+                    [system.name.isEmpty ? nil : system.name, system.version.map { "version \($0)" }].compactMap { $0 }
+                        .joined(separator: ", ")
+                } ?? ""
+            let updates =
+                host.updatesListed
+                ? Wording.count(host.installedUpdates.count, "update") + " listed" : "updates not listed"
+            return
+                "  \(TerminalText.sanitised(host.name)): \(system.isEmpty ? "no operating system reported" : system); \(updates)"
+        }
+        if hosts.count > limit { lines.append("  … and \(Wording.count(hosts.count - limit, "more host"))") }
+        return lines
     }
 
     /// What the files hold: the directory's collections always (an export that should hold accounts and holds none

@@ -239,6 +239,16 @@ struct CLITests {
             "inspect", scratch.url.appendingPathComponent("searchfailed/directory.ldif").path,
         ])
         #expect(inspected.status == 65)
+        // What an export holds, per host: the system as reported and the updates listed (a real systeminfo file and a
+        // Get-HotFix table, which names no system).
+        let hosts = try VigilProcess.run([
+            "inspect", Fixtures.url("real/systeminfo/fhb-codelabs-win10-education-20h2.txt").path,
+            Fixtures.url("real/gethotfix/fleschutz-list-installed-hotfixes.txt").path,
+        ])
+        #expect(
+            hosts.output.contains(
+                "DESKTOP-315IDDD: Microsoft Windows 10 Education, version 10.0.19042; 9 updates listed"))
+        #expect(hosts.output.contains("no operating system reported"))
         try scratch.write("blocker", "a file where the output folder should go")
         let cannot = try VigilProcess.run([
             "assess", Fixtures.url("ad-estate-sample").path, "-q", "--out",
