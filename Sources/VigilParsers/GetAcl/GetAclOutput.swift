@@ -31,9 +31,18 @@ struct GetAclOutput {
         return String(raw[marker.upperBound...])
     }
 
-    /// Adds the record at `line`: the file-system path and its rules.
+    /// Adds the record at `line`: the file-system path (once, however many records name it) and a grant per rule.
     mutating func add(path: String, rules: [GetAclReader.Rule], line: Int) {
-        GetAclReader.add(path: path, rules: rules, line: line, file: file, into: &fragment, seen: &seen)
+        let source = EvidenceReference(file: file, line: line)
+        let resource = Resource.fileSystem(
+            path: path, inheritable: rules.contains { $0.scope?.inheritable == true }, source: source)
+        if seen.insert(resource.id.lowercased()).inserted { fragment.resources.append(resource) }
+        for rule in rules {
+            fragment.grants.append(
+                Grant(
+                    resourceID: resource.id, principal: rule.principal, right: rule.right, access: rule.access,
+                    inherited: rule.inherited, appliesTo: rule.scope, source: source))
+        }
         log.recordsRead += 1
     }
 

@@ -51,32 +51,12 @@ extension GetAclReader {
         return rules
     }
 
-    /// Adds the path (once, however many records name it) and a grant per rule, all sourced to `line`.
-    static func add(
-        path: String, rules: [Rule], line: Int, file: String, into fragment: inout EvidenceFragment,
-        seen: inout Set<String>
-    ) {
-        let resource = Resource.fileSystem(
-            path: path, inheritable: rules.contains { $0.scope?.inheritable == true },
-            source: EvidenceReference(file: file, line: line))
-        if seen.insert(resource.id.lowercased()).inserted { fragment.resources.append(resource) }
-        for rule in rules {
-            fragment.grants.append(
-                Grant(
-                    resourceID: resource.id, principal: rule.principal, right: rule.right, access: rule.access,
-                    inherited: rule.inherited, appliesTo: rule.scope, source: EvidenceReference(file: file, line: line))
-            )
-        }
-    }
-
     /// The access entries of an SDDL string's DACL (`D:PAI(A;OICI;FA;;;BA)(A;;0x1200a9;;;S-1-5-21-…-513)`).
     static func sddlEntries(_ sddl: String) -> [(
         principal: String, right: Grant.Right?, known: Bool, deny: Bool, inherited: Bool, scope: Grant.Scope
     )] {
-        guard let dacl = sddl.range(of: "D:") else { return [] }
+        guard var rest = dacl(of: sddl[...]) else { return [] }
         var entries: [(String, Grant.Right?, Bool, Bool, Bool, Grant.Scope)] = []
-        var rest = sddl[dacl.upperBound...]
-        if let system = rest.range(of: "S:") { rest = rest[..<system.lowerBound] }
         // A null DACL (no list at all) lets everyone do everything: the opposite of an empty one.
         if rest.prefix(while: { $0 != "(" }).contains("NO_ACCESS_CONTROL") {
             return [
@@ -105,11 +85,15 @@ extension GetAclReader {
 
     /// Whether the DACL of `sddl` ends inside an entry (`…(A;;0x1200a9;;;DU` with no `)`): a value cut short, whose
     /// last entry cannot be read.
-    static func sddlIsCut(_ sddl: some StringProtocol) -> Bool {
-        guard let dacl = sddl.range(of: "D:") else { return false }
-        var rest = sddl[dacl.upperBound...]
-        if let system = rest.range(of: "S:") { rest = rest[..<system.lowerBound] }
-        guard let open = rest.lastIndex(of: "(") else { return false }
+    static func sddlIsCut(_ sddl: String) -> Bool {
+        guard let rest = dacl(of: sddl[...]), let open = rest.lastIndex(of: "(") else { return false }
         return !rest[open...].contains(")")
+    }
+
+    /// The DACL part of an SDDL string: after `D:`, up to the SACL (`S:`) if one follows.
+    private static func dacl(of sddl: Substring) -> Substring? {
+        guard let start = sddl.range(of: "D:") else { return nil }
+        let rest = sddl[start.upperBound...]
+        return rest.range(of: "S:").map { rest[..<$0.lowerBound] } ?? rest
     }
 }
