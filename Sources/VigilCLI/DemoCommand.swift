@@ -105,10 +105,10 @@ struct DemoCommand: AsyncParsableCommand {
         if serve { try await self.serve(outcomes, demo: demo) }
     }
 
-    /// Makes the output folder ready, or refuses it (`DemoFolder`).
+    /// Makes the output folder ready, or refuses it (``CommandFolder``).
     private func prepareFolder(_ demo: SyntheticDemo, progress: ProgressLine) throws {
         do {
-            try DemoFolder.prepare(demo.root, permissions: demo.permissions)
+            try CommandFolder.demo.prepare(demo.root, permissions: demo.permissions)
         } catch {
             progress.clear()
             Terminal.error("vigil: \(error)")

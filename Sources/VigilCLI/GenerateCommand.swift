@@ -13,6 +13,9 @@ struct GenerateCommand: ParsableCommand {
             Writes <out>/estate/ (directory.ldif, ntds.ntds, vigil.yaml), <out>/ground-truth.json, and a synthetic \
             breach corpus <out>/pwned-passwords-ntlm.txt with its index <out>/pwned-passwords.vbi (the manifest \
             points at it). Memory stays small whatever --staff is: 1,500,000 accounts write about 1.1 GB of LDIF.
+
+            --out must be empty, missing, or a folder an earlier `vigil generate` wrote (it leaves a .vigil-generate \
+            marker): a rerun replaces what the last one wrote and never touches other files there.
             """
     )
 
@@ -62,6 +65,12 @@ struct GenerateCommand: ParsableCommand {
             seed: seed
         )
         let progress = ProgressLine()
+        do {
+            try CommandFolder.generate.prepare(root)
+        } catch {
+            Terminal.error("vigil: \(error)")
+            throw VigilExit.cannotCreate
+        }
         let truth: GroundTruth
         do {
             let date = try asOf.date()

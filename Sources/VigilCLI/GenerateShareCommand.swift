@@ -15,6 +15,9 @@ struct GenerateShareCommand: ParsableCommand {
             minutes) whose 10-digit numbers pass the NHS number check half the time, until --size is reached. \
             Synthetic data only. With --labels, writes one JSON line per identifier written (file, kind, location; \
             never the value), for measuring precision and recall.
+
+            --out must be empty, missing, or a folder an earlier `vigil generate-share` wrote (it leaves a \
+            .vigil-generate-share marker): a rerun replaces what the last one wrote and never touches other files there.
             """
     )
 
@@ -47,7 +50,7 @@ struct GenerateShareCommand: ParsableCommand {
 
     func validate() throws {
         guard Self.bytes(size) != nil else {
-            throw ValidationError("--size expects a number of bytes such as 500m or 1g")
+            throw ValidationError("--size expects a number of bytes such as 500m or 1g (at most 1048576g)")
         }
         if let layouts {
             for name in layouts.split(separator: ",") where ShareLayout(rawValue: String(name)) == nil {
@@ -62,6 +65,12 @@ struct GenerateShareCommand: ParsableCommand {
         let chosen = layouts.map { $0.split(separator: ",").compactMap { ShareLayout(rawValue: String($0)) } }
         let generator = ShareCorpusGenerator(
             seed: seed, asOf: try asOf.date(), scale: scale == .small ? .small : .large, layouts: chosen)
+        do {
+            try CommandFolder.generateShare.prepare(URL(fileURLWithPath: out))
+        } catch {
+            Terminal.error("vigil: \(error)")
+            throw VigilExit.cannotCreate
+        }
         var labelOutput: FileHandle?
         if let labels {
             guard FileManager.default.createFile(atPath: labels, contents: nil),
@@ -106,12 +115,20 @@ struct GenerateShareCommand: ParsableCommand {
         )
     }
 
+    /// The bytes `text` asks for (`500m`, `1.5g`, `4096`), or `nil` for anything else, a negative size or one past
+    /// a petabyte.
     static func bytes(_ text: String) -> Int? {
         let lower = text.lowercased()
         let multipliers: [Character: Int] = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
-        if let last = lower.last, let multiplier = multipliers[last] {
-            return Double(lower.dropLast()).map { Int($0 * Double(multiplier)) }
+        var number = Substring(lower)
+        var multiplier = 1
+        if let last = lower.last, let scale = multipliers[last] {
+            number = number.dropLast()
+            multiplier = scale
         }
-        return Int(lower)
+        guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
+        let bytes = (value * Double(multiplier)).rounded(.down)
+        guard bytes <= Double(1 << 50) else { return nil }
+        return Int(exactly: bytes)
     }
 }

@@ -380,6 +380,45 @@ struct CLITests {
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("reports/R9N/report.html").path))
     }
 
+    @Test(
+        "generate and generate-share: refuse a folder holding a user's files, rewrite their own",
+        arguments: [
+            (["generate", "--staff", "20", "--corpus-filler", "10"], "estate/directory.ldif", "vigil generate"),
+            (["generate-share", "--size", "64k", "--scale", "small"], "Referrals", "vigil generate-share"),
+        ])
+    func generatedFolders(command: [String], written: String, name: String) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        // A real export where a user keeps them: generating over it would replace the directory.ldif people ran.
+        try scratch.write("exports/estate/directory.ldif", "dn: CN=real,DC=t\n")
+        let exports = scratch.url.appendingPathComponent("exports")
+        let refused = try VigilProcess.run(command + ["--out", exports.path])
+        #expect(refused.status == 73 && refused.error.contains("not written by \(name)"), "\(refused.error)")
+        #expect(
+            try String(contentsOf: exports.appendingPathComponent("estate/directory.ldif"), encoding: .utf8)
+                == "dn: CN=real,DC=t\n")
+
+        let out = scratch.url.appendingPathComponent("generated")
+        #expect(try VigilProcess.run(command + ["--out", out.path, "--as-of", "2026-11-01"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(written).path))
+        try scratch.write("generated/\(written.split(separator: "/")[0])/stale.txt", "from an earlier run\n")
+        try scratch.write("generated/kept.txt", "not the command's\n")
+        let again = try VigilProcess.run(command + ["--out", out.path, "--as-of", "2026-11-01"])
+        #expect(again.status == 0, "\(again.error)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(written).path))
+        let stale = out.appendingPathComponent(written.split(separator: "/")[0] + "/stale.txt")
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("kept.txt").path))
+    }
+
+    @Test("generate-share: a size past what a number holds is refused, not a crash")
+    func generateShareHugeSize() throws {
+        for size in ["1e30g", "12q", "nan", "inf", "9223372036854775807k"] {
+            let result = try VigilProcess.run(["generate-share", "--out", "/nonexistent/x", "--size", size])
+            #expect(result.status == 64 && result.error.contains("--size expects"), "\(size): \(result.error)")
+        }
+    }
+
     @Test("demo: generates, assesses, matches ground truth and writes an index")
     func demo() throws {
         let scratch = try ScratchDirectory()

@@ -85,6 +85,9 @@ public struct ShareCorpusGenerator: Sendable {
         weights = layouts.map { chosen in all.filter { chosen.contains($0.0) } } ?? all
     }
 
+    /// The folders at the top of every share written: every file goes under one of them.
+    public static let topLevelFolders = ["Admin", "Clinical", "Exports", "Finance", "IT", "Referrals"]
+
     /// Writes files into `root` until `targetBytes` are written or `maxFiles` files; `label` receives every identifier
     /// written, `progress` the bytes written so far.
     public func write(
