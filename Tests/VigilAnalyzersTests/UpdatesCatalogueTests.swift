@@ -195,6 +195,46 @@ struct UpdatesCatalogueTests {
         #expect(named?.contains(expected) == true, "\(named ?? "")")
     }
 
+    @Test(
+        "Zerologon is missing on a domain controller, not on a member server, and only 'if a domain controller' when the role is unknown",
+        arguments: [
+            (true, "Zerologon: missing"), (false, "Zerologon: not affected"),
+            (nil, "Zerologon: missing if a domain controller"),
+        ])
+    func zerologonByRole(domainController: Bool?, verdict: String) throws {
+        // Server 2012 R2 with only the April 2014 update: MS17-010 and Zerologon both unfixed in the catalogue.
+        var host = Base.host(
+            "SRV-01", Base.system("Microsoft Windows Server 2012 R2 Standard", "6.3.9600"), kbs: ["KB2919355"])
+        host.domainController = domainController
+        let output = try Base.analyseBuiltIn(host)
+        let missing = Base.missing(output, "SRV-01")
+        #expect(missing.isSuperset(of: Base.eternalBlueCVEs))
+        #expect(missing.contains("CVE-2020-1472") == (domainController != false), "\(missing.sorted())")
+        let table = try #require(output.tables.first { $0.id == "updates.patch-levels" })
+        let named = try #require(table.columns.firstIndex(of: "Named vulnerabilities").map { table.rows.first?[$0] })
+        #expect(named?.contains(verdict) == true, "\(named ?? "")")
+        #expect(named?.contains("if a domain controller") == (domainController == nil), "\(named ?? "")")
+        let closes = try #require(table.columns.firstIndex(of: "It closes").map { table.rows.first?[$0] })
+        #expect(closes?.contains("Zerologon") == (domainController != false), "\(closes ?? "")")
+        for finding in output.findings where Base.missingRules.contains(finding.rule) {
+            #expect(finding.facts["named"]?.contains(verdict) == true)
+        }
+    }
+
+    @Test(
+        "a server whose only exploited gap is Zerologon (July 2020's rollup installed) has that finding only as a domain controller",
+        arguments: [true, false, nil] as [Bool?])
+    func zerologonOnlyGap(domainController: Bool?) throws {
+        var host = Base.host(
+            "SRV-02", Base.system("Microsoft Windows Server 2012 R2 Standard", "6.3.9600"),
+            kbs: ["KB2919355", "KB4565541"])
+        host.domainController = domainController
+        let output = try Base.analyseBuiltIn(host)
+        #expect(Base.missing(output, "SRV-02") == (domainController == false ? [] : ["CVE-2020-1472"]))
+        let exploited = Base.finding(output, .updateMissingExploited, "SRV-02")
+        #expect((exploited != nil) == (domainController != false))
+    }
+
     @Test("with the built-in catalogue alone, a host missing none of it is not called patched: the area is partial")
     func builtInOnlyIsPartial() async throws {
         let scratch = try ScratchDirectory()

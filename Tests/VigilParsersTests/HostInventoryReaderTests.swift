@@ -14,6 +14,8 @@ struct SystemInfoExpectation: Sendable, CustomTestStringConvertible {
     /// Distinct KB numbers listed (systeminfo stops listing after 245 entries; the German sample repeats KBs).
     let kbCount: Int
     let firstKB: String
+    /// What its OS Configuration says (all but one are standalone or member workstations and servers).
+    var domainController = false
 
     var testDescription: String { fixture }
 }
@@ -69,7 +71,7 @@ struct HostInventoryReaderTests {
             build: 7601, servicePack: 1, kbCount: 2, firstKB: "KB958488"),
         .init(
             fixture: "srv_2012r2_x64_standard_ru_systeminfo.txt", host: "DC", version: "6.3.9600", build: 9600,
-            servicePack: nil, kbCount: 7, firstKB: "KB2919355"),
+            servicePack: nil, kbCount: 7, firstKB: "KB2919355", domainController: true),
         .init(
             fixture: "srv_2019_rtm_datacenter_en-us_systeminfo.txt", host: "WIN-O863JARO7CM", version: "10.0.17763",
             build: 17763, servicePack: nil, kbCount: 5, firstKB: "KB4462930"),
@@ -127,6 +129,50 @@ struct HostInventoryReaderTests {
         #expect(host.installedUpdates.first?.kb == expected.firstKB)
         #expect(host.installedUpdates.allSatisfy { $0.source.file == expected.fixture && $0.source.line != nil })
         #expect(host.sources.count == 1)
+        #expect(host.domainController == expected.domainController)
+    }
+
+    @Test(
+        "systeminfo: OS Configuration tells a domain controller from a member or standalone host, in any language",
+        arguments: [
+            ("Primary Domain Controller", true), ("Backup Domain Controller", true), ("Member Server", false),
+            ("Standalone Workstation", false), ("Основной контроллер домена", true), ("Workstation membro", false),
+            ("Eigenständige Arbeitsstation", false), ("Station de travail autonome", false),
+            ("Contrôleur de domaine principal", true), ("独立工作站", false), ("主域控制器", true), ("N/A", nil),
+        ])
+    func osConfiguration(value: String, domainController: Bool?) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        // By the English label, and by position under a label in a language Vigil does not read.
+        for label in ["OS Configuration", "Konfigurasi OS"] {
+            let url = try scratch.write(
+                "\(label).txt",
+                "Host Name: SRV-01\nOS Name: Microsoft Windows Server 2016 Standard\n"
+                    + "OS Version: 10.0.14393 N/A Build 14393\nOS Manufacturer: Microsoft Corporation\n"
+                    + "\(label): \(value)\nHotfix(s): 1 Hotfix(s) Installed.\n [01]: KB5094122\n")
+            let host = try #require(read(SystemInfoReader(), url).hosts.first)
+            #expect(host.domainController == domainController, "\(label): \(value)")
+        }
+        let csv = try scratch.write(
+            "hosts.csv",
+            "\"Host Name\",\"OS Name\",\"OS Version\",\"OS Manufacturer\",\"OS Configuration\"\n"
+                + "\"SRV-01\",\"Microsoft Windows Server 2016 Standard\",\"10.0.14393 N/A Build 14393\",\"Microsoft Corporation\",\"\(value)\"\n"
+        )
+        #expect(try read(SystemInfoReader(), csv).hosts.first?.domainController == domainController, "csv: \(value)")
+    }
+
+    @Test("systeminfo: real hosts' roles (a domain controller from a lab write-up, a standalone server)")
+    func realRoles() throws {
+        let controller = try read(
+            SystemInfoReader(), Fixtures.url("real/systeminfo/snovvcrash-multimaster-ps-prompt.txt"))
+        #expect(controller.hosts.first?.domainController == true)
+        let standalone = try read(SystemInfoReader(), Fixtures.url("real/systeminfo/htb-optimum-prompt.txt"))
+        #expect(standalone.hosts.first?.domainController == false)
+        // One source saying domain controller wins: a host must not lose a domain controller's exposure to a stale file.
+        var stale = try #require(controller.hosts.first)
+        stale.domainController = false
+        #expect(try #require(controller.hosts.first).merging(stale).domainController == true)
+        #expect(stale.merging(try #require(controller.hosts.first)).domainController == true)
     }
 
     @Test("systeminfo /fo csv: a header and two hosts, the second appended with /nh")

@@ -31,6 +31,8 @@ struct HostUpdateState: Sendable {
     /// The service pack the host lacks: ``missing`` are then the advisories of the release with that service pack,
     /// released after the host's own service pack level lost support, whose fixes cannot be installed without it.
     var servicePack: WindowsRelease.ServicePack?
+    /// Whether the host is a domain controller (``Machine/domainController``), set after matching.
+    var domainController: Bool?
 }
 
 /// Decides, per host, which advisories are really unfixed: an advisory for the host's product is fixed when an

@@ -31,6 +31,8 @@ struct NamedAdvisories: Sendable {
     let advisories: [Set<Int>]
     /// Per named vulnerability, the earliest publication of its advisories.
     let published: [Date?]
+    /// The advisories of the vulnerabilities only a domain controller is exposed to (Zerologon).
+    let domainControllersOnly: Set<Int>
 
     init(index: AdvisoryIndex) {
         var positions: [String: Int] = [:]
@@ -39,6 +41,23 @@ struct NamedAdvisories: Sendable {
         }
         advisories = NamedVulnerability.all.map { Set($0.cves.compactMap { positions[$0] }) }
         published = advisories.map { set in set.compactMap { index.advisories[$0].published }.min() }
+        domainControllersOnly = zip(NamedVulnerability.all, advisories).reduce(into: []) { all, named in
+            if named.0.domainControllersOnly { all.formUnion(named.1) }
+        }
+    }
+
+    /// `state` of a host with its role (``Machine/domainController``): on a host the evidence says is not a domain
+    /// controller, the vulnerabilities only domain controllers are exposed to are not missing, so they neither raise
+    /// its finding (Zerologon is a known-exploited vulnerability) nor appear in what it lacks.
+    func scoped(_ state: HostUpdateState, domainController: Bool?, index: AdvisoryIndex) -> HostUpdateState {
+        var scoped = state
+        scoped.domainController = domainController
+        guard domainController == false, !domainControllersOnly.isEmpty, let product = state.product else {
+            return scoped
+        }
+        let entries = index.products[product].entries
+        scoped.missing = state.missing.filter { !domainControllersOnly.contains(entries[Int($0)].advisory) }
+        return scoped
     }
 
     /// Per named vulnerability, whether `table` has an entry for it.
@@ -54,6 +73,9 @@ struct NamedAdvisories: Sendable {
             state.missing.compactMap { entry in table.map { $0.entries[Int(entry)].advisory } })
         return advisories.indices.map { position in
             let ids = advisories[position]
+            if state.domainController == false, NamedVulnerability.all[position].domainControllersOnly {
+                return .notAffected
+            }
             if let listed, listed[position] {
                 if !ids.isDisjoint(with: missing) {
                     if let pack = state.servicePack { return .missing(servicePack: pack.name) }
@@ -73,10 +95,15 @@ struct NamedAdvisories: Sendable {
         }
     }
 
-    /// "MS17-010: fixed; BlueKeep: not affected; …", for the named vulnerabilities whose advisories the data holds.
-    func summary(_ verdicts: [NamedVerdict]) -> String {
-        zip(NamedVulnerability.all, zip(advisories, verdicts)).filter { !$0.1.0.isEmpty }.map {
-            "\($0.0.name): \($0.1.1.text)"
+    /// "MS17-010: fixed; BlueKeep: not affected; …", for the named vulnerabilities whose advisories the data holds;
+    /// "Zerologon: missing if a domain controller" on a host whose role the evidence does not give.
+    func summary(_ verdicts: [NamedVerdict], domainController: Bool?) -> String {
+        zip(NamedVulnerability.all, zip(advisories, verdicts)).filter { !$0.1.0.isEmpty }.map { named, pair in
+            let verdict = pair.1
+            if named.domainControllersOnly, domainController == nil, case .missing = verdict {
+                return "\(named.name): \(verdict.text) if a domain controller"
+            }
+            return "\(named.name): \(verdict.text)"
         }.joined(separator: "; ")
     }
 }
@@ -149,7 +176,8 @@ struct HostDescriber {
             presence = listed[product] ?? named.listed(in: index.products[product])
             listed[product] = presence
         }
-        return named.summary(named.verdicts(state, index: index, listed: presence))
+        return named.summary(
+            named.verdicts(state, index: index, listed: presence), domainController: state.domainController)
     }
 
     /// The update that closes most of what `state` misses, what it closes and since when the host is exposed.

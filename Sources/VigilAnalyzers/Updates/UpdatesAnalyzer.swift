@@ -65,7 +65,8 @@ public struct UpdatesAnalyzer: Analyzer {
         _ host: Machine, index: AdvisoryIndex, describer: inout HostDescriber, matcher: inout UpdateMatcher,
         classes: inout EntryClasses, tally: inout Tally, context: AnalysisContext
     ) -> [Finding] {
-        let state = matcher.match(host)
+        let state = describer.named.scoped(
+            matcher.match(host), domainController: host.domainController, index: index)
         let verdicts = describer.verdicts(state)
         let remedy = describer.remedy(state)
         tally.levels[Self.patchLevel(host, state: state, verdicts: verdicts, remedy: remedy), default: .init()].add(

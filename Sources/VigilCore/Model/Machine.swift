@@ -25,6 +25,9 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
     public var smbVersion1Enabled: Bool?
     /// Whether the system volume is encrypted (BitLocker protection on); `nil` when no evidence says.
     public var diskEncrypted: Bool?
+    /// Whether the host is a domain controller (systeminfo's OS Configuration); `nil` when no evidence says.
+    /// Vulnerabilities of a domain controller's services (Zerologon) are judged only where this is not `false`.
+    public var domainController: Bool?
     /// Where facts about this host were read.
     public var sources: [EvidenceReference]
 
@@ -37,6 +40,7 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
         installedPrograms: [InstalledProgram] = [],
         smbVersion1Enabled: Bool? = nil,
         diskEncrypted: Bool? = nil,
+        domainController: Bool? = nil,
         sources: [EvidenceReference]
     ) {
         self.name = name
@@ -47,13 +51,14 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
         self.installedPrograms = installedPrograms
         self.smbVersion1Enabled = smbVersion1Enabled
         self.diskEncrypted = diskEncrypted
+        self.domainController = domainController
         self.sources = sources
     }
 
     /// This host with what `other` (the same host, from another source) adds: updates are united (one per KB, the
     /// earliest source kept), the operating system with the more precise version wins (one with a revision over one
-    /// without), and a yes/no fact is taken from whichever source states it, an enabled SMBv1 or an unencrypted disk
-    /// winning over the opposite.
+    /// without), and a yes/no fact is taken from whichever source states it, an enabled SMBv1, an unencrypted disk or
+    /// a domain controller winning over the opposite.
     public func merging(_ other: Machine) -> Machine {
         var merged = self
         if let theirs = other.operatingSystem {
@@ -78,6 +83,7 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
         }
         merged.smbVersion1Enabled = Self.worse(smbVersion1Enabled, other.smbVersion1Enabled, bad: true)
         merged.diskEncrypted = Self.worse(diskEncrypted, other.diskEncrypted, bad: false)
+        merged.domainController = Self.worse(domainController, other.domainController, bad: true)
         merged.sources = Array(Set(sources + other.sources)).sorted()
         return merged
     }

@@ -5,7 +5,7 @@ import VigilIO
 /// is not an OS version are headers (appended exports may repeat it).
 ///
 /// The hot path works on bytes: a row is split into field ranges of one reused buffer, and only the few values kept
-/// (host name, OS name and version, system type, KB numbers) become strings. Fields that are not plain printable
+/// (host name, OS name and version, OS configuration, system type, KB numbers) become strings. Fields that are not plain printable
 /// ASCII take the string path, whose rules (Unicode trimming, grapheme clusters) the byte path reproduces for ASCII.
 struct SystemInfoCSVState {
     let file: String
@@ -17,6 +17,8 @@ struct SystemInfoCSVState {
     private var hostColumn = SystemInfoField.hostName.position
     private var osNameColumn = SystemInfoField.osName.position
     private var osVersionColumn = SystemInfoField.osVersion.position
+    /// Where OS Configuration is: its place in systeminfo's order until a header says, then only where it names it.
+    private var configurationColumn: Int? = SystemInfoField.osConfiguration.position
     private var systemTypeColumn: Int?
     private var hotfixesColumn: Int?
     private var rows = 0
@@ -71,6 +73,7 @@ struct SystemInfoCSVState {
         hostColumn = mapping[.hostName] ?? SystemInfoField.hostName.position
         osNameColumn = mapping[.osName] ?? SystemInfoField.osName.position
         osVersionColumn = mapping[.osVersion] ?? SystemInfoField.osVersion.position
+        configurationColumn = mapping[.osConfiguration]
         systemTypeColumn = mapping[.systemType]
         hotfixesColumn = mapping[.hotfixes]
     }
@@ -154,10 +157,13 @@ struct SystemInfoCSVState {
         let system = OperatingSystem(
             name: osName ?? "", version: osVersion.version, build: osVersion.build, architecture: architecture,
             servicePack: osVersion.servicePack)
+        let configuration = configurationColumn.flatMap { value(row, $0, intern: true) }
         hosts.add(
             Machine(
                 name: hostName, operatingSystem: system, operatingSystemSource: source, installedUpdates: updates,
-                updatesListed: listed, sources: [source]),
+                updatesListed: listed,
+                domainController: configuration.flatMap { OSConfiguration.isDomainController($0) },
+                sources: [source]),
             updatesUnique: true)
         log.recordsRead += 1
     }

@@ -1,6 +1,6 @@
 /// The systeminfo fields Vigil reads.
 enum SystemInfoField: Sendable, Equatable {
-    case hostName, osName, osVersion, systemType, hotfixes
+    case hostName, osName, osVersion, osConfiguration, systemType, hotfixes
 
     /// Where the field comes in systeminfo's fixed field order (zero-based), used when its label is unknown.
     var position: Int {
@@ -8,6 +8,7 @@ enum SystemInfoField: Sendable, Equatable {
         case .hostName: 0
         case .osName: 1
         case .osVersion: 2
+        case .osConfiguration: 4
         case .systemType: 13
         case .hotfixes: 30
         }
@@ -49,6 +50,14 @@ enum SystemInfoField: Sendable, Equatable {
                 ]
             ),
             (
+                .osConfiguration,
+                [
+                    "os configuration", "betriebssystemkonfiguration", "configuration du système d'exploitation",
+                    "configuration du système d’exploitation", "configurazione so",
+                    "configuración del sistema operativo", "параметры ос", "os 配置",
+                ]
+            ),
+            (
                 .systemType,
                 [
                     "system type", "systemtyp", "type du système", "tipo sistema", "tipo de sistema", "тип системы",
@@ -69,11 +78,12 @@ enum SystemInfoField: Sendable, Equatable {
         return table
     }()
 
-    /// GBK spellings of the Chinese labels (主机名, OS 名称, OS 版本, 系统类型, 修补程序).
+    /// GBK spellings of the Chinese labels (主机名, OS 名称, OS 版本, OS 配置, 系统类型, 修补程序).
     private static let gbkLabels: [(bytes: [UInt8], field: SystemInfoField)] = [
         ([0xD6, 0xF7, 0xBB, 0xFA, 0xC3, 0xFB], .hostName),
         ([0x4F, 0x53, 0x20, 0xC3, 0xFB, 0xB3, 0xC6], .osName),
         ([0x4F, 0x53, 0x20, 0xB0, 0xE6, 0xB1, 0xBE], .osVersion),
+        ([0x4F, 0x53, 0x20, 0xC5, 0xE4, 0xD6, 0xC3], .osConfiguration),
         ([0xCF, 0xB5, 0xCD, 0xB3, 0xC0, 0xE0, 0xD0, 0xCD], .systemType),
         ([0xD0, 0xDE, 0xB2, 0xB9, 0xB3, 0xCC, 0xD0, 0xF2], .hotfixes),
     ]

@@ -187,6 +187,10 @@ private struct SystemInfoTextState {
         }
         // Mutated in place: a copy would copy the report's update list on every line.
         guard record != nil else { return }
+        if gbk, known == .osConfiguration {
+            // The value is GBK too, which the decoded text does not hold.
+            record?.domainController = OSConfiguration.isDomainController(gbk: bytes[(colon + 1)...])
+        }
         current = record?.field(labelled: known, value: value)
         if let current { record?.set(current, value: value, line: line.number) }
         record?.fieldCount += 1

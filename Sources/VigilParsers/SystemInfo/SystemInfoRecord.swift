@@ -11,6 +11,8 @@ struct SystemInfoRecord {
     var osVersion: (version: String, build: Int?, servicePack: Int?)?
     var osVersionLine: Int?
     var architecture: String?
+    /// Whether the OS Configuration says domain controller (``OSConfiguration``).
+    var domainController: Bool?
     /// Whether a Hotfix(s) field was present, even empty or `N/A`.
     var hotfixesListed = false
     var updates: [InstalledUpdate] = []
@@ -27,6 +29,8 @@ struct SystemInfoRecord {
         case SystemInfoField.hostName.position: return .hostName
         case SystemInfoField.osName.position: return .osName
         case SystemInfoField.osVersion.position: return WindowsVersion.systemInfo(value) != nil ? .osVersion : nil
+        case SystemInfoField.osConfiguration.position:
+            return OSConfiguration.isDomainController(value) != nil ? .osConfiguration : nil
         default: break
         }
         if architecture == nil, Self.isArchitecture(value) { return .systemType }
@@ -46,6 +50,8 @@ struct SystemInfoRecord {
                 osVersion = parsed
                 osVersionLine = line
             }
+        case .osConfiguration:
+            if domainController == nil { domainController = OSConfiguration.isDomainController(value) }
         case .systemType: if architecture == nil { architecture = value }
         case .hotfixes: hotfixesListed = true
         }
@@ -77,7 +83,7 @@ struct SystemInfoRecord {
         return Machine(
             name: hostName, operatingSystem: system,
             operatingSystemSource: osVersionLine.map { EvidenceReference(file: file, line: $0) },
-            installedUpdates: updates, updatesListed: hotfixesListed,
+            installedUpdates: updates, updatesListed: hotfixesListed, domainController: domainController,
             sources: [EvidenceReference(file: file, line: line)])
     }
 

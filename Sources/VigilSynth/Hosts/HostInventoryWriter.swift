@@ -28,13 +28,15 @@ struct HostInventoryWriter {
         var level: PatchLevel
         var smbVersion1: Bool
         var encrypted: Bool
+        /// Whether it is a domain controller (systeminfo's OS Configuration says so).
+        var domainController = false
     }
 
     /// The servers: the file server the share lives on (``FileShareWriter/host``) and, in a trust, a domain controller.
-    private var servers: [(name: String, release: DemoRelease)] {
+    private var servers: [(name: String, release: DemoRelease, domainController: Bool)] {
         specification.layout == .trust
-            ? [("FS01", .server2016), ("DC01", .server2012R2)]
-            : [("\(specification.netBIOSName)-SRV01", .server2019)]
+            ? [("FS01", .server2016, false), ("DC01", .server2012R2, true)]
+            : [("\(specification.netBIOSName)-SRV01", .server2019, false)]
     }
 
     /// Writes the inventories of `plan`'s computers and the servers into `bundle`; returns the expectations.
@@ -50,12 +52,12 @@ struct HostInventoryWriter {
                     smbVersion1: release.inventoriedByOsquery && random.next() % 100 < 15,
                     encrypted: random.next() % 100 >= 10))
         }
-        for (name, release) in servers {
+        for (name, release, domainController) in servers {
             var random = SeededRandom(seed: specification.seed, stream: 0x5E5E)
             hosts.append(
                 PlannedHost(
                     name: name, release: release, level: Self.level(release, &random), smbVersion1: false,
-                    encrypted: true))
+                    encrypted: true, domainController: domainController))
         }
         let folder = bundle.appendingPathComponent("inventory")
         try writeSystemInfo(hosts.filter { $0.release == .windows7 }, to: folder.appendingPathComponent("systeminfo"))
@@ -152,7 +154,7 @@ struct HostInventoryWriter {
     /// `systeminfo /s SERVER /fo csv` for each server, appended under one header.
     private func writeServers(_ hosts: [PlannedHost], to folder: URL) throws(SynthError) {
         var lines = [
-            "\"Host Name\",\"OS Name\",\"OS Version\",\"OS Manufacturer\",\"System Type\",\"Domain\",\"Hotfix(s)\""
+            "\"Host Name\",\"OS Name\",\"OS Version\",\"OS Manufacturer\",\"OS Configuration\",\"System Type\",\"Domain\",\"Hotfix(s)\""
         ]
         for host in hosts {
             let hotfixes =
@@ -160,7 +162,7 @@ struct HostInventoryWriter {
                 + host.level.kbs.enumerated().map { "[\(zeroPadded($0.offset + 1, width: 2))]: KB\($0.element)" })
                 .joined(separator: ",")
             lines.append(
-                "\"\(host.name)\",\"Microsoft \(host.release.operatingSystemName)\",\"\(host.release.version) N/A Build \(host.release.build)\",\"Microsoft Corporation\",\"x64-based PC\",\"\(specification.domain)\",\"\(hotfixes)\""
+                "\"\(host.name)\",\"Microsoft \(host.release.operatingSystemName)\",\"\(host.release.version) N/A Build \(host.release.build)\",\"Microsoft Corporation\",\"\(host.domainController ? "Primary Domain Controller" : "Member Server")\",\"x64-based PC\",\"\(specification.domain)\",\"\(hotfixes)\""
             )
         }
         try write(lines.joined(separator: "\r\n") + "\r\n", to: folder.appendingPathComponent("servers-systeminfo.csv"))
