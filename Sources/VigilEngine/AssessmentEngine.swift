@@ -133,7 +133,7 @@ public struct AssessmentEngine: Sendable {
         for read in fragments { estate.append(contentsOf: read.fragment) }
         // Resources vigil.yaml names as confidential, beside the ones the ACL exports list (always unclassified).
         estate.resources += bundle.manifest.resources
-        estate.hosts = Machine.mergedByName(estate.hosts)
+        estate.hosts = Machine.withDirectoryRoles(Machine.mergedByName(estate.hosts), accounts: estate.accounts)
         var summaries = fragments.map(\.summary)
         if let scan = bundle.manifest.scan {
             let result = try await self.scan(scan, bundle: bundle, asOf: asOf, events: events)

@@ -235,6 +235,48 @@ struct UpdatesCatalogueTests {
         #expect((exploited != nil) == (domainController != false))
     }
 
+    @Test("the directory's computer accounts give the role an inventory lacks: the DC misses Zerologon, the member not")
+    func zerologonByDirectoryRole() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        // Both at July 2020's rollup; a host CSV says nothing of roles. The directory (as ldapsearch prints it) does:
+        // SERVER_TRUST_ACCOUNT for SRV-DC, WORKSTATION_TRUST_ACCOUNT for SRV-FS; PC-07 has no computer account.
+        try scratch.write(
+            "hosts.csv",
+            """
+            host,os,version,build,revision,kbs
+            SRV-DC.trust.nhs.uk,Microsoft Windows Server 2012 R2 Standard,6.3.9600,9600,,KB2919355;KB4565541
+            SRV-FS,Microsoft Windows Server 2012 R2 Standard,6.3.9600,9600,,KB2919355;KB4565541
+            PC-07,Microsoft Windows Server 2012 R2 Standard,6.3.9600,9600,,KB2919355;KB4565541
+
+            """)
+        try scratch.write(
+            "directory.ldif",
+            """
+            # SRV-DC, Domain Controllers, trust.nhs.uk
+            dn: CN=SRV-DC,OU=Domain Controllers,DC=trust,DC=nhs,DC=uk
+            objectClass: computer
+            userAccountControl: 532480
+            primaryGroupID: 516
+            sAMAccountName: SRV-DC$
+
+            # SRV-FS, Computers, trust.nhs.uk
+            dn: CN=SRV-FS,CN=Computers,DC=trust,DC=nhs,DC=uk
+            objectClass: computer
+            userAccountControl: 4096
+            primaryGroupID: 515
+            sAMAccountName: SRV-FS$
+
+            """)
+        let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: Self.asOf))
+        func exploited(_ host: String) -> Finding? {
+            assessment.findings.first { $0.rule == .updateMissingExploited && $0.subject.name == host }
+        }
+        #expect(exploited("SRV-DC.trust.nhs.uk")?.facts["listed"] == "CVE-2020-1472")
+        #expect(exploited("SRV-FS") == nil)
+        #expect(exploited("PC-07")?.facts["named"]?.contains("Zerologon: missing if a domain controller") == true)
+    }
+
     @Test("with the built-in catalogue alone, a host missing none of it is not called patched: the area is partial")
     func builtInOnlyIsPartial() async throws {
         let scratch = try ScratchDirectory()

@@ -35,6 +35,10 @@ struct RealCorpusTests {
         var history: [String]?
         /// Hash dumps: entries whose `-user-status` says `Disabled`, as `credentials` writes them; absent means none.
         var disabled: [String]?
+        /// Directories: computer accounts that are domain controllers' (``Account/isDomainController``) and members',
+        /// in file order; absent means none.
+        var domainControllers: [String]?
+        var memberComputers: [String]?
 
         var testDescription: String { file }
     }
@@ -83,6 +87,11 @@ struct RealCorpusTests {
             fragment.credentials.filter { !$0.history.isEmpty }.map { "\(qualified($0)):\($0.history.count)" }
                 == (expected.history ?? []))
         #expect(fragment.credentials.filter { $0.enabled == false }.map(qualified) == (expected.disabled ?? []))
+        #expect(
+            fragment.accounts.filter { $0.isDomainController == true }.map(\.name) == (expected.domainControllers ?? [])
+        )
+        #expect(
+            fragment.accounts.filter { $0.isDomainController == false }.map(\.name) == (expected.memberComputers ?? []))
         let resourceNames = Dictionary(fragment.resources.map { ($0.id, $0.name) }) { first, _ in first }
         #expect(
             fragment.grants.map { "\(resourceNames[$0.resourceID] ?? "?")|\($0.principal):\($0.right.rawValue)" }

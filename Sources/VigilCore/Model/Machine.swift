@@ -142,7 +142,8 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
         return result.indices.filter { !absorbed.contains($0) }.map { result[$0] }
     }
 
-    private static func worse(_ first: Bool?, _ second: Bool?, bad: Bool) -> Bool? {
+    /// Of two statements of a yes/no fact, the `bad` one when either makes it; otherwise whichever is known.
+    static func worse(_ first: Bool?, _ second: Bool?, bad: Bool) -> Bool? {
         guard let first else { return second }
         guard let second else { return first }
         return first == bad || second == bad ? bad : first
