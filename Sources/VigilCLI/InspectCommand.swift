@@ -72,8 +72,9 @@ struct InspectCommand: AsyncParsableCommand {
         }
     }
 
-    /// The hosts read, first few by name, with what an assessment needs of each: the operating system as reported and
-    /// how many updates are listed (an export that names hosts but not their system shows it here).
+    /// The hosts read, first few by name, with what an assessment needs of each: the operating system as reported, how
+    /// many updates are listed (an export that names hosts but not their system shows it here) and whether it is a
+    /// domain controller when the evidence says.
     static func hosts(of estate: Estate, limit: Int = 10) -> [String] {
         let hosts = estate.hosts.sorted { $0.name < $1.name }
         var lines = hosts.prefix(limit).map { host in
@@ -85,8 +86,9 @@ struct InspectCommand: AsyncParsableCommand {
             let updates =
                 host.updatesListed
                 ? Wording.count(host.installedUpdates.count, "update") + " listed" : "updates not listed"
+            let role = host.domainController.map { $0 ? "; domain controller" : "; not a domain controller" } ?? ""
             return
-                "  \(TerminalText.sanitised(host.name)): \(system.isEmpty ? "no operating system reported" : system); \(updates)"
+                "  \(TerminalText.sanitised(host.name)): \(system.isEmpty ? "no operating system reported" : system); \(updates)\(role)"
         }
         if hosts.count > limit { lines.append("  … and \(Wording.count(hosts.count - limit, "more host"))") }
         return lines

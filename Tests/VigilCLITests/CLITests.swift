@@ -244,10 +244,16 @@ struct CLITests {
         let hosts = try VigilProcess.run([
             "inspect", Fixtures.url("real/systeminfo/fhb-codelabs-win10-education-20h2.txt").path,
             Fixtures.url("real/gethotfix/fleschutz-list-installed-hotfixes.txt").path,
+            Fixtures.url("real/systeminfo/snovvcrash-multimaster-ps-prompt.txt").path,
         ])
         #expect(
             hosts.output.contains(
-                "DESKTOP-315IDDD: Microsoft Windows 10 Education, version 10.0.19042; 9 updates listed"))
+                "DESKTOP-315IDDD: Microsoft Windows 10 Education, version 10.0.19042; 9 updates listed; not a domain controller"
+            ))
+        #expect(
+            hosts.output.contains(
+                "MULTIMASTER: Microsoft Windows Server 2016 Standard, version 10.0.14393; 5 updates listed; domain controller"
+            ), "\(hosts.output)")
         #expect(hosts.output.contains("no operating system reported"))
         try scratch.write("blocker", "a file where the output folder should go")
         let cannot = try VigilProcess.run([
