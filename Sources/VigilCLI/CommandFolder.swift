@@ -56,7 +56,9 @@ struct CommandFolder: Sendable {
                 guard entries.contains(marker) else {
                     throw RefusedError(command: command, path: root.path, entries: entries)
                 }
-                for entry in entries where written.contains(entry) {
+                // The marker stays until it is rewritten: a clear-out that fails half-way leaves a folder the next
+                // run still recognises.
+                for entry in entries where written.contains(entry) && entry != marker {
                     try manager.removeItem(at: root.appendingPathComponent(entry))
                 }
             }

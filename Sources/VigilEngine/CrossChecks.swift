@@ -16,7 +16,7 @@ enum CrossChecks {
                     code: "cross.hash-without-account",
                     location: first,
                     message:
-                        "\(Wording.count(orphans.count, "hash-dump entry", plural: "hash-dump entries")) match no account in the directory export (first here); their passwords were assessed on the hashes alone, named as in the dump and taken as enabled (the built-in accounts Windows creates disabled excepted), not against account flags or group privilege"
+                        "\(Wording.count(orphans.count, "hash-dump entry", plural: "hash-dump entries")) match no account in the directory export (first here); their passwords were assessed on the hashes alone, named as in the dump and taken as enabled (the built-in accounts Windows creates disabled, and entries the dump marks disabled, excepted: the password assessment counts only the others), not against account flags or group privilege"
                 )
             )
         }

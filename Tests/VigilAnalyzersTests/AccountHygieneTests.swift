@@ -49,6 +49,77 @@ struct AccountHygieneTests {
         #expect(assessment.evidence.recordsRejected == 0)
     }
 
+    /// Assesses a bundle holding the real Return directory export (Hack The Box, two enabled people who logged on a week
+    /// before 2025-08-20), `edit` applied to its text.
+    static func assessReturn(_ edit: (String) -> String) async throws -> Assessment {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let text = try String(
+            contentsOf: Fixtures.url("real/ldif/ldapsearch-return-computers.ldif"), encoding: .utf8)
+        try scratch.write("directory.ldif", edit(text))
+        return try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: CivilDate.date(year: 2025, month: 8, day: 20)))
+    }
+
+    @Test("an export whose attribute list left out logon times judges no account stale, and says why")
+    func logonTimesNotExported() async throws {
+        let real = try await Self.assessReturn { $0 }
+        #expect(real.findings.filter { $0.rule == .staleAccount || $0.rule == .stalePrivilegedAccount }.isEmpty)
+        #expect(real.coverage.first { $0.area == .accounts }?.status == .assessed)
+        // The same export without lastLogon and lastLogonTimestamp: never "never logged on".
+        let stripped = try await Self.assessReturn { text in
+            text.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.lowercased().hasPrefix("lastlogon") }.joined(separator: "\n")
+        }
+        #expect(stripped.findings.filter { $0.rule == .staleAccount || $0.rule == .stalePrivilegedAccount }.isEmpty)
+        let coverage = try #require(stripped.coverage.first { $0.area == .accounts })
+        #expect(coverage.status == .partial)
+        #expect(coverage.basis.contains("have no logon time in the export"), "\(coverage.basis)")
+        let headline = try #require(stripped.headlines.first { $0.area == .accounts })
+        #expect(headline.text.hasPrefix("Whether accounts are used cannot be told"), "\(headline.text)")
+        #expect(headline.severity == nil)
+        let warnings = stripped.evidence.files.flatMap(\.diagnostics).map(\.code)
+        #expect(warnings.contains("ldif.no-logon-times"))
+    }
+
+    @Test("a directory export of computers alone assesses no account: not a pass")
+    func noEnabledAccount() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write(
+            "directory.ldif", try Data(contentsOf: Fixtures.url("real/ldif/ldapsearch-forest-computers.ldif")))
+        let assessment = try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: CivilDate.date(year: 2026, month: 12, day: 1)))
+        #expect(assessment.coverage.first { $0.area == .accounts }?.status == .notAssessed)
+        let headline = try #require(assessment.headlines.first { $0.area == .accounts })
+        #expect(!headline.text.contains("Every enabled account"), "\(headline.text)")
+        #expect(headline.text.contains("no enabled account"))
+    }
+
+    @Test(
+        "a Domain Admin whose group the export does not hold is one by its memberOf, not 'adminCount now or in the past'"
+    )
+    func privilegeByMemberOf() async throws {
+        // Return's export holds users only ((objectClass=user)): Administrator's memberOf names Domain Admins,
+        // svc-printer's Server Operators and Print Operators. Both logged on long before 2026.
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write(
+            "directory.ldif", try Data(contentsOf: Fixtures.url("real/ldif/ldapsearch-return-computers.ldif")))
+        let assessment = try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: CivilDate.date(year: 2026, month: 12, day: 1)))
+        func privilege(_ name: String) -> String? {
+            assessment.findings.first { $0.rule == .stalePrivilegedAccount && $0.subject.name.hasSuffix(name) }?
+                .facts["privilege"]
+        }
+        #expect(
+            privilege("\\Administrator")
+                == "member of Domain Admins (named in its memberOf; the group is not in the export)")
+        #expect(
+            privilege("\\svc-printer")
+                == "member of Server Operators (named in its memberOf; the group is not in the export)")
+    }
+
     // MARK: Unit cases on a hand-built estate
 
     func analyze(_ estate: Estate, staleDays: Int = 90) -> AnalyzerOutput {

@@ -216,6 +216,7 @@ struct UpdatesCatalogueTests {
         #expect(named?.contains("if a domain controller") == (domainController == nil), "\(named ?? "")")
         let closes = try #require(table.columns.firstIndex(of: "It closes").map { table.rows.first?[$0] })
         #expect(closes?.contains("Zerologon") == (domainController != false), "\(closes ?? "")")
+        #expect(closes?.contains("Zerologon (if a domain controller)") == (domainController == nil), "\(closes ?? "")")
         for finding in output.findings where Base.missingRules.contains(finding.rule) {
             #expect(finding.facts["named"]?.contains(verdict) == true)
         }

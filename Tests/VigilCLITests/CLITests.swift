@@ -239,6 +239,21 @@ struct CLITests {
             "inspect", scratch.url.appendingPathComponent("searchfailed/directory.ldif").path,
         ])
         #expect(inspected.status == 65)
+        // So is the server's root entry alone (a real `ldapsearch -s base namingcontexts`): it is not a record of the
+        // directory, so nothing was read.
+        try scratch.write(
+            "rootdse/directory.ldif", try Data(contentsOf: Fixtures.url("real/ldif/ldapsearch-ad-naming-contexts.ldif"))
+        )
+        for command in [
+            [
+                "assess", scratch.url.appendingPathComponent("rootdse").path, "-q", "--out",
+                scratch.url.appendingPathComponent("o4").path,
+            ],
+            ["inspect", scratch.url.appendingPathComponent("rootdse/directory.ldif").path],
+        ] {
+            let root = try VigilProcess.run(command)
+            #expect(root.status == 65, "\(command[0]): \(root.error)")
+        }
         // What an export holds, per host: the system as reported and the updates listed (a real systeminfo file and a
         // Get-HotFix table, which names no system).
         let hosts = try VigilProcess.run([

@@ -9,11 +9,12 @@ import VigilTestSupport
 struct IncompleteEvidenceTests {
     let asOf = CivilDate.date(year: 2026, month: 11, day: 1)
 
+    /// Two accounts created a fortnight before the assessment that never logged on (`lastLogon: 0`, as AD exports it).
     static let accounts = [
         "dn: CN=Amy Hall,CN=Users,DC=trust,DC=nhs", "objectClass: user", "sAMAccountName: amy.hall",
-        "userAccountControl: 512", "",
+        "userAccountControl: 512", "lastLogon: 0", "whenCreated: 20261015090000.0Z", "",
         "dn: CN=Bob Ward,CN=Users,DC=trust,DC=nhs", "objectClass: user", "sAMAccountName: bob.ward",
-        "userAccountControl: 512", "",
+        "userAccountControl: 512", "lastLogon: 0", "whenCreated: 20261015090000.0Z", "",
     ]
 
     func assess(_ lines: [String]) async throws -> Assessment {
@@ -29,7 +30,7 @@ struct IncompleteEvidenceTests {
             Self.accounts + ["# search result", "search: 2", "result: 4 Size limit exceeded", ""])
         let coverage = try #require(assessment.coverage.first { $0.area == .accounts })
         #expect(coverage.status == .partial)
-        #expect(coverage.basis.contains("directory.ldif line 13: the export stopped before its end"))
+        #expect(coverage.basis.contains("directory.ldif line 17: the export stopped before its end"))
         #expect(assessment.evidence.files.first?.diagnostics.map(\.code) == ["ldif.truncated"])
     }
 

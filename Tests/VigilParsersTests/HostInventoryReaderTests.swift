@@ -161,6 +161,32 @@ struct HostInventoryReaderTests {
         #expect(try read(SystemInfoReader(), csv).hosts.first?.domainController == domainController, "csv: \(value)")
     }
 
+    @Test("systeminfo in a language Vigil does not read: a System Type in OS Configuration's place is still the type")
+    func unknownLanguagePositions() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let url = try scratch.write(
+            "pc1.txt",
+            "Nama Host: PC1\nNama OS: Microsoft Windows 7 Professional\nVersi OS: 6.1.7601 Service Pack 1 Build 7601\n"
+                + "Produsen OS: Microsoft Corporation\nTipe Sistem: X86-based PC\nPerbaikan: 1 terpasang.\n [01]: KB4012215\n"
+        )
+        let host = try #require(read(SystemInfoReader(), url).hosts.first)
+        #expect(host.operatingSystem?.architecture == "X86-based PC")
+        #expect(host.domainController == nil)
+        // systeminfo /fo csv under a header in that language: every column in systeminfo's order.
+        var header = (0..<33).map { "\"Kolom \($0)\"" }
+        header[0] = "\"Nama Host\""
+        var row = (0..<33).map { _ in "\"\"" }
+        row[0] = "\"DC1\""
+        row[1] = "\"Microsoft Windows Server 2016 Standard\""
+        row[2] = "\"10.0.14393 N/A Build 14393\""
+        row[4] = "\"Primary Domain Controller\""
+        row[30] = "\"1 Hotfix(s) Installed.,[01]: KB5094122\""
+        let csv = try scratch.write(
+            "hosts.csv", header.joined(separator: ",") + "\n" + row.joined(separator: ",") + "\n")
+        #expect(try read(SystemInfoReader(), csv).hosts.first?.domainController == true)
+    }
+
     @Test("systeminfo: real hosts' roles (a domain controller from a lab write-up, a standalone server)")
     func realRoles() throws {
         let controller = try read(

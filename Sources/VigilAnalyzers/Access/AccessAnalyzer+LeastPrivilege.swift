@@ -89,23 +89,23 @@ extension AccessAnalyzer {
     }
 
     /// Why this proposal, in words.
-    static func explanation(_ item: ShareProposal, reach: AccessReach, windowDays: Int) -> String {
+    /// `period`: ``AccessUsage/period``, the days the logs span.
+    static func explanation(_ item: ShareProposal, reach: AccessReach, period: String) -> String {
         let used = item.share.used.count
-        let window = "the last \(Wording.count(windowDays, "day"))"
-        if used == 0 { return "No enabled member of staff made a successful access to it in \(window)." }
+        if used == 0 { return "No enabled member of staff made a successful access to it \(period)." }
         if item.proposal.after >= item.proposal.before {
-            return "All \(Wording.number(used)) who can read it used it in \(window)."
+            return "All \(Wording.number(used)) who can read it used it \(period)."
         }
         if item.newGroup != nil {
             return
-                "No existing group, or few groups, covers the \(Wording.number(used)) who used it in \(window) without letting in more than twice as many; a group of exactly them does."
+                "No existing group, or few groups, covers the \(Wording.number(used)) who used it \(period) without letting in more than twice as many; a group of exactly them does."
         }
         return
-            "The \(item.groups.count == 1 ? "group holds" : "groups hold") all \(Wording.number(used)) who used it in \(window), and \(Wording.number(item.proposal.after - used)) other enabled staff; chosen for the most users covered per extra member, ties to the smaller group."
+            "The \(item.groups.count == 1 ? "group holds" : "groups hold") all \(Wording.number(used)) who used it \(period), and \(Wording.number(item.proposal.after - used)) other enabled staff; chosen for the most users covered per extra member, ties to the smaller group."
     }
 
     /// The summary table: one row per logged share.
-    static func proposalTable(_ items: [ShareProposal], reach: AccessReach, windowDays: Int) -> SummaryTable? {
+    static func proposalTable(_ items: [ShareProposal], reach: AccessReach, period: String) -> SummaryTable? {
         guard !items.isEmpty else { return nil }
         return SummaryTable(
             id: "access.least-privilege", area: .access, title: "Least-privilege proposal, by share",
@@ -113,7 +113,7 @@ extension AccessAnalyzer {
             rows: items.map { item in
                 [
                     item.share.path, Wording.number(item.share.readers.count), Wording.number(item.share.used.count),
-                    change(item), explanation(item, reach: reach, windowDays: windowDays),
+                    change(item), explanation(item, reach: reach, period: period),
                 ]
             },
             note:

@@ -91,7 +91,7 @@ extension AccessAnalyzer {
             ? ""
             : " (the logs cover \(Wording.number(logged.count)) of the \(Wording.count(applications.count, "application")))"
         return
-            "; through clinical roles, \(Wording.number(totals.used)) of the \(Wording.count(totals.readers, "staff", plural: "staff")) (\(Wording.percent(totals.used, of: totals.readers))) used \(names(logged)) in the last \(Wording.count(usage.windowDays, "day")) of logs\(covering)"
+            "; through clinical roles, \(Wording.number(totals.used)) of the \(Wording.count(totals.readers, "staff", plural: "staff")) (\(Wording.percent(totals.used, of: totals.readers))) used \(names(logged)) \(usage.period)\(covering)"
     }
 
     /// Up to two applications by name, and how many more.
@@ -159,7 +159,7 @@ extension AccessAnalyzer {
             totals.shares == shares.count
             ? "" : " (the logs cover \(Wording.number(totals.shares)) of the \(Wording.count(shares.count, "share")))"
         return
-            "; \(Wording.number(totals.used)) of the \(Wording.count(totals.readers, "reader")) (\(Wording.percent(totals.used, of: totals.readers))) used it in the last \(Wording.count(usage.windowDays, "day")) of logs\(covering)"
+            "; \(Wording.number(totals.used)) of the \(Wording.count(totals.readers, "reader")) (\(Wording.percent(totals.used, of: totals.readers))) used it \(usage.period)\(covering)"
     }
 
     /// The usage metrics: overall, per share (for the chart), and the logs' matching.
@@ -289,7 +289,7 @@ extension AccessAnalyzer {
             columns: ["Account", "Shares used in the window", "Shares readable but not used in the window"],
             rows: rows,
             note:
-                "Enabled staff who can read confidential files on a share the access logs cover and made no successful access to it in the last \(Wording.count(usage.windowDays, "day")). Shares the logs never mention are not listed: their use is not assessed."
+                "Enabled staff who can read confidential files on a share the access logs cover and made no successful access to it \(usage.period). Shares the logs never mention are not listed: their use is not assessed."
         )
     }
 

@@ -47,7 +47,10 @@ public struct AccessAnalyzer: Analyzer {
             headlines: Self.headlines(reach, grants: grants, shares: shares, applications: applications, usage: usage),
             tables: Self.tables(reach, shares: shares, usage: usage) + Self.roleTables(reach)
                 + [
-                    Self.proposalTable(proposals, reach: reach, windowDays: context.settings.accessWindowDays),
+                    Self.proposalTable(
+                        proposals, reach: reach,
+                        period: usage?.period
+                            ?? "in the last \(Wording.count(context.settings.accessWindowDays, "day"))"),
                     Self.changesTable(proposals, accounts: estate.accounts),
                     Self.unusedTable(shares, accounts: estate.accounts, usage: usage),
                 ].compactMap { $0 })
@@ -198,7 +201,7 @@ public struct AccessAnalyzer: Analyzer {
         }
         if reach.unknownPrincipals > 0 {
             basis +=
-                "; \(Wording.count(reach.unknownPrincipals, "entry", plural: "entries")) name principals the directory does not hold (other domains, deleted accounts)"
+                "; \(Wording.count(reach.unknownPrincipals, "permission entry", plural: "permission entries")) over files holding patient data name principals the directory does not hold (other domains, deleted accounts; the consistency check counts them over every folder)"
         }
         if reach.applicationsNamed > 0, !reach.roles.assessed {
             basis +=
@@ -261,6 +264,9 @@ public struct AccessAnalyzer: Analyzer {
                 area: .access, text: text, severity: severity,
                 metrics: ["access.staff-reach-patient-data", "access.staff-enabled"] + top.map(\.metric)
                     + (usage == nil || rolesOnly ? [] : ["access.staff-used-patient-data", "access.shares-logged"])
+                    // The days the logs span, when the sentence states them (fewer than the window's).
+                    + (usage.map { $0.coveredDays < $0.windowDays && text.contains($0.period) } == true
+                        ? ["access.log-window-days-covered"] : [])
                     + (applicationText.isEmpty
                         ? [] : ["access.staff-used-patient-data-roles", "access.applications-logged"]))
         ]

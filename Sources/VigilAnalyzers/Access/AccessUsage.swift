@@ -131,6 +131,16 @@ public struct AccessUsage: Sendable {
         return low
     }
 
+    /// The period usage is measured over, in words: "in the last 90 days of logs", or, when the logs span less of the
+    /// window, "in the 34 days the logs span (of the last 90 days)", so that a month of logs is not read as ninety days of
+    /// disuse where a sentence states who used what.
+    public var period: String {
+        let covered = coveredDays
+        return covered < windowDays
+            ? "in the \(Wording.count(covered, "day")) the logs span (of the last \(Wording.count(windowDays, "day")))"
+            : "in the last \(Wording.count(windowDays, "day")) of logs"
+    }
+
     /// Whole days of the window the logs span (from the later of the window's start and the earliest event to the end).
     public var coveredDays: Int {
         guard let earliest else { return 0 }

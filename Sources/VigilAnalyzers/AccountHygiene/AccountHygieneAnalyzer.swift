@@ -57,9 +57,14 @@ public struct AccountHygieneAnalyzer: Analyzer {
             domains.first { DistinguishedName.normalised(dn).hasSuffix($0.suffix) }?.noExpiry ?? false
         }
         var exemptionsMoot = 0
+        var unjudged = 0
         for index in enabled {
             let account = directory.accounts[index]
-            if let finding = staleness(of: account, index: index, context: context) { findings.append(finding) }
+            if Self.usageUnknown(account) {
+                unjudged += 1
+            } else if let finding = staleness(of: account, index: index, context: context) {
+                findings.append(finding)
+            }
             for (flag, rule, explanation) in Self.flags where account.control.contains(flag) {
                 if flag == .passwordNeverExpires, let dn = account.distinguishedName, noExpiry(dn) {
                     exemptionsMoot += 1
@@ -93,7 +98,7 @@ public struct AccountHygieneAnalyzer: Analyzer {
             ),
             Metric(
                 id: "accounts.stale", label: "Enabled accounts not used within the staleness threshold",
-                value: count(.staleAccount) + count(.stalePrivilegedAccount), total: enabled.count,
+                value: count(.staleAccount) + count(.stalePrivilegedAccount), total: enabled.count - unjudged,
                 rules: [.staleAccount, .stalePrivilegedAccount]),
             Metric(
                 id: "accounts.privileged-stale", label: "Privileged accounts not used within the staleness threshold",
@@ -107,9 +112,12 @@ public struct AccountHygieneAnalyzer: Analyzer {
         ]
         let coverage = Coverage(
             area: .accounts,
-            status: .assessed,
+            status: enabled.isEmpty ? .notAssessed : unjudged > 0 ? .partial : .assessed,
             basis:
                 "\(Wording.count(context.estate.accounts.count, "directory account")) (\(Wording.number(enabled.count)) enabled people, service and built-in accounts); staleness threshold \(context.settings.staleDays) days"
+                + (unjudged > 0
+                    ? "; \(Wording.number(unjudged)) of the enabled accounts have no logon time in the export (lastLogon, lastLogonTimestamp) and no creation date, so whether they are used is not judged"
+                    : "")
                 + (exemptionsMoot > 0
                     ? "; passwords never expire by the domain's policy (maxPwdAge 0), so \(Wording.count(exemptionsMoot, "account")) set never to expire \(exemptionsMoot == 1 ? "is" : "are") not reported"
                     : "")
@@ -119,18 +127,44 @@ public struct AccountHygieneAnalyzer: Analyzer {
         )
     }
 
+    /// Whether the export cannot tell if `account` is used: its file holds no logon time for any account, or it has
+    /// neither a logon time nor a creation date.
+    static func usageUnknown(_ account: Account) -> Bool {
+        account.logonTimesMissing == true || (account.lastLogon == nil && account.created == nil)
+    }
+
     private func headline(_ metrics: [Metric], context: AnalysisContext) -> Headline {
         let enabled = metrics[0].value
+        // The accounts whether they are used could be judged of (``usageUnknown(_:)``).
+        let judged = metrics[2].total ?? enabled
         let stale = metrics[2].value
         let privilegedStale = metrics[3].value
+        guard enabled > 0 else {
+            return Headline(
+                area: .accounts,
+                text: "The directory export holds no enabled account: account hygiene is not assessed.",
+                severity: nil, metrics: ["accounts.enabled"])
+        }
+        guard judged > 0 else {
+            return Headline(
+                area: .accounts,
+                text:
+                    "Whether accounts are used cannot be told: the directory export holds no logon time (lastLogon, lastLogonTimestamp) for any of the \(Wording.count(enabled, "enabled account")).",
+                severity: nil, metrics: ["accounts.stale", "accounts.enabled"])
+        }
+        let unjudged = enabled - judged
         guard stale > 0 else {
             return Headline(
                 area: .accounts,
-                text: "Every enabled account has been used in the last \(context.settings.staleDays) days.",
-                severity: nil, metrics: ["accounts.stale"])
+                text: unjudged > 0
+                    ? "Every enabled account whose logon time the export holds (\(Wording.number(judged)) of \(Wording.number(enabled))) has been used in the last \(context.settings.staleDays) days."
+                    : "Every enabled account has been used in the last \(context.settings.staleDays) days.",
+                severity: nil, metrics: ["accounts.stale"] + (unjudged > 0 ? ["accounts.enabled"] : []))
         }
         var text =
-            "\(Wording.number(stale)) of \(Wording.count(enabled, "enabled account")) (\(Wording.percent(stale, of: enabled))) \(stale == 1 ? "has" : "have") not been used for over \(context.settings.staleDays) days"
+            unjudged > 0
+            ? "\(Wording.number(stale)) of the \(Wording.count(judged, "enabled account")) whose logon time the export holds (\(Wording.percent(stale, of: judged))) \(stale == 1 ? "has" : "have") not been used for over \(context.settings.staleDays) days"
+            : "\(Wording.number(stale)) of \(Wording.count(enabled, "enabled account")) (\(Wording.percent(stale, of: enabled))) \(stale == 1 ? "has" : "have") not been used for over \(context.settings.staleDays) days"
         text +=
             privilegedStale > 0
             ? ", \(Wording.count(privilegedStale, "of them an administrator", plural: "of them administrators"))." : "."

@@ -352,7 +352,7 @@ public struct CredentialAnalyzer: Analyzer {
         }
         if standIns > 0 {
             basis +=
-                "; \(Wording.count(standIns, "hash-dump entry", plural: "hash-dump entries")) the directory export does not hold (a computer's local accounts, or accounts outside the export) counted among them, named as in the dump and taken as enabled, RID 500 as an administrator"
+                "; \(Wording.count(standIns, "hash-dump entry", plural: "hash-dump entries")) the directory export does not hold (a computer's local accounts, or accounts outside the export) counted among them, named as in the dump and taken as enabled, RID 500 as an administrator (entries the dump itself marks disabled are not)"
         }
         guard let corpus = weaknesses.corpusName else {
             basis +=

@@ -31,11 +31,7 @@ public struct DirectoryIndex: Sendable {
     /// Well-known relative identifiers of privileged built-in groups (`S-1-5-32-…`).
     static let privilegedBuiltinRIDs: Set<UInt32> = [544, 548, 549, 550, 551]
     /// Names of privileged groups, for exports without SIDs.
-    static let privilegedGroupNames: Set<String> = [
-        "domain admins", "enterprise admins", "schema admins", "administrators", "account operators",
-        "server operators", "print operators", "backup operators", "group policy creator owners", "key admins",
-        "enterprise key admins", "dnsadmins",
-    ]
+    static let privilegedGroupNames = Set(privilegedGroupsByRank)
 
     /// The accounts, in estate order.
     public let accounts: [Account]
@@ -55,7 +51,8 @@ public struct DirectoryIndex: Sendable {
             { Self.resolvePrivilege(accounts: accounts, groups: estate.groups) })
         (self.credentialOfAccount, self.unmatchedCredentials) = (credentialOfAccount, unmatchedCredentials)
         var privilege = resolved
-        for index in accounts.indices where privilege[index] == nil {
+        // The built-in Administrator says more than adminCount, which any account once in a protected group keeps.
+        for index in accounts.indices where privilege[index] == nil || privilege[index] == .adminCount {
             if (accounts[index].sid?.rid ?? credentialOfAccount[index]?.rid) == Self.builtInAdministratorRID {
                 privilege[index] = .builtInAdministrator
             }
@@ -122,7 +119,7 @@ public struct DirectoryIndex: Sendable {
                 }
             }
         }
-        guard !queue.isEmpty else { return Self.adminCountOnly(accounts) }
+        guard !queue.isEmpty else { return Self.adminCountOnly(accounts, groupByDN: groupByDN) }
         var order = [Int](repeating: .max, count: groups.count)
         for (position, group) in queue.enumerated() { order[group] = position }
 
@@ -161,6 +158,7 @@ public struct DirectoryIndex: Sendable {
         }
 
         var result: [Int: Privilege] = [:]
+        var namedGroups: [String: (rank: Int, name: String)?] = [:]
         for (account, group) in nearest {
             let origin = groups[root[group]!].name
             result[account] = .member(of: root[group] == group ? origin : "\(origin) (through \(groups[group].name))")
@@ -170,6 +168,8 @@ public struct DirectoryIndex: Sendable {
                 let name = primaryPrivileged[primary] ?? defaultPrimaryName(primary)
             {
                 result[index] = .primaryGroup(name)
+            } else if let named = privilegedGroupNamed(in: account.memberOf, exported: groupByDN, memo: &namedGroups) {
+                result[index] = .member(of: named)
             } else if account.adminCount {
                 result[index] = .adminCount
             }
@@ -177,16 +177,51 @@ public struct DirectoryIndex: Sendable {
         return result
     }
 
-    private static func adminCountOnly(_ accounts: [Account]) -> [Int: Privilege] {
+    private static func adminCountOnly(_ accounts: [Account], groupByDN: [String: Int]) -> [Int: Privilege] {
         var result: [Int: Privilege] = [:]
+        var namedGroups: [String: (rank: Int, name: String)?] = [:]
         for (index, account) in accounts.enumerated() {
             if let primary = account.primaryGroupID, let name = defaultPrimaryName(primary) {
                 result[index] = .primaryGroup(name)
+            } else if let named = privilegedGroupNamed(in: account.memberOf, exported: groupByDN, memo: &namedGroups) {
+                result[index] = .member(of: named)
             } else if account.adminCount {
                 result[index] = .adminCount
             }
         }
         return result
+    }
+
+    /// The well-known privileged groups by their English names, most powerful first.
+    static let privilegedGroupsByRank = [
+        "domain admins", "enterprise admins", "schema admins", "administrators", "key admins", "enterprise key admins",
+        "account operators", "server operators", "backup operators", "print operators", "group policy creator owners",
+        "dnsadmins",
+    ]
+
+    /// The privileged group an account's `memberOf` names whose entry the export does not hold (a search for users
+    /// alone, `(objectClass=user)`, has their `memberOf` and no groups), known by its well-known English name: "Domain
+    /// Admins (named in its memberOf; the group is not in the export)". A group the export holds is judged by its SID.
+    private static func privilegedGroupNamed(
+        in memberOf: [String], exported: [String: Int], memo: inout [String: (rank: Int, name: String)?]
+    ) -> String? {
+        var best: (rank: Int, name: String)?
+        for dn in memberOf {
+            let found: (rank: Int, name: String)?
+            if let known = memo[dn] {
+                found = known
+            } else {
+                // Millions of accounts name a few hundred groups: each DN is looked at once.
+                let name = DistinguishedName.firstValue(dn)
+                found =
+                    privilegedGroupsByRank.firstIndex(of: name.lowercased()).flatMap { rank in
+                        exported[DistinguishedName.normalised(dn)] == nil ? (rank, name) : nil
+                    }
+                if memo.count < 1 << 16 { memo[dn] = .some(found) }
+            }
+            if let found, best.map({ found.rank < $0.rank }) ?? true { best = found }
+        }
+        return best.map { "\($0.name) (named in its memberOf; the group is not in the export)" }
     }
 
     private static func defaultPrimaryName(_ rid: UInt32) -> String? {

@@ -162,6 +162,8 @@ struct HostDescriber {
         var product: Int?
         var missing: [Int32]
         var servicePack: String?
+        /// What the remedy says of a domain controller's vulnerability depends on whether the host is known to be one.
+        var domainController: Bool?
     }
 
     init(index: AdvisoryIndex, named: NamedAdvisories) {
@@ -182,7 +184,9 @@ struct HostDescriber {
 
     /// The update that closes most of what `state` misses, what it closes and since when the host is exposed.
     mutating func remedy(_ state: HostUpdateState) -> UpdatesAnalyzer.Remedy {
-        let key = RemedyKey(product: state.product, missing: state.missing, servicePack: state.servicePack?.kb)
+        let key = RemedyKey(
+            product: state.product, missing: state.missing, servicePack: state.servicePack?.kb,
+            domainController: state.domainController)
         if let known = remedies[key] { return known }
         let index = index
         var chains = chains
@@ -216,6 +220,8 @@ extension UpdatesAnalyzer {
     struct RemedyFacts: Sendable {
         /// The common name of its vulnerability ("EternalBlue"), if it has one.
         var named: String?
+        /// Whether only a domain controller is exposed to it (Zerologon).
+        var domainControllersOnly = false
         /// When it was added to the known-exploited catalogue.
         var exploitedSince: Date?
         /// When its fix was published.
@@ -226,8 +232,9 @@ extension UpdatesAnalyzer {
     static func remedyFacts(_ table: AdvisoryIndex.ProductTable, index: AdvisoryIndex) -> [RemedyFacts] {
         table.entries.map { entry in
             let advisory = index.advisories[entry.advisory]
+            let vulnerability = NamedVulnerability.named(advisory.id)
             return RemedyFacts(
-                named: NamedVulnerability.named(advisory.id)?.label,
+                named: vulnerability?.label, domainControllersOnly: vulnerability?.domainControllersOnly ?? false,
                 exploitedSince: advisory.exploitation?.dateAdded, published: advisory.published)
         }
     }
@@ -249,7 +256,11 @@ extension UpdatesAnalyzer {
         var oldestFix: Date?
         for entry in state.missing {
             let fact = facts[Int(entry)]
-            if let named = fact.named, !names.contains(named) { names.append(named) }
+            if var named = fact.named {
+                // A host whose role no evidence gives: what it closes is hedged as its verdict is.
+                if fact.domainControllersOnly, state.domainController == nil { named += " (if a domain controller)" }
+                if !names.contains(named) { names.append(named) }
+            }
             if let date = fact.exploitedSince, exploitedSince.map({ date < $0 }) ?? true { exploitedSince = date }
             if let date = fact.published, oldestFix.map({ date < $0 }) ?? true { oldestFix = date }
         }

@@ -37,8 +37,13 @@ public struct Account: Codable, Sendable, Hashable, Identifiable {
     public var control: AccountControl
     /// `pwdLastSet`; `nil` when never set (or "must change at next logon").
     public var passwordLastSet: Date?
-    /// `lastLogonTimestamp` (replicated, up to ~14 days behind); `nil` when the account never logged on.
+    /// `lastLogonTimestamp` (replicated, up to ~14 days behind); `nil` when the account never logged on, or when
+    /// ``logonTimesMissing``.
     public var lastLogon: Date?
+    /// `true` when the export this account comes from holds no logon time for any account (an attribute list that
+    /// left out `lastLogon` and `lastLogonTimestamp`): a `nil` ``lastLogon`` then says nothing about use. Optional so
+    /// that an estate written before it decodes.
+    public var logonTimesMissing: Bool?
     /// `whenCreated`.
     public var created: Date?
     /// `accountExpires`; `nil` when the account never expires.

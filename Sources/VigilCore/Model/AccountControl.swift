@@ -32,4 +32,6 @@ public struct AccountControl: OptionSet, Codable, Sendable, Hashable {
     public static let desKeyOnly = AccountControl(rawValue: 0x200000)
     /// `DONT_REQ_PREAUTH` (0x400000): Kerberos pre-authentication not required (AS-REP roastable).
     public static let preAuthNotRequired = AccountControl(rawValue: 0x400000)
+    /// `PARTIAL_SECRETS_ACCOUNT` (0x4000000): a read-only domain controller's computer account.
+    public static let partialSecrets = AccountControl(rawValue: 0x400_0000)
 }

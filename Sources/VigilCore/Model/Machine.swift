@@ -25,7 +25,8 @@ public struct Machine: Codable, Sendable, Hashable, Identifiable {
     public var smbVersion1Enabled: Bool?
     /// Whether the system volume is encrypted (BitLocker protection on); `nil` when no evidence says.
     public var diskEncrypted: Bool?
-    /// Whether the host is a domain controller (systeminfo's OS Configuration); `nil` when no evidence says.
+    /// Whether the host is a domain controller (systeminfo's OS Configuration, or the directory's computer account:
+    /// ``withDirectoryRoles(_:accounts:)``); `nil` when no evidence says.
     /// Vulnerabilities of a domain controller's services (Zerologon) are judged only where this is not `false`.
     public var domainController: Bool?
     /// Where facts about this host were read.

@@ -102,7 +102,26 @@ public struct LDIFReader: EvidenceReader {
             fragment.log = log
             return (fragment, lines)
         }
-        return EvidenceFragment(segments: parts)
+        var fragment = EvidenceFragment(segments: parts)
+        Self.markLogonTimes(&fragment)
+        return fragment
+    }
+
+    /// Whether the export holds logon times: when any entry has `lastLogon` or `lastLogonTimestamp` (`lastLogon: 0` for
+    /// an account that never logged on), an account without them never logged on and its mark is cleared; when none
+    /// does, the attribute list left them out, every account keeps its mark (whether accounts are used is not judged)
+    /// and one warning says so at the first person's, service's or built-in account.
+    static func markLogonTimes(_ fragment: inout EvidenceFragment) {
+        guard fragment.accounts.contains(where: { $0.logonTimesMissing == true }) else { return }
+        if fragment.accounts.contains(where: { $0.logonTimesMissing != true }) {
+            for index in fragment.accounts.indices { fragment.accounts[index].logonTimesMissing = nil }
+            return
+        }
+        guard let first = fragment.accounts.first(where: { $0.kind != .computer }) else { return }
+        fragment.log.warn(
+            line: first.source.line, code: "ldif.no-logon-times",
+            "no entry has lastLogon or lastLogonTimestamp: the export's attribute list left them out, so whether accounts are used is not judged. Export again with them (the commands in docs/formats/ldif.md)"
+        )
     }
 }
 
@@ -174,6 +193,8 @@ struct DirectoryEntryMapper {
                 case .other:
                     // The root DSE (the empty DN `ldapsearch -s base` returns) holds no accounts: reported on its own.
                     if record.distinguishedName.isEmpty {
+                        // Not a record of the directory: a file holding only this is read as holding none.
+                        log.recordsRead -= 1
                         if rootEntryLine == nil { rootEntryLine = record.line }
                     } else if record.first(DirectoryAttribute.samAccountName.rawValue) != nil {
                         unclassified += 1
@@ -307,6 +328,10 @@ struct DirectoryEntryMapper {
         let sid = try securityIdentifier(record)
         let lastLogon = [try fileTime(record, .lastLogonTimestamp), try fileTime(record, .lastLogon)].compactMap { $0 }
             .max()
+        // Present even as `lastLogon: 0` (never logged on): absent from every entry, the export left them out.
+        let logonExported =
+            record.first(DirectoryAttribute.lastLogon.rawValue) != nil
+            || record.first(DirectoryAttribute.lastLogonTimestamp.rawValue) != nil
         let spns = try strings(record, .servicePrincipalName)
         let isComputer =
             computerClass || control.contains(.workstationTrust) || control.contains(.serverTrust)
@@ -317,7 +342,7 @@ struct DirectoryEntryMapper {
             } else { .user }
         let displayName = try string(record, .displayName)
         let commonName = displayName == nil ? try string(record, .cn) : nil
-        return Account(
+        var account = Account(
             name: name,
             domain: domainNames.netBIOSGuess(record.distinguishedName),
             displayName: displayName ?? commonName,
@@ -338,6 +363,9 @@ struct DirectoryEntryMapper {
             userPrincipalName: try string(record, .userPrincipalName),
             source: EvidenceReference(file: file, line: record.line)
         )
+        // Marked for now; ``LDIFReader/markLogonTimes(_:)`` keeps the mark only when no entry of the file has one.
+        if !logonExported { account.logonTimesMissing = true }
+        return account
     }
 
     private mutating func group(_ record: LDIFRecordView) throws(Rejection) -> DirectoryGroup {

@@ -86,8 +86,12 @@ struct SystemInfoCSVState {
         for field in [SystemInfoField.hostName, .osName, .osVersion] where columns[field] == nil {
             columns[field] = field.position
         }
+        // A header in a language Vigil does not read, with all of systeminfo's columns: its fixed order.
         if columns[.hotfixes] == nil, header.count > SystemInfoField.hotfixes.position {
             columns[.hotfixes] = SystemInfoField.hotfixes.position
+        }
+        if columns[.osConfiguration] == nil, header.count > SystemInfoField.hotfixes.position {
+            columns[.osConfiguration] = SystemInfoField.osConfiguration.position
         }
         return columns
     }

@@ -30,7 +30,8 @@ struct SystemInfoRecord {
         case SystemInfoField.osName.position: return .osName
         case SystemInfoField.osVersion.position: return WindowsVersion.systemInfo(value) != nil ? .osVersion : nil
         case SystemInfoField.osConfiguration.position:
-            return OSConfiguration.isDomainController(value) != nil ? .osConfiguration : nil
+            // Only a value that reads as a role: otherwise the checks below (a moved System Type) still apply.
+            if OSConfiguration.isDomainController(value) != nil { return .osConfiguration }
         default: break
         }
         if architecture == nil, Self.isArchitecture(value) { return .systemType }
