@@ -21,7 +21,12 @@ extension CoveredSubjects {
         let inventoried = context.estate.hosts.filter(\.updatesListed).map(\.id)
         // Accounts, and the accounts whose hashes were read (which credentials and access cover), sorted once
         // together: a national directory holds 1.5 million.
-        let (accounts, hashed) = accountIDs(context.shared.accountIDs(), credentials: context.directory)
+        // An account from an export without logon times was not judged for staleness: its stale-account ticket must
+        // stay unverified, not close (whichever other account findings it had).
+        let directoryAccounts = context.directory.accounts
+        let (accounts, hashed) = accountIDs(
+            context.shared.accountIDs(), credentials: context.directory,
+            unjudged: { directoryAccounts[$0].logonTimesMissing == true })
         func covering(_ area: AssessmentArea) -> CoveredSubjects {
             CoveredSubjects(area: area, kind: .account, sortedDistinct: hashed)
         }
@@ -59,10 +64,11 @@ extension CoveredSubjects {
         return sets
     }
 
-    /// Every account's id (`ids`, in estate order), and the ids of the accounts whose hashes were read, each sorted
-    /// and distinct.
-    static func accountIDs(_ ids: [String], credentials directory: DirectoryIndex) -> (all: [String], hashed: [String])
-    {
+    /// Every account's id (`ids`, in estate order) but those `unjudged` says the accounts area could not judge, and the
+    /// ids of the accounts whose hashes were read, each sorted and distinct.
+    static func accountIDs(
+        _ ids: [String], credentials directory: DirectoryIndex, unjudged: (Int) -> Bool = { _ in false }
+    ) -> (all: [String], hashed: [String]) {
         let order = ids.indices.sorted { ids[$0] < ids[$1] }
         var all: [String] = []
         var hashed: [String] = []
@@ -70,7 +76,7 @@ extension CoveredSubjects {
         hashed.reserveCapacity(directory.credentialOfAccount.count)
         for index in order {
             let id = ids[index]
-            if all.last != id { all.append(id) }
+            if all.last != id, !unjudged(index) { all.append(id) }
             if directory.credentialOfAccount[index] != nil, hashed.last != id { hashed.append(id) }
         }
         return (all, hashed)

@@ -140,7 +140,9 @@ struct AccessUsageTests {
         let headline = try #require(output.headlines.first)
         #expect(
             headline.text.contains(
-                "; 3 of the 9 readers (33%) used it in the last 90 days of logs (the logs cover 2 of the 3 shares)."),
+                // The events run from before the window (u2, day -100) to u0's, 3 days ago: 87 of its 90 days.
+                "; 3 of the 9 readers (33%) used it in the 87 days the logs span (of the last 90 days) (the logs cover 2 of the 3 shares)."
+            ),
             "\(headline.text)")
         #expect(headline.metrics.contains("access.staff-used-patient-data"))
     }
@@ -162,6 +164,26 @@ struct AccessUsageTests {
         // A share whose name only begins the same is another share.
         #expect(!usage.usage(under: #"\\FS01\Clinic"#).logged)
         #expect(!usage.usage(under: #"\\FS02\Clinical"#).logged)
+    }
+
+    @Test("the days the logs span run from their first to their last event inside the window, and are stated")
+    func span() {
+        let usage = { (days: [Int]) in
+            AccessUsage(
+                estate: Self.estate(
+                    events: days.enumerated().map {
+                        Self.event(Self.sid(0), "\(Self.root)\\Clinical", day: $1, line: $0)
+                    }),
+                asOf: Self.asOf, windowDays: 90)
+        }
+        // Logs of January for an assessment in April: 16 days of the window, not 90.
+        let stopped = usage([-105, -90, -75])
+        #expect(stopped.coveredDays == 15)
+        #expect(stopped.period == "in the 15 days the logs span (of the last 90 days)")
+        #expect(usage([-200, -1]).coveredDays == 89)
+        #expect(usage([-90, 0]).period == "in the last 90 days of logs")
+        #expect(usage([-3]).coveredDays == 1)
+        #expect(usage([-120]).coveredDays == 0)
     }
 
     @Test("a long-path prefix on a drive path is the drive path")
@@ -199,7 +221,8 @@ struct AccessUsageTests {
         let metrics = Dictionary(uniqueKeysWithValues: output.metrics.map { ($0.id, $0) })
         // Only u0 (3 days ago) used anything in the last 7 days.
         #expect(metrics["access.staff-used-patient-data"]?.value == 1)
-        #expect(metrics["access.log-window-days-covered"]?.value == 7)
+        // The window's first day (7 days ago) to the last event (u0's, 3 days ago).
+        #expect(metrics["access.log-window-days-covered"]?.value == 4)
     }
 
     @Test("without logs: use, unused access and the proposal are not assessed, never unused")

@@ -51,14 +51,15 @@ struct AccountHygieneTests {
 
     /// Assesses a bundle holding the real Return directory export (Hack The Box, two enabled people who logged on a week
     /// before 2025-08-20), `edit` applied to its text.
-    static func assessReturn(_ edit: (String) -> String) async throws -> Assessment {
+    static func assessReturn(
+        asOf: Date = CivilDate.date(year: 2025, month: 8, day: 20), _ edit: (String) -> String
+    ) async throws -> Assessment {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let text = try String(
             contentsOf: Fixtures.url("real/ldif/ldapsearch-return-computers.ldif"), encoding: .utf8)
         try scratch.write("directory.ldif", edit(text))
-        return try await AssessmentEngine().assess(
-            directory: scratch.url, options: .init(asOf: CivilDate.date(year: 2025, month: 8, day: 20)))
+        return try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
     }
 
     @Test("an export whose attribute list left out logon times judges no account stale, and says why")
@@ -74,7 +75,13 @@ struct AccountHygieneTests {
         #expect(stripped.findings.filter { $0.rule == .staleAccount || $0.rule == .stalePrivilegedAccount }.isEmpty)
         let coverage = try #require(stripped.coverage.first { $0.area == .accounts })
         #expect(coverage.status == .partial)
-        #expect(coverage.basis.contains("have no logon time in the export"), "\(coverage.basis)")
+        #expect(
+            coverage.basis.contains(
+                "; 2 enabled accounts from an export without logon times (lastLogon, lastLogonTimestamp) are not judged for use"
+            ), "\(coverage.basis)")
+        #expect(!coverage.basis.contains("neither a logon time nor a creation date"))
+        let privilegedStale = try #require(stripped.metrics.first { $0.id == "accounts.privileged-stale" })
+        #expect(privilegedStale.value == 0 && privilegedStale.total == 0)
         let headline = try #require(stripped.headlines.first { $0.area == .accounts })
         #expect(headline.text.hasPrefix("Whether accounts are used cannot be told"), "\(headline.text)")
         #expect(headline.severity == nil)
@@ -94,6 +101,31 @@ struct AccountHygieneTests {
         let headline = try #require(assessment.headlines.first { $0.area == .accounts })
         #expect(!headline.text.contains("Every enabled account"), "\(headline.text)")
         #expect(headline.text.contains("no enabled account"))
+    }
+
+    @Test(
+        "an application's own 'Administrators' or 'Domain Admins' group outside the default containers is not the domain's"
+    )
+    func privilegeByNameNeedsItsContainer() async throws {
+        // svc-printer's memberOf rewritten to name an application's groups that share the privileged names.
+        let assessment = try await Self.assessReturn(asOf: CivilDate.date(year: 2026, month: 12, day: 1)) { text in
+            text.replacingOccurrences(
+                of: "memberOf: CN=Server Operators,CN=Builtin,DC=return,DC=local",
+                with: "memberOf: CN=Administrators,OU=PACS,OU=Apps,DC=return,DC=local"
+            ).replacingOccurrences(
+                of: "memberOf: CN=Print Operators,CN=Builtin,DC=return,DC=local",
+                with: "memberOf: CN=Domain Admins,OU=Apps,DC=return,DC=local")
+        }
+        // Its adminCount=1 still marks it (it was in Server Operators): that, not the application's groups, is the reason.
+        let stale = assessment.findings.first {
+            $0.rule == .stalePrivilegedAccount && $0.subject.name.hasSuffix("\\svc-printer")
+        }
+        #expect(stale?.facts["privilege"] == "marked adminCount=1 (protected as an administrator now or in the past)")
+        // The Administrator's own memberOf still names the real Domain Admins.
+        #expect(
+            assessment.findings.contains {
+                $0.rule == .stalePrivilegedAccount && $0.subject.name.hasSuffix("\\Administrator")
+            })
     }
 
     @Test(

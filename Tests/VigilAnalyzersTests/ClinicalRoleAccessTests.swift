@@ -104,7 +104,9 @@ struct ClinicalRoleAccessTests {
         let headline = try #require(output.headlines.first)
         #expect(
             headline.text.hasSuffix(
-                "; through clinical roles, 2 of the 5 staff (40%) used EPR in the last 90 days of logs."))
+                // From the window's start (2026-08-03) to the last event (2026-10-22 07:05): 80 days and 7 hours.
+                "; through clinical roles, 2 of the 5 staff (40%) used EPR in the 81 days the logs span (of the last 90 days)."
+            ))
         // With no shares, no sentence about shares the logs do not cover.
         #expect(!headline.text.contains("shares"))
         #expect(headline.metrics.contains("access.staff-used-patient-data-roles"))

@@ -141,11 +141,13 @@ public struct AccessUsage: Sendable {
             : "in the last \(Wording.count(windowDays, "day")) of logs"
     }
 
-    /// Whole days of the window the logs span (from the later of the window's start and the earliest event to the end).
+    /// Whole days of the window the logs span: from the later of the window's start and the earliest event to the
+    /// earlier of its end and the latest event (logs that stop in January say nothing of April).
     public var coveredDays: Int {
-        guard let earliest else { return 0 }
+        guard let earliest, let latest else { return 0 }
         let from = max(earliest, start)
-        guard from < end else { return 0 }
-        return min(windowDays, Int((end.timeIntervalSince(from) / 86_400).rounded(.up)))
+        let to = min(latest, end)
+        guard from < to else { return from <= to ? 1 : 0 }
+        return min(windowDays, max(1, Int((to.timeIntervalSince(from) / 86_400).rounded(.up))))
     }
 }

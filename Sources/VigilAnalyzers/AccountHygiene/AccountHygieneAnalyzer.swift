@@ -57,11 +57,14 @@ public struct AccountHygieneAnalyzer: Analyzer {
             domains.first { DistinguishedName.normalised(dn).hasSuffix($0.suffix) }?.noExpiry ?? false
         }
         var exemptionsMoot = 0
-        var unjudged = 0
+        // Accounts whose use cannot be told: their export left logon times out, or they have neither one nor a creation
+        // date; and the privileged ones among them.
+        var (noLogonTimes, noDates, privilegedUnjudged) = (0, 0, 0)
         for index in enabled {
             let account = directory.accounts[index]
             if Self.usageUnknown(account) {
-                unjudged += 1
+                if account.logonTimesMissing == true { noLogonTimes += 1 } else { noDates += 1 }
+                if directory.isPrivileged(index) { privilegedUnjudged += 1 }
             } else if let finding = staleness(of: account, index: index, context: context) {
                 findings.append(finding)
             }
@@ -89,6 +92,7 @@ public struct AccountHygieneAnalyzer: Analyzer {
                 )
             )
         }
+        let unjudged = noLogonTimes + noDates
         let count = { (rule: RuleID) in findings.filter { $0.rule == rule }.count }
         let metrics = [
             Metric(
@@ -99,10 +103,13 @@ public struct AccountHygieneAnalyzer: Analyzer {
             Metric(
                 id: "accounts.stale", label: "Enabled accounts not used within the staleness threshold",
                 value: count(.staleAccount) + count(.stalePrivilegedAccount), total: enabled.count - unjudged,
-                rules: [.staleAccount, .stalePrivilegedAccount]),
+                rules: [.staleAccount, .stalePrivilegedAccount],
+                note: unjudged > 0 ? "of the enabled accounts whose use the export lets Vigil judge" : nil),
             Metric(
                 id: "accounts.privileged-stale", label: "Privileged accounts not used within the staleness threshold",
-                value: count(.stalePrivilegedAccount), total: privileged, rules: [.stalePrivilegedAccount]),
+                value: count(.stalePrivilegedAccount), total: privileged - privilegedUnjudged,
+                rules: [.stalePrivilegedAccount],
+                note: privilegedUnjudged > 0 ? "of the privileged accounts whose use the export lets Vigil judge" : nil),
             Metric(
                 id: "accounts.password-never-expires", label: "Enabled accounts whose password never expires",
                 value: count(.passwordNeverExpires), total: enabled.count, rules: [.passwordNeverExpires]),
@@ -112,11 +119,15 @@ public struct AccountHygieneAnalyzer: Analyzer {
         ]
         let coverage = Coverage(
             area: .accounts,
-            status: enabled.isEmpty ? .notAssessed : unjudged > 0 ? .partial : .assessed,
+            status: enabled.isEmpty
+                ? (findings.isEmpty ? .notAssessed : .partial) : unjudged > 0 ? .partial : .assessed,
             basis:
                 "\(Wording.count(context.estate.accounts.count, "directory account")) (\(Wording.number(enabled.count)) enabled people, service and built-in accounts); staleness threshold \(context.settings.staleDays) days"
-                + (unjudged > 0
-                    ? "; \(Wording.number(unjudged)) of the enabled accounts have no logon time in the export (lastLogon, lastLogonTimestamp) and no creation date, so whether they are used is not judged"
+                + (noLogonTimes > 0
+                    ? "; \(Wording.count(noLogonTimes, "enabled account")) from an export without logon times (lastLogon, lastLogonTimestamp) \(noLogonTimes == 1 ? "is" : "are") not judged for use"
+                    : "")
+                + (noDates > 0
+                    ? "; \(Wording.count(noDates, "enabled account")) with neither a logon time nor a creation date \(noDates == 1 ? "is" : "are") not judged for use"
                     : "")
                 + (exemptionsMoot > 0
                     ? "; passwords never expire by the domain's policy (maxPwdAge 0), so \(Wording.count(exemptionsMoot, "account")) set never to expire \(exemptionsMoot == 1 ? "is" : "are") not reported"

@@ -158,7 +158,6 @@ public struct DirectoryIndex: Sendable {
         }
 
         var result: [Int: Privilege] = [:]
-        var namedGroups: [String: (rank: Int, name: String)?] = [:]
         for (account, group) in nearest {
             let origin = groups[root[group]!].name
             result[account] = .member(of: root[group] == group ? origin : "\(origin) (through \(groups[group].name))")
@@ -168,8 +167,6 @@ public struct DirectoryIndex: Sendable {
                 let name = primaryPrivileged[primary] ?? defaultPrimaryName(primary)
             {
                 result[index] = .primaryGroup(name)
-            } else if let named = privilegedGroupNamed(in: account.memberOf, exported: groupByDN, memo: &namedGroups) {
-                result[index] = .member(of: named)
             } else if account.adminCount {
                 result[index] = .adminCount
             }
@@ -192,6 +189,11 @@ public struct DirectoryIndex: Sendable {
         return result
     }
 
+    /// The built-in ones among them (`CN=Builtin`, SIDs `S-1-5-32-…`).
+    static let builtinGroupNames: Set<String> = [
+        "administrators", "account operators", "server operators", "backup operators", "print operators",
+    ]
+
     /// The well-known privileged groups by their English names, most powerful first.
     static let privilegedGroupsByRank = [
         "domain admins", "enterprise admins", "schema admins", "administrators", "key admins", "enterprise key admins",
@@ -199,9 +201,11 @@ public struct DirectoryIndex: Sendable {
         "dnsadmins",
     ]
 
-    /// The privileged group an account's `memberOf` names whose entry the export does not hold (a search for users
-    /// alone, `(objectClass=user)`, has their `memberOf` and no groups), known by its well-known English name: "Domain
-    /// Admins (named in its memberOf; the group is not in the export)". A group the export holds is judged by its SID.
+    /// The privileged group an account's `memberOf` names when the export holds no privileged group (a search for users
+    /// alone, `(objectClass=user)`, has their `memberOf` and no groups), known by its well-known English name in its
+    /// default container (`CN=Builtin` for the built-in groups, `CN=Users` for the domain's), so that an application's
+    /// own `CN=Administrators,OU=PACS,…` is not taken for the domain's: "Domain Admins (named in its memberOf; the group
+    /// is not in the export)". Where privileged groups were exported, they are judged by their SIDs instead.
     private static func privilegedGroupNamed(
         in memberOf: [String], exported: [String: Int], memo: inout [String: (rank: Int, name: String)?]
     ) -> String? {
@@ -215,9 +219,14 @@ public struct DirectoryIndex: Sendable {
                 let name = DistinguishedName.firstValue(dn)
                 found =
                     privilegedGroupsByRank.firstIndex(of: name.lowercased()).flatMap { rank in
-                        exported[DistinguishedName.normalised(dn)] == nil ? (rank, name) : nil
+                        let normalised = DistinguishedName.normalised(dn)
+                        guard exported[normalised] == nil, let comma = normalised.firstIndex(of: ",") else {
+                            return nil
+                        }
+                        let container = builtinGroupNames.contains(name.lowercased()) ? "cn=builtin," : "cn=users,"
+                        return normalised[normalised.index(after: comma)...].hasPrefix(container) ? (rank, name) : nil
                     }
-                if memo.count < 1 << 16 { memo[dn] = .some(found) }
+                memo[dn] = .some(found)
             }
             if let found, best.map({ found.rank < $0.rank }) ?? true { best = found }
         }

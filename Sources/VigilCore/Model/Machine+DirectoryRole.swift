@@ -5,19 +5,21 @@ extension Machine {
     ///
     /// A host is matched to the computer accounts read from a directory (with a distinguished name) whose name without
     /// its `$` is the host's short name. A qualified host (`srv01.b.nhs.uk`) takes the role of the account of its own
-    /// domain only (the `DC=` parts of the account's DN), when there is one. A short name (`SRV01`) could be either of
-    /// two domains' computers: it is a domain controller when any account of that name is one's, and a member only when
-    /// the export holds one domain, so that a member of an exported domain never hides a controller of another.
+    /// domain only (the `DC=` parts of the account's DN), and none when its domain was not exported. A short name
+    /// (`SRV01`) could be any exported domain's computer of that name: a domain controller when any of them is one's,
+    /// a member when all are members'.
     public static func withDirectoryRoles(_ hosts: [Machine], accounts: [Account]) -> [Machine] {
         guard !hosts.isEmpty else { return hosts }
+        // Only the accounts of inventoried hosts' names: a directory holds a million computers, an inventory a few.
+        let wanted = Set(hosts.map { shortName(ofQualified: $0.id) ?? Substring($0.id) })
         var roles: [Substring: [(domain: String, controller: Bool)]] = [:]
-        var domains: Set<String> = []
         for account in accounts where account.kind == .computer {
-            guard let dn = account.distinguishedName, let controller = account.isDomainController else { continue }
             let name = account.name.lowercased()
-            let domain = DistinguishedName.dnsName(dn).lowercased()
-            roles[name.hasSuffix("$") ? name.dropLast() : Substring(name), default: []].append((domain, controller))
-            domains.insert(domain)
+            let short = name.hasSuffix("$") ? name.dropLast() : Substring(name)
+            guard wanted.contains(short), let dn = account.distinguishedName,
+                let controller = account.isDomainController
+            else { continue }
+            roles[short, default: []].append((DistinguishedName.dnsName(dn).lowercased(), controller))
         }
         guard !roles.isEmpty else { return hosts }
         return hosts.map { host in
@@ -28,7 +30,7 @@ extension Machine {
                 role = own.contains { $0.controller } ? true : own.isEmpty ? nil : false
             } else {
                 let named = roles[Substring(host.id)] ?? []
-                role = named.contains { $0.controller } ? true : !named.isEmpty && domains.count == 1 ? false : nil
+                role = named.contains { $0.controller } ? true : named.isEmpty ? nil : false
             }
             guard let role else { return host }
             var host = host
