@@ -100,10 +100,11 @@ struct NamedAdvisories: Sendable {
     func summary(_ verdicts: [NamedVerdict], domainController: Bool?) -> String {
         zip(NamedVulnerability.all, zip(advisories, verdicts)).filter { !$0.1.0.isEmpty }.map { named, pair in
             let verdict = pair.1
-            if named.domainControllersOnly, domainController == nil, case .missing = verdict {
-                return "\(named.name): \(verdict.text) if a domain controller"
-            }
-            return "\(named.name): \(verdict.text)"
+            guard case .missing = verdict else { return "\(named.name): \(verdict.text)" }
+            var text = "\(named.name): \(verdict.text)"
+            if named.domainControllersOnly, domainController == nil { text += " if a domain controller" }
+            if let note = named.missingNote { text += " (\(note))" }
+            return text
         }.joined(separator: "; ")
     }
 }
