@@ -216,13 +216,15 @@ struct UpdatesCatalogueTests {
         #expect(named?.contains("if a domain controller") == (domainController == nil), "\(named ?? "")")
         // Where missing, the verdict says which fix the data counts: a lead who knows August 2020's date reads it right.
         #expect(
-            named?.contains("(the February 2021 enforcement-phase update; August 2020's first fix is not counted)")
+            named?.contains("(the February 2021 enforcement-phase update, not August 2020's first fix)")
                 == (domainController != false), "\(named ?? "")")
         let closes = try #require(table.columns.firstIndex(of: "It closes").map { table.rows.first?[$0] })
         #expect(closes?.contains("Zerologon") == (domainController != false), "\(closes ?? "")")
         #expect(closes?.contains("Zerologon (if a domain controller)") == (domainController == nil), "\(closes ?? "")")
         for finding in output.findings where Base.missingRules.contains(finding.rule) {
             #expect(finding.facts["named"]?.contains(verdict) == true)
+            // The fact is a list of verdicts split at "; ": one per named vulnerability the data holds.
+            #expect(finding.facts["named"]?.components(separatedBy: "; ").count == 6)
         }
     }
 
