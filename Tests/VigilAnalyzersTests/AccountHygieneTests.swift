@@ -134,12 +134,7 @@ struct AccountHygieneTests {
     func privilegeByMemberOf() async throws {
         // Return's export holds users only ((objectClass=user)): Administrator's memberOf names Domain Admins,
         // svc-printer's Server Operators and Print Operators. Both logged on long before 2026.
-        let scratch = try ScratchDirectory()
-        defer { scratch.remove() }
-        try scratch.write(
-            "directory.ldif", try Data(contentsOf: Fixtures.url("real/ldif/ldapsearch-return-computers.ldif")))
-        let assessment = try await AssessmentEngine().assess(
-            directory: scratch.url, options: .init(asOf: CivilDate.date(year: 2026, month: 12, day: 1)))
+        let assessment = try await Self.assessReturn(asOf: CivilDate.date(year: 2026, month: 12, day: 1)) { $0 }
         func privilege(_ name: String) -> String? {
             assessment.findings.first { $0.rule == .stalePrivilegedAccount && $0.subject.name.hasSuffix(name) }?
                 .facts["privilege"]
