@@ -26,7 +26,11 @@ extension CoveredSubjects {
         let directoryAccounts = context.directory.accounts
         let (accounts, hashed) = accountIDs(
             context.shared.accountIDs(), credentials: context.directory,
-            unjudged: { directoryAccounts[$0].logonTimesMissing == true })
+            unjudged: { index in
+                let account = directoryAccounts[index]
+                return account.logonTimesMissing == true && account.kind != .computer
+                    && account.isEnabled(at: context.asOf)
+            })
         func covering(_ area: AssessmentArea) -> CoveredSubjects {
             CoveredSubjects(area: area, kind: .account, sortedDistinct: hashed)
         }

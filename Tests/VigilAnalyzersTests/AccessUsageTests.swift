@@ -167,7 +167,7 @@ struct AccessUsageTests {
     }
 
     @Test("the days the logs span run from their first to their last event inside the window, and are stated")
-    func span() {
+    func span() throws {
         let usage = { (days: [Int]) in
             AccessUsage(
                 estate: Self.estate(
@@ -176,7 +176,7 @@ struct AccessUsageTests {
                     }),
                 asOf: Self.asOf, windowDays: 90)
         }
-        // Logs of January for an assessment in April: 16 days of the window, not 90.
+        // Logs that stopped 75 days before the assessment: from the window's start (day -90) to day -75, 15 days, not 90.
         let stopped = usage([-105, -90, -75])
         #expect(stopped.coveredDays == 15)
         #expect(stopped.period == "in the 15 days the logs span (of the last 90 days)")
@@ -184,6 +184,13 @@ struct AccessUsageTests {
         #expect(usage([-90, 0]).period == "in the last 90 days of logs")
         #expect(usage([-3]).coveredDays == 1)
         #expect(usage([-120]).coveredDays == 0)
+        // Logs with no event in the window assess no use: no unused access, no proposal, and the coverage says why.
+        let output = analyze(
+            Self.estate(events: [Self.event(Self.sid(0), "\(Self.root)\\Clinical", day: -120, line: 2)]))
+        #expect(output.findings.filter { $0.rule == .accessUnusedAccess }.isEmpty)
+        #expect(output.tables.first { $0.id == "access.least-privilege" } == nil)
+        let coverage = try #require(output.coverage.first)
+        #expect(coverage.basis.contains("the access logs hold no event in the window (their last is of 2026-07-04)"))
     }
 
     @Test("a long-path prefix on a drive path is the drive path")

@@ -216,7 +216,9 @@ struct UpdatesCatalogueTests {
         #expect(named?.contains("if a domain controller") == (domainController == nil), "\(named ?? "")")
         // Where missing, the verdict says which fix the data counts: a lead who knows August 2020's date reads it right.
         #expect(
-            named?.contains("(the February 2021 enforcement-phase update, not August 2020's first fix)")
+            named?.contains(
+                "(judged by the February 2021 enforcement-phase update, which August 2020's first fix alone does not meet)"
+            )
                 == (domainController != false), "\(named ?? "")")
         let closes = try #require(table.columns.firstIndex(of: "It closes").map { table.rows.first?[$0] })
         #expect(closes?.contains("Zerologon") == (domainController != false), "\(closes ?? "")")

@@ -111,7 +111,7 @@ extension AccessAnalyzer {
                     "Staff who can read patient data through clinical roles and used the application in the access window",
                 value: totals.used, total: totals.readers,
                 note:
-                    "enabled staff with a successful access in the last \(Wording.count(usage.windowDays, "day")) of logs to a clinical application in which they hold a role granting a patient-data permission, of those who hold such roles in the applications the logs cover"
+                    "enabled staff with a successful access \(usage.period) to a clinical application in which they hold a role granting a patient-data permission, of those who hold such roles in the applications the logs cover"
             ),
             Metric(
                 id: "access.applications-logged",
@@ -177,7 +177,7 @@ extension AccessAnalyzer {
                     label: "Staff who can read patient data and used it in the access window",
                     value: totals.used, total: totals.readers,
                     note:
-                        "enabled staff with a successful access in the last \(Wording.count(usage.windowDays, "day")) of logs to a share whose confidential files they can read, of those who can read the shares the logs cover"
+                        "enabled staff with a successful access \(usage.period) to a share whose confidential files they can read, of those who can read the shares the logs cover"
                 ),
                 Metric(
                     id: "access.shares-logged", label: "Shares with patient data the access logs cover",

@@ -26,10 +26,12 @@ public struct AccessAnalyzer: Analyzer {
         }
         let reach = context.shared.accessReach()
         let grants = reach.openingGrants()
-        let usage =
+        let logs =
             estate.accessEvents.isEmpty
             ? nil
             : AccessUsage(estate: estate, asOf: context.asOf, windowDays: context.settings.accessWindowDays)
+        // Logs with no event in the window say nothing of use in it: use is not assessed, never "unused".
+        let usage = logs.flatMap { $0.coveredDays > 0 ? $0 : nil }
         let shares = Self.shareUsage(reach, usage: usage)
         let applications = Self.applicationUsage(reach, usage: usage, resources: estate.resources)
         let proposals = Self.proposals(reach, shares: shares, grants: grants, accounts: estate.accounts)
@@ -42,7 +44,7 @@ public struct AccessAnalyzer: Analyzer {
             coverage: [
                 Self.coverage(
                     reach, filesMissing: Self.missingFileEvidence(estate), shares: shares, applications: applications,
-                    usage: usage)
+                    usage: usage, lastEventBeforeWindow: usage == nil ? logs?.latest : nil)
             ],
             headlines: Self.headlines(reach, grants: grants, shares: shares, applications: applications, usage: usage),
             tables: Self.tables(reach, shares: shares, usage: usage) + Self.roleTables(reach)
@@ -177,9 +179,10 @@ public struct AccessAnalyzer: Analyzer {
         }
     }
 
+    /// `lastEventBeforeWindow`: the latest event of access logs none of whose events falls in the window.
     static func coverage(
         _ reach: AccessReach, filesMissing: String? = nil, shares: [ShareUsage] = [], applications: [ShareUsage] = [],
-        usage: AccessUsage? = nil
+        usage: AccessUsage? = nil, lastEventBeforeWindow: Date? = nil
     ) -> Coverage {
         var basis =
             "\(Wording.count(reach.files.count, "confidential file")) from the scan joined with the permissions and \(Wording.count(reach.accountCount, "directory account")): effective read access through nested and primary groups, after deny entries"
@@ -228,6 +231,9 @@ public struct AccessAnalyzer: Analyzer {
                         " (not assessed for the other \(Wording.number(applications.count - loggedApplications)): no log event names them)"
                 }
             }
+        } else if let lastEventBeforeWindow {
+            basis +=
+                "; the access logs hold no event in the window (their last is of \(CivilDate.string(lastEventBeforeWindow))): who used the access, unused access and a least-privilege proposal are not assessed"
         } else {
             basis +=
                 "; who used the access, unused access and a least-privilege proposal need access logs, which were not provided (not assessed)"
@@ -284,7 +290,7 @@ public struct AccessAnalyzer: Analyzer {
                 note:
                     "Staff: enabled user accounts that can read at least one of the share's files with patient identifiers. "
                     + (usage.map {
-                        "Used: of them, those with a successful access to the share in the last \(Wording.count($0.windowDays, "day")) of access logs."
+                        "Used: of them, those with a successful access to the share \($0.period)."
                     } ?? "Use needs access logs.")
             )
         ]

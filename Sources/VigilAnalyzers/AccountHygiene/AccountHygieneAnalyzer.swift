@@ -119,8 +119,9 @@ public struct AccountHygieneAnalyzer: Analyzer {
         ]
         let coverage = Coverage(
             area: .accounts,
-            status: enabled.isEmpty
-                ? (findings.isEmpty ? .notAssessed : .partial) : unjudged > 0 ? .partial : .assessed,
+            // No enabled account: not assessed, even beside a domain policy finding (a partial area would cover every
+            // account for the national service, and leave person-account tickets unverified on a computers-only export).
+            status: enabled.isEmpty ? .notAssessed : unjudged > 0 ? .partial : .assessed,
             basis:
                 "\(Wording.count(context.estate.accounts.count, "directory account")) (\(Wording.number(enabled.count)) enabled people, service and built-in accounts); staleness threshold \(context.settings.staleDays) days"
                 + (noLogonTimes > 0

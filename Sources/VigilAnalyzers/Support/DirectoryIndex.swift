@@ -30,8 +30,6 @@ public struct DirectoryIndex: Sendable {
     static let privilegedDomainRIDs: Set<UInt32> = [512, 518, 519, 520, 526, 527]
     /// Well-known relative identifiers of privileged built-in groups (`S-1-5-32-…`).
     static let privilegedBuiltinRIDs: Set<UInt32> = [544, 548, 549, 550, 551]
-    /// Names of privileged groups, for exports without SIDs.
-    static let privilegedGroupNames = Set(privilegedGroupsByRank)
 
     /// The accounts, in estate order.
     public let accounts: [Account]
@@ -80,7 +78,9 @@ public struct DirectoryIndex: Sendable {
             }
             if sid.domain != nil { return privilegedDomainRIDs.contains(rid) }
         }
-        return privilegedGroupNames.contains(group.name.lowercased())
+        // Without a SID, by name in its default container: an application's own "Administrators" is not the domain's.
+        return namedPrivilegedGroup(
+            group.distinguishedName, normalised: DistinguishedName.normalised(group.distinguishedName)) != nil
     }
 
     /// Walks outwards from the privileged groups only, so that an estate of millions of accounts costs one pass over
@@ -130,21 +130,31 @@ public struct DirectoryIndex: Sendable {
             nearest[account] = group
         }
         var matchedKeys = 0
-        var memo: [String: Int?] = [:]
+        // Per `memberOf` value: the privileged group it is (exported), or the well-known group it names (not exported).
+        var memo: [String: (group: Int?, named: NamedGroup?)] = [:]
+        var namedOnly: [Int: NamedGroup] = [:]
         for (index, account) in accounts.enumerated() {
             if let dn = account.distinguishedName, let group = accountMembers[dn] {
                 consider(index, group)
                 matchedKeys += 1
             }
             for parent in account.memberOf {
-                let group: Int?
+                let found: (group: Int?, named: NamedGroup?)
                 if let known = memo[parent] {
-                    group = known
+                    found = known
                 } else {
-                    group = groupByDN[DistinguishedName.normalised(parent)].flatMap { root[$0] == nil ? nil : $0 }
-                    memo[parent] = group
+                    let key = DistinguishedName.normalised(parent)
+                    if let exported = groupByDN[key] {
+                        found = (root[exported] == nil ? nil : exported, nil)
+                    } else {
+                        found = (nil, namedPrivilegedGroup(parent, normalised: key))
+                    }
+                    memo[parent] = found
                 }
-                if let group { consider(index, group) }
+                if let group = found.group { consider(index, group) }
+                if let named = found.named, namedOnly[index].map({ named.rank < $0.rank }) ?? true {
+                    namedOnly[index] = named
+                }
             }
         }
         if matchedKeys < accountMembersByKey.count {
@@ -167,6 +177,8 @@ public struct DirectoryIndex: Sendable {
                 let name = primaryPrivileged[primary] ?? defaultPrimaryName(primary)
             {
                 result[index] = .primaryGroup(name)
+            } else if let named = namedOnly[index] {
+                result[index] = .member(of: named.description)
             } else if account.adminCount {
                 result[index] = .adminCount
             }
@@ -176,12 +188,24 @@ public struct DirectoryIndex: Sendable {
 
     private static func adminCountOnly(_ accounts: [Account], groupByDN: [String: Int]) -> [Int: Privilege] {
         var result: [Int: Privilege] = [:]
-        var namedGroups: [String: (rank: Int, name: String)?] = [:]
+        var memo: [String: NamedGroup?] = [:]
         for (index, account) in accounts.enumerated() {
+            var named: NamedGroup?
+            for parent in account.memberOf {
+                let found: NamedGroup?
+                if let known = memo[parent] {
+                    found = known
+                } else {
+                    let key = DistinguishedName.normalised(parent)
+                    found = groupByDN[key] == nil ? namedPrivilegedGroup(parent, normalised: key) : nil
+                    memo[parent] = .some(found)
+                }
+                if let found, named.map({ found.rank < $0.rank }) ?? true { named = found }
+            }
             if let primary = account.primaryGroupID, let name = defaultPrimaryName(primary) {
                 result[index] = .primaryGroup(name)
-            } else if let named = privilegedGroupNamed(in: account.memberOf, exported: groupByDN, memo: &namedGroups) {
-                result[index] = .member(of: named)
+            } else if let named {
+                result[index] = .member(of: named.description)
             } else if account.adminCount {
                 result[index] = .adminCount
             }
@@ -201,36 +225,27 @@ public struct DirectoryIndex: Sendable {
         "dnsadmins",
     ]
 
-    /// The privileged group an account's `memberOf` names when the export holds no privileged group (a search for users
-    /// alone, `(objectClass=user)`, has their `memberOf` and no groups), known by its well-known English name in its
-    /// default container (`CN=Builtin` for the built-in groups, `CN=Users` for the domain's), so that an application's
-    /// own `CN=Administrators,OU=PACS,…` is not taken for the domain's: "Domain Admins (named in its memberOf; the group
-    /// is not in the export)". Where privileged groups were exported, they are judged by their SIDs instead.
-    private static func privilegedGroupNamed(
-        in memberOf: [String], exported: [String: Int], memo: inout [String: (rank: Int, name: String)?]
-    ) -> String? {
-        var best: (rank: Int, name: String)?
-        for dn in memberOf {
-            let found: (rank: Int, name: String)?
-            if let known = memo[dn] {
-                found = known
-            } else {
-                // Millions of accounts name a few hundred groups: each DN is looked at once.
-                let name = DistinguishedName.firstValue(dn)
-                found =
-                    privilegedGroupsByRank.firstIndex(of: name.lowercased()).flatMap { rank in
-                        let normalised = DistinguishedName.normalised(dn)
-                        guard exported[normalised] == nil, let comma = normalised.firstIndex(of: ",") else {
-                            return nil
-                        }
-                        let container = builtinGroupNames.contains(name.lowercased()) ? "cn=builtin," : "cn=users,"
-                        return normalised[normalised.index(after: comma)...].hasPrefix(container) ? (rank, name) : nil
-                    }
-                memo[dn] = .some(found)
-            }
-            if let found, best.map({ found.rank < $0.rank }) ?? true { best = found }
-        }
-        return best.map { "\($0.name) (named in its memberOf; the group is not in the export)" }
+    /// A well-known privileged group an account's `memberOf` names whose entry the export does not hold (a search for
+    /// users alone, `(objectClass=user)`, has their `memberOf` and no groups), with its rank in
+    /// ``privilegedGroupsByRank``.
+    struct NamedGroup {
+        var rank: Int
+        var name: String
+
+        /// "Domain Admins (named in its memberOf; the group is not in the export)".
+        var description: String { "\(name) (named in its memberOf; the group is not in the export)" }
+    }
+
+    /// The well-known group `dn` names in its default container (`CN=Builtin` for the built-in groups, `CN=Users` for
+    /// the domain's), so that an application's own `CN=Administrators,OU=PACS,…` is not taken for the domain's.
+    static func namedPrivilegedGroup(_ dn: String, normalised: String) -> NamedGroup? {
+        let name = DistinguishedName.firstValue(dn)
+        guard let rank = privilegedGroupsByRank.firstIndex(of: name.lowercased()),
+            let comma = normalised.firstIndex(of: ",")
+        else { return nil }
+        let container = builtinGroupNames.contains(name.lowercased()) ? "cn=builtin," : "cn=users,"
+        return normalised[normalised.index(after: comma)...].hasPrefix(container)
+            ? NamedGroup(rank: rank, name: name) : nil
     }
 
     private static func defaultPrimaryName(_ rid: UInt32) -> String? {
