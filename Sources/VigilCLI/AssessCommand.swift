@@ -258,7 +258,7 @@ struct AssessCommand: AsyncParsableCommand {
         }
         let unusable = assessment.evidence.unusable
         for file in unusable {
-            let why = file.diagnostics.first.map { ": \($0.message) (\($0.location))" } ?? ""
+            let why = EvidenceInventory.reason(file).map { ": \($0.message) (\($0.location))" } ?? ""
             Terminal.error(
                 "vigil: \(file.path) (\(file.format)): no record could be read, so nothing was assessed from it\(why)")
         }

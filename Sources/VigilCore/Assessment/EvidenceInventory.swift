@@ -31,6 +31,16 @@ public struct EvidenceInventory: Codable, Sendable, Hashable {
         }
     }
 
+    /// Why `file` (one of ``unusable``) could not be used, for the one line saying so: its content not matching the
+    /// format declared, or the file saying it holds nothing, before a rejection or any other diagnostic (a pasted prompt
+    /// skipped at line 1 explains nothing).
+    public static func reason(_ file: EvidenceFileSummary) -> Diagnostic? {
+        file.diagnostics.first { $0.code == Diagnostic.Code.formatMismatch }
+            ?? file.diagnostics.first { saysEmpty.contains($0.code) }
+            ?? file.diagnostics.first { $0.level == .error }
+            ?? file.diagnostics.first
+    }
+
     /// Diagnostics by which a file says it holds none of the records its format carries.
     static let saysEmpty: Set<String> = [
         Diagnostic.Code.ldifSearchFailed, Diagnostic.Code.ldifRootDSE, Diagnostic.Code.ldifUnclassified,
