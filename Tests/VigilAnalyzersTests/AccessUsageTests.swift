@@ -130,7 +130,7 @@ struct AccessUsageTests {
         #expect(rows["\(Self.root)\\Clinical"]?[3] == "2 (22%)")
         #expect(rows["\(Self.root)\\Finance"]?[2] == "2")
         #expect(rows["\(Self.root)\\Finance"]?[3] == "1 (50%)")
-        #expect(rows["\(Self.root)\\Referrals"]?[3] == "not assessed (no log event names it)")
+        #expect(rows["\(Self.root)\\Referrals"]?[3] == "not assessed (no log event in the window names it)")
         let metrics = Dictionary(uniqueKeysWithValues: output.metrics.map { ($0.id, $0) })
         #expect(metrics["access.staff-used-patient-data"]?.value == 3)
         #expect(metrics["access.staff-used-patient-data"]?.total == 9)
@@ -190,7 +190,11 @@ struct AccessUsageTests {
         #expect(output.findings.filter { $0.rule == .accessUnusedAccess }.isEmpty)
         #expect(output.tables.first { $0.id == "access.least-privilege" } == nil)
         let coverage = try #require(output.coverage.first)
-        #expect(coverage.basis.contains("the access logs hold no event in the window (their last is of 2026-07-04)"))
+        #expect(coverage.basis.contains("access logs: 1 event spanning 0 of the window's 90 days"), "\(coverage.basis)")
+        let shares = try #require(output.tables.first { $0.id == "access.shares" })
+        #expect(
+            shares.rows.allSatisfy { $0[3] == "not assessed (no log event in the window names it)" }, "\(shares.rows)")
+        #expect(output.headlines.first?.text.contains("who used it is not assessed") == true)
     }
 
     @Test("a long-path prefix on a drive path is the drive path")

@@ -177,6 +177,30 @@ struct AccountHygieneTests {
             AnalysisContext(estate: estate, asOf: TestDirectory.asOf, settings: AnalysisSettings(staleDays: staleDays)))
     }
 
+    @Test("SID-less groups: privileged by name in their default container, or moved with adminCount; not an app's")
+    func sidLessGroupsByContainer() {
+        let source = EvidenceReference(file: "d.ldif", line: 1)
+        let names = ["moved", "inUsers", "app"]
+        let accounts = names.map {
+            Account(name: $0, distinguishedName: "CN=\($0),OU=Staff,DC=t,DC=nhs", source: source)
+        }
+        let groups = [
+            DirectoryGroup(
+                distinguishedName: "CN=Domain Admins,OU=Tier0,DC=t,DC=nhs", name: "Domain Admins", adminCount: true,
+                members: ["CN=moved,OU=Staff,DC=t,DC=nhs"], source: source),
+            DirectoryGroup(
+                distinguishedName: "CN=DnsAdmins,CN=Users,DC=t,DC=nhs", name: "DnsAdmins",
+                members: ["CN=inUsers,OU=Staff,DC=t,DC=nhs"], source: source),
+            DirectoryGroup(
+                distinguishedName: "CN=Administrators,OU=PACS,DC=t,DC=nhs", name: "Administrators",
+                members: ["CN=app,OU=Staff,DC=t,DC=nhs"], source: source),
+        ]
+        let directory = DirectoryIndex(Estate(organisation: .unnamed, accounts: accounts, groups: groups))
+        #expect(directory.privilege[0] == .member(of: "Domain Admins"))
+        #expect(directory.privilege[1] == .member(of: "DnsAdmins"))
+        #expect(directory.privilege[2] == nil)
+    }
+
     @Test("privilege through nested groups, built-in SIDs, primary group and adminCount; cycles terminate")
     func privilege() {
         let groups = [

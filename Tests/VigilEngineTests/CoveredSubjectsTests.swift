@@ -97,3 +97,24 @@ struct CoveredSubjectsTests {
         #expect(covered.contains { $0.area == .accounts })
     }
 }
+
+@Suite("Covered subjects: unused access")
+struct UsageCoverageTests {
+    static let asOf = CivilDate.date(year: 2026, month: 11, day: 1)
+
+    static func context(eventDaysAgo days: Int) -> AnalysisContext {
+        let event = AccessEvent(
+            time: asOf.addingTimeInterval(Double(-days) * 86_400), principal: "u1",
+            resourceID: #"D:\Shares\Clinical\a.csv"#, action: "read", succeeded: true,
+            source: EvidenceReference(file: "log.csv", line: 2))
+        return AnalysisContext(estate: Estate(organisation: .unnamed, accessEvents: [event]), asOf: asOf)
+    }
+
+    @Test("unused access is covered only where an event in the window names the path: last year's logs cover nothing")
+    func inWindowOnly() {
+        let paths = [#"D:\Shares\Clinical"#]
+        #expect(CoveredSubjects.usagePaths(Self.context(eventDaysAgo: 10), paths) == [#"usage:D:\Shares\Clinical"#])
+        // Reused old logs must not close an unused-access ticket as fixed.
+        #expect(CoveredSubjects.usagePaths(Self.context(eventDaysAgo: 200), paths).isEmpty)
+    }
+}

@@ -26,12 +26,11 @@ public struct AccessAnalyzer: Analyzer {
         }
         let reach = context.shared.accessReach()
         let grants = reach.openingGrants()
-        let logs =
+        // A share no event in the window names (logs that stopped before it) is not assessed for use, never "unused".
+        let usage =
             estate.accessEvents.isEmpty
             ? nil
             : AccessUsage(estate: estate, asOf: context.asOf, windowDays: context.settings.accessWindowDays)
-        // Logs with no event in the window say nothing of use in it: use is not assessed, never "unused".
-        let usage = logs.flatMap { $0.coveredDays > 0 ? $0 : nil }
         let shares = Self.shareUsage(reach, usage: usage)
         let applications = Self.applicationUsage(reach, usage: usage, resources: estate.resources)
         let proposals = Self.proposals(reach, shares: shares, grants: grants, accounts: estate.accounts)
@@ -44,7 +43,7 @@ public struct AccessAnalyzer: Analyzer {
             coverage: [
                 Self.coverage(
                     reach, filesMissing: Self.missingFileEvidence(estate), shares: shares, applications: applications,
-                    usage: usage, lastEventBeforeWindow: usage == nil ? logs?.latest : nil)
+                    usage: usage)
             ],
             headlines: Self.headlines(reach, grants: grants, shares: shares, applications: applications, usage: usage),
             tables: Self.tables(reach, shares: shares, usage: usage) + Self.roleTables(reach)
@@ -179,10 +178,9 @@ public struct AccessAnalyzer: Analyzer {
         }
     }
 
-    /// `lastEventBeforeWindow`: the latest event of access logs none of whose events falls in the window.
     static func coverage(
         _ reach: AccessReach, filesMissing: String? = nil, shares: [ShareUsage] = [], applications: [ShareUsage] = [],
-        usage: AccessUsage? = nil, lastEventBeforeWindow: Date? = nil
+        usage: AccessUsage? = nil
     ) -> Coverage {
         var basis =
             "\(Wording.count(reach.files.count, "confidential file")) from the scan joined with the permissions and \(Wording.count(reach.accountCount, "directory account")): effective read access through nested and primary groups, after deny entries"
@@ -219,7 +217,7 @@ public struct AccessAnalyzer: Analyzer {
                     "; use, unused access and the least-privilege proposal assessed for the \(Wording.count(logged, "share")) the logs cover"
                 if logged < shares.count {
                     basis +=
-                        " (not assessed for the other \(Wording.number(shares.count - logged)): no log event names them)"
+                        " (not assessed for the other \(Wording.number(shares.count - logged)): no log event in the window names them)"
                 }
             }
             if !applications.isEmpty {
@@ -228,12 +226,9 @@ public struct AccessAnalyzer: Analyzer {
                     "; use of clinical applications assessed for \(Wording.number(loggedApplications)) of the \(Wording.count(applications.count, "application")) the roles open patient data through"
                 if loggedApplications < applications.count {
                     basis +=
-                        " (not assessed for the other \(Wording.number(applications.count - loggedApplications)): no log event names them)"
+                        " (not assessed for the other \(Wording.number(applications.count - loggedApplications)): no log event in the window names them)"
                 }
             }
-        } else if let lastEventBeforeWindow {
-            basis +=
-                "; the access logs hold no event in the window (their last is of \(CivilDate.string(lastEventBeforeWindow))): who used the access, unused access and a least-privilege proposal are not assessed"
         } else {
             basis +=
                 "; who used the access, unused access and a least-privilege proposal need access logs, which were not provided (not assessed)"
@@ -299,7 +294,7 @@ public struct AccessAnalyzer: Analyzer {
     /// The "used them" cell of a share: a count and share of its readers, or why it is not assessed.
     static func used(_ share: ShareUsage, usage: AccessUsage?) -> String {
         guard usage != nil else { return "not assessed (no access logs)" }
-        guard share.logged else { return "not assessed (no log event names it)" }
+        guard share.logged else { return "not assessed (no log event in the window names it)" }
         return "\(Wording.number(share.used.count)) (\(Wording.percent(share.used.count, of: share.readers.count)))"
     }
 }

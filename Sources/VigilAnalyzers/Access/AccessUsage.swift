@@ -64,15 +64,17 @@ public struct AccessUsage: Sendable {
                 account = matcher.account(for: event.principal)
                 memo[event.principal] = account
             }
-            // Every resource named is logged, used or not.
-            if byKey[key] == nil { byKey[key] = [] }
+            // Every resource an event in the window names is logged, used or not: a share whose events all predate the
+            // window (a server whose log export stopped) is not assessed, never "unused".
+            let inWindow = event.time >= start && event.time <= asOf
+            if inWindow, byKey[key] == nil { byKey[key] = [] }
             guard let account else {
                 unmatchedEvents += 1
                 unmatched.insert(event.principal.lowercased())
                 firstUnmatched = min(firstUnmatched ?? event.source, event.source)
                 continue
             }
-            if event.succeeded, event.time >= start, event.time <= asOf {
+            if event.succeeded, inWindow {
                 byKey[key, default: []].append(Int32(account))
             }
         }
@@ -87,8 +89,8 @@ public struct AccessUsage: Sendable {
         self.latest = latest
     }
 
-    /// Use of the resource at `path` and everything below it: whether the logs saw it at all, and the accounts that
-    /// used it successfully in the window.
+    /// Use of the resource at `path` and everything below it: whether an event in the window names it, and the
+    /// accounts that used it successfully in the window.
     public func usage(under path: String) -> (logged: Bool, users: AccessBitset) {
         let root = AccessControlIndex.key(path)
         var set = AccessBitset(capacity: accountCount)

@@ -79,8 +79,13 @@ public struct DirectoryIndex: Sendable {
             if sid.domain != nil { return privilegedDomainRIDs.contains(rid) }
         }
         // Without a SID, by name in its default container: an application's own "Administrators" is not the domain's.
-        return namedPrivilegedGroup(
+        // Moved to another OU (a tier-0 OU), it is still the domain's when AdminSDHolder protects it (adminCount).
+        if namedPrivilegedGroup(
             group.distinguishedName, normalised: DistinguishedName.normalised(group.distinguishedName)) != nil
+        {
+            return true
+        }
+        return group.adminCount && privilegedGroupsByRank.contains(group.name.lowercased())
     }
 
     /// Walks outwards from the privileged groups only, so that an estate of millions of accounts costs one pass over
