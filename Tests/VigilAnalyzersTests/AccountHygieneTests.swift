@@ -129,7 +129,9 @@ struct AccountHygieneTests {
             })
     }
 
-    @Test("the memberOf name counts in a partial export too: one privileged group exported, Domain Admins not")
+    @Test(
+        "the memberOf name counts in a partial export too: one privileged group exported, Domain Admins not, and wins over it"
+    )
     func privilegeByNameInPartialExport() async throws {
         let backupOperators = """
 
@@ -138,6 +140,7 @@ struct AccountHygieneTests {
             cn: Backup Operators
             sAMAccountName: Backup Operators
             objectSid: S-1-5-32-551
+            member: CN=Administrator,CN=Users,DC=return,DC=local
 
             """
         let assessment = try await Self.assessReturn(asOf: CivilDate.date(year: 2026, month: 12, day: 1)) {

@@ -175,6 +175,13 @@ public struct DirectoryIndex: Sendable {
         var result: [Int: Privilege] = [:]
         for (account, group) in nearest {
             let origin = groups[root[group]!].name
+            // A more powerful group the export left out, named in the account's memberOf, is the better reason.
+            if let named = namedOnly[account],
+                named.rank < privilegedGroupsByRank.firstIndex(of: origin.lowercased()) ?? .max
+            {
+                result[account] = .member(of: named.description)
+                continue
+            }
             result[account] = .member(of: root[group] == group ? origin : "\(origin) (through \(groups[group].name))")
         }
         for (index, account) in accounts.enumerated() where result[index] == nil {
