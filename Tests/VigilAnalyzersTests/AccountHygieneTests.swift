@@ -191,8 +191,10 @@ struct AccountHygieneTests {
             DirectoryGroup(
                 distinguishedName: "CN=Domain Admins,OU=Tier0,DC=t,DC=nhs", name: "Domain Admins", adminCount: true,
                 members: ["CN=moved,OU=Staff,DC=t,DC=nhs"], source: source),
+            // DnsAdmins has a RID of its own (no fixed one): judged by name, with its SID or without.
             DirectoryGroup(
                 distinguishedName: "CN=DnsAdmins,CN=Users,DC=t,DC=nhs", name: "DnsAdmins",
+                sid: SecurityIdentifier(authority: 5, subAuthorities: TestDirectory.domain.subAuthorities + [1101]),
                 members: ["CN=inUsers,OU=Staff,DC=t,DC=nhs"], source: source),
             DirectoryGroup(
                 distinguishedName: "CN=Administrators,OU=PACS,DC=t,DC=nhs", name: "Administrators",

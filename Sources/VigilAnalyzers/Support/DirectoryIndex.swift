@@ -76,7 +76,11 @@ public struct DirectoryIndex: Sendable {
             if sid.authority == 5, sid.subAuthorities.count == 2, sid.subAuthorities[0] == 32 {
                 return privilegedBuiltinRIDs.contains(rid)
             }
-            if sid.domain != nil { return privilegedDomainRIDs.contains(rid) }
+            if sid.domain != nil {
+                if privilegedDomainRIDs.contains(rid) { return true }
+                // DnsAdmins has no fixed RID (it is made when DNS is installed): by its name in CN=Users, as without a SID.
+                guard group.name.lowercased() == "dnsadmins" else { return false }
+            }
         }
         // Without a SID, by name in its default container: an application's own "Administrators" is not the domain's.
         // Moved to another OU (a tier-0 OU), it is still the domain's when AdminSDHolder protects it (adminCount).
