@@ -138,13 +138,13 @@ struct GetAclList {
             return
         }
         let sddl = current.value("sddl").map { $0.joined() }.flatMap { $0.isEmpty ? nil : $0 }
-        // Access is read only when it is needed: without Sddl, or with one cut short.
-        var access: [String]? {
+        // Access is read only when it is needed (without Sddl, or with one cut short), and then once.
+        func accessRules() -> [String]? {
             (current.value("accesstostring") ?? current.value("access")).map(Self.rules)
                 .flatMap { lines in lines.isEmpty || lines.first?.hasPrefix("{") == true ? nil : lines }
         }
         guard let named = (current.value("path") ?? current.value("pspath"))?.joined(), !named.isEmpty else {
-            if sddl != nil || access != nil {
+            if sddl != nil || accessRules() != nil {
                 output.log.reject(
                     line: current.line, code: "getacl.no-path", "a Format-List block with rules but without Path")
             } else {
@@ -153,13 +153,13 @@ struct GetAclList {
             return
         }
         guard let path = output.fileSystemPath(named, line: current.line) else { return }
-        var rules: [GetAclReader.Rule]
+        let rules: [GetAclReader.Rule]
         let cut = sddl.map(GetAclReader.sddlIsCut) ?? false
         if cut { output.cutSddl.add(current.line) }
-        if let sddl, !cut || access == nil {
-            rules = GetAclReader.rules(sddl: sddl, uninterpreted: &output.uninterpreted)
-        } else if let access {
+        if let access = sddl == nil || cut ? accessRules() : nil {
             rules = GetAclReader.rules(accessLines: access, uninterpreted: &output.uninterpreted)
+        } else if let sddl {
+            rules = GetAclReader.rules(sddl: sddl, uninterpreted: &output.uninterpreted)
         } else {
             output.log.reject(
                 line: current.line, code: "getacl.no-rules",
