@@ -21,14 +21,15 @@ extension CoveredSubjects {
         let inventoried = context.estate.hosts.filter(\.updatesListed).map(\.id)
         // Accounts, and the accounts whose hashes were read (which credentials and access cover), sorted once
         // together: a national directory holds 1.5 million.
-        // An account from an export without logon times was not judged for staleness: its stale-account ticket must
-        // stay unverified, not close (whichever other account findings it had).
+        // An enabled account whose use the export cannot tell (no logon times in its file, or neither a logon time nor
+        // a creation date) was not judged for staleness: its stale-account ticket must stay unverified, not close
+        // (whichever other account findings it had).
         let directoryAccounts = context.directory.accounts
         let (accounts, hashed) = accountIDs(
             context.shared.accountIDs(), credentials: context.directory,
             unjudged: { index in
                 let account = directoryAccounts[index]
-                return account.logonTimesMissing == true && account.kind != .computer
+                return AccountHygieneAnalyzer.usageUnknown(account) && account.kind != .computer
                     && account.isEnabled(at: context.asOf)
             })
         func covering(_ area: AssessmentArea) -> CoveredSubjects {

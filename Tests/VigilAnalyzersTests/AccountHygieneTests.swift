@@ -89,6 +89,36 @@ struct AccountHygieneTests {
         #expect(warnings.contains("ldif.no-logon-times"))
     }
 
+    @Test("an account with neither a logon time nor a creation date is not judged, nor covered for the service")
+    func accountWithoutDates() async throws {
+        let real = try await Self.assessReturn { $0 }
+        // The Administrator's record without whenCreated, lastLogon and lastLogonTimestamp; the rest untouched.
+        let edited = try await Self.assessReturn { text in
+            text.components(separatedBy: "\n\n").map { record in
+                guard record.contains("\ndn: CN=Administrator,") else { return record }
+                return record.split(separator: "\n", omittingEmptySubsequences: false)
+                    .filter { !$0.hasPrefix("whenCreated") && !$0.lowercased().hasPrefix("lastlogon") }
+                    .joined(separator: "\n")
+            }.joined(separator: "\n\n")
+        }
+        let coverage = try #require(edited.coverage.first { $0.area == .accounts })
+        #expect(coverage.status == .partial)
+        #expect(
+            coverage.basis.contains("; 1 enabled account with neither a logon time nor a creation date is not judged"),
+            "\(coverage.basis)")
+        let stale = try #require(edited.metrics.first { $0.id == "accounts.stale" })
+        #expect(stale.total == 1)
+        // The national service sees one account fewer covered: the one Vigil could not judge.
+        func coveredAccounts(_ assessment: Assessment) throws -> Set<String> {
+            Set(try #require(assessment.covered?.first { $0.area == .accounts && $0.kind == .account }).ids)
+        }
+        let before = try coveredAccounts(real)
+        let after = try coveredAccounts(edited)
+        #expect(after.isSubset(of: before))
+        #expect(before.subtracting(after).count == 1)
+        #expect(before.subtracting(after).allSatisfy { $0.hasSuffix("-500") || $0.hasSuffix("administrator") })
+    }
+
     @Test("a directory export of computers alone assesses no account: not a pass")
     func noEnabledAccount() async throws {
         let scratch = try ScratchDirectory()

@@ -140,8 +140,9 @@ public struct AccountHygieneAnalyzer: Analyzer {
     }
 
     /// Whether the export cannot tell if `account` is used: its file holds no logon time for any account, or it has
-    /// neither a logon time nor a creation date.
-    static func usageUnknown(_ account: Account) -> Bool {
+    /// neither a logon time nor a creation date. The national service's coverage leaves such accounts out, so their
+    /// stale-account tickets stay unverified rather than close.
+    public static func usageUnknown(_ account: Account) -> Bool {
         account.logonTimesMissing == true || (account.lastLogon == nil && account.created == nil)
     }
 
