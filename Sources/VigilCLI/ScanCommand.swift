@@ -20,10 +20,11 @@ struct ScanCommand: AsyncParsableCommand {
             identifier, a patient list (5+ patients) or a bulk export (1,000+). Writes scan.html, scan.json and \
             scan.csv into --out, readable by their owner only (0600, folders created 0700) unless --mode widens them; \
             the state file stays owner-only. \
-            Identifiers are only ever written masked (943 *** **19).
+            Identifiers are only ever written masked (401 *** **37).
 
-            A state file (default <out>/.vigil-scan-state.sqlite) remembers each file's size, modification time, \
-            content hash and result, so a rescan reads only what changed. Binary files, images, PDFs, legacy .xls/.doc \
+            A state file (default <out>/.vigil-scan-state.sqlite) remembers each file's size, modification time \
+            and result, so a rescan reads only files whose size or modification time changed (a file edited with \
+            its time set back is not read again; --no-state reads everything). Binary files, images, PDFs, legacy .xls/.doc \
             and other archives are counted, not read. Unreadable files are listed and the scan goes on.
 
             To join results with permissions in `vigil assess`, name how ACL exports call each PATH with --acl-path \
@@ -99,7 +100,11 @@ struct ScanCommand: AsyncParsableCommand {
         help: ArgumentHelp("The server holding each PATH (repeatable, in PATH order).", valueName: "name"))
     var hosts: [String] = []
 
-    @Option(name: .customLong("max-depth"), help: ArgumentHelp("Deepest folder level entered.", valueName: "n"))
+    @Option(
+        name: .customLong("max-depth"),
+        help: ArgumentHelp(
+            "Deepest folder level entered; a deeper folder is listed as a problem (scan.too-deep), not read, and not counted as unreadable by --strict.",
+            valueName: "n"))
     var maxDepth: Int = 256
 
     @Option(
@@ -136,7 +141,12 @@ struct ScanCommand: AsyncParsableCommand {
     func run() async throws {
         let date = try asOf.date()
         let outURL = URL(fileURLWithPath: out).standardizedFileURL
-        let statePath = noState ? nil : state ?? outURL.appendingPathComponent(".vigil-scan-state.sqlite").path
+        // Absolute, as the walk's paths are, so a state file inside a scanned folder is never scanned as a file.
+        let statePath =
+            noState
+            ? nil
+            : state.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+                ?? outURL.appendingPathComponent(".vigil-scan-state.sqlite").path
         if statePath != nil {
             do {
                 try AtomicFile.createFolder(outURL, permissions: outputMode.permissions())
@@ -266,8 +276,7 @@ enum ScanSummary {
         let performance = report.performance
         var lines: [String] = []
         var read =
-            "Scanned \(Wording.count(totals.files, "file")) (\(ScanProgressText.mebibytes(totals.bytes))) in \(Wording.count(report.roots.count, "folder")): \(Wording.number(totals.filesRead)) read"
-        if totals.filesReused > 0 { read += ", \(Wording.number(totals.filesReused)) unchanged since the last scan" }
+            "Scanned \(Wording.count(totals.files, "file")) (\(ScanReportRenderer.byteText(totals.bytes))) under \(Wording.count(report.roots.count, "path")) given: \(Wording.number(totals.filesRead)) read"
         if totals.skipped > 0 {
             read +=
                 ", \(Wording.number(totals.skipped)) skipped (\(totals.filesSkipped.sorted { $0.key < $1.key }.map { "\(Wording.number($0.value)) \($0.key)" }.joined(separator: ", ")))"
@@ -275,17 +284,21 @@ enum ScanSummary {
         if totals.filesFailed > 0 { read += ", \(Wording.number(totals.filesFailed)) could not be read" }
         if totals.foldersUnreadable > 0 { read += ", \(Wording.count(totals.foldersUnreadable, "folder")) not opened" }
         if totals.symbolicLinks > 0 { read += ", \(Wording.count(totals.symbolicLinks, "symbolic link")) not followed" }
+        if totals.filesReused > 0 {
+            read +=
+                "; \(Wording.number(totals.filesReused)) of them unchanged since the last scan, \(totals.filesReused == 1 ? "its" : "their") earlier result reused"
+        }
         lines.append(read + ".")
         let rate = performance.bytesPerSecond
         lines.append(
-            "Throughput: \(ScanProgressText.mebibytes(performance.bytesRead)) read in \(String(format: "%.2f", performance.seconds)) s = \(Wording.number(Int(rate / 1_048_576))) MiB/s, \(Wording.number(performance.seconds > 0 ? Int(Double(totals.files) / performance.seconds) : 0)) files/s on \(Wording.count(performance.jobs, "thread"))."
+            "Throughput: \(ScanReportRenderer.byteText(performance.bytesRead)) read in \(String(format: "%.2f", performance.seconds)) s = \(Wording.number(Int(rate / 1_048_576))) MiB/s, \(Wording.number(performance.seconds > 0 ? Int(Double(totals.files) / performance.seconds) : 0)) files/s on \(Wording.count(performance.jobs, "thread"))."
         )
         let bulk = report.count(.bulkExport)
         let lists = report.count(.patientList)
         let single = report.count(.singleIdentifier)
         let test = report.count(.testData)
         lines.append(
-            "Found: \(Wording.count(bulk, "bulk export")), \(Wording.count(lists, "patient list")), \(Wording.count(single, "file")) with a single patient's identifiers, \(Wording.count(test, "file")) of test data only."
+            "Found: \(Wording.count(bulk, "bulk export")), \(Wording.count(lists, "patient list")), \(Wording.count(single, "file")) with identifiers of fewer than \(PatientDataExposure.listThreshold) patients, \(Wording.count(test, "file")) of test data only."
         )
         for exposure in ScanReportRenderer.ordered(report.exposures).filter(\.isPatientList).prefix(10) {
             let kinds = exposure.identifiers.filter { $0.count > 0 }.map {

@@ -38,7 +38,7 @@ extension ScanReportRenderer {
         let patients = report.exposures.filter(\.isPatientList).reduce(0) { $0 + $1.patients }
         page.raw("<section id=\"glance\"><h2>At a glance</h2>")
         page.raw(
-            "<p class=\"lead\">\(Wording.count(totals.files, "file")) (\(byteText(totals.bytes))) in \(Wording.count(report.roots.count, "folder")): <strong>\(Wording.count(bulk + lists, "file")) list\(bulk + lists == 1 ? "s" : "") patients</strong> (\(Wording.count(patients, "patient")) in all, counted per file), \(Wording.count(single, "file")) \(single == 1 ? "holds" : "hold") a single patient's identifiers\(test > 0 ? ", \(Wording.count(test, "file")) only test numbers" : "").</p>"
+            "<p class=\"lead\">\(Wording.count(totals.files, "file")) (\(byteText(totals.bytes))) under \(Wording.count(report.roots.count, "path")) given: <strong>\(Wording.count(bulk + lists, "file")) list\(bulk + lists == 1 ? "s" : "") patients</strong> (\(Wording.count(patients, "patient")) in all, counted per file), \(Wording.count(single, "file")) \(single == 1 ? "holds" : "hold") identifiers of fewer than \(PatientDataExposure.listThreshold) patients\(test > 0 ? ", \(Wording.count(test, "file")) only test numbers" : "").</p>"
         )
         page.raw("<div class=\"tiles\">")
         for (label, value, state) in [
@@ -59,10 +59,10 @@ extension ScanReportRenderer {
         page.raw("</section>")
     }
 
-    /// "Read 12 files; skipped 3 (2 binary, 1 too-large); …": what was read, reused, skipped and not read.
+    /// "Read 12 files; skipped 3 (2 binary, 1 too-large); …; 10 unchanged since the last scan": what was read,
+    /// skipped and not read (which add up to the files), then how many of them had their earlier result reused.
     private static func readSummary(_ totals: FileScanTotals) -> String {
-        var read =
-            "Read \(Wording.count(totals.filesRead, "file"))\(totals.filesReused > 0 ? ", reused \(Wording.number(totals.filesReused)) unchanged since the last scan" : "")"
+        var read = "Read \(Wording.count(totals.filesRead, "file"))"
         if totals.skipped > 0 {
             let reasons = totals.filesSkipped.sorted { $0.key < $1.key }.map { "\(Wording.number($0.value)) \($0.key)" }
             read += "; skipped \(Wording.number(totals.skipped)) (\(reasons.joined(separator: ", ")))"
@@ -74,6 +74,10 @@ extension ScanReportRenderer {
             read += "; <strong>\(Wording.count(totals.foldersUnreadable, "folder")) could not be opened</strong>"
         }
         if totals.symbolicLinks > 0 { read += "; \(Wording.count(totals.symbolicLinks, "symbolic link")) not followed" }
+        if totals.filesReused > 0 {
+            read +=
+                "; \(Wording.number(totals.filesReused)) of the files unchanged since the last scan, \(totals.filesReused == 1 ? "its" : "their") earlier result reused"
+        }
         return read
     }
 

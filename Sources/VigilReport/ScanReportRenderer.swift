@@ -84,7 +84,7 @@ public enum ScanReportRenderer {
         }
     }
 
-    static func byteText(_ bytes: Int) -> String {
+    public static func byteText(_ bytes: Int) -> String {
         if bytes < 1024 { return "\(bytes) B" }
         if bytes < 1 << 20 { return "\(Wording.number(bytes >> 10)) KiB" }
         if bytes < 1 << 30 { return "\(Wording.number(bytes >> 20)) MiB" }

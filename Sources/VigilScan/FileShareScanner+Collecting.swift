@@ -69,7 +69,9 @@ extension FileShareScanner {
         if reused { collected.totals.filesReused += 1 }
         switch outcome.status {
         case .read(let format):
-            if !reused { collected.totals.filesRead += 1 }
+            // Read, skipped and failed partition the files, reused or not (as each root's counts do); how many results
+            // were reused is counted apart.
+            collected.totals.filesRead += 1
             collected.perRoot[file.root].filesRead += 1
             if outcome.changed {
                 collected.totals.filesChanged += 1

@@ -26,8 +26,10 @@ extension FileShareScanner {
             maxDepth: options.maxDepth)
         var files: [WalkedFile] = []
         var walk = WalkTally()
+        var seen = FileWalker.Seen(roots: options.roots.count)
         for (index, root) in options.roots.enumerated() {
-            walker.walk(root: root.path, index: index, display: root.display, into: &files, tally: &walk)
+            walker.walk(
+                root: root.path, index: index, display: root.display, into: &files, tally: &walk, seen: &seen)
             progress?(
                 ScanProgress(
                     listing: true, filesDone: 0, filesTotal: files.count, bytesDone: 0, bytesTotal: 0,

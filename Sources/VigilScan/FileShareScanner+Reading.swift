@@ -84,10 +84,11 @@ final class WorkQueue: Sendable {
                     hash: stored.hash, bytesRead: 0)
                 results.append(WorkResult(index: index, outcome: outcome, reused: true))
             } else {
-                let name = String(file.relative.split(separator: "/").last ?? "")
+                // A file given as the root has no relative path: its own name then.
+                let name = String((file.relative.isEmpty ? file.path : file.relative).split(separator: "/").last ?? "")
                 var perFile: (@Sendable (Detection) -> Void)?
                 if let recorder {
-                    let tag = file.relative
+                    let tag = file.relative.isEmpty ? name : file.relative
                     perFile = { recorder(tag, $0) }
                 }
                 let outcome = scanner.scan(path: file.path, name: name, recorder: perFile)

@@ -170,7 +170,10 @@ public struct FileShareScanner: Sendable {
     /// Refuses a scan of a folder that does not exist before anything is read or written.
     private func checkRootsExist() throws(ScanError) {
         for root in options.roots where access(root.path, F_OK) != 0 {
-            throw ScanError(code: .rootNotFound, message: "\(root.display): no such file or folder")
+            // The name as every other output shows it: a folder named after a patient's number is masked here too.
+            throw ScanError(
+                code: .rootNotFound,
+                message: "\(PathMasking.masked(RawName.display(root.display))): no such file or folder")
         }
     }
 

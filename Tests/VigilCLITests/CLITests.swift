@@ -548,10 +548,12 @@ struct ScanCLITests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let share = try Self.share(scratch)
+        try scratch.write("share/empty.txt", "")
         let out = scratch.url.appendingPathComponent("out")
         let result = try VigilProcess.run(["scan", share.path, "--out", out.path, "--as-of", "2026-11-01"])
         #expect(result.status == 0, "\(result.error)")
-        #expect(result.output.contains("Scanned 2 files"))
+        #expect(result.output.contains("Scanned 3 files"))
+        #expect(result.output.contains("under 1 path given: 2 read, 1 skipped (1 empty)."), "\(result.output)")
         #expect(result.output.contains("Throughput:"))
         #expect(result.output.contains("1 patient list"))
         for format in ScanReportFormat.allCases {
@@ -563,7 +565,55 @@ struct ScanCLITests {
             schema: Data(contentsOf: Fixtures.repository.appendingPathComponent("schemas/scan.schema.json")))
         try validator.validate(Data(contentsOf: out.appendingPathComponent("scan.json")))
         let again = try VigilProcess.run(["scan", share.path, "--out", out.path, "--as-of", "2026-11-01"])
-        #expect(again.output.contains("2 unchanged since the last scan"))
+        // Read, skipped and failed add up to the files on a rescan too; reuse is counted apart.
+        #expect(
+            again.output.contains(
+                "under 1 path given: 2 read, 1 skipped (1 empty); 3 of them unchanged since the last scan, their earlier result reused."
+            ), "\(again.output)")
+        let totals =
+            try #require(
+                JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("scan.json")))
+                    as? [String: Any])["totals"] as? [String: Any]
+        #expect(totals?["filesRead"] as? Int == 2 && totals?["filesReused"] as? Int == 3)
+    }
+
+    @Test(
+        "paths given: a file is shown as given, a repeated or nested path lists each file once, a relative state file inside the share is not scanned, a missing path is masked"
+    )
+    func pathsGiven() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        _ = try Self.share(scratch)
+        let out = scratch.url.appendingPathComponent("out")
+        func scan(_ arguments: [String]) throws -> (VigilProcess.Result, [String]) {
+            let result = try VigilProcess.run(
+                ["scan"] + arguments + ["--out", out.path, "--format", "json", "-q"], in: scratch.url)
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("scan.json")))
+            let exposures = (json as? [String: Any])?["exposures"] as? [[String: Any]] ?? []
+            return (result, exposures.compactMap { $0["path"] as? String })
+        }
+        let (file, filePaths) = try scan(
+            ["share/letter.txt", "--acl-path", #"D:\Shares\Clinical\letter.txt"#, "--no-state"])
+        #expect(file.status == 0, "\(file.error)")
+        #expect(filePaths == ["share/letter.txt"])
+        let fileJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("scan.json")))
+        let exposures = (fileJSON as? [String: Any])?["exposures"] as? [[String: Any]]
+        #expect(exposures?.first?["aclPath"] as? String == #"D:\Shares\Clinical\letter.txt"#)
+        let (repeated, repeatedPaths) = try scan(["share", "share", "share/Lists", "share/letter.txt", "--no-state"])
+        #expect(repeated.status == 0, "\(repeated.error)")
+        #expect(repeatedPaths == ["share/Lists/clinic.csv", "share/letter.txt"])
+        _ = try scan(["share", "--state", "share/state.sqlite"])
+        let (again, _) = try scan(["share", "--state", "share/state.sqlite"])
+        #expect(again.status == 0)
+        let totals =
+            try #require(
+                JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("scan.json")))
+                    as? [String: Any])["totals"] as? [String: Any]
+        #expect(totals?["files"] as? Int == 2 && totals?["filesReused"] as? Int == 2, "\(String(describing: totals))")
+        let missing = try VigilProcess.run(["scan", "share/4010232137", "--out", out.path, "-q"], in: scratch.url)
+        #expect(missing.status == 66)
+        #expect(
+            missing.error.contains("share/401 *** **37") && !missing.error.contains("4010232137"), "\(missing.error)")
     }
 
     @Test(

@@ -3,6 +3,7 @@ import Glibc
 import Testing
 import VigilCore
 import VigilTestSupport
+import ZIPFoundation
 
 @testable import VigilScan
 
@@ -50,6 +51,46 @@ struct ScanNameTests {
         // The keyed state still does its job.
         let (again, _) = try await Scan.run(scratch.url.appendingPathComponent("share"), state: state)
         #expect(again.totals.filesReused == 3 && again.exposures == result.exposures)
+    }
+
+    @Test("a worksheet named after a patient's number is masked in locations and the state file; long names are cut")
+    func sheetNamesMasked() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let archive = try Archive(data: Data(), accessMode: .create)
+        func add(_ path: String, _ text: String) throws {
+            let content = Data(text.utf8)
+            try archive.addEntry(
+                with: path, type: .file, uncompressedSize: Int64(content.count), compressionMethod: .deflate
+            ) { position, size in content.subdata(in: Int(position)..<Int(position) + size) }
+        }
+        let long = String(repeating: "x", count: 5_000)
+        try add(
+            "xl/workbook.xml",
+            #"<workbook xmlns:r="r"><sheets><sheet name="4505577104" sheetId="1" r:id="rId1"/>"#
+                + #"<sheet name="\#(long)" sheetId="2" r:id="rId2"/></sheets></workbook>"#)
+        try add(
+            "xl/_rels/workbook.xml.rels",
+            #"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>"#
+                + #"<Relationship Id="rId2" Target="worksheets/sheet2.xml"/></Relationships>"#)
+        for part in ["sheet1", "sheet2"] {
+            try add(
+                "xl/worksheets/\(part).xml",
+                #"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>NHS No: 401 023 2137</t></is></c>"#
+                    + "</row></sheetData></worksheet>")
+        }
+        try scratch.write("share/clinic.xlsx", try #require(archive.data))
+        let state = scratch.url.appendingPathComponent("state.sqlite").path
+        let (result, _) = try await Scan.run(scratch.url.appendingPathComponent("share"), state: state)
+        let sheet = try #require(result.exposures.first?.identifiers.first?.location.sheet)
+        #expect(sheet == "450 *** **04")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: state))
+        #expect(bytes.range(of: Data("4505577104".utf8)) == nil)
+        #expect(WorkbookScanner.shown(long) == String(repeating: "x", count: 40) + "…")
+        // Masked before it is cut: a number across the cut is never left as nine bare digits.
+        #expect(
+            WorkbookScanner.shown(String(repeating: "y", count: 35) + " 4505577104") == String(
+                repeating: "y", count: 35) + " 450 " + "…")
     }
 
     @Test("terminal text: escape sequences and bidirectional overrides in names are made harmless")

@@ -251,7 +251,11 @@ public struct FileTally: Sendable {
                     location: tally.sample?.position.location(sheets: sheets) ?? ContentLocation()))
         }
         let alone = tallies.filter { $0.kind.identifiesAlone && $0.count > 0 }
-        var patients = alone.map(\.distinct).max() ?? 0
+        // The three national schemes number different people (each person has the number of the nation that
+        // registered them), so a border trust's list of NHS, CHI and H&C numbers holds their sum; a hospital number is
+        // another number for a patient already counted, so it is compared, not added.
+        let national = alone.filter { $0.kind != .hospitalNumber }.reduce(0) { $0 + $1.distinct }
+        var patients = max(national, alone.filter { $0.kind == .hospitalNumber }.map(\.distinct).max() ?? 0)
         // Dates of birth (counted only beside names) count patients too, unless the only numbers are test numbers:
         // then the dates belong to test patients.
         if !(patients == 0 && testData > 0), let births = tallies.first(where: { $0.kind == .dateOfBirth }) {

@@ -7,7 +7,9 @@ struct WorkbookScanner {
     let detector: IdentifierDetector
     let limits: ArchiveLimits
 
-    /// Scans the workbook at `url` into `tally`; returns the worksheet names (for locations).
+    /// Scans the workbook at `url` into `tally`; returns the worksheet names (for locations) as reports, the terminal
+    /// and the state file may show them: a sheet named after a patient's NHS number (one sheet per patient) has it
+    /// masked as a file name would (``PathMasking``), and a hostile name is cut short.
     func scan(_ url: URL, tally: inout FileTally) throws(ArchiveFailure) -> [String] {
         var archive = try BoundedZipArchive(url: url, limits: limits)
         guard !archive.hasPartNamesDifferingOnlyInCase else { throw .partNamesDifferingOnlyInCase }
@@ -29,7 +31,15 @@ struct WorkbookScanner {
             tokenizer.finish(to: &handler)
             tally = handler.tally
         }
-        return parts.sheets.map(\.name)
+        return parts.sheets.map { Self.shown($0.name) }
+    }
+
+    /// A worksheet's name as outputs show it: health-service numbers in it masked, then cut at 40 characters (Excel
+    /// allows 31, but a hostile workbook's name could fill a report). Masked first, so a cut never leaves nine digits
+    /// of a number that no longer looks like one.
+    static func shown(_ name: String) -> String {
+        let masked = PathMasking.masked(name)
+        return masked.count > 40 ? String(masked.prefix(40)) + "…" : masked
     }
 }
 

@@ -21,6 +21,8 @@ struct WalkTally: Sendable {
     var otherEntries = 0
     var excluded = 0
     var foldersUnreadable = 0
+    /// Files inside a folder or given as a path that an earlier path given had already listed.
+    var repeated = 0
     /// Problems met, every one counted, the first ``FileShareScanner/problemLimit`` kept.
     var problems = BoundedLog<Diagnostic>(limit: FileShareScanner.problemLimit)
 
@@ -39,8 +41,44 @@ struct FileWalker {
     let excludedPaths: Set<String>
     let maxDepth: Int
 
-    /// Every regular file under `root` (or `root` itself when it is a file), relative paths shown under `display`.
-    func walk(root: String, index: Int, display: String, into files: inout [WalkedFile], tally: inout WalkTally) {
+    /// What the roots walked so far have listed, so that overlapping roots (`share share/sub`, a root given twice, a
+    /// file inside a folder also given) list each folder and file once, under the first root that reaches it.
+    struct Seen {
+        /// Folders walked, by every root: a folder reached again is not walked again.
+        var folders: Set<FileIdentity> = []
+        /// Files listed by earlier roots; `nil` when there is one root (nothing to repeat, nothing to hold).
+        var earlierFiles: Set<FileIdentity>?
+        /// Files listed by the root being walked, added to ``earlierFiles`` when it is done. Kept apart so that hard
+        /// links within one root stay listed as before.
+        var currentFiles: Set<FileIdentity> = []
+
+        init(roots: Int) {
+            earlierFiles = roots > 1 ? [] : nil
+        }
+
+        /// Whether the file `identity` is new to this walk: `false` when an earlier root listed it.
+        mutating func list(_ identity: FileIdentity) -> Bool {
+            guard let earlier = earlierFiles else { return true }
+            if earlier.contains(identity) { return false }
+            currentFiles.insert(identity)
+            return true
+        }
+
+        /// Ends a root's walk.
+        mutating func finishRoot() {
+            guard earlierFiles != nil else { return }
+            earlierFiles?.formUnion(currentFiles)
+            currentFiles = []
+        }
+    }
+
+    /// Every regular file under `root` (or `root` itself when it is a file), relative paths shown under `display`;
+    /// a file given as the root has an empty relative path, so that it is shown as given.
+    func walk(
+        root: String, index: Int, display: String, into files: inout [WalkedFile], tally: inout WalkTally,
+        seen: inout Seen
+    ) {
+        defer { seen.finishRoot() }
         let status: FileStatus
         do {
             status = try FileStatus.of(link: RawName.bytes(root), shownAs: display)
@@ -59,16 +97,28 @@ struct FileWalker {
             return
         }
         if status.kind == .regular {
-            let name = String(root.split(separator: "/").last ?? Substring(root))
+            guard seen.list(status.identity) else {
+                tally.repeated += 1
+                tally.problem("scan.repeated", display, "file already listed under an earlier path given; listed once")
+                return
+            }
             files.append(
-                WalkedFile(path: root, relative: name, root: index, size: status.size, modified: status.modified))
+                WalkedFile(path: root, relative: "", root: index, size: status.size, modified: status.modified))
             return
         }
+        let repeatedBefore = tally.repeated
+        defer {
+            let repeated = tally.repeated - repeatedBefore
+            if repeated > 0 {
+                tally.problem(
+                    "scan.repeated", display,
+                    "\(Wording.count(repeated, "file")) already listed under an earlier path given; each listed once")
+            }
+        }
         var pending: [PendingFolder] = [PendingFolder(path: root, relative: "", depth: 0, identity: status.identity)]
-        var visited: Set<FileIdentity> = []
         while let folder = pending.popLast() {
             let shown = folder.relative.isEmpty ? display : "\(display)/\(folder.relative)"
-            guard let listing = open(folder, shownAs: shown, visited: &visited, tally: &tally) else { continue }
+            guard let listing = open(folder, shownAs: shown, visited: &seen.folders, tally: &tally) else { continue }
             tally.folders += 1
             var children: [PendingFolder] = []
             while let raw = listing.nextName() {
@@ -109,6 +159,10 @@ struct FileWalker {
                     }
                     if exclude.contains(where: { $0.matches(relative) }) {
                         tally.excluded += 1
+                        continue
+                    }
+                    guard seen.list(status.identity) else {
+                        tally.repeated += 1
                         continue
                     }
                     files.append(
@@ -158,7 +212,9 @@ struct FileWalker {
         }
         guard visited.insert(identity).inserted else {
             tally.problem(
-                "scan.loop", shown, "folder already scanned by another path (a bind mount or loop); not scanned again")
+                "scan.loop", shown,
+                "folder already scanned by another path (an earlier path given, a bind mount or a loop); not scanned again"
+            )
             return nil
         }
         return listing
