@@ -14,9 +14,17 @@ public enum AtomicFile {
     /// The permissions of every folder Vigil creates unless told otherwise (existing folders are left as they are).
     public static let folderMode: Int = Int(OutputPermissions.ownerOnly.folderMode)
 
-    /// Writes `data` to `url` atomically, with `permissions` (owner-only by default).
+    /// Writes `data` to `url` atomically, with `permissions` (owner-only by default). A stream named as the target
+    /// (`--out /dev/null`, `/dev/stdout`, a pipe) is written into, never replaced (``openStream(_:)``).
     public static func write(_ data: Data, to url: URL, permissions: OutputPermissions = .ownerOnly) throws(FileError) {
         let path = url.path
+        if let stream = try openStream(path) {
+            let written = data.withUnsafeBytes { Platform.writeAll(stream, $0) }
+            let failure = Platform.errno
+            Platform.close(stream)
+            guard written else { throw FileError(code: .writeFailed, path: path, errno: failure) }
+            return
+        }
         let (descriptor, temporary) = try create(beside: path, permissions: permissions.fileMode)
         let written = data.withUnsafeBytes { Platform.writeAll(descriptor, $0) } && Platform.sync(descriptor)
         let failure = Platform.errno
@@ -64,6 +72,14 @@ public enum AtomicFile {
         _ body: (_ output: @Sendable ([UInt8]) throws(FileError) -> Void) throws(Failure) -> Void
     ) throws {
         let path = url.path
+        if let stream = try openStream(path) {
+            defer { Platform.close(stream) }
+            try body { bytes throws(FileError) in
+                let written = bytes.withUnsafeBytes { Platform.writeAll(stream, $0) }
+                guard written else { throw FileError(code: .writeFailed, path: path, errno: Platform.errno) }
+            }
+            return
+        }
         let (descriptor, temporary) = try create(beside: path, permissions: permissions.fileMode)
         do {
             try body { bytes throws(FileError) in
@@ -80,6 +96,16 @@ public enum AtomicFile {
         }
         Platform.close(descriptor)
         try moveIntoPlace(temporary, path: path)
+    }
+
+    /// A descriptor to write into when `path` is a stream rather than a file (a device, a pipe, `/dev/stdout`):
+    /// renaming a temporary file over `/dev/null` as root replaced the machine's `/dev/null` with a regular file.
+    /// Nothing is created, synced or given permissions there; `nil` for a path to write atomically.
+    private static func openStream(_ path: String) throws(FileError) -> Int32? {
+        let (descriptor, isStream) = Platform.openStream(path)
+        guard isStream else { return nil }
+        guard let descriptor else { throw FileError(code: .cannotOpen, path: path, errno: Platform.errno) }
+        return descriptor
     }
 
     /// Renames the finished `temporary` over `path`, removing it if that fails.

@@ -287,6 +287,21 @@ enum Platform {
             identity: FileIdentity(device: UInt64(truncatingIfNeeded: status.st_dev), inode: UInt64(status.st_ino)))
     }
 
+    /// Opens `path` for writing in place when it is a stream rather than a file to replace: a character device, pipe
+    /// or socket named directly (`/dev/null`, a FIFO), or any existing path under `/dev/` or `/proc/` (`/dev/stdout`,
+    /// `/dev/fd/1`, links the caller named on purpose, whatever they reach). A link elsewhere is never followed here:
+    /// one planted in an output folder (`report.html -> /dev/mem`) is replaced like a file. `nil` when `path` is
+    /// not such a stream (`isStream` false), or when it cannot be opened (``errno`` set).
+    static func openStream(_ path: String) -> (descriptor: Int32?, isStream: Bool) {
+        var status = stat()
+        let named = lstat(path, &status) == 0 ? status.st_mode & S_IFMT : 0
+        let isDevice = named == S_IFCHR || named == S_IFIFO || named == S_IFSOCK
+        let isSystemPath = named != 0 && named != S_IFDIR && (path.hasPrefix("/dev/") || path.hasPrefix("/proc/"))
+        guard isDevice || isSystemPath else { return (nil, false) }
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        return (descriptor >= 0 ? descriptor : nil, true)
+    }
+
     /// The status of `path` itself (a link is described, not followed); `nil` with ``errno`` set.
     static func linkStatus(_ path: UnsafePointer<CChar>) -> FileStatus? {
         var status = stat()

@@ -22,6 +22,53 @@ struct FilePrimitiveTests {
         try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
     }
 
+    @Test(
+        "a pipe named as the output is written into, never replaced; a link planted elsewhere is replaced, not followed"
+    )
+    func streamsAreWrittenInto() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let pipe = scratch.path("pipe")
+        #expect(mkfifo(pipe, 0o600) == 0)
+        func isPipe(_ path: String) -> Bool {
+            var status = stat()
+            return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO
+        }
+        func kind(_ path: String) throws -> FileAttributeType? {
+            try FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType
+        }
+        // The reading end is opened first, without blocking, so the write finds a reader and a broken write fails
+        // the test rather than hanging it; what the pipe carries fits in its buffer.
+        for streamed in [false, true] {
+            let reader = open(pipe, O_RDONLY | O_NONBLOCK)
+            #expect(reader >= 0)
+            defer { close(reader) }
+            if streamed {
+                try AtomicFile.write(to: URL(fileURLWithPath: pipe)) { output in
+                    try output(Array("part one, ".utf8))
+                    try output(Array("part two".utf8))
+                }
+            } else {
+                try AtomicFile.write(Data("the report".utf8), to: URL(fileURLWithPath: pipe))
+            }
+            var buffer = [UInt8](repeating: 0, count: 256)
+            let count = read(reader, &buffer, buffer.count)
+            #expect(
+                count > 0
+                    && String(decoding: buffer.prefix(count), as: UTF8.self)
+                        == (streamed ? "part one, part two" : "the report")
+            )
+            #expect(isPipe(pipe))
+        }
+        // A link to the pipe in an output folder (planted there) is replaced by the file, and the pipe left alone.
+        let planted = scratch.path("report.html")
+        try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: pipe)
+        try AtomicFile.write(Data("<html>".utf8), to: URL(fileURLWithPath: planted))
+        #expect(try kind(planted) == .typeRegular)
+        #expect(try String(contentsOfFile: planted, encoding: .utf8) == "<html>")
+        #expect(isPipe(pipe))
+    }
+
     @Test("createOnce writes a complete owner-only file once, never over one already there, and leaves nothing else")
     func createOnce() throws {
         let scratch = try Scratch()
