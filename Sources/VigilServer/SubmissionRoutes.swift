@@ -41,6 +41,16 @@ struct SubmissionRoutes: Sendable {
                 error.code == .tooLarge ? .contentTooLarge : .unprocessableContent, code: error.code.rawValue,
                 message: error.message, position: error.position)
         }
+        // Evidence from the future would be the organisation's latest until that date, every real submission before
+        // it kept without being applied, and an alert's deadline counted from it: a day's allowance for clocks.
+        let now = configuration.now()
+        guard submission.assessedAt <= now.addingTimeInterval(Self.clockAllowance) else {
+            return JSONResponse.problem(
+                .unprocessableContent, code: SubmissionError.Code.invalid.rawValue,
+                message:
+                    "assessed later than the service's clock allows (more than a day ahead): check the clock, or the --as-of, of the machine that assessed",
+                position: "assessedAt")
+        }
         // An assessment made without naming the organisation says UNKNOWN; any other code must be the token's.
         guard submission.organisation == organisation.code || submission.organisation == "UNKNOWN" else {
             return JSONResponse.problem(
@@ -51,7 +61,7 @@ struct SubmissionRoutes: Sendable {
         let receipt: Receipt
         do {
             receipt = try await store.ingest(
-                submission, organisation: organisation.id, receivedAt: configuration.now(), origin: address)
+                submission, organisation: organisation.id, receivedAt: now, origin: address)
         } catch let error as StoreError where error.code == .undone {
             // Undone with the writes committed together with it (SQLite's group commit): nothing is stored, and the
             // same document sent again is applied as if for the first time.
@@ -61,6 +71,9 @@ struct SubmissionRoutes: Sendable {
         }
         return JSONResponse.make(receipt, status: receipt.duplicate ? .ok : .created)
     }
+
+    /// How far ahead of the service's clock an assessment may be dated: time zones and a drifting clock, no more.
+    static let clockAllowance: TimeInterval = 86_400
 
     /// The token of an `Authorization: Bearer …` header, when well formed (printable ASCII, at most 200 bytes).
     static func bearerToken(_ request: Request) -> String? {

@@ -195,7 +195,8 @@ public struct ScaleHistory: Sendable, Hashable {
                 facts: [:])
         }
         return Submission(
-            tool: ToolIdentity(name: "vigil", version: "scale-seed"), organisation: organisation, assessedAt: date,
+            tool: ToolIdentity(name: "vigil", version: "0.0.0-scale-seed"), organisation: organisation,
+            assessedAt: date,
             areas: AssessmentArea.allCases.map {
                 Submission.AreaStatus(area: $0, status: Self.assessedAreas.contains($0) ? .assessed : .notAssessed)
             },

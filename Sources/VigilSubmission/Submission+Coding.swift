@@ -98,6 +98,14 @@ extension Submission {
         guard Self.isCode(organisation, maxLength: 16) else {
             throw SubmissionError(.invalid, "an ODS code is 1 to 16 letters and digits", position: "organisation")
         }
+        // The tool's name and version are stored: text of any other shape (a name, a number) is refused.
+        guard Self.isCode(tool.name, maxLength: 32) else {
+            throw SubmissionError(.invalid, "a tool name is 1 to 32 letters and digits", position: "tool.name")
+        }
+        guard Self.isVersion(tool.version) else {
+            throw SubmissionError(
+                .invalid, "a tool version is a semantic version (1.4.0, 1.4.0-rc.1+linux)", position: "tool.version")
+        }
         guard findings.count <= Limits.findings else {
             throw SubmissionError(.tooLarge, "at most \(Limits.findings) findings", position: "findings")
         }
@@ -124,9 +132,15 @@ extension Submission {
         var seen = Set<Key>(minimumCapacity: findings.count)
         for (position, finding) in findings.enumerated() {
             let at = "findings[\(position)]"
-            guard Self.isIdentifier(finding.rule.rawValue) else {
+            // Only rules this service knows, in their own area: a rule id is stored and shown, so free text shaped
+            // like one (`VGL-JOHN-SMITH`) is refused, and a finding's area decides which coverage closes it.
+            guard let rule = RuleCatalogue.known(finding.rule) else {
                 throw SubmissionError(
-                    .invalid, "a rule id is letters, digits, dots and hyphens", position: "\(at).rule")
+                    .invalid, "a rule this service does not know (a newer Vigil than the service's?)",
+                    position: "\(at).rule")
+            }
+            guard rule.area == finding.area else {
+                throw SubmissionError(.invalid, "a finding's area is its rule's", position: "\(at).area")
             }
             guard Self.isSubjectKey(finding.subject) else {
                 throw SubmissionError(.invalid, "a subject key is 32 lower-case hex digits", position: "\(at).subject")
@@ -174,6 +188,25 @@ extension Submission {
             && value.utf8.allSatisfy {
                 SubmissionFacts.isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
             }
+    }
+
+    /// `1.4.0`, `1.4.0-rc.1`, `1.4.0+linux`: digits and dots, then an optional pre-release and build of letters,
+    /// digits, dots and hyphens; at most 48 bytes.
+    static func isVersion(_ value: String) -> Bool {
+        let bytes = Array(value.utf8)
+        guard (1...48).contains(bytes.count) else { return false }
+        let core = bytes.prefix { SubmissionFacts.isDigit($0) || $0 == UInt8(ascii: ".") }
+        // Numbers joined by single dots: no empty part.
+        let parts = core.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard !core.isEmpty, parts.allSatisfy({ !$0.isEmpty }) else { return false }
+        let rest = bytes.dropFirst(core.count)
+        guard let marker = rest.first else { return true }
+        guard marker == UInt8(ascii: "-") || marker == UInt8(ascii: "+"), rest.count > 1 else { return false }
+        return rest.dropFirst().allSatisfy {
+            SubmissionFacts.isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 == UInt8(ascii: ".")
+                || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+")
+        }
     }
 
     static func isIdentifier(_ value: String) -> Bool {

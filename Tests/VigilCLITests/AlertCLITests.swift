@@ -20,7 +20,7 @@ struct AlertCLITests {
     static func submission(at: Date, missing: Bool) -> Submission {
         let host = key.subjectKey(kind: .host, id: "a")
         return Submission(
-            tool: ToolIdentity(name: "vigil", version: "test"), organisation: "RXX", assessedAt: at,
+            tool: ToolIdentity(name: "vigil", version: "0.1.0-test"), organisation: "RXX", assessedAt: at,
             areas: [.init(area: .updates, status: .assessed)],
             findings: missing
                 ? [

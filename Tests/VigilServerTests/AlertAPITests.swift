@@ -61,7 +61,7 @@ struct AlertAPITests {
     static func submission(missing: Bool, day: Int, organisation: String = "RXX") throws -> ByteBuffer {
         let host = key.subjectKey(kind: .host, id: "a")
         let document = Submission(
-            tool: ToolIdentity(name: "vigil", version: "test"), organisation: organisation,
+            tool: ToolIdentity(name: "vigil", version: "0.1.0-test"), organisation: organisation,
             assessedAt: issued.addingTimeInterval(TimeInterval(day) * 86_400),
             areas: [.init(area: .updates, status: .assessed)],
             findings: missing

@@ -19,7 +19,7 @@ struct ExceptionAPITests {
     static func seed(_ store: SQLNationalStore, _ organisation: OrganisationRecord, at: Date) async throws {
         let host = key.subjectKey(kind: .host, id: "a")
         let submission = Submission(
-            tool: ToolIdentity(name: "vigil", version: "test"), organisation: organisation.code, assessedAt: at,
+            tool: ToolIdentity(name: "vigil", version: "0.1.0-test"), organisation: organisation.code, assessedAt: at,
             areas: [.init(area: .updates, status: .assessed)],
             findings: [
                 .init(

@@ -26,7 +26,7 @@ struct ScopedAggregateTests {
                     facts: [:])
             }
             let submission = Submission(
-                tool: ToolIdentity(name: "vigil", version: "test"), organisation: organisation.code,
+                tool: ToolIdentity(name: "vigil", version: "0.1.0-test"), organisation: organisation.code,
                 assessedAt: SignInTests.start.addingTimeInterval(-86_400),
                 areas: [.init(area: .updates, status: .assessed)], findings: findings,
                 coverage: [.init(area: .updates, kind: .host, complete: false, subjects: hosts)], metrics: [])
@@ -128,7 +128,7 @@ struct ScopedAggregateTests {
                     NewOrganisation(code: code, name: "Trust <\(code)>", kind: .gpPractice, parents: ["Y56", "QE1"]))
                 let host = Self.key.subjectKey(kind: .host, id: code)
                 let submission = Submission(
-                    tool: ToolIdentity(name: "vigil", version: "test"), organisation: code,
+                    tool: ToolIdentity(name: "vigil", version: "0.1.0-test"), organisation: code,
                     assessedAt: SignInTests.start.addingTimeInterval(-86_400),
                     areas: [.init(area: .updates, status: .assessed)],
                     findings: [

@@ -47,8 +47,9 @@ struct SubmissionAPITests {
 
     static func submission(missing: [String], week: Int = 0, organisation: String = "RXX") throws -> ByteBuffer {
         let document = Submission(
-            tool: ToolIdentity(name: "vigil", version: "test"), organisation: organisation,
-            assessedAt: now.addingTimeInterval(TimeInterval(week * 7 * 86_400)),
+            tool: ToolIdentity(name: "vigil", version: "0.1.0-test"), organisation: organisation,
+            // Week 0 a fortnight before the service's clock, so later weeks are not dated ahead of it.
+            assessedAt: now.addingTimeInterval(TimeInterval((week - 2) * 7 * 86_400)),
             areas: [.init(area: .updates, status: .assessed)],
             findings: missing.map {
                 .init(
@@ -132,6 +133,49 @@ struct SubmissionAPITests {
             #expect(Self.errorCode(response) == "submission.malformed")
             #expect(!String(buffer: response.body).contains("9434765919"))
             #expect(try await service.store.daily(organisation: service.organisation.id).isEmpty)
+        }
+    }
+
+    @Test(
+        "evidence dated beyond a day ahead, a rule the service does not know, a rule in another area or a version holding text gets 422, echoes nothing and changes nothing",
+        arguments: ["future", "rule", "area", "version"])
+    func refusedContent(_ change: String) async throws {
+        try await Self.withService { service, client in
+            var object = try #require(
+                try JSONSerialization.jsonObject(with: Data(buffer: try Self.submission(missing: ["a"])))
+                    as? [String: Any])
+            var finding = try #require((object["findings"] as? [[String: Any]])?.first)
+            switch change {
+            case "future": object["assessedAt"] = "2026-09-28T00:00:00Z"  // a week after `now`
+            case "rule": finding["rule"] = "VGL-JOHN-SMITH"
+            case "area": finding["area"] = "accounts"
+            default: object["tool"] = ["name": "vigil", "version": "Jane Doe 9434765919"]
+            }
+            object["findings"] = [finding]
+            let response = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
+                body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: object)))
+            #expect(response.status == .unprocessableContent, "\(change)")
+            #expect(Self.errorCode(response) == "submission.invalid", "\(change)")
+            let text = String(buffer: response.body)
+            for secret in ["JOHN", "Jane", "9434765919"] { #expect(!text.contains(secret)) }
+            #expect(try await service.store.daily(organisation: service.organisation.id).isEmpty)
+            #expect(try await service.store.tickets(organisation: service.organisation.id).isEmpty)
+        }
+    }
+
+    @Test("evidence dated within the day's allowance ahead of the service's clock is accepted")
+    func clockAllowance() async throws {
+        try await Self.withService { service, client in
+            var object = try #require(
+                try JSONSerialization.jsonObject(with: Data(buffer: try Self.submission(missing: ["a"])))
+                    as? [String: Any])
+            object["assessedAt"] = ISO8601DateFormatter().string(from: Self.now.addingTimeInterval(23 * 3_600))
+            #expect(object["assessedAt"] as? String == "2026-09-22T13:13:20Z")
+            let response = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
+                body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: object)))
+            #expect(response.status == .created)
         }
     }
 

@@ -24,9 +24,11 @@ struct CanonicalWriterTests {
                 let key = keys[random.below(keys.count)]
                 facts[key] = key == "listed" ? "CVE-2017-0144,CVE-2019-0708" : "\(random.below(100_000))"
             }
+            // A rule from the catalogue in its own area: the service refuses any other.
+            let rule = RuleCatalogue.all[random.below(RuleCatalogue.all.count)]
             return Submission.SubmittedFinding(
-                rule: RuleID("VGL-TEST-\(random.below(9))"), severity: Severity.allCases[random.below(5)],
-                area: areas[random.below(areas.count)], kind: kinds[random.below(kinds.count)],
+                rule: rule.id, severity: Severity.allCases[random.below(5)],
+                area: rule.area, kind: kinds[random.below(kinds.count)],
                 subject: String(format: "%032llx", UInt64(index) &* 0x9E37_79B9_7F4A_7C15), facts: facts)
         }
         let coverage = (0..<random.below(4)).map { _ in

@@ -120,7 +120,10 @@ struct DirectDecodingTests {
         // Read (or refused) by the decoder alone, as before the reader existed.
         let expected = try? Submission.decodedByFoundation(data).validatedNormalised()
         #expect((try? Submission.decode(data)) == expected)
-        if !change.contains("+01:00") && !change.contains(".5Z") { #expect(expected != nil) }
+        // A version holding "/" is declined by the reader and refused by validation: alike, as nil.
+        if !change.contains("+01:00") && !change.contains(".5Z") && !change.contains("a/b") {
+            #expect(expected != nil)
+        }
     }
 
     @Test("a metric's total may be absent or null, read as none")

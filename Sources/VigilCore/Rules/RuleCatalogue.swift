@@ -12,5 +12,8 @@ public enum RuleCatalogue {
         return rule
     }
 
+    /// The rule with `id`, or `nil` for an id this version does not know (one read from a document sent in).
+    public static func known(_ id: RuleID) -> Rule? { byID[id] }
+
     private static let byID: [RuleID: Rule] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
 }
