@@ -87,9 +87,13 @@ extension AdminCommand {
             } else {
                 data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 4_096)
             }
-            guard let data, let text = String(data: data, encoding: .utf8) else {
-                Terminal.error(
-                    "vigil: \(path == "-" ? "standard input" : path): the password could not be read as UTF-8")
+            let shown = path == "-" ? "standard input" : path
+            guard let data else {
+                Terminal.error("vigil: \(shown): the password file could not be read (missing, or not readable)")
+                throw VigilExit.noInput
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                Terminal.error("vigil: \(shown): the password could not be read as UTF-8")
                 throw VigilExit.noInput
             }
             return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
@@ -110,7 +114,7 @@ extension AdminCommand {
     struct ListUsers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list-users",
-            abstract: "List the people: sign-in name, role, scope and display name.",
+            abstract: "List the people: sign-in name, role, scope, display name, and active or disabled (when).",
             discussion: "Exit codes: 0 listed; 64 a bad option; 69 the database cannot be used.")
 
         @OptionGroup var store: StoreOptions
@@ -123,8 +127,54 @@ extension AdminCommand {
                     case .regionalViewer: user.region ?? ""
                     case .organisationMember: user.organisation?.code ?? ""
                     }
-                print("\(user.login)\t\(user.role.rawValue)\t\(scope)\t\(TerminalText.sanitised(user.displayName))")
+                let disabled = user.disabledAt.map { "disabled \($0.formatted(.iso8601))" } ?? "active"
+                print(
+                    "\(user.login)\t\(user.role.rawValue)\t\(scope)\t\(TerminalText.sanitised(user.displayName))\t\(disabled)"
+                )
             }
+        }
+    }
+
+    /// `vigil admin disable-user`: a leaver, or an account to suspend.
+    struct DisableUser: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "disable-user",
+            abstract: "Stop a person signing in (a leaver): their sessions end at once; their audit history stays.",
+            discussion: """
+                The account is kept, so the audit log still names who did what; it signs in no more (a sign-in                 is refused as a wrong password would be, and audited as sign-in-disabled). enable-user undoes it.
+
+                Exit codes: 0 disabled; 64 a bad option; 65 no person has that name; 69 the database cannot be                 used.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "The person's sign-in name.")
+        var name: String
+
+        func run() async throws {
+            let user = try await store.withStore { try await $0.setDisabled(login: name, true, origin: .operatorNow()) }
+            print("Disabled \(user.login): signed out everywhere, and cannot sign in.")
+        }
+    }
+
+    /// `vigil admin enable-user`.
+    struct EnableUser: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "enable-user",
+            abstract: "Let a disabled person sign in again (their lockout cleared).",
+            discussion:
+                "Exit codes: 0 enabled; 64 a bad option; 65 no person has that name; 69 the database cannot be used.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "The person's sign-in name.")
+        var name: String
+
+        func run() async throws {
+            let user = try await store.withStore {
+                try await $0.setDisabled(login: name, false, origin: .operatorNow())
+            }
+            print("Enabled \(user.login).")
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import VigilCore
 import VigilIO
 import VigilReport
@@ -18,12 +19,14 @@ struct AdminCommand: AsyncParsableCommand {
             Every change made here is written to the audit log with the actor `operator` and the address `cli`.
 
             Exit codes: 0 done; 64 a bad option or value, an unknown alert id or rule; 65 the organisation is \
-            unknown, exists already or is not valid, or a person with that name exists; 66 a password file cannot \
-            be read; 69 the database cannot be used; 73 an output file cannot be written.
+            unknown, exists already or is not valid, a person with that name exists or none does, or no live token \
+            has that fingerprint; 66 a password file cannot be read; 69 the database cannot be used (it does not \
+            answer within 15 s, or refuses); 73 an output file cannot be written.
             """,
         subcommands: [
-            CreateOrganisation.self, IssueToken.self, ListOrganisations.self, IssueAlert.self, ListAlerts.self,
-            AlertStatusCommand.self, CreateUser.self, ListUsers.self, Audit.self, ListTickets.self,
+            CreateOrganisation.self, IssueToken.self, ListTokens.self, RevokeToken.self, ListOrganisations.self,
+            IssueAlert.self, ListAlerts.self, AlertStatusCommand.self, CreateUser.self, ListUsers.self,
+            DisableUser.self, EnableUser.self, Audit.self, ListTickets.self,
             RequestException.self, DecideException.self, ListExceptions.self, Sweep.self, SeedScale.self,
         ]
     )
@@ -34,18 +37,31 @@ struct AdminCommand: AsyncParsableCommand {
             help: ArgumentHelp("A SQLite file, or postgres://user:password@host:port/database.", valueName: "database"))
         var database = "vigil-national.sqlite"
 
-        /// Opens and migrates the store, runs `body`, and stops the store.
+        /// How long the database has to answer before a command gives up on it.
+        static let answerTimeout = 15.0
+
+        /// Opens and migrates the store, runs `body`, and stops the store. A database that does not answer, or
+        /// fails, ends the command with 69 and one line, not the connection pool's retries and log.
         func withStore<T: Sendable>(_ body: @Sendable (SQLNationalStore) async throws -> T) async throws -> T {
+            var logger = Logger(label: "vigil.store")
+            logger.logLevel = .critical
             do {
-                let store = try SQLNationalStore(address: database)
+                let store = try SQLNationalStore(address: database, logger: logger)
                 return try await store.withRunning {
+                    guard await store.answers(within: Self.answerTimeout) else {
+                        Terminal.error(
+                            "vigil: the database does not answer (within \(Int(Self.answerTimeout)) s): is it running, and are its name, user and password right?"
+                        )
+                        throw VigilExit.unavailable
+                    }
                     try await store.migrate()
                     return try await body(store)
                 }
             } catch let error as StoreError {
                 Terminal.error("vigil: \(error)")
                 switch error.code {
-                case .duplicateOrganisation, .unknownOrganisation, .invalidOrganisation, .duplicateUser:
+                case .duplicateOrganisation, .unknownOrganisation, .invalidOrganisation, .duplicateUser, .unknownUser,
+                    .unknownToken:
                     throw VigilExit.dataError
                 case .unknownAlert, .invalidAlert, .alertApplies, .alertClosed, .invalidUser, .unknownException,
                     .invalidException, .forbidden:
@@ -53,6 +69,17 @@ struct AdminCommand: AsyncParsableCommand {
                 case .invalidAddress, .newerSchema, .corrupt, .undone:
                     throw VigilExit.unavailable
                 }
+            } catch let error as ExitCode {
+                throw error
+            } catch is CancellationError {
+                throw ExitCode.failure
+            } catch let error where error is ValidationError || error is CleanExit {
+                throw error
+            } catch {
+                // The database's own error (a query refused, a connection lost): named by kind, never quoted, as it
+                // may hold the address and its password.
+                Terminal.error("vigil: the database could not be used (\(type(of: error)))")
+                throw VigilExit.unavailable
             }
         }
     }
@@ -114,14 +141,26 @@ struct AdminCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Write the token to this file (0600) instead of printing it.", valueName: "file"))
         var out: String?
 
+        @Flag(help: "Revoke the organisation's other tokens once this one is made (rotation, or a token leaked).")
+        var replace = false
+
         func run() async throws {
-            let token = try await store.withStore { store in
+            let (token, revoked) = try await store.withStore { store in
                 let token = try await store.issueToken(organisation: code, at: Date())
                 let organisation = try await store.organisation(code: code)
                 try await store.audit(
                     AuditEntry(.issueToken, actor: "operator", organisation: organisation?.id, origin: .operatorNow()))
-                return token
+                guard replace else { return (token, 0) }
+                let keep = SQLNationalStore.tokenFingerprint(token)
+                var revoked = 0
+                for old in try await store.tokens(organisation: code)
+                where old.revokedAt == nil && old.fingerprint != keep {
+                    revoked += try await store.revokeTokens(
+                        organisation: code, fingerprint: old.fingerprint, origin: .operatorNow())
+                }
+                return (token, revoked)
             }
+            if replace { Terminal.error("vigil: revoked \(Wording.count(revoked, "other token")) of \(code)") }
             guard let out else {
                 print(token)
                 return
@@ -132,7 +171,70 @@ struct AdminCommand: AsyncParsableCommand {
                 Terminal.error("vigil: \(out): the token could not be written")
                 throw VigilExit.cannotCreate
             }
-            print("Wrote the token for \(code) to \(out); it is not stored anywhere else.")
+            print(
+                "Wrote the token for \(code) (fingerprint \(SQLNationalStore.tokenFingerprint(token))) to \(out); it is not stored anywhere else."
+            )
+        }
+    }
+
+    /// `vigil admin list-tokens`.
+    struct ListTokens: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list-tokens",
+            abstract: "List an organisation's submission tokens by fingerprint: issued, and revoked if they were.",
+            discussion: """
+                A fingerprint is the first 12 hex digits of the token's SHA-256: it names a token to revoke-token \
+                and submits nothing. `sha256sum` of a token file's first line (without its newline) shows it.
+
+                Exit codes: 0 listed; 64 a bad option; 65 the organisation is unknown; 69 the database cannot be used.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "The organisation's ODS code.")
+        var code: String
+
+        func run() async throws {
+            for token in try await store.withStore({ try await $0.tokens(organisation: code) }) {
+                let revoked = token.revokedAt.map { "revoked \($0.formatted(.iso8601))" } ?? "live"
+                print("\(token.fingerprint)\tissued \(token.createdAt.formatted(.iso8601))\t\(revoked)")
+            }
+        }
+    }
+
+    /// `vigil admin revoke-token`.
+    struct RevokeToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "revoke-token",
+            abstract: "Revoke an organisation's submission token (by fingerprint), or all of them: refused at once.",
+            discussion: """
+                A revoked token is refused with 401 from the next request; what it submitted stays. To rotate, \
+                issue-token --replace makes a new token and revokes the others in one step. Audited.
+
+                Exit codes: 0 revoked; 64 a bad option (neither or both of --fingerprint and --all); 65 the \
+                organisation is unknown, or no live token has that fingerprint; 69 the database cannot be used.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "The organisation's ODS code.")
+        var code: String
+
+        @Option(help: ArgumentHelp("The token's fingerprint, from list-tokens.", valueName: "hex"))
+        var fingerprint: String?
+
+        @Flag(help: "Revoke every live token of the organisation.")
+        var all = false
+
+        func validate() throws {
+            guard (fingerprint != nil) != all else { throw ValidationError("give --fingerprint or --all") }
+        }
+
+        func run() async throws {
+            let revoked = try await store.withStore {
+                try await $0.revokeTokens(organisation: code, fingerprint: fingerprint, origin: .operatorNow())
+            }
+            print("Revoked \(Wording.count(revoked, "token")) of \(code).")
         }
     }
 

@@ -72,11 +72,14 @@ public struct UserRecord: Sendable, Hashable, Codable {
     public var region: String?
     /// When the account was made.
     public var createdAt: Date
+    /// When the account was disabled (a leaver): it signs in no more and its sessions ended. `nil` while usable.
+    public var disabledAt: Date?
 
     public init(
         id: Int64, login: String, displayName: String, role: Role, organisation: OrganisationRecord?, region: String?,
-        createdAt: Date
+        createdAt: Date, disabledAt: Date? = nil
     ) {
+        self.disabledAt = disabledAt
         self.id = id
         self.login = login
         self.displayName = displayName
@@ -196,6 +199,10 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case requestException = "request-exception"
     case decideException = "decide-exception"
     case viewExceptions = "view-exceptions"
+    case revokeToken = "revoke-token"
+    case disableUser = "disable-user"
+    case enableUser = "enable-user"
+    case signInDisabled = "sign-in-disabled"
 }
 
 /// One entry to append to the audit log. It names who (a user, or an actor such as `operator` or an organisation's

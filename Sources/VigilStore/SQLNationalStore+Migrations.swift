@@ -343,6 +343,9 @@ extension SQLNationalStore {
             // does for the histories.
             dialect.appendOnly("alerts") + dialect.appendOnly("alert_links")
         },
+        Migration(version: 14, name: "people disabled (a leaver) without losing their audit history") { _ in
+            ["ALTER TABLE users ADD COLUMN disabled_at BIGINT"]
+        },
     ]
 
     public func migrate() async throws {

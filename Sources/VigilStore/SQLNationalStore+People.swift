@@ -144,8 +144,9 @@ extension SQLNationalStore {
             guard now < expires, now < lastSeen + idle else { return .ended }
             let userID = try row.decode(column: "user_id", as: Int64.self)
             guard
-                let user = try await database.raw("\(unsafeRaw: Self.userQuery) WHERE u.id = \(bind: userID)").first()
-                    .map(Self.user(row:))
+                let user = try await database.raw(
+                    "\(unsafeRaw: Self.userQuery) WHERE u.id = \(bind: userID) AND u.disabled_at IS NULL"
+                ).first().map(Self.user(row:))
             else { return .missing }
             let session = Session(
                 token: token, csrf: try row.decode(column: "csrf", as: String.self), user: user,
@@ -264,6 +265,14 @@ extension SQLNationalStore {
                 to: database)
             return .refused(.locked(until: date(lockedUntil)))
         }
+        // A disabled account is checked like an unknown name (the same bcrypt work, the same answer, the address's
+        // failure counted), so the answer does not tell it apart; the audit log says which it was.
+        if user.disabledAt != nil {
+            try await append(
+                AuditEntry(.signInDisabled, user: user.id, organisation: user.organisation?.id, origin: origin),
+                to: database)
+            return .proceed(nil)
+        }
         return .proceed((user, try row.decode(column: "password_hash", as: String.self)))
     }
 
@@ -299,7 +308,7 @@ extension SQLNationalStore {
 
     /// A person's columns with their organisation's.
     static let userColumns = """
-        u.id, u.login, u.display_name, u.role, u.region, u.created_at, o.id AS o_id, o.ods_code AS o_code,
+        u.id, u.login, u.display_name, u.role, u.region, u.created_at, u.disabled_at, o.id AS o_id, o.ods_code AS o_code,
         o.name AS o_name, o.kind AS o_kind, o.path AS o_path
         """
     /// Where a person and their organisation are read from.
@@ -323,7 +332,8 @@ extension SQLNationalStore {
             id: try row.decode(column: "id", as: Int64.self), login: try row.decode(column: "login", as: String.self),
             displayName: try row.decode(column: "display_name", as: String.self), role: role,
             organisation: organisation, region: try row.decode(column: "region", as: String?.self),
-            createdAt: date(try row.decode(column: "created_at", as: Int64.self)))
+            createdAt: date(try row.decode(column: "created_at", as: Int64.self)),
+            disabledAt: try row.decode(column: "disabled_at", as: Int64?.self).map(date))
     }
 
     /// `login` lower-cased when it is 3 to 254 of `a-z 0-9 . _ @ + -`, else an error that does not quote it.

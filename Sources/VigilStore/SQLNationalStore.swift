@@ -196,6 +196,26 @@ public final class SQLNationalStore: NationalStore, Service {
         }
     }
 
+    /// Whether the database answers within `seconds`: one trivial read. `false` when it does not answer in time or
+    /// refuses (down, unreachable, a wrong name or password), so a command can say so at once instead of waiting on
+    /// the pool's retries, and a health check can tell a load balancer.
+    public func answers(within seconds: Double) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                (try? await self.singleRead { database in
+                    try await database.raw("SELECT 1 AS one").first()
+                }) != nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(seconds))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
     /// Runs `body` with the store running (its pool started), then stops it: for commands and tests that use the
     /// store outside a service group.
     public func withRunning<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {

@@ -20,6 +20,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case alertClosed = "store.alert-closed"
         /// A person with that sign-in name exists already.
         case duplicateUser = "store.duplicate-user"
+        /// No person has that sign-in name.
+        case unknownUser = "store.unknown-user"
+        /// No live submission token of the organisation has that fingerprint.
+        case unknownToken = "store.unknown-token"
         /// The person's fields (name, role and its organisation or region, password) are not valid.
         case invalidUser = "store.invalid-user"
         /// No exception, or no ticket for one, has that id (or it is outside the person's organisation).

@@ -75,7 +75,7 @@ struct PeopleCLITests {
 
         let listed = try VigilProcess.run(["admin", "list-users", "--database", database])
         #expect(listed.status == 0)
-        #expect(listed.output == "ada@example.nhs.uk\torganisation-member\tRXX\tAda Lovelace\n")
+        #expect(listed.output == "ada@example.nhs.uk\torganisation-member\tRXX\tAda Lovelace\tactive\n")
     }
 
     @Test("a password is read from a file's first line or from standard input, and is never printed")
@@ -99,7 +99,9 @@ struct PeopleCLITests {
         #expect(fromInput.status == 0, "\(fromInput.error)")
         #expect(!fromInput.output.contains("passphrase"))
         let listed = try VigilProcess.run(["admin", "list-users", "--database", database])
-        #expect(listed.output == "analyst\tnational-analyst\tnation\tanalyst\nviewer\tregional-viewer\tQE1\tviewer\n")
+        #expect(
+            listed.output
+                == "analyst\tnational-analyst\tnation\tanalyst\tactive\nviewer\tregional-viewer\tQE1\tviewer\tactive\n")
     }
 
     /// Options of `create-user` that must be refused, with the exit code.
@@ -176,9 +178,55 @@ struct PeopleCLITests {
         #expect(bad.status == 64)
     }
 
+    @Test(
+        "a token is revoked by its fingerprint or rotated with --replace; a leaver is disabled and listed so; a database that cannot be opened exits 69"
+    )
+    func takingAccessAway() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let database = try Self.database(in: scratch)
+        func admin(_ arguments: [String]) throws -> VigilProcess.Result {
+            try VigilProcess.run(["admin"] + arguments + ["--database", database])
+        }
+        let first = try admin(["issue-token", "--code", "RXX"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let second = try admin(["issue-token", "--code", "RXX"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let fingerprint = SQLNationalStore.tokenFingerprint(first)
+        let listed = try admin(["list-tokens", "--code", "RXX"])
+        #expect(listed.status == 0 && listed.output.contains("\(fingerprint)\tissued"), "\(listed.output)")
+        #expect(!listed.output.contains(first) && !listed.output.contains(second))
+        #expect(try admin(["revoke-token", "--code", "RXX", "--fingerprint", fingerprint]).status == 0)
+        // The same fingerprint again names no live token: 65, nothing revoked.
+        #expect(try admin(["revoke-token", "--code", "RXX", "--fingerprint", fingerprint]).status == 65)
+        #expect(try admin(["revoke-token", "--code", "RXX"]).status == 64)
+        let rotated = try admin(["issue-token", "--code", "RXX", "--replace"])
+        #expect(rotated.status == 0 && rotated.error.contains("revoked 1 other token of RXX"), "\(rotated.error)")
+        let after = try admin(["list-tokens", "--code", "RXX"]).output.split(separator: "\n")
+        #expect(after.count == 3 && after.filter { $0.hasSuffix("\tlive") }.count == 1, "\(after)")
+        let made = try Self.run(
+            [
+                "admin", "create-user", "--database", database, "--name", "leaver@example.nhs.uk", "--role",
+                "national-analyst", "--password-file", "-",
+            ], input: "a long enough password\n")
+        #expect(made.status == 0)
+        #expect(try admin(["disable-user", "--name", "leaver@example.nhs.uk"]).status == 0)
+        #expect(try admin(["disable-user", "--name", "nobody@example.nhs.uk"]).status == 65)
+        let users = try admin(["list-users"]).output
+        #expect(users.contains("leaver@example.nhs.uk\tnational-analyst\tnation\tleaver@example.nhs.uk\tdisabled "))
+        let log = try admin(["audit"]).output
+        #expect(log.contains("\trevoke-token\toperator\tRXX\tcli\t1 token"))
+        #expect(log.contains("\tdisable-user\toperator\t-\tcli\tleaver@example.nhs.uk"))
+        let unusable = try VigilProcess.run([
+            "admin", "list-organisations", "--database", scratch.url.appending(path: "no/such/folder/x.sqlite").path,
+        ])
+        #expect(unusable.status == 69, "\(unusable.error)")
+        #expect(unusable.error.split(separator: "\n").count == 1, "\(unusable.error)")
+    }
+
     @Test("each new command's help states its exit codes")
     func help() throws {
-        for command in ["create-user", "list-users", "audit"] {
+        for command in [
+            "create-user", "list-users", "audit", "disable-user", "enable-user", "list-tokens", "revoke-token",
+        ] {
             let help = try VigilProcess.run(["admin", command, "--help"])
             #expect(help.status == 0)
             #expect(help.output.contains("Exit codes: 0"), "\(command)")

@@ -250,6 +250,86 @@ struct PeopleConformanceTests {
         }
     }
 
+    @Test(
+        "a disabled person's sessions end at once and their right password is rejected as a wrong one; enabled again they sign in",
+        arguments: Backend.available)
+    func disabled(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            let (login, address) = Self.unique("leaver")
+            _ = try await Self.member(store, of: organisation, login: login)
+            guard
+                case .signedIn(let session) = try await store.signIn(
+                    login: login, password: Self.password, origin: Self.at(1, from: address))
+            else {
+                Issue.record("the right password did not sign in")
+                return
+            }
+            let disabled = try await store.setDisabled(
+                login: login.uppercased(), true, origin: Origin(address: "cli", at: Self.start.addingTimeInterval(2)))
+            #expect(disabled.disabledAt == Self.start.addingTimeInterval(2))
+            #expect(try await store.session(token: session.token, at: Self.start.addingTimeInterval(3)) == nil)
+            #expect(
+                try await store.signIn(login: login, password: Self.password, origin: Self.at(4, from: address))
+                    == .rejected)
+            #expect(try await store.users().first { $0.login == login }?.disabledAt == disabled.disabledAt)
+            _ = try await store.setDisabled(login: login, false, origin: Origin(address: "cli", at: Self.start))
+            guard
+                case .signedIn = try await store.signIn(
+                    login: login, password: Self.password, origin: Self.at(5, from: address))
+            else {
+                Issue.record("an enabled person could not sign in")
+                return
+            }
+            await #expect(throws: StoreError.self) {
+                _ = try await store.setDisabled(login: "nobody.at.all@example.nhs.uk", true, origin: .operatorNow())
+            }
+            let log = try await store.auditLog(since: Self.start)
+            #expect(
+                log.filter { $0.address == address }.map(\.action) == [
+                    .signIn, .signInDisabled, .signInFailed, .signIn,
+                ])
+            let operatorActs = log.filter { $0.detail == login }.map(\.action)
+            #expect(operatorActs == [.disableUser, .enableUser])
+            #expect(log.filter { $0.detail == login }.allSatisfy { $0.who == "operator" })
+        }
+    }
+
+    @Test(
+        "a revoked token authorises nothing; revoking names tokens by fingerprint, and a wrong fingerprint revokes none",
+        arguments: Backend.available)
+    func revokedTokens(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            let first = try await store.issueToken(organisation: organisation.code, at: Self.start)
+            let second = try await store.issueToken(
+                organisation: organisation.code, at: Self.start.addingTimeInterval(1))
+            let listed = try await store.tokens(organisation: organisation.code)
+            #expect(
+                listed.map(\.fingerprint)
+                    == [first, second].map(SQLNationalStore.tokenFingerprint))
+            #expect(listed.allSatisfy { $0.revokedAt == nil && $0.fingerprint.count == 12 })
+            let origin = Origin(address: "cli", at: Self.start.addingTimeInterval(5))
+            await #expect(throws: StoreError.self) {
+                _ = try await store.revokeTokens(
+                    organisation: organisation.code, fingerprint: "000000000000", origin: origin)
+            }
+            #expect(
+                try await store.revokeTokens(
+                    organisation: organisation.code, fingerprint: SQLNationalStore.tokenFingerprint(first).uppercased(),
+                    origin: origin) == 1)
+            #expect(try await store.organisation(token: first) == nil)
+            #expect(try await store.organisation(token: second) == organisation)
+            #expect(
+                try await store.revokeTokens(organisation: organisation.code, fingerprint: nil, origin: origin) == 1)
+            #expect(try await store.organisation(token: second) == nil)
+            #expect(try await store.tokens(organisation: organisation.code).allSatisfy { $0.revokedAt == origin.at })
+            await #expect(throws: StoreError.self) {
+                _ = try await store.tokens(organisation: "NOSUCH1")
+            }
+        }
+    }
+
     @Test("an address that failed too often is refused unchecked until its window passes", arguments: Backend.available)
     func addressRateLimit(_ backend: Backend) async throws {
         let policy = SignInPolicy(failuresPerAddress: 3, addressWindow: 600, passwordCost: 4)
