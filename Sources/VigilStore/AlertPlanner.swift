@@ -37,13 +37,19 @@ public enum AlertPlanner {
         public var advisories: Set<String>
         /// The submission that last showed or changed it.
         public var lastSubmission: Int64
+        /// When the evidence that opened it was taken (its submission's `assessedAt`, seconds since 1970).
+        public var openedAt: Int64
 
-        public init(id: Int64, rule: RuleID, state: Ticket.State, advisories: Set<String>, lastSubmission: Int64) {
+        public init(
+            id: Int64, rule: RuleID, state: Ticket.State, advisories: Set<String>, lastSubmission: Int64,
+            openedAt: Int64 = 0
+        ) {
             self.id = id
             self.rule = rule
             self.state = state
             self.advisories = advisories
             self.lastSubmission = lastSubmission
+            self.openedAt = openedAt
         }
     }
 

@@ -311,6 +311,25 @@ extension SQLNationalStore {
             on: database)
     }
 
+    /// When an alert issued with no submission being applied (`vigil admin issue-alert`) affects an organisation: its
+    /// issue time, or, when the evidence of every ticket it matches was taken later (an alert back-dated before the
+    /// organisation's evidence existed), the earliest of those: the clock runs from when the organisation's own
+    /// evidence first showed the match, never before it, so a deadline does not depend on whether the evidence was
+    /// sent before or after the alert was entered.
+    static func affectedAt(
+        _ alert: AlertRecord, changes: [AlertPlanner.Change], tickets: [AlertPlanner.TicketView]
+    ) -> Int64 {
+        let issued = seconds(alert.issuedAt)
+        let matched = Set(
+            changes.compactMap { change -> Int64? in
+                if case .openMatch(let ticket) = change { return ticket }
+                if case .reopenMatch(let ticket) = change { return ticket }
+                return nil
+            })
+        let evidence = tickets.filter { matched.contains($0.id) }.map(\.openedAt).min()
+        return max(issued, evidence ?? issued)
+    }
+
     /// Plans and applies the changes of `alerts` for one organisation. Its tickets (unless the caller has them),
     /// statuses and matches are read once, whatever the number of alerts, and only changes are written: a status
     /// change at once, the matches of every alert as a statement per kind of change kept in `deferred` for the
@@ -346,7 +365,7 @@ extension SQLNationalStore {
                     """
                 ).run()
             }
-            let at = evidence?.at ?? seconds(alert.issuedAt)
+            let at = evidence?.at ?? Self.affectedAt(alert, changes: changes, tickets: tickets)
             writes.add(changes, alert: alert.id, at: at)
             for case .status(let kind) in changes {
                 try await apply(
@@ -440,7 +459,8 @@ extension SQLNationalStore {
     {
         try await database.raw(
             """
-            SELECT t.id, t.rule, t.state, t.advisories, COALESCE(s.last_submission, t.last_submission) AS last_submission
+            SELECT t.id, t.rule, t.state, t.advisories, t.opened_at,
+            COALESCE(s.last_submission, t.last_submission) AS last_submission
             FROM tickets t LEFT JOIN ticket_sightings s ON s.ticket_id = t.id
             WHERE t.organisation_id = \(bind: organisation) AND t.is_current = 1 AND t.state <> 'fixed'
             """
@@ -453,7 +473,8 @@ extension SQLNationalStore {
                 id: try row.decode(column: "id", as: Int64.self),
                 rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)), state: state,
                 advisories: Set(advisories.split(separator: ",").map(String.init)),
-                lastSubmission: try row.decode(column: "last_submission", as: Int64.self))
+                lastSubmission: try row.decode(column: "last_submission", as: Int64.self),
+                openedAt: try row.decode(column: "opened_at", as: Int64.self))
         }
     }
 

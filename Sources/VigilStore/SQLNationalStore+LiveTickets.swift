@@ -97,7 +97,7 @@ extension SQLNationalStore {
         var view: AlertPlanner.TicketView {
             AlertPlanner.TicketView(
                 id: id, rule: rule, state: state, advisories: Set(advisories.split(separator: ",").map(String.init)),
-                lastSubmission: lastSubmission)
+                lastSubmission: lastSubmission, openedAt: openedAt)
         }
     }
 

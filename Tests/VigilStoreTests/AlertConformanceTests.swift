@@ -98,6 +98,35 @@ struct AlertConformanceTests {
     }
 
     @Test(
+        "an alert back-dated before an organisation's evidence counts from that evidence, as if the evidence came after it",
+        arguments: Backend.available)
+    func backDatedAlert(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let early = try await Scenario.organisation(in: store)
+            let late = try await Scenario.organisation(in: store)
+            // One organisation's evidence shows the host before the alert's date, the other's only a fortnight after.
+            _ = try await store.ingest(
+                Self.week(0, missing: ["a"], inventoried: ["a"]), organisation: early.id, receivedAt: Scenario.start)
+            let fortnight = Self.week(2, missing: ["a"], inventoried: ["a"])
+            _ = try await store.ingest(fortnight, organisation: late.id, receivedAt: Scenario.start)
+            // Entered after both submissions, dated back to a day after the start, remediation within ten days.
+            let alert = try await store.issueAlert(
+                NewAlert(
+                    title: "Back-dated", severity: .critical, rules: [.updateMissing], cves: [Self.eternalBlue],
+                    issuedAt: Self.issued, remediationDays: 10))
+            let now = fortnight.assessedAt.addingTimeInterval(86_400)
+            let earlyStatus = try await Self.status(store, alert, early, at: now)
+            let lateStatus = try await Self.status(store, alert, late, at: now)
+            #expect(earlyStatus.affectedAt == Self.issued)
+            #expect(lateStatus.affectedAt == fortnight.assessedAt)
+            // The same as had the late organisation sent its evidence after the alert was entered.
+            let other = try await Scenario.organisation(in: store)
+            _ = try await store.ingest(fortnight, organisation: other.id, receivedAt: Scenario.start)
+            #expect(try await Self.status(store, alert, other, at: now).affectedAt == lateStatus.affectedAt)
+        }
+    }
+
+    @Test(
         "an alert another server issues is evaluated by this server's next submission, whatever it read before",
         arguments: Backend.available)
     func alertIssuedElsewhere(_ backend: Backend) async throws {
