@@ -142,6 +142,8 @@ struct AssessCommand: AsyncParsableCommand {
             throw ValidationError("--access-window must be a number of days from 1 to 3660")
         }
         if submitTo != nil, tokenFile == nil { throw ValidationError("--submit needs --token-file FILE") }
+        // Checked before the assessment runs, not after: https://, or http:// to this machine only.
+        if let submitTo { _ = try SubmitCommand.serverAddress(submitTo) }
         if submitTo == nil, tokenFile != nil || pseudonymKey != nil {
             throw ValidationError("--token-file and --pseudonym-key go with --submit URL")
         }

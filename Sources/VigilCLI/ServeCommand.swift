@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
             on SIGTERM or SIGINT: requests in flight finish, nothing acknowledged is lost.
 
             API: POST /api/v1/submissions with Authorization: Bearer TOKEN (tokens from `vigil admin issue-token`), \
-            body the document `vigil submit` builds, at most 64 MiB; GET /api/v1/health; the alert routes. The API \
+            body the document `vigil submit` builds, at most 64 MiB; GET /api/v1/health (the process) and GET /api/v1/ready (its database answers); the alert routes. The API \
             is described in docs/api/openapi.yaml.
 
             Pages: GET /sign-in and POST /sign-in, POST /sign-out, GET / (overview, with missed alert clocks and \

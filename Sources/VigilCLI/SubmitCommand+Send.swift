@@ -1,3 +1,4 @@
+import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -13,10 +14,7 @@ extension SubmitCommand {
     /// needs no libcurl. Redirects are refused rather than followed: a redirect would carry the token to wherever it
     /// points.
     static func send(_ submission: Submission, server: String, tokenFile: String, quiet: Bool = false) async throws {
-        guard let base = URL(string: server), base.scheme == "https" || base.scheme == "http", base.host != nil else {
-            Terminal.error("vigil: --server is an http:// or https:// address")
-            throw VigilExit.dataError
-        }
+        let base = try serverAddress(server)
         let token = try readToken(tokenFile)
         var request = HTTPClientRequest(url: base.appending(path: "api/v1/submissions").absoluteString)
         request.method = .POST
@@ -29,6 +27,33 @@ extension SubmitCommand {
             throw VigilExit.unavailable
         }
         if !quiet { print(receiptLine(data, duplicate: status == 200)) }
+    }
+
+    /// The service's address: `https://…`, or `http://` to this machine only (a service behind a local TLS proxy, the
+    /// demo), since plain HTTP would carry the token and the submission readable to anyone on the way. Anything else
+    /// is a usage error (64).
+    static func serverAddress(_ server: String) throws -> URL {
+        guard let base = URL(string: server), base.scheme == "https" || base.scheme == "http", let host = base.host,
+            !host.isEmpty
+        else {
+            Terminal.error("vigil: --server is an https:// address (http:// only to this machine)")
+            throw ExitCode.validationFailure
+        }
+        guard base.scheme == "https" || isLoopback(host) else {
+            Terminal.error(
+                "vigil: --server: plain http:// would send the token unencrypted; use https:// (http:// only to 127.0.0.1, ::1 or localhost)"
+            )
+            throw ExitCode.validationFailure
+        }
+        return base
+    }
+
+    /// Whether `host` is this machine: `localhost`, 127.0.0.0/8 or ::1.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if bare == "localhost" || bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
+        let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     /// The token in `path`: one line of printable ASCII.

@@ -24,7 +24,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
             EXIT CODES
               0   submitted (or written, with --dry-run)
-              64  usage error
+              64  usage error (a bad option; --server neither https:// nor http:// to this machine)
               65  the assessment or the key is not usable
               66  assessment.json or the token file not found
               69  the service refused the submission or could not be reached
@@ -53,7 +53,10 @@ struct SubmitCommand: AsyncParsableCommand {
             valueName: "file"))
     var reveal: String?
 
-    @Option(help: ArgumentHelp("The national service's address (https://…).", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "The national service's address (https://…; http:// only to this machine, as the token would travel unencrypted).",
+            valueName: "url"))
     var server: String?
 
     @Option(help: ArgumentHelp("A file holding the organisation's submission token.", valueName: "file"))

@@ -18,8 +18,17 @@ public func buildApplication(
     router.add(middleware: ExceptionSweepMiddleware(store: store, now: configuration.now))
     SubmissionRoutes(store: store, configuration: configuration).register(on: router)
     AlertRoutes(store: store, configuration: configuration).register(on: router)
+    // Liveness: the process answers (what a supervisor restarts on). Readiness: the database answers too (what a
+    // load balancer sends submissions on).
     router.get("api/v1/health") { _, _ in
         JSONResponse.ok(["status": "ok"])
+    }
+    router.get("api/v1/ready") { _, _ in
+        guard await store.answers(within: 2) else {
+            return JSONResponse.problem(
+                .serviceUnavailable, code: "service.database", message: "the database does not answer")
+        }
+        return JSONResponse.ok(["status": "ready"])
     }
     let sessions = WebSessions(store: store, configuration: configuration)
     SignInRoutes(sessions: sessions).register(on: router)

@@ -53,6 +53,12 @@ struct SubmissionRoutes: Sendable {
         }
         // An assessment made without naming the organisation says UNKNOWN; any other code must be the token's.
         guard submission.organisation == organisation.code || submission.organisation == "UNKNOWN" else {
+            // A live token used for another organisation: audited against the token's own, as the attempt it is.
+            // (Requests without a live token are not: an unauthenticated flood must not fill the append-only log.)
+            try? await store.audit(
+                AuditEntry(
+                    .submitRefused, actor: "token", organisation: organisation.id,
+                    origin: Origin(address: address, at: now), detail: "names another organisation"))
             return JSONResponse.problem(
                 .forbidden, code: "auth.wrong-organisation",
                 message: "the submission names another organisation than the token's", position: "organisation")
@@ -68,6 +74,14 @@ struct SubmissionRoutes: Sendable {
             return JSONResponse.problem(
                 .serviceUnavailable, code: "submission.undone",
                 message: "the submission was not stored, through no fault of its own: send it again")
+        } catch {
+            // The database failed or is down: the transaction did not commit, so nothing is stored and the same
+            // document sent later is applied as new. Said so, rather than an empty 500.
+            return JSONResponse.problem(
+                .serviceUnavailable, code: "submission.unavailable",
+                message:
+                    "the service's database could not store the submission; nothing was stored: send it again later"
+            )
         }
         return JSONResponse.make(receipt, status: receipt.duplicate ? .ok : .created)
     }

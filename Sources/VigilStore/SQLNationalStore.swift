@@ -202,9 +202,13 @@ public final class SQLNationalStore: NationalStore, Service {
     public func answers(within seconds: Double) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
-                (try? await self.singleRead { database in
-                    try await database.raw("SELECT 1 AS one").first()
-                }) != nil
+                // SQLite reads its schema page (a file overwritten or truncated fails here; `SELECT 1` would not
+                // touch the file); PostgreSQL needs a connection, which is the question.
+                let probe: SQLQueryString =
+                    if case .sqlite = self.backend { "SELECT COUNT(*) AS one FROM sqlite_master" } else {
+                        "SELECT 1 AS one"
+                    }
+                return (try? await self.singleRead { database in try await database.raw(probe).first() }) != nil
             }
             group.addTask {
                 try? await Task.sleep(for: .seconds(seconds))

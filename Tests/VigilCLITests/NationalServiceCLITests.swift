@@ -105,6 +105,25 @@ struct NationalServiceCLITests {
         #expect(!result.output.contains("kind,key"))
     }
 
+    @Test(
+        "the token travels only over https://, or http:// to this machine: anything else is a usage error before anything is read or sent",
+        arguments: [
+            ("http://vigil.example.nhs.uk", Int32(64)), ("ftp://x", 64), ("not an address", 64),
+            ("http://10.0.0.5:8080", 64), ("http://127.0.0.2:1", 69), ("http://localhost:1", 69),
+            ("http://[::1]:1", 69),
+        ])
+    func serverAddress(_ server: String, _ status: Int32) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write("token", "vgl_0123\n")
+        let result = try Self.run(
+            ["submit", Self.golden, "--server", server, "--token-file", scratch.url.appending(path: "token").path],
+            home: scratch.url)
+        // Loopback addresses pass the check and then find no server listening (69); the rest are refused (64).
+        #expect(result.status == status, "\(server): \(result.error)")
+        #expect(!result.error.contains("vgl_0123"))
+    }
+
     @Test("admin, serve, submit and SIGTERM: a receipt comes back and the server stops with 0")
     func endToEnd() async throws {
         let scratch = try ScratchDirectory("vigil-serve")

@@ -4,8 +4,9 @@ import HummingbirdTesting
 import Testing
 import VigilCore
 import VigilServer
-import VigilStore
 import VigilSubmission
+
+@testable import VigilStore
 
 /// The submission API through a real HTTP server on a loopback port (HummingbirdTesting's live mode), over a SQLite
 /// store: receipts, idempotency, authentication, and 4xx for malformed, oversized and misdirected bodies that change
@@ -179,6 +180,30 @@ struct SubmissionAPITests {
         }
     }
 
+    @Test(
+        "a database that fails the write gets 503 with a code, not an empty 500, and stores nothing; readiness is checked"
+    )
+    func databaseFails() async throws {
+        try await Self.withService { service, client in
+            let ready = try await client.execute(uri: "/api/v1/ready", method: .get)
+            #expect(ready.status == .ok && String(buffer: ready.body).contains("ready"))
+            // The database refuses every new submission, as a full disk or a failing server would.
+            try await service.store.transaction { database in
+                try await database.raw(
+                    "CREATE TRIGGER refuse BEFORE INSERT ON submissions BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                ).run()
+            }
+            let response = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
+                body: try Self.submission(missing: ["a"]))
+            #expect(response.status == .serviceUnavailable)
+            #expect(Self.errorCode(response) == "submission.unavailable")
+            #expect(!String(buffer: response.body).contains("refused"))
+            #expect(try await service.store.tickets(organisation: service.organisation.id).isEmpty)
+            #expect(try await client.execute(uri: "/api/v1/health", method: .get).status == .ok)
+        }
+    }
+
     @Test("a body over the limit gets 413 and changes nothing")
     func oversized() async throws {
         try await Self.withService(bodyLimit: 1_024) { service, client in
@@ -200,6 +225,8 @@ struct SubmissionAPITests {
             #expect(response.status == .forbidden)
             #expect(Self.errorCode(response) == "auth.wrong-organisation")
             #expect(try await service.store.tickets(organisation: service.organisation.id).isEmpty)
+            let refused = try await service.store.auditLog(since: nil).filter { $0.action == .submitRefused }
+            #expect(refused.map(\.organisation) == ["RXX"] && refused.map(\.who) == ["token"])
         }
     }
 
