@@ -145,22 +145,21 @@ struct AdminCommand: AsyncParsableCommand {
         var replace = false
 
         func run() async throws {
-            let (token, revoked) = try await store.withStore { store in
+            let token = try await store.withStore { store in
                 let token = try await store.issueToken(organisation: code, at: Date())
                 let organisation = try await store.organisation(code: code)
                 try await store.audit(
                     AuditEntry(.issueToken, actor: "operator", organisation: organisation?.id, origin: .operatorNow()))
-                guard replace else { return (token, 0) }
-                let keep = SQLNationalStore.tokenFingerprint(token)
-                var revoked = 0
-                for old in try await store.tokens(organisation: code)
-                where old.revokedAt == nil && old.fingerprint != keep {
-                    revoked += try await store.revokeTokens(
-                        organisation: code, fingerprint: old.fingerprint, origin: .operatorNow())
-                }
-                return (token, revoked)
+                return token
             }
-            if replace { Terminal.error("vigil: revoked \(Wording.count(revoked, "other token")) of \(code)") }
+            // Handed over before any other is revoked: a token file that cannot be written must not leave the
+            // organisation with no working token.
+            try deliver(token)
+            if replace { try await revokeOthers(keeping: token) }
+        }
+
+        /// Prints `token`, or writes it to `--out`.
+        private func deliver(_ token: String) throws {
             guard let out else {
                 print(token)
                 return
@@ -168,12 +167,27 @@ struct AdminCommand: AsyncParsableCommand {
             do {
                 try AtomicFile.write(Data((token + "\n").utf8), to: URL(fileURLWithPath: out))
             } catch {
-                Terminal.error("vigil: \(out): the token could not be written")
+                Terminal.error("vigil: \(out): the token could not be written; no other token was revoked")
                 throw VigilExit.cannotCreate
             }
             print(
                 "Wrote the token for \(code) (fingerprint \(SQLNationalStore.tokenFingerprint(token))) to \(out); it is not stored anywhere else."
             )
+        }
+
+        /// `--replace`: revokes the organisation's live tokens but `token`.
+        private func revokeOthers(keeping token: String) async throws {
+            let keep = SQLNationalStore.tokenFingerprint(token)
+            let revoked = try await store.withStore { store in
+                var revoked = 0
+                for old in try await store.tokens(organisation: code)
+                where old.revokedAt == nil && old.fingerprint != keep {
+                    revoked += try await store.revokeTokens(
+                        organisation: code, fingerprint: old.fingerprint, origin: .operatorNow())
+                }
+                return revoked
+            }
+            Terminal.error("vigil: revoked \(Wording.count(revoked, "other token")) of \(code)")
         }
     }
 
@@ -228,6 +242,14 @@ struct AdminCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard (fingerprint != nil) != all else { throw ValidationError("give --fingerprint or --all") }
+            if let fingerprint {
+                guard fingerprint.utf8.count == SQLNationalStore.tokenFingerprintLength,
+                    fingerprint.allSatisfy(\.isHexDigit)
+                else {
+                    throw ValidationError(
+                        "--fingerprint is the \(SQLNationalStore.tokenFingerprintLength) hex digits list-tokens shows")
+                }
+            }
         }
 
         func run() async throws {

@@ -202,7 +202,7 @@ struct ScanCommand: AsyncParsableCommand {
                     }.joined(separator: ", "))
         }
         // An empty folder is most often a share that was not mounted: never a silent clean scan.
-        let empty = report.roots.filter { $0.files == 0 }
+        let empty = report.roots.filter(\.isEmpty)
         for root in empty {
             let why =
                 include.isEmpty && exclude.isEmpty

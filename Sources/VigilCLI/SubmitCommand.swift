@@ -66,9 +66,11 @@ struct SubmitCommand: AsyncParsableCommand {
         if dryRun {
             guard out != nil else { throw ValidationError("--dry-run needs --out FILE") }
         } else {
-            guard server != nil, tokenFile != nil else {
+            guard let server, tokenFile != nil else {
                 throw ValidationError("give --server URL and --token-file FILE, or --dry-run --out FILE")
             }
+            // Before the assessment is read or --reveal written: https://, or http:// to this machine only.
+            _ = try Self.serverAddress(server)
         }
     }
 

@@ -55,6 +55,15 @@ public struct FileStatus: Sendable, Equatable {
         return total
     }
 
+    /// The status of what `path` names, links followed: for folders named by the caller (an ancestor of a path
+    /// given), never for what a walk meets. `path` is NUL-terminated bytes; errors name `shownAs`.
+    public static func following(_ path: [CChar], shownAs: String) throws(FileError) -> FileStatus {
+        guard let status = path.withUnsafeBufferPointer({ $0.baseAddress.flatMap(Platform.followedStatus) }) else {
+            throw FileError(code: .cannotOpen, path: shownAs, errno: Platform.errno)
+        }
+        return status
+    }
+
     /// The status of `path` itself: a symbolic link is described, never followed. `path` is the bytes the system
     /// takes, NUL-terminated (names need not be UTF-8); errors name `shownAs`.
     public static func of(link path: [CChar], shownAs: String) throws(FileError) -> FileStatus {

@@ -288,24 +288,54 @@ enum Platform {
     }
 
     /// Opens `path` for writing in place when it is a stream rather than a file to replace: a character device, pipe
-    /// or socket named directly (`/dev/null`, a FIFO), or any existing path under `/dev/` or `/proc/` (`/dev/stdout`,
-    /// `/dev/fd/1`, links the caller named on purpose, whatever they reach). A link elsewhere is never followed here:
-    /// one planted in an output folder (`report.html -> /dev/mem`) is replaced like a file. `nil` when `path` is
-    /// not such a stream (`isStream` false), or when it cannot be opened (``errno`` set).
+    /// or socket (`/dev/null`, a FIFO), or one of the process's own descriptors named as a file (`/dev/stdout`,
+    /// `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`), written through a copy of the descriptor so its position is
+    /// the shell's (`>>` appends; later output follows rather than overwrites). A link is followed only under `/dev/`,
+    /// where the system made it: one planted in an output folder (`report.html -> /dev/mem`) is replaced like a
+    /// file, and a regular file anywhere (`/dev/shm/…`) is written atomically. `isStream` false when `path` is none of
+    /// these; `descriptor` `nil` when it is but cannot be opened (``errno`` set).
     static func openStream(_ path: String) -> (descriptor: Int32?, isStream: Bool) {
+        if let inherited = inheritedDescriptor(path) {
+            let copy = dup(inherited)
+            return (copy >= 0 ? copy : nil, true)
+        }
         var status = stat()
-        let named = lstat(path, &status) == 0 ? status.st_mode & S_IFMT : 0
-        let isDevice = named == S_IFCHR || named == S_IFIFO || named == S_IFSOCK
-        let isSystemPath = named != 0 && named != S_IFDIR && (path.hasPrefix("/dev/") || path.hasPrefix("/proc/"))
-        guard isDevice || isSystemPath else { return (nil, false) }
+        guard lstat(path, &status) == 0 else { return (nil, false) }
+        var kind = status.st_mode & S_IFMT
+        if kind == S_IFLNK, path.hasPrefix("/dev/") {
+            guard stat(path, &status) == 0 else { return (nil, false) }
+            kind = status.st_mode & S_IFMT
+        }
+        guard kind == S_IFCHR || kind == S_IFIFO || kind == S_IFSOCK else { return (nil, false) }
         let descriptor = open(path, O_WRONLY | O_CLOEXEC)
         return (descriptor >= 0 ? descriptor : nil, true)
+    }
+
+    /// The descriptor a path names when it is one of the process's own: `/dev/stdout` 1, `/dev/stderr` 2,
+    /// `/dev/fd/N` and `/proc/self/fd/N` N.
+    static func inheritedDescriptor(_ path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout": return 1
+        case "/dev/stderr": return 2
+        default:
+            for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+                if let number = Int32(path.dropFirst(prefix.count)), number >= 0 { return number }
+            }
+            return nil
+        }
     }
 
     /// The status of `path` itself (a link is described, not followed); `nil` with ``errno`` set.
     static func linkStatus(_ path: UnsafePointer<CChar>) -> FileStatus? {
         var status = stat()
         guard lstat(path, &status) == 0 else { return nil }
+        return fileStatus(status)
+    }
+
+    /// The status of what `path` names, links followed; `nil` with ``errno`` set.
+    static func followedStatus(_ path: UnsafePointer<CChar>) -> FileStatus? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
         return fileStatus(status)
     }
 

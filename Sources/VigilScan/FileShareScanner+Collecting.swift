@@ -37,10 +37,11 @@ extension FileShareScanner {
                 foldersUnreadable: walk.foldersUnreadable, symbolicLinks: walk.symbolicLinks,
                 otherEntries: walk.otherEntries, excluded: walk.excluded),
             problems: walk.problems,
-            perRoot: options.roots.map { root in
+            perRoot: options.roots.enumerated().map { index, root in
                 FileScanRecord(
                     root: root.display, aclRoot: root.aclPath, host: root.host, files: 0, bytes: 0, filesRead: 0,
-                    filesSkipped: 0, filesFailed: 0)
+                    filesSkipped: 0, filesFailed: 0,
+                    overlapsEarlierPath: listing.overlapping.contains(index) ? true : nil)
             })
         if state.damaged, let statePath = options.statePath {
             collected.problem(

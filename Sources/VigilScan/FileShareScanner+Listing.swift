@@ -5,6 +5,8 @@ extension FileShareScanner {
         var files: [WalkedFile]
         /// Folders, links and other entries counted, and the walk's problems.
         var walk: WalkTally
+        /// Roots (by index) whose folder, or files in it, an earlier root had listed.
+        var overlapping: Set<Int>
         /// Every file's size, added up.
         var totalBytes: Int
         /// The state file's key for each file, in the order of ``files`` ("" with no state file).
@@ -26,7 +28,7 @@ extension FileShareScanner {
             maxDepth: options.maxDepth)
         var files: [WalkedFile] = []
         var walk = WalkTally()
-        var seen = FileWalker.Seen(roots: options.roots.count)
+        var seen = FileWalker.Seen()
         for (index, root) in options.roots.enumerated() {
             walker.walk(
                 root: root.path, index: index, display: root.display, into: &files, tally: &walk, seen: &seen)
@@ -37,7 +39,7 @@ extension FileShareScanner {
         }
         // The state file knows files by keyed hashes of their paths.
         return Listing(
-            files: files, walk: walk, totalBytes: files.reduce(0) { $0 + $1.size },
+            files: files, walk: walk, overlapping: seen.overlapping, totalBytes: files.reduce(0) { $0 + $1.size },
             keys: files.map { state.key($0.path) }, rootKeys: options.roots.map { state.key($0.path) })
     }
 }

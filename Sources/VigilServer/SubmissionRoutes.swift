@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import VigilStore
 import VigilSubmission
@@ -14,11 +15,11 @@ struct SubmissionRoutes: Sendable {
 
     func register(on router: Router<VigilRequestContext>) {
         router.post("api/v1/submissions") { request, context in
-            try await submit(request, address: context.clientAddress)
+            try await submit(request, address: context.clientAddress, logger: context.logger)
         }
     }
 
-    func submit(_ request: Request, address: String) async throws -> Response {
+    func submit(_ request: Request, address: String, logger: Logger) async throws -> Response {
         let organisation: OrganisationRecord
         switch try await BearerAuthentication.organisation(request, store: store) {
         case .success(let found): organisation = found
@@ -74,9 +75,17 @@ struct SubmissionRoutes: Sendable {
             return JSONResponse.problem(
                 .serviceUnavailable, code: "submission.undone",
                 message: "the submission was not stored, through no fault of its own: send it again")
+        } catch let error as StoreError {
+            // The store refused what it found (a stored row it cannot read): sending again would meet the same, so
+            // not a 503. Logged by its code, never its content.
+            logger.error("a submission was not stored", metadata: ["store_error": "\(error.code.rawValue)"])
+            return JSONResponse.problem(
+                .internalServerError, code: "server.store",
+                message: "the service could not store the submission; nothing was stored: tell the national team")
         } catch {
             // The database failed or is down: the transaction did not commit, so nothing is stored and the same
             // document sent later is applied as new. Said so, rather than an empty 500.
+            logger.error("a submission was not stored: the database failed", metadata: ["error": "\(type(of: error))"])
             return JSONResponse.problem(
                 .serviceUnavailable, code: "submission.unavailable",
                 message:

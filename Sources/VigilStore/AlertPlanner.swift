@@ -37,7 +37,8 @@ public enum AlertPlanner {
         public var advisories: Set<String>
         /// The submission that last showed or changed it.
         public var lastSubmission: Int64
-        /// When the evidence that opened it was taken (its submission's `assessedAt`, seconds since 1970).
+        /// When it last became open (opened, reopened, or its clock restarted), as the evidence's `assessedAt` in
+        /// seconds since 1970; read only when an alert is issued.
         public var openedAt: Int64
 
         public init(

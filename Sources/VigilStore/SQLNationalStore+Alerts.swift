@@ -312,8 +312,8 @@ extension SQLNationalStore {
     }
 
     /// When an alert issued with no submission being applied (`vigil admin issue-alert`) affects an organisation: its
-    /// issue time, or, when the evidence of every ticket it matches was taken later (an alert back-dated before the
-    /// organisation's evidence existed), the earliest of those: the clock runs from when the organisation's own
+    /// issue time, or, when the evidence that last made every ticket it matches open (opened, reopened, or its clock
+    /// restarted) was taken later (an alert back-dated before that evidence), the earliest of those: the clock runs from when the organisation's own
     /// evidence first showed the match, never before it, so a deadline does not depend on whether the evidence was
     /// sent before or after the alert was entered.
     static func affectedAt(
@@ -459,7 +459,8 @@ extension SQLNationalStore {
     {
         try await database.raw(
             """
-            SELECT t.id, t.rule, t.state, t.advisories, t.opened_at,
+            SELECT t.id, t.rule, t.state, t.advisories, t.opened_at, t.clock_started_at,
+            (SELECT MAX(e.at) FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'reopened') AS reopened_at,
             COALESCE(s.last_submission, t.last_submission) AS last_submission
             FROM tickets t LEFT JOIN ticket_sightings s ON s.ticket_id = t.id
             WHERE t.organisation_id = \(bind: organisation) AND t.is_current = 1 AND t.state <> 'fixed'
@@ -474,7 +475,11 @@ extension SQLNationalStore {
                 rule: RuleID(rawValue: try row.decode(column: "rule", as: String.self)), state: state,
                 advisories: Set(advisories.split(separator: ",").map(String.init)),
                 lastSubmission: try row.decode(column: "last_submission", as: Int64.self),
-                openedAt: try row.decode(column: "opened_at", as: Int64.self))
+                // When it last became open: opened, reopened by evidence, or its clock restarted by an exception's end.
+                openedAt: max(
+                    try row.decode(column: "opened_at", as: Int64.self),
+                    try row.decode(column: "clock_started_at", as: Int64?.self) ?? .min,
+                    try row.decode(column: "reopened_at", as: Int64?.self) ?? .min))
         }
     }
 

@@ -246,12 +246,14 @@ extension SQLNationalStore {
             current: try row.decode(column: "is_current", as: Int64.self) == 1)
     }
 
-    /// The person with `id`, or a refusal: an unknown person may do nothing.
+    /// The person with `id`, or a refusal: an unknown or disabled person may do nothing.
     static func person(_ id: Int64, on database: any SQLDatabase) async throws -> UserRecord {
         guard let row = try await database.raw("\(unsafeRaw: userQuery) WHERE u.id = \(bind: id)").first() else {
             throw StoreError(.forbidden, "no person has that id")
         }
-        return try user(row: row)
+        let person = try user(row: row)
+        guard person.disabledAt == nil else { throw StoreError(.forbidden, "the person is disabled") }
+        return person
     }
 
     static func exceptionEvent(

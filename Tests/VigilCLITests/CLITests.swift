@@ -599,9 +599,17 @@ struct ScanCLITests {
         let fileJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("scan.json")))
         let exposures = (fileJSON as? [String: Any])?["exposures"] as? [[String: Any]]
         #expect(exposures?.first?["aclPath"] as? String == #"D:\Shares\Clinical\letter.txt"#)
-        let (repeated, repeatedPaths) = try scan(["share", "share", "share/Lists", "share/letter.txt", "--no-state"])
-        #expect(repeated.status == 0, "\(repeated.error)")
-        #expect(repeatedPaths == ["share/Lists/clinic.csv", "share/letter.txt"])
+        // Overlapping paths, in either order: each file once, and a path whose files an earlier one listed is not an
+        // empty share (no warning, and --strict passes).
+        for paths in [
+            ["share", "share", "share/Lists", "share/letter.txt"], ["share/letter.txt", "share/Lists", "share"],
+        ] {
+            let (repeated, repeatedPaths) = try scan(paths + ["--no-state", "--strict"])
+            #expect(repeated.status == 0, "\(paths): \(repeated.error)")
+            #expect(!repeated.error.contains("holds no file"), "\(paths): \(repeated.error)")
+            #expect(Set(repeatedPaths) == ["share/Lists/clinic.csv", "share/letter.txt"], "\(paths)")
+            #expect(repeatedPaths.count == 2, "\(paths)")
+        }
         _ = try scan(["share", "--state", "share/state.sqlite"])
         let (again, _) = try scan(["share", "--state", "share/state.sqlite"])
         #expect(again.status == 0)

@@ -69,6 +69,31 @@ struct FilePrimitiveTests {
         #expect(isPipe(pipe))
     }
 
+    @Test(
+        "one of the process's descriptors named as a file is written at its position; a regular file under /dev/ is replaced whole"
+    )
+    func inheritedDescriptorsAndFilesUnderDev() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        // As `vigil … --out /dev/stdout >> log`: the report follows what the file held, never over it.
+        let log = scratch.path("log")
+        try Data("head\n".utf8).write(to: URL(fileURLWithPath: log))
+        let descriptor = open(log, O_WRONLY | O_APPEND)
+        #expect(descriptor >= 0)
+        try AtomicFile.write(Data("report".utf8), to: URL(fileURLWithPath: "/dev/fd/\(descriptor)"))
+        #expect(write(descriptor, "!", 1) == 1)
+        close(descriptor)
+        #expect(try String(contentsOfFile: log, encoding: .utf8) == "head\nreport!")
+        // A regular file on /dev/shm is a file like any other: a shorter report leaves no tail of the longer one.
+        guard FileManager.default.fileExists(atPath: "/dev/shm") else { return }
+        let shared = "/dev/shm/vigil-io-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: shared) }
+        try AtomicFile.write(Data("a much longer first report".utf8), to: URL(fileURLWithPath: shared))
+        try AtomicFile.write(Data("short".utf8), to: URL(fileURLWithPath: shared))
+        #expect(try String(contentsOfFile: shared, encoding: .utf8) == "short")
+        #expect(try Self.permissions(shared) == 0o600)
+    }
+
     @Test("createOnce writes a complete owner-only file once, never over one already there, and leaves nothing else")
     func createOnce() throws {
         let scratch = try Scratch()

@@ -147,4 +147,32 @@ struct ScanCrashRegressionTests {
         let (third, _) = try await Scan.run(share, state: state)
         #expect(third.totals.filesReused == 3 && !third.problems.contains { $0.code == "scan.state-damaged" })
     }
+
+    @Test(
+        "results remembered by an older detector are never reused: a sheet named by an NHS number stored in full is read again"
+    )
+    func olderDetectorResultsDropped() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let share = scratch.url.appendingPathComponent("share")
+        let state = scratch.url.appendingPathComponent("state.sqlite").path
+        for index in 0..<2 { try scratch.write("share/\(index).txt", Scan.letter) }
+        _ = try await Scan.run(share, state: state)
+        // As version 1 left it: its own stamp, and a result naming a sheet by a full number.
+        let queue = try DatabaseQueue(path: state)
+        try await queue.write { db in
+            try db.execute(sql: "UPDATE meta SET value = '1' WHERE key = 'detector'")
+            let findings = try #require(
+                try Data.fetchOne(db, sql: "SELECT findings FROM file WHERE findings IS NOT NULL"))
+            let text = String(decoding: findings, as: UTF8.self).replacingOccurrences(
+                of: #""line":1"#, with: #""sheet":"4505577104","cell":"A1""#)
+            #expect(text.contains("4505577104"))
+            try db.execute(sql: "UPDATE file SET findings = ?", arguments: [Data(text.utf8)])
+        }
+        try queue.close()
+        let (again, _) = try await Scan.run(share, state: state)
+        #expect(again.totals.filesReused == 0 && again.totals.filesRead == 2)
+        #expect(again.exposures.allSatisfy { $0.identifiers.allSatisfy { $0.location.sheet == nil } })
+        #expect(try Data(contentsOf: URL(fileURLWithPath: state)).range(of: Data("4505577104".utf8)) == nil)
+    }
 }

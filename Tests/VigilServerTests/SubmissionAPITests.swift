@@ -158,6 +158,15 @@ struct SubmissionAPITests {
                 body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: object)))
             #expect(response.status == .unprocessableContent, "\(change)")
             #expect(Self.errorCode(response) == "submission.invalid", "\(change)")
+            // Refused by the check meant, at its position.
+            let error =
+                (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?[
+                    "error"] as? [String: Any]
+            let positions = [
+                "future": "assessedAt", "rule": "findings[0].rule", "area": "findings[0].area",
+                "version": "tool.version",
+            ]
+            #expect(error?["position"] as? String == positions[change], "\(change)")
             let text = String(buffer: response.body)
             for secret in ["JOHN", "Jane", "9434765919"] { #expect(!text.contains(secret)) }
             #expect(try await service.store.daily(organisation: service.organisation.id).isEmpty)

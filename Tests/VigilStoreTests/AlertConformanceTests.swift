@@ -127,6 +127,30 @@ struct AlertConformanceTests {
     }
 
     @Test(
+        "a back-dated alert counts a ticket fixed and reopened since from its reopening, not from when it first opened",
+        arguments: Backend.available)
+    func backDatedAlertReopenedTicket(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            // Missing before the alert's date, fixed, then missing again a fortnight after it.
+            let reopening = Self.week(3, missing: ["a"], inventoried: ["a"])
+            for submission in [
+                Self.week(0, missing: ["a"], inventoried: ["a"]), Self.week(1, missing: [], inventoried: ["a"]),
+                reopening,
+            ] {
+                _ = try await store.ingest(submission, organisation: organisation.id, receivedAt: Scenario.start)
+            }
+            #expect(Scenario.state(try await store.tickets(organisation: organisation.id), host: "a") == .open)
+            let alert = try await store.issueAlert(
+                NewAlert(
+                    title: "Back-dated, reopened", severity: .critical, rules: [.updateMissing],
+                    cves: [Self.eternalBlue], issuedAt: Self.issued, remediationDays: 10))
+            let status = try await Self.status(store, alert, organisation, at: reopening.assessedAt)
+            #expect(status.affectedAt == reopening.assessedAt)
+        }
+    }
+
+    @Test(
         "an alert another server issues is evaluated by this server's next submission, whatever it read before",
         arguments: Backend.available)
     func alertIssuedElsewhere(_ backend: Backend) async throws {

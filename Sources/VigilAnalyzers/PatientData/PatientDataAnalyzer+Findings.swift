@@ -5,7 +5,7 @@ extension PatientDataAnalyzer {
     func review(_ estate: Estate) -> Review {
         let lists = estate.patientData.filter(\.isPatientList).sorted()
         var review = Review(
-            folders: estate.fileScans.count, emptyFolders: estate.fileScans.filter { $0.files == 0 }.count,
+            folders: estate.fileScans.count, emptyFolders: estate.fileScans.filter(\.isEmpty).count,
             files: estate.fileScans.reduce(0) { $0 + $1.files },
             read: estate.fileScans.reduce(0) { $0 + $1.filesRead },
             skipped: estate.fileScans.reduce(0) { $0 + $1.filesSkipped },

@@ -228,11 +228,20 @@ public struct FileScanRecord: Codable, Sendable, Hashable {
     public var filesSkipped: Int
     /// Files that could not be read (permission denied, I/O error, broken archive, limits exceeded).
     public var filesFailed: Int
+    /// `true` when the folder, or files in it, had already been listed under an earlier path of the same scan
+    /// (`share share/Lists`): its files are counted there, so holding none here is not an empty share. Absent
+    /// otherwise.
+    public var overlapsEarlierPath: Bool?
+
+    /// Whether the folder held no file at all: most often a share that was not mounted, never a clean scan. A folder
+    /// whose files were listed under an earlier path is not empty.
+    public var isEmpty: Bool { files == 0 && overlapsEarlierPath != true }
 
     public init(
         root: String, aclRoot: String? = nil, host: String? = nil, files: Int, bytes: Int, filesRead: Int,
-        filesSkipped: Int, filesFailed: Int
+        filesSkipped: Int, filesFailed: Int, overlapsEarlierPath: Bool? = nil
     ) {
+        self.overlapsEarlierPath = overlapsEarlierPath
         self.root = root
         self.aclRoot = aclRoot
         self.host = host

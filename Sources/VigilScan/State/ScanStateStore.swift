@@ -33,8 +33,10 @@ public struct ScanStateError: Error, Sendable, CustomStringConvertible {
 /// them either. The key lives in the same file, so the hash stops the names being read, not a guess of a full path
 /// being confirmed. The file is created readable by its owner only (SQLite gives its journal the same permissions).
 final class ScanStateStore {
-    /// Bumped whenever detection changes, so that results remembered by an older version are not reused.
-    static let detectorVersion = "1"
+    /// Bumped whenever detection or what a result holds changes, so that results remembered by an older version are
+    /// not reused: "2" masks worksheet names (a result of "1" may hold a sheet named by an NHS number in full) and
+    /// adds the three national schemes' patients together.
+    static let detectorVersion = "2"
 
     let path: String
     private let queue: DatabaseQueue

@@ -42,34 +42,16 @@ struct FileWalker {
     let maxDepth: Int
 
     /// What the roots walked so far have listed, so that overlapping roots (`share share/sub`, a root given twice, a
-    /// file inside a folder also given) list each folder and file once, under the first root that reaches it.
+    /// file inside a folder also given) list each folder and file once, under the first root that reaches it. Only
+    /// folders and the files given as roots are held: a folder's files are reached through it, so a folder walked
+    /// once lists its files once, and a share of millions of files costs no set of them.
     struct Seen {
-        /// Folders walked, by every root: a folder reached again is not walked again.
-        var folders: Set<FileIdentity> = []
-        /// Files listed by earlier roots; `nil` when there is one root (nothing to repeat, nothing to hold).
-        var earlierFiles: Set<FileIdentity>?
-        /// Files listed by the root being walked, added to ``earlierFiles`` when it is done. Kept apart so that hard
-        /// links within one root stay listed as before.
-        var currentFiles: Set<FileIdentity> = []
-
-        init(roots: Int) {
-            earlierFiles = roots > 1 ? [] : nil
-        }
-
-        /// Whether the file `identity` is new to this walk: `false` when an earlier root listed it.
-        mutating func list(_ identity: FileIdentity) -> Bool {
-            guard let earlier = earlierFiles else { return true }
-            if earlier.contains(identity) { return false }
-            currentFiles.insert(identity)
-            return true
-        }
-
-        /// Ends a root's walk.
-        mutating func finishRoot() {
-            guard earlierFiles != nil else { return }
-            earlierFiles?.formUnion(currentFiles)
-            currentFiles = []
-        }
+        /// Folders walked, with the root that walked each: a folder reached again is not walked again.
+        var folders: [FileIdentity: Int] = [:]
+        /// Files given as roots.
+        var fileRoots: Set<FileIdentity> = []
+        /// Roots (by index) whose folder, or files in it, an earlier root had listed.
+        var overlapping: Set<Int> = []
     }
 
     /// Every regular file under `root` (or `root` itself when it is a file), relative paths shown under `display`;
@@ -78,7 +60,6 @@ struct FileWalker {
         root: String, index: Int, display: String, into files: inout [WalkedFile], tally: inout WalkTally,
         seen: inout Seen
     ) {
-        defer { seen.finishRoot() }
         let status: FileStatus
         do {
             status = try FileStatus.of(link: RawName.bytes(root), shownAs: display)
@@ -97,11 +78,13 @@ struct FileWalker {
             return
         }
         if status.kind == .regular {
-            guard seen.list(status.identity) else {
+            guard !seen.fileRoots.contains(status.identity), !Self.insideWalkedFolder(root, seen.folders) else {
                 tally.repeated += 1
+                seen.overlapping.insert(index)
                 tally.problem("scan.repeated", display, "file already listed under an earlier path given; listed once")
                 return
             }
+            seen.fileRoots.insert(status.identity)
             files.append(
                 WalkedFile(path: root, relative: "", root: index, size: status.size, modified: status.modified))
             return
@@ -118,7 +101,7 @@ struct FileWalker {
         var pending: [PendingFolder] = [PendingFolder(path: root, relative: "", depth: 0, identity: status.identity)]
         while let folder = pending.popLast() {
             let shown = folder.relative.isEmpty ? display : "\(display)/\(folder.relative)"
-            guard let listing = open(folder, shownAs: shown, visited: &seen.folders, tally: &tally) else { continue }
+            guard let listing = open(folder, root: index, shownAs: shown, seen: &seen, tally: &tally) else { continue }
             tally.folders += 1
             var children: [PendingFolder] = []
             while let raw = listing.nextName() {
@@ -161,8 +144,9 @@ struct FileWalker {
                         tally.excluded += 1
                         continue
                     }
-                    guard seen.list(status.identity) else {
+                    if !seen.fileRoots.isEmpty, seen.fileRoots.contains(status.identity) {
                         tally.repeated += 1
+                        seen.overlapping.insert(index)
                         continue
                     }
                     files.append(
@@ -179,6 +163,23 @@ struct FileWalker {
         }
     }
 
+    /// Whether a folder holding `path` (a file given as a root) was walked by an earlier root: its files are listed
+    /// there already. Each ancestor is looked up by device and inode, as the walk knows folders.
+    static func insideWalkedFolder(_ path: String, _ folders: [FileIdentity: Int]) -> Bool {
+        guard !folders.isEmpty else { return false }
+        var ancestor = Substring(path)
+        while let slash = ancestor.lastIndex(of: "/") {
+            ancestor = ancestor[..<slash]
+            let folder = ancestor.isEmpty ? "/" : String(ancestor)
+            if let status = try? FileStatus.following(RawName.bytes(folder), shownAs: folder),
+                folders[status.identity] != nil
+            {
+                return true
+            }
+        }
+        return false
+    }
+
     /// A folder listed but not yet walked, with the identity it had when listed.
     private struct PendingFolder {
         var path: String
@@ -191,7 +192,7 @@ struct FileWalker {
     /// listed (device and inode), so a folder swapped for a link, or an ancestor swapped, between listing and opening is
     /// not followed; a folder reached again by another path (a bind mount, a loop) is not walked twice.
     private func open(
-        _ folder: PendingFolder, shownAs shown: String, visited: inout Set<FileIdentity>, tally: inout WalkTally
+        _ folder: PendingFolder, root: Int, shownAs shown: String, seen: inout Seen, tally: inout WalkTally
     ) -> FolderListing? {
         let listing: FolderListing
         do {
@@ -210,13 +211,15 @@ struct FileWalker {
                 "folder replaced while the scan ran (by a link or another folder); not scanned", level: .error)
             return nil
         }
-        guard visited.insert(identity).inserted else {
+        if let walker = seen.folders[identity] {
+            if walker != root { seen.overlapping.insert(root) }
             tally.problem(
                 "scan.loop", shown,
                 "folder already scanned by another path (an earlier path given, a bind mount or a loop); not scanned again"
             )
             return nil
         }
+        seen.folders[identity] = root
         return listing
     }
 }
