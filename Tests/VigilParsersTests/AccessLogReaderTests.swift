@@ -183,6 +183,26 @@ struct AccessLogReaderTests {
         #expect(fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == ["fhir.malformed@4"])
     }
 
+    @Test("FHIR NDJSON is sniffed as FHIR, never as an access-log CSV, even with comma-separated words in its text")
+    func fhirNDJSONSniffed() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let narrative =
+            #"{"resourceType":"AuditEvent","id":"a1","text":{"div":"<div>Columns: when, who, action, outcome</div>"},"#
+            + #""action":"E","recorded":"2026-11-01T10:00:00Z","outcome":"0","#
+            + #""agent":[{"who":{"identifier":{"value":"jsmith"}},"requestor":true}]}"#
+        try scratch.write("AuditEvent.ndjson", narrative + "\n")
+        for path in [
+            Fixtures.url("fhir/auditevents.ndjson").path, scratch.url.appending(path: "AuditEvent.ndjson").path,
+        ] {
+            guard case .recognised(let reader) = try FormatSniffer().examine(path: path) else {
+                Issue.record("\(path) not recognised")
+                continue
+            }
+            #expect(reader.format.id == "fhir-auditevent", "\(path)")
+        }
+    }
+
     @Test("FHIR: recognised beside the other JSON formats, and sniffed by the catalogue")
     func fhirSniffed() throws {
         let verdict = try FormatSniffer().examine(path: Fixtures.url("fhir/auditevent-bundle.json").path)

@@ -24,6 +24,10 @@ public struct AccessLogReader: EvidenceReader {
 
     public func recognises(_ sample: TextSample) -> Bool {
         guard let first = sample.lines(limit: 3).first(where: { !$0.hasPrefix("#TYPE") }) else { return false }
+        // A JSON document or NDJSON line is never a header, whatever words its text holds (a FHIR AuditEvent's
+        // narrative `Columns: when, who, action, outcome` would otherwise pass for one).
+        let start = first.drop { $0 == " " || $0 == "\t" || $0 == "\u{FEFF}" }.first
+        guard start != "{", start != "[" else { return false }
         return Header(Array(first.utf8)) != nil
     }
 
