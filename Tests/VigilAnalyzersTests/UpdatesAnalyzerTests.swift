@@ -314,6 +314,28 @@ struct UpdatesAnalyzerTests {
         #expect(Self.missing(output, "PC-01") == (fixesOlder ? [] : ["CVE-2017-0144"]))
     }
 
+    @Test(
+        "a fix shipped out of band or in a servicing-stack update is in every later cumulative update of the product",
+        arguments: [("KB5050000", false), ("KB5040000", true)])
+    func outOfBandFix(installed: String, missing: Bool) {
+        let product = Self.windows10v22H2
+        let june = CivilDate.date(year: 2024, month: 6, day: 11)
+        let advisories = [
+            // Two monthly cumulative updates, the second superseding the first.
+            Self.advisory(
+                "CVE-2024-0001", [Self.fix("KB5040000", product, supersedes: ["KB5030000"])], published: june),
+            Self.advisory(
+                "CVE-2024-0002", [Self.fix("KB5050000", product, supersedes: ["KB5040000"])], published: june),
+            // Between them, an out-of-band update and a servicing-stack fix, neither in any supersedence.
+            Self.advisory("CVE-2024-0003", [Self.fix("KB5045000", product)], published: june),
+            Self.advisory("CVE-2024-0004", [Self.fix("KB5044000", product)], published: june),
+        ]
+        let host = Self.host("PC-01", Self.system("Microsoft Windows 10 Pro", "10.0.19045"), kbs: [installed])
+        let missed = Self.missing(Self.analyse([host], advisories), "PC-01")
+        #expect(missed.contains("CVE-2024-0003") == missing, "\(installed): \(missed)")
+        #expect(missed.contains("CVE-2024-0004") == missing, "\(installed): \(missed)")
+    }
+
     @Test("a servicing-stack update (fixing only ADV990001) does not fix older vulnerabilities by release order")
     func servicingStack() {
         let stack = Self.advisory(
@@ -824,16 +846,17 @@ struct UpdatesAnalyzerTests {
 
     @Test("the advisory table puts known-exploited advisories first and counts the hosts missing each")
     func table() throws {
+        // Here MS17-010 and the LNK flaw are fixed only by updates outside the rollup chain numbered after the May
+        // 2019 rollup, so that rollup does not fix them by release order (an earlier one would be in it).
         let lnk = Self.advisory(
-            "CVE-2017-8464", [Self.fix("KB4022722")], published: CivilDate.date(year: 2017, month: 6, day: 13),
+            "CVE-2017-8464", [Self.fix("KB4512486")], published: CivilDate.date(year: 2017, month: 6, day: 13),
             cvss: 8.8)
         let hosts = [
             Self.host("PC-01", kbs: ["KB2999226"]),  // misses all three
-            Self.host("PC-02", kbs: ["KB4499164"]),  // misses the two security-only fixes
-            Self.host("PC-03", kbs: ["KB4499164", "KB4022722"]),  // misses MS17-010's security-only fix only
+            Self.host("PC-02", kbs: ["KB4499164"]),  // misses the two later fixes
+            Self.host("PC-03", kbs: ["KB4499164", "KB4512486"]),  // misses MS17-010's only
         ]
-        // Here MS17-010 is fixed only by its security-only update, so no rollup fixes it by release order.
-        let securityOnly = Self.advisory("CVE-2017-0144", [Self.fix("KB4012212")])
+        let securityOnly = Self.advisory("CVE-2017-0144", [Self.fix("KB4512506")])
         let output = Self.analyse(
             hosts, [securityOnly, lnk, Self.blueKeep, Self.kev("CVE-2019-0708", due: (2022, 5, 3), ransomware: true)])
         let table = try #require(output.tables.first { $0.id == "updates.advisories" })

@@ -60,8 +60,10 @@ public struct AdvisoryIndex: Sendable {
 
         /// Per fixing update, the entries it fixes directly.
         let entriesFixedBy: [UInt32: [Int32]]
-        /// Per entry, the lowest of its fixing updates that is a cumulative update of the product (`UInt32.max` when
-        /// none is): any later cumulative update of the product contains it.
+        /// Per entry, the lowest of its fixing updates that is a cumulative update of the product: any later
+        /// cumulative update of the product contains it. For an entry fixed only by updates outside the chain (an
+        /// out-of-band or servicing-stack update of the rollup era), the number after the first of them; `UInt32.max`
+        /// when neither is.
         let firstCumulative: [UInt32]
         /// Per entry, its newest fixing update (0 when it names none): the one to install.
         let newestUpdate: [UInt32]
@@ -92,7 +94,17 @@ public struct AdvisoryIndex: Sendable {
             }
             entriesFixedBy = fixedBy
             componentsShownBy = shownBy
-            firstCumulative = entries.map { $0.kbs.filter(cumulative.contains).min() ?? .max }
+            firstCumulative = entries.map { entry in
+                if let first = entry.kbs.filter(cumulative.contains).min() { return first }
+                // Fixed only by updates outside the chain, from the rollup era on: an out-of-band update (its fixes
+                // are in the next month's cumulative update) or a servicing-stack one (a later cumulative update
+                // installs only on a servicing stack at least as new). Any cumulative update numbered after the
+                // first of them contains the fix.
+                guard let first = entry.kbs.filter({ $0 >= AdvisoryIndex.rollupEra }).min(), first < .max else {
+                    return .max
+                }
+                return first + 1
+            }
             newestUpdate = entries.map { $0.kbs.max() ?? 0 }
             newestCumulative = entries.lazy.flatMap(\.kbs).filter(cumulative.contains).max()
             kinds = entries.map { entry in
