@@ -29,8 +29,13 @@ struct AdvisoriesImportCommand: ParsableCommand {
             database through `vigil assess --advisories DB` or `reference: advisories:` in vigil.yaml; Vigil's \
             built-in catalogue of critical Windows advisories is always used as well.
 
-            Exit codes: 0 imported; 65 a source held no advisories Vigil reads, or (with --strict) records were \
-            rejected; 66 a SRC does not exist; 73 the database cannot be written.
+            A source with rejected records never replaces an earlier import of it that held more advisories (a \
+            download cut short would otherwise empty the database of what it had): the earlier import is kept and \
+            the command exits 65, unless --allow-partial says to store it anyway. With --strict, no source with a \
+            rejected record is stored at all. Every SRC must exist before anything is written.
+
+            Exit codes: 0 imported; 65 no SRC held advisories Vigil reads, a partial source was held back, or \
+            (with --strict) records were rejected; 66 a SRC does not exist; 73 the database cannot be written.
             """
     )
 
@@ -41,13 +46,23 @@ struct AdvisoriesImportCommand: ParsableCommand {
         name: [.short, .customLong("output")], help: ArgumentHelp("The database to create or update.", valueName: "db"))
     var output: String
 
-    @Flag(help: "Exit with code 65 if any record was rejected as malformed.")
+    @Flag(help: "Store no source with a record rejected as malformed, and exit with code 65 if any was.")
     var strict = false
+
+    @Flag(
+        name: .customLong("allow-partial"),
+        help: "Store a source with rejected records even where it replaces an earlier import holding more advisories.")
+    var allowPartial = false
 
     @Flag(name: [.short, .long], help: "Print only errors.")
     var quiet = false
 
     func run() throws {
+        // Every SRC first: a missing one after a good one must not leave half an import (or a new empty database).
+        for path in sources where !FileManager.default.fileExists(atPath: path) {
+            Terminal.error("vigil: \(path): no such file or folder")
+            throw VigilExit.noInput
+        }
         let database: AdvisoryDatabase
         do {
             database = try AdvisoryDatabase(path: output, create: true)
@@ -56,27 +71,35 @@ struct AdvisoriesImportCommand: ParsableCommand {
             throw VigilExit.cannotCreate
         }
         let progress = ProgressLine(enabled: Terminal.standardErrorIsTerminal && !quiet)
+        let stored = Dictionary(
+            ((try? database.contents().sources) ?? []).map { ($0.name, $0.advisories) }, uniquingKeysWith: max)
         var imported = 0
         var rejected = 0
+        var heldBack = 0
         for path in sources {
-            guard FileManager.default.fileExists(atPath: path) else {
-                Terminal.error("vigil: \(path): no such file or folder")
-                throw VigilExit.noInput
-            }
             progress.show("Reading \(path)…")
             do {
                 try AdvisoryImporter().read(path) { source in
+                    let rejections = source.log.recordsRejected
+                    rejected += rejections
+                    if let reason = holdBack(source.advisories.count, rejections, earlier: stored[source.name]) {
+                        progress.clear()
+                        heldBack += 1
+                        Terminal.error("vigil: \(source.name): not stored: \(reason)")
+                        Self.printDiagnostics(source.log.diagnostics, to: Terminal.error)
+                        return
+                    }
                     progress.show("Storing \(source.name)…")
                     let summary = try database.importAdvisories(source.advisories, source: source.name, at: Date())
                     progress.clear()
                     imported += summary.advisories
-                    rejected += source.log.recordsRejected
                     if !quiet {
                         print(
-                            "\(source.name)  \(source.format)  \(Wording.count(summary.advisories, "advisory", plural: "advisories")), \(Wording.count(summary.fixes, "fix", plural: "fixes"))\(summary.replaced > 0 ? " (replacing \(Wording.number(summary.replaced)))" : "")\(source.log.recordsRejected > 0 ? ", \(Wording.count(source.log.recordsRejected, "record")) rejected" : "")"
+                            "\(source.name)  \(source.format)  \(Wording.count(summary.advisories, "advisory", plural: "advisories")), \(Wording.count(summary.fixes, "fix", plural: "fixes"))\(summary.replaced > 0 ? " (replacing \(Wording.number(summary.replaced)))" : "")\(rejections > 0 ? ", \(Wording.count(rejections, "record")) rejected" : "")"
                         )
-                        for diagnostic in source.log.diagnostics.prefix(5) { print("    \(diagnostic)") }
                     }
+                    // Rejections are errors to the reader of the output: shown even with -q, on standard error then.
+                    Self.printDiagnostics(source.log.diagnostics, to: quiet ? Terminal.error : { print($0) })
                 } skipped: { skipped in
                     progress.clear()
                     if !quiet { print("\(skipped.name)  not imported: \(skipped.reason)") }
@@ -93,7 +116,7 @@ struct AdvisoriesImportCommand: ParsableCommand {
         }
         progress.clear()
         guard imported > 0 else {
-            Terminal.error("vigil: no advisories found in \(sources.joined(separator: ", "))")
+            if heldBack == 0 { Terminal.error("vigil: no advisories found in \(sources.joined(separator: ", "))") }
             throw VigilExit.dataError
         }
         progress.show("Compiling the matching index…")
@@ -110,7 +133,26 @@ struct AdvisoriesImportCommand: ParsableCommand {
                 "\(output): \(Wording.count(contents.advisories, "advisory", plural: "advisories")) and \(Wording.count(contents.fixes, "fix", plural: "fixes")) from \(Wording.count(contents.sources.count, "source"))"
             )
         }
-        if strict, rejected > 0 { throw VigilExit.dataError }
+        if heldBack > 0 || (strict && rejected > 0) { throw VigilExit.dataError }
+    }
+
+    /// Why a source read with `rejections` rejected records and `count` advisories is not stored, or `nil` to store
+    /// it: with --strict, any rejection; otherwise a partial read that would replace an earlier import of the same
+    /// source holding more (`earlier`), as a download cut short would, unless --allow-partial.
+    func holdBack(_ count: Int, _ rejections: Int, earlier: Int?) -> String? {
+        guard rejections > 0 else { return nil }
+        if strict {
+            return "\(Wording.count(rejections, "record")) rejected (--strict); the database keeps what it had"
+        }
+        guard !allowPartial, let earlier, earlier > count else { return nil }
+        return
+            "\(Wording.count(rejections, "record")) rejected and \(Wording.number(count)) advisories read, fewer than the \(Wording.number(earlier)) the earlier import of it stored (a file cut short?); the earlier import is kept (--allow-partial stores this one)"
+    }
+
+    /// The first five diagnostics, then how many more there are.
+    static func printDiagnostics(_ diagnostics: [Diagnostic], to write: (String) -> Void) {
+        for diagnostic in diagnostics.prefix(5) { write("    \(diagnostic)") }
+        if diagnostics.count > 5 { write("    … and \(Wording.count(diagnostics.count - 5, "more diagnostic"))") }
     }
 }
 

@@ -57,6 +57,38 @@ struct AdvisoriesCLITests {
         #expect(json.contains("built-in catalogue"))
     }
 
+    @Test(
+        "a catalogue cut short never replaces the complete one it follows unless --allow-partial; --strict stores nothing partial; a missing SRC writes nothing"
+    )
+    func partialSources() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let database = scratch.url.appendingPathComponent("advisories.db").path
+        let complete = try Data(contentsOf: Fixtures.url("advisories/kev-sample.json"))
+        let catalogue = scratch.url.appendingPathComponent("known_exploited_vulnerabilities.json")
+        try complete.write(to: catalogue)
+        #expect(try VigilProcess.run(["advisories", "import", catalogue.path, "-o", database]).status == 0)
+        func stored() throws -> String {
+            try VigilProcess.run(["advisories", "show", database]).output
+        }
+        let before = try stored()
+        // The same file cut two thirds of the way through, as an interrupted download leaves it.
+        try complete.prefix(complete.count * 2 / 3).write(to: catalogue)
+        let cut = try VigilProcess.run(["advisories", "import", catalogue.path, "-o", database])
+        #expect(cut.status == 65, "\(cut.error)")
+        #expect(cut.error.contains("not stored") && cut.error.contains("the earlier import is kept"), "\(cut.error)")
+        let strict = try VigilProcess.run(["advisories", "import", catalogue.path, "-o", database, "--strict", "-q"])
+        #expect(strict.status == 65 && strict.error.contains("not stored"), "\(strict.error)")
+        #expect(try stored() == before)
+        let allowed = try VigilProcess.run(["advisories", "import", catalogue.path, "-o", database, "--allow-partial"])
+        #expect(allowed.status == 0 && allowed.output.contains("replacing"), "\(allowed.error)")
+        #expect(try stored() != before)
+        let fresh = scratch.url.appendingPathComponent("fresh.db").path
+        let missing = try VigilProcess.run(["advisories", "import", catalogue.path, "no-such-file", "-o", fresh])
+        #expect(missing.status == 66)
+        #expect(!FileManager.default.fileExists(atPath: fresh))
+    }
+
     @Test("show without a database states the built-in catalogue and the dates of the data it was made from")
     func showBuiltIn() throws {
         let shown = try VigilProcess.run(["advisories", "show"])
