@@ -34,7 +34,8 @@ struct CorpusBuildCommand: ParsableCommand {
             with `vigil assess --breach-index INDEX` or `reference: breach-index:` in vigil.yaml.
 
             Exit codes: 0 built; 65 refused (too many malformed lines) or not a corpus; 66 SRC not found; 73 INDEX \
-            cannot be written; 130 interrupted.
+            is an existing file that is not an index (the corpus itself included), or cannot be written; 130 \
+            interrupted.
             """
     )
 

@@ -63,6 +63,24 @@ struct CredentialAnalyzerTests {
         #expect(coverage.basis.contains("breached passwords not checked: no breach index"))
     }
 
+    @Test("a SHA-1 breach index says in the coverage that only recovered passwords could be looked up in it")
+    func sha1CorpusCoverage() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write("ntds.txt", try Data(contentsOf: Fixtures.url("pwdump/dpat-customer-small.ntds")))
+        let reference = try ScratchDirectory()
+        defer { reference.remove() }
+        let corpus = try reference.write(
+            "sha1.txt",
+            "5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8:9659365\n7C4A8D09CA3762AF61E59520943DC26494F8941B:37359195\n")
+        let index = reference.url.appendingPathComponent("sha1.vbi").path
+        _ = try BreachIndexBuilder().build(source: corpus.path, output: index)
+        let assessment = try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: SyntheticBundles.asOf, breachIndex: index))
+        let coverage = try #require(assessment.coverage.first { $0.area == .credentials })
+        #expect(coverage.basis.contains("(SHA-1: only passwords this assessment recovered could be looked up"))
+    }
+
     @Test("a dump that holds none of the directory's enabled accounts leaves the area partly assessed, saying how many")
     func dumpOfAnotherDomain() async throws {
         let scratch = try ScratchDirectory()

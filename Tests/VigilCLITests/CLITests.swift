@@ -314,6 +314,26 @@ struct CLITests {
         }
         #expect(!hashes.contains { assess.output.lowercased().contains($0) })
 
+        // Built again over its own index: replaced. Over the corpus itself, or over a file that is no index: refused,
+        // and the file left as it was.
+        #expect(
+            try VigilProcess.run([
+                "corpus", "build", Fixtures.url("corpus/pwned-passwords-ntlm-sample.txt").path, "-o", index,
+            ]).status == 0)
+        let corpusCopy = scratch.url.appendingPathComponent("copy.txt")
+        try FileManager.default.copyItem(at: Fixtures.url("corpus/pwned-passwords-ntlm-sample.txt"), to: corpusCopy)
+        let original = try Data(contentsOf: corpusCopy)
+        let overSource = try VigilProcess.run(["corpus", "build", corpusCopy.path, "-o", corpusCopy.path])
+        #expect(overSource.status == 73 && overSource.error.contains("it is the corpus being indexed"))
+        #expect(try Data(contentsOf: corpusCopy) == original)
+        try scratch.write("notes.txt", "my notes\n")
+        let overNotes = try VigilProcess.run([
+            "corpus", "build", corpusCopy.path, "-o", scratch.url.appendingPathComponent("notes.txt").path,
+        ])
+        #expect(overNotes.status == 73 && overNotes.error.contains("is not a Vigil breach index"))
+        #expect(
+            try String(contentsOf: scratch.url.appendingPathComponent("notes.txt"), encoding: .utf8) == "my notes\n")
+
         try scratch.write("not-a-corpus.txt", "hello\nworld\n")
         #expect(
             try VigilProcess.run([

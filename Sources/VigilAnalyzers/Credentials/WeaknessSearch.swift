@@ -46,7 +46,14 @@ struct WeaknessSearch {
         let targets = remaining.filter { !$0.value.isEmpty }.map(\.key)
         let recovered = guesser.recover(targets: targets, words: words)
         let corpus = context.reference.breachCorpus
-        result.corpusName = corpus?.sourceDescription
+        // A SHA-1 corpus names passwords, not NT hashes: only the passwords recovered here can be looked up in it,
+        // which the coverage must say rather than claim every hash was checked.
+        result.corpusName = corpus.map {
+            $0.hashKind == .ntlm
+                ? $0.sourceDescription
+                : $0.sourceDescription
+                    + " (SHA-1: only passwords this assessment recovered could be looked up; an NTLM corpus checks every hash)"
+        }
         for (hash, recovery) in recovered {
             // A SHA-1 corpus can only be consulted for passwords we know; regenerate this one briefly to do so.
             let prevalence = corpus.flatMap {

@@ -82,8 +82,32 @@ public struct BreachIndexBuilder: Sendable {
         guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
             throw .source(path: source, reason: "no such file or folder")
         }
+        try Self.checkReplaceable(output, source: source)
         var job = try BuildJob(source: source, output: output, options: options, isDirectory: isDirectory.boolValue)
         return try job.run(events: events, shouldContinue: shouldContinue)
+    }
+}
+
+extension BreachIndexBuilder {
+    /// Refuses an `output` that is not an index to replace: the corpus itself (`-o` given the source's name would
+    /// replace the download with the index), or any other existing file that is not a Vigil breach index.
+    static func checkReplaceable(_ output: String, source: String) throws(CorpusBuildError) {
+        guard FileManager.default.fileExists(atPath: output) else { return }
+        func identity(_ path: String) -> FileIdentity? {
+            try? FileStatus.following(Array(path.utf8CString), shownAs: path).identity
+        }
+        if let written = identity(output), written == identity(source) {
+            throw .output(path: output, reason: "it is the corpus being indexed; name another file for the index")
+        }
+        let head = FileHandle(forReadingAtPath: output).flatMap {
+            try? $0.read(upToCount: BreachIndexLayout.magic.count)
+        }
+        guard let head, Array(head) == BreachIndexLayout.magic else {
+            throw .output(
+                path: output,
+                reason:
+                    "it exists and is not a Vigil breach index, so it is left as it is; name a new file or remove it")
+        }
     }
 }
 
