@@ -23,7 +23,10 @@ struct AdvisoriesImportCommand: ParsableCommand {
             Each SRC is a file in an advisory format (WES-NG definitions CSV, CSAF 2.0 JSON, Microsoft CVRF 1.2 XML, \
             OSV JSON, the CISA KEV catalogue as JSON or CSV), a folder of them, or a zip of them such as WES-NG's \
             definitions.zip. Formats are recognised by content. An import replaces what an earlier import of the \
-            same source stored and keeps everything else, so sources can be added one at a time. Each import ends \
+            same source stored and keeps everything else, so sources can be added one at a time: the KEV catalogue \
+            is one source whatever its file is called, a WES-NG definitions file one source whatever its month \
+            (CVEs_20261206.csv replaces CVEs_20261106.csv), and a CSAF, CVRF or OSV document is known by its file \
+            name. Each import ends \
             by compiling the matching index (the built-in catalogue and every advisory stored, joined), which \
             assessments load instead of joining the advisories again. Assess with the \
             database through `vigil assess --advisories DB` or `reference: advisories:` in vigil.yaml; Vigil's \
@@ -82,7 +85,9 @@ struct AdvisoriesImportCommand: ParsableCommand {
                 try AdvisoryImporter().read(path) { source in
                     let rejections = source.log.recordsRejected
                     rejected += rejections
-                    if let reason = holdBack(source.advisories.count, rejections, earlier: stored[source.name]) {
+                    let earlierNames = stored.keys.filter { $0 != source.key && source.isEarlierName($0) }
+                    let earlier = ([source.key] + earlierNames).compactMap { stored[$0] }.max()
+                    if let reason = holdBack(source.advisories.count, rejections, earlier: earlier) {
                         progress.clear()
                         heldBack += 1
                         Terminal.error("vigil: \(source.name): not stored: \(reason)")
@@ -90,12 +95,13 @@ struct AdvisoriesImportCommand: ParsableCommand {
                         return
                     }
                     progress.show("Storing \(source.name)…")
-                    let summary = try database.importAdvisories(source.advisories, source: source.name, at: Date())
+                    let summary = try database.importAdvisories(
+                        source.advisories, source: source.key, replacing: earlierNames, at: Date())
                     progress.clear()
                     imported += summary.advisories
                     if !quiet {
                         print(
-                            "\(source.name)  \(source.format)  \(Wording.count(summary.advisories, "advisory", plural: "advisories")), \(Wording.count(summary.fixes, "fix", plural: "fixes"))\(summary.replaced > 0 ? " (replacing \(Wording.number(summary.replaced)))" : "")\(rejections > 0 ? ", \(Wording.count(rejections, "record")) rejected" : "")"
+                            "\(source.name)  \(source.format)\(source.key == source.name ? "" : " (as \(source.key))")  \(Wording.count(summary.advisories, "advisory", plural: "advisories")), \(Wording.count(summary.fixes, "fix", plural: "fixes"))\(summary.replaced > 0 ? " (replacing \(Wording.number(summary.replaced)))" : "")\(rejections > 0 ? ", \(Wording.count(rejections, "record")) rejected" : "")"
                         )
                     }
                     // Rejections are errors to the reader of the output: shown even with -q, on standard error then.

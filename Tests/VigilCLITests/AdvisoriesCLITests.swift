@@ -7,12 +7,17 @@ import ZIPFoundation
 @Suite("vigil advisories", .serialized)
 struct AdvisoriesCLITests {
     /// A zip holding the real WES-NG sample, as `definitions.zip` holds its CSVs, plus a file that is not one.
-    static func definitionsZip(in scratch: ScratchDirectory) throws -> URL {
-        let url = scratch.url.appendingPathComponent("definitions.zip")
+    static func definitionsZip(
+        in scratch: ScratchDirectory, member: String = "CVEs_sample.csv", folder: String = ""
+    ) throws -> URL {
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(
+                at: scratch.url.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        let url = scratch.url.appendingPathComponent(folder).appendingPathComponent("definitions.zip")
         let archive = try Archive(url: url, accessMode: .create)
         try archive.addEntry(
-            with: "CVEs_sample.csv", fileURL: Fixtures.url("advisories/wesng-cves-sample.csv"),
-            compressionMethod: .deflate)
+            with: member, fileURL: Fixtures.url("advisories/wesng-cves-sample.csv"), compressionMethod: .deflate)
         let version = Data("wes.py definitions version 0.94\n".utf8)
         try archive.addEntry(
             with: "Version_0.94.txt", type: .file, uncompressedSize: Int64(version.count), compressionMethod: .deflate
@@ -87,6 +92,30 @@ struct AdvisoriesCLITests {
         let missing = try VigilProcess.run(["advisories", "import", catalogue.path, "no-such-file", "-o", fresh])
         #expect(missing.status == 66)
         #expect(!FileManager.default.fileExists(atPath: fresh))
+    }
+
+    @Test("next month's WES-NG definitions and a renamed KEV catalogue replace this month's, never pile up beside them")
+    func monthlyUpdates() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let database = scratch.url.appendingPathComponent("advisories.db").path
+        let june = try Self.definitionsZip(in: scratch, member: "CVEs_20260628.csv", folder: "june")
+        let july = try Self.definitionsZip(in: scratch, member: "CVEs_20260728.csv", folder: "july")
+        let kev = scratch.url.appendingPathComponent("kev-2026-06.json")
+        try FileManager.default.copyItem(at: Fixtures.url("advisories/kev-sample.json"), to: kev)
+        #expect(try VigilProcess.run(["advisories", "import", june.path, kev.path, "-o", database]).status == 0)
+        let first = try VigilProcess.run(["advisories", "show", database]).output
+        let renamed = scratch.url.appendingPathComponent("known_exploited_vulnerabilities.json")
+        try FileManager.default.copyItem(at: kev, to: renamed)
+        let next = try VigilProcess.run(["advisories", "import", july.path, renamed.path, "-o", database])
+        #expect(next.status == 0, "\(next.error)")
+        #expect(next.output.components(separatedBy: "replacing").count == 3, "\(next.output)")
+        let shown = try VigilProcess.run(["advisories", "show", database]).output
+        #expect(shown.components(separatedBy: "\n").filter { $0.contains("imported") }.count == 2, "\(shown)")
+        #expect(shown.contains("wesng-definitions/CVEs.csv") && shown.contains("cisa-kev"), "\(shown)")
+        // The same advisories as after the first month: replaced, not doubled.
+        let totals = { (text: String) in text.components(separatedBy: "\n").filter { $0.contains("advisories.db: ") } }
+        #expect(totals(shown).count == 1 && totals(shown) == totals(first), "\(shown)")
     }
 
     @Test("show without a database states the built-in catalogue and the dates of the data it was made from")

@@ -104,19 +104,25 @@ public struct AdvisoryDatabase: Sendable {
         }
     }
 
-    /// Stores `advisories` read from `source` (a file name), replacing what an earlier import of it stored.
-    public func importAdvisories(_ advisories: [Advisory], source: String, at date: Date) throws(AdvisoryDatabaseError)
-        -> ImportSummary
-    {
+    /// Stores `advisories` read from `source` (its key: ``AdvisoryImporter/Source/key``), replacing what an earlier
+    /// import of it stored, and what was stored under the names in `others` (the same source under an earlier name:
+    /// last month's WES-NG definitions).
+    public func importAdvisories(
+        _ advisories: [Advisory], source: String, replacing others: [String] = [], at date: Date
+    ) throws(AdvisoryDatabaseError) -> ImportSummary {
         do {
             return try queue.write { db in
-                let replaced =
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM advisory WHERE source = ?", arguments: [source])
-                    ?? 0
-                try db.execute(
-                    sql: "DELETE FROM fix WHERE advisory IN (SELECT rowid FROM advisory WHERE source = ?)",
-                    arguments: [source])
-                try db.execute(sql: "DELETE FROM advisory WHERE source = ?", arguments: [source])
+                var replaced = 0
+                for name in Set([source] + others) {
+                    replaced +=
+                        try Int.fetchOne(db, sql: "SELECT count(*) FROM advisory WHERE source = ?", arguments: [name])
+                        ?? 0
+                    try db.execute(
+                        sql: "DELETE FROM fix WHERE advisory IN (SELECT rowid FROM advisory WHERE source = ?)",
+                        arguments: [name])
+                    try db.execute(sql: "DELETE FROM advisory WHERE source = ?", arguments: [name])
+                    try db.execute(sql: "DELETE FROM source WHERE name = ?", arguments: [name])
+                }
                 try db.execute(sql: "DELETE FROM compiled")
                 let insertAdvisory = try db.makeStatement(
                     sql: """

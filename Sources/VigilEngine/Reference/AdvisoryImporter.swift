@@ -18,6 +18,38 @@ public struct AdvisoryImporter: Sendable {
         public var advisories: [Advisory]
         /// Records read and rejected, with positioned diagnostics.
         public var log: DiagnosticLog
+
+        /// The name the database keeps it under, so that the next import of the same source replaces it: one per
+        /// catalogue for the CISA KEV catalogue (`cisa-kev`, whatever the file is called) and per definitions file
+        /// for WES-NG with its date left out (`wesng-definitions/CVEs.csv` for this month's `CVEs_20261206.csv`
+        /// and next month's alike); the file's name (``name``) for a document (CSAF, CVRF, OSV).
+        public var key: String {
+            switch format {
+            case "cisa-kev": return "cisa-kev"
+            case "wesng-definitions": return "wesng-definitions/" + Self.undated(name)
+            default: return name
+            }
+        }
+
+        /// Whether a stored source name is this source under an earlier name: its own file name (as imports
+        /// before keys stored it), or, for WES-NG definitions, the same file of another month.
+        public func isEarlierName(_ stored: String) -> Bool {
+            if stored == name { return true }
+            guard format == "wesng-definitions" else { return false }
+            let base = stored.split(separator: "/").last.map(String.init) ?? stored
+            return base.lowercased().hasSuffix(".csv") && "wesng-definitions/" + Self.undated(base) == key
+        }
+
+        /// `CVEs_20261206.csv` → `CVEs.csv`: a file name's last part without its `_YYYYMMDD` date.
+        static func undated(_ path: String) -> String {
+            let base = path.split(separator: "/").last.map(String.init) ?? path
+            guard let dot = base.lastIndex(of: ".") else { return base }
+            let stem = base[..<dot]
+            guard let underscore = stem.lastIndex(of: "_") else { return base }
+            let date = stem[stem.index(after: underscore)...]
+            guard date.count == 8, date.allSatisfy(\.isASCII), date.allSatisfy(\.isNumber) else { return base }
+            return String(stem[..<underscore]) + String(base[dot...])
+        }
     }
 
     /// A file that was not an advisory source.
