@@ -90,7 +90,7 @@ struct AdvisoriesImportCommand: ParsableCommand {
                     if let reason = holdBack(source.advisories.count, rejections, earlier: earlier) {
                         progress.clear()
                         heldBack += 1
-                        Terminal.error("vigil: \(source.name): not stored: \(reason)")
+                        Terminal.error("vigil: \(TerminalText.name(source.name)): not stored: \(reason)")
                         Self.printDiagnostics(source.log.diagnostics, to: Terminal.error)
                         return
                     }
@@ -101,14 +101,14 @@ struct AdvisoriesImportCommand: ParsableCommand {
                     imported += summary.advisories
                     if !quiet {
                         print(
-                            "\(source.name)  \(source.format)\(source.key == source.name ? "" : " (as \(source.key))")  \(Wording.count(summary.advisories, "advisory", plural: "advisories")), \(Wording.count(summary.fixes, "fix", plural: "fixes"))\(summary.replaced > 0 ? " (replacing \(Wording.number(summary.replaced)))" : "")\(rejections > 0 ? ", \(Wording.count(rejections, "record")) rejected" : "")"
+                            "\(TerminalText.name(source.name))  \(source.format)\(source.key == source.name ? "" : " (as \(TerminalText.name(source.key)))")  \(Wording.count(summary.advisories, "advisory", plural: "advisories")), \(Wording.count(summary.fixes, "fix", plural: "fixes"))\(summary.replaced > 0 ? " (replacing \(Wording.number(summary.replaced)))" : "")\(rejections > 0 ? ", \(Wording.count(rejections, "record")) rejected" : "")"
                         )
                     }
                     // Rejections are errors to the reader of the output: shown even with -q, on standard error then.
                     Self.printDiagnostics(source.log.diagnostics, to: quiet ? Terminal.error : { print($0) })
                 } skipped: { skipped in
                     progress.clear()
-                    if !quiet { print("\(skipped.name)  not imported: \(skipped.reason)") }
+                    if !quiet { print("\(TerminalText.name(skipped.name))  not imported: \(skipped.reason)") }
                 }
             } catch let error as AdvisoryDatabaseError {
                 progress.clear()
@@ -157,7 +157,7 @@ struct AdvisoriesImportCommand: ParsableCommand {
 
     /// The first five diagnostics, then how many more there are.
     static func printDiagnostics(_ diagnostics: [Diagnostic], to write: (String) -> Void) {
-        for diagnostic in diagnostics.prefix(5) { write("    \(diagnostic)") }
+        for diagnostic in diagnostics.prefix(5) { write("    " + TerminalText.name("\(diagnostic)")) }
         if diagnostics.count > 5 { write("    … and \(Wording.count(diagnostics.count - 5, "more diagnostic"))") }
     }
 }

@@ -54,14 +54,16 @@ struct InspectCommand: AsyncParsableCommand {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let rate = seconds > 0 ? Double(file.bytes) / seconds / 1_048_576 : 0
             print(
-                "\(file.path): \(file.format), \(Wording.count(file.recordsRead, "record")) read, \(Wording.number(file.recordsRejected)) rejected; \(Wording.number(file.bytes >> 20)) MiB in \(String(format: "%.2f", seconds)) s (\(Wording.number(Int(rate))) MiB/s)"
+                "\(TerminalText.name(file.path)): \(file.format), \(Wording.count(file.recordsRead, "record")) read, \(Wording.number(file.recordsRejected)) rejected; \(Wording.number(file.bytes >> 20)) MiB in \(String(format: "%.2f", seconds)) s (\(Wording.number(Int(rate))) MiB/s)"
             )
-            for diagnostic in file.diagnostics { print("  \(diagnostic)") }
+            for diagnostic in file.diagnostics { print("  " + TerminalText.name("\(diagnostic)")) }
             if file.diagnosticCount > file.diagnostics.count {
                 print("  … and \(Wording.count(file.diagnosticCount - file.diagnostics.count, "more problem"))")
             }
         }
-        for file in evidence.inventory.unrecognised { print("\(file.path): not read: \(file.reason)") }
+        for file in evidence.inventory.unrecognised {
+            print("\(TerminalText.name(file.path)): not read: \(TerminalText.name(file.reason))")
+        }
         print("Holds: \(Self.holdings(of: estate)).")
         for line in Self.hosts(of: estate) { print(line) }
         if evidence.inventory.unrecognised.contains(where: \.unreadable) { throw VigilExit.ioError }

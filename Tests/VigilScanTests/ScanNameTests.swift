@@ -97,6 +97,9 @@ struct ScanNameTests {
     func terminalText() {
         #expect(TerminalText.sanitised("a\u{1B}[2Jb\u{7}c\u{9B}d\u{202E}e\n\tf") == "a?[2Jb?c?d?e\n\tf")
         #expect(TerminalText.sanitised("café.csv") == "café.csv")
+        // A name printed on one line: its own line feed cannot forge another.
+        #expect(
+            TerminalText.name("x\u{1B}[31mRED\nFAKE: 9999 advisories.json") == "x?[31mRED?FAKE: 9999 advisories.json")
     }
 
     @Test(

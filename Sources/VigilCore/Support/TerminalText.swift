@@ -13,6 +13,12 @@ public enum TerminalText {
         return String(result)
     }
 
+    /// A name (a file, a zip member, an account) for one line of output: as ``sanitised(_:)``, line feeds and tabs
+    /// included, so that a name holding `\n` cannot print a forged line of its own.
+    public static func name(_ text: String) -> String {
+        sanitised(text).replacingOccurrences(of: "\n", with: "?").replacingOccurrences(of: "\t", with: "?")
+    }
+
     private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x0A, 0x09: false
