@@ -74,11 +74,12 @@ struct AdvisoriesImportCommand: ParsableCommand {
             throw VigilExit.cannotCreate
         }
         let progress = ProgressLine(enabled: Terminal.standardErrorIsTerminal && !quiet)
-        let stored = Dictionary(
+        var stored = Dictionary(
             ((try? database.contents().sources) ?? []).map { ($0.name, $0.advisories) }, uniquingKeysWith: max)
         var imported = 0
         var rejected = 0
         var heldBack = 0
+        var wrote = false
         for path in sources {
             progress.show("Reading \(path)…")
             do {
@@ -98,6 +99,10 @@ struct AdvisoriesImportCommand: ParsableCommand {
                     let summary = try database.importAdvisories(
                         source.advisories, source: source.key, replacing: earlierNames, at: Date())
                     progress.clear()
+                    // What the database now holds, so a later source of the same key in this run is judged against it.
+                    for name in earlierNames { stored[name] = nil }
+                    stored[source.key] = summary.advisories
+                    wrote = true
                     imported += summary.advisories
                     if !quiet {
                         print(
@@ -121,7 +126,7 @@ struct AdvisoriesImportCommand: ParsableCommand {
             }
         }
         progress.clear()
-        guard imported > 0 else {
+        guard imported > 0 || wrote else {
             if heldBack == 0 { Terminal.error("vigil: no advisories found in \(sources.joined(separator: ", "))") }
             throw VigilExit.dataError
         }
@@ -206,7 +211,7 @@ struct AdvisoriesShowCommand: ParsableCommand {
         }
         for source in contents.sources {
             print(
-                "\(source.name)  \(Wording.count(source.advisories, "advisory", plural: "advisories"))  imported \(source.imported)"
+                "\(TerminalText.name(source.name))  \(Wording.count(source.advisories, "advisory", plural: "advisories"))  imported \(source.imported)"
             )
         }
         print(

@@ -78,7 +78,10 @@ struct CredentialAnalyzerTests {
         let assessment = try await AssessmentEngine().assess(
             directory: scratch.url, options: .init(asOf: SyntheticBundles.asOf, breachIndex: index))
         let coverage = try #require(assessment.coverage.first { $0.area == .credentials })
-        #expect(coverage.basis.contains("(SHA-1: only passwords this assessment recovered could be looked up"))
+        #expect(coverage.basis.contains("(a SHA-1 corpus: only passwords this assessment recovered could be looked up"))
+        #expect(coverage.status == .partial)
+        // Said once, in the coverage: not on every finding.
+        #expect(!assessment.findings.contains { $0.detail.contains("SHA-1") })
     }
 
     @Test("a dump that holds none of the directory's enabled accounts leaves the area partly assessed, saying how many")

@@ -329,11 +329,22 @@ struct UpdatesAnalyzerTests {
             // Between them, an out-of-band update and a servicing-stack fix, neither in any supersedence.
             Self.advisory("CVE-2024-0003", [Self.fix("KB5045000", product)], published: june),
             Self.advisory("CVE-2024-0004", [Self.fix("KB5044000", product)], published: june),
+            // A Flash row (no CVE: its id is the update's) and a .NET one (an installable component): never in a
+            // Windows cumulative update.
+            Self.advisory("KB5045100", [Self.fix("KB5045100", product)], published: june),
+            Self.advisory(
+                "CVE-2024-0005", [Self.fix("KB5045200", product, component: "Microsoft .NET Framework 4.8")],
+                published: june),
         ]
         let host = Self.host("PC-01", Self.system("Microsoft Windows 10 Pro", "10.0.19045"), kbs: [installed])
-        let missed = Self.missing(Self.analyse([host], advisories), "PC-01")
+        let output = Self.analyse([host], advisories)
+        let missed = Self.missing(output, "PC-01")
         #expect(missed.contains("CVE-2024-0003") == missing, "\(installed): \(missed)")
         #expect(missed.contains("CVE-2024-0004") == missing, "\(installed): \(missed)")
+        var matcher = UpdateMatcher(index: AdvisoryIndex(advisories))
+        let state = matcher.match(host)
+        // Neither the Flash row nor the .NET one is counted fixed by the later cumulative update.
+        #expect(state.fixedByReleaseOrder == (missing ? 0 : 2), "\(installed)")
     }
 
     @Test("a servicing-stack update (fixing only ADV990001) does not fix older vulnerabilities by release order")
@@ -846,17 +857,17 @@ struct UpdatesAnalyzerTests {
 
     @Test("the advisory table puts known-exploited advisories first and counts the hosts missing each")
     func table() throws {
-        // Here MS17-010 and the LNK flaw are fixed only by updates outside the rollup chain numbered after the May
-        // 2019 rollup, so that rollup does not fix them by release order (an earlier one would be in it).
         let lnk = Self.advisory(
-            "CVE-2017-8464", [Self.fix("KB4512486")], published: CivilDate.date(year: 2017, month: 6, day: 13),
+            "CVE-2017-8464", [Self.fix("KB4022722")], published: CivilDate.date(year: 2017, month: 6, day: 13),
             cvss: 8.8)
         let hosts = [
             Self.host("PC-01", kbs: ["KB2999226"]),  // misses all three
-            Self.host("PC-02", kbs: ["KB4499164"]),  // misses the two later fixes
-            Self.host("PC-03", kbs: ["KB4499164", "KB4512486"]),  // misses MS17-010's only
+            Self.host("PC-02", kbs: ["KB4499164"]),  // misses the two security-only fixes
+            Self.host("PC-03", kbs: ["KB4499164", "KB4022722"]),  // misses MS17-010's security-only fix only
         ]
-        let securityOnly = Self.advisory("CVE-2017-0144", [Self.fix("KB4512506")])
+        // Here MS17-010 is fixed only by its security-only update, so no rollup fixes it by release order (Windows 7
+        // is serviced by security-only updates as well as rollups: one outside the chain is not in the next rollup).
+        let securityOnly = Self.advisory("CVE-2017-0144", [Self.fix("KB4012212")])
         let output = Self.analyse(
             hosts, [securityOnly, lnk, Self.blueKeep, Self.kev("CVE-2019-0708", due: (2022, 5, 3), ransomware: true)])
         let table = try #require(output.tables.first { $0.id == "updates.advisories" })

@@ -72,7 +72,7 @@ extension CredentialAnalyzer {
         var basis =
             "password hashes of \(Wording.count(people, "account")) from the hash dump alone: empty, LM, user-name, shared, reused and guessable passwords (\(weaknesses.candidatesDescription))"
         if let corpus = weaknesses.corpusName {
-            basis += " and breached passwords against \(corpus)"
+            basis += " and breached passwords against \(corpus)" + (weaknesses.corpusLimit ?? "")
         } else {
             basis +=
                 "; breached passwords not checked: no breach index (build one with vigil corpus build, then pass --breach-index)"

@@ -359,8 +359,9 @@ public struct CredentialAnalyzer: Analyzer {
                 "; breached passwords not checked: no breach index (build one with vigil corpus build, then pass --breach-index)"
             return Coverage(area: .credentials, status: .partial, basis: basis)
         }
-        basis += "; breached passwords against \(corpus)"
-        return Coverage(area: .credentials, status: unassessed > 0 ? .partial : .assessed, basis: basis)
+        basis += "; breached passwords against \(corpus)" + (weaknesses.corpusLimit ?? "")
+        let partial = unassessed > 0 || weaknesses.corpusLimit != nil
+        return Coverage(area: .credentials, status: partial ? .partial : .assessed, basis: basis)
     }
 }
 

@@ -14,6 +14,8 @@ struct WeaknessSearch {
         var machineDefaults: [Int] = []
         /// The corpus's description, when one was supplied.
         var corpusName: String?
+        /// What the corpus could not check, for the coverage: set for a SHA-1 corpus.
+        var corpusLimit: String?
         /// What the dictionary attack tried, in plain words.
         var candidatesDescription = ""
     }
@@ -46,14 +48,13 @@ struct WeaknessSearch {
         let targets = remaining.filter { !$0.value.isEmpty }.map(\.key)
         let recovered = guesser.recover(targets: targets, words: words)
         let corpus = context.reference.breachCorpus
+        result.corpusName = corpus?.sourceDescription
         // A SHA-1 corpus names passwords, not NT hashes: only the passwords recovered here can be looked up in it,
         // which the coverage must say rather than claim every hash was checked.
-        result.corpusName = corpus.map {
-            $0.hashKind == .ntlm
-                ? $0.sourceDescription
-                : $0.sourceDescription
-                    + " (SHA-1: only passwords this assessment recovered could be looked up; an NTLM corpus checks every hash)"
-        }
+        result.corpusLimit =
+            corpus.map { $0.hashKind == .ntlm } == false
+            ? " (a SHA-1 corpus: only passwords this assessment recovered could be looked up; an NTLM corpus checks every hash)"
+            : nil
         for (hash, recovery) in recovered {
             // A SHA-1 corpus can only be consulted for passwords we know; regenerate this one briefly to do so.
             let prevalence = corpus.flatMap {

@@ -60,11 +60,16 @@ public struct AdvisoryIndex: Sendable {
 
         /// Per fixing update, the entries it fixes directly.
         let entriesFixedBy: [UInt32: [Int32]]
-        /// Per entry, the lowest of its fixing updates that is a cumulative update of the product: any later
-        /// cumulative update of the product contains it. For an entry fixed only by updates outside the chain (an
-        /// out-of-band or servicing-stack update of the rollup era), the number after the first of them; `UInt32.max`
-        /// when neither is.
+        /// Per entry, the lowest of its fixing updates that is a cumulative update of the product (`UInt32.max` when
+        /// none is): any later cumulative update of the product contains it.
         let firstCumulative: [UInt32]
+        /// Per entry of a product serviced only by cumulative updates (``isServicedByCumulativeUpdatesOnly(_:)``)
+        /// fixed only by updates outside the chain, with no installable component: the first of those updates (an
+        /// out-of-band update, whose fixes are in the next month's cumulative update, or a servicing-stack one, which
+        /// a later cumulative update needs installed). `UInt32.max` otherwise. The matcher counts it fixed by a later
+        /// cumulative update only for an advisory naming a CVE (Flash rows name none, and no cumulative update held
+        /// Flash).
+        let outOfChainFirst: [UInt32]
         /// Per entry, its newest fixing update (0 when it names none): the one to install.
         let newestUpdate: [UInt32]
         /// The newest cumulative update that is a fixing update of some entry: the rollup to recommend when its chain
@@ -94,16 +99,15 @@ public struct AdvisoryIndex: Sendable {
             }
             entriesFixedBy = fixedBy
             componentsShownBy = shownBy
-            firstCumulative = entries.map { entry in
-                if let first = entry.kbs.filter(cumulative.contains).min() { return first }
-                // Fixed only by updates outside the chain, from the rollup era on: an out-of-band update (its fixes
-                // are in the next month's cumulative update) or a servicing-stack one (a later cumulative update
-                // installs only on a servicing stack at least as new). Any cumulative update numbered after the
-                // first of them contains the fix.
-                guard let first = entry.kbs.filter({ $0 >= AdvisoryIndex.rollupEra }).min(), first < .max else {
-                    return .max
-                }
-                return first + 1
+            firstCumulative = entries.map { $0.kbs.filter(cumulative.contains).min() ?? .max }
+            // Only where every update is cumulative (Windows 10, 11, Server 2016 on): elsewhere an update outside
+            // the chain (a Windows 7 security-only update, an IE or .NET one) is not in the next rollup.
+            let cumulativeOnly = AdvisoryIndex.isServicedByCumulativeUpdatesOnly(name)
+            outOfChainFirst = entries.map { entry in
+                guard cumulativeOnly, entry.parts.allSatisfy({ $0.component == 0 }),
+                    !entry.kbs.contains(where: cumulative.contains)
+                else { return .max }
+                return entry.kbs.filter { $0 >= AdvisoryIndex.rollupEra }.min() ?? .max
             }
             newestUpdate = entries.map { $0.kbs.max() ?? 0 }
             newestCumulative = entries.lazy.flatMap(\.kbs).filter(cumulative.contains).max()
@@ -115,6 +119,16 @@ public struct AdvisoryIndex: Sendable {
                 return kind
             }
         }
+    }
+
+    /// Whether the product named `name` is serviced by cumulative updates alone (Windows 10 and 11, Windows Server
+    /// 2016 and later, the semi-annual Server versions): no security-only or per-component updates of its own.
+    static func isServicedByCumulativeUpdatesOnly(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return [
+            "windows 10", "windows 11", "windows server 2016", "windows server 2019", "windows server 2022",
+            "windows server 2025", "windows server, version", "windows server 23h2",
+        ].contains(where: lowered.contains)
     }
 
     /// The advisories, merged by identifier, sorted by identifier, without their fixes (which the product tables

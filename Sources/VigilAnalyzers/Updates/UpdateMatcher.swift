@@ -172,6 +172,7 @@ struct UpdateMatcher {
         var (fixedCount, byReleaseOrder, undecided) = (0, 0, 0)
         var missing: [Int32] = []
         let firstCumulative = table.firstCumulative
+        let outOfChainFirst = table.outOfChainFirst
         let kinds = table.kinds
         for position in 0..<count {
             let kind = kinds[position]
@@ -212,7 +213,10 @@ struct UpdateMatcher {
                 }
                 buildNamed = builds.contains { $0.build == build.build }
             }
-            if firstCumulative[position] <= newestCumulative {
+            if firstCumulative[position] <= newestCumulative
+                || (outOfChainFirst[position] < newestCumulative
+                    && !index.advisories[Int(table.entries[position].advisory)].cves.isEmpty)
+            {
                 fixedCount += 1
                 byReleaseOrder += 1
             } else if buildNamed || (listed && kind.contains(.updates)) {

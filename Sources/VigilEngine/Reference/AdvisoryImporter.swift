@@ -32,12 +32,20 @@ public struct AdvisoryImporter: Sendable {
         }
 
         /// Whether a stored source name is this source under an earlier name: its own file name (as imports
-        /// before keys stored it), or, for WES-NG definitions, the same file of another month.
+        /// before keys stored it), for WES-NG definitions the same file of another month, for the KEV catalogue
+        /// CISA's file names.
         public func isEarlierName(_ stored: String) -> Bool {
             if stored == name { return true }
-            guard format == "wesng-definitions" else { return false }
             let base = stored.split(separator: "/").last.map(String.init) ?? stored
-            return base.lowercased().hasSuffix(".csv") && "wesng-definitions/" + Self.undated(base) == key
+            switch format {
+            case "wesng-definitions":
+                return base.lowercased().hasSuffix(".csv") && "wesng-definitions/" + Self.undated(base) == key
+            case "cisa-kev":
+                // The names CISA's own files have (JSON or CSV), as an earlier version stored them.
+                return base.lowercased().hasPrefix("known_exploited_vulnerabilities")
+            default:
+                return false
+            }
         }
 
         /// `CVEs_20261206.csv` → `CVEs.csv`: a file name's last part without its `_YYYYMMDD` date.
