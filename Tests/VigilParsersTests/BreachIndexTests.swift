@@ -53,8 +53,24 @@ struct BreachIndexTests {
         let (index, summary) = try build(scratch.url.appendingPathComponent("range").path, in: scratch)
         #expect(summary.entries == (try Self.entries()).count)
         #expect(summary.missingPrefixFiles == (1 << 20) - files.count)
-        #expect(summary.diagnostics.contains { $0.code == "corpus.missing-prefixes" })
+        let missing = try #require(summary.diagnostics.first { $0.code == "corpus.missing-prefixes" })
+        // Named as the downloader names the files: five hex digits.
+        #expect(missing.message.range(of: #"\(first: [0-9A-F]{5}\)"#, options: .regularExpression) != nil, "\(missing)")
         for (hash, count) in try Self.entries() { #expect(index.prevalence(of: hash) == count) }
+    }
+
+    @Test("two lines out of order are reported between lines that hold them, never at line 0")
+    func unsortedLine() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var lines = try Fixtures.text("corpus/pwned-passwords-ntlm-sample.txt").split(separator: "\n").map(String.init)
+        lines.swapAt(2_999, 3_000)  // lines 3,000 and 3,001
+        let source = try scratch.write("swapped.txt", lines.joined(separator: "\n") + "\n")
+        let (_, summary) = try build(source.path, in: scratch)
+        let warning = try #require(summary.diagnostics.first { $0.code == "corpus.unsorted" })
+        let line = try #require(warning.location.line)
+        #expect(line >= 1 && line <= 3_001, "\(warning)")
+        #expect(warning.message.contains("between lines"), "\(warning)")
     }
 
     @Test("unsorted input is reported and sorted; repeats are merged by adding counts")

@@ -350,7 +350,7 @@ private struct BuildJob {
             let first = (0..<UInt64(1 << 20)).first { !present.contains($0) }
             log.warn(
                 line: nil, code: "corpus.missing-prefixes",
-                "\(missingPrefixFiles) of 1048576 prefix files are missing (first: \(String(first ?? 0, radix: 16, uppercase: true))); hashes under those prefixes are not in the index"
+                "\(missingPrefixFiles) of 1048576 prefix files are missing (first: \(Self.prefixName(first ?? 0))); hashes under those prefixes are not in the index"
             )
         }
         let identity = SourceIdentity(size: files.count, modified: Int(files.last!.prefix))
@@ -449,7 +449,10 @@ private struct BuildJob {
         guard count > 0 else { return nil }
         guard sorted, part.ascending, pending.map({ part.key(at: 0) >= $0.key }) ?? true else {
             for index in 0..<count {
-                try add(part.key(at: index), part.prevalence(at: index), line: lineBase, location: location)
+                try add(
+                    part.key(at: index), part.prevalence(at: index),
+                    lines: lineBase + 1...lineBase + max(part.lines, 1),
+                    location: location)
             }
             return nil
         }
@@ -473,9 +476,10 @@ private struct BuildJob {
     }
 
     @inline(__always)
-    private mutating func add(_ key: UInt64, _ count: UInt32, line: Int, location: (Int) -> (String?, Int))
-        throws(CorpusBuildError)
-    {
+    /// Adds one entry read from within `lines` (the part it came from: entries do not keep their own line).
+    private mutating func add(
+        _ key: UInt64, _ count: UInt32, lines: ClosedRange<Int>, location: (Int) -> (String?, Int)
+    ) throws(CorpusBuildError) {
         guard sorted else {
             run.append((key, count))
             if run.count >= options.runEntries { try writeRun() }
@@ -489,10 +493,11 @@ private struct BuildJob {
             }
             if key < current.key {
                 sorted = false
-                let (file, number) = location(line)
+                let (file, first) = location(lines.lowerBound)
+                let last = location(lines.upperBound).1
                 log.warn(
-                    line: number, code: "corpus.unsorted",
-                    "\(file.map { "\($0): " } ?? "")the input is not sorted by hash near here; sorting it (slower, and an interrupted build restarts from the beginning)"
+                    line: first, code: "corpus.unsorted",
+                    "\(file.map { "\($0): " } ?? "")the input is not sorted by hash between lines \(Wording.number(first)) and \(Wording.number(last)); sorting it (slower, and an interrupted build restarts from the beginning)"
                 )
                 Checkpoint.remove(partial)
                 run.append((key, count))
@@ -519,6 +524,12 @@ private struct BuildJob {
     }
 
     /// Adds two prevalence counts, saturating.
+    /// A prefix file's name as the downloader writes it: five upper-case hex digits (`00000`, `0A3F1`).
+    static func prefixName(_ prefix: UInt64) -> String {
+        let digits = String(prefix, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+    }
+
     private static func sum(_ first: UInt32, _ second: UInt32) -> UInt32 {
         let (total, overflow) = first.addingReportingOverflow(second)
         return overflow ? .max : total
