@@ -10,7 +10,7 @@ struct InspectCommand: AsyncParsableCommand {
         commandName: "inspect",
         abstract: "Show what Vigil reads from evidence files, without assessing them.",
         discussion: """
-            For each file: the format recognised, records read and rejected with each problem's position, what the \
+            For each file (a folder: every file in it): the format recognised, records read and rejected with each problem's position, what the \
             records hold (accounts, groups, password hashes…) and the reading speed. Use it to check an export \
             before an assessment.
 
@@ -24,13 +24,13 @@ struct InspectCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Evidence files to read.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Evidence files to read, or folders of them (every file inside).", valueName: "file"))
     var files: [String]
 
     func run() async throws {
         let bundle: EvidenceBundle
         do {
-            bundle = try EvidenceBundle(files: files.map { URL(fileURLWithPath: $0) })
+            bundle = try EvidenceBundle(files: Self.expanded(files))
         } catch {
             Terminal.error("vigil: \(error)")
             throw VigilExit.noInput
@@ -116,5 +116,25 @@ struct InspectCommand: AsyncParsableCommand {
         ]
         let held = others.filter { $0.count > 0 }.map { Wording.count($0.count, $0.singular, plural: $0.plural) }
         return (directory + held).joined(separator: ", ")
+    }
+
+    /// `paths` with each folder replaced by the regular files in it and its subfolders, in name order: hidden ones
+    /// and links left out, as an assessment of the folder would.
+    static func expanded(_ paths: [String]) -> [URL] {
+        paths.flatMap { path -> [URL] in
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+                return [URL(fileURLWithPath: path)]
+            }
+            let keys: [URLResourceKey] = [.isRegularFileKey, .isSymbolicLinkKey]
+            let walk = FileManager.default.enumerator(
+                at: URL(fileURLWithPath: path), includingPropertiesForKeys: keys, options: [.skipsHiddenFiles])
+            var found: [URL] = []
+            while let url = walk?.nextObject() as? URL {
+                let values = try? url.resourceValues(forKeys: Set(keys))
+                if values?.isRegularFile == true, values?.isSymbolicLink != true { found.append(url) }
+            }
+            return found.sorted { $0.path < $1.path }
+        }
     }
 }

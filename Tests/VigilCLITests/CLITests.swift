@@ -172,6 +172,15 @@ struct CLITests {
         }
     }
 
+    @Test("inspect a folder: every file in it is read, as an assessment of the folder would read them")
+    func inspectFolder() throws {
+        let inspected = try VigilProcess.run(["inspect", Fixtures.url("ad-estate-sample").path])
+        #expect(inspected.output.contains("directory.ldif: ldif, 187 records read, 0 rejected"), "\(inspected.output)")
+        #expect(inspected.output.contains("ntds.txt: pwdump, 182 records read, 0 rejected"))
+        #expect(inspected.output.contains("Holds: 182 directory accounts"))
+        #expect(!inspected.output.contains("not a regular file"))
+    }
+
     @Test("input problems exit 65, 66 or 73 with a message naming the file")
     func inputErrors() throws {
         let scratch = try ScratchDirectory()
