@@ -126,7 +126,8 @@ struct AdvisoriesImportCommand: ParsableCommand {
             }
         }
         progress.clear()
-        guard imported > 0 || wrote else {
+        // Nothing stored and nothing removed: the database is as it was, and the index with it.
+        guard wrote else {
             if heldBack == 0 { Terminal.error("vigil: no advisories found in \(sources.joined(separator: ", "))") }
             throw VigilExit.dataError
         }
@@ -144,7 +145,12 @@ struct AdvisoriesImportCommand: ParsableCommand {
                 "\(output): \(Wording.count(contents.advisories, "advisory", plural: "advisories")) and \(Wording.count(contents.fixes, "fix", plural: "fixes")) from \(Wording.count(contents.sources.count, "source"))"
             )
         }
-        if heldBack > 0 || (strict && rejected > 0) { throw VigilExit.dataError }
+        // Written (an earlier import replaced, the index recompiled), but no advisory read: a source whose format
+        // changed upstream must not pass a nightly job as a success.
+        if imported == 0, heldBack == 0 {
+            Terminal.error("vigil: no advisories found in \(sources.joined(separator: ", "))")
+        }
+        if imported == 0 || heldBack > 0 || (strict && rejected > 0) { throw VigilExit.dataError }
     }
 
     /// Why a source read with `rejections` rejected records and `count` advisories is not stored, or `nil` to store

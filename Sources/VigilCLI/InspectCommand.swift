@@ -10,27 +10,41 @@ struct InspectCommand: AsyncParsableCommand {
         commandName: "inspect",
         abstract: "Show what Vigil reads from evidence files, without assessing them.",
         discussion: """
-            For each file (a folder: every file in it): the format recognised, records read and rejected with each problem's position, what the \
+            For each file (or each file of one evidence folder, read as `vigil assess` reads it): the format recognised, records read and rejected with each problem's position, what the \
             records hold (accounts, groups, password hashes…) and the reading speed. Use it to check an export \
             before an assessment.
 
             EXIT CODES
               0   every file read
               64  usage error
-              65  a record was rejected, a file was not recognised, or a file holds nothing Vigil could read (a \
-            directory search that failed)
+              65  a record was rejected, a file was not recognised, a file holds nothing Vigil could read (a \
+            directory search that failed), or the folder given holds no file
               66  a file does not exist
               74  a file could not be read
             """
     )
 
-    @Argument(help: ArgumentHelp("Evidence files to read, or folders of them (every file inside).", valueName: "file"))
+    @Argument(
+        help: ArgumentHelp(
+            "Evidence files to read, or one evidence folder (read as `vigil assess` reads it: its vigil.yaml, every file, names masked).",
+            valueName: "file"))
     var files: [String]
+
+    func validate() throws {
+        let folders = files.filter(Self.isFolder)
+        guard folders.isEmpty || files.count == 1 else {
+            throw ValidationError("give evidence files, or one evidence folder alone")
+        }
+    }
 
     func run() async throws {
         let bundle: EvidenceBundle
         do {
-            bundle = try EvidenceBundle(files: Self.expanded(files))
+            // A folder is read as an assessment reads it: its manifest, hidden files, links reported, names masked.
+            bundle =
+                try files.count == 1 && Self.isFolder(files[0])
+                ? EvidenceBundle(directory: URL(fileURLWithPath: files[0]))
+                : EvidenceBundle(files: files.map { URL(fileURLWithPath: $0) })
         } catch {
             Terminal.error("vigil: \(error)")
             throw VigilExit.noInput
@@ -67,6 +81,11 @@ struct InspectCommand: AsyncParsableCommand {
         print("Holds: \(Self.holdings(of: estate)).")
         for line in Self.hosts(of: estate) { print(line) }
         if evidence.inventory.unrecognised.contains(where: \.unreadable) { throw VigilExit.ioError }
+        // A folder with no file in it read nothing: not "every file read".
+        if evidence.inventory.files.isEmpty, evidence.inventory.unrecognised.isEmpty {
+            Terminal.error("vigil: no file was read: the folder holds none")
+            throw VigilExit.dataError
+        }
         if evidence.inventory.recordsRejected > 0 || !evidence.inventory.unrecognised.isEmpty
             || !evidence.inventory.unusable.isEmpty
         {
@@ -118,23 +137,9 @@ struct InspectCommand: AsyncParsableCommand {
         return (directory + held).joined(separator: ", ")
     }
 
-    /// `paths` with each folder replaced by the regular files in it and its subfolders, in name order: hidden ones
-    /// and links left out, as an assessment of the folder would.
-    static func expanded(_ paths: [String]) -> [URL] {
-        paths.flatMap { path -> [URL] in
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
-                return [URL(fileURLWithPath: path)]
-            }
-            let keys: [URLResourceKey] = [.isRegularFileKey, .isSymbolicLinkKey]
-            let walk = FileManager.default.enumerator(
-                at: URL(fileURLWithPath: path), includingPropertiesForKeys: keys, options: [.skipsHiddenFiles])
-            var found: [URL] = []
-            while let url = walk?.nextObject() as? URL {
-                let values = try? url.resourceValues(forKeys: Set(keys))
-                if values?.isRegularFile == true, values?.isSymbolicLink != true { found.append(url) }
-            }
-            return found.sorted { $0.path < $1.path }
-        }
+    /// Whether `path` names a folder.
+    static func isFolder(_ path: String) -> Bool {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
     }
 }

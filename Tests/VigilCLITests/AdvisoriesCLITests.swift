@@ -88,6 +88,16 @@ struct AdvisoriesCLITests {
         let allowed = try VigilProcess.run(["advisories", "import", catalogue.path, "-o", database, "--allow-partial"])
         #expect(allowed.status == 0 && allowed.output.contains("replacing"), "\(allowed.error)")
         #expect(try stored() != before)
+        // A definitions file whose every row is rejected (its format changed upstream) stores nothing usable: 65.
+        let header =
+            try String(contentsOf: Fixtures.url("advisories/wesng-cves-sample.csv"), encoding: .utf8)
+            .split(maxSplits: 1, whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        let changed = scratch.url.appendingPathComponent("CVEs_20240101.csv")
+        try (header + "\nnot,a,row,of,this,format\n").write(to: changed, atomically: true, encoding: .utf8)
+        let empty = try VigilProcess.run([
+            "advisories", "import", changed.path, "-o", scratch.url.appendingPathComponent("changed.db").path,
+        ])
+        #expect(empty.status == 65, "\(empty.output)\(empty.error)")
         let fresh = scratch.url.appendingPathComponent("fresh.db").path
         let missing = try VigilProcess.run(["advisories", "import", catalogue.path, "no-such-file", "-o", fresh])
         #expect(missing.status == 66)

@@ -172,13 +172,31 @@ struct CLITests {
         }
     }
 
-    @Test("inspect a folder: every file in it is read, as an assessment of the folder would read them")
+    @Test(
+        "inspect a folder: read as an assessment reads it (its vigil.yaml not evidence, names masked); an empty one is 65"
+    )
     func inspectFolder() throws {
-        let inspected = try VigilProcess.run(["inspect", Fixtures.url("ad-estate-sample").path])
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try scratch.write(
+            "bundle/directory.ldif", try Data(contentsOf: Fixtures.url("ad-estate-sample/directory.ldif")))
+        try scratch.write(
+            "bundle/sub/9434765919 ntds.txt", try Data(contentsOf: Fixtures.url("ad-estate-sample/ntds.txt")))
+        let inspected = try VigilProcess.run(["inspect", scratch.url.appendingPathComponent("bundle").path])
+        #expect(inspected.status == 0, "\(inspected.output)\(inspected.error)")
         #expect(inspected.output.contains("directory.ldif: ldif, 187 records read, 0 rejected"), "\(inspected.output)")
-        #expect(inspected.output.contains("ntds.txt: pwdump, 182 records read, 0 rejected"))
+        #expect(inspected.output.contains("sub/943 *** **19 ntds.txt: pwdump, 182 records read, 0 rejected"))
+        #expect(!inspected.output.contains("9434765919"))
         #expect(inspected.output.contains("Holds: 182 directory accounts"))
-        #expect(!inspected.output.contains("not a regular file"))
+        // The fixture's folder: its manifest is not evidence; its ground truth is a file Vigil does not read (65).
+        let fixture = try VigilProcess.run(["inspect", Fixtures.url("ad-estate-sample").path])
+        #expect(fixture.status == 65 && !fixture.output.contains("vigil.yaml"), "\(fixture.output)")
+        try FileManager.default.createDirectory(
+            at: scratch.url.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        #expect(try VigilProcess.run(["inspect", scratch.url.appendingPathComponent("empty").path]).status == 65)
+        #expect(
+            try VigilProcess.run(["inspect", scratch.url.path, Fixtures.url("ad-estate-sample/ntds.txt").path]).status
+                == 64)
     }
 
     @Test("input problems exit 65, 66 or 73 with a message naming the file")

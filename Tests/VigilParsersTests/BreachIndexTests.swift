@@ -73,6 +73,26 @@ struct BreachIndexTests {
         #expect(warning.message.contains("between lines"), "\(warning)")
     }
 
+    @Test("in a per-prefix folder, a line out of order is placed within its own file, never by the lines before it")
+    func unsortedLineInFolder() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        // Three prefix files of five suffixes each; the third's second and third lines swapped.
+        for prefix in 0..<3 {
+            // The suffixes differ in their leading digits, which the index's keys hold.
+            var suffixes = (0..<5).map {
+                String(format: "%02X", $0 * 16 + 1) + String(repeating: "0", count: 25) + ":\($0 + 1)"
+            }
+            if prefix == 2 { suffixes.swapAt(1, 2) }
+            try scratch.write("pfx/0000\(prefix).txt", suffixes.joined(separator: "\n") + "\n")
+        }
+        let (_, summary) = try build(scratch.url.appendingPathComponent("pfx").path, in: scratch)
+        let warning = try #require(summary.diagnostics.first { $0.code == "corpus.unsorted" })
+        #expect(
+            warning.message.contains("00002.txt") && warning.message.contains("between lines 1 and 5"), "\(warning)")
+        #expect(warning.location.line == 1, "\(warning)")
+    }
+
     @Test("unsorted input is reported and sorted; repeats are merged by adding counts")
     func unsorted() throws {
         let scratch = try ScratchDirectory()

@@ -392,7 +392,9 @@ private struct BuildJob {
                     return entries
                 }
                 for (index, entries) in outputs.enumerated() {
-                    if let placement = try absorb(entries, location: { line in (contents[index].name, line) }) {
+                    // Lines are counted across the files; a message names one file, so its own line.
+                    let start = lines
+                    if let placement = try absorb(entries, location: { line in (contents[index].name, line - start) }) {
                         do {
                             try file.write(entries.bytes(placement.entries), at: placement.offset)
                         } catch {
@@ -475,8 +477,8 @@ private struct BuildJob {
         }
     }
 
-    @inline(__always)
     /// Adds one entry read from within `lines` (the part it came from: entries do not keep their own line).
+    @inline(__always)
     private mutating func add(
         _ key: UInt64, _ count: UInt32, lines: ClosedRange<Int>, location: (Int) -> (String?, Int)
     ) throws(CorpusBuildError) {
@@ -495,9 +497,13 @@ private struct BuildJob {
                 sorted = false
                 let (file, first) = location(lines.lowerBound)
                 let last = location(lines.upperBound).1
+                let place =
+                    first == last
+                    ? "at line \(Wording.number(first))"
+                    : "between lines \(Wording.number(first)) and \(Wording.number(last))"
                 log.warn(
                     line: first, code: "corpus.unsorted",
-                    "\(file.map { "\($0): " } ?? "")the input is not sorted by hash between lines \(Wording.number(first)) and \(Wording.number(last)); sorting it (slower, and an interrupted build restarts from the beginning)"
+                    "\(file.map { "\($0): " } ?? "")the input is not sorted by hash \(place); sorting it (slower, and an interrupted build restarts from the beginning)"
                 )
                 Checkpoint.remove(partial)
                 run.append((key, count))
@@ -523,13 +529,13 @@ private struct BuildJob {
         written += 1
     }
 
-    /// Adds two prevalence counts, saturating.
     /// A prefix file's name as the downloader writes it: five upper-case hex digits (`00000`, `0A3F1`).
     static func prefixName(_ prefix: UInt64) -> String {
         let digits = String(prefix, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
     }
 
+    /// Adds two prevalence counts, saturating.
     private static func sum(_ first: UInt32, _ second: UInt32) -> UInt32 {
         let (total, overflow) = first.addingReportingOverflow(second)
         return overflow ? .max : total
