@@ -347,6 +347,23 @@ struct UpdatesAnalyzerTests {
         #expect(state.fixedByReleaseOrder == (missing ? 0 : 2), "\(installed)")
     }
 
+    @Test("only Windows 10, 11 and Server 2016 on are serviced by cumulative updates alone; .NET's products are not")
+    func cumulativeOnlyProducts() {
+        for name in [
+            "Windows 10 Version 22H2 for x64-based Systems", "Windows Server 2019", "Windows Server 2016  ",
+            "Windows 11 Version 24H2 for x64-based Systems", "Windows Server 2022 (Server Core installation)",
+        ] {
+            #expect(AdvisoryIndex.isServicedByCumulativeUpdatesOnly(name), "\(name)")
+        }
+        for name in [
+            "Microsoft .NET Framework 3.5 AND 4.8.1 on Windows 10 Version 21H2 for x64-based Systems",
+            "Microsoft .NET Framework 4.8 on Windows Server 2016", "Windows 7 for x64-based Systems Service Pack 1",
+            "Windows Server 2012 R2", "Windows 8.1 for x64-based systems",
+        ] {
+            #expect(!AdvisoryIndex.isServicedByCumulativeUpdatesOnly(name), "\(name)")
+        }
+    }
+
     @Test("a servicing-stack update (fixing only ADV990001) does not fix older vulnerabilities by release order")
     func servicingStack() {
         let stack = Self.advisory(

@@ -123,12 +123,14 @@ public struct AdvisoryIndex: Sendable {
 
     /// Whether the product named `name` is serviced by cumulative updates alone (Windows 10 and 11, Windows Server
     /// 2016 and later, the semi-annual Server versions): no security-only or per-component updates of its own.
+    /// The name must begin so: `Microsoft .NET Framework 4.8 on Windows 10 Version 22H2` is .NET's product, whose
+    /// updates no Windows cumulative update holds.
     static func isServicedByCumulativeUpdatesOnly(_ name: String) -> Bool {
-        let lowered = name.lowercased()
+        let lowered = name.lowercased().trimmingCharacters(in: .whitespaces)
         return [
             "windows 10", "windows 11", "windows server 2016", "windows server 2019", "windows server 2022",
             "windows server 2025", "windows server, version", "windows server 23h2",
-        ].contains(where: lowered.contains)
+        ].contains(where: lowered.hasPrefix)
     }
 
     /// The advisories, merged by identifier, sorted by identifier, without their fixes (which the product tables
