@@ -121,13 +121,17 @@ struct CorpusVerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check every entry of a breach index against its checksum.",
         discussion:
-            "Opening an index checks its structure; this also reads all of it. Exit code 65 when the index is refused."
+            "Opening an index checks its structure; this also reads all of it. Exit codes: 0 valid; 65 the index is refused; 66 it does not exist."
     )
 
     @Argument(help: ArgumentHelp("The index file.", valueName: "index"))
     var index: String
 
     func run() throws {
+        guard FileManager.default.fileExists(atPath: index) else {
+            Terminal.error("vigil: \(index): no such file")
+            throw VigilExit.noInput
+        }
         do {
             let opened = try BreachIndex(path: index)
             let progress = ProgressLine()

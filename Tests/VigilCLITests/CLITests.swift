@@ -329,6 +329,7 @@ struct CLITests {
         }
         let verify = try VigilProcess.run(["corpus", "verify", index])
         #expect(verify.status == 0 && verify.output.contains("valid"))
+        #expect(try VigilProcess.run(["corpus", "verify", index + ".missing"]).status == 66)
         let assess = try VigilProcess.run([
             "assess", Fixtures.url("ad-estate-sample").path, "--breach-index", index, "--out",
             scratch.url.appendingPathComponent("out").path, "--as-of", "2026-11-01",
