@@ -63,12 +63,7 @@ extension SQLNationalStore {
         for index in bytes.indices { bytes[index] = generator.next() }
         let token = "vgl_" + HexDigit.encode(bytes)
         try await transaction { database in
-            guard
-                let row = try await database.raw("SELECT id FROM organisations WHERE ods_code = \(bind: code)").first()
-            else {
-                throw StoreError(.unknownOrganisation, "no organisation has that ODS code")
-            }
-            let id = try row.decode(column: "id", as: Int64.self)
+            let id = try await Self.organisationID(code: code, in: database)
             try await database.raw(
                 """
                 INSERT INTO submission_tokens (token_hash, organisation_id, created_at)
