@@ -26,10 +26,14 @@ table=(
     "get-acl|acl/get-acl-* real/getacl/*|getacl"
     "systeminfo|windows-systeminfo/systeminfo/*|systeminfo"
     "wmic-qfe|windows-systeminfo/qfe/*|systeminfo"
+    "get-hotfix|real/gethotfix/* windows-systeminfo/qfe/*_updates.txt|systeminfo"
     "osquery|osquery/*|json"
     "host-inventory-csv|windows-systeminfo/systeminfo/*.csv|csv"
+    "access-log|access-log/*|csv"
+    "fhir-auditevent|fhir/*|json"
     "role-assignments-csv|clinical-roles/*|csv"
     "role-permissions-csv|clinical-roles/*|csv"
+    "vigil-scan|generated/scan-report|json"
     "wesng-definitions|advisories/wesng-*|csv"
     "cisa-kev|advisories/kev-*|json"
     "csaf|advisories/*.json|json"
@@ -50,6 +54,20 @@ swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address -Xs
     --product VigilFuzz >/dev/null
 binary=$(swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \
     --show-bin-path)/VigilFuzz
+
+# Every harness the binary holds (one per reader of ReaderCatalogue, so a new reader brings one) must have a row above:
+# a harness without seeds would never run, here or in CI.
+known=$(VIGIL_FUZZ_HARNESS= "$binary" 2>&1 | sed -n 's/^VIGIL_FUZZ_HARNESS must be one of: //p' || true)
+if [ -z "$known" ]; then
+    echo "fuzz.sh: $binary did not list its harnesses" >&2
+    exit 1
+fi
+for harness in $known; do
+    if ! printf '%s\n' "${table[@]}" | grep -q "^$harness|"; then
+        echo "fuzz.sh: the harness $harness has no row in this script's table (its seeds and dictionary)" >&2
+        exit 1
+    fi
+done
 
 generated=$work/generated
 # Each generated seed is made when it is missing, so a run stopped half-way through making them leaves none out.
@@ -81,6 +99,7 @@ seed_files() { # the seed files of one generated/<kind>
         share-docx) (find "$generated/share" -type f -name '*.docx' 2>/dev/null || true) | head -20 ;;
         breach-index) ls "$generated/corpus.vbi" 2>/dev/null || true ;;
         scan-state) ls "$generated/state.sqlite" 2>/dev/null || true ;;
+        scan-report) ls "$generated/scan-out/scan.json" 2>/dev/null || true ;;
         submission) ls "$generated/submission.json" 2>/dev/null || true ;;
     esac
 }
