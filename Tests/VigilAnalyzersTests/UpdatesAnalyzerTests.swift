@@ -415,6 +415,52 @@ struct UpdatesAnalyzerTests {
         #expect(Self.missing(output, "PC-01") == ["CVE-2024-30080"])
     }
 
+    /// August 2024's IPv6 fix for Windows 10 22H2, known only as its update (no fixed build).
+    static let ipv6 = advisory(
+        "CVE-2024-38063", [fix("KB5041580", windows10v22H2)],
+        published: CivilDate.date(year: 2024, month: 8, day: 13), cvss: 9.8)
+
+    @Test("a build that decides some advisories says nothing of those known only by update: the host is unknown")
+    func partlyDecidedNothingMissing() throws {
+        // Past June 2024's fixed build; August's fix is an update, and the host's updates were not listed.
+        let osquery = Self.system("Microsoft Windows 10 Pro", "10.0.19045", revision: 4780)
+        let output = Self.analyse([Self.host("PC-01", osquery, kbs: nil)], [Self.msmq, Self.ipv6])
+        let finding = try #require(Self.finding(output, .updateStateUnknown, "PC-01"))
+        #expect(finding.facts["reason"]?.contains("decides only 1 of the 2 advisories") == true)
+        #expect(Self.missing(output, "PC-01") == [])
+        #expect(output.coverage.first?.status == .partial)
+    }
+
+    @Test("a host missing advisories by its build, others undecided: reported, the rest counted, coverage partial")
+    func partlyDecidedWithMissing() throws {
+        let osquery = Self.system("Microsoft Windows 10 Pro", "10.0.19045", revision: 4412)
+        let output = Self.analyse([Self.host("PC-01", osquery, kbs: nil)], [Self.msmq, Self.ipv6])
+        #expect(Self.missing(output, "PC-01") == ["CVE-2024-30080"])
+        #expect(Self.finding(output, .updateStateUnknown, "PC-01") == nil)
+        let finding = try #require(output.findings.first { Self.missingRules.contains($0.rule) })
+        #expect(finding.facts["undecided"] == "1")
+        #expect(finding.detail.contains("1 more advisory for its product cannot be decided"))
+        let coverage = try #require(output.coverage.first)
+        #expect(coverage.status == .partial)
+        #expect(coverage.basis.contains("1 of them only in part"))
+    }
+
+    @Test("MS17-010 is never called fixed on a host whose build decides other advisories but not its update")
+    func namedVerdictUndecided() throws {
+        // November 2016's Server 2016 build, no update list: an advisory with a fixed build of 14393 decides the
+        // build; the catalogue's MS17-010 fix for Server 2016 is an update (KB4013429) that cannot be compared.
+        let system = Self.system("Microsoft Windows Server 2016 Standard", "10.0.14393", revision: 447)
+        let january2024 = Self.advisory(
+            "CVE-2024-20674", [Self.fix(nil, "Windows Server 2016", build: "10.0.14393.6614")],
+            published: CivilDate.date(year: 2024, month: 1, day: 9), cvss: 9.0)
+        let output = Self.analyse(
+            [Self.host("SRV-01", system, kbs: nil)], [january2024], reference: try Self.builtIn.get())
+        #expect(Self.missing(output, "SRV-01").contains("CVE-2024-20674"))
+        let named = try #require(output.findings.compactMap { $0.facts["named"] }.first)
+        #expect(named.contains("MS17-010: unknown"), "\(named)")
+        #expect(!named.contains("MS17-010: fixed"))
+    }
+
     @Test(
         "a host whose evidence cannot decide is unknown, never patched",
         arguments: [

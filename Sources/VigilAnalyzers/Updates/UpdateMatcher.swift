@@ -23,6 +23,13 @@ struct HostUpdateState: Sendable {
     var missing: [Int32] = []
     /// Advisories a fix was found for.
     var fixed = 0
+    /// The entries the host's evidence cannot decide either way: their fixes are updates and the host's updates were
+    /// not listed, or fixed builds of another build of the product. Never "not missing": a named vulnerability among
+    /// them is unknown, and a host with nothing else missing is undecided (``unknownReason``).
+    var undecided: [Int32] = []
+    /// Whether ``unknownReason`` is there only because of ``undecided`` (so it lapses when scoping the host's role
+    /// leaves none of them).
+    var unknownOnlyForUndecided = false
     /// Of those, how many were decided by the order of cumulative updates (the supersedence chain was broken).
     var fixedByReleaseOrder = 0
     /// Why the host's state could not be decided, when it could not. When the advisory data is older than the host's
@@ -169,8 +176,9 @@ struct UpdateMatcher {
         }
         let newestCumulative = installed.filter(table.cumulative.contains).max() ?? 0
         let shown = table.components.isEmpty ? ShownComponents() : shownComponents(table, installed: installed)
-        var (fixedCount, byReleaseOrder, undecided) = (0, 0, 0)
+        var (fixedCount, byReleaseOrder) = (0, 0)
         var missing: [Int32] = []
+        var undecided: [Int32] = []
         let firstCumulative = table.firstCumulative
         let outOfChainFirst = table.outOfChainFirst
         let kinds = table.kinds
@@ -222,15 +230,18 @@ struct UpdateMatcher {
             } else if buildNamed || (listed && kind.contains(.updates)) {
                 missing.append(Int32(position))
             } else {
-                undecided += 1
+                undecided.append(Int32(position))
             }
         }
         state.fixed = fixedCount
         state.fixedByReleaseOrder = byReleaseOrder
         state.missing = missing
-        if state.missing.isEmpty, state.fixed == 0, undecided > 0 {
-            state.unknownReason =
-                "the advisory data gives no update or build that the host's evidence can be compared with"
+        state.undecided = undecided
+        if state.missing.isEmpty, !undecided.isEmpty {
+            // Some advisories decided (by the host's build) say nothing of the others: never "nothing missing".
+            state.unknownReason = Self.undecidedReason(
+                decided: fixedCount, of: count, product: table.name, listed: listed)
+            state.unknownOnlyForUndecided = true
         } else if !state.missing.isEmpty, listed,
             let unknown = installed.first(where: { $0 > table.newestKnown && !index.known.contains($0) })
         {
@@ -240,6 +251,20 @@ struct UpdateMatcher {
                 "updates newer than the catalogue: KB\(unknown) is numbered after the newest update the advisory data knows for \(table.name) (KB\(table.newestKnown)); import current definitions with `vigil advisories import`"
         }
         return state
+    }
+
+    /// Why a host with nothing missing but `of - decided` advisories undecided cannot be called up to date.
+    static func undecidedReason(decided: Int, of count: Int, product: String, listed: Bool) -> String {
+        guard decided > 0 else {
+            return "the advisory data gives no update or build that the host's evidence can be compared with"
+        }
+        let rest = count - decided
+        let why =
+            listed
+            ? "their fixes are builds of another build of the product"
+            : "their fixes are updates, and the host's installed updates were not exported (systeminfo, Get-HotFix or wmic qfe)"
+        return
+            "the host's evidence decides only \(Wording.number(decided)) of the \(Wording.number(count)) advisories for \(product); \(Wording.number(rest)) cannot be decided, as \(why)"
     }
 
     /// How an entry with updates of installable components is decided.

@@ -57,6 +57,11 @@ struct NamedAdvisories: Sendable {
         }
         let entries = index.products[product].entries
         scoped.missing = state.missing.filter { !domainControllersOnly.contains(entries[Int($0)].advisory) }
+        scoped.undecided = state.undecided.filter { !domainControllersOnly.contains(entries[Int($0)].advisory) }
+        if state.unknownOnlyForUndecided, scoped.undecided.isEmpty, state.fixed > 0 {
+            scoped.unknownReason = nil
+            scoped.unknownOnlyForUndecided = false
+        }
         return scoped
     }
 
@@ -71,6 +76,8 @@ struct NamedAdvisories: Sendable {
         let table = state.product.map { index.products[$0] }
         let missing = Set(
             state.missing.compactMap { entry in table.map { $0.entries[Int(entry)].advisory } })
+        let undecided = Set(
+            state.undecided.compactMap { entry in table.map { $0.entries[Int(entry)].advisory } })
         return advisories.indices.map { position in
             let ids = advisories[position]
             if state.domainController == false, NamedVulnerability.all[position].domainControllersOnly {
@@ -81,6 +88,7 @@ struct NamedAdvisories: Sendable {
                     if let pack = state.servicePack { return .missing(servicePack: pack.name) }
                     return state.unknownReason == nil ? .missing(servicePack: nil) : .unknown
                 }
+                if !ids.isDisjoint(with: undecided) { return .unknown }
                 return state.unknownReason == nil && state.servicePack == nil ? .fixed : .unknown
             }
             // No fix named for the release: it is not affected when it came out after the fix, or when Microsoft

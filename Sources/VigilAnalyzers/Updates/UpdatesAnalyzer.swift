@@ -79,6 +79,7 @@ public struct UpdatesAnalyzer: Analyzer {
             return findings + [finding]
         }
         tally.decided += 1
+        if !state.undecided.isEmpty { tally.partlyDecided += 1 }
         tally.fixedByReleaseOrder += state.fixedByReleaseOrder
         guard let product = state.product, !state.missing.isEmpty else { return findings }
         let facts = classes.facts(product)
@@ -98,12 +99,22 @@ public struct UpdatesAnalyzer: Analyzer {
                 matcher: &matcher, context: context, servicePack: state.servicePack,
                 remedy: state.unknownReason == nil ? remedy.install : "")
             Self.describeHost(host, state: state, remedy: remedy, verdicts: verdicts, into: &finding)
+            Self.noteUndecided(state.undecided.count, into: &finding)
             findings.append(finding)
         }
         return findings
     }
 
     // MARK: Per host
+
+    /// Says on a missing-update finding that `count` more advisories of the host's product could not be decided, so
+    /// the list is a floor, not the host's whole gap.
+    static func noteUndecided(_ count: Int, into finding: inout Finding) {
+        guard count > 0 else { return }
+        finding.facts["undecided"] = String(count)
+        finding.detail +=
+            " \(Wording.count(count, "more advisory", plural: "more advisories")) for its product cannot be decided from its evidence (most often: it gives a build but no list of installed updates), so this is not all it may lack."
+    }
 
     /// The host cannot be decided; when the advisory data is only older than its updates, say what the data alone
     /// would call missing (raised to high when that includes exploited vulnerabilities), so that it is not hidden.
@@ -269,6 +280,10 @@ public struct UpdatesAnalyzer: Analyzer {
             basis +=
                 " and \(Wording.count(index.exploitationOnly, "known-exploited entry", plural: "known-exploited entries"))"
         }
+        if tally.partlyDecided > 0 {
+            basis +=
+                " (\(Wording.number(tally.partlyDecided)) of them only in part: their evidence decides some advisories but not others)"
+        }
         if tally.unknown > 0 {
             basis += "; \(Wording.number(tally.unknown)) could not be decided (see VGL-UPD-UNKNOWN)"
         }
@@ -282,7 +297,8 @@ public struct UpdatesAnalyzer: Analyzer {
                 "; only the built-in catalogue's critical Windows vulnerabilities (MS17-010, BlueKeep, SMBGhost, Zerologon and the others named) were checked, so a host with none of them missing may still lack every later update: import current advisories (vigil advisories import, from WES-NG's definitions.zip) to check them all"
         }
         return Coverage(
-            area: .updates, status: tally.unknown == 0 && !builtInOnly ? .assessed : .partial, basis: basis)
+            area: .updates,
+            status: tally.unknown == 0 && tally.partlyDecided == 0 && !builtInOnly ? .assessed : .partial, basis: basis)
     }
 
     /// Whether the advisories that fix Windows are the built-in catalogue alone: none imported, and none in the bundle
@@ -372,6 +388,8 @@ private struct EntryFacts {
 /// Counts across hosts, for metrics, headlines and the advisory table.
 private struct Tally {
     var decided = 0
+    /// Of the decided hosts, those with advisories their evidence cannot decide (``HostUpdateState/undecided``).
+    var partlyDecided = 0
     var unknown = 0
     var exploited = 0
     var overdue = 0
@@ -400,6 +418,7 @@ private struct Tally {
     /// Adds another slice's counts.
     mutating func add(_ other: Tally) {
         decided += other.decided
+        partlyDecided += other.partlyDecided
         unknown += other.unknown
         exploited += other.exploited
         overdue += other.overdue
