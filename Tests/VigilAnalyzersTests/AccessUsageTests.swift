@@ -147,6 +147,21 @@ struct AccessUsageTests {
         #expect(headline.metrics.contains("access.staff-used-patient-data"))
     }
 
+    @Test("a log whose users the directory does not hold assesses no share: never every reader 'unused'")
+    func unmatchedLogAssessesNothing() throws {
+        // A log exported from another domain: every row is a successful read of Clinical by a user no account matches.
+        let events = (0..<5).map {
+            Self.event("OTHER-DOMAIN-USER-\($0)", "\(Self.root)\\Clinical\\list.csv", day: -$0 - 1, line: $0 + 2)
+        }
+        let usage = AccessUsage(estate: Self.estate(events: events), asOf: Self.asOf, windowDays: 90)
+        #expect(!usage.usage(under: "\(Self.root)\\Clinical").logged)
+        #expect(usage.unmatchedUsers == 5)
+        let output = analyze(Self.estate(events: events))
+        let metrics = Dictionary(uniqueKeysWithValues: output.metrics.map { ($0.id, $0) })
+        #expect(metrics["access.shares-logged"]?.value == 0)
+        #expect(!output.findings.contains { $0.rule == .accessUnusedAccess })
+    }
+
     /// Logs written by hand in the forms Windows tools give a UNC path: the long-path `\\?\UNC\` prefix, another
     /// case, a trailing separator, forward slashes; each names a file on `\\FS01\Clinical` or the share itself.
     @Test(

@@ -57,7 +57,7 @@ struct AccessLogReaderTests {
         #expect(AccessLogTime.parse(text) == nil, "\(text)")
     }
 
-    @Test("CSV: rows folded per user, resource, action and outcome; bad rows rejected with their line")
+    @Test("CSV: rows folded per user, resource, action, outcome and day; bad rows rejected with their line")
     func fileAudit() throws {
         let reader = AccessLogReader()
         let path = Fixtures.url("access-log/file-audit.csv").path
@@ -66,15 +66,16 @@ struct AccessLogReaderTests {
         let sid = "S-1-5-21-1004336348-1177238915-682003330-1105"
         let clinic = "D:\\Shares\\Trust\\Clinical\\Outpatients\\Clinic list.xlsx"
         let budget = "D:\\Shares\\Trust\\Finance\\Budget, 2026.xlsx"
-        // Lines 2, 10 and 11 are one combination: its earliest (line 11, 07:00-05:00 = 12:00Z on the 19th) and latest
-        // (line 10); lines 4 and 5 are one combination at one instant (14:05:09 and 2:05:09 PM), kept once.
+        // Lines 2, 10 and 11 are one combination on three days (the 20th, the 25th, and 07:00-05:00 = 12:00Z on the
+        // 19th), each kept; lines 4 and 5 are one combination at one instant (14:05:09 and 2:05:09 PM), kept once.
         #expect(
             describe(fragment) == [
-                "\(utc(2026, 11, 19, 12, 0, 0)) | \(sid) | \(clinic) | read | success | 11",
-                "\(utc(2026, 11, 25, 16, 30, 0)) | \(sid) | \(clinic) | read | success | 10",
+                "\(utc(2026, 11, 20, 9, 15, 0)) | \(sid) | \(clinic) | read | success | 2",
                 "\(utc(2026, 11, 20, 9, 15, 0)) | amy.hall@trust.example.nhs.uk | \(clinic) | read | success | 3",
                 "\(utc(2026, 11, 21, 14, 5, 9)) | NHSTRUST\\ben.jones | \(budget) | write | success | 4",
                 "1795000000 | carl.young | D:\\Shares\\Trust\\Referrals | read | failure | 6",
+                "\(utc(2026, 11, 25, 16, 30, 0)) | \(sid) | \(clinic) | read | success | 10",
+                "\(utc(2026, 11, 19, 12, 0, 0)) | \(sid) | \(clinic) | read | success | 11",
             ])
         #expect(fragment.log.recordsRead == 7)
         #expect(fragment.log.recordsRejected == 4)
@@ -221,7 +222,7 @@ struct AccessLogReaderTests {
         #expect(!FHIRAuditEventReader().recognises(patient))
     }
 
-    @Test("a log of many rows by few users keeps two events per combination: memory follows the combinations")
+    @Test("a log of many rows by few users keeps at most two events per combination and day, not one per row")
     func bounded() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
@@ -234,8 +235,34 @@ struct AccessLogReaderTests {
         let url = try scratch.write("big.csv", Data(text.utf8))
         let fragment = try AccessLogReader().read(path: url.path, file: "big.csv", progress: nil)
         #expect(fragment.log.recordsRead == 20_000)
-        // 7 users × 3 shares = 21 combinations (row % 7 and row % 3 cover every pair), each with an earliest and a
-        // latest day.
-        #expect(fragment.accessEvents.count == 42)
+        // 7 users × 3 shares × 28 days = 84 combinations (row % 84 decides all three), each day's rows at one instant,
+        // so one event each.
+        #expect(fragment.accessEvents.count == 84)
+    }
+
+    @Test("use inside a window is kept when the same user read the same file before and after it (any assessment date)")
+    func middleOfLogKept() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        // Three days of one combination, two rows on the middle day: its earliest and latest rows there are kept, so a
+        // window of whole days ending on the 16th or the 20th (the assessment date before the log's end) still holds
+        // a row. Folding to the first and last row overall kept only June and December.
+        let text = """
+            time,user,resource,action,outcome
+            2026-06-01T08:00:00Z,aaliyah.malik,D:\\Shares\\Clinical\\list.csv,read,success
+            2026-10-15T09:00:00Z,aaliyah.malik,D:\\Shares\\Clinical\\list.csv,read,success
+            2026-10-15T13:00:00Z,aaliyah.malik,D:\\Shares\\Clinical\\list.csv,read,success
+            2026-10-15T11:00:00Z,aaliyah.malik,D:\\Shares\\Clinical\\list.csv,read,success
+            2026-12-05T08:00:00Z,aaliyah.malik,D:\\Shares\\Clinical\\list.csv,read,success
+
+            """
+        let url = try scratch.write("log.csv", Data(text.utf8))
+        let fragment = try AccessLogReader().read(path: url.path, file: "log.csv", progress: nil)
+        #expect(fragment.log.recordsRead == 5)
+        #expect(
+            fragment.accessEvents.map { Int($0.time.timeIntervalSince1970) } == [
+                utc(2026, 6, 1, 8, 0, 0), utc(2026, 10, 15, 9, 0, 0), utc(2026, 10, 15, 13, 0, 0),
+                utc(2026, 12, 5, 8, 0, 0),
+            ])
     }
 }

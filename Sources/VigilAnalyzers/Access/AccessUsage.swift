@@ -64,16 +64,18 @@ public struct AccessUsage: Sendable {
                 account = matcher.account(for: event.principal)
                 memo[event.principal] = account
             }
-            // Every resource an event in the window names is logged, used or not: a share whose events all predate the
-            // window (a server whose log export stopped) is not assessed, never "unused".
-            let inWindow = event.time >= start && event.time <= asOf
-            if inWindow, byKey[key] == nil { byKey[key] = [] }
             guard let account else {
                 unmatchedEvents += 1
                 unmatched.insert(event.principal.lowercased())
                 firstUnmatched = min(firstUnmatched ?? event.source, event.source)
                 continue
             }
+            // Every resource an event in the window by a directory account names is logged, used or not: a share whose
+            // events all predate the window (a server whose log export stopped) is not assessed, never "unused"; nor is
+            // one only users the directory does not hold were logged on (a log from another domain matches nobody, and
+            // would otherwise make every reader of the share an unused one).
+            let inWindow = event.time >= start && event.time <= asOf
+            if inWindow, byKey[key] == nil { byKey[key] = [] }
             if event.succeeded, inWindow {
                 byKey[key, default: []].append(Int32(account))
             }
