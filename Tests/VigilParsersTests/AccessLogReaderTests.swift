@@ -184,6 +184,52 @@ struct AccessLogReaderTests {
         #expect(fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == ["fhir.malformed@4"])
     }
 
+    @Test("FHIR: NDJSON whose first line is damaged rejects that line only; the lines after it are read")
+    func fhirNDJSONFirstLineDamaged() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let lines = try String(contentsOf: Fixtures.url("fhir/auditevents.ndjson"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        // The fixture's first line cut half-way, then the rest of the file as it is.
+        let first = lines[0].prefix(lines[0].utf8.count / 2)
+        let url = try scratch.write(
+            "audit.ndjson", ([String(first)] + lines.dropFirst().map(String.init)).joined(separator: "\n"))
+        let fragment = try FHIRAuditEventReader().read(path: url.path, file: "audit.ndjson", progress: nil)
+        #expect(fragment.accessEvents.map(\.action) == ["read", "logout", "other"])
+        #expect(fragment.accessEvents.map(\.source.line) == [2, 3, 6])
+        #expect(fragment.log.recordsRejected == 2)
+        #expect(
+            fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == [
+                "fhir.malformed@1", "fhir.malformed@4",
+            ])
+    }
+
+    @Test("FHIR: a Bundle on one line (as a FHIR server returns it to curl) is read as the Bundle, entry by entry")
+    func fhirMinifiedBundle() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let pretty = try Data(contentsOf: Fixtures.url("fhir/auditevent-bundle.json"))
+        let compact = try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: pretty))
+        #expect(!compact.contains(0x0A))
+        let url = try scratch.write("bundle.json", compact)
+        let reader = FHIRAuditEventReader()
+        #expect(reader.recognises(try FormatSniffer.sample(path: url.path)))
+        let fragment = try reader.read(path: url.path, file: "bundle.json", progress: nil)
+        #expect(fragment.log.recordsRead == 5)
+        #expect(fragment.log.recordsRejected == 0)
+        #expect(fragment.log.diagnostics.map(\.code) == ["fhir.other-resources"])
+    }
+
+    @Test("FHIR: a file of one line that is not whole JSON is one rejected document, at line 1")
+    func fhirOneCutLine() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let url = try scratch.write("cut.json", #"{"resourceType":"AuditEvent","recorded":"2026-11-01T10:00"#)
+        let fragment = try FHIRAuditEventReader().read(path: url.path, file: "cut.json", progress: nil)
+        #expect(fragment.log.recordsRead == 0)
+        #expect(fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == ["fhir.malformed@1"])
+    }
+
     @Test("FHIR NDJSON is sniffed as FHIR, never as an access-log CSV, even with comma-separated words in its text")
     func fhirNDJSONSniffed() throws {
         let scratch = try ScratchDirectory()

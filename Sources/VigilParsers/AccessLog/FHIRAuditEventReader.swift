@@ -62,6 +62,9 @@ private struct FHIRAuditEventState {
     var document: [UInt8] = []
     var documentLine = 1
     var documentTooLong = false
+    /// A first line that is not a whole JSON value: the start of a document, or a damaged first NDJSON line, which
+    /// the next line tells apart (a line that is a whole object is NDJSON's second resource).
+    var pending: LineReader.Line?
     var entries = 0
     var otherTypes: (count: Int, line: Int)?
 
@@ -75,17 +78,36 @@ private struct FHIRAuditEventState {
             if form == .document { documentTooLong = true }
             return
         }
-        if form == nil {
+        if form == nil, pending == nil {
             guard let first = line.bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
             guard first == UInt8(ascii: "{") else {
                 form = .lines
                 log.reject(line: line.number, code: "fhir.not-json", "expected a FHIR resource (a JSON object)")
                 return
             }
-            // One resource per line parses whole on its first line; a document spreads over several.
+            // One resource per line parses whole on its first line, unless it is a Bundle written on one line (what a
+            // FHIR server returns to curl); a document spreads over several, as does NDJSON whose first line is
+            // damaged, told apart by the next line.
             let parsed = JSONTreeParser.parse(Array(line.bytes))
-            form = parsed.failure == nil ? .lines : .document
             documentLine = line.number
+            if parsed.failure == nil {
+                form = parsed.root?["resourceType"]?.string == "Bundle" ? .document : .lines
+            } else {
+                pending = line
+                return
+            }
+        }
+        if let first = pending, form == nil {
+            guard line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+            pending = nil
+            let parsed = JSONTreeParser.parse(Array(line.bytes))
+            if parsed.failure == nil, parsed.root?.object != nil {
+                form = .lines
+                resource(JSONTreeParser.parse(Array(first.bytes)), line: first.number, log: &log)
+            } else {
+                form = .document
+                consume(first, log: &log)
+            }
         }
         switch form {
         case .lines?:
@@ -110,6 +132,12 @@ private struct FHIRAuditEventState {
     }
 
     mutating func finish(log: inout DiagnosticLog) {
+        if let first = pending {
+            // One line that is not a whole JSON value: a document cut short.
+            pending = nil
+            form = .document
+            consume(first, log: &log)
+        }
         guard form == .document else { return }
         var events: [JSONArraySplitter.Event] = []
         splitter.finish { events.append($0) }
@@ -130,6 +158,8 @@ private struct FHIRAuditEventState {
                 "a resource longer than 4 MiB that is not a Bundle; expected a Bundle or one resource per line")
             return
         }
+        // Without the line end added after the last line, so a document cut short is reported on its last line.
+        if document.last == 0x0A { document.removeLast() }
         resource(JSONTreeParser.parse(document), line: documentLine, log: &log)
     }
 
