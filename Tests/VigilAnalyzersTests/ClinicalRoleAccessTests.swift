@@ -206,6 +206,29 @@ struct ClinicalRoleAccessTests {
         #expect(AccessReach(estate: try Self.fixtureEstate(), asOf: Self.asOf).roles.patientPermissions == 3)
     }
 
+    @Test(
+        "a map whose sensitivities are all blank, with nothing classified in vigil.yaml, is not assessed: never '0 of N'"
+    )
+    func allSensitivitiesBlank() throws {
+        var estate = Self.wideEstate()
+        for index in estate.rolePermissions.indices { estate.rolePermissions[index].sensitivity = nil }
+        let reach = AccessReach(estate: estate, asOf: Self.asOf)
+        #expect(!reach.roles.assessed)
+        #expect(reach.roles.unclassifiedPermissions == 3)
+        let output = AccessAnalyzer().analyze(AnalysisContext(estate: estate, asOf: Self.asOf))
+        #expect(output.headlines.isEmpty, "\(output.headlines.map(\.text))")
+        let coverage = try #require(output.coverage.first)
+        #expect(coverage.status == .partial)
+        #expect(coverage.basis.contains("give none of their 3 permissions a sensitivity"), "\(coverage.basis)")
+        // One permission classified is enough to count who reaches it; the blank ones are then a stated floor.
+        estate.rolePermissions[0].sensitivity = .patientConfidential
+        let partly = AccessAnalyzer().analyze(AnalysisContext(estate: estate, asOf: Self.asOf))
+        #expect(
+            partly.headlines.first?.text.hasPrefix("3 of 4 enabled staff logins (75%) can read patient data") == true)
+        #expect(partly.coverage.first?.status == .partial)
+        #expect(partly.coverage.first?.basis.contains("2 permissions with no sensitivity") == true)
+    }
+
     /// Four staff: three hold Clerk everywhere, one Nurse on Ward 7; a Clerk of another application is not confused
     /// with it.
     static func wideEstate() -> Estate {

@@ -128,6 +128,10 @@ extension AccessAnalyzer {
         let roles = reach.roles
         guard roles.assignments > 0 else { return nil }
         guard roles.assessed else {
+            guard roles.unclassifiedPermissions == 0 else {
+                return
+                    "\(Wording.count(roles.assignments, "clinical role assignment")) read, but the role → permission maps give none of their \(Wording.count(roles.unclassifiedPermissions, "permission")) a sensitivity and vigil.yaml classifies none of their applications, so which open patient data is not known (not assessed: fill the map's sensitivity column, or name the application in vigil.yaml's resources: as patient-confidential)"
+            }
             return
                 "\(Wording.count(roles.assignments, "clinical role assignment")) read, but no role → permission map says what the roles allow (not assessed)"
         }
@@ -138,6 +142,10 @@ extension AccessAnalyzer {
         }
         if roles.unknownRoles > 0 {
             text += "; \(Wording.number(roles.unknownRoles)) name roles no map lists (not counted)"
+        }
+        if roles.unclassifiedPermissions > 0 {
+            text +=
+                "; \(Wording.count(roles.unclassifiedPermissions, "permission")) with no sensitivity, in applications vigil.yaml does not classify, not counted (a floor)"
         }
         return text
     }

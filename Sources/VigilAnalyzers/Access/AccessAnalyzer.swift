@@ -193,7 +193,8 @@ public struct AccessAnalyzer: Analyzer {
             basis += "; " + roles
         }
         // A role export without its other half leaves the clinical applications unassessed.
-        let rolesIncomplete = reach.roles.assignments > 0 && !reach.roles.assessed
+        let rolesIncomplete =
+            reach.roles.assignments > 0 && (!reach.roles.assessed || reach.roles.unclassifiedPermissions > 0)
         if rolesIncomplete { status = .partial }
         if reach.uncovered > 0 {
             status = .partial

@@ -28,7 +28,9 @@ public struct ClinicalRoleReach: Sendable {
         public var label: String { "\(role) (\(scope ?? "all sites"))" }
     }
 
-    /// Whether there were role assignments and a role → permission map to join.
+    /// Whether there were role assignments and a role → permission map to join, and the map says of at least one
+    /// permission that it opens patient data or of all that they do not (a map whose sensitivities are all blank, with
+    /// no application classified in `vigil.yaml`, says nothing: never "nobody can read patient data").
     public let assessed: Bool
     /// Enabled staff (of `staff`) with an active role granting a patient-data permission.
     public let reaching: AccessBitset
@@ -42,6 +44,9 @@ public struct ClinicalRoleReach: Sendable {
     public let unknownRoles: Int
     /// Distinct permissions that open patient data.
     public let patientPermissions: Int
+    /// Distinct permissions with a blank sensitivity whose application `vigil.yaml` does not classify: whether they open
+    /// patient data is not known, so they are not counted and the reach is a floor.
+    public let unclassifiedPermissions: Int
     /// Applications the role exports name, or that `vigil.yaml` classifies and the roles reach.
     public let applications: [String]
     /// For each application the opening roles' assignments name, the enabled staff who can read patient data through
@@ -67,11 +72,13 @@ public struct ClinicalRoleReach: Sendable {
 
     /// The same, with the user index built already (``SharedAnalyses`` shares it).
     init(estate: Estate, staff: AccessBitset, asOf: Date, users accounts: ClinicalRoleUsers) {
-        assessed = !estate.roleAssignments.isEmpty && !estate.rolePermissions.isEmpty
         assignments = estate.roleAssignments.count
         let classified = Self.applicationClassifications(estate.resources)
         let map = ClinicalRoleMap(estate.rolePermissions, classified: classified)
         patientPermissions = map.patientPermissions
+        unclassifiedPermissions = map.unclassifiedPermissions
+        assessed =
+            Self.hasRoleExports(estate) && (map.patientPermissions > 0 || map.unclassifiedPermissions == 0)
         var reaching = AccessBitset(capacity: estate.accounts.count)
         var active = 0
         var unknownUsers = 0
@@ -278,17 +285,24 @@ struct ClinicalRoleMap {
     private var known: Set<String> = []
     /// Distinct permissions (within their application) that open patient data.
     private(set) var patientPermissions = 0
+    /// Distinct permissions (within their application) whose sensitivity is blank and whose application `vigil.yaml`
+    /// does not classify.
+    private(set) var unclassifiedPermissions = 0
 
     /// The look-ups of `permissions`; `classified` gives an application's classification in `vigil.yaml`, which
     /// decides for permissions whose sensitivity is blank.
     init(_ permissions: [RolePermission], classified: (String?) -> Resource.Classification?) {
         var patient: Set<String> = []
+        var unclassified: Set<String> = []
         for permission in permissions {
             let role = ClinicalRoleReach.key(permission.role)
             let application = permission.application.map(ClinicalRoleReach.key)
             let key = "\(application ?? "")\n\(role)"
             known.formUnion([role, key])
-            let sensitivity = permission.sensitivity ?? classified(permission.application) ?? .unclassified
+            guard let sensitivity = permission.sensitivity ?? classified(permission.application) else {
+                unclassified.insert("\(application ?? "")\n\(permission.permission)")
+                continue
+            }
             guard sensitivity == .patientConfidential else { continue }
             patient.insert("\(application ?? "")\n\(permission.permission)")
             any[role, default: []].insert(permission.permission)
@@ -299,6 +313,7 @@ struct ClinicalRoleMap {
             }
         }
         patientPermissions = patient.count
+        unclassifiedPermissions = unclassified.count
     }
 
     /// The patient-data permissions `assignment`'s role grants, and whether any map lists the role at all.
