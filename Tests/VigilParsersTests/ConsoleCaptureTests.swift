@@ -158,6 +158,38 @@ struct ConsoleCaptureTests {
         #expect(fragment.log.diagnostics.first?.message.contains("named after the file") == true)
     }
 
+    @Test("rows of several hosts cut short: only those the file's name begins with are its host's, the others rejected")
+    func hotfixCutHostsSeveral() throws {
+        let text = """
+            Source        Description      HotFixID      InstalledBy          InstalledOn
+            ------        -----------      --------      -----------          -----------
+            DESKTOP-KA... Update           KB5011048     NT AUTHORITY\\SYSTEM  2022/2/14 0:00:00
+            DESKTOP-KB... Security Update  KB5094127     NT AUTHORITY\\SYSTEM  2026/6/10 0:00:00
+            RECEPTION-PC  Security Update  KB5094127     NT AUTHORITY\\SYSTEM  2026/6/10 0:00:00
+            desktop-ka... Update           KB5012170     NT AUTHORITY\\SYSTEM  2022/8/9 0:00:00
+
+            """
+        let (scratch, url) = try write(text, name: "DESKTOP-KA7Q2M1.hotfix.txt")
+        defer { scratch.remove() }
+        let fragment = try GetHotFixReader().read(path: url.path, file: "DESKTOP-KA7Q2M1.hotfix.txt", progress: nil)
+        let hosts = Dictionary(
+            uniqueKeysWithValues: fragment.hosts.map { ($0.name, $0.installedUpdates.map(\.kb).sorted()) })
+        // DESKTOP-KB's June 2026 update is never credited to DESKTOP-KA7Q2M1.
+        #expect(hosts == ["DESKTOP-KA7Q2M1": ["KB5011048", "KB5012170"], "RECEPTION-PC": ["KB5094127"]])
+        #expect(fragment.log.recordsRead == 3)
+        #expect(fragment.log.recordsRejected == 1)
+        #expect(
+            fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == [
+                "hotfix.host-cut-ambiguous@4", "hotfix.host-cut@3",
+            ])
+        // With a file named after neither, no cut row is anyone's.
+        let (other, otherURL) = try write(text, name: "hotfixes.txt")
+        defer { other.remove() }
+        let unnamed = try GetHotFixReader().read(path: otherURL.path, file: "hotfixes.txt", progress: nil)
+        #expect(unnamed.hosts.map(\.name) == ["RECEPTION-PC"])
+        #expect(unnamed.log.recordsRejected == 3)
+    }
+
     @Test("a table with East Asian names: columns are counted in console cells, as PowerShell pads them")
     func hotfixWideCharacters() throws {
         // A Japanese host name takes two cells a character: PowerShell pads `開発端末01` (10 cells, 6 characters) to the

@@ -317,6 +317,15 @@ struct GetHotFixText {
         }
     }
 
+    /// What is left of a host name the table cut to its column (`DESKTOP-KA...` → `desktop-ka`, lower case), or `nil`
+    /// for a name that is whole.
+    static func cutPrefix(_ host: String?) -> String? {
+        guard let host else { return nil }
+        if host.hasSuffix("...") { return String(host.dropLast(3)).trimming(" \t").lowercased() }
+        if host.hasSuffix("\u{2026}") { return String(host.dropLast()).trimming(" \t").lowercased() }
+        return nil
+    }
+
     /// The hosts the rows describe, their dates read in the order the file's dates show.
     mutating func hosts(log: inout DiagnosticLog) -> [Machine] {
         let order = InstalledOnOrder(rows.compactMap(\.installedOn))
@@ -331,15 +340,26 @@ struct GetHotFixText {
         var collector = HostCollector()
         var unnamed = false
         var cut: Int?
+        let stem = HostCollector.hostName(fromFile: file)
+        // What is left of each cut host name: one means one host, the file's; several mean rows of other hosts too,
+        // and only the one the file's name begins with can be the file's host.
+        let cutPrefixes = Set(rows.compactMap { Self.cutPrefix($0.host) })
         for row in rows {
             var name = row.host ?? ""
-            if name.hasSuffix("...") || name.hasSuffix("\u{2026}") {
+            if let prefix = Self.cutPrefix(row.host) {
                 // The table cut the host name to its column (`DESKTOP-KA...`): it names no host.
                 if cut == nil { cut = row.line }
+                if cutPrefixes.count > 1, stem.map({ !$0.lowercased().hasPrefix(prefix) || prefix.isEmpty }) ?? false {
+                    log.reject(
+                        line: row.line, code: "hotfix.host-cut-ambiguous",
+                        "the table cut the Source (host) name short ('...') on rows of several hosts, and the file's name does not begin with what is left of this one: its host is not known (export with Export-Csv or Format-List to keep names whole)"
+                    )
+                    continue
+                }
                 name = ""
             }
             if name.isEmpty {
-                guard let stem = HostCollector.hostName(fromFile: file) else {
+                guard let stem else {
                     log.reject(
                         line: row.line, code: "hotfix.no-host",
                         "expected a Source column or a file named after the host")
