@@ -190,6 +190,24 @@ struct ConsoleCaptureTests {
         #expect(unnamed.log.recordsRejected == 3)
     }
 
+    @Test("Export-Csv with a row cut short: that row is rejected at its line and every row after it read")
+    func hotfixCSVRowCut() throws {
+        let text = """
+            "Source","Description","HotFixID","InstalledBy","InstalledOn"
+            "PC1","Update","KB5011048","NT AUTHORITY\\SYSTEM","2/14/2022 12:00:00 AM"
+            "PC1","Security Update","KB50
+            "PC1","Security Update","KB5094127","NT AUTHORITY\\SYSTEM","6/10/2026 12:00:00 AM"
+            "PC1","Update","KB5012170","NT AUTHORITY\\SYSTEM","8/9/2022 12:00:00 AM"
+
+            """
+        let (scratch, url) = try write(text, name: "PC1.hotfix.csv")
+        defer { scratch.remove() }
+        let fragment = try GetHotFixReader().read(path: url.path, file: "PC1.hotfix.csv", progress: nil)
+        #expect(fragment.hosts.first?.installedUpdates.map(\.kb) == ["KB5011048", "KB5094127", "KB5012170"])
+        #expect(fragment.log.recordsRead == 3)
+        #expect(fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == ["hotfix.unterminated@3"])
+    }
+
     @Test("a table with East Asian names: columns are counted in console cells, as PowerShell pads them")
     func hotfixWideCharacters() throws {
         // A Japanese host name takes two cells a character: PowerShell pads `開発端末01` (10 cells, 6 characters) to the

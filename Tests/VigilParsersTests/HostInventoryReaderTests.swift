@@ -215,6 +215,22 @@ struct HostInventoryReaderTests {
         #expect(fragment.hosts[1].sources == [EvidenceReference(file: "two-hosts_systeminfo.csv", line: 3)])
     }
 
+    @Test("systeminfo /fo csv with an appended row cut short: that row alone is rejected, the hosts after it read")
+    func systemInfoCSVRowCut() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let lines = try String(
+            contentsOf: Fixtures.url("windows-systeminfo/systeminfo/two-hosts_systeminfo.csv"), encoding: .utf8
+        ).split(whereSeparator: \.isNewline).map(String.init)
+        // The first host's row cut inside a quoted field (an append that lost its end), then the second host's.
+        let cut = String(lines[1].prefix(lines[1].utf8.count / 2))
+        let url = try scratch.write("hosts.csv", [lines[0], cut, lines[2]].joined(separator: "\n") + "\n")
+        let fragment = try read(SystemInfoReader(), url)
+        #expect(fragment.hosts.map(\.name) == ["WIN-O863JARO7CM"])
+        #expect(fragment.log.recordsRejected == 1)
+        #expect(fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == ["systeminfo.unterminated@2"])
+    }
+
     @Test("systeminfo: several reports, File entries, N/A hotfixes, unknown labels by position, repeated host merged")
     func systemInfoQuirks() throws {
         let scratch = try ScratchDirectory()

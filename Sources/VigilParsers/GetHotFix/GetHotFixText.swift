@@ -203,7 +203,15 @@ struct GetHotFixText {
             let outcome = records.add(line.bytes, line: line.number)
             form = .csv(header, records)
             switch outcome {
-            case .pending, .malformed:  // never malformed: quotes are read leniently
+            case .pending:
+                // Export-Csv writes each update on one line: a quote left open is a row cut short, rejected alone so
+                // that it does not swallow the rows after it.
+                log.reject(
+                    line: records.startLine, code: "hotfix.unterminated",
+                    "a quoted field is not closed on its line (Export-Csv writes an update per line); row skipped")
+                records.reset()
+                form = .csv(header, records)
+            case .malformed:  // never: quotes are read leniently
                 return
             case .overlong(let start):
                 log.reject(line: start, code: "hotfix.record-too-long", "row longer than 1 MiB; skipped")

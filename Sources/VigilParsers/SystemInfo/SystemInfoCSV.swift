@@ -35,7 +35,14 @@ struct SystemInfoCSVState {
     mutating func consume(_ line: LineReader.Line, into hosts: inout HostCollector, log: inout DiagnosticLog) {
         if line.bytes.isEmpty { return }
         switch records.add(line.bytes, line: line.number) {
-        case .pending, .malformed:  // never malformed: quotes are read leniently
+        case .pending:
+            // systeminfo writes each host on one line: a quote left open is a row cut short (an append cut off, a
+            // copy that lost its end), rejected alone, so that it does not swallow the hosts after it.
+            log.reject(
+                line: records.startLine, code: "systeminfo.unterminated",
+                "a quoted field is not closed on its line (systeminfo writes a host per line); row skipped")
+            records.reset()
+        case .malformed:  // never: quotes are read leniently
             return
         case .overlong(let start):
             log.reject(line: start, code: "systeminfo.record-too-long", "row longer than 1 MiB; skipped")
