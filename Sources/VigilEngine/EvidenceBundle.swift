@@ -159,10 +159,12 @@ public struct EvidenceBundle: Sendable {
         root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         manifest = BundleManifest()
         inputs = try files.map { url throws(EvidenceError) in
+            // Names are shown masked, as a folder's are: a patient's NHS number in a file name is never printed whole.
             guard FileManager.default.fileExists(atPath: url.path) else {
-                throw EvidenceError(code: .bundleNotFound, path: url.path, message: "no such file")
+                throw EvidenceError(code: .bundleNotFound, path: PathMasking.masked(url.path), message: "no such file")
             }
-            return Input(path: url.standardizedFileURL.path, displayPath: url.relativePath, format: nil)
+            return Input(
+                path: url.standardizedFileURL.path, displayPath: PathMasking.masked(url.relativePath), format: nil)
         }
         skipped = []
     }

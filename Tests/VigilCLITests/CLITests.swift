@@ -188,6 +188,13 @@ struct CLITests {
         #expect(inspected.output.contains("sub/943 *** **19 ntds.txt: pwdump, 182 records read, 0 rejected"))
         #expect(!inspected.output.contains("9434765919"))
         #expect(inspected.output.contains("Holds: 182 directory accounts"))
+        // The file named on its own, and one that does not exist: masked likewise.
+        let named = scratch.url.appendingPathComponent("bundle/sub/9434765919 ntds.txt").path
+        let file = try VigilProcess.run(["inspect", named])
+        #expect(file.status == 0 && file.output.contains("943 *** **19 ntds.txt: pwdump"), "\(file.output)")
+        let missing = try VigilProcess.run(["inspect", named + ".gone"])
+        #expect(missing.status == 66)
+        #expect(!(file.output + file.error + missing.output + missing.error).contains("9434765919"))
         // The fixture's folder: its manifest is not evidence; its ground truth is a file Vigil does not read (65).
         let fixture = try VigilProcess.run(["inspect", Fixtures.url("ad-estate-sample").path])
         #expect(fixture.status == 65 && !fixture.output.contains("vigil.yaml"), "\(fixture.output)")
