@@ -199,6 +199,14 @@ struct AccessUsageTests {
         #expect(usage([-90, 0]).period == "in the last 90 days of logs")
         #expect(usage([-3]).coveredDays == 1)
         #expect(usage([-120]).coveredDays == 0)
+        // A placeholder time by a user the directory does not hold stretches nothing.
+        let placeholder = AccessUsage(
+            estate: Self.estate(events: [
+                Self.event(Self.sid(0), "\(Self.root)\\Clinical", day: -3, line: 2),
+                Self.event("svc-backup", "\(Self.root)\\Finance", day: -20_000, line: 3),
+            ]),
+            asOf: Self.asOf, windowDays: 90)
+        #expect(placeholder.coveredDays == 1)
         // Logs with no event in the window assess no use: no unused access, no proposal, and the coverage says why.
         let output = analyze(
             Self.estate(events: [Self.event(Self.sid(0), "\(Self.root)\\Clinical", day: -120, line: 2)]))

@@ -26,9 +26,9 @@ public struct AccessUsage: Sendable {
     public let unmatchedUsers: Int
     /// Where the first unmatched event was read.
     public let firstUnmatched: EvidenceReference?
-    /// The earliest event time across the logs.
+    /// The earliest time of an event by a directory account.
     public let earliest: Date?
-    /// The latest event time across the logs.
+    /// The latest time of an event by a directory account.
     public let latest: Date?
     /// Accounts in the directory (the capacity of every set).
     public let accountCount: Int
@@ -53,8 +53,6 @@ public struct AccessUsage: Sendable {
         var latest: Date?
         var memo: [String: Int?] = [:]
         for event in estate.accessEvents {
-            earliest = min(earliest ?? event.time, event.time)
-            latest = max(latest ?? event.time, event.time)
             // Without surrounding blanks (a FHIR observer's display may carry them), so that names compare as written.
             let key = event.resourceID.isEmpty ? "" : AccessControlIndex.key(event.resourceID.trimmingBlanks())
             let account: Int?
@@ -70,6 +68,10 @@ public struct AccessUsage: Sendable {
                 firstUnmatched = min(firstUnmatched ?? event.source, event.source)
                 continue
             }
+            // The span is of the events use is measured from: a row by nobody the directory holds (a placeholder
+            // `1970-01-01` by a service account) does not stretch it over the window.
+            earliest = min(earliest ?? event.time, event.time)
+            latest = max(latest ?? event.time, event.time)
             // Every resource an event in the window by a directory account names is logged, used or not: a share whose
             // events all predate the window (a server whose log export stopped) is not assessed, never "unused"; nor is
             // one only users the directory does not hold were logged on (a log from another domain matches nobody, and

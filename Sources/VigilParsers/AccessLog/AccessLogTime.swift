@@ -67,6 +67,8 @@ enum AccessLogTime {
         guard bytes.count == 10 || bytes.count == 13 else { return nil }
         var value = 0
         for byte in bytes { value = value * 10 + Int(byte &- UInt8(ascii: "0")) }
+        // Below 2001 the digits are a placeholder (`0000000000`) or a count with leading zeros, not a time.
+        guard value >= (bytes.count == 13 ? 1_000_000_000_000 : 1_000_000_000) else { return nil }
         let seconds = bytes.count == 13 ? Double(value) / 1000 : Double(value)
         return Parsed(date: Date(timeIntervalSince1970: seconds), zoneStated: true)
     }
