@@ -113,7 +113,13 @@ struct HostInventoryReaderTests {
         let url = Fixtures.url("windows-systeminfo/systeminfo/" + expected.fixture)
         #expect(try recognisedFormat(url) == "systeminfo")
         let fragment = try read(SystemInfoReader(), url)
-        #expect(fragment.log.diagnostics.isEmpty, "\(fragment.log.diagnostics)")
+        // Two real Windows 7 reports say 273 and 263 updates are installed and list 245: systeminfo's limit.
+        let listCut = [
+            "7_sp1_x64_enterprise_en-us_20190305_systeminfo.txt", "7_sp1_x64_ultimaten_de_systeminfo.txt",
+        ].contains(expected.fixture)
+        #expect(
+            fragment.log.diagnostics.map(\.code) == (listCut ? ["systeminfo.hotfixes-cut"] : []),
+            "\(fragment.log.diagnostics)")
         #expect(fragment.log.recordsRead == 1)
         let host = try #require(fragment.hosts.first)
         #expect(fragment.hosts.count == 1)
@@ -124,7 +130,7 @@ struct HostInventoryReaderTests {
         #expect(host.operatingSystem?.architecture == "x64-based PC")
         #expect(host.operatingSystem?.name.contains("Windows") == true)
         #expect(host.operatingSystemSource?.line != nil)
-        #expect(host.updatesListed)
+        #expect(host.updatesListed == !listCut)
         #expect(host.installedUpdates.count == expected.kbCount)
         #expect(host.installedUpdates.first?.kb == expected.firstKB)
         #expect(host.installedUpdates.allSatisfy { $0.source.file == expected.fixture && $0.source.line != nil })
@@ -229,6 +235,45 @@ struct HostInventoryReaderTests {
         #expect(fragment.hosts.map(\.name) == ["WIN-O863JARO7CM"])
         #expect(fragment.log.recordsRejected == 1)
         #expect(fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == ["systeminfo.unterminated@2"])
+    }
+
+    @Test(
+        "systeminfo cut in its update list: warned, and the list not taken as complete",
+        arguments: [
+            (
+                "3 Hotfix(s) Installed.",
+                "                           [01]: KB4012212\n                           [02]: KB4"
+            ),
+            (
+                "3 Hotfix(s) Installed.",
+                "                           [01]: KB4012212\n                           [02]: File 1"
+            ),
+            ("1 Hotfix(s) Installed.", "                           [01]: KB5"),
+        ])
+    func systemInfoHotfixesCut(stated: String, entries: String) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let text = """
+            Host Name:                 PC-07
+            OS Name:                   Microsoft Windows 7 Professional
+            OS Version:                6.1.7601 Service Pack 1 Build 7601
+            System Type:               x64-based PC
+            Hotfix(s):                 \(stated)
+            \(entries)
+            """
+        let url = try scratch.write("PC-07.systeminfo.txt", text)
+        let fragment = try read(SystemInfoReader(), url)
+        let host = try #require(fragment.hosts.first)
+        #expect(!host.updatesListed)
+        #expect(fragment.log.diagnostics.map(\.code) == ["systeminfo.hotfixes-cut"])
+        // Whole, the same report's list is complete and silent.
+        let whole = try scratch.write(
+            "PC-08.systeminfo.txt",
+            text.replacingOccurrences(of: stated, with: "1 Hotfix(s) Installed.").replacingOccurrences(
+                of: entries, with: "                           [01]: KB4012212"))
+        let complete = try read(SystemInfoReader(), whole)
+        #expect(complete.hosts.first?.updatesListed == true)
+        #expect(complete.log.diagnostics.isEmpty, "\(complete.log.diagnostics)")
     }
 
     @Test("systeminfo: several reports, File entries, N/A hotfixes, unknown labels by position, repeated host merged")

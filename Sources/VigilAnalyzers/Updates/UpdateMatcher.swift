@@ -116,7 +116,8 @@ struct UpdateMatcher {
                 unknownReason: "the advisory data has no advisories for \(release.name): import current advisories")
         }
         let build = system.build.flatMap { build in system.revision.map { BuildNumber(build: build, revision: $0) } }
-        guard host.updatesListed || build != nil else {
+        // Updates known without a complete list (systeminfo that stopped at 245) still decide what they fix.
+        guard host.updatesListed || build != nil || !host.installedUpdates.isEmpty else {
             return HostUpdateState(
                 release: release, product: product,
                 unknownReason: "no inventory lists its installed updates or reports its build revision")
@@ -262,7 +263,7 @@ struct UpdateMatcher {
         let why =
             listed
             ? "their fixes are builds of another build of the product"
-            : "their fixes are updates, and the host's installed updates were not exported (systeminfo, Get-HotFix or wmic qfe)"
+            : "their fixes are updates, and no complete list of the host's installed updates was exported (systeminfo's may be cut short; Get-HotFix or wmic qfe lists them all)"
         return
             "the host's evidence decides only \(Wording.number(decided)) of the \(Wording.number(count)) advisories for \(product); \(Wording.number(rest)) cannot be decided, as \(why)"
     }

@@ -89,6 +89,8 @@ struct NamedAdvisories: Sendable {
                     return state.unknownReason == nil ? .missing(servicePack: nil) : .unknown
                 }
                 if !ids.isDisjoint(with: undecided) { return .unknown }
+                // An installed update that fixes it is evidence enough, whatever the host's other advisories.
+                if state.unknownOnlyForUndecided, state.servicePack == nil { return .fixed }
                 return state.unknownReason == nil && state.servicePack == nil ? .fixed : .unknown
             }
             // No fix named for the release: it is not affected when it came out after the fix, or when Microsoft

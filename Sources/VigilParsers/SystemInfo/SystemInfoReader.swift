@@ -100,11 +100,20 @@ public struct SystemInfoReader: EvidenceReader {
     static func complete(
         _ record: SystemInfoRecord, file: String, into hosts: inout HostCollector, log: inout DiagnosticLog
     ) {
-        guard let machine = record.machine(file: file) else {
+        guard var machine = record.machine(file: file) else {
             log.reject(
                 line: record.line, code: "systeminfo.incomplete",
                 "expected a host name followed by the OS Name and OS Version fields (or the Hotfix(s) field)")
             return
+        }
+        if record.hotfixListCut {
+            // The updates read are still the host's, but not all of them: nothing may be called missing for want of
+            // one the cut lost.
+            machine.updatesListed = false
+            log.warn(
+                line: record.line, code: "systeminfo.hotfixes-cut",
+                "the report says \(record.statedHotfixes.map(String.init) ?? "more") update\(record.statedHotfixes == 1 ? " is" : "s are") installed but lists \(record.hotfixEntries - record.damagedHotfixEntries) whole (systeminfo lists at most 245 on older Windows, and a file cut short lists fewer): its update list is not taken as complete, so nothing is called missing for want of one it leaves out; add the host's Get-HotFix or wmic qfe export"
+            )
         }
         hosts.add(machine, updatesUnique: true)
         log.recordsRead += 1
@@ -206,9 +215,17 @@ private struct SystemInfoTextState {
         } else {
             kb = SystemInfoRecord.hotfixKB(decode(bytes))
         }
-        guard let kb else { return }
+        guard let kb else {
+            if current == .hotfixes {
+                let entry = SystemInfoRecord.nonKBEntry(decode(bytes))
+                if entry.entry { record?.hotfixEntries += 1 }
+                if entry.damaged { record?.damagedHotfixEntries += 1 }
+            }
+            return
+        }
         // A KB list under an unknown label is the hotfix list.
         current = .hotfixes
+        record?.hotfixEntries += 1
         record?.addHotfix(kb: kb, line: line, file: file)
     }
 

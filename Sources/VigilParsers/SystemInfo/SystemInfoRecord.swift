@@ -15,6 +15,12 @@ struct SystemInfoRecord {
     var domainController: Bool?
     /// Whether a Hotfix(s) field was present, even empty or `N/A`.
     var hotfixesListed = false
+    /// How many updates the Hotfix(s) field says are installed (`3 Hotfix(s) Installed.`).
+    var statedHotfixes: Int?
+    /// Entries (`[01]: …`) of the list read, KB numbers or not.
+    var hotfixEntries = 0
+    /// Entries that begin `KB` but hold no KB number (`[01]: KB5`, a line cut short).
+    var damagedHotfixEntries = 0
     var updates: [InstalledUpdate] = []
     private var seenUpdates: Set<String> = []
 
@@ -54,7 +60,9 @@ struct SystemInfoRecord {
         case .osConfiguration:
             if domainController == nil { domainController = OSConfiguration.isDomainController(value) }
         case .systemType: if architecture == nil { architecture = value }
-        case .hotfixes: hotfixesListed = true
+        case .hotfixes:
+            hotfixesListed = true
+            statedHotfixes = Self.leadingNumber(value)
         }
     }
 
@@ -86,6 +94,29 @@ struct SystemInfoRecord {
             operatingSystemSource: osVersionLine.map { EvidenceReference(file: file, line: $0) },
             installedUpdates: updates, updatesListed: hotfixesListed, domainController: domainController,
             sources: [EvidenceReference(file: file, line: line)])
+    }
+
+    /// Whether the list read is shorter than the report says, or holds an entry cut short: a file cut in its update
+    /// list, whose updates cannot be taken as all the host has.
+    var hotfixListCut: Bool {
+        damagedHotfixEntries > 0 || (statedHotfixes.map { hotfixEntries < $0 } ?? false)
+    }
+
+    /// What a line of the hotfix list that is not a KB entry is: another entry (`[01]: File 1`), one cut short
+    /// (`[01]: KB5`), or no entry at all.
+    static func nonKBEntry(_ text: some StringProtocol) -> (entry: Bool, damaged: Bool) {
+        let trimmed = text.trimming(" \t")
+        guard trimmed.hasPrefix("["), let close = trimmed.firstIndex(of: "]") else { return (false, false) }
+        let rest = trimmed[trimmed.index(after: close)...].trimming(" \t")
+        guard rest.hasPrefix(":") else { return (false, false) }
+        return (true, rest.dropFirst().trimming(" \t").lowercased().hasPrefix("kb"))
+    }
+
+    /// The number a value begins with (`208 Hotfix(s) Installed.` → 208), up to six digits, or `nil`.
+    static func leadingNumber(_ value: some StringProtocol) -> Int? {
+        let digits = value.trimming(" \t").prefix { $0.isASCII && $0.isNumber }
+        guard (1...6).contains(digits.count) else { return nil }
+        return Int(digits)
     }
 
     /// The KB number of an entry `[NN]: KB…` (or `[NN] : KB…`).
