@@ -107,7 +107,10 @@ struct UsageCoverageTests {
             time: asOf.addingTimeInterval(Double(-days) * 86_400), principal: "u1",
             resourceID: #"D:\Shares\Clinical\a.csv"#, action: "read", succeeded: true,
             source: EvidenceReference(file: "log.csv", line: 2))
-        return AnalysisContext(estate: Estate(organisation: .unnamed, accessEvents: [event]), asOf: asOf)
+        // The user is a directory account: a log whose users the directory does not hold assesses (covers) nothing.
+        let account = Account(name: "u1", domain: "T", source: EvidenceReference(file: "d.ldif", line: 1))
+        return AnalysisContext(
+            estate: Estate(organisation: .unnamed, accounts: [account], accessEvents: [event]), asOf: asOf)
     }
 
     @Test("unused access is covered only where an event in the window names the path: last year's logs cover nothing")
