@@ -314,6 +314,36 @@ struct UpdatesAnalyzerTests {
         #expect(Self.missing(output, "PC-01") == (fixesOlder ? [] : ["CVE-2017-0144"]))
     }
 
+    @Test("the update recommended is the one that closes most: a rollup, not a security-only update numbered after it")
+    func remedyClosesMost() throws {
+        // 2024's fix ships as a monthly rollup (superseding 2023's) and as a security-only update numbered after it; a
+        // 2022 fix is a standalone update neither supersedes. The rollup closes two of three, the security-only one.
+        let advisories = [
+            Self.advisory(
+                "CVE-2024-0001",
+                [
+                    Self.fix("KB5000002", supersedes: ["KB5000001"], kind: "Monthly Rollup"),
+                    Self.fix("KB5000003", kind: "Security Only"),
+                ], published: CivilDate.date(year: 2024, month: 1, day: 9)),
+            Self.advisory(
+                "CVE-2023-0002", [Self.fix("KB5000001", kind: "Monthly Rollup")],
+                published: CivilDate.date(year: 2023, month: 1, day: 10)),
+            Self.advisory(
+                "CVE-2022-0003", [Self.fix("KB4000009")], published: CivilDate.date(year: 2022, month: 1, day: 11)),
+        ]
+        let output = Self.analyse([Self.host("PC-01", kbs: ["KB2999226"])], advisories)
+        #expect(Self.missing(output, "PC-01") == ["CVE-2024-0001", "CVE-2023-0002", "CVE-2022-0003"])
+        let findings = output.findings.filter { Self.missingRules.contains($0.rule) }
+        #expect(!findings.isEmpty)
+        for finding in findings {
+            #expect(finding.facts["install"] == "KB5000002", "\(finding.detail)")
+            #expect(finding.detail.contains("closes 2 of the 3 vulnerabilities the host misses"), "\(finding.detail)")
+        }
+        let table = try #require(output.tables.first { $0.id == "updates.patch-levels" })
+        let install = try #require(table.columns.firstIndex(of: "Install"))
+        #expect(table.rows.first?[install] == "KB5000002 (closes 2 of 3)")
+    }
+
     @Test(
         "a fix shipped out of band or in a servicing-stack update is in every later cumulative update of the product",
         arguments: [("KB5050000", false), ("KB5040000", true)])

@@ -292,15 +292,26 @@ extension UpdatesAnalyzer {
                     install: "KB\(latest)", closes: closes, exploitedSince: exploitedSince, oldestFix: oldestFix)
             }
         }
-        let newest = state.missing.map { table.newestUpdate[Int($0)] }.max() ?? 0
-        guard newest > 0 else {
+        // Of the newest fixing update and the newest cumulative one, the one that closes more (a tie goes to the
+        // cumulative update): on Windows 7 the newest fixing update is a security-only one, numbered after the month's
+        // rollup, which closes its own month while the rollup closes years.
+        let newestFix = state.missing.map { table.newestUpdate[Int($0)] }.max() ?? 0
+        let candidates = [table.newestCumulative ?? 0, newestFix].filter { $0 > 0 }
+        guard !candidates.isEmpty else {
             return Remedy(install: "", closes: closes, exploitedSince: exploitedSince, oldestFix: oldestFix)
         }
-        let covered = covered(newest)
-        let closed = state.missing.filter { entry in
-            table.entries[Int(entry)].kbs.contains(where: covered.contains)
-                || (table.cumulative.contains(newest) && table.firstCumulative[Int(entry)] <= newest)
-        }.count
+        func closedCount(_ kb: UInt32) -> Int {
+            let covered = covered(kb)
+            return state.missing.filter { entry in
+                table.entries[Int(entry)].kbs.contains(where: covered.contains)
+                    || (table.cumulative.contains(kb) && table.firstCumulative[Int(entry)] <= kb)
+            }.count
+        }
+        var (newest, closed) = (candidates[0], closedCount(candidates[0]))
+        for candidate in candidates.dropFirst() where candidate != newest {
+            let count = closedCount(candidate)
+            if count > closed { (newest, closed) = (candidate, count) }
+        }
         let install =
             closed == state.missing.count
             ? "KB\(newest)" : "KB\(newest) (closes \(Wording.number(closed)) of \(Wording.number(state.missing.count)))"

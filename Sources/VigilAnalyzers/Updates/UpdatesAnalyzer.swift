@@ -230,6 +230,14 @@ public struct UpdatesAnalyzer: Analyzer {
             // host, wherever it is read.
             facts["install"] = remedy
             detail += ". Installing \(remedy) (or a later cumulative update) fixes them all"
+        } else if remedy.hasPrefix("KB"), let space = remedy.firstIndex(of: " ") {
+            // The same one update, which closes only part of what the host misses (`KB5022338 (closes 41 of 2,786)`).
+            let kb = String(remedy[..<space])
+            facts["install"] = kb
+            let counts = remedy[space...].trimmingCharacters(in: CharacterSet(charactersIn: " ()"))
+                .replacingOccurrences(of: "closes ", with: "").components(separatedBy: " of ")
+            detail +=
+                ". Installing \(kb) (or a later update that supersedes it) closes \(counts.first ?? "") of the \(counts.last ?? "") vulnerabilities the host misses"
         } else if let newest = entries.lazy.map({ table.newestUpdate[Int($0)] }).max(), newest > 0 {
             facts["install"] = "KB\(newest)"
             detail += ". Installing KB\(newest) (or a later cumulative update) fixes the newest of them"
