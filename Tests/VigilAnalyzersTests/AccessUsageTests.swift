@@ -109,6 +109,13 @@ struct AccessUsageTests {
         #expect(matcher.account(for: "TRUST.EXAMPLE\\u4") == 4)
         #expect(matcher.account(for: " u4 ") == 4)
         #expect(matcher.account(for: "u44") == nil)
+        // Under another organisation's domain the same name is another person, never the local account.
+        #expect(matcher.account(for: "OTHERTRUST\\u4") == nil)
+        #expect(matcher.account(for: "nhs.net\\u4") == nil)
+        #expect(matcher.account(for: "u4@othertrust.nhs.uk") == nil)
+        // A UPN suffix of the account's own organisation (its DNS name's first label) is the account.
+        #expect(matcher.account(for: "u4@trust.nhs.uk") == 4)
+        #expect(matcher.account(for: "nhstrust.local\\u4") == 4)
         #expect(matcher.account(for: "\(Self.domainSID)-9999") == nil)
         // The same sAMAccountName in two domains is ambiguous alone, but not with its domain.
         var twin = estate.accounts[4]
