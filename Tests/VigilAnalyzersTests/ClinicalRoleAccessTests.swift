@@ -194,6 +194,35 @@ struct ClinicalRoleAccessTests {
         #expect(!unnamed.metrics.contains { $0.id.hasPrefix("access.application") })
     }
 
+    @Test("a clinical audit report naming no resource is use of the one application vigil.yaml names, and of none else")
+    func auditReportWithoutResource() throws {
+        let epr = Resource(
+            id: "EPR", name: "Electronic patient record", kind: .application, classification: .patientConfidential,
+            source: .init(file: "vigil.yaml", line: 4))
+        // An EHR's own audit report: who, when, what, no system column (the system is the report's).
+        let events = ["amy.hall", "dee.ellis"].enumerated().map { position, user in
+            AccessEvent(
+                time: Self.asOf.addingTimeInterval(-86_400 * Double(position + 2)), principal: "RIVERSIDE\\\(user)",
+                resourceID: "", action: "read", succeeded: true, source: .init(file: "ehr.csv", line: position + 2))
+        }
+        var named = try Self.fixtureEstate(resources: [epr])
+        named.accessEvents = events
+        let metrics = Dictionary(
+            uniqueKeysWithValues: AccessAnalyzer().analyze(AnalysisContext(estate: named, asOf: Self.asOf)).metrics.map
+            {
+                ($0.id, $0)
+            })
+        #expect(metrics["access.applications-logged"]?.value == 1)
+        #expect(metrics["access.staff-used-patient-data-roles"]?.value == 2)
+        // Without vigil.yaml naming the one application, the rows are nobody's use of anything.
+        var unnamed = try Self.fixtureEstate()
+        unnamed.accessEvents = events
+        let none = Dictionary(
+            uniqueKeysWithValues: AccessAnalyzer().analyze(AnalysisContext(estate: unnamed, asOf: Self.asOf)).metrics
+                .map { ($0.id, $0) })
+        #expect(none["access.applications-logged"]?.value == 0)
+    }
+
     @Test("a blank sensitivity takes the classification vigil.yaml gives the application")
     func blankSensitivity() throws {
         let epr = Resource(

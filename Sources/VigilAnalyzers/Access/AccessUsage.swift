@@ -52,9 +52,16 @@ public struct AccessUsage: Sendable {
         var earliest: Date?
         var latest: Date?
         var memo: [String: Int?] = [:]
+        // A clinical audit report names no resource (the system is the report's own): its rows are use of the one
+        // application vigil.yaml names, when it names just one, as role exports without an application are.
+        let applications = estate.resources.filter { $0.kind == .application || $0.kind == .database }
+        let soleApplication =
+            applications.count == 1 ? AccessControlIndex.key(applications[0].name.trimmingBlanks()) : nil
         for event in estate.accessEvents {
             // Without surrounding blanks (a FHIR observer's display may carry them), so that names compare as written.
-            let key = event.resourceID.isEmpty ? "" : AccessControlIndex.key(event.resourceID.trimmingBlanks())
+            let key =
+                event.resourceID.isEmpty
+                ? soleApplication ?? "" : AccessControlIndex.key(event.resourceID.trimmingBlanks())
             let account: Int?
             if let known = memo[event.principal] {
                 account = known
