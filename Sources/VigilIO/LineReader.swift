@@ -2,7 +2,8 @@
 ///
 /// Handles the encodings real exports arrive in: UTF-8 with or without a byte-order mark, and UTF-16 (little- or
 /// big-endian, with a BOM as PowerShell's `>` writes it, or little-endian detected without one), transcoded to UTF-8.
-/// Line ends may be LF or CRLF. A line longer than `maxLineLength` is delivered once, empty, with `isOverlong` set, so a
+/// Line ends may be LF or CRLF, or CR alone (Excel for Mac's "CSV (Macintosh)", classic Mac OS), taken as the line end
+/// when the file's first chunk holds a CR and no LF. A line longer than `maxLineLength` is delivered once, empty, with `isOverlong` set, so a
 /// reader can reject its record without holding the line in memory.
 public struct LineReader: Sendable {
     /// One line of the file, valid only during the callback.
@@ -55,22 +56,31 @@ public struct LineReader: Sendable {
         var lineNumber = 0
         var skippingOverlong = false
         var consumedRaw = 0
+        // LF (CRLF too: its CR is dropped with the line), or CR alone, decided on the first chunk.
+        var separator: UInt8 = 0x0A
+        var separatorDecided = false
 
         func emit(_ buffer: UnsafeBufferPointer<UInt8>) throws {
             lineNumber += 1
             var end = buffer.count
-            if end > 0, buffer[end - 1] == 0x0D { end -= 1 }
+            if separator == 0x0A, end > 0, buffer[end - 1] == 0x0D { end -= 1 }
             try body(Line(bytes: UnsafeBufferPointer(rebasing: buffer[0..<end]), number: lineNumber, isOverlong: false))
         }
 
         func drain(final: Bool) throws {
+            if !separatorDecided, !pending.isEmpty {
+                separatorDecided = true
+                if !pending.contains(0x0A), pending.contains(0x0D) { separator = 0x0D }
+            }
             var start = 0
             try pending.withUnsafeBufferPointer { buffer in
                 let count = buffer.count
                 guard let base = buffer.baseAddress else { return }
                 while start < count {
                     let remaining = count - start
-                    guard let found = Platform.firstIndex(of: 0x0A, in: base + start, count: remaining) else { break }
+                    guard let found = Platform.firstIndex(of: separator, in: base + start, count: remaining) else {
+                        break
+                    }
                     let end = start + found
                     if skippingOverlong {
                         skippingOverlong = false

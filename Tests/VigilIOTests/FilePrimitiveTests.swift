@@ -204,6 +204,28 @@ struct FilePrimitiveTests {
         #expect(try RawFile.contents(of: small, limit: 8) == Array("one\ntwo\n".utf8))
     }
 
+    @Test(
+        "lines end at LF or CRLF; at CR alone only in a file with no LF (Excel for Mac), across chunks; CR in text kept"
+    )
+    func lineEnds() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        func lines(_ text: String, chunkSize: Int = 1 << 20) throws -> [String] {
+            let path = scratch.path("lines-\(UUID().uuidString).txt")
+            try Data(text.utf8).write(to: URL(filePath: path))
+            var read: [String] = []
+            try LineReader(path: path, chunkSize: chunkSize).forEachLine {
+                read.append(String(decoding: $0.bytes, as: UTF8.self))
+            }
+            return read
+        }
+        #expect(try lines("a,b\r\n1,2\r\n3,4\n") == ["a,b", "1,2", "3,4"])
+        let mac = (0..<3000).map { "row \($0)," + String(repeating: "y", count: $0 % 13) }
+        #expect(try lines(mac.joined(separator: "\r") + "\r", chunkSize: 4096) == mac)
+        // A CR inside a line of an LF file is the line's own.
+        #expect(try lines("a\rb\nc\n") == ["a\rb", "c"])
+    }
+
     @Test("a mapped window gives the bytes at file offsets, from a start that is not on a page")
     func mappedWindow() throws {
         let scratch = try Scratch()

@@ -287,6 +287,26 @@ struct AccessLogReaderTests {
         #expect(fragment.accessEvents.count == 84)
     }
 
+    @Test("a CSV saved by Excel for Mac (CR alone ends its lines) is recognised and every row read")
+    func crOnlyLineEnds() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let text = try String(contentsOf: Fixtures.url("access-log/file-audit.csv"), encoding: .utf8)
+            .replacingOccurrences(of: "\r\n", with: "\r").replacingOccurrences(of: "\n", with: "\r")
+        let url = try scratch.write("mac.csv", text)
+        #expect(TextSample(bytes: Array(text.utf8)).lines(limit: 2).count == 2)
+        guard case .recognised(let reader) = try FormatSniffer().examine(path: url.path) else {
+            Issue.record("not recognised")
+            return
+        }
+        #expect(reader.format.id == "access-log")
+        let fragment = try reader.read(path: url.path, file: "mac.csv", progress: nil)
+        let lf = try AccessLogReader().read(
+            path: Fixtures.url("access-log/file-audit.csv").path, file: "mac.csv", progress: nil)
+        #expect(fragment.log.recordsRead == 7)
+        #expect(describe(fragment) == describe(lf))
+    }
+
     @Test("use inside a window is kept when the same user read the same file before and after it (any assessment date)")
     func middleOfLogKept() throws {
         let scratch = try ScratchDirectory()

@@ -41,15 +41,17 @@ public struct TextSample: Sendable {
     }
 
     /// The sample's first `limit` complete lines (the last, possibly cut, line dropped when the sample was truncated),
-    /// without line ends (LF, CRLF or CR CR LF), skipping empty ones. Only the lines asked for are decoded: recognisers
+    /// without line ends (LF, CRLF or CR CR LF; CR alone in a sample with no LF), skipping empty ones. Only the lines asked for are decoded: recognisers
     /// ask for one to a few hundred of a sample's thousands.
     public func lines(limit: Int = 200) -> [Substring] {
         var lines: [Substring] = []
         var readToEnd = true
+        // CR alone ends lines only where no LF does (Excel for Mac's "CSV (Macintosh)"), as ``LineReader`` reads them.
+        let separator: UInt8 = !bytes.contains(0x0A) && bytes.contains(0x0D) ? 0x0D : 0x0A
         bytes.withUnsafeBufferPointer { buffer in
             var start = 0
             while start < buffer.count {
-                let end = buffer[start...].firstIndex(of: 0x0A) ?? buffer.count
+                let end = buffer[start...].firstIndex(of: separator) ?? buffer.count
                 var lineEnd = end
                 // Every carriage return before the end: wmic's output through a pipe ends its lines CR CR LF.
                 while lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
