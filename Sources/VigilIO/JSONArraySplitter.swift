@@ -18,11 +18,15 @@ public struct JSONArraySplitter: Sendable {
         case tooDeep(line: Int)
         /// An element over the length limit, skipped.
         case tooLong(line: Int)
+        /// An element that is not an object (a number, a string, an array…), skipped; the elements after it are read.
+        case notObject(line: Int)
         /// The text is not a JSON array of values; nothing after this is read.
         case malformed(line: Int, expected: String)
     }
 
-    private enum Position { case beforeArray, betweenElements, inElement, afterArray, inWrapper, failed }
+    private enum Position {
+        case beforeArray, betweenElements, inElement, skippingElement, afterArray, inWrapper, failed
+    }
 
     /// The member of a top-level object whose value is the array, or `nil` for a top-level array.
     private let member: [UInt8]?
@@ -109,8 +113,15 @@ public struct JSONArraySplitter: Sendable {
                 tooLong = false
                 append(byte)
             } else {
-                fail(line: line, expected: "an object ('{') for each row", emit)
+                // A value that is not an object: stepped over to its end (strings and nesting followed), so one stray
+                // value costs itself, not the rest of the array.
+                position = .skippingElement
+                elementLine = line
+                depth = 0
+                skip(byte, emit)
             }
+        case .skippingElement:
+            skip(byte, emit)
         case .inElement:
             append(byte)
             guard strings.classify(byte) == .structural else { return }
@@ -124,6 +135,31 @@ public struct JSONArraySplitter: Sendable {
             default:
                 break
             }
+        }
+    }
+
+    /// Steps over a value that is not an object, reporting it where it ends: at the `,` after it, or at the array's `]`.
+    private mutating func skip(_ byte: UInt8, _ emit: (Event) -> Void) {
+        guard strings.classify(byte) == .structural else { return }
+        switch byte {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            depth += 1
+        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+            if depth > 0 {
+                depth -= 1
+                return
+            }
+            // The array's own `]`: the value was its last.
+            emit(.notObject(line: elementLine))
+            position = member == nil ? .afterArray : .inWrapper
+            depth = 1
+        case UInt8(ascii: ","):
+            if depth == 0 {
+                emit(.notObject(line: elementLine))
+                position = .betweenElements
+            }
+        default:
+            break
         }
     }
 

@@ -221,6 +221,20 @@ struct AccessLogReaderTests {
         #expect(fragment.log.diagnostics.map(\.code) == ["fhir.other-resources"])
     }
 
+    @Test("FHIR: a Bundle entry that is not an object (a number) is rejected alone; the entries after it are read")
+    func fhirBundleStrayEntry() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let text = try String(contentsOf: Fixtures.url("fhir/auditevent-bundle.json"), encoding: .utf8)
+        // The number 42 as the bundle's first entry.
+        let range = try #require(text.range(of: "\"entry\": ["))
+        let url = try scratch.write("bundle.json", text.replacingCharacters(in: range, with: "\"entry\": [42, "))
+        let fragment = try FHIRAuditEventReader().read(path: url.path, file: "bundle.json", progress: nil)
+        #expect(fragment.log.recordsRead == 5)
+        #expect(fragment.log.recordsRejected == 1)
+        #expect(fragment.log.diagnostics.map(\.code) == ["fhir.malformed-entry", "fhir.other-resources"])
+    }
+
     @Test("FHIR: a file of one line that is not whole JSON is one rejected document, at line 1")
     func fhirOneCutLine() throws {
         let scratch = try ScratchDirectory()

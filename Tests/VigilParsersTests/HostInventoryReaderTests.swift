@@ -489,6 +489,31 @@ struct HostInventoryReaderTests {
         #expect(kernel.operatingSystem?.version == "10.0.22000" && kernel.operatingSystem?.revision == 1098)
     }
 
+    @Test("osqueryi --json: a value that is not a row (a number, a string with ']', an array) costs itself only")
+    func osqueryStrayValues() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let lines = try Fixtures.text("osquery/PC0042.patches.json").split(separator: "\n").map(String.init)
+        let rows = lines.filter { $0.hasPrefix("  {") }.map { $0.hasSuffix(",") ? String($0.dropLast()) : $0 }
+        try #require(rows.count >= 3)
+        // Row, 42, row, a string holding brackets and a comma, row, an array, and the rest.
+        let strays = ["42", "\"not ] a, row\"", "[1, [2, {\"x\": 3}], \"]\"]"]
+        var items: [String] = []
+        for (position, row) in rows.enumerated() {
+            items.append(row)
+            if position < strays.count { items.append(strays[position]) }
+        }
+        let url = try scratch.write("PC0042.patches.json", "[\n" + items.joined(separator: ",\n") + "\n]\n")
+        let fragment = try read(OsqueryReader(), url)
+        let whole = try read(OsqueryReader(), Fixtures.url("osquery/PC0042.patches.json"))
+        #expect(fragment.log.recordsRejected == 3)
+        #expect(
+            fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == [
+                "osquery.malformed@3", "osquery.malformed@5", "osquery.malformed@7",
+            ])
+        #expect(fragment.hosts.first?.installedUpdates.map(\.kb) == whole.hosts.first?.installedUpdates.map(\.kb))
+    }
+
     @Test("osquery result log: event, snapshot and batch lines, removed rows not applied, numerics")
     func osqueryLog() throws {
         let url = Fixtures.url("osquery/osqueryd.results.log")

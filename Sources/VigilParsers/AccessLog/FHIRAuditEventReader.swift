@@ -183,6 +183,9 @@ private struct FHIRAuditEventState {
             log.reject(line: line, code: "fhir.entry-too-long", "an entry longer than 4 MiB; skipped")
         case .malformed(let line, let expected):
             log.reject(line: line, code: "fhir.malformed", "expected \(expected)")
+        case .notObject(let line):
+            entries += 1
+            log.reject(line: line, code: "fhir.malformed-entry", "expected a bundle entry (a JSON object)")
         }
     }
 

@@ -130,6 +130,8 @@ private struct OsqueryState {
             log.reject(line: line, code: "osquery.row-too-long", "a row longer than 4 MiB; skipped")
         case .malformed(let line, let expected):
             log.reject(line: line, code: "osquery.malformed", "expected \(expected)")
+        case .notObject(let line):
+            log.reject(line: line, code: "osquery.malformed", "expected an object ('{') for each row")
         }
     }
 
