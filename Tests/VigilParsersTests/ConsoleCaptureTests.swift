@@ -190,6 +190,36 @@ struct ConsoleCaptureTests {
         #expect(unnamed.log.recordsRejected == 3)
     }
 
+    @Test(
+        "a HotFixID that begins KB but is no KB number is rejected at its line; 'File 1' entries are a warning with one"
+    )
+    func hotfixBadKB() throws {
+        let text = """
+            Source        Description      HotFixID      InstalledBy          InstalledOn
+            ------        -----------      --------      -----------          -----------
+            PC1           Update           KB50          NT AUTHORITY\\SYSTEM  2022/2/14 0:00:00
+            PC1           Update           File 1        NT AUTHORITY\\SYSTEM  2022/2/14 0:00:00
+            PC1           Update           KB5011048     NT AUTHORITY\\SYSTEM  2022/2/14 0:00:00
+
+            """
+        let (scratch, url) = try write(text, name: "PC1.hotfix.txt")
+        defer { scratch.remove() }
+        let fragment = try GetHotFixReader().read(path: url.path, file: "PC1.hotfix.txt", progress: nil)
+        #expect(fragment.hosts.first?.installedUpdates.map(\.kb) == ["KB5011048"])
+        #expect(fragment.log.recordsRejected == 1)
+        #expect(
+            fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == [
+                "hotfix.not-kb@4", "hotfix.bad-kb@3",
+            ])
+        // A header with nothing under it says so, at the header.
+        let (empty, emptyURL) = try write(
+            String(text.split(separator: "\n").prefix(2).joined(separator: "\n")) + "\n", name: "PC2.hotfix.txt")
+        defer { empty.remove() }
+        let nothing = try GetHotFixReader().read(path: emptyURL.path, file: "PC2.hotfix.txt", progress: nil)
+        #expect(nothing.hosts.isEmpty)
+        #expect(nothing.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == ["hotfix.no-updates@1"])
+    }
+
     @Test("Export-Csv with a row cut short: that row is rejected at its line and every row after it read")
     func hotfixCSVRowCut() throws {
         let text = """

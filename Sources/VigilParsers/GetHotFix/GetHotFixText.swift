@@ -162,7 +162,12 @@ struct GetHotFixText {
     var block: (fields: [String: String], line: Int)?
     var leading = LineTally()
     var otherText = LineTally()
-    var notKB = 0
+    var notKB = LineTally()
+    /// Rows whose HotFixID begins `KB` but is no KB number: the first lines (as many as a log keeps), and how many.
+    var rejectedKB: [Int] = []
+    var rejectedKBCount = 0
+    /// The line the output's header (or first Format-List block) is on.
+    var headerLine: Int?
 
     init(file: String) {
         self.file = file
@@ -248,6 +253,7 @@ struct GetHotFixText {
             pendingHeader = nil
             if let aligned = pending.table.aligned(to: text) {
                 form = .table(aligned)
+                headerLine = pending.line
                 return
             }
             leading.add(pending.line)
@@ -256,8 +262,10 @@ struct GetHotFixText {
             pendingHeader = (header, line)
         } else if let header = GetHotFixCSV(header: text) {
             form = .csv(header, CSVRecordReader(dialect: CSVDialect(quoting: .anywhere)))
+            headerLine = line
         } else if let (key, value) = Self.listPair(text), key == "hotfixid" || Self.isListKey(key) {
             form = .list
+            headerLine = line
             block = ([key: value], line)
         } else if !text.hasPrefix("#TYPE") {
             // A prompt (`PS C:\> Get-HotFix`), notes. Windows PowerShell's `#TYPE` line is part of its CSV.
@@ -283,8 +291,14 @@ struct GetHotFixText {
             return
         }
         guard let kb = InstalledUpdate.normalisedKB(id) else {
+            if id.lowercased().hasPrefix("kb") {
+                // `KB50`, `KBXYZ`: a KB number cut short or garbled, not an entry of another kind.
+                rejectedKBCount += 1
+                if rejectedKB.count < EvidenceFileSummary.diagnosticLimit { rejectedKB.append(line) }
+                return
+            }
             // `File 1` and similar entries name no KB: nothing to match them against.
-            notKB += 1
+            notKB.add(line)
             return
         }
         let host = GetHotFixReader.hostColumns.lazy.compactMap { fields[$0] }.first { !$0.isEmpty }
@@ -318,10 +332,23 @@ struct GetHotFixText {
                 "\(otherText.count == 1 ? "1 line that is" : "\(otherText.count) lines that are") not a Get-HotFix row (a prompt or notes) skipped"
             )
         }
-        if notKB > 0 {
+        if let first = notKB.first {
             log.warn(
-                line: nil, code: "hotfix.not-kb",
-                "\(notKB) entr\(notKB == 1 ? "y names" : "ies name") no KB number (such as 'File 1') and were skipped")
+                line: first, code: "hotfix.not-kb",
+                "\(notKB.count) entr\(notKB.count == 1 ? "y names" : "ies name") no KB number (such as 'File 1') and were skipped (first here)"
+            )
+        }
+        for line in rejectedKB {
+            log.reject(line: line, code: "hotfix.bad-kb", "expected HotFixID to be KB and 4 to 8 digits")
+        }
+        if rejectedKBCount > rejectedKB.count {
+            log.addUnkept(rejectedKBCount - rejectedKB.count, rejected: rejectedKBCount - rejectedKB.count)
+        }
+        if rows.isEmpty, notKB.count == 0, rejectedKBCount == 0 {
+            // A header and nothing under it: no host, no update, and it says so rather than nothing.
+            log.warn(
+                line: headerLine, code: "hotfix.no-updates",
+                "the Get-HotFix output has a header but no update under it: nothing was read from this file")
         }
     }
 
