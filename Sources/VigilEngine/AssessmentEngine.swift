@@ -386,7 +386,10 @@ public struct AssessmentEngine: Sendable {
                         events(.reading(file: input.displayPath, bytesRead: bytes, totalBytes: size))
                     }
                 } catch let error as FileError {
-                    throw EvidenceError(error)
+                    // Named as the bundle shows the file (masked), never by the full path the file layer opened.
+                    var mapped = EvidenceError(error)
+                    mapped.path = input.displayPath
+                    throw mapped
                 }
                 let read = ReadFragment(
                     fragment: fragment, format: reader.format.id, bytes: size,

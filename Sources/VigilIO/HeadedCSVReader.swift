@@ -15,20 +15,14 @@ public enum HeadedCSVReader {
         case noHeader(line: Int)
         /// A record longer than the record limit, skipped.
         case recordTooLong(line: Int)
-        /// A quoted field opened on `line` is never closed before the end of the file (or, with `recordPerLine`, of its
-        /// line).
+        /// A quoted field opened on `line` is never closed before the end of the file.
         case unterminated(line: Int)
     }
 
     /// Reads the CSV file at `path`: `recognise` is given the header line's bytes and returns the header with its
     /// delimiter, or `nil`; `handle` receives each ``Event``. Throws the ``FileError`` of a file that cannot be read. Quotes are read leniently (``CSVDialect/Quoting/anywhere``).
-    ///
-    /// With `recordPerLine`, for formats whose fields never hold a line end, a quote left open at the end of a line is
-    /// that row cut short: it is reported (``Event/unterminated(line:)``) and the next line starts a record, so one cut
-    /// row does not swallow the rest of the file.
     public static func read<Header>(
-        path: String, maxLineLength: Int = 1 << 20, recordPerLine: Bool = false,
-        progress: (@Sendable (Int) -> Void)? = nil,
+        path: String, maxLineLength: Int = 1 << 20, progress: (@Sendable (Int) -> Void)? = nil,
         recognise: ([UInt8]) -> (header: Header, delimiter: UInt8)?,
         handle: (Event<Header>) -> Void
     ) throws {
@@ -54,12 +48,7 @@ public enum HeadedCSVReader {
             case .reading(let header, var records):
                 state = .refused  // drops the reader's reference while it is mutated, so it is not copied
                 switch records.add(line.bytes, line: line.number) {
-                case .pending:
-                    if recordPerLine {
-                        handle(.unterminated(line: records.startLine))
-                        records.reset()
-                    }
-                case .malformed:  // never: quotes are read leniently
+                case .pending, .malformed:  // never malformed: quotes are read leniently
                     break
                 case .overlong(let start):
                     handle(.recordTooLong(line: start))

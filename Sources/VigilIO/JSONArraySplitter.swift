@@ -66,10 +66,12 @@ public struct JSONArraySplitter: Sendable {
 
     /// Reports an array left open at the end of the input.
     public mutating func finish(_ emit: (Event) -> Void) {
-        if position == .betweenElements || position == .inElement || position == .inWrapper {
+        if position == .betweenElements || position == .inElement || position == .skippingElement
+            || position == .inWrapper
+        {
             emit(
                 .malformed(
-                    line: position == .inElement ? elementLine : lastLine,
+                    line: position == .inElement || position == .skippingElement ? elementLine : lastLine,
                     expected: position == .inWrapper
                         ? "the object to be closed by '}'" : "the array to be closed by ']'"))
         }

@@ -116,6 +116,16 @@ struct AccessUsageTests {
         // A UPN suffix of the account's own organisation (its DNS name's first label) is the account.
         #expect(matcher.account(for: "u4@trust.nhs.uk") == 4)
         #expect(matcher.account(for: "nhstrust.local\\u4") == 4)
+        // A directory under `ad.riverside.nhs.uk`: its NetBIOS name is often the organisation's label, not the first.
+        let riverside = AccessLogMatcher(accounts: [
+            Account(
+                name: "jsmith", domain: "AD", distinguishedName: "CN=jsmith,OU=Staff,DC=ad,DC=riverside,DC=nhs,DC=uk",
+                source: EvidenceReference(file: "d.ldif", line: 1))
+        ])
+        #expect(riverside.account(for: "RIVERSIDE\\jsmith") == 0)
+        #expect(riverside.account(for: "jsmith@riverside.nhs.uk") == 0)
+        #expect(riverside.account(for: "NHS\\jsmith") == nil)
+        #expect(riverside.account(for: "jsmith@nhs.net") == nil)
         #expect(matcher.account(for: "\(Self.domainSID)-9999") == nil)
         // The same sAMAccountName in two domains is ambiguous alone, but not with its domain.
         var twin = estate.accounts[4]

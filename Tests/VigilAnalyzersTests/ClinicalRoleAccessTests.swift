@@ -214,6 +214,15 @@ struct ClinicalRoleAccessTests {
             })
         #expect(metrics["access.applications-logged"]?.value == 1)
         #expect(metrics["access.staff-used-patient-data-roles"]?.value == 2)
+        // A blank cell in a file whose other rows name resources (a logon row in a file-share log) is no use of EPR.
+        var mixed = named
+        mixed.accessEvents[0].resourceID = "D:\\Shares\\Clinical\\list.csv"
+        let mixedMetrics = Dictionary(
+            uniqueKeysWithValues: AccessAnalyzer().analyze(AnalysisContext(estate: mixed, asOf: Self.asOf)).metrics.map
+            {
+                ($0.id, $0)
+            })
+        #expect(mixedMetrics["access.staff-used-patient-data-roles"]?.value == 0)
         // Without vigil.yaml naming the one application, the rows are nobody's use of anything.
         var unnamed = try Self.fixtureEstate()
         unnamed.accessEvents = events
@@ -248,7 +257,11 @@ struct ClinicalRoleAccessTests {
         #expect(output.headlines.isEmpty, "\(output.headlines.map(\.text))")
         let coverage = try #require(output.coverage.first)
         #expect(coverage.status == .partial)
-        #expect(coverage.basis.contains("give none of their 3 permissions a sensitivity"), "\(coverage.basis)")
+        #expect(
+            coverage.basis.contains(
+                "no permission of the role → permission maps is known to open patient data: 3 permissions have no sensitivity"
+            ), "\(coverage.basis)")
+        #expect(!coverage.basis.contains("needs its role assignments"), "\(coverage.basis)")
         // One permission classified is enough to count who reaches it; the blank ones are then a stated floor.
         estate.rolePermissions[0].sensitivity = .patientConfidential
         let partly = AccessAnalyzer().analyze(AnalysisContext(estate: estate, asOf: Self.asOf))

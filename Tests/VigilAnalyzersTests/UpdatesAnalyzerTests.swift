@@ -314,6 +314,43 @@ struct UpdatesAnalyzerTests {
         #expect(Self.missing(output, "PC-01") == (fixesOlder ? [] : ["CVE-2017-0144"]))
     }
 
+    @Test("a finding the host's one update closes none of names its own newest fix instead")
+    func remedyPerFinding() throws {
+        // An exploited 2024 fix in a rollup; an old standalone fix the rollup does not supersede.
+        let advisories = [
+            Self.advisory(
+                "CVE-2024-0001", [Self.fix("KB5000002", supersedes: ["KB5000001"], kind: "Monthly Rollup")],
+                published: CivilDate.date(year: 2024, month: 1, day: 9)),
+            Self.advisory(
+                "CVE-2022-0003", [Self.fix("KB4000009")], published: CivilDate.date(year: 2022, month: 1, day: 11)),
+        ]
+        let output = Self.analyse(
+            [Self.host("PC-01", kbs: ["KB2999226"])], advisories,
+            reference: [Self.kev("CVE-2024-0001", due: (2024, 2, 1), ransomware: false)])
+        let exploited = try #require(Self.finding(output, .updateMissingExploited, "PC-01"))
+        #expect(exploited.facts["install"] == "KB5000002")
+        let other = try #require(
+            output.findings.first { $0.rule != .updateMissingExploited && Self.missingRules.contains($0.rule) })
+        #expect(other.facts["install"] == "KB4000009", "\(other.detail)")
+    }
+
+    @Test(
+        "a host not a domain controller, whose only decided gap is Zerologon, is undecided on the rest, not up to date")
+    func domainControllerScopingKeepsUndecided() throws {
+        var host = Self.host(
+            "SRV-01", Self.system("Microsoft Windows Server 2016 Standard", "10.0.14393", revision: 447), kbs: nil)
+        host.domainController = false
+        let zerologon = Self.advisory(
+            "CVE-2020-1472", [Self.fix(nil, "Windows Server 2016", build: "10.0.14393.3866")],
+            published: CivilDate.date(year: 2020, month: 8, day: 11), cvss: 10)
+        let other = Self.advisory(
+            "CVE-2024-1111", [Self.fix("KB5034119", "Windows Server 2016")],
+            published: CivilDate.date(year: 2024, month: 1, day: 9))
+        let output = Self.analyse([host], [zerologon, other])
+        #expect(Self.missing(output, "SRV-01").isEmpty)
+        #expect(Self.finding(output, .updateStateUnknown, "SRV-01") != nil)
+    }
+
     @Test("the update recommended is the one that closes most: a rollup, not a security-only update numbered after it")
     func remedyClosesMost() throws {
         // 2024's fix ships as a monthly rollup (superseding 2023's) and as a security-only update numbered after it; a

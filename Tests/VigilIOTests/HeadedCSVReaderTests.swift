@@ -5,13 +5,13 @@ import VigilIO
 @Suite("Headed CSV reader")
 struct HeadedCSVReaderTests {
     /// Everything the reader reported, as text, in order.
-    static func events(_ text: String, maxLineLength: Int = 1 << 20, recordPerLine: Bool = false) throws -> [String] {
+    static func events(_ text: String, maxLineLength: Int = 1 << 20) throws -> [String] {
         let url = FileManager.default.temporaryDirectory.appending(path: "headed-\(UUID().uuidString).csv")
         try Data(text.utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         var seen: [String] = []
         try HeadedCSVReader.read(
-            path: url.path, maxLineLength: maxLineLength, recordPerLine: recordPerLine,
+            path: url.path, maxLineLength: maxLineLength,
             recognise: { line -> (header: [String], delimiter: UInt8)? in
                 let delimiter: UInt8 = line.contains(UInt8(ascii: ";")) ? UInt8(ascii: ";") : UInt8(ascii: ",")
                 let names = CSVRecordReader.strings(ofLine: line, dialect: CSVDialect(delimiter: delimiter))
@@ -44,15 +44,6 @@ struct HeadedCSVReaderTests {
         #expect(
             events == [
                 "2: user=carol role=Nurse\nWard 2", "4: user=dave role=Clerk", "5: unterminated",
-            ])
-    }
-
-    @Test("one record per line: a quote left open costs its own row, reported at its line, and the rows after are read")
-    func recordPerLine() throws {
-        let text = "user,role\n\"carol\",\"Nurse\ndave,Clerk\n\"erin,open\nfrank,Porter\n"
-        #expect(
-            try Self.events(text, recordPerLine: true) == [
-                "2: unterminated", "3: user=dave role=Clerk", "4: unterminated", "5: user=frank role=Porter",
             ])
     }
 

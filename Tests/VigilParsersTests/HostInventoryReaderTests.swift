@@ -221,6 +221,20 @@ struct HostInventoryReaderTests {
         #expect(fragment.hosts[1].sources == [EvidenceReference(file: "two-hosts_systeminfo.csv", line: 3)])
     }
 
+    @Test("systeminfo /fo csv whose list is shorter than it says: warned, and that host's list not taken as complete")
+    func systemInfoCSVListCut() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let text = try String(
+            contentsOf: Fixtures.url("windows-systeminfo/systeminfo/two-hosts_systeminfo.csv"), encoding: .utf8
+        ).replacingOccurrences(of: "\"5 Hotfix(s) Installed.,", with: "\"273 Hotfix(s) Installed.,")
+        let url = try scratch.write("hosts.csv", text)
+        let fragment = try read(SystemInfoReader(), url)
+        #expect(fragment.hosts.map(\.updatesListed) == [true, false])
+        #expect(fragment.hosts.map { $0.installedUpdates.count } == [1, 5])
+        #expect(fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == ["systeminfo.hotfixes-cut@3"])
+    }
+
     @Test("systeminfo /fo csv with an appended row cut short: that row alone is rejected, the hosts after it read")
     func systemInfoCSVRowCut() throws {
         let scratch = try ScratchDirectory()

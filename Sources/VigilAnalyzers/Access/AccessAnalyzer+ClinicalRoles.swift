@@ -130,7 +130,7 @@ extension AccessAnalyzer {
         guard roles.assessed else {
             guard roles.unclassifiedPermissions == 0 else {
                 return
-                    "\(Wording.count(roles.assignments, "clinical role assignment")) read, but the role → permission maps give none of their \(Wording.count(roles.unclassifiedPermissions, "permission")) a sensitivity and vigil.yaml classifies none of their applications, so which open patient data is not known (not assessed: fill the map's sensitivity column, or name the application in vigil.yaml's resources: as patient-confidential)"
+                    "\(Wording.count(roles.assignments, "clinical role assignment")) read, but no permission of the role → permission maps is known to open patient data: \(Wording.count(roles.unclassifiedPermissions, "permission")) have no sensitivity and vigil.yaml classifies none of their applications (not assessed: fill the map's sensitivity column, or name the application in vigil.yaml's resources: as patient-confidential)"
             }
             return
                 "\(Wording.count(roles.assignments, "clinical role assignment")) read, but no role → permission map says what the roles allow (not assessed)"

@@ -5,7 +5,7 @@ public import VigilCore
 /// `DOMAIN\name`, or by sAMAccountName alone when only one account in the directory has it. Case is ignored, as Windows
 /// ignores it.
 ///
-/// A domain is one of the account's own: its NetBIOS name, its DNS name, or the DNS name's first label (`TRUST.EXAMPLE\u4`
+/// A domain is one of the account's own: its NetBIOS name, its DNS name, or one of the DNS name's labels but the last two (`TRUST.EXAMPLE\u4`
 /// and `u4@trust.nhs.uk` are `trust`'s `u4`). A name under another domain (`OTHERTRUST\u4`, `u4@nhs.net`) is another
 /// organisation's user, never credited to the local account of the same name.
 public struct AccessLogMatcher: Sendable {
@@ -28,7 +28,10 @@ public struct AccessLogMatcher: Sendable {
                 if !dns.isEmpty {
                     let implicit = "\(name)@\(dns)"
                     if byName[implicit] == nil { byName[implicit] = index }
-                    domains.formUnion([dns, Self.firstLabel(dns)])
+                    // Every label but the last two (`ad.riverside.nhs.uk`: `ad`, `riverside`): a NetBIOS name is often
+                    // the organisation's label rather than the first (the export's domain is only the first label).
+                    let labels = dns.split(separator: ".").map(String.init)
+                    domains.formUnion([dns, Self.firstLabel(dns)] + labels.dropLast(2))
                 }
             }
             if let domain = account.domain?.lowercased(), !domain.isEmpty {

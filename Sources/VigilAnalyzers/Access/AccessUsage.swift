@@ -57,11 +57,20 @@ public struct AccessUsage: Sendable {
         let applications = estate.resources.filter { $0.kind == .application || $0.kind == .database }
         let soleApplication =
             applications.count == 1 ? AccessControlIndex.key(applications[0].name.trimmingBlanks()) : nil
+        // Only a file none of whose rows names a resource is such a report: a blank cell in a file-share log (a logon
+        // row) is no use of anything.
+        var filesNamingResources: Set<String> = []
+        if soleApplication != nil {
+            for event in estate.accessEvents where !event.resourceID.isEmpty {
+                filesNamingResources.insert(event.source.file)
+            }
+        }
         for event in estate.accessEvents {
             // Without surrounding blanks (a FHIR observer's display may carry them), so that names compare as written.
             let key =
                 event.resourceID.isEmpty
-                ? soleApplication ?? "" : AccessControlIndex.key(event.resourceID.trimmingBlanks())
+                ? (filesNamingResources.contains(event.source.file) ? "" : soleApplication ?? "")
+                : AccessControlIndex.key(event.resourceID.trimmingBlanks())
             let account: Int?
             if let known = memo[event.principal] {
                 account = known

@@ -313,7 +313,8 @@ struct ClinicalRoleMap {
             }
         }
         patientPermissions = patient.count
-        unclassifiedPermissions = unclassified.count
+        // A permission blank on one row and patient data on another is known.
+        unclassifiedPermissions = unclassified.subtracting(patient).count
     }
 
     /// The patient-data permissions `assignment`'s role grants, and whether any map lists the role at all.

@@ -30,6 +30,8 @@ struct HostUpdateState: Sendable {
     /// Whether ``unknownReason`` is there only because of ``undecided`` (so it lapses when scoping the host's role
     /// leaves none of them).
     var unknownOnlyForUndecided = false
+    /// Why ``undecided`` entries cannot be decided, for when scoping the host's role leaves them and nothing missing.
+    var undecidedReason: String?
     /// Of those, how many were decided by the order of cumulative updates (the supersedence chain was broken).
     var fixedByReleaseOrder = 0
     /// Why the host's state could not be decided, when it could not. When the advisory data is older than the host's
@@ -238,10 +240,13 @@ struct UpdateMatcher {
         state.fixedByReleaseOrder = byReleaseOrder
         state.missing = missing
         state.undecided = undecided
+        if !undecided.isEmpty {
+            state.undecidedReason = Self.undecidedReason(
+                decided: fixedCount, of: count, product: table.name, listed: listed)
+        }
         if state.missing.isEmpty, !undecided.isEmpty {
             // Some advisories decided (by the host's build) say nothing of the others: never "nothing missing".
-            state.unknownReason = Self.undecidedReason(
-                decided: fixedCount, of: count, product: table.name, listed: listed)
+            state.unknownReason = state.undecidedReason
             state.unknownOnlyForUndecided = true
         } else if !state.missing.isEmpty, listed,
             let unknown = installed.first(where: { $0 > table.newestKnown && !index.known.contains($0) })
@@ -342,6 +347,17 @@ struct UpdateMatcher {
         var entries: [UInt64]
         /// For entries with updates of installable components, the component (0: the product itself) it fixes.
         var components: [(entry: Int32, component: UInt16)] = []
+    }
+
+    /// Whether installing `kb` fixes any of `entries` of `product`: directly, by superseding a fix, or as a cumulative
+    /// update at or after the first cumulative fix of the entry.
+    mutating func closesAny(of entries: [Int32], kb: UInt32, product: Int) -> Bool {
+        let fixes = fixes(by: kb, product: product)
+        let table = index.products[product]
+        return entries.contains { entry in
+            fixes.entries[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0
+                || (table.cumulative.contains(kb) && table.firstCumulative[Int(entry)] <= kb)
+        }
     }
 
     /// What `kb` fixes for `product`, directly or by superseding a fix.

@@ -61,6 +61,10 @@ struct NamedAdvisories: Sendable {
         if state.unknownOnlyForUndecided, scoped.undecided.isEmpty, state.fixed > 0 {
             scoped.unknownReason = nil
             scoped.unknownOnlyForUndecided = false
+        } else if scoped.missing.isEmpty, !scoped.undecided.isEmpty, scoped.unknownReason == nil {
+            // What was missing was for domain controllers only; the undecided rest is still undecided.
+            scoped.unknownReason = state.undecidedReason
+            scoped.unknownOnlyForUndecided = true
         }
         return scoped
     }

@@ -230,7 +230,10 @@ public struct UpdatesAnalyzer: Analyzer {
             // host, wherever it is read.
             facts["install"] = remedy
             detail += ". Installing \(remedy) (or a later cumulative update) fixes them all"
-        } else if remedy.hasPrefix("KB"), let space = remedy.firstIndex(of: " ") {
+        } else if remedy.hasPrefix("KB"), let space = remedy.firstIndex(of: " "),
+            let number = AdvisoryIndex.number(String(remedy[..<space])),
+            matcher.closesAny(of: entries, kb: number, product: product)
+        {
             // The same one update, which closes only part of what the host misses (`KB5022338 (closes 41 of 2,786)`).
             let kb = String(remedy[..<space])
             facts["install"] = kb

@@ -27,9 +27,8 @@ public struct HostInventoryCSVReader: EvidenceReader {
         var fragment = EvidenceFragment(file: file)
         var log = fragment.log
         var hosts = HostCollector()
-        // A row per host, on one line (no field holds a line end): a row cut short costs that row only.
         try HeadedCSVReader.read(
-            path: path, recordPerLine: true, progress: progress,
+            path: path, progress: progress,
             recognise: { line in HostInventoryHeader(line).map { ($0, $0.delimiter) } },
             handle: { event in
                 switch event {

@@ -133,8 +133,10 @@ struct SystemInfoCSVState {
         // The hotfix list is one field: `N Hotfix(s) Installed.,[01]: KB…,[02]: KB…`.
         kbs.removeAll(keepingCapacity: true)
         var listed = false
+        var listColumn: Int?
         if let hotfixesColumn, hotfixesColumn < row.count {
             listed = true
+            listColumn = hotfixesColumn
             SystemInfoBytes.hotfixKBs(row, hotfixesColumn, trimmed: true, into: &kbs)
         }
         if kbs.isEmpty {
@@ -142,9 +144,20 @@ struct SystemInfoCSVState {
                 SystemInfoBytes.hotfixKBs(row, index, trimmed: false, into: &kbs)
                 if !kbs.isEmpty {
                     listed = true
+                    listColumn = index
                     break
                 }
             }
+        }
+        // As in the printed report: a list shorter than the count it states (systeminfo stops at 245 on older Windows)
+        // or with an entry cut short is not the host's whole list.
+        var listCut = false
+        if listed, let listColumn, let cut = Self.listCut(row.string(listColumn)) {
+            listCut = true
+            log.warn(
+                line: line, code: "systeminfo.hotfixes-cut",
+                "the report says \(cut.stated.map(String.init) ?? "more") update\(cut.stated == 1 ? " is" : "s are") installed but lists \(cut.whole) whole (systeminfo lists at most 245 on older Windows, and a file cut short lists fewer): its update list is not taken as complete, so nothing is called missing for want of one it leaves out; add the host's Get-HotFix or wmic qfe export"
+            )
         }
         guard let hostName, !hostName.isEmpty else {
             log.reject(
@@ -169,14 +182,35 @@ struct SystemInfoCSVState {
             name: osName ?? "", version: osVersion.version, build: osVersion.build, architecture: architecture,
             servicePack: osVersion.servicePack)
         let configuration = configurationColumn.flatMap { value(row, $0, intern: true) }
-        hosts.add(
-            Machine(
-                name: hostName, operatingSystem: system, operatingSystemSource: source, installedUpdates: updates,
-                updatesListed: listed,
-                domainController: configuration.flatMap { OSConfiguration.isDomainController($0) },
-                sources: [source]),
-            updatesUnique: true)
+        var machine = Machine(
+            name: hostName, operatingSystem: system, operatingSystemSource: source, installedUpdates: updates,
+            updatesListed: listed,
+            domainController: configuration.flatMap { OSConfiguration.isDomainController($0) },
+            sources: [source])
+        // Set after: a machine with updates counts them as its list unless told otherwise.
+        if listCut { machine.updatesListed = false }
+        hosts.add(machine, updatesUnique: true)
         log.recordsRead += 1
+    }
+
+    /// Whether the hotfix field `N Hotfix(s) Installed.,[01]: KB…` lists fewer entries than it states or one cut short:
+    /// the count stated and the whole entries listed, or `nil` for a whole list.
+    static func listCut(_ field: String) -> (stated: Int?, whole: Int)? {
+        let parts = field.split(separator: ",")
+        let stated = parts.first.flatMap { SystemInfoRecord.leadingNumber($0) }
+        var entries = 0
+        var damaged = 0
+        for part in parts {
+            if SystemInfoRecord.hotfixKB(part) != nil {
+                entries += 1
+            } else {
+                let entry = SystemInfoRecord.nonKBEntry(part)
+                if entry.entry { entries += 1 }
+                if entry.damaged { damaged += 1 }
+            }
+        }
+        guard damaged > 0 || stated.map({ entries < $0 }) == true else { return nil }
+        return (stated, entries - damaged)
     }
 
     func finish(log: inout DiagnosticLog) {
