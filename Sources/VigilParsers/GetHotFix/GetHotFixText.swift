@@ -166,6 +166,8 @@ struct GetHotFixText {
     /// Rows whose HotFixID begins `KB` but is no KB number: the first lines (as many as a log keeps), and how many.
     var rejectedKB: [Int] = []
     var rejectedKBCount = 0
+    /// Rows lost whole (cut inside a quoted field): whose updates they held is not known.
+    var lostRows = 0
     /// The line the output's header (or first Format-List block) is on.
     var headerLine: Int?
 
@@ -214,6 +216,7 @@ struct GetHotFixText {
                 log.reject(
                     line: records.startLine, code: "hotfix.unterminated",
                     "a quoted field is not closed on its line (Export-Csv writes an update per line); row skipped")
+                lostRows += 1
                 records.reset()
                 form = .csv(header, records)
             case .malformed:  // never: quotes are read leniently
@@ -422,7 +425,18 @@ struct GetHotFixText {
                 "no Source column: the host is named after the file (its name up to the first '.')")
         }
         rows = []
-        return collector.hosts
+        guard lostRows + rejectedKBCount > 0 else { return collector.hosts }
+        // A row lost may have held the update that fixes something: the file's lists are not complete, and nothing is
+        // called missing for want of an update they may have held.
+        log.warn(
+            line: nil, code: "hotfix.list-incomplete",
+            "\(lostRows + rejectedKBCount) row\(lostRows + rejectedKBCount == 1 ? " was" : "s were") rejected, so the update list read is not taken as complete"
+        )
+        return collector.hosts.map { host in
+            var host = host
+            host.updatesListed = false
+            return host
+        }
     }
 }
 
