@@ -205,7 +205,9 @@ public struct AccessAnalyzer: Analyzer {
             basis +=
                 "; \(Wording.count(reach.unknownPrincipals, "permission entry", plural: "permission entries")) over files holding patient data name principals the directory does not hold (other domains, deleted accounts; the consistency check counts them over every folder)"
         }
-        if reach.applicationsNamed > 0, !reach.roles.assessed, reach.roles.unclassifiedPermissions == 0 {
+        if reach.applicationsNamed > 0, !reach.roles.assessed,
+            !(reach.roles.assignments > 0 && reach.roles.unclassifiedPermissions > 0)
+        {
             basis +=
                 "; access to the \(Wording.count(reach.applicationsNamed, "application")) vigil.yaml names needs its role assignments and role → permission map (not assessed)"
         }

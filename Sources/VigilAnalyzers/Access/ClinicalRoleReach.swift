@@ -313,8 +313,9 @@ struct ClinicalRoleMap {
             }
         }
         patientPermissions = patient.count
-        // A permission blank on one row and patient data on another is known.
-        unclassifiedPermissions = unclassified.subtracting(patient).count
+        // Counted even when another row gives the same permission as patient data: the blank row's role is not
+        // credited with it, so the reach is still a floor.
+        unclassifiedPermissions = unclassified.count
     }
 
     /// The patient-data permissions `assignment`'s role grants, and whether any map lists the role at all.

@@ -30,8 +30,8 @@ struct HostUpdateState: Sendable {
     /// Whether ``unknownReason`` is there only because of ``undecided`` (so it lapses when scoping the host's role
     /// leaves none of them).
     var unknownOnlyForUndecided = false
-    /// Why ``undecided`` entries cannot be decided, for when scoping the host's role leaves them and nothing missing.
-    var undecidedReason: String?
+    /// Whether the host's evidence lists its installed updates (for ``UpdateMatcher/undecidedReason(decided:of:product:listed:)``).
+    var listed = false
     /// Of those, how many were decided by the order of cumulative updates (the supersedence chain was broken).
     var fixedByReleaseOrder = 0
     /// Why the host's state could not be decided, when it could not. When the advisory data is older than the host's
@@ -240,13 +240,11 @@ struct UpdateMatcher {
         state.fixedByReleaseOrder = byReleaseOrder
         state.missing = missing
         state.undecided = undecided
-        if !undecided.isEmpty {
-            state.undecidedReason = Self.undecidedReason(
-                decided: fixedCount, of: count, product: table.name, listed: listed)
-        }
+        state.listed = listed
         if state.missing.isEmpty, !undecided.isEmpty {
             // Some advisories decided (by the host's build) say nothing of the others: never "nothing missing".
-            state.unknownReason = state.undecidedReason
+            state.unknownReason = Self.undecidedReason(
+                decided: fixedCount, of: count, product: table.name, listed: listed)
             state.unknownOnlyForUndecided = true
         } else if !state.missing.isEmpty, listed,
             let unknown = installed.first(where: { $0 > table.newestKnown && !index.known.contains($0) })

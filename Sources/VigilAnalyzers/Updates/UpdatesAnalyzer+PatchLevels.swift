@@ -62,8 +62,12 @@ struct NamedAdvisories: Sendable {
             scoped.unknownReason = nil
             scoped.unknownOnlyForUndecided = false
         } else if scoped.missing.isEmpty, !scoped.undecided.isEmpty, scoped.unknownReason == nil {
-            // What was missing was for domain controllers only; the undecided rest is still undecided.
-            scoped.unknownReason = state.undecidedReason
+            // What was missing was for domain controllers only; the undecided rest is still undecided. Counted from
+            // the scoped sets: the DC-only entries were decided (missing on a DC, not applicable here).
+            let count = entries.count
+            scoped.unknownReason = UpdateMatcher.undecidedReason(
+                decided: count - scoped.undecided.count, of: count, product: index.products[product].name,
+                listed: state.listed)
             scoped.unknownOnlyForUndecided = true
         }
         return scoped

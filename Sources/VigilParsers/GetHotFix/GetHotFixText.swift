@@ -294,7 +294,7 @@ struct GetHotFixText {
             return
         }
         guard let kb = InstalledUpdate.normalisedKB(id) else {
-            if id.lowercased().hasPrefix("kb") {
+            if id.lowercased().hasPrefix("kb") || id.lowercased() == "k" {
                 // `KB50`, `KBXYZ`: a KB number cut short or garbled, not an entry of another kind.
                 rejectedKBCount += 1
                 if rejectedKB.count < EvidenceFileSummary.diagnosticLimit { rejectedKB.append(line) }

@@ -149,6 +149,12 @@ struct SystemInfoCSVState {
                 }
             }
         }
+        guard let hostName, !hostName.isEmpty else {
+            log.reject(
+                line: line, code: "systeminfo.incomplete",
+                "expected a host name followed by the OS Name and OS Version fields (or the Hotfix(s) field)")
+            return
+        }
         // As in the printed report: a list shorter than the count it states (systeminfo stops at 245 on older Windows)
         // or with an entry cut short is not the host's whole list.
         var listCut = false
@@ -158,12 +164,6 @@ struct SystemInfoCSVState {
                 line: line, code: "systeminfo.hotfixes-cut",
                 "the report says \(cut.stated.map(String.init) ?? "more") update\(cut.stated == 1 ? " is" : "s are") installed but lists \(cut.whole) whole (systeminfo lists at most 245 on older Windows, and a file cut short lists fewer): its update list is not taken as complete, so nothing is called missing for want of one it leaves out; add the host's Get-HotFix or wmic qfe export"
             )
-        }
-        guard let hostName, !hostName.isEmpty else {
-            log.reject(
-                line: line, code: "systeminfo.incomplete",
-                "expected a host name followed by the OS Name and OS Version fields (or the Hotfix(s) field)")
-            return
         }
         let source = EvidenceReference(file: file, line: line)
         var updates: [InstalledUpdate] = []
