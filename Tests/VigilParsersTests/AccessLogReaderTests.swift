@@ -235,6 +235,23 @@ struct AccessLogReaderTests {
         #expect(fragment.log.diagnostics.map(\.code) == ["fhir.malformed-entry", "fhir.other-resources"])
     }
 
+    @Test(
+        "FHIR: a first line held while the next decides the form is a copy (the fuzzer's use-after-free, 7 December)",
+        arguments: [
+            Data([0x7B, 0x22, 0x72, 0x00, 0x00, 0x00]),  // the crashing input: `{"r` and three NULs, one line
+            Data("{\"r\n{\"resourceType\":\"AuditEvent\"}\n".utf8),  // decided by a whole object next
+            Data("{\n\"r\": 1\n".utf8),  // decided as a document, cut short
+        ])
+    func fhirPendingLineCopied(bytes: Data) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let url = try scratch.write("audit.json", bytes)
+        let fragment = try FHIRAuditEventReader().read(path: url.path, file: "audit.json", progress: nil)
+        #expect(fragment.log.recordsRead == 0)
+        #expect(fragment.log.recordsRejected >= 1)
+        #expect(fragment.log.diagnostics.allSatisfy { $0.location.line.map { $0 >= 1 && $0 <= 2 } ?? true })
+    }
+
     @Test("FHIR: a file of one line that is not whole JSON is one rejected document, at line 1")
     func fhirOneCutLine() throws {
         let scratch = try ScratchDirectory()

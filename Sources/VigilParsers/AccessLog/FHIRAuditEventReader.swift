@@ -64,7 +64,10 @@ private struct FHIRAuditEventState {
     var documentTooLong = false
     /// A first line that is not a whole JSON value: the start of a document, or a damaged first NDJSON line, which
     /// the next line tells apart (a line that is a whole object is NDJSON's second resource).
-    var pending: LineReader.Line?
+    ///
+    /// Kept as a copy: a ``LineReader/Line``'s bytes are valid only during its callback (holding the line itself read
+    /// freed memory when the next line came: the fuzzer's `fhir-auditevent` harness found it under AddressSanitizer).
+    var pending: (bytes: [UInt8], number: Int)?
     var entries = 0
     var otherTypes: (count: Int, line: Int)?
 
@@ -78,6 +81,12 @@ private struct FHIRAuditEventState {
             if form == .document { documentTooLong = true }
             return
         }
+        consume(line.bytes, number: line.number, log: &log)
+    }
+
+    /// One line's bytes (valid during the call only), numbered `number`.
+    private mutating func consume(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, log: inout DiagnosticLog) {
+        let line = (bytes: bytes, number: number)
         if form == nil, pending == nil {
             guard let first = line.bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
             guard first == UInt8(ascii: "{") else {
@@ -93,7 +102,7 @@ private struct FHIRAuditEventState {
             if parsed.failure == nil {
                 form = parsed.root?["resourceType"]?.string == "Bundle" ? .document : .lines
             } else {
-                pending = line
+                pending = (Array(line.bytes), line.number)
                 return
             }
         }
@@ -103,10 +112,10 @@ private struct FHIRAuditEventState {
             let parsed = JSONTreeParser.parse(Array(line.bytes))
             if parsed.failure == nil, parsed.root?.object != nil {
                 form = .lines
-                resource(JSONTreeParser.parse(Array(first.bytes)), line: first.number, log: &log)
+                resource(JSONTreeParser.parse(first.bytes), line: first.number, log: &log)
             } else {
                 form = .document
-                consume(first, log: &log)
+                first.bytes.withUnsafeBufferPointer { consume($0, number: first.number, log: &log) }
             }
         }
         switch form {
@@ -136,7 +145,7 @@ private struct FHIRAuditEventState {
             // One line that is not a whole JSON value: a document cut short.
             pending = nil
             form = .document
-            consume(first, log: &log)
+            first.bytes.withUnsafeBufferPointer { consume($0, number: first.number, log: &log) }
         }
         guard form == .document else { return }
         var events: [JSONArraySplitter.Event] = []
