@@ -311,7 +311,12 @@ public struct AssessmentEngine: Sendable {
             let size = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int) ?? 0
             if let format = input.format, let reader = ReaderCatalogue.reader(for: format) {
                 var declared = input
-                declared.formatMismatch = Self.formatMismatch(declared: reader, input: input, sniffer: sniffer)
+                let sample = try? FormatSniffer.sample(path: input.path)
+                declared.formatMismatch = Self.formatMismatch(
+                    declared: reader, input: input, sample: sample, sniffer: sniffer)
+                if let nulBytes = sample.map({ FormatSniffer.nulBytes(in: $0) }), nulBytes > 0 {
+                    declared.damage = Self.damage(nulBytes: nulBytes, input: input)
+                }
                 recognised.append((declared, reader, size))
                 events(.recognised(file: input.displayPath, format: reader.format.id, bytes: size))
                 continue
@@ -327,6 +332,11 @@ public struct AssessmentEngine: Sendable {
             switch verdict {
             case .recognised(let reader):
                 recognised.append((input, reader, size))
+                events(.recognised(file: input.displayPath, format: reader.format.id, bytes: size))
+            case .damaged(let reader, let nulBytes):
+                var damaged = input
+                damaged.damage = Self.damage(nulBytes: nulBytes, input: input)
+                recognised.append((damaged, reader, size))
                 events(.recognised(file: input.displayPath, format: reader.format.id, bytes: size))
             case .empty:
                 unrecognised.append(UnrecognisedFile(path: input.displayPath, reason: "empty file"))
@@ -350,16 +360,26 @@ public struct AssessmentEngine: Sendable {
         return (recognised, unrecognised)
     }
 
+    /// The warning for a text export whose opening holds NUL bytes: read, but not whole.
+    static func damage(nulBytes: Int, input: EvidenceBundle.Input) -> Diagnostic {
+        Diagnostic(
+            level: .warning, code: Diagnostic.Code.nulBytes, location: EvidenceReference(file: input.displayPath),
+            message:
+                "\(nulBytes) NUL byte\(nulBytes == 1 ? "" : "s") in the file's first 64 KiB (zero fill after a crash, or damage in copying): read as text, NULs at a line's start or end dropped; a line they break is rejected on its own"
+        )
+    }
+
     /// A warning when a file's content does not look like the format `vigil.yaml` declares for it, saying what it does
     /// look like: a hash dump declared as `ldif` otherwise reads as "0 records accepted" and nothing more.
-    static func formatMismatch(declared reader: any EvidenceReader, input: EvidenceBundle.Input, sniffer: FormatSniffer)
-        -> Diagnostic?
-    {
-        guard let sample = try? FormatSniffer.sample(path: input.path), !reader.recognises(sample) else { return nil }
+    static func formatMismatch(
+        declared reader: any EvidenceReader, input: EvidenceBundle.Input, sample: TextSample?, sniffer: FormatSniffer
+    ) -> Diagnostic? {
+        guard let sample, !reader.recognises(FormatSniffer.droppingNULs(sample)) else { return nil }
         let looksLike: String
         switch try? sniffer.examine(path: input.path) {
         case .recognised(let other)?: looksLike = "\(other.format.name) (format: \(other.format.id))"
         case .empty?: looksLike = "an empty file"
+        case .damaged(let other, _)?: looksLike = "\(other.format.name) (format: \(other.format.id)), with NUL bytes"
         case .binary?: looksLike = "a binary file, not a text export"
         case .unrecognised?, nil: looksLike = "no format Vigil reads"
         }
@@ -393,7 +413,8 @@ public struct AssessmentEngine: Sendable {
                 }
                 let read = ReadFragment(
                     fragment: fragment, format: reader.format.id, bytes: size,
-                    elapsed: ContinuousClock.now - started, notes: [input.formatMismatch].compactMap { $0 })
+                    elapsed: ContinuousClock.now - started,
+                    notes: [input.formatMismatch, input.damage].compactMap { $0 })
                 events(.read(read.summary))
                 return read
             }

@@ -15,6 +15,8 @@ public struct EvidenceBundle: Sendable {
         public var format: String?
         /// Set when the content does not look like ``format``: what it looks like instead.
         public var formatMismatch: Diagnostic? = nil
+        /// Set when the file's opening holds NUL bytes (zero fill after a crash): it is read, and reported as damaged.
+        public var damage: Diagnostic? = nil
     }
 
     /// The bundle root.

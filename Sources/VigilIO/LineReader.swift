@@ -3,7 +3,8 @@
 /// Handles the encodings real exports arrive in: UTF-8 with or without a byte-order mark, and UTF-16 (little- or
 /// big-endian, with a BOM as PowerShell's `>` writes it, or little-endian detected without one), transcoded to UTF-8.
 /// Line ends may be LF or CRLF, or CR alone (Excel for Mac's "CSV (Macintosh)", classic Mac OS), taken as the line end
-/// when the file's first chunk holds a CR and no LF. A line longer than `maxLineLength` is delivered once, empty, with `isOverlong` set, so a
+/// when the file's first chunk holds a CR and no LF. NUL bytes at a line's start or end (zero fill after a crash) are
+/// dropped; NULs inside a line are the reader's to judge. A line longer than `maxLineLength` is delivered once, empty, with `isOverlong` set, so a
 /// reader can reject its record without holding the line in memory.
 public struct LineReader: Sendable {
     /// One line of the file, valid only during the callback.
@@ -64,7 +65,13 @@ public struct LineReader: Sendable {
             lineNumber += 1
             var end = buffer.count
             if separator == 0x0A, end > 0, buffer[end - 1] == 0x0D { end -= 1 }
-            try body(Line(bytes: UnsafeBufferPointer(rebasing: buffer[0..<end]), number: lineNumber, isOverlong: false))
+            // Zero fill (a log's blocks after a crash) is no text: dropped where it meets a line's start or end, so
+            // the line written after it is read whole and a line of fill alone is blank.
+            var start = 0
+            while start < end, buffer[start] == 0 { start += 1 }
+            while end > start, buffer[end - 1] == 0 { end -= 1 }
+            try body(
+                Line(bytes: UnsafeBufferPointer(rebasing: buffer[start..<end]), number: lineNumber, isOverlong: false))
         }
 
         func drain(final: Bool) throws {

@@ -70,6 +70,39 @@ struct EngineTests {
         #expect(assessment.organisation == .unnamed)
     }
 
+    @Test("an export zero-filled after a crash is read whole and reported as damaged, found or declared")
+    func zeroFilled() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let dump = try Fixtures.text("ad-estate-sample/ntds.txt").split(
+            separator: "\n", omittingEmptySubsequences: false)
+        let fill = String(repeating: "\0", count: 4096)
+        let damaged = dump[..<3].joined(separator: "\n") + "\n" + fill + dump[3...].joined(separator: "\n") + fill
+        try scratch.write("found/hashes.txt", damaged)
+        try scratch.write("declared/hashes.data", damaged)
+        try scratch.write("clean/hashes.txt", dump.joined(separator: "\n"))
+        let found = try await AssessmentEngine().assess(
+            directory: scratch.url.appendingPathComponent("found"), options: .init(asOf: asOf))
+        try scratch.write("declared/vigil.yaml", "inputs:\n  - path: hashes.data\n    format: pwdump\n")
+        let declared = try await AssessmentEngine().assess(
+            directory: scratch.url.appendingPathComponent("declared"), options: .init(asOf: asOf))
+        let clean = try await AssessmentEngine().assess(
+            directory: scratch.url.appendingPathComponent("clean"), options: .init(asOf: asOf))
+        let cleanFile = try #require(clean.evidence.files.first)
+        #expect(cleanFile.recordsRead == 182 && cleanFile.recordsRejected == 0)
+        for assessment in [found, declared] {
+            let file = try #require(assessment.evidence.files.first)
+            // Every hash the clean dump holds, the one written after the fill too, under the same names.
+            #expect(file.format == "pwdump")
+            #expect(file.recordsRead == cleanFile.recordsRead && file.recordsRejected == 0)
+            #expect(file.diagnostics.map(\.code) == [Diagnostic.Code.nulBytes])
+            #expect(file.diagnostics.first?.message.hasPrefix("8192 NUL bytes") == true)
+            #expect(
+                assessment.findings.map { "\($0.rule.rawValue) \($0.subject.name)" }
+                    == clean.findings.map { "\($0.rule.rawValue) \($0.subject.name)" })
+        }
+    }
+
     @Test("a manifest's inputs and formats are used as given")
     func manifestInputs() async throws {
         let scratch = try ScratchDirectory()

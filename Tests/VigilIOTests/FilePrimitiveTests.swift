@@ -226,6 +226,23 @@ struct FilePrimitiveTests {
         #expect(try lines("a\rb\nc\n") == ["a\rb", "c"])
     }
 
+    @Test("zero fill (NUL runs after a crash) is dropped at a line's start and end; a NUL inside a line is kept")
+    func zeroFill() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let fill = String(repeating: "\0", count: 5000)
+        let path = scratch.path("zero-filled.log")
+        try Data("first\nsecond cut\(fill)third\n\(fill)\nfour\0th\nlast\(fill)".utf8).write(to: URL(filePath: path))
+        var read: [(Int, String)] = []
+        try LineReader(path: path, chunkSize: 4096).forEachLine {
+            read.append(($0.number, String(decoding: $0.bytes, as: UTF8.self)))
+        }
+        // The fill in the middle of line 2 joins what the crash cut to what was written after it: one line, NULs
+        // inside, for the reader to reject; line 3 is fill alone (blank); lines keep their numbers.
+        #expect(read.map(\.0) == [1, 2, 3, 4, 5])
+        #expect(read.map(\.1) == ["first", "second cut\(fill)third", "", "four\0th", "last"])
+    }
+
     @Test("a mapped window gives the bytes at file offsets, from a start that is not on a page")
     func mappedWindow() throws {
         let scratch = try Scratch()

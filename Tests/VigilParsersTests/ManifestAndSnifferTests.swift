@@ -85,9 +85,20 @@ struct ManifestAndSnifferTests {
         let empty = try scratch.write("empty.csv", "\n\n")
         let binary = try scratch.write("photo.jpg", Data([0xFF, 0xD8, 0xFF, 0x00, 0x10, 0x4A, 0x46]))
         let other = try scratch.write("notes.txt", "Meeting notes\nnothing to see\n")
+        // A hash dump zero-filled after a crash, written on after it: text, damaged.
+        let zeroFilled = try scratch.write(
+            "dump.txt",
+            "x:1:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::\n"
+                + String(repeating: "\0", count: 9000)
+                + "y:2:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::\n")
+        let archive = try scratch.write(
+            "export.zip", Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00]))
+        let database = try scratch.write(
+            "state.sqlite", Data("SQLite format 3".utf8) + Data([0x00, 0x10, 0x00, 0x01, 0x01, 0x00, 0x40, 0x20]))
         func format(_ url: URL) throws -> String {
             switch try sniffer.examine(path: url.path) {
             case .recognised(let reader): reader.format.id
+            case .damaged(let reader, let nulBytes): "\(reader.format.id) with \(nulBytes) NULs"
             case .empty: "empty"
             case .binary: "binary"
             case .unrecognised: "unrecognised"
@@ -98,6 +109,9 @@ struct ManifestAndSnifferTests {
         #expect(try format(empty) == "empty")
         #expect(try format(binary) == "binary")
         #expect(try format(other) == "unrecognised")
+        #expect(try format(zeroFilled) == "pwdump with 9000 NULs")
+        #expect(try format(archive) == "binary")
+        #expect(try format(database) == "binary")
         #expect(throws: EvidenceError.self) {
             try sniffer.examine(path: scratch.url.appendingPathComponent("missing").path)
         }

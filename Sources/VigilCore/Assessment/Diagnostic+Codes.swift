@@ -6,6 +6,8 @@ extension Diagnostic {
     public enum Code {
         /// A file whose declared format (`vigil.yaml`) its content does not match.
         public static let formatMismatch = "manifest.format-mismatch"
+        /// A text export holding NUL bytes (zero fill after a crash, damage in copying), read nonetheless.
+        public static let nulBytes = "file.nul-bytes"
         /// A directory export the server stopped before its end (size limit, paging cookie).
         public static let ldifTruncated = "ldif.truncated"
         /// A directory export cut in the middle of a record.

@@ -8,6 +8,10 @@ public struct FormatSniffer: Sendable {
     /// What examining a file concluded.
     public enum Verdict: Sendable {
         case recognised(any EvidenceReader)
+        /// Text in a format a reader recognises, with NUL bytes in its opening: a log zero-filled after a crash, a
+        /// file damaged in copying. It is read as that format (NUL bytes further in always were); the lines the NULs
+        /// break are the reader's to reject, and the file is reported as damaged.
+        case damaged(any EvidenceReader, nulBytes: Int)
         case empty
         case binary
         case unrecognised
@@ -26,9 +30,30 @@ public struct FormatSniffer: Sendable {
         if sample.bytes.isEmpty || sample.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return .empty
         }
-        if sample.bytes.contains(0) { return .binary }
+        let nulBytes = Self.nulBytes(in: sample)
+        if nulBytes > 0 { return damaged(sample, nulBytes: nulBytes) }
         for reader in readers where reader.recognises(sample) { return .recognised(reader) }
         return .unrecognised
+    }
+
+    /// A sample holding NUL bytes: damaged text when what is left without them is a format a reader recognises
+    /// (however much zero fill a crash left), binary otherwise (images, archives and databases hold NULs throughout
+    /// and are no export once they are dropped). UTF-16 without a byte order mark is not among them: it was decoded
+    /// before.
+    private func damaged(_ sample: TextSample, nulBytes: Int) -> Verdict {
+        let text = Self.droppingNULs(sample)
+        for reader in readers where reader.recognises(text) { return .damaged(reader, nulBytes: nulBytes) }
+        return .binary
+    }
+
+    /// The NUL bytes of a sample.
+    public static func nulBytes(in sample: TextSample) -> Int {
+        sample.bytes.count(where: { $0 == 0 })
+    }
+
+    /// A sample without its NUL bytes, for recognising damaged text by what is left.
+    public static func droppingNULs(_ sample: TextSample) -> TextSample {
+        nulBytes(in: sample) == 0 ? sample : TextSample(bytes: sample.bytes.filter { $0 != 0 })
     }
 
     /// The opening of the file at `path`, decoded to UTF-8.
