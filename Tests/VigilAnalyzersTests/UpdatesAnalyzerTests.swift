@@ -314,6 +314,37 @@ struct UpdatesAnalyzerTests {
         #expect(Self.missing(output, "PC-01") == (fixesOlder ? [] : ["CVE-2017-0144"]))
     }
 
+    @Test("a vulnerability older than the host's Windows version is dated from its fix for that version, not from 2023")
+    func exposureFromTheProductsFix() throws {
+        // CVE-2023-0001 is fixed for 22H2 in March 2023 and for 24H2 in its October 2024 update, which October's own
+        // three vulnerabilities date; a 24H2 host with neither is exposed since October 2024, a 22H2 host since 2023.
+        let march2023 = CivilDate.date(year: 2023, month: 3, day: 14)
+        let october2024 = CivilDate.date(year: 2024, month: 10, day: 8)
+        let advisories =
+            [
+                Self.advisory(
+                    "CVE-2023-0001",
+                    [Self.fix("KB5023696", Self.windows10v22H2), Self.fix("KB5044284", Self.windows11v24H2)],
+                    published: march2023)
+            ]
+            + (2...4).map {
+                Self.advisory(
+                    "CVE-2024-000\($0)", [Self.fix("KB5044284", Self.windows11v24H2)], published: october2024)
+            }
+        let windows10 = Self.system("Microsoft Windows 10 Enterprise", "10.0.19045")
+        let output = Self.analyse(
+            [
+                Self.host("PC-24H2", Self.win11, kbs: ["KB5043080"]),
+                Self.host("PC-22H2", windows10, kbs: ["KB5022282"]),
+            ],
+            advisories, asOf: CivilDate.date(year: 2024, month: 12, day: 7))
+        let recent = try #require(Self.finding(output, .updateOverdue, "PC-24H2"))
+        #expect(recent.facts["daysExposed"] == "60" && recent.facts["installBy"] == "2024-10-22", "\(recent.detail)")
+        #expect(recent.detail.contains("the oldest fix was released on 2024-10-08"))
+        let older = try #require(Self.finding(output, .updateOverdue, "PC-22H2"))
+        #expect(older.facts["installBy"] == "2023-03-28", "\(older.detail)")
+    }
+
     @Test("a finding the host's one update closes none of names its own newest fix instead")
     func remedyPerFinding() throws {
         // An exploited 2024 fix in a rollup; an old standalone fix the rollup does not supersede.

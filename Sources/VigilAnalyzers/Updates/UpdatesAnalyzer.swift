@@ -367,21 +367,44 @@ private struct EntryClasses {
 
     mutating func facts(_ product: Int) -> EntryFacts {
         if let known = cache[product] { return known }
-        let advisories = index.products[product].entries.map { index.advisories[$0.advisory] }
+        let table = index.products[product]
+        let advisories = table.entries.map { index.advisories[$0.advisory] }
+        let released = Self.released(table, advisories: advisories)
         let facts = EntryFacts(
-            classes: advisories.map { advisory in
+            classes: zip(advisories, released).map { advisory, released in
                 if advisory.exploitation != nil { return .exploited }
-                if UpdatesAnalyzer.isHighRisk(advisory), let published = advisory.published,
-                    asOf.timeIntervalSince(published) > Double(UpdatesAnalyzer.windowDays) * 86_400
+                if UpdatesAnalyzer.isHighRisk(advisory), let released,
+                    asOf.timeIntervalSince(released) > Double(UpdatesAnalyzer.windowDays) * 86_400
                 {
                     return .overdue
                 }
                 return .other
             },
-            published: advisories.map(\.published),
+            published: released,
             ransomware: advisories.map { $0.exploitation?.knownRansomwareUse == true })
         cache[product] = facts
         return facts
+    }
+
+    /// When each entry's fix was first out for this product: the advisory's date, or later when its fixing update is
+    /// (a vulnerability of 2023 reaches Windows 11 24H2 as a fix in 24H2's first updates, a year on). The sources date
+    /// a row by its vulnerability, not by its update, so an update's release is the date most of the product's
+    /// advisories it fixes share: a cumulative update is named by every vulnerability of its month, and by the older
+    /// ones it is the product's first fix for (the later date when two are as common).
+    static func released(_ table: AdvisoryIndex.ProductTable, advisories: [Advisory]) -> [Date?] {
+        var dates: [UInt32: [Date: Int]] = [:]
+        for (entry, advisory) in zip(table.entries, advisories) {
+            guard let published = advisory.published else { continue }
+            for kb in entry.kbs { dates[kb, default: [:]][published, default: 0] += 1 }
+        }
+        let release = dates.mapValues { counts in
+            counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }?.key
+        }
+        return zip(table.entries, advisories).map { entry, advisory in
+            guard let published = advisory.published else { return nil }
+            guard let update = entry.kbs.compactMap({ release[$0] ?? nil }).min() else { return published }
+            return max(published, update)
+        }
     }
 }
 
