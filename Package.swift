@@ -116,7 +116,7 @@ let package = Package(
         .target(
             name: "VigilStore",
             dependencies: [
-                "VigilSubmission", "VigilCore",
+                "VigilSubmission", "VigilCore", "VigilIO",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),

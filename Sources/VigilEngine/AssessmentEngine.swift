@@ -133,6 +133,7 @@ public struct AssessmentEngine: Sendable {
         for read in fragments { estate.append(contentsOf: read.fragment) }
         // Resources vigil.yaml names as confidential, beside the ones the ACL exports list (always unclassified).
         estate.resources += bundle.manifest.resources
+        estate.maskHealthNumbersInPaths()
         estate.hosts = Machine.withDirectoryRoles(Machine.mergedByName(estate.hosts), accounts: estate.accounts)
         var summaries = fragments.map(\.summary)
         if let scan = bundle.manifest.scan {

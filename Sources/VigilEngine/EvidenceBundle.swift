@@ -35,11 +35,12 @@ public struct EvidenceBundle: Sendable {
         let root = directory.standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
-            throw EvidenceError(code: .bundleNotFound, path: root.path, message: "no such folder")
+            throw EvidenceError(code: .bundleNotFound, path: PathMasking.masked(root.path), message: "no such folder")
         }
         guard isDirectory.boolValue else {
             throw EvidenceError(
-                code: .bundleNotAFolder, path: root.path, message: "expected a folder of evidence exports")
+                code: .bundleNotAFolder, path: PathMasking.masked(root.path),
+                message: "expected a folder of evidence exports")
         }
         self.root = root
         let manifestURL = root.appendingPathComponent(BundleManifest.fileName)

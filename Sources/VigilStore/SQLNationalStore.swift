@@ -5,6 +5,7 @@ import PostgresNIO
 import SQLKit
 import SQLiteKit
 public import ServiceLifecycle
+import VigilIO
 
 /// The ``NationalStore`` over sql-kit, on a SQLite file (zero set-up, one machine) or a PostgreSQL server (several
 /// `vigil serve` processes behind a load balancer). The SQL is one text for both but for the few words the dialects
@@ -162,6 +163,9 @@ public final class SQLNationalStore: NationalStore, Service {
             guard !address.isEmpty, !address.contains("://") else {
                 throw StoreError(.invalidAddress, "the database is a SQLite file path or a postgres:// address")
             }
+            // Owner-only from its first byte: it holds every organisation's open vulnerabilities, analysts' password
+            // hashes and the audit log, and SQLite creates its journal files with the database's own permissions.
+            _ = try? FileSystem.createEmpty(address)
             backend = .sqlite(SQLiteConnections(path: address, logger: logger))
         }
     }

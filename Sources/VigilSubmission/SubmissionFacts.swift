@@ -23,10 +23,14 @@ public enum SubmissionFacts {
     }
 
     /// The allowed keys and their shapes. `escalation` is checked against the rule's own escalations instead.
+    ///
+    /// Not every count is harmless: a breached password's `breachCount` (how often the corpus has seen it) names the
+    /// one hash with that count in the public corpus as often as not, and a guessable one's `length` narrows its
+    /// pattern to a handful of words; both stay in the organisation's own report.
     public static let allowed: [String: Shape] = [
-        "accounts": .count, "breachCount": .count, "critical": .count, "daysExposed": .count,
+        "accounts": .count, "critical": .count, "daysExposed": .count,
         "daysSinceLogon": .count, "daysUnsupported": .count, "groupSize": .count, "high": .count,
-        "historyPosition": .count, "length": .count, "lockoutThreshold": .count, "low": .count,
+        "historyPosition": .count, "lockoutThreshold": .count, "low": .count,
         "maximumAgeDays": .count, "medium": .count, "minimumLength": .count, "passwordAgeDays": .count,
         "patients": .count, "privilegedInGroup": .count, "spns": .count, "thresholdDays": .count,
         "vulnerabilities": .count,

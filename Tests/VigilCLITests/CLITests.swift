@@ -212,6 +212,10 @@ struct CLITests {
         defer { scratch.remove() }
         let missing = try VigilProcess.run(["assess", scratch.url.appendingPathComponent("nope").path, "-q"])
         #expect(missing.status == 66 && missing.error.contains("no such folder"))
+        // A folder named after a patient is named masked, as scan and inspect name it.
+        let patient = try VigilProcess.run(["assess", scratch.url.appendingPathComponent("4857773457").path, "-q"])
+        #expect(patient.status == 66 && patient.error.contains("485 *** **57"), "\(patient.error)")
+        #expect(!patient.error.contains("4857773457"))
         // A reference file that is not there is input not found too, whichever option names it.
         for option in ["--breach-index", "--advisories", "--wordlist"] {
             let reference = try VigilProcess.run([

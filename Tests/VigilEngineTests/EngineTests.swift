@@ -237,6 +237,32 @@ struct EngineScanTests {
         #expect(assessment.coverage.first { $0.area == .patientData }?.status == .assessed)
     }
 
+    @Test("a folder named after a patient joins its permissions as any folder does, and is named masked everywhere")
+    func patientNamedFolder() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var list = "NHS Number,Surname,DOB\n"
+        for number in ["4010232137", "4505577104", "4975836327", "4504941597", "4994108269", "4814143524"] {
+            list += "\(number),Smith,01/02/1960\n"
+        }
+        try scratch.write("shares/clinical/4382716950 Smith/clinic.csv", list)
+        try scratch.write(
+            "acl/icacls.txt",
+            "D:\\Shares\\Clinical\\4382716950 Smith Everyone:(OI)(CI)(R)\n\nSuccessfully processed 1 files; Failed processing 0 files\n"
+        )
+        try scratch.write(
+            "vigil.yaml",
+            "scan:\n  paths:\n    - path: shares/clinical\n      acl-path: 'D:\\Shares\\Clinical'\n      host: FS01\n")
+        let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
+        // The list open to Everyone is reported, as it is under a folder named `Smith`.
+        #expect(
+            assessment.findings.map { "\($0.rule.rawValue) \($0.subject.name)" }.contains(
+                "VGL-PD-BROAD-ACCESS shares/clinical/438 *** **50 Smith/clinic.csv"))
+        let encoder = JSONEncoder()
+        let document = String(decoding: try encoder.encode(assessment), as: UTF8.self)
+        #expect(!document.contains("4382716950") && document.contains("438 *** **50"))
+    }
+
     @Test("a scan path that does not exist is a missing input")
     func missingScanPath() async throws {
         let scratch = try ScratchDirectory()

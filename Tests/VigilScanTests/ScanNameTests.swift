@@ -22,6 +22,14 @@ struct ScanNameTests {
             ("9434765918.csv", "9434765918.csv"),  // check digit wrong
             ("2024-01-09 clinic.csv", "2024-01-09 clinic.csv"),
             ("943 476-5919.csv", "943 476-5919.csv"),  // mixed separators are not a printed number
+            // As people and systems also write them: a no-break space (Word, Excel), underscores, full stops, and a
+            // CHI number as its date of birth and four digits.
+            ("943\u{A0}476\u{A0}5919 letter.docx", "943 *** **19 letter.docx"),
+            ("scan_943_476_5919.pdf", "scan_943 *** **19.pdf"),
+            ("943.476.5919.txt", "943 *** **19.txt"),
+            ("x/010101-1237 chi.txt", "x/*** *** **37 chi.txt"),
+            ("x/010101 1237.txt", "x/*** *** **37.txt"),
+            ("v1.2.3_2024.01.09.csv", "v1.2.3_2024.01.09.csv"),
         ])
     func masking(name: String, shown: String) {
         #expect(PathMasking.masked(name) == shown)

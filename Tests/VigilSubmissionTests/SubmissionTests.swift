@@ -33,7 +33,13 @@ enum Seeded {
             Finding(
                 rule: .guessablePassword, subject: accountSubject, detail: detail, evidence: evidence,
                 related: [hostSubject],
-                facts: ["passwordAgeDays": "412", "hash": ntHash, "pattern": "name + year", "account": account]),
+                facts: [
+                    "passwordAgeDays": "412", "hash": ntHash, "pattern": "name + year", "account": account,
+                    "length": "14",
+                ]),
+            Finding(
+                rule: .breachedPassword, subject: accountSubject, detail: detail, evidence: evidence,
+                facts: ["breachCount": "42", "passwordAgeDays": "30"]),
             Finding(
                 rule: .updateMissing, subject: hostSubject, detail: "\(host) misses updates",
                 evidence: evidence,
@@ -79,6 +85,9 @@ struct SubmissionTests {
         #expect(facts.contains { $0["passwordAgeDays"] == "412" })
         #expect(facts.contains { $0["install"] == "KB5094123" && $0["listed"] == "CVE-2017-0144" })
         #expect(facts.allSatisfy { $0["hash"] == nil && $0["pattern"] == nil && $0["identifiers"] == nil })
+        // A breach count finds the hash in the public corpus; a length narrows a guessable password's pattern.
+        #expect(facts.contains { $0["passwordAgeDays"] == "30" })
+        #expect(facts.allSatisfy { $0["breachCount"] == nil && $0["length"] == nil })
     }
 
     @Test("a real assessment (the golden practice) gives a submission free of its names and paths")
@@ -168,7 +177,7 @@ struct SubmissionTests {
         assessment.covered = nil
         let submission = try Submission(assessment: assessment, key: Seeded.key)
         #expect(submission.coverage.isEmpty)
-        #expect(submission.findings.count == 3)
+        #expect(submission.findings.count == 4)
     }
 
     @Test("a pseudonymisation key file is made 0600 once and read back; a broken one is refused without its content")

@@ -4,8 +4,8 @@ import VigilIO
 ///
 /// A name like `referral 9434765919.csv` is itself an identifier: reports, the terminal and the state file show the
 /// name with the number masked (`943 *** **19`) exactly as a sample from the file's content would be, so that no
-/// output needs a rule of its own. A number counts when it is ten digits (run together, or grouped 3-3-4 by spaces or
-/// hyphens) not touching another digit and passes the Modulus 11 check (CHI numbers: with a real date), as in content;
+/// output needs a rule of its own. A number counts when it is ten digits (run together, or grouped 3-3-4 or 6-4 by
+/// spaces, no-break spaces, hyphens, underscores or full stops) not touching another digit and passes the Modulus 11 check (CHI numbers: with a real date), as in content;
 /// other digits are left alone, so dates and case numbers in names stay readable.
 public enum PathMasking {
     /// `path` with every health-service number masked.
@@ -31,25 +31,44 @@ public enum PathMasking {
         return changed ? String(decoding: output, as: UTF8.self) : path
     }
 
+    /// How a ten-digit number is written in a name: run together, or grouped by one separator (a space, a no-break
+    /// space, a hyphen, an underscore or a full stop) 3-3-4 as NHS numbers are, or 6-4 as CHI numbers (a date of birth
+    /// and four digits) are.
+    private static let separators: [[UInt8]] = [
+        [UInt8(ascii: " ")], [0xC2, 0xA0], [UInt8(ascii: "-")], [UInt8(ascii: "_")], [UInt8(ascii: ".")],
+    ]
+    private static let groupings: [Set<Int>] = [[3, 6], [6]]
+
     /// The ten-digit number starting at `start` and the index after it, if one is there.
     private static func number(_ bytes: [UInt8], at start: Int) -> (UInt64, Int)? {
-        for separator in [nil, UInt8(ascii: " "), UInt8(ascii: "-")] as [UInt8?] {
-            var value: UInt64 = 0
-            var index = start
-            var digits = 0
-            while digits < 10, index < bytes.count {
-                if let separator, digits == 3 || digits == 6 {
-                    guard bytes[index] == separator else { break }
-                    index += 1
-                    guard index < bytes.count else { break }
-                }
-                guard Byte.isDigit(bytes[index]) else { break }
-                value = value * 10 + UInt64(bytes[index] - 0x30)
-                digits += 1
-                index += 1
+        if let found = number(bytes, at: start, separator: [], breaks: []) { return found }
+        for separator in separators {
+            for breaks in groupings {
+                if let found = number(bytes, at: start, separator: separator, breaks: breaks) { return found }
             }
-            if digits == 10, index == bytes.count || !Byte.isDigit(bytes[index]) { return (value, index) }
         }
         return nil
+    }
+
+    /// The ten-digit number at `start` with `separator` before each digit counted in `breaks`.
+    private static func number(_ bytes: [UInt8], at start: Int, separator: [UInt8], breaks: Set<Int>)
+        -> (UInt64, Int)?
+    {
+        var value: UInt64 = 0
+        var index = start
+        var digits = 0
+        while digits < 10, index < bytes.count {
+            if breaks.contains(digits) {
+                guard bytes[index...].starts(with: separator) else { return nil }
+                index += separator.count
+                guard index < bytes.count else { return nil }
+            }
+            guard Byte.isDigit(bytes[index]) else { return nil }
+            value = value * 10 + UInt64(bytes[index] - 0x30)
+            digits += 1
+            index += 1
+        }
+        guard digits == 10, index == bytes.count || !Byte.isDigit(bytes[index]) else { return nil }
+        return (value, index)
     }
 }

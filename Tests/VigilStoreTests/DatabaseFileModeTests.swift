@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+
+@testable import VigilStore
+
+/// The national database holds every organisation's open vulnerabilities, analysts' password hashes and the audit
+/// log: a SQLite file is owner-only from its creation, and so are the journal files SQLite makes beside it.
+@Suite("National database file permissions")
+struct DatabaseFileModeTests {
+    @Test("a SQLite database the store creates is 0600, its write-ahead log and shared memory too, whatever the umask")
+    func ownerOnly() async throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-mode-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appending(path: "national.sqlite").path
+        // The umask most systems start with: files it governs would be readable by every local user.
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        let store = try SQLNationalStore(address: path, policy: Backend.testPolicy)
+        // Read while the store runs: SQLite removes its journal files when the last connection closes.
+        let modes = try await store.withRunning {
+            try await store.migrate()
+            return try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().map { name in
+                let attributes = try FileManager.default.attributesOfItem(atPath: folder.appending(path: name).path)
+                return "\(name) \(String((attributes[.posixPermissions] as? Int) ?? 0, radix: 8))"
+            }
+        }
+        #expect(modes == ["national.sqlite 600", "national.sqlite-shm 600", "national.sqlite-wal 600"])
+    }
+}
