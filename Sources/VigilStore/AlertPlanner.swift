@@ -112,9 +112,12 @@ public enum AlertPlanner {
                     continue
                 }
                 let fixed = ticket.state == .fixed
+                // Seen without the alert's advisories proves them fixed only when the finding listed everything the
+                // host misses: a host missing hundreds lists the worst first, and the alert's may be among the rest.
                 let seenWithout =
                     ticket.state == .open && ticket.lastSubmission == evidence.submission
                     && !Self.matches(alert, ticket)
+                    && (alert.advisories.isEmpty || !ticket.advisories.contains(Self.unlisted))
                 if fixed || seenWithout {
                     changes.append(.resolveMatch(ticket: id))
                     open[id] = false
@@ -138,12 +141,22 @@ public enum AlertPlanner {
         return changes
     }
 
-    /// The CVEs and update id a finding's facts name, upper-cased: what an alert's advisories are matched against.
+    /// Among a ticket's advisories when its finding names fewer vulnerabilities than the host misses (`listed` holds
+    /// the worst twenty, or at most 64 in a submission): what is not named may still be missing.
+    public static let unlisted = "+UNLISTED"
+
+    /// The CVEs and update id a finding's facts name, upper-cased: what an alert's advisories are matched against;
+    /// with ``unlisted`` when the finding counts more vulnerabilities than it names.
     public static func advisories(facts: [String: String]) -> Set<String> {
         var names = Set<String>()
-        if let listed = facts["listed"] {
-            for cve in listed.split(separator: ",") { names.insert(cve.uppercased()) }
+        var listed = 0
+        if let cves = facts["listed"] {
+            for cve in cves.split(separator: ",") {
+                names.insert(cve.uppercased())
+                listed += 1
+            }
         }
+        if let total = facts["vulnerabilities"].flatMap({ Int($0) }), total > listed { names.insert(unlisted) }
         if let install = facts["install"] { names.insert(install.uppercased()) }
         return names
     }

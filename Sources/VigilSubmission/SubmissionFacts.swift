@@ -50,9 +50,22 @@ public enum SubmissionFacts {
                 if known { kept[key] = value }
                 continue
             }
-            if let shape = allowed[key], fits(value, shape) { kept[key] = value }
+            if let shape = allowed[key], fits(value, shape) {
+                kept[key] = value
+            } else if case .cves? = allowed[key], let first = firstCVEs(value), fits(first, .cves) {
+                // A host's every missing vulnerability (`--all-missing-updates`): the worst 64 go, in order, and the
+                // finding's count says there are more; dropping the list would leave nothing for alerts to match.
+                kept[key] = first
+            }
         }
         return kept
+    }
+
+    /// The first 64 of a longer comma-separated list.
+    static func firstCVEs(_ value: String) -> String? {
+        let parts = value.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count > 64 else { return nil }
+        return parts.prefix(64).joined(separator: ",")
     }
 
     /// Whether `value` has `shape`.

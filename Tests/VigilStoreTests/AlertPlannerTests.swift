@@ -84,5 +84,32 @@ struct AlertPlannerTests {
                 "CVE-2017-0144", "CVE-2017-0145", "KB4012212",
             ])
         #expect(AlertPlanner.advisories(facts: ["daysExposed": "40"]).isEmpty)
+        // Counting more vulnerabilities than it names, the finding says its list is not all.
+        #expect(
+            AlertPlanner.advisories(facts: ["listed": "CVE-2017-0144,CVE-2017-0145", "vulnerabilities": "2"]) == [
+                "CVE-2017-0144", "CVE-2017-0145",
+            ])
+        #expect(
+            AlertPlanner.advisories(facts: ["listed": "CVE-2024-0001", "vulnerabilities": "2786"]) == [
+                "CVE-2024-0001", AlertPlanner.unlisted,
+            ])
+        #expect(AlertPlanner.advisories(facts: ["vulnerabilities": "70"]) == [AlertPlanner.unlisted])
+    }
+
+    @Test("a host seen again naming only the worst of hundreds it misses does not resolve the alert's match")
+    func truncatedList() {
+        // The same unpatched host, assessed with more advisories: twenty others rank ahead of MS17-010.
+        let others = Set((1...20).map { "CVE-2024-\(1000 + $0)" })
+        let partial = AlertPlanner.plan(
+            Self.alert, state: .open, matches: [7: true],
+            tickets: [Self.ticket(7, state: .open, advisories: others.union([AlertPlanner.unlisted]), last: 3)],
+            evidence: .init(submission: 3, at: Self.issued + 10))
+        #expect(partial.isEmpty)
+        // A finding that names everything the host misses, without the alert's: fixed.
+        let whole = AlertPlanner.plan(
+            Self.alert, state: .open, matches: [7: true],
+            tickets: [Self.ticket(7, state: .open, advisories: others, last: 3)],
+            evidence: .init(submission: 3, at: Self.issued + 10))
+        #expect(whole == [.resolveMatch(ticket: 7), .status(.closed)])
     }
 }

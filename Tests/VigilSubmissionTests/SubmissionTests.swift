@@ -90,6 +90,22 @@ struct SubmissionTests {
         #expect(facts.allSatisfy { $0["breachCount"] == nil && $0["length"] == nil })
     }
 
+    @Test("a host's every missing vulnerability (more than 64) goes as the first 64, never dropped whole")
+    func longCVEList() {
+        let cves = (1...70).map { "CVE-2024-\(1000 + $0)" }
+        let finding = Finding(
+            rule: .updateOverdue, subject: Subject(kind: .host, id: "pc-01", name: "PC-01"), detail: "", evidence: [],
+            facts: ["listed": cves.joined(separator: ","), "vulnerabilities": "70"])
+        let facts = SubmissionFacts.filter(finding, rule: RuleCatalogue.rule(.updateOverdue))
+        #expect(facts["listed"] == cves.prefix(64).joined(separator: ","))
+        #expect(facts["vulnerabilities"] == "70")
+        // A list with anything else in it is still dropped whole.
+        let bad = Finding(
+            rule: .updateOverdue, subject: Subject(kind: .host, id: "pc-01", name: "PC-01"), detail: "", evidence: [],
+            facts: ["listed": (["PC-01"] + cves).joined(separator: ",")])
+        #expect(SubmissionFacts.filter(bad, rule: RuleCatalogue.rule(.updateOverdue))["listed"] == nil)
+    }
+
     @Test("a real assessment (the golden practice) gives a submission free of its names and paths")
     func goldenAssessment() throws {
         let assessment = try JSONDecoder.assessment.decode(
