@@ -175,7 +175,9 @@ public struct AssessmentEngine: Sendable {
         var coverage: [AssessmentArea: [Coverage]] = [:]
         var headlines: [Headline] = []
         var tables: [SummaryTable] = []
+        var unchecked: [UncheckedSubjects] = []
         for output in outputs {
+            unchecked += output.unchecked
             // The first findings are taken as they are: appending copies each one, retaining all its strings.
             if findings.isEmpty { findings = output.findings } else { findings += output.findings }
             metrics += output.metrics
@@ -204,7 +206,7 @@ public struct AssessmentEngine: Sendable {
         // subjects, only the context and the areas: side by side.
         let (joined, covered) = parallelPair(
             { AccessJoin.findings(findings, context: context) },
-            { CoveredSubjects.covered(by: context, areas: areas) })
+            { [unchecked] in CoveredSubjects.covered(by: context, areas: areas, unchecked: unchecked) })
         findings += joined.findings
         metrics += joined.metrics
         let started = ContinuousClock.now

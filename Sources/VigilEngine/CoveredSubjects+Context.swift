@@ -15,10 +15,16 @@ extension CoveredSubjects {
     /// the clinical roles the role exports list, by application, role and scope. Unused access (`usage:path|principal`)
     /// is covered only for exported paths the access logs name at or below: without logs it is not assessed, so a later
     /// assessment without them leaves it unverified.
-    static func covered(by context: AnalysisContext, areas: [Coverage]) -> [CoveredSubjects] {
+    ///
+    /// What an analyzer says it could not check (`unchecked`: an undecided host's missing updates, SMBv1 on a host
+    /// whose export does not show it, breached passwords without a corpus) is taken out rule by rule: those subjects
+    /// are covered for the area's other rules only, in sets naming them. A domain's policy is covered only when a
+    /// domain was read.
+    static func covered(
+        by context: AnalysisContext, areas: [Coverage], unchecked: [UncheckedSubjects] = []
+    ) -> [CoveredSubjects] {
         let assessed = Dictionary(areas.map { ($0.area, $0.status) }, uniquingKeysWith: { first, _ in first })
         var sets: [CoveredSubjects] = []
-        let inventoried = context.estate.hosts.filter(\.updatesListed).map(\.id)
         // Accounts, and the accounts whose hashes were read (which credentials and access cover), sorted once
         // together: a national directory holds 1.5 million.
         // An enabled account whose use the export cannot tell (no logon times in its file, or neither a logon time nor
@@ -44,11 +50,11 @@ extension CoveredSubjects {
             guard let status = assessed[area], status != .notAssessed else { continue }
             switch area {
             case .updates, .wormExposure:
-                sets.append(CoveredSubjects(area: area, kind: .host, ids: inventoried))
+                sets += hostSets(context.estate.hosts, area: area, unchecked: unchecked)
             case .accounts:
                 sets.append(CoveredSubjects(area: area, kind: .account, sortedDistinct: accounts))
             case .credentials:
-                sets.append(covering(area))
+                sets += scoped(covering(area), unchecked: unchecked)
             case .patientData:
                 sets.append(CoveredSubjects(area: area, kind: .file, ids: files))
             case .access:
@@ -63,10 +69,58 @@ extension CoveredSubjects {
             }
             guard status == .assessed else { continue }
             for kind in [Subject.Kind.organisation, .domain, .group, .claim, .advisory] {
+                // Without a domain object there is no policy to judge: its tickets stay unverified.
+                if kind == .domain, context.estate.domains.isEmpty { continue }
                 sets.append(CoveredSubjects(area: area, kind: kind, complete: true, ids: []))
             }
         }
         return sets
+    }
+
+    /// The rules of `area`, sorted.
+    static func rules(of area: AssessmentArea) -> [RuleID] {
+        RuleCatalogue.all.filter { $0.area == area }.map(\.id).sorted()
+    }
+
+    /// Hosts covered for `area`: those whose updates were listed, for every rule their evidence could check, and
+    /// those whose SMBv1 state alone is known, for that rule; one set per distinct list of rules.
+    static func hostSets(_ hosts: [Machine], area: AssessmentArea, unchecked: [UncheckedSubjects])
+        -> [CoveredSubjects]
+    {
+        let all = Set(rules(of: area))
+        var notChecked: [String: Set<RuleID>] = [:]
+        for entry in unchecked where entry.kind == .host {
+            for id in entry.ids ?? Set(hosts.map(\.id)) { notChecked[id, default: []].formUnion(entry.rules) }
+        }
+        var byRules: [Set<RuleID>: [String]] = [:]
+        for host in hosts {
+            var covered = host.updatesListed ? all : []
+            if host.smbVersion1Enabled == nil {
+                covered.remove(.smbVersion1Enabled)
+            } else if all.contains(.smbVersion1Enabled) {
+                covered.insert(.smbVersion1Enabled)
+            }
+            covered.subtract(notChecked[host.id] ?? [])
+            guard !covered.isEmpty else { continue }
+            byRules[covered, default: []].append(host.id)
+        }
+        // Every host covered for every rule: the one set a former assessment would have listed, for any rule.
+        if byRules.isEmpty { return [CoveredSubjects(area: area, kind: .host, ids: [String]())] }
+        return byRules.sorted { $0.value.min() ?? "" < $1.value.min() ?? "" }.map { rules, ids in
+            CoveredSubjects(area: area, kind: .host, ids: ids, rules: rules == all ? nil : Array(rules))
+        }
+    }
+
+    /// `set` with what no subject of its kind was checked for taken out: the same set for the area's other rules.
+    static func scoped(_ set: CoveredSubjects, unchecked: [UncheckedSubjects]) -> [CoveredSubjects] {
+        let notChecked = unchecked.filter { $0.kind == set.kind && $0.ids == nil }.reduce(Set<RuleID>()) {
+            $0.union($1.rules)
+        }
+        let all = rules(of: set.area)
+        guard !notChecked.isDisjoint(with: all) else { return [set] }
+        var scoped = set
+        scoped.rules = all.filter { !notChecked.contains($0) }
+        return [scoped]
     }
 
     /// Every account's id (`ids`, in estate order) but those `unjudged` says the accounts area could not judge, and the

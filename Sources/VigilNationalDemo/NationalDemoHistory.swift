@@ -219,7 +219,8 @@ public struct NationalDemoHistory: Sendable {
     /// Whether `submission`'s coverage covers `finding`'s subject, so its absence later is a verified fix.
     static func covered(_ finding: Submission.SubmittedFinding, by submission: Submission) -> Bool {
         submission.coverage.contains {
-            $0.area == finding.area && $0.kind == finding.kind && $0.covers(finding.subject)
+            $0.area == finding.area && $0.kind == finding.kind && $0.applies(to: finding.rule)
+                && $0.covers(finding.subject)
         }
     }
 

@@ -35,7 +35,17 @@ enum CoveredJSONWriter {
             append(set.ids.isEmpty ? "\n\n      ]" : "\n      ]")
             append(",\n      \"kind\" : \"")
             JSONText.appendEscaped(set.kind.rawValue, to: &bytes)
-            append("\"\n    }")
+            if let rules = set.rules {
+                append("\",\n      \"rules\" : [")
+                for (index, rule) in rules.enumerated() {
+                    append(index == 0 ? "\n        \"" : ",\n        \"")
+                    JSONText.appendEscaped(rule.rawValue, to: &bytes)
+                    append("\"")
+                }
+                append(rules.isEmpty ? "\n\n      ]\n    }" : "\n      ]\n    }")
+            } else {
+                append("\"\n    }")
+            }
         }
         append(sets.isEmpty ? "\n\n  ]" : "\n  ]")
         try output(bytes)

@@ -9,8 +9,9 @@ public import VigilSubmission
 ///    one is *confirmed* open); on a ticket fixed within ``reopenWindow`` it **reopens the same ticket**, so time to
 ///    remediate stays honest; on one fixed longer ago it opens a new ticket;
 /// 2. an open, unverified or excepted ticket without a finding is **fixed only if the submission covered its subject**
-///    for its area (the subject's key is in the coverage group, or the group is complete): an exception never hides
-///    a fix;
+///    for its rule (the subject's key is in a coverage group of its area and kind that applies to its rule, or such a
+///    group is complete; a group naming other rules only means the check did not run): an exception never hides a
+///    fix;
 /// 3. an open one whose area and kind the submission carries but whose subject it did not cover becomes
 ///    *unverified* — a submission of only the patched hosts closes nothing else (an excepted one stays excepted);
 /// 4. one whose area and kind the submission does not carry at all is left alone.
@@ -85,12 +86,13 @@ public enum TicketPlanner {
                 }
             }
         }
-        let groups = Dictionary(
-            submission.coverage.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Per area and kind, its groups: one for every rule of the area, or several, each for some rules.
+        let groups = Dictionary(grouping: submission.coverage) { "\($0.area.rawValue)/\($0.kind.rawValue)" }
         for ticket in current where !seen.contains(key(ticket.rule, ticket.subject)) {
             guard ticket.state != .fixed else { continue }
-            guard let group = groups["\(ticket.area.rawValue)/\(ticket.kind.rawValue)"] else { continue }
-            if group.covers(ticket.subject) {
+            guard let candidates = groups["\(ticket.area.rawValue)/\(ticket.kind.rawValue)"] else { continue }
+            // A group for other rules only says nothing of this one (its check did not run): unverified.
+            if candidates.contains(where: { $0.applies(to: ticket.rule) && $0.covers(ticket.subject) }) {
                 changes.append(.fix(id: ticket.id))
             } else if ticket.state == .open {
                 changes.append(.unverify(id: ticket.id))

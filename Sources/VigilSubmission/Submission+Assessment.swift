@@ -47,7 +47,7 @@ extension Submission {
         (assessment.covered ?? []).map { covered in
             CoverageGroup(
                 area: covered.area, kind: covered.kind, complete: covered.complete,
-                subjects: covered.ids.lazy.map { key.coverageKey(kind: covered.kind, id: $0) })
+                subjects: covered.ids.lazy.map { key.coverageKey(kind: covered.kind, id: $0) }, rules: covered.rules)
         }
     }
 }

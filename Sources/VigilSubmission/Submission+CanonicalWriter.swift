@@ -77,6 +77,14 @@ private struct CanonicalWriter {
         guard string(group.area.rawValue) else { return false }
         raw(group.complete ? ",\"complete\":true,\"kind\":" : ",\"complete\":false,\"kind\":")
         guard string(group.kind.rawValue) else { return false }
+        if let rules = group.rules {
+            raw(",\"rules\":[")
+            for (index, rule) in rules.enumerated() {
+                if index > 0 { byte(",") }
+                guard string(rule.rawValue) else { return false }
+            }
+            byte("]")
+        }
         raw(",\"subjects\":[")
         for (index, subject) in group.subjects.enumerated() {
             if index > 0 { byte(",") }

@@ -49,7 +49,8 @@ extension Submission {
         var copy = Submission(
             tool: tool, organisation: organisation, assessedAt: assessedAt, areas: areas, findings: findings,
             coverage: coverage.map {
-                CoverageGroup(area: $0.area, kind: $0.kind, complete: $0.complete, subjects: $0.subjects)
+                CoverageGroup(
+                    area: $0.area, kind: $0.kind, complete: $0.complete, subjects: $0.subjects, rules: $0.rules)
             }, metrics: metrics)
         copy.schemaVersion = schemaVersion
         return copy
@@ -169,7 +170,18 @@ extension Submission {
         for (position, group) in coverage.enumerated() {
             guard groups.insert(group.id).inserted else {
                 throw SubmissionError(
-                    .invalid, "each area and kind has one coverage group", position: "coverage[\(position)]")
+                    .invalid, "each area, kind and list of rules has one coverage group",
+                    position: "coverage[\(position)]")
+            }
+            if let rules = group.rules {
+                // Rules of the service's catalogue in the group's own area, in order, each once.
+                guard rules.allSatisfy({ RuleCatalogue.known($0)?.area == group.area }),
+                    zip(rules, rules.dropFirst()).allSatisfy({ $0 < $1 })
+                else {
+                    throw SubmissionError(
+                        .invalid, "a coverage group's rules are rules of its area, sorted, each once",
+                        position: "coverage[\(position)].rules")
+                }
             }
             keys += group.subjects.count
             guard keys <= Limits.coverageKeys else {

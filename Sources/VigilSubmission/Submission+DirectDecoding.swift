@@ -131,18 +131,22 @@ private struct DirectJSONReader {
         var kind: Subject.Kind?
         var complete: Bool?
         var subjects: [String]?
+        var rules: [String]?
         let read = members { reader, key in
             switch key {
             case "area": return assignOnce(&area, reader.named(AssessmentArea.self))
             case "kind": return assignOnce(&kind, reader.named(Subject.Kind.self))
             case "complete": return assignOnce(&complete, reader.bool())
             case "subjects": return assignOnce(&subjects, reader.array { $0.string() })
+            case "rules": return assignOnce(&rules, reader.array { $0.string() })
             default: return false
             }
         }
         guard read, let area, let kind, let complete, let subjects else { return nil }
         var group = Submission.CoverageGroup(area: area, kind: kind, complete: complete, subjects: [])
         group.subjects = subjects
+        // As read, unsorted or repeated too: validation refuses what is not in order, as the decoder's reading is.
+        group.rules = rules.map { $0.map(RuleID.init(rawValue:)) }
         return group
     }
 

@@ -37,7 +37,7 @@ public struct Submission: Codable, Sendable, Hashable {
         self.assessedAt = assessedAt
         self.areas = areas.sorted { $0.area < $1.area }
         self.findings = findings.sorted { ($0.rule, $0.subject) < ($1.rule, $1.subject) }
-        self.coverage = coverage.sorted { ($0.area, $0.kind.rawValue) < ($1.area, $1.kind.rawValue) }
+        self.coverage = coverage.sorted { ($0.area, $0.kind.rawValue, $0.id) < ($1.area, $1.kind.rawValue, $1.id) }
         self.metrics = metrics.sorted { $0.id < $1.id }
     }
 
@@ -92,8 +92,15 @@ public struct Submission: Codable, Sendable, Hashable {
         public var complete: Bool
         /// The covered subjects' keys, sorted and distinct.
         public var subjects: [String]
+        /// The rules of the area the subjects were checked for, sorted; absent for every rule of the area (a host
+        /// whose updates could not be decided is covered for its SMBv1 state only, accounts without a breach corpus for
+        /// every rule but the breached-password one).
+        public var rules: [RuleID]?
 
-        public init(area: AssessmentArea, kind: Subject.Kind, complete: Bool, subjects: some Sequence<String>) {
+        public init(
+            area: AssessmentArea, kind: Subject.Kind, complete: Bool, subjects: some Sequence<String>,
+            rules: [RuleID]? = nil
+        ) {
             self.area = area
             self.kind = kind
             self.complete = complete
@@ -101,6 +108,12 @@ public struct Submission: Codable, Sendable, Hashable {
             let given = Array(subjects)
             let ordered = zip(given, given.dropFirst()).allSatisfy { $0 < $1 }
             self.subjects = ordered ? given : Array(Set(given)).sorted()
+            self.rules = rules.map { Array(Set($0)).sorted() }
+        }
+
+        /// Whether the group speaks for findings of `rule`.
+        public func applies(to rule: RuleID) -> Bool {
+            rules.map { $0.contains(rule) } ?? true
         }
 
         /// Whether the group covers the subject with key `subject`: the group is complete, lists the key, or (for a
@@ -113,8 +126,11 @@ public struct Submission: Codable, Sendable, Hashable {
             return subjects.sortedContains(folder)
         }
 
-        /// The group's name in the store (`updates/host`).
-        public var id: String { "\(area.rawValue)/\(kind.rawValue)" }
+        /// The group's name in the store (`updates/host`; `updates/host/VGL-UPD-SMB1-ENABLED` for some rules only).
+        public var id: String {
+            let base = "\(area.rawValue)/\(kind.rawValue)"
+            return rules.map { base + "/" + $0.map(\.rawValue).joined(separator: ",") } ?? base
+        }
     }
 
     /// A measured count (never the metric's label, which is prose).

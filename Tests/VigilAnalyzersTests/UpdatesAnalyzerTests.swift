@@ -345,6 +345,26 @@ struct UpdatesAnalyzerTests {
         #expect(older.facts["installBy"] == "2023-03-28", "\(older.detail)")
     }
 
+    @Test("what a host's evidence could not check is said: updates when undecided, support without a version, SMBv1")
+    func uncheckedRules() {
+        let hosts = [
+            // wmic qfe: updates, no version; systeminfo: version and updates, no SMBv1 state; osquery: all three.
+            Self.host("QFE", nil, kbs: ["KB4012212"]), Self.host("SYSINFO", kbs: ["KB4012212"]),
+            Self.host("OSQUERY", kbs: ["KB4012212"], smb1: false),
+        ]
+        let output = Self.analyse(hosts, [Self.eternalBlue])
+        var unchecked: [String: Set<RuleID>] = [:]
+        for entry in output.unchecked {
+            #expect(entry.kind == .host)
+            for id in entry.ids ?? [] { unchecked[id, default: []].formUnion(entry.rules) }
+        }
+        #expect(
+            unchecked[hosts[0].id]
+                == [.updateMissingExploited, .updateOverdue, .updateMissing, .unsupportedSystem, .smbVersion1Enabled])
+        #expect(unchecked[hosts[1].id] == [.smbVersion1Enabled])
+        #expect(unchecked[hosts[2].id] == nil)
+    }
+
     @Test("a finding the host's one update closes none of names its own newest fix instead")
     func remedyPerFinding() throws {
         // An exploited 2024 fix in a rollup; an old standalone fix the rollup does not supersede.

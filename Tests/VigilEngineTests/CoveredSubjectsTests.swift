@@ -33,9 +33,69 @@ struct CoveredSubjectsTests {
         #expect(covered.contains { $0.area == .accounts && $0.kind == .account && !$0.ids.isEmpty })
         for finding in assessment.findings where [.host, .account, .resource].contains(finding.subject.kind) {
             let area = RuleCatalogue.all.first { $0.id == finding.rule }?.area
-            let group = covered.first { $0.area == area && $0.kind == finding.subject.kind }
-            #expect(group?.covers(finding.subject) == true, "\(finding.rule.rawValue) not covered")
+            #expect(
+                covered.contains {
+                    $0.area == area && $0.kind == finding.subject.kind && $0.applies(to: finding.rule)
+                        && $0.covers(finding.subject)
+                }, "\(finding.rule.rawValue) not covered")
         }
+    }
+
+    @Test(
+        "a host is covered for the rules its evidence could check: an undecided one not for missing updates, one whose SMBv1 state is not given not for SMBv1"
+    )
+    func hostRules() {
+        let source = EvidenceReference(file: "hosts.csv")
+        func host(_ name: String, listed: Bool, smb1: Bool?) -> Machine {
+            Machine(name: name, updatesListed: listed, smbVersion1Enabled: smb1, sources: [source])
+        }
+        let hosts = [
+            host("whole", listed: true, smb1: false), host("systeminfo", listed: true, smb1: nil),
+            host("wmic", listed: true, smb1: nil), host("smb-only", listed: false, smb1: true),
+            host("nothing", listed: false, smb1: nil),
+        ]
+        let unchecked = [
+            UncheckedSubjects(
+                kind: .host, rules: [.updateMissingExploited, .updateOverdue, .updateMissing, .unsupportedSystem],
+                ids: [hosts[2].id]),
+            UncheckedSubjects(kind: .host, rules: [.smbVersion1Enabled], ids: [hosts[1].id, hosts[2].id]),
+        ]
+        let sets = CoveredSubjects.hostSets(hosts, area: .updates, unchecked: unchecked)
+        func rules(_ index: Int) -> [RuleID]?? {
+            sets.first { $0.ids.contains(hosts[index].id) }.map(\.rules)
+        }
+        #expect(rules(0) == .some(nil))  // every rule
+        #expect(rules(1) == .some(CoveredSubjects.rulesOfUpdates.filter { $0 != .smbVersion1Enabled }))
+        #expect(rules(2) == .some([.updateStateUnknown]))  // only that its state cannot be decided
+        #expect(rules(3) == .some([.smbVersion1Enabled]))
+        #expect(rules(4) == nil)
+        #expect(sets.count == 4)
+    }
+
+    @Test("without a breach corpus or a domain, accounts are covered for the other credential rules; no policy is")
+    func credentialRules() async throws {
+        let template = try #require(CoverageTests.template)
+        let scratch = try ScratchDirectory("vigil-covered")
+        defer { scratch.remove() }
+        let bundle = scratch.url.appendingPathComponent("estate")
+        try FileManager.default.copyItem(at: template.directory, to: bundle)
+        // The bundle's vigil.yaml names the corpus: without it, no corpus at all.
+        let manifest = bundle.appendingPathComponent("vigil.yaml")
+        let lines = try String(contentsOf: manifest, encoding: .utf8).components(separatedBy: "\n")
+        try lines.filter { !$0.hasPrefix("reference:") && !$0.contains("breach-index:") }.joined(separator: "\n")
+            .write(to: manifest, atomically: true, encoding: .utf8)
+        let assessment = try await AssessmentEngine().assess(
+            directory: bundle, options: .init(asOf: SyntheticBundles.asOf))
+        let covered = try #require(assessment.covered)
+        let accounts = try #require(covered.first { $0.area == .credentials && $0.kind == .account })
+        #expect(!accounts.ids.isEmpty)
+        #expect(!accounts.applies(to: .breachedPassword))
+        #expect(accounts.applies(to: .emptyPassword) && accounts.applies(to: .guessablePassword))
+        // With the corpus, every rule.
+        let full = try await AssessmentEngine().assess(
+            directory: bundle, options: .init(asOf: SyntheticBundles.asOf, breachIndex: template.breachIndex.path))
+        #expect(full.covered?.first { $0.area == .credentials && $0.kind == .account }?.rules == nil)
+        #expect(full.covered?.contains { $0.area == .credentials && $0.kind == .domain && $0.complete } == true)
     }
 
     @Test("ids are kept sorted and each once, as a set sorted would keep them")
@@ -119,5 +179,12 @@ struct UsageCoverageTests {
         #expect(CoveredSubjects.usagePaths(Self.context(eventDaysAgo: 10), paths) == [#"usage:D:\Shares\Clinical"#])
         // Reused old logs must not close an unused-access ticket as fixed.
         #expect(CoveredSubjects.usagePaths(Self.context(eventDaysAgo: 200), paths).isEmpty)
+    }
+}
+
+extension CoveredSubjects {
+    /// The updates area's rules, sorted.
+    static var rulesOfUpdates: [RuleID] {
+        RuleCatalogue.all.filter { $0.area == .updates }.map(\.id).sorted()
     }
 }

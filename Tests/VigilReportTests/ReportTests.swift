@@ -171,6 +171,11 @@ struct ReportTests {
             CoveredSubjects(area: .credentials, kind: .domain, complete: true, ids: []),
             CoveredSubjects(area: .access, kind: .resource, ids: []),
             CoveredSubjects(area: .updates, kind: .host, complete: true, ids: ["h1"]),
+            // Sets for some rules only: several, one, none.
+            CoveredSubjects(
+                area: .updates, kind: .host, ids: ["h2"], rules: [.updateMissing, .unsupportedSystem, .updateOverdue]),
+            CoveredSubjects(area: .updates, kind: .host, ids: ["h3"], rules: [.smbVersion1Enabled]),
+            CoveredSubjects(area: .credentials, kind: .account, ids: [], rules: []),
         ]
     }
 

@@ -32,10 +32,14 @@ struct CanonicalWriterTests {
                 subject: String(format: "%032llx", UInt64(index) &* 0x9E37_79B9_7F4A_7C15), facts: facts)
         }
         let coverage = (0..<random.below(4)).map { _ in
-            Submission.CoverageGroup(
-                area: areas[random.below(areas.count)], kind: kinds[random.below(kinds.count)],
-                complete: random.below(2) == 0,
-                subjects: (0..<random.below(40)).map { String(format: "%032llx", UInt64($0) &* 0xBF58_476D_1CE4_E5B9) })
+            let area = areas[random.below(areas.count)]
+            // For every rule of the area, or for some (none, one or several of them).
+            let ofArea = RuleCatalogue.all.filter { $0.area == area }.map(\.id)
+            let rules = random.below(2) == 0 ? nil : ofArea.filter { _ in random.below(2) == 0 }
+            return Submission.CoverageGroup(
+                area: area, kind: kinds[random.below(kinds.count)], complete: random.below(2) == 0,
+                subjects: (0..<random.below(40)).map { String(format: "%032llx", UInt64($0) &* 0xBF58_476D_1CE4_E5B9) },
+                rules: rules)
         }
         let metrics = (0..<random.below(5)).map {
             Submission.SubmittedMetric(

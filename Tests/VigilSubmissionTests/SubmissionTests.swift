@@ -90,6 +90,29 @@ struct SubmissionTests {
         #expect(facts.allSatisfy { $0["breachCount"] == nil && $0["length"] == nil })
     }
 
+    @Test("coverage for some rules goes as the assessment says, reads back alike, and is refused out of its area")
+    func coverageRules() throws {
+        let rules: [RuleID] = [.updateMissing, .smbVersion1Enabled]
+        let assessment = Seeded.assessment(covered: [
+            CoveredSubjects(area: .updates, kind: .host, ids: ["ws-other-01"]),
+            CoveredSubjects(area: .updates, kind: .host, ids: [Seeded.host.lowercased()], rules: rules),
+        ])
+        let submission = try Submission(assessment: assessment, key: Seeded.key)
+        let groups = submission.coverage.filter { $0.area == .updates }
+        #expect(groups.map(\.rules) == [nil, [.updateMissing, .smbVersion1Enabled]])
+        #expect(groups.map(\.id) == ["updates/host", "updates/host/VGL-UPD-MISSING,VGL-UPD-SMB1-ENABLED"])
+        // The canonical bytes read back, directly and through the decoder alike, to the same groups.
+        let bytes = try submission.canonicalJSON()
+        #expect(try Submission.decode(bytes).coverage == submission.coverage)
+        #expect(try JSONDecoder.assessment.decode(Submission.self, from: bytes).coverage == submission.coverage)
+        // A rule of another area, or rules out of order, are refused.
+        for wrong in [[RuleID.emptyPassword], [.smbVersion1Enabled, .updateMissing]] {
+            var document = submission
+            document.coverage[1].rules = wrong
+            #expect(throws: SubmissionError.self) { try document.validate() }
+        }
+    }
+
     @Test("a host's every missing vulnerability (more than 64) goes as the first 64, never dropped whole")
     func longCVEList() {
         let cves = (1...70).map { "CVE-2024-\(1000 + $0)" }

@@ -85,8 +85,19 @@ public struct CredentialAnalyzer: Analyzer {
                 metrics, policy: policy, policyFindings: policyFindings, weaknesses: weaknesses,
                 // Without a directory, or with directory accounts the dump does not cover, "enabled accounts" would
                 // not be the accounts counted: say what was.
-                noun: dumpOnly || unassessed > 0 ? "hash-dump account" : "enabled account")
+                noun: dumpOnly || unassessed > 0 ? "hash-dump account" : "enabled account"),
+            unchecked: Self.unchecked(context, weaknesses: weaknesses)
         )
+    }
+
+    /// The rules no account was checked for: breached passwords without a breach corpus, and guessed ones without a
+    /// directory domain, whose names are the organisation words guesses are built from (a later run without them
+    /// guesses less, which fixes nothing).
+    static func unchecked(_ context: AnalysisContext, weaknesses: WeaknessSearch.Result) -> [UncheckedSubjects] {
+        var rules: Set<RuleID> = []
+        if weaknesses.corpusName == nil { rules.insert(.breachedPassword) }
+        if context.estate.domains.isEmpty { rules.insert(.guessablePassword) }
+        return rules.isEmpty ? [] : [UncheckedSubjects(kind: .account, rules: rules, ids: nil)]
     }
 
     /// The findings of one enabled account's own credential: an LM hash, its weakness, a reused password, and

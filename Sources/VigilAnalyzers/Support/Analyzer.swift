@@ -24,16 +24,37 @@ public struct AnalyzerOutput: Sendable {
     public var headlines: [Headline]
     /// Views across its findings, for the report.
     public var tables: [SummaryTable]
+    /// Subjects it could not check for some of its rules, which the evidence therefore does not cover for them.
+    public var unchecked: [UncheckedSubjects]
 
     public init(
         findings: [Finding] = [], metrics: [Metric] = [], coverage: [Coverage] = [], headlines: [Headline] = [],
-        tables: [SummaryTable] = []
+        tables: [SummaryTable] = [], unchecked: [UncheckedSubjects] = []
     ) {
         self.findings = findings
         self.metrics = metrics
         self.coverage = coverage
         self.headlines = headlines
         self.tables = tables
+        self.unchecked = unchecked
+    }
+}
+
+/// Subjects an analyzer had evidence for but could not check for some rules: a host whose update list the advisories
+/// cannot decide, a host whose SMBv1 state its export does not give, every account when no breach corpus was given.
+/// Their absence from those rules' findings proves nothing, so a ticket on them is left unverified, never fixed.
+public struct UncheckedSubjects: Sendable, Hashable {
+    /// The kind of the subjects.
+    public var kind: Subject.Kind
+    /// The rules they were not checked for.
+    public var rules: Set<RuleID>
+    /// Their ids; `nil` for every subject of the kind.
+    public var ids: Set<String>?
+
+    public init(kind: Subject.Kind, rules: Set<RuleID>, ids: Set<String>?) {
+        self.kind = kind
+        self.rules = rules
+        self.ids = ids
     }
 }
 

@@ -57,7 +57,10 @@ public struct UpdatesAnalyzer: Analyzer {
             tables: [
                 Self.patchLevelTable(tally.levels, context: context),
                 advisoryTable(hostsMissing, index: index, context: context),
-            ])
+            ],
+            unchecked: Dictionary(grouping: tally.unchecked.keys, by: { tally.unchecked[$0] ?? [] }).map {
+                UncheckedSubjects(kind: .host, rules: $0.key, ids: Set($0.value))
+            })
     }
 
     /// The findings of one host, counted into `tally`.
@@ -72,6 +75,7 @@ public struct UpdatesAnalyzer: Analyzer {
         tally.levels[Self.patchLevel(host, state: state, verdicts: verdicts, remedy: remedy), default: .init()].add(
             host.name)
         var findings = lifecycleFindings(host, state: state, context: context, tally: &tally)
+        tally.markUnchecked(host, state: state)
         if let reason = state.unknownReason {
             tally.unknown += 1
             var finding = unknownFinding(host, reason: reason, state: state, index: index)
@@ -424,6 +428,21 @@ private struct Tally {
     var decided = 0
     /// Of the decided hosts, those with advisories their evidence cannot decide (``HostUpdateState/undecided``).
     var partlyDecided = 0
+    /// Per host id, the rules its evidence could not check it for.
+    var unchecked: [String: Set<RuleID>] = [:]
+
+    /// Notes what `host`'s evidence could not check: missing updates when any advisory of its product is undecided
+    /// (what is undecided may be what a ticket is about), end of support when its Windows version is not known, and
+    /// SMBv1 when the export does not say.
+    mutating func markUnchecked(_ host: Machine, state: HostUpdateState) {
+        var rules: Set<RuleID> = []
+        if state.unknownReason != nil || !state.undecided.isEmpty {
+            rules.formUnion([.updateMissingExploited, .updateOverdue, .updateMissing])
+        }
+        if state.release == nil { rules.insert(.unsupportedSystem) }
+        if host.smbVersion1Enabled == nil { rules.insert(.smbVersion1Enabled) }
+        if !rules.isEmpty { unchecked[host.id] = rules }
+    }
     var unknown = 0
     var exploited = 0
     var overdue = 0
@@ -451,6 +470,7 @@ private struct Tally {
 
     /// Adds another slice's counts.
     mutating func add(_ other: Tally) {
+        unchecked.merge(other.unchecked, uniquingKeysWith: { $0.union($1) })
         decided += other.decided
         partlyDecided += other.partlyDecided
         unknown += other.unknown

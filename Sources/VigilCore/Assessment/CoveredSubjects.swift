@@ -12,22 +12,37 @@ public struct CoveredSubjects: Codable, Sendable, Hashable {
     public var complete: Bool
     /// The subjects' ids (``Subject/id``), sorted and distinct.
     public var ids: [String]
+    /// The rules of the area the subjects were checked for, sorted; `nil` for every rule of the area. A check that did
+    /// not run is no evidence of a fix: a host whose updates the evidence could not decide, or whose SMBv1 state it
+    /// does not show, and accounts whose passwords no breach corpus was consulted for, are covered for the other rules
+    /// only.
+    public var rules: [RuleID]?
 
-    public init(area: AssessmentArea, kind: Subject.Kind, complete: Bool = false, ids: some Sequence<String>) {
+    public init(
+        area: AssessmentArea, kind: Subject.Kind, complete: Bool = false, ids: some Sequence<String>,
+        rules: [RuleID]? = nil
+    ) {
         self.area = area
         self.kind = kind
         self.complete = complete
         self.ids = Self.sortedDistinct(Array(ids))
+        self.rules = rules.map { Array(Set($0)).sorted() }
     }
 
     /// Subjects whose ids are already sorted ascending and distinct (a national directory's 1.5 million accounts are
     /// sorted once for several sets).
-    public init(area: AssessmentArea, kind: Subject.Kind, sortedDistinct ids: [String]) {
+    public init(area: AssessmentArea, kind: Subject.Kind, sortedDistinct ids: [String], rules: [RuleID]? = nil) {
         assert(zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 }, "ids not sorted and distinct")
         self.area = area
         self.kind = kind
         self.complete = false
         self.ids = ids
+        self.rules = rules.map { Array(Set($0)).sorted() }
+    }
+
+    /// Whether the set speaks for findings of `rule` (a rule of its area).
+    public func applies(to rule: RuleID) -> Bool {
+        rules.map { $0.contains(rule) } ?? true
     }
 
     /// `ids` sorted ascending, each once.
