@@ -44,7 +44,9 @@ extension AdminCommand {
 
         @Option(
             name: .customLong("advisory"),
-            help: ArgumentHelp("A linked update or bulletin, KB4012212 or MS17-010 (repeatable).", valueName: "id"))
+            help: ArgumentHelp(
+                "A linked bulletin Vigil knows, MS17-010 (matched by its CVEs), or an update, KB5034441 (matched by findings that name it as the update to install) (repeatable).",
+                valueName: "id"))
         var advisories: [String] = []
 
         @Option(name: .customLong("cve"), help: ArgumentHelp("A linked CVE (repeatable).", valueName: "CVE-…"))
@@ -112,7 +114,13 @@ extension AdminCommand {
             let advisories = advisories.map { $0.uppercased() }
             var cves = cves.map { $0.uppercased() }
             for advisory in advisories where advisory.hasPrefix("MS") {
-                cves += NamedVulnerability.all.first { $0.name == advisory }?.cves ?? []
+                // A bulletin matches through its CVEs: one Vigil does not know would match no organisation.
+                guard let named = NamedVulnerability.all.first(where: { $0.name == advisory }) else {
+                    let known = NamedVulnerability.all.map(\.name).filter { $0.hasPrefix("MS") }.joined(separator: ", ")
+                    throw ValidationError(
+                        "--advisory \(advisory) is not a bulletin Vigil knows (\(known)): name its CVEs with --cve")
+                }
+                cves += named.cves
             }
             guard !(rules.isEmpty && cves.isEmpty && advisories.isEmpty) else {
                 throw ValidationError("give at least one --rule, --cve or --advisory")
@@ -125,6 +133,10 @@ extension AdminCommand {
                 guard let date = ISO8601DateFormatter().date(from: issuedAt) else {
                     throw ValidationError("--issued-at is an ISO 8601 time with a zone, 2026-12-04T09:00:00Z")
                 }
+                // For an alert issued before it was entered: a time ahead of now would let no evidence close it.
+                guard date <= Date().addingTimeInterval(300) else {
+                    throw ValidationError("--issued-at must not be in the future")
+                }
                 issued = date
             } else {
                 issued = Date()
@@ -132,6 +144,11 @@ extension AdminCommand {
             let knownExploited = kev || rules.contains(.updateMissingExploited)
             let (remediateBy, days) = try remediationClock(
                 issued: issued, severity: severity, knownExploited: knownExploited)
+            if let remediateBy, issued.addingTimeInterval(within) > remediateBy {
+                throw ValidationError(
+                    "--acknowledge-within must end by --remediate-by: organisations acknowledge before they must have fixed it"
+                )
+            }
             let alert = NewAlert(
                 title: title, severity: severity, rules: rules, cves: cves, advisories: advisories, issuedAt: issued,
                 acknowledgeBy: issued.addingTimeInterval(within), remediateBy: remediateBy, remediationDays: days,
@@ -155,7 +172,7 @@ extension AdminCommand {
                 }
                 // Due at the end of the day given: the next day's midnight, UTC.
                 let due = day.addingTimeInterval(86_400)
-                guard due > issued else { throw ValidationError("--remediate-by is on or after the day of issue") }
+                guard due > issued else { throw ValidationError("--remediate-by must be on or after the day of issue") }
                 return (due, nil)
             }
             if let remediateWithin {
@@ -236,7 +253,8 @@ extension AdminCommand {
                     [
                         String(alert.id), iso(alert.issuedAt), alert.severity.rawValue, "affected \(affected)/\(total)",
                         "closed \(closed)/\(total)", "overdue \(overdue)/\(total)", iso(alert.acknowledgeBy),
-                        alert.remediateBy.map(iso) ?? "\(alert.remediationDays ?? 0)d from affected", links,
+                        alert.remediateBy.map { "by " + DeadlineDay.string($0) }
+                            ?? "\(alert.remediationDays ?? 0)d from affected", links,
                         alert.title,
                     ].joined(separator: "\t"))
             }

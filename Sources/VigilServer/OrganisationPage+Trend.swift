@@ -23,7 +23,8 @@ extension OrganisationPage {
             "From \(first.day) to \(last.day) over \(days.count) days with evidence: "
             + OverviewPage.shownSeverities.map { severity in
                 "\(severity.rawValue) \(first.open[severity] ?? 0) to \(last.open[severity] ?? 0)"
-            }.joined(separator: ", ") + ". The table of days below holds every value."
+            }.joined(separator: ", ")
+            + ". The table below holds the values of the last \(min(days.count, OrganisationPage.days)) of them."
         return """
             <section aria-labelledby="trend"><h2 id="trend">Open findings across submissions</h2>
             \(PageChart.lines(id: "trend-chart", title: "Open findings by severity at the end of each day with evidence", description: description, labels: days.map(\.day), series: series))

@@ -24,7 +24,7 @@ extension OverviewPage {
                     + "\(escape(status.organisation.code))</span></th><td>\(escape(status.alert.title))</td>"
                     + "<td>\(status.escalationLevel) (\(escape(label(status.escalation))))</td>"
                     + "<td>\(escape(status.state.rawValue))</td><td>\(day(status.alert.acknowledgeBy))</td>"
-                    + "<td>\(day(status.remediateBy))</td><td>\(status.openMatches)</td></tr>"
+                    + "<td>\(status.remediateBy.map(DeadlineDay.string) ?? "—")</td><td>\(status.openMatches)</td></tr>"
             }.joined(separator: "\n")
             let shown = min(escalated.count, escalationRows)
             let more = overview.escalatedCount > shown ? "<p>\(overview.escalatedCount - shown) more.</p>\n" : ""

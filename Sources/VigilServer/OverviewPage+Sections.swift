@@ -158,7 +158,7 @@ extension OverviewPage {
             known to be exploited (\(RuleID.updateMissingExploited.rawValue)).</p>
             \(rows.isEmpty ? "" : """
             <table><caption>Open known-exploited findings, most first</caption>
-            <thead><tr><th scope="col">Organisation</th><th scope="col">Hosts × vulnerabilities</th></tr></thead>
+            <thead><tr><th scope="col">Organisation</th><th scope="col">Hosts with one open</th></tr></thead>
             <tbody>\(rows.joined(separator: "\n"))</tbody></table>\(Self.shownNote(rows.count, of: exposed.count, section: "kev"))
             """)</section>
             """
@@ -191,7 +191,7 @@ extension OverviewPage {
             evidence; \(total.overdue) are past a clock.</p>
             <table><caption>Alerts per organisation</caption>
             <thead><tr><th scope="col">Organisation</th><th scope="col">Issued</th><th scope="col">Affected</th>\
-            <th scope="col">Answered</th><th scope="col">Closed by evidence</th><th scope="col">Overdue</th></tr></thead>
+            <th scope="col">Acknowledged, declared or closed</th><th scope="col">Closed by evidence</th><th scope="col">Overdue</th></tr></thead>
             <tbody>\(rows.joined(separator: "\n"))</tbody>
             <tfoot><tr><th scope="row">All</th>\(cells(total))</tr></tfoot></table>\(Self.shownNote(rows.count, of: issued.count, section: "alerts"))</section>
             """

@@ -234,3 +234,12 @@ public struct AlertEvent: Sendable, Hashable, Codable {
         self.submission = submission
     }
 }
+
+/// How people are shown a remediation deadline. `--remediate-by 2026-12-10` means the end of that day, kept as the
+/// next midnight (UTC) so that clocks compare instants; shown as that instant, people read a day more than they have.
+public enum DeadlineDay {
+    /// The last day `deadline` allows: the day of the instant just before it.
+    public static func string(_ deadline: Date) -> String {
+        CivilDate.string(deadline.addingTimeInterval(-1))
+    }
+}

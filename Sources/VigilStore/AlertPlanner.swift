@@ -100,7 +100,10 @@ public enum AlertPlanner {
                 break
             }
         }
-        let later = evidence.map { $0.at >= alert.issuedAt } ?? false
+        // Evidence as of the day of issue counts: an assessment is dated by its day (midnight, UTC), so one run that
+        // afternoon, after the alert, would otherwise never close it.
+        let issueDay = alert.issuedAt - ((alert.issuedAt % 86_400) + 86_400) % 86_400
+        let later = evidence.map { $0.at >= issueDay } ?? false
         if let evidence, later {
             let byID = Dictionary(tickets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             for (id, isOpen) in matches.sorted(by: { $0.key < $1.key }) where isOpen {

@@ -107,6 +107,8 @@ struct AlertCLITests {
         #expect(list.status == 0, "\(list.error)")
         #expect(list.output.contains("affected 1/2\tclosed 1/2\toverdue 1/2"))
         #expect(list.output.contains("CVE-2017-0144") && list.output.contains("WannaCry: install MS17-010"))
+        // The last day allowed, as typed: not the next midnight the clock keeps.
+        #expect(list.output.contains("\tby 2026-01-20\t") && !list.output.contains("2026-01-21T00:00:00Z"))
     }
 
     static let good = [
@@ -125,6 +127,11 @@ struct AlertCLITests {
         (["--remediate-by", "2026-13-40"], "--remediate-by"),
         (["--remediate-by", "2020-01-01"], "--remediate-by"),
         (["--issued-at", "yesterday"], "--issued-at"),
+        // A bulletin Vigil does not know would match nobody; an issue time ahead could never close; an
+        // acknowledgement due after the remediation deadline is no order of work.
+        (["--advisory", "MS16-114"], "--advisory MS16-114 is not a bulletin Vigil knows"),
+        (["--issued-at", "2098-01-01T00:00:00Z"], "--issued-at must not be in the future"),
+        (["--issued-at", "2026-01-06T09:00:00Z", "--remediate-by", "2026-01-06"], "--acknowledge-within must end by"),
     ]
 
     @Test("bad values exit 64 with a message naming the option", arguments: 0..<badValues.count)

@@ -17,12 +17,19 @@ struct AlertPlannerTests {
         AlertPlanner.TicketView(id: id, rule: rule, state: state, advisories: advisories, lastSubmission: last)
     }
 
-    @Test("evidence assessed before the alert was issued resolves nothing and closes nothing")
+    @Test("evidence assessed before the day the alert was issued resolves nothing and closes nothing")
     func evidenceBeforeIssue() {
+        let issueDay = Self.issued - Self.issued % 86_400
         let changes = AlertPlanner.plan(
             Self.alert, state: .open, matches: [7: true], tickets: [Self.ticket(7, state: .fixed, last: 3)],
-            evidence: .init(submission: 3, at: Self.issued - 1))
+            evidence: .init(submission: 3, at: issueDay - 1))
         #expect(changes.isEmpty)
+        // An assessment as of the day of issue (dated its midnight, before the alert's time) closes it: the
+        // organisation that fixed on the day is not overdue.
+        let sameDay = AlertPlanner.plan(
+            Self.alert, state: .open, matches: [7: true], tickets: [Self.ticket(7, state: .fixed, last: 3)],
+            evidence: .init(submission: 3, at: issueDay))
+        #expect(sameDay == [.resolveMatch(ticket: 7), .status(.closed)])
     }
 
     @Test("an unverified ticket, or one the submission did not show, keeps its match open")
