@@ -117,8 +117,9 @@ public enum AlertPlanner {
                 let fixed = ticket.state == .fixed
                 // Seen without the alert's advisories proves them fixed only when the finding listed everything the
                 // host misses: a host missing hundreds lists the worst first, and the alert's may be among the rest.
+                // An excepted ticket too: an exception never hides a fix.
                 let seenWithout =
-                    ticket.state == .open && ticket.lastSubmission == evidence.submission
+                    (ticket.state == .open || ticket.state == .excepted) && ticket.lastSubmission == evidence.submission
                     && !Self.matches(alert, ticket)
                     && (alert.advisories.isEmpty || !ticket.advisories.contains(Self.unlisted))
                 if fixed || seenWithout {

@@ -68,6 +68,16 @@ struct AlertPlannerTests {
         #expect(changes == [.openMatch(ticket: 7), .status(.affected)])
     }
 
+    @Test("an excepted ticket seen again without the alert's advisories resolves: an exception never hides a fix")
+    func exceptedFixed() {
+        // MS17-010 installed, BlueKeep still missing: the ticket persists, excepted, for the other vulnerability.
+        let changes = AlertPlanner.plan(
+            Self.alert, state: .open, matches: [7: true],
+            tickets: [Self.ticket(7, state: .excepted, advisories: ["CVE-2019-0708"], last: 3)],
+            evidence: .init(submission: 3, at: Self.issued + 10))
+        #expect(changes == [.resolveMatch(ticket: 7), .status(.closed)])
+    }
+
     @Test(
         "rules and advisories: empty means any, otherwise both must meet",
         arguments: [
