@@ -143,6 +143,13 @@ struct SubmitCommand: AsyncParsableCommand {
             let (key, created) = try PseudonymKey.load(from: location, create: true)
             if created {
                 Terminal.error("vigil: made a new pseudonymisation key in \(location.path); keep it and back it up")
+            } else if let mode = try? FileManager.default.attributesOfItem(atPath: location.path)[.posixPermissions]
+                as? Int, mode & 0o077 != 0
+            {
+                // With the key, anyone can tell which of the organisation's names a submission's keys stand for.
+                Terminal.error(
+                    "vigil: warning: the pseudonymisation key \(location.path) can be read by others (mode \(String(mode & 0o777, radix: 8))): anyone holding it can tell which names the national service's keys stand for; make it owner-only (chmod 600)"
+                )
             }
             return try Submission(assessment: document, key: key)
         } catch {

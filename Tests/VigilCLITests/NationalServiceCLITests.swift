@@ -60,10 +60,16 @@ struct NationalServiceCLITests {
         for name in names where name.count > 4 {
             #expect(!text.contains(name), "a name leaked (\(name.count) characters)")
         }
-        // The same assessment and key again: the same bytes.
+        // The same assessment and key again: the same bytes, and no word about the key.
         let again = scratch.url.appending(path: "again.json")
-        _ = try Self.run(["submit", Self.golden, "--dry-run", "--out", again.path], home: scratch.url)
+        let second = try Self.run(["submit", Self.golden, "--dry-run", "--out", again.path], home: scratch.url)
         #expect(try Data(contentsOf: again) == Data(contentsOf: out))
+        #expect(!second.error.contains("pseudonymisation key"))
+        // A key others can read (copied with the wrong mode) is used, with a warning saying how to fix it.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key.path)
+        let readable = try Self.run(["submit", Self.golden, "--dry-run", "--out", again.path], home: scratch.url)
+        #expect(readable.status == 0)
+        #expect(readable.error.contains("can be read by others (mode 644)") && readable.error.contains("chmod 600"))
     }
 
     @Test(
