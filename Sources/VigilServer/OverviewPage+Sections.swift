@@ -120,7 +120,9 @@ extension OverviewPage {
             if let day = summary.latest {
                 cells =
                     shownSeverities.map { "<td>\(day.open[$0] ?? 0)</td>" }.joined()
-                    + "<td>\(day.unverified)</td><td>\(day.fixed)</td><td>\(escape(day.day))\(summary.score.isStale ? " (stale)" : "")</td>"
+                    // The day of the latest evidence, not of the latest change to the counts (an exception
+                    // approved later rewrites them without evidence).
+                    + "<td>\(day.unverified)</td><td>\(day.fixed)</td><td>\(escape(summary.score.lastEvidence.map(PageDate.string) ?? day.day))\(summary.score.isStale ? " (stale)" : "")</td>"
             } else {
                 cells = "<td colspan=\"\(shownSeverities.count + 3)\">no submission yet</td>"
             }

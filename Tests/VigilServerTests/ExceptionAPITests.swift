@@ -114,6 +114,15 @@ struct ExceptionAPITests {
             let record = try Self.decoder().decode(ExceptionRecord.self, from: Data(buffer: approved.body))
             #expect(record.state == .approved && record.valid && record.decidedBy == "analyst@example.nhs.uk")
             #expect(try await service.store.tickets(organisation: rxx.id).first?.state == .excepted)
+            // The overview's latest evidence is the assessment's day, not the day the approval rewrote the counts.
+            let overview = String(buffer: try await PageClient.get(client, "/", session: analyst).body)
+            let severity = try #require(overview.components(separatedBy: "aria-labelledby=\"severity\"").last)
+            let row = try #require(
+                severity.components(separatedBy: "<tr>").first { $0.contains(">RXX<") }?.components(
+                    separatedBy: "</tr>"
+                ).first)
+            let evidenceDay = CivilDate.string(SignInTests.start.addingTimeInterval(-86_400))
+            #expect(row.hasSuffix(">\(evidenceDay)</td>"), "\(row)")
             let again = try await Self.post(client, uri, session: analyst, csrf: analystToken, body: decision)
             #expect(again.status == .unprocessableContent)
 
