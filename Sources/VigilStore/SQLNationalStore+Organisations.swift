@@ -12,6 +12,10 @@ extension SQLNationalStore {
         guard (1...200).contains(name.count), !name.contains(where: \.isNewline) else {
             throw StoreError(.invalidOrganisation, "an organisation's name is 1 to 200 characters on one line")
         }
+        guard Set(organisation.parents + [organisation.code]).count == organisation.parents.count + 1 else {
+            throw StoreError(
+                .invalidOrganisation, "an organisation's parents are regions and ICBs other than itself, each once")
+        }
         let path = (organisation.parents + [organisation.code]).joined(separator: "/")
         return try await transaction { database in
             let existing = try await database.raw(
@@ -20,6 +24,10 @@ extension SQLNationalStore {
             guard existing == nil else {
                 throw StoreError(.duplicateOrganisation, "an organisation with that ODS code exists")
             }
+            let paths = try await database.raw("SELECT path FROM organisations").all().map {
+                try $0.decode(column: "path", as: String.self)
+            }
+            try Self.checkPlacement(organisation, among: paths)
             let row = try await database.raw(
                 """
                 INSERT INTO organisations (ods_code, name, kind, path, created_at)
@@ -39,6 +47,38 @@ extension SQLNationalStore {
                 """
             ).run()
             return OrganisationRecord(id: id, code: organisation.code, name: name, kind: organisation.kind, path: path)
+        }
+    }
+
+    /// Refuses parents that contradict the hierarchy already stored: an organisation used as a region or ICB (or the
+    /// reverse), or a region or ICB placed under other parents than everywhere else (an ICB filed under another
+    /// region would let that region's viewers see its organisations, and break the ICB's page for its own).
+    static func checkPlacement(_ organisation: NewOrganisation, among paths: [String]) throws {
+        var organisations: Set<String> = []
+        var ancestors: [String: [String]] = [:]
+        for path in paths {
+            let parts = path.split(separator: "/").map(String.init)
+            guard let leaf = parts.last else { continue }
+            organisations.insert(leaf)
+            for index in parts.indices.dropLast() where ancestors[parts[index]] == nil {
+                ancestors[parts[index]] = Array(parts[..<index])
+            }
+        }
+        if ancestors[organisation.code] != nil {
+            throw StoreError(
+                .invalidOrganisation, "\(organisation.code) is a region or ICB of other organisations, not an organisation")
+        }
+        for (index, parent) in organisation.parents.enumerated() {
+            if organisations.contains(parent) {
+                throw StoreError(.invalidOrganisation, "\(parent) is an organisation, not a region or ICB")
+            }
+            if let known = ancestors[parent], known != Array(organisation.parents[..<index]) {
+                let where_ = known.isEmpty ? "at the top" : "under " + known.joined(separator: "/")
+                throw StoreError(
+                    .invalidOrganisation,
+                    "\(parent) is \(where_) for the other organisations: give --parents \((known + [parent]).joined(separator: ","))"
+                )
+            }
         }
     }
 

@@ -30,7 +30,8 @@ struct SummaryCacheTests {
         func organisation() async throws -> OrganisationRecord {
             let code = "C" + String(UInt32.random(in: 0 ... .max), radix: 16, uppercase: true)
             return try await writer.createOrganisation(
-                NewOrganisation(code: code, name: "Cache Trust \(code)", kind: .acuteTrust, parents: [region, "QE9"]))
+                NewOrganisation(
+                    code: code, name: "Cache Trust \(code)", kind: .acuteTrust, parents: [region, "Q" + region]))
         }
         // Other tests on a shared PostgreSQL database issue alerts to every organisation, these too, at any moment:
         // the warm read is compared with cold reads just before and just after it, and counts only when those two

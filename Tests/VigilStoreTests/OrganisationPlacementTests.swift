@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import VigilCore
+
+@testable import VigilStore
+
+/// Where an organisation is filed decides who may see it: parents that contradict the stored hierarchy are refused,
+/// naming the placement the others have (the national audit filed an ICB under another region, and that region's
+/// viewers saw the organisation while the ICB's own page broke).
+@Suite("organisation placement")
+struct OrganisationPlacementTests {
+    @Test("parents contradicting the hierarchy are refused with the placement to give; consistent ones are accepted")
+    func placement() async throws {
+        try await Backend.sqlite.withStore { store in
+            func create(_ code: String, _ parents: [String]) async throws -> OrganisationRecord {
+                try await store.createOrganisation(
+                    NewOrganisation(code: code, name: "Org \(code)", kind: .gpPractice, parents: parents))
+            }
+            _ = try await create("RAA", ["Y56", "QMJ"])
+            let refused: [(String, [String], String)] = [
+                ("RX5", ["Y61", "QMJ"], "QMJ is under Y56 for the other organisations: give --parents Y56,QMJ"),
+                ("RX5", ["QMJ", "Y56"], "QMJ is under Y56"),
+                ("RX5", ["RAA"], "RAA is an organisation, not a region or ICB"),
+                ("RX8", ["Y56", "QMJ", "RX8"], "other than itself"),
+                ("QMJ", ["Y56"], "QMJ is a region or ICB of other organisations"),
+            ]
+            for (code, parents, message) in refused {
+                await #expect {
+                    _ = try await create(code, parents)
+                } throws: { error in
+                    (error as? StoreError)?.message.contains(message) == true
+                }
+            }
+            #expect(try await create("RX6", ["Y56", "QMJ"]).path == "Y56/QMJ/RX6")
+            #expect(try await create("RX7", ["Y61", "QMK"]).path == "Y61/QMK/RX7")
+            #expect(try await store.organisation(code: "RX5") == nil)
+        }
+    }
+}
