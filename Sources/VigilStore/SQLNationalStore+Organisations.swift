@@ -66,17 +66,18 @@ extension SQLNationalStore {
         }
         if ancestors[organisation.code] != nil {
             throw StoreError(
-                .invalidOrganisation, "\(organisation.code) is a region or ICB of other organisations, not an organisation")
+                .invalidOrganisation,
+                "\(organisation.code) is a region or ICB of other organisations, not an organisation")
         }
         for (index, parent) in organisation.parents.enumerated() {
             if organisations.contains(parent) {
                 throw StoreError(.invalidOrganisation, "\(parent) is an organisation, not a region or ICB")
             }
             if let known = ancestors[parent], known != Array(organisation.parents[..<index]) {
-                let where_ = known.isEmpty ? "at the top" : "under " + known.joined(separator: "/")
+                let placement = known.isEmpty ? "at the top" : "under " + known.joined(separator: "/")
                 throw StoreError(
                     .invalidOrganisation,
-                    "\(parent) is \(where_) for the other organisations: give --parents \((known + [parent]).joined(separator: ","))"
+                    "\(parent) is \(placement) for the other organisations: give --parents \((known + [parent]).joined(separator: ","))"
                 )
             }
         }
