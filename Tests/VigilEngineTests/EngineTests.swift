@@ -206,14 +206,18 @@ struct EngineTests {
 struct EngineScanTests {
     let asOf = CivilDate.date(year: 2026, month: 11, day: 1)
 
+    /// A patient list of six valid NHS numbers: enough for the scan to call it one.
+    static var patientList: String {
+        ["4010232137", "4505577104", "4975836327", "4504941597", "4994108269", "4814143524"].reduce(
+            "NHS Number,Surname,DOB\n"
+        ) { $0 + "\($1),Smith,01/02/1960\n" }
+    }
+
     @Test("the manifest's scan runs; its folder is scanned, not read as evidence; permissions join")
     func scanSection() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        var list = "NHS Number,Surname,DOB\n"
-        for number in ["4010232137", "4505577104", "4975836327", "4504941597", "4994108269", "4814143524"] {
-            list += "\(number),Smith,01/02/1960\n"
-        }
+        let list = Self.patientList
         try scratch.write("shares/clinical/Lists/clinic.csv", list)
         try scratch.write("shares/clinical/letter.txt", "Re: Mrs Jane Smith  NHS No: 401 023 2137\n")
         try scratch.write(
@@ -241,10 +245,7 @@ struct EngineScanTests {
     func patientNamedFolder() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        var list = "NHS Number,Surname,DOB\n"
-        for number in ["4010232137", "4505577104", "4975836327", "4504941597", "4994108269", "4814143524"] {
-            list += "\(number),Smith,01/02/1960\n"
-        }
+        let list = Self.patientList
         try scratch.write("shares/clinical/4382716950 Smith/clinic.csv", list)
         try scratch.write(
             "acl/icacls.txt",
