@@ -59,7 +59,7 @@ extension CoveredSubjects {
                 sets.append(CoveredSubjects(area: area, kind: .file, ids: files))
             case .access:
                 sets.append(CoveredSubjects(area: area, kind: .file, ids: files))
-                sets.append(covering(area))
+                sets += scoped(covering(area), unchecked: unchecked)
                 sets.append(
                     CoveredSubjects(
                         area: area, kind: .resource,
@@ -76,6 +76,12 @@ extension CoveredSubjects {
         }
         return sets
     }
+
+    /// Rules that join other rules' findings: unchecked when any of those is (a weak password reaching patient data
+    /// is found only among the passwords found weak).
+    static let dependsOn: [RuleID: Set<RuleID>] = [
+        .accessWeakPasswordReachesPatientData: [.breachedPassword, .guessablePassword]
+    ]
 
     /// The rules of `area`, sorted.
     static func rules(of area: AssessmentArea) -> [RuleID] {
@@ -113,9 +119,10 @@ extension CoveredSubjects {
 
     /// `set` with what no subject of its kind was checked for taken out: the same set for the area's other rules.
     static func scoped(_ set: CoveredSubjects, unchecked: [UncheckedSubjects]) -> [CoveredSubjects] {
-        let notChecked = unchecked.filter { $0.kind == set.kind && $0.ids == nil }.reduce(Set<RuleID>()) {
+        var notChecked = unchecked.filter { $0.kind == set.kind && $0.ids == nil }.reduce(Set<RuleID>()) {
             $0.union($1.rules)
         }
+        for (rule, inputs) in dependsOn where !notChecked.isDisjoint(with: inputs) { notChecked.insert(rule) }
         let all = rules(of: set.area)
         guard !notChecked.isDisjoint(with: all) else { return [set] }
         var scoped = set

@@ -91,10 +91,14 @@ struct CoveredSubjectsTests {
         #expect(!accounts.ids.isEmpty)
         #expect(!accounts.applies(to: .breachedPassword))
         #expect(accounts.applies(to: .emptyPassword) && accounts.applies(to: .guessablePassword))
+        // A weak password reaching patient data is found among the passwords found weak: not checked either.
+        let reach = try #require(covered.first { $0.area == .access && $0.kind == .account })
+        #expect(!reach.ids.isEmpty && !reach.applies(to: .accessWeakPasswordReachesPatientData))
         // With the corpus, every rule.
         let full = try await AssessmentEngine().assess(
             directory: bundle, options: .init(asOf: SyntheticBundles.asOf, breachIndex: template.breachIndex.path))
         #expect(full.covered?.first { $0.area == .credentials && $0.kind == .account }?.rules == nil)
+        #expect(full.covered?.first { $0.area == .access && $0.kind == .account }?.rules == nil)
         #expect(full.covered?.contains { $0.area == .credentials && $0.kind == .domain && $0.complete } == true)
     }
 

@@ -264,6 +264,32 @@ struct EngineScanTests {
         #expect(!document.contains("4382716950") && document.contains("438 *** **50"))
     }
 
+    @Test("two patients' folders whose numbers mask alike never share permissions: the open one does not open the other")
+    func collidingMasks() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        // 4382716950 and 4380000850 both mask to 438 *** **50: the list is in the first, Everyone reads the second.
+        try scratch.write("shares/clinical/4382716950/clinic.csv", Self.patientList)
+        try scratch.write(
+            "acl/icacls.txt",
+            "D:\\Shares\\Clinical\\4382716950 CORP\\GP-Team:(OI)(CI)(R)\n\nD:\\Shares\\Clinical\\4380000850 Everyone:(OI)(CI)(R)\n\nSuccessfully processed 2 files; Failed processing 0 files\n"
+        )
+        try scratch.write(
+            "vigil.yaml",
+            "scan:\n  paths:\n    - path: shares/clinical\n      acl-path: 'D:\\Shares\\Clinical'\n      host: FS01\n")
+        let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
+        #expect(!assessment.findings.contains { $0.rule == .patientListBroadAccess })
+        let document = String(decoding: try JSONEncoder().encode(assessment), as: UTF8.self)
+        #expect(!document.contains("4382716950") && !document.contains("4380000850"))
+        // Told apart in the order of the numbers, the same in every path that names them.
+        let evidence = try await AssessmentEngine().collect(
+            EvidenceBundle(directory: scratch.url), asOf: asOf)
+        #expect(
+            evidence.estate.grants.map(\.resourceID).sorted() == [
+                "D:\\Shares\\Clinical\\438 *** **50~1", "D:\\Shares\\Clinical\\438 *** **50~2",
+            ])
+    }
+
     @Test("a scan path that does not exist is a missing input")
     func missingScanPath() async throws {
         let scratch = try ScratchDirectory()

@@ -10,6 +10,21 @@ import VigilIO
 public enum PathMasking {
     /// `path` with every health-service number masked.
     public static func masked(_ path: String) -> String {
+        masked(path) { HealthNumber.masked($0) }
+    }
+
+    /// The health-service numbers in `path`, in order.
+    public static func numbers(in path: String) -> [UInt64] {
+        var found: [UInt64] = []
+        _ = masked(path) { value in
+            found.append(value)
+            return ""
+        }
+        return found
+    }
+
+    /// `path` with every health-service number replaced by `token(number)`.
+    public static func masked(_ path: String, token: (UInt64) -> String) -> String {
         let bytes = Array(path.utf8)
         guard bytes.count >= 10, bytes.contains(where: Byte.isDigit) else { return path }
         var output: [UInt8] = []
@@ -20,7 +35,7 @@ public enum PathMasking {
             if Byte.isDigit(bytes[index]), index == 0 || !Byte.isDigit(bytes[index - 1]),
                 let (value, end) = number(bytes, at: index), HealthNumber.isValid(value)
             {
-                output.append(contentsOf: HealthNumber.masked(value).utf8)
+                output.append(contentsOf: token(value).utf8)
                 index = end
                 changed = true
                 continue
