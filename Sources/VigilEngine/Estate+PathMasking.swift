@@ -38,7 +38,9 @@ extension Estate {
     static func tokens(for paths: Set<String>) -> [UInt64: String] {
         var byMask: [String: Set<UInt64>] = [:]
         for path in paths {
-            for number in PathMasking.numbers(in: path) { byMask[HealthNumber.masked(number), default: []].insert(number) }
+            for number in PathMasking.numbers(in: path) {
+                byMask[HealthNumber.masked(number), default: []].insert(number)
+            }
         }
         var tokens: [UInt64: String] = [:]
         for (mask, numbers) in byMask where numbers.count > 1 {

@@ -264,7 +264,7 @@ struct EngineScanTests {
         #expect(!document.contains("4382716950") && document.contains("438 *** **50"))
     }
 
-    @Test("two patients' folders whose numbers mask alike never share permissions: the open one does not open the other")
+    @Test("two patients' folders whose numbers mask alike never share permissions: one open opens not the other")
     func collidingMasks() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
