@@ -122,6 +122,9 @@ public enum AlertPlanner {
                     (ticket.state == .open || ticket.state == .excepted) && ticket.lastSubmission == evidence.submission
                     && !Self.matches(alert, ticket)
                     && (alert.advisories.isEmpty || !ticket.advisories.contains(Self.unlisted))
+                    // An update named as the one to install moves to each month's newest: a finding no longer naming
+                    // it says nothing of the fix. An alert linked by updates alone resolves when its ticket is fixed.
+                    && (alert.advisories.isEmpty || alert.advisories.contains { !$0.hasPrefix("KB") })
                 if fixed || seenWithout {
                     changes.append(.resolveMatch(ticket: id))
                     open[id] = false
@@ -161,6 +164,8 @@ public enum AlertPlanner {
             }
         }
         if let total = facts["vulnerabilities"].flatMap({ Int($0) }), total > listed { names.insert(unlisted) }
+        // A host partly decided: what its evidence could not decide may be what an alert is about.
+        if let undecided = facts["undecided"].flatMap({ Int($0) }), undecided > 0 { names.insert(unlisted) }
         if let install = facts["install"] { names.insert(install.uppercased()) }
         return names
     }

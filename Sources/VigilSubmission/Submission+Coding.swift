@@ -62,11 +62,16 @@ extension Submission {
         guard data.count <= Limits.bytes else {
             throw SubmissionError(.tooLarge, "a submission is at most \(Limits.bytes) bytes")
         }
-        let submission: Submission
+        var submission: Submission
         if let direct = decodeDirectly(data) {
             submission = direct
         } else {
             submission = try decodedByFoundation(data)
+        }
+        // Facts an older Vigil still sends that no longer leave an organisation: dropped, never stored, rather than
+        // refusing every organisation that has not upgraded.
+        for index in submission.findings.indices {
+            for key in SubmissionFacts.retired { submission.findings[index].facts.removeValue(forKey: key) }
         }
         try submission.validate()
         return submission.normalised
@@ -91,10 +96,14 @@ extension Submission {
 
     /// Checks the version, the limits and the shapes of every field that could carry a name.
     public func validate() throws(SubmissionError) {
-        guard schemaVersion == Submission.currentSchemaVersion else {
+        guard Submission.readableSchemaVersions.contains(schemaVersion) else {
             throw SubmissionError(
-                .unsupportedVersion, "this service reads submission schema \(Submission.currentSchemaVersion)",
+                .unsupportedVersion,
+                "this service reads submission schema \(Submission.readableSchemaVersions.sorted().joined(separator: " or "))",
                 position: "schemaVersion")
+        }
+        if schemaVersion == "1.0", coverage.contains(where: { $0.rules != nil }) {
+            throw SubmissionError(.invalid, "coverage for some rules only came with schema 1.1", position: "coverage")
         }
         guard Self.isCode(organisation, maxLength: 16) else {
             throw SubmissionError(.invalid, "an ODS code is 1 to 16 letters and digits", position: "organisation")

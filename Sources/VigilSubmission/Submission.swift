@@ -8,7 +8,10 @@ public import VigilCore
 /// ``PseudonymKey/subjectKey(kind:id:)``, which only the organisation can map back.
 public struct Submission: Codable, Sendable, Hashable {
     /// The version of this document; bumped on any incompatible change (see `schemas/submission.schema.json`).
-    public static let currentSchemaVersion = "1.0"
+    public static let currentSchemaVersion = "1.1"
+    /// The versions the service reads: 1.1 added coverage groups for some rules only (`rules`), which a 1.0 reader
+    /// would take for every rule — it refuses 1.1 instead.
+    public static let readableSchemaVersions: Set<String> = ["1.0", "1.1"]
 
     /// The document's schema version.
     public var schemaVersion: String

@@ -27,13 +27,16 @@ public enum SubmissionFacts {
     /// Not every count is harmless: a breached password's `breachCount` (how often the corpus has seen it) names the
     /// one hash with that count in the public corpus as often as not, and a guessable one's `length` narrows its
     /// pattern to a handful of words; both stay in the organisation's own report.
+    /// Keys earlier versions sent and the service now drops on reading (see ``allowed``).
+    public static let retired: Set<String> = ["breachCount", "length"]
+
     public static let allowed: [String: Shape] = [
         "accounts": .count, "critical": .count, "daysExposed": .count,
         "daysSinceLogon": .count, "daysUnsupported": .count, "groupSize": .count, "high": .count,
         "historyPosition": .count, "lockoutThreshold": .count, "low": .count,
         "maximumAgeDays": .count, "medium": .count, "minimumLength": .count, "passwordAgeDays": .count,
         "patients": .count, "privilegedInGroup": .count, "spns": .count, "thresholdDays": .count,
-        "vulnerabilities": .count,
+        "vulnerabilities": .count, "undecided": .count,
         "endOfSupport": .date, "exploitedSince": .date, "installBy": .date,
         "install": .update, "listed": .cves, "build": .build,
         "confidence": .code(["low", "medium", "high"]),

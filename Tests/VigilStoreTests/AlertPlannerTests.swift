@@ -111,6 +111,26 @@ struct AlertPlannerTests {
                 "CVE-2024-0001", AlertPlanner.unlisted,
             ])
         #expect(AlertPlanner.advisories(facts: ["vulnerabilities": "70"]) == [AlertPlanner.unlisted])
+        // What a partly decided host's evidence could not decide may be the alert's.
+        #expect(
+            AlertPlanner.advisories(facts: ["listed": "CVE-2024-0001", "vulnerabilities": "1", "undecided": "3"]) == [
+                "CVE-2024-0001", AlertPlanner.unlisted,
+            ])
+    }
+
+    @Test("an alert linked by an update alone resolves when its ticket is fixed, not when the update named moves on")
+    func updateOnlyAlert() {
+        let alert = AlertPlanner.Alert(rules: [.updateMissing], advisories: ["KB5034441"], issuedAt: Self.issued)
+        // Next month the host still lacks every fix; its finding names that month's update to install.
+        let movedOn = AlertPlanner.plan(
+            alert, state: .open, matches: [7: true],
+            tickets: [Self.ticket(7, state: .open, advisories: ["CVE-2024-21338", "KB5034763"], last: 3)],
+            evidence: .init(submission: 3, at: Self.issued + 10))
+        #expect(movedOn.isEmpty)
+        let fixed = AlertPlanner.plan(
+            alert, state: .open, matches: [7: true], tickets: [Self.ticket(7, state: .fixed, last: 3)],
+            evidence: .init(submission: 3, at: Self.issued + 10))
+        #expect(fixed == [.resolveMatch(ticket: 7), .status(.closed)])
     }
 
     @Test("a host seen again naming only the worst of hundreds it misses does not resolve the alert's match")

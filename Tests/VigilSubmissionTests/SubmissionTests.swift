@@ -113,6 +113,21 @@ struct SubmissionTests {
         }
     }
 
+    @Test("an older client's document: 1.0 without rules is read, its retired facts dropped; 1.0 with rules is refused")
+    func olderClients() throws {
+        var submission = try Submission(assessment: Seeded.assessment(), key: Seeded.key)
+        #expect(submission.schemaVersion == "1.1")
+        submission.schemaVersion = "1.0"
+        let position = try #require(submission.findings.firstIndex { $0.rule == .breachedPassword })
+        submission.findings[position].facts["breachCount"] = "42"
+        let read = try Submission.decode(try submission.canonicalJSON())
+        #expect(read.findings.allSatisfy { $0.facts["breachCount"] == nil })
+        #expect(read.findings.count == submission.findings.count)
+        // A 1.0 reader would take a group for some rules as one for all: such a document is no 1.0 document.
+        submission.coverage[0].rules = [RuleCatalogue.all.first { $0.area == submission.coverage[0].area }!.id]
+        #expect(throws: SubmissionError.self) { try Submission.decode(try submission.canonicalJSON()) }
+    }
+
     @Test("a host's every missing vulnerability (more than 64) goes as the first 64, never dropped whole")
     func longCVEList() {
         let cves = (1...70).map { "CVE-2024-\(1000 + $0)" }

@@ -75,7 +75,7 @@ public struct UpdatesAnalyzer: Analyzer {
         tally.levels[Self.patchLevel(host, state: state, verdicts: verdicts, remedy: remedy), default: .init()].add(
             host.name)
         var findings = lifecycleFindings(host, state: state, context: context, tally: &tally)
-        tally.markUnchecked(host, state: state)
+        tally.markUnchecked(host, state: state, undecided: undecidedRules(state, classes: &classes))
         if let reason = state.unknownReason {
             tally.unknown += 1
             var finding = unknownFinding(host, reason: reason, state: state, index: index)
@@ -107,6 +107,16 @@ public struct UpdatesAnalyzer: Analyzer {
             findings.append(finding)
         }
         return findings
+    }
+
+    /// The missing-update rules a host's undecided advisories fall under: an exploited one undecided leaves the
+    /// exploited rule unchecked, and only it (so one undecided advisory of little weight does not keep a fixed
+    /// MS17-010 ticket unverified for ever); all three when nothing is decided.
+    private func undecidedRules(_ state: HostUpdateState, classes: inout EntryClasses) -> Set<RuleID> {
+        let rules: [RuleID] = [.updateMissingExploited, .updateOverdue, .updateMissing]
+        guard state.unknownReason == nil, let product = state.product else { return Set(rules) }
+        let facts = classes.facts(product)
+        return Set(state.undecided.map { rules[Int(facts.classes[Int($0)].rawValue)] })
     }
 
     // MARK: Per host
@@ -431,14 +441,12 @@ private struct Tally {
     /// Per host id, the rules its evidence could not check it for.
     var unchecked: [String: Set<RuleID>] = [:]
 
-    /// Notes what `host`'s evidence could not check: missing updates when any advisory of its product is undecided
-    /// (what is undecided may be what a ticket is about), end of support when its Windows version is not known, and
+    /// Notes what `host`'s evidence could not check: the missing-update rules its undecided advisories fall under
+    /// (`undecided`: what is undecided may be what a ticket is about), end of support when its Windows version is not known, and
     /// SMBv1 when the export does not say.
-    mutating func markUnchecked(_ host: Machine, state: HostUpdateState) {
+    mutating func markUnchecked(_ host: Machine, state: HostUpdateState, undecided: Set<RuleID>) {
         var rules: Set<RuleID> = []
-        if state.unknownReason != nil || !state.undecided.isEmpty {
-            rules.formUnion([.updateMissingExploited, .updateOverdue, .updateMissing])
-        }
+        if state.unknownReason != nil || !state.undecided.isEmpty { rules.formUnion(undecided) }
         if state.release == nil { rules.insert(.unsupportedSystem) }
         if host.smbVersion1Enabled == nil { rules.insert(.smbVersion1Enabled) }
         if !rules.isEmpty { unchecked[host.id] = rules }

@@ -4,7 +4,7 @@ public import Foundation
 /// what was found. This is the document `assessment.json` holds and the national service receives (as findings only).
 public struct Assessment: Codable, Sendable {
     /// The version of the JSON document; bumped on any incompatible change (see `schemas/assessment.schema.json`).
-    public static let currentSchemaVersion = "2.0"
+    public static let currentSchemaVersion = "2.1"
 
     /// The document's schema version.
     public var schemaVersion: String
