@@ -169,7 +169,9 @@ public struct NationalDemoHistory: Sendable {
         var used = Set<String>()
         for (position, finding) in member.latest.findings.enumerated() where finding.kind != .resource {
             guard extras.count < Self.extrasLimit, finding.rule != alertRule,
-                let group = member.latest.coverage.first(where: { $0.area == finding.area && $0.kind == finding.kind })
+                let group = member.latest.coverage.first(where: {
+                    $0.area == finding.area && $0.kind == finding.kind && $0.applies(to: finding.rule)
+                })
             else { continue }
             let salt = mix(UInt64(position), 11)
             let subject: String

@@ -64,7 +64,7 @@ struct OrganisationPage: Sendable {
             "<tr><th scope=\"row\">\(escape(status.alert.title))</th><td>\(escape(status.alert.severity.rawValue))</td>"
                 + "<td>\(escape(status.state.rawValue))</td><td>\(escape(status.applicability.rawValue))</td>"
                 + "<td>\(escape(formatter.string(from: status.alert.acknowledgeBy)))</td>"
-                + "<td>\(escape(status.remediateBy.map { DeadlineDay.string($0) + " (end of day, UTC)" } ?? "—"))</td></tr>"
+                + "<td>\(escape(status.remediateBy.map(DeadlineDay.described) ?? "—"))</td></tr>"
         }.joined(separator: "\n")
         let main = """
             \(breadcrumbs(organisation, session: session))

@@ -238,8 +238,20 @@ public struct AlertEvent: Sendable, Hashable, Codable {
 /// How people are shown a remediation deadline. `--remediate-by 2026-12-10` means the end of that day, kept as the
 /// next midnight (UTC) so that clocks compare instants; shown as that instant, people read a day more than they have.
 public enum DeadlineDay {
-    /// The last day `deadline` allows: the day of the instant just before it.
+    /// The last day `deadline` allows when it ends a day (`2026-12-10`, the day of the instant just before it); a
+    /// deadline within a day (a clock of days from when evidence showed an organisation affected) with its time,
+    /// `2026-12-18 09:00 UTC`.
     public static func string(_ deadline: Date) -> String {
-        CivilDate.string(deadline.addingTimeInterval(-1))
+        let seconds = Int64(deadline.timeIntervalSince1970.rounded(.down))
+        let intoDay = ((seconds % 86_400) + 86_400) % 86_400
+        guard intoDay != 0 else { return CivilDate.string(deadline.addingTimeInterval(-1)) }
+        return CivilDate.string(deadline)
+            + String(format: " %02d:%02d UTC", Int(intoDay / 3_600), Int(intoDay % 3_600 / 60))
+    }
+
+    /// ``string(_:)``, saying that a day's deadline is its end.
+    public static func described(_ deadline: Date) -> String {
+        let text = string(deadline)
+        return text.hasSuffix("UTC") ? text : text + " (end of day, UTC)"
     }
 }

@@ -365,7 +365,9 @@ extension SQLNationalStore {
                     """
                 ).run()
             }
-            let at = evidence?.at ?? Self.affectedAt(alert, changes: changes, tickets: tickets)
+            // Evidence of the day of issue counts, and is dated by its midnight: nothing is recorded before the issue.
+            let at = max(
+                evidence?.at ?? Self.affectedAt(alert, changes: changes, tickets: tickets), seconds(alert.issuedAt))
             writes.add(changes, alert: alert.id, at: at)
             for case .status(let kind) in changes {
                 try await apply(

@@ -166,7 +166,27 @@ public final class SQLNationalStore: NationalStore, Service {
             // Owner-only from its first byte: it holds every organisation's open vulnerabilities, analysts' password
             // hashes and the audit log, and SQLite creates its journal files with the database's own permissions.
             _ = try? FileSystem.createEmpty(address)
+            Self.restrict(address, logger: logger)
             backend = .sqlite(SQLiteConnections(path: address, logger: logger))
+        }
+    }
+
+    /// Makes a database (and its journal files) that an earlier version created with the umask's permissions
+    /// owner-only, saying so.
+    static func restrict(_ path: String, logger: Logger) {
+        for file in [path, path + "-wal", path + "-shm"] {
+            guard let mode = try? FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int,
+                mode & 0o077 != 0
+            else { continue }
+            do {
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+                logger.warning(
+                    "the database could be read by others: made owner-only", metadata: ["vigil.file": "\(file)"])
+            } catch {
+                logger.error(
+                    "the database can be read by others and could not be made owner-only (chmod 600 it)",
+                    metadata: ["vigil.file": "\(file)"])
+            }
         }
     }
 

@@ -45,6 +45,19 @@ struct CredentialAnalyzerTests {
         #expect(coverage.status == .partial && coverage.basis.contains("vigil corpus build"))
         #expect(!assessment.findings.contains { $0.rule == .breachedPassword })
         #expect(assessment.findings.contains { $0.rule == .guessablePassword })
+        // What was not checked is said, so that the national service closes nothing on it.
+        let unchecked = CredentialAnalyzer.unchecked(
+            AnalysisContext(
+                estate: Estate(organisation: .unnamed, credentials: [
+                    CredentialRecord(
+                        accountName: "alice", rid: 1104, ntHash: nil, hasLMHash: false,
+                        source: EvidenceReference(file: "ntds.txt"))
+                ]), asOf: SyntheticBundles.asOf),
+            weaknesses: WeaknessSearch.Result())
+        #expect(
+            unchecked.first?.rules == [
+                .breachedPassword, .guessablePassword, .reusedPassword, .sharedHistoryPassword,
+            ])
     }
 
     @Test("a dump with no weak password and no breach index never claims 'no breached password'; its basis says why")

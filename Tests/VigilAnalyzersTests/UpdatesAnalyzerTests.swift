@@ -343,6 +343,12 @@ struct UpdatesAnalyzerTests {
         #expect(recent.detail.contains("the oldest fix was released on 2024-10-08"))
         let older = try #require(Self.finding(output, .updateOverdue, "PC-22H2"))
         #expect(older.facts["installBy"] == "2023-03-28", "\(older.detail)")
+        // The patch-level table dates each host's exposure the same way.
+        let table = try #require(output.tables.first { $0.id == "updates.patch-levels" })
+        let exposed = try #require(table.columns.firstIndex { $0.hasPrefix("Exposed for") })
+        let hosts = try #require(table.columns.firstIndex { $0.hasPrefix("Hosts (") })
+        let row = try #require(table.rows.first { $0[hosts].contains("PC-24H2") })
+        #expect(row[exposed].hasPrefix("60 days (overdue since 2024-10-22"), "\(row[exposed])")
     }
 
     @Test("what a host's evidence could not check is said: updates when undecided, support without a version, SMBv1")

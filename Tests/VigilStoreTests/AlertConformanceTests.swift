@@ -43,6 +43,27 @@ struct AlertConformanceTests {
     }
 
     @Test(
+        "evidence as of the day of issue closes the alert, recorded at the issue, never before it",
+        arguments: Backend.available)
+    func closureOnTheDayOfIssue(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            _ = try await store.ingest(
+                Self.week(0, missing: ["a"], inventoried: ["a"]), organisation: organisation.id,
+                receivedAt: Scenario.start)
+            let alert = try await store.issueAlert(Self.alert())
+            // Fixed that day: an assessment is dated by its midnight, hours before the alert's time.
+            var fixed = Self.week(0, missing: [], inventoried: ["a"])
+            let seconds = Self.issued.timeIntervalSince1970
+            fixed.assessedAt = Date(timeIntervalSince1970: seconds - seconds.truncatingRemainder(dividingBy: 86_400))
+            #expect(fixed.assessedAt < Self.issued)
+            _ = try await store.ingest(fixed, organisation: organisation.id, receivedAt: Self.issued)
+            let status = try await Self.status(store, alert, organisation, at: Self.issued)
+            #expect(status.state == .closed && status.closedAt == Self.issued && status.timeToClosure == 0)
+        }
+    }
+
+    @Test(
         "an alert stays open on the finding, on a submission without the area and on one not covering the host; a covering submission without it closes it",
         arguments: Backend.available)
     func closureByCoveringEvidence(_ backend: Backend) async throws {

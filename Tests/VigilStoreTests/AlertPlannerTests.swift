@@ -149,4 +149,14 @@ struct AlertPlannerTests {
             evidence: .init(submission: 3, at: Self.issued + 10))
         #expect(whole == [.resolveMatch(ticket: 7), .status(.closed)])
     }
+
+    @Test("a deadline ending a day is shown as that day; one within a day with its time")
+    func deadlineDay() {
+        let midnight = CivilDate.date(year: 2026, month: 12, day: 11)
+        #expect(DeadlineDay.string(midnight) == "2026-12-10")
+        #expect(DeadlineDay.described(midnight) == "2026-12-10 (end of day, UTC)")
+        let morning = midnight.addingTimeInterval(9 * 3_600 + 30 * 60)
+        #expect(DeadlineDay.string(morning) == "2026-12-11 09:30 UTC")
+        #expect(DeadlineDay.described(morning) == "2026-12-11 09:30 UTC")
+    }
 }

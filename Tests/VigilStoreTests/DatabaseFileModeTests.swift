@@ -7,15 +7,14 @@ import Testing
 /// log: a SQLite file is owner-only from its creation, and so are the journal files SQLite makes beside it.
 @Suite("National database file permissions")
 struct DatabaseFileModeTests {
-    @Test("a SQLite database the store creates is 0600, its write-ahead log and shared memory too, whatever the umask")
+    @Test("a SQLite database the store creates is 0600, its write-ahead log and shared memory too")
     func ownerOnly() async throws {
         let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-mode-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appending(path: "national.sqlite").path
-        // The umask most systems start with: files it governs would be readable by every local user.
-        let previous = umask(0o022)
-        defer { umask(previous) }
+        // Under the umask most systems start with (022, as in CI) SQLite would make it readable by every local user;
+        // the umask is not changed here, as it is the whole test process's.
         let store = try SQLNationalStore(address: path, policy: Backend.testPolicy)
         // Read while the store runs: SQLite removes its journal files when the last connection closes.
         let modes = try await store.withRunning {
@@ -26,5 +25,18 @@ struct DatabaseFileModeTests {
             }
         }
         #expect(modes == ["national.sqlite 600", "national.sqlite-shm 600", "national.sqlite-wal 600"])
+    }
+
+    @Test("a database an earlier version left readable by others is made owner-only when opened")
+    func existingMadeOwnerOnly() async throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-mode-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appending(path: "national.sqlite").path
+        #expect(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]))
+        let store = try SQLNationalStore(address: path, policy: Backend.testPolicy)
+        try await store.withRunning { try await store.migrate() }
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
     }
 }

@@ -90,13 +90,17 @@ public struct CredentialAnalyzer: Analyzer {
         )
     }
 
-    /// The rules no account was checked for: breached passwords without a breach corpus, and guessed ones without a
+    /// The rules no account was checked for: breached passwords without a breach corpus, guessed ones without a
     /// directory domain, whose names are the organisation words guesses are built from (a later run without them
-    /// guesses less, which fixes nothing).
+    /// guesses less, which fixes nothing), and reused ones without any password history.
     static func unchecked(_ context: AnalysisContext, weaknesses: WeaknessSearch.Result) -> [UncheckedSubjects] {
         var rules: Set<RuleID> = []
         if weaknesses.corpusName == nil { rules.insert(.breachedPassword) }
         if context.estate.domains.isEmpty { rules.insert(.guessablePassword) }
+        // Reuse is read from password history: a dump taken without it (secretsdump without -history) checks none.
+        if !context.estate.credentials.contains(where: { !$0.history.isEmpty }) {
+            rules.formUnion([.reusedPassword, .sharedHistoryPassword])
+        }
         return rules.isEmpty ? [] : [UncheckedSubjects(kind: .account, rules: rules, ids: nil)]
     }
 

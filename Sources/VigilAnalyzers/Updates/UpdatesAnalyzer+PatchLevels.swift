@@ -249,12 +249,14 @@ extension UpdatesAnalyzer {
 
     /// ``RemedyFacts`` of every entry of `table`, in order.
     static func remedyFacts(_ table: AdvisoryIndex.ProductTable, index: AdvisoryIndex) -> [RemedyFacts] {
-        table.entries.map { entry in
-            let advisory = index.advisories[entry.advisory]
+        let advisories = table.entries.map { index.advisories[$0.advisory] }
+        // Dated as the findings are: from when the fix for this product came out.
+        let released = EntryClasses.released(table, advisories: advisories)
+        return zip(advisories, released).map { advisory, released in
             let vulnerability = NamedVulnerability.named(advisory.id)
             return RemedyFacts(
                 named: vulnerability?.label, domainControllersOnly: vulnerability?.domainControllersOnly ?? false,
-                exploitedSince: advisory.exploitation?.dateAdded, published: advisory.published)
+                exploitedSince: advisory.exploitation?.dateAdded, published: released)
         }
     }
 

@@ -369,7 +369,7 @@ public struct UpdatesAnalyzer: Analyzer {
 }
 
 /// Which rule each entry of a product falls under, and the facts findings need of it, worked out once per product.
-private struct EntryClasses {
+struct EntryClasses {
     let index: AdvisoryIndex
     let asOf: Date
     private var cache: [Int: EntryFacts] = [:]
@@ -423,7 +423,7 @@ private struct EntryClasses {
 }
 
 /// Per entry of a product's table: its rule class and dates.
-private struct EntryFacts {
+struct EntryFacts {
     enum Class: UInt8 {
         case exploited, overdue, other
     }
