@@ -48,11 +48,13 @@ struct CredentialAnalyzerTests {
         // What was not checked is said, so that the national service closes nothing on it.
         let unchecked = CredentialAnalyzer.unchecked(
             AnalysisContext(
-                estate: Estate(organisation: .unnamed, credentials: [
-                    CredentialRecord(
-                        accountName: "alice", rid: 1104, ntHash: nil, hasLMHash: false,
-                        source: EvidenceReference(file: "ntds.txt"))
-                ]), asOf: SyntheticBundles.asOf),
+                estate: Estate(
+                    organisation: .unnamed,
+                    credentials: [
+                        CredentialRecord(
+                            accountName: "alice", rid: 1104, ntHash: nil, hasLMHash: false,
+                            source: EvidenceReference(file: "ntds.txt"))
+                    ]), asOf: SyntheticBundles.asOf),
             weaknesses: WeaknessSearch.Result())
         #expect(
             unchecked.first?.rules == [
