@@ -133,7 +133,6 @@ public struct AssessmentEngine: Sendable {
         for read in fragments { estate.append(contentsOf: read.fragment) }
         // Resources vigil.yaml names as confidential, beside the ones the ACL exports list (always unclassified).
         estate.resources += bundle.manifest.resources
-        estate.maskHealthNumbersInPaths()
         estate.hosts = Machine.withDirectoryRoles(Machine.mergedByName(estate.hosts), accounts: estate.accounts)
         var summaries = fragments.map(\.summary)
         if let scan = bundle.manifest.scan {
@@ -143,6 +142,8 @@ public struct AssessmentEngine: Sendable {
             estate.patientData += result.exposures
             summaries += result.summaries
         }
+        // Once every path is in: the scan's, the permission evidence's, the access logs'.
+        estate.maskHealthNumbersInPaths()
         logger.debug(
             "evidence read",
             metadata: ["vigil.files": "\(fragments.count)", "vigil.elapsed": "\(ContinuousClock.now - started)"])

@@ -41,9 +41,14 @@ extension CoveredSubjects {
         func covering(_ area: AssessmentArea) -> CoveredSubjects {
             CoveredSubjects(area: area, kind: .account, sortedDistinct: hashed)
         }
-        let files = context.estate.patientData.map { $0.aclPath ?? $0.path }
+        // A path holding a number told apart from another (`~2`) may be numbered otherwise next time: never covered.
+        let files = context.estate.patientData.map { $0.aclPath ?? $0.path }.filter {
+            !Estate.holdsToldApartNumber($0)
+        }
         // Permissions are covered by path: every path whose entries were exported (see `covers`).
-        let exportedPaths = context.estate.grants.map { $0.resourceID.lowercased() }
+        let exportedPaths = context.estate.grants.map { $0.resourceID.lowercased() }.filter {
+            !Estate.holdsToldApartNumber($0)
+        }
         // Clinical roles are covered by role and scope: every one the assignment exports list (with a map to read).
         let exportedRoles = ClinicalRoleReach.coveredSubjectIDs(context.estate)
         for area in AssessmentArea.allCases {

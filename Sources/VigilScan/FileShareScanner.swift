@@ -188,6 +188,10 @@ public struct FileShareScanner: Sendable {
             result.records[index].aclRoot = result.records[index].aclRoot.map(show)
         }
         for index in result.exposures.indices {
+            // Kept in memory for an assessment to join with permissions under its own masks (never encoded).
+            result.exposures[index].unmasked = (
+                RawName.display(result.exposures[index].path), result.exposures[index].aclPath.map(RawName.display)
+            )
             result.exposures[index].path = show(result.exposures[index].path)
             result.exposures[index].aclPath = result.exposures[index].aclPath.map(show)
         }

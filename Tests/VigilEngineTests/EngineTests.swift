@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilEngine
 import VigilParsers
 import VigilTestSupport
+
+@testable import VigilEngine
 
 @Suite("Assessment engine and evidence bundles")
 struct EngineTests {
@@ -264,30 +265,59 @@ struct EngineScanTests {
         #expect(!document.contains("4382716950") && document.contains("438 *** **50"))
     }
 
-    @Test("two patients' folders whose numbers mask alike never share permissions: one open opens not the other")
-    func collidingMasks() async throws {
+    /// Two patients' folders whose numbers mask alike (4382716950 and 4380000850: `438 *** **50`): where the list is,
+    /// the icacls export's entries, and whether Everyone reads the list.
+    static let collisions: [(list: String, acl: [String], broad: Bool)] = [
+        // Everyone on the other folder only: the list is not open.
+        ("4382716950", ["4382716950 CORP\\GP-Team", "4380000850 Everyone"], false),
+        // Everyone on the list's own folder, the other folder and the share narrower: open.
+        ("4382716950", ["CORP\\GP-Team", "4382716950 Everyone", "4380000850 CORP\\GP-Team"], true),
+        // The list's folder not in the export, inheriting the share's Everyone; the other folder narrower: open.
+        ("4380000850", ["Everyone", "4382716950 CORP\\GP-Team"], true),
+    ]
+
+    @Test(
+        "two patients' folders whose numbers mask alike never share permissions, the scan's number seen too",
+        arguments: 0..<collisions.count)
+    func collidingMasks(_ index: Int) async throws {
+        let (list, acl, broad) = Self.collisions[index]
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        // 4382716950 and 4380000850 both mask to 438 *** **50: the list is in the first, Everyone reads the second.
-        try scratch.write("shares/clinical/4382716950/clinic.csv", Self.patientList)
+        try scratch.write("shares/clinical/\(list)/clinic.csv", Self.patientList)
+        let entries = acl.map { entry in
+            let parts = entry.split(separator: " ", maxSplits: 1).map(String.init)
+            let folder = parts.count == 2 ? "\\" + parts[0] : ""
+            return "D:\\Shares\\Clinical\(folder) \(parts.last ?? ""):(OI)(CI)(R)\n\n"
+        }
         try scratch.write(
             "acl/icacls.txt",
-            "D:\\Shares\\Clinical\\4382716950 CORP\\GP-Team:(OI)(CI)(R)\n\nD:\\Shares\\Clinical\\4380000850 Everyone:(OI)(CI)(R)\n\nSuccessfully processed 2 files; Failed processing 0 files\n"
-        )
+            entries.joined() + "Successfully processed \(acl.count) files; Failed processing 0 files\n")
         try scratch.write(
             "vigil.yaml",
             "scan:\n  paths:\n    - path: shares/clinical\n      acl-path: 'D:\\Shares\\Clinical'\n      host: FS01\n")
         let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
-        #expect(!assessment.findings.contains { $0.rule == .patientListBroadAccess })
+        #expect(assessment.findings.contains { $0.rule == .patientListBroadAccess } == broad)
         let document = String(decoding: try JSONEncoder().encode(assessment), as: UTF8.self)
         #expect(!document.contains("4382716950") && !document.contains("4380000850"))
-        // Told apart in the order of the numbers, the same in every path that names them.
-        let evidence = try await AssessmentEngine().collect(
-            EvidenceBundle(directory: scratch.url), asOf: asOf)
-        #expect(
-            evidence.estate.grants.map(\.resourceID).sorted() == [
-                "D:\\Shares\\Clinical\\438 *** **50~1", "D:\\Shares\\Clinical\\438 *** **50~2",
-            ])
+        // Told apart in the order of the numbers, the same in the scan's paths and the export's.
+        let found = try #require(assessment.findings.first { $0.rule == .patientList })
+        #expect(found.subject.name.contains(list == "4380000850" ? "438 *** **50~1" : "438 *** **50~2"))
+    }
+
+    @Test(
+        "a scan.json's file whose permission path holds a masked number joins no permission: which number is not known")
+    func maskedScanReport() {
+        var estate = Estate(organisation: .unnamed)
+        estate.patientData = [
+            PatientDataExposure(
+                path: "clinical/438 *** **50/clinic.csv", aclPath: "D:\\Clinical\\438 *** **50\\clinic.csv", bytes: 10,
+                format: "csv", classification: .patientList, patients: 6, confidence: .high, identifiers: []),
+            PatientDataExposure(
+                path: "clinical/rota.csv", aclPath: "D:\\Clinical\\rota.csv", bytes: 10, format: "csv",
+                classification: .patientList, patients: 6, confidence: .high, identifiers: []),
+        ]
+        estate.maskHealthNumbersInPaths()
+        #expect(estate.patientData.map(\.aclPath) == [nil, "D:\\Clinical\\rota.csv"])
     }
 
     @Test("a scan path that does not exist is a missing input")

@@ -173,6 +173,22 @@ public struct PatientDataExposure: Codable, Sendable, Hashable, Comparable {
     public var confidence: DetectionConfidence
     /// Per kind of identifier, sorted by kind.
     public var identifiers: [IdentifierTally]
+    /// ``path`` and ``aclPath`` before health-service numbers in them were masked, for the assessment to mask them as
+    /// it masks the permission evidence it joins them with (two numbers that mask alike told apart), in memory only:
+    /// never encoded, and dropped once the estate is masked.
+    public var unmasked: (path: String, aclPath: String?)? {
+        get { unmaskedPath.map { ($0, unmaskedACLPath) } }
+        set {
+            unmaskedPath = newValue?.path
+            unmaskedACLPath = newValue?.aclPath
+        }
+    }
+    private var unmaskedPath: String?
+    private var unmaskedACLPath: String?
+
+    enum CodingKeys: String, CodingKey {
+        case path, aclPath, host, bytes, modified, format, classification, patients, confidence, identifiers
+    }
 
     public init(
         path: String, aclPath: String? = nil, host: String? = nil, bytes: Int, modified: Date? = nil, format: String,
