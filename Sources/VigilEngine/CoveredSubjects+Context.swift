@@ -83,9 +83,10 @@ extension CoveredSubjects {
     }
 
     /// Rules that join other rules' findings: unchecked when any of those is (a weak password reaching patient data
-    /// is found only among the passwords found weak).
+    /// is found only among the passwords found weak; without the corpus, a password breached and nothing else is not
+    /// found weak). Guesses made without the domain's names still find most weak passwords: they do not count here.
     static let dependsOn: [RuleID: Set<RuleID>] = [
-        .accessWeakPasswordReachesPatientData: [.breachedPassword, .guessablePassword]
+        .accessWeakPasswordReachesPatientData: [.breachedPassword]
     ]
 
     /// The rules of `area`, sorted.

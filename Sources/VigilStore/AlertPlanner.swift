@@ -5,10 +5,13 @@ public import VigilCore
 ///
 /// 1. a current ticket that is live (open, unverified or excepted) and matches the alert is a **match**: a new match
 ///    opens, a resolved one reopens;
-/// 2. an open match is **resolved** only by a submission assessed at or after the alert's issue, when its ticket is
-///    `fixed` (covering evidence no longer shows it) or when that submission saw the ticket again without any of the
-///    alert's advisories (the host is still behind, but no longer on this alert's updates). An unverified ticket,
-///    or a ticket the submission did not carry, leaves the match open;
+/// 2. an open match is **resolved** only by a submission assessed on or after the day of the alert's issue (an
+///    assessment is dated by its midnight; what it changes is recorded no earlier than the issue), when its ticket is
+///    `fixed` (covering evidence no longer shows it) or when that submission saw the ticket, open or excepted, again
+///    without any of the alert's advisories on a whole list (the host is still behind, but no longer on this alert's
+///    updates; a list naming fewer than the host misses, or with advisories undecided, proves nothing, and an alert
+///    linked by updates alone resolves only by the fix). An unverified ticket, or a ticket the submission did not
+///    carry, leaves the match open;
 /// 3. the alert **closes** when a submission after issue leaves no open match of an affected organisation; a match
 ///    opening or reopening after closure **reopens** it, and one after a not-applicable declaration overrides it
 ///    (`applies`). An organisation never shown affected cannot close by evidence: it answers, or declares.

@@ -50,36 +50,26 @@ extension SQLNationalStore {
         }
     }
 
-    /// Refuses parents that contradict the hierarchy already stored: an organisation used as a region or ICB (or the
-    /// reverse), or a region or ICB placed under other parents than everywhere else (an ICB filed under another
-    /// region would let that region's viewers see its organisations, and break the ICB's page for its own).
+    /// Refuses parents that contradict the hierarchy already stored: a region, ICB or organisation placed under other
+    /// parents than where it already stands (an ICB filed under another region would let that region's viewers see
+    /// its organisations, and break the ICB's page for its own). An ICB may be an organisation too (it submits its own
+    /// assessments) as long as it stands in one place.
     static func checkPlacement(_ organisation: NewOrganisation, among paths: [String]) throws {
-        var organisations: Set<String> = []
         var ancestors: [String: [String]] = [:]
         for path in paths {
             let parts = path.split(separator: "/").map(String.init)
-            guard let leaf = parts.last else { continue }
-            organisations.insert(leaf)
-            for index in parts.indices.dropLast() where ancestors[parts[index]] == nil {
+            for index in parts.indices where ancestors[parts[index]] == nil {
                 ancestors[parts[index]] = Array(parts[..<index])
             }
         }
-        if ancestors[organisation.code] != nil {
+        for (index, code) in (organisation.parents + [organisation.code]).enumerated() {
+            guard let known = ancestors[code], known != Array(organisation.parents[..<index]) else { continue }
+            let placement = known.isEmpty ? "at the top" : "under " + known.joined(separator: "/")
             throw StoreError(
                 .invalidOrganisation,
-                "\(organisation.code) is a region or ICB of other organisations, not an organisation")
-        }
-        for (index, parent) in organisation.parents.enumerated() {
-            if organisations.contains(parent) {
-                throw StoreError(.invalidOrganisation, "\(parent) is an organisation, not a region or ICB")
-            }
-            if let known = ancestors[parent], known != Array(organisation.parents[..<index]) {
-                let placement = known.isEmpty ? "at the top" : "under " + known.joined(separator: "/")
-                throw StoreError(
-                    .invalidOrganisation,
-                    "\(parent) is \(placement) for the other organisations: give --parents \((known + [parent]).joined(separator: ","))"
-                )
-            }
+                "\(code) is \(placement) for the other organisations: give --parents \(known.joined(separator: ","))"
+                    + (code == organisation.code ? "" : (known.isEmpty ? "" : ",") + code)
+            )
         }
     }
 

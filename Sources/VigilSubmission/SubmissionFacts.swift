@@ -22,14 +22,14 @@ public enum SubmissionFacts {
         case code(Set<String>)
     }
 
+    /// Keys earlier versions sent and the service now drops on reading (see ``allowed``).
+    public static let retired: Set<String> = ["breachCount", "length"]
+
     /// The allowed keys and their shapes. `escalation` is checked against the rule's own escalations instead.
     ///
     /// Not every count is harmless: a breached password's `breachCount` (how often the corpus has seen it) names the
     /// one hash with that count in the public corpus as often as not, and a guessable one's `length` narrows its
     /// pattern to a handful of words; both stay in the organisation's own report.
-    /// Keys earlier versions sent and the service now drops on reading (see ``allowed``).
-    public static let retired: Set<String> = ["breachCount", "length"]
-
     public static let allowed: [String: Shape] = [
         "accounts": .count, "critical": .count, "daysExposed": .count,
         "daysSinceLogon": .count, "daysUnsupported": .count, "groupSize": .count, "high": .count,

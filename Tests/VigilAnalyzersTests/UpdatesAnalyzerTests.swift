@@ -569,10 +569,13 @@ struct UpdatesAnalyzerTests {
         let coverage = try #require(output.coverage.first)
         #expect(coverage.status == .partial)
         #expect(coverage.basis.contains("1 of them only in part"))
-        // Unchecked: the rule its undecided advisory (CVSS 9.8, past 14 days, not known exploited) falls under, and
-        // SMBv1 (not given); not the exploited rule, which an undecided overdue advisory cannot hide anything from.
+        // Unchecked: the rule its undecided advisory (CVSS 9.8, past 14 days, not known exploited) falls under and the
+        // one it fell under before (missing, in its first 14 days), and SMBv1 (not given); not the exploited rule.
         let unchecked = output.unchecked.filter { $0.ids?.contains(Self.host("PC-01", osquery).id) == true }
-        #expect(unchecked.reduce(Set<RuleID>()) { $0.union($1.rules) } == [.updateOverdue, .smbVersion1Enabled])
+        #expect(
+            unchecked.reduce(Set<RuleID>()) { $0.union($1.rules) } == [
+                .updateOverdue, .updateMissing, .smbVersion1Enabled,
+            ])
     }
 
     @Test("MS17-010 is never called fixed on a host whose build decides other advisories but not its update")

@@ -33,7 +33,9 @@ struct DatabaseFileModeTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appending(path: "national.sqlite").path
-        #expect(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]))
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o644)
         let store = try SQLNationalStore(address: path, policy: Backend.testPolicy)
         try await store.withRunning { try await store.migrate() }
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int

@@ -20,9 +20,9 @@ struct OrganisationPlacementTests {
             let refused: [(String, [String], String)] = [
                 ("RX5", ["Y61", "QMJ"], "QMJ is under Y56 for the other organisations: give --parents Y56,QMJ"),
                 ("RX5", ["QMJ", "Y56"], "QMJ is under Y56"),
-                ("RX5", ["RAA"], "RAA is an organisation, not a region or ICB"),
+                ("RX5", ["RAA"], "RAA is under Y56/QMJ"),
                 ("RX8", ["Y56", "QMJ", "RX8"], "other than itself"),
-                ("QMJ", ["Y56"], "QMJ is a region or ICB of other organisations"),
+                ("QMJ", ["Y61"], "QMJ is under Y56 for the other organisations: give --parents Y56"),
             ]
             for (code, parents, message) in refused {
                 await #expect {
@@ -32,6 +32,11 @@ struct OrganisationPlacementTests {
                 }
             }
             #expect(try await create("RX6", ["Y56", "QMJ"]).path == "Y56/QMJ/RX6")
+            // An ICB submitting its own assessments is an organisation where it stands, and still the ICB of others.
+            #expect(try await create("QMJ", ["Y56"]).path == "Y56/QMJ")
+            #expect(try await create("RX9", ["Y56", "QMJ"]).path == "Y56/QMJ/RX9")
+            // An organisation directly under a region, beside others under ICBs.
+            #expect(try await create("RY1", ["Y56"]).path == "Y56/RY1")
             #expect(try await create("RX7", ["Y61", "QMK"]).path == "Y61/QMK/RX7")
             #expect(try await store.organisation(code: "RX5") == nil)
         }

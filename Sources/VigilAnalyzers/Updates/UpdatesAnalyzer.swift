@@ -109,14 +109,17 @@ public struct UpdatesAnalyzer: Analyzer {
         return findings
     }
 
-    /// The missing-update rules a host's undecided advisories fall under: an exploited one undecided leaves the
-    /// exploited rule unchecked, and only it (so one undecided advisory of little weight does not keep a fixed
-    /// MS17-010 ticket unverified for ever); all three when nothing is decided.
+    /// The missing-update rules a host's undecided advisories fall under, or fell under before: an advisory only ever
+    /// rises (from missing to overdue after 14 days, to exploited when CISA lists it), so a ticket raised under a
+    /// lower rule may be about one undecided now. An undecided exploited advisory leaves all three unchecked, an
+    /// overdue one overdue and missing, another missing alone (so one undecided advisory of little weight does not
+    /// keep a fixed MS17-010 ticket unverified for ever); all three when nothing is decided.
     private func undecidedRules(_ state: HostUpdateState, classes: inout EntryClasses) -> Set<RuleID> {
         let rules: [RuleID] = [.updateMissingExploited, .updateOverdue, .updateMissing]
         guard state.unknownReason == nil, let product = state.product else { return Set(rules) }
         let facts = classes.facts(product)
-        return Set(state.undecided.map { rules[Int(facts.classes[Int($0)].rawValue)] })
+        guard let highest = state.undecided.map({ Int(facts.classes[Int($0)].rawValue) }).min() else { return [] }
+        return Set(rules[highest...])
     }
 
     // MARK: Per host
