@@ -45,7 +45,7 @@ extension AdminCommand {
         @Option(
             name: .customLong("advisory"),
             help: ArgumentHelp(
-                "A linked bulletin Vigil knows, MS17-010 (matched by its CVEs), or an update, KB5034441 (matched by findings that name it as the update to install) (repeatable).",
+                "A linked bulletin Vigil knows, MS17-010 (matched by its CVEs), or an update, KB5034441 (matched by findings that name it as the update to install, and resolved only when they are fixed: prefer the bulletin or --cve) (repeatable).",
                 valueName: "id"))
         var advisories: [String] = []
 
