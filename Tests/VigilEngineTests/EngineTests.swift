@@ -207,6 +207,16 @@ struct EngineTests {
 struct EngineScanTests {
     let asOf = CivilDate.date(year: 2026, month: 11, day: 1)
 
+    /// A manifest scanning `shares/clinical`, which permission evidence names `D:\Shares\Clinical` on FS01.
+    static let scanManifest =
+        "scan:\n  paths:\n    - path: shares/clinical\n      acl-path: 'D:\\Shares\\Clinical'\n      host: FS01\n"
+
+    /// An icacls export of `entries` (`folder principal:rights`), each followed by a blank line, and its summary.
+    static func icacls(_ entries: [String]) -> String {
+        entries.map { $0 + "\n\n" }.joined()
+            + "Successfully processed \(entries.count) files; Failed processing 0 files\n"
+    }
+
     /// A patient list of six valid NHS numbers: enough for the scan to call it one.
     static var patientList: String {
         ["4010232137", "4505577104", "4975836327", "4504941597", "4994108269", "4814143524"].reduce(
@@ -222,12 +232,8 @@ struct EngineScanTests {
         try scratch.write("shares/clinical/Lists/clinic.csv", list)
         try scratch.write("shares/clinical/letter.txt", "Re: Mrs Jane Smith  NHS No: 401 023 2137\n")
         try scratch.write(
-            "acl/icacls.txt",
-            "D:\\Shares\\Clinical\\Lists RIVERSIDE\\Domain Users:(OI)(CI)(RX)\n\nSuccessfully processed 1 files; Failed processing 0 files\n"
-        )
-        try scratch.write(
-            "vigil.yaml",
-            "scan:\n  paths:\n    - path: shares/clinical\n      acl-path: 'D:\\Shares\\Clinical'\n      host: FS01\n")
+            "acl/icacls.txt", Self.icacls(["D:\\Shares\\Clinical\\Lists RIVERSIDE\\Domain Users:(OI)(CI)(RX)"]))
+        try scratch.write("vigil.yaml", Self.scanManifest)
         let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
         #expect(
             assessment.evidence.files.map { "\($0.path) \($0.format) \($0.recordsRead)" } == [
@@ -249,12 +255,8 @@ struct EngineScanTests {
         let list = Self.patientList
         try scratch.write("shares/clinical/4382716950 Smith/clinic.csv", list)
         try scratch.write(
-            "acl/icacls.txt",
-            "D:\\Shares\\Clinical\\4382716950 Smith Everyone:(OI)(CI)(R)\n\nSuccessfully processed 1 files; Failed processing 0 files\n"
-        )
-        try scratch.write(
-            "vigil.yaml",
-            "scan:\n  paths:\n    - path: shares/clinical\n      acl-path: 'D:\\Shares\\Clinical'\n      host: FS01\n")
+            "acl/icacls.txt", Self.icacls(["D:\\Shares\\Clinical\\4382716950 Smith Everyone:(OI)(CI)(R)"]))
+        try scratch.write("vigil.yaml", Self.scanManifest)
         let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
         // The list open to Everyone is reported, as it is under a folder named `Smith`.
         #expect(
@@ -287,14 +289,10 @@ struct EngineScanTests {
         let entries = acl.map { entry in
             let parts = entry.split(separator: " ", maxSplits: 1).map(String.init)
             let folder = parts.count == 2 ? "\\" + parts[0] : ""
-            return "D:\\Shares\\Clinical\(folder) \(parts.last ?? ""):(OI)(CI)(R)\n\n"
+            return "D:\\Shares\\Clinical\(folder) \(parts.last ?? ""):(OI)(CI)(R)"
         }
-        try scratch.write(
-            "acl/icacls.txt",
-            entries.joined() + "Successfully processed \(acl.count) files; Failed processing 0 files\n")
-        try scratch.write(
-            "vigil.yaml",
-            "scan:\n  paths:\n    - path: shares/clinical\n      acl-path: 'D:\\Shares\\Clinical'\n      host: FS01\n")
+        try scratch.write("acl/icacls.txt", Self.icacls(entries))
+        try scratch.write("vigil.yaml", Self.scanManifest)
         let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
         #expect(assessment.findings.contains { $0.rule == .patientListBroadAccess } == broad)
         let document = String(decoding: try JSONEncoder().encode(assessment), as: UTF8.self)

@@ -7,10 +7,16 @@ import Testing
 /// log: a SQLite file is owner-only from its creation, and so are the journal files SQLite makes beside it.
 @Suite("National database file permissions")
 struct DatabaseFileModeTests {
-    @Test("a SQLite database the store creates is 0600, its write-ahead log and shared memory too")
-    func ownerOnly() async throws {
+    /// A new empty folder of its own.
+    static func folder() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-mode-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test("a SQLite database the store creates is 0600, its write-ahead log and shared memory too")
+    func ownerOnly() async throws {
+        let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appending(path: "national.sqlite").path
         // Under the umask most systems start with (022, as in CI) SQLite would make it readable by every local user;
@@ -29,8 +35,7 @@ struct DatabaseFileModeTests {
 
     @Test("a database an earlier version left readable by others is made owner-only when opened")
     func existingMadeOwnerOnly() async throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-mode-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appending(path: "national.sqlite").path
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
