@@ -116,7 +116,7 @@ extension CoveredSubjects {
             guard !covered.isEmpty else { continue }
             byRules[covered, default: []].append(host.id)
         }
-        // Every host covered for every rule: the one set a former assessment would have listed, for any rule.
+        // No host covered for any rule: still the area's set, empty, so that its tickets become unverified.
         if byRules.isEmpty { return [CoveredSubjects(area: area, kind: .host, ids: [String]())] }
         return byRules.sorted { $0.value.min() ?? "" < $1.value.min() ?? "" }.map { rules, ids in
             CoveredSubjects(area: area, kind: .host, ids: ids, rules: rules == all ? nil : Array(rules))

@@ -242,16 +242,13 @@ public enum DeadlineDay {
     /// deadline within a day (a clock of days from when evidence showed an organisation affected) with its time,
     /// `2026-12-18 09:00 UTC`.
     public static func string(_ deadline: Date) -> String {
-        let seconds = Int64(deadline.timeIntervalSince1970.rounded(.down))
-        let intoDay = ((seconds % 86_400) + 86_400) % 86_400
+        let intoDay = Int(deadline.timeIntervalSince(CivilDate.day(of: deadline)))
         guard intoDay != 0 else { return CivilDate.string(deadline.addingTimeInterval(-1)) }
-        return CivilDate.string(deadline)
-            + String(format: " %02d:%02d UTC", Int(intoDay / 3_600), Int(intoDay % 3_600 / 60))
+        return CivilDate.string(deadline) + String(format: " %02d:%02d UTC", intoDay / 3_600, intoDay % 3_600 / 60)
     }
 
     /// ``string(_:)``, saying that a day's deadline is its end.
     public static func described(_ deadline: Date) -> String {
-        let text = string(deadline)
-        return text.hasSuffix("UTC") ? text : text + " (end of day, UTC)"
+        CivilDate.day(of: deadline) == deadline ? string(deadline) + " (end of day, UTC)" : string(deadline)
     }
 }
