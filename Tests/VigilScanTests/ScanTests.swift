@@ -162,6 +162,25 @@ struct ScanTests {
         #expect(result.exposures.map(\.path) == ["share/ok.txt"])
     }
 
+    @Test("text with NUL runs (zero fill after a crash) is read; NUL with controls, or nothing but NUL, is binary")
+    func zeroFilledText() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let zeroFill = Data(repeating: 0, count: 600)
+        try scratch.write("share/clinic.log", Data(Scan.letter.utf8) + zeroFill + Data("Seen 450 557 7104\n".utf8))
+        try scratch.write("share/list.csv", Data("NHS Number,Name\n4010232137,Smith\n".utf8) + zeroFill)
+        // An executable's opening: NUL runs and length fields, one byte in ten a control.
+        let executable: [UInt8] = (0..<800).flatMap { _ in [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00, 0x03, 0x3E]
+        }
+        try scratch.write("share/tool", Data(executable) + Data(Scan.letter.utf8))
+        try scratch.write("share/disk.img", Data(repeating: 0, count: 9_000) + Data(Scan.letter.utf8))
+        let (result, found) = try await Scan.run(scratch.url.appendingPathComponent("share"))
+        #expect(result.totals.filesSkipped == ["binary": 2])
+        #expect(found["clinic.log"]?.filter { $0.kind == .nhsNumber }.map(\.position.line) == [1, 2])
+        #expect(found["list.csv"]?.filter { $0.kind == .nhsNumber }.map(\.position.line) == [2])
+        #expect(result.exposures.map(\.path).sorted() == ["share/clinic.log", "share/list.csv"])
+    }
+
     @Test(
         "zip limits: too many entries, a part inflating past its limit, a compression ratio of a bomb",
         arguments: ["entries", "part", "ratio"])
