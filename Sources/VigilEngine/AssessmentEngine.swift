@@ -210,6 +210,9 @@ public struct AssessmentEngine: Sendable {
             { [unchecked] in CoveredSubjects.covered(by: context, areas: areas, unchecked: unchecked) })
         findings += joined.findings
         metrics += joined.metrics
+        var coveredSubjects = covered
+        AssessmentMasking(findings: findings, covered: covered).mask(
+            findings: &findings, tables: &tables, headlines: &headlines, covered: &coveredSubjects)
         let started = ContinuousClock.now
         let assessment = Assessment(
             organisation: context.estate.organisation,
@@ -221,7 +224,7 @@ public struct AssessmentEngine: Sendable {
             // Consumed, so that they are put in order in place rather than copied.
             findings: consume findings,
             tables: tables,
-            covered: covered,
+            covered: coveredSubjects,
             // A privileged account's password reaches every account and every host of the domain.
             domainReach: max(context.estate.accounts.count, context.estate.hosts.count)
         )

@@ -17,11 +17,13 @@ struct CanaryCLITests {
     /// Valid health-service numbers: NHS (England), CHI (Scotland), H&C (Northern Ireland).
     static let inName = "9434765919"
     static let inFolderName = "4505577104"
+    /// In an account's name (a patient portal's accounts), with a weak password shared with another account.
+    static let inAccountName = "7041386473"
     static let inContent = ["4010232137", "4975836327", "0101011237", "3200123451"]
     /// An account name that only broken lines carry (account names in a good dump are report subjects by design).
     static let brokenAccount = "canary.k7q2"
 
-    static var numbers: [String] { [inName, inFolderName] + inContent }
+    static var numbers: [String] { [inName, inFolderName, inAccountName] + inContent }
 
     /// The lower-case hex of a password's NT hash (the tests alone spell hashes out).
     static func hex(_ password: String) -> String {
@@ -74,6 +76,7 @@ struct CanaryCLITests {
                     "RIVERSIDE\\amy.hall:2001:\(lmHash):\(weak):::",
                     "RIVERSIDE\\nina.taylor:2002:\(empty):\(cleartextHash):::",
                     "RIVERSIDE\\nina.taylor:CLEARTEXT:\(passwords[1])",
+                    "RIVERSIDE\\pt\(inAccountName):2005:\(empty):\(weak):::",
                     // Broken lines: a short hash, a missing field, a non-hex hash; each holds canaries.
                     "RIVERSIDE\\\(brokenAccount):2003:\(lmHash):\(weak.prefix(30)):::",
                     "RIVERSIDE\\\(brokenAccount):\(weak):::",
@@ -160,6 +163,7 @@ struct CanaryCLITests {
             contentsOf: out.appendingPathComponent("assess/assessment.json"), encoding: .utf8)
         #expect(json.contains("VGL-CRED-") && json.contains("VGL-PD-PATIENT-LIST"), "\(assess.output)")
         #expect(json.contains("referral 943 *** **19.csv"))
+        #expect(json.contains("pt704 *** **73"))
 
         let scan = try run([
             "scan", bundle.appendingPathComponent("share").path, "--out", out.appendingPathComponent("scan").path,

@@ -30,6 +30,14 @@ struct ScanNameTests {
             ("x/010101-1237 chi.txt", "x/*** *** **37 chi.txt"),
             ("x/010101 1237.txt", "x/*** *** **37.txt"),
             ("v1.2.3_2024.01.09.csv", "v1.2.3_2024.01.09.csv"),
+            // A SID's sub-authority is an account's, even when it passes the check digit; a number after other words
+            // and a hyphen is still masked.
+            (
+                "$Recycle.Bin/S-1-5-21-4010232137-1004336348-1177238915-1001/a.txt",
+                "$Recycle.Bin/S-1-5-21-4010232137-1004336348-1177238915-1001/a.txt"
+            ),
+            ("case-4010232137.txt", "case-401 *** **37.txt"),
+            ("AS-1-4010232137.txt", "AS-1-401 *** **37.txt"),
         ])
     func masking(name: String, shown: String) {
         #expect(PathMasking.masked(name) == shown)

@@ -13,6 +13,17 @@ public enum PathMasking {
         masked(path) { HealthNumber.masked($0) }
     }
 
+    /// Whether `text` holds ten digits or more, which any health-service number needs: most names and sentences do
+    /// not, and are passed over without a copy.
+    public static func mayHoldNumber(_ text: String) -> Bool {
+        var digits = 0
+        for byte in text.utf8 where Byte.isDigit(byte) {
+            digits += 1
+            if digits == 10 { return true }
+        }
+        return false
+    }
+
     /// The health-service numbers in `path`, in order.
     public static func numbers(in path: String) -> [UInt64] {
         var found: [UInt64] = []
@@ -25,14 +36,14 @@ public enum PathMasking {
 
     /// `path` with every health-service number replaced by `token(number)`.
     public static func masked(_ path: String, token: (UInt64) -> String) -> String {
+        guard mayHoldNumber(path) else { return path }
         let bytes = Array(path.utf8)
-        guard bytes.count >= 10, bytes.contains(where: Byte.isDigit) else { return path }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0
         var changed = false
         while index < bytes.count {
-            if Byte.isDigit(bytes[index]), index == 0 || !Byte.isDigit(bytes[index - 1]),
+            if Byte.isDigit(bytes[index]), index == 0 || !Byte.isDigit(bytes[index - 1]), !insideSID(bytes, at: index),
                 let (value, end) = number(bytes, at: index), HealthNumber.isValid(value)
             {
                 output.append(contentsOf: token(value).utf8)
@@ -44,6 +55,20 @@ public enum PathMasking {
             index += 1
         }
         return changed ? String(decoding: output, as: UTF8.self) : path
+    }
+
+    /// Whether the digits at `start` are a part of a security identifier (`S-1-5-21-3623811015-…`, a recycle bin's
+    /// folder, a principal the directory could not name): its sub-authorities are often ten digits, and one in eleven
+    /// passes the check digit, but a SID is an account's, not a patient's, and masking it would break every join on it.
+    static func insideSID(_ bytes: [UInt8], at start: Int) -> Bool {
+        guard start >= 4, bytes[start - 1] == UInt8(ascii: "-") else { return false }
+        var cursor = start - 1
+        while cursor > 0, Byte.isDigit(bytes[cursor]) || bytes[cursor] == UInt8(ascii: "-") { cursor -= 1 }
+        // `cursor` is at the byte before the run of digits and hyphens, which must be `S-1-` and not end a word.
+        guard bytes[cursor] | 0x20 == UInt8(ascii: "s"), bytes[cursor + 1] == UInt8(ascii: "-"),
+            bytes[cursor + 2] == UInt8(ascii: "1"), bytes[cursor + 3] == UInt8(ascii: "-")
+        else { return false }
+        return cursor == 0 || !Byte.isAlphanumeric(bytes[cursor - 1])
     }
 
     /// How a ten-digit number is written in a name: run together, or grouped by one separator (a space, a no-break
