@@ -24,7 +24,7 @@ public enum AlertStatusExport {
                 String(status.alert.id), status.alert.title, status.alert.severity.rawValue,
                 status.organisation.code, status.organisation.name, status.organisation.path, status.state.rawValue,
                 status.applicability.rawValue, String(status.openMatches), iso(status.alert.issuedAt),
-                iso(status.alert.acknowledgeBy),
+                iso(status.acknowledgeBy),
             ]
             let answers: [String] = [
                 status.remediateBy.map(iso) ?? "", status.acknowledgedAt.map(iso) ?? "",

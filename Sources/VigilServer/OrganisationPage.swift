@@ -63,7 +63,7 @@ struct OrganisationPage: Sendable {
         let alertRows = alerts.map { (status: AlertStatus) -> String in
             "<tr><th scope=\"row\">\(escape(status.alert.title))</th><td>\(escape(status.alert.severity.rawValue))</td>"
                 + "<td>\(escape(status.state.rawValue))</td><td>\(escape(status.applicability.rawValue))</td>"
-                + "<td>\(escape(formatter.string(from: status.alert.acknowledgeBy)))</td>"
+                + "<td>\(escape(formatter.string(from: status.acknowledgeBy)))</td>"
                 + "<td>\(escape(status.remediateBy.map(DeadlineDay.described) ?? "—"))</td></tr>"
         }.joined(separator: "\n")
         let main = """

@@ -23,7 +23,7 @@ extension OverviewPage {
                 "<tr><th scope=\"row\">\(escape(status.organisation.name)) <span class=\"code\">"
                     + "\(escape(status.organisation.code))</span></th><td>\(escape(status.alert.title))</td>"
                     + "<td>\(status.escalationLevel) (\(escape(label(status.escalation))))</td>"
-                    + "<td>\(escape(status.state.rawValue))</td><td>\(DeadlineDay.string(status.alert.acknowledgeBy))</td>"
+                    + "<td>\(escape(status.state.rawValue))</td><td>\(DeadlineDay.string(status.acknowledgeBy))</td>"
                     + "<td>\(status.remediateBy.map(DeadlineDay.string) ?? "—")</td><td>\(status.openMatches)</td></tr>"
             }.joined(separator: "\n")
             let shown = min(escalated.count, escalationRows)

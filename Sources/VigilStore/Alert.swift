@@ -79,12 +79,17 @@ public struct AlertRecord: Sendable, Hashable, Codable {
     public var remediationDays: Int?
     /// About a vulnerability known to be exploited (CISA KEV).
     public var knownExploited: Bool
+    /// When the service recorded it (its `issuedAt` may be earlier: an alert entered after it went out), absent for
+    /// alerts recorded before this was kept. An organisation created after this time gets the alert's clocks counted
+    /// from its own creation (``AlertClocks/Terms/joined(at:)``).
+    public var recordedAt: Date?
 
     public init(
         id: Int64, title: String, severity: Severity, rules: [RuleID], cves: [String], advisories: [String],
         issuedAt: Date, acknowledgeBy: Date, remediateBy: Date?, remediationDays: Int? = nil,
-        knownExploited: Bool = false
+        knownExploited: Bool = false, recordedAt: Date? = nil
     ) {
+        self.recordedAt = recordedAt
         self.id = id
         self.title = title
         self.severity = severity
@@ -156,10 +161,14 @@ public struct AlertStatus: Sendable, Hashable, Codable {
     public var reopenCount: Int
     /// Not acknowledged (nor declared not applicable, nor closed) after the acknowledgement clock.
     public var acknowledgementOverdue: Bool
+    /// This organisation's acknowledgement clock: the alert's, or for an organisation created after the alert was
+    /// recorded, as long from its creation as the alert gave from its issue.
+    public var acknowledgeBy: Date
     /// Affected and not closed after the remediation clock.
     public var remediationOverdue: Bool
-    /// This organisation's remediation clock: the alert's date, or (a clock by days) the days from when its evidence
-    /// first showed it affected, absent until it is.
+    /// This organisation's remediation clock: the alert's date (moved as ``acknowledgeBy`` is for an organisation
+    /// created after the alert was recorded), or (a clock by days) the days from when its evidence first showed it
+    /// affected, absent until it is.
     public var remediateBy: Date?
     /// How far a missed clock has escalated (``Escalation``).
     public var escalation: Escalation
@@ -171,7 +180,8 @@ public struct AlertStatus: Sendable, Hashable, Codable {
     public init(
         alert: AlertRecord, organisation: OrganisationRecord, state: State, applicability: Applicability,
         openMatches: Int, exceptedMatches: Int = 0, affectedAt: Date?, acknowledgedAt: Date?, notApplicableAt: Date?,
-        notApplicableReason: String?, closedAt: Date?, closedSubmission: Int64?, reopenCount: Int, at now: Date
+        notApplicableReason: String?, closedAt: Date?, closedSubmission: Int64?, reopenCount: Int,
+        joinedAt: Date? = nil, at now: Date
     ) {
         self.alert = alert
         self.organisation = organisation
@@ -186,12 +196,14 @@ public struct AlertStatus: Sendable, Hashable, Codable {
         self.closedAt = closedAt
         self.closedSubmission = closedSubmission
         self.reopenCount = reopenCount
+        let terms = AlertClocks.Terms(alert).joined(at: joinedAt)
         let clocks = AlertClocks(
-            alert: AlertClocks.Terms(alert), state: state, applicability: applicability, openMatches: openMatches,
+            alert: terms, state: state, applicability: applicability, openMatches: openMatches,
             exceptedMatches: exceptedMatches, affectedAt: affectedAt, at: now)
         acknowledgementOverdue = clocks.acknowledgementOverdue
         remediationOverdue = clocks.remediationOverdue
-        remediateBy = clocks.due ?? alert.remediateBy
+        acknowledgeBy = clocks.acknowledgeBy
+        remediateBy = clocks.due ?? terms.remediateBy
         escalation = clocks.escalation
         escalationLevel = escalation.level
         timeToClosure = closedAt.map {

@@ -14,6 +14,8 @@ struct AlertClocks: Sendable, Hashable {
     var due: Date?
     /// How far a missed clock has escalated.
     var escalation: Escalation
+    /// The organisation's acknowledgement clock.
+    var acknowledgeBy: Date
 
     /// What an alert's clocks are set by, without the rest of its record (its title and lists): what counting tens
     /// of thousands of statuses reads of their alert.
@@ -21,11 +23,28 @@ struct AlertClocks: Sendable, Hashable {
         var acknowledgeBy: Date
         var remediateBy: Date?
         var remediationDays: Int?
+        var issuedAt: Date
+        var recordedAt: Date?
 
         init(_ alert: AlertRecord) {
             acknowledgeBy = alert.acknowledgeBy
             remediateBy = alert.remediateBy
             remediationDays = alert.remediationDays
+            issuedAt = alert.issuedAt
+            recordedAt = alert.recordedAt
+        }
+
+        /// The terms for an organisation created at `joinedAt`. One created after the alert was recorded was never
+        /// given the time the others had: its clocks run for as long from its creation as theirs ran from the issue
+        /// (a practice taken on today is not overdue on last year's alert until it has had its 48 hours and its
+        /// days), and never end before the alert's own. A clock by days starts from its evidence anyway.
+        func joined(at joinedAt: Date?) -> Terms {
+            guard let joinedAt, let recordedAt, joinedAt > recordedAt, joinedAt > issuedAt else { return self }
+            var terms = self
+            let late = joinedAt.timeIntervalSince(issuedAt)
+            terms.acknowledgeBy = max(acknowledgeBy, acknowledgeBy.addingTimeInterval(late))
+            terms.remediateBy = remediateBy.map { max($0, $0.addingTimeInterval(late)) }
+            return terms
         }
 
         /// The remediation clock of an organisation first shown affected at `affectedAt`: the alert's date, else
@@ -44,6 +63,7 @@ struct AlertClocks: Sendable, Hashable {
         alert: Terms, state: AlertStatus.State, applicability: AlertStatus.Applicability, openMatches: Int,
         exceptedMatches: Int, affectedAt: Date?, at now: Date
     ) {
+        acknowledgeBy = alert.acknowledgeBy
         due = applicability == .affected ? alert.remediationDue(affectedAt: affectedAt) : nil
         let allExcepted = openMatches > 0 && exceptedMatches >= openMatches
         acknowledgementOverdue = state == .open && now >= alert.acknowledgeBy

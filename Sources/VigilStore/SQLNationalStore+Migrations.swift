@@ -346,6 +346,11 @@ extension SQLNationalStore {
         Migration(version: 14, name: "people disabled (a leaver) without losing their audit history") { _ in
             ["ALTER TABLE users ADD COLUMN disabled_at BIGINT"]
         },
+        Migration(version: 15, name: "when each alert was recorded: an organisation created later has its own clocks") {
+            _ in
+            // Empty for alerts recorded before: an organisation created after one of them keeps the alert's clocks.
+            ["ALTER TABLE alerts ADD COLUMN recorded_at BIGINT"]
+        },
     ]
 
     public func migrate() async throws {

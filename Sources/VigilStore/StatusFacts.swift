@@ -17,6 +17,8 @@ struct StatusFacts: Sendable, Hashable {
     var closedAt: Date?
     var closedSubmission: Int64?
     var reopenCount: Int
+    /// When the organisation was created: one created after the alert has clocks of its own.
+    var joinedAt: Date?
 
     /// The facts of a row of ``SQLNationalStore/statusFacts(where:on:)``.
     init(row: any SQLRow) throws {
@@ -40,6 +42,7 @@ struct StatusFacts: Sendable, Hashable {
         closedAt = try optionalDate("closed_at")
         closedSubmission = try row.decode(column: "closed_submission", as: Int64?.self)
         reopenCount = try count("reopen_count")
+        joinedAt = try optionalDate("joined_at")
     }
 
     /// What the evidence says: affected once any match was seen.
@@ -61,7 +64,7 @@ struct StatusFacts: Sendable, Hashable {
             throw StoreError(.corrupt, "an alert status has an unknown alert")
         }
         return AlertClocks(
-            alert: alert, state: facts[index].state,
+            alert: alert.joined(at: facts[index].joinedAt), state: facts[index].state,
             applicability: facts[index].allMatches > 0 ? .affected : .unaffectedSoFar,
             openMatches: facts[index].openMatches, exceptedMatches: facts[index].exceptedMatches,
             affectedAt: facts[index].affectedAt, at: now)
@@ -74,6 +77,6 @@ struct StatusFacts: Sendable, Hashable {
             applicability: applicability, openMatches: openMatches,
             exceptedMatches: exceptedMatches, affectedAt: affectedAt, acknowledgedAt: acknowledgedAt,
             notApplicableAt: notApplicableAt, notApplicableReason: notApplicableReason, closedAt: closedAt,
-            closedSubmission: closedSubmission, reopenCount: reopenCount, at: now)
+            closedSubmission: closedSubmission, reopenCount: reopenCount, joinedAt: joinedAt, at: now)
     }
 }

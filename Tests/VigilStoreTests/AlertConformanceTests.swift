@@ -364,4 +364,35 @@ struct AlertConformanceTests {
             #expect(try await store.alerts().contains(alert))
         }
     }
+
+    @Test(
+        "an organisation created after the alert was recorded has its clocks counted from its creation",
+        arguments: Backend.available)
+    func lateOrganisationClocks(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let before = try await Scenario.organisation(in: store)
+            let alert = try await store.issueAlert(Self.alert())
+            let recordedAt = try #require(alert.recordedAt)
+            // Creation times are kept to the second.
+            try await Task.sleep(for: .milliseconds(1_100))
+            let late = try await Scenario.organisation(in: store)
+            let now = Date()
+            // The organisation that had the alert's clocks has missed them; the new one has had no time yet.
+            let old = try await Self.status(store, alert, before, at: now)
+            #expect(old.acknowledgementOverdue && old.acknowledgeBy == alert.acknowledgeBy)
+            #expect(old.remediateBy == alert.remediateBy)
+            let new = try await Self.status(store, alert, late, at: now)
+            #expect(!new.acknowledgementOverdue && !new.overdue && new.escalation == .none)
+            // As long from its creation as the alert gave from its issue: 48 hours, and ten days to remediate.
+            let shift = new.acknowledgeBy.timeIntervalSince(alert.acknowledgeBy)
+            #expect(new.acknowledgeBy > recordedAt.addingTimeInterval(NewAlert.defaultAcknowledgement))
+            #expect(new.acknowledgeBy <= now.addingTimeInterval(NewAlert.defaultAcknowledgement))
+            #expect(new.remediateBy == alert.remediateBy?.addingTimeInterval(shift))
+            let later = try await Self.status(store, alert, late, at: new.acknowledgeBy)
+            #expect(later.acknowledgementOverdue)
+            // The national overview counts the same clocks.
+            let escalated = try await store.escalations(at: now).map(\.organisation.id)
+            #expect(escalated.contains(before.id) && !escalated.contains(late.id))
+        }
+    }
 }
