@@ -46,6 +46,7 @@ extension DemoCommand {
                     print(
                         "Loaded \(Wording.count(loaded.submissions, "weekly submission")) for \(Wording.count(loaded.organisations.count, "organisation")) into \(database.relativePath)."
                     )
+                    for line in Self.storyNotes(history) { print(line) }
                 }
             }
         } catch {
@@ -66,6 +67,23 @@ extension DemoCommand {
             Terminal.error("vigil: the service stopped: \(error)")
             throw VigilExit.unavailable
         }
+    }
+
+    /// What a reader comparing the national pages with the reports must know: the year is made up, and where the
+    /// latest week differs from the report.
+    static func storyNotes(_ history: NationalDemoHistory) -> [String] {
+        var notes = [
+            "The year before each report is made up: improving organisations start with more findings, worsening ones with fewer, and a lapsed one stopped submitting \(NationalDemoHistory.lapsedWeeks) weeks ago."
+        ]
+        guard let rule = history.alertRule else { return notes }
+        for (index, member) in history.members.enumerated() {
+            let fixed = history.fixedSinceReport(of: index)
+            guard fixed > 0 else { continue }
+            notes.append(
+                "\(member.organisation.code) fixed the demo alert's \(Wording.count(fixed, "\(rule.rawValue) finding")) after its report was written: its latest national counts are lower than its report by those."
+            )
+        }
+        return notes
     }
 
     /// The demo's history from the assessments, each made into the submission `vigil submit` would send.

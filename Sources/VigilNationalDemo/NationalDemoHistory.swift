@@ -80,6 +80,15 @@ public struct NationalDemoHistory: Sendable {
             remediateBy: issued.addingTimeInterval(30 * 86_400))
     }
 
+    /// How many of organisation `index`'s latest findings its last week no longer shows: an improving organisation's
+    /// findings of the alert's rule, fixed in the story after its report was written; 0 for the others. The national
+    /// pages show it lower than its report by exactly these, and the demo says so.
+    public func fixedSinceReport(of index: Int) -> Int {
+        guard members.indices.contains(index), members[index].trend == .improving, let alertRule else { return 0 }
+        let latest = members[index].latest
+        return latest.findings.count { $0.rule == alertRule && Self.covered($0, by: latest) }
+    }
+
     /// Organisation `index`'s submissions, oldest first (a lapsed organisation's last weeks are missing).
     public func submissions(of index: Int) -> [Submission] {
         guard members.indices.contains(index) else { return [] }

@@ -67,6 +67,13 @@ struct NationalDemoHistoryTests {
                 days.append(try await store.daily(organisation: organisation.id))
             }
             #expect(days.map(\.count) == [52, 52, 48])
+            // The latest week is the report but for the alert's findings the improving organisation fixed, which the
+            // demo names: two known-exploited updates.
+            #expect((0..<3).map(history.fixedSinceReport(of:)) == [2, 0, 0])
+            for (index, organisation) in days.enumerated() {
+                let reported = history.members[index].latest.findings.count
+                #expect(organisation.last.map(Self.openTotal) == reported - history.fixedSinceReport(of: index))
+            }
             let improving = days[0].map(Self.openTotal)
             #expect(improving.first.map { $0 > (improving.last ?? 0) } == true, "\(improving)")
             #expect(zip(improving, improving.dropFirst()).allSatisfy { $0 >= $1 }, "\(improving)")
