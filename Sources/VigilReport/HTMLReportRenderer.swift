@@ -96,8 +96,11 @@ public struct HTMLReportRenderer: Sendable {
         let accounts = SubjectFindings.of(.account, in: findings)
         guard !accounts.isEmpty else { return }
         // Positions are sorted rather than the accounts, each of whose moves would retain and release its strings.
+        // At one severity, an account whose finding reaches the whole domain (a Domain Admin's shared password) comes
+        // before any number of problems that reach one account each.
         let ranked = accounts.indices.sorted { lhs, rhs in
             if accounts[lhs].worst != accounts[rhs].worst { return accounts[lhs].worst > accounts[rhs].worst }
+            if accounts[lhs].reachesDomain != accounts[rhs].reachesDomain { return accounts[lhs].reachesDomain }
             let counts = (accounts[lhs].positions.count, accounts[rhs].positions.count)
             if counts.0 != counts.1 { return counts.0 > counts.1 }
             return accounts[lhs].subject < accounts[rhs].subject
@@ -105,7 +108,7 @@ public struct HTMLReportRenderer: Sendable {
         let limit = 25
         page.raw("<section id=\"accounts\"><h2>Accounts at most risk</h2>")
         page.raw(
-            "<p>\(Wording.count(accounts.count, "account")) \(accounts.count == 1 ? "has" : "have") findings; \(Self.worstBelow(min(limit, accounts.count), of: accounts.count)). Passwords are described by their pattern, never shown.</p>"
+            "<p>\(Wording.count(accounts.count, "account")) \(accounts.count == 1 ? "has" : "have") findings; \(Self.worstBelow(min(limit, accounts.count), of: accounts.count)): by worst severity, then those whose findings reach the whole domain (a privileged account's password), then by number of problems. Passwords are described by their pattern, never shown.</p>"
         )
         page.raw("<table><thead><tr><th>Account</th><th>Worst</th><th>Problems</th></tr></thead><tbody>")
         for account in ranked.prefix(limit).map({ accounts[$0] }) {
@@ -463,6 +466,8 @@ private struct SubjectFindings {
     var positions: [Int]
     /// The worst severity among them.
     var worst: Severity
+    /// Whether one of them reaches the whole domain (``Finding/reach``).
+    var reachesDomain: Bool
 
     /// The subjects of `kind` that `findings` are about, in order of their first finding.
     static func of(_ kind: Subject.Kind, in findings: [Finding]) -> [SubjectFindings] {
@@ -470,13 +475,17 @@ private struct SubjectFindings {
         var numbers: [Subject: Int] = [:]
         for position in findings.indices where findings[position].subject.kind == kind {
             let severity = findings[position].severity
+            let domain = findings[position].reach == .domain
             if let number = numbers[findings[position].subject] {
                 subjects[number].positions.append(position)
                 subjects[number].worst = max(subjects[number].worst, severity)
+                subjects[number].reachesDomain = subjects[number].reachesDomain || domain
             } else {
                 numbers[findings[position].subject] = subjects.count
                 subjects.append(
-                    SubjectFindings(subject: findings[position].subject, positions: [position], worst: severity))
+                    SubjectFindings(
+                        subject: findings[position].subject, positions: [position], worst: severity,
+                        reachesDomain: domain))
             }
         }
         return subjects

@@ -310,6 +310,34 @@ struct ReportTests {
         }
     }
 
+    @Test("accounts at most risk: at one severity, a finding that reaches the whole domain comes before more problems")
+    func accountsByReach() throws {
+        func account(_ name: String) -> Subject { Subject(kind: .account, id: name, name: "RIVERSIDE\\\(name)") }
+        let findings = [
+            // Two problems, both critical for this account alone.
+            Finding(rule: .emptyPassword, subject: account("amy.hall"), detail: "", evidence: []),
+            Finding(rule: .lmHashStored, subject: account("amy.hall"), detail: "", evidence: []),
+            Finding(rule: .staleAccount, subject: account("amy.hall"), detail: "", evidence: []),
+            // One problem, critical because a Domain Admin's password is shared: it reaches every account and host.
+            Finding(
+                rule: .sharedPassword, escalation: .privileged, subject: account("adm.chapman"), detail: "",
+                evidence: []),
+            Finding(rule: .staleAccount, subject: account("zoe.young"), detail: "", evidence: []),
+        ]
+        #expect(findings[3].severity == .critical && findings[3].reach == .domain)
+        #expect(findings[0].severity == .critical && findings[0].reach == .subject)
+        let assessment = Assessment(
+            organisation: Organisation(code: "Y1", name: "Riverside", kind: .gpPractice),
+            assessedAt: SyntheticBundles.asOf, evidence: .init(files: [], unrecognised: []), coverage: [],
+            metrics: [], headlines: [], findings: findings)
+        let html = HTMLReportRenderer().render(assessment)
+        let section = try #require(html.firstRange(of: "<section id=\"accounts\">").map { html[$0.lowerBound...] })
+        let rows = section.matches(of: /<tr><td>RIVERSIDE\\([a-z.]+)<\/td>/).map {
+            String($0.output.1)
+        }
+        #expect(rows.prefix(3) == ["adm.chapman", "amy.hall", "zoe.young"])
+    }
+
     @Test("HTML escapes everything taken from the evidence")
     func htmlEscaping() {
         let html = HTMLReportRenderer().render(Self.hostile)
