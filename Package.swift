@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "VigilEngineTests",
             dependencies: [
-                "VigilEngine", "VigilParsers", "VigilCore", "VigilSynth", "VigilTestSupport",
+                "VigilEngine", "VigilParsers", "VigilCore", "VigilReport", "VigilSynth", "VigilTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

@@ -46,7 +46,8 @@ struct AdvisoriesImportCommand: ParsableCommand {
     var sources: [String]
 
     @Option(
-        name: [.short, .customLong("output")], help: ArgumentHelp("The database to create or update.", valueName: "db"))
+        name: [.short, .customLong("output"), .customLong("out")],
+        help: ArgumentHelp("The database to create or update (`--out` is the same option).", valueName: "db"))
     var output: String
 
     @Flag(help: "Store no source with a record rejected as malformed, and exit with code 65 if any was.")

@@ -42,7 +42,9 @@ struct CorpusBuildCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The corpus file or per-prefix folder.", valueName: "src"))
     var source: String
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The index file to write.", valueName: "index"))
+    @Option(
+        name: [.short, .customLong("output"), .customLong("out")],
+        help: ArgumentHelp("The index file to write (`--out` is the same option).", valueName: "index"))
     var output: String
 
     // `--hash` is how README named it before: both are kept.

@@ -104,9 +104,11 @@ struct InspectCommand: AsyncParsableCommand {
                     [system.name.isEmpty ? nil : system.name, system.version.map { "version \($0)" }].compactMap { $0 }
                         .joined(separator: ", ")
                 } ?? ""
+            // A list cut short (systeminfo's 245) still names updates, but is not the host's whole list.
+            let listed = Wording.count(host.installedUpdates.count, "update") + " listed"
             let updates =
                 host.updatesListed
-                ? Wording.count(host.installedUpdates.count, "update") + " listed" : "updates not listed"
+                ? listed : host.installedUpdates.isEmpty ? "updates not listed" : listed + ", the list incomplete"
             let role = host.domainController.map { $0 ? "; domain controller" : "; not a domain controller" } ?? ""
             return
                 "  \(TerminalText.sanitised(host.name)): \(system.isEmpty ? "no operating system reported" : system); \(updates)\(role)"

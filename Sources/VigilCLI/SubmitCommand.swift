@@ -38,7 +38,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Write the submission instead of sending it (with --out).")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("Where --dry-run writes the submission.", valueName: "file"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Where --dry-run writes the submission.", valueName: "file"))
     var out: String?
 
     @Option(

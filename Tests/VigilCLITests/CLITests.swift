@@ -198,6 +198,11 @@ struct CLITests {
         // The fixture's folder: its manifest is not evidence; its ground truth is a file Vigil does not read (65).
         let fixture = try VigilProcess.run(["inspect", Fixtures.url("ad-estate-sample").path])
         #expect(fixture.status == 65 && !fixture.output.contains("vigil.yaml"), "\(fixture.output)")
+        // A systeminfo list cut at 245 of 263 (242 distinct) names its updates, and says it is not the whole list.
+        let cut = try VigilProcess.run([
+            "inspect", Fixtures.url("windows-systeminfo/systeminfo/7_sp1_x64_ultimaten_de_systeminfo.txt").path,
+        ])
+        #expect(cut.output.contains("OLI7-PC: ") && cut.output.contains("; 242 updates listed, the list incomplete"))
         try FileManager.default.createDirectory(
             at: scratch.url.appendingPathComponent("empty"), withIntermediateDirectories: true)
         #expect(try VigilProcess.run(["inspect", scratch.url.appendingPathComponent("empty").path]).status == 65)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilCore
 import VigilEngine
+import VigilReport
 import VigilTestSupport
 
 /// Coverage is what the analyzers used: each area is assessed exactly when its evidence is in the bundle, and the
@@ -122,9 +123,25 @@ struct ReferenceFileTests {
         )
         try Data(Array("SQLite format 3".utf8) + [0, 1, 2]).write(
             to: scratch.url.appendingPathComponent("scan/.vigil-scan-state.sqlite"))
+        // An assessment's reports written into the bundle (`--out` inside it), read by the next run: the JSON and
+        // the two lists of a practice with access logs.
+        let template = try #require(CoverageTests.template)
+        let earlier = try await AssessmentEngine().assess(
+            directory: template.directory,
+            options: .init(asOf: SyntheticBundles.asOf, breachIndex: template.breachIndex.path))
+        try FileManager.default.createDirectory(
+            at: scratch.url.appendingPathComponent("report"), withIntermediateDirectories: true)
+        try JSONReportRenderer.render(earlier).write(to: scratch.url.appendingPathComponent("report/assessment.json"))
+        for (id, file) in TableCSVRenderer.files {
+            let table = try #require(earlier.tables.first { $0.id == id }, "\(id)")
+            try Data(TableCSVRenderer.render(table)).write(to: scratch.url.appendingPathComponent("report/\(file)"))
+        }
         let assessment = try await AssessmentEngine().assess(
             directory: scratch.url, options: .init(asOf: SyntheticBundles.asOf))
         let reasons = Dictionary(uniqueKeysWithValues: assessment.evidence.unrecognised.map { ($0.path, $0.reason) })
+        for file in ["assessment.json"] + TableCSVRenderer.files.map(\.file) {
+            #expect(reasons["report/\(file)"] == "a vigil report (\(file)), not evidence")
+        }
         #expect(reasons["pwned-passwords-ntlm.txt"]?.contains("vigil corpus build") == true)
         #expect(reasons["range/00000.txt"]?.contains("vigil corpus build") == true)
         #expect(reasons["wes.zip"]?.contains("vigil advisories import") == true)

@@ -47,6 +47,18 @@ public enum ReferenceFile {
         if head.hasPrefix("severity,rule,title,") {
             return "a vigil report (findings.csv), not evidence"
         }
+        if head.hasPrefix("Share,Change,Group or principal,Account,Path,") {
+            return "a vigil report (least-privilege.csv), not evidence"
+        }
+        if head.hasPrefix("Account,Shares used in the window,") {
+            return "a vigil report (unused-access.csv), not evidence"
+        }
+        // assessment.json: its keys sorted, so the assessment's date first and its coverage next.
+        if head.hasPrefix("{"), head.dropFirst().drop(while: \.isWhitespace).hasPrefix("\"assessedAt\""),
+            head.contains("\"coverage\"")
+        {
+            return "a vigil report (assessment.json), not evidence"
+        }
         if head.hasPrefix("<!DOCTYPE html>"), head.contains("<meta name=\"generator\" content=\"vigil\">") {
             return head.contains("<title>Patient data scan")
                 ? "a vigil scan report (scan.html), not read: the scan.json beside it is what an assessment reads"
