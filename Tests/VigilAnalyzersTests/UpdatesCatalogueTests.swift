@@ -514,6 +514,27 @@ struct UpdatesCatalogueTests {
         }
     }()
 
+    @Test("a host undecided because its systeminfo list is cut short is told so, not blamed on the advisory data")
+    func cutListReason() async throws {
+        let scratch = try ScratchDirectory("vigil-cut-list")
+        defer { scratch.remove() }
+        let file = "windows-systeminfo/systeminfo/7_sp1_x64_ultimaten_de_systeminfo.txt"
+        try FileManager.default.copyItem(at: Fixtures.url(file), to: scratch.url.appendingPathComponent("de.txt"))
+        let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: Self.asOf))
+        let unknown = try #require(assessment.findings.first { $0.rule == .updateStateUnknown })
+        #expect(unknown.subject.name == "OLI7-PC")
+        #expect(
+            unknown.detail.contains("is fixed by an update the host names, and no complete list"), "\(unknown.detail)")
+        #expect(unknown.detail.contains("Get-HotFix or wmic qfe"))
+        #expect(!unknown.detail.contains("the advisory data gives no update"))
+        // The updates it names end in June 2016: with them, the data calls MS17-010 unfixed unless the 18 the list
+        // leaves out hold it, so the finding is raised as the rule's escalation says.
+        #expect(unknown.severity == .high && unknown.facts["escalation"] == "exploited-possible")
+        #expect(
+            unknown.detail.contains("CVE-2017-0144")
+                && unknown.detail.contains("unless the updates its list leaves out"))
+    }
+
     @Test("the verdict table covers every real host inventory in the fixtures")
     func everyRealSample() throws {
         #expect(Self.realHosts.count >= 20)

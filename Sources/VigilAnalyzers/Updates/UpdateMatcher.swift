@@ -30,8 +30,10 @@ struct HostUpdateState: Sendable {
     /// Whether ``unknownReason`` is there only because of ``undecided`` (so it lapses when scoping the host's role
     /// leaves none of them).
     var unknownOnlyForUndecided = false
-    /// Whether the host's evidence lists its installed updates (for ``UpdateMatcher/undecidedReason(decided:of:product:listed:)``).
+    /// Whether the host's evidence lists its installed updates (for ``UpdateMatcher/undecidedReason(decided:of:product:listed:named:)``).
     var listed = false
+    /// Whether it names any installed update, listed in whole or not (a systeminfo list cut short names some).
+    var named = false
     /// Of those, how many were decided by the order of cumulative updates (the supersedence chain was broken).
     var fixedByReleaseOrder = 0
     /// Why the host's state could not be decided, when it could not. When the advisory data is older than the host's
@@ -241,10 +243,11 @@ struct UpdateMatcher {
         state.missing = missing
         state.undecided = undecided
         state.listed = listed
+        state.named = !installed.isEmpty
         if state.missing.isEmpty, !undecided.isEmpty {
             // Some advisories decided (by the host's build) say nothing of the others: never "nothing missing".
             state.unknownReason = Self.undecidedReason(
-                decided: fixedCount, of: count, product: table.name, listed: listed)
+                decided: fixedCount, of: count, product: table.name, listed: listed, named: state.named)
             state.unknownOnlyForUndecided = true
         } else if !state.missing.isEmpty, listed,
             let unknown = installed.first(where: { $0 > table.newestKnown && !index.known.contains($0) })
@@ -258,15 +261,22 @@ struct UpdateMatcher {
     }
 
     /// Why a host with nothing missing but `of - decided` advisories undecided cannot be called up to date.
-    static func undecidedReason(decided: Int, of count: Int, product: String, listed: Bool) -> String {
+    /// `named`: the evidence names some installed updates, though not as a whole list (a systeminfo list cut short):
+    /// then the list is why, not the advisory data.
+    static func undecidedReason(decided: Int, of count: Int, product: String, listed: Bool, named: Bool) -> String {
+        let incomplete =
+            "no complete list of the host's installed updates was exported (systeminfo's may be cut short; Get-HotFix or wmic qfe lists them all)"
         guard decided > 0 else {
+            if !listed, named {
+                return
+                    "none of the \(Wording.number(count)) advisories for \(product) is fixed by an update the host names, and \(incomplete)"
+            }
             return "the advisory data gives no update or build that the host's evidence can be compared with"
         }
         let rest = count - decided
         let why =
             listed
-            ? "their fixes are builds of another build of the product"
-            : "their fixes are updates, and no complete list of the host's installed updates was exported (systeminfo's may be cut short; Get-HotFix or wmic qfe lists them all)"
+            ? "their fixes are builds of another build of the product" : "their fixes are updates, and \(incomplete)"
         return
             "the host's evidence decides only \(Wording.number(decided)) of the \(Wording.number(count)) advisories for \(product); \(Wording.number(rest)) cannot be decided, as \(why)"
     }

@@ -67,7 +67,7 @@ struct NamedAdvisories: Sendable {
             let count = entries.count
             scoped.unknownReason = UpdateMatcher.undecidedReason(
                 decided: count - scoped.undecided.count, of: count, product: index.products[product].name,
-                listed: state.listed)
+                listed: state.listed, named: state.named)
             scoped.unknownOnlyForUndecided = true
         }
         return scoped

@@ -140,16 +140,20 @@ public struct UpdatesAnalyzer: Analyzer {
     {
         var detail = "Whether \(host.name) is up to date cannot be decided: \(reason)."
         var facts = ["reason": reason]
+        // A list cut short names updates, none of which fixes the undecided: the data alone, with the updates named,
+        // calls those unfixed too (MS17-010 on a host whose list ends in 2016), unless the ones the list leaves out
+        // hold the fixes. A host naming no update says nothing either way.
+        let undecided = state.named && !state.listed ? state.undecided : []
         let advisories =
             state.product.map { product in
-                state.missing.map { index.advisories[index.products[product].entries[Int($0)].advisory] }
+                (state.missing + undecided).map { index.advisories[index.products[product].entries[Int($0)].advisory] }
             } ?? []
         let exploited = advisories.filter { $0.exploitation != nil }
         if !advisories.isEmpty {
             facts["possiblyMissing"] = String(advisories.count)
             facts["possiblyMissingExploited"] = String(exploited.count)
             detail +=
-                " The advisory data alone would call \(Wording.count(advisories.count, "vulnerability", plural: "vulnerabilities")) unfixed\(exploited.isEmpty ? "" : ", \(Wording.number(exploited.count)) of them known to be exploited (\(exploited.prefix(3).map(\.id).joined(separator: ", ")))"), unless its newer updates contain the fixes."
+                " The advisory data alone would call \(Wording.count(advisories.count, "vulnerability", plural: "vulnerabilities")) unfixed\(exploited.isEmpty ? "" : ", \(Wording.number(exploited.count)) of them known to be exploited (\(exploited.prefix(3).map(\.id).joined(separator: ", ")))"), \(undecided.isEmpty ? "unless its newer updates contain the fixes" : "unless the updates its list leaves out contain the fixes")."
         }
         return Finding(
             rule: .updateStateUnknown, escalation: exploited.isEmpty ? nil : .exploitedPossible,
