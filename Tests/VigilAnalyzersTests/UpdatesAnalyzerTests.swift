@@ -103,6 +103,30 @@ struct UpdatesAnalyzerTests {
         [fix("KB4499164", supersedes: ["KB4493472"]), fix("KB4499175")],
         published: CivilDate.date(year: 2019, month: 5, day: 14), cvss: 9.8)
 
+    @Test("an update published after the host's end of support is said to come only with Extended Security Updates")
+    func updateAfterEndOfSupport() {
+        // January 2023's Windows 7 rollup (ESU only: support ended 2020-01-14) fixes a vulnerability of its month.
+        let esuOnly = Self.advisory(
+            "CVE-2023-21674", [Self.fix("KB5022338", kind: "Monthly Rollup")],
+            published: CivilDate.date(year: 2023, month: 1, day: 10), cvss: 8.8)
+        let patched = Self.host("PC-ESU", kbs: ["KB4012212", "KB4499164"])
+        let output = Self.analyse([patched], [Self.eternalBlue, Self.blueKeep, esuOnly])
+        let finding = Self.finding(output, .updateOverdue, "PC-ESU")
+        #expect(finding?.facts["install"] == "KB5022338")
+        #expect(
+            finding?.detail.contains(
+                "KB5022338 was published after support for Windows 7 SP1 ended on 2020-01-14 and is provided only under Extended Security Updates"
+            ) == true, "\(finding?.detail ?? "")")
+        #expect(finding?.detail.contains("upgrading to a supported release is the fix") == true)
+        // Before the end of support, a host missing May 2019's fix is told only to install it.
+        let before = Self.analyse(
+            [Self.host("PC-2019", kbs: ["KB4012212"])], [Self.eternalBlue, Self.blueKeep],
+            asOf: CivilDate.date(year: 2019, month: 7, day: 1))
+        let missing = before.findings.filter { Self.missingRules.contains($0.rule) }
+        #expect(!missing.isEmpty && missing.allSatisfy { $0.facts["install"] != nil })
+        #expect(missing.allSatisfy { !$0.detail.contains("Extended Security Updates") })
+    }
+
     // MARK: 1. Windows release recognition
 
     struct ReleaseCase: Sendable, CustomTestStringConvertible {

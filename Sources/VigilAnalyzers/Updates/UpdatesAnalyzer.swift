@@ -100,7 +100,7 @@ public struct UpdatesAnalyzer: Analyzer {
         where !entries.isEmpty {
             var finding = finding(
                 rule, host: host, entries: entries, product: product, facts: facts, index: index,
-                matcher: &matcher, context: context, servicePack: state.servicePack,
+                matcher: &matcher, context: context, servicePack: state.servicePack, release: state.release,
                 remedy: state.unknownReason == nil ? remedy.install : "")
             Self.describeHost(host, state: state, remedy: remedy, verdicts: verdicts, into: &finding)
             Self.noteUndecided(state.undecided.count, into: &finding)
@@ -205,7 +205,7 @@ public struct UpdatesAnalyzer: Analyzer {
     private func finding(
         _ rule: RuleID, host: Machine, entries: [Int32], product: Int, facts entryFacts: EntryFacts,
         index: AdvisoryIndex, matcher: inout UpdateMatcher, context: AnalysisContext,
-        servicePack: WindowsRelease.ServicePack?, remedy: String
+        servicePack: WindowsRelease.ServicePack?, release: WindowsRelease?, remedy: String
     ) -> Finding {
         let table = index.products[product]
         let limit = context.settings.listAllMissingUpdates ? entries.count : Self.listed
@@ -266,6 +266,13 @@ public struct UpdatesAnalyzer: Analyzer {
             facts["install"] = "KB\(newest)"
             detail += ". Installing KB\(newest) (or a later cumulative update) fixes the newest of them"
         }
+        if servicePack == nil, let install = facts["install"],
+            let note = Self.afterSupportNote(
+                release, install: install, newestCumulative: table.newestCumulative, fixes: entries, facts: entryFacts,
+                asOf: context.asOf)
+        {
+            detail += note
+        }
         let proof = entries.prefix(3).map { entry in
             let id = index.advisories[table.entries[Int(entry)].advisory].id
             return "\(id): "
@@ -278,6 +285,34 @@ public struct UpdatesAnalyzer: Analyzer {
         return Finding(
             rule: rule, subject: Self.subject(host), detail: detail + ".",
             evidence: evidence.isEmpty ? host.sources : evidence, facts: facts, proof: proof)
+    }
+
+    /// What a host past its end of support must know of the update named for it: when a fix it lacks was published
+    /// after support ended for the host's release (and edition), the update is provided only under Extended Security
+    /// Updates or to an edition still supported (LTSC), so a practice without them is not sent after an update it
+    /// cannot get.
+    ///
+    /// An update is dated as ``EntryClasses/released(_:advisories:)`` dates it; the product's newest cumulative update,
+    /// which no advisory of the data may name (it is reached by supersedence), by the newest fix the data has for the
+    /// product: a product another edition still has serviced (1809's LTSC, Server 2019) has fixes after the end.
+    static func afterSupportNote(
+        _ release: WindowsRelease?, install: String, newestCumulative: UInt32?, fixes entries: [Int32],
+        facts: EntryFacts, asOf: Date
+    ) -> String? {
+        guard let release, let end = release.endOfSupport, end < asOf, let number = AdvisoryIndex.number(install)
+        else { return nil }
+        let newestFix = facts.published.lazy.compactMap { $0 }.max()
+        let released = facts.updateReleased[number] ?? (newestCumulative.map { number >= $0 } == true ? newestFix : nil)
+        guard let released, released > end else { return nil }
+        let edition = release.edition.map { $0 == .server || $0 == .longTerm ? "" : " (\($0.rawValue) editions)" } ?? ""
+        let ended = "support for \(release.name)\(edition) ended on \(CivilDate.string(end))"
+        let provided = "is provided only under Extended Security Updates or to an edition still supported"
+        if entries.contains(where: { facts.published[Int($0)].map { $0 > end } ?? false }) {
+            return
+                "; \(install) was published after \(ended) and \(provided), as are some of these fixes: without them, upgrading to a supported release is the fix"
+        }
+        return
+            "; \(install) was published after \(ended) and \(provided): without them, the last cumulative update before that date (each of these fixes is older) or upgrading to a supported release is the fix"
     }
 
     /// The earliest of `dates` at the positions `entries`.
@@ -390,7 +425,7 @@ struct EntryClasses {
         if let known = cache[product] { return known }
         let table = index.products[product]
         let advisories = table.entries.map { index.advisories[$0.advisory] }
-        let released = Self.released(table, advisories: advisories)
+        let (released, updates) = Self.released(table, advisories: advisories)
         let facts = EntryFacts(
             classes: zip(advisories, released).map { advisory, released in
                 if advisory.exploitation != nil { return .exploited }
@@ -402,7 +437,8 @@ struct EntryClasses {
                 return .other
             },
             published: released,
-            ransomware: advisories.map { $0.exploitation?.knownRansomwareUse == true })
+            ransomware: advisories.map { $0.exploitation?.knownRansomwareUse == true },
+            updateReleased: updates)
         cache[product] = facts
         return facts
     }
@@ -412,20 +448,24 @@ struct EntryClasses {
     /// a row by its vulnerability, not by its update, so an update's release is the date most of the product's
     /// advisories it fixes share: a cumulative update is named by every vulnerability of its month, and by the older
     /// ones it is the product's first fix for (the later date when two are as common).
-    static func released(_ table: AdvisoryIndex.ProductTable, advisories: [Advisory]) -> [Date?] {
+    /// Also returns each update's own release, so dated.
+    static func released(_ table: AdvisoryIndex.ProductTable, advisories: [Advisory])
+        -> (entries: [Date?], updates: [UInt32: Date])
+    {
         var dates: [UInt32: [Date: Int]] = [:]
         for (entry, advisory) in zip(table.entries, advisories) {
             guard let published = advisory.published else { continue }
             for kb in entry.kbs { dates[kb, default: [:]][published, default: 0] += 1 }
         }
-        let release = dates.mapValues { counts in
+        let release = dates.compactMapValues { counts in
             counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }?.key
         }
-        return zip(table.entries, advisories).map { entry, advisory in
+        let entries = zip(table.entries, advisories).map { entry, advisory -> Date? in
             guard let published = advisory.published else { return nil }
-            guard let update = entry.kbs.compactMap({ release[$0] ?? nil }).min() else { return published }
+            guard let update = entry.kbs.compactMap({ release[$0] }).min() else { return published }
             return max(published, update)
         }
+        return (entries, release)
     }
 }
 
@@ -438,6 +478,8 @@ struct EntryFacts {
     var classes: [Class]
     var published: [Date?]
     var ransomware: [Bool]
+    /// Each update's release, as ``EntryClasses/released(_:advisories:)`` dates it.
+    var updateReleased: [UInt32: Date]
 }
 
 /// Counts across hosts, for metrics, headlines and the advisory table.
