@@ -92,7 +92,7 @@ extension OverviewPage {
         }
         guard !order.isEmpty else { return "" }
         let items = order.map { code in
-            "<li><a href=\"/regions/\(escape(code))\">\(escape(code))</a> (\(counts[code] ?? 0) organisations)</li>"
+            "<li><a href=\"/regions/\(escape(code))\">\(escape(code))</a> (\(Wording.count(counts[code] ?? 0, "organisation")))</li>"
         }
         return """
             <section aria-labelledby="areas"><h2 id="areas">Regions and integrated care boards</h2>

@@ -123,7 +123,7 @@ public struct AccountHygieneAnalyzer: Analyzer {
             // account for the national service, and leave person-account tickets unverified on a computers-only export).
             status: enabled.isEmpty ? .notAssessed : unjudged > 0 ? .partial : .assessed,
             basis:
-                "\(Wording.count(context.estate.accounts.count, "directory account")) (\(Wording.number(enabled.count)) enabled people, service and built-in accounts); staleness threshold \(context.settings.staleDays) days"
+                "\(Wording.count(context.estate.accounts.count, "directory account")) (\(Wording.number(enabled.count)) of them enabled: people, service and built-in accounts); staleness threshold \(context.settings.staleDays) days"
                 + (noLogonTimes > 0
                     ? "; \(Wording.count(noLogonTimes, "enabled account")) from an export without logon times (lastLogon, lastLogonTimestamp) \(noLogonTimes == 1 ? "is" : "are") not judged for use"
                     : "")
