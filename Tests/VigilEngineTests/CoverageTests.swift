@@ -123,6 +123,11 @@ struct ReferenceFileTests {
         )
         try Data(Array("SQLite format 3".utf8) + [0, 1, 2]).write(
             to: scratch.url.appendingPathComponent("scan/.vigil-scan-state.sqlite"))
+        // A real patient list (NHS England's breast screening extract) and a tab-separated one put among the exports.
+        try FileManager.default.copyItem(
+            at: Fixtures.url("real-share/records/dtos-bss-20240601121212-n10.csv"),
+            to: scratch.url.appendingPathComponent("dtos.csv"))
+        try scratch.write("clinic.tsv", "Name\tNHS_No\tDOB\nJane Smith\t4010232137\t12/03/1956\n")
         // An assessment's reports written into the bundle (`--out` inside it), read by the next run: the JSON and
         // the two lists of a practice with access logs.
         let template = try #require(CoverageTests.template)
@@ -150,6 +155,10 @@ struct ReferenceFileTests {
         #expect(reasons["scan/scan.csv"]?.hasPrefix("a vigil scan report (scan.csv)") == true)
         #expect(reasons["scan/scan.html"]?.hasPrefix("a vigil scan report (scan.html)") == true)
         #expect(reasons["scan/.vigil-scan-state.sqlite"]?.hasPrefix("vigil scan's state file") == true)
+        for list in ["dtos.csv", "clinic.tsv"] {
+            #expect(reasons[list]?.hasPrefix("a table with an NHS number column") == true, "\(list)")
+            #expect(reasons[list]?.contains("vigil scan") == true)
+        }
         #expect(assessment.evidence.files.map(\.path) == ["directory.ldif"])
     }
 }

@@ -30,6 +30,10 @@ public enum ReferenceFile {
                 "WES-NG definitions (definitions.zip), not read from a bundle: import them once with vigil advisories import FILE -o advisories.db, then name the database with vigil assess --advisories or vigil.yaml reference: advisories:"
         }
         if let report = vigilReport(bytes) { return report }
+        if looksLikePatientTable(bytes) {
+            return
+                "a table with an NHS number column, not an export Vigil assesses: patient data is found by vigil scan (or a scan: section in vigil.yaml naming its folder), which counts it without keeping the numbers"
+        }
         if isPwnedPasswords(bytes) {
             return
                 "a Pwned Passwords corpus, not evidence: index it once with vigil corpus build FILE -o pwned-passwords.vbi, then name the index with vigil assess --breach-index or vigil.yaml reference: breach-index:"
@@ -65,6 +69,18 @@ public enum ReferenceFile {
                 : "a vigil report (HTML), not evidence"
         }
         return nil
+    }
+
+    /// Whether the first line is a table header naming an NHS number column (`NHS Number`, `nhs_number`, `NHSNo`):
+    /// a patient list put among the exports.
+    static func looksLikePatientTable(_ bytes: [UInt8]) -> Bool {
+        let line = bytes.prefix { $0 != 0x0A && $0 != 0x0D }.prefix(4_096)
+        guard line.contains(UInt8(ascii: ",")) || line.contains(0x09) || line.contains(UInt8(ascii: ";")) else {
+            return false
+        }
+        let cells = line.map { $0 == 0x09 || $0 == UInt8(ascii: ";") ? UInt8(ascii: ",") : $0 }
+        let folded = String(decoding: cells, as: UTF8.self).lowercased().filter { $0.isLetter || $0 == "," }
+        return folded.split(separator: ",").contains { $0 == "nhsnumber" || $0 == "nhsno" }
     }
 
     /// A zip whose first entry is one of WES-NG's tables (`CVEs_…csv`, `Custom_…csv`), or named as WES-NG names it.
