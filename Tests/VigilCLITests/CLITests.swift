@@ -248,6 +248,9 @@ struct CLITests {
         #expect(file.status == 64 && file.error.contains("put it in a folder"))
         let date = try VigilProcess.run(["assess", Fixtures.url("ad-estate-sample").path, "--as-of", "2026-13-01"])
         #expect(date.status == 64 && date.error.contains("Usage: vigil assess"))
+        #expect(date.error.contains("--as-of is not a day of the calendar"))
+        let shape = try VigilProcess.run(["assess", Fixtures.url("ad-estate-sample").path, "--as-of", "1/11/2026"])
+        #expect(shape.status == 64 && shape.error.contains("--as-of expects a date as YYYY-MM-DD"))
         try scratch.write("bad/vigil.yaml", "organisation:\n  code: X\n  name: Y\n  colour: red\n")
         let manifest = try VigilProcess.run(["assess", scratch.url.appendingPathComponent("bad").path, "-q"])
         #expect(
