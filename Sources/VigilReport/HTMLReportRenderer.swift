@@ -359,7 +359,8 @@ public struct HTMLReportRenderer: Sendable {
         page.raw("<h3>What the headline numbers count</h3><ul class=\"counts\">")
         for metric in noted {
             page.raw(
-                "<li><strong>\(Wording.number(metric.value))</strong> \(escape(metric.label.prefix(1).lowercased() + metric.label.dropFirst())): \(escape(metric.note ?? ""))</li>"
+                // The label first: a plural label after the number reads "1 hosts whose…".
+                "<li>\(escape(metric.label)): <strong>\(Wording.number(metric.value))</strong> — \(escape(metric.note ?? ""))</li>"
             )
         }
         page.raw("</ul>")

@@ -193,7 +193,9 @@ public struct CredentialAnalyzer: Analyzer {
         case nil: break
         }
         let age = account.passwordLastSet.map(context.daysSince)
-        if let age, age > Self.oldServicePasswordDays { reasons.append("its password has not changed for \(age) days") }
+        if let age, age > Self.oldServicePasswordDays {
+            reasons.append("its password has not changed for \(Wording.count(age, "day"))")
+        }
         guard !reasons.isEmpty else { return nil }
         let privileged = context.directory.privilege[index]
         var detail =
