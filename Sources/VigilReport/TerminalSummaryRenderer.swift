@@ -61,7 +61,9 @@ public struct TerminalSummaryRenderer: Sendable {
                     "  \(number + 1). \(severity) \(rule.id.rawValue.padding(to: 27)) \(rule.title) (\(count))"
                         + (why.isEmpty ? "" : ": \(why.joined(separator: "; "))"))
             }
-            lines.append("By rule (each finding at its own severity, most risk first):")
+            lines.append(
+                "By rule, most risk in all first (the label is the rule's worst finding: many high findings can outweigh a few critical):"
+            )
             for count in summary.rules.prefix(12) {
                 let rule = RuleCatalogue.rule(count.rule)
                 let worst = paint(count.worst.label.uppercased().padding(to: 8), count.worst)
