@@ -17,7 +17,8 @@ public struct VigilCommand: AsyncParsableCommand {
 
             EXIT CODES
               0   success (no findings at or above --fail-on, when given)
-              1   findings at or above the --fail-on severity exist
+              1   findings at or above the --fail-on severity exist (scan: a file of the
+                  --fail-on class or worse)
               64  usage error: unknown option, bad value
               65  evidence unusable: no recognised evidence, invalid vigil.yaml, a file
                   holding nothing Vigil could read, or (with --strict) rejected records
@@ -28,6 +29,7 @@ public struct VigilCommand: AsyncParsableCommand {
                   is printed)
               73  an output file or folder could not be created
               74  an input could not be read or opened (I/O error, permissions)
+              130 interrupted (corpus build: Ctrl-C; it says how to go on)
             """,
         version: ToolIdentity.current.version,
         subcommands: [

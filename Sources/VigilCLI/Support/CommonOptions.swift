@@ -38,7 +38,7 @@ struct OutputModeOption: ParsableArguments {
     @Option(
         name: .customLong("mode"),
         help: ArgumentHelp(
-            "Permissions of the reports written, in octal: 640 lets the owner's group read them (folders created for them get 750). Default 600, owner only: reports name weak and privileged accounts and where patient data lies. World-writable modes are refused.",
+            "Permissions of the reports written, in octal: 640 lets the owner's group read them (folders created for them get 750). Default 600, owner only: reports say where patient data lies (and an assessment's name weak and privileged accounts). World-writable modes are refused.",
             valueName: "octal"))
     var mode: String?
 
