@@ -3,6 +3,7 @@ import Foundation
 import VigilCore
 import VigilEngine
 import VigilParsers
+import VigilScan
 
 /// `vigil inspect FILE…`: what Vigil sees in evidence files, without assessing them.
 struct InspectCommand: AsyncParsableCommand {
@@ -111,7 +112,7 @@ struct InspectCommand: AsyncParsableCommand {
                 ? listed : host.installedUpdates.isEmpty ? "updates not listed" : listed + ", the list incomplete"
             let role = host.domainController.map { $0 ? "; domain controller" : "; not a domain controller" } ?? ""
             return
-                "  \(TerminalText.sanitised(host.name)): \(system.isEmpty ? "no operating system reported" : system); \(updates)\(role)"
+                "  \(TerminalText.sanitised(PathMasking.masked(host.name))): \(system.isEmpty ? "no operating system reported" : system); \(updates)\(role)"
         }
         if hosts.count > limit { lines.append("  … and \(Wording.count(hosts.count - limit, "more host"))") }
         return lines

@@ -211,7 +211,7 @@ public struct AssessmentEngine: Sendable {
         findings += joined.findings
         metrics += joined.metrics
         var coveredSubjects = covered
-        AssessmentMasking(findings: findings, covered: covered).mask(
+        AssessmentMasking(estate: context.estate).mask(
             findings: &findings, tables: &tables, headlines: &headlines, covered: &coveredSubjects)
         let started = ContinuousClock.now
         let assessment = Assessment(

@@ -1,45 +1,84 @@
 import VigilCore
 import VigilScan
 
-/// Health-service numbers in what the analyzers wrote, masked as the scan masks them (`943 *** **19`), as the last
-/// stage before the assessment is put together.
+/// Health-service numbers in the names the evidence gives accounts, groups and hosts, masked as the scan masks them
+/// (`943 *** **19`) in what the analyzers wrote, as the last stage before the assessment is put together.
 ///
 /// Paths are masked as the estate is collected (``Estate/maskHealthNumbersInPaths()``); names are not, because the
 /// analyses need them whole (a password that is the account's own name, a person's name in a guess). So an account,
 /// group or host named with a patient's number (`pt9434765919`, a patient portal's accounts) is masked here, once, in
 /// every place a name reaches: each finding's subject and related subjects, its detail, proof and text facts; the
 /// tables and headlines; and the covered subjects' ids. A subject's id is masked with the rest and its fingerprint
-/// computed again from the masked id, so that no hash of a number leaves either. SIDs are left whole
-/// (``PathMasking/insideSID(_:at:)``).
+/// computed again from the masked id, so that no hash of a number leaves either.
 ///
-/// Ids are keys (the national service tells findings apart by them), so numbers whose masks collide among the ids are
-/// told apart, `~1`, `~2`…, as paths' are.
+/// Only the numbers the names hold are masked, and only those in the issued and test ranges: another ten digits that
+/// pass the check digit (an asset tag in a host's name, one number in eleven) stay as written, and an estate whose names
+/// hold none, nearly every one, is passed over. SIDs are left whole (``PathMasking/insideSID(_:at:)``). Numbers whose
+/// masks collide are told apart, `~1`, `~2`…, in the order of the numbers; as for paths, which is `~1` may change
+/// with the next run's names, so a subject so told apart is never counted as covered.
 struct AssessmentMasking {
+    /// The token of each number to mask.
     private let tokens: [UInt64: String]
 
-    /// The masking for an assessment whose subject ids are among `ids`.
-    init(ids: Set<String>) {
-        tokens = Estate.tokens(for: ids)
+    /// The masking of the numbers in `names`.
+    init(names: some Sequence<String>) {
+        var numbers = Numbers()
+        for name in names { numbers.add(name) }
+        self.init(numbers.found)
     }
 
-    /// The masking for `findings` and `covered`, whose subjects' ids are the keys.
-    init(findings: [Finding], covered: [CoveredSubjects]) {
-        var ids: Set<String> = []
-        for finding in findings where PathMasking.mayHoldNumber(finding.subject.id) {
-            ids.insert(finding.subject.id)
-            for related in finding.related where PathMasking.mayHoldNumber(related.id) { ids.insert(related.id) }
+    /// The masking of the names in `estate`: its accounts', groups' and hosts', and the principals its hash dumps,
+    /// permissions, access logs and role exports name.
+    init(estate: Estate) {
+        var numbers = Numbers()
+        for account in estate.accounts {
+            for name in [account.name, account.displayName, account.distinguishedName, account.userPrincipalName] {
+                numbers.add(name)
+            }
         }
-        for group in covered {
-            for id in group.ids where PathMasking.mayHoldNumber(id) { ids.insert(id) }
+        for group in estate.groups {
+            numbers.add(group.name)
+            numbers.add(group.distinguishedName)
         }
-        self.init(ids: ids)
+        for host in estate.hosts { numbers.add(host.name) }
+        for credential in estate.credentials { numbers.add(credential.accountName) }
+        for grant in estate.grants { numbers.add(grant.principal) }
+        for assignment in estate.roleAssignments { numbers.add(assignment.user) }
+        for event in estate.accessEvents { numbers.add(event.principal) }
+        self.init(numbers.found)
     }
 
-    /// `text` with every health-service number masked.
+    /// The masking of `numbers`, those whose masks collide told apart.
+    private init(_ numbers: Set<UInt64>) {
+        var tokens: [UInt64: String] = [:]
+        for (mask, colliding) in Dictionary(grouping: numbers, by: HealthNumber.masked) {
+            guard colliding.count > 1 else {
+                tokens[colliding[0]] = mask
+                continue
+            }
+            for (position, number) in colliding.sorted().enumerated() { tokens[number] = "\(mask)~\(position + 1)" }
+        }
+        self.tokens = tokens
+    }
+
+    /// The issued and test numbers names hold.
+    private struct Numbers {
+        var found: Set<UInt64> = []
+
+        mutating func add(_ name: String?) {
+            guard let name, PathMasking.mayHoldNumber(name) else { return }
+            found.formUnion(PathMasking.numbers(in: name).filter(HealthNumber.isIssuedOrTest))
+        }
+    }
+
+    /// Whether there is anything to mask.
+    var isEmpty: Bool { tokens.isEmpty }
+
+    /// `text` with the numbers masked.
     func text(_ text: String) -> String {
         // Most ids with ten digits are SIDs, passed over without a copy.
-        guard PathMasking.mayHoldNumber(text), !Self.isSID(text) else { return text }
-        return PathMasking.masked(text) { tokens[$0] ?? HealthNumber.masked($0) }
+        guard !tokens.isEmpty, PathMasking.mayHoldNumber(text), !Self.isSID(text) else { return text }
+        return PathMasking.replacing(in: text) { tokens[$0] }
     }
 
     /// Whether `text` is a SID and nothing else (`S-1-5-21-…-1104`).
@@ -64,31 +103,38 @@ struct AssessmentMasking {
             finding.subject = subject
             finding.fingerprint = Finding.fingerprint(rule: finding.rule, subject: subject)
         }
-        finding.related = finding.related.map(self.subject)
-        finding.detail = text(finding.detail)
-        finding.proof = finding.proof.map(text)
-        for (name, value) in finding.facts {
+        if finding.related.contains(where: { PathMasking.mayHoldNumber($0.id) || PathMasking.mayHoldNumber($0.name) }) {
+            finding.related = finding.related.map(self.subject)
+        }
+        let detail = text(finding.detail)
+        if detail != finding.detail { finding.detail = detail }
+        if finding.proof.contains(where: PathMasking.mayHoldNumber) { finding.proof = finding.proof.map(text) }
+        for (name, value) in finding.facts where PathMasking.mayHoldNumber(value) {
             switch Finding.factKind(name) {
-            case .text, .list: finding.facts[name] = text(value)
+            case .text, .list:
+                let masked = text(value)
+                if masked != value { finding.facts[name] = masked }
             case .integer, .boolean, .date: break
             }
         }
     }
 
-    /// Masks every finding, table, headline and covered id.
+    /// Masks every finding, table, headline and covered id; nothing when no name holds a number.
     func mask(
         findings: inout [Finding], tables: inout [SummaryTable], headlines: inout [Headline],
         covered: inout [CoveredSubjects]
     ) {
+        guard !isEmpty else { return }
         for index in findings.indices { mask(&findings[index]) }
         for index in tables.indices {
             tables[index].rows = tables[index].rows.map { $0.map(text) }
             tables[index].note = tables[index].note.map(text)
         }
         for index in headlines.indices { headlines[index].text = text(headlines[index].text) }
-        for index in covered.indices {
-            // Masking keeps ids distinct (colliding masks are told apart) but may change their order.
-            covered[index].ids = covered[index].ids.map(text).sorted()
+        for index in covered.indices where covered[index].ids.contains(where: PathMasking.mayHoldNumber) {
+            // A subject told apart from another (`~2`) is never covered: the next run may number it otherwise, and
+            // its ticket would be fixed by that renumbering. Masking may change the ids' order.
+            covered[index].ids = covered[index].ids.map(text).filter { !Estate.holdsToldApartNumber($0) }.sorted()
         }
     }
 }

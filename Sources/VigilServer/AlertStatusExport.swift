@@ -3,9 +3,10 @@ import VigilReport
 public import VigilStore
 
 /// Alert statuses as CSV and JSON, one shape for `vigil admin alert-status` and the API's overdue feed, so the two
-/// cannot drift. `remediate_by` is the organisation's own remediation clock (the alert's date, or its days from when
-/// the organisation's evidence showed it affected; empty while it has nothing to remediate). Cells are neutralised against spreadsheet formulas (an organisation's not-applicable reason is its
-/// own text).
+/// cannot drift. `acknowledge_by` and `remediate_by` are the organisation's own clocks (the alert's, moved for an
+/// organisation created after the alert; a remediation clock by days runs from when the organisation's evidence showed
+/// it affected, and is empty while it has nothing to remediate). Cells are neutralised against spreadsheet formulas (an
+/// organisation's not-applicable reason is its own text).
 public enum AlertStatusExport {
     /// The CSV columns, in order.
     public static let columns = [

@@ -79,17 +79,12 @@ public struct AlertRecord: Sendable, Hashable, Codable {
     public var remediationDays: Int?
     /// About a vulnerability known to be exploited (CISA KEV).
     public var knownExploited: Bool
-    /// When the service recorded it (its `issuedAt` may be earlier: an alert entered after it went out), absent for
-    /// alerts recorded before this was kept. An organisation created after this time gets the alert's clocks counted
-    /// from its own creation (``AlertClocks/Terms/joined(at:)``).
-    public var recordedAt: Date?
 
     public init(
         id: Int64, title: String, severity: Severity, rules: [RuleID], cves: [String], advisories: [String],
         issuedAt: Date, acknowledgeBy: Date, remediateBy: Date?, remediationDays: Int? = nil,
-        knownExploited: Bool = false, recordedAt: Date? = nil
+        knownExploited: Bool = false
     ) {
-        self.recordedAt = recordedAt
         self.id = id
         self.title = title
         self.severity = severity
@@ -162,7 +157,7 @@ public struct AlertStatus: Sendable, Hashable, Codable {
     /// Not acknowledged (nor declared not applicable, nor closed) after the acknowledgement clock.
     public var acknowledgementOverdue: Bool
     /// This organisation's acknowledgement clock: the alert's, or for an organisation created after the alert was
-    /// recorded, as long from its creation as the alert gave from its issue.
+    /// recorded, as long from its creation as the alert gave from its issue (``AlertClocks/Terms/joined(at:)``).
     public var acknowledgeBy: Date
     /// Affected and not closed after the remediation clock.
     public var remediationOverdue: Bool

@@ -24,22 +24,21 @@ struct AlertClocks: Sendable, Hashable {
         var remediateBy: Date?
         var remediationDays: Int?
         var issuedAt: Date
-        var recordedAt: Date?
 
         init(_ alert: AlertRecord) {
             acknowledgeBy = alert.acknowledgeBy
             remediateBy = alert.remediateBy
             remediationDays = alert.remediationDays
             issuedAt = alert.issuedAt
-            recordedAt = alert.recordedAt
         }
 
-        /// The terms for an organisation created at `joinedAt`. One created after the alert was recorded was never
-        /// given the time the others had: its clocks run for as long from its creation as theirs ran from the issue
-        /// (a practice taken on today is not overdue on last year's alert until it has had its 48 hours and its
-        /// days), and never end before the alert's own. A clock by days starts from its evidence anyway.
+        /// The terms for an organisation that joined the alert at `joinedAt`: created after the alert was recorded
+        /// (its creation gave it a status for each alert already there, and recorded when). It was never given the
+        /// time the others had: its clocks run for as long from its creation as theirs ran from the issue (a practice
+        /// taken on today is not overdue on last year's alert until it has had its 48 hours and its days), and never
+        /// end before the alert's own. A clock by days starts from its evidence anyway.
         func joined(at joinedAt: Date?) -> Terms {
-            guard let joinedAt, let recordedAt, joinedAt > recordedAt, joinedAt > issuedAt else { return self }
+            guard let joinedAt, joinedAt > issuedAt else { return self }
             var terms = self
             let late = joinedAt.timeIntervalSince(issuedAt)
             terms.acknowledgeBy = max(acknowledgeBy, acknowledgeBy.addingTimeInterval(late))

@@ -19,12 +19,11 @@ extension SQLNationalStore {
                 let row = try await database.raw(
                     """
                     INSERT INTO alerts (title, severity, issued_at, acknowledge_due, remediate_due, remediation_days,
-                    known_exploited, recorded_at)
+                    known_exploited)
                     VALUES (\(bind: alert.title), \(bind: alert.severity.rawValue), \(bind: Self.seconds(alert.issuedAt)),
                     \(bind: Self.seconds(alert.acknowledgeBy)), \(bind: Self.seconds(Self.nominalDue(alert))),
                     \(bind: alert.remediateBy == nil ? alert.remediationDays.map(Int64.init) : nil),
-                    \(bind: Int64(alert.knownExploited ? 1 : 0)), \(bind: Int64(Date().timeIntervalSince1970)))
-                    RETURNING id
+                    \(bind: Int64(alert.knownExploited ? 1 : 0))) RETURNING id
                     """
                 ).first()
             else { throw StoreError(.corrupt, "the new alert's id was not returned") }
@@ -553,7 +552,7 @@ extension SQLNationalStore {
             """
             SELECT s.alert_id, s.state, s.affected_at, s.acknowledged_at, s.not_applicable_at, s.not_applicable_reason,
             s.closed_at, s.closed_submission, s.reopen_count, o.id, o.ods_code, o.name, o.kind, o.path,
-            o.created_at AS joined_at,
+            s.joined_at,
             (SELECT COUNT(*) FROM alert_matches m WHERE m.alert_id = s.alert_id AND m.organisation_id = s.organisation_id
             AND m.state = 'open') AS open_matches,
             (SELECT COUNT(*) FROM alert_matches m WHERE m.alert_id = s.alert_id
@@ -581,7 +580,7 @@ extension SQLNationalStore {
         for row in try await database.raw(
             """
             SELECT a.id, a.title, a.severity, a.issued_at, a.acknowledge_due, a.remediate_due, a.remediation_days,
-            a.known_exploited, a.recorded_at, l.kind, l.value
+            a.known_exploited, l.kind, l.value
             FROM alerts a LEFT JOIN alert_links l ON l.alert_id = a.id \(filter) ORDER BY a.id DESC, l.kind, l.value
             """
         ).all() {
@@ -616,8 +615,7 @@ extension SQLNationalStore {
             acknowledgeBy: date(try row.decode(column: "acknowledge_due", as: Int64.self)),
             remediateBy: days == nil ? date(try row.decode(column: "remediate_due", as: Int64.self)) : nil,
             remediationDays: days.map { Int($0) },
-            knownExploited: try row.decode(column: "known_exploited", as: Int64.self) != 0,
-            recordedAt: try row.decode(column: "recorded_at", as: Int64?.self).map(date))
+            knownExploited: try row.decode(column: "known_exploited", as: Int64.self) != 0)
     }
 
     // MARK: - Validation

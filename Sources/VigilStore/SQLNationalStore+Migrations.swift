@@ -346,10 +346,12 @@ extension SQLNationalStore {
         Migration(version: 14, name: "people disabled (a leaver) without losing their audit history") { _ in
             ["ALTER TABLE users ADD COLUMN disabled_at BIGINT"]
         },
-        Migration(version: 15, name: "when each alert was recorded: an organisation created later has its own clocks") {
+        Migration(version: 15, name: "when an organisation created after an alert joined it: its clocks run from then")
+        {
             _ in
-            // Empty for alerts recorded before: an organisation created after one of them keeps the alert's clocks.
-            ["ALTER TABLE alerts ADD COLUMN recorded_at BIGINT"]
+            // Set only on the statuses an organisation's creation gives it for the alerts already there; empty on
+            // every other (and on those made before), which keep the alert's clocks.
+            ["ALTER TABLE alert_status ADD COLUMN joined_at BIGINT"]
         },
     ]
 

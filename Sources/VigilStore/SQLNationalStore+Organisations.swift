@@ -28,21 +28,23 @@ extension SQLNationalStore {
                 try $0.decode(column: "path", as: String.self)
             }
             try Self.checkPlacement(organisation, among: paths)
+            let created = Int64(Date().timeIntervalSince1970)
             let row = try await database.raw(
                 """
                 INSERT INTO organisations (ods_code, name, kind, path, created_at)
                 VALUES (\(bind: organisation.code), \(bind: name), \(bind: organisation.kind.rawValue), \(bind: path),
-                \(bind: Int64(Date().timeIntervalSince1970))) RETURNING id
+                \(bind: created)) RETURNING id
                 """
             ).first()
             guard let id = try row?.decode(column: "id", as: Int64.self) else {
                 throw StoreError(.corrupt, "the new organisation's id was not returned")
             }
-            // Every alert already issued concerns the new organisation too; its evidence decides the rest.
+            // Every alert already issued concerns the new organisation too; its evidence decides the rest. It joins
+            // them now, and its clocks for them run from now (AlertClocks.Terms.joined(at:)).
             try await database.raw(
                 """
-                INSERT INTO alert_status (alert_id, organisation_id, state, reopen_count)
-                SELECT id, \(bind: id), 'open', 0 FROM alerts WHERE 1 = 1
+                INSERT INTO alert_status (alert_id, organisation_id, state, reopen_count, joined_at)
+                SELECT id, \(bind: id), 'open', 0, \(bind: created) FROM alerts WHERE 1 = 1
                 ON CONFLICT (alert_id, organisation_id) DO NOTHING
                 """
             ).run()

@@ -17,7 +17,8 @@ struct StatusFacts: Sendable, Hashable {
     var closedAt: Date?
     var closedSubmission: Int64?
     var reopenCount: Int
-    /// When the organisation was created: one created after the alert has clocks of its own.
+    /// When the organisation joined the alert, when it was created after the alert was recorded: its clocks run from
+    /// then.
     var joinedAt: Date?
 
     /// The facts of a row of ``SQLNationalStore/statusFacts(where:on:)``.

@@ -19,11 +19,13 @@ struct CanaryCLITests {
     static let inFolderName = "4505577104"
     /// In an account's name (a patient portal's accounts), with a weak password shared with another account.
     static let inAccountName = "7041386473"
+    /// In a host's name (a Windows 7 host's systeminfo, so that it has findings), and printed by `inspect`.
+    static let inHostName = "6010232139"
     static let inContent = ["4010232137", "4975836327", "0101011237", "3200123451"]
     /// An account name that only broken lines carry (account names in a good dump are report subjects by design).
     static let brokenAccount = "canary.k7q2"
 
-    static var numbers: [String] { [inName, inFolderName, inAccountName] + inContent }
+    static var numbers: [String] { [inName, inFolderName, inAccountName, inHostName] + inContent }
 
     /// The lower-case hex of a password's NT hash (the tests alone spell hashes out).
     static func hex(_ password: String) -> String {
@@ -82,6 +84,11 @@ struct CanaryCLITests {
                     "RIVERSIDE\\\(brokenAccount):\(weak):::",
                     "RIVERSIDE\\\(brokenAccount):2004:\(lmHash):\(passwords[0])zzzzzzzzzzzzzzzzzz:::",
                 ].joined(separator: "\n") + "\n")
+        let systeminfo = try Fixtures.text(
+            "windows-systeminfo/systeminfo/7_sp1_x64_enterprise_en-us_20190305_systeminfo.txt")
+        let hostName = try #require(systeminfo.firstMatch(of: /Host Name:\s+(\S+)/)?.output.1)
+        try scratch.write(
+            "bundle/pc.systeminfo.txt", systeminfo.replacingOccurrences(of: String(hostName), with: "P\(inHostName)"))
         // Forty patients make a patient list (a finding naming the file); the canaries are among them.
         let patients = inContent + Self.validNumbers(from: 401_023_200, count: 40)
         let list = "NHS Number,Name,DOB\n" + patients.map { "\($0),Jane Smith,12/03/1956" }.joined(separator: "\n")
@@ -173,6 +180,9 @@ struct CanaryCLITests {
         #expect(scanJSON.contains("referral 943 *** **19.csv") && scanJSON.contains("450 *** **04 notes"))
 
         _ = try run(["inspect", bundle.appendingPathComponent("ntds.txt").path])
+        let inspected = try run(["inspect", bundle.appendingPathComponent("pc.systeminfo.txt").path])
+        #expect(inspected.output.contains("P601 *** **39: "), "\(inspected.output)")
+        #expect(json.contains("P601 *** **39"))
         _ = try run([
             "inspect", bad.appendingPathComponent("cvrf.xml").path, bad.appendingPathComponent("kev.csv").path,
         ])

@@ -4,7 +4,8 @@ import VigilCore
 @testable import VigilEngine
 
 /// Names the analyses need whole (an account named with a patient's number) are masked before the assessment is put
-/// together: in subjects, their ids and fingerprints, details, text facts, tables, headlines and covered ids.
+/// together: in subjects, their ids and fingerprints, details, text facts, tables, headlines and covered ids; only the
+/// issued numbers names hold.
 @Suite("masking names in the assessment")
 struct AssessmentMaskingTests {
     /// Two portal accounts whose numbers mask alike (`704 *** **73`), and an account known by its SID, one of whose
@@ -37,8 +38,12 @@ struct AssessmentMaskingTests {
                 ids: [Self.bySID.id, Self.first.id, Self.second.id].sorted())
         ]
         let unmaskedFingerprint = findings[0].fingerprint
-        AssessmentMasking(findings: findings, covered: covered).mask(
-            findings: &findings, tables: &tables, headlines: &headlines, covered: &covered)
+        // The names the evidence gives: the two portal accounts, and a host whose asset number passes the check
+        // digit but is in no issued range (943…).
+        let masking = AssessmentMasking(names: [Self.first.name, Self.second.name, Self.bySID.name, "PC9434765919"])
+        masking.mask(findings: &findings, tables: &tables, headlines: &headlines, covered: &covered)
+        #expect(masking.text("PC9434765919 and 4010232137") == "PC9434765919 and 4010232137")
+        #expect(AssessmentMasking(names: ["amy.hall", "PC9434765919"]).isEmpty)
 
         let first = findings[0]
         #expect(first.subject.name == "RIVERSIDE\\pt704 *** **73~2")
@@ -53,10 +58,8 @@ struct AssessmentMaskingTests {
         #expect(findings[1].fingerprint == Finding.fingerprint(rule: .sharedPassword, subject: Self.bySID))
         #expect(tables[0].rows == [["RIVERSIDE\\pt704 *** **73~1"]])
         #expect(headlines[0].text == "RIVERSIDE\\pt704 *** **73~2 is weak.")
-        #expect(
-            covered[0].ids == [
-                Self.bySID.id, "riverside\\pt704 *** **73~1", "riverside\\pt704 *** **73~2",
-            ])
+        // Told apart, the two are never covered: which is `~1` may change with the next run's names.
+        #expect(covered[0].ids == [Self.bySID.id])
         let everything = "\(findings) \(tables) \(headlines) \(covered)"
         // Only the two count facts hold a number whole.
         #expect(everything.components(separatedBy: "7041386473").count - 1 == 2)

@@ -38,6 +38,10 @@ struct ScanNameTests {
             ),
             ("case-4010232137.txt", "case-401 *** **37.txt"),
             ("AS-1-4010232137.txt", "AS-1-401 *** **37.txt"),
+            // A name ending in `s-1` after ten digits: no SID, and nothing read past its end.
+            ("x 4010232137 Scans-1", "x 401 *** **37 Scans-1"),
+            ("\\\\192.168.10.20\\Clinical\\2024\\Scans-1", "\\\\192.168.10.20\\Clinical\\2024\\Scans-1"),
+            ("4010232137-S-1", "401 *** **37-S-1"), ("s-1-4010232137.pdf", "s-1-401 *** **37.pdf"),
         ])
     func masking(name: String, shown: String) {
         #expect(PathMasking.masked(name) == shown)

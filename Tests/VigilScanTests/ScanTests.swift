@@ -162,7 +162,9 @@ struct ScanTests {
         #expect(result.exposures.map(\.path) == ["share/ok.txt"])
     }
 
-    @Test("text with NUL runs (zero fill after a crash) is read; NUL with controls, or nothing but NUL, is binary")
+    @Test(
+        "text with NUL runs (zero fill after a crash) is read; NUL with controls, between characters, or alone is binary"
+    )
     func zeroFilledText() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
@@ -174,8 +176,12 @@ struct ScanTests {
         }
         try scratch.write("share/tool", Data(executable) + Data(Scan.letter.utf8))
         try scratch.write("share/disk.img", Data(repeating: 0, count: 9_000) + Data(Scan.letter.utf8))
+        // UTF-16 big-endian and UTF-32 without a byte-order mark: NUL between the characters, not zero fill.
+        let list = "NHS Number,Name\n4010232137,Smith\n"
+        try scratch.write("share/be.csv", Data(list.utf8.flatMap { [0, $0] }))
+        try scratch.write("share/utf32.csv", Data(list.utf8.flatMap { [$0, 0, 0, 0] }))
         let (result, found) = try await Scan.run(scratch.url.appendingPathComponent("share"))
-        #expect(result.totals.filesSkipped == ["binary": 2])
+        #expect(result.totals.filesSkipped == ["binary": 4])
         #expect(found["clinic.log"]?.filter { $0.kind == .nhsNumber }.map(\.position.line) == [1, 2])
         #expect(found["list.csv"]?.filter { $0.kind == .nhsNumber }.map(\.position.line) == [2])
         #expect(result.exposures.map(\.path).sorted() == ["share/clinic.log", "share/list.csv"])

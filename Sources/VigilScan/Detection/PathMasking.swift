@@ -36,6 +36,13 @@ public enum PathMasking {
 
     /// `path` with every health-service number replaced by `token(number)`.
     public static func masked(_ path: String, token: (UInt64) -> String) -> String {
+        replacing(in: path, token)
+    }
+
+    /// `text` with each health-service number for which `token` gives a token replaced by it; a number it gives none
+    /// for is kept as written.
+    public static func replacing(in text: String, _ token: (UInt64) -> String?) -> String {
+        let path = text
         guard mayHoldNumber(path) else { return path }
         let bytes = Array(path.utf8)
         var output: [UInt8] = []
@@ -44,9 +51,9 @@ public enum PathMasking {
         var changed = false
         while index < bytes.count {
             if Byte.isDigit(bytes[index]), index == 0 || !Byte.isDigit(bytes[index - 1]), !insideSID(bytes, at: index),
-                let (value, end) = number(bytes, at: index), HealthNumber.isValid(value)
+                let (value, end) = number(bytes, at: index), HealthNumber.isValid(value), let replacement = token(value)
             {
-                output.append(contentsOf: token(value).utf8)
+                output.append(contentsOf: replacement.utf8)
                 index = end
                 changed = true
                 continue
@@ -64,8 +71,10 @@ public enum PathMasking {
         guard start >= 4, bytes[start - 1] == UInt8(ascii: "-") else { return false }
         var cursor = start - 1
         while cursor > 0, Byte.isDigit(bytes[cursor]) || bytes[cursor] == UInt8(ascii: "-") { cursor -= 1 }
-        // `cursor` is at the byte before the run of digits and hyphens, which must be `S-1-` and not end a word.
-        guard bytes[cursor] | 0x20 == UInt8(ascii: "s"), bytes[cursor + 1] == UInt8(ascii: "-"),
+        // `cursor` is at the byte before the run of digits and hyphens, which must be `S-1-` and an authority before
+        // the digits at `start` (`Scans-1` at the end of a name is no SID, nor is `s-1-` and a number), and not end a
+        // word.
+        guard cursor + 4 < start - 1, bytes[cursor] | 0x20 == UInt8(ascii: "s"), bytes[cursor + 1] == UInt8(ascii: "-"),
             bytes[cursor + 2] == UInt8(ascii: "1"), bytes[cursor + 3] == UInt8(ascii: "-")
         else { return false }
         return cursor == 0 || !Byte.isAlphanumeric(bytes[cursor - 1])

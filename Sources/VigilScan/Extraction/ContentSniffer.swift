@@ -89,26 +89,32 @@ enum ContentSniffer {
     }
 
     /// Whether an opening that is not UTF-16 (recognised before) is binary: one that holds NUL and is either nothing but
-    /// NUL (a disk image's zero-filled start) or has more than one byte in a hundred of the rest a control character
-    /// text does not hold. NUL bytes alone do not make text binary: a log or list that a crash or a preallocating
-    /// writer left with zero fill is still read, its NUL runs separating words as spaces do. Executables, databases and
-    /// compressed data hold far more controls.
+    /// NUL (a disk image's zero-filled start), has NUL between its characters (UTF-16 or UTF-32 without a byte-order
+    /// mark: a NUL run to every few bytes of text), or has more than one byte in a hundred of the rest a control
+    /// character text does not hold. NUL runs alone do not make text binary: a log or list that a crash or a
+    /// preallocating writer left with zero fill is still read, its runs separating words as spaces do. Executables,
+    /// databases and compressed data hold far more controls.
     static func isBinary(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var nul = 0
+        var runs = 0
         var controls = 0
+        var previous: UInt8 = 1
         for byte in bytes {
             switch byte {
-            case 0: nul += 1
+            case 0:
+                nul += 1
+                if previous != 0 { runs += 1 }
             // Tab, line feed, vertical tab (MLLP's start byte), form feed, carriage return, DOS end of file, escape.
             case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1A, 0x1B: break
             case 0x01...0x1F, 0x7F: controls += 1
             default: break
             }
+            previous = byte
         }
         // Without NUL the file is text, as before: some exports separate fields with a control (Hive's ^A).
         guard nul > 0 else { return false }
         let text = bytes.count - nul
-        return text == 0 || controls * 100 > text
+        return text == 0 || runs * 8 > text || controls * 100 > text
     }
 
     /// Whether the text opens as HL7 v2 does: a message header or a file or batch header (`MSH|`, `FHS|`, `BHS|`),
