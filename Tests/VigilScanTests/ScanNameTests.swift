@@ -47,6 +47,19 @@ struct ScanNameTests {
         #expect(PathMasking.masked(name) == shown)
     }
 
+    @Test("masking any short text of digits, separators and SID-like parts never traps, and masks once for all")
+    func maskingAnyText() {
+        var random = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789012345678901234567890123456789Ss1-- ._\u{A0}x")
+        for _ in 0..<50_000 {
+            let text = String(
+                (0..<Int.random(in: 0...40, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+            let masked = PathMasking.masked(text)
+            #expect(PathMasking.masked(masked) == masked, "\(text)")
+            #expect(PathMasking.numbers(in: masked).isEmpty)
+        }
+    }
+
     @Test("a scan masks numbers in file and folder names in exposures and problems; the state file holds no name")
     func scanMasksNames() async throws {
         let scratch = try ScratchDirectory()
