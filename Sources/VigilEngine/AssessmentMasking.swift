@@ -81,14 +81,13 @@ struct AssessmentMasking {
         return PathMasking.replacing(in: text) { tokens[$0] }
     }
 
-    /// Whether `text` is a SID and nothing else (`S-1-5-21-…-1104`).
+    /// Whether `text` is a SID and nothing else (`S-1-5-21-…-1104`): `S-1-`, an authority of one or two digits, and
+    /// sub-authorities, as ``PathMasking/insideSID(_:at:)`` judges one.
     static func isSID(_ text: String) -> Bool {
-        var utf8 = text.utf8.makeIterator()
-        for expected in "S-1-".utf8 where utf8.next() != expected { return false }
-        while let byte = utf8.next() {
-            guard byte == UInt8(ascii: "-") || (0x30...0x39).contains(byte) else { return false }
-        }
-        return true
+        guard text.utf8.count <= 200, text.hasPrefix("S-1-") else { return false }
+        let parts = text.utf8.dropFirst(4).split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard let authority = parts.first, (1...2).contains(authority.count), parts.count >= 2 else { return false }
+        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { (0x30...0x39).contains($0) } }
     }
 
     /// `subject` with its id and name masked.
@@ -131,10 +130,40 @@ struct AssessmentMasking {
             tables[index].note = tables[index].note.map(text)
         }
         for index in headlines.indices { headlines[index].text = text(headlines[index].text) }
-        for index in covered.indices where covered[index].ids.contains(where: PathMasking.mayHoldNumber) {
-            // A subject told apart from another (`~2`) is never covered: the next run may number it otherwise, and
-            // its ticket would be fixed by that renumbering. Masking may change the ids' order.
-            covered[index].ids = covered[index].ids.map(text).filter { !Estate.holdsToldApartNumber($0) }.sorted()
+        for index in covered.indices {
+            covered[index].ids = coveredIDs(covered[index].ids)
         }
+        let withheld = Self.foldersWithMaskedPrincipals(findings)
+        for index in covered.indices where covered[index].kind == .resource && !withheld.isEmpty {
+            covered[index].ids.removeAll(where: withheld.contains)
+        }
+    }
+
+    /// `ids` masked, sorted, without a subject told apart from another (`~2`): the next run may number it otherwise,
+    /// and its ticket would be fixed by that renumbering. The same array when no id changes (SIDs, paths).
+    func coveredIDs(_ ids: [String]) -> [String] {
+        var changed = false
+        var masked = ids.map { id in
+            let result = text(id)
+            if result != id { changed = true }
+            return result
+        }
+        guard changed else { return ids }
+        masked.removeAll { $0.contains("~") && Estate.holdsToldApartNumber($0) }
+        return masked.sorted()
+    }
+
+    /// The folders (the part of a permission's id before `|`: a path, or `usage:` and a path) of the permissions
+    /// found whose principal holds a masked number. A permission is covered through its folder, and such a principal's
+    /// mask may change with the next run's names (told apart, or no longer): the old ticket, on the old mask, would be
+    /// fixed while the grant stands. So such a folder's permissions are not counted as covered: their tickets wait.
+    static func foldersWithMaskedPrincipals(_ findings: [Finding]) -> Set<String> {
+        var folders: Set<String> = []
+        for finding in findings where finding.subject.kind == .resource {
+            let id = finding.subject.id
+            guard let bar = id.firstIndex(of: "|"), id[bar...].contains("*** **") else { continue }
+            folders.insert(String(id[..<bar]))
+        }
+        return folders
     }
 }

@@ -169,7 +169,8 @@ public struct AlertStatus: Sendable, Hashable, Codable {
     public var escalation: Escalation
     /// ``escalation`` as a number, 0 to 3, for sorting and spreadsheets.
     public var escalationLevel: Int
-    /// Seconds from issue to the closing evidence, while closed.
+    /// Seconds from issue (for an organisation created after the alert, from its joining) to the closing evidence,
+    /// while closed.
     public var timeToClosure: Int64?
 
     public init(
@@ -201,8 +202,11 @@ public struct AlertStatus: Sendable, Hashable, Codable {
         remediateBy = clocks.due ?? terms.remediateBy
         escalation = clocks.escalation
         escalationLevel = escalation.level
+        // From the issue, or for an organisation created after it, from its joining (never below zero: closing
+        // evidence is dated by its day's midnight).
+        let start = max(alert.issuedAt, joinedAt ?? alert.issuedAt)
         timeToClosure = closedAt.map {
-            Int64($0.timeIntervalSince1970.rounded(.down)) - Int64(alert.issuedAt.timeIntervalSince1970.rounded(.down))
+            max(0, Int64($0.timeIntervalSince1970.rounded(.down)) - Int64(start.timeIntervalSince1970.rounded(.down)))
         }
     }
 

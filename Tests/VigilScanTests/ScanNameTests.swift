@@ -42,6 +42,9 @@ struct ScanNameTests {
             ("x 4010232137 Scans-1", "x 401 *** **37 Scans-1"),
             ("\\\\192.168.10.20\\Clinical\\2024\\Scans-1", "\\\\192.168.10.20\\Clinical\\2024\\Scans-1"),
             ("4010232137-S-1", "401 *** **37-S-1"), ("s-1-4010232137.pdf", "s-1-401 *** **37.pdf"),
+            // A SID is judged by its opening (S-1-, an authority of one or two digits): masked in one pass or none.
+            ("S-1-4010232137-4010232137", "S-1-401 *** **37-401 *** **37"),
+            ("S-1-12-1-4010232137-1", "S-1-12-1-4010232137-1"), ("S-1-5-4010232137", "S-1-5-4010232137"),
         ])
     func masking(name: String, shown: String) {
         #expect(PathMasking.masked(name) == shown)
@@ -51,6 +54,11 @@ struct ScanNameTests {
     func maskingAnyText() {
         var random = SystemRandomNumberGenerator()
         let alphabet = Array("0123456789012345678901234567890123456789Ss1-- ._\u{A0}x")
+        // The family a second review found masking in two passes: SID-like openings before two numbers.
+        for text in ["S-1-4010232137-4010232137", "S-1--4010232137-4010232137", "S-1-401-023-2137-010101-1237"] {
+            let masked = PathMasking.masked(text)
+            #expect(PathMasking.masked(masked) == masked, "\(text)")
+        }
         for _ in 0..<50_000 {
             let text = String(
                 (0..<Int.random(in: 0...40, using: &random)).map { _ in alphabet.randomElement(using: &random)! })

@@ -71,12 +71,17 @@ public enum PathMasking {
         guard start >= 4, bytes[start - 1] == UInt8(ascii: "-") else { return false }
         var cursor = start - 1
         while cursor > 0, Byte.isDigit(bytes[cursor]) || bytes[cursor] == UInt8(ascii: "-") { cursor -= 1 }
-        // `cursor` is at the byte before the run of digits and hyphens, which must be `S-1-` and an authority before
-        // the digits at `start` (`Scans-1` at the end of a name is no SID, nor is `s-1-` and a number), and not end a
-        // word.
-        guard cursor + 4 < start - 1, bytes[cursor] | 0x20 == UInt8(ascii: "s"), bytes[cursor + 1] == UInt8(ascii: "-"),
-            bytes[cursor + 2] == UInt8(ascii: "1"), bytes[cursor + 3] == UInt8(ascii: "-")
+        // `cursor` is at the byte before the run of digits and hyphens, which must be `S-1-`, an identifier authority
+        // of one or two digits (5, 12, 15, 16, 80…) and a hyphen before the digits at `start`, and not end a word.
+        // Judged by that opening alone, which masking never changes, so a second pass masks nothing more; `Scans-1`
+        // at the end of a name is no SID, nor is `s-1-` and a number.
+        let authority = cursor + 4
+        guard authority + 1 < start, bytes[cursor] | 0x20 == UInt8(ascii: "s"),
+            bytes[cursor + 1] == UInt8(ascii: "-"), bytes[cursor + 2] == UInt8(ascii: "1"),
+            bytes[cursor + 3] == UInt8(ascii: "-"), Byte.isDigit(bytes[authority])
         else { return false }
+        let hyphen = Byte.isDigit(bytes[authority + 1]) ? authority + 2 : authority + 1
+        guard hyphen < start, bytes[hyphen] == UInt8(ascii: "-") else { return false }
         return cursor == 0 || !Byte.isAlphanumeric(bytes[cursor - 1])
     }
 
