@@ -16,8 +16,8 @@ struct AssessCommand: AsyncParsableCommand {
             DIR holds the organisation's exports (an LDIF directory export, a secretsdump/pwdump hash dump, …) and \
             optionally a vigil.yaml manifest naming the organisation, the inputs and their formats. Formats are \
             recognised by content. Vigil lists what it read and every file it did not, then writes report.html, \
-            assessment.json and findings.csv into --out, readable by their owner only (0600, folders created 0700) \
-            unless --mode widens them. Hashes and passwords never appear in any output.
+            assessment.json and findings.csv into --out (and least-privilege.csv and unused-access.csv where the \
+            evidence gives them), readable by their owner only (0600, folders created 0700) unless --mode widens them. Hashes and passwords never appear in any output.
 
             Run `vigil formats` for the formats read and the commands that produce them.
 

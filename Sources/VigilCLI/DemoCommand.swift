@@ -15,7 +15,9 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Writes, under --out: estates/<code>/ (each organisation's exports in the real formats: LDIF directory \
             export, secretsdump hash dump, vigil.yaml), ground-truth/<code>.json (every failing seeded), \
-            reports/<code>/ (report.html, assessment.json, findings.csv) and index.html (all organisations). Then \
+            reports/<code>/ (report.html, assessment.json, findings.csv, and least-privilege.csv and \
+            unused-access.csv where the evidence gives them), reference/ (the synthetic breach corpus and its index) \
+            and index.html (all organisations). Then \
             compares each assessment with its ground truth. The same seed gives the same estate. Everything it writes \
             (the estates' synthetic hash dumps and patient lists too, reports, ground truth, index.html) is readable \
             by its owner only (files 0600, folders it creates 0700) unless --mode widens them.
