@@ -32,9 +32,10 @@ struct AssessmentMasking {
     init(estate: Estate) {
         var numbers = Numbers()
         for account in estate.accounts {
-            for name in [account.name, account.displayName, account.distinguishedName, account.userPrincipalName] {
-                numbers.add(name)
-            }
+            numbers.add(account.name)
+            numbers.add(account.displayName)
+            numbers.add(account.distinguishedName)
+            numbers.add(account.userPrincipalName)
         }
         for group in estate.groups {
             numbers.add(group.name)
