@@ -176,7 +176,8 @@ let package = Package(
         .testTarget(
             name: "VigilEngineTests",
             dependencies: [
-                "VigilEngine", "VigilParsers", "VigilCore", "VigilReport", "VigilSynth", "VigilTestSupport",
+                "VigilEngine", "VigilParsers", "VigilCore", "VigilReport", "VigilScan", "VigilSynth",
+                "VigilTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

@@ -17,8 +17,10 @@ import VigilScan
 /// masks collide are told apart, `~1`, `~2`…, in the order of the numbers; as for paths, which is `~1` may change
 /// with the next run's names, so a subject so told apart is never counted as covered.
 struct AssessmentMasking {
-    /// The token of each number to mask.
-    private let tokens: [UInt64: String]
+    /// The numbers to mask.
+    private let numbers: Set<UInt64>
+    /// The masks of those told apart from another (``Estate/toldApart(_:)``).
+    private let toldApart: [UInt64: String]
 
     /// The masking of the numbers in `names`.
     init(names: some Sequence<String>) {
@@ -51,15 +53,8 @@ struct AssessmentMasking {
 
     /// The masking of `numbers`, those whose masks collide told apart.
     private init(_ numbers: Set<UInt64>) {
-        var tokens: [UInt64: String] = [:]
-        for (mask, colliding) in Dictionary(grouping: numbers, by: HealthNumber.masked) {
-            guard colliding.count > 1 else {
-                tokens[colliding[0]] = mask
-                continue
-            }
-            for (position, number) in colliding.sorted().enumerated() { tokens[number] = "\(mask)~\(position + 1)" }
-        }
-        self.tokens = tokens
+        self.numbers = numbers
+        toldApart = Estate.toldApart(numbers)
     }
 
     /// The issued and test numbers names hold.
@@ -73,22 +68,15 @@ struct AssessmentMasking {
     }
 
     /// Whether there is anything to mask.
-    var isEmpty: Bool { tokens.isEmpty }
+    var isEmpty: Bool { numbers.isEmpty }
 
     /// `text` with the numbers masked.
     func text(_ text: String) -> String {
         // Most ids with ten digits are SIDs, passed over without a copy.
-        guard !tokens.isEmpty, PathMasking.mayHoldNumber(text), !Self.isSID(text) else { return text }
-        return PathMasking.replacing(in: text) { tokens[$0] }
-    }
-
-    /// Whether `text` is a SID and nothing else (`S-1-5-21-…-1104`): `S-1-`, an authority of one or two digits, and
-    /// sub-authorities, as ``PathMasking/insideSID(_:at:)`` judges one.
-    static func isSID(_ text: String) -> Bool {
-        guard text.utf8.count <= 200, text.hasPrefix("S-1-") else { return false }
-        let parts = text.utf8.dropFirst(4).split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-        guard let authority = parts.first, (1...2).contains(authority.count), parts.count >= 2 else { return false }
-        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { (0x30...0x39).contains($0) } }
+        guard !numbers.isEmpty, PathMasking.mayHoldNumber(text), !PathMasking.isSID(text) else { return text }
+        return PathMasking.replacing(in: text) { number in
+            numbers.contains(number) ? toldApart[number] ?? HealthNumber.masked(number) : nil
+        }
     }
 
     /// `subject` with its id and name masked.

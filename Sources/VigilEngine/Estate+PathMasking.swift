@@ -51,15 +51,15 @@ extension Estate {
 
     /// The masks of the numbers in `paths` that another number there masks alike, told apart (`438 *** **50~2`).
     static func tokens(for paths: Set<String>) -> [UInt64: String] {
-        var byMask: [String: Set<UInt64>] = [:]
-        for path in paths {
-            for number in PathMasking.numbers(in: path) {
-                byMask[HealthNumber.masked(number), default: []].insert(number)
-            }
-        }
+        toldApart(Set(paths.flatMap(PathMasking.numbers(in:))))
+    }
+
+    /// The masks of those of `numbers` that another of them masks alike, told apart in the order of the numbers
+    /// (`438 *** **50~1`, `438 *** **50~2`); the others are not listed.
+    static func toldApart(_ numbers: Set<UInt64>) -> [UInt64: String] {
         var tokens: [UInt64: String] = [:]
-        for (mask, numbers) in byMask where numbers.count > 1 {
-            for (position, number) in numbers.sorted().enumerated() { tokens[number] = "\(mask)~\(position + 1)" }
+        for (mask, alike) in Dictionary(grouping: numbers, by: HealthNumber.masked) where alike.count > 1 {
+            for (position, number) in alike.sorted().enumerated() { tokens[number] = "\(mask)~\(position + 1)" }
         }
         return tokens
     }

@@ -35,14 +35,14 @@ struct AlertClocks: Sendable, Hashable {
         /// The terms for an organisation that joined the alert at `joinedAt`: created after the alert was recorded
         /// (its creation gave it a status for each alert already there, and recorded when). It was never given the
         /// time the others had: its clocks run for as long from its creation as theirs ran from the issue (a practice
-        /// taken on today is not overdue on last year's alert until it has had its 48 hours and its days), and never
-        /// end before the alert's own. A clock by days starts from its evidence anyway.
+        /// taken on today is not overdue on last year's alert until it has had its 48 hours and its days), so they end
+        /// after the alert's own. A clock by days starts from its evidence anyway.
         func joined(at joinedAt: Date?) -> Terms {
             guard let joinedAt, joinedAt > issuedAt else { return self }
             var terms = self
             let late = joinedAt.timeIntervalSince(issuedAt)
-            terms.acknowledgeBy = max(acknowledgeBy, acknowledgeBy.addingTimeInterval(late))
-            terms.remediateBy = remediateBy.map { max($0, $0.addingTimeInterval(late)) }
+            terms.acknowledgeBy = acknowledgeBy.addingTimeInterval(late)
+            terms.remediateBy = remediateBy?.addingTimeInterval(late)
             return terms
         }
 

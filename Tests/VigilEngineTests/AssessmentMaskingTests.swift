@@ -1,5 +1,6 @@
 import Testing
 import VigilCore
+import VigilScan
 
 @testable import VigilEngine
 
@@ -87,9 +88,9 @@ struct AssessmentMaskingTests {
             findings: &findings, tables: &tables, headlines: &headlines, covered: &covered)
         #expect(findings[0].subject.id == "\\\\srv\\x|RIVERSIDE\\pt704 *** **73")
         #expect(covered[0].ids == ["\\\\srv\\y", "\\\\srv\\z"])
-        #expect(AssessmentMasking.isSID("S-1-5-21-4010232137-1-2-1104"))
+        #expect(PathMasking.isSID("S-1-5-21-4010232137-1-2-1104"))
         #expect(
-            !AssessmentMasking.isSID("S-1-4010232137") && !AssessmentMasking.isSID("S-1-5-")
-                && !AssessmentMasking.isSID("S-1-5"))
+            !PathMasking.isSID("S-1-4010232137") && !PathMasking.isSID("S-1-5-")
+                && !PathMasking.isSID("S-1-5"))
     }
 }

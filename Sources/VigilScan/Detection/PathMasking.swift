@@ -42,9 +42,8 @@ public enum PathMasking {
     /// `text` with each health-service number for which `token` gives a token replaced by it; a number it gives none
     /// for is kept as written.
     public static func replacing(in text: String, _ token: (UInt64) -> String?) -> String {
-        let path = text
-        guard mayHoldNumber(path) else { return path }
-        let bytes = Array(path.utf8)
+        guard mayHoldNumber(text) else { return text }
+        let bytes = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0
@@ -61,7 +60,16 @@ public enum PathMasking {
             output.append(bytes[index])
             index += 1
         }
-        return changed ? String(decoding: output, as: UTF8.self) : path
+        return changed ? String(decoding: output, as: UTF8.self) : text
+    }
+
+    /// Whether `text` is a security identifier and nothing else (`S-1-5-21-…-1104`): `S-1-`, an identifier authority
+    /// of one or two digits and sub-authorities, as ``insideSID(_:at:)`` judges one inside a name.
+    public static func isSID(_ text: String) -> Bool {
+        guard text.utf8.count <= 200, text.hasPrefix("S-1-") else { return false }
+        let parts = text.utf8.dropFirst(4).split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard let authority = parts.first, (1...2).contains(authority.count), parts.count >= 2 else { return false }
+        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(Byte.isDigit) }
     }
 
     /// Whether the digits at `start` are a part of a security identifier (`S-1-5-21-3623811015-…`, a recycle bin's
