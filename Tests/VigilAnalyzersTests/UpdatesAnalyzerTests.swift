@@ -73,11 +73,13 @@ struct UpdatesAnalyzerTests {
     }
 
     static func analyse(
-        _ hosts: [Machine], _ advisories: [Advisory], reference: [Advisory] = [], asOf: Date = asOf
+        _ hosts: [Machine], _ advisories: [Advisory], reference: [Advisory] = [], asOf: Date = asOf,
+        updateReleases: [UInt32: Date] = [:]
     ) -> AnalyzerOutput {
         let estate = Estate(organisation: .unnamed, hosts: hosts, advisories: advisories)
-        return UpdatesAnalyzer().analyze(
-            AnalysisContext(estate: estate, asOf: asOf, reference: ReferenceData(advisories: reference)))
+        var data = ReferenceData(advisories: reference)
+        data.updateReleases = updateReleases
+        return UpdatesAnalyzer().analyze(AnalysisContext(estate: estate, asOf: asOf, reference: data))
     }
 
     static func rules(_ output: AnalyzerOutput) -> [String] {
@@ -1005,8 +1007,12 @@ struct UpdatesAnalyzerTests {
         "CVE-2017-0143", "CVE-2017-0144", "CVE-2017-0145", "CVE-2017-0146", "CVE-2017-0147", "CVE-2017-0148",
     ]
 
-    static func analyseBuiltIn(_ host: Machine) throws -> AnalyzerOutput {
-        analyse([host], [], reference: try builtIn.get())
+    /// `host` against the built-in catalogue, its updates dated as the engine dates them.
+    static func analyseBuiltIn(_ host: Machine, datingUpdates: Bool = true) throws -> AnalyzerOutput {
+        let catalogue = try builtIn.get()
+        return analyse(
+            [host], [], reference: catalogue,
+            updateReleases: datingUpdates ? UpdateReleases.dated(by: catalogue) : [:])
     }
 
     @Test(

@@ -71,6 +71,30 @@ struct UpdatesCatalogueTests {
         #expect(Base.missing(output, "PC-01").isDisjoint(with: Base.eternalBlueCVEs.union(["CVE-2019-0708"])))
     }
 
+    @Test(
+        "the catalogue's later rollups are dated by their own month, so a Windows 7 host is told KB5022338 comes only with Extended Security Updates"
+    )
+    func rollupDatedByItsMonth() throws {
+        let releases = UpdateReleases.dated(by: try Base.builtIn.get())
+        #expect(releases[5_022_338].map(CivilDate.string) == "2023-01-10")
+        #expect(releases[4_012_212].map(CivilDate.string) == "2017-03-14")
+        // March 2017's security-only update alone: BlueKeep (May 2019) is missing; the catalogue's newest Windows 7
+        // rollup closes it, and came out three years after support ended.
+        let host = Base.host("PC-01", Base.win7, kbs: ["KB4012212"])
+        let dated = try Base.analyseBuiltIn(host)
+        let finding = try #require(dated.findings.first { Base.missingRules.contains($0.rule) })
+        #expect(finding.facts["install"] == "KB5022338")
+        #expect(
+            finding.detail.contains(
+                "KB5022338 was published after support for Windows 7 SP1 ended on 2020-01-14 and is provided only under Extended Security Updates"
+            ), "\(finding.detail)")
+        // Dated by the vulnerabilities it fixes (MS17-010, BlueKeep), the rollup would seem to predate the end.
+        let undated = try Base.analyseBuiltIn(host, datingUpdates: false)
+        let same = try #require(undated.findings.first { Base.missingRules.contains($0.rule) })
+        #expect(same.facts["install"] == "KB5022338")
+        #expect(!same.detail.contains("Extended Security Updates"))
+    }
+
     @Test("Server 2016 (1607) with a 2026 cumulative update has MS17-010 fixed")
     func server2016Recent() throws {
         let system = Base.system("Microsoft Windows Server 2016 Standard", "10.0.14393")

@@ -82,6 +82,26 @@ struct AdvisoryReaderTests {
         #expect(fix.supersedes == supersedes)
     }
 
+    @Test("WES-NG: a fix whose rows are dated after its advisory's first keeps its own date, the earliest of its rows")
+    func wesngFixDates() throws {
+        let scratch = try ScratchDirectory("vigil-wesng-dates")
+        defer { scratch.remove() }
+        let header =
+            "\"DatePosted\",\"CVE\",\"BulletinKB\",\"Title\",\"AffectedProduct\",\"AffectedComponent\",\"Severity\",\"Impact\",\"Supersedes\",\"Exploits\""
+        let product = "Windows 7 for x64-based Systems Service Pack 1"
+        let rows = [
+            "\"20230214\",\"CVE-2017-0143\",\"5022338\",\"Later rollup\",\"\(product)\",\"\",\"Critical\",\"\",\"\",\"\"",
+            "\"20170314\",\"CVE-2017-0143\",\"4012212\",\"SMB\",\"\(product)\",\"\",\"Critical\",\"\",\"\",\"\"",
+            "\"20230110\",\"CVE-2017-0143\",\"5022338\",\"Later rollup\",\"\(product)\",\"\",\"Critical\",\"\",\"\",\"\"",
+        ]
+        let url = try scratch.write("cves.csv", ([header] + rows).joined(separator: "\n") + "\n")
+        let fragment = try WesngDefinitionsReader().read(path: url.path, file: "cves.csv", progress: nil)
+        let advisory = try #require(fragment.advisories.first)
+        #expect(advisory.published == Self.day("2017-03-14"))
+        #expect(advisory.fixes.map(\.kb) == ["KB5022338", "KB4012212"])
+        #expect(advisory.fixes.map(\.released) == [Self.day("2023-01-10"), nil])
+    }
+
     @Test("WES-NG: the custom definitions' comment lines are skipped and service-pack pseudo-KBs dropped")
     func wesngCustom() throws {
         let fragment = try Self.read(WesngDefinitionsReader(), "wesng-custom-20190321.csv")

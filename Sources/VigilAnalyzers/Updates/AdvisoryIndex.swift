@@ -148,6 +148,10 @@ public struct AdvisoryIndex: Sendable {
     let known: Set<UInt32>
     /// Advisories that only say a CVE is exploited (KEV), joined into the others.
     public let exploitationOnly: Int
+    /// Per update, its release where a source dates the update itself (``UpdateReleases``), preferred to the date
+    /// worked out from the vulnerabilities it fixes. Not part of a snapshot: the analyzer sets it from the reference
+    /// data.
+    var updateReleases: [UInt32: Date] = [:]
 
     /// The products it holds tables for.
     public var productCount: Int { products.count }

@@ -251,7 +251,7 @@ extension UpdatesAnalyzer {
     static func remedyFacts(_ table: AdvisoryIndex.ProductTable, index: AdvisoryIndex) -> [RemedyFacts] {
         let advisories = table.entries.map { index.advisories[$0.advisory] }
         // Dated as the findings are: from when the fix for this product came out.
-        let released = EntryClasses.released(table, advisories: advisories).entries
+        let released = EntryClasses.released(table, in: index).entries
         return zip(advisories, released).map { advisory, released in
             let vulnerability = NamedVulnerability.named(advisory.id)
             return RemedyFacts(

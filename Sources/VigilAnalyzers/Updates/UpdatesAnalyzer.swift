@@ -25,10 +25,12 @@ public struct UpdatesAnalyzer: Analyzer {
         guard !hosts.isEmpty else { return AnalyzerOutput() }
         // Findings come out in host order; the order is sorted by position, not by moving the (large) hosts.
         let order = hosts.indices.sorted { hosts[$0].id < hosts[$1].id }
-        let index =
+        var joined =
             context.reference.advisoryIndex
             ?? AdvisoryIndex(
                 context.estate.advisories + context.reference.advisories, products: AdvisoryIndex.products(for: hosts))
+        joined.updateReleases = context.reference.updateReleases
+        let index = joined
         let named = NamedAdvisories(index: index)
         // Hosts are independent: slices are matched on every core, each with its own caches, and joined in order.
         let slices = min(max(1, hosts.count / 256), ProcessInfo.processInfo.activeProcessorCount)
@@ -292,7 +294,7 @@ public struct UpdatesAnalyzer: Analyzer {
     /// Updates or to an edition still supported (LTSC), so a practice without them is not sent after an update it
     /// cannot get.
     ///
-    /// An update is dated as ``EntryClasses/released(_:advisories:)`` dates it; the product's newest cumulative update,
+    /// An update is dated as ``EntryClasses/released(_:in:)`` dates it; the product's newest cumulative update,
     /// which no advisory of the data may name (it is reached by supersedence), by the newest fix the data has for the
     /// product: a product another edition still has serviced (1809's LTSC, Server 2019) has fixes after the end.
     static func afterSupportNote(
@@ -425,7 +427,7 @@ struct EntryClasses {
         if let known = cache[product] { return known }
         let table = index.products[product]
         let advisories = table.entries.map { index.advisories[$0.advisory] }
-        let (released, updates) = Self.released(table, advisories: advisories)
+        let (released, updates) = Self.released(table, in: index)
         let facts = EntryFacts(
             classes: zip(advisories, released).map { advisory, released in
                 if advisory.exploitation != nil { return .exploited }
@@ -447,18 +449,22 @@ struct EntryClasses {
     /// (a vulnerability of 2023 reaches Windows 11 24H2 as a fix in 24H2's first updates, a year on). The sources date
     /// a row by its vulnerability, not by its update, so an update's release is the date most of the product's
     /// advisories it fixes share: a cumulative update is named by every vulnerability of its month, and by the older
-    /// ones it is the product's first fix for (the later date when two are as common).
-    /// Also returns each update's own release, so dated.
-    static func released(_ table: AdvisoryIndex.ProductTable, advisories: [Advisory])
+    /// ones it is the product's first fix for (the later date when two are as common), unless the index knows the
+    /// update's own release (``AdvisoryIndex/updateReleases``). Also returns each update's own release, so dated.
+    static func released(_ table: AdvisoryIndex.ProductTable, in index: AdvisoryIndex)
         -> (entries: [Date?], updates: [UInt32: Date])
     {
+        let advisories = table.entries.map { index.advisories[$0.advisory] }
         var dates: [UInt32: [Date: Int]] = [:]
         for (entry, advisory) in zip(table.entries, advisories) {
             guard let published = advisory.published else { continue }
             for kb in entry.kbs { dates[kb, default: [:]][published, default: 0] += 1 }
         }
-        let release = dates.compactMapValues { counts in
+        var release = dates.compactMapValues { counts in
             counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }?.key
+        }
+        if !index.updateReleases.isEmpty {
+            for kb in release.keys { if let known = index.updateReleases[kb] { release[kb] = known } }
         }
         let entries = zip(table.entries, advisories).map { entry, advisory -> Date? in
             guard let published = advisory.published else { return nil }
@@ -478,7 +484,7 @@ struct EntryFacts {
     var classes: [Class]
     var published: [Date?]
     var ransomware: [Bool]
-    /// Each update's release, as ``EntryClasses/released(_:advisories:)`` dates it.
+    /// Each update's release, as ``EntryClasses/released(_:in:)`` dates it.
     var updateReleased: [UInt32: Date]
 }
 

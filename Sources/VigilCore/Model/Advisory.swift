@@ -86,10 +86,14 @@ public struct AdvisoryFix: Codable, Sendable, Hashable {
     /// The part of the product the update is for, when the source names one (WES-NG's AffectedComponent:
     /// `Microsoft .NET Framework 3.5.1`, `Windows Internet Explorer 8`, `Windows Kernel`).
     public var component: String?
+    /// The date the source gives this fix itself, where it is later than its advisory's ``Advisory/published``
+    /// (WES-NG's DatePosted of the fix's rows: an emergency update published after the month's, or the built-in
+    /// catalogue's later rollups containing the fix, dated by their own month). Not kept by an advisory database.
+    public var released: Date?
 
     public init(
         product: String, kb: String? = nil, fixedBuild: String? = nil, supersedes: [String] = [], kind: String? = nil,
-        component: String? = nil
+        component: String? = nil, released: Date? = nil
     ) {
         self.product = product
         self.kb = kb
@@ -97,5 +101,6 @@ public struct AdvisoryFix: Codable, Sendable, Hashable {
         self.supersedes = supersedes
         self.kind = kind
         self.component = component
+        self.released = released
     }
 }

@@ -27,6 +27,7 @@ enum ReferenceLoader {
         reference.organisationWords = organisationWords(estate: estate, extra: manifest.organisationWords)
         let builtIn = try BuiltInAdvisories.load()
         reference.advisories = builtIn
+        reference.updateReleases = UpdateReleases.dated(by: builtIn)
         reference.advisorySources = [
             "built-in catalogue of \(Wording.count(builtIn.count, "advisory", plural: "advisories"))"
                 + ((try? BuiltInAdvisories.info()).map { " as of \($0.summary)" } ?? "")

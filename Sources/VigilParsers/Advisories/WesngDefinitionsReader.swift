@@ -118,6 +118,10 @@ private struct WesngTable {
         var supersedes: [UInt32]
         /// Index into ``components``; -1 when the row names none.
         var component: Int32
+        /// The earliest DatePosted of the fix's rows, in days since 1970: later than its advisory's where the row
+        /// dates the update rather than the vulnerability (the built-in catalogue's series links, an emergency
+        /// update published after the month's).
+        var days: Int
     }
 
     struct FixKey: Hashable {
@@ -165,13 +169,16 @@ private struct WesngTable {
         AdvisoryText.appendKBList(record[8], to: &supersedes)
         let key = FixKey(group: group, product: product, kb: kb, component: component)
         if let known = fixByKey[key] {
+            if days < fixes[Int(known)].days { fixes[Int(known)].days = days }
             for number in supersedes where !fixes[Int(known)].supersedes.contains(number) {
                 fixes[Int(known)].supersedes.append(number)
             }
         } else {
             let index = Int32(fixes.count)
             fixes.append(
-                Fix(product: product, kb: kb, supersedes: supersedes.isEmpty ? [] : supersedes, component: component))
+                Fix(
+                    product: product, kb: kb, supersedes: supersedes.isEmpty ? [] : supersedes, component: component,
+                    days: days))
             fixByKey[key] = index
             groups[Int(group)].fixes.append(index)
         }
@@ -277,7 +284,9 @@ private struct WesngTable {
                 }
                 return AdvisoryFix(
                     product: products.names[Int(fix.product)], kb: fix.kb == 0 ? nil : kbName(fix.kb),
-                    supersedes: names, component: fix.component < 0 ? nil : components.names[Int(fix.component)])
+                    supersedes: names, component: fix.component < 0 ? nil : components.names[Int(fix.component)],
+                    released: fix.days > group.days ? Date(timeIntervalSince1970: TimeInterval(fix.days) * 86_400) : nil
+                )
             }
             return Advisory(
                 id: group.id, title: group.title, cves: group.id.hasPrefix("CVE-") ? [group.id] : [],
