@@ -173,7 +173,7 @@ public struct AssessmentEngine: Sendable {
     {
         var findings: [Finding] = []
         var metrics: [Metric] = []
-        var coverage: [AssessmentArea: [Coverage]] = [:]
+        var coverageByArea: [AssessmentArea: [Coverage]] = [:]
         var headlines: [Headline] = []
         var tables: [SummaryTable] = []
         var unchecked: [UncheckedSubjects] = []
@@ -184,13 +184,13 @@ public struct AssessmentEngine: Sendable {
             metrics += output.metrics
             headlines += output.headlines
             tables += output.tables
-            for entry in output.coverage { coverage[entry.area, default: []].append(entry) }
+            for entry in output.coverage { coverageByArea[entry.area, default: []].append(entry) }
         }
         let assessedAreas = AssessmentArea.allCases.map { area in
-            guard let entries = coverage[area], !entries.isEmpty else {
+            guard let entries = coverageByArea[area], !entries.isEmpty else {
                 return Coverage(
                     area: area, status: .notAssessed,
-                    basis: Self.noEvidenceBasis(area, updatesAssessed: coverage[.updates]?.isEmpty == false))
+                    basis: Self.noEvidenceBasis(area, updatesAssessed: coverageByArea[.updates]?.isEmpty == false))
             }
             let status: Coverage.Status =
                 if entries.allSatisfy({ $0.status == .assessed }) {
@@ -211,14 +211,16 @@ public struct AssessmentEngine: Sendable {
         findings += joined.findings
         metrics += joined.metrics
         var coveredSubjects = covered
+        var coverage = areas
         AssessmentMasking(estate: context.estate).mask(
-            findings: &findings, tables: &tables, headlines: &headlines, covered: &coveredSubjects)
+            findings: &findings, tables: &tables, headlines: &headlines, metrics: &metrics, coverage: &coverage,
+            covered: &coveredSubjects)
         let started = ContinuousClock.now
         let assessment = Assessment(
             organisation: context.estate.organisation,
             assessedAt: context.asOf,
             evidence: evidence,
-            coverage: areas,
+            coverage: coverage,
             metrics: metrics,
             headlines: headlines,
             // Consumed, so that they are put in order in place rather than copied.

@@ -8,7 +8,7 @@ import VigilScan
 /// analyses need them whole (a password that is the account's own name, a person's name in a guess). So an account,
 /// group or host named with a patient's number (`pt9434765919`, a patient portal's accounts) is masked here, once, in
 /// every place a name reaches: each finding's subject and related subjects, its detail, proof and text facts; the
-/// tables and headlines; and the covered subjects' ids. A subject's id is masked with the rest and its fingerprint
+/// tables, headlines, metrics and coverage notes; and the covered subjects' ids. A subject's id is masked with the rest and its fingerprint
 /// computed again from the masked id, so that no hash of a number leaves either.
 ///
 /// Only the numbers the names hold are masked, and only those in the issued and test ranges: another ten digits that
@@ -29,8 +29,9 @@ struct AssessmentMasking {
         self.init(numbers.found)
     }
 
-    /// The masking of the names in `estate`: its accounts', groups' and hosts', and the principals its hash dumps,
-    /// permissions, access logs and role exports name.
+    /// The masking of the names in `estate`: its accounts', groups' and hosts', the principals its hash dumps,
+    /// permissions, access logs and role exports name, and the roles, scopes, applications and permissions of the role
+    /// exports.
     init(estate: Estate) {
         var numbers = Numbers()
         for account in estate.accounts {
@@ -46,7 +47,17 @@ struct AssessmentMasking {
         for host in estate.hosts { numbers.add(host.name) }
         for credential in estate.credentials { numbers.add(credential.accountName) }
         for grant in estate.grants { numbers.add(grant.principal) }
-        for assignment in estate.roleAssignments { numbers.add(assignment.user) }
+        for assignment in estate.roleAssignments {
+            numbers.add(assignment.user)
+            numbers.add(assignment.role)
+            numbers.add(assignment.scope)
+            numbers.add(assignment.application)
+        }
+        for permission in estate.rolePermissions {
+            numbers.add(permission.role)
+            numbers.add(permission.permission)
+            numbers.add(permission.application)
+        }
         for event in estate.accessEvents { numbers.add(event.principal) }
         self.init(numbers.found)
     }
@@ -107,13 +118,20 @@ struct AssessmentMasking {
         }
     }
 
-    /// Masks every finding, table, headline and covered id; nothing when no name holds a number.
+    /// Masks every finding, table, headline, metric, coverage basis and covered id; nothing when no name holds a
+    /// number.
     func mask(
         findings: inout [Finding], tables: inout [SummaryTable], headlines: inout [Headline],
-        covered: inout [CoveredSubjects]
+        metrics: inout [Metric], coverage: inout [Coverage], covered: inout [CoveredSubjects]
     ) {
         guard !isEmpty else { return }
         for index in findings.indices { mask(&findings[index]) }
+        // Metrics name what they measure (the widest grant's principal and folder, the widest role).
+        for index in metrics.indices {
+            metrics[index].label = text(metrics[index].label)
+            metrics[index].note = metrics[index].note.map(text)
+        }
+        for index in coverage.indices { coverage[index].basis = text(coverage[index].basis) }
         for index in tables.indices {
             tables[index].rows = tables[index].rows.map { $0.map(text) }
             tables[index].note = tables[index].note.map(text)

@@ -1,6 +1,8 @@
+import Foundation
 import Testing
 import VigilCore
 import VigilScan
+import VigilTestSupport
 
 @testable import VigilEngine
 
@@ -38,11 +40,19 @@ struct AssessmentMaskingTests {
                 area: .credentials, kind: .account, complete: false,
                 ids: [Self.bySID.id, Self.first.id, Self.second.id].sorted())
         ]
+        var metrics = [
+            Metric(
+                id: "access.widest-grant-1", label: "Widest grant (\(Self.first.name) on D:\\Clinical)", value: 6,
+                note: "\(Self.second.name) next")
+        ]
+        var coverage = [Coverage(area: .access, status: .partial, basis: "grants of \(Self.first.name) read")]
         let unmaskedFingerprint = findings[0].fingerprint
         // The names the evidence gives: the two portal accounts, and a host whose asset number passes the check
         // digit but is in no issued range (943…).
         let masking = AssessmentMasking(names: [Self.first.name, Self.second.name, Self.bySID.name, "PC9434765919"])
-        masking.mask(findings: &findings, tables: &tables, headlines: &headlines, covered: &covered)
+        masking.mask(
+            findings: &findings, tables: &tables, headlines: &headlines, metrics: &metrics, coverage: &coverage,
+            covered: &covered)
         #expect(masking.text("PC9434765919 and 4010232137") == "PC9434765919 and 4010232137")
         #expect(AssessmentMasking(names: ["amy.hall", "PC9434765919"]).isEmpty)
 
@@ -61,7 +71,10 @@ struct AssessmentMaskingTests {
         #expect(headlines[0].text == "RIVERSIDE\\pt704 *** **73~2 is weak.")
         // Told apart, the two are never covered: which is `~1` may change with the next run's names.
         #expect(covered[0].ids == [Self.bySID.id])
-        let everything = "\(findings) \(tables) \(headlines) \(covered)"
+        #expect(metrics[0].label == "Widest grant (RIVERSIDE\\pt704 *** **73~2 on D:\\Clinical)")
+        #expect(metrics[0].note == "RIVERSIDE\\pt704 *** **73~1 next")
+        #expect(coverage[0].basis == "grants of RIVERSIDE\\pt704 *** **73~2 read")
+        let everything = "\(findings) \(tables) \(headlines) \(metrics) \(coverage) \(covered)"
         // Only the two count facts hold a number whole.
         #expect(everything.components(separatedBy: "7041386473").count - 1 == 2)
         #expect(!everything.contains("7041000273"))
@@ -84,13 +97,88 @@ struct AssessmentMaskingTests {
         var covered = [
             CoveredSubjects(area: .access, kind: .resource, ids: ["\\\\srv\\x", "\\\\srv\\y", "\\\\srv\\z"])
         ]
+        var metrics: [Metric] = []
+        var coverage: [Coverage] = []
         AssessmentMasking(names: [principal]).mask(
-            findings: &findings, tables: &tables, headlines: &headlines, covered: &covered)
+            findings: &findings, tables: &tables, headlines: &headlines, metrics: &metrics, coverage: &coverage,
+            covered: &covered)
         #expect(findings[0].subject.id == "\\\\srv\\x|RIVERSIDE\\pt704 *** **73")
         #expect(covered[0].ids == ["\\\\srv\\y", "\\\\srv\\z"])
         #expect(PathMasking.isSID("S-1-5-21-4010232137-1-2-1104"))
         #expect(
             !PathMasking.isSID("S-1-4010232137") && !PathMasking.isSID("S-1-5-")
                 && !PathMasking.isSID("S-1-5"))
+    }
+
+    @Test("a group named with a number, granted a scanned folder of patients: the widest-grant metric masks it too")
+    func metricLabels() async throws {
+        // A red team's case: the access analyzer names the widest grant's principal in a metric's label.
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let number = "4014242420"
+        let directory = try String(contentsOf: Fixtures.url("ad-estate-sample/directory.ldif"), encoding: .utf8)
+        _ = try scratch.write(
+            "directory.ldif",
+            directory.trimmingCharacters(in: .newlines) + """
+
+
+                dn: CN=Carers \(number),OU=Groups,DC=riverside,DC=nhs,DC=local
+                objectClass: group
+                cn: Carers \(number)
+                sAMAccountName: Carers \(number)
+                member: CN=Amy Hall (amy.hall),OU=Staff,DC=riverside,DC=nhs,DC=local
+
+                """)
+        let folder = #"D:\Shares\Clinical"#
+        _ = try scratch.write(
+            "icacls.txt",
+            "\(folder) RIVERSIDE\\Carers \(number):(OI)(CI)(M)\n"
+                + String(repeating: " ", count: folder.count + 1) + "NT AUTHORITY\\SYSTEM:(OI)(CI)(F)\n\n")
+        // Six numbers from 430 000 000 on that pass the check digit.
+        let patients = (UInt64(4_300_000_000)..<4_300_001_000).filter { HealthNumber.isValid($0) }.prefix(6)
+        _ = try scratch.write(
+            "share/list.csv", "NHS Number,Name\n" + patients.enumerated().map { "\($1),Pat \($0)\n" }.joined())
+        _ = try scratch.write(
+            "vigil.yaml",
+            """
+            organisation:
+              code: Y99999
+              name: Riverside
+              kind: gp-practice
+            scan:
+              paths:
+                - path: share
+                  acl-path: '\(folder)'
+
+            """)
+        let assessment = try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: CivilDate.date(year: 2026, month: 1, day: 1)))
+        let widest = try #require(assessment.metrics.first { $0.label.contains("Carers") })
+        #expect(widest.label.contains("Carers 401 *** **20"), "\(widest.label)")
+        let json = String(decoding: try JSONEncoder().encode(assessment), as: UTF8.self)
+        #expect(!json.contains(number))
+    }
+
+    @Test("numbers in a role export's roles, scopes, applications and permissions are masked like names")
+    func roleTexts() {
+        let source = EvidenceReference(file: "roles.csv")
+        let estate = Estate(
+            organisation: .unnamed,
+            roleAssignments: [
+                RoleAssignment(
+                    user: "amy.hall", role: "Viewer 4014242420", scope: "Patient 7041386473", application: "EPR",
+                    source: source)
+            ],
+            rolePermissions: [
+                RolePermission(
+                    role: "Viewer 4014242420", permission: "Read record 4010232137", sensitivity: nil,
+                    application: "App9434765919", source: source)
+            ])
+        let masking = AssessmentMasking(estate: estate)
+        #expect(
+            masking.text("Viewer 4014242420 (Patient 7041386473): Read record 4010232137")
+                == "Viewer 401 *** **20 (Patient 704 *** **73): Read record 401 *** **37")
+        // 943… is in no issued range: an application's asset number stays.
+        #expect(masking.text("App9434765919") == "App9434765919")
     }
 }

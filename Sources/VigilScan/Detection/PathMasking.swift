@@ -49,8 +49,10 @@ public enum PathMasking {
         var index = 0
         var changed = false
         while index < bytes.count {
-            if Byte.isDigit(bytes[index]), index == 0 || !Byte.isDigit(bytes[index - 1]), !insideSID(bytes, at: index),
-                let (value, end) = number(bytes, at: index), HealthNumber.isValid(value), let replacement = token(value)
+            // The SID check last: it looks back up to a SID's length, and only a valid number needs it.
+            if Byte.isDigit(bytes[index]), index == 0 || !Byte.isDigit(bytes[index - 1]),
+                let (value, end) = number(bytes, at: index), HealthNumber.isValid(value), !insideSID(bytes, at: index),
+                let replacement = token(value)
             {
                 output.append(contentsOf: replacement.utf8)
                 index = end
@@ -63,34 +65,57 @@ public enum PathMasking {
         return changed ? String(decoding: output, as: UTF8.self) : text
     }
 
-    /// Whether `text` is a security identifier and nothing else (`S-1-5-21-…-1104`): `S-1-`, an identifier authority
-    /// of one or two digits and sub-authorities, as ``insideSID(_:at:)`` judges one inside a name.
+    /// Whether `text` is a security identifier and nothing else (`S-1-5-21-…-1104`), as ``subAuthorities(_:)`` reads
+    /// one.
     public static func isSID(_ text: String) -> Bool {
-        guard text.utf8.count <= 200, text.hasPrefix("S-1-") else { return false }
-        let parts = text.utf8.dropFirst(4).split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-        guard let authority = parts.first, (1...2).contains(authority.count), parts.count >= 2 else { return false }
-        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(Byte.isDigit) }
+        guard text.utf8.count <= maxSIDLength else { return false }
+        return subAuthorities(Array(text.utf8)[...]) != nil
     }
 
-    /// Whether the digits at `start` are a part of a security identifier (`S-1-5-21-3623811015-…`, a recycle bin's
-    /// folder, a principal the directory could not name): its sub-authorities are often ten digits, and one in eleven
-    /// passes the check digit, but a SID is an account's, not a patient's, and masking it would break every join on it.
+    /// The longest SID text: `S-1-`, an authority and 15 sub-authorities of up to ten digits.
+    static let maxSIDLength = 4 + 3 + 15 * 11
+
+    /// Whether the ten digits at `start` are a sub-authority of a security identifier (`S-1-5-21-3623811015-…`, a
+    /// recycle bin's folder, a principal the directory could not name): a domain's sub-authorities are often ten
+    /// digits, and one in eleven passes the check digit, but a SID is an account's, not a patient's, and masking it
+    /// would break every join on it. Only what a SID can be is left whole: after `S-1-`, an identifier authority of one
+    /// or two digits and a first sub-authority of at most nine digits (21, 80, 5…; no SID's is ten), the digits run
+    /// together, each sub-authority fitting 32 bits (which no number from 600 or 999 does), at most 15 of them, the SID
+    /// not part of a longer word. Judged by what masking leaves as it is (the first sub-authority is never a number),
+    /// so a second pass masks nothing more. Looks back at most one SID's length: a long run of digits and hyphens
+    /// costs no more.
     static func insideSID(_ bytes: [UInt8], at start: Int) -> Bool {
-        guard start >= 4, bytes[start - 1] == UInt8(ascii: "-") else { return false }
-        var cursor = start - 1
-        while cursor > 0, Byte.isDigit(bytes[cursor]) || bytes[cursor] == UInt8(ascii: "-") { cursor -= 1 }
-        // `cursor` is at the byte before the run of digits and hyphens, which must be `S-1-`, an identifier authority
-        // of one or two digits (5, 12, 15, 16, 80…) and a hyphen before the digits at `start`, and not end a word.
-        // Judged by that opening alone, which masking never changes, so a second pass masks nothing more; `Scans-1`
-        // at the end of a name is no SID, nor is `s-1-` and a number.
-        let authority = cursor + 4
-        guard authority + 1 < start, bytes[cursor] | 0x20 == UInt8(ascii: "s"),
-            bytes[cursor + 1] == UInt8(ascii: "-"), bytes[cursor + 2] == UInt8(ascii: "1"),
-            bytes[cursor + 3] == UInt8(ascii: "-"), Byte.isDigit(bytes[authority])
+        guard start >= 8, bytes[start - 1] == UInt8(ascii: "-") else { return false }
+        var opening = start - 1
+        while opening > 0, start - opening <= maxSIDLength,
+            Byte.isDigit(bytes[opening]) || bytes[opening] == UInt8(ascii: "-")
+        {
+            opening -= 1
+        }
+        var end = start
+        while end < bytes.count, end - start <= 10, Byte.isDigit(bytes[end]) { end += 1 }
+        guard end - start == 10, opening == 0 || !Byte.isAlphanumeric(bytes[opening - 1]),
+            end == bytes.count || !Byte.isAlphanumeric(bytes[end]),
+            let count = subAuthorities(bytes[opening..<end]), count >= 2
         else { return false }
-        let hyphen = Byte.isDigit(bytes[authority + 1]) ? authority + 2 : authority + 1
-        guard hyphen < start, bytes[hyphen] == UInt8(ascii: "-") else { return false }
-        return cursor == 0 || !Byte.isAlphanumeric(bytes[cursor - 1])
+        // The first sub-authority: after `S-1-` and the authority.
+        let first = bytes[opening...].split(separator: UInt8(ascii: "-"), maxSplits: 4)[3]
+        return first.count <= 9
+    }
+
+    /// The number of sub-authorities of the SID `text` (`S-1-`, an authority of one or two digits, one to 15
+    /// sub-authorities of at most ten digits that fit 32 bits), or `nil` when it is not one.
+    private static func subAuthorities(_ text: ArraySlice<UInt8>) -> Int? {
+        let parts = text.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard parts.count >= 4, parts.count <= 18, parts[0].count == 1, parts[0].first.map({ $0 | 0x20 }) == 0x73,
+            parts[1].elementsEqual("1".utf8), (1...2).contains(parts[2].count), parts[2].allSatisfy(Byte.isDigit)
+        else { return nil }
+        for part in parts.dropFirst(3) {
+            guard (1...10).contains(part.count), part.allSatisfy(Byte.isDigit) else { return nil }
+            let value = part.reduce(UInt64(0)) { $0 * 10 + UInt64($1 &- 0x30) }
+            guard value <= UInt64(UInt32.max) else { return nil }
+        }
+        return parts.count - 3
     }
 
     /// How a ten-digit number is written in a name: run together, or grouped by one separator (a space, a no-break
