@@ -163,7 +163,7 @@ struct ScanTests {
     }
 
     @Test(
-        "text with NUL runs (zero fill after a crash) is read; NUL with controls, between characters, or alone is binary"
+        "text with NUL runs (zero fill after a crash, or before the text) is read; NUL with controls, between characters, or alone is binary"
     )
     func zeroFilledText() async throws {
         let scratch = try ScratchDirectory()
@@ -175,16 +175,28 @@ struct ScanTests {
         let executable: [UInt8] = (0..<800).flatMap { _ in [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00, 0x03, 0x3E]
         }
         try scratch.write("share/tool", Data(executable) + Data(Scan.letter.utf8))
-        try scratch.write("share/disk.img", Data(repeating: 0, count: 9_000) + Data(Scan.letter.utf8))
+        // A disk image: a zero-filled start past the first window, then binary; and nothing but NUL.
+        try scratch.write("share/disk.img", Data(repeating: 0, count: 9_000) + Data(executable))
+        try scratch.write("share/empty.img", Data(repeating: 0, count: 20_000))
+        // Logs zero-filled at their start (copytruncate while a writer held them open), past the first window: judged
+        // by the text after the fill, and read.
+        try scratch.write("share/rotated.log", Data(repeating: 0, count: 16_384) + Data(Scan.letter.utf8))
+        try scratch.write(
+            "share/rotated.csv", Data(repeating: 0, count: 100_000) + Data("NHS Number,Name\n4010232137,Smith\n".utf8))
         // UTF-16 big-endian and UTF-32 without a byte-order mark: NUL between the characters, not zero fill.
         let list = "NHS Number,Name\n4010232137,Smith\n"
         try scratch.write("share/be.csv", Data(list.utf8.flatMap { [0, $0] }))
         try scratch.write("share/utf32.csv", Data(list.utf8.flatMap { [$0, 0, 0, 0] }))
         let (result, found) = try await Scan.run(scratch.url.appendingPathComponent("share"))
-        #expect(result.totals.filesSkipped == ["binary": 4])
+        #expect(result.totals.filesSkipped == ["binary": 5])
         #expect(found["clinic.log"]?.filter { $0.kind == .nhsNumber }.map(\.position.line) == [1, 2])
         #expect(found["list.csv"]?.filter { $0.kind == .nhsNumber }.map(\.position.line) == [2])
-        #expect(result.exposures.map(\.path).sorted() == ["share/clinic.log", "share/list.csv"])
+        #expect(found["rotated.log"]?.contains { $0.kind == .nhsNumber } == true)
+        #expect(found["rotated.csv"]?.filter { $0.kind == .nhsNumber }.map(\.position.line) == [2])
+        #expect(
+            result.exposures.map(\.path).sorted() == [
+                "share/clinic.log", "share/list.csv", "share/rotated.csv", "share/rotated.log",
+            ])
     }
 
     @Test(

@@ -70,9 +70,10 @@ final class FileContentScanner {
                 modified: modified, bytesRead: 0)
         }
         file.adviseSequential()
+        let opening: Int
         let sniffed: Int
         do {
-            sniffed = try file.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: Self.sniffLength), at: 0)
+            (opening, sniffed) = try sniff(file, size: size)
         } catch {
             return Self.failure(error, size: size, modified: modified)
         }
@@ -83,17 +84,18 @@ final class FileContentScanner {
         do throws(ScanFailure) {
             switch kind {
             case .skipped(let reason):
-                return FileOutcome(status: .skipped(reason), size: size, modified: modified, bytesRead: sniffed)
+                return FileOutcome(
+                    status: .skipped(reason), size: size, modified: modified, bytesRead: opening + sniffed)
             case .text:
                 outcome.status = .read(Self.textFormat(name))
-                try readText(file, kind: kind, outcome: &outcome, tally: &tally)
+                try readText(file, kind: kind, fill: opening, outcome: &outcome, tally: &tally)
             case .delimited(let delimiter):
                 outcome.status = .read(delimiter == 0x09 ? "tsv" : "csv")
-                try readText(file, kind: kind, outcome: &outcome, tally: &tally)
+                try readText(file, kind: kind, fill: opening, outcome: &outcome, tally: &tally)
             case .utf16(_, let delimiter):
                 let format = delimiter.map { $0 == 0x09 ? "tsv" : "csv" } ?? Self.textFormat(name)
                 outcome.status = .read(format + " (UTF-16)")
-                try readText(file, kind: kind, outcome: &outcome, tally: &tally)
+                try readText(file, kind: kind, fill: 0, outcome: &outcome, tally: &tally)
             case .workbook, .document:
                 outcome.status = .read(kind == .workbook ? "xlsx" : "docx")
                 try hashWhole(file, outcome: &outcome)
@@ -122,13 +124,41 @@ final class FileContentScanner {
         return outcome
     }
 
+    /// The most zero fill before a file's text that is passed over to judge its kind by the text.
+    static let maxLeadingFill = 64 << 20
+    /// The least: a file system's zero fill is blocks long.
+    static let minimumFill = 64
+
+    /// Reads the window that decides the file's kind into the buffer: its opening, or, when that opens with NUL (a log
+    /// zero-filled at its start, as `copytruncate` leaves one its writer held open), the first ``sniffLength`` bytes
+    /// after the fill, up to ``maxLeadingFill`` in. Returns where the window starts (the length of the fill) and its
+    /// length.
+    private func sniff(_ file: RawFile, size: Int) throws(FileError) -> (opening: Int, count: Int) {
+        let window = UnsafeMutableRawBufferPointer(start: buffer, count: Self.sniffLength)
+        var offset = 0
+        while true {
+            let count = try file.read(into: window, at: offset)
+            let fill = window.prefix(count).prefix { $0 == 0 }.count
+            if fill == count, count == Self.sniffLength, offset + count < min(size, Self.maxLeadingFill) {
+                offset += count
+                continue
+            }
+            // A few NULs open UTF-16 and UTF-32 big-endian text without a byte-order mark, not fill.
+            guard offset + fill >= Self.minimumFill, fill < count else { return (offset, count) }
+            let start = offset + fill
+            return (start, try file.read(into: window, at: start))
+        }
+    }
+
     // MARK: Text
 
     /// Streams a text file in chunks of whole lines through the detector (or the delimited-text reader), hashing the
-    /// raw bytes on the way. Lines longer than ``maxLine`` are cut into windows at a non-word byte.
+    /// raw bytes on the way. Lines longer than ``maxLine`` are cut into windows at a non-word byte. The first `fill`
+    /// bytes, zero fill before the text, are hashed but not scanned, so that a table's header is its first line.
     private func readText(
-        _ file: RawFile, kind: ContentKind, outcome: inout FileOutcome, tally: inout FileTally
+        _ file: RawFile, kind: ContentKind, fill: Int, outcome: inout FileOutcome, tally: inout FileTally
     ) throws(ScanFailure) {
+        var fill = fill
         var hasher = XXHash64(seed: hashSeed)
         var line = 1
         var table: DelimitedReader?
@@ -179,6 +209,13 @@ final class FileContentScanner {
             if count == 0 {
                 process(carried, final: true, line: &line, table: &table, tally: &tally)
                 break
+            }
+            if fill > 0 {
+                // Nothing is carried yet: the fill is at the front of what was read.
+                let dropped = min(fill, count)
+                fill -= dropped
+                count -= dropped
+                if count > 0 { buffer.update(from: buffer + dropped, count: count) }
             }
             carried = consume(carried + count, line: &line, table: &table, tally: &tally)
         }
