@@ -106,6 +106,25 @@ struct LDIFReaderTests {
         #expect(computers.log.count == 0)
     }
 
+    @Test(
+        "GeneralizedTime: a day not in the calendar or before 1601 rejects its record by line; AD's 1601 zero is no date"
+    )
+    func generalizedTimes() throws {
+        let account = { (name: String, created: String) in
+            "dn: CN=\(name),CN=Users,DC=trust,DC=nhs\nobjectClass: user\nsAMAccountName: \(name)\nlastLogon: 0\nwhenCreated: \(created)\n"
+        }
+        let fragment = try read(
+            [
+                account("leap", "20240229120000.0Z"), account("notleap", "20230229120000.0Z"),
+                account("zero", "00000101000000.0Z"), account("never", "16010101000000.0Z"),
+            ].joined(separator: "\n"))
+        #expect(fragment.accounts.map(\.name) == ["leap", "never"])
+        #expect(fragment.accounts.first?.created.map(CivilDate.string) == "2024-02-29")
+        #expect(fragment.accounts.last?.created == nil)
+        #expect(fragment.log.diagnostics.map(\.code) == ["ldif.invalid-time", "ldif.invalid-time"])
+        #expect(fragment.log.diagnostics.map(\.location.line) == [11, 17])
+    }
+
     @Test("ldifde's 'changetype: add' on every entry is read as the entry's contents")
     func ldifdeAddRecords() throws {
         let text = [

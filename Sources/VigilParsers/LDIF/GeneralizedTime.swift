@@ -3,7 +3,7 @@ import VigilCore
 
 /// LDAP GeneralizedTime (`20250105110850.0Z`, `20250105110850Z`, `20250105110850+0100`).
 enum GeneralizedTime {
-    /// The instant the value denotes, or `nil` if it is not GeneralizedTime.
+    /// The instant the value denotes, or `nil` if it is not GeneralizedTime of a day of the calendar from 1601 on.
     static func date(_ bytes: some Collection<UInt8>) -> Date? {
         let bytes = Array(bytes)
         guard bytes.count >= 15 else { return nil }
@@ -39,8 +39,13 @@ enum GeneralizedTime {
         default:
             return nil
         }
+        // A day of the calendar (no 29 February 2023), from 1601, where Windows time begins.
         let days = CivilDate.days(year: year, month: month, day: day)
+        guard year >= 1601, CivilDate.components(days: days) == (year, month, day) else { return nil }
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
+
+    /// Windows' zero time, 1601-01-01 00:00:00 UTC: what AD writes for a time never set.
+    static let windowsEpoch = Date(timeIntervalSince1970: -11_644_473_600)
 }

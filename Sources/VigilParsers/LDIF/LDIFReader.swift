@@ -473,10 +473,11 @@ struct DirectoryEntryMapper {
             throw Rejection(
                 line: line, code: "ldif.invalid-time",
                 message:
-                    "\(DirectoryAttribute.names[attribute.rawValue]): expected LDAP GeneralizedTime such as 20250105110850.0Z"
+                    "\(DirectoryAttribute.names[attribute.rawValue]): expected LDAP GeneralizedTime of a day of the calendar such as 20250105110850.0Z"
             )
         }
-        return date
+        // AD's value for a time never set is no date.
+        return date == GeneralizedTime.windowsEpoch ? nil : date
     }
 }
 
