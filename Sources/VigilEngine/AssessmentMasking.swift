@@ -29,10 +29,18 @@ struct AssessmentMasking {
         self.init(numbers.found)
     }
 
-    /// The masking of the names in `estate`: its accounts', groups' and hosts', the principals its hash dumps,
-    /// permissions, access logs and role exports name, and the roles, scopes, applications and permissions of the role
-    /// exports.
+    /// The masking of the names in `estate` (``nameNumbers(in:)``), numbers told apart with its paths' when they were
+    /// masked (``Estate/toldApartMasks``).
     init(estate: Estate) {
+        let numbers = Self.nameNumbers(in: estate)
+        self.numbers = numbers
+        toldApart = estate.toldApartMasks ?? Estate.toldApart(numbers)
+    }
+
+    /// The issued and test numbers the names in `estate` hold: its accounts', groups' and hosts', the principals its
+    /// hash dumps, permissions, access logs and role exports name, and the roles, scopes, applications and permissions
+    /// of the role exports.
+    static func nameNumbers(in estate: Estate) -> Set<UInt64> {
         var numbers = Numbers()
         for account in estate.accounts {
             numbers.add(account.name)
@@ -59,7 +67,7 @@ struct AssessmentMasking {
             numbers.add(permission.application)
         }
         for event in estate.accessEvents { numbers.add(event.principal) }
-        self.init(numbers.found)
+        return numbers.found
     }
 
     /// The masking of `numbers`, those whose masks collide told apart.

@@ -12,8 +12,8 @@ extension Estate {
     ///
     /// A mask keeps five digits of an NHS number and two of a CHI number, so two numbers can mask alike; paths are
     /// keys here (permissions inherit by path, findings are keyed by it), and two patients' folders must never share
-    /// one. Numbers whose masks collide anywhere in the evidence are told apart, `~1`, `~2`…, in the order of the
-    /// numbers and the same in every path: the scan's own paths are masked again here from what it kept in memory. A
+    /// one. Numbers whose masks collide anywhere in the evidence, paths and names alike, are told apart, `~1`, `~2`…,
+    /// in the order of the numbers and the same in every path and name (``toldApartMasks``): the scan's own paths are masked again here from what it kept in memory. A
     /// scan read from a `scan.json` has only masks: a file whose permission path holds a number is then not joined
     /// with permissions at all (its reach is not in the evidence) rather than perhaps with another patient's folder's.
     mutating func maskHealthNumbersInPaths() {
@@ -24,7 +24,10 @@ extension Estate {
             paths.insert(unmasked.path)
             if let aclPath = unmasked.aclPath { paths.insert(aclPath) }
         }
-        let tokens = Self.tokens(for: paths)
+        // Told apart with the numbers names hold too, which are masked with the same table at the end.
+        let tokens = Self.toldApart(
+            Set(paths.flatMap(PathMasking.numbers(in:))).union(AssessmentMasking.nameNumbers(in: self)))
+        toldApartMasks = tokens
         var masked: [String: String] = [:]
         func mask(_ path: String) -> String {
             if let known = masked[path] { return known }
@@ -47,11 +50,6 @@ extension Estate {
                 patientData[index].aclPath = nil
             }
         }
-    }
-
-    /// The masks of the numbers in `paths` that another number there masks alike, told apart (`438 *** **50~2`).
-    static func tokens(for paths: Set<String>) -> [UInt64: String] {
-        toldApart(Set(paths.flatMap(PathMasking.numbers(in:))))
     }
 
     /// The masks of those of `numbers` that another of them masks alike, told apart in the order of the numbers

@@ -181,4 +181,57 @@ struct AssessmentMaskingTests {
         // 943… is in no issued range: an application's asset number stays.
         #expect(masking.text("App9434765919") == "App9434765919")
     }
+
+    @Test("a folder named with one patient's number and an account with another's that masks alike are told apart")
+    func pathsAndNamesToldApart() async throws {
+        // A red team's case: the folder and the account were both shown as `405 *** **05`, one patient's to read.
+        let valid = (UInt64(4_050_374_000)..<4_050_384_000).filter { HealthNumber.isValid($0) }
+        let folderNumber = try #require(valid.first)
+        let accountNumber = try #require(valid.first { $0 != folderNumber && $0 % 100 == folderNumber % 100 })
+        #expect(HealthNumber.masked(folderNumber) == HealthNumber.masked(accountNumber))
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let directory = try String(contentsOf: Fixtures.url("ad-estate-sample/directory.ldif"), encoding: .utf8)
+        _ = try scratch.write(
+            "directory.ldif",
+            directory.trimmingCharacters(in: .newlines) + """
+
+
+                dn: CN=pt\(accountNumber),OU=Staff,DC=riverside,DC=nhs,DC=local
+                objectClass: user
+                sAMAccountName: pt\(accountNumber)
+                userAccountControl: 512
+
+                """)
+        let folder = #"D:\Shares\Clinical\"# + "\(folderNumber) Smith"
+        _ = try scratch.write(
+            "icacls.txt",
+            "\(folder) RIVERSIDE\\pt\(accountNumber):(OI)(CI)(F)\n"
+                + String(repeating: " ", count: folder.count + 1) + "Everyone:(OI)(CI)(RX)\n\n")
+        // The folder holds a patient list, so its permissions are findings.
+        let patients = (UInt64(4_300_000_000)..<4_300_001_000).filter { HealthNumber.isValid($0) }.prefix(6)
+        _ = try scratch.write(
+            "share/\(folderNumber) Smith/list.csv",
+            "NHS Number,Name\n" + patients.enumerated().map { "\($1),Pat \($0)\n" }.joined())
+        _ = try scratch.write(
+            "vigil.yaml",
+            """
+            organisation:
+              code: Y99999
+              name: Riverside
+              kind: gp-practice
+            scan:
+              paths:
+                - path: share
+                  acl-path: 'D:\\Shares\\Clinical'
+
+            """)
+        let assessment = try await AssessmentEngine().assess(
+            directory: scratch.url, options: .init(asOf: CivilDate.date(year: 2026, month: 1, day: 1)))
+        let json = String(decoding: try JSONEncoder().encode(assessment), as: UTF8.self)
+        let mask = HealthNumber.masked(folderNumber)
+        #expect(json.contains("pt\(mask)~2") && json.contains("Clinical\\\\\(mask)~1 Smith"))
+        #expect(!json.contains("pt\(mask)\"") && !json.contains("\(mask) Smith"))
+        #expect(!json.contains(String(folderNumber)) && !json.contains(String(accountNumber)))
+    }
 }

@@ -35,6 +35,11 @@ public struct Estate: Codable, Sendable {
     public var roleAssignments: [RoleAssignment]
     /// What each clinical role may do.
     public var rolePermissions: [RolePermission]
+    /// The masks of the health-service numbers in the evidence's paths and names that another of them masks alike, told
+    /// apart (`438 *** **50~2`): set as the paths are masked, from both, so that a name is masked at the end with the
+    /// same table and a patient's folder and an account named with another patient's number never look alike. In
+    /// memory only (never encoded); `nil` until the paths are masked.
+    public var toldApartMasks: [UInt64: String]?
 
     public init(
         organisation: Organisation,
