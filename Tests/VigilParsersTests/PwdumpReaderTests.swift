@@ -164,6 +164,28 @@ struct PwdumpReaderTests {
         #expect(!fragment.log.diagnostics.contains { $0.message.contains("8D D2") || $0.message.contains("DCC2") })
     }
 
+    @Test("a last line shaped as a hash record but damaged (a UTF-16 file cut mid-character) is rejected, not notes")
+    func damagedLastRecord() throws {
+        let good = "amy:1104:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::"
+        let cut = "bob:1105:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::\u{FFFD}"
+        let fragment = try read([good, cut, "C:\\> exit"].joined(separator: "\n") + "\n")
+        #expect(fragment.credentials.map(\.accountName) == ["amy"])
+        #expect(fragment.log.recordsRejected == 1)
+        let codes = fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" }
+        #expect(codes == ["pwdump.malformed@2", "pwdump.trailing-text@3"], "\(codes)")
+        #expect(fragment.log.diagnostics.last?.message.hasPrefix("1 line after") == true)
+        // The same file cut one byte into its final line end: UTF-16 with an odd length.
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let text = [good, String(cut.dropLast())].joined(separator: "\n") + "\n"
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for unit in text.utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let url = try scratch.write("ntds.txt", Data(utf16.dropLast(2) + [0x0A]))
+        let decoded = try PwdumpReader().read(path: url.path, file: "ntds.txt", progress: nil)
+        #expect(decoded.credentials.map(\.accountName) == ["amy"])
+        #expect(decoded.log.recordsRejected == 1)
+    }
+
     @Test("a long preamble is not a dump; a few lines before the hashes are")
     func recognitionLimit() {
         let hashes = (1...3).map {

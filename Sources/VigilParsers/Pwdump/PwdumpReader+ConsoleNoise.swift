@@ -12,7 +12,10 @@ struct ConsoleNoise {
     private(set) var sectionLines = LineTally()
     /// Lines of other text after the last hash line read so far: malformed records if a hash line follows, trailing
     /// text otherwise. At most ``pendingLimit`` are kept with their explanation; more are only counted.
-    private var pending: [(line: Int, explanation: String)] = []
+    private var pending: [(line: Int, explanation: String, record: Bool)] = []
+    /// Of the pending lines, those shaped as hash records (a 32-digit hash between colons): malformed records wherever
+    /// they stand, the last one of a file cut short too.
+    private var pendingRecords = 0
     private var pendingCount = 0
     private var pendingFirst: Int?
     private var sawHash = false
@@ -47,15 +50,17 @@ struct ConsoleNoise {
     /// A line that is not a hash line. Before the first hash line it is leading text, unless a status line has
     /// opened a hash section (`[*] Dumping Domain Credentials (domain\uid:rid:lmhash:nthash)`): there, the first
     /// account's line, mangled, is a malformed record, not a banner.
-    mutating func other(line: Int, explanation: () -> String) {
+    /// `record` says whether the line is shaped as a hash record (``PwdumpLine/isRecordShaped(_:)``).
+    mutating func other(line: Int, record: Bool, explanation: () -> String) {
         if !sawHash, hashSection == 0 {
             leading.add(line)
         } else if inOtherSection {
             sectionLines.add(line)
         } else {
             pendingCount += 1
+            if record { pendingRecords += 1 }
             if pendingFirst == nil { pendingFirst = line }
-            if pending.count < Self.pendingLimit { pending.append((line, explanation())) }
+            if pending.count < Self.pendingLimit { pending.append((line, explanation(), record)) }
         }
     }
 
@@ -72,6 +77,7 @@ struct ConsoleNoise {
         }
         pending.removeAll(keepingCapacity: true)
         pendingCount = 0
+        pendingRecords = 0
         pendingFirst = nil
     }
 
@@ -93,10 +99,18 @@ struct ConsoleNoise {
                 "\(Self.lines(sectionLines.count)) in secretsdump sections without NT hashes (LSA secrets, cached logons, Kerberos keys) skipped unread"
             )
         }
-        if let first = pendingFirst {
+        // After the last hash line: a line shaped as a record is a malformed one (a file cut in its last line), the
+        // rest a prompt or notes.
+        for entry in pending where entry.record {
+            log.reject(line: entry.line, code: "pwdump.malformed", entry.explanation)
+        }
+        let notes = pending.filter { !$0.record }
+        if let first = notes.first?.line ?? (pendingCount > pending.count ? pendingFirst : nil),
+            pendingCount - pendingRecords > 0
+        {
             log.warn(
                 line: first, code: "pwdump.trailing-text",
-                "\(Self.lines(pendingCount)) after the last hash line (a prompt or notes) skipped")
+                "\(Self.lines(pendingCount - pendingRecords)) after the last hash line (a prompt or notes) skipped")
         }
     }
 

@@ -92,7 +92,9 @@ private struct PwdumpState {
             cleartextLines += 1
             return
         case .malformed:
-            noise.other(line: line.number, explanation: { PwdumpLine.explainFailure(Array(bytes)) })
+            noise.other(
+                line: line.number, record: PwdumpLine.isRecordShaped(bytes),
+                explanation: { PwdumpLine.explainFailure(Array(bytes)) })
             return
         case .hashes(let parsed):
             noise.hashLine(log: &log)
@@ -349,6 +351,26 @@ struct PwdumpLine {
     }
 
     /// What was wrong with a line that did not parse, without quoting it.
+    /// Whether a line that is not a hash line is still shaped as one: a field of 32 hex digits between colons after
+    /// a name and a RID (`user:1001:…:<32 hex>:::` with junk after it, a hash cut short). Prompts and notes are not.
+    static func isRecordShaped(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var run = 0  // hex digits since the last colon; -1 after another byte
+        var colons = 0
+        for byte in bytes {
+            let lower = byte | 0x20
+            if byte == UInt8(ascii: ":") {
+                if run == 32, colons >= 2 { return true }
+                colons += 1
+                run = 0
+            } else if run >= 0, Byte.isDigit(byte) || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "f")) {
+                run += 1
+            } else {
+                run = -1
+            }
+        }
+        return false
+    }
+
     static func explainFailure(_ bytes: [UInt8]) -> String {
         let expected = "expected 'user:rid:lmhash:nthash:::'"
         let end = bytes.withUnsafeBufferPointer { endBeforeSuffixes($0) }
