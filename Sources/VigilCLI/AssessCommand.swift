@@ -137,7 +137,9 @@ struct AssessCommand: AsyncParsableCommand {
     var pseudonymKey: String?
 
     func validate() throws {
-        if let staleDays, staleDays <= 0 { throw ValidationError("--stale-days must be a positive number of days") }
+        if let staleDays, !(1...36_500).contains(staleDays) {
+            throw ValidationError("--stale-days must be a number of days from 1 to 36500")
+        }
         if let accessWindow, !(1...3660).contains(accessWindow) {
             throw ValidationError("--access-window must be a number of days from 1 to 3660")
         }

@@ -99,7 +99,8 @@ struct CLITests {
             (["--fail-on", "critical"], 1), (["--fail-on", "info"], 1), (["--format", "json"], 0),
             (["--format", "ocsf"], 0),
             (["--fail-on", "severe"], 64),
-            (["--as-of", "01/11/2026"], 64), (["--stale-days", "0"], 64), (["--strict"], 0),
+            (["--as-of", "01/11/2026"], 64), (["--stale-days", "0"], 64),
+            (["--stale-days", "9223372036854775807"], 64), (["--strict"], 0),
         ] as [([String], Int32)]
     )
     func exitCodes(arguments: [String], status: Int32) throws {

@@ -41,7 +41,8 @@ struct ManifestAndSnifferTests {
             ("organisation:\n  code: X\n  name: Y\n  kind: hospital\n", "organisation.kind must be one of", ":4"),
             ("organisation:\n  code: X\n  name: Y\ninptus: []\n", "unknown key 'inptus'", ":4"),
             ("inputs:\n  - path: a\n    format: csvv\n", "inputs[].format is not a known format", ":3"),
-            ("settings:\n  stale-days: soon\n", "positive whole number", ":2"),
+            ("settings:\n  stale-days: soon\n", "from 1 to 36500", ":2"),
+            ("settings:\n  stale-days: 9223372036854775807\n", "from 1 to 36500", ":2"),
             ("organisation:\n  name: Y\n", "organisation.code is required", ""),
             ("organisation: [unclosed\n", "not valid YAML", ""),
         ]

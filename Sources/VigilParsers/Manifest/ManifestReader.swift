@@ -74,9 +74,10 @@ public struct ManifestReader: Sendable {
                 manifest.guessing = level
             }
             if let text = try scalar(fields["stale-days"], at: "settings.stale-days", file: file, required: false) {
-                guard let days = Int(text), days > 0 else {
+                guard let days = Int(text), (1...36_500).contains(days) else {
                     throw error(
-                        file, fields["stale-days"], "settings.stale-days must be a positive whole number of days")
+                        file, fields["stale-days"], "settings.stale-days must be a whole number of days from 1 to 36500"
+                    )
                 }
                 manifest.staleDays = days
             }
