@@ -374,7 +374,7 @@ public struct AssessmentEngine: Sendable {
         Diagnostic(
             level: .warning, code: Diagnostic.Code.nulBytes, location: EvidenceReference(file: input.displayPath),
             message:
-                "\(nulBytes) NUL byte\(nulBytes == 1 ? "" : "s") in the file's first 64 KiB (zero fill after a crash, or damage in copying): read as text, NULs at a line's start or end dropped; a line they break is rejected on its own"
+                "\(nulBytes) NUL byte\(nulBytes == 1 ? "" : "s") in the file's opening (zero fill after a crash or a log's rotation, or damage in copying): read as text, NULs at a line's start or end dropped; a line they break is rejected on its own"
         )
     }
 

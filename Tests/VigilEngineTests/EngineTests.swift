@@ -104,6 +104,26 @@ struct EngineTests {
         }
     }
 
+    @Test("an export opening with more zero fill than a sample (copytruncate) is recognised by the text after it")
+    func zeroFilledStart() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let dump = try Fixtures.text("ad-estate-sample/ntds.txt")
+        try scratch.write("hashes.txt", String(repeating: "\0", count: 100_000) + dump)
+        let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
+        let file = try #require(assessment.evidence.files.first)
+        #expect(file.format == "pwdump")
+        #expect(file.recordsRead == 182 && file.recordsRejected == 0)
+        #expect(file.diagnostics.map(\.code) == [Diagnostic.Code.nulBytes])
+        #expect(file.diagnostics.first?.message.hasPrefix("100000 NUL bytes in the file's opening") == true)
+        // Nothing but fill stays binary.
+        try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("hashes.txt"))
+        try scratch.write("zero.txt", String(repeating: "\0", count: 200_000))
+        try scratch.write("ntds.txt", dump)
+        let zero = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
+        #expect(zero.evidence.unrecognised.map(\.path) == ["zero.txt"])
+    }
+
     @Test("a manifest's inputs and formats are used as given")
     func manifestInputs() async throws {
         let scratch = try ScratchDirectory()

@@ -35,9 +35,12 @@ public protocol EvidenceReader: Sendable {
 public struct TextSample: Sendable {
     /// The bytes (UTF-8, no BOM).
     public var bytes: [UInt8]
+    /// NUL bytes passed over before ``bytes`` (a file opening with more zero fill than a sample holds).
+    public var leadingFill = 0
 
-    public init(bytes: [UInt8]) {
+    public init(bytes: [UInt8], leadingFill: Int = 0) {
         self.bytes = bytes
+        self.leadingFill = leadingFill
     }
 
     /// The sample's first `limit` complete lines (the last, possibly cut, line dropped when the sample was truncated),

@@ -46,36 +46,56 @@ public struct FormatSniffer: Sendable {
         return .binary
     }
 
-    /// The NUL bytes of a sample.
+    /// The NUL bytes of a sample, with the fill before it.
     public static func nulBytes(in sample: TextSample) -> Int {
-        sample.bytes.count(where: { $0 == 0 })
+        sample.leadingFill + sample.bytes.count(where: { $0 == 0 })
     }
+
+    /// The most zero fill at a file's start passed over to sample the text after it: as much as a line may hold
+    /// (``LineReader``'s default), since the readers read the fill as part of the first line.
+    public static let maxLeadingFill = 8 << 20
 
     /// A sample without its NUL bytes, for recognising damaged text by what is left.
     public static func droppingNULs(_ sample: TextSample) -> TextSample {
         nulBytes(in: sample) == 0 ? sample : TextSample(bytes: sample.bytes.filter { $0 != 0 })
     }
 
-    /// The opening of the file at `path`, decoded to UTF-8.
+    /// The opening of the file at `path`, decoded to UTF-8; for a file whose first ``sampleSize`` bytes are all NUL (a
+    /// log zero-filled at its start, as `copytruncate` leaves one its writer held open), the first sample after them,
+    /// up to ``maxLeadingFill`` in, the fill counted in ``TextSample/leadingFill``.
     public static func sample(path: String) throws(EvidenceError) -> TextSample {
         var raw = [UInt8](repeating: 0, count: sampleSize)
         var filled = 0
+        var fill = 0
         do throws(FileError) {
             let file = try RawFile(path: path)
             defer { file.close() }
-            while filled < sampleSize {
-                let count = try file.read(into: &raw, range: filled..<raw.count)
-                if count == 0 { break }
-                filled += count
+            func readSample() throws(FileError) {
+                filled = 0
+                while filled < sampleSize {
+                    let count = try file.read(into: &raw, range: filled..<raw.count)
+                    if count == 0 { break }
+                    filled += count
+                }
+            }
+            try readSample()
+            while filled == sampleSize, fill + filled <= maxLeadingFill, !raw.contains(where: { $0 != 0 }) {
+                fill += filled
+                try readSample()
             }
         } catch {
             throw EvidenceError(error)
+        }
+        if filled == 0, fill > 0 {
+            // Nothing but fill: the last of it is the sample.
+            fill -= sampleSize
+            filled = sampleSize
         }
         var decoder = TextDecoder()
         var text: [UInt8] = []
         decoder.decode(raw[0..<filled], into: &text)
         decoder.finish(into: &text)
-        return TextSample(bytes: Array(text.prefix(sampleSize)))
+        return TextSample(bytes: Array(text.prefix(sampleSize)), leadingFill: fill)
     }
 }
 
