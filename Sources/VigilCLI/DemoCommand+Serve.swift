@@ -78,9 +78,9 @@ extension DemoCommand {
         guard let rule = history.alertRule else { return notes }
         for (index, member) in history.members.enumerated() {
             let fixed = history.fixedSinceReport(of: index)
-            guard fixed > 0 else { continue }
+            guard fixed > 0, let fixDate = history.fixDate(of: index) else { continue }
             notes.append(
-                "\(member.organisation.code) fixed the demo alert's \(Wording.count(fixed, "\(rule.rawValue) finding")) after its report was written: its latest national counts are lower than its report by those."
+                "In the story \(member.organisation.code) fixed the demo alert's \(Wording.count(fixed, "\(rule.rawValue) finding")) in its submission of \(CivilDate.string(fixDate)), though its report, the evidence the story starts from, still shows them: its national counts since are lower than its report by those."
             )
         }
         return notes

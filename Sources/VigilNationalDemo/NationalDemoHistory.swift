@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import VigilCore
 public import VigilStore
 public import VigilSubmission
@@ -81,12 +81,26 @@ public struct NationalDemoHistory: Sendable {
     }
 
     /// How many of organisation `index`'s latest findings its last week no longer shows: an improving organisation's
-    /// findings of the alert's rule, fixed in the story after its report was written; 0 for the others. The national
-    /// pages show it lower than its report by exactly these, and the demo says so.
+    /// findings of the alert's rule, fixed in the story in week ``fixWeek(of:)`` though its report (the demo's
+    /// assessment, the evidence the story starts from) still shows them; 0 for the others. The national pages show it
+    /// lower than its report by exactly these, and the demo says so.
     public func fixedSinceReport(of index: Int) -> Int {
         guard members.indices.contains(index), members[index].trend == .improving, let alertRule else { return 0 }
         let latest = members[index].latest
         return latest.findings.count { $0.rule == alertRule && Self.covered($0, by: latest) }
+    }
+
+    /// The week (0-based) from which an improving organisation `index`'s submissions no longer show the alert's
+    /// findings, two to five weeks after the alert; `nil` without an alert. (Only improving organisations fix them.)
+    func fixWeek(of index: Int) -> Int? {
+        alertRule.map { _ in alertWeek + 2 + Int(mix(UInt64(index), 7) % 4) }
+    }
+
+    /// The date of the submission in which organisation `index` fixed the alert's findings, for the demo's notes; `nil`
+    /// for an organisation that fixed none.
+    public func fixDate(of index: Int) -> Date? {
+        guard fixedSinceReport(of: index) > 0, let week = fixWeek(of: index) else { return nil }
+        return date(week: week, of: members[index])
     }
 
     /// Organisation `index`'s submissions, oldest first (a lapsed organisation's last weeks are missing).
@@ -95,7 +109,7 @@ public struct NationalDemoHistory: Sendable {
         let member = members[index]
         let last = member.trend == .lapsed ? weeks - Self.lapsedWeeks : weeks
         let extras = member.trend == .improving ? self.extras(of: member) : []
-        let fixWeek = alertRule.map { _ in alertWeek + 2 + Int(mix(UInt64(index), 7) % 4) }
+        let fixWeek = fixWeek(of: index)
         return (0..<last).map { week in
             var findings: [Submission.SubmittedFinding]
             switch member.trend {

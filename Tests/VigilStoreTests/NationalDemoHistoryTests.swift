@@ -70,6 +70,11 @@ struct NationalDemoHistoryTests {
             // The latest week is the report but for the alert's findings the improving organisation fixed, which the
             // demo names: two known-exploited updates.
             #expect((0..<3).map(history.fixedSinceReport(of:)) == [2, 0, 0])
+            // The fix is dated in the year, after the alert, before the report's own date.
+            let fixDate = try #require(history.fixDate(of: 0))
+            let issued = try #require(history.alert()?.issuedAt)
+            #expect(fixDate > issued && fixDate < history.members[0].latest.assessedAt)
+            #expect(history.fixDate(of: 1) == nil)
             for (index, organisation) in days.enumerated() {
                 let reported = history.members[index].latest.findings.count
                 #expect(organisation.last.map(Self.openTotal) == reported - history.fixedSinceReport(of: index))
