@@ -105,6 +105,9 @@ struct AssessmentMaskingTests {
         #expect(findings[0].subject.id == "\\\\srv\\x|RIVERSIDE\\pt704 *** **73")
         #expect(covered[0].ids == ["\\\\srv\\y", "\\\\srv\\z"])
         #expect(PathMasking.isSID("S-1-5-21-4010232137-1-2-1104"))
+        // A field that is only SID-shaped is masked whole as any name is: a ten-digit first sub-authority is no SID's.
+        #expect(!PathMasking.isSID("S-1-5-4010232137") && !PathMasking.isSID("S-1-5-4010232137-1104"))
+        #expect(AssessmentMasking(names: ["S-1-5-4010232137"]).text("S-1-5-4010232137") == "S-1-5-401 *** **37")
         #expect(
             !PathMasking.isSID("S-1-4010232137") && !PathMasking.isSID("S-1-5-")
                 && !PathMasking.isSID("S-1-5"))

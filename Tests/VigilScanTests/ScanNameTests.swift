@@ -58,6 +58,8 @@ struct ScanNameTests {
             ("RIVERSIDE\\S-1-5-21-1-2-3-4800005825x", "RIVERSIDE\\S-1-5-21-1-2-3-480 *** **25x"),
             ("S-1-5-21-4010232137x", "S-1-5-21-401 *** **37x"), ("S-1-5-21-401 023 2137", "S-1-5-21-401 *** **37"),
             ("xS-1-5-21-4010232137", "xS-1-5-21-401 *** **37"),
+            // A number grouped by hyphens among a SID's parts is masked, and the SID with it: one pass masks all.
+            ("S-1-5-21-401-023-2137-4010232137", "S-1-5-21-401 *** **37-401 *** **37"),
         ])
     func masking(name: String, shown: String) {
         #expect(PathMasking.masked(name) == shown)
@@ -80,7 +82,10 @@ struct ScanNameTests {
         var random = SystemRandomNumberGenerator()
         let alphabet = Array("0123456789012345678901234567890123456789Ss1-- ._\u{A0}x")
         // The family a second review found masking in two passes: SID-like openings before two numbers.
-        for text in ["S-1-4010232137-4010232137", "S-1--4010232137-4010232137", "S-1-401-023-2137-010101-1237"] {
+        for text in [
+            "S-1-4010232137-4010232137", "S-1--4010232137-4010232137", "S-1-401-023-2137-010101-1237",
+            "S-1-5-21-401-023-2137-4010232137",
+        ] {
             let masked = PathMasking.masked(text)
             #expect(PathMasking.masked(masked) == masked, "\(text)")
         }

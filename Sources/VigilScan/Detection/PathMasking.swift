@@ -65,11 +65,12 @@ public enum PathMasking {
         return changed ? String(decoding: output, as: UTF8.self) : text
     }
 
-    /// Whether `text` is a security identifier and nothing else (`S-1-5-21-…-1104`), as ``subAuthorities(_:)`` reads
-    /// one.
+    /// Whether `text` is a security identifier and nothing else (`S-1-5-21-…-1104`), as ``sid(_:_:)`` judges one:
+    /// masking leaves it whole.
     public static func isSID(_ text: String) -> Bool {
         guard text.utf8.count <= maxSIDLength else { return false }
-        return subAuthorities(Array(text.utf8)[...]) != nil
+        let bytes = Array(text.utf8)
+        return sid(bytes, bytes.indices) != nil
     }
 
     /// The longest SID text: `S-1-`, an authority and 15 sub-authorities of up to ten digits.
@@ -81,9 +82,9 @@ public enum PathMasking {
     /// would break every join on it. Only what a SID can be is left whole: after `S-1-`, an identifier authority of one
     /// or two digits and a first sub-authority of at most nine digits (21, 80, 5…; no SID's is ten), the digits run
     /// together, each sub-authority fitting 32 bits (which no number from 600 or 999 does), at most 15 of them, the SID
-    /// not part of a longer word. Judged by what masking leaves as it is (the first sub-authority is never a number),
-    /// so a second pass masks nothing more. Looks back at most one SID's length: a long run of digits and hyphens
-    /// costs no more.
+    /// not part of a longer word, no number grouped by hyphens among its parts. Judged by what masking leaves as it is
+    /// (the first sub-authority is never a number, no part is masked), so a second pass masks nothing more. Looks back
+    /// at most one SID's length: a long run of digits and hyphens costs no more.
     static func insideSID(_ bytes: [UInt8], at start: Int) -> Bool {
         guard start >= 8, bytes[start - 1] == UInt8(ascii: "-") else { return false }
         var opening = start - 1
@@ -96,11 +97,23 @@ public enum PathMasking {
         while end < bytes.count, end - start <= 10, Byte.isDigit(bytes[end]) { end += 1 }
         guard end - start == 10, opening == 0 || !Byte.isAlphanumeric(bytes[opening - 1]),
             end == bytes.count || !Byte.isAlphanumeric(bytes[end]),
-            let count = subAuthorities(bytes[opening..<end]), count >= 2
+            let count = sid(bytes, opening..<end)
         else { return false }
-        // The first sub-authority: after `S-1-` and the authority.
-        let first = bytes[opening...].split(separator: UInt8(ascii: "-"), maxSplits: 4)[3]
-        return first.count <= 9
+        return count >= 2
+    }
+
+    /// The number of sub-authorities of `bytes[range]` if it is a SID masking leaves whole: the shape
+    /// ``subAuthorities(_:)`` reads, a first sub-authority of at most nine digits, and no number written grouped by
+    /// hyphens across sub-authorities (`…-401-023-2137-…`, which masking replaces, so that a second pass would see a
+    /// SID no more and mask its other parts).
+    private static func sid(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+        guard let count = subAuthorities(bytes[range]) else { return nil }
+        let parts = bytes[range].split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard parts[3].count <= 9 else { return nil }
+        for part in parts.dropFirst(3) where part.count < 10 {
+            if let (value, _) = number(bytes, at: part.startIndex), HealthNumber.isValid(value) { return nil }
+        }
+        return count
     }
 
     /// The number of sub-authorities of the SID `text` (`S-1-`, an authority of one or two digits, one to 15
