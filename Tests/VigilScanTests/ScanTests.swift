@@ -183,19 +183,32 @@ struct ScanTests {
         try scratch.write("share/rotated.log", Data(repeating: 0, count: 16_384) + Data(Scan.letter.utf8))
         try scratch.write(
             "share/rotated.csv", Data(repeating: 0, count: 100_000) + Data("NHS Number,Name\n4010232137,Smith\n".utf8))
+        // UTF-16 (Excel's "Unicode text") after fill: decoded from its byte-order mark; after an odd fill its
+        // characters are out of step, and it is binary as before.
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for unit in "NHS Number\tName\tSite\r\n4010232137\tSmith\tLeeds\r\n".utf16 {
+            utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+        }
+        try scratch.write("share/rotated16.txt", Data(repeating: 0, count: 16_384) + Data(utf16))
+        try scratch.write("share/short16.txt", Data(repeating: 0, count: 1_024) + Data(utf16))
+        try scratch.write("share/odd16.txt", Data(repeating: 0, count: 1_025) + Data(utf16))
         // UTF-16 big-endian and UTF-32 without a byte-order mark: NUL between the characters, not zero fill.
         let list = "NHS Number,Name\n4010232137,Smith\n"
         try scratch.write("share/be.csv", Data(list.utf8.flatMap { [0, $0] }))
         try scratch.write("share/utf32.csv", Data(list.utf8.flatMap { [$0, 0, 0, 0] }))
         let (result, found) = try await Scan.run(scratch.url.appendingPathComponent("share"))
-        #expect(result.totals.filesSkipped == ["binary": 5])
+        #expect(result.totals.filesSkipped == ["binary": 6])
+        for name in ["rotated16.txt", "short16.txt"] {
+            #expect(found[name]?.filter { $0.kind == .nhsNumber }.map(\.position.line) == [2], "\(name)")
+        }
         #expect(found["clinic.log"]?.filter { $0.kind == .nhsNumber }.map(\.position.line) == [1, 2])
         #expect(found["list.csv"]?.filter { $0.kind == .nhsNumber }.map(\.position.line) == [2])
         #expect(found["rotated.log"]?.contains { $0.kind == .nhsNumber } == true)
         #expect(found["rotated.csv"]?.filter { $0.kind == .nhsNumber }.map(\.position.line) == [2])
         #expect(
             result.exposures.map(\.path).sorted() == [
-                "share/clinic.log", "share/list.csv", "share/rotated.csv", "share/rotated.log",
+                "share/clinic.log", "share/list.csv", "share/rotated.csv", "share/rotated.log", "share/rotated16.txt",
+                "share/short16.txt",
             ])
     }
 

@@ -93,9 +93,14 @@ final class FileContentScanner {
                 outcome.status = .read(delimiter == 0x09 ? "tsv" : "csv")
                 try readText(file, kind: kind, fill: opening, outcome: &outcome, tally: &tally)
             case .utf16(_, let delimiter):
+                // After an odd fill the characters' bytes are out of step: as before the fill was skipped, binary.
+                if opening % 2 == 1 {
+                    return FileOutcome(
+                        status: .skipped(.binary), size: size, modified: modified, bytesRead: opening + sniffed)
+                }
                 let format = delimiter.map { $0 == 0x09 ? "tsv" : "csv" } ?? Self.textFormat(name)
                 outcome.status = .read(format + " (UTF-16)")
-                try readText(file, kind: kind, fill: 0, outcome: &outcome, tally: &tally)
+                try readText(file, kind: kind, fill: opening, outcome: &outcome, tally: &tally)
             case .workbook, .document:
                 outcome.status = .read(kind == .workbook ? "xlsx" : "docx")
                 try hashWhole(file, outcome: &outcome)
@@ -124,8 +129,8 @@ final class FileContentScanner {
         return outcome
     }
 
-    /// The most zero fill before a file's text that is passed over to judge its kind by the text.
-    static let maxLeadingFill = 64 << 20
+    /// The most zero fill before a file's text that is passed over to judge its kind by the text (as for exports).
+    static let maxLeadingFill = 8 << 20
     /// The least: a file system's zero fill is blocks long.
     static let minimumFill = 64
 
@@ -135,19 +140,31 @@ final class FileContentScanner {
     /// length.
     private func sniff(_ file: RawFile, size: Int) throws(FileError) -> (opening: Int, count: Int) {
         let window = UnsafeMutableRawBufferPointer(start: buffer, count: Self.sniffLength)
-        var offset = 0
-        while true {
-            let count = try file.read(into: window, at: offset)
-            let fill = window.prefix(count).prefix { $0 == 0 }.count
-            if fill == count, count == Self.sniffLength, offset + count < min(size, Self.maxLeadingFill) {
-                offset += count
-                continue
-            }
-            // A few NULs open UTF-16 and UTF-32 big-endian text without a byte-order mark, not fill.
-            guard offset + fill >= Self.minimumFill, fill < count else { return (offset, count) }
-            let start = offset + fill
-            return (start, try file.read(into: window, at: start))
+        let first = try file.read(into: window, at: 0)
+        var fill = window.prefix(first).prefix { $0 == 0 }.count
+        if fill == first, first == Self.sniffLength, first < size {
+            fill = try leadingFill(file, size: size)
         }
+        // A few NULs open UTF-16 and UTF-32 big-endian text without a byte-order mark, not fill; a file of nothing but
+        // NUL (up to the limit) is judged by its opening.
+        guard fill >= Self.minimumFill, fill < min(size, Self.maxLeadingFill) else {
+            return (0, fill > Self.sniffLength ? try file.read(into: window, at: 0) : first)
+        }
+        return (fill, try file.read(into: window, at: fill))
+    }
+
+    /// The length of the NUL run at the start of a file whose first ``sniffLength`` bytes are NUL, read a chunk at a
+    /// time, at most ``maxLeadingFill``.
+    private func leadingFill(_ file: RawFile, size: Int) throws(FileError) -> Int {
+        var offset = 0
+        while offset < min(size, Self.maxLeadingFill) {
+            let chunk = UnsafeMutableRawBufferPointer(start: buffer, count: Self.chunk)
+            let count = try file.read(into: chunk, at: offset)
+            if let text = chunk.prefix(count).firstIndex(where: { $0 != 0 }) { return offset + text }
+            offset += count
+            if count < Self.chunk { break }
+        }
+        return offset
     }
 
     // MARK: Text
@@ -180,8 +197,11 @@ final class FileContentScanner {
                 count = try Self.read(file, into: &raw, at: offset)
                 raw.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
                 transcoded.removeAll(keepingCapacity: true)
+                // The fill before the text is hashed, not decoded: the decoder meets the byte-order mark first.
+                let skipped = min(fill, count)
+                fill -= skipped
                 if count > 0 {
-                    decoder!.decode(raw[0..<count], into: &transcoded)
+                    decoder!.decode(raw[skipped..<count], into: &transcoded)
                 } else {
                     decoder!.finish(into: &transcoded)
                 }
