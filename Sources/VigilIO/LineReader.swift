@@ -3,8 +3,9 @@
 /// Handles the encodings real exports arrive in: UTF-8 with or without a byte-order mark, and UTF-16 (little- or
 /// big-endian, with a BOM as PowerShell's `>` writes it, or little-endian detected without one), transcoded to UTF-8.
 /// Line ends may be LF or CRLF, or CR alone (Excel for Mac's "CSV (Macintosh)", classic Mac OS), taken as the line end
-/// when the file's first chunk holds a CR and no LF. NUL bytes at a line's start or end (zero fill after a crash) are
-/// dropped; NULs inside a line are the reader's to judge. A line longer than `maxLineLength` is delivered once, empty, with `isOverlong` set, so a
+/// when the file's first chunk of text holds a CR and no LF. NUL bytes at a line's start or end (zero fill after a
+/// crash, or before the text of a log truncated while held open: never counted towards the line's length) are dropped;
+/// NULs inside a line are the reader's to judge. A line longer than `maxLineLength` is delivered once, empty, with `isOverlong` set, so a
 /// reader can reject its record without holding the line in memory.
 public struct LineReader: Sendable {
     /// One line of the file, valid only during the callback.
@@ -75,6 +76,11 @@ public struct LineReader: Sendable {
         }
 
         func drain(final: Bool) throws {
+            // Zero fill before a line's text (a log truncated while held open) is dropped as it comes, so that it
+            // never counts towards the line's length nor decides the line end. `pending` starts at a line's start.
+            if pending.first == 0 {
+                pending.removeSubrange(0..<(pending.firstIndex { $0 != 0 } ?? pending.count))
+            }
             if !separatorDecided, !pending.isEmpty {
                 separatorDecided = true
                 if !pending.contains(0x0A), pending.contains(0x0D) { separator = 0x0D }

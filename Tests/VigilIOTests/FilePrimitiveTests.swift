@@ -243,6 +243,21 @@ struct FilePrimitiveTests {
         #expect(read.map(\.1) == ["first", "second cut\(fill)third", "", "four\0th", "last"])
     }
 
+    @Test("fill before a line's text never counts towards its length, and a CR-only file after fill keeps its CRs")
+    func fillBeforeText() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let path = scratch.path("rotated.log")
+        try Data(Array(repeating: 0, count: 300_000) + Array("header\rrow one\rrow two\r".utf8)).write(
+            to: URL(filePath: path))
+        var read: [(Int, String, Bool)] = []
+        try LineReader(path: path, chunkSize: 4096, maxLineLength: 1024).forEachLine {
+            read.append(($0.number, String(decoding: $0.bytes, as: UTF8.self), $0.isOverlong))
+        }
+        #expect(read.map(\.1) == ["header", "row one", "row two"])
+        #expect(read.map(\.0) == [1, 2, 3] && read.allSatisfy { !$0.2 })
+    }
+
     @Test("a mapped window gives the bytes at file offsets, from a start that is not on a page")
     func mappedWindow() throws {
         let scratch = try Scratch()

@@ -91,6 +91,11 @@ public struct FormatSniffer: Sendable {
             fill -= sampleSize
             filled = sampleSize
         }
+        if fill > 0, TextDecoder.detect(raw[0..<min(filled, 512)]).0 != .utf8 {
+            // UTF-16 after the fill: the readers detect the encoding at the file's start, which is fill, so it is not
+            // read as an export (binary, as without the skip).
+            return TextSample(bytes: [UInt8](repeating: 0, count: sampleSize))
+        }
         var decoder = TextDecoder()
         var text: [UInt8] = []
         decoder.decode(raw[0..<filled], into: &text)
