@@ -184,6 +184,11 @@ struct PwdumpReaderTests {
         let decoded = try PwdumpReader().read(path: url.path, file: "ntds.txt", progress: nil)
         #expect(decoded.credentials.map(\.accountName) == ["amy"])
         #expect(decoded.log.recordsRejected == 1)
+        // Past the thousand trailing lines kept with their explanation, a damaged record is still counted.
+        let notes = (1...1_000).map { "note \($0)" }
+        let late = try read(([good] + notes + [cut]).joined(separator: "\n") + "\n")
+        #expect(late.log.recordsRejected == 1)
+        #expect(late.log.diagnostics.map(\.code).sorted() == ["pwdump.malformed", "pwdump.trailing-text"])
     }
 
     @Test("a long preamble is not a dump; a few lines before the hashes are")

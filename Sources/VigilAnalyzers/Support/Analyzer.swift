@@ -143,9 +143,9 @@ public struct ReferenceData: Sendable {
     /// Whether ``advisories`` are Vigil's built-in catalogue alone (no advisory database imported): a host it finds
     /// nothing missing on may still miss every later update, so the updates area is only partly assessed.
     public var onlyBuiltInAdvisories = false
-    /// Per update, its release as Vigil's built-in catalogue dates it (``UpdateReleases/dated(by:)``): the catalogue
-    /// dates every row by its update, so a later rollup that contains an old fix (KB5022338, January 2023, for
-    /// MS17-010 on Windows 7) is known by its own month, which the vulnerabilities it fixes would not tell.
+    /// Per update, its release as Vigil's built-in catalogue dates it (``UpdateReleases/dated(by:)``): the catalogue's
+    /// rows for a later rollup that contains an old fix carry the rollup's month (KB5022338, January 2023, for
+    /// MS17-010 on Windows 7), which the vulnerabilities it fixes would not tell.
     public var updateReleases: [UInt32: Date] = [:]
 
     public init(

@@ -101,13 +101,19 @@ struct ConsoleNoise {
         }
         // After the last hash line: a line shaped as a record is a malformed one (a file cut in its last line), the
         // rest a prompt or notes.
+        let keptRecords = pending.count { $0.record }
         for entry in pending where entry.record {
             log.reject(line: entry.line, code: "pwdump.malformed", entry.explanation)
         }
-        let notes = pending.filter { !$0.record }
-        if let first = notes.first?.line ?? (pendingCount > pending.count ? pendingFirst : nil),
-            pendingCount - pendingRecords > 0
-        {
+        // Past the lines kept with their explanation, counted: none is lost silently.
+        let beyond = pending.last.map { $0.line + 1 }
+        if pendingRecords > keptRecords {
+            log.reject(
+                line: beyond, code: "pwdump.malformed",
+                "\(pendingRecords - keptRecords) more lines shaped as 'user:rid:lmhash:nthash:::' lines but not read as one"
+            )
+        }
+        if pendingCount > pendingRecords, let first = pending.first(where: { !$0.record })?.line ?? beyond {
             log.warn(
                 line: first, code: "pwdump.trailing-text",
                 "\(Self.lines(pendingCount - pendingRecords)) after the last hash line (a prompt or notes) skipped")
