@@ -139,7 +139,7 @@ struct SubmissionAPITests {
 
     @Test(
         "evidence dated beyond a day ahead, a rule the service does not know, a rule in another area or a version holding text gets 422, echoes nothing and changes nothing",
-        arguments: ["future", "rule", "area", "version"])
+        arguments: ["future", "rule", "area", "version", "impossible"])
     func refusedContent(_ change: String) async throws {
         try await Self.withService { service, client in
             var object = try #require(
@@ -148,6 +148,8 @@ struct SubmissionAPITests {
             var finding = try #require((object["findings"] as? [[String: Any]])?.first)
             switch change {
             case "future": object["assessedAt"] = "2026-09-28T00:00:00Z"  // a week after `now`
+            // A day the calendar does not have, which Foundation's parser rolled over to 2026-03-02 and stored.
+            case "impossible": object["assessedAt"] = "2026-02-30T00:00:00Z"
             case "rule": finding["rule"] = "VGL-JOHN-SMITH"
             case "area": finding["area"] = "accounts"
             default: object["tool"] = ["name": "vigil", "version": "Jane Doe 9434765919"]
@@ -164,7 +166,7 @@ struct SubmissionAPITests {
                     "error"] as? [String: Any]
             let positions = [
                 "future": "assessedAt", "rule": "findings[0].rule", "area": "findings[0].area",
-                "version": "tool.version",
+                "version": "tool.version", "impossible": "assessedAt",
             ]
             #expect(error?["position"] as? String == positions[change], "\(change)")
             let text = String(buffer: response.body)
