@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -280,6 +281,28 @@ struct SubmissionAPITests {
             #expect(page.headers[.xContentTypeOptions] == "nosniff")
             let health = try await client.execute(uri: "/api/v1/health", method: .get)
             #expect(health.status == .ok)
+        }
+    }
+
+    @Test(
+        "an unknown route gets a 404 with a body and every security header: Problem JSON under /api/, a page elsewhere",
+        arguments: ["/nope", "/api/v1/nope", "/regions/", "/api"])
+    func unknownRoute(_ path: String) async throws {
+        try await Self.withService { _, client in
+            let response = try await client.execute(uri: path, method: .get)
+            #expect(response.status == .notFound)
+            #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            #expect(response.headers[.xContentTypeOptions] == "nosniff")
+            #expect(response.headers[.cacheControl] == "no-store")
+            #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+            let body = String(buffer: response.body)
+            if path.hasPrefix("/api") {
+                #expect(Self.errorCode(response) == "http.not-found", "\(body)")
+                try OpenAPIContract.validate(Data(buffer: response.body), component: "Problem")
+                #expect(response.headers[.contentType]?.hasPrefix("application/") == true)
+            } else {
+                #expect(body.contains("<h1>Not found</h1>") && !body.contains("<script"), "\(body)")
+            }
         }
     }
 }
