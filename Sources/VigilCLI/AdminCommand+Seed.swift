@@ -65,7 +65,7 @@ extension AdminCommand {
             let history = try history()
             let requests = ingestRequests
             let count = ingestCount
-            let report = try await store.withStore { store in
+            let report = try await store.withStore(creating: true) { store in
                 let report = try await store.seed(history) { done in
                     if done % 500 == 0 || done == history.organisations {
                         Terminal.error("vigil: seeded \(done) of \(history.organisations) organisations")
