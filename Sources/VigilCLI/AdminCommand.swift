@@ -188,7 +188,10 @@ struct AdminCommand: AsyncParsableCommand {
         var replace = false
 
         func run() async throws {
-            if let out, !replace, FileManager.default.fileExists(atPath: out) {
+            // A file already there may hold a live token; a device (/dev/stdout) is written into, as AtomicFile does.
+            if let out, !replace,
+                (try? FileManager.default.attributesOfItem(atPath: out)[.type] as? FileAttributeType) == .typeRegular
+            {
                 Terminal.error(
                     "vigil: \(out) exists: the token in it may be live; give --replace to rotate it (the others are revoked), or another --out"
                 )
