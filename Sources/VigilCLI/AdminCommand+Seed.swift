@@ -49,10 +49,7 @@ extension AdminCommand {
         func history() throws -> ScaleHistory {
             var endDate = Date()
             if let end {
-                let formatter = ISO8601DateFormatter()
-                formatter.formatOptions = [.withFullDate]
-                guard let parsed = formatter.date(from: end) else { throw ValidationError("--end is YYYY-MM-DD") }
-                endDate = parsed
+                endDate = try DateArgument.day(end, option: "--end")
             } else {
                 endDate = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
             }
