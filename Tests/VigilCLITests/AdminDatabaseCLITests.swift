@@ -166,8 +166,9 @@ struct AdminDatabaseCLITests {
         #expect(rotated.status == 0, "\(rotated.error)")
         let tokens = try Self.admin("list-tokens", database, ["--code", "RXX"]).output.split(separator: "\n")
         #expect(tokens.count == 2 && tokens.filter { $0.hasSuffix("\tlive") }.count == 1)
-        let old = String(tokens[0].prefix(12))
-        let new = String(tokens[1].prefix(12))
+        // Issued within one second, so listed by hash: told apart by which is live.
+        let old = String(try #require(tokens.first { !$0.hasSuffix("\tlive") }).prefix(12))
+        let new = String(try #require(tokens.first { $0.hasSuffix("\tlive") }).prefix(12))
         #expect(rotated.output.contains("fingerprint \(new)"))
         let log = try Self.admin("audit", database).output
         #expect(log.contains("\tissue-token\toperator\tRXX\tcli\ttoken \(old)\n"), "\(log)")
