@@ -28,7 +28,8 @@ extension AdminCommand {
                 missed (2), remediation missed by 14 days or more, or with no acknowledgement (3, national).
 
                 Exit codes: 0 issued (its id is printed); 64 a bad option or value (unknown rule, malformed CVE or \
-                advisory, a remediation date before issue); 69 the database cannot be used.
+                advisory, a day or time the calendar does not have, a remediation date before issue); 69 the \
+                database cannot be used.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -89,7 +90,7 @@ extension AdminCommand {
 
         func run() async throws {
             let alert = try alert()
-            let (issued, statuses) = try await store.withStore { store in
+            let (issued, statuses) = try await store.withStore(creating: true) { store in
                 let issued = try await store.issueAlert(alert)
                 try await store.audit(
                     AuditEntry(.issueAlert, actor: "operator", origin: .operatorNow(), detail: "alert \(issued.id)"))
@@ -130,9 +131,7 @@ extension AdminCommand {
             }
             let issued: Date
             if let issuedAt {
-                guard let date = ISO8601DateFormatter().date(from: issuedAt) else {
-                    throw ValidationError("--issued-at is an ISO 8601 time with a zone, 2026-12-04T09:00:00Z")
-                }
+                let date = try DateArgument.time(issuedAt, option: "--issued-at")
                 // For an alert issued before it was entered: a time ahead of now would let no evidence close it.
                 guard date <= Date().addingTimeInterval(300) else {
                     throw ValidationError("--issued-at must not be in the future")
@@ -167,9 +166,7 @@ extension AdminCommand {
                 guard remediateWithin == nil else {
                     throw ValidationError("give --remediate-by or --remediate-within, not both")
                 }
-                guard let day = Self.day(remediateBy) else {
-                    throw ValidationError("--remediate-by is a date, YYYY-MM-DD")
-                }
+                let day = try DateArgument.day(remediateBy, option: "--remediate-by")
                 // Due at the end of the day given: the next day's midnight, UTC.
                 let due = day.addingTimeInterval(86_400)
                 guard due > issued else { throw ValidationError("--remediate-by must be on or after the day of issue") }
@@ -203,13 +200,6 @@ extension AdminCommand {
             guard count <= 365 * 24, seconds <= 365 * 86_400 else { return nil }
             return TimeInterval(seconds)
         }
-
-        /// Midnight UTC of `YYYY-MM-DD`.
-        static func day(_ text: String) -> Date? {
-            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2 else { return nil }
-            return ISO8601DateFormatter().date(from: text + "T00:00:00Z")
-        }
     }
 
     /// `vigil admin list-alerts`.
@@ -221,12 +211,16 @@ extension AdminCommand {
                 One line per alert, tab-separated: id, issue time, severity, affected, closed, overdue (each out of \
                 every organisation, the clocks read at --at), acknowledgement due, remediation due, links, title.
 
-                Exit codes: 0 listed; 64 a bad option or value; 69 the database cannot be used.
+                Exit codes: 0 listed; 64 a bad option or value; 66 the database does not exist; 69 the database \
+                cannot be used.
                 """)
 
         @OptionGroup var store: StoreOptions
 
-        @Option(help: ArgumentHelp("Read the clocks at this time, ISO 8601 (default: now).", valueName: "time"))
+        @Option(
+            help: ArgumentHelp(
+                "Read the clocks at this time: ISO 8601 with a zone, or a day YYYY-MM-DD (UTC); default now.",
+                valueName: "time"))
         var at: String?
 
         func validate() throws {
@@ -251,8 +245,9 @@ extension AdminCommand {
                 let links = (alert.rules.map(\.rawValue) + alert.advisories + alert.cves).joined(separator: " ")
                 print(
                     [
-                        String(alert.id), iso(alert.issuedAt), alert.severity.rawValue, "affected \(affected)/\(total)",
-                        "closed \(closed)/\(total)", "overdue \(overdue)/\(total)", iso(alert.acknowledgeBy),
+                        String(alert.id), Self.iso(alert.issuedAt), alert.severity.rawValue,
+                        "affected \(affected)/\(total)",
+                        "closed \(closed)/\(total)", "overdue \(overdue)/\(total)", Self.iso(alert.acknowledgeBy),
                         alert.remediateBy.map { "by " + DeadlineDay.string($0) }
                             ?? "\(alert.remediationDays ?? 0)d from affected", links,
                         alert.title,
@@ -265,7 +260,7 @@ extension AdminCommand {
             var statuses: [AlertStatus]
         }
 
-        func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+        static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
     }
 
     /// `vigil admin alert-status ID`.
@@ -276,11 +271,12 @@ extension AdminCommand {
             discussion: """
                 Every organisation, by path: its state (open, acknowledged, not-applicable, closed), whether its \
                 evidence shows it affected, the matching tickets still open, when it acknowledged, its \
-                not-applicable reason, the submission that closed it and the time from issue to that evidence, and \
-                whether each clock is overdue at --at. text is a table for people; csv and json carry every column.
+                not-applicable reason, the time from issue to the evidence that closed it, and whether each clock \
+                is overdue at --at. text is a table for people (tab-separated, empty cells where nothing applies); \
+                csv and json carry every column, the closing submission's id too.
 
-                Exit codes: 0 shown; 64 a bad option or value, or no alert has that id; 69 the database cannot be \
-                used.
+                Exit codes: 0 shown; 64 a bad option or value, or no alert has that id; 66 the database does not \
+                exist; 69 the database cannot be used.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -291,7 +287,10 @@ extension AdminCommand {
         @Option(help: "text, csv or json.")
         var format = "text"
 
-        @Option(help: ArgumentHelp("Read the clocks at this time, ISO 8601 (default: now).", valueName: "time"))
+        @Option(
+            help: ArgumentHelp(
+                "Read the clocks at this time: ISO 8601 with a zone, or a day YYYY-MM-DD (UTC); default now.",
+                valueName: "time"))
         var at: String?
 
         func validate() throws {
@@ -316,11 +315,15 @@ extension AdminCommand {
                     if status.acknowledgementOverdue { clocks.append("acknowledgement overdue") }
                     if status.remediationOverdue { clocks.append("remediation overdue") }
                     let closure = status.timeToClosure.map { "closed in \(Self.days($0)) days" } ?? ""
+                    let acknowledged = status.acknowledgedAt.map { "acknowledged \(ListAlerts.iso($0))" } ?? ""
+                    // The organisation's own words: one line, with no terminal control characters.
+                    let reason = status.notApplicableReason.map { "not applicable: " + $0 } ?? ""
                     print(
                         [
                             status.organisation.path, status.state.rawValue, status.applicability.rawValue,
-                            "open matches \(status.openMatches)", closure, clocks.joined(separator: ", "),
-                        ].joined(separator: "\t"))
+                            "open matches \(status.openMatches)", acknowledged, reason, closure,
+                            clocks.joined(separator: ", "),
+                        ].map(TerminalText.name).joined(separator: "\t"))
                 }
             }
         }
@@ -330,13 +333,9 @@ extension AdminCommand {
             String(format: "%.1f", Double(seconds) / 86_400)
         }
 
-        /// `--at` as a date, now when absent.
+        /// `--at` as a date (a day is its midnight UTC), now when absent.
         static func clock(_ text: String?) throws -> Date {
-            guard let text else { return Date() }
-            guard let date = ISO8601DateFormatter().date(from: text) else {
-                throw ValidationError("--at is an ISO 8601 time with a zone, 2026-12-04T09:00:00Z")
-            }
-            return date
+            try DateArgument.time(text, option: "--at")
         }
     }
 }

@@ -17,8 +17,9 @@ extension AdminCommand {
                 the requester approves it (decide-exception); until then nothing changes. The request lapses at its \
                 expiry if undecided.
 
-                Exit codes: 0 requested (its id is printed); 64 a bad option or value, an unknown ticket, a ticket \
-                not open, a person whose role may not ask; 69 the database cannot be used.
+                Exit codes: 0 requested (its id is printed); 64 a bad option or value (an expiry that is not a day \
+                of the calendar), an unknown ticket, a ticket not open, a person whose role may not ask; 65 no \
+                person has that sign-in name; 66 the database does not exist; 69 the database cannot be used.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -43,8 +44,12 @@ extension AdminCommand {
                 "The last day it holds (UTC, inclusive), within 365 days.", valueName: "YYYY-MM-DD"))
         var expires: String
 
+        func validate() throws {
+            _ = try DateArgument.day(expires, option: "--expires")
+        }
+
         func run() async throws {
-            guard let day = IssueAlert.day(expires) else { throw ValidationError("--expires is a date, YYYY-MM-DD") }
+            let day = try DateArgument.day(expires, option: "--expires")
             let request = NewException(
                 ticket: ticket, alert: alert, reason: reason, controls: controls,
                 expiresAt: day.addingTimeInterval(86_400))
@@ -65,7 +70,7 @@ extension AdminCommand {
         /// The person signed in as `login`, or a usage error.
         static func person(_ login: String, in store: SQLNationalStore) async throws -> UserRecord {
             guard let person = try await store.users().first(where: { $0.login == login.lowercased() }) else {
-                throw StoreError(.forbidden, "no person has that sign-in name")
+                throw StoreError(.unknownUser, "no person has that sign-in name")
             }
             return person
         }
@@ -76,13 +81,21 @@ extension AdminCommand {
         static let configuration = CommandConfiguration(
             commandName: "decide-exception",
             abstract: "Approve or reject a requested exception, as a national analyst other than the requester.",
+            usage: """
+                vigil admin decide-exception <exception-id> --as <login> (--approve | --reject) \
+                [--expires <YYYY-MM-DD>] [--database <database>]
+                """,
             discussion: """
                 An approval makes the ticket excepted until the expiry (brought forward with --expires, never \
                 later): it no longer counts as open exposure. At the expiry the ticket opens again and its \
                 remediation clock restarts. Evidence that fixes the ticket meanwhile still fixes it.
 
-                Exit codes: 0 decided; 64 a bad option or value, an unknown exception, one decided already, a \
-                decider who is not a national analyst or is the requester; 69 the database cannot be used.
+                Give exactly one of --approve and --reject.
+
+                Exit codes: 0 decided; 64 a bad option or value (neither or both of --approve and --reject, an \
+                expiry that is not a day of the calendar), an unknown exception, one decided already, a decider who \
+                is not a national analyst or is the requester; 65 no person has that sign-in name; 66 the database \
+                does not exist; 69 the database cannot be used.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -93,8 +106,8 @@ extension AdminCommand {
         @Option(name: .customLong("as"), help: ArgumentHelp("The decider's sign-in name.", valueName: "login"))
         var login: String
 
-        @Flag(help: "Approve or reject.")
-        var decision: Choice
+        @Flag(help: "The decision: --approve or --reject (one of them).")
+        var decision: Choice?
 
         @Option(
             help: ArgumentHelp("An earlier last day (UTC, inclusive) than the one requested.", valueName: "YYYY-MM-DD"))
@@ -105,16 +118,15 @@ extension AdminCommand {
             case approve, reject
         }
 
+        func validate() throws {
+            guard decision != nil else { throw ValidationError("give --approve or --reject") }
+            if let expires { _ = try DateArgument.day(expires, option: "--expires") }
+        }
+
         func run() async throws {
-            var expiresAt: Date?
-            if let expires {
-                guard let day = IssueAlert.day(expires) else {
-                    throw ValidationError("--expires is a date, YYYY-MM-DD")
-                }
-                expiresAt = day.addingTimeInterval(86_400)
-            }
+            let expiresAt = try expires.map { try DateArgument.day($0, option: "--expires").addingTimeInterval(86_400) }
             let (login, exception, decision) = (login, exception, decision)
-            let choice: ExceptionDecision = decision == .approve ? .approved : .rejected
+            let choice: ExceptionDecision = decision == .reject ? .rejected : .approved
             let record = try await store.withStore { [expiresAt] store in
                 let person = try await RequestException.person(login, in: store)
                 let origin = Origin.operatorNow()
@@ -142,7 +154,8 @@ extension AdminCommand {
                 unexpired at --at), ticket id, rule, severity, requester, decider, expiry, reason, controls. csv has \
                 the same columns; json has every field and each exception's history (who, when, on which ticket).
 
-                Exit codes: 0 listed; 64 a bad option or value; 69 the database cannot be used.
+                Exit codes: 0 listed; 64 a bad option or value; 66 the database does not exist; 69 the database \
+                cannot be used.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -150,7 +163,10 @@ extension AdminCommand {
         @Option(help: "text, csv or json.")
         var format = "text"
 
-        @Option(help: ArgumentHelp("Read validity at this time, ISO 8601 (default: now).", valueName: "time"))
+        @Option(
+            help: ArgumentHelp(
+                "Read validity at this time: ISO 8601 with a zone, or a day YYYY-MM-DD (UTC); default now.",
+                valueName: "time"))
         var at: String?
 
         func validate() throws {
@@ -206,7 +222,8 @@ extension AdminCommand {
                 No server holds a timer: each submission sweeps its own organisation, and servers sweep on request \
                 bursts. Run this from cron when the service may be idle at an expiry.
 
-                Exit codes: 0 swept (the number ended is printed); 64 a bad option; 69 the database cannot be used.
+                Exit codes: 0 swept (the number ended is printed); 64 a bad option; 66 the database does not exist; \
+                69 the database cannot be used.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -226,7 +243,8 @@ extension AdminCommand {
                 Subjects are the organisation's pseudonymous keys; only the organisation maps them back (vigil \
                 submit --reveal).
 
-                Exit codes: 0 listed; 65 no organisation has that code; 69 the database cannot be used.
+                Exit codes: 0 listed; 64 a bad option; 65 no organisation has that code; 66 the database does not \
+                exist; 69 the database cannot be used.
                 """)
 
         @OptionGroup var store: StoreOptions

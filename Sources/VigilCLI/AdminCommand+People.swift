@@ -19,8 +19,9 @@ extension AdminCommand {
                 bcrypt hash. The creation is written to the audit log.
 
                 Exit codes: 0 created; 64 a bad option or value (role, name, password, a missing or extra \
-                --organisation or --region); 65 the organisation is unknown or the name exists already; 69 the \
-                database cannot be used; 66 the password file cannot be read.
+                --organisation or --region); 65 the organisation is unknown, no organisation stands under the \
+                --region code, or the name exists already; 66 the password file cannot be read; 69 the database \
+                cannot be used.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -70,7 +71,7 @@ extension AdminCommand {
             let password = try passwordFile.map(Self.readPassword) ?? Self.generatedPassword()
             let user = NewUser(
                 login: name, displayName: displayName ?? name, role: role, organisation: organisation, region: region)
-            let made = try await store.withStore {
+            let made = try await store.withStore(creating: true) {
                 try await $0.createUser(user, password: password, origin: .operatorNow())
             }
             print("Created \(made.login) (\(made.role.rawValue)).")
@@ -115,7 +116,9 @@ extension AdminCommand {
         static let configuration = CommandConfiguration(
             commandName: "list-users",
             abstract: "List the people: sign-in name, role, scope, display name, and active or disabled (when).",
-            discussion: "Exit codes: 0 listed; 64 a bad option; 69 the database cannot be used.")
+            discussion:
+                "Exit codes: 0 listed; 64 a bad option; 66 the database does not exist; 69 the database cannot be used."
+        )
 
         @OptionGroup var store: StoreOptions
 
@@ -141,9 +144,11 @@ extension AdminCommand {
             commandName: "disable-user",
             abstract: "Stop a person signing in (a leaver): their sessions end at once; their audit history stays.",
             discussion: """
-                The account is kept, so the audit log still names who did what; it signs in no more (a sign-in                 is refused as a wrong password would be, and audited as sign-in-disabled). enable-user undoes it.
+                The account is kept, so the audit log still names who did what; it signs in no more (a sign-in \
+                is refused as a wrong password would be, and audited as sign-in-disabled). enable-user undoes it.
 
-                Exit codes: 0 disabled; 64 a bad option; 65 no person has that name; 69 the database cannot be                 used.
+                Exit codes: 0 disabled; 64 a bad option; 65 no person has that name; 66 the database does not \
+                exist; 69 the database cannot be used.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -163,7 +168,8 @@ extension AdminCommand {
             commandName: "enable-user",
             abstract: "Let a disabled person sign in again (their lockout cleared).",
             discussion:
-                "Exit codes: 0 enabled; 64 a bad option; 65 no person has that name; 69 the database cannot be used.")
+                "Exit codes: 0 enabled; 64 a bad option; 65 no person has that name; 66 the database does not exist; 69 the database cannot be used."
+        )
 
         @OptionGroup var store: StoreOptions
 
@@ -188,7 +194,8 @@ extension AdminCommand {
                 organisation, address and detail. The log never holds a password, a token or a name typed at a \
                 failed sign-in.
 
-                Exit codes: 0 shown; 64 a bad option or value; 69 the database cannot be used.
+                Exit codes: 0 shown; 64 a bad option or value (a day or time the calendar does not have); 66 the \
+                database does not exist; 69 the database cannot be used.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -227,13 +234,7 @@ extension AdminCommand {
         }
 
         static func time(_ text: String?) throws -> Date? {
-            guard let text else { return nil }
-            let formatter = ISO8601DateFormatter()
-            guard let date = formatter.date(from: text) ?? formatter.date(from: text + "T00:00:00Z") else {
-                throw ValidationError(
-                    "--since is an ISO 8601 time with a zone or a day, 2026-12-04T09:00:00Z or 2026-12-04")
-            }
-            return date
+            try text.map { try DateArgument.time($0, option: "--since") }
         }
     }
 }

@@ -49,10 +49,7 @@ extension AdminCommand {
         func history() throws -> ScaleHistory {
             var endDate = Date()
             if let end {
-                let formatter = ISO8601DateFormatter()
-                formatter.formatOptions = [.withFullDate]
-                guard let parsed = formatter.date(from: end) else { throw ValidationError("--end is YYYY-MM-DD") }
-                endDate = parsed
+                endDate = try DateArgument.day(end, option: "--end")
             } else {
                 endDate = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
             }
@@ -65,7 +62,7 @@ extension AdminCommand {
             let history = try history()
             let requests = ingestRequests
             let count = ingestCount
-            let report = try await store.withStore { store in
+            let report = try await store.withStore(creating: true) { store in
                 let report = try await store.seed(history) { done in
                     if done % 500 == 0 || done == history.organisations {
                         Terminal.error("vigil: seeded \(done) of \(history.organisations) organisations")

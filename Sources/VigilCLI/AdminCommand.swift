@@ -18,10 +18,17 @@ struct AdminCommand: AsyncParsableCommand {
 
             Every change made here is written to the audit log with the actor `operator` and the address `cli`.
 
-            Exit codes: 0 done; 64 a bad option or value, an unknown alert id or rule; 65 the organisation is \
-            unknown, exists already or is not valid, a person with that name exists or none does, or no live token \
-            has that fingerprint; 66 a password file cannot be read; 69 the database cannot be used (it does not \
-            answer within 15 s, or refuses); 73 an output file cannot be written.
+            A SQLite --database that does not exist is created only by the commands that add something \
+            (create-organisation, create-user, issue-alert); the others refuse it (66), so a mistyped path never \
+            leaves an empty database behind. A path naming a folder, or a file that is not a SQLite database, is \
+            refused (69) and left as it is.
+
+            Exit codes: 0 done; 64 a bad option or value (a day or time the calendar does not have included), an \
+            unknown alert id or rule; 65 the organisation is unknown, exists already or is not valid (a parent that \
+            is an organisation, a region's code), a person with that name exists or none does, a region with no \
+            organisation under it, or no live token has that fingerprint; 66 a password file cannot be read, or \
+            the database does not exist; 69 the database cannot be used (a folder or a file that is not SQLite, it \
+            does not answer within 15 s, or refuses); 73 an output file cannot be written.
             """,
         subcommands: [
             CreateOrganisation.self, IssueToken.self, ListTokens.self, RevokeToken.self, ListOrganisations.self,
@@ -40,17 +47,26 @@ struct AdminCommand: AsyncParsableCommand {
         /// How long the database has to answer before a command gives up on it.
         static let answerTimeout = 15.0
 
-        /// Opens and migrates the store, runs `body`, and stops the store. A database that does not answer, or
-        /// fails, ends the command with 69 and one line, not the connection pool's retries and log.
-        func withStore<T: Sendable>(_ body: @Sendable (SQLNationalStore) async throws -> T) async throws -> T {
+        /// Whether `--database` is a PostgreSQL address rather than a SQLite file.
+        var isPostgres: Bool { database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") }
+
+        /// Opens and migrates the store, runs `body`, and stops the store. A SQLite file that is missing is made only
+        /// when `creating` (commands that add something); the others end with 66 rather than leave an empty database
+        /// behind a typing mistake. A database that does not answer, or fails, ends the command with 69 and one line,
+        /// not the connection pool's retries and log.
+        func withStore<T: Sendable>(
+            creating: Bool = false, _ body: @Sendable (SQLNationalStore) async throws -> T
+        ) async throws -> T {
             var logger = Logger(label: "vigil.store")
             logger.logLevel = .critical
             do {
-                let store = try SQLNationalStore(address: database, logger: logger)
+                let store = try SQLNationalStore(address: database, creating: creating, logger: logger)
                 return try await store.withRunning {
                     guard await store.answers(within: Self.answerTimeout) else {
                         Terminal.error(
-                            "vigil: the database does not answer (within \(Int(Self.answerTimeout)) s): is it running, and are its name, user and password right?"
+                            isPostgres
+                                ? "vigil: the database does not answer (within \(Int(Self.answerTimeout)) s): is it running, and are its name, user and password right?"
+                                : "vigil: \(database): the SQLite database cannot be read (damaged, or locked by another program)"
                         )
                         throw VigilExit.unavailable
                     }
@@ -66,7 +82,9 @@ struct AdminCommand: AsyncParsableCommand {
                 case .unknownAlert, .invalidAlert, .alertApplies, .alertClosed, .invalidUser, .unknownException,
                     .invalidException, .forbidden:
                     throw ExitCode.validationFailure
-                case .invalidAddress, .newerSchema, .corrupt, .undone:
+                case .missingDatabase:
+                    throw VigilExit.noInput
+                case .invalidAddress, .unusableFile, .newerSchema, .corrupt, .undone:
                     throw VigilExit.unavailable
                 }
             } catch let error as ExitCode {
@@ -87,7 +105,16 @@ struct AdminCommand: AsyncParsableCommand {
     /// `vigil admin create-organisation`.
     struct CreateOrganisation: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "create-organisation", abstract: "Add an organisation (ODS code, name, kind, parents).")
+            commandName: "create-organisation", abstract: "Add an organisation (ODS code, name, kind, parents).",
+            discussion: """
+                --parents places it: its region, then its ICB (Y56,QMJ), each standing where the other organisations \
+                have it. A parent is a region or ICB, never another organisation; a region is never an organisation, \
+                and an ICB is one (it submits its own assessments) only as --kind commissioning-body where it stands. \
+                Creates a SQLite database that does not exist yet (owner-only).
+
+                Exit codes: 0 created; 64 a bad option; 65 the code exists already, or the organisation is not valid \
+                (its parents contradict the tree); 69 the database cannot be used.
+                """)
 
         @OptionGroup var store: StoreOptions
 
@@ -117,7 +144,7 @@ struct AdminCommand: AsyncParsableCommand {
             let organisation = NewOrganisation(
                 code: code, name: name, kind: Organisation.Kind(rawValue: kind) ?? .other,
                 parents: parents.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            let made = try await store.withStore { store in
+            let made = try await store.withStore(creating: true) { store in
                 let made = try await store.createOrganisation(organisation)
                 try await store.audit(
                     AuditEntry(.createOrganisation, actor: "operator", organisation: made.id, origin: .operatorNow()))
@@ -131,63 +158,72 @@ struct AdminCommand: AsyncParsableCommand {
     struct IssueToken: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "issue-token",
-            abstract: "Make a submission token for an organisation; it is shown once and stored only hashed.")
+            abstract: "Make a submission token for an organisation; it is shown once and stored only hashed.",
+            discussion: """
+                The token is printed, or written to --out (0600) with its fingerprint printed. It is stored only \
+                once it has been handed over: a file that cannot be written leaves nothing stored and no token \
+                revoked. An existing --out file is not overwritten (the token in it may still be live) unless \
+                --replace is given, which revokes every other token of the organisation in the same step. The \
+                audit log names the new and the revoked tokens by fingerprint.
+
+                Exit codes: 0 issued; 64 a bad option; 65 the organisation is unknown; 66 the database does not \
+                exist; 69 the database cannot be used; 73 --out exists (without --replace) or cannot be written.
+                """)
 
         @OptionGroup var store: StoreOptions
 
         @Option(help: "The organisation's ODS code.")
         var code: String
 
-        @Option(help: ArgumentHelp("Write the token to this file (0600) instead of printing it.", valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "Write the token to this file (0600) instead of printing it; an existing file only with --replace.",
+                valueName: "file"))
         var out: String?
 
-        @Flag(help: "Revoke the organisation's other tokens once this one is made (rotation, or a token leaked).")
+        @Flag(
+            help:
+                "Revoke the organisation's other tokens as this one is made (rotation, or a token leaked); lets --out overwrite its file."
+        )
         var replace = false
 
         func run() async throws {
-            let token = try await store.withStore { store in
-                let token = try await store.issueToken(organisation: code, at: Date())
-                let organisation = try await store.organisation(code: code)
-                try await store.audit(
-                    AuditEntry(.issueToken, actor: "operator", organisation: organisation?.id, origin: .operatorNow()))
-                return token
+            // A file already there may hold a live token; a device (/dev/stdout) is written into, as AtomicFile does.
+            if let out, !replace,
+                (try? FileManager.default.attributesOfItem(atPath: out)[.type] as? FileAttributeType) == .typeRegular
+            {
+                Terminal.error(
+                    "vigil: \(out) exists: the token in it may be live; give --replace to rotate it (the others are revoked), or another --out"
+                )
+                throw VigilExit.cannotCreate
             }
-            // Handed over before any other is revoked: a token file that cannot be written must not leave the
-            // organisation with no working token.
-            try deliver(token)
-            if replace { try await revokeOthers(keeping: token) }
+            let (code, out, replace) = (code, out, replace)
+            let issued = try await store.withStore { store in
+                try await store.issueToken(organisation: code, replacing: replace, origin: .operatorNow()) { issued in
+                    try Self.deliver(issued, to: out, code: code)
+                }
+            }
+            if !issued.revoked.isEmpty || replace {
+                Terminal.error("vigil: revoked \(Wording.count(issued.revoked.count, "other token")) of \(code)")
+            }
         }
 
-        /// Prints `token`, or writes it to `--out`.
-        private func deliver(_ token: String) throws {
+        /// Prints the token, or writes it to `out`; called before the token is stored, which a failure here undoes.
+        static func deliver(_ issued: IssuedToken, to out: String?, code: String) throws {
             guard let out else {
-                print(token)
+                print(issued.token)
                 return
             }
-            do {
-                try AtomicFile.write(Data((token + "\n").utf8), to: URL(fileURLWithPath: out))
+            do throws(FileError) {
+                try AtomicFile.write(Data((issued.token + "\n").utf8), to: URL(fileURLWithPath: out))
             } catch {
-                Terminal.error("vigil: \(out): the token could not be written; no other token was revoked")
+                Terminal.error(
+                    "vigil: \(out): the token could not be written (\(error.message)); no token was stored or revoked")
                 throw VigilExit.cannotCreate
             }
             print(
-                "Wrote the token for \(code) (fingerprint \(SQLNationalStore.tokenFingerprint(token))) to \(out); it is not stored anywhere else."
+                "Wrote the token for \(code) (fingerprint \(issued.fingerprint)) to \(out); it is not stored anywhere else."
             )
-        }
-
-        /// `--replace`: revokes the organisation's live tokens but `token`.
-        private func revokeOthers(keeping token: String) async throws {
-            let keep = SQLNationalStore.tokenFingerprint(token)
-            let revoked = try await store.withStore { store in
-                var revoked = 0
-                for old in try await store.tokens(organisation: code)
-                where old.revokedAt == nil && old.fingerprint != keep {
-                    revoked += try await store.revokeTokens(
-                        organisation: code, fingerprint: old.fingerprint, origin: .operatorNow())
-                }
-                return revoked
-            }
-            Terminal.error("vigil: revoked \(Wording.count(revoked, "other token")) of \(code)")
         }
     }
 
@@ -200,7 +236,8 @@ struct AdminCommand: AsyncParsableCommand {
                 A fingerprint is the first 12 hex digits of the token's SHA-256: it names a token to revoke-token \
                 and submits nothing. `sha256sum` of a token file's first line (without its newline) shows it.
 
-                Exit codes: 0 listed; 64 a bad option; 65 the organisation is unknown; 69 the database cannot be used.
+                Exit codes: 0 listed; 64 a bad option; 65 the organisation is unknown; 66 the database does not \
+                exist; 69 the database cannot be used.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -226,7 +263,8 @@ struct AdminCommand: AsyncParsableCommand {
                 issue-token --replace makes a new token and revokes the others in one step. Audited.
 
                 Exit codes: 0 revoked; 64 a bad option (neither or both of --fingerprint and --all); 65 the \
-                organisation is unknown, or no live token has that fingerprint; 69 the database cannot be used.
+                organisation is unknown, or no live token has that fingerprint; 66 the database does not exist; 69 \
+                the database cannot be used.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -263,7 +301,12 @@ struct AdminCommand: AsyncParsableCommand {
     /// `vigil admin list-organisations`.
     struct ListOrganisations: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list-organisations", abstract: "List the organisations, by path.")
+            commandName: "list-organisations", abstract: "List the organisations, by path.",
+            discussion: """
+                One line per organisation, tab-separated: path, kind, name.
+
+                Exit codes: 0 listed; 64 a bad option; 66 the database does not exist; 69 the database cannot be used.
+                """)
 
         @OptionGroup var store: StoreOptions
 

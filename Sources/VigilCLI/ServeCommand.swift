@@ -11,7 +11,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the national service: receive submissions, keep tickets, show the national picture.",
         discussion: """
-            Stores everything in a SQLite file (the default, no set-up) or a PostgreSQL database given as \
+            Stores everything in a SQLite file (the default, no set-up: created owner-only when missing) or a \
+            PostgreSQL database given as \
             postgres://user:password@host:port/database; several `vigil serve` processes may share one PostgreSQL \
             database behind a load balancer, as the servers keep no state of their own; each holds up to 16 \
             connections to it (8 for submissions, 8 for page views). The schema is migrated on start, and every \
@@ -20,10 +21,12 @@ struct ServeCommand: AsyncParsableCommand {
 
             API: POST /api/v1/submissions with Authorization: Bearer TOKEN (tokens from `vigil admin issue-token`), \
             body the document `vigil submit` builds, at most 64 MiB; GET /api/v1/health (the process) and GET /api/v1/ready (its database answers); the alert routes. The API \
-            is described in docs/api/openapi.yaml.
+            is described in docs/api/openapi.yaml. Any other path answers 404, as a Problem under /api/ and a short \
+            page elsewhere, with the same security headers as every response.
 
             Pages: GET /sign-in and POST /sign-in, POST /sign-out, GET / (overview, with missed alert clocks and \
-            not-applicable declarations) and GET /organisations/CODE, for people made with `vigil admin \
+            not-applicable declarations), GET /regions/CODE (a region or integrated care board, shown whole to those \
+            whose scope holds all of it) and GET /organisations/CODE, for people made with `vigil admin \
             create-user`; for them too, the JSON routes GET and POST /api/v1/exceptions, POST \
             /api/v1/exceptions/ID/decision and GET /api/v1/organisations/CODE/tickets (a POST carries the session's \
             CSRF token in X-CSRF-Token). Exceptions past their expiry end on the next burst of requests (at most once \
@@ -39,7 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
             EXIT CODES
               0   stopped on a signal
               64  usage error
-              69  the database could not be opened or migrated, or the address could not be bound
+              69  the database could not be opened or migrated (a --database path naming a folder or a file that
+                  is not a SQLite database is refused, naming it, and left as it is), or the address could not be
+                  bound
             """
     )
 

@@ -101,6 +101,10 @@ struct SubmitCommand: AsyncParsableCommand {
         let document: Assessment
         do {
             document = try JSONReportRenderer.decode(try Data(contentsOf: url))
+        } catch DecodingError.dataCorrupted(let context) where context.debugDescription == CivilDate.impossibleDay {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            Terminal.error("vigil: \(assessment): \(field) is not a day of the calendar")
+            throw VigilExit.dataError
         } catch {
             Terminal.error("vigil: \(assessment): not an assessment.json written by `vigil assess`")
             throw VigilExit.dataError

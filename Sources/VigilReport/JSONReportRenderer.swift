@@ -102,10 +102,11 @@ public enum JSONReportRenderer {
         firstRange(of: needle, in: bytes[...])
     }
 
-    /// Reads a document written by ``render(_:)``.
+    /// Reads a document written by ``render(_:)``. A date on a day the calendar does not have (an edited
+    /// `assessedAt` of 2026-02-30) is refused, never rolled over into the next month.
     public static func decode(_ data: Data) throws -> Assessment {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .calendarISO8601
         return try decoder.decode(Assessment.self, from: data)
     }
 }

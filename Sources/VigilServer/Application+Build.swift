@@ -14,6 +14,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = Router(context: VigilRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(secureCookies: configuration.secureCookies))
+    router.add(middleware: ErrorResponseMiddleware())
     router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
     router.add(middleware: ExceptionSweepMiddleware(store: store, now: configuration.now))
     SubmissionRoutes(store: store, configuration: configuration).register(on: router)

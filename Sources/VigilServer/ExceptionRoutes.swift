@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import VigilCore
 import VigilStore
 
 /// The exception routes, for signed-in people (a session cookie, not an organisation's token: every step names a
@@ -140,7 +141,7 @@ struct ExceptionRoutes: Sendable {
                         message: "an exception request is at most \(Self.bodyLimit) bytes")))
         }
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .calendarISO8601
         guard let body = try? decoder.decode(Body.self, from: Data(buffer: buffer)) else {
             return .failure(
                 Refusal(

@@ -36,12 +36,14 @@ extension OrganisationPage {
     static func score(_ summary: OrganisationSummary?) -> String {
         guard let summary else { return "" }
         let score = summary.score
-        let change: String
-        if let now = score.value, let then = summary.monthAgo.value {
-            change = "30 days ago \(String(format: "%.0f", then)), \(OverviewPage.signedWhole(now - then))"
-        } else {
-            change = "no score 30 days ago"
-        }
+        // A stale organisation has no score now but may have had one then: that one is still said.
+        let change =
+            switch (score.value, summary.monthAgo.value) {
+            case (let now?, let then?):
+                "30 days ago \(String(format: "%.0f", then)), \(OverviewPage.signedWhole(now - then))"
+            case (nil, let then?): "30 days ago \(String(format: "%.0f", then))"
+            case (_, nil): "no score 30 days ago"
+            }
         let remediation = [Severity.critical, .high, .medium, .low].map { severity in
             "<tr><th scope=\"row\">\(severity.rawValue.capitalized)</th><td>\(score.open[severity] ?? 0)</td>"
                 + "<td>\(score.remediation[severity]?.count ?? 0)</td><td>\(OverviewPage.remediationText(score, severity))</td></tr>"

@@ -59,11 +59,11 @@ struct OrganisationPage: Sendable {
                 + severities.map { "<td>\(day.open[$0] ?? 0)</td>" }.joined()
                 + "<td>\(day.unverified)</td><td>\(day.fixed)</td><td>\(day.submissions)</td></tr>"
         }.joined(separator: "\n")
-        let formatter = ISO8601DateFormatter()
+        // Both clocks as the overview shows them: a deadline at midnight is the day before's end (an inclusive day).
         let alertRows = alerts.map { (status: AlertStatus) -> String in
             "<tr><th scope=\"row\">\(escape(status.alert.title))</th><td>\(escape(status.alert.severity.rawValue))</td>"
                 + "<td>\(escape(status.state.rawValue))</td><td>\(escape(status.applicability.rawValue))</td>"
-                + "<td>\(escape(formatter.string(from: status.acknowledgeBy)))</td>"
+                + "<td>\(escape(DeadlineDay.described(status.acknowledgeBy)))</td>"
                 + "<td>\(escape(status.remediateBy.map(DeadlineDay.described) ?? "—"))</td></tr>"
         }.joined(separator: "\n")
         let main = """

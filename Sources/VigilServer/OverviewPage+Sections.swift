@@ -38,7 +38,7 @@ extension OverviewPage {
             ("Stale: no evidence in the last 14 days (or none)", "\(stale)"),
             ("Open critical findings", "\(critical)"),
             ("Known-exploited vulnerabilities unpatched (findings; organisations exposed)", "\(exploited); \(exposed)"),
-            ("Weak passwords (empty, breached, guessable, the account name, a machine default)", "\(weak)"),
+            ("Weak passwords: empty, breached, guessable, the account name, a machine default (findings)", "\(weak)"),
             ("Hosts behind on security updates or past support (findings)", "\(behind)"),
             ("Patient data exposed (findings)", "\(patientData)"),
             ("Areas not assessed (organisation × area)", "\(notAssessed)"),
@@ -53,8 +53,11 @@ extension OverviewPage {
             """
     }
 
-    /// Links to the regions and integrated care boards the viewer can open whole.
-    static func areas(_ summaries: [OrganisationSummary], session: Session) -> String {
+    /// Links to the regions and integrated care boards the viewer can open whole, each with its count of
+    /// organisations. On an area's own page (`within`) only the areas below it are listed: an area above it holds
+    /// organisations this page does not have, so its count would be this page's share of it, not its own (the audit
+    /// saw Y56 given 2 organisations on QMJ's page and 4 on its own); the page links up to it without a count.
+    static func areas(_ summaries: [OrganisationSummary], session: Session, within area: String? = nil) -> String {
         // Organisations counted by the path above them first (a few hundred nationally), each split once.
         var parents: [Substring: (first: OrganisationRecord, count: Int)] = [:]
         var parentOrder: [Substring] = []
@@ -85,7 +88,11 @@ extension OverviewPage {
         var order: [String] = []
         for parent in parentOrder {
             guard let (organisation, count) = parents[parent] else { continue }
-            for code in RegionPage.visibleAreas(of: organisation, scope: session.user.scope) {
+            var codes = RegionPage.visibleAreas(of: organisation, scope: session.user.scope)
+            if let area {
+                codes = codes.firstIndex(of: area).map { Array(codes[($0 + 1)...]) } ?? []
+            }
+            for code in codes {
                 if counts[code] == nil { order.append(code) }
                 counts[code, default: 0] += count
             }

@@ -38,10 +38,13 @@ struct OverviewPage: Sendable {
     /// The overview's sections for `summaries`, in order; the region page shows the same ones. One line each, so a
     /// section is added (or moved) by one line here and its own method in a file of its own. Every number is summed
     /// over all of `summaries`; the tables listing organisations show their first `limit` rows (every row when `nil`).
-    static func sections(_ summaries: [OrganisationSummary], session: Session, now: Date, limit: Int?) -> String {
+    /// `area` is the region or ICB whose page this is (`nil` for the overview).
+    static func sections(
+        _ summaries: [OrganisationSummary], session: Session, now: Date, limit: Int?, area: String? = nil
+    ) -> String {
         [
             headlines(summaries),
-            areas(summaries, session: session),
+            areas(summaries, session: session, within: area),
             severities(summaries, limit: limit),
             knownExploited(summaries, limit: limit),
             alertCompliance(summaries, limit: limit),

@@ -38,12 +38,24 @@ struct RegionPage: Sendable {
                 .viewOverview, user: session.user.id, organisation: nil, origin: origin,
                 detail: "area \(code): \(summaries.count) organisations"))
         let level = Self.isRegion(code, summaries) ? "Region" : "Integrated care board"
+        let sections = OverviewPage.sections(
+            summaries, session: session, now: now, limit: OverviewPage.rowLimit(request), area: code)
         let main = """
-            <p><a href="/">Overview</a></p>
+            \(Self.trail(to: code, summaries, scope: session.user.scope))
             <h1>\(level) \(HTMLPage.escape(code))</h1>
-            \(OverviewPage.sections(summaries, session: session, now: now, limit: OverviewPage.rowLimit(request)))
+            \(sections)
             """
         return HTMLPage.response(HTMLPage.render(title: "\(level.lowercased()) \(code)", session: session, main: main))
+    }
+
+    /// The links above the area `code`: the overview, then each area above it that the viewer can open (a region
+    /// above an ICB), without counts, which are on the pages they link to.
+    static func trail(to code: String, _ summaries: [OrganisationSummary], scope: Scope) -> String {
+        let above = summaries.first.map { visibleAreas(of: $0.organisation, scope: scope) } ?? []
+        let parents = above.firstIndex(of: code).map { Array(above[..<$0]) } ?? []
+        let links = parents.map { "<a href=\"/regions/\(HTMLPage.escape($0))\">\(HTMLPage.escape($0))</a>" }
+        return
+            "<nav aria-label=\"Breadcrumbs\"><p><a href=\"/\">Overview</a>\(links.map { " › " + $0 }.joined())</p></nav>"
     }
 
     /// Whether `code` is the first level under the nation (a region) in the area's paths.

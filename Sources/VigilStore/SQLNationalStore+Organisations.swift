@@ -24,10 +24,9 @@ extension SQLNationalStore {
             guard existing == nil else {
                 throw StoreError(.duplicateOrganisation, "an organisation with that ODS code exists")
             }
-            let paths = try await database.raw("SELECT path FROM organisations").all().map {
-                try $0.decode(column: "path", as: String.self)
-            }
-            try Self.checkPlacement(organisation, among: paths)
+            let stored = try await database.raw("SELECT id, ods_code, name, kind, path FROM organisations").all().map(
+                Self.organisation(row:))
+            try Self.checkPlacement(organisation, among: stored)
             let created = Int64(Date().timeIntervalSince1970)
             let row = try await database.raw(
                 """
@@ -54,15 +53,19 @@ extension SQLNationalStore {
 
     /// Refuses parents that contradict the hierarchy already stored: a region, ICB or organisation placed under other
     /// parents than where it already stands (an ICB filed under another region would let that region's viewers see
-    /// its organisations, and break the ICB's page for its own). An ICB may be an organisation too (it submits its own
-    /// assessments) as long as it stands in one place.
-    static func checkPlacement(_ organisation: NewOrganisation, among paths: [String]) throws {
+    /// its organisations, and break the ICB's page for its own), and codes that would be an organisation and an area
+    /// at once. An ICB may be an organisation too (it submits its own assessments) where it stands, as a commissioning
+    /// body; a region never is one, and no other organisation becomes a parent (a practice filed "under" another
+    /// practice would make that practice an area whose page shows the first).
+    static func checkPlacement(_ organisation: NewOrganisation, among stored: [OrganisationRecord]) throws {
         var ancestors: [String: [String]] = [:]
-        for path in paths {
-            let parts = path.split(separator: "/").map(String.init)
+        var areas = Set<String>()
+        for record in stored {
+            let parts = record.path.split(separator: "/").map(String.init)
             for index in parts.indices where ancestors[parts[index]] == nil {
                 ancestors[parts[index]] = Array(parts[..<index])
             }
+            areas.formUnion(parts.dropLast())
         }
         for (index, code) in (organisation.parents + [organisation.code]).enumerated() {
             guard let known = ancestors[code], known != Array(organisation.parents[..<index]) else { continue }
@@ -72,6 +75,27 @@ extension SQLNationalStore {
                 "\(code) is \(placement) for the other organisations: give --parents \(known.joined(separator: ","))"
                     + (code == organisation.code ? "" : (known.isEmpty ? "" : ",") + code)
             )
+        }
+        let kinds = Dictionary(stored.map { ($0.code, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        for parent in organisation.parents {
+            guard let kind = kinds[parent], kind != .commissioningBody || parent == organisation.parents.first else {
+                continue
+            }
+            throw StoreError(
+                .invalidOrganisation,
+                "\(parent) is an organisation (\(kind.rawValue)), not a region or ICB: it cannot be a parent")
+        }
+        if areas.contains(organisation.code) {
+            guard !organisation.parents.isEmpty else {
+                throw StoreError(
+                    .invalidOrganisation, "\(organisation.code) is a region: a region is not an organisation")
+            }
+            guard organisation.kind == .commissioningBody else {
+                throw StoreError(
+                    .invalidOrganisation,
+                    "\(organisation.code) is an ICB: only the ICB itself may be an organisation under its code (--kind commissioning-body)"
+                )
+            }
         }
     }
 
@@ -91,10 +115,7 @@ extension SQLNationalStore {
     }
 
     public func issueToken(organisation code: String, at date: Date) async throws -> String {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()
-        for index in bytes.indices { bytes[index] = generator.next() }
-        let token = "vgl_" + HexDigit.encode(bytes)
+        let token = Self.newToken()
         try await transaction { database in
             let id = try await Self.organisationID(code: code, in: database)
             try await database.raw(
@@ -119,6 +140,14 @@ extension SQLNationalStore {
                 """
             ).first().map(Self.organisation(row:))
         }
+    }
+
+    /// A new submission token: `vgl_` and 256 random bits in hex.
+    static func newToken() -> String {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = generator.next() }
+        return "vgl_" + HexDigit.encode(bytes)
     }
 
     /// SHA-256 of a token, hex: what the database keeps instead of the token.

@@ -40,6 +40,18 @@ extension SQLNationalStore {
                     throw StoreError(.unknownOrganisation, "no organisation has that ODS code")
                 }
             }
+            if let region = user.region {
+                // A viewer of a code no organisation stands under would see nothing, and a typing mistake would
+                // go unnoticed until an organisation was filed under it.
+                let pattern = "%/" + region + "/%"
+                guard
+                    try await database.raw(
+                        "SELECT id FROM organisations WHERE ('/' || path) LIKE \(bind: pattern) LIMIT 1"
+                    ).first() != nil
+                else {
+                    throw StoreError(.unknownOrganisation, "no organisation stands under that region or ICB code")
+                }
+            }
             guard try await database.raw("SELECT id FROM users WHERE login = \(bind: login)").first() == nil else {
                 throw StoreError(.duplicateUser, "a person with that sign-in name exists")
             }
@@ -57,7 +69,8 @@ extension SQLNationalStore {
             try await Self.append(
                 AuditEntry(
                     .createUser, actor: "operator", organisation: organisation?.id, origin: origin,
-                    detail: user.role.rawValue), to: database)
+                    detail: ([login, user.role.rawValue] + (user.region.map { [$0] } ?? [])).joined(separator: " ")),
+                to: database)
             return UserRecord(
                 id: id, login: login, displayName: displayName, role: user.role, organisation: organisation,
                 region: user.region, createdAt: Self.date(at))

@@ -19,6 +19,22 @@ public struct TokenRecord: Sendable, Hashable {
     }
 }
 
+/// A token just issued: the token itself (to hand over once), its fingerprint, and those of the tokens it replaced.
+public struct IssuedToken: Sendable, Hashable {
+    /// The token: shown or written once, stored only hashed.
+    public var token: String
+    /// Its fingerprint, as `list-tokens` shows it.
+    public var fingerprint: String
+    /// The fingerprints of the organisation's tokens revoked in its place (`--replace`), oldest first.
+    public var revoked: [String]
+
+    public init(token: String, fingerprint: String, revoked: [String]) {
+        self.token = token
+        self.fingerprint = fingerprint
+        self.revoked = revoked
+    }
+}
+
 /// Taking access away: a leaked or retired submission token, a person who left. Both stay in the database (the audit
 /// log names them), and both stop working at once.
 extension SQLNationalStore {
@@ -28,6 +44,69 @@ extension SQLNationalStore {
     /// The fingerprint `vigil admin list-tokens` shows for `token` (`issue-token` prints it beside the token).
     public static func tokenFingerprint(_ token: String) -> String {
         String(tokenHash(token).prefix(tokenFingerprintLength))
+    }
+
+    /// Makes a submission token for the organisation `code` and stores it (hashed), handing it to `deliver` within
+    /// the same transaction, audited with `origin`; with `replacing`, the organisation's other live tokens are revoked
+    /// in that transaction too.
+    ///
+    /// Why one transaction with the delivery in it: a token stored before its file could not be written was live and
+    /// held by nobody, with its fingerprint never shown; one that `deliver` cannot hand over is now never stored, and
+    /// no older token is revoked. The audit entries name the tokens by fingerprint (never the token), so a leaked one
+    /// can be traced to its issue and its revocation.
+    public func issueToken(
+        organisation code: String, replacing: Bool, origin: Origin, deliver: @Sendable (IssuedToken) throws -> Void
+    ) async throws -> IssuedToken {
+        let token = Self.newToken()
+        let hash = Self.tokenHash(token)
+        let fingerprint = String(hash.prefix(Self.tokenFingerprintLength))
+        let at = Int64(origin.at.timeIntervalSince1970)
+        return try await transaction(priority: .interactive) { database in
+            let id = try await Self.organisationID(code: code, in: database)
+            var revoked: [String] = []
+            if replacing {
+                let live = try await database.raw(
+                    """
+                    SELECT token_hash FROM submission_tokens
+                    WHERE organisation_id = \(bind: id) AND revoked_at IS NULL ORDER BY created_at, token_hash
+                    """
+                ).all().map { try $0.decode(column: "token_hash", as: String.self) }
+                for old in live {
+                    try await database.raw(
+                        "UPDATE submission_tokens SET revoked_at = \(bind: at) WHERE token_hash = \(bind: old)"
+                    ).run()
+                }
+                revoked = live.map { String($0.prefix(Self.tokenFingerprintLength)) }
+            }
+            try await database.raw(
+                """
+                INSERT INTO submission_tokens (token_hash, organisation_id, created_at)
+                VALUES (\(bind: hash), \(bind: id), \(bind: at))
+                """
+            ).run()
+            try await Self.append(
+                AuditEntry(
+                    .issueToken, actor: "operator", organisation: id, origin: origin,
+                    detail: "token \(fingerprint)" + (replacing ? " (replacing the others)" : "")), to: database)
+            if !revoked.isEmpty {
+                try await Self.append(
+                    AuditEntry(
+                        .revokeToken, actor: "operator", organisation: id, origin: origin,
+                        detail: Self.tokensDetail(revoked) + " (replaced by \(fingerprint))"), to: database)
+            }
+            let issued = IssuedToken(token: token, fingerprint: fingerprint, revoked: revoked)
+            try deliver(issued)
+            return issued
+        }
+    }
+
+    /// `token 1a2b3c4d5e6f`, or `2 tokens: 1a2b3c4d5e6f, …`: revoked tokens named in the audit log by fingerprint.
+    static func tokensDetail(_ fingerprints: [String]) -> String {
+        switch fingerprints.count {
+        case 0: "no token"
+        case 1: "token \(fingerprints[0])"
+        default: "\(fingerprints.count) tokens: " + fingerprints.joined(separator: ", ")
+        }
     }
 
     /// The submission tokens of the organisation `code`, oldest first.
@@ -83,7 +162,8 @@ extension SQLNationalStore {
             try await Self.append(
                 AuditEntry(
                     .revokeToken, actor: "operator", organisation: id, origin: origin,
-                    detail: "\(chosen.count) token\(chosen.count == 1 ? "" : "s")"), to: database)
+                    detail: Self.tokensDetail(chosen.map { String($0.prefix(Self.tokenFingerprintLength)) })),
+                to: database)
             return chosen.count
         }
     }

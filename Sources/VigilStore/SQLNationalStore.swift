@@ -147,9 +147,12 @@ public final class SQLNationalStore: NationalStore, Service {
     }
 
     /// A store at `address`: `postgres://user:password@host:port/database` (or `postgresql://`), else a SQLite file
-    /// path (created when missing). `policy` sets the sign-in limits and session lifetimes.
+    /// path, created when missing if `creating` (else ``StoreError/Code/missingDatabase``); a path naming anything but
+    /// a SQLite database or an empty file is refused (``StoreError/Code/unusableFile``) before it is touched. `policy`
+    /// sets the sign-in limits and session lifetimes.
     public init(
-        address: String, policy: SignInPolicy = SignInPolicy(), logger: Logger = Logger(label: "vigil.store")
+        address: String, creating: Bool = true, policy: SignInPolicy = SignInPolicy(),
+        logger: Logger = Logger(label: "vigil.store")
     ) throws {
         self.logger = logger
         self.policy = policy
@@ -163,9 +166,7 @@ public final class SQLNationalStore: NationalStore, Service {
             guard !address.isEmpty, !address.contains("://") else {
                 throw StoreError(.invalidAddress, "the database is a SQLite file path or a postgres:// address")
             }
-            // Owner-only from its first byte: it holds every organisation's open vulnerabilities, analysts' password
-            // hashes and the audit log, and SQLite creates its journal files with the database's own permissions.
-            _ = try? FileSystem.createEmpty(address)
+            try Self.prepareSQLiteFile(address, creating: creating)
             Self.restrict(address, logger: logger)
             backend = .sqlite(SQLiteConnections(path: address, logger: logger))
         }

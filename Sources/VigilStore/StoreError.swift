@@ -4,6 +4,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         /// The database address is not `postgres://…` or a file path.
         case invalidAddress = "store.invalid-address"
+        /// The SQLite path names a folder, a file that is not a SQLite database, or one that cannot be read or created.
+        case unusableFile = "store.unusable-file"
+        /// No SQLite database is at the path, and the command reads one rather than creating it.
+        case missingDatabase = "store.missing-database"
         /// An organisation with that ODS code exists already.
         case duplicateOrganisation = "store.duplicate-organisation"
         /// No organisation has that ODS code.

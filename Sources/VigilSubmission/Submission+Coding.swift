@@ -80,10 +80,15 @@ extension Submission {
     /// The document by `JSONDecoder`, whose errors name the position of what is wrong.
     static func decodedByFoundation(_ data: Data) throws(SubmissionError) -> Submission {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        // A day the calendar does not have (2026-02-30) is refused by name, never rolled over into March.
+        decoder.dateDecodingStrategy = .calendarISO8601
         let submission: Submission
         do {
             submission = try decoder.decode(Submission.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.debugDescription == CivilDate.impossibleDay {
+            throw SubmissionError(
+                .invalid, "a date that is not a day of the calendar (YYYY-MM-DDTHH:MM:SSZ)",
+                position: Self.position(of: .dataCorrupted(context)))
         } catch let error as DecodingError {
             throw SubmissionError(
                 .malformed, "the body is not a submission document (schemas/submission.schema.json)",

@@ -95,12 +95,13 @@ struct AlertCLITests {
         // Before the acknowledgement clock (48 hours after issue) nobody is overdue.
         #expect(statuses.allSatisfy { $0["acknowledgementOverdue"] as? Bool == false })
 
+        // The text table says when an organisation acknowledged, and a not-applicable reason, as its help promises.
         let text = try VigilProcess.run([
             "admin", "alert-status", "1", "--database", database, "--at", "2026-01-21T00:00:00Z",
         ])
-        #expect(text.output.contains("Y56/RXX\tclosed\taffected\topen matches 0\tclosed in 6.0 days"))
-        #expect(text.output.contains("Y56/RYY\topen\tunaffected-so-far\topen matches 0\t\tacknowledgement overdue"))
-
+        #expect(text.output.contains("Y56/RXX\tclosed\taffected\topen matches 0\t\t\tclosed in 6.0 days"))
+        #expect(
+            text.output.contains("Y56/RYY\topen\tunaffected-so-far\topen matches 0\t\t\t\tacknowledgement overdue"))
         let list = try VigilProcess.run([
             "admin", "list-alerts", "--database", database, "--at", "2026-01-21T00:00:00Z",
         ])
@@ -109,6 +110,19 @@ struct AlertCLITests {
         #expect(list.output.contains("CVE-2017-0144") && list.output.contains("WannaCry: install MS17-010"))
         // The last day allowed, as typed: not the next midnight the clock keeps.
         #expect(list.output.contains("\tby 2026-01-20\t") && !list.output.contains("2026-01-21T00:00:00Z"))
+        let store = try SQLNationalStore(address: database)
+        let ryyRecord = try #require(try await store.organisation(code: "RYY"))
+        _ = try await store.acknowledgeAlert(1, organisation: ryyRecord.id, at: try Self.date("2026-01-07T10:00:00Z"))
+        _ = try await store.declareAlertNotApplicable(
+            1, organisation: ryyRecord.id, reason: "No Windows hosts", at: try Self.date("2026-01-07T11:00:00Z"))
+        let answered = try VigilProcess.run([
+            "admin", "alert-status", "1", "--database", database, "--at", "2026-01-21T00:00:00Z",
+        ])
+        #expect(
+            answered.output.contains(
+                "Y56/RYY\tnot-applicable\tunaffected-so-far\topen matches 0\tacknowledged 2026-01-07T10:00:00Z\tnot applicable: No Windows hosts"
+            ), "\(answered.output)")
+
     }
 
     static let good = [
@@ -125,6 +139,10 @@ struct AlertCLITests {
         (["--acknowledge-within", "2w"], "--acknowledge-within"),
         (["--acknowledge-within", "99999d"], "--acknowledge-within"),
         (["--remediate-by", "2026-13-40"], "--remediate-by"),
+        // A day the calendar does not have was rolled over into March and accepted.
+        (["--remediate-by", "2099-02-30"], "--remediate-by is not a day of the calendar"),
+        (["--remediate-by", "2026-02-30"], "--remediate-by is not a day of the calendar"),
+        (["--issued-at", "2026-02-30T09:00:00Z"], "--issued-at is not a day of the calendar"),
         (["--remediate-by", "2020-01-01"], "--remediate-by"),
         (["--issued-at", "yesterday"], "--issued-at"),
         // A bulletin Vigil does not know would match nobody; an issue time ahead could never close; an
@@ -150,6 +168,10 @@ struct AlertCLITests {
         let scratch = try ScratchDirectory("vigil-alerts")
         defer { scratch.remove() }
         let database = scratch.url.appending(path: "n.sqlite").path
+        let made = try VigilProcess.run([
+            "admin", "create-organisation", "--database", database, "--code", "RXX", "--name", "Trust",
+        ])
+        #expect(made.status == 0, "\(made.error)")
         let unlinked = try VigilProcess.run([
             "admin", "issue-alert", "--database", database, "--title", "t", "--severity", "high",
             "--remediate-by", "2099-01-01",

@@ -273,4 +273,21 @@ struct NationalServiceCLITests {
         }
         throw CocoaError(.fileReadUnknown)
     }
+
+    @Test("an assessment dated on a day the calendar does not have is refused (65), never sent as the next month")
+    func impossibleAssessmentDay() throws {
+        let scratch = try ScratchDirectory("vigil-submit")
+        defer { scratch.remove() }
+        let text = try String(contentsOfFile: Self.golden, encoding: .utf8)
+        #expect(text.contains("\"assessedAt\" : \"2026-11-01T00:00:00Z\""))
+        let edited = try scratch.write(
+            "assessment.json",
+            text.replacingOccurrences(
+                of: "\"assessedAt\" : \"2026-11-01T00:00:00Z\"", with: "\"assessedAt\" : \"2026-02-30T00:00:00Z\""))
+        let out = scratch.url.appending(path: "submission.json")
+        let result = try Self.run(["submit", edited.path, "--dry-run", "--out", out.path], home: scratch.url)
+        #expect(result.status == 65, "\(result.error)")
+        #expect(result.error.contains("assessedAt is not a day of the calendar"), "\(result.error)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
 }

@@ -170,7 +170,8 @@ struct PeopleCLITests {
         let json = try VigilProcess.run(["admin", "audit", "--database", database, "--format", "json"])
         let records = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]]
         #expect(records?.count == 4)
-        #expect(records?.last?["detail"] as? String == "national-analyst")
+        // The person given the role is named, as disable-user's entries name the person disabled.
+        #expect(records?.last?["detail"] as? String == "analyst national-analyst")
 
         let later = try VigilProcess.run(["admin", "audit", "--database", database, "--since", "2999-01-01"])
         #expect(later.status == 0 && later.output.isEmpty)
@@ -213,10 +214,13 @@ struct PeopleCLITests {
         let users = try admin(["list-users"]).output
         #expect(users.contains("leaver@example.nhs.uk\tnational-analyst\tnation\tleaver@example.nhs.uk\tdisabled "))
         let log = try admin(["audit"]).output
-        #expect(log.contains("\trevoke-token\toperator\tRXX\tcli\t1 token"))
+        // Revocations name the token by fingerprint, so a leaked token is traced to its issue and its end.
+        #expect(log.contains("\trevoke-token\toperator\tRXX\tcli\ttoken \(fingerprint)\n"), "\(log)")
+        #expect(log.contains("\tissue-token\toperator\tRXX\tcli\ttoken \(fingerprint)\n"), "\(log)")
         #expect(log.contains("\tdisable-user\toperator\t-\tcli\tleaver@example.nhs.uk"))
         let unusable = try VigilProcess.run([
-            "admin", "list-organisations", "--database", scratch.url.appending(path: "no/such/folder/x.sqlite").path,
+            "admin", "create-organisation", "--database", scratch.url.appending(path: "no/such/folder/x.sqlite").path,
+            "--code", "RZZ", "--name", "Trust",
         ])
         #expect(unusable.status == 69, "\(unusable.error)")
         #expect(unusable.error.split(separator: "\n").count == 1, "\(unusable.error)")

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -139,7 +140,7 @@ struct SubmissionAPITests {
 
     @Test(
         "evidence dated beyond a day ahead, a rule the service does not know, a rule in another area or a version holding text gets 422, echoes nothing and changes nothing",
-        arguments: ["future", "rule", "area", "version"])
+        arguments: ["future", "rule", "area", "version", "impossible"])
     func refusedContent(_ change: String) async throws {
         try await Self.withService { service, client in
             var object = try #require(
@@ -148,6 +149,8 @@ struct SubmissionAPITests {
             var finding = try #require((object["findings"] as? [[String: Any]])?.first)
             switch change {
             case "future": object["assessedAt"] = "2026-09-28T00:00:00Z"  // a week after `now`
+            // A day the calendar does not have, which Foundation's parser rolled over to 2026-03-02 and stored.
+            case "impossible": object["assessedAt"] = "2026-02-30T00:00:00Z"
             case "rule": finding["rule"] = "VGL-JOHN-SMITH"
             case "area": finding["area"] = "accounts"
             default: object["tool"] = ["name": "vigil", "version": "Jane Doe 9434765919"]
@@ -164,7 +167,7 @@ struct SubmissionAPITests {
                     "error"] as? [String: Any]
             let positions = [
                 "future": "assessedAt", "rule": "findings[0].rule", "area": "findings[0].area",
-                "version": "tool.version",
+                "version": "tool.version", "impossible": "assessedAt",
             ]
             #expect(error?["position"] as? String == positions[change], "\(change)")
             let text = String(buffer: response.body)
@@ -278,6 +281,28 @@ struct SubmissionAPITests {
             #expect(page.headers[.xContentTypeOptions] == "nosniff")
             let health = try await client.execute(uri: "/api/v1/health", method: .get)
             #expect(health.status == .ok)
+        }
+    }
+
+    @Test(
+        "an unknown route gets a 404 with a body and every security header: Problem JSON under /api/, a page elsewhere",
+        arguments: ["/nope", "/api/v1/nope", "/regions/", "/api"])
+    func unknownRoute(_ path: String) async throws {
+        try await Self.withService { _, client in
+            let response = try await client.execute(uri: path, method: .get)
+            #expect(response.status == .notFound)
+            #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            #expect(response.headers[.xContentTypeOptions] == "nosniff")
+            #expect(response.headers[.cacheControl] == "no-store")
+            #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+            let body = String(buffer: response.body)
+            if path.hasPrefix("/api") {
+                #expect(Self.errorCode(response) == "http.not-found", "\(body)")
+                try OpenAPIContract.validate(Data(buffer: response.body), component: "Problem")
+                #expect(response.headers[.contentType]?.hasPrefix("application/") == true)
+            } else {
+                #expect(body.contains("<h1>Not found</h1>") && !body.contains("<script"), "\(body)")
+            }
         }
     }
 }

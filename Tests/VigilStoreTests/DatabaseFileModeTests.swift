@@ -46,4 +46,42 @@ struct DatabaseFileModeTests {
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
+
+    @Test("a folder, or a file that is not SQLite, is refused naming the path, and its mode is left as it was")
+    func notADatabaseLeftAlone() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let inner = folder.appending(path: "d").path
+        try FileManager.default.createDirectory(atPath: inner, withIntermediateDirectories: false)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: inner)
+        let other = folder.appending(path: "notes.txt").path
+        #expect(FileManager.default.createFile(atPath: other, contents: Data("SQLite format 2 and more".utf8)))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: other)
+        for (path, mode) in [(inner, 0o755), (other, 0o644)] {
+            #expect {
+                _ = try SQLNationalStore(address: path, policy: Backend.testPolicy)
+            } throws: { error in
+                let error = error as? StoreError
+                return error?.code == .unusableFile && error?.message.contains(path) == true
+            }
+            #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == mode)
+        }
+    }
+
+    @Test("a missing database is made only when creating; otherwise refused, and nothing is left behind")
+    func missingOnlyWhenCreating() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appending(path: "national.sqlite").path
+        #expect {
+            _ = try SQLNationalStore(address: path, creating: false, policy: Backend.testPolicy)
+        } throws: { error in
+            (error as? StoreError)?.code == .missingDatabase
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        _ = try SQLNationalStore(address: path, creating: true, policy: Backend.testPolicy)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+        // Once there (empty, as SQLite has yet to write it), reading it is fine.
+        _ = try SQLNationalStore(address: path, creating: false, policy: Backend.testPolicy)
+    }
 }

@@ -22,14 +22,7 @@ struct AsOfOption: ParsableArguments {
     /// The chosen date, or today (midnight UTC, as `assessedAt` and every "days since" take it).
     func date() throws -> Date {
         guard let asOf else { return CivilDate.day(of: Date()) }
-        guard let date = CivilDate.parse(asOf) else {
-            // The shape right but the day not in the calendar (2026-02-30): say which, not the format again.
-            if asOf.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil {
-                throw ValidationError("--as-of is not a day of the calendar (YYYY-MM-DD, such as 2026-11-01)")
-            }
-            throw ValidationError("--as-of expects a date as YYYY-MM-DD, such as 2026-11-01")
-        }
-        return date
+        return try DateArgument.day(asOf, option: "--as-of")
     }
 }
 
