@@ -104,7 +104,9 @@ struct ServiceReliabilityCLITests {
                 "--kind", "gp-practice", "--parents", "Y56,QE1",
             ], home: home)
         #expect(created.status == 0, "\(created.error)")
-        let token = home.appending(path: "token-\(code)").path
+        // One file per database: issue-token never overwrites a token file that may hold a live token.
+        let tag = database.split(separator: "/").last.map(String.init) ?? "database"
+        let token = home.appending(path: "token-\(code)-\(tag)").path
         let issued = try NationalServiceCLITests.run(
             ["admin", "issue-token", "--database", database, "--code", code, "--out", token], home: home)
         #expect(issued.status == 0, "\(issued.error)")
