@@ -137,25 +137,7 @@ struct AssessmentMaskingTests {
             "icacls.txt",
             "\(folder) RIVERSIDE\\Carers \(number):(OI)(CI)(M)\n"
                 + String(repeating: " ", count: folder.count + 1) + "NT AUTHORITY\\SYSTEM:(OI)(CI)(F)\n\n")
-        // Six numbers from 430 000 000 on that pass the check digit.
-        let patients = (UInt64(4_300_000_000)..<4_300_001_000).filter { HealthNumber.isValid($0) }.prefix(6)
-        _ = try scratch.write(
-            "share/list.csv", "NHS Number,Name\n" + patients.enumerated().map { "\($1),Pat \($0)\n" }.joined())
-        _ = try scratch.write(
-            "vigil.yaml",
-            """
-            organisation:
-              code: Y99999
-              name: Riverside
-              kind: gp-practice
-            scan:
-              paths:
-                - path: share
-                  acl-path: '\(folder)'
-
-            """)
-        let assessment = try await AssessmentEngine().assess(
-            directory: scratch.url, options: .init(asOf: CivilDate.date(year: 2026, month: 1, day: 1)))
+        let assessment = try await Self.assessWithPatientList(scratch, at: "list.csv", aclPath: folder)
         let widest = try #require(assessment.metrics.first { $0.label.contains("Carers") })
         #expect(widest.label.contains("Carers 401 *** **20"), "\(widest.label)")
         let json = String(decoding: try JSONEncoder().encode(assessment), as: UTF8.self)
@@ -212,10 +194,24 @@ struct AssessmentMaskingTests {
             "\(folder) RIVERSIDE\\pt\(accountNumber):(OI)(CI)(F)\n"
                 + String(repeating: " ", count: folder.count + 1) + "Everyone:(OI)(CI)(RX)\n\n")
         // The folder holds a patient list, so its permissions are findings.
+        let assessment = try await Self.assessWithPatientList(
+            scratch, at: "\(folderNumber) Smith/list.csv", aclPath: #"D:\Shares\Clinical"#)
+        let json = String(decoding: try JSONEncoder().encode(assessment), as: UTF8.self)
+        let mask = HealthNumber.masked(folderNumber)
+        #expect(json.contains("pt\(mask)~2") && json.contains("Clinical\\\\\(mask)~1 Smith"))
+        #expect(!json.contains("pt\(mask)\"") && !json.contains("\(mask) Smith"))
+        #expect(!json.contains(String(folderNumber)) && !json.contains(String(accountNumber)))
+    }
+
+    /// Assesses the bundle in `scratch` with a scanned share holding a list of six patients at `path`, the share
+    /// being `aclPath` in the permission exports.
+    static func assessWithPatientList(_ scratch: ScratchDirectory, at path: String, aclPath: String) async throws
+        -> Assessment
+    {
+        // Six numbers from 430 000 000 on that pass the check digit.
         let patients = (UInt64(4_300_000_000)..<4_300_001_000).filter { HealthNumber.isValid($0) }.prefix(6)
         _ = try scratch.write(
-            "share/\(folderNumber) Smith/list.csv",
-            "NHS Number,Name\n" + patients.enumerated().map { "\($1),Pat \($0)\n" }.joined())
+            "share/\(path)", "NHS Number,Name\n" + patients.enumerated().map { "\($1),Pat \($0)\n" }.joined())
         _ = try scratch.write(
             "vigil.yaml",
             """
@@ -226,15 +222,10 @@ struct AssessmentMaskingTests {
             scan:
               paths:
                 - path: share
-                  acl-path: 'D:\\Shares\\Clinical'
+                  acl-path: '\(aclPath)'
 
             """)
-        let assessment = try await AssessmentEngine().assess(
+        return try await AssessmentEngine().assess(
             directory: scratch.url, options: .init(asOf: CivilDate.date(year: 2026, month: 1, day: 1)))
-        let json = String(decoding: try JSONEncoder().encode(assessment), as: UTF8.self)
-        let mask = HealthNumber.masked(folderNumber)
-        #expect(json.contains("pt\(mask)~2") && json.contains("Clinical\\\\\(mask)~1 Smith"))
-        #expect(!json.contains("pt\(mask)\"") && !json.contains("\(mask) Smith"))
-        #expect(!json.contains(String(folderNumber)) && !json.contains(String(accountNumber)))
     }
 }
