@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 import VigilCore
 import VigilIO
 import VigilReport
@@ -198,33 +199,72 @@ struct AdminCommand: AsyncParsableCommand {
                 throw VigilExit.cannotCreate
             }
             let (code, out, replace) = (code, out, replace)
-            let issued = try await store.withStore { store in
-                try await store.issueToken(organisation: code, replacing: replace, origin: .operatorNow()) { issued in
-                    try Self.deliver(issued, to: out, code: code)
+            let written = WrittenFlag()
+            let issued: IssuedToken
+            do {
+                issued = try await store.withStore { store in
+                    try await store.issueToken(organisation: code, replacing: replace, origin: .operatorNow()) {
+                        issued in
+                        try Self.deliver(issued, to: out, replacing: replace)
+                        written.set()
+                    }
                 }
+            } catch {
+                // Written, then not stored (the commit failed): the file holds no live token, and is taken away.
+                if let out, written.isSet { try? FileManager.default.removeItem(atPath: out) }
+                throw error
+            }
+            if let out {
+                print(
+                    "Wrote the token for \(code) (fingerprint \(issued.fingerprint)) to \(out); it is not stored anywhere else."
+                )
             }
             if !issued.revoked.isEmpty || replace {
                 Terminal.error("vigil: revoked \(Wording.count(issued.revoked.count, "other token")) of \(code)")
             }
         }
 
-        /// Prints the token, or writes it to `out`; called before the token is stored, which a failure here undoes.
-        static func deliver(_ issued: IssuedToken, to out: String?, code: String) throws {
+        /// Prints the token, or writes it to `out` (never over a file there without `replacing`: two runs at once end
+        /// with one file); called before the token is stored, which a failure here undoes.
+        static func deliver(_ issued: IssuedToken, to out: String?, replacing: Bool) throws {
             guard let out else {
-                print(issued.token)
+                // Written at once, so that a pipe that cannot take it fails before the token is stored.
+                do {
+                    try FileHandle.standardOutput.write(contentsOf: Data((issued.token + "\n").utf8))
+                } catch {
+                    Terminal.error("vigil: the token could not be printed; no token was stored or revoked")
+                    throw VigilExit.cannotCreate
+                }
                 return
             }
+            let bytes = Array((issued.token + "\n").utf8)
+            let creation: AtomicFile.Creation
             do throws(FileError) {
-                try AtomicFile.write(Data((issued.token + "\n").utf8), to: URL(fileURLWithPath: out))
+                if replacing {
+                    try AtomicFile.write(Data(bytes), to: URL(fileURLWithPath: out))
+                    creation = .created
+                } else {
+                    creation = try AtomicFile.createOnce(bytes, at: URL(fileURLWithPath: out))
+                }
             } catch {
                 Terminal.error(
                     "vigil: \(out): the token could not be written (\(error.message)); no token was stored or revoked")
                 throw VigilExit.cannotCreate
             }
-            print(
-                "Wrote the token for \(code) (fingerprint \(issued.fingerprint)) to \(out); it is not stored anywhere else."
-            )
+            guard creation == .created else {
+                Terminal.error(
+                    "vigil: \(out) exists: the token in it may be live; give --replace to rotate it (the others are revoked), or another --out"
+                )
+                throw VigilExit.cannotCreate
+            }
         }
+    }
+
+    /// Whether a token file was written, set within the storing transaction and read after it.
+    final class WrittenFlag: Sendable {
+        private let state = Mutex(false)
+        func set() { state.withLock { $0 = true } }
+        var isSet: Bool { state.withLock { $0 } }
     }
 
     /// `vigil admin list-tokens`.

@@ -16,6 +16,9 @@ struct ErrorResponseMiddleware<Context: RequestContext>: RouterMiddleware {
             // Headers the error carries (Allow on a 405, say) are kept.
             for field in error.headers { response.headers.append(field) }
             return response
+        } catch let error as any HTTPResponseError {
+            // Another error that says its status (a body too large: 413) keeps it.
+            return Self.response(status: error.status, api: Self.isAPI(request.uri.path))
         } catch {
             // Logged by kind only: an error's text may hold what a request sent.
             context.logger.error("a request failed", metadata: ["error": "\(type(of: error))"])

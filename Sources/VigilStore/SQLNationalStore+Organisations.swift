@@ -77,8 +77,12 @@ extension SQLNationalStore {
             )
         }
         let kinds = Dictionary(stored.map { ($0.code, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        // A provider (a trust, a practice) is never an area; an ICB may be an organisation too, as a commissioning
+        // body or of a kind not said (`other`, the default, which an ICB created earlier may have).
         for parent in organisation.parents {
-            guard let kind = kinds[parent], kind != .commissioningBody || parent == organisation.parents.first else {
+            guard let kind = kinds[parent],
+                kind != .commissioningBody && kind != .other || parent == organisation.parents.first
+            else {
                 continue
             }
             throw StoreError(

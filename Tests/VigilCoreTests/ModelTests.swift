@@ -183,4 +183,23 @@ struct ModelTests {
         account.control.insert(.disabled)
         #expect(!account.isEnabled(at: now))
     }
+
+    @Test("JSON dates: RFC 3339 with fractional seconds or an offset is read; a day the calendar does not have is not")
+    func calendarDates() throws {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .calendarISO8601
+        func date(_ text: String) throws -> Date {
+            try decoder.decode([Date].self, from: Data("[\"\(text)\"]".utf8))[0]
+        }
+        #expect(try date("2026-12-04T09:00:00Z").timeIntervalSince1970 == 1_796_374_800)
+        #expect(try date("2026-12-04T09:00:00.5Z").timeIntervalSince1970 == 1_796_374_800.5)
+        #expect(try date("2026-12-04T10:00:00+01:00").timeIntervalSince1970 == 1_796_374_800)
+        do {
+            _ = try date("2026-02-30T00:00:00Z")
+            Issue.record("2026-02-30 was read")
+        } catch DecodingError.dataCorrupted(let context) {
+            #expect(context.debugDescription == CivilDate.impossibleDay)
+        }
+        #expect(throws: DecodingError.self) { try date("yesterday") }
+    }
 }

@@ -47,6 +47,10 @@ struct OrganisationPlacementTests {
             // An organisation directly under a region, beside others under ICBs.
             #expect(try await create("RY1", ["Y56"]).path == "Y56/RY1")
             #expect(try await create("RX7", ["Y61", "QMK"]).path == "Y61/QMK/RX7")
+            // An ICB made an organisation of a kind not said (the default), before anything stood under it, is
+            // still an ICB for those filed under it later.
+            #expect(try await create("QMZ", ["Y61"], kind: .other).path == "Y61/QMZ")
+            #expect(try await create("RZ1", ["Y61", "QMZ"]).path == "Y61/QMZ/RZ1")
             #expect(try await store.organisation(code: "RX5") == nil)
             #expect(try await store.organisation(code: "Y90021") == nil)
             // A region is never an organisation, even as a commissioning body.

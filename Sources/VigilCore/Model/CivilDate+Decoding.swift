@@ -19,7 +19,9 @@ extension JSONDecoder.DateDecodingStrategy {
         .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            guard let date = ISO8601DateFormatter().date(from: text) else {
+            // Fractional seconds as RFC 3339 allows them (`2026-12-04T09:00:00.123Z`, what JavaScript's
+            // toISOString() sends), as `.iso8601` read them.
+            guard let date = try? Date.ISO8601FormatStyle().parse(text) else {
                 throw DecodingError.dataCorruptedError(
                     in: container, debugDescription: "Expected date string to be ISO8601-formatted.")
             }
