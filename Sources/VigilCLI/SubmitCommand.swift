@@ -20,7 +20,7 @@ struct SubmitCommand: AsyncParsableCommand {
             every finding look new. With --dry-run, the submission is written to --out instead of being sent, so it \
             can be read before anything leaves. With --reveal FILE, the organisation's own map from each key back to \
             the subject it stands for (kind, key, id, name) is written to FILE, readable by its owner only; it never \
-            leaves the organisation, and it is how a ticket the national service shows is found locally.
+            leaves the organisation, and it is how a ticket the national service shows is found locally.             Every submission carries the key's fingerprint (which reveals nothing of the key): the service refuses             one made with another key than the organisation's earlier submissions used, because every finding would             look new; `vigil submit --key-fingerprint` prints the key's, for the national team to accept a key             replaced on purpose (`vigil admin accept-key`).
 
             EXIT CODES
               0   submitted (or written, with --dry-run)
@@ -33,7 +33,10 @@ struct SubmitCommand: AsyncParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("The assessment.json that `vigil assess` wrote.", valueName: "assessment.json"))
-    var assessment: String
+    var assessment: String?
+
+    @Flag(help: "Print the fingerprint of the pseudonymisation key (made if missing) and stop; no assessment needed.")
+    var keyFingerprint = false
 
     @Flag(help: "Write the submission instead of sending it (with --out).")
     var dryRun = false
@@ -63,6 +66,8 @@ struct SubmitCommand: AsyncParsableCommand {
     var tokenFile: String?
 
     func validate() throws {
+        if keyFingerprint { return }
+        guard assessment != nil else { throw ValidationError("give the assessment.json to submit") }
         if dryRun {
             guard out != nil else { throw ValidationError("--dry-run needs --out FILE") }
         } else {
@@ -75,6 +80,10 @@ struct SubmitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if keyFingerprint {
+            print(try Self.key(file: pseudonymKey).fingerprint)
+            return
+        }
         let submission = try buildSubmission()
         if let reveal { try writeReveal(to: reveal) }
         if dryRun, let out {
@@ -93,6 +102,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
     /// The assessment.json named on the command line.
     func readAssessment() throws -> Assessment {
+        let assessment = self.assessment ?? ""
         let url = URL(fileURLWithPath: assessment)
         guard FileManager.default.fileExists(atPath: url.path) else {
             Terminal.error("vigil: \(assessment): no such file")
@@ -142,11 +152,25 @@ struct SubmitCommand: AsyncParsableCommand {
     /// The findings-only submission of `document`, pseudonymised with the key in `keyFile` (default
     /// ~/.config/vigil/pseudonym.key, made on first use). Shared by `vigil submit` and `vigil assess --submit`.
     static func submission(of document: Assessment, keyFile: String?) throws -> Submission {
+        let key = try Self.key(file: keyFile)
+        do {
+            return try Submission(assessment: document, key: key)
+        } catch {
+            Terminal.error("vigil: \(error)")
+            throw VigilExit.dataError
+        }
+    }
+
+    /// The pseudonymisation key in `keyFile` (default ~/.config/vigil/pseudonym.key), made if missing: said so with
+    /// its fingerprint, and a key others can read warned of.
+    static func key(file keyFile: String?) throws -> PseudonymKey {
         do {
             let location = keyFile.map { URL(fileURLWithPath: $0) } ?? PseudonymKey.defaultLocation
             let (key, created) = try PseudonymKey.load(from: location, create: true)
             if created {
-                Terminal.error("vigil: made a new pseudonymisation key in \(location.path); keep it and back it up")
+                Terminal.error(
+                    "vigil: made a new pseudonymisation key in \(location.path) (fingerprint \(key.fingerprint)); keep it and back it up: the national service refuses submissions under another key"
+                )
             } else if let mode = try? FileManager.default.attributesOfItem(atPath: location.path)[.posixPermissions]
                 as? Int, mode & 0o077 != 0
             {
@@ -155,7 +179,7 @@ struct SubmitCommand: AsyncParsableCommand {
                     "vigil: warning: the pseudonymisation key \(location.path) can be read by others (mode \(String(mode & 0o777, radix: 8))): anyone holding it can tell which names the national service's keys stand for; make it owner-only (chmod 600)"
                 )
             }
-            return try Submission(assessment: document, key: key)
+            return key
         } catch {
             Terminal.error("vigil: \(error)")
             throw VigilExit.dataError

@@ -75,6 +75,16 @@ struct SubmissionRoutes: Sendable {
             return JSONResponse.problem(
                 .serviceUnavailable, code: "submission.undone",
                 message: "the submission was not stored, through no fault of its own: send it again")
+        } catch let error as StoreError where error.code == .keyChanged {
+            // Keyed by another key than the organisation's: every subject would be new to the service. Nothing was
+            // stored; audited against the organisation as the refusal it is, and said so with both fingerprints
+            // (neither reveals a key), so the organisation can find its key file or ask for the new one's acceptance.
+            try? await store.audit(
+                AuditEntry(
+                    .submitRefused, actor: "token", organisation: organisation.id,
+                    origin: Origin(address: address, at: now), detail: "pseudonymisation key changed"))
+            return JSONResponse.problem(
+                .conflict, code: "submission.key-changed", message: error.message, position: "keyFingerprint")
         } catch let error as StoreError {
             // The store refused what it found (a stored row it cannot read): sending again would meet the same, so
             // not a 503. Logged by its code, never its content.

@@ -204,6 +204,7 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case enableUser = "enable-user"
     case signInDisabled = "sign-in-disabled"
     case submitRefused = "submit-refused"
+    case acceptKey = "accept-key"
 }
 
 /// One entry to append to the audit log. It names who (a user, or an actor such as `operator` or an organisation's

@@ -37,6 +37,7 @@ extension SQLNationalStore {
             let opening = try await self.opening(
                 organisation: organisation, digest: digest, at: Self.seconds(receivedAt), on: database)
             if let receipt = opening.receipt { return (receipt, nil) }
+            try Self.checkKey(submission.keyFingerprint, of: opening)
             // Exceptions past their expiry end first, so the evidence meets the tickets as they now stand.
             if opening.dueExceptions > 0 {
                 _ = try await Self.sweepExceptions(
@@ -51,13 +52,19 @@ extension SQLNationalStore {
                 if let ahead, ahead.holds(at: opening) {
                     plan = ahead
                 } else {
-                    plan = try await Self.planTickets(submission, organisation: organisation, on: database)
+                    plan = try await Self.planTickets(
+                        submission, organisation: organisation, retiredThrough: opening.retiredTickets, on: database)
                 }
             }
             let counts = Counts(plan?.changes ?? [])
             let (id, opened) = try await Self.recordAndApply(
                 submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
                 receivedAt: receivedAt, plan: plan, on: database)
+            if opening.keyFingerprint == nil, let fingerprint = submission.keyFingerprint {
+                try await database.raw(
+                    "UPDATE organisations SET key_fingerprint = \(bind: fingerprint) WHERE id = \(bind: organisation)"
+                ).run()
+            }
             var writes = DeferredWrites()
             var read: AlertCache.Entry?
             if let plan {
@@ -118,6 +125,10 @@ extension SQLNationalStore {
         var kept: KeptCounts
         /// Which set of alerts there is (``AlertCache``).
         var alerts: AlertCache.Version
+        /// The fingerprint of the organisation's pseudonymisation key, once a submission has carried one.
+        var keyFingerprint: String?
+        /// The newest ticket of a retired key (0: none), which no submission fixes (``TicketPlanner``).
+        var retiredTickets: Int64
     }
 
     /// What an organisation keeps counted that a submission moves rather than counts again: its latest daily row
@@ -161,7 +172,7 @@ extension SQLNationalStore {
         guard
             let row = try await database.raw(
                 """
-                SELECT o.id, o.revision, (SELECT MAX(assessed_at) FROM submissions WHERE organisation_id = o.id AND applied = 1)
+                SELECT o.id, o.revision, o.key_fingerprint, o.retired_key_tickets, (SELECT MAX(assessed_at) FROM submissions WHERE organisation_id = o.id AND applied = 1)
                 AS latest, (SELECT COUNT(*) FROM exceptions WHERE organisation_id = o.id
                 AND state IN ('requested', 'approved') AND expires_at <= \(bind: now)) AS due,
                 s.id AS receipt, s.received_at, s.applied, s.opened, s.fixed, s.reopened, s.unverified,
@@ -192,7 +203,22 @@ extension SQLNationalStore {
             kept: try KeptCounts(row: row),
             alerts: AlertCache.Version(
                 count: try row.decode(column: "alert_count", as: Int64.self),
-                latest: try row.decode(column: "latest_alert", as: Int64?.self)))
+                latest: try row.decode(column: "latest_alert", as: Int64?.self)),
+            keyFingerprint: try row.decode(column: "key_fingerprint", as: String?.self),
+            retiredTickets: try row.decode(column: "retired_key_tickets", as: Int64.self))
+    }
+
+    /// Refuses a submission keyed by another pseudonymisation key than the one `opening`'s organisation recorded: its
+    /// subjects would match none of the organisation's tickets, opening each again under a new key and leaving the
+    /// old ones to be fixed by any coverage of a whole kind. A submission without a fingerprint (before schema 1.2)
+    /// cannot be checked and is taken as before.
+    static func checkKey(_ fingerprint: String?, of opening: Opening) throws {
+        guard let fingerprint, let recorded = opening.keyFingerprint, fingerprint != recorded else { return }
+        throw StoreError(
+            .keyChanged,
+            "the submission's pseudonymisation key (fingerprint \(fingerprint)) is not the organisation's "
+                + "(\(recorded)): submit with the key file its earlier submissions used, or ask the national team "
+                + "to accept a key replaced on purpose")
     }
 
     /// Tickets changed by one submission, by kind of change.

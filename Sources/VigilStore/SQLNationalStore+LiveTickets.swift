@@ -18,7 +18,7 @@ extension SQLNationalStore {
         var openedAt: Int64
     }
 
-    /// The organisation's current tickets the planner needs for `submission` (``TicketPlanner/plan(_:current:)``):
+    /// The organisation's current tickets the planner needs for `submission` (``TicketPlanner/plan(_:current:retiredThrough:)``):
     /// every one not fixed, and the fixed ones that a finding without a live ticket names (to reopen or supersede).
     /// A fixed ticket no finding names stays as it is, so it is not read: a year of weekly history holds six fixed
     /// current tickets for every live one. The fixed ones are looked up by exact rule and subject, and only for

@@ -353,6 +353,19 @@ extension SQLNationalStore {
             // every other (and on those made before), which keep the alert's clocks.
             ["ALTER TABLE alert_status ADD COLUMN joined_at BIGINT"]
         },
+        Migration(
+            version: 16, name: "each organisation's pseudonymisation key by fingerprint; tickets of a retired key"
+        ) {
+            _ in
+            // The fingerprint of the key its submissions are keyed by, recorded by the first that carries one
+            // (schema 1.2); a submission under another key is refused until `vigil admin accept-key` records the new
+            // one, which retires the tickets there were then (ids up to the mark): no evidence under the new key can
+            // cover their subjects, so they are never fixed, only left unverified.
+            [
+                "ALTER TABLE organisations ADD COLUMN key_fingerprint TEXT",
+                "ALTER TABLE organisations ADD COLUMN retired_key_tickets BIGINT NOT NULL DEFAULT 0",
+            ]
+        },
     ]
 
     public func migrate() async throws {

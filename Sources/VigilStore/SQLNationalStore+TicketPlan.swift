@@ -21,13 +21,14 @@ extension SQLNationalStore {
     }
 
     /// Reads the organisation's current tickets for `submission` and plans its transitions
-    /// (``TicketPlanner/plan(_:current:)``), in `database`'s transaction.
-    static func planTickets(_ submission: Submission, organisation: Int64, on database: any SQLDatabase)
-        async throws -> TicketPlan
-    {
+    /// (``TicketPlanner/plan(_:current:retiredThrough:)``), in `database`'s transaction; tickets up to
+    /// `retiredThrough` were keyed by a retired pseudonymisation key.
+    static func planTickets(
+        _ submission: Submission, organisation: Int64, retiredThrough: Int64, on database: any SQLDatabase
+    ) async throws -> TicketPlan {
         let current = try await currentTickets(organisation: organisation, for: submission, on: database)
         return TicketPlan(
-            changes: TicketPlanner.plan(submission, current: current.map(\.planned)),
+            changes: TicketPlanner.plan(submission, current: current.map(\.planned), retiredThrough: retiredThrough),
             stored: Dictionary(current.map { ($0.planned.id, $0) }, uniquingKeysWith: { first, _ in first }),
             revision: nil)
     }
@@ -44,10 +45,12 @@ extension SQLNationalStore {
         return try? await snapshot { database in
             guard
                 let row = try await database.raw(
-                    "SELECT revision FROM organisations WHERE id = \(bind: organisation)"
+                    "SELECT revision, retired_key_tickets FROM organisations WHERE id = \(bind: organisation)"
                 ).first()
             else { return nil }
-            var plan = try await Self.planTickets(submission, organisation: organisation, on: database)
+            var plan = try await Self.planTickets(
+                submission, organisation: organisation,
+                retiredThrough: try row.decode(column: "retired_key_tickets", as: Int64.self), on: database)
             plan.revision = try row.decode(column: "revision", as: Int64.self)
             return plan
         }

@@ -34,6 +34,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case unknownException = "store.unknown-exception"
         /// The exception's fields are not valid, or it cannot take that step (decided already, ticket not live).
         case invalidException = "store.invalid-exception"
+        /// A submission's subjects were keyed by another pseudonymisation key than the organisation's: they would match
+        /// none of its tickets. Nothing was stored.
+        case keyChanged = "store.key-changed"
         /// The person's role may not take that step, or they would approve their own request.
         case forbidden = "store.forbidden"
         /// The database was migrated by a newer version of Vigil.

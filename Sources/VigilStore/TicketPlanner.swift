@@ -14,7 +14,10 @@ public import VigilSubmission
 ///    fix;
 /// 3. an open one whose area and kind the submission carries but whose subject it did not cover becomes
 ///    *unverified* — a submission of only the patched hosts closes nothing else (an excepted one stays excepted);
-/// 4. one whose area and kind the submission does not carry at all is left alone.
+/// 4. one whose area and kind the submission does not carry at all is left alone;
+/// 5. one keyed by a retired pseudonymisation key (an id up to `retiredThrough`, `vigil admin accept-key`) is never
+///    fixed: the submission's keys cannot name its subject, so no coverage, not even of a whole kind, covers it; it
+///    becomes *unverified* as an uncovered one does.
 public enum TicketPlanner {
     /// A recurrence within this time of the fix reopens the same ticket (CISA's 90 days).
     public static let reopenWindow: TimeInterval = 90 * 86_400
@@ -58,8 +61,9 @@ public enum TicketPlanner {
         case unverify(id: Int64)
     }
 
-    /// The changes `submission`, as of its `assessedAt`, makes to `current` (the organisation's current tickets).
-    public static func plan(_ submission: Submission, current: [Current]) -> [Change] {
+    /// The changes `submission`, as of its `assessedAt`, makes to `current` (the organisation's current tickets), of
+    /// which those with ids up to `retiredThrough` were keyed by a retired pseudonymisation key.
+    public static func plan(_ submission: Submission, current: [Current], retiredThrough: Int64 = 0) -> [Change] {
         var byKey: [Key: Current] = [:]
         for ticket in current { byKey[key(ticket.rule, ticket.subject)] = ticket }
         var changes: [Change] = []
@@ -92,7 +96,8 @@ public enum TicketPlanner {
             guard ticket.state != .fixed else { continue }
             guard let candidates = groups["\(ticket.area.rawValue)/\(ticket.kind.rawValue)"] else { continue }
             // A group for other rules only says nothing of this one (its check did not run): unverified.
-            if candidates.contains(where: { $0.applies(to: ticket.rule) && $0.covers(ticket.subject) }) {
+            let retired = ticket.id <= retiredThrough
+            if !retired, candidates.contains(where: { $0.applies(to: ticket.rule) && $0.covers(ticket.subject) }) {
                 changes.append(.fix(id: ticket.id))
             } else if ticket.state == .open {
                 changes.append(.unverify(id: ticket.id))

@@ -66,6 +66,20 @@ public struct PseudonymKey: Sendable {
         return Data(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key))
     }
 
+    /// What tells this key from another without revealing it: 64 bits of an HMAC of a fixed message no subject's
+    /// can equal, as 16 lowercase hex digits. A submission carries it so that the service can refuse one keyed by a
+    /// key other than the organisation's (a key file lost and generated again, or one from another machine), whose
+    /// subjects would match none of its tickets; `vigil submit --key-fingerprint` prints it.
+    public var fingerprint: String {
+        let message = Data("vigil-key-fingerprint-v1".utf8)
+        return HexDigit.encode(Data(HMAC<SHA256>.authenticationCode(for: message, using: key)).prefix(8))
+    }
+
+    /// Whether `text` has the shape of a ``fingerprint``: 16 lowercase hex digits.
+    public static func isFingerprint(_ text: String) -> Bool {
+        text.utf8.count == 16 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
     /// The key as it is stored: 64 hex digits and a newline.
     public var fileContents: String {
         key.withUnsafeBytes { HexDigit.encode(Data($0)) } + "\n"

@@ -20,6 +20,7 @@ extension Submission {
             coverage: Self.coverage(of: assessment, key: key),
             metrics: assessment.metrics.map { SubmittedMetric(id: $0.id, value: $0.value, total: $0.total) }
         )
+        self.keyFingerprint = key.fingerprint
     }
 
     /// The findings without names, paths or text; one per rule and subject (the worst, should an assessment hold two).

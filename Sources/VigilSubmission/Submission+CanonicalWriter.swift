@@ -47,7 +47,12 @@ private struct CanonicalWriter {
             if index > 0 { byte(",") }
             guard write(finding) else { return false }
         }
-        raw("],\"metrics\":[")
+        byte("]")
+        if let fingerprint = submission.keyFingerprint {
+            raw(",\"keyFingerprint\":")
+            guard string(fingerprint) else { return false }
+        }
+        raw(",\"metrics\":[")
         for (index, metric) in submission.metrics.enumerated() {
             if index > 0 { byte(",") }
             raw("{\"id\":")

@@ -53,6 +53,7 @@ extension Submission {
                     area: $0.area, kind: $0.kind, complete: $0.complete, subjects: $0.subjects, rules: $0.rules)
             }, metrics: metrics)
         copy.schemaVersion = schemaVersion
+        copy.keyFingerprint = keyFingerprint
         return copy
     }
 
@@ -109,6 +110,16 @@ extension Submission {
         }
         if schemaVersion == "1.0", coverage.contains(where: { $0.rules != nil }) {
             throw SubmissionError(.invalid, "coverage for some rules only came with schema 1.1", position: "coverage")
+        }
+        if let keyFingerprint {
+            guard schemaVersion != "1.0", schemaVersion != "1.1" else {
+                throw SubmissionError(
+                    .invalid, "the key's fingerprint came with schema 1.2", position: "keyFingerprint")
+            }
+            guard PseudonymKey.isFingerprint(keyFingerprint) else {
+                throw SubmissionError(
+                    .invalid, "a key fingerprint is 16 lowercase hex digits", position: "keyFingerprint")
+            }
         }
         guard Self.isCode(organisation, maxLength: 16) else {
             throw SubmissionError(.invalid, "an ODS code is 1 to 16 letters and digits", position: "organisation")

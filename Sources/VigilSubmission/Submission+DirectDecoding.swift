@@ -47,6 +47,7 @@ private struct DirectJSONReader {
         var findings: [Submission.SubmittedFinding]?
         var coverage: [Submission.CoverageGroup]?
         var metrics: [Submission.SubmittedMetric]?
+        var keyFingerprint: String?
         let read = members { reader, key in
             switch key {
             case "schemaVersion": return assignOnce(&schemaVersion, reader.string())
@@ -57,6 +58,7 @@ private struct DirectJSONReader {
             case "findings": return assignOnce(&findings, reader.array { $0.finding() })
             case "coverage": return assignOnce(&coverage, reader.array { $0.coverageGroup() })
             case "metrics": return assignOnce(&metrics, reader.array { $0.metric() })
+            case "keyFingerprint": return assignOnce(&keyFingerprint, reader.string())
             default: return false
             }
         }
@@ -72,6 +74,7 @@ private struct DirectJSONReader {
         submission.findings = findings
         submission.coverage = coverage
         submission.metrics = metrics
+        submission.keyFingerprint = keyFingerprint
         return submission
     }
 

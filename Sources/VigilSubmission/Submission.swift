@@ -8,10 +8,10 @@ public import VigilCore
 /// ``PseudonymKey/subjectKey(kind:id:)``, which only the organisation can map back.
 public struct Submission: Codable, Sendable, Hashable {
     /// The version of this document; bumped on any incompatible change (see `schemas/submission.schema.json`).
-    public static let currentSchemaVersion = "1.1"
+    public static let currentSchemaVersion = "1.2"
     /// The versions the service reads: 1.1 added coverage groups for some rules only (`rules`), which a 1.0 reader
-    /// would take for every rule — it refuses 1.1 instead.
-    public static let readableSchemaVersions: Set<String> = ["1.0", "1.1"]
+    /// would take for every rule — it refuses 1.1 instead; 1.2 added the key's fingerprint (`keyFingerprint`).
+    public static let readableSchemaVersions: Set<String> = ["1.0", "1.1", "1.2"]
 
     /// The document's schema version.
     public var schemaVersion: String
@@ -29,6 +29,10 @@ public struct Submission: Codable, Sendable, Hashable {
     public var coverage: [CoverageGroup]
     /// Measured counts, by id.
     public var metrics: [SubmittedMetric]
+    /// The fingerprint of the pseudonymisation key that keyed the subjects (``PseudonymKey/fingerprint``, 16 hex
+    /// digits; from schema 1.2): the service refuses a submission keyed by another key than the organisation's, whose
+    /// subjects would match none of its tickets. Nil from older clients, which the service takes unchecked.
+    public var keyFingerprint: String?
 
     public init(
         tool: ToolIdentity, organisation: String, assessedAt: Date, areas: [AreaStatus],

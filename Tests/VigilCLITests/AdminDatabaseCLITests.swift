@@ -215,7 +215,9 @@ struct AdminDatabaseCLITests {
 
     @Test("help texts: no runs of spaces mid-sentence, and every exit code each command can give")
     func help() throws {
-        for command in ["disable-user", "list-tickets", "decide-exception", "request-exception", "issue-token"] {
+        for command in [
+            "disable-user", "list-tickets", "decide-exception", "request-exception", "issue-token", "accept-key",
+        ] {
             let help = try VigilProcess.run(["admin", command, "--help"]).output
             let discussion = help.components(separatedBy: "USAGE:")[0]
             for line in discussion.split(separator: "\n") {

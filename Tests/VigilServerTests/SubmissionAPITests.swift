@@ -47,8 +47,10 @@ struct SubmissionAPITests {
         }
     }
 
-    static func submission(missing: [String], week: Int = 0, organisation: String = "RXX") throws -> ByteBuffer {
-        let document = Submission(
+    static func submission(
+        missing: [String], week: Int = 0, organisation: String = "RXX", key: PseudonymKey = key
+    ) throws -> ByteBuffer {
+        var document = Submission(
             tool: ToolIdentity(name: "vigil", version: "0.1.0-test"), organisation: organisation,
             // Week 0 a fortnight before the service's clock, so later weeks are not dated ahead of it.
             assessedAt: now.addingTimeInterval(TimeInterval((week - 2) * 7 * 86_400)),
@@ -64,6 +66,7 @@ struct SubmissionAPITests {
                     subjects: ["a", "b"].map { key.subjectKey(kind: .host, id: $0) })
             ],
             metrics: [])
+        document.keyFingerprint = key.fingerprint
         return ByteBuffer(data: try document.canonicalJSON())
     }
 
@@ -101,6 +104,28 @@ struct SubmissionAPITests {
                 uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
                 body: try Self.submission(missing: ["b"], week: 1))
             #expect(try Self.receipt(next).fixed == 1)
+        }
+    }
+
+    @Test("a submission under another key than the organisation's gets 409 naming both fingerprints, stores nothing")
+    func keyChanged() async throws {
+        try await Self.withService { service, client in
+            let first = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
+                body: try Self.submission(missing: ["a", "b"]))
+            #expect(first.status == .created)
+            let other = try PseudonymKey(bytes: [UInt8](repeating: 6, count: 32))
+            let refused = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
+                body: try Self.submission(missing: [], week: 1, key: other))
+            #expect(refused.status == .conflict)
+            #expect(Self.errorCode(refused) == "submission.key-changed")
+            let text = String(buffer: refused.body)
+            #expect(text.contains(other.fingerprint) && text.contains(Self.key.fingerprint))
+            let tickets = try await service.store.tickets(organisation: service.organisation.id)
+            #expect(tickets.count == 2 && tickets.allSatisfy { $0.state == .open })
+            let audit = try await service.store.auditLog(since: nil)
+            #expect(audit.contains { $0.action == .submitRefused && $0.detail == "pseudonymisation key changed" })
         }
     }
 

@@ -58,7 +58,8 @@ struct TicketPlanAheadTests {
                 let opening = try await store.opening(
                     organisation: organisation.id, digest: try third.digest(), at: 0, on: database)
                 #expect(ahead.holds(at: opening))
-                return try await SQLNationalStore.planTickets(third, organisation: organisation.id, on: database)
+                return try await SQLNationalStore.planTickets(
+                    third, organisation: organisation.id, retiredThrough: opening.retiredTickets, on: database)
             }
             #expect(ahead.changes == inside.changes)
             #expect(ahead.stored.keys.sorted() == inside.stored.keys.sorted())
@@ -70,7 +71,8 @@ struct TicketPlanAheadTests {
         let plan = SQLNationalStore.TicketPlan(changes: [], stored: [:], revision: 7)
         let opening = SQLNationalStore.Opening(
             revision: 7, receipt: nil, latestEvidence: nil, dueExceptions: 0,
-            kept: try SQLNationalStore.KeptCounts(row: nil), alerts: AlertCache.Version(count: 0, latest: nil))
+            kept: try SQLNationalStore.KeptCounts(row: nil), alerts: AlertCache.Version(count: 0, latest: nil),
+            keyFingerprint: nil, retiredTickets: 0)
         #expect(plan.holds(at: opening))
         var moved = opening
         moved.revision = 8

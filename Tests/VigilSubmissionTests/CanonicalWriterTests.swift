@@ -45,11 +45,14 @@ struct CanonicalWriterTests {
             Submission.SubmittedMetric(
                 id: "metric.\($0)", value: random.below(1_000), total: random.below(2) == 0 ? nil : random.below(5_000))
         }
-        return Submission(
+        var document = Submission(
             tool: ToolIdentity(name: "vigil", version: #"1.2.3-"rc"\build/\#(seed)"#), organisation: "RX1",
             assessedAt: Date(timeIntervalSince1970: 1_780_000_000 + Double(random.below(100_000_000)) + 0.375),
             areas: areas.map { .init(area: $0, status: random.below(2) == 0 ? .assessed : .notAssessed) },
             findings: findings, coverage: coverage, metrics: metrics)
+        // With the key's fingerprint (schema 1.2) or without (an older client's document).
+        if random.below(2) == 0 { document.keyFingerprint = String(format: "%016llx", seed &* 0x9E37_79B9_7F4A_7C15) }
+        return document
     }
 
     @Test("the writer's bytes are the encoder's, on generated documents", arguments: 0..<64)

@@ -113,11 +113,15 @@ struct SubmissionTests {
         }
     }
 
-    @Test("an older client's document: 1.0 without rules is read, its retired facts dropped; 1.0 with rules is refused")
+    @Test(
+        "an older client's document: 1.0 without rules or fingerprint is read, its retired facts dropped; 1.0 with rules is refused"
+    )
     func olderClients() throws {
         var submission = try Submission(assessment: Seeded.assessment(), key: Seeded.key)
-        #expect(submission.schemaVersion == "1.1")
+        #expect(submission.schemaVersion == "1.2")
+        // As a client before 1.2 sent it: no key fingerprint.
         submission.schemaVersion = "1.0"
+        submission.keyFingerprint = nil
         let position = try #require(submission.findings.firstIndex { $0.rule == .breachedPassword })
         submission.findings[position].facts["breachCount"] = "42"
         let read = try Submission.decode(try submission.canonicalJSON())
@@ -174,6 +178,12 @@ struct SubmissionTests {
         let other = try Submission(
             assessment: Seeded.assessment(), key: PseudonymKey(bytes: [UInt8](repeating: 8, count: 32)))
         #expect(Set(other.findings.map(\.subject)).isDisjoint(with: first.findings.map(\.subject)))
+        // The key's fingerprint goes with it (schema 1.2): the key's own, another key's other, neither a subject key.
+        let fingerprint = try #require(first.keyFingerprint)
+        #expect(first.schemaVersion == "1.2" && fingerprint == Seeded.key.fingerprint)
+        #expect(PseudonymKey.isFingerprint(fingerprint) && other.keyFingerprint != fingerprint)
+        #expect(!first.findings.contains { $0.subject.hasPrefix(fingerprint) })
+        #expect(try Submission.decode(first.canonicalJSON()).keyFingerprint == fingerprint)
     }
 
     @Test("a document with its arrays reordered reads back to the same digest")

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilStore
+import VigilSubmission
+
+extension AdminCommand {
+    /// `vigil admin accept-key`.
+    struct AcceptKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "accept-key",
+            abstract: "Accept an organisation's new pseudonymisation key (by fingerprint), retiring its old tickets.",
+            discussion: """
+                The service records the fingerprint of the key an organisation's submissions are keyed by and \
+                refuses one under another key (409, submission.key-changed): its findings would all look new and \
+                its old tickets could be closed with no evidence of a fix. When an organisation replaced its key on \
+                purpose (a key exposed), it sends the new key's fingerprint (`vigil submit --key-fingerprint`) and \
+                this records it. The tickets keyed by the old key are retired: no later submission fixes them, and \
+                each is left unverified once its area is assessed again; the findings still there open new tickets \
+                under the new key. An organisation with no key recorded yet needs nothing: its next submission \
+                records its own. Audited.
+
+                Exit codes: 0 accepted; 64 a bad option; 65 the organisation is unknown, has no key recorded yet, \
+                or the key is its already; 66 the database does not exist; 69 the database cannot be used.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "The organisation's ODS code.")
+        var code: String
+
+        @Option(
+            help: ArgumentHelp(
+                "The new key's fingerprint: the 16 hex digits `vigil submit --key-fingerprint` prints.",
+                valueName: "hex"))
+        var fingerprint: String
+
+        func validate() throws {
+            guard PseudonymKey.isFingerprint(fingerprint) else {
+                throw ValidationError(
+                    "--fingerprint is the 16 lowercase hex digits `vigil submit --key-fingerprint` prints")
+            }
+        }
+
+        func run() async throws {
+            let accepted = try await store.withStore {
+                try await $0.acceptKey(organisation: code, fingerprint: fingerprint, origin: .operatorNow())
+            }
+            print(
+                "Accepted key \(accepted.fingerprint) for \(code) in place of \(accepted.previous ?? "none"); \(Wording.count(accepted.retired, "live ticket")) of the old key retired."
+            )
+        }
+    }
+}
