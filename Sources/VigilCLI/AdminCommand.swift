@@ -86,7 +86,7 @@ struct AdminCommand: AsyncParsableCommand {
                     throw ExitCode.validationFailure
                 case .missingDatabase:
                     throw VigilExit.noInput
-                case .invalidAddress, .unusableFile, .newerSchema, .corrupt, .undone:
+                case .invalidAddress, .unusableFile, .newerSchema, .corrupt, .undone, .unreachable:
                     throw VigilExit.unavailable
                 }
             } catch let error as ExitCode {

@@ -43,8 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
               0   stopped on a signal
               64  usage error
               69  the database could not be opened or migrated (a --database path naming a folder or a file that
-                  is not a SQLite database is refused, naming it, and left as it is), or the address could not be
-                  bound
+                  is not a SQLite database is refused, naming it, and left as it is; a database that does not
+                  answer within --database-wait seconds), or the address could not be bound
             """
     )
 
@@ -64,7 +64,14 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "address"))
     var trustedProxies: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "How long the database has to answer at start, in seconds (1 to 3600), before the start fails with 69.",
+            valueName: "seconds"))
+    var databaseWait = 30
+
     func validate() throws {
+        guard (1...3600).contains(databaseWait) else { throw ValidationError("--database-wait is 1 to 3600 seconds") }
         for proxy in trustedProxies where !ServerConfiguration.isIPAddress(proxy) {
             throw ValidationError("--trusted-proxy is an IP address, 127.0.0.1 or ::1")
         }
@@ -76,17 +83,23 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         guard let (host, port) = ServerConfiguration.listenAddress(listen) else { throw VigilExit.unavailable }
         let store: SQLNationalStore
+        // The pool's own messages (each failed connection while PostgreSQL is down, several a second) are not the
+        // operator's: what the store cannot do reaches them as its errors.
+        var storeLogger = Logger(label: "vigil.store")
+        storeLogger.logLevel = .warning
         do {
-            store = try SQLNationalStore(address: database)
+            store = try SQLNationalStore(address: database, logger: storeLogger)
         } catch {
             Terminal.error("vigil: \(error)")
             throw VigilExit.unavailable
         }
         var logger = Logger(label: "vigil.server")
         logger.logLevel = .info
+        var configuration = ServerConfiguration(
+            host: host, port: port, secureCookies: secureCookies, trustedProxies: Set(trustedProxies))
+        configuration.databaseWait = Double(databaseWait)
         let application = buildApplication(
-            configuration: ServerConfiguration(
-                host: host, port: port, secureCookies: secureCookies, trustedProxies: Set(trustedProxies)),
+            configuration: configuration,
             store: store,
             logger: logger
         ) { port in
@@ -96,6 +109,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         do {
             try await application.runService()
+        } catch is CancellationError {
+            // Stopped by a signal while waiting for the database: nothing had started.
+            return
+        } catch let error as StoreError {
+            Terminal.error("vigil: \(error)")
+            throw VigilExit.unavailable
         } catch {
             Terminal.error("vigil: the service stopped: \(error)")
             throw VigilExit.unavailable

@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 public import Logging
 import NIOCore
+import ServiceLifecycle
 public import VigilStore
 
 /// Builds the national service's HTTP application over `store`: the API routes (bearer organisation tokens), the
@@ -48,8 +49,26 @@ public func buildApplication(
             await onRunning(channel.localAddress?.port ?? configuration.port)
         },
         logger: logger)
-    application.beforeServerStarts { try await store.migrate() }
+    application.beforeServerStarts {
+        try await awaitDatabase(store, within: configuration.databaseWait)
+        try await store.migrate()
+    }
     return application
+}
+
+/// Waits at most `seconds` for the database to answer before the server starts, and no longer than until a signal:
+/// a PostgreSQL that is down or mistyped would otherwise hold the start for ever, its pool retrying, with SIGTERM
+/// unheard (a graceful shutdown waits for the start to end). Throws ``StoreError/Code/unreachable`` when it does not
+/// answer, `CancellationError` when stopped while waiting.
+func awaitDatabase(_ store: SQLNationalStore, within seconds: Double) async throws {
+    let answered = await cancelWhenGracefulShutdown { await store.answers(within: seconds) }
+    if Task.isCancelled || Task.isShuttingDownGracefully { throw CancellationError() }
+    guard answered else {
+        throw StoreError(
+            .unreachable,
+            "the database does not answer (within \(Int(seconds)) s): is it running, and are its name, user and password right?"
+        )
+    }
 }
 
 /// Reads every organisation's summary once as the server starts, so the store's cache (`SummaryCache`) holds them

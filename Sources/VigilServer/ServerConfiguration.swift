@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var secureCookies: Bool
     /// Addresses of proxies whose `X-Forwarded-For` names the client (``ClientAddressMiddleware``).
     public var trustedProxies: Set<String>
+    /// How long the database has to answer when the server starts, in seconds; then the start fails.
+    public var databaseWait: Double = 30
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = ServerConfiguration.defaultBodyLimit,

@@ -39,6 +39,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case keyChanged = "store.key-changed"
         /// The person's role may not take that step, or they would approve their own request.
         case forbidden = "store.forbidden"
+        /// The database did not answer in the time allowed (PostgreSQL down, or its address, user or password wrong).
+        case unreachable = "store.unreachable"
         /// The database was migrated by a newer version of Vigil.
         case newerSchema = "store.newer-schema"
         /// The database returned something the store did not expect.

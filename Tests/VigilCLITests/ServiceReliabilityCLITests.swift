@@ -177,6 +177,42 @@ struct ServiceReliabilityCLITests {
     }
 
     @Test(
+        "a PostgreSQL that does not answer: serve ends with 69 and one line after --database-wait; SIGTERM meanwhile, 0"
+    )
+    func unreachableDatabase() throws {
+        // Port 1 on this machine: connections are refused at once, so the pool would retry for ever.
+        func start(wait: Int) throws -> (Process, Pipe) {
+            let process = Process()
+            process.executableURL = VigilProcess.executable
+            process.arguments = [
+                "serve", "--database", "postgres://vigil:secret-pw@127.0.0.1:1/vigil", "--listen", "127.0.0.1:0",
+                "--database-wait", "\(wait)",
+            ]
+            let error = Pipe()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = error
+            try process.run()
+            return (process, error)
+        }
+        let (waited, waitedError) = try start(wait: 2)
+        let text = String(decoding: waitedError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        waited.waitUntilExit()
+        #expect(waited.terminationStatus == 69)
+        #expect(text.contains("does not answer (within 2 s)") && text.contains("store.unreachable"), "\(text)")
+        // The pool's retries are not printed, nor the address's password.
+        #expect(text.split(separator: "\n").count == 1 && !text.contains("secret-pw"), "\(text)")
+
+        let (stopped, _) = try start(wait: 600)
+        Thread.sleep(forTimeInterval: 1)
+        kill(stopped.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(20)
+        while stopped.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        if stopped.isRunning { kill(stopped.processIdentifier, SIGKILL) }
+        stopped.waitUntilExit()
+        #expect(stopped.terminationReason == .exit && stopped.terminationStatus == 0)
+    }
+
+    @Test(
         "two servers on one PostgreSQL: concurrent submissions for one and for two organisations, none lost or doubled",
         .enabled(if: ProcessInfo.processInfo.environment["VIGIL_POSTGRES_URL"].map { !$0.isEmpty } ?? false))
     func twoServersOnePostgres() async throws {
