@@ -36,7 +36,8 @@ extension AdminCommand {
         var fingerprint: String
 
         func validate() throws {
-            guard PseudonymKey.isFingerprint(fingerprint) else {
+            // Read out over the telephone, it may come in capitals.
+            guard PseudonymKey.isFingerprint(fingerprint.lowercased()) else {
                 throw ValidationError(
                     "--fingerprint is the 16 lowercase hex digits `vigil submit --key-fingerprint` prints")
             }
@@ -44,7 +45,8 @@ extension AdminCommand {
 
         func run() async throws {
             let accepted = try await store.withStore {
-                try await $0.acceptKey(organisation: code, fingerprint: fingerprint, origin: .operatorNow())
+                try await $0.acceptKey(
+                    organisation: code, fingerprint: fingerprint.lowercased(), origin: .operatorNow())
             }
             print(
                 "Accepted key \(accepted.fingerprint) for \(code) in place of \(accepted.previous ?? "none"); \(Wording.count(accepted.retired, "live ticket")) of the old key retired."

@@ -27,7 +27,8 @@ struct AdminCommand: AsyncParsableCommand {
             Exit codes: 0 done; 64 a bad option or value (a day or time the calendar does not have included), an \
             unknown alert id or rule; 65 the organisation is unknown, exists already or is not valid (a parent that \
             is an organisation, a region's code), a person with that name exists or none does, a region with no \
-            organisation under it, no live token has that fingerprint, or a key to accept is the organisation's             already or the first; 66 a password file cannot be read, or \
+            organisation under it, no live token has that fingerprint, or a key to accept is \
+            the organisation's already or it has none recorded yet; 66 a password file cannot be read, or \
             the database does not exist; 69 the database cannot be used (a folder or a file that is not SQLite, it \
             does not answer within 15 s, or refuses); 73 an output file cannot be written.
             """,

@@ -20,14 +20,18 @@ struct SubmitCommand: AsyncParsableCommand {
             every finding look new. With --dry-run, the submission is written to --out instead of being sent, so it \
             can be read before anything leaves. With --reveal FILE, the organisation's own map from each key back to \
             the subject it stands for (kind, key, id, name) is written to FILE, readable by its owner only; it never \
-            leaves the organisation, and it is how a ticket the national service shows is found locally.             Every submission carries the key's fingerprint (which reveals nothing of the key): the service refuses             one made with another key than the organisation's earlier submissions used, because every finding would             look new; `vigil submit --key-fingerprint` prints the key's, for the national team to accept a key             replaced on purpose (`vigil admin accept-key`).
+            leaves the organisation, and it is how a ticket the national service shows is found locally. \
+            Every submission carries the key's fingerprint, which reveals nothing of the key: the service \
+            refuses one made with another key than the organisation's, under which every finding would look \
+            new. --key-fingerprint prints the key's fingerprint (the key must exist) for the national team to \
+            accept a key replaced on purpose (vigil admin accept-key).
 
             EXIT CODES
               0   submitted (or written, with --dry-run)
               64  usage error (a bad option; --server neither https:// nor http:// to this machine)
               65  the assessment or the key is not usable
-              66  assessment.json or the token file not found
-              69  the service refused the submission or could not be reached
+              66  assessment.json, the token file or (with --key-fingerprint) the key not found
+              69  the service refused the submission (409: another key than the organisation's) or could not be reached
               73  the submission could not be written
             """
     )
@@ -66,7 +70,13 @@ struct SubmitCommand: AsyncParsableCommand {
     var tokenFile: String?
 
     func validate() throws {
-        if keyFingerprint { return }
+        if keyFingerprint {
+            // Printing the fingerprint sends and writes nothing: an option that would is a mistake, not ignored.
+            guard assessment == nil, !dryRun, out == nil, server == nil, tokenFile == nil, reveal == nil else {
+                throw ValidationError("--key-fingerprint takes only --pseudonym-key: it prints and stops")
+            }
+            return
+        }
         guard assessment != nil else { throw ValidationError("give the assessment.json to submit") }
         if dryRun {
             guard out != nil else { throw ValidationError("--dry-run needs --out FILE") }
@@ -81,7 +91,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
     func run() async throws {
         if keyFingerprint {
-            print(try Self.key(file: pseudonymKey).fingerprint)
+            try printFingerprint()
             return
         }
         let submission = try buildSubmission()
@@ -92,6 +102,22 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         if let server, let tokenFile {
             try await Self.send(submission, server: server, tokenFile: tokenFile)
+        }
+    }
+
+    /// `--key-fingerprint`: the existing key's fingerprint. Never makes a key: one made here (another user, a
+    /// mistyped path) would print a fingerprint the national team could accept in place of the organisation's.
+    func printFingerprint() throws {
+        let location = pseudonymKey.map { URL(fileURLWithPath: $0) } ?? PseudonymKey.defaultLocation
+        guard FileManager.default.fileExists(atPath: location.path) else {
+            Terminal.error("vigil: \(location.path): no pseudonymisation key there (none is made by --key-fingerprint)")
+            throw VigilExit.noInput
+        }
+        do {
+            print(try PseudonymKey.load(from: location, create: false).key.fingerprint)
+        } catch {
+            Terminal.error("vigil: \(error)")
+            throw VigilExit.dataError
         }
     }
 

@@ -126,10 +126,12 @@ public struct NationalDemoHistory: Sendable {
             case .lapsed:
                 findings = member.latest.findings
             }
-            return Submission(
+            var submission = Submission(
                 tool: member.latest.tool, organisation: member.latest.organisation,
                 assessedAt: date(week: week, of: member), areas: member.latest.areas, findings: findings,
                 coverage: member.latest.coverage, metrics: member.latest.metrics)
+            submission.keyFingerprint = member.latest.keyFingerprint
+            return submission
         }
     }
 

@@ -60,7 +60,8 @@ extension SQLNationalStore {
             let (id, opened) = try await Self.recordAndApply(
                 submission, digest: digest, organisation: organisation, applies: applies, counts: counts,
                 receivedAt: receivedAt, plan: plan, on: database)
-            if opening.keyFingerprint == nil, let fingerprint = submission.keyFingerprint {
+            // Recorded by evidence that applies: a late document under a stray key does not become the organisation's.
+            if applies, opening.keyFingerprint == nil, let fingerprint = submission.keyFingerprint {
                 try await database.raw(
                     "UPDATE organisations SET key_fingerprint = \(bind: fingerprint) WHERE id = \(bind: organisation)"
                 ).run()
@@ -211,9 +212,18 @@ extension SQLNationalStore {
     /// Refuses a submission keyed by another pseudonymisation key than the one `opening`'s organisation recorded: its
     /// subjects would match none of the organisation's tickets, opening each again under a new key and leaving the
     /// old ones to be fixed by any coverage of a whole kind. A submission without a fingerprint (before schema 1.2)
-    /// cannot be checked and is taken as before.
+    /// cannot be checked: taken as before until the organisation has a key recorded, refused after.
     static func checkKey(_ fingerprint: String?, of opening: Opening) throws {
-        guard let fingerprint, let recorded = opening.keyFingerprint, fingerprint != recorded else { return }
+        guard let recorded = opening.keyFingerprint else { return }
+        guard let fingerprint else {
+            // An older client's document once the organisation's key is known: unchecked, a second machine's other
+            // key could fix the organisation's tickets of a kind it covers whole.
+            throw StoreError(
+                .keyChanged,
+                "the organisation's submissions carry their pseudonymisation key's fingerprint (\(recorded)) and "
+                    + "this one has none: send it with this version of vigil submit")
+        }
+        guard fingerprint != recorded else { return }
         throw StoreError(
             .keyChanged,
             "the submission's pseudonymisation key (fingerprint \(fingerprint)) is not the organisation's "

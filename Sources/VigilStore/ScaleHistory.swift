@@ -194,14 +194,20 @@ public struct ScaleHistory: Sendable, Hashable {
                 rule: rule.rule, severity: rule.severity, area: rule.area, kind: rule.kind, subject: ticket.subject,
                 facts: [:])
         }
-        return Submission(
+        var submission = Submission(
             tool: ToolIdentity(name: "vigil", version: "0.0.0-scale-seed"), organisation: organisation,
             assessedAt: date,
             areas: AssessmentArea.allCases.map {
                 Submission.AreaStatus(area: $0, status: Self.assessedAreas.contains($0) ? .assessed : .notAssessed)
             },
             findings: findings, coverage: Self.coverage(covered), metrics: [])
+        submission.keyFingerprint = Self.keyFingerprint
+        return submission
     }
+
+    /// The fingerprint every seeded organisation's submissions carry: its subjects are made up, keyed by no key, and
+    /// one fingerprint for all keeps each organisation's own consistent.
+    static let keyFingerprint = "5ca1ed0000000001"
 
     /// The coverage groups (area and kind) of the seeded rules, each listing the subjects of `tickets` it holds.
     static func coverage(_ tickets: [SimulatedTicket]) -> [Submission.CoverageGroup] {

@@ -111,8 +111,9 @@ extension Submission {
         if schemaVersion == "1.0", coverage.contains(where: { $0.rules != nil }) {
             throw SubmissionError(.invalid, "coverage for some rules only came with schema 1.1", position: "coverage")
         }
+        let older = schemaVersion == "1.0" || schemaVersion == "1.1"
         if let keyFingerprint {
-            guard schemaVersion != "1.0", schemaVersion != "1.1" else {
+            guard !older else {
                 throw SubmissionError(
                     .invalid, "the key's fingerprint came with schema 1.2", position: "keyFingerprint")
             }
@@ -120,6 +121,9 @@ extension Submission {
                 throw SubmissionError(
                     .invalid, "a key fingerprint is 16 lowercase hex digits", position: "keyFingerprint")
             }
+        } else if !older {
+            // Were it optional, a 1.2 document could leave its key unchecked by leaving the fingerprint out.
+            throw SubmissionError(.invalid, "a 1.2 document carries its key's fingerprint", position: "keyFingerprint")
         }
         guard Self.isCode(organisation, maxLength: 16) else {
             throw SubmissionError(.invalid, "an ODS code is 1 to 16 letters and digits", position: "organisation")

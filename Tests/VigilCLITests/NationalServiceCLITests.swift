@@ -218,6 +218,38 @@ struct NationalServiceCLITests {
         }
     }
 
+    @Test(
+        "--key-fingerprint prints an existing key's only: never makes one, and takes nothing that would send or write")
+    func keyFingerprintOption() throws {
+        let scratch = try ScratchDirectory("vigil-key-fingerprint")
+        defer { scratch.remove() }
+        let missing = try Self.run(["submit", "--key-fingerprint"], home: scratch.url)
+        #expect(missing.status == 66 && missing.error.contains("no pseudonymisation key"), "\(missing.error)")
+        let keyFile = scratch.url.appending(path: ".config/vigil/pseudonym.key").path
+        #expect(!FileManager.default.fileExists(atPath: keyFile))
+        for extra in [[Self.golden], ["--dry-run"], ["--server", "https://example.invalid"], ["--reveal", "map.csv"]] {
+            let mixed = try Self.run(["submit", "--key-fingerprint"] + extra, home: scratch.url)
+            #expect(mixed.status == 64 && mixed.error.contains("--key-fingerprint takes only"), "\(extra)")
+        }
+        let neither = try Self.run(["submit"], home: scratch.url)
+        #expect(neither.status == 64 && neither.error.contains("assessment.json"), "\(neither.error)")
+        // Made by a dry run (said so with its fingerprint), then printed the same.
+        let made = try Self.run(
+            ["submit", Self.golden, "--dry-run", "--out", scratch.url.appending(path: "s.json").path], home: scratch.url
+        )
+        let printed = try Self.run(["submit", "--key-fingerprint"], home: scratch.url)
+        let fingerprint = printed.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(printed.status == 0 && PseudonymKey.isFingerprint(fingerprint))
+        #expect(made.error.contains("fingerprint \(fingerprint)"), "\(made.error)")
+        for command in [["submit", "--help"], ["admin", "--help"], ["serve", "--help"]] {
+            let help = try Self.run(command, home: scratch.url).output.components(separatedBy: "USAGE:")[0]
+                .components(separatedBy: "EXIT CODES")[0]
+            for line in help.split(separator: "\n") {
+                #expect(!line.trimmingCharacters(in: .whitespaces).contains("  "), "\(command): \(line)")
+            }
+        }
+    }
+
     @Test("assess --submit sends what submit would send of the written assessment.json; --submit needs a token file")
     func assessAndSubmit() async throws {
         let scratch = try ScratchDirectory("vigil-assess-submit")

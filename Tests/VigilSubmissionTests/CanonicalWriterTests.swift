@@ -50,8 +50,12 @@ struct CanonicalWriterTests {
             assessedAt: Date(timeIntervalSince1970: 1_780_000_000 + Double(random.below(100_000_000)) + 0.375),
             areas: areas.map { .init(area: $0, status: random.below(2) == 0 ? .assessed : .notAssessed) },
             findings: findings, coverage: coverage, metrics: metrics)
-        // With the key's fingerprint (schema 1.2) or without (an older client's document).
-        if random.below(2) == 0 { document.keyFingerprint = String(format: "%016llx", seed &* 0x9E37_79B9_7F4A_7C15) }
+        // With the key's fingerprint (schema 1.2) or without (an older client's 1.1 document).
+        if random.below(2) == 0 {
+            document.keyFingerprint = String(format: "%016llx", seed &* 0x9E37_79B9_7F4A_7C15)
+        } else {
+            document.schemaVersion = "1.1"
+        }
         return document
     }
 

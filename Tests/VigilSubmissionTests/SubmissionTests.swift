@@ -305,5 +305,13 @@ struct SubmissionSchemaTests {
             Assessment.self, from: Data(contentsOf: Fixtures.url("golden/practice-seed7.assessment.json")))
         try validator.validate(try Submission(assessment: assessment, key: Seeded.key).canonicalJSON())
         try validator.validate(try Submission(assessment: Seeded.assessment(), key: Seeded.key).canonicalJSON())
+        // A 1.2 document must carry its key's fingerprint; a 1.1 one need not.
+        var unkeyed = try Submission(assessment: Seeded.assessment(), key: Seeded.key)
+        unkeyed.keyFingerprint = nil
+        #expect(throws: JSONSchemaValidator.ValidationFailure.self) {
+            try validator.validate(try unkeyed.canonicalJSON())
+        }
+        unkeyed.schemaVersion = "1.1"
+        try validator.validate(try unkeyed.canonicalJSON())
     }
 }

@@ -36,6 +36,7 @@ struct SubmissionValidationTests {
         Case(name: "a duplicate finding", code: .invalid) { $0.findings.append($0.findings[0]) },
         Case(name: "two groups for one area and kind", code: .invalid) { $0.coverage.append($0.coverage[0]) },
         Case(name: "a key fingerprint in a 1.1 document", code: .invalid) { $0.schemaVersion = "1.1" },
+        Case(name: "a 1.2 document without its key's fingerprint", code: .invalid) { $0.keyFingerprint = nil },
         Case(name: "a key fingerprint that is a name", code: .invalid) { $0.keyFingerprint = Seeded.host },
         Case(name: "a key fingerprint in capitals", code: .invalid) {
             $0.keyFingerprint = $0.keyFingerprint?.uppercased()

@@ -6,7 +6,7 @@ public struct JSONSchemaValidator {
     private let root: [String: Any]
     private static let known: Set<String> = [
         "$schema", "$id", "title", "description", "type", "required", "additionalProperties", "properties", "items",
-        "$ref", "$defs", "enum", "const", "pattern", "minimum", "minLength", "maxLength", "format",
+        "$ref", "$defs", "enum", "const", "pattern", "minimum", "minLength", "maxLength", "format", "if", "then",
     ]
 
     public init(schema: Data) throws {
@@ -50,6 +50,12 @@ public struct JSONSchemaValidator {
                 return
             }
             check(value, against: target, at: path, errors: &errors)
+        }
+        // `then` applies when the value meets `if` (an `if` without `then` asserts nothing).
+        if let condition = schema["if"] as? [String: Any], let consequence = schema["then"] as? [String: Any] {
+            var unmet: [String] = []
+            check(value, against: condition, at: path, errors: &unmet)
+            if unmet.isEmpty { check(value, against: consequence, at: path, errors: &errors) }
         }
         if let type = schema["type"] as? String, !matches(value, type: type) {
             errors.append("\(path): expected \(type)")
