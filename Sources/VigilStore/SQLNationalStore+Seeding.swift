@@ -118,12 +118,13 @@ extension SQLNationalStore {
             let place = history.place(index)
             guard let organisation = organisationIDs.next() else { throw Self.shortOfIdentifiers }
             try await rows.add(
-                "organisations", "id, ods_code, name, kind, path, created_at",
+                "organisations", "id, ods_code, name, kind, path, created_at, key_fingerprint",
                 [
                     "\(organisation)", Self.literal(place.code),
                     Self.literal("Scale \(place.kind == .acuteTrust ? "trust" : "practice") \(place.code)"),
                     Self.literal(place.kind.rawValue), Self.literal("\(place.region)/\(place.board)/\(place.code)"),
-                    "\(weekSeconds[0])",
+                    // The key its history's submissions were made with, as ingest would have recorded it.
+                    "\(weekSeconds[0])", Self.literal(ScaleHistory.keyFingerprint),
                 ])
             var digests = SplitMix64(seed: history.seed ^ 0xD1B5_4A32_D192_ED03 ^ UInt64(index))
             var weekSubmission: [Int64] = []
