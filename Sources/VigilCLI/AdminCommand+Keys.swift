@@ -39,7 +39,7 @@ extension AdminCommand {
             // Read out over the telephone, it may come in capitals.
             guard PseudonymKey.isFingerprint(fingerprint.lowercased()) else {
                 throw ValidationError(
-                    "--fingerprint is the 16 lowercase hex digits `vigil submit --key-fingerprint` prints")
+                    "--fingerprint is the 16 hex digits `vigil submit --key-fingerprint` prints")
             }
         }
 

@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
               64  usage error
               69  the database could not be opened or migrated (a --database path naming a folder or a file that
                   is not a SQLite database is refused, naming it, and left as it is; a database that does not
-                  answer within --database-wait seconds), or the address could not be bound
+                  answer within --database-wait seconds, PostgreSQL only), or the address could not be bound
             """
     )
 
@@ -66,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "How long the database has to answer at start, in seconds (1 to 3600), before the start fails with 69.",
+            "How long a PostgreSQL database has to answer at start, in seconds (1 to 3600), before the start fails with 69.",
             valueName: "seconds"))
     var databaseWait = 30
 
@@ -83,12 +83,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         guard let (host, port) = ServerConfiguration.listenAddress(listen) else { throw VigilExit.unavailable }
         let store: SQLNationalStore
-        // The pool's own messages (each failed connection while PostgreSQL is down, several a second) are not the
-        // operator's: what the store cannot do reaches them as its errors.
-        var storeLogger = Logger(label: "vigil.store")
-        storeLogger.logLevel = .warning
         do {
-            store = try SQLNationalStore(address: database, logger: storeLogger)
+            store = try SQLNationalStore(address: database)
         } catch {
             Terminal.error("vigil: \(error)")
             throw VigilExit.unavailable

@@ -39,7 +39,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The assessment.json that `vigil assess` wrote.", valueName: "assessment.json"))
     var assessment: String?
 
-    @Flag(help: "Print the fingerprint of the pseudonymisation key (made if missing) and stop; no assessment needed.")
+    @Flag(help: "Print the fingerprint of the pseudonymisation key (never made here: it must exist) and stop.")
     var keyFingerprint = false
 
     @Flag(help: "Write the submission instead of sending it (with --out).")

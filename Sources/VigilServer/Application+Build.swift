@@ -56,19 +56,33 @@ public func buildApplication(
     return application
 }
 
-/// Waits at most `seconds` for the database to answer before the server starts, and no longer than until a signal:
-/// a PostgreSQL that is down or mistyped would otherwise hold the start for ever, its pool retrying, with SIGTERM
-/// unheard (a graceful shutdown waits for the start to end). Throws ``StoreError/Code/unreachable`` when it does not
-/// answer, `CancellationError` when stopped while waiting.
+/// Waits at most `seconds` for a PostgreSQL server to answer before the server starts, and no longer than until a
+/// signal: one that is down or mistyped would otherwise hold the start for ever, its pool retrying, with SIGTERM unheard
+/// (a graceful shutdown waits for the start to end). Asked again each second rather than once for the whole wait: the
+/// pool fails every request at once after a minute of failed connections, until one succeeds. Throws
+/// ``StoreError/Code/unreachable`` when it does not answer in time, `CancellationError` when stopped while waiting. A
+/// SQLite file is not waited for: opening it answers or fails at once, with its own error.
 func awaitDatabase(_ store: SQLNationalStore, within seconds: Double) async throws {
-    let answered = await cancelWhenGracefulShutdown { await store.answers(within: seconds) }
-    if Task.isCancelled || Task.isShuttingDownGracefully { throw CancellationError() }
-    guard answered else {
-        throw StoreError(
-            .unreachable,
-            "the database does not answer (within \(Int(seconds)) s): is it running, and are its name, user and password right?"
-        )
+    guard store.isPostgreSQL else { return }
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: .seconds(seconds))
+    while true {
+        let left = clock.now.duration(to: deadline)
+        let attempt = min(5, max(0.1, Double(left.components.seconds)))
+        let answered = await cancelWhenGracefulShutdown {
+            if await store.answers(within: attempt) { return true }
+            // A refusal comes back at once: wait out the second before asking again.
+            try? await Task.sleep(for: .seconds(1))
+            return false
+        }
+        if Task.isCancelled || Task.isShuttingDownGracefully { throw CancellationError() }
+        if answered { return }
+        guard clock.now < deadline else { break }
     }
+    throw StoreError(
+        .unreachable,
+        "the database does not answer (within \(Int(seconds)) s): is it running, and are its name, user and password right?"
+    )
 }
 
 /// Reads every organisation's summary once as the server starts, so the store's cache (`SummaryCache`) holds them

@@ -82,7 +82,9 @@ struct SubmissionRoutes: Sendable {
             try? await store.audit(
                 AuditEntry(
                     .submitRefused, actor: "token", organisation: organisation.id,
-                    origin: Origin(address: address, at: now), detail: "pseudonymisation key changed"))
+                    origin: Origin(address: address, at: now),
+                    detail: submission.keyFingerprint == nil
+                        ? "pseudonymisation key not named" : "pseudonymisation key changed"))
             return JSONResponse.problem(
                 .conflict, code: "submission.key-changed", message: error.message, position: "keyFingerprint")
         } catch let error as StoreError {

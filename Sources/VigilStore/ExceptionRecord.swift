@@ -75,8 +75,9 @@ public struct ExceptionRecord: Sendable, Hashable, Codable {
     public var controls: String
     /// Where it stands.
     public var state: State
-    /// Approved and not yet past its expiry, at the time it was read: only then is the ticket kept out of the open
-    /// exposure.
+    /// Approved, not yet past its expiry at the time it was read, and its ticket excepted by it: only then does it keep
+    /// the ticket out of the open exposure. Not once evidence has fixed the ticket (an exception never hides a fix;
+    /// listed as in force, it would read as a risk still accepted) or a finding has opened it again.
     public var valid: Bool
     /// Who asked (sign-in name).
     public var requestedBy: String
@@ -112,7 +113,7 @@ public struct ExceptionRecord: Sendable, Hashable, Codable {
         self.decidedAt = decidedAt
         self.endedAt = endedAt
         self.events = events
-        valid = state == .approved && now < expiresAt
+        valid = state == .approved && now < expiresAt && ticket.state == .excepted
     }
 }
 

@@ -221,7 +221,7 @@ extension SQLNationalStore {
             throw StoreError(
                 .keyChanged,
                 "the organisation's submissions carry their pseudonymisation key's fingerprint (\(recorded)) and "
-                    + "this one has none: send it with this version of vigil submit")
+                    + "this one has none: upgrade vigil to one that sends submission schema 1.2, then submit again")
         }
         guard fingerprint != recorded else { return }
         throw StoreError(

@@ -139,6 +139,9 @@ public final class SQLNationalStore: NationalStore, Service {
     /// The SQLite writer's transaction, shared by consecutive writes (group commit).
     let commitGroup = SQLiteCommitGroup()
 
+    /// Whether the database is a PostgreSQL server (which may be down or slow to start), not a SQLite file.
+    public var isPostgreSQL: Bool { dialect == .postgres }
+
     var dialect: Dialect {
         switch backend {
         case .sqlite: .sqlite

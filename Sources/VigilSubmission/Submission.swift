@@ -31,7 +31,8 @@ public struct Submission: Codable, Sendable, Hashable {
     public var metrics: [SubmittedMetric]
     /// The fingerprint of the pseudonymisation key that keyed the subjects (``PseudonymKey/fingerprint``, 16 hex
     /// digits; from schema 1.2): the service refuses a submission keyed by another key than the organisation's, whose
-    /// subjects would match none of its tickets. Nil from older clients, which the service takes unchecked.
+    /// subjects would match none of its tickets. Required from 1.2; nil in older clients' documents, which the service
+    /// takes only while the organisation has no key recorded.
     public var keyFingerprint: String?
 
     public init(

@@ -60,7 +60,7 @@ struct AlertAPITests {
     /// A submission after issue: host `a` inventoried, missing MS17-010's update when `missing`.
     static func submission(missing: Bool, day: Int, organisation: String = "RXX") throws -> ByteBuffer {
         let host = key.subjectKey(kind: .host, id: "a")
-        let document = Submission(
+        var document = Submission(
             tool: ToolIdentity(name: "vigil", version: "0.1.0-test"), organisation: organisation,
             assessedAt: issued.addingTimeInterval(TimeInterval(day) * 86_400),
             areas: [.init(area: .updates, status: .assessed)],
@@ -71,6 +71,7 @@ struct AlertAPITests {
                         facts: ["listed": "CVE-2017-0144", "install": "KB4012212"])
                 ] : [],
             coverage: [.init(area: .updates, kind: .host, complete: false, subjects: [host])], metrics: [])
+        document.keyFingerprint = key.fingerprint
         return ByteBuffer(data: try document.canonicalJSON())
     }
 

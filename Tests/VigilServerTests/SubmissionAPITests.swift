@@ -124,8 +124,26 @@ struct SubmissionAPITests {
             #expect(text.contains(other.fingerprint) && text.contains(Self.key.fingerprint))
             let tickets = try await service.store.tickets(organisation: service.organisation.id)
             #expect(tickets.count == 2 && tickets.allSatisfy { $0.state == .open })
+            // A 1.2 document without its fingerprint is not a submission (422); an older client's 1.1 one, which has
+            // none, is refused once the organisation's key is recorded (409), both storing nothing.
+            var unkeyed =
+                try JSONSerialization.jsonObject(
+                    with: Data(buffer: try Self.submission(missing: [], week: 1))) as? [String: Any] ?? [:]
+            unkeyed["keyFingerprint"] = nil
+            let invalid = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
+                body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: unkeyed)))
+            #expect(invalid.status == .unprocessableContent)
+            unkeyed["schemaVersion"] = "1.1"
+            let older = try await client.execute(
+                uri: "/api/v1/submissions", method: .post, headers: Self.headers(service.token),
+                body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: unkeyed)))
+            #expect(older.status == .conflict && Self.errorCode(older) == "submission.key-changed")
+            #expect(
+                try await service.store.tickets(organisation: service.organisation.id).allSatisfy { $0.state == .open })
             let audit = try await service.store.auditLog(since: nil)
             #expect(audit.contains { $0.action == .submitRefused && $0.detail == "pseudonymisation key changed" })
+            #expect(audit.contains { $0.action == .submitRefused && $0.detail == "pseudonymisation key not named" })
         }
     }
 

@@ -255,6 +255,9 @@ struct ExceptionConformanceTests {
                 AlertConformanceTests.week(3, missing: [], inventoried: ["a", "b"]),
                 organisation: world.organisation.id, receivedAt: Scenario.start)
             #expect(try await store.tickets(organisation: world.organisation.id).first?.state == .fixed)
+            // Still approved until its expiry, but no longer what keeps the ticket out of the exposure: not valid.
+            let moot = try #require(try await store.exceptions(at: at).first { $0.id == requested.id })
+            #expect(moot.state == .approved && !moot.valid)
             let after = requested.expiresAt.addingTimeInterval(1)
             _ = try await store.sweepExceptions(at: after)
             #expect(try await store.tickets(organisation: world.organisation.id).first?.state == .fixed)

@@ -77,6 +77,7 @@ struct KeyConformanceTests {
             // A client from before schema 1.2 sends no fingerprint: taken unchecked while no key is recorded.
             var older = Self.submission(0, key: Self.first, missing: ["a"], inventoried: ["a", "b"], shortPolicy: true)
             older.keyFingerprint = nil
+            older.schemaVersion = "1.1"
             #expect(
                 try await store.ingest(older, organisation: organisation.id, receivedAt: Scenario.start).opened == 2)
             #expect(try await store.keyFingerprint(organisation: organisation.code) == nil)
@@ -104,6 +105,7 @@ struct KeyConformanceTests {
             // Once a key is recorded, an older client's document is refused too: unchecked, it could be another key's.
             var unkeyed = Self.submission(2, key: Self.first, missing: [], inventoried: ["a", "b"], shortPolicy: true)
             unkeyed.keyFingerprint = nil
+            unkeyed.schemaVersion = "1.1"
             await #expect {
                 _ = try await store.ingest(unkeyed, organisation: organisation.id, receivedAt: Scenario.start)
             } throws: { ($0 as? StoreError)?.code == .keyChanged }
@@ -121,6 +123,7 @@ struct KeyConformanceTests {
             let organisation = try await Scenario.organisation(in: store)
             var current = Self.submission(3, key: Self.first, missing: ["a"], inventoried: ["a"], shortPolicy: false)
             current.keyFingerprint = nil
+            current.schemaVersion = "1.1"
             _ = try await store.ingest(current, organisation: organisation.id, receivedAt: Scenario.start)
             let late = try await store.ingest(
                 Self.submission(1, key: Self.second, missing: [], inventoried: ["a"], shortPolicy: false),
