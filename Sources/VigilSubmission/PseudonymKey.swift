@@ -77,7 +77,16 @@ public struct PseudonymKey: Sendable {
 
     /// Whether `text` has the shape of a ``fingerprint``: 16 lowercase hex digits.
     public static func isFingerprint(_ text: String) -> Bool {
-        text.utf8.count == 16 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        isLowerHex(text, count: 16)
+    }
+
+    /// Whether `text` is exactly `count` lower-case hex digits: the shape of a fingerprint and of a subject key.
+    static func isLowerHex(_ text: String, count: Int) -> Bool {
+        text.utf8.count == count
+            && text.utf8.allSatisfy {
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+            }
     }
 
     /// The key as it is stored: 64 hex digits and a newline.

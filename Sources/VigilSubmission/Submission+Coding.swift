@@ -225,10 +225,7 @@ extension Submission {
     }
 
     static func isSubjectKey(_ value: String) -> Bool {
-        value.utf8.count == 32
-            && value.utf8.allSatisfy {
-                SubmissionFacts.isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
-            }
+        PseudonymKey.isLowerHex(value, count: 32)
     }
 
     /// `1.4.0`, `1.4.0-rc.1`, `1.4.0+linux`: digits and dots, then an optional pre-release and build of letters,
