@@ -5,6 +5,36 @@ import VigilStore
 import VigilSubmission
 
 extension AdminCommand {
+    /// `vigil admin show-key`.
+    struct ShowKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show-key",
+            abstract: "Print the fingerprint of the pseudonymisation key the service has recorded for an organisation.",
+            discussion: """
+                The fingerprint alone, on one line: what the organisation reads out with `vigil submit \
+                --key-fingerprint` when a submission was refused as under another key (409, \
+                submission.key-changed). Nothing is printed when no key is recorded yet (no submission carrying one \
+                has been applied): a note on standard error says so, and the next such submission records its own.
+
+                Exit codes: 0 printed, or none recorded; 64 a bad option; 65 the organisation is unknown; 66 the \
+                database does not exist; 69 the database cannot be used.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "The organisation's ODS code.")
+        var code: String
+
+        func run() async throws {
+            let recorded = try await store.withStore { try await $0.keyFingerprint(organisation: code) }
+            if let recorded {
+                print(recorded)
+            } else {
+                Terminal.error("vigil: \(code) has no key recorded yet: its next submission records its own")
+            }
+        }
+    }
+
     /// `vigil admin accept-key`.
     struct AcceptKey: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

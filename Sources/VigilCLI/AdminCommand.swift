@@ -33,7 +33,7 @@ struct AdminCommand: AsyncParsableCommand {
             does not answer within 15 s, or refuses); 73 an output file cannot be written.
             """,
         subcommands: [
-            CreateOrganisation.self, IssueToken.self, ListTokens.self, RevokeToken.self, AcceptKey.self,
+            CreateOrganisation.self, IssueToken.self, ListTokens.self, RevokeToken.self, ShowKey.self, AcceptKey.self,
             ListOrganisations.self,
             IssueAlert.self, ListAlerts.self, AlertStatusCommand.self, CreateUser.self, ListUsers.self,
             DisableUser.self, EnableUser.self, Audit.self, ListTickets.self,

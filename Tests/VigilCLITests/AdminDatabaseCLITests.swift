@@ -67,7 +67,7 @@ struct AdminDatabaseCLITests {
             ("list-organisations", []), ("list-alerts", []), ("list-users", []), ("list-tokens", ["--code", "RXX"]),
             ("list-tickets", ["--code", "RXX"]), ("list-exceptions", []), ("alert-status", ["1"]), ("audit", []),
             ("sweep", []), ("revoke-token", ["--code", "RXX", "--all"]), ("issue-token", ["--code", "RXX"]),
-            ("disable-user", ["--name", "someone"]),
+            ("disable-user", ["--name", "someone"]), ("show-key", ["--code", "RXX"]),
         ]
         for (command, arguments) in commands {
             let result = try Self.admin(command, missing, arguments)
@@ -217,6 +217,7 @@ struct AdminDatabaseCLITests {
     func help() throws {
         for command in [
             "disable-user", "list-tickets", "decide-exception", "request-exception", "issue-token", "accept-key",
+            "show-key",
         ] {
             let help = try VigilProcess.run(["admin", command, "--help"]).output
             let discussion = help.components(separatedBy: "USAGE:")[0]

@@ -146,6 +146,8 @@ struct NationalServiceCLITests {
             ["admin", "issue-token", "--database", database, "--code", "Y90001", "--out", tokenFile], home: scratch.url)
         #expect(issued.status == 0, "\(issued.error)")
         #expect(!issued.output.contains("vgl_"))
+        let noKey = try Self.run(["admin", "show-key", "--database", database, "--code", "Y90001"], home: scratch.url)
+        #expect(noKey.status == 0 && noKey.output.isEmpty && noKey.error.contains("no key recorded"), "\(noKey.error)")
 
         let server = Process()
         server.executableURL = VigilProcess.executable
@@ -182,11 +184,19 @@ struct NationalServiceCLITests {
         #expect(
             PseudonymKey.isFingerprint(fingerprint) && PseudonymKey.isFingerprint(original) && fingerprint != original)
         #expect(rekeyed.status == 69 && rekeyed.error.contains("submission.key-changed"), "\(rekeyed.error)")
+        let recorded = try Self.run(
+            ["admin", "show-key", "--database", database, "--code", "Y90001"], home: scratch.url)
+        #expect(recorded.status == 0 && recorded.output == original + "\n", "\(recorded.error)")
+        let unknown = try Self.run(
+            ["admin", "show-key", "--database", database, "--code", "Y99999"], home: scratch.url)
+        #expect(unknown.status == 65, "\(unknown.error)")
         #expect(rekeyed.error.contains(fingerprint) && rekeyed.error.contains(original), "\(rekeyed.error)")
         let accepted = try Self.run(
             ["admin", "accept-key", "--database", database, "--code", "Y90001", "--fingerprint", fingerprint],
             home: scratch.url)
         #expect(accepted.status == 0 && accepted.output.contains("in place of \(original)"), "\(accepted.error)")
+        let shown = try Self.run(["admin", "show-key", "--database", database, "--code", "Y90001"], home: scratch.url)
+        #expect(shown.status == 0 && shown.output == fingerprint + "\n", "\(shown.error)")
         let underNewKey = try Self.run(
             ["submit", Self.golden, "--server", address, "--token-file", tokenFile, "--pseudonym-key", otherKey],
             home: scratch.url)
