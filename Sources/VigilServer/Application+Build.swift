@@ -39,6 +39,7 @@ public func buildApplication(
     ExceptionRoutes(sessions: sessions).register(on: router)
     TicketRoutes(sessions: sessions).register(on: router)
     RegionPage(sessions: sessions).register(on: router)
+    AlertPage(sessions: sessions).register(on: router)
     var application = Application(
         router: router,
         configuration: ApplicationConfiguration(

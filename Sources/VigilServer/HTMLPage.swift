@@ -30,7 +30,8 @@ enum HTMLPage {
             button{margin-top:1rem;font-size:1rem;padding:.3rem .8rem}.error{color:#d4351c;font-weight:bold}
             a{color:#1d70b8}a:focus,button:focus,input:focus{outline:3px solid #fd0}
             .chart{display:block;max-width:40rem;height:auto;margin:.5rem 0}td.names{text-align:left}
-            section{margin-top:1.5rem}</style>
+            section{margin-top:1.5rem}dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
+            dt{font-weight:bold}dd{margin:0}</style>
             </head>
             <body>
             \(banner)<main>

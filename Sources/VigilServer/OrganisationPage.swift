@@ -61,7 +61,8 @@ struct OrganisationPage: Sendable {
         }.joined(separator: "\n")
         // Both clocks as the overview shows them: a deadline at midnight is the day before's end (an inclusive day).
         let alertRows = alerts.map { (status: AlertStatus) -> String in
-            "<tr><th scope=\"row\">\(escape(status.alert.title))</th><td>\(escape(status.alert.severity.rawValue))</td>"
+            "<tr><th scope=\"row\"><a href=\"/alerts/\(status.alert.id)\">\(escape(status.alert.title))</a></th>"
+                + "<td>\(escape(status.alert.severity.rawValue))</td>"
                 + "<td>\(escape(status.state.rawValue))</td><td>\(escape(status.applicability.rawValue))</td>"
                 + "<td>\(escape(DeadlineDay.described(status.acknowledgeBy)))</td>"
                 + "<td>\(escape(status.remediateBy.map(DeadlineDay.described) ?? "—"))</td></tr>"

@@ -21,7 +21,7 @@ extension OverviewPage {
         } else {
             let rows = escalated.prefix(escalationRows).map { statuses[$0] }.map { status in
                 "<tr><th scope=\"row\">\(escape(status.organisation.name)) <span class=\"code\">"
-                    + "\(escape(status.organisation.code))</span></th><td>\(escape(status.alert.title))</td>"
+                    + "\(escape(status.organisation.code))</span></th><td>\(alertLink(status.alert))</td>"
                     + "<td>\(status.escalationLevel) (\(escape(label(status.escalation))))</td>"
                     + "<td>\(escape(status.state.rawValue))</td><td>\(DeadlineDay.string(status.acknowledgeBy))</td>"
                     + "<td>\(status.remediateBy.map(DeadlineDay.string) ?? "—")</td><td>\(status.openMatches)</td></tr>"
@@ -44,7 +44,7 @@ extension OverviewPage {
         if overview.declaredCount > 0 {
             let rows = declared.prefix(escalationRows).map { statuses[$0] }.map { status in
                 "<tr><th scope=\"row\">\(escape(status.organisation.name)) <span class=\"code\">"
-                    + "\(escape(status.organisation.code))</span></th><td>\(escape(status.alert.title))</td>"
+                    + "\(escape(status.organisation.code))</span></th><td>\(alertLink(status.alert))</td>"
                     + "<td>\(day(status.notApplicableAt))</td><td>\(escape(status.notApplicableReason ?? ""))</td></tr>"
             }.joined(separator: "\n")
             let shown = min(declared.count, escalationRows)
@@ -62,6 +62,11 @@ extension OverviewPage {
                 """
         }
         return html
+    }
+
+    /// An alert's title, linked to its page.
+    static func alertLink(_ alert: AlertRecord) -> String {
+        "<a href=\"/alerts/\(alert.id)\">\(escape(alert.title))</a>"
     }
 
     /// Who sees a level: the words beside its number.

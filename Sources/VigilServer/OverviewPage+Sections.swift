@@ -197,7 +197,8 @@ extension OverviewPage {
         return """
             <section aria-labelledby="alerts"><h2 id="alerts">Alert compliance</h2>
             <p>\(total.closed) of \(total.affected) alert–organisation pairs shown affected are closed by covering \
-            evidence; \(total.overdue) are past a clock.</p>
+            evidence; \(total.overdue) are past a clock. <a href="/alerts">Each alert, and where each organisation \
+            stands</a>.</p>
             <table><caption>Alerts per organisation</caption>
             <thead><tr><th scope="col">Organisation</th><th scope="col">Issued</th><th scope="col">Affected</th>\
             <th scope="col">Acknowledged, declared or closed</th><th scope="col">Closed by evidence</th><th scope="col">Overdue</th></tr></thead>

@@ -190,6 +190,7 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case signOut = "sign-out"
     case viewOverview = "view-overview"
     case viewOrganisation = "view-organisation"
+    case viewAlert = "view-alert"
     case createUser = "create-user"
     case createOrganisation = "create-organisation"
     case issueToken = "issue-token"

@@ -34,10 +34,11 @@ struct PageBrowserTests {
         return (log.split(separator: "\n").map(String.init).filter { $0.contains(":CONSOLE") }, screenshot)
     }
 
-    @Test("overview, region, ICB and organisation pages render with no console message")
+    @Test("overview, region, ICB, organisation and alert pages render with no console message")
     func pages() async throws {
         #expect(Browser.available, "VIGIL_BROWSER_TESTS=1 but no chromium on PATH")
         try await SignInTests.withService { service, client in
+            let alert = try await AlertPageTests.issue(service)
             try await ScopedAggregateTests.seed(service)
             let folder = FileManager.default.temporaryDirectory.appending(path: "vigil-pages-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -45,7 +46,7 @@ struct PageBrowserTests {
             let session = try await PageClient.signIn(client, login: "analyst@example.nhs.uk")
             let pages = [
                 ("overview", "/"), ("region", "/regions/Y56"), ("icb", "/regions/QE1"),
-                ("organisation", "/organisations/RXX"),
+                ("organisation", "/organisations/RXX"), ("alerts", "/alerts"), ("alert", "/alerts/\(alert.id)"),
             ]
             for (name, uri) in pages {
                 let response = try await PageClient.get(client, uri, session: session)
