@@ -100,6 +100,19 @@ struct EffectiveAccessTests {
         #expect(readers("S-1-5-21-1-2-3-515") == [1])
         #expect(readers("S-1-5-21-1-2-3-1100") == [0])
         #expect(directory.resolve("S-1-5-21-9-9-9-4242") == .unknown)
+        // Another domain's Domain Users and Domain Computers (a trusted domain's, by SID) hold none of these accounts.
+        #expect(directory.domainSIDs == ["S-1-5-21-1-2-3"])
+        #expect(directory.resolve("S-1-5-21-9-9-9-513") == .unknown)
+        #expect(directory.resolve("S-1-5-21-9-9-9-515") == .unknown)
+        // Against a directory without SIDs a Domain Users SID cannot be told foreign: its RID decides.
+        let unnumbered = Account(name: "bob", domain: "T", primaryGroupID: 513, source: .init(file: "d", line: 3))
+        let withoutSIDs = DirectoryAccess(accounts: [unnumbered], groups: [])
+        var plain = AccessGraph.Workspace(for: withoutSIDs.graph)
+        guard case .principal(let all) = withoutSIDs.resolve("S-1-5-21-9-9-9-513") else {
+            Issue.record("a Domain Users SID against a directory without SIDs was not resolved")
+            return
+        }
+        #expect(withoutSIDs.graph.members(of: [all], using: &plain).members == [0])
         #expect(directory.resolve("OTHER\\nobody") == .unknown)
         #expect(directory.resolve("NT AUTHORITY\\SYSTEM") == .noAccount)
         #expect(directory.resolve("CREATOR OWNER") == .noAccount)

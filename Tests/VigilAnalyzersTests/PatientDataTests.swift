@@ -28,10 +28,11 @@ struct PatientDataTests {
     }
 
     static func analyse(
-        _ exposures: [PatientDataExposure], grants: [Grant] = [], hosts: [Machine] = [], failed: Int = 0
+        _ exposures: [PatientDataExposure], grants: [Grant] = [], hosts: [Machine] = [], accounts: [Account] = [],
+        failed: Int = 0
     ) -> AnalyzerOutput {
         let estate = Estate(
-            organisation: .unnamed, hosts: hosts, grants: grants,
+            organisation: .unnamed, accounts: accounts, hosts: hosts, grants: grants,
             fileScans: [
                 FileScanRecord(
                     root: "shares/clinical", aclRoot: "D:\\Shares\\Clinical", host: "FS01", files: 100, bytes: 1 << 20,
@@ -68,6 +69,30 @@ struct PatientDataTests {
         #expect(metric(output, "patients.lists-broadly-readable") == 1)
         #expect(output.headlines.first?.severity == .critical)
         #expect(output.coverage.first?.status == .assessed)
+    }
+
+    @Test("Domain Users of another domain (by SID) is broad, but named as that domain's, not the organisation's")
+    func foreignDomainUsers() {
+        let directory = [
+            Account(
+                name: "ann", domain: "RIVERSIDE", sid: SecurityIdentifier("S-1-5-21-1111-2222-3333-1105"),
+                source: .init(file: "directory.ldif", line: 1))
+        ]
+        let list = Self.exposure("Lists/clinic.csv", .patientList, patients: 40)
+        let foreign = Self.analyse(
+            [list], grants: [Self.grant("\\Lists", "S-1-5-21-1004336348-1177238915-682003330-513")],
+            accounts: directory)
+        let broad = foreign.findings.first { $0.rule == .patientListBroadAccess }
+        #expect(broad?.severity == .critical)
+        #expect(broad?.detail.contains("every user of another domain can open it") == true, "\(broad?.detail ?? "")")
+        #expect(broad?.detail.contains("everyone in the organisation") == false)
+        #expect(broad?.facts["readableBy"] == "Domain Users of another domain")
+        // The directory's own Domain Users, by SID, is everyone in the organisation.
+        let own = Self.analyse(
+            [list], grants: [Self.grant("\\Lists", "S-1-5-21-1111-2222-3333-513")], accounts: directory)
+        let ownBroad = own.findings.first { $0.rule == .patientListBroadAccess }
+        #expect(ownBroad?.detail.contains("everyone in the organisation can open it") == true)
+        #expect(ownBroad?.facts["readableBy"] == "Domain Users")
     }
 
     @Test("restricted groups, and broad groups that may only write, do not make a list broadly readable")

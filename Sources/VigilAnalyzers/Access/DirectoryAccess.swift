@@ -30,6 +30,9 @@ public struct DirectoryAccess: Sendable {
     /// Accounts the export gives no `primaryGroupID`, taken to be in Active Directory's default primary group.
     public let assumedPrimaryGroups: Int
 
+    /// The domains the directory's accounts and groups belong to, by SID (upper case, `S-1-5-21-a-b-c`).
+    public let domainSIDs: Set<String>
+
     private let accountLookups: AccountLookups
     private let groupBySID: [String: Int]
     private let groupByName: [String: Int]
@@ -47,10 +50,12 @@ public struct DirectoryAccess: Sendable {
         var groupByName: [String: Int] = [:]
         var groupByRID: [UInt32: Int] = [:]
         var names = groups.map(\.name)
+        var domains = Set<String>()
         for (index, group) in groups.enumerated() {
             groupByDN[DistinguishedName.normalised(group.distinguishedName)] = index
             if let sid = group.sid {
                 groupBySID[sid.description.uppercased()] = index
+                if let domain = sid.domain { domains.insert(domain.description.uppercased()) }
                 if sid.domain != nil, let rid = sid.rid, groupByRID[rid] == nil { groupByRID[rid] = index }
             }
             let name = group.name.lowercased()
@@ -84,6 +89,7 @@ public struct DirectoryAccess: Sendable {
         var memo: [String: Int?] = [:]
         var unresolvedPrimary = 0
         var assumed = 0
+        var lastDomain: String?
         for (index, account) in accounts.enumerated() {
             for parent in account.memberOf {
                 let group: Int?
@@ -99,7 +105,13 @@ public struct DirectoryAccess: Sendable {
             // primary group: Active Directory's default, Domain Users (Domain Computers for computers), is taken.
             if account.primaryGroupID == nil { assumed += 1 }
             let rid = account.primaryGroupID ?? (account.kind == .computer ? 515 : 513)
-            let own = account.sid?.domain.flatMap { groupBySID[($0.description + "-\(rid)").uppercased()] }
+            let domain = account.sid?.domain?.description.uppercased()
+            // An export holds one domain or a few, in runs: inserted when it changes, not hashed per account.
+            if let domain, domain != lastDomain {
+                domains.insert(domain)
+                lastDomain = domain
+            }
+            let own = domain.flatMap { groupBySID["\($0)-\(rid)"] }
             if let group = own ?? groupByRID[rid] {
                 membership.append((Int32(group), Int32(index)))
             } else {
@@ -113,6 +125,7 @@ public struct DirectoryAccess: Sendable {
         unresolvedPrimaryGroups = unresolvedPrimary
         assumedPrimaryGroups = assumed
         accountLookups = AccountLookups(accounts)
+        domainSIDs = domains
         self.groupBySID = groupBySID
         self.groupByName = groupByName
         self.groupByRID = groupByRID
@@ -126,8 +139,11 @@ public struct DirectoryAccess: Sendable {
             case .everyone: return .principal(.everyone)
             case .noAccount: return .noAccount
             case .domainGroup(let rid):
-                if lower.hasPrefix("s-1-5-21-"), let group = groupBySID[principal.uppercased()] {
-                    return .principal(.group(group))
+                if lower.hasPrefix("s-1-5-21-") {
+                    if let group = groupBySID[principal.uppercased()] { return .principal(.group(group)) }
+                    // Another domain's Domain Users (a trusted domain, a merged organisation's old one) holds none
+                    // of this directory's accounts.
+                    if Self.isForeign(principal, domains: domainSIDs) { return .unknown }
                 }
                 return groupByRID[rid].map { .principal(.group($0)) } ?? .unknown
             }
@@ -153,6 +169,13 @@ public struct DirectoryAccess: Sendable {
         case .group(let index): index < groupNames.count ? groupNames[index] : "group \(index)"
         case .account(let index): index < accounts.count ? accounts[index].qualifiedName : "account \(index)"
         }
+    }
+
+    /// Whether `principal` is a SID of a domain other than `domains` (the directory's, upper case), when the directory
+    /// gives any: a name, or a SID against a directory without SIDs, is never known to be foreign.
+    public static func isForeign(_ principal: String, domains: Set<String>) -> Bool {
+        guard !domains.isEmpty, let domain = SecurityIdentifier(principal)?.domain else { return false }
+        return !domains.contains(domain.description.uppercased())
     }
 
     /// The well-known principals, by what they mean for access.

@@ -18,7 +18,7 @@ public struct PatientDataAnalyzer: Analyzer {
         guard !estate.fileScans.isEmpty || !estate.patientData.isEmpty else {
             return AnalyzerOutput()
         }
-        let review = review(estate)
+        let review = review(estate, domains: { context.shared.directory().domainSIDs })
         return AnalyzerOutput(
             findings: review.findings, metrics: metrics(review), coverage: [coverage(review)],
             headlines: headlines(review))

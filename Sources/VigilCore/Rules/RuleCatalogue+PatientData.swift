@@ -7,7 +7,7 @@ extension RuleCatalogue {
             title: "Patient list readable by everyone in the organisation",
             severity: .critical,
             summary:
-                "A file listing patients (five or more) is readable by Everyone, Authenticated Users, Domain Users or all local users, according to the folder's or file's NTFS permissions.",
+                "A file listing patients (five or more) is readable by Everyone, Authenticated Users, Domain Users or all local users, according to the folder's or file's NTFS permissions. Domain Users named by the SID of a domain other than the directory export's (a trusted domain, a merged organisation's old one) is every user of that domain: as broad, and said so rather than counted as this organisation's staff.",
             rationale:
                 "Every member of staff, contractor and compromised account can open the list, copy it or send it out, and nobody would notice. A leaked review found exactly this: spreadsheets of patients on open shares. Ransomware operators look for such files first.",
             remediation:
