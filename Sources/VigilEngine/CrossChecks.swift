@@ -16,9 +16,20 @@ enum CrossChecks {
                     code: "cross.hash-without-account",
                     location: first,
                     message:
-                        "\(Wording.count(orphans.count, "hash-dump entry", plural: "hash-dump entries")) match no account in the directory export (first here); their passwords were assessed on the hashes alone, named as in the dump and taken as enabled (the built-in accounts Windows creates disabled, and entries the dump marks disabled, excepted: the password assessment counts only the others), not against account flags or group privilege"
+                        "\(Wording.count(orphans.count, "hash-dump entry", plural: "hash-dump entries")) \(orphans.count == 1 ? "matches" : "match") no account in the directory export (first here); their passwords were assessed on the hashes alone, named as in the dump and taken as enabled (the built-in accounts Windows creates disabled, and entries the dump marks disabled, excepted: the password assessment counts only the others), not against account flags or group privilege"
                 )
             )
+        }
+        if let first = directory.otherDomainCredentials.map(\.source).min() {
+            let count = directory.otherDomainCredentials.count
+            diagnostics.append(
+                Diagnostic(
+                    level: .warning,
+                    code: "cross.hash-other-domain",
+                    location: first,
+                    message:
+                        "\(Wording.count(count, "hash-dump entry", plural: "hash-dump entries")) \(count == 1 ? "is" : "are") of another domain than the directory export's (first here: the domain its entries name is none of the export's, and no account of it has the same name and RID), so \(count == 1 ? "it joins" : "they join") none of its accounts, the built-in ones included: is the dump of the same domain as the export?"
+                ))
         }
         let missing = directory.accounts.indices.filter { index in
             let account = directory.accounts[index]

@@ -207,7 +207,43 @@ struct EngineTests {
         let checks = assessment.evidence.crossChecks
         #expect(checks.map(\.code) == ["cross.account-without-hash", "cross.hash-without-account"])
         #expect(checks.first?.location == EvidenceReference(file: "d.ldif", line: 6))
-        #expect(checks.last?.message.hasPrefix("1 hash-dump entry match") == true)
+        #expect(checks.last?.message.hasPrefix("1 hash-dump entry matches no account") == true)
+    }
+
+    @Test("a hash dump of another domain joins none of the directory's accounts, the built-in Administrator included")
+    func otherDomainDump() async throws {
+        // Two real files of two labs: Return's directory (return.local) and Baby's NTDS (baby.vl), whose built-in
+        // accounts secretsdump writes with no domain. Both have an Administrator of RID 500.
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        for fixture in ["real/ldif/ldapsearch-return-computers.ldif", "real/pwdump/secretsdump-baby-ntds.txt"] {
+            try scratch.write(
+                String(fixture.split(separator: "/").last ?? ""),
+                try String(contentsOf: Fixtures.url(fixture), encoding: .utf8))
+        }
+        let assessment = try await AssessmentEngine().assess(directory: scratch.url, options: .init(asOf: asOf))
+        let checks = assessment.evidence.crossChecks
+        let other = checks.first { $0.code == "cross.hash-other-domain" }
+        // All 14 entries: ten prefixed baby.vl, and the four unprefixed ones of the same file.
+        #expect(other?.message.hasPrefix("14 hash-dump entries are of another domain") == true, "\(checks)")
+        // Return's enabled Administrator and svc-printer have no entry now (the Administrator had Baby's before).
+        let missing = checks.first { $0.code == "cross.account-without-hash" }
+        #expect(missing?.message.hasPrefix("2 enabled accounts in the directory export have no entry") == true)
+
+        // The same directory with a dump of its own domain under another NetBIOS name: its ordinary accounts match
+        // by name and RID, so the prefix is the directory's, and the file's unprefixed Administrator joins too.
+        let own = try ScratchDirectory()
+        defer { own.remove() }
+        try own.write(
+            "d.ldif",
+            "dn: CN=Administrator,CN=Users,DC=riverside,DC=nhs\nobjectClass: user\nsAMAccountName: Administrator\nobjectSid: S-1-5-21-1-2-3-500\n\ndn: CN=ann,CN=Users,DC=riverside,DC=nhs\nobjectClass: user\nsAMAccountName: ann\nobjectSid: S-1-5-21-1-2-3-1105\n\n"
+        )
+        try own.write(
+            "h.txt",
+            "Administrator:500:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::\nTRUST01\\ann:1105:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586d:::\n"
+        )
+        let joined = try await AssessmentEngine().assess(directory: own.url, options: .init(asOf: asOf))
+        #expect(joined.evidence.crossChecks.isEmpty, "\(joined.evidence.crossChecks)")
     }
 
     @Test("rejected records reach the evidence inventory and the rest is still assessed")

@@ -37,6 +37,8 @@ public struct DirectoryIndex: Sendable {
     public let credentialOfAccount: [Int: CredentialRecord]
     /// Credential records that match no account.
     public let unmatchedCredentials: [CredentialRecord]
+    /// Those of them that are of another domain than the directory export's (``foreignDumpEntries``), in order.
+    public let otherDomainCredentials: [CredentialRecord]
     /// Why each privileged account (by index) is privileged.
     public let privilege: [Int: Privilege]
 
@@ -44,10 +46,12 @@ public struct DirectoryIndex: Sendable {
         let accounts = estate.accounts
         self.accounts = accounts
         // Independent of each other: side by side (a national directory's credentials take seconds to join).
-        let ((credentialOfAccount, unmatchedCredentials), resolved) = parallelPair(
+        let (join, resolved) = parallelPair(
             { Self.joinCredentials(accounts: accounts, credentials: estate.credentials) },
             { Self.resolvePrivilege(accounts: accounts, groups: estate.groups) })
-        (self.credentialOfAccount, self.unmatchedCredentials) = (credentialOfAccount, unmatchedCredentials)
+        let credentialOfAccount = join.joined
+        (self.credentialOfAccount, unmatchedCredentials, otherDomainCredentials) =
+            (join.joined, join.unmatched, join.otherDomain)
         var privilege = resolved
         // The built-in Administrator says more than adminCount, which any account once in a protected group keeps.
         for index in accounts.indices where privilege[index] == nil || privilege[index] == .adminCount {
@@ -273,7 +277,7 @@ public struct DirectoryIndex: Sendable {
     private static func joinCredentials(
         accounts: [Account],
         credentials: [CredentialRecord]
-    ) -> ([Int: CredentialRecord], [CredentialRecord]) {
+    ) -> (joined: [Int: CredentialRecord], unmatched: [CredentialRecord], otherDomain: [CredentialRecord]) {
         // The first account of each name, and the rest only for names held twice: a national directory's 1.5 million
         // names are almost all distinct, and an array per name would be 1.5 million allocations.
         var firstByName: [String: Int] = [:]
@@ -290,7 +294,15 @@ public struct DirectoryIndex: Sendable {
         var joined: [Int: CredentialRecord] = [:]
         joined.reserveCapacity(min(accounts.count, credentials.count))
         var unmatched: [CredentialRecord] = []
+        var otherDomain: [CredentialRecord] = []
+        let isForeign = foreignDumpEntries(accounts: accounts, credentials: credentials)
         for record in credentials {
+            // Another domain's entry is none of this directory's accounts, whatever its name and RID.
+            if isForeign(record) {
+                unmatched.append(record)
+                otherDomain.append(record)
+                continue
+            }
             let name = record.accountName.lowercased()
             let candidates = firstByName[name].map { [$0] + (moreByName[name] ?? []) } ?? []
             // The account a dump-only assessment made from this very entry, first. A computer's local account (a SAM
@@ -308,6 +320,6 @@ public struct DirectoryIndex: Sendable {
                 unmatched.append(record)
             }
         }
-        return (joined, unmatched)
+        return (joined, unmatched, otherDomain)
     }
 }
