@@ -457,12 +457,43 @@ struct CredentialAnalyzerTests {
             output.findings.filter { $0.rule == .privilegedSharedPassword || $0.rule == .sharedPassword }.count == 2)
     }
 
+    @Test(
+        "two machines' hashdumps, each listing Administrator with no domain, are two machines' accounts, in any order")
+    func administratorsOfTwoFiles() throws {
+        // Two real files: a Meterpreter hashdump of one machine and a DPAT sample NTDS, each naming Administrator
+        // (RID 500) without a domain. Neither may hide the other's.
+        var records: [CredentialRecord] = []
+        for file in ["real/pwdump/meterpreter-hashdump-blueprint.txt", "real/pwdump/dpat-umlauts-customer.ntds"] {
+            records += try PwdumpReader().read(path: Fixtures.url(file).path, file: file, progress: nil).credentials
+        }
+        for order in [records, records.reversed()] {
+            let accounts = CredentialAnalyzer.accounts(fromDump: order)
+            #expect(accounts.filter { $0.name == "Administrator" }.count == 2)
+            let output = analyze(Estate(organisation: .unnamed, credentials: order))
+            let assessed = output.metrics.first { $0.id == "credentials.assessed" }?.value
+            // Every entry with a hash but the disabled-by-default built-ins (Guest and krbtgt, RIDs 501-502).
+            let expected = order.filter { $0.ntHash != nil && !(501...504).contains($0.rid) && !$0.isMachineAccount }
+            #expect(assessed == expected.count, "\(assessed ?? -1) of \(expected.count)")
+        }
+        // The same case with the same password on both: shared, and the administrator's sharing is critical.
+        let two = ["hostA-sam.txt", "hostB-sam.txt"].map { file in
+            CredentialRecord(
+                accountName: "Administrator", rid: 500, ntHash: NTHash(password: "Summer2024"), hasLMHash: false,
+                source: .init(file: file, line: 1))
+        }
+        let output = analyze(Estate(organisation: .unnamed, credentials: two))
+        #expect(output.findings.contains { $0.rule == .privilegedSharedPassword })
+    }
+
     @Test("secretsdump's local SAM Administrator is not joined to the domain's: the DRSUAPI section's hash is")
     func localSAMNotJoined() throws {
         // One real run dumped the DC's SAM (line 10) and then the domain (line 31); both entries are RID 500.
         let file = "real/pwdump/secretsdump-mirage-sam-lsa-dcsync.txt"
         let dump = try PwdumpReader().read(path: Fixtures.url(file).path, file: file, progress: nil)
-        let administrator = TestDirectory.account("Administrator", rid: 500)
+        // The domain's Administrator as an export of mirage.htb gives it (DC=mirage,DC=htb: NetBIOS MIRAGE).
+        var administrator = TestDirectory.account("Administrator", rid: 500)
+        administrator.domain = "MIRAGE"
+        administrator.distinguishedName = "CN=Administrator,CN=Users,DC=mirage,DC=htb"
         let index = DirectoryIndex(
             Estate(organisation: .unnamed, accounts: [administrator], credentials: dump.credentials))
         let joined = try #require(index.credentialOfAccount[0])

@@ -25,17 +25,20 @@ extension CredentialAnalyzer {
         return assess(dumpContext, dumpOnly: true)
     }
 
-    /// One account per distinct `DOMAIN\name` of the dump, in dump order, at the line its hash was read.
+    /// One account per distinct `DOMAIN\name` of the dump (per file for entries without a domain), in dump order, at
+    /// the line its hash was read.
     static func accounts(fromDump credentials: [CredentialRecord]) -> [Account] {
         var seen: Set<String> = []
         var accounts: [Account] = []
         for record in credentials {
             // A SAM's local Administrator and the domain's are two accounts, though secretsdump may name both alike; so
-            // are two computers' local Administrators (two SAM sections): a local entry is its own account.
+            // are two computers' local Administrators (two SAM sections): a local entry is its own account. Without a
+            // domain, the file is all that says whose account an entry is: two machines' hashdumps each list an
+            // Administrator, and the second was dropped unassessed.
             let key =
                 record.isLocalAccount
                 ? "local:\(record.source)"
-                : "\(record.domain?.lowercased() ?? "")\\\(record.accountName.lowercased())"
+                : "\(record.domain.map { $0.lowercased() } ?? "file:" + record.source.file)\\\(record.accountName.lowercased())"
             guard seen.insert(key).inserted else { continue }
             let kind: Account.Kind = record.isMachineAccount ? .computer : record.rid < 1000 ? .builtIn : .user
             accounts.append(

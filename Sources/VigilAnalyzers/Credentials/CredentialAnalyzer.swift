@@ -321,7 +321,7 @@ public struct CredentialAnalyzer: Analyzer {
             }
             if privilegedWeak > 0 { used.append("credentials.privileged-weak") }
             var text =
-                "\(Wording.number(weak)) of \(Wording.count(assessed, noun)) (\(Wording.percent(weak, of: assessed))) have a password an attacker would try early (\(parts.joined(separator: ", ")))"
+                "\(Wording.number(weak)) of \(Wording.count(assessed, noun)) (\(Wording.percent(weak, of: assessed))) \(weak == 1 ? "has" : "have") a password an attacker would try early (\(parts.joined(separator: ", ")))"
             text +=
                 privilegedWeak > 0
                 ? "; \(Wording.count(privilegedWeak, "of them is an administrator", plural: "of them are administrators"))."
@@ -334,7 +334,7 @@ public struct CredentialAnalyzer: Analyzer {
         if shared > 0 {
             let privilegedShared = value("credentials.privileged-shared")
             var text =
-                "\(Wording.number(shared)) of \(Wording.count(assessed, noun)) (\(Wording.percent(shared, of: assessed))) share a password with another account"
+                "\(Wording.number(shared)) of \(Wording.count(assessed, noun)) (\(Wording.percent(shared, of: assessed))) \(shared == 1 ? "shares" : "share") a password with another account"
             text +=
                 privilegedShared > 0
                 ? ", \(Wording.count(privilegedShared, "of them an administrator", plural: "of them administrators"))."
