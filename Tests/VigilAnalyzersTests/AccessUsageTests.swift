@@ -313,8 +313,38 @@ struct AccessUsageTests {
                 "\(Self.root)\\Finance|grant-read|Finance-Readers|",
                 "\(Self.root)\\Finance|add-member|Finance-Readers|NHSTRUST\\u5",
             ])
+        // Each grant is where the entry it replaces was.
+        let removed = Set(changes.rows.filter { $0[1] == "remove-entry" }.map { $0[4] })
+        #expect(changes.rows.filter { $0[1] == "grant-read" }.allSatisfy { removed.contains($0[4]) })
         // Deterministic: the same estate gives the same proposal.
         let again = analyze(Self.estate(events: Self.events))
         #expect(again.tables.first { $0.id == "access.least-privilege" }?.rows == table.rows)
+    }
+
+    @Test(
+        "one scan of the whole share: the new group is granted read where Domain Users was, not on the share above Finance"
+    )
+    func grantsWhereTheEntryWas() throws {
+        // The share is scanned from its root, so Clinical, Finance and Referrals roll up to one share. Domain Users on
+        // Clinical and Referrals is replaced; Finance stays its team's: a grant on the root would be inherited by it.
+        var estate = Self.estate(events: Self.events)
+        estate.fileScans = [
+            FileScanRecord(
+                root: "trust", aclRoot: Self.root, host: "FS01", files: 3, bytes: 3_000, filesRead: 3,
+                filesSkipped: 0, filesFailed: 0)
+        ]
+        estate.patientData = estate.patientData.map { exposure in
+            var moved = exposure
+            moved.path = "trust/" + exposure.path
+            return moved
+        }
+        let output = analyze(estate)
+        let changes = try #require(output.tables.first { $0.id == AccessAnalyzer.changesTableID })
+        let grants = changes.rows.filter { $0[1] == "grant-read" }
+        #expect(!grants.isEmpty)
+        #expect(grants.allSatisfy { $0[0] == Self.root }, "\(changes.rows)")
+        #expect(
+            Set(grants.map { $0[4] }) == ["\(Self.root)\\Clinical", "\(Self.root)\\Referrals"], "\(changes.rows)")
+        #expect(!grants.contains { $0[4] == Self.root || $0[4].hasSuffix("Finance") })
     }
 }

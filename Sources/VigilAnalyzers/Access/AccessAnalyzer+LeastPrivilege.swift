@@ -121,7 +121,10 @@ extension AccessAnalyzer {
         )
     }
 
-    /// The changes a directory team applies, one per row (`least-privilege.csv`; not drawn in the HTML report).
+    /// The changes a directory team applies, one per row (`least-privilege.csv`; not drawn in the HTML report). The
+    /// groups are granted read where the entries removed were, never on the share above them: an entry on the share's
+    /// root is inherited by folders that other entries now keep to a few (a finance folder, referrals), and a grant
+    /// there would open them to the group.
     static func changesTable(_ items: [ShareProposal], accounts: [Account]) -> SummaryTable? {
         var rows: [[String]] = []
         for item in items where item.proposal.after < item.proposal.before || item.share.used.isEmpty {
@@ -130,10 +133,13 @@ extension AccessAnalyzer {
             for grant in item.current {
                 rows.append([path, "remove-entry", grant.principal, "", grant.path, effect])
             }
-            for group in item.groups { rows.append([path, "grant-read", group, "", path, effect]) }
+            let granted = grantPaths(item)
+            for group in item.groups {
+                for place in granted { rows.append([path, "grant-read", group, "", place, effect]) }
+            }
             if let newGroup = item.newGroup {
                 rows.append([path, "create-group", newGroup, "", "", effect])
-                rows.append([path, "grant-read", newGroup, "", path, effect])
+                for place in granted { rows.append([path, "grant-read", newGroup, "", place, effect]) }
                 for member in item.proposal.newGroupMembers where member < accounts.count {
                     rows.append([path, "add-member", newGroup, accounts[member].qualifiedName, "", effect])
                 }
@@ -145,6 +151,14 @@ extension AccessAnalyzer {
             columns: ["Share", "Change", "Group or principal", "Account", "Path", "Staff before -> after"],
             rows: rows,
             note: "Apply a share's rows together: grant the new entries, then remove the old ones.")
+    }
+
+    /// Where a proposal's groups are granted read: each path an entry removed was on, in order, once (the share's path
+    /// when none is removed).
+    static func grantPaths(_ item: ShareProposal) -> [String] {
+        var seen = Set<String>()
+        let paths = item.current.map(\.path).filter { seen.insert(AccessControlIndex.key($0)).inserted }
+        return paths.isEmpty ? [item.share.path] : paths
     }
 
     /// The id of the changes table (written as `least-privilege.csv`).
