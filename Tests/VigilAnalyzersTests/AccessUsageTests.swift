@@ -347,4 +347,28 @@ struct AccessUsageTests {
             Set(grants.map { $0[4] }) == ["\(Self.root)\\Clinical", "\(Self.root)\\Referrals"], "\(changes.rows)")
         #expect(!grants.contains { $0[4] == Self.root || $0[4].hasSuffix("Finance") })
     }
+
+    @Test("a service account with a shared password that Domain Users lets read patient data is joined, as staff are")
+    func serviceAccountReach() {
+        var estate = Self.estate(events: [])
+        // svc_backup: a service account in Domain Users (its primary group), which reads Clinical; not staff.
+        estate.accounts.append(
+            Account(
+                name: "svc_backup", domain: "NHSTRUST",
+                distinguishedName: "CN=svc_backup,OU=Service,DC=trust,DC=example",
+                sid: SecurityIdentifier(Self.sid(50)), kind: .service, primaryGroupID: 513,
+                source: EvidenceReference(file: "directory.ldif", line: 60)))
+        let context = AnalysisContext(estate: estate, asOf: Self.asOf)
+        let service = Subject.account(estate.accounts[10])
+        let finding = Finding(
+            rule: .sharedPassword, subject: service, detail: "", evidence: [.init(file: "ntds.txt", line: 4)],
+            facts: ["sharedGroup": "1"])
+        let joined = AccessJoin.findings([finding], context: context).findings
+        #expect(joined.map(\.subject) == [service])
+        #expect(joined.first?.detail.contains("can read files holding patient identifiers") == true)
+        // Not counted as staff: the reach of staff is the ten users' (one disabled) through Domain Users and teams.
+        let reach = AccessReach(estate: estate, asOf: Self.asOf)
+        #expect(!reach.reaches(10) && reach.canRead(10))
+        #expect(reach.staffCount == 9)
+    }
 }

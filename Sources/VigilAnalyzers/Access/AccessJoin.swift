@@ -25,7 +25,9 @@ public enum AccessJoin {
         var indexByID: [String: Int] = [:]
         indexByID.reserveCapacity(ids.count)
         for index in ids.indices { indexByID[ids[index]] = index }
-        func reaches(_ subject: Subject) -> Bool { indexByID[subject.id].map(reach.reaches) ?? false }
+        // Any account the credential analyzer names, service and built-in ones included: svc_backup with a shared
+        // password and Everyone's read on a log folder of patient data is as much a way in as a member of staff.
+        func reaches(_ subject: Subject) -> Bool { indexByID[subject.id].map(reach.canRead) ?? false }
         // A shared-password group carries the reach of any member to all of them. A finding lists at most
         // `Finding.relatedLimit` of the others, so groups are taken whole from their label, not from `related`.
         var carriers: [String: Subject] = [:]

@@ -49,6 +49,9 @@ public struct AccessReach: Sendable {
     public let staff: AccessBitset
     /// Enabled staff who can read at least one confidential file.
     public let reaching: AccessBitset
+    /// Every account, of any kind, that a permission lets read at least one confidential file: service and built-in
+    /// accounts too, which ``reaching`` leaves out as not staff (the weak-password join asks it of any account).
+    public let readers: AccessBitset
     /// Accounts in the directory.
     public let accountCount: Int
     /// Confidential files no permission export covers.
@@ -94,6 +97,9 @@ public struct AccessReach: Sendable {
         }
         var work = AccessGraph.Workspace(for: directory.graph)
         var reaching = AccessBitset(capacity: estate.accounts.count)
+        var readers = AccessBitset(capacity: estate.accounts.count)
+        // Paths with the same signature have the same readers: each distinct set is added once.
+        var readerSignatures: Set<String> = []
         var files: [File] = []
         var uncovered = 0
         // Distinct entries: a folder's entry applies to every file beneath it, and is one line of its export.
@@ -122,6 +128,7 @@ public struct AccessReach: Sendable {
             var readable = found.accounts
             readable.formIntersection(staff)
             reaching.formUnion(readable)
+            if readerSignatures.insert(found.signature).inserted { readers.formUnion(found.accounts) }
             for (grant, principal) in found.openedBy {
                 let origin = acls.origin(of: grant)
                 let key = "\(AccessControlIndex.key(origin.resourceID))|\(origin.principal.lowercased())"
@@ -167,6 +174,7 @@ public struct AccessReach: Sendable {
             var readable = found.accounts
             readable.formIntersection(staff)
             reaching.formUnion(readable)
+            if readerSignatures.insert(found.signature).inserted { readers.formUnion(found.accounts) }
             files.append(File(path: resource.id, share: share, readers: found.accounts))
         }
         applicationsNamed =
@@ -184,6 +192,7 @@ public struct AccessReach: Sendable {
         self.files = files
         self.staff = staff
         self.reaching = reaching
+        self.readers = readers
         accountCount = estate.accounts.count
         self.uncovered = uncovered
         unknownPrincipals = unknown.count
@@ -214,6 +223,10 @@ public struct AccessReach: Sendable {
 
     /// Whether the account at `index` (estate order) is enabled staff that can read patient data.
     public func reaches(_ index: Int) -> Bool { reaching.contains(index) }
+
+    /// Whether the account at `index`, of any kind, can read patient data: staff as ``reaches(_:)`` says, any other
+    /// account through a permission.
+    public func canRead(_ index: Int) -> Bool { reaching.contains(index) || readers.contains(index) }
 
     /// The share a path is rolled up to: the longest scan root holding it, else `\\server\share`, else the first two
     /// folders below the drive.
