@@ -43,7 +43,9 @@ extension HTMLReportRenderer {
                     id: "chart-passwords", title: "Passwords by weakness (accounts)",
                     bars: [
                         Bar(label: "Guessable", value: value("credentials.guessable") ?? 0, style: "high"),
-                        Bar(label: "In breach data", value: value("credentials.breached-only") ?? 0, style: "high"),
+                        Bar(
+                            label: "In breach data only (not guessable)",
+                            value: value("credentials.breached-only") ?? 0, style: "high"),
                         Bar(label: "Empty", value: value("credentials.empty") ?? 0, style: "critical"),
                         Bar(label: "Shared", value: value("credentials.shared") ?? 0, style: "high"),
                         Bar(label: "LM hash", value: value("credentials.lm-hash") ?? 0, style: "medium"),

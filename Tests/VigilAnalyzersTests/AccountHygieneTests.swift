@@ -210,6 +210,22 @@ struct AccountHygieneTests {
             AnalysisContext(estate: estate, asOf: TestDirectory.asOf, settings: AnalysisSettings(staleDays: staleDays)))
     }
 
+    @Test("the coverage counts accounts in parts that add up: enabled people assessed, computers, disabled")
+    func coverageParts() {
+        var computer = TestDirectory.account("DC01$", rid: 1000)
+        computer.kind = .computer
+        let accounts = [
+            TestDirectory.account("a1", rid: 1001), TestDirectory.account("b2", rid: 1002), computer,
+            TestDirectory.account("Guest", rid: 501, control: [.normalAccount, .disabled]),
+            TestDirectory.account("krbtgt", rid: 502, control: [.normalAccount, .disabled]),
+        ]
+        let basis = analyze(Estate(organisation: .unnamed, accounts: accounts)).coverage.first?.basis ?? ""
+        #expect(
+            basis.hasPrefix(
+                "5 directory accounts: 2 enabled people, service and built-in accounts assessed, 1 computer account not, 2 disabled or expired;"
+            ), "\(basis)")
+    }
+
     @Test("SID-less groups: privileged by name in their default container, or moved with adminCount; not an app's")
     func sidLessGroupsByContainer() {
         let source = EvidenceReference(file: "d.ldif", line: 1)

@@ -123,7 +123,8 @@ public struct AccountHygieneAnalyzer: Analyzer {
             // account for the national service, and leave person-account tickets unverified on a computers-only export).
             status: enabled.isEmpty ? .notAssessed : unjudged > 0 ? .partial : .assessed,
             basis:
-                "\(Wording.count(context.estate.accounts.count, "directory account")) (\(Wording.number(enabled.count)) of them enabled: people, service and built-in accounts); staleness threshold \(context.settings.staleDays) days"
+                Self.accountsBasis(context.estate.accounts, enabled: enabled.count)
+                + "; staleness threshold \(context.settings.staleDays) days"
                 + (noLogonTimes > 0
                     ? "; \(Wording.count(noLogonTimes, "enabled account")) from an export without logon times (lastLogon, lastLogonTimestamp) \(noLogonTimes == 1 ? "is" : "are") not judged for use"
                     : "")
@@ -212,4 +213,17 @@ public struct AccountHygieneAnalyzer: Analyzer {
             detail: detail + suffix,
             evidence: [account.source], facts: facts)
     }
+
+    /// "5 directory accounts: 2 enabled people, service and built-in accounts assessed, 1 computer account not, 2
+    /// disabled or expired": the parts add up to the whole, so a computer (a domain controller's account) is never read as a
+    /// disabled person.
+    static func accountsBasis(_ accounts: [Account], enabled: Int) -> String {
+        let computers = accounts.reduce(0) { $0 + ($1.kind == .computer ? 1 : 0) }
+        let disabled = accounts.count - computers - enabled
+        return
+            "\(Wording.count(accounts.count, "directory account")): \(Wording.number(enabled)) enabled people, service and built-in accounts assessed"
+            + (computers > 0 ? ", \(Wording.count(computers, "computer account")) not" : "")
+            + (disabled > 0 ? ", \(Wording.number(disabled)) disabled or expired" : "")
+    }
+
 }

@@ -142,6 +142,9 @@ public struct UpdatesAnalyzer: Analyzer {
     {
         var detail = "Whether \(host.name) is up to date cannot be decided: \(reason)."
         var facts = ["reason": reason]
+        // The host's system as its other findings name it, else as its inventory does: a filter on Windows 7 SP1 in
+        // findings.csv must not miss the hosts whose state could not be decided.
+        if let system = state.release?.name ?? host.operatingSystem?.name { facts["os"] = system }
         // A list cut short names updates, none of which fixes the undecided: the data alone, with the updates named,
         // calls those unfixed too (MS17-010 on a host whose list ends in 2016), unless the ones the list leaves out
         // hold the fixes. A host naming no update says nothing either way.
