@@ -247,6 +247,17 @@ struct UpdatesCatalogueTests {
         let closes = try #require(table.columns.firstIndex(of: "It closes").map { table.rows.first?[$0] })
         #expect(closes?.contains("Zerologon") == (domainController != false), "\(closes ?? "")")
         #expect(closes?.contains("Zerologon (if a domain controller)") == (domainController == nil), "\(closes ?? "")")
+        // The finding's own dates are the February 2021 ones too, and it says so beside them.
+        let zerologon = output.findings.first {
+            Base.missingRules.contains($0.rule) && ($0.facts["listed"] ?? "").contains("CVE-2020-1472")
+        }
+        #expect((zerologon != nil) == (domainController != false))
+        #expect(
+            zerologon.map {
+                $0.detail.contains(
+                    "; Zerologon is judged by the February 2021 enforcement-phase update, which August 2020's first fix alone does not meet"
+                )
+            } ?? true, "\(zerologon?.detail ?? "")")
         for finding in output.findings where Base.missingRules.contains(finding.rule) {
             #expect(finding.facts["named"]?.contains(verdict) == true)
             // The fact is a list of verdicts split at "; ": one per named vulnerability the data holds.

@@ -153,6 +153,10 @@ public struct AdvisoryIndex: Sendable {
     /// data.
     var updateReleases: [UInt32: Date] = [:]
 
+    /// The advisories (by position) of named vulnerabilities whose data dates a later fix than the first
+    /// (``NamedVulnerability/missingNote``): found once here rather than looked up per missing advisory of every host.
+    let noted: [Int: NamedVulnerability]
+
     /// The products it holds tables for.
     public var productCount: Int { products.count }
 
@@ -165,6 +169,13 @@ public struct AdvisoryIndex: Sendable {
         exploitationOnly: Int
     ) {
         self.advisories = advisories
+        var noted: [Int: NamedVulnerability] = [:]
+        for vulnerability in NamedVulnerability.all where vulnerability.missingNote != nil {
+            for cve in vulnerability.cves {
+                if let position = advisories.firstIndex(where: { $0.id == cve }) { noted[position] = vulnerability }
+            }
+        }
+        self.noted = noted
         self.products = products
         productIndex = Dictionary(
             products.enumerated().map { ($0.element.name.lowercased(), $0.offset) },

@@ -235,6 +235,14 @@ public struct UpdatesAnalyzer: Analyzer {
                 detail += " (Cyber Essentials' 14 days to install ran out on \(CivilDate.string(due)))"
             }
         }
+        // A date that is not the first fix's (Zerologon's is February 2021's enforcement phase, not August 2020's) is
+        // said beside the dates, so a lead who knows the first fix's date reads them right.
+        if !index.noted.isEmpty {
+            let noted = Set(entries.compactMap { index.noted[Int(table.entries[Int($0)].advisory)] })
+            for vulnerability in noted.sorted(by: { $0.name < $1.name }) {
+                if let note = vulnerability.missingNote { detail += "; \(vulnerability.name) is \(note)" }
+            }
+        }
         if rule == .updateMissingExploited {
             if let listed = entries.compactMap({ index.advisories[table.entries[Int($0)].advisory].exploitation })
                 .map(\.dateAdded).min()
