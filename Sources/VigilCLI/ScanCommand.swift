@@ -291,7 +291,7 @@ enum ScanSummary {
         lines.append(read + ".")
         let rate = performance.bytesPerSecond
         lines.append(
-            "Throughput: \(ScanReportRenderer.byteText(performance.bytesRead)) read in \(String(format: "%.2f", performance.seconds)) s = \(Wording.number(Int(rate / 1_048_576))) MiB/s, \(Wording.number(performance.seconds > 0 ? Int(Double(totals.files) / performance.seconds) : 0)) files/s on \(Wording.count(performance.jobs, "thread"))."
+            "Throughput: \(ScanReportRenderer.byteText(performance.bytesRead)) read in \(String(format: "%.2f", performance.seconds)) s = \(ScanReportRenderer.rateText(rate)), \(Wording.number(performance.seconds > 0 ? Int(Double(totals.files) / performance.seconds) : 0)) files/s on \(Wording.count(performance.jobs, "thread"))."
         )
         let bulk = report.count(.bulkExport)
         let lists = report.count(.patientList)

@@ -54,7 +54,7 @@ extension ScanReportRenderer {
         page.raw("<p>\(readSummary(totals)).</p>")
         let performance = report.performance
         page.raw(
-            "<p class=\"note\">\(byteText(performance.bytesRead)) read in \(String(format: "%.1f", performance.seconds)) s (\(byteText(Int(performance.bytesPerSecond)))/s on \(Wording.count(performance.jobs, "thread"))).</p>"
+            "<p class=\"note\">\(byteText(performance.bytesRead)) read in \(String(format: "%.1f", performance.seconds)) s (\(rateText(performance.bytesPerSecond)) on \(Wording.count(performance.jobs, "thread"))).</p>"
         )
         page.raw("</section>")
     }

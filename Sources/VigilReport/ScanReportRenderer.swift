@@ -84,6 +84,13 @@ public enum ScanReportRenderer {
         }
     }
 
+    /// A rate in bytes per second as ``byteText(_:)`` writes sizes (`984 KiB/s`), held below `Int.max` and at zero or
+    /// more whatever the figures (a rate is a division by a measured time).
+    public static func rateText(_ bytesPerSecond: Double) -> String {
+        let clamped = bytesPerSecond.isFinite ? min(max(bytesPerSecond, 0), Double(Int.max / 2)) : 0
+        return byteText(Int(clamped)) + "/s"
+    }
+
     public static func byteText(_ bytes: Int) -> String {
         if bytes < 1024 { return "\(bytes) B" }
         if bytes < 1 << 20 { return "\(Wording.number(bytes >> 10)) KiB" }

@@ -129,7 +129,7 @@ struct FileWalker {
                     if folder.depth + 1 > maxDepth {
                         tally.problem(
                             "scan.too-deep", "\(display)/\(relative)",
-                            "folder more than \(maxDepth) levels deep; not scanned")
+                            "folder more than \(Wording.count(maxDepth, "level")) deep; not scanned")
                         continue
                     }
                     children.append(
