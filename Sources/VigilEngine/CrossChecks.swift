@@ -8,7 +8,9 @@ enum CrossChecks {
     static func diagnose(_ directory: DirectoryIndex, estate: Estate) -> [Diagnostic] {
         guard !estate.credentials.isEmpty, !estate.accounts.isEmpty else { return [] }
         var diagnostics: [Diagnostic] = []
-        let orphans = directory.unmatchedCredentials.filter { !$0.isMachineAccount }
+        // Another domain's entries are reported on their own below, not counted twice.
+        let otherDomain = Set(directory.otherDomainCredentials.map(\.source))
+        let orphans = directory.unmatchedCredentials.filter { !$0.isMachineAccount && !otherDomain.contains($0.source) }
         if let first = orphans.map(\.source).min() {
             diagnostics.append(
                 Diagnostic(
@@ -28,7 +30,7 @@ enum CrossChecks {
                     code: "cross.hash-other-domain",
                     location: first,
                     message:
-                        "\(Wording.count(count, "hash-dump entry", plural: "hash-dump entries")) \(count == 1 ? "is" : "are") of another domain than the directory export's (first here: the domain its entries name is none of the export's, and no account of it has the same name and RID), so \(count == 1 ? "it joins" : "they join") none of its accounts, the built-in ones included: is the dump of the same domain as the export?"
+                        "\(Wording.count(count, "hash-dump entry", plural: "hash-dump entries")) \(count == 1 ? "is" : "are") of another domain than the directory export's (first here: the domain its entries name is none of the export's, and no account of it has the same name and RID), so \(count == 1 ? "it joins" : "they join") none of its accounts, the built-in ones included (\(count == 1 ? "its password is" : "their passwords are") assessed on the hashes alone, as entries the export does not hold are): is the dump of the same domain as the export?"
                 ))
         }
         let missing = directory.accounts.indices.filter { index in

@@ -475,14 +475,40 @@ struct CredentialAnalyzerTests {
             let expected = order.filter { $0.ntHash != nil && !(501...504).contains($0.rid) && !$0.isMachineAccount }
             #expect(assessed == expected.count, "\(assessed ?? -1) of \(expected.count)")
         }
-        // The same case with the same password on both: shared, and the administrator's sharing is critical.
-        let two = ["hostA-sam.txt", "hostB-sam.txt"].map { file in
+        // Two copies of one dump (the .ntds file and the console log of the same run): the same name, RID and hash
+        // are one account, which shares its password with nobody.
+        let copies = ["baby.ntds", "baby-console.txt"].map { file in
             CredentialRecord(
                 accountName: "Administrator", rid: 500, ntHash: NTHash(password: "Summer2024"), hasLMHash: false,
                 source: .init(file: file, line: 1))
         }
-        let output = analyze(Estate(organisation: .unnamed, credentials: two))
-        #expect(output.findings.contains { $0.rule == .privilegedSharedPassword })
+        #expect(CredentialAnalyzer.accounts(fromDump: copies).count == 1)
+        let output = analyze(Estate(organisation: .unnamed, credentials: copies))
+        #expect(!output.findings.contains { $0.rule == .privilegedSharedPassword || $0.rule == .sharedPassword })
+    }
+
+    @Test("another domain's dump joins none of the directory's accounts, in the pass with stand-ins too")
+    func otherDomainWithStandIns() throws {
+        // Return's directory and Baby's NTDS (two labs). The second pass assesses the strays as stand-ins named as
+        // the dump names them (baby.vl\…): their names must not make baby.vl the directory's, or Baby's Guest and
+        // krbtgt (not stand-ins: disabled by default) would join Return's.
+        let directoryFile = "real/ldif/ldapsearch-return-computers.ldif"
+        let dumpFile = "real/pwdump/secretsdump-baby-ntds.txt"
+        let directory = try LDIFReader().read(
+            path: Fixtures.url(directoryFile).path, file: directoryFile, progress: nil
+        ).accounts
+        let dump = try PwdumpReader().read(path: Fixtures.url(dumpFile).path, file: dumpFile, progress: nil).credentials
+        let first = DirectoryIndex(Estate(organisation: .unnamed, accounts: directory, credentials: dump))
+        #expect(first.credentialOfAccount.isEmpty && first.otherDomainCredentials.count == dump.count)
+        let strays = first.unmatchedCredentials.filter { !(501...504).contains($0.rid) }
+        let widened = DirectoryIndex(
+            Estate(
+                organisation: .unnamed, accounts: directory + CredentialAnalyzer.accounts(fromDump: strays),
+                credentials: dump))
+        #expect(
+            widened.credentialOfAccount.keys.allSatisfy { $0 >= directory.count },
+            "\(widened.credentialOfAccount.keys.sorted())")
+        #expect(widened.credentialOfAccount.count == strays.count)
     }
 
     @Test("secretsdump's local SAM Administrator is not joined to the domain's: the DRSUAPI section's hash is")

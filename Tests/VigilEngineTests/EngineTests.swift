@@ -226,6 +226,8 @@ struct EngineTests {
         let other = checks.first { $0.code == "cross.hash-other-domain" }
         // All 14 entries: ten prefixed baby.vl, and the four unprefixed ones of the same file.
         #expect(other?.message.hasPrefix("14 hash-dump entries are of another domain") == true, "\(checks)")
+        // Counted once: not again among the entries that match no account.
+        #expect(!checks.contains { $0.code == "cross.hash-without-account" }, "\(checks)")
         // Return's enabled Administrator and svc-printer have no entry now (the Administrator had Baby's before).
         let missing = checks.first { $0.code == "cross.account-without-hash" }
         #expect(missing?.message.hasPrefix("2 enabled accounts in the directory export have no entry") == true)

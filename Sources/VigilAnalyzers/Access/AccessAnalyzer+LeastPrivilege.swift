@@ -153,11 +153,16 @@ extension AccessAnalyzer {
             note: "Apply a share's rows together: grant the new entries, then remove the old ones.")
     }
 
-    /// Where a proposal's groups are granted read: each path an entry removed was on, in order, once (the share's path
-    /// when none is removed).
+    /// Where a proposal's groups are granted read: each path an entry removed was on, in order, once — the share's own
+    /// path for an entry above it (Everyone inherited from `D:\Shares`: a grant there would open every sibling
+    /// share), and when none is removed.
     static func grantPaths(_ item: ShareProposal) -> [String] {
+        let root = AccessControlIndex.key(item.share.path)
         var seen = Set<String>()
-        let paths = item.current.map(\.path).filter { seen.insert(AccessControlIndex.key($0)).inserted }
+        let paths = item.current.map { grant in
+            let path = AccessControlIndex.key(grant.path)
+            return path == root || path.hasPrefix(root + "\\") ? grant.path : item.share.path
+        }.filter { seen.insert(AccessControlIndex.key($0)).inserted }
         return paths.isEmpty ? [item.share.path] : paths
     }
 

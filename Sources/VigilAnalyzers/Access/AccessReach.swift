@@ -49,8 +49,9 @@ public struct AccessReach: Sendable {
     public let staff: AccessBitset
     /// Enabled staff who can read at least one confidential file.
     public let reaching: AccessBitset
-    /// Every account, of any kind, that a permission lets read at least one confidential file: service and built-in
-    /// accounts too, which ``reaching`` leaves out as not staff (the weak-password join asks it of any account).
+    /// Every account, of any kind and enabled or not, that a permission lets read at least one confidential file:
+    /// service and built-in accounts too, which ``reaching`` leaves out as not staff (the weak-password join asks it of
+    /// the accounts the credential findings name, which are enabled ones).
     public let readers: AccessBitset
     /// Accounts in the directory.
     public let accountCount: Int

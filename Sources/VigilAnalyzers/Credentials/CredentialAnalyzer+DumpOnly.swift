@@ -25,20 +25,26 @@ extension CredentialAnalyzer {
         return assess(dumpContext, dumpOnly: true)
     }
 
-    /// One account per distinct `DOMAIN\name` of the dump (per file for entries without a domain), in dump order, at
-    /// the line its hash was read.
+    /// One account per distinct `DOMAIN\name` of the dump (entries without a domain: per name, RID and hash), in dump
+    /// order, at the line its hash was read.
     static func accounts(fromDump credentials: [CredentialRecord]) -> [Account] {
-        var seen: Set<String> = []
+        var seen: Set<AnyHashable> = []
         var accounts: [Account] = []
         for record in credentials {
             // A SAM's local Administrator and the domain's are two accounts, though secretsdump may name both alike; so
             // are two computers' local Administrators (two SAM sections): a local entry is its own account. Without a
-            // domain, the file is all that says whose account an entry is: two machines' hashdumps each list an
-            // Administrator, and the second was dropped unassessed.
-            let key =
+            // domain, an entry is the same account as another only with the same RID and hash: two machines'
+            // hashdumps each list an Administrator (the second was dropped unassessed), while two copies of one dump
+            // (the .ntds file and the console log of the same run) must not make every account share its own password.
+            let name = record.accountName.lowercased()
+            let key: AnyHashable =
                 record.isLocalAccount
-                ? "local:\(record.source)"
-                : "\(record.domain.map { $0.lowercased() } ?? "file:" + record.source.file)\\\(record.accountName.lowercased())"
+                ? AnyHashable("local:\(record.source)")
+                : record.domain.map { AnyHashable("\($0.lowercased())\\\(name)") }
+                    ?? AnyHashable(
+                        UndomainedEntry(
+                            name: name, rid: record.rid, hash: record.ntHash,
+                            file: record.ntHash == nil ? record.source.file : nil))
             guard seen.insert(key).inserted else { continue }
             let kind: Account.Kind = record.isMachineAccount ? .computer : record.rid < 1000 ? .builtIn : .user
             accounts.append(
@@ -84,4 +90,13 @@ extension CredentialAnalyzer {
             "; accounts are named as in the dump and counted as enabled, except those the dump says are disabled (secretsdump -user-status) and, where it does not say, the built-in accounts Windows creates disabled (Guest, krbtgt, DefaultAccount, WDAGUtilityAccount). A directory export (LDIF) would add which accounts are enabled, privileged or services (kerberoasting), and the domain password policy"
         return Coverage(area: .credentials, status: .partial, basis: basis)
     }
+}
+
+/// What makes two dump entries without a domain one account: the name, the RID and the hash (or, with no hash, the
+/// file).
+private struct UndomainedEntry: Hashable {
+    var name: String
+    var rid: UInt32
+    var hash: NTHash?
+    var file: String?
 }

@@ -30,6 +30,10 @@ extension DirectoryIndex {
     /// suffix such as `nhs.net`), or when one of its entries of an ordinary account (RID 1000 or more) has the name and
     /// RID of an account of the directory (a NetBIOS name unlike the DNS one). A directory without SIDs gives nothing
     /// to tell domains apart by: no prefix is then foreign.
+    ///
+    /// Only accounts with a SID speak for the directory: the stand-ins a dump's strays become (named as the dump names
+    /// them, with no SID) are assessed beside the directory's accounts in a second pass, and their prefixes must not
+    /// make another domain the directory's there.
     static func foreignDumpDomains(accounts: [Account], credentials: [CredentialRecord]) -> Set<String> {
         var prefixes = Set(credentials.compactMap { $0.domain?.lowercased() })
         guard !prefixes.isEmpty, accounts.contains(where: { $0.sid != nil }) else { return [] }
@@ -49,7 +53,7 @@ extension DirectoryIndex {
     private static func netBIOSNames(_ accounts: [Account]) -> Set<String> {
         var names = Set<String>()
         var last: String?
-        for account in accounts {
+        for account in accounts where account.sid != nil {
             guard let domain = account.domain, domain != last else { continue }
             last = domain
             names.insert(domain.lowercased())
@@ -61,7 +65,7 @@ extension DirectoryIndex {
     private static func namesOfDomain(_ accounts: [Account]) -> Set<String> {
         var names = Set<String>()
         var lastSuffix: Substring?
-        for account in accounts {
+        for account in accounts where account.sid != nil {
             if let principal = account.userPrincipalName, let at = principal.lastIndex(of: "@") {
                 let suffix = principal[principal.index(after: at)...]
                 if suffix != lastSuffix {
@@ -72,7 +76,7 @@ extension DirectoryIndex {
         }
         // One DN per distinct NetBIOS guess is enough: every account of a domain has the same DNS name.
         var seen = Set<String>()
-        for account in accounts {
+        for account in accounts where account.sid != nil {
             guard let dn = account.distinguishedName, seen.insert(account.domain ?? "").inserted else { continue }
             names.insert(DistinguishedName.dnsName(dn).lowercased())
         }
@@ -80,17 +84,24 @@ extension DirectoryIndex {
     }
 
     /// The prefixes among `prefixes` one of whose entries of an ordinary account has the name and RID of an account
-    /// of the directory.
+    /// of the directory. A sample of each prefix's entries is enough (a prefix of the directory's own domain matches
+    /// nearly all of them), and the accounts are read until every prefix has matched: a national dump whose NetBIOS
+    /// name is unlike its DNS name is 1.5 million entries.
     private static func prefixesMatchingAccounts(
         _ prefixes: Set<String>, accounts: [Account], credentials: [CredentialRecord]
     ) -> Set<String> {
+        let sample = 1_000
+        var sampled: [String: Int] = [:]
         var wanted: [String: [(prefix: String, rid: UInt32)]] = [:]
         for record in credentials where record.rid >= 1000 {
-            guard let prefix = record.domain?.lowercased(), prefixes.contains(prefix) else { continue }
+            guard let prefix = record.domain?.lowercased(), prefixes.contains(prefix),
+                sampled[prefix, default: 0] < sample
+            else { continue }
+            sampled[prefix, default: 0] += 1
             wanted[record.accountName.lowercased(), default: []].append((prefix, record.rid))
         }
         var matching = Set<String>()
-        for account in accounts {
+        for account in accounts where matching.count < prefixes.count {
             guard let rid = account.sid?.rid, rid >= 1000, let entries = wanted[account.name.lowercased()] else {
                 continue
             }

@@ -297,17 +297,18 @@ public struct DirectoryIndex: Sendable {
         var otherDomain: [CredentialRecord] = []
         let isForeign = foreignDumpEntries(accounts: accounts, credentials: credentials)
         for record in credentials {
-            // Another domain's entry is none of this directory's accounts, whatever its name and RID.
-            if isForeign(record) {
-                unmatched.append(record)
-                otherDomain.append(record)
-                continue
-            }
             let name = record.accountName.lowercased()
             let candidates = firstByName[name].map { [$0] + (moreByName[name] ?? []) } ?? []
             // The account a dump-only assessment made from this very entry, first. A computer's local account (a SAM
             // dump) joins nothing else: it is not the directory's account of the same name and RID.
             let own = candidates.first { accounts[$0].source == record.source }
+            // Another domain's entry is none of this directory's accounts, whatever its name and RID (its own
+            // stand-in, made from it, excepted).
+            if own == nil, isForeign(record) {
+                unmatched.append(record)
+                otherDomain.append(record)
+                continue
+            }
             let match =
                 own
                 ?? (record.isLocalAccount
