@@ -4,7 +4,7 @@ import VigilStore
 
 extension AlertPage {
     /// The alerts, newest first, each with ``AlertCompliance`` of its statuses in the viewer's scope.
-    static func indexHTML(_ rows: [(alert: AlertRecord, counts: AlertCompliance)], session: Session) -> String {
+    static func indexHTML(_ rows: [AlertCounts], session: Session) -> String {
         let escape = HTMLPage.escape
         let trail = "<nav aria-label=\"Breadcrumbs\"><p><a href=\"/\">Overview</a></p></nav>"
         guard !rows.isEmpty else { return trail + "\n<h1>Alerts</h1>\n<p>No alert issued.</p>" }

@@ -149,7 +149,7 @@ public struct AlertCompliance: Sendable, Hashable {
     }
 
     /// Counts one status.
-    private mutating func add(state: AlertStatus.State, affected isAffected: Bool, overdue isOverdue: Bool) {
+    mutating func add(state: AlertStatus.State, affected isAffected: Bool, overdue isOverdue: Bool) {
         issued += 1
         if isAffected { affected += 1 }
         if state != .open { answered += 1 }
