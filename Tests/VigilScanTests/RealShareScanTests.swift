@@ -68,7 +68,9 @@ struct RealShareScanTests {
 
     static let readings: [Reading] = [
         Reading(
-            file: "mavis-national-reporting-valid-mixed-flu-hpv.csv", classification: .testData, patients: 0,
+            // Two test numbers, and a third row (a 944 number that fails Modulus 11) with a date of birth beside a
+            // name: one patient beyond the test ones.
+            file: "mavis-national-reporting-valid-mixed-flu-hpv.csv", classification: .singleIdentifier, patients: 1,
             kinds: [
                 .nhsNumber: Expected(0, distinct: 0, testData: 2, "999 *** ****"),
                 .dateOfBirth: Expected(3, distinct: 3, "**/**/2001"), .postcode: Expected(2, distinct: 2, "S1 ***"),
@@ -118,6 +120,29 @@ struct RealShareScanTests {
         for kind in PatientIdentifierKind.allCases {
             #expect(exposure.tally(kind).map(Expected.init) == reading.kinds[kind], "\(kind)")
         }
+    }
+
+    @Test("one test row left in an export of 1,500 patients known by date of birth does not make it test data")
+    func testRowInAnExport() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let share = scratch.url.appendingPathComponent("share")
+        try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
+        // 9999999999 is not a valid test number (check digit); 9990000018 is (Modulus 11: check digit 8).
+        var rows = ["NHS Number,Surname,Forename,Date of Birth,Postcode", "9990000018,Test,Patient,01/01/1980,LS1 4AP"]
+        for index in 0..<1_500 {
+            let day = index % 28 + 1
+            let month = index / 28 % 12 + 1
+            let year = 1930 + index / 336
+            rows.append(",Surname\(index),Forename,\(String(format: "%02d/%02d/%d", day, month, year)),LS1 4AP")
+        }
+        try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: share.appendingPathComponent("export.csv"))
+        let (result, _) = try await Scan.run(share)
+        let exposure = try #require(result.exposures.first)
+        let births = try #require(exposure.tally(.dateOfBirth))
+        #expect(exposure.tally(.nhsNumber)?.testData == 1)
+        #expect(exposure.classification == .bulkExport, "\(exposure.classification) \(exposure.patients)")
+        #expect(exposure.patients == births.distinct - 1)
     }
 
     @Test("the FHIR searchset's NHS number is located at its identifier's value, line 113")

@@ -256,10 +256,11 @@ public struct FileTally: Sendable {
         // another number for a patient already counted, so it is compared, not added.
         let national = alone.filter { $0.kind != .hospitalNumber }.reduce(0) { $0 + $1.distinct }
         var patients = max(national, alone.filter { $0.kind == .hospitalNumber }.map(\.distinct).max() ?? 0)
-        // Dates of birth (counted only beside names) count patients too, unless the only numbers are test numbers:
-        // then the dates belong to test patients.
-        if !(patients == 0 && testData > 0), let births = tallies.first(where: { $0.kind == .dateOfBirth }) {
-            patients = max(patients, births.distinct)
+        // Dates of birth (counted only beside names) count patients too. Where the only numbers are test numbers, as
+        // many dates as test numbers belong to test patients, and only the rest count: one test row left in a
+        // 1,500-row export must not make its 1,467 other patients test data.
+        if let births = tallies.first(where: { $0.kind == .dateOfBirth }) {
+            patients = max(patients, patients == 0 ? max(0, births.distinct - testData) : births.distinct)
         }
         guard let classification = PatientDataExposure.classify(patients: patients, testData: testData) else {
             return nil
