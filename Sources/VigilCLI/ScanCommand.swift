@@ -271,6 +271,9 @@ enum ScanProgressText {
 
 /// What `vigil scan` prints at the end.
 enum ScanSummary {
+    /// Patient lists named on the terminal; the rest are counted, and every one is in the reports.
+    static let listsShown = 10
+
     static func render(_ report: FileScanReport) -> String {
         let totals = report.totals
         let performance = report.performance
@@ -300,13 +303,18 @@ enum ScanSummary {
         lines.append(
             "Found: \(Wording.count(bulk, "bulk export")), \(Wording.count(lists, "patient list")), \(Wording.count(single, "file")) with identifiers of fewer than \(PatientDataExposure.listThreshold) patients, \(Wording.count(test, "file")) of test data only."
         )
-        for exposure in ScanReportRenderer.ordered(report.exposures).filter(\.isPatientList).prefix(10) {
+        let listed = ScanReportRenderer.ordered(report.exposures).filter(\.isPatientList)
+        for exposure in listed.prefix(Self.listsShown) {
             let kinds = exposure.identifiers.filter { $0.count > 0 }.map {
                 "\($0.kind.title) \(Wording.number($0.distinct))"
             }.joined(separator: ", ")
             lines.append(
                 "  \(exposure.classification.title.padding(to: 12)) \(Wording.number(exposure.patients).padding(to: 8)) \(exposure.path)  (\(kinds))"
             )
+        }
+        if listed.count > Self.listsShown {
+            lines.append(
+                "  … \(Wording.count(listed.count - Self.listsShown, "more list", plural: "more lists")) in the report")
         }
         for problem in report.problems.prefix(5) {
             lines.append("  not read: \(problem.location.file): \(problem.message)")

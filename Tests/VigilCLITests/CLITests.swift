@@ -611,6 +611,22 @@ struct ScanCLITests {
         return scratch.url.appendingPathComponent("share")
     }
 
+    @Test("the terminal names ten patient lists and counts the rest; throughput is written as scan.html writes it")
+    func scanListsShown() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var list = "NHS Number,Surname,Date of Birth\n"
+        for number in Self.numbers { list += "\(number),Smith,01/02/1960\n" }
+        for index in 1...12 { try scratch.write("share/Lists/clinic-\(index).csv", list) }
+        let out = scratch.url.appendingPathComponent("out")
+        let result = try VigilProcess.run(
+            ["scan", scratch.url.appendingPathComponent("share").path, "--out", out.path, "--no-state"])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.components(separatedBy: "\n").filter { $0.contains("patient list ") }.count == 10)
+        #expect(result.output.contains("  … 2 more lists in the report"), "\(result.output)")
+        #expect(result.output.range(of: #"= \d[\d,]* (B|KiB|MiB|GiB)/s"#, options: .regularExpression) != nil)
+    }
+
     @Test("scans, prints a summary with throughput, writes the three reports; none holds an identifier")
     func scan() throws {
         let scratch = try ScratchDirectory()
