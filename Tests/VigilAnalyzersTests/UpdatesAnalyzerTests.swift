@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import VigilCore
 import VigilEngine
+import VigilParsers
+import VigilTestSupport
 
 @testable import VigilAnalyzers
 
@@ -571,6 +573,24 @@ struct UpdatesAnalyzerTests {
     static let ipv6 = advisory(
         "CVE-2024-38063", [fix("KB5041580", windows10v22H2)],
         published: CivilDate.date(year: 2024, month: 8, day: 13), cvss: 9.8)
+
+    @Test(
+        "WES-NG's service-pack markers are no vulnerabilities: a Windows 7 host without the convenience rollup lacks none"
+    )
+    func servicePackMarkers() throws {
+        // The real custom definitions list SP7X64SP2 (KB3125574, the convenience rollup) as a Critical row.
+        let file = "advisories/wesng-custom-20190321.csv"
+        let custom = try WesngDefinitionsReader().read(path: Fixtures.url(file).path, file: file, progress: nil)
+        #expect(custom.advisories.contains { $0.id == "SP7X64SP2" })
+        // Beside a real vulnerability the host is decided on: BlueKeep, fixed in May 2019, after its April rollup.
+        let blueKeep = Self.advisory(
+            "CVE-2019-0708", [Self.fix("KB4499175")], published: CivilDate.date(year: 2019, month: 5, day: 14),
+            cvss: 9.8)
+        let output = Self.analyse([Self.host("PC-01", kbs: ["KB4493472"])], custom.advisories + [blueKeep])
+        let missing = Self.missing(output, "PC-01")
+        #expect(missing.contains("CVE-2019-0708") && !missing.contains { $0.hasPrefix("SP") }, "\(missing)")
+        #expect(!output.findings.contains { $0.detail.contains("SP7X64SP2") })
+    }
 
     @Test("a build that decides some advisories says nothing of those known only by update: the host is unknown")
     func partlyDecidedNothingMissing() throws {

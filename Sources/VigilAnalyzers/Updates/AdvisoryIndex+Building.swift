@@ -29,9 +29,20 @@ struct FixIndexBuilder {
         }
     }
 
+    /// Whether `id` is one of WES-NG's service-pack markers (`SP81U1X64`, `SPSRV8R2X64SP1`, `SPXPSP3`): `SP` and
+    /// capital letters and digits.
+    static func isServicePackMarker(_ id: String) -> Bool {
+        id.hasPrefix("SP") && (4...20).contains(id.utf8.count)
+            && id.utf8.allSatisfy { (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) }
+    }
+
     /// Indexes the fixes of the advisory at `position`.
     private mutating func add(_ advisory: Advisory, at position: Int) {
         let isVulnerability = advisory.id.hasPrefix("CVE-") || !advisory.cves.isEmpty
+        // WES-NG's custom definitions list service packs and platform updates (SP7X64SP2: Windows 7's convenience
+        // rollup) as if they were advisories: their updates and supersedence are indexed, but a host lacking one lacks
+        // no vulnerability fix (the service pack a release needs is said by WindowsRelease), so they are no entries.
+        let isServicePackMarker = !isVulnerability && Self.isServicePackMarker(advisory.id)
         var perProduct: [String: AdvisoryIndex.ProductAdvisory] = [:]
         for fix in advisory.fixes {
             let product = lowercased[fix.product] ?? fix.product.lowercased()
@@ -46,7 +57,7 @@ struct FixIndexBuilder {
                 }
                 if fix.kind?.localizedCaseInsensitiveContains("security only") == true { securityOnly.insert(kb) }
             }
-            guard wanted?.contains(product) ?? true else { continue }
+            guard !isServicePackMarker, wanted?.contains(product) ?? true else { continue }
             var builder = byProduct[product] ?? ProductBuilder(name: fix.product)
             var entry =
                 perProduct[product] ?? AdvisoryIndex.ProductAdvisory(advisory: position, kbs: [], fixedBuilds: [])

@@ -6,7 +6,8 @@ import VigilCore
 ///
 /// Layout (little-endian): the magic `VGLAIX` and a format version; the advisories (without fixes); the supersedence
 /// edges; the known updates; a directory of products (lower-case name, offset and length of its table); the tables.
-/// A snapshot that does not decode is refused whole, never half-used.
+/// A snapshot that does not decode is refused whole, never half-used. Version 2: WES-NG service-pack markers are no
+/// entries (a version 1 index listed them as vulnerabilities), so a version 1 index is not used until an import compiles it again.
 extension AdvisoryIndex {
     /// A snapshot that is not one this version of Vigil wrote, or is damaged.
     public struct SnapshotError: Error, Sendable, CustomStringConvertible {
@@ -14,7 +15,7 @@ extension AdvisoryIndex {
     }
 
     static let snapshotMagic = Array("VGLAIX".utf8)
-    static let snapshotVersion: UInt32 = 1
+    static let snapshotVersion: UInt32 = 2
 
     /// The index as bytes.
     public func snapshot() -> [UInt8] {
