@@ -183,6 +183,9 @@ struct AccessLogReaderTests {
         #expect(fragment.log.recordsRead == 4)
         #expect(fragment.log.recordsRejected == 1)
         #expect(fragment.log.diagnostics.map { "\($0.code)@\($0.location.line ?? 0)" } == ["fhir.malformed@4"])
+        // Lines follow the damaged one: the message must not say the file ended there.
+        #expect(fragment.log.diagnostics.first?.message.contains("end of the file") == false)
+        #expect(fragment.log.diagnostics.first?.message.contains("a record or file cut short") == true)
     }
 
     @Test("FHIR: NDJSON whose first line is damaged rejects that line only; the lines after it are read")

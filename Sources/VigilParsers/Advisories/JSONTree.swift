@@ -120,7 +120,7 @@ struct JSONTreeParser {
     private mutating func value(depth: Int) -> JSONValue? {
         skipSpace()
         guard index < bytes.count else {
-            fail("a value before the end of the file")
+            fail("a value before the end of the text (a record or file cut short)")
             return nil
         }
         switch bytes[index] {
@@ -177,7 +177,7 @@ struct JSONTreeParser {
             guard failure == nil else { break }
             skipSpace()
             guard index < bytes.count else {
-                fail("',' or '}' before the end of the file")
+                fail("',' or '}' before the end of the text (a record or file cut short)")
                 break
             }
             if bytes[index] == UInt8(ascii: ",") {
@@ -206,7 +206,7 @@ struct JSONTreeParser {
             if let element { elements.append(element) }
             skipSpace()
             guard index < bytes.count else {
-                fail("',' or ']' before the end of the file")
+                fail("',' or ']' before the end of the text (a record or file cut short)")
                 break
             }
             if bytes[index] == UInt8(ascii: ",") {
@@ -280,7 +280,7 @@ struct JSONTreeParser {
             }
             index += 1
         }
-        fail("a closing quote before the end of the file")
+        fail("a closing quote before the end of the text (a record or file cut short)")
         return nil
     }
 
