@@ -54,7 +54,7 @@ extension DemoCommand {
             throw VigilExit.unavailable
         }
         let application = buildApplication(
-            configuration: ServerConfiguration(host: host, port: port), store: store,
+            configuration: ServerConfiguration(host: host, port: port, now: try serviceClock()), store: store,
             logger: Logger(label: "vigil.demo.server")
         ) { port in
             print("Vigil demo national service: http://\(host):\(port)/")
@@ -67,6 +67,15 @@ extension DemoCommand {
             Terminal.error("vigil: the service stopped: \(error)")
             throw VigilExit.unavailable
         }
+    }
+
+    /// The service's clock: the wall clock, or with `--as-of` that day's start moving on as the wall clock does. The
+    /// history is dated to the as-of day, so a service reading it at today's date would call every organisation stale.
+    func serviceClock() throws -> @Sendable () -> Date {
+        guard asOf.asOf != nil else { return { Date() } }
+        let start = try asOf.date()
+        let started = Date()
+        return { start.addingTimeInterval(Date().timeIntervalSince(started)) }
     }
 
     /// What a reader comparing the national pages with the reports must know: the year is made up, and where the

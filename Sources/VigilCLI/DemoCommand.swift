@@ -62,7 +62,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(name: [.short, .long], help: "Print only errors.")
     var quiet = false
 
-    @Flag(help: "Then run the national service with a synthetic year of history and print how to sign in.")
+    @Flag(
+        help:
+            "Then run the national service with a synthetic year of history and print how to sign in (with --as-of, the service's clock starts on that day, as its history does)."
+    )
     var serve = false
 
     @Option(help: ArgumentHelp("With --serve, where to listen: HOST:PORT, :PORT or PORT.", valueName: "address"))

@@ -5,6 +5,8 @@ import VigilCore
 import VigilStore
 import VigilTestSupport
 
+@testable import VigilCLI
+
 /// `vigil demo --serve` through the real executable, on a small estate: it prints the address and a one-time password,
 /// the password signs the analyst in, and the database under --out (owner-only) holds the demo organisations in
 /// regions, a year of history and the half-closed alert. SIGTERM stops it with 0.
@@ -75,5 +77,20 @@ struct DemoServeCLITests {
             if text.range(of: pattern, options: .regularExpression) != nil { return text }
         }
         throw CocoaError(.fileReadUnknown)
+    }
+}
+
+/// The demo service's clock with and without `--as-of`.
+@Suite("demo --serve clock")
+struct DemoServeClockTests {
+    @Test("with --as-of the service's clock starts on that day, as the history does; without it, it is the wall clock")
+    func clock() throws {
+        let dated = try #require(
+            try VigilCommand.parseAsRoot(["demo", "--as-of", "2026-11-01", "--serve"]) as? DemoCommand)
+        let now = try dated.serviceClock()()
+        let start = CivilDate.date(year: 2026, month: 11, day: 1)
+        #expect(now >= start && now < start.addingTimeInterval(60), "\(now)")
+        let plain = try #require(try VigilCommand.parseAsRoot(["demo", "--serve"]) as? DemoCommand)
+        #expect(abs(try plain.serviceClock()().timeIntervalSinceNow) < 60)
     }
 }
