@@ -34,7 +34,10 @@ extension AlertPage {
         let escape = HTMLPage.escape
         let counts = AlertCompliance(statuses: statuses)
         let declared = statuses.filter { $0.state == .notApplicable }.count
-        let ordered = statuses.sorted(by: mostPressing)
+        // Ties keep the store's order (by path, in the database's collation, as the overview lists organisations).
+        let ordered = statuses.enumerated().sorted { left, right in
+            mostPressing(left.element, right.element) ?? (left.offset < right.offset)
+        }.map(\.element)
         let rows = OverviewPage.first(limit, of: ordered).map(row).joined(separator: "\n")
         let table =
             statuses.isEmpty
@@ -109,11 +112,11 @@ extension AlertPage {
         }
     }
 
-    /// Most escalated first, then most open matches, then by path (the overview's order of organisations).
-    static func mostPressing(_ left: AlertStatus, _ right: AlertStatus) -> Bool {
+    /// Most escalated first, then most open matches; `nil` when neither decides.
+    static func mostPressing(_ left: AlertStatus, _ right: AlertStatus) -> Bool? {
         if left.escalationLevel != right.escalationLevel { return left.escalationLevel > right.escalationLevel }
         if left.openMatches != right.openMatches { return left.openMatches > right.openMatches }
-        return left.organisation.path < right.organisation.path
+        return nil
     }
 
     /// The count columns' headers, in ``cells(_:)``'s order.

@@ -63,10 +63,7 @@ struct AlertPageTests {
             let alert = try await Self.issue(service)
             try await ScopedAggregateTests.seed(service)
             try await Self.answer(service, alert: alert)
-            let visible: [String: Set<String>] = [
-                "analyst@example.nhs.uk": ["RXX", "RYY", "RZZ"], "viewer": ["RXX", "RYY"], "rxx.member": ["RXX"],
-                "rzz.member": ["RZZ"],
-            ]
+            let visible = SignInTests.visible
             for user in service.users {
                 let allowed = try #require(visible[user.login])
                 let session = try await PageClient.signIn(client, login: user.login)

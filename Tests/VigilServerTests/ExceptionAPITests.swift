@@ -168,10 +168,7 @@ struct ExceptionAPITests {
                     #expect(!String(buffer: response.body).contains("Trust"))
                 }
             }
-            let visible: [String: Set<String>] = [
-                "analyst@example.nhs.uk": ["RXX", "RYY", "RZZ"], "viewer": ["RXX", "RYY"], "rxx.member": ["RXX"],
-                "rzz.member": ["RZZ"],
-            ]
+            let visible = SignInTests.visible
             for user in service.users {
                 let allowed = try #require(visible[user.login])
                 let session = try await PageClient.signIn(client, login: user.login)

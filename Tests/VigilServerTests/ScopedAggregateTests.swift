@@ -65,10 +65,7 @@ struct ScopedAggregateTests {
                 "Y56": ["RXX", "RYY"], "QE1": ["RXX", "RYY"], "Y57": ["RZZ"], "QE2": ["RZZ"], "RXX": [], "NOSUCH": [],
                 "q%27e1": [],
             ]
-            let visible: [String: Set<String>] = [
-                "analyst@example.nhs.uk": ["RXX", "RYY", "RZZ"], "viewer": ["RXX", "RYY"], "rxx.member": ["RXX"],
-                "rzz.member": ["RZZ"],
-            ]
+            let visible = SignInTests.visible
             for (area, _) in areas {
                 let response = try await PageClient.get(client, "/regions/\(area)", session: nil)
                 #expect(response.status == .seeOther, "\(area) without a session")

@@ -24,6 +24,12 @@ struct SignInTests {
         func user(_ login: String) throws -> UserRecord { try #require(users.first { $0.login == login }) }
     }
 
+    /// The organisations each person of ``Service`` may see, by login.
+    static let visible: [String: Set<String>] = [
+        "analyst@example.nhs.uk": ["RXX", "RYY", "RZZ"], "viewer": ["RXX", "RYY"], "rxx.member": ["RXX"],
+        "rzz.member": ["RZZ"],
+    ]
+
     static func withService<T: Sendable>(
         secureCookies: Bool = false, trustedProxies: Set<String> = [],
         _ body: @Sendable (Service, any TestClientProtocol) async throws -> T
@@ -242,10 +248,7 @@ struct SignInTests {
                     #expect(!String(buffer: response.body).contains("Trust"))
                 }
             }
-            let visible: [String: Set<String>] = [
-                "analyst@example.nhs.uk": ["RXX", "RYY", "RZZ"], "viewer": ["RXX", "RYY"], "rxx.member": ["RXX"],
-                "rzz.member": ["RZZ"],
-            ]
+            let visible = SignInTests.visible
             for user in service.users {
                 let allowed = try #require(visible[user.login])
                 let session = try await PageClient.signIn(client, login: user.login)
