@@ -15,7 +15,7 @@ import VigilTestSupport
 ///
 /// - national reporting: 9449308357 passes Modulus 11 but lies in no issued range (not an identifier); 9999075320 and
 ///   9990000018 are test-range numbers; dates of birth 2001-01-01, -02, -03; postcodes S1 1AA and S2 1AA (AA11 1AA's
-///   area does not exist). Only test-range NHS numbers: test data.
+///   area does not exist). Only test-range NHS numbers, and one date beyond them (fewer than a list): test data.
 /// - point of care: NHS number 7420180008 (England's range), born 2012-09-12, LE3 2DA: one patient.
 /// - cohort import: no NHS number; born 2010-01-01, SW1A 1AA: one patient.
 /// - screening cohort: ten people, each with a name and a date of birth (dd/mm/yyyy); their NHS numbers all pass
@@ -68,9 +68,9 @@ struct RealShareScanTests {
 
     static let readings: [Reading] = [
         Reading(
-            // Two test numbers, and a third row (a 944 number that fails Modulus 11) with a date of birth beside a
-            // name: one patient beyond the test ones.
-            file: "mavis-national-reporting-valid-mixed-flu-hpv.csv", classification: .singleIdentifier, patients: 1,
+            // Two test numbers, and a third row whose number is in no issued range, with a date of birth beside a
+            // name: fewer dates beyond the test numbers than a list, so the file stays test data.
+            file: "mavis-national-reporting-valid-mixed-flu-hpv.csv", classification: .testData, patients: 0,
             kinds: [
                 .nhsNumber: Expected(0, distinct: 0, testData: 2, "999 *** ****"),
                 .dateOfBirth: Expected(3, distinct: 3, "**/**/2001"), .postcode: Expected(2, distinct: 2, "S1 ***"),
@@ -128,7 +128,7 @@ struct RealShareScanTests {
         defer { scratch.remove() }
         let share = scratch.url.appendingPathComponent("share")
         try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
-        // 9999999999 is not a valid test number (check digit); 9990000018 is (Modulus 11: check digit 8).
+        // 9990000018: a test-range number whose Modulus 11 check digit (8) is right.
         var rows = ["NHS Number,Surname,Forename,Date of Birth,Postcode", "9990000018,Test,Patient,01/01/1980,LS1 4AP"]
         for index in 0..<1_500 {
             let day = index % 28 + 1

@@ -256,11 +256,16 @@ public struct FileTally: Sendable {
         // another number for a patient already counted, so it is compared, not added.
         let national = alone.filter { $0.kind != .hospitalNumber }.reduce(0) { $0 + $1.distinct }
         var patients = max(national, alone.filter { $0.kind == .hospitalNumber }.map(\.distinct).max() ?? 0)
-        // Dates of birth (counted only beside names) count patients too. Where the only numbers are test numbers, as
-        // many dates as test numbers belong to test patients, and only the rest count: one test row left in a
-        // 1,500-row export must not make its 1,467 other patients test data.
+        // Dates of birth (counted only beside names) count patients too. Where the only numbers are test numbers, the
+        // dates belong to test patients, unless a list's worth of them is left beyond the test numbers: one test row
+        // left in a 1,500-row export must not make its 1,467 other patients test data, while a test file's few rows
+        // with blank or unissued numbers stay test data.
         if let births = tallies.first(where: { $0.kind == .dateOfBirth }) {
-            patients = max(patients, patients == 0 ? max(0, births.distinct - testData) : births.distinct)
+            let beyond = births.distinct - testData
+            let counted =
+                patients > 0 || testData == 0
+                ? births.distinct : beyond >= PatientDataExposure.listThreshold ? beyond : 0
+            patients = max(patients, counted)
         }
         guard let classification = PatientDataExposure.classify(patients: patients, testData: testData) else {
             return nil

@@ -35,8 +35,9 @@ public struct ScanStateError: Error, Sendable, CustomStringConvertible {
 final class ScanStateStore {
     /// Bumped whenever detection or what a result holds changes, so that results remembered by an older version are
     /// not reused: "2" masks worksheet names (a result of "1" may hold a sheet named by an NHS number in full) and
-    /// adds the three national schemes' patients together.
-    static let detectorVersion = "2"
+    /// adds the three national schemes' patients together; "3" counts dates of birth beyond a file's test numbers (a
+    /// result of "2" may call an export with one test row test data).
+    static let detectorVersion = "3"
 
     let path: String
     private let queue: DatabaseQueue
