@@ -2,7 +2,8 @@ import VigilCore
 
 extension PatientDataAnalyzer {
     /// Counts what the scan found and raises, for each patient list, the findings on who can read it and where it is.
-    /// `domains` gives the directory's domain SIDs, asked for only when a grant names Domain Users by SID.
+    /// `domains` gives the directory's domain SIDs, asked for only when a grant names Domain Users by SID (the
+    /// directory is built once per assessment, ``SharedAnalyses/directory()``).
     func review(_ estate: Estate, domains: () -> Set<String> = { [] }) -> Review {
         let lists = estate.patientData.filter(\.isPatientList).sorted()
         var review = Review(
@@ -15,15 +16,8 @@ extension PatientDataAnalyzer {
             single: estate.patientData.filter { $0.classification == .singleIdentifier }.count)
         let permissions = PermissionIndex(estate.grants)
         let hosts = Dictionary(estate.hosts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var known: Set<String>?
-        let ownDomains = {
-            if let known { return known }
-            let made = domains()
-            known = made
-            return made
-        }
         for exposure in lists {
-            Self.review(exposure, permissions: permissions, hosts: hosts, domains: ownDomains, into: &review)
+            Self.review(exposure, permissions: permissions, hosts: hosts, domains: domains, into: &review)
         }
         return review
     }
