@@ -53,6 +53,29 @@ struct DetectorTests {
         #expect(Detect.kinds(text) == [], "\(text)")
     }
 
+    /// An XML export whose records carry a message id beside the NHS number: half the ids pass the NHS check, as many
+    /// machine-made numbers do, and the rest of the file's valid numbers would otherwise carry them over the stream's
+    /// threshold.
+    @Test(
+        "a message, correlation or request id beside an NHS number is not one",
+        arguments: ["MessageId", "message_id", "MsgID", "CorrelationId", "requestId", "BatchNumber"])
+    func machineIdentifiers(element: String) {
+        let patients: [UInt64] = [
+            787_789_3280, 792_174_2181, 793_834_7019, 746_814_5385, 401_916_1461, 619_345_1455, 728_378_3261,
+            616_630_4943, 679_160_1108, 714_521_1785,
+        ]
+        // Enough for the stream's share of valid numbers to count (eight), all of them valid.
+        let decoys: [UInt64] = [
+            491_703_1796, 740_542_9386, 633_639_5324, 751_049_0499, 432_017_1853, 791_378_8488, 428_849_7361,
+            455_397_1798, 689_283_8383, 601_395_5182,
+        ]
+        let records = zip(patients, decoys).map { patient, decoy in
+            "<PatientRecord><NHSNumber>\(patient)</NHSNumber><Postcode>LS1 4AP</Postcode><\(element)>\(decoy)</\(element)></PatientRecord>"
+        }
+        let found = Detect.text(records.joined(separator: "\n")).filter { $0.kind == .nhsNumber }
+        #expect(found.map(\.value) == patients, "\(element)")
+    }
+
     @Test("checksum failures and unissued ranges are never counted")
     func invalid() {
         #expect(Detect.kinds("NHS No: 401 023 2138") == [])

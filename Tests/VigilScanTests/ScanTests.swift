@@ -137,6 +137,30 @@ struct ScanTests {
         #expect(numbers?.map(\.position.line) == [3, 5])  // the valid number in the Mobile column is not counted
     }
 
+    @Test("CSV: a message or correlation id column whose numbers all pass the NHS check is not NHS numbers")
+    func machineIdentifierColumns() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        // Ten valid numbers a column: enough for a column's share of valid numbers to count on its own.
+        let patients = [
+            "7877893280", "7921742181", "7938347019", "7468145385", "4019161461", "6193451455", "7283783261",
+            "6166304943", "6791601108", "7145211785",
+        ]
+        let identifiers = [
+            "4917031796", "7405429386", "6336395324", "7510490499", "4320171853", "7913788488", "4288497361",
+            "4553971798", "6892838383", "6013955182",
+        ]
+        for header in ["MessageId", "correlation_id", "Batch No"] {
+            let rows = zip(patients, identifiers).map { "\($0),Smith,\($1)" }
+            try scratch.write("share/\(header).csv", (["NHS Number,Surname,\(header)"] + rows).joined(separator: "\n"))
+        }
+        let (_, found) = try await Scan.run(scratch.url.appendingPathComponent("share"))
+        for header in ["MessageId", "correlation_id", "Batch No"] {
+            let numbers = found["\(header).csv"]?.filter { $0.kind == .nhsNumber }.map(\.value)
+            #expect(numbers?.map(String.init) == patients, "\(header)")
+        }
+    }
+
     @Test(
         "binary files, images, PDFs, legacy Office and other archives are skipped and counted; broken archives fail alone"
     )

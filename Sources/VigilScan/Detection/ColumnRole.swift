@@ -82,7 +82,8 @@ enum ColumnRole: UInt8, Sendable {
             "phone", "tel", "mobile", "fax", "contactno", "contactnum", "landline", "order", "invoice", "account",
             "acct", "sortcode", "transaction", "txn", "serial", "barcode", "tracking", "policy", "amount", "price",
             "cost", "total", "qty", "quantity", "staff", "employee", "payroll", "badge", "card", "iban", "purchase",
-            "customer", "supplier", "vendor", "booking", "ticket", "receipt", "payment",
+            "customer", "supplier", "vendor", "booking", "ticket", "receipt", "payment", "messageid", "msgid",
+            "correlation", "requestid", "traceid", "sessionid", "batch",
         ])
         static let otherExact = bytes(["ref", "po"])
         static let otherStarts = bytes(["ref", "reference", "pono", "ponum", "mob"])

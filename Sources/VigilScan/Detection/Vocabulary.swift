@@ -152,6 +152,10 @@ struct Vocabulary: Sendable {
         ("purchase", .other, true), ("shipment", .other, true), ("parcel", .other, true), ("fx", .other, false),
         ("ddi", .other, false), ("ext", .other, false), ("employee", .other, true), ("staff", .other, true),
         ("payroll", .other, true), ("mrn", .hospitalNumber, false), ("hospital", .hospitalNumber, true),
+        // Machine-made identifiers beside a record's NHS number (an XML or JSON export's MessageId, correlationId).
+        ("message id", .other, false), ("msg id", .other, false), ("correlation", .other, true),
+        ("request id", .other, false), ("trace id", .other, false), ("session id", .other, false),
+        ("batch", .other, true),
     ])
 
     /// Labels before a hospital number.

@@ -36,8 +36,9 @@ final class ScanStateStore {
     /// Bumped whenever detection or what a result holds changes, so that results remembered by an older version are
     /// not reused: "2" masks worksheet names (a result of "1" may hold a sheet named by an NHS number in full) and
     /// adds the three national schemes' patients together; "3" counts dates of birth beyond a file's test numbers (a
-    /// result of "2" may call an export with one test row test data).
-    static let detectorVersion = "3"
+    /// result of "2" may call an export with one test row test data); "4" takes message, correlation and request ids
+    /// and batch numbers for what they are (a result of "3" may count them as NHS numbers).
+    static let detectorVersion = "4"
 
     let path: String
     private let queue: DatabaseQueue
