@@ -60,16 +60,13 @@ public struct OrganisationScore: Sendable, Hashable {
         deadline(severity: timing.severity, exploited: isExploited(timing.rule))
     }
 
-    /// Days to fix a finding of `severity`, 14 for a known-exploited update; `nil` for informational findings.
+    /// Days to fix a finding of `severity`: the default remediation clock an alert of that severity gets
+    /// (``RemediationPolicy``), so the score and the alerts hold an organisation to one set of deadlines; the
+    /// known-exploited clock for a known-exploited update; `nil` for informational findings, which the score does not
+    /// count.
     public static func deadline(severity: Severity, exploited: Bool) -> Double? {
-        if exploited { return 14 }
-        switch severity {
-        case .critical: return 15
-        case .high: return 30
-        case .medium: return 90
-        case .low: return 180
-        case .info: return nil
-        }
+        guard severity != .info else { return nil }
+        return Double(RemediationPolicy().days(severity: severity, knownExploited: exploited))
     }
 
     /// Whether findings of `rule` take the known-exploited deadline.

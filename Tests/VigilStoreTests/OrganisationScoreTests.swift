@@ -55,6 +55,30 @@ struct OrganisationScoreTests {
         #expect(OrganisationScore(tickets: [], lastEvidence: Self.daysAgo(13), at: Self.now).value == 100)
     }
 
+    @Test("a finding's deadline is the remediation clock an alert of its severity gets by default")
+    func deadlinesAreTheAlertClocks() {
+        let policy = RemediationPolicy()
+        for severity in Severity.allCases where severity != .info {
+            for exploited in [false, true] {
+                #expect(
+                    OrganisationScore.deadline(severity: severity, exploited: exploited)
+                        == Double(policy.days(severity: severity, knownExploited: exploited)))
+            }
+        }
+        #expect(OrganisationScore.deadline(severity: .info, exploited: false) == nil)
+        // A medium finding open 70 days is past the alerts' 60 (it was not past the score's former 90), and a low
+        // one fixed in 120 days was late (it was on time within the former 180).
+        let late = [
+            OrganisationScore.Timing(
+                rule: .staleAccount, severity: .medium, openedAt: Self.daysAgo(70), fixedAt: nil),
+            OrganisationScore.Timing(
+                rule: .staleAccount, severity: .low, openedAt: Self.daysAgo(130), fixedAt: Self.daysAgo(10)),
+        ]
+        let score = OrganisationScore(tickets: late, lastEvidence: Self.now, at: Self.now)
+        #expect(score.due == 2)
+        #expect(score.fixedOnTime == 0)
+    }
+
     @Test("a ticket as of an earlier date: not yet opened, or open until its fix")
     func asOf() {
         let ticket = OrganisationScore.Timing(
