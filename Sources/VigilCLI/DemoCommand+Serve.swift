@@ -15,7 +15,7 @@ extension DemoCommand {
 
     /// `--serve`: the assessments, as findings-only submissions under a key made for the demo, become a synthetic
     /// year of weekly history (``NationalDemoHistory``) in a SQLite-backed service under `--out`; a national analyst
-    /// is made with a one-time password, and the service runs until stopped.
+    /// is made with a password for this run, and the service runs until stopped.
     func serve(_ outcomes: [SyntheticDemo.Outcome], demo: SyntheticDemo) async throws {
         guard let (host, port) = ServerConfiguration.listenAddress(listen) else { throw VigilExit.unavailable }
         let history = try makeHistory(outcomes)
@@ -58,7 +58,10 @@ extension DemoCommand {
             logger: Logger(label: "vigil.demo.server")
         ) { port in
             print("Vigil demo national service: http://\(host):\(port)/")
-            print("Sign in as analyst with the one-time password \(password) (shown once). Stop with Ctrl-C.")
+            // Not one-time: it works until changed (no change is forced at first sign-in); it is shown only here.
+            print(
+                "Sign in as analyst with the password \(password) (made for this run, shown only here). Stop with Ctrl-C."
+            )
             fflush(nil)
         }
         do {

@@ -30,7 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
             organisations placed in regions and integrated care boards, a synthetic year of weekly submissions \
             derived from their assessments (some improving, some getting worse, one that stopped submitting), one \
             alert closed by evidence for some organisations and open for others, and a national analyst whose \
-            one-time password is printed with the address. It runs until Ctrl-C.
+            password, made for this run, is printed with the address. It runs until Ctrl-C.
 
             Exit codes: 0 every assessment matched its ground truth; 70 an assessment differs from its ground truth \
             (a fault in Vigil); 69 (--serve) the service could not be set up or the address bound; 73 --out is a non-empty folder the demo did not write, or cannot be written.

@@ -86,17 +86,21 @@ extension AlertPage {
         return "no clock"
     }
 
+    /// An organisation's open matches of an alert, with how many of them are excepted (accepted risk, still open):
+    /// the same words wherever a status is shown.
+    static func matchesText(_ status: AlertStatus) -> String {
+        status.exceptedMatches > 0
+            ? "\(status.openMatches) (\(status.exceptedMatches) excepted)" : "\(status.openMatches)"
+    }
+
     /// One organisation's row.
     static func row(_ status: AlertStatus) -> String {
         let escape = HTMLPage.escape
         let shown = status.affectedAt.map { "affected since \(PageDate.string($0))" } ?? "unaffected so far"
         let again = status.reopenCount > 0 ? ", shown again \(times(status.reopenCount)) after closure" : ""
         let evidence = shown + again
-        let matches =
-            status.exceptedMatches > 0
-            ? "\(status.openMatches) (\(status.exceptedMatches) excepted)" : "\(status.openMatches)"
         return "<tr>\(OverviewPage.organisationCell(status.organisation))"
-            + "<td>\(escape(status.state.rawValue))</td><td>\(escape(evidence))</td><td>\(matches)</td>"
+            + "<td>\(escape(status.state.rawValue))</td><td>\(escape(evidence))</td><td>\(matchesText(status))</td>"
             + "<td>\(escape(DeadlineDay.string(status.acknowledgeBy)))</td>"
             + "<td>\(escape(status.remediateBy.map(DeadlineDay.string) ?? "—"))</td>"
             + "<td>\(status.closedAt.map(PageDate.string) ?? "—")</td>"

@@ -40,8 +40,8 @@ extension OrganisationPage {
         let change =
             switch (score.value, summary.monthAgo.value) {
             case (let now?, let then?):
-                "30 days ago \(String(format: "%.0f", then)), \(OverviewPage.signedWhole(now - then))"
-            case (nil, let then?): "30 days ago \(String(format: "%.0f", then))"
+                "30 days ago \(OverviewPage.scoreNumber(then)), \(OverviewPage.scoreChange(now, since: then))"
+            case (nil, let then?): "30 days ago \(OverviewPage.scoreNumber(then))"
             case (_, nil): "no score 30 days ago"
             }
         let remediation = [Severity.critical, .high, .medium, .low].map { severity in

@@ -14,7 +14,9 @@ struct OrganisationPage: Sendable {
 
     func register(on router: Router<VigilRequestContext>) {
         router.get("organisations/:code") { request, context in
-            try await show(request, code: context.parameters.get("code") ?? "", address: context.clientAddress)
+            // ODS codes are capitals: `/organisations/y90002`, typed by hand, is the same page.
+            try await show(
+                request, code: (context.parameters.get("code") ?? "").uppercased(), address: context.clientAddress)
         }
     }
 
@@ -38,12 +40,13 @@ struct OrganisationPage: Sendable {
         let days = history.suffix(Self.days).reversed()
         let alerts = try await store.alertStatuses(organisation: organisation.id, at: now)
         let summary = try await store.summaries(scope: .organisation(organisation.id), at: now).first
+        let exceptions = try await store.exceptions(organisation: organisation.id, at: now)
         try await store.audit(
             AuditEntry(.viewOrganisation, user: session.user.id, organisation: organisation.id, origin: origin))
         return HTMLPage.response(
             Self.html(
                 organisation, days: Array(days), alerts: alerts, session: session,
-                sections: [Self.trend(history), Self.score(summary)]))
+                sections: [Self.trend(history), Self.score(summary), Self.exceptions(exceptions)]))
     }
 
     static func html(

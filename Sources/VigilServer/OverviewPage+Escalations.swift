@@ -20,11 +20,10 @@ extension OverviewPage {
             html += "<p>No organisation has missed an alert's acknowledgement or remediation clock.</p>\n"
         } else {
             let rows = escalated.prefix(escalationRows).map { statuses[$0] }.map { status in
-                "<tr><th scope=\"row\">\(escape(status.organisation.name)) <span class=\"code\">"
-                    + "\(escape(status.organisation.code))</span></th><td>\(alertLink(status.alert))</td>"
+                "<tr>\(organisationCell(status.organisation))<td>\(alertLink(status.alert))</td>"
                     + "<td>\(status.escalationLevel) (\(escape(label(status.escalation))))</td>"
                     + "<td>\(escape(status.state.rawValue))</td><td>\(DeadlineDay.string(status.acknowledgeBy))</td>"
-                    + "<td>\(status.remediateBy.map(DeadlineDay.string) ?? "—")</td><td>\(status.openMatches)</td></tr>"
+                    + "<td>\(status.remediateBy.map(DeadlineDay.string) ?? "—")</td><td>\(AlertPage.matchesText(status))</td></tr>"
             }.joined(separator: "\n")
             let shown = min(escalated.count, escalationRows)
             let more = overview.escalatedCount > shown ? "<p>\(overview.escalatedCount - shown) more.</p>\n" : ""
@@ -43,8 +42,7 @@ extension OverviewPage {
         }
         if overview.declaredCount > 0 {
             let rows = declared.prefix(escalationRows).map { statuses[$0] }.map { status in
-                "<tr><th scope=\"row\">\(escape(status.organisation.name)) <span class=\"code\">"
-                    + "\(escape(status.organisation.code))</span></th><td>\(alertLink(status.alert))</td>"
+                "<tr>\(organisationCell(status.organisation))<td>\(alertLink(status.alert))</td>"
                     + "<td>\(day(status.notApplicableAt))</td><td>\(escape(status.notApplicableReason ?? ""))</td></tr>"
             }.joined(separator: "\n")
             let shown = min(declared.count, escalationRows)

@@ -39,13 +39,16 @@ extension OverviewPage {
             ("Open critical findings", "\(critical)"),
             ("Known-exploited vulnerabilities unpatched (findings; organisations exposed)", "\(exploited); \(exposed)"),
             ("Weak passwords: empty, breached, guessable, the account name, a machine default (findings)", "\(weak)"),
-            ("Hosts behind on security updates or past support (findings)", "\(behind)"),
+            (
+                "Security updates missing or overdue, and systems past support (findings; a host may have several)",
+                "\(behind)"
+            ),
             ("Patient data exposed (findings)", "\(patientData)"),
             ("Areas not assessed (organisation × area)", "\(notAssessed)"),
         ]
         return """
             <section aria-labelledby="headlines"><h2 id="headlines">Headline numbers</h2>
-            <p>Summed over the \(summaries.count) organisations you can see. Findings are open tickets on each \
+            <p>Summed over the \(Wording.count(summaries.count, "organisation")) you can see. Findings are open tickets on each \
             organisation's latest evidence.</p>
             <table><tbody>
             \(rows.map { "<tr><th scope=\"row\">\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n"))
@@ -213,24 +216,23 @@ extension OverviewPage {
         let values = summaries.map(\.score.value)
         let kinds = summaries.map(\.organisation.kind)
         let paths = summaries.map(\.organisation.path)
+        // Per kind, its scored organisations' values sorted: each row's peers are the others of its kind.
         let peers = Dictionary(
             grouping: values.indices.compactMap { index in values[index].map { (kinds[index], $0) } }, by: \.0
-        ).mapValues { median($0.map(\.1)) }
+        ).mapValues { $0.map(\.1).sorted() }
         let ordered = firstOrdered(Array(summaries.indices), limit: limit) { first, second in
             (values[first] ?? -1, paths[second]) > (values[second] ?? -1, paths[first])
         }
-        let rows = ordered.map { summaries[$0] }.map { summary in
+        let rows = ordered.map { index in
+            let summary = summaries[index]
             let score = summary.score
-            let change: String
-            if let now = score.value, let then = summary.monthAgo.value {
-                change = signedWhole(now - then)
-            } else {
-                change = "—"
-            }
-            let peer = peers[summary.organisation.kind].map { String(format: "%.0f", $0) } ?? "—"
+            let change =
+                score.value.flatMap { now in summary.monthAgo.value.map { scoreChange(now, since: $0) } } ?? "—"
+            let peer =
+                peers[kinds[index]].flatMap { medianOfOthers($0, excluding: values[index]) }.map(scoreNumber) ?? "—"
             return "<tr>\(organisationCell(summary.organisation))<td>\(scoreText(score))</td><td>\(change)</td>"
                 + "<td>\(peer)</td><td>\(String(format: "%.0f", score.exposure))</td>"
-                + "<td>\(score.due == 0 ? "—" : String(format: "%.0f%%", score.onTimeShare * 100))</td>"
+                + "<td>\(score.due == 0 ? "—" : Wording.percent(score.fixedOnTime, of: score.due))</td>"
                 + "<td>\(remediationText(score, .critical))</td><td>\(remediationText(score, .high))</td></tr>"
         }
         return """
@@ -238,7 +240,8 @@ extension OverviewPage {
             <p>0 to 100, higher is better: the share of findings fixed within their deadline, reduced by open \
             exposure weighted by severity and age (the formula is in docs/score.md). \
             An organisation without evidence in the last 14 days is stale and not scored.</p>
-            <table><caption>Score now, change over 30 days, and the median of peers of the same kind you can see</caption>
+            <table><caption>Score now, change over 30 days, and the median of the other organisations of the same kind \
+            you can see (— when there are none)</caption>
             <thead><tr><th scope="col">Organisation</th><th scope="col">Score</th><th scope="col">30-day change</th>\
             <th scope="col">Peer median</th><th scope="col">Open exposure</th><th scope="col">Fixed on time</th>\
             <th scope="col">Critical: median / 90th percentile days to fix</th>\
@@ -291,18 +294,40 @@ extension OverviewPage {
             "<th scope=\"row\"><a href=\"/organisations/\(code)\">\(escape(organisation.name))</a> <span class=\"code\">\(code)</span></th>"
     }
 
-    /// A score as shown: a whole number, or why there is none.
+    /// A score as shown: to one decimal place (a month's ageing of open findings moves it by tenths, which whole
+    /// numbers hid as "±0" for every organisation), or why there is none.
     static func scoreText(_ score: OrganisationScore) -> String {
         guard let value = score.value else {
             return score.lastEvidence.map { "stale (evidence of \(PageDate.string($0)))" } ?? "no evidence"
         }
-        return String(format: "%.0f", value)
+        return scoreNumber(value)
     }
 
-    /// A change as a signed whole number, never "-0".
-    static func signedWhole(_ change: Double) -> String {
-        let rounded = change.rounded()
-        return rounded == 0 ? "±0" : String(format: "%+.0f", rounded)
+    /// A score's value as the pages show it: one decimal place.
+    static func scoreNumber(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// The change from `then` to `now` as the difference of the two scores as shown, so the three figures on a page
+    /// agree (`13.4`, `13.3`, `-0.1`), signed, never "-0.0".
+    static func scoreChange(_ now: Double, since then: Double) -> String {
+        let tenths = ((now * 10).rounded() - (then * 10).rounded()) / 10
+        return tenths == 0 ? "±0.0" : String(format: "%+.1f", tenths)
+    }
+
+    /// The median of `sorted` without one occurrence of `own` (an organisation's own score is not its peer), or
+    /// `nil` when no other value is left. `own` is `nil` for an organisation without a score: all are its peers.
+    static func medianOfOthers(_ sorted: [Double], excluding own: Double?) -> Double? {
+        guard let own else { return sorted.isEmpty ? nil : median(sorted) }
+        // The first position of `own` (it is there: the values were grouped from the rows).
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle] < own { low = middle + 1 } else { high = middle }
+        }
+        let count = sorted.count - 1
+        guard count > 0, low < sorted.count else { return nil }
+        let element = { (rank: Int) -> Double in rank < low ? sorted[rank] : sorted[rank + 1] }
+        return count % 2 == 1 ? element(count / 2) : (element(count / 2 - 1) + element(count / 2)) / 2
     }
 
     /// Median and 90th percentile days to fix one severity, or a dash.

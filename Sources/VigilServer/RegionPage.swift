@@ -13,7 +13,9 @@ struct RegionPage: Sendable {
 
     func register(on router: Router<VigilRequestContext>) {
         router.get("regions/:code") { request, context in
-            try await show(request, code: context.parameters.get("code") ?? "", address: context.clientAddress)
+            // ODS codes are capitals: `/regions/qe1`, typed by hand, is the same page.
+            try await show(
+                request, code: (context.parameters.get("code") ?? "").uppercased(), address: context.clientAddress)
         }
     }
 

@@ -156,6 +156,11 @@ extension SQLNationalStore {
         try await snapshot { try await Self.exceptionRecords(id: nil, at: now, on: $0) }
     }
 
+    /// One organisation's exceptions, newest first (its page says which findings are accepted risk).
+    public func exceptions(organisation: Int64, at now: Date) async throws -> [ExceptionRecord] {
+        try await snapshot { try await Self.exceptionRecords(id: nil, organisation: organisation, at: now, on: $0) }
+    }
+
     public func sweepExceptions(at now: Date) async throws -> Int {
         let seconds = Self.seconds(now)
         let organisations = try await snapshot { database in
@@ -287,12 +292,24 @@ extension SQLNationalStore {
         return record
     }
 
-    /// Exceptions with their ticket, organisation, people and history, newest first; one when `id` is given.
-    static func exceptionRecords(id: Int64?, at now: Date, on database: any SQLDatabase) async throws
-        -> [ExceptionRecord]
-    {
-        let filter: SQLQueryString = id.map { "WHERE e.id = \(bind: $0)" } ?? ""
-        let eventFilter: SQLQueryString = id.map { "WHERE v.exception_id = \(bind: $0)" } ?? ""
+    /// Exceptions with their ticket, organisation, people and history, newest first; one when `id` is given, one
+    /// organisation's when `organisation` is.
+    static func exceptionRecords(
+        id: Int64?, organisation organisationID: Int64? = nil, at now: Date, on database: any SQLDatabase
+    ) async throws -> [ExceptionRecord] {
+        let filter: SQLQueryString
+        let eventFilter: SQLQueryString
+        if let id {
+            filter = "WHERE e.id = \(bind: id)"
+            eventFilter = "WHERE v.exception_id = \(bind: id)"
+        } else if let organisationID {
+            filter = "WHERE e.organisation_id = \(bind: organisationID)"
+            eventFilter =
+                "WHERE v.exception_id IN (SELECT id FROM exceptions WHERE organisation_id = \(bind: organisationID))"
+        } else {
+            filter = ""
+            eventFilter = ""
+        }
         var events: [Int64: [ExceptionEvent]] = [:]
         for row in try await database.raw(
             """

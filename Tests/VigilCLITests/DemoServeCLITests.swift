@@ -7,12 +7,12 @@ import VigilTestSupport
 
 @testable import VigilCLI
 
-/// `vigil demo --serve` through the real executable, on a small estate: it prints the address and a one-time password,
+/// `vigil demo --serve` through the real executable, on a small estate: it prints the address and a password made for the run,
 /// the password signs the analyst in, and the database under --out (owner-only) holds the demo organisations in
 /// regions, a year of history and the half-closed alert. SIGTERM stops it with 0.
 @Suite("demo --serve command line", .serialized)
 struct DemoServeCLITests {
-    @Test("demo --serve loads a year of history, prints a working one-time sign-in and stops on SIGTERM")
+    @Test("demo --serve loads a year of history, prints a working sign-in and stops on SIGTERM")
     func demoServe() async throws {
         let scratch = try ScratchDirectory("vigil-demo-serve")
         defer { scratch.remove() }
@@ -31,9 +31,9 @@ struct DemoServeCLITests {
         try server.run()
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
 
-        let text = try Self.read(output, until: #"one-time password [^ ]+ "#)
+        let text = try Self.read(output, until: #"with the password [^ ]+ "#)
         #expect(text.contains("Vigil demo national service: http://127.0.0.1:"))
-        let marker = try #require(text.range(of: "one-time password "))
+        let marker = try #require(text.range(of: "with the password "))
         let password = String(text[marker.upperBound...].prefix { $0 != " " })
         #expect(password.count == 24)
         kill(server.processIdentifier, SIGTERM)

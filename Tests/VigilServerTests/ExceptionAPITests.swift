@@ -114,6 +114,15 @@ struct ExceptionAPITests {
             let record = try Self.decoder().decode(ExceptionRecord.self, from: Data(buffer: approved.body))
             #expect(record.state == .approved && record.valid && record.decidedBy == "analyst@example.nhs.uk")
             #expect(try await service.store.tickets(organisation: rxx.id).first?.state == .excepted)
+            // The organisation's page says the finding is excepted, not fixed, for its member and the analyst.
+            for session in [member, analyst] {
+                let page = String(
+                    buffer: try await PageClient.get(client, "/organisations/RXX", session: session).body)
+                #expect(page.contains("<h2 id=\"exceptions\">Exceptions in force</h2>"), "\(page)")
+                #expect(page.contains("1 finding excepted (1 high): a risk accepted, not a fix."))
+                #expect(page.contains("<td>vendor has no patch for the scanner</td>"))
+                #expect(page.contains("<td>\(CivilDate.string(expires))</td><td>analyst@example.nhs.uk</td>"))
+            }
             // The overview's latest evidence is the assessment's day, not the day the approval rewrote the counts.
             let overview = String(buffer: try await PageClient.get(client, "/", session: analyst).body)
             let severity = try #require(overview.components(separatedBy: "aria-labelledby=\"severity\"").last)
@@ -131,6 +140,9 @@ struct ExceptionAPITests {
             _ = try await client.execute(uri: "/api/v1/health", method: .get)
             let reopened = try #require(try await service.store.tickets(organisation: rxx.id).first)
             #expect(reopened.state == .open && reopened.clockStartedAt == expires)
+            let afterExpiry = String(
+                buffer: try await PageClient.get(client, "/organisations/RXX", session: analyst).body)
+            #expect(!afterExpiry.contains("Exceptions in force"))
             let audit = try await service.store.auditLog(since: nil).map(\.action)
             #expect(audit.contains(.requestException) && audit.contains(.decideException))
         }

@@ -10,17 +10,22 @@ import VigilSubmission
 /// organisation's earlier score, a deadline's day, the headline labels.
 @Suite("page wording: counts, scores, deadlines and labels")
 struct PageWordingTests {
-    /// Seeds one updates submission for `organisation`, assessed and received at `at`, with one known-exploited host.
-    static func submit(_ organisation: OrganisationRecord, at: Date, store: SQLNationalStore) async throws {
+    /// Seeds one updates submission for `organisation`, assessed and received at `at`, with one known-exploited host
+    /// (none when `clean`).
+    static func submit(
+        _ organisation: OrganisationRecord, at: Date, clean: Bool = false, store: SQLNationalStore
+    ) async throws {
         let host = ScopedAggregateTests.key.subjectKey(kind: .host, id: "\(organisation.code)-1")
         let submission = Submission(
             tool: ToolIdentity(name: "vigil", version: "0.1.0-test"), organisation: organisation.code,
             assessedAt: at, areas: [.init(area: .updates, status: .assessed)],
-            findings: [
-                .init(
-                    rule: .updateMissingExploited, severity: .critical, area: .updates, kind: .host, subject: host,
-                    facts: [:])
-            ],
+            findings: clean
+                ? []
+                : [
+                    .init(
+                        rule: .updateMissingExploited, severity: .critical, area: .updates, kind: .host,
+                        subject: host, facts: [:])
+                ],
             coverage: [.init(area: .updates, kind: .host, complete: false, subjects: [host])], metrics: [])
         _ = try await store.ingest(submission, organisation: organisation.id, receivedAt: at)
     }
@@ -59,6 +64,57 @@ struct PageWordingTests {
         }
     }
 
+    /// The cells of `code`'s row in the overview's scores table: score, 30-day change, peer median, exposure, ….
+    static func scoreCells(_ page: String, code: String) throws -> [String] {
+        let section = try #require(page.components(separatedBy: "aria-labelledby=\"scores\"").last)
+        let row = try #require(
+            section.components(separatedBy: "<tr>").first { $0.contains("/organisations/\(code)\"") })
+        return row.components(separatedBy: "<td>").dropFirst().map { $0.components(separatedBy: "</td>")[0] }
+    }
+
+    @Test("a score's peer median is of the other organisations of its kind, never itself; none without any")
+    func peerMedian() async throws {
+        try await SignInTests.withService { service, client in
+            // Two acute trusts scored apart (a known-exploited host against none); RZZ has no evidence.
+            let day = SignInTests.start.addingTimeInterval(-86_400)
+            try await Self.submit(service.organisations[0], at: day, store: service.store)
+            try await Self.submit(service.organisations[1], at: day, clean: true, store: service.store)
+            let analyst = try await PageClient.signIn(client, login: "analyst@example.nhs.uk")
+            let overview = String(buffer: try await PageClient.get(client, "/", session: analyst).body)
+            let rxx = try Self.scoreCells(overview, code: "RXX")
+            let ryy = try Self.scoreCells(overview, code: "RYY")
+            #expect(rxx[0] != ryy[0], "\(rxx) \(ryy)")
+            #expect(rxx[2] == ryy[0] && ryy[2] == rxx[0], "\(rxx) \(ryy)")
+            #expect(rxx[0].split(separator: ".").last?.count == 1, "one decimal place: \(rxx[0])")
+            // A member sees one organisation: it has no peer in view.
+            let member = try await PageClient.signIn(client, login: "rxx.member")
+            let own = String(buffer: try await PageClient.get(client, "/", session: member).body)
+            #expect(try Self.scoreCells(own, code: "RXX")[2] == "—")
+        }
+    }
+
+    @Test("an organisation's score, its score 30 days ago and the change between them agree as shown")
+    func scoreChange() async throws {
+        try await SignInTests.withService { service, client in
+            // The same finding 40 days and a day ago: a month of ageing lowers the score by a fraction of a point.
+            let rxx = service.organisations[0]
+            for days in [40.0, 1] {
+                try await Self.submit(
+                    rxx, at: SignInTests.start.addingTimeInterval(-days * 86_400), store: service.store)
+            }
+            let session = try await PageClient.signIn(client, login: "analyst@example.nhs.uk")
+            let page = String(buffer: try await PageClient.get(client, "/organisations/RXX", session: session).body)
+            let sentence = try #require(page.components(separatedBy: "<p>Score ").dropFirst().first)
+            let figures = sentence.prefix { $0 != ")" }.split(whereSeparator: { " (,".contains($0) })
+            // "13.3 (30 days ago 13.4, -0.1)" → ["13.3", "30", "days", "ago", "13.4", "-0.1"]
+            let now = try #require(Double(figures[0]))
+            let then = try #require(Double(figures[4]))
+            let change = try #require(Double(String(figures[5]).replacingOccurrences(of: "±", with: "")))
+            #expect(now != then, "\(sentence.prefix(80))")
+            #expect(abs(change - (now - then)) < 0.000_1, "\(sentence.prefix(80))")
+        }
+    }
+
     @Test("the acknowledgement deadline is the same inclusive day on the organisation page as on the overview")
     func acknowledgementDay() async throws {
         try await SignInTests.withService { service, client in
@@ -84,7 +140,7 @@ struct PageWordingTests {
         try await SignInTests.withService { service, client in
             let session = try await PageClient.signIn(client, login: "analyst@example.nhs.uk")
             let overview = String(buffer: try await PageClient.get(client, "/", session: session).body)
-            for label in ["Known-exploited", "Weak passwords", "Hosts behind", "Patient data"] {
+            for label in ["Known-exploited", "Weak passwords", "Security updates missing", "Patient data"] {
                 let row = overview.components(separatedBy: label).dropFirst().first?.prefix { $0 != "<" }
                 #expect(row?.contains("(findings") == true, "\(label): \(row ?? "")")
             }
