@@ -121,6 +121,8 @@ struct ExceptionAPITests {
                 #expect(page.contains("<h2 id=\"exceptions\">Exceptions in force</h2>"), "\(page)")
                 #expect(page.contains("1 finding excepted (1 high): a risk accepted, not a fix."))
                 #expect(page.contains("<td>vendor has no patch for the scanner</td>"))
+                // The approval's day has a row of its own (the counts changed) but no evidence, and the chart says so.
+                #expect(page.contains("over 2 days with a change, 1 of them with evidence"), "\(page)")
                 #expect(page.contains("<td>\(CivilDate.string(expires))</td><td>analyst@example.nhs.uk</td>"))
             }
             // The overview's latest evidence is the assessment's day, not the day the approval rewrote the counts.
