@@ -56,8 +56,8 @@ extension OrganisationPage {
             <section aria-labelledby="score"><h2 id="score">Score</h2>
             <p>Score \(OverviewPage.scoreText(score)) (\(change)). Open exposure \(String(format: "%.0f", score.exposure)); \
             \(score.fixedOnTime) of \(score.due) findings due were fixed within their deadline. Last evidence: \
-            \(score.lastEvidence.map(PageDate.string) ?? "none")\(score.isStale ? ", stale" : ""). The formula is in \
-            docs/score.md.</p>
+            \(score.lastEvidence.map(PageDate.string) ?? "none")\(score.isStale ? ", stale" : ""). The score is 50 × \
+            the share fixed on time + 50 / (1 + log10(1 + exposure / 10)); Vigil's docs/score.md explains each part.</p>
             <table><caption>Open findings and time to remediate by severity</caption>
             <thead><tr><th scope="col">Severity</th><th scope="col">Open</th><th scope="col">Fixed</th>\
             <th scope="col">Median / 90th percentile days to fix</th></tr></thead>

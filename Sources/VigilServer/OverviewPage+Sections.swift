@@ -220,8 +220,10 @@ extension OverviewPage {
         let peers = Dictionary(
             grouping: values.indices.compactMap { index in values[index].map { (kinds[index], $0) } }, by: \.0
         ).mapValues { $0.map(\.1).sorted() }
+        // Worst first, as the other tables: organisations without a score (stale, or no evidence) to chase, then the
+        // lowest scores.
         let ordered = firstOrdered(Array(summaries.indices), limit: limit) { first, second in
-            (values[first] ?? -1, paths[second]) > (values[second] ?? -1, paths[first])
+            (values[first] ?? -1, paths[first]) < (values[second] ?? -1, paths[second])
         }
         let rows = ordered.map { index in
             let summary = summaries[index]
@@ -238,10 +240,11 @@ extension OverviewPage {
         return """
             <section aria-labelledby="scores"><h2 id="scores">Scores</h2>
             <p>0 to 100, higher is better: the share of findings fixed within their deadline, reduced by open \
-            exposure weighted by severity and age (the formula is in docs/score.md). \
+            exposure weighted by severity and age: 50 × the share fixed on time + 50 / (1 + log10(1 + exposure / 10)), \
+            Vigil's docs/score.md explaining each part. \
             An organisation without evidence in the last 14 days is stale and not scored.</p>
             <table><caption>Score now, change over 30 days, and the median of the other organisations of the same kind \
-            you can see (— when there are none)</caption>
+            you can see (— when there are none); organisations without a score first, then the lowest</caption>
             <thead><tr><th scope="col">Organisation</th><th scope="col">Score</th><th scope="col">30-day change</th>\
             <th scope="col">Peer median</th><th scope="col">Open exposure</th><th scope="col">Fixed on time</th>\
             <th scope="col">Critical: median / 90th percentile days to fix</th>\
