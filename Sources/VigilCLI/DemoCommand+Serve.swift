@@ -58,7 +58,7 @@ extension DemoCommand {
             logger: Logger(label: "vigil.demo.server")
         ) { port in
             print("Vigil demo national service: http://\(host):\(port)/")
-            // Not one-time: it works until changed (no change is forced at first sign-in); it is shown only here.
+            // Not one-time: it works until the account is disabled (no change is forced at first sign-in); shown only here.
             print(
                 "Sign in as analyst with the password \(password) (made for this run, shown only here). Stop with Ctrl-C."
             )

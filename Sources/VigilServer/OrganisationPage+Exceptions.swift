@@ -23,7 +23,7 @@ extension OrganisationPage {
             "<tr><th scope=\"row\">\(escape(record.ticket.rule.rawValue))</th>"
                 + "<td>\(escape(record.ticket.severity.rawValue))</td>"
                 + "<td>\(record.alert.map { "<a href=\"/alerts/\($0)\">alert \($0)</a>" } ?? "—")</td>"
-                + "<td>\(PageDate.string(record.expiresAt))</td><td>\(escape(record.decidedBy ?? "—"))</td>"
+                + "<td>\(escape(DeadlineDay.described(record.expiresAt)))</td><td>\(escape(record.decidedBy ?? "—"))</td>"
                 + "<td>\(escape(record.reason))</td></tr>"
         }.joined(separator: "\n")
         let more =
@@ -36,7 +36,7 @@ extension OrganisationPage {
             back if it does while the finding is still open.</p>
             <table><caption>Excepted findings, most severe first, soonest to expire first</caption>
             <thead><tr><th scope="col">Rule</th><th scope="col">Severity</th><th scope="col">Alert</th>\
-            <th scope="col">Expires</th><th scope="col">Approved by</th><th scope="col">Reason</th></tr></thead>
+            <th scope="col">Holds until</th><th scope="col">Approved by</th><th scope="col">Reason</th></tr></thead>
             <tbody>
             \(rows)
             </tbody></table>\(more)</section>

@@ -19,11 +19,11 @@ extension OrganisationPage {
                 name: severity.rawValue.capitalized, colour: style.colour, dash: style.dash,
                 values: days.map { $0.open[severity] ?? 0 })
         }
-        // A day has a row when its counts changed: evidence arrived, or an exception was approved or ended (a day
-        // with no submission, which a lapsed organisation's chart must not pass off as fresh evidence).
+        // A day has a row when evidence arrived or an exception was approved or ended (a day with no submission,
+        // which a lapsed organisation's chart must not pass off as fresh evidence).
         let withEvidence = days.count { $0.submissions > 0 }
         let description =
-            "From \(first.day) to \(last.day) over \(Wording.count(days.count, "day")) with a change, "
+            "From \(first.day) to \(last.day) over \(Wording.count(days.count, "day")) recorded, "
             + "\(withEvidence) of them with evidence: "
             + OverviewPage.shownSeverities.map { severity in
                 "\(severity.rawValue) \(first.open[severity] ?? 0) to \(last.open[severity] ?? 0)"
@@ -31,7 +31,7 @@ extension OrganisationPage {
             + ". The table below holds the values of the last \(min(days.count, OrganisationPage.days)) of them."
         return """
             <section aria-labelledby="trend"><h2 id="trend">Open findings across submissions</h2>
-            \(PageChart.lines(id: "trend-chart", title: "Open findings by severity at the end of each day they changed", description: description, labels: days.map(\.day), series: series))
+            \(PageChart.lines(id: "trend-chart", title: "Open findings by severity at the end of each day recorded", description: description, labels: days.map(\.day), series: series))
             </section>
             """
     }

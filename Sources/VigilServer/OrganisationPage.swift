@@ -76,7 +76,7 @@ struct OrganisationPage: Sendable {
             <p>\(escape(organisation.kind.rawValue)), \(escape(organisation.path)).</p>
             \(sections.joined(separator: "\n"))
             <table>
-            <caption>Open tickets by severity at the end of each day they changed (evidence received, or an exception \
+            <caption>Open tickets by severity at the end of each day recorded (evidence received, or an exception \
             approved or ended), newest first, the last \(Self.days) such days; Submissions is the day's evidence</caption>
             <thead><tr><th scope="col">Day</th><th scope="col">Critical</th><th scope="col">High</th>\
             <th scope="col">Medium</th><th scope="col">Low</th><th scope="col">Unverified</th><th scope="col">Fixed</th>\

@@ -201,7 +201,7 @@ extension OverviewPage {
             <section aria-labelledby="alerts"><h2 id="alerts">Alert compliance</h2>
             <p>\(total.closed) of \(total.affected) alert–organisation pairs shown affected are closed by covering \
             evidence; \(total.overdue) are past a clock. <a href="/alerts">Each alert, and where each organisation \
-            stands</a>.</p>
+            stands, over every organisation you can see</a>.</p>
             <table><caption>Alerts per organisation</caption>
             <thead><tr><th scope="col">Organisation</th><th scope="col">Issued</th><th scope="col">Affected</th>\
             <th scope="col">Acknowledged, declared or closed</th><th scope="col">Closed by evidence</th><th scope="col">Overdue</th></tr></thead>
@@ -220,10 +220,10 @@ extension OverviewPage {
         let peers = Dictionary(
             grouping: values.indices.compactMap { index in values[index].map { (kinds[index], $0) } }, by: \.0
         ).mapValues { $0.map(\.1).sorted() }
-        // Worst first, as the other tables: organisations without a score (stale, or no evidence) to chase, then the
-        // lowest scores.
+        // Worst first, as the severity table: the lowest scores, then the organisations without one (stale, or no
+        // evidence; counted in the headline numbers), so a table cut to its first rows still shows the low scores.
         let ordered = firstOrdered(Array(summaries.indices), limit: limit) { first, second in
-            (values[first] ?? -1, paths[first]) < (values[second] ?? -1, paths[second])
+            (values[first] ?? .infinity, paths[first]) < (values[second] ?? .infinity, paths[second])
         }
         let rows = ordered.map { index in
             let summary = summaries[index]
@@ -244,7 +244,7 @@ extension OverviewPage {
             Vigil's docs/score.md explaining each part. \
             An organisation without evidence in the last 14 days is stale and not scored.</p>
             <table><caption>Score now, change over 30 days, and the median of the other organisations of the same kind \
-            you can see (— when there are none); organisations without a score first, then the lowest</caption>
+            you can see (— when there are none); lowest first, organisations without a score last</caption>
             <thead><tr><th scope="col">Organisation</th><th scope="col">Score</th><th scope="col">30-day change</th>\
             <th scope="col">Peer median</th><th scope="col">Open exposure</th><th scope="col">Fixed on time</th>\
             <th scope="col">Critical: median / 90th percentile days to fix</th>\
@@ -307,13 +307,17 @@ extension OverviewPage {
     }
 
     /// A score's value as the pages show it: one decimal place.
-    static func scoreNumber(_ value: Double) -> String { String(format: "%.1f", value) }
+    static func scoreNumber(_ value: Double) -> String { String(format: "%.1f", tenths(value) / 10) }
+
+    /// A score in whole tenths, rounded half up: the one rounding the shown score and its change both use (`%.1f`
+    /// alone rounds 81.25 to even, 81.2, where the change would count from 81.3).
+    static func tenths(_ value: Double) -> Double { (value * 10).rounded() }
 
     /// The change from `then` to `now` as the difference of the two scores as shown, so the three figures on a page
     /// agree (`13.4`, `13.3`, `-0.1`), signed, never "-0.0".
     static func scoreChange(_ now: Double, since then: Double) -> String {
-        let tenths = ((now * 10).rounded() - (then * 10).rounded()) / 10
-        return tenths == 0 ? "±0.0" : String(format: "%+.1f", tenths)
+        let change = (tenths(now) - tenths(then)) / 10
+        return change == 0 ? "±0.0" : String(format: "%+.1f", change)
     }
 
     /// The median of `sorted` without one occurrence of `own` (an organisation's own score is not its peer), or

@@ -366,6 +366,15 @@ extension SQLNationalStore {
                 "ALTER TABLE organisations ADD COLUMN retired_key_tickets BIGINT NOT NULL DEFAULT 0",
             ]
         },
+        Migration(
+            version: 17, name: "scores recounted under the alerts' default deadlines (medium 60 days, low 90)",
+            statements: { _ in
+                // A stored basis counts fixed tickets as on time or late by the deadlines it was made under; without
+                // this, organisations would move to the new deadlines one by one as their tickets next changed, and
+                // the score of 30 days ago would mix the two (migration 6's rebuild, from the tickets).
+                []
+            },
+            backfill: { database in try await SQLNationalStore.rebuildScores(on: database) }),
     ]
 
     public func migrate() async throws {

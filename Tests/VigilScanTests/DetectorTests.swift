@@ -76,6 +76,16 @@ struct DetectorTests {
         #expect(found.map(\.value) == patients, "\(element)")
     }
 
+    @Test(
+        "a surname or clinical words that begin like a machine id's word do not hide an NHS number; the nearest word wins",
+        arguments: [
+            "Batchelor J 401 023 2137", "BATCHELDER, Ann 401 023 2137", "clinical correlation advised 401 023 2137",
+            "Batch 7 NHS No 401 023 2137", "MessageId 77 for NHS Number 4010232137",
+        ])
+    func notMachineWords(text: String) {
+        #expect(Detect.text(text).filter { $0.kind == .nhsNumber }.map(\.value) == [401_023_2137], "\(text)")
+    }
+
     @Test("checksum failures and unissued ranges are never counted")
     func invalid() {
         #expect(Detect.kinds("NHS No: 401 023 2138") == [])

@@ -70,7 +70,8 @@ struct ExceptionAPITests {
             let ticket = try #require(try await service.store.tickets(organisation: rxx.id).first)
             let member = try await PageClient.signIn(client, login: "rxx.member")
             let memberToken = try await Self.csrf(client, session: member)
-            let expires = SignInTests.start.addingTimeInterval(10 * 86_400)
+            // A day's end, as --expires gives.
+            let expires = CivilDate.day(of: SignInTests.start.addingTimeInterval(10 * 86_400))
             let body = Self.requestBody(ticket: ticket.id, expires: expires)
 
             // No session: 401; no or a wrong CSRF token: 403; nothing stored.
@@ -121,9 +122,12 @@ struct ExceptionAPITests {
                 #expect(page.contains("<h2 id=\"exceptions\">Exceptions in force</h2>"), "\(page)")
                 #expect(page.contains("1 finding excepted (1 high): a risk accepted, not a fix."))
                 #expect(page.contains("<td>vendor has no patch for the scanner</td>"))
-                // The approval's day has a row of its own (the counts changed) but no evidence, and the chart says so.
-                #expect(page.contains("over 2 days with a change, 1 of them with evidence"), "\(page)")
-                #expect(page.contains("<td>\(CivilDate.string(expires))</td><td>analyst@example.nhs.uk</td>"))
+                // The approval's day has a row of its own but no evidence, and the chart says so.
+                #expect(page.contains("over 2 days recorded, 1 of them with evidence"), "\(page)")
+                // The last day it holds, as the alert clocks are shown: an expiry at a midnight is the day before's end.
+                let lastDay = CivilDate.string(expires.addingTimeInterval(-1))
+                #expect(
+                    page.contains("<td>\(lastDay) (end of day, UTC)</td><td>analyst@example.nhs.uk</td>"), "\(page)")
             }
             // The overview's latest evidence is the assessment's day, not the day the approval rewrote the counts.
             let overview = String(buffer: try await PageClient.get(client, "/", session: analyst).body)

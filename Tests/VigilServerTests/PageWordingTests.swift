@@ -86,14 +86,14 @@ struct PageWordingTests {
             #expect(rxx[0] != ryy[0], "\(rxx) \(ryy)")
             #expect(rxx[2] == ryy[0] && ryy[2] == rxx[0], "\(rxx) \(ryy)")
             #expect(rxx[0].split(separator: ".").last?.count == 1, "one decimal place: \(rxx[0])")
-            // Worst first: RZZ, without evidence, to chase; then the lower score.
+            // Worst first: the lower score, then the higher, then RZZ without a score (so a cut table keeps the lows).
             let section = try #require(overview.components(separatedBy: "aria-labelledby=\"scores\"").last)
             let order = ["RXX", "RYY", "RZZ"].sorted {
                 (section.range(of: "/organisations/\($0)\"")?.lowerBound ?? section.endIndex)
                     < (section.range(of: "/organisations/\($1)\"")?.lowerBound ?? section.endIndex)
             }
             #expect(try #require(Double(rxx[0])) < (try #require(Double(ryy[0]))))
-            #expect(order == ["RZZ", "RXX", "RYY"])
+            #expect(order == ["RXX", "RYY", "RZZ"])
             // A member sees one organisation: it has no peer in view.
             let member = try await PageClient.signIn(client, login: "rxx.member")
             let own = String(buffer: try await PageClient.get(client, "/", session: member).body)

@@ -23,7 +23,7 @@ struct StoreConformanceTests {
     func migrations(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.migrate()
-            #expect(try await store.appliedMigrations() == Array(1...16))
+            #expect(try await store.appliedMigrations() == Array(1...17))
         }
     }
 

@@ -100,12 +100,41 @@ struct StoredScoreTests {
                     try await database.raw(SQLQueryString(statement)).run()
                 }
             }
-            #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])
+            #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17])
             try await store.migrate()
-            #expect(try await store.appliedMigrations() == Array(1...16))
+            #expect(try await store.appliedMigrations() == Array(1...17))
             let rebuilt = try await store.summaries(scope: .nation, at: now)
             #expect(rebuilt == kept)
             #expect(rebuilt.first?.monthAgo.value != nil, "the daily rows were filled too")
+        }
+    }
+
+    @Test("migration 17 recounts stored scores made under other deadlines, the current one and each day's")
+    func recountedDeadlines() async throws {
+        try await Backend.sqlite.withStore { store in
+            let organisation = try await Scenario.organisation(in: store)
+            for week in Self.weeks {
+                _ = try await store.ingest(week, organisation: organisation.id, receivedAt: Scenario.start)
+            }
+            let now = Self.date(week: 6).addingTimeInterval(86_400)
+            let kept = try await store.summaries(scope: .nation, at: now)
+            // Bases counted otherwise (as under the former deadlines): every stored one made the first day's.
+            try await store.transaction { database in
+                for statement in [
+                    """
+                    UPDATE org_scores SET basis = (SELECT score_basis FROM org_daily ORDER BY day LIMIT 1)
+                    """,
+                    "UPDATE org_daily SET score_basis = (SELECT score_basis FROM org_daily ORDER BY day LIMIT 1)",
+                    "DELETE FROM vigil_migrations WHERE version = 17",
+                ] {
+                    try await database.raw(SQLQueryString(statement)).run()
+                }
+            }
+            let stale = try await store.summaries(scope: .nation, at: now)
+            #expect(stale != kept, "the altered bases change what is read")
+            try await store.migrate()
+            #expect(try await store.appliedMigrations() == Array(1...17))
+            #expect(try await store.summaries(scope: .nation, at: now) == kept)
         }
     }
 

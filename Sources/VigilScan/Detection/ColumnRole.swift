@@ -83,7 +83,7 @@ enum ColumnRole: UInt8, Sendable {
             "acct", "sortcode", "transaction", "txn", "serial", "barcode", "tracking", "policy", "amount", "price",
             "cost", "total", "qty", "quantity", "staff", "employee", "payroll", "badge", "card", "iban", "purchase",
             "customer", "supplier", "vendor", "booking", "ticket", "receipt", "payment", "messageid", "msgid",
-            "correlation", "requestid", "traceid", "sessionid", "batch",
+            "correlationid", "requestid", "traceid", "sessionid", "batch",
         ])
         static let otherExact = bytes(["ref", "po"])
         static let otherStarts = bytes(["ref", "reference", "pono", "ponum", "mob"])

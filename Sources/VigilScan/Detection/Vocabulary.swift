@@ -153,9 +153,10 @@ struct Vocabulary: Sendable {
         ("ddi", .other, false), ("ext", .other, false), ("employee", .other, true), ("staff", .other, true),
         ("payroll", .other, true), ("mrn", .hospitalNumber, false), ("hospital", .hospitalNumber, true),
         // Machine-made identifiers beside a record's NHS number (an XML or JSON export's MessageId, correlationId).
-        ("message id", .other, false), ("msg id", .other, false), ("correlation", .other, true),
+        // Whole words: `Batchelor` is a surname, "clinical correlation" a radiologist's words.
+        ("message id", .other, false), ("msg id", .other, false), ("correlation id", .other, false),
         ("request id", .other, false), ("trace id", .other, false), ("session id", .other, false),
-        ("batch", .other, true),
+        ("batch", .other, false), ("batch no", .other, false), ("batch number", .other, false),
     ])
 
     /// Labels before a hospital number.
