@@ -82,8 +82,12 @@ struct StoredScoreTests {
         }
     }
 
-    @Test("migration 6 fills the stored scores of a database written before it, as ingest would have")
-    func backfill() async throws {
+    /// The scenario's weeks ingested and their summaries read as at the day after, then `statements` run (a migration
+    /// undone, or what it wrote made otherwise) before `body` checks what migrating again does.
+    static func afterUndoing(
+        _ statements: [String],
+        _ body: @Sendable (SQLNationalStore, _ kept: [OrganisationSummary], _ now: Date) async throws -> Void
+    ) async throws {
         try await Backend.sqlite.withStore { store in
             let organisation = try await Scenario.organisation(in: store)
             for week in Self.weeks {
@@ -91,15 +95,21 @@ struct StoredScoreTests {
             }
             let now = Self.date(week: 6).addingTimeInterval(86_400)
             let kept = try await store.summaries(scope: .nation, at: now)
-            // Migration 6 undone: no stored scores at all.
             try await store.transaction { database in
-                for statement in [
-                    "DROP TABLE org_scores", "ALTER TABLE org_daily DROP COLUMN score_basis",
-                    "ALTER TABLE org_daily DROP COLUMN last_evidence", "DELETE FROM vigil_migrations WHERE version = 6",
-                ] {
-                    try await database.raw(SQLQueryString(statement)).run()
-                }
+                for statement in statements { try await database.raw(SQLQueryString(statement)).run() }
             }
+            try await body(store, kept, now)
+        }
+    }
+
+    @Test("migration 6 fills the stored scores of a database written before it, as ingest would have")
+    func backfill() async throws {
+        // Migration 6 undone: no stored scores at all.
+        let undone = [
+            "DROP TABLE org_scores", "ALTER TABLE org_daily DROP COLUMN score_basis",
+            "ALTER TABLE org_daily DROP COLUMN last_evidence", "DELETE FROM vigil_migrations WHERE version = 6",
+        ]
+        try await Self.afterUndoing(undone) { store, kept, now in
             #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17])
             try await store.migrate()
             #expect(try await store.appliedMigrations() == Array(1...17))
@@ -111,27 +121,14 @@ struct StoredScoreTests {
 
     @Test("migration 17 recounts stored scores made under other deadlines, the current one and each day's")
     func recountedDeadlines() async throws {
-        try await Backend.sqlite.withStore { store in
-            let organisation = try await Scenario.organisation(in: store)
-            for week in Self.weeks {
-                _ = try await store.ingest(week, organisation: organisation.id, receivedAt: Scenario.start)
-            }
-            let now = Self.date(week: 6).addingTimeInterval(86_400)
-            let kept = try await store.summaries(scope: .nation, at: now)
-            // Bases counted otherwise (as under the former deadlines): every stored one made the first day's.
-            try await store.transaction { database in
-                for statement in [
-                    """
-                    UPDATE org_scores SET basis = (SELECT score_basis FROM org_daily ORDER BY day LIMIT 1)
-                    """,
-                    "UPDATE org_daily SET score_basis = (SELECT score_basis FROM org_daily ORDER BY day LIMIT 1)",
-                    "DELETE FROM vigil_migrations WHERE version = 17",
-                ] {
-                    try await database.raw(SQLQueryString(statement)).run()
-                }
-            }
-            let stale = try await store.summaries(scope: .nation, at: now)
-            #expect(stale != kept, "the altered bases change what is read")
+        // Bases counted otherwise (as under the former deadlines): every stored one made the first day's.
+        let first = "(SELECT score_basis FROM org_daily ORDER BY day LIMIT 1)"
+        let otherwise = [
+            "UPDATE org_scores SET basis = \(first)", "UPDATE org_daily SET score_basis = \(first)",
+            "DELETE FROM vigil_migrations WHERE version = 17",
+        ]
+        try await Self.afterUndoing(otherwise) { store, kept, now in
+            #expect(try await store.summaries(scope: .nation, at: now) != kept, "the altered bases change what is read")
             try await store.migrate()
             #expect(try await store.appliedMigrations() == Array(1...17))
             #expect(try await store.summaries(scope: .nation, at: now) == kept)
